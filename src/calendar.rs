@@ -1,0 +1,159 @@
+//! Simulated time: period indices, their dates, and the step between them.
+//!
+//! Period `t` starts on the first day of the month `start + t * step`. Dates
+//! written in a scenario (`"2026-03"`) map to the period that contains them.
+
+use std::fmt;
+
+/// The length of one period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Step {
+    pub fn parse(s: &str) -> Option<Step> {
+        match s {
+            "month" => Some(Step::Month),
+            "quarter" => Some(Step::Quarter),
+            "year" => Some(Step::Year),
+            _ => None,
+        }
+    }
+
+    pub fn months(self) -> u32 {
+        match self {
+            Step::Month => 1,
+            Step::Quarter => 3,
+            Step::Year => 12,
+        }
+    }
+
+    /// Period length in years, the factor that turns an annual contract
+    /// value into revenue per period.
+    pub fn years(self) -> f64 {
+        f64::from(self.months()) / 12.0
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Month => "month",
+            Step::Quarter => "quarter",
+            Step::Year => "year",
+        }
+    }
+}
+
+/// A calendar month, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct YearMonth {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl YearMonth {
+    /// Parses `YYYY-MM` (four-digit year 1000-9999, month 01-12).
+    pub fn parse(s: &str) -> Option<YearMonth> {
+        let (y, m) = s.split_once('-')?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year: i32 = y.parse().ok()?;
+        let month: u32 = m.parse().ok()?;
+        ((1000..=9999).contains(&year) && (1..=12).contains(&month))
+            .then_some(YearMonth { year, month })
+    }
+
+    fn index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    fn from_index(i: i64) -> YearMonth {
+        YearMonth {
+            year: i.div_euclid(12) as i32,
+            month: (i.rem_euclid(12) + 1) as u32,
+        }
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// The simulated horizon: first month, step and number of periods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Calendar {
+    pub start: YearMonth,
+    pub step: Step,
+    pub periods: u32,
+}
+
+impl Calendar {
+    /// The month period `t` starts in.
+    pub fn month_of(&self, period: u32) -> YearMonth {
+        YearMonth::from_index(
+            self.start.index() + i64::from(period) * i64::from(self.step.months()),
+        )
+    }
+
+    /// `YYYY-MM-DD`, the first day of period `t`, as the CSVs write it.
+    pub fn date(&self, period: u32) -> String {
+        format!("{}-01", self.month_of(period))
+    }
+
+    /// The period containing `month`; negative when it lies before `start`.
+    pub fn period_of(&self, month: YearMonth) -> i64 {
+        (month.index() - self.start.index()).div_euclid(i64::from(self.step.months()))
+    }
+
+    /// The month of the last simulated period.
+    pub fn last_month(&self) -> YearMonth {
+        self.month_of(self.periods.saturating_sub(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects_months() {
+        assert_eq!(
+            YearMonth::parse("2026-03"),
+            Some(YearMonth {
+                year: 2026,
+                month: 3
+            })
+        );
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "26-03",
+            "2026-3",
+            "2026/03",
+            "2026-03-01",
+            "",
+        ] {
+            assert_eq!(YearMonth::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_and_periods_round_trip() {
+        let cal = Calendar {
+            start: YearMonth::parse("2026-11").unwrap(),
+            step: Step::Quarter,
+            periods: 8,
+        };
+        assert_eq!(cal.date(0), "2026-11-01");
+        assert_eq!(cal.date(1), "2027-02-01");
+        assert_eq!(cal.period_of(YearMonth::parse("2027-01").unwrap()), 0);
+        assert_eq!(cal.period_of(YearMonth::parse("2027-02").unwrap()), 1);
+        assert_eq!(cal.period_of(YearMonth::parse("2026-10").unwrap()), -1);
+        assert_eq!(cal.last_month().to_string(), "2028-08");
+    }
+}

@@ -1,0 +1,350 @@
+//! The command line: parse arguments, call the library, print, pick the
+//! exit code. Exit 0 on success, 2 for a bad scenario or bad arguments, 130
+//! when interrupted, 1 for anything else (such as an unwritable folder).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sha2::{Digest, Sha256};
+
+use crate::engine::{self, Control, EngineKind};
+use crate::export;
+use crate::measures;
+use crate::output::{self, Manifest, OutputFile, ScenarioRef};
+use crate::report;
+use crate::scenario::{self, Scenario, ScenarioError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sharecast",
+    version,
+    about = "Seeded Monte Carlo projections of government AI market share",
+    long_about = "Seeded Monte Carlo projections of government AI market share.\n\n\
+        A scenario file (TOML) describes vendors, agencies, contracts in force and dated events; \
+        `sharecast run` simulates it many times and writes CSV projections of contract share, \
+        adoption and revenue with mean and percentile bands.\n\n\
+        Examples:\n  sharecast check scenarios/gov-ai-2026.toml\n  \
+        sharecast run scenarios/gov-ai-2026.toml --runs 5000 --seed 42 --out results/baseline"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a scenario and print an overview of it.
+    ///
+    /// Shows vendors with their access per tier, agencies with units per tier,
+    /// caution and terms, the initial contracts and the event timeline.
+    /// Example: sharecast check scenarios/gov-ai-2026.toml
+    Check {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Simulate a scenario and write CSV projections.
+    ///
+    /// Writes shares.csv, adoption.csv, revenue.csv, shares_wide.csv,
+    /// summary.csv and manifest.json (and runs.csv with --per-run).
+    /// Example: sharecast run scenarios/gov-ai-2026.toml --runs 5000 --out results/baseline
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+
+    /// Output folder, created if missing. Only the files this command writes
+    /// are replaced. Default: out/<scenario file name without .toml>.
+    /// Example: --out results/baseline
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`.
+    /// Example: --runs 10000
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    runs: Option<u64>,
+
+    /// Seed of the random streams; overrides the scenario's `seed`. The same
+    /// scenario, seed and runs give byte-identical CSVs. Example: --seed 42
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+
+    /// Worker threads (at least 1). Default: all cores. Results do not depend
+    /// on it. Example: --threads 2
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+
+    /// Also write runs.csv: every run's contracts and count share per vendor
+    /// and period. Example: --per-run
+    #[arg(long)]
+    per_run: bool,
+
+    /// No progress bar and no table on stdout (errors and warnings still go
+    /// to stderr). Example: --quiet
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// Simulation engine: `counts` (fast, default) or `units` (follows every
+    /// unit; slow, the reference the fast one is tested against).
+    /// Example: --engine units
+    #[arg(long, value_enum, default_value_t = EngineChoice::Counts)]
+    engine: EngineChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EngineChoice {
+    Counts,
+    Units,
+}
+
+/// A mistake in the arguments (as opposed to a failure of the machine).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The user pressed Ctrl-C (or the process got SIGINT).
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted; no output was written")]
+pub struct Interrupted;
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = exit_code(&e);
+            if e.downcast_ref::<ScenarioError>().is_some() {
+                eprintln!("error: scenario rejected\n{e}");
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<Interrupted>().is_some() {
+        130
+    } else if e.downcast_ref::<ScenarioError>().is_some()
+        || e.downcast_ref::<UsageError>().is_some()
+    {
+        2
+    } else {
+        1
+    }
+}
+
+fn execute(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Check { scenario } => {
+            let (s, _) = load(&scenario)?;
+            warn(&scenario, &s);
+            print!("{}", report::overview(&s));
+            println!("\n{}: valid", scenario.display());
+            Ok(())
+        }
+        Command::Run(args) => run(args),
+    }
+}
+
+/// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
+fn load(path: &Path) -> Result<(Scenario, String)> {
+    let source = scenario::read_source(path)?;
+    let s = scenario::parse(&source, path)?;
+    let sha = Sha256::digest(source.as_bytes());
+    let hex = sha.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    Ok((s, hex))
+}
+
+fn warn(path: &Path, s: &Scenario) {
+    for w in &s.warnings {
+        eprintln!("warning: {}", scenario::located(path, w));
+    }
+}
+
+fn default_out_dir(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".to_string());
+    Path::new("out").join(stem)
+}
+
+/// Ctrl-C sets this flag; long work polls it. Installed once per process.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let handler_flag = Arc::clone(&flag);
+        // If a handler cannot be installed, Ctrl-C keeps its default
+        // behaviour (the process ends before anything is renamed into place).
+        let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+        flag
+    })
+    .clone()
+}
+
+fn run(args: RunArgs) -> Result<()> {
+    let (s, sha256) = load(&args.scenario)?;
+    warn(&args.scenario, &s);
+    let runs = args.runs.unwrap_or(s.runs);
+    let seed = args.seed.unwrap_or(s.seed);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.scenario));
+    if out.exists() && !out.is_dir() {
+        return Err(UsageError(format!(
+            "--out {} exists and is not a folder",
+            out.display()
+        ))
+        .into());
+    }
+    let engine = match args.engine {
+        EngineChoice::Counts => EngineKind::Counts,
+        EngineChoice::Units => EngineKind::Units,
+    };
+    let threads = match args.threads {
+        Some(n) => n as usize,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+
+    let cancel = interrupt_flag();
+    let progress = Progress::new(runs, args.quiet);
+    let on_run_done = || progress.tick();
+    let control = Control {
+        on_run_done: &on_run_done,
+        cancel: &cancel,
+    };
+    let records = pool
+        .install(|| engine::simulate(&s, seed, 0..runs, engine, &control))
+        .map_err(|_| Interrupted)?;
+    progress.finish();
+    let projection = pool.install(|| measures::project(&s, &records));
+
+    let mut files = vec![
+        OutputFile {
+            name: "shares.csv".into(),
+            bytes: export::shares_csv(&s, &projection),
+        },
+        OutputFile {
+            name: "adoption.csv".into(),
+            bytes: export::adoption_csv(&s, &projection),
+        },
+        OutputFile {
+            name: "revenue.csv".into(),
+            bytes: export::revenue_csv(&s, &projection),
+        },
+        OutputFile {
+            name: "shares_wide.csv".into(),
+            bytes: export::shares_wide_csv(&s, &projection),
+        },
+        OutputFile {
+            name: "summary.csv".into(),
+            bytes: export::summary_csv(&s, &projection),
+        },
+    ];
+    if args.per_run {
+        files.push(OutputFile {
+            name: "runs.csv".into(),
+            bytes: export::runs_csv(&s, &records, 0),
+        });
+    }
+    let manifest = Manifest {
+        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: ScenarioRef {
+            name: s.name.clone(),
+            path: args.scenario.display().to_string(),
+            sha256,
+        },
+        seed,
+        runs,
+        engine: format!("{:?}", args.engine).to_lowercase(),
+        command_line: std::env::args().collect(),
+        files: files.iter().map(|f| f.name.clone()).collect(),
+    };
+    files.push(OutputFile {
+        name: "manifest.json".into(),
+        bytes: manifest.to_bytes(),
+    });
+    if cancel.load(Ordering::SeqCst) {
+        bail!(Interrupted);
+    }
+    output::write_files(&out, &files, &cancel).map_err(|e| {
+        if cancel.load(Ordering::SeqCst) {
+            anyhow::Error::new(Interrupted)
+        } else {
+            e
+        }
+    })?;
+
+    if !args.quiet {
+        print!("{}", report::final_table(&s, &projection, seed));
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        println!("\nWrote {} to {}", names.join(", "), out.display());
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr that appears only once a simulation has taken
+/// longer than a moment, and never when stderr is not a terminal or with
+/// `--quiet` (indicatif hides a bar whose target is not a terminal).
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: AtomicBool,
+    enabled: bool,
+}
+
+impl Progress {
+    const DELAY: Duration = Duration::from_millis(300);
+
+    fn new(runs: u64, quiet: bool) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  {eta} left")
+                .expect("a valid template"),
+        );
+        Progress {
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+            enabled: !quiet && std::env::var_os("NO_PROGRESS").is_none(),
+        }
+    }
+
+    fn tick(&self) {
+        self.bar.inc(1);
+        if self.enabled
+            && !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > Self::DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

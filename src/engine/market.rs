@@ -1,0 +1,232 @@
+//! The parameters of one run: every uncertain number drawn once, then
+//! changed by events as simulated time passes.
+//!
+//! Both engines share this, so they see the same model: the draw order, the
+//! event semantics (set, add, clamp) and the utilities are defined here once.
+
+use rand::Rng;
+
+use crate::scenario::{
+    Field, Op, Scenario, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY,
+};
+
+/// Current parameter values of one run. Indices: vendor `v`, agency `a`,
+/// tier `k`, weight `w`, attribute `j`.
+#[derive(Debug, Clone)]
+pub struct Market {
+    tiers: usize,
+    weight_count: usize,
+    attribute_count: usize,
+    brand: Vec<f64>,
+    /// `[v * tiers + k]`
+    access: Vec<f64>,
+    /// `[v * attribute_count + j]`
+    attributes: Vec<f64>,
+    pub caution: Vec<f64>,
+    pub innovation: Vec<f64>,
+    pub imitation: Vec<f64>,
+    pub annual_value: Vec<f64>,
+    /// `[a * weight_count + w]`
+    weights: Vec<f64>,
+    /// Drawn value of each event's changes, `[event][change]`, file order.
+    event_values: Vec<Vec<f64>>,
+}
+
+impl Market {
+    /// Draws every uncertain parameter of a run, in a fixed order: the
+    /// `[choice]` weights, then each vendor (brand, access by tier,
+    /// attributes), then each agency (caution, innovation, imitation,
+    /// annual value, choice overrides), then every event's values in file
+    /// order. Fixed numbers consume no randomness.
+    pub fn draw<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> Market {
+        let tiers = s.tiers.len();
+        let attribute_count = s.attributes.len();
+        let weight_count = W_FIRST_ATTRIBUTE + attribute_count;
+        let base_weights: Vec<f64> = s.weights.iter().map(|p| p.draw(rng)).collect();
+
+        let mut brand = Vec::with_capacity(s.vendors.len());
+        let mut access = Vec::with_capacity(s.vendors.len() * tiers);
+        let mut attributes = Vec::with_capacity(s.vendors.len() * attribute_count);
+        for v in &s.vendors {
+            brand.push(v.brand.draw(rng));
+            access.extend(
+                v.access
+                    .iter()
+                    .map(|p| p.as_ref().map_or(0.0, |p| p.draw(rng))),
+            );
+            attributes.extend(
+                v.attributes
+                    .iter()
+                    .map(|p| p.as_ref().map_or(0.0, |p| p.draw(rng))),
+            );
+        }
+
+        let n = s.agencies.len();
+        let mut m = Market {
+            tiers,
+            weight_count,
+            attribute_count,
+            brand,
+            access,
+            attributes,
+            caution: Vec::with_capacity(n),
+            innovation: Vec::with_capacity(n),
+            imitation: Vec::with_capacity(n),
+            annual_value: Vec::with_capacity(n),
+            weights: Vec::with_capacity(n * weight_count),
+            event_values: Vec::with_capacity(s.events.len()),
+        };
+        for a in &s.agencies {
+            m.caution.push(a.caution.draw(rng));
+            m.innovation.push(a.innovation.draw(rng));
+            m.imitation.push(a.imitation.draw(rng));
+            m.annual_value.push(a.annual_value.draw(rng));
+            for (w, own) in a.choice.iter().enumerate() {
+                m.weights
+                    .push(own.as_ref().map_or(base_weights[w], |p| p.draw(rng)));
+            }
+        }
+        for e in &s.events {
+            m.event_values
+                .push(e.changes.iter().map(|c| c.value.draw(rng)).collect());
+        }
+        m
+    }
+
+    /// Applies the events dated `period`, in file order. Returns whether any
+    /// fired (so callers can refresh what they derived from the market).
+    pub fn apply_events(&mut self, s: &Scenario, period: u32) -> bool {
+        let mut fired = false;
+        for (e, event) in s.events.iter().enumerate() {
+            if event.period != period {
+                continue;
+            }
+            fired = true;
+            for (c, change) in event.changes.iter().enumerate() {
+                let value = self.event_values[e][c];
+                match event.target {
+                    Target::Vendor(v) => self.change_vendor(v, change.field, change.op, value),
+                    Target::Agency(a) => self.change_agency(a, change.field, change.op, value),
+                    Target::AllAgencies => {
+                        for a in 0..self.caution.len() {
+                            self.change_agency(a, change.field, change.op, value);
+                        }
+                    }
+                }
+            }
+        }
+        fired
+    }
+
+    fn change_vendor(&mut self, v: usize, field: Field, op: Op, value: f64) {
+        let slot = match field {
+            Field::Brand => &mut self.brand[v],
+            Field::Access(k) => &mut self.access[v * self.tiers + k],
+            Field::Attribute(j) => &mut self.attributes[v * self.attribute_count + j],
+            _ => unreachable!("validation only gives vendor fields to vendor events"),
+        };
+        apply(slot, field, op, value);
+    }
+
+    fn change_agency(&mut self, a: usize, field: Field, op: Op, value: f64) {
+        let slot = match field {
+            Field::Caution => &mut self.caution[a],
+            Field::Innovation => &mut self.innovation[a],
+            Field::Imitation => &mut self.imitation[a],
+            Field::AnnualValue => &mut self.annual_value[a],
+            Field::Weight(w) => &mut self.weights[a * self.weight_count + w],
+            _ => unreachable!("validation only gives agency fields to agency events"),
+        };
+        apply(slot, field, op, value);
+    }
+
+    pub fn access(&self, v: usize, k: usize) -> f64 {
+        self.access[v * self.tiers + k]
+    }
+
+    /// Whether vendor `v` can win contracts at tier `k`.
+    pub fn eligible(&self, v: usize, k: usize) -> bool {
+        self.access(v, k) > 0.0
+    }
+
+    /// `U_v` for a unit of agency `a` at tier `k`, without incumbency.
+    pub fn utility(&self, a: usize, k: usize, v: usize) -> f64 {
+        let w = &self.weights[a * self.weight_count..(a + 1) * self.weight_count];
+        let attrs = &self.attributes[v * self.attribute_count..(v + 1) * self.attribute_count];
+        let mut u = w[W_BRAND] * self.brand[v] + w[W_ACCESS] * self.access(v, k);
+        for (j, x) in attrs.iter().enumerate() {
+            u += w[W_FIRST_ATTRIBUTE + j] * x;
+        }
+        u
+    }
+
+    /// What being the incumbent adds to a vendor's utility at agency `a`:
+    /// `w_incumbency * (1 + caution)`.
+    pub fn incumbency_bonus(&self, a: usize) -> f64 {
+        self.weights[a * self.weight_count + W_INCUMBENCY] * (1.0 + self.caution[a])
+    }
+
+    /// Probability that a `never` unit of agency `a` adopts this period,
+    /// given the fraction `f` of all units under contract at the end of the
+    /// last period.
+    pub fn adoption_hazard(&self, a: usize, f: f64) -> f64 {
+        let h = (1.0 - self.caution[a]) * (self.innovation[a] + self.imitation[a] * f);
+        h.clamp(0.0, 1.0)
+    }
+}
+
+fn apply(slot: &mut f64, field: Field, op: Op, value: f64) {
+    let x = match op {
+        Op::Set => value,
+        Op::Add => *slot + value,
+    };
+    *slot = field.range().clamp(x);
+}
+
+/// Multinomial-logit probabilities over `eligible` vendors into `probs`
+/// (same order), with the incumbent's utility raised by `bonus`. Computed
+/// with the largest utility subtracted, so utilities of any size neither
+/// overflow nor underflow to an all-zero vector.
+pub fn logit_probabilities(
+    utilities: &[f64],
+    eligible: &[usize],
+    incumbent: Option<usize>,
+    bonus: f64,
+    probs: &mut Vec<f64>,
+) {
+    probs.clear();
+    let total = |v: usize| utilities[v] + if Some(v) == incumbent { bonus } else { 0.0 };
+    let max = eligible
+        .iter()
+        .map(|&v| total(v))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for &v in eligible {
+        let e = libm::exp(total(v) - max);
+        probs.push(e);
+        sum += e;
+    }
+    for p in probs.iter_mut() {
+        *p /= sum;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logit_is_softmax_and_stable() {
+        let mut p = Vec::new();
+        logit_probabilities(&[0.0, 1.0, 2.0], &[0, 1, 2], None, 0.0, &mut p);
+        let z: f64 = [0.0f64, 1.0, 2.0].iter().map(|u| u.exp()).sum();
+        for (i, u) in [0.0f64, 1.0, 2.0].iter().enumerate() {
+            assert!((p[i] - u.exp() / z).abs() < 1e-15);
+        }
+        logit_probabilities(&[1e6, -1e6, 0.0], &[0, 1, 2], Some(1), 2e6, &mut p);
+        assert!(p.iter().all(|x| x.is_finite()));
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+        assert_eq!(p[0], 0.5);
+        assert_eq!(p[1], 0.5);
+    }
+}

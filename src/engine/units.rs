@@ -1,0 +1,147 @@
+//! The unit engine: every buying unit followed one by one, a literal reading
+//! of MODEL.md section 3. It is slow (cost grows with units) and exists as
+//! the oracle the count engine is tested against; `--engine units` selects it.
+
+use rand::{Rng, RngExt};
+
+use super::market::{Market, logit_probabilities};
+use super::{Dims, RunRecord};
+use crate::scenario::Scenario;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum State {
+    Never,
+    /// Holds a contract with `vendor` whose last period is `end`.
+    Contracted {
+        vendor: usize,
+        end: usize,
+    },
+    /// Wants a contract; decides in the award step of this period.
+    Open,
+    /// No vendor could serve its tier.
+    Waiting,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    agency: usize,
+    tier: usize,
+    state: State,
+    incumbent: Option<usize>,
+}
+
+pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
+    let d = Dims::of(s);
+    let nv = d.vendors;
+    let mut market = Market::draw(s, rng);
+    let mut record = RunRecord::new(d);
+
+    let mut units: Vec<Unit> = Vec::with_capacity(s.total_units() as usize);
+    for (a, agency) in s.agencies.iter().enumerate() {
+        for (k, &n) in agency.units_by_tier.iter().enumerate() {
+            let first = units.len();
+            units.extend((0..n).map(|_| Unit {
+                agency: a,
+                tier: k,
+                state: State::Never,
+                incumbent: None,
+            }));
+            // Initial contracts of this tier take the tier's first units.
+            let mut next = first;
+            for c in agency.initial.iter().filter(|c| c.tier == k) {
+                for _ in 0..c.units {
+                    let remaining = match c.remaining {
+                        Some(r) => r,
+                        None => rng.random_range(1..=agency.term),
+                    };
+                    units[next].state = State::Contracted {
+                        vendor: c.vendor,
+                        end: remaining as usize - 1,
+                    };
+                    next += 1;
+                }
+            }
+        }
+    }
+
+    let total = units.len() as f64;
+    let mut probs = Vec::with_capacity(nv);
+    let mut eligible: Vec<Vec<usize>> = vec![Vec::new(); d.tiers];
+    let mut utilities: Vec<Vec<f64>> = vec![vec![0.0; nv]; d.agencies * d.tiers];
+    let is_contracted = |u: &Unit| matches!(u.state, State::Contracted { .. });
+    let mut contracted = units.iter().filter(|u| is_contracted(u)).count();
+
+    for t in 0..d.periods {
+        if market.apply_events(s, t as u32) || t == 0 {
+            for (k, list) in eligible.iter_mut().enumerate() {
+                *list = (0..nv).filter(|&v| market.eligible(v, k)).collect();
+            }
+            for a in 0..d.agencies {
+                for k in 0..d.tiers {
+                    for v in 0..nv {
+                        utilities[a * d.tiers + k][v] = market.utility(a, k, v);
+                    }
+                }
+            }
+        }
+        let f = contracted as f64 / total;
+        for u in units.iter_mut() {
+            match u.state {
+                State::Contracted { vendor, end } if t > 0 && end == t - 1 => {
+                    u.state = State::Open;
+                    u.incumbent = Some(vendor);
+                }
+                State::Never => {
+                    if rng.random::<f64>() < market.adoption_hazard(u.agency, f) {
+                        u.state = State::Open;
+                    }
+                }
+                _ => {}
+            }
+            if matches!(u.state, State::Open | State::Waiting) {
+                let list = &eligible[u.tier];
+                if list.is_empty() {
+                    u.state = State::Waiting;
+                    continue;
+                }
+                let bonus = market.incumbency_bonus(u.agency);
+                logit_probabilities(
+                    &utilities[u.agency * d.tiers + u.tier],
+                    list,
+                    u.incumbent,
+                    bonus,
+                    &mut probs,
+                );
+                let draw: f64 = rng.random();
+                let mut cumulative = 0.0;
+                let mut chosen = list[list.len() - 1];
+                for (i, p) in probs.iter().enumerate() {
+                    cumulative += p;
+                    if draw < cumulative {
+                        chosen = list[i];
+                        break;
+                    }
+                }
+                u.state = State::Contracted {
+                    vendor: chosen,
+                    end: t + s.agencies[u.agency].term as usize - 1,
+                };
+            }
+        }
+        contracted = 0;
+        for u in &units {
+            match u.state {
+                State::Contracted { vendor, .. } => {
+                    record.contracts[d.contract(t, u.agency, u.tier, vendor)] += 1;
+                    contracted += 1;
+                }
+                State::Waiting => record.waiting[d.cell(t, u.agency, u.tier)] += 1,
+                State::Never | State::Open => {}
+            }
+        }
+        for a in 0..d.agencies {
+            record.annual_value[t * d.agencies + a] = market.annual_value[a];
+        }
+    }
+    record
+}

@@ -1,0 +1,332 @@
+//! From run records to the rows of the outputs (MODEL.md section 4).
+//!
+//! For each output row this derives the value of every run (shares, adoption
+//! fractions, revenue), leaves out runs where it is undefined, and
+//! summarises the rest with [`crate::stats`]. Rows are computed in parallel
+//! and returned in output order. No formatting happens here.
+
+use rayon::prelude::*;
+
+use crate::engine::{Dims, RunRecord};
+use crate::scenario::Scenario;
+use crate::stats::{Summary, summarize};
+
+/// Which units a share or adoption row covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Agency(usize),
+    Tier(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareMetric {
+    CountShare,
+    ValueShare,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdoptionMeasure {
+    UnderContract,
+    Waiting,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevenueMeasure {
+    Revenue,
+    CumulativeRevenue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShareRow {
+    pub period: usize,
+    pub scope: Scope,
+    pub vendor: usize,
+    pub metric: ShareMetric,
+    pub summary: Option<Summary>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdoptionRow {
+    pub period: usize,
+    /// `None` for all agencies.
+    pub agency: Option<usize>,
+    pub measure: AdoptionMeasure,
+    pub summary: Option<Summary>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevenueRow {
+    pub period: usize,
+    pub vendor: usize,
+    pub measure: RevenueMeasure,
+    pub summary: Option<Summary>,
+}
+
+/// One vendor at the last period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VendorOutlook {
+    pub vendor: usize,
+    /// Count share over all units.
+    pub share: Option<Summary>,
+    /// Fraction of all runs in which the vendor holds the most contracts
+    /// (ties split evenly; a run without contracts has no leader).
+    pub prob_leader: f64,
+    pub mean_cumulative_revenue: f64,
+}
+
+/// Everything the CSV outputs report, in output order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub runs: usize,
+    pub shares: Vec<ShareRow>,
+    pub adoption: Vec<AdoptionRow>,
+    pub revenue: Vec<RevenueRow>,
+    pub outlook: Vec<VendorOutlook>,
+}
+
+/// The scopes of `shares.csv` in output order: agency then tier, each in
+/// file order with `all` first.
+pub fn share_scopes(s: &Scenario) -> Vec<Scope> {
+    let mut scopes = vec![Scope::All];
+    scopes.extend((0..s.tiers.len()).map(Scope::Tier));
+    scopes.extend((0..s.agencies.len()).map(Scope::Agency));
+    scopes
+}
+
+/// Contract counts of each vendor in `scope` at period `t` of a run, and
+/// the same weighted by annual value.
+fn scope_counts(
+    d: Dims,
+    r: &RunRecord,
+    t: usize,
+    scope: Scope,
+    counts: &mut [f64],
+    values: &mut [f64],
+) {
+    counts.fill(0.0);
+    values.fill(0.0);
+    let (agencies, tiers) = match scope {
+        Scope::All => (0..d.agencies, 0..d.tiers),
+        Scope::Agency(a) => (a..a + 1, 0..d.tiers),
+        Scope::Tier(k) => (0..d.agencies, k..k + 1),
+    };
+    for a in agencies {
+        let price = r.annual_value[t * d.agencies + a];
+        for k in tiers.clone() {
+            let base = d.contract(t, a, k, 0);
+            for v in 0..d.vendors {
+                let c = f64::from(r.contracts[base + v]);
+                counts[v] += c;
+                values[v] += c * price;
+            }
+        }
+    }
+}
+
+pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
+    let d = Dims::of(s);
+    let revenue = revenue(s, d, records);
+    let outlook = outlook(d, records, &revenue);
+    Projection {
+        runs: records.len(),
+        shares: shares(s, d, records),
+        adoption: adoption(s, d, records),
+        revenue,
+        outlook,
+    }
+}
+
+fn shares(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<ShareRow> {
+    let scopes = share_scopes(s);
+    let tasks: Vec<(usize, Scope)> = (0..d.periods)
+        .flat_map(|t| scopes.iter().map(move |&sc| (t, sc)))
+        .collect();
+    tasks
+        .par_iter()
+        .flat_map_iter(|&(t, scope)| {
+            let mut by_count: Vec<Vec<f64>> = vec![Vec::with_capacity(records.len()); d.vendors];
+            let mut by_value: Vec<Vec<f64>> = vec![Vec::with_capacity(records.len()); d.vendors];
+            let mut counts = vec![0.0; d.vendors];
+            let mut values = vec![0.0; d.vendors];
+            for r in records {
+                scope_counts(d, r, t, scope, &mut counts, &mut values);
+                let total: f64 = counts.iter().sum();
+                if total > 0.0 {
+                    for v in 0..d.vendors {
+                        by_count[v].push(counts[v] / total);
+                    }
+                }
+                let total_value: f64 = values.iter().sum();
+                if total_value > 0.0 {
+                    for v in 0..d.vendors {
+                        by_value[v].push(values[v] / total_value);
+                    }
+                }
+            }
+            let mut rows = Vec::with_capacity(2 * d.vendors);
+            for v in 0..d.vendors {
+                for (metric, list) in [
+                    (ShareMetric::CountShare, &mut by_count[v]),
+                    (ShareMetric::ValueShare, &mut by_value[v]),
+                ] {
+                    rows.push(ShareRow {
+                        period: t,
+                        scope,
+                        vendor: v,
+                        metric,
+                        summary: summarize(list),
+                    });
+                }
+            }
+            rows
+        })
+        .collect()
+}
+
+fn adoption(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<AdoptionRow> {
+    let scopes: Vec<Option<usize>> = std::iter::once(None)
+        .chain((0..d.agencies).map(Some))
+        .collect();
+    let tasks: Vec<(usize, Option<usize>)> = (0..d.periods)
+        .flat_map(|t| scopes.iter().map(move |&a| (t, a)))
+        .collect();
+    tasks
+        .par_iter()
+        .flat_map_iter(|&(t, agency)| {
+            let agencies = match agency {
+                None => 0..d.agencies,
+                Some(a) => a..a + 1,
+            };
+            let units: u64 = agencies
+                .clone()
+                .map(|a| u64::from(s.agencies[a].units))
+                .sum();
+            let mut under = Vec::with_capacity(records.len());
+            let mut waiting = Vec::with_capacity(records.len());
+            if units > 0 {
+                for r in records {
+                    let (mut c, mut w) = (0u64, 0u64);
+                    for a in agencies.clone() {
+                        for k in 0..d.tiers {
+                            let base = d.contract(t, a, k, 0);
+                            c += r.contracts[base..base + d.vendors]
+                                .iter()
+                                .map(|&x| u64::from(x))
+                                .sum::<u64>();
+                            w += u64::from(r.waiting[d.cell(t, a, k)]);
+                        }
+                    }
+                    under.push(c as f64 / units as f64);
+                    waiting.push(w as f64 / units as f64);
+                }
+            }
+            [
+                (AdoptionMeasure::UnderContract, under),
+                (AdoptionMeasure::Waiting, waiting),
+            ]
+            .into_iter()
+            .map(move |(measure, mut list)| AdoptionRow {
+                period: t,
+                agency,
+                measure,
+                summary: summarize(&mut list),
+            })
+        })
+        .collect()
+}
+
+/// Revenue of vendor `v` in period `t` of a run.
+fn period_revenue(s: &Scenario, d: Dims, r: &RunRecord, t: usize, v: usize) -> f64 {
+    let years = s.calendar.step.years();
+    (0..d.agencies)
+        .map(|a| {
+            let contracts: u64 = (0..d.tiers)
+                .map(|k| u64::from(r.contracts[d.contract(t, a, k, v)]))
+                .sum();
+            contracts as f64 * r.annual_value[t * d.agencies + a] * years
+        })
+        .sum()
+}
+
+fn revenue(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<RevenueRow> {
+    // Per vendor: each run's revenue path and its running sum, then one
+    // summary per period. Assembled afterwards in (period, vendor) order.
+    let per_vendor: Vec<Vec<[Option<Summary>; 2]>> = (0..d.vendors)
+        .into_par_iter()
+        .map(|v| {
+            let mut cumulative = vec![0.0; records.len()];
+            (0..d.periods)
+                .map(|t| {
+                    let mut revenue: Vec<f64> = records
+                        .iter()
+                        .map(|r| period_revenue(s, d, r, t, v))
+                        .collect();
+                    for (c, x) in cumulative.iter_mut().zip(&revenue) {
+                        *c += x;
+                    }
+                    let mut running = cumulative.clone();
+                    [summarize(&mut revenue), summarize(&mut running)]
+                })
+                .collect()
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(d.periods * d.vendors * 2);
+    for t in 0..d.periods {
+        for (v, per_period) in per_vendor.iter().enumerate() {
+            let [revenue, cumulative] = per_period[t];
+            rows.push(RevenueRow {
+                period: t,
+                vendor: v,
+                measure: RevenueMeasure::Revenue,
+                summary: revenue,
+            });
+            rows.push(RevenueRow {
+                period: t,
+                vendor: v,
+                measure: RevenueMeasure::CumulativeRevenue,
+                summary: cumulative,
+            });
+        }
+    }
+    rows
+}
+
+fn outlook(d: Dims, records: &[RunRecord], revenue: &[RevenueRow]) -> Vec<VendorOutlook> {
+    let last = d.periods - 1;
+    let mut shares: Vec<Vec<f64>> = vec![Vec::with_capacity(records.len()); d.vendors];
+    let mut leads = vec![0.0; d.vendors];
+    let mut counts = vec![0.0; d.vendors];
+    let mut values = vec![0.0; d.vendors];
+    for r in records {
+        scope_counts(d, r, last, Scope::All, &mut counts, &mut values);
+        let total: f64 = counts.iter().sum();
+        if total > 0.0 {
+            let top = counts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let leaders = counts.iter().filter(|&&c| c == top).count() as f64;
+            for v in 0..d.vendors {
+                shares[v].push(counts[v] / total);
+                if counts[v] == top {
+                    leads[v] += 1.0 / leaders;
+                }
+            }
+        }
+    }
+    let n = records.len().max(1) as f64;
+    (0..d.vendors)
+        .map(|v| VendorOutlook {
+            vendor: v,
+            share: summarize(&mut shares[v]),
+            prob_leader: leads[v] / n,
+            mean_cumulative_revenue: revenue
+                .iter()
+                .find(|row| {
+                    row.period == last
+                        && row.vendor == v
+                        && row.measure == RevenueMeasure::CumulativeRevenue
+                })
+                .and_then(|row| row.summary)
+                .map_or(0.0, |s| s.mean),
+        })
+        .collect()
+}

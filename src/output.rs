@@ -1,0 +1,88 @@
+//! Writing result files: each whole or not at all.
+//!
+//! All files of a run are first written to hidden temporary files in the
+//! output folder; only when every one is complete are they renamed over
+//! their final names. A failure (full disk, no permission) removes the
+//! temporary files and leaves whatever the folder held before untouched.
+//! Files in the folder that this run does not produce are never touched.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::{Context, Result, bail};
+use serde::Serialize;
+
+/// A file to write: its name in the output folder and its contents.
+pub struct OutputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+fn temporary_name(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Writes `files` into `dir` (created if missing), all or nothing per file.
+/// When `cancel` is set before the files are complete, nothing is renamed
+/// into place and the temporary files are removed.
+pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Result<()> {
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    let mut written: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let result = (|| -> Result<()> {
+        for f in files {
+            let tmp = temporary_name(dir, &f.name);
+            written.push(tmp.clone());
+            let mut file = fs::File::create(&tmp)
+                .with_context(|| format!("cannot create {} in {}", f.name, dir.display()))?;
+            file.write_all(&f.bytes)
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("cannot write {} in {}", f.name, dir.display()))?;
+            if cancel.load(Ordering::SeqCst) {
+                bail!("interrupted while writing {}", f.name);
+            }
+        }
+        for f in files {
+            let tmp = temporary_name(dir, &f.name);
+            fs::rename(&tmp, dir.join(&f.name)).with_context(|| {
+                format!("cannot move {} into place in {}", f.name, dir.display())
+            })?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        for tmp in &written {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+    result
+}
+
+/// `manifest.json`: what produced the files next to it.
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub sharecast_version: String,
+    pub scenario: ScenarioRef,
+    pub seed: u64,
+    pub runs: u64,
+    pub engine: String,
+    pub command_line: Vec<String>,
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScenarioRef {
+    pub name: String,
+    pub path: String,
+    pub sha256: String,
+}
+
+impl Manifest {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest always serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}

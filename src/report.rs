@@ -1,0 +1,250 @@
+//! Text for people: the overview `check` prints and the table that closes
+//! `run`. Pure functions returning strings; the CLI prints them.
+
+use std::fmt::Write as _;
+
+use crate::measures::Projection;
+use crate::scenario::{Op, Scenario, Target};
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// Dollars with a readable unit: $950, $12.3k, $4.56M, $1.23bn.
+pub fn dollars(x: f64) -> String {
+    let a = x.abs();
+    if a >= 1e9 {
+        format!("${:.2}bn", x / 1e9)
+    } else if a >= 1e6 {
+        format!("${:.2}M", x / 1e6)
+    } else if a >= 1e3 {
+        format!("${:.1}k", x / 1e3)
+    } else {
+        format!("${x:.0}")
+    }
+}
+
+fn table(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::from("  ");
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            if c == 0 {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The overview `sharecast check` prints.
+pub fn overview(s: &Scenario) -> String {
+    let cal = &s.calendar;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", s.name);
+    let _ = writeln!(
+        out,
+        "{} {} periods, {} to {}; {} runs by default, seed {}",
+        cal.periods,
+        cal.step.name(),
+        cal.start,
+        cal.last_month(),
+        s.runs,
+        s.seed
+    );
+    let weights: Vec<String> = (0..s.weights.len())
+        .map(|w| format!("{} {}", s.weight_name(w), s.weights[w]))
+        .collect();
+    let _ = writeln!(out, "choice weights: {}", weights.join(", "));
+
+    let _ = writeln!(out, "\nVendors (access by tier; - = cannot serve):");
+    let mut rows = vec![{
+        let mut h = vec!["vendor".to_string(), "brand".to_string()];
+        h.extend(s.tiers.iter().cloned());
+        h
+    }];
+    for v in &s.vendors {
+        let mut r = vec![v.name.clone(), v.brand.to_string()];
+        r.extend(
+            v.access
+                .iter()
+                .map(|a| a.as_ref().map_or("-".to_string(), ToString::to_string)),
+        );
+        rows.push(r);
+    }
+    out.push_str(&table(&rows));
+    for v in &s.vendors {
+        let attrs: Vec<String> = v
+            .attributes
+            .iter()
+            .enumerate()
+            .filter_map(|(j, p)| p.as_ref().map(|p| format!("{} {}", s.attributes[j], p)))
+            .collect();
+        if !attrs.is_empty() {
+            let _ = writeln!(out, "  {} attributes: {}", v.name, attrs.join(", "));
+        }
+    }
+
+    let _ = writeln!(out, "\nAgencies (units by tier):");
+    let mut rows = vec![{
+        let mut h = vec!["agency".to_string(), "units".to_string()];
+        h.extend(s.tiers.iter().cloned());
+        h.extend(["caution", "innovation", "imitation", "term", "annual value"].map(String::from));
+        h
+    }];
+    for a in &s.agencies {
+        let mut r = vec![a.name.clone(), a.units.to_string()];
+        r.extend(a.units_by_tier.iter().map(ToString::to_string));
+        r.extend([
+            a.caution.to_string(),
+            a.innovation.to_string(),
+            a.imitation.to_string(),
+            a.term.to_string(),
+            a.annual_value.to_string(),
+        ]);
+        rows.push(r);
+    }
+    out.push_str(&table(&rows));
+    let _ = writeln!(out, "  {} units in all", s.total_units());
+    for a in &s.agencies {
+        let overrides: Vec<String> = a
+            .choice
+            .iter()
+            .enumerate()
+            .filter_map(|(w, p)| p.as_ref().map(|p| format!("{} {}", s.weight_name(w), p)))
+            .collect();
+        if !overrides.is_empty() {
+            let _ = writeln!(out, "  {} choice weights: {}", a.name, overrides.join(", "));
+        }
+    }
+
+    let initial: Vec<Vec<String>> = s
+        .agencies
+        .iter()
+        .flat_map(|a| {
+            a.initial.iter().map(move |c| {
+                vec![
+                    a.name.clone(),
+                    s.tiers[c.tier].clone(),
+                    s.vendors[c.vendor].name.clone(),
+                    c.units.to_string(),
+                    c.remaining
+                        .map_or_else(|| format!("uniform 1..={}", a.term), |r| r.to_string()),
+                ]
+            })
+        })
+        .collect();
+    if initial.is_empty() {
+        let _ = writeln!(out, "\nInitial contracts: none");
+    } else {
+        let _ = writeln!(out, "\nInitial contracts:");
+        let mut rows = vec![
+            ["agency", "tier", "vendor", "units", "remaining"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        rows.extend(initial);
+        out.push_str(&table(&rows));
+    }
+
+    let timeline = s.timeline();
+    if timeline.is_empty() {
+        let _ = writeln!(out, "\nEvents: none within the horizon");
+    } else {
+        let _ = writeln!(out, "\nEvents:");
+        for e in timeline {
+            let target = match e.target {
+                Target::Vendor(v) => s.vendors[v].name.clone(),
+                Target::Agency(a) => s.agencies[a].name.clone(),
+                Target::AllAgencies => "all agencies".to_string(),
+            };
+            let changes: Vec<String> = e
+                .changes
+                .iter()
+                .map(|c| match c.op {
+                    Op::Set => format!("{} = {}", c.key, c.value),
+                    Op::Add => format!("{} += {}", c.key, c.value),
+                })
+                .collect();
+            let label = e
+                .label
+                .as_ref()
+                .map(|l| format!(" ({l})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} period {:>3}  {}: {}{}",
+                cal.month_of(e.period),
+                e.period,
+                target,
+                changes.join(", "),
+                label
+            );
+        }
+    }
+    out
+}
+
+/// The table that closes `sharecast run`.
+pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
+    let cal = &s.calendar;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} runs, seed {}, {} {} periods from {} to {}",
+        s.name,
+        p.runs,
+        seed,
+        cal.periods,
+        cal.step.name(),
+        cal.start,
+        cal.last_month()
+    );
+    let _ = writeln!(
+        out,
+        "\nShare of all contracts in {} (mean, 5-95% band), chance of leading:",
+        cal.last_month()
+    );
+    let mut rows = vec![
+        ["vendor", "mean", "p05", "p95", "P(lead)", "cum. revenue"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for o in &p.outlook {
+        let (mean, lo, hi) = o.share.map_or(("-".into(), "-".into(), "-".into()), |s| {
+            (
+                percent(s.mean),
+                percent(s.percentiles[0]),
+                percent(s.percentiles[4]),
+            )
+        });
+        rows.push(vec![
+            s.vendors[o.vendor].name.clone(),
+            mean,
+            lo,
+            hi,
+            percent(o.prob_leader),
+            dollars(o.mean_cumulative_revenue),
+        ]);
+    }
+    out.push_str(&table(&rows));
+    out
+}

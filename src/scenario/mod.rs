@@ -1,0 +1,253 @@
+//! Scenario files: what a market looks like, checked before anything runs.
+//!
+//! `load` reads a TOML file, `raw` holds it as written, and `validate` turns
+//! it into a [`Scenario`] in which every name is resolved to an index, every
+//! number is a [`Param`] with its valid range, and every rule of the design
+//! card holds. Nothing downstream re-checks input.
+
+mod param;
+mod raw;
+mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use param::{DistSpec, FAMILIES, Param, Range};
+
+use crate::calendar::Calendar;
+
+/// Index of the brand weight in every weight vector.
+pub const W_BRAND: usize = 0;
+/// Index of the access weight.
+pub const W_ACCESS: usize = 1;
+/// Index of the incumbency weight.
+pub const W_INCUMBENCY: usize = 2;
+/// Weights from this index on apply to vendor attributes, in the order of
+/// [`Scenario::attributes`].
+pub const W_FIRST_ATTRIBUTE: usize = 3;
+
+/// A checked scenario. Indices (vendor, agency, tier, attribute) follow the
+/// order of declaration in the file.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub calendar: Calendar,
+    /// Default number of runs; the CLI may override it.
+    pub runs: u64,
+    /// Default seed; the CLI may override it.
+    pub seed: u64,
+    pub tiers: Vec<String>,
+    /// Names of vendor attributes that carry a choice weight.
+    pub attributes: Vec<String>,
+    /// The `[choice]` weights: brand, access, incumbency, then attributes.
+    pub weights: Vec<Param>,
+    pub vendors: Vec<Vendor>,
+    pub agencies: Vec<Agency>,
+    /// Events in file order, including those past the horizon.
+    pub events: Vec<Event>,
+    /// Things that are allowed but probably not meant (an event that never
+    /// fires); shown by `check` and `run`.
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    pub name: String,
+    pub brand: Param,
+    /// Per tier; `None` means access 0 (the vendor cannot serve the tier).
+    pub access: Vec<Option<Param>>,
+    /// Per attribute of [`Scenario::attributes`]; `None` means 0.
+    pub attributes: Vec<Option<Param>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agency {
+    pub name: String,
+    pub units: u32,
+    /// Units per tier, split by largest remainder; the same in every run.
+    pub units_by_tier: Vec<u32>,
+    /// The fractions as written (0 for tiers left out).
+    pub tier_fractions: Vec<f64>,
+    pub caution: Param,
+    pub innovation: Param,
+    pub imitation: Param,
+    pub term: u32,
+    pub annual_value: Param,
+    /// Per weight index; `Some` overrides the scenario's `[choice]` weight.
+    pub choice: Vec<Option<Param>>,
+    pub initial: Vec<InitialContract>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InitialContract {
+    pub vendor: usize,
+    pub tier: usize,
+    pub units: u32,
+    /// Periods still covered counting period 0; `None`: drawn per contract
+    /// and run, uniform in `1..=term`.
+    pub remaining: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Period index; may be `>= periods`, in which case it never fires.
+    pub period: u32,
+    /// `at` as written, for display.
+    pub at: String,
+    pub label: Option<String>,
+    pub target: Target,
+    pub changes: Vec<Change>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Vendor(usize),
+    Agency(usize),
+    AllAgencies,
+}
+
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub field: Field,
+    pub op: Op,
+    /// For `Set`, drawn in the field's range; for `Add`, any amount. The
+    /// result is clamped into the field's range either way.
+    pub value: Param,
+    /// The key as written, for display.
+    pub key: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Set,
+    Add,
+}
+
+/// A parameter an event can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Brand,
+    Access(usize),
+    Attribute(usize),
+    Caution,
+    Innovation,
+    Imitation,
+    AnnualValue,
+    Weight(usize),
+}
+
+impl Field {
+    /// The range every value of this field is clamped into.
+    pub fn range(self) -> Range {
+        match self {
+            Field::Brand | Field::Access(_) | Field::Caution => Range::UNIT,
+            Field::Innovation | Field::Imitation | Field::AnnualValue => Range::NON_NEGATIVE,
+            Field::Attribute(_) | Field::Weight(_) => Range::ANY,
+        }
+    }
+}
+
+impl Scenario {
+    /// Name of weight `w` (`brand`, `access`, `incumbency` or an attribute).
+    pub fn weight_name(&self, w: usize) -> &str {
+        match w {
+            W_BRAND => "brand",
+            W_ACCESS => "access",
+            W_INCUMBENCY => "incumbency",
+            _ => &self.attributes[w - W_FIRST_ATTRIBUTE],
+        }
+    }
+
+    pub fn total_units(&self) -> u64 {
+        self.agencies.iter().map(|a| u64::from(a.units)).sum()
+    }
+
+    /// Events that fire within the horizon, in the order they apply.
+    pub fn timeline(&self) -> Vec<&Event> {
+        let mut events: Vec<&Event> = self
+            .events
+            .iter()
+            .filter(|e| e.period < self.calendar.periods)
+            .collect();
+        // Stable: events of the same period keep file order.
+        events.sort_by_key(|e| e.period);
+        events
+    }
+}
+
+/// One problem found in a scenario, at a line when TOML gives one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// A scenario that cannot be used: every problem found, each with its line.
+#[derive(Debug, Clone)]
+pub struct ScenarioError {
+    pub path: PathBuf,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", located(&self.path, d))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// `path:line: message`, the form every scenario message takes.
+pub fn located(path: &Path, d: &Diagnostic) -> String {
+    match d.line {
+        Some(line) => format!("{}:{}: {}", path.display(), line, d.message),
+        None => format!("{}: {}", path.display(), d.message),
+    }
+}
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    parse(&read_source(path)?, path)
+}
+
+/// Reads a scenario file as UTF-8 text.
+pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
+    let bytes = std::fs::read(path).map_err(|e| ScenarioError {
+        path: path.to_path_buf(),
+        diagnostics: vec![Diagnostic {
+            line: None,
+            message: format!("cannot read the scenario file: {e}"),
+        }],
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        ScenarioError {
+            path: path.to_path_buf(),
+            diagnostics: vec![Diagnostic {
+                line: Some(line),
+                message: "the file is not valid UTF-8 text; save it as UTF-8".to_string(),
+            }],
+        }
+    })
+}
+
+/// Validates scenario text; `path` names it in messages and gives the
+/// default scenario name (its file stem).
+pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+    validate::validate(source, path).map_err(|diagnostics| ScenarioError {
+        path: path.to_path_buf(),
+        diagnostics,
+    })
+}

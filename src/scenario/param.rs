@@ -1,0 +1,359 @@
+//! Numbers that may be uncertain.
+//!
+//! Any number in a scenario may be written as a plain value or as a
+//! distribution (`{ triangular = [0.5, 0.6, 0.7] }`). A [`Param`] is drawn
+//! once per run and clamped into the valid range of the quantity it sets.
+//! Sampling goes through `rand_distr`, whose maths uses `libm`, so a draw is
+//! the same on every platform.
+
+use std::fmt;
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, LogNormal, Normal, Pert, Triangular, Uniform};
+
+/// The closed interval a drawn value is clamped into.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Range {
+    /// Shares, access levels, caution: `[0, 1]`.
+    pub const UNIT: Range = Range {
+        low: 0.0,
+        high: 1.0,
+    };
+    /// Rates and money: `>= 0`.
+    pub const NON_NEGATIVE: Range = Range {
+        low: 0.0,
+        high: f64::INFINITY,
+    };
+    /// Choice weights and vendor attributes: any real number.
+    pub const ANY: Range = Range {
+        low: f64::NEG_INFINITY,
+        high: f64::INFINITY,
+    };
+
+    pub fn clamp(self, x: f64) -> f64 {
+        x.max(self.low).min(self.high)
+    }
+
+    pub fn contains(self, x: f64) -> bool {
+        x >= self.low && x <= self.high
+    }
+
+    /// Human wording used in messages: "in [0, 1]", ">= 0".
+    pub fn describe(self) -> String {
+        match (self.low.is_finite(), self.high.is_finite()) {
+            (true, true) => format!("in [{}, {}]", self.low, self.high),
+            (true, false) => format!(">= {}", self.low),
+            (false, true) => format!("<= {}", self.high),
+            (false, false) => "a finite number".to_string(),
+        }
+    }
+}
+
+/// The distribution families a scenario may use, with their parameters as
+/// written (kept for display and for the support check).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DistSpec {
+    Normal { mean: f64, sd: f64 },
+    Uniform { low: f64, high: f64 },
+    Triangular { low: f64, mode: f64, high: f64 },
+    Pert { low: f64, mode: f64, high: f64 },
+    Beta { alpha: f64, beta: f64 },
+    LogNormal { mu: f64, sigma: f64 },
+}
+
+/// The family names accepted in a scenario, in the order the docs list them.
+pub const FAMILIES: [&str; 6] = [
+    "normal",
+    "uniform",
+    "triangular",
+    "pert",
+    "beta",
+    "lognormal",
+];
+
+impl DistSpec {
+    /// Builds a spec from a family name and its parameter list, checking
+    /// the parameters. The error is the rule that was broken.
+    pub fn new(family: &str, args: &[f64]) -> Result<DistSpec, String> {
+        let expect = |n: usize, form: &str| -> Result<(), String> {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{family} takes {n} numbers {form}, got {}",
+                    args.len()
+                ))
+            }
+        };
+        if let Some(bad) = args.iter().find(|x| !x.is_finite()) {
+            return Err(format!(
+                "{family} parameters must be finite numbers, got {bad}"
+            ));
+        }
+        let spec = match family {
+            "normal" => {
+                expect(2, "[mean, sd]")?;
+                if args[1] <= 0.0 {
+                    return Err(format!("normal needs sd > 0, got sd = {}", args[1]));
+                }
+                DistSpec::Normal {
+                    mean: args[0],
+                    sd: args[1],
+                }
+            }
+            "uniform" => {
+                expect(2, "[low, high]")?;
+                if args[0] >= args[1] {
+                    return Err(format!(
+                        "uniform needs low < high, got [{}, {}]",
+                        args[0], args[1]
+                    ));
+                }
+                DistSpec::Uniform {
+                    low: args[0],
+                    high: args[1],
+                }
+            }
+            "triangular" | "pert" => {
+                expect(3, "[low, mode, high]")?;
+                let (low, mode, high) = (args[0], args[1], args[2]);
+                if !(low <= mode && mode <= high && low < high) {
+                    return Err(format!(
+                        "{family} needs low <= mode <= high and low < high, got [{low}, {mode}, {high}]"
+                    ));
+                }
+                if family == "pert" {
+                    DistSpec::Pert { low, mode, high }
+                } else {
+                    DistSpec::Triangular { low, mode, high }
+                }
+            }
+            "beta" => {
+                expect(2, "[alpha, beta]")?;
+                if args[0] <= 0.0 || args[1] <= 0.0 {
+                    return Err(format!(
+                        "beta needs alpha > 0 and beta > 0, got [{}, {}]",
+                        args[0], args[1]
+                    ));
+                }
+                DistSpec::Beta {
+                    alpha: args[0],
+                    beta: args[1],
+                }
+            }
+            "lognormal" => {
+                expect(2, "[mu, sigma]")?;
+                if args[1] <= 0.0 {
+                    return Err(format!(
+                        "lognormal needs sigma > 0, got sigma = {}",
+                        args[1]
+                    ));
+                }
+                // exp(mu + 8 sigma) must stay finite for the draw to be usable.
+                if args[0] + 8.0 * args[1] > 700.0 {
+                    return Err(format!(
+                        "lognormal [{}, {}] draws numbers too large to represent; use mu + 8*sigma <= 700",
+                        args[0], args[1]
+                    ));
+                }
+                DistSpec::LogNormal {
+                    mu: args[0],
+                    sigma: args[1],
+                }
+            }
+            other => return Err(format!("unknown distribution '{other}'")),
+        };
+        Ok(spec)
+    }
+
+    /// The smallest and largest values the distribution can produce.
+    pub fn support(self) -> (f64, f64) {
+        match self {
+            DistSpec::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
+            DistSpec::Uniform { low, high }
+            | DistSpec::Triangular { low, high, .. }
+            | DistSpec::Pert { low, high, .. } => (low, high),
+            DistSpec::Beta { .. } => (0.0, 1.0),
+            DistSpec::LogNormal { .. } => (0.0, f64::INFINITY),
+        }
+    }
+}
+
+impl fmt::Display for DistSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            DistSpec::Normal { mean, sd } => write!(f, "normal({mean}, {sd})"),
+            DistSpec::Uniform { low, high } => write!(f, "uniform({low}, {high})"),
+            DistSpec::Triangular { low, mode, high } => {
+                write!(f, "triangular({low}, {mode}, {high})")
+            }
+            DistSpec::Pert { low, mode, high } => write!(f, "pert({low}, {mode}, {high})"),
+            DistSpec::Beta { alpha, beta } => write!(f, "beta({alpha}, {beta})"),
+            DistSpec::LogNormal { mu, sigma } => write!(f, "lognormal({mu}, {sigma})"),
+        }
+    }
+}
+
+/// A ready-to-sample distribution (the `rand_distr` objects are built once,
+/// at validation, not once per draw).
+#[derive(Debug, Clone)]
+enum Sampler {
+    Normal(Normal<f64>),
+    Uniform(Uniform<f64>),
+    Triangular(Triangular<f64>),
+    Pert(Pert<f64>),
+    Beta(Beta<f64>),
+    LogNormal(LogNormal<f64>),
+}
+
+impl Sampler {
+    fn build(spec: DistSpec) -> Sampler {
+        // DistSpec::new has already checked every parameter, so the
+        // constructors below cannot fail.
+        const CHECKED: &str = "parameters validated by DistSpec::new";
+        match spec {
+            DistSpec::Normal { mean, sd } => Sampler::Normal(Normal::new(mean, sd).expect(CHECKED)),
+            DistSpec::Uniform { low, high } => {
+                Sampler::Uniform(Uniform::new(low, high).expect(CHECKED))
+            }
+            DistSpec::Triangular { low, mode, high } => {
+                Sampler::Triangular(Triangular::new(low, high, mode).expect(CHECKED))
+            }
+            DistSpec::Pert { low, mode, high } => {
+                Sampler::Pert(Pert::new(low, high).with_mode(mode).expect(CHECKED))
+            }
+            DistSpec::Beta { alpha, beta } => Sampler::Beta(Beta::new(alpha, beta).expect(CHECKED)),
+            DistSpec::LogNormal { mu, sigma } => {
+                Sampler::LogNormal(LogNormal::new(mu, sigma).expect(CHECKED))
+            }
+        }
+    }
+
+    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Sampler::Normal(d) => d.sample(rng),
+            Sampler::Uniform(d) => d.sample(rng),
+            Sampler::Triangular(d) => d.sample(rng),
+            Sampler::Pert(d) => d.sample(rng),
+            Sampler::Beta(d) => d.sample(rng),
+            Sampler::LogNormal(d) => d.sample(rng),
+        }
+    }
+}
+
+/// A validated number: fixed, or drawn once per run, always clamped into
+/// `range`.
+#[derive(Debug, Clone)]
+pub struct Param {
+    kind: ParamKind,
+    range: Range,
+}
+
+#[derive(Debug, Clone)]
+enum ParamKind {
+    Fixed(f64),
+    Drawn(DistSpec, Sampler),
+}
+
+impl Param {
+    pub fn fixed(value: f64, range: Range) -> Param {
+        Param {
+            kind: ParamKind::Fixed(value),
+            range,
+        }
+    }
+
+    pub fn drawn(spec: DistSpec, range: Range) -> Param {
+        Param {
+            kind: ParamKind::Drawn(spec, Sampler::build(spec)),
+            range,
+        }
+    }
+
+    /// Draws the value for one run. A fixed value consumes no randomness.
+    pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match &self.kind {
+            ParamKind::Fixed(x) => self.range.clamp(*x),
+            ParamKind::Drawn(_, sampler) => self.range.clamp(sampler.sample(rng)),
+        }
+    }
+
+    /// The value when fixed, `None` when drawn.
+    pub fn fixed_value(&self) -> Option<f64> {
+        match self.kind {
+            ParamKind::Fixed(x) => Some(x),
+            ParamKind::Drawn(..) => None,
+        }
+    }
+
+    pub fn spec(&self) -> Option<DistSpec> {
+        match self.kind {
+            ParamKind::Fixed(_) => None,
+            ParamKind::Drawn(spec, _) => Some(spec),
+        }
+    }
+
+    /// True when every possible draw is above zero (after clamping).
+    pub fn surely_positive(&self) -> bool {
+        match self.kind {
+            ParamKind::Fixed(x) => self.range.clamp(x) > 0.0,
+            ParamKind::Drawn(spec, _) => {
+                spec.support().0 > 0.0 && self.range.clamp(spec.support().0) > 0.0
+            }
+        }
+    }
+}
+
+impl fmt::Display for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ParamKind::Fixed(x) => write!(f, "{x}"),
+            ParamKind::Drawn(spec, _) => write!(f, "{spec}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::ChaCha8Rng;
+
+    #[test]
+    fn rejects_bad_parameters() {
+        assert!(DistSpec::new("normal", &[0.0, 0.0]).is_err());
+        assert!(DistSpec::new("uniform", &[1.0, 1.0]).is_err());
+        assert!(DistSpec::new("triangular", &[0.0, 2.0, 1.0]).is_err());
+        assert!(DistSpec::new("pert", &[0.0, 0.5]).is_err());
+        assert!(DistSpec::new("beta", &[0.0, 1.0]).is_err());
+        assert!(DistSpec::new("lognormal", &[0.0, -1.0]).is_err());
+        assert!(DistSpec::new("normal", &[f64::NAN, 1.0]).is_err());
+        assert!(DistSpec::new("gamma", &[1.0, 1.0]).is_err());
+    }
+
+    #[test]
+    fn draws_are_clamped_into_range() {
+        let p = Param::drawn(DistSpec::new("normal", &[0.5, 10.0]).unwrap(), Range::UNIT);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let draws: Vec<f64> = (0..1000).map(|_| p.draw(&mut rng)).collect();
+        assert!(draws.iter().all(|x| (0.0..=1.0).contains(x)));
+        assert!(draws.contains(&0.0) && draws.contains(&1.0));
+    }
+
+    #[test]
+    fn uniform_mean_matches_closed_form() {
+        // mean of U(2, 4) is 3, sd is 2/sqrt(12); 10,000 draws give a
+        // standard error of 0.0058, so 5 standard errors is 0.029.
+        let p = Param::drawn(DistSpec::new("uniform", &[2.0, 4.0]).unwrap(), Range::ANY);
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let n = 10_000;
+        let mean = (0..n).map(|_| p.draw(&mut rng)).sum::<f64>() / n as f64;
+        let se = 2.0 / 12f64.sqrt() / (n as f64).sqrt();
+        assert!((mean - 3.0).abs() < 5.0 * se, "mean {mean}");
+    }
+}

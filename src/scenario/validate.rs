@@ -1,0 +1,1278 @@
+//! From TOML as written to a checked [`Scenario`].
+//!
+//! Every rule of the design card is checked here, once. Problems are
+//! collected rather than stopping at the first, so a user fixes a file in one
+//! pass; each names its line and the rule, and suggests the likely fix.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use toml::{Spanned, Value};
+
+use super::param::{DistSpec, FAMILIES, Param, Range};
+use super::raw::{RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap, SpannedValue};
+use super::{
+    Agency, Change, Diagnostic, Event, Field, InitialContract, Op, Scenario, Target, Vendor,
+    W_FIRST_ATTRIBUTE,
+};
+use crate::calendar::{Calendar, Step, YearMonth};
+
+/// Upper bounds that keep a scenario's memory and arithmetic sane.
+const MAX_PERIODS: i64 = 10_000;
+const MAX_TERM: i64 = 1_000_000;
+const MAX_RUNS: i64 = 100_000_000;
+const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
+
+const DEFAULT_WEIGHTS: [(&str, f64); 3] = [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
+
+pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut cx = Checker::new(source);
+    let raw: RawScenario = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let line = e.span().map(|s| cx.line(&s));
+            return Err(vec![Diagnostic {
+                line,
+                message: explain_toml_error(e.message()),
+            }]);
+        }
+    };
+    let scenario = cx.scenario(raw, path);
+    if cx.errors.is_empty() {
+        let mut scenario = scenario.expect("a scenario is built whenever no error was recorded");
+        scenario.warnings = cx.warnings;
+        Ok(scenario)
+    } else {
+        cx.errors.sort_by_key(|d| d.line);
+        Err(cx.errors)
+    }
+}
+
+/// Rewords serde's messages and adds a suggestion for misspelt keys.
+fn explain_toml_error(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once("`, expected ")
+    {
+        let allowed: Vec<&str> = expected
+            .split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, s)| s)
+            .collect();
+        let mut text = format!(
+            "unknown key '{field}' (unknown keys are errors); allowed here: {}",
+            allowed.join(", ")
+        );
+        if let Some(s) = suggest(field, allowed.iter().copied()) {
+            text.push_str(&format!("; did you mean '{s}'?"));
+        }
+        return text;
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        return format!("required key '{field}' is missing");
+    }
+    format!("invalid TOML: {message}")
+}
+
+/// The closest candidate to a misspelt name, if one is close enough.
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    suggest(name, candidates)
+        .map(|s| format!("; did you mean '{s}'?"))
+        .unwrap_or_default()
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "a boolean",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "an array",
+        Value::Table(_) => "a table",
+    }
+}
+
+/// A distribution table is a table with exactly one key naming a family.
+fn is_distribution_table(t: &toml::Table) -> bool {
+    t.len() == 1 && t.keys().all(|k| FAMILIES.contains(&k.as_str()))
+}
+
+/// Flattens `{ access = { secret = 0.9 } }` and `{ "access.secret" = 0.9 }`
+/// to the same key, keeping distribution tables whole.
+fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, Value)>) {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Value::Table(t) if !is_distribution_table(t) => flatten(&key, t, out),
+            _ => out.push((key, v.clone())),
+        }
+    }
+}
+
+struct Checker<'s> {
+    source: &'s str,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl<'s> Checker<'s> {
+    fn new(source: &'s str) -> Self {
+        Checker {
+            source,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn line(&self, span: &std::ops::Range<usize>) -> usize {
+        let end = span.start.min(self.source.len());
+        self.source.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn error(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
+        let line = Some(self.line(span));
+        self.errors.push(Diagnostic {
+            line,
+            message: message.into(),
+        });
+    }
+
+    fn error_at_line(&mut self, line: Option<usize>, message: impl Into<String>) {
+        self.errors.push(Diagnostic {
+            line,
+            message: message.into(),
+        });
+    }
+
+    fn warn(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
+        let line = Some(self.line(span));
+        self.warnings.push(Diagnostic {
+            line,
+            message: message.into(),
+        });
+    }
+
+    /// A number or a distribution, valid for `range`.
+    fn param(&mut self, v: &SpannedValue, what: &str, range: Range) -> Option<Param> {
+        let span = v.span();
+        match v.get_ref() {
+            Value::Integer(i) => self.fixed(&span, *i as f64, what, range),
+            Value::Float(x) => self.fixed(&span, *x, what, range),
+            Value::Table(t) => {
+                if t.len() != 1 {
+                    self.error(
+                        &span,
+                        format!(
+                            "{what}: a distribution is a table with exactly one key, such as {{ normal = [mean, sd] }}; families: {}",
+                            FAMILIES.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+                let (family, args) = t.iter().next().expect("one entry");
+                if !FAMILIES.contains(&family.as_str()) {
+                    self.error(
+                        &span,
+                        format!(
+                            "{what}: unknown distribution '{family}'; families: {}{}",
+                            FAMILIES.join(", "),
+                            did_you_mean(family, FAMILIES)
+                        ),
+                    );
+                    return None;
+                }
+                let numbers: Option<Vec<f64>> = match args {
+                    Value::Array(items) => items
+                        .iter()
+                        .map(|x| match x {
+                            Value::Integer(i) => Some(*i as f64),
+                            Value::Float(f) => Some(*f),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => None,
+                };
+                let Some(numbers) = numbers else {
+                    self.error(
+                        &span,
+                        format!(
+                            "{what}: {family} takes an array of numbers, such as {family} = [{}]",
+                            example_args(family)
+                        ),
+                    );
+                    return None;
+                };
+                match DistSpec::new(family, &numbers) {
+                    Ok(spec) => {
+                        let (low, high) = spec.support();
+                        if low > range.high || high < range.low {
+                            self.error(
+                                &span,
+                                format!(
+                                    "{what} must be {}, but every draw of {spec} lies outside that range",
+                                    range.describe()
+                                ),
+                            );
+                            return None;
+                        }
+                        Some(Param::drawn(spec, range))
+                    }
+                    Err(rule) => {
+                        self.error(&span, format!("{what}: {rule}"));
+                        None
+                    }
+                }
+            }
+            other => {
+                self.error(
+                    &span,
+                    format!(
+                        "{what} must be a number or a distribution such as {{ normal = [mean, sd] }}, not {}",
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn fixed(
+        &mut self,
+        span: &std::ops::Range<usize>,
+        x: f64,
+        what: &str,
+        range: Range,
+    ) -> Option<Param> {
+        if !x.is_finite() {
+            self.error(span, format!("{what} must be a finite number, got {x}"));
+            None
+        } else if !range.contains(x) {
+            self.error(
+                span,
+                format!("{what} must be {}, got {x}", range.describe()),
+            );
+            None
+        } else {
+            Some(Param::fixed(x, range))
+        }
+    }
+
+    /// A plain integer in `min..=max`.
+    fn integer(&mut self, v: &SpannedValue, what: &str, min: i64, max: i64) -> Option<i64> {
+        let span = v.span();
+        match v.get_ref() {
+            Value::Integer(i) if (min..=max).contains(i) => Some(*i),
+            Value::Integer(i) => {
+                self.error(
+                    &span,
+                    format!("{what} must be an integer in {min}..={max}, got {i}"),
+                );
+                None
+            }
+            Value::Table(_) => {
+                self.error(
+                    &span,
+                    format!("{what} must be a plain integer, never a distribution"),
+                );
+                None
+            }
+            other => {
+                self.error(
+                    &span,
+                    format!("{what} must be a plain integer, not {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A non-empty name.
+    fn name(
+        &mut self,
+        v: &Option<Spanned<String>>,
+        whole: &std::ops::Range<usize>,
+        what: &str,
+    ) -> Option<String> {
+        match v {
+            None => {
+                self.error(whole, format!("{what} needs a name"));
+                None
+            }
+            Some(n) if n.get_ref().trim().is_empty() => {
+                self.error(&n.span(), format!("{what} name must not be empty"));
+                None
+            }
+            Some(n) => Some(n.get_ref().trim().to_string()),
+        }
+    }
+
+    fn scenario(&mut self, raw: RawScenario, path: &Path) -> Option<Scenario> {
+        let name = match &raw.name {
+            Some(n) if !n.get_ref().trim().is_empty() => n.get_ref().trim().to_string(),
+            Some(n) => {
+                self.error(
+                    &n.span(),
+                    "name must not be empty (leave it out to use the file name)",
+                );
+                String::new()
+            }
+            None => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".to_string()),
+        };
+
+        let start = match &raw.start {
+            None => {
+                self.error_at_line(
+                    None,
+                    "required key 'start' is missing (the first period, as \"YYYY-MM\")",
+                );
+                None
+            }
+            Some(s) => {
+                let parsed = YearMonth::parse(s.get_ref());
+                if parsed.is_none() {
+                    self.error(
+                        &s.span(),
+                        format!(
+                            "start must be a month written \"YYYY-MM\", got \"{}\"",
+                            s.get_ref()
+                        ),
+                    );
+                }
+                parsed
+            }
+        };
+        let periods = match &raw.periods {
+            None => {
+                self.error_at_line(
+                    None,
+                    "required key 'periods' is missing (the number of periods to simulate)",
+                );
+                None
+            }
+            Some(v) => self.integer(v, "periods", 1, MAX_PERIODS),
+        };
+        let step = match &raw.step {
+            None => Some(Step::Month),
+            Some(s) => {
+                let step = Step::parse(s.get_ref());
+                if step.is_none() {
+                    self.error(
+                        &s.span(),
+                        format!(
+                            "step must be month, quarter or year, got \"{}\"{}",
+                            s.get_ref(),
+                            did_you_mean(s.get_ref(), ["month", "quarter", "year"])
+                        ),
+                    );
+                }
+                step
+            }
+        };
+        let runs = match &raw.runs {
+            None => Some(1000),
+            Some(v) => self.integer(v, "runs", 1, MAX_RUNS),
+        };
+        let seed = match &raw.seed {
+            None => Some(1),
+            Some(v) => self.integer(v, "seed", 0, i64::MAX),
+        };
+
+        let tiers = self.tiers(&raw);
+        let (attributes, weights) = self.choice(&raw);
+
+        let calendar = match (start, periods, step) {
+            (Some(start), Some(periods), Some(step)) => Some(Calendar {
+                start,
+                step,
+                periods: periods as u32,
+            }),
+            _ => None,
+        };
+
+        if raw.vendor.is_empty() {
+            self.error_at_line(
+                None,
+                "a scenario needs at least one [[vendor]] (with name, brand and access)",
+            );
+        }
+        let vendors: Vec<Option<Vendor>> = raw
+            .vendor
+            .iter()
+            .map(|v| self.vendor(v, &tiers, &attributes))
+            .collect();
+        self.unique(raw.vendor.iter().map(|v| &v.get_ref().name), "vendor");
+
+        if raw.agency.is_empty() {
+            self.error_at_line(None, "a scenario needs at least one [[agency]] (with name, units, term, innovation and imitation)");
+        }
+        let vendor_names: Vec<String> = raw
+            .vendor
+            .iter()
+            .filter_map(|v| {
+                v.get_ref()
+                    .name
+                    .as_ref()
+                    .map(|n| n.get_ref().trim().to_string())
+            })
+            .collect();
+        let agencies: Vec<Option<Agency>> = raw
+            .agency
+            .iter()
+            .map(|a| self.agency(a, &tiers, &attributes, &vendor_names, &vendors))
+            .collect();
+        self.unique(raw.agency.iter().map(|a| &a.get_ref().name), "agency");
+
+        let total_units: u64 = agencies.iter().flatten().map(|a| u64::from(a.units)).sum();
+        if agencies.iter().all(Option::is_some) && !agencies.is_empty() {
+            if total_units == 0 {
+                self.error_at_line(
+                    None,
+                    "the scenario has no units: at least one agency needs units >= 1",
+                );
+            } else if total_units > MAX_TOTAL_UNITS {
+                self.error_at_line(None, format!("the scenario has {total_units} units in all; at most {MAX_TOTAL_UNITS} are supported"));
+            }
+        }
+
+        let agency_names: Vec<String> = raw
+            .agency
+            .iter()
+            .filter_map(|a| {
+                a.get_ref()
+                    .name
+                    .as_ref()
+                    .map(|n| n.get_ref().trim().to_string())
+            })
+            .collect();
+        let events: Vec<Option<Event>> = raw
+            .event
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                self.event(
+                    i + 1,
+                    e,
+                    calendar.as_ref(),
+                    &tiers,
+                    &attributes,
+                    &vendor_names,
+                    &agency_names,
+                )
+            })
+            .collect();
+
+        if !self.errors.is_empty() {
+            return None;
+        }
+        Some(Scenario {
+            name,
+            calendar: calendar?,
+            runs: runs? as u64,
+            seed: seed? as u64,
+            tiers,
+            attributes,
+            weights,
+            vendors: vendors.into_iter().collect::<Option<_>>()?,
+            agencies: agencies.into_iter().collect::<Option<_>>()?,
+            events: events.into_iter().collect::<Option<_>>()?,
+            warnings: Vec::new(),
+        })
+    }
+
+    fn unique<'a>(&mut self, names: impl Iterator<Item = &'a Option<Spanned<String>>>, what: &str) {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for n in names.flatten() {
+            let key = n.get_ref().trim().to_string();
+            if let Some(first) = seen.get(&key) {
+                let first = *first;
+                self.error(&n.span(), format!("{what} name '{key}' is declared twice (first on line {first}); names must be unique"));
+            } else {
+                let line = self.line(&n.span());
+                seen.insert(key, line);
+            }
+        }
+    }
+
+    fn tiers(&mut self, raw: &RawScenario) -> Vec<String> {
+        let Some(tiers) = &raw.tiers else {
+            return vec!["unclassified".to_string()];
+        };
+        if tiers.get_ref().is_empty() {
+            self.error(&tiers.span(), "tiers must name at least one tier");
+        }
+        let mut out: Vec<String> = Vec::new();
+        for t in tiers.get_ref() {
+            let name = t.get_ref().trim().to_string();
+            if name.is_empty() {
+                self.error(&t.span(), "a tier name must not be empty");
+            } else if name == "all" {
+                self.error(
+                    &t.span(),
+                    "'all' is reserved for totals in the outputs; name the tier differently",
+                );
+            } else if out.contains(&name) {
+                self.error(
+                    &t.span(),
+                    format!("tier '{name}' is declared twice; tier names must be unique"),
+                );
+            }
+            out.push(name);
+        }
+        out
+    }
+
+    /// The `[choice]` table: the three built-in weights and one weight per
+    /// attribute. Attributes also come from agencies' `choice` tables.
+    fn choice(&mut self, raw: &RawScenario) -> (Vec<String>, Vec<Param>) {
+        let mut attributes: Vec<String> = Vec::new();
+        let builtin = |k: &str| DEFAULT_WEIGHTS.iter().any(|(n, _)| *n == k);
+        let mut note = |k: &str| {
+            if !builtin(k) && !attributes.iter().any(|a| a == k) {
+                attributes.push(k.to_string());
+            }
+        };
+        if let Some(choice) = &raw.choice {
+            choice.get_ref().keys().for_each(|k| note(k));
+        }
+        for agency in &raw.agency {
+            if let Some(choice) = &agency.get_ref().choice {
+                choice.get_ref().keys().for_each(|k| note(k));
+            }
+        }
+        let mut weights: Vec<Param> = DEFAULT_WEIGHTS
+            .iter()
+            .map(|(_, w)| Param::fixed(*w, Range::ANY))
+            .collect();
+        weights.extend(attributes.iter().map(|_| Param::fixed(0.0, Range::ANY)));
+        if let Some(choice) = &raw.choice {
+            for (k, v) in choice.get_ref() {
+                let index = weight_index(k, &attributes).expect("every key was noted");
+                if let Some(p) = self.param(v, &format!("[choice] weight '{k}'"), Range::ANY) {
+                    weights[index] = p;
+                }
+            }
+        }
+        (attributes, weights)
+    }
+
+    fn vendor(
+        &mut self,
+        raw: &Spanned<RawVendor>,
+        tiers: &[String],
+        attributes: &[String],
+    ) -> Option<Vendor> {
+        let span = raw.span();
+        let v = raw.get_ref();
+        let name = self.name(&v.name, &span, "[[vendor]]");
+        let label = format!("vendor '{}'", name.as_deref().unwrap_or("?"));
+        let brand = match &v.brand {
+            None => {
+                self.error(
+                    &span,
+                    format!("{label} needs brand (recognition in [0, 1])"),
+                );
+                None
+            }
+            Some(b) => self.param(b, &format!("{label} brand"), Range::UNIT),
+        };
+        let access = match &v.access {
+            None => {
+                self.error(
+                    &span,
+                    format!(
+                        "{label} needs access, e.g. access = {{ {} = 1.0 }}",
+                        tiers.first().map_or("unclassified", String::as_str)
+                    ),
+                );
+                None
+            }
+            Some(map) => self.per_tier(map, tiers, &format!("{label} access"), Range::UNIT),
+        };
+        let mut attrs: Vec<Option<Param>> = vec![None; attributes.len()];
+        if let Some(map) = &v.attributes {
+            for (k, value) in map.get_ref() {
+                match attributes.iter().position(|a| a == k) {
+                    Some(i) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Range::ANY),
+                    None => self.error(
+                        &value.span(),
+                        format!(
+                            "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; weighted attributes: {}{}",
+                            list(attributes),
+                            did_you_mean(k, attributes.iter().map(String::as_str))
+                        ),
+                    ),
+                }
+            }
+        }
+        Some(Vendor {
+            name: name?,
+            brand: brand?,
+            access: access?,
+            attributes: attrs,
+        })
+    }
+
+    /// A table keyed by tier name; tiers left out are `None`.
+    fn per_tier(
+        &mut self,
+        map: &SpannedMap,
+        tiers: &[String],
+        what: &str,
+        range: Range,
+    ) -> Option<Vec<Option<Param>>> {
+        let mut out: Vec<Option<Param>> = vec![None; tiers.len()];
+        let mut ok = true;
+        for (k, value) in map.get_ref() {
+            match tiers.iter().position(|t| t == k) {
+                Some(i) => {
+                    out[i] = self.param(value, &format!("{what} for tier '{k}'"), range);
+                    ok &= out[i].is_some();
+                }
+                None => {
+                    ok = false;
+                    self.error(
+                        &value.span(),
+                        format!(
+                            "{what} names tier '{k}', which is not declared; tiers are: {}{}",
+                            list(tiers),
+                            did_you_mean(k, tiers.iter().map(String::as_str))
+                        ),
+                    );
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn agency(
+        &mut self,
+        raw: &Spanned<RawAgency>,
+        tiers: &[String],
+        attributes: &[String],
+        vendor_names: &[String],
+        vendors: &[Option<Vendor>],
+    ) -> Option<Agency> {
+        let span = raw.span();
+        let a = raw.get_ref();
+        let name = self.name(&a.name, &span, "[[agency]]");
+        let label = format!("agency '{}'", name.as_deref().unwrap_or("?"));
+        let required = |cx: &mut Self,
+                        v: &Option<SpannedValue>,
+                        key: &str,
+                        hint: &str|
+         -> Option<SpannedValue> {
+            if v.is_none() {
+                cx.error(&span, format!("{label} needs {key} ({hint})"));
+            }
+            v.clone()
+        };
+        let units_v = required(
+            self,
+            &a.units,
+            "units",
+            "the number of buying units, an integer >= 0",
+        );
+        let term_v = required(
+            self,
+            &a.term,
+            "term",
+            "contract length in periods, an integer >= 1",
+        );
+        let innovation_v = required(self, &a.innovation, "innovation", "Bass p per period, >= 0");
+        let imitation_v = required(self, &a.imitation, "imitation", "Bass q per period, >= 0");
+
+        let units = units_v
+            .and_then(|v| self.integer(&v, &format!("{label} units"), 0, MAX_TOTAL_UNITS as i64));
+        let term = term_v.and_then(|v| self.integer(&v, &format!("{label} term"), 1, MAX_TERM));
+        let innovation = innovation_v
+            .and_then(|v| self.param(&v, &format!("{label} innovation"), Range::NON_NEGATIVE));
+        let imitation = imitation_v
+            .and_then(|v| self.param(&v, &format!("{label} imitation"), Range::NON_NEGATIVE));
+        let caution = match &a.caution {
+            None => Some(Param::fixed(0.0, Range::UNIT)),
+            Some(v) => self.param(v, &format!("{label} caution"), Range::UNIT),
+        };
+        let annual_value = match &a.annual_value {
+            None => Some(Param::fixed(1.0, Range::NON_NEGATIVE)),
+            Some(v) => self.param(v, &format!("{label} annual_value"), Range::NON_NEGATIVE),
+        };
+        let fractions = match &a.tiers {
+            None => {
+                let mut f = vec![0.0; tiers.len()];
+                if let Some(first) = f.first_mut() {
+                    *first = 1.0;
+                }
+                Some(f)
+            }
+            Some(map) => self.fractions(map, tiers, &label),
+        };
+        let mut choice: Vec<Option<Param>> = vec![None; W_FIRST_ATTRIBUTE + attributes.len()];
+        if let Some(map) = &a.choice {
+            for (k, v) in map.get_ref() {
+                let index = weight_index(k, attributes).expect("every key was noted");
+                choice[index] = self.param(v, &format!("{label} choice weight '{k}'"), Range::ANY);
+            }
+        }
+        let units_by_tier = match (units, &fractions) {
+            (Some(units), Some(f)) => Some(split_units(units as u32, f)),
+            _ => None,
+        };
+
+        let mut initial = Vec::new();
+        let mut placed = vec![0u64; tiers.len()];
+        for raw_initial in &a.initial {
+            let ispan = raw_initial.span();
+            let c = raw_initial.get_ref();
+            let vendor = match &c.vendor {
+                None => {
+                    self.error(
+                        &ispan,
+                        format!("an initial contract of {label} needs vendor"),
+                    );
+                    None
+                }
+                Some(v) => {
+                    let found = vendor_names.iter().position(|n| n == v.get_ref().trim());
+                    if found.is_none() {
+                        self.error(
+                            &v.span(),
+                            format!(
+                                "an initial contract of {label} names vendor '{}', which is not declared; vendors are: {}{}",
+                                v.get_ref(),
+                                list(vendor_names),
+                                did_you_mean(v.get_ref(), vendor_names.iter().map(String::as_str))
+                            ),
+                        );
+                    }
+                    found
+                }
+            };
+            let tier = match &c.tier {
+                None if tiers.len() == 1 => Some(0),
+                None => {
+                    self.error(&ispan, format!("an initial contract of {label} needs tier (the scenario has several: {})", list(tiers)));
+                    None
+                }
+                Some(t) => {
+                    let found = tiers.iter().position(|n| n == t.get_ref().trim());
+                    if found.is_none() {
+                        self.error(
+                            &t.span(),
+                            format!(
+                                "an initial contract of {label} names tier '{}', which is not declared; tiers are: {}{}",
+                                t.get_ref(),
+                                list(tiers),
+                                did_you_mean(t.get_ref(), tiers.iter().map(String::as_str))
+                            ),
+                        );
+                    }
+                    found
+                }
+            };
+            let count = match &c.units {
+                None => {
+                    self.error(
+                        &ispan,
+                        format!(
+                            "an initial contract of {label} needs units (how many units hold it)"
+                        ),
+                    );
+                    None
+                }
+                Some(v) => self.integer(
+                    v,
+                    &format!("initial contract units of {label}"),
+                    1,
+                    MAX_TOTAL_UNITS as i64,
+                ),
+            };
+            let remaining = match (&c.remaining, term) {
+                (None, _) => Some(None),
+                (Some(v), Some(term)) => self
+                    .integer(v, &format!("remaining of an initial contract of {label} (periods still covered, at most term = {term})"), 1, term)
+                    .map(|r| Some(r as u32)),
+                (Some(_), None) => None,
+            };
+            if let (Some(vi), Some(ti)) = (vendor, tier)
+                && let Some(Some(v)) = vendors.get(vi)
+            {
+                let serves = v.access[ti]
+                    .as_ref()
+                    .is_some_and(|p| p.fixed_value() != Some(0.0));
+                if !serves {
+                    self.error(
+                        &ispan,
+                        format!(
+                            "an initial contract of {label} goes to vendor '{}' at tier '{}', where its access is 0; a vendor needs access > 0 to hold a contract",
+                            v.name, tiers[ti]
+                        ),
+                    );
+                }
+            }
+            if let (Some(vi), Some(ti), Some(count), Some(remaining)) =
+                (vendor, tier, count, remaining)
+            {
+                placed[ti] += count as u64;
+                if let Some(by_tier) = &units_by_tier
+                    && placed[ti] > u64::from(by_tier[ti])
+                {
+                    self.error(
+                        &ispan,
+                        format!(
+                            "initial contracts of {label} at tier '{}' cover {} units, but the agency has only {} units in that tier",
+                            tiers[ti], placed[ti], by_tier[ti]
+                        ),
+                    );
+                }
+                initial.push(InitialContract {
+                    vendor: vi,
+                    tier: ti,
+                    units: count as u32,
+                    remaining,
+                });
+            }
+        }
+
+        Some(Agency {
+            name: name?,
+            units: units? as u32,
+            units_by_tier: units_by_tier?,
+            tier_fractions: fractions?,
+            caution: caution?,
+            innovation: innovation?,
+            imitation: imitation?,
+            term: term? as u32,
+            annual_value: annual_value?,
+            choice,
+            initial,
+        })
+    }
+
+    fn fractions(&mut self, map: &SpannedMap, tiers: &[String], label: &str) -> Option<Vec<f64>> {
+        let mut out = vec![0.0; tiers.len()];
+        let mut ok = true;
+        for (k, value) in map.get_ref() {
+            let Some(i) = tiers.iter().position(|t| t == k) else {
+                ok = false;
+                self.error(
+                    &value.span(),
+                    format!(
+                        "{label} tiers names tier '{k}', which is not declared; tiers are: {}{}",
+                        list(tiers),
+                        did_you_mean(k, tiers.iter().map(String::as_str))
+                    ),
+                );
+                continue;
+            };
+            let x = match value.get_ref() {
+                Value::Integer(i) => Some(*i as f64),
+                Value::Float(x) => Some(*x),
+                _ => None,
+            };
+            match x {
+                Some(x) if x.is_finite() && x >= 0.0 => out[i] = x,
+                _ => {
+                    ok = false;
+                    self.error(
+                        &value.span(),
+                        format!("{label} tier fraction for '{k}' must be a plain number >= 0"),
+                    );
+                }
+            }
+        }
+        let sum: f64 = out.iter().sum();
+        if ok && (sum - 1.0).abs() > 1e-9 {
+            self.error(
+                &map.span(),
+                format!("{label} tier fractions must sum to 1, but they sum to {sum}"),
+            );
+            ok = false;
+        }
+        ok.then_some(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn event(
+        &mut self,
+        number: usize,
+        raw: &Spanned<RawEvent>,
+        calendar: Option<&Calendar>,
+        tiers: &[String],
+        attributes: &[String],
+        vendor_names: &[String],
+        agency_names: &[String],
+    ) -> Option<Event> {
+        let span = raw.span();
+        let e = raw.get_ref();
+        let label = format!("event {number}");
+        let line = self.line(&span);
+
+        let (period, at) = match &e.at {
+            None => {
+                self.error(
+                    &span,
+                    format!("{label} needs at (\"YYYY-MM\" or a period index)"),
+                );
+                (None, String::new())
+            }
+            Some(v) => {
+                match v.get_ref() {
+                    Value::String(s) => {
+                        match (YearMonth::parse(s), calendar) {
+                            (None, _) => {
+                                self.error(&v.span(), format!("{label}: at must be \"YYYY-MM\" or a period index, got \"{s}\""));
+                                (None, s.clone())
+                            }
+                            (Some(_), None) => (None, s.clone()),
+                            (Some(month), Some(cal)) => {
+                                let p = cal.period_of(month);
+                                if p < 0 {
+                                    self.error(
+                                        &v.span(),
+                                        format!(
+                                            "{label} is dated {s}, before the scenario starts ({})",
+                                            cal.start
+                                        ),
+                                    );
+                                    (None, s.clone())
+                                } else {
+                                    (Some(p), s.clone())
+                                }
+                            }
+                        }
+                    }
+                    Value::Integer(i) if *i >= 0 => (Some(*i), i.to_string()),
+                    Value::Integer(i) => {
+                        self.error(
+                            &v.span(),
+                            format!("{label}: a period index must be >= 0, got {i}"),
+                        );
+                        (None, i.to_string())
+                    }
+                    other => {
+                        self.error(
+                            &v.span(),
+                            format!(
+                                "{label}: at must be \"YYYY-MM\" or a period index, not {}",
+                                type_name(other)
+                            ),
+                        );
+                        (None, String::new())
+                    }
+                }
+            }
+        };
+        if let (Some(p), Some(cal)) = (period, calendar)
+            && p >= i64::from(cal.periods)
+            && let Some(v) = &e.at
+        {
+            self.warn(
+                &v.span(),
+                format!(
+                    "{label} (at {at}) falls after the last period ({}) and never fires",
+                    cal.last_month()
+                ),
+            );
+        }
+
+        let target = match (&e.vendor, &e.agency) {
+            (Some(_), Some(_)) | (None, None) => {
+                self.error(&span, format!("{label} needs exactly one of vendor = \"NAME\" or agency = \"NAME\" (or agency = \"*\" for all agencies)"));
+                None
+            }
+            (Some(v), None) => {
+                let name = v.get_ref().trim();
+                match vendor_names.iter().position(|n| n == name) {
+                    Some(i) => Some(Target::Vendor(i)),
+                    None => {
+                        self.error(
+                            &v.span(),
+                            format!(
+                                "{label} names vendor '{name}', which is not declared; vendors are: {}{}",
+                                list(vendor_names),
+                                did_you_mean(name, vendor_names.iter().map(String::as_str))
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            (None, Some(a)) => {
+                let name = a.get_ref().trim();
+                if name == "*" {
+                    Some(Target::AllAgencies)
+                } else {
+                    match agency_names.iter().position(|n| n == name) {
+                        Some(i) => Some(Target::Agency(i)),
+                        None => {
+                            self.error(
+                                &a.span(),
+                                format!(
+                                    "{label} names agency '{name}', which is not declared; agencies are: {}, or \"*\" for all{}",
+                                    list(agency_names),
+                                    did_you_mean(name, agency_names.iter().map(String::as_str))
+                                ),
+                            );
+                            None
+                        }
+                    }
+                }
+            }
+        };
+
+        let mut changes = Vec::new();
+        let mut ok = true;
+        for (op, table) in [(Op::Set, &e.set), (Op::Add, &e.add)] {
+            let Some(table) = table else { continue };
+            let tspan = table.span();
+            let mut entries = Vec::new();
+            flatten("", table.get_ref(), &mut entries);
+            for (key, value) in entries {
+                let Some(target) = target else { continue };
+                let field = match target {
+                    Target::Vendor(_) => vendor_field(&key, tiers, attributes),
+                    Target::Agency(_) | Target::AllAgencies => agency_field(&key, attributes),
+                };
+                let field = match field {
+                    Ok(f) => f,
+                    Err(why) => {
+                        ok = false;
+                        self.error(&tspan, format!("{label}: {why}"));
+                        continue;
+                    }
+                };
+                let verb = if op == Op::Set { "set" } else { "add" };
+                let range = if op == Op::Set {
+                    field.range()
+                } else {
+                    Range::ANY
+                };
+                let spanned = Spanned::new(tspan.clone(), value);
+                match self.param(&spanned, &format!("{label} {verb} '{key}'"), range) {
+                    Some(value) => changes.push(Change {
+                        field,
+                        op,
+                        value,
+                        key,
+                    }),
+                    None => ok = false,
+                }
+            }
+        }
+        if target.is_some() && ok && changes.is_empty() {
+            self.error(
+                &span,
+                format!("{label} changes nothing: give it set = {{ ... }} or add = {{ ... }}"),
+            );
+            ok = false;
+        }
+
+        let label_text = e.label.as_ref().map(|l| l.get_ref().trim().to_string());
+        if !ok {
+            return None;
+        }
+        Some(Event {
+            period: u32::try_from(period?).unwrap_or(u32::MAX),
+            at,
+            label: label_text,
+            target: target?,
+            changes,
+            line,
+        })
+    }
+}
+
+fn example_args(family: &str) -> &'static str {
+    match family {
+        "normal" => "mean, sd",
+        "uniform" => "low, high",
+        "triangular" | "pert" => "low, mode, high",
+        "beta" => "alpha, beta",
+        _ => "mu, sigma",
+    }
+}
+
+fn weight_index(key: &str, attributes: &[String]) -> Option<usize> {
+    match key {
+        "brand" => Some(super::W_BRAND),
+        "access" => Some(super::W_ACCESS),
+        "incumbency" => Some(super::W_INCUMBENCY),
+        _ => attributes
+            .iter()
+            .position(|a| a == key)
+            .map(|i| W_FIRST_ATTRIBUTE + i),
+    }
+}
+
+fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Field, String> {
+    if key == "brand" {
+        return Ok(Field::Brand);
+    }
+    if let Some(tier) = key.strip_prefix("access.") {
+        return tiers
+            .iter()
+            .position(|t| t == tier)
+            .map(Field::Access)
+            .ok_or_else(|| {
+                format!(
+                    "'{key}' names tier '{tier}', which is not declared; tiers are: {}{}",
+                    list(tiers),
+                    did_you_mean(tier, tiers.iter().map(String::as_str))
+                )
+            });
+    }
+    if let Some(attr) = key.strip_prefix("attributes.") {
+        return attributes
+            .iter()
+            .position(|a| a == attr)
+            .map(Field::Attribute)
+            .ok_or_else(|| {
+                format!(
+                    "'{key}' names attribute '{attr}', which has no weight in [choice]; weighted attributes: {}{}",
+                    list(attributes),
+                    did_you_mean(attr, attributes.iter().map(String::as_str))
+                )
+            });
+    }
+    let mut keys: Vec<String> = vec!["brand".into()];
+    keys.extend(tiers.iter().map(|t| format!("access.{t}")));
+    keys.extend(attributes.iter().map(|a| format!("attributes.{a}")));
+    Err(format!(
+        "a vendor event cannot change '{key}'; it can change: {}{}",
+        keys.join(", "),
+        did_you_mean(key, keys.iter().map(String::as_str))
+    ))
+}
+
+fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
+    match key {
+        "caution" => return Ok(Field::Caution),
+        "innovation" => return Ok(Field::Innovation),
+        "imitation" => return Ok(Field::Imitation),
+        "annual_value" => return Ok(Field::AnnualValue),
+        _ => {}
+    }
+    if let Some(w) = key.strip_prefix("choice.")
+        && let Some(i) = weight_index(w, attributes)
+    {
+        return Ok(Field::Weight(i));
+    }
+    let mut keys: Vec<String> = [
+        "caution",
+        "innovation",
+        "imitation",
+        "annual_value",
+        "choice.brand",
+        "choice.access",
+        "choice.incumbency",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
+    Err(format!(
+        "an agency event cannot change '{key}'; it can change: {}{}",
+        keys.join(", "),
+        did_you_mean(key, keys.iter().map(String::as_str))
+    ))
+}
+
+/// Splits `units` over tiers by largest remainder: floors first, then the
+/// leftover units one by one to the largest fractional parts, ties to the
+/// tier declared first.
+pub fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
+    let sum: f64 = fractions.iter().sum();
+    let quotas: Vec<f64> = fractions
+        .iter()
+        .map(|f| {
+            if sum > 0.0 {
+                f64::from(units) * f / sum
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let mut counts: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
+    let placed: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    let mut leftover = u64::from(units).saturating_sub(placed);
+    let mut order: Vec<usize> = (0..fractions.len()).collect();
+    // Stable sort keeps declaration order among equal remainders.
+    order.sort_by(|&a, &b| {
+        (quotas[b] - quotas[b].floor()).total_cmp(&(quotas[a] - quotas[a].floor()))
+    });
+    for &i in order.iter().cycle().take(order.len() * 2) {
+        if leftover == 0 {
+            break;
+        }
+        if fractions[i] > 0.0 {
+            counts[i] += 1;
+            leftover -= 1;
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn largest_remainder_split() {
+        assert_eq!(split_units(400, &[0.5, 0.3, 0.2]), vec![200, 120, 80]);
+        assert_eq!(
+            split_units(10, &[1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0]),
+            vec![4, 3, 3]
+        );
+        assert_eq!(split_units(7, &[0.25, 0.45, 0.3]), vec![2, 3, 2]);
+        assert_eq!(split_units(1, &[0.0, 1.0]), vec![0, 1]);
+        assert_eq!(split_units(0, &[0.5, 0.5]), vec![0, 0]);
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("brnd", ["brand", "access"]), Some("brand"));
+        assert_eq!(suggest("Acne", ["Acme", "Zeta"]), Some("Acme"));
+        assert_eq!(suggest("xyz", ["brand", "access"]), None);
+    }
+}

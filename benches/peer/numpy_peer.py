@@ -228,10 +228,11 @@ def load_scenario(path: Path) -> Scenario:
         # Initial contracts fill each (agency, tier) block from its start.
         used = [0] * len(tiers)
         for c in a.get("initial", []):
-            ti = tier_index[c["tier"]]
+            tier = c.get("tier", tiers[0])        # default: the first declared tier
+            ti = tier_index[tier]
             n = int(c["units"])
             if used[ti] + n > counts[ti]:
-                raise ScenarioError(f"{a['name']}: initial contracts exceed its {c['tier']} units")
+                raise ScenarioError(f"{a['name']}: initial contracts exceed its {tier} units")
             first = block_start[ti] + used[ti]
             used[ti] += n
             initial.append((vendor_index[c["vendor"]], np.arange(first, first + n),

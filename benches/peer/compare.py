@@ -86,9 +86,13 @@ def read_sharecast(folder: Path) -> dict:
 
 
 def z_scores(peer: dict, rust: dict):
-    """z for every row both tools define; also the keys only one tool has."""
+    """z for every row both tools define and can test.
+
+    Also returns the keys only one tool has, and how many rows were skipped
+    because both tools give the same constant (sd 0, equal means).
+    """
     missing = sorted(set(peer) ^ set(rust))
-    scores = []
+    scores, identical = [], 0
     for key in sorted(set(peer) & set(rust)):
         (n1, m1, s1), (n2, m2, s2) = peer[key], rust[key]
         if m1 is None or m2 is None or n1 < 2 or n2 < 2:
@@ -97,12 +101,13 @@ def z_scores(peer: dict, rust: dict):
         diff = max(0.0, abs(m1 - m2) - ROUNDING)
         if se == 0.0:
             if diff == 0.0:
-                continue               # both constant and equal
+                identical += 1         # both constant and equal
+                continue
             z = math.inf
         else:
             z = diff / se
         scores.append((z, key, m1, m2))
-    return scores, missing
+    return scores, missing, identical
 
 
 def main() -> int:
@@ -140,7 +145,7 @@ def main() -> int:
         except RuntimeError as exc:
             print(f"compare: {exc}", file=sys.stderr)
             return 1
-        scores, missing = z_scores(read_peer(peer_out), read_sharecast(rust_out))
+        scores, missing, identical = z_scores(read_peer(peer_out), read_sharecast(rust_out))
 
     print(f"\nscenario {scenario}, {args.runs} runs, seed {args.seed}, "
           f"sharecast --threads {args.threads} (the peer is one NumPy process)\n")
@@ -154,6 +159,9 @@ def main() -> int:
         print(f"DISAGREE: {len(missing)} rows exist in only one tool, e.g. {missing[:3]}")
         return 1
     if rows == 0:
+        if identical:
+            print(f"AGREE: all {identical} rows are constant and identical in both tools")
+            return 0
         print("DISAGREE: no rows could be compared")
         return 1
     bound = NormalDist().inv_cdf(1.0 - ALPHA / (2 * rows))
@@ -161,6 +169,8 @@ def main() -> int:
     over3 = sum(z > 3 for z, *_ in scores) / rows
     print(f"rows compared: {rows}   max |z|: {worst[0]:.3f}   "
           f"fraction |z| > 3: {over3:.4f}   bound (Bonferroni, alpha {ALPHA}): {bound:.3f}")
+    if identical:
+        print(f"(plus {identical} constant rows, identical in both tools)")
     for z, (measure, period, vendor), m1, m2 in sorted(scores, reverse=True)[:3]:
         print(f"  |z| {z:6.3f}  {measure} period {period} {vendor or '-'}: "
               f"peer {m1:.6f} vs sharecast {m2:.6f}")

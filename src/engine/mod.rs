@@ -141,3 +141,19 @@ pub fn simulate(
         })
         .collect()
 }
+
+/// [`simulate`] without progress reporting or cancellation: the entry point
+/// for embedding and benchmarks.
+pub fn simulate_all(
+    s: &Scenario,
+    seed: u64,
+    runs: Range<u64>,
+    engine: EngineKind,
+) -> Vec<RunRecord> {
+    let never = AtomicBool::new(false);
+    let control = Control {
+        on_run_done: &|| {},
+        cancel: &never,
+    };
+    simulate(s, seed, runs, engine, &control).expect("nothing cancels this simulation")
+}

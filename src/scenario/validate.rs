@@ -788,10 +788,21 @@ impl<'s> Checker<'s> {
                     found
                 }
             };
+            // Without `tier`, the contract is in the agency's only tier with
+            // units; an agency spread over several tiers must say which.
+            let populated: Vec<usize> = fractions
+                .as_ref()
+                .map(|f| (0..f.len()).filter(|&k| f[k] > 0.0).collect())
+                .unwrap_or_default();
             let tier = match &c.tier {
-                None if tiers.len() == 1 => Some(0),
+                None if populated.len() == 1 => Some(populated[0]),
                 None => {
-                    self.error(&ispan, format!("an initial contract of {label} needs tier (the scenario has several: {})", list(tiers)));
+                    if fractions.is_some() {
+                        self.error(
+                            &ispan,
+                            format!("an initial contract of {label} needs tier: the agency has units in several tiers ({})", list(tiers)),
+                        );
+                    }
                     None
                 }
                 Some(t) => {

@@ -1,0 +1,87 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sharecast::engine::{EngineKind, RunRecord, simulate_all};
+use sharecast::measures::{Projection, Scope, ShareMetric, project};
+use sharecast::scenario::{Scenario, parse};
+use sharecast::stats::Summary;
+
+/// Parses scenario text, panicking with the messages if it is invalid.
+pub fn scenario(text: &str) -> Scenario {
+    parse(text, Path::new("test.toml")).unwrap_or_else(|e| panic!("test scenario invalid:\n{e}"))
+}
+
+pub fn simulate(
+    s: &Scenario,
+    seed: u64,
+    runs: u64,
+    engine: EngineKind,
+) -> (Vec<RunRecord>, Projection) {
+    let records = simulate_all(s, seed, 0..runs, engine);
+    let projection = project(s, &records);
+    (records, projection)
+}
+
+/// The (all, all) count-share summary of `vendor` at `period`.
+pub fn share(p: &Projection, period: usize, scope: Scope, vendor: usize) -> Option<Summary> {
+    p.shares
+        .iter()
+        .find(|r| {
+            r.period == period
+                && r.scope == scope
+                && r.vendor == vendor
+                && r.metric == ShareMetric::CountShare
+        })
+        .expect("row exists")
+        .summary
+}
+
+/// Asserts `|mean - expected| <= z * standard error` with the standard error
+/// taken from the sample sd of the runs (plus `slack` for a known bias).
+pub fn assert_mean_near(what: &str, s: &Summary, expected: f64, z: f64, slack: f64) {
+    let se = s.sd.unwrap_or(0.0) / (s.runs as f64).sqrt();
+    let diff = (s.mean - expected).abs();
+    assert!(
+        diff <= z * se + slack,
+        "{what}: mean {:.6} vs expected {expected:.6}: |diff| {diff:.2e} > {z} x se {se:.2e} + {slack:.1e}",
+        s.mean
+    );
+}
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_sharecast")
+}
+
+/// Runs the binary with `args` in `dir`, no terminal, no colour.
+pub fn sharecast(dir: &Path, args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary starts")
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file in `dir` with its bytes, sorted by name.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.map(|e| {
+                let e = e.expect("readable entry");
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}

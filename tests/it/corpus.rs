@@ -1,0 +1,164 @@
+//! The bad-input corpus: every file in tests/corpus/ breaks one rule. Each
+//! must be rejected with exit 2 and exactly the message in its `.stderr`
+//! file, and must leave an existing output folder exactly as it was.
+//! Regenerate the expectations with `UPDATE_EXPECT=1 cargo test`.
+
+use std::path::Path;
+
+use crate::common::{repo_root, sharecast, snapshot};
+
+fn check(corpus: &Path, name: &str, update: bool) -> Result<(), String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("shares.csv"), "earlier results\n").unwrap();
+    let before = snapshot(&out);
+
+    let o = sharecast(
+        corpus,
+        &["run", name, "--out", out.to_str().unwrap(), "--quiet"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let expected_path = corpus.join(name).with_extension("stderr");
+    if o.status.code() != Some(2) {
+        return Err(format!(
+            "{name}: exit {:?}, want 2; stderr:\n{stderr}",
+            o.status.code()
+        ));
+    }
+    if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
+        return Err(format!("{name}: panicked:\n{stderr}"));
+    }
+    if !o.stdout.is_empty() {
+        return Err(format!("{name}: printed to stdout"));
+    }
+    if snapshot(&out) != before {
+        return Err(format!("{name}: the output folder changed"));
+    }
+    if update {
+        std::fs::write(&expected_path, &stderr).unwrap();
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(&expected_path).map_err(|_| {
+        format!(
+            "{name}: no {} (run with UPDATE_EXPECT=1)",
+            expected_path.display()
+        )
+    })?;
+    if expected != stderr {
+        return Err(format!(
+            "{name}:\n--- expected\n{expected}--- actual\n{stderr}"
+        ));
+    }
+    // Every message names the file and a line, or is about the file as a whole.
+    Ok(())
+}
+
+#[test]
+fn every_bad_input_is_rejected_with_its_message() {
+    let corpus = repo_root().join("tests/corpus");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut names: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 40, "corpus has {} files", names.len());
+    let failures: Vec<String> = names
+        .iter()
+        .filter_map(|n| check(&corpus, n, update).err())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus files failed:\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn messages_name_file_line_and_rule() {
+    let corpus = repo_root().join("tests/corpus");
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "stderr") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(text.starts_with("error: "), "{}: {text}", path.display());
+            assert!(
+                text.contains(&format!("{stem}.toml")),
+                "{} does not name its file: {text}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn missing_scenario_file_and_bad_arguments_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let s = scenario.to_str().unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["run", "does-not-exist.toml"],
+        vec!["check", "does-not-exist.toml"],
+        vec!["run", s, "--runs", "0"],
+        vec!["run", s, "--runs", "-3"],
+        vec!["run", s, "--runs", "many"],
+        vec!["run", s, "--threads", "0"],
+        vec!["run", s, "--seed", "-1"],
+        vec!["run", s, "--engine", "fast"],
+        vec!["run", s, "--frobnicate"],
+        vec!["run"],
+        vec!["launch", s],
+        vec![],
+    ];
+    for args in cases {
+        let o = sharecast(tmp.path(), &args);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!o.stderr.is_empty(), "{args:?} gave no message");
+    }
+    // --out pointing at a file is a bad argument too, and touches nothing.
+    std::fs::write(tmp.path().join("file"), "keep").unwrap();
+    let o = sharecast(tmp.path(), &["run", s, "--out", "file"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("file")).unwrap(),
+        "keep"
+    );
+    assert!(!tmp.path().join("out").exists());
+}
+
+#[test]
+fn help_explains_every_flag_with_an_example() {
+    let o = sharecast(Path::new("."), &["run", "--help"]);
+    assert!(o.status.success());
+    let help = String::from_utf8_lossy(&o.stdout);
+    let options = help.split("Options:").nth(1).expect("an Options section");
+    for flag in [
+        "--out",
+        "--runs",
+        "--seed",
+        "--threads",
+        "--per-run",
+        "--quiet",
+        "--engine",
+    ] {
+        let section = options
+            .split(flag)
+            .nth(1)
+            .unwrap_or_else(|| panic!("{flag} missing from help"));
+        let until_next = section.split("\n  -").next().unwrap();
+        assert!(
+            until_next.contains("Example"),
+            "{flag} has no example:\n{until_next}"
+        );
+    }
+}

@@ -1,0 +1,202 @@
+//! The count engine against the unit engine (the oracle) on a scenario that
+//! uses every feature: tiers, access gates, events with set and add, agency
+//! caution, initial contracts with and without `remaining`, and every
+//! distribution. Every row of every output is compared by z-score.
+
+use sharecast::engine::EngineKind;
+use sharecast::measures::Projection;
+use sharecast::stats::Summary;
+
+use crate::common::{scenario, simulate};
+
+pub const EVERY_FEATURE: &str = r#"
+name = "every feature"
+start = "2026-01"
+periods = 30
+step = "month"
+tiers = ["unclassified", "secret", "top_secret"]
+
+[choice]
+brand = 2.0
+access = { normal = [1.0, 0.2] }
+incumbency = 1.5
+capability = 0.8
+
+[[vendor]]
+name = "North"
+brand = { triangular = [0.6, 0.7, 0.9] }
+access = { unclassified = 1.0, secret = 0.8 }
+attributes = { capability = { pert = [0.6, 0.8, 0.9] } }
+
+[[vendor]]
+name = "South"
+brand = { beta = [5.0, 5.0] }
+access = { unclassified = 0.9, secret = { uniform = [0.3, 0.6] }, top_secret = 0.7 }
+attributes = { capability = 0.5 }
+
+[[vendor]]
+name = "East"
+brand = { lognormal = [-1.0, 0.3] }
+access = { unclassified = 0.7 }
+
+[[agency]]
+name = "Defense"
+units = 240
+tiers = { unclassified = 0.5, secret = 0.3, top_secret = 0.2 }
+caution = { pert = [0.3, 0.5, 0.7] }
+innovation = 0.03
+imitation = { uniform = [0.2, 0.4] }
+term = 9
+annual_value = { lognormal = [14.5, 0.2] }
+choice = { incumbency = 2.5 }
+
+[[agency.initial]]
+vendor = "North"
+tier = "secret"
+units = 20
+
+[[agency.initial]]
+vendor = "South"
+tier = "top_secret"
+units = 10
+remaining = 4
+
+[[agency]]
+name = "Civil"
+units = 160
+caution = 0.2
+innovation = { normal = [0.04, 0.01] }
+imitation = 0.3
+term = 6
+annual_value = 1.0e6
+
+[[agency.initial]]
+vendor = "East"
+units = 30
+
+[[event]]
+at = "2026-05"
+vendor = "East"
+set = { "access.secret" = 0.9 }
+add = { brand = { uniform = [0.05, 0.15] } }
+
+[[event]]
+at = 8
+agency = "*"
+add = { caution = -0.1, innovation = 0.01 }
+
+[[event]]
+at = "2026-12"
+vendor = "South"
+set = { "access.top_secret" = 0.0 }
+
+[[event]]
+at = "2027-03"
+agency = "Defense"
+set = { annual_value = 3.0e6, "choice.capability" = 2.0 }
+
+[[event]]
+at = "2027-04"
+vendor = "North"
+set = { "access.top_secret" = 1.0 }
+"#;
+
+/// Inverse of the two-sided normal tail: the z with P(|Z| > z) = alpha.
+fn two_sided_quantile(alpha: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0, 40.0);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if libm::erfc(mid / std::f64::consts::SQRT_2) > alpha {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+fn summaries(p: &Projection) -> Vec<(String, Option<Summary>)> {
+    let mut out = Vec::new();
+    out.extend(p.shares.iter().map(|r| (format!("share {r:?}"), r.summary)));
+    out.extend(
+        p.adoption
+            .iter()
+            .map(|r| (format!("adoption {r:?}"), r.summary)),
+    );
+    out.extend(
+        p.revenue
+            .iter()
+            .map(|r| (format!("revenue {r:?}"), r.summary)),
+    );
+    out
+}
+
+/// Compares every row's mean; returns the rows whose |z| exceeds the
+/// Bonferroni bound for a family-wise false-alarm rate of 0.001.
+fn disagreements(a: &Projection, b: &Projection) -> (usize, f64, Vec<String>) {
+    let (ra, rb) = (summaries(a), summaries(b));
+    assert_eq!(ra.len(), rb.len());
+    let compared: Vec<(String, f64)> = ra
+        .iter()
+        .zip(&rb)
+        .filter_map(|((name, x), (_, y))| {
+            let (x, y) = ((*x)?, (*y)?);
+            let se = (x.sd.unwrap_or(0.0).powi(2) / x.runs as f64
+                + y.sd.unwrap_or(0.0).powi(2) / y.runs as f64)
+                .sqrt();
+            let diff = x.mean - y.mean;
+            if se == 0.0 {
+                // Both constant: they must be the same constant.
+                return Some((
+                    name.clone(),
+                    if diff.abs() < 1e-12 {
+                        0.0
+                    } else {
+                        f64::INFINITY
+                    },
+                ));
+            }
+            Some((name.clone(), diff / se))
+        })
+        .collect();
+    let bound = two_sided_quantile(0.001 / compared.len() as f64);
+    let max = compared.iter().map(|(_, z)| z.abs()).fold(0.0, f64::max);
+    let bad = compared
+        .iter()
+        .filter(|(_, z)| z.abs() > bound)
+        .map(|(n, z)| format!("z = {z:.2}: {n}"))
+        .collect();
+    (compared.len(), max, bad)
+}
+
+#[test]
+fn count_engine_matches_unit_engine_on_every_row() {
+    let s = scenario(EVERY_FEATURE);
+    let (_, counts) = simulate(&s, 2024, 2000, EngineKind::Counts);
+    let (_, units) = simulate(&s, 99, 1000, EngineKind::Units);
+    let (n, max, bad) = disagreements(&counts, &units);
+    assert!(n > 1000, "compared {n} rows");
+    assert!(
+        bad.is_empty(),
+        "max |z| {max:.2} over {n} rows; beyond the bound:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// The comparison has power: a model that differs only slightly (the
+/// incumbency weight 1.5 instead of 1.8) is caught.
+#[test]
+fn engine_comparison_detects_a_small_model_change() {
+    let s = scenario(EVERY_FEATURE);
+    let drifted = scenario(&EVERY_FEATURE.replace("incumbency = 1.5", "incumbency = 1.8"));
+    let (_, counts) = simulate(&drifted, 2024, 2000, EngineKind::Counts);
+    let (_, units) = simulate(&s, 99, 1000, EngineKind::Units);
+    let (_, max, bad) = disagreements(&counts, &units);
+    assert!(!bad.is_empty(), "a drift went unnoticed (max |z| {max:.2})");
+}
+
+#[test]
+fn bonferroni_bound() {
+    assert!((two_sided_quantile(0.05) - 1.959964).abs() < 1e-5);
+    assert!((two_sided_quantile(0.001) - 3.290527).abs() < 1e-5);
+}

@@ -14,5 +14,6 @@ pub mod export;
 pub mod measures;
 pub mod output;
 pub mod report;
+pub mod sampling;
 pub mod scenario;
 pub mod stats;

@@ -139,44 +139,60 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 
 fn shares(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<ShareRow> {
     let scopes = share_scopes(s);
-    let tasks: Vec<(usize, Scope)> = (0..d.periods)
-        .flat_map(|t| scopes.iter().map(move |&sc| (t, sc)))
-        .collect();
-    tasks
-        .par_iter()
-        .flat_map_iter(|&(t, scope)| {
-            let mut by_count: Vec<Vec<f64>> = vec![Vec::with_capacity(records.len()); d.vendors];
-            let mut by_value: Vec<Vec<f64>> = vec![Vec::with_capacity(records.len()); d.vendors];
-            let mut counts = vec![0.0; d.vendors];
-            let mut values = vec![0.0; d.vendors];
+    let nv = d.vendors;
+    (0..d.periods)
+        .into_par_iter()
+        .flat_map_iter(|t| {
+            // One pass over each run's period-t counts fills every scope:
+            // `[scope][vendor]` contracts and value.
+            let mut counts = vec![0.0; scopes.len() * nv];
+            let mut values = vec![0.0; scopes.len() * nv];
+            // `[scope][metric][vendor]` lists of per-run shares.
+            let mut lists: Vec<Vec<f64>> =
+                vec![Vec::with_capacity(records.len()); scopes.len() * 2 * nv];
             for r in records {
-                scope_counts(d, r, t, scope, &mut counts, &mut values);
-                let total: f64 = counts.iter().sum();
-                if total > 0.0 {
-                    for v in 0..d.vendors {
-                        by_count[v].push(counts[v] / total);
+                counts.fill(0.0);
+                values.fill(0.0);
+                for a in 0..d.agencies {
+                    let price = r.annual_value[t * d.agencies + a];
+                    for k in 0..d.tiers {
+                        let base = d.contract(t, a, k, 0);
+                        for v in 0..nv {
+                            let c = f64::from(r.contracts[base + v]);
+                            for scope in [0, 1 + k, 1 + d.tiers + a] {
+                                counts[scope * nv + v] += c;
+                                values[scope * nv + v] += c * price;
+                            }
+                        }
                     }
                 }
-                let total_value: f64 = values.iter().sum();
-                if total_value > 0.0 {
-                    for v in 0..d.vendors {
-                        by_value[v].push(values[v] / total_value);
+                for scope in 0..scopes.len() {
+                    for (metric, totals) in [&counts, &values].into_iter().enumerate() {
+                        let row = &totals[scope * nv..(scope + 1) * nv];
+                        let total: f64 = row.iter().sum();
+                        if total > 0.0 {
+                            for (v, x) in row.iter().enumerate() {
+                                lists[(scope * 2 + metric) * nv + v].push(x / total);
+                            }
+                        }
                     }
                 }
             }
-            let mut rows = Vec::with_capacity(2 * d.vendors);
-            for v in 0..d.vendors {
-                for (metric, list) in [
-                    (ShareMetric::CountShare, &mut by_count[v]),
-                    (ShareMetric::ValueShare, &mut by_value[v]),
-                ] {
-                    rows.push(ShareRow {
-                        period: t,
-                        scope,
-                        vendor: v,
-                        metric,
-                        summary: summarize(list),
-                    });
+            let mut rows = Vec::with_capacity(scopes.len() * 2 * nv);
+            for (i, &scope) in scopes.iter().enumerate() {
+                for v in 0..nv {
+                    for (m, metric) in [ShareMetric::CountShare, ShareMetric::ValueShare]
+                        .into_iter()
+                        .enumerate()
+                    {
+                        rows.push(ShareRow {
+                            period: t,
+                            scope,
+                            vendor: v,
+                            metric,
+                            summary: summarize(&mut lists[(i * 2 + m) * nv + v]),
+                        });
+                    }
                 }
             }
             rows

@@ -20,21 +20,34 @@ pub struct Summary {
     pub percentiles: [f64; 5],
 }
 
-/// Summarises `values` (sorting them in place); `None` when empty.
+/// Summarises `values` (reordering them); `None` when empty.
 pub fn summarize(values: &mut [f64]) -> Option<Summary> {
     let n = values.len();
     if n == 0 {
         return None;
     }
-    // Sum in run order before sorting, so the mean does not depend on how
-    // the sort arranges equal values.
+    // Sum in run order before reordering, so the mean does not depend on
+    // how selection arranges equal values.
     let mean = values.iter().sum::<f64>() / n as f64;
     let sd = (n >= 2).then(|| {
         let ss: f64 = values.iter().map(|x| (x - mean) * (x - mean)).sum();
         (ss / (n - 1) as f64).sqrt()
     });
-    values.sort_unstable_by(f64::total_cmp);
-    let percentiles = PERCENTILES.map(|p| percentile_sorted(values, p));
+    // Only the order statistics either side of each percentile's rank are
+    // needed: put them in place by selection, O(n) each, not a full sort.
+    let mut ranks: Vec<usize> = Vec::with_capacity(2 * PERCENTILES.len());
+    for p in PERCENTILES {
+        let (lo, _) = rank(n, p);
+        ranks.push(lo);
+        ranks.push((lo + 1).min(n - 1));
+    }
+    ranks.dedup();
+    select_ranks(values, &ranks, 0);
+    let percentiles = PERCENTILES.map(|p| {
+        let (lo, frac) = rank(n, p);
+        let hi = (lo + 1).min(n - 1);
+        values[lo] + frac * (values[hi] - values[lo])
+    });
     Some(Summary {
         runs: n,
         mean,
@@ -43,18 +56,33 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
     })
 }
 
+/// The rank `(n - 1) * percent / 100` as whole and fractional parts, in
+/// integer arithmetic so no rounding error moves it.
+fn rank(n: usize, percent: u32) -> (usize, f64) {
+    let scaled = (n as u64 - 1) * u64::from(percent);
+    ((scaled / 100) as usize, (scaled % 100) as f64 / 100.0)
+}
+
+/// Rearranges `values` so that every index in `ranks` (ascending, relative
+/// to the whole slice, shifted by `offset`) holds the value a full sort
+/// would put there.
+fn select_ranks(values: &mut [f64], ranks: &[usize], offset: usize) {
+    if ranks.is_empty() || values.len() < 2 {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let k = ranks[mid] - offset;
+    let (left, _, right) = values.select_nth_unstable_by(k, f64::total_cmp);
+    select_ranks(left, &ranks[..mid], offset);
+    select_ranks(right, &ranks[mid + 1..], offset + k + 1);
+}
+
 /// PERCENTILE.INC of sorted, non-empty `sorted` at `percent` (0..=100).
-/// The rank `(n - 1) * percent / 100` is split into whole and fractional
-/// parts in integer arithmetic, so no rounding error moves it.
 pub fn percentile_sorted(sorted: &[f64], percent: u32) -> f64 {
     let n = sorted.len();
-    let scaled = (n as u64 - 1) * u64::from(percent);
-    let lo = (scaled / 100) as usize;
-    let frac = (scaled % 100) as f64 / 100.0;
-    if lo + 1 >= n {
-        return sorted[n - 1];
-    }
-    sorted[lo] + frac * (sorted[lo + 1] - sorted[lo])
+    let (lo, frac) = rank(n, percent);
+    let hi = (lo + 1).min(n - 1);
+    sorted[lo] + frac * (sorted[hi] - sorted[lo])
 }
 
 #[cfg(test)]
@@ -83,5 +111,27 @@ mod tests {
         assert!((s.sd.unwrap() - (32.0f64 / 7.0).sqrt()).abs() < 1e-12);
         assert_eq!(summarize(&mut []), None);
         assert_eq!(summarize(&mut [3.0]).unwrap().sd, None);
+    }
+
+    #[test]
+    fn selection_gives_the_same_percentiles_as_sorting() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(9);
+        for n in [1, 2, 3, 7, 20, 21, 101, 1000, 1001] {
+            // Many ties, as count shares have.
+            let mut xs: Vec<f64> = (0..n)
+                .map(|_| f64::from(rng.random_range(0..12u32)) / 11.0)
+                .collect();
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let s = summarize(&mut xs).unwrap();
+            for (i, p) in PERCENTILES.iter().enumerate() {
+                assert_eq!(
+                    s.percentiles[i],
+                    percentile_sorted(&sorted, *p),
+                    "n {n} p {p}"
+                );
+            }
+        }
     }
 }

@@ -1,65 +1,29 @@
 //! The count engine: units of one agency and tier that share a state, an
 //! incumbent and a contract end are exchangeable, so they move as counts.
 //!
-//! Per (agency, tier) segment it keeps: how many units never adopted, how
-//! many wait by incumbent, how many contracts each vendor holds, and a
+//! Per (agency, tier) segment it keeps how many units never adopted, how
+//! many wait (by incumbent), how many contracts each vendor holds, and a
 //! calendar of how many of each vendor's contracts end in each period.
-//! Adoption is one binomial draw per segment and period, each group of open
-//! units one multinomial draw over the eligible vendors, expiry a lookup in
-//! the calendar. No step loops over units, so a run costs the same for 100
+//! Adoption is one binomial draw per segment and period; each group of open
+//! units sharing an incumbent is one multinomial draw over the eligible
+//! vendors; expiry is a lookup in the calendar. No step loops over units
+//! (a handful of open units are drawn one by one only because that is the
+//! cheapest exact way for so few), so a run costs about the same for 100
 //! units or 10 million.
+//!
+//! Choice probabilities change only when events fire, so each segment keeps
+//! them tabulated per incumbent and refreshes them then, not every period.
 
 use rand::Rng;
-use rand_distr::{Binomial, Distribution};
 
 use super::market::{Market, logit_probabilities};
 use super::{Dims, RunRecord};
+use crate::sampling::{binomial, uniform};
 use crate::scenario::Scenario;
 
-/// Draws from Binomial(n, p), with the trivial cases short-cut.
-pub(crate) fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
-    if n == 0 || p <= 0.0 {
-        0
-    } else if p >= 1.0 {
-        n
-    } else {
-        let d = Binomial::new(u64::from(n), p).expect("0 < p < 1");
-        d.sample(rng) as u32
-    }
-}
-
-/// Splits `n` units over categories with probabilities `probs` (summing to
-/// 1) by conditional binomials, calling `place(i, count)` for every
-/// non-zero count.
-pub(crate) fn multinomial<R: Rng + ?Sized>(
-    rng: &mut R,
-    mut n: u32,
-    probs: &[f64],
-    mut place: impl FnMut(usize, u32),
-) {
-    let mut mass_left = 1.0;
-    let last = probs.len() - 1;
-    for (i, &p) in probs.iter().enumerate() {
-        if n == 0 {
-            return;
-        }
-        let k = if i == last {
-            n
-        } else {
-            let q = if mass_left > 0.0 {
-                (p / mass_left).min(1.0)
-            } else {
-                1.0
-            };
-            binomial(rng, n, q)
-        };
-        if k > 0 {
-            place(i, k);
-            n -= k;
-        }
-        mass_left -= p;
-    }
-}
+/// Groups of at most this many open units are assigned unit by unit (one
+/// uniform each); larger groups by conditional binomials.
+const UNIT_BY_UNIT: u32 = 16;
 
 /// One agency-tier cell of the market.
 struct Segment {
@@ -73,10 +37,192 @@ struct Segment {
     /// `[end * vendors + v]`: contracts of `v` whose last period is `end`,
     /// for `end < periods` (later ends never expire within the horizon).
     ends: Vec<u32>,
-    /// Eligible vendors and their utilities (without incumbency), refreshed
-    /// whenever events fire.
+    /// Vendors with access > 0 at this tier.
     eligible: Vec<usize>,
-    utilities: Vec<f64>,
+    /// Choice tables over `eligible`, one row per incumbent option: only the
+    /// "no incumbent" row when the incumbency bonus is >= 0 (see `stay`),
+    /// else one row per vendor and the "none" row last.
+    /// Cumulative probabilities, each row ending in exactly 1.
+    cumulative: Vec<f64>,
+    /// The same rows as conditional probabilities for sequential binomial
+    /// draws: `p_j / (p_j + p_{j+1} + ...)`.
+    conditional: Vec<f64>,
+    /// With a bonus >= 0, a unit whose incumbent is `v` stays with `v` "for
+    /// the bonus" with probability `stay[v]` and otherwise chooses as if it
+    /// had no incumbent: `P(v) = stay + (1 - stay) P0(v)` and `P(u) = (1 -
+    /// stay) P0(u)` reproduce the logit with the bonus exactly. It lets all
+    /// open units of a segment share one multinomial draw.
+    stay: Vec<f64>,
+    /// Whether the rows are per incumbent (bonus < 0) rather than `stay`.
+    per_incumbent: bool,
+}
+
+/// `1 / (1 + e^-x)` without overflow.
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + libm::exp(-x))
+}
+
+impl Segment {
+    /// Recomputes eligibility and the choice tables from the market.
+    fn refresh(
+        &mut self,
+        market: &Market,
+        vendors: usize,
+        utilities: &mut [f64],
+        probs: &mut Vec<f64>,
+    ) {
+        self.eligible.clear();
+        self.eligible
+            .extend((0..vendors).filter(|&v| market.eligible(v, self.tier)));
+        for (v, u) in utilities.iter_mut().enumerate() {
+            *u = market.utility(self.agency, self.tier, v);
+        }
+        let ne = self.eligible.len();
+        let bonus = market.incumbency_bonus(self.agency);
+        self.per_incumbent = bonus < 0.0;
+        let rows = if self.per_incumbent { vendors + 1 } else { 1 };
+        self.cumulative.resize(rows * ne, 0.0);
+        self.conditional.resize(rows * ne, 0.0);
+        self.stay.clear();
+        self.stay.resize(vendors, 0.0);
+        if ne == 0 {
+            return;
+        }
+        for row in 0..rows {
+            let incumbent = (self.per_incumbent && row < vendors).then_some(row);
+            logit_probabilities(utilities, &self.eligible, incumbent, bonus, probs);
+            let range = row * ne..(row + 1) * ne;
+            let mut running = 0.0;
+            for (c, p) in self.cumulative[range.clone()].iter_mut().zip(probs.iter()) {
+                running += p;
+                *c = running;
+            }
+            self.cumulative[range.end - 1] = 1.0;
+            // Tail sums from the back, so no cancellation error creeps in.
+            let mut tail = 0.0;
+            for (c, p) in self.conditional[range.clone()]
+                .iter_mut()
+                .zip(probs.iter())
+                .rev()
+            {
+                tail += p;
+                *c = if tail > 0.0 { (p / tail).min(1.0) } else { 1.0 };
+            }
+            self.conditional[range.end - 1] = 1.0;
+        }
+        if !self.per_incumbent {
+            // stay = w (e^b - 1) / (S + w (e^b - 1)), on the log scale:
+            // logistic(ln w + ln(e^b - 1) - ln S), with w and S relative to
+            // the largest weight.
+            let max = self
+                .eligible
+                .iter()
+                .map(|&v| utilities[v])
+                .fold(f64::NEG_INFINITY, f64::max);
+            let ln_sum = libm::log(
+                self.eligible
+                    .iter()
+                    .map(|&v| libm::exp(utilities[v] - max))
+                    .sum::<f64>(),
+            );
+            let ln_excess = if bonus > 30.0 {
+                bonus + libm::log1p(-libm::exp(-bonus))
+            } else {
+                libm::log(libm::expm1(bonus))
+            };
+            for &v in &self.eligible {
+                self.stay[v] = logistic(utilities[v] - max + ln_excess - ln_sum);
+            }
+        }
+    }
+
+    /// Gives `k` contracts ending at `end` to eligible vendor number `j`.
+    fn give(&mut self, j: usize, k: u32, end: usize, vendors: usize) {
+        let v = self.eligible[j];
+        self.held[v] += k;
+        if let Some(slot) = self.ends.get_mut(end * vendors + v) {
+            *slot += k;
+        }
+    }
+
+    /// Awards contracts ending at `end` to `n` open units choosing by table
+    /// row `row`; there is at least one eligible vendor.
+    fn choose<R: Rng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+        row: usize,
+        mut n: u32,
+        end: usize,
+        vendors: usize,
+    ) {
+        let ne = self.eligible.len();
+        let range = row * ne..(row + 1) * ne;
+        if n <= UNIT_BY_UNIT {
+            for _ in 0..n {
+                let u = uniform(rng);
+                let j = self.cumulative[range.clone()]
+                    .iter()
+                    .position(|&c| u < c)
+                    .unwrap_or(ne - 1);
+                self.give(j, 1, end, vendors);
+            }
+        } else {
+            for j in range.clone() {
+                if n == 0 {
+                    break;
+                }
+                let k = binomial(rng, n, self.conditional[j]);
+                if k > 0 {
+                    self.give(j - range.start, k, end, vendors);
+                    n -= k;
+                }
+            }
+        }
+    }
+
+    /// Step 4 of a period: awards every open unit, or leaves it waiting when
+    /// no vendor can serve the tier. `expiring[v]` units just left `v`.
+    fn award<R: Rng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+        adopters: u32,
+        expiring: &[u32],
+        end: usize,
+        vendors: usize,
+    ) {
+        if self.eligible.is_empty() {
+            for (w, e) in self.waiting.iter_mut().zip(expiring) {
+                *w += e;
+            }
+            self.waiting[vendors] += adopters;
+            return;
+        }
+        let mut free = adopters + std::mem::take(&mut self.waiting[vendors]);
+        for inc in 0..vendors {
+            let open = expiring[inc] + std::mem::take(&mut self.waiting[inc]);
+            if open == 0 {
+                continue;
+            }
+            if self.per_incumbent {
+                self.choose(rng, inc, open, end, vendors);
+            } else {
+                let stay = binomial(rng, open, self.stay[inc]);
+                if stay > 0 {
+                    let j = self
+                        .eligible
+                        .iter()
+                        .position(|&v| v == inc)
+                        .expect("stay > 0 only for eligible vendors");
+                    self.give(j, stay, end, vendors);
+                }
+                free += open - stay;
+            }
+        }
+        if free > 0 {
+            let none = if self.per_incumbent { vendors } else { 0 };
+            self.choose(rng, none, free, end, vendors);
+        }
+    }
 }
 
 pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
@@ -97,7 +243,10 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
                 held: vec![0; nv],
                 ends: vec![0; periods * nv],
                 eligible: Vec::with_capacity(nv),
-                utilities: vec![0.0; nv],
+                cumulative: Vec::new(),
+                conditional: Vec::new(),
+                stay: Vec::new(),
+                per_incumbent: false,
             });
         }
     }
@@ -141,20 +290,15 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
         .flat_map(|g| g.held.iter())
         .map(|&c| u64::from(c))
         .sum();
+    let mut utilities = vec![0.0; nv];
     let mut probs: Vec<f64> = Vec::with_capacity(nv);
     let mut expiring: Vec<u32> = vec![0; nv];
 
     for t in 0..periods {
-        // 1. Events.
+        // 1. Events; the choice tables follow the market.
         if market.apply_events(s, t as u32) || t == 0 {
             for seg in &mut segments {
-                seg.eligible.clear();
-                for v in 0..nv {
-                    if market.eligible(v, seg.tier) {
-                        seg.eligible.push(v);
-                    }
-                    seg.utilities[v] = market.utility(seg.agency, seg.tier, v);
-                }
+                seg.refresh(&market, nv, &mut utilities, &mut probs);
             }
         }
         let f = contracted as f64 / total_units;
@@ -165,50 +309,32 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
             // 2. Expiry: contracts whose last period was t-1.
             if t > 0 {
                 let row = &mut seg.ends[(t - 1) * nv..t * nv];
-                for v in 0..nv {
-                    expiring[v] = row[v];
-                    seg.held[v] -= row[v];
-                    row[v] = 0;
+                for ((e, held), slot) in expiring
+                    .iter_mut()
+                    .zip(seg.held.iter_mut())
+                    .zip(row.iter_mut())
+                {
+                    *e = *slot;
+                    *held -= *slot;
+                    *slot = 0;
                 }
             }
             // 3. Adoption.
             let adopters = binomial(rng, seg.never, market.adoption_hazard(a, f));
             seg.never -= adopters;
 
-            // 4. Award: open units grouped by incumbent (index nv: none).
+            // 4. Award.
             let end = t + s.agencies[a].term as usize - 1;
-            let bonus = market.incumbency_bonus(a);
-            for inc in 0..=nv {
-                let mut open = std::mem::take(&mut seg.waiting[inc]);
-                if inc == nv {
-                    open += adopters;
-                } else if t > 0 {
-                    open += expiring[inc];
-                }
-                if open == 0 {
-                    continue;
-                }
-                if seg.eligible.is_empty() {
-                    seg.waiting[inc] = open;
-                    continue;
-                }
-                let incumbent = (inc < nv).then_some(inc);
-                logit_probabilities(&seg.utilities, &seg.eligible, incumbent, bonus, &mut probs);
-                let (eligible, held, ends) = (&seg.eligible, &mut seg.held, &mut seg.ends);
-                multinomial(rng, open, &probs, |i, n| {
-                    let v = eligible[i];
-                    held[v] += n;
-                    if end < periods {
-                        ends[end * nv + v] += n;
-                    }
-                });
-            }
+            seg.award(rng, adopters, &expiring, end, nv);
 
             // 5. Record.
             let base = d.contract(t, a, seg.tier, 0);
             record.contracts[base..base + nv].copy_from_slice(&seg.held);
             record.waiting[d.cell(t, a, seg.tier)] = seg.waiting.iter().sum();
             contracted += seg.held.iter().map(|&c| u64::from(c)).sum::<u64>();
+        }
+        if t > 0 {
+            expiring.fill(0);
         }
         for a in 0..d.agencies {
             record.annual_value[t * d.agencies + a] = market.annual_value[a];

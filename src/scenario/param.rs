@@ -3,13 +3,14 @@
 //! Any number in a scenario may be written as a plain value or as a
 //! distribution (`{ triangular = [0.5, 0.6, 0.7] }`). A [`Param`] is drawn
 //! once per run and clamped into the valid range of the quantity it sets.
-//! Sampling goes through `rand_distr`, whose maths uses `libm`, so a draw is
-//! the same on every platform.
+//! Sampling goes through [`crate::sampling`], whose maths is pure Rust, so a
+//! draw is the same on every platform.
 
 use std::fmt;
 
 use rand::Rng;
-use rand_distr::{Beta, Distribution, LogNormal, Normal, Pert, Triangular, Uniform};
+
+use crate::sampling;
 
 /// The closed interval a drawn value is clamped into.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -199,49 +200,18 @@ impl fmt::Display for DistSpec {
     }
 }
 
-/// A ready-to-sample distribution (the `rand_distr` objects are built once,
-/// at validation, not once per draw).
-#[derive(Debug, Clone)]
-enum Sampler {
-    Normal(Normal<f64>),
-    Uniform(Uniform<f64>),
-    Triangular(Triangular<f64>),
-    Pert(Pert<f64>),
-    Beta(Beta<f64>),
-    LogNormal(LogNormal<f64>),
-}
-
-impl Sampler {
-    fn build(spec: DistSpec) -> Sampler {
-        // DistSpec::new has already checked every parameter, so the
-        // constructors below cannot fail.
-        const CHECKED: &str = "parameters validated by DistSpec::new";
-        match spec {
-            DistSpec::Normal { mean, sd } => Sampler::Normal(Normal::new(mean, sd).expect(CHECKED)),
-            DistSpec::Uniform { low, high } => {
-                Sampler::Uniform(Uniform::new(low, high).expect(CHECKED))
-            }
-            DistSpec::Triangular { low, mode, high } => {
-                Sampler::Triangular(Triangular::new(low, high, mode).expect(CHECKED))
-            }
-            DistSpec::Pert { low, mode, high } => {
-                Sampler::Pert(Pert::new(low, high).with_mode(mode).expect(CHECKED))
-            }
-            DistSpec::Beta { alpha, beta } => Sampler::Beta(Beta::new(alpha, beta).expect(CHECKED)),
-            DistSpec::LogNormal { mu, sigma } => {
-                Sampler::LogNormal(LogNormal::new(mu, sigma).expect(CHECKED))
-            }
-        }
-    }
-
-    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+impl DistSpec {
+    /// One draw (before clamping).
+    pub fn sample<R: Rng + ?Sized>(self, rng: &mut R) -> f64 {
         match self {
-            Sampler::Normal(d) => d.sample(rng),
-            Sampler::Uniform(d) => d.sample(rng),
-            Sampler::Triangular(d) => d.sample(rng),
-            Sampler::Pert(d) => d.sample(rng),
-            Sampler::Beta(d) => d.sample(rng),
-            Sampler::LogNormal(d) => d.sample(rng),
+            DistSpec::Normal { mean, sd } => mean + sd * sampling::standard_normal(rng),
+            DistSpec::Uniform { low, high } => low + (high - low) * sampling::uniform(rng),
+            DistSpec::Triangular { low, mode, high } => sampling::triangular(rng, low, mode, high),
+            DistSpec::Pert { low, mode, high } => sampling::pert(rng, low, mode, high),
+            DistSpec::Beta { alpha, beta } => sampling::beta(rng, alpha, beta),
+            DistSpec::LogNormal { mu, sigma } => {
+                libm::exp(mu + sigma * sampling::standard_normal(rng))
+            }
         }
     }
 }
@@ -257,7 +227,7 @@ pub struct Param {
 #[derive(Debug, Clone)]
 enum ParamKind {
     Fixed(f64),
-    Drawn(DistSpec, Sampler),
+    Drawn(DistSpec),
 }
 
 impl Param {
@@ -270,7 +240,7 @@ impl Param {
 
     pub fn drawn(spec: DistSpec, range: Range) -> Param {
         Param {
-            kind: ParamKind::Drawn(spec, Sampler::build(spec)),
+            kind: ParamKind::Drawn(spec),
             range,
         }
     }
@@ -279,7 +249,7 @@ impl Param {
     pub fn draw<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.kind {
             ParamKind::Fixed(x) => self.range.clamp(*x),
-            ParamKind::Drawn(_, sampler) => self.range.clamp(sampler.sample(rng)),
+            ParamKind::Drawn(spec) => self.range.clamp(spec.sample(rng)),
         }
     }
 
@@ -287,24 +257,14 @@ impl Param {
     pub fn fixed_value(&self) -> Option<f64> {
         match self.kind {
             ParamKind::Fixed(x) => Some(x),
-            ParamKind::Drawn(..) => None,
+            ParamKind::Drawn(_) => None,
         }
     }
 
     pub fn spec(&self) -> Option<DistSpec> {
         match self.kind {
             ParamKind::Fixed(_) => None,
-            ParamKind::Drawn(spec, _) => Some(spec),
-        }
-    }
-
-    /// True when every possible draw is above zero (after clamping).
-    pub fn surely_positive(&self) -> bool {
-        match self.kind {
-            ParamKind::Fixed(x) => self.range.clamp(x) > 0.0,
-            ParamKind::Drawn(spec, _) => {
-                spec.support().0 > 0.0 && self.range.clamp(spec.support().0) > 0.0
-            }
+            ParamKind::Drawn(spec) => Some(spec),
         }
     }
 }
@@ -313,7 +273,7 @@ impl fmt::Display for Param {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ParamKind::Fixed(x) => write!(f, "{x}"),
-            ParamKind::Drawn(spec, _) => write!(f, "{spec}"),
+            ParamKind::Drawn(spec) => write!(f, "{spec}"),
         }
     }
 }

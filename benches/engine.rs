@@ -1,0 +1,111 @@
+//! Throughput of the simulation core, reported by criterion as runs per
+//! second and unit-periods per second.
+//!
+//! Workloads: the shipped default scenario (`gov-ai-2026.toml`) and the
+//! benchmark scenario (`bench/large.toml`), one run at a time and as a batch
+//! on the rayon pool; the large scenario with every agency's units x100 (the
+//! count engine's cost must not grow with units); the statistics stage
+//! (records to output rows); and the CSV export.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use sharecast::engine::{EngineKind, simulate_all, simulate_run};
+use sharecast::export;
+use sharecast::measures::project;
+use sharecast::scenario::{Scenario, load, parse};
+
+fn scenario(path: &str) -> Scenario {
+    load(Path::new(env!("CARGO_MANIFEST_DIR")).join(path).as_path())
+        .expect("shipped scenario is valid")
+}
+
+/// The large scenario with every agency's units (and initial contracts)
+/// multiplied by `factor`.
+pub fn scaled_large(factor: u32) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/bench/large.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let scaled: String = text
+        .lines()
+        .map(|line| {
+            match line
+                .strip_prefix("units = ")
+                .and_then(|n| n.parse::<u32>().ok())
+            {
+                Some(n) => format!("units = {}\n", n * factor),
+                None => format!("{line}\n"),
+            }
+        })
+        .collect();
+    parse(&scaled, &path).expect("scaled scenario is valid")
+}
+
+fn unit_periods(s: &Scenario) -> u64 {
+    s.total_units() * u64::from(s.calendar.periods)
+}
+
+fn single_run(c: &mut Criterion) {
+    let mut group = c.benchmark_group("one run");
+    for (name, s) in [
+        ("gov-ai-2026", scenario("scenarios/gov-ai-2026.toml")),
+        ("large", scenario("scenarios/bench/large.toml")),
+        ("large x100 units", scaled_large(100)),
+    ] {
+        group.throughput(Throughput::Elements(unit_periods(&s)));
+        group.bench_function(BenchmarkId::new("unit-periods", name), |b| {
+            let mut run = 0;
+            b.iter(|| {
+                run += 1;
+                black_box(simulate_run(&s, 1, run, EngineKind::Counts))
+            })
+        });
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(BenchmarkId::new("runs", name), |b| {
+            let mut run = 0;
+            b.iter(|| {
+                run += 1;
+                black_box(simulate_run(&s, 1, run, EngineKind::Counts))
+            })
+        });
+    }
+    group.finish();
+}
+
+fn batch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("batch of 1000 runs");
+    group.sample_size(10);
+    for (name, s) in [
+        ("gov-ai-2026", scenario("scenarios/gov-ai-2026.toml")),
+        ("large", scenario("scenarios/bench/large.toml")),
+    ] {
+        group.throughput(Throughput::Elements(1000));
+        group.bench_function(BenchmarkId::new("runs", name), |b| {
+            b.iter(|| black_box(simulate_all(&s, 1, 0..1000, EngineKind::Counts)))
+        });
+    }
+    group.finish();
+}
+
+fn statistics(c: &mut Criterion) {
+    let mut group = c.benchmark_group("statistics of 1000 runs");
+    group.sample_size(10);
+    let s = scenario("scenarios/bench/large.toml");
+    let records = simulate_all(&s, 1, 0..1000, EngineKind::Counts);
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("runs/large", |b| {
+        b.iter(|| black_box(project(&s, &records)))
+    });
+    let projection = project(&s, &records);
+    group.bench_function("csv export/large", |b| {
+        b.iter(|| {
+            black_box(export::shares_csv(&s, &projection));
+            black_box(export::adoption_csv(&s, &projection));
+            black_box(export::revenue_csv(&s, &projection));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, single_run, batch, statistics);
+criterion_main!(benches);

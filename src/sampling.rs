@@ -1,0 +1,390 @@
+//! Random variates whose every bit is the same on every machine.
+//!
+//! A seed must give the same CSV on Linux, macOS and Windows, in a release
+//! build and in a test build. `rand_distr` computes `exp`, `ln` and `pow`
+//! through `num-traits`, which switches to the platform's C maths library as
+//! soon as any crate in the build enables its `std` feature (criterion and
+//! proptest do, in test and bench builds). So the few distributions the
+//! model needs are written here against `libm`, a pure-Rust port of musl's
+//! maths, and `f64::sqrt`, which IEEE 754 requires to be correctly rounded.
+//!
+//! The binomial sampler is also the engine's hot path: Bernoulli counting
+//! for a handful of trials, inversion for a small mean, and Hörmann's BTRD
+//! (transformed rejection with decomposition, 1993) otherwise, so a draw
+//! costs about the same for 10 trials or 10 million.
+
+use rand::{Rng, RngExt};
+
+/// A uniform draw in [0, 1) with 53 random bits.
+#[inline]
+pub fn uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    rng.random::<f64>()
+}
+
+/// A uniform draw in (0, 1), for logarithms.
+#[inline]
+fn open_uniform<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    loop {
+        let u = uniform(rng);
+        if u > 0.0 {
+            return u;
+        }
+    }
+}
+
+/// Standard normal by the Marsaglia polar method.
+pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    loop {
+        let x = 2.0 * uniform(rng) - 1.0;
+        let y = 2.0 * uniform(rng) - 1.0;
+        let s = x * x + y * y;
+        if s > 0.0 && s < 1.0 {
+            return x * (-2.0 * libm::log(s) / s).sqrt();
+        }
+    }
+}
+
+/// Gamma(shape, 1) by Marsaglia and Tsang (2000); shapes below 1 by the
+/// boost `Gamma(a) = Gamma(a + 1) * U^(1/a)`.
+pub fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
+    if shape < 1.0 {
+        let boost = libm::pow(open_uniform(rng), 1.0 / shape);
+        return gamma(rng, shape + 1.0) * boost;
+    }
+    let d = shape - 1.0 / 3.0;
+    let c = 1.0 / (9.0 * d).sqrt();
+    loop {
+        let x = standard_normal(rng);
+        let v = 1.0 + c * x;
+        if v <= 0.0 {
+            continue;
+        }
+        let v = v * v * v;
+        let u = open_uniform(rng);
+        if u < 1.0 - 0.0331 * x * x * x * x
+            || libm::log(u) < 0.5 * x * x + d * (1.0 - v + libm::log(v))
+        {
+            return d * v;
+        }
+    }
+}
+
+/// Beta(alpha, beta) as a ratio of gammas.
+pub fn beta<R: Rng + ?Sized>(rng: &mut R, alpha: f64, beta: f64) -> f64 {
+    let x = gamma(rng, alpha);
+    let y = gamma(rng, beta);
+    if x + y > 0.0 { x / (x + y) } else { 0.5 }
+}
+
+/// Triangular(low, mode, high) by inversion.
+pub fn triangular<R: Rng + ?Sized>(rng: &mut R, low: f64, mode: f64, high: f64) -> f64 {
+    let u = uniform(rng);
+    let split = (mode - low) / (high - low);
+    if u < split {
+        low + ((high - low) * (mode - low) * u).sqrt()
+    } else {
+        high - ((high - low) * (high - mode) * (1.0 - u)).sqrt()
+    }
+}
+
+/// PERT(low, mode, high): a Beta scaled to [low, high] with shape
+/// parameter 4, `alpha = 1 + 4 (mode - low) / (high - low)`.
+pub fn pert<R: Rng + ?Sized>(rng: &mut R, low: f64, mode: f64, high: f64) -> f64 {
+    let range = high - low;
+    let alpha = 1.0 + 4.0 * (mode - low) / range;
+    let beta_shape = 1.0 + 4.0 * (high - mode) / range;
+    low + range * beta(rng, alpha, beta_shape)
+}
+
+/// A draw from Binomial(n, p).
+pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
+    if n == 0 || p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    if p > 0.5 {
+        return n - binomial(rng, n, 1.0 - p);
+    }
+    if n <= 12 {
+        return (0..n).filter(|_| uniform(rng) < p).count() as u32;
+    }
+    let mean = f64::from(n) * p;
+    if mean < 10.0 {
+        inversion(rng, n, p)
+    } else {
+        btrd(rng, n, p)
+    }
+}
+
+/// Sequential search from 0 (for n p < 10, p <= 1/2): the expected number
+/// of steps is about n p.
+fn inversion<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
+    let q = 1.0 - p;
+    let s = p / q;
+    let a = (f64::from(n) + 1.0) * s;
+    // q^n through log1p keeps precision for tiny p.
+    let r0 = libm::exp(f64::from(n) * libm::log1p(-p));
+    'draw: loop {
+        let mut r = r0;
+        let mut u = uniform(rng);
+        let mut x: u32 = 0;
+        while u > r {
+            u -= r;
+            x += 1;
+            if x > n {
+                // Rounding left a sliver of mass unassigned; draw again.
+                continue 'draw;
+            }
+            r *= a / f64::from(x) - s;
+        }
+        return x;
+    }
+}
+
+/// Stirling-series correction `ln k! - [(k + 1/2) ln(k + 1) - (k + 1) + ln sqrt(2 pi)]`.
+fn stirling_correction(k: f64) -> f64 {
+    const TABLE: [f64; 10] = [
+        0.081_061_466_795_327_26,
+        0.041_340_695_955_409_29,
+        0.027_677_925_684_998_34,
+        0.020_790_672_103_765_09,
+        0.016_644_691_189_821_19,
+        0.013_876_128_823_070_75,
+        0.011_896_709_945_891_77,
+        0.010_411_265_261_972_09,
+        0.009_255_462_182_712_733,
+        0.008_330_563_433_362_871,
+    ];
+    if k < 10.0 {
+        return TABLE[k as usize];
+    }
+    let k1 = k + 1.0;
+    let k2 = k1 * k1;
+    (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k2) / k2) / k1
+}
+
+/// Hörmann's BTRD for n p >= 10 and p <= 1/2: a transformed-rejection
+/// sampler whose expected cost does not depend on n.
+fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
+    let nf = f64::from(n);
+    let q = 1.0 - p;
+    let m = ((nf + 1.0) * p).floor();
+    let r = p / q;
+    let nr = (nf + 1.0) * r;
+    let npq = nf * p * q;
+    let sqrt_npq = npq.sqrt();
+    let b = 1.15 + 2.53 * sqrt_npq;
+    let a = -0.0873 + 0.0248 * b + 0.01 * p;
+    let c = nf * p + 0.5;
+    let alpha = (2.83 + 5.1 / b) * sqrt_npq;
+    let v_r = 0.92 - 4.2 / b;
+    let u_rv_r = 0.86 * v_r;
+    // Needed only by the final exact test, which few draws reach.
+    let h = || {
+        (m + 0.5) * libm::log((m + 1.0) / (r * (nf - m + 1.0)))
+            + stirling_correction(m)
+            + stirling_correction(nf - m)
+    };
+    loop {
+        let mut v = uniform(rng);
+        let u;
+        if v <= u_rv_r {
+            let u = v / v_r - 0.43;
+            let k = ((2.0 * a / (0.5 - u.abs()) + b) * u + c).floor();
+            return k as u32;
+        }
+        if v >= v_r {
+            u = uniform(rng) - 0.5;
+        } else {
+            let w = v / v_r - 0.93;
+            u = w.signum() * 0.5 - w;
+            v = uniform(rng) * v_r;
+        }
+        let us = 0.5 - u.abs();
+        let k = ((2.0 * a / us + b) * u + c).floor();
+        if k < 0.0 || k > nf {
+            continue;
+        }
+        v = v * alpha / (a / (us * us) + b);
+        let km = (k - m).abs();
+        if km <= 15.0 {
+            // Recursive evaluation of f(k) / f(m).
+            let mut f = 1.0;
+            if m < k {
+                let mut i = m + 1.0;
+                while i <= k {
+                    f *= nr / i - r;
+                    i += 1.0;
+                }
+            } else if m > k {
+                let mut i = k + 1.0;
+                while i <= m {
+                    v *= nr / i - r;
+                    i += 1.0;
+                }
+            }
+            if v <= f {
+                return k as u32;
+            }
+            continue;
+        }
+        // Squeeze, then the exact test on the log scale.
+        let v = libm::log(v);
+        let rho = (km / npq) * (((km / 3.0 + 0.625) * km + 1.0 / 6.0) / npq + 0.5);
+        let t = -km * km / (2.0 * npq);
+        if v < t - rho {
+            return k as u32;
+        }
+        if v > t + rho {
+            continue;
+        }
+        let nm = nf - m + 1.0;
+        let nk = nf - k + 1.0;
+        let bound =
+            h() + (nf + 1.0) * libm::log(nm / nk) + (k + 0.5) * libm::log(nk * r / (k + 1.0))
+                - stirling_correction(k)
+                - stirling_correction(nf - k);
+        if v <= bound {
+            return k as u32;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand::rngs::ChaCha8Rng;
+
+    fn moments(xs: &[f64]) -> (f64, f64) {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+        (mean, var)
+    }
+
+    /// Checks mean and variance against closed forms: the mean within 5
+    /// standard errors, the variance within 5 standard errors of the sample
+    /// variance (using the fourth moment bound `var * sqrt(2 / n)` scaled by
+    /// 2 for non-normal kurtosis).
+    fn check(name: &str, xs: &[f64], mean: f64, var: f64) {
+        let n = xs.len() as f64;
+        let (m, v) = moments(xs);
+        assert!(
+            (m - mean).abs() < 5.0 * (var / n).sqrt(),
+            "{name}: mean {m} vs {mean}"
+        );
+        assert!(
+            (v - var).abs() < 5.0 * 2.0 * var * (2.0 / n).sqrt(),
+            "{name}: var {v} vs {var}"
+        );
+    }
+
+    #[test]
+    fn continuous_distributions_have_their_moments() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let n = 100_000;
+        let draw = |rng: &mut ChaCha8Rng, f: &dyn Fn(&mut ChaCha8Rng) -> f64| {
+            (0..n).map(|_| f(rng)).collect::<Vec<f64>>()
+        };
+        check("normal", &draw(&mut rng, &|r| standard_normal(r)), 0.0, 1.0);
+        check("gamma 2.5", &draw(&mut rng, &|r| gamma(r, 2.5)), 2.5, 2.5);
+        check("gamma 0.4", &draw(&mut rng, &|r| gamma(r, 0.4)), 0.4, 0.4);
+        let (a, b) = (2.0, 5.0);
+        check(
+            "beta",
+            &draw(&mut rng, &|r| beta(r, a, b)),
+            a / (a + b),
+            a * b / ((a + b).powi(2) * (a + b + 1.0)),
+        );
+        let (l, m, h) = (1.0, 2.0, 5.0);
+        check(
+            "triangular",
+            &draw(&mut rng, &|r| triangular(r, l, m, h)),
+            (l + m + h) / 3.0,
+            (l * l + m * m + h * h - l * m - l * h - m * h) / 18.0,
+        );
+        // PERT with shape 4: mean (l + 4m + h) / 6, variance (mean - l)(h - mean) / 7.
+        let mean = (l + 4.0 * m + h) / 6.0;
+        check(
+            "pert",
+            &draw(&mut rng, &|r| pert(r, l, m, h)),
+            mean,
+            (mean - l) * (h - mean) / 7.0,
+        );
+    }
+
+    #[test]
+    fn binomial_has_its_moments_in_every_regime() {
+        let mut rng = ChaCha8Rng::seed_from_u64(2);
+        for (n, p) in [
+            (5, 0.3),
+            (12, 0.9),
+            (40, 0.1),
+            (200, 0.02),
+            (1000, 0.3),
+            (50_000, 0.45),
+            (10_000_000, 0.001),
+            (300, 0.5),
+        ] {
+            let xs: Vec<f64> = (0..100_000)
+                .map(|_| f64::from(binomial(&mut rng, n, p)))
+                .collect();
+            let nf = f64::from(n);
+            check(
+                &format!("binomial({n}, {p})"),
+                &xs,
+                nf * p,
+                nf * p * (1.0 - p),
+            );
+            assert!(xs.iter().all(|&x| x >= 0.0 && x <= nf));
+        }
+    }
+
+    /// The whole distribution, not just two moments: a chi-square test of
+    /// each regime's output against the exact probability mass function.
+    fn chi_square(n: u32, p: f64, seed: u64) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let draws = 200_000;
+        let mut counts = vec![0f64; n as usize + 1];
+        for _ in 0..draws {
+            counts[binomial(&mut rng, n, p) as usize] += 1.0;
+        }
+        let nf = f64::from(n);
+        let ln_pmf = |k: f64| {
+            libm::lgamma(nf + 1.0) - libm::lgamma(k + 1.0) - libm::lgamma(nf - k + 1.0)
+                + k * p.ln()
+                + (nf - k) * (1.0 - p).ln()
+        };
+        // Pool neighbouring cells until each expects at least 20 draws.
+        let (mut chi2, mut cells, mut e_acc, mut o_acc) = (0.0, 0u32, 0.0, 0.0);
+        for k in 0..=n as usize {
+            e_acc += ln_pmf(k as f64).exp() * f64::from(draws);
+            o_acc += counts[k];
+            if e_acc >= 20.0 {
+                chi2 += (o_acc - e_acc) * (o_acc - e_acc) / e_acc;
+                cells += 1;
+                e_acc = 0.0;
+                o_acc = 0.0;
+            }
+        }
+        // Chi-square with cells - 1 degrees of freedom has mean df and sd
+        // sqrt(2 df); 6 sd above the mean is far beyond any fluke.
+        let df = f64::from(cells - 1);
+        assert!(
+            chi2 < df + 6.0 * (2.0 * df).sqrt(),
+            "binomial({n}, {p}): chi2 {chi2} with {df} df"
+        );
+    }
+
+    #[test]
+    fn binomial_matches_the_exact_pmf() {
+        chi_square(10, 0.3, 3); // Bernoulli counting
+        chi_square(200, 0.02, 4); // inversion
+        chi_square(60, 0.35, 5); // BTRD, recursive evaluation near the mode
+        chi_square(5000, 0.3, 6); // BTRD, squeeze and exact test in the tails
+        chi_square(400, 0.8, 7); // p > 1/2 by symmetry
+    }
+}

@@ -198,8 +198,8 @@ impl Segment {
             return;
         }
         let mut free = adopters + std::mem::take(&mut self.waiting[vendors]);
-        for inc in 0..vendors {
-            let open = expiring[inc] + std::mem::take(&mut self.waiting[inc]);
+        for (inc, &left) in expiring.iter().enumerate() {
+            let open = left + std::mem::take(&mut self.waiting[inc]);
             if open == 0 {
                 continue;
             }

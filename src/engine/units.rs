@@ -78,8 +78,8 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
             }
             for a in 0..d.agencies {
                 for k in 0..d.tiers {
-                    for v in 0..nv {
-                        utilities[a * d.tiers + k][v] = market.utility(a, k, v);
+                    for (v, u) in utilities[a * d.tiers + k].iter_mut().enumerate() {
+                        *u = market.utility(a, k, v);
                     }
                 }
             }
@@ -91,10 +91,8 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
                     u.state = State::Open;
                     u.incumbent = Some(vendor);
                 }
-                State::Never => {
-                    if rng.random::<f64>() < market.adoption_hazard(u.agency, f) {
-                        u.state = State::Open;
-                    }
+                State::Never if rng.random::<f64>() < market.adoption_hazard(u.agency, f) => {
+                    u.state = State::Open;
                 }
                 _ => {}
             }

@@ -252,37 +252,35 @@ fn adoption(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<AdoptionRow> {
         .collect()
 }
 
-/// Revenue of vendor `v` in period `t` of a run.
-fn period_revenue(s: &Scenario, d: Dims, r: &RunRecord, t: usize, v: usize) -> f64 {
-    let years = s.calendar.step.years();
-    (0..d.agencies)
-        .map(|a| {
-            let contracts: u64 = (0..d.tiers)
-                .map(|k| u64::from(r.contracts[d.contract(t, a, k, v)]))
-                .sum();
-            contracts as f64 * r.annual_value[t * d.agencies + a] * years
-        })
-        .sum()
-}
-
 fn revenue(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<RevenueRow> {
-    // Per vendor: each run's revenue path and its running sum, then one
-    // summary per period. Assembled afterwards in (period, vendor) order.
+    let years = s.calendar.step.years();
+    let runs = records.len();
+    // Per vendor: every run's revenue path and running sum, laid out
+    // `[period][run]` (each record read front to back), then one summary
+    // per period. Assembled afterwards in (period, vendor) order.
     let per_vendor: Vec<Vec<[Option<Summary>; 2]>> = (0..d.vendors)
         .into_par_iter()
         .map(|v| {
-            let mut cumulative = vec![0.0; records.len()];
+            let mut revenue = vec![0.0; d.periods * runs];
+            let mut cumulative = vec![0.0; d.periods * runs];
+            for (i, r) in records.iter().enumerate() {
+                let mut total = 0.0;
+                for t in 0..d.periods {
+                    let x: f64 = (0..d.agencies)
+                        .map(|a| {
+                            let contracts: u64 = (0..d.tiers).map(|k| u64::from(r.contracts[d.contract(t, a, k, v)])).sum();
+                            contracts as f64 * r.annual_value[t * d.agencies + a] * years
+                        })
+                        .sum();
+                    total += x;
+                    revenue[t * runs + i] = x;
+                    cumulative[t * runs + i] = total;
+                }
+            }
             (0..d.periods)
                 .map(|t| {
-                    let mut revenue: Vec<f64> = records
-                        .iter()
-                        .map(|r| period_revenue(s, d, r, t, v))
-                        .collect();
-                    for (c, x) in cumulative.iter_mut().zip(&revenue) {
-                        *c += x;
-                    }
-                    let mut running = cumulative.clone();
-                    [summarize(&mut revenue), summarize(&mut running)]
+                    let row = t * runs..(t + 1) * runs;
+                    [summarize(&mut revenue[row.clone()]), summarize(&mut cumulative[row])]
                 })
                 .collect()
         })
@@ -291,18 +289,8 @@ fn revenue(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<RevenueRow> {
     for t in 0..d.periods {
         for (v, per_period) in per_vendor.iter().enumerate() {
             let [revenue, cumulative] = per_period[t];
-            rows.push(RevenueRow {
-                period: t,
-                vendor: v,
-                measure: RevenueMeasure::Revenue,
-                summary: revenue,
-            });
-            rows.push(RevenueRow {
-                period: t,
-                vendor: v,
-                measure: RevenueMeasure::CumulativeRevenue,
-                summary: cumulative,
-            });
+            rows.push(RevenueRow { period: t, vendor: v, measure: RevenueMeasure::Revenue, summary: revenue });
+            rows.push(RevenueRow { period: t, vendor: v, measure: RevenueMeasure::CumulativeRevenue, summary: cumulative });
         }
     }
     rows

@@ -18,6 +18,7 @@ use crate::export;
 use crate::measures;
 use crate::output::{self, Manifest, OutputFile, ScenarioRef};
 use crate::report;
+use crate::resources;
 use crate::scenario::{self, Scenario, ScenarioError};
 
 #[derive(Debug, Parser)]
@@ -97,6 +98,12 @@ struct RunArgs {
     /// Example: --engine units
     #[arg(long, value_enum, default_value_t = EngineChoice::Counts)]
     engine: EngineChoice,
+
+    /// Run even when the estimated memory need exceeds the memory available
+    /// (normally such a run is refused before it starts).
+    /// Example: --no-memory-check
+    #[arg(long)]
+    no_memory_check: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -224,6 +231,9 @@ fn run(args: RunArgs) -> Result<()> {
         Some(n) => n as usize,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
+    if !args.no_memory_check {
+        check_memory(&s, runs, threads as u64, args.per_run, engine)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -241,6 +251,9 @@ fn run(args: RunArgs) -> Result<()> {
         .map_err(|_| Interrupted)?;
     progress.finish();
     let projection = pool.install(|| measures::project(&s, &records));
+    if cancel.load(Ordering::SeqCst) {
+        bail!(Interrupted);
+    }
 
     let mut files = vec![
         OutputFile {
@@ -304,6 +317,53 @@ fn run(args: RunArgs) -> Result<()> {
         println!("\nWrote {} to {}", names.join(", "), out.display());
     }
     Ok(())
+}
+
+/// Refuses a run whose estimated memory need exceeds what is available.
+fn check_memory(
+    s: &Scenario,
+    runs: u64,
+    threads: u64,
+    per_run: bool,
+    engine: EngineKind,
+) -> Result<()> {
+    let Some(available) = resources::available_memory() else {
+        return Ok(());
+    };
+    let need = resources::estimate(s, runs, threads, per_run, engine);
+    if need.total() <= available {
+        return Ok(());
+    }
+    // The estimate grows with runs: find the largest run count that fits.
+    let (mut fits, mut too_many) = (0u64, runs);
+    while too_many - fits > 1 {
+        let mid = fits + (too_many - fits) / 2;
+        if resources::estimate(s, mid, threads, per_run, engine).total() <= available {
+            fits = mid;
+        } else {
+            too_many = mid;
+        }
+    }
+    let mut advice = if fits > 0 {
+        format!("reduce --runs to at most about {fits}")
+    } else {
+        "even one run does not fit: reduce the number of periods, vendors, agencies or tiers"
+            .to_string()
+    };
+    if per_run {
+        advice.push_str(", drop --per-run");
+    }
+    advice.push_str(", or shorten the horizon (periods) or use a coarser step");
+    Err(UsageError(format!(
+        "this run would need about {} of memory ({} of run records, {} of working memory, {} of output files), \
+         but only {} is available; {advice}. To run anyway, add --no-memory-check",
+        resources::human_bytes(need.total()),
+        resources::human_bytes(need.records),
+        resources::human_bytes(need.working),
+        resources::human_bytes(need.files),
+        resources::human_bytes(available),
+    ))
+    .into())
 }
 
 /// A progress bar on stderr that appears only once a simulation has taken

@@ -14,6 +14,7 @@ pub mod export;
 pub mod measures;
 pub mod output;
 pub mod report;
+pub mod resources;
 pub mod sampling;
 pub mod scenario;
 pub mod stats;

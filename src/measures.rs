@@ -268,7 +268,9 @@ fn revenue(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<RevenueRow> {
                 for t in 0..d.periods {
                     let x: f64 = (0..d.agencies)
                         .map(|a| {
-                            let contracts: u64 = (0..d.tiers).map(|k| u64::from(r.contracts[d.contract(t, a, k, v)])).sum();
+                            let contracts: u64 = (0..d.tiers)
+                                .map(|k| u64::from(r.contracts[d.contract(t, a, k, v)]))
+                                .sum();
                             contracts as f64 * r.annual_value[t * d.agencies + a] * years
                         })
                         .sum();
@@ -280,7 +282,10 @@ fn revenue(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<RevenueRow> {
             (0..d.periods)
                 .map(|t| {
                     let row = t * runs..(t + 1) * runs;
-                    [summarize(&mut revenue[row.clone()]), summarize(&mut cumulative[row])]
+                    [
+                        summarize(&mut revenue[row.clone()]),
+                        summarize(&mut cumulative[row]),
+                    ]
                 })
                 .collect()
         })
@@ -289,8 +294,18 @@ fn revenue(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<RevenueRow> {
     for t in 0..d.periods {
         for (v, per_period) in per_vendor.iter().enumerate() {
             let [revenue, cumulative] = per_period[t];
-            rows.push(RevenueRow { period: t, vendor: v, measure: RevenueMeasure::Revenue, summary: revenue });
-            rows.push(RevenueRow { period: t, vendor: v, measure: RevenueMeasure::CumulativeRevenue, summary: cumulative });
+            rows.push(RevenueRow {
+                period: t,
+                vendor: v,
+                measure: RevenueMeasure::Revenue,
+                summary: revenue,
+            });
+            rows.push(RevenueRow {
+                period: t,
+                vendor: v,
+                measure: RevenueMeasure::CumulativeRevenue,
+                summary: cumulative,
+            });
         }
     }
     rows

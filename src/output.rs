@@ -20,8 +20,10 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-fn temporary_name(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!(".{name}.{}.tmp", std::process::id()))
+/// Where `name` is written before it is renamed into place: a hidden file
+/// beside it, so the rename never crosses file systems.
+pub fn temporary_name(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.partial"))
 }
 
 /// Writes `files` into `dir` (created if missing), all or nothing per file.

@@ -98,7 +98,9 @@ pub fn pert<R: Rng + ?Sized>(rng: &mut R, low: f64, mode: f64, high: f64) -> f64
 
 /// A draw from Binomial(n, p).
 pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
-    if n == 0 || p <= 0.0 {
+    debug_assert!(!p.is_nan(), "binomial probability is NaN");
+    // A NaN must never reach the rejection loops below.
+    if n == 0 || p.is_nan() || p <= 0.0 {
         return 0;
     }
     if p >= 1.0 {

@@ -331,6 +331,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
             let base = d.contract(t, a, seg.tier, 0);
             record.contracts[base..base + nv].copy_from_slice(&seg.held);
             record.waiting[d.cell(t, a, seg.tier)] = seg.waiting.iter().sum();
+            record.never[d.cell(t, a, seg.tier)] = seg.never;
             contracted += seg.held.iter().map(|&c| u64::from(c)).sum::<u64>();
         }
         if t > 0 {

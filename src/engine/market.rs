@@ -170,8 +170,13 @@ impl Market {
     /// given the fraction `f` of all units under contract at the end of the
     /// last period.
     pub fn adoption_hazard(&self, a: usize, f: f64) -> f64 {
-        let h = (1.0 - self.caution[a]) * (self.innovation[a] + self.imitation[a] * f);
-        h.clamp(0.0, 1.0)
+        let willing = 1.0 - self.caution[a];
+        if willing <= 0.0 {
+            // Full caution: no adoption, even with an unbounded rate (which
+            // would otherwise make 0 * inf).
+            return 0.0;
+        }
+        (willing * (self.innovation[a] + self.imitation[a] * f)).min(1.0)
     }
 }
 

@@ -75,6 +75,10 @@ pub struct RunRecord {
     pub contracts: Vec<u32>,
     /// Waiting units by `[period][agency][tier]` (see [`Dims::cell`]).
     pub waiting: Vec<u32>,
+    /// Units that never adopted, by `[period][agency][tier]`. With
+    /// `waiting` and the contracts it accounts for every unit, which the
+    /// invariant tests check.
+    pub never: Vec<u32>,
     /// Each agency's annual contract value in force during the period, by
     /// `[period][agency]` (events may change it).
     pub annual_value: Vec<f64>,
@@ -85,6 +89,7 @@ impl RunRecord {
         RunRecord {
             contracts: vec![0; d.periods * d.agencies * d.tiers * d.vendors],
             waiting: vec![0; d.periods * d.agencies * d.tiers],
+            never: vec![0; d.periods * d.agencies * d.tiers],
             annual_value: vec![0.0; d.periods * d.agencies],
         }
     }

@@ -134,7 +134,8 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
                     contracted += 1;
                 }
                 State::Waiting => record.waiting[d.cell(t, u.agency, u.tier)] += 1,
-                State::Never | State::Open => {}
+                State::Never => record.never[d.cell(t, u.agency, u.tier)] += 1,
+                State::Open => unreachable!("every open unit is awarded or waits"),
             }
         }
         for a in 0..d.agencies {

@@ -142,8 +142,9 @@ impl Field {
     pub fn range(self) -> Range {
         match self {
             Field::Brand | Field::Access(_) | Field::Caution => Range::UNIT,
-            Field::Innovation | Field::Imitation | Field::AnnualValue => Range::NON_NEGATIVE,
-            Field::Attribute(_) | Field::Weight(_) => Range::ANY,
+            Field::Innovation | Field::Imitation => Range::NON_NEGATIVE,
+            Field::AnnualValue => Range::MONEY,
+            Field::Attribute(_) | Field::Weight(_) => Range::WEIGHT,
         }
     }
 }

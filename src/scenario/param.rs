@@ -30,7 +30,19 @@ impl Range {
         low: 0.0,
         high: f64::INFINITY,
     };
-    /// Choice weights and vendor attributes: any real number.
+    /// Choice weights and vendor attributes: large enough for any
+    /// meaningful utility, small enough that no utility can overflow.
+    pub const WEIGHT: Range = Range {
+        low: -1e6,
+        high: 1e6,
+    };
+    /// Contract values in dollars per year: up to 10^15, so revenue sums
+    /// over any horizon stay finite.
+    pub const MONEY: Range = Range {
+        low: 0.0,
+        high: 1e15,
+    };
+    /// Amounts added by events (the result is clamped to its field's range).
     pub const ANY: Range = Range {
         low: f64::NEG_INFINITY,
         high: f64::INFINITY,

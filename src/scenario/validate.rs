@@ -475,6 +475,16 @@ impl<'s> Checker<'s> {
             }
         }
 
+        for a in &raw.agency {
+            if let Some(n) = &a.get_ref().name
+                && matches!(n.get_ref().trim(), "all" | "*")
+            {
+                self.error(
+                    &n.span(),
+                    format!("agency name '{}' is reserved ('all' for totals in the outputs, '*' for all agencies in events); name the agency differently", n.get_ref().trim()),
+                );
+            }
+        }
         let agency_names: Vec<String> = raw
             .agency
             .iter()
@@ -582,13 +592,13 @@ impl<'s> Checker<'s> {
         }
         let mut weights: Vec<Param> = DEFAULT_WEIGHTS
             .iter()
-            .map(|(_, w)| Param::fixed(*w, Range::ANY))
+            .map(|(_, w)| Param::fixed(*w, Range::WEIGHT))
             .collect();
-        weights.extend(attributes.iter().map(|_| Param::fixed(0.0, Range::ANY)));
+        weights.extend(attributes.iter().map(|_| Param::fixed(0.0, Range::WEIGHT)));
         if let Some(choice) = &raw.choice {
             for (k, v) in choice.get_ref() {
                 let index = weight_index(k, &attributes).expect("every key was noted");
-                if let Some(p) = self.param(v, &format!("[choice] weight '{k}'"), Range::ANY) {
+                if let Some(p) = self.param(v, &format!("[choice] weight '{k}'"), Range::WEIGHT) {
                     weights[index] = p;
                 }
             }
@@ -633,7 +643,7 @@ impl<'s> Checker<'s> {
         if let Some(map) = &v.attributes {
             for (k, value) in map.get_ref() {
                 match attributes.iter().position(|a| a == k) {
-                    Some(i) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Range::ANY),
+                    Some(i) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Range::WEIGHT),
                     None => self.error(
                         &value.span(),
                         format!(
@@ -734,8 +744,8 @@ impl<'s> Checker<'s> {
             Some(v) => self.param(v, &format!("{label} caution"), Range::UNIT),
         };
         let annual_value = match &a.annual_value {
-            None => Some(Param::fixed(1.0, Range::NON_NEGATIVE)),
-            Some(v) => self.param(v, &format!("{label} annual_value"), Range::NON_NEGATIVE),
+            None => Some(Param::fixed(1.0, Range::MONEY)),
+            Some(v) => self.param(v, &format!("{label} annual_value"), Range::MONEY),
         };
         let fractions = match &a.tiers {
             None => {
@@ -751,7 +761,8 @@ impl<'s> Checker<'s> {
         if let Some(map) = &a.choice {
             for (k, v) in map.get_ref() {
                 let index = weight_index(k, attributes).expect("every key was noted");
-                choice[index] = self.param(v, &format!("{label} choice weight '{k}'"), Range::ANY);
+                choice[index] =
+                    self.param(v, &format!("{label} choice weight '{k}'"), Range::WEIGHT);
             }
         }
         let units_by_tier = match (units, &fractions) {
@@ -1073,6 +1084,7 @@ impl<'s> Checker<'s> {
         };
 
         let mut changes = Vec::new();
+        let mut seen_keys: Vec<(String, Op)> = Vec::new();
         let mut ok = true;
         for (op, table) in [(Op::Set, &e.set), (Op::Add, &e.add)] {
             let Some(table) = table else { continue };
@@ -1081,6 +1093,15 @@ impl<'s> Checker<'s> {
             flatten("", table.get_ref(), &mut entries);
             for (key, value) in entries {
                 let Some(target) = target else { continue };
+                if seen_keys.contains(&(key.clone(), op)) {
+                    ok = false;
+                    self.error(
+                        &tspan,
+                        format!("{label} changes '{key}' twice in the same table; keep one"),
+                    );
+                    continue;
+                }
+                seen_keys.push((key.clone(), op));
                 let field = match target {
                     Target::Vendor(_) => vendor_field(&key, tiers, attributes),
                     Target::Agency(_) | Target::AllAgencies => agency_field(&key, attributes),

@@ -1,0 +1,98 @@
+//! Memory a simulation will need, estimated before it starts.
+//!
+//! A scenario with many periods and vendors, or a large `--runs`, can ask
+//! for more memory than the machine has; the run would then crawl in swap or
+//! be killed hours later. The CLI compares this estimate with the memory
+//! available and refuses such a run up front, saying how to shrink it.
+
+use crate::engine::{Dims, EngineKind};
+use crate::scenario::Scenario;
+
+/// Bytes a simulation needs, by what holds them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryEstimate {
+    /// The per-run records kept for the statistics.
+    pub records: u64,
+    /// The working set of the engine and the statistics stage.
+    pub working: u64,
+    /// The CSV files held in memory before they are written.
+    pub files: u64,
+}
+
+impl MemoryEstimate {
+    pub fn total(&self) -> u64 {
+        self.records + self.working + self.files
+    }
+
+    /// Bytes of record per run, the part that grows with `--runs`.
+    pub fn per_run(s: &Scenario) -> u64 {
+        let d = Dims::of(s);
+        let cells = (d.periods * d.agencies * d.tiers) as u64;
+        let record =
+            cells * d.vendors as u64 * 4 + cells * 4 * 2 + (d.periods * d.agencies) as u64 * 8;
+        record + std::mem::size_of::<crate::engine::RunRecord>() as u64
+    }
+}
+
+/// Estimates the memory of simulating `runs` runs of `s` on `threads`
+/// threads, writing `runs.csv` too when `per_run`.
+pub fn estimate(
+    s: &Scenario,
+    runs: u64,
+    threads: u64,
+    per_run: bool,
+    engine: EngineKind,
+) -> MemoryEstimate {
+    let d = Dims::of(s);
+    let (periods, vendors) = (d.periods as u64, d.vendors as u64);
+    let scopes = (1 + d.tiers + d.agencies) as u64;
+    let records = runs.saturating_mul(MemoryEstimate::per_run(s));
+
+    // Engine scratch per thread: the contract-end calendar of every segment
+    // (count engine) or one state per unit (unit engine).
+    let segments = (d.agencies * d.tiers) as u64;
+    let engine_scratch = match engine {
+        EngineKind::Counts => segments * periods * vendors * 4 + segments * vendors * vendors * 16,
+        EngineKind::Units => s.total_units() * 40,
+    };
+    // Statistics per thread: one period's per-run shares of every scope and
+    // metric, or one vendor's revenue paths over all periods.
+    let shares_task = scopes * 2 * vendors * runs * 8;
+    let revenue_task = 2 * periods * runs * 8;
+    let working = threads.saturating_mul(engine_scratch + shares_task.max(revenue_task));
+
+    // About 110 bytes per statistics row and 40 per runs.csv row.
+    let rows = periods * (scopes * vendors * 2 + (1 + d.agencies as u64) * 2 + vendors * 2);
+    let mut files = rows * 110;
+    if per_run {
+        files = files.saturating_add(runs.saturating_mul(periods * vendors * 40));
+    }
+    MemoryEstimate {
+        records,
+        working,
+        files,
+    }
+}
+
+/// Memory the operating system says is available to a new allocation, in
+/// bytes; `None` where it cannot tell (then no check is made).
+pub fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    meminfo.lines().find_map(|line| {
+        let rest = line.strip_prefix("MemAvailable:")?;
+        let kib: u64 = rest.trim().strip_suffix("kB")?.trim().parse().ok()?;
+        Some(kib * 1024)
+    })
+}
+
+/// `1.23 GiB`, `45.6 MiB`, `789 KiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    let b = bytes as f64;
+    if b >= 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.2} GiB", b / (1024.0 * 1024.0 * 1024.0))
+    } else if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MiB", b / (1024.0 * 1024.0))
+    } else {
+        format!("{:.0} KiB", b / 1024.0)
+    }
+}

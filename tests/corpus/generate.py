@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Regenerates the bad-input corpus: one scenario per broken rule, each a small
+change to the same valid scenario. Run from the repository root, then refresh
+the expected messages with UPDATE_EXPECT=1 cargo test --release corpus."""
+import os
+base = '''name = "corpus"
+start = "2026-01"
+periods = 12
+tiers = ["unclassified", "secret"]
+
+[choice]
+brand = 2.0
+capability = 1.0
+
+[[vendor]]
+name = "Acme"
+brand = 0.6
+access = { unclassified = 1.0, secret = 0.5 }
+attributes = { capability = 0.7 }
+
+[[vendor]]
+name = "Zenith"
+brand = 0.4
+access = { unclassified = 0.8 }
+
+[[agency]]
+name = "DoD"
+units = 100
+tiers = { unclassified = 0.6, secret = 0.4 }
+caution = 0.5
+innovation = 0.02
+imitation = 0.2
+term = 24
+annual_value = 1.0e6
+
+[[agency.initial]]
+vendor = "Acme"
+tier = "secret"
+units = 5
+
+[[event]]
+at = "2026-03"
+vendor = "Acme"
+set = { "access.secret" = 0.9 }
+'''
+cases = [
+ ("toml_unclosed_string", "a string without its closing quote", 'name = "corpus"', 'name = "corpus'),
+ ("toml_duplicate_key", "a key given twice", 'periods = 12', 'periods = 12\nperiods = 24'),
+ ("toml_bad_table_header", "a table header without its closing brackets", '[[agency]]\n', '[[agency]\n'),
+ ("toml_bare_value", "a value that is not TOML", 'start = "2026-01"', 'start = 2026-01x'),
+ ("toml_empty", "an empty file", None, ''),
+ ("key_unknown_top", "unknown keys are errors (did you mean)", 'periods = 12', 'periods = 12\nperoids = 24'),
+ ("key_unknown_vendor", "unknown vendor key", 'brand = 0.4', 'brnd = 0.4'),
+ ("key_unknown_agency", "unknown agency key", 'caution = 0.5', 'cautoin = 0.5'),
+ ("key_unknown_event", "unknown event key", 'vendor = "Acme"\nset', 'vendr = "Acme"\nset'),
+ ("start_missing", "start is required", 'start = "2026-01"\n', ''),
+ ("start_bad_month", "start is YYYY-MM", 'start = "2026-01"', 'start = "2026-13"'),
+ ("start_not_string", "start is a string", 'start = "2026-01"', 'start = 2026'),
+ ("periods_missing", "periods is required", 'periods = 12\n', ''),
+ ("periods_zero", "periods >= 1", 'periods = 12', 'periods = 0'),
+ ("periods_fraction", "periods is an integer", 'periods = 12', 'periods = 12.5'),
+ ("periods_distribution", "periods is never a distribution", 'periods = 12', 'periods = { uniform = [10, 20] }'),
+ ("step_unknown", "step is month, quarter or year", 'periods = 12', 'periods = 12\nstep = "monht"'),
+ ("runs_zero", "runs >= 1", 'periods = 12', 'periods = 12\nruns = 0'),
+ ("seed_negative", "seed >= 0", 'periods = 12', 'periods = 12\nseed = -4'),
+ ("tiers_empty", "at least one tier", 'tiers = ["unclassified", "secret"]', 'tiers = []'),
+ ("tiers_duplicate", "tier names are unique", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "secret"]'),
+ ("tiers_reserved_all", "'all' is reserved", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "all"]'),
+ ("vendor_none", "at least one vendor", None, None),
+ ("vendor_name_missing", "a vendor needs a name", 'name = "Zenith"\n', ''),
+ ("vendor_name_duplicate", "vendor names are unique", 'name = "Zenith"', 'name = "Acme"'),
+ ("vendor_brand_missing", "a vendor needs brand", 'brand = 0.4\n', ''),
+ ("vendor_access_missing", "a vendor needs access", 'access = { unclassified = 0.8 }\n', ''),
+ ("brand_above_one", "brand in [0, 1]", 'brand = 0.4', 'brand = 1.2'),
+ ("brand_nan", "numbers are finite", 'brand = 0.4', 'brand = nan'),
+ ("brand_string", "a number or a distribution", 'brand = 0.4', 'brand = "high"'),
+ ("access_unknown_tier", "tiers named must be declared (did you mean)", 'access = { unclassified = 0.8 }', 'access = { unclassified = 0.8, secrte = 0.3 }'),
+ ("access_negative", "access in [0, 1]", 'access = { unclassified = 0.8 }', 'access = { unclassified = -0.1 }'),
+ ("attribute_without_weight", "an attribute needs a [choice] weight", 'attributes = { capability = 0.7 }', 'attributes = { capabilty = 0.7 }'),
+ ("dist_unknown_family", "distribution families (did you mean)", 'brand = 0.4', 'brand = { normall = [0.4, 0.1] }'),
+ ("dist_two_keys", "a distribution has one key", 'brand = 0.4', 'brand = { normal = [0.4, 0.1], uniform = [0.1, 0.2] }'),
+ ("dist_normal_sd_zero", "normal sd > 0", 'brand = 0.4', 'brand = { normal = [0.4, 0.0] }'),
+ ("dist_uniform_reversed", "uniform low < high", 'brand = 0.4', 'brand = { uniform = [0.6, 0.2] }'),
+ ("dist_triangular_mode_outside", "triangular low <= mode <= high", 'brand = 0.4', 'brand = { triangular = [0.2, 0.9, 0.5] }'),
+ ("dist_pert_arity", "pert takes three numbers", 'brand = 0.4', 'brand = { pert = [0.2, 0.5] }'),
+ ("dist_beta_nonpositive", "beta alpha, beta > 0", 'brand = 0.4', 'brand = { beta = [0.0, 2.0] }'),
+ ("dist_lognormal_sigma", "lognormal sigma > 0", 'annual_value = 1.0e6', 'annual_value = { lognormal = [13.0, -0.5] }'),
+ ("dist_outside_range", "a distribution must reach the valid range", 'brand = 0.4', 'brand = { uniform = [2.0, 3.0] }'),
+ ("dist_args_not_numbers", "distribution parameters are numbers", 'brand = 0.4', 'brand = { normal = "wide" }'),
+ ("agency_none", "at least one agency", None, None),
+ ("agency_name_duplicate", "agency names are unique", None, None),
+ ("agency_units_missing", "an agency needs units", 'units = 100\n', ''),
+ ("agency_term_missing", "an agency needs term", 'term = 24\n', ''),
+ ("agency_innovation_missing", "an agency needs innovation", 'innovation = 0.02\n', ''),
+ ("agency_imitation_missing", "an agency needs imitation", 'imitation = 0.2\n', ''),
+ ("units_negative", "units >= 0", 'units = 100', 'units = -5'),
+ ("units_fraction", "units is an integer", 'units = 100', 'units = 100.5'),
+ ("units_distribution", "units is never a distribution", 'units = 100', 'units = { uniform = [50, 150] }'),
+ ("units_total_zero", "at least one unit in the scenario", None, None),
+ ("term_zero", "term >= 1", 'term = 24', 'term = 0'),
+ ("caution_above_one", "caution in [0, 1]", 'caution = 0.5', 'caution = 1.5'),
+ ("innovation_negative", "innovation >= 0", 'innovation = 0.02', 'innovation = -0.02'),
+ ("imitation_infinite", "numbers are finite", 'imitation = 0.2', 'imitation = inf'),
+ ("annual_value_negative", "annual_value >= 0", 'annual_value = 1.0e6', 'annual_value = -1.0e6'),
+ ("fractions_not_summing", "tier fractions sum to 1", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.5 }'),
+ ("fractions_negative", "tier fractions >= 0", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 1.4, secret = -0.4 }'),
+ ("fractions_unknown_tier", "tiers named must be declared", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, topsecret = 0.4 }'),
+ ("choice_override_string", "a choice weight is a number", 'annual_value = 1.0e6', 'annual_value = 1.0e6\nchoice = { incumbency = "strong" }'),
+ ("initial_unknown_vendor", "initial contracts name declared vendors (did you mean)", 'vendor = "Acme"\ntier', 'vendor = "Acne"\ntier'),
+ ("initial_unknown_tier", "initial contracts name declared tiers", 'tier = "secret"\nunits = 5', 'tier = "secert"\nunits = 5'),
+ ("initial_tier_missing", "initial contracts need a tier when there are several", 'tier = "secret"\nunits = 5', 'units = 5'),
+ ("initial_too_many_units", "initial contracts fit in the agency's units of the tier", 'units = 5\n', 'units = 45\n'),
+ ("initial_no_access", "initial contracts go to a vendor with access > 0", 'vendor = "Acme"\ntier = "secret"', 'vendor = "Zenith"\ntier = "secret"'),
+ ("initial_remaining_too_long", "remaining in 1..=term", 'units = 5\n', 'units = 5\nremaining = 30\n'),
+ ("initial_units_zero", "initial contract units >= 1", 'units = 5\n', 'units = 0\n'),
+ ("event_before_start", "an event dated before start is an error", 'at = "2026-03"', 'at = "2025-11"'),
+ ("event_bad_date", "at is YYYY-MM or a period index", 'at = "2026-03"', 'at = "March 2026"'),
+ ("event_negative_index", "a period index is >= 0", 'at = "2026-03"', 'at = -2'),
+ ("event_at_missing", "an event needs at", 'at = "2026-03"\n', ''),
+ ("event_unknown_vendor", "events name declared vendors (did you mean)", 'vendor = "Acme"\nset', 'vendor = "Acne"\nset'),
+ ("event_unknown_agency", "events name declared agencies", 'vendor = "Acme"\nset', 'agency = "DOD"\nset'),
+ ("event_two_targets", "an event has one target", 'vendor = "Acme"\nset', 'vendor = "Acme"\nagency = "DoD"\nset'),
+ ("event_no_target", "an event needs a target", 'vendor = "Acme"\nset', 'set'),
+ ("event_changes_nothing", "an event changes something", 'set = { "access.secret" = 0.9 }\n', ''),
+ ("event_unknown_vendor_key", "vendor events change vendor fields (did you mean)", 'set = { "access.secret" = 0.9 }', 'set = { brnad = 0.9 }'),
+ ("event_unknown_agency_key", "agency events change agency fields", 'vendor = "Acme"\nset = { "access.secret" = 0.9 }', 'agency = "DoD"\nset = { "access.secret" = 0.9 }'),
+ ("event_unknown_tier", "event keys name declared tiers", 'set = { "access.secret" = 0.9 }', 'set = { "access.top_secret" = 0.9 }'),
+ ("event_set_out_of_range", "set values lie in the field's range", 'set = { "access.secret" = 0.9 }', 'set = { "access.secret" = 1.9 }'),
+ ("agency_name_reserved", "agency names 'all' and '*' are reserved", 'name = "DoD"\nunits', 'name = "all"\nunits'),
+ ("event_key_twice", "an event changes each key once per table", 'set = { "access.secret" = 0.9 }', 'set = { "access.secret" = 0.9, access = { secret = 0.5 } }'),
+ ("attribute_too_large", "weights and attributes lie in [-1e6, 1e6]", 'attributes = { capability = 0.7 }', 'attributes = { capability = 1e9 }'),
+ ("annual_value_too_large", "annual_value <= 1e15", 'annual_value = 1.0e6', 'annual_value = 1.0e18'),
+ ("event_add_not_number", "add values are numbers", 'set = { "access.secret" = 0.9 }', 'add = { brand = "more" }'),
+]
+special = {
+ "vendor_none": lambda b: b.replace(b[b.index('[[vendor]]'):b.index('[[agency]]')], '').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n','').replace('[[event]]\nat = "2026-03"\nvendor = "Acme"\nset = { "access.secret" = 0.9 }\n',''),
+ "agency_none": lambda b: b[:b.index('[[agency]]')] + b[b.index('[[event]]'):],
+ "agency_name_duplicate": lambda b: b + '\n[[agency]]\nname = "DoD"\nunits = 10\ninnovation = 0.01\nimitation = 0.1\nterm = 12\n',
+ "units_total_zero": lambda b: b.replace('units = 100', 'units = 0').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n',''),
+}
+d = 'tests/corpus'
+os.makedirs(d, exist_ok=True)
+for name, rule, find, repl in cases:
+    if name in special:
+        text = special[name](base)
+    elif find is None:
+        text = repl
+    else:
+        assert base.count(find) >= 1, name
+        assert find in base, name
+        text = base.replace(find, repl, 1)
+    assert text != base, name
+    with open(f'{d}/{name}.toml', 'w') as f:
+        f.write(f'# Breaks the rule: {rule}.\n' + text)
+with open(f'{d}/toml_not_utf8.toml', 'wb') as f:
+    f.write(b'# Breaks the rule: a scenario is UTF-8 text.\n' + base.encode().replace(b'name = "Zenith"', b'name = "Zen\xffith"'))
+with open(f'{d}/README.md', 'w') as f:
+    f.write('''# The bad-input corpus
+
+One scenario per validation rule or kind of malformed TOML, each a small
+change to the same valid scenario; the first line says which rule it breaks.
+Next to each `NAME.toml`, `NAME.stderr` holds exactly what a user sees from
+`sharecast run NAME.toml`. The test `corpus::every_bad_input_is_rejected_with_its_message`
+checks every file: exit code 2, that message, no panic, and an existing
+output folder left as it was. After changing a message on purpose, regenerate
+the expectations with `UPDATE_EXPECT=1 cargo test --release corpus` and review the diff.
+The files are generated by `python3 tests/corpus/generate.py` (run from the
+repository root); add a case there rather than by hand.
+''')
+print(len(cases)+1)

@@ -5,7 +5,11 @@
 mod common;
 mod corpus;
 mod engines;
+mod extremes;
+mod faults;
 mod golden;
 mod model;
+mod properties;
 mod reproducibility;
+mod stability;
 mod statistics;

@@ -1,0 +1,270 @@
+//! Numerical extremes: results stay finite and correct, or the scenario is
+//! rejected with a reason.
+
+use sharecast::engine::{Dims, EngineKind};
+use sharecast::measures::{AdoptionMeasure, Scope};
+
+use crate::common::{scenario, share, sharecast, simulate};
+
+fn two_vendors(weights: &str, extra_agency: &str) -> String {
+    format!(
+        r#"
+start = "2026-01"
+periods = 6
+[choice]
+{weights}
+[[vendor]]
+name = "Strong"
+brand = 1.0
+access = {{ unclassified = 1.0 }}
+[[vendor]]
+name = "Weak"
+brand = 0.0
+access = {{ unclassified = 1.0 }}
+[[agency]]
+name = "X"
+units = 500
+innovation = 1.0
+imitation = 0.0
+term = 1
+{extra_agency}
+"#
+    )
+}
+
+#[test]
+fn utilities_of_a_million_neither_overflow_nor_lose_the_winner() {
+    for (weight, winner) in [("brand = 1e6", 0), ("brand = -1e6", 1)] {
+        let s = scenario(&two_vendors(
+            &format!("{weight}\naccess = 1e6\nincumbency = 1e6"),
+            "caution = 1.0",
+        ));
+        // caution 1 blocks adoption; initial contracts give something to award.
+        let s2 = scenario(&two_vendors(
+            &format!("{weight}\naccess = 1e6\nincumbency = 0"),
+            "",
+        ));
+        for s in [&s, &s2] {
+            let (_, p) = simulate(s, 1, 20, EngineKind::Counts);
+            for row in &p.shares {
+                if let Some(sum) = row.summary {
+                    assert!(sum.mean.is_finite() && sum.percentiles.iter().all(|x| x.is_finite()));
+                }
+            }
+            if let Some(top) = share(&p, 5, Scope::All, winner) {
+                assert_eq!(
+                    top.mean, 1.0,
+                    "{weight}: the vendor with a utility lead of 1e6 takes everything"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_huge_incumbency_bonus_keeps_every_incumbent() {
+    let text = two_vendors(
+        "incumbency = 1e6",
+        "[[agency.initial]]\nvendor = \"Weak\"\nunits = 100\nremaining = 1",
+    );
+    let s = scenario(&text);
+    let d = Dims::of(&s);
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        let (records, _) = simulate(&s, 2, 20, engine);
+        for r in &records {
+            // Weak's 100 contracts expire at the end of period 0 and are
+            // re-awarded to Weak every period: the bonus of 1e6 dominates.
+            for t in 0..6 {
+                assert!(
+                    r.contracts[d.contract(t, 0, 0, 1)] >= 100,
+                    "{engine:?} t={t}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn one_unit_and_one_period() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 1
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 1
+innovation = 1.0
+imitation = 0.0
+term = 1
+"#,
+    );
+    let (records, p) = simulate(&s, 1, 50, EngineKind::Counts);
+    assert!(records.iter().all(|r| r.contracts == vec![1]));
+    let s = share(&p, 0, Scope::All, 0).unwrap();
+    assert_eq!((s.runs, s.mean, s.sd), (50, 1.0, Some(0.0)));
+}
+
+#[test]
+fn a_thousand_vendors() {
+    let mut text = String::from("start = \"2026-01\"\nperiods = 4\n");
+    for v in 0..1000 {
+        text.push_str(&format!(
+            "[[vendor]]\nname = \"V{v}\"\nbrand = {}\naccess = {{ unclassified = 1.0 }}\n",
+            f64::from(v % 10) / 10.0
+        ));
+    }
+    text.push_str(
+        "[[agency]]\nname = \"X\"\nunits = 5000\ninnovation = 0.5\nimitation = 0.1\nterm = 2\n",
+    );
+    let s = scenario(&text);
+    let (records, p) = simulate(&s, 3, 4, EngineKind::Counts);
+    for r in &records {
+        let total: u32 = r.contracts[3000..4000].iter().sum();
+        assert_eq!(total + r.never[3] + r.waiting[3], 5000);
+    }
+    // The mean shares of a scope still sum to one, and the strongest
+    // brands (0.9) win the most on average.
+    let means: Vec<f64> = (0..1000)
+        .map(|v| share(&p, 3, Scope::All, v).unwrap().mean)
+        .collect();
+    assert!((means.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    let by_brand = |b: usize| (0..100).map(|i| means[i * 10 + b]).sum::<f64>();
+    assert!(by_brand(9) > by_brand(0));
+}
+
+#[test]
+fn a_term_longer_than_the_horizon_never_expires() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 24
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 300
+innovation = 0.05
+imitation = 0.2
+term = 1000000
+[[agency.initial]]
+vendor = "A"
+units = 30
+remaining = 1000000
+"#,
+    );
+    let d = Dims::of(&s);
+    let (records, _) = simulate(&s, 4, 30, EngineKind::Counts);
+    for r in &records {
+        // Nothing ends within 24 periods: contracts only accumulate.
+        for t in 1..24 {
+            assert!(r.contracts[d.contract(t, 0, 0, 0)] >= r.contracts[d.contract(t - 1, 0, 0, 0)]);
+        }
+        assert!(r.contracts[d.contract(23, 0, 0, 0)] > 30);
+    }
+    // With remaining drawn from 1..=term instead, the run still completes.
+    let drawn = scenario(&s_text_without_remaining());
+    let (records, _) = simulate(&drawn, 4, 30, EngineKind::Counts);
+    assert_eq!(records.len(), 30);
+}
+
+fn s_text_without_remaining() -> String {
+    "start = \"2026-01\"\nperiods = 24\n[[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+     [[agency]]\nname = \"X\"\nunits = 300\ninnovation = 0.05\nimitation = 0.2\nterm = 1000000\n\
+     [[agency.initial]]\nvendor = \"A\"\nunits = 30\n"
+        .to_string()
+}
+
+#[test]
+fn full_caution_stops_adoption_and_an_empty_agency_has_no_rows() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 12
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "Frozen"
+units = 200
+caution = 1.0
+innovation = 1.0
+imitation = 1.0
+term = 6
+[[agency]]
+name = "Empty"
+units = 0
+innovation = 0.1
+imitation = 0.1
+term = 6
+"#,
+    );
+    let (_, p) = simulate(&s, 5, 20, EngineKind::Counts);
+    for row in &p.adoption {
+        match (row.agency, row.measure) {
+            (Some(1), _) => assert_eq!(
+                row.summary, None,
+                "an agency without units has no adoption statistics"
+            ),
+            (_, AdoptionMeasure::UnderContract) => assert_eq!(row.summary.unwrap().mean, 0.0),
+            _ => {}
+        }
+    }
+    // No contract anywhere: every share is undefined, revenue is zero.
+    assert!(p.shares.iter().all(|r| r.summary.is_none()));
+    assert!(p.revenue.iter().all(|r| r.summary.unwrap().mean == 0.0));
+}
+
+#[test]
+fn the_largest_values_still_print_as_plain_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("big.toml");
+    std::fs::write(
+        &path,
+        r#"
+start = "2026-01"
+periods = 3
+step = "year"
+[[vendor]]
+name = "A"
+brand = 1.0
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 4000000000
+innovation = 1.0
+imitation = 1.0
+term = 1
+annual_value = 1e15
+"#,
+    )
+    .unwrap();
+    let o = sharecast(
+        tmp.path(),
+        &["run", "big.toml", "--runs", "3", "--out", "o", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let revenue = std::fs::read_to_string(tmp.path().join("o/revenue.csv")).unwrap();
+    // 4e9 contracts x 1e15 dollars x 3 years = 1.2e25, written in full
+    // (the nearest double, digit by digit), never with an exponent.
+    let last = revenue.lines().last().unwrap();
+    assert!(
+        last.starts_with("2,2028-01-01,A,cumulative_revenue,3,"),
+        "{last}"
+    );
+    let mean = last.split(',').nth(5).unwrap();
+    assert!(
+        mean.bytes().all(|b| b.is_ascii_digit() || b == b'.'),
+        "{mean}"
+    );
+    assert!(
+        (mean.parse::<f64>().unwrap() / 1.2e25 - 1.0).abs() < 1e-12,
+        "{mean}"
+    );
+}

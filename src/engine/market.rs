@@ -235,3 +235,72 @@ mod tests {
         assert_eq!(p[1], 0.5);
     }
 }
+
+#[cfg(test)]
+mod event_properties {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+    use rand::SeedableRng;
+    use rand::rngs::ChaCha8Rng;
+
+    use super::Market;
+    use crate::scenario::{Range, parse};
+
+    fn within(m: &Market) -> bool {
+        let unit = |xs: &[f64]| xs.iter().all(|&x| Range::UNIT.contains(x));
+        unit(&m.brand)
+            && unit(&m.access)
+            && unit(&m.caution)
+            && m.innovation.iter().chain(&m.imitation).all(|&x| Range::NON_NEGATIVE.contains(x))
+            && m.annual_value.iter().all(|&x| Range::MONEY.contains(x))
+            && m.weights.iter().chain(&m.attributes).all(|&x| Range::WEIGHT.contains(x))
+    }
+
+    proptest! {
+        /// Whatever events add (any amount, of either sign, drawn or
+        /// fixed), every parameter stays in its valid range.
+        #[test]
+        fn events_clamp_every_parameter_into_its_range(
+            adds in prop::collection::vec(-1e12..1e12f64, 9),
+            sd in 0.1..1e9f64,
+            seed in any::<u64>(),
+        ) {
+            let text = format!(
+                r#"
+start = "2026-01"
+periods = 3
+tiers = ["u", "s"]
+[choice]
+quality = 1.0
+[[vendor]]
+name = "V"
+brand = 0.5
+access = {{ u = 1.0 }}
+attributes = {{ quality = 0.5 }}
+[[agency]]
+name = "A"
+units = 10
+innovation = 0.1
+imitation = 0.1
+term = 2
+[[event]]
+at = 1
+vendor = "V"
+add = {{ brand = {}, "access.u" = {}, "access.s" = {}, "attributes.quality" = {{ normal = [{}, {sd}] }} }}
+[[event]]
+at = 1
+agency = "*"
+add = {{ caution = {}, innovation = {}, imitation = {}, annual_value = {}, "choice.quality" = {} }}
+"#,
+                adds[0], adds[1], adds[2], adds[3], adds[4], adds[5], adds[6], adds[7], adds[8]
+            );
+            let s = parse(&text, Path::new("events.toml")).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut m = Market::draw(&s, &mut rng);
+            prop_assert!(within(&m));
+            prop_assert!(m.apply_events(&s, 1));
+            prop_assert!(within(&m), "{:?}", m);
+        }
+    }
+}

@@ -107,5 +107,30 @@ fn statistics(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single_run, batch, statistics);
+fn sampling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("binomial draws");
+    group.throughput(Throughput::Elements(1));
+    for (n, p) in [
+        (8u32, 0.3),
+        (20, 0.3),
+        (60, 0.05),
+        (300, 0.3),
+        (30_000, 0.3),
+        (30_000_000, 0.3),
+    ] {
+        group.bench_function(BenchmarkId::new("draws", format!("n={n} p={p}")), |b| {
+            let mut rng = sharecast::engine::run_rng(1, 0);
+            b.iter(|| {
+                black_box(sharecast::sampling::binomial(
+                    &mut rng,
+                    black_box(n),
+                    black_box(p),
+                ))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, single_run, batch, statistics, sampling);
 criterion_main!(benches);

@@ -252,9 +252,15 @@ mod event_properties {
         unit(&m.brand)
             && unit(&m.access)
             && unit(&m.caution)
-            && m.innovation.iter().chain(&m.imitation).all(|&x| Range::NON_NEGATIVE.contains(x))
+            && m.innovation
+                .iter()
+                .chain(&m.imitation)
+                .all(|&x| Range::NON_NEGATIVE.contains(x))
             && m.annual_value.iter().all(|&x| Range::MONEY.contains(x))
-            && m.weights.iter().chain(&m.attributes).all(|&x| Range::WEIGHT.contains(x))
+            && m.weights
+                .iter()
+                .chain(&m.attributes)
+                .all(|&x| Range::WEIGHT.contains(x))
     }
 
     proptest! {

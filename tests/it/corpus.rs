@@ -170,11 +170,15 @@ fn an_event_after_the_horizon_is_a_warning_not_an_error() {
         .unwrap()
         .replace("at = \"2026-06\"", "at = \"2031-06\"");
     std::fs::write(tmp.path().join("late.toml"), text).unwrap();
-    let o = sharecast(tmp.path(), &["run", "late.toml", "--runs", "3", "--out", "o", "--quiet"]);
+    let o = sharecast(
+        tmp.path(),
+        &["run", "late.toml", "--runs", "3", "--out", "o", "--quiet"],
+    );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("warning: late.toml:") && stderr.contains("falls after the last period (2027-12) and never fires"),
+        stderr.contains("warning: late.toml:")
+            && stderr.contains("falls after the last period (2027-12) and never fires"),
         "{stderr}"
     );
     assert!(tmp.path().join("o/shares.csv").exists());

@@ -382,7 +382,7 @@ impl Progress {
     fn new(runs: u64, quiet: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  {eta} left")
+            ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec:0}  {eta} left")
                 .expect("a valid template"),
         );
         Progress {

@@ -1,24 +1,36 @@
 #!/usr/bin/env python3
-"""Time sharecast against its NumPy peer and check that the two agree.
+"""Time sharecast against its NumPy peer doing the same job; check that they agree.
 
 One invocation builds sharecast (``cargo build --release --locked``, not
 timed), then runs, on the same scenario with the same run count and seed:
 
 * ``target/release/sharecast run SCENARIO --runs N --seed S --threads T --out DIR --quiet``
-* ``python3 benches/peer/numpy_peer.py SCENARIO --runs N --seed S --out FILE``
+* ``python3 benches/peer/numpy_peer.py SCENARIO --runs N --seed S --out DIR``
 
-Each is timed as a whole process (wall clock, ``time.perf_counter``), startup
-and file writing included.  The two use different random streams, so they are
-compared statistically: for every period and vendor, the mean count share over
-all units (sharecast's ``shares.csv`` row agency=all, tier=all,
-metric=count_share) and, for every period, the fraction of units under
-contract (``adoption.csv`` row agency=all, measure=under_contract) give
+Both do the full job: simulate every run, compute every statistic of
+MODEL.md section 6 and write ``shares.csv``, ``adoption.csv``,
+``revenue.csv``, ``shares_wide.csv`` and ``summary.csv`` (sharecast also
+writes its ``manifest.json``).  Each is timed as a whole process (wall
+clock, ``time.perf_counter``), startup and file writing included.
 
-    z = (m1 - m2) / sqrt(sd1^2 / n1 + sd2^2 / n2)
+Agreement is checked in two steps:
 
-The tools agree if max |z| stays below the two-sided normal quantile for
-0.001 / rows (a Bonferroni bound).  Exit status: 0 on agreement, 1 otherwise
-(or if a step fails).
+1. Structure: the five files must have the same header and the same rows in
+   the same order (every column that labels a row: period, date, agency,
+   tier, vendor, metric or measure).
+2. Statistics: the two tools use different random streams, so they are
+   compared statistically.  Every row of ``shares.csv``, ``adoption.csv`` and
+   ``revenue.csv`` that both tools define (mean present, runs >= 2) gives
+
+       z = (m1 - m2) / sqrt(sd1^2 / n1 + sd2^2 / n2)
+
+   with |m1 - m2| first reduced by 1e-6, the most that rounding both means
+   to 6 decimals can add.
+   Rows that are constant and equal in both tools (sd 0) are counted apart.
+   The tools agree if max |z| stays below the two-sided normal quantile for
+   0.001 / rows (a Bonferroni bound).
+
+Exit status: 0 on agreement, 1 otherwise (or if a step fails).
 
 Usage:
     python3 benches/peer/compare.py [--scenario scenarios/bench/large.toml]
@@ -42,7 +54,21 @@ PEER = Path(__file__).resolve().with_name("numpy_peer.py")
 SHARECAST = REPO / "target" / "release" / "sharecast"
 
 ALPHA = 0.001          # family-wise false-alarm rate of the agreement test
-ROUNDING = 5e-7        # sharecast writes 6 decimals: a mean may be off by this
+# Both tools round every mean to 6 decimals (each off by up to 5e-7), so two
+# means that agree exactly may still differ by up to 1e-6 as written.
+ROUNDING = 1e-6
+MIN_RUNS = 2           # a row needs this many runs in both tools to be tested
+
+# The files both tools write, with the columns that label a row.
+LABELS = {
+    "shares.csv": ("period", "date", "agency", "tier", "vendor", "metric"),
+    "adoption.csv": ("period", "date", "agency", "measure"),
+    "revenue.csv": ("period", "date", "vendor", "measure"),
+    "shares_wide.csv": ("period", "date"),
+    "summary.csv": ("period", "date", "vendor"),
+}
+# The files whose rows carry runs/mean/sd and are tested row by row.
+TESTED = ("shares.csv", "adoption.csv", "revenue.csv")
 
 
 def timed(cmd: list[str]) -> float:
@@ -60,54 +86,82 @@ def number(cell: str) -> float | None:
     return float(cell) if cell != "" else None
 
 
-def stats(row: dict) -> tuple[int, float | None, float | None]:
-    return int(row["runs"]), number(row["mean"]), number(row["sd"])
-
-
-def read_peer(path: Path) -> dict:
-    """Peer rows keyed by (measure, period, vendor)."""
+def read(path: Path) -> tuple[list[str], list[dict]]:
+    """A CSV file's header and rows."""
     with open(path, newline="", encoding="utf-8") as fh:
-        return {(r["series"], int(r["period"]), r["vendor"]): stats(r)
-                for r in csv.DictReader(fh)}
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
 
 
-def read_sharecast(folder: Path) -> dict:
-    """The matching sharecast rows, keyed like the peer's."""
+def structure_differences(peer: Path, rust: Path) -> list[str]:
+    """Where the peer's files differ from sharecast's in header or row labels."""
+    problems = []
+    for name, labels in LABELS.items():
+        (h1, rows1), (h2, rows2) = read(peer / name), read(rust / name)
+        if h1 != h2:
+            problems.append(f"{name}: header {h1} vs {h2}")
+            continue
+        keys1 = [tuple(r[c] for c in labels) for r in rows1]
+        keys2 = [tuple(r[c] for c in labels) for r in rows2]
+        if keys1 != keys2:
+            first = next((i for i, (a, b) in enumerate(zip(keys1, keys2)) if a != b),
+                         min(len(keys1), len(keys2)))
+            problems.append(f"{name}: {len(keys1)} vs {len(keys2)} rows, first difference "
+                            f"at row {first + 1}: "
+                            f"{keys1[first] if first < len(keys1) else '-'} vs "
+                            f"{keys2[first] if first < len(keys2) else '-'}")
+    return problems
+
+
+def statistics(folder: Path) -> dict:
+    """(runs, mean, sd) of every tested row, keyed by (file, row labels)."""
     rows = {}
-    with open(folder / "shares.csv", newline="", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            if (r["agency"], r["tier"], r["metric"]) == ("all", "all", "count_share"):
-                rows["count_share", int(r["period"]), r["vendor"]] = stats(r)
-    with open(folder / "adoption.csv", newline="", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            if (r["agency"], r["measure"]) == ("all", "under_contract"):
-                rows["under_contract", int(r["period"]), ""] = stats(r)
+    for name in TESTED:
+        labels = [c for c in LABELS[name] if c != "date"]
+        for r in read(folder / name)[1]:
+            key = (name, *(r[c] for c in labels))
+            rows[key] = int(r["runs"]), number(r["mean"]), number(r["sd"])
     return rows
 
 
 def z_scores(peer: dict, rust: dict):
     """z for every row both tools define and can test.
 
-    Also returns the keys only one tool has, and how many rows were skipped
-    because both tools give the same constant (sd 0, equal means).
+    Returns the scores as (|z|, key, peer mean, sharecast mean), and counts of
+    the rows left out: constant and equal in both tools; defined in only one;
+    undefined in both; fewer than MIN_RUNS runs.
     """
-    missing = sorted(set(peer) ^ set(rust))
-    scores, identical = [], 0
-    for key in sorted(set(peer) & set(rust)):
+    scores = []
+    skipped = {"constant, identical": 0, "defined in one tool only": 0,
+               "undefined in both": 0, f"under {MIN_RUNS} runs": 0}
+    for key in rust:
         (n1, m1, s1), (n2, m2, s2) = peer[key], rust[key]
-        if m1 is None or m2 is None or n1 < 2 or n2 < 2:
-            continue                   # undefined, or no spread to test against
+        if m1 is None or m2 is None:
+            skipped["undefined in both" if m1 is m2 else "defined in one tool only"] += 1
+            continue
+        if n1 < MIN_RUNS or n2 < MIN_RUNS:
+            skipped[f"under {MIN_RUNS} runs"] += 1
+            continue
         se = math.sqrt((s1 or 0.0) ** 2 / n1 + (s2 or 0.0) ** 2 / n2)
         diff = max(0.0, abs(m1 - m2) - ROUNDING)
         if se == 0.0:
             if diff == 0.0:
-                identical += 1         # both constant and equal
+                skipped["constant, identical"] += 1
                 continue
             z = math.inf
         else:
             z = diff / se
         scores.append((z, key, m1, m2))
-    return scores, missing, identical
+    return scores, skipped
+
+
+def describe(key: tuple) -> str:
+    """A tested row's labels, readable: ``shares.csv period 119 all/all Anthropic count_share``."""
+    name, period, *rest = key
+    if name == "shares.csv":
+        agency, tier, vendor, metric = rest
+        rest = [f"{agency}/{tier}", vendor, metric]
+    return f"{name} period {period} {' '.join(rest)}"
 
 
 def main() -> int:
@@ -116,7 +170,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", type=Path, help="write both tools' outputs here (default: a temporary folder)")
+    parser.add_argument("--keep", type=Path,
+                        help="write both tools' outputs here (default: a temporary folder)")
     args = parser.parse_args()
 
     scenario = Path(args.scenario)
@@ -135,7 +190,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sharecast-compare-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        rust_out, peer_out = work / "sharecast", work / "numpy_peer.csv"
+        rust_out, peer_out = work / "sharecast", work / "numpy_peer"
         common = ["--runs", str(args.runs), "--seed", str(args.seed)]
         try:
             rust_s = timed([str(SHARECAST), "run", str(scenario), *common,
@@ -145,7 +200,9 @@ def main() -> int:
         except RuntimeError as exc:
             print(f"compare: {exc}", file=sys.stderr)
             return 1
-        scores, missing, identical = z_scores(read_peer(peer_out), read_sharecast(rust_out))
+        problems = structure_differences(peer_out, rust_out)
+        if not problems:
+            scores, skipped = z_scores(statistics(peer_out), statistics(rust_out))
 
     print(f"\nscenario {scenario}, {args.runs} runs, seed {args.seed}, "
           f"sharecast --threads {args.threads} (the peer is one NumPy process)\n")
@@ -154,26 +211,35 @@ def main() -> int:
         print(f"{tool:<12}{secs:>10.3f}{args.runs / secs:>12.1f}")
     print(f"ratio peer_time / sharecast_time = {peer_s / rust_s:.2f}\n")
 
+    if problems:
+        for problem in problems:
+            print(f"  {problem}")
+        print("DISAGREE: the output files differ in structure")
+        return 1
+    print(f"files {', '.join(LABELS)}: same headers and rows")
+    left_out = ", ".join(f"{n} {why}" for why, n in skipped.items() if n)
     rows = len(scores)
-    if missing:
-        print(f"DISAGREE: {len(missing)} rows exist in only one tool, e.g. {missing[:3]}")
-        return 1
     if rows == 0:
-        if identical:
-            print(f"AGREE: all {identical} rows are constant and identical in both tools")
+        if skipped["constant, identical"] and not skipped["defined in one tool only"]:
+            print(f"AGREE: no row has spread to test ({left_out})")
             return 0
-        print("DISAGREE: no rows could be compared")
+        print(f"DISAGREE: no rows could be compared ({left_out})")
         return 1
+
     bound = NormalDist().inv_cdf(1.0 - ALPHA / (2 * rows))
     worst = max(scores)
     over3 = sum(z > 3 for z, *_ in scores) / rows
     print(f"rows compared: {rows}   max |z|: {worst[0]:.3f}   "
           f"fraction |z| > 3: {over3:.4f}   bound (Bonferroni, alpha {ALPHA}): {bound:.3f}")
-    if identical:
-        print(f"(plus {identical} constant rows, identical in both tools)")
-    for z, (measure, period, vendor), m1, m2 in sorted(scores, reverse=True)[:3]:
-        print(f"  |z| {z:6.3f}  {measure} period {period} {vendor or '-'}: "
-              f"peer {m1:.6f} vs sharecast {m2:.6f}")
+    for name in TESTED:
+        mine = [z for z, key, *_ in scores if key[0] == name]
+        if mine:
+            print(f"  {name:<14}{len(mine):>7} rows   max |z| {max(mine):.3f}")
+    if left_out:
+        print(f"  not tested: {left_out}")
+    print("largest |z|:")
+    for z, key, m1, m2 in sorted(scores, reverse=True)[:3]:
+        print(f"  {z:6.3f}  {describe(key)}: peer {m1:.6f} vs sharecast {m2:.6f}")
     if worst[0] < bound:
         print("AGREE")
         return 0

@@ -2,11 +2,12 @@
 """Vectorised NumPy reference implementation of the sharecast model.
 
 This is the benchmark peer for ``sharecast``: an independent implementation of
-the per-run semantics in ``MODEL.md`` (section 3), written the way a competent
-data scientist would write it in NumPy, so that ``compare.py`` can check the
-Rust engine's statistics against it and time the two side by side.
+the per-run semantics in ``MODEL.md`` (section 3) and of the statistics
+sharecast writes (sections 4 and 6), written the way a competent data
+scientist would write it in NumPy, so that ``compare.py`` can check the Rust
+engine's outputs against it and time the two doing the same job.
 
-Design
+Simulation
     Runs are simulated in batches (``--batch``, default 250).  Each batch keeps
     per-unit state arrays of shape ``(runs_in_batch, units)`` -- current
     vendor, last period of the contract, incumbent -- plus flat index arrays
@@ -18,17 +19,47 @@ Design
     parameters are drawn once per run (vectorised over the batch) and held in
     arrays such as ``brand[run, vendor]`` or ``caution[run, agency]``.
 
-Output
-    A CSV with columns ``series,period,vendor,runs,mean,sd``:
+Run records
+    At the end of every period each run records what sharecast's
+    ``RunRecord`` holds: its contracts by (agency, tier, vendor), its waiting
+    units by (agency, tier), and each agency's annual_value in force (after
+    the period's events).  Over all runs these are the arrays
+    ``contracts[run, period, agency, tier, vendor]``,
+    ``waiting[run, period, agency, tier]`` and
+    ``annual_value[run, period, agency]``.
 
-    * ``count_share`` -- contracts of the vendor / all contracts (all units),
-      at the end of each period, averaged over the runs holding at least one
-      contract (``runs`` says how many); ``sd`` is the sample (n-1) sd.
-    * ``under_contract`` -- fraction of all units under contract (vendor
-      column empty), averaged over all runs.
+Statistics
+    Every per-run measure of MODEL.md section 4 is derived from the records as
+    an array with the runs on axis 0 (NaN where the measure is undefined in a
+    run) and summarised over that axis with ``np.nanmean``,
+    ``np.nanstd(ddof=1)`` and ``np.nanpercentile`` (default linear method,
+    i.e. Excel's PERCENTILE.INC); ``runs`` counts the runs in which the
+    measure is defined, and the sd is left empty below 2 runs.  The measures:
+
+    * ``count_share`` of a vendor -- its contracts / all contracts of the
+      scope, for the scopes all units, each tier and each agency; undefined
+      in a run whose scope holds no contract;
+    * ``value_share`` -- the same with each contract weighted by its agency's
+      current annual_value; undefined where the scope's total value is 0;
+    * ``under_contract`` and ``waiting`` -- units in that state / units of the
+      scope (all agencies, each agency);
+    * ``revenue`` of a vendor -- the sum over its contracts of annual_value x
+      period length in years (1/12, 1/4 or 1); ``cumulative_revenue`` -- its
+      running sum from period 0;
+    * at the last period, per vendor, the probability of holding the most
+      contracts (ties split evenly; a run without contracts has no leader).
+
+Output
+    ``--out DIR`` (created if missing) receives the files of MODEL.md
+    section 6 in sharecast's exact formats -- same headers, row order, dates,
+    6 decimals, empty cell for an undefined value -- each written whole
+    (temporary file, then rename): ``shares.csv``, ``adoption.csv``,
+    ``revenue.csv``, ``shares_wide.csv`` and ``summary.csv``.  sharecast's
+    ``manifest.json`` and optional ``runs.csv`` are not written.
 
 Usage
-    python3 benches/peer/numpy_peer.py SCENARIO.toml --runs N --seed S --out FILE.csv
+    python3 benches/peer/numpy_peer.py SCENARIO.toml --out DIR
+        [--runs N] [--seed S] [--batch B] [--timings]
 
 Only the standard library and NumPy are used.  The random stream is a single
 ``numpy.random.default_rng(seed)`` consumed batch after batch, so results are
@@ -40,9 +71,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import math
+import os
 import sys
+import time
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -159,6 +194,8 @@ class Event:
 
 @dataclass
 class Scenario:
+    start: str                  # first period, YYYY-MM
+    step: str                   # month | quarter | year
     periods: int
     tiers: list[str]
     vendors: list[dict]
@@ -259,6 +296,7 @@ def load_scenario(path: Path) -> Scenario:
     if not unit_agency:
         raise ScenarioError("the scenario has no units")
     return Scenario(
+        start=str(doc["start"])[:7], step=step,
         periods=int(doc["periods"]), tiers=tiers, vendors=vendors, agencies=agencies,
         choice=choice, attributes=attributes,
         unit_agency=np.array(unit_agency, dtype=np.intp),
@@ -373,13 +411,39 @@ NO_VENDOR = -1
 NO_EXPIRY = np.iinfo(np.int32).max   # `last` of a unit without a contract
 
 
-def simulate_batch(sc: Scenario, rng: np.random.Generator, n: int):
-    """Simulate ``n`` runs; return per-run contract counts (period, run, vendor)."""
+@dataclass
+class Records:
+    """The state at the end of every period of every run (runs on axis 0).
+
+    The same content as sharecast's ``RunRecord``, from which every output
+    derives.
+    """
+    contracts: np.ndarray       # (run, period, agency, tier, vendor) contracts in force
+    waiting: np.ndarray         # (run, period, agency, tier) waiting units
+    annual_value: np.ndarray    # (run, period, agency) annual value in force (after events)
+
+    @classmethod
+    def allocate(cls, sc: Scenario, runs: int) -> Records:
+        P, A, T, V = sc.periods, len(sc.agencies), len(sc.tiers), len(sc.vendors)
+        return cls(np.zeros((runs, P, A, T, V), dtype=np.int32),
+                   np.zeros((runs, P, A, T), dtype=np.int32),
+                   np.zeros((runs, P, A)))
+
+    def batch(self, runs: slice) -> Records:
+        """A view of some of the runs (writing to it fills these records)."""
+        return Records(self.contracts[runs], self.waiting[runs], self.annual_value[runs])
+
+
+def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None:
+    """Simulate ``len(out.contracts)`` runs, recording each period into ``out``."""
+    n = out.contracts.shape[0]
     V, U, P = len(sc.vendors), sc.n_units, sc.periods
     A, T = len(sc.agencies), len(sc.tiers)
+    C = A * T                                       # (agency, tier) cells
     params = Parameters(sc, rng, n)
     term_of_unit = np.array([int(a["term"]) for a in sc.agencies])[sc.unit_agency]
-    # Row of a unit in the (agency, tier) choice tables; run r adds r * A * T.
+    # Cell of a unit: its row in the (agency, tier) choice tables and its
+    # (agency, tier) slot in the records; run r adds r * C.
     unit_row = sc.unit_agency * T + sc.unit_tier
 
     # Per-unit state, (run, unit); a flat index is run * U + unit.
@@ -393,7 +457,16 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, n: int):
             last[:, units] = rng.integers(1, term + 1, size=(n, len(units))) - 1
         else:
             last[:, units] = int(remaining) - 1
-    counts = np.stack([(vendor == v).sum(axis=1) for v in range(V)], axis=1)  # (run, vendor)
+
+    # Contracts in force by (run, cell, vendor), as one flat array indexed
+    # (run * C + cell) * V + vendor; bincounts of the contracts that end and
+    # start keep it current.
+    def slot(flat: np.ndarray, vendors: np.ndarray) -> np.ndarray:
+        return (flat // U * C + unit_row[flat % U]) * V + vendors
+
+    held_size = n * C * V
+    contracted = np.flatnonzero(vendor != NO_VENDOR)
+    held = np.bincount(slot(contracted, vendor.ravel()[contracted]), minlength=held_size)
 
     # Units still `never`, as flat indices, with their (run, agency) cell for
     # the hazard; units `waiting`, as flat indices.
@@ -406,7 +479,6 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, n: int):
         events_at.setdefault(ev.period, []).append(i)
 
     flat_vendor, flat_last, flat_inc = vendor.ravel(), last.ravel(), incumbent.ravel()
-    history = np.empty((P, n, V), dtype=np.int32)
     tables = None
 
     for t in range(P):
@@ -417,13 +489,13 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, n: int):
         if tables is None:
             tables = params.utilities()
         table, bonus = tables
-        share_contracted = counts.sum(axis=1) / U    # F: end of period t-1
+        share_contracted = held.reshape(n, C * V).sum(axis=1) / U    # F: end of period t-1
 
         # 2. Expiry: contracts whose last period was t-1.
         expired = np.flatnonzero(flat_last == t - 1)
         if expired.size:
             old = flat_vendor[expired]
-            counts -= np.bincount(expired // U * V + old, minlength=n * V).reshape(n, V)
+            held -= np.bincount(slot(expired, old), minlength=held_size)
             flat_inc[expired] = old
             flat_vendor[expired] = NO_VENDOR
             flat_last[expired] = NO_EXPIRY
@@ -440,7 +512,7 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, n: int):
         open_ = np.concatenate([expired, adopted, waiting])
         run = open_ // U
         unit = open_ - run * U
-        row = run * (A * T) + unit_row[unit]
+        row = run * C + unit_row[unit]
         util = table.take(row, axis=1)                        # (vendor, open)
         inc = flat_inc[open_]
         has_inc = np.flatnonzero(inc != NO_VENDOR)
@@ -449,8 +521,8 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, n: int):
         servable = best > -np.inf                             # some vendor has access
         waiting = open_[~servable]                            # they keep their incumbent
         if waiting.size:
-            open_, run, unit, util, best = (
-                open_[servable], run[servable], unit[servable], util[:, servable], best[servable])
+            open_, row, unit, util, best = (
+                open_[servable], row[servable], unit[servable], util[:, servable], best[servable])
         if open_.size:
             # Logit weights (ineligible vendors: exp(-inf) = 0), accumulated
             # over vendors; the pick is the first vendor whose cumulative weight
@@ -464,83 +536,271 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, n: int):
             pick = (cum <= target).sum(axis=0, dtype=vendor_dtype)
             flat_vendor[open_] = pick
             flat_last[open_] = t + term_of_unit[unit] - 1
-            counts += np.bincount(run * V + pick, minlength=n * V).reshape(n, V)
+            held += np.bincount(row * V + pick, minlength=held_size)
 
         # 5. Record the state at the end of the period.
-        history[t] = counts
-    return history
+        out.contracts[:, t] = held.reshape(n, A, T, V)
+        out.waiting[:, t] = np.bincount(waiting // U * C + unit_row[waiting % U],
+                                        minlength=n * C).reshape(n, A, T)
+        out.annual_value[:, t] = params.agency["annual_value"]
 
 
-class RunningMoments:
-    """Mean and M2 over runs, merged batch by batch (Chan et al.), elementwise.
-
-    Cells where a run's value is undefined (NaN) are left out of that cell.
-    """
-
-    def __init__(self, shape):
-        self.n = np.zeros(shape)
-        self.mean = np.zeros(shape)
-        self.m2 = np.zeros(shape)
-
-    def add(self, values: np.ndarray) -> None:
-        """Merge a batch; ``values`` has the runs on axis 1: (period, run, ...)."""
-        defined = ~np.isnan(values)
-        nb = defined.sum(axis=1)
-        x = np.where(defined, values, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mb = np.where(nb > 0, x.sum(axis=1) / nb, 0.0)
-            m2b = np.where(defined, (x - mb[:, None]) ** 2, 0.0).sum(axis=1)
-            n = self.n + nb
-            delta = mb - self.mean
-            self.mean = np.where(n > 0, self.mean + delta * nb / n, 0.0)
-            self.m2 = np.where(n > 0, self.m2 + m2b + delta ** 2 * self.n * nb / n, 0.0)
-        self.n = n
-
-    def sd(self) -> np.ndarray:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(self.n > 1, np.sqrt(self.m2 / (self.n - 1)), np.nan)
-
-
-def simulate(sc: Scenario, runs: int, seed: int, batch: int):
-    """All runs, in batches; return moments of count_share and under_contract."""
+def simulate(sc: Scenario, runs: int, seed: int, batch: int) -> Records:
+    """All runs, in batches of ``batch`` runs from one random stream."""
     rng = np.random.default_rng(seed)
-    P, V = sc.periods, len(sc.vendors)
-    share = RunningMoments((P, V))
-    under = RunningMoments((P,))
+    records = Records.allocate(sc, runs)
     for first in range(0, runs, batch):
-        counts = simulate_batch(sc, rng, min(batch, runs - first)).astype(float)
-        total = counts.sum(axis=2, keepdims=True)              # (period, run, 1)
+        simulate_batch(sc, rng, records.batch(slice(first, first + batch)))
+    return records
+
+
+# --------------------------------------------------------------------------
+# Statistics across runs
+# --------------------------------------------------------------------------
+
+PERCENTILES = [5, 25, 50, 75, 95]
+# At most this many per-run values (float64) are summarised at once; larger
+# outputs are summarised in blocks of periods to bound memory.
+BLOCK_VALUES = 1 << 23
+
+
+@dataclass
+class Summary:
+    """Statistics over the runs of every cell of an output array."""
+    runs: np.ndarray            # runs in which the cell is defined
+    mean: np.ndarray            # NaN where runs == 0
+    sd: np.ndarray              # sample (n-1) sd; NaN where runs < 2
+    percentiles: np.ndarray     # cell shape + (5,): p05 p25 p50 p75 p95; NaN where runs == 0
+
+
+def summarize(values: np.ndarray) -> Summary:
+    """Statistics over axis 0 (the runs) of ``values``; NaN marks an undefined value."""
+    with warnings.catch_warnings():
+        # Cells no run defines, and sds of one run, are expected: they are NaN.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        runs = np.count_nonzero(~np.isnan(values), axis=0)
+        mean = np.nanmean(values, axis=0)
+        sd = np.nanstd(values, axis=0, ddof=1)
+        # Percentiles by linear interpolation (numpy's default, PERCENTILE.INC).
+        # np.nanpercentile loops over the cells in Python, so it is used only
+        # for the cells some run leaves undefined; for the others np.percentile
+        # gives the same numbers in one vectorised call.
+        percentiles = np.percentile(values, PERCENTILES, axis=0)
+        gaps = runs < values.shape[0]
+        if gaps.any():
+            percentiles[:, gaps] = np.nanpercentile(values[:, gaps], PERCENTILES, axis=0)
+    sd[runs < 2] = np.nan
+    return Summary(runs, mean, sd, np.moveaxis(percentiles, 0, -1))
+
+
+def summarize_by_periods(values_of, runs: int, periods: int, cells: int) -> Summary:
+    """Summarise ``values_of(periods_slice)`` -- (run, period, ...) -- block by block.
+
+    ``cells`` is the number of values per run and period; blocks of periods
+    are sized so that one block holds at most ``BLOCK_VALUES`` values.  The
+    result has the periods on axis 0.
+    """
+    step = max(1, BLOCK_VALUES // max(1, runs * cells))
+    parts = [summarize(values_of(slice(lo, lo + step))) for lo in range(0, periods, step)]
+    return Summary(*(np.concatenate([getattr(p, name) for p in parts])
+                     for name in ("runs", "mean", "sd", "percentiles")))
+
+
+def parts_of_total(totals: np.ndarray) -> np.ndarray:
+    """Each vendor's fraction of its scope's total (last axis); NaN where the total is 0."""
+    total = totals.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, totals / total, np.nan)
+
+
+def by_share_scope(x: np.ndarray) -> np.ndarray:
+    """(run, period, agency, tier, vendor) totals per scope of shares.csv.
+
+    Returns (run, period, scope, vendor) with the scopes in output order:
+    all units, each tier, each agency.
+    """
+    by_agency = x.sum(axis=3)
+    by_tier = x.sum(axis=2)
+    everything = by_agency.sum(axis=2, keepdims=True)
+    return np.concatenate([everything, by_tier, by_agency], axis=2)
+
+
+def share_values(rec: Records, periods: slice) -> np.ndarray:
+    """Per-run shares: (run, period, scope, vendor, metric), metric = count, value."""
+    contracts = rec.contracts[:, periods].astype(float)
+    value = contracts * rec.annual_value[:, periods, :, None, None]
+    return np.stack([parts_of_total(by_share_scope(contracts)),
+                     parts_of_total(by_share_scope(value))], axis=-1)
+
+
+def adoption_values(sc: Scenario, rec: Records, periods: slice) -> np.ndarray:
+    """Per-run fractions of units: (run, period, scope, measure).
+
+    Scopes: all agencies, then each agency; measures: under_contract, waiting.
+    An agency without units has no fraction (NaN in every run).
+    """
+    units = np.array([float(a["units"]) for a in sc.agencies])
+    scope_units = np.concatenate([[units.sum()], units])
+
+    def fractions(per_agency: np.ndarray) -> np.ndarray:       # (run, period, agency)
+        x = np.concatenate([per_agency.sum(axis=2, keepdims=True), per_agency], axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
-            share.add(np.where(total > 0, counts / total, np.nan))
-        under.add(total[:, :, 0] / sc.n_units)
-    return share, under
+            return np.where(scope_units > 0, x / scope_units, np.nan)
+
+    under = rec.contracts[:, periods].sum(axis=(3, 4))
+    waiting = rec.waiting[:, periods].sum(axis=3)
+    return np.stack([fractions(under), fractions(waiting)], axis=-1)
 
 
-def fmt(x: float) -> str:
-    return "" if np.isnan(x) else f"{x:.9f}"
+def revenue_values(sc: Scenario, rec: Records) -> np.ndarray:
+    """Per-run revenue: (run, period, vendor, measure), measure = revenue, cumulative."""
+    years = STEP_MONTHS[sc.step] / 12.0
+    per_agency = rec.contracts.sum(axis=3)                        # (run, period, agency, vendor)
+    revenue = np.einsum("rpav,rpa->rpv", per_agency, rec.annual_value) * years
+    return np.stack([revenue, np.cumsum(revenue, axis=1)], axis=-1)
 
 
-def write_csv(out, sc: Scenario, share: RunningMoments, under: RunningMoments) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["series", "period", "vendor", "runs", "mean", "sd"])
-    share_sd, under_sd = share.sd(), under.sd()
-    for t in range(sc.periods):
-        for vi, v in enumerate(sc.vendors):
-            n = int(share.n[t, vi])
-            mean = share.mean[t, vi] if n else np.nan
-            writer.writerow(["count_share", t, v["name"], n, fmt(mean), fmt(share_sd[t, vi])])
-    for t in range(sc.periods):
-        writer.writerow(["under_contract", t, "", int(under.n[t]),
-                         fmt(under.mean[t]), fmt(under_sd[t])])
+def prob_leader(rec: Records) -> np.ndarray:
+    """Per vendor: the fraction of runs in which it holds the most contracts at
+    the last period, ties split evenly; a run without contracts has no leader."""
+    counts = rec.contracts[:, -1].sum(axis=(1, 2))                # (run, vendor)
+    top = counts.max(axis=1, keepdims=True)
+    leads = (counts == top) & (top > 0)
+    split = leads / np.maximum(leads.sum(axis=1, keepdims=True), 1)
+    return split.sum(axis=0) / counts.shape[0]
+
+
+@dataclass
+class Outputs:
+    """The statistics of every output row, periods on axis 0."""
+    shares: Summary             # (period, scope, vendor, metric)
+    adoption: Summary           # (period, scope, measure)
+    revenue: Summary            # (period, vendor, measure)
+    prob_leader: np.ndarray     # (vendor,) at the last period
+
+
+def compute_outputs(sc: Scenario, rec: Records) -> Outputs:
+    R, P = rec.contracts.shape[:2]
+    A, T, V = len(sc.agencies), len(sc.tiers), len(sc.vendors)
+    revenue = revenue_values(sc, rec)
+    return Outputs(
+        shares=summarize_by_periods(lambda p: share_values(rec, p), R, P, (1 + T + A) * V * 2),
+        adoption=summarize_by_periods(lambda p: adoption_values(sc, rec, p), R, P, (1 + A) * 2),
+        revenue=summarize_by_periods(lambda p: revenue[:, p], R, P, V * 2),
+        prob_leader=prob_leader(rec),
+    )
+
+
+# --------------------------------------------------------------------------
+# CSV files (MODEL.md section 6, as sharecast's src/export.rs writes them)
+# --------------------------------------------------------------------------
+
+STAT_HEADER = ["runs", "mean", "sd", "p05", "p25", "p50", "p75", "p95"]
+
+
+def number(x: float) -> str:
+    """A number as the CSVs write it: 6 decimals, plain, no ``-0``; NaN is an empty cell."""
+    if math.isnan(x):
+        return ""
+    text = f"{x:.6f}"
+    if text.startswith("-") and not text.strip("-0."):
+        return text[1:]
+    return text
+
+
+def stat_cells(s: Summary):
+    """The ``runs,mean,sd,p05..p95`` cells of every cell of ``s``, in C order."""
+    pct = s.percentiles.reshape(-1, len(PERCENTILES)).tolist()
+    for runs, mean, sd, p in zip(s.runs.ravel().tolist(), s.mean.ravel().tolist(),
+                                 s.sd.ravel().tolist(), pct):
+        if runs == 0:
+            yield ["0"] + [""] * 7
+        else:
+            yield [str(runs), number(mean), number(sd), *map(number, p)]
+
+
+def period_dates(sc: Scenario) -> list[str]:
+    """``YYYY-MM-DD``, the first day of each period."""
+    year, month = (int(x) for x in sc.start.split("-"))
+    first = year * 12 + month - 1
+    months = [first + t * STEP_MONTHS[sc.step] for t in range(sc.periods)]
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}-01" for m in months]
+
+
+def write_csv(folder: Path, name: str, header: list[str], rows) -> None:
+    """Write one CSV whole: to a temporary file in ``folder``, then rename it."""
+    tmp = folder / f".{name}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        os.replace(tmp, folder / name)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_outputs(folder: Path, sc: Scenario, out: Outputs) -> None:
+    """shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv.
+
+    Row keys are generated in the C order of the statistics arrays, which is
+    sharecast's row order: period, then scope (``all`` first, then tiers, then
+    agencies, each in file order), then vendor, then metric or measure.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    P = sc.periods
+    dates = period_dates(sc)
+    vendors = [v["name"] for v in sc.vendors]
+    agencies = [a["name"] for a in sc.agencies]
+    share_scopes = ([("all", "all")] + [("all", k) for k in sc.tiers]
+                    + [(a, "all") for a in agencies])
+
+    keys = itertools.product(range(P), share_scopes, vendors, ("count_share", "value_share"))
+    write_csv(folder, "shares.csv",
+              ["period", "date", "agency", "tier", "vendor", "metric", *STAT_HEADER],
+              ([t, dates[t], agency, tier, v, metric, *cells]
+               for (t, (agency, tier), v, metric), cells in zip(keys, stat_cells(out.shares))))
+
+    keys = itertools.product(range(P), ["all"] + agencies, ("under_contract", "waiting"))
+    write_csv(folder, "adoption.csv",
+              ["period", "date", "agency", "measure", *STAT_HEADER],
+              ([t, dates[t], agency, measure, *cells]
+               for (t, agency, measure), cells in zip(keys, stat_cells(out.adoption))))
+
+    keys = itertools.product(range(P), vendors, ("revenue", "cumulative_revenue"))
+    write_csv(folder, "revenue.csv",
+              ["period", "date", "vendor", "measure", *STAT_HEADER],
+              ([t, dates[t], v, measure, *cells]
+               for (t, v, measure), cells in zip(keys, stat_cells(out.revenue))))
+
+    # Mean count share over all units (scope 0, metric 0), one column per vendor.
+    wide = out.shares.mean[:, 0, :, 0].tolist()
+    write_csv(folder, "shares_wide.csv", ["period", "date", *vendors],
+              ([t, dates[t], *map(number, wide[t])] for t in range(P)))
+
+    # Per vendor at the last period: count share over all units, leadership,
+    # mean cumulative revenue (measure 1).
+    last, share, revenue = P - 1, out.shares, out.revenue
+    write_csv(folder, "summary.csv",
+              ["period", "date", "vendor", "runs", "mean_share", "p05_share", "p50_share",
+               "p95_share", "prob_leader", "mean_cumulative_revenue"],
+              ([last, dates[last], v, int(share.runs[last, 0, i, 0]),
+                number(share.mean[last, 0, i, 0]),
+                *(number(share.percentiles[last, 0, i, 0, k]) for k in (0, 2, 4)),
+                number(out.prob_leader[i]), number(revenue.mean[last, i, 1])]
+               for i, v in enumerate(vendors)))
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", type=Path)
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="output folder, created if missing (only the five CSVs are replaced)")
     parser.add_argument("--runs", type=int, help="replications (default: the scenario's)")
     parser.add_argument("--seed", type=int, help="seed (default: the scenario's)")
     parser.add_argument("--batch", type=int, default=250, help="runs per batch (default 250)")
-    parser.add_argument("--out", type=Path, help="output CSV (default: stdout)")
+    parser.add_argument("--timings", action="store_true",
+                        help="print the seconds of each phase to stderr")
     args = parser.parse_args(argv)
 
     try:
@@ -550,12 +810,27 @@ def main(argv=None) -> int:
         return 2
     runs = args.runs if args.runs is not None else sc.runs
     seed = args.seed if args.seed is not None else sc.seed
-    share, under = simulate(sc, runs, seed, max(1, args.batch))
-    if args.out is None:
-        write_csv(sys.stdout, sc, share, under)
-    else:
-        with open(args.out, "w", newline="", encoding="utf-8") as fh:
-            write_csv(fh, sc, share, under)
+    if runs < 1:
+        print("numpy_peer: --runs must be at least 1", file=sys.stderr)
+        return 2
+
+    clock = [time.perf_counter()]
+
+    def lap(phase: str) -> None:
+        clock.append(time.perf_counter())
+        if args.timings:
+            print(f"numpy_peer: {phase:<10} {clock[-1] - clock[-2]:8.3f} s", file=sys.stderr)
+
+    records = simulate(sc, runs, seed, max(1, args.batch))
+    lap("simulate")
+    outputs = compute_outputs(sc, records)
+    lap("statistics")
+    try:
+        write_outputs(args.out, sc, outputs)
+    except OSError as exc:
+        print(f"numpy_peer: {args.out}: {exc}", file=sys.stderr)
+        return 1
+    lap("write")
     return 0
 
 

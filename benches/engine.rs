@@ -51,6 +51,7 @@ fn single_run(c: &mut Criterion) {
         ("gov-ai-2026", scenario("scenarios/gov-ai-2026.toml")),
         ("large", scenario("scenarios/bench/large.toml")),
         ("large x100 units", scaled_large(100)),
+        ("large x10000 units", scaled_large(10_000)),
     ] {
         group.throughput(Throughput::Elements(unit_periods(&s)));
         group.bench_function(BenchmarkId::new("unit-periods", name), |b| {

@@ -162,6 +162,14 @@ fn pow_complement(p: f64, n: u32) -> f64 {
     result
 }
 
+/// `x.floor()` for `x >= 0`, by truncation: on baseline x86-64 `floor` is a
+/// library call, and this is the sampler's hot path.
+#[inline]
+fn floor_non_negative(x: f64) -> f64 {
+    debug_assert!(x >= 0.0);
+    (x as u64) as f64
+}
+
 /// Stirling-series correction `ln k! - [(k + 1/2) ln(k + 1) - (k + 1) + ln sqrt(2 pi)]`.
 fn stirling_correction(k: f64) -> f64 {
     const TABLE: [f64; 10] = [
@@ -189,7 +197,7 @@ fn stirling_correction(k: f64) -> f64 {
 fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
     let nf = f64::from(n);
     let q = 1.0 - p;
-    let m = ((nf + 1.0) * p).floor();
+    let m = floor_non_negative((nf + 1.0) * p);
     let r = p / q;
     let nr = (nf + 1.0) * r;
     let npq = nf * p * q;
@@ -211,8 +219,8 @@ fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
         let u;
         if v <= u_rv_r {
             let u = v / v_r - 0.43;
-            let k = ((2.0 * a / (0.5 - u.abs()) + b) * u + c).floor();
-            return k as u32;
+            // Always >= 0 here (c >= 10.5 outweighs the negative part).
+            return ((2.0 * a / (0.5 - u.abs()) + b) * u + c) as u32;
         }
         if v >= v_r {
             u = uniform(rng) - 0.5;
@@ -222,8 +230,12 @@ fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
             v = uniform(rng) * v_r;
         }
         let us = 0.5 - u.abs();
-        let k = ((2.0 * a / us + b) * u + c).floor();
-        if k < 0.0 || k > nf {
+        let x = (2.0 * a / us + b) * u + c;
+        if x < 0.0 {
+            continue;
+        }
+        let k = floor_non_negative(x);
+        if k > nf {
             continue;
         }
         v = v * alpha / (a / (us * us) + b);

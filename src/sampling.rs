@@ -199,7 +199,6 @@ fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
     let q = 1.0 - p;
     let m = floor_non_negative((nf + 1.0) * p);
     let r = p / q;
-    let nr = (nf + 1.0) * r;
     let npq = nf * p * q;
     let sqrt_npq = npq.sqrt();
     let b = 1.15 + 2.53 * sqrt_npq;
@@ -241,22 +240,25 @@ fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
         v = v * alpha / (a / (us * us) + b);
         let km = (k - m).abs();
         if km <= 15.0 {
-            // Recursive evaluation of f(k) / f(m).
-            let mut f = 1.0;
-            if m < k {
-                let mut i = m + 1.0;
-                while i <= k {
-                    f *= nr / i - r;
+            // Recursive evaluation of f(k) / f(m) = prod (nr / i - r) over
+            // i between the two, as one quotient of products
+            // r^j prod (n + 1 - i) / prod i: one division instead of one per
+            // step (at most 15 factors, far from overflow).
+            let ratio = |from: f64, to: f64| {
+                let (mut top, mut bottom, mut i) = (1.0, 1.0, from + 1.0);
+                while i <= to {
+                    top *= r * (nf + 1.0 - i);
+                    bottom *= i;
                     i += 1.0;
                 }
-            } else if m > k {
-                let mut i = k + 1.0;
-                while i <= m {
-                    v *= nr / i - r;
-                    i += 1.0;
-                }
-            }
-            if v <= f {
+                top / bottom
+            };
+            let accept = if m < k {
+                v <= ratio(m, k)
+            } else {
+                v * ratio(k, m) <= 1.0
+            };
+            if accept {
                 return k as u32;
             }
             continue;

@@ -11,7 +11,8 @@ Both do the full job: simulate every run, compute every statistic of
 MODEL.md section 6 and write ``shares.csv``, ``adoption.csv``,
 ``revenue.csv``, ``shares_wide.csv`` and ``summary.csv`` (sharecast also
 writes its ``manifest.json``).  Each is timed as a whole process (wall
-clock, ``time.perf_counter``), startup and file writing included.
+clock, ``time.perf_counter``), startup and file writing included; the
+CPU seconds (user + system, all threads) are shown beside it.
 
 Agreement is checked in two steps:
 
@@ -42,6 +43,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -71,14 +73,22 @@ LABELS = {
 TESTED = ("shares.csv", "adoption.csv", "revenue.csv")
 
 
-def timed(cmd: list[str]) -> float:
-    """Run a command from the repository root; return its wall-clock seconds."""
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Run a command from the repository root; return its wall-clock and CPU seconds.
+
+    CPU seconds are user + system time of the process and its threads (0 where
+    the platform does not report children's times).
+    """
+    before = os.times()
     start = time.perf_counter()
     result = subprocess.run(cmd, cwd=REPO)
     elapsed = time.perf_counter() - start
+    after = os.times()
     if result.returncode != 0:
         raise RuntimeError(f"exit status {result.returncode}: {' '.join(cmd)}")
-    return elapsed
+    cpu = (after.children_user - before.children_user
+           + after.children_system - before.children_system)
+    return elapsed, cpu
 
 
 def number(cell: str) -> float | None:
@@ -206,10 +216,10 @@ def main() -> int:
 
     print(f"\nscenario {scenario}, {args.runs} runs, seed {args.seed}, "
           f"sharecast --threads {args.threads} (the peer is one NumPy process)\n")
-    print(f"{'tool':<12}{'seconds':>10}{'runs/s':>12}")
-    for tool, secs in (("sharecast", rust_s), ("numpy peer", peer_s)):
-        print(f"{tool:<12}{secs:>10.3f}{args.runs / secs:>12.1f}")
-    print(f"ratio peer_time / sharecast_time = {peer_s / rust_s:.2f}\n")
+    print(f"{'tool':<12}{'seconds':>10}{'runs/s':>12}{'cpu s':>10}")
+    for tool, (secs, cpu) in (("sharecast", rust_s), ("numpy peer", peer_s)):
+        print(f"{tool:<12}{secs:>10.3f}{args.runs / secs:>12.1f}{cpu:>10.3f}")
+    print(f"ratio peer_time / sharecast_time = {peer_s[0] / rust_s[0]:.2f}\n")
 
     if problems:
         for problem in problems:

@@ -85,3 +85,11 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// `sharecast run <repo>/<scenario> <args...>` in `dir`.
+pub fn run_shipped(dir: &Path, scenario: &str, args: &[&str]) -> Output {
+    let path = repo_root().join(scenario);
+    let mut all = vec!["run", path.to_str().expect("UTF-8 path")];
+    all.extend_from_slice(args);
+    sharecast(dir, &all)
+}

@@ -6,7 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{binary, repo_root, sharecast, snapshot};
+use crate::common::{binary, repo_root, run_shipped, snapshot};
 
 /// An output folder holding the results of an earlier run.
 fn earlier_results(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -30,6 +30,7 @@ fn interrupt_stops_promptly_with_130_and_touches_nothing() {
             scenario.to_str().unwrap(),
             "--runs",
             "400000",
+            "--no-memory-check",
             "--threads",
             "2",
             "--out",
@@ -66,19 +67,12 @@ fn interrupt_stops_promptly_with_130_and_touches_nothing() {
 #[test]
 fn an_output_folder_that_cannot_be_created_fails_with_1() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = repo_root().join("scenarios/minimal.toml");
     // Not even root can create folders under /proc or inside /dev/null.
     for out in ["/proc/sharecast-test/out", "/dev/null/out"] {
-        let o = sharecast(
+        let o = run_shipped(
             tmp.path(),
-            &[
-                "run",
-                scenario.to_str().unwrap(),
-                "--runs",
-                "5",
-                "--out",
-                out,
-            ],
+            "scenarios/minimal.toml",
+            &["--runs", "5", "--out", out],
         );
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{out}: {stderr}");
@@ -99,17 +93,10 @@ fn a_full_disk_leaves_earlier_results_whole() {
     // write fails with "No space left on device", as on a full disk.
     let trap = sharecast::output::temporary_name(&out, "summary.csv");
     std::os::unix::fs::symlink("/dev/full", &trap).unwrap();
-    let scenario = repo_root().join("scenarios/minimal.toml");
-    let o = sharecast(
+    let o = run_shipped(
         tmp.path(),
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "--runs",
-            "5",
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        "scenarios/minimal.toml",
+        &["--runs", "5", "--out", out.to_str().unwrap()],
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{stderr}");
@@ -125,17 +112,10 @@ fn a_full_disk_leaves_earlier_results_whole() {
 #[test]
 fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = repo_root().join("scenarios/bench/large.toml");
-    let o = sharecast(
+    let o = run_shipped(
         tmp.path(),
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "--runs",
-            "100000000",
-            "--out",
-            "o",
-        ],
+        "scenarios/bench/large.toml",
+        &["--runs", "100000000", "--out", "o"],
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");

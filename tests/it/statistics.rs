@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{repo_root, sharecast};
+use crate::common::run_shipped;
 
 fn read_csv(path: &std::path::Path) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap();
@@ -37,19 +37,10 @@ fn num(row: &BTreeMap<String, String>, key: &str) -> f64 {
 #[test]
 fn bands_and_sd_match_runs_csv_and_shares_sum_to_one() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
-    let o = sharecast(
+    let o = run_shipped(
         tmp.path(),
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "--runs",
-            "101",
-            "--per-run",
-            "--out",
-            "o",
-            "--quiet",
-        ],
+        "scenarios/gov-ai-2026.toml",
+        &["--runs", "101", "--per-run", "--out", "o", "--quiet"],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let runs = read_csv(&tmp.path().join("o/runs.csv"));
@@ -126,18 +117,10 @@ fn bands_and_sd_match_runs_csv_and_shares_sum_to_one() {
 #[test]
 fn csv_conventions() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
-    let o = sharecast(
+    let o = run_shipped(
         tmp.path(),
-        &[
-            "run",
-            scenario.to_str().unwrap(),
-            "--runs",
-            "1",
-            "--out",
-            "o",
-            "--quiet",
-        ],
+        "scenarios/gov-ai-2026.toml",
+        &["--runs", "1", "--out", "o", "--quiet"],
     );
     assert!(o.status.success());
     for file in [

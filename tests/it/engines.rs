@@ -183,6 +183,29 @@ fn count_engine_matches_unit_engine_on_every_row() {
     );
 }
 
+/// With a negative incumbency weight the count engine takes its other path
+/// (one choice table per incumbent instead of "stay" draws); it must agree
+/// with the unit engine there too.
+#[test]
+fn count_engine_matches_unit_engine_when_incumbents_are_penalised() {
+    let text = EVERY_FEATURE
+        .replace("incumbency = 1.5", "incumbency = -0.8")
+        .replace(
+            "choice = { incumbency = 2.5 }",
+            "choice = { incumbency = -1.5 }",
+        );
+    let s = scenario(&text);
+    let (_, counts) = simulate(&s, 2024, 2000, EngineKind::Counts);
+    let (_, units) = simulate(&s, 99, 1000, EngineKind::Units);
+    let (n, max, bad) = disagreements(&counts, &units);
+    assert!(n > 1000, "compared {n} rows");
+    assert!(
+        bad.is_empty(),
+        "max |z| {max:.2} over {n} rows; beyond the bound:\n{}",
+        bad.join("\n")
+    );
+}
+
 /// The comparison has power: a model that differs only slightly (the
 /// incumbency weight 1.5 instead of 1.8) is caught.
 #[test]

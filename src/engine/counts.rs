@@ -4,15 +4,16 @@
 //! Per (agency, tier) segment it keeps how many units never adopted, how
 //! many wait (by incumbent), how many contracts each vendor holds, and a
 //! calendar of how many of each vendor's contracts end in each period.
-//! Adoption is one binomial draw per segment and period; each group of open
-//! units sharing an incumbent is one multinomial draw over the eligible
-//! vendors; expiry is a lookup in the calendar. No step loops over units
-//! (a handful of open units are drawn one by one only because that is the
-//! cheapest exact way for so few), so a run costs about the same for 100
-//! units or 10 million.
+//! Adoption is one binomial draw per segment and period; expiry is a lookup
+//! in the calendar; the award is one binomial per incumbent (the units that
+//! stay with it for the incumbency bonus, see `Segment::stay`) and one
+//! multinomial draw over the eligible vendors for all other open units of
+//! the segment. No step loops over units (a handful of open units are drawn
+//! one by one only because that is the cheapest exact way for so few), so a
+//! run costs about the same for 100 units or 10 million.
 //!
 //! Choice probabilities change only when events fire, so each segment keeps
-//! them tabulated per incumbent and refreshes them then, not every period.
+//! them tabulated and refreshes them then, not every period.
 
 use rand::Rng;
 

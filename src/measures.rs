@@ -94,31 +94,14 @@ pub fn share_scopes(s: &Scenario) -> Vec<Scope> {
     scopes
 }
 
-/// Contract counts of each vendor in `scope` at period `t` of a run, and
-/// the same weighted by annual value.
-fn scope_counts(
-    d: Dims,
-    r: &RunRecord,
-    t: usize,
-    scope: Scope,
-    counts: &mut [f64],
-    values: &mut [f64],
-) {
+/// Contract counts of each vendor over all units at period `t` of a run.
+fn all_counts(d: Dims, r: &RunRecord, t: usize, counts: &mut [f64]) {
     counts.fill(0.0);
-    values.fill(0.0);
-    let (agencies, tiers) = match scope {
-        Scope::All => (0..d.agencies, 0..d.tiers),
-        Scope::Agency(a) => (a..a + 1, 0..d.tiers),
-        Scope::Tier(k) => (0..d.agencies, k..k + 1),
-    };
-    for a in agencies {
-        let price = r.annual_value[t * d.agencies + a];
-        for k in tiers.clone() {
+    for a in 0..d.agencies {
+        for k in 0..d.tiers {
             let base = d.contract(t, a, k, 0);
-            for v in 0..d.vendors {
-                let c = f64::from(r.contracts[base + v]);
-                counts[v] += c;
-                values[v] += c * price;
+            for (c, &x) in counts.iter_mut().zip(&r.contracts[base..base + d.vendors]) {
+                *c += f64::from(x);
             }
         }
     }
@@ -316,9 +299,8 @@ fn outlook(d: Dims, records: &[RunRecord], revenue: &[RevenueRow]) -> Vec<Vendor
     let mut shares: Vec<Vec<f64>> = vec![Vec::with_capacity(records.len()); d.vendors];
     let mut leads = vec![0.0; d.vendors];
     let mut counts = vec![0.0; d.vendors];
-    let mut values = vec![0.0; d.vendors];
     for r in records {
-        scope_counts(d, r, last, Scope::All, &mut counts, &mut values);
+        all_counts(d, r, last, &mut counts);
         let total: f64 = counts.iter().sum();
         if total > 0.0 {
             let top = counts.iter().copied().fold(f64::NEG_INFINITY, f64::max);

@@ -173,3 +173,53 @@ fn csv_conventions() {
         )
     );
 }
+
+/// The chance of leading: the vendor with most contracts at the last
+/// period; ties split evenly; a run without contracts has no leader.
+#[test]
+fn leadership_probabilities() {
+    use sharecast::engine::EngineKind;
+
+    use crate::common::{scenario, simulate};
+
+    let base = |initial: &str| {
+        format!(
+            r#"
+start = "2026-01"
+periods = 3
+[[vendor]]
+name = "A"
+brand = 0.5
+access = {{ unclassified = 1.0 }}
+[[vendor]]
+name = "B"
+brand = 0.5
+access = {{ unclassified = 1.0 }}
+[[agency]]
+name = "Frozen"
+units = 20
+caution = 1.0
+innovation = 0.5
+imitation = 0.5
+term = 10
+{initial}
+"#
+        )
+    };
+    let contract = |vendor: &str, units: u32| {
+        format!("[[agency.initial]]\nvendor = \"{vendor}\"\nunits = {units}\nremaining = 10\n")
+    };
+    let lead = |text: String| -> Vec<f64> {
+        let (_, p) = simulate(&scenario(&text), 1, 10, EngineKind::Counts);
+        p.outlook.iter().map(|o| o.prob_leader).collect()
+    };
+    assert_eq!(
+        lead(base(&(contract("A", 6) + &contract("B", 5)))),
+        vec![1.0, 0.0]
+    );
+    assert_eq!(
+        lead(base(&(contract("A", 5) + &contract("B", 5)))),
+        vec![0.5, 0.5]
+    );
+    assert_eq!(lead(base("")), vec![0.0, 0.0]);
+}

@@ -112,6 +112,19 @@ enum EngineChoice {
     Units,
 }
 
+/// The files every run writes, in the order they are written; the manifest
+/// comes last (see `output::write_files`).
+const OUTPUT_FILES: [&str; 6] = [
+    "shares.csv",
+    "adoption.csv",
+    "revenue.csv",
+    "shares_wide.csv",
+    "summary.csv",
+    "manifest.json",
+];
+/// Written with `--per-run`, before the manifest.
+const RUNS_FILE: &str = "runs.csv";
+
 /// A mistake in the arguments (as opposed to a failure of the machine).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -163,6 +176,14 @@ fn execute(cli: Cli) -> Result<()> {
             let (s, _) = load(&scenario)?;
             warn(&scenario, &s);
             print!("{}", report::overview(&s));
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+            let need = resources::estimate(&s, s.runs, threads, false, EngineKind::Counts);
+            println!(
+                "\nMemory for {} runs: about {} ({} per run)",
+                s.runs,
+                resources::human_bytes(need.total()),
+                resources::human_bytes(resources::MemoryEstimate::per_run(&s))
+            );
             println!("\n{}: valid", scenario.display());
             Ok(())
         }
@@ -223,6 +244,18 @@ fn run(args: RunArgs) -> Result<()> {
         ))
         .into());
     }
+    for name in OUTPUT_FILES
+        .iter()
+        .chain(args.per_run.then_some(&RUNS_FILE))
+    {
+        if out.join(name).is_dir() {
+            return Err(UsageError(format!(
+                "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
+                out.join(name).display()
+            ))
+            .into());
+        }
+    }
     let engine = match args.engine {
         EngineChoice::Counts => EngineKind::Counts,
         EngineChoice::Units => EngineKind::Units,
@@ -250,10 +283,9 @@ fn run(args: RunArgs) -> Result<()> {
         .install(|| engine::simulate(&s, seed, 0..runs, engine, &control))
         .map_err(|_| Interrupted)?;
     progress.finish();
-    let projection = pool.install(|| measures::project(&s, &records));
-    if cancel.load(Ordering::SeqCst) {
-        bail!(Interrupted);
-    }
+    let projection = pool
+        .install(|| measures::project_unless(&s, &records, &cancel))
+        .ok_or(Interrupted)?;
 
     let mut files = vec![
         OutputFile {
@@ -293,7 +325,10 @@ fn run(args: RunArgs) -> Result<()> {
         seed,
         runs,
         engine: format!("{:?}", args.engine).to_lowercase(),
-        command_line: std::env::args().collect(),
+        // args_os: an argument that is not UTF-8 (a path, say) must not panic.
+        command_line: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
         files: files.iter().map(|f| f.name.clone()).collect(),
     };
     files.push(OutputFile {

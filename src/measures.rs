@@ -5,6 +5,8 @@
 //! summarises the rest with [`crate::stats`]. Rows are computed in parallel
 //! and returned in output order. No formatting happens here.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use crate::engine::{Dims, RunRecord};
@@ -107,25 +109,40 @@ fn all_counts(d: Dims, r: &RunRecord, t: usize, counts: &mut [f64]) {
     }
 }
 
+/// Every output row's statistics over `records` (run order).
 pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
+    project_unless(s, records, &AtomicBool::new(false)).expect("nothing cancels this projection")
+}
+
+/// [`project`], giving up (`None`) soon after `cancel` is set: each
+/// parallel task checks it before it starts.
+pub fn project_unless(
+    s: &Scenario,
+    records: &[RunRecord],
+    cancel: &AtomicBool,
+) -> Option<Projection> {
     let d = Dims::of(s);
-    let revenue = revenue(s, d, records);
+    let revenue = revenue(s, d, records, cancel);
     let outlook = outlook(d, records, &revenue);
-    Projection {
+    let projection = Projection {
         runs: records.len(),
-        shares: shares(s, d, records),
+        shares: shares(s, d, records, cancel),
         adoption: adoption(s, d, records),
         revenue,
         outlook,
-    }
+    };
+    (!cancel.load(Ordering::Relaxed)).then_some(projection)
 }
 
-fn shares(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<ShareRow> {
+fn shares(s: &Scenario, d: Dims, records: &[RunRecord], cancel: &AtomicBool) -> Vec<ShareRow> {
     let scopes = share_scopes(s);
     let nv = d.vendors;
     (0..d.periods)
         .into_par_iter()
         .flat_map_iter(|t| {
+            if cancel.load(Ordering::Relaxed) {
+                return Vec::new();
+            }
             // One pass over each run's period-t counts fills every scope:
             // `[scope][vendor]` contracts and value.
             let mut counts = vec![0.0; scopes.len() * nv];
@@ -235,7 +252,7 @@ fn adoption(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<AdoptionRow> {
         .collect()
 }
 
-fn revenue(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<RevenueRow> {
+fn revenue(s: &Scenario, d: Dims, records: &[RunRecord], cancel: &AtomicBool) -> Vec<RevenueRow> {
     let years = s.calendar.step.years();
     let runs = records.len();
     // Per vendor: every run's revenue path and running sum, laid out
@@ -244,6 +261,9 @@ fn revenue(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<RevenueRow> {
     let per_vendor: Vec<Vec<[Option<Summary>; 2]>> = (0..d.vendors)
         .into_par_iter()
         .map(|v| {
+            if cancel.load(Ordering::Relaxed) {
+                return vec![[None, None]; d.periods];
+            }
             let mut revenue = vec![0.0; d.periods * runs];
             let mut cumulative = vec![0.0; d.periods * runs];
             for (i, r) in records.iter().enumerate() {

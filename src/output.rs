@@ -32,13 +32,37 @@ pub fn temporary_name(dir: &Path, name: &str) -> PathBuf {
 pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Result<()> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    // A final name taken by a folder would fail its rename after others had
+    // succeeded: refuse before anything is replaced.
+    for f in files {
+        let target = dir.join(&f.name);
+        if target.is_dir() {
+            bail!(
+                "cannot write {}: {} is a folder; move it away or choose another --out",
+                f.name,
+                target.display()
+            );
+        }
+    }
     let mut written: Vec<PathBuf> = Vec::with_capacity(files.len());
     let result = (|| -> Result<()> {
         for f in files {
             let tmp = temporary_name(dir, &f.name);
-            written.push(tmp.clone());
-            let mut file = fs::File::create(&tmp)
+            // A leftover of a killed run (or a link planted there) is
+            // removed, and the file created anew, never followed.
+            match fs::remove_file(&tmp) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(e).with_context(|| format!("cannot replace {}", tmp.display()));
+                }
+            }
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
                 .with_context(|| format!("cannot create {} in {}", f.name, dir.display()))?;
+            written.push(tmp.clone());
             file.write_all(&f.bytes)
                 .and_then(|()| file.sync_all())
                 .with_context(|| format!("cannot write {} in {}", f.name, dir.display()))?;
@@ -46,11 +70,25 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Res
                 bail!("interrupted while writing {}", f.name);
             }
         }
+        // manifest.json is last in `files`: should a rename still fail half
+        // way, the manifest left describes the earlier run, and the message
+        // says which files are new.
+        let mut replaced: Vec<&str> = Vec::with_capacity(files.len());
         for f in files {
             let tmp = temporary_name(dir, &f.name);
             fs::rename(&tmp, dir.join(&f.name)).with_context(|| {
-                format!("cannot move {} into place in {}", f.name, dir.display())
+                let new = if replaced.is_empty() {
+                    "no file was replaced".to_string()
+                } else {
+                    format!("already replaced: {}", replaced.join(", "))
+                };
+                format!(
+                    "cannot move {} into place in {} ({new})",
+                    f.name,
+                    dir.display()
+                )
             })?;
+            replaced.push(&f.name);
         }
         Ok(())
     })();

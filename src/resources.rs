@@ -53,7 +53,7 @@ pub fn estimate(
     let segments = (d.agencies * d.tiers) as u64;
     let engine_scratch = match engine {
         EngineKind::Counts => segments * periods * vendors * 4 + segments * vendors * vendors * 16,
-        EngineKind::Units => s.total_units() * 40,
+        EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
     };
     // Statistics per thread: one period's per-run shares of every scope and
     // metric, or one vendor's revenue paths over all periods.
@@ -61,11 +61,23 @@ pub fn estimate(
     let revenue_task = 2 * periods * runs * 8;
     let working = threads.saturating_mul(engine_scratch + shares_task.max(revenue_task));
 
-    // About 110 bytes per statistics row and 40 per runs.csv row.
+    // Every output row is held twice before writing: as statistics (a
+    // row struct) and as CSV text (about 100 bytes of numbers plus the
+    // names it repeats).
+    let mean_len = |total: usize, count: usize| (total / count.max(1)) as u64;
+    let vendor_name = mean_len(
+        s.vendors.iter().map(|v| v.name.len()).sum(),
+        s.vendors.len(),
+    );
+    let agency_name = mean_len(
+        s.agencies.iter().map(|a| a.name.len()).sum(),
+        s.agencies.len(),
+    );
+    let row_struct = std::mem::size_of::<crate::measures::ShareRow>() as u64;
     let rows = periods * (scopes * vendors * 2 + (1 + d.agencies as u64) * 2 + vendors * 2);
-    let mut files = rows * 110;
+    let mut files = rows * (row_struct + 110 + vendor_name + agency_name);
     if per_run {
-        files = files.saturating_add(runs.saturating_mul(periods * vendors * 40));
+        files = files.saturating_add(runs.saturating_mul(periods * vendors * (40 + vendor_name)));
     }
     MemoryEstimate {
         records,
@@ -74,15 +86,29 @@ pub fn estimate(
     }
 }
 
-/// Memory the operating system says is available to a new allocation, in
-/// bytes; `None` where it cannot tell (then no check is made).
+/// Memory available to a new allocation, in bytes: what the kernel reports
+/// as available, lowered to what is left under this process's cgroup limit
+/// (containers, batch schedulers). `None` where neither can be read (then
+/// no check is made).
 pub fn available_memory() -> Option<u64> {
-    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
-    meminfo.lines().find_map(|line| {
-        let rest = line.strip_prefix("MemAvailable:")?;
-        let kib: u64 = rest.trim().strip_suffix("kB")?.trim().parse().ok()?;
-        Some(kib * 1024)
-    })
+    let system = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|meminfo| {
+            meminfo.lines().find_map(|line| {
+                let rest = line.strip_prefix("MemAvailable:")?;
+                let kib: u64 = rest.trim().strip_suffix("kB")?.trim().parse().ok()?;
+                Some(kib * 1024)
+            })
+        });
+    let read =
+        |path: &str| -> Option<u64> { std::fs::read_to_string(path).ok()?.trim().parse().ok() };
+    // cgroup v2; "max" (no limit) does not parse and is skipped.
+    let cgroup = read("/sys/fs/cgroup/memory.max")
+        .map(|limit| limit.saturating_sub(read("/sys/fs/cgroup/memory.current").unwrap_or(0)));
+    match (system, cgroup) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// `1.23 GiB`, `45.6 MiB`, `789 KiB`.

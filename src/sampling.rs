@@ -44,12 +44,13 @@ pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     }
 }
 
-/// Gamma(shape, 1) by Marsaglia and Tsang (2000); shapes below 1 by the
-/// boost `Gamma(a) = Gamma(a + 1) * U^(1/a)`.
-pub fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
+/// The logarithm of a Gamma(shape, 1) draw: Marsaglia and Tsang (2000) for
+/// shape >= 1; below 1 the boost `Gamma(a) = Gamma(a + 1) * U^(1/a)`, added
+/// on the log scale, where `U^(1/a)` cannot underflow to 0 however small `a`.
+pub fn ln_gamma_variate<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
     if shape < 1.0 {
-        let boost = libm::pow(open_uniform(rng), 1.0 / shape);
-        return gamma(rng, shape + 1.0) * boost;
+        let ln_boost = libm::log(open_uniform(rng)) / shape;
+        return ln_gamma_variate(rng, shape + 1.0) + ln_boost;
     }
     let d = shape - 1.0 / 3.0;
     let c = 1.0 / (9.0 * d).sqrt();
@@ -64,16 +65,24 @@ pub fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
         if u < 1.0 - 0.0331 * x * x * x * x
             || libm::log(u) < 0.5 * x * x + d * (1.0 - v + libm::log(v))
         {
-            return d * v;
+            return libm::log(d * v);
         }
     }
 }
 
-/// Beta(alpha, beta) as a ratio of gammas.
+/// Gamma(shape, 1).
+pub fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
+    libm::exp(ln_gamma_variate(rng, shape))
+}
+
+/// Beta(alpha, beta) as X / (X + Y) with X, Y gamma draws, computed from
+/// their logarithms as `1 / (1 + e^(ln Y - ln X))` so that tiny shape
+/// parameters (whose gamma draws underflow) keep their U-shaped mass near 0
+/// and 1.
 pub fn beta<R: Rng + ?Sized>(rng: &mut R, alpha: f64, beta: f64) -> f64 {
-    let x = gamma(rng, alpha);
-    let y = gamma(rng, beta);
-    if x + y > 0.0 { x / (x + y) } else { 0.5 }
+    let ln_x = ln_gamma_variate(rng, alpha);
+    let ln_y = ln_gamma_variate(rng, beta);
+    1.0 / (1.0 + libm::exp(ln_y - ln_x))
 }
 
 /// Triangular(low, mode, high) by inversion.
@@ -325,13 +334,18 @@ mod tests {
         check("normal", &draw(&mut rng, &|r| standard_normal(r)), 0.0, 1.0);
         check("gamma 2.5", &draw(&mut rng, &|r| gamma(r, 2.5)), 2.5, 2.5);
         check("gamma 0.4", &draw(&mut rng, &|r| gamma(r, 0.4)), 0.4, 0.4);
-        let (a, b) = (2.0, 5.0);
-        check(
-            "beta",
-            &draw(&mut rng, &|r| beta(r, a, b)),
-            a / (a + b),
-            a * b / ((a + b).powi(2) * (a + b + 1.0)),
-        );
+        // Shapes far below 1 included: their gamma draws underflow, which
+        // the log-scale ratio must survive.
+        for (a, b) in [(2.0, 5.0), (0.5, 0.5), (0.001, 0.001), (0.01, 3.0)] {
+            let mean = a / (a + b);
+            let var = a * b / ((a + b) * (a + b) * (a + b + 1.0));
+            check(
+                &format!("beta({a}, {b})"),
+                &draw(&mut rng, &|r| beta(r, a, b)),
+                mean,
+                var,
+            );
+        }
         let (l, m, h) = (1.0, 2.0, 5.0);
         check(
             "triangular",

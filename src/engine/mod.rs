@@ -104,6 +104,11 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     rng
 }
 
+/// Memory the unit engine needs per unit, for the memory estimate.
+pub fn bytes_per_unit() -> u64 {
+    units::BYTES_PER_UNIT
+}
+
 /// Simulates one run.
 pub fn simulate_run(s: &Scenario, seed: u64, run: u64, engine: EngineKind) -> RunRecord {
     let mut rng = run_rng(seed, run);

@@ -30,6 +30,9 @@ struct Unit {
     incumbent: Option<usize>,
 }
 
+/// Memory per unit followed.
+pub const BYTES_PER_UNIT: u64 = std::mem::size_of::<Unit>() as u64;
+
 pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
     let d = Dims::of(s);
     let nv = d.vendors;

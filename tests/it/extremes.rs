@@ -34,29 +34,31 @@ term = 1
 
 #[test]
 fn utilities_of_a_million_neither_overflow_nor_lose_the_winner() {
-    for (weight, winner) in [("brand = 1e6", 0), ("brand = -1e6", 1)] {
-        let s = scenario(&two_vendors(
-            &format!("{weight}\naccess = 1e6\nincumbency = 1e6"),
-            "caution = 1.0",
+    for (weight, winner, loser) in [("brand = 1e6", 0, "Weak"), ("brand = -1e6", 1, "Strong")] {
+        let weights = format!("{weight}\naccess = 1e6\nincumbency = 0");
+        // New adopters choose at once (innovation 1) ...
+        let adoption = scenario(&two_vendors(&weights, ""));
+        // ... and, with adoption blocked by full caution, contracts of the
+        // loser that end in period 0 are re-competed in period 1.
+        let recompetition = scenario(&two_vendors(
+            &weights,
+            &format!(
+                "caution = 1.0\n[[agency.initial]]\nvendor = \"{loser}\"\nunits = 100\nremaining = 1"
+            ),
         ));
-        // caution 1 blocks adoption; initial contracts give something to award.
-        let s2 = scenario(&two_vendors(
-            &format!("{weight}\naccess = 1e6\nincumbency = 0"),
-            "",
-        ));
-        for s in [&s, &s2] {
+        for s in [&adoption, &recompetition] {
             let (_, p) = simulate(s, 1, 20, EngineKind::Counts);
             for row in &p.shares {
                 if let Some(sum) = row.summary {
                     assert!(sum.mean.is_finite() && sum.percentiles.iter().all(|x| x.is_finite()));
                 }
             }
-            if let Some(top) = share(&p, 5, Scope::All, winner) {
-                assert_eq!(
-                    top.mean, 1.0,
-                    "{weight}: the vendor with a utility lead of 1e6 takes everything"
-                );
-            }
+            let top = share(&p, 5, Scope::All, winner).expect("contracts exist in period 5");
+            assert_eq!(
+                (top.mean, top.percentiles[0]),
+                (1.0, 1.0),
+                "{weight}: the vendor with a utility lead of 1e6 takes everything"
+            );
         }
     }
 }

@@ -84,29 +84,133 @@ fn an_output_folder_that_cannot_be_created_fails_with_1() {
     }
 }
 
+/// A disk that fills up mid-way: the output folder lives on a 32 KiB tmpfs
+/// (mounted in a private mount namespace by `unshare`, so no privilege is
+/// needed and nothing outlives the test) holding earlier results; the new
+/// files do not fit.
 #[test]
 fn a_full_disk_leaves_earlier_results_whole() {
     let tmp = tempfile::tempdir().unwrap();
+    let disk = tmp.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let script = format!(
+        r#"set -e
+mount -t tmpfs -o size=32k tmpfs '{disk}'
+mkdir '{disk}/out'
+for f in shares.csv summary.csv manifest.json notes.txt; do echo "earlier $f" > '{disk}/out/'$f; done
+state() {{ ls -A '{disk}/out'; cat '{disk}/out/'*; }}
+before=$(state)
+set +e
+'{bin}' run '{scenario}' --runs 200 --out '{disk}/out' --quiet 2> '{stderr}'
+echo "exit=$?"
+[ "$before" = "$(state)" ] && echo "folder unchanged"
+ls -A '{disk}/out' | grep -c partial || true
+"#,
+        disk = disk.display(),
+        bin = binary(),
+        scenario = scenario.display(),
+        stderr = tmp.path().join("stderr.txt").display(),
+    );
+    let o = Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "could not set up a small file system with unshare: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stderr = std::fs::read_to_string(tmp.path().join("stderr.txt")).unwrap();
+    assert!(report.contains("exit=1"), "{report}\n{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(report.contains("folder unchanged"), "{report}");
+    assert!(
+        report.trim_end().ends_with("\n0") || report.trim_end() == "0",
+        "temporary files left: {report}"
+    );
+}
+
+/// A folder where an output file should go is found before the run starts
+/// (exit 2), and a leftover temporary file, even a link, is replaced, not
+/// followed.
+#[test]
+fn obstacles_in_the_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let before = earlier_results(&out);
-    // The temporary file of summary.csv is a link to /dev/full, where every
-    // write fails with "No space left on device", as on a full disk.
-    let trap = sharecast::output::temporary_name(&out, "summary.csv");
-    std::os::unix::fs::symlink("/dev/full", &trap).unwrap();
+    std::fs::create_dir(out.join("revenue.csv")).unwrap();
     let o = run_shipped(
         tmp.path(),
         "scenarios/minimal.toml",
-        &["--runs", "5", "--out", out.to_str().unwrap()],
+        &["--runs", "5", "--out", "out"],
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("cannot write summary.csv") && stderr.contains("No space left on device"),
-        "{stderr}"
-    );
-    // The earlier files are intact; every temporary file (the trap too) is gone.
-    assert!(!trap.exists() && std::fs::symlink_metadata(&trap).is_err());
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("revenue.csv is a folder"), "{stderr}");
+    std::fs::remove_dir(out.join("revenue.csv")).unwrap();
     assert_eq!(snapshot(&out), before);
+
+    let precious = tmp.path().join("precious.txt");
+    std::fs::write(&precious, "keep me").unwrap();
+    std::os::unix::fs::symlink(
+        &precious,
+        sharecast::output::temporary_name(&out, "summary.csv"),
+    )
+    .unwrap();
+    let o = run_shipped(
+        tmp.path(),
+        "scenarios/minimal.toml",
+        &["--runs", "5", "--out", "out", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+    assert!(
+        std::fs::read_to_string(out.join("summary.csv"))
+            .unwrap()
+            .starts_with("period,date,vendor")
+    );
+    assert!(
+        snapshot(&out)
+            .iter()
+            .all(|(name, _)| !name.ends_with(".partial"))
+    );
+}
+
+/// Arguments that are not UTF-8 (a path in a legacy encoding) work.
+#[test]
+fn non_utf8_arguments_do_not_panic() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let name = OsStr::from_bytes(b"sc\xe9nario.toml");
+    std::fs::copy(
+        repo_root().join("scenarios/minimal.toml"),
+        tmp.path().join(name),
+    )
+    .unwrap();
+    let o = Command::new(binary())
+        .arg("run")
+        .arg(name)
+        .args(["--runs", "3", "--quiet", "--out"])
+        .arg(OsStr::from_bytes(b"r\xe9sultats"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let manifest = std::fs::read(
+        tmp.path()
+            .join(OsStr::from_bytes(b"r\xe9sultats/manifest.json")),
+    )
+    .unwrap();
+    assert!(
+        String::from_utf8(manifest)
+            .unwrap()
+            .contains("sc\u{fffd}nario.toml")
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! wrong one cannot hide inside a loose bound.
 
 use sharecast::engine::{Dims, EngineKind};
-use sharecast::measures::{AdoptionMeasure, Scope};
+use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope, ShareMetric};
 
 use crate::common::{assert_mean_near, scenario, share, simulate};
 
@@ -291,13 +291,17 @@ fn access_gates_and_events() {
                     0,
                     "{engine:?}: top tier has contracts"
                 );
-                let never_or_waiting = 60 - r.waiting[d.cell(t, 0, top)];
-                assert!(never_or_waiting <= 60);
+                // Every unit of the top tier that adopted is waiting.
+                let top_cell = d.cell(t, 0, top);
+                assert_eq!(
+                    r.never[top_cell] + r.waiting[top_cell],
+                    60,
+                    "{engine:?} t={t}"
+                );
             }
-            // A's contracts survive the loss of access: it still holds some
-            // at period 20 in almost every run.
-            assert!(count(39, top, 0) == 0);
         }
+        // A's contracts survive the loss of access: it still holds some at
+        // period 20 in almost every run.
         let a_holds_at_20 = records
             .iter()
             .filter(|r| r.contracts[d.contract(20, 0, secret, 0)] > 0)
@@ -323,4 +327,173 @@ fn access_gates_and_events() {
             / 100.0;
         assert!(waiting_39 > 50.0, "{engine:?}: waiting {waiting_39}");
     }
+}
+
+/// Units that wait keep their incumbent: when the tier can be served again,
+/// an overwhelming incumbency bonus sends every one of them back to the
+/// vendor it had. (Forgetting the incumbent would split them evenly.)
+#[test]
+fn waiting_units_keep_their_incumbent() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 12
+tiers = ["t"]
+[choice]
+brand = 1.0
+access = 0.0
+incumbency = 1e6
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { t = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { t = 1.0 }
+[[agency]]
+name = "X"
+units = 50
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 5
+[[agency.initial]]
+vendor = "A"
+units = 20
+remaining = 3
+[[agency.initial]]
+vendor = "B"
+units = 10
+remaining = 3
+[[event]]
+at = 1
+vendor = "A"
+set = { "access.t" = 0.0 }
+[[event]]
+at = 1
+vendor = "B"
+set = { "access.t" = 0.0 }
+[[event]]
+at = 6
+vendor = "A"
+set = { "access.t" = 1.0 }
+[[event]]
+at = 6
+vendor = "B"
+set = { "access.t" = 1.0 }
+"#,
+    );
+    let d = Dims::of(&s);
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        let (records, _) = simulate(&s, 21, 30, engine);
+        for r in &records {
+            // Contracts end after period 2; nobody can serve until period 6.
+            for t in 3..6 {
+                assert_eq!(r.waiting[d.cell(t, 0, 0)], 30, "{engine:?} t={t}");
+            }
+            assert_eq!(
+                r.contracts[d.contract(6, 0, 0, 0)],
+                20,
+                "{engine:?}: A's former units"
+            );
+            assert_eq!(
+                r.contracts[d.contract(6, 0, 0, 1)],
+                10,
+                "{engine:?}: B's former units"
+            );
+        }
+    }
+}
+
+/// Value shares weight each contract by its agency's annual value, and
+/// revenue is that value times the period length; an event on annual_value
+/// re-prices the agency's contracts in force from its period on.
+#[test]
+fn value_shares_and_revenue_follow_annual_values() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 6
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "P"
+units = 10
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 100
+annual_value = 1.0e6
+[[agency.initial]]
+vendor = "A"
+units = 10
+remaining = 100
+[[agency]]
+name = "Q"
+units = 30
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 100
+annual_value = 2.0e6
+[[agency.initial]]
+vendor = "B"
+units = 30
+remaining = 100
+[[event]]
+at = 3
+agency = "P"
+set = { annual_value = 8.0e6 }
+"#,
+    );
+    let (_, p) = simulate(&s, 1, 5, EngineKind::Counts);
+    let value_share = |t: usize| {
+        p.shares
+            .iter()
+            .find(|r| {
+                r.period == t
+                    && r.scope == Scope::All
+                    && r.vendor == 0
+                    && r.metric == ShareMetric::ValueShare
+            })
+            .unwrap()
+            .summary
+            .unwrap()
+            .mean
+    };
+    let revenue = |t: usize, measure: RevenueMeasure| {
+        p.revenue
+            .iter()
+            .find(|r| r.period == t && r.vendor == 0 && r.measure == measure)
+            .unwrap()
+            .summary
+            .unwrap()
+            .mean
+    };
+    for t in 0..6 {
+        assert_eq!(share(&p, t, Scope::All, 0).unwrap().mean, 0.25);
+        let (want_share, want_revenue) = if t < 3 {
+            (1.0 / 7.0, 10.0 * 1e6 / 12.0)
+        } else {
+            (4.0 / 7.0, 10.0 * 8e6 / 12.0)
+        };
+        assert!(
+            (value_share(t) - want_share).abs() < 1e-12,
+            "t={t}: {}",
+            value_share(t)
+        );
+        assert!(
+            (revenue(t, RevenueMeasure::Revenue) - want_revenue).abs() < 1e-6,
+            "t={t}"
+        );
+    }
+    let cumulative = 3.0 * 10.0 * 1e6 / 12.0 + 3.0 * 10.0 * 8e6 / 12.0;
+    assert!((revenue(5, RevenueMeasure::CumulativeRevenue) - cumulative).abs() < 1e-6);
 }

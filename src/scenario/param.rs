@@ -272,13 +272,6 @@ impl Param {
             ParamKind::Drawn(_) => None,
         }
     }
-
-    pub fn spec(&self) -> Option<DistSpec> {
-        match self.kind {
-            ParamKind::Fixed(_) => None,
-            ParamKind::Drawn(spec) => Some(spec),
-        }
-    }
 }
 
 impl fmt::Display for Param {

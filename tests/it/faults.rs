@@ -40,7 +40,8 @@ fn interrupt_stops_promptly_with_130_and_touches_nothing() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    // Long enough for the handler to be installed on a busy machine.
+    std::thread::sleep(Duration::from_millis(1500));
     let sent = Instant::now();
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])

@@ -206,18 +206,18 @@ fn stirling_correction(k: f64) -> f64 {
 fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
     let nf = f64::from(n);
     let q = 1.0 - p;
-    let m = floor_non_negative((nf + 1.0) * p);
-    let r = p / q;
     let npq = nf * p * q;
     let sqrt_npq = npq.sqrt();
     let b = 1.15 + 2.53 * sqrt_npq;
+    let inv_b = 1.0 / b;
     let a = -0.0873 + 0.0248 * b + 0.01 * p;
     let c = nf * p + 0.5;
-    let alpha = (2.83 + 5.1 / b) * sqrt_npq;
-    let v_r = 0.92 - 4.2 / b;
+    let v_r = 0.92 - 4.2 * inv_b;
     let u_rv_r = 0.86 * v_r;
-    // Needed only by the final exact test, which few draws reach.
-    let h = || {
+    // The rest is needed only when the first test fails (a fifth to a
+    // third of the draws), so it is not computed before then.
+    let m = || floor_non_negative((nf + 1.0) * p);
+    let h = |m: f64, r: f64| {
         (m + 0.5) * libm::log((m + 1.0) / (r * (nf - m + 1.0)))
             + stirling_correction(m)
             + stirling_correction(nf - m)
@@ -230,6 +230,7 @@ fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
             // Always >= 0 here (c >= 10.5 outweighs the negative part).
             return ((2.0 * a / (0.5 - u.abs()) + b) * u + c) as u32;
         }
+        let (m, r, alpha) = (m(), p / q, (2.83 + 5.1 * inv_b) * sqrt_npq);
         if v >= v_r {
             u = uniform(rng) - 0.5;
         } else {
@@ -285,7 +286,7 @@ fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
         let nm = nf - m + 1.0;
         let nk = nf - k + 1.0;
         let bound =
-            h() + (nf + 1.0) * libm::log(nm / nk) + (k + 0.5) * libm::log(nk * r / (k + 1.0))
+            h(m, r) + (nf + 1.0) * libm::log(nm / nk) + (k + 0.5) * libm::log(nk * r / (k + 1.0))
                 - stirling_correction(k)
                 - stirling_correction(nf - k);
         if v <= bound {

@@ -32,6 +32,13 @@ term = 1
     )
 }
 
+/// A market with one vendor, "A", serving the default tier, and `agencies`.
+fn one_vendor(periods: u32, agencies: &str) -> String {
+    format!(
+        "start = \"2026-01\"\nperiods = {periods}\n[[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n{agencies}"
+    )
+}
+
 #[test]
 fn utilities_of_a_million_neither_overflow_nor_lose_the_winner() {
     for (weight, winner, loser) in [("brand = 1e6", 0, "Weak"), ("brand = -1e6", 1, "Strong")] {
@@ -88,22 +95,10 @@ fn a_huge_incumbency_bonus_keeps_every_incumbent() {
 
 #[test]
 fn one_unit_and_one_period() {
-    let s = scenario(
-        r#"
-start = "2026-01"
-periods = 1
-[[vendor]]
-name = "A"
-brand = 0.5
-access = { unclassified = 1.0 }
-[[agency]]
-name = "X"
-units = 1
-innovation = 1.0
-imitation = 0.0
-term = 1
-"#,
-    );
+    let s = scenario(&one_vendor(
+        1,
+        "[[agency]]\nname = \"X\"\nunits = 1\ninnovation = 1.0\nimitation = 0.0\nterm = 1\n",
+    ));
     let (records, p) = simulate(&s, 1, 50, EngineKind::Counts);
     assert!(records.iter().all(|r| r.contracts == vec![1]));
     let s = share(&p, 0, Scope::All, 0).unwrap();
@@ -138,28 +133,15 @@ fn a_thousand_vendors() {
     assert!(by_brand(9) > by_brand(0));
 }
 
+const LONG_TERM_AGENCY: &str = "[[agency]]\nname = \"X\"\nunits = 300\ninnovation = 0.05\nimitation = 0.2\nterm = 1000000\n\
+                                [[agency.initial]]\nvendor = \"A\"\nunits = 30\n";
+
 #[test]
 fn a_term_longer_than_the_horizon_never_expires() {
-    let s = scenario(
-        r#"
-start = "2026-01"
-periods = 24
-[[vendor]]
-name = "A"
-brand = 0.5
-access = { unclassified = 1.0 }
-[[agency]]
-name = "X"
-units = 300
-innovation = 0.05
-imitation = 0.2
-term = 1000000
-[[agency.initial]]
-vendor = "A"
-units = 30
-remaining = 1000000
-"#,
-    );
+    let s = scenario(&one_vendor(
+        24,
+        &format!("{LONG_TERM_AGENCY}remaining = 1000000\n"),
+    ));
     let d = Dims::of(&s);
     let (records, _) = simulate(&s, 4, 30, EngineKind::Counts);
     for r in &records {
@@ -169,44 +151,29 @@ remaining = 1000000
         }
         assert!(r.contracts[d.contract(23, 0, 0, 0)] > 30);
     }
-    // With remaining drawn from 1..=term instead, the run still completes.
-    let drawn = scenario(&s_text_without_remaining());
+    // With remaining drawn from 1..=term instead (almost all beyond the
+    // horizon), every unit is still accounted for in every period.
+    let drawn = scenario(&one_vendor(24, LONG_TERM_AGENCY));
     let (records, _) = simulate(&drawn, 4, 30, EngineKind::Counts);
-    assert_eq!(records.len(), 30);
-}
-
-fn s_text_without_remaining() -> String {
-    "start = \"2026-01\"\nperiods = 24\n[[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
-     [[agency]]\nname = \"X\"\nunits = 300\ninnovation = 0.05\nimitation = 0.2\nterm = 1000000\n\
-     [[agency.initial]]\nvendor = \"A\"\nunits = 30\n"
-        .to_string()
+    for r in &records {
+        for t in 0..24 {
+            let cell = d.cell(t, 0, 0);
+            assert_eq!(
+                r.contracts[d.contract(t, 0, 0, 0)] + r.never[cell] + r.waiting[cell],
+                300
+            );
+        }
+        assert!(r.contracts[d.contract(0, 0, 0, 0)] >= 30);
+    }
 }
 
 #[test]
 fn full_caution_stops_adoption_and_an_empty_agency_has_no_rows() {
-    let s = scenario(
-        r#"
-start = "2026-01"
-periods = 12
-[[vendor]]
-name = "A"
-brand = 0.5
-access = { unclassified = 1.0 }
-[[agency]]
-name = "Frozen"
-units = 200
-caution = 1.0
-innovation = 1.0
-imitation = 1.0
-term = 6
-[[agency]]
-name = "Empty"
-units = 0
-innovation = 0.1
-imitation = 0.1
-term = 6
-"#,
-    );
+    let s = scenario(&one_vendor(
+        12,
+        "[[agency]]\nname = \"Frozen\"\nunits = 200\ncaution = 1.0\ninnovation = 1.0\nimitation = 1.0\nterm = 6\n\
+         [[agency]]\nname = \"Empty\"\nunits = 0\ninnovation = 0.1\nimitation = 0.1\nterm = 6\n",
+    ));
     let (_, p) = simulate(&s, 5, 20, EngineKind::Counts);
     for row in &p.adoption {
         match (row.agency, row.measure) {

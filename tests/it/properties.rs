@@ -267,9 +267,9 @@ fn check_invariants(s: &Scenario, runs: u64) -> Result<(), TestCaseError> {
         let sum = row.summary.expect("revenue is always defined");
         prop_assert!(sum.mean >= 0.0 && sum.percentiles[0] >= 0.0 && sum.mean.is_finite());
     }
-    // Cumulative revenue never falls, run by run: its minimum over runs at
-    // t+1 is at least... checked through the per-period revenue being >= 0
-    // above, and here on the means.
+    // Run by run, cumulative revenue cannot fall because every period's
+    // revenue is counts x non-negative values (checked above); here the
+    // means of the cumulative paths are checked as well.
     for v in 0..d.vendors {
         let path: Vec<f64> = p
             .revenue

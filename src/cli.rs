@@ -287,18 +287,30 @@ fn run(args: RunArgs) -> Result<()> {
         .install(|| measures::project_unless(&s, &records, &cancel))
         .ok_or(Interrupted)?;
 
+    // The three long files are formatted at the same time.
+    let (shares, (adoption, revenue)) = pool.install(|| {
+        rayon::join(
+            || export::shares_csv(&s, &projection),
+            || {
+                rayon::join(
+                    || export::adoption_csv(&s, &projection),
+                    || export::revenue_csv(&s, &projection),
+                )
+            },
+        )
+    });
     let mut files = vec![
         OutputFile {
             name: "shares.csv".into(),
-            bytes: export::shares_csv(&s, &projection),
+            bytes: shares,
         },
         OutputFile {
             name: "adoption.csv".into(),
-            bytes: export::adoption_csv(&s, &projection),
+            bytes: adoption,
         },
         OutputFile {
             name: "revenue.csv".into(),
-            bytes: export::revenue_csv(&s, &projection),
+            bytes: revenue,
         },
         OutputFile {
             name: "shares_wide.csv".into(),

@@ -122,196 +122,286 @@ pub fn project_unless(
     cancel: &AtomicBool,
 ) -> Option<Projection> {
     let d = Dims::of(s);
-    let revenue = revenue(s, d, records, cancel);
-    let outlook = outlook(d, records, &revenue);
-    let projection = Projection {
-        runs: records.len(),
-        shares: shares(s, d, records, cancel),
-        adoption: adoption(s, d, records),
-        revenue,
-        outlook,
-    };
-    (!cancel.load(Ordering::Relaxed)).then_some(projection)
-}
-
-fn shares(s: &Scenario, d: Dims, records: &[RunRecord], cancel: &AtomicBool) -> Vec<ShareRow> {
-    let scopes = share_scopes(s);
-    let nv = d.vendors;
-    (0..d.periods)
-        .into_par_iter()
-        .flat_map_iter(|t| {
-            if cancel.load(Ordering::Relaxed) {
-                return Vec::new();
-            }
-            // One pass over each run's period-t counts fills every scope:
-            // `[scope][vendor]` contracts and value.
-            let mut counts = vec![0.0; scopes.len() * nv];
-            let mut values = vec![0.0; scopes.len() * nv];
-            // `[scope][metric][vendor]` lists of per-run shares.
-            let mut lists: Vec<Vec<f64>> =
-                vec![Vec::with_capacity(records.len()); scopes.len() * 2 * nv];
-            for r in records {
-                counts.fill(0.0);
-                values.fill(0.0);
-                for a in 0..d.agencies {
-                    let price = r.annual_value[t * d.agencies + a];
-                    for k in 0..d.tiers {
-                        let base = d.contract(t, a, k, 0);
-                        for v in 0..nv {
-                            let c = f64::from(r.contracts[base + v]);
-                            for scope in [0, 1 + k, 1 + d.tiers + a] {
-                                counts[scope * nv + v] += c;
-                                values[scope * nv + v] += c * price;
-                            }
-                        }
-                    }
-                }
-                for scope in 0..scopes.len() {
-                    for (metric, totals) in [&counts, &values].into_iter().enumerate() {
-                        let row = &totals[scope * nv..(scope + 1) * nv];
-                        let total: f64 = row.iter().sum();
-                        if total > 0.0 {
-                            for (v, x) in row.iter().enumerate() {
-                                lists[(scope * 2 + metric) * nv + v].push(x / total);
-                            }
-                        }
-                    }
-                }
-            }
-            let mut rows = Vec::with_capacity(scopes.len() * 2 * nv);
-            for (i, &scope) in scopes.iter().enumerate() {
-                for v in 0..nv {
-                    for (m, metric) in [ShareMetric::CountShare, ShareMetric::ValueShare]
-                        .into_iter()
-                        .enumerate()
-                    {
-                        rows.push(ShareRow {
-                            period: t,
-                            scope,
-                            vendor: v,
-                            metric,
-                            summary: summarize(&mut lists[(i * 2 + m) * nv + v]),
-                        });
-                    }
-                }
-            }
-            rows
-        })
-        .collect()
-}
-
-fn adoption(s: &Scenario, d: Dims, records: &[RunRecord]) -> Vec<AdoptionRow> {
-    let scopes: Vec<Option<usize>> = std::iter::once(None)
-        .chain((0..d.agencies).map(Some))
-        .collect();
-    let tasks: Vec<(usize, Option<usize>)> = (0..d.periods)
-        .flat_map(|t| scopes.iter().map(move |&a| (t, a)))
-        .collect();
-    tasks
-        .par_iter()
-        .flat_map_iter(|&(t, agency)| {
-            let agencies = match agency {
-                None => 0..d.agencies,
-                Some(a) => a..a + 1,
-            };
-            let units: u64 = agencies
-                .clone()
-                .map(|a| u64::from(s.agencies[a].units))
-                .sum();
-            let mut under = Vec::with_capacity(records.len());
-            let mut waiting = Vec::with_capacity(records.len());
-            if units > 0 {
-                for r in records {
-                    let (mut c, mut w) = (0u64, 0u64);
-                    for a in agencies.clone() {
-                        for k in 0..d.tiers {
-                            let base = d.contract(t, a, k, 0);
-                            c += r.contracts[base..base + d.vendors]
-                                .iter()
-                                .map(|&x| u64::from(x))
-                                .sum::<u64>();
-                            w += u64::from(r.waiting[d.cell(t, a, k)]);
-                        }
-                    }
-                    under.push(c as f64 / units as f64);
-                    waiting.push(w as f64 / units as f64);
-                }
-            }
-            [
-                (AdoptionMeasure::UnderContract, under),
-                (AdoptionMeasure::Waiting, waiting),
-            ]
-            .into_iter()
-            .map(move |(measure, mut list)| AdoptionRow {
-                period: t,
-                agency,
-                measure,
-                summary: summarize(&mut list),
-            })
-        })
-        .collect()
-}
-
-fn revenue(s: &Scenario, d: Dims, records: &[RunRecord], cancel: &AtomicBool) -> Vec<RevenueRow> {
-    let years = s.calendar.step.years();
+    let layout = PeriodLayout::of(s);
     let runs = records.len();
-    // Per vendor: every run's revenue path and running sum, laid out
-    // `[period][run]` (each record read front to back), then one summary
-    // per period. Assembled afterwards in (period, vendor) order.
-    let per_vendor: Vec<Vec<[Option<Summary>; 2]>> = (0..d.vendors)
+    let nv = d.vendors;
+
+    // Pass 1, parallel over periods: each task reads every run's period-t
+    // slice once and summarises that period's share, adoption and revenue
+    // rows. Revenue paths stay behind, `[period][vendor][run]`, for the
+    // running sums.
+    let mut revenue_paths = vec![0.0; d.periods * nv * runs];
+    let chunk = nv * runs;
+    let slices: Vec<&mut [f64]> = if chunk == 0 {
+        (0..d.periods).map(|_| &mut [][..]).collect()
+    } else {
+        revenue_paths.chunks_mut(chunk).collect()
+    };
+    let periods: Vec<PeriodRows> = slices
         .into_par_iter()
-        .map(|v| {
+        .enumerate()
+        .map(|(t, revenue)| {
             if cancel.load(Ordering::Relaxed) {
-                return vec![[None, None]; d.periods];
+                return PeriodRows::default();
             }
-            let mut revenue = vec![0.0; d.periods * runs];
-            let mut cumulative = vec![0.0; d.periods * runs];
-            for (i, r) in records.iter().enumerate() {
-                let mut total = 0.0;
-                for t in 0..d.periods {
-                    let x: f64 = (0..d.agencies)
-                        .map(|a| {
-                            let contracts: u64 = (0..d.tiers)
-                                .map(|k| u64::from(r.contracts[d.contract(t, a, k, v)]))
-                                .sum();
-                            contracts as f64 * r.annual_value[t * d.agencies + a] * years
-                        })
-                        .sum();
-                    total += x;
-                    revenue[t * runs + i] = x;
-                    cumulative[t * runs + i] = total;
-                }
-            }
-            (0..d.periods)
-                .map(|t| {
-                    let row = t * runs..(t + 1) * runs;
-                    [
-                        summarize(&mut revenue[row.clone()]),
-                        summarize(&mut cumulative[row]),
-                    ]
-                })
-                .collect()
+            period_rows(s, d, &layout, records, t, revenue)
         })
         .collect();
-    let mut rows = Vec::with_capacity(d.periods * d.vendors * 2);
-    for t in 0..d.periods {
-        for (v, per_period) in per_vendor.iter().enumerate() {
-            let [revenue, cumulative] = per_period[t];
-            rows.push(RevenueRow {
+    if cancel.load(Ordering::Relaxed) {
+        return None;
+    }
+
+    // Pass 2: running sums over periods, in place, then their summaries.
+    for t in 1..d.periods {
+        let (done, rest) = revenue_paths.split_at_mut(t * chunk);
+        let previous = &done[(t - 1) * chunk..];
+        for (x, before) in rest[..chunk].iter_mut().zip(previous) {
+            *x += before;
+        }
+    }
+    let cumulative: Vec<Vec<Option<Summary>>> = if chunk == 0 {
+        Vec::new()
+    } else {
+        revenue_paths
+            .par_chunks_mut(chunk)
+            .map(|paths| paths.chunks_mut(runs).map(summarize).collect())
+            .collect()
+    };
+
+    let mut projection = Projection {
+        runs,
+        shares: Vec::with_capacity(d.periods * layout.share_rows()),
+        adoption: Vec::with_capacity(d.periods * layout.adoption_rows()),
+        revenue: Vec::with_capacity(d.periods * nv * 2),
+        outlook: Vec::new(),
+    };
+    for (t, rows) in periods.into_iter().enumerate() {
+        projection.shares.extend(rows.shares);
+        projection.adoption.extend(rows.adoption);
+        for v in 0..nv {
+            projection.revenue.push(RevenueRow {
                 period: t,
                 vendor: v,
                 measure: RevenueMeasure::Revenue,
-                summary: revenue,
+                summary: rows.revenue.get(v).copied().flatten(),
             });
-            rows.push(RevenueRow {
+            projection.revenue.push(RevenueRow {
                 period: t,
                 vendor: v,
                 measure: RevenueMeasure::CumulativeRevenue,
-                summary: cumulative,
+                summary: cumulative.get(t).and_then(|c| c.get(v)).copied().flatten(),
             });
         }
     }
-    rows
+    projection.outlook = outlook(d, records, &projection.revenue);
+    (!cancel.load(Ordering::Relaxed)).then_some(projection)
+}
+/// Where each row of one period sits among that period's per-run lists:
+/// shares `[scope][vendor][metric]` first (output order), then adoption
+/// `[agency or all][measure]`, then revenue `[vendor]`.
+struct PeriodLayout {
+    scopes: Vec<Scope>,
+    /// Units of each adoption scope (`all`, then each agency).
+    adoption_units: Vec<u64>,
+    vendors: usize,
+}
+
+impl PeriodLayout {
+    fn of(s: &Scenario) -> PeriodLayout {
+        let mut adoption_units = vec![s.agencies.iter().map(|a| u64::from(a.units)).sum()];
+        adoption_units.extend(s.agencies.iter().map(|a| u64::from(a.units)));
+        PeriodLayout {
+            scopes: share_scopes(s),
+            adoption_units,
+            vendors: s.vendors.len(),
+        }
+    }
+
+    fn share_rows(&self) -> usize {
+        self.scopes.len() * self.vendors * 2
+    }
+
+    fn adoption_rows(&self) -> usize {
+        self.adoption_units.len() * 2
+    }
+
+    fn rows(&self) -> usize {
+        self.share_rows() + self.adoption_rows() + self.vendors
+    }
+}
+
+/// Per-run values of each row of one period, `[row][run]`; a row holds
+/// fewer than `runs` values when some runs leave it undefined.
+struct RunLists {
+    values: Vec<f64>,
+    filled: Vec<usize>,
+    runs: usize,
+}
+
+impl RunLists {
+    fn new(rows: usize, runs: usize) -> RunLists {
+        RunLists {
+            values: vec![0.0; rows * runs],
+            filled: vec![0; rows],
+            runs,
+        }
+    }
+
+    fn push(&mut self, row: usize, x: f64) {
+        self.values[row * self.runs + self.filled[row]] = x;
+        self.filled[row] += 1;
+    }
+
+    /// Summaries of every row, in row order (reordering the values).
+    fn summarize_all(&mut self) -> Vec<Option<Summary>> {
+        let runs = self.runs;
+        self.filled
+            .iter()
+            .enumerate()
+            .map(|(row, &n)| summarize(&mut self.values[row * runs..row * runs + n]))
+            .collect()
+    }
+
+    /// `under_contract` and `waiting` of one run into the adoption rows
+    /// starting at `row`; a scope without units has no such fractions.
+    fn push_adoption(&mut self, row: usize, contracts: u64, waiting: u64, units: u64) {
+        if units > 0 {
+            self.push(row, contracts as f64 / units as f64);
+            self.push(row + 1, waiting as f64 / units as f64);
+        }
+    }
+}
+
+/// The summarised rows of one period.
+#[derive(Default)]
+struct PeriodRows {
+    shares: Vec<ShareRow>,
+    adoption: Vec<AdoptionRow>,
+    /// Revenue by vendor (the running sums are summarised later).
+    revenue: Vec<Option<Summary>>,
+}
+
+/// Reads period `t` of every run once, fills `revenue` (`[vendor][run]`)
+/// and summarises the period's rows.
+fn period_rows(
+    s: &Scenario,
+    d: Dims,
+    layout: &PeriodLayout,
+    records: &[RunRecord],
+    t: usize,
+    revenue: &mut [f64],
+) -> PeriodRows {
+    let runs = records.len();
+    let nv = d.vendors;
+    let scopes = layout.scopes.len();
+    let years = s.calendar.step.years();
+    // Per-run values, `[row][run]`; `filled[row]` of them are in use (a
+    // share is left out of runs whose scope holds no contract).
+    let mut lists = RunLists::new(layout.rows(), runs);
+    // `[scope][vendor]` contracts and value of the run being read.
+    let mut counts = vec![0.0; scopes * nv];
+    let mut values = vec![0.0; scopes * nv];
+    let cells = d.agencies * d.tiers;
+    let adoption_base = layout.share_rows();
+    let first = d.contract(t, 0, 0, 0);
+    for (i, r) in records.iter().enumerate() {
+        let contracts = &r.contracts[first..][..cells * nv];
+        let waiting = &r.waiting[d.cell(t, 0, 0)..][..cells];
+        let prices = &r.annual_value[t * d.agencies..][..d.agencies];
+        counts.fill(0.0);
+        values.fill(0.0);
+        let (mut all_contracts, mut all_waiting) = (0u64, 0u64);
+        for (a, &price) in prices.iter().enumerate() {
+            let (mut agency_contracts, mut agency_waiting) = (0u64, 0u64);
+            for k in 0..d.tiers {
+                let cell = a * d.tiers + k;
+                for (v, &x) in contracts[cell * nv..(cell + 1) * nv].iter().enumerate() {
+                    let c = f64::from(x);
+                    agency_contracts += u64::from(x);
+                    for scope in [0, 1 + k, 1 + d.tiers + a] {
+                        counts[scope * nv + v] += c;
+                        values[scope * nv + v] += c * price;
+                    }
+                }
+                agency_waiting += u64::from(waiting[cell]);
+            }
+            lists.push_adoption(
+                adoption_base + (1 + a) * 2,
+                agency_contracts,
+                agency_waiting,
+                layout.adoption_units[1 + a],
+            );
+            all_contracts += agency_contracts;
+            all_waiting += agency_waiting;
+        }
+        lists.push_adoption(
+            adoption_base,
+            all_contracts,
+            all_waiting,
+            layout.adoption_units[0],
+        );
+        for scope in 0..scopes {
+            for (metric, totals) in [&counts, &values].into_iter().enumerate() {
+                let row = &totals[scope * nv..(scope + 1) * nv];
+                let total: f64 = row.iter().sum();
+                if total > 0.0 {
+                    for (v, x) in row.iter().enumerate() {
+                        lists.push((scope * nv + v) * 2 + metric, x / total);
+                    }
+                }
+            }
+        }
+        for v in 0..nv {
+            let x: f64 = (0..d.agencies)
+                .map(|a| {
+                    let contracts: u64 = (0..d.tiers)
+                        .map(|k| u64::from(contracts[(a * d.tiers + k) * nv + v]))
+                        .sum();
+                    contracts as f64 * prices[a] * years
+                })
+                .sum();
+            revenue[v * runs + i] = x;
+        }
+    }
+
+    let mut summaries = lists.summarize_all().into_iter();
+    let mut next = || summaries.next().flatten();
+    let mut out = PeriodRows::default();
+    for &scope in &layout.scopes {
+        for vendor in 0..nv {
+            for metric in [ShareMetric::CountShare, ShareMetric::ValueShare] {
+                out.shares.push(ShareRow {
+                    period: t,
+                    scope,
+                    vendor,
+                    metric,
+                    summary: next(),
+                });
+            }
+        }
+    }
+    for agency in std::iter::once(None).chain((0..d.agencies).map(Some)) {
+        for measure in [AdoptionMeasure::UnderContract, AdoptionMeasure::Waiting] {
+            out.adoption.push(AdoptionRow {
+                period: t,
+                agency,
+                measure,
+                summary: next(),
+            });
+        }
+    }
+    let mut scratch = Vec::with_capacity(runs);
+    out.revenue = revenue
+        .chunks(runs.max(1))
+        .take(nv)
+        .map(|path| {
+            scratch.clear();
+            scratch.extend_from_slice(path);
+            summarize(&mut scratch)
+        })
+        .collect();
+    out.revenue.resize(nv, None);
+    out
 }
 
 fn outlook(d: Dims, records: &[RunRecord], revenue: &[RevenueRow]) -> Vec<VendorOutlook> {

@@ -11,7 +11,8 @@ use crate::scenario::Scenario;
 /// Bytes a simulation needs, by what holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryEstimate {
-    /// The per-run records kept for the statistics.
+    /// The per-run records kept for the statistics, and each run's revenue
+    /// path (the running sums need every period).
     pub records: u64,
     /// The working set of the engine and the statistics stage.
     pub working: u64,
@@ -24,13 +25,15 @@ impl MemoryEstimate {
         self.records + self.working + self.files
     }
 
-    /// Bytes of record per run, the part that grows with `--runs`.
+    /// Bytes per run that last until the statistics are done: the record
+    /// and the revenue path, the part that grows with `--runs`.
     pub fn per_run(s: &Scenario) -> u64 {
         let d = Dims::of(s);
         let cells = (d.periods * d.agencies * d.tiers) as u64;
         let record =
             cells * d.vendors as u64 * 4 + cells * 4 * 2 + (d.periods * d.agencies) as u64 * 8;
-        record + std::mem::size_of::<crate::engine::RunRecord>() as u64
+        let revenue_path = (d.periods * d.vendors) as u64 * 8;
+        record + revenue_path + std::mem::size_of::<crate::engine::RunRecord>() as u64
     }
 }
 
@@ -55,11 +58,11 @@ pub fn estimate(
         EngineKind::Counts => segments * periods * vendors * 4 + segments * vendors * vendors * 16,
         EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
     };
-    // Statistics per thread: one period's per-run shares of every scope and
-    // metric, or one vendor's revenue paths over all periods.
-    let shares_task = scopes * 2 * vendors * runs * 8;
-    let revenue_task = 2 * periods * runs * 8;
-    let working = threads.saturating_mul(engine_scratch + shares_task.max(revenue_task));
+    // Statistics per thread: one period's per-run values of every row
+    // (shares, adoption, revenue) and a copy of one row.
+    let period_rows = scopes * 2 * vendors + (1 + d.agencies as u64) * 2 + vendors;
+    let statistics_task = (period_rows + 1) * runs * 8;
+    let working = threads.saturating_mul(engine_scratch + statistics_task);
 
     // Every output row is held twice before writing: as statistics (a
     // row struct) and as CSV text (about 100 bytes of numbers plus the

@@ -2,8 +2,13 @@
 //!
 //! For each output row this derives the value of every run (shares, adoption
 //! fractions, revenue), leaves out runs where it is undefined, and
-//! summarises the rest with [`crate::stats`]. Rows are computed in parallel
-//! and returned in output order. No formatting happens here.
+//! summarises the rest with [`crate::stats`]. No formatting happens here.
+//!
+//! Records are laid out run by run, so reading one row across runs jumps
+//! from record to record. One parallel task per period therefore reads each
+//! run's period slice once and fills every row of that period; only the
+//! revenue paths outlive the task, for the running sums. Rows come back in
+//! output order.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

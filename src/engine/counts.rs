@@ -161,10 +161,14 @@ impl Segment {
         if n <= UNIT_BY_UNIT {
             for _ in 0..n {
                 let u = uniform(rng);
+                // The first vendor whose cumulative probability exceeds u,
+                // counted without branches: the rows are non-decreasing and
+                // end in 1 > u.
                 let j = self.cumulative[range.clone()]
                     .iter()
-                    .position(|&c| u < c)
-                    .unwrap_or(ne - 1);
+                    .map(|&c| usize::from(c <= u))
+                    .sum::<usize>()
+                    .min(ne - 1);
                 self.give(j, 1, end, vendors);
             }
         } else {

@@ -137,12 +137,7 @@ pub fn project_unless(
     // running sums.
     let mut revenue_paths = vec![0.0; d.periods * nv * runs];
     let chunk = nv * runs;
-    let slices: Vec<&mut [f64]> = if chunk == 0 {
-        (0..d.periods).map(|_| &mut [][..]).collect()
-    } else {
-        revenue_paths.chunks_mut(chunk).collect()
-    };
-    let periods: Vec<PeriodRows> = slices
+    let periods: Vec<PeriodRows> = per_period(&mut revenue_paths, d.periods, chunk)
         .into_par_iter()
         .enumerate()
         .map(|(t, revenue)| {
@@ -164,14 +159,14 @@ pub fn project_unless(
             *x += before;
         }
     }
-    let cumulative: Vec<Vec<Option<Summary>>> = if chunk == 0 {
-        Vec::new()
-    } else {
-        revenue_paths
-            .par_chunks_mut(chunk)
-            .map(|paths| paths.chunks_mut(runs).map(summarize).collect())
-            .collect()
-    };
+    let cumulative: Vec<Vec<Option<Summary>>> = per_period(&mut revenue_paths, d.periods, chunk)
+        .into_par_iter()
+        .map(|paths| {
+            (0..nv)
+                .map(|v| summarize(&mut paths[v * runs..(v + 1) * runs]))
+                .collect()
+        })
+        .collect();
 
     let mut projection = Projection {
         runs,
@@ -180,30 +175,40 @@ pub fn project_unless(
         revenue: Vec::with_capacity(d.periods * nv * 2),
         outlook: Vec::new(),
     };
-    for (t, rows) in periods.into_iter().enumerate() {
+    for (t, (rows, cumulative)) in periods.into_iter().zip(cumulative).enumerate() {
         projection.shares.extend(rows.shares);
         projection.adoption.extend(rows.adoption);
-        for v in 0..nv {
+        for (v, (revenue, cumulative)) in rows.revenue.into_iter().zip(cumulative).enumerate() {
             projection.revenue.push(RevenueRow {
                 period: t,
                 vendor: v,
                 measure: RevenueMeasure::Revenue,
-                summary: rows.revenue.get(v).copied().flatten(),
+                summary: revenue,
             });
             projection.revenue.push(RevenueRow {
                 period: t,
                 vendor: v,
                 measure: RevenueMeasure::CumulativeRevenue,
-                summary: cumulative.get(t).and_then(|c| c.get(v)).copied().flatten(),
+                summary: cumulative,
             });
         }
     }
     projection.outlook = outlook(d, records, &projection.revenue);
     (!cancel.load(Ordering::Relaxed)).then_some(projection)
 }
+/// `paths` (`[period][chunk]`) as one mutable slice per period, also when
+/// `chunk` is 0.
+fn per_period(paths: &mut [f64], periods: usize, chunk: usize) -> Vec<&mut [f64]> {
+    if chunk == 0 {
+        (0..periods).map(|_| &mut [][..]).collect()
+    } else {
+        paths.chunks_mut(chunk).collect()
+    }
+}
+
 /// Where each row of one period sits among that period's per-run lists:
 /// shares `[scope][vendor][metric]` first (output order), then adoption
-/// `[agency or all][measure]`, then revenue `[vendor]`.
+/// `[agency or all][measure]`.
 struct PeriodLayout {
     scopes: Vec<Scope>,
     /// Units of each adoption scope (`all`, then each agency).
@@ -231,7 +236,7 @@ impl PeriodLayout {
     }
 
     fn rows(&self) -> usize {
-        self.share_rows() + self.adoption_rows() + self.vendors
+        self.share_rows() + self.adoption_rows()
     }
 }
 
@@ -357,15 +362,12 @@ fn period_rows(
             }
         }
         for v in 0..nv {
-            let x: f64 = (0..d.agencies)
-                .map(|a| {
-                    let contracts: u64 = (0..d.tiers)
-                        .map(|k| u64::from(contracts[(a * d.tiers + k) * nv + v]))
-                        .sum();
-                    contracts as f64 * prices[a] * years
-                })
+            // The agency scopes' counts are each agency's contracts of `v`.
+            revenue[v * runs + i] = prices
+                .iter()
+                .enumerate()
+                .map(|(a, &price)| counts[(1 + d.tiers + a) * nv + v] * price * years)
                 .sum();
-            revenue[v * runs + i] = x;
         }
     }
 
@@ -395,17 +397,15 @@ fn period_rows(
             });
         }
     }
+    // Summarised from a copy: the paths stay in run order for the sums.
     let mut scratch = Vec::with_capacity(runs);
-    out.revenue = revenue
-        .chunks(runs.max(1))
-        .take(nv)
-        .map(|path| {
+    out.revenue = (0..nv)
+        .map(|v| {
             scratch.clear();
-            scratch.extend_from_slice(path);
+            scratch.extend_from_slice(&revenue[v * runs..(v + 1) * runs]);
             summarize(&mut scratch)
         })
         .collect();
-    out.revenue.resize(nv, None);
     out
 }
 

@@ -58,9 +58,9 @@ pub fn estimate(
         EngineKind::Counts => segments * periods * vendors * 4 + segments * vendors * vendors * 16,
         EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
     };
-    // Statistics per thread: one period's per-run values of every row
-    // (shares, adoption, revenue) and a copy of one row.
-    let period_rows = scopes * 2 * vendors + (1 + d.agencies as u64) * 2 + vendors;
+    // Statistics per thread: one period's per-run values of every share and
+    // adoption row, and a copy of one revenue row.
+    let period_rows = scopes * 2 * vendors + (1 + d.agencies as u64) * 2;
     let statistics_task = (period_rows + 1) * runs * 8;
     let working = threads.saturating_mul(engine_scratch + statistics_task);
 

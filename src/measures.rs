@@ -313,11 +313,22 @@ fn period_rows(
     let mut values = vec![0.0; scopes * nv];
     let cells = d.agencies * d.tiers;
     let adoption_base = layout.share_rows();
+    // Period t of every run, gathered into two contiguous buffers first: a
+    // loop that only copies lets the processor fetch many records' slices
+    // at once, where the arithmetic below would wait for each in turn.
     let first = d.contract(t, 0, 0, 0);
-    for (i, r) in records.iter().enumerate() {
-        let contracts = &r.contracts[first..][..cells * nv];
-        let waiting = &r.waiting[d.cell(t, 0, 0)..][..cells];
-        let prices = &r.annual_value[t * d.agencies..][..d.agencies];
+    let first_cell = d.cell(t, 0, 0);
+    let per_run = cells * nv + cells;
+    let mut gathered_counts: Vec<u32> = Vec::with_capacity(runs * per_run);
+    let mut gathered_prices: Vec<f64> = Vec::with_capacity(runs * d.agencies);
+    for r in records {
+        gathered_counts.extend_from_slice(&r.contracts[first..][..cells * nv]);
+        gathered_counts.extend_from_slice(&r.waiting[first_cell..][..cells]);
+        gathered_prices.extend_from_slice(&r.annual_value[t * d.agencies..][..d.agencies]);
+    }
+    for i in 0..runs {
+        let (contracts, waiting) = gathered_counts[i * per_run..][..per_run].split_at(cells * nv);
+        let prices = &gathered_prices[i * d.agencies..][..d.agencies];
         counts.fill(0.0);
         values.fill(0.0);
         let (mut all_contracts, mut all_waiting) = (0u64, 0u64);

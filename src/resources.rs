@@ -59,9 +59,11 @@ pub fn estimate(
         EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
     };
     // Statistics per thread: one period's per-run values of every share and
-    // adoption row, and a copy of one revenue row.
+    // adoption row, a copy of one revenue row, and that period's counts and
+    // prices gathered from every record.
     let period_rows = scopes * 2 * vendors + (1 + d.agencies as u64) * 2;
-    let statistics_task = (period_rows + 1) * runs * 8;
+    let gathered = segments * (vendors + 1) * 4 + d.agencies as u64 * 8;
+    let statistics_task = ((period_rows + 1) * 8 + gathered) * runs;
     let working = threads.saturating_mul(engine_scratch + statistics_task);
 
     // Every output row is held twice before writing: as statistics (a

@@ -133,5 +133,49 @@ fn sampling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, single_run, batch, statistics, sampling);
+/// Conditional binomials shaped like an award's multinomial (each draw's
+/// trials are what the previous one left), for one run and for two runs
+/// advanced in lockstep: whether interleaving runs would hide the latency
+/// of such chains or the draws are bound by throughput already.
+fn draw_chains(c: &mut Criterion) {
+    const CONDITIONAL: [f64; 4] = [0.3, 0.35, 0.45, 0.6];
+    let mut group = c.benchmark_group("conditional binomial chains");
+    group.throughput(Throughput::Elements(CONDITIONAL.len() as u64));
+    group.bench_function("draws/one chain", |b| {
+        let mut rng = sharecast::engine::run_rng(1, 0);
+        b.iter(|| {
+            let mut n = black_box(3000);
+            for p in CONDITIONAL {
+                n -= sharecast::sampling::binomial(&mut rng, n, p);
+            }
+            black_box(n)
+        })
+    });
+    group.throughput(Throughput::Elements(2 * CONDITIONAL.len() as u64));
+    group.bench_function("draws/two chains in lockstep", |b| {
+        let mut rngs = [
+            sharecast::engine::run_rng(1, 0),
+            sharecast::engine::run_rng(1, 1),
+        ];
+        b.iter(|| {
+            let mut n = [black_box(3000); 2];
+            for p in CONDITIONAL {
+                for (n, rng) in n.iter_mut().zip(&mut rngs) {
+                    *n -= sharecast::sampling::binomial(rng, *n, p);
+                }
+            }
+            black_box(n)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    single_run,
+    batch,
+    statistics,
+    sampling,
+    draw_chains
+);
 criterion_main!(benches);

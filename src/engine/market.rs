@@ -171,13 +171,16 @@ impl Market {
     /// last period.
     pub fn adoption_hazard(&self, a: usize, f: f64) -> f64 {
         let willing = 1.0 - self.caution[a];
-        if willing <= 0.0 {
-            // Full caution: no adoption, even with an unbounded rate (which
-            // would otherwise make 0 * inf).
-            return 0.0;
-        }
-        (willing * (self.innovation[a] + self.imitation[a] * f)).min(1.0)
+        let rate = self.innovation[a] + rate_times(self.imitation[a], f);
+        rate_times(willing, rate).min(1.0)
     }
+}
+
+/// `rate * factor`, where a zero factor wins over an unbounded rate: rates
+/// have no upper limit, and full caution or nobody under contract yet must
+/// mean no adoption from that term, not `0 * inf`.
+fn rate_times(rate: f64, factor: f64) -> f64 {
+    if factor == 0.0 { 0.0 } else { rate * factor }
 }
 
 fn apply(slot: &mut f64, field: Field, op: Op, value: f64) {

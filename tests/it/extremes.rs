@@ -191,6 +191,26 @@ fn full_caution_stops_adoption_and_an_empty_agency_has_no_rows() {
 }
 
 #[test]
+fn an_unbounded_imitation_adds_nothing_while_nobody_is_under_contract() {
+    // Two adds of 1e308 take imitation to infinity; with no innovation and
+    // no initial contract the hazard p + q F stays 0 for ever.
+    let s = scenario(&one_vendor(
+        6,
+        "[[agency]]\nname = \"A\"\nunits = 100\ninnovation = 0.0\nimitation = 1e308\nterm = 3\n\
+         [[event]]\nat = \"2026-01\"\nagency = \"A\"\nadd = { imitation = 1e308 }\n",
+    ));
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        let (records, _) = simulate(&s, 3, 20, engine);
+        for r in &records {
+            assert!(
+                r.contracts.iter().all(|&c| c == 0),
+                "{engine:?}: nobody adopts"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_largest_values_still_print_as_plain_numbers() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("big.toml");

@@ -120,8 +120,9 @@ const OUTPUT_FILES: [&str; 6] = [
     "revenue.csv",
     "shares_wide.csv",
     "summary.csv",
-    "manifest.json",
+    MANIFEST_FILE,
 ];
+const MANIFEST_FILE: &str = "manifest.json";
 /// Written with `--per-run`, before the manifest.
 const RUNS_FILE: &str = "runs.csv";
 
@@ -279,10 +280,9 @@ fn run(args: RunArgs) -> Result<()> {
         on_run_done: &on_run_done,
         cancel: &cancel,
     };
-    let records = pool
-        .install(|| engine::simulate(&s, seed, 0..runs, engine, &control))
-        .map_err(|_| Interrupted)?;
+    let records = pool.install(|| engine::simulate(&s, seed, 0..runs, engine, &control));
     progress.finish();
+    let records = records.map_err(|_| Interrupted)?;
     let projection = pool
         .install(|| measures::project_unless(&s, &records, &cancel))
         .ok_or(Interrupted)?;
@@ -299,31 +299,25 @@ fn run(args: RunArgs) -> Result<()> {
             },
         )
     });
-    let mut files = vec![
-        OutputFile {
-            name: "shares.csv".into(),
-            bytes: shares,
-        },
-        OutputFile {
-            name: "adoption.csv".into(),
-            bytes: adoption,
-        },
-        OutputFile {
-            name: "revenue.csv".into(),
-            bytes: revenue,
-        },
-        OutputFile {
-            name: "shares_wide.csv".into(),
-            bytes: export::shares_wide_csv(&s, &projection),
-        },
-        OutputFile {
-            name: "summary.csv".into(),
-            bytes: export::summary_csv(&s, &projection),
-        },
+    // In the order of OUTPUT_FILES, which names them; the manifest follows.
+    let contents = [
+        shares,
+        adoption,
+        revenue,
+        export::shares_wide_csv(&s, &projection),
+        export::summary_csv(&s, &projection),
     ];
+    let mut files: Vec<OutputFile> = OUTPUT_FILES
+        .iter()
+        .zip(contents)
+        .map(|(name, bytes)| OutputFile {
+            name: (*name).into(),
+            bytes,
+        })
+        .collect();
     if args.per_run {
         files.push(OutputFile {
-            name: "runs.csv".into(),
+            name: RUNS_FILE.into(),
             bytes: export::runs_csv(&s, &records, 0),
         });
     }
@@ -344,7 +338,7 @@ fn run(args: RunArgs) -> Result<()> {
         files: files.iter().map(|f| f.name.clone()).collect(),
     };
     files.push(OutputFile {
-        name: "manifest.json".into(),
+        name: MANIFEST_FILE.into(),
         bytes: manifest.to_bytes(),
     });
     if cancel.load(Ordering::SeqCst) {

@@ -219,15 +219,7 @@ pub fn runs_csv(s: &Scenario, records: &[RunRecord], first_run: u64) -> Vec<u8> 
     for (i, r) in records.iter().enumerate() {
         let run = (first_run + i as u64).to_string();
         for t in 0..d.periods {
-            counts.fill(0);
-            for a in 0..d.agencies {
-                for k in 0..d.tiers {
-                    let base = d.contract(t, a, k, 0);
-                    for (c, &x) in counts.iter_mut().zip(&r.contracts[base..base + d.vendors]) {
-                        *c += u64::from(x);
-                    }
-                }
-            }
+            r.vendor_contracts(d, t, &mut counts);
             let total: u64 = counts.iter().sum();
             for (v, &c) in counts.iter().enumerate() {
                 let share = (total > 0).then(|| c as f64 / total as f64);

@@ -101,19 +101,6 @@ pub fn share_scopes(s: &Scenario) -> Vec<Scope> {
     scopes
 }
 
-/// Contract counts of each vendor over all units at period `t` of a run.
-fn all_counts(d: Dims, r: &RunRecord, t: usize, counts: &mut [f64]) {
-    counts.fill(0.0);
-    for a in 0..d.agencies {
-        for k in 0..d.tiers {
-            let base = d.contract(t, a, k, 0);
-            for (c, &x) in counts.iter_mut().zip(&r.contracts[base..base + d.vendors]) {
-                *c += f64::from(x);
-            }
-        }
-    }
-}
-
 /// Every output row's statistics over `records` (run order).
 pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
     project_unless(s, records, &AtomicBool::new(false)).expect("nothing cancels this projection")
@@ -193,7 +180,7 @@ pub fn project_unless(
             });
         }
     }
-    projection.outlook = outlook(d, records, &projection.revenue);
+    projection.outlook = outlook(d, &layout, records, &projection);
     (!cancel.load(Ordering::Relaxed)).then_some(projection)
 }
 /// `paths` (`[period][chunk]`) as one mutable slice per period, also when
@@ -420,40 +407,49 @@ fn period_rows(
     out
 }
 
-fn outlook(d: Dims, records: &[RunRecord], revenue: &[RevenueRow]) -> Vec<VendorOutlook> {
+/// The last period's outlook: the count share and cumulative revenue come
+/// from rows already summarised; only the leader needs the records again.
+fn outlook(
+    d: Dims,
+    layout: &PeriodLayout,
+    records: &[RunRecord],
+    projection: &Projection,
+) -> Vec<VendorOutlook> {
     let last = d.periods - 1;
-    let mut shares: Vec<Vec<f64>> = vec![Vec::with_capacity(records.len()); d.vendors];
     let mut leads = vec![0.0; d.vendors];
-    let mut counts = vec![0.0; d.vendors];
+    let mut counts = vec![0; d.vendors];
     for r in records {
-        all_counts(d, r, last, &mut counts);
-        let total: f64 = counts.iter().sum();
-        if total > 0.0 {
-            let top = counts.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        r.vendor_contracts(d, last, &mut counts);
+        let top = counts.iter().copied().max().unwrap_or(0);
+        if top > 0 {
             let leaders = counts.iter().filter(|&&c| c == top).count() as f64;
-            for v in 0..d.vendors {
-                shares[v].push(counts[v] / total);
-                if counts[v] == top {
-                    leads[v] += 1.0 / leaders;
+            for (lead, &c) in leads.iter_mut().zip(&counts) {
+                if c == top {
+                    *lead += 1.0 / leaders;
                 }
             }
         }
     }
     let n = records.len().max(1) as f64;
     (0..d.vendors)
-        .map(|v| VendorOutlook {
-            vendor: v,
-            share: summarize(&mut shares[v]),
-            prob_leader: leads[v] / n,
-            mean_cumulative_revenue: revenue
-                .iter()
-                .find(|row| {
-                    row.period == last
-                        && row.vendor == v
-                        && row.measure == RevenueMeasure::CumulativeRevenue
-                })
-                .and_then(|row| row.summary)
-                .map_or(0.0, |s| s.mean),
+        .map(|v| {
+            // Output order: shares `[period][scope][vendor][metric]` with
+            // scope `all` first; revenue `[period][vendor][measure]`.
+            let share = &projection.shares[last * layout.share_rows() + v * 2];
+            let cumulative = &projection.revenue[(last * d.vendors + v) * 2 + 1];
+            debug_assert!(
+                share.period == last
+                    && share.vendor == v
+                    && share.scope == Scope::All
+                    && share.metric == ShareMetric::CountShare
+            );
+            debug_assert!(cumulative.measure == RevenueMeasure::CumulativeRevenue);
+            VendorOutlook {
+                vendor: v,
+                share: share.summary,
+                prob_leader: leads[v] / n,
+                mean_cumulative_revenue: cumulative.summary.map_or(0.0, |s| s.mean),
+            }
         })
         .collect()
 }

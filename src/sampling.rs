@@ -82,7 +82,12 @@ pub fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
 pub fn beta<R: Rng + ?Sized>(rng: &mut R, alpha: f64, beta: f64) -> f64 {
     let ln_x = ln_gamma_variate(rng, alpha);
     let ln_y = ln_gamma_variate(rng, beta);
-    1.0 / (1.0 + libm::exp(ln_y - ln_x))
+    logistic(ln_x - ln_y)
+}
+
+/// `1 / (1 + e^-x)` without overflow.
+pub fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + libm::exp(-x))
 }
 
 /// Triangular(low, mode, high) by inversion.

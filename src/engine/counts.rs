@@ -19,7 +19,7 @@ use rand::Rng;
 
 use super::market::{Market, logit_probabilities};
 use super::{Dims, RunRecord};
-use crate::sampling::{binomial, uniform};
+use crate::sampling::{binomial, logistic, uniform};
 use crate::scenario::Scenario;
 
 /// Groups of at most this many open units are assigned unit by unit (one
@@ -56,11 +56,6 @@ struct Segment {
     stay: Vec<f64>,
     /// Whether the rows are per incumbent (bonus < 0) rather than `stay`.
     per_incumbent: bool,
-}
-
-/// `1 / (1 + e^-x)` without overflow.
-fn logistic(x: f64) -> f64 {
-    1.0 / (1.0 + libm::exp(-x))
 }
 
 impl Segment {
@@ -137,9 +132,8 @@ impl Segment {
         }
     }
 
-    /// Gives `k` contracts ending at `end` to eligible vendor number `j`.
-    fn give(&mut self, j: usize, k: u32, end: usize, vendors: usize) {
-        let v = self.eligible[j];
+    /// Gives `k` contracts ending at `end` to vendor `v`.
+    fn give(&mut self, v: usize, k: u32, end: usize, vendors: usize) {
         self.held[v] += k;
         if let Some(slot) = self.ends.get_mut(end * vendors + v) {
             *slot += k;
@@ -169,7 +163,7 @@ impl Segment {
                     .map(|&c| usize::from(c <= u))
                     .sum::<usize>()
                     .min(ne - 1);
-                self.give(j, 1, end, vendors);
+                self.give(self.eligible[j], 1, end, vendors);
             }
         } else {
             for j in range.clone() {
@@ -178,7 +172,7 @@ impl Segment {
                 }
                 let k = binomial(rng, n, self.conditional[j]);
                 if k > 0 {
-                    self.give(j - range.start, k, end, vendors);
+                    self.give(self.eligible[j - range.start], k, end, vendors);
                     n -= k;
                 }
             }
@@ -213,12 +207,8 @@ impl Segment {
             } else {
                 let stay = binomial(rng, open, self.stay[inc]);
                 if stay > 0 {
-                    let j = self
-                        .eligible
-                        .iter()
-                        .position(|&v| v == inc)
-                        .expect("stay > 0 only for eligible vendors");
-                    self.give(j, stay, end, vendors);
+                    // stay > 0 only for eligible incumbents (`stay` is 0 for the rest).
+                    self.give(inc, stay, end, vendors);
                 }
                 free += open - stay;
             }
@@ -338,9 +328,6 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
             record.waiting[d.cell(t, a, seg.tier)] = seg.waiting.iter().sum();
             record.never[d.cell(t, a, seg.tier)] = seg.never;
             contracted += seg.held.iter().map(|&c| u64::from(c)).sum::<u64>();
-        }
-        if t > 0 {
-            expiring.fill(0);
         }
         for a in 0..d.agencies {
             record.annual_value[t * d.agencies + a] = market.annual_value[a];

@@ -93,6 +93,19 @@ impl RunRecord {
             annual_value: vec![0.0; d.periods * d.agencies],
         }
     }
+
+    /// Contracts of each vendor over all agencies and tiers at period `t`,
+    /// into `counts` (one per vendor).
+    pub fn vendor_contracts(&self, d: Dims, t: usize, counts: &mut [u64]) {
+        counts.fill(0);
+        let first = d.contract(t, 0, 0, 0);
+        let cells = &self.contracts[first..first + d.agencies * d.tiers * d.vendors];
+        for cell in cells.chunks(d.vendors.max(1)) {
+            for (c, &x) in counts.iter_mut().zip(cell) {
+                *c += u64::from(x);
+            }
+        }
+    }
 }
 
 /// The random stream of run `run`: ChaCha8 seeded from `seed`, on stream

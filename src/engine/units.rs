@@ -6,6 +6,7 @@ use rand::{Rng, RngExt};
 
 use super::market::{Market, logit_probabilities};
 use super::{Dims, RunRecord};
+use crate::sampling::uniform;
 use crate::scenario::Scenario;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,7 +95,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
                     u.state = State::Open;
                     u.incumbent = Some(vendor);
                 }
-                State::Never if rng.random::<f64>() < market.adoption_hazard(u.agency, f) => {
+                State::Never if uniform(rng) < market.adoption_hazard(u.agency, f) => {
                     u.state = State::Open;
                 }
                 _ => {}
@@ -113,7 +114,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
                     bonus,
                     &mut probs,
                 );
-                let draw: f64 = rng.random();
+                let draw = uniform(rng);
                 let mut cumulative = 0.0;
                 let mut chosen = list[list.len() - 1];
                 for (i, p) in probs.iter().enumerate() {

@@ -605,13 +605,21 @@ impl<'s> Checker<'s> {
         }
         let mut weights: Vec<Param> = DEFAULT_WEIGHTS
             .iter()
-            .map(|(_, w)| Param::fixed(*w, Range::WEIGHT))
+            .enumerate()
+            .map(|(i, (_, w))| Param::fixed(*w, Field::Weight(i).range()))
             .collect();
-        weights.extend(attributes.iter().map(|_| Param::fixed(0.0, Range::WEIGHT)));
+        weights.extend(
+            (0..attributes.len())
+                .map(|i| Param::fixed(0.0, Field::Weight(W_FIRST_ATTRIBUTE + i).range())),
+        );
         if let Some(choice) = &raw.choice {
             for (k, v) in choice.get_ref() {
                 let index = weight_index(k, &attributes).expect("every key was noted");
-                if let Some(p) = self.param(v, &format!("[choice] weight '{k}'"), Range::WEIGHT) {
+                if let Some(p) = self.param(
+                    v,
+                    &format!("[choice] weight '{k}'"),
+                    Field::Weight(index).range(),
+                ) {
                     weights[index] = p;
                 }
             }
@@ -637,7 +645,7 @@ impl<'s> Checker<'s> {
                 );
                 None
             }
-            Some(b) => self.param(b, &format!("{label} brand"), Range::UNIT),
+            Some(b) => self.param(b, &format!("{label} brand"), Field::Brand.range()),
         };
         let access = match &v.access {
             None => {
@@ -650,13 +658,18 @@ impl<'s> Checker<'s> {
                 );
                 None
             }
-            Some(map) => self.per_tier(map, tiers, &format!("{label} access"), Range::UNIT),
+            Some(map) => self.per_tier(
+                map,
+                tiers,
+                &format!("{label} access"),
+                Field::Access(0).range(),
+            ),
         };
         let mut attrs: Vec<Option<Param>> = vec![None; attributes.len()];
         if let Some(map) = &v.attributes {
             for (k, value) in map.get_ref() {
                 match attributes.iter().position(|a| a == k) {
-                    Some(i) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Range::WEIGHT),
+                    Some(i) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(i).range()),
                     None => self.error(
                         &value.span(),
                         format!(
@@ -748,17 +761,26 @@ impl<'s> Checker<'s> {
         let units = units_v
             .and_then(|v| self.integer(&v, &format!("{label} units"), 0, MAX_TOTAL_UNITS as i64));
         let term = term_v.and_then(|v| self.integer(&v, &format!("{label} term"), 1, MAX_TERM));
-        let innovation = innovation_v
-            .and_then(|v| self.param(&v, &format!("{label} innovation"), Range::NON_NEGATIVE));
+        let innovation = innovation_v.and_then(|v| {
+            self.param(
+                &v,
+                &format!("{label} innovation"),
+                Field::Innovation.range(),
+            )
+        });
         let imitation = imitation_v
-            .and_then(|v| self.param(&v, &format!("{label} imitation"), Range::NON_NEGATIVE));
+            .and_then(|v| self.param(&v, &format!("{label} imitation"), Field::Imitation.range()));
         let caution = match &a.caution {
-            None => Some(Param::fixed(0.0, Range::UNIT)),
-            Some(v) => self.param(v, &format!("{label} caution"), Range::UNIT),
+            None => Some(Param::fixed(0.0, Field::Caution.range())),
+            Some(v) => self.param(v, &format!("{label} caution"), Field::Caution.range()),
         };
         let annual_value = match &a.annual_value {
-            None => Some(Param::fixed(1.0, Range::MONEY)),
-            Some(v) => self.param(v, &format!("{label} annual_value"), Range::MONEY),
+            None => Some(Param::fixed(1.0, Field::AnnualValue.range())),
+            Some(v) => self.param(
+                v,
+                &format!("{label} annual_value"),
+                Field::AnnualValue.range(),
+            ),
         };
         let fractions = match &a.tiers {
             None => {
@@ -774,8 +796,11 @@ impl<'s> Checker<'s> {
         if let Some(map) = &a.choice {
             for (k, v) in map.get_ref() {
                 let index = weight_index(k, attributes).expect("every key was noted");
-                choice[index] =
-                    self.param(v, &format!("{label} choice weight '{k}'"), Range::WEIGHT);
+                choice[index] = self.param(
+                    v,
+                    &format!("{label} choice weight '{k}'"),
+                    Field::Weight(index).range(),
+                );
             }
         }
         let units_by_tier = match (units, &fractions) {

@@ -24,7 +24,7 @@ pub fn simulate(
     (records, projection)
 }
 
-/// The (all, all) count-share summary of `vendor` at `period`.
+/// The count-share summary of `vendor` in `scope` at `period`.
 pub fn share(p: &Projection, period: usize, scope: Scope, vendor: usize) -> Option<Summary> {
     p.shares
         .iter()
@@ -92,4 +92,11 @@ pub fn run_shipped(dir: &Path, scenario: &str, args: &[&str]) -> Output {
     let mut all = vec!["run", path.to_str().expect("UTF-8 path")];
     all.extend_from_slice(args);
     sharecast(dir, &all)
+}
+
+/// [`run_shipped`], asserting that it succeeds.
+pub fn run_shipped_ok(dir: &Path, scenario: &str, args: &[&str]) -> Output {
+    let o = run_shipped(dir, scenario, args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
 }

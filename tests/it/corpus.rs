@@ -50,7 +50,6 @@ fn check(corpus: &Path, name: &str, update: bool) -> Result<(), String> {
             "{name}:\n--- expected\n{expected}--- actual\n{stderr}"
         ));
     }
-    // Every message names the file and a line, or is about the file as a whole.
     Ok(())
 }
 
@@ -87,14 +86,45 @@ fn messages_name_file_line_and_rule() {
             let text = std::fs::read_to_string(&path).unwrap();
             let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
             assert!(text.starts_with("error: "), "{}: {text}", path.display());
+            // The first diagnostic names the file and a line, unless it is
+            // about the file as a whole; after the location comes the rule.
+            let diagnostic = text.lines().nth(1).unwrap_or("");
+            let rest = diagnostic
+                .strip_prefix(&format!("{stem}.toml"))
+                .unwrap_or_else(|| panic!("{} does not name its file: {text}", path.display()));
+            let line = rest
+                .strip_prefix(':')
+                .and_then(|r| r.split_once(':'))
+                .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            let rule = match line {
+                Some((_, rule)) => rule,
+                None => {
+                    assert!(
+                        WHOLE_FILE.contains(&stem.as_str()),
+                        "{} names no line: {text}",
+                        path.display()
+                    );
+                    rest.strip_prefix(':').unwrap_or(rest)
+                }
+            };
             assert!(
-                text.contains(&format!("{stem}.toml")),
-                "{} does not name its file: {text}",
+                rule.starts_with(' ') && rule.trim().len() > 10,
+                "{} states no rule: {text}",
                 path.display()
             );
         }
     }
 }
+
+/// Corpus files whose mistake has no line: something missing or empty.
+const WHOLE_FILE: [&str; 6] = [
+    "agency_none",
+    "periods_missing",
+    "start_missing",
+    "toml_empty",
+    "units_total_zero",
+    "vendor_none",
+];
 
 #[test]
 fn missing_scenario_file_and_bad_arguments_exit_2() {

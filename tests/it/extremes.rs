@@ -119,9 +119,11 @@ fn a_thousand_vendors() {
     );
     let s = scenario(&text);
     let (records, p) = simulate(&s, 3, 4, EngineKind::Counts);
+    let d = Dims::of(&s);
+    let (contracts, cell) = (d.contract(3, 0, 0, 0), d.cell(3, 0, 0));
     for r in &records {
-        let total: u32 = r.contracts[3000..4000].iter().sum();
-        assert_eq!(total + r.never[3] + r.waiting[3], 5000);
+        let total: u32 = r.contracts[contracts..contracts + d.vendors].iter().sum();
+        assert_eq!(total + r.never[cell] + r.waiting[cell], 5000);
     }
     // The mean shares of a scope still sum to one, and the strongest
     // brands (0.9) win the most on average.

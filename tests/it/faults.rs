@@ -6,7 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{binary, repo_root, run_shipped, snapshot};
+use crate::common::{binary, repo_root, run_shipped, run_shipped_ok, snapshot};
 
 /// An output folder holding the results of an earlier run.
 fn earlier_results(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -160,12 +160,11 @@ fn obstacles_in_the_output_folder() {
         sharecast::output::temporary_name(&out, "summary.csv"),
     )
     .unwrap();
-    let o = run_shipped(
+    run_shipped_ok(
         tmp.path(),
         "scenarios/minimal.toml",
         &["--runs", "5", "--out", "out", "--quiet"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
     assert!(
         std::fs::read_to_string(out.join("summary.csv"))

@@ -3,15 +3,13 @@
 
 use sharecast::engine::{EngineKind, simulate_all};
 
-use crate::common::{repo_root, scenario, sharecast, snapshot};
+use crate::common::{run_shipped_ok, scenario, snapshot};
 use crate::engines::EVERY_FEATURE;
 
 fn run_into(dir: &std::path::Path, out: &str, extra: &[&str]) {
-    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
-    let mut args = vec!["run", scenario.to_str().unwrap(), "--out", out, "--quiet"];
+    let mut args = vec!["--out", out, "--quiet"];
     args.extend_from_slice(extra);
-    let o = sharecast(dir, &args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    run_shipped_ok(dir, "scenarios/gov-ai-2026.toml", &args);
 }
 
 fn csvs(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -52,7 +50,9 @@ fn thread_count_does_not_change_a_byte() {
     );
     let (one, two) = (csvs(&tmp.path().join("one")), csvs(&tmp.path().join("two")));
     assert_eq!(one.len(), 6);
-    for ((name, a), (_, b)) in one.iter().zip(&two) {
+    assert_eq!(two.len(), one.len());
+    for ((name, a), (name_two, b)) in one.iter().zip(&two) {
+        assert_eq!(name, name_two);
         assert!(a == b, "{name} differs between 1 and 2 threads");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::run_shipped;
+use crate::common::run_shipped_ok;
 
 fn read_csv(path: &std::path::Path) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap();
@@ -37,12 +37,11 @@ fn num(row: &BTreeMap<String, String>, key: &str) -> f64 {
 #[test]
 fn bands_and_sd_match_runs_csv_and_shares_sum_to_one() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = run_shipped(
+    run_shipped_ok(
         tmp.path(),
         "scenarios/gov-ai-2026.toml",
         &["--runs", "101", "--per-run", "--out", "o", "--quiet"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let runs = read_csv(&tmp.path().join("o/runs.csv"));
     let shares = read_csv(&tmp.path().join("o/shares.csv"));
 
@@ -117,12 +116,11 @@ fn bands_and_sd_match_runs_csv_and_shares_sum_to_one() {
 #[test]
 fn csv_conventions() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = run_shipped(
+    run_shipped_ok(
         tmp.path(),
         "scenarios/gov-ai-2026.toml",
         &["--runs", "1", "--out", "o", "--quiet"],
     );
-    assert!(o.status.success());
     for file in [
         "shares.csv",
         "adoption.csv",

@@ -20,16 +20,35 @@ Agreement is checked in two steps:
    the same order (every column that labels a row: period, date, agency,
    tier, vendor, metric or measure).
 2. Statistics: the two tools use different random streams, so they are
-   compared statistically.  Every row of ``shares.csv``, ``adoption.csv`` and
-   ``revenue.csv`` that both tools define (mean present, runs >= 2) gives
+   compared statistically, with three kinds of z-score:
 
-       z = (m1 - m2) / sqrt(sd1^2 / n1 + sd2^2 / n2)
+   * means: every row of ``shares.csv``, ``adoption.csv`` and ``revenue.csv``
+     that both tools define (mean present, runs >= 2) gives
 
-   with |m1 - m2| first reduced by 1e-6, the most that rounding both means
-   to 6 decimals can add.
-   Rows that are constant and equal in both tools (sd 0) are counted apart.
-   The tools agree if max |z| stays below the two-sided normal quantile for
-   0.001 / rows (a Bonferroni bound).
+         z = (m1 - m2) / sqrt(sd1^2 / n1 + sd2^2 / n2)
+
+     with |m1 - m2| first reduced by 1e-6, the most that rounding both means
+     to 6 decimals can add.  Rows that are constant and equal in both tools
+     (sd 0) are counted apart.
+   * runs entering a row: a row's ``runs`` is the number of the N runs in
+     which its measure is defined (a share is undefined in a run whose scope
+     holds no contract).  Where that fraction is not 0 in both tools or 1 in
+     both, the two fractions p1 = runs1 / N and p2 = runs2 / N give the
+     two-proportion z with pooled variance
+
+         z = (p1 - p2) / sqrt(p (1 - p) 2 / N),   p = (p1 + p2) / 2.
+
+     This is also how a row defined in one tool only (runs 0 in the other) is
+     judged: it is listed, and it disagrees when so many runs define it in
+     one tool that none doing so in the other is implausible.
+   * ``prob_leader`` of every vendor in ``summary.csv``, with the same
+     two-proportion z (its difference first reduced by 1e-6, for rounding).
+     With ties split evenly a run adds a value between 0 and 1 rather than 0
+     or 1, whose variance is at most p (1 - p), so the binomial variance is a
+     safe (conservative) choice.
+
+   The tools agree if max |z| over all these tests stays below the two-sided
+   normal quantile for 0.001 / tests (a Bonferroni bound).
 
 Exit status: 0 on agreement, 1 otherwise (or if a step fails).
 
@@ -60,6 +79,7 @@ ALPHA = 0.001          # family-wise false-alarm rate of the agreement test
 # means that agree exactly may still differ by up to 1e-6 as written.
 ROUNDING = 1e-6
 MIN_RUNS = 2           # a row needs this many runs in both tools to be tested
+ONE_TOOL_SHOWN = 20    # rows defined in one tool only that are listed
 
 # The files both tools write, with the columns that label a row.
 LABELS = {
@@ -71,6 +91,13 @@ LABELS = {
 }
 # The files whose rows carry runs/mean/sd and are tested row by row.
 TESTED = ("shares.csv", "adoption.csv", "revenue.csv")
+# The kinds of test, in the order they are reported.
+MEAN, RUNS, LEADER = "mean", "runs", "prob_leader"
+KINDS = {
+    MEAN: "means of rows (z with each tool's sd)",
+    RUNS: "runs entering rows, as fractions of N runs (two-proportion z, pooled)",
+    LEADER: "prob_leader per vendor in summary.csv (two-proportion z, pooled)",
+}
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:
@@ -124,30 +151,72 @@ def structure_differences(peer: Path, rust: Path) -> list[str]:
 
 
 def statistics(folder: Path) -> dict:
-    """(runs, mean, sd) of every tested row, keyed by (file, row labels)."""
+    """(runs, mean, sd) of every tested row, keyed by (file, row labels), and
+    prob_leader of every summary.csv row, keyed ("summary.csv", period, vendor)."""
     rows = {}
     for name in TESTED:
         labels = [c for c in LABELS[name] if c != "date"]
         for r in read(folder / name)[1]:
             key = (name, *(r[c] for c in labels))
             rows[key] = int(r["runs"]), number(r["mean"]), number(r["sd"])
+    for r in read(folder / "summary.csv")[1]:
+        rows["summary.csv", r["period"], r["vendor"]] = number(r["prob_leader"])
     return rows
 
 
-def z_scores(peer: dict, rust: dict):
-    """z for every row both tools define and can test.
+def proportion_z(p1: float, p2: float, n: int, slack: float = 0.0) -> float | None:
+    """Two-proportion z of p1 and p2, each out of n trials, with pooled variance.
 
-    Returns the scores as (|z|, key, peer mean, sharecast mean), and counts of
-    the rows left out: constant and equal in both tools; defined in only one;
-    undefined in both; fewer than MIN_RUNS runs.
+    |p1 - p2| is first reduced by ``slack``.  None when there is nothing to
+    test: both proportions 0, or both 1 (then the pooled variance is 0).
     """
-    scores = []
+    pooled = (p1 + p2) / 2.0
+    diff = max(0.0, abs(p1 - p2) - slack)
+    variance = pooled * (1.0 - pooled) * 2.0 / n
+    if variance <= 0.0:
+        return None if diff == 0.0 else math.inf
+    return diff / math.sqrt(variance)
+
+
+def z_scores(peer: dict, rust: dict, runs: int):
+    """Every z-score of the agreement test; both tools ran ``runs`` runs.
+
+    Returns the scores as (|z|, kind, key, peer value, sharecast value) -- for
+    kind RUNS the values are the rows' run counts --, the rows defined in one
+    tool only (their runs scores), and counts of the rows whose means are left out:
+    constant and equal in both tools; defined in only one; undefined in both;
+    fewer than MIN_RUNS runs.
+    """
+    scores, one_tool = [], []
     skipped = {"constant, identical": 0, "defined in one tool only": 0,
                "undefined in both": 0, f"under {MIN_RUNS} runs": 0}
     for key in rust:
+        if key[0] == "summary.csv":
+            l1, l2 = peer[key], rust[key]
+            if l1 is None or l2 is None:   # not written: nothing to test, or a mismatch
+                if l1 is not l2:
+                    scores.append((math.inf, LEADER, key, l1, l2))
+                continue
+            z = proportion_z(l1, l2, runs, slack=ROUNDING)
+            if z is not None:
+                scores.append((z, LEADER, key, l1, l2))
+            continue
         (n1, m1, s1), (n2, m2, s2) = peer[key], rust[key]
-        if m1 is None or m2 is None:
-            skipped["undefined in both" if m1 is m2 else "defined in one tool only"] += 1
+        # How often the row is defined, as a fraction of the runs.  A row
+        # defined in one tool only is judged by this test (equal runs with a
+        # mean in one tool only would be inconsistent files: a failure).
+        z = proportion_z(n1 / runs, n2 / runs, runs)
+        in_one_only = (m1 is None) != (m2 is None)
+        if in_one_only and z is None:
+            z = math.inf
+        if z is not None:
+            scores.append((z, RUNS, key, n1, n2))
+        if in_one_only:
+            skipped["defined in one tool only"] += 1
+            one_tool.append(scores[-1])
+            continue
+        if m1 is None:
+            skipped["undefined in both"] += 1
             continue
         if n1 < MIN_RUNS or n2 < MIN_RUNS:
             skipped[f"under {MIN_RUNS} runs"] += 1
@@ -161,8 +230,8 @@ def z_scores(peer: dict, rust: dict):
             z = math.inf
         else:
             z = diff / se
-        scores.append((z, key, m1, m2))
-    return scores, skipped
+        scores.append((z, MEAN, key, m1, m2))
+    return scores, one_tool, skipped
 
 
 def describe(key: tuple) -> str:
@@ -172,6 +241,18 @@ def describe(key: tuple) -> str:
         agency, tier, vendor, metric = rest
         rest = [f"{agency}/{tier}", vendor, metric]
     return f"{name} period {period} {' '.join(rest)}"
+
+
+def describe_score(z: float, kind: str, key: tuple, v1, v2, runs: int) -> str:
+    """One z-score, readable, with both tools' values."""
+    if kind == RUNS:
+        values = f"runs entering: peer {v1}/{runs} vs sharecast {v2}/{runs}"
+    elif kind == LEADER:
+        fmt = lambda v: "-" if v is None else f"{v:.6f}"
+        values = f"prob_leader: peer {fmt(v1)} vs sharecast {fmt(v2)}"
+    else:
+        values = f"mean: peer {v1:.6f} vs sharecast {v2:.6f}"
+    return f"{z:6.3f}  {describe(key)}, {values}"
 
 
 def main() -> int:
@@ -212,7 +293,8 @@ def main() -> int:
             return 1
         problems = structure_differences(peer_out, rust_out)
         if not problems:
-            scores, skipped = z_scores(statistics(peer_out), statistics(rust_out))
+            scores, one_tool, skipped = z_scores(statistics(peer_out), statistics(rust_out),
+                                                 args.runs)
 
     print(f"\nscenario {scenario}, {args.runs} runs, seed {args.seed}, "
           f"sharecast --threads {args.threads} (the peer is one NumPy process)\n")
@@ -228,28 +310,43 @@ def main() -> int:
         return 1
     print(f"files {', '.join(LABELS)}: same headers and rows")
     left_out = ", ".join(f"{n} {why}" for why, n in skipped.items() if n)
-    rows = len(scores)
-    if rows == 0:
-        if skipped["constant, identical"] and not skipped["defined in one tool only"]:
-            print(f"AGREE: no row has spread to test ({left_out})")
+    print("checks made:")
+    for kind, what in KINDS.items():
+        print(f"  {what}: {sum(k == kind for _, k, *_ in scores)} tests")
+    tests = len(scores)
+    if tests == 0:
+        if skipped["constant, identical"]:
+            print(f"AGREE: nothing has spread to test ({left_out})")
             return 0
-        print(f"DISAGREE: no rows could be compared ({left_out})")
+        print(f"DISAGREE: nothing could be compared ({left_out})")
         return 1
 
-    bound = NormalDist().inv_cdf(1.0 - ALPHA / (2 * rows))
-    worst = max(scores)
-    over3 = sum(z > 3 for z, *_ in scores) / rows
-    print(f"rows compared: {rows}   max |z|: {worst[0]:.3f}   "
-          f"fraction |z| > 3: {over3:.4f}   bound (Bonferroni, alpha {ALPHA}): {bound:.3f}")
-    for name in TESTED:
-        mine = [z for z, key, *_ in scores if key[0] == name]
-        if mine:
-            print(f"  {name:<14}{len(mine):>7} rows   max |z| {max(mine):.3f}")
+    bound = NormalDist().inv_cdf(1.0 - ALPHA / (2 * tests))
+    worst = max(scores, key=lambda s: s[0])
+    over3 = sum(z > 3 for z, *_ in scores) / tests
+    print(f"tests: {tests}   max |z|: {worst[0]:.3f}   fraction |z| > 3: {over3:.4f}   "
+          f"bound (Bonferroni over all tests, alpha {ALPHA}): {bound:.3f}")
+    for kind in KINDS:
+        for name in (*TESTED, "summary.csv"):
+            mine = [z for z, k, key, *_ in scores if k == kind and key[0] == name]
+            if mine:
+                print(f"  {name:<14}{kind:<13}{len(mine):>7} tests   max |z| {max(mine):.3f}")
     if left_out:
-        print(f"  not tested: {left_out}")
+        print(f"  means not tested: {left_out}")
+    if one_tool:
+        # Each such row is judged by its runs test (0 runs in one tool).
+        listed = sorted(one_tool, key=lambda s: s[0], reverse=True)
+        failed = sum(z >= bound for z, *_ in listed)
+        print(f"rows defined in one tool only: {len(listed)}, of which {failed} defined in "
+              f"too many runs for 0 in the other to be plausible (runs |z| >= bound):")
+        for score in listed[:ONE_TOOL_SHOWN]:
+            verdict = "DISAGREE" if score[0] >= bound else "plausible"
+            print(f"  {describe_score(*score, args.runs)}   {verdict}")
+        if len(listed) > ONE_TOOL_SHOWN:
+            print(f"  ... and {len(listed) - ONE_TOOL_SHOWN} more")
     print("largest |z|:")
-    for z, key, m1, m2 in sorted(scores, reverse=True)[:3]:
-        print(f"  {z:6.3f}  {describe(key)}: peer {m1:.6f} vs sharecast {m2:.6f}")
+    for score in sorted(scores, key=lambda s: s[0], reverse=True)[:3]:
+        print(f"  {describe_score(*score, args.runs)}")
     if worst[0] < bound:
         print("AGREE")
         return 0

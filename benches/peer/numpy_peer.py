@@ -198,6 +198,7 @@ class Scenario:
     step: str                   # month | quarter | year
     periods: int
     tiers: list[str]
+    tier_index: dict[str, int]  # tier name -> index in `tiers`
     vendors: list[dict]
     agencies: list[dict]
     choice: dict
@@ -263,9 +264,19 @@ def load_scenario(path: Path) -> Scenario:
             unit_tier += [ti] * n
             offset += n
         # Initial contracts fill each (agency, tier) block from its start.
+        # Without `tier`, a contract is in the agency's only tier with a
+        # positive fraction (without `tiers`, the first declared tier); an
+        # agency spread over several tiers must name one.
+        populated = [ti for ti, f in enumerate(fractions) if f > 0.0]
         used = [0] * len(tiers)
         for c in a.get("initial", []):
-            tier = c.get("tier", tiers[0])        # default: the first declared tier
+            if "tier" in c:
+                tier = c["tier"]
+            elif len(populated) == 1:
+                tier = tiers[populated[0]]
+            else:
+                raise ScenarioError(f"{a['name']}: an initial contract needs tier "
+                                    "(the agency has units in several tiers)")
             ti = tier_index[tier]
             n = int(c["units"])
             if used[ti] + n > counts[ti]:
@@ -286,9 +297,7 @@ def load_scenario(path: Path) -> Scenario:
         event = Event(parse_period(e["at"], doc["start"], step), target, indices)
         for verb in ("set", "add"):  # set assigns, then add adds
             for key, spec in flatten_keys(e.get(verb, {})).items():
-                if key.startswith("attributes."):
-                    note_attribute(key.split(".", 1)[1])
-                elif key.startswith("choice."):
+                if key.startswith(("attributes.", "choice.")):
                     note_attribute(key.split(".", 1)[1])
                 event.changes.append((verb, key, spec))
         events.append(event)
@@ -297,7 +306,8 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError("the scenario has no units")
     return Scenario(
         start=str(doc["start"])[:7], step=step,
-        periods=int(doc["periods"]), tiers=tiers, vendors=vendors, agencies=agencies,
+        periods=int(doc["periods"]), tiers=tiers, tier_index=tier_index,
+        vendors=vendors, agencies=agencies,
         choice=choice, attributes=attributes,
         unit_agency=np.array(unit_agency, dtype=np.intp),
         unit_tier=np.array(unit_tier, dtype=np.intp),
@@ -315,9 +325,8 @@ class Parameters:
 
     def __init__(self, sc: Scenario, rng: np.random.Generator, n: int):
         V, A, T, K = len(sc.vendors), len(sc.agencies), len(sc.tiers), len(sc.attributes)
-        tier_index = {name: i for i, name in enumerate(sc.tiers)}
+        self.tier_index = sc.tier_index
         self.attr_index = {name: k for k, name in enumerate(sc.attributes)}
-        self.tier_index = tier_index
         self.weight_index = {name: i for i, name in enumerate(sc.weight_names)}
 
         self.brand = np.empty((n, V))
@@ -326,7 +335,7 @@ class Parameters:
         for vi, v in enumerate(sc.vendors):
             self.brand[:, vi] = draw(rng, v["brand"], n, UNIT_RANGE)
             for tier, spec in v["access"].items():
-                self.access[:, vi, tier_index[tier]] = draw(rng, spec, n, UNIT_RANGE)
+                self.access[:, vi, self.tier_index[tier]] = draw(rng, spec, n, UNIT_RANGE)
             for name, spec in v.get("attributes", {}).items():
                 self.attr[:, vi, self.attr_index[name]] = draw(rng, spec, n)
 
@@ -606,11 +615,15 @@ def summarize_by_periods(values_of, runs: int, periods: int, cells: int) -> Summ
                      for name in ("runs", "mean", "sd", "percentiles")))
 
 
+def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``numerator / denominator`` (broadcast); NaN where the denominator is <= 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
 def parts_of_total(totals: np.ndarray) -> np.ndarray:
     """Each vendor's fraction of its scope's total (last axis); NaN where the total is 0."""
-    total = totals.sum(axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, totals / total, np.nan)
+    return ratio(totals, totals.sum(axis=-1, keepdims=True))
 
 
 def by_share_scope(x: np.ndarray) -> np.ndarray:
@@ -644,8 +657,7 @@ def adoption_values(sc: Scenario, rec: Records, periods: slice) -> np.ndarray:
 
     def fractions(per_agency: np.ndarray) -> np.ndarray:       # (run, period, agency)
         x = np.concatenate([per_agency.sum(axis=2, keepdims=True), per_agency], axis=2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(scope_units > 0, x / scope_units, np.nan)
+        return ratio(x, scope_units)
 
     under = rec.contracts[:, periods].sum(axis=(3, 4))
     waiting = rec.waiting[:, periods].sum(axis=3)
@@ -740,6 +752,23 @@ def write_csv(folder: Path, name: str, header: list[str], rows) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def write_stats(folder: Path, name: str, columns: list[str], axes: list[list],
+                dates: list[str], stats: Summary) -> None:
+    """One statistics file: a row per cell of ``stats`` -- (period, *axes), C order.
+
+    Each row is ``period, date``, the cell's labels (``columns``; an axis entry
+    that is a tuple fills several columns), then ``runs, mean, sd, p05..p95``.
+    """
+    def labels(parts):
+        for part in parts:
+            yield from part if isinstance(part, tuple) else (part,)
+
+    keys = itertools.product(range(len(dates)), *axes)
+    write_csv(folder, name, ["period", "date", *columns, *STAT_HEADER],
+              ([t, dates[t], *labels(parts), *cells]
+               for (t, *parts), cells in zip(keys, stat_cells(stats))))
+
+
 def write_outputs(folder: Path, sc: Scenario, out: Outputs) -> None:
     """shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv.
 
@@ -755,23 +784,12 @@ def write_outputs(folder: Path, sc: Scenario, out: Outputs) -> None:
     share_scopes = ([("all", "all")] + [("all", k) for k in sc.tiers]
                     + [(a, "all") for a in agencies])
 
-    keys = itertools.product(range(P), share_scopes, vendors, ("count_share", "value_share"))
-    write_csv(folder, "shares.csv",
-              ["period", "date", "agency", "tier", "vendor", "metric", *STAT_HEADER],
-              ([t, dates[t], agency, tier, v, metric, *cells]
-               for (t, (agency, tier), v, metric), cells in zip(keys, stat_cells(out.shares))))
-
-    keys = itertools.product(range(P), ["all"] + agencies, ("under_contract", "waiting"))
-    write_csv(folder, "adoption.csv",
-              ["period", "date", "agency", "measure", *STAT_HEADER],
-              ([t, dates[t], agency, measure, *cells]
-               for (t, agency, measure), cells in zip(keys, stat_cells(out.adoption))))
-
-    keys = itertools.product(range(P), vendors, ("revenue", "cumulative_revenue"))
-    write_csv(folder, "revenue.csv",
-              ["period", "date", "vendor", "measure", *STAT_HEADER],
-              ([t, dates[t], v, measure, *cells]
-               for (t, v, measure), cells in zip(keys, stat_cells(out.revenue))))
+    write_stats(folder, "shares.csv", ["agency", "tier", "vendor", "metric"],
+                [share_scopes, vendors, ["count_share", "value_share"]], dates, out.shares)
+    write_stats(folder, "adoption.csv", ["agency", "measure"],
+                [["all"] + agencies, ["under_contract", "waiting"]], dates, out.adoption)
+    write_stats(folder, "revenue.csv", ["vendor", "measure"],
+                [vendors, ["revenue", "cumulative_revenue"]], dates, out.revenue)
 
     # Mean count share over all units (scope 0, metric 0), one column per vendor.
     wide = out.shares.mean[:, 0, :, 0].tolist()

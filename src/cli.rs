@@ -176,17 +176,16 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Check { scenario } => {
             let (s, _) = load(&scenario)?;
             warn(&scenario, &s);
-            print!("{}", report::overview(&s));
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
             let need = resources::estimate(&s, s.runs, threads, false, EngineKind::Counts);
-            println!(
-                "\nMemory for {} runs: about {} ({} per run)",
+            print_stdout(&format!(
+                "{}\nMemory for {} runs: about {} ({} per run)\n\n{}: valid\n",
+                report::overview(&s),
                 s.runs,
                 resources::human_bytes(need.total()),
-                resources::human_bytes(resources::MemoryEstimate::per_run(&s))
-            );
-            println!("\n{}: valid", scenario.display());
-            Ok(())
+                resources::human_bytes(resources::MemoryEstimate::per_run(&s)),
+                scenario.display()
+            ))
         }
         Command::Run(args) => run(args),
     }
@@ -353,11 +352,27 @@ fn run(args: RunArgs) -> Result<()> {
     })?;
 
     if !args.quiet {
-        print!("{}", report::final_table(&s, &projection, seed));
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-        println!("\nWrote {} to {}", names.join(", "), out.display());
+        print_stdout(&format!(
+            "{}\nWrote {} to {}\n",
+            report::final_table(&s, &projection, seed),
+            names.join(", "),
+            out.display()
+        ))?;
     }
     Ok(())
+}
+
+/// Writes `text` to standard output. A reader that has gone away (`sharecast
+/// check ... | head`) is not an error: everything it wanted was delivered.
+fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a run whose estimated memory need exceeds what is available.

@@ -265,6 +265,15 @@ impl Param {
         }
     }
 
+    /// The largest value any run can see: the fixed value, or the top of
+    /// the distribution's support, clamped into the range.
+    pub fn max_value(&self) -> f64 {
+        match self.kind {
+            ParamKind::Fixed(x) => self.range.clamp(x),
+            ParamKind::Drawn(spec) => self.range.clamp(spec.support().1),
+        }
+    }
+
     /// The value when fixed, `None` when drawn.
     pub fn fixed_value(&self) -> Option<f64> {
         match self.kind {

@@ -897,14 +897,18 @@ impl<'s> Checker<'s> {
             if let (Some(vi), Some(ti)) = (vendor, tier)
                 && let Some(Some(v)) = vendors.get(vi)
             {
-                let serves = v.access[ti]
-                    .as_ref()
-                    .is_some_and(|p| p.fixed_value() != Some(0.0));
-                if !serves {
+                let access = v.access[ti].as_ref();
+                if access.is_none_or(|p| p.max_value() <= 0.0) {
+                    let how = match access {
+                        Some(p) if p.fixed_value().is_none() => {
+                            format!("(drawn from {p}) is never above 0")
+                        }
+                        _ => "is 0".to_string(),
+                    };
                     self.error(
                         &ispan,
                         format!(
-                            "an initial contract of {label} goes to vendor '{}' at tier '{}', where its access is 0; a vendor needs access > 0 to hold a contract",
+                            "an initial contract of {label} goes to vendor '{}' at tier '{}', where its access {how}; a vendor needs access > 0 to hold a contract",
                             v.name, tiers[ti]
                         ),
                     );

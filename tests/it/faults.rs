@@ -213,6 +213,36 @@ fn non_utf8_arguments_do_not_panic() {
     );
 }
 
+/// A reader that stops early (`sharecast check ... | head`) closes the
+/// pipe: both commands still end normally, with no panic, and `run` has
+/// written its files.
+#[test]
+fn a_closed_standard_output_is_not_a_crash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let scenario = scenario.to_str().unwrap();
+    for args in [
+        vec!["check", scenario],
+        vec!["run", scenario, "--runs", "5", "--out", "r"],
+    ] {
+        // The read end is gone before the process starts, so every write to
+        // standard output fails with a broken pipe.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = Command::new(binary())
+            .args(&args)
+            .current_dir(tmp.path())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    assert!(tmp.path().join("r/shares.csv").is_file());
+}
+
 #[test]
 fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     let tmp = tempfile::tempdir().unwrap();

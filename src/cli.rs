@@ -244,17 +244,17 @@ fn run(args: RunArgs) -> Result<()> {
         ))
         .into());
     }
-    for name in OUTPUT_FILES
-        .iter()
-        .chain(args.per_run.then_some(&RUNS_FILE))
-    {
-        if out.join(name).is_dir() {
-            return Err(UsageError(format!(
-                "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
-                out.join(name).display()
-            ))
-            .into());
-        }
+    // Refused before simulating; `output::write_files` checks again for a
+    // folder created while the run was going.
+    let names = OUTPUT_FILES
+        .into_iter()
+        .chain(args.per_run.then_some(RUNS_FILE));
+    if let Some(name) = output::name_taken_by_folder(&out, names) {
+        return Err(UsageError(format!(
+            "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
+            out.join(name).display()
+        ))
+        .into());
     }
     let engine = match args.engine {
         EngineChoice::Counts => EngineKind::Counts,
@@ -317,7 +317,7 @@ fn run(args: RunArgs) -> Result<()> {
     if args.per_run {
         files.push(OutputFile {
             name: RUNS_FILE.into(),
-            bytes: export::runs_csv(&s, &records, 0),
+            bytes: export::runs_csv(&s, &records),
         });
     }
     let manifest = Manifest {

@@ -58,12 +58,42 @@ where
         .expect("writing to memory cannot fail");
 }
 
-pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+/// A statistics file: `period,date`, the `labels` columns, then the
+/// statistics. Each row comes as its period, its label cells and its
+/// summary; the date is formatted once per period.
+fn statistics_csv<'a, const N: usize>(
+    s: &Scenario,
+    labels: [&str; N],
+    rows: impl Iterator<Item = (usize, [&'a str; N], &'a Option<Summary>)>,
+) -> Vec<u8> {
     let mut w = Writer::from_writer(Vec::new());
-    let mut header = vec!["period", "date", "agency", "tier", "vendor", "metric"];
-    header.extend(STAT_HEADER);
-    write_row(&mut w, header);
-    for row in &p.shares {
+    write_row(
+        &mut w,
+        ["period", "date"]
+            .into_iter()
+            .chain(labels)
+            .chain(STAT_HEADER),
+    );
+    let mut dated: Option<(usize, String, String)> = None;
+    for (period, labels, summary) in rows {
+        if dated.as_ref().is_none_or(|(t, ..)| *t != period) {
+            dated = Some((period, period.to_string(), s.calendar.date(period as u32)));
+        }
+        let (_, period_cell, date) = dated.as_ref().expect("set just above");
+        let stats = stat_cells(summary);
+        write_row(
+            &mut w,
+            [period_cell.as_str(), date.as_str()]
+                .into_iter()
+                .chain(labels)
+                .chain(stats.iter().map(String::as_str)),
+        );
+    }
+    finish(w)
+}
+
+pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    let rows = p.shares.iter().map(|row| {
         let (agency, tier) = match row.scope {
             Scope::All => ("all", "all"),
             Scope::Agency(a) => (s.agencies[a].name.as_str(), "all"),
@@ -73,63 +103,34 @@ pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
             ShareMetric::CountShare => "count_share",
             ShareMetric::ValueShare => "value_share",
         };
-        let mut cells = vec![
-            row.period.to_string(),
-            s.calendar.date(row.period as u32),
-            agency.to_string(),
-            tier.to_string(),
-            s.vendors[row.vendor].name.clone(),
-            metric.to_string(),
-        ];
-        cells.extend(stat_cells(&row.summary));
-        write_row(&mut w, cells);
-    }
-    finish(w)
+        let vendor = s.vendors[row.vendor].name.as_str();
+        (row.period, [agency, tier, vendor, metric], &row.summary)
+    });
+    statistics_csv(s, ["agency", "tier", "vendor", "metric"], rows)
 }
 
 pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
-    let mut w = Writer::from_writer(Vec::new());
-    let mut header = vec!["period", "date", "agency", "measure"];
-    header.extend(STAT_HEADER);
-    write_row(&mut w, header);
-    for row in &p.adoption {
+    let rows = p.adoption.iter().map(|row| {
+        let agency = row.agency.map_or("all", |a| s.agencies[a].name.as_str());
         let measure = match row.measure {
             AdoptionMeasure::UnderContract => "under_contract",
             AdoptionMeasure::Waiting => "waiting",
         };
-        let mut cells = vec![
-            row.period.to_string(),
-            s.calendar.date(row.period as u32),
-            row.agency
-                .map_or("all".to_string(), |a| s.agencies[a].name.clone()),
-            measure.to_string(),
-        ];
-        cells.extend(stat_cells(&row.summary));
-        write_row(&mut w, cells);
-    }
-    finish(w)
+        (row.period, [agency, measure], &row.summary)
+    });
+    statistics_csv(s, ["agency", "measure"], rows)
 }
 
 pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
-    let mut w = Writer::from_writer(Vec::new());
-    let mut header = vec!["period", "date", "vendor", "measure"];
-    header.extend(STAT_HEADER);
-    write_row(&mut w, header);
-    for row in &p.revenue {
+    let rows = p.revenue.iter().map(|row| {
         let measure = match row.measure {
             RevenueMeasure::Revenue => "revenue",
             RevenueMeasure::CumulativeRevenue => "cumulative_revenue",
         };
-        let mut cells = vec![
-            row.period.to_string(),
-            s.calendar.date(row.period as u32),
-            s.vendors[row.vendor].name.clone(),
-            measure.to_string(),
-        ];
-        cells.extend(stat_cells(&row.summary));
-        write_row(&mut w, cells);
-    }
-    finish(w)
+        let vendor = s.vendors[row.vendor].name.as_str();
+        (row.period, [vendor, measure], &row.summary)
+    });
+    statistics_csv(s, ["vendor", "measure"], rows)
 }
 
 /// One column per vendor: the mean count share over all units, ready to
@@ -139,27 +140,16 @@ pub fn shares_wide_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     let mut header = vec!["period".to_string(), "date".to_string()];
     header.extend(s.vendors.iter().map(|v| v.name.clone()));
     write_row(&mut w, header);
-    let rows = p
+    // The all-units count-share rows: one per vendor and period, in order.
+    let means: Vec<String> = p
         .shares
         .iter()
-        .filter(|r| r.scope == Scope::All && r.metric == ShareMetric::CountShare);
-    let mut current: Option<(usize, Vec<String>)> = None;
-    for row in rows {
-        if current.as_ref().is_some_and(|(t, _)| *t != row.period) {
-            write_row(&mut w, current.take().expect("checked").1);
-        }
-        let cells = &mut current
-            .get_or_insert_with(|| {
-                (
-                    row.period,
-                    vec![row.period.to_string(), s.calendar.date(row.period as u32)],
-                )
-            })
-            .1;
-        cells.push(optional(row.summary.map(|s| s.mean)));
-    }
-    if let Some((_, cells)) = current {
-        write_row(&mut w, cells);
+        .filter(|r| r.scope == Scope::All && r.metric == ShareMetric::CountShare)
+        .map(|r| optional(r.summary.map(|s| s.mean)))
+        .collect();
+    for (t, means) in means.chunks(s.vendors.len()).enumerate() {
+        let dated = [t.to_string(), s.calendar.date(t as u32)];
+        write_row(&mut w, dated.into_iter().chain(means.iter().cloned()));
     }
     finish(w)
 }
@@ -206,7 +196,7 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 
 /// Every run's contracts and count share per vendor (scope: all units).
 /// Runs are numbered from 0, the index of their random stream.
-pub fn runs_csv(s: &Scenario, records: &[RunRecord], first_run: u64) -> Vec<u8> {
+pub fn runs_csv(s: &Scenario, records: &[RunRecord]) -> Vec<u8> {
     let d = Dims::of(s);
     let mut w = Writer::from_writer(Vec::with_capacity(
         records.len() * d.periods * d.vendors * 32,
@@ -217,7 +207,7 @@ pub fn runs_csv(s: &Scenario, records: &[RunRecord], first_run: u64) -> Vec<u8> 
     );
     let mut counts = vec![0u64; d.vendors];
     for (i, r) in records.iter().enumerate() {
-        let run = (first_run + i as u64).to_string();
+        let run = i.to_string();
         for t in 0..d.periods {
             r.vendor_contracts(d, t, &mut counts);
             let total: u64 = counts.iter().sum();

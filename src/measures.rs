@@ -205,7 +205,7 @@ struct PeriodLayout {
 
 impl PeriodLayout {
     fn of(s: &Scenario) -> PeriodLayout {
-        let mut adoption_units = vec![s.agencies.iter().map(|a| u64::from(a.units)).sum()];
+        let mut adoption_units = vec![s.total_units()];
         adoption_units.extend(s.agencies.iter().map(|a| u64::from(a.units)));
         PeriodLayout {
             scopes: share_scopes(s),
@@ -225,6 +225,12 @@ impl PeriodLayout {
     fn rows(&self) -> usize {
         self.share_rows() + self.adoption_rows()
     }
+}
+
+/// Rows of `shares.csv` and `adoption.csv` per period: the rows the
+/// statistics stage gathers per-run values for.
+pub fn share_and_adoption_rows_per_period(s: &Scenario) -> usize {
+    PeriodLayout::of(s).rows()
 }
 
 /// Per-run values of each row of one period, `[row][run]`; a row holds

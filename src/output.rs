@@ -26,6 +26,15 @@ pub fn temporary_name(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.partial"))
 }
 
+/// The first of `names` that a folder occupies in `dir`: a file of that
+/// name cannot be written there.
+pub fn name_taken_by_folder<'a>(
+    dir: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    names.into_iter().find(|name| dir.join(name).is_dir())
+}
+
 /// Writes `files` into `dir` (created if missing), all or nothing per file.
 /// When `cancel` is set before the files are complete, nothing is renamed
 /// into place and the temporary files are removed.
@@ -34,15 +43,11 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Res
         .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.
-    for f in files {
-        let target = dir.join(&f.name);
-        if target.is_dir() {
-            bail!(
-                "cannot write {}: {} is a folder; move it away or choose another --out",
-                f.name,
-                target.display()
-            );
-        }
+    if let Some(name) = name_taken_by_folder(dir, files.iter().map(|f| f.name.as_str())) {
+        bail!(
+            "cannot write {name}: {} is a folder; move it away or choose another --out",
+            dir.join(name).display()
+        );
     }
     let mut written: Vec<PathBuf> = Vec::with_capacity(files.len());
     let result = (|| -> Result<()> {

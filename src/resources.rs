@@ -5,7 +5,8 @@
 //! be killed hours later. The CLI compares this estimate with the memory
 //! available and refuses such a run up front, saying how to shrink it.
 
-use crate::engine::{Dims, EngineKind};
+use crate::engine::{Dims, EngineKind, RunRecord};
+use crate::measures;
 use crate::scenario::Scenario;
 
 /// Bytes a simulation needs, by what holds them.
@@ -29,11 +30,8 @@ impl MemoryEstimate {
     /// and the revenue path, the part that grows with `--runs`.
     pub fn per_run(s: &Scenario) -> u64 {
         let d = Dims::of(s);
-        let cells = (d.periods * d.agencies * d.tiers) as u64;
-        let record =
-            cells * d.vendors as u64 * 4 + cells * 4 * 2 + (d.periods * d.agencies) as u64 * 8;
         let revenue_path = (d.periods * d.vendors) as u64 * 8;
-        record + revenue_path + std::mem::size_of::<crate::engine::RunRecord>() as u64
+        RunRecord::bytes(d) + revenue_path
     }
 }
 
@@ -48,7 +46,6 @@ pub fn estimate(
 ) -> MemoryEstimate {
     let d = Dims::of(s);
     let (periods, vendors) = (d.periods as u64, d.vendors as u64);
-    let scopes = (1 + d.tiers + d.agencies) as u64;
     let records = runs.saturating_mul(MemoryEstimate::per_run(s));
 
     // Engine scratch per thread: the contract-end calendar of every segment
@@ -61,7 +58,7 @@ pub fn estimate(
     // Statistics per thread: one period's per-run values of every share and
     // adoption row, a copy of one revenue row, and that period's counts and
     // prices gathered from every record.
-    let period_rows = scopes * 2 * vendors + (1 + d.agencies as u64) * 2;
+    let period_rows = measures::share_and_adoption_rows_per_period(s) as u64;
     let gathered = segments * (vendors + 1) * 4 + d.agencies as u64 * 8;
     let statistics_task = ((period_rows + 1) * 8 + gathered) * runs;
     let working = threads.saturating_mul(engine_scratch + statistics_task);
@@ -79,7 +76,8 @@ pub fn estimate(
         s.agencies.len(),
     );
     let row_struct = std::mem::size_of::<crate::measures::ShareRow>() as u64;
-    let rows = periods * (scopes * vendors * 2 + (1 + d.agencies as u64) * 2 + vendors * 2);
+    // Revenue adds two rows per vendor and period.
+    let rows = periods * (period_rows + vendors * 2);
     let mut files = rows * (row_struct + 110 + vendor_name + agency_name);
     if per_run {
         files = files.saturating_add(runs.saturating_mul(periods * vendors * (40 + vendor_name)));

@@ -254,14 +254,8 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
         for c in &agency.initial {
             let seg = &mut segments[a * d.tiers + c.tier];
             seg.never -= c.units;
-            seg.held[c.vendor] += c.units;
-            let mut place = |end: usize, n: u32| {
-                if end < periods {
-                    seg.ends[end * nv + c.vendor] += n;
-                }
-            };
             match c.remaining {
-                Some(r) => place(r as usize - 1, c.units),
+                Some(r) => seg.give(c.vendor, c.units, r as usize - 1, nv),
                 None => {
                     let term = agency.term as usize;
                     let mut left = c.units;
@@ -270,10 +264,11 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
                             break;
                         }
                         let k = binomial(rng, left, 1.0 / (term - end) as f64);
-                        place(end, k);
+                        seg.give(c.vendor, k, end, nv);
                         left -= k;
                     }
                     // Whatever is left ends after the horizon.
+                    seg.give(c.vendor, left, periods, nv);
                 }
             }
         }
@@ -329,9 +324,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
             record.never[d.cell(t, a, seg.tier)] = seg.never;
             contracted += seg.held.iter().map(|&c| u64::from(c)).sum::<u64>();
         }
-        for a in 0..d.agencies {
-            record.annual_value[t * d.agencies + a] = market.annual_value[a];
-        }
+        record.record_annual_values(t, &market.annual_value);
     }
     record
 }

@@ -85,13 +85,33 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// Lengths of `contracts`, of `waiting` and `never`, and of `annual_value`.
+    fn lengths(d: Dims) -> (usize, usize, usize) {
+        let cells = d.periods * d.agencies * d.tiers;
+        (cells * d.vendors, cells, d.periods * d.agencies)
+    }
+
     fn new(d: Dims) -> RunRecord {
+        let (contracts, cells, prices) = RunRecord::lengths(d);
         RunRecord {
-            contracts: vec![0; d.periods * d.agencies * d.tiers * d.vendors],
-            waiting: vec![0; d.periods * d.agencies * d.tiers],
-            never: vec![0; d.periods * d.agencies * d.tiers],
-            annual_value: vec![0.0; d.periods * d.agencies],
+            contracts: vec![0; contracts],
+            waiting: vec![0; cells],
+            never: vec![0; cells],
+            annual_value: vec![0.0; prices],
         }
+    }
+
+    /// Bytes one record of a run with dimensions `d` holds, for the memory
+    /// estimate.
+    pub fn bytes(d: Dims) -> u64 {
+        let (contracts, cells, prices) = RunRecord::lengths(d);
+        (contracts * 4 + cells * 4 * 2 + prices * 8 + std::mem::size_of::<RunRecord>()) as u64
+    }
+
+    /// Records each agency's annual value in force during period `t`.
+    fn record_annual_values(&mut self, t: usize, annual_values: &[f64]) {
+        let n = annual_values.len();
+        self.annual_value[t * n..(t + 1) * n].copy_from_slice(annual_values);
     }
 
     /// Contracts of each vendor over all agencies and tiers at period `t`,

@@ -142,9 +142,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
                 State::Open => unreachable!("every open unit is awarded or waits"),
             }
         }
-        for a in 0..d.agencies {
-            record.annual_value[t * d.agencies + a] = market.annual_value[a];
-        }
+        record.record_annual_values(t, &market.annual_value);
     }
     record
 }

@@ -66,8 +66,6 @@ pub struct Agency {
     pub units: u32,
     /// Units per tier, split by largest remainder; the same in every run.
     pub units_by_tier: Vec<u32>,
-    /// The fractions as written (0 for tiers left out).
-    pub tier_fractions: Vec<f64>,
     pub caution: Param,
     pub innovation: Param,
     pub imitation: Param,
@@ -92,12 +90,9 @@ pub struct InitialContract {
 pub struct Event {
     /// Period index; may be `>= periods`, in which case it never fires.
     pub period: u32,
-    /// `at` as written, for display.
-    pub at: String,
     pub label: Option<String>,
     pub target: Target,
     pub changes: Vec<Change>,
-    pub line: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -175,9 +175,11 @@ impl<'s> Checker<'s> {
         });
     }
 
-    fn error_at_line(&mut self, line: Option<usize>, message: impl Into<String>) {
+    /// An error about the file as a whole (a missing key or section), with
+    /// no line to point at.
+    fn error_in_file(&mut self, message: impl Into<String>) {
         self.errors.push(Diagnostic {
-            line,
+            line: None,
             message: message.into(),
         });
     }
@@ -362,8 +364,7 @@ impl<'s> Checker<'s> {
 
         let start = match &raw.start {
             None => {
-                self.error_at_line(
-                    None,
+                self.error_in_file(
                     "required key 'start' is missing (the first period, as \"YYYY-MM\")",
                 );
                 None
@@ -384,8 +385,7 @@ impl<'s> Checker<'s> {
         };
         let periods = match &raw.periods {
             None => {
-                self.error_at_line(
-                    None,
+                self.error_in_file(
                     "required key 'periods' is missing (the number of periods to simulate)",
                 );
                 None
@@ -444,8 +444,7 @@ impl<'s> Checker<'s> {
         }
 
         if raw.vendor.is_empty() {
-            self.error_at_line(
-                None,
+            self.error_in_file(
                 "a scenario needs at least one [[vendor]] (with name, brand and access)",
             );
         }
@@ -457,7 +456,7 @@ impl<'s> Checker<'s> {
         self.unique(raw.vendor.iter().map(|v| &v.get_ref().name), "vendor");
 
         if raw.agency.is_empty() {
-            self.error_at_line(None, "a scenario needs at least one [[agency]] (with name, units, term, innovation and imitation)");
+            self.error_in_file("a scenario needs at least one [[agency]] (with name, units, term, innovation and imitation)");
         }
         let vendor_names: Vec<String> = raw
             .vendor
@@ -479,12 +478,11 @@ impl<'s> Checker<'s> {
         let total_units: u64 = agencies.iter().flatten().map(|a| u64::from(a.units)).sum();
         if agencies.iter().all(Option::is_some) && !agencies.is_empty() {
             if total_units == 0 {
-                self.error_at_line(
-                    None,
+                self.error_in_file(
                     "the scenario has no units: at least one agency needs units >= 1",
                 );
             } else if total_units > MAX_TOTAL_UNITS {
-                self.error_at_line(None, format!("the scenario has {total_units} units in all; at most {MAX_TOTAL_UNITS} are supported"));
+                self.error_in_file(format!("the scenario has {total_units} units in all; at most {MAX_TOTAL_UNITS} are supported"));
             }
         }
 
@@ -942,7 +940,6 @@ impl<'s> Checker<'s> {
             name: name?,
             units: units? as u32,
             units_by_tier: units_by_tier?,
-            tier_fractions: fractions?,
             caution: caution?,
             innovation: innovation?,
             imitation: imitation?,
@@ -1010,7 +1007,6 @@ impl<'s> Checker<'s> {
         let span = raw.span();
         let e = raw.get_ref();
         let label = format!("event {number}");
-        let line = self.line(&span);
 
         let (period, at) = match &e.at {
             None => {
@@ -1188,11 +1184,9 @@ impl<'s> Checker<'s> {
         }
         Some(Event {
             period: u32::try_from(period?).unwrap_or(u32::MAX),
-            at,
             label: label_text,
             target: target?,
             changes,
-            line,
         })
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! Workloads: the shipped default scenario (`gov-ai-2026.toml`) and the
 //! benchmark scenario (`bench/large.toml`), one run at a time and as a batch
-//! on the rayon pool; the large scenario with every agency's units x100 (the
-//! count engine's cost must not grow with units); the statistics stage
+//! on the rayon pool; the large scenario with every agency's units x100 and
+//! x10,000 (the count engine's cost must not grow with units); the statistics stage
 //! (records to output rows); and the CSV export.
 
 use std::hint::black_box;

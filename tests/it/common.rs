@@ -26,13 +26,21 @@ pub fn simulate(
 
 /// The count-share summary of `vendor` in `scope` at `period`.
 pub fn share(p: &Projection, period: usize, scope: Scope, vendor: usize) -> Option<Summary> {
+    share_by(p, period, scope, vendor, ShareMetric::CountShare)
+}
+
+/// The `metric` summary of `vendor` in `scope` at `period`.
+pub fn share_by(
+    p: &Projection,
+    period: usize,
+    scope: Scope,
+    vendor: usize,
+    metric: ShareMetric,
+) -> Option<Summary> {
     p.shares
         .iter()
         .find(|r| {
-            r.period == period
-                && r.scope == scope
-                && r.vendor == vendor
-                && r.metric == ShareMetric::CountShare
+            r.period == period && r.scope == scope && r.vendor == vendor && r.metric == metric
         })
         .expect("row exists")
         .summary
@@ -84,6 +92,24 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+/// The CSV files in `dir` with their bytes, sorted by name.
+pub fn csvs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    snapshot(dir)
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".csv"))
+        .collect()
+}
+
+/// Creates `dir` holding the files of an earlier run (and a file of the
+/// user's), and returns their snapshot.
+pub fn earlier_results(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    std::fs::create_dir_all(dir).unwrap();
+    for name in ["shares.csv", "summary.csv", "manifest.json", "notes.txt"] {
+        std::fs::write(dir.join(name), format!("earlier {name}\n")).unwrap();
+    }
+    snapshot(dir)
 }
 
 /// `sharecast run <repo>/<scenario> <args...>` in `dir`.

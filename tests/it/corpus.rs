@@ -5,14 +5,12 @@
 
 use std::path::Path;
 
-use crate::common::{repo_root, sharecast, snapshot};
+use crate::common::{earlier_results, repo_root, sharecast, snapshot};
 
 fn check(corpus: &Path, name: &str, update: bool) -> Result<(), String> {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("shares.csv"), "earlier results\n").unwrap();
-    let before = snapshot(&out);
+    let before = earlier_results(&out);
 
     let o = sharecast(
         corpus,
@@ -180,6 +178,7 @@ fn help_explains_every_flag_with_an_example() {
         "--per-run",
         "--quiet",
         "--engine",
+        "--no-memory-check",
     ] {
         let section = options
             .split(flag)

@@ -6,16 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{binary, repo_root, run_shipped, run_shipped_ok, snapshot};
-
-/// An output folder holding the results of an earlier run.
-fn earlier_results(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    std::fs::create_dir_all(dir).unwrap();
-    for name in ["shares.csv", "summary.csv", "manifest.json", "notes.txt"] {
-        std::fs::write(dir.join(name), format!("earlier {name}\n")).unwrap();
-    }
-    snapshot(dir)
-}
+use crate::common::{binary, earlier_results, repo_root, run_shipped, run_shipped_ok, snapshot};
 
 #[test]
 fn interrupt_stops_promptly_with_130_and_touches_nothing() {

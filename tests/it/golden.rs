@@ -4,7 +4,7 @@
 //! that changes a draw changes them. Regenerate with
 //! `UPDATE_EXPECT=1 cargo test`, and explain the change in the commit.
 
-use crate::common::{repo_root, sharecast, snapshot};
+use crate::common::{csvs, repo_root, sharecast};
 
 #[test]
 fn small_scenario_csvs_are_pinned() {
@@ -27,10 +27,7 @@ fn small_scenario_csvs_are_pinned() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let expected_dir = golden.join("expected");
-    let actual: Vec<(String, Vec<u8>)> = snapshot(tmp.path())
-        .into_iter()
-        .filter(|(n, _)| n.ends_with(".csv"))
-        .collect();
+    let actual = csvs(tmp.path());
     assert_eq!(actual.len(), 6);
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         std::fs::create_dir_all(&expected_dir).unwrap();

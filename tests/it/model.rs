@@ -6,7 +6,7 @@
 use sharecast::engine::{Dims, EngineKind};
 use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope, ShareMetric};
 
-use crate::common::{assert_mean_near, scenario, share, simulate};
+use crate::common::{assert_mean_near, scenario, share, share_by, simulate};
 
 /// Four standard errors: a correct model lands inside with probability
 /// 0.99994 per check, while the errors the tests guard against (a wrong
@@ -74,10 +74,16 @@ fn logit_shares_equal_softmax_of_utilities() {
                     Z,
                     0.0,
                 );
-                // The spread across runs is the binomial one as well.
+                // The spread across runs is the binomial one as well: a
+                // sample sd over n runs has relative standard error about
+                // 1 / sqrt(2 (n - 1)).
                 let sd = (e * (1.0 - e) / units as f64).sqrt();
                 let ratio = got.sd.unwrap() / sd;
-                assert!((ratio - 1.0).abs() < 0.2, "{engine:?} sd ratio {ratio}");
+                let tolerance = Z / (2.0 * (runs as f64 - 1.0)).sqrt();
+                assert!(
+                    (ratio - 1.0).abs() < tolerance,
+                    "{engine:?} sd ratio {ratio}, tolerance {tolerance}"
+                );
             }
         }
     }
@@ -455,16 +461,7 @@ set = { annual_value = 8.0e6 }
     );
     let (_, p) = simulate(&s, 1, 5, EngineKind::Counts);
     let value_share = |t: usize| {
-        p.shares
-            .iter()
-            .find(|r| {
-                r.period == t
-                    && r.scope == Scope::All
-                    && r.vendor == 0
-                    && r.metric == ShareMetric::ValueShare
-            })
-            .unwrap()
-            .summary
+        share_by(&p, t, Scope::All, 0, ShareMetric::ValueShare)
             .unwrap()
             .mean
     };

@@ -12,7 +12,7 @@ use sharecast::export;
 use sharecast::measures::{RevenueMeasure, project};
 use sharecast::scenario::{Field, Scenario, parse};
 
-use crate::common::{binary, snapshot};
+use crate::common::{binary, earlier_results, snapshot};
 
 /// Cases per property: enough to reach the corners, few enough for CI.
 const CASES: u32 = 256;
@@ -400,9 +400,7 @@ proptest! {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("s.toml"), mutate(&text, &m)).unwrap();
         let out = tmp.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        std::fs::write(out.join("shares.csv"), "earlier\n").unwrap();
-        let before = snapshot(&out);
+        let before = earlier_results(&out);
         let mut child = std::process::Command::new(binary())
             .args(["run", "s.toml", "--runs", "2", "--out", "out", "--quiet"])
             .current_dir(tmp.path())

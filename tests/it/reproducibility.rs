@@ -3,20 +3,13 @@
 
 use sharecast::engine::{EngineKind, simulate_all};
 
-use crate::common::{run_shipped_ok, scenario, snapshot};
+use crate::common::{csvs, run_shipped_ok, scenario};
 use crate::engines::EVERY_FEATURE;
 
 fn run_into(dir: &std::path::Path, out: &str, extra: &[&str]) {
     let mut args = vec!["--out", out, "--quiet"];
     args.extend_from_slice(extra);
     run_shipped_ok(dir, "scenarios/gov-ai-2026.toml", &args);
-}
-
-fn csvs(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    snapshot(dir)
-        .into_iter()
-        .filter(|(n, _)| n.ends_with(".csv"))
-        .collect()
 }
 
 #[test]

@@ -172,7 +172,9 @@ impl Market {
     pub fn adoption_hazard(&self, a: usize, f: f64) -> f64 {
         let willing = 1.0 - self.caution[a];
         let rate = self.innovation[a] + rate_times(self.imitation[a], f);
-        rate_times(willing, rate).min(1.0)
+        let hazard = rate_times(rate, willing);
+        debug_assert!(!hazard.is_nan(), "adoption hazard is NaN");
+        hazard.min(1.0)
     }
 }
 

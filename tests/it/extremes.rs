@@ -213,6 +213,28 @@ fn an_unbounded_imitation_adds_nothing_while_nobody_is_under_contract() {
 }
 
 #[test]
+fn full_caution_stops_adoption_even_at_an_unbounded_rate() {
+    // An initial contract makes F > 0, and two adds of 1e308 take
+    // innovation to infinity in period 1; full caution must still win.
+    let s = scenario(&one_vendor(
+        4,
+        "[[agency]]\nname = \"A\"\nunits = 100\ncaution = 1.0\ninnovation = 1e308\nimitation = 1.0\nterm = 10\n\
+         [[agency.initial]]\nvendor = \"A\"\nunits = 10\nremaining = 10\n\
+         [[event]]\nat = \"2026-02\"\nagency = \"A\"\nadd = { innovation = 1e308 }\n",
+    ));
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        let (records, _) = simulate(&s, 3, 20, engine);
+        for r in &records {
+            assert!(
+                r.contracts.iter().all(|&c| c == 10),
+                "{engine:?}: only the initial contracts, {:?}",
+                r.contracts
+            );
+        }
+    }
+}
+
+#[test]
 fn the_largest_values_still_print_as_plain_numbers() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("big.toml");

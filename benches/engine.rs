@@ -4,7 +4,7 @@
 //! Workloads: the shipped default scenario (`gov-ai-2026.toml`) and the
 //! benchmark scenario (`bench/large.toml`), one run at a time and as a batch
 //! on the rayon pool; the large scenario with every agency's units x100 and
-//! x10,000 (the count engine's cost must not grow with units); the statistics stage
+//! x10,000 (the count engine's cost is bounded in units); the statistics stage
 //! (records to output rows); and the CSV export.
 
 use std::hint::black_box;

@@ -112,19 +112,19 @@ enum EngineChoice {
     Units,
 }
 
-/// The files every run writes, in the order they are written; the manifest
-/// comes last (see `output::write_files`).
-const OUTPUT_FILES: [&str; 6] = [
+/// The statistics files every run writes, in the order they are written;
+/// `runs.csv` (with `--per-run`) and the manifest follow (see
+/// `output::write_files`).
+const STATISTICS_FILES: [&str; 5] = [
     "shares.csv",
     "adoption.csv",
     "revenue.csv",
     "shares_wide.csv",
     "summary.csv",
-    MANIFEST_FILE,
 ];
-const MANIFEST_FILE: &str = "manifest.json";
 /// Written with `--per-run`, before the manifest.
 const RUNS_FILE: &str = "runs.csv";
+const MANIFEST_FILE: &str = "manifest.json";
 
 /// A mistake in the arguments (as opposed to a failure of the machine).
 #[derive(Debug, thiserror::Error)]
@@ -176,7 +176,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Check { scenario } => {
             let (s, _) = load(&scenario)?;
             warn(&scenario, &s);
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+            let threads = available_threads() as u64;
             let need = resources::estimate(&s, s.runs, threads, false, EngineKind::Counts);
             print_stdout(&format!(
                 "{}\nMemory for {} runs: about {} ({} per run)\n\n{}: valid\n",
@@ -204,6 +204,11 @@ fn warn(path: &Path, s: &Scenario) {
     for w in &s.warnings {
         eprintln!("warning: {}", scenario::located(path, w));
     }
+}
+
+/// The default for `--threads`: every core the process may use.
+fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn default_out_dir(scenario: &Path) -> PathBuf {
@@ -246,9 +251,10 @@ fn run(args: RunArgs) -> Result<()> {
     }
     // Refused before simulating; `output::write_files` checks again for a
     // folder created while the run was going.
-    let names = OUTPUT_FILES
+    let names = STATISTICS_FILES
         .into_iter()
-        .chain(args.per_run.then_some(RUNS_FILE));
+        .chain(args.per_run.then_some(RUNS_FILE))
+        .chain([MANIFEST_FILE]);
     if let Some(name) = output::name_taken_by_folder(&out, names) {
         return Err(UsageError(format!(
             "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
@@ -260,10 +266,7 @@ fn run(args: RunArgs) -> Result<()> {
         EngineChoice::Counts => EngineKind::Counts,
         EngineChoice::Units => EngineKind::Units,
     };
-    let threads = match args.threads {
-        Some(n) => n as usize,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let threads = args.threads.map_or_else(available_threads, |n| n as usize);
     if !args.no_memory_check {
         check_memory(&s, runs, threads as u64, args.per_run, engine)?;
     }
@@ -298,19 +301,19 @@ fn run(args: RunArgs) -> Result<()> {
             },
         )
     });
-    // In the order of OUTPUT_FILES, which names them; the manifest follows.
-    let contents = [
+    // In the order of STATISTICS_FILES, which names them.
+    let contents: [Vec<u8>; STATISTICS_FILES.len()] = [
         shares,
         adoption,
         revenue,
         export::shares_wide_csv(&s, &projection),
         export::summary_csv(&s, &projection),
     ];
-    let mut files: Vec<OutputFile> = OUTPUT_FILES
-        .iter()
+    let mut files: Vec<OutputFile> = STATISTICS_FILES
+        .into_iter()
         .zip(contents)
         .map(|(name, bytes)| OutputFile {
-            name: (*name).into(),
+            name: name.into(),
             bytes,
         })
         .collect();
@@ -329,7 +332,12 @@ fn run(args: RunArgs) -> Result<()> {
         },
         seed,
         runs,
-        engine: format!("{:?}", args.engine).to_lowercase(),
+        engine: args
+            .engine
+            .to_possible_value()
+            .expect("no engine choice is hidden")
+            .get_name()
+            .to_string(),
         // args_os: an argument that is not UTF-8 (a path, say) must not panic.
         command_line: std::env::args_os()
             .map(|a| a.to_string_lossy().into_owned())

@@ -98,7 +98,22 @@ pub fn share_scopes(s: &Scenario) -> Vec<Scope> {
     let mut scopes = vec![Scope::All];
     scopes.extend((0..s.tiers.len()).map(Scope::Tier));
     scopes.extend((0..s.agencies.len()).map(Scope::Agency));
+    debug_assert!(
+        scopes
+            .iter()
+            .enumerate()
+            .all(|(i, &scope)| scope_index(scope, s.tiers.len()) == i)
+    );
     scopes
+}
+
+/// Where `scope` stands in [`share_scopes`]' order, with `tiers` tiers.
+fn scope_index(scope: Scope, tiers: usize) -> usize {
+    match scope {
+        Scope::All => 0,
+        Scope::Tier(k) => 1 + k,
+        Scope::Agency(a) => 1 + tiers + a,
+    }
 }
 
 /// Every output row's statistics over `records` (run order).
@@ -329,10 +344,12 @@ fn period_rows(
             let (mut agency_contracts, mut agency_waiting) = (0u64, 0u64);
             for k in 0..d.tiers {
                 let cell = a * d.tiers + k;
+                let cell_scopes = [Scope::All, Scope::Tier(k), Scope::Agency(a)]
+                    .map(|sc| scope_index(sc, d.tiers));
                 for (v, &x) in contracts[cell * nv..(cell + 1) * nv].iter().enumerate() {
                     let c = f64::from(x);
                     agency_contracts += u64::from(x);
-                    for scope in [0, 1 + k, 1 + d.tiers + a] {
+                    for scope in cell_scopes {
                         counts[scope * nv + v] += c;
                         values[scope * nv + v] += c * price;
                     }
@@ -370,7 +387,9 @@ fn period_rows(
             revenue[v * runs + i] = prices
                 .iter()
                 .enumerate()
-                .map(|(a, &price)| counts[(1 + d.tiers + a) * nv + v] * price * years)
+                .map(|(a, &price)| {
+                    counts[scope_index(Scope::Agency(a), d.tiers) * nv + v] * price * years
+                })
                 .sum();
         }
     }
@@ -439,9 +458,10 @@ fn outlook(
     let n = records.len().max(1) as f64;
     (0..d.vendors)
         .map(|v| {
-            // Output order: shares `[period][scope][vendor][metric]` with
-            // scope `all` first; revenue `[period][vendor][measure]`.
-            let share = &projection.shares[last * layout.share_rows() + v * 2];
+            // Output order: shares `[period][scope][vendor][metric]`;
+            // revenue `[period][vendor][measure]`.
+            let all = scope_index(Scope::All, d.tiers);
+            let share = &projection.shares[last * layout.share_rows() + (all * d.vendors + v) * 2];
             let cumulative = &projection.revenue[(last * d.vendors + v) * 2 + 1];
             debug_assert!(
                 share.period == last

@@ -35,17 +35,23 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
     });
     // Only the order statistics either side of each percentile's rank are
     // needed: put them in place by selection, O(n) each, not a full sort.
-    let mut ranks: Vec<usize> = Vec::with_capacity(2 * PERCENTILES.len());
-    for p in PERCENTILES {
+    let mut ranks = [0; 2 * PERCENTILES.len()];
+    for (pair, p) in ranks.chunks_exact_mut(2).zip(PERCENTILES) {
         let (lo, _) = rank(n, p);
-        ranks.push(lo);
-        ranks.push((lo + 1).min(n - 1));
+        pair[0] = lo;
+        pair[1] = (lo + 1).min(n - 1);
     }
     // With a handful of values the ranks of neighbouring percentiles
     // coincide or cross.
     ranks.sort_unstable();
-    ranks.dedup();
-    select_ranks(values, &ranks, 0);
+    let mut distinct = 0;
+    for i in 0..ranks.len() {
+        if distinct == 0 || ranks[i] != ranks[distinct - 1] {
+            ranks[distinct] = ranks[i];
+            distinct += 1;
+        }
+    }
+    select_ranks(values, &ranks[..distinct], 0);
     // Reads only the order statistics just put in place.
     let percentiles = PERCENTILES.map(|p| percentile_sorted(values, p));
     Some(Summary {

@@ -59,14 +59,13 @@ struct Segment {
 }
 
 impl Segment {
+    fn vendors(&self) -> usize {
+        self.held.len()
+    }
+
     /// Recomputes eligibility and the choice tables from the market.
-    fn refresh(
-        &mut self,
-        market: &Market,
-        vendors: usize,
-        utilities: &mut [f64],
-        probs: &mut Vec<f64>,
-    ) {
+    fn refresh(&mut self, market: &Market, utilities: &mut [f64], probs: &mut Vec<f64>) {
+        let vendors = self.vendors();
         self.eligible.clear();
         self.eligible
             .extend((0..vendors).filter(|&v| market.eligible(v, self.tier)));
@@ -84,9 +83,12 @@ impl Segment {
         if ne == 0 {
             return;
         }
+        // The largest utility and the softmax normaliser of the last row,
+        // which is the "no incumbent" row.
+        let mut normaliser = (0.0, 0.0);
         for row in 0..rows {
             let incumbent = (self.per_incumbent && row < vendors).then_some(row);
-            logit_probabilities(utilities, &self.eligible, incumbent, bonus, probs);
+            normaliser = logit_probabilities(utilities, &self.eligible, incumbent, bonus, probs);
             let range = row * ne..(row + 1) * ne;
             let mut running = 0.0;
             for (c, p) in self.cumulative[range.clone()].iter_mut().zip(probs.iter()) {
@@ -110,17 +112,8 @@ impl Segment {
             // stay = w (e^b - 1) / (S + w (e^b - 1)), on the log scale:
             // logistic(ln w + ln(e^b - 1) - ln S), with w and S relative to
             // the largest weight.
-            let max = self
-                .eligible
-                .iter()
-                .map(|&v| utilities[v])
-                .fold(f64::NEG_INFINITY, f64::max);
-            let ln_sum = libm::log(
-                self.eligible
-                    .iter()
-                    .map(|&v| libm::exp(utilities[v] - max))
-                    .sum::<f64>(),
-            );
+            let (max, sum) = normaliser;
+            let ln_sum = libm::log(sum);
             let ln_excess = if bonus > 30.0 {
                 bonus + libm::log1p(-libm::exp(-bonus))
             } else {
@@ -133,7 +126,8 @@ impl Segment {
     }
 
     /// Gives `k` contracts ending at `end` to vendor `v`.
-    fn give(&mut self, v: usize, k: u32, end: usize, vendors: usize) {
+    fn give(&mut self, v: usize, k: u32, end: usize) {
+        let vendors = self.vendors();
         self.held[v] += k;
         if let Some(slot) = self.ends.get_mut(end * vendors + v) {
             *slot += k;
@@ -142,14 +136,7 @@ impl Segment {
 
     /// Awards contracts ending at `end` to `n` open units choosing by table
     /// row `row`; there is at least one eligible vendor.
-    fn choose<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-        row: usize,
-        mut n: u32,
-        end: usize,
-        vendors: usize,
-    ) {
+    fn choose<R: Rng + ?Sized>(&mut self, rng: &mut R, row: usize, mut n: u32, end: usize) {
         let ne = self.eligible.len();
         let range = row * ne..(row + 1) * ne;
         if n <= UNIT_BY_UNIT {
@@ -163,7 +150,7 @@ impl Segment {
                     .map(|&c| usize::from(c <= u))
                     .sum::<usize>()
                     .min(ne - 1);
-                self.give(self.eligible[j], 1, end, vendors);
+                self.give(self.eligible[j], 1, end);
             }
         } else {
             for j in range.clone() {
@@ -172,7 +159,7 @@ impl Segment {
                 }
                 let k = binomial(rng, n, self.conditional[j]);
                 if k > 0 {
-                    self.give(self.eligible[j - range.start], k, end, vendors);
+                    self.give(self.eligible[j - range.start], k, end);
                     n -= k;
                 }
             }
@@ -181,14 +168,8 @@ impl Segment {
 
     /// Step 4 of a period: awards every open unit, or leaves it waiting when
     /// no vendor can serve the tier. `expiring[v]` units just left `v`.
-    fn award<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-        adopters: u32,
-        expiring: &[u32],
-        end: usize,
-        vendors: usize,
-    ) {
+    fn award<R: Rng + ?Sized>(&mut self, rng: &mut R, adopters: u32, expiring: &[u32], end: usize) {
+        let vendors = self.vendors();
         if self.eligible.is_empty() {
             for (w, e) in self.waiting.iter_mut().zip(expiring) {
                 *w += e;
@@ -203,19 +184,19 @@ impl Segment {
                 continue;
             }
             if self.per_incumbent {
-                self.choose(rng, inc, open, end, vendors);
+                self.choose(rng, inc, open, end);
             } else {
                 let stay = binomial(rng, open, self.stay[inc]);
                 if stay > 0 {
                     // stay > 0 only for eligible incumbents (`stay` is 0 for the rest).
-                    self.give(inc, stay, end, vendors);
+                    self.give(inc, stay, end);
                 }
                 free += open - stay;
             }
         }
         if free > 0 {
             let none = if self.per_incumbent { vendors } else { 0 };
-            self.choose(rng, none, free, end, vendors);
+            self.choose(rng, none, free, end);
         }
     }
 }
@@ -255,7 +236,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
             let seg = &mut segments[a * d.tiers + c.tier];
             seg.never -= c.units;
             match c.remaining {
-                Some(r) => seg.give(c.vendor, c.units, r as usize - 1, nv),
+                Some(r) => seg.give(c.vendor, c.units, r as usize - 1),
                 None => {
                     let term = agency.term as usize;
                     let mut left = c.units;
@@ -264,11 +245,11 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
                             break;
                         }
                         let k = binomial(rng, left, 1.0 / (term - end) as f64);
-                        seg.give(c.vendor, k, end, nv);
+                        seg.give(c.vendor, k, end);
                         left -= k;
                     }
                     // Whatever is left ends after the horizon.
-                    seg.give(c.vendor, left, periods, nv);
+                    seg.give(c.vendor, left, periods);
                 }
             }
         }
@@ -288,7 +269,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
         // 1. Events; the choice tables follow the market.
         if market.apply_events(s, t as u32) || t == 0 {
             for seg in &mut segments {
-                seg.refresh(&market, nv, &mut utilities, &mut probs);
+                seg.refresh(&market, &mut utilities, &mut probs);
             }
         }
         let f = contracted as f64 / total_units;
@@ -315,7 +296,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
 
             // 4. Award.
             let end = t + s.agencies[a].term as usize - 1;
-            seg.award(rng, adopters, &expiring, end, nv);
+            seg.award(rng, adopters, &expiring, end);
 
             // 5. Record.
             let base = d.contract(t, a, seg.tier, 0);

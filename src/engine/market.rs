@@ -22,10 +22,10 @@ pub struct Market {
     access: Vec<f64>,
     /// `[v * attribute_count + j]`
     attributes: Vec<f64>,
-    pub caution: Vec<f64>,
-    pub innovation: Vec<f64>,
-    pub imitation: Vec<f64>,
-    pub annual_value: Vec<f64>,
+    caution: Vec<f64>,
+    innovation: Vec<f64>,
+    imitation: Vec<f64>,
+    pub(super) annual_value: Vec<f64>,
     /// `[a * weight_count + w]`
     weights: Vec<f64>,
     /// Drawn value of each event's changes, `[event][change]`, file order.
@@ -196,14 +196,15 @@ fn apply(slot: &mut f64, field: Field, op: Op, value: f64) {
 /// Multinomial-logit probabilities over `eligible` vendors into `probs`
 /// (same order), with the incumbent's utility raised by `bonus`. Computed
 /// with the largest utility subtracted, so utilities of any size neither
-/// overflow nor underflow to an all-zero vector.
+/// overflow nor underflow to an all-zero vector. Returns that largest
+/// utility and the sum of `e^(U - max)`, the softmax's normaliser.
 pub fn logit_probabilities(
     utilities: &[f64],
     eligible: &[usize],
     incumbent: Option<usize>,
     bonus: f64,
     probs: &mut Vec<f64>,
-) {
+) -> (f64, f64) {
     probs.clear();
     let total = |v: usize| utilities[v] + if Some(v) == incumbent { bonus } else { 0.0 };
     let max = eligible
@@ -219,6 +220,7 @@ pub fn logit_probabilities(
     for p in probs.iter_mut() {
         *p /= sum;
     }
+    (max, sum)
 }
 
 #[cfg(test)]

@@ -22,8 +22,6 @@ use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 use rayon::prelude::*;
 
-pub use market::{Market, logit_probabilities};
-
 use crate::scenario::Scenario;
 
 /// Which implementation of the model runs.

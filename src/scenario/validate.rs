@@ -10,7 +10,9 @@ use std::path::Path;
 use toml::{Spanned, Value};
 
 use super::param::{DistSpec, FAMILIES, Param, Range};
-use super::raw::{RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap, SpannedValue};
+use super::raw::{
+    ChangeEntry, ChangeTable, RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap, SpannedValue,
+};
 use super::{
     Agency, Change, Diagnostic, Event, Field, InitialContract, Op, Scenario, Target, Vendor,
     W_FIRST_ATTRIBUTE,
@@ -110,6 +112,26 @@ fn list(names: &[String]) -> String {
     }
 }
 
+/// The name of each declaration, in declaration order and index-aligned
+/// with it: `None` where the name is left out.
+fn declared_names<'a>(
+    names: impl Iterator<Item = &'a Option<Spanned<String>>>,
+) -> Vec<Option<String>> {
+    names
+        .map(|n| n.as_ref().map(|n| n.get_ref().trim().to_string()))
+        .collect()
+}
+
+/// The names actually given, for listing in a message.
+fn declared(names: &[Option<String>]) -> Vec<String> {
+    names.iter().flatten().cloned().collect()
+}
+
+/// Index of the declaration called `name`.
+fn position(names: &[Option<String>], name: &str) -> Option<usize> {
+    names.iter().position(|n| n.as_deref() == Some(name))
+}
+
 fn type_name(v: &Value) -> &'static str {
     match v {
         Value::String(_) => "a string",
@@ -123,23 +145,21 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 /// A distribution table is a table with exactly one key naming a family.
-fn is_distribution_table(t: &toml::Table) -> bool {
+fn is_distribution_table(t: &ChangeTable) -> bool {
     t.len() == 1 && t.keys().all(|k| FAMILIES.contains(&k.as_str()))
 }
 
-/// Flattens `{ access = { secret = 0.9 } }` and `{ "access.secret" = 0.9 }`
-/// to the same key, keeping distribution tables whole.
-fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, Value)>) {
-    for (k, v) in table {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match v {
-            Value::Table(t) if !is_distribution_table(t) => flatten(&key, t, out),
-            _ => out.push((key, v.clone())),
+/// Flattens one entry of a `set` or `add` table, so that
+/// `access = { secret = 0.9 }` and `"access.secret" = 0.9` give the same key;
+/// distribution tables stay whole. Each value keeps the span of its own key.
+fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, SpannedValue)>) {
+    match entry.get_ref() {
+        ChangeEntry::Table(t) if !is_distribution_table(t) => {
+            for (k, v) in t {
+                flatten(format!("{key}.{k}"), v, out);
+            }
         }
+        e => out.push((key, Spanned::new(entry.span(), e.to_value()))),
     }
 }
 
@@ -458,16 +478,7 @@ impl<'s> Checker<'s> {
         if raw.agency.is_empty() {
             self.error_in_file("a scenario needs at least one [[agency]] (with name, units, term, innovation and imitation)");
         }
-        let vendor_names: Vec<String> = raw
-            .vendor
-            .iter()
-            .filter_map(|v| {
-                v.get_ref()
-                    .name
-                    .as_ref()
-                    .map(|n| n.get_ref().trim().to_string())
-            })
-            .collect();
+        let vendor_names = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
         let agencies: Vec<Option<Agency>> = raw
             .agency
             .iter()
@@ -496,16 +507,7 @@ impl<'s> Checker<'s> {
                 );
             }
         }
-        let agency_names: Vec<String> = raw
-            .agency
-            .iter()
-            .filter_map(|a| {
-                a.get_ref()
-                    .name
-                    .as_ref()
-                    .map(|n| n.get_ref().trim().to_string())
-            })
-            .collect();
+        let agency_names = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
         let events: Vec<Option<Event>> = raw
             .event
             .iter()
@@ -724,7 +726,7 @@ impl<'s> Checker<'s> {
         raw: &Spanned<RawAgency>,
         tiers: &[String],
         attributes: &[String],
-        vendor_names: &[String],
+        vendor_names: &[Option<String>],
         vendors: &[Option<Vendor>],
     ) -> Option<Agency> {
         let span = raw.span();
@@ -820,23 +822,24 @@ impl<'s> Checker<'s> {
                     None
                 }
                 Some(v) => {
-                    let found = vendor_names.iter().position(|n| n == v.get_ref().trim());
+                    let found = position(vendor_names, v.get_ref().trim());
                     if found.is_none() {
                         self.error(
                             &v.span(),
                             format!(
                                 "an initial contract of {label} names vendor '{}', which is not declared; vendors are: {}{}",
                                 v.get_ref(),
-                                list(vendor_names),
-                                did_you_mean(v.get_ref(), vendor_names.iter().map(String::as_str))
+                                list(&declared(vendor_names)),
+                                did_you_mean(v.get_ref(), vendor_names.iter().flatten().map(String::as_str))
                             ),
                         );
                     }
                     found
                 }
             };
-            // Without `tier`, the contract is in the agency's only tier with
-            // units; an agency spread over several tiers must say which.
+            // Without `tier`, the contract is in the only tier the agency
+            // gives a positive fraction; an agency spread over several tiers
+            // must say which.
             let populated: Vec<usize> = fractions
                 .as_ref()
                 .map(|f| (0..f.len()).filter(|&k| f[k] > 0.0).collect())
@@ -845,9 +848,11 @@ impl<'s> Checker<'s> {
                 None if populated.len() == 1 => Some(populated[0]),
                 None => {
                     if fractions.is_some() {
+                        let names: Vec<String> =
+                            populated.iter().map(|&k| tiers[k].clone()).collect();
                         self.error(
                             &ispan,
-                            format!("an initial contract of {label} needs tier: the agency has units in several tiers ({})", list(tiers)),
+                            format!("an initial contract of {label} needs tier: the agency gives a positive fraction to several tiers ({})", list(&names)),
                         );
                     }
                     None
@@ -1001,8 +1006,8 @@ impl<'s> Checker<'s> {
         calendar: Option<&Calendar>,
         tiers: &[String],
         attributes: &[String],
-        vendor_names: &[String],
-        agency_names: &[String],
+        vendor_names: &[Option<String>],
+        agency_names: &[Option<String>],
     ) -> Option<Event> {
         let span = raw.span();
         let e = raw.get_ref();
@@ -1083,15 +1088,15 @@ impl<'s> Checker<'s> {
             }
             (Some(v), None) => {
                 let name = v.get_ref().trim();
-                match vendor_names.iter().position(|n| n == name) {
+                match position(vendor_names, name) {
                     Some(i) => Some(Target::Vendor(i)),
                     None => {
                         self.error(
                             &v.span(),
                             format!(
                                 "{label} names vendor '{name}', which is not declared; vendors are: {}{}",
-                                list(vendor_names),
-                                did_you_mean(name, vendor_names.iter().map(String::as_str))
+                                list(&declared(vendor_names)),
+                                did_you_mean(name, vendor_names.iter().flatten().map(String::as_str))
                             ),
                         );
                         None
@@ -1103,15 +1108,15 @@ impl<'s> Checker<'s> {
                 if name == "*" {
                     Some(Target::AllAgencies)
                 } else {
-                    match agency_names.iter().position(|n| n == name) {
+                    match position(agency_names, name) {
                         Some(i) => Some(Target::Agency(i)),
                         None => {
                             self.error(
                                 &a.span(),
                                 format!(
                                     "{label} names agency '{name}', which is not declared; agencies are: {}, or \"*\" for all{}",
-                                    list(agency_names),
-                                    did_you_mean(name, agency_names.iter().map(String::as_str))
+                                    list(&declared(agency_names)),
+                                    did_you_mean(name, agency_names.iter().flatten().map(String::as_str))
                                 ),
                             );
                             None
@@ -1122,24 +1127,37 @@ impl<'s> Checker<'s> {
         };
 
         let mut changes = Vec::new();
-        let mut seen_keys: Vec<(String, Op)> = Vec::new();
+        // Each change keeps the span of its own key, so a problem names the
+        // line of that key however the table is written: inline on one line
+        // or several, as an [event.set] table, or with dotted keys.
+        let mut seen_keys: Vec<(String, Op, std::ops::Range<usize>)> = Vec::new();
         let mut ok = true;
         for (op, table) in [(Op::Set, &e.set), (Op::Add, &e.add)] {
             let Some(table) = table else { continue };
-            let tspan = table.span();
             let mut entries = Vec::new();
-            flatten("", table.get_ref(), &mut entries);
+            for (k, v) in table {
+                flatten(k.clone(), v, &mut entries);
+            }
             for (key, value) in entries {
+                let kspan = value.span();
                 let Some(target) = target else { continue };
-                if seen_keys.contains(&(key.clone(), op)) {
+                if let Some((_, _, first)) =
+                    seen_keys.iter().find(|(k, o, _)| *k == key && *o == op)
+                {
+                    // The later of the two entries is the one to remove.
+                    let later = if first.start > kspan.start {
+                        first.clone()
+                    } else {
+                        kspan
+                    };
                     ok = false;
                     self.error(
-                        &tspan,
+                        &later,
                         format!("{label} changes '{key}' twice in the same table; keep one"),
                     );
                     continue;
                 }
-                seen_keys.push((key.clone(), op));
+                seen_keys.push((key.clone(), op, kspan.clone()));
                 let field = match target {
                     Target::Vendor(_) => vendor_field(&key, tiers, attributes),
                     Target::Agency(_) | Target::AllAgencies => agency_field(&key, attributes),
@@ -1148,7 +1166,7 @@ impl<'s> Checker<'s> {
                     Ok(f) => f,
                     Err(why) => {
                         ok = false;
-                        self.error(&tspan, format!("{label}: {why}"));
+                        self.error(&kspan, format!("{label}: {why}"));
                         continue;
                     }
                 };
@@ -1158,8 +1176,7 @@ impl<'s> Checker<'s> {
                 } else {
                     Range::ANY
                 };
-                let spanned = Spanned::new(tspan.clone(), value);
-                match self.param(&spanned, &format!("{label} {verb} '{key}'"), range) {
+                match self.param(&value, &format!("{label} {verb} '{key}'"), range) {
                     Some(value) => changes.push(Change {
                         field,
                         op,
@@ -1335,6 +1352,24 @@ mod tests {
         assert_eq!(split_units(7, &[0.25, 0.45, 0.3]), vec![2, 3, 2]);
         assert_eq!(split_units(1, &[0.0, 1.0]), vec![0, 1]);
         assert_eq!(split_units(0, &[0.5, 0.5]), vec![0, 0]);
+    }
+
+    #[test]
+    fn a_date_in_an_event_table_is_a_value_at_its_line() {
+        let source = "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+            [[event]]\nat = 1\nvendor = \"A\"\n\
+            set.brand = 0.5\n\
+            set.access.unclassified = 2026-05-01\n";
+        let errors = validate(source, Path::new("t.toml")).unwrap_err();
+        assert_eq!(
+            errors,
+            vec![Diagnostic {
+                line: Some(17),
+                message: "event 1 set 'access.unclassified' must be a number or a distribution such as { normal = [mean, sd] }, not a date".to_string(),
+            }]
+        );
     }
 
     #[test]

@@ -133,11 +133,24 @@ cases = [
  ("attribute_too_large", "weights and attributes lie in [-1e6, 1e6]", 'attributes = { capability = 0.7 }', 'attributes = { capability = 1e9 }'),
  ("annual_value_too_large", "annual_value <= 1e15", 'annual_value = 1.0e6', 'annual_value = 1.0e18'),
  ("event_add_not_number", "add values are numbers", 'set = { "access.secret" = 0.9 }', 'add = { brand = "more" }'),
+ ("event_set_table_line", "vendor events change vendor fields; the message names the line of the key in an [event.set] table", 'set = { "access.secret" = 0.9 }', '\n[event.set]\n"access.secret" = 0.9\nbrnad = 0.9'),
+ ("event_set_dotted_line", "event keys name declared tiers; the message names the line of the dotted key", 'set = { "access.secret" = 0.9 }', 'set.access.secret = 0.9\nset.access.secrte = 0.9'),
+ ("event_set_multiline_line", "set values lie in the field's range; the message names the line of the key in a multi-line inline table", 'set = { "access.secret" = 0.9 }', 'set = {\n  "access.secret" = 0.9,\n  brand = 1.5,\n}'),
+ ("event_add_table_line", "add values are numbers; the message names the line of the key in an [event.add] table", 'set = { "access.secret" = 0.9 }', '\n[event.add]\nbrand = 0.1\n"attributes.capability" = "more"'),
+ ("event_key_twice_line", "an event changes each key once per table; the message names the line of the second", 'set = { "access.secret" = 0.9 }', '\n[event.set]\naccess = { secret = 0.5 }\n"access.secret" = 0.9'),
+ ("vendor_nameless_initial", "a vendor needs a name; a nameless vendor does not shift the others", None, None),
+ ("initial_tier_missing_unused_tier", "initial contracts need a tier when the agency gives a positive fraction to several tiers", None, None),
 ]
 special = {
  "vendor_none": lambda b: b.replace(b[b.index('[[vendor]]'):b.index('[[agency]]')], '').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n','').replace('[[event]]\nat = "2026-03"\nvendor = "Acme"\nset = { "access.secret" = 0.9 }\n',''),
  "agency_none": lambda b: b[:b.index('[[agency]]')] + b[b.index('[[event]]'):],
  "agency_name_duplicate": lambda b: b + '\n[[agency]]\nname = "DoD"\nunits = 10\ninnovation = 0.01\nimitation = 0.1\nterm = 12\n',
+ "vendor_nameless_initial": lambda b: b.replace(
+     b[b.index('[[vendor]]'):b.index('[[agency]]')],
+     '[[vendor]]\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\n'
+     + b[b.index('[[vendor]]\nname = "Zenith"'):b.index('[[agency]]')]
+     + b[b.index('[[vendor]]'):b.index('[[vendor]]\nname = "Zenith"')]),
+ "initial_tier_missing_unused_tier": lambda b: b.replace('tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "top_secret"]').replace('tier = "secret"\nunits = 5', 'units = 5'),
  "units_total_zero": lambda b: b.replace('units = 100', 'units = 0').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n',''),
 }
 d = 'tests/corpus'

@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, ExitStatus, Output};
+use std::time::{Duration, Instant};
 
 use sharecast::engine::{EngineKind, RunRecord, simulate_all};
 use sharecast::measures::{Projection, Scope, ShareMetric, project};
@@ -55,6 +56,49 @@ pub fn assert_mean_near(what: &str, s: &Summary, expected: f64, z: f64, slack: f
         diff <= z * se + slack,
         "{what}: mean {:.6} vs expected {expected:.6}: |diff| {diff:.2e} > {z} x se {se:.2e} + {slack:.1e}",
         s.mean
+    );
+}
+
+/// [`assert_mean_near`] for a bias of known sign: asserts
+/// `-(below + z x se) <= mean - expected <= above + z x se`, so a known bias
+/// that can only lower the mean is allowed for by `below` alone.
+pub fn assert_mean_within(what: &str, s: &Summary, expected: f64, z: f64, below: f64, above: f64) {
+    let se = s.sd.unwrap_or(0.0) / (s.runs as f64).sqrt();
+    let diff = s.mean - expected;
+    assert!(
+        -(z * se + below) <= diff && diff <= z * se + above,
+        "{what}: mean {:.6} vs expected {expected:.6}: diff {diff:+.2e} outside \
+         [-({z} x se {se:.2e} + {below:.1e}), {z} x se + {above:.1e}]",
+        s.mean
+    );
+}
+
+/// Waits for `child` to end, polling; kills it and returns `None` once
+/// `limit` has passed since `since`.
+pub fn wait_with_deadline(
+    child: &mut Child,
+    since: Instant,
+    limit: Duration,
+) -> Option<ExitStatus> {
+    loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            return Some(status);
+        }
+        if since.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Asserts that a process's standard error shows no panic and no backtrace
+/// hint.
+pub fn assert_no_panic(stderr: &str) {
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "the process panicked:\n{stderr}"
     );
 }
 

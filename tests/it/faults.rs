@@ -6,7 +6,10 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{binary, earlier_results, repo_root, run_shipped, run_shipped_ok, snapshot};
+use crate::common::{
+    assert_no_panic, binary, earlier_results, repo_root, run_shipped, run_shipped_ok, snapshot,
+    wait_with_deadline,
+};
 
 #[test]
 fn interrupt_stops_promptly_with_130_and_touches_nothing() {
@@ -39,16 +42,8 @@ fn interrupt_stops_promptly_with_130_and_touches_nothing() {
         .status()
         .unwrap();
     assert!(kill.success());
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            sent.elapsed() < Duration::from_secs(10),
-            "still running 10 s after SIGINT"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = wait_with_deadline(&mut child, sent, Duration::from_secs(10))
+        .expect("still running 10 s after SIGINT");
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(status.code(), Some(130), "stderr: {stderr}");
@@ -72,7 +67,7 @@ fn an_output_folder_that_cannot_be_created_fails_with_1() {
             stderr.contains("cannot create the output folder"),
             "{stderr}"
         );
-        assert!(!stderr.contains("panicked"));
+        assert_no_panic(&stderr);
     }
 }
 
@@ -229,7 +224,7 @@ fn a_closed_standard_output_is_not_a_crash() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_no_panic(&stderr);
     }
     assert!(tmp.path().join("r/shares.csv").is_file());
 }

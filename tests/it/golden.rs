@@ -2,7 +2,8 @@
 //! change to the numbers shows in review. These files also pin the value
 //! stability of the random streams and distributions: a dependency upgrade
 //! that changes a draw changes them. Regenerate with
-//! `UPDATE_EXPECT=1 cargo test`, and explain the change in the commit.
+//! `UPDATE_EXPECT=1 cargo test --release golden`, and explain the change in
+//! the commit.
 
 use crate::common::{csvs, repo_root, sharecast};
 

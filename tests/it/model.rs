@@ -6,7 +6,7 @@
 use sharecast::engine::{Dims, EngineKind};
 use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope, ShareMetric};
 
-use crate::common::{assert_mean_near, scenario, share, share_by, simulate};
+use crate::common::{assert_mean_near, assert_mean_within, scenario, share, share_by, simulate};
 
 /// Four standard errors: a correct model lands inside with probability
 /// 0.99994 per check, while the errors the tests guard against (a wrong
@@ -110,10 +110,13 @@ remaining = 100
 "#;
 
 /// One vendor and contracts that outlast the horizon: the fraction under
-/// contract follows the Bass recursion F' = F + (1-F)(1-c)(p+qF).
+/// contract follows the Bass recursion F' = g(F) = F + (1-F)(1-c)(p+qF).
 #[test]
 fn adoption_follows_the_bass_recursion() {
     let (c, p, q) = (0.2, 0.01, 0.3);
+    // g'(F) = 1 + (1-c)(q - p - 2qF): decreasing, and positive on [0, 1].
+    let slope = |f: f64| 1.0 + (1.0 - c) * (q - p - 2.0 * q * f);
+    assert!(slope(1.0) > 0.0);
     for (engine, units, runs) in [
         (EngineKind::Counts, 1_000_000u64, 200),
         (EngineKind::Units, 20_000, 40),
@@ -123,13 +126,28 @@ fn adoption_follows_the_bass_recursion() {
             .replace("INITIAL", &(units / 100).to_string());
         let s = scenario(&text);
         let (_, proj) = simulate(&s, 5, runs, engine);
+        // The mean E[F_t] = m_t lags the recursion f_t = g(f_{t-1}), and
+        // only in one direction. Given F_{t-1}, each unit not yet under
+        // contract adopts with probability (1-c)(p + q F_{t-1}) < 1, so
+        // E[F_t | F_{t-1}] = g(F_{t-1}); g is quadratic with
+        // g'' = -2(1-c)q, so exactly
+        //   m_t = g(m_{t-1}) - (1-c) q Var(F_{t-1}).
+        // For a quadratic g(f) - g(m) = (f - m) g'((f + m)/2), so the lag
+        // d_t = f_t - m_t obeys
+        //   d_t = d_{t-1} g'(f_{t-1} - d_{t-1}/2) + (1-c) q Var(F_{t-1}).
+        // From d = 0 at the start (the initial contracts are fixed), g' > 0
+        // gives d_t >= 0 for every t; and as g' decreases, d_{t-1} <= b_{t-1}
+        // gives d_t <= b_t with
+        //   b_t = b_{t-1} g'(f_{t-1} - b_{t-1}/2) + (1-c) q Var(F_{t-1}).
+        // So the mean may fall below the recursion by b_t plus sampling
+        // error, and rise above it by sampling error only. The runs' sample
+        // variance stands in for Var; b_t stays below 0.2 standard errors
+        // of the mean, so the error of that estimate does not matter.
         let mut f = 0.01;
-        // E[F] lags the recursion by a Jensen term: g'' = -2(1-c)q, so each
-        // step adds at most (1-c) q Var(F); carried forward with growth
-        // factor at most max g' = 1 + (1-c) q. Allow that bias exactly.
         let mut bias = 0.0;
-        let growth = 1.0 + (1.0 - c) * q;
+        let mut var_before = 0.0;
         for t in 0..36 {
+            bias = bias * slope(f - bias / 2.0) + (1.0 - c) * q * var_before;
             f += (1.0 - f) * (1.0 - c) * (p + q * f);
             let row = proj
                 .adoption
@@ -142,9 +160,8 @@ fn adoption_follows_the_bass_recursion() {
                 .unwrap()
                 .summary
                 .unwrap();
-            let var = row.sd.unwrap().powi(2);
-            bias = bias * growth + (1.0 - c) * q * var;
-            assert_mean_near(&format!("{engine:?} period {t}"), &row, f, Z, bias);
+            assert_mean_within(&format!("{engine:?} period {t}"), &row, f, Z, bias, 0.0);
+            var_before = row.sd.unwrap().powi(2);
         }
         assert!(f > 0.5, "the test covers the steep part of the curve");
     }

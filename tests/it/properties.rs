@@ -12,7 +12,7 @@ use sharecast::export;
 use sharecast::measures::{RevenueMeasure, project};
 use sharecast::scenario::{Field, Scenario, parse};
 
-use crate::common::{binary, earlier_results, snapshot};
+use crate::common::{assert_no_panic, binary, earlier_results, snapshot, wait_with_deadline};
 
 /// Cases per property: enough to reach the corners, few enough for CI.
 const CASES: u32 = 256;
@@ -100,9 +100,11 @@ fn valid_scenario() -> impl Strategy<Value = String> {
                     0u32..40,
                     prop::bool::ANY,
                     0usize..shape.vendors.max(shape.agencies),
-                    0usize..6,
+                    0usize..8,
                     0usize..shape.tiers,
-                    value_in(0.0, 1.0),
+                    // For fields in [0, 1] and rates; for weights and
+                    // attributes; for contract values.
+                    (value_in(0.0, 1.0), value_in(-3.0, 3.0), value_in(0.0, 1e7)),
                     prop::bool::ANY,
                 ),
                 0..5,
@@ -134,11 +136,9 @@ fn valid_scenario() -> impl Strategy<Value = String> {
                     access.join(", ")
                 ));
             }
-            let mut total_units = 0;
             for (a, (units, weights, caution, p, q, term, value, own_incumbency, initial)) in agencies.iter().enumerate() {
                 // At least one unit in the scenario.
                 let units = if a == 0 { units.max(&1) } else { units };
-                total_units += units;
                 let weight_sum: u32 = weights.iter().sum();
                 let fractions: Vec<String> = if weight_sum == 0 {
                     vec![format!("{} = 1.0", tiers[0])]
@@ -174,18 +174,27 @@ fn valid_scenario() -> impl Strategy<Value = String> {
                     }
                 }
             }
-            assert!(total_units >= 1);
-            for (at, on_vendor, who, key, tier, value, add) in &events {
+            // Every key an event can change (docs/scenario-reference.md,
+            // section 7), each with values from its own range.
+            for (at, on_vendor, who, key, tier, (unit, weight, money), add) in &events {
                 let verb = if *add { "add" } else { "set" };
                 if *on_vendor && *who < shape.vendors {
-                    let k = ["brand", "access", "access", "attributes.quality", "brand", "access"][*key];
-                    let key = if k == "access" { format!("\"access.{}\"", tiers[*tier]) } else { format!("\"{k}\"") };
-                    let value = if k.starts_with("attributes") { "0.5".to_string() } else { value.clone() };
+                    let (key, value) = match key % 3 {
+                        0 => ("\"brand\"".to_string(), unit),
+                        1 => (format!("\"access.{}\"", tiers[*tier]), unit),
+                        _ => ("\"attributes.quality\"".to_string(), weight),
+                    };
                     t.push_str(&format!("[[event]]\nat = {at}\nvendor = \"V{who}\"\n{verb} = {{ {key} = {value} }}\n"));
                 } else {
                     let target = if *who < shape.agencies { format!("A{who}") } else { "*".to_string() };
-                    let key = ["caution", "innovation", "imitation", "annual_value", "choice.incumbency", "choice.brand"][*key];
-                    let value = if key.starts_with("choice") || key == "annual_value" { "1.5".to_string() } else { value.clone() };
+                    let key = ["caution", "innovation", "imitation", "annual_value", "choice.incumbency", "choice.brand", "choice.access", "choice.quality"][*key];
+                    let value = if key.starts_with("choice") {
+                        weight
+                    } else if key == "annual_value" {
+                        money
+                    } else {
+                        unit
+                    };
                     t.push_str(&format!("[[event]]\nat = {at}\nagency = \"{target}\"\n{verb} = {{ \"{key}\" = {value} }}\n"));
                 }
             }
@@ -408,19 +417,11 @@ proptest! {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if started.elapsed() > Duration::from_secs(60) {
-                let _ = child.kill();
-                return Err(TestCaseError::fail("hung for 60 s"));
-            }
-            std::thread::sleep(Duration::from_millis(5));
+        let Some(status) = wait_with_deadline(&mut child, Instant::now(), Duration::from_secs(60)) else {
+            return Err(TestCaseError::fail("hung for 60 s"));
         };
         let stderr = std::io::read_to_string(child.stderr.take().unwrap()).unwrap();
-        prop_assert!(!stderr.contains("panicked"), "{}", stderr);
+        assert_no_panic(&stderr);
         match status.code() {
             Some(0) => {}
             Some(2) => {

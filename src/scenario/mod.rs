@@ -223,12 +223,7 @@ pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
         }],
     })?;
     String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = line_number(e.as_bytes(), e.utf8_error().valid_up_to());
         ScenarioError {
             path: path.to_path_buf(),
             diagnostics: vec![Diagnostic {
@@ -237,6 +232,12 @@ pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
             }],
         }
     })
+}
+
+/// The line (from 1) on which byte `offset` of `text` lies.
+fn line_number(text: &[u8], offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Validates scenario text; `path` names it in messages and gives the

@@ -15,7 +15,7 @@ use super::raw::{
 };
 use super::{
     Agency, Change, Diagnostic, Event, Field, InitialContract, Op, Scenario, Target, Vendor,
-    W_FIRST_ATTRIBUTE,
+    W_FIRST_ATTRIBUTE, line_number,
 };
 use crate::calendar::{Calendar, Step, YearMonth};
 
@@ -71,12 +71,6 @@ fn explain_toml_error(message: &str) -> String {
         }
         return text;
     }
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|r| r.strip_suffix('`'))
-    {
-        return format!("required key '{field}' is missing");
-    }
     format!("invalid TOML: {message}")
 }
 
@@ -104,7 +98,8 @@ fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .unwrap_or_default()
 }
 
-fn list(names: &[String]) -> String {
+fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.into_iter().collect();
     if names.is_empty() {
         "none".to_string()
     } else {
@@ -122,14 +117,88 @@ fn declared_names<'a>(
         .collect()
 }
 
-/// The names actually given, for listing in a message.
-fn declared(names: &[Option<String>]) -> Vec<String> {
-    names.iter().flatten().cloned().collect()
+/// A declared name: `None` for a declaration written without one.
+trait Declared {
+    fn declared(&self) -> Option<&str>;
 }
 
-/// Index of the declaration called `name`.
-fn position(names: &[Option<String>], name: &str) -> Option<usize> {
-    names.iter().position(|n| n.as_deref() == Some(name))
+impl Declared for String {
+    fn declared(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Declared for Option<String> {
+    fn declared(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+
+/// What a name refers to, for the message when it refers to nothing.
+struct Kind {
+    /// The thing named: "tier".
+    one: &'static str,
+    /// Why the name is not one: "which is not declared".
+    missing: &'static str,
+    /// Introduces the names there are: "tiers are".
+    all: &'static str,
+    /// Said after those names.
+    besides: &'static str,
+}
+
+const TIER: Kind = Kind {
+    one: "tier",
+    missing: "which is not declared",
+    all: "tiers are",
+    besides: "",
+};
+const VENDOR: Kind = Kind {
+    one: "vendor",
+    missing: "which is not declared",
+    all: "vendors are",
+    besides: "",
+};
+const AGENCY: Kind = Kind {
+    one: "agency",
+    missing: "which is not declared",
+    all: "agencies are",
+    besides: ", or \"*\" for all",
+};
+const ATTRIBUTE: Kind = Kind {
+    one: "attribute",
+    missing: "which has no weight in [choice]",
+    all: "weighted attributes",
+    besides: "",
+};
+
+/// The index of `name` among `names`, or the message
+/// "SUBJECT names tier 'x', which is not declared; tiers are: ...", with a
+/// suggestion when a declared name is close.
+fn find<N: Declared>(names: &[N], name: &str, subject: &str, kind: &Kind) -> Result<usize, String> {
+    names
+        .iter()
+        .position(|n| n.declared() == Some(name))
+        .ok_or_else(|| {
+            let given = || names.iter().filter_map(Declared::declared);
+            format!(
+                "{subject} names {} '{name}', {}; {}: {}{}{}",
+                kind.one,
+                kind.missing,
+                kind.all,
+                list(given()),
+                kind.besides,
+                did_you_mean(name, given())
+            )
+        })
+}
+
+/// A plain number, integer or not.
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(x) => Some(*x),
+        _ => None,
+    }
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -179,12 +248,7 @@ impl<'s> Checker<'s> {
     }
 
     fn line(&self, span: &std::ops::Range<usize>) -> usize {
-        let end = span.start.min(self.source.len());
-        self.source.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        line_number(self.source.as_bytes(), span.start)
     }
 
     fn error(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
@@ -204,6 +268,11 @@ impl<'s> Checker<'s> {
         });
     }
 
+    /// The result of a lookup; a failed one is an error at `span`.
+    fn found<T>(&mut self, span: &std::ops::Range<usize>, result: Result<T, String>) -> Option<T> {
+        result.map_err(|m| self.error(span, m)).ok()
+    }
+
     fn warn(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
         let line = Some(self.line(span));
         self.warnings.push(Diagnostic {
@@ -215,9 +284,10 @@ impl<'s> Checker<'s> {
     /// A number or a distribution, valid for `range`.
     fn param(&mut self, v: &SpannedValue, what: &str, range: Range) -> Option<Param> {
         let span = v.span();
+        if let Some(x) = number(v.get_ref()) {
+            return self.fixed(&span, x, what, range);
+        }
         match v.get_ref() {
-            Value::Integer(i) => self.fixed(&span, *i as f64, what, range),
-            Value::Float(x) => self.fixed(&span, *x, what, range),
             Value::Table(t) => {
                 if t.len() != 1 {
                     self.error(
@@ -242,14 +312,7 @@ impl<'s> Checker<'s> {
                     return None;
                 }
                 let numbers: Option<Vec<f64>> = match args {
-                    Value::Array(items) => items
-                        .iter()
-                        .map(|x| match x {
-                            Value::Integer(i) => Some(*i as f64),
-                            Value::Float(f) => Some(*f),
-                            _ => None,
-                        })
-                        .collect(),
+                    Value::Array(items) => items.iter().map(number).collect(),
                     _ => None,
                 };
                 let Some(numbers) = numbers else {
@@ -658,12 +721,16 @@ impl<'s> Checker<'s> {
                 );
                 None
             }
-            Some(map) => self.per_tier(
-                map,
-                tiers,
-                &format!("{label} access"),
-                Field::Access(0).range(),
-            ),
+            Some(map) => {
+                let what = format!("{label} access");
+                self.per_tier(map, tiers, &what, |cx, k, value| {
+                    cx.param(
+                        value,
+                        &format!("{what} for tier '{k}'"),
+                        Field::Access(0).range(),
+                    )
+                })
+            }
         };
         let mut attrs: Vec<Option<Param>> = vec![None; attributes.len()];
         if let Some(map) = &v.attributes {
@@ -674,7 +741,7 @@ impl<'s> Checker<'s> {
                         &value.span(),
                         format!(
                             "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; weighted attributes: {}{}",
-                            list(attributes),
+                            list(attributes.iter().map(String::as_str)),
                             did_you_mean(k, attributes.iter().map(String::as_str))
                         ),
                     ),
@@ -689,41 +756,32 @@ impl<'s> Checker<'s> {
         })
     }
 
-    /// A table keyed by tier name; tiers left out are `None`.
-    fn per_tier(
+    /// A table keyed by tier name, each value read by `read` (given the
+    /// tier name as written); tiers left out are `None`.
+    fn per_tier<T: Clone>(
         &mut self,
         map: &SpannedMap,
         tiers: &[String],
         what: &str,
-        range: Range,
-    ) -> Option<Vec<Option<Param>>> {
-        let mut out: Vec<Option<Param>> = vec![None; tiers.len()];
+        mut read: impl FnMut(&mut Self, &str, &SpannedValue) -> Option<T>,
+    ) -> Option<Vec<Option<T>>> {
+        let mut out: Vec<Option<T>> = vec![None; tiers.len()];
         let mut ok = true;
         for (k, value) in map.get_ref() {
-            match tiers.iter().position(|t| t == k) {
+            match self.found(&value.span(), find(tiers, k, what, &TIER)) {
                 Some(i) => {
-                    out[i] = self.param(value, &format!("{what} for tier '{k}'"), range);
+                    out[i] = read(self, k, value);
                     ok &= out[i].is_some();
                 }
-                None => {
-                    ok = false;
-                    self.error(
-                        &value.span(),
-                        format!(
-                            "{what} names tier '{k}', which is not declared; tiers are: {}{}",
-                            list(tiers),
-                            did_you_mean(k, tiers.iter().map(String::as_str))
-                        ),
-                    );
-                }
+                None => ok = false,
             }
         }
         ok.then_some(out)
     }
 
-    fn agency(
+    fn agency<'a>(
         &mut self,
-        raw: &Spanned<RawAgency>,
+        raw: &'a Spanned<RawAgency>,
         tiers: &[String],
         attributes: &[String],
         vendor_names: &[Option<String>],
@@ -734,14 +792,14 @@ impl<'s> Checker<'s> {
         let name = self.name(&a.name, &span, "[[agency]]");
         let label = format!("agency '{}'", name.as_deref().unwrap_or("?"));
         let required = |cx: &mut Self,
-                        v: &Option<SpannedValue>,
+                        v: &'a Option<SpannedValue>,
                         key: &str,
                         hint: &str|
-         -> Option<SpannedValue> {
+         -> Option<&'a SpannedValue> {
             if v.is_none() {
                 cx.error(&span, format!("{label} needs {key} ({hint})"));
             }
-            v.clone()
+            v.as_ref()
         };
         let units_v = required(
             self,
@@ -759,17 +817,12 @@ impl<'s> Checker<'s> {
         let imitation_v = required(self, &a.imitation, "imitation", "Bass q per period, >= 0");
 
         let units = units_v
-            .and_then(|v| self.integer(&v, &format!("{label} units"), 0, MAX_TOTAL_UNITS as i64));
-        let term = term_v.and_then(|v| self.integer(&v, &format!("{label} term"), 1, MAX_TERM));
-        let innovation = innovation_v.and_then(|v| {
-            self.param(
-                &v,
-                &format!("{label} innovation"),
-                Field::Innovation.range(),
-            )
-        });
+            .and_then(|v| self.integer(v, &format!("{label} units"), 0, MAX_TOTAL_UNITS as i64));
+        let term = term_v.and_then(|v| self.integer(v, &format!("{label} term"), 1, MAX_TERM));
+        let innovation = innovation_v
+            .and_then(|v| self.param(v, &format!("{label} innovation"), Field::Innovation.range()));
         let imitation = imitation_v
-            .and_then(|v| self.param(&v, &format!("{label} imitation"), Field::Imitation.range()));
+            .and_then(|v| self.param(v, &format!("{label} imitation"), Field::Imitation.range()));
         let caution = match &a.caution {
             None => Some(Param::fixed(0.0, Field::Caution.range())),
             Some(v) => self.param(v, &format!("{label} caution"), Field::Caution.range()),
@@ -810,32 +863,19 @@ impl<'s> Checker<'s> {
 
         let mut initial = Vec::new();
         let mut placed = vec![0u64; tiers.len()];
+        let contract = format!("an initial contract of {label}");
         for raw_initial in &a.initial {
             let ispan = raw_initial.span();
             let c = raw_initial.get_ref();
             let vendor = match &c.vendor {
                 None => {
-                    self.error(
-                        &ispan,
-                        format!("an initial contract of {label} needs vendor"),
-                    );
+                    self.error(&ispan, format!("{contract} needs vendor"));
                     None
                 }
-                Some(v) => {
-                    let found = position(vendor_names, v.get_ref().trim());
-                    if found.is_none() {
-                        self.error(
-                            &v.span(),
-                            format!(
-                                "an initial contract of {label} names vendor '{}', which is not declared; vendors are: {}{}",
-                                v.get_ref(),
-                                list(&declared(vendor_names)),
-                                did_you_mean(v.get_ref(), vendor_names.iter().flatten().map(String::as_str))
-                            ),
-                        );
-                    }
-                    found
-                }
+                Some(v) => self.found(
+                    &v.span(),
+                    find(vendor_names, v.get_ref().trim(), &contract, &VENDOR),
+                ),
             };
             // Without `tier`, the contract is in the only tier the agency
             // gives a positive fraction; an agency spread over several tiers
@@ -848,38 +888,21 @@ impl<'s> Checker<'s> {
                 None if populated.len() == 1 => Some(populated[0]),
                 None => {
                     if fractions.is_some() {
-                        let names: Vec<String> =
-                            populated.iter().map(|&k| tiers[k].clone()).collect();
+                        let names = list(populated.iter().map(|&k| tiers[k].as_str()));
                         self.error(
                             &ispan,
-                            format!("an initial contract of {label} needs tier: the agency gives a positive fraction to several tiers ({})", list(&names)),
+                            format!("{contract} needs tier: the agency gives a positive fraction to several tiers ({names})"),
                         );
                     }
                     None
                 }
-                Some(t) => {
-                    let found = tiers.iter().position(|n| n == t.get_ref().trim());
-                    if found.is_none() {
-                        self.error(
-                            &t.span(),
-                            format!(
-                                "an initial contract of {label} names tier '{}', which is not declared; tiers are: {}{}",
-                                t.get_ref(),
-                                list(tiers),
-                                did_you_mean(t.get_ref(), tiers.iter().map(String::as_str))
-                            ),
-                        );
-                    }
-                    found
-                }
+                Some(t) => self.found(&t.span(), find(tiers, t.get_ref().trim(), &contract, &TIER)),
             };
             let count = match &c.units {
                 None => {
                     self.error(
                         &ispan,
-                        format!(
-                            "an initial contract of {label} needs units (how many units hold it)"
-                        ),
+                        format!("{contract} needs units (how many units hold it)"),
                     );
                     None
                 }
@@ -893,7 +916,14 @@ impl<'s> Checker<'s> {
             let remaining = match (&c.remaining, term) {
                 (None, _) => Some(None),
                 (Some(v), Some(term)) => self
-                    .integer(v, &format!("remaining of an initial contract of {label} (periods still covered, at most term = {term})"), 1, term)
+                    .integer(
+                        v,
+                        &format!(
+                            "remaining of {contract} (periods still covered, at most term = {term})"
+                        ),
+                        1,
+                        term,
+                    )
                     .map(|r| Some(r as u32)),
                 (Some(_), None) => None,
             };
@@ -911,7 +941,7 @@ impl<'s> Checker<'s> {
                     self.error(
                         &ispan,
                         format!(
-                            "an initial contract of {label} goes to vendor '{}' at tier '{}', where its access {how}; a vendor needs access > 0 to hold a contract",
+                            "{contract} goes to vendor '{}' at tier '{}', where its access {how}; a vendor needs access > 0 to hold a contract",
                             v.name, tiers[ti]
                         ),
                     );
@@ -956,46 +986,26 @@ impl<'s> Checker<'s> {
     }
 
     fn fractions(&mut self, map: &SpannedMap, tiers: &[String], label: &str) -> Option<Vec<f64>> {
-        let mut out = vec![0.0; tiers.len()];
-        let mut ok = true;
-        for (k, value) in map.get_ref() {
-            let Some(i) = tiers.iter().position(|t| t == k) else {
-                ok = false;
-                self.error(
+        let out = self.per_tier(map, tiers, &format!("{label} tiers"), |cx, k, value| {
+            let x = number(value.get_ref()).filter(|x| x.is_finite() && *x >= 0.0);
+            if x.is_none() {
+                cx.error(
                     &value.span(),
-                    format!(
-                        "{label} tiers names tier '{k}', which is not declared; tiers are: {}{}",
-                        list(tiers),
-                        did_you_mean(k, tiers.iter().map(String::as_str))
-                    ),
+                    format!("{label} tier fraction for '{k}' must be a plain number >= 0"),
                 );
-                continue;
-            };
-            let x = match value.get_ref() {
-                Value::Integer(i) => Some(*i as f64),
-                Value::Float(x) => Some(*x),
-                _ => None,
-            };
-            match x {
-                Some(x) if x.is_finite() && x >= 0.0 => out[i] = x,
-                _ => {
-                    ok = false;
-                    self.error(
-                        &value.span(),
-                        format!("{label} tier fraction for '{k}' must be a plain number >= 0"),
-                    );
-                }
             }
-        }
+            x
+        })?;
+        let out: Vec<f64> = out.into_iter().map(|x| x.unwrap_or(0.0)).collect();
         let sum: f64 = out.iter().sum();
-        if ok && (sum - 1.0).abs() > 1e-9 {
+        if (sum - 1.0).abs() > 1e-9 {
             self.error(
                 &map.span(),
                 format!("{label} tier fractions must sum to 1, but they sum to {sum}"),
             );
-            ok = false;
+            return None;
         }
-        ok.then_some(out)
+        Some(out)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1086,42 +1096,19 @@ impl<'s> Checker<'s> {
                 self.error(&span, format!("{label} needs exactly one of vendor = \"NAME\" or agency = \"NAME\" (or agency = \"*\" for all agencies)"));
                 None
             }
-            (Some(v), None) => {
-                let name = v.get_ref().trim();
-                match position(vendor_names, name) {
-                    Some(i) => Some(Target::Vendor(i)),
-                    None => {
-                        self.error(
-                            &v.span(),
-                            format!(
-                                "{label} names vendor '{name}', which is not declared; vendors are: {}{}",
-                                list(&declared(vendor_names)),
-                                did_you_mean(name, vendor_names.iter().flatten().map(String::as_str))
-                            ),
-                        );
-                        None
-                    }
-                }
-            }
+            (Some(v), None) => self
+                .found(
+                    &v.span(),
+                    find(vendor_names, v.get_ref().trim(), &label, &VENDOR),
+                )
+                .map(Target::Vendor),
             (None, Some(a)) => {
                 let name = a.get_ref().trim();
                 if name == "*" {
                     Some(Target::AllAgencies)
                 } else {
-                    match position(agency_names, name) {
-                        Some(i) => Some(Target::Agency(i)),
-                        None => {
-                            self.error(
-                                &a.span(),
-                                format!(
-                                    "{label} names agency '{name}', which is not declared; agencies are: {}, or \"*\" for all{}",
-                                    list(&declared(agency_names)),
-                                    did_you_mean(name, agency_names.iter().flatten().map(String::as_str))
-                                ),
-                            );
-                            None
-                        }
-                    }
+                    self.found(&a.span(), find(agency_names, name, &label, &AGENCY))
+                        .map(Target::Agency)
                 }
             }
         };
@@ -1235,30 +1222,10 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
         return Ok(Field::Brand);
     }
     if let Some(tier) = key.strip_prefix("access.") {
-        return tiers
-            .iter()
-            .position(|t| t == tier)
-            .map(Field::Access)
-            .ok_or_else(|| {
-                format!(
-                    "'{key}' names tier '{tier}', which is not declared; tiers are: {}{}",
-                    list(tiers),
-                    did_you_mean(tier, tiers.iter().map(String::as_str))
-                )
-            });
+        return find(tiers, tier, &format!("'{key}'"), &TIER).map(Field::Access);
     }
     if let Some(attr) = key.strip_prefix("attributes.") {
-        return attributes
-            .iter()
-            .position(|a| a == attr)
-            .map(Field::Attribute)
-            .ok_or_else(|| {
-                format!(
-                    "'{key}' names attribute '{attr}', which has no weight in [choice]; weighted attributes: {}{}",
-                    list(attributes),
-                    did_you_mean(attr, attributes.iter().map(String::as_str))
-                )
-            });
+        return find(attributes, attr, &format!("'{key}'"), &ATTRIBUTE).map(Field::Attribute);
     }
     let mut keys: Vec<String> = vec!["brand".into()];
     keys.extend(tiers.iter().map(|t| format!("access.{t}")));

@@ -1,7 +1,8 @@
 //! The bad-input corpus: every file in tests/corpus/ breaks one rule. Each
 //! must be rejected with exit 2 and exactly the message in its `.stderr`
-//! file, and must leave an existing output folder exactly as it was.
-//! Regenerate the expectations with `UPDATE_EXPECT=1 cargo test`.
+//! file, and must leave an existing output folder exactly as it was. The
+//! folder holds exactly the cases `tests/corpus/generate.py` lists in the
+//! README it writes. Regenerate the expectations with `UPDATE_EXPECT=1 cargo test`.
 
 use std::path::Path;
 
@@ -51,28 +52,64 @@ fn check(corpus: &Path, name: &str, update: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// The cases the generator writes, sorted: the README it writes lists them
+/// under a heading that gives their number.
+fn generated_cases(corpus: &Path) -> Vec<String> {
+    let readme = std::fs::read_to_string(corpus.join("README.md")).unwrap();
+    let count: usize = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("## Cases (")?.strip_suffix(')'))
+        .and_then(|n| n.parse().ok())
+        .expect("tests/corpus/README.md has a '## Cases (N)' heading");
+    let mut cases: Vec<String> = readme
+        .lines()
+        .filter_map(|l| Some(l.strip_prefix("- `")?.split_once('`')?.0.to_string()))
+        .collect();
+    assert_eq!(
+        cases.len(),
+        count,
+        "the README lists {} cases, its heading says {count}",
+        cases.len()
+    );
+    cases.sort();
+    cases
+}
+
+/// Checks that the files of `corpus` ending in `.ext` are one per case.
+fn one_file_per_case(corpus: &Path, ext: &str, cases: &[String]) {
+    let stems: Vec<String> = std::fs::read_dir(corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    let unlisted: Vec<&String> = stems.iter().filter(|s| !cases.contains(s)).collect();
+    let missing: Vec<&String> = cases.iter().filter(|c| !stems.contains(c)).collect();
+    assert!(
+        unlisted.is_empty() && missing.is_empty(),
+        ".{ext} files of no case listed in tests/corpus/README.md: {unlisted:?}; cases without a .{ext} file: {missing:?}; run python3 tests/corpus/generate.py, then UPDATE_EXPECT=1 cargo test --release corpus"
+    );
+}
+
 #[test]
 fn every_bad_input_is_rejected_with_its_message() {
     let corpus = repo_root().join("tests/corpus");
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut names: Vec<String> = std::fs::read_dir(&corpus)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 40, "corpus has {} files", names.len());
-    let failures: Vec<String> = names
+    let cases = generated_cases(&corpus);
+    one_file_per_case(&corpus, "toml", &cases);
+    let failures: Vec<String> = cases
         .iter()
-        .filter_map(|n| check(&corpus, n, update).err())
+        .filter_map(|n| check(&corpus, &format!("{n}.toml"), update).err())
         .collect();
     assert!(
         failures.is_empty(),
         "{} of {} corpus files failed:\n{}",
         failures.len(),
-        names.len(),
+        cases.len(),
         failures.join("\n")
     );
+    // Checked after the run above, which writes them with UPDATE_EXPECT.
+    one_file_per_case(&corpus, "stderr", &cases);
 }
 
 #[test]

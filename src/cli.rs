@@ -242,15 +242,20 @@ fn run(args: RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&args.scenario));
-    if out.exists() && !out.is_dir() {
-        return Err(UsageError(format!(
-            "--out {} exists and is not a folder",
-            out.display()
-        ))
-        .into());
-    }
     // Refused before simulating; `output::write_files` checks again for a
     // folder created while the run was going.
+    if let Some(file) = output::blocked_by_file(&out) {
+        let message = if file == out {
+            format!("--out {} exists and is not a folder", out.display())
+        } else {
+            format!(
+                "--out {} cannot be created: {} is not a folder",
+                out.display(),
+                file.display()
+            )
+        };
+        return Err(UsageError(message).into());
+    }
     let names = STATISTICS_FILES
         .into_iter()
         .chain(args.per_run.then_some(RUNS_FILE))

@@ -35,6 +35,12 @@ pub fn name_taken_by_folder<'a>(
     names.into_iter().find(|name| dir.join(name).is_dir())
 }
 
+/// The nearest existing part of `dir` (itself or an ancestor) when it is
+/// not a folder: then `dir` cannot be created, so nothing can be written.
+pub fn blocked_by_file(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|p| p.exists()).filter(|p| !p.is_dir())
+}
+
 /// Writes `files` into `dir` (created if missing), all or nothing per file.
 /// When `cancel` is set before the files are complete, nothing is renamed
 /// into place and the temporary files are removed.

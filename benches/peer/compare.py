@@ -279,7 +279,7 @@ def main() -> int:
         return 1
 
     with tempfile.TemporaryDirectory(prefix="sharecast-compare-") as tmp:
-        work = args.keep or Path(tmp)
+        work = (args.keep or Path(tmp)).resolve()
         work.mkdir(parents=True, exist_ok=True)
         rust_out, peer_out = work / "sharecast", work / "numpy_peer"
         common = ["--runs", str(args.runs), "--seed", str(args.seed)]

@@ -54,21 +54,52 @@ fn interrupt_stops_promptly_with_130_and_touches_nothing() {
 #[test]
 fn an_output_folder_that_cannot_be_created_fails_with_1() {
     let tmp = tempfile::tempdir().unwrap();
-    // Not even root can create folders under /proc or inside /dev/null.
-    for out in ["/proc/sharecast-test/out", "/dev/null/out"] {
+    // Not even root can create folders under /proc.
+    let out = "/proc/sharecast-test/out";
+    let o = run_shipped(
+        tmp.path(),
+        "scenarios/minimal.toml",
+        &["--runs", "5", "--out", out],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{out}: {stderr}");
+    assert!(
+        stderr.contains("cannot create the output folder"),
+        "{stderr}"
+    );
+    assert_no_panic(&stderr);
+}
+
+/// An output path that runs through a file is the user's mistake, refused
+/// with exit 2 before anything is simulated: before the memory check, which
+/// would refuse this many runs.
+#[test]
+fn an_output_path_through_a_file_is_refused_before_simulating() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("results");
+    std::fs::write(&file, "not a folder").unwrap();
+    let through_file = file.join("gov").join("out");
+    for (out, blocker) in [
+        (through_file.to_str().unwrap(), file.to_str().unwrap()),
+        (file.to_str().unwrap(), file.to_str().unwrap()),
+        ("/dev/null/out", "/dev/null"),
+    ] {
         let o = run_shipped(
             tmp.path(),
             "scenarios/minimal.toml",
-            &["--runs", "5", "--out", out],
+            &["--runs", "100000000", "--out", out],
         );
         let stderr = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "{out}: {stderr}");
+        assert_eq!(o.status.code(), Some(2), "{out}: {stderr}");
         assert!(
-            stderr.contains("cannot create the output folder"),
+            stderr.contains(&format!("{blocker} is not a folder"))
+                || stderr.contains(&format!("{blocker} exists and is not a folder")),
             "{stderr}"
         );
         assert_no_panic(&stderr);
     }
+    assert_eq!(std::fs::read(&file).unwrap(), b"not a folder");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }
 
 /// A disk that fills up mid-way: the output folder lives on a 32 KiB tmpfs

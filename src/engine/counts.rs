@@ -16,9 +16,10 @@
 //! them tabulated and refreshes them then, not every period.
 
 use rand::Rng;
+use rand::rngs::ChaCha8Rng;
 
 use super::market::{Market, logit_probabilities};
-use super::{Dims, RunRecord};
+use super::{Dims, RunRecord, start_period};
 use crate::sampling::{binomial, logistic, uniform};
 use crate::scenario::Scenario;
 
@@ -201,11 +202,12 @@ impl Segment {
     }
 }
 
-pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
+/// One run's path, given its drawn parameters `market` and its dynamics
+/// stream `rng`.
+pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord {
     let d = Dims::of(s);
     let periods = d.periods;
     let nv = d.vendors;
-    let mut market = Market::draw(s, rng);
     let mut record = RunRecord::new(d);
 
     let mut segments: Vec<Segment> = Vec::with_capacity(d.agencies * d.tiers);
@@ -266,6 +268,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
     let mut expiring: Vec<u32> = vec![0; nv];
 
     for t in 0..periods {
+        start_period(rng, t);
         // 1. Events; the choice tables follow the market.
         if market.apply_events(s, t as u32) || t == 0 {
             for seg in &mut segments {

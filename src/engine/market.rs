@@ -1,13 +1,15 @@
 //! The parameters of one run: every uncertain number drawn once, then
 //! changed by events as simulated time passes.
 //!
-//! Both engines share this, so they see the same model: the draw order, the
+//! Both engines share this, so they see the same model: the draws, the
 //! event semantics (set, add, clamp) and the utilities are defined here once.
 
-use rand::Rng;
+use rand::rngs::ChaCha8Rng;
+
+use super::parameter_rng;
 
 use crate::scenario::{
-    Field, Op, Scenario, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY,
+    Field, Op, Param, Scenario, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY,
 };
 
 /// Current parameter values of one run. Indices: vendor `v`, agency `a`,
@@ -33,31 +35,31 @@ pub struct Market {
 }
 
 impl Market {
-    /// Draws every uncertain parameter of a run, in a fixed order: the
-    /// `[choice]` weights, then each vendor (brand, access by tier,
-    /// attributes), then each agency (caution, innovation, imitation,
-    /// annual value, choice overrides), then every event's values in file
-    /// order. Fixed numbers consume no randomness.
-    pub fn draw<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> Market {
+    /// Draws every uncertain parameter of a run from `rng`, the run's
+    /// stream: each from its own sub-stream (see `scenario::stream_keys`),
+    /// so a value depends on the seed, the run and what the number is, not
+    /// on which other numbers the scenario draws. Fixed numbers consume no
+    /// randomness.
+    pub fn draw(s: &Scenario, rng: &mut ChaCha8Rng) -> Market {
+        let mut draw = |p: &Param| match p.stream() {
+            Some(key) => p.draw(parameter_rng(rng, key)),
+            None => p.draw(rng),
+        };
         let tiers = s.tiers.len();
         let attribute_count = s.attributes.len();
         let weight_count = W_FIRST_ATTRIBUTE + attribute_count;
-        let base_weights: Vec<f64> = s.weights.iter().map(|p| p.draw(rng)).collect();
+        let base_weights: Vec<f64> = s.weights.iter().map(&mut draw).collect();
 
         let mut brand = Vec::with_capacity(s.vendors.len());
         let mut access = Vec::with_capacity(s.vendors.len() * tiers);
         let mut attributes = Vec::with_capacity(s.vendors.len() * attribute_count);
         for v in &s.vendors {
-            brand.push(v.brand.draw(rng));
-            access.extend(
-                v.access
-                    .iter()
-                    .map(|p| p.as_ref().map_or(0.0, |p| p.draw(rng))),
-            );
+            brand.push(draw(&v.brand));
+            access.extend(v.access.iter().map(|p| p.as_ref().map_or(0.0, &mut draw)));
             attributes.extend(
                 v.attributes
                     .iter()
-                    .map(|p| p.as_ref().map_or(0.0, |p| p.draw(rng))),
+                    .map(|p| p.as_ref().map_or(0.0, &mut draw)),
             );
         }
 
@@ -77,18 +79,18 @@ impl Market {
             event_values: Vec::with_capacity(s.events.len()),
         };
         for a in &s.agencies {
-            m.caution.push(a.caution.draw(rng));
-            m.innovation.push(a.innovation.draw(rng));
-            m.imitation.push(a.imitation.draw(rng));
-            m.annual_value.push(a.annual_value.draw(rng));
+            m.caution.push(draw(&a.caution));
+            m.innovation.push(draw(&a.innovation));
+            m.imitation.push(draw(&a.imitation));
+            m.annual_value.push(draw(&a.annual_value));
             for (w, own) in a.choice.iter().enumerate() {
                 m.weights
-                    .push(own.as_ref().map_or(base_weights[w], |p| p.draw(rng)));
+                    .push(own.as_ref().map_or(base_weights[w], &mut draw));
             }
         }
         for e in &s.events {
             m.event_values
-                .push(e.changes.iter().map(|c| c.value.draw(rng)).collect());
+                .push(e.changes.iter().map(|c| draw(&c.value)).collect());
         }
         m
     }
@@ -315,5 +317,111 @@ add = {{ caution = {}, innovation = {}, imitation = {}, annual_value = {}, "choi
             prop_assert!(m.apply_events(&s, 1));
             prop_assert!(within(&m), "{:?}", m);
         }
+    }
+}
+
+#[cfg(test)]
+mod common_random_numbers {
+    use std::path::Path;
+
+    use super::Market;
+    use crate::engine::run_rng;
+    use crate::scenario::parse;
+
+    const BASE: &str = r#"
+start = "2026-01"
+periods = 12
+tiers = ["u", "s"]
+[choice]
+quality = { uniform = [0, 2] }
+[[vendor]]
+name = "A"
+brand = { uniform = [0, 1] }
+access = { u = 1.0, s = { beta = [2, 3] } }
+attributes = { quality = { normal = [0.5, 0.2] } }
+[[vendor]]
+name = "B"
+brand = { uniform = [0, 1] }
+access = { u = 1.0 }
+[[agency]]
+name = "X"
+units = 10
+innovation = { triangular = [0.01, 0.02, 0.05] }
+imitation = 0.1
+term = 2
+choice = { brand = { pert = [1, 2, 3] } }
+[[event]]
+at = 3
+vendor = "A"
+set = { "access.s" = { uniform = [0.5, 1] } }
+add = { brand = { normal = [0.1, 0.05] } }
+[[event]]
+at = 6
+vendor = "B"
+add = { brand = { uniform = [0, 0.2] } }
+"#;
+
+    fn market(text: &str, run: u64) -> Market {
+        let s = parse(text, Path::new("crn.toml")).expect("valid scenario");
+        Market::draw(&s, &mut run_rng(7, run))
+    }
+
+    /// A variant that adds a vendor and an uncertain weight before the
+    /// others and removes the first event draws, in every run, the same
+    /// value for every number it shares with the base scenario.
+    #[test]
+    fn shared_numbers_get_the_same_draw_in_a_variant() {
+        let variant = BASE
+            .replace(
+                "[[vendor]]\nname = \"A\"",
+                "[[vendor]]\nname = \"New\"\nbrand = { uniform = [0, 1] }\naccess = { u = { uniform = [0, 1] } }\nattributes = { speed = 1 }\n[[vendor]]\nname = \"A\"",
+            )
+            .replace("[choice]\n", "[choice]\nspeed = { normal = [0, 1] }\n")
+            .replace(
+                "[[event]]\nat = 3\nvendor = \"A\"\nset = { \"access.s\" = { uniform = [0.5, 1] } }\nadd = { brand = { normal = [0.1, 0.05] } }\n",
+                "",
+            );
+        assert_ne!(variant, BASE);
+        for run in 0..50 {
+            let (b, v) = (market(BASE, run), market(&variant, run));
+            // Vendors A and B are 0 and 1 in the base, 1 and 2 in the variant.
+            assert_eq!(b.brand[..], v.brand[1..]);
+            assert_eq!(b.access[..], v.access[2..]);
+            assert_eq!(b.innovation, v.innovation);
+            // Weights: brand, access, incumbency, quality; the variant adds speed.
+            assert_eq!(b.weights[..4], v.weights[..4]);
+            // The base's second event is the variant's only one.
+            assert_eq!(b.event_values[1], v.event_values[0]);
+            // Attribute 'quality' of A: base [A quality, B quality],
+            // variant [New quality, New speed, A quality, A speed, ...].
+            assert_eq!(b.attributes[0], v.attributes[2]);
+        }
+    }
+
+    /// Numbers with the same distribution are still independent: two
+    /// vendors' brands drawn from U(0, 1) differ in every run and are
+    /// uncorrelated. Under independence the sample correlation of n pairs
+    /// has standard error 1/sqrt(n); the bound is 5 of them.
+    #[test]
+    fn numbers_with_the_same_distribution_are_independent() {
+        let n = 4000;
+        let pairs: Vec<(f64, f64)> = (0..n)
+            .map(|run| {
+                let m = market(BASE, run);
+                (m.brand[0], m.brand[1])
+            })
+            .collect();
+        assert!(pairs.iter().all(|(a, b)| a != b));
+        let mean = |f: fn(&(f64, f64)) -> f64| pairs.iter().map(f).sum::<f64>() / n as f64;
+        let (ma, mb) = (mean(|p| p.0), mean(|p| p.1));
+        let cov = pairs.iter().map(|(a, b)| (a - ma) * (b - mb)).sum::<f64>();
+        let var = |m: f64, f: fn(&(f64, f64)) -> f64| {
+            pairs.iter().map(|p| (f(p) - m).powi(2)).sum::<f64>()
+        };
+        let r = cov / (var(ma, |p| p.0) * var(mb, |p| p.1)).sqrt();
+        assert!(r.abs() < 5.0 / (n as f64).sqrt(), "correlation {r}");
+        // And each is still U(0, 1): mean 1/2 with standard error sqrt(1/12 / n).
+        let se = (1.0 / 12.0 / n as f64).sqrt();
+        assert!((ma - 0.5).abs() < 5.0 * se && (mb - 0.5).abs() < 5.0 * se);
     }
 }

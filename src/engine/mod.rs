@@ -23,6 +23,7 @@ use rand::rngs::ChaCha8Rng;
 use rayon::prelude::*;
 
 use crate::scenario::Scenario;
+use market::Market;
 
 /// Which implementation of the model runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -129,9 +130,49 @@ impl RunRecord {
 /// The random stream of run `run`: ChaCha8 seeded from `seed`, on stream
 /// `run`. It depends on nothing else, which is what makes the first n runs of
 /// a larger simulation equal a simulation of n runs.
+///
+/// The stream is laid out in regions of its 2^68 words, so that a change
+/// to a scenario moves as few draws as possible (see [`parameter_rng`] and
+/// [`start_period`]): the initial contracts' spread from word 0, period t's
+/// dynamics (adoption and awards) from word (t + 1) 2^50, and the uncertain
+/// numbers from word 2^67 on. Each region is far larger than anything drawn
+/// in it.
 pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);
+    rng
+}
+
+/// Words of the run's stream reserved for each period's dynamics.
+const WORDS_PER_PERIOD: u128 = 1 << 50;
+
+/// Moves run `rng` to the start of period `t`'s region. Whatever earlier
+/// periods drew, period t's draws start at the same place; two variants of
+/// a scenario that differ from period s on therefore draw the same numbers
+/// up to s, and realign at the start of every later period, which keeps
+/// their runs paired (common random numbers) as far as their states allow.
+pub(crate) fn start_period(rng: &mut ChaCha8Rng, t: usize) {
+    rng.set_word_pos((t as u128 + 1) * WORDS_PER_PERIOD);
+}
+
+/// First word of the parameter sub-streams in a run's stream.
+const PARAMETER_WORDS: u128 = 1 << 67;
+/// Words of the run's stream reserved for each parameter sub-stream.
+const WORDS_PER_PARAMETER: u128 = 1 << 24;
+const _: () = assert!(
+    (crate::scenario::MAX_PERIODS as u128 + 1) * WORDS_PER_PERIOD <= PARAMETER_WORDS,
+    "the periods' regions end before the parameter sub-streams"
+);
+const _: () = assert!(
+    PARAMETER_WORDS + (WORDS_PER_PARAMETER << crate::scenario::STREAM_KEY_BITS) <= 1 << 68,
+    "the parameter sub-streams fit in the stream's 2^68 words"
+);
+
+/// Run `run`'s stream positioned at the start of parameter sub-stream
+/// `key`: where the uncertain number with that key is drawn from (see
+/// `scenario::stream_keys`).
+pub(crate) fn parameter_rng(rng: &mut ChaCha8Rng, key: u64) -> &mut ChaCha8Rng {
+    rng.set_word_pos(PARAMETER_WORDS + u128::from(key) * WORDS_PER_PARAMETER);
     rng
 }
 
@@ -142,10 +183,11 @@ pub fn bytes_per_unit() -> u64 {
 
 /// Simulates one run.
 pub fn simulate_run(s: &Scenario, seed: u64, run: u64, engine: EngineKind) -> RunRecord {
+    let market = Market::draw(s, &mut run_rng(seed, run));
     let mut rng = run_rng(seed, run);
     match engine {
-        EngineKind::Counts => counts::run(s, &mut rng),
-        EngineKind::Units => units::run(s, &mut rng),
+        EngineKind::Counts => counts::run(s, market, &mut rng),
+        EngineKind::Units => units::run(s, market, &mut rng),
     }
 }
 

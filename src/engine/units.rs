@@ -2,10 +2,11 @@
 //! of MODEL.md section 3. It is slow (cost grows with units) and exists as
 //! the oracle the count engine is tested against; `--engine units` selects it.
 
-use rand::{Rng, RngExt};
+use rand::RngExt;
+use rand::rngs::ChaCha8Rng;
 
 use super::market::{Market, logit_probabilities};
-use super::{Dims, RunRecord};
+use super::{Dims, RunRecord, start_period};
 use crate::sampling::uniform;
 use crate::scenario::Scenario;
 
@@ -34,10 +35,11 @@ struct Unit {
 /// Memory per unit followed.
 pub const BYTES_PER_UNIT: u64 = std::mem::size_of::<Unit>() as u64;
 
-pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
+/// One run's path, given its drawn parameters `market` and its dynamics
+/// stream `rng`.
+pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord {
     let d = Dims::of(s);
     let nv = d.vendors;
-    let mut market = Market::draw(s, rng);
     let mut record = RunRecord::new(d);
 
     let mut units: Vec<Unit> = Vec::with_capacity(s.total_units() as usize);
@@ -76,6 +78,7 @@ pub fn run<R: Rng + ?Sized>(s: &Scenario, rng: &mut R) -> RunRecord {
     let mut contracted = units.iter().filter(|u| is_contracted(u)).count();
 
     for t in 0..d.periods {
+        start_period(rng, t);
         if market.apply_events(s, t as u32) || t == 0 {
             for (k, list) in eligible.iter_mut().enumerate() {
                 *list = (0..nv).filter(|&v| market.eligible(v, k)).collect();

@@ -7,12 +7,15 @@
 
 mod param;
 mod raw;
+mod stream_keys;
 mod validate;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use param::{DistSpec, FAMILIES, Param, Range};
+pub use stream_keys::STREAM_KEY_BITS;
+pub use validate::MAX_PERIODS;
 
 use crate::calendar::Calendar;
 
@@ -243,8 +246,10 @@ fn line_number(text: &[u8], offset: usize) -> usize {
 /// Validates scenario text; `path` names it in messages and gives the
 /// default scenario name (its file stem).
 pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-    validate::validate(source, path).map_err(|diagnostics| ScenarioError {
+    let mut scenario = validate::validate(source, path).map_err(|diagnostics| ScenarioError {
         path: path.to_path_buf(),
         diagnostics,
-    })
+    })?;
+    stream_keys::assign(&mut scenario);
+    Ok(scenario)
 }

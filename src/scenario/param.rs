@@ -234,6 +234,9 @@ impl DistSpec {
 pub struct Param {
     kind: ParamKind,
     range: Range,
+    /// Which of the run's parameter sub-streams a drawn value comes from
+    /// (see `scenario::stream_keys`); meaningless for a fixed value.
+    stream: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -247,6 +250,7 @@ impl Param {
         Param {
             kind: ParamKind::Fixed(value),
             range,
+            stream: 0,
         }
     }
 
@@ -254,7 +258,21 @@ impl Param {
         Param {
             kind: ParamKind::Drawn(spec),
             range,
+            stream: 0,
         }
+    }
+
+    /// The parameter sub-stream a drawn value comes from; `None` for a
+    /// fixed value, which consumes no randomness.
+    pub fn stream(&self) -> Option<u64> {
+        match self.kind {
+            ParamKind::Fixed(_) => None,
+            ParamKind::Drawn(_) => Some(self.stream),
+        }
+    }
+
+    pub(crate) fn set_stream(&mut self, stream: u64) {
+        self.stream = stream;
     }
 
     /// Draws the value for one run. A fixed value consumes no randomness.

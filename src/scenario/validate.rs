@@ -20,7 +20,7 @@ use super::{
 use crate::calendar::{Calendar, Step, YearMonth};
 
 /// Upper bounds that keep a scenario's memory and arithmetic sane.
-const MAX_PERIODS: i64 = 10_000;
+pub const MAX_PERIODS: i64 = 10_000;
 const MAX_TERM: i64 = 1_000_000;
 const MAX_RUNS: i64 = 100_000_000;
 const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
@@ -587,6 +587,7 @@ impl<'s> Checker<'s> {
                 )
             })
             .collect();
+        self.weights_without_attribute(&raw, &attributes, &events);
 
         if !self.errors.is_empty() {
             return None;
@@ -688,6 +689,62 @@ impl<'s> Checker<'s> {
             }
         }
         (attributes, weights)
+    }
+
+    /// A weight for an attribute that no vendor has and no event gives
+    /// would have no effect: like an unweighted attribute, it is most likely
+    /// a typo (`brnad = 2.0` for `brand`), so it is an error at every table
+    /// that names it. Skipped without vendors (already an error) and while an
+    /// event is invalid (it might give the attribute).
+    fn weights_without_attribute(
+        &mut self,
+        raw: &RawScenario,
+        attributes: &[String],
+        events: &[Option<Event>],
+    ) {
+        if raw.vendor.is_empty() || events.iter().any(Option::is_none) {
+            return;
+        }
+        let held: Vec<&str> = raw
+            .vendor
+            .iter()
+            .filter_map(|v| v.get_ref().attributes.as_ref())
+            .flat_map(|map| map.get_ref().keys().map(String::as_str))
+            .collect();
+        let given = |j: usize| {
+            events.iter().flatten().any(|e| {
+                matches!(e.target, Target::Vendor(_))
+                    && e.changes.iter().any(|c| c.field == Field::Attribute(j))
+            })
+        };
+        let mut tables: Vec<(String, &SpannedMap)> = Vec::new();
+        tables.extend(raw.choice.iter().map(|c| ("[choice]".to_string(), c)));
+        for a in &raw.agency {
+            let a = a.get_ref();
+            if let Some(c) = &a.choice {
+                let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
+                tables.push((format!("agency '{name}' choice"), c));
+            }
+        }
+        let mut candidates: Vec<&str> = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).collect();
+        candidates.extend(held.iter().copied());
+        for (j, attribute) in attributes.iter().enumerate() {
+            if held.contains(&attribute.as_str()) || given(j) {
+                continue;
+            }
+            for (table, map) in &tables {
+                if let Some(value) = map.get_ref().get(attribute) {
+                    self.error(
+                        &value.span(),
+                        format!(
+                            "{table} weight '{attribute}' is neither brand, access nor incumbency, and no vendor has an attribute of that name (nor does an event give one), so it would have no effect; vendors' attributes: {}{}",
+                            list(held.iter().copied()),
+                            did_you_mean(attribute, candidates.iter().copied())
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     fn vendor(
@@ -1337,6 +1394,25 @@ mod tests {
                 message: "event 1 set 'access.unclassified' must be a number or a distribution such as { normal = [mean, sd] }, not a date".to_string(),
             }]
         );
+    }
+
+    #[test]
+    fn an_attribute_weight_needs_a_vendor_or_an_event_that_gives_it() {
+        let source = |event: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n[choice]\ncertified = 1.0\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n{event}"
+            )
+        };
+        // No vendor has 'certified', but an event gives it to A: accepted.
+        let given = "[[event]]\nat = 3\nvendor = \"A\"\nset = { \"attributes.certified\" = 1 }\n";
+        assert!(validate(&source(given), Path::new("t.toml")).is_ok());
+        // Without the event the weight has no effect: rejected at its line.
+        let errors = validate(&source(""), Path::new("t.toml")).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, Some(4));
+        assert!(errors[0].message.starts_with("[choice] weight 'certified'"));
     }
 
     #[test]

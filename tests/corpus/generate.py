@@ -132,6 +132,8 @@ cases = [
  ("event_set_out_of_range", "set values lie in the field's range", 'set = { "access.secret" = 0.9 }', 'set = { "access.secret" = 1.9 }'),
  ("agency_name_reserved", "agency names 'all' and '*' are reserved", 'name = "DoD"\nunits', 'name = "all"\nunits'),
  ("event_key_twice", "an event changes each key once per table", 'set = { "access.secret" = 0.9 }', 'set = { "access.secret" = 0.9, access = { secret = 0.5 } }'),
+ ("choice_weight_typo", "a [choice] weight names brand, access, incumbency or an attribute some vendor has (did you mean)", 'brand = 2.0\ncapability', 'brnad = 2.0\ncapability'),
+ ("agency_choice_weight_typo", "an agency's choice weight names brand, access, incumbency or an attribute some vendor has (did you mean)", 'annual_value = 1.0e6', 'annual_value = 1.0e6\nchoice = { incumbancy = 2.5 }'),
  ("attribute_too_large", "weights and attributes lie in [-1e6, 1e6]", 'attributes = { capability = 0.7 }', 'attributes = { capability = 1e9 }'),
  ("annual_value_too_large", "annual_value <= 1e15", 'annual_value = 1.0e6', 'annual_value = 1.0e18'),
  ("event_add_not_number", "add values are numbers", 'set = { "access.secret" = 0.9 }', 'add = { brand = "more" }'),

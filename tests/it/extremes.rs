@@ -170,7 +170,7 @@ fn a_term_longer_than_the_horizon_never_expires() {
 }
 
 #[test]
-fn full_caution_stops_adoption_and_an_empty_agency_has_no_rows() {
+fn full_caution_stops_adoption_and_an_empty_agency_has_no_statistics() {
     let s = scenario(&one_vendor(
         12,
         "[[agency]]\nname = \"Frozen\"\nunits = 200\ncaution = 1.0\ninnovation = 1.0\nimitation = 1.0\nterm = 6\n\

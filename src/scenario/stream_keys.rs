@@ -1,0 +1,182 @@
+//! Stable names for a scenario's uncertain numbers, so that two variants of
+//! a scenario draw the same value for every uncertain number they share.
+//!
+//! Analysts compare a baseline with a counterfactual run under the same seed
+//! ("what if the AWS deal had not happened?"). If the uncertain numbers were
+//! drawn one after another from a single stream, removing one event would
+//! shift every later draw, and run i of the two scenarios would differ in
+//! every parameter for reasons unrelated to the change. Instead every drawn
+//! number reads its own sub-stream of the run, chosen by a hash of *what*
+//! the number is ("vendor OpenAI, brand"; "the event of period 2 on vendor
+//! OpenAI that sets access at tier secret"), not of where it sits in the
+//! file. Numbers the two scenarios share then take the same value in run i of
+//! both (common random numbers), and both runs follow the same path until a
+//! difference between the scenarios takes effect.
+//!
+//! The hash is FNV-1a over length-prefixed parts, fixed here forever: a key
+//! is part of what a seed means.
+
+use std::collections::HashSet;
+
+use super::{Field, Op, Scenario, Target};
+
+/// Sub-stream keys are this many bits wide (see `engine::parameter_rng`).
+pub const STREAM_KEY_BITS: u32 = 43;
+
+/// The keys handed out so far; two identities whose hashes collide (about
+/// one chance in 10^9 for a hundred drawn numbers) still get distinct keys,
+/// the later one the next free key.
+#[derive(Default)]
+struct Keys {
+    used: HashSet<u64>,
+}
+
+impl Keys {
+    fn of(&mut self, parts: &[&str]) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in parts {
+            let length = (part.len() as u64).to_le_bytes();
+            for &byte in length.iter().chain(part.as_bytes()) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        // The high bits of FNV-1a are the well-mixed ones.
+        let mask = (1u64 << STREAM_KEY_BITS) - 1;
+        let mut key = hash >> (64 - STREAM_KEY_BITS);
+        while !self.used.insert(key) {
+            key = (key + 1) & mask;
+        }
+        key
+    }
+}
+
+/// The identity of field `field` as parts: `["access", "secret"]`.
+fn field_parts(s: &Scenario, field: Field) -> Vec<&str> {
+    match field {
+        Field::Brand => vec!["brand"],
+        Field::Access(k) => vec!["access", &s.tiers[k]],
+        Field::Attribute(j) => vec!["attributes", &s.attributes[j]],
+        Field::Caution => vec!["caution"],
+        Field::Innovation => vec!["innovation"],
+        Field::Imitation => vec!["imitation"],
+        Field::AnnualValue => vec!["annual_value"],
+        Field::Weight(w) => vec!["choice", s.weight_name(w)],
+    }
+}
+
+/// The key of every drawn number of `s`, in the order [`assign`] visits
+/// them.
+fn keys(s: &Scenario) -> Vec<u64> {
+    let mut keys = Keys::default();
+    let mut out = Vec::new();
+    for (w, _) in s.weights.iter().enumerate() {
+        out.push(keys.of(&["choice", s.weight_name(w)]));
+    }
+    for v in &s.vendors {
+        out.push(keys.of(&["vendor", &v.name, "brand"]));
+        for tier in &s.tiers {
+            out.push(keys.of(&["vendor", &v.name, "access", tier]));
+        }
+        for attribute in &s.attributes {
+            out.push(keys.of(&["vendor", &v.name, "attributes", attribute]));
+        }
+    }
+    for a in &s.agencies {
+        for field in ["caution", "innovation", "imitation", "annual_value"] {
+            out.push(keys.of(&["agency", &a.name, field]));
+        }
+        for w in 0..a.choice.len() {
+            out.push(keys.of(&["agency", &a.name, "choice", s.weight_name(w)]));
+        }
+    }
+    // An event's change is named by its period, target, verb and field, and
+    // by how many earlier changes share all four (a scenario may repeat one).
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    for e in &s.events {
+        let period = e.period.to_string();
+        for c in &e.changes {
+            let mut parts: Vec<&str> = vec!["event", &period];
+            match e.target {
+                Target::Vendor(v) => parts.extend(["vendor", s.vendors[v].name.as_str()]),
+                Target::Agency(a) => parts.extend(["agency", s.agencies[a].name.as_str()]),
+                Target::AllAgencies => parts.push("every agency"),
+            }
+            parts.push(match c.op {
+                Op::Set => "set",
+                Op::Add => "add",
+            });
+            parts.extend(field_parts(s, c.field));
+            let identity: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+            let repeat = seen.iter().filter(|i| **i == identity).count().to_string();
+            seen.push(identity);
+            parts.push(&repeat);
+            out.push(keys.of(&parts));
+        }
+    }
+    out
+}
+
+/// Gives every number of `s` its sub-stream key. Fixed numbers get one too
+/// (unused), which keeps the visiting order simple and the keys of drawn
+/// numbers independent of which others are drawn.
+pub fn assign(s: &mut Scenario) {
+    let mut keys = keys(s).into_iter();
+    let mut next = || keys.next().expect("one key per number");
+    for p in &mut s.weights {
+        p.set_stream(next());
+    }
+    for v in &mut s.vendors {
+        v.brand.set_stream(next());
+        for p in &mut v.access {
+            let key = next();
+            if let Some(p) = p {
+                p.set_stream(key);
+            }
+        }
+        for p in &mut v.attributes {
+            let key = next();
+            if let Some(p) = p {
+                p.set_stream(key);
+            }
+        }
+    }
+    for a in &mut s.agencies {
+        for p in [
+            &mut a.caution,
+            &mut a.innovation,
+            &mut a.imitation,
+            &mut a.annual_value,
+        ] {
+            p.set_stream(next());
+        }
+        for p in &mut a.choice {
+            let key = next();
+            if let Some(p) = p {
+                p.set_stream(key);
+            }
+        }
+    }
+    for e in &mut s.events {
+        for c in &mut e.changes {
+            c.value.set_stream(next());
+        }
+    }
+    debug_assert!(keys.next().is_none(), "one key per number");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Keys;
+
+    #[test]
+    fn parts_are_length_prefixed_and_colliding_keys_move_on() {
+        let mut keys = Keys::default();
+        let a = keys.of(&["ab", "c"]);
+        let b = keys.of(&["a", "bc"]);
+        assert_ne!(a, b);
+        // The same identity again: the next free key, never a shared one.
+        let again = keys.of(&["ab", "c"]);
+        assert_eq!(again, a + 1);
+    }
+}

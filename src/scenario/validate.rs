@@ -1330,26 +1330,39 @@ fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
 /// Splits `units` over tiers by largest remainder: floors first, then the
 /// leftover units one by one to the largest fractional parts, ties to the
 /// tier declared first.
+///
+/// Fractions are written in decimal but computed in binary, so two
+/// remainders that are equal in decimal (0.4 of 20 x 0.47 and of 20 x 0.52)
+/// can differ in their last bits; remainders are therefore compared on a
+/// grid of `tolerance` (1e-9, widened by the rounding error of large
+/// quotas), and a quota within `tolerance` of an integer counts as that
+/// integer. The fractions are divided by their sum, which validation lets
+/// differ from 1 by up to 1e-9.
 pub fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
     let sum: f64 = fractions.iter().sum();
+    let tolerance = 1e-9 + f64::from(units) * 1e-14;
     let quotas: Vec<f64> = fractions
         .iter()
         .map(|f| {
-            if sum > 0.0 {
+            let q = if sum > 0.0 {
                 f64::from(units) * f / sum
             } else {
                 0.0
+            };
+            if (q - q.round()).abs() < tolerance {
+                q.round()
+            } else {
+                q
             }
         })
         .collect();
     let mut counts: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
     let placed: u64 = counts.iter().map(|&c| u64::from(c)).sum();
     let mut leftover = u64::from(units).saturating_sub(placed);
+    let remainder_on_grid = |i: usize| ((quotas[i] - quotas[i].floor()) / tolerance).round() as u64;
     let mut order: Vec<usize> = (0..fractions.len()).collect();
     // Stable sort keeps declaration order among equal remainders.
-    order.sort_by(|&a, &b| {
-        (quotas[b] - quotas[b].floor()).total_cmp(&(quotas[a] - quotas[a].floor()))
-    });
+    order.sort_by_key(|&i| std::cmp::Reverse(remainder_on_grid(i)));
     for &i in order.iter().cycle().take(order.len() * 2) {
         if leftover == 0 {
             break;
@@ -1376,6 +1389,45 @@ mod tests {
         assert_eq!(split_units(7, &[0.25, 0.45, 0.3]), vec![2, 3, 2]);
         assert_eq!(split_units(1, &[0.0, 1.0]), vec![0, 1]);
         assert_eq!(split_units(0, &[0.5, 0.5]), vec![0, 0]);
+        // Remainders equal in decimal but not in binary are ties: 20 x
+        // [0.01, 0.47, 0.52] has remainders 0.2, 0.4, 0.4, and the leftover
+        // unit goes to the earlier of the two 0.4s.
+        assert_eq!(split_units(20, &[0.01, 0.47, 0.52]), vec![0, 10, 10]);
+        // 50 x [0.01, 0.07, 0.92]: 0.5, 3.5, 46 (46.00000000000001 in binary).
+        assert_eq!(split_units(50, &[0.01, 0.07, 0.92]), vec![1, 3, 46]);
+    }
+
+    /// Every split of up to 200 units over three tiers with fractions in
+    /// hundredths matches the same rule computed exactly in integers.
+    #[test]
+    fn largest_remainder_split_is_exact_for_decimal_fractions() {
+        for units in 0..=200u32 {
+            for a in 0..=100u32 {
+                for b in 0..=(100 - a) {
+                    let hundredths = [a, b, 100 - a - b];
+                    let fractions = hundredths.map(|h| f64::from(h) / 100.0);
+                    // units x h / 100 as quotient and remainder in hundredths.
+                    let mut counts = hundredths.map(|h| units * h / 100);
+                    let mut leftover = units - counts.iter().sum::<u32>();
+                    let mut order = [0, 1, 2];
+                    order.sort_by_key(|&i| std::cmp::Reverse(units * hundredths[i] % 100));
+                    for &i in order.iter().cycle() {
+                        if leftover == 0 {
+                            break;
+                        }
+                        if hundredths[i] > 0 {
+                            counts[i] += 1;
+                            leftover -= 1;
+                        }
+                    }
+                    assert_eq!(
+                        split_units(units, &fractions),
+                        counts.to_vec(),
+                        "{units} units over {fractions:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

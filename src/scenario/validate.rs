@@ -880,6 +880,24 @@ impl<'s> Checker<'s> {
             .and_then(|v| self.param(v, &format!("{label} innovation"), Field::Innovation.range()));
         let imitation = imitation_v
             .and_then(|v| self.param(v, &format!("{label} imitation"), Field::Imitation.range()));
+        // A rate above 1 per period is legal (caution scales it down) but
+        // is far more often a percentage written as such.
+        for (key, value, param) in [
+            ("innovation", innovation_v, &innovation),
+            ("imitation", imitation_v, &imitation),
+        ] {
+            if let (Some(v), Some(x)) = (value, param.as_ref().and_then(Param::fixed_value))
+                && x > 1.0
+            {
+                self.warn(
+                    &v.span(),
+                    format!(
+                        "{label} {key} = {x} is a rate per period above 1 (the adoption chance is capped at 1); if {x} is a percentage, write {}",
+                        x / 100.0
+                    ),
+                );
+            }
+        }
         let caution = match &a.caution {
             None => Some(Param::fixed(0.0, Field::Caution.range())),
             Some(v) => self.param(v, &format!("{label} caution"), Field::Caution.range()),
@@ -1114,7 +1132,7 @@ impl<'s> Checker<'s> {
                             }
                         }
                     }
-                    Value::Integer(i) if *i >= 0 => (Some(*i), i.to_string()),
+                    Value::Integer(i) if *i >= 0 => (Some(*i), format!("period {i}")),
                     Value::Integer(i) => {
                         self.error(
                             &v.span(),
@@ -1139,10 +1157,19 @@ impl<'s> Checker<'s> {
             && p >= i64::from(cal.periods)
             && let Some(v) = &e.at
         {
+            // An integer that reads as a year was most likely meant as one.
+            let year_hint = match v.get_ref() {
+                Value::Integer(i) if (1900..=2200).contains(i) => format!(
+                    "; an integer at is a period index (0 is {}): for a month of {i} write at = \"{i}-01\"",
+                    cal.start
+                ),
+                _ => String::new(),
+            };
             self.warn(
                 &v.span(),
                 format!(
-                    "{label} (at {at}) falls after the last period ({}) and never fires",
+                    "{label} (at {at}) falls after the last period ({}, {}) and never fires{year_hint}",
+                    cal.periods - 1,
                     cal.last_month()
                 ),
             );
@@ -1465,6 +1492,49 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(4));
         assert!(errors[0].message.starts_with("[choice] weight 'certified'"));
+    }
+
+    #[test]
+    fn a_rate_above_one_is_warned_about_as_a_likely_percentage() {
+        let source = |innovation: &str, imitation: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = {innovation}\nimitation = {imitation}\n"
+            )
+        };
+        let s = validate(&source("30", "0.4"), Path::new("t.toml")).unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert_eq!(s.warnings[0].line, Some(11));
+        assert!(s.warnings[0].message.contains("innovation = 30"));
+        assert!(s.warnings[0].message.ends_with("write 0.3"));
+        let s = validate(&source("0.01", "40"), Path::new("t.toml")).unwrap();
+        assert!(s.warnings[0].message.contains("imitation = 40"));
+        // At most 1, or drawn: no warning.
+        let s = validate(&source("1", "{ uniform = [0, 3] }"), Path::new("t.toml")).unwrap();
+        assert!(s.warnings.is_empty());
+    }
+
+    #[test]
+    fn an_integer_date_that_reads_as_a_year_gets_a_hint() {
+        let source = |at: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n\
+                [[event]]\nat = {at}\nvendor = \"A\"\nset = {{ brand = 0.6 }}\n"
+            )
+        };
+        let s = validate(&source("2027"), Path::new("t.toml")).unwrap();
+        assert_eq!(
+            s.warnings[0].message,
+            "event 1 (at period 2027) falls after the last period (11, 2026-12) and never fires; an integer at is a period index (0 is 2026-01): for a month of 2027 write at = \"2027-01\""
+        );
+        let s = validate(&source("40"), Path::new("t.toml")).unwrap();
+        assert_eq!(
+            s.warnings[0].message,
+            "event 1 (at period 40) falls after the last period (11, 2026-12) and never fires"
+        );
     }
 
     #[test]

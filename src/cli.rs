@@ -74,9 +74,11 @@ struct RunArgs {
     runs: Option<u64>,
 
     /// Seed of the random streams; overrides the scenario's `seed`. The same
-    /// scenario, seed and runs give byte-identical CSVs. Example: --seed 42
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
+    /// scenario, seed and runs give byte-identical CSVs. From 0 to
+    /// 9223372036854775807, as in a scenario file. Example: --seed 42
+    #[arg(long, value_name = "S", allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i64).range(0..=i64::MAX))]
+    seed: Option<i64>,
 
     /// Worker threads (at least 1). Default: all cores. Results do not depend
     /// on it. Example: --threads 2
@@ -237,7 +239,7 @@ fn run(args: RunArgs) -> Result<()> {
     let (s, sha256) = load(&args.scenario)?;
     warn(&args.scenario, &s);
     let runs = args.runs.unwrap_or(s.runs);
-    let seed = args.seed.unwrap_or(s.seed);
+    let seed = args.seed.map_or(s.seed, |seed| seed as u64);
     let out = args
         .out
         .clone()
@@ -364,6 +366,14 @@ fn run(args: RunArgs) -> Result<()> {
         }
     })?;
 
+    // Only the files a run writes are replaced, so a runs.csv of an earlier
+    // run with --per-run would sit next to results it does not belong to.
+    if !args.per_run && out.join(RUNS_FILE).exists() {
+        eprintln!(
+            "warning: {} is from an earlier run and does not match these results (only --per-run replaces it)",
+            out.join(RUNS_FILE).display()
+        );
+    }
     if !args.quiet {
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         print_stdout(&format!(

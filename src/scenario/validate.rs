@@ -425,7 +425,22 @@ impl<'s> Checker<'s> {
                 self.error(&n.span(), format!("{what} name must not be empty"));
                 None
             }
-            Some(n) => Some(n.get_ref().trim().to_string()),
+            Some(n) => {
+                let name = n.get_ref().trim().to_string();
+                self.spreadsheet_safe(&name, &n.span(), what);
+                Some(name)
+            }
+        }
+    }
+
+    /// Names end up in CSV cells; one starting with `=`, `+`, `-` or `@`
+    /// would be read by Excel and LibreOffice as a formula.
+    fn spreadsheet_safe(&mut self, name: &str, span: &std::ops::Range<usize>, what: &str) {
+        if let Some(c) = name.chars().next().filter(|c| "=+-@".contains(*c)) {
+            self.error(
+                span,
+                format!("{what} name '{name}' starts with '{c}', which spreadsheets read as the start of a formula; begin the name with a letter or digit"),
+            );
         }
     }
 
@@ -643,6 +658,8 @@ impl<'s> Checker<'s> {
                     &t.span(),
                     format!("tier '{name}' is declared twice; tier names must be unique"),
                 );
+            } else {
+                self.spreadsheet_safe(&name, &t.span(), "tier");
             }
             out.push(name);
         }

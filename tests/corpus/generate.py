@@ -72,6 +72,8 @@ cases = [
  ("vendor_none", "at least one vendor", None, None),
  ("vendor_name_missing", "a vendor needs a name", 'name = "Zenith"\n', ''),
  ("vendor_name_duplicate", "vendor names are unique", 'name = "Zenith"', 'name = "Acme"'),
+ ("vendor_name_formula", "a name must not start like a spreadsheet formula (=, +, -, @)", 'name = "Zenith"', 'name = "=Zenith"'),
+ ("tier_name_formula", "a tier name must not start like a spreadsheet formula", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "@home"]'),
  ("vendor_brand_missing", "a vendor needs brand", 'brand = 0.4\n', ''),
  ("vendor_access_missing", "a vendor needs access", 'access = { unclassified = 0.8 }\n', ''),
  ("brand_above_one", "brand in [0, 1]", 'brand = 0.4', 'brand = 1.2'),

@@ -174,6 +174,8 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
         vec!["run", s, "--runs", "many"],
         vec!["run", s, "--threads", "0"],
         vec!["run", s, "--seed", "-1"],
+        // A scenario's seed is at most i64::MAX (a TOML integer); so is --seed.
+        vec!["run", s, "--seed", "9223372036854775808"],
         vec!["run", s, "--engine", "fast"],
         vec!["run", s, "--frobnicate"],
         vec!["run"],

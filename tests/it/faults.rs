@@ -277,3 +277,33 @@ fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     assert!(stderr.contains("--no-memory-check"));
     assert!(!tmp.path().join("o").exists());
 }
+
+#[test]
+fn a_leftover_runs_csv_is_pointed_out() {
+    // Only the files a run writes are replaced: a runs.csv from an earlier
+    // --per-run run stays, and the user is told it no longer matches.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/minimal.toml";
+    let first = run_shipped_ok(
+        tmp.path(),
+        scenario,
+        &["--runs", "3", "--per-run", "--out", "o", "--quiet"],
+    );
+    assert!(!String::from_utf8_lossy(&first.stderr).contains("warning"));
+    let again = run_shipped_ok(
+        tmp.path(),
+        scenario,
+        &["--runs", "4", "--out", "o", "--quiet"],
+    );
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("runs.csv is from an earlier run and does not match these results"),
+        "{stderr}"
+    );
+    let replaced = run_shipped_ok(
+        tmp.path(),
+        scenario,
+        &["--runs", "4", "--per-run", "--out", "o", "--quiet"],
+    );
+    assert!(!String::from_utf8_lossy(&replaced.stderr).contains("warning"));
+}

@@ -4,6 +4,7 @@
 
 mod common;
 mod corpus;
+mod draws;
 mod engines;
 mod extremes;
 mod faults;
@@ -11,5 +12,6 @@ mod golden;
 mod model;
 mod properties;
 mod reproducibility;
+mod rules;
 mod stability;
 mod statistics;

@@ -1,0 +1,504 @@
+//! One test per rule of the model that the byte-pinned golden and stability
+//! files would only catch by a regenerated digest: each test isolates one
+//! rule of MODEL.md (quoted in its comment) in a scenario where the rule has
+//! a closed form, and checks it for both engines. Checks are exact where the
+//! rule makes the outcome deterministic; otherwise the tolerance is `Z`
+//! standard errors of the closed form (binomial), never an ad-hoc slack.
+
+use sharecast::engine::{Dims, EngineKind};
+use sharecast::measures::{AdoptionMeasure, Projection, RevenueMeasure, Scope};
+use sharecast::stats::Summary;
+
+use crate::common::{assert_mean_near, scenario, share, simulate};
+
+/// Five standard errors: a correct model leaves a check's mean outside with
+/// probability 5.7e-7, so even the ~150 checks of one test stay below 1e-4
+/// together (and the seeds are fixed, so a passing test passes every time);
+/// each rule's breakage moves a mean by tens of standard errors or more.
+const Z: f64 = 5.0;
+
+const ENGINES: [EngineKind; 2] = [EngineKind::Counts, EngineKind::Units];
+
+fn softmax(u: &[f64]) -> Vec<f64> {
+    let max = u.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let z: f64 = u.iter().map(|x| (x - max).exp()).sum();
+    u.iter().map(|x| (x - max).exp() / z).collect()
+}
+
+/// Asserts `|mean - expected| <= Z x se` for a standard error `se` known in
+/// closed form (not estimated from the runs).
+fn assert_within_se(what: &str, got: &Summary, expected: f64, se: f64) {
+    let diff = (got.mean - expected).abs();
+    assert!(
+        diff <= Z * se,
+        "{what}: mean {:.6} vs expected {expected:.6}: |diff| {diff:.2e} > {Z} x se {se:.2e}",
+        got.mean
+    );
+}
+
+fn adoption(p: &Projection, t: usize, agency: Option<usize>, m: AdoptionMeasure) -> Summary {
+    p.adoption
+        .iter()
+        .find(|r| r.period == t && r.agency == agency && r.measure == m)
+        .expect("row exists")
+        .summary
+        .expect("the scope has units")
+}
+
+fn revenue(p: &Projection, t: usize, vendor: usize, m: RevenueMeasure) -> Summary {
+    p.revenue
+        .iter()
+        .find(|r| r.period == t && r.vendor == vendor && r.measure == m)
+        .expect("row exists")
+        .summary
+        .expect("runs exist")
+}
+
+const IMITATION: &str = r#"
+start = "2026-01"
+periods = 2
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "A"
+units = 1000
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 100
+[[agency.initial]]
+vendor = "V"
+units = 500
+remaining = 100
+[[agency]]
+name = "B"
+units = 1000
+innovation = 0.0
+imitation = 0.4
+term = 100
+"#;
+
+/// MODEL.md §3 step 3: a `never` unit of agency a adopts with probability
+/// `h = min(1, (1 - caution_a) (innovation_a + imitation_a F))`, "where F is
+/// the fraction of all units in the scenario that were `contracted` at the
+/// end of period t-1 (for t = 0: the initial contracts)". Only agency A holds
+/// contracts (500 of the scenario's 2000 units, none of B's), so B imitates
+/// across agencies: h_0 = 0.4 x 500 / 2000 = 0.1 (a per-agency F gives 0,
+/// a denominator of B's own units gives 0.2). Every adopter is awarded (one
+/// vendor serves the tier), so B's under_contract at period 0 is
+/// Bin(1000, 0.1) / 1000, whose mean over R runs has the closed-form
+/// standard error sqrt(h (1 - h) / 1000) / sqrt(R).
+///
+/// At period 1, F counts B's adopters of period 0 as well: with N ~
+/// Bin(1000, 0.1), h_1 = 0.4 (500 + N) / 2000, and E[under_contract_1] =
+/// (E N + E[(1000 - N) h_1]) / 1000 = 0.207982 exactly (E N^2 = 90 + 100^2);
+/// its standard error is taken from the runs' sample sd.
+#[test]
+fn imitation_counts_contracts_of_every_agency() {
+    let s = scenario(IMITATION);
+    let h: f64 = 0.4 * 500.0 / 2000.0;
+    let (n, en, en2): (f64, f64, f64) = (1000.0, 100.0, 10_090.0);
+    let period1 = (en + (n * 0.1 - 0.1 * en + en / 5.0 - en2 / 5000.0)) / n;
+    for (engine, runs) in [(EngineKind::Counts, 2000), (EngineKind::Units, 400)] {
+        let (_, p) = simulate(&s, 31, runs, engine);
+        let got = adoption(&p, 0, Some(1), AdoptionMeasure::UnderContract);
+        let se = (h * (1.0 - h) / n).sqrt() / (runs as f64).sqrt();
+        assert_within_se(&format!("{engine:?}: B at period 0"), &got, h, se);
+        let got = adoption(&p, 1, Some(1), AdoptionMeasure::UnderContract);
+        assert_mean_near(&format!("{engine:?}: B at period 1"), &got, period1, Z, 0.0);
+        // A's caution of 1 keeps its own never units out.
+        let a = adoption(&p, 1, Some(0), AdoptionMeasure::UnderContract);
+        assert_eq!((a.mean, a.sd), (0.5, Some(0.0)), "{engine:?}");
+    }
+}
+
+const EVENTS: &str = r#"
+start = "2026-01"
+periods = 6
+[choice]
+brand = 3.0
+access = 0.0
+incumbency = 0.0
+[[vendor]]
+name = "A"
+brand = 0.4
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.3
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "C"
+brand = 0.2
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = UNITS
+innovation = 1.0
+imitation = 0.0
+term = 1
+[[event]]
+at = 3
+vendor = "A"
+add = { brand = 0.4 }
+set = { brand = 0.9 }
+[[event]]
+at = 3
+vendor = "B"
+add = { brand = -0.5 }
+[[event]]
+at = 3
+vendor = "B"
+add = { brand = 0.4 }
+[[event]]
+at = 3
+vendor = "C"
+set = { brand = 0.5 }
+add = { brand = 0.3 }
+"#;
+
+/// MODEL.md §3 step 1: "Events whose period is t are applied, in file
+/// order: `set` assigns, `add` adds, then the value is clamped to its valid
+/// range. Changes persist." and docs/scenario-reference.md "Order within a
+/// period": within one event all `set` changes apply first and then all
+/// `add` changes, each result clamped right after it is applied.
+///
+/// Term 1 and incumbency weight 0 make every unit choose afresh each period
+/// (innovation 1 puts all units in the market at period 0), so the count
+/// share of v at t is Bin(n, P_v) / n with P the softmax of 3 x brand. At
+/// t = 3 (brand range [0, 1]):
+/// - C: set 0.5 then add 0.3 gives 0.8 (add first, then set: 0.5);
+/// - A: set 0.9 then add 0.4 gives 1.3, clamped to 1 (written add-first in
+///   the file: the set still comes first);
+/// - B: add -0.5 gives -0.2, clamped to 0, then the next event's add 0.4
+///   gives 0.4 (clamping only at the end would give 0.2).
+///
+/// Periods 3..5 must show these brands (changes persist), periods 0..2 the
+/// old ones. Tolerance: the binomial standard error sqrt(P (1 - P) / n) /
+/// sqrt(runs).
+#[test]
+fn events_set_then_add_and_clamp_after_each_change() {
+    let before = softmax(&[3.0 * 0.4, 3.0 * 0.3, 3.0 * 0.2]);
+    let after = softmax(&[3.0 * 1.0, 3.0 * 0.4, 3.0 * 0.8]);
+    for (engine, units, runs) in [
+        (EngineKind::Counts, 5000u32, 400u64),
+        (EngineKind::Units, 500, 200),
+    ] {
+        let s = scenario(&EVENTS.replace("UNITS", &units.to_string()));
+        let (_, p) = simulate(&s, 13, runs, engine);
+        for t in 0..6 {
+            let expected = if t < 3 { &before } else { &after };
+            for (v, &e) in expected.iter().enumerate() {
+                let got = share(&p, t, Scope::All, v).expect("every unit holds a contract");
+                let se = (e * (1.0 - e) / f64::from(units)).sqrt() / (runs as f64).sqrt();
+                assert_within_se(&format!("{engine:?} period {t} vendor {v}"), &got, e, se);
+            }
+        }
+    }
+}
+
+const EVERY_AGENCY: &str = r#"
+start = "2026-01"
+periods = 8
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 300
+innovation = 0.2
+imitation = 0.3
+term = 100
+[[agency]]
+name = "Y"
+units = 200
+innovation = 0.1
+imitation = 0.5
+term = 100
+[[event]]
+at = 2
+agency = "*"
+set = { caution = 1.0 }
+"#;
+
+/// MODEL.md §2: an event names `vendor = ...`, `agency = ...` "or
+/// `agency = "*"`" (docs: every agency). Caution 1 from period 2 makes the
+/// adoption hazard (1 - caution)(...) exactly 0 for both agencies (events
+/// apply before adoption, §3 steps 1 and 3), so in every run each agency's
+/// `never` count at t >= 2 equals its count at the end of period 1: an exact
+/// check. The runs are not vacuous: each agency has adopters before period 2
+/// and units left that could still adopt.
+#[test]
+fn an_event_for_every_agency_reaches_every_agency() {
+    let s = scenario(EVERY_AGENCY);
+    let d = Dims::of(&s);
+    for engine in ENGINES {
+        let (records, _) = simulate(&s, 7, 100, engine);
+        for (i, r) in records.iter().enumerate() {
+            for (a, units) in [(0, 300), (1, 200)] {
+                let at1 = r.never[d.cell(1, a, 0)];
+                assert!(
+                    0 < at1 && at1 < units,
+                    "{engine:?} run {i} agency {a}: never = {at1} at period 1"
+                );
+                for t in 2..8 {
+                    assert_eq!(
+                        r.never[d.cell(t, a, 0)],
+                        at1,
+                        "{engine:?} run {i} agency {a}: adoption at period {t} under caution 1"
+                    );
+                }
+            }
+        }
+    }
+}
+
+const OVERRIDES: &str = r#"
+start = "2026-01"
+periods = 4
+tiers = ["low", "high"]
+[choice]
+brand = 1.0
+access = 2.0
+incumbency = 0.0
+[[vendor]]
+name = "A"
+brand = 0.8
+access = { low = 1.0, high = 0.2 }
+[[vendor]]
+name = "B"
+brand = 0.2
+access = { low = 0.3, high = 0.9 }
+[[agency]]
+name = "X"
+units = XUNITS
+tiers = { low = 0.6, high = 0.4 }
+innovation = 1.0
+imitation = 0.0
+term = 1
+[[agency]]
+name = "Y"
+units = YUNITS
+tiers = { low = 0.3, high = 0.7 }
+innovation = 1.0
+imitation = 0.0
+term = 1
+choice = { brand = 4.0 }
+"#;
+
+/// MODEL.md §3 step 4: `U_v = w_brand brand_v + w_access access_v[tier] +
+/// ...`, "weights from [choice] overridden by the agency's `choice`". X uses
+/// [choice] (brand 1, access 2), Y overrides brand with 4; access is read at
+/// the unit's own tier. Term 1, incumbency weight 0 and innovation 1: every
+/// unit of cell (agency a, tier k) is awarded each period, to A with
+/// probability p_ak = softmax(U_A, U_B) at that cell, independently. A scope
+/// holding cells c with n_c units (all under contract, so the total is
+/// fixed) has A's count share sum_c Bin(n_c, p_c) / n: mean sum_c n_c p_c /
+/// n and standard error sqrt(sum_c n_c p_c (1 - p_c)) / n / sqrt(runs).
+/// Checked for both agencies, both tiers and all units; the four p_ak are
+/// 0.88, 0.31, 0.98 and 0.73, so using [choice] at Y, Y's weights at X or
+/// one tier's access for the other moves some scope's mean by far more than
+/// the tolerance.
+#[test]
+fn agency_choice_overrides_and_access_follows_the_tier() {
+    // U = w_brand brand + 2 access, for (agency, tier) cells in that order.
+    let p_a = |w_brand: f64, k: usize| {
+        let access = [(1.0, 0.3), (0.2, 0.9)][k];
+        softmax(&[
+            w_brand * 0.8 + 2.0 * access.0,
+            w_brand * 0.2 + 2.0 * access.1,
+        ])[0]
+    };
+    let p = [[p_a(1.0, 0), p_a(1.0, 1)], [p_a(4.0, 0), p_a(4.0, 1)]];
+    for (engine, scale, runs) in [
+        (EngineKind::Counts, 10u32, 400u64),
+        (EngineKind::Units, 1, 200),
+    ] {
+        // Cells: X 600 low / 400 high, Y 300 low / 700 high (times scale).
+        let cells = [[600 * scale, 400 * scale], [300 * scale, 700 * scale]];
+        let s = scenario(
+            &OVERRIDES
+                .replace("XUNITS", &(1000 * scale).to_string())
+                .replace("YUNITS", &(1000 * scale).to_string()),
+        );
+        let (_, proj) = simulate(&s, 23, runs, engine);
+        let scopes: [(Scope, Vec<(usize, usize)>); 5] = [
+            (Scope::All, vec![(0, 0), (0, 1), (1, 0), (1, 1)]),
+            (Scope::Agency(0), vec![(0, 0), (0, 1)]),
+            (Scope::Agency(1), vec![(1, 0), (1, 1)]),
+            (Scope::Tier(0), vec![(0, 0), (1, 0)]),
+            (Scope::Tier(1), vec![(0, 1), (1, 1)]),
+        ];
+        for (scope, members) in &scopes {
+            let n: f64 = members.iter().map(|&(a, k)| f64::from(cells[a][k])).sum();
+            let mean = members
+                .iter()
+                .map(|&(a, k)| f64::from(cells[a][k]) * p[a][k])
+                .sum::<f64>()
+                / n;
+            let var = members
+                .iter()
+                .map(|&(a, k)| f64::from(cells[a][k]) * p[a][k] * (1.0 - p[a][k]))
+                .sum::<f64>();
+            let se = var.sqrt() / n / (runs as f64).sqrt();
+            for t in 0..4 {
+                let got = share(&proj, t, *scope, 0).expect("every unit holds a contract");
+                assert_within_se(&format!("{engine:?} {scope:?} period {t}"), &got, mean, se);
+            }
+        }
+    }
+}
+
+const TERMS: &str = r#"
+start = "2026-01"
+periods = 8
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 40
+innovation = 1.0
+imitation = 0.0
+term = 3
+[[agency]]
+name = "Y"
+units = 30
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 3
+[[agency.initial]]
+vendor = "V"
+units = 30
+remaining = 1
+[[agency]]
+name = "Z"
+units = 20
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 10
+[[agency.initial]]
+vendor = "V"
+units = 20
+remaining = 5
+[[event]]
+at = 3
+vendor = "V"
+set = { "access.unclassified" = 0.0 }
+"#;
+
+/// MODEL.md §3 step 4: "A contract awarded in period t covers periods t ..
+/// t+term-1", and §2: an initial contract's `remaining` counts the "periods
+/// still covered, counting period 0", so `remaining = r` covers 0..r-1. The
+/// only vendor loses access at period 3, after which an open unit can only
+/// wait (§3 step 4: "A unit with no eligible vendor becomes (or stays)
+/// `waiting`"). Everything is deterministic, so the checks are exact:
+/// - X (innovation 1, term 3) adopts at 0: covered 0..2, waiting from 3;
+/// - Y's initial contracts (remaining 1) cover period 0 only; re-awarded at
+///   1 with term 3 they cover 1..3, and the units wait from 4;
+/// - Z's initial contracts (remaining 5, term 10) cover 0..4: waiting from 5.
+#[test]
+fn contracts_cover_exactly_their_term() {
+    let s = scenario(TERMS);
+    let d = Dims::of(&s);
+    // (agency, units, first period waiting)
+    let agencies = [(0, 40, 3), (1, 30, 4), (2, 20, 5)];
+    for engine in ENGINES {
+        let (records, _) = simulate(&s, 3, 20, engine);
+        for r in &records {
+            for &(a, units, end) in &agencies {
+                for t in 0..8 {
+                    let cell = d.cell(t, a, 0);
+                    let held = r.contracts[d.contract(t, a, 0, 0)];
+                    let want = if t < end { (units, 0) } else { (0, units) };
+                    assert_eq!(
+                        (held, r.waiting[cell], r.never[cell]),
+                        (want.0, want.1, 0),
+                        "{engine:?} agency {a} period {t}: (contracts, waiting, never)"
+                    );
+                }
+            }
+        }
+    }
+}
+
+const REVENUE: &str = r#"
+start = "2026-01"
+periods = 4
+step = "STEP"
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 10
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 100
+annual_value = 3.0e6
+[[agency.initial]]
+vendor = "A"
+units = 10
+remaining = 100
+[[agency]]
+name = "Y"
+units = 6
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 100
+annual_value = 1.5e6
+[[agency.initial]]
+vendor = "B"
+units = 4
+remaining = 100
+[[agency.initial]]
+vendor = "A"
+units = 2
+remaining = 100
+"#;
+
+/// MODEL.md §4: "`revenue` of v: sum of annual_value x period length in
+/// years over v's contracts in force; `cumulative_revenue`: its running sum
+/// from period 0", and docs/scenario-reference.md: month 1/12, quarter 1/4,
+/// year 1. Contracts are fixed (caution 1, every unit under an initial
+/// contract beyond the horizon): A holds 10 at 3e6 and 2 at 1.5e6, B 4 at
+/// 1.5e6, in every run and period. The values are deterministic; the only
+/// error allowed is floating-point rounding (1/12 and a few products and
+/// sums, each within 2^-53 relative), hence a relative bound of 1e-12.
+#[test]
+fn revenue_uses_the_period_length_in_years() {
+    for (step, years) in [("month", 1.0 / 12.0), ("quarter", 0.25), ("year", 1.0)] {
+        let s = scenario(&REVENUE.replace("STEP", step));
+        let per_period = [(10.0 * 3.0e6 + 2.0 * 1.5e6) * years, 4.0 * 1.5e6 * years];
+        for engine in ENGINES {
+            let (_, p) = simulate(&s, 1, 3, engine);
+            for t in 0..4 {
+                for (v, &want) in per_period.iter().enumerate() {
+                    for (measure, want) in [
+                        (RevenueMeasure::Revenue, want),
+                        (RevenueMeasure::CumulativeRevenue, want * (t + 1) as f64),
+                    ] {
+                        let got = revenue(&p, t, v, measure).mean;
+                        assert!(
+                            (got - want).abs() <= 1e-12 * want,
+                            "{engine:?} step {step} period {t} vendor {v} {measure:?}: {got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1046,8 +1046,10 @@ impl<'s> Checker<'s> {
                 if let Some(by_tier) = &units_by_tier
                     && placed[ti] > u64::from(by_tier[ti])
                 {
+                    // At the `units` that went over (present, since count is).
+                    let at = c.units.as_ref().map_or(ispan.clone(), |u| u.span());
                     self.error(
-                        &ispan,
+                        &at,
                         format!(
                             "initial contracts of {label} at tier '{}' cover {} units, but the agency has only {} units in that tier",
                             tiers[ti], placed[ti], by_tier[ti]

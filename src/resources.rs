@@ -114,14 +114,31 @@ pub fn available_memory() -> Option<u64> {
     }
 }
 
-/// `1.23 GiB`, `45.6 MiB`, `789 KiB`.
+/// `1.23 GiB`, `45.6 MiB`, `789 KiB`, `512 bytes`.
 pub fn human_bytes(bytes: u64) -> String {
     let b = bytes as f64;
     if b >= 1024.0 * 1024.0 * 1024.0 {
         format!("{:.2} GiB", b / (1024.0 * 1024.0 * 1024.0))
     } else if b >= 1024.0 * 1024.0 {
         format!("{:.1} MiB", b / (1024.0 * 1024.0))
-    } else {
+    } else if b >= 1024.0 {
         format!("{:.0} KiB", b / 1024.0)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(human_bytes(0), "0 bytes");
+        assert_eq!(human_bytes(657), "657 bytes");
+        assert_eq!(human_bytes(1024), "1 KiB");
+        assert_eq!(human_bytes(657 * 1024), "657 KiB");
+        assert_eq!(human_bytes(3 * 1024 * 1024 / 2), "1.5 MiB");
+        assert_eq!(human_bytes(5 << 30), "5.00 GiB");
     }
 }

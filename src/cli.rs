@@ -57,6 +57,21 @@ enum Command {
     Run(RunArgs),
 }
 
+/// A seed as a scenario file takes it (a TOML integer): 0 to i64::MAX, so
+/// that any seed given here can be written into a file.
+fn seed_value(text: &str) -> Result<u64, String> {
+    text.parse::<i128>()
+        .ok()
+        .filter(|seed| (0..=i128::from(i64::MAX)).contains(seed))
+        .map(|seed| seed as u64)
+        .ok_or_else(|| {
+            format!(
+                "a seed is a whole number from 0 to {}, as in a scenario file",
+                i64::MAX
+            )
+        })
+}
+
 #[derive(Debug, clap::Args)]
 struct RunArgs {
     /// The scenario file (TOML).
@@ -76,9 +91,8 @@ struct RunArgs {
     /// Seed of the random streams; overrides the scenario's `seed`. The same
     /// scenario, seed and runs give byte-identical CSVs. From 0 to
     /// 9223372036854775807, as in a scenario file. Example: --seed 42
-    #[arg(long, value_name = "S", allow_negative_numbers = true,
-          value_parser = clap::value_parser!(i64).range(0..=i64::MAX))]
-    seed: Option<i64>,
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seed_value)]
+    seed: Option<u64>,
 
     /// Worker threads (at least 1). Default: all cores. Results do not depend
     /// on it. Example: --threads 2
@@ -239,7 +253,7 @@ fn run(args: RunArgs) -> Result<()> {
     let (s, sha256) = load(&args.scenario)?;
     warn(&args.scenario, &s);
     let runs = args.runs.unwrap_or(s.runs);
-    let seed = args.seed.map_or(s.seed, |seed| seed as u64);
+    let seed = args.seed.unwrap_or(s.seed);
     let out = args
         .out
         .clone()

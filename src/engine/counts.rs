@@ -19,7 +19,7 @@ use rand::Rng;
 use rand::rngs::ChaCha8Rng;
 
 use super::market::{Market, logit_probabilities};
-use super::{Dims, RunRecord, start_period};
+use super::{Dims, RunRecord, initial_block_rng, start_period};
 use crate::sampling::{binomial, logistic, uniform};
 use crate::scenario::Scenario;
 
@@ -240,6 +240,7 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
             match c.remaining {
                 Some(r) => seg.give(c.vendor, c.units, r as usize - 1),
                 None => {
+                    let rng = initial_block_rng(rng, c.stream);
                     let term = agency.term as usize;
                     let mut left = c.units;
                     for end in 0..term.min(periods) {

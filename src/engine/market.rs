@@ -6,7 +6,7 @@
 
 use rand::rngs::ChaCha8Rng;
 
-use super::parameter_rng;
+use super::{parameter_rng, unkeyed_parameter_rng};
 
 use crate::scenario::{
     Field, Op, Param, Scenario, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY,
@@ -41,9 +41,14 @@ impl Market {
     /// on which other numbers the scenario draws. Fixed numbers consume no
     /// randomness.
     pub fn draw(s: &Scenario, rng: &mut ChaCha8Rng) -> Market {
-        let mut draw = |p: &Param| match p.stream() {
-            Some(key) => p.draw(parameter_rng(rng, key)),
-            None => p.draw(rng),
+        let mut unkeyed = 0;
+        let mut draw = |p: &Param| match (p.is_drawn(), p.stream()) {
+            (false, _) => p.draw(rng),
+            (true, Some(key)) => p.draw(parameter_rng(rng, key)),
+            (true, None) => {
+                unkeyed += 1;
+                p.draw(unkeyed_parameter_rng(rng, unkeyed))
+            }
         };
         let tiers = s.tiers.len();
         let attribute_count = s.attributes.len();

@@ -131,12 +131,14 @@ impl RunRecord {
 /// `run`. It depends on nothing else, which is what makes the first n runs of
 /// a larger simulation equal a simulation of n runs.
 ///
-/// The stream is laid out in regions of its 2^68 words, so that a change
-/// to a scenario moves as few draws as possible (see [`parameter_rng`] and
-/// [`start_period`]): the initial contracts' spread from word 0, period t's
-/// dynamics (adoption and awards) from word (t + 1) 2^50, and the uncertain
-/// numbers from word 2^67 on. Each region is far larger than anything drawn
-/// in it.
+/// The stream's 2^68 words are laid out in regions, so that a change to a
+/// scenario moves as few draws as possible (common random numbers, see
+/// docs/scenario-reference.md): period t's dynamics (adoption and awards)
+/// from word (t + 1) 2^50 ([`start_period`]); uncertain numbers built
+/// without a key, in order, from 2^64; each initial contract block's ends
+/// from 2^66 + key 2^34 ([`initial_block_rng`]); each keyed uncertain
+/// number from 2^67 + key 2^24 ([`parameter_rng`]). Each region is far
+/// larger than anything drawn in it.
 pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);
@@ -145,6 +147,37 @@ pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
 
 /// Words of the run's stream reserved for each period's dynamics.
 const WORDS_PER_PERIOD: u128 = 1 << 50;
+/// First word of the uncertain numbers that carry no key, and the words
+/// each of them may use.
+const UNKEYED_PARAMETER_WORDS: u128 = 1 << 64;
+const WORDS_PER_UNKEYED_PARAMETER: u128 = 1 << 24;
+/// First word of the initial contract blocks' sub-streams, and the words
+/// each may use: the unit engine draws one end per unit, up to 2^32 units.
+const INITIAL_BLOCK_WORDS: u128 = 1 << 66;
+const WORDS_PER_INITIAL_BLOCK: u128 = 1 << 34;
+/// First word of the keyed uncertain numbers' sub-streams, and the words
+/// each may use (one draw takes a handful).
+const PARAMETER_WORDS: u128 = 1 << 67;
+const WORDS_PER_PARAMETER: u128 = 1 << 24;
+const _: () = {
+    use crate::scenario::{INITIAL_KEY_BITS, MAX_PERIODS, STREAM_KEY_BITS};
+    assert!(
+        (MAX_PERIODS as u128 + 1) * WORDS_PER_PERIOD <= UNKEYED_PARAMETER_WORDS,
+        "the periods' regions end before the unkeyed numbers"
+    );
+    assert!(
+        UNKEYED_PARAMETER_WORDS + (WORDS_PER_UNKEYED_PARAMETER << 40) <= INITIAL_BLOCK_WORDS,
+        "2^40 unkeyed numbers fit before the initial blocks"
+    );
+    assert!(
+        INITIAL_BLOCK_WORDS + (WORDS_PER_INITIAL_BLOCK << INITIAL_KEY_BITS) <= PARAMETER_WORDS,
+        "the initial blocks end before the keyed numbers"
+    );
+    assert!(
+        PARAMETER_WORDS + (WORDS_PER_PARAMETER << STREAM_KEY_BITS) <= 1 << 68,
+        "the keyed numbers fit in the stream's 2^68 words"
+    );
+};
 
 /// Moves run `rng` to the start of period `t`'s region. Whatever earlier
 /// periods drew, period t's draws start at the same place; two variants of
@@ -155,24 +188,27 @@ pub(crate) fn start_period(rng: &mut ChaCha8Rng, t: usize) {
     rng.set_word_pos((t as u128 + 1) * WORDS_PER_PERIOD);
 }
 
-/// First word of the parameter sub-streams in a run's stream.
-const PARAMETER_WORDS: u128 = 1 << 67;
-/// Words of the run's stream reserved for each parameter sub-stream.
-const WORDS_PER_PARAMETER: u128 = 1 << 24;
-const _: () = assert!(
-    (crate::scenario::MAX_PERIODS as u128 + 1) * WORDS_PER_PERIOD <= PARAMETER_WORDS,
-    "the periods' regions end before the parameter sub-streams"
-);
-const _: () = assert!(
-    PARAMETER_WORDS + (WORDS_PER_PARAMETER << crate::scenario::STREAM_KEY_BITS) <= 1 << 68,
-    "the parameter sub-streams fit in the stream's 2^68 words"
-);
-
-/// Run `run`'s stream positioned at the start of parameter sub-stream
-/// `key`: where the uncertain number with that key is drawn from (see
+/// Run `rng` positioned at the start of parameter sub-stream `key`: where
+/// the uncertain number with that key is drawn from (see
 /// `scenario::stream_keys`).
 pub(crate) fn parameter_rng(rng: &mut ChaCha8Rng, key: u64) -> &mut ChaCha8Rng {
     rng.set_word_pos(PARAMETER_WORDS + u128::from(key) * WORDS_PER_PARAMETER);
+    rng
+}
+
+/// Run `rng` positioned for the `index`-th uncertain number that has no key
+/// (one built through the library rather than read from a file): such
+/// numbers are drawn in order, each from its own stretch, so they are still
+/// independent of each other and of every keyed number.
+pub(crate) fn unkeyed_parameter_rng(rng: &mut ChaCha8Rng, index: u64) -> &mut ChaCha8Rng {
+    rng.set_word_pos(UNKEYED_PARAMETER_WORDS + u128::from(index) * WORDS_PER_UNKEYED_PARAMETER);
+    rng
+}
+
+/// Run `rng` positioned at initial contract block `key`'s sub-stream, where
+/// the ends of its contracts without `remaining` are drawn.
+pub(crate) fn initial_block_rng(rng: &mut ChaCha8Rng, key: u64) -> &mut ChaCha8Rng {
+    rng.set_word_pos(INITIAL_BLOCK_WORDS + u128::from(key) * WORDS_PER_INITIAL_BLOCK);
     rng
 }
 

@@ -6,7 +6,7 @@ use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
 use super::market::{Market, logit_probabilities};
-use super::{Dims, RunRecord, start_period};
+use super::{Dims, RunRecord, initial_block_rng, start_period};
 use crate::sampling::uniform;
 use crate::scenario::Scenario;
 
@@ -55,6 +55,7 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
             // Initial contracts of this tier take the tier's first units.
             let mut next = first;
             for c in agency.initial.iter().filter(|c| c.tier == k) {
+                initial_block_rng(rng, c.stream);
                 for _ in 0..c.units {
                     let remaining = match c.remaining {
                         Some(r) => r,

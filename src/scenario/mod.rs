@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use param::{DistSpec, FAMILIES, Param, Range};
-pub use stream_keys::STREAM_KEY_BITS;
+pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use validate::MAX_PERIODS;
 
 use crate::calendar::Calendar;
@@ -87,6 +87,9 @@ pub struct InitialContract {
     /// Periods still covered counting period 0; `None`: drawn per contract
     /// and run, uniform in `1..=term`.
     pub remaining: Option<u32>,
+    /// The sub-stream those draws come from (see `stream_keys`): distinct
+    /// blocks need distinct keys below 2^[`INITIAL_KEY_BITS`].
+    pub stream: u64,
 }
 
 #[derive(Debug, Clone)]

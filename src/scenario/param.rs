@@ -234,9 +234,10 @@ impl DistSpec {
 pub struct Param {
     kind: ParamKind,
     range: Range,
-    /// Which of the run's parameter sub-streams a drawn value comes from
-    /// (see `scenario::stream_keys`); meaningless for a fixed value.
-    stream: u64,
+    /// Which of the run's parameter sub-streams a drawn value comes from,
+    /// given by `scenario::stream_keys` when a file is read; `None` for a
+    /// number built through the library, which is then drawn in order.
+    stream: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -250,7 +251,7 @@ impl Param {
         Param {
             kind: ParamKind::Fixed(value),
             range,
-            stream: 0,
+            stream: None,
         }
     }
 
@@ -258,21 +259,22 @@ impl Param {
         Param {
             kind: ParamKind::Drawn(spec),
             range,
-            stream: 0,
+            stream: None,
         }
     }
 
-    /// The parameter sub-stream a drawn value comes from; `None` for a
-    /// fixed value, which consumes no randomness.
+    /// The parameter sub-stream a drawn value comes from, when it has one.
     pub fn stream(&self) -> Option<u64> {
-        match self.kind {
-            ParamKind::Fixed(_) => None,
-            ParamKind::Drawn(_) => Some(self.stream),
-        }
+        self.stream
+    }
+
+    /// Whether the value is drawn (and so consumes randomness).
+    pub fn is_drawn(&self) -> bool {
+        matches!(self.kind, ParamKind::Drawn(_))
     }
 
     pub(crate) fn set_stream(&mut self, stream: u64) {
-        self.stream = stream;
+        self.stream = Some(stream);
     }
 
     /// Draws the value for one run. A fixed value consumes no randomness.

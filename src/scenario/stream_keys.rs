@@ -20,18 +20,29 @@ use std::collections::HashSet;
 
 use super::{Field, Op, Scenario, Target};
 
-/// Sub-stream keys are this many bits wide (see `engine::parameter_rng`).
+/// Sub-stream keys of uncertain numbers are this many bits wide (see
+/// `engine::parameter_rng`).
 pub const STREAM_KEY_BITS: u32 = 43;
+/// Sub-stream keys of initial contract blocks are this many bits wide (see
+/// `engine::initial_block_rng`).
+pub const INITIAL_KEY_BITS: u32 = 32;
 
-/// The keys handed out so far; two identities whose hashes collide (about
-/// one chance in 10^9 for a hundred drawn numbers) still get distinct keys,
-/// the later one the next free key.
-#[derive(Default)]
+/// The keys of `bits` bits handed out so far; two identities whose hashes
+/// collide (about one chance in 10^9 for a hundred drawn numbers) still get
+/// distinct keys, the later one the next free key.
 struct Keys {
+    bits: u32,
     used: HashSet<u64>,
 }
 
 impl Keys {
+    fn new(bits: u32) -> Keys {
+        Keys {
+            bits,
+            used: HashSet::new(),
+        }
+    }
+
     fn of(&mut self, parts: &[&str]) -> u64 {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for part in parts {
@@ -42,8 +53,8 @@ impl Keys {
             }
         }
         // The high bits of FNV-1a are the well-mixed ones.
-        let mask = (1u64 << STREAM_KEY_BITS) - 1;
-        let mut key = hash >> (64 - STREAM_KEY_BITS);
+        let mask = (1u64 << self.bits) - 1;
+        let mut key = hash >> (64 - self.bits);
         while !self.used.insert(key) {
             key = (key + 1) & mask;
         }
@@ -68,7 +79,7 @@ fn field_parts(s: &Scenario, field: Field) -> Vec<&str> {
 /// The key of every drawn number of `s`, in the order [`assign`] visits
 /// them.
 fn keys(s: &Scenario) -> Vec<u64> {
-    let mut keys = Keys::default();
+    let mut keys = Keys::new(STREAM_KEY_BITS);
     let mut out = Vec::new();
     for (w, _) in s.weights.iter().enumerate() {
         out.push(keys.of(&["choice", s.weight_name(w)]));
@@ -163,15 +174,34 @@ pub fn assign(s: &mut Scenario) {
         }
     }
     debug_assert!(keys.next().is_none(), "one key per number");
+
+    // An initial block is named by its agency, tier and vendor, and by how
+    // many earlier blocks of the agency share both.
+    let mut blocks = Keys::new(INITIAL_KEY_BITS);
+    let (tiers, vendors) = (&s.tiers, &s.vendors);
+    for a in &mut s.agencies {
+        let mut seen: Vec<(usize, usize)> = Vec::new();
+        for c in &mut a.initial {
+            let repeat = seen.iter().filter(|&&b| b == (c.tier, c.vendor)).count();
+            seen.push((c.tier, c.vendor));
+            c.stream = blocks.of(&[
+                "initial",
+                &a.name,
+                &tiers[c.tier],
+                &vendors[c.vendor].name,
+                &repeat.to_string(),
+            ]);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Keys;
+    use super::{Keys, STREAM_KEY_BITS};
 
     #[test]
     fn parts_are_length_prefixed_and_colliding_keys_move_on() {
-        let mut keys = Keys::default();
+        let mut keys = Keys::new(STREAM_KEY_BITS);
         let a = keys.of(&["ab", "c"]);
         let b = keys.of(&["a", "bc"]);
         assert_ne!(a, b);

@@ -722,12 +722,14 @@ impl<'s> Checker<'s> {
         if raw.vendor.is_empty() || events.iter().any(Option::is_none) {
             return;
         }
-        let held: Vec<&str> = raw
+        let mut held: Vec<&str> = raw
             .vendor
             .iter()
             .filter_map(|v| v.get_ref().attributes.as_ref())
             .flat_map(|map| map.get_ref().keys().map(String::as_str))
             .collect();
+        held.sort_unstable();
+        held.dedup();
         let given = |j: usize| {
             events.iter().flatten().any(|e| {
                 matches!(e.target, Target::Vendor(_))
@@ -910,7 +912,8 @@ impl<'s> Checker<'s> {
                     &v.span(),
                     format!(
                         "{label} {key} = {x} is a rate per period above 1 (the adoption chance is capped at 1); if {x} is a percentage, write {}",
-                        x / 100.0
+                        // 12 significant digits: 1.4 suggests 0.014, not 0.013999999999999999.
+                        format!("{:.12e}", x / 100.0).parse::<f64>().unwrap_or(x / 100.0)
                     ),
                 );
             }
@@ -1061,6 +1064,7 @@ impl<'s> Checker<'s> {
                     tier: ti,
                     units: count as u32,
                     remaining,
+                    stream: 0,
                 });
             }
         }
@@ -1377,47 +1381,40 @@ fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
 /// leftover units one by one to the largest fractional parts, ties to the
 /// tier declared first.
 ///
-/// Fractions are written in decimal but computed in binary, so two
-/// remainders that are equal in decimal (0.4 of 20 x 0.47 and of 20 x 0.52)
-/// can differ in their last bits; remainders are therefore compared on a
-/// grid of `tolerance` (1e-9, widened by the rounding error of large
-/// quotas), and a quota within `tolerance` of an integer counts as that
-/// integer. The fractions are divided by their sum, which validation lets
-/// differ from 1 by up to 1e-9.
+/// Fractions are written in decimal but held in binary, where two parts
+/// equal in decimal (0.4 of 20 x 0.47 and of 20 x 0.52) can differ in their
+/// last bits. So the split is computed in integers, on the fractions
+/// rounded to nine decimals (`f = n / 10^9`): quota `units n / N` and
+/// remainder `units n mod N`, with `N` the sum of the `n` (validation lets
+/// the fractions sum to 1 within 1e-9, and dividing by the sum absorbs
+/// that). A fraction below 5e-10 counts as 0.
 pub fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
-    let sum: f64 = fractions.iter().sum();
-    let tolerance = 1e-9 + f64::from(units) * 1e-14;
-    let quotas: Vec<f64> = fractions
+    let parts: Vec<u128> = fractions
         .iter()
-        .map(|f| {
-            let q = if sum > 0.0 {
-                f64::from(units) * f / sum
-            } else {
-                0.0
-            };
-            if (q - q.round()).abs() < tolerance {
-                q.round()
-            } else {
-                q
-            }
-        })
+        .map(|f| (f * 1e9).round().max(0.0) as u128)
         .collect();
-    let mut counts: Vec<u32> = quotas.iter().map(|q| q.floor() as u32).collect();
+    let total: u128 = parts.iter().sum();
+    if total == 0 {
+        return vec![0; fractions.len()];
+    }
+    let scaled = |i: usize| u128::from(units) * parts[i];
+    let mut counts: Vec<u32> = (0..parts.len())
+        .map(|i| (scaled(i) / total) as u32)
+        .collect();
     let placed: u64 = counts.iter().map(|&c| u64::from(c)).sum();
-    let mut leftover = u64::from(units).saturating_sub(placed);
-    let remainder_on_grid = |i: usize| ((quotas[i] - quotas[i].floor()) / tolerance).round() as u64;
-    let mut order: Vec<usize> = (0..fractions.len()).collect();
+    let mut leftover = u64::from(units) - placed;
+    let mut order: Vec<usize> = (0..parts.len()).collect();
     // Stable sort keeps declaration order among equal remainders.
-    order.sort_by_key(|&i| std::cmp::Reverse(remainder_on_grid(i)));
-    for &i in order.iter().cycle().take(order.len() * 2) {
+    order.sort_by_key(|&i| std::cmp::Reverse(scaled(i) % total));
+    // The leftover is below the number of tiers with a positive part.
+    for &i in order.iter().filter(|&&i| parts[i] > 0) {
         if leftover == 0 {
             break;
         }
-        if fractions[i] > 0.0 {
-            counts[i] += 1;
-            leftover -= 1;
-        }
+        counts[i] += 1;
+        leftover -= 1;
     }
+    debug_assert_eq!(leftover, 0);
     counts
 }
 
@@ -1441,6 +1438,28 @@ mod tests {
         assert_eq!(split_units(20, &[0.01, 0.47, 0.52]), vec![0, 10, 10]);
         // 50 x [0.01, 0.07, 0.92]: 0.5, 3.5, 46 (46.00000000000001 in binary).
         assert_eq!(split_units(50, &[0.01, 0.07, 0.92]), vec![1, 3, 46]);
+        // Large counts: quotas 86799.7, 190291.65, 56753.65 (a tie of 0.65s).
+        assert_eq!(
+            split_units(333_845, &[0.26, 0.57, 0.17]),
+            vec![86_800, 190_292, 56_753]
+        );
+        // Quotas 289914.6, 119376.6, 159168.8: ties of 0.6 after the 0.8.
+        assert_eq!(
+            split_units(568_460, &[0.51, 0.21, 0.28]),
+            vec![289_915, 119_376, 159_169]
+        );
+        // The most units there can be, and fractions summing to 1 within
+        // 1e-9. Equal to nine decimals: a tie, the odd unit first.
+        assert_eq!(
+            split_units(u32::MAX, &[0.5, 0.5 + 1e-10]),
+            vec![2_147_483_648, 2_147_483_647]
+        );
+        // Divided by their sum 1.000000001: floors 1288490187, 1288490187,
+        // 1717986920 and the odd unit to the largest remainder, the third.
+        assert_eq!(
+            split_units(u32::MAX, &[0.3, 0.3, 0.4 + 1e-9]),
+            vec![1_288_490_187, 1_288_490_187, 1_717_986_921]
+        );
     }
 
     /// Every split of up to 200 units over three tiers with fractions in
@@ -1514,6 +1533,26 @@ mod tests {
     }
 
     #[test]
+    fn an_unused_weight_lists_each_vendor_attribute_once() {
+        let source = "start = \"2026-01\"\nperiods = 12\n[choice]\ncapability = 1.0\nspeed = 0.5\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\nattributes = { capability = 0.5 }\n\
+            [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\nattributes = { capability = 0.7 }\n\
+            [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n";
+        let errors = validate(source, Path::new("t.toml")).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .message
+                .contains("vendors' attributes: capability;")
+                || errors[0]
+                    .message
+                    .ends_with("vendors' attributes: capability"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
     fn a_rate_above_one_is_warned_about_as_a_likely_percentage() {
         let source = |innovation: &str, imitation: &str| {
             format!(
@@ -1529,6 +1568,13 @@ mod tests {
         assert!(s.warnings[0].message.ends_with("write 0.3"));
         let s = validate(&source("0.01", "40"), Path::new("t.toml")).unwrap();
         assert!(s.warnings[0].message.contains("imitation = 40"));
+        // The suggestion reads as typed, without binary noise.
+        let s = validate(&source("1.4", "0.4"), Path::new("t.toml")).unwrap();
+        assert!(
+            s.warnings[0].message.ends_with("write 0.014"),
+            "{}",
+            s.warnings[0].message
+        );
         // At most 1, or drawn: no warning.
         let s = validate(&source("1", "{ uniform = [0, 3] }"), Path::new("t.toml")).unwrap();
         assert!(s.warnings.is_empty());

@@ -403,6 +403,36 @@ add = { brand = { uniform = [0, 0.2] } }
         }
     }
 
+    /// Numbers built through the library carry no key; they are drawn in
+    /// order, each from its own stretch, so two of them with the same
+    /// distribution still differ (they would be equal if they shared a
+    /// sub-stream) and are uncorrelated with each other.
+    #[test]
+    fn numbers_built_without_a_key_are_independent_too() {
+        use crate::scenario::{DistSpec, Param, Range};
+        let mut s = parse(BASE, Path::new("crn.toml")).expect("valid scenario");
+        let uniform = DistSpec::new("uniform", &[0.0, 1.0]).expect("valid distribution");
+        for v in &mut s.vendors {
+            v.brand = Param::drawn(uniform, Range::UNIT);
+            assert_eq!(v.brand.stream(), None);
+        }
+        let n = 2000;
+        let pairs: Vec<(f64, f64)> = (0..n)
+            .map(|run| {
+                let m = Market::draw(&s, &mut run_rng(7, run));
+                (m.brand[0], m.brand[1])
+            })
+            .collect();
+        assert!(pairs.iter().all(|(a, b)| a != b));
+        let (ma, mb) = (
+            pairs.iter().map(|p| p.0).sum::<f64>() / n as f64,
+            pairs.iter().map(|p| p.1).sum::<f64>() / n as f64,
+        );
+        let cov: f64 = pairs.iter().map(|(a, b)| (a - ma) * (b - mb)).sum();
+        let r = cov / (n as f64 - 1.0) / (1.0 / 12.0);
+        assert!(r.abs() < 5.0 / (n as f64).sqrt(), "correlation {r}");
+    }
+
     /// Numbers with the same distribution are still independent: two
     /// vendors' brands drawn from U(0, 1) differ in every run and are
     /// uncorrelated. Under independence the sample correlation of n pairs

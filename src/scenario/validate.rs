@@ -1008,19 +1008,19 @@ impl<'s> Checker<'s> {
                     MAX_TOTAL_UNITS as i64,
                 ),
             };
-            let remaining = match (&c.remaining, term) {
-                (None, _) => Some(None),
-                (Some(v), Some(term)) => self
+            // A contract in force may have been signed for longer than the
+            // agency's current term, so `remaining` is bounded like a term,
+            // not by it.
+            let remaining = match &c.remaining {
+                None => Some(None),
+                Some(v) => self
                     .integer(
                         v,
-                        &format!(
-                            "remaining of {contract} (periods still covered, at most term = {term})"
-                        ),
+                        &format!("remaining of {contract} (periods still covered)"),
                         1,
-                        term,
+                        MAX_TERM,
                     )
                     .map(|r| Some(r as u32)),
-                (Some(_), None) => None,
             };
             if let (Some(vi), Some(ti)) = (vendor, tier)
                 && let Some(Some(v)) = vendors.get(vi)

@@ -117,7 +117,7 @@ cases = [
  ("initial_too_many_units", "initial contracts fit in the agency's units of the tier", 'units = 5\n', 'units = 45\n'),
  ("initial_no_access", "initial contracts go to a vendor with access > 0", 'vendor = "Acme"\ntier = "secret"', 'vendor = "Zenith"\ntier = "secret"'),
  ("initial_access_never_positive", "initial contracts go to a vendor whose access can exceed 0", 'secret = 0.5 }', 'secret = { uniform = [-0.5, 0.0] } }'),
- ("initial_remaining_too_long", "remaining in 1..=term", 'units = 5\n', 'units = 5\nremaining = 30\n'),
+ ("initial_remaining_zero", "remaining in 1..=1000000", 'units = 5\n', 'units = 5\nremaining = 0\n'),
  ("initial_units_zero", "initial contract units >= 1", 'units = 5\n', 'units = 0\n'),
  ("event_before_start", "an event dated before start is an error", 'at = "2026-03"', 'at = "2025-11"'),
  ("event_bad_date", "at is YYYY-MM or a period index", 'at = "2026-03"', 'at = "March 2026"'),

@@ -387,6 +387,17 @@ term = 10
 vendor = "V"
 units = 20
 remaining = 5
+[[agency]]
+name = "W"
+units = 10
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 2
+[[agency.initial]]
+vendor = "V"
+units = 10
+remaining = 6
 [[event]]
 at = 3
 vendor = "V"
@@ -402,13 +413,16 @@ set = { "access.unclassified" = 0.0 }
 /// - X (innovation 1, term 3) adopts at 0: covered 0..2, waiting from 3;
 /// - Y's initial contracts (remaining 1) cover period 0 only; re-awarded at
 ///   1 with term 3 they cover 1..3, and the units wait from 4;
-/// - Z's initial contracts (remaining 5, term 10) cover 0..4: waiting from 5.
+/// - Z's initial contracts (remaining 5, term 10) cover 0..4: waiting from 5;
+/// - W's (remaining 6, longer than its term 2) cover 0..5: waiting from 6.
 #[test]
 fn contracts_cover_exactly_their_term() {
     let s = scenario(TERMS);
     let d = Dims::of(&s);
     // (agency, units, first period waiting)
-    let agencies = [(0, 40, 3), (1, 30, 4), (2, 20, 5)];
+    // W's contracts were signed for longer than its current term of 2:
+    // remaining = 6 covers 0..5 all the same.
+    let agencies = [(0, 40, 3), (1, 30, 4), (2, 20, 5), (3, 10, 6)];
     for engine in ENGINES {
         let (records, _) = simulate(&s, 3, 20, engine);
         for r in &records {

@@ -42,10 +42,10 @@ impl Market {
     /// randomness.
     pub fn draw(s: &Scenario, rng: &mut ChaCha8Rng) -> Market {
         let mut unkeyed = 0;
-        let mut draw = |p: &Param| match (p.is_drawn(), p.stream()) {
-            (false, _) => p.draw(rng),
-            (true, Some(key)) => p.draw(parameter_rng(rng, key)),
-            (true, None) => {
+        let mut draw = |p: &Param| match (p.fixed_value(), p.stream()) {
+            (Some(_), _) => p.draw(rng),
+            (None, Some(key)) => p.draw(parameter_rng(rng, key)),
+            (None, None) => {
                 unkeyed += 1;
                 p.draw(unkeyed_parameter_rng(rng, unkeyed))
             }

@@ -268,11 +268,6 @@ impl Param {
         self.stream
     }
 
-    /// Whether the value is drawn (and so consumes randomness).
-    pub fn is_drawn(&self) -> bool {
-        matches!(self.kind, ParamKind::Drawn(_))
-    }
-
     pub(crate) fn set_stream(&mut self, stream: u64) {
         self.stream = Some(stream);
     }

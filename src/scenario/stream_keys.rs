@@ -18,7 +18,7 @@
 
 use std::collections::HashSet;
 
-use super::{Field, Op, Scenario, Target};
+use super::{Field, Op, Param, Scenario, Target};
 
 /// Sub-stream keys of uncertain numbers are this many bits wide (see
 /// `engine::parameter_rng`).
@@ -62,123 +62,110 @@ impl Keys {
     }
 }
 
-/// The identity of field `field` as parts: `["access", "secret"]`.
-fn field_parts(s: &Scenario, field: Field) -> Vec<&str> {
-    match field {
-        Field::Brand => vec!["brand"],
-        Field::Access(k) => vec!["access", &s.tiers[k]],
-        Field::Attribute(j) => vec!["attributes", &s.attributes[j]],
-        Field::Caution => vec!["caution"],
-        Field::Innovation => vec!["innovation"],
-        Field::Imitation => vec!["imitation"],
-        Field::AnnualValue => vec!["annual_value"],
-        Field::Weight(w) => vec!["choice", s.weight_name(w)],
+/// The names that make up identities, copied so that the scenario's numbers
+/// can be keyed while it is borrowed mutably.
+struct Names {
+    tiers: Vec<String>,
+    attributes: Vec<String>,
+    weights: Vec<String>,
+    vendors: Vec<String>,
+    agencies: Vec<String>,
+}
+
+impl Names {
+    fn of(s: &Scenario) -> Names {
+        Names {
+            tiers: s.tiers.clone(),
+            attributes: s.attributes.clone(),
+            weights: (0..s.weights.len())
+                .map(|w| s.weight_name(w).to_string())
+                .collect(),
+            vendors: s.vendors.iter().map(|v| v.name.clone()).collect(),
+            agencies: s.agencies.iter().map(|a| a.name.clone()).collect(),
+        }
+    }
+
+    /// The identity of field `field` as parts: `["access", "secret"]`.
+    fn field(&self, field: Field) -> Vec<&str> {
+        match field {
+            Field::Brand => vec!["brand"],
+            Field::Access(k) => vec!["access", &self.tiers[k]],
+            Field::Attribute(j) => vec!["attributes", &self.attributes[j]],
+            Field::Caution => vec!["caution"],
+            Field::Innovation => vec!["innovation"],
+            Field::Imitation => vec!["imitation"],
+            Field::AnnualValue => vec!["annual_value"],
+            Field::Weight(w) => vec!["choice", &self.weights[w]],
+        }
     }
 }
 
-/// The key of every drawn number of `s`, in the order [`assign`] visits
-/// them.
-fn keys(s: &Scenario) -> Vec<u64> {
+/// Gives every number of `s` its sub-stream key. Fixed and absent numbers
+/// are keyed too (unused), so that the keys of drawn numbers do not depend
+/// on which others are drawn.
+pub fn assign(s: &mut Scenario) {
+    let names = Names::of(s);
     let mut keys = Keys::new(STREAM_KEY_BITS);
-    let mut out = Vec::new();
-    for (w, _) in s.weights.iter().enumerate() {
-        out.push(keys.of(&["choice", s.weight_name(w)]));
+    let mut key = |p: Option<&mut Param>, parts: &[&str]| {
+        let key = keys.of(parts);
+        if let Some(p) = p {
+            p.set_stream(key);
+        }
+    };
+    for (p, w) in s.weights.iter_mut().zip(&names.weights) {
+        key(Some(p), &["choice", w]);
     }
-    for v in &s.vendors {
-        out.push(keys.of(&["vendor", &v.name, "brand"]));
-        for tier in &s.tiers {
-            out.push(keys.of(&["vendor", &v.name, "access", tier]));
+    for v in &mut s.vendors {
+        key(Some(&mut v.brand), &["vendor", &v.name, "brand"]);
+        for (p, tier) in v.access.iter_mut().zip(&names.tiers) {
+            key(p.as_mut(), &["vendor", &v.name, "access", tier]);
         }
-        for attribute in &s.attributes {
-            out.push(keys.of(&["vendor", &v.name, "attributes", attribute]));
+        for (p, attribute) in v.attributes.iter_mut().zip(&names.attributes) {
+            key(p.as_mut(), &["vendor", &v.name, "attributes", attribute]);
         }
     }
-    for a in &s.agencies {
-        for field in ["caution", "innovation", "imitation", "annual_value"] {
-            out.push(keys.of(&["agency", &a.name, field]));
+    for a in &mut s.agencies {
+        for (p, field) in [
+            (&mut a.caution, "caution"),
+            (&mut a.innovation, "innovation"),
+            (&mut a.imitation, "imitation"),
+            (&mut a.annual_value, "annual_value"),
+        ] {
+            key(Some(p), &["agency", &a.name, field]);
         }
-        for w in 0..a.choice.len() {
-            out.push(keys.of(&["agency", &a.name, "choice", s.weight_name(w)]));
+        for (p, w) in a.choice.iter_mut().zip(&names.weights) {
+            key(p.as_mut(), &["agency", &a.name, "choice", w]);
         }
     }
     // An event's change is named by its period, target, verb and field, and
     // by how many earlier changes share all four (a scenario may repeat one).
     let mut seen: Vec<Vec<String>> = Vec::new();
-    for e in &s.events {
+    for e in &mut s.events {
         let period = e.period.to_string();
-        for c in &e.changes {
-            let mut parts: Vec<&str> = vec!["event", &period];
-            match e.target {
-                Target::Vendor(v) => parts.extend(["vendor", s.vendors[v].name.as_str()]),
-                Target::Agency(a) => parts.extend(["agency", s.agencies[a].name.as_str()]),
-                Target::AllAgencies => parts.push("every agency"),
-            }
+        let mut target: Vec<&str> = vec!["event", &period];
+        match e.target {
+            Target::Vendor(v) => target.extend(["vendor", names.vendors[v].as_str()]),
+            Target::Agency(a) => target.extend(["agency", names.agencies[a].as_str()]),
+            Target::AllAgencies => target.push("every agency"),
+        }
+        for c in &mut e.changes {
+            let mut parts = target.clone();
             parts.push(match c.op {
                 Op::Set => "set",
                 Op::Add => "add",
             });
-            parts.extend(field_parts(s, c.field));
+            parts.extend(names.field(c.field));
             let identity: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
             let repeat = seen.iter().filter(|i| **i == identity).count().to_string();
             seen.push(identity);
             parts.push(&repeat);
-            out.push(keys.of(&parts));
+            key(Some(&mut c.value), &parts);
         }
     }
-    out
-}
-
-/// Gives every number of `s` its sub-stream key. Fixed numbers get one too
-/// (unused), which keeps the visiting order simple and the keys of drawn
-/// numbers independent of which others are drawn.
-pub fn assign(s: &mut Scenario) {
-    let mut keys = keys(s).into_iter();
-    let mut next = || keys.next().expect("one key per number");
-    for p in &mut s.weights {
-        p.set_stream(next());
-    }
-    for v in &mut s.vendors {
-        v.brand.set_stream(next());
-        for p in &mut v.access {
-            let key = next();
-            if let Some(p) = p {
-                p.set_stream(key);
-            }
-        }
-        for p in &mut v.attributes {
-            let key = next();
-            if let Some(p) = p {
-                p.set_stream(key);
-            }
-        }
-    }
-    for a in &mut s.agencies {
-        for p in [
-            &mut a.caution,
-            &mut a.innovation,
-            &mut a.imitation,
-            &mut a.annual_value,
-        ] {
-            p.set_stream(next());
-        }
-        for p in &mut a.choice {
-            let key = next();
-            if let Some(p) = p {
-                p.set_stream(key);
-            }
-        }
-    }
-    for e in &mut s.events {
-        for c in &mut e.changes {
-            c.value.set_stream(next());
-        }
-    }
-    debug_assert!(keys.next().is_none(), "one key per number");
 
     // An initial block is named by its agency, tier and vendor, and by how
     // many earlier blocks of the agency share both.
     let mut blocks = Keys::new(INITIAL_KEY_BITS);
-    let (tiers, vendors) = (&s.tiers, &s.vendors);
     for a in &mut s.agencies {
         let mut seen: Vec<(usize, usize)> = Vec::new();
         for c in &mut a.initial {
@@ -187,8 +174,8 @@ pub fn assign(s: &mut Scenario) {
             c.stream = blocks.of(&[
                 "initial",
                 &a.name,
-                &tiers[c.tier],
-                &vendors[c.vendor].name,
+                &names.tiers[c.tier],
+                &names.vendors[c.vendor],
                 &repeat.to_string(),
             ]);
         }

@@ -5,7 +5,9 @@ use std::process::{Child, Command, ExitStatus, Output};
 use std::time::{Duration, Instant};
 
 use sharecast::engine::{EngineKind, RunRecord, simulate_all};
-use sharecast::measures::{Projection, Scope, ShareMetric, project};
+use sharecast::measures::{
+    AdoptionMeasure, Projection, RevenueMeasure, Scope, ShareMetric, project,
+};
 use sharecast::scenario::{Scenario, parse};
 use sharecast::stats::Summary;
 
@@ -45,6 +47,43 @@ pub fn share_by(
         })
         .expect("row exists")
         .summary
+}
+
+/// Both engines, for tests that check a rule in each.
+pub const ENGINES: [EngineKind; 2] = [EngineKind::Counts, EngineKind::Units];
+
+/// Multinomial-logit probabilities of utilities `u`, computed with the
+/// largest subtracted so that no exponential overflows.
+pub fn softmax(u: &[f64]) -> Vec<f64> {
+    let max = u.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let z: f64 = u.iter().map(|x| (x - max).exp()).sum();
+    u.iter().map(|x| (x - max).exp() / z).collect()
+}
+
+/// The `measure` summary of `agency` (`None`: all units) at `period`; the
+/// scope must hold units.
+pub fn adoption(
+    p: &Projection,
+    period: usize,
+    agency: Option<usize>,
+    measure: AdoptionMeasure,
+) -> Summary {
+    p.adoption
+        .iter()
+        .find(|r| r.period == period && r.agency == agency && r.measure == measure)
+        .expect("row exists")
+        .summary
+        .expect("the scope has units")
+}
+
+/// The `measure` summary of `vendor` at `period`.
+pub fn revenue(p: &Projection, period: usize, vendor: usize, measure: RevenueMeasure) -> Summary {
+    p.revenue
+        .iter()
+        .find(|r| r.period == period && r.vendor == vendor && r.measure == measure)
+        .expect("row exists")
+        .summary
+        .expect("runs exist")
 }
 
 /// Asserts `|mean - expected| <= z * standard error` with the standard error

@@ -8,14 +8,12 @@
 use sharecast::engine::{Dims, EngineKind, RunRecord, simulate_all};
 use sharecast::scenario::Scenario;
 
-use crate::common::scenario;
+use crate::common::{ENGINES, scenario};
 
 /// Four standard errors: a correct model passes a check with probability
 /// 0.99994 (and, the seeds being fixed, passes every time), while the
 /// mutations these tests guard against move a statistic by tens of them.
 const Z: f64 = 4.0;
-
-const ENGINES: [EngineKind; 2] = [EngineKind::Counts, EngineKind::Units];
 
 fn records(s: &Scenario, seed: u64, runs: u64, engine: EngineKind) -> Vec<RunRecord> {
     simulate_all(s, seed, 0..runs, engine)

@@ -4,7 +4,7 @@
 use sharecast::engine::{Dims, EngineKind};
 use sharecast::measures::{AdoptionMeasure, Scope};
 
-use crate::common::{scenario, share, sharecast, simulate};
+use crate::common::{ENGINES, scenario, share, sharecast, simulate};
 
 fn two_vendors(weights: &str, extra_agency: &str) -> String {
     format!(
@@ -78,7 +78,7 @@ fn a_huge_incumbency_bonus_keeps_every_incumbent() {
     );
     let s = scenario(&text);
     let d = Dims::of(&s);
-    for engine in [EngineKind::Counts, EngineKind::Units] {
+    for engine in ENGINES {
         let (records, _) = simulate(&s, 2, 20, engine);
         for r in &records {
             // Weak's 100 contracts expire at the end of period 0 and are
@@ -201,7 +201,7 @@ fn an_unbounded_imitation_adds_nothing_while_nobody_is_under_contract() {
         "[[agency]]\nname = \"A\"\nunits = 100\ninnovation = 0.0\nimitation = 1e308\nterm = 3\n\
          [[event]]\nat = \"2026-01\"\nagency = \"A\"\nadd = { imitation = 1e308 }\n",
     ));
-    for engine in [EngineKind::Counts, EngineKind::Units] {
+    for engine in ENGINES {
         let (records, _) = simulate(&s, 3, 20, engine);
         for r in &records {
             assert!(
@@ -222,7 +222,7 @@ fn full_caution_stops_adoption_even_at_an_unbounded_rate() {
          [[agency.initial]]\nvendor = \"A\"\nunits = 10\nremaining = 10\n\
          [[event]]\nat = \"2026-02\"\nagency = \"A\"\nadd = { innovation = 1e308 }\n",
     ));
-    for engine in [EngineKind::Counts, EngineKind::Units] {
+    for engine in ENGINES {
         let (records, _) = simulate(&s, 3, 20, engine);
         for r in &records {
             assert!(

@@ -6,17 +6,15 @@
 use sharecast::engine::{Dims, EngineKind};
 use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope, ShareMetric};
 
-use crate::common::{assert_mean_near, assert_mean_within, scenario, share, share_by, simulate};
+use crate::common::{
+    ENGINES, adoption, assert_mean_near, assert_mean_within, revenue, scenario, share, share_by,
+    simulate, softmax,
+};
 
 /// Four standard errors: a correct model lands inside with probability
 /// 0.99994 per check, while the errors the tests guard against (a wrong
 /// utility, a missing factor) move a mean by tens of standard errors.
 const Z: f64 = 4.0;
-
-fn softmax(u: &[f64]) -> Vec<f64> {
-    let z: f64 = u.iter().map(|x| x.exp()).sum();
-    u.iter().map(|x| x.exp() / z).collect()
-}
 
 const LOGIT: &str = r#"
 start = "2026-01"
@@ -149,17 +147,7 @@ fn adoption_follows_the_bass_recursion() {
         for t in 0..36 {
             bias = bias * slope(f - bias / 2.0) + (1.0 - c) * q * var_before;
             f += (1.0 - f) * (1.0 - c) * (p + q * f);
-            let row = proj
-                .adoption
-                .iter()
-                .find(|r| {
-                    r.period == t
-                        && r.agency.is_none()
-                        && r.measure == AdoptionMeasure::UnderContract
-                })
-                .unwrap()
-                .summary
-                .unwrap();
+            let row = adoption(&proj, t, None, AdoptionMeasure::UnderContract);
             assert_mean_within(&format!("{engine:?} period {t}"), &row, f, Z, bias, 0.0);
             var_before = row.sd.unwrap().powi(2);
         }
@@ -281,7 +269,7 @@ fn access_gates_and_events() {
     let s = scenario(GATE);
     let d = Dims::of(&s);
     let (secret, top) = (1, 2);
-    for engine in [EngineKind::Counts, EngineKind::Units] {
+    for engine in ENGINES {
         let (records, p) = simulate(&s, 17, 100, engine);
         let mut b_before_20 = 0;
         for r in &records {
@@ -408,7 +396,7 @@ set = { "access.t" = 1.0 }
 "#,
     );
     let d = Dims::of(&s);
-    for engine in [EngineKind::Counts, EngineKind::Units] {
+    for engine in ENGINES {
         let (records, _) = simulate(&s, 21, 30, engine);
         for r in &records {
             // Contracts end after period 2; nobody can serve until period 6.
@@ -482,15 +470,7 @@ set = { annual_value = 8.0e6 }
             .unwrap()
             .mean
     };
-    let revenue = |t: usize, measure: RevenueMeasure| {
-        p.revenue
-            .iter()
-            .find(|r| r.period == t && r.vendor == 0 && r.measure == measure)
-            .unwrap()
-            .summary
-            .unwrap()
-            .mean
-    };
+    let revenue = |t: usize, measure: RevenueMeasure| revenue(&p, t, 0, measure).mean;
     for t in 0..6 {
         assert_eq!(share(&p, t, Scope::All, 0).unwrap().mean, 0.25);
         let (want_share, want_revenue) = if t < 3 {

@@ -3,7 +3,7 @@
 
 use sharecast::engine::{EngineKind, simulate_all};
 
-use crate::common::{csvs, run_shipped_ok, scenario};
+use crate::common::{ENGINES, csvs, run_shipped_ok, scenario};
 use crate::engines::EVERY_FEATURE;
 
 fn run_into(dir: &std::path::Path, out: &str, extra: &[&str]) {
@@ -65,7 +65,7 @@ fn first_runs_of_a_larger_simulation_equal_a_smaller_one() {
     // In the library: records of runs 0..20 are those of runs 0..20 of 0..50,
     // and a range starting elsewhere gives the same runs as well.
     let s = scenario(EVERY_FEATURE);
-    for engine in [EngineKind::Counts, EngineKind::Units] {
+    for engine in ENGINES {
         let large = simulate_all(&s, 8, 0..50, engine);
         let small = simulate_all(&s, 8, 0..20, engine);
         assert_eq!(&large[..20], &small[..]);

@@ -6,24 +6,18 @@
 //! standard errors of the closed form (binomial), never an ad-hoc slack.
 
 use sharecast::engine::{Dims, EngineKind};
-use sharecast::measures::{AdoptionMeasure, Projection, RevenueMeasure, Scope};
+use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope};
 use sharecast::stats::Summary;
 
-use crate::common::{assert_mean_near, scenario, share, simulate};
+use crate::common::{
+    ENGINES, adoption, assert_mean_near, revenue, scenario, share, simulate, softmax,
+};
 
 /// Five standard errors: a correct model leaves a check's mean outside with
 /// probability 5.7e-7, so even the ~150 checks of one test stay below 1e-4
 /// together (and the seeds are fixed, so a passing test passes every time);
 /// each rule's breakage moves a mean by tens of standard errors or more.
 const Z: f64 = 5.0;
-
-const ENGINES: [EngineKind; 2] = [EngineKind::Counts, EngineKind::Units];
-
-fn softmax(u: &[f64]) -> Vec<f64> {
-    let max = u.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let z: f64 = u.iter().map(|x| (x - max).exp()).sum();
-    u.iter().map(|x| (x - max).exp() / z).collect()
-}
 
 /// Asserts `|mean - expected| <= Z x se` for a standard error `se` known in
 /// closed form (not estimated from the runs).
@@ -34,24 +28,6 @@ fn assert_within_se(what: &str, got: &Summary, expected: f64, se: f64) {
         "{what}: mean {:.6} vs expected {expected:.6}: |diff| {diff:.2e} > {Z} x se {se:.2e}",
         got.mean
     );
-}
-
-fn adoption(p: &Projection, t: usize, agency: Option<usize>, m: AdoptionMeasure) -> Summary {
-    p.adoption
-        .iter()
-        .find(|r| r.period == t && r.agency == agency && r.measure == m)
-        .expect("row exists")
-        .summary
-        .expect("the scope has units")
-}
-
-fn revenue(p: &Projection, t: usize, vendor: usize, m: RevenueMeasure) -> Summary {
-    p.revenue
-        .iter()
-        .find(|r| r.period == t && r.vendor == vendor && r.measure == m)
-        .expect("row exists")
-        .summary
-        .expect("runs exist")
 }
 
 const IMITATION: &str = r#"

@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 
 use rand::Rng;
-use sharecast::engine::{EngineKind, run_rng, simulate_run};
+use sharecast::engine::{run_rng, simulate_run};
 use sharecast::sampling;
 
-use crate::common::{repo_root, scenario};
+use crate::common::{ENGINES, repo_root, scenario};
 use crate::engines::EVERY_FEATURE;
 
 fn bits(x: f64) -> String {
@@ -58,7 +58,7 @@ fn observed() -> String {
     }
     // A whole run of a scenario using every feature: a digest of its record.
     let s = scenario(EVERY_FEATURE);
-    for engine in [EngineKind::Counts, EngineKind::Units] {
+    for engine in ENGINES {
         let r = simulate_run(&s, 3, 11, engine);
         let weighted: u64 = r
             .contracts

@@ -45,29 +45,29 @@ pub enum RevenueMeasure {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct ShareRow {
+pub struct ShareRow<T = Option<Summary>> {
     pub period: usize,
     pub scope: Scope,
     pub vendor: usize,
     pub metric: ShareMetric,
-    pub summary: Option<Summary>,
+    pub summary: T,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct AdoptionRow {
+pub struct AdoptionRow<T = Option<Summary>> {
     pub period: usize,
     /// `None` for all agencies.
     pub agency: Option<usize>,
     pub measure: AdoptionMeasure,
-    pub summary: Option<Summary>,
+    pub summary: T,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct RevenueRow {
+pub struct RevenueRow<T = Option<Summary>> {
     pub period: usize,
     pub vendor: usize,
     pub measure: RevenueMeasure,
-    pub summary: Option<Summary>,
+    pub summary: T,
 }
 
 /// One vendor at the last period.
@@ -248,45 +248,53 @@ pub fn share_and_adoption_rows_per_period(s: &Scenario) -> usize {
     PeriodLayout::of(s).rows()
 }
 
-/// Per-run values of each row of one period, `[row][run]`; a row holds
-/// fewer than `runs` values when some runs leave it undefined.
-struct RunLists {
+/// Every run's value of each row of one period, `[row][run]`, filled run
+/// by run.
+struct PeriodValues {
     values: Vec<f64>,
-    filled: Vec<usize>,
+    /// Runs in which each row is defined.
+    defined: Vec<usize>,
     runs: usize,
+    /// The run being filled.
+    run: usize,
 }
 
-impl RunLists {
-    fn new(rows: usize, runs: usize) -> RunLists {
-        RunLists {
-            values: vec![0.0; rows * runs],
-            filled: vec![0; rows],
-            runs,
-        }
+impl PeriodValues {
+    /// The run's value of `row`: NaN when undefined.
+    fn set(&mut self, row: usize, x: Option<f64>) {
+        self.values[row * self.runs + self.run] = x.unwrap_or(f64::NAN);
+        self.defined[row] += usize::from(x.is_some());
     }
 
-    fn push(&mut self, row: usize, x: f64) {
-        self.values[row * self.runs + self.filled[row]] = x;
-        self.filled[row] += 1;
-    }
-
-    /// Summaries of every row, in row order (reordering the values).
-    fn summarize_all(&mut self) -> Vec<Option<Summary>> {
-        let runs = self.runs;
-        self.filled
-            .iter()
-            .enumerate()
-            .map(|(row, &n)| summarize(&mut self.values[row * runs..row * runs + n]))
-            .collect()
-    }
-
-    /// `under_contract` and `waiting` of one run into the adoption rows
+    /// `under_contract` and `waiting` of the run into the adoption rows
     /// starting at `row`; a scope without units has no such fractions.
-    fn push_adoption(&mut self, row: usize, contracts: u64, waiting: u64, units: u64) {
-        if units > 0 {
-            self.push(row, contracts as f64 / units as f64);
-            self.push(row + 1, waiting as f64 / units as f64);
+    fn set_adoption(&mut self, row: usize, contracts: u64, waiting: u64, units: u64) {
+        let fraction = |n: u64| (units > 0).then(|| n as f64 / units as f64);
+        self.set(row, fraction(contracts));
+        self.set(row + 1, fraction(waiting));
+    }
+
+    /// Summaries of every row, in row order. A row's defined values are
+    /// first moved to its front, in run order.
+    fn summarize(&mut self) -> Vec<Option<Summary>> {
+        if self.runs == 0 {
+            return vec![None; self.defined.len()];
         }
+        self.values
+            .chunks_exact_mut(self.runs)
+            .zip(&self.defined)
+            .map(|(row, &defined)| {
+                if defined < row.len() {
+                    let mut front = 0;
+                    for i in 0..row.len() {
+                        let x = row[i];
+                        row[front] = x;
+                        front += usize::from(!x.is_nan());
+                    }
+                }
+                summarize(&mut row[..defined])
+            })
+            .collect()
     }
 }
 
@@ -299,23 +307,30 @@ struct PeriodRows {
     revenue: Vec<Option<Summary>>,
 }
 
-/// Reads period `t` of every run once, fills `revenue` (`[vendor][run]`)
-/// and summarises the period's rows.
-fn period_rows(
+/// Reads period `t` of every run once: returns every run's value of each
+/// share and adoption row, `[row][run]` in [`PeriodLayout`] order, NaN where
+/// the row is undefined in that run (a share of a scope without contracts,
+/// a fraction of an agency without units); and fills `revenue`
+/// (`[vendor][run]`).
+fn period_values(
     s: &Scenario,
     d: Dims,
     layout: &PeriodLayout,
     records: &[RunRecord],
     t: usize,
     revenue: &mut [f64],
-) -> PeriodRows {
+) -> PeriodValues {
     let runs = records.len();
     let nv = d.vendors;
     let scopes = layout.scopes.len();
     let years = s.calendar.step.years();
-    // Per-run values, `[row][run]`; `filled[row]` of them are in use (a
-    // share is left out of runs whose scope holds no contract).
-    let mut lists = RunLists::new(layout.rows(), runs);
+    // Every run sets every row, so the zeros are all overwritten.
+    let mut lists = PeriodValues {
+        values: vec![0.0; layout.rows() * runs],
+        defined: vec![0; layout.rows()],
+        runs,
+        run: 0,
+    };
     // `[scope][vendor]` contracts and value of the run being read.
     let mut counts = vec![0.0; scopes * nv];
     let mut values = vec![0.0; scopes * nv];
@@ -335,6 +350,7 @@ fn period_rows(
         gathered_prices.extend_from_slice(&r.annual_value[t * d.agencies..][..d.agencies]);
     }
     for i in 0..runs {
+        lists.run = i;
         let (contracts, waiting) = gathered_counts[i * per_run..][..per_run].split_at(cells * nv);
         let prices = &gathered_prices[i * d.agencies..][..d.agencies];
         counts.fill(0.0);
@@ -356,7 +372,7 @@ fn period_rows(
                 }
                 agency_waiting += u64::from(waiting[cell]);
             }
-            lists.push_adoption(
+            lists.set_adoption(
                 adoption_base + (1 + a) * 2,
                 agency_contracts,
                 agency_waiting,
@@ -365,7 +381,7 @@ fn period_rows(
             all_contracts += agency_contracts;
             all_waiting += agency_waiting;
         }
-        lists.push_adoption(
+        lists.set_adoption(
             adoption_base,
             all_contracts,
             all_waiting,
@@ -375,10 +391,9 @@ fn period_rows(
             for (metric, totals) in [&counts, &values].into_iter().enumerate() {
                 let row = &totals[scope * nv..(scope + 1) * nv];
                 let total: f64 = row.iter().sum();
-                if total > 0.0 {
-                    for (v, x) in row.iter().enumerate() {
-                        lists.push((scope * nv + v) * 2 + metric, x / total);
-                    }
+                for (v, x) in row.iter().enumerate() {
+                    let share = (total > 0.0).then(|| x / total);
+                    lists.set((scope * nv + v) * 2 + metric, share);
                 }
             }
         }
@@ -394,7 +409,23 @@ fn period_rows(
         }
     }
 
-    let mut summaries = lists.summarize_all().into_iter();
+    lists
+}
+
+/// Summarises the rows of period `t` (see [`period_values`]).
+fn period_rows(
+    s: &Scenario,
+    d: Dims,
+    layout: &PeriodLayout,
+    records: &[RunRecord],
+    t: usize,
+    revenue: &mut [f64],
+) -> PeriodRows {
+    let runs = records.len();
+    let nv = d.vendors;
+    let mut summaries = period_values(s, d, layout, records, t, revenue)
+        .summarize()
+        .into_iter();
     let mut next = || summaries.next().flatten();
     let mut out = PeriodRows::default();
     for &scope in &layout.scopes {

@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 
+use crate::compare;
 use crate::engine::{self, Control, EngineKind};
 use crate::export;
 use crate::measures;
@@ -55,6 +56,16 @@ enum Command {
     /// summary.csv and manifest.json (and runs.csv with --per-run).
     /// Example: sharecast run scenarios/gov-ai-2026.toml --runs 5000 --out results/baseline
     Run(RunArgs),
+    /// Run two scenarios with the same seed and write their paired differences.
+    ///
+    /// Both scenarios are simulated with one seed and run count (the
+    /// baseline's unless --seed and --runs say otherwise), so run i of each
+    /// shares every uncertain number they have in common; for every row both
+    /// have, the files give the statistics of counterfactual minus baseline
+    /// taken run by run. Writes shares_diff.csv, adoption_diff.csv,
+    /// revenue_diff.csv and manifest.json.
+    /// Example: sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml
+    Compare(CompareArgs),
 }
 
 /// A seed as a scenario file takes it (a TOML integer): 0 to i64::MAX, so
@@ -83,6 +94,36 @@ struct RunArgs {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 
+    #[command(flatten)]
+    simulation: SimulationArgs,
+
+    /// Also write runs.csv: every run's contracts and count share per vendor
+    /// and period. Example: --per-run
+    #[arg(long)]
+    per_run: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct CompareArgs {
+    /// The baseline scenario file (TOML).
+    baseline: PathBuf,
+
+    /// The counterfactual scenario file (TOML): the baseline with a change.
+    counterfactual: PathBuf,
+
+    /// Output folder, created if missing. Only the files this command writes
+    /// are replaced. Default: out/<baseline>-vs-<counterfactual> (file names
+    /// without .toml). Example: --out results/aws-deal
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    #[command(flatten)]
+    simulation: SimulationArgs,
+}
+
+/// How to simulate: the flags `run` and `compare` share.
+#[derive(Debug, clap::Args)]
+struct SimulationArgs {
     /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`.
     /// Example: --runs 10000
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
@@ -98,11 +139,6 @@ struct RunArgs {
     /// on it. Example: --threads 2
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
-
-    /// Also write runs.csv: every run's contracts and count share per vendor
-    /// and period. Example: --per-run
-    #[arg(long)]
-    per_run: bool,
 
     /// No progress bar and no table on stdout (errors and warnings still go
     /// to stderr). Example: --quiet
@@ -120,6 +156,34 @@ struct RunArgs {
     /// Example: --no-memory-check
     #[arg(long)]
     no_memory_check: bool,
+}
+
+impl SimulationArgs {
+    fn engine(&self) -> EngineKind {
+        match self.engine {
+            EngineChoice::Counts => EngineKind::Counts,
+            EngineChoice::Units => EngineKind::Units,
+        }
+    }
+
+    fn engine_name(&self) -> String {
+        self.engine
+            .to_possible_value()
+            .expect("no engine choice is hidden")
+            .get_name()
+            .to_string()
+    }
+
+    fn threads(&self) -> usize {
+        self.threads.map_or_else(available_threads, |n| n as usize)
+    }
+
+    fn pool(&self) -> Result<rayon::ThreadPool> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads())
+            .build()
+            .context("cannot start worker threads")
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -141,6 +205,8 @@ const STATISTICS_FILES: [&str; 5] = [
 /// Written with `--per-run`, before the manifest.
 const RUNS_FILE: &str = "runs.csv";
 const MANIFEST_FILE: &str = "manifest.json";
+/// The files `compare` writes, before the manifest.
+const COMPARISON_FILES: [&str; 3] = ["shares_diff.csv", "adoption_diff.csv", "revenue_diff.csv"];
 
 /// A mistake in the arguments (as opposed to a failure of the machine).
 #[derive(Debug, thiserror::Error)]
@@ -204,6 +270,7 @@ fn execute(cli: Cli) -> Result<()> {
             ))
         }
         Command::Run(args) => run(args),
+        Command::Compare(args) => compare(args),
     }
 }
 
@@ -249,18 +316,11 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     .clone()
 }
 
-fn run(args: RunArgs) -> Result<()> {
-    let (s, sha256) = load(&args.scenario)?;
-    warn(&args.scenario, &s);
-    let runs = args.runs.unwrap_or(s.runs);
-    let seed = args.seed.unwrap_or(s.seed);
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out_dir(&args.scenario));
-    // Refused before simulating; `output::write_files` checks again for a
-    // folder created while the run was going.
-    if let Some(file) = output::blocked_by_file(&out) {
+/// Refuses an `--out` that is a file, lies under a file, or holds a folder
+/// where one of `names` is to be written; checked before simulating
+/// (`output::write_files` checks again for a folder created meanwhile).
+fn check_out_folder<'a>(out: &Path, names: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    if let Some(file) = output::blocked_by_file(out) {
         let message = if file == out {
             format!("--out {} exists and is not a folder", out.display())
         } else {
@@ -272,40 +332,106 @@ fn run(args: RunArgs) -> Result<()> {
         };
         return Err(UsageError(message).into());
     }
-    let names = STATISTICS_FILES
-        .into_iter()
-        .chain(args.per_run.then_some(RUNS_FILE))
-        .chain([MANIFEST_FILE]);
-    if let Some(name) = output::name_taken_by_folder(&out, names) {
+    if let Some(name) = output::name_taken_by_folder(out, names) {
         return Err(UsageError(format!(
             "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
             out.join(name).display()
         ))
         .into());
     }
-    let engine = match args.engine {
-        EngineChoice::Counts => EngineKind::Counts,
-        EngineChoice::Units => EngineKind::Units,
-    };
-    let threads = args.threads.map_or_else(available_threads, |n| n as usize);
-    if !args.no_memory_check {
-        check_memory(&s, runs, threads as u64, args.per_run, engine)?;
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
+    Ok(())
+}
 
-    let cancel = interrupt_flag();
-    let progress = Progress::new(runs, args.quiet);
+/// Simulates `runs` runs of `s`, ticking `progress` as each finishes.
+fn simulate(
+    pool: &rayon::ThreadPool,
+    s: &Scenario,
+    seed: u64,
+    runs: u64,
+    engine: EngineKind,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Vec<engine::RunRecord>> {
     let on_run_done = || progress.tick();
     let control = Control {
         on_run_done: &on_run_done,
-        cancel: &cancel,
+        cancel,
     };
-    let records = pool.install(|| engine::simulate(&s, seed, 0..runs, engine, &control));
+    pool.install(|| engine::simulate(s, seed, 0..runs, engine, &control))
+        .map_err(|_| Interrupted.into())
+}
+
+/// Writes `files` and the manifest into `out`, whole or not at all.
+fn write_outputs(
+    out: &Path,
+    mut files: Vec<OutputFile>,
+    manifest: Manifest,
+    cancel: &AtomicBool,
+) -> Result<Vec<OutputFile>> {
+    files.push(OutputFile {
+        name: MANIFEST_FILE.into(),
+        bytes: manifest.to_bytes(),
+    });
+    if cancel.load(Ordering::SeqCst) {
+        bail!(Interrupted);
+    }
+    output::write_files(out, &files, cancel).map_err(|e| {
+        if cancel.load(Ordering::SeqCst) {
+            anyhow::Error::new(Interrupted)
+        } else {
+            e
+        }
+    })?;
+    Ok(files)
+}
+
+/// The command line as given, for the manifest.
+fn command_line() -> Vec<String> {
+    // args_os: an argument that is not UTF-8 (a path, say) must not panic.
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
+fn file_names(files: &[OutputFile]) -> String {
+    files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn run(args: RunArgs) -> Result<()> {
+    let (s, sha256) = load(&args.scenario)?;
+    warn(&args.scenario, &s);
+    let sim = &args.simulation;
+    let runs = sim.runs.unwrap_or(s.runs);
+    let seed = sim.seed.unwrap_or(s.seed);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.scenario));
+    let names = STATISTICS_FILES
+        .into_iter()
+        .chain(args.per_run.then_some(RUNS_FILE))
+        .chain([MANIFEST_FILE]);
+    check_out_folder(&out, names)?;
+    let engine = sim.engine();
+    if !sim.no_memory_check {
+        let threads = sim.threads() as u64;
+        check_memory(
+            |runs| resources::estimate(&s, runs, threads, args.per_run, engine),
+            runs,
+            args.per_run,
+        )?;
+    }
+    let pool = sim.pool()?;
+
+    let cancel = interrupt_flag();
+    let progress = Progress::new(runs, sim.quiet);
+    let records = simulate(&pool, &s, seed, runs, engine, &progress, &cancel);
     progress.finish();
-    let records = records.map_err(|_| Interrupted)?;
+    let records = records?;
     let projection = pool
         .install(|| measures::project_unless(&s, &records, &cancel))
         .ok_or(Interrupted)?;
@@ -346,39 +472,20 @@ fn run(args: RunArgs) -> Result<()> {
     }
     let manifest = Manifest {
         sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: ScenarioRef {
+        scenario: Some(ScenarioRef {
             name: s.name.clone(),
             path: args.scenario.display().to_string(),
             sha256,
-        },
+        }),
+        baseline: None,
+        counterfactual: None,
         seed,
         runs,
-        engine: args
-            .engine
-            .to_possible_value()
-            .expect("no engine choice is hidden")
-            .get_name()
-            .to_string(),
-        // args_os: an argument that is not UTF-8 (a path, say) must not panic.
-        command_line: std::env::args_os()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect(),
+        engine: sim.engine_name(),
+        command_line: command_line(),
         files: files.iter().map(|f| f.name.clone()).collect(),
     };
-    files.push(OutputFile {
-        name: MANIFEST_FILE.into(),
-        bytes: manifest.to_bytes(),
-    });
-    if cancel.load(Ordering::SeqCst) {
-        bail!(Interrupted);
-    }
-    output::write_files(&out, &files, &cancel).map_err(|e| {
-        if cancel.load(Ordering::SeqCst) {
-            anyhow::Error::new(Interrupted)
-        } else {
-            e
-        }
-    })?;
+    let files = write_outputs(&out, files, manifest, &cancel)?;
 
     // Only the files a run writes are replaced, so a runs.csv of an earlier
     // run with --per-run would sit next to results it does not belong to.
@@ -388,12 +495,134 @@ fn run(args: RunArgs) -> Result<()> {
             out.join(RUNS_FILE).display()
         );
     }
-    if !args.quiet {
-        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",
             report::final_table(&s, &projection, seed),
-            names.join(", "),
+            file_names(&files),
+            out.display()
+        ))?;
+    }
+    Ok(())
+}
+
+fn compare(args: CompareArgs) -> Result<()> {
+    let (base, base_sha) = load(&args.baseline)?;
+    warn(&args.baseline, &base);
+    let (other, other_sha) = load(&args.counterfactual)?;
+    warn(&args.counterfactual, &other);
+    let alignment = compare::align(&base, &other).map_err(|e| {
+        UsageError(format!(
+            "cannot compare {} with {}: {e}",
+            args.baseline.display(),
+            args.counterfactual.display()
+        ))
+    })?;
+    for name in &alignment.unmatched {
+        eprintln!("warning: {name}; its rows are left out of the differences");
+    }
+    let sim = &args.simulation;
+    let runs = sim.runs.unwrap_or(base.runs);
+    let seed = sim.seed.unwrap_or(base.seed);
+    let mut ignored = Vec::new();
+    if sim.seed.is_none() && other.seed != base.seed {
+        ignored.push(format!("seed {}", other.seed));
+    }
+    if sim.runs.is_none() && other.runs != base.runs {
+        ignored.push(format!("runs {}", other.runs));
+    }
+    if !ignored.is_empty() {
+        eprintln!(
+            "warning: {} sets {}; both scenarios run with the baseline's seed {seed} and {runs} runs so that their runs pair (--seed and --runs choose others)",
+            args.counterfactual.display(),
+            ignored.join(" and ")
+        );
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stem = |p: &Path| {
+            default_out_dir(p)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        Path::new("out").join(format!(
+            "{}-vs-{}",
+            stem(&args.baseline),
+            stem(&args.counterfactual)
+        ))
+    });
+    check_out_folder(&out, COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]))?;
+    let engine = sim.engine();
+    if !sim.no_memory_check {
+        let threads = sim.threads() as u64;
+        check_memory(
+            |runs| {
+                resources::estimate(&base, runs, threads, false, engine)
+                    .plus(resources::estimate(&other, runs, threads, false, engine))
+            },
+            runs,
+            false,
+        )?;
+    }
+    let pool = sim.pool()?;
+
+    let cancel = interrupt_flag();
+    let progress = Progress::new(2 * runs, sim.quiet);
+    let base_records = simulate(&pool, &base, seed, runs, engine, &progress, &cancel);
+    let other_records = base_records
+        .as_ref()
+        .ok()
+        .map(|_| simulate(&pool, &other, seed, runs, engine, &progress, &cancel));
+    progress.finish();
+    let base_records = base_records?;
+    let other_records = other_records.expect("simulated when the baseline was")?;
+    let comparison = pool
+        .install(|| {
+            compare::compare(
+                (&base, &base_records),
+                (&other, &other_records),
+                &alignment,
+                &cancel,
+            )
+        })
+        .ok_or(Interrupted)?;
+    drop((base_records, other_records));
+
+    let contents = [
+        export::shares_diff_csv(&base, &comparison),
+        export::adoption_diff_csv(&base, &comparison),
+        export::revenue_diff_csv(&base, &comparison),
+    ];
+    let files: Vec<OutputFile> = COMPARISON_FILES
+        .into_iter()
+        .zip(contents)
+        .map(|(name, bytes)| OutputFile {
+            name: name.into(),
+            bytes,
+        })
+        .collect();
+    let reference = |s: &Scenario, path: &Path, sha256: String| ScenarioRef {
+        name: s.name.clone(),
+        path: path.display().to_string(),
+        sha256,
+    };
+    let manifest = Manifest {
+        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: None,
+        baseline: Some(reference(&base, &args.baseline, base_sha)),
+        counterfactual: Some(reference(&other, &args.counterfactual, other_sha)),
+        seed,
+        runs,
+        engine: sim.engine_name(),
+        command_line: command_line(),
+        files: files.iter().map(|f| f.name.clone()).collect(),
+    };
+    let files = write_outputs(&out, files, manifest, &cancel)?;
+    if !sim.quiet {
+        print_stdout(&format!(
+            "{}\nWrote {} to {}\n",
+            report::comparison_table(&base, &other, &comparison, seed),
+            file_names(&files),
             out.display()
         ))?;
     }
@@ -412,26 +641,25 @@ fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
-/// Refuses a run whose estimated memory need exceeds what is available.
+/// Refuses a run whose estimated memory need (`need` of a run count)
+/// exceeds what is available.
 fn check_memory(
-    s: &Scenario,
+    need: impl Fn(u64) -> resources::MemoryEstimate,
     runs: u64,
-    threads: u64,
     per_run: bool,
-    engine: EngineKind,
 ) -> Result<()> {
     let Some(available) = resources::available_memory() else {
         return Ok(());
     };
-    let need = resources::estimate(s, runs, threads, per_run, engine);
-    if need.total() <= available {
+    let wanted = need(runs);
+    if wanted.total() <= available {
         return Ok(());
     }
     // The estimate grows with runs: find the largest run count that fits.
     let (mut fits, mut too_many) = (0u64, runs);
     while too_many - fits > 1 {
         let mid = fits + (too_many - fits) / 2;
-        if resources::estimate(s, mid, threads, per_run, engine).total() <= available {
+        if need(mid).total() <= available {
             fits = mid;
         } else {
             too_many = mid;
@@ -450,10 +678,10 @@ fn check_memory(
     Err(UsageError(format!(
         "this run would need about {} of memory ({} of run records, {} of working memory, {} of output files), \
          but only {} is available; {advice}. To run anyway, add --no-memory-check",
-        resources::human_bytes(need.total()),
-        resources::human_bytes(need.records),
-        resources::human_bytes(need.working),
-        resources::human_bytes(need.files),
+        resources::human_bytes(wanted.total()),
+        resources::human_bytes(wanted.records),
+        resources::human_bytes(wanted.working),
+        resources::human_bytes(wanted.files),
         resources::human_bytes(available),
     ))
     .into())

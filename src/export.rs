@@ -1,14 +1,18 @@
 //! The CSV files of MODEL.md section 6, as bytes.
 //!
-//! Exporters are pure: a projection in, bytes out. They fix the spreadsheet
+//! Exporters are pure: a projection (or a comparison) in, bytes out. They fix the spreadsheet
 //! conventions in one place: one header row, `YYYY-MM-DD` dates, numbers with
 //! exactly 6 decimals and no exponent, an empty cell for an undefined value.
 //! Writing files is `output`'s job.
 
 use csv::Writer;
 
+use crate::compare::{Comparison, Paired};
 use crate::engine::{Dims, RunRecord};
-use crate::measures::{AdoptionMeasure, Projection, RevenueMeasure, Scope, ShareMetric};
+use crate::measures::{
+    AdoptionMeasure, AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareMetric,
+    ShareRow,
+};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
@@ -59,12 +63,15 @@ where
 }
 
 /// A statistics file: `period,date`, the `labels` columns, then the
-/// statistics. Each row comes as its period, its label cells and its
-/// summary; the date is formatted once per period.
-fn statistics_csv<'a, const N: usize>(
+/// `stat_header` columns. Each row comes as its period, its label cells and
+/// its summary, which `stats` turns into cells; the date is formatted once
+/// per period.
+fn statistics_csv<'a, T: 'a, const N: usize>(
     s: &Scenario,
     labels: [&str; N],
-    rows: impl Iterator<Item = (usize, [&'a str; N], &'a Option<Summary>)>,
+    stat_header: &[&str],
+    rows: impl Iterator<Item = (usize, [&'a str; N], &'a T)>,
+    stats: impl Fn(&T) -> Vec<String>,
 ) -> Vec<u8> {
     let mut w = Writer::from_writer(Vec::new());
     write_row(
@@ -72,7 +79,7 @@ fn statistics_csv<'a, const N: usize>(
         ["period", "date"]
             .into_iter()
             .chain(labels)
-            .chain(STAT_HEADER),
+            .chain(stat_header.iter().copied()),
     );
     let mut dated: Option<(usize, String, String)> = None;
     for (period, labels, summary) in rows {
@@ -80,7 +87,7 @@ fn statistics_csv<'a, const N: usize>(
             dated = Some((period, period.to_string(), s.calendar.date(period as u32)));
         }
         let (_, period_cell, date) = dated.as_ref().expect("set just above");
-        let stats = stat_cells(summary);
+        let stats = stats(summary);
         write_row(
             &mut w,
             [period_cell.as_str(), date.as_str()]
@@ -92,45 +99,142 @@ fn statistics_csv<'a, const N: usize>(
     finish(w)
 }
 
+const SHARE_LABELS: [&str; 4] = ["agency", "tier", "vendor", "metric"];
+const ADOPTION_LABELS: [&str; 2] = ["agency", "measure"];
+const REVENUE_LABELS: [&str; 2] = ["vendor", "measure"];
+
+/// The `agency,tier,vendor,metric` cells of a share row.
+fn share_labels<'a, T>(s: &'a Scenario, row: &ShareRow<T>) -> [&'a str; 4] {
+    let (agency, tier) = match row.scope {
+        Scope::All => ("all", "all"),
+        Scope::Agency(a) => (s.agencies[a].name.as_str(), "all"),
+        Scope::Tier(k) => ("all", s.tiers[k].as_str()),
+    };
+    let metric = match row.metric {
+        ShareMetric::CountShare => "count_share",
+        ShareMetric::ValueShare => "value_share",
+    };
+    [agency, tier, s.vendors[row.vendor].name.as_str(), metric]
+}
+
+/// The `agency,measure` cells of an adoption row.
+fn adoption_labels<'a, T>(s: &'a Scenario, row: &AdoptionRow<T>) -> [&'a str; 2] {
+    let agency = row.agency.map_or("all", |a| s.agencies[a].name.as_str());
+    let measure = match row.measure {
+        AdoptionMeasure::UnderContract => "under_contract",
+        AdoptionMeasure::Waiting => "waiting",
+    };
+    [agency, measure]
+}
+
+/// The `vendor,measure` cells of a revenue row.
+fn revenue_labels<'a, T>(s: &'a Scenario, row: &RevenueRow<T>) -> [&'a str; 2] {
+    let measure = match row.measure {
+        RevenueMeasure::Revenue => "revenue",
+        RevenueMeasure::CumulativeRevenue => "cumulative_revenue",
+    };
+    [s.vendors[row.vendor].name.as_str(), measure]
+}
+
 pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
-    let rows = p.shares.iter().map(|row| {
-        let (agency, tier) = match row.scope {
-            Scope::All => ("all", "all"),
-            Scope::Agency(a) => (s.agencies[a].name.as_str(), "all"),
-            Scope::Tier(k) => ("all", s.tiers[k].as_str()),
-        };
-        let metric = match row.metric {
-            ShareMetric::CountShare => "count_share",
-            ShareMetric::ValueShare => "value_share",
-        };
-        let vendor = s.vendors[row.vendor].name.as_str();
-        (row.period, [agency, tier, vendor, metric], &row.summary)
-    });
-    statistics_csv(s, ["agency", "tier", "vendor", "metric"], rows)
+    let rows = p
+        .shares
+        .iter()
+        .map(|row| (row.period, share_labels(s, row), &row.summary));
+    statistics_csv(s, SHARE_LABELS, &STAT_HEADER, rows, stat_cells)
 }
 
 pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
-    let rows = p.adoption.iter().map(|row| {
-        let agency = row.agency.map_or("all", |a| s.agencies[a].name.as_str());
-        let measure = match row.measure {
-            AdoptionMeasure::UnderContract => "under_contract",
-            AdoptionMeasure::Waiting => "waiting",
-        };
-        (row.period, [agency, measure], &row.summary)
-    });
-    statistics_csv(s, ["agency", "measure"], rows)
+    let rows = p
+        .adoption
+        .iter()
+        .map(|row| (row.period, adoption_labels(s, row), &row.summary));
+    statistics_csv(s, ADOPTION_LABELS, &STAT_HEADER, rows, stat_cells)
 }
 
 pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
-    let rows = p.revenue.iter().map(|row| {
-        let measure = match row.measure {
-            RevenueMeasure::Revenue => "revenue",
-            RevenueMeasure::CumulativeRevenue => "cumulative_revenue",
-        };
-        let vendor = s.vendors[row.vendor].name.as_str();
-        (row.period, [vendor, measure], &row.summary)
-    });
-    statistics_csv(s, ["vendor", "measure"], rows)
+    let rows = p
+        .revenue
+        .iter()
+        .map(|row| (row.period, revenue_labels(s, row), &row.summary));
+    statistics_csv(s, REVENUE_LABELS, &STAT_HEADER, rows, stat_cells)
+}
+
+/// The statistics columns of the `compare` files.
+const PAIRED_HEADER: [&str; 13] = [
+    "runs",
+    "baseline",
+    "counterfactual",
+    "diff_mean",
+    "diff_sd",
+    "diff_se",
+    "diff_p05",
+    "diff_p25",
+    "diff_p50",
+    "diff_p75",
+    "diff_p95",
+    "frac_higher",
+    "frac_lower",
+];
+
+/// The [`PAIRED_HEADER`] cells of a row; `runs` 0 and empty cells when no
+/// run defines the row in both scenarios.
+fn paired_cells(p: &Option<Paired>) -> Vec<String> {
+    match p {
+        None => {
+            let mut cells = vec!["0".to_string()];
+            cells.extend(std::iter::repeat_n(String::new(), PAIRED_HEADER.len() - 1));
+            cells
+        }
+        Some(p) => {
+            let d = &p.difference;
+            let mut cells = vec![
+                d.runs.to_string(),
+                number(p.baseline_mean),
+                number(p.counterfactual_mean),
+                number(d.mean),
+                optional(d.sd),
+                optional(p.standard_error()),
+            ];
+            cells.extend(d.percentiles.iter().map(|&x| number(x)));
+            cells.push(number(p.frac_higher));
+            cells.push(number(p.frac_lower));
+            cells
+        }
+    }
+}
+
+/// `shares_diff.csv` of `sharecast compare`; names are the baseline's.
+pub fn shares_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
+    let rows = c
+        .shares
+        .iter()
+        .map(|row| (row.period, share_labels(baseline, row), &row.summary));
+    statistics_csv(baseline, SHARE_LABELS, &PAIRED_HEADER, rows, paired_cells)
+}
+
+/// `adoption_diff.csv` of `sharecast compare`.
+pub fn adoption_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
+    let rows = c
+        .adoption
+        .iter()
+        .map(|row| (row.period, adoption_labels(baseline, row), &row.summary));
+    statistics_csv(
+        baseline,
+        ADOPTION_LABELS,
+        &PAIRED_HEADER,
+        rows,
+        paired_cells,
+    )
+}
+
+/// `revenue_diff.csv` of `sharecast compare`.
+pub fn revenue_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
+    let rows = c
+        .revenue
+        .iter()
+        .map(|row| (row.period, revenue_labels(baseline, row), &row.summary));
+    statistics_csv(baseline, REVENUE_LABELS, &PAIRED_HEADER, rows, paired_cells)
 }
 
 /// One column per vendor: the mean count share over all units, ready to

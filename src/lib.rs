@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod measures;

@@ -28,14 +28,14 @@ pub enum Scope {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShareMetric {
-    CountShare,
-    ValueShare,
+    CountShare = 0,
+    ValueShare = 1,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdoptionMeasure {
-    UnderContract,
-    Waiting,
+    UnderContract = 0,
+    Waiting = 1,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +108,7 @@ pub fn share_scopes(s: &Scenario) -> Vec<Scope> {
 }
 
 /// Where `scope` stands in [`share_scopes`]' order, with `tiers` tiers.
-fn scope_index(scope: Scope, tiers: usize) -> usize {
+pub(crate) fn scope_index(scope: Scope, tiers: usize) -> usize {
     match scope {
         Scope::All => 0,
         Scope::Tier(k) => 1 + k,
@@ -200,7 +200,7 @@ pub fn project_unless(
 }
 /// `paths` (`[period][chunk]`) as one mutable slice per period, also when
 /// `chunk` is 0.
-fn per_period(paths: &mut [f64], periods: usize, chunk: usize) -> Vec<&mut [f64]> {
+pub(crate) fn per_period(paths: &mut [f64], periods: usize, chunk: usize) -> Vec<&mut [f64]> {
     if chunk == 0 {
         (0..periods).map(|_| &mut [][..]).collect()
     } else {
@@ -211,25 +211,27 @@ fn per_period(paths: &mut [f64], periods: usize, chunk: usize) -> Vec<&mut [f64]
 /// Where each row of one period sits among that period's per-run lists:
 /// shares `[scope][vendor][metric]` first (output order), then adoption
 /// `[agency or all][measure]`.
-struct PeriodLayout {
+pub(crate) struct PeriodLayout {
     scopes: Vec<Scope>,
     /// Units of each adoption scope (`all`, then each agency).
     adoption_units: Vec<u64>,
     vendors: usize,
+    tiers: usize,
 }
 
 impl PeriodLayout {
-    fn of(s: &Scenario) -> PeriodLayout {
+    pub(crate) fn of(s: &Scenario) -> PeriodLayout {
         let mut adoption_units = vec![s.total_units()];
         adoption_units.extend(s.agencies.iter().map(|a| u64::from(a.units)));
         PeriodLayout {
             scopes: share_scopes(s),
             adoption_units,
             vendors: s.vendors.len(),
+            tiers: s.tiers.len(),
         }
     }
 
-    fn share_rows(&self) -> usize {
+    pub(crate) fn share_rows(&self) -> usize {
         self.scopes.len() * self.vendors * 2
     }
 
@@ -239,6 +241,17 @@ impl PeriodLayout {
 
     fn rows(&self) -> usize {
         self.share_rows() + self.adoption_rows()
+    }
+
+    /// Where a share row sits among a period's rows.
+    pub(crate) fn share_row(&self, scope: Scope, vendor: usize, metric: ShareMetric) -> usize {
+        (scope_index(scope, self.tiers) * self.vendors + vendor) * 2 + metric as usize
+    }
+
+    /// Where an adoption row (`agency` `None` for all) sits among a
+    /// period's rows.
+    pub(crate) fn adoption_row(&self, agency: Option<usize>, measure: AdoptionMeasure) -> usize {
+        self.share_rows() + agency.map_or(0, |a| 1 + a) * 2 + measure as usize
     }
 }
 
@@ -250,7 +263,7 @@ pub fn share_and_adoption_rows_per_period(s: &Scenario) -> usize {
 
 /// Every run's value of each row of one period, `[row][run]`, filled run
 /// by run.
-struct PeriodValues {
+pub(crate) struct PeriodValues {
     values: Vec<f64>,
     /// Runs in which each row is defined.
     defined: Vec<usize>,
@@ -272,6 +285,11 @@ impl PeriodValues {
         let fraction = |n: u64| (units > 0).then(|| n as f64 / units as f64);
         self.set(row, fraction(contracts));
         self.set(row + 1, fraction(waiting));
+    }
+
+    /// Every run's value of row `row` (NaN where undefined).
+    pub(crate) fn row(&self, row: usize) -> &[f64] {
+        &self.values[row * self.runs..(row + 1) * self.runs]
     }
 
     /// Summaries of every row, in row order. A row's defined values are
@@ -312,7 +330,7 @@ struct PeriodRows {
 /// the row is undefined in that run (a share of a scope without contracts,
 /// a fraction of an agency without units); and fills `revenue`
 /// (`[vendor][run]`).
-fn period_values(
+pub(crate) fn period_values(
     s: &Scenario,
     d: Dims,
     layout: &PeriodLayout,

@@ -115,7 +115,14 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Res
 #[derive(Debug, Serialize)]
 pub struct Manifest {
     pub sharecast_version: String,
-    pub scenario: ScenarioRef,
+    /// The scenario of `sharecast run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<ScenarioRef>,
+    /// The two scenarios of `sharecast compare`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<ScenarioRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterfactual: Option<ScenarioRef>,
     pub seed: u64,
     pub runs: u64,
     pub engine: String,

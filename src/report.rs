@@ -3,11 +3,23 @@
 
 use std::fmt::Write as _;
 
-use crate::measures::Projection;
+use crate::compare::Comparison;
+use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric};
 use crate::scenario::{Op, Scenario, Target};
 
 fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
+}
+
+/// A difference of shares in percentage points, signed: +1.2 pts.
+fn points(x: f64) -> String {
+    format!("{:+.1} pts", 100.0 * x)
+}
+
+/// A difference of dollars, signed: +$4.56M, -$950.
+fn signed_dollars(x: f64) -> String {
+    let sign = if x < 0.0 { "-" } else { "+" };
+    format!("{sign}{}", dollars(x.abs()))
 }
 
 /// Dollars with a readable unit: $950, $12.3k, $4.56M, $1.23bn.
@@ -244,6 +256,94 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
             percent(o.prob_leader),
             dollars(o.mean_cumulative_revenue),
         ]);
+    }
+    out.push_str(&table(&rows));
+    out
+}
+
+/// The table that closes `sharecast compare`: each vendor's count share of
+/// all contracts at the last period in both scenarios, the mean paired
+/// difference with its 95% interval, how often the counterfactual is
+/// higher or lower, and the difference in cumulative revenue.
+pub fn comparison_table(
+    baseline: &Scenario,
+    counterfactual: &Scenario,
+    c: &Comparison,
+    seed: u64,
+) -> String {
+    let cal = &baseline.calendar;
+    let last = cal.periods as usize - 1;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\"{}\" against \"{}\": {} paired runs, seed {}, {} {} periods from {} to {}",
+        counterfactual.name,
+        baseline.name,
+        c.runs,
+        seed,
+        cal.periods,
+        cal.step.name(),
+        cal.start,
+        cal.last_month()
+    );
+    let _ = writeln!(
+        out,
+        "\nShare of all contracts in {}, counterfactual minus baseline run by run \
+         (mean, 95% interval of the mean, runs higher and lower):",
+        cal.last_month()
+    );
+    let mut rows = vec![
+        [
+            "vendor",
+            "baseline",
+            "counterfactual",
+            "difference",
+            "95% interval",
+            "higher",
+            "lower",
+            "cum. revenue",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let share_rows = c.shares.iter().filter(|r| {
+        r.period == last && r.scope == Scope::All && r.metric == ShareMetric::CountShare
+    });
+    for row in share_rows {
+        let revenue = c
+            .revenue
+            .iter()
+            .find(|r| {
+                r.period == last
+                    && r.vendor == row.vendor
+                    && r.measure == RevenueMeasure::CumulativeRevenue
+            })
+            .and_then(|r| r.summary);
+        let dash = || "-".to_string();
+        let mut cells = vec![baseline.vendors[row.vendor].name.clone()];
+        match &row.summary {
+            None => cells.extend(std::iter::repeat_with(dash).take(6)),
+            Some(p) => {
+                let interval = p.standard_error().map_or_else(dash, |se| {
+                    let d = p.difference.mean;
+                    format!(
+                        "{:+.1} to {:+.1}",
+                        100.0 * (d - 1.96 * se),
+                        100.0 * (d + 1.96 * se)
+                    )
+                });
+                cells.extend([
+                    percent(p.baseline_mean),
+                    percent(p.counterfactual_mean),
+                    points(p.difference.mean),
+                    interval,
+                    percent(p.frac_higher),
+                    percent(p.frac_lower),
+                ]);
+            }
+        }
+        cells.push(revenue.map_or_else(dash, |p| signed_dollars(p.difference.mean)));
+        rows.push(cells);
     }
     out.push_str(&table(&rows));
     out

@@ -26,6 +26,15 @@ impl MemoryEstimate {
         self.records + self.working + self.files
     }
 
+    /// The need of two simulations held at once (`sharecast compare`).
+    pub fn plus(self, other: MemoryEstimate) -> MemoryEstimate {
+        MemoryEstimate {
+            records: self.records.saturating_add(other.records),
+            working: self.working.saturating_add(other.working),
+            files: self.files.saturating_add(other.files),
+        }
+    }
+
     /// Bytes per run that last until the statistics are done: the record
     /// and the revenue path, the part that grows with `--runs`.
     pub fn per_run(s: &Scenario) -> u64 {

@@ -578,7 +578,7 @@ fn compare(args: CompareArgs) -> Result<()> {
     let other_records = other_records.expect("simulated when the baseline was")?;
     let comparison = pool
         .install(|| {
-            compare::compare(
+            compare::compare_unless(
                 (&base, &base_records),
                 (&other, &other_records),
                 &alignment,

@@ -199,12 +199,22 @@ struct PeriodPairs {
 }
 
 /// The paired statistics of every row both scenarios have. The records are
-/// in run order, run *i* of both simulated from stream *i* of one seed.
-/// Gives up (`None`) soon after `cancel` is set.
+/// in run order, run *i* of both simulated from stream *i* of one seed, and
+/// `alignment` is what [`align`] gave for the two scenarios.
 ///
 /// # Panics
-/// If the record counts differ; [`align`] must have accepted the pair.
+/// If the record counts differ.
 pub fn compare(
+    baseline: (&Scenario, &[RunRecord]),
+    counterfactual: (&Scenario, &[RunRecord]),
+    alignment: &Alignment,
+) -> Comparison {
+    compare_unless(baseline, counterfactual, alignment, &AtomicBool::new(false))
+        .expect("nothing cancels this comparison")
+}
+
+/// [`compare`], giving up (`None`) soon after `cancel` is set.
+pub fn compare_unless(
     baseline: (&Scenario, &[RunRecord]),
     counterfactual: (&Scenario, &[RunRecord]),
     alignment: &Alignment,

@@ -109,7 +109,7 @@ set = { "access.top_secret" = 1.0 }
 /// end by period 11 (term 9), and North serves the tier from period 15, so
 /// top_secret holds contracts in only some runs in periods 4-11 and in none
 /// in periods 12-14: undefined shares, and `runs` below the total.
-fn every_feature_with_a_gap() -> String {
+pub fn every_feature_with_a_gap() -> String {
     let text = EVERY_FEATURE.replace(
         "at = \"2026-12\"\nvendor = \"South\"",
         "at = \"2026-05\"\nvendor = \"South\"",

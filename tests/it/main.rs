@@ -3,6 +3,7 @@
 //! bad-input corpus and the golden files.
 
 mod common;
+mod compare;
 mod corpus;
 mod draws;
 mod engines;

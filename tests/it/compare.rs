@@ -1,0 +1,447 @@
+//! `sharecast compare`: rows paired by name, differences taken run by run,
+//! and the command line around it.
+
+use std::collections::HashMap;
+
+use sharecast::compare::{Comparison, Paired, align, compare};
+use sharecast::engine::EngineKind;
+use sharecast::measures::{Projection, Scope};
+use sharecast::scenario::Scenario;
+use sharecast::stats::Summary;
+
+use crate::common::{assert_no_panic, repo_root, scenario, sharecast, simulate, snapshot};
+use crate::engines::{EVERY_FEATURE, every_feature_with_a_gap};
+
+/// A row's name: what the CSV files write in its label columns.
+fn scope_name(s: &Scenario, scope: Scope) -> String {
+    match scope {
+        Scope::All => "all/all".into(),
+        Scope::Agency(a) => format!("{}/all", s.agencies[a].name),
+        Scope::Tier(k) => format!("all/{}", s.tiers[k]),
+    }
+}
+
+/// Every row of a projection by name.
+fn projection_rows(s: &Scenario, p: &Projection) -> HashMap<String, Option<Summary>> {
+    let mut rows = HashMap::new();
+    for r in &p.shares {
+        let key = format!(
+            "{} {} {} {:?}",
+            r.period,
+            scope_name(s, r.scope),
+            s.vendors[r.vendor].name,
+            r.metric
+        );
+        rows.insert(key, r.summary);
+    }
+    for r in &p.adoption {
+        let agency = r.agency.map_or("all", |a| s.agencies[a].name.as_str());
+        rows.insert(format!("{} {agency} {:?}", r.period, r.measure), r.summary);
+    }
+    for r in &p.revenue {
+        let key = format!("{} {} {:?}", r.period, s.vendors[r.vendor].name, r.measure);
+        rows.insert(key, r.summary);
+    }
+    rows
+}
+
+/// Every row of a comparison by name (the baseline's names).
+fn comparison_rows(s: &Scenario, c: &Comparison) -> HashMap<String, Option<Paired>> {
+    let mut rows = HashMap::new();
+    for r in &c.shares {
+        let key = format!(
+            "{} {} {} {:?}",
+            r.period,
+            scope_name(s, r.scope),
+            s.vendors[r.vendor].name,
+            r.metric
+        );
+        rows.insert(key, r.summary);
+    }
+    for r in &c.adoption {
+        let agency = r.agency.map_or("all", |a| s.agencies[a].name.as_str());
+        rows.insert(format!("{} {agency} {:?}", r.period, r.measure), r.summary);
+    }
+    for r in &c.revenue {
+        let key = format!("{} {} {:?}", r.period, s.vendors[r.vendor].name, r.measure);
+        rows.insert(key, r.summary);
+    }
+    rows
+}
+
+fn compared(base: &Scenario, other: &Scenario, seed: u64, runs: u64) -> Comparison {
+    let alignment = align(base, other).expect("same calendar");
+    let (b, _) = simulate(base, seed, runs, EngineKind::Counts);
+    let (c, _) = simulate(other, seed, runs, EngineKind::Counts);
+    compare((base, &b), (other, &c), &alignment)
+}
+
+#[test]
+fn a_scenario_against_itself_differs_by_nothing_and_keeps_its_means() {
+    // Every row of the projection, with its undefined runs (top_secret holds
+    // no contract in some runs), is paired with itself: the difference is 0
+    // in every run, and each side's mean is the projection's to the bit.
+    let s = scenario(&every_feature_with_a_gap());
+    let runs = 60;
+    let (_, p) = simulate(&s, 5, runs, EngineKind::Counts);
+    let c = compared(&s, &s, 5, runs);
+    let (projected, paired) = (projection_rows(&s, &p), comparison_rows(&s, &c));
+    assert_eq!(projected.len(), paired.len());
+    let mut partly_defined = 0;
+    for (key, summary) in &projected {
+        let pair = paired.get(key).unwrap_or_else(|| panic!("{key} paired"));
+        match (summary, pair) {
+            (None, None) => {}
+            (Some(s), Some(p)) => {
+                assert_eq!(p.difference.runs, s.runs, "{key}");
+                assert_eq!(p.baseline_mean.to_bits(), s.mean.to_bits(), "{key}");
+                assert_eq!(p.counterfactual_mean.to_bits(), s.mean.to_bits(), "{key}");
+                assert_eq!(p.difference.mean, 0.0, "{key}");
+                assert_eq!(p.difference.percentiles, [0.0; 5], "{key}");
+                assert_eq!((p.frac_higher, p.frac_lower), (0.0, 0.0), "{key}");
+                partly_defined += usize::from(s.runs < runs as usize);
+            }
+            _ => panic!("{key}: {summary:?} against {pair:?}"),
+        }
+    }
+    assert!(partly_defined > 0, "some rows are undefined in some runs");
+}
+
+#[test]
+fn rows_are_matched_by_name_whatever_the_order() {
+    // The counterfactual lists the vendors in reverse, adds one and drops
+    // the Civil agency. Rows both have are paired by name: each side's mean
+    // over runs that define the row in both is that scenario's own mean
+    // for the row of that name.
+    let base = scenario(EVERY_FEATURE);
+    let vendor = |name: &str| {
+        let at = EVERY_FEATURE
+            .find(&format!("[[vendor]]\nname = \"{name}\""))
+            .unwrap();
+        let end = EVERY_FEATURE[at + 10..].find("\n[[").unwrap() + at + 10;
+        EVERY_FEATURE[at..end].to_string()
+    };
+    let blocks = [vendor("North"), vendor("South"), vendor("East")];
+    let mut text = EVERY_FEATURE.to_string();
+    for b in &blocks {
+        text = text.replacen(b.as_str(), "", 1);
+    }
+    let civil = text.find("[[agency]]\nname = \"Civil\"").unwrap();
+    let civil_end = text.find("[[event]]").unwrap();
+    text.replace_range(civil..civil_end, "");
+    let reversed: String = blocks.iter().rev().map(|b| format!("{b}\n")).collect();
+    let agencies = text.find("[[agency]]").unwrap();
+    text.insert_str(
+        agencies,
+        &format!("{reversed}[[vendor]]\nname = \"West\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\n"),
+    );
+    let text = text.replace("agency = \"*\"", "agency = \"Defense\"");
+    let other = scenario(&text);
+    assert_eq!(
+        other
+            .vendors
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>(),
+        ["East", "South", "North", "West"]
+    );
+
+    let alignment = align(&base, &other).unwrap();
+    assert_eq!(alignment.vendors, [Some(2), Some(1), Some(0)]);
+    assert_eq!(alignment.agencies, [Some(0), None]);
+    assert_eq!(
+        alignment.unmatched,
+        [
+            "vendor West is only in the counterfactual",
+            "agency Civil is only in the baseline"
+        ]
+    );
+
+    let runs = 40;
+    let (_, pb) = simulate(&base, 9, runs, EngineKind::Counts);
+    let (_, pc) = simulate(&other, 9, runs, EngineKind::Counts);
+    let c = compared(&base, &other, 9, runs);
+    let (base_rows, other_rows) = (projection_rows(&base, &pb), projection_rows(&other, &pc));
+    let paired = comparison_rows(&base, &c);
+    let mut checked = 0;
+    for (key, pair) in &paired {
+        assert!(!key.contains("Civil"), "{key} is not in the counterfactual");
+        let (Some(b), Some(o)) = (base_rows[key], other_rows[key]) else {
+            continue;
+        };
+        let p = pair.unwrap_or_else(|| panic!("{key} defined in both"));
+        if b.runs == runs as usize && o.runs == runs as usize {
+            assert_eq!(p.difference.runs, runs as usize, "{key}");
+            assert_eq!(p.baseline_mean.to_bits(), b.mean.to_bits(), "{key}");
+            assert_eq!(p.counterfactual_mean.to_bits(), o.mean.to_bits(), "{key}");
+            checked += 1;
+        }
+    }
+    // 30 periods of 3 vendors x (1 + 3 tiers + 1 agency) x 2 metrics,
+    // adoption of all and Defense, revenue: most rows are defined always.
+    assert!(checked > 1000, "{checked} rows checked");
+    assert_eq!(paired.len(), 30 * (3 * 5 * 2 + 2 * 2 + 3 * 2));
+}
+
+#[test]
+fn a_change_that_moves_no_draw_has_exactly_its_own_effect() {
+    // Prices do not enter the choice, and a fixed price draws nothing, so
+    // doubling every agency's annual_value leaves every run's path as it
+    // was: shares do not move at all, and each run's revenue doubles, so
+    // the difference is, run by run, the baseline's revenue (statistics
+    // identical to the bit; doubling is exact in binary).
+    let prices = |text: &str, factor: f64| {
+        text.replace(
+            "annual_value = { lognormal = [14.5, 0.2] }",
+            &format!("annual_value = {:e}", 2.0e6 * factor),
+        )
+        .replace(
+            "annual_value = 1.0e6",
+            &format!("annual_value = {:e}", 1.0e6 * factor),
+        )
+        .replace(
+            "annual_value = 3.0e6",
+            &format!("annual_value = {:e}", 3.0e6 * factor),
+        )
+    };
+    let base = scenario(&prices(EVERY_FEATURE, 1.0));
+    let doubled = scenario(&prices(EVERY_FEATURE, 2.0));
+    assert!(prices(EVERY_FEATURE, 2.0).contains("annual_value = 6e6"));
+    let runs = 80;
+    let (_, pb) = simulate(&base, 21, runs, EngineKind::Counts);
+    let c = compared(&base, &doubled, 21, runs);
+    for row in &c.shares {
+        let p = row.summary.expect("shares defined");
+        assert_eq!(p.difference.mean, 0.0);
+        assert_eq!(p.difference.sd, Some(0.0));
+        assert_eq!((p.frac_higher, p.frac_lower), (0.0, 0.0));
+    }
+    let mut grew = 0;
+    for (row, projected) in c.revenue.iter().zip(&pb.revenue) {
+        assert_eq!(
+            (row.period, row.vendor),
+            (projected.period, projected.vendor)
+        );
+        let (p, b) = (row.summary.unwrap(), projected.summary.unwrap());
+        assert_eq!(p.difference, b, "difference is the baseline's revenue");
+        assert_eq!(p.counterfactual_mean, 2.0 * b.mean);
+        grew += usize::from(p.frac_higher > 0.0);
+        assert_eq!(p.frac_lower, 0.0);
+    }
+    assert!(grew > 0);
+}
+
+#[test]
+fn pairing_takes_out_most_of_the_sampling_noise() {
+    // Removing the AWS deal with the same seed: the run-by-run difference
+    // of OpenAI's final share varies far less than the difference of two
+    // independent runs would (sd about 0.45 of sqrt(sd_b^2 + sd_c^2) with
+    // the paired streams; about 1 without them). With 300 runs the ratio's
+    // sampling error is a few percent, so 0.7 separates the two.
+    let root = repo_root();
+    let read = |name: &str| {
+        let path = root.join("scenarios").join(name);
+        sharecast::scenario::parse(&std::fs::read_to_string(&path).unwrap(), &path).unwrap()
+    };
+    let (base, other) = (read("gov-ai-2026.toml"), read("no-aws-deal.toml"));
+    let runs = 300;
+    let (_, pb) = simulate(&base, 4, runs, EngineKind::Counts);
+    let (_, pc) = simulate(&other, 4, runs, EngineKind::Counts);
+    let c = compared(&base, &other, 4, runs);
+    let last = base.calendar.periods as usize - 1;
+    let openai = crate::common::share(&pb, last, Scope::All, 0).unwrap();
+    let openai_other = crate::common::share(&pc, last, Scope::All, 0).unwrap();
+    let row = c
+        .shares
+        .iter()
+        .find(|r| r.period == last && r.scope == Scope::All && r.vendor == 0)
+        .unwrap();
+    let p = row.summary.unwrap();
+    let independent = (openai.sd.unwrap().powi(2) + openai_other.sd.unwrap().powi(2)).sqrt();
+    let ratio = p.difference.sd.unwrap() / independent;
+    assert!(ratio < 0.7, "paired sd {ratio} of the independent one");
+    // The deal is worth several points to OpenAI, far outside the paired
+    // standard error.
+    assert!(p.difference.mean < -10.0 * p.standard_error().unwrap());
+    assert!((p.difference.mean - (p.counterfactual_mean - p.baseline_mean)).abs() < 1e-12);
+}
+
+fn compare_shipped(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let root = repo_root();
+    let (base, other) = (
+        root.join("scenarios/gov-ai-2026.toml"),
+        root.join("scenarios/no-aws-deal.toml"),
+    );
+    let mut all = vec!["compare", base.to_str().unwrap(), other.to_str().unwrap()];
+    all.extend_from_slice(args);
+    sharecast(dir, &all)
+}
+
+#[test]
+fn the_command_writes_the_same_bytes_on_any_thread_count_and_agrees_with_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    for threads in ["1", "2"] {
+        let out = format!("c{threads}");
+        let o = compare_shipped(
+            tmp.path(),
+            &[
+                "--runs",
+                "120",
+                "--seed",
+                "8",
+                "--threads",
+                threads,
+                "--out",
+                &out,
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains("120 paired runs, seed 8"), "{stdout}");
+        assert!(stdout.contains("OpenAI"), "{stdout}");
+    }
+    let (one, two) = (
+        snapshot(&tmp.path().join("c1")),
+        snapshot(&tmp.path().join("c2")),
+    );
+    let names: Vec<&str> = one.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "adoption_diff.csv",
+            "manifest.json",
+            "revenue_diff.csv",
+            "shares_diff.csv"
+        ]
+    );
+    for ((name, a), (_, b)) in one.iter().zip(&two) {
+        if name.ends_with(".csv") {
+            assert!(a == b, "{name} depends on the thread count");
+        }
+    }
+
+    // The baseline column is `run`'s mean wherever every run defines the
+    // row (every row of the shipped scenarios), line by line.
+    crate::common::run_shipped_ok(
+        tmp.path(),
+        "scenarios/gov-ai-2026.toml",
+        &["--runs", "120", "--seed", "8", "--quiet", "--out", "r"],
+    );
+    let shares = std::fs::read_to_string(tmp.path().join("r/shares.csv")).unwrap();
+    let diffs = std::fs::read_to_string(tmp.path().join("c1/shares_diff.csv")).unwrap();
+    let (shares, diffs): (Vec<&str>, Vec<&str>) =
+        (shares.lines().collect(), diffs.lines().collect());
+    assert_eq!(shares.len(), diffs.len());
+    assert!(diffs[0].starts_with(
+        "period,date,agency,tier,vendor,metric,runs,baseline,counterfactual,diff_mean,diff_sd,diff_se,"
+    ));
+    let mut early = 0;
+    for (s, d) in shares.iter().zip(&diffs).skip(1) {
+        let (s, d): (Vec<&str>, Vec<&str>) = (s.split(',').collect(), d.split(',').collect());
+        assert_eq!(s[..7], d[..7], "labels and runs");
+        assert_eq!(s[7], d[7], "run's mean is compare's baseline");
+        // Both scenarios run from the same seed and follow the same path
+        // until the deal of period 2: no run differs before it.
+        if d[0] == "0" || d[0] == "1" {
+            assert_eq!(d[7], d[8], "{d:?}");
+            assert!(d[9..].iter().all(|&x| x == "0.000000"), "{d:?}");
+            early += 1;
+        }
+    }
+    assert!(early > 0);
+}
+
+#[test]
+fn calendars_that_differ_are_refused_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shorter = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml"))
+        .unwrap()
+        .replacen("periods = 60", "periods = 48", 1);
+    assert!(shorter.contains("periods = 48"));
+    std::fs::write(tmp.path().join("short.toml"), shorter).unwrap();
+    let base = repo_root().join("scenarios/gov-ai-2026.toml");
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            "short.toml",
+            "--out",
+            "c",
+            "--runs",
+            "5",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_no_panic(&stderr);
+    assert!(stderr.contains("gov-ai-2026.toml"), "{stderr}");
+    assert!(stderr.contains("short.toml"), "{stderr}");
+    assert!(stderr.contains("[calendar]"), "{stderr}");
+    assert!(
+        stderr.contains("60 month periods from 2026-01 to 2030-12"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("48 month periods"), "{stderr}");
+    assert!(!tmp.path().join("c").exists());
+}
+
+#[test]
+fn a_rejected_counterfactual_names_its_file_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml"))
+        .unwrap()
+        .replacen("term = ", "term = -", 1);
+    std::fs::write(tmp.path().join("broken.toml"), broken).unwrap();
+    let base = repo_root().join("scenarios/gov-ai-2026.toml");
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            "broken.toml",
+            "--out",
+            "c",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_no_panic(&stderr);
+    assert!(stderr.contains("broken.toml:"), "{stderr}");
+    assert!(!tmp.path().join("c").exists());
+}
+
+#[test]
+fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reseeded = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml"))
+        .unwrap()
+        .replacen("seed = 20260124", "seed = 99", 1);
+    assert!(reseeded.contains("seed = 99"));
+    std::fs::write(tmp.path().join("reseeded.toml"), reseeded).unwrap();
+    let base = repo_root().join("scenarios/gov-ai-2026.toml");
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            "reseeded.toml",
+            "--runs",
+            "20",
+            "--quiet",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "reseeded.toml sets seed 99; both scenarios run with the baseline's seed 20260124"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        tmp.path()
+            .join("out/gov-ai-2026-vs-reseeded/shares_diff.csv")
+            .exists()
+    );
+}

@@ -30,9 +30,11 @@ use crate::scenario::{self, Scenario, ScenarioError};
     long_about = "Seeded Monte Carlo projections of government AI market share.\n\n\
         A scenario file (TOML) describes vendors, agencies, contracts in force and dated events; \
         `sharecast run` simulates it many times and writes CSV projections of contract share, \
-        adoption and revenue with mean and percentile bands.\n\n\
+        adoption and revenue with mean and percentile bands; `sharecast compare` runs a baseline \
+        and a counterfactual with one seed and writes their run-by-run differences.\n\n\
         Examples:\n  sharecast check scenarios/gov-ai-2026.toml\n  \
-        sharecast run scenarios/gov-ai-2026.toml --runs 5000 --seed 42 --out results/baseline"
+        sharecast run scenarios/gov-ai-2026.toml --runs 5000 --seed 42 --out results/baseline\n  \
+        sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -60,8 +60,8 @@ pub struct Comparison {
 /// Why two scenarios cannot be compared.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the scenarios are compared period by period, so they must share start, step and periods \
-     ([calendar]): the baseline has {baseline}, the counterfactual {counterfactual}"
+    "the scenarios are compared period by period, so they must have the same start, step and \
+     periods: the baseline has {baseline}, the counterfactual {counterfactual}"
 )]
 pub struct CalendarMismatch {
     pub baseline: String,

@@ -6,6 +6,32 @@
 //! output row) → `export` (CSV bytes) → `output` (files written whole).
 //! See ARCHITECTURE.md for the code map and invariants, and MODEL.md-derived
 //! `docs/scenario-reference.md` for the model itself.
+//!
+//! ```
+//! use sharecast::{compare, engine, measures, scenario};
+//! # fn main() -> anyhow::Result<()> {
+//! let s = scenario::load("scenarios/gov-ai-2026.toml".as_ref())?;
+//! let records = engine::simulate_all(&s, 42, 0..50, engine::EngineKind::Counts);
+//! let projection = measures::project(&s, &records);
+//! assert_eq!(projection.runs, 50);
+//!
+//! // A counterfactual, paired run by run with the baseline:
+//! let other = scenario::load("scenarios/no-aws-deal.toml".as_ref())?;
+//! let alignment = compare::align(&s, &other)?;
+//! let other_records = engine::simulate_all(&other, 42, 0..50, engine::EngineKind::Counts);
+//! let comparison = compare::compare((&s, &records), (&other, &other_records), &alignment);
+//! // Without the AWS deal OpenAI (vendor 0) ends with a lower share.
+//! let last = s.calendar.periods as usize - 1;
+//! let openai = comparison
+//!     .shares
+//!     .iter()
+//!     .find(|r| r.period == last && r.scope == measures::Scope::All && r.vendor == 0)
+//!     .and_then(|r| r.summary)
+//!     .expect("defined in every run");
+//! assert!(openai.difference.mean < 0.0);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod calendar;
 pub mod cli;

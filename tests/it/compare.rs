@@ -377,7 +377,7 @@ fn calendars_that_differ_are_refused_and_nothing_is_written() {
     assert_no_panic(&stderr);
     assert!(stderr.contains("gov-ai-2026.toml"), "{stderr}");
     assert!(stderr.contains("short.toml"), "{stderr}");
-    assert!(stderr.contains("[calendar]"), "{stderr}");
+    assert!(stderr.contains("start, step and periods"), "{stderr}");
     assert!(
         stderr.contains("60 month periods from 2026-01 to 2030-12"),
         "{stderr}"

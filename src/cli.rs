@@ -387,6 +387,18 @@ fn write_outputs(
     Ok(files)
 }
 
+/// Each of `names` with its contents, in order.
+fn named_files<const N: usize>(names: [&str; N], contents: [Vec<u8>; N]) -> Vec<OutputFile> {
+    names
+        .into_iter()
+        .zip(contents)
+        .map(|(name, bytes)| OutputFile {
+            name: name.into(),
+            bytes,
+        })
+        .collect()
+}
+
 /// The command line as given, for the manifest.
 fn command_line() -> Vec<String> {
     // args_os: an argument that is not UTF-8 (a path, say) must not panic.
@@ -458,14 +470,7 @@ fn run(args: RunArgs) -> Result<()> {
         export::shares_wide_csv(&s, &projection),
         export::summary_csv(&s, &projection),
     ];
-    let mut files: Vec<OutputFile> = STATISTICS_FILES
-        .into_iter()
-        .zip(contents)
-        .map(|(name, bytes)| OutputFile {
-            name: name.into(),
-            bytes,
-        })
-        .collect();
+    let mut files = named_files(STATISTICS_FILES, contents);
     if args.per_run {
         files.push(OutputFile {
             name: RUNS_FILE.into(),
@@ -595,14 +600,7 @@ fn compare(args: CompareArgs) -> Result<()> {
         export::adoption_diff_csv(&base, &comparison),
         export::revenue_diff_csv(&base, &comparison),
     ];
-    let files: Vec<OutputFile> = COMPARISON_FILES
-        .into_iter()
-        .zip(contents)
-        .map(|(name, bytes)| OutputFile {
-            name: name.into(),
-            bytes,
-        })
-        .collect();
+    let files = named_files(COMPARISON_FILES, contents);
     let reference = |s: &Scenario, path: &Path, sha256: String| ScenarioRef {
         name: s.name.clone(),
         path: path.display().to_string(),

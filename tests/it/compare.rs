@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use sharecast::compare::{Comparison, Paired, align, compare};
 use sharecast::engine::EngineKind;
-use sharecast::measures::{Projection, Scope};
+use sharecast::measures::{AdoptionRow, Projection, RevenueRow, Scope, ShareRow};
 use sharecast::scenario::Scenario;
 use sharecast::stats::Summary;
 
 use crate::common::{assert_no_panic, repo_root, scenario, sharecast, simulate, snapshot};
 use crate::engines::{EVERY_FEATURE, every_feature_with_a_gap};
 
-/// A row's name: what the CSV files write in its label columns.
+/// A scope's `agency/tier` label.
 fn scope_name(s: &Scenario, scope: Scope) -> String {
     match scope {
         Scope::All => "all/all".into(),
@@ -21,10 +21,16 @@ fn scope_name(s: &Scenario, scope: Scope) -> String {
     }
 }
 
-/// Every row of a projection by name.
-fn projection_rows(s: &Scenario, p: &Projection) -> HashMap<String, Option<Summary>> {
+/// Every row of a projection or comparison by name: what the CSV files
+/// write in its label columns.
+fn rows_by_name<T: Copy>(
+    s: &Scenario,
+    shares: &[ShareRow<T>],
+    adoption: &[AdoptionRow<T>],
+    revenue: &[RevenueRow<T>],
+) -> HashMap<String, T> {
     let mut rows = HashMap::new();
-    for r in &p.shares {
+    for r in shares {
         let key = format!(
             "{} {} {} {:?}",
             r.period,
@@ -34,39 +40,23 @@ fn projection_rows(s: &Scenario, p: &Projection) -> HashMap<String, Option<Summa
         );
         rows.insert(key, r.summary);
     }
-    for r in &p.adoption {
+    for r in adoption {
         let agency = r.agency.map_or("all", |a| s.agencies[a].name.as_str());
         rows.insert(format!("{} {agency} {:?}", r.period, r.measure), r.summary);
     }
-    for r in &p.revenue {
+    for r in revenue {
         let key = format!("{} {} {:?}", r.period, s.vendors[r.vendor].name, r.measure);
         rows.insert(key, r.summary);
     }
     rows
 }
 
-/// Every row of a comparison by name (the baseline's names).
+fn projection_rows(s: &Scenario, p: &Projection) -> HashMap<String, Option<Summary>> {
+    rows_by_name(s, &p.shares, &p.adoption, &p.revenue)
+}
+
 fn comparison_rows(s: &Scenario, c: &Comparison) -> HashMap<String, Option<Paired>> {
-    let mut rows = HashMap::new();
-    for r in &c.shares {
-        let key = format!(
-            "{} {} {} {:?}",
-            r.period,
-            scope_name(s, r.scope),
-            s.vendors[r.vendor].name,
-            r.metric
-        );
-        rows.insert(key, r.summary);
-    }
-    for r in &c.adoption {
-        let agency = r.agency.map_or("all", |a| s.agencies[a].name.as_str());
-        rows.insert(format!("{} {agency} {:?}", r.period, r.measure), r.summary);
-    }
-    for r in &c.revenue {
-        let key = format!("{} {} {:?}", r.period, s.vendors[r.vendor].name, r.measure);
-        rows.insert(key, r.summary);
-    }
-    rows
+    rows_by_name(s, &c.shares, &c.adoption, &c.revenue)
 }
 
 fn compared(base: &Scenario, other: &Scenario, seed: u64, runs: u64) -> Comparison {

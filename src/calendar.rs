@@ -114,6 +114,17 @@ impl Calendar {
     pub fn last_month(&self) -> YearMonth {
         self.month_of(self.periods.saturating_sub(1))
     }
+
+    /// "60 month periods from 2026-01 to 2030-12".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {} periods from {} to {}",
+            self.periods,
+            self.step.name(),
+            self.start,
+            self.last_month()
+        )
+    }
 }
 
 #[cfg(test)]

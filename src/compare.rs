@@ -91,17 +91,6 @@ impl Alignment {
     }
 }
 
-fn calendar_text(s: &Scenario) -> String {
-    let c = &s.calendar;
-    format!(
-        "{} {} periods from {} to {}",
-        c.periods,
-        c.step.name(),
-        c.start,
-        c.last_month()
-    )
-}
-
 /// Matches the counterfactual's entities to the baseline's by name; the
 /// calendars must be the same.
 pub fn align(
@@ -110,8 +99,8 @@ pub fn align(
 ) -> Result<Alignment, CalendarMismatch> {
     if baseline.calendar != counterfactual.calendar {
         return Err(CalendarMismatch {
-            baseline: calendar_text(baseline),
-            counterfactual: calendar_text(counterfactual),
+            baseline: baseline.calendar.describe(),
+            counterfactual: counterfactual.calendar.describe(),
         });
     }
     let mut unmatched = Vec::new();

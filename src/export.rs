@@ -1,9 +1,10 @@
-//! The CSV files of MODEL.md section 6, as bytes.
+//! The CSV files of MODEL.md section 6, and those of `sharecast compare`,
+//! as bytes.
 //!
-//! Exporters are pure: a projection (or a comparison) in, bytes out. They fix the spreadsheet
-//! conventions in one place: one header row, `YYYY-MM-DD` dates, numbers with
-//! exactly 6 decimals and no exponent, an empty cell for an undefined value.
-//! Writing files is `output`'s job.
+//! Exporters are pure: a projection or a comparison in, bytes out. They fix
+//! the spreadsheet conventions in one place: one header row, `YYYY-MM-DD`
+//! dates, numbers with exactly 6 decimals and no exponent, an empty cell for
+//! an undefined value. Writing files is `output`'s job.
 
 use csv::Writer;
 

@@ -4,6 +4,8 @@
 //! The pipeline is `scenario` (TOML to a checked [`scenario::Scenario`]) →
 //! `engine` (pure simulation of run records) → `measures` (statistics per
 //! output row) → `export` (CSV bytes) → `output` (files written whole).
+//! `compare` takes the place of `measures` for two scenarios run with one
+//! seed: statistics of their run-by-run differences.
 //! See ARCHITECTURE.md for the code map and invariants, and MODEL.md-derived
 //! `docs/scenario-reference.md` for the model itself.
 //!

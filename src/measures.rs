@@ -1,8 +1,9 @@
 //! From run records to the rows of the outputs (MODEL.md section 4).
 //!
 //! For each output row this derives the value of every run (shares, adoption
-//! fractions, revenue), leaves out runs where it is undefined, and
-//! summarises the rest with [`crate::stats`]. No formatting happens here.
+//! fractions, revenue; NaN where undefined, so that `compare` can pair runs
+//! by index), leaves out runs where it is undefined, and summarises the rest
+//! with [`crate::stats`]. No formatting happens here.
 //!
 //! Records are laid out run by run, so reading one row across runs jumps
 //! from record to record. One parallel task per period therefore reads each
@@ -153,14 +154,8 @@ pub fn project_unless(
         return None;
     }
 
-    // Pass 2: running sums over periods, in place, then their summaries.
-    for t in 1..d.periods {
-        let (done, rest) = revenue_paths.split_at_mut(t * chunk);
-        let previous = &done[(t - 1) * chunk..];
-        for (x, before) in rest[..chunk].iter_mut().zip(previous) {
-            *x += before;
-        }
-    }
+    // Pass 2: running sums over periods, then their summaries.
+    running_sums(&mut revenue_paths, d.periods, chunk);
     let cumulative: Vec<Vec<Option<Summary>>> = per_period(&mut revenue_paths, d.periods, chunk)
         .into_par_iter()
         .map(|paths| {
@@ -198,6 +193,18 @@ pub fn project_unless(
     projection.outlook = outlook(d, &layout, records, &projection);
     (!cancel.load(Ordering::Relaxed)).then_some(projection)
 }
+/// Turns `paths` (`[period][chunk]`) into running sums over periods, in
+/// place.
+pub(crate) fn running_sums(paths: &mut [f64], periods: usize, chunk: usize) {
+    for t in 1..periods {
+        let (done, rest) = paths.split_at_mut(t * chunk);
+        let previous = &done[(t - 1) * chunk..];
+        for (x, before) in rest[..chunk].iter_mut().zip(previous) {
+            *x += before;
+        }
+    }
+}
+
 /// `paths` (`[period][chunk]`) as one mutable slice per period, also when
 /// `chunk` is 0.
 pub(crate) fn per_period(paths: &mut [f64], periods: usize, chunk: usize) -> Vec<&mut [f64]> {
@@ -280,7 +287,8 @@ impl PeriodValues {
     }
 
     /// `under_contract` and `waiting` of the run into the adoption rows
-    /// starting at `row`; a scope without units has no such fractions.
+    /// starting at `row` (`under_contract`'s); a scope without units has no
+    /// such fractions.
     fn set_adoption(&mut self, row: usize, contracts: u64, waiting: u64, units: u64) {
         let fraction = |n: u64| (units > 0).then(|| n as f64 / units as f64);
         self.set(row, fraction(contracts));
@@ -294,7 +302,7 @@ impl PeriodValues {
 
     /// Summaries of every row, in row order. A row's defined values are
     /// first moved to its front, in run order.
-    fn summarize(&mut self) -> Vec<Option<Summary>> {
+    fn summarize_rows(&mut self) -> Vec<Option<Summary>> {
         if self.runs == 0 {
             return vec![None; self.defined.len()];
         }
@@ -343,7 +351,7 @@ pub(crate) fn period_values(
     let scopes = layout.scopes.len();
     let years = s.calendar.step.years();
     // Every run sets every row, so the zeros are all overwritten.
-    let mut lists = PeriodValues {
+    let mut run_values = PeriodValues {
         values: vec![0.0; layout.rows() * runs],
         defined: vec![0; layout.rows()],
         runs,
@@ -353,7 +361,6 @@ pub(crate) fn period_values(
     let mut counts = vec![0.0; scopes * nv];
     let mut values = vec![0.0; scopes * nv];
     let cells = d.agencies * d.tiers;
-    let adoption_base = layout.share_rows();
     // Period t of every run, gathered into two contiguous buffers first: a
     // loop that only copies lets the processor fetch many records' slices
     // at once, where the arithmetic below would wait for each in turn.
@@ -368,7 +375,7 @@ pub(crate) fn period_values(
         gathered_prices.extend_from_slice(&r.annual_value[t * d.agencies..][..d.agencies]);
     }
     for i in 0..runs {
-        lists.run = i;
+        run_values.run = i;
         let (contracts, waiting) = gathered_counts[i * per_run..][..per_run].split_at(cells * nv);
         let prices = &gathered_prices[i * d.agencies..][..d.agencies];
         counts.fill(0.0);
@@ -390,8 +397,8 @@ pub(crate) fn period_values(
                 }
                 agency_waiting += u64::from(waiting[cell]);
             }
-            lists.set_adoption(
-                adoption_base + (1 + a) * 2,
+            run_values.set_adoption(
+                layout.adoption_row(Some(a), AdoptionMeasure::UnderContract),
                 agency_contracts,
                 agency_waiting,
                 layout.adoption_units[1 + a],
@@ -399,19 +406,21 @@ pub(crate) fn period_values(
             all_contracts += agency_contracts;
             all_waiting += agency_waiting;
         }
-        lists.set_adoption(
-            adoption_base,
+        run_values.set_adoption(
+            layout.adoption_row(None, AdoptionMeasure::UnderContract),
             all_contracts,
             all_waiting,
             layout.adoption_units[0],
         );
+        // Rows `[scope][vendor][metric]`, as `PeriodLayout::share_row` has
+        // them (the comparison tests check that the two agree).
         for scope in 0..scopes {
             for (metric, totals) in [&counts, &values].into_iter().enumerate() {
                 let row = &totals[scope * nv..(scope + 1) * nv];
                 let total: f64 = row.iter().sum();
                 for (v, x) in row.iter().enumerate() {
                     let share = (total > 0.0).then(|| x / total);
-                    lists.set((scope * nv + v) * 2 + metric, share);
+                    run_values.set((scope * nv + v) * 2 + metric, share);
                 }
             }
         }
@@ -427,7 +436,7 @@ pub(crate) fn period_values(
         }
     }
 
-    lists
+    run_values
 }
 
 /// Summarises the rows of period `t` (see [`period_values`]).
@@ -442,7 +451,7 @@ fn period_rows(
     let runs = records.len();
     let nv = d.vendors;
     let mut summaries = period_values(s, d, layout, records, t, revenue)
-        .summarize()
+        .summarize_rows()
         .into_iter();
     let mut next = || summaries.next().flatten();
     let mut out = PeriodRows::default();

@@ -1,5 +1,6 @@
-//! Text for people: the overview `check` prints and the table that closes
-//! `run`. Pure functions returning strings; the CLI prints them.
+//! Text for people: the overview `check` prints and the tables that close
+//! `run` and `compare`. Pure functions returning strings; the CLI prints
+//! them.
 
 use std::fmt::Write as _;
 
@@ -221,14 +222,11 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: {} runs, seed {}, {} {} periods from {} to {}",
+        "{}: {} runs, seed {}, {}",
         s.name,
         p.runs,
         seed,
-        cal.periods,
-        cal.step.name(),
-        cal.start,
-        cal.last_month()
+        cal.describe()
     );
     let _ = writeln!(
         out,

@@ -525,8 +525,8 @@ fn compare(args: CompareArgs) -> Result<()> {
             args.counterfactual.display()
         ))
     })?;
-    for name in &alignment.unmatched {
-        eprintln!("warning: {name}; its rows are left out of the differences");
+    for note in &alignment.notes {
+        eprintln!("warning: {note}");
     }
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);

@@ -7,8 +7,12 @@
 //! difference taken within run *i* keeps the effect of the change and
 //! cancels most of the sampling noise; the difference of two separately
 //! estimated means would keep all of it. Rows are matched by name (vendor,
-//! agency, tier), so the two files may order or add entities differently;
-//! periods are matched by index, so both must share one calendar.
+//! agency, tier); a vendor only one scenario has is compared with no
+//! contracts on the other side, an agency or tier only one has is left out.
+//! Periods are matched by index, so both must share one calendar. Pairing is
+//! closest when the counterfactual keeps the baseline's order (within a
+//! period, segments and vendors draw in file order), so [`align`] notes a
+//! changed order.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,8 +20,8 @@ use rayon::prelude::*;
 
 use crate::engine::{Dims, RunRecord};
 use crate::measures::{
-    AdoptionMeasure, AdoptionRow, PeriodLayout, RevenueMeasure, RevenueRow, Scope, ShareMetric,
-    ShareRow, per_period, period_values, share_scopes,
+    AdoptionMeasure, AdoptionRow, PeriodLayout, PeriodValues, RevenueMeasure, RevenueRow, Scope,
+    ShareMetric, ShareRow, per_period, period_values, running_sums, share_scopes,
 };
 use crate::scenario::Scenario;
 use crate::stats::{Summary, summarize};
@@ -46,12 +50,16 @@ impl Paired {
     }
 }
 
-/// Every row both scenarios have, in the baseline's output order; indices
-/// (vendor, agency, tier) are the baseline's. `None` where no run defines
-/// the row in both.
+/// Every row both scenarios have, in the baseline's output order, with the
+/// vendors only the counterfactual has after the baseline's. Agency and
+/// tier indices are the baseline's; vendor indices refer to `vendors`.
+/// `None` where no run defines the row in both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     pub runs: usize,
+    /// The names of the vendors the rows' `vendor` indices refer to
+    /// ([`Alignment::vendors`]).
+    pub vendors: Vec<String>,
     pub shares: Vec<ShareRow<Option<Paired>>>,
     pub adoption: Vec<AdoptionRow<Option<Paired>>>,
     pub revenue: Vec<RevenueRow<Option<Paired>>>,
@@ -68,17 +76,30 @@ pub struct CalendarMismatch {
     pub counterfactual: String,
 }
 
-/// How the counterfactual's vendors, agencies and tiers correspond to the
-/// baseline's, by name.
+/// A vendor of the comparison: its name and its index in each scenario
+/// (`None` in the one that does not have it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComparedVendor {
+    pub name: String,
+    pub baseline: Option<usize>,
+    pub counterfactual: Option<usize>,
+}
+
+/// How the two scenarios' vendors, agencies and tiers correspond, by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alignment {
-    /// For each baseline vendor, the counterfactual's vendor of that name.
-    pub vendors: Vec<Option<usize>>,
+    /// Every vendor of either scenario: the baseline's in its order, then
+    /// those only the counterfactual has. A vendor a scenario does not have
+    /// holds no contract there (share 0, revenue 0).
+    pub vendors: Vec<ComparedVendor>,
+    /// For each baseline agency, the counterfactual's agency of that name.
     pub agencies: Vec<Option<usize>>,
+    /// For each baseline tier, the counterfactual's tier of that name.
     pub tiers: Vec<Option<usize>>,
-    /// Names only one scenario has (their rows cannot be paired), as
-    /// "vendor xAI is only in the counterfactual".
-    pub unmatched: Vec<String>,
+    /// What a reader of the comparison should know: agencies and tiers only
+    /// one scenario has (their rows are left out), vendors only one has, and
+    /// a changed order, which loosens the pairing of runs.
+    pub notes: Vec<String>,
 }
 
 impl Alignment {
@@ -91,8 +112,60 @@ impl Alignment {
     }
 }
 
-/// Matches the counterfactual's entities to the baseline's by name; the
-/// calendars must be the same.
+/// For each of `baseline`'s names, its index among `counterfactual`'s; and
+/// a note in `notes` when the names both have are not in the same order, or one that
+/// only one file has comes before a shared one: within a period, the draws
+/// of the entities after it then come from other places in the stream.
+fn match_names(
+    plural: &str,
+    baseline: &[&str],
+    counterfactual: &[&str],
+    notes: &mut Vec<String>,
+) -> Vec<Option<usize>> {
+    let matched: Vec<Option<usize>> = baseline
+        .iter()
+        .map(|name| counterfactual.iter().position(|o| o == name))
+        .collect();
+    let shared: Vec<usize> = matched.iter().flatten().copied().collect();
+    let reordered = shared.windows(2).any(|w| w[0] > w[1]);
+    let shared_after = |present: &[bool]| {
+        let last_shared = present.iter().rposition(|&p| p);
+        present
+            .iter()
+            .position(|&p| !p)
+            .is_some_and(|first_alone| last_shared.is_some_and(|last| first_alone < last))
+    };
+    let in_counterfactual: Vec<bool> = matched.iter().map(Option::is_some).collect();
+    let in_baseline: Vec<bool> = counterfactual
+        .iter()
+        .map(|name| baseline.contains(name))
+        .collect();
+    if reordered || shared_after(&in_counterfactual) || shared_after(&in_baseline) {
+        notes.push(format!(
+            "the counterfactual lists the {plural} in another order, or one that only one file \
+             has comes before shared ones: rows are still matched by name, but the {plural} \
+             after it draw from other places of each period's stream, so the runs pair less \
+             closely (the differences stay unbiased; diff_sd is larger). Keep shared {plural} \
+             in the baseline's order and add new ones at the end for the closest pairing"
+        ));
+    }
+    matched
+}
+
+fn vendor_names(s: &Scenario) -> Vec<&str> {
+    s.vendors.iter().map(|v| v.name.as_str()).collect()
+}
+
+fn agency_names(s: &Scenario) -> Vec<&str> {
+    s.agencies.iter().map(|a| a.name.as_str()).collect()
+}
+
+fn tier_names(s: &Scenario) -> Vec<&str> {
+    s.tiers.iter().map(String::as_str).collect()
+}
+
+/// Matches the two scenarios' entities by name; the calendars must be the
+/// same.
 pub fn align(
     baseline: &Scenario,
     counterfactual: &Scenario,
@@ -103,83 +176,167 @@ pub fn align(
             counterfactual: counterfactual.calendar.describe(),
         });
     }
-    let mut unmatched = Vec::new();
-    let mut pair = |kind: &str, base: Vec<&str>, other: Vec<&str>| -> Vec<Option<usize>> {
-        for name in &other {
-            if !base.contains(name) {
-                unmatched.push(format!("{kind} {name} is only in the counterfactual"));
+    let mut notes = Vec::new();
+    let (base_vendors, counterfactual_vendors) =
+        (vendor_names(baseline), vendor_names(counterfactual));
+    let matched = match_names(
+        "vendors",
+        &base_vendors,
+        &counterfactual_vendors,
+        &mut notes,
+    );
+    let mut vendors: Vec<ComparedVendor> = base_vendors
+        .iter()
+        .zip(&matched)
+        .enumerate()
+        .map(|(v, (name, &other))| ComparedVendor {
+            name: name.to_string(),
+            baseline: Some(v),
+            counterfactual: other,
+        })
+        .collect();
+    for (w, name) in counterfactual_vendors.iter().enumerate() {
+        if !matched.contains(&Some(w)) {
+            vendors.push(ComparedVendor {
+                name: name.to_string(),
+                baseline: None,
+                counterfactual: Some(w),
+            });
+        }
+    }
+    for v in &vendors {
+        let missing_from = match (v.baseline, v.counterfactual) {
+            (None, _) => "baseline",
+            (_, None) => "counterfactual",
+            _ => continue,
+        };
+        notes.push(format!(
+            "vendor {} is not in the {missing_from}, where it holds no contract (share 0, revenue 0)",
+            v.name
+        ));
+    }
+    let mut matched_or_left_out = |kind: &str, plural: &str, base: &[&str], other: &[&str]| {
+        let matched = match_names(plural, base, other, &mut notes);
+        for (name, found) in base.iter().zip(&matched) {
+            if found.is_none() {
+                notes.push(format!(
+                    "{kind} {name} is only in the baseline: its rows are left out"
+                ));
             }
         }
-        base.iter()
-            .map(|name| {
-                let found = other.iter().position(|o| o == name);
-                if found.is_none() {
-                    unmatched.push(format!("{kind} {name} is only in the baseline"));
-                }
-                found
-            })
-            .collect()
+        for name in other.iter().filter(|name| !base.contains(name)) {
+            notes.push(format!(
+                "{kind} {name} is only in the counterfactual: its rows are left out"
+            ));
+        }
+        matched
     };
-    let vendors = pair(
-        "vendor",
-        baseline.vendors.iter().map(|v| v.name.as_str()).collect(),
-        counterfactual
-            .vendors
-            .iter()
-            .map(|v| v.name.as_str())
-            .collect(),
-    );
-    let agencies = pair(
+    let agencies = matched_or_left_out(
         "agency",
-        baseline.agencies.iter().map(|a| a.name.as_str()).collect(),
-        counterfactual
-            .agencies
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect(),
+        "agencies",
+        &agency_names(baseline),
+        &agency_names(counterfactual),
     );
-    let tiers = pair(
+    let tiers = matched_or_left_out(
         "tier",
-        baseline.tiers.iter().map(String::as_str).collect(),
-        counterfactual.tiers.iter().map(String::as_str).collect(),
+        "tiers",
+        &tier_names(baseline),
+        &tier_names(counterfactual),
     );
     Ok(Alignment {
         vendors,
         agencies,
         tiers,
-        unmatched,
+        notes,
     })
 }
 
 /// Pairs `baseline[i]` with `counterfactual[i]` over the runs in which both
-/// are defined (not NaN). `scratch` holds the differences.
-fn paired(baseline: &[f64], counterfactual: &[f64], scratch: &mut Vec<f64>) -> Option<Paired> {
-    scratch.clear();
-    let (mut base_sum, mut other_sum) = (0.0, 0.0);
+/// are defined (not NaN). `differences` is scratch space.
+fn pair_runs(
+    baseline: &[f64],
+    counterfactual: &[f64],
+    differences: &mut Vec<f64>,
+) -> Option<Paired> {
+    differences.clear();
+    let (mut baseline_sum, mut counterfactual_sum) = (0.0, 0.0);
     let (mut higher, mut lower) = (0usize, 0usize);
     for (&b, &c) in baseline.iter().zip(counterfactual) {
         if b.is_nan() || c.is_nan() {
             continue;
         }
-        base_sum += b;
-        other_sum += c;
+        baseline_sum += b;
+        counterfactual_sum += c;
         higher += usize::from(c > b);
         lower += usize::from(c < b);
-        scratch.push(c - b);
+        differences.push(c - b);
     }
-    let n = scratch.len() as f64;
-    let difference = summarize(scratch)?;
+    let n = differences.len() as f64;
+    let difference = summarize(differences)?;
     Some(Paired {
-        baseline_mean: base_sum / n,
-        counterfactual_mean: other_sum / n,
+        baseline_mean: baseline_sum / n,
+        counterfactual_mean: counterfactual_sum / n,
         difference,
         frac_higher: higher as f64 / n,
         frac_lower: lower as f64 / n,
     })
 }
 
-/// One period's paired rows; revenue per vendor (the running sums are
-/// paired later).
+/// One scenario's side of the comparison: its scenario, records, layout and
+/// `[period][vendor][run]` revenue paths.
+struct Side<'a> {
+    scenario: &'a Scenario,
+    records: &'a [RunRecord],
+    dims: Dims,
+    layout: PeriodLayout,
+}
+
+impl<'a> Side<'a> {
+    fn new((scenario, records): (&'a Scenario, &'a [RunRecord])) -> Side<'a> {
+        Side {
+            scenario,
+            records,
+            dims: Dims::of(scenario),
+            layout: PeriodLayout::of(scenario),
+        }
+    }
+
+    /// Every run's share of `vendor` in `scope`: a vendor this side does
+    /// not have holds 0 in each run where the scope is defined (the rows of
+    /// a scope are defined in the same runs for every vendor).
+    fn share<'v>(
+        &self,
+        values: &'v PeriodValues,
+        scope: Scope,
+        vendor: Option<usize>,
+        metric: ShareMetric,
+        absent: &'v mut Vec<f64>,
+    ) -> &'v [f64] {
+        match vendor {
+            Some(v) => values.row(self.layout.share_row(scope, v, metric)),
+            None => {
+                let defined = values.row(self.layout.share_row(scope, 0, metric));
+                absent.clear();
+                absent.extend(
+                    defined
+                        .iter()
+                        .map(|x| if x.is_nan() { f64::NAN } else { 0.0 }),
+                );
+                absent
+            }
+        }
+    }
+}
+
+/// Every run's revenue of `vendor` in one period's `[vendor][run]` slice;
+/// `zeros` for a vendor the side does not have.
+fn revenue_of<'r>(paths: &'r [f64], vendor: Option<usize>, zeros: &'r [f64]) -> &'r [f64] {
+    let runs = zeros.len();
+    vendor.map_or(zeros, |v| &paths[v * runs..(v + 1) * runs])
+}
+
+/// One period's paired rows; revenue per compared vendor (the running sums
+/// are paired later).
 #[derive(Default)]
 struct PeriodPairs {
     shares: Vec<ShareRow<Option<Paired>>>,
@@ -209,75 +366,92 @@ pub fn compare_unless(
     alignment: &Alignment,
     cancel: &AtomicBool,
 ) -> Option<Comparison> {
-    let (base, base_records) = baseline;
-    let (other, other_records) = counterfactual;
-    assert_eq!(base_records.len(), other_records.len(), "paired runs");
-    let runs = base_records.len();
-    let (db, dc) = (Dims::of(base), Dims::of(other));
-    let (lb, lc) = (PeriodLayout::of(base), PeriodLayout::of(other));
-    let periods = db.periods;
+    let (base, other) = (Side::new(baseline), Side::new(counterfactual));
+    assert_eq!(base.records.len(), other.records.len(), "paired runs");
+    let runs = base.records.len();
+    let periods = base.dims.periods;
+    let zeros = vec![0.0; runs];
 
-    // `[period][vendor][run]` revenue of each scenario, for the running sums.
-    let mut base_revenue = vec![0.0; periods * db.vendors * runs];
-    let mut other_revenue = vec![0.0; periods * dc.vendors * runs];
-    let scopes = share_scopes(base);
-    let rows: Vec<PeriodPairs> = per_period(&mut base_revenue, periods, db.vendors * runs)
+    // `[period][vendor][run]` revenue of each side, for the running sums.
+    let (base_chunk, other_chunk) = (base.dims.vendors * runs, other.dims.vendors * runs);
+    let mut base_revenue = vec![0.0; periods * base_chunk];
+    let mut other_revenue = vec![0.0; periods * other_chunk];
+    let scopes = share_scopes(base.scenario);
+    let rows: Vec<PeriodPairs> = per_period(&mut base_revenue, periods, base_chunk)
         .into_par_iter()
-        .zip(per_period(&mut other_revenue, periods, dc.vendors * runs))
+        .zip(per_period(&mut other_revenue, periods, other_chunk))
         .enumerate()
-        .map(|(t, (base_rev, other_rev))| {
+        .map(|(t, (base_paths, other_paths))| {
             if cancel.load(Ordering::Relaxed) {
                 return PeriodPairs::default();
             }
-            let vb = period_values(base, db, &lb, base_records, t, base_rev);
-            let vc = period_values(other, dc, &lc, other_records, t, other_rev);
-            let mut scratch = Vec::with_capacity(runs);
+            let vb = period_values(
+                base.scenario,
+                base.dims,
+                &base.layout,
+                base.records,
+                t,
+                base_paths,
+            );
+            let vc = period_values(
+                other.scenario,
+                other.dims,
+                &other.layout,
+                other.records,
+                t,
+                other_paths,
+            );
+            let (mut differences, mut absent_b, mut absent_c) =
+                (Vec::new(), Vec::new(), Vec::new());
             let mut out = PeriodPairs::default();
             for &scope in &scopes {
                 let Some(other_scope) = alignment.scope(scope) else {
                     continue;
                 };
-                for (vendor, other_vendor) in alignment.vendors.iter().enumerate() {
-                    let Some(other_vendor) = *other_vendor else {
-                        continue;
-                    };
+                for (vendor, compared) in alignment.vendors.iter().enumerate() {
                     for metric in [ShareMetric::CountShare, ShareMetric::ValueShare] {
-                        let b = vb.row(lb.share_row(scope, vendor, metric));
-                        let c = vc.row(lc.share_row(other_scope, other_vendor, metric));
+                        let b = base.share(&vb, scope, compared.baseline, metric, &mut absent_b);
+                        let c = other.share(
+                            &vc,
+                            other_scope,
+                            compared.counterfactual,
+                            metric,
+                            &mut absent_c,
+                        );
                         out.shares.push(ShareRow {
                             period: t,
                             scope,
                             vendor,
                             metric,
-                            summary: paired(b, c, &mut scratch),
+                            summary: pair_runs(b, c, &mut differences),
                         });
                     }
                 }
             }
             let agencies = std::iter::once((None, Some(None)))
-                .chain((0..db.agencies).map(|a| (Some(a), alignment.agencies[a].map(Some))));
+                .chain((0..base.dims.agencies).map(|a| (Some(a), alignment.agencies[a].map(Some))));
             for (agency, other_agency) in agencies {
                 let Some(other_agency) = other_agency else {
                     continue;
                 };
                 for measure in [AdoptionMeasure::UnderContract, AdoptionMeasure::Waiting] {
-                    let b = vb.row(lb.adoption_row(agency, measure));
-                    let c = vc.row(lc.adoption_row(other_agency, measure));
+                    let b = vb.row(base.layout.adoption_row(agency, measure));
+                    let c = vc.row(other.layout.adoption_row(other_agency, measure));
                     out.adoption.push(AdoptionRow {
                         period: t,
                         agency,
                         measure,
-                        summary: paired(b, c, &mut scratch),
+                        summary: pair_runs(b, c, &mut differences),
                     });
                 }
             }
             out.revenue = alignment
                 .vendors
                 .iter()
-                .enumerate()
-                .map(|(v, other_vendor)| {
-                    let c = other_vendor.map(|w| &other_rev[w * runs..(w + 1) * runs])?;
-                    paired(&base_rev[v * runs..(v + 1) * runs], c, &mut scratch)
+                .map(|v| {
+                    let b = revenue_of(base_paths, v.baseline, &zeros);
+                    let c = revenue_of(other_paths, v.counterfactual, &zeros);
+                    pair_runs(b, c, &mut differences)
                 })
                 .collect();
             out
@@ -287,31 +461,21 @@ pub fn compare_unless(
         return None;
     }
 
-    // Running sums over periods, in place, then their pairs.
-    for (paths, chunk) in [
-        (&mut base_revenue, db.vendors * runs),
-        (&mut other_revenue, dc.vendors * runs),
-    ] {
-        for t in 1..periods {
-            let (done, rest) = paths.split_at_mut(t * chunk);
-            for (x, before) in rest[..chunk].iter_mut().zip(&done[(t - 1) * chunk..]) {
-                *x += before;
-            }
-        }
-    }
+    running_sums(&mut base_revenue, periods, base_chunk);
+    running_sums(&mut other_revenue, periods, other_chunk);
     let cumulative: Vec<Vec<Option<Paired>>> = (0..periods)
         .into_par_iter()
         .map(|t| {
-            let mut scratch = Vec::with_capacity(runs);
-            let base_t = &base_revenue[t * db.vendors * runs..];
-            let other_t = &other_revenue[t * dc.vendors * runs..];
+            let mut differences = Vec::with_capacity(runs);
+            let base_paths = &base_revenue[t * base_chunk..][..base_chunk];
+            let other_paths = &other_revenue[t * other_chunk..][..other_chunk];
             alignment
                 .vendors
                 .iter()
-                .enumerate()
-                .map(|(v, other_vendor)| {
-                    let c = other_vendor.map(|w| &other_t[w * runs..(w + 1) * runs])?;
-                    paired(&base_t[v * runs..(v + 1) * runs], c, &mut scratch)
+                .map(|v| {
+                    let b = revenue_of(base_paths, v.baseline, &zeros);
+                    let c = revenue_of(other_paths, v.counterfactual, &zeros);
+                    pair_runs(b, c, &mut differences)
                 })
                 .collect()
         })
@@ -319,6 +483,7 @@ pub fn compare_unless(
 
     let mut comparison = Comparison {
         runs,
+        vendors: alignment.vendors.iter().map(|v| v.name.clone()).collect(),
         shares: Vec::new(),
         adoption: Vec::new(),
         revenue: Vec::new(),
@@ -328,9 +493,6 @@ pub fn compare_unless(
         comparison.adoption.extend(rows.adoption);
         for (vendor, (revenue, cumulative)) in rows.revenue.into_iter().zip(cumulative).enumerate()
         {
-            if alignment.vendors[vendor].is_none() {
-                continue;
-            }
             for (measure, summary) in [
                 (RevenueMeasure::Revenue, revenue),
                 (RevenueMeasure::CumulativeRevenue, cumulative),
@@ -355,7 +517,7 @@ mod tests {
     fn pairs_only_runs_defined_in_both() {
         let nan = f64::NAN;
         let mut scratch = Vec::new();
-        let p = paired(
+        let p = pair_runs(
             &[0.1, nan, 0.5, 0.2, 0.4],
             &[0.3, 0.7, nan, 0.2, 0.1],
             &mut scratch,
@@ -369,6 +531,43 @@ mod tests {
         assert_eq!((p.frac_higher, p.frac_lower), (1.0 / 3.0, 1.0 / 3.0));
         let sd = p.difference.sd.unwrap();
         assert!((p.standard_error().unwrap() - sd / 3f64.sqrt()).abs() < 1e-15);
-        assert_eq!(paired(&[nan, 1.0], &[2.0, nan], &mut scratch), None);
+        assert_eq!(pair_runs(&[nan, 1.0], &[2.0, nan], &mut scratch), None);
+    }
+
+    fn names(list: &[&'static str]) -> Vec<&'static str> {
+        list.to_vec()
+    }
+
+    #[test]
+    fn a_changed_order_is_noted_and_an_addition_at_the_end_is_not() {
+        let order_note = |notes: &[String]| notes.iter().any(|n| n.contains("another order"));
+        let check = |base: &[&str], other: &[&str]| {
+            let mut notes = Vec::new();
+            let matched = match_names("agencies", base, other, &mut notes);
+            (matched, order_note(&notes), notes)
+        };
+        let (matched, noted, notes) = check(&names(&["A", "B"]), &names(&["A", "B", "C"]));
+        assert_eq!(matched, [Some(0), Some(1)]);
+        assert!(!noted);
+        assert!(notes.is_empty());
+        assert!(
+            check(&names(&["A", "B"]), &names(&["B", "A"])).1,
+            "reordered"
+        );
+        assert!(
+            check(&names(&["A", "B", "C"]), &names(&["A", "C"])).1,
+            "B dropped before C"
+        );
+        assert!(
+            !check(&names(&["A", "B", "C"]), &names(&["A", "B"])).1,
+            "C dropped at the end"
+        );
+        assert!(
+            check(&names(&["A", "B"]), &names(&["N", "A", "B"])).1,
+            "N added first"
+        );
+        let (matched, noted, _) = check(&names(&["A", "B"]), &names(&["X", "Y"]));
+        assert_eq!(matched, [None, None]);
+        assert!(!noted, "nothing shared, nothing to pair");
     }
 }

@@ -104,8 +104,9 @@ const SHARE_LABELS: [&str; 4] = ["agency", "tier", "vendor", "metric"];
 const ADOPTION_LABELS: [&str; 2] = ["agency", "measure"];
 const REVENUE_LABELS: [&str; 2] = ["vendor", "measure"];
 
-/// The `agency,tier,vendor,metric` cells of a share row.
-fn share_labels<'a, T>(s: &'a Scenario, row: &ShareRow<T>) -> [&'a str; 4] {
+/// The `agency,tier,vendor,metric` cells of a share row, its vendor named
+/// `vendor`.
+fn share_labels<'a, T>(s: &'a Scenario, vendor: &'a str, row: &ShareRow<T>) -> [&'a str; 4] {
     let (agency, tier) = match row.scope {
         Scope::All => ("all", "all"),
         Scope::Agency(a) => (s.agencies[a].name.as_str(), "all"),
@@ -115,7 +116,7 @@ fn share_labels<'a, T>(s: &'a Scenario, row: &ShareRow<T>) -> [&'a str; 4] {
         ShareMetric::CountShare => "count_share",
         ShareMetric::ValueShare => "value_share",
     };
-    [agency, tier, s.vendors[row.vendor].name.as_str(), metric]
+    [agency, tier, vendor, metric]
 }
 
 /// The `agency,measure` cells of an adoption row.
@@ -128,20 +129,20 @@ fn adoption_labels<'a, T>(s: &'a Scenario, row: &AdoptionRow<T>) -> [&'a str; 2]
     [agency, measure]
 }
 
-/// The `vendor,measure` cells of a revenue row.
-fn revenue_labels<'a, T>(s: &'a Scenario, row: &RevenueRow<T>) -> [&'a str; 2] {
+/// The `vendor,measure` cells of a revenue row, its vendor named `vendor`.
+fn revenue_labels<'a, T>(vendor: &'a str, row: &RevenueRow<T>) -> [&'a str; 2] {
     let measure = match row.measure {
         RevenueMeasure::Revenue => "revenue",
         RevenueMeasure::CumulativeRevenue => "cumulative_revenue",
     };
-    [s.vendors[row.vendor].name.as_str(), measure]
+    [vendor, measure]
 }
 
 pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
-    let rows = p
-        .shares
-        .iter()
-        .map(|row| (row.period, share_labels(s, row), &row.summary));
+    let rows = p.shares.iter().map(|row| {
+        let vendor = s.vendors[row.vendor].name.as_str();
+        (row.period, share_labels(s, vendor, row), &row.summary)
+    });
     statistics_csv(s, SHARE_LABELS, &STAT_HEADER, rows, stat_cells)
 }
 
@@ -154,10 +155,10 @@ pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 }
 
 pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
-    let rows = p
-        .revenue
-        .iter()
-        .map(|row| (row.period, revenue_labels(s, row), &row.summary));
+    let rows = p.revenue.iter().map(|row| {
+        let vendor = s.vendors[row.vendor].name.as_str();
+        (row.period, revenue_labels(vendor, row), &row.summary)
+    });
     statistics_csv(s, REVENUE_LABELS, &STAT_HEADER, rows, stat_cells)
 }
 
@@ -205,12 +206,17 @@ fn paired_cells(p: &Option<Paired>) -> Vec<String> {
     }
 }
 
-/// `shares_diff.csv` of `sharecast compare`; names are the baseline's.
+/// `shares_diff.csv` of `sharecast compare`; agency and tier names are the
+/// baseline's, vendor names the comparison's.
 pub fn shares_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
-    let rows = c
-        .shares
-        .iter()
-        .map(|row| (row.period, share_labels(baseline, row), &row.summary));
+    let rows = c.shares.iter().map(|row| {
+        let vendor = c.vendors[row.vendor].as_str();
+        (
+            row.period,
+            share_labels(baseline, vendor, row),
+            &row.summary,
+        )
+    });
     statistics_csv(baseline, SHARE_LABELS, &PAIRED_HEADER, rows, paired_cells)
 }
 
@@ -231,10 +237,13 @@ pub fn adoption_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
 
 /// `revenue_diff.csv` of `sharecast compare`.
 pub fn revenue_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
-    let rows = c
-        .revenue
-        .iter()
-        .map(|row| (row.period, revenue_labels(baseline, row), &row.summary));
+    let rows = c.revenue.iter().map(|row| {
+        (
+            row.period,
+            revenue_labels(&c.vendors[row.vendor], row),
+            &row.summary,
+        )
+    });
     statistics_csv(baseline, REVENUE_LABELS, &PAIRED_HEADER, rows, paired_cells)
 }
 

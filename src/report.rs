@@ -318,7 +318,7 @@ pub fn comparison_table(
             })
             .and_then(|r| r.summary);
         let dash = || "-".to_string();
-        let mut cells = vec![baseline.vendors[row.vendor].name.clone()];
+        let mut cells = vec![c.vendors[row.vendor].clone()];
         match &row.summary {
             None => cells.extend(std::iter::repeat_with(dash).take(6)),
             Some(p) => {

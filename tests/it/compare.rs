@@ -25,6 +25,7 @@ fn scope_name(s: &Scenario, scope: Scope) -> String {
 /// write in its label columns.
 fn rows_by_name<T: Copy>(
     s: &Scenario,
+    vendors: &[&str],
     shares: &[ShareRow<T>],
     adoption: &[AdoptionRow<T>],
     revenue: &[RevenueRow<T>],
@@ -35,7 +36,7 @@ fn rows_by_name<T: Copy>(
             "{} {} {} {:?}",
             r.period,
             scope_name(s, r.scope),
-            s.vendors[r.vendor].name,
+            vendors[r.vendor],
             r.metric
         );
         rows.insert(key, r.summary);
@@ -45,18 +46,21 @@ fn rows_by_name<T: Copy>(
         rows.insert(format!("{} {agency} {:?}", r.period, r.measure), r.summary);
     }
     for r in revenue {
-        let key = format!("{} {} {:?}", r.period, s.vendors[r.vendor].name, r.measure);
+        let key = format!("{} {} {:?}", r.period, vendors[r.vendor], r.measure);
         rows.insert(key, r.summary);
     }
     rows
 }
 
 fn projection_rows(s: &Scenario, p: &Projection) -> HashMap<String, Option<Summary>> {
-    rows_by_name(s, &p.shares, &p.adoption, &p.revenue)
+    let vendors: Vec<&str> = s.vendors.iter().map(|v| v.name.as_str()).collect();
+    rows_by_name(s, &vendors, &p.shares, &p.adoption, &p.revenue)
 }
 
-fn comparison_rows(s: &Scenario, c: &Comparison) -> HashMap<String, Option<Paired>> {
-    rows_by_name(s, &c.shares, &c.adoption, &c.revenue)
+/// A comparison's rows by name: agencies and tiers are the baseline's.
+fn comparison_rows(baseline: &Scenario, c: &Comparison) -> HashMap<String, Option<Paired>> {
+    let vendors: Vec<&str> = c.vendors.iter().map(String::as_str).collect();
+    rows_by_name(baseline, &vendors, &c.shares, &c.adoption, &c.revenue)
 }
 
 fn compared(base: &Scenario, other: &Scenario, seed: u64, runs: u64) -> Comparison {
@@ -100,9 +104,10 @@ fn a_scenario_against_itself_differs_by_nothing_and_keeps_its_means() {
 #[test]
 fn rows_are_matched_by_name_whatever_the_order() {
     // The counterfactual lists the vendors in reverse, adds one and drops
-    // the Civil agency. Rows both have are paired by name: each side's mean
-    // over runs that define the row in both is that scenario's own mean
-    // for the row of that name.
+    // the Civil agency. Rows are paired by name: each side's mean over runs
+    // that define the row in both is that scenario's own mean for the row
+    // of that name, and the added vendor is compared with a baseline in
+    // which it holds nothing.
     let base = scenario(EVERY_FEATURE);
     let vendor = |name: &str| {
         let at = EVERY_FEATURE
@@ -137,14 +142,37 @@ fn rows_are_matched_by_name_whatever_the_order() {
     );
 
     let alignment = align(&base, &other).unwrap();
-    assert_eq!(alignment.vendors, [Some(2), Some(1), Some(0)]);
-    assert_eq!(alignment.agencies, [Some(0), None]);
+    let indices: Vec<(&str, Option<usize>, Option<usize>)> = alignment
+        .vendors
+        .iter()
+        .map(|v| (v.name.as_str(), v.baseline, v.counterfactual))
+        .collect();
     assert_eq!(
-        alignment.unmatched,
+        indices,
         [
-            "vendor West is only in the counterfactual",
-            "agency Civil is only in the baseline"
+            ("North", Some(0), Some(2)),
+            ("South", Some(1), Some(1)),
+            ("East", Some(2), Some(0)),
+            ("West", None, Some(3)),
         ]
+    );
+    assert_eq!(alignment.agencies, [Some(0), None]);
+    let notes = alignment.notes.join("\n");
+    assert!(
+        notes.contains("vendor West is not in the baseline, where it holds no contract"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("agency Civil is only in the baseline: its rows are left out"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("lists the vendors in another order"),
+        "{notes}"
+    );
+    assert!(
+        !notes.contains("lists the agencies"),
+        "Civil was the last agency: {notes}"
     );
 
     let runs = 40;
@@ -153,10 +181,26 @@ fn rows_are_matched_by_name_whatever_the_order() {
     let c = compared(&base, &other, 9, runs);
     let (base_rows, other_rows) = (projection_rows(&base, &pb), projection_rows(&other, &pc));
     let paired = comparison_rows(&base, &c);
-    let mut checked = 0;
+    let (mut checked, mut entrant) = (0, 0);
     for (key, pair) in &paired {
         assert!(!key.contains("Civil"), "{key} is not in the counterfactual");
-        let (Some(b), Some(o)) = (base_rows[key], other_rows[key]) else {
+        let Some(o) = other_rows[key] else {
+            continue;
+        };
+        if key.contains("West") {
+            // The entrant: 0 in the baseline wherever the scope is defined.
+            if let Some(p) = pair {
+                assert_eq!(p.baseline_mean, 0.0, "{key}");
+                assert_eq!(p.frac_lower, 0.0, "{key}");
+                if o.runs == runs as usize && p.difference.runs == runs as usize {
+                    assert_eq!(p.counterfactual_mean.to_bits(), o.mean.to_bits(), "{key}");
+                    assert_eq!(p.difference.mean.to_bits(), o.mean.to_bits(), "{key}");
+                    entrant += 1;
+                }
+            }
+            continue;
+        }
+        let Some(b) = base_rows[key] else {
             continue;
         };
         let p = pair.unwrap_or_else(|| panic!("{key} defined in both"));
@@ -167,10 +211,12 @@ fn rows_are_matched_by_name_whatever_the_order() {
             checked += 1;
         }
     }
-    // 30 periods of 3 vendors x (1 + 3 tiers + 1 agency) x 2 metrics,
-    // adoption of all and Defense, revenue: most rows are defined always.
+    // 30 periods of 4 vendors x (1 + 3 tiers + 1 agency) x 2 metrics,
+    // adoption of all and Defense, and revenue of 4 vendors: most rows are
+    // defined in every run.
     assert!(checked > 1000, "{checked} rows checked");
-    assert_eq!(paired.len(), 30 * (3 * 5 * 2 + 2 * 2 + 3 * 2));
+    assert!(entrant > 100, "{entrant} rows of the entrant checked");
+    assert_eq!(paired.len(), 30 * (4 * 5 * 2 + 2 * 2 + 4 * 2));
 }
 
 #[test]

@@ -17,7 +17,7 @@ use crate::compare;
 use crate::engine::{self, Control, EngineKind};
 use crate::export;
 use crate::measures;
-use crate::output::{self, Manifest, OutputFile, ScenarioRef};
+use crate::output::{self, Manifest, ManifestInput, OutputFile, ScenarioRef};
 use crate::report;
 use crate::resources;
 use crate::scenario::{self, Scenario, ScenarioError};
@@ -479,13 +479,9 @@ fn run(args: RunArgs) -> Result<()> {
     }
     let manifest = Manifest {
         sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: Some(ScenarioRef {
-            name: s.name.clone(),
-            path: args.scenario.display().to_string(),
-            sha256,
-        }),
-        baseline: None,
-        counterfactual: None,
+        input: ManifestInput::Run {
+            scenario: ScenarioRef::of(&s, &args.scenario, sha256),
+        },
         seed,
         runs,
         engine: sim.engine_name(),
@@ -502,6 +498,7 @@ fn run(args: RunArgs) -> Result<()> {
             out.join(RUNS_FILE).display()
         );
     }
+    warn_of_other_files(&out, &COMPARISON_FILES, "sharecast compare", "run");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",
@@ -528,21 +525,37 @@ fn compare(args: CompareArgs) -> Result<()> {
     for note in &alignment.notes {
         eprintln!("warning: {note}");
     }
+    if base_sha == other_sha {
+        eprintln!(
+            "warning: {} and {} have the same contents, so every difference is 0",
+            args.baseline.display(),
+            args.counterfactual.display()
+        );
+    }
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);
     let seed = sim.seed.unwrap_or(base.seed);
-    let mut ignored = Vec::new();
+    let mut unused = Vec::new();
     if sim.seed.is_none() && other.seed != base.seed {
-        ignored.push(format!("seed {}", other.seed));
+        unused.push(format!("seed {}", other.seed));
     }
     if sim.runs.is_none() && other.runs != base.runs {
-        ignored.push(format!("runs {}", other.runs));
+        unused.push(format!("runs {}", other.runs));
     }
-    if !ignored.is_empty() {
+    if !unused.is_empty() {
+        let source = |flag: Option<u64>, name: &str| {
+            if flag.is_some() {
+                format!("from {name}")
+            } else {
+                "the baseline's".to_string()
+            }
+        };
         eprintln!(
-            "warning: {} sets {}; both scenarios run with the baseline's seed {seed} and {runs} runs so that their runs pair (--seed and --runs choose others)",
+            "warning: {} sets {}, which is not used: both scenarios run with seed {seed} ({}) and {runs} runs ({}) so that their runs pair",
             args.counterfactual.display(),
-            ignored.join(" and ")
+            unused.join(" and "),
+            source(sim.seed, "--seed"),
+            source(sim.runs, "--runs"),
         );
     }
     let out = args.out.clone().unwrap_or_else(|| {
@@ -574,26 +587,28 @@ fn compare(args: CompareArgs) -> Result<()> {
     let pool = sim.pool()?;
 
     let cancel = interrupt_flag();
-    let progress = Progress::new(2 * runs, sim.quiet);
-    let base_records = simulate(&pool, &base, seed, runs, engine, &progress, &cancel);
-    let other_records = base_records
-        .as_ref()
-        .ok()
-        .map(|_| simulate(&pool, &other, seed, runs, engine, &progress, &cancel));
-    progress.finish();
-    let base_records = base_records?;
-    let other_records = other_records.expect("simulated when the baseline was")?;
+    let simulate_both = || -> Result<_> {
+        let mut records = Vec::with_capacity(2);
+        for (s, label) in [(&base, "baseline"), (&other, "counterfactual")] {
+            let progress = Progress::new(runs, sim.quiet).labelled(label);
+            let simulated = simulate(&pool, s, seed, runs, engine, &progress, &cancel);
+            progress.finish();
+            records.push(simulated?);
+        }
+        Ok(records)
+    };
+    let records = simulate_both()?;
     let comparison = pool
         .install(|| {
             compare::compare_unless(
-                (&base, &base_records),
-                (&other, &other_records),
+                (&base, &records[0]),
+                (&other, &records[1]),
                 &alignment,
                 &cancel,
             )
         })
         .ok_or(Interrupted)?;
-    drop((base_records, other_records));
+    drop(records);
 
     let contents = [
         export::shares_diff_csv(&base, &comparison),
@@ -601,16 +616,13 @@ fn compare(args: CompareArgs) -> Result<()> {
         export::revenue_diff_csv(&base, &comparison),
     ];
     let files = named_files(COMPARISON_FILES, contents);
-    let reference = |s: &Scenario, path: &Path, sha256: String| ScenarioRef {
-        name: s.name.clone(),
-        path: path.display().to_string(),
-        sha256,
-    };
     let manifest = Manifest {
         sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: None,
-        baseline: Some(reference(&base, &args.baseline, base_sha)),
-        counterfactual: Some(reference(&other, &args.counterfactual, other_sha)),
+        input: ManifestInput::Compare {
+            baseline: ScenarioRef::of(&base, &args.baseline, base_sha),
+            counterfactual: ScenarioRef::of(&other, &args.counterfactual, other_sha),
+            notes: alignment.notes.clone(),
+        },
         seed,
         runs,
         engine: sim.engine_name(),
@@ -618,15 +630,39 @@ fn compare(args: CompareArgs) -> Result<()> {
         files: files.iter().map(|f| f.name.clone()).collect(),
     };
     let files = write_outputs(&out, files, manifest, &cancel)?;
+    warn_of_other_files(&out, &STATISTICS_FILES, "sharecast run", "comparison");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",
-            report::comparison_table(&base, &other, &comparison, seed),
+            report::comparison_table(
+                (&base, &args.baseline),
+                (&other, &args.counterfactual),
+                &comparison,
+                seed
+            ),
             file_names(&files),
             out.display()
         ))?;
     }
     Ok(())
+}
+
+/// Warns when `out` also holds files the other command (`command`) writes:
+/// the manifest next to them now describes this `what` instead.
+fn warn_of_other_files(out: &Path, names: &[&str], command: &str, what: &str) {
+    let present: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|name| out.join(name).exists())
+        .collect();
+    if !present.is_empty() {
+        eprintln!(
+            "warning: {} also holds {} from an earlier `{command}`; {} now describes this {what}, not them",
+            out.display(),
+            present.join(", "),
+            out.join(MANIFEST_FILE).display()
+        );
+    }
 }
 
 /// Writes `text` to standard output. A reader that has gone away (`sharecast
@@ -703,8 +739,10 @@ impl Progress {
     fn new(runs: u64, quiet: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec:0}  {eta} left")
-                .expect("a valid template"),
+            ProgressStyle::with_template(
+                "{prefix}{bar:40} {pos}/{len} runs  {per_sec:0}  {eta} left",
+            )
+            .expect("a valid template"),
         );
         Progress {
             bar,
@@ -712,6 +750,12 @@ impl Progress {
             shown: AtomicBool::new(false),
             enabled: !quiet && std::env::var_os("NO_PROGRESS").is_none(),
         }
+    }
+
+    /// The bar, preceded by `label` (which simulation it counts).
+    fn labelled(self, label: &str) -> Progress {
+        self.bar.set_prefix(format!("{label} "));
+        self
     }
 
     fn tick(&self) {

@@ -165,8 +165,8 @@ pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// The statistics columns of the `compare` files.
 const PAIRED_HEADER: [&str; 13] = [
     "runs",
-    "baseline",
-    "counterfactual",
+    "baseline_mean",
+    "counterfactual_mean",
     "diff_mean",
     "diff_sd",
     "diff_se",

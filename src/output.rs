@@ -115,14 +115,8 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Res
 #[derive(Debug, Serialize)]
 pub struct Manifest {
     pub sharecast_version: String,
-    /// The scenario of `sharecast run`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scenario: Option<ScenarioRef>,
-    /// The two scenarios of `sharecast compare`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<ScenarioRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub counterfactual: Option<ScenarioRef>,
+    #[serde(flatten)]
+    pub input: ManifestInput,
     pub seed: u64,
     pub runs: u64,
     pub engine: String,
@@ -130,11 +124,39 @@ pub struct Manifest {
     pub files: Vec<String>,
 }
 
+/// The scenario of `sharecast run`, or the two of `sharecast compare`
+/// (written as fields of the manifest itself).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ManifestInput {
+    Run {
+        scenario: ScenarioRef,
+    },
+    Compare {
+        baseline: ScenarioRef,
+        counterfactual: ScenarioRef,
+        /// What the comparison left out or assumed (see
+        /// `compare::Alignment::notes`).
+        notes: Vec<String>,
+    },
+}
+
 #[derive(Debug, Serialize)]
 pub struct ScenarioRef {
     pub name: String,
     pub path: String,
     pub sha256: String,
+}
+
+impl ScenarioRef {
+    /// `s`, read from `path`, whose bytes hash to `sha256`.
+    pub fn of(s: &crate::scenario::Scenario, path: &Path, sha256: String) -> ScenarioRef {
+        ScenarioRef {
+            name: s.name.clone(),
+            path: path.display().to_string(),
+            sha256,
+        }
+    }
 }
 
 impl Manifest {

@@ -3,6 +3,7 @@
 //! them.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use crate::compare::Comparison;
 use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric};
@@ -12,15 +13,16 @@ fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-/// A difference of shares in percentage points, signed: +1.2 pts.
-fn points(x: f64) -> String {
-    format!("{:+.1} pts", 100.0 * x)
-}
-
-/// A difference of dollars, signed: +$4.56M, -$950.
+/// A difference of dollars, signed: +$4.56M, -$950; no sign for $0.
 fn signed_dollars(x: f64) -> String {
-    let sign = if x < 0.0 { "-" } else { "+" };
-    format!("{sign}{}", dollars(x.abs()))
+    let text = dollars(x.abs());
+    if text == "$0" {
+        text
+    } else if x < 0.0 {
+        format!("-{text}")
+    } else {
+        format!("+{text}")
+    }
 }
 
 /// Dollars with a readable unit: $950, $12.3k, $4.56M, $1.23bn.
@@ -259,35 +261,39 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     out
 }
 
-/// The table that closes `sharecast compare`: each vendor's count share of
-/// all contracts at the last period in both scenarios, the mean paired
-/// difference with its 95% interval, how often the counterfactual is
-/// higher or lower, and the difference in cumulative revenue.
+/// The table that closes `sharecast compare`: for each vendor at the last
+/// period, its count share of all contracts in both scenarios, the mean
+/// change run by run with its 95% interval (from 30 paired runs on), the
+/// 5-95% band of the change over runs, how often the counterfactual is
+/// higher or lower, and the mean change in cumulative revenue. Each
+/// scenario is shown as its file and name.
 pub fn comparison_table(
-    baseline: &Scenario,
-    counterfactual: &Scenario,
+    baseline: (&Scenario, &Path),
+    counterfactual: (&Scenario, &Path),
     c: &Comparison,
     seed: u64,
 ) -> String {
-    let cal = &baseline.calendar;
+    let cal = &baseline.0.calendar;
     let last = cal.periods as usize - 1;
     let mut out = String::new();
+    for (label, (s, path)) in [
+        ("Baseline:      ", baseline),
+        ("Counterfactual:", counterfactual),
+    ] {
+        let _ = writeln!(out, "{label} {} (\"{}\")", path.display(), s.name);
+    }
     let _ = writeln!(
         out,
-        "\"{}\" against \"{}\": {} paired runs, seed {}, {} {} periods from {} to {}",
-        counterfactual.name,
-        baseline.name,
+        "{} paired run{}, seed {}, {}",
         c.runs,
+        if c.runs == 1 { "" } else { "s" },
         seed,
-        cal.periods,
-        cal.step.name(),
-        cal.start,
-        cal.last_month()
+        cal.describe()
     );
     let _ = writeln!(
         out,
-        "\nShare of all contracts in {}, counterfactual minus baseline run by run \
-         (mean, 95% interval of the mean, runs higher and lower):",
+        "\nShare of all contracts in {}; change = counterfactual minus baseline, run by run \
+         (mean, 95% interval of the mean, 5-95% band over runs, runs higher and lower):",
         cal.last_month()
     );
     let mut rows = vec![
@@ -295,11 +301,12 @@ pub fn comparison_table(
             "vendor",
             "baseline",
             "counterfactual",
-            "difference",
+            "change",
             "95% interval",
+            "5-95% of runs",
             "higher",
             "lower",
-            "cum. revenue",
+            "cum. revenue change",
         ]
         .map(String::from)
         .to_vec(),
@@ -307,6 +314,11 @@ pub fn comparison_table(
     let share_rows = c.shares.iter().filter(|r| {
         r.period == last && r.scope == Scope::All && r.metric == ShareMetric::CountShare
     });
+    // Points with one decimal, signed; never "-0.0".
+    let signed = |x: f64| {
+        let tenths = (1000.0 * x).round() / 10.0;
+        format!("{:+.1}", if tenths == 0.0 { 0.0 } else { tenths })
+    };
     for row in share_rows {
         let revenue = c
             .revenue
@@ -320,21 +332,29 @@ pub fn comparison_table(
         let dash = || "-".to_string();
         let mut cells = vec![c.vendors[row.vendor].clone()];
         match &row.summary {
-            None => cells.extend(std::iter::repeat_with(dash).take(6)),
+            None => cells.extend(std::iter::repeat_with(dash).take(7)),
             Some(p) => {
-                let interval = p.standard_error().map_or_else(dash, |se| {
-                    let d = p.difference.mean;
-                    format!(
-                        "{:+.1} to {:+.1}",
-                        100.0 * (d - 1.96 * se),
-                        100.0 * (d + 1.96 * se)
-                    )
-                });
+                let d = &p.difference;
+                let interval =
+                    p.standard_error()
+                        .filter(|_| d.runs >= 30)
+                        .map_or_else(dash, |se| {
+                            format!(
+                                "{} to {} pts",
+                                signed(d.mean - 1.96 * se),
+                                signed(d.mean + 1.96 * se)
+                            )
+                        });
                 cells.extend([
                     percent(p.baseline_mean),
                     percent(p.counterfactual_mean),
-                    points(p.difference.mean),
+                    format!("{} pts", signed(d.mean)),
                     interval,
+                    format!(
+                        "{} to {} pts",
+                        signed(d.percentiles[0]),
+                        signed(d.percentiles[4])
+                    ),
                     percent(p.frac_higher),
                     percent(p.frac_lower),
                 ]);

@@ -369,7 +369,7 @@ fn the_command_writes_the_same_bytes_on_any_thread_count_and_agrees_with_run() {
         (shares.lines().collect(), diffs.lines().collect());
     assert_eq!(shares.len(), diffs.len());
     assert!(diffs[0].starts_with(
-        "period,date,agency,tier,vendor,metric,runs,baseline,counterfactual,diff_mean,diff_sd,diff_se,"
+        "period,date,agency,tier,vendor,metric,runs,baseline_mean,counterfactual_mean,diff_mean,diff_sd,diff_se,"
     ));
     let mut early = 0;
     for (s, d) in shares.iter().zip(&diffs).skip(1) {
@@ -471,13 +471,78 @@ fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
     assert!(o.status.success(), "{stderr}");
     assert!(
         stderr.contains(
-            "reseeded.toml sets seed 99; both scenarios run with the baseline's seed 20260124"
+            "reseeded.toml sets seed 99, which is not used: both scenarios run with seed 20260124 (the baseline's) and 20 runs (from --runs)"
         ),
         "{stderr}"
     );
+    // The same with --seed: the flag chose the seed of both, nothing to say.
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "compare",
+            base.to_str().unwrap(),
+            "reseeded.toml",
+            "--runs",
+            "20",
+            "--seed",
+            "5",
+            "--quiet",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.contains("sets seed"), "{stderr}");
     assert!(
         tmp.path()
             .join("out/gov-ai-2026-vs-reseeded/shares_diff.csv")
             .exists()
+    );
+}
+
+#[test]
+fn folders_and_files_that_would_mislead_are_pointed_out() {
+    // The same file twice: every difference is 0, which is said. Comparing
+    // into a folder that holds a run's files (and running into one that
+    // holds a comparison's) leaves a manifest that describes only some of
+    // the files next to it, which is said too.
+    let tmp = tempfile::tempdir().unwrap();
+    let base = repo_root().join("scenarios/gov-ai-2026.toml");
+    let base = base.to_str().unwrap();
+    crate::common::run_shipped_ok(
+        tmp.path(),
+        "scenarios/minimal.toml",
+        &["--runs", "10", "--quiet", "--out", "x"],
+    );
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "compare", base, base, "--runs", "10", "--quiet", "--out", "x",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("have the same contents, so every difference is 0"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "also holds shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv from an earlier `sharecast run`"
+        ),
+        "{stderr}"
+    );
+    let manifest = std::fs::read_to_string(tmp.path().join("x/manifest.json")).unwrap();
+    assert!(manifest.contains("\"counterfactual\"") && !manifest.contains("\"scenario\""));
+    let o = crate::common::run_shipped_ok(
+        tmp.path(),
+        "scenarios/minimal.toml",
+        &["--runs", "10", "--quiet", "--out", "x"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(
+            "also holds shares_diff.csv, adoption_diff.csv, revenue_diff.csv from an earlier `sharecast compare`"
+        ),
+        "{stderr}"
     );
 }

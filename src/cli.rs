@@ -6,11 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::compare;
@@ -18,6 +16,7 @@ use crate::engine::{self, Control, EngineKind};
 use crate::export;
 use crate::measures;
 use crate::output::{self, Manifest, ManifestInput, OutputFile, ScenarioRef};
+use crate::progress::Progress;
 use crate::report;
 use crate::resources;
 use crate::scenario::{self, Scenario, ScenarioError};
@@ -721,55 +720,4 @@ fn check_memory(
         resources::human_bytes(available),
     ))
     .into())
-}
-
-/// A progress bar on stderr that appears only once a simulation has taken
-/// longer than a moment, and never when stderr is not a terminal or with
-/// `--quiet` (indicatif hides a bar whose target is not a terminal).
-struct Progress {
-    bar: ProgressBar,
-    started: Instant,
-    shown: AtomicBool,
-    enabled: bool,
-}
-
-impl Progress {
-    const DELAY: Duration = Duration::from_millis(300);
-
-    fn new(runs: u64, quiet: bool) -> Progress {
-        let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{prefix}{bar:40} {pos}/{len} runs  {per_sec:0}  {eta} left",
-            )
-            .expect("a valid template"),
-        );
-        Progress {
-            bar,
-            started: Instant::now(),
-            shown: AtomicBool::new(false),
-            enabled: !quiet && std::env::var_os("NO_PROGRESS").is_none(),
-        }
-    }
-
-    /// The bar, preceded by `label` (which simulation it counts).
-    fn labelled(self, label: &str) -> Progress {
-        self.bar.set_prefix(format!("{label} "));
-        self
-    }
-
-    fn tick(&self) {
-        self.bar.inc(1);
-        if self.enabled
-            && !self.shown.load(Ordering::Relaxed)
-            && self.started.elapsed() > Self::DELAY
-            && !self.shown.swap(true, Ordering::Relaxed)
-        {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-    }
-
-    fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
 }

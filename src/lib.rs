@@ -42,6 +42,7 @@ pub mod engine;
 pub mod export;
 pub mod measures;
 pub mod output;
+pub mod progress;
 pub mod report;
 pub mod resources;
 pub mod sampling;

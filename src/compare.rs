@@ -1,5 +1,5 @@
-//! Paired comparison of two scenarios: for every output row both have, the
-//! statistics of the run-by-run difference, counterfactual minus baseline.
+//! Paired comparison of two scenarios: for every output row, the statistics
+//! of the run-by-run difference, counterfactual minus baseline.
 //!
 //! Both scenarios are simulated with the same seed and run count. Run *i*
 //! of each draws every uncertain number they share from the same place of
@@ -50,10 +50,11 @@ impl Paired {
     }
 }
 
-/// Every row both scenarios have, in the baseline's output order, with the
-/// vendors only the counterfactual has after the baseline's. Agency and
-/// tier indices are the baseline's; vendor indices refer to `vendors`.
-/// `None` where no run defines the row in both.
+/// Every row of the compared vendors (both scenarios' vendors) over the
+/// agencies and tiers both scenarios have, in the baseline's output order
+/// with the vendors only the counterfactual has after the baseline's.
+/// Agency and tier indices are the baseline's; vendor indices refer to
+/// `vendors`. `None` where no run defines the row in both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     pub runs: usize,
@@ -344,7 +345,7 @@ struct PeriodPairs {
     revenue: Vec<Option<Paired>>,
 }
 
-/// The paired statistics of every row both scenarios have. The records are
+/// The paired statistics of every row (see [`Comparison`]). The records are
 /// in run order, run *i* of both simulated from stream *i* of one seed, and
 /// `alignment` is what [`align`] gave for the two scenarios.
 ///

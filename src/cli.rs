@@ -629,7 +629,8 @@ fn compare(args: CompareArgs) -> Result<()> {
         files: files.iter().map(|f| f.name.clone()).collect(),
     };
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    warn_of_other_files(&out, &STATISTICS_FILES, "sharecast run", "comparison");
+    let run_files: Vec<&str> = STATISTICS_FILES.into_iter().chain([RUNS_FILE]).collect();
+    warn_of_other_files(&out, &run_files, "sharecast run", "comparison");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",

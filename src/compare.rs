@@ -350,7 +350,8 @@ struct PeriodPairs {
 /// `alignment` is what [`align`] gave for the two scenarios.
 ///
 /// # Panics
-/// If the record counts differ.
+/// If the record counts differ, or `alignment` was made for other
+/// scenarios.
 pub fn compare(
     baseline: (&Scenario, &[RunRecord]),
     counterfactual: (&Scenario, &[RunRecord]),
@@ -429,6 +430,9 @@ pub fn compare_unless(
                     }
                 }
             }
+            // (baseline agency, counterfactual agency) of each adoption
+            // scope: `None` is all agencies; the outer `Option` of the
+            // counterfactual's is whether the scope exists there.
             let agencies = std::iter::once((None, Some(None)))
                 .chain((0..base.dims.agencies).map(|a| (Some(a), alignment.agencies[a].map(Some))));
             for (agency, other_agency) in agencies {

@@ -13,6 +13,18 @@ fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+/// A fraction of runs as a percentage that never rounds a run away: 0.05%
+/// shows as "<0.1%" and 99.95% as ">99.9%", not as 0.0% or 100.0%.
+fn fraction_of_runs(x: f64) -> String {
+    if x > 0.0 && x < 0.001 {
+        "<0.1%".to_string()
+    } else if x < 1.0 && x > 0.999 {
+        ">99.9%".to_string()
+    } else {
+        percent(x)
+    }
+}
+
 /// A difference of dollars, signed: +$4.56M, -$950; no sign for $0.
 fn signed_dollars(x: f64) -> String {
     let text = dollars(x.abs());
@@ -355,8 +367,8 @@ pub fn comparison_table(
                         signed(d.percentiles[0]),
                         signed(d.percentiles[4])
                     ),
-                    percent(p.frac_higher),
-                    percent(p.frac_lower),
+                    fraction_of_runs(p.frac_higher),
+                    fraction_of_runs(p.frac_lower),
                 ]);
             }
         }
@@ -365,4 +377,20 @@ pub fn comparison_table(
     }
     out.push_str(&table(&rows));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fraction_of_runs_never_rounds_a_run_away() {
+        assert_eq!(fraction_of_runs(0.0), "0.0%");
+        assert_eq!(fraction_of_runs(0.0005), "<0.1%");
+        assert_eq!(fraction_of_runs(0.001), "0.1%");
+        assert_eq!(fraction_of_runs(0.9995), ">99.9%");
+        assert_eq!(fraction_of_runs(1.0), "100.0%");
+        assert_eq!(signed_dollars(0.0), "$0");
+        assert_eq!(signed_dollars(-2.5e6), "-$2.50M");
+    }
 }

@@ -336,6 +336,26 @@ fn revenue_of<'r>(paths: &'r [f64], vendor: Option<usize>, zeros: &'r [f64]) -> 
     vendor.map_or(zeros, |v| &paths[v * runs..(v + 1) * runs])
 }
 
+/// Each compared vendor's revenue paired, from one period's `[vendor][run]`
+/// slice of each side.
+fn pair_revenue(
+    alignment: &Alignment,
+    base_paths: &[f64],
+    other_paths: &[f64],
+    zeros: &[f64],
+) -> Vec<Option<Paired>> {
+    let mut differences = Vec::with_capacity(zeros.len());
+    alignment
+        .vendors
+        .iter()
+        .map(|v| {
+            let b = revenue_of(base_paths, v.baseline, zeros);
+            let c = revenue_of(other_paths, v.counterfactual, zeros);
+            pair_runs(b, c, &mut differences)
+        })
+        .collect()
+}
+
 /// One period's paired rows; revenue per compared vendor (the running sums
 /// are paired later).
 #[derive(Default)]
@@ -450,15 +470,7 @@ pub fn compare_unless(
                     });
                 }
             }
-            out.revenue = alignment
-                .vendors
-                .iter()
-                .map(|v| {
-                    let b = revenue_of(base_paths, v.baseline, &zeros);
-                    let c = revenue_of(other_paths, v.counterfactual, &zeros);
-                    pair_runs(b, c, &mut differences)
-                })
-                .collect();
+            out.revenue = pair_revenue(alignment, base_paths, other_paths, &zeros);
             out
         })
         .collect();
@@ -471,18 +483,9 @@ pub fn compare_unless(
     let cumulative: Vec<Vec<Option<Paired>>> = (0..periods)
         .into_par_iter()
         .map(|t| {
-            let mut differences = Vec::with_capacity(runs);
             let base_paths = &base_revenue[t * base_chunk..][..base_chunk];
             let other_paths = &other_revenue[t * other_chunk..][..other_chunk];
-            alignment
-                .vendors
-                .iter()
-                .map(|v| {
-                    let b = revenue_of(base_paths, v.baseline, &zeros);
-                    let c = revenue_of(other_paths, v.counterfactual, &zeros);
-                    pair_runs(b, c, &mut differences)
-                })
-                .collect()
+            pair_revenue(alignment, base_paths, other_paths, &zeros)
         })
         .collect();
 

@@ -303,12 +303,26 @@ fn pairing_takes_out_most_of_the_sampling_noise() {
 }
 
 fn compare_shipped(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    let root = repo_root();
-    let (base, other) = (
-        root.join("scenarios/gov-ai-2026.toml"),
-        root.join("scenarios/no-aws-deal.toml"),
-    );
-    let mut all = vec!["compare", base.to_str().unwrap(), other.to_str().unwrap()];
+    let counterfactual = repo_root().join("scenarios/no-aws-deal.toml");
+    compare_with_baseline(dir, counterfactual.to_str().unwrap(), args)
+}
+
+/// Writes `name` into `dir`: no-aws-deal.toml with `from` replaced by `to`.
+fn write_counterfactual(dir: &std::path::Path, name: &str, from: &str, to: &str) {
+    let shipped = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml")).unwrap();
+    let text = shipped.replacen(from, to, 1);
+    assert_ne!(text, shipped, "{from} is in no-aws-deal.toml");
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// `sharecast compare <gov-ai-2026.toml> counterfactual args...` in `dir`.
+fn compare_with_baseline(
+    dir: &std::path::Path,
+    counterfactual: &str,
+    args: &[&str],
+) -> std::process::Output {
+    let base = repo_root().join("scenarios/gov-ai-2026.toml");
+    let mut all = vec!["compare", base.to_str().unwrap(), counterfactual];
     all.extend_from_slice(args);
     sharecast(dir, &all)
 }
@@ -390,24 +404,8 @@ fn the_command_writes_the_same_bytes_on_any_thread_count_and_agrees_with_run() {
 #[test]
 fn calendars_that_differ_are_refused_and_nothing_is_written() {
     let tmp = tempfile::tempdir().unwrap();
-    let shorter = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml"))
-        .unwrap()
-        .replacen("periods = 60", "periods = 48", 1);
-    assert!(shorter.contains("periods = 48"));
-    std::fs::write(tmp.path().join("short.toml"), shorter).unwrap();
-    let base = repo_root().join("scenarios/gov-ai-2026.toml");
-    let o = sharecast(
-        tmp.path(),
-        &[
-            "compare",
-            base.to_str().unwrap(),
-            "short.toml",
-            "--out",
-            "c",
-            "--runs",
-            "5",
-        ],
-    );
+    write_counterfactual(tmp.path(), "short.toml", "periods = 60", "periods = 48");
+    let o = compare_with_baseline(tmp.path(), "short.toml", &["--out", "c", "--runs", "5"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert_no_panic(&stderr);
@@ -425,21 +423,8 @@ fn calendars_that_differ_are_refused_and_nothing_is_written() {
 #[test]
 fn a_rejected_counterfactual_names_its_file_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let broken = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml"))
-        .unwrap()
-        .replacen("term = ", "term = -", 1);
-    std::fs::write(tmp.path().join("broken.toml"), broken).unwrap();
-    let base = repo_root().join("scenarios/gov-ai-2026.toml");
-    let o = sharecast(
-        tmp.path(),
-        &[
-            "compare",
-            base.to_str().unwrap(),
-            "broken.toml",
-            "--out",
-            "c",
-        ],
-    );
+    write_counterfactual(tmp.path(), "broken.toml", "term = ", "term = -");
+    let o = compare_with_baseline(tmp.path(), "broken.toml", &["--out", "c"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert_no_panic(&stderr);
@@ -450,23 +435,8 @@ fn a_rejected_counterfactual_names_its_file_and_writes_nothing() {
 #[test]
 fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
     let tmp = tempfile::tempdir().unwrap();
-    let reseeded = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml"))
-        .unwrap()
-        .replacen("seed = 20260124", "seed = 99", 1);
-    assert!(reseeded.contains("seed = 99"));
-    std::fs::write(tmp.path().join("reseeded.toml"), reseeded).unwrap();
-    let base = repo_root().join("scenarios/gov-ai-2026.toml");
-    let o = sharecast(
-        tmp.path(),
-        &[
-            "compare",
-            base.to_str().unwrap(),
-            "reseeded.toml",
-            "--runs",
-            "20",
-            "--quiet",
-        ],
-    );
+    write_counterfactual(tmp.path(), "reseeded.toml", "seed = 20260124", "seed = 99");
+    let o = compare_with_baseline(tmp.path(), "reseeded.toml", &["--runs", "20", "--quiet"]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(
@@ -476,18 +446,10 @@ fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
         "{stderr}"
     );
     // The same with --seed: the flag chose the seed of both, nothing to say.
-    let o = sharecast(
+    let o = compare_with_baseline(
         tmp.path(),
-        &[
-            "compare",
-            base.to_str().unwrap(),
-            "reseeded.toml",
-            "--runs",
-            "20",
-            "--seed",
-            "5",
-            "--quiet",
-        ],
+        "reseeded.toml",
+        &["--runs", "20", "--seed", "5", "--quiet"],
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");

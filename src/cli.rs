@@ -20,6 +20,7 @@ use crate::progress::Progress;
 use crate::report;
 use crate::resources;
 use crate::scenario::{self, Scenario, ScenarioError};
+use crate::sweep::{self, Sweep};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,10 +31,12 @@ use crate::scenario::{self, Scenario, ScenarioError};
         A scenario file (TOML) describes vendors, agencies, contracts in force and dated events; \
         `sharecast run` simulates it many times and writes CSV projections of contract share, \
         adoption and revenue with mean and percentile bands; `sharecast compare` runs a baseline \
-        and a counterfactual with one seed and writes their run-by-run differences.\n\n\
+        and a counterfactual with one seed and writes their run-by-run differences; `sharecast \
+        sweep` runs a scenario at several values of one of its numbers.\n\n\
         Examples:\n  sharecast check scenarios/gov-ai-2026.toml\n  \
         sharecast run scenarios/gov-ai-2026.toml --runs 5000 --seed 42 --out results/baseline\n  \
-        sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml"
+        sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml\n  \
+        sharecast sweep scenarios/gov-ai-2026.toml --vary 'agency.*.caution=0.1..0.7:4'"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -67,6 +70,16 @@ enum Command {
     /// revenue_diff.csv and manifest.json.
     /// Example: sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml
     Compare(CompareArgs),
+    /// Run a scenario at each of several values of one of its numbers.
+    ///
+    /// Each value replaces the number in the file (events still change it
+    /// later) and every value runs with the same seed and run count, so the
+    /// runs of all values share their uncertain numbers and the response is
+    /// not blurred by sampling noise. Writes sweep_shares.csv,
+    /// sweep_adoption.csv, sweep_revenue.csv and sweep_summary.csv (the files
+    /// of `run` with the value in a first column) and manifest.json.
+    /// Example: sharecast sweep scenarios/gov-ai-2026.toml --vary 'agency.*.caution=0.1..0.7:4'
+    Sweep(SweepArgs),
 }
 
 /// A seed as a scenario file takes it (a TOML integer): 0 to i64::MAX, so
@@ -122,7 +135,33 @@ struct CompareArgs {
     simulation: SimulationArgs,
 }
 
-/// How to simulate: the flags `run` and `compare` share.
+#[derive(Debug, clap::Args)]
+struct SweepArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+
+    /// The number to vary and its values: PATH=V1,V2,... or
+    /// PATH=FROM..TO:COUNT (COUNT evenly spaced values). PATH is one of
+    /// choice.WEIGHT; vendor.NAME.brand, vendor.NAME.access.TIER,
+    /// vendor.NAME.attributes.ATTRIBUTE; agency.NAME.caution, .innovation,
+    /// .imitation, .units, .term, .annual_value, .choice.WEIGHT;
+    /// event.LABEL.at, event.LABEL.set.KEY, event.LABEL.add.KEY. NAME may be *
+    /// for every vendor or agency; an event may be named by its position
+    /// (event.2.at). Example: --vary 'agency.*.caution=0.1..0.7:4'
+    #[arg(long, value_name = "PATH=VALUES", value_parser = Sweep::parse)]
+    vary: Sweep,
+
+    /// Output folder, created if missing. Only the files this command writes
+    /// are replaced. Default: out/<scenario file name without .toml>-sweep.
+    /// Example: --out results/caution
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    #[command(flatten)]
+    simulation: SimulationArgs,
+}
+
+/// How to simulate: the flags `run`, `compare` and `sweep` share.
 #[derive(Debug, clap::Args)]
 struct SimulationArgs {
     /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`.
@@ -208,6 +247,14 @@ const RUNS_FILE: &str = "runs.csv";
 const MANIFEST_FILE: &str = "manifest.json";
 /// The files `compare` writes, before the manifest.
 const COMPARISON_FILES: [&str; 3] = ["shares_diff.csv", "adoption_diff.csv", "revenue_diff.csv"];
+/// The files `sweep` writes, before the manifest: those of `run` (but the
+/// wide one) with the value in a first column.
+const SWEEP_FILES: [&str; 4] = [
+    "sweep_shares.csv",
+    "sweep_adoption.csv",
+    "sweep_revenue.csv",
+    "sweep_summary.csv",
+];
 
 /// A mistake in the arguments (as opposed to a failure of the machine).
 #[derive(Debug, thiserror::Error)]
@@ -272,6 +319,7 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::Run(args) => run(args),
         Command::Compare(args) => compare(args),
+        Command::Sweep(args) => sweep(args),
     }
 }
 
@@ -279,9 +327,14 @@ fn execute(cli: Cli) -> Result<()> {
 fn load(path: &Path) -> Result<(Scenario, String)> {
     let source = scenario::read_source(path)?;
     let s = scenario::parse(&source, path)?;
-    let sha = Sha256::digest(source.as_bytes());
-    let hex = sha.iter().map(|b| format!("{b:02x}")).collect::<String>();
-    Ok((s, hex))
+    Ok((s, sha256_hex(&source)))
+}
+
+fn sha256_hex(source: &str) -> String {
+    Sha256::digest(source.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn warn(path: &Path, s: &Scenario) {
@@ -360,6 +413,27 @@ fn simulate(
     };
     pool.install(|| engine::simulate(s, seed, 0..runs, engine, &control))
         .map_err(|_| Interrupted.into())
+}
+
+/// `shares.csv`, `adoption.csv` and `revenue.csv`, formatted at the same
+/// time.
+fn long_files(
+    pool: &rayon::ThreadPool,
+    s: &Scenario,
+    projection: &measures::Projection,
+) -> [Vec<u8>; 3] {
+    let (shares, (adoption, revenue)) = pool.install(|| {
+        rayon::join(
+            || export::shares_csv(s, projection),
+            || {
+                rayon::join(
+                    || export::adoption_csv(s, projection),
+                    || export::revenue_csv(s, projection),
+                )
+            },
+        )
+    });
+    [shares, adoption, revenue]
 }
 
 /// Writes `files` and the manifest into `out`, whole or not at all.
@@ -449,18 +523,7 @@ fn run(args: RunArgs) -> Result<()> {
         .install(|| measures::project_unless(&s, &records, &cancel))
         .ok_or(Interrupted)?;
 
-    // The three long files are formatted at the same time.
-    let (shares, (adoption, revenue)) = pool.install(|| {
-        rayon::join(
-            || export::shares_csv(&s, &projection),
-            || {
-                rayon::join(
-                    || export::adoption_csv(&s, &projection),
-                    || export::revenue_csv(&s, &projection),
-                )
-            },
-        )
-    });
+    let [shares, adoption, revenue] = long_files(&pool, &s, &projection);
     // In the order of STATISTICS_FILES, which names them.
     let contents: [Vec<u8>; STATISTICS_FILES.len()] = [
         shares,
@@ -640,6 +703,120 @@ fn compare(args: CompareArgs) -> Result<()> {
                 &comparison,
                 seed
             ),
+            file_names(&files),
+            out.display()
+        ))?;
+    }
+    Ok(())
+}
+
+fn sweep(args: SweepArgs) -> Result<()> {
+    let path = &args.scenario;
+    let source = scenario::read_source(path)?;
+    let base = scenario::parse(&source, path)?;
+    warn(path, &base);
+    let plan = &args.vary;
+    // Every value's scenario is checked before anything runs, so a value
+    // the file's rules refuse stops the sweep with nothing written.
+    let mut variants = Vec::with_capacity(plan.values.len());
+    for (i, value) in plan.values.iter().enumerate() {
+        let with = format!("with --vary {}={}", plan.path, value.text);
+        let s = scenario::parse_with(&source, path, &[plan.setting(i)]).map_err(|mut e| {
+            for d in e.diagnostics.iter_mut().filter(|d| d.line.is_some()) {
+                d.message.push_str(&format!(" ({with})"));
+            }
+            e
+        })?;
+        for w in s.warnings.iter().filter(|w| !base.warnings.contains(w)) {
+            eprintln!("warning: {} ({with})", scenario::located(path, w));
+        }
+        variants.push(s);
+    }
+    let sim = &args.simulation;
+    let runs = sim.runs.unwrap_or(base.runs);
+    let seed = sim.seed.unwrap_or(base.seed);
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut dir = default_out_dir(path).into_os_string();
+        dir.push("-sweep");
+        PathBuf::from(dir)
+    });
+    check_out_folder(&out, SWEEP_FILES.into_iter().chain([MANIFEST_FILE]))?;
+    let engine = sim.engine();
+    if !sim.no_memory_check {
+        let threads = sim.threads() as u64;
+        let values = variants.len() as u64;
+        check_memory(
+            |runs| {
+                // Values run one after another; the stacked files of all of
+                // them are held until the end.
+                let need = variants
+                    .iter()
+                    .map(|s| resources::estimate(s, runs, threads, false, engine))
+                    .max_by_key(|e| e.total())
+                    .expect("a sweep has at least one value");
+                resources::MemoryEstimate {
+                    files: need.files.saturating_mul(values),
+                    ..need
+                }
+            },
+            runs,
+            false,
+        )?;
+    }
+    let pool = sim.pool()?;
+
+    let cancel = interrupt_flag();
+    let mut stacked = SWEEP_FILES.map(|_| export::StackedCsv::new(&plan.path));
+    let mut points = Vec::with_capacity(variants.len());
+    for (i, (s, value)) in variants.iter().zip(&plan.values).enumerate() {
+        let label = format!(
+            "{}={} ({}/{})",
+            plan.path,
+            value.text,
+            i + 1,
+            variants.len()
+        );
+        let progress = Progress::new(runs, sim.quiet).labelled(&label);
+        let records = simulate(&pool, s, seed, runs, engine, &progress, &cancel);
+        progress.finish();
+        let records = records?;
+        let projection = pool
+            .install(|| measures::project_unless(s, &records, &cancel))
+            .ok_or(Interrupted)?;
+        drop(records);
+        let [shares, adoption, revenue] = long_files(&pool, s, &projection);
+        let summary = export::summary_csv(s, &projection);
+        for (file, bytes) in stacked.iter_mut().zip([shares, adoption, revenue, summary]) {
+            file.append(&value.text, &bytes);
+        }
+        points.push(sweep::SweepPoint::of(s, &projection));
+    }
+
+    let files = named_files(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
+    let manifest = Manifest {
+        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: ManifestInput::Sweep {
+            scenario: ScenarioRef::of(&base, path, sha256_hex(&source)),
+            parameter: plan.path.clone(),
+            values: plan.values.iter().map(|v| v.text.clone()).collect(),
+        },
+        seed,
+        runs,
+        engine: sim.engine_name(),
+        command_line: command_line(),
+        files: files.iter().map(|f| f.name.clone()).collect(),
+    };
+    let files = write_outputs(&out, files, manifest, &cancel)?;
+    let others: Vec<&str> = STATISTICS_FILES
+        .into_iter()
+        .chain([RUNS_FILE])
+        .chain(COMPARISON_FILES)
+        .collect();
+    warn_of_other_files(&out, &others, "sharecast run or compare", "sweep");
+    if !sim.quiet {
+        print_stdout(&format!(
+            "{}\nWrote {} to {}\n",
+            report::sweep_table(&variants[0], plan, &points, runs, seed),
             file_names(&files),
             out.display()
         ))?;

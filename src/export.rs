@@ -343,6 +343,54 @@ pub fn runs_csv(s: &Scenario, records: &[RunRecord]) -> Vec<u8> {
     finish(w)
 }
 
+/// Files of the same columns stacked into one, each row after a leading
+/// column that says which file it came from: how `sharecast sweep` puts the
+/// files of every value in one table.
+pub struct StackedCsv {
+    column: String,
+    writer: Writer<Vec<u8>>,
+    header: Option<csv::StringRecord>,
+}
+
+impl StackedCsv {
+    /// An empty table whose leading column is named `column`.
+    pub fn new(column: &str) -> StackedCsv {
+        StackedCsv {
+            column: column.to_string(),
+            writer: Writer::from_writer(Vec::new()),
+            header: None,
+        }
+    }
+
+    /// Appends the rows of `csv` (one of this module's files) with `value`
+    /// in the leading column. Every file appended has the same header.
+    pub fn append(&mut self, value: &str, csv: &[u8]) {
+        let mut reader = csv::Reader::from_reader(csv);
+        let header = reader
+            .headers()
+            .expect("this module's files have a header")
+            .clone();
+        match &self.header {
+            None => {
+                write_row(
+                    &mut self.writer,
+                    std::iter::once(self.column.as_str()).chain(header.iter()),
+                );
+                self.header = Some(header);
+            }
+            Some(first) => assert_eq!(first, &header, "stacked files share their columns"),
+        }
+        for row in reader.records() {
+            let row = row.expect("this module's files are well-formed CSV");
+            write_row(&mut self.writer, std::iter::once(value).chain(row.iter()));
+        }
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        finish(self.writer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::number;

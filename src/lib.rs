@@ -48,3 +48,4 @@ pub mod resources;
 pub mod sampling;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;

@@ -124,8 +124,9 @@ pub struct Manifest {
     pub files: Vec<String>,
 }
 
-/// The scenario of `sharecast run`, or the two of `sharecast compare`
-/// (written as fields of the manifest itself).
+/// The scenario of `sharecast run` or `sweep` (with what was varied), or
+/// the two of `sharecast compare` (written as fields of the manifest
+/// itself).
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum ManifestInput {
@@ -138,6 +139,13 @@ pub enum ManifestInput {
         /// What the comparison left out or assumed (see
         /// `compare::Alignment::notes`).
         notes: Vec<String>,
+    },
+    Sweep {
+        scenario: ScenarioRef,
+        /// The `--vary` path and its values in order, as the files' first
+        /// column holds them.
+        parameter: String,
+        values: Vec<String>,
     },
 }
 

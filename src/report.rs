@@ -1,5 +1,5 @@
 //! Text for people: the overview `check` prints and the tables that close
-//! `run` and `compare`. Pure functions returning strings; the CLI prints
+//! `run`, `compare` and `sweep`. Pure functions returning strings; the CLI prints
 //! them.
 
 use std::fmt::Write as _;
@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::compare::Comparison;
 use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric};
 use crate::scenario::{Op, Scenario, Target};
+use crate::sweep::{Sweep, SweepPoint};
 
 fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
@@ -374,6 +375,62 @@ pub fn comparison_table(
         }
         cells.push(revenue.map_or_else(dash, |p| signed_dollars(p.difference.mean)));
         rows.push(cells);
+    }
+    out.push_str(&table(&rows));
+    out
+}
+
+/// The table that closes `sharecast sweep`: for each value of the varied
+/// number, each vendor's mean count share of all contracts at the last
+/// period, the units under contract then, and the vendor most likely to
+/// lead with that chance. `s` is the scenario at any of the values (they
+/// share vendors and calendar).
+pub fn sweep_table(
+    s: &Scenario,
+    sweep: &Sweep,
+    points: &[SweepPoint],
+    runs: u64,
+    seed: u64,
+) -> String {
+    let cal = &s.calendar;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} values of {}, {} runs each, seed {}, {}",
+        s.name,
+        sweep.values.len(),
+        sweep.path,
+        runs,
+        seed,
+        cal.describe()
+    );
+    let _ = writeln!(
+        out,
+        "\nShare of all contracts in {} (mean), units under contract and the likeliest leader, by value:",
+        cal.last_month()
+    );
+    let mut header = vec![sweep.path.clone()];
+    header.extend(s.vendors.iter().map(|v| v.name.clone()));
+    header.extend(["under contract".to_string(), "likeliest leader".to_string()]);
+    let mut rows = vec![header];
+    for (value, point) in sweep.values.iter().zip(points) {
+        let mut row = vec![value.text.clone()];
+        row.extend(
+            point
+                .shares
+                .iter()
+                .map(|share| share.map_or_else(|| "-".to_string(), percent)),
+        );
+        row.push(
+            point
+                .under_contract
+                .map_or_else(|| "-".to_string(), percent),
+        );
+        row.push(point.leader.map_or_else(
+            || "-".to_string(),
+            |(v, p)| format!("{} {}", s.vendors[v].name, fraction_of_runs(p)),
+        ));
+        rows.push(row);
     }
     out.push_str(&table(&rows));
     out

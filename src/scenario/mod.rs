@@ -9,6 +9,7 @@ mod param;
 mod raw;
 mod stream_keys;
 mod validate;
+mod vary;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 pub use param::{DistSpec, FAMILIES, Param, Range};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use validate::MAX_PERIODS;
+pub use vary::{PATH_HELP, Setting};
 
 use crate::calendar::Calendar;
 
@@ -249,10 +251,23 @@ fn line_number(text: &[u8], offset: usize) -> usize {
 /// Validates scenario text; `path` names it in messages and gives the
 /// default scenario name (its file stem).
 pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-    let mut scenario = validate::validate(source, path).map_err(|diagnostics| ScenarioError {
-        path: path.to_path_buf(),
-        diagnostics,
-    })?;
+    parse_with(source, path, &[])
+}
+
+/// Validates scenario text as [`parse`] does, with each of `settings`
+/// replacing a number of the file first (as `sharecast sweep` does).
+/// Uncertain numbers keep their streams, so the same seed pairs the runs of
+/// every variant.
+pub fn parse_with(
+    source: &str,
+    path: &Path,
+    settings: &[Setting],
+) -> Result<Scenario, ScenarioError> {
+    let mut scenario =
+        validate::validate(source, path, settings).map_err(|diagnostics| ScenarioError {
+            path: path.to_path_buf(),
+            diagnostics,
+        })?;
     stream_keys::assign(&mut scenario);
     Ok(scenario)
 }

@@ -13,6 +13,7 @@ use super::param::{DistSpec, FAMILIES, Param, Range};
 use super::raw::{
     ChangeEntry, ChangeTable, RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap, SpannedValue,
 };
+use super::vary::{self, Setting};
 use super::{
     Agency, Change, Diagnostic, Event, Field, InitialContract, Op, Scenario, Target, Vendor,
     W_FIRST_ATTRIBUTE, line_number,
@@ -27,9 +28,16 @@ const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
 
 const DEFAULT_WEIGHTS: [(&str, f64); 3] = [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
 
-pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Diagnostic>> {
+/// Checks `source` with each of `settings` applied to it first (see
+/// `vary`); a setting that matches nothing in the file is the only error
+/// reported then.
+pub fn validate(
+    source: &str,
+    path: &Path,
+    settings: &[Setting],
+) -> Result<Scenario, Vec<Diagnostic>> {
     let mut cx = Checker::new(source);
-    let raw: RawScenario = match toml::from_str(source) {
+    let mut raw: RawScenario = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(e) => {
             let line = e.span().map(|s| cx.line(&s));
@@ -39,6 +47,17 @@ pub fn validate(source: &str, path: &Path) -> Result<Scenario, Vec<Diagnostic>> 
             }]);
         }
     };
+    let unmatched: Vec<Diagnostic> = settings
+        .iter()
+        .filter_map(|setting| vary::apply(&mut raw, setting).err())
+        .map(|message| Diagnostic {
+            line: None,
+            message,
+        })
+        .collect();
+    if !unmatched.is_empty() {
+        return Err(unmatched);
+    }
     let scenario = cx.scenario(raw, path);
     if cx.errors.is_empty() {
         let mut scenario = scenario.expect("a scenario is built whenever no error was recorded");
@@ -1503,7 +1522,7 @@ mod tests {
             [[event]]\nat = 1\nvendor = \"A\"\n\
             set.brand = 0.5\n\
             set.access.unclassified = 2026-05-01\n";
-        let errors = validate(source, Path::new("t.toml")).unwrap_err();
+        let errors = validate(source, Path::new("t.toml"), &[]).unwrap_err();
         assert_eq!(
             errors,
             vec![Diagnostic {
@@ -1524,9 +1543,9 @@ mod tests {
         };
         // No vendor has 'certified', but an event gives it to A: accepted.
         let given = "[[event]]\nat = 3\nvendor = \"A\"\nset = { \"attributes.certified\" = 1 }\n";
-        assert!(validate(&source(given), Path::new("t.toml")).is_ok());
+        assert!(validate(&source(given), Path::new("t.toml"), &[]).is_ok());
         // Without the event the weight has no effect: rejected at its line.
-        let errors = validate(&source(""), Path::new("t.toml")).unwrap_err();
+        let errors = validate(&source(""), Path::new("t.toml"), &[]).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(4));
         assert!(errors[0].message.starts_with("[choice] weight 'certified'"));
@@ -1538,7 +1557,7 @@ mod tests {
             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\nattributes = { capability = 0.5 }\n\
             [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\nattributes = { capability = 0.7 }\n\
             [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n";
-        let errors = validate(source, Path::new("t.toml")).unwrap_err();
+        let errors = validate(source, Path::new("t.toml"), &[]).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert!(
             errors[0]
@@ -1561,22 +1580,27 @@ mod tests {
                 [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = {innovation}\nimitation = {imitation}\n"
             )
         };
-        let s = validate(&source("30", "0.4"), Path::new("t.toml")).unwrap();
+        let s = validate(&source("30", "0.4"), Path::new("t.toml"), &[]).unwrap();
         assert_eq!(s.warnings.len(), 1);
         assert_eq!(s.warnings[0].line, Some(11));
         assert!(s.warnings[0].message.contains("innovation = 30"));
         assert!(s.warnings[0].message.ends_with("write 0.3"));
-        let s = validate(&source("0.01", "40"), Path::new("t.toml")).unwrap();
+        let s = validate(&source("0.01", "40"), Path::new("t.toml"), &[]).unwrap();
         assert!(s.warnings[0].message.contains("imitation = 40"));
         // The suggestion reads as typed, without binary noise.
-        let s = validate(&source("1.4", "0.4"), Path::new("t.toml")).unwrap();
+        let s = validate(&source("1.4", "0.4"), Path::new("t.toml"), &[]).unwrap();
         assert!(
             s.warnings[0].message.ends_with("write 0.014"),
             "{}",
             s.warnings[0].message
         );
         // At most 1, or drawn: no warning.
-        let s = validate(&source("1", "{ uniform = [0, 3] }"), Path::new("t.toml")).unwrap();
+        let s = validate(
+            &source("1", "{ uniform = [0, 3] }"),
+            Path::new("t.toml"),
+            &[],
+        )
+        .unwrap();
         assert!(s.warnings.is_empty());
     }
 
@@ -1590,12 +1614,12 @@ mod tests {
                 [[event]]\nat = {at}\nvendor = \"A\"\nset = {{ brand = 0.6 }}\n"
             )
         };
-        let s = validate(&source("2027"), Path::new("t.toml")).unwrap();
+        let s = validate(&source("2027"), Path::new("t.toml"), &[]).unwrap();
         assert_eq!(
             s.warnings[0].message,
             "event 1 (at period 2027) falls after the last period (11, 2026-12) and never fires; an integer at is a period index (0 is 2026-01): for a month of 2027 write at = \"2027-01\""
         );
-        let s = validate(&source("40"), Path::new("t.toml")).unwrap();
+        let s = validate(&source("40"), Path::new("t.toml"), &[]).unwrap();
         assert_eq!(
             s.warnings[0].message,
             "event 1 (at period 40) falls after the last period (11, 2026-12) and never fires"

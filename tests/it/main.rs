@@ -16,3 +16,4 @@ mod reproducibility;
 mod rules;
 mod stability;
 mod statistics;
+mod sweep;

@@ -1,0 +1,275 @@
+//! `sharecast sweep`: one scenario simulated at each of several values of one
+//! of its numbers, to see how the projection responds (what if agencies were
+//! more cautious, the deal came later, a vendor's brand were stronger?).
+//!
+//! Every value runs with the same seed and run count, so run i of each value
+//! draws the same uncertain numbers (each has its own stream) and the
+//! response curve is not blurred by sampling noise between values. This
+//! module parses `--vary PATH=VALUES` and reduces each value's projection to
+//! the point the closing table shows; the varied scenarios themselves come
+//! from [`crate::scenario::parse_with`].
+
+use toml::Value;
+
+use crate::measures::{AdoptionMeasure, Projection};
+use crate::scenario::{Scenario, Setting};
+
+/// At most this many values in one sweep.
+pub const MAX_VALUES: usize = 1000;
+
+/// A parameter path and the values it takes, in the order given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    pub path: String,
+    pub values: Vec<SweepValue>,
+}
+
+/// One value: as the CSVs and the table show it, and as the scenario file
+/// would hold it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepValue {
+    pub text: String,
+    pub value: Value,
+}
+
+impl Sweep {
+    /// Parses `PATH=VALUES`, where VALUES is a comma-separated list
+    /// (`0.2,0.4,0.6`, `24,36`, `2026-03,2026-09`) or `FROM..TO:COUNT`,
+    /// COUNT evenly spaced values from FROM to TO inclusive (whole numbers
+    /// when FROM, TO and every step are whole).
+    pub fn parse(spec: &str) -> Result<Sweep, String> {
+        let Some((path, values)) = spec.split_once('=') else {
+            return Err(format!(
+                "'{spec}' is not PATH=VALUES, as in agency.DoD.caution=0.2,0.4,0.6 or agency.DoD.caution=0.1..0.9:5"
+            ));
+        };
+        let path = path.trim();
+        if path.is_empty() {
+            return Err(format!("'{spec}' names no parameter before '='"));
+        }
+        let values = values.trim();
+        let values = match values.split_once("..") {
+            Some((from, to)) => range(from, to)?,
+            None => values
+                .split(',')
+                .map(|v| literal(v.trim()))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        if values.len() > MAX_VALUES {
+            return Err(format!(
+                "{} values is too many for one sweep (at most {MAX_VALUES})",
+                values.len()
+            ));
+        }
+        for (i, v) in values.iter().enumerate() {
+            if values[..i].iter().any(|earlier| earlier.value == v.value) {
+                return Err(format!(
+                    "the value {} is listed twice; each value is one row group of the files",
+                    v.text
+                ));
+            }
+        }
+        Ok(Sweep {
+            path: path.to_string(),
+            values,
+        })
+    }
+
+    /// The setting that makes value `i`'s scenario.
+    pub fn setting(&self, i: usize) -> Setting {
+        Setting {
+            path: self.path.clone(),
+            value: self.values[i].value.clone(),
+        }
+    }
+}
+
+/// One value as written: a whole number, a decimal number or (for dates,
+/// as an event's `at` takes them) text.
+fn literal(text: &str) -> Result<SweepValue, String> {
+    if text.is_empty() {
+        return Err("an empty value in the list (two commas in a row, or one at an end)".into());
+    }
+    let value = if let Ok(i) = text.parse::<i64>() {
+        Value::Integer(i)
+    } else if let Ok(x) = text.parse::<f64>() {
+        if !x.is_finite() {
+            return Err(format!("'{text}' is not a finite number"));
+        }
+        Value::Float(x)
+    } else {
+        Value::String(text.to_string())
+    };
+    Ok(SweepValue {
+        text: text.to_string(),
+        value,
+    })
+}
+
+/// `FROM..TO:COUNT`.
+fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
+    let usage = || {
+        format!(
+            "'{from}..{to_count}' is not FROM..TO:COUNT, as in 0.1..0.9:5 (five values from 0.1 to 0.9)"
+        )
+    };
+    let (to, count) = to_count.split_once(':').ok_or_else(usage)?;
+    let number = |t: &str| t.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+    let (Some(a), Some(b)) = (number(from), number(to)) else {
+        return Err(usage());
+    };
+    let count: usize = count
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&n| n >= 2)
+        .ok_or_else(|| {
+            format!("COUNT in '{from}..{to_count}' must be a whole number of at least 2")
+        })?;
+    if count > MAX_VALUES {
+        return Err(format!(
+            "{count} values is too many for one sweep (at most {MAX_VALUES})"
+        ));
+    }
+    let whole = from.trim().parse::<i64>().is_ok() && to.trim().parse::<i64>().is_ok();
+    let steps = (count - 1) as f64;
+    let values: Vec<f64> = (0..count)
+        .map(|i| {
+            let x = a + (b - a) * i as f64 / steps;
+            // Twelve significant digits: 0.1..0.9:5 gives 0.3, not
+            // 0.30000000000000004.
+            format!("{x:.11e}")
+                .parse::<f64>()
+                .expect("a formatted float parses")
+        })
+        .collect();
+    let integers = whole && values.iter().all(|x| x.fract() == 0.0 && x.abs() < 9e15);
+    Ok(values
+        .into_iter()
+        .map(|x| {
+            let value = if integers {
+                Value::Integer(x as i64)
+            } else {
+                Value::Float(x)
+            };
+            let text = if integers {
+                format!("{}", x as i64)
+            } else {
+                format!("{x}")
+            };
+            SweepValue { text, value }
+        })
+        .collect())
+}
+
+/// What the closing table shows of one value, at the last period, over all
+/// units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepPoint {
+    /// Mean count share per vendor; `None` when no run holds a contract.
+    pub shares: Vec<Option<f64>>,
+    /// Mean fraction of units under contract.
+    pub under_contract: Option<f64>,
+    /// The vendor most likely to lead and that chance.
+    pub leader: Option<(usize, f64)>,
+    pub mean_cumulative_revenue: Vec<f64>,
+}
+
+impl SweepPoint {
+    pub fn of(s: &Scenario, p: &Projection) -> SweepPoint {
+        let last = s.calendar.periods as usize - 1;
+        let under_contract = p
+            .adoption
+            .iter()
+            .find(|r| {
+                r.period == last
+                    && r.agency.is_none()
+                    && r.measure == AdoptionMeasure::UnderContract
+            })
+            .and_then(|r| r.summary.map(|s| s.mean));
+        let leader = p
+            .outlook
+            .iter()
+            .filter(|o| o.prob_leader > 0.0)
+            .max_by(|a, b| {
+                a.prob_leader
+                    .total_cmp(&b.prob_leader)
+                    .then(b.vendor.cmp(&a.vendor))
+            })
+            .map(|o| (o.vendor, o.prob_leader));
+        SweepPoint {
+            shares: p.outlook.iter().map(|o| o.share.map(|s| s.mean)).collect(),
+            under_contract,
+            leader,
+            mean_cumulative_revenue: p
+                .outlook
+                .iter()
+                .map(|o| o.mean_cumulative_revenue)
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(spec: &str) -> Vec<String> {
+        Sweep::parse(spec)
+            .unwrap()
+            .values
+            .into_iter()
+            .map(|v| v.text)
+            .collect()
+    }
+
+    #[test]
+    fn lists_keep_what_is_written() {
+        let sweep = Sweep::parse("agency.DoD.caution = 0.2, 0.4,1").unwrap();
+        assert_eq!(sweep.path, "agency.DoD.caution");
+        assert_eq!(
+            sweep.values.iter().map(|v| &v.value).collect::<Vec<_>>(),
+            [&Value::Float(0.2), &Value::Float(0.4), &Value::Integer(1)]
+        );
+        assert_eq!(
+            Sweep::parse("event.2.at=2026-03,7").unwrap().values[0].value,
+            Value::String("2026-03".into())
+        );
+    }
+
+    #[test]
+    fn ranges_are_evenly_spaced_and_rounded() {
+        assert_eq!(texts("x=0.1..0.9:5"), ["0.1", "0.3", "0.5", "0.7", "0.9"]);
+        assert_eq!(texts("x=12..60:5"), ["12", "24", "36", "48", "60"]);
+        assert_eq!(
+            Sweep::parse("x=12..60:5").unwrap().values[1].value,
+            Value::Integer(24)
+        );
+        // Whole ends but fractional steps give decimals.
+        assert_eq!(texts("x=0..1:3"), ["0", "0.5", "1"]);
+        assert_eq!(
+            Sweep::parse("x=0..1:3").unwrap().values[0].value,
+            Value::Float(0.0)
+        );
+        assert_eq!(texts("x=-0.1..-0.3:3"), ["-0.1", "-0.2", "-0.3"]);
+        assert_eq!(texts("x=1e6..3e6:3"), ["1000000", "2000000", "3000000"]);
+    }
+
+    #[test]
+    fn malformed_specs_are_refused_with_the_form_expected() {
+        for (spec, needle) in [
+            ("agency.DoD.caution", "PATH=VALUES"),
+            ("=0.1", "no parameter"),
+            ("x=0.1,,0.2", "empty value"),
+            ("x=0.1..0.9", "FROM..TO:COUNT"),
+            ("x=0.1..0.9:1", "at least 2"),
+            ("x=a..0.9:3", "FROM..TO:COUNT"),
+            ("x=0.2,0.2", "listed twice"),
+            ("x=0..1:5000", "too many"),
+            ("x=inf", "finite"),
+        ] {
+            let e = Sweep::parse(spec).unwrap_err();
+            assert!(e.contains(needle), "{spec}: {e}");
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! `sharecast sweep`: each value's rows are those of `run` on the file with
+//! that value written in, the values share their random numbers, the model
+//! responds to the varied number as the closed form says, and a path or
+//! value the scenario refuses stops the sweep with nothing written.
+
+use std::path::Path;
+
+use sharecast::engine::EngineKind;
+use sharecast::measures::Scope;
+use sharecast::scenario::{Setting, parse_with};
+
+use crate::common::{
+    assert_mean_near, assert_no_panic, csvs, repo_root, share, sharecast, simulate, snapshot,
+    softmax,
+};
+use crate::engines::EVERY_FEATURE;
+
+/// The rows of a CSV file after its header.
+fn rows(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8(bytes.to_vec())
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(String::from)
+        .collect()
+}
+
+/// The rows of a sweep file whose first cell is `value`, without that cell.
+fn rows_of_value(bytes: &[u8], value: &str) -> Vec<String> {
+    let prefix = format!("{value},");
+    rows(bytes)
+        .into_iter()
+        .filter_map(|r| r.strip_prefix(&prefix).map(String::from))
+        .collect()
+}
+
+fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
+    &files.iter().find(|(n, _)| n == name).expect(name).1
+}
+
+fn sweep_ok(dir: &Path, scenario: &Path, vary: &str, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let out = dir.join("sweep");
+    let mut args = vec![
+        "sweep",
+        scenario.to_str().unwrap(),
+        "--vary",
+        vary,
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let o = sharecast(dir, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    csvs(&out)
+}
+
+/// For each sweep, the files of every value equal, row for row, those of
+/// `run` on the scenario with the value written into the file by hand: the
+/// path reaches the number it names, and nothing else moves.
+#[test]
+fn each_value_gives_the_rows_of_a_run_with_that_value_in_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("every.toml");
+    std::fs::write(&base, EVERY_FEATURE).unwrap();
+    // Each sweep, its values, and the edits that write a value into the
+    // file (text to find, its replacement with the value in place of {}).
+    type Edits = &'static [(&'static str, &'static str)];
+    let cases: [(&str, [&str; 2], Edits); 5] = [
+        // A distribution replaced by numbers.
+        (
+            "agency.Defense.caution=0.2,0.6",
+            ["0.2", "0.6"],
+            &[("caution = { pert = [0.3, 0.5, 0.7] }", "caution = {}")],
+        ),
+        // A table the file leaves out, created.
+        (
+            "agency.Civil.choice.incumbency=0.5..3:2",
+            ["0.5", "3"],
+            &[(
+                "annual_value = 1.0e6",
+                "annual_value = 1.0e6\nchoice = { incumbency = {} }",
+            )],
+        ),
+        // Every agency at once.
+        (
+            "agency.*.innovation=0.01,0.2",
+            ["0.01", "0.2"],
+            &[
+                ("innovation = 0.03", "innovation = {}"),
+                ("innovation = { normal = [0.04, 0.01] }", "innovation = {}"),
+            ],
+        ),
+        // An event's value, written as a key of its own in the file.
+        (
+            "event.2.add.caution=-0.3,0.05",
+            ["-0.3", "0.05"],
+            &[("add = { caution = -0.1,", "add = { caution = {},")],
+        ),
+        // When an event fires.
+        (
+            "event.4.at=2027-04,2026-02",
+            ["2027-04", "2026-02"],
+            &[("at = \"2027-03\"", "at = \"{}\"")],
+        ),
+    ];
+    for (vary, values, edits) in cases {
+        let swept = sweep_ok(tmp.path(), &base, vary, &["--runs", "60", "--seed", "5"]);
+        for value in values {
+            let mut text = EVERY_FEATURE.to_string();
+            for (old, new) in edits {
+                assert_eq!(text.matches(old).count(), 1, "{old}");
+                text = text.replace(old, &new.replace("{}", value));
+            }
+            let edited = tmp.path().join("edited.toml");
+            std::fs::write(&edited, &text).unwrap();
+            let out = tmp.path().join("run");
+            let o = sharecast(
+                tmp.path(),
+                &[
+                    "run",
+                    edited.to_str().unwrap(),
+                    "--runs",
+                    "60",
+                    "--seed",
+                    "5",
+                    "--quiet",
+                    "--out",
+                    out.to_str().unwrap(),
+                ],
+            );
+            assert!(
+                o.status.success(),
+                "{vary}={value}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let run = csvs(&out);
+            for (sweep_name, run_name) in [
+                ("sweep_shares.csv", "shares.csv"),
+                ("sweep_adoption.csv", "adoption.csv"),
+                ("sweep_revenue.csv", "revenue.csv"),
+                ("sweep_summary.csv", "summary.csv"),
+            ] {
+                let expected = rows(file(&run, run_name));
+                let got = rows_of_value(file(&swept, sweep_name), value);
+                assert_eq!(got.len(), expected.len(), "{vary}={value} {sweep_name}");
+                assert!(
+                    got == expected,
+                    "{vary}={value}: {sweep_name} differs from {run_name}"
+                );
+            }
+        }
+        // The values differ from each other: the path reached a number that
+        // matters.
+        let shares = file(&swept, "sweep_shares.csv");
+        assert_ne!(
+            rows_of_value(shares, values[0]),
+            rows_of_value(shares, values[1]),
+            "{vary}"
+        );
+    }
+}
+
+/// Every value runs with the same seed, so run i of each draws the same
+/// numbers: a value that cannot move a contract (the contract value) leaves
+/// every count share identical to the bit while the revenue follows it.
+/// The files are the same on one thread and on two.
+#[test]
+fn values_share_their_random_numbers_and_threads_do_not_matter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
+    let vary = "agency.*.annual_value=1e6,3e6";
+    let one = sweep_ok(
+        tmp.path(),
+        &scenario,
+        vary,
+        &["--runs", "200", "--threads", "1"],
+    );
+    let two = sweep_ok(
+        tmp.path(),
+        &scenario,
+        vary,
+        &["--runs", "200", "--threads", "2"],
+    );
+    assert!(one == two, "the files depend on the thread count");
+
+    let shares = file(&one, "sweep_shares.csv");
+    let count = |value: &str| -> Vec<String> {
+        rows_of_value(shares, value)
+            .into_iter()
+            .filter(|r| r.contains(",count_share,"))
+            .collect()
+    };
+    assert!(!count("1e6").is_empty());
+    assert_eq!(count("1e6"), count("3e6"));
+
+    // Revenue means scale with the value (to rounding in the last digits).
+    let revenue = file(&one, "sweep_revenue.csv");
+    let means = |value: &str| -> Vec<f64> {
+        rows_of_value(revenue, value)
+            .iter()
+            .map(|r| r.split(',').nth(5).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (low, high) = (means("1e6"), means("3e6"));
+    assert_eq!(low.len(), high.len());
+    for (l, h) in low.iter().zip(&high) {
+        assert!(
+            (h - 3.0 * l).abs() <= 1e-9 * h.abs() + 1e-3,
+            "{h} vs 3 x {l}"
+        );
+    }
+    assert!(low.iter().any(|&x| x > 0.0));
+}
+
+/// One agency whose units all choose afresh every period: the mean count
+/// share is the softmax of w_brand x brand + access, so sweeping the brand
+/// weight must move the shares along that closed form.
+#[test]
+fn sweeping_the_brand_weight_follows_the_logit_closed_form() {
+    const MARKET: &str = r#"
+start = "2026-01"
+periods = 2
+[choice]
+incumbency = 0.0
+[[vendor]]
+name = "A"
+brand = 0.9
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { unclassified = 0.6 }
+[[vendor]]
+name = "C"
+brand = 0.1
+access = { unclassified = 0.3 }
+[[agency]]
+name = "X"
+units = 3000
+innovation = 1.0
+imitation = 0.0
+term = 1
+"#;
+    // Four standard errors, as in model.rs: a wrong weight moves a share by
+    // tens of them.
+    const Z: f64 = 4.0;
+    for weight in [0.0, 1.0, 3.5] {
+        let setting = Setting {
+            path: "choice.brand".into(),
+            value: toml::Value::Float(weight),
+        };
+        let s = parse_with(MARKET, Path::new("market.toml"), &[setting]).unwrap();
+        let expected = softmax(&[weight * 0.9 + 1.0, weight * 0.5 + 0.6, weight * 0.1 + 0.3]);
+        let (_, p) = simulate(&s, 3, 300, EngineKind::Counts);
+        for t in 0..2 {
+            for (v, &e) in expected.iter().enumerate() {
+                let got = share(&p, t, Scope::All, v).expect("contracts exist");
+                assert_mean_near(
+                    &format!("weight {weight} period {t} vendor {v}"),
+                    &got,
+                    e,
+                    Z,
+                    0.0,
+                );
+            }
+        }
+    }
+}
+
+/// A path that names nothing in the file, or a value the file's rules
+/// refuse (only the second one here), exits with 2, names the file (and
+/// the line and the value), and writes nothing.
+#[test]
+fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
+    let path = scenario.to_str().unwrap();
+    for (vary, needles) in [
+        (
+            "agency.DOD.caution=0.1",
+            vec![
+                "gov-ai-2026.toml: --vary agency.DOD.caution",
+                "did you mean 'DoD'?",
+            ],
+        ),
+        (
+            "agency.DoD.cauton=0.1",
+            vec![
+                "'cauton' is not a number of an agency",
+                "did you mean 'caution'?",
+            ],
+        ),
+        (
+            "event.1.set.brand=0.1",
+            vec![
+                "event 1 ('OpenAI's Pentagon agreement') has no set key 'brand'",
+                "access.unclassified",
+            ],
+        ),
+        (
+            "vendor.OpenAI.brand=0.5,1.5",
+            vec![
+                "gov-ai-2026.toml:30:",
+                "must be in [0, 1], got 1.5",
+                "(with --vary vendor.OpenAI.brand=1.5)",
+            ],
+        ),
+        (
+            "vendor.*.access.secret=0.5,0",
+            vec!["access is 0", "(with --vary vendor.*.access.secret=0)"],
+        ),
+        ("agency.DoD.caution", vec!["PATH=VALUES"]),
+        ("agency.DoD.caution=0.1..0.9", vec!["FROM..TO:COUNT"]),
+    ] {
+        let out = tmp.path().join("out");
+        let o = sharecast(
+            tmp.path(),
+            &[
+                "sweep",
+                path,
+                "--vary",
+                vary,
+                "--out",
+                out.to_str().unwrap(),
+                "--runs",
+                "5",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{vary}: {stderr}");
+        assert_no_panic(&stderr);
+        for needle in needles {
+            assert!(
+                stderr.contains(needle),
+                "{vary}: no '{needle}' in:\n{stderr}"
+            );
+        }
+        assert!(
+            snapshot(&out).is_empty() && !out.exists(),
+            "{vary}: something was written"
+        );
+    }
+}

@@ -197,8 +197,15 @@ pub fn overview(s: &Scenario) -> String {
     if timeline.is_empty() {
         let _ = writeln!(out, "\nEvents: none within the horizon");
     } else {
-        let _ = writeln!(out, "\nEvents:");
+        // Numbered in file order, as `sweep --vary event.N.KEY` names them.
+        let _ = writeln!(out, "\nEvents (numbered in file order):");
         for e in timeline {
+            let position = s
+                .events
+                .iter()
+                .position(|x| std::ptr::eq(x, e))
+                .expect("the timeline lists the scenario's own events")
+                + 1;
             let target = match e.target {
                 Target::Vendor(v) => s.vendors[v].name.clone(),
                 Target::Agency(a) => s.agencies[a].name.clone(),
@@ -219,7 +226,7 @@ pub fn overview(s: &Scenario) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  {} period {:>3}  {}: {}{}",
+                "  #{position:<2} {} period {:>3}  {}: {}{}",
                 cal.month_of(e.period),
                 e.period,
                 target,

@@ -5,7 +5,8 @@
 //! `engine` (pure simulation of run records) → `measures` (statistics per
 //! output row) → `export` (CSV bytes) → `output` (files written whole).
 //! `compare` takes the place of `measures` for two scenarios run with one
-//! seed: statistics of their run-by-run differences.
+//! seed: statistics of their run-by-run differences. `sweep` varies one
+//! number of a scenario through [`scenario::parse_with`].
 //! See ARCHITECTURE.md for the code map and invariants, and MODEL.md-derived
 //! `docs/scenario-reference.md` for the model itself.
 //!
@@ -31,6 +32,16 @@
 //!     .and_then(|r| r.summary)
 //!     .expect("defined in every run");
 //! assert!(openai.difference.mean < 0.0);
+//!
+//! // The baseline with every agency's caution at 0.6, as `sharecast sweep
+//! // --vary 'agency.*.caution=0.6'` builds it:
+//! let path = std::path::Path::new("scenarios/gov-ai-2026.toml");
+//! let source = scenario::read_source(path)?;
+//! let setting = sharecast::sweep::Sweep::parse("agency.*.caution=0.6")
+//!     .map_err(anyhow::Error::msg)?
+//!     .setting(0);
+//! let cautious = scenario::parse_with(&source, path, &[setting])?;
+//! assert!(cautious.agencies.iter().all(|a| a.caution.fixed_value() == Some(0.6)));
 //! # Ok(())
 //! # }
 //! ```

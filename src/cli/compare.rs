@@ -1,0 +1,159 @@
+//! `sharecast compare`: a baseline and a counterfactual run with one seed,
+//! their rows paired by name and differenced run by run.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::support::{
+    check_memory, check_out_folder, command_line, default_out_dir, file_names, interrupt_flag,
+    load, named_files, print_stdout, simulate, warn, warn_of_other_files, write_outputs,
+};
+use super::{
+    COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES,
+    UsageError,
+};
+use crate::compare as pairing;
+use crate::export;
+use crate::output::{Manifest, ManifestInput, ScenarioRef};
+use crate::progress::Progress;
+use crate::report;
+use crate::resources;
+
+pub(super) fn compare(args: CompareArgs) -> Result<()> {
+    let (base, base_sha) = load(&args.baseline)?;
+    warn(&args.baseline, &base);
+    let (other, other_sha) = load(&args.counterfactual)?;
+    warn(&args.counterfactual, &other);
+    let alignment = pairing::align(&base, &other).map_err(|e| {
+        UsageError(format!(
+            "cannot compare {} with {}: {e}",
+            args.baseline.display(),
+            args.counterfactual.display()
+        ))
+    })?;
+    for note in &alignment.notes {
+        eprintln!("warning: {note}");
+    }
+    if base_sha == other_sha {
+        eprintln!(
+            "warning: {} and {} have the same contents, so every difference is 0",
+            args.baseline.display(),
+            args.counterfactual.display()
+        );
+    }
+    let sim = &args.simulation;
+    let runs = sim.runs.unwrap_or(base.runs);
+    let seed = sim.seed.unwrap_or(base.seed);
+    let mut unused = Vec::new();
+    if sim.seed.is_none() && other.seed != base.seed {
+        unused.push(format!("seed {}", other.seed));
+    }
+    if sim.runs.is_none() && other.runs != base.runs {
+        unused.push(format!("runs {}", other.runs));
+    }
+    if !unused.is_empty() {
+        let source = |flag: Option<u64>, name: &str| {
+            if flag.is_some() {
+                format!("from {name}")
+            } else {
+                "the baseline's".to_string()
+            }
+        };
+        eprintln!(
+            "warning: {} sets {}, which is not used: both scenarios run with seed {seed} ({}) and {runs} runs ({}) so that their runs pair",
+            args.counterfactual.display(),
+            unused.join(" and "),
+            source(sim.seed, "--seed"),
+            source(sim.runs, "--runs"),
+        );
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let stem = |p: &Path| {
+            default_out_dir(p)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        Path::new("out").join(format!(
+            "{}-vs-{}",
+            stem(&args.baseline),
+            stem(&args.counterfactual)
+        ))
+    });
+    check_out_folder(&out, COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]))?;
+    let engine = sim.engine();
+    if !sim.no_memory_check {
+        let threads = sim.threads() as u64;
+        check_memory(
+            |runs| {
+                resources::estimate(&base, runs, threads, false, engine)
+                    .plus(resources::estimate(&other, runs, threads, false, engine))
+            },
+            runs,
+            false,
+        )?;
+    }
+    let pool = sim.pool()?;
+
+    let cancel = interrupt_flag();
+    let simulate_both = || -> Result<_> {
+        let mut records = Vec::with_capacity(2);
+        for (s, label) in [(&base, "baseline"), (&other, "counterfactual")] {
+            let progress = Progress::new(runs, sim.quiet).labelled(label);
+            let simulated = simulate(&pool, s, seed, runs, engine, &progress, &cancel);
+            progress.finish();
+            records.push(simulated?);
+        }
+        Ok(records)
+    };
+    let records = simulate_both()?;
+    let comparison = pool
+        .install(|| {
+            pairing::compare_unless(
+                (&base, &records[0]),
+                (&other, &records[1]),
+                &alignment,
+                &cancel,
+            )
+        })
+        .ok_or(Interrupted)?;
+    drop(records);
+
+    let contents = [
+        export::shares_diff_csv(&base, &comparison),
+        export::adoption_diff_csv(&base, &comparison),
+        export::revenue_diff_csv(&base, &comparison),
+    ];
+    let files = named_files(COMPARISON_FILES, contents);
+    let manifest = Manifest {
+        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: ManifestInput::Compare {
+            baseline: ScenarioRef::of(&base, &args.baseline, base_sha),
+            counterfactual: ScenarioRef::of(&other, &args.counterfactual, other_sha),
+            notes: alignment.notes.clone(),
+        },
+        seed,
+        runs,
+        engine: sim.engine_name(),
+        command_line: command_line(),
+        files: files.iter().map(|f| f.name.clone()).collect(),
+    };
+    let files = write_outputs(&out, files, manifest, &cancel)?;
+    let run_files: Vec<&str> = STATISTICS_FILES.into_iter().chain([RUNS_FILE]).collect();
+    warn_of_other_files(&out, &run_files, "sharecast run", "comparison");
+    if !sim.quiet {
+        print_stdout(&format!(
+            "{}\nWrote {} to {}\n",
+            report::comparison_table(
+                (&base, &args.baseline),
+                (&other, &args.counterfactual),
+                &comparison,
+                seed
+            ),
+            file_names(&files),
+            out.display()
+        ))?;
+    }
+    Ok(())
+}

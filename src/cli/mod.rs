@@ -1,0 +1,327 @@
+//! The command line: parse arguments, call the library, print, pick the
+//! exit code. Exit 0 on success, 2 for a bad scenario or bad arguments, 130
+//! when interrupted, 1 for anything else (such as an unwritable folder).
+//!
+//! This module holds the arguments and the dispatch; each command has its
+//! own module (`run`, `compare`, `sweep`), and what they share (loading,
+//! simulating with a progress bar, writing files whole, the memory check)
+//! is in `support`.
+
+mod compare;
+mod run;
+mod support;
+mod sweep;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::EngineKind;
+use crate::report;
+use crate::resources;
+use crate::scenario::ScenarioError;
+use crate::sweep::Sweep;
+use support::{available_threads, load, print_stdout, warn};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sharecast",
+    version,
+    about = "Seeded Monte Carlo projections of government AI market share",
+    long_about = "Seeded Monte Carlo projections of government AI market share.\n\n\
+        A scenario file (TOML) describes vendors, agencies, contracts in force and dated events; \
+        `sharecast run` simulates it many times and writes CSV projections of contract share, \
+        adoption and revenue with mean and percentile bands; `sharecast compare` runs a baseline \
+        and a counterfactual with one seed and writes their run-by-run differences; `sharecast \
+        sweep` runs a scenario at several values of one of its numbers.\n\n\
+        Examples:\n  sharecast check scenarios/gov-ai-2026.toml\n  \
+        sharecast run scenarios/gov-ai-2026.toml --runs 5000 --seed 42 --out results/baseline\n  \
+        sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml\n  \
+        sharecast sweep scenarios/gov-ai-2026.toml --vary 'agency.*.caution=0.1..0.7:4'"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a scenario and print an overview of it.
+    ///
+    /// Shows vendors with their access per tier, agencies with units per tier,
+    /// caution and terms, the initial contracts and the event timeline.
+    /// Example: sharecast check scenarios/gov-ai-2026.toml
+    Check {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Simulate a scenario and write CSV projections.
+    ///
+    /// Writes shares.csv, adoption.csv, revenue.csv, shares_wide.csv,
+    /// summary.csv and manifest.json (and runs.csv with --per-run).
+    /// Example: sharecast run scenarios/gov-ai-2026.toml --runs 5000 --out results/baseline
+    Run(RunArgs),
+    /// Run two scenarios with the same seed and write their paired differences.
+    ///
+    /// Both scenarios are simulated with one seed and run count (the
+    /// baseline's unless --seed and --runs say otherwise), so run i of each
+    /// shares every uncertain number they have in common; for every row both
+    /// have, the files give the statistics of counterfactual minus baseline
+    /// taken run by run. Writes shares_diff.csv, adoption_diff.csv,
+    /// revenue_diff.csv and manifest.json.
+    /// Example: sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml
+    Compare(CompareArgs),
+    /// Run a scenario at each of several values of one of its numbers.
+    ///
+    /// Each value replaces the number in the file (events still change it
+    /// later) and every value runs with the same seed and run count, so the
+    /// runs of all values share their uncertain numbers and the response is
+    /// not blurred by sampling noise. Writes sweep_shares.csv,
+    /// sweep_adoption.csv, sweep_revenue.csv and sweep_summary.csv (the files
+    /// of `run` with the value in a first column) and manifest.json.
+    /// Example: sharecast sweep scenarios/gov-ai-2026.toml --vary 'agency.*.caution=0.1..0.7:4'
+    Sweep(SweepArgs),
+}
+
+/// A seed as a scenario file takes it (a TOML integer): 0 to i64::MAX, so
+/// that any seed given here can be written into a file.
+fn seed_value(text: &str) -> Result<u64, String> {
+    text.parse::<i128>()
+        .ok()
+        .filter(|seed| (0..=i128::from(i64::MAX)).contains(seed))
+        .map(|seed| seed as u64)
+        .ok_or_else(|| {
+            format!(
+                "a seed is a whole number from 0 to {}, as in a scenario file",
+                i64::MAX
+            )
+        })
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+
+    /// Output folder, created if missing. Only the files this command writes
+    /// are replaced. Default: out/<scenario file name without .toml>.
+    /// Example: --out results/baseline
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    #[command(flatten)]
+    simulation: SimulationArgs,
+
+    /// Also write runs.csv: every run's contracts and count share per vendor
+    /// and period. Example: --per-run
+    #[arg(long)]
+    per_run: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct CompareArgs {
+    /// The baseline scenario file (TOML).
+    baseline: PathBuf,
+
+    /// The counterfactual scenario file (TOML): the baseline with a change.
+    counterfactual: PathBuf,
+
+    /// Output folder, created if missing. Only the files this command writes
+    /// are replaced. Default: out/<baseline>-vs-<counterfactual> (file names
+    /// without .toml). Example: --out results/aws-deal
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    #[command(flatten)]
+    simulation: SimulationArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct SweepArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+
+    /// The number to vary and its values: PATH=V1,V2,... or
+    /// PATH=FROM..TO:COUNT (COUNT evenly spaced values). PATH is one of
+    /// choice.WEIGHT; vendor.NAME.brand, vendor.NAME.access.TIER,
+    /// vendor.NAME.attributes.ATTRIBUTE; agency.NAME.caution, .innovation,
+    /// .imitation, .units, .term, .annual_value, .choice.WEIGHT;
+    /// event.LABEL.at, event.LABEL.set.KEY, event.LABEL.add.KEY. NAME may be *
+    /// for every vendor or agency; an event may be named by its position
+    /// (event.2.at). Example: --vary 'agency.*.caution=0.1..0.7:4'
+    #[arg(long, value_name = "PATH=VALUES", value_parser = Sweep::parse)]
+    vary: Sweep,
+
+    /// Output folder, created if missing. Only the files this command writes
+    /// are replaced. Default: out/<scenario file name without .toml>-sweep.
+    /// Example: --out results/caution
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+
+    #[command(flatten)]
+    simulation: SimulationArgs,
+}
+
+/// How to simulate: the flags `run`, `compare` and `sweep` share.
+#[derive(Debug, clap::Args)]
+struct SimulationArgs {
+    /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`.
+    /// Example: --runs 10000
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    runs: Option<u64>,
+
+    /// Seed of the random streams; overrides the scenario's `seed`. The same
+    /// scenario, seed and runs give byte-identical CSVs. From 0 to
+    /// 9223372036854775807, as in a scenario file. Example: --seed 42
+    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seed_value)]
+    seed: Option<u64>,
+
+    /// Worker threads (at least 1). Default: all cores. Results do not depend
+    /// on it. Example: --threads 2
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+
+    /// No progress bar and no table on stdout (errors and warnings still go
+    /// to stderr). Example: --quiet
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// Simulation engine: `counts` (fast, default) or `units` (follows every
+    /// unit; slow, the reference the fast one is tested against).
+    /// Example: --engine units
+    #[arg(long, value_enum, default_value_t = EngineChoice::Counts)]
+    engine: EngineChoice,
+
+    /// Run even when the estimated memory need exceeds the memory available
+    /// (normally such a run is refused before it starts).
+    /// Example: --no-memory-check
+    #[arg(long)]
+    no_memory_check: bool,
+}
+
+impl SimulationArgs {
+    fn engine(&self) -> EngineKind {
+        match self.engine {
+            EngineChoice::Counts => EngineKind::Counts,
+            EngineChoice::Units => EngineKind::Units,
+        }
+    }
+
+    fn engine_name(&self) -> String {
+        self.engine
+            .to_possible_value()
+            .expect("no engine choice is hidden")
+            .get_name()
+            .to_string()
+    }
+
+    fn threads(&self) -> usize {
+        self.threads.map_or_else(available_threads, |n| n as usize)
+    }
+
+    fn pool(&self) -> Result<rayon::ThreadPool> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads())
+            .build()
+            .context("cannot start worker threads")
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EngineChoice {
+    Counts,
+    Units,
+}
+
+/// The statistics files every run writes, in the order they are written;
+/// `runs.csv` (with `--per-run`) and the manifest follow (see
+/// `output::write_files`).
+const STATISTICS_FILES: [&str; 5] = [
+    "shares.csv",
+    "adoption.csv",
+    "revenue.csv",
+    "shares_wide.csv",
+    "summary.csv",
+];
+/// Written with `--per-run`, before the manifest.
+const RUNS_FILE: &str = "runs.csv";
+const MANIFEST_FILE: &str = "manifest.json";
+/// The files `compare` writes, before the manifest.
+const COMPARISON_FILES: [&str; 3] = ["shares_diff.csv", "adoption_diff.csv", "revenue_diff.csv"];
+/// The files `sweep` writes, before the manifest: those of `run` (but the
+/// wide one) with the value in a first column.
+const SWEEP_FILES: [&str; 4] = [
+    "sweep_shares.csv",
+    "sweep_adoption.csv",
+    "sweep_revenue.csv",
+    "sweep_summary.csv",
+];
+
+/// A mistake in the arguments (as opposed to a failure of the machine).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The user pressed Ctrl-C (or the process got SIGINT).
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted; no output was written")]
+pub struct Interrupted;
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let code = exit_code(&e);
+            if e.downcast_ref::<ScenarioError>().is_some() {
+                eprintln!("error: scenario rejected\n{e}");
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<Interrupted>().is_some() {
+        130
+    } else if e.downcast_ref::<ScenarioError>().is_some()
+        || e.downcast_ref::<UsageError>().is_some()
+    {
+        2
+    } else {
+        1
+    }
+}
+
+fn execute(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Check { scenario } => {
+            let (s, _) = load(&scenario)?;
+            warn(&scenario, &s);
+            let threads = available_threads() as u64;
+            let need = resources::estimate(&s, s.runs, threads, false, EngineKind::Counts);
+            print_stdout(&format!(
+                "{}\nMemory for {} runs: about {} ({} per run)\n\n{}: valid\n",
+                report::overview(&s),
+                s.runs,
+                resources::human_bytes(need.total()),
+                resources::human_bytes(resources::MemoryEstimate::per_run(&s)),
+                scenario.display()
+            ))
+        }
+        Command::Run(args) => run::run(args),
+        Command::Compare(args) => compare::compare(args),
+        Command::Sweep(args) => sweep::sweep(args),
+    }
+}

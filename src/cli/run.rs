@@ -1,0 +1,100 @@
+//! `sharecast run`: one scenario simulated, its projections written.
+
+use anyhow::Result;
+
+use super::support::{
+    check_memory, check_out_folder, command_line, default_out_dir, file_names, interrupt_flag,
+    load, long_files, named_files, print_stdout, simulate, warn, warn_of_other_files,
+    write_outputs,
+};
+use super::{COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
+use crate::export;
+use crate::measures;
+use crate::output::{Manifest, ManifestInput, OutputFile, ScenarioRef};
+use crate::progress::Progress;
+use crate::report;
+use crate::resources;
+
+pub(super) fn run(args: RunArgs) -> Result<()> {
+    let (s, sha256) = load(&args.scenario)?;
+    warn(&args.scenario, &s);
+    let sim = &args.simulation;
+    let runs = sim.runs.unwrap_or(s.runs);
+    let seed = sim.seed.unwrap_or(s.seed);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.scenario));
+    let names = STATISTICS_FILES
+        .into_iter()
+        .chain(args.per_run.then_some(RUNS_FILE))
+        .chain([MANIFEST_FILE]);
+    check_out_folder(&out, names)?;
+    let engine = sim.engine();
+    if !sim.no_memory_check {
+        let threads = sim.threads() as u64;
+        check_memory(
+            |runs| resources::estimate(&s, runs, threads, args.per_run, engine),
+            runs,
+            args.per_run,
+        )?;
+    }
+    let pool = sim.pool()?;
+
+    let cancel = interrupt_flag();
+    let progress = Progress::new(runs, sim.quiet);
+    let records = simulate(&pool, &s, seed, runs, engine, &progress, &cancel);
+    progress.finish();
+    let records = records?;
+    let projection = pool
+        .install(|| measures::project_unless(&s, &records, &cancel))
+        .ok_or(Interrupted)?;
+
+    let [shares, adoption, revenue] = long_files(&pool, &s, &projection);
+    // In the order of STATISTICS_FILES, which names them.
+    let contents: [Vec<u8>; STATISTICS_FILES.len()] = [
+        shares,
+        adoption,
+        revenue,
+        export::shares_wide_csv(&s, &projection),
+        export::summary_csv(&s, &projection),
+    ];
+    let mut files = named_files(STATISTICS_FILES, contents);
+    if args.per_run {
+        files.push(OutputFile {
+            name: RUNS_FILE.into(),
+            bytes: export::runs_csv(&s, &records),
+        });
+    }
+    let manifest = Manifest {
+        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: ManifestInput::Run {
+            scenario: ScenarioRef::of(&s, &args.scenario, sha256),
+        },
+        seed,
+        runs,
+        engine: sim.engine_name(),
+        command_line: command_line(),
+        files: files.iter().map(|f| f.name.clone()).collect(),
+    };
+    let files = write_outputs(&out, files, manifest, &cancel)?;
+
+    // Only the files a run writes are replaced, so a runs.csv of an earlier
+    // run with --per-run would sit next to results it does not belong to.
+    if !args.per_run && out.join(RUNS_FILE).exists() {
+        eprintln!(
+            "warning: {} is from an earlier run and does not match these results (only --per-run replaces it)",
+            out.join(RUNS_FILE).display()
+        );
+    }
+    warn_of_other_files(&out, &COMPARISON_FILES, "sharecast compare", "run");
+    if !sim.quiet {
+        print_stdout(&format!(
+            "{}\nWrote {} to {}\n",
+            report::final_table(&s, &projection, seed),
+            file_names(&files),
+            out.display()
+        ))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! What the commands share: loading a scenario, the output folder and its
+//! files, simulating with a progress bar and Ctrl-C, the memory check.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
+
+use super::{Interrupted, MANIFEST_FILE, UsageError};
+use crate::engine::{self, Control, EngineKind};
+use crate::export;
+use crate::measures;
+use crate::output::{self, Manifest, OutputFile};
+use crate::progress::Progress;
+use crate::resources;
+use crate::scenario::{self, Scenario};
+
+/// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
+pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
+    let source = scenario::read_source(path)?;
+    let s = scenario::parse(&source, path)?;
+    Ok((s, sha256_hex(&source)))
+}
+
+pub(super) fn sha256_hex(source: &str) -> String {
+    Sha256::digest(source.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub(super) fn warn(path: &Path, s: &Scenario) {
+    for w in &s.warnings {
+        eprintln!("warning: {}", scenario::located(path, w));
+    }
+}
+
+/// The default for `--threads`: every core the process may use.
+pub(super) fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+pub(super) fn default_out_dir(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".to_string());
+    Path::new("out").join(stem)
+}
+
+/// Ctrl-C sets this flag; long work polls it. Installed once per process.
+pub(super) fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let handler_flag = Arc::clone(&flag);
+        // If a handler cannot be installed, Ctrl-C keeps its default
+        // behaviour (the process ends before anything is renamed into place).
+        let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+        flag
+    })
+    .clone()
+}
+
+/// Refuses an `--out` that is a file, lies under a file, or holds a folder
+/// where one of `names` is to be written; checked before simulating
+/// (`output::write_files` checks again for a folder created meanwhile).
+pub(super) fn check_out_folder<'a>(
+    out: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<()> {
+    if let Some(file) = output::blocked_by_file(out) {
+        let message = if file == out {
+            format!("--out {} exists and is not a folder", out.display())
+        } else {
+            format!(
+                "--out {} cannot be created: {} is not a folder",
+                out.display(),
+                file.display()
+            )
+        };
+        return Err(UsageError(message).into());
+    }
+    if let Some(name) = output::name_taken_by_folder(out, names) {
+        return Err(UsageError(format!(
+            "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
+            out.join(name).display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Simulates `runs` runs of `s`, ticking `progress` as each finishes.
+pub(super) fn simulate(
+    pool: &rayon::ThreadPool,
+    s: &Scenario,
+    seed: u64,
+    runs: u64,
+    engine: EngineKind,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Vec<engine::RunRecord>> {
+    let on_run_done = || progress.tick();
+    let control = Control {
+        on_run_done: &on_run_done,
+        cancel,
+    };
+    pool.install(|| engine::simulate(s, seed, 0..runs, engine, &control))
+        .map_err(|_| Interrupted.into())
+}
+
+/// `shares.csv`, `adoption.csv` and `revenue.csv`, formatted at the same
+/// time.
+pub(super) fn long_files(
+    pool: &rayon::ThreadPool,
+    s: &Scenario,
+    projection: &measures::Projection,
+) -> [Vec<u8>; 3] {
+    let (shares, (adoption, revenue)) = pool.install(|| {
+        rayon::join(
+            || export::shares_csv(s, projection),
+            || {
+                rayon::join(
+                    || export::adoption_csv(s, projection),
+                    || export::revenue_csv(s, projection),
+                )
+            },
+        )
+    });
+    [shares, adoption, revenue]
+}
+
+/// Writes `files` and the manifest into `out`, whole or not at all.
+pub(super) fn write_outputs(
+    out: &Path,
+    mut files: Vec<OutputFile>,
+    manifest: Manifest,
+    cancel: &AtomicBool,
+) -> Result<Vec<OutputFile>> {
+    files.push(OutputFile {
+        name: MANIFEST_FILE.into(),
+        bytes: manifest.to_bytes(),
+    });
+    if cancel.load(Ordering::SeqCst) {
+        bail!(Interrupted);
+    }
+    output::write_files(out, &files, cancel).map_err(|e| {
+        if cancel.load(Ordering::SeqCst) {
+            anyhow::Error::new(Interrupted)
+        } else {
+            e
+        }
+    })?;
+    Ok(files)
+}
+
+/// Each of `names` with its contents, in order.
+pub(super) fn named_files<const N: usize>(
+    names: [&str; N],
+    contents: [Vec<u8>; N],
+) -> Vec<OutputFile> {
+    names
+        .into_iter()
+        .zip(contents)
+        .map(|(name, bytes)| OutputFile {
+            name: name.into(),
+            bytes,
+        })
+        .collect()
+}
+
+/// The command line as given, for the manifest.
+pub(super) fn command_line() -> Vec<String> {
+    // args_os: an argument that is not UTF-8 (a path, say) must not panic.
+    std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
+pub(super) fn file_names(files: &[OutputFile]) -> String {
+    files
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Warns when `out` also holds files the other command (`command`) writes:
+/// the manifest next to them now describes this `what` instead.
+pub(super) fn warn_of_other_files(out: &Path, names: &[&str], command: &str, what: &str) {
+    let present: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|name| out.join(name).exists())
+        .collect();
+    if !present.is_empty() {
+        eprintln!(
+            "warning: {} also holds {} from an earlier `{command}`; {} now describes this {what}, not them",
+            out.display(),
+            present.join(", "),
+            out.join(MANIFEST_FILE).display()
+        );
+    }
+}
+
+/// Writes `text` to standard output. A reader that has gone away (`sharecast
+/// check ... | head`) is not an error: everything it wanted was delivered.
+pub(super) fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a run whose estimated memory need (`need` of a run count)
+/// exceeds what is available.
+pub(super) fn check_memory(
+    need: impl Fn(u64) -> resources::MemoryEstimate,
+    runs: u64,
+    per_run: bool,
+) -> Result<()> {
+    let Some(available) = resources::available_memory() else {
+        return Ok(());
+    };
+    let wanted = need(runs);
+    if wanted.total() <= available {
+        return Ok(());
+    }
+    // The estimate grows with runs: find the largest run count that fits.
+    let (mut fits, mut too_many) = (0u64, runs);
+    while too_many - fits > 1 {
+        let mid = fits + (too_many - fits) / 2;
+        if need(mid).total() <= available {
+            fits = mid;
+        } else {
+            too_many = mid;
+        }
+    }
+    let mut advice = if fits > 0 {
+        format!("reduce --runs to at most about {fits}")
+    } else {
+        "even one run does not fit: reduce the number of periods, vendors, agencies or tiers"
+            .to_string()
+    };
+    if per_run {
+        advice.push_str(", drop --per-run");
+    }
+    advice.push_str(", or shorten the horizon (periods) or use a coarser step");
+    Err(UsageError(format!(
+        "this run would need about {} of memory ({} of run records, {} of working memory, {} of output files), \
+         but only {} is available; {advice}. To run anyway, add --no-memory-check",
+        resources::human_bytes(wanted.total()),
+        resources::human_bytes(wanted.records),
+        resources::human_bytes(wanted.working),
+        resources::human_bytes(wanted.files),
+        resources::human_bytes(available),
+    ))
+    .into())
+}

@@ -1,0 +1,138 @@
+//! `sharecast sweep`: one scenario run at each value of one of its numbers,
+//! every value with the same seed, the files of all values stacked.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use super::support::{
+    check_memory, check_out_folder, command_line, default_out_dir, file_names, interrupt_flag,
+    long_files, named_files, print_stdout, sha256_hex, simulate, warn, warn_of_other_files,
+    write_outputs,
+};
+use super::{
+    COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
+    SweepArgs,
+};
+use crate::export;
+use crate::measures;
+use crate::output::{Manifest, ManifestInput, ScenarioRef};
+use crate::progress::Progress;
+use crate::report;
+use crate::resources;
+use crate::scenario;
+use crate::sweep::SweepPoint;
+
+pub(super) fn sweep(args: SweepArgs) -> Result<()> {
+    let path = &args.scenario;
+    let source = scenario::read_source(path)?;
+    let base = scenario::parse(&source, path)?;
+    warn(path, &base);
+    let plan = &args.vary;
+    // Every value's scenario is checked before anything runs, so a value
+    // the file's rules refuse stops the sweep with nothing written.
+    let mut variants = Vec::with_capacity(plan.values.len());
+    for (i, value) in plan.values.iter().enumerate() {
+        let with = format!("with --vary {}={}", plan.path, value.text);
+        let s = scenario::parse_with(&source, path, &[plan.setting(i)]).map_err(|mut e| {
+            for d in e.diagnostics.iter_mut().filter(|d| d.line.is_some()) {
+                d.message.push_str(&format!(" ({with})"));
+            }
+            e
+        })?;
+        for w in s.warnings.iter().filter(|w| !base.warnings.contains(w)) {
+            eprintln!("warning: {} ({with})", scenario::located(path, w));
+        }
+        variants.push(s);
+    }
+    let sim = &args.simulation;
+    let runs = sim.runs.unwrap_or(base.runs);
+    let seed = sim.seed.unwrap_or(base.seed);
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut dir = default_out_dir(path).into_os_string();
+        dir.push("-sweep");
+        PathBuf::from(dir)
+    });
+    check_out_folder(&out, SWEEP_FILES.into_iter().chain([MANIFEST_FILE]))?;
+    let engine = sim.engine();
+    if !sim.no_memory_check {
+        let threads = sim.threads() as u64;
+        let values = variants.len() as u64;
+        check_memory(
+            |runs| {
+                // Values run one after another; the stacked files of all of
+                // them are held until the end.
+                let need = variants
+                    .iter()
+                    .map(|s| resources::estimate(s, runs, threads, false, engine))
+                    .max_by_key(|e| e.total())
+                    .expect("a sweep has at least one value");
+                resources::MemoryEstimate {
+                    files: need.files.saturating_mul(values),
+                    ..need
+                }
+            },
+            runs,
+            false,
+        )?;
+    }
+    let pool = sim.pool()?;
+
+    let cancel = interrupt_flag();
+    let mut stacked = SWEEP_FILES.map(|_| export::StackedCsv::new(&plan.path));
+    let mut points = Vec::with_capacity(variants.len());
+    for (i, (s, value)) in variants.iter().zip(&plan.values).enumerate() {
+        let label = format!(
+            "{}={} ({}/{})",
+            plan.path,
+            value.text,
+            i + 1,
+            variants.len()
+        );
+        let progress = Progress::new(runs, sim.quiet).labelled(&label);
+        let records = simulate(&pool, s, seed, runs, engine, &progress, &cancel);
+        progress.finish();
+        let records = records?;
+        let projection = pool
+            .install(|| measures::project_unless(s, &records, &cancel))
+            .ok_or(Interrupted)?;
+        drop(records);
+        let [shares, adoption, revenue] = long_files(&pool, s, &projection);
+        let summary = export::summary_csv(s, &projection);
+        for (file, bytes) in stacked.iter_mut().zip([shares, adoption, revenue, summary]) {
+            file.append(&value.text, &bytes);
+        }
+        points.push(SweepPoint::of(s, &projection));
+    }
+
+    let files = named_files(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
+    let manifest = Manifest {
+        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
+        input: ManifestInput::Sweep {
+            scenario: ScenarioRef::of(&base, path, sha256_hex(&source)),
+            parameter: plan.path.clone(),
+            values: plan.values.iter().map(|v| v.text.clone()).collect(),
+        },
+        seed,
+        runs,
+        engine: sim.engine_name(),
+        command_line: command_line(),
+        files: files.iter().map(|f| f.name.clone()).collect(),
+    };
+    let files = write_outputs(&out, files, manifest, &cancel)?;
+    let others: Vec<&str> = STATISTICS_FILES
+        .into_iter()
+        .chain([RUNS_FILE])
+        .chain(COMPARISON_FILES)
+        .collect();
+    warn_of_other_files(&out, &others, "sharecast run or compare", "sweep");
+    if !sim.quiet {
+        print_stdout(&format!(
+            "{}\nWrote {} to {}\n",
+            report::sweep_table(&variants[0], plan, &points, runs, seed),
+            file_names(&files),
+            out.display()
+        ))?;
+    }
+    Ok(())
+}

@@ -6,8 +6,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::support::{
-    check_memory, check_out_folder, command_line, default_out_dir, file_names, interrupt_flag,
-    load, named_files, print_stdout, simulate, warn, warn_of_other_files, write_outputs,
+    check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag, load, manifest,
+    named_files, print_stdout, simulate, warn, warn_of_other_files, write_outputs,
 };
 use super::{
     COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES,
@@ -15,7 +15,7 @@ use super::{
 };
 use crate::compare as pairing;
 use crate::export;
-use crate::output::{Manifest, ManifestInput, ScenarioRef};
+use crate::output::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -126,19 +126,17 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         export::revenue_diff_csv(&base, &comparison),
     ];
     let files = named_files(COMPARISON_FILES, contents);
-    let manifest = Manifest {
-        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
-        input: ManifestInput::Compare {
+    let manifest = manifest(
+        ManifestInput::Compare {
             baseline: ScenarioRef::of(&base, &args.baseline, base_sha),
             counterfactual: ScenarioRef::of(&other, &args.counterfactual, other_sha),
             notes: alignment.notes.clone(),
         },
         seed,
         runs,
-        engine: sim.engine_name(),
-        command_line: command_line(),
-        files: files.iter().map(|f| f.name.clone()).collect(),
-    };
+        sim,
+        &files,
+    );
     let files = write_outputs(&out, files, manifest, &cancel)?;
     let run_files: Vec<&str> = STATISTICS_FILES.into_iter().chain([RUNS_FILE]).collect();
     warn_of_other_files(&out, &run_files, "sharecast run", "comparison");

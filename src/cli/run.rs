@@ -3,14 +3,13 @@
 use anyhow::Result;
 
 use super::support::{
-    check_memory, check_out_folder, command_line, default_out_dir, file_names, interrupt_flag,
-    load, long_files, named_files, print_stdout, simulate, warn, warn_of_other_files,
-    write_outputs,
+    check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag, load, long_files,
+    manifest, named_files, print_stdout, simulate, warn, warn_of_other_files, write_outputs,
 };
 use super::{COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
 use crate::measures;
-use crate::output::{Manifest, ManifestInput, OutputFile, ScenarioRef};
+use crate::output::{ManifestInput, OutputFile, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -66,17 +65,15 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             bytes: export::runs_csv(&s, &records),
         });
     }
-    let manifest = Manifest {
-        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
-        input: ManifestInput::Run {
+    let manifest = manifest(
+        ManifestInput::Run {
             scenario: ScenarioRef::of(&s, &args.scenario, sha256),
         },
         seed,
         runs,
-        engine: sim.engine_name(),
-        command_line: command_line(),
-        files: files.iter().map(|f| f.name.clone()).collect(),
-    };
+        sim,
+        &files,
+    );
     let files = write_outputs(&out, files, manifest, &cancel)?;
 
     // Only the files a run writes are replaced, so a runs.csv of an earlier

@@ -8,11 +8,11 @@ use std::sync::{Arc, OnceLock};
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-use super::{Interrupted, MANIFEST_FILE, UsageError};
+use super::{Interrupted, MANIFEST_FILE, SimulationArgs, UsageError};
 use crate::engine::{self, Control, EngineKind};
 use crate::export;
 use crate::measures;
-use crate::output::{self, Manifest, OutputFile};
+use crate::output::{self, Manifest, ManifestInput, OutputFile};
 use crate::progress::Progress;
 use crate::resources;
 use crate::scenario::{self, Scenario};
@@ -172,8 +172,28 @@ pub(super) fn named_files<const N: usize>(
         .collect()
 }
 
+/// The manifest of `files`, made from `input` with `seed` and `runs` by the
+/// command whose simulation flags are `sim`.
+pub(super) fn manifest(
+    input: ManifestInput,
+    seed: u64,
+    runs: u64,
+    sim: &SimulationArgs,
+    files: &[OutputFile],
+) -> Manifest {
+    Manifest {
+        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
+        input,
+        seed,
+        runs,
+        engine: sim.engine_name(),
+        command_line: command_line(),
+        files: files.iter().map(|f| f.name.clone()).collect(),
+    }
+}
+
 /// The command line as given, for the manifest.
-pub(super) fn command_line() -> Vec<String> {
+fn command_line() -> Vec<String> {
     // args_os: an argument that is not UTF-8 (a path, say) must not panic.
     std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 
 use super::support::{
-    check_memory, check_out_folder, command_line, default_out_dir, file_names, interrupt_flag,
-    long_files, named_files, print_stdout, sha256_hex, simulate, warn, warn_of_other_files,
+    check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag, long_files,
+    manifest, named_files, print_stdout, sha256_hex, simulate, warn, warn_of_other_files,
     write_outputs,
 };
 use super::{
@@ -16,7 +16,7 @@ use super::{
 };
 use crate::export;
 use crate::measures;
-use crate::output::{Manifest, ManifestInput, ScenarioRef};
+use crate::output::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -106,19 +106,17 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     }
 
     let files = named_files(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
-    let manifest = Manifest {
-        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
-        input: ManifestInput::Sweep {
+    let manifest = manifest(
+        ManifestInput::Sweep {
             scenario: ScenarioRef::of(&base, path, sha256_hex(&source)),
             parameter: plan.path.clone(),
             values: plan.values.iter().map(|v| v.text.clone()).collect(),
         },
         seed,
         runs,
-        engine: sim.engine_name(),
-        command_line: command_line(),
-        files: files.iter().map(|f| f.name.clone()).collect(),
-    };
+        sim,
+        &files,
+    );
     let files = write_outputs(&out, files, manifest, &cancel)?;
     let others: Vec<&str> = STATISTICS_FILES
         .into_iter()

@@ -350,6 +350,7 @@ pub struct StackedCsv {
     column: String,
     writer: Writer<Vec<u8>>,
     header: Option<csv::StringRecord>,
+    rows: usize,
 }
 
 impl StackedCsv {
@@ -359,6 +360,7 @@ impl StackedCsv {
             column: column.to_string(),
             writer: Writer::from_writer(Vec::new()),
             header: None,
+            rows: 0,
         }
     }
 
@@ -383,7 +385,13 @@ impl StackedCsv {
         for row in reader.records() {
             let row = row.expect("this module's files are well-formed CSV");
             write_row(&mut self.writer, std::iter::once(value).chain(row.iter()));
+            self.rows += 1;
         }
+    }
+
+    /// Rows so far, the header included.
+    pub fn rows(&self) -> usize {
+        self.rows + usize::from(self.header.is_some())
     }
 
     pub fn finish(self) -> Vec<u8> {

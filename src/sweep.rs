@@ -12,7 +12,7 @@
 use toml::Value;
 
 use crate::measures::{AdoptionMeasure, Projection};
-use crate::scenario::{Scenario, Setting};
+use crate::scenario::{Op, Scenario, Setting, Target};
 
 /// At most this many values in one sweep.
 pub const MAX_VALUES: usize = 1000;
@@ -38,7 +38,8 @@ impl Sweep {
     /// COUNT evenly spaced values from FROM to TO inclusive (whole numbers
     /// when FROM, TO and every step are whole).
     pub fn parse(spec: &str) -> Result<Sweep, String> {
-        let Some((path, values)) = spec.split_once('=') else {
+        // The last '=': a name may contain one, a value never does.
+        let Some((path, values)) = spec.rsplit_once('=') else {
             return Err(format!(
                 "'{spec}' is not PATH=VALUES, as in agency.DoD.caution=0.2,0.4,0.6 or agency.DoD.caution=0.1..0.9:5"
             ));
@@ -62,10 +63,10 @@ impl Sweep {
             ));
         }
         for (i, v) in values.iter().enumerate() {
-            if values[..i].iter().any(|earlier| earlier.value == v.value) {
+            if let Some(earlier) = values[..i].iter().find(|e| same_value(&e.value, &v.value)) {
                 return Err(format!(
-                    "the value {} is listed twice; each value is one row group of the files",
-                    v.text
+                    "{} and {} are the same value; each value is one block of rows in the files",
+                    earlier.text, v.text
                 ));
             }
         }
@@ -84,9 +85,28 @@ impl Sweep {
     }
 }
 
+/// Whether two values would make the same scenario: `1` and `1.0` would.
+fn same_value(a: &Value, b: &Value) -> bool {
+    let number = |v: &Value| match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(x) => Some(*x),
+        _ => None,
+    };
+    match (number(a), number(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
 /// One value as written: a whole number, a decimal number or (for dates,
-/// as an event's `at` takes them) text.
+/// as an event's `at` takes them) text, with or without double quotes.
 fn literal(text: &str) -> Result<SweepValue, String> {
+    if let Some(unquoted) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        return Ok(SweepValue {
+            text: unquoted.to_string(),
+            value: Value::String(unquoted.to_string()),
+        });
+    }
     if text.is_empty() {
         return Err("an empty value in the list (two commas in a row, or one at an end)".into());
     }
@@ -152,14 +172,69 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
             } else {
                 Value::Float(x)
             };
+            // A decimal keeps its point (12.0), so that a message about a
+            // key that takes whole numbers shows why the value is refused.
             let text = if integers {
                 format!("{}", x as i64)
             } else {
-                format!("{x}")
+                format!("{x:?}")
             };
             SweepValue { text, value }
         })
         .collect())
+}
+
+/// A note for each event within the horizon that `set`s the vendor's or
+/// agency's number `path` varies: from its period on, every value is
+/// replaced by the event's, so the values differ only until then.
+pub fn overriding_events(s: &Scenario, path: &str) -> Vec<String> {
+    let Some((kind, rest)) = path.split_once('.') else {
+        return Vec::new();
+    };
+    let names: Vec<&str> = match kind {
+        "vendor" => s.vendors.iter().map(|v| v.name.as_str()).collect(),
+        "agency" => s.agencies.iter().map(|a| a.name.as_str()).collect(),
+        _ => return Vec::new(),
+    };
+    // The declarations the path names and the key after them, as
+    // `scenario::parse_with` reads them.
+    let (chosen, key): (Vec<usize>, &str) = match rest.strip_prefix("*.") {
+        Some(key) => ((0..names.len()).collect(), key),
+        None => {
+            let Some((i, name)) = names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| rest.strip_prefix(**n).is_some_and(|k| k.starts_with('.')))
+                .max_by_key(|(_, n)| n.len())
+            else {
+                return Vec::new();
+            };
+            (vec![i], &rest[name.len() + 1..])
+        }
+    };
+    let touches = |t: Target| match (kind, t) {
+        ("vendor", Target::Vendor(v)) | ("agency", Target::Agency(v)) => chosen.contains(&v),
+        ("agency", Target::AllAgencies) => true,
+        _ => false,
+    };
+    s.events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.period < s.calendar.periods && touches(e.target))
+        .filter(|(_, e)| e.changes.iter().any(|c| c.op == Op::Set && c.key == key))
+        .map(|(i, e)| {
+            let label = e
+                .label
+                .as_ref()
+                .map(|l| format!(", '{l}'"))
+                .unwrap_or_default();
+            format!(
+                "event {} ({}{label}) sets {key}, so each value of {path} holds only until then",
+                i + 1,
+                s.calendar.month_of(e.period),
+            )
+        })
+        .collect()
 }
 
 /// What the closing table shows of one value, at the last period, over all
@@ -172,7 +247,6 @@ pub struct SweepPoint {
     pub under_contract: Option<f64>,
     /// The vendor most likely to lead and that chance.
     pub leader: Option<(usize, f64)>,
-    pub mean_cumulative_revenue: Vec<f64>,
 }
 
 impl SweepPoint {
@@ -201,11 +275,6 @@ impl SweepPoint {
             shares: p.outlook.iter().map(|o| o.share.map(|s| s.mean)).collect(),
             under_contract,
             leader,
-            mean_cumulative_revenue: p
-                .outlook
-                .iter()
-                .map(|o| o.mean_cumulative_revenue)
-                .collect(),
         }
     }
 }
@@ -235,6 +304,11 @@ mod tests {
             Sweep::parse("event.2.at=2026-03,7").unwrap().values[0].value,
             Value::String("2026-03".into())
         );
+        // Quotes as in the file; a name may contain '='.
+        let quoted = Sweep::parse(r#"event.Budget = $2B.at="2026-05""#).unwrap();
+        assert_eq!(quoted.path, "event.Budget = $2B.at");
+        assert_eq!(quoted.values[0].value, Value::String("2026-05".into()));
+        assert_eq!(quoted.values[0].text, "2026-05");
     }
 
     #[test]
@@ -246,13 +320,20 @@ mod tests {
             Value::Integer(24)
         );
         // Whole ends but fractional steps give decimals.
-        assert_eq!(texts("x=0..1:3"), ["0", "0.5", "1"]);
+        assert_eq!(texts("x=0..1:3"), ["0.0", "0.5", "1.0"]);
+        assert_eq!(
+            texts("x=12..40:4"),
+            ["12.0", "21.3333333333", "30.6666666667", "40.0"]
+        );
         assert_eq!(
             Sweep::parse("x=0..1:3").unwrap().values[0].value,
             Value::Float(0.0)
         );
         assert_eq!(texts("x=-0.1..-0.3:3"), ["-0.1", "-0.2", "-0.3"]);
-        assert_eq!(texts("x=1e6..3e6:3"), ["1000000", "2000000", "3000000"]);
+        assert_eq!(
+            texts("x=1e6..3e6:3"),
+            ["1000000.0", "2000000.0", "3000000.0"]
+        );
     }
 
     #[test]
@@ -264,7 +345,8 @@ mod tests {
             ("x=0.1..0.9", "FROM..TO:COUNT"),
             ("x=0.1..0.9:1", "at least 2"),
             ("x=a..0.9:3", "FROM..TO:COUNT"),
-            ("x=0.2,0.2", "listed twice"),
+            ("x=0.2,0.20", "the same value"),
+            ("x=1,1.0", "the same value"),
             ("x=0..1:5000", "too many"),
             ("x=inf", "finite"),
         ] {

@@ -6,13 +6,10 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::support::{
-    check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag, load, manifest,
-    named_files, print_stdout, simulate, warn, warn_of_other_files, write_outputs,
+    MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
+    load, manifest, named_files, print_stdout, simulate, warn, warn_of_other_files, write_outputs,
 };
-use super::{
-    COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES,
-    UsageError,
-};
+use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
 use crate::export;
 use crate::output::{ManifestInput, ScenarioRef};
@@ -91,7 +88,11 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                     .plus(resources::estimate(&other, runs, threads, false, engine))
             },
             runs,
-            false,
+            MemoryAdvice {
+                job: "comparison",
+                per_run: false,
+                fewer: None,
+            },
         )?;
     }
     let pool = sim.pool()?;
@@ -138,8 +139,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         &files,
     );
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    let run_files: Vec<&str> = STATISTICS_FILES.into_iter().chain([RUNS_FILE]).collect();
-    warn_of_other_files(&out, &run_files, "sharecast run", "comparison");
+    warn_of_other_files(&out, "compare", "comparison");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",

@@ -3,10 +3,11 @@
 use anyhow::Result;
 
 use super::support::{
-    check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag, load, long_files,
-    manifest, named_files, print_stdout, simulate, warn, warn_of_other_files, write_outputs,
+    MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
+    load, long_files, manifest, named_files, print_stdout, simulate, warn, warn_of_other_files,
+    write_outputs,
 };
-use super::{COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
+use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
 use crate::measures;
 use crate::output::{ManifestInput, OutputFile, ScenarioRef};
@@ -35,7 +36,11 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         check_memory(
             |runs| resources::estimate(&s, runs, threads, args.per_run, engine),
             runs,
-            args.per_run,
+            MemoryAdvice {
+                job: "run",
+                per_run: args.per_run,
+                fewer: None,
+            },
         )?;
     }
     let pool = sim.pool()?;
@@ -84,7 +89,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             out.join(RUNS_FILE).display()
         );
     }
-    warn_of_other_files(&out, &COMPARISON_FILES, "sharecast compare", "run");
+    warn_of_other_files(&out, "run", "run");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",

@@ -8,7 +8,10 @@ use std::sync::{Arc, OnceLock};
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-use super::{Interrupted, MANIFEST_FILE, SimulationArgs, UsageError};
+use super::{
+    COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
+    SimulationArgs, UsageError,
+};
 use crate::engine::{self, Control, EngineKind};
 use crate::export;
 use crate::measures;
@@ -208,21 +211,30 @@ pub(super) fn file_names(files: &[OutputFile]) -> String {
         .join(", ")
 }
 
-/// Warns when `out` also holds files the other command (`command`) writes:
-/// the manifest next to them now describes this `what` instead.
-pub(super) fn warn_of_other_files(out: &Path, names: &[&str], command: &str, what: &str) {
-    let present: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|name| out.join(name).exists())
-        .collect();
-    if !present.is_empty() {
-        eprintln!(
-            "warning: {} also holds {} from an earlier `{command}`; {} now describes this {what}, not them",
-            out.display(),
-            present.join(", "),
-            out.join(MANIFEST_FILE).display()
-        );
+/// Warns when `out` also holds files another command than `this` (`run`,
+/// `compare` or `sweep`) writes: the manifest next to them now describes
+/// this `what` instead.
+pub(super) fn warn_of_other_files(out: &Path, this: &str, what: &str) {
+    let run_files: Vec<&str> = STATISTICS_FILES.into_iter().chain([RUNS_FILE]).collect();
+    let commands: [(&str, &[&str]); 3] = [
+        ("run", &run_files),
+        ("compare", &COMPARISON_FILES),
+        ("sweep", &SWEEP_FILES),
+    ];
+    for (command, names) in commands.into_iter().filter(|(c, _)| *c != this) {
+        let present: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|name| out.join(name).exists())
+            .collect();
+        if !present.is_empty() {
+            eprintln!(
+                "warning: {} also holds {} from an earlier `sharecast {command}`; {} now describes this {what}, not them",
+                out.display(),
+                present.join(", "),
+                out.join(MANIFEST_FILE).display()
+            );
+        }
     }
 }
 
@@ -238,12 +250,23 @@ pub(super) fn print_stdout(text: &str) -> Result<()> {
     }
 }
 
-/// Refuses a run whose estimated memory need (`need` of a run count)
+/// What the memory check's refusal says: the job refused and what else
+/// than fewer runs would make it fit.
+pub(super) struct MemoryAdvice {
+    /// "run", "comparison", "sweep".
+    pub job: &'static str,
+    /// Whether `--per-run` is on (dropping it helps).
+    pub per_run: bool,
+    /// Another way to need less, such as "fewer values".
+    pub fewer: Option<&'static str>,
+}
+
+/// Refuses a job whose estimated memory need (`need` of a run count)
 /// exceeds what is available.
 pub(super) fn check_memory(
     need: impl Fn(u64) -> resources::MemoryEstimate,
     runs: u64,
-    per_run: bool,
+    advice_for: MemoryAdvice,
 ) -> Result<()> {
     let Some(available) = resources::available_memory() else {
         return Ok(());
@@ -268,13 +291,17 @@ pub(super) fn check_memory(
         "even one run does not fit: reduce the number of periods, vendors, agencies or tiers"
             .to_string()
     };
-    if per_run {
+    if advice_for.per_run {
         advice.push_str(", drop --per-run");
+    }
+    if let Some(fewer) = advice_for.fewer {
+        advice.push_str(&format!(", use {fewer}"));
     }
     advice.push_str(", or shorten the horizon (periods) or use a coarser step");
     Err(UsageError(format!(
-        "this run would need about {} of memory ({} of run records, {} of working memory, {} of output files), \
+        "this {} would need about {} of memory ({} of run records, {} of working memory, {} of output files), \
          but only {} is available; {advice}. To run anyway, add --no-memory-check",
+        advice_for.job,
         resources::human_bytes(wanted.total()),
         resources::human_bytes(wanted.records),
         resources::human_bytes(wanted.working),

@@ -1,49 +1,52 @@
 //! `sharecast sweep`: one scenario run at each value of one of its numbers,
 //! every value with the same seed, the files of all values stacked.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use super::support::{
-    check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag, long_files,
-    manifest, named_files, print_stdout, sha256_hex, simulate, warn, warn_of_other_files,
+    MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
+    long_files, manifest, named_files, print_stdout, sha256_hex, simulate, warn_of_other_files,
     write_outputs,
 };
-use super::{
-    COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
-    SweepArgs,
-};
+use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs};
 use crate::export;
 use crate::measures;
 use crate::output::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
-use crate::scenario;
-use crate::sweep::SweepPoint;
+use crate::scenario::{self, Diagnostic, Scenario};
+use crate::sweep::{self, Sweep, SweepPoint};
+
+/// Rows Excel and LibreOffice Calc open in one sheet.
+const SPREADSHEET_ROWS: usize = 1_048_576;
 
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let path = &args.scenario;
     let source = scenario::read_source(path)?;
     let base = scenario::parse(&source, path)?;
-    warn(path, &base);
     let plan = &args.vary;
     // Every value's scenario is checked before anything runs, so a value
     // the file's rules refuse stops the sweep with nothing written.
     let mut variants = Vec::with_capacity(plan.values.len());
     for (i, value) in plan.values.iter().enumerate() {
-        let with = format!("with --vary {}={}", plan.path, value.text);
         let s = scenario::parse_with(&source, path, &[plan.setting(i)]).map_err(|mut e| {
-            for d in e.diagnostics.iter_mut().filter(|d| d.line.is_some()) {
-                d.message.push_str(&format!(" ({with})"));
+            // Every problem but one with the path itself comes from the value.
+            for d in e.diagnostics.iter_mut() {
+                if !d.message.starts_with("--vary ") {
+                    d.message
+                        .push_str(&format!(" (with --vary {}={})", plan.path, value.text));
+                }
             }
             e
         })?;
-        for w in s.warnings.iter().filter(|w| !base.warnings.contains(w)) {
-            eprintln!("warning: {} ({with})", scenario::located(path, w));
-        }
         variants.push(s);
+    }
+    warn_of_variants(path, plan, &variants);
+    for note in sweep::overriding_events(&base, &plan.path) {
+        eprintln!("warning: {note}");
     }
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);
@@ -73,7 +76,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                 }
             },
             runs,
-            false,
+            MemoryAdvice {
+                job: "sweep",
+                per_run: false,
+                fewer: Some("fewer values"),
+            },
         )?;
     }
     let pool = sim.pool()?;
@@ -105,6 +112,14 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         points.push(SweepPoint::of(s, &projection));
     }
 
+    for (name, file) in SWEEP_FILES.iter().zip(&stacked) {
+        if file.rows() >= SPREADSHEET_ROWS {
+            eprintln!(
+                "warning: {name} has {} rows, more than a spreadsheet opens ({SPREADSHEET_ROWS} with the header); filter it with a script or sweep fewer values",
+                file.rows()
+            );
+        }
+    }
     let files = named_files(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
     let manifest = manifest(
         ManifestInput::Sweep {
@@ -118,12 +133,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         &files,
     );
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    let others: Vec<&str> = STATISTICS_FILES
-        .into_iter()
-        .chain([RUNS_FILE])
-        .chain(COMPARISON_FILES)
-        .collect();
-    warn_of_other_files(&out, &others, "sharecast run or compare", "sweep");
+    warn_of_other_files(&out, "sweep", "sweep");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",
@@ -133,4 +143,31 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         ))?;
     }
     Ok(())
+}
+
+/// The warnings of the values' scenarios: once as they are when every value
+/// has it (as a problem of the file that no value changes would be),
+/// otherwise with the values that cause it.
+fn warn_of_variants(path: &Path, plan: &Sweep, variants: &[Scenario]) {
+    let mut warnings: Vec<(&Diagnostic, Vec<&str>)> = Vec::new();
+    for (s, value) in variants.iter().zip(&plan.values) {
+        for w in &s.warnings {
+            match warnings.iter_mut().find(|(seen, _)| *seen == w) {
+                Some((_, values)) => values.push(&value.text),
+                None => warnings.push((w, vec![&value.text])),
+            }
+        }
+    }
+    for (w, values) in warnings {
+        if values.len() == variants.len() {
+            eprintln!("warning: {}", scenario::located(path, w));
+        } else {
+            eprintln!(
+                "warning: {} (with --vary {}={})",
+                scenario::located(path, w),
+                plan.path,
+                values.join(",")
+            );
+        }
+    }
 }

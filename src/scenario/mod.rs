@@ -98,6 +98,10 @@ pub struct InitialContract {
 pub struct Event {
     /// Period index; may be `>= periods`, in which case it never fires.
     pub period: u32,
+    /// The period that names the random streams of its changes: `period`,
+    /// unless `sweep` moved the event, in which case the file's own, so that
+    /// the event draws the same numbers at every date it is moved to.
+    pub keyed_period: u32,
     pub label: Option<String>,
     pub target: Target,
     pub changes: Vec<Change>,

@@ -75,6 +75,9 @@ pub struct RawEvent {
     pub agency: Option<Spanned<String>>,
     pub set: Option<ChangeTable>,
     pub add: Option<ChangeTable>,
+    /// The `at` the file gives, when a sweep replaced it (see `vary`).
+    #[serde(skip)]
+    pub keyed_at: Option<SpannedValue>,
 }
 
 /// An event's `set` or `add` table, or a table nested in one.

@@ -137,11 +137,12 @@ pub fn assign(s: &mut Scenario) {
             key(p.as_mut(), &["agency", &a.name, "choice", w]);
         }
     }
-    // An event's change is named by its period, target, verb and field, and
-    // by how many earlier changes share all four (a scenario may repeat one).
+    // An event's change is named by its period (the file's, for an event a
+    // sweep moves), target, verb and field, and by how many earlier changes
+    // share all four (a scenario may repeat one).
     let mut seen: Vec<Vec<String>> = Vec::new();
     for e in &mut s.events {
-        let period = e.period.to_string();
+        let period = e.keyed_period.to_string();
         let mut target: Vec<&str> = vec!["event", &period];
         match e.target {
             Target::Vendor(v) => target.extend(["vendor", names.vendors[v].as_str()]),

@@ -224,7 +224,7 @@ fn type_name(v: &Value) -> &'static str {
     match v {
         Value::String(_) => "a string",
         Value::Integer(_) => "an integer",
-        Value::Float(_) => "a number",
+        Value::Float(_) => "a decimal number",
         Value::Boolean(_) => "a boolean",
         Value::Datetime(_) => "a date",
         Value::Array(_) => "an array",
@@ -1312,8 +1312,22 @@ impl<'s> Checker<'s> {
         if !ok {
             return None;
         }
+        let period = u32::try_from(period?).unwrap_or(u32::MAX);
+        // A sweep that moves the event keeps the streams of the date the file
+        // gives it (already checked when the file itself was validated).
+        let keyed_period =
+            e.keyed_at
+                .as_ref()
+                .and_then(|v| match (v.get_ref(), calendar) {
+                    (Value::Integer(i), _) => u32::try_from(*i).ok(),
+                    (Value::String(s), Some(cal)) => YearMonth::parse(s)
+                        .and_then(|month| u32::try_from(cal.period_of(month)).ok()),
+                    _ => None,
+                })
+                .unwrap_or(period);
         Some(Event {
-            period: u32::try_from(period?).unwrap_or(u32::MAX),
+            period,
+            keyed_period,
             label: label_text,
             target: target?,
             changes,

@@ -57,7 +57,7 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
         }
         "vendor" => {
             let names = names(raw.vendor.iter().map(|v| &v.get_ref().name));
-            let (chosen, key) = select(&names, rest, "vendor", false).map_err(fail)?;
+            let (chosen, key) = select(&names, rest, &VENDOR).map_err(fail)?;
             for i in chosen {
                 let vendor = &mut raw.vendor[i];
                 let span = vendor.span();
@@ -73,7 +73,7 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
         }
         "agency" => {
             let names = names(raw.agency.iter().map(|a| &a.get_ref().name));
-            let (chosen, key) = select(&names, rest, "agency", false).map_err(fail)?;
+            let (chosen, key) = select(&names, rest, &AGENCY).map_err(fail)?;
             for i in chosen {
                 let agency = &mut raw.agency[i];
                 let span = agency.span();
@@ -97,13 +97,16 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
         }
         "event" => {
             let labels = names(raw.event.iter().map(|e| &e.get_ref().label));
-            let (chosen, key) = select(&labels, rest, "event", true).map_err(fail)?;
+            let (chosen, key) = select(&labels, rest, &EVENT).map_err(fail)?;
             for i in chosen {
                 let event = &mut raw.event[i];
                 let span = event.span();
                 let e = event.get_mut();
                 let table = match split_key(key) {
                     ("at", None) => {
+                        if e.keyed_at.is_none() {
+                            e.keyed_at = e.at.clone();
+                        }
                         set_value(&mut e.at, span, value);
                         continue;
                     }
@@ -157,7 +160,14 @@ fn split_key(key: &str) -> (&str, Option<&str>) {
 }
 
 fn unknown_key(key: &str, what: &str, allowed: &[&str]) -> String {
-    let hint = suggest(split_key(key).0, allowed.iter().map(|k| split_key(k).0))
+    let (head, sub) = split_key(key);
+    if let Some(form) = allowed.iter().find(|k| split_key(k).0 == head) {
+        return match (split_key(form).1, sub) {
+            (Some(part), None) => format!("'{head}' needs a {part} after it: {form}"),
+            _ => format!("'{head}' is one number of {what}: nothing follows it"),
+        };
+    }
+    let hint = suggest(head, allowed.iter().map(|k| split_key(k).0))
         .map(|s| format!("; did you mean '{s}'?"))
         .unwrap_or_default();
     format!(
@@ -166,58 +176,119 @@ fn unknown_key(key: &str, what: &str, allowed: &[&str]) -> String {
     )
 }
 
-/// The declarations `rest` starts with (`NAME.`, `*.` for all, or for
-/// events a position from 1 when no label matches) and the key after them.
-/// Names may contain dots: the longest name that fits is taken.
+/// What a path's second part picks from: vendors, agencies or events.
+struct Kind {
+    one: &'static str,
+    many: &'static str,
+    /// The keys that may follow a name, for messages.
+    keys: &'static [&'static str],
+    /// Events may be named by their position from 1.
+    by_position: bool,
+}
+
+const VENDOR: Kind = Kind {
+    one: "vendor",
+    many: "vendors",
+    keys: &VENDOR_KEYS,
+    by_position: false,
+};
+const AGENCY: Kind = Kind {
+    one: "agency",
+    many: "agencies",
+    keys: &AGENCY_KEYS,
+    by_position: false,
+};
+const EVENT: Kind = Kind {
+    one: "event",
+    many: "events",
+    keys: &EVENT_KEYS,
+    by_position: true,
+};
+
+/// The declarations `rest` starts with and the key after them: `*` for all,
+/// a name (names may contain dots: the longest that fits is taken), or for
+/// events a position from 1 (a whole number is always a position).
 fn select<'p>(
     names: &[Option<String>],
     rest: &'p str,
-    kind: &str,
-    by_position: bool,
+    kind: &Kind,
 ) -> Result<(Vec<usize>, &'p str), String> {
+    let needs_key = |name: &str| {
+        format!(
+            "{}.{name} needs one of its numbers after it: {}",
+            kind.one,
+            kind.keys.join(", ")
+        )
+    };
+    if rest == "*" {
+        return Err(needs_key("*"));
+    }
     if let Some(key) = rest.strip_prefix("*.") {
         return Ok(((0..names.len()).collect(), key));
     }
-    let matched = names
-        .iter()
-        .enumerate()
-        .filter_map(|(i, n)| {
-            let n = n.as_deref()?;
-            let key = rest.strip_prefix(n)?.strip_prefix('.')?;
-            Some((i, n.len(), key))
-        })
-        .max_by_key(|&(_, len, _)| len);
-    if let Some((i, _, key)) = matched {
-        return Ok((vec![i], key));
-    }
-    let (first, key) = rest.split_once('.').unwrap_or((rest, ""));
-    if by_position
+    let (first, after_first) = rest.split_once('.').unwrap_or((rest, ""));
+    if kind.by_position
         && let Ok(position) = first.parse::<usize>()
-        && (1..=names.len()).contains(&position)
     {
-        return Ok((vec![position - 1], key));
+        if !(1..=names.len()).contains(&position) {
+            return Err(format!(
+                "no {} {position}: the scenario has {} {}",
+                kind.one,
+                names.len(),
+                kind.many
+            ));
+        }
+        if after_first.is_empty() {
+            return Err(needs_key(first));
+        }
+        return Ok((vec![position - 1], after_first));
+    }
+    let longest = names
+        .iter()
+        .filter_map(|n| n.as_deref())
+        .filter(|n| rest == *n || rest.strip_prefix(n).is_some_and(|k| k.starts_with('.')))
+        .max_by_key(|n| n.len());
+    if let Some(name) = longest {
+        let chosen: Vec<usize> = (0..names.len())
+            .filter(|&i| names[i].as_deref() == Some(name))
+            .collect();
+        if chosen.len() > 1 {
+            let positions: Vec<String> = chosen.iter().map(|i| (i + 1).to_string()).collect();
+            return Err(format!(
+                "{} {} are named '{name}' ({} {}); name one by its position, as in {}.{}.at",
+                chosen.len(),
+                kind.many,
+                kind.many,
+                positions.join(", "),
+                kind.one,
+                positions[0]
+            ));
+        }
+        return match rest[name.len()..].strip_prefix('.') {
+            Some(key) if !key.is_empty() => Ok((chosen, key)),
+            _ => Err(needs_key(name)),
+        };
     }
     let declared: Vec<&str> = names.iter().filter_map(|n| n.as_deref()).collect();
+    if names.is_empty() {
+        return Err(format!("the scenario has no {}", kind.many));
+    }
     let hint = suggest(first, declared.iter().copied())
         .map(|s| format!("; did you mean '{s}'?"))
         .unwrap_or_default();
     let listed = if declared.is_empty() {
-        "none".to_string()
+        "none named".to_string()
     } else {
         declared.join(", ")
     };
-    let plural = if kind == "agency" {
-        "agencies".to_string()
-    } else {
-        format!("{kind}s")
-    };
-    let positions = if by_position {
+    let positions = if kind.by_position {
         format!(" (or a position from 1 to {})", names.len())
     } else {
         String::new()
     };
     Err(format!(
-        "no {kind} '{first}' in the scenario; its {plural}{positions}: {listed}{hint}"
+        "no {} '{first}' in the scenario; its {}{positions}: {listed}{hint}",
+        kind.one, kind.many
     ))
 }
 

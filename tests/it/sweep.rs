@@ -76,7 +76,7 @@ fn each_value_gives_the_rows_of_a_run_with_that_value_in_the_file() {
         // A table the file leaves out, created.
         (
             "agency.Civil.choice.incumbency=0.5..3:2",
-            ["0.5", "3"],
+            ["0.5", "3.0"],
             &[(
                 "annual_value = 1.0e6",
                 "annual_value = 1.0e6\nchoice = { incumbency = {} }",
@@ -341,4 +341,149 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
             "{vary}: something was written"
         );
     }
+}
+
+/// A sweep over an event's date moves the same event: its uncertain values
+/// keep the streams of the date the file gives it, so every date draws the
+/// same numbers (a file edited to the later date names them anew).
+#[test]
+fn a_moved_event_draws_the_same_numbers_at_every_date() {
+    let path = Path::new("every.toml");
+    let streams = |s: &sharecast::scenario::Scenario| -> Vec<Option<u64>> {
+        s.events[0]
+            .changes
+            .iter()
+            .map(|c| c.value.stream())
+            .collect()
+    };
+    let moved = |at: &str| {
+        let setting = Setting {
+            path: "event.1.at".into(),
+            value: toml::Value::String(at.into()),
+        };
+        let s = parse_with(EVERY_FEATURE, path, &[setting]).unwrap();
+        assert_eq!(s.calendar.month_of(s.events[0].period).to_string(), at);
+        streams(&s)
+    };
+    let file = streams(&parse_with(EVERY_FEATURE, path, &[]).unwrap());
+    assert!(file.iter().any(Option::is_some), "event 1 draws a number");
+    assert_eq!(moved("2026-05"), file);
+    assert_eq!(moved("2027-01"), file);
+    let edited = EVERY_FEATURE.replace("at = \"2026-05\"", "at = \"2027-01\"");
+    assert_ne!(streams(&parse_with(&edited, path, &[]).unwrap()), file);
+}
+
+/// Events are named by label or by position; a whole number is always a
+/// position, and a label two events share must be replaced by a position.
+#[test]
+fn events_are_named_by_label_or_position_never_ambiguously() {
+    let text = EVERY_FEATURE
+        .replacen("at = \"2026-05\"", "at = \"2026-05\"\nlabel = \"cut\"", 1)
+        .replacen("at = 8", "at = 8\nlabel = \"cut\"", 1)
+        .replacen("at = \"2026-12\"", "at = \"2026-12\"\nlabel = \"1\"", 1);
+    let path = Path::new("labels.toml");
+    let at = |vary: &str| -> Result<Vec<u32>, String> {
+        let setting = Setting {
+            path: vary.into(),
+            value: toml::Value::Integer(20),
+        };
+        parse_with(&text, path, &[setting])
+            .map(|s| s.events.iter().map(|e| e.period).collect())
+            .map_err(|e| e.to_string())
+    };
+    let file: Vec<u32> = at("event.2.at").unwrap();
+    assert_eq!(file[1], 20);
+    // "1" is event 1, not the event labelled "1" (event 3).
+    let by_number = at("event.1.at").unwrap();
+    assert_eq!((by_number[0], by_number[2]), (20, 11));
+    let e = at("event.cut.at").unwrap_err();
+    assert!(
+        e.contains("2 events are named 'cut' (events 1, 2); name one by its position"),
+        "{e}"
+    );
+}
+
+/// Warnings say which values cause them: an event that `set`s the varied
+/// number (each value holds only until then), an event a value moves past
+/// the horizon, none for a problem of the file that every value replaces;
+/// files too long for a spreadsheet, and files of a sweep that a later
+/// `run` leaves behind in its folder.
+#[test]
+fn warnings_name_the_values_that_cause_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shipped = repo_root().join("scenarios/gov-ai-2026.toml");
+    let stderr_of = |scenario: &Path, vary: &str, extra: &[&str]| -> String {
+        let out = tmp.path().join("warned");
+        let mut args = vec![
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--vary",
+            vary,
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        let o = sharecast(tmp.path(), &args);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{vary}: {stderr}");
+        stderr
+    };
+
+    let stderr = stderr_of(
+        &shipped,
+        "vendor.OpenAI.access.unclassified=0.1,1",
+        &["--runs", "5"],
+    );
+    assert!(
+        stderr.contains(
+            "warning: event 1 (2026-02, 'OpenAI's Pentagon agreement') sets access.unclassified, \
+             so each value of vendor.OpenAI.access.unclassified holds only until then"
+        ),
+        "{stderr}"
+    );
+
+    let stderr = stderr_of(&shipped, "event.2.at=2026-03,2031-01", &["--runs", "5"]);
+    assert_eq!(stderr.matches("never fires").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("never fires (with --vary event.2.at=2031-01)"),
+        "{stderr}"
+    );
+
+    // Event 2 of this file never fires, but every value moves it inside.
+    let late = tmp.path().join("late.toml");
+    std::fs::write(&late, EVERY_FEATURE.replacen("at = 8", "at = 40", 1)).unwrap();
+    assert!(stderr_of(&late, "event.2.at=3,5", &["--runs", "5"]).is_empty());
+    let stderr = stderr_of(&late, "agency.Civil.term=5,7", &["--runs", "5"]);
+    assert!(
+        stderr.contains("late.toml:73: event 2 (at period 40) falls after the last period")
+            && !stderr.contains("with --vary"),
+        "a problem every value shares is shown once, plainly: {stderr}"
+    );
+
+    // 200 values x 5,400 share rows pass a spreadsheet's 1,048,576 rows.
+    let stderr = stderr_of(
+        &shipped,
+        "agency.*.annual_value=1..200:200",
+        &["--runs", "2"],
+    );
+    assert!(
+        stderr.contains("sweep_shares.csv has 1080001 rows, more than a spreadsheet opens"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("sweep_adoption.csv has"), "{stderr}");
+
+    let o = crate::common::run_shipped(
+        tmp.path(),
+        "scenarios/minimal.toml",
+        &["--runs", "5", "--quiet", "--out", "warned"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(
+            "also holds sweep_shares.csv, sweep_adoption.csv, sweep_revenue.csv, sweep_summary.csv \
+             from an earlier `sharecast sweep`"
+        ),
+        "{stderr}"
+    );
 }

@@ -26,6 +26,10 @@ const MAX_TERM: i64 = 1_000_000;
 const MAX_RUNS: i64 = 100_000_000;
 const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
 
+/// The span of a value that stands on no line of the file: one a sweep adds
+/// where the file has no table to hold it (see `vary`).
+pub(super) const NOT_IN_FILE: std::ops::Range<usize> = usize::MAX..usize::MAX;
+
 const DEFAULT_WEIGHTS: [(&str, f64); 3] = [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
 
 /// Checks `source` with each of `settings` applied to it first (see
@@ -270,8 +274,13 @@ impl<'s> Checker<'s> {
         line_number(self.source.as_bytes(), span.start)
     }
 
+    /// The line of `span`, unless it is [`NOT_IN_FILE`].
+    fn line_of(&self, span: &std::ops::Range<usize>) -> Option<usize> {
+        (*span != NOT_IN_FILE).then(|| self.line(span))
+    }
+
     fn error(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
-        let line = Some(self.line(span));
+        let line = self.line_of(span);
         self.errors.push(Diagnostic {
             line,
             message: message.into(),
@@ -293,7 +302,7 @@ impl<'s> Checker<'s> {
     }
 
     fn warn(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
-        let line = Some(self.line(span));
+        let line = self.line_of(span);
         self.warnings.push(Diagnostic {
             line,
             message: message.into(),

@@ -13,7 +13,7 @@ use std::ops::Range;
 use toml::{Spanned, Value};
 
 use super::raw::{ChangeEntry, ChangeTable, RawScenario, SpannedMap, SpannedValue};
-use super::validate::suggest;
+use super::validate::{NOT_IN_FILE, suggest};
 
 /// A dotted path to one number of a scenario file and the value it takes.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +52,7 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
     match head {
         "choice" if !rest.is_empty() => {
-            set_in_map(&mut raw.choice, 0..0, rest, value);
+            set_in_map(&mut raw.choice, NOT_IN_FILE, rest, value);
             Ok(())
         }
         "vendor" => {

@@ -341,6 +341,26 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
             "{vary}: something was written"
         );
     }
+    // A value added where the file has no table for it stands on no line.
+    let minimal = repo_root().join("scenarios/minimal.toml");
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "sweep",
+            minimal.to_str().unwrap(),
+            "--vary",
+            "choice.brand=x",
+            "--out",
+            "out",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("minimal.toml: [choice] weight 'brand' must be a number")
+            && stderr.contains("(with --vary choice.brand=x)"),
+        "{stderr}"
+    );
 }
 
 /// A sweep over an event's date moves the same event: its uncertain values

@@ -154,6 +154,9 @@ pub struct ScenarioRef {
     pub name: String,
     pub path: String,
     pub sha256: String,
+    /// `PATH=VALUE` of each `--set` applied to the file, if any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<String>,
 }
 
 impl ScenarioRef {
@@ -163,6 +166,15 @@ impl ScenarioRef {
             name: s.name.clone(),
             path: path.display().to_string(),
             sha256,
+            settings: Vec::new(),
+        }
+    }
+
+    /// The same file with the `--set` settings `specs` applied.
+    pub fn with_settings(self, specs: Vec<String>) -> ScenarioRef {
+        ScenarioRef {
+            settings: specs,
+            ..self
         }
     }
 }

@@ -3,7 +3,6 @@
 //! them.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use crate::compare::Comparison;
 use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric};
@@ -286,21 +285,21 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
 /// change run by run with its 95% interval (from 30 paired runs on), the
 /// 5-95% band of the change over runs, how often the counterfactual is
 /// higher or lower, and the mean change in cumulative revenue. Each
-/// scenario is shown as its file and name.
+/// scenario is shown as `file` (its path, with any settings) and its name.
 pub fn comparison_table(
-    baseline: (&Scenario, &Path),
-    counterfactual: (&Scenario, &Path),
+    baseline: (&Scenario, &str),
+    counterfactual: (&Scenario, &str),
     c: &Comparison,
     seed: u64,
 ) -> String {
     let cal = &baseline.0.calendar;
     let last = cal.periods as usize - 1;
     let mut out = String::new();
-    for (label, (s, path)) in [
+    for (label, (s, file)) in [
         ("Baseline:      ", baseline),
         ("Counterfactual:", counterfactual),
     ] {
-        let _ = writeln!(out, "{label} {} (\"{}\")", path.display(), s.name);
+        let _ = writeln!(out, "{label} {file} (\"{}\")", s.name);
     }
     let _ = writeln!(
         out,

@@ -76,6 +76,23 @@ impl Sweep {
         })
     }
 
+    /// A `--set PATH=VALUE`: one value, as a sweep of one.
+    pub fn parse_one(spec: &str) -> Result<Sweep, String> {
+        let sweep = Sweep::parse(spec)?;
+        if sweep.values.len() > 1 {
+            return Err(format!(
+                "'{spec}' gives {} values; --set takes one (sharecast sweep runs several)",
+                sweep.values.len()
+            ));
+        }
+        Ok(sweep)
+    }
+
+    /// `PATH=VALUE` of value `i`, as the command line would give it.
+    pub fn spec(&self, i: usize) -> String {
+        format!("{}={}", self.path, self.values[i].text)
+    }
+
     /// The setting that makes value `i`'s scenario.
     pub fn setting(&self, i: usize) -> Setting {
         Setting {

@@ -7,7 +7,8 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load, manifest, named_files, print_stdout, simulate, warn, warn_of_other_files, write_outputs,
+    load, load_with_sets, manifest, named_files, print_stdout, set_specs, simulate, warn,
+    warn_of_other_files, with_sets, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -18,25 +19,36 @@ use crate::report;
 use crate::resources;
 
 pub(super) fn compare(args: CompareArgs) -> Result<()> {
+    let other_path = match &args.counterfactual {
+        Some(path) => path.clone(),
+        None if !args.set.is_empty() => args.baseline.clone(),
+        None => {
+            return Err(UsageError(
+                "compare needs a COUNTERFACTUAL file, or --set PATH=VALUE to make one from the baseline"
+                    .to_string(),
+            )
+            .into());
+        }
+    };
+    // How the counterfactual is named in messages and the table.
+    let other_name = format!("{}{}", other_path.display(), with_sets(&args.set));
     let (base, base_sha) = load(&args.baseline)?;
     warn(&args.baseline, &base);
-    let (other, other_sha) = load(&args.counterfactual)?;
-    warn(&args.counterfactual, &other);
+    let (other, other_sha) = load_with_sets(&other_path, &args.set)?;
+    warn(&other_path, &other);
     let alignment = pairing::align(&base, &other).map_err(|e| {
         UsageError(format!(
-            "cannot compare {} with {}: {e}",
+            "cannot compare {} with {other_name}: {e}",
             args.baseline.display(),
-            args.counterfactual.display()
         ))
     })?;
     for note in &alignment.notes {
         eprintln!("warning: {note}");
     }
-    if base_sha == other_sha {
+    if base_sha == other_sha && args.set.is_empty() {
         eprintln!(
-            "warning: {} and {} have the same contents, so every difference is 0",
+            "warning: {} and {other_name} have the same contents, so every difference is 0",
             args.baseline.display(),
-            args.counterfactual.display()
         );
     }
     let sim = &args.simulation;
@@ -59,7 +71,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         };
         eprintln!(
             "warning: {} sets {}, which is not used: both scenarios run with seed {seed} ({}) and {runs} runs ({}) so that their runs pair",
-            args.counterfactual.display(),
+            other_path.display(),
             unused.join(" and "),
             source(sim.seed, "--seed"),
             source(sim.runs, "--runs"),
@@ -72,10 +84,11 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         };
+        let variant = if args.set.is_empty() { "" } else { "-variant" };
         Path::new("out").join(format!(
-            "{}-vs-{}",
+            "{}-vs-{}{variant}",
             stem(&args.baseline),
-            stem(&args.counterfactual)
+            stem(&other_path)
         ))
     });
     check_out_folder(&out, COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]))?;
@@ -130,7 +143,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let manifest = manifest(
         ManifestInput::Compare {
             baseline: ScenarioRef::of(&base, &args.baseline, base_sha),
-            counterfactual: ScenarioRef::of(&other, &args.counterfactual, other_sha),
+            counterfactual: ScenarioRef::of(&other, &other_path, other_sha)
+                .with_settings(set_specs(&args.set)),
             notes: alignment.notes.clone(),
         },
         seed,
@@ -144,8 +158,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",
             report::comparison_table(
-                (&base, &args.baseline),
-                (&other, &args.counterfactual),
+                (&base, &args.baseline.display().to_string()),
+                (&other, &other_name),
                 &comparison,
                 seed
             ),

@@ -118,6 +118,12 @@ struct RunArgs {
     /// and period. Example: --per-run
     #[arg(long)]
     per_run: bool,
+
+    /// Set one number of the scenario for this run, as if the file said so
+    /// (PATH as for `sweep --vary`; may be repeated). Output then goes by
+    /// default to out/<scenario>-variant. Example: --set 'agency.*.caution=0.6'
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
+    set: Vec<Sweep>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -126,16 +132,24 @@ struct CompareArgs {
     baseline: PathBuf,
 
     /// The counterfactual scenario file (TOML): the baseline with a change.
-    counterfactual: PathBuf,
+    /// Default, with --set: the baseline file itself.
+    counterfactual: Option<PathBuf>,
 
     /// Output folder, created if missing. Only the files this command writes
     /// are replaced. Default: out/<baseline>-vs-<counterfactual> (file names
-    /// without .toml). Example: --out results/aws-deal
+    /// without .toml; -variant added with --set). Example: --out results/aws-deal
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 
     #[command(flatten)]
     simulation: SimulationArgs,
+
+    /// Set one number of the counterfactual, as if its file said so (PATH as
+    /// for `sweep --vary`; may be repeated). Without a COUNTERFACTUAL file,
+    /// the counterfactual is the baseline with these settings.
+    /// Example: sharecast compare scenarios/gov-ai-2026.toml --set 'event.2.at=2027-03'
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
+    set: Vec<Sweep>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,8 +4,8 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load, long_files, manifest, named_files, print_stdout, simulate, warn, warn_of_other_files,
-    write_outputs,
+    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, simulate, warn,
+    warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -16,15 +16,22 @@ use crate::report;
 use crate::resources;
 
 pub(super) fn run(args: RunArgs) -> Result<()> {
-    let (s, sha256) = load(&args.scenario)?;
+    let (s, sha256) = load_with_sets(&args.scenario, &args.set)?;
     warn(&args.scenario, &s);
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(s.runs);
     let seed = sim.seed.unwrap_or(s.seed);
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out_dir(&args.scenario));
+    let out = args.out.clone().unwrap_or_else(|| {
+        let dir = default_out_dir(&args.scenario);
+        if args.set.is_empty() {
+            dir
+        } else {
+            // Not over the results of the file as it is.
+            let mut dir = dir.into_os_string();
+            dir.push("-variant");
+            dir.into()
+        }
+    });
     let names = STATISTICS_FILES
         .into_iter()
         .chain(args.per_run.then_some(RUNS_FILE))
@@ -72,7 +79,8 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     }
     let manifest = manifest(
         ManifestInput::Run {
-            scenario: ScenarioRef::of(&s, &args.scenario, sha256),
+            scenario: ScenarioRef::of(&s, &args.scenario, sha256)
+                .with_settings(set_specs(&args.set)),
         },
         seed,
         runs,
@@ -91,8 +99,13 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     }
     warn_of_other_files(&out, "run", "run");
     if !sim.quiet {
+        let with = if args.set.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}\n", args.scenario.display(), with_sets(&args.set))
+        };
         print_stdout(&format!(
-            "{}\nWrote {} to {}\n",
+            "{with}{}\nWrote {} to {}\n",
             report::final_table(&s, &projection, seed),
             file_names(&files),
             out.display()

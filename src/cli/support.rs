@@ -18,13 +18,77 @@ use crate::measures;
 use crate::output::{self, Manifest, ManifestInput, OutputFile};
 use crate::progress::Progress;
 use crate::resources;
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Scenario, ScenarioError, Setting};
+use crate::sweep::Sweep;
 
 /// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
 pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
     let source = scenario::read_source(path)?;
     let s = scenario::parse(&source, path)?;
     Ok((s, sha256_hex(&source)))
+}
+
+/// Validates `source` (the file `path`, already found valid on its own) with
+/// each setting applied, each given with its `PATH=VALUE` spec on the command
+/// line after `flag` (`--set`, `--vary`). A setting whose path names nothing
+/// is reported as `FLAG PATH: ...`; every other problem then comes from a
+/// value and is followed by `(with FLAG PATH=VALUE, ...)`.
+pub(super) fn parse_with_settings(
+    source: &str,
+    path: &Path,
+    flag: &str,
+    settings: &[(Setting, String)],
+) -> Result<Scenario, ScenarioError> {
+    let only: Vec<Setting> = settings.iter().map(|(s, _)| s.clone()).collect();
+    scenario::parse_with(source, path, &only).map_err(|mut e| {
+        let with = settings
+            .iter()
+            .map(|(_, spec)| format!("{flag} {spec}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for d in &mut e.diagnostics {
+            if settings
+                .iter()
+                .any(|(s, _)| d.message.starts_with(&format!("{}: ", s.path)))
+            {
+                d.message.insert_str(0, &format!("{flag} "));
+            } else {
+                d.message.push_str(&format!(" (with {with})"));
+            }
+        }
+        e
+    })
+}
+
+/// Reads and validates a scenario with the `--set` settings `sets` applied
+/// (the file is checked on its own first, so that its own problems read as
+/// they always do); returns it with the SHA-256 of the file's bytes.
+pub(super) fn load_with_sets(path: &Path, sets: &[Sweep]) -> Result<(Scenario, String)> {
+    let source = scenario::read_source(path)?;
+    let s = scenario::parse(&source, path)?;
+    if sets.is_empty() {
+        return Ok((s, sha256_hex(&source)));
+    }
+    let settings: Vec<(Setting, String)> = sets.iter().map(|s| (s.setting(0), s.spec(0))).collect();
+    let s = parse_with_settings(&source, path, "--set", &settings)?;
+    Ok((s, sha256_hex(&source)))
+}
+
+/// The `PATH=VALUE` specs of `--set` flags, for the manifest and the table.
+pub(super) fn set_specs(sets: &[Sweep]) -> Vec<String> {
+    sets.iter().map(|s| s.spec(0)).collect()
+}
+
+/// "with --set A=1, --set B=2", or nothing without settings.
+pub(super) fn with_sets(sets: &[Sweep]) -> String {
+    if sets.is_empty() {
+        return String::new();
+    }
+    let specs: Vec<String> = set_specs(sets)
+        .iter()
+        .map(|s| format!("--set {s}"))
+        .collect();
+    format!(" with {}", specs.join(", "))
 }
 
 pub(super) fn sha256_hex(source: &str) -> String {

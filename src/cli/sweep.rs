@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    long_files, manifest, named_files, print_stdout, sha256_hex, simulate, warn_of_other_files,
-    write_outputs,
+    long_files, manifest, named_files, parse_with_settings, print_stdout, sha256_hex, simulate,
+    warn_of_other_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs};
 use crate::export;
@@ -31,17 +31,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     // Every value's scenario is checked before anything runs, so a value
     // the file's rules refuse stops the sweep with nothing written.
     let mut variants = Vec::with_capacity(plan.values.len());
-    for (i, value) in plan.values.iter().enumerate() {
-        let s = scenario::parse_with(&source, path, &[plan.setting(i)]).map_err(|mut e| {
-            // Every problem but one with the path itself comes from the value.
-            for d in e.diagnostics.iter_mut() {
-                if !d.message.starts_with("--vary ") {
-                    d.message
-                        .push_str(&format!(" (with --vary {}={})", plan.path, value.text));
-                }
-            }
-            e
-        })?;
+    for i in 0..plan.values.len() {
+        let setting = [(plan.setting(i), plan.spec(i))];
+        let s = parse_with_settings(&source, path, "--vary", &setting)?;
         variants.push(s);
     }
     warn_of_variants(path, plan, &variants);

@@ -1,5 +1,6 @@
-//! One number of a scenario set from outside the file, as `sharecast sweep
-//! --vary agency.DoD.caution=0.2,0.4` does for each of its values.
+//! One number of a scenario set from outside the file, as `sharecast run
+//! --set agency.DoD.caution=0.4` does, and `sharecast sweep --vary
+//! agency.DoD.caution=0.2,0.4` for each of its values.
 //!
 //! A setting replaces the value in the file as written (or adds the key
 //! where the file leaves it to its default) before validation, so a varied
@@ -43,11 +44,11 @@ const AGENCY_KEYS: [&str; 7] = [
 ];
 const EVENT_KEYS: [&str; 3] = ["at", "set.KEY", "add.KEY"];
 
-/// Applies `setting` to the file as written; the message says what the
-/// path does not match.
+/// Applies `setting` to the file as written; the message, which starts with
+/// the path and a colon, says what the path does not match.
 pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), String> {
     let path = setting.path.as_str();
-    let fail = |why: String| format!("--vary {path}: {why}");
+    let fail = |why: String| format!("{path}: {why}");
     let value = &setting.value;
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
     match head {

@@ -14,6 +14,7 @@ mod model;
 mod properties;
 mod reproducibility;
 mod rules;
+mod set;
 mod stability;
 mod statistics;
 mod sweep;

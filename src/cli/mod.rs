@@ -39,6 +39,7 @@ use support::{available_threads, load, print_stdout, warn};
         Examples:\n  sharecast check scenarios/gov-ai-2026.toml\n  \
         sharecast run scenarios/gov-ai-2026.toml --runs 5000 --seed 42 --out results/baseline\n  \
         sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml\n  \
+        sharecast compare scenarios/gov-ai-2026.toml --set 'event.2.at=2027-03'\n  \
         sharecast sweep scenarios/gov-ai-2026.toml --vary 'agency.*.caution=0.1..0.7:4'"
 )]
 struct Cli {
@@ -70,7 +71,8 @@ enum Command {
     /// shares every uncertain number they have in common; for every row both
     /// have, the files give the statistics of counterfactual minus baseline
     /// taken run by run. Writes shares_diff.csv, adoption_diff.csv,
-    /// revenue_diff.csv and manifest.json.
+    /// revenue_diff.csv and manifest.json. The counterfactual may instead be
+    /// the baseline changed with --set.
     /// Example: sharecast compare scenarios/gov-ai-2026.toml scenarios/no-aws-deal.toml
     Compare(CompareArgs),
     /// Run a scenario at each of several values of one of its numbers.

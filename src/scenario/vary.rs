@@ -118,7 +118,7 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
                 let described = describe_event(i, labels[i].as_deref());
                 let Some((table, k, verb)) = table else {
                     return Err(fail(format!(
-                        "{described} has no `{}` table, so it has no value to vary there",
+                        "{described} has no `{}` table",
                         split_key(key).0
                     )));
                 };

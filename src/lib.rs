@@ -37,9 +37,7 @@
 //! // --vary 'agency.*.caution=0.6'` builds it:
 //! let path = std::path::Path::new("scenarios/gov-ai-2026.toml");
 //! let source = scenario::read_source(path)?;
-//! let setting = sharecast::sweep::Sweep::parse("agency.*.caution=0.6")
-//!     .map_err(anyhow::Error::msg)?
-//!     .setting(0);
+//! let setting = sharecast::sweep::Sweep::parse("agency.*.caution=0.6")?.setting(0);
 //! let cautious = scenario::parse_with(&source, path, &[setting])?;
 //! assert!(cautious.agencies.iter().all(|a| a.caution.fixed_value() == Some(0.6)));
 //! # Ok(())

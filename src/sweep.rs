@@ -12,10 +12,25 @@
 use toml::Value;
 
 use crate::measures::{AdoptionMeasure, Projection};
-use crate::scenario::{Op, Scenario, Setting, Target};
+use crate::scenario::{Named, Op, Scenario, Setting, Target, named_by};
 
 /// At most this many values in one sweep.
 pub const MAX_VALUES: usize = 1000;
+
+/// Rows, the header included, that Excel and LibreOffice Calc open in one
+/// sheet.
+pub const SPREADSHEET_ROWS: usize = 1_048_576;
+
+/// Whether a file of `rows` rows (the header included) is longer than a
+/// spreadsheet opens.
+pub fn too_long_for_a_spreadsheet(rows: usize) -> bool {
+    rows > SPREADSHEET_ROWS
+}
+
+/// A `--vary` or `--set` argument that is not `PATH=VALUES`, with why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct SpecError(pub String);
 
 /// A parameter path and the values it takes, in the order given.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +52,11 @@ impl Sweep {
     /// (`0.2,0.4,0.6`, `24,36`, `2026-03,2026-09`) or `FROM..TO:COUNT`,
     /// COUNT evenly spaced values from FROM to TO inclusive (whole numbers
     /// when FROM, TO and every step are whole).
-    pub fn parse(spec: &str) -> Result<Sweep, String> {
+    pub fn parse(spec: &str) -> Result<Sweep, SpecError> {
+        Sweep::parse_text(spec).map_err(SpecError)
+    }
+
+    fn parse_text(spec: &str) -> Result<Sweep, String> {
         // The last '=': a name may contain one, a value never does.
         let Some((path, values)) = spec.rsplit_once('=') else {
             return Err(format!(
@@ -77,13 +96,13 @@ impl Sweep {
     }
 
     /// A `--set PATH=VALUE`: one value, as a sweep of one.
-    pub fn parse_one(spec: &str) -> Result<Sweep, String> {
+    pub fn parse_one(spec: &str) -> Result<Sweep, SpecError> {
         let sweep = Sweep::parse(spec)?;
         if sweep.values.len() > 1 {
-            return Err(format!(
+            return Err(SpecError(format!(
                 "'{spec}' gives {} values; --set takes one (sharecast sweep runs several)",
                 sweep.values.len()
-            ));
+            )));
         }
         Ok(sweep)
     }
@@ -116,14 +135,13 @@ fn same_value(a: &Value, b: &Value) -> bool {
 }
 
 /// One value as written: a whole number, a decimal number or (for dates,
-/// as an event's `at` takes them) text, with or without double quotes.
+/// as an event's `at` takes them) text; double quotes around it are dropped.
 fn literal(text: &str) -> Result<SweepValue, String> {
-    if let Some(unquoted) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        return Ok(SweepValue {
-            text: unquoted.to_string(),
-            value: Value::String(unquoted.to_string()),
-        });
-    }
+    // Quotes as a TOML date has them ("2026-05") are not part of the value.
+    let text = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
     if text.is_empty() {
         return Err("an empty value in the list (two commas in a row, or one at an end)".into());
     }
@@ -205,51 +223,36 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
 /// agency's number `path` varies: from its period on, every value is
 /// replaced by the event's, so the values differ only until then.
 pub fn overriding_events(s: &Scenario, path: &str) -> Vec<String> {
-    let Some((kind, rest)) = path.split_once('.') else {
-        return Vec::new();
-    };
-    let names: Vec<&str> = match kind {
-        "vendor" => s.vendors.iter().map(|v| v.name.as_str()).collect(),
-        "agency" => s.agencies.iter().map(|a| a.name.as_str()).collect(),
-        _ => return Vec::new(),
-    };
-    // The declarations the path names and the key after them, as
-    // `scenario::parse_with` reads them.
-    let (chosen, key): (Vec<usize>, &str) = match rest.strip_prefix("*.") {
-        Some(key) => ((0..names.len()).collect(), key),
-        None => {
-            let Some((i, name)) = names
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| rest.strip_prefix(**n).is_some_and(|k| k.starts_with('.')))
-                .max_by_key(|(_, n)| n.len())
-            else {
-                return Vec::new();
-            };
-            (vec![i], &rest[name.len() + 1..])
+    let touches = |t: Target, key: &str| -> bool {
+        match (named_by(s, path), t) {
+            (Some(Named::Vendors(chosen, k)), Target::Vendor(v)) => k == key && chosen.contains(&v),
+            (Some(Named::Agencies(chosen, k)), Target::Agency(a)) => {
+                k == key && chosen.contains(&a)
+            }
+            (Some(Named::Agencies(_, k)), Target::AllAgencies) => k == key,
+            _ => false,
         }
-    };
-    let touches = |t: Target| match (kind, t) {
-        ("vendor", Target::Vendor(v)) | ("agency", Target::Agency(v)) => chosen.contains(&v),
-        ("agency", Target::AllAgencies) => true,
-        _ => false,
     };
     s.events
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.period < s.calendar.periods && touches(e.target))
-        .filter(|(_, e)| e.changes.iter().any(|c| c.op == Op::Set && c.key == key))
-        .map(|(i, e)| {
+        .filter(|(_, e)| e.period < s.calendar.periods)
+        .filter_map(|(i, e)| {
+            let change = e
+                .changes
+                .iter()
+                .find(|c| c.op == Op::Set && touches(e.target, &c.key))?;
             let label = e
                 .label
                 .as_ref()
                 .map(|l| format!(", '{l}'"))
                 .unwrap_or_default();
-            format!(
-                "event {} ({}{label}) sets {key}, so each value of {path} holds only until then",
+            Some(format!(
+                "event {} ({}{label}) sets {}, so each value of {path} holds only until then",
                 i + 1,
                 s.calendar.month_of(e.period),
-            )
+                change.key,
+            ))
         })
         .collect()
 }
@@ -326,6 +329,10 @@ mod tests {
         assert_eq!(quoted.path, "event.Budget = $2B.at");
         assert_eq!(quoted.values[0].value, Value::String("2026-05".into()));
         assert_eq!(quoted.values[0].text, "2026-05");
+        assert_eq!(
+            Sweep::parse(r#"x="0.3""#).unwrap().values[0].value,
+            Value::Float(0.3)
+        );
     }
 
     #[test]
@@ -354,6 +361,12 @@ mod tests {
     }
 
     #[test]
+    fn a_spreadsheet_opens_1048576_rows_and_no_more() {
+        assert!(!too_long_for_a_spreadsheet(1_048_576));
+        assert!(too_long_for_a_spreadsheet(1_048_577));
+    }
+
+    #[test]
     fn malformed_specs_are_refused_with_the_form_expected() {
         for (spec, needle) in [
             ("agency.DoD.caution", "PATH=VALUES"),
@@ -367,7 +380,7 @@ mod tests {
             ("x=0..1:5000", "too many"),
             ("x=inf", "finite"),
         ] {
-            let e = Sweep::parse(spec).unwrap_err();
+            let e = Sweep::parse(spec).unwrap_err().to_string();
             assert!(e.contains(needle), "{spec}: {e}");
         }
     }

@@ -153,7 +153,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         &files,
     );
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    warn_of_other_files(&out, "compare", "comparison");
+    warn_of_other_files(&out, "compare");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",

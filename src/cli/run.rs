@@ -97,7 +97,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             out.join(RUNS_FILE).display()
         );
     }
-    warn_of_other_files(&out, "run", "run");
+    warn_of_other_files(&out, "run");
     if !sim.quiet {
         let with = if args.set.is_empty() {
             String::new()

@@ -18,7 +18,7 @@ use crate::measures;
 use crate::output::{self, Manifest, ManifestInput, OutputFile};
 use crate::progress::Progress;
 use crate::resources;
-use crate::scenario::{self, Scenario, ScenarioError, Setting};
+use crate::scenario::{self, Diagnostic, Scenario, ScenarioError, Setting};
 use crate::sweep::Sweep;
 
 /// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
@@ -31,8 +31,8 @@ pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
 /// Validates `source` (the file `path`, already found valid on its own) with
 /// each setting applied, each given with its `PATH=VALUE` spec on the command
 /// line after `flag` (`--set`, `--vary`). A setting whose path names nothing
-/// is reported as `FLAG PATH: ...`; every other problem then comes from a
-/// value and is followed by `(with FLAG PATH=VALUE, ...)`.
+/// is reported as `FLAG PATH: ...`; every problem validation then finds
+/// comes from a value and is followed by `(with FLAG PATH=VALUE, ...)`.
 pub(super) fn parse_with_settings(
     source: &str,
     path: &Path,
@@ -40,6 +40,19 @@ pub(super) fn parse_with_settings(
     settings: &[(Setting, String)],
 ) -> Result<Scenario, ScenarioError> {
     let only: Vec<Setting> = settings.iter().map(|(s, _)| s.clone()).collect();
+    let unmatched = scenario::unmatched(source, &only);
+    if !unmatched.is_empty() {
+        return Err(ScenarioError {
+            path: path.to_path_buf(),
+            diagnostics: unmatched
+                .into_iter()
+                .map(|(_, why)| Diagnostic {
+                    line: None,
+                    message: format!("{flag} {why}"),
+                })
+                .collect(),
+        });
+    }
     scenario::parse_with(source, path, &only).map_err(|mut e| {
         let with = settings
             .iter()
@@ -47,14 +60,7 @@ pub(super) fn parse_with_settings(
             .collect::<Vec<_>>()
             .join(", ");
         for d in &mut e.diagnostics {
-            if settings
-                .iter()
-                .any(|(s, _)| d.message.starts_with(&format!("{}: ", s.path)))
-            {
-                d.message.insert_str(0, &format!("{flag} "));
-            } else {
-                d.message.push_str(&format!(" (with {with})"));
-            }
+            d.message.push_str(&format!(" (with {with})"));
         }
         e
     })
@@ -277,8 +283,13 @@ pub(super) fn file_names(files: &[OutputFile]) -> String {
 
 /// Warns when `out` also holds files another command than `this` (`run`,
 /// `compare` or `sweep`) writes: the manifest next to them now describes
-/// this `what` instead.
-pub(super) fn warn_of_other_files(out: &Path, this: &str, what: &str) {
+/// this command's results instead.
+pub(super) fn warn_of_other_files(out: &Path, this: &str) {
+    let what = if this == "compare" {
+        "comparison"
+    } else {
+        this
+    };
     let run_files: Vec<&str> = STATISTICS_FILES.into_iter().chain([RUNS_FILE]).collect();
     let commands: [(&str, &[&str]); 3] = [
         ("run", &run_files),

@@ -10,7 +10,7 @@ use super::support::{
     long_files, manifest, named_files, parse_with_settings, print_stdout, sha256_hex, simulate,
     warn_of_other_files, write_outputs,
 };
-use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs};
+use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
 use crate::measures;
 use crate::output::{ManifestInput, ScenarioRef};
@@ -19,9 +19,6 @@ use crate::report;
 use crate::resources;
 use crate::scenario::{self, Diagnostic, Scenario};
 use crate::sweep::{self, Sweep, SweepPoint};
-
-/// Rows Excel and LibreOffice Calc open in one sheet.
-const SPREADSHEET_ROWS: usize = 1_048_576;
 
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let path = &args.scenario;
@@ -36,6 +33,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let s = parse_with_settings(&source, path, "--vary", &setting)?;
         variants.push(s);
     }
+    refuse_repeats(plan, &variants)?;
     warn_of_variants(path, plan, &variants);
     for note in sweep::overriding_events(&base, &plan.path) {
         eprintln!("warning: {note}");
@@ -105,10 +103,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     }
 
     for (name, file) in SWEEP_FILES.iter().zip(&stacked) {
-        if file.rows() >= SPREADSHEET_ROWS {
+        if sweep::too_long_for_a_spreadsheet(file.rows()) {
             eprintln!(
-                "warning: {name} has {} rows, more than a spreadsheet opens ({SPREADSHEET_ROWS} with the header); filter it with a script or sweep fewer values",
-                file.rows()
+                "warning: {name} has {} rows, more than a spreadsheet opens ({} with the header); filter it with a script or sweep fewer values",
+                file.rows(),
+                sweep::SPREADSHEET_ROWS
             );
         }
     }
@@ -125,11 +124,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         &files,
     );
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    warn_of_other_files(&out, "sweep", "sweep");
+    warn_of_other_files(&out, "sweep");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",
-            report::sweep_table(&variants[0], plan, &points, runs, seed),
+            report::sweep_table(&base, plan, &points, runs, seed),
             file_names(&files),
             out.display()
         ))?;
@@ -162,4 +161,28 @@ fn warn_of_variants(path: &Path, plan: &Sweep, variants: &[Scenario]) {
             );
         }
     }
+}
+
+/// Refuses two values that make the same scenario (`2` and `2026-03` for
+/// the date of an event, when the scenario starts in 2026-01): their blocks
+/// of rows would be the same.
+fn refuse_repeats(plan: &Sweep, variants: &[Scenario]) -> Result<()> {
+    let fingerprints: Vec<String> = variants
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            s.warnings.clear();
+            format!("{s:?}")
+        })
+        .collect();
+    for (j, later) in fingerprints.iter().enumerate() {
+        if let Some(i) = fingerprints[..j].iter().position(|f| f == later) {
+            return Err(UsageError(format!(
+                "--vary {}: the values {} and {} make the same scenario; each value is one block of rows in the files",
+                plan.path, plan.values[i].text, plan.values[j].text
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }

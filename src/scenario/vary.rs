@@ -13,6 +13,8 @@ use std::ops::Range;
 
 use toml::{Spanned, Value};
 
+use super::Scenario;
+use super::param::FAMILIES;
 use super::raw::{ChangeEntry, ChangeTable, RawScenario, SpannedMap, SpannedValue};
 use super::validate::{NOT_IN_FILE, suggest};
 
@@ -29,7 +31,7 @@ pub struct Setting {
 pub const PATH_HELP: &str = "choice.WEIGHT; vendor.NAME.brand, vendor.NAME.access.TIER, \
     vendor.NAME.attributes.ATTRIBUTE; agency.NAME.caution, .innovation, .imitation, .units, \
     .term, .annual_value, .choice.WEIGHT; event.LABEL.at, event.LABEL.set.KEY, \
-    event.LABEL.add.KEY. NAME may be * for every vendor or agency, and an event may be named \
+    event.LABEL.add.KEY. NAME may be * for every vendor, agency or event, and an event may be named \
     by its position (event.2.at)";
 
 const VENDOR_KEYS: [&str; 3] = ["brand", "access.TIER", "attributes.ATTRIBUTE"];
@@ -43,6 +45,51 @@ const AGENCY_KEYS: [&str; 7] = [
     "choice.WEIGHT",
 ];
 const EVENT_KEYS: [&str; 3] = ["at", "set.KEY", "add.KEY"];
+
+/// The settings whose paths name nothing in `source`, a scenario file that
+/// parses as TOML, by index, each with why (as [`apply`] says it). A CLI
+/// checks these first, so that every problem validation then finds comes
+/// from a value.
+pub fn unmatched(source: &str, settings: &[Setting]) -> Vec<(usize, String)> {
+    let Ok(mut raw) = toml::from_str::<RawScenario>(source) else {
+        return Vec::new();
+    };
+    settings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, setting)| apply(&mut raw, setting).err().map(|why| (i, why)))
+        .collect()
+}
+
+/// The vendors or agencies a path names in a checked scenario, and the key
+/// after them (`vendor.*.access.secret`: every vendor, `access.secret`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Named {
+    Vendors(Vec<usize>, String),
+    Agencies(Vec<usize>, String),
+}
+
+/// What `path` names in `s`, read as [`apply`] reads it; `None` for a path
+/// of `choice` or an event, or one that names nothing.
+pub fn named_by(s: &Scenario, path: &str) -> Option<Named> {
+    let (head, rest) = path.split_once('.')?;
+    let names = |it: &mut dyn Iterator<Item = &String>| -> Vec<Option<String>> {
+        it.map(|n| Some(n.clone())).collect()
+    };
+    match head {
+        "vendor" => {
+            let names = names(&mut s.vendors.iter().map(|v| &v.name));
+            let (chosen, key) = select(&names, rest, &VENDOR).ok()?;
+            Some(Named::Vendors(chosen, key.to_string()))
+        }
+        "agency" => {
+            let names = names(&mut s.agencies.iter().map(|a| &a.name));
+            let (chosen, key) = select(&names, rest, &AGENCY).ok()?;
+            Some(Named::Agencies(chosen, key.to_string()))
+        }
+        _ => None,
+    }
+}
 
 /// Applies `setting` to the file as written; the message, which starts with
 /// the path and a colon, says what the path does not match.
@@ -320,6 +367,7 @@ fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> Result<(
     if let Some((head, rest)) = key.split_once('.')
         && let Some(entry) = table.get_mut(head)
         && let ChangeEntry::Table(inner) = entry.get_mut()
+        && !is_distribution(inner)
         && set_in_changes(inner, rest, value).is_ok()
     {
         return Ok(());
@@ -327,15 +375,22 @@ fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> Result<(
     Err(change_keys(table))
 }
 
+/// A table of a `set` or `add` that is a distribution (`{ uniform = [0.2,
+/// 0.5] }`): one value, not keys.
+fn is_distribution(table: &ChangeTable) -> bool {
+    table.len() == 1 && table.keys().all(|k| FAMILIES.contains(&k.as_str()))
+}
+
+/// The keys of a `set` or `add` table as a path names them.
 fn change_keys(table: &ChangeTable) -> Vec<String> {
     table
         .iter()
         .flat_map(|(k, v)| match v.get_ref() {
-            ChangeEntry::Value(_) => vec![k.clone()],
-            ChangeEntry::Table(inner) => change_keys(inner)
+            ChangeEntry::Table(inner) if !is_distribution(inner) => change_keys(inner)
                 .into_iter()
                 .map(|sub| format!("{k}.{sub}"))
                 .collect(),
+            _ => vec![k.clone()],
         })
         .collect()
 }

@@ -456,4 +456,54 @@ mod tests {
         assert_eq!(signed_dollars(0.0), "$0");
         assert_eq!(signed_dollars(-2.5e6), "-$2.50M");
     }
+
+    #[test]
+    fn the_sweep_table_shows_each_value_with_its_point() {
+        let s = crate::scenario::parse(
+            r#"
+name = "Two"
+start = "2026-01"
+periods = 12
+[[vendor]]
+name = "North"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "South"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 10
+innovation = 0.1
+imitation = 0.2
+term = 6
+"#,
+            std::path::Path::new("two.toml"),
+        )
+        .unwrap();
+        let sweep = Sweep::parse("agency.X.caution=0.2,0.8").unwrap();
+        let points = [
+            SweepPoint {
+                shares: vec![Some(0.25), Some(0.75)],
+                under_contract: Some(0.5),
+                leader: Some((1, 0.9996)),
+            },
+            SweepPoint {
+                shares: vec![None, None],
+                under_contract: Some(0.0),
+                leader: None,
+            },
+        ];
+        assert_eq!(
+            sweep_table(&s, &sweep, &points, 100, 7),
+            "Two: 2 values of agency.X.caution, 100 runs each, seed 7, 12 month periods from 2026-01 to 2026-12
+
+Share of all contracts in 2026-12 (mean), units under contract and the likeliest leader, by value:
+  agency.X.caution  North  South  under contract  likeliest leader
+  0.2               25.0%  75.0%           50.0%      South >99.9%
+  0.8                   -      -            0.0%                 -
+"
+        );
+    }
 }

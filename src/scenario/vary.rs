@@ -394,3 +394,142 @@ fn change_keys(table: &ChangeTable) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+start = "2026-01"
+periods = 12
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "A.B"
+brand = 0.6
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 10
+innovation = 0.1
+imitation = 0.2
+term = 6
+[[event]]
+at = 3
+vendor = "A"
+set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
+"#;
+
+    fn applied(path: &str, value: Value) -> Result<RawScenario, String> {
+        let mut raw: RawScenario = toml::from_str(FILE).unwrap();
+        apply(
+            &mut raw,
+            &Setting {
+                path: path.into(),
+                value,
+            },
+        )
+        .map(|()| raw)
+    }
+
+    fn brand(raw: &RawScenario, v: usize) -> Value {
+        raw.vendor[v]
+            .get_ref()
+            .brand
+            .as_ref()
+            .unwrap()
+            .get_ref()
+            .clone()
+    }
+
+    #[test]
+    fn the_longest_name_that_fits_is_taken_and_star_takes_all() {
+        let raw = applied("vendor.A.B.brand", Value::Float(0.9)).unwrap();
+        assert_eq!(
+            (brand(&raw, 0), brand(&raw, 1)),
+            (Value::Float(0.5), Value::Float(0.9))
+        );
+        let raw = applied("vendor.A.brand", Value::Float(0.9)).unwrap();
+        assert_eq!(
+            (brand(&raw, 0), brand(&raw, 1)),
+            (Value::Float(0.9), Value::Float(0.6))
+        );
+        let raw = applied("vendor.*.brand", Value::Float(0.1)).unwrap();
+        assert_eq!(
+            (brand(&raw, 0), brand(&raw, 1)),
+            (Value::Float(0.1), Value::Float(0.1))
+        );
+    }
+
+    #[test]
+    fn a_key_the_file_leaves_out_is_added_at_its_table() {
+        let raw = applied("agency.X.caution", Value::Float(0.4)).unwrap();
+        let agency = &raw.agency[0];
+        let caution = agency.get_ref().caution.as_ref().unwrap();
+        assert_eq!(caution.get_ref(), &Value::Float(0.4));
+        assert_eq!(caution.span(), agency.span());
+    }
+
+    #[test]
+    fn a_distribution_in_an_event_is_one_value() {
+        let raw = applied("event.1.set.access.unclassified", Value::Float(0.7)).unwrap();
+        let set = raw.event[0].get_ref().set.as_ref().unwrap();
+        assert_eq!(
+            set["access"].get_ref().to_value(),
+            toml::toml! { unclassified = 0.7 }.into()
+        );
+        let e = applied("event.1.set.access.unclassified.uniform", Value::Float(0.7)).unwrap_err();
+        assert!(e.ends_with("its set keys: access.unclassified"), "{e}");
+    }
+
+    #[test]
+    fn paths_that_name_nothing_say_what_would() {
+        for (path, expected) in [
+            (
+                "vendor.C.brand",
+                "vendor.C.brand: no vendor 'C' in the scenario; its vendors: A, A.B",
+            ),
+            (
+                "vendor.A",
+                "vendor.A: vendor.A needs one of its numbers after it: brand, access.TIER, attributes.ATTRIBUTE",
+            ),
+            (
+                "vendor.A.access",
+                "vendor.A.access: 'access' needs a TIER after it: access.TIER",
+            ),
+            (
+                "vendor.A.brand.x",
+                "vendor.A.brand.x: 'brand' is one number of a vendor: nothing follows it",
+            ),
+            (
+                "agency.X.cuation",
+                "agency.X.cuation: 'cuation' is not a number of an agency that can be varied; these can: caution, innovation, imitation, units, term, annual_value, choice.WEIGHT; did you mean 'caution'?",
+            ),
+            (
+                "event.2.at",
+                "event.2.at: no event 2: the scenario has 1 events",
+            ),
+            (
+                "event.1.add.brand",
+                "event.1.add.brand: event 1 has no `add` table",
+            ),
+            (
+                "tier.secret",
+                "tier.secret: a path starts with choice., vendor., agency. or event.",
+            ),
+        ] {
+            let e = applied(path, Value::Float(0.5)).unwrap_err();
+            assert!(e.starts_with(expected), "{path}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_event_moved_remembers_its_date_in_the_file() {
+        let raw = applied("event.1.at", Value::Integer(7)).unwrap();
+        let e = raw.event[0].get_ref();
+        assert_eq!(e.at.as_ref().unwrap().get_ref(), &Value::Integer(7));
+        assert_eq!(e.keyed_at.as_ref().unwrap().get_ref(), &Value::Integer(3));
+    }
+}

@@ -106,6 +106,23 @@ fn each_value_gives_the_rows_of_a_run_with_that_value_in_the_file() {
     ];
     for (vary, values, edits) in cases {
         let swept = sweep_ok(tmp.path(), &base, vary, &["--runs", "60", "--seed", "5"]);
+        // The first column is headed by the path; the manifest names it and
+        // the values in order.
+        let (path, _) = vary.rsplit_once('=').unwrap();
+        for (name, bytes) in &swept {
+            let header = String::from_utf8_lossy(bytes)
+                .lines()
+                .next()
+                .unwrap()
+                .to_string();
+            assert!(header.starts_with(&format!("{path},")), "{name}: {header}");
+        }
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(tmp.path().join("sweep/manifest.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(manifest["parameter"], path);
+        assert_eq!(manifest["values"], serde_json::json!(values));
         for value in values {
             let mut text = EVERY_FEATURE.to_string();
             for (old, new) in edits {
@@ -391,6 +408,33 @@ fn a_moved_event_draws_the_same_numbers_at_every_date() {
     assert_eq!(moved("2027-01"), file);
     let edited = EVERY_FEATURE.replace("at = \"2026-05\"", "at = \"2027-01\"");
     assert_ne!(streams(&parse_with(&edited, path, &[]).unwrap()), file);
+
+    // The same for an event dated by a period index in the file, moved to a
+    // date and to another index.
+    let text = EVERY_FEATURE.replacen(
+        "add = { caution = -0.1,",
+        "add = { caution = { uniform = [-0.2, -0.1] },",
+        1,
+    );
+    let second = |s: &sharecast::scenario::Scenario| -> Vec<Option<u64>> {
+        s.events[1]
+            .changes
+            .iter()
+            .map(|c| c.value.stream())
+            .collect()
+    };
+    let file = second(&parse_with(&text, path, &[]).unwrap());
+    assert!(file.iter().any(Option::is_some), "event 2 draws a number");
+    for at in [
+        toml::Value::Integer(12),
+        toml::Value::String("2026-04".into()),
+    ] {
+        let setting = Setting {
+            path: "event.2.at".into(),
+            value: at,
+        };
+        assert_eq!(second(&parse_with(&text, path, &[setting]).unwrap()), file);
+    }
 }
 
 /// Events are named by label or by position; a whole number is always a
@@ -506,4 +550,112 @@ fn warnings_name_the_values_that_cause_them() {
         ),
         "{stderr}"
     );
+}
+
+/// Only an event within the horizon that `set`s the varied number of a
+/// vendor or agency the path names overrides the values; `add` keeps the
+/// difference between values, and an event past the horizon never fires.
+#[test]
+fn only_events_that_set_the_varied_number_in_time_override_it() {
+    let text = format!(
+        "{EVERY_FEATURE}
+[[event]]
+at = 40
+vendor = \"East\"
+set = {{ brand = 0.2 }}
+
+[[event]]
+at = 3
+vendor = \"East\"
+set = {{ brand = 0.3 }}
+
+[[event]]
+at = 4
+agency = \"*\"
+set = {{ caution = 0.3 }}
+"
+    );
+    let s = parse_with(&text, Path::new("every.toml"), &[]).unwrap();
+    let notes = |path: &str| sharecast::sweep::overriding_events(&s, path);
+    // Event 1 adds to East's brand; event 7 sets it past the horizon.
+    assert_eq!(
+        notes("vendor.East.brand"),
+        ["event 7 (2026-04) sets brand, so each value of vendor.East.brand holds only until then"]
+    );
+    assert_eq!(notes("vendor.*.brand").len(), 1);
+    assert!(notes("vendor.North.brand").is_empty());
+    // Event 1 sets East's secret access; event 3 South's top-secret access.
+    assert_eq!(notes("vendor.*.access.secret").len(), 1);
+    assert_eq!(notes("vendor.South.access.top_secret").len(), 1);
+    // Event 2 adds to every agency's caution; event 8 sets it.
+    assert_eq!(
+        notes("agency.Civil.caution"),
+        [
+            "event 8 (2026-05) sets caution, so each value of agency.Civil.caution holds only until then"
+        ]
+    );
+    // Event 4 sets Defense's contract value.
+    assert_eq!(notes("agency.Defense.annual_value").len(), 1);
+    assert!(notes("agency.Civil.annual_value").is_empty());
+    assert!(notes("choice.brand").is_empty());
+}
+
+/// What the closing table shows of a value is read at the last period,
+/// over all units: the mean count shares, the mean under contract, and the
+/// vendor with the highest chance of leading.
+#[test]
+fn the_point_of_a_value_is_read_at_the_last_period() {
+    let s = crate::common::scenario(EVERY_FEATURE);
+    let (_, p) = simulate(&s, 9, 80, EngineKind::Counts);
+    let point = sharecast::sweep::SweepPoint::of(&s, &p);
+    let last = s.calendar.periods as usize - 1;
+    for v in 0..s.vendors.len() {
+        assert_eq!(
+            point.shares[v],
+            share(&p, last, Scope::All, v).map(|x| x.mean)
+        );
+    }
+    let under = crate::common::adoption(
+        &p,
+        last,
+        None,
+        sharecast::measures::AdoptionMeasure::UnderContract,
+    );
+    assert_eq!(point.under_contract, Some(under.mean));
+    let best = p
+        .outlook
+        .iter()
+        .max_by(|a, b| a.prob_leader.total_cmp(&b.prob_leader))
+        .unwrap();
+    assert!(best.prob_leader > 0.0);
+    assert_eq!(point.leader, Some((best.vendor, best.prob_leader)));
+}
+
+/// Every value is checked before anything runs: a refused last value stops
+/// a sweep whose first values would take very long, before the memory check.
+#[test]
+fn every_value_is_checked_before_anything_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/bench/large.toml");
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "sweep",
+            scenario.to_str().unwrap(),
+            "--vary",
+            "agency.*.caution=0.1,0.2,1.5",
+            "--runs",
+            "100000000",
+            "--no-memory-check",
+            "--out",
+            "out",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("(with --vary agency.*.caution=1.5)"),
+        "{stderr}"
+    );
+    assert!(snapshot(tmp.path()).is_empty());
 }

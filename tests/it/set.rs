@@ -13,10 +13,15 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     stderr
 }
 
+fn shipped_baseline() -> String {
+    let path = repo_root().join("scenarios/gov-ai-2026.toml");
+    path.to_str().unwrap().to_string()
+}
+
 /// The shipped baseline with OpenAI's brand fixed at 0.5 (a triangular
 /// distribution in the file), written into a copy of the file by hand.
 fn edited_baseline(dir: &Path) -> String {
-    let text = std::fs::read_to_string(repo_root().join("scenarios/gov-ai-2026.toml")).unwrap();
+    let text = std::fs::read_to_string(shipped_baseline()).unwrap();
     let old = "brand = { triangular = [0.80, 0.90, 0.95] }";
     assert_eq!(text.matches(old).count(), 1);
     let path = dir.join("edited.toml");
@@ -28,8 +33,7 @@ fn edited_baseline(dir: &Path) -> String {
 fn run_with_set_writes_what_the_edited_file_gives_next_to_the_files_own_results() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let baseline = repo_root().join("scenarios/gov-ai-2026.toml");
-    let baseline = baseline.to_str().unwrap();
+    let baseline = &shipped_baseline();
     let edited = edited_baseline(dir);
     let common = ["--runs", "100", "--quiet"];
     ok(
@@ -70,8 +74,7 @@ fn run_with_set_writes_what_the_edited_file_gives_next_to_the_files_own_results(
 fn compare_with_set_and_no_counterfactual_file_compares_the_baseline_with_its_variant() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let baseline = repo_root().join("scenarios/gov-ai-2026.toml");
-    let baseline = baseline.to_str().unwrap();
+    let baseline = &shipped_baseline();
     let edited = edited_baseline(dir);
     let common = ["--runs", "100", "--quiet"];
     ok(
@@ -119,8 +122,7 @@ fn compare_with_set_and_no_counterfactual_file_compares_the_baseline_with_its_va
 fn settings_that_cannot_apply_stop_with_nothing_written() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let baseline = repo_root().join("scenarios/gov-ai-2026.toml");
-    let baseline = baseline.to_str().unwrap();
+    let baseline = &shipped_baseline();
     for (args, needle) in [
         (
             vec!["run", baseline, "--set", "agency.DOD.caution=0.5"],

@@ -38,7 +38,19 @@ fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
     &files.iter().find(|(n, _)| n == name).expect(name).1
 }
 
+/// `sharecast sweep SCENARIO --vary VARY --out sweep --quiet EXTRA...` in
+/// `dir`, which must succeed: the CSV files it wrote.
 fn sweep_ok(dir: &Path, scenario: &Path, vary: &str, extra: &[&str]) -> Vec<(String, Vec<u8>)> {
+    sweep_with_stderr(dir, scenario, vary, extra).0
+}
+
+/// [`sweep_ok`], with what the sweep wrote on stderr.
+fn sweep_with_stderr(
+    dir: &Path,
+    scenario: &Path,
+    vary: &str,
+    extra: &[&str],
+) -> (Vec<(String, Vec<u8>)>, String) {
     let out = dir.join("sweep");
     let mut args = vec![
         "sweep",
@@ -51,8 +63,9 @@ fn sweep_ok(dir: &Path, scenario: &Path, vary: &str, extra: &[&str]) -> Vec<(Str
     ];
     args.extend_from_slice(extra);
     let o = sharecast(dir, &args);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    csvs(&out)
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{vary}: {stderr}");
+    (csvs(&out), stderr)
 }
 
 /// For each sweep, the files of every value equal, row for row, those of
@@ -477,21 +490,7 @@ fn warnings_name_the_values_that_cause_them() {
     let tmp = tempfile::tempdir().unwrap();
     let shipped = repo_root().join("scenarios/gov-ai-2026.toml");
     let stderr_of = |scenario: &Path, vary: &str, extra: &[&str]| -> String {
-        let out = tmp.path().join("warned");
-        let mut args = vec![
-            "sweep",
-            scenario.to_str().unwrap(),
-            "--vary",
-            vary,
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ];
-        args.extend_from_slice(extra);
-        let o = sharecast(tmp.path(), &args);
-        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-        assert!(o.status.success(), "{vary}: {stderr}");
-        stderr
+        sweep_with_stderr(tmp.path(), scenario, vary, extra).1
     };
 
     let stderr = stderr_of(
@@ -540,7 +539,7 @@ fn warnings_name_the_values_that_cause_them() {
     let o = crate::common::run_shipped(
         tmp.path(),
         "scenarios/minimal.toml",
-        &["--runs", "5", "--quiet", "--out", "warned"],
+        &["--runs", "5", "--quiet", "--out", "sweep"],
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(

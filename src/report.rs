@@ -25,6 +25,18 @@ fn fraction_of_runs(x: f64) -> String {
     }
 }
 
+/// A difference of shares in signed percentage points with `decimals`
+/// decimals: +2.7, -0.84; no "-0.0".
+fn signed_points(x: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (100.0 * x * scale).round() / scale;
+    format!(
+        "{:+.*}",
+        decimals,
+        if rounded == 0.0 { 0.0 } else { rounded }
+    )
+}
+
 /// A difference of dollars, signed: +$4.56M, -$950; no sign for $0.
 fn signed_dollars(x: f64) -> String {
     let text = dollars(x.abs());
@@ -334,10 +346,7 @@ pub fn comparison_table(
         r.period == last && r.scope == Scope::All && r.metric == ShareMetric::CountShare
     });
     // Points with one decimal, signed; never "-0.0".
-    let signed = |x: f64| {
-        let tenths = (1000.0 * x).round() / 10.0;
-        format!("{:+.1}", if tenths == 0.0 { 0.0 } else { tenths })
-    };
+    let signed = |x: f64| signed_points(x, 1);
     for row in share_rows {
         let revenue = c
             .revenue
@@ -358,10 +367,16 @@ pub fn comparison_table(
                     p.standard_error()
                         .filter(|_| d.runs >= 30)
                         .map_or_else(dash, |se| {
+                            let (low, high) = (d.mean - 1.96 * se, d.mean + 1.96 * se);
+                            // As many decimals as it takes for the ends to differ
+                            // (up to 3): a narrow interval is not shown as "-0.8 to -0.8".
+                            let decimals = (1..=3)
+                                .find(|&k| signed_points(low, k) != signed_points(high, k))
+                                .unwrap_or(3);
                             format!(
                                 "{} to {} pts",
-                                signed(d.mean - 1.96 * se),
-                                signed(d.mean + 1.96 * se)
+                                signed_points(low, decimals),
+                                signed_points(high, decimals)
                             )
                         });
                 cells.extend([
@@ -455,6 +470,9 @@ mod tests {
         assert_eq!(fraction_of_runs(1.0), "100.0%");
         assert_eq!(signed_dollars(0.0), "$0");
         assert_eq!(signed_dollars(-2.5e6), "-$2.50M");
+        assert_eq!(signed_points(-0.0084, 2), "-0.84");
+        assert_eq!(signed_points(-0.00004, 1), "+0.0");
+        assert_eq!(signed_points(0.027, 1), "+2.7");
     }
 
     #[test]

@@ -97,14 +97,28 @@ impl Sweep {
 
     /// A `--set PATH=VALUE`: one value, as a sweep of one.
     pub fn parse_one(spec: &str) -> Result<Sweep, SpecError> {
-        let sweep = Sweep::parse(spec)?;
-        if sweep.values.len() > 1 {
-            return Err(SpecError(format!(
-                "'{spec}' gives {} values; --set takes one (sharecast sweep runs several)",
-                sweep.values.len()
-            )));
+        let fail = |why: String| Err(SpecError(why));
+        let Some((path, value)) = spec.rsplit_once('=') else {
+            return fail(format!(
+                "'{spec}' is not PATH=VALUE, as in agency.DoD.caution=0.4"
+            ));
+        };
+        let (path, value) = (path.trim(), value.trim());
+        if path.is_empty() {
+            return fail(format!("'{spec}' names no number before '='"));
         }
-        Ok(sweep)
+        if value.is_empty() {
+            return fail(format!("'{spec}' gives no value after '='"));
+        }
+        if value.contains(',') || value.contains("..") {
+            return fail(format!(
+                "'{spec}' gives several values; --set takes one (sharecast sweep runs several)"
+            ));
+        }
+        Ok(Sweep {
+            path: path.to_string(),
+            values: vec![literal(value).map_err(SpecError)?],
+        })
     }
 
     /// `PATH=VALUE` of value `i`, as the command line would give it.
@@ -248,7 +262,7 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<String> {
                 .map(|l| format!(", '{l}'"))
                 .unwrap_or_default();
             Some(format!(
-                "event {} ({}{label}) sets {}, so each value of {path} holds only until then",
+                "event {} ({}{label}) sets {}, so a value given for {path} holds only until then",
                 i + 1,
                 s.calendar.month_of(e.period),
                 change.key,

@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load, load_with_sets, manifest, named_files, print_stdout, set_specs, simulate, warn,
-    warn_of_other_files, with_sets, write_outputs,
+    load, load_with_sets, manifest, named_files, print_stdout, same_scenario, set_specs, simulate,
+    warn, warn_of_other_files, with_sets, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -34,8 +34,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let other_name = format!("{}{}", other_path.display(), with_sets(&args.set));
     let (base, base_sha) = load(&args.baseline)?;
     warn(&args.baseline, &base);
-    let (other, other_sha) = load_with_sets(&other_path, &args.set)?;
-    warn(&other_path, &other);
+    // The baseline file's own warnings were shown just above.
+    let (other, other_sha) = load_with_sets(&other_path, &args.set, args.counterfactual.is_none())?;
     let alignment = pairing::align(&base, &other).map_err(|e| {
         UsageError(format!(
             "cannot compare {} with {other_name}: {e}",
@@ -48,6 +48,11 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     if base_sha == other_sha && args.set.is_empty() {
         eprintln!(
             "warning: {} and {other_name} have the same contents, so every difference is 0",
+            args.baseline.display(),
+        );
+    } else if same_scenario(&base, &other) {
+        eprintln!(
+            "warning: {} and {other_name} describe the same scenario, so every difference is 0",
             args.baseline.display(),
         );
     }

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, simulate, warn,
+    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, simulate,
     warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
@@ -16,8 +16,7 @@ use crate::report;
 use crate::resources;
 
 pub(super) fn run(args: RunArgs) -> Result<()> {
-    let (s, sha256) = load_with_sets(&args.scenario, &args.set)?;
-    warn(&args.scenario, &s);
+    let (s, sha256) = load_with_sets(&args.scenario, &args.set, false)?;
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(s.runs);
     let seed = sim.seed.unwrap_or(s.seed);

@@ -68,16 +68,63 @@ pub(super) fn parse_with_settings(
 
 /// Reads and validates a scenario with the `--set` settings `sets` applied
 /// (the file is checked on its own first, so that its own problems read as
-/// they always do); returns it with the SHA-256 of the file's bytes.
-pub(super) fn load_with_sets(path: &Path, sets: &[Sweep]) -> Result<(Scenario, String)> {
+/// they always do) and shows its warnings: those of the file (unless
+/// `file_warned`, when they were shown already), then those the settings
+/// cause, with the settings named, and the file's events that override a
+/// setting. Returns the scenario with the SHA-256 of the file's bytes.
+pub(super) fn load_with_sets(
+    path: &Path,
+    sets: &[Sweep],
+    file_warned: bool,
+) -> Result<(Scenario, String)> {
     let source = scenario::read_source(path)?;
-    let s = scenario::parse(&source, path)?;
+    let file = scenario::parse(&source, path)?;
+    let sha = sha256_hex(&source);
     if sets.is_empty() {
-        return Ok((s, sha256_hex(&source)));
+        if !file_warned {
+            warn(path, &file);
+        }
+        return Ok((file, sha));
+    }
+    for (i, set) in sets.iter().enumerate() {
+        if sets[..i].iter().any(|earlier| earlier.path == set.path) {
+            return Err(UsageError(format!(
+                "--set {} is given twice; give each number once",
+                set.path
+            ))
+            .into());
+        }
     }
     let settings: Vec<(Setting, String)> = sets.iter().map(|s| (s.setting(0), s.spec(0))).collect();
     let s = parse_with_settings(&source, path, "--set", &settings)?;
-    Ok((s, sha256_hex(&source)))
+    for w in &s.warnings {
+        if !file.warnings.contains(w) {
+            eprintln!(
+                "warning: {} ({})",
+                scenario::located(path, w),
+                with_sets(sets).trim_start()
+            );
+        } else if !file_warned {
+            eprintln!("warning: {}", scenario::located(path, w));
+        }
+    }
+    for set in sets {
+        for note in crate::sweep::overriding_events(&file, &set.path) {
+            eprintln!("warning: {note}");
+        }
+    }
+    Ok((s, sha))
+}
+
+/// Whether two checked scenarios are the same model: what they would
+/// simulate, warnings aside.
+pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
+    let fingerprint = |s: &Scenario| {
+        let mut s = s.clone();
+        s.warnings.clear();
+        format!("{s:?}")
+    };
+    fingerprint(a) == fingerprint(b)
 }
 
 /// The `PATH=VALUE` specs of `--set` flags, for the manifest and the table.

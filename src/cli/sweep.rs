@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    long_files, manifest, named_files, parse_with_settings, print_stdout, sha256_hex, simulate,
-    warn_of_other_files, write_outputs,
+    long_files, manifest, named_files, parse_with_settings, print_stdout, same_scenario,
+    sha256_hex, simulate, warn_of_other_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -167,16 +167,8 @@ fn warn_of_variants(path: &Path, plan: &Sweep, variants: &[Scenario]) {
 /// the date of an event, when the scenario starts in 2026-01): their blocks
 /// of rows would be the same.
 fn refuse_repeats(plan: &Sweep, variants: &[Scenario]) -> Result<()> {
-    let fingerprints: Vec<String> = variants
-        .iter()
-        .map(|s| {
-            let mut s = s.clone();
-            s.warnings.clear();
-            format!("{s:?}")
-        })
-        .collect();
-    for (j, later) in fingerprints.iter().enumerate() {
-        if let Some(i) = fingerprints[..j].iter().position(|f| f == later) {
+    for (j, later) in variants.iter().enumerate() {
+        if let Some(i) = variants[..j].iter().position(|s| same_scenario(s, later)) {
             return Err(UsageError(format!(
                 "--vary {}: the values {} and {} make the same scenario; each value is one block of rows in the files",
                 plan.path, plan.values[i].text, plan.values[j].text

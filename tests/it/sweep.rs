@@ -501,7 +501,7 @@ fn warnings_name_the_values_that_cause_them() {
     assert!(
         stderr.contains(
             "warning: event 1 (2026-02, 'OpenAI's Pentagon agreement') sets access.unclassified, \
-             so each value of vendor.OpenAI.access.unclassified holds only until then"
+             so a value given for vendor.OpenAI.access.unclassified holds only until then"
         ),
         "{stderr}"
     );
@@ -579,7 +579,9 @@ set = {{ caution = 0.3 }}
     // Event 1 adds to East's brand; event 7 sets it past the horizon.
     assert_eq!(
         notes("vendor.East.brand"),
-        ["event 7 (2026-04) sets brand, so each value of vendor.East.brand holds only until then"]
+        [
+            "event 7 (2026-04) sets brand, so a value given for vendor.East.brand holds only until then"
+        ]
     );
     assert_eq!(notes("vendor.*.brand").len(), 1);
     assert!(notes("vendor.North.brand").is_empty());
@@ -590,7 +592,7 @@ set = {{ caution = 0.3 }}
     assert_eq!(
         notes("agency.Civil.caution"),
         [
-            "event 8 (2026-05) sets caution, so each value of agency.Civil.caution holds only until then"
+            "event 8 (2026-05) sets caution, so a value given for agency.Civil.caution holds only until then"
         ]
     );
     // Event 4 sets Defense's contract value.

@@ -133,6 +133,17 @@ fn settings_that_cannot_apply_stop_with_nothing_written() {
             "gov-ai-2026.toml:62: agency 'DoD' caution must be in [0, 1], got 1.5 (with --set agency.DoD.caution=1.5)",
         ),
         (
+            vec![
+                "run",
+                baseline,
+                "--set",
+                "vendor.OpenAI.brand=0.5",
+                "--set",
+                "agency.DoD.caution=1.5",
+            ],
+            "got 1.5 (with --set vendor.OpenAI.brand=0.5, --set agency.DoD.caution=1.5)",
+        ),
+        (
             vec!["run", baseline, "--set", "agency.DoD.caution=0.1,0.2"],
             "--set takes one (sharecast sweep runs several)",
         ),
@@ -151,4 +162,210 @@ fn settings_that_cannot_apply_stop_with_nothing_written() {
         );
         assert!(snapshot(dir).is_empty(), "{args:?} wrote something");
     }
+}
+
+/// Several settings apply in order (a later one over what `*` set), on
+/// `run` as on a hand-edited file; the closing table names them all, and a
+/// run with `--per-run` goes to the variant folder too.
+#[test]
+fn several_settings_apply_in_order_as_in_an_edited_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let baseline = &shipped_baseline();
+    let text = std::fs::read_to_string(baseline).unwrap();
+    // Every agency's caution 0.9, then DoD's 0.3 (DoD is the first agency).
+    let mut edited = String::new();
+    let mut agencies = 0;
+    for line in text.lines() {
+        if line.starts_with("caution = ") {
+            agencies += 1;
+            let value = if agencies == 1 { "0.3" } else { "0.9" };
+            edited.push_str(&format!("caution = {value}\n"));
+        } else {
+            edited.push_str(line);
+            edited.push('\n');
+        }
+    }
+    assert_eq!(agencies, 5, "every agency of the shipped file sets caution");
+    std::fs::write(dir.join("edited.toml"), &edited).unwrap();
+    let common = ["--runs", "60", "--per-run"];
+    ok(
+        dir,
+        &[
+            &["run", "edited.toml", "--out", "by-hand", "--quiet"][..],
+            &common,
+        ]
+        .concat(),
+    );
+    let o = sharecast(
+        dir,
+        &[
+            &[
+                "run",
+                baseline,
+                "--set",
+                "agency.*.caution=0.9",
+                "--set",
+                "agency.DoD.caution=0.3",
+            ][..],
+            &common,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.starts_with(&format!(
+            "{baseline} with --set agency.*.caution=0.9, --set agency.DoD.caution=0.3\n"
+        )),
+        "{stdout}"
+    );
+    let by_hand = csvs(&dir.join("by-hand"));
+    assert_eq!(by_hand.len(), 6, "runs.csv included");
+    assert!(by_hand == csvs(&dir.join("out/gov-ai-2026-variant")));
+}
+
+/// With a counterfactual file, `--set` changes the counterfactual only: the
+/// files are those of comparing with the counterfactual edited by hand, in
+/// a `-variant` folder, and the manifest and the table say which side the
+/// settings belong to.
+#[test]
+fn with_a_counterfactual_file_set_changes_the_counterfactual_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let baseline = &shipped_baseline();
+    let other = repo_root().join("scenarios/no-aws-deal.toml");
+    let other = other.to_str().unwrap();
+    let text = std::fs::read_to_string(other).unwrap();
+    let old = "brand = { triangular = [0.80, 0.90, 0.95] }";
+    assert_eq!(text.matches(old).count(), 1);
+    std::fs::write(dir.join("other.toml"), text.replace(old, "brand = 0.5")).unwrap();
+    let common = ["--runs", "60"];
+    ok(
+        dir,
+        &[
+            &[
+                "compare",
+                baseline,
+                "other.toml",
+                "--out",
+                "by-hand",
+                "--quiet",
+            ][..],
+            &common,
+        ]
+        .concat(),
+    );
+    let o = sharecast(
+        dir,
+        &[
+            &[
+                "compare",
+                baseline,
+                other,
+                "--set",
+                "vendor.OpenAI.brand=0.5",
+            ][..],
+            &common,
+        ]
+        .concat(),
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.contains("same"), "{stderr}");
+    let folder = dir.join("out/gov-ai-2026-vs-no-aws-deal-variant");
+    assert!(csvs(&dir.join("by-hand")) == csvs(&folder));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.starts_with(&format!(
+            "Baseline:       {baseline} (\"Government AI market, 2026 baseline\")\n\
+             Counterfactual: {other} with --set vendor.OpenAI.brand=0.5 (\"Government AI market, no AWS deal\")\n"
+        )),
+        "{stdout}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["counterfactual"]["settings"],
+        serde_json::json!(["vendor.OpenAI.brand=0.5"])
+    );
+    assert!(manifest["baseline"].get("settings").is_none(), "{manifest}");
+}
+
+/// Warnings name what caused them: a file event that sets a number given
+/// with `--set`, a warning only the setting causes, and a setting that
+/// leaves the scenario as it was; the file's own warnings show once.
+#[test]
+fn warnings_name_the_settings_that_cause_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let baseline = &shipped_baseline();
+    let stderr_of = |args: &[&str]| -> String {
+        let o = sharecast(dir, args);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{args:?}: {stderr}");
+        stderr
+    };
+    let stderr = stderr_of(&[
+        "run",
+        baseline,
+        "--set",
+        "vendor.OpenAI.access.secret=0.9",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert!(
+        stderr.contains(
+            "warning: event 2 (2026-03, 'OpenAI on AWS, classified and unclassified') sets access.secret, \
+             so a value given for vendor.OpenAI.access.secret holds only until then"
+        ),
+        "{stderr}"
+    );
+    let stderr = stderr_of(&[
+        "run",
+        baseline,
+        "--set",
+        "agency.DoD.innovation=2",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert!(
+        stderr.contains("is a rate per period above 1")
+            && stderr.contains("(with --set agency.DoD.innovation=2)"),
+        "{stderr}"
+    );
+    // A file with a warning of its own, compared with itself changed.
+    let late = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap()
+        + "\n[[event]]\nat = 40\nagency = \"*\"\nadd = { caution = 0.1 }\n";
+    std::fs::write(dir.join("late.toml"), late).unwrap();
+    let stderr = stderr_of(&[
+        "compare",
+        "late.toml",
+        "--set",
+        "agency.Agency.term=12",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert_eq!(stderr.matches("never fires").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("describe the same scenario, so every difference is 0"),
+        "{stderr}"
+    );
+    let o = sharecast(
+        dir,
+        &[
+            "run",
+            baseline,
+            "--set",
+            "agency.DoD.caution=0.9",
+            "--set",
+            "agency.DoD.caution=0.3",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--set agency.DoD.caution is given twice"));
 }

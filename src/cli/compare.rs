@@ -1,14 +1,12 @@
 //! `sharecast compare`: a baseline and a counterfactual run with one seed,
 //! their rows paired by name and differenced run by run.
 
-use std::path::Path;
-
 use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
     load, load_with_sets, manifest, named_files, print_stdout, same_scenario, set_specs, simulate,
-    warn, warn_of_other_files, with_sets, write_outputs,
+    stem, warn, warn_of_other_files, with_sets, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -83,14 +81,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         );
     }
     let out = args.out.clone().unwrap_or_else(|| {
-        let stem = |p: &Path| {
-            default_out_dir(p)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        };
         let variant = if args.set.is_empty() { "" } else { "-variant" };
-        Path::new("out").join(format!(
+        default_out_dir(&format!(
             "{}-vs-{}{variant}",
             stem(&args.baseline),
             stem(&other_path)

@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, simulate,
+    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, simulate, stem,
     warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
@@ -21,15 +21,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let runs = sim.runs.unwrap_or(s.runs);
     let seed = sim.seed.unwrap_or(s.seed);
     let out = args.out.clone().unwrap_or_else(|| {
-        let dir = default_out_dir(&args.scenario);
-        if args.set.is_empty() {
-            dir
-        } else {
-            // Not over the results of the file as it is.
-            let mut dir = dir.into_os_string();
-            dir.push("-variant");
-            dir.into()
-        }
+        // With settings, not over the results of the file as it is.
+        let variant = if args.set.is_empty() { "" } else { "-variant" };
+        default_out_dir(&format!("{}{variant}", stem(&args.scenario)))
     });
     let names = STATISTICS_FILES
         .into_iter()

@@ -162,12 +162,17 @@ pub(super) fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-pub(super) fn default_out_dir(scenario: &Path) -> PathBuf {
-    let stem = scenario
+/// A scenario file's name without `.toml`, which names its output folders.
+pub(super) fn stem(scenario: &Path) -> String {
+    scenario
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scenario".to_string());
-    Path::new("out").join(stem)
+        .unwrap_or_else(|| "scenario".to_string())
+}
+
+/// `out/<name>`, where a command writes unless `--out` says otherwise.
+pub(super) fn default_out_dir(name: &str) -> PathBuf {
+    Path::new("out").join(name)
 }
 
 /// Ctrl-C sets this flag; long work polls it. Installed once per process.

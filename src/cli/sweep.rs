@@ -1,14 +1,14 @@
 //! `sharecast sweep`: one scenario run at each value of one of its numbers,
 //! every value with the same seed, the files of all values stacked.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
     long_files, manifest, named_files, parse_with_settings, print_stdout, same_scenario,
-    sha256_hex, simulate, warn_of_other_files, write_outputs,
+    sha256_hex, simulate, stem, warn_of_other_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -41,11 +41,10 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);
     let seed = sim.seed.unwrap_or(base.seed);
-    let out = args.out.clone().unwrap_or_else(|| {
-        let mut dir = default_out_dir(path).into_os_string();
-        dir.push("-sweep");
-        PathBuf::from(dir)
-    });
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&format!("{}-sweep", stem(path))));
     check_out_folder(&out, SWEEP_FILES.into_iter().chain([MANIFEST_FILE]))?;
     let engine = sim.engine();
     if !sim.no_memory_check {

@@ -23,7 +23,7 @@ use crate::report;
 use crate::resources;
 use crate::scenario::ScenarioError;
 use crate::sweep::Sweep;
-use support::{available_threads, load, print_stdout, warn};
+use support::{available_threads, load_with_sets, print_stdout, with_sets};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,6 +57,12 @@ enum Command {
     Check {
         /// The scenario file (TOML).
         scenario: PathBuf,
+
+        /// Check and show the scenario with one of its numbers set, as `run
+        /// --set` would simulate it (may be repeated).
+        /// Example: --set 'event.2.at=2027-03'
+        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
+        set: Vec<Sweep>,
     },
     /// Simulate a scenario and write CSV projections.
     ///
@@ -322,18 +328,18 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 
 fn execute(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Check { scenario } => {
-            let (s, _) = load(&scenario)?;
-            warn(&scenario, &s);
+        Command::Check { scenario, set } => {
+            let (s, _) = load_with_sets(&scenario, &set, false)?;
             let threads = available_threads() as u64;
             let need = resources::estimate(&s, s.runs, threads, false, EngineKind::Counts);
             print_stdout(&format!(
-                "{}\nMemory for {} runs: about {} ({} per run)\n\n{}: valid\n",
+                "{}\nMemory for {} runs: about {} ({} per run)\n\n{}{}: valid\n",
                 report::overview(&s),
                 s.runs,
                 resources::human_bytes(need.total()),
                 resources::human_bytes(resources::MemoryEstimate::per_run(&s)),
-                scenario.display()
+                scenario.display(),
+                with_sets(&set)
             ))
         }
         Command::Run(args) => run::run(args),

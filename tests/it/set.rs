@@ -369,3 +369,27 @@ fn warnings_name_the_settings_that_cause_them() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--set agency.DoD.caution is given twice"));
 }
+
+/// `check --set` shows the scenario as `run --set` would simulate it.
+#[test]
+fn check_with_set_shows_the_changed_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let baseline = &shipped_baseline();
+    let o = sharecast(
+        tmp.path(),
+        &["check", baseline, "--set", "event.2.at=2027-03"],
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("  #2  2027-03 period  14  OpenAI: access.secret"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(&format!(
+            "{baseline} with --set event.2.at=2027-03: valid\n"
+        )),
+        "{stdout}"
+    );
+    assert!(snapshot(tmp.path()).is_empty());
+}

@@ -57,8 +57,8 @@ impl Sweep {
     }
 
     fn parse_text(spec: &str) -> Result<Sweep, String> {
-        // The last '=': a name may contain one, a value never does.
-        let Some((path, values)) = spec.rsplit_once('=') else {
+        // At the last '=' outside braces (see split_spec).
+        let Some((path, values)) = split_spec(spec) else {
             return Err(format!(
                 "'{spec}' is not PATH=VALUES, as in agency.DoD.caution=0.2,0.4,0.6 or agency.DoD.caution=0.1..0.9:5"
             ));
@@ -68,6 +68,9 @@ impl Sweep {
             return Err(format!("'{spec}' names no parameter before '='"));
         }
         let values = values.trim();
+        if values.starts_with('{') {
+            return Err(not_a_distribution(spec));
+        }
         let values = match values.split_once("..") {
             Some((from, to)) => range(from, to)?,
             None => values
@@ -98,7 +101,7 @@ impl Sweep {
     /// A `--set PATH=VALUE`: one value, as a sweep of one.
     pub fn parse_one(spec: &str) -> Result<Sweep, SpecError> {
         let fail = |why: String| Err(SpecError(why));
-        let Some((path, value)) = spec.rsplit_once('=') else {
+        let Some((path, value)) = split_spec(spec) else {
             return fail(format!(
                 "'{spec}' is not PATH=VALUE, as in agency.DoD.caution=0.4"
             ));
@@ -109,6 +112,9 @@ impl Sweep {
         }
         if value.is_empty() {
             return fail(format!("'{spec}' gives no value after '='"));
+        }
+        if value.starts_with('{') {
+            return fail(not_a_distribution(spec));
         }
         if value.contains(',') || value.contains("..") {
             return fail(format!(
@@ -133,6 +139,30 @@ impl Sweep {
             value: self.values[i].value.clone(),
         }
     }
+}
+
+/// `PATH=VALUES` split at the last `=` outside braces: a name may contain
+/// `=`, and a distribution written by mistake (`{ pert = [...] }`) is
+/// recognised as a value.
+fn split_spec(spec: &str) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    let mut at = None;
+    for (i, c) in spec.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            '=' if depth == 0 => at = Some(i),
+            _ => {}
+        }
+    }
+    at.map(|i| (&spec[..i], &spec[i + 1..]))
+}
+
+fn not_a_distribution(spec: &str) -> String {
+    format!(
+        "'{spec}' gives a distribution; a value here is a plain number (or a date for an event's at): \
+         write the distribution in the scenario file"
+    )
 }
 
 /// Whether two values would make the same scenario: `1` and `1.0` would.
@@ -179,7 +209,8 @@ fn literal(text: &str) -> Result<SweepValue, String> {
 fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
     let usage = || {
         format!(
-            "'{from}..{to_count}' is not FROM..TO:COUNT, as in 0.1..0.9:5 (five values from 0.1 to 0.9)"
+            "'{from}..{to_count}' is not FROM..TO:COUNT, as in 0.1..0.9:5 (five values from 0.1 to 0.9); \
+             a range of an event's dates is one of period indexes (2..14:4), or list the dates"
         )
     };
     let (to, count) = to_count.split_once(':').ok_or_else(usage)?;
@@ -393,6 +424,8 @@ mod tests {
             ("x=1,1.0", "the same value"),
             ("x=0..1:5000", "too many"),
             ("x=inf", "finite"),
+            ("x={ pert = [0.1, 0.2, 0.3] }", "gives a distribution"),
+            ("x=2026-03..2028-03:5", "period indexes (2..14:4)"),
         ] {
             let e = Sweep::parse(spec).unwrap_err().to_string();
             assert!(e.contains(needle), "{spec}: {e}");

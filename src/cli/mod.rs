@@ -184,6 +184,11 @@ struct SweepArgs {
 
     #[command(flatten)]
     simulation: SimulationArgs,
+
+    /// Set another number of the scenario for every value, as `run --set`
+    /// does (may be repeated). Example: --set 'agency.*.caution=0.6'
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
+    set: Vec<Sweep>,
 }
 
 /// How to simulate: the flags `run`, `compare` and `sweep` share.

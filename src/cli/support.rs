@@ -28,35 +28,53 @@ pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
     Ok((s, sha256_hex(&source)))
 }
 
+/// A setting as the command line gave it: `flag` (`--set`, `--vary`) and
+/// its `PATH=VALUE` spec.
+#[derive(Clone)]
+pub(super) struct Given {
+    pub setting: Setting,
+    pub flag: &'static str,
+    pub spec: String,
+}
+
+impl Given {
+    /// Value `i` of `sweep`, given with `flag`.
+    pub fn of(sweep: &Sweep, i: usize, flag: &'static str) -> Given {
+        Given {
+            setting: sweep.setting(i),
+            flag,
+            spec: sweep.spec(i),
+        }
+    }
+}
+
 /// Validates `source` (the file `path`, already found valid on its own) with
-/// each setting applied, each given with its `PATH=VALUE` spec on the command
-/// line after `flag` (`--set`, `--vary`). A setting whose path names nothing
+/// each given setting applied in order. A setting whose path names nothing
 /// is reported as `FLAG PATH: ...`; every problem validation then finds
 /// comes from a value and is followed by `(with FLAG PATH=VALUE, ...)`.
 pub(super) fn parse_with_settings(
     source: &str,
     path: &Path,
-    flag: &str,
-    settings: &[(Setting, String)],
+    given: &[Given],
 ) -> Result<Scenario, ScenarioError> {
-    let only: Vec<Setting> = settings.iter().map(|(s, _)| s.clone()).collect();
+    let only: Vec<Setting> = given.iter().map(|g| g.setting.clone()).collect();
     let unmatched = scenario::unmatched(source, &only);
     if !unmatched.is_empty() {
         return Err(ScenarioError {
             path: path.to_path_buf(),
             diagnostics: unmatched
                 .into_iter()
-                .map(|(_, why)| Diagnostic {
+                .map(|(i, why)| Diagnostic {
                     line: None,
-                    message: format!("{flag} {why}"),
+                    message: format!("{} {why}", given[i].flag),
                 })
                 .collect(),
         });
     }
     scenario::parse_with(source, path, &only).map_err(|mut e| {
-        let with = settings
+        let with = given
             .iter()
-            .map(|(_, spec)| format!("{flag} {spec}"))
+            .map(|g| format!("{} {}", g.flag, g.spec))
             .collect::<Vec<_>>()
             .join(", ");
         for d in &mut e.diagnostics {
@@ -64,6 +82,28 @@ pub(super) fn parse_with_settings(
         }
         e
     })
+}
+
+/// Refuses a number given twice among `sets` (and `also`, the path of
+/// `--vary`).
+pub(super) fn refuse_repeated_paths(sets: &[Sweep], also: Option<&str>) -> Result<()> {
+    for (i, set) in sets.iter().enumerate() {
+        if sets[..i].iter().any(|earlier| earlier.path == set.path) {
+            return Err(UsageError(format!(
+                "--set {} is given twice; give each number once",
+                set.path
+            ))
+            .into());
+        }
+        if also == Some(set.path.as_str()) {
+            return Err(UsageError(format!(
+                "{} is both given with --set and varied with --vary; give it once",
+                set.path
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Reads and validates a scenario with the `--set` settings `sets` applied
@@ -86,17 +126,9 @@ pub(super) fn load_with_sets(
         }
         return Ok((file, sha));
     }
-    for (i, set) in sets.iter().enumerate() {
-        if sets[..i].iter().any(|earlier| earlier.path == set.path) {
-            return Err(UsageError(format!(
-                "--set {} is given twice; give each number once",
-                set.path
-            ))
-            .into());
-        }
-    }
-    let settings: Vec<(Setting, String)> = sets.iter().map(|s| (s.setting(0), s.spec(0))).collect();
-    let s = parse_with_settings(&source, path, "--set", &settings)?;
+    refuse_repeated_paths(sets, None)?;
+    let given: Vec<Given> = sets.iter().map(|s| Given::of(s, 0, "--set")).collect();
+    let s = parse_with_settings(&source, path, &given)?;
     for w in &s.warnings {
         if !file.warnings.contains(w) {
             eprintln!(

@@ -6,9 +6,10 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::support::{
-    MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    long_files, manifest, named_files, parse_with_settings, print_stdout, same_scenario,
-    sha256_hex, simulate, stem, warn_of_other_files, write_outputs,
+    Given, MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names,
+    interrupt_flag, long_files, manifest, named_files, parse_with_settings, print_stdout,
+    refuse_repeated_paths, same_scenario, set_specs, sha256_hex, simulate, stem,
+    warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -22,21 +23,28 @@ use crate::sweep::{self, Sweep, SweepPoint};
 
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let path = &args.scenario;
-    let source = scenario::read_source(path)?;
-    let base = scenario::parse(&source, path)?;
     let plan = &args.vary;
+    refuse_repeated_paths(&args.set, Some(&plan.path))?;
+    let source = scenario::read_source(path)?;
+    let file = scenario::parse(&source, path)?;
+    let fixed: Vec<Given> = args.set.iter().map(|s| Given::of(s, 0, "--set")).collect();
+    // The file with the fixed settings, which the manifest and the table
+    // describe.
+    let base = parse_with_settings(&source, path, &fixed)?;
     // Every value's scenario is checked before anything runs, so a value
     // the file's rules refuse stops the sweep with nothing written.
     let mut variants = Vec::with_capacity(plan.values.len());
     for i in 0..plan.values.len() {
-        let setting = [(plan.setting(i), plan.spec(i))];
-        let s = parse_with_settings(&source, path, "--vary", &setting)?;
-        variants.push(s);
+        let mut given = fixed.clone();
+        given.push(Given::of(plan, i, "--vary"));
+        variants.push(parse_with_settings(&source, path, &given)?);
     }
     refuse_repeats(plan, &variants)?;
-    warn_of_variants(path, plan, &variants);
-    for note in sweep::overriding_events(&base, &plan.path) {
-        eprintln!("warning: {note}");
+    warn_of_variants(path, &args, &file, &base, &variants);
+    for varied in args.set.iter().chain([plan]) {
+        for note in sweep::overriding_events(&file, &varied.path) {
+            eprintln!("warning: {note}");
+        }
     }
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);
@@ -113,7 +121,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let files = named_files(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
     let manifest = manifest(
         ManifestInput::Sweep {
-            scenario: ScenarioRef::of(&base, path, sha256_hex(&source)),
+            scenario: ScenarioRef::of(&base, path, sha256_hex(&source))
+                .with_settings(set_specs(&args.set)),
             parameter: plan.path.clone(),
             values: plan.values.iter().map(|v| v.text.clone()).collect(),
         },
@@ -125,8 +134,13 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let files = write_outputs(&out, files, manifest, &cancel)?;
     warn_of_other_files(&out, "sweep");
     if !sim.quiet {
+        let with = if args.set.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}\n", path.display(), with_sets(&args.set))
+        };
         print_stdout(&format!(
-            "{}\nWrote {} to {}\n",
+            "{with}{}\nWrote {} to {}\n",
             report::sweep_table(&base, plan, &points, runs, seed),
             file_names(&files),
             out.display()
@@ -135,10 +149,19 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     Ok(())
 }
 
-/// The warnings of the values' scenarios: once as they are when every value
-/// has it (as a problem of the file that no value changes would be),
-/// otherwise with the values that cause it.
-fn warn_of_variants(path: &Path, plan: &Sweep, variants: &[Scenario]) {
+/// The warnings of the values' scenarios, each once: as a problem of the
+/// file when the file has it and every value keeps it, with the `--set`
+/// settings when they cause it and every value keeps it, otherwise with the
+/// values that cause it. A warning of the file that no value keeps is not
+/// shown.
+fn warn_of_variants(
+    path: &Path,
+    args: &SweepArgs,
+    file: &Scenario,
+    base: &Scenario,
+    variants: &[Scenario],
+) {
+    let plan = &args.vary;
     let mut warnings: Vec<(&Diagnostic, Vec<&str>)> = Vec::new();
     for (s, value) in variants.iter().zip(&plan.values) {
         for w in &s.warnings {
@@ -149,12 +172,14 @@ fn warn_of_variants(path: &Path, plan: &Sweep, variants: &[Scenario]) {
         }
     }
     for (w, values) in warnings {
-        if values.len() == variants.len() {
-            eprintln!("warning: {}", scenario::located(path, w));
+        let located = scenario::located(path, w);
+        if values.len() == variants.len() && file.warnings.contains(w) {
+            eprintln!("warning: {located}");
+        } else if values.len() == variants.len() && base.warnings.contains(w) {
+            eprintln!("warning: {located} ({})", with_sets(&args.set).trim_start());
         } else {
             eprintln!(
-                "warning: {} (with --vary {}={})",
-                scenario::located(path, w),
+                "warning: {located} (with --vary {}={})",
                 plan.path,
                 values.join(",")
             );

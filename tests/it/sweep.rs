@@ -660,3 +660,55 @@ fn every_value_is_checked_before_anything_runs() {
     );
     assert!(snapshot(tmp.path()).is_empty());
 }
+
+/// `--set` fixes other numbers for every value: the files are those of the
+/// same sweep of the file edited by hand, and the manifest lists the
+/// settings; the varied number cannot also be set.
+#[test]
+fn set_fixes_other_numbers_for_every_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let shipped = repo_root().join("scenarios/gov-ai-2026.toml");
+    let text = std::fs::read_to_string(&shipped).unwrap();
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("caution = ") {
+                "caution = 0.6"
+            } else {
+                l
+            }
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(edited, text);
+    std::fs::write(dir.join("edited.toml"), edited).unwrap();
+    let vary = "event.2.at=2026-03,2027-03";
+    let by_hand = sweep_ok(dir, &dir.join("edited.toml"), vary, &["--runs", "40"]);
+    let (set, stderr) = sweep_with_stderr(
+        dir,
+        &shipped,
+        vary,
+        &["--runs", "40", "--set", "agency.*.caution=0.6"],
+    );
+    assert!(by_hand == set, "{stderr}");
+    let manifest = std::fs::read_to_string(dir.join("sweep/manifest.json")).unwrap();
+    assert!(manifest.contains("\"agency.*.caution=0.6\""), "{manifest}");
+
+    let o = sharecast(
+        dir,
+        &[
+            "sweep",
+            shipped.to_str().unwrap(),
+            "--vary",
+            "agency.DoD.caution=0.1,0.2",
+            "--set",
+            "agency.DoD.caution=0.5",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("agency.DoD.caution is both given with --set and varied with --vary")
+    );
+}

@@ -4,8 +4,8 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, simulate, stem,
-    warn_of_other_files, with_sets, write_outputs,
+    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, settings_line,
+    simulate, stem, warn_of_other_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -92,11 +92,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     }
     warn_of_other_files(&out, "run");
     if !sim.quiet {
-        let with = if args.set.is_empty() {
-            String::new()
-        } else {
-            format!("{}{}\n", args.scenario.display(), with_sets(&args.set))
-        };
+        let with = settings_line(&args.scenario, &args.set);
         print_stdout(&format!(
             "{with}{}\nWrote {} to {}\n",
             report::final_table(&s, &projection, seed),

@@ -84,6 +84,11 @@ pub(super) fn parse_with_settings(
     })
 }
 
+/// The `--set` settings `sets`, as given.
+pub(super) fn given_sets(sets: &[Sweep]) -> Vec<Given> {
+    sets.iter().map(|s| Given::of(s, 0, "--set")).collect()
+}
+
 /// Refuses a number given twice among `sets` (and `also`, the path of
 /// `--vary`).
 pub(super) fn refuse_repeated_paths(sets: &[Sweep], also: Option<&str>) -> Result<()> {
@@ -127,8 +132,7 @@ pub(super) fn load_with_sets(
         return Ok((file, sha));
     }
     refuse_repeated_paths(sets, None)?;
-    let given: Vec<Given> = sets.iter().map(|s| Given::of(s, 0, "--set")).collect();
-    let s = parse_with_settings(&source, path, &given)?;
+    let s = parse_with_settings(&source, path, &given_sets(sets))?;
     for w in &s.warnings {
         if !file.warnings.contains(w) {
             eprintln!(
@@ -162,6 +166,16 @@ pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
 /// The `PATH=VALUE` specs of `--set` flags, for the manifest and the table.
 pub(super) fn set_specs(sets: &[Sweep]) -> Vec<String> {
     sets.iter().map(|s| s.spec(0)).collect()
+}
+
+/// The line that opens a command's table when settings were given:
+/// "FILE with --set A=1, --set B=2", or nothing.
+pub(super) fn settings_line(path: &Path, sets: &[Sweep]) -> String {
+    if sets.is_empty() {
+        String::new()
+    } else {
+        format!("{}{}\n", path.display(), with_sets(sets))
+    }
 }
 
 /// "with --set A=1, --set B=2", or nothing without settings.

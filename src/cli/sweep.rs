@@ -6,9 +6,9 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::support::{
-    Given, MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names,
+    Given, MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, given_sets,
     interrupt_flag, long_files, manifest, named_files, parse_with_settings, print_stdout,
-    refuse_repeated_paths, same_scenario, set_specs, sha256_hex, simulate, stem,
+    refuse_repeated_paths, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem,
     warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
@@ -27,7 +27,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     refuse_repeated_paths(&args.set, Some(&plan.path))?;
     let source = scenario::read_source(path)?;
     let file = scenario::parse(&source, path)?;
-    let fixed: Vec<Given> = args.set.iter().map(|s| Given::of(s, 0, "--set")).collect();
+    let fixed = given_sets(&args.set);
     // The file with the fixed settings, which the manifest and the table
     // describe.
     let base = parse_with_settings(&source, path, &fixed)?;
@@ -134,11 +134,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let files = write_outputs(&out, files, manifest, &cancel)?;
     warn_of_other_files(&out, "sweep");
     if !sim.quiet {
-        let with = if args.set.is_empty() {
-            String::new()
-        } else {
-            format!("{}{}\n", path.display(), with_sets(&args.set))
-        };
+        let with = settings_line(path, &args.set);
         print_stdout(&format!(
             "{with}{}\nWrote {} to {}\n",
             report::sweep_table(&base, plan, &points, runs, seed),

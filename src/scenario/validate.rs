@@ -115,7 +115,10 @@ pub(crate) fn suggest<'a>(
         .map(|(_, c)| c)
 }
 
-fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub(super) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
     suggest(name, candidates)
         .map(|s| format!("; did you mean '{s}'?"))
         .unwrap_or_default()
@@ -132,7 +135,7 @@ fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
 
 /// The name of each declaration, in declaration order and index-aligned
 /// with it: `None` where the name is left out.
-fn declared_names<'a>(
+pub(super) fn declared_names<'a>(
     names: impl Iterator<Item = &'a Option<Spanned<String>>>,
 ) -> Vec<Option<String>> {
     names

@@ -16,7 +16,7 @@ use toml::{Spanned, Value};
 use super::Scenario;
 use super::param::FAMILIES;
 use super::raw::{ChangeEntry, ChangeTable, RawScenario, SpannedMap, SpannedValue};
-use super::validate::{NOT_IN_FILE, suggest};
+use super::validate::{NOT_IN_FILE, declared_names, did_you_mean};
 
 /// A dotted path to one number of a scenario file and the value it takes.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +104,7 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
             Ok(())
         }
         "vendor" => {
-            let names = names(raw.vendor.iter().map(|v| &v.get_ref().name));
+            let names = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
             let (chosen, key) = select(&names, rest, &VENDOR).map_err(fail)?;
             for i in chosen {
                 let vendor = &mut raw.vendor[i];
@@ -120,7 +120,7 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
             Ok(())
         }
         "agency" => {
-            let names = names(raw.agency.iter().map(|a| &a.get_ref().name));
+            let names = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
             let (chosen, key) = select(&names, rest, &AGENCY).map_err(fail)?;
             for i in chosen {
                 let agency = &mut raw.agency[i];
@@ -144,7 +144,7 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
             Ok(())
         }
         "event" => {
-            let labels = names(raw.event.iter().map(|e| &e.get_ref().label));
+            let labels = declared_names(raw.event.iter().map(|e| &e.get_ref().label));
             let (chosen, key) = select(&labels, rest, &EVENT).map_err(fail)?;
             for i in chosen {
                 let event = &mut raw.event[i];
@@ -184,13 +184,6 @@ pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), Stri
     }
 }
 
-/// Each declaration's name as validation reads it (trimmed), if it has one.
-fn names<'a>(declared: impl Iterator<Item = &'a Option<Spanned<String>>>) -> Vec<Option<String>> {
-    declared
-        .map(|n| n.as_ref().map(|n| n.get_ref().trim().to_string()))
-        .collect()
-}
-
 fn describe_event(i: usize, label: Option<&str>) -> String {
     match label {
         Some(l) => format!("event {} ('{l}')", i + 1),
@@ -215,9 +208,7 @@ fn unknown_key(key: &str, what: &str, allowed: &[&str]) -> String {
             _ => format!("'{head}' is one number of {what}: nothing follows it"),
         };
     }
-    let hint = suggest(head, allowed.iter().map(|k| split_key(k).0))
-        .map(|s| format!("; did you mean '{s}'?"))
-        .unwrap_or_default();
+    let hint = did_you_mean(head, allowed.iter().map(|k| split_key(k).0));
     format!(
         "'{key}' is not a number of {what} that can be varied; these can: {}{hint}",
         allowed.join(", ")
@@ -321,9 +312,7 @@ fn select<'p>(
     if names.is_empty() {
         return Err(format!("the scenario has no {}", kind.many));
     }
-    let hint = suggest(first, declared.iter().copied())
-        .map(|s| format!("; did you mean '{s}'?"))
-        .unwrap_or_default();
+    let hint = did_you_mean(first, declared.iter().copied());
     let listed = if declared.is_empty() {
         "none named".to_string()
     } else {

@@ -18,14 +18,38 @@ use crate::scenario::Scenario;
 use crate::stats::Summary;
 
 /// A number as the CSVs write it: 6 decimals, plain notation, no `-0`.
+/// Halves round away from zero, as a spreadsheet's `ROUND(x, 6)` does
+/// (`0.0078125` is `0.007813`), not to even as Rust's formatting would.
 pub fn number(x: f64) -> String {
     debug_assert!(x.is_finite(), "only finite numbers reach the CSVs");
-    let text = format!("{x:.6}");
+    let text = if is_halfway(x) {
+        away_from_zero(x)
+    } else {
+        format!("{x:.6}")
+    };
     if text.starts_with('-') && text[1..].bytes().all(|b| b == b'0' || b == b'.') {
         text[1..].to_string()
     } else {
         text
     }
+}
+
+/// Whether `x` lies exactly halfway between two multiples of 10^-6. A
+/// binary number does so only when it is an odd multiple of 1/128 (its
+/// decimal expansion then ends in a 5 at the seventh place).
+fn is_halfway(x: f64) -> bool {
+    let scaled = x * 128.0;
+    scaled.fract() == 0.0 && scaled.abs() < 2f64.powi(53) && (scaled as i64) % 2 != 0
+}
+
+/// A halfway `x` rounded to 6 decimals away from zero. Its 7-decimal
+/// expansion is exact, so the rounding is done on those digits.
+fn away_from_zero(x: f64) -> String {
+    let exact = format!("{:.7}", x.abs()).replace('.', "");
+    let tenths_of_millionths: u128 = exact.parse().expect("digits of a finite number");
+    let millionths = (tenths_of_millionths + 5) / 10;
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}{}.{:06}", millionths / 1_000_000, millionths % 1_000_000)
 }
 
 fn optional(x: Option<f64>) -> String {
@@ -411,5 +435,24 @@ mod tests {
         assert_eq!(number(-0.25), "-0.250000");
         assert_eq!(number(1.5e12), "1500000000000.000000");
         assert_eq!(number(2.0 / 3.0), "0.666667");
+    }
+
+    #[test]
+    fn halves_round_away_from_zero_like_a_spreadsheet() {
+        assert_eq!(number(1.0 / 128.0), "0.007813");
+        assert_eq!(number(-1.0 / 128.0), "-0.007813");
+        assert_eq!(number(127.0 / 128.0), "0.992188");
+        assert_eq!(number(3.0 / 128.0), "0.023438");
+        assert_eq!(number(12_345.0 + 1.0 / 128.0), "12345.007813");
+        // Not halfway: the nearest multiple wins either way.
+        assert_eq!(number(1.0 / 64.0), "0.015625");
+        assert_eq!(number(0.0078125 + 1e-12), "0.007813");
+        assert_eq!(number(0.0078125 - 1e-12), "0.007812");
+        assert_eq!(number(-(7.0 + 127.0 / 128.0)), "-7.992188");
+        for j in (1..=255).step_by(2) {
+            let x = f64::from(j) / 128.0;
+            let expected = (x * 1e6 + 0.5).floor() / 1e6;
+            assert_eq!(number(x), format!("{expected:.6}"), "{j}/128");
+        }
     }
 }

@@ -12,6 +12,7 @@ mod faults;
 mod golden;
 mod model;
 mod properties;
+mod recomputed;
 mod reproducibility;
 mod rules;
 mod set;

@@ -1,0 +1,357 @@
+//! Every row of `shares.csv`, `adoption.csv`, `revenue.csv` and
+//! `summary.csv` recomputed from the engine's run records, with the measures
+//! of MODEL.md section 4 and the statistics of section 6 written out here
+//! afresh. Both engines feed the same `measures` and `stats` code, so the
+//! engine comparison cannot see a mistake there; this test can: a wrong
+//! scope, a wrong weight, a run wrongly left in or out of a row, a wrong
+//! band, a wrong order of rows.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use sharecast::engine::{Dims, EngineKind, RunRecord, simulate_all};
+use sharecast::scenario::{Scenario, load};
+
+use crate::common::{repo_root, run_shipped_ok};
+
+/// The values of one row over the runs that define it, in run order.
+type Values = Vec<f64>;
+
+/// Identifies a row: the text of its leading columns, joined by '|'.
+type Key = String;
+
+/// Rows in the order MODEL.md fixes, each with the runs' values.
+#[derive(Default)]
+struct Expected {
+    rows: Vec<Key>,
+    values: BTreeMap<Key, Values>,
+}
+
+impl Expected {
+    fn row(&mut self, key: Key) {
+        self.values.entry(key.clone()).or_default();
+        self.rows.push(key);
+    }
+
+    fn push(&mut self, key: &str, x: f64) {
+        self.values.get_mut(key).expect("row declared").push(x);
+    }
+}
+
+/// PERCENTILE.INC from its definition: rank h = (n - 1) p, interpolated.
+fn percentile_inc(sorted: &[f64], p: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// `runs, mean, sd, p05, p25, p50, p75, p95` of a row's values; `None` for
+/// an empty cell.
+fn statistics(xs: &[f64]) -> Vec<Option<f64>> {
+    let n = xs.len();
+    if n == 0 {
+        return vec![Some(0.0), None, None, None, None, None, None, None];
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let sd = (n >= 2)
+        .then(|| (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt());
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mut cells = vec![Some(n as f64), Some(mean), sd];
+    cells.extend([0.05, 0.25, 0.5, 0.75, 0.95].map(|p| Some(percentile_inc(&sorted, p))));
+    cells
+}
+
+/// Whether a CSV cell shows `expected` rounded to 6 decimals.
+fn shows(cell: &str, expected: Option<f64>) -> bool {
+    match expected {
+        None => cell.is_empty(),
+        Some(x) => cell
+            .parse::<f64>()
+            .is_ok_and(|shown| (shown - x).abs() <= 5e-7 + 1e-9 * x.abs()),
+    }
+}
+
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Compares a statistics file with the expected rows: the same rows in the
+/// same order (by their first `key_columns` columns after `period,date`),
+/// and every statistic cell equal to the recomputed one after rounding.
+fn check_file(dir: &Path, file: &str, key_columns: usize, expected: &Expected) {
+    let (header, rows) = read_csv(&dir.join(file));
+    let stats_at = 2 + key_columns;
+    assert_eq!(
+        header[stats_at..],
+        ["runs", "mean", "sd", "p05", "p25", "p50", "p75", "p95"]
+    );
+    let keys: Vec<Key> = rows
+        .iter()
+        .map(|r| {
+            let mut parts = vec![r[0].clone()];
+            parts.extend(r[2..stats_at].iter().cloned());
+            parts.join("|")
+        })
+        .collect();
+    assert_eq!(keys, expected.rows, "{file}: rows or their order");
+    for (row, key) in rows.iter().zip(&keys) {
+        let want = statistics(&expected.values[key]);
+        for (column, (cell, want)) in header[stats_at..]
+            .iter()
+            .zip(row[stats_at..].iter().zip(want))
+        {
+            assert!(shows(cell, want), "{file} {key} {column}: {cell:?}, expected {want:?}");
+        }
+    }
+}
+
+/// The scopes of MODEL.md section 4 in the files' order, as (agency, tier)
+/// filters: all units, each tier, each agency.
+fn share_scopes(s: &Scenario) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut scopes = vec![(None, None)];
+    scopes.extend((0..s.tiers.len()).map(|k| (None, Some(k))));
+    scopes.extend((0..s.agencies.len()).map(|a| (Some(a), None)));
+    scopes
+}
+
+fn name(names: &[String], index: Option<usize>) -> &str {
+    index.map_or("all", |i| names[i].as_str())
+}
+
+fn recompute(s: &Scenario, records: &[RunRecord]) -> (Expected, Expected, Expected, Expected) {
+    let d = Dims::of(s);
+    let agencies: Vec<String> = s.agencies.iter().map(|a| a.name.clone()).collect();
+    let vendors: Vec<String> = s.vendors.iter().map(|v| v.name.clone()).collect();
+    let years = s.calendar.step.years();
+    let mut shares = Expected::default();
+    let mut adoption = Expected::default();
+    let mut revenue = Expected::default();
+    let mut summary = Expected::default();
+
+    for t in 0..d.periods {
+        for &(agency, tier) in &share_scopes(s) {
+            for vendor in &vendors {
+                for metric in ["count_share", "value_share"] {
+                    shares.row(format!(
+                        "{t}|{}|{}|{vendor}|{metric}",
+                        name(&agencies, agency),
+                        name(&s.tiers, tier)
+                    ));
+                }
+            }
+        }
+        for agency in std::iter::once(None).chain((0..d.agencies).map(Some)) {
+            for measure in ["under_contract", "waiting"] {
+                adoption.row(format!("{t}|{}|{measure}", name(&agencies, agency)));
+            }
+        }
+        for vendor in &vendors {
+            for measure in ["revenue", "cumulative_revenue"] {
+                revenue.row(format!("{t}|{vendor}|{measure}"));
+            }
+        }
+    }
+
+    let last = d.periods - 1;
+    let mut leader_weight = vec![0.0; d.vendors];
+    let mut final_cumulative = vec![0.0; d.vendors];
+    for record in records {
+        let mut cumulative = vec![0.0; d.vendors];
+        for t in 0..d.periods {
+            for &(agency, tier) in &share_scopes(s) {
+                let cells = || {
+                    (0..d.agencies)
+                        .filter(move |&a| agency.is_none_or(|x| x == a))
+                        .flat_map(move |a| {
+                            (0..d.tiers)
+                                .filter(move |&k| tier.is_none_or(|x| x == k))
+                                .map(move |k| (a, k))
+                        })
+                };
+                let held: Vec<f64> = (0..d.vendors)
+                    .map(|v| {
+                        cells()
+                            .map(|(a, k)| f64::from(record.contracts[d.contract(t, a, k, v)]))
+                            .sum()
+                    })
+                    .collect();
+                let value: Vec<f64> = (0..d.vendors)
+                    .map(|v| {
+                        cells()
+                            .map(|(a, k)| {
+                                f64::from(record.contracts[d.contract(t, a, k, v)])
+                                    * record.annual_value[t * d.agencies + a]
+                            })
+                            .sum()
+                    })
+                    .collect();
+                let (held_total, value_total) =
+                    (held.iter().sum::<f64>(), value.iter().sum::<f64>());
+                for (v, vendor) in vendors.iter().enumerate() {
+                    let key = |metric: &str| {
+                        format!(
+                            "{t}|{}|{}|{vendor}|{metric}",
+                            name(&agencies, agency),
+                            name(&s.tiers, tier)
+                        )
+                    };
+                    if held_total > 0.0 {
+                        shares.push(&key("count_share"), held[v] / held_total);
+                    }
+                    if value_total > 0.0 {
+                        shares.push(&key("value_share"), value[v] / value_total);
+                    }
+                }
+            }
+            for agency in std::iter::once(None).chain((0..d.agencies).map(Some)) {
+                let in_scope = |a: usize| agency.is_none_or(|x| x == a);
+                let units: f64 = (0..d.agencies)
+                    .filter(|&a| in_scope(a))
+                    .map(|a| f64::from(s.agencies[a].units))
+                    .sum();
+                let (mut contracted, mut waiting) = (0.0, 0.0);
+                for a in (0..d.agencies).filter(|&a| in_scope(a)) {
+                    for k in 0..d.tiers {
+                        waiting += f64::from(record.waiting[d.cell(t, a, k)]);
+                        for v in 0..d.vendors {
+                            contracted += f64::from(record.contracts[d.contract(t, a, k, v)]);
+                        }
+                    }
+                }
+                if units > 0.0 {
+                    let scope = name(&agencies, agency);
+                    adoption.push(&format!("{t}|{scope}|under_contract"), contracted / units);
+                    adoption.push(&format!("{t}|{scope}|waiting"), waiting / units);
+                }
+            }
+            for (v, vendor) in vendors.iter().enumerate() {
+                let period_revenue: f64 = (0..d.agencies)
+                    .flat_map(|a| (0..d.tiers).map(move |k| (a, k)))
+                    .map(|(a, k)| {
+                        f64::from(record.contracts[d.contract(t, a, k, v)])
+                            * record.annual_value[t * d.agencies + a]
+                            * years
+                    })
+                    .sum();
+                cumulative[v] += period_revenue;
+                revenue.push(&format!("{t}|{vendor}|revenue"), period_revenue);
+                revenue.push(&format!("{t}|{vendor}|cumulative_revenue"), cumulative[v]);
+            }
+        }
+        // The leader at the last period: ties split evenly, none without contracts.
+        let held: Vec<u32> = (0..d.vendors)
+            .map(|v| {
+                (0..d.agencies)
+                    .flat_map(|a| (0..d.tiers).map(move |k| (a, k)))
+                    .map(|(a, k)| record.contracts[d.contract(last, a, k, v)])
+                    .sum()
+            })
+            .collect();
+        let most = held.iter().copied().max().unwrap_or(0);
+        if most > 0 {
+            let tied = held.iter().filter(|&&h| h == most).count() as f64;
+            for (v, &h) in held.iter().enumerate() {
+                if h == most {
+                    leader_weight[v] += 1.0 / tied;
+                }
+            }
+        }
+        for (f, c) in final_cumulative.iter_mut().zip(&cumulative) {
+            *f += c;
+        }
+    }
+    for (v, vendor) in vendors.iter().enumerate() {
+        let key = format!("{last}|{vendor}");
+        summary.row(key.clone());
+        let shares_at_last = &shares.values[&format!("{last}|all|all|{vendor}|count_share")];
+        summary.values.insert(
+            key,
+            vec![
+                leader_weight[v] / records.len() as f64,
+                final_cumulative[v] / records.len() as f64,
+            ],
+        );
+        summary
+            .values
+            .insert(format!("shares {last}|{vendor}"), shares_at_last.clone());
+    }
+    (shares, adoption, revenue, summary)
+}
+
+/// `summary.csv`: per vendor at the last period, the share's runs, mean and
+/// three bands, the chance of leading and the mean cumulative revenue.
+fn check_summary(dir: &Path, summary: &Expected) {
+    let (header, rows) = read_csv(&dir.join("summary.csv"));
+    assert_eq!(
+        header,
+        [
+            "period",
+            "date",
+            "vendor",
+            "runs",
+            "mean_share",
+            "p05_share",
+            "p50_share",
+            "p95_share",
+            "prob_leader",
+            "mean_cumulative_revenue"
+        ]
+    );
+    let keys: Vec<Key> = rows.iter().map(|r| format!("{}|{}", r[0], r[2])).collect();
+    assert_eq!(keys, summary.rows);
+    for (row, key) in rows.iter().zip(&keys) {
+        let stats = statistics(&summary.values[&format!("shares {key}")]);
+        let [leader, revenue] = summary.values[key][..] else {
+            unreachable!()
+        };
+        let want = [
+            stats[0], stats[1], stats[3], stats[5], stats[7], // runs, mean, p05, p50, p95
+            Some(leader),
+            Some(revenue),
+        ];
+        for ((column, cell), want) in header[3..].iter().zip(&row[3..]).zip(want) {
+            assert!(shows(cell, want), "summary {key} {column}: {cell:?}, expected {want:?}");
+        }
+    }
+}
+
+fn check_scenario(scenario: &str, seed: u64, runs: u64) {
+    let s = load(&repo_root().join(scenario)).expect("valid scenario");
+    let records = simulate_all(&s, seed, 0..runs, EngineKind::Counts);
+    let tmp = tempfile::tempdir().unwrap();
+    let (seed_arg, runs_arg) = (seed.to_string(), runs.to_string());
+    run_shipped_ok(
+        tmp.path(),
+        scenario,
+        &["--seed", &seed_arg, "--runs", &runs_arg, "--out", "o", "--quiet"],
+    );
+    let out = tmp.path().join("o");
+    let (shares, adoption, revenue, summary) = recompute(&s, &records);
+    check_file(&out, "shares.csv", 4, &shares);
+    check_file(&out, "adoption.csv", 2, &adoption);
+    check_file(&out, "revenue.csv", 2, &revenue);
+    check_summary(&out, &summary);
+}
+
+/// Waiting units, an agency without units (adoption rows no run enters), an
+/// agency whose contracts are worth nothing (value shares undefined where
+/// count shares are not), annual_value events, quarterly periods, a vendor
+/// name with a comma. 57 runs: every band falls between order statistics.
+#[test]
+fn every_row_of_the_edge_scenario_matches_its_recomputation() {
+    check_scenario("benches/peer/edge.toml", 11, 57);
+}
+
+/// The shipped default: initial contracts, access events, several tiers.
+#[test]
+fn every_row_of_the_default_scenario_matches_its_recomputation() {
+    check_scenario("scenarios/gov-ai-2026.toml", 5, 23);
+}

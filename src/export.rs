@@ -49,7 +49,11 @@ fn away_from_zero(x: f64) -> String {
     let tenths_of_millionths: u128 = exact.parse().expect("digits of a finite number");
     let millionths = (tenths_of_millionths + 5) / 10;
     let sign = if x < 0.0 { "-" } else { "" };
-    format!("{sign}{}.{:06}", millionths / 1_000_000, millionths % 1_000_000)
+    format!(
+        "{sign}{}.{:06}",
+        millionths / 1_000_000,
+        millionths % 1_000_000
+    )
 }
 
 fn optional(x: Option<f64>) -> String {

@@ -41,6 +41,39 @@ pub fn blocked_by_file(dir: &Path) -> Option<&Path> {
     dir.ancestors().find(|p| p.exists()).filter(|p| !p.is_dir())
 }
 
+/// The first of `names` whose path in `dir` is the same file as one of
+/// `inputs`: writing it would replace that input with results.
+pub fn name_of_an_input<'a>(
+    dir: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+    inputs: &[&Path],
+) -> Option<(&'a str, PathBuf)> {
+    let inputs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|p| fs::canonicalize(p).ok())
+        .collect();
+    names.into_iter().find_map(|name| {
+        let target = fs::canonicalize(dir.join(name)).ok()?;
+        inputs.contains(&target).then_some((name, target))
+    })
+}
+
+/// Whether a file can be created in `dir`, or, when `dir` does not exist
+/// yet, in the nearest folder above it (where `dir` would be created):
+/// tried with a hidden file that is removed at once.
+pub fn try_writing_in(dir: &Path) -> std::io::Result<()> {
+    let existing = dir
+        .ancestors()
+        .find(|p| !p.as_os_str().is_empty() && p.exists())
+        .unwrap_or(Path::new("."));
+    let probe = existing.join(format!(".sharecast-{}.probe", std::process::id()));
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)?;
+    fs::remove_file(&probe)
+}
+
 /// Writes `files` into `dir` (created if missing), all or nothing per file.
 /// When `cancel` is set before the files are complete, nothing is renamed
 /// into place and the temporary files are removed.

@@ -6,7 +6,7 @@ use anyhow::Result;
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
     load, load_with_sets, manifest, named_files, print_stdout, same_scenario, set_specs, simulate,
-    stem, warn, warn_of_other_files, with_sets, write_outputs,
+    stem, warn, warn_of_long_files, warn_of_other_files, with_sets, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -88,7 +88,11 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             stem(&other_path)
         ))
     });
-    check_out_folder(&out, COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]))?;
+    check_out_folder(
+        &out,
+        COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]),
+        &[&args.baseline, &other_path],
+    )?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
@@ -102,6 +106,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                 job: "comparison",
                 per_run: false,
                 fewer: None,
+                engine,
             },
         )?;
     }
@@ -137,6 +142,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         export::revenue_diff_csv(&base, &comparison),
     ];
     let files = named_files(COMPARISON_FILES, contents);
+    warn_of_long_files(&files, |_| "use a coarser step or fewer periods");
     let manifest = manifest(
         ManifestInput::Compare {
             baseline: ScenarioRef::of(&base, &args.baseline, base_sha),

@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
     load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, settings_line,
-    simulate, stem, warn_of_other_files, write_outputs,
+    simulate, stem, warn_of_long_files, warn_of_other_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -29,7 +29,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         .into_iter()
         .chain(args.per_run.then_some(RUNS_FILE))
         .chain([MANIFEST_FILE]);
-    check_out_folder(&out, names)?;
+    check_out_folder(&out, names, &[&args.scenario])?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
@@ -40,6 +40,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
                 job: "run",
                 per_run: args.per_run,
                 fewer: None,
+                engine,
             },
         )?;
     }
@@ -70,6 +71,13 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             bytes: export::runs_csv(&s, &records),
         });
     }
+    warn_of_long_files(&files, |name| {
+        if name == RUNS_FILE {
+            "use fewer --runs with --per-run"
+        } else {
+            "use a coarser step or fewer periods"
+        }
+    });
     let manifest = manifest(
         ManifestInput::Run {
             scenario: ScenarioRef::of(&s, &args.scenario, sha256)

@@ -19,7 +19,7 @@ use crate::output::{self, Manifest, ManifestInput, OutputFile};
 use crate::progress::Progress;
 use crate::resources;
 use crate::scenario::{self, Diagnostic, Scenario, ScenarioError, Setting};
-use crate::sweep::Sweep;
+use crate::sweep::{self, Sweep};
 
 /// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
 pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
@@ -235,12 +235,15 @@ pub(super) fn interrupt_flag() -> Arc<AtomicBool> {
     .clone()
 }
 
-/// Refuses an `--out` that is a file, lies under a file, or holds a folder
-/// where one of `names` is to be written; checked before simulating
-/// (`output::write_files` checks again for a folder created meanwhile).
+/// Refuses an `--out` that is a file, lies under a file, holds a folder
+/// where one of `names` is to be written, or would have one of `names`
+/// replace an input scenario; fails when nothing can be written there.
+/// Checked before simulating (`output::write_files` checks again for a
+/// folder created meanwhile).
 pub(super) fn check_out_folder<'a>(
     out: &Path,
-    names: impl IntoIterator<Item = &'a str>,
+    names: impl IntoIterator<Item = &'a str> + Clone,
+    inputs: &[&Path],
 ) -> Result<()> {
     if let Some(file) = output::blocked_by_file(out) {
         let message = if file == out {
@@ -254,13 +257,27 @@ pub(super) fn check_out_folder<'a>(
         };
         return Err(UsageError(message).into());
     }
-    if let Some(name) = output::name_taken_by_folder(out, names) {
+    if let Some(name) = output::name_taken_by_folder(out, names.clone()) {
         return Err(UsageError(format!(
             "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
             out.join(name).display()
         ))
         .into());
     }
+    if let Some((name, input)) = output::name_of_an_input(out, names, inputs) {
+        return Err(UsageError(format!(
+            "writing {name} into {} would replace the scenario {} with results; rename the scenario or choose another --out",
+            out.display(),
+            input.display()
+        ))
+        .into());
+    }
+    output::try_writing_in(out).with_context(|| {
+        format!(
+            "cannot write into the output folder {} (checked before simulating)",
+            out.display()
+        )
+    })?;
     Ok(())
 }
 
@@ -432,6 +449,9 @@ pub(super) struct MemoryAdvice {
     pub per_run: bool,
     /// Another way to need less, such as "fewer values".
     pub fewer: Option<&'static str>,
+    /// The engine asked for: the unit engine holds every unit of a run, the
+    /// count engine none.
+    pub engine: EngineKind,
 }
 
 /// Refuses a job whose estimated memory need (`need` of a run count)
@@ -458,19 +478,29 @@ pub(super) fn check_memory(
             too_many = mid;
         }
     }
+    let units_engine = advice_for.engine == EngineKind::Units;
     let mut advice = if fits > 0 {
         format!("reduce --runs to at most about {fits}")
+    } else if units_engine {
+        "even one run does not fit with --engine units, which follows every unit: leave out --engine units (the default count engine's memory does not grow with the number of units), or reduce the units"
+            .to_string()
     } else {
         "even one run does not fit: reduce the number of periods, vendors, agencies or tiers"
             .to_string()
     };
+    if units_engine && fits > 0 {
+        advice.push_str(", leave out --engine units");
+    }
     if advice_for.per_run {
         advice.push_str(", drop --per-run");
     }
     if let Some(fewer) = advice_for.fewer {
         advice.push_str(&format!(", use {fewer}"));
     }
-    advice.push_str(", or shorten the horizon (periods) or use a coarser step");
+    if !(units_engine && fits == 0) {
+        // The unit engine's need is its units, whatever the horizon.
+        advice.push_str(", or shorten the horizon (periods) or use a coarser step");
+    }
     Err(UsageError(format!(
         "this {} would need about {} of memory ({} of run records, {} of working memory, {} of output files), \
          but only {} is available; {advice}. To run anyway, add --no-memory-check",
@@ -482,4 +512,24 @@ pub(super) fn check_memory(
         resources::human_bytes(available),
     ))
     .into())
+}
+
+/// Warns that file `name`, of `rows` rows with the header, is longer than a
+/// spreadsheet opens (its end would be cut off), and what would shorten it.
+pub(super) fn warn_if_too_long(name: &str, rows: usize, shorter: &str) {
+    if sweep::too_long_for_a_spreadsheet(rows) {
+        eprintln!(
+            "warning: {name} has {rows} rows, more than a spreadsheet opens ({} with the header); filter it with a script, or {shorter}",
+            sweep::SPREADSHEET_ROWS
+        );
+    }
+}
+
+/// [`warn_if_too_long`] for each of `files`, counting their lines (names
+/// cannot hold a line break, so each line is a row).
+pub(super) fn warn_of_long_files(files: &[OutputFile], shorter: impl Fn(&str) -> &'static str) {
+    for f in files {
+        let rows = f.bytes.iter().filter(|&&b| b == b'\n').count();
+        warn_if_too_long(&f.name, rows, shorter(&f.name));
+    }
 }

@@ -9,7 +9,7 @@ use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, given_sets,
     interrupt_flag, long_files, manifest, named_files, parse_with_settings, print_stdout,
     refuse_repeated_paths, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem,
-    warn_of_other_files, with_sets, write_outputs,
+    warn_if_too_long, warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -53,7 +53,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&format!("{}-sweep", stem(path))));
-    check_out_folder(&out, SWEEP_FILES.into_iter().chain([MANIFEST_FILE]))?;
+    check_out_folder(
+        &out,
+        SWEEP_FILES.into_iter().chain([MANIFEST_FILE]),
+        &[path],
+    )?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
@@ -77,6 +81,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                 job: "sweep",
                 per_run: false,
                 fewer: Some("fewer values"),
+                engine,
             },
         )?;
     }
@@ -110,13 +115,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     }
 
     for (name, file) in SWEEP_FILES.iter().zip(&stacked) {
-        if sweep::too_long_for_a_spreadsheet(file.rows()) {
-            eprintln!(
-                "warning: {name} has {} rows, more than a spreadsheet opens ({} with the header); filter it with a script or sweep fewer values",
-                file.rows(),
-                sweep::SPREADSHEET_ROWS
-            );
-        }
+        warn_if_too_long(name, file.rows(), "sweep fewer values");
     }
     let files = named_files(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
     let manifest = manifest(

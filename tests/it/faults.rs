@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    assert_no_panic, binary, earlier_results, repo_root, run_shipped, run_shipped_ok, snapshot,
-    wait_with_deadline,
+    assert_no_panic, binary, earlier_results, repo_root, run_shipped, run_shipped_ok, sharecast,
+    snapshot, wait_with_deadline,
 };
 
 #[test]
@@ -54,20 +54,68 @@ fn interrupt_stops_promptly_with_130_and_touches_nothing() {
 #[test]
 fn an_output_folder_that_cannot_be_created_fails_with_1() {
     let tmp = tempfile::tempdir().unwrap();
-    // Not even root can create folders under /proc.
+    // Not even root can create folders under /proc. 10^8 runs would be
+    // refused by the memory check (exit 2), and take hours if simulated:
+    // the folder is tried first.
     let out = "/proc/sharecast-test/out";
     let o = run_shipped(
         tmp.path(),
         "scenarios/minimal.toml",
-        &["--runs", "5", "--out", out],
+        &["--runs", "100000000", "--out", out],
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{out}: {stderr}");
     assert!(
-        stderr.contains("cannot create the output folder"),
+        stderr.contains(
+            "cannot write into the output folder /proc/sharecast-test/out (checked before simulating)"
+        ),
         "{stderr}"
     );
     assert_no_panic(&stderr);
+}
+
+/// A scenario kept in the output folder under the name of a result file
+/// would be replaced by results: refused, and the scenario left as it was.
+#[test]
+fn results_never_replace_the_scenario_they_come_from() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("work");
+    std::fs::create_dir(&folder).unwrap();
+    let scenario = std::fs::read(repo_root().join("scenarios/minimal.toml")).unwrap();
+    for (name, args) in [
+        ("shares.csv", vec!["run", "work/shares.csv"]),
+        ("manifest.json", vec!["run", "work/manifest.json"]),
+        (
+            "shares_diff.csv",
+            vec!["compare", "work/base.toml", "work/shares_diff.csv"],
+        ),
+        (
+            "sweep_summary.csv",
+            vec![
+                "sweep",
+                "work/sweep_summary.csv",
+                "--vary",
+                "agency.*.caution=0.1,0.2",
+            ],
+        ),
+    ] {
+        std::fs::write(folder.join(name), &scenario).unwrap();
+        std::fs::write(folder.join("base.toml"), &scenario).unwrap();
+        let before = snapshot(&folder);
+        let mut all = args.clone();
+        all.extend(["--runs", "5", "--out", "work", "--quiet"]);
+        let o = sharecast(tmp.path(), &all);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "writing {name} into work would replace the scenario"
+            )) && stderr.contains("rename the scenario or choose another --out"),
+            "{stderr}"
+        );
+        assert_eq!(snapshot(&folder), before, "{args:?}");
+        std::fs::remove_file(folder.join(name)).unwrap();
+    }
 }
 
 /// An output path that runs through a file is the user's mistake, refused
@@ -276,6 +324,39 @@ fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     );
     assert!(stderr.contains("--no-memory-check"));
     assert!(!tmp.path().join("o").exists());
+
+    // The unit engine's need grows with the units, the count engine's not:
+    // the advice says which to drop.
+    let text = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    let huge = text.replacen("units = 100 ", "units = 4000000000 ", 1);
+    assert_ne!(huge, text);
+    std::fs::write(tmp.path().join("huge.toml"), huge).unwrap();
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "run",
+            "huge.toml",
+            "--engine",
+            "units",
+            "--runs",
+            "5",
+            "--out",
+            "o",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("even one run does not fit with --engine units, which follows every unit: leave out --engine units")
+            && !stderr.contains("horizon"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("o").exists());
+    let o = sharecast(
+        tmp.path(),
+        &["run", "huge.toml", "--runs", "5", "--out", "o", "--quiet"],
+    );
+    assert_eq!(o.status.code(), Some(0), "the count engine runs it");
 }
 
 #[test]
@@ -306,4 +387,64 @@ fn a_leftover_runs_csv_is_pointed_out() {
         &["--runs", "4", "--per-run", "--out", "o", "--quiet"],
     );
     assert!(!String::from_utf8_lossy(&replaced.stderr).contains("warning"));
+}
+
+/// A file longer than a spreadsheet opens (1,048,576 rows) would lose its
+/// end when opened there: `run` and `compare` say so, as `sweep` does, and
+/// not of the files that fit.
+#[test]
+fn files_longer_than_a_spreadsheet_opens_are_pointed_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 4,000 runs x 60 periods x 5 vendors: 1,200,000 rows of runs.csv.
+    let o = run_shipped_ok(
+        tmp.path(),
+        "scenarios/gov-ai-2026.toml",
+        &["--runs", "4000", "--per-run", "--out", "long", "--quiet"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(
+            "warning: runs.csv has 1200001 rows, more than a spreadsheet opens (1048576 with the header); filter it with a script, or use fewer --runs with --per-run"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("more than a spreadsheet opens").count(),
+        1,
+        "{stderr}"
+    );
+
+    // 10,000 monthly periods x 108 share rows each (nine scopes, six
+    // vendors, two metrics): shares.csv and its comparison are too long,
+    // the other files are not.
+    let text = std::fs::read_to_string(repo_root().join("scenarios/gov-ai-2026.toml")).unwrap();
+    let long = text.replacen("periods = ", "periods = 10000 #", 1)
+        + "\n[[vendor]]\nname = \"Sixth\"\nbrand = 0.1\naccess = { unclassified = 1.0 }\n";
+    assert_ne!(long, text);
+    std::fs::write(tmp.path().join("long.toml"), long).unwrap();
+    for args in [
+        vec!["run", "long.toml"],
+        vec!["compare", "long.toml", "long.toml"],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--runs", "2", "--quiet", "--out", "o"]);
+        let o = sharecast(tmp.path(), &all);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
+        let file = if args[0] == "run" {
+            "shares.csv"
+        } else {
+            "shares_diff.csv"
+        };
+        assert!(
+            stderr.contains(&format!("warning: {file} has "))
+                && stderr.contains("use a coarser step or fewer periods"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            stderr.matches("more than a spreadsheet opens").count(),
+            1,
+            "{stderr}"
+        );
+    }
 }

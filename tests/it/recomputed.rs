@@ -12,7 +12,7 @@ use std::path::Path;
 use sharecast::engine::{Dims, EngineKind, RunRecord, simulate_all};
 use sharecast::scenario::{Scenario, load};
 
-use crate::common::{repo_root, run_shipped_ok};
+use crate::common::{repo_root, sharecast};
 
 /// The values of one row over the runs that define it, in run order.
 type Values = Vec<f64>;
@@ -108,7 +108,10 @@ fn check_file(dir: &Path, file: &str, key_columns: usize, expected: &Expected) {
             .iter()
             .zip(row[stats_at..].iter().zip(want))
         {
-            assert!(shows(cell, want), "{file} {key} {column}: {cell:?}, expected {want:?}");
+            assert!(
+                shows(cell, want),
+                "{file} {key} {column}: {cell:?}, expected {want:?}"
+            );
         }
     }
 }
@@ -313,25 +316,47 @@ fn check_summary(dir: &Path, summary: &Expected) {
             unreachable!()
         };
         let want = [
-            stats[0], stats[1], stats[3], stats[5], stats[7], // runs, mean, p05, p50, p95
+            stats[0],
+            stats[1],
+            stats[3],
+            stats[5],
+            stats[7], // runs, mean, p05, p50, p95
             Some(leader),
             Some(revenue),
         ];
         for ((column, cell), want) in header[3..].iter().zip(&row[3..]).zip(want) {
-            assert!(shows(cell, want), "summary {key} {column}: {cell:?}, expected {want:?}");
+            assert!(
+                shows(cell, want),
+                "summary {key} {column}: {cell:?}, expected {want:?}"
+            );
         }
     }
 }
 
-fn check_scenario(scenario: &str, seed: u64, runs: u64) {
-    let s = load(&repo_root().join(scenario)).expect("valid scenario");
+fn check_scenario(scenario: &Path, seed: u64, runs: u64) {
+    let s = load(scenario).expect("valid scenario");
     let records = simulate_all(&s, seed, 0..runs, EngineKind::Counts);
     let tmp = tempfile::tempdir().unwrap();
     let (seed_arg, runs_arg) = (seed.to_string(), runs.to_string());
-    run_shipped_ok(
+    let o = sharecast(
         tmp.path(),
-        scenario,
-        &["--seed", &seed_arg, "--runs", &runs_arg, "--out", "o", "--quiet"],
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--seed",
+            &seed_arg,
+            "--runs",
+            &runs_arg,
+            "--out",
+            "o",
+            "--quiet",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
     let out = tmp.path().join("o");
     let (shares, adoption, revenue, summary) = recompute(&s, &records);
@@ -347,11 +372,52 @@ fn check_scenario(scenario: &str, seed: u64, runs: u64) {
 /// name with a comma. 57 runs: every band falls between order statistics.
 #[test]
 fn every_row_of_the_edge_scenario_matches_its_recomputation() {
-    check_scenario("benches/peer/edge.toml", 11, 57);
+    check_scenario(&repo_root().join("benches/peer/edge.toml"), 11, 57);
 }
 
 /// The shipped default: initial contracts, access events, several tiers.
 #[test]
 fn every_row_of_the_default_scenario_matches_its_recomputation() {
-    check_scenario("scenarios/gov-ai-2026.toml", 5, 23);
+    check_scenario(&repo_root().join("scenarios/gov-ai-2026.toml"), 5, 23);
+}
+
+/// Two units and two equal vendors: at the last period some runs hold no
+/// contract (no leader, yet counted in `prob_leader`'s denominator) and many
+/// a tie (each tied vendor leads half a run).
+#[test]
+fn leaders_of_tied_and_empty_runs_match_their_recomputation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("tiny.toml");
+    std::fs::write(
+        &path,
+        r#"
+start = "2026-01"
+periods = 4
+tiers = ["unclassified"]
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 2
+innovation = 0.3
+imitation = 0
+term = 2
+"#,
+    )
+    .unwrap();
+    let s = load(&path).unwrap();
+    let records = simulate_all(&s, 3, 0..200, EngineKind::Counts);
+    let last = |r: &RunRecord| r.contracts[r.contracts.len() - 2..].to_vec();
+    assert!(
+        records.iter().any(|r| last(r) == [0, 0]),
+        "a run without contracts"
+    );
+    assert!(records.iter().any(|r| last(r) == [1, 1]), "a tie");
+    check_scenario(&path, 3, 200);
 }

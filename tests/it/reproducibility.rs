@@ -185,3 +185,104 @@ fn reordering_initial_blocks_changes_no_run() {
     // The blocks' ends are random: runs differ from each other.
     assert!(runs_a.windows(2).any(|w| w[0] != w[1]));
 }
+
+/// MODEL.md's defaults (runs 1000, seed 1, the name from the file) and the
+/// manifest's record of what produced the files: the version, the
+/// scenario's SHA-256 (checked against the system's `sha256sum`), the seed
+/// and runs actually used, the engine, the command line and the files.
+#[test]
+fn defaults_and_the_manifest_record_what_produced_the_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(crate::common::repo_root().join("scenarios/minimal.toml")).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| {
+            !["name = \"Minimal", "runs = ", "seed = "]
+                .iter()
+                .any(|k| l.starts_with(k))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(without.lines().count() + 3, text.lines().count());
+    std::fs::write(tmp.path().join("plain.toml"), &without).unwrap();
+    let sha256 = {
+        let o = std::process::Command::new("sha256sum")
+            .arg(tmp.path().join("plain.toml"))
+            .output()
+            .expect("sha256sum runs");
+        String::from_utf8(o.stdout).unwrap()[..64].to_string()
+    };
+
+    let run = |out: &str, extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["run", "plain.toml", "--quiet", "--out", out];
+        args.extend(extra);
+        let o = crate::common::sharecast(tmp.path(), &args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let manifest = std::fs::read_to_string(tmp.path().join(out).join("manifest.json")).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        let command: Vec<&str> = manifest["command_line"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(command[1..], args[..], "the command line as given");
+        manifest
+    };
+    let defaults = run("defaults", &[]);
+    let explicit = run("explicit", &["--runs", "1000", "--seed", "1"]);
+    let other = run("other", &["--runs", "3", "--seed", "5", "--per-run"]);
+
+    assert_eq!(
+        csvs(&tmp.path().join("defaults")),
+        csvs(&tmp.path().join("explicit"))
+    );
+    assert_ne!(
+        csvs(&tmp.path().join("defaults")),
+        csvs(&tmp.path().join("other"))
+    );
+    for (manifest, seed, runs) in [(&defaults, 1, 1000), (&explicit, 1, 1000), (&other, 5, 3)] {
+        assert_eq!(manifest["sharecast_version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(manifest["scenario"]["name"], "plain");
+        assert_eq!(manifest["scenario"]["sha256"], sha256.as_str());
+        assert_eq!(manifest["seed"], seed);
+        assert_eq!(manifest["runs"], runs);
+        assert_eq!(manifest["engine"], "counts");
+    }
+    let files = |m: &serde_json::Value| -> Vec<String> {
+        m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        files(&defaults),
+        [
+            "shares.csv",
+            "adoption.csv",
+            "revenue.csv",
+            "shares_wide.csv",
+            "summary.csv"
+        ]
+    );
+    assert_eq!(files(&other).last().unwrap(), "runs.csv");
+    for (m, out) in [(&defaults, "defaults"), (&other, "other")] {
+        let mut on_disk: Vec<String> = std::fs::read_dir(tmp.path().join(out))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n != "manifest.json")
+            .collect();
+        on_disk.sort();
+        let mut listed = files(m);
+        listed.sort();
+        assert_eq!(on_disk, listed, "{out}");
+    }
+}

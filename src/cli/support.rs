@@ -246,11 +246,15 @@ pub(super) fn check_out_folder<'a>(
     inputs: &[&Path],
 ) -> Result<()> {
     if let Some(file) = output::blocked_by_file(out) {
+        // Named as "the output folder": it may be the default, not an --out.
         let message = if file == out {
-            format!("--out {} exists and is not a folder", out.display())
+            format!(
+                "the output folder {} is a file, not a folder; choose another --out",
+                out.display()
+            )
         } else {
             format!(
-                "--out {} cannot be created: {} is not a folder",
+                "the output folder {} cannot be created: {} is not a folder; choose another --out",
                 out.display(),
                 file.display()
             )

@@ -139,13 +139,27 @@ fn an_output_path_through_a_file_is_refused_before_simulating() {
         );
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{out}: {stderr}");
-        assert!(
-            stderr.contains(&format!("{blocker} is not a folder"))
-                || stderr.contains(&format!("{blocker} exists and is not a folder")),
-            "{stderr}"
-        );
+        let expected = if out == blocker {
+            format!("the output folder {out} is a file, not a folder; choose another --out")
+        } else {
+            format!("the output folder {out} cannot be created: {blocker} is not a folder")
+        };
+        assert!(stderr.contains(&expected), "{stderr}");
         assert_no_panic(&stderr);
     }
+    // Without --out, the default folder is named as such, not as an --out.
+    std::fs::create_dir(tmp.path().join("out")).unwrap();
+    std::fs::write(tmp.path().join("out/minimal"), "a file").unwrap();
+    let o = run_shipped(tmp.path(), "scenarios/minimal.toml", &["--runs", "5"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the output folder out/minimal is a file, not a folder; choose another --out"
+        ),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(tmp.path().join("out")).unwrap();
     assert_eq!(std::fs::read(&file).unwrap(), b"not a folder");
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
 }

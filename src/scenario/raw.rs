@@ -3,12 +3,23 @@
 //! Nothing here checks meaning; `validate` turns these into a `Scenario`.
 //! Numbers are kept as `toml::Value` so that a plain number, an integer and a
 //! distribution table can each get a precise message.
+//!
+//! [`read`] first walks the file as plain TOML against [`SCENARIO`], the
+//! keys each table may hold and the kind of value each takes, so that a key
+//! that is unknown or holds the wrong kind of value is named with its line
+//! and the form it needs, every such problem at once; serde's own wording
+//! ("invalid type: map, expected a sequence") is left for what the walk does
+//! not foresee.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
+
+use super::validate::suggest;
 
 pub type SpannedValue = Spanned<Value>;
 pub type SpannedMap = Spanned<BTreeMap<String, SpannedValue>>;
@@ -166,5 +177,537 @@ impl<'de> Visitor<'de> for EntryVisitor {
             table.insert(key, value);
         }
         Ok(ChangeEntry::Table(table))
+    }
+}
+
+/// A problem with the file as TOML, at a span of it when there is one.
+pub type Problem = (Option<Range<usize>>, String);
+
+/// Reads a scenario file as written, or says what is wrong with it as TOML:
+/// the first syntax error, or else every unknown key and every value of the
+/// wrong kind (a date where a quoted month belongs, `[vendor]` for
+/// `[[vendor]]`, an integer beyond what TOML holds), sorted by position.
+pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
+    let document = match DeTable::parse(source) {
+        Ok(document) => document,
+        Err(e) => {
+            let message = match e.span() {
+                Some(span) if e.message().trim() == "duplicate key" => {
+                    explain_duplicate(source, &span)
+                }
+                _ => explain_toml_error(e.message()),
+            };
+            return Err(vec![(e.span(), message)]);
+        }
+    };
+    let mut problems = Vec::new();
+    let walk = Walk { source };
+    walk.block(document.get_ref(), &SCENARIO, &mut problems);
+    if !problems.is_empty() {
+        problems.sort_by_key(|(span, _)| span.as_ref().map(|s| s.start));
+        return Err(problems);
+    }
+    toml::from_str(source).map_err(|e| vec![(e.span(), explain_toml_error(e.message()))])
+}
+
+/// Rewords serde's messages and adds a suggestion for misspelt keys.
+pub fn explain_toml_error(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once("`, expected ")
+    {
+        let allowed: Vec<&str> = expected
+            .split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, s)| s)
+            .collect();
+        return unknown_key(field, &allowed);
+    }
+    format!("invalid TOML: {message}")
+}
+
+/// "unknown key 'x' (unknown keys are errors); allowed here: ...".
+fn unknown_key(key: &str, allowed: &[&str]) -> String {
+    let mut text = format!(
+        "unknown key '{key}' (unknown keys are errors); allowed here: {}",
+        allowed.join(", ")
+    );
+    if let Some(s) = suggest(key, allowed.iter().copied()) {
+        text.push_str(&format!("; did you mean '{s}'?"));
+    }
+    text
+}
+
+/// The kind of value a key takes.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A string; says what it holds, e.g. "a vendor's name in quotes".
+    Text(&'static str),
+    /// A month as a string, `"YYYY-MM"`.
+    Month,
+    /// A list of names: the scenario's `tiers`.
+    Names,
+    /// A table of any keys; says what it holds and how it is written.
+    Table(&'static str),
+    /// Any value; `validate` checks it (a number or a distribution).
+    Any,
+    /// A list of blocks, each written `[[PATH]]`.
+    Blocks(&'static Block),
+}
+
+/// A table the file may hold: its keys, in the order serde lists them.
+struct Block {
+    /// The header of one block (`agency.initial`), or "" for the file.
+    path: &'static str,
+    /// Why its header has double brackets.
+    why: &'static str,
+    keys: &'static [(&'static str, Shape)],
+}
+
+const NAME: Shape = Shape::Text("a name in quotes, such as name = \"Acme\"");
+
+/// What a scenario file may hold; each list of keys is that of the serde
+/// structure above (a test checks it).
+const SCENARIO: Block = Block {
+    path: "",
+    why: "",
+    keys: &[
+        (
+            "name",
+            Shape::Text("a title in quotes, such as name = \"Baseline\""),
+        ),
+        ("start", Shape::Month),
+        ("periods", Shape::Any),
+        (
+            "step",
+            Shape::Text("\"month\", \"quarter\" or \"year\", in quotes"),
+        ),
+        ("runs", Shape::Any),
+        ("seed", Shape::Any),
+        ("tiers", Shape::Names),
+        (
+            "choice",
+            Shape::Table("a table of weights, written [choice] with one weight per line below it"),
+        ),
+        ("vendor", Shape::Blocks(&VENDOR)),
+        ("agency", Shape::Blocks(&AGENCY)),
+        ("event", Shape::Blocks(&EVENT)),
+    ],
+};
+
+const VENDOR: Block = Block {
+    path: "vendor",
+    why: "vendors are a list of blocks, one per vendor",
+    keys: &[
+        ("name", NAME),
+        ("brand", Shape::Any),
+        (
+            "access",
+            Shape::Table("a table of tier = access, such as access = { unclassified = 1.0 }"),
+        ),
+        (
+            "attributes",
+            Shape::Table("a table of attribute = value, such as attributes = { capability = 0.9 }"),
+        ),
+    ],
+};
+
+const AGENCY: Block = Block {
+    path: "agency",
+    why: "agencies are a list of blocks, one per agency",
+    keys: &[
+        ("name", NAME),
+        ("units", Shape::Any),
+        (
+            "tiers",
+            Shape::Table(
+                "a table of tier = fraction, such as tiers = { unclassified = 0.5, secret = 0.5 }",
+            ),
+        ),
+        ("caution", Shape::Any),
+        ("innovation", Shape::Any),
+        ("imitation", Shape::Any),
+        ("term", Shape::Any),
+        ("annual_value", Shape::Any),
+        (
+            "choice",
+            Shape::Table("a table of weights, such as choice = { incumbency = 2.5 }"),
+        ),
+        ("initial", Shape::Blocks(&INITIAL)),
+    ],
+};
+
+const INITIAL: Block = Block {
+    path: "agency.initial",
+    why: "contracts in force are a list of blocks, each after the [[agency]] it belongs to",
+    keys: &[
+        (
+            "vendor",
+            Shape::Text("a vendor's name in quotes, such as vendor = \"Acme\""),
+        ),
+        (
+            "tier",
+            Shape::Text("a tier's name in quotes, such as tier = \"secret\""),
+        ),
+        ("units", Shape::Any),
+        ("remaining", Shape::Any),
+    ],
+};
+
+const EVENT: Block = Block {
+    path: "event",
+    why: "events are a list of blocks, one per event",
+    keys: &[
+        ("at", Shape::Any),
+        (
+            "label",
+            Shape::Text("a description in quotes, such as label = \"New accreditation\""),
+        ),
+        (
+            "vendor",
+            Shape::Text("a vendor's name in quotes, such as vendor = \"Acme\""),
+        ),
+        (
+            "agency",
+            Shape::Text("an agency's name in quotes, or \"*\" for every agency"),
+        ),
+        (
+            "set",
+            Shape::Table("a table of key = value, such as set = { brand = 0.9 }"),
+        ),
+        (
+            "add",
+            Shape::Table("a table of key = amount, such as add = { brand = 0.05 }"),
+        ),
+    ],
+};
+
+/// The kind of a TOML value, for messages (as `validate` names them).
+fn kind(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a decimal number",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a TOML date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+type Item<'i> = Spanned<DeValue<'i>>;
+
+struct Walk<'s> {
+    source: &'s str,
+}
+
+impl Walk<'_> {
+    /// Checks the keys of one table written as `block`.
+    fn block(&self, table: &DeTable, block: &Block, out: &mut Vec<Problem>) {
+        let place = if block.path.is_empty() {
+            String::new()
+        } else {
+            format!(" in [[{}]]", block.path)
+        };
+        for (key, value) in table.iter() {
+            let name = key.get_ref().as_ref();
+            match block.keys.iter().find(|(k, _)| *k == name) {
+                None => {
+                    let allowed: Vec<&str> = block.keys.iter().map(|(k, _)| *k).collect();
+                    out.push((Some(key.span()), unknown_key(name, &allowed)));
+                }
+                Some((_, shape)) => self.value(name, &place, value, *shape, out),
+            }
+        }
+    }
+
+    fn value(&self, key: &str, place: &str, v: &Item, shape: Shape, out: &mut Vec<Problem>) {
+        let span = v.span();
+        let mut wrong = |what: &str| {
+            out.push((
+                Some(span.clone()),
+                format!("`{key}`{place} must be {what}, not {}", kind(v.get_ref())),
+            ));
+        };
+        match (shape, v.get_ref()) {
+            (Shape::Text(_) | Shape::Month, DeValue::String(_)) => {}
+            (Shape::Month, DeValue::Datetime(d)) => {
+                let month = d
+                    .date
+                    .map(|d| format!("\"{:04}-{:02}\"", d.year, d.month))
+                    .unwrap_or_else(|| "\"2026-01\"".to_string());
+                out.push((
+                    Some(span.clone()),
+                    format!(
+                        "`{key}` must be a quoted month like {month}, not a TOML date: write {key} = {month}"
+                    ),
+                ));
+            }
+            (Shape::Month, _) => wrong("a quoted month like \"2026-01\""),
+            (Shape::Text(what), DeValue::Datetime(_)) => {
+                let text = self.source[span.clone()].trim();
+                out.push((
+                    Some(span.clone()),
+                    format!(
+                        "`{key}`{place} must be {what}, not a TOML date: write {key} = \"{text}\""
+                    ),
+                ));
+            }
+            (Shape::Text(what), _) => wrong(what),
+            (Shape::Names, DeValue::Array(items)) => {
+                for item in items.iter() {
+                    if !matches!(item.get_ref(), DeValue::String(_)) {
+                        out.push((
+                            Some(item.span()),
+                            format!(
+                                "`{key}` must list tier names in quotes, such as tiers = [\"unclassified\", \"secret\"], but holds {}",
+                                kind(item.get_ref())
+                            ),
+                        ));
+                    }
+                }
+            }
+            (Shape::Names, _) => {
+                wrong("a list of tier names, such as tiers = [\"unclassified\", \"secret\"]")
+            }
+            (Shape::Table(_), DeValue::Table(_)) | (Shape::Any, _) => {
+                self.integers(key, place, v, out)
+            }
+            (Shape::Table(what), _) => wrong(what),
+            (Shape::Blocks(block), DeValue::Array(items)) => {
+                for item in items.iter() {
+                    match item.get_ref() {
+                        DeValue::Table(t) => self.block(t, block, out),
+                        other => out.push((
+                            Some(item.span()),
+                            format!(
+                                "each entry of `{key}`{place} must be a [[{}]] block, not {}",
+                                block.path,
+                                kind(other)
+                            ),
+                        )),
+                    }
+                }
+            }
+            (Shape::Blocks(block), DeValue::Table(_)) => {
+                let path = block.path;
+                // A table from a header spans the header itself.
+                let message = if self.source[span.clone()].starts_with('[') {
+                    format!(
+                        "`[{path}]` must be written `[[{path}]]`, with double brackets: {}",
+                        block.why
+                    )
+                } else {
+                    format!(
+                        "`{key}`{place} must be a list of blocks, each written `[[{path}]]`, not a single table: {}",
+                        block.why
+                    )
+                };
+                out.push((Some(span.clone()), message));
+            }
+            (Shape::Blocks(block), _) => wrong(&format!(
+                "a list of blocks, each written `[[{}]]`",
+                block.path
+            )),
+        }
+    }
+
+    /// Integers anywhere in `v` must fit TOML's 64 bits; serde would say
+    /// "invalid type: integer ... as i128".
+    fn integers(&self, key: &str, place: &str, v: &Item, out: &mut Vec<Problem>) {
+        match v.get_ref() {
+            DeValue::Integer(i) if i64::from_str_radix(i.as_str(), i.radix()).is_err() => {
+                let text = self.source[v.span()].trim();
+                let how = if i.as_str().starts_with('-') {
+                    "small"
+                } else {
+                    "large"
+                };
+                out.push((
+                    Some(v.span()),
+                    format!(
+                        "`{key}`{place}: the integer {text} is too {how}; TOML integers lie between {} and {}",
+                        i64::MIN,
+                        i64::MAX
+                    ),
+                ));
+            }
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    self.integers(key, place, item, out);
+                }
+            }
+            DeValue::Table(t) => {
+                for (_, item) in t.iter() {
+                    self.integers(key, place, item, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A TOML header line, `[a.b]` or `[[a.b]]`: whether it has double
+/// brackets, and its keys with quotes and spaces removed.
+fn header(line: &str) -> Option<(bool, Vec<String>)> {
+    let line = line.trim_start();
+    let inner = line.strip_prefix('[')?;
+    let (double, inner) = match inner.strip_prefix('[') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let keys = inner.split(']').next()?;
+    Some((double, dotted(keys)))
+}
+
+/// `a . "b"` as `["a", "b"]`.
+fn dotted(keys: &str) -> Vec<String> {
+    keys.split('.')
+        .map(|k| k.trim().trim_matches(['"', '\'']).to_string())
+        .collect()
+}
+
+/// `[a.b]` or `[[a.b]]`.
+fn bracketed(double: bool, keys: &[String]) -> String {
+    let path = keys.join(".");
+    if double {
+        format!("[[{path}]]")
+    } else {
+        format!("[{path}]")
+    }
+}
+
+/// Explains TOML's "duplicate key" at `span` (the key). Most often a header
+/// says a table again that an earlier header made another kind of thing:
+/// an `[[agency.initial]]` written before any `[[agency]]` (which makes
+/// `agency` a table that `[[agency]]` cannot then extend), or `[vendor]`
+/// beside `[[vendor]]`.
+fn explain_duplicate(source: &str, span: &Range<usize>) -> String {
+    let key = source[span.clone()].trim();
+    let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &source[..line_start];
+    let Some((double, path)) = header(&source[line_start..span.end]) else {
+        return format!("invalid TOML: the key '{key}' is given twice in the same table; keep one");
+    };
+    let Some((_, whole)) = header(&source[line_start..]) else {
+        return format!("invalid TOML: duplicate key '{key}'");
+    };
+    let this = bracketed(double, &whole);
+    let earlier: Vec<(usize, bool, Vec<String>)> = before
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| header(l).map(|(d, k)| (i + 1, d, k)))
+        .collect();
+    if whole == path {
+        // The header itself names a table an earlier header made.
+        if let Some((line, d, _)) = earlier.iter().find(|(_, _, k)| *k == path) {
+            match (double, d) {
+                (true, false) => {
+                    return format!(
+                        "{this} follows {} (line {line}), a single table of the same name: write each with double brackets, {this}",
+                        bracketed(false, &path)
+                    );
+                }
+                (false, true) => {
+                    return format!(
+                        "{this} (single brackets) follows {} blocks (line {line}): write it {} to add another block",
+                        bracketed(true, &path),
+                        bracketed(true, &path)
+                    );
+                }
+                (false, false) => {
+                    return format!(
+                        "invalid TOML: the table {this} is written twice (first on line {line}); put its keys in one table"
+                    );
+                }
+                (true, true) => {}
+            }
+        }
+        if double
+            && let Some((line, d, k)) = earlier
+                .iter()
+                .find(|(_, _, k)| k.len() > path.len() && k.starts_with(&path))
+        {
+            let inner = bracketed(*d, k);
+            return format!(
+                "{this} comes after {inner} (line {line}), but each {inner} block belongs to the {this} written above it: move it below its {this}"
+            );
+        }
+    }
+    format!("invalid TOML: duplicate key '{key}' in the header {this}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys serde allows in `T`, in its order.
+    fn serde_keys<T: de::DeserializeOwned + fmt::Debug>() -> Vec<String> {
+        let e = toml::from_str::<T>("not_a_key = 1").unwrap_err();
+        let (_, expected) = e.message().split_once("expected ").unwrap();
+        expected
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn walk_keys(block: &Block) -> Vec<String> {
+        block.keys.iter().map(|(k, _)| k.to_string()).collect()
+    }
+
+    /// The walk knows every key serde does, in serde's order (which the
+    /// "allowed here" lists keep), and no other.
+    #[test]
+    fn the_walk_allows_the_keys_of_the_serde_structures() {
+        assert_eq!(walk_keys(&SCENARIO), serde_keys::<RawScenario>());
+        assert_eq!(walk_keys(&VENDOR), serde_keys::<RawVendor>());
+        assert_eq!(walk_keys(&AGENCY), serde_keys::<RawAgency>());
+        assert_eq!(walk_keys(&INITIAL), serde_keys::<RawInitial>());
+        assert_eq!(walk_keys(&EVENT), serde_keys::<RawEvent>());
+    }
+
+    fn problems(source: &str) -> Vec<(usize, String)> {
+        read(source)
+            .unwrap_err()
+            .into_iter()
+            .map(|(span, m)| {
+                let line = span.map_or(0, |s| source[..s.start].lines().count().max(1));
+                (line, m)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headers_that_clash_are_explained() {
+        assert_eq!(
+            problems("[[vendor]]\nname = \"A\"\n[vendor]\nname = \"B\"\n"),
+            vec![(
+                3,
+                "[vendor] (single brackets) follows [[vendor]] blocks (line 1): write it [[vendor]] to add another block".to_string()
+            )]
+        );
+        assert_eq!(
+            problems("[choice]\nbrand = 1\n[choice]\naccess = 1\n"),
+            vec![(
+                3,
+                "invalid TOML: the table [choice] is written twice (first on line 1); put its keys in one table".to_string()
+            )]
+        );
+    }
+
+    /// Values of the wrong kind anywhere are all reported, each at its line.
+    #[test]
+    fn every_value_of_the_wrong_kind_is_named() {
+        let source = "step = 3\ntiers = [\"a\", 2]\nchoice = 1\nevent = 4\n\
+            [[vendor]]\nname = \"A\"\naccess = [1]\n\
+            [[agency]]\nname = \"B\"\ninitial = { vendor = \"A\" }\n";
+        let lines: Vec<usize> = problems(source).iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![1, 2, 3, 4, 7, 10], "{:?}", problems(source));
+        assert!(problems(source)[5].1.starts_with(
+            "`initial` in [[agency]] must be a list of blocks, each written `[[agency.initial]]`, not a single table"
+        ));
     }
 }

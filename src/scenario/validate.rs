@@ -11,7 +11,8 @@ use toml::{Spanned, Value};
 
 use super::param::{DistSpec, FAMILIES, Param, Range};
 use super::raw::{
-    ChangeEntry, ChangeTable, RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap, SpannedValue,
+    self, ChangeEntry, ChangeTable, RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap,
+    SpannedValue,
 };
 use super::vary::{self, Setting};
 use super::{
@@ -41,14 +42,16 @@ pub fn validate(
     settings: &[Setting],
 ) -> Result<Scenario, Vec<Diagnostic>> {
     let mut cx = Checker::new(source);
-    let mut raw: RawScenario = match toml::from_str(source) {
+    let mut raw: RawScenario = match raw::read(source) {
         Ok(raw) => raw,
-        Err(e) => {
-            let line = e.span().map(|s| cx.line(&s));
-            return Err(vec![Diagnostic {
-                line,
-                message: explain_toml_error(e.message()),
-            }]);
+        Err(problems) => {
+            return Err(problems
+                .into_iter()
+                .map(|(span, message)| Diagnostic {
+                    line: span.map(|s| cx.line(&s)),
+                    message,
+                })
+                .collect());
         }
     };
     let unmatched: Vec<Diagnostic> = settings
@@ -71,30 +74,6 @@ pub fn validate(
         cx.errors.sort_by_key(|d| d.line);
         Err(cx.errors)
     }
-}
-
-/// Rewords serde's messages and adds a suggestion for misspelt keys.
-fn explain_toml_error(message: &str) -> String {
-    let message = message.trim();
-    if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some((field, expected)) = rest.split_once("`, expected ")
-    {
-        let allowed: Vec<&str> = expected
-            .split('`')
-            .enumerate()
-            .filter(|(i, _)| i % 2 == 1)
-            .map(|(_, s)| s)
-            .collect();
-        let mut text = format!(
-            "unknown key '{field}' (unknown keys are errors); allowed here: {}",
-            allowed.join(", ")
-        );
-        if let Some(s) = suggest(field, allowed.iter().copied()) {
-            text.push_str(&format!("; did you mean '{s}'?"));
-        }
-        return text;
-    }
-    format!("invalid TOML: {message}")
 }
 
 /// The closest candidate to a misspelt name, if one is close enough.
@@ -1193,6 +1172,18 @@ impl<'s> Checker<'s> {
                             format!("{label}: a period index must be >= 0, got {i}"),
                         );
                         (None, i.to_string())
+                    }
+                    Value::Datetime(d) => {
+                        let month = d.date.map_or("2026-01".to_string(), |d| {
+                            format!("{:04}-{:02}", d.year, d.month)
+                        });
+                        self.error(
+                            &v.span(),
+                            format!(
+                                "{label}: at must be a quoted month like \"{month}\" or a period index, not a TOML date: write at = \"{month}\""
+                            ),
+                        );
+                        (None, String::new())
                     }
                     other => {
                         self.error(

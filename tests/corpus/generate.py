@@ -146,6 +146,16 @@ cases = [
  ("event_key_twice_line", "an event changes each key once per table; the message names the line of the second", 'set = { "access.secret" = 0.9 }', '\n[event.set]\naccess = { secret = 0.5 }\n"access.secret" = 0.9'),
  ("vendor_nameless_initial", "a vendor needs a name; a nameless vendor does not shift the others", None, None),
  ("initial_tier_missing_unused_tier", "initial contracts need a tier when the agency gives a positive fraction to several tiers", None, None),
+ ("start_toml_date", "start is a quoted month, not a TOML date", 'start = "2026-01"', 'start = 2026-01-01'),
+ ("event_at_toml_date", "at is a quoted month, not a TOML date", 'at = "2026-03"', 'at = 2026-03-01'),
+ ("name_not_string", "name is a string", 'name = "corpus"', 'name = 5'),
+ ("tiers_not_list", "tiers is a list of names", 'tiers = ["unclassified", "secret"]', 'tiers = "unclassified, secret"'),
+ ("access_not_table", "access is a table of tiers", 'access = { unclassified = 0.8 }', 'access = 0.8'),
+ ("initial_single_brackets", "[[agency.initial]] is written with double brackets", '[[agency.initial]]', '[agency.initial]'),
+ ("initial_before_agency", "[[agency.initial]] follows the [[agency]] it belongs to", None, None),
+ ("vendor_single_brackets", "[[vendor]] is written with double brackets", '[[vendor]]', '[vendor]'),
+ ("term_too_large", "integers fit in 64 bits", 'term = 24', 'term = 99999999999999999999'),
+ ("key_unknown_several", "every unknown key is reported in one pass", None, None),
 ]
 special = {
  "vendor_none": lambda b: b.replace(b[b.index('[[vendor]]'):b.index('[[agency]]')], '').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n','').replace('[[event]]\nat = "2026-03"\nvendor = "Acme"\nset = { "access.secret" = 0.9 }\n',''),
@@ -157,6 +167,8 @@ special = {
      + b[b.index('[[vendor]]\nname = "Zenith"'):b.index('[[agency]]')]
      + b[b.index('[[vendor]]'):b.index('[[vendor]]\nname = "Zenith"')]),
  "initial_tier_missing_unused_tier": lambda b: b.replace('tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "top_secret"]').replace('tier = "secret"\nunits = 5', 'units = 5'),
+ "initial_before_agency": lambda b: b.replace('[[agency]]\n', '[[agency.initial]]\nvendor = "Zenith"\nunits = 5\n\n[[agency]]\n', 1),
+ "key_unknown_several": lambda b: b.replace('brand = 0.4', 'brnd = 0.4').replace('caution = 0.5', 'cautoin = 0.5').replace('vendor = "Acme"\nset', 'vendr = "Acme"\nset'),
  "units_total_zero": lambda b: b.replace('units = 100', 'units = 0').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n',''),
 }
 d = 'tests/corpus'

@@ -49,7 +49,7 @@ pub fn validate(
                 .into_iter()
                 .map(|(span, message)| Diagnostic {
                     line: span.map(|s| cx.line(&s)),
-                    message,
+                    message: printable(&message),
                 })
                 .collect());
         }
@@ -59,7 +59,7 @@ pub fn validate(
         .filter_map(|setting| vary::apply(&mut raw, setting).err())
         .map(|message| Diagnostic {
             line: None,
-            message,
+            message: printable(&message),
         })
         .collect();
     if !unmatched.is_empty() {
@@ -110,6 +110,107 @@ fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     } else {
         names.join(", ")
     }
+}
+
+/// A name as spreadsheets compare it: Excel's AutoFilter, pivot tables and
+/// lookups ignore letter case, and names are trimmed of surrounding spaces,
+/// so two names that fold alike would share the rows of the outputs.
+fn folded(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// How two different names that fold alike differ.
+fn difference(a: &str, b: &str) -> &'static str {
+    let case = a.trim() != b.trim();
+    let spaces = a.to_lowercase() != b.to_lowercase();
+    match (case, spaces) {
+        (true, true) => "letter case and surrounding spaces",
+        (true, false) => "letter case",
+        _ => "surrounding spaces",
+    }
+}
+
+/// The built-in weight `key` is, in any letter case.
+fn builtin(key: &str) -> Option<&'static str> {
+    let key = folded(key);
+    DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).find(|n| *n == key)
+}
+
+/// How a vendor gets what the built-in weight `weight` weighs.
+fn builtin_how(weight: &str) -> &'static str {
+    match weight {
+        "brand" => "a vendor's brand is set with `brand = ...`, beside its name",
+        "access" => "a vendor's access is set per tier with `access = { TIER = ... }`",
+        _ => {
+            "incumbency is the bonus of the vendor that held a unit's last contract, not a quality a vendor is given"
+        }
+    }
+}
+
+/// The first control character (Unicode category Cc) of `text`.
+fn control_char(text: &str) -> Option<char> {
+    text.chars().find(|c| c.is_control())
+}
+
+/// `text` with each control character written as a TOML escape (`\u001B`),
+/// so that no message writes one raw to a terminal.
+pub(super) fn printable(text: &str) -> String {
+    if control_char(text).is_none() {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' => "\\t".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The message for `what` named `name` after `first`, declared on `line`,
+/// which it equals as spreadsheets compare names (see [`folded`]).
+fn same_name(what: &str, name: &str, first: &str, line: Option<usize>) -> String {
+    let at = |before: &str| {
+        line.map(|l| format!(" ({before}line {l})"))
+            .unwrap_or_default()
+    };
+    if name == first {
+        format!(
+            "{what} name '{}' is declared twice{}; names must be unique",
+            name.trim(),
+            at("first on ")
+        )
+    } else {
+        format!(
+            "{what} '{name}' differs from {what} '{first}'{} only in {}; names are trimmed and spreadsheets ignore letter case, so their rows in the outputs would merge: names must differ in more than that",
+            at(""),
+            difference(name, first)
+        )
+    }
+}
+
+/// The rule a month follows, and what `text` gives instead: dates in the
+/// outputs are `YYYY-MM-DD` with four-digit years.
+fn month_rule(text: &str) -> String {
+    let why = match text.split_once('-') {
+        Some((y, m))
+            if y.len() == 4
+                && m.len() == 2
+                && y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) =>
+        {
+            if y < "1000" {
+                format!(" (year {y} is before 1000)")
+            } else {
+                format!(" (month {m} is not 01 to 12)")
+            }
+        }
+        _ => String::new(),
+    };
+    format!(
+        "a month written \"YYYY-MM\", with a year from 1000 to 9999 and a month from 01 to 12, got \"{text}\"{why}"
+    )
 }
 
 /// The name of each declaration, in declaration order and index-aligned
@@ -265,7 +366,7 @@ impl<'s> Checker<'s> {
         let line = self.line_of(span);
         self.errors.push(Diagnostic {
             line,
-            message: message.into(),
+            message: printable(&message.into()),
         });
     }
 
@@ -274,7 +375,7 @@ impl<'s> Checker<'s> {
     fn error_in_file(&mut self, message: impl Into<String>) {
         self.errors.push(Diagnostic {
             line: None,
-            message: message.into(),
+            message: printable(&message.into()),
         });
     }
 
@@ -287,7 +388,7 @@ impl<'s> Checker<'s> {
         let line = self.line_of(span);
         self.warnings.push(Diagnostic {
             line,
-            message: message.into(),
+            message: printable(&message.into()),
         });
     }
 
@@ -437,10 +538,28 @@ impl<'s> Checker<'s> {
             }
             Some(n) => {
                 let name = n.get_ref().trim().to_string();
+                self.no_control(&name, &n.span(), &format!("{what} name"));
                 self.spreadsheet_safe(&name, &n.span(), what);
                 Some(name)
             }
         }
+    }
+
+    /// Names and labels are shown in terminal tables and written to CSV
+    /// cells, where a control character (a NUL, an escape that clears the
+    /// screen) would garble or hide the text.
+    fn no_control(&mut self, text: &str, span: &std::ops::Range<usize>, what: &str) -> bool {
+        let Some(c) = control_char(text) else {
+            return true;
+        };
+        self.error(
+            span,
+            format!(
+                "{what} '{text}' contains the control character U+{:04X}; names and labels must not contain control characters, which terminals and spreadsheets would act on or hide",
+                u32::from(c)
+            ),
+        );
+        false
     }
 
     /// Names end up in CSV cells; one starting with `=`, `+`, `-` or `@`
@@ -456,7 +575,11 @@ impl<'s> Checker<'s> {
 
     fn scenario(&mut self, raw: RawScenario, path: &Path) -> Option<Scenario> {
         let name = match &raw.name {
-            Some(n) if !n.get_ref().trim().is_empty() => n.get_ref().trim().to_string(),
+            Some(n) if !n.get_ref().trim().is_empty() => {
+                let name = n.get_ref().trim().to_string();
+                self.no_control(&name, &n.span(), "name");
+                name
+            }
             Some(n) => {
                 self.error(
                     &n.span(),
@@ -482,10 +605,7 @@ impl<'s> Checker<'s> {
                 if parsed.is_none() {
                     self.error(
                         &s.span(),
-                        format!(
-                            "start must be a month written \"YYYY-MM\", got \"{}\"",
-                            s.get_ref()
-                        ),
+                        format!("start must be {}", month_rule(s.get_ref())),
                     );
                 }
                 parsed
@@ -587,11 +707,11 @@ impl<'s> Checker<'s> {
 
         for a in &raw.agency {
             if let Some(n) = &a.get_ref().name
-                && matches!(n.get_ref().trim(), "all" | "*")
+                && (folded(n.get_ref()) == "all" || n.get_ref().trim() == "*")
             {
                 self.error(
                     &n.span(),
-                    format!("agency name '{}' is reserved ('all' for totals in the outputs, '*' for all agencies in events); name the agency differently", n.get_ref().trim()),
+                    format!("agency name '{}' is reserved ('all', in any letter case, names the totals in the outputs; '*' means every agency in events); name the agency differently", n.get_ref().trim()),
                 );
             }
         }
@@ -632,16 +752,20 @@ impl<'s> Checker<'s> {
         })
     }
 
+    /// Vendor and agency names are unique as spreadsheets compare them
+    /// (see [`folded`]).
     fn unique<'a>(&mut self, names: impl Iterator<Item = &'a Option<Spanned<String>>>, what: &str) {
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut seen: BTreeMap<String, (&str, Option<usize>)> = BTreeMap::new();
         for n in names.flatten() {
-            let key = n.get_ref().trim().to_string();
-            if let Some(first) = seen.get(&key) {
-                let first = *first;
-                self.error(&n.span(), format!("{what} name '{key}' is declared twice (first on line {first}); names must be unique"));
+            let name = n.get_ref().as_str();
+            if name.trim().is_empty() {
+                continue;
+            }
+            if let Some((first, line)) = seen.get(&folded(name)) {
+                let message = same_name(what, name, first, *line);
+                self.error(&n.span(), message);
             } else {
-                let line = self.line(&n.span());
-                seen.insert(key, line);
+                seen.insert(folded(name), (name, self.line_of(&n.span())));
             }
         }
     }
@@ -658,17 +782,25 @@ impl<'s> Checker<'s> {
             let name = t.get_ref().trim().to_string();
             if name.is_empty() {
                 self.error(&t.span(), "a tier name must not be empty");
-            } else if name == "all" {
+            } else if folded(&name) == "all" {
                 self.error(
                     &t.span(),
-                    "'all' is reserved for totals in the outputs; name the tier differently",
+                    format!("tier name '{name}' is reserved: 'all', in any letter case, names the totals in the outputs; name the tier differently"),
                 );
-            } else if out.contains(&name) {
-                self.error(
-                    &t.span(),
-                    format!("tier '{name}' is declared twice; tier names must be unique"),
+            } else if let Some(first) = tiers
+                .get_ref()
+                .iter()
+                .take_while(|f| f.span() != t.span())
+                .find(|f| folded(f.get_ref()) == folded(&name))
+            {
+                let message = same_name(
+                    "tier",
+                    t.get_ref(),
+                    first.get_ref(),
+                    self.line_of(&first.span()),
                 );
-            } else {
+                self.error(&t.span(), message);
+            } else if self.no_control(&name, &t.span(), "tier name") {
                 self.spreadsheet_safe(&name, &t.span(), "tier");
             }
             out.push(name);
@@ -694,6 +826,7 @@ impl<'s> Checker<'s> {
                 choice.get_ref().keys().for_each(|k| note(k));
             }
         }
+        self.weight_names(raw);
         let mut weights: Vec<Param> = DEFAULT_WEIGHTS
             .iter()
             .enumerate()
@@ -716,6 +849,61 @@ impl<'s> Checker<'s> {
             }
         }
         (attributes, weights)
+    }
+
+    /// The keys of `[choice]` and of agencies' `choice` tables, in file
+    /// order: each is a built-in weight written as such, or an attribute
+    /// name without control characters that differs from every other
+    /// attribute in more than letter case and surrounding spaces.
+    fn weight_names(&mut self, raw: &RawScenario) {
+        let mut tables: Vec<(String, &SpannedMap)> = Vec::new();
+        tables.extend(raw.choice.iter().map(|c| ("[choice]".to_string(), c)));
+        for a in &raw.agency {
+            let a = a.get_ref();
+            if let Some(c) = &a.choice {
+                let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
+                tables.push((format!("agency '{name}' choice"), c));
+            }
+        }
+        let mut keys: Vec<(&str, &str, std::ops::Range<usize>)> = tables
+            .iter()
+            .flat_map(|(table, map)| {
+                map.get_ref()
+                    .iter()
+                    .map(move |(k, v)| (table.as_str(), k.as_str(), v.span()))
+            })
+            .collect();
+        keys.sort_by_key(|(_, _, span)| span.start);
+        let mut seen: Vec<(&str, Option<usize>)> = Vec::new();
+        for (table, key, span) in keys {
+            if let Some(b) = builtin(key) {
+                if key != b {
+                    self.error(
+                        &span,
+                        format!(
+                            "{table} weight '{key}' differs from the built-in weight '{b}' only in {}; write '{b}' (the built-in weights are not attributes)",
+                            difference(key, b)
+                        ),
+                    );
+                }
+                continue;
+            }
+            if !self.no_control(key, &span, &format!("{table} weight")) {
+                continue;
+            }
+            match seen.iter().find(|(a, _)| folded(a) == folded(key)) {
+                Some((first, _)) if *first == key => {}
+                Some((first, line)) => {
+                    let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                    let message = format!(
+                        "{table} weight '{key}' differs from attribute '{first}'{at} only in {}; attribute names must differ in more than letter case and surrounding spaces",
+                        difference(key, first)
+                    );
+                    self.error(&span, message);
+                }
+                None => seen.push((key, self.line_of(&span))),
+            }
+        }
     }
 
     /// A weight for an attribute that no vendor has and no event gives
@@ -757,8 +945,20 @@ impl<'s> Checker<'s> {
         }
         let mut candidates: Vec<&str> = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).collect();
         candidates.extend(held.iter().copied());
+        // A name like a built-in weight or another attribute is an error
+        // already (see `weight_names`).
+        // So is one that a vendor's attribute differs from only in letter
+        // case (see `vendor`).
+        let collides = |a: &str| {
+            builtin(a).is_some()
+                || attributes
+                    .iter()
+                    .map(String::as_str)
+                    .chain(held.iter().copied())
+                    .any(|b| b != a && folded(b) == folded(a))
+        };
         for (j, attribute) in attributes.iter().enumerate() {
-            if held.contains(&attribute.as_str()) || given(j) {
+            if held.contains(&attribute.as_str()) || given(j) || collides(attribute) {
                 continue;
             }
             for (table, map) in &tables {
@@ -821,8 +1021,34 @@ impl<'s> Checker<'s> {
         let mut attrs: Vec<Option<Param>> = vec![None; attributes.len()];
         if let Some(map) = &v.attributes {
             for (k, value) in map.get_ref() {
+                if let Some(b) = builtin(k) {
+                    self.error(
+                        &value.span(),
+                        format!(
+                            "{label} has attribute '{k}', but '{b}' is a built-in weight, not an attribute (in any letter case): {}",
+                            builtin_how(b)
+                        ),
+                    );
+                    continue;
+                }
+                let near = attributes
+                    .iter()
+                    .find(|a| *a != k && folded(a) == folded(k));
                 match attributes.iter().position(|a| a == k) {
                     Some(i) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(i).range()),
+                    None if near.is_some() => {
+                        let near = near.expect("checked");
+                        self.error(
+                            &value.span(),
+                            format!(
+                                "{label} has attribute '{k}', which differs from the weighted attribute '{near}' only in {}; write '{near}'",
+                                difference(k, near)
+                            ),
+                        );
+                    }
+                    None if control_char(k).is_some() => {
+                        self.no_control(k, &value.span(), &format!("{label} attribute"));
+                    }
                     None => self.error(
                         &value.span(),
                         format!(
@@ -1139,64 +1365,63 @@ impl<'s> Checker<'s> {
                 );
                 (None, String::new())
             }
-            Some(v) => {
-                match v.get_ref() {
-                    Value::String(s) => {
-                        match (YearMonth::parse(s), calendar) {
-                            (None, _) => {
-                                self.error(&v.span(), format!("{label}: at must be \"YYYY-MM\" or a period index, got \"{s}\""));
-                                (None, s.clone())
-                            }
-                            (Some(_), None) => (None, s.clone()),
-                            (Some(month), Some(cal)) => {
-                                let p = cal.period_of(month);
-                                if p < 0 {
-                                    self.error(
-                                        &v.span(),
-                                        format!(
-                                            "{label} is dated {s}, before the scenario starts ({})",
-                                            cal.start
-                                        ),
-                                    );
-                                    (None, s.clone())
-                                } else {
-                                    (Some(p), s.clone())
-                                }
-                            }
-                        }
-                    }
-                    Value::Integer(i) if *i >= 0 => (Some(*i), format!("period {i}")),
-                    Value::Integer(i) => {
+            Some(v) => match v.get_ref() {
+                Value::String(s) => match (YearMonth::parse(s), calendar) {
+                    (None, _) => {
                         self.error(
                             &v.span(),
-                            format!("{label}: a period index must be >= 0, got {i}"),
+                            format!("{label}: at must be a period index or {}", month_rule(s)),
                         );
-                        (None, i.to_string())
+                        (None, s.clone())
                     }
-                    Value::Datetime(d) => {
-                        let month = d.date.map_or("2026-01".to_string(), |d| {
-                            format!("{:04}-{:02}", d.year, d.month)
-                        });
-                        self.error(
+                    (Some(_), None) => (None, s.clone()),
+                    (Some(month), Some(cal)) => {
+                        let p = cal.period_of(month);
+                        if p < 0 {
+                            self.error(
+                                &v.span(),
+                                format!(
+                                    "{label} is dated {s}, before the scenario starts ({})",
+                                    cal.start
+                                ),
+                            );
+                            (None, s.clone())
+                        } else {
+                            (Some(p), s.clone())
+                        }
+                    }
+                },
+                Value::Integer(i) if *i >= 0 => (Some(*i), format!("period {i}")),
+                Value::Integer(i) => {
+                    self.error(
+                        &v.span(),
+                        format!("{label}: a period index must be >= 0, got {i}"),
+                    );
+                    (None, i.to_string())
+                }
+                Value::Datetime(d) => {
+                    let month = d.date.map_or("2026-01".to_string(), |d| {
+                        format!("{:04}-{:02}", d.year, d.month)
+                    });
+                    self.error(
                             &v.span(),
                             format!(
                                 "{label}: at must be a quoted month like \"{month}\" or a period index, not a TOML date: write at = \"{month}\""
                             ),
                         );
-                        (None, String::new())
-                    }
-                    other => {
-                        self.error(
-                            &v.span(),
-                            format!(
-                                "{label}: at must be \"YYYY-MM\" or a period index, not {}",
-                                type_name(other)
-                            ),
-                        );
-                        (None, String::new())
-                    }
+                    (None, String::new())
                 }
-            }
+                other => {
+                    self.error(
+                        &v.span(),
+                        format!(
+                            "{label}: at must be \"YYYY-MM\" or a period index, not {}",
+                            type_name(other)
+                        ),
+                    );
+                    (None, String::new())
+                }
+            },
         };
         if let (Some(p), Some(cal)) = (period, calendar)
             && p >= i64::from(cal.periods)
@@ -1312,6 +1537,9 @@ impl<'s> Checker<'s> {
         }
 
         let label_text = e.label.as_ref().map(|l| l.get_ref().trim().to_string());
+        if let (Some(text), Some(l)) = (&label_text, &e.label) {
+            ok &= self.no_control(text, &l.span(), &format!("{label} label"));
+        }
         if !ok {
             return None;
         }
@@ -1368,6 +1596,18 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
         return find(tiers, tier, &format!("'{key}'"), &TIER).map(Field::Access);
     }
     if let Some(attr) = key.strip_prefix("attributes.") {
+        if let Some(b) = builtin(attr) {
+            let how = match b {
+                "brand" => "change a vendor's brand with 'brand'",
+                "access" => "change a vendor's access with 'access.TIER'",
+                _ => {
+                    "incumbency is weighted by agencies: change it with an agency event's 'choice.incumbency'"
+                }
+            };
+            return Err(format!(
+                "'{key}': '{b}' is a built-in weight, not an attribute (in any letter case); {how}"
+            ));
+        }
         return find(attributes, attr, &format!("'{key}'"), &ATTRIBUTE).map(Field::Attribute);
     }
     let mut keys: Vec<String> = vec!["brand".into()];
@@ -1641,6 +1881,26 @@ mod tests {
             s.warnings[0].message,
             "event 1 (at period 40) falls after the last period (11, 2026-12) and never fires"
         );
+    }
+
+    /// No message writes a control character raw to the terminal, even
+    /// one that quotes a name that refers to nothing.
+    #[test]
+    fn messages_escape_control_characters() {
+        let source = "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n\
+            [[event]]\nat = 1\nvendor = \"\\u001b[2J\\u0000\"\nset = { brand = 0.6 }\n";
+        let errors = validate(source, Path::new("t.toml"), &[]).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("event 1 names vendor '\\u001B[2J\\u0000', which is not declared"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(printable("a\tb\u{85}"), "a\\tb\\u0085");
     }
 
     #[test]

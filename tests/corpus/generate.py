@@ -175,7 +175,9 @@ cases = [
  ("initial_before_agency", "[[agency.initial]] follows the [[agency]] it belongs to", None, None),
  ("vendor_single_brackets", "[[vendor]] is written with double brackets", '[[vendor]]', '[vendor]'),
  ("term_too_large", "integers fit in 64 bits", 'term = 24', 'term = 99999999999999999999'),
+ ("key_unknown_initial", "unknown [[agency.initial]] key (did you mean)", 'units = 5\n', 'units = 5\nremainig = 3\n'),
  ("key_unknown_several", "every unknown key is reported in one pass", None, None),
+ ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]
 special = {
  "vendor_none": lambda b: b.replace(b[b.index('[[vendor]]'):b.index('[[agency]]')], '').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n','').replace('[[event]]\nat = "2026-03"\nvendor = "Acme"\nset = { "access.secret" = 0.9 }\n',''),

@@ -492,3 +492,58 @@ fn revenue_uses_the_period_length_in_years() {
         }
     }
 }
+
+const FRACTIONS: &str = r#"
+start = "2026-01"
+periods = 1
+tiers = ["unclassified", "secret"]
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "W"
+brand = 0.5
+access = { secret = 1.0 }
+[[agency]]
+name = "A"
+units = 1000
+tiers = { unclassified = 0.6, secret = SECRET }
+innovation = 1.0
+imitation = 0.0
+term = 12
+"#;
+
+/// MODEL.md §2: "tier fractions >= 0 summing to 1 (within 1e-9)". Fractions
+/// that sum to 1 ± 9e-10 are accepted and split as if they summed to 1:
+/// 600 and 400 of 1000 units. Every unit adopts in period 0 (innovation 1,
+/// caution 0) and only V serves the first tier, only W the second, so V
+/// holds exactly 0.6 of the contracts in every run of both engines. Sums
+/// 1.1e-9 off are rejected (the corpus case `fractions_sum_above_tolerance`
+/// pins the message).
+#[test]
+fn tier_fractions_sum_to_one_within_1e_9() {
+    for secret in ["0.4000000009", "0.3999999991"] {
+        let s = scenario(&FRACTIONS.replace("SECRET", secret));
+        assert_eq!(s.agencies[0].units_by_tier, vec![600, 400], "{secret}");
+        for engine in ENGINES {
+            let (_, p) = simulate(&s, 7, 20, engine);
+            let got = share(&p, 0, Scope::All, 0).expect("contracts in every run");
+            assert_eq!(got.runs, 20, "{secret} {engine:?}");
+            assert!(
+                (got.mean - 0.6).abs() < 1e-12,
+                "{secret} {engine:?}: {got:?}"
+            );
+            assert_eq!(got.percentiles, [0.6; 5], "{secret} {engine:?}");
+        }
+    }
+    for secret in ["0.4000000011", "0.3999999989"] {
+        let text = FRACTIONS.replace("SECRET", secret);
+        let e = sharecast::scenario::parse(&text, std::path::Path::new("t.toml")).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("agency 'A' tier fractions must sum to 1, but they sum to"),
+            "{secret}: {e}"
+        );
+    }
+}

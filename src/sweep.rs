@@ -11,6 +11,7 @@
 
 use toml::Value;
 
+use crate::calendar::YearMonth;
 use crate::measures::{AdoptionMeasure, Projection};
 use crate::scenario::{Named, Op, Scenario, Setting, Target, named_by};
 
@@ -178,8 +179,12 @@ fn same_value(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// One value as written: a whole number, a decimal number or (for dates,
-/// as an event's `at` takes them) text; double quotes around it are dropped.
+/// One value as written: a whole number, a decimal number or (as an event's
+/// `at` takes it) a date `YYYY-MM`; double quotes around it are dropped.
+/// Anything else is refused here, on the command line: a value is never
+/// text the file would have to refuse. A whole number too large for an
+/// integer is kept as a decimal number, which keys that take whole numbers
+/// refuse (see `Setting::changes`).
 fn literal(text: &str) -> Result<SweepValue, String> {
     // Quotes as a TOML date has them ("2026-05") are not part of the value.
     let text = text
@@ -196,8 +201,13 @@ fn literal(text: &str) -> Result<SweepValue, String> {
             return Err(format!("'{text}' is not a finite number"));
         }
         Value::Float(x)
-    } else {
+    } else if YearMonth::parse(text).is_some() {
         Value::String(text.to_string())
+    } else {
+        return Err(format!(
+            "'{text}' is not a number: write a whole or decimal number such as 12, 0.25, -3 or 1e6 \
+             (or, for an event's at, a date YYYY-MM)"
+        ));
     };
     Ok(SweepValue {
         text: text.to_string(),
@@ -214,10 +224,12 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
         )
     };
     let (to, count) = to_count.split_once(':').ok_or_else(usage)?;
-    let number = |t: &str| t.trim().parse::<f64>().ok().filter(|x| x.is_finite());
-    let (Some(a), Some(b)) = (number(from), number(to)) else {
-        return Err(usage());
+    let number = |t: &str| match t.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        Ok(_) => Err(format!("'{}' is not a finite number", t.trim())),
+        Err(_) => Err(usage()),
     };
+    let (a, b) = (number(from)?, number(to)?);
     let count: usize = count
         .trim()
         .parse()
@@ -231,37 +243,57 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
             "{count} values is too many for one sweep (at most {MAX_VALUES})"
         ));
     }
-    let whole = from.trim().parse::<i64>().is_ok() && to.trim().parse::<i64>().is_ok();
-    let steps = (count - 1) as f64;
-    let values: Vec<f64> = (0..count)
+    let steps = count - 1;
+    if let Some(integers) = whole_steps(from, to, steps) {
+        return Ok(integers
+            .into_iter()
+            .map(|i| SweepValue {
+                text: i.to_string(),
+                value: Value::Integer(i),
+            })
+            .collect());
+    }
+    Ok((0..count)
         .map(|i| {
-            let x = a + (b - a) * i as f64 / steps;
+            let f = i as f64 / steps as f64;
+            // From one end towards the other; where the ends are so far
+            // apart that their difference is not a finite number, as a
+            // weighted mean of the ends, which cannot overflow.
+            let x = if (b - a).is_finite() {
+                a + (b - a) * f
+            } else {
+                a * (1.0 - f) + b * f
+            };
             // Twelve significant digits: 0.1..0.9:5 gives 0.3, not
             // 0.30000000000000004.
-            format!("{x:.11e}")
+            let x = format!("{x:.11e}")
                 .parse::<f64>()
-                .expect("a formatted float parses")
-        })
-        .collect();
-    let integers = whole && values.iter().all(|x| x.fract() == 0.0 && x.abs() < 9e15);
-    Ok(values
-        .into_iter()
-        .map(|x| {
-            let value = if integers {
-                Value::Integer(x as i64)
-            } else {
-                Value::Float(x)
-            };
+                .ok()
+                .filter(|r| r.is_finite())
+                .unwrap_or(x);
             // A decimal keeps its point (12.0), so that a message about a
             // key that takes whole numbers shows why the value is refused.
-            let text = if integers {
-                format!("{}", x as i64)
-            } else {
-                format!("{x:?}")
-            };
-            SweepValue { text, value }
+            SweepValue {
+                text: format!("{x:?}"),
+                value: Value::Float(x),
+            }
         })
         .collect())
+}
+
+/// The values from `from` to `to` in `steps` equal steps, when both ends
+/// are whole numbers and so is every step; exact however large the ends.
+fn whole_steps(from: &str, to: &str, steps: usize) -> Option<Vec<i64>> {
+    let a = i128::from(from.trim().parse::<i64>().ok()?);
+    let b = i128::from(to.trim().parse::<i64>().ok()?);
+    let steps = i128::try_from(steps).ok()?;
+    let diff = b - a;
+    if diff % steps != 0 {
+        return None;
+    }
+    (0..=steps)
+        .map(|i| i64::try_from(a + diff / steps * i).ok())
+        .collect()
 }
 
 /// A note for each event within the horizon that `set`s the vendor's or
@@ -403,6 +435,96 @@ mod tests {
             texts("x=1e6..3e6:3"),
             ["1000000.0", "2000000.0", "3000000.0"]
         );
+    }
+
+    #[test]
+    fn ranges_of_far_apart_ends_do_not_overflow() {
+        // The ends' difference is not a finite number.
+        assert_eq!(texts("x=-1e308..1e308:3"), ["-1e308", "0.0", "1e308"]);
+        assert_eq!(
+            texts("x=-1.7976931348623157e308..1.7976931348623157e308:5"),
+            [
+                "-1.79769313486e308",
+                "-8.98846567431e307",
+                "0.0",
+                "8.98846567431e307",
+                "1.79769313486e308"
+            ]
+        );
+        // The difference is finite but a multiple of it is not.
+        assert_eq!(texts("x=0..1e308:3"), ["0.0", "5e307", "1e308"]);
+        assert_eq!(texts("x=1e308..-1e308:2"), ["1e308", "-1e308"]);
+        for spec in ["x=1e400..1:2", "x=0..-1e999:2", "x=nan..1:2", "x=0..inf:3"] {
+            let e = Sweep::parse(spec).unwrap_err().to_string();
+            assert!(e.ends_with("is not a finite number"), "{spec}: {e}");
+        }
+    }
+
+    #[test]
+    fn ranges_of_whole_ends_and_whole_steps_are_exact_whole_numbers() {
+        let values = |spec: &str| -> Vec<Value> {
+            Sweep::parse(spec)
+                .unwrap()
+                .values
+                .into_iter()
+                .map(|v| v.value)
+                .collect()
+        };
+        assert_eq!(
+            values("x=0..9223372036854775807:2"),
+            [Value::Integer(0), Value::Integer(i64::MAX)]
+        );
+        assert_eq!(
+            texts("x=-9223372036854775808..9223372036854775807:2"),
+            ["-9223372036854775808", "9223372036854775807"]
+        );
+        // Steps of 3 x 10^18 + 1, beyond what a decimal number holds
+        // exactly.
+        assert_eq!(
+            values("x=1..9000000000000000004:4"),
+            [
+                Value::Integer(1),
+                Value::Integer(3_000_000_000_000_000_002),
+                Value::Integer(6_000_000_000_000_000_003),
+                Value::Integer(9_000_000_000_000_000_004),
+            ]
+        );
+        assert_eq!(texts("x=60..12:5"), ["60", "48", "36", "24", "12"]);
+        // A step that is not whole gives decimals, however large the ends.
+        assert_eq!(
+            texts("x=0..9223372036854775807:3"),
+            ["0.0", "4.61168601843e18", "9.22337203685e18"]
+        );
+    }
+
+    #[test]
+    fn a_value_is_a_number_or_a_date() {
+        for text in [
+            "abc", "true", "0x1", "1_0", "2026-13", "2026-3", "\"x\"", "1.2.3",
+        ] {
+            let spec = format!("x={text}");
+            let e = Sweep::parse_one(&spec).unwrap_err().to_string();
+            let shown = text.trim_matches('"');
+            assert!(
+                e.starts_with(&format!(
+                    "'{shown}' is not a number: write a whole or decimal number"
+                )),
+                "{spec}: {e}"
+            );
+        }
+        for (text, value) in [
+            ("2026-03", Value::String("2026-03".into())),
+            ("\"2026-03\"", Value::String("2026-03".into())),
+            ("-3", Value::Integer(-3)),
+            ("1e6", Value::Float(1e6)),
+            (".5", Value::Float(0.5)),
+            // Too large for an integer: a decimal number, which keys that
+            // take whole numbers refuse with their own message.
+            ("99999999999999999999", Value::Float(1e20)),
+        ] {
+            let sweep = Sweep::parse_one(&format!("x={text}")).unwrap();
+            assert_eq!(sweep.values[0].value, value, "{text}");
+        }
     }
 
     #[test]

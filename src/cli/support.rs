@@ -35,28 +35,36 @@ pub(super) struct Given {
     pub setting: Setting,
     pub flag: &'static str,
     pub spec: String,
+    /// The argument as a message names it whatever its value: `--set
+    /// PATH=VALUE`, or `--vary PATH` for a sweep of several values.
+    pub argument: String,
 }
 
 impl Given {
     /// Value `i` of `sweep`, given with `flag`.
     pub fn of(sweep: &Sweep, i: usize, flag: &'static str) -> Given {
+        let argument = if sweep.values.len() == 1 {
+            format!("{flag} {}", sweep.spec(0))
+        } else {
+            format!("{flag} {}", sweep.path)
+        };
         Given {
             setting: sweep.setting(i),
             flag,
             spec: sweep.spec(i),
+            argument,
         }
     }
 }
 
 /// Validates `source` (the file `path`, already found valid on its own) with
 /// each given setting applied in order. A setting whose path names nothing
-/// is reported as `FLAG PATH: ...`; every problem validation then finds
-/// comes from a value and is followed by `(with FLAG PATH=VALUE, ...)`.
-pub(super) fn parse_with_settings(
-    source: &str,
-    path: &Path,
-    given: &[Given],
-) -> Result<Scenario, ScenarioError> {
+/// is reported as `FLAG PATH: ...` after the file's name; a value of a kind
+/// its number cannot take (a date for a brand) as `FLAG PATH=VALUE: ...`;
+/// two settings that change the same number are refused (see
+/// [`refuse_overlaps`]). Every problem validation then finds comes from a
+/// value and is followed by `(with FLAG PATH=VALUE, ...)`.
+pub(super) fn parse_with_settings(source: &str, path: &Path, given: &[Given]) -> Result<Scenario> {
     let only: Vec<Setting> = given.iter().map(|g| g.setting.clone()).collect();
     let unmatched = scenario::unmatched(source, &only);
     if !unmatched.is_empty() {
@@ -69,9 +77,13 @@ pub(super) fn parse_with_settings(
                     message: format!("{} {why}", given[i].flag),
                 })
                 .collect(),
-        });
+        }
+        .into());
     }
-    scenario::parse_with(source, path, &only).map_err(|mut e| {
+    let changes = Setting::changes(source, &only)
+        .map_err(|(i, why)| UsageError(format!("{} {}: {why}", given[i].flag, given[i].spec)))?;
+    refuse_overlaps(given, &changes)?;
+    let s = scenario::parse_with(source, path, &only).map_err(|mut e| {
         let with = given
             .iter()
             .map(|g| format!("{} {}", g.flag, g.spec))
@@ -81,34 +93,38 @@ pub(super) fn parse_with_settings(
             d.message.push_str(&format!(" (with {with})"));
         }
         e
-    })
+    })?;
+    Ok(s)
+}
+
+/// Refuses two of `given` that change the same number, `changes` naming
+/// the numbers each changes: by the same path given twice, or by two
+/// spellings (`agency.*.caution` and `agency.DoD.caution`), which would
+/// otherwise leave the number to whichever comes last.
+fn refuse_overlaps(given: &[Given], changes: &[Vec<String>]) -> Result<()> {
+    for (j, later) in changes.iter().enumerate() {
+        for (i, earlier) in changes[..j].iter().enumerate() {
+            let shared: Vec<&String> = later.iter().filter(|n| earlier.contains(n)).collect();
+            let Some(first) = shared.first() else {
+                continue;
+            };
+            let (a, b) = (&given[i].argument, &given[j].argument);
+            let message = match shared.len() {
+                1 => format!("{a} and {b} both change {first}; give it once"),
+                n => format!(
+                    "{a} and {b} both change {first} and {} other numbers; give each once",
+                    n - 1
+                ),
+            };
+            return Err(UsageError(message).into());
+        }
+    }
+    Ok(())
 }
 
 /// The `--set` settings `sets`, as given.
 pub(super) fn given_sets(sets: &[Sweep]) -> Vec<Given> {
     sets.iter().map(|s| Given::of(s, 0, "--set")).collect()
-}
-
-/// Refuses a number given twice among `sets` (and `also`, the path of
-/// `--vary`).
-pub(super) fn refuse_repeated_paths(sets: &[Sweep], also: Option<&str>) -> Result<()> {
-    for (i, set) in sets.iter().enumerate() {
-        if sets[..i].iter().any(|earlier| earlier.path == set.path) {
-            return Err(UsageError(format!(
-                "--set {} is given twice; give each number once",
-                set.path
-            ))
-            .into());
-        }
-        if also == Some(set.path.as_str()) {
-            return Err(UsageError(format!(
-                "{} is both given with --set and varied with --vary; give it once",
-                set.path
-            ))
-            .into());
-        }
-    }
-    Ok(())
 }
 
 /// Reads and validates a scenario with the `--set` settings `sets` applied
@@ -131,7 +147,6 @@ pub(super) fn load_with_sets(
         }
         return Ok((file, sha));
     }
-    refuse_repeated_paths(sets, None)?;
     let s = parse_with_settings(&source, path, &given_sets(sets))?;
     for w in &s.warnings {
         if !file.warnings.contains(w) {

@@ -8,8 +8,8 @@ use anyhow::Result;
 use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, given_sets,
     interrupt_flag, long_files, manifest, named_files, parse_with_settings, print_stdout,
-    refuse_repeated_paths, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem,
-    warn_if_too_long, warn_of_other_files, with_sets, write_outputs,
+    same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, warn_if_too_long,
+    warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -24,7 +24,6 @@ use crate::sweep::{self, Sweep, SweepPoint};
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let path = &args.scenario;
     let plan = &args.vary;
-    refuse_repeated_paths(&args.set, Some(&plan.path))?;
     let source = scenario::read_source(path)?;
     let file = scenario::parse(&source, path)?;
     let fixed = given_sets(&args.set);

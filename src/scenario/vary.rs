@@ -7,6 +7,9 @@
 //! scenario obeys every rule a file does, and a message about the value
 //! still names the line of the key it replaced. Events still change the
 //! value later in a run: a setting fixes where the file starts it.
+//! [`Setting::changes`] names the numbers each setting changes, so that a
+//! command can refuse two settings of one number, and a value that no rule
+//! of the file could accept (text where a number goes) before validation.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -15,8 +18,9 @@ use toml::{Spanned, Value};
 
 use super::Scenario;
 use super::param::FAMILIES;
-use super::raw::{ChangeEntry, ChangeTable, RawScenario, SpannedMap, SpannedValue};
+use super::raw::{ChangeEntry, ChangeTable, RawEvent, RawScenario, SpannedMap, SpannedValue};
 use super::validate::{NOT_IN_FILE, declared_names, did_you_mean};
+use crate::calendar::YearMonth;
 
 /// A dotted path to one number of a scenario file and the value it takes.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +65,91 @@ pub fn unmatched(source: &str, settings: &[Setting]) -> Vec<(usize, String)> {
         .collect()
 }
 
+impl Setting {
+    /// The numbers of the scenario file `source` that each of `settings`,
+    /// applied in order, changes, as messages name them ("agency 'DoD'
+    /// caution", "event 2 ('Budget') at"): two settings that change the
+    /// same number name it alike, however their paths spell it. A setting
+    /// whose path names nothing (see [`unmatched`]) changes none. On a value
+    /// that none of its numbers can take (text where a number goes, a whole
+    /// number beyond those sharecast reads), the index of the setting and
+    /// why, naming the number.
+    pub fn changes(
+        source: &str,
+        settings: &[Setting],
+    ) -> Result<Vec<Vec<String>>, (usize, String)> {
+        let Ok(mut raw) = toml::from_str::<RawScenario>(source) else {
+            return Ok(vec![Vec::new(); settings.len()]);
+        };
+        let mut changes = Vec::with_capacity(settings.len());
+        for (i, setting) in settings.iter().enumerate() {
+            let numbers = change(&mut raw, setting).unwrap_or_default();
+            if let Some(why) = numbers.iter().find_map(|n| n.refuses(&setting.value)) {
+                return Err((i, why));
+            }
+            changes.push(numbers.into_iter().map(|n| n.name).collect());
+        }
+        Ok(changes)
+    }
+}
+
+/// One number of a scenario that a setting changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Number {
+    /// As messages name it: "agency 'DoD' caution".
+    name: String,
+    takes: Takes,
+}
+
+/// What a number takes from the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Takes {
+    /// A number (or in the file a distribution).
+    Number,
+    /// A whole number (`units`, `term`).
+    Whole,
+    /// A date `YYYY-MM` or a period index (an event's `at`).
+    DateOrPeriod,
+}
+
+impl Number {
+    fn new(name: String, takes: Takes) -> Number {
+        Number { name, takes }
+    }
+
+    /// Why `value` cannot be this number whatever the file's rules: text
+    /// where a number goes, or a whole number beyond those sharecast reads.
+    /// Any other value is for validation to check.
+    fn refuses(&self, value: &Value) -> Option<String> {
+        // 2^63: no whole number sharecast reads is as large.
+        const TOO_LARGE: f64 = 9_223_372_036_854_775_808.0;
+        match (value, self.takes) {
+            (Value::String(s), Takes::Number | Takes::Whole) => {
+                let what = if YearMonth::parse(s).is_some() {
+                    "is a date, which only an event's at takes"
+                } else {
+                    "is not a number"
+                };
+                Some(format!("'{s}' {what}; {} takes a number", self.name))
+            }
+            (Value::Float(x), Takes::Whole | Takes::DateOrPeriod) if x.abs() >= TOO_LARGE => {
+                let takes = if self.takes == Takes::Whole {
+                    "a whole number"
+                } else {
+                    "a date YYYY-MM or a period index, a whole number"
+                };
+                Some(format!(
+                    "{} takes {takes}, and sharecast reads whole numbers only from {} to {}",
+                    self.name,
+                    i64::MIN,
+                    i64::MAX
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// The vendors or agencies a path names in a checked scenario, and the key
 /// after them (`vendor.*.access.secret`: every vendor, `access.secret`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,12 +168,12 @@ pub fn named_by(s: &Scenario, path: &str) -> Option<Named> {
     match head {
         "vendor" => {
             let names = names(&mut s.vendors.iter().map(|v| &v.name));
-            let (chosen, key) = select(&names, rest, &VENDOR).ok()?;
+            let (chosen, key) = select(path, &names, rest, &VENDOR).ok()?;
             Some(Named::Vendors(chosen, key.to_string()))
         }
         "agency" => {
             let names = names(&mut s.agencies.iter().map(|a| &a.name));
-            let (chosen, key) = select(&names, rest, &AGENCY).ok()?;
+            let (chosen, key) = select(path, &names, rest, &AGENCY).ok()?;
             Some(Named::Agencies(chosen, key.to_string()))
         }
         _ => None,
@@ -92,95 +181,193 @@ pub fn named_by(s: &Scenario, path: &str) -> Option<Named> {
 }
 
 /// Applies `setting` to the file as written; the message, which starts with
-/// the path and a colon, says what the path does not match.
+/// the path, says what the path does not match.
 pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), String> {
+    change(raw, setting).map(drop)
+}
+
+/// [`apply`], returning the numbers the setting changed.
+fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, String> {
     let path = setting.path.as_str();
     let fail = |why: String| format!("{path}: {why}");
     let value = &setting.value;
     let (head, rest) = path.split_once('.').unwrap_or((path, ""));
+    let mut changed = Vec::new();
     match head {
         "choice" if !rest.is_empty() => {
             set_in_map(&mut raw.choice, NOT_IN_FILE, rest, value);
-            Ok(())
+            changed.push(Number::new(
+                format!("[choice] weight '{rest}'"),
+                Takes::Number,
+            ));
         }
         "vendor" => {
             let names = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
-            let (chosen, key) = select(&names, rest, &VENDOR).map_err(fail)?;
+            let (chosen, key) = select(path, &names, rest, &VENDOR)?;
             for i in chosen {
                 let vendor = &mut raw.vendor[i];
                 let span = vendor.span();
                 let v = vendor.get_mut();
-                match split_key(key) {
-                    ("brand", None) => set_value(&mut v.brand, span, value),
-                    ("access", Some(tier)) => set_in_map(&mut v.access, span, tier, value),
-                    ("attributes", Some(a)) => set_in_map(&mut v.attributes, span, a, value),
+                let label = format!("vendor '{}'", names[i].as_deref().unwrap_or("?"));
+                let name = match split_key(key) {
+                    ("brand", None) => {
+                        set_value(&mut v.brand, span, value);
+                        format!("{label} brand")
+                    }
+                    ("access", Some(tier)) => {
+                        set_in_map(&mut v.access, span, tier, value);
+                        format!("{label} access for tier '{tier}'")
+                    }
+                    ("attributes", Some(a)) => {
+                        set_in_map(&mut v.attributes, span, a, value);
+                        format!("{label} attribute '{a}'")
+                    }
                     _ => return Err(fail(unknown_key(key, "a vendor", &VENDOR_KEYS))),
-                }
+                };
+                changed.push(Number::new(name, Takes::Number));
             }
-            Ok(())
         }
         "agency" => {
             let names = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
-            let (chosen, key) = select(&names, rest, &AGENCY).map_err(fail)?;
+            let (chosen, key) = select(path, &names, rest, &AGENCY)?;
             for i in chosen {
                 let agency = &mut raw.agency[i];
                 let span = agency.span();
                 let a = agency.get_mut();
-                let field = match split_key(key) {
-                    ("caution", None) => &mut a.caution,
-                    ("innovation", None) => &mut a.innovation,
-                    ("imitation", None) => &mut a.imitation,
-                    ("units", None) => &mut a.units,
-                    ("term", None) => &mut a.term,
-                    ("annual_value", None) => &mut a.annual_value,
+                let label = format!("agency '{}'", names[i].as_deref().unwrap_or("?"));
+                let (field, takes) = match split_key(key) {
+                    ("caution", None) => (&mut a.caution, Takes::Number),
+                    ("innovation", None) => (&mut a.innovation, Takes::Number),
+                    ("imitation", None) => (&mut a.imitation, Takes::Number),
+                    ("units", None) => (&mut a.units, Takes::Whole),
+                    ("term", None) => (&mut a.term, Takes::Whole),
+                    ("annual_value", None) => (&mut a.annual_value, Takes::Number),
                     ("choice", Some(w)) => {
                         set_in_map(&mut a.choice, span, w, value);
+                        changed.push(Number::new(
+                            format!("{label} choice weight '{w}'"),
+                            Takes::Number,
+                        ));
                         continue;
                     }
                     _ => return Err(fail(unknown_key(key, "an agency", &AGENCY_KEYS))),
                 };
                 set_value(field, span, value);
+                changed.push(Number::new(format!("{label} {key}"), takes));
             }
-            Ok(())
         }
         "event" => {
             let labels = declared_names(raw.event.iter().map(|e| &e.get_ref().label));
-            let (chosen, key) = select(&labels, rest, &EVENT).map_err(fail)?;
+            let (mut chosen, key) = select(path, &labels, rest, &EVENT)?;
+            let (verb, k) = match split_key(key) {
+                ("at", None) => ("at", None),
+                ("set", Some(k)) => ("set", Some(k)),
+                ("add", Some(k)) => ("add", Some(k)),
+                _ => return Err(fail(unknown_key(key, "an event", &EVENT_KEYS))),
+            };
+            // `*` names every event that sets (or adds) the key: one that
+            // does not is not changed.
+            if let Some(k) = k
+                && rest.starts_with("*.")
+            {
+                chosen.retain(|&i| {
+                    changes_of(raw.event[i].get_ref(), verb)
+                        .is_some_and(|t| change_keys(t).iter().any(|c| c == k))
+                });
+                if chosen.is_empty() {
+                    return Err(format!(
+                        "{path} names no event: {}",
+                        no_event_changes(raw, verb, k)
+                    ));
+                }
+            }
             for i in chosen {
                 let event = &mut raw.event[i];
                 let span = event.span();
                 let e = event.get_mut();
-                let table = match split_key(key) {
-                    ("at", None) => {
-                        if e.keyed_at.is_none() {
-                            e.keyed_at = e.at.clone();
-                        }
-                        set_value(&mut e.at, span, value);
-                        continue;
-                    }
-                    ("set", Some(k)) => e.set.as_mut().map(|t| (t, k, "set")),
-                    ("add", Some(k)) => e.add.as_mut().map(|t| (t, k, "add")),
-                    _ => return Err(fail(unknown_key(key, "an event", &EVENT_KEYS))),
-                };
                 let described = describe_event(i, labels[i].as_deref());
-                let Some((table, k, verb)) = table else {
-                    return Err(fail(format!(
-                        "{described} has no `{}` table",
-                        split_key(key).0
-                    )));
+                let Some(k) = k else {
+                    if e.keyed_at.is_none() {
+                        e.keyed_at = e.at.clone();
+                    }
+                    set_value(&mut e.at, span, value);
+                    changed.push(Number::new(format!("{described} at"), Takes::DateOrPeriod));
+                    continue;
                 };
-                set_in_changes(table, k, value).map_err(|keys| {
-                    fail(format!(
-                        "{described} has no {verb} key '{k}'; its {verb} keys: {}",
-                        keys.join(", ")
-                    ))
-                })?;
+                let table = if verb == "set" {
+                    e.set.as_mut()
+                } else {
+                    e.add.as_mut()
+                };
+                let Some(table) = table else {
+                    return Err(fail(format!("{described} has no `{verb}` table")));
+                };
+                if !set_in_changes(table, k, value) {
+                    let keys = change_keys(table);
+                    let prefix = format!("{k}.");
+                    let under: Vec<&str> = keys
+                        .iter()
+                        .filter(|c| c.starts_with(&prefix))
+                        .map(String::as_str)
+                        .collect();
+                    return Err(fail(if under.is_empty() {
+                        format!(
+                            "{described} has no {verb} key '{k}'; its {verb} keys: {}",
+                            keys.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "{described} {verb}s several numbers under '{k}'; name one: {}",
+                            under.join(", ")
+                        )
+                    }));
+                }
+                changed.push(Number::new(
+                    format!("{described} {verb} '{k}'"),
+                    Takes::Number,
+                ));
             }
-            Ok(())
         }
-        _ => Err(fail(format!(
-            "a path starts with choice., vendor., agency. or event. and names one number: {PATH_HELP}"
-        ))),
+        _ => {
+            return Err(fail(format!(
+                "a path starts with choice., vendor., agency. or event. and names one number: {PATH_HELP}"
+            )));
+        }
+    }
+    Ok(changed)
+}
+
+/// An event's `set` or `add` table, as `verb` says.
+fn changes_of<'e>(e: &'e RawEvent, verb: &str) -> Option<&'e ChangeTable> {
+    if verb == "set" {
+        e.set.as_ref()
+    } else {
+        e.add.as_ref()
+    }
+}
+
+/// Why no event of `raw` `verb`s (sets or adds) `key`: what they do
+/// `verb` instead.
+fn no_event_changes(raw: &RawScenario, verb: &str, key: &str) -> String {
+    let mut keys: Vec<String> = Vec::new();
+    for e in &raw.event {
+        for k in changes_of(e.get_ref(), verb)
+            .map(change_keys)
+            .unwrap_or_default()
+        {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    if keys.is_empty() {
+        let article = if verb == "add" { "an" } else { "a" };
+        format!("no event has {article} `{verb}` table")
+    } else {
+        format!(
+            "no event {verb}s '{key}'; the keys events {verb}: {}",
+            keys.join(", ")
+        )
     }
 }
 
@@ -244,10 +431,27 @@ const EVENT: Kind = Kind {
     by_position: true,
 };
 
-/// The declarations `rest` starts with and the key after them: `*` for all,
-/// a name (names may contain dots: the longest that fits is taken), or for
-/// events a position from 1 (a whole number is always a position).
+/// The declarations `rest` (of `path`) starts with and the key after them:
+/// `*` for all (refused when there are none), a name (names may contain
+/// dots: the longest that fits is taken), or for events a position from 1
+/// (a whole number is always a position). The message starts with the path.
 fn select<'p>(
+    path: &str,
+    names: &[Option<String>],
+    rest: &'p str,
+    kind: &Kind,
+) -> Result<(Vec<usize>, &'p str), String> {
+    if rest.starts_with("*.") && names.is_empty() {
+        return Err(format!(
+            "{path} names no {}: the scenario has no [[{}]]",
+            kind.one, kind.one
+        ));
+    }
+    select_declared(names, rest, kind).map_err(|why| format!("{path}: {why}"))
+}
+
+/// [`select`], saying why without the path.
+fn select_declared<'p>(
     names: &[Option<String>],
     rest: &'p str,
     kind: &Kind,
@@ -344,24 +548,25 @@ fn set_in_map(map: &mut Option<SpannedMap>, parent: Range<usize>, key: &str, val
         .insert(key.to_string(), Spanned::new(span, value.clone()));
 }
 
-/// Replaces an existing entry of a `set` or `add` table: the key as written
-/// (`"access.secret"`) or nested (`access = { secret = ... }`). On failure,
-/// the keys the table has.
-fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> Result<(), Vec<String>> {
-    if let Some(entry) = table.get_mut(key) {
+/// Replaces an existing entry of a `set` or `add` table, one of its
+/// [`change_keys`]: the key as written (`"access.secret"`) or nested
+/// (`access = { secret = ... }`). Whether it did.
+fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> bool {
+    if let Some(entry) = table.get_mut(key)
+        && !matches!(entry.get_ref(), ChangeEntry::Table(inner) if !is_distribution(inner))
+    {
         let span = entry.span();
         *entry = Spanned::new(span, ChangeEntry::Value(value.clone()));
-        return Ok(());
+        return true;
     }
     if let Some((head, rest)) = key.split_once('.')
         && let Some(entry) = table.get_mut(head)
         && let ChangeEntry::Table(inner) = entry.get_mut()
         && !is_distribution(inner)
-        && set_in_changes(inner, rest, value).is_ok()
     {
-        return Ok(());
+        return set_in_changes(inner, rest, value);
     }
-    Err(change_keys(table))
+    false
 }
 
 /// A table of a `set` or `add` that is a distribution (`{ uniform = [0.2,
@@ -505,6 +710,10 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
                 "event.1.add.brand: event 1 has no `add` table",
             ),
             (
+                "event.1.set.access",
+                "event.1.set.access: event 1 sets several numbers under 'access'; name one: access.unclassified",
+            ),
+            (
                 "tier.secret",
                 "tier.secret: a path starts with choice., vendor., agency. or event.",
             ),
@@ -520,5 +729,156 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
         let e = raw.event[0].get_ref();
         assert_eq!(e.at.as_ref().unwrap().get_ref(), &Value::Integer(7));
         assert_eq!(e.keyed_at.as_ref().unwrap().get_ref(), &Value::Integer(3));
+    }
+
+    fn setting(path: &str, value: Value) -> Setting {
+        Setting {
+            path: path.into(),
+            value,
+        }
+    }
+
+    /// FILE with a second event, which sets nothing and adds to every
+    /// agency's caution.
+    fn two_events() -> String {
+        format!(
+            "{FILE}[[event]]\nat = 4\nlabel = \"push\"\nagency = \"*\"\nadd = {{ caution = 0.1 }}\n"
+        )
+    }
+
+    #[test]
+    fn changes_name_a_number_alike_however_a_path_spells_it() {
+        let file = two_events();
+        let settings = [
+            setting("vendor.*.brand", Value::Float(0.1)),
+            setting("vendor.A.B.access.secret", Value::Float(0.2)),
+            setting("agency.X.units", Value::Integer(5)),
+            setting("agency.*.choice.brand", Value::Float(1.0)),
+            setting("choice.brand", Value::Float(1.0)),
+            setting("event.push.at", Value::String("2026-05".into())),
+            setting("event.1.set.access.unclassified", Value::Float(0.3)),
+            setting("event.*.add.caution", Value::Float(0.2)),
+        ];
+        let changes = Setting::changes(&file, &settings).unwrap();
+        assert_eq!(
+            changes,
+            [
+                vec!["vendor 'A' brand", "vendor 'A.B' brand"],
+                vec!["vendor 'A.B' access for tier 'secret'"],
+                vec!["agency 'X' units"],
+                vec!["agency 'X' choice weight 'brand'"],
+                vec!["[choice] weight 'brand'"],
+                vec!["event 2 ('push') at"],
+                vec!["event 1 set 'access.unclassified'"],
+                vec!["event 2 ('push') add 'caution'"],
+            ]
+        );
+        // By position, by label and by `*`: the same number.
+        for path in ["event.2.at", "event.*.at"] {
+            let changes = Setting::changes(&file, &[setting(path, Value::Integer(5))]).unwrap();
+            assert!(
+                changes[0].contains(&"event 2 ('push') at".to_string()),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            Setting::changes(&file, &[setting("vendor.A.brand", Value::Float(0.1))]).unwrap(),
+            [vec!["vendor 'A' brand"]]
+        );
+    }
+
+    #[test]
+    fn a_star_names_what_has_the_key_and_never_nothing() {
+        // Only event 2 adds caution, only event 1 sets access: `*` changes
+        // that one and leaves the other as the file has it.
+        let mut raw: RawScenario = toml::from_str(&two_events()).unwrap();
+        apply(&mut raw, &setting("event.*.add.caution", Value::Float(0.2))).unwrap();
+        apply(
+            &mut raw,
+            &setting("event.*.set.access.unclassified", Value::Float(0.7)),
+        )
+        .unwrap();
+        let e1 = raw.event[0].get_ref();
+        let e2 = raw.event[1].get_ref();
+        assert!(e1.add.is_none() && e2.set.is_none());
+        assert_eq!(
+            e2.add.as_ref().unwrap()["caution"].get_ref().to_value(),
+            Value::Float(0.2)
+        );
+        assert_eq!(
+            e1.set.as_ref().unwrap()["access"].get_ref().to_value(),
+            toml::toml! { unclassified = 0.7 }.into()
+        );
+
+        let refused = |file: &str, path: &str| {
+            let mut raw: RawScenario = toml::from_str(file).unwrap();
+            apply(&mut raw, &setting(path, Value::Integer(1))).unwrap_err()
+        };
+        let no_events = FILE.split("[[event]]").next().unwrap();
+        for path in ["event.*.at", "event.*.set.brand", "event.*.add.caution"] {
+            assert_eq!(
+                refused(no_events, path),
+                format!("{path} names no event: the scenario has no [[event]]")
+            );
+        }
+        assert_eq!(
+            refused(&two_events(), "event.*.set.brand"),
+            "event.*.set.brand names no event: no event sets 'brand'; the keys events set: access.unclassified"
+        );
+        assert_eq!(
+            refused(FILE, "event.*.add.caution"),
+            "event.*.add.caution names no event: no event has an `add` table"
+        );
+        // A named event that lacks the key is still refused as such.
+        assert!(
+            refused(&two_events(), "event.push.set.brand")
+                .starts_with("event.push.set.brand: event 2 ('push') has no `set` table")
+        );
+    }
+
+    #[test]
+    fn a_value_of_a_kind_its_number_cannot_take_is_refused_naming_the_number() {
+        let changes = |path: &str, value: Value| Setting::changes(FILE, &[setting(path, value)]);
+        let date = || Value::String("2026-03".into());
+        assert_eq!(
+            changes("vendor.A.brand", date()).unwrap_err(),
+            (
+                0,
+                "'2026-03' is a date, which only an event's at takes; vendor 'A' brand takes a number"
+                    .to_string()
+            )
+        );
+        assert!(changes("agency.X.units", date()).is_err());
+        assert_eq!(
+            changes("agency.X.caution", Value::String("high".into()))
+                .unwrap_err()
+                .1,
+            "'high' is not a number; agency 'X' caution takes a number"
+        );
+        assert!(changes("event.1.set.access.unclassified", date()).is_err());
+        assert!(changes("event.1.at", date()).is_ok());
+        assert!(changes("event.1.at", Value::Integer(i64::MAX)).is_ok());
+        // 1e20 is a fine decimal number but no whole number sharecast reads.
+        let huge = || Value::Float(1e20);
+        assert!(changes("agency.X.annual_value", huge()).is_ok());
+        let (_, why) = changes("agency.X.term", huge()).unwrap_err();
+        assert_eq!(
+            why,
+            "agency 'X' term takes a whole number, and sharecast reads whole numbers only from \
+             -9223372036854775808 to 9223372036854775807"
+        );
+        let (_, why) = changes("event.1.at", Value::Float(-1e20)).unwrap_err();
+        assert!(
+            why.starts_with("event 1 at takes a date YYYY-MM or a period index, a whole number"),
+            "{why}"
+        );
+        // A smaller decimal is left to validation, which names its line.
+        assert!(changes("agency.X.term", Value::Float(12.0)).is_ok());
+        // The setting refused is named by its index.
+        let two = [
+            setting("agency.X.term", Value::Integer(3)),
+            setting("vendor.*.brand", date()),
+        ];
+        assert_eq!(Setting::changes(FILE, &two).unwrap_err().0, 1);
     }
 }

@@ -148,6 +148,17 @@ fn settings_that_cannot_apply_stop_with_nothing_written() {
             "--set takes one (sharecast sweep runs several)",
         ),
         (
+            vec![
+                "compare",
+                baseline,
+                "--set",
+                "agency.DoD.caution=0.1",
+                "--set",
+                "agency.DoD.caution=0.1",
+            ],
+            "--set agency.DoD.caution=0.1 and --set agency.DoD.caution=0.1 both change agency 'DoD' caution; give it once",
+        ),
+        (
             vec!["compare", baseline],
             "compare needs a COUNTERFACTUAL file, or --set PATH=VALUE",
         ),
@@ -164,23 +175,22 @@ fn settings_that_cannot_apply_stop_with_nothing_written() {
     }
 }
 
-/// Several settings apply in order (a later one over what `*` set), on
-/// `run` as on a hand-edited file; the closing table names them all, and a
-/// run with `--per-run` goes to the variant folder too.
+/// Several settings of different numbers give, in either order, what the
+/// file edited by hand gives; the closing table names them all, and a run
+/// with `--per-run` goes to the variant folder too.
 #[test]
-fn several_settings_apply_in_order_as_in_an_edited_file() {
+fn several_settings_give_the_edited_file_in_either_order() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let baseline = &shipped_baseline();
-    let text = std::fs::read_to_string(baseline).unwrap();
-    // Every agency's caution 0.9, then DoD's 0.3 (DoD is the first agency).
+    // OpenAI's brand 0.5, every agency's caution 0.9.
+    let text = std::fs::read_to_string(edited_baseline(dir)).unwrap();
     let mut edited = String::new();
     let mut agencies = 0;
     for line in text.lines() {
         if line.starts_with("caution = ") {
             agencies += 1;
-            let value = if agencies == 1 { "0.3" } else { "0.9" };
-            edited.push_str(&format!("caution = {value}\n"));
+            edited.push_str("caution = 0.9\n");
         } else {
             edited.push_str(line);
             edited.push('\n');
@@ -197,17 +207,11 @@ fn several_settings_apply_in_order_as_in_an_edited_file() {
         ]
         .concat(),
     );
+    let settings = ["agency.*.caution=0.9", "vendor.OpenAI.brand=0.5"];
     let o = sharecast(
         dir,
         &[
-            &[
-                "run",
-                baseline,
-                "--set",
-                "agency.*.caution=0.9",
-                "--set",
-                "agency.DoD.caution=0.3",
-            ][..],
+            &["run", baseline, "--set", settings[0], "--set", settings[1]][..],
             &common,
         ]
         .concat(),
@@ -216,13 +220,326 @@ fn several_settings_apply_in_order_as_in_an_edited_file() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.starts_with(&format!(
-            "{baseline} with --set agency.*.caution=0.9, --set agency.DoD.caution=0.3\n"
+            "{baseline} with --set agency.*.caution=0.9, --set vendor.OpenAI.brand=0.5\n"
         )),
         "{stdout}"
     );
     let by_hand = csvs(&dir.join("by-hand"));
     assert_eq!(by_hand.len(), 6, "runs.csv included");
     assert!(by_hand == csvs(&dir.join("out/gov-ai-2026-variant")));
+    ok(
+        dir,
+        &[
+            &[
+                "run",
+                baseline,
+                "--set",
+                settings[1],
+                "--set",
+                settings[0],
+                "--out",
+                "reversed",
+                "--quiet",
+            ][..],
+            &common,
+        ]
+        .concat(),
+    );
+    assert!(by_hand == csvs(&dir.join("reversed")));
+}
+
+/// Two settings that change the same number, by the same path or by two
+/// (`*` and a name, a label and a position), are refused on every command
+/// that takes `--set`, naming both as given and the number they share:
+/// neither silently wins. Settings of different numbers are accepted.
+#[test]
+fn settings_that_change_the_same_number_are_refused_naming_both() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let baseline = &shipped_baseline();
+    let aws = "event.OpenAI on AWS, classified and unclassified.at=2027-06";
+    for (args, needle) in [
+        (
+            vec![
+                "run",
+                baseline,
+                "--set",
+                "agency.DoD.caution=0.9",
+                "--set",
+                "agency.DoD.caution=0.3",
+            ],
+            "error: --set agency.DoD.caution=0.9 and --set agency.DoD.caution=0.3 both change \
+             agency 'DoD' caution; give it once\n",
+        ),
+        (
+            vec![
+                "run",
+                baseline,
+                "--set",
+                "agency.DoD.caution=0.3",
+                "--set",
+                "agency.*.caution=0.1",
+            ],
+            "error: --set agency.DoD.caution=0.3 and --set agency.*.caution=0.1 both change \
+             agency 'DoD' caution; give it once\n",
+        ),
+        (
+            vec![
+                "compare",
+                baseline,
+                "--set",
+                "agency.*.caution=0.3",
+                "--set",
+                "agency.*.caution=0.1",
+            ],
+            "both change agency 'DoD' caution and 4 other numbers; give each once",
+        ),
+        (
+            vec![
+                "check",
+                baseline,
+                "--set",
+                "event.2.at=2027-03",
+                "--set",
+                aws,
+            ],
+            "error: --set event.2.at=2027-03 and --set event.OpenAI on AWS, classified and \
+             unclassified.at=2027-06 both change event 2 ('OpenAI on AWS, classified and \
+             unclassified') at; give it once\n",
+        ),
+        (
+            vec![
+                "check",
+                baseline,
+                "--set",
+                "event.*.set.access.unclassified=0.5",
+                "--set",
+                "event.1.set.access.unclassified=0.7",
+            ],
+            "both change event 1 ('OpenAI's Pentagon agreement') set 'access.unclassified'",
+        ),
+        (
+            vec![
+                "compare",
+                baseline,
+                "--set",
+                "vendor.*.access.secret=0.5",
+                "--set",
+                "vendor.Google.access.secret=0.7",
+            ],
+            "both change vendor 'Google' access for tier 'secret'",
+        ),
+    ] {
+        let o = sharecast(dir, &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_no_panic(&stderr);
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: no '{needle}' in {stderr}"
+        );
+        assert!(snapshot(dir).is_empty(), "{args:?} wrote something");
+    }
+    // Different numbers: a weight of [choice] and the same weight of one
+    // agency, an agency's caution and its innovation, two tiers.
+    for set in [
+        ["choice.brand=1", "agency.DoD.choice.brand=3"],
+        ["agency.*.caution=0.3", "agency.*.innovation=0.01"],
+        [
+            "vendor.*.access.secret=0.5",
+            "vendor.*.access.top_secret=0.5",
+        ],
+    ] {
+        let o = sharecast(dir, &["check", baseline, "--set", set[0], "--set", set[1]]);
+        assert!(
+            o.status.success(),
+            "{set:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+/// A `*` that names nothing is refused: `event.*` in a scenario without
+/// events, `event.*.set.KEY` when no event sets KEY. Otherwise
+/// `event.*.set.KEY` changes every event that sets KEY and leaves the others
+/// as the file has them.
+#[test]
+fn a_star_that_names_nothing_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = repo_root().join("scenarios/minimal.toml");
+    let minimal = minimal.to_str().unwrap();
+    let text = std::fs::read_to_string(minimal).unwrap();
+    let (without, _) = text.split_once("# A dated change").unwrap();
+    assert!(!without.contains("[[event]]"));
+    std::fs::write(dir.join("quiet.toml"), without).unwrap();
+    for (args, needle) in [
+        (
+            vec!["run", "quiet.toml", "--set", "event.*.at=1"],
+            "quiet.toml: --set event.*.at names no event: the scenario has no [[event]]\n",
+        ),
+        (
+            vec!["check", "quiet.toml", "--set", "event.*.set.brand=0.5"],
+            "quiet.toml: --set event.*.set.brand names no event: the scenario has no [[event]]\n",
+        ),
+        (
+            vec!["sweep", "quiet.toml", "--vary", "event.*.at=1"],
+            "quiet.toml: --vary event.*.at names no event: the scenario has no [[event]]\n",
+        ),
+        (
+            vec!["sweep", "quiet.toml", "--vary", "event.*.at=1,2"],
+            "quiet.toml: --vary event.*.at names no event: the scenario has no [[event]]\n",
+        ),
+        (
+            vec!["compare", minimal, "--set", "event.*.set.brand=0.5"],
+            "minimal.toml: --set event.*.set.brand names no event: no event has a `set` table\n",
+        ),
+        (
+            vec!["run", minimal, "--set", "event.*.add.caution=0.1"],
+            "minimal.toml: --set event.*.add.caution names no event: no event adds 'caution'; \
+             the keys events add: brand\n",
+        ),
+    ] {
+        let o = sharecast(dir, &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_no_panic(&stderr);
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: no '{needle}' in {stderr}"
+        );
+        assert_eq!(snapshot(dir).len(), 1, "{args:?} wrote something");
+    }
+
+    // Events 1 and 2 of the shipped file set access.unclassified; events 3
+    // and 4 set nothing, event 5 another tier.
+    let baseline = &shipped_baseline();
+    let text = std::fs::read_to_string(baseline).unwrap();
+    let mut edited = text.clone();
+    for old in [
+        "set = { \"access.unclassified\" = 0.8 }",
+        "set = { \"access.unclassified\" = 1.0,",
+    ] {
+        assert_eq!(edited.matches(old).count(), 1, "{old}");
+        edited = edited.replace(old, &old.replace("0.8", "0.5").replace("1.0", "0.5"));
+    }
+    std::fs::write(dir.join("edited.toml"), &edited).unwrap();
+    let common = ["--runs", "60", "--quiet"];
+    ok(
+        dir,
+        &[&["run", "edited.toml", "--out", "by-hand"][..], &common].concat(),
+    );
+    ok(
+        dir,
+        &[
+            &[
+                "run",
+                baseline,
+                "--set",
+                "event.*.set.access.unclassified=0.5",
+                "--out",
+                "set",
+            ][..],
+            &common,
+        ]
+        .concat(),
+    );
+    ok(
+        dir,
+        &[&["run", baseline, "--out", "file"][..], &common].concat(),
+    );
+    let by_hand = csvs(&dir.join("by-hand"));
+    assert!(by_hand == csvs(&dir.join("set")));
+    assert!(
+        by_hand != csvs(&dir.join("file")),
+        "the setting changed nothing"
+    );
+}
+
+/// A value that is not a number is refused on the command line, naming the
+/// setting and the rule, never as a problem of a line of the file: text of
+/// any kind, and a date for a number other than an event's `at`. A whole
+/// number too large for any integer is refused where a whole number goes.
+/// An event's `at` still takes a date or a period index.
+#[test]
+fn values_that_are_not_numbers_are_refused_on_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let baseline = &shipped_baseline();
+    for value in ["abc", "true", "0x1", "1_0", "2026-13"] {
+        let set = format!("vendor.OpenAI.brand={value}");
+        let o = sharecast(dir, &["run", baseline, "--set", &set]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{set}: {stderr}");
+        assert!(
+            stderr.contains(&format!("'{set}'"))
+                && stderr.contains(&format!(
+                    "'{value}' is not a number: write a whole or decimal number"
+                )),
+            "{set}: {stderr}"
+        );
+        assert!(!stderr.contains("gov-ai-2026.toml:"), "{set}: {stderr}");
+        assert!(snapshot(dir).is_empty(), "{set} wrote something");
+    }
+    let aws = "event 2 ('OpenAI on AWS, classified and unclassified') at";
+    for (args, needle) in [
+        (
+            vec!["run", baseline, "--set", "vendor.OpenAI.brand=2026-03"],
+            "error: --set vendor.OpenAI.brand=2026-03: '2026-03' is a date, which only an event's \
+             at takes; vendor 'OpenAI' brand takes a number\n"
+                .to_string(),
+        ),
+        (
+            vec!["sweep", baseline, "--vary", "agency.DoD.units=400,2026-03"],
+            "error: --vary agency.DoD.units=2026-03: '2026-03' is a date, which only an event's at \
+             takes; agency 'DoD' units takes a number\n"
+                .to_string(),
+        ),
+        (
+            vec!["check", baseline, "--set", "event.2.at=99999999999999999999"],
+            format!(
+                "error: --set event.2.at=99999999999999999999: {aws} takes a date YYYY-MM or a \
+                 period index, a whole number, and sharecast reads whole numbers only from \
+                 -9223372036854775808 to 9223372036854775807\n"
+            ),
+        ),
+        (
+            vec!["sweep", baseline, "--vary", "event.2.at=99999999999999999999,1"],
+            format!("error: --vary event.2.at=99999999999999999999: {aws} takes a date"),
+        ),
+        (
+            vec!["compare", baseline, "--set", "agency.*.term=-99999999999999999999"],
+            "error: --set agency.*.term=-99999999999999999999: agency 'DoD' term takes a whole \
+             number, and sharecast reads whole numbers only from"
+                .to_string(),
+        ),
+    ] {
+        let o = sharecast(dir, &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_no_panic(&stderr);
+        assert!(
+            stderr.contains(&needle),
+            "{args:?}: no '{needle}' in {stderr}"
+        );
+        assert!(snapshot(dir).is_empty(), "{args:?} wrote something");
+    }
+    // A period index and a date move the event alike.
+    for at in ["14", "2027-03"] {
+        let o = sharecast(
+            dir,
+            &["check", baseline, "--set", &format!("event.2.at={at}")],
+        );
+        assert!(
+            o.status.success(),
+            "{at}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("  #2  2027-03 period  14  OpenAI"),
+            "{at}"
+        );
+    }
 }
 
 /// With a counterfactual file, `--set` changes the counterfactual only: the
@@ -355,19 +672,6 @@ fn warnings_name_the_settings_that_cause_them() {
         stderr.contains("describe the same scenario, so every difference is 0"),
         "{stderr}"
     );
-    let o = sharecast(
-        dir,
-        &[
-            "run",
-            baseline,
-            "--set",
-            "agency.DoD.caution=0.9",
-            "--set",
-            "agency.DoD.caution=0.3",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--set agency.DoD.caution is given twice"));
 }
 
 /// `check --set` shows the scenario as `run --set` would simulate it.

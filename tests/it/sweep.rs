@@ -379,7 +379,7 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
             "sweep",
             minimal.to_str().unwrap(),
             "--vary",
-            "choice.brand=x",
+            "choice.brand=1,2e6",
             "--out",
             "out",
         ],
@@ -387,9 +387,88 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("minimal.toml: [choice] weight 'brand' must be a number")
-            && stderr.contains("(with --vary choice.brand=x)"),
+        stderr.contains("minimal.toml: [choice] weight 'brand' must be in")
+            && stderr.contains("(with --vary choice.brand=2e6)"),
         "{stderr}"
+    );
+}
+
+/// `FROM..TO:COUNT` never overflows: ends too far apart for their
+/// difference, or for a multiple of it, give the values between them, and
+/// whole ends with whole steps give whole numbers however large. Each value
+/// then meets the rules of its number as written.
+#[test]
+fn ranges_between_far_apart_ends_give_the_values_between_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
+    let path = scenario.to_str().unwrap();
+    for (vary, needle) in [
+        (
+            "vendor.OpenAI.brand=-1e308..1e308:3",
+            "must be in [0, 1], got -1000",
+        ),
+        (
+            "vendor.OpenAI.brand=-1e308..1e308:3",
+            "(with --vary vendor.OpenAI.brand=-1e308)",
+        ),
+        (
+            "agency.DoD.caution=0..1e308:3",
+            "(with --vary agency.DoD.caution=5e307)",
+        ),
+        (
+            "agency.DoD.units=400..9223372036854775807:2",
+            "agency 'DoD' units must be an integer in 0..=4294967295, got 9223372036854775807 \
+             (with --vary agency.DoD.units=9223372036854775807)",
+        ),
+        (
+            "agency.DoD.units=1..1e400:2",
+            "'1e400' is not a finite number",
+        ),
+    ] {
+        let o = sharecast(
+            tmp.path(),
+            &["sweep", path, "--vary", vary, "--out", "out", "--runs", "5"],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{vary}: {stderr}");
+        assert_no_panic(&stderr);
+        assert!(
+            stderr.contains(needle),
+            "{vary}: no '{needle}' in:\n{stderr}"
+        );
+        // Never a value that was not written, such as inf.
+        assert!(
+            !stderr
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| word == "inf"),
+            "{vary}: {stderr}"
+        );
+        assert!(
+            snapshot(tmp.path()).is_empty(),
+            "{vary}: something was written"
+        );
+    }
+    // Where the rules allow such values, the sweep runs them: a rate above
+    // 1 is capped (with a warning).
+    let (_, stderr) = sweep_with_stderr(
+        tmp.path(),
+        &scenario,
+        "agency.DoD.innovation=0..1e308:3",
+        &["--runs", "5"],
+    );
+    for value in ["5e307", "1e308"] {
+        assert!(
+            stderr.contains(&format!("(with --vary agency.DoD.innovation={value})")),
+            "{stderr}"
+        );
+    }
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("sweep/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest["values"],
+        serde_json::json!(["0.0", "5e307", "1e308"])
     );
 }
 
@@ -695,20 +774,54 @@ fn set_fixes_other_numbers_for_every_value() {
     let manifest = std::fs::read_to_string(dir.join("sweep/manifest.json")).unwrap();
     assert!(manifest.contains("\"agency.*.caution=0.6\""), "{manifest}");
 
-    let o = sharecast(
-        dir,
-        &[
-            "sweep",
-            shipped.to_str().unwrap(),
-            "--vary",
+    // A number both set and varied, under any spelling, is refused: the
+    // value varied would silently win.
+    for (vary, set, needle) in [
+        (
             "agency.DoD.caution=0.1,0.2",
-            "--set",
             "agency.DoD.caution=0.5",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&o.stderr)
-            .contains("agency.DoD.caution is both given with --set and varied with --vary")
-    );
+            "error: --set agency.DoD.caution=0.5 and --vary agency.DoD.caution both change \
+             agency 'DoD' caution; give it once\n",
+        ),
+        (
+            "agency.*.caution=0.1,0.2",
+            "agency.DoD.caution=0.3",
+            "error: --set agency.DoD.caution=0.3 and --vary agency.*.caution both change \
+             agency 'DoD' caution; give it once\n",
+        ),
+        (
+            "event.2.at=3,5",
+            "event.*.at=4",
+            "error: --set event.*.at=4 and --vary event.2.at both change \
+             event 2 ('OpenAI on AWS, classified and unclassified') at; give it once\n",
+        ),
+        (
+            "vendor.OpenAI.access.secret=0.5",
+            "vendor.*.access.secret=0.2",
+            "error: --set vendor.*.access.secret=0.2 and --vary vendor.OpenAI.access.secret=0.5 \
+             both change vendor 'OpenAI' access for tier 'secret'; give it once\n",
+        ),
+    ] {
+        let o = sharecast(
+            dir,
+            &[
+                "sweep",
+                shipped.to_str().unwrap(),
+                "--vary",
+                vary,
+                "--set",
+                set,
+                "--out",
+                "refused",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{vary} {set}: {stderr}");
+        assert_no_panic(&stderr);
+        assert!(stderr.contains(needle), "{vary} {set}: {stderr}");
+        assert!(
+            !dir.join("refused").exists(),
+            "{vary} {set} wrote something"
+        );
+    }
 }

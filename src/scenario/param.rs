@@ -59,10 +59,25 @@ impl Range {
     /// Human wording used in messages: "in [0, 1]", ">= 0".
     pub fn describe(self) -> String {
         match (self.low.is_finite(), self.high.is_finite()) {
-            (true, true) => format!("in [{}, {}]", self.low, self.high),
-            (true, false) => format!(">= {}", self.low),
-            (false, true) => format!("<= {}", self.high),
+            (true, true) => format!("in [{}, {}]", Shown(self.low), Shown(self.high)),
+            (true, false) => format!(">= {}", Shown(self.low)),
+            (false, true) => format!("<= {}", Shown(self.high)),
             (false, false) => "a finite number".to_string(),
+        }
+    }
+}
+
+/// A number as messages show it: as written at everyday magnitudes, in
+/// scientific notation beyond them (`1e308`, not 309 digits).
+pub struct Shown(pub f64);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x == 0.0 || !x.is_finite() || (1e-6..1e15).contains(&x.abs()) {
+            write!(f, "{x}")
+        } else {
+            write!(f, "{x:e}")
         }
     }
 }
@@ -164,14 +179,15 @@ impl DistSpec {
                 if args[1] <= 0.0 {
                     return Err(format!(
                         "lognormal needs sigma > 0, got sigma = {}",
-                        args[1]
+                        Shown(args[1])
                     ));
                 }
                 // exp(mu + 8 sigma) must stay finite for the draw to be usable.
                 if args[0] + 8.0 * args[1] > 700.0 {
                     return Err(format!(
                         "lognormal [{}, {}] draws numbers too large to represent; use mu + 8*sigma <= 700",
-                        args[0], args[1]
+                        Shown(args[0]),
+                        Shown(args[1])
                     ));
                 }
                 DistSpec::LogNormal {
@@ -199,16 +215,16 @@ impl DistSpec {
 
 impl fmt::Display for DistSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            DistSpec::Normal { mean, sd } => write!(f, "normal({mean}, {sd})"),
-            DistSpec::Uniform { low, high } => write!(f, "uniform({low}, {high})"),
-            DistSpec::Triangular { low, mode, high } => {
-                write!(f, "triangular({low}, {mode}, {high})")
-            }
-            DistSpec::Pert { low, mode, high } => write!(f, "pert({low}, {mode}, {high})"),
-            DistSpec::Beta { alpha, beta } => write!(f, "beta({alpha}, {beta})"),
-            DistSpec::LogNormal { mu, sigma } => write!(f, "lognormal({mu}, {sigma})"),
-        }
+        let (family, args): (&str, &[f64]) = match self {
+            DistSpec::Normal { mean, sd } => ("normal", &[*mean, *sd]),
+            DistSpec::Uniform { low, high } => ("uniform", &[*low, *high]),
+            DistSpec::Triangular { low, mode, high } => ("triangular", &[*low, *mode, *high]),
+            DistSpec::Pert { low, mode, high } => ("pert", &[*low, *mode, *high]),
+            DistSpec::Beta { alpha, beta } => ("beta", &[*alpha, *beta]),
+            DistSpec::LogNormal { mu, sigma } => ("lognormal", &[*mu, *sigma]),
+        };
+        let args: Vec<String> = args.iter().map(|&x| Shown(x).to_string()).collect();
+        write!(f, "{family}({})", args.join(", "))
     }
 }
 
@@ -312,6 +328,23 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand::rngs::ChaCha8Rng;
+
+    #[test]
+    fn messages_show_everyday_numbers_as_written_and_extreme_ones_compactly() {
+        let shown = |x: f64| Shown(x).to_string();
+        assert_eq!(shown(0.0), "0");
+        assert_eq!(shown(1.2), "1.2");
+        assert_eq!(shown(-1e6), "-1000000");
+        assert_eq!(shown(2.5e14), "250000000000000");
+        assert_eq!(shown(1e15), "1e15");
+        assert_eq!(shown(-1e308), "-1e308");
+        assert_eq!(shown(1.5e-7), "1.5e-7");
+        assert_eq!(shown(f64::INFINITY), "inf");
+        assert_eq!(
+            DistSpec::new("normal", &[1e300, 0.5]).unwrap().to_string(),
+            "normal(1e300, 0.5)"
+        );
+    }
 
     #[test]
     fn rejects_bad_parameters() {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use toml::{Spanned, Value};
 
-use super::param::{DistSpec, FAMILIES, Param, Range};
+use super::param::{DistSpec, FAMILIES, Param, Range, Shown};
 use super::raw::{
     self, ChangeEntry, ChangeTable, RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap,
     SpannedValue,
@@ -478,12 +478,15 @@ impl<'s> Checker<'s> {
         range: Range,
     ) -> Option<Param> {
         if !x.is_finite() {
-            self.error(span, format!("{what} must be a finite number, got {x}"));
+            self.error(
+                span,
+                format!("{what} must be a finite number, got {}", Shown(x)),
+            );
             None
         } else if !range.contains(x) {
             self.error(
                 span,
-                format!("{what} must be {}, got {x}", range.describe()),
+                format!("{what} must be {}, got {}", range.describe(), Shown(x)),
             );
             None
         } else {
@@ -1147,9 +1150,11 @@ impl<'s> Checker<'s> {
                 self.warn(
                     &v.span(),
                     format!(
-                        "{label} {key} = {x} is a rate per period above 1 (the adoption chance is capped at 1); if {x} is a percentage, write {}",
+                        "{label} {key} = {} is a rate per period above 1 (the adoption chance is capped at 1); if {} is a percentage, write {}",
+                        Shown(x),
+                        Shown(x),
                         // 12 significant digits: 1.4 suggests 0.014, not 0.013999999999999999.
-                        format!("{:.12e}", x / 100.0).parse::<f64>().unwrap_or(x / 100.0)
+                        Shown(format!("{:.12e}", x / 100.0).parse::<f64>().unwrap_or(x / 100.0))
                     ),
                 );
             }

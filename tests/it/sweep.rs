@@ -405,7 +405,7 @@ fn ranges_between_far_apart_ends_give_the_values_between_them() {
     for (vary, needle) in [
         (
             "vendor.OpenAI.brand=-1e308..1e308:3",
-            "must be in [0, 1], got -1000",
+            "must be in [0, 1], got -1e308 (with --vary",
         ),
         (
             "vendor.OpenAI.brand=-1e308..1e308:3",

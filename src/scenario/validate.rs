@@ -112,6 +112,21 @@ fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     }
 }
 
+/// The tables that give weights, each with how messages name it: the
+/// scenario's `[choice]`, then each agency's `choice`, in file order.
+fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
+    let mut tables: Vec<(String, &SpannedMap)> = Vec::new();
+    tables.extend(raw.choice.iter().map(|c| ("[choice]".to_string(), c)));
+    for a in &raw.agency {
+        let a = a.get_ref();
+        if let Some(c) = &a.choice {
+            let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
+            tables.push((format!("agency '{name}' choice"), c));
+        }
+    }
+    tables
+}
+
 /// A name as spreadsheets compare it: Excel's AutoFilter, pivot tables and
 /// lookups ignore letter case, and names are trimmed of surrounding spaces,
 /// so two names that fold alike would share the rows of the outputs.
@@ -859,15 +874,7 @@ impl<'s> Checker<'s> {
     /// name without control characters that differs from every other
     /// attribute in more than letter case and surrounding spaces.
     fn weight_names(&mut self, raw: &RawScenario) {
-        let mut tables: Vec<(String, &SpannedMap)> = Vec::new();
-        tables.extend(raw.choice.iter().map(|c| ("[choice]".to_string(), c)));
-        for a in &raw.agency {
-            let a = a.get_ref();
-            if let Some(c) = &a.choice {
-                let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
-                tables.push((format!("agency '{name}' choice"), c));
-            }
-        }
+        let tables = choice_tables(raw);
         let mut keys: Vec<(&str, &str, std::ops::Range<usize>)> = tables
             .iter()
             .flat_map(|(table, map)| {
@@ -937,15 +944,7 @@ impl<'s> Checker<'s> {
                     && e.changes.iter().any(|c| c.field == Field::Attribute(j))
             })
         };
-        let mut tables: Vec<(String, &SpannedMap)> = Vec::new();
-        tables.extend(raw.choice.iter().map(|c| ("[choice]".to_string(), c)));
-        for a in &raw.agency {
-            let a = a.get_ref();
-            if let Some(c) = &a.choice {
-                let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
-                tables.push((format!("agency '{name}' choice"), c));
-            }
-        }
+        let tables = choice_tables(raw);
         let mut candidates: Vec<&str> = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).collect();
         candidates.extend(held.iter().copied());
         // A name like a built-in weight or another attribute is an error

@@ -94,6 +94,22 @@ pub struct RawEvent {
 /// An event's `set` or `add` table, or a table nested in one.
 pub type ChangeTable = BTreeMap<String, Spanned<ChangeEntry>>;
 
+/// Whether a table inside a `set` or `add` is a distribution
+/// (`{ uniform = [0.2, 0.5] }`, one value) rather than keys
+/// (`access = { secret = 0.9 }`): one key, a family's name, that does not
+/// hold a plain number. So a tier or attribute named like a family
+/// (`access = { normal = 0.5 }`) is still a key.
+pub fn is_distribution(table: &ChangeTable) -> bool {
+    table.len() == 1
+        && table.iter().all(|(k, v)| {
+            super::param::FAMILIES.contains(&k.as_str())
+                && !matches!(
+                    v.get_ref(),
+                    ChangeEntry::Value(Value::Integer(_) | Value::Float(_))
+                )
+        })
+}
+
 /// One entry of a `set` or `add` table: a value, or a table of further keys
 /// (`access = { secret = 0.9 }`, `set.access.secret = 0.9` or an
 /// `[event.set.access]` table). Keys at every level keep their own span, so a

@@ -11,8 +11,7 @@ use toml::{Spanned, Value};
 
 use super::param::{DistSpec, FAMILIES, Param, Range, Shown};
 use super::raw::{
-    self, ChangeEntry, ChangeTable, RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap,
-    SpannedValue,
+    self, ChangeEntry, RawAgency, RawEvent, RawScenario, RawVendor, SpannedMap, SpannedValue,
 };
 use super::vary::{self, Setting};
 use super::{
@@ -335,16 +334,12 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 /// A distribution table is a table with exactly one key naming a family.
-fn is_distribution_table(t: &ChangeTable) -> bool {
-    t.len() == 1 && t.keys().all(|k| FAMILIES.contains(&k.as_str()))
-}
-
 /// Flattens one entry of a `set` or `add` table, so that
 /// `access = { secret = 0.9 }` and `"access.secret" = 0.9` give the same key;
 /// distribution tables stay whole. Each value keeps the span of its own key.
 fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, SpannedValue)>) {
     match entry.get_ref() {
-        ChangeEntry::Table(t) if !is_distribution_table(t) => {
+        ChangeEntry::Table(t) if !raw::is_distribution(t) => {
             for (k, v) in t {
                 flatten(format!("{key}.{k}"), v, out);
             }
@@ -1830,6 +1825,37 @@ mod tests {
             "{}",
             errors[0].message
         );
+    }
+
+    /// A tier (or attribute) named like a distribution family is a key in
+    /// an event's table when it holds a number; a family's name holding an
+    /// array is a distribution.
+    #[test]
+    fn a_tier_named_like_a_family_is_a_key_in_event_tables() {
+        let source = "start = \"2026-01\"\nperiods = 6\ntiers = [\"normal\", \"secret\"]\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { normal = 1.0 }\n\
+            [[agency]]\nname = \"X\"\nunits = 4\ninnovation = 0.1\nimitation = 0.1\nterm = 2\n\
+            [[event]]\nat = 3\nvendor = \"A\"\n\
+            set = { access = { normal = 0.5 } }\n\
+            [[event]]\nat = 4\nvendor = \"A\"\n\
+            set = { access = { secret = { uniform = [0.2, 0.4] } } }\n";
+        let s = validate(source, Path::new("t.toml"), &[]).unwrap();
+        let [normal, secret] = [&s.events[0].changes, &s.events[1].changes];
+        assert_eq!((normal.len(), secret.len()), (1, 1));
+        assert_eq!(normal[0].field, Field::Access(0));
+        assert_eq!(normal[0].value.fixed_value(), Some(0.5));
+        assert_eq!(secret[0].field, Field::Access(1));
+        assert_eq!(secret[0].value.fixed_value(), None, "uniform(0.2, 0.4)");
+        let settings = [Setting {
+            path: "event.1.set.access.normal".to_string(),
+            value: Value::Float(0.7),
+        }];
+        let s = validate(source, Path::new("t.toml"), &settings).unwrap();
+        let normal = s.events[0]
+            .changes
+            .iter()
+            .find(|c| c.field == Field::Access(0));
+        assert_eq!(normal.unwrap().value.fixed_value(), Some(0.7));
     }
 
     #[test]

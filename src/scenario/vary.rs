@@ -17,8 +17,7 @@ use std::ops::Range;
 use toml::{Spanned, Value};
 
 use super::Scenario;
-use super::param::FAMILIES;
-use super::raw::{ChangeEntry, ChangeTable, RawEvent, RawScenario, SpannedMap, SpannedValue};
+use super::raw::{self, ChangeEntry, ChangeTable, RawEvent, RawScenario, SpannedMap, SpannedValue};
 use super::validate::{NOT_IN_FILE, declared_names, did_you_mean};
 use crate::calendar::YearMonth;
 
@@ -553,7 +552,7 @@ fn set_in_map(map: &mut Option<SpannedMap>, parent: Range<usize>, key: &str, val
 /// (`access = { secret = ... }`). Whether it did.
 fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> bool {
     if let Some(entry) = table.get_mut(key)
-        && !matches!(entry.get_ref(), ChangeEntry::Table(inner) if !is_distribution(inner))
+        && !matches!(entry.get_ref(), ChangeEntry::Table(inner) if !raw::is_distribution(inner))
     {
         let span = entry.span();
         *entry = Spanned::new(span, ChangeEntry::Value(value.clone()));
@@ -562,17 +561,11 @@ fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> bool {
     if let Some((head, rest)) = key.split_once('.')
         && let Some(entry) = table.get_mut(head)
         && let ChangeEntry::Table(inner) = entry.get_mut()
-        && !is_distribution(inner)
+        && !raw::is_distribution(inner)
     {
         return set_in_changes(inner, rest, value);
     }
     false
-}
-
-/// A table of a `set` or `add` that is a distribution (`{ uniform = [0.2,
-/// 0.5] }`): one value, not keys.
-fn is_distribution(table: &ChangeTable) -> bool {
-    table.len() == 1 && table.keys().all(|k| FAMILIES.contains(&k.as_str()))
 }
 
 /// The keys of a `set` or `add` table as a path names them.
@@ -580,7 +573,7 @@ fn change_keys(table: &ChangeTable) -> Vec<String> {
     table
         .iter()
         .flat_map(|(k, v)| match v.get_ref() {
-            ChangeEntry::Table(inner) if !is_distribution(inner) => change_keys(inner)
+            ChangeEntry::Table(inner) if !raw::is_distribution(inner) => change_keys(inner)
                 .into_iter()
                 .map(|sub| format!("{k}.{sub}"))
                 .collect(),

@@ -38,7 +38,11 @@ pub fn name_taken_by_folder<'a>(
 /// The nearest existing part of `dir` (itself or an ancestor) when it is
 /// not a folder: then `dir` cannot be created, so nothing can be written.
 pub fn blocked_by_file(dir: &Path) -> Option<&Path> {
-    dir.ancestors().find(|p| p.exists()).filter(|p| !p.is_dir())
+    // `symlink_metadata`, so a link to nothing counts as there (and is not a
+    // folder), where `exists` would look through it.
+    dir.ancestors()
+        .find(|p| !p.as_os_str().is_empty() && p.symlink_metadata().is_ok())
+        .filter(|p| !p.is_dir())
 }
 
 /// The first of `names` whose path in `dir` is the same file as one of
@@ -61,17 +65,19 @@ pub fn name_of_an_input<'a>(
 /// Whether a file can be created in `dir`, or, when `dir` does not exist
 /// yet, in the nearest folder above it (where `dir` would be created):
 /// tried with a hidden file that is removed at once.
-pub fn try_writing_in(dir: &Path) -> std::io::Result<()> {
+pub fn try_writing_in(dir: &Path) -> Result<()> {
     let existing = dir
         .ancestors()
         .find(|p| !p.as_os_str().is_empty() && p.exists())
         .unwrap_or(Path::new("."));
     let probe = existing.join(format!(".sharecast-{}.probe", std::process::id()));
-    fs::OpenOptions::new()
+    let created = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&probe)?;
-    fs::remove_file(&probe)
+        .open(&probe)
+        .with_context(|| format!("no file can be created in {}", existing.display()))?;
+    drop(created);
+    fs::remove_file(&probe).with_context(|| format!("cannot remove {}", probe.display()))
 }
 
 /// Writes `files` into `dir` (created if missing), all or nothing per file.

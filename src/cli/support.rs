@@ -262,17 +262,26 @@ pub(super) fn check_out_folder<'a>(
 ) -> Result<()> {
     if let Some(file) = output::blocked_by_file(out) {
         // Named as "the output folder": it may be the default, not an --out.
-        let message = if file == out {
-            format!(
+        let dangling = file.is_symlink() && !file.exists();
+        let message = match (file == out, dangling) {
+            (true, false) => format!(
                 "the output folder {} is a file, not a folder; choose another --out",
                 out.display()
-            )
-        } else {
-            format!(
-                "the output folder {} cannot be created: {} is not a folder; choose another --out",
+            ),
+            (true, true) => format!(
+                "the output folder {} is a link to something that does not exist; choose another --out",
+                out.display()
+            ),
+            (false, _) => format!(
+                "the output folder {} cannot be created: {} is not a folder{}; choose another --out",
                 out.display(),
-                file.display()
-            )
+                file.display(),
+                if dangling {
+                    " but a link to nothing"
+                } else {
+                    ""
+                }
+            ),
         };
         return Err(UsageError(message).into());
     }
@@ -497,7 +506,11 @@ pub(super) fn check_memory(
             too_many = mid;
         }
     }
-    let units_engine = advice_for.engine == EngineKind::Units;
+    // The unit engine's working memory grows with the units; advise against
+    // it only when that is what takes most of the memory.
+    let one_run = need(1);
+    let units_engine =
+        advice_for.engine == EngineKind::Units && one_run.working * 2 > one_run.total();
     let mut advice = if fits > 0 {
         format!("reduce --runs to at most about {fits}")
     } else if units_engine {

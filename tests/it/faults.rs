@@ -67,7 +67,7 @@ fn an_output_folder_that_cannot_be_created_fails_with_1() {
     assert_eq!(o.status.code(), Some(1), "{out}: {stderr}");
     assert!(
         stderr.contains(
-            "cannot write into the output folder /proc/sharecast-test/out (checked before simulating)"
+            "cannot write into the output folder /proc/sharecast-test/out (checked before simulating): no file can be created in /proc"
         ),
         "{stderr}"
     );
@@ -147,6 +147,36 @@ fn an_output_path_through_a_file_is_refused_before_simulating() {
         assert!(stderr.contains(&expected), "{stderr}");
         assert_no_panic(&stderr);
     }
+    // A link to nothing is no folder either.
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(tmp.path().join("missing"), &link).unwrap();
+    for (out, expected) in [
+        (
+            link.clone(),
+            format!(
+                "the output folder {} is a link to something that does not exist",
+                link.display()
+            ),
+        ),
+        (
+            link.join("x"),
+            format!(
+                "the output folder {}/x cannot be created: {} is not a folder but a link to nothing",
+                link.display(),
+                link.display()
+            ),
+        ),
+    ] {
+        let o = run_shipped(
+            tmp.path(),
+            "scenarios/minimal.toml",
+            &["--runs", "5", "--out", out.to_str().unwrap()],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
+    std::fs::remove_file(&link).unwrap();
     // Without --out, the default folder is named as such, not as an --out.
     std::fs::create_dir(tmp.path().join("out")).unwrap();
     std::fs::write(tmp.path().join("out/minimal"), "a file").unwrap();
@@ -371,6 +401,18 @@ fn a_run_too_large_for_memory_is_refused_before_it_starts() {
         &["run", "huge.toml", "--runs", "5", "--out", "o", "--quiet"],
     );
     assert_eq!(o.status.code(), Some(0), "the count engine runs it");
+    // Where the run records take the memory, the engine is not the advice.
+    let o = run_shipped(
+        tmp.path(),
+        "scenarios/bench/large.toml",
+        &["--runs", "100000000", "--engine", "units", "--out", "o"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("reduce --runs to at most about") && !stderr.contains("--engine units"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -594,6 +594,14 @@ fn bracketed(double: bool, keys: &[String]) -> String {
     }
 }
 
+/// The list of blocks a header path names (`agency.initial`), if it is one.
+fn block_of(path: &[String]) -> Option<&'static Block> {
+    let path = path.join(".");
+    [&VENDOR, &AGENCY, &EVENT, &INITIAL]
+        .into_iter()
+        .find(|b| b.path == path)
+}
+
 /// Explains TOML's "duplicate key" at `span` (the key). Most often a header
 /// says a table again that an earlier header made another kind of thing:
 /// an `[[agency.initial]]` written before any `[[agency]]` (which makes
@@ -610,19 +618,42 @@ fn explain_duplicate(source: &str, span: &Range<usize>) -> String {
         return format!("invalid TOML: duplicate key '{key}'");
     };
     let this = bracketed(double, &whole);
-    let earlier: Vec<(usize, bool, Vec<String>)> = before
+    let mut earlier: Vec<(usize, bool, Vec<String>)> = before
         .lines()
         .enumerate()
         .filter_map(|(i, l)| header(l).map(|(d, k)| (i + 1, d, k)))
         .collect();
+    // A table inside a block (`[vendor.access]` after `[[vendor]]`) can only
+    // clash with one of the same block: forget the headers before it.
+    if let Some(block) = earlier
+        .iter()
+        .rposition(|(_, d, k)| *d && k.len() < path.len() && path.starts_with(k))
+    {
+        earlier.drain(..=block);
+    }
+    let block = block_of(&path);
     if whole == path {
         // The header itself names a table an earlier header made.
         if let Some((line, d, _)) = earlier.iter().find(|(_, _, k)| *k == path) {
             match (double, d) {
+                (true, false) if block.is_none() => {
+                    return format!(
+                        "{this} follows {} (line {line}): {} is one table, written once with single brackets",
+                        bracketed(false, &path),
+                        bracketed(false, &path)
+                    );
+                }
                 (true, false) => {
                     return format!(
                         "{this} follows {} (line {line}), a single table of the same name: write each with double brackets, {this}",
                         bracketed(false, &path)
+                    );
+                }
+                (false, false) if let Some(block) = block => {
+                    return format!(
+                        "{this} is written again (first on line {line}): write each {}, with double brackets: {}",
+                        bracketed(true, &path),
+                        block.why
                     );
                 }
                 (false, true) => {

@@ -177,9 +177,15 @@ cases = [
  ("term_too_large", "integers fit in 64 bits", 'term = 24', 'term = 99999999999999999999'),
  ("key_unknown_initial", "unknown [[agency.initial]] key (did you mean)", 'units = 5\n', 'units = 5\nremainig = 3\n'),
  ("key_unknown_several", "every unknown key is reported in one pass", None, None),
+ ("vendor_single_brackets_twice", "every [[vendor]] is written with double brackets, not as a table repeated", None, None),
+ ("choice_double_brackets", "[choice] is one table, written once with single brackets", None, None),
+ ("table_repeated_in_block", "a table inside a block is written once per block (the line of the first is in the same block)", None, None),
  ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]
 special = {
+ "vendor_single_brackets_twice": lambda b: b.replace('[[vendor]]', '[vendor]'),
+ "choice_double_brackets": lambda b: b + '\n[[choice]]\nbrand = 1.0\n',
+ "table_repeated_in_block": lambda b: b + '\n[[vendor]]\nname = "Third"\nbrand = 0.3\n[vendor.access]\nunclassified = 1.0\n\n[[vendor]]\nname = "Fourth"\nbrand = 0.3\n[vendor.access]\nunclassified = 1.0\n[vendor.access]\nsecret = 1.0\n',
  "vendor_none": lambda b: b.replace(b[b.index('[[vendor]]'):b.index('[[agency]]')], '').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n','').replace('[[event]]\nat = "2026-03"\nvendor = "Acme"\nset = { "access.secret" = 0.9 }\n',''),
  "agency_none": lambda b: b[:b.index('[[agency]]')] + b[b.index('[[event]]'):],
  "agency_name_duplicate": lambda b: b + '\n[[agency]]\nname = "DoD"\nunits = 10\ninnovation = 0.01\nimitation = 0.1\nterm = 12\n',

@@ -449,16 +449,18 @@ impl Walk<'_> {
         match (shape, v.get_ref()) {
             (Shape::Text(_) | Shape::Month, DeValue::String(_)) => {}
             (Shape::Month, DeValue::Datetime(d)) => {
-                let month = d
-                    .date
-                    .map(|d| format!("\"{:04}-{:02}\"", d.year, d.month))
-                    .unwrap_or_else(|| "\"2026-01\"".to_string());
-                out.push((
-                    Some(span.clone()),
-                    format!(
-                        "`{key}` must be a quoted month like {month}, not a TOML date: write {key} = {month}"
+                let message = match d.date {
+                    Some(date) => {
+                        let month = format!("\"{:04}-{:02}\"", date.year, date.month);
+                        format!(
+                            "`{key}` must be a quoted month like {month}, not a TOML date: write {key} = {month}"
+                        )
+                    }
+                    None => format!(
+                        "`{key}` must be a quoted month like \"2026-01\", not a time of day"
                     ),
-                ));
+                };
+                out.push((Some(span.clone()), message));
             }
             (Shape::Month, _) => wrong("a quoted month like \"2026-01\""),
             (Shape::Text(what), DeValue::Datetime(_)) => {
@@ -746,6 +748,24 @@ mod tests {
     }
 
     /// Values of the wrong kind anywhere are all reported, each at its line.
+    #[test]
+    fn a_date_or_time_where_a_month_belongs_is_told_how_to_write_it() {
+        assert_eq!(
+            problems("start = 2026-03-01\n"),
+            vec![(
+                1,
+                "`start` must be a quoted month like \"2026-03\", not a TOML date: write start = \"2026-03\"".to_string()
+            )]
+        );
+        assert_eq!(
+            problems("start = 07:32:00\n"),
+            vec![(
+                1,
+                "`start` must be a quoted month like \"2026-01\", not a time of day".to_string()
+            )]
+        );
+    }
+
     #[test]
     fn every_value_of_the_wrong_kind_is_named() {
         let source = "step = 3\ntiers = [\"a\", 2]\nchoice = 1\nevent = 4\n\

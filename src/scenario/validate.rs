@@ -1399,15 +1399,18 @@ impl<'s> Checker<'s> {
                     (None, i.to_string())
                 }
                 Value::Datetime(d) => {
-                    let month = d.date.map_or("2026-01".to_string(), |d| {
-                        format!("{:04}-{:02}", d.year, d.month)
-                    });
-                    self.error(
-                            &v.span(),
+                    let message = match d.date {
+                        Some(date) => {
+                            let month = format!("{:04}-{:02}", date.year, date.month);
                             format!(
                                 "{label}: at must be a quoted month like \"{month}\" or a period index, not a TOML date: write at = \"{month}\""
-                            ),
-                        );
+                            )
+                        }
+                        None => format!(
+                            "{label}: at must be a quoted month like \"2026-01\" or a period index, not a time of day"
+                        ),
+                    };
+                    self.error(&v.span(), message);
                     (None, String::new())
                 }
                 other => {
@@ -1830,6 +1833,33 @@ mod tests {
     /// A tier (or attribute) named like a distribution family is a key in
     /// an event's table when it holds a number; a family's name holding an
     /// array is a distribution.
+    #[test]
+    fn an_event_dated_by_a_toml_date_or_time_is_told_how_to_write_at() {
+        let source = |at: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 6\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"X\"\nunits = 4\ninnovation = 0.1\nimitation = 0.1\nterm = 2\n\
+                [[event]]\nat = {at}\nvendor = \"A\"\nset = {{ brand = 0.6 }}\n"
+            )
+        };
+        let message = |at: &str| {
+            validate(&source(at), Path::new("t.toml"), &[]).unwrap_err()[0]
+                .message
+                .clone()
+        };
+        assert!(
+            message("2026-03-01").ends_with("not a TOML date: write at = \"2026-03\""),
+            "{}",
+            message("2026-03-01")
+        );
+        assert!(
+            message("07:30:00").ends_with("or a period index, not a time of day"),
+            "{}",
+            message("07:30:00")
+        );
+    }
+
     #[test]
     fn a_tier_named_like_a_family_is_a_key_in_event_tables() {
         let source = "start = \"2026-01\"\nperiods = 6\ntiers = [\"normal\", \"secret\"]\n\

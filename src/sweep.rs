@@ -13,7 +13,7 @@ use toml::Value;
 
 use crate::calendar::YearMonth;
 use crate::measures::{AdoptionMeasure, Projection};
-use crate::scenario::{Named, Op, Scenario, Setting, Target, named_by};
+use crate::scenario::{Named, Op, Scenario, Setting, Target, month_rule, named_by};
 
 /// At most this many values in one sweep.
 pub const MAX_VALUES: usize = 1000;
@@ -203,15 +203,25 @@ fn literal(text: &str) -> Result<SweepValue, String> {
         Value::Float(x)
     } else if YearMonth::parse(text).is_some() {
         Value::String(text.to_string())
+    } else if looks_like_a_month(text) {
+        return Err(format!("a date must be {}", month_rule(text)));
     } else {
         return Err(format!(
-            "'{text}' is not a number: write a whole or decimal number such as 12, 0.25, -3 or 1e6 \
-             (or, for an event's at, a date YYYY-MM)"
+            "'{text}' is not a number: write a whole number such as 12 or -3 (units and term take \
+             only these), a decimal number such as 0.25 or 2.5e6, or, for an event's at, a month \
+             YYYY-MM"
         ));
     };
     Ok(SweepValue {
         text: text.to_string(),
         value,
+    })
+}
+
+/// Whether `text` has the shape of a month, `NNNN-NN`, valid or not.
+fn looks_like_a_month(text: &str) -> bool {
+    text.split_once('-').is_some_and(|(y, m)| {
+        y.len() == 4 && m.len() == 2 && y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
     })
 }
 
@@ -499,17 +509,28 @@ mod tests {
 
     #[test]
     fn a_value_is_a_number_or_a_date() {
-        for text in [
-            "abc", "true", "0x1", "1_0", "2026-13", "2026-3", "\"x\"", "1.2.3",
-        ] {
+        for text in ["abc", "true", "0x1", "1_0", "2026-3", "\"x\"", "1.2.3"] {
             let spec = format!("x={text}");
             let e = Sweep::parse_one(&spec).unwrap_err().to_string();
             let shown = text.trim_matches('"');
             assert!(
                 e.starts_with(&format!(
-                    "'{shown}' is not a number: write a whole or decimal number"
+                    "'{shown}' is not a number: write a whole number such as 12 or -3"
                 )),
                 "{spec}: {e}"
+            );
+        }
+        // A month written wrong is told the rule of months.
+        for (text, why) in [
+            ("2026-13", "(month 13 is not 01 to 12)"),
+            ("0999-01", "(year 0999 is before 1000)"),
+        ] {
+            let e = Sweep::parse_one(&format!("x={text}"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with("a date must be a month written \"YYYY-MM\"") && e.ends_with(why),
+                "{text}: {e}"
             );
         }
         for (text, value) in [

@@ -59,7 +59,7 @@ enum Command {
         scenario: PathBuf,
 
         /// Check and show the scenario with one of its numbers set, as `run
-        /// --set` would simulate it (may be repeated).
+        /// --set` would simulate it (may be repeated, each number once).
         /// Example: --set 'event.2.at=2027-03'
         #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
         set: Vec<Sweep>,
@@ -128,7 +128,7 @@ struct RunArgs {
     per_run: bool,
 
     /// Set one number of the scenario for this run, as if the file said so
-    /// (PATH as for `sweep --vary`; may be repeated). Output then goes by
+    /// (PATH as for `sweep --vary`; may be repeated, each number once). Output then goes by
     /// default to out/<scenario>-variant. Example: --set 'agency.*.caution=0.6'
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
     set: Vec<Sweep>,
@@ -153,7 +153,7 @@ struct CompareArgs {
     simulation: SimulationArgs,
 
     /// Set one number of the counterfactual, as if its file said so (PATH as
-    /// for `sweep --vary`; may be repeated). Without a COUNTERFACTUAL file,
+    /// for `sweep --vary`; may be repeated, each number once). Without a COUNTERFACTUAL file,
     /// the counterfactual is the baseline with these settings.
     /// Example: sharecast compare scenarios/gov-ai-2026.toml --set 'event.2.at=2027-03'
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
@@ -186,7 +186,7 @@ struct SweepArgs {
     simulation: SimulationArgs,
 
     /// Set another number of the scenario for every value, as `run --set`
-    /// does (may be repeated). Example: --set 'agency.*.caution=0.6'
+    /// does (may be repeated, each number once). Example: --set 'agency.*.caution=0.6'
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
     set: Vec<Sweep>,
 }

@@ -58,7 +58,8 @@ impl Given {
 }
 
 /// Validates `source` (the file `path`, already found valid on its own) with
-/// each given setting applied in order. A setting whose path names nothing
+/// each given setting applied (no two change the same number, so their order
+/// does not matter). A setting whose path names nothing
 /// is reported as `FLAG PATH: ...` after the file's name; a value of a kind
 /// its number cannot take (a date for a brand) as `FLAG PATH=VALUE: ...`;
 /// two settings that change the same number are refused (see

@@ -207,7 +207,7 @@ fn same_name(what: &str, name: &str, first: &str, line: Option<usize>) -> String
 
 /// The rule a month follows, and what `text` gives instead: dates in the
 /// outputs are `YYYY-MM-DD` with four-digit years.
-fn month_rule(text: &str) -> String {
+pub(crate) fn month_rule(text: &str) -> String {
     let why = match text.split_once('-') {
         Some((y, m))
             if y.len() == 4

@@ -66,7 +66,7 @@ pub fn unmatched(source: &str, settings: &[Setting]) -> Vec<(usize, String)> {
 
 impl Setting {
     /// The numbers of the scenario file `source` that each of `settings`,
-    /// applied in order, changes, as messages name them ("agency 'DoD'
+    /// applied one after another, changes, as messages name them ("agency 'DoD'
     /// caution", "event 2 ('Budget') at"): two settings that change the
     /// same number name it alike, however their paths spell it. A setting
     /// whose path names nothing (see [`unmatched`]) changes none. On a value

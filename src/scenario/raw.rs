@@ -96,17 +96,15 @@ pub type ChangeTable = BTreeMap<String, Spanned<ChangeEntry>>;
 
 /// Whether a table inside a `set` or `add` is a distribution
 /// (`{ uniform = [0.2, 0.5] }`, one value) rather than keys
-/// (`access = { secret = 0.9 }`): one key, a family's name, that does not
-/// hold a plain number. So a tier or attribute named like a family
-/// (`access = { normal = 0.5 }`) is still a key.
+/// (`access = { secret = 0.9 }`): one key, a family's name, holding an
+/// array. So a tier or attribute named like a family is still a key, with a
+/// number (`access = { normal = 0.5 }`) or a distribution
+/// (`access = { normal = { uniform = [0.2, 0.5] } }`) as its value.
 pub fn is_distribution(table: &ChangeTable) -> bool {
     table.len() == 1
         && table.iter().all(|(k, v)| {
             super::param::FAMILIES.contains(&k.as_str())
-                && !matches!(
-                    v.get_ref(),
-                    ChangeEntry::Value(Value::Integer(_) | Value::Float(_))
-                )
+                && matches!(v.get_ref(), ChangeEntry::Value(Value::Array(_)))
         })
 }
 

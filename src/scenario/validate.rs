@@ -1868,7 +1868,9 @@ mod tests {
             [[event]]\nat = 3\nvendor = \"A\"\n\
             set = { access = { normal = 0.5 } }\n\
             [[event]]\nat = 4\nvendor = \"A\"\n\
-            set = { access = { secret = { uniform = [0.2, 0.4] } } }\n";
+            set = { access = { secret = { uniform = [0.2, 0.4] } } }\n\
+            [[event]]\nat = 5\nvendor = \"A\"\n\
+            add = { access = { normal = { uniform = [0.0, 0.1] } } }\n";
         let s = validate(source, Path::new("t.toml"), &[]).unwrap();
         let [normal, secret] = [&s.events[0].changes, &s.events[1].changes];
         assert_eq!((normal.len(), secret.len()), (1, 1));
@@ -1876,6 +1878,10 @@ mod tests {
         assert_eq!(normal[0].value.fixed_value(), Some(0.5));
         assert_eq!(secret[0].field, Field::Access(1));
         assert_eq!(secret[0].value.fixed_value(), None, "uniform(0.2, 0.4)");
+        let drawn = &s.events[2].changes;
+        assert_eq!(drawn.len(), 1);
+        assert_eq!(drawn[0].field, Field::Access(0));
+        assert_eq!(drawn[0].value.fixed_value(), None, "uniform(0.0, 0.1)");
         let settings = [Setting {
             path: "event.1.set.access.normal".to_string(),
             value: Value::Float(0.7),

@@ -37,12 +37,15 @@ pub fn name_taken_by_folder<'a>(
 
 /// The nearest existing part of `dir` (itself or an ancestor) when it is
 /// not a folder: then `dir` cannot be created, so nothing can be written.
-pub fn blocked_by_file(dir: &Path) -> Option<&Path> {
-    // `symlink_metadata`, so a link to nothing counts as there (and is not a
-    // folder), where `exists` would look through it.
+pub fn blocked_by_file(dir: &Path) -> Option<PathBuf> {
+    // Without a trailing `/` or `/.`, which would look through a link; and
+    // by `symlink_metadata`, so a link to nothing counts as there (and is
+    // not a folder), where `exists` would look through it.
+    let dir: PathBuf = dir.components().collect();
     dir.ancestors()
         .find(|p| !p.as_os_str().is_empty() && p.symlink_metadata().is_ok())
         .filter(|p| !p.is_dir())
+        .map(Path::to_path_buf)
 }
 
 /// The first of `names` whose path in `dir` is the same file as one of

@@ -204,7 +204,10 @@ fn literal(text: &str) -> Result<SweepValue, String> {
     } else if YearMonth::parse(text).is_some() {
         Value::String(text.to_string())
     } else if looks_like_a_month(text) {
-        return Err(format!("a date must be {}", month_rule(text)));
+        return Err(format!(
+            "'{text}' is not a number, and as a date (which only an event's at takes) it must be {}",
+            month_rule(text)
+        ));
     } else {
         return Err(format!(
             "'{text}' is not a number: write a whole number such as 12 or -3 (units and term take \
@@ -529,7 +532,10 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(
-                e.starts_with("a date must be a month written \"YYYY-MM\"") && e.ends_with(why),
+                e.starts_with(&format!(
+                    "'{text}' is not a number, and as a date (which only an event's at takes) \
+                     it must be a month written \"YYYY-MM\""
+                )) && e.ends_with(why),
                 "{text}: {e}"
             );
         }

@@ -264,7 +264,8 @@ pub(super) fn check_out_folder<'a>(
     if let Some(file) = output::blocked_by_file(out) {
         // Named as "the output folder": it may be the default, not an --out.
         let dangling = file.is_symlink() && !file.exists();
-        let message = match (file == out, dangling) {
+        let whole = file.components().eq(out.components());
+        let message = match (whole, dangling) {
             (true, false) => format!(
                 "the output folder {} is a file, not a folder; choose another --out",
                 out.display()

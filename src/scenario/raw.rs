@@ -94,18 +94,20 @@ pub struct RawEvent {
 /// An event's `set` or `add` table, or a table nested in one.
 pub type ChangeTable = BTreeMap<String, Spanned<ChangeEntry>>;
 
-/// Whether a table inside a `set` or `add` is a distribution
-/// (`{ uniform = [0.2, 0.5] }`, one value) rather than keys
-/// (`access = { secret = 0.9 }`): one key, a family's name, holding an
-/// array. So a tier or attribute named like a family is still a key, with a
-/// number (`access = { normal = 0.5 }`) or a distribution
-/// (`access = { normal = { uniform = [0.2, 0.5] } }`) as its value.
-pub fn is_distribution(table: &ChangeTable) -> bool {
-    table.len() == 1
-        && table.iter().all(|(k, v)| {
-            super::param::FAMILIES.contains(&k.as_str())
-                && matches!(v.get_ref(), ChangeEntry::Value(Value::Array(_)))
-        })
+/// Whether the table given for `path` (dotted, from the top of a `set` or
+/// `add`) is a distribution (`brand = { uniform = [0.2, 0.5] }`, one value)
+/// rather than more keys (`access = { secret = 0.9 }`): it has one key, a
+/// family's name, and `path` is not `access`, `attributes` or `choice`,
+/// whose tables are keyed by tier, attribute or weight. So a tier named like
+/// a family is a key (`access = { normal = 0.5 }`, or with a distribution as
+/// its value), and a distribution written wrong (`brand = { normal = 0.5 }`)
+/// is still read as one and told its form.
+pub fn is_distribution(path: &str, table: &ChangeTable) -> bool {
+    !matches!(path, "access" | "attributes" | "choice")
+        && table.len() == 1
+        && table
+            .keys()
+            .all(|k| super::param::FAMILIES.contains(&k.as_str()))
 }
 
 /// One entry of a `set` or `add` table: a value, or a table of further keys
@@ -745,7 +747,6 @@ mod tests {
         );
     }
 
-    /// Values of the wrong kind anywhere are all reported, each at its line.
     #[test]
     fn a_date_or_time_where_a_month_belongs_is_told_how_to_write_it() {
         assert_eq!(
@@ -764,6 +765,7 @@ mod tests {
         );
     }
 
+    /// Values of the wrong kind anywhere are all reported, each at its line.
     #[test]
     fn every_value_of_the_wrong_kind_is_named() {
         let source = "step = 3\ntiers = [\"a\", 2]\nchoice = 1\nevent = 4\n\

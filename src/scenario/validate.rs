@@ -333,13 +333,13 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// A distribution table is a table with exactly one key naming a family.
 /// Flattens one entry of a `set` or `add` table, so that
 /// `access = { secret = 0.9 }` and `"access.secret" = 0.9` give the same key;
-/// distribution tables stay whole. Each value keeps the span of its own key.
+/// distribution tables (`raw::is_distribution`) stay whole. Each value keeps
+/// the span of its own key.
 fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, SpannedValue)>) {
     match entry.get_ref() {
-        ChangeEntry::Table(t) if !raw::is_distribution(t) => {
+        ChangeEntry::Table(t) if !raw::is_distribution(&key, t) => {
             for (k, v) in t {
                 flatten(format!("{key}.{k}"), v, out);
             }
@@ -1830,9 +1830,6 @@ mod tests {
         );
     }
 
-    /// A tier (or attribute) named like a distribution family is a key in
-    /// an event's table when it holds a number; a family's name holding an
-    /// array is a distribution.
     #[test]
     fn an_event_dated_by_a_toml_date_or_time_is_told_how_to_write_at() {
         let source = |at: &str| {
@@ -1860,6 +1857,9 @@ mod tests {
         );
     }
 
+    /// A tier named like a distribution family is a key in an event's
+    /// `access` table, holding a number or a distribution; elsewhere a
+    /// family's name is a distribution.
     #[test]
     fn a_tier_named_like_a_family_is_a_key_in_event_tables() {
         let source = "start = \"2026-01\"\nperiods = 6\ntiers = [\"normal\", \"secret\"]\n\
@@ -1882,6 +1882,18 @@ mod tests {
         assert_eq!(drawn.len(), 1);
         assert_eq!(drawn[0].field, Field::Access(0));
         assert_eq!(drawn[0].value.fixed_value(), None, "uniform(0.0, 0.1)");
+        // Under a key that is not a table of tiers, a family's name is a
+        // distribution, and one written wrong is told its form.
+        let wrong = source.replace(
+            "add = { access = { normal = { uniform = [0.0, 0.1] } } }",
+            "set = { brand = { normal = 0.5 } }",
+        );
+        assert_ne!(wrong, source);
+        let errors = validate(&wrong, Path::new("t.toml"), &[]).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "event 3 set 'brand': normal takes an array of numbers, such as normal = [mean, sd]"
+        );
         let settings = [Setting {
             path: "event.1.set.access.normal".to_string(),
             value: Value::Float(0.7),

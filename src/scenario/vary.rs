@@ -551,8 +551,20 @@ fn set_in_map(map: &mut Option<SpannedMap>, parent: Range<usize>, key: &str, val
 /// [`change_keys`]: the key as written (`"access.secret"`) or nested
 /// (`access = { secret = ... }`). Whether it did.
 fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> bool {
+    set_below(table, "", key, value)
+}
+
+/// [`set_in_changes`] in `table`, the value of `prefix` (empty at the top).
+fn set_below(table: &mut ChangeTable, prefix: &str, key: &str, value: &Value) -> bool {
+    let path = |k: &str| {
+        if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        }
+    };
     if let Some(entry) = table.get_mut(key)
-        && !matches!(entry.get_ref(), ChangeEntry::Table(inner) if !raw::is_distribution(inner))
+        && !matches!(entry.get_ref(), ChangeEntry::Table(inner) if !raw::is_distribution(&path(key), inner))
     {
         let span = entry.span();
         *entry = Spanned::new(span, ChangeEntry::Value(value.clone()));
@@ -561,23 +573,34 @@ fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> bool {
     if let Some((head, rest)) = key.split_once('.')
         && let Some(entry) = table.get_mut(head)
         && let ChangeEntry::Table(inner) = entry.get_mut()
-        && !raw::is_distribution(inner)
+        && !raw::is_distribution(&path(head), inner)
     {
-        return set_in_changes(inner, rest, value);
+        return set_below(inner, &path(head), rest, value);
     }
     false
 }
 
 /// The keys of a `set` or `add` table as a path names them.
 fn change_keys(table: &ChangeTable) -> Vec<String> {
+    keys_below(table, "")
+}
+
+/// [`change_keys`] of `table`, the value of `prefix` (empty at the top).
+fn keys_below(table: &ChangeTable, prefix: &str) -> Vec<String> {
     table
         .iter()
-        .flat_map(|(k, v)| match v.get_ref() {
-            ChangeEntry::Table(inner) if !raw::is_distribution(inner) => change_keys(inner)
-                .into_iter()
-                .map(|sub| format!("{k}.{sub}"))
-                .collect(),
-            _ => vec![k.clone()],
+        .flat_map(|(k, v)| {
+            let path = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v.get_ref() {
+                ChangeEntry::Table(inner) if !raw::is_distribution(&path, inner) => {
+                    keys_below(inner, &path)
+                }
+                _ => vec![path],
+            }
         })
         .collect()
 }

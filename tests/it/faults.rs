@@ -3,6 +3,7 @@
 //! with the right exit code and a clear message, and an earlier output
 //! folder is left exactly as it was, with no temporary file behind.
 
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -155,6 +156,13 @@ fn an_output_path_through_a_file_is_refused_before_simulating() {
             link.clone(),
             format!(
                 "the output folder {} is a link to something that does not exist",
+                link.display()
+            ),
+        ),
+        (
+            PathBuf::from(format!("{}/", link.display())),
+            format!(
+                "the output folder {}/ is a link to something that does not exist",
                 link.display()
             ),
         ),

@@ -472,8 +472,9 @@ fn values_that_are_not_numbers_are_refused_on_the_command_line() {
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{set}: {stderr}");
         let rule = if value == "2026-13" {
-            "a date must be a month written \"YYYY-MM\", with a year from 1000 to 9999 and a \
-             month from 01 to 12, got \"2026-13\" (month 13 is not 01 to 12)"
+            "'2026-13' is not a number, and as a date (which only an event's at takes) it must be \
+             a month written \"YYYY-MM\", with a year from 1000 to 9999 and a month from 01 to 12, \
+             got \"2026-13\" (month 13 is not 01 to 12)"
                 .to_string()
         } else {
             format!("'{value}' is not a number: write a whole number such as 12 or -3")

@@ -26,13 +26,18 @@ pub fn temporary_name(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.partial"))
 }
 
-/// The first of `names` that a folder occupies in `dir`: a file of that
-/// name cannot be written there.
+/// The first of `names` whose place in `dir`, or whose temporary file's
+/// place, a folder occupies, with that folder: the file cannot be written.
 pub fn name_taken_by_folder<'a>(
     dir: &Path,
     names: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    names.into_iter().find(|name| dir.join(name).is_dir())
+) -> Option<(&'a str, PathBuf)> {
+    names.into_iter().find_map(|name| {
+        [dir.join(name), temporary_name(dir, name)]
+            .into_iter()
+            .find(|path| path.is_dir())
+            .map(|folder| (name, folder))
+    })
 }
 
 /// The nearest existing part of `dir` (itself or an ancestor) when it is
@@ -48,8 +53,8 @@ pub fn blocked_by_file(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// The first of `names` whose path in `dir` is the same file as one of
-/// `inputs`: writing it would replace that input with results.
+/// The first of `names` whose path in `dir`, or whose temporary file, is the
+/// same file as one of `inputs`: writing it would replace that input.
 pub fn name_of_an_input<'a>(
     dir: &Path,
     names: impl IntoIterator<Item = &'a str>,
@@ -59,9 +64,13 @@ pub fn name_of_an_input<'a>(
         .iter()
         .filter_map(|p| fs::canonicalize(p).ok())
         .collect();
+    // The temporary file of a name is replaced too.
     names.into_iter().find_map(|name| {
-        let target = fs::canonicalize(dir.join(name)).ok()?;
-        inputs.contains(&target).then_some((name, target))
+        [dir.join(name), temporary_name(dir, name)]
+            .into_iter()
+            .filter_map(|path| fs::canonicalize(path).ok())
+            .find(|target| inputs.contains(target))
+            .map(|target| (name, target))
     })
 }
 
@@ -91,10 +100,10 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Res
         .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.
-    if let Some(name) = name_taken_by_folder(dir, files.iter().map(|f| f.name.as_str())) {
+    if let Some((name, folder)) = name_taken_by_folder(dir, files.iter().map(|f| f.name.as_str())) {
         bail!(
             "cannot write {name}: {} is a folder; move it away or choose another --out",
-            dir.join(name).display()
+            folder.display()
         );
     }
     let mut written: Vec<PathBuf> = Vec::with_capacity(files.len());

@@ -9,6 +9,27 @@ use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric};
 use crate::scenario::{Op, Scenario, Target};
 use crate::sweep::{Sweep, SweepPoint};
 
+/// `text` with each control character written as a TOML escape (`\u001B`,
+/// `\t`, `\n`, `\r`), except line breaks and tabs when `keep_layout`, so
+/// that nothing quoted from a file, a file name or the command line can act
+/// on the terminal.
+pub fn escape_controls(text: &str, keep_layout: bool) -> String {
+    let kept = |c: char| keep_layout && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| c.is_control() && !kept(c)) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if kept(c) => c.to_string(),
+            '\t' => "\\t".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }

@@ -29,8 +29,10 @@ pub fn too_long_for_a_spreadsheet(rows: usize) -> bool {
 }
 
 /// A `--vary` or `--set` argument that is not `PATH=VALUES`, with why.
+/// Shown with control characters escaped: clap strips escape sequences from
+/// what it prints, and would take part of the message with them.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{0}")]
+#[error("{}", crate::report::escape_controls(.0, false))]
 pub struct SpecError(pub String);
 
 /// A parameter path and the values it takes, in the order given.

@@ -41,16 +41,16 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         ))
     })?;
     for note in &alignment.notes {
-        eprintln!("warning: {note}");
+        warning!("{note}");
     }
     if base_sha == other_sha && args.set.is_empty() {
-        eprintln!(
-            "warning: {} and {other_name} have the same contents, so every difference is 0",
+        warning!(
+            "{} and {other_name} have the same contents, so every difference is 0",
             args.baseline.display(),
         );
     } else if same_scenario(&base, &other) {
-        eprintln!(
-            "warning: {} and {other_name} describe the same scenario, so every difference is 0",
+        warning!(
+            "{} and {other_name} describe the same scenario, so every difference is 0",
             args.baseline.display(),
         );
     }
@@ -72,8 +72,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                 "the baseline's".to_string()
             }
         };
-        eprintln!(
-            "warning: {} sets {}, which is not used: both scenarios run with seed {seed} ({}) and {runs} runs ({}) so that their runs pair",
+        warning!(
+            "{} sets {}, which is not used: both scenarios run with seed {seed} ({}) and {runs} runs ({}) so that their runs pair",
             other_path.display(),
             unused.join(" and "),
             source(sim.seed, "--seed"),

@@ -7,6 +7,15 @@
 //! simulating with a progress bar, writing files whole, the memory check)
 //! is in `support`.
 
+/// `eprintln!("warning: ...")` with control characters made visible: a
+/// warning may quote a path or a setting as typed, and an escape sequence in
+/// it must not act on the terminal.
+macro_rules! warning {
+    ($($arg:tt)*) => {
+        eprintln!("warning: {}", $crate::cli::terminal_safe(&format!($($arg)*)))
+    };
+}
+
 mod compare;
 mod run;
 mod support;
@@ -300,23 +309,36 @@ pub struct Interrupted;
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            // The message quotes the argument as typed.
+            eprint!("{}", terminal_safe(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
     };
     match execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = exit_code(&e);
-            if e.downcast_ref::<ScenarioError>().is_some() {
-                eprintln!("error: scenario rejected\n{e}");
+            let message = if e.downcast_ref::<ScenarioError>().is_some() {
+                format!("scenario rejected\n{e}")
             } else {
-                eprintln!("error: {e:#}");
-            }
+                format!("{e:#}")
+            };
+            eprintln!("error: {}", terminal_safe(&message));
             ExitCode::from(code)
         }
     }
+}
+
+/// `text` with every control character but line breaks and tabs written as
+/// an escape, so that nothing quoted from the command line, a file name or a
+/// scenario can act on the terminal.
+pub(crate) fn terminal_safe(text: &str) -> String {
+    report::escape_controls(text, true)
 }
 
 fn exit_code(e: &anyhow::Error) -> u8 {

@@ -93,8 +93,8 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     // Only the files a run writes are replaced, so a runs.csv of an earlier
     // run with --per-run would sit next to results it does not belong to.
     if !args.per_run && out.join(RUNS_FILE).exists() {
-        eprintln!(
-            "warning: {} is from an earlier run and does not match these results (only --per-run replaces it)",
+        warning!(
+            "{} is from an earlier run and does not match these results (only --per-run replaces it)",
             out.join(RUNS_FILE).display()
         );
     }

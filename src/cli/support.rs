@@ -151,18 +151,18 @@ pub(super) fn load_with_sets(
     let s = parse_with_settings(&source, path, &given_sets(sets))?;
     for w in &s.warnings {
         if !file.warnings.contains(w) {
-            eprintln!(
-                "warning: {} ({})",
+            warning!(
+                "{} ({})",
                 scenario::located(path, w),
                 with_sets(sets).trim_start()
             );
         } else if !file_warned {
-            eprintln!("warning: {}", scenario::located(path, w));
+            warning!("{}", scenario::located(path, w));
         }
     }
     for set in sets {
         for note in crate::sweep::overriding_events(&file, &set.path) {
-            eprintln!("warning: {note}");
+            warning!("{note}");
         }
     }
     Ok((s, sha))
@@ -215,7 +215,7 @@ pub(super) fn sha256_hex(source: &str) -> String {
 
 pub(super) fn warn(path: &Path, s: &Scenario) {
     for w in &s.warnings {
-        eprintln!("warning: {}", scenario::located(path, w));
+        warning!("{}", scenario::located(path, w));
     }
 }
 
@@ -287,10 +287,10 @@ pub(super) fn check_out_folder<'a>(
         };
         return Err(UsageError(message).into());
     }
-    if let Some(name) = output::name_taken_by_folder(out, names.clone()) {
+    if let Some((name, folder)) = output::name_taken_by_folder(out, names.clone()) {
         return Err(UsageError(format!(
             "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
-            out.join(name).display()
+            folder.display()
         ))
         .into());
     }
@@ -448,8 +448,8 @@ pub(super) fn warn_of_other_files(out: &Path, this: &str) {
             .filter(|name| out.join(name).exists())
             .collect();
         if !present.is_empty() {
-            eprintln!(
-                "warning: {} also holds {} from an earlier `sharecast {command}`; {} now describes this {what}, not them",
+            warning!(
+                "{} also holds {} from an earlier `sharecast {command}`; {} now describes this {what}, not them",
                 out.display(),
                 present.join(", "),
                 out.join(MANIFEST_FILE).display()
@@ -552,8 +552,8 @@ pub(super) fn check_memory(
 /// spreadsheet opens (its end would be cut off), and what would shorten it.
 pub(super) fn warn_if_too_long(name: &str, rows: usize, shorter: &str) {
     if sweep::too_long_for_a_spreadsheet(rows) {
-        eprintln!(
-            "warning: {name} has {rows} rows, more than a spreadsheet opens ({} with the header); filter it with a script, or {shorter}",
+        warning!(
+            "{name} has {rows} rows, more than a spreadsheet opens ({} with the header); filter it with a script, or {shorter}",
             sweep::SPREADSHEET_ROWS
         );
     }

@@ -42,7 +42,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     warn_of_variants(path, &args, &file, &base, &variants);
     for varied in args.set.iter().chain([plan]) {
         for note in sweep::overriding_events(&file, &varied.path) {
-            eprintln!("warning: {note}");
+            warning!("{note}");
         }
     }
     let sim = &args.simulation;
@@ -168,15 +168,11 @@ fn warn_of_variants(
     for (w, values) in warnings {
         let located = scenario::located(path, w);
         if values.len() == variants.len() && file.warnings.contains(w) {
-            eprintln!("warning: {located}");
+            warning!("{located}");
         } else if values.len() == variants.len() && base.warnings.contains(w) {
-            eprintln!("warning: {located} ({})", with_sets(&args.set).trim_start());
+            warning!("{located} ({})", with_sets(&args.set).trim_start());
         } else {
-            eprintln!(
-                "warning: {located} (with --vary {}={})",
-                plan.path,
-                values.join(",")
-            );
+            warning!("{located} (with --vary {}={})", plan.path, values.join(","));
         }
     }
 }

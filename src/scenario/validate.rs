@@ -166,21 +166,10 @@ fn control_char(text: &str) -> Option<char> {
     text.chars().find(|c| c.is_control())
 }
 
-/// `text` with each control character written as a TOML escape (`\u001B`),
-/// so that no message writes one raw to a terminal.
+/// `text` with each control character written as an escape (see
+/// `report::escape_controls`), so that no message writes one raw.
 pub(super) fn printable(text: &str) -> String {
-    if control_char(text).is_none() {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match c {
-            '\t' => "\\t".to_string(),
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
-            c => c.to_string(),
-        })
-        .collect()
+    crate::report::escape_controls(text, false)
 }
 
 /// The message for `what` named `name` after `first`, declared on `line`,
@@ -891,6 +880,13 @@ impl<'s> Checker<'s> {
                         ),
                     );
                 }
+                continue;
+            }
+            if key.trim().is_empty() {
+                self.error(
+                    &span,
+                    format!("{table}: a weight's (attribute's) name must not be empty"),
+                );
                 continue;
             }
             if !self.no_control(key, &span, &format!("{table} weight")) {

@@ -117,6 +117,42 @@ fn results_never_replace_the_scenario_they_come_from() {
         assert_eq!(snapshot(&folder), before, "{args:?}");
         std::fs::remove_file(folder.join(name)).unwrap();
     }
+    // A scenario under the name of a result's temporary file would be
+    // replaced as well; a folder there would stop the writing half way.
+    std::fs::write(folder.join(".summary.csv.partial"), &scenario).unwrap();
+    let before = snapshot(&folder);
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "run",
+            "work/.summary.csv.partial",
+            "--runs",
+            "5",
+            "--out",
+            "work",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("writing summary.csv into work would replace the scenario"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&folder), before);
+    std::fs::remove_file(folder.join(".summary.csv.partial")).unwrap();
+    std::fs::create_dir(folder.join(".summary.csv.partial")).unwrap();
+    let o = sharecast(
+        tmp.path(),
+        &["run", "work/base.toml", "--runs", "5", "--out", "work"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "work/.summary.csv.partial is a folder, so summary.csv cannot be written there"
+        ),
+        "{stderr}"
+    );
 }
 
 /// An output path that runs through a file is the user's mistake, refused
@@ -510,5 +546,46 @@ fn files_longer_than_a_spreadsheet_opens_are_pointed_out() {
             1,
             "{stderr}"
         );
+    }
+}
+
+/// An escape sequence typed on the command line or in a file name is shown
+/// escaped (`\u001B`), never written raw to the terminal, and the message
+/// around it stays whole.
+#[test]
+fn control_characters_from_the_command_line_are_shown_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let scenario = scenario.to_str().unwrap();
+    let bad_name = tmp.path().join("e\u{1b}[2Jvil.toml");
+    std::fs::write(&bad_name, "start = \"2026-01\"\noops\n").unwrap();
+    for (args, needle) in [
+        (
+            vec![
+                "check",
+                scenario,
+                "--set",
+                "vendor.Incumbent AI.brand=\u{1b}[31mred",
+            ],
+            "'\\u001B[31mred' is not a number",
+        ),
+        (
+            vec!["sweep", scenario, "--vary", "choice.brand=1,\u{1b}"],
+            "'\\u001B' is not a number",
+        ),
+        (
+            vec!["check", scenario, "--set", "vendor.A\u{1b}[31m.brand=0.5"],
+            "no vendor 'A\\u001B[31m'",
+        ),
+        (
+            vec!["check", bad_name.to_str().unwrap()],
+            "e\\u001B[2Jvil.toml:2: invalid TOML",
+        ),
+    ] {
+        let o = sharecast(tmp.path(), &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains('\u{1b}'), "{args:?}: {stderr:?}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }

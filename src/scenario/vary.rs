@@ -485,11 +485,28 @@ fn select_declared<'p>(
         }
         return Ok((vec![position - 1], after_first));
     }
-    let longest = names
-        .iter()
-        .filter_map(|n| n.as_deref())
-        .filter(|n| rest == *n || rest.strip_prefix(n).is_some_and(|k| k.starts_with('.')))
-        .max_by_key(|n| n.len());
+    // Of the names `rest` starts with, the longest that leaves a key of
+    // this kind (vendors `A` and `A.access`: `A.access.gov` is A's access),
+    // else the longest.
+    let fitting = || {
+        names
+            .iter()
+            .filter_map(|n| n.as_deref())
+            .filter(|n| rest == *n || rest.strip_prefix(n).is_some_and(|k| k.starts_with('.')))
+    };
+    let is_key = |key: &str| {
+        let (head, more) = key
+            .split_once('.')
+            .map_or((key, false), |(h, t)| (h, !t.is_empty()));
+        kind.keys.iter().any(|k| {
+            let (k_head, k_more) = k.split_once('.').map_or((*k, false), |(h, _)| (h, true));
+            k_head == head && k_more == more
+        })
+    };
+    let longest = fitting()
+        .filter(|n| rest.get(n.len() + 1..).is_some_and(is_key))
+        .max_by_key(|n| n.len())
+        .or_else(|| fitting().max_by_key(|n| n.len()));
     if let Some(name) = longest {
         let chosen: Vec<usize> = (0..names.len())
             .filter(|&i| names[i].as_deref() == Some(name))
@@ -671,6 +688,29 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             (brand(&raw, 0), brand(&raw, 1)),
             (Value::Float(0.1), Value::Float(0.1))
         );
+    }
+
+    /// With vendors `A` and `A.access`, `vendor.A.access.TIER` can only be
+    /// A's access: the longest name is taken only when a key follows it.
+    #[test]
+    fn a_longer_name_that_leaves_no_key_gives_way() {
+        let file = FILE.replace("name = \"A.B\"", "name = \"A.access\"");
+        assert_ne!(file, FILE);
+        let mut raw: RawScenario = toml::from_str(&file).unwrap();
+        let setting = |path: &str| Setting {
+            path: path.into(),
+            value: Value::Float(0.3),
+        };
+        apply(&mut raw, &setting("vendor.A.access.unclassified")).unwrap();
+        let access = |raw: &RawScenario, v: usize| {
+            raw.vendor[v].get_ref().access.as_ref().unwrap().get_ref()["unclassified"]
+                .get_ref()
+                .clone()
+        };
+        assert_eq!(access(&raw, 0), Value::Float(0.3));
+        assert_ne!(access(&raw, 1), Value::Float(0.3));
+        apply(&mut raw, &setting("vendor.A.access.brand")).unwrap();
+        assert_eq!(brand(&raw, 1), Value::Float(0.3), "the longer name's brand");
     }
 
     #[test]

@@ -684,7 +684,44 @@ fn explain_duplicate(source: &str, span: &Range<usize>) -> String {
             );
         }
     }
+    if let Some(line) = given_as_a_key(before, &path) {
+        let last = path.last().map_or("", String::as_str);
+        let what = if double {
+            "a list of blocks"
+        } else {
+            "a table"
+        };
+        return format!(
+            "{this} makes '{last}' {what}, but line {line} already gives it as `{last} = ...`: write it one way"
+        );
+    }
     format!("invalid TOML: duplicate key '{key}' in the header {this}")
+}
+
+/// The line (from 1) of `before` where the table of `path` minus its last
+/// key (the file's top when that is empty) gives the last key a value with
+/// `=`, if it does.
+fn given_as_a_key(before: &str, path: &[String]) -> Option<usize> {
+    let (last, parent) = path.split_last()?;
+    let lines: Vec<&str> = before.lines().collect();
+    // Where the parent table's keys start: after its last header.
+    let start = if parent.is_empty() {
+        0
+    } else {
+        lines
+            .iter()
+            .rposition(|l| header(l).is_some_and(|(_, k)| k == parent))?
+            + 1
+    };
+    lines[start..]
+        .iter()
+        .take_while(|l| header(l).is_none())
+        .position(|l| {
+            let l = l.trim_start();
+            let key = l.split('=').next().unwrap_or("").trim();
+            l.contains('=') && key.trim_matches(['"', '\'']) == last
+        })
+        .map(|i| start + i + 1)
 }
 
 #[cfg(test)]

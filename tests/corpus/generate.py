@@ -181,9 +181,11 @@ cases = [
  ("choice_double_brackets", "[choice] is one table, written once with single brackets", None, None),
  ("table_repeated_in_block", "a table inside a block is written once per block (the line of the first is in the same block)", None, None),
  ("attribute_name_empty", "an attribute's name must not be empty", 'capability = 1.0', '"" = 1.0'),
+ ("table_given_twice_key_and_header", "a table is given once, as key = value or under its [header]", None, None),
  ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]
 special = {
+ "table_given_twice_key_and_header": lambda b: b.replace('[[vendor]]\nname = "Zenith"', '[vendor.access]\nsecret = 0.2\n\n[[vendor]]\nname = "Zenith"', 1),
  "vendor_single_brackets_twice": lambda b: b.replace('[[vendor]]', '[vendor]'),
  "choice_double_brackets": lambda b: b + '\n[[choice]]\nbrand = 1.0\n',
  "table_repeated_in_block": lambda b: b + '\n[[vendor]]\nname = "Third"\nbrand = 0.3\n[vendor.access]\nunclassified = 1.0\n\n[[vendor]]\nname = "Fourth"\nbrand = 0.3\n[vendor.access]\nunclassified = 1.0\n[vendor.access]\nsecret = 1.0\n',

@@ -310,8 +310,16 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
-            // The message quotes the argument as typed.
-            eprint!("{}", terminal_safe(&e.render().to_string()));
+            // The message quotes the argument as typed: with a control
+            // character in the command line, plain text with it escaped
+            // rather than clap's colours.
+            let typed_controls =
+                std::env::args_os().any(|a| a.to_string_lossy().chars().any(char::is_control));
+            if typed_controls {
+                eprint!("{}", terminal_safe(&e.render().to_string()));
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(2);
         }
         Err(e) => {

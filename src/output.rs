@@ -32,11 +32,17 @@ pub fn name_taken_by_folder<'a>(
     dir: &Path,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Option<(&'a str, PathBuf)> {
+    // A link at the temporary name is removed, never followed, by
+    // `write_files`: only a real folder there is in the way.
     names.into_iter().find_map(|name| {
-        [dir.join(name), temporary_name(dir, name)]
-            .into_iter()
-            .find(|path| path.is_dir())
-            .map(|folder| (name, folder))
+        let temporary = temporary_name(dir, name);
+        if dir.join(name).is_dir() {
+            Some((name, dir.join(name)))
+        } else if fs::symlink_metadata(&temporary).is_ok_and(|m| m.is_dir()) {
+            Some((name, temporary))
+        } else {
+            None
+        }
     })
 }
 
@@ -64,10 +70,16 @@ pub fn name_of_an_input<'a>(
         .iter()
         .filter_map(|p| fs::canonicalize(p).ok())
         .collect();
-    // The temporary file of a name is replaced too.
+    // The temporary file of a name is removed first; a link there is
+    // removed without touching what it points to.
     names.into_iter().find_map(|name| {
-        [dir.join(name), temporary_name(dir, name)]
+        let temporary = temporary_name(dir, name);
+        let temporary = fs::symlink_metadata(&temporary)
+            .is_ok_and(|m| m.is_file())
+            .then_some(temporary);
+        [Some(dir.join(name)), temporary]
             .into_iter()
+            .flatten()
             .filter_map(|path| fs::canonicalize(path).ok())
             .find(|target| inputs.contains(target))
             .map(|target| (name, target))

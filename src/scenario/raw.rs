@@ -692,36 +692,34 @@ fn explain_duplicate(source: &str, span: &Range<usize>) -> String {
             "a table"
         };
         return format!(
-            "{this} makes '{last}' {what}, but line {line} already gives it as `{last} = ...`: write it one way"
+            "{this} makes '{last}' {what}, but line {line} already gives it (as `{last} = ...` or `{last}.KEY = ...`): write it one way"
         );
     }
     format!("invalid TOML: duplicate key '{key}' in the header {this}")
 }
 
-/// The line (from 1) of `before` where the table of `path` minus its last
-/// key (the file's top when that is empty) gives the last key a value with
-/// `=`, if it does.
+/// The line (from 1) of `before` (the file up to the clashing header) where
+/// the table of `path` minus its last key (the file's top when that is
+/// empty, the last block of a list of blocks) already gives the last key,
+/// as `key = ...` or dotted keys. Read from `before` parsed as TOML, so text
+/// inside strings and multi-line values is never taken for a key.
 fn given_as_a_key(before: &str, path: &[String]) -> Option<usize> {
     let (last, parent) = path.split_last()?;
-    let lines: Vec<&str> = before.lines().collect();
-    // Where the parent table's keys start: after its last header.
-    let start = if parent.is_empty() {
-        0
-    } else {
-        lines
-            .iter()
-            .rposition(|l| header(l).is_some_and(|(_, k)| k == parent))?
-            + 1
-    };
-    lines[start..]
-        .iter()
-        .take_while(|l| header(l).is_none())
-        .position(|l| {
-            let l = l.trim_start();
-            let key = l.split('=').next().unwrap_or("").trim();
-            l.contains('=') && key.trim_matches(['"', '\'']) == last
-        })
-        .map(|i| start + i + 1)
+    let document = DeTable::parse(before).ok()?;
+    let mut table: &DeTable = document.get_ref();
+    for key in parent {
+        let (_, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == key)?;
+        table = match value.get_ref() {
+            DeValue::Table(t) => t,
+            DeValue::Array(blocks) => match blocks.iter().last()?.get_ref() {
+                DeValue::Table(t) => t,
+                _ => return None,
+            },
+            _ => return None,
+        };
+    }
+    let (key, _) = table.iter().find(|(k, _)| k.get_ref().as_ref() == last)?;
+    Some(before[..key.span().start].matches('\n').count() + 1)
 }
 
 #[cfg(test)]

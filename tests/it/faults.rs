@@ -153,6 +153,34 @@ fn results_never_replace_the_scenario_they_come_from() {
         ),
         "{stderr}"
     );
+    // A link there is removed, never followed: no refusal, and what it
+    // points to (the scenario itself) is left alone.
+    std::fs::remove_dir(folder.join(".summary.csv.partial")).unwrap();
+    std::os::unix::fs::symlink(
+        folder.join("base.toml"),
+        folder.join(".summary.csv.partial"),
+    )
+    .unwrap();
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "run",
+            "work/base.toml",
+            "--runs",
+            "5",
+            "--out",
+            "work",
+            "--quiet",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read(folder.join("base.toml")).unwrap(), scenario);
+    assert!(folder.join("summary.csv").is_file());
 }
 
 /// An output path that runs through a file is the user's mistake, refused

@@ -800,6 +800,23 @@ mod tests {
         );
     }
 
+    /// A header that makes a table of a key given before names the line
+    /// that gave it, never a line inside a string or another key's value.
+    #[test]
+    fn a_header_after_the_same_key_names_the_key_s_line() {
+        let source = "[[vendor]]\nname = \"\"\"A\naccess = 1\"\"\"\n\
+            attributes = { speed = 0.3 }\naccess.unclassified = 1.0\n[vendor.access]\nsecret = 0.5\n";
+        assert_eq!(
+            problems(source),
+            vec![(
+                6,
+                "[vendor.access] makes 'access' a table, but line 5 already gives it (as \
+                 `access = ...` or `access.KEY = ...`): write it one way"
+                    .to_string()
+            )]
+        );
+    }
+
     /// Values of the wrong kind anywhere are all reported, each at its line.
     #[test]
     fn every_value_of_the_wrong_kind_is_named() {

@@ -103,7 +103,8 @@ pub(super) fn did_you_mean<'a>(
 }
 
 fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let names: Vec<&str> = names.into_iter().collect();
+    // An empty name, refused on its own, would only leave a blank here.
+    let names: Vec<&str> = names.into_iter().filter(|n| !n.trim().is_empty()).collect();
     if names.is_empty() {
         "none".to_string()
     } else {
@@ -951,7 +952,12 @@ impl<'s> Checker<'s> {
                     .any(|b| b != a && folded(b) == folded(a))
         };
         for (j, attribute) in attributes.iter().enumerate() {
-            if held.contains(&attribute.as_str()) || given(j) || collides(attribute) {
+            // An empty name is reported as such (see `weight_names`).
+            if attribute.trim().is_empty()
+                || held.contains(&attribute.as_str())
+                || given(j)
+                || collides(attribute)
+            {
                 continue;
             }
             for (table, map) in &tables {
@@ -1042,6 +1048,10 @@ impl<'s> Checker<'s> {
                     None if control_char(k).is_some() => {
                         self.no_control(k, &value.span(), &format!("{label} attribute"));
                     }
+                    None if k.trim().is_empty() => self.error(
+                        &value.span(),
+                        format!("{label} has an attribute without a name; an attribute's name must not be empty"),
+                    ),
                     None => self.error(
                         &value.span(),
                         format!(

@@ -181,6 +181,7 @@ cases = [
  ("choice_double_brackets", "[choice] is one table, written once with single brackets", None, None),
  ("table_repeated_in_block", "a table inside a block is written once per block (the line of the first is in the same block)", None, None),
  ("attribute_name_empty", "an attribute's name must not be empty", 'capability = 1.0', '"" = 1.0'),
+ ("vendor_attribute_name_empty", "a vendor's attribute needs a name", 'attributes = { capability = 0.7 }', 'attributes = { capability = 0.7, "" = 0.5 }'),
  ("table_given_twice_key_and_header", "a table is given once, as key = value or under its [header]", None, None),
  ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]

@@ -311,12 +311,23 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
             // The message quotes the argument as typed: with a control
-            // character in the command line, plain text with it escaped
-            // rather than clap's colours.
-            let typed_controls =
-                std::env::args_os().any(|a| a.to_string_lossy().chars().any(char::is_control));
-            if typed_controls {
+            // character in the command line, plain text (which leaves control
+            // characters out) and the arguments shown escaped, rather than
+            // clap's colours.
+            let typed: Vec<String> = std::env::args_os()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            if typed.iter().any(|a| a.chars().any(char::is_control)) {
                 eprint!("{}", terminal_safe(&e.render().to_string()));
+                let shown: Vec<String> = typed
+                    .iter()
+                    .map(|a| format!("'{}'", report::escape_controls(a, false)))
+                    .collect();
+                eprintln!(
+                    "note: the arguments hold control characters, which the message above leaves out; as typed: {}",
+                    shown.join(" ")
+                );
             } else {
                 let _ = e.print();
             }

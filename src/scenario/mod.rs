@@ -213,11 +213,14 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// `path:line: message`, the form every scenario message takes.
+/// `path:line: message`, the form every scenario message takes. A line
+/// break or other control character in the path is shown escaped, so a
+/// path cannot start a line of its own that looks like another message.
 pub fn located(path: &Path, d: &Diagnostic) -> String {
+    let path = crate::report::escape_controls(&path.display().to_string(), false);
     match d.line {
-        Some(line) => format!("{}:{}: {}", path.display(), line, d.message),
-        None => format!("{}: {}", path.display(), d.message),
+        Some(line) => format!("{path}:{line}: {}", d.message),
+        None => format!("{path}: {}", d.message),
     }
 }
 

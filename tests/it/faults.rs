@@ -609,6 +609,15 @@ fn control_characters_from_the_command_line_are_shown_escaped() {
             vec!["check", bad_name.to_str().unwrap()],
             "e\\u001B[2Jvil.toml:2: invalid TOML",
         ),
+        (
+            vec!["run", scenario, "--runs", "5\u{1b}[0m"],
+            "note: the arguments hold control characters, which the message above leaves out; \
+             as typed: 'run'",
+        ),
+        (
+            vec!["run", "nope\nwarning: fine.toml"],
+            "nope\\nwarning: fine.toml: cannot read the scenario file",
+        ),
     ] {
         let o = sharecast(tmp.path(), &args);
         let stderr = String::from_utf8_lossy(&o.stderr);

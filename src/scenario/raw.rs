@@ -399,6 +399,23 @@ const EVENT: Block = Block {
     ],
 };
 
+/// What to say of a TOML date or time given for `what` (written `key =`)
+/// where a quoted month belongs, or (`or_else`) some other form: the month
+/// to write instead when there is a date.
+pub fn unquoted_date(what: &str, key: &str, or_else: &str, d: &toml::value::Datetime) -> String {
+    match d.date {
+        Some(date) => {
+            let month = format!("\"{:04}-{:02}\"", date.year, date.month);
+            format!(
+                "{what} must be a quoted month like {month}{or_else}, not a TOML date: write {key} = {month}"
+            )
+        }
+        None => {
+            format!("{what} must be a quoted month like \"2026-01\"{or_else}, not a time of day")
+        }
+    }
+}
+
 /// The kind of a TOML value, for messages (as `validate` names them).
 fn kind(v: &DeValue) -> &'static str {
     match v {
@@ -449,18 +466,10 @@ impl Walk<'_> {
         match (shape, v.get_ref()) {
             (Shape::Text(_) | Shape::Month, DeValue::String(_)) => {}
             (Shape::Month, DeValue::Datetime(d)) => {
-                let message = match d.date {
-                    Some(date) => {
-                        let month = format!("\"{:04}-{:02}\"", date.year, date.month);
-                        format!(
-                            "`{key}` must be a quoted month like {month}, not a TOML date: write {key} = {month}"
-                        )
-                    }
-                    None => format!(
-                        "`{key}` must be a quoted month like \"2026-01\", not a time of day"
-                    ),
-                };
-                out.push((Some(span.clone()), message));
+                out.push((
+                    Some(span.clone()),
+                    unquoted_date(&format!("`{key}`"), key, "", d),
+                ));
             }
             (Shape::Month, _) => wrong("a quoted month like \"2026-01\""),
             (Shape::Text(what), DeValue::Datetime(_)) => {

@@ -1405,17 +1405,8 @@ impl<'s> Checker<'s> {
                     (None, i.to_string())
                 }
                 Value::Datetime(d) => {
-                    let message = match d.date {
-                        Some(date) => {
-                            let month = format!("{:04}-{:02}", date.year, date.month);
-                            format!(
-                                "{label}: at must be a quoted month like \"{month}\" or a period index, not a TOML date: write at = \"{month}\""
-                            )
-                        }
-                        None => format!(
-                            "{label}: at must be a quoted month like \"2026-01\" or a period index, not a time of day"
-                        ),
-                    };
+                    let message =
+                        raw::unquoted_date(&format!("{label}: at"), "at", " or a period index", d);
                     self.error(&v.span(), message);
                     (None, String::new())
                 }

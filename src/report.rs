@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::compare::Comparison;
 use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric};
 use crate::scenario::{Op, Scenario, Target};
@@ -84,13 +86,17 @@ pub fn dollars(x: f64) -> String {
     }
 }
 
+/// Columns as wide as their widest cell in a terminal's columns (a CJK
+/// character or an emoji takes two), the first left-aligned, the rest
+/// right-aligned.
 fn table(rows: &[Vec<String>]) -> String {
+    let width = |cell: &str| UnicodeWidthStr::width(cell);
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
+                .map(|s| width(s))
                 .max()
                 .unwrap_or(0)
         })
@@ -99,7 +105,7 @@ fn table(rows: &[Vec<String>]) -> String {
     for row in rows {
         let mut line = String::from("  ");
         for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
+            let pad = widths[c] - width(cell);
             if c == 0 {
                 line.push_str(cell);
                 line.push_str(&" ".repeat(pad));
@@ -481,6 +487,21 @@ pub fn sweep_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Wide characters take two terminal columns, so a CJK name is padded
+    /// by its width, not its number of characters.
+    #[test]
+    fn columns_line_up_in_terminal_columns() {
+        let rows = vec![
+            vec!["vendor".to_string(), "brand".to_string()],
+            vec!["Acme".to_string(), "0.5".to_string()],
+            vec!["挑戦者".to_string(), "0.25".to_string()],
+        ];
+        let text = table(&rows);
+        let widths: Vec<usize> = text.lines().map(|l| UnicodeWidthStr::width(l)).collect();
+        assert_eq!(widths, [15, 15, 15], "{text}");
+        assert!(text.contains("  挑戦者   0.25\n"), "{text}");
+    }
 
     #[test]
     fn a_fraction_of_runs_never_rounds_a_run_away() {

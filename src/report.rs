@@ -498,7 +498,7 @@ mod tests {
             vec!["挑戦者".to_string(), "0.25".to_string()],
         ];
         let text = table(&rows);
-        let widths: Vec<usize> = text.lines().map(|l| UnicodeWidthStr::width(l)).collect();
+        let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
         assert_eq!(widths, [15, 15, 15], "{text}");
         assert!(text.contains("  挑戦者   0.25\n"), "{text}");
     }

@@ -56,14 +56,19 @@ pub struct YearMonth {
 impl YearMonth {
     /// Parses `YYYY-MM` (four-digit year 1000-9999, month 01-12).
     pub fn parse(s: &str) -> Option<YearMonth> {
-        let (y, m) = s.split_once('-')?;
-        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
-            return None;
-        }
+        let (y, m) = YearMonth::digits(s)?;
         let year: i32 = y.parse().ok()?;
         let month: u32 = m.parse().ok()?;
         ((1000..=9999).contains(&year) && (1..=12).contains(&month))
             .then_some(YearMonth { year, month })
+    }
+
+    /// The year and month digits of `s` when it has the shape `NNNN-NN`,
+    /// whether or not they make a month (`2026-13` has the shape).
+    pub fn digits(s: &str) -> Option<(&str, &str)> {
+        s.split_once('-').filter(|(y, m)| {
+            y.len() == 4 && m.len() == 2 && y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+        })
     }
 
     fn index(self) -> i64 {

@@ -46,17 +46,22 @@ pub fn name_taken_by_folder<'a>(
     })
 }
 
-/// The nearest existing part of `dir` (itself or an ancestor) when it is
-/// not a folder: then `dir` cannot be created, so nothing can be written.
-pub fn blocked_by_file(dir: &Path) -> Option<PathBuf> {
-    // Without a trailing `/` or `/.`, which would look through a link; and
-    // by `symlink_metadata`, so a link to nothing counts as there (and is
-    // not a folder), where `exists` would look through it.
+/// The nearest part of `dir` (itself or an ancestor) that is there, or `.`
+/// for a relative path none of whose parts is. Without a trailing `/` or
+/// `/.`, which would look through a link; and by `symlink_metadata`, so a
+/// link to nothing counts as there, where `exists` would look through it.
+fn nearest_existing(dir: &Path) -> PathBuf {
     let dir: PathBuf = dir.components().collect();
     dir.ancestors()
         .find(|p| !p.as_os_str().is_empty() && p.symlink_metadata().is_ok())
-        .filter(|p| !p.is_dir())
-        .map(Path::to_path_buf)
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// The nearest existing part of `dir` (itself or an ancestor) when it is
+/// not a folder (a file, or a link to nothing): then `dir` cannot be
+/// created, so nothing can be written.
+pub fn blocked_by_file(dir: &Path) -> Option<PathBuf> {
+    Some(nearest_existing(dir)).filter(|p| !p.is_dir())
 }
 
 /// The first of `names` whose path in `dir`, or whose temporary file, is the
@@ -90,10 +95,7 @@ pub fn name_of_an_input<'a>(
 /// yet, in the nearest folder above it (where `dir` would be created):
 /// tried with a hidden file that is removed at once.
 pub fn try_writing_in(dir: &Path) -> Result<()> {
-    let existing = dir
-        .ancestors()
-        .find(|p| !p.as_os_str().is_empty() && p.exists())
-        .unwrap_or(Path::new("."));
+    let existing = nearest_existing(dir);
     let probe = existing.join(format!(".sharecast-{}.probe", std::process::id()));
     let created = fs::OpenOptions::new()
         .write(true)

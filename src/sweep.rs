@@ -205,7 +205,7 @@ fn literal(text: &str) -> Result<SweepValue, String> {
         Value::Float(x)
     } else if YearMonth::parse(text).is_some() {
         Value::String(text.to_string())
-    } else if looks_like_a_month(text) {
+    } else if YearMonth::digits(text).is_some() {
         return Err(format!(
             "'{text}' is not a number, and as a date (which only an event's at takes) it must be {}",
             month_rule(text)
@@ -220,13 +220,6 @@ fn literal(text: &str) -> Result<SweepValue, String> {
     Ok(SweepValue {
         text: text.to_string(),
         value,
-    })
-}
-
-/// Whether `text` has the shape of a month, `NNNN-NN`, valid or not.
-fn looks_like_a_month(text: &str) -> bool {
-    text.split_once('-').is_some_and(|(y, m)| {
-        y.len() == 4 && m.len() == 2 && y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
     })
 }
 

@@ -198,19 +198,10 @@ fn same_name(what: &str, name: &str, first: &str, line: Option<usize>) -> String
 /// The rule a month follows, and what `text` gives instead: dates in the
 /// outputs are `YYYY-MM-DD` with four-digit years.
 pub(crate) fn month_rule(text: &str) -> String {
-    let why = match text.split_once('-') {
-        Some((y, m))
-            if y.len() == 4
-                && m.len() == 2
-                && y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) =>
-        {
-            if y < "1000" {
-                format!(" (year {y} is before 1000)")
-            } else {
-                format!(" (month {m} is not 01 to 12)")
-            }
-        }
-        _ => String::new(),
+    let why = match YearMonth::digits(text) {
+        Some((y, _)) if y < "1000" => format!(" (year {y} is before 1000)"),
+        Some((_, m)) => format!(" (month {m} is not 01 to 12)"),
+        None => String::new(),
     };
     format!(
         "a month written \"YYYY-MM\", with a year from 1000 to 9999 and a month from 01 to 12, got \"{text}\"{why}"

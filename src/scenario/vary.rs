@@ -495,12 +495,10 @@ fn select_declared<'p>(
             .filter(|n| rest == *n || rest.strip_prefix(n).is_some_and(|k| k.starts_with('.')))
     };
     let is_key = |key: &str| {
-        let (head, more) = key
-            .split_once('.')
-            .map_or((key, false), |(h, t)| (h, !t.is_empty()));
-        kind.keys.iter().any(|k| {
-            let (k_head, k_more) = k.split_once('.').map_or((*k, false), |(h, _)| (h, true));
-            k_head == head && k_more == more
+        let (head, sub) = split_key(key);
+        kind.keys.iter().any(|form| {
+            let (form_head, form_sub) = split_key(form);
+            form_head == head && form_sub.is_some() == sub.is_some()
         })
     };
     let longest = fitting()
@@ -573,13 +571,7 @@ fn set_in_changes(table: &mut ChangeTable, key: &str, value: &Value) -> bool {
 
 /// [`set_in_changes`] in `table`, the value of `prefix` (empty at the top).
 fn set_below(table: &mut ChangeTable, prefix: &str, key: &str, value: &Value) -> bool {
-    let path = |k: &str| {
-        if prefix.is_empty() {
-            k.to_string()
-        } else {
-            format!("{prefix}.{k}")
-        }
-    };
+    let path = |k: &str| joined(prefix, k);
     if let Some(entry) = table.get_mut(key)
         && !matches!(entry.get_ref(), ChangeEntry::Table(inner) if !raw::is_distribution(&path(key), inner))
     {
@@ -597,6 +589,15 @@ fn set_below(table: &mut ChangeTable, prefix: &str, key: &str, value: &Value) ->
     false
 }
 
+/// `prefix.key`, or `key` at the top (empty `prefix`).
+fn joined(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
 /// The keys of a `set` or `add` table as a path names them.
 fn change_keys(table: &ChangeTable) -> Vec<String> {
     keys_below(table, "")
@@ -607,11 +608,7 @@ fn keys_below(table: &ChangeTable, prefix: &str) -> Vec<String> {
     table
         .iter()
         .flat_map(|(k, v)| {
-            let path = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
+            let path = joined(prefix, k);
             match v.get_ref() {
                 ChangeEntry::Table(inner) if !raw::is_distribution(&path, inner) => {
                     keys_below(inner, &path)

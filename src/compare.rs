@@ -57,12 +57,20 @@ impl Paired {
 /// `vendors`. `None` where no run defines the row in both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
+    /// Runs simulated of each scenario; a row's own `runs` counts only
+    /// those paired for it.
     pub runs: usize,
     /// The names of the vendors the rows' `vendor` indices refer to
     /// ([`Alignment::vendors`]).
     pub vendors: Vec<String>,
+    /// The rows of `shares_diff.csv`, in the order of `shares.csv`: the
+    /// shared scopes, every compared vendor.
     pub shares: Vec<ShareRow<Option<Paired>>>,
+    /// The rows of `adoption_diff.csv`: all agencies, then each agency
+    /// both scenarios have, in the baseline's order.
     pub adoption: Vec<AdoptionRow<Option<Paired>>>,
+    /// The rows of `revenue_diff.csv`: every compared vendor's revenue and
+    /// cumulative revenue, in dollars.
     pub revenue: Vec<RevenueRow<Option<Paired>>>,
 }
 
@@ -73,7 +81,10 @@ pub struct Comparison {
      periods: the baseline has {baseline}, the counterfactual {counterfactual}"
 )]
 pub struct CalendarMismatch {
+    /// The baseline's calendar in words (`60 month periods from 2026-01 to
+    /// 2030-12`).
     pub baseline: String,
+    /// The counterfactual's calendar, in the same words.
     pub counterfactual: String,
 }
 
@@ -81,8 +92,11 @@ pub struct CalendarMismatch {
 /// (`None` in the one that does not have it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComparedVendor {
+    /// The vendor's name (the `vendor` column of the comparison's files).
     pub name: String,
+    /// Its index among the baseline's vendors.
     pub baseline: Option<usize>,
+    /// Its index among the counterfactual's vendors.
     pub counterfactual: Option<usize>,
 }
 

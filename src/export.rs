@@ -166,6 +166,7 @@ fn revenue_labels<'a, T>(vendor: &'a str, row: &RevenueRow<T>) -> [&'a str; 2] {
     [vendor, measure]
 }
 
+/// `shares.csv` of `sharecast run`.
 pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     let rows = p.shares.iter().map(|row| {
         let vendor = s.vendors[row.vendor].name.as_str();
@@ -174,6 +175,7 @@ pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     statistics_csv(s, SHARE_LABELS, &STAT_HEADER, rows, stat_cells)
 }
 
+/// `adoption.csv` of `sharecast run`.
 pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     let rows = p
         .adoption
@@ -182,6 +184,7 @@ pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     statistics_csv(s, ADOPTION_LABELS, &STAT_HEADER, rows, stat_cells)
 }
 
+/// `revenue.csv` of `sharecast run`.
 pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     let rows = p.revenue.iter().map(|row| {
         let vendor = s.vendors[row.vendor].name.as_str();
@@ -422,6 +425,7 @@ impl StackedCsv {
         self.rows + usize::from(self.header.is_some())
     }
 
+    /// The stacked table's bytes.
     pub fn finish(self) -> Vec<u8> {
         finish(self.writer)
     }

@@ -22,74 +22,131 @@ use crate::stats::{Summary, summarize};
 /// Which units a share or adoption row covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// Every unit of the scenario (`all` in both the agency and the tier
+    /// column).
     All,
+    /// The units of one agency, by its index in `Scenario::agencies`.
     Agency(usize),
+    /// The units of one tier, by its index in `Scenario::tiers`.
     Tier(usize),
 }
 
+/// What a share row divides up: contracts, or their value (the `metric`
+/// column of `shares.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ShareMetric {
+    /// The vendor's contracts over all contracts in the scope
+    /// (`count_share`).
     CountShare = 0,
+    /// The same, each contract weighted by its agency's annual value in
+    /// force (`value_share`).
     ValueShare = 1,
 }
 
+/// Which state an adoption row counts (the `measure` column of
+/// `adoption.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdoptionMeasure {
+    /// Fraction of the scope's units holding a contract (`under_contract`).
     UnderContract = 0,
+    /// Fraction of the scope's units that want a contract but have no
+    /// vendor able to serve their tier (`waiting`).
     Waiting = 1,
 }
 
+/// Which revenue a revenue row reports (the `measure` column of
+/// `revenue.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RevenueMeasure {
+    /// The vendor's revenue in the period, in dollars: annual value times
+    /// the period's length in years, over its contracts in force
+    /// (`revenue`).
     Revenue,
+    /// The running sum of `Revenue` from period 0 through this period
+    /// (`cumulative_revenue`).
     CumulativeRevenue,
 }
 
+/// One row of `shares.csv`: a vendor's share of one scope at one period.
+/// `T` is the row's statistics: a [`Summary`] here, a
+/// [`crate::compare::Paired`] in a comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShareRow<T = Option<Summary>> {
+    /// Period index, from 0 (the `period` column).
     pub period: usize,
+    /// The units the share covers (the `agency` and `tier` columns).
     pub scope: Scope,
+    /// Index into `Scenario::vendors` (into `Comparison::vendors` in a
+    /// comparison).
     pub vendor: usize,
+    /// Count or value share (the `metric` column).
     pub metric: ShareMetric,
+    /// The row's statistics over the runs in which the scope holds a
+    /// contract (shares in [0, 1]); `None` when no run does.
     pub summary: T,
 }
 
+/// One row of `adoption.csv`: the fraction of an agency's units (or of all
+/// units) in one state at one period. `T` as for [`ShareRow`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdoptionRow<T = Option<Summary>> {
+    /// Period index, from 0 (the `period` column).
     pub period: usize,
     /// `None` for all agencies.
     pub agency: Option<usize>,
+    /// Under contract or waiting (the `measure` column).
     pub measure: AdoptionMeasure,
+    /// The row's statistics over the runs (fractions in [0, 1]); `None`
+    /// for an agency without units.
     pub summary: T,
 }
 
+/// One row of `revenue.csv`: a vendor's revenue at one period. `T` as for
+/// [`ShareRow`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevenueRow<T = Option<Summary>> {
+    /// Period index, from 0 (the `period` column).
     pub period: usize,
+    /// Index into `Scenario::vendors` (into `Comparison::vendors` in a
+    /// comparison).
     pub vendor: usize,
+    /// Revenue in the period or its running sum (the `measure` column).
     pub measure: RevenueMeasure,
+    /// The row's statistics over every run (revenue is defined in all of
+    /// them), in dollars; `None` only when there are no runs.
     pub summary: T,
 }
 
 /// One vendor at the last period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VendorOutlook {
+    /// Index into `Scenario::vendors`.
     pub vendor: usize,
     /// Count share over all units.
     pub share: Option<Summary>,
     /// Fraction of all runs in which the vendor holds the most contracts
     /// (ties split evenly; a run without contracts has no leader).
     pub prob_leader: f64,
+    /// Mean over the runs of the vendor's cumulative revenue at the last
+    /// period, in dollars (0 when there are no runs).
     pub mean_cumulative_revenue: f64,
 }
 
 /// Everything the CSV outputs report, in output order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Projection {
+    /// Runs projected (one per record); a row's own `runs` may be fewer.
     pub runs: usize,
+    /// The rows of `shares.csv`: by period, then scope in [`share_scopes`]
+    /// order, then vendor, then count share before value share.
     pub shares: Vec<ShareRow>,
+    /// The rows of `adoption.csv`: by period, then all agencies followed by
+    /// each agency in file order, then under contract before waiting.
     pub adoption: Vec<AdoptionRow>,
+    /// The rows of `revenue.csv`: by period, then vendor, then revenue
+    /// before cumulative revenue.
     pub revenue: Vec<RevenueRow>,
+    /// The rows of `summary.csv`: one per vendor, in file order.
     pub outlook: Vec<VendorOutlook>,
 }
 

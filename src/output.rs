@@ -16,7 +16,9 @@ use serde::Serialize;
 
 /// A file to write: its name in the output folder and its contents.
 pub struct OutputFile {
+    /// File name, without a folder (`shares.csv`).
     pub name: String,
+    /// The whole contents, written as they are.
     pub bytes: Vec<u8>,
 }
 
@@ -179,13 +181,23 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Res
 /// `manifest.json`: what produced the files next to it.
 #[derive(Debug, Serialize)]
 pub struct Manifest {
+    /// Version of sharecast that wrote the files.
     pub sharecast_version: String,
+    /// The scenario or scenarios the files come from; its fields appear at
+    /// the top level of the JSON.
     #[serde(flatten)]
     pub input: ManifestInput,
+    /// Seed the runs were simulated with (`--seed`, else the scenario's).
     pub seed: u64,
+    /// Runs simulated (`--runs`, else the scenario's).
     pub runs: u64,
+    /// The engine that ran, as `--engine` names it: `counts` or `units`.
     pub engine: String,
+    /// The arguments as given, the program first; any that is not UTF-8
+    /// has replacement characters.
     pub command_line: Vec<String>,
+    /// Names of the result files written next to it, in order;
+    /// `manifest.json` itself is not listed.
     pub files: Vec<String>,
 }
 
@@ -195,29 +207,44 @@ pub struct Manifest {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum ManifestInput {
+    /// `sharecast run`: one scenario.
     Run {
+        /// The scenario simulated, with its `--set` settings.
         scenario: ScenarioRef,
     },
+    /// `sharecast compare`: two scenarios, counterfactual minus baseline.
     Compare {
+        /// The scenario the differences are taken from.
         baseline: ScenarioRef,
+        /// The changed scenario: the second file, or the baseline's file
+        /// when only `--set` makes the change, with the settings.
         counterfactual: ScenarioRef,
         /// What the comparison left out or assumed (see
         /// `compare::Alignment::notes`).
         notes: Vec<String>,
     },
+    /// `sharecast sweep`: one scenario at several values of one number.
     Sweep {
+        /// The scenario varied, with the `--set` settings every value
+        /// shares.
         scenario: ScenarioRef,
         /// The `--vary` path and its values in order, as the files' first
         /// column holds them.
         parameter: String,
+        /// Each value as written (or as a range generated it), in the order
+        /// run.
         values: Vec<String>,
     },
 }
 
+/// One scenario file, as the manifest names it.
 #[derive(Debug, Serialize)]
 pub struct ScenarioRef {
+    /// The scenario's `name` (by default the file name without `.toml`).
     pub name: String,
+    /// The file's path as given on the command line.
     pub path: String,
+    /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
     /// `PATH=VALUE` of each `--set` applied to the file, if any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -245,6 +272,8 @@ impl ScenarioRef {
 }
 
 impl Manifest {
+    /// The contents of `manifest.json`: pretty-printed JSON ending in a
+    /// newline.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest always serialises");
         bytes.push(b'\n');

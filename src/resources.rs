@@ -22,6 +22,7 @@ pub struct MemoryEstimate {
 }
 
 impl MemoryEstimate {
+    /// Bytes in all: records, working set and files together.
     pub fn total(&self) -> u64 {
         self.records + self.working + self.files
     }

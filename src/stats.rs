@@ -13,6 +13,7 @@ pub const PERCENTILES: [u32; 5] = [5, 25, 50, 75, 95];
 pub struct Summary {
     /// Runs that entered (those in which the value is defined).
     pub runs: usize,
+    /// Arithmetic mean over those runs.
     pub mean: f64,
     /// Sample standard deviation (n - 1); `None` with fewer than 2 runs.
     pub sd: Option<f64>,

@@ -38,7 +38,10 @@ pub struct SpecError(pub String);
 /// A parameter path and the values it takes, in the order given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sweep {
+    /// The parameter path as given (`agency.DoD.caution`); it heads the
+    /// sweep files' first column.
     pub path: String,
+    /// At least one value, no two equal (as [`Sweep::parse`] makes them).
     pub values: Vec<SweepValue>,
 }
 
@@ -46,7 +49,10 @@ pub struct Sweep {
 /// would hold it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepValue {
+    /// As written, without surrounding quotes, or as a range generated it:
+    /// the sweep files' first column.
     pub text: String,
+    /// An integer, a float, or (for an event's `at`) a `YYYY-MM` string.
     pub value: Value,
 }
 
@@ -355,6 +361,7 @@ pub struct SweepPoint {
 }
 
 impl SweepPoint {
+    /// The point of projection `p` of scenario `s`.
     pub fn of(s: &Scenario, p: &Projection) -> SweepPoint {
         let last = s.calendar.periods as usize - 1;
         let under_contract = p

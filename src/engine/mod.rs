@@ -38,13 +38,18 @@ pub enum EngineKind {
 /// The shape of a run's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dims {
+    /// Periods in the horizon (the scenario's `periods`).
     pub periods: usize,
+    /// Agencies, indexed from 0 in file order.
     pub agencies: usize,
+    /// Declared tiers, indexed from 0 in file order.
     pub tiers: usize,
+    /// Vendors, indexed from 0 in file order.
     pub vendors: usize,
 }
 
 impl Dims {
+    /// The shape of `s`'s run records.
     pub fn of(s: &Scenario) -> Dims {
         Dims {
             periods: s.calendar.periods as usize,
@@ -134,10 +139,10 @@ impl RunRecord {
 /// The stream's 2^68 words are laid out in regions, so that a change to a
 /// scenario moves as few draws as possible (common random numbers, see
 /// docs/scenario-reference.md): period t's dynamics (adoption and awards)
-/// from word (t + 1) 2^50 ([`start_period`]); uncertain numbers built
+/// from word (t + 1) 2^50 (`start_period`); uncertain numbers built
 /// without a key, in order, from 2^64; each initial contract block's ends
-/// from 2^66 + key 2^34 ([`initial_block_rng`]); each keyed uncertain
-/// number from 2^67 + key 2^24 ([`parameter_rng`]). Each region is far
+/// from 2^66 + key 2^34 (`initial_block_rng`); each keyed uncertain
+/// number from 2^67 + key 2^24 (`parameter_rng`). Each region is far
 /// larger than anything drawn in it.
 pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -8,12 +8,17 @@ use std::fmt;
 /// The length of one period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
+    /// One calendar month (`step = "month"`, the default).
     Month,
+    /// Three calendar months (`step = "quarter"`).
     Quarter,
+    /// Twelve calendar months (`step = "year"`).
     Year,
 }
 
 impl Step {
+    /// Reads a step as a scenario writes it (`month`, `quarter` or `year`,
+    /// in lower case); `None` for anything else.
     pub fn parse(s: &str) -> Option<Step> {
         match s {
             "month" => Some(Step::Month),
@@ -23,6 +28,7 @@ impl Step {
         }
     }
 
+    /// Period length in calendar months: 1, 3 or 12.
     pub fn months(self) -> u32 {
         match self {
             Step::Month => 1,
@@ -37,6 +43,8 @@ impl Step {
         f64::from(self.months()) / 12.0
     }
 
+    /// The step as a scenario writes it, and as reports show it: `month`,
+    /// `quarter` or `year`.
     pub fn name(self) -> &'static str {
         match self {
             Step::Month => "month",
@@ -49,7 +57,9 @@ impl Step {
 /// A calendar month, `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct YearMonth {
+    /// The year; 1000-9999 when read by [`YearMonth::parse`].
     pub year: i32,
+    /// The month of the year, 1 (January) to 12 (December).
     pub month: u32,
 }
 
@@ -92,8 +102,12 @@ impl fmt::Display for YearMonth {
 /// The simulated horizon: first month, step and number of periods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Calendar {
+    /// The month period 0 starts in (the scenario's `start`).
     pub start: YearMonth,
+    /// The length of every period.
     pub step: Step,
+    /// Number of periods simulated, `0..periods`; in a checked scenario
+    /// from 1 to [`MAX_PERIODS`](crate::scenario::MAX_PERIODS).
     pub periods: u32,
 }
 

@@ -36,18 +36,26 @@ pub const W_FIRST_ATTRIBUTE: usize = 3;
 /// order of declaration in the file.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// Title shown in reports and `manifest.json`: the file's `name`, or
+    /// the file name without `.toml` when it gives none.
     pub name: String,
+    /// The simulated horizon: first month, step and number of periods.
     pub calendar: Calendar,
     /// Default number of runs; the CLI may override it.
     pub runs: u64,
     /// Default seed; the CLI may override it.
     pub seed: u64,
+    /// Security tier names, at least one, in display order; a tier index
+    /// is a position in this list.
     pub tiers: Vec<String>,
     /// Names of vendor attributes that carry a choice weight.
     pub attributes: Vec<String>,
     /// The `[choice]` weights: brand, access, incumbency, then attributes.
     pub weights: Vec<Param>,
+    /// At least one; their order sets the column and row order of every
+    /// output.
     pub vendors: Vec<Vendor>,
+    /// Segments of buyers, at least one, in file order.
     pub agencies: Vec<Agency>,
     /// Events in file order, including those past the horizon.
     pub events: Vec<Event>,
@@ -56,9 +64,13 @@ pub struct Scenario {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// An AI supplier competing for contracts (a `[[vendor]]` block).
 #[derive(Debug, Clone)]
 pub struct Vendor {
+    /// Trimmed of surrounding spaces; unique among vendors ignoring letter
+    /// case.
     pub name: String,
+    /// Recognition and reputation, in [0, 1].
     pub brand: Param,
     /// Per tier; `None` means access 0 (the vendor cannot serve the tier).
     pub access: Vec<Option<Param>>,
@@ -66,26 +78,46 @@ pub struct Vendor {
     pub attributes: Vec<Option<Param>>,
 }
 
+/// A segment of buyers (an `[[agency]]` block).
 #[derive(Debug, Clone)]
 pub struct Agency {
+    /// Trimmed of surrounding spaces; unique among agencies ignoring letter
+    /// case.
     pub name: String,
+    /// Number of buying units, each holding at most one contract at a time;
+    /// may be 0.
     pub units: u32,
     /// Units per tier, split by largest remainder; the same in every run.
     pub units_by_tier: Vec<u32>,
+    /// Reluctance in [0, 1]: scales the adoption chance by `1 - caution`
+    /// and the incumbency bonus by `1 + caution`.
     pub caution: Param,
+    /// Bass *p*, `>= 0`: the chance per period that a unit that has never
+    /// adopted adopts unprompted.
     pub innovation: Param,
+    /// Bass *q*, `>= 0`: extra adoption chance per period, times the
+    /// fraction of all the scenario's units under contract.
     pub imitation: Param,
+    /// Contract length in periods, 1 to 1,000,000.
     pub term: u32,
+    /// Value of one contract per year, in dollars, in [0, 10^15]; applies to
+    /// every contract of the agency in force.
     pub annual_value: Param,
     /// Per weight index; `Some` overrides the scenario's `[choice]` weight.
     pub choice: Vec<Option<Param>>,
+    /// Contracts in force at the start, in file order.
     pub initial: Vec<InitialContract>,
 }
 
+/// A block of contracts in force from period 0 (an `[[agency.initial]]`
+/// block), held by units of the [`Agency`] it belongs to.
 #[derive(Debug, Clone)]
 pub struct InitialContract {
+    /// The holder: index into [`Scenario::vendors`].
     pub vendor: usize,
+    /// Index into [`Scenario::tiers`].
     pub tier: usize,
+    /// How many units hold such a contract, at least 1.
     pub units: u32,
     /// Periods still covered counting period 0; `None`: drawn per contract
     /// and run, uniform in `1..=term`.
@@ -95,6 +127,8 @@ pub struct InitialContract {
     pub stream: u64,
 }
 
+/// A dated change to a vendor's or agency's parameters (an `[[event]]`
+/// block); it lasts until another event changes the same parameter.
 #[derive(Debug, Clone)]
 pub struct Event {
     /// Period index; may be `>= periods`, in which case it never fires.
@@ -103,21 +137,34 @@ pub struct Event {
     /// unless `sweep` moved the event, in which case the file's own, so that
     /// the event draws the same numbers at every date it is moved to.
     pub keyed_period: u32,
+    /// Short description shown by `check`, trimmed; `None` when the file
+    /// gives none.
     pub label: Option<String>,
+    /// Whose parameters the event changes.
     pub target: Target,
+    /// At least one, in the order they apply: every `set`, then every
+    /// `add`.
     pub changes: Vec<Change>,
 }
 
+/// What an [`Event`] changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
+    /// One vendor: index into [`Scenario::vendors`].
     Vendor(usize),
+    /// One agency: index into [`Scenario::agencies`].
     Agency(usize),
+    /// Every agency (`agency = "*"`); a drawn value is drawn once per run
+    /// and given to all of them.
     AllAgencies,
 }
 
+/// One change an [`Event`] makes.
 #[derive(Debug, Clone)]
 pub struct Change {
+    /// The parameter changed, of the event's target.
     pub field: Field,
+    /// Whether `value` replaces the current value or is added to it.
     pub op: Op,
     /// For `Set`, drawn in the field's range; for `Add`, any amount. The
     /// result is clamped into the field's range either way.
@@ -126,22 +173,37 @@ pub struct Change {
     pub key: String,
 }
 
+/// How a [`Change`] applies its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// Replaces the current value (an event's `set` table).
     Set,
+    /// Adds to the current value (an event's `add` table).
     Add,
 }
 
 /// A parameter an event can change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// A vendor's `brand`, in [0, 1].
     Brand,
+    /// A vendor's access at a tier, in [0, 1]: index into
+    /// [`Scenario::tiers`].
     Access(usize),
+    /// A vendor's attribute, in [-10^6, 10^6]: index into
+    /// [`Scenario::attributes`].
     Attribute(usize),
+    /// An agency's `caution`, in [0, 1].
     Caution,
+    /// An agency's `innovation` (Bass *p*), `>= 0`.
     Innovation,
+    /// An agency's `imitation` (Bass *q*), `>= 0`.
     Imitation,
+    /// An agency's `annual_value`, in dollars per year, in [0, 10^15].
     AnnualValue,
+    /// An agency's own choice weight, in [-10^6, 10^6], by weight index
+    /// ([`W_BRAND`], [`W_ACCESS`], [`W_INCUMBENCY`], or
+    /// [`W_FIRST_ATTRIBUTE`] plus an attribute index).
     Weight(usize),
 }
 
@@ -168,6 +230,7 @@ impl Scenario {
         }
     }
 
+    /// Number of units over all agencies.
     pub fn total_units(&self) -> u64 {
         self.agencies.iter().map(|a| u64::from(a.units)).sum()
     }
@@ -188,14 +251,19 @@ impl Scenario {
 /// One problem found in a scenario, at a line when TOML gives one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Line in the file, counted from 1; `None` when the problem has no
+    /// single line (or TOML gives none).
     pub line: Option<usize>,
+    /// The rule broken, without the path or line; [`located`] adds them.
     pub message: String,
 }
 
 /// A scenario that cannot be used: every problem found, each with its line.
 #[derive(Debug, Clone)]
 pub struct ScenarioError {
+    /// The scenario file, as given; messages name it.
     pub path: PathBuf,
+    /// At least one problem, sorted by line.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -15,7 +15,9 @@ use crate::sampling;
 /// The closed interval a drawn value is clamped into.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {
+    /// Lower bound; may be negative infinity.
     pub low: f64,
+    /// Upper bound; may be infinity.
     pub high: f64,
 }
 
@@ -48,10 +50,12 @@ impl Range {
         high: f64::INFINITY,
     };
 
+    /// `x` moved to the nearest bound when it lies outside the range.
     pub fn clamp(self, x: f64) -> f64 {
         x.max(self.low).min(self.high)
     }
 
+    /// Whether `x` lies in the range, bounds included (never for NaN).
     pub fn contains(self, x: f64) -> bool {
         x >= self.low && x <= self.high
     }
@@ -86,12 +90,56 @@ impl fmt::Display for Shown {
 /// written (kept for display and for the support check).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DistSpec {
-    Normal { mean: f64, sd: f64 },
-    Uniform { low: f64, high: f64 },
-    Triangular { low: f64, mode: f64, high: f64 },
-    Pert { low: f64, mode: f64, high: f64 },
-    Beta { alpha: f64, beta: f64 },
-    LogNormal { mu: f64, sigma: f64 },
+    /// `{ normal = [mean, sd] }`: any real number.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation, `> 0`.
+        sd: f64,
+    },
+    /// `{ uniform = [low, high] }`: equally likely anywhere in
+    /// `[low, high]`.
+    Uniform {
+        /// Lower end.
+        low: f64,
+        /// Upper end, `> low`.
+        high: f64,
+    },
+    /// `{ triangular = [low, mode, high] }`: values in `[low, high]`, most
+    /// likely at `mode`.
+    Triangular {
+        /// Lower end.
+        low: f64,
+        /// Most likely value, in `[low, high]`.
+        mode: f64,
+        /// Upper end, `> low`.
+        high: f64,
+    },
+    /// `{ pert = [low, mode, high] }`: a beta distribution with shape 4
+    /// stretched over `[low, high]`; its mean is `(low + 4 mode + high) / 6`.
+    Pert {
+        /// Lower end.
+        low: f64,
+        /// Most likely value, in `[low, high]`.
+        mode: f64,
+        /// Upper end, `> low`.
+        high: f64,
+    },
+    /// `{ beta = [alpha, beta] }`: values in [0, 1].
+    Beta {
+        /// First shape parameter, `> 0`.
+        alpha: f64,
+        /// Second shape parameter, `> 0`.
+        beta: f64,
+    },
+    /// `{ lognormal = [mu, sigma] }`: `exp` of a normal draw, so above 0.
+    LogNormal {
+        /// Mean on the log scale; `exp(mu)` is the median.
+        mu: f64,
+        /// Standard deviation on the log scale, `> 0`, with
+        /// `mu + 8 sigma <= 700`.
+        sigma: f64,
+    },
 }
 
 /// The family names accepted in a scenario, in the order the docs list them.
@@ -263,6 +311,8 @@ enum ParamKind {
 }
 
 impl Param {
+    /// A number that is the same in every run, clamped into `range` when
+    /// drawn.
     pub fn fixed(value: f64, range: Range) -> Param {
         Param {
             kind: ParamKind::Fixed(value),
@@ -271,6 +321,8 @@ impl Param {
         }
     }
 
+    /// A number drawn from `spec` once per run, clamped into `range`. Built
+    /// here it has no sub-stream, so runs draw it in order.
     pub fn drawn(spec: DistSpec, range: Range) -> Param {
         Param {
             kind: ParamKind::Drawn(spec),

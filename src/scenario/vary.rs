@@ -27,6 +27,8 @@ pub struct Setting {
     /// `choice.KEY`, `vendor.NAME.KEY`, `agency.NAME.KEY` or
     /// `event.LABEL.KEY` (see [`PATH_HELP`]).
     pub path: String,
+    /// The value as the file would hold it: a number, or for an event's
+    /// `at` a date such as `"2026-03"` or a period index.
     pub value: Value,
 }
 
@@ -50,7 +52,7 @@ const AGENCY_KEYS: [&str; 7] = [
 const EVENT_KEYS: [&str; 3] = ["at", "set.KEY", "add.KEY"];
 
 /// The settings whose paths name nothing in `source`, a scenario file that
-/// parses as TOML, by index, each with why (as [`apply`] says it). A CLI
+/// parses as TOML, by index, each with why (as `apply` says it). A CLI
 /// checks these first, so that every problem validation then finds comes
 /// from a value.
 pub fn unmatched(source: &str, settings: &[Setting]) -> Vec<(usize, String)> {
@@ -153,11 +155,15 @@ impl Number {
 /// after them (`vendor.*.access.secret`: every vendor, `access.secret`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Named {
+    /// Indices into [`Scenario::vendors`], then the key (`brand`,
+    /// `access.secret`).
     Vendors(Vec<usize>, String),
+    /// Indices into [`Scenario::agencies`], then the key (`caution`,
+    /// `choice.brand`).
     Agencies(Vec<usize>, String),
 }
 
-/// What `path` names in `s`, read as [`apply`] reads it; `None` for a path
+/// What `path` names in `s`, read as `apply` reads it; `None` for a path
 /// of `choice` or an event, or one that names nothing.
 pub fn named_by(s: &Scenario, path: &str) -> Option<Named> {
     let (head, rest) = path.split_once('.')?;

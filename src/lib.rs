@@ -44,6 +44,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod calendar;
 pub mod cli;
 pub mod compare;

@@ -11,6 +11,7 @@ mod extremes;
 mod faults;
 mod golden;
 mod model;
+mod progress;
 mod properties;
 mod recomputed;
 mod reproducibility;

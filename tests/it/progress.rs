@@ -1,0 +1,113 @@
+//! The progress bar: on a terminal, once a simulation has taken more than a
+//! moment, it shows runs done, the rate and the time left; never with
+//! `--quiet` or `NO_PROGRESS`, and never when stderr is not a terminal.
+//!
+//! A terminal comes from util-linux `script`, which runs a command on a
+//! pseudo-terminal and copies what it prints. Each simulation lasts well
+//! over the bar's delay (the per-unit engine, 400 runs on one thread: about
+//! 1.8 s in a release build), so a bar that should appear has time to.
+#![cfg(target_os = "linux")]
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use crate::common::{binary, repo_root, sharecast};
+
+const SLOW_RUN: [&str; 7] = [
+    "--engine",
+    "units",
+    "--runs",
+    "400",
+    "--threads",
+    "1",
+    "--out",
+];
+
+/// Runs `sharecast <args>` on a pseudo-terminal in `dir`; stdout and
+/// stderr both reach the terminal, so both are in the returned text.
+fn on_a_terminal(dir: &Path, args: &[String], env: &[(&str, &str)]) -> (Output, String) {
+    let quoted: Vec<String> = std::iter::once(binary().to_string())
+        .chain(args.iter().cloned())
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect();
+    let mut command = Command::new("script");
+    command
+        .args([
+            "--quiet",
+            "--return",
+            "--command",
+            &quoted.join(" "),
+            "/dev/null",
+        ])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("NO_PROGRESS")
+        .stdin(Stdio::null());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command
+        .output()
+        .expect("util-linux `script` runs (it gives these tests a terminal)");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    (output, text)
+}
+
+fn slow_run(out: &str, extra: &[&str]) -> Vec<String> {
+    let scenario = repo_root().join("scenarios/bench/large.toml");
+    let mut args = vec!["run".to_string(), scenario.to_str().unwrap().to_string()];
+    args.extend(SLOW_RUN.iter().map(|s| s.to_string()));
+    args.push(out.to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+#[test]
+fn a_terminal_shows_runs_done_rate_and_time_left_then_clears_the_bar() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (output, text) = on_a_terminal(tmp.path(), &slow_run("o", &[]), &[]);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("/400 runs"), "no bar counting runs:\n{text}");
+    assert!(text.contains("/s "), "no rate:\n{text}");
+    assert!(text.contains(" left"), "no time left:\n{text}");
+    // Erased before the report: after the bar's last frame comes the
+    // erase-line sequence, not a line break that would leave it on screen.
+    let report = text.rfind("Benchmark: large market").expect("the report");
+    let last_frame = text[..report].rfind("/400 runs").expect("a frame");
+    assert!(
+        text[last_frame..report].contains("\u{1b}[2K"),
+        "the bar was left on screen:\n{:?}",
+        &text[last_frame..report]
+    );
+}
+
+#[test]
+fn quiet_and_no_progress_hide_the_bar_on_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (output, text) = on_a_terminal(tmp.path(), &slow_run("q", &["--quiet"]), &[]);
+    assert!(output.status.success(), "{text}");
+    assert!(!text.contains("runs "), "--quiet showed a bar:\n{text}");
+
+    let (output, text) = on_a_terminal(tmp.path(), &slow_run("n", &[]), &[("NO_PROGRESS", "1")]);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        !text.contains("/400 runs"),
+        "NO_PROGRESS showed a bar:\n{text}"
+    );
+    assert!(
+        text.contains("Benchmark: large market"),
+        "no report:\n{text}"
+    );
+}
+
+#[test]
+fn no_bar_when_stderr_is_not_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = slow_run("p", &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = sharecast(tmp.path(), &args);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("runs"), "a bar on a pipe:\n{stderr}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Benchmark: large market"));
+}

@@ -422,13 +422,13 @@ pub(crate) fn period_values(
     // loop that only copies lets the processor fetch many records' slices
     // at once, where the arithmetic below would wait for each in turn.
     let first = d.contract(t, 0, 0, 0);
-    let first_cell = d.cell(t, 0, 0);
-    let per_run = cells * nv + cells;
+    let first_agency = d.agency_period(t, 0);
+    let per_run = cells * nv + d.agencies;
     let mut gathered_counts: Vec<u32> = Vec::with_capacity(runs * per_run);
     let mut gathered_prices: Vec<f64> = Vec::with_capacity(runs * d.agencies);
     for r in records {
         gathered_counts.extend_from_slice(&r.contracts[first..][..cells * nv]);
-        gathered_counts.extend_from_slice(&r.waiting[first_cell..][..cells]);
+        gathered_counts.extend_from_slice(&r.waiting[first_agency..][..d.agencies]);
         gathered_prices.extend_from_slice(&r.annual_value[t * d.agencies..][..d.agencies]);
     }
     for i in 0..runs {
@@ -439,7 +439,7 @@ pub(crate) fn period_values(
         values.fill(0.0);
         let (mut all_contracts, mut all_waiting) = (0u64, 0u64);
         for (a, &price) in prices.iter().enumerate() {
-            let (mut agency_contracts, mut agency_waiting) = (0u64, 0u64);
+            let mut agency_contracts = 0u64;
             for k in 0..d.tiers {
                 let cell = a * d.tiers + k;
                 let cell_scopes = [Scope::All, Scope::Tier(k), Scope::Agency(a)]
@@ -452,8 +452,8 @@ pub(crate) fn period_values(
                         values[scope * nv + v] += c * price;
                     }
                 }
-                agency_waiting += u64::from(waiting[cell]);
             }
+            let agency_waiting = u64::from(waiting[a]);
             run_values.set_adoption(
                 layout.adoption_row(Some(a), AdoptionMeasure::UnderContract),
                 agency_contracts,

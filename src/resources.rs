@@ -69,7 +69,7 @@ pub fn estimate(
     // adoption row, a copy of one revenue row, and that period's counts and
     // prices gathered from every record.
     let period_rows = measures::share_and_adoption_rows_per_period(s) as u64;
-    let gathered = segments * (vendors + 1) * 4 + d.agencies as u64 * 8;
+    let gathered = segments * vendors * 4 + d.agencies as u64 * (4 + 8);
     let statistics_task = ((period_rows + 1) * 8 + gathered) * runs;
     let working = threads.saturating_mul(engine_scratch + statistics_task);
 

@@ -305,8 +305,8 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
             // 5. Record.
             let base = d.contract(t, a, seg.tier, 0);
             record.contracts[base..base + nv].copy_from_slice(&seg.held);
-            record.waiting[d.cell(t, a, seg.tier)] = seg.waiting.iter().sum();
-            record.never[d.cell(t, a, seg.tier)] = seg.never;
+            record.waiting[d.agency_period(t, a)] += seg.waiting.iter().sum::<u32>();
+            record.never[d.agency_period(t, a)] += seg.never;
             contracted += seg.held.iter().map(|&c| u64::from(c)).sum::<u64>();
         }
         record.record_annual_values(t, &market.annual_value);

@@ -64,6 +64,11 @@ impl Dims {
         (t * self.agencies + a) * self.tiers + k
     }
 
+    /// Index of agency `a` at period `t`, for what is recorded by agency.
+    pub fn agency_period(&self, t: usize, a: usize) -> usize {
+        t * self.agencies + a
+    }
+
     /// Index of vendor `v`'s contract count in cell (t, a, k).
     pub fn contract(&self, t: usize, a: usize, k: usize, v: usize) -> usize {
         self.cell(t, a, k) * self.vendors + v
@@ -72,16 +77,19 @@ impl Dims {
 
 /// What one run leaves behind: the state at the end of every period, in
 /// counts. Every measure of MODEL.md section 4 derives from it, and it is
-/// compact (4 bytes per count).
+/// compact: 4 bytes per count, and the units not under contract only by
+/// agency, which is all the adoption rows need (see docs/performance.md,
+/// "Memory", for how it compares with the output cells it yields).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
     /// Contracts in force by `[period][agency][tier][vendor]` (see [`Dims::contract`]).
     pub contracts: Vec<u32>,
-    /// Waiting units by `[period][agency][tier]` (see [`Dims::cell`]).
+    /// Waiting units (adopted, but no vendor can serve their tier), over
+    /// all tiers, by `[period][agency]` (see [`Dims::agency_period`]).
     pub waiting: Vec<u32>,
-    /// Units that never adopted, by `[period][agency][tier]`. With
-    /// `waiting` and the contracts it accounts for every unit, which the
-    /// invariant tests check.
+    /// Units that never adopted, over all tiers, by `[period][agency]`.
+    /// With `waiting` and the contracts it accounts for every unit of the
+    /// agency, which the invariant tests check.
     pub never: Vec<u32>,
     /// Each agency's annual contract value in force during the period, by
     /// `[period][agency]` (events may change it).
@@ -89,27 +97,28 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
-    /// Lengths of `contracts`, of `waiting` and `never`, and of `annual_value`.
-    fn lengths(d: Dims) -> (usize, usize, usize) {
+    /// Lengths of `contracts`, and of each of `waiting`, `never` and
+    /// `annual_value`.
+    fn lengths(d: Dims) -> (usize, usize) {
         let cells = d.periods * d.agencies * d.tiers;
-        (cells * d.vendors, cells, d.periods * d.agencies)
+        (cells * d.vendors, d.periods * d.agencies)
     }
 
     fn new(d: Dims) -> RunRecord {
-        let (contracts, cells, prices) = RunRecord::lengths(d);
+        let (contracts, by_agency) = RunRecord::lengths(d);
         RunRecord {
             contracts: vec![0; contracts],
-            waiting: vec![0; cells],
-            never: vec![0; cells],
-            annual_value: vec![0.0; prices],
+            waiting: vec![0; by_agency],
+            never: vec![0; by_agency],
+            annual_value: vec![0.0; by_agency],
         }
     }
 
     /// Bytes one record of a run with dimensions `d` holds, for the memory
     /// estimate.
     pub fn bytes(d: Dims) -> u64 {
-        let (contracts, cells, prices) = RunRecord::lengths(d);
-        (contracts * 4 + cells * 4 * 2 + prices * 8 + std::mem::size_of::<RunRecord>()) as u64
+        let (contracts, by_agency) = RunRecord::lengths(d);
+        (contracts * 4 + by_agency * (4 + 4 + 8) + std::mem::size_of::<RunRecord>()) as u64
     }
 
     /// Records each agency's annual value in force during period `t`.

@@ -141,8 +141,8 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
                     record.contracts[d.contract(t, u.agency, u.tier, vendor)] += 1;
                     contracted += 1;
                 }
-                State::Waiting => record.waiting[d.cell(t, u.agency, u.tier)] += 1,
-                State::Never => record.never[d.cell(t, u.agency, u.tier)] += 1,
+                State::Waiting => record.waiting[d.agency_period(t, u.agency)] += 1,
+                State::Never => record.never[d.agency_period(t, u.agency)] += 1,
                 State::Open => unreachable!("every open unit is awarded or waits"),
             }
         }

@@ -217,22 +217,22 @@ fn initial_contracts_without_remaining_end_uniformly_over_the_term() {
         let runs = records(&s, 12, n, engine);
         for r in &runs {
             for t in 0..12 {
-                let cell = d.cell(t, 0, 0);
-                assert_eq!(r.never[cell], 0);
+                let at = d.agency_period(t, 0);
+                assert_eq!(r.never[at], 0);
                 assert_eq!(
-                    r.contracts[d.contract(t, 0, 0, 0)] + r.waiting[cell],
+                    r.contracts[d.contract(t, 0, 0, 0)] + r.waiting[at],
                     10_000,
                     "{engine:?} t={t}"
                 );
             }
             assert_eq!(
-                r.waiting[d.cell(0, 0, 0)],
+                r.waiting[d.agency_period(0, 0)],
                 0,
                 "{engine:?}: every contract covers period 0"
             );
             for t in term..12 {
                 assert_eq!(
-                    r.waiting[d.cell(t, 0, 0)],
+                    r.waiting[d.agency_period(t, 0)],
                     10_000,
                     "{engine:?}: a contract outlived its term at t={t}"
                 );
@@ -242,7 +242,7 @@ fn initial_contracts_without_remaining_end_uniformly_over_the_term() {
             let p = t as f64 / term as f64;
             let xs: Vec<f64> = runs
                 .iter()
-                .map(|r| f64::from(r.waiting[d.cell(t, 0, 0)]) / units)
+                .map(|r| f64::from(r.waiting[d.agency_period(t, 0)]) / units)
                 .collect();
             // Excess kurtosis of a binomial proportion: (1 - 6p(1-p)) / (U p (1-p)).
             let kurtosis = (1.0 - 6.0 * p * (1.0 - p)) / (units * p * (1.0 - p));
@@ -380,7 +380,7 @@ fn events_of_a_period_apply_in_file_order_and_set_before_add() {
             let s = scenario(&format!("{ORDER}{events}"));
             let d = Dims::of(&s);
             for r in records(&s, 4, 100, engine) {
-                let never = |t: usize| r.never[d.cell(t, 0, 0)];
+                let never = |t: usize| r.never[d.agency_period(t, 0)];
                 assert!(never(2) < 1000, "{engine:?}: adoption before period 3");
                 for t in 3..8 {
                     assert_eq!(
@@ -403,7 +403,7 @@ fn events_of_a_period_apply_in_file_order_and_set_before_add() {
         let d = Dims::of(&s);
         let (mut adopters, mut trials) = (0.0, 0.0);
         for r in records(&s, 4, 100, engine) {
-            let never = |t: usize| f64::from(r.never[d.cell(t, 0, 0)]);
+            let never = |t: usize| f64::from(r.never[d.agency_period(t, 0)]);
             assert!(never(3) < never(2), "{engine:?}: adoption stopped");
             for t in 3..8 {
                 adopters += never(t - 1) - never(t);
@@ -477,7 +477,7 @@ fn imitation_counts_contracted_units_not_waiting_ones() {
             let adopted: Vec<f64> = records
                 .iter()
                 .map(|r| {
-                    let never = r.never[d.cell(t, 0, 0)] + r.never[d.cell(t, 0, 1)];
+                    let never = r.never[d.agency_period(t, 0)];
                     1.0 - f64::from(never) / n_units
                 })
                 .collect();

@@ -120,10 +120,10 @@ fn a_thousand_vendors() {
     let s = scenario(&text);
     let (records, p) = simulate(&s, 3, 4, EngineKind::Counts);
     let d = Dims::of(&s);
-    let (contracts, cell) = (d.contract(3, 0, 0, 0), d.cell(3, 0, 0));
+    let (contracts, at) = (d.contract(3, 0, 0, 0), d.agency_period(3, 0));
     for r in &records {
         let total: u32 = r.contracts[contracts..contracts + d.vendors].iter().sum();
-        assert_eq!(total + r.never[cell] + r.waiting[cell], 5000);
+        assert_eq!(total + r.never[at] + r.waiting[at], 5000);
     }
     // The mean shares of a scope still sum to one, and the strongest
     // brands (0.9) win the most on average.
@@ -159,9 +159,9 @@ fn a_term_longer_than_the_horizon_never_expires() {
     let (records, _) = simulate(&drawn, 4, 30, EngineKind::Counts);
     for r in &records {
         for t in 0..24 {
-            let cell = d.cell(t, 0, 0);
+            let at = d.agency_period(t, 0);
             assert_eq!(
-                r.contracts[d.contract(t, 0, 0, 0)] + r.never[cell] + r.waiting[cell],
+                r.contracts[d.contract(t, 0, 0, 0)] + r.never[at] + r.waiting[at],
                 300
             );
         }

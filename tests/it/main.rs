@@ -10,6 +10,7 @@ mod engines;
 mod extremes;
 mod faults;
 mod golden;
+mod memory;
 mod model;
 mod progress;
 mod properties;

@@ -302,11 +302,13 @@ fn access_gates_and_events() {
                     0,
                     "{engine:?}: top tier has contracts"
                 );
-                // Every unit of the top tier that adopted is waiting.
-                let top_cell = d.cell(t, 0, top);
+                // Every unit accounted for; only the top tier's adopters
+                // can wait, as every other tier has a vendor.
+                let held: u32 = (0..d.tiers).map(|k| count(t, k, 0) + count(t, k, 1)).sum();
+                let at = d.agency_period(t, 0);
                 assert_eq!(
-                    r.never[top_cell] + r.waiting[top_cell],
-                    60,
+                    r.never[at] + r.waiting[at] + held,
+                    s.agencies[0].units,
                     "{engine:?} t={t}"
                 );
             }
@@ -333,7 +335,7 @@ fn access_gates_and_events() {
         // ... and its adopters wait: by period 39 most of its 60 units.
         let waiting_39: f64 = records
             .iter()
-            .map(|r| f64::from(r.waiting[d.cell(39, 0, top)]))
+            .map(|r| f64::from(r.waiting[d.agency_period(39, 0)]))
             .sum::<f64>()
             / 100.0;
         assert!(waiting_39 > 50.0, "{engine:?}: waiting {waiting_39}");
@@ -401,7 +403,7 @@ set = { "access.t" = 1.0 }
         for r in &records {
             // Contracts end after period 2; nobody can serve until period 6.
             for t in 3..6 {
-                assert_eq!(r.waiting[d.cell(t, 0, 0)], 30, "{engine:?} t={t}");
+                assert_eq!(r.waiting[d.agency_period(t, 0)], 30, "{engine:?} t={t}");
             }
             assert_eq!(
                 r.contracts[d.contract(6, 0, 0, 0)],

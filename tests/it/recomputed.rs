@@ -222,8 +222,8 @@ fn recompute(s: &Scenario, records: &[RunRecord]) -> (Expected, Expected, Expect
                     .sum();
                 let (mut contracted, mut waiting) = (0.0, 0.0);
                 for a in (0..d.agencies).filter(|&a| in_scope(a)) {
+                    waiting += f64::from(record.waiting[d.agency_period(t, a)]);
                     for k in 0..d.tiers {
-                        waiting += f64::from(record.waiting[d.cell(t, a, k)]);
                         for v in 0..d.vendors {
                             contracted += f64::from(record.contracts[d.contract(t, a, k, v)]);
                         }

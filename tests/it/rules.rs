@@ -215,14 +215,14 @@ fn an_event_for_every_agency_reaches_every_agency() {
         let (records, _) = simulate(&s, 7, 100, engine);
         for (i, r) in records.iter().enumerate() {
             for (a, units) in [(0, 300), (1, 200)] {
-                let at1 = r.never[d.cell(1, a, 0)];
+                let at1 = r.never[d.agency_period(1, a)];
                 assert!(
                     0 < at1 && at1 < units,
                     "{engine:?} run {i} agency {a}: never = {at1} at period 1"
                 );
                 for t in 2..8 {
                     assert_eq!(
-                        r.never[d.cell(t, a, 0)],
+                        r.never[d.agency_period(t, a)],
                         at1,
                         "{engine:?} run {i} agency {a}: adoption at period {t} under caution 1"
                     );
@@ -404,11 +404,11 @@ fn contracts_cover_exactly_their_term() {
         for r in &records {
             for &(a, units, end) in &agencies {
                 for t in 0..8 {
-                    let cell = d.cell(t, a, 0);
+                    let at = d.agency_period(t, a);
                     let held = r.contracts[d.contract(t, a, 0, 0)];
                     let want = if t < end { (units, 0) } else { (0, units) };
                     assert_eq!(
-                        (held, r.waiting[cell], r.never[cell]),
+                        (held, r.waiting[at], r.never[at]),
                         (want.0, want.1, 0),
                         "{engine:?} agency {a} period {t}: (contracts, waiting, never)"
                     );

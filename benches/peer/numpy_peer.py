@@ -20,10 +20,11 @@ Simulation
     arrays such as ``brand[run, vendor]`` or ``caution[run, agency]``.
 
 Run records
-    At the end of every period each run records what sharecast's
-    ``RunRecord`` holds: its contracts by (agency, tier, vendor), its waiting
-    units by (agency, tier), and each agency's annual_value in force (after
-    the period's events).  Over all runs these are the arrays
+    At the end of every period each run records its contracts by (agency,
+    tier, vendor), its waiting units by (agency, tier), and each agency's
+    annual_value in force (after the period's events); sharecast's
+    ``RunRecord`` keeps the same, with waiting units by agency only, which
+    is all the adoption rows need.  Over all runs these are the arrays
     ``contracts[run, period, agency, tier, vendor]``,
     ``waiting[run, period, agency, tier]`` and
     ``annual_value[run, period, agency]``.

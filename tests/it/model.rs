@@ -311,6 +311,10 @@ fn access_gates_and_events() {
                     s.agencies[0].units,
                     "{engine:?} t={t}"
                 );
+                assert!(
+                    r.waiting[at] <= s.agencies[0].units_by_tier[top],
+                    "{engine:?} t={t}: more units wait than the top tier has"
+                );
             }
         }
         // A's contracts survive the loss of access: it still holds some at

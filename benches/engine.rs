@@ -5,16 +5,18 @@
 //! benchmark scenario (`bench/large.toml`), one run at a time and as a batch
 //! on the rayon pool; the large scenario with every agency's units x100 and
 //! x10,000 (the count engine's cost is bounded in units); the statistics stage
-//! (records to output rows); and the CSV export.
+//! (the runs' tallies to output rows); and the CSV export.
 
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use sharecast::engine::{EngineKind, simulate_all, simulate_run};
+use sharecast::engine::{Dims, EngineKind, simulate_all, simulate_run};
 use sharecast::export;
-use sharecast::measures::project;
+use sharecast::measures::{project, project_unless};
 use sharecast::scenario::{Scenario, load, parse};
+use sharecast::tally::Tally;
 
 fn scenario(path: &str) -> Scenario {
     load(Path::new(env!("CARGO_MANIFEST_DIR")).join(path).as_path())
@@ -93,9 +95,13 @@ fn statistics(c: &mut Criterion) {
     group.sample_size(10);
     let s = scenario("scenarios/bench/large.toml");
     let records = simulate_all(&s, 1, 0..1000, EngineKind::Counts);
+    // As the CLI has them: each run already reduced to its tally.
+    let d = Dims::of(&s);
+    let tallies: Vec<Tally> = records.iter().map(|r| Tally::of(r, d)).collect();
+    let never = AtomicBool::new(false);
     group.throughput(Throughput::Elements(1000));
     group.bench_function("runs/large", |b| {
-        b.iter(|| black_box(project(&s, &records)))
+        b.iter(|| black_box(project_unless(&s, &tallies, &never)))
     });
     let projection = project(&s, &records);
     group.bench_function("csv export/large", |b| {

@@ -25,6 +25,7 @@ use crate::measures::{
 };
 use crate::scenario::Scenario;
 use crate::stats::{Summary, summarize};
+use crate::tally::Tally;
 
 /// One row's comparison over the runs in which both scenarios define it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -301,13 +302,13 @@ fn pair_runs(
 /// `[period][vendor][run]` revenue paths.
 struct Side<'a> {
     scenario: &'a Scenario,
-    records: &'a [RunRecord],
+    records: &'a [Tally],
     dims: Dims,
     layout: PeriodLayout,
 }
 
 impl<'a> Side<'a> {
-    fn new((scenario, records): (&'a Scenario, &'a [RunRecord])) -> Side<'a> {
+    fn new((scenario, records): (&'a Scenario, &'a [Tally])) -> Side<'a> {
         Side {
             scenario,
             records,
@@ -391,14 +392,25 @@ pub fn compare(
     counterfactual: (&Scenario, &[RunRecord]),
     alignment: &Alignment,
 ) -> Comparison {
-    compare_unless(baseline, counterfactual, alignment, &AtomicBool::new(false))
-        .expect("nothing cancels this comparison")
+    let tallies = |(s, records): (&Scenario, &[RunRecord])| -> Vec<Tally> {
+        let d = Dims::of(s);
+        records.iter().map(|r| Tally::of(r, d)).collect()
+    };
+    let (base, other) = (tallies(baseline), tallies(counterfactual));
+    compare_unless(
+        (baseline.0, &base),
+        (counterfactual.0, &other),
+        alignment,
+        &AtomicBool::new(false),
+    )
+    .expect("nothing cancels this comparison")
 }
 
-/// [`compare`], giving up (`None`) soon after `cancel` is set.
+/// [`compare`] from the runs' tallies, giving up (`None`) soon after
+/// `cancel` is set.
 pub fn compare_unless(
-    baseline: (&Scenario, &[RunRecord]),
-    counterfactual: (&Scenario, &[RunRecord]),
+    baseline: (&Scenario, &[Tally]),
+    counterfactual: (&Scenario, &[Tally]),
     alignment: &Alignment,
     cancel: &AtomicBool,
 ) -> Option<Comparison> {

@@ -9,13 +9,14 @@
 use csv::Writer;
 
 use crate::compare::{Comparison, Paired};
-use crate::engine::{Dims, RunRecord};
+use crate::engine::Dims;
 use crate::measures::{
     AdoptionMeasure, AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareMetric,
     ShareRow,
 };
 use crate::scenario::Scenario;
 use crate::stats::Summary;
+use crate::tally::Tally;
 
 /// A number as the CSVs write it: 6 decimals, plain notation, no `-0`.
 /// Halves round away from zero, as a spreadsheet's `ROUND(x, 6)` does
@@ -341,7 +342,7 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 
 /// Every run's contracts and count share per vendor (scope: all units).
 /// Runs are numbered from 0, the index of their random stream.
-pub fn runs_csv(s: &Scenario, records: &[RunRecord]) -> Vec<u8> {
+pub fn runs_csv(s: &Scenario, records: &[Tally]) -> Vec<u8> {
     let d = Dims::of(s);
     let mut w = Writer::from_writer(Vec::with_capacity(
         records.len() * d.periods * d.vendors * 32,

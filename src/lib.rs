@@ -2,8 +2,10 @@
 //! government agencies adopt AI and award contracts to vendors.
 //!
 //! The pipeline is `scenario` (TOML to a checked [`scenario::Scenario`]) →
-//! `engine` (pure simulation of run records) → `measures` (statistics per
-//! output row) → `export` (CSV bytes) → `output` (files written whole).
+//! `engine` (pure simulation of run records) → `tally` (each record reduced
+//! to what the statistics read) → `measures` (statistics per output row) →
+//! `export` (CSV bytes) → `output` (files written whole).
+//! [`measures::project`] takes records and makes the tallies itself.
 //! `compare` takes the place of `measures` for two scenarios run with one
 //! seed: statistics of their run-by-run differences. `sweep` varies one
 //! number of a scenario through [`scenario::parse_with`].
@@ -60,3 +62,4 @@ pub mod sampling;
 pub mod scenario;
 pub mod stats;
 pub mod sweep;
+pub mod tally;

@@ -1,5 +1,9 @@
 //! From run records to the rows of the outputs (MODEL.md section 4).
 //!
+//! The statistics read each run's [`Tally`], the record reduced to what
+//! the rows need; [`project`] makes them from records, the CLI as each run
+//! finishes.
+//!
 //! For each output row this derives the value of every run (shares, adoption
 //! fractions, revenue; NaN where undefined, so that `compare` can pair runs
 //! by index), leaves out runs where it is undefined, and summarises the rest
@@ -18,6 +22,7 @@ use rayon::prelude::*;
 use crate::engine::{Dims, RunRecord};
 use crate::scenario::Scenario;
 use crate::stats::{Summary, summarize};
+use crate::tally::{Tally, TallyLayout};
 
 /// Which units a share or adoption row covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,16 +181,15 @@ pub(crate) fn scope_index(scope: Scope, tiers: usize) -> usize {
 
 /// Every output row's statistics over `records` (run order).
 pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
-    project_unless(s, records, &AtomicBool::new(false)).expect("nothing cancels this projection")
+    let d = Dims::of(s);
+    let tallies: Vec<Tally> = records.iter().map(|r| Tally::of(r, d)).collect();
+    project_unless(s, &tallies, &AtomicBool::new(false)).expect("nothing cancels this projection")
 }
 
-/// [`project`], giving up (`None`) soon after `cancel` is set: each
-/// parallel task checks it before it starts.
-pub fn project_unless(
-    s: &Scenario,
-    records: &[RunRecord],
-    cancel: &AtomicBool,
-) -> Option<Projection> {
+/// [`project`] from the runs' tallies (run order, all in one layout),
+/// giving up (`None`) soon after `cancel` is set: each parallel task checks
+/// it before it starts.
+pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
     let d = Dims::of(s);
     let layout = PeriodLayout::of(s);
     let runs = records.len();
@@ -399,7 +403,7 @@ pub(crate) fn period_values(
     s: &Scenario,
     d: Dims,
     layout: &PeriodLayout,
-    records: &[RunRecord],
+    records: &[Tally],
     t: usize,
     revenue: &mut [f64],
 ) -> PeriodValues {
@@ -418,38 +422,86 @@ pub(crate) fn period_values(
     let mut counts = vec![0.0; scopes * nv];
     let mut values = vec![0.0; scopes * nv];
     let cells = d.agencies * d.tiers;
+    let tally_layout = records.first().map_or(TallyLayout::Joint, |r| r.layout);
+    debug_assert!(records.iter().all(|r| r.layout == tally_layout));
+    // Contract counts per run and period: by cell (joint), or by agency and
+    // then by tier (marginal), whose tier values go with the prices.
+    let (count_groups, tier_values) = match tally_layout {
+        TallyLayout::Joint => (cells, 0),
+        TallyLayout::Marginal => (d.agencies + d.tiers, d.tiers * nv),
+    };
     // Period t of every run, gathered into two contiguous buffers first: a
     // loop that only copies lets the processor fetch many records' slices
     // at once, where the arithmetic below would wait for each in turn.
-    let first = d.contract(t, 0, 0, 0);
     let first_agency = d.agency_period(t, 0);
-    let per_run = cells * nv + d.agencies;
+    let per_run = count_groups * nv + d.agencies;
+    let prices_per_run = d.agencies + tier_values;
     let mut gathered_counts: Vec<u32> = Vec::with_capacity(runs * per_run);
-    let mut gathered_prices: Vec<f64> = Vec::with_capacity(runs * d.agencies);
+    let mut gathered_prices: Vec<f64> = Vec::with_capacity(runs * prices_per_run);
     for r in records {
-        gathered_counts.extend_from_slice(&r.contracts[first..][..cells * nv]);
+        match tally_layout {
+            TallyLayout::Joint => {
+                gathered_counts.extend_from_slice(&r.contracts[t * cells * nv..][..cells * nv]);
+            }
+            TallyLayout::Marginal => {
+                let (by_agency, by_tier) = (d.agencies * nv, d.tiers * nv);
+                gathered_counts.extend_from_slice(&r.contracts[t * by_agency..][..by_agency]);
+                gathered_counts.extend_from_slice(&r.tier_contracts[t * by_tier..][..by_tier]);
+            }
+        }
         gathered_counts.extend_from_slice(&r.waiting[first_agency..][..d.agencies]);
-        gathered_prices.extend_from_slice(&r.annual_value[t * d.agencies..][..d.agencies]);
+        gathered_prices.extend_from_slice(&r.annual_value[first_agency..][..d.agencies]);
+        if tier_values > 0 {
+            gathered_prices.extend_from_slice(&r.tier_values[t * tier_values..][..tier_values]);
+        }
     }
     for i in 0..runs {
         run_values.run = i;
-        let (contracts, waiting) = gathered_counts[i * per_run..][..per_run].split_at(cells * nv);
-        let prices = &gathered_prices[i * d.agencies..][..d.agencies];
+        let (contracts, waiting) =
+            gathered_counts[i * per_run..][..per_run].split_at(count_groups * nv);
+        let (prices, tier_values) =
+            gathered_prices[i * prices_per_run..][..prices_per_run].split_at(d.agencies);
         counts.fill(0.0);
         values.fill(0.0);
+        if tally_layout == TallyLayout::Marginal {
+            let tier_contracts = &contracts[d.agencies * nv..];
+            for k in 0..d.tiers {
+                let scope = scope_index(Scope::Tier(k), d.tiers);
+                for v in 0..nv {
+                    counts[scope * nv + v] = f64::from(tier_contracts[k * nv + v]);
+                    values[scope * nv + v] = tier_values[k * nv + v];
+                }
+            }
+        }
         let (mut all_contracts, mut all_waiting) = (0u64, 0u64);
         for (a, &price) in prices.iter().enumerate() {
             let mut agency_contracts = 0u64;
-            for k in 0..d.tiers {
-                let cell = a * d.tiers + k;
-                let cell_scopes = [Scope::All, Scope::Tier(k), Scope::Agency(a)]
-                    .map(|sc| scope_index(sc, d.tiers));
-                for (v, &x) in contracts[cell * nv..(cell + 1) * nv].iter().enumerate() {
-                    let c = f64::from(x);
-                    agency_contracts += u64::from(x);
-                    for scope in cell_scopes {
-                        counts[scope * nv + v] += c;
-                        values[scope * nv + v] += c * price;
+            match tally_layout {
+                TallyLayout::Joint => {
+                    for k in 0..d.tiers {
+                        let cell = a * d.tiers + k;
+                        let cell_scopes = [Scope::All, Scope::Tier(k), Scope::Agency(a)]
+                            .map(|sc| scope_index(sc, d.tiers));
+                        for (v, &x) in contracts[cell * nv..(cell + 1) * nv].iter().enumerate() {
+                            let c = f64::from(x);
+                            agency_contracts += u64::from(x);
+                            for scope in cell_scopes {
+                                counts[scope * nv + v] += c;
+                                values[scope * nv + v] += c * price;
+                            }
+                        }
+                    }
+                }
+                TallyLayout::Marginal => {
+                    let agency_scopes =
+                        [Scope::All, Scope::Agency(a)].map(|sc| scope_index(sc, d.tiers));
+                    for (v, &x) in contracts[a * nv..(a + 1) * nv].iter().enumerate() {
+                        let c = f64::from(x);
+                        agency_contracts += u64::from(x);
+                        for scope in agency_scopes {
+                            counts[scope * nv + v] += c;
+                            values[scope * nv + v] += c * price;
+                        }
                     }
                 }
             }
@@ -501,7 +553,7 @@ fn period_rows(
     s: &Scenario,
     d: Dims,
     layout: &PeriodLayout,
-    records: &[RunRecord],
+    records: &[Tally],
     t: usize,
     revenue: &mut [f64],
 ) -> PeriodRows {
@@ -552,7 +604,7 @@ fn period_rows(
 fn outlook(
     d: Dims,
     layout: &PeriodLayout,
-    records: &[RunRecord],
+    records: &[Tally],
     projection: &Projection,
 ) -> Vec<VendorOutlook> {
     let last = d.periods - 1;

@@ -8,6 +8,7 @@
 use crate::engine::{Dims, EngineKind, RunRecord};
 use crate::measures;
 use crate::scenario::Scenario;
+use crate::tally::{Tally, TallyLayout};
 
 /// Bytes a simulation needs, by what holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +37,12 @@ impl MemoryEstimate {
         }
     }
 
-    /// Bytes per run that last until the statistics are done: the record
+    /// Bytes per run that last until the statistics are done: the tally
     /// and the revenue path, the part that grows with `--runs`.
     pub fn per_run(s: &Scenario) -> u64 {
         let d = Dims::of(s);
         let revenue_path = (d.periods * d.vendors) as u64 * 8;
-        RunRecord::bytes(d) + revenue_path
+        Tally::bytes(d) + revenue_path
     }
 }
 
@@ -59,17 +60,26 @@ pub fn estimate(
     let records = runs.saturating_mul(MemoryEstimate::per_run(s));
 
     // Engine scratch per thread: the contract-end calendar of every segment
-    // (count engine) or one state per unit (unit engine).
+    // (count engine) or one state per unit (unit engine), and the run's
+    // whole record until it is reduced to its tally.
     let segments = (d.agencies * d.tiers) as u64;
-    let engine_scratch = match engine {
-        EngineKind::Counts => segments * periods * vendors * 4 + segments * vendors * vendors * 16,
-        EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
-    };
+    let engine_scratch = RunRecord::bytes(d)
+        + match engine {
+            EngineKind::Counts => {
+                segments * periods * vendors * 4 + segments * vendors * vendors * 16
+            }
+            EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
+        };
     // Statistics per thread: one period's per-run values of every share and
     // adoption row, a copy of one revenue row, and that period's counts and
     // prices gathered from every record.
     let period_rows = measures::share_and_adoption_rows_per_period(s) as u64;
-    let gathered = segments * vendors * 4 + d.agencies as u64 * (4 + 8);
+    let (agencies, tiers) = (d.agencies as u64, d.tiers as u64);
+    let gathered = agencies * (4 + 8)
+        + match TallyLayout::of(d) {
+            TallyLayout::Joint => segments * vendors * 4,
+            TallyLayout::Marginal => (agencies + tiers) * vendors * 4 + tiers * vendors * 8,
+        };
     let statistics_task = ((period_rows + 1) * 8 + gathered) * runs;
     let working = threads.saturating_mul(engine_scratch + statistics_task);
 

@@ -12,7 +12,7 @@ use super::{
     COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
     SimulationArgs, UsageError,
 };
-use crate::engine::{self, Control, EngineKind};
+use crate::engine::{self, Control, Dims, EngineKind};
 use crate::export;
 use crate::measures;
 use crate::output::{self, Manifest, ManifestInput, OutputFile};
@@ -20,6 +20,7 @@ use crate::progress::Progress;
 use crate::resources;
 use crate::scenario::{self, Diagnostic, Scenario, ScenarioError, Setting};
 use crate::sweep::{self, Sweep};
+use crate::tally::Tally;
 
 /// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
 pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
@@ -311,7 +312,8 @@ pub(super) fn check_out_folder<'a>(
     Ok(())
 }
 
-/// Simulates `runs` runs of `s`, ticking `progress` as each finishes.
+/// Simulates `runs` runs of `s`, ticking `progress` as each finishes, and
+/// keeps each run's tally (what the statistics read).
 pub(super) fn simulate(
     pool: &rayon::ThreadPool,
     s: &Scenario,
@@ -320,13 +322,15 @@ pub(super) fn simulate(
     engine: EngineKind,
     progress: &Progress,
     cancel: &AtomicBool,
-) -> Result<Vec<engine::RunRecord>> {
+) -> Result<Vec<Tally>> {
     let on_run_done = || progress.tick();
     let control = Control {
         on_run_done: &on_run_done,
         cancel,
     };
-    pool.install(|| engine::simulate(s, seed, 0..runs, engine, &control))
+    let d = Dims::of(s);
+    let keep = |record| Tally::from_record(record, d);
+    pool.install(|| engine::simulate_keeping(s, seed, 0..runs, engine, &control, &keep))
         .map_err(|_| Interrupted.into())
 }
 

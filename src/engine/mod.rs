@@ -263,14 +263,28 @@ pub fn simulate(
     engine: EngineKind,
     control: &Control<'_>,
 ) -> Result<Vec<RunRecord>, Cancelled> {
+    simulate_keeping(s, seed, runs, engine, control, &|record| record)
+}
+
+/// [`simulate`], keeping of each run only what `keep` makes of its record,
+/// in the worker that ran it: so the whole records of all runs are never
+/// held at once (the CLI keeps each run's [`crate::tally::Tally`]).
+pub fn simulate_keeping<T: Send>(
+    s: &Scenario,
+    seed: u64,
+    runs: Range<u64>,
+    engine: EngineKind,
+    control: &Control<'_>,
+    keep: &(dyn Fn(RunRecord) -> T + Sync),
+) -> Result<Vec<T>, Cancelled> {
     runs.into_par_iter()
         .map(|run| {
             if control.cancel.load(Ordering::Relaxed) {
                 return Err(Cancelled);
             }
-            let record = simulate_run(s, seed, run, engine);
+            let kept = keep(simulate_run(s, seed, run, engine));
             (control.on_run_done)();
-            Ok(record)
+            Ok(kept)
         })
         .collect()
 }

@@ -1,12 +1,14 @@
-//! What a run keeps for the statistics is compact: for every shipped
-//! scenario at most 4 bytes per output cell (one run's value behind one row
-//! of `shares.csv`, `adoption.csv` or `revenue.csv`), and the memory
-//! estimate counts exactly what a record holds.
+//! What a run keeps for the statistics is compact: at most 4 bytes per
+//! output cell (one run's value behind one row of `shares.csv`,
+//! `adoption.csv` or `revenue.csv`) for every shipped scenario and for
+//! every shape of market up to four tiers, and the memory estimate counts
+//! exactly what a tally holds.
 
-use sharecast::engine::{Dims, EngineKind, RunRecord, simulate_all};
+use sharecast::engine::{Dims, EngineKind, simulate_all};
 use sharecast::measures::project;
 use sharecast::resources::MemoryEstimate;
 use sharecast::scenario;
+use sharecast::tally::{Tally, TallyLayout};
 
 use crate::common::repo_root;
 
@@ -24,6 +26,8 @@ fn a_run_keeps_at_most_four_bytes_per_output_cell() {
         let records = simulate_all(&s, 1, 0..1, EngineKind::Counts);
         let p = project(&s, &records);
         let cells = (p.shares.len() + p.adoption.len() + p.revenue.len()) as u64;
+        let d = Dims::of(&s);
+        assert_eq!(cells, (d.periods * cells_per_period(d)) as u64, "{file}");
         let kept = MemoryEstimate::per_run(&s);
         assert!(
             kept <= 4 * cells,
@@ -34,13 +38,110 @@ fn a_run_keeps_at_most_four_bytes_per_output_cell() {
 }
 
 #[test]
-fn the_estimate_counts_what_a_record_holds() {
+fn the_estimate_counts_what_a_tally_holds_in_either_layout() {
     for file in SHIPPED {
         let s = scenario::load(&repo_root().join(file)).unwrap();
-        let r = &simulate_all(&s, 1, 0..1, EngineKind::Counts)[0];
-        let held = 4 * (r.contracts.len() + r.waiting.len() + r.never.len())
-            + 8 * r.annual_value.len()
-            + std::mem::size_of::<RunRecord>();
-        assert_eq!(RunRecord::bytes(Dims::of(&s)), held as u64, "{file}");
+        let d = Dims::of(&s);
+        let record = &simulate_all(&s, 1, 0..1, EngineKind::Counts)[0];
+        for layout in [TallyLayout::Joint, TallyLayout::Marginal] {
+            let t = Tally::with_layout(record, d, layout);
+            let held = 4 * (t.contracts.len() + t.tier_contracts.len() + t.waiting.len())
+                + 8 * (t.tier_values.len() + t.annual_value.len())
+                + std::mem::size_of::<Tally>();
+            assert_eq!(
+                Tally::bytes_with(d, layout),
+                held as u64,
+                "{file} {layout:?}"
+            );
+        }
+        assert_eq!(
+            Tally::bytes(d),
+            Tally::bytes_with(d, TallyLayout::of(d)),
+            "{file}"
+        );
+    }
+}
+
+/// Rows per period as MODEL.md section 5 lays them out: a count and a
+/// value share per scope (all, each tier, each agency) and vendor, two
+/// adoption rows for all agencies and each agency, two revenue rows per
+/// vendor.
+fn cells_per_period(d: Dims) -> usize {
+    2 * d.vendors * (1 + d.tiers + d.agencies) + 2 * (1 + d.agencies) + 2 * d.vendors
+}
+
+/// Per period, what a run keeps (its tally in the smaller layout and its
+/// revenue path) against 4 bytes per cell, for 1 to 300 agencies, 1 to 4
+/// tiers and 1 to 20 vendors; the fixed header of each tally is left out.
+#[test]
+fn every_market_up_to_four_tiers_keeps_at_most_four_bytes_per_cell() {
+    let header = std::mem::size_of::<Tally>() as u64;
+    for agencies in 1..=300 {
+        for tiers in 1..=4 {
+            for vendors in 1..=20 {
+                let d = Dims {
+                    periods: 1,
+                    agencies,
+                    tiers,
+                    vendors,
+                };
+                let kept = Tally::bytes(d) - header + 8 * vendors as u64;
+                let bound = 4 * cells_per_period(d) as u64;
+                assert!(
+                    kept <= bound,
+                    "{agencies} agencies, {tiers} tiers, {vendors} vendors: {kept} > {bound}"
+                );
+            }
+        }
+    }
+}
+
+/// The statistics read the same numbers from either layout: every row of
+/// every file agrees (value shares and revenue sum the same products in
+/// another order, so to 1e-12 relative; counts exactly).
+#[test]
+fn both_layouts_give_the_same_rows() {
+    use sharecast::measures::project_unless;
+    use std::sync::atomic::AtomicBool;
+    for file in ["scenarios/gov-ai-2026.toml", "benches/peer/edge.toml"] {
+        let s = scenario::load(&repo_root().join(file)).unwrap();
+        let d = Dims::of(&s);
+        let records = simulate_all(&s, 4, 0..40, EngineKind::Counts);
+        let project_in = |layout| {
+            let tallies: Vec<Tally> = records
+                .iter()
+                .map(|r| Tally::with_layout(r, d, layout))
+                .collect();
+            project_unless(&s, &tallies, &AtomicBool::new(false)).unwrap()
+        };
+        let (joint, marginal) = (
+            project_in(TallyLayout::Joint),
+            project_in(TallyLayout::Marginal),
+        );
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300);
+        let same = |x: &Option<sharecast::stats::Summary>,
+                    y: &Option<sharecast::stats::Summary>| match (x, y) {
+            (None, None) => true,
+            (Some(x), Some(y)) => {
+                x.runs == y.runs
+                    && close(x.mean, y.mean)
+                    && x.sd.zip(y.sd).map_or(x.sd == y.sd, |(a, b)| close(a, b))
+                    && x.percentiles
+                        .iter()
+                        .zip(&y.percentiles)
+                        .all(|(a, b)| close(*a, *b))
+            }
+            _ => false,
+        };
+        assert_eq!(joint.shares.len(), marginal.shares.len());
+        for (a, b) in joint.shares.iter().zip(&marginal.shares) {
+            assert!(same(&a.summary, &b.summary), "{file}: {a:?} vs {b:?}");
+        }
+        for (a, b) in joint.adoption.iter().zip(&marginal.adoption) {
+            assert_eq!(a, b, "{file}");
+        }
+        for (a, b) in joint.revenue.iter().zip(&marginal.revenue) {
+            assert!(same(&a.summary, &b.summary), "{file}: {a:?} vs {b:?}");
+        }
     }
 }

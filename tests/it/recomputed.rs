@@ -11,6 +11,7 @@ use std::path::Path;
 
 use sharecast::engine::{Dims, EngineKind, RunRecord, simulate_all};
 use sharecast::scenario::{Scenario, load};
+use sharecast::tally::TallyLayout;
 
 use crate::common::{repo_root, sharecast};
 
@@ -379,6 +380,72 @@ fn every_row_of_the_edge_scenario_matches_its_recomputation() {
 #[test]
 fn every_row_of_the_default_scenario_matches_its_recomputation() {
     check_scenario(&repo_root().join("scenarios/gov-ai-2026.toml"), 5, 23);
+}
+
+/// Eight agencies over three tiers: the statistics keep each run's counts
+/// by agency and by tier (`TallyLayout::Marginal`) rather than by agency and
+/// tier, and every row must still match. Waiting units, an agency without
+/// units, one whose contracts are worth nothing, drawn and changed contract
+/// values, initial contracts.
+#[test]
+fn every_row_of_a_many_agency_scenario_matches_its_recomputation() {
+    let mut text = String::from(
+        r#"
+name = "many agencies"
+start = "2026-01"
+periods = 30
+tiers = ["open", "secret", "top"]
+[[vendor]]
+name = "A"
+brand = { uniform = [0.3, 0.9] }
+access = { open = 1.0, secret = 0.8 }
+[[vendor]]
+name = "B"
+brand = 0.6
+access = { open = 0.9 }
+[[vendor]]
+name = "C"
+brand = 0.4
+access = { open = 0.6, secret = 0.3 }
+[[vendor]]
+name = "D"
+brand = 0.2
+access = { open = 0.4 }
+[[event]]
+at = 12
+vendor = "B"
+set = { "access.top" = 0.7 }
+[[event]]
+at = 20
+agency = "Agency 3"
+add = { annual_value = { normal = [2e5, 5e4] } }
+"#,
+    );
+    for a in 0..8 {
+        let (units, value) = match a {
+            0 => (0, "1e6".to_string()),
+            1 => (40, "0".to_string()),
+            _ => (
+                30 + 15 * a,
+                format!("{{ lognormal = [{}, 0.4] }}", 12 + a % 3),
+            ),
+        };
+        text.push_str(&format!(
+            "[[agency]]\nname = \"Agency {a}\"\nunits = {units}\n\
+             tiers = {{ open = 0.5, secret = 0.3, top = 0.2 }}\n\
+             innovation = 0.04\nimitation = 0.3\nterm = {}\nannual_value = {value}\n",
+            3 + a % 4
+        ));
+        if a == 5 {
+            text.push_str("[[agency.initial]]\nvendor = \"C\"\ntier = \"open\"\nunits = 20\n");
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("many.toml");
+    std::fs::write(&path, text).unwrap();
+    let s = load(&path).expect("valid scenario");
+    assert_eq!(TallyLayout::of(Dims::of(&s)), TallyLayout::Marginal);
+    check_scenario(&path, 3, 41);
 }
 
 /// Two units and two equal vendors: at the last period some runs hold no

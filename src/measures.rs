@@ -421,6 +421,8 @@ pub(crate) fn period_values(
     // `[scope][vendor]` contracts and value of the run being read.
     let mut counts = vec![0.0; scopes * nv];
     let mut values = vec![0.0; scopes * nv];
+    // One agency's contracts by vendor, summed over its tiers (joint layout).
+    let mut agency_counts = vec![0u32; nv];
     let cells = d.agencies * d.tiers;
     let tally_layout = records.first().map_or(TallyLayout::Joint, |r| r.layout);
     debug_assert!(records.iter().all(|r| r.layout == tally_layout));
@@ -475,35 +477,46 @@ pub(crate) fn period_values(
         }
         let (mut all_contracts, mut all_waiting) = (0u64, 0u64);
         for (a, &price) in prices.iter().enumerate() {
-            let mut agency_contracts = 0u64;
-            match tally_layout {
+            // The agency's contracts by vendor, over its tiers; the joint
+            // layout also adds each of its cells into the tier scopes (in
+            // agency order, as the marginal layout's tier values were summed).
+            let by_vendor: &[u32] = match tally_layout {
                 TallyLayout::Joint => {
+                    agency_counts.fill(0);
                     for k in 0..d.tiers {
                         let cell = a * d.tiers + k;
-                        let cell_scopes = [Scope::All, Scope::Tier(k), Scope::Agency(a)]
-                            .map(|sc| scope_index(sc, d.tiers));
+                        let tier = scope_index(Scope::Tier(k), d.tiers);
                         for (v, &x) in contracts[cell * nv..(cell + 1) * nv].iter().enumerate() {
                             let c = f64::from(x);
-                            agency_contracts += u64::from(x);
-                            for scope in cell_scopes {
-                                counts[scope * nv + v] += c;
-                                values[scope * nv + v] += c * price;
-                            }
+                            counts[tier * nv + v] += c;
+                            values[tier * nv + v] += c * price;
+                            // Within the agency's units, a u32.
+                            agency_counts[v] += x;
                         }
                     }
+                    &agency_counts
                 }
-                TallyLayout::Marginal => {
-                    let agency_scopes =
-                        [Scope::All, Scope::Agency(a)].map(|sc| scope_index(sc, d.tiers));
-                    for (v, &x) in contracts[a * nv..(a + 1) * nv].iter().enumerate() {
-                        let c = f64::from(x);
-                        agency_contracts += u64::from(x);
-                        for scope in agency_scopes {
-                            counts[scope * nv + v] += c;
-                            values[scope * nv + v] += c * price;
-                        }
-                    }
-                }
+                TallyLayout::Marginal => &contracts[a * nv..(a + 1) * nv],
+            };
+            // All units: each vendor's contracts at the agency's price, the
+            // same sums in either layout. The agency's own scope: one price
+            // for all its contracts, so its value shares are its count
+            // shares exactly (none when its contracts are worth nothing).
+            let (all, own) = (
+                scope_index(Scope::All, d.tiers),
+                scope_index(Scope::Agency(a), d.tiers),
+            );
+            let own_weight = if price > 0.0 { 1.0 } else { 0.0 };
+            let mut agency_contracts = 0u64;
+            for (v, &x) in by_vendor.iter().enumerate() {
+                let c = f64::from(x);
+                counts[all * nv + v] += c;
+                values[all * nv + v] += c * price;
+                counts[own * nv + v] += c;
+                values[own * nv + v] += c * own_weight;
+            }
+            for &x in by_vendor {
+                agency_contracts += u64::from(x);
             }
             let agency_waiting = u64::from(waiting[a]);
             run_values.set_adoption(

@@ -60,10 +60,15 @@ pub fn estimate(
     let records = runs.saturating_mul(MemoryEstimate::per_run(s));
 
     // Engine scratch per thread: the contract-end calendar of every segment
-    // (count engine) or one state per unit (unit engine), and the run's
-    // whole record until it is reduced to its tally.
+    // (count engine) or one state per unit (unit engine), and in the
+    // marginal layout the run's whole record until it is reduced to its
+    // tally (the joint layout keeps the record's own buffers).
     let segments = (d.agencies * d.tiers) as u64;
-    let engine_scratch = RunRecord::bytes(d)
+    let record_in_flight = match TallyLayout::of(d) {
+        TallyLayout::Joint => 0,
+        TallyLayout::Marginal => RunRecord::bytes(d),
+    };
+    let engine_scratch = record_in_flight
         + match engine {
             EngineKind::Counts => {
                 segments * periods * vendors * 4 + segments * vendors * vendors * 16

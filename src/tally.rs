@@ -106,7 +106,9 @@ impl Tally {
                     let by_tier = (t * tiers + k) * nv;
                     let cell = d.contract(t, a, k, 0);
                     for (v, &c) in record.contracts[cell..cell + nv].iter().enumerate() {
-                        // Both sums stay within the agency's units, a u32.
+                        // An agency's sum stays within its units, a tier's
+                        // within the scenario's, which validation caps at
+                        // u32::MAX.
                         contracts[by_agency + v] += c;
                         tier_contracts[by_tier + v] += c;
                         tier_values[by_tier + v] += f64::from(c) * price;

@@ -514,8 +514,6 @@ pub(crate) fn period_values(
                 values[all * nv + v] += c * price;
                 counts[own * nv + v] += c;
                 values[own * nv + v] += c * own_weight;
-            }
-            for &x in by_vendor {
                 agency_contracts += u64::from(x);
             }
             let agency_waiting = u64::from(waiting[a]);

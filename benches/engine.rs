@@ -96,8 +96,7 @@ fn statistics(c: &mut Criterion) {
     let s = scenario("scenarios/bench/large.toml");
     let records = simulate_all(&s, 1, 0..1000, EngineKind::Counts);
     // As the CLI has them: each run already reduced to its tally.
-    let d = Dims::of(&s);
-    let tallies: Vec<Tally> = records.iter().map(|r| Tally::of(r, d)).collect();
+    let tallies = Tally::of_runs(&records, Dims::of(&s));
     let never = AtomicBool::new(false);
     group.throughput(Throughput::Elements(1000));
     group.bench_function("runs/large", |b| {

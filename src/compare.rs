@@ -392,10 +392,7 @@ pub fn compare(
     counterfactual: (&Scenario, &[RunRecord]),
     alignment: &Alignment,
 ) -> Comparison {
-    let tallies = |(s, records): (&Scenario, &[RunRecord])| -> Vec<Tally> {
-        let d = Dims::of(s);
-        records.iter().map(|r| Tally::of(r, d)).collect()
-    };
+    let tallies = |(s, records): (&Scenario, &[RunRecord])| Tally::of_runs(records, Dims::of(s));
     let (base, other) = (tallies(baseline), tallies(counterfactual));
     compare_unless(
         (baseline.0, &base),

@@ -181,8 +181,7 @@ pub(crate) fn scope_index(scope: Scope, tiers: usize) -> usize {
 
 /// Every output row's statistics over `records` (run order).
 pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
-    let d = Dims::of(s);
-    let tallies: Vec<Tally> = records.iter().map(|r| Tally::of(r, d)).collect();
+    let tallies = Tally::of_runs(records, Dims::of(s));
     project_unless(s, &tallies, &AtomicBool::new(false)).expect("nothing cancels this projection")
 }
 

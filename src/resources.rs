@@ -64,7 +64,8 @@ pub fn estimate(
     // marginal layout the run's whole record until it is reduced to its
     // tally (the joint layout keeps the record's own buffers).
     let segments = (d.agencies * d.tiers) as u64;
-    let record_in_flight = match TallyLayout::of(d) {
+    let tally_layout = TallyLayout::of(d);
+    let record_in_flight = match tally_layout {
         TallyLayout::Joint => 0,
         TallyLayout::Marginal => RunRecord::bytes(d),
     };
@@ -81,7 +82,7 @@ pub fn estimate(
     let period_rows = measures::share_and_adoption_rows_per_period(s) as u64;
     let (agencies, tiers) = (d.agencies as u64, d.tiers as u64);
     let gathered = agencies * (4 + 8)
-        + match TallyLayout::of(d) {
+        + match tally_layout {
             TallyLayout::Joint => segments * vendors * 4,
             TallyLayout::Marginal => (agencies + tiers) * vendors * 4 + tiers * vendors * 8,
         };

@@ -65,35 +65,38 @@ impl Tally {
         Tally::with_layout(record, d, TallyLayout::of(d))
     }
 
+    /// The tallies of `records` (runs of shape `d`), in run order.
+    pub fn of_runs(records: &[RunRecord], d: Dims) -> Vec<Tally> {
+        records.iter().map(|r| Tally::of(r, d)).collect()
+    }
+
     /// [`Tally::of`], taking the record: the joint layout then reuses its
     /// buffers instead of copying them.
     pub fn from_record(record: RunRecord, d: Dims) -> Tally {
         match TallyLayout::of(d) {
-            TallyLayout::Joint => Tally {
-                layout: TallyLayout::Joint,
-                contracts: record.contracts,
-                tier_contracts: Vec::new(),
-                tier_values: Vec::new(),
-                waiting: record.waiting,
-                annual_value: record.annual_value,
-            },
+            TallyLayout::Joint => Tally::joint(record),
             TallyLayout::Marginal => Tally::with_layout(&record, d, TallyLayout::Marginal),
+        }
+    }
+
+    /// The joint tally: the record's own counts, without the never-adopted.
+    fn joint(record: RunRecord) -> Tally {
+        Tally {
+            layout: TallyLayout::Joint,
+            contracts: record.contracts,
+            tier_contracts: Vec::new(),
+            tier_values: Vec::new(),
+            waiting: record.waiting,
+            annual_value: record.annual_value,
         }
     }
 
     /// The tally of `record` in `layout`, whichever is smaller.
     pub fn with_layout(record: &RunRecord, d: Dims, layout: TallyLayout) -> Tally {
-        let (waiting, annual_value) = (record.waiting.clone(), record.annual_value.clone());
         if layout == TallyLayout::Joint {
-            return Tally {
-                layout,
-                contracts: record.contracts.clone(),
-                tier_contracts: Vec::new(),
-                tier_values: Vec::new(),
-                waiting,
-                annual_value,
-            };
+            return Tally::joint(record.clone());
         }
+        let (waiting, annual_value) = (record.waiting.clone(), record.annual_value.clone());
         let (agencies, tiers, nv) = (d.agencies, d.tiers, d.vendors);
         let mut contracts = vec![0u32; d.periods * agencies * nv];
         let mut tier_contracts = vec![0u32; d.periods * tiers * nv];

@@ -126,19 +126,6 @@ impl RunRecord {
         let n = annual_values.len();
         self.annual_value[t * n..(t + 1) * n].copy_from_slice(annual_values);
     }
-
-    /// Contracts of each vendor over all agencies and tiers at period `t`,
-    /// into `counts` (one per vendor).
-    pub fn vendor_contracts(&self, d: Dims, t: usize, counts: &mut [u64]) {
-        counts.fill(0);
-        let first = d.contract(t, 0, 0, 0);
-        let cells = &self.contracts[first..first + d.agencies * d.tiers * d.vendors];
-        for cell in cells.chunks(d.vendors.max(1)) {
-            for (c, &x) in counts.iter_mut().zip(cell) {
-                *c += u64::from(x);
-            }
-        }
-    }
 }
 
 /// The random stream of run `run`: ChaCha8 seeded from `seed`, on stream

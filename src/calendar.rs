@@ -81,11 +81,14 @@ impl YearMonth {
         })
     }
 
-    fn index(self) -> i64 {
+    /// Months since January of year 0: consecutive months have
+    /// consecutive indexes.
+    pub fn index(self) -> i64 {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
     }
 
-    fn from_index(i: i64) -> YearMonth {
+    /// The month of [`YearMonth::index`] `i`.
+    pub fn from_index(i: i64) -> YearMonth {
         YearMonth {
             year: i.div_euclid(12) as i32,
             month: (i.rem_euclid(12) + 1) as u32,

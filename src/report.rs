@@ -49,15 +49,16 @@ fn fraction_of_runs(x: f64) -> String {
 }
 
 /// A difference of shares in signed percentage points with `decimals`
-/// decimals: +2.7, -0.84; no "-0.0".
+/// decimals: +2.7, -0.84; a change that rounds to zero has no sign ("0.0",
+/// not "+0.0" or "-0.0"), like `signed_dollars`' "$0".
 fn signed_points(x: f64, decimals: usize) -> String {
     let scale = 10f64.powi(decimals as i32);
     let rounded = (100.0 * x * scale).round() / scale;
-    format!(
-        "{:+.*}",
-        decimals,
-        if rounded == 0.0 { 0.0 } else { rounded }
-    )
+    if rounded == 0.0 {
+        format!("{:.*}", decimals, 0.0)
+    } else {
+        format!("{rounded:+.decimals$}")
+    }
 }
 
 /// A difference of dollars, signed: +$4.56M, -$950; no sign for $0.
@@ -213,7 +214,7 @@ pub fn overview(s: &Scenario) -> String {
                     s.vendors[c.vendor].name.clone(),
                     c.units.to_string(),
                     c.remaining
-                        .map_or_else(|| format!("uniform 1..={}", a.term), |r| r.to_string()),
+                        .map_or_else(|| format!("uniform 1 to {}", a.term), |r| r.to_string()),
                 ]
             })
         })
@@ -513,7 +514,8 @@ mod tests {
         assert_eq!(signed_dollars(0.0), "$0");
         assert_eq!(signed_dollars(-2.5e6), "-$2.50M");
         assert_eq!(signed_points(-0.0084, 2), "-0.84");
-        assert_eq!(signed_points(-0.00004, 1), "+0.0");
+        assert_eq!(signed_points(-0.00004, 1), "0.0");
+        assert_eq!(signed_points(0.00004, 2), "0.00");
         assert_eq!(signed_points(0.027, 1), "+2.7");
     }
 

@@ -234,10 +234,23 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
     let usage = || {
         format!(
             "'{from}..{to_count}' is not FROM..TO:COUNT, as in 0.1..0.9:5 (five values from 0.1 to 0.9); \
-             a range of an event's dates is one of period indexes (2..14:4), or list the dates"
+             a range of an event's dates is one of months (2026-03..2027-03:5) or of period indexes (2..14:4)"
         )
     };
     let (to, count) = to_count.split_once(':').ok_or_else(usage)?;
+    let unquoted = |t: &str| {
+        let t = t.trim();
+        t.strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(t)
+            .to_string()
+    };
+    if let (Some(first), Some(last)) = (
+        YearMonth::parse(&unquoted(from)),
+        YearMonth::parse(&unquoted(to)),
+    ) {
+        return month_range(first, last, count);
+    }
     let number = |t: &str| match t.trim().parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
         Ok(_) => Err(format!("'{}' is not a finite number", t.trim())),
@@ -290,6 +303,45 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
             SweepValue {
                 text: format!("{x:?}"),
                 value: Value::Float(x),
+            }
+        })
+        .collect())
+}
+
+/// `FIRST..LAST:COUNT` of months (`2026-03..2027-03:5`): COUNT months from
+/// FIRST to LAST in equal whole-month steps, written as `YYYY-MM`, so that
+/// the sweep files show dates rather than period indexes.
+fn month_range(first: YearMonth, last: YearMonth, count: &str) -> Result<Vec<SweepValue>, String> {
+    let count: usize = count
+        .trim()
+        .parse()
+        .ok()
+        .filter(|&n| (2..=MAX_VALUES).contains(&n))
+        .ok_or_else(|| {
+            format!(
+                "COUNT in '{first}..{last}:{}' must be a whole number from 2 to {MAX_VALUES}",
+                count.trim()
+            )
+        })?;
+    let months = whole_steps(
+        &first.index().to_string(),
+        &last.index().to_string(),
+        count - 1,
+    )
+    .ok_or_else(|| {
+        format!(
+            "'{first}..{last}:{count}' does not split into {} equal steps of whole months; \
+             choose a COUNT that does, or list the dates",
+            count - 1
+        )
+    })?;
+    Ok(months
+        .into_iter()
+        .map(|i| {
+            let month = YearMonth::from_index(i);
+            SweepValue {
+                text: month.to_string(),
+                value: Value::String(month.to_string()),
             }
         })
         .collect())
@@ -453,6 +505,36 @@ mod tests {
     }
 
     #[test]
+    fn ranges_of_months_are_months() {
+        assert_eq!(
+            texts("event.2.at=2026-03..2027-03:5"),
+            ["2026-03", "2026-06", "2026-09", "2026-12", "2027-03"]
+        );
+        assert_eq!(
+            Sweep::parse(r#"x="2026-11".."2027-01":3"#).unwrap().values[2].value,
+            Value::String("2027-01".into())
+        );
+        // Backwards, across a year's end.
+        assert_eq!(
+            texts("x=2027-01..2026-11:3"),
+            ["2027-01", "2026-12", "2026-11"]
+        );
+        let e = Sweep::parse("x=2026-03..2027-03:6")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("does not split into 5 equal steps of whole months"),
+            "{e}"
+        );
+        let e = Sweep::parse("x=2026-03..2027-03:1")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("must be a whole number from 2 to"), "{e}");
+        // A month at one end only is not a range of months.
+        assert!(Sweep::parse("x=2026-03..14:4").is_err());
+    }
+
+    #[test]
     fn ranges_of_far_apart_ends_do_not_overflow() {
         // The ends' difference is not a finite number.
         assert_eq!(texts("x=-1e308..1e308:3"), ["-1e308", "0.0", "1e308"]);
@@ -576,7 +658,10 @@ mod tests {
             ("x=0..1:5000", "too many"),
             ("x=inf", "finite"),
             ("x={ pert = [0.1, 0.2, 0.3] }", "gives a distribution"),
-            ("x=2026-03..2028-03:5", "period indexes (2..14:4)"),
+            (
+                "x=2026-03..14:4",
+                "of months (2026-03..2027-03:5) or of period indexes (2..14:4)",
+            ),
         ] {
             let e = Sweep::parse(spec).unwrap_err().to_string();
             assert!(e.contains(needle), "{spec}: {e}");

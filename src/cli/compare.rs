@@ -73,9 +73,10 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             }
         };
         warning!(
-            "{} sets {}, which is not used: both scenarios run with seed {seed} ({}) and {runs} runs ({}) so that their runs pair",
+            "{} sets {}, which {} not used: both scenarios run with seed {seed} ({}) and {runs} runs ({}) so that their runs pair",
             other_path.display(),
             unused.join(" and "),
+            if unused.len() > 1 { "are" } else { "is" },
             source(sim.seed, "--seed"),
             source(sim.runs, "--runs"),
         );

@@ -117,6 +117,28 @@ fn seed_value(text: &str) -> Result<u64, String> {
         })
 }
 
+/// A number of runs: 1 to 100,000,000 (as a scenario file's `runs`).
+fn runs_value(text: &str) -> Result<u64, String> {
+    whole_number_from_to(text, 1, 100_000_000, "a number of runs")
+}
+
+/// A number of worker threads: 1 to 1,024.
+fn threads_value(text: &str) -> Result<u64, String> {
+    whole_number_from_to(text, 1, 1024, "a number of threads")
+}
+
+/// `text` as a whole number in `min..=max`, or a sentence saying what `what`
+/// must be. Negative numbers arrive here too (the flags allow them), so that
+/// `--runs -3` is told the range rather than to write `-- -3`.
+fn whole_number_from_to(text: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<i128>()
+        .ok()
+        .filter(|n| (i128::from(min)..=i128::from(max)).contains(n))
+        .map(|n| n as u64)
+        .ok_or_else(|| format!("{what} is a whole number from {min} to {max}"))
+}
+
 #[derive(Debug, clap::Args)]
 struct RunArgs {
     /// The scenario file (TOML).
@@ -205,7 +227,7 @@ struct SweepArgs {
 struct SimulationArgs {
     /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`.
     /// Example: --runs 10000
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
     runs: Option<u64>,
 
     /// Seed of the random streams; overrides the scenario's `seed`. The same
@@ -216,7 +238,7 @@ struct SimulationArgs {
 
     /// Worker threads (at least 1). Default: all cores. Results do not depend
     /// on it. Example: --threads 2
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = threads_value)]
     threads: Option<u64>,
 
     /// No progress bar and no table on stdout (errors and warnings still go

@@ -261,6 +261,78 @@ impl DistSpec {
     }
 }
 
+impl DistSpec {
+    /// The probability that a draw falls outside `range` and is clamped to
+    /// one of its bounds. Closed forms for every family but PERT and beta,
+    /// whose share is integrated numerically (to well under 0.1%, which is
+    /// plenty for a warning).
+    pub fn share_outside(self, range: Range) -> f64 {
+        let (low, high) = self.support();
+        if low >= range.low && high <= range.high {
+            return 0.0;
+        }
+        let below = self.cdf(range.low);
+        let above = 1.0 - self.cdf(range.high);
+        (below + above).clamp(0.0, 1.0)
+    }
+
+    /// P(draw <= x).
+    fn cdf(self, x: f64) -> f64 {
+        let normal = |z: f64| 0.5 * libm::erfc(-z / std::f64::consts::SQRT_2);
+        match self {
+            DistSpec::Normal { mean, sd } => normal((x - mean) / sd),
+            DistSpec::Uniform { low, high } => ((x - low) / (high - low)).clamp(0.0, 1.0),
+            DistSpec::Triangular { low, mode, high } => {
+                if x <= low {
+                    0.0
+                } else if x >= high {
+                    1.0
+                } else if x <= mode {
+                    (x - low) * (x - low) / ((high - low) * (mode - low))
+                } else {
+                    1.0 - (high - x) * (high - x) / ((high - low) * (high - mode))
+                }
+            }
+            DistSpec::Pert { low, mode, high } => {
+                let width = high - low;
+                let alpha = 1.0 + 4.0 * (mode - low) / width;
+                let beta = 1.0 + 4.0 * (high - mode) / width;
+                beta_cdf(alpha, beta, (x - low) / width)
+            }
+            DistSpec::Beta { alpha, beta } => beta_cdf(alpha, beta, x),
+            DistSpec::LogNormal { mu, sigma } => {
+                if x <= 0.0 {
+                    0.0
+                } else {
+                    normal((libm::log(x) - mu) / sigma)
+                }
+            }
+        }
+    }
+}
+
+/// The Beta(alpha, beta) distribution function at `t`, by the midpoint rule
+/// on the density (which avoids the end points, where a shape below 1 makes
+/// it infinite), normalised by the same rule over [0, 1].
+fn beta_cdf(alpha: f64, beta: f64, t: f64) -> f64 {
+    if t <= 0.0 {
+        return 0.0;
+    }
+    if t >= 1.0 {
+        return 1.0;
+    }
+    const STEPS: usize = 20_000;
+    let density = |u: f64| libm::pow(u, alpha - 1.0) * libm::pow(1.0 - u, beta - 1.0);
+    let (mut below, mut total) = (0.0, 0.0);
+    for i in 0..STEPS {
+        let d = density((i as f64 + 0.5) / STEPS as f64);
+        total += d;
+        // The share of this step's interval [i, i + 1) / STEPS below t.
+        below += d * (t * STEPS as f64 - i as f64).clamp(0.0, 1.0);
+    }
+    below / total
+}
+
 impl fmt::Display for DistSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (family, args): (&str, &[f64]) = match self {
@@ -380,6 +452,80 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
     use rand::rngs::ChaCha8Rng;
+
+    #[test]
+    fn the_share_clamped_has_its_closed_form() {
+        let d = |family: &str, args: &[f64]| DistSpec::new(family, args).unwrap();
+        let near = |got: f64, want: f64| assert!((got - want).abs() < 1e-6, "{got} != {want}");
+        // Half of each distribution lies above 1.
+        near(d("uniform", &[0.5, 1.5]).share_outside(Range::UNIT), 0.5);
+        near(d("normal", &[1.0, 0.1]).share_outside(Range::UNIT), 0.5);
+        near(
+            d("triangular", &[0.0, 1.0, 2.0]).share_outside(Range::UNIT),
+            0.5,
+        );
+        near(d("pert", &[0.0, 1.0, 2.0]).share_outside(Range::UNIT), 0.5);
+        near(d("lognormal", &[0.0, 1.0]).share_outside(Range::UNIT), 0.5);
+        // Both tails of a normal: 2 (1 - Phi(2)).
+        near(
+            d("normal", &[0.5, 0.25]).share_outside(Range::UNIT),
+            0.045_500_263_9,
+        );
+        // A quarter of [-0.5, 1.5] on each side.
+        near(d("uniform", &[-0.5, 1.5]).share_outside(Range::UNIT), 0.5);
+        // Triangular [0, 0.5, 2] above 1: (2 - 1)^2 / (2 * 1.5).
+        near(
+            d("triangular", &[0.0, 0.5, 2.0]).share_outside(Range::UNIT),
+            1.0 / 3.0,
+        );
+        // PERT [0, 1, 3] is Beta(7/3, 11/3) on [0, 3]; above 1 means t > 1/3:
+        // 1 - I_{1/3}(7/3, 11/3) = 0.583210 (the regularised incomplete beta,
+        // by Simpson's rule on 200,000 steps over the Gamma-function normaliser).
+        let pert = d("pert", &[0.0, 1.0, 3.0]).share_outside(Range::UNIT);
+        assert!((pert - 0.583_210_2).abs() < 1e-5, "{pert}");
+        // Nothing outside: support within the range.
+        for spec in [d("beta", &[0.5, 0.5]), d("pert", &[0.1, 0.5, 0.9])] {
+            assert_eq!(spec.share_outside(Range::UNIT), 0.0);
+        }
+    }
+
+    /// The numerical integral against the sampler itself: 100,000 draws,
+    /// within five standard errors.
+    #[test]
+    fn the_share_clamped_matches_the_draws() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        for (family, args) in [
+            ("pert", &[0.5, 0.9, 1.2][..]),
+            ("pert", &[0.0, 1.0, 3.0][..]),
+            ("beta", &[0.5, 2.0][..]),
+            ("triangular", &[0.2, 0.95, 1.1][..]),
+        ] {
+            let spec = DistSpec::new(family, args).unwrap();
+            let range = if family == "beta" {
+                Range {
+                    low: 0.1,
+                    high: 1.0,
+                }
+            } else {
+                Range::UNIT
+            };
+            let p = spec.share_outside(range);
+            let n = 100_000;
+            let outside = (0..n)
+                .filter(|_| {
+                    let x = spec.sample(&mut rng);
+                    x < range.low || x > range.high
+                })
+                .count();
+            let se = (p * (1.0 - p) / n as f64).sqrt();
+            let got = outside as f64 / n as f64;
+            assert!(p > 0.01, "{spec}: {p}");
+            assert!(
+                (got - p).abs() < 5.0 * se,
+                "{spec}: sampled {got}, computed {p}"
+            );
+        }
+    }
 
     #[test]
     fn messages_show_everyday_numbers_as_written_and_extreme_ones_compactly() {

@@ -25,6 +25,10 @@ pub const MAX_PERIODS: i64 = 10_000;
 const MAX_TERM: i64 = 1_000_000;
 const MAX_RUNS: i64 = 100_000_000;
 const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
+/// The share of a distribution's draws clamped to a bound above which a
+/// scenario is warned: a twentieth of the runs sitting exactly on the
+/// bound is rarely what the author meant.
+const HEAVY_CLAMPING: f64 = 0.05;
 
 /// The span of a value that stands on no line of the file: one a sweep adds
 /// where the file has no table to hold it (see `vary`).
@@ -440,6 +444,17 @@ impl<'s> Checker<'s> {
                             );
                             return None;
                         }
+                        let clamped = spec.share_outside(range);
+                        if clamped >= HEAVY_CLAMPING {
+                            self.warn(
+                                &span,
+                                format!(
+                                    "{what} must be {}: {:.0}% of the draws of {spec} lie outside that range and are clamped to its nearest bound, which piles them on that one value; prefer a family whose support fits the range (beta, PERT or triangular for values in [0, 1])",
+                                    range.describe(),
+                                    100.0 * clamped
+                                ),
+                            );
+                        }
                         Some(Param::drawn(spec, range))
                     }
                     Err(rule) => {
@@ -493,7 +508,7 @@ impl<'s> Checker<'s> {
             Value::Integer(i) => {
                 self.error(
                     &span,
-                    format!("{what} must be an integer in {min}..={max}, got {i}"),
+                    format!("{what} must be a whole number from {min} to {max}, got {i}"),
                 );
                 None
             }
@@ -731,7 +746,7 @@ impl<'s> Checker<'s> {
         if !self.errors.is_empty() {
             return None;
         }
-        Some(Scenario {
+        let scenario = Scenario {
             name,
             calendar: calendar?,
             runs: runs? as u64,
@@ -743,7 +758,57 @@ impl<'s> Checker<'s> {
             agencies: agencies.into_iter().collect::<Option<_>>()?,
             events: events.into_iter().collect::<Option<_>>()?,
             warnings: Vec::new(),
-        })
+        };
+        self.warn_unserved_tiers(&scenario, &raw);
+        Some(scenario)
+    }
+
+    /// A tier that holds units but that no vendor can ever serve (access
+    /// above 0 neither from the start nor through an event within the
+    /// horizon) keeps those units waiting throughout. That is legal (a tier
+    /// closed to everyone is a scenario one may want), but far more often an
+    /// access forgotten, so it is pointed out.
+    fn warn_unserved_tiers(&mut self, s: &Scenario, raw: &RawScenario) {
+        for (t, tier) in s.tiers.iter().enumerate() {
+            let units: u64 = s
+                .agencies
+                .iter()
+                .map(|a| u64::from(a.units_by_tier[t]))
+                .sum();
+            let from_the_start = s
+                .vendors
+                .iter()
+                .any(|v| v.access[t].as_ref().is_some_and(|p| p.max_value() > 0.0));
+            let through_an_event = s
+                .events
+                .iter()
+                .filter(|e| e.period < s.calendar.periods && matches!(e.target, Target::Vendor(_)))
+                .flat_map(|e| &e.changes)
+                .any(|c| c.field == Field::Access(t) && c.value.max_value() > 0.0);
+            if units == 0 || from_the_start || through_an_event {
+                continue;
+            }
+            // At the tier's name in `tiers`, or (the default single tier) at
+            // the first agency.
+            let span = raw
+                .tiers
+                .as_ref()
+                .and_then(|names| {
+                    names
+                        .get_ref()
+                        .iter()
+                        .find(|n| n.get_ref().trim() == tier)
+                        .map(Spanned::span)
+                })
+                .or_else(|| raw.agency.first().map(Spanned::span))
+                .unwrap_or(0..0);
+            self.warn(
+                &span,
+                format!(
+                    "tier '{tier}' holds {units} units, but no vendor's access to it is above 0, from the start or through an event within the horizon: those units can never hold a contract and wait throughout; if that is not intended, give a vendor access = {{ {tier} = ... }}"
+                ),
+            );
+        }
     }
 
     /// Vendor and agency names are unique as spreadsheets compare them
@@ -975,6 +1040,14 @@ impl<'s> Checker<'s> {
         let span = raw.span();
         let v = raw.get_ref();
         let name = self.name(&v.name, &span, "[[vendor]]");
+        if let (Some(n), Some(spanned)) = (&name, &v.name)
+            && matches!(folded(n).as_str(), "period" | "date")
+        {
+            self.error(
+                &spanned.span(),
+                format!("vendor name '{n}' is reserved ('period' and 'date', in any letter case, head the first two columns of shares_wide.csv, which has a column per vendor); name the vendor differently"),
+            );
+        }
         let label = format!("vendor '{}'", name.as_deref().unwrap_or("?"));
         let brand = match &v.brand {
             None => {
@@ -1925,6 +1998,93 @@ mod tests {
         )
         .unwrap();
         assert!(s.warnings.is_empty());
+    }
+
+    #[test]
+    fn heavy_clamping_is_warned_about() {
+        let source = |brand: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = {brand}\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n"
+            )
+        };
+        let s = validate(
+            &source("{ uniform = [0.5, 1.5] }"),
+            Path::new("t.toml"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert_eq!(s.warnings[0].line, Some(5));
+        assert!(
+            s.warnings[0]
+                .message
+                .starts_with("vendor 'A' brand must be in [0, 1]: 50% of the draws of uniform(0.5, 1.5) lie outside that range"),
+            "{}",
+            s.warnings[0].message
+        );
+        // 4% above 1 (0.04 / 1.0), and a normal whose tails outside hold 1.2%:
+        // below the 5% that makes the warning.
+        for brand in ["{ uniform = [0.06, 1.04] }", "{ normal = [0.5, 0.2] }"] {
+            let s = validate(&source(brand), Path::new("t.toml"), &[]).unwrap();
+            assert!(s.warnings.is_empty(), "{brand}: {:?}", s.warnings);
+        }
+        // A normal whose tails outside [0, 1] hold 2 (1 - Phi(1.25)) = 21%.
+        let s = validate(&source("{ normal = [0.5, 0.4] }"), Path::new("t.toml"), &[]).unwrap();
+        assert!(
+            s.warnings[0].message.contains(": 21% of the draws"),
+            "{:?}",
+            s.warnings
+        );
+    }
+
+    #[test]
+    fn a_tier_no_vendor_can_serve_is_warned_about() {
+        let source = |fractions: &str, event: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\ntiers = [\"open\",\n \"secret\"]\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ open = 1.0, secret = 0.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\ntiers = {fractions}\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n{event}"
+            )
+        };
+        let warnings = |fractions: &str, event: &str| {
+            validate(&source(fractions, event), Path::new("t.toml"), &[])
+                .unwrap()
+                .warnings
+        };
+        let split = "{ open = 0.6, secret = 0.4 }";
+        let w = warnings(split, "");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].line, Some(4), "at the tier's name");
+        assert!(
+            w[0].message.starts_with(
+                "tier 'secret' holds 4 units, but no vendor's access to it is above 0"
+            ),
+            "{}",
+            w[0].message
+        );
+        // An event within the horizon that grants access: served.
+        let grant = |at: u32, op: &str, value: &str| {
+            format!(
+                "[[event]]\nat = {at}\nvendor = \"A\"\n{op} = {{ \"access.secret\" = {value} }}\n"
+            )
+        };
+        assert!(warnings(split, &grant(6, "set", "0.5")).is_empty());
+        assert!(warnings(split, &grant(6, "add", "0.2")).is_empty());
+        assert!(warnings(split, &grant(6, "set", "{ uniform = [0.0, 0.3] }")).is_empty());
+        // One after the horizon (which is warned about as well), or one
+        // that grants nothing: still unserved.
+        let unserved = |event: &str| {
+            warnings(split, event)
+                .iter()
+                .filter(|w| w.message.starts_with("tier 'secret' holds"))
+                .count()
+        };
+        assert_eq!(unserved(&grant(12, "set", "0.5")), 1);
+        assert_eq!(unserved(&grant(6, "set", "0.0")), 1);
+        // No units in the tier: nothing waits, nothing to say.
+        assert!(warnings("{ open = 1.0 }", "").is_empty());
     }
 
     #[test]

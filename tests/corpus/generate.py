@@ -151,6 +151,7 @@ cases = [
  ("agency_name_case_duplicate", "agency names are unique ignoring letter case", None, None),
  ("agency_name_reserved_case", "agency name 'all' is reserved in any letter case", 'name = "DoD"\nunits', 'name = "All"\nunits'),
  ("tiers_reserved_all_case", "tier name 'all' is reserved in any letter case", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "ALL"]'),
+ ("vendor_name_reserved", "vendor names 'period' and 'date' are reserved in any letter case (shares_wide.csv's first columns)", 'name = "Zenith"', 'name = "Date"'),
  ("tiers_case_duplicate", "tier names are unique ignoring letter case", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "Secret"]'),
  ("attribute_builtin_name", "brand, access and incumbency are built-in weights, not attributes, in any letter case", 'attributes = { capability = 0.7 }', 'attributes = { capability = 0.7, brand = 0.9, Incumbency = 1.0 }'),
  ("attribute_case_mismatch", "a vendor's attribute is spelt as its weight is", 'attributes = { capability = 0.7 }', 'attributes = { Capability = 0.7 }'),

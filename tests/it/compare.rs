@@ -445,6 +445,20 @@ fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
         ),
         "{stderr}"
     );
+    write_counterfactual(
+        tmp.path(),
+        "reseeded-and-rerun.toml",
+        "runs = 2000\nseed = 20260124",
+        "runs = 100\nseed = 5",
+    );
+    // Without --runs, so that the counterfactual's runs are unused too.
+    let o = compare_with_baseline(tmp.path(), "reseeded-and-rerun.toml", &["--quiet"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("reseeded-and-rerun.toml sets seed 5 and runs 100, which are not used"),
+        "{stderr}"
+    );
     // The same with --seed: the flag chose the seed of both, nothing to say.
     let o = compare_with_baseline(
         tmp.path(),

@@ -192,6 +192,22 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
         );
         assert!(!o.stderr.is_empty(), "{args:?} gave no message");
     }
+    // A number out of range is told its range, not clap's "use '-- -3'".
+    for (args, range) in [
+        (
+            ["--runs", "-3"],
+            "a number of runs is a whole number from 1 to 100000000",
+        ),
+        (
+            ["--threads", "0"],
+            "a number of threads is a whole number from 1 to 1024",
+        ),
+    ] {
+        let o = sharecast(tmp.path(), &["run", s, args[0], args[1]]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains(range), "{args:?}: {stderr}");
+        assert!(!stderr.contains("-- "), "{args:?}: {stderr}");
+    }
     // --out pointing at a file is a bad argument too, and touches nothing.
     std::fs::write(tmp.path().join("file"), "keep").unwrap();
     let o = sharecast(tmp.path(), &["run", s, "--out", "file"]);
@@ -251,4 +267,61 @@ fn an_event_after_the_horizon_is_a_warning_not_an_error() {
         "{stderr}"
     );
     assert!(tmp.path().join("o/shares.csv").exists());
+}
+
+/// The scenario that opens docs/scenario-reference.md is the one newcomers
+/// copy first: it must run as the page says, with the commands under it.
+#[test]
+fn the_reference_pages_first_scenario_runs() {
+    let page = std::fs::read_to_string(repo_root().join("docs/scenario-reference.md")).unwrap();
+    let section = page
+        .split("## 1. A minimal scenario")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a section 1");
+    let toml = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a TOML block in section 1");
+    let commands = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a shell block in section 1");
+    let file = commands
+        .split_whitespace()
+        .find(|word| word.ends_with(".toml"))
+        .expect("the commands name a scenario file");
+    assert!(
+        section.contains(&format!("Save it as `{file}`")),
+        "{section}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join(file), toml).unwrap();
+    let check = sharecast(tmp.path(), &["check", file]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let run = sharecast(
+        tmp.path(),
+        &["run", file, "--runs", "50", "--quiet", "--out", "o"],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // With annual_value set, revenue is in dollars of real contracts, not
+    // the $1 default.
+    let summary = std::fs::read_to_string(tmp.path().join("o/summary.csv")).unwrap();
+    let revenue: f64 = summary
+        .lines()
+        .nth(1)
+        .and_then(|row| row.rsplit(',').next())
+        .and_then(|cell| cell.parse().ok())
+        .expect("a mean cumulative revenue in summary.csv");
+    assert!(revenue > 1e5, "{summary}");
 }

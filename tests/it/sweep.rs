@@ -417,7 +417,7 @@ fn ranges_between_far_apart_ends_give_the_values_between_them() {
         ),
         (
             "agency.DoD.units=400..9223372036854775807:2",
-            "agency 'DoD' units must be an integer in 0..=4294967295, got 9223372036854775807 \
+            "agency 'DoD' units must be a whole number from 0 to 4294967295, got 9223372036854775807 \
              (with --vary agency.DoD.units=9223372036854775807)",
         ),
         (

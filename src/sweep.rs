@@ -245,11 +245,17 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
             .unwrap_or(t)
             .to_string()
     };
-    if let (Some(first), Some(last)) = (
-        YearMonth::parse(&unquoted(from)),
-        YearMonth::parse(&unquoted(to)),
-    ) {
+    let (from_text, to_text) = (unquoted(from), unquoted(to));
+    if let (Some(first), Some(last)) = (YearMonth::parse(&from_text), YearMonth::parse(&to_text)) {
         return month_range(first, last, count);
+    }
+    for end in [&from_text, &to_text] {
+        if YearMonth::digits(end).is_some() && YearMonth::parse(end).is_none() {
+            return Err(format!(
+                "'{end}' is not a month: it must be {}",
+                month_rule(end)
+            ));
+        }
     }
     let number = |t: &str| match t.trim().parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
@@ -532,6 +538,10 @@ mod tests {
         assert!(e.contains("must be a whole number from 2 to"), "{e}");
         // A month at one end only is not a range of months.
         assert!(Sweep::parse("x=2026-03..14:4").is_err());
+        let e = Sweep::parse("x=2026-13..2027-01:2")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("'2026-13' is not a month: it must be"), "{e}");
     }
 
     #[test]

@@ -263,9 +263,7 @@ impl DistSpec {
 
 impl DistSpec {
     /// The probability that a draw falls outside `range` and is clamped to
-    /// one of its bounds. Closed forms for every family but PERT and beta,
-    /// whose share is integrated numerically (to well under 0.1%, which is
-    /// plenty for a warning).
+    /// one of its bounds.
     pub fn share_outside(self, range: Range) -> f64 {
         let (low, high) = self.support();
         if low >= range.low && high <= range.high {
@@ -274,6 +272,11 @@ impl DistSpec {
         let below = self.cdf(range.low);
         let above = 1.0 - self.cdf(range.high);
         (below + above).clamp(0.0, 1.0)
+    }
+
+    /// The probability that a draw is above `x`.
+    pub fn share_above(self, x: f64) -> f64 {
+        1.0 - self.cdf(x)
     }
 
     /// P(draw <= x).
@@ -311,26 +314,16 @@ impl DistSpec {
     }
 }
 
-/// The Beta(alpha, beta) distribution function at `t`, by the midpoint rule
-/// on the density (which avoids the end points, where a shape below 1 makes
-/// it infinite), normalised by the same rule over [0, 1].
+/// The Beta(alpha, beta) distribution function at `t`: the regularised
+/// incomplete beta function.
 fn beta_cdf(alpha: f64, beta: f64, t: f64) -> f64 {
     if t <= 0.0 {
-        return 0.0;
+        0.0
+    } else if t >= 1.0 {
+        1.0
+    } else {
+        puruspe::betai(alpha, beta, t)
     }
-    if t >= 1.0 {
-        return 1.0;
-    }
-    const STEPS: usize = 20_000;
-    let density = |u: f64| libm::pow(u, alpha - 1.0) * libm::pow(1.0 - u, beta - 1.0);
-    let (mut below, mut total) = (0.0, 0.0);
-    for i in 0..STEPS {
-        let d = density((i as f64 + 0.5) / STEPS as f64);
-        total += d;
-        // The share of this step's interval [i, i + 1) / STEPS below t.
-        below += d * (t * STEPS as f64 - i as f64).clamp(0.0, 1.0);
-    }
-    below / total
 }
 
 impl fmt::Display for DistSpec {
@@ -426,6 +419,15 @@ impl Param {
         match self.kind {
             ParamKind::Fixed(x) => self.range.clamp(x),
             ParamKind::Drawn(spec) => self.range.clamp(spec.support().1),
+        }
+    }
+
+    /// The probability that a run's value, after clamping, is above `x`
+    /// (a value inside the range).
+    pub fn chance_above(&self, x: f64) -> f64 {
+        match self.kind {
+            ParamKind::Fixed(v) => f64::from(u8::from(self.range.clamp(v) > x)),
+            ParamKind::Drawn(spec) => spec.share_above(x),
         }
     }
 

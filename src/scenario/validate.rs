@@ -29,6 +29,9 @@ const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
 /// scenario is warned: a twentieth of the runs sitting exactly on the
 /// bound is rarely what the author meant.
 const HEAVY_CLAMPING: f64 = 0.05;
+/// The share of runs in which some vendor's access must be above 0 for a
+/// tier to count as served.
+const SERVED: f64 = 0.001;
 
 /// The span of a value that stands on no line of the file: one a sweep adds
 /// where the file has no table to hold it (see `vary`).
@@ -136,6 +139,31 @@ fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
 /// so two names that fold alike would share the rows of the outputs.
 fn folded(name: &str) -> String {
     name.trim().to_lowercase()
+}
+
+/// A share of draws in whole percent, never rounded to "100%" unless it is
+/// every draw: "more than 99%" rather than a contradiction of the rule that
+/// rejects a distribution whose every draw lies outside its range.
+fn share_of_draws(share: f64) -> String {
+    if share < 1.0 && share > 0.995 {
+        "more than 99%".to_string()
+    } else {
+        format!("{:.0}%", 100.0 * share)
+    }
+}
+
+/// `name` as a TOML key: bare when TOML allows it (`top_secret`), quoted
+/// otherwise (`"top secret"`).
+fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        name.to_string()
+    } else {
+        Value::String(name.to_string()).to_string()
+    }
 }
 
 /// How two different names that fold alike differ.
@@ -449,9 +477,9 @@ impl<'s> Checker<'s> {
                             self.warn(
                                 &span,
                                 format!(
-                                    "{what} must be {}: {:.0}% of the draws of {spec} lie outside that range and are clamped to its nearest bound, which piles them on that one value; prefer a family whose support fits the range (beta, PERT or triangular for values in [0, 1])",
+                                    "{what} must be {}: {} of the draws of {spec} lie outside that range and are clamped to its nearest bound, which piles them on that one value; prefer a family whose support fits the range (beta, PERT or triangular for values in [0, 1])",
                                     range.describe(),
-                                    100.0 * clamped
+                                    share_of_draws(clamped)
                                 ),
                             );
                         }
@@ -765,31 +793,33 @@ impl<'s> Checker<'s> {
 
     /// A tier that holds units but that no vendor can ever serve (access
     /// above 0 neither from the start nor through an event within the
-    /// horizon) keeps those units waiting throughout. That is legal (a tier
-    /// closed to everyone is a scenario one may want), but far more often an
-    /// access forgotten, so it is pointed out.
+    /// horizon, in at least [`SERVED`] of the runs) keeps those units out
+    /// of contract throughout. That is legal (a tier closed to everyone is a
+    /// scenario one may want), but far more often an access forgotten, so it
+    /// is pointed out. The message names no count, so that a sweep of units
+    /// or a `--set` shows it once, as the file's own warning.
     fn warn_unserved_tiers(&mut self, s: &Scenario, raw: &RawScenario) {
         for (t, tier) in s.tiers.iter().enumerate() {
-            let units: u64 = s
-                .agencies
-                .iter()
-                .map(|a| u64::from(a.units_by_tier[t]))
-                .sum();
+            let served = |p: &Param| p.chance_above(0.0) >= SERVED;
             let from_the_start = s
                 .vendors
                 .iter()
-                .any(|v| v.access[t].as_ref().is_some_and(|p| p.max_value() > 0.0));
+                .any(|v| v.access[t].as_ref().is_some_and(served));
             let through_an_event = s
                 .events
                 .iter()
                 .filter(|e| e.period < s.calendar.periods && matches!(e.target, Target::Vendor(_)))
                 .flat_map(|e| &e.changes)
-                .any(|c| c.field == Field::Access(t) && c.value.max_value() > 0.0);
-            if units == 0 || from_the_start || through_an_event {
+                .any(|c| c.field == Field::Access(t) && served(&c.value));
+            let holding = s.agencies.iter().position(|a| a.units_by_tier[t] > 0);
+            let Some(first_holding) = holding else {
+                continue;
+            };
+            if from_the_start || through_an_event {
                 continue;
             }
             // At the tier's name in `tiers`, or (the default single tier) at
-            // the first agency.
+            // the first agency with units in it.
             let span = raw
                 .tiers
                 .as_ref()
@@ -800,19 +830,18 @@ impl<'s> Checker<'s> {
                         .find(|n| n.get_ref().trim() == tier)
                         .map(Spanned::span)
                 })
-                .or_else(|| raw.agency.first().map(Spanned::span))
+                .or_else(|| raw.agency.get(first_holding).map(Spanned::span))
                 .unwrap_or(0..0);
             self.warn(
                 &span,
                 format!(
-                    "tier '{tier}' holds {units} units, but no vendor's access to it is above 0, from the start or through an event within the horizon: those units can never hold a contract and wait throughout; if that is not intended, give a vendor access = {{ {tier} = ... }}"
+                    "tier '{tier}' holds units, but no vendor can serve it (access above 0 in at least 0.1% of runs, from the start or through an event within the horizon): its units can never hold a contract; if that is not intended, give a vendor access = {{ {} = ... }}",
+                    toml_key(tier)
                 ),
             );
         }
     }
 
-    /// Vendor and agency names are unique as spreadsheets compare them
-    /// (see [`folded`]).
     fn unique<'a>(&mut self, names: impl Iterator<Item = &'a Option<Spanned<String>>>, what: &str) {
         let mut seen: BTreeMap<String, (&str, Option<usize>)> = BTreeMap::new();
         for n in names.flatten() {
@@ -2030,6 +2059,15 @@ mod tests {
             let s = validate(&source(brand), Path::new("t.toml"), &[]).unwrap();
             assert!(s.warnings.is_empty(), "{brand}: {:?}", s.warnings);
         }
+        // Nearly every draw outside, but not every one (not rejected).
+        let s = validate(&source("{ normal = [2.0, 0.3] }"), Path::new("t.toml"), &[]).unwrap();
+        assert!(
+            s.warnings[0]
+                .message
+                .contains(": more than 99% of the draws"),
+            "{:?}",
+            s.warnings
+        );
         // A normal whose tails outside [0, 1] hold 2 (1 - Phi(1.25)) = 21%.
         let s = validate(&source("{ normal = [0.5, 0.4] }"), Path::new("t.toml"), &[]).unwrap();
         assert!(
@@ -2058,9 +2096,11 @@ mod tests {
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(w[0].line, Some(4), "at the tier's name");
         assert!(
-            w[0].message.starts_with(
-                "tier 'secret' holds 4 units, but no vendor's access to it is above 0"
-            ),
+            w[0].message
+                .starts_with("tier 'secret' holds units, but no vendor can serve it")
+                && w[0]
+                    .message
+                    .ends_with("give a vendor access = { secret = ... }"),
             "{}",
             w[0].message
         );
@@ -2083,8 +2123,31 @@ mod tests {
         };
         assert_eq!(unserved(&grant(12, "set", "0.5")), 1);
         assert_eq!(unserved(&grant(6, "set", "0.0")), 1);
+        // Access above 0 in about 3 runs in ten million is not service.
+        assert_eq!(unserved(&grant(6, "set", "{ normal = [-1.0, 0.2] }")), 1);
+        // In 0.6% of runs it is (a clamping warning is given instead).
+        assert_eq!(unserved(&grant(6, "set", "{ normal = [-0.5, 0.2] }")), 0);
         // No units in the tier: nothing waits, nothing to say.
         assert!(warnings("{ open = 1.0 }", "").is_empty());
+        // The default single tier, unserved: at the first agency with units,
+        // and a name TOML must quote is quoted in the suggestion.
+        let single = "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 0.0 }\n\
+            [[agency]]\nname = \"Empty\"\nunits = 0\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n";
+        let w = validate(single, Path::new("t.toml"), &[]).unwrap().warnings;
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].line, Some(13), "{w:?}");
+        let spaced = source(split, "")
+            .replace("\"secret\"", "\"top secret\"")
+            .replace("secret =", "\"top secret\" =");
+        let w = validate(&spaced, Path::new("t.toml"), &[])
+            .unwrap()
+            .warnings;
+        assert!(
+            w[0].message.ends_with("access = { \"top secret\" = ... }"),
+            "{w:?}"
+        );
     }
 
     #[test]

@@ -24,15 +24,17 @@ brand = 2.0
 access = 1.0
 incumbency = 0.0
 quality = 0.5
+speed = -1.0
 [[vendor]]
 name = "A"
 brand = 0.9
 access = { unclassified = 1.0 }
-attributes = { quality = 1.0 }
+attributes = { speed = 0.2, quality = 1.0 }
 [[vendor]]
 name = "B"
 brand = 0.5
 access = { unclassified = 0.6 }
+attributes = { speed = 0.9 }
 [[vendor]]
 name = "C"
 brand = 0.1
@@ -48,13 +50,17 @@ term = 1
 
 /// One agency, one-period contracts, no incumbency: every unit chooses
 /// afresh each period, so the mean count share is the softmax of the
-/// utilities U = 2 brand + 1 access + 0.5 quality.
+/// utilities U = 2 brand + 1 access + 0.5 quality - 1 speed. Two attributes
+/// with different weights, written in another order than in [choice] and
+/// missing for some vendors, so each weight must meet its own attribute of
+/// the right vendor (with one attribute a wrong index or stride is
+/// invisible).
 #[test]
 fn logit_shares_equal_softmax_of_utilities() {
     let expected = softmax(&[
-        2.0 * 0.9 + 1.0 + 0.5,
-        2.0 * 0.5 + 0.6,
-        2.0 * 0.1 + 0.3 - 0.2,
+        2.0 * 0.9 + 1.0 + 0.5 * 1.0 - 1.0 * 0.2,
+        2.0 * 0.5 + 0.6 - 1.0 * 0.9,
+        2.0 * 0.1 + 0.3 + 0.5 * -0.4,
     ]);
     for (engine, units, runs) in [
         (EngineKind::Counts, 5000, 400),
@@ -228,6 +234,45 @@ fn incumbency_gives_the_markov_stationary_share() {
         "the test needs caution to move the stationary share visibly"
     );
     assert!((m1 - m0) > 10.0 * (se0 * se0 + se1 * se1).sqrt());
+}
+
+/// Caution favours incumbents at each agency by that agency's own caution:
+/// agencies X (caution 0) and Y (caution 0.5) of one scenario, each
+/// re-competed every period as in [`MARKOV`]. Each agency's long-run share
+/// of A is the stationary probability of the chain with its own bonus
+/// b_a = w (1 + caution_a): 0.705 and 0.726, tens of standard errors apart
+/// in the count engine and about ten in the unit engine, so a bonus that
+/// reads another agency's caution fails (the test above, with one agency,
+/// cannot see which caution is read).
+#[test]
+fn each_agency_scales_the_incumbency_bonus_by_its_own_caution() {
+    let text = MARKOV.replace("CAUTION", "0.0").replace("20000", "UNITS")
+        + "[[agency]]\nname = \"Y\"\nunits = UNITS\ncaution = 0.5\ninnovation = 1.0\nimitation = 0.0\nterm = 1\n";
+    let stationary = |caution: f64| {
+        let b = 1.0 * (1.0 + caution);
+        let (ua, ub) = (1.4f64, 0.8f64);
+        let a_to_b = ub.exp() / ((ua + b).exp() + ub.exp());
+        let b_to_a = ua.exp() / (ua.exp() + (ub + b).exp());
+        b_to_a / (a_to_b + b_to_a)
+    };
+    assert!(stationary(0.5) - stationary(0.0) > 0.02);
+    for (engine, units, runs) in [
+        (EngineKind::Counts, 5000, 100),
+        (EngineKind::Units, 1000, 60),
+    ] {
+        let s = scenario(&text.replace("UNITS", &units.to_string()));
+        let (_, p) = simulate(&s, 4, runs, engine);
+        for (a, caution) in [(0, 0.0), (1, 0.5)] {
+            let got = share(&p, 79, Scope::Agency(a), 0).unwrap();
+            assert_mean_near(
+                &format!("{engine:?} agency {a} (caution {caution})"),
+                &got,
+                stationary(caution),
+                Z,
+                0.0,
+            );
+        }
+    }
 }
 
 const GATE: &str = r#"
@@ -420,6 +465,79 @@ set = { "access.t" = 1.0 }
                 "{engine:?}: B's former units"
             );
         }
+    }
+}
+
+/// Units that adopt while no vendor can serve their tier wait with no
+/// incumbent (MODEL.md section 3, step 3: adopting units become open "with
+/// no incumbent"; only expiring contracts leave one). Every unit adopts at
+/// period 0 and waits; at period 2 two equally attractive vendors gain
+/// access, and an overwhelming incumbency bonus must favour neither: each
+/// unit goes to A with probability 1/2, so A's count share is Bin(400,
+/// 1/2) / 400, with closed-form standard error sqrt(1/4 / 400) / sqrt(runs)
+/// for the mean. (Recording such units under any vendor as incumbent sends
+/// all of them to it.)
+#[test]
+fn units_that_adopt_while_waiting_have_no_incumbent() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 4
+tiers = ["t"]
+[choice]
+brand = 1.0
+access = 0.0
+incumbency = 1e6
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { t = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { t = 1.0 }
+[[agency]]
+name = "X"
+units = 400
+innovation = 1.0
+imitation = 0.0
+term = 100
+[[event]]
+at = 0
+vendor = "A"
+set = { "access.t" = 0.0 }
+[[event]]
+at = 0
+vendor = "B"
+set = { "access.t" = 0.0 }
+[[event]]
+at = 2
+vendor = "A"
+set = { "access.t" = 1.0 }
+[[event]]
+at = 2
+vendor = "B"
+set = { "access.t" = 1.0 }
+"#,
+    );
+    let d = Dims::of(&s);
+    let runs = 100;
+    for engine in ENGINES {
+        let (records, p) = simulate(&s, 8, runs, engine);
+        for r in &records {
+            for t in 0..2 {
+                assert_eq!(r.waiting[d.agency_period(t, 0)], 400, "{engine:?} t={t}");
+            }
+            let held = r.contracts[d.contract(2, 0, 0, 0)] + r.contracts[d.contract(2, 0, 0, 1)];
+            assert_eq!(held, 400, "{engine:?}: every waiting unit is awarded");
+        }
+        let got = share(&p, 2, Scope::All, 0).unwrap();
+        let se = (0.25f64 / 400.0).sqrt() / (runs as f64).sqrt();
+        assert!(
+            (got.mean - 0.5).abs() <= Z * se,
+            "{engine:?}: A's share {} vs 0.5 (se {se:.2e})",
+            got.mean
+        );
     }
 }
 

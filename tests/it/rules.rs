@@ -493,6 +493,61 @@ fn revenue_uses_the_period_length_in_years() {
     }
 }
 
+/// MODEL.md section 3, step 1: "Events whose period is t are applied" (in
+/// period t, once) "... Changes persist." An `add` of 1e6 to an annual value
+/// of 1e6 at period 2 gives 1e6, 1e6, then 2e6 to the end, in every run of
+/// both engines: exact. An event applied again in each later period keeps
+/// adding (3e6, 4e6, ...), which
+/// `events_set_then_add_and_clamp_after_each_change` cannot show: its
+/// changes give the same value when repeated (a set before each add, or a
+/// clamp).
+#[test]
+fn an_event_applies_once_and_its_change_persists() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 6
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "A"
+units = 10
+innovation = 0.2
+imitation = 0.0
+term = 2
+annual_value = 1.0e6
+[[event]]
+at = 2
+agency = "A"
+add = { annual_value = 1.0e6 }
+"#,
+    );
+    let want = [1e6, 1e6, 2e6, 2e6, 2e6, 2e6];
+    for engine in ENGINES {
+        let (records, p) = simulate(&s, 1, 3, engine);
+        for r in &records {
+            assert_eq!(r.annual_value, want, "{engine:?}");
+        }
+        // And the revenue rows price the contracts in force accordingly.
+        for (t, &price) in want.iter().enumerate() {
+            let got = revenue(&p, t, 0, RevenueMeasure::Revenue);
+            let contracts = records
+                .iter()
+                .map(|r| f64::from(r.contracts[t]))
+                .sum::<f64>()
+                / 3.0;
+            let expected = contracts * price / 12.0;
+            assert!(
+                (got.mean - expected).abs() <= 1e-9 * expected.max(1.0),
+                "{engine:?} period {t}: {} vs {expected}",
+                got.mean
+            );
+        }
+    }
+}
+
 const FRACTIONS: &str = r#"
 start = "2026-01"
 periods = 1

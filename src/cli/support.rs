@@ -303,6 +303,16 @@ pub(super) fn check_out_folder<'a>(
         ))
         .into());
     }
+    let looks_like_a_file = out.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["csv", "json", "txt", "xlsx", "xls", "ods", "toml"]
+            .contains(&e.to_ascii_lowercase().as_str())
+    });
+    if looks_like_a_file && !out.exists() {
+        warning!(
+            "the output folder {} is named like a file; sharecast writes several files into a folder of that name",
+            out.display()
+        );
+    }
     output::try_writing_in(out).with_context(|| {
         format!(
             "cannot write into the output folder {} (checked before simulating)",

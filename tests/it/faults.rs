@@ -626,3 +626,31 @@ fn control_characters_from_the_command_line_are_shown_escaped() {
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }
+
+/// `--out results.csv` makes a folder of that name: said once, since an
+/// analyst who expected one file would otherwise look for it in vain.
+#[test]
+fn an_output_folder_named_like_a_file_is_pointed_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let s = scenario.to_str().unwrap();
+    let args = ["run", s, "--runs", "5", "--quiet", "--out", "results.csv"];
+    let o = sharecast(tmp.path(), &args);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the output folder results.csv is named like a file"),
+        "{stderr}"
+    );
+    assert!(tmp.path().join("results.csv/shares.csv").is_file());
+    // The folder now exists: running again says nothing more.
+    let o = sharecast(tmp.path(), &args);
+    assert!(o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("named like a file"));
+    // An ordinary folder name gets no warning.
+    let o = sharecast(
+        tmp.path(),
+        &["run", s, "--runs", "5", "--quiet", "--out", "results"],
+    );
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("named like a file"));
+}

@@ -1,5 +1,6 @@
-//! The CSV files of MODEL.md section 6, and those of `sharecast compare`,
-//! as bytes.
+//! The CSV files of MODEL.md section 6, and those of `sharecast compare`
+//! and `sharecast sweep` (each value's rows stacked, [`StackedCsv`]), as
+//! bytes.
 //!
 //! Exporters are pure: a projection or a comparison in, bytes out. They fix
 //! the spreadsheet conventions in one place: one header row, `YYYY-MM-DD`

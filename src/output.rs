@@ -5,6 +5,11 @@
 //! their final names. A failure (full disk, no permission) removes the
 //! temporary files and leaves whatever the folder held before untouched.
 //! Files in the folder that this run does not produce are never touched.
+//!
+//! The checks that can be made before simulating live here too (a file in
+//! the way of the folder, a folder in the way of a file, a result that would
+//! replace an input, a folder that cannot be written), as does
+//! `manifest.json`.
 
 use std::fs;
 use std::io::Write;

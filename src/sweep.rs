@@ -5,9 +5,11 @@
 //! Every value runs with the same seed and run count, so run i of each value
 //! draws the same uncertain numbers (each has its own stream) and the
 //! response curve is not blurred by sampling noise between values. This
-//! module parses `--vary PATH=VALUES` and reduces each value's projection to
-//! the point the closing table shows; the varied scenarios themselves come
-//! from [`crate::scenario::parse_with`].
+//! module parses `--vary PATH=VALUES` (lists, ranges of numbers or of months)
+//! and `--set PATH=VALUE`, finds the events that override a varied number,
+//! and reduces each value's projection to the point the closing table shows;
+//! the varied scenarios themselves come from
+//! [`crate::scenario::parse_with`].
 
 use toml::Value;
 

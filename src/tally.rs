@@ -91,7 +91,8 @@ impl Tally {
         }
     }
 
-    /// The tally of `record` in `layout`, whichever is smaller.
+    /// The tally of `record` in `layout` (which [`TallyLayout::of`] picks as
+    /// the smaller for the scenario's shape).
     pub fn with_layout(record: &RunRecord, d: Dims, layout: TallyLayout) -> Tally {
         if layout == TallyLayout::Joint {
             return Tally::joint(record.clone());

@@ -8,7 +8,8 @@
 //! in the calendar; the award is one binomial per incumbent (the units that
 //! stay with it for the incumbency bonus, see `Segment::stay`) and one
 //! multinomial draw over the eligible vendors for all other open units of
-//! the segment. No step loops over units (a handful of open units are drawn
+//! the segment. (A negative bonus, which no stay can express, takes one
+//! multinomial per incumbent instead.) No step loops over units (a handful of open units are drawn
 //! one by one only because that is the cheapest exact way for so few), so a
 //! run costs about the same for 100 units or 10 million.
 //!

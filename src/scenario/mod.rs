@@ -3,7 +3,10 @@
 //! `load` reads a TOML file, `raw` holds it as written, and `validate` turns
 //! it into a [`Scenario`] in which every name is resolved to an index, every
 //! number is a [`Param`] with its valid range, and every rule of the design
-//! card holds. Nothing downstream re-checks input.
+//! card holds. Nothing downstream re-checks input. `parse_with` applies
+//! settings (`vary`: what `--set` and `sweep` change) to the file as written
+//! before validating, and `stream_keys` names the random stream of every
+//! uncertain number.
 
 mod param;
 mod raw;
@@ -60,7 +63,8 @@ pub struct Scenario {
     /// Events in file order, including those past the horizon.
     pub events: Vec<Event>,
     /// Things that are allowed but probably not meant (an event that never
-    /// fires); shown by `check` and `run`.
+    /// fires, heavy clamping, a tier no vendor can serve); shown by every
+    /// command that reads the scenario.
     pub warnings: Vec<Diagnostic>,
 }
 

@@ -5,6 +5,11 @@
 //! once per run and clamped into the valid range of the quantity it sets.
 //! Sampling goes through [`crate::sampling`], whose maths is pure Rust, so a
 //! draw is the same on every platform.
+//!
+//! Each family's distribution function ([`DistSpec::share_outside`],
+//! [`Param::chance_above`]) serves validation only: the warnings about
+//! heavy clamping and about tiers no vendor can serve. PERT and beta go
+//! through the regularised incomplete beta function of `puruspe`.
 
 use std::fmt;
 

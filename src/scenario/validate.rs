@@ -3,6 +3,10 @@
 //! Every rule of the design card is checked here, once. Problems are
 //! collected rather than stopping at the first, so a user fixes a file in one
 //! pass; each names its line and the rule, and suggests the likely fix.
+//! What is allowed but probably not meant (an event past the horizon, a rate
+//! above 1 that reads as a percentage, a distribution that is clamped in 5%
+//! or more of its draws, a tier no vendor can serve) becomes a warning on the
+//! checked scenario instead.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -62,7 +62,7 @@ fn the_estimate_counts_what_a_tally_holds_in_either_layout() {
     }
 }
 
-/// Rows per period as MODEL.md section 5 lays them out: a count and a
+/// Rows per period as MODEL.md sections 4 and 6 lay them out: a count and a
 /// value share per scope (all, each tier, each agency) and vendor, two
 /// adoption rows for all agencies and each agency, two revenue rows per
 /// vendor.

@@ -279,16 +279,15 @@ fn the_reference_pages_first_scenario_runs() {
         .nth(1)
         .and_then(|rest| rest.split("\n## ").next())
         .expect("a section 1");
-    let toml = section
-        .split("```toml\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("a TOML block in section 1");
-    let commands = section
-        .split("```sh\n")
-        .nth(1)
-        .and_then(|rest| rest.split("```").next())
-        .expect("a shell block in section 1");
+    // The first fenced block of `language` in the section.
+    let block = |language: &str| {
+        section
+            .split(&format!("```{language}\n"))
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| panic!("a {language} block in section 1"))
+    };
+    let (toml, commands) = (block("toml"), block("sh"));
     let file = commands
         .split_whitespace()
         .find(|word| word.ends_with(".toml"))

@@ -104,10 +104,18 @@ pub fn triangular<R: Rng + ?Sized>(rng: &mut R, low: f64, mode: f64, high: f64) 
 /// PERT(low, mode, high): a Beta scaled to [low, high] with shape
 /// parameter 4, `alpha = 1 + 4 (mode - low) / (high - low)`.
 pub fn pert<R: Rng + ?Sized>(rng: &mut R, low: f64, mode: f64, high: f64) -> f64 {
+    let (alpha, beta_shape) = pert_shapes(low, mode, high);
+    low + (high - low) * beta(rng, alpha, beta_shape)
+}
+
+/// The beta shapes of PERT(low, mode, high) on [low, high]:
+/// `1 + 4 (mode - low) / (high - low)` and `1 + 4 (high - mode) / (high - low)`.
+pub fn pert_shapes(low: f64, mode: f64, high: f64) -> (f64, f64) {
     let range = high - low;
-    let alpha = 1.0 + 4.0 * (mode - low) / range;
-    let beta_shape = 1.0 + 4.0 * (high - mode) / range;
-    low + range * beta(rng, alpha, beta_shape)
+    (
+        1.0 + 4.0 * (mode - low) / range,
+        1.0 + 4.0 * (high - mode) / range,
+    )
 }
 
 /// A draw from Binomial(n, p).

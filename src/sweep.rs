@@ -196,11 +196,7 @@ fn same_value(a: &Value, b: &Value) -> bool {
 /// integer is kept as a decimal number, which keys that take whole numbers
 /// refuse (see `Setting::changes`).
 fn literal(text: &str) -> Result<SweepValue, String> {
-    // Quotes as a TOML date has them ("2026-05") are not part of the value.
-    let text = text
-        .strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .unwrap_or(text);
+    let text = unquoted(text);
     if text.is_empty() {
         return Err("an empty value in the list (two commas in a row, or one at an end)".into());
     }
@@ -231,6 +227,14 @@ fn literal(text: &str) -> Result<SweepValue, String> {
     })
 }
 
+/// `text` without the quotes a TOML date has (`"2026-05"`): they are not
+/// part of the value.
+fn unquoted(text: &str) -> &str {
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text)
+}
+
 /// `FROM..TO:COUNT`.
 fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
     let usage = || {
@@ -240,18 +244,11 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
         )
     };
     let (to, count) = to_count.split_once(':').ok_or_else(usage)?;
-    let unquoted = |t: &str| {
-        let t = t.trim();
-        t.strip_prefix('"')
-            .and_then(|t| t.strip_suffix('"'))
-            .unwrap_or(t)
-            .to_string()
-    };
-    let (from_text, to_text) = (unquoted(from), unquoted(to));
-    if let (Some(first), Some(last)) = (YearMonth::parse(&from_text), YearMonth::parse(&to_text)) {
+    let (from_text, to_text) = (unquoted(from.trim()), unquoted(to.trim()));
+    if let (Some(first), Some(last)) = (YearMonth::parse(from_text), YearMonth::parse(to_text)) {
         return month_range(first, last, count);
     }
-    for end in [&from_text, &to_text] {
+    for end in [from_text, to_text] {
         if YearMonth::digits(end).is_some() && YearMonth::parse(end).is_none() {
             return Err(format!(
                 "'{end}' is not a month: it must be {}",
@@ -331,12 +328,7 @@ fn month_range(first: YearMonth, last: YearMonth, count: &str) -> Result<Vec<Swe
                 count.trim()
             )
         })?;
-    let months = whole_steps(
-        &first.index().to_string(),
-        &last.index().to_string(),
-        count - 1,
-    )
-    .ok_or_else(|| {
+    let months = even_steps(first.index(), last.index(), count - 1).ok_or_else(|| {
         format!(
             "'{first}..{last}:{count}' does not split into {} equal steps of whole months; \
              choose a COUNT that does, or list the dates",
@@ -358,8 +350,13 @@ fn month_range(first: YearMonth, last: YearMonth, count: &str) -> Result<Vec<Swe
 /// The values from `from` to `to` in `steps` equal steps, when both ends
 /// are whole numbers and so is every step; exact however large the ends.
 fn whole_steps(from: &str, to: &str, steps: usize) -> Option<Vec<i64>> {
-    let a = i128::from(from.trim().parse::<i64>().ok()?);
-    let b = i128::from(to.trim().parse::<i64>().ok()?);
+    even_steps(from.trim().parse().ok()?, to.trim().parse().ok()?, steps)
+}
+
+/// The integers from `a` to `b` in `steps` equal whole steps, if there are
+/// such steps (in `i128`, so no difference overflows).
+fn even_steps(a: i64, b: i64, steps: usize) -> Option<Vec<i64>> {
+    let (a, b) = (i128::from(a), i128::from(b));
     let steps = i128::try_from(steps).ok()?;
     let diff = b - a;
     if diff % steps != 0 {

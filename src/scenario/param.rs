@@ -274,9 +274,7 @@ impl DistSpec {
         if low >= range.low && high <= range.high {
             return 0.0;
         }
-        let below = self.cdf(range.low);
-        let above = 1.0 - self.cdf(range.high);
-        (below + above).clamp(0.0, 1.0)
+        (self.cdf(range.low) + self.share_above(range.high)).clamp(0.0, 1.0)
     }
 
     /// The probability that a draw is above `x`.
@@ -302,10 +300,8 @@ impl DistSpec {
                 }
             }
             DistSpec::Pert { low, mode, high } => {
-                let width = high - low;
-                let alpha = 1.0 + 4.0 * (mode - low) / width;
-                let beta = 1.0 + 4.0 * (high - mode) / width;
-                beta_cdf(alpha, beta, (x - low) / width)
+                let (alpha, beta) = sampling::pert_shapes(low, mode, high);
+                beta_cdf(alpha, beta, (x - low) / (high - low))
             }
             DistSpec::Beta { alpha, beta } => beta_cdf(alpha, beta, x),
             DistSpec::LogNormal { mu, sigma } => {

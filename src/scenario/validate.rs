@@ -803,8 +803,8 @@ impl<'s> Checker<'s> {
     /// is pointed out. The message names no count, so that a sweep of units
     /// or a `--set` shows it once, as the file's own warning.
     fn warn_unserved_tiers(&mut self, s: &Scenario, raw: &RawScenario) {
+        let served = |p: &Param| p.chance_above(0.0) >= SERVED;
         for (t, tier) in s.tiers.iter().enumerate() {
-            let served = |p: &Param| p.chance_above(0.0) >= SERVED;
             let from_the_start = s
                 .vendors
                 .iter()
@@ -815,13 +815,12 @@ impl<'s> Checker<'s> {
                 .filter(|e| e.period < s.calendar.periods && matches!(e.target, Target::Vendor(_)))
                 .flat_map(|e| &e.changes)
                 .any(|c| c.field == Field::Access(t) && served(&c.value));
-            let holding = s.agencies.iter().position(|a| a.units_by_tier[t] > 0);
-            let Some(first_holding) = holding else {
-                continue;
-            };
             if from_the_start || through_an_event {
                 continue;
             }
+            let Some(first_holding) = s.agencies.iter().position(|a| a.units_by_tier[t] > 0) else {
+                continue;
+            };
             // At the tier's name in `tiers`, or (the default single tier) at
             // the first agency with units in it.
             let span = raw

@@ -98,6 +98,17 @@ pub fn assert_mean_near(what: &str, s: &Summary, expected: f64, z: f64, slack: f
     );
 }
 
+/// Asserts `|mean - expected| <= z x se` for a standard error `se` known in
+/// closed form (not estimated from the runs).
+pub fn assert_within_se(what: &str, got: &Summary, expected: f64, z: f64, se: f64) {
+    let diff = (got.mean - expected).abs();
+    assert!(
+        diff <= z * se,
+        "{what}: mean {:.6} vs expected {expected:.6}: |diff| {diff:.2e} > {z} x se {se:.2e}",
+        got.mean
+    );
+}
+
 /// [`assert_mean_near`] for a bias of known sign: asserts
 /// `-(below + z x se) <= mean - expected <= above + z x se`, so a known bias
 /// that can only lower the mean is allowed for by `below` alone.

@@ -316,6 +316,13 @@ fn the_reference_pages_first_scenario_runs() {
     // With annual_value set, revenue is in dollars of real contracts, not
     // the $1 default.
     let summary = std::fs::read_to_string(tmp.path().join("o/summary.csv")).unwrap();
+    assert!(
+        summary
+            .lines()
+            .next()
+            .is_some_and(|header| header.ends_with(",mean_cumulative_revenue")),
+        "{summary}"
+    );
     let revenue: f64 = summary
         .lines()
         .nth(1)

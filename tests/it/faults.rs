@@ -119,19 +119,15 @@ fn results_never_replace_the_scenario_they_come_from() {
     }
     // A scenario under the name of a result's temporary file would be
     // replaced as well; a folder there would stop the writing half way.
+    let run_into_work = |scenario: &str| {
+        sharecast(
+            tmp.path(),
+            &["run", scenario, "--runs", "5", "--out", "work", "--quiet"],
+        )
+    };
     std::fs::write(folder.join(".summary.csv.partial"), &scenario).unwrap();
     let before = snapshot(&folder);
-    let o = sharecast(
-        tmp.path(),
-        &[
-            "run",
-            "work/.summary.csv.partial",
-            "--runs",
-            "5",
-            "--out",
-            "work",
-        ],
-    );
+    let o = run_into_work("work/.summary.csv.partial");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
@@ -141,10 +137,8 @@ fn results_never_replace_the_scenario_they_come_from() {
     assert_eq!(snapshot(&folder), before);
     std::fs::remove_file(folder.join(".summary.csv.partial")).unwrap();
     std::fs::create_dir(folder.join(".summary.csv.partial")).unwrap();
-    let o = sharecast(
-        tmp.path(),
-        &["run", "work/base.toml", "--runs", "5", "--out", "work"],
-    );
+    let before = snapshot(&folder);
+    let o = run_into_work("work/base.toml");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
@@ -153,6 +147,7 @@ fn results_never_replace_the_scenario_they_come_from() {
         ),
         "{stderr}"
     );
+    assert_eq!(snapshot(&folder), before);
     // A link there is removed, never followed: no refusal, and what it
     // points to (the scenario itself) is left alone.
     std::fs::remove_dir(folder.join(".summary.csv.partial")).unwrap();
@@ -161,18 +156,7 @@ fn results_never_replace_the_scenario_they_come_from() {
         folder.join(".summary.csv.partial"),
     )
     .unwrap();
-    let o = sharecast(
-        tmp.path(),
-        &[
-            "run",
-            "work/base.toml",
-            "--runs",
-            "5",
-            "--out",
-            "work",
-            "--quiet",
-        ],
-    );
+    let o = run_into_work("work/base.toml");
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -645,12 +629,15 @@ fn an_output_folder_named_like_a_file_is_pointed_out() {
     assert!(tmp.path().join("results.csv/shares.csv").is_file());
     // The folder now exists: running again says nothing more.
     let o = sharecast(tmp.path(), &args);
-    assert!(o.status.success());
-    assert!(!String::from_utf8_lossy(&o.stderr).contains("named like a file"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.contains("named like a file"), "{stderr}");
     // An ordinary folder name gets no warning.
     let o = sharecast(
         tmp.path(),
         &["run", s, "--runs", "5", "--quiet", "--out", "results"],
     );
-    assert!(!String::from_utf8_lossy(&o.stderr).contains("named like a file"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.contains("named like a file"), "{stderr}");
 }

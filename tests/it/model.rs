@@ -7,8 +7,8 @@ use sharecast::engine::{Dims, EngineKind};
 use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope, ShareMetric};
 
 use crate::common::{
-    ENGINES, adoption, assert_mean_near, assert_mean_within, revenue, scenario, share, share_by,
-    simulate, softmax,
+    ENGINES, adoption, assert_mean_near, assert_mean_within, assert_within_se, revenue, scenario,
+    share, share_by, simulate, softmax,
 };
 
 /// Four standard errors: a correct model lands inside with probability
@@ -185,6 +185,17 @@ imitation = 0.0
 term = 1
 "#;
 
+/// The long-run share of A at an agency of [`MARKOV`] with `caution`: the
+/// stationary probability of the two-state chain with switching bonus
+/// b = w (1 + caution), w = 1, and utilities 2 x 0.7 and 2 x 0.4.
+fn markov_stationary(caution: f64) -> f64 {
+    let b = 1.0 * (1.0 + caution);
+    let (ua, ub) = (1.4f64, 0.8f64);
+    let a_to_b = ub.exp() / ((ua + b).exp() + ub.exp());
+    let b_to_a = ua.exp() / (ua.exp() + (ub + b).exp());
+    b_to_a / (a_to_b + b_to_a)
+}
+
 /// Two vendors re-competed every period with a switching bonus b = w (1 +
 /// caution): each unit's vendor is a two-state Markov chain, and the
 /// long-run share of A is its stationary probability.
@@ -192,11 +203,7 @@ term = 1
 fn incumbency_gives_the_markov_stationary_share() {
     let mut means = Vec::new();
     for caution in [0.0, 0.5] {
-        let b = 1.0 * (1.0 + caution);
-        let (ua, ub) = (1.4f64, 0.8f64);
-        let a_to_b = ub.exp() / ((ua + b).exp() + ub.exp());
-        let b_to_a = ua.exp() / (ua.exp() + (ub + b).exp());
-        let stationary = b_to_a / (a_to_b + b_to_a);
+        let stationary = markov_stationary(caution);
         let s = scenario(&MARKOV.replace("CAUTION", &caution.to_string()));
         let (_, p) = simulate(&s, 3, 300, EngineKind::Counts);
         let got = share(&p, 79, Scope::All, 0).unwrap();
@@ -248,14 +255,7 @@ fn incumbency_gives_the_markov_stationary_share() {
 fn each_agency_scales_the_incumbency_bonus_by_its_own_caution() {
     let text = MARKOV.replace("CAUTION", "0.0").replace("20000", "UNITS")
         + "[[agency]]\nname = \"Y\"\nunits = UNITS\ncaution = 0.5\ninnovation = 1.0\nimitation = 0.0\nterm = 1\n";
-    let stationary = |caution: f64| {
-        let b = 1.0 * (1.0 + caution);
-        let (ua, ub) = (1.4f64, 0.8f64);
-        let a_to_b = ub.exp() / ((ua + b).exp() + ub.exp());
-        let b_to_a = ua.exp() / (ua.exp() + (ub + b).exp());
-        b_to_a / (a_to_b + b_to_a)
-    };
-    assert!(stationary(0.5) - stationary(0.0) > 0.02);
+    assert!(markov_stationary(0.5) - markov_stationary(0.0) > 0.02);
     for (engine, units, runs) in [
         (EngineKind::Counts, 5000, 100),
         (EngineKind::Units, 1000, 60),
@@ -267,7 +267,7 @@ fn each_agency_scales_the_incumbency_bonus_by_its_own_caution() {
             assert_mean_near(
                 &format!("{engine:?} agency {a} (caution {caution})"),
                 &got,
-                stationary(caution),
+                markov_stationary(caution),
                 Z,
                 0.0,
             );
@@ -533,11 +533,7 @@ set = { "access.t" = 1.0 }
         }
         let got = share(&p, 2, Scope::All, 0).unwrap();
         let se = (0.25f64 / 400.0).sqrt() / (runs as f64).sqrt();
-        assert!(
-            (got.mean - 0.5).abs() <= Z * se,
-            "{engine:?}: A's share {} vs 0.5 (se {se:.2e})",
-            got.mean
-        );
+        assert_within_se(&format!("{engine:?}: A's share"), &got, 0.5, Z, se);
     }
 }
 

@@ -98,6 +98,7 @@ fn quiet_and_no_progress_hide_the_bar_on_a_terminal() {
     let (output, text) = on_a_terminal(tmp.path(), &slow_run("q", &["--quiet"]), &[]);
     assert!(output.status.success(), "{text}");
     assert!(!text.contains("runs "), "--quiet showed a bar:\n{text}");
+    assert!(tmp.path().join("q/shares.csv").is_file(), "no results");
 
     let (output, text) = on_a_terminal(tmp.path(), &slow_run("n", &[]), &[("NO_PROGRESS", "1")]);
     assert!(output.status.success(), "{text}");

@@ -7,10 +7,10 @@
 
 use sharecast::engine::{Dims, EngineKind};
 use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope};
-use sharecast::stats::Summary;
 
 use crate::common::{
-    ENGINES, adoption, assert_mean_near, revenue, scenario, share, simulate, softmax,
+    ENGINES, adoption, assert_mean_near, assert_within_se, revenue, scenario, share, simulate,
+    softmax,
 };
 
 /// Five standard errors: a correct model leaves a check's mean outside with
@@ -18,17 +18,6 @@ use crate::common::{
 /// together (and the seeds are fixed, so a passing test passes every time);
 /// each rule's breakage moves a mean by tens of standard errors or more.
 const Z: f64 = 5.0;
-
-/// Asserts `|mean - expected| <= Z x se` for a standard error `se` known in
-/// closed form (not estimated from the runs).
-fn assert_within_se(what: &str, got: &Summary, expected: f64, se: f64) {
-    let diff = (got.mean - expected).abs();
-    assert!(
-        diff <= Z * se,
-        "{what}: mean {:.6} vs expected {expected:.6}: |diff| {diff:.2e} > {Z} x se {se:.2e}",
-        got.mean
-    );
-}
 
 const IMITATION: &str = r#"
 start = "2026-01"
@@ -81,7 +70,7 @@ fn imitation_counts_contracts_of_every_agency() {
         let (_, p) = simulate(&s, 31, runs, engine);
         let got = adoption(&p, 0, Some(1), AdoptionMeasure::UnderContract);
         let se = (h * (1.0 - h) / n).sqrt() / (runs as f64).sqrt();
-        assert_within_se(&format!("{engine:?}: B at period 0"), &got, h, se);
+        assert_within_se(&format!("{engine:?}: B at period 0"), &got, h, Z, se);
         let got = adoption(&p, 1, Some(1), AdoptionMeasure::UnderContract);
         assert_mean_near(&format!("{engine:?}: B at period 1"), &got, period1, Z, 0.0);
         // A's caution of 1 keeps its own never units out.
@@ -169,7 +158,7 @@ fn events_set_then_add_and_clamp_after_each_change() {
             for (v, &e) in expected.iter().enumerate() {
                 let got = share(&p, t, Scope::All, v).expect("every unit holds a contract");
                 let se = (e * (1.0 - e) / f64::from(units)).sqrt() / (runs as f64).sqrt();
-                assert_within_se(&format!("{engine:?} period {t} vendor {v}"), &got, e, se);
+                assert_within_se(&format!("{engine:?} period {t} vendor {v}"), &got, e, Z, se);
             }
         }
     }
@@ -322,7 +311,13 @@ fn agency_choice_overrides_and_access_follows_the_tier() {
             let se = var.sqrt() / n / (runs as f64).sqrt();
             for t in 0..4 {
                 let got = share(&proj, t, *scope, 0).expect("every unit holds a contract");
-                assert_within_se(&format!("{engine:?} {scope:?} period {t}"), &got, mean, se);
+                assert_within_se(
+                    &format!("{engine:?} {scope:?} period {t}"),
+                    &got,
+                    mean,
+                    Z,
+                    se,
+                );
             }
         }
     }
@@ -524,23 +519,27 @@ agency = "A"
 add = { annual_value = 1.0e6 }
 "#,
     );
+    let d = Dims::of(&s);
     let want = [1e6, 1e6, 2e6, 2e6, 2e6, 2e6];
+    let runs = 3;
     for engine in ENGINES {
-        let (records, p) = simulate(&s, 1, 3, engine);
+        let (records, p) = simulate(&s, 1, runs, engine);
         for r in &records {
             assert_eq!(r.annual_value, want, "{engine:?}");
         }
-        // And the revenue rows price the contracts in force accordingly.
+        // And the revenue rows price the contracts in force accordingly, up
+        // to rounding (a division by 12 and a mean of three runs), hence the
+        // relative 1e-12 of `revenue_uses_the_period_length_in_years`.
         for (t, &price) in want.iter().enumerate() {
             let got = revenue(&p, t, 0, RevenueMeasure::Revenue);
             let contracts = records
                 .iter()
-                .map(|r| f64::from(r.contracts[t]))
+                .map(|r| f64::from(r.contracts[d.contract(t, 0, 0, 0)]))
                 .sum::<f64>()
-                / 3.0;
+                / runs as f64;
             let expected = contracts * price / 12.0;
             assert!(
-                (got.mean - expected).abs() <= 1e-9 * expected.max(1.0),
+                (got.mean - expected).abs() <= 1e-12 * expected.max(1.0),
                 "{engine:?} period {t}: {} vs {expected}",
                 got.mean
             );

@@ -7,12 +7,15 @@
 //! simulating with a progress bar, writing files whole, the memory check)
 //! is in `support`.
 
-/// `eprintln!("warning: ...")` with control characters made visible: a
+/// Prints "warning: ..." on stderr with control characters made visible: a
 /// warning may quote a path or a setting as typed, and an escape sequence in
 /// it must not act on the terminal.
 macro_rules! warning {
     ($($arg:tt)*) => {
-        eprintln!("warning: {}", $crate::cli::terminal_safe(&format!($($arg)*)))
+        $crate::cli::print_stderr(&format!(
+            "warning: {}\n",
+            $crate::cli::terminal_safe(&format!($($arg)*))
+        ))
     };
 }
 
@@ -341,15 +344,15 @@ pub fn main() -> ExitCode {
                 .map(|a| a.to_string_lossy().into_owned())
                 .collect();
             if typed.iter().any(|a| a.chars().any(char::is_control)) {
-                eprint!("{}", terminal_safe(&e.render().to_string()));
+                print_stderr(&terminal_safe(&e.render().to_string()));
                 let shown: Vec<String> = typed
                     .iter()
                     .map(|a| format!("'{}'", report::escape_controls(a, false)))
                     .collect();
-                eprintln!(
-                    "note: the arguments hold control characters, which the message above leaves out; as typed: {}",
+                print_stderr(&format!(
+                    "note: the arguments hold control characters, which the message above leaves out; as typed: {}\n",
                     shown.join(" ")
-                );
+                ));
             } else {
                 let _ = e.print();
             }
@@ -369,10 +372,18 @@ pub fn main() -> ExitCode {
             } else {
                 format!("{e:#}")
             };
-            eprintln!("error: {}", terminal_safe(&message));
+            print_stderr(&format!("error: {}\n", terminal_safe(&message)));
             ExitCode::from(code)
         }
     }
+}
+
+/// Writes `text` to stderr, ignoring failure: with stderr unwritable (a full
+/// disk under a log file, a closed descriptor) a message is lost, but the
+/// job's results and its exit code must not be.
+fn print_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// `text` with every control character but line breaks and tabs written as

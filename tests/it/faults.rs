@@ -641,3 +641,50 @@ fn an_output_folder_named_like_a_file_is_pointed_out() {
     assert!(o.status.success(), "{stderr}");
     assert!(!stderr.contains("named like a file"), "{stderr}");
 }
+
+#[test]
+fn an_unwritable_stderr_loses_messages_but_not_results_or_exit_codes() {
+    // /dev/full fails every write with "no space left on device", as a log
+    // file on a full disk would.
+    let tmp = tempfile::tempdir().unwrap();
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    // A valid run that warns (the folder is named like a file).
+    let status = Command::new(binary())
+        .current_dir(tmp.path())
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--runs",
+            "5",
+            "--out",
+            "results.csv",
+        ])
+        .stdout(Stdio::null())
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(tmp.path().join("results.csv/shares.csv").is_file());
+    // A rejected scenario still exits with 2, not a panic's 101.
+    let empty = tmp.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let status = Command::new(binary())
+        .args(["check", empty.to_str().unwrap()])
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    // So does a bad argument, which clap reports.
+    let status = Command::new(binary())
+        .args(["run", "--runs", "0"])
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}

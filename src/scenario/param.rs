@@ -176,6 +176,20 @@ impl DistSpec {
                 "{family} parameters must be finite numbers, got {bad}"
             ));
         }
+        // Draws and distribution functions multiply two widths; beyond
+        // this they overflow to infinity and every draw lands on one bound.
+        const WIDEST: f64 = 1e150;
+        let too_wide = |low: f64, high: f64| -> Result<(), String> {
+            if high - low > WIDEST {
+                Err(format!(
+                    "{family} from {} to {} is too wide to draw from: high - low must be at most 1e150",
+                    Shown(low),
+                    Shown(high)
+                ))
+            } else {
+                Ok(())
+            }
+        };
         let spec = match family {
             "normal" => {
                 expect(2, "[mean, sd]")?;
@@ -195,6 +209,7 @@ impl DistSpec {
                         args[0], args[1]
                     ));
                 }
+                too_wide(args[0], args[1])?;
                 DistSpec::Uniform {
                     low: args[0],
                     high: args[1],
@@ -208,6 +223,7 @@ impl DistSpec {
                         "{family} needs low <= mode <= high and low < high, got [{low}, {mode}, {high}]"
                     ));
                 }
+                too_wide(low, high)?;
                 if family == "pert" {
                     DistSpec::Pert { low, mode, high }
                 } else {

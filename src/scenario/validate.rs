@@ -1073,11 +1073,11 @@ impl<'s> Checker<'s> {
         let v = raw.get_ref();
         let name = self.name(&v.name, &span, "[[vendor]]");
         if let (Some(n), Some(spanned)) = (&name, &v.name)
-            && matches!(folded(n).as_str(), "period" | "date")
+            && matches!(folded(n).as_str(), "period" | "date" | "*")
         {
             self.error(
                 &spanned.span(),
-                format!("vendor name '{n}' is reserved ('period' and 'date', in any letter case, head the first two columns of shares_wide.csv, which has a column per vendor); name the vendor differently"),
+                format!("vendor name '{n}' is reserved ('period' and 'date', in any letter case, head the first two columns of shares_wide.csv, which has a column per vendor; '*' means every vendor in --set and --vary); name the vendor differently"),
             );
         }
         let label = format!("vendor '{}'", name.as_deref().unwrap_or("?"));

@@ -184,6 +184,8 @@ cases = [
  ("attribute_name_empty", "an attribute's name must not be empty", 'capability = 1.0', '"" = 1.0'),
  ("vendor_attribute_name_empty", "a vendor's attribute needs a name", 'attributes = { capability = 0.7 }', 'attributes = { capability = 0.7, "" = 0.5 }'),
  ("table_given_twice_key_and_header", "a table is given once, as key = value or under its [header]", None, None),
+ ("vendor_name_star", "vendor name '*' is reserved (every vendor in --set and --vary)", 'name = "Zenith"', 'name = "*"'),
+ ("dist_too_wide", "a uniform, triangular or PERT range is at most 1e150 wide (its draws multiply two widths)", 'brand = 0.4', 'brand = { triangular = [-1e200, 0.5, 1e200] }'),
  ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]
 special = {

@@ -408,6 +408,49 @@ fn a_closed_standard_output_is_not_a_crash() {
     assert!(tmp.path().join("r/shares.csv").is_file());
 }
 
+/// A standard output that cannot take the report (a log file on a full
+/// disk) is an error, exit 1, but the results are already written whole.
+#[test]
+fn a_full_standard_output_fails_with_1_after_the_results_are_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = Command::new(binary())
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--runs",
+            "5",
+            "--out",
+            "r",
+        ])
+        .current_dir(tmp.path())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error: cannot write to standard output: No space left on device"),
+        "{stderr}"
+    );
+    assert_no_panic(&stderr);
+    for name in [
+        "shares.csv",
+        "adoption.csv",
+        "revenue.csv",
+        "shares_wide.csv",
+        "summary.csv",
+        "manifest.json",
+    ] {
+        assert!(tmp.path().join("r").join(name).is_file(), "{name} missing");
+    }
+}
+
 #[test]
 fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     let tmp = tempfile::tempdir().unwrap();

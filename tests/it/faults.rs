@@ -3,7 +3,7 @@
 //! with the right exit code and a clear message, and an earlier output
 //! folder is left exactly as it was, with no temporary file behind.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -378,32 +378,49 @@ fn non_utf8_arguments_do_not_panic() {
     );
 }
 
+/// `sharecast ARGS` (with `minimal.toml` for `SCENARIO`) in `dir`, its
+/// standard output sent to `stdout`; the exit code and stderr.
+fn minimal_with_stdout(
+    dir: &Path,
+    args: &[&str],
+    stdout: impl Into<Stdio>,
+) -> (Option<i32>, String) {
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let args = args.iter().map(|a| {
+        if *a == "SCENARIO" {
+            scenario.to_str().unwrap()
+        } else {
+            a
+        }
+    });
+    let o = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_no_panic(&stderr);
+    (o.status.code(), stderr)
+}
+
 /// A reader that stops early (`sharecast check ... | head`) closes the
 /// pipe: both commands still end normally, with no panic, and `run` has
 /// written its files.
 #[test]
 fn a_closed_standard_output_is_not_a_crash() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = repo_root().join("scenarios/minimal.toml");
-    let scenario = scenario.to_str().unwrap();
     for args in [
-        vec!["check", scenario],
-        vec!["run", scenario, "--runs", "5", "--out", "r"],
+        &["check", "SCENARIO"][..],
+        &["run", "SCENARIO", "--runs", "5", "--out", "r"],
     ] {
         // The read end is gone before the process starts, so every write to
         // standard output fails with a broken pipe.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let o = Command::new(binary())
-            .args(&args)
-            .current_dir(tmp.path())
-            .stdout(writer)
-            .stderr(Stdio::piped())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
-        assert_no_panic(&stderr);
+        let (code, stderr) = minimal_with_stdout(tmp.path(), args, writer);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
     }
     assert!(tmp.path().join("r/shares.csv").is_file());
 }
@@ -413,32 +430,17 @@ fn a_closed_standard_output_is_not_a_crash() {
 #[test]
 fn a_full_standard_output_fails_with_1_after_the_results_are_written() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = repo_root().join("scenarios/minimal.toml");
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let o = Command::new(binary())
-        .args([
-            "run",
-            scenario.to_str().unwrap(),
-            "--runs",
-            "5",
-            "--out",
-            "r",
-        ])
-        .current_dir(tmp.path())
-        .stdout(full)
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let args = ["run", "SCENARIO", "--runs", "5", "--out", "r"];
+    let (code, stderr) = minimal_with_stdout(tmp.path(), &args, full);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains("error: cannot write to standard output: No space left on device"),
         "{stderr}"
     );
-    assert_no_panic(&stderr);
     for name in [
         "shares.csv",
         "adoption.csv",

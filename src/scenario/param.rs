@@ -182,9 +182,10 @@ impl DistSpec {
         let too_wide = |low: f64, high: f64| -> Result<(), String> {
             if high - low > WIDEST {
                 Err(format!(
-                    "{family} from {} to {} is too wide to draw from: high - low must be at most 1e150",
+                    "{family} from {} to {} is too wide to draw from: high - low must be at most {}",
                     Shown(low),
-                    Shown(high)
+                    Shown(high),
+                    Shown(WIDEST)
                 ))
             } else {
                 Ok(())

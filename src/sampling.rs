@@ -360,6 +360,15 @@ mod tests {
                 var,
             );
         }
+        // At the smallest shapes a scenario may use (1e-300), beta is a
+        // coin landing on 0 or 1 with P(1) = a / (a + b); its moments
+        // written that way, as a * b underflows.
+        for (a, b) in [(1e-300, 1e-300), (1e-300, 3e-300)] {
+            let mean = 1.0 / (1.0 + b / a);
+            let xs = draw(&mut rng, &|r| beta(r, a, b));
+            assert!(xs.iter().all(|&x| x == 0.0 || x == 1.0), "beta({a}, {b})");
+            check(&format!("beta({a}, {b})"), &xs, mean, mean * (1.0 - mean));
+        }
         let (l, m, h) = (1.0, 2.0, 5.0);
         check(
             "triangular",

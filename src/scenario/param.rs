@@ -239,6 +239,18 @@ impl DistSpec {
                         args[0], args[1]
                     ));
                 }
+                // A draw divides a logarithm of about -37 at most by each
+                // shape; below this the quotient overflows to -infinity,
+                // and with both shapes that small the draw is NaN.
+                const SMALLEST_SHAPE: f64 = 1e-300;
+                if args[0] < SMALLEST_SHAPE || args[1] < SMALLEST_SHAPE {
+                    return Err(format!(
+                        "beta [{}, {}] is too close to 0 to draw from: alpha and beta must be at least {}",
+                        Shown(args[0]),
+                        Shown(args[1]),
+                        Shown(SMALLEST_SHAPE)
+                    ));
+                }
                 DistSpec::Beta {
                     alpha: args[0],
                     beta: args[1],
@@ -571,6 +583,9 @@ mod tests {
         assert!(DistSpec::new("triangular", &[0.0, 2.0, 1.0]).is_err());
         assert!(DistSpec::new("pert", &[0.0, 0.5]).is_err());
         assert!(DistSpec::new("beta", &[0.0, 1.0]).is_err());
+        assert!(DistSpec::new("beta", &[1e-315, 1e-315]).is_err());
+        assert!(DistSpec::new("beta", &[0.5, 1e-301]).is_err());
+        assert!(DistSpec::new("beta", &[1e-300, 1e-300]).is_ok());
         assert!(DistSpec::new("lognormal", &[0.0, -1.0]).is_err());
         assert!(DistSpec::new("normal", &[f64::NAN, 1.0]).is_err());
         assert!(DistSpec::new("gamma", &[1.0, 1.0]).is_err());

@@ -186,6 +186,7 @@ cases = [
  ("table_given_twice_key_and_header", "a table is given once, as key = value or under its [header]", None, None),
  ("vendor_name_star", "vendor name '*' is reserved (every vendor in --set and --vary)", 'name = "Zenith"', 'name = "*"'),
  ("dist_too_wide", "a uniform, triangular or PERT range is at most 1e150 wide (its draws multiply two widths)", 'brand = 0.4', 'brand = { triangular = [-1e200, 0.5, 1e200] }'),
+ ("beta_shape_too_small", "beta shapes are at least 1e-300 (below, a draw overflows even on the log scale and comes out NaN)", 'brand = 0.4', 'brand = { beta = [1e-315, 1e-315] }'),
  ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]
 special = {

@@ -301,15 +301,34 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     parse(&read_source(path)?, path)
 }
 
-/// Reads a scenario file as UTF-8 text.
+/// The largest scenario file read, in bytes: hundreds of times what a
+/// market of thousands of agencies takes, and a bound on what a wrong path
+/// (a device that never ends, a multi-gigabyte data file) can make the
+/// program read into memory.
+pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+
+/// Reads a scenario file as UTF-8 text, refusing one larger than
+/// [`MAX_SCENARIO_BYTES`].
 pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError {
+    use std::io::Read;
+    let in_file = |message: String| ScenarioError {
         path: path.to_path_buf(),
         diagnostics: vec![Diagnostic {
             line: None,
-            message: format!("cannot read the scenario file: {e}"),
+            message,
         }],
-    })?;
+    };
+    let cannot_read = |e: std::io::Error| in_file(format!("cannot read the scenario file: {e}"));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(in_file(format!(
+            "the file is larger than {} MiB, far more than any scenario needs; is this the scenario file?",
+            MAX_SCENARIO_BYTES >> 20
+        )));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let line = line_number(e.as_bytes(), e.utf8_error().valid_up_to());
         ScenarioError {

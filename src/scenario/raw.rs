@@ -213,7 +213,8 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
                 }
                 _ => explain_toml_error(e.message()),
             };
-            return Err(vec![(e.span(), message)]);
+            let span = e.span().or_else(|| line_of_spanless(source, e.message()));
+            return Err(vec![(span, message)]);
         }
     };
     let mut problems = Vec::new();
@@ -224,6 +225,37 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
         return Err(problems);
     }
     toml::from_str(source).map_err(|e| vec![(e.span(), explain_toml_error(e.message()))])
+}
+
+/// Where a syntax error the parser reports without a position (its
+/// nesting limit) lies: the start of the first line such that the file up
+/// to and including it fails with `message`, found by bisection over the
+/// lines, a handful of parses made only once the file is known to be bad.
+fn line_of_spanless(source: &str, message: &str) -> Option<Range<usize>> {
+    let ends: Vec<usize> = source
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain((!source.ends_with('\n')).then_some(source.len()))
+        .collect();
+    let fails = |line: usize| match DeTable::parse(&source[..ends[line]]) {
+        Err(e) => e.span().is_none() && e.message() == message,
+        Ok(_) => false,
+    };
+    // Invariant: lines before `low` do not fail; the prefix to `high` does.
+    let (mut low, mut high) = (0, ends.len().checked_sub(1)?);
+    if !fails(high) {
+        return None;
+    }
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if fails(mid) {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    let start = if high == 0 { 0 } else { ends[high - 1] };
+    Some(start..start)
 }
 
 /// Rewords serde's messages and adds a suggestion for misspelt keys.
@@ -239,6 +271,10 @@ pub fn explain_toml_error(message: &str) -> String {
             .map(|(_, s)| s)
             .collect();
         return unknown_key(field, &allowed);
+    }
+    if message == "recursion limit" {
+        return "invalid TOML: keys, tables or arrays nested too deeply (the parser's recursion limit)"
+            .to_string();
     }
     format!("invalid TOML: {message}")
 }

@@ -614,6 +614,26 @@ impl<'s> Checker<'s> {
         }
     }
 
+    /// The scenario's name when the file gives none: its file name without
+    /// `.toml`, trimmed, held to the rules of a written name.
+    fn name_from_file(&mut self, path: &Path) -> String {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().trim().to_string())
+            .unwrap_or_default();
+        if stem.is_empty() {
+            self.error_in_file(
+                "the scenario has no name and its file name is blank; add name = \"...\" at the top of the file",
+            );
+        } else if let Some(c) = control_char(&stem) {
+            self.error_in_file(format!(
+                "the scenario has no name and its file name '{stem}' cannot be one: it contains the control character U+{:04X}, which terminals would act on; add name = \"...\" at the top of the file",
+                u32::from(c)
+            ));
+        }
+        stem
+    }
+
     fn scenario(&mut self, raw: RawScenario, path: &Path) -> Option<Scenario> {
         let name = match &raw.name {
             Some(n) if !n.get_ref().trim().is_empty() => {
@@ -628,10 +648,7 @@ impl<'s> Checker<'s> {
                 );
                 String::new()
             }
-            None => path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "scenario".to_string()),
+            None => self.name_from_file(path),
         };
 
         let start = match &raw.start {

@@ -187,6 +187,7 @@ cases = [
  ("vendor_name_star", "vendor name '*' is reserved (every vendor in --set and --vary)", 'name = "Zenith"', 'name = "*"'),
  ("dist_too_wide", "a uniform, triangular or PERT range is at most 1e150 wide (its draws multiply two widths)", 'brand = 0.4', 'brand = { triangular = [-1e200, 0.5, 1e200] }'),
  ("beta_shape_too_small", "beta shapes are at least 1e-300 (below, a draw overflows even on the log scale and comes out NaN)", 'brand = 0.4', 'brand = { beta = [1e-315, 1e-315] }'),
+ ("toml_nested_too_deep", "keys nest at most as deep as the TOML parser allows (a dotted key of 130 parts is too deep)", None, None),
  ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]
 special = {
@@ -207,6 +208,7 @@ special = {
  "attribute_name_control": lambda b: b.replace('capability = 1.0', '"capa\\u0001bility" = 1.0').replace('attributes = { capability = 0.7 }', 'attributes = { "capa\\u0001bility" = 0.7 }'),
  "initial_before_agency": lambda b: b.replace('[[agency]]\n', '[[agency.initial]]\nvendor = "Zenith"\nunits = 5\n\n[[agency]]\n', 1),
  "key_unknown_several": lambda b: b.replace('brand = 0.4', 'brnd = 0.4').replace('caution = 0.5', 'cautoin = 0.5').replace('vendor = "Acme"\nset', 'vendr = "Acme"\nset'),
+ "toml_nested_too_deep": lambda b: b.replace('periods = 12\n', 'periods = 12\n' + '.'.join(['a'] * 130) + ' = 1\n', 1),
  "units_total_zero": lambda b: b.replace('units = 100', 'units = 0').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n',''),
 }
 d = 'tests/corpus'

@@ -269,6 +269,65 @@ fn an_event_after_the_horizon_is_a_warning_not_an_error() {
     assert!(tmp.path().join("o/shares.csv").exists());
 }
 
+/// Without `name`, the file name names the scenario, under the rules of a
+/// written name; and a path that is not a scenario file at all (a device
+/// that never ends, a huge data file) is refused after a bounded read.
+#[test]
+fn file_names_that_cannot_name_a_scenario_and_endless_files_are_rejected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml"))
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with("name = \"Minimal example\""))
+        .map(|line| format!("{line}\n"))
+        .collect::<String>();
+    assert!(
+        !text.contains("Minimal example"),
+        "the scenario still has its name"
+    );
+    let cases = [
+        (
+            "esc\u{1b}[31mred.toml",
+            "esc\\u001B[31mred.toml: the scenario has no name and its file name 'esc\\u001B[31mred' cannot be one: it contains the control character U+001B",
+        ),
+        (
+            " .toml",
+            " .toml: the scenario has no name and its file name is blank; add name = \"...\"",
+        ),
+    ];
+    for (file, message) in cases {
+        std::fs::write(tmp.path().join(file), &text).unwrap();
+        for command in ["check", "run"] {
+            let o = sharecast(
+                tmp.path(),
+                &[command, file, "--quiet", "--out", "o"][..if command == "check" { 2 } else { 5 }],
+            );
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{command} {file:?}: {stderr}");
+            assert!(stderr.contains(message), "{command} {file:?}: {stderr}");
+            assert!(!stderr.contains('\u{1b}'), "{stderr}");
+            assert!(!tmp.path().join("o").exists());
+        }
+    }
+    // The same text under an ordinary file name is valid, named after it.
+    std::fs::write(tmp.path().join("plain.toml"), &text).unwrap();
+    let o = sharecast(tmp.path(), &["check", "plain.toml"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("plain\n"));
+
+    let o = sharecast(tmp.path(), &["check", "/dev/zero"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: scenario rejected\n/dev/zero: the file is larger than 64 MiB, far more than any scenario needs; is this the scenario file?\n"
+    );
+}
+
 /// The scenario that opens docs/scenario-reference.md is the one newcomers
 /// copy first: it must run as the page says, with the commands under it.
 #[test]

@@ -615,12 +615,13 @@ impl<'s> Checker<'s> {
     }
 
     /// The scenario's name when the file gives none: its file name without
-    /// `.toml`, trimmed, held to the rules of a written name.
+    /// `.toml`, trimmed, held to the rules of a written name; "scenario"
+    /// for text that comes with no file name at all (an embedder's `Path::new("")`).
     fn name_from_file(&mut self, path: &Path) -> String {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().trim().to_string())
-            .unwrap_or_default();
+        let Some(stem) = path.file_stem() else {
+            return "scenario".to_string();
+        };
+        let stem = stem.to_string_lossy().trim().to_string();
         if stem.is_empty() {
             self.error_in_file(
                 "the scenario has no name and its file name is blank; add name = \"...\" at the top of the file",
@@ -1809,6 +1810,24 @@ pub fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scenario_without_a_name_is_named_after_its_file() {
+        let text = "start = \"2026-01\"\nperiods = 2\n[[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n[[agency]]\nname = \"X\"\nunits = 10\ninnovation = 0.1\nimitation = 0.1\nterm = 3\n";
+        let name = |path: &str| validate(text, Path::new(path), &[]).map(|s| s.name);
+        assert_eq!(name("plans/ My plan .toml").unwrap(), "My plan");
+        // Text that comes with no file name at all.
+        assert_eq!(name("").unwrap(), "scenario");
+        for path in ["plans/ .toml", "esc\u{1b}[2J.toml"] {
+            let errors = name(path).unwrap_err();
+            assert!(
+                errors[0]
+                    .message
+                    .starts_with("the scenario has no name and its file name"),
+                "{errors:?}"
+            );
+        }
+    }
 
     #[test]
     fn largest_remainder_split() {

@@ -320,6 +320,8 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                             "{described} has no {verb} key '{k}'; its {verb} keys: {}",
                             keys.join(", ")
                         )
+                    } else if let [only] = under[..] {
+                        format!("{described} {verb}s a number under '{k}'; name it: {only}")
                     } else {
                         format!(
                             "{described} {verb}s several numbers under '{k}'; name one: {}",
@@ -770,7 +772,7 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             ),
             (
                 "event.1.set.access",
-                "event.1.set.access: event 1 sets several numbers under 'access'; name one: access.unclassified",
+                "event.1.set.access: event 1 sets a number under 'access'; name it: access.unclassified",
             ),
             (
                 "tier.secret",
@@ -780,6 +782,25 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             let e = applied(path, Value::Float(0.5)).unwrap_err();
             assert!(e.starts_with(expected), "{path}: {e}");
         }
+    }
+
+    /// A path that stops at a table an event sets is told the keys under
+    /// it: "name it" for one, "name one" for several.
+    #[test]
+    fn an_event_table_is_answered_with_the_keys_under_it() {
+        let file = FILE.replace(
+            "access = { unclassified = { uniform = [0.2, 0.4] } } }",
+            "access = { unclassified = 0.3, secret = 0.4 } }",
+        );
+        assert_ne!(file, FILE);
+        let mut raw: RawScenario = toml::from_str(&file).unwrap();
+        let e = apply(&mut raw, &setting("event.1.set.access", Value::Float(0.5))).unwrap_err();
+        assert!(
+            e.ends_with(
+                "event 1 sets several numbers under 'access'; name one: access.secret, access.unclassified"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

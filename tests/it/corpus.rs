@@ -297,11 +297,12 @@ fn file_names_that_cannot_name_a_scenario_and_endless_files_are_rejected() {
     ];
     for (file, message) in cases {
         std::fs::write(tmp.path().join(file), &text).unwrap();
-        for command in ["check", "run"] {
-            let o = sharecast(
-                tmp.path(),
-                &[command, file, "--quiet", "--out", "o"][..if command == "check" { 2 } else { 5 }],
-            );
+        for args in [
+            &["check", file][..],
+            &["run", file, "--quiet", "--out", "o"],
+        ] {
+            let command = args[0];
+            let o = sharecast(tmp.path(), args);
             let stderr = String::from_utf8_lossy(&o.stderr);
             assert_eq!(o.status.code(), Some(2), "{command} {file:?}: {stderr}");
             assert!(stderr.contains(message), "{command} {file:?}: {stderr}");

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use sharecast::engine::{Dims, EngineKind, simulate_all, simulate_run};
+use sharecast::engine::{EngineKind, simulate_all, simulate_run};
 use sharecast::export;
 use sharecast::measures::{project, project_unless};
 use sharecast::scenario::{Scenario, load, parse};
@@ -96,7 +96,7 @@ fn statistics(c: &mut Criterion) {
     let s = scenario("scenarios/bench/large.toml");
     let records = simulate_all(&s, 1, 0..1000, EngineKind::Counts);
     // As the CLI has them: each run already reduced to its tally.
-    let tallies = Tally::of_runs(&records, Dims::of(&s));
+    let tallies = Tally::of_runs(&records, &s);
     let never = AtomicBool::new(false);
     group.throughput(Throughput::Elements(1000));
     group.bench_function("runs/large", |b| {

@@ -392,7 +392,7 @@ pub fn compare(
     counterfactual: (&Scenario, &[RunRecord]),
     alignment: &Alignment,
 ) -> Comparison {
-    let tallies = |(s, records): (&Scenario, &[RunRecord])| Tally::of_runs(records, Dims::of(s));
+    let tallies = |(s, records): (&Scenario, &[RunRecord])| Tally::of_runs(records, s);
     let (base, other) = (tallies(baseline), tallies(counterfactual));
     compare_unless(
         (baseline.0, &base),

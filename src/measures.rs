@@ -181,7 +181,7 @@ pub(crate) fn scope_index(scope: Scope, tiers: usize) -> usize {
 
 /// Every output row's statistics over `records` (run order).
 pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
-    let tallies = Tally::of_runs(records, Dims::of(s));
+    let tallies = Tally::of_runs(records, s);
     project_unless(s, &tallies, &AtomicBool::new(false)).expect("nothing cancels this projection")
 }
 
@@ -451,7 +451,7 @@ pub(crate) fn period_values(
             }
         }
         gathered_counts.extend_from_slice(&r.waiting[first_agency..][..d.agencies]);
-        gathered_prices.extend_from_slice(&r.annual_value[first_agency..][..d.agencies]);
+        gathered_prices.extend_from_slice(r.prices(t, d.agencies));
         if tier_values > 0 {
             gathered_prices.extend_from_slice(&r.tier_values[t * tier_values..][..tier_values]);
         }

@@ -8,7 +8,7 @@
 use crate::engine::{Dims, EngineKind, RunRecord};
 use crate::measures;
 use crate::scenario::Scenario;
-use crate::tally::{Tally, TallyLayout};
+use crate::tally::{PriceEpochs, Tally, TallyLayout};
 
 /// Bytes a simulation needs, by what holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +42,7 @@ impl MemoryEstimate {
     pub fn per_run(s: &Scenario) -> u64 {
         let d = Dims::of(s);
         let revenue_path = (d.periods * d.vendors) as u64 * 8;
-        Tally::bytes(d) + revenue_path
+        Tally::bytes(d, PriceEpochs::of(s).count()) + revenue_path
     }
 }
 

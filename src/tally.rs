@@ -11,8 +11,61 @@
 //! weigh each agency's contracts by that agency's value, so those sums are
 //! kept exactly, in `f64`. Which layout is smaller depends only on the
 //! scenario's shape, so a scenario always gets the same one.
+//!
+//! Each agency's annual value changes only when an event changes it, at
+//! periods the scenario fixes for every run ([`PriceEpochs`]), so a tally
+//! keeps one row of prices per stretch between such periods, not one per
+//! period.
+
+use std::sync::Arc;
 
 use crate::engine::{Dims, RunRecord};
+use crate::scenario::{Field, Scenario};
+
+/// The stretches of periods over which no event changes any agency's annual
+/// value: the same for every run of a scenario, since events fire at fixed
+/// periods. A tally keeps one row of prices per stretch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceEpochs {
+    /// The first period of each stretch, ascending; the first is 0.
+    starts: Arc<[u32]>,
+}
+
+impl PriceEpochs {
+    /// The stretches of `s`: a new one starts at every period after the
+    /// first in which an event that sets or adds to an `annual_value` fires
+    /// (events of period 0 apply before anything is recorded).
+    pub fn of(s: &Scenario) -> PriceEpochs {
+        let mut starts: Vec<u32> = s
+            .events
+            .iter()
+            .filter(|e| 0 < e.period && e.period < s.calendar.periods)
+            .filter(|e| e.changes.iter().any(|c| c.field == Field::AnnualValue))
+            .map(|e| e.period)
+            .collect();
+        starts.push(0);
+        starts.sort_unstable();
+        starts.dedup();
+        PriceEpochs {
+            starts: starts.into(),
+        }
+    }
+
+    /// How many stretches there are (at least 1).
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The stretch period `t` falls in.
+    pub fn index(&self, t: usize) -> usize {
+        self.starts.partition_point(|&start| start as usize <= t) - 1
+    }
+
+    /// The first period of each stretch.
+    pub fn starts(&self) -> &[u32] {
+        &self.starts
+    }
+}
 
 /// How a [`Tally`] keeps its contract counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,11 +80,25 @@ pub enum TallyLayout {
 
 impl TallyLayout {
     /// The smaller layout for records of shape `d` (the joint one on a tie).
+    /// Both keep the same waiting counts and prices, so only the contract
+    /// counts decide.
     pub fn of(d: Dims) -> TallyLayout {
-        if Tally::bytes_with(d, TallyLayout::Marginal) < Tally::bytes_with(d, TallyLayout::Joint) {
+        if TallyLayout::Marginal.count_bytes(d) < TallyLayout::Joint.count_bytes(d) {
             TallyLayout::Marginal
         } else {
             TallyLayout::Joint
+        }
+    }
+
+    /// Bytes of the contract counts (and, marginal, the tier values) of a
+    /// tally of shape `d` in this layout.
+    fn count_bytes(self, d: Dims) -> usize {
+        match self {
+            TallyLayout::Joint => d.periods * d.agencies * d.tiers * d.vendors * 4,
+            TallyLayout::Marginal => {
+                let by_tier = d.periods * d.tiers * d.vendors;
+                d.periods * d.agencies * d.vendors * 4 + by_tier * (4 + 8)
+            }
         }
     }
 }
@@ -54,50 +121,80 @@ pub struct Tally {
     pub tier_values: Vec<f64>,
     /// Waiting units by `[period][agency]`, as the record has them.
     pub waiting: Vec<u32>,
-    /// Each agency's annual contract value, `[period][agency]`, as the
-    /// record has it.
+    /// Each agency's annual contract value, `[stretch][agency]`, one row per
+    /// stretch of `price_epochs`; [`Tally::prices`] finds a period's row.
     pub annual_value: Vec<f64>,
+    /// The stretches `annual_value` has a row for, shared by every run.
+    pub price_epochs: PriceEpochs,
 }
 
 impl Tally {
-    /// The tally of `record` (of shape `d`) in the smaller layout for `d`.
-    pub fn of(record: &RunRecord, d: Dims) -> Tally {
-        Tally::with_layout(record, d, TallyLayout::of(d))
+    /// The tally of `record` (of shape `d`, with prices changing at
+    /// `epochs`) in the smaller layout for `d`.
+    pub fn of(record: &RunRecord, d: Dims, epochs: &PriceEpochs) -> Tally {
+        Tally::with_layout(record, d, epochs, TallyLayout::of(d))
     }
 
-    /// The tallies of `records` (runs of shape `d`), in run order.
-    pub fn of_runs(records: &[RunRecord], d: Dims) -> Vec<Tally> {
-        records.iter().map(|r| Tally::of(r, d)).collect()
+    /// The tallies of `records`, runs of `s`, in run order.
+    pub fn of_runs(records: &[RunRecord], s: &Scenario) -> Vec<Tally> {
+        let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
+        records.iter().map(|r| Tally::of(r, d, &epochs)).collect()
     }
 
     /// [`Tally::of`], taking the record: the joint layout then reuses its
-    /// buffers instead of copying them.
-    pub fn from_record(record: RunRecord, d: Dims) -> Tally {
+    /// count buffers instead of copying them.
+    pub fn from_record(record: RunRecord, d: Dims, epochs: &PriceEpochs) -> Tally {
         match TallyLayout::of(d) {
-            TallyLayout::Joint => Tally::joint(record),
-            TallyLayout::Marginal => Tally::with_layout(&record, d, TallyLayout::Marginal),
+            TallyLayout::Joint => Tally::joint(record, d, epochs),
+            TallyLayout::Marginal => Tally::with_layout(&record, d, epochs, TallyLayout::Marginal),
         }
     }
 
     /// The joint tally: the record's own counts, without the never-adopted.
-    fn joint(record: RunRecord) -> Tally {
+    fn joint(record: RunRecord, d: Dims, epochs: &PriceEpochs) -> Tally {
         Tally {
             layout: TallyLayout::Joint,
+            annual_value: Tally::epoch_prices(&record, d, epochs),
+            price_epochs: epochs.clone(),
             contracts: record.contracts,
             tier_contracts: Vec::new(),
             tier_values: Vec::new(),
             waiting: record.waiting,
-            annual_value: record.annual_value,
         }
+    }
+
+    /// The record's prices at the first period of each stretch, which hold
+    /// through the stretch.
+    fn epoch_prices(record: &RunRecord, d: Dims, epochs: &PriceEpochs) -> Vec<f64> {
+        let mut prices = Vec::with_capacity(epochs.count() * d.agencies);
+        for &start in epochs.starts() {
+            let first = d.agency_period(start as usize, 0);
+            prices.extend_from_slice(&record.annual_value[first..first + d.agencies]);
+        }
+        prices
+    }
+
+    /// Each agency's annual value in force during period `t`, in file order.
+    pub fn prices(&self, t: usize, agencies: usize) -> &[f64] {
+        let row = self.price_epochs.index(t);
+        &self.annual_value[row * agencies..(row + 1) * agencies]
     }
 
     /// The tally of `record` in `layout` (which [`TallyLayout::of`] picks as
     /// the smaller for the scenario's shape).
-    pub fn with_layout(record: &RunRecord, d: Dims, layout: TallyLayout) -> Tally {
+    pub fn with_layout(
+        record: &RunRecord,
+        d: Dims,
+        epochs: &PriceEpochs,
+        layout: TallyLayout,
+    ) -> Tally {
         if layout == TallyLayout::Joint {
-            return Tally::joint(record.clone());
+            return Tally::joint(record.clone(), d, epochs);
         }
-        let (waiting, annual_value) = (record.waiting.clone(), record.annual_value.clone());
+        let (waiting, annual_value) = (
+            record.waiting.clone(),
+            Tally::epoch_prices(record, d, epochs),
+        );
         let (agencies, tiers, nv) = (d.agencies, d.tiers, d.vendors);
         let mut contracts = vec![0u32; d.periods * agencies * nv];
         let mut tier_contracts = vec![0u32; d.periods * tiers * nv];
@@ -127,26 +224,22 @@ impl Tally {
             tier_values,
             waiting,
             annual_value,
+            price_epochs: epochs.clone(),
         }
     }
 
-    /// Bytes one tally of a run of shape `d` holds, in the layout
-    /// [`TallyLayout::of`] picks.
-    pub fn bytes(d: Dims) -> u64 {
-        Tally::bytes_with(d, TallyLayout::of(d))
+    /// Bytes one tally of a run of shape `d`, with `price_rows` stretches of
+    /// prices, holds in the layout [`TallyLayout::of`] picks.
+    pub fn bytes(d: Dims, price_rows: usize) -> u64 {
+        Tally::bytes_with(d, price_rows, TallyLayout::of(d))
     }
 
-    /// Bytes one tally of shape `d` holds in `layout`.
-    pub fn bytes_with(d: Dims, layout: TallyLayout) -> u64 {
-        let by_agency = d.periods * d.agencies;
-        let counts = match layout {
-            TallyLayout::Joint => d.periods * d.agencies * d.tiers * d.vendors * 4,
-            TallyLayout::Marginal => {
-                let by_tier = d.periods * d.tiers * d.vendors;
-                d.periods * d.agencies * d.vendors * 4 + by_tier * (4 + 8)
-            }
-        };
-        (counts + by_agency * (4 + 8) + std::mem::size_of::<Tally>()) as u64
+    /// Bytes one tally of shape `d`, with `price_rows` stretches of prices,
+    /// holds in `layout` (the stretches' starts are shared by all runs).
+    pub fn bytes_with(d: Dims, price_rows: usize, layout: TallyLayout) -> u64 {
+        let waiting = d.periods * d.agencies * 4;
+        let prices = price_rows * d.agencies * 8;
+        (layout.count_bytes(d) + waiting + prices + std::mem::size_of::<Tally>()) as u64
     }
 
     /// Contracts of each vendor over all agencies and tiers at period `t`,

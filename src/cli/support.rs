@@ -20,7 +20,7 @@ use crate::progress::Progress;
 use crate::resources;
 use crate::scenario::{self, Diagnostic, Scenario, ScenarioError, Setting};
 use crate::sweep::{self, Sweep};
-use crate::tally::Tally;
+use crate::tally::{PriceEpochs, Tally};
 
 /// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
 pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
@@ -338,8 +338,8 @@ pub(super) fn simulate(
         on_run_done: &on_run_done,
         cancel,
     };
-    let d = Dims::of(s);
-    let keep = |record| Tally::from_record(record, d);
+    let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
+    let keep = |record| Tally::from_record(record, d, &epochs);
     pool.install(|| engine::simulate_keeping(s, seed, 0..runs, engine, &control, &keep))
         .map_err(|_| Interrupted.into())
 }

@@ -1,16 +1,17 @@
 //! What a run keeps for the statistics is compact: at most 4 bytes per
 //! output cell (one run's value behind one row of `shares.csv`,
-//! `adoption.csv` or `revenue.csv`) for every shipped scenario and for
-//! every shape of market up to four tiers, and the memory estimate counts
+//! `adoption.csv` or `revenue.csv`) for every shipped scenario, for every
+//! shape of market up to four tiers and, when annual values change in at
+//! most half of the periods, up to six; and the memory estimate counts
 //! exactly what a tally holds.
 
 use sharecast::engine::{Dims, EngineKind, simulate_all};
 use sharecast::measures::project;
 use sharecast::resources::MemoryEstimate;
 use sharecast::scenario;
-use sharecast::tally::{Tally, TallyLayout};
+use sharecast::tally::{PriceEpochs, Tally, TallyLayout};
 
-use crate::common::repo_root;
+use crate::common::{repo_root, scenario as parse};
 
 const SHIPPED: [&str; 4] = [
     "scenarios/gov-ai-2026.toml",
@@ -39,28 +40,135 @@ fn a_run_keeps_at_most_four_bytes_per_output_cell() {
 
 #[test]
 fn the_estimate_counts_what_a_tally_holds_in_either_layout() {
-    for file in SHIPPED {
-        let s = scenario::load(&repo_root().join(file)).unwrap();
-        let d = Dims::of(&s);
-        let record = &simulate_all(&s, 1, 0..1, EngineKind::Counts)[0];
+    let priced = parse(PRICE_EVENTS);
+    let mut scenarios: Vec<(String, scenario::Scenario)> = SHIPPED
+        .iter()
+        .map(|file| {
+            (
+                file.to_string(),
+                scenario::load(&repo_root().join(file)).unwrap(),
+            )
+        })
+        .collect();
+    scenarios.push(("annual-value events".into(), priced));
+    for (name, s) in &scenarios {
+        let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
+        let record = &simulate_all(s, 1, 0..1, EngineKind::Counts)[0];
         for layout in [TallyLayout::Joint, TallyLayout::Marginal] {
-            let t = Tally::with_layout(record, d, layout);
+            let t = Tally::with_layout(record, d, &epochs, layout);
             let held = 4 * (t.contracts.len() + t.tier_contracts.len() + t.waiting.len())
                 + 8 * (t.tier_values.len() + t.annual_value.len())
                 + std::mem::size_of::<Tally>();
             assert_eq!(
-                Tally::bytes_with(d, layout),
+                Tally::bytes_with(d, epochs.count(), layout),
                 held as u64,
-                "{file} {layout:?}"
+                "{name} {layout:?}"
             );
         }
         // The layout in use is the smaller one.
+        let rows = epochs.count();
         assert_eq!(
-            Tally::bytes(d),
-            Tally::bytes_with(d, TallyLayout::Joint)
-                .min(Tally::bytes_with(d, TallyLayout::Marginal)),
-            "{file}"
+            Tally::bytes(d, rows),
+            Tally::bytes_with(d, rows, TallyLayout::Joint).min(Tally::bytes_with(
+                d,
+                rows,
+                TallyLayout::Marginal
+            )),
+            "{name}"
         );
+    }
+}
+
+/// Events on annual values at periods 0 (before anything is recorded), 2
+/// (one agency, twice: a set and an add), 5 (every agency, a drawn value)
+/// and 40 (after the horizon), and one at 3 that changes no price.
+const PRICE_EVENTS: &str = r#"
+start = "2026-01"
+periods = 8
+tiers = ["unclassified", "secret"]
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0, secret = 1.0 }
+[[vendor]]
+name = "W"
+brand = 0.2
+access = { unclassified = 1.0 }
+[[agency]]
+name = "A"
+units = 40
+tiers = { unclassified = 0.5, secret = 0.5 }
+innovation = 0.2
+imitation = 0.1
+term = 3
+annual_value = { uniform = [1.0e6, 2.0e6] }
+[[agency]]
+name = "B"
+units = 30
+innovation = 0.1
+imitation = 0.1
+term = 2
+annual_value = 5.0e5
+[[event]]
+at = 0
+agency = "B"
+set = { annual_value = 6.0e5 }
+[[event]]
+at = 2
+agency = "A"
+set = { annual_value = 3.0e6 }
+[[event]]
+at = 2
+agency = "A"
+add = { annual_value = { normal = [1.0e5, 1.0e4] } }
+[[event]]
+at = 3
+agency = "B"
+set = { caution = 0.5 }
+[[event]]
+at = 5
+agency = "*"
+set = { annual_value = { uniform = [1.0e6, 4.0e6] } }
+[[event]]
+at = 40
+agency = "A"
+set = { annual_value = 9.0e6 }
+"#;
+
+/// A tally keeps one row of prices per stretch between the periods where
+/// an event changes an annual value, and gives every period the prices the
+/// run had in force then.
+#[test]
+fn a_tally_keeps_one_row_of_prices_per_stretch_and_gives_every_period_its_own() {
+    let s = parse(PRICE_EVENTS);
+    let (d, epochs) = (Dims::of(&s), PriceEpochs::of(&s));
+    assert_eq!(epochs.starts(), [0, 2, 5]);
+    assert_eq!(
+        (0..d.periods).map(|t| epochs.index(t)).collect::<Vec<_>>(),
+        [0, 0, 1, 1, 1, 2, 2, 2]
+    );
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        for record in &simulate_all(&s, 3, 0..20, engine) {
+            for layout in [TallyLayout::Joint, TallyLayout::Marginal] {
+                let tally = Tally::with_layout(record, d, &epochs, layout);
+                assert_eq!(tally.annual_value.len(), 3 * d.agencies);
+                for t in 0..d.periods {
+                    let first = d.agency_period(t, 0);
+                    assert_eq!(
+                        tally.prices(t, d.agencies),
+                        &record.annual_value[first..first + d.agencies],
+                        "{engine:?} {layout:?} period {t}"
+                    );
+                }
+            }
+            // The drawn prices differ between stretches.
+            let at = |t: usize| record.annual_value[d.agency_period(t, 0)];
+            assert!(
+                at(1) != at(2) && at(4) != at(5),
+                "{:?}",
+                record.annual_value
+            );
+        }
     }
 }
 
@@ -72,27 +180,33 @@ fn cells_per_period(d: Dims) -> usize {
     2 * d.vendors * (1 + d.tiers + d.agencies) + 2 * (1 + d.agencies) + 2 * d.vendors
 }
 
-/// Per period, what a run keeps (its tally in the smaller layout and its
-/// revenue path) against 4 bytes per cell, for 1 to 300 agencies, 1 to 4
-/// tiers and 1 to 20 vendors; the fixed header of each tally is left out.
+/// What a run keeps (its tally in the smaller layout and its revenue path)
+/// against 4 bytes per cell, for 1 to 300 agencies and 1 to 20 vendors: up
+/// to four tiers when annual values change in every period, up to six when
+/// they change in at most every other period (two periods, one row of
+/// prices). The fixed header of each tally is left out.
 #[test]
-fn every_market_up_to_four_tiers_keeps_at_most_four_bytes_per_cell() {
+fn every_market_up_to_six_tiers_keeps_at_most_four_bytes_per_cell() {
     let header = std::mem::size_of::<Tally>() as u64;
-    for agencies in 1..=300 {
-        for tiers in 1..=4 {
-            for vendors in 1..=20 {
-                let d = Dims {
-                    periods: 1,
-                    agencies,
-                    tiers,
-                    vendors,
-                };
-                let kept = Tally::bytes(d) - header + 8 * vendors as u64;
-                let bound = 4 * cells_per_period(d) as u64;
-                assert!(
-                    kept <= bound,
-                    "{agencies} agencies, {tiers} tiers, {vendors} vendors: {kept} > {bound}"
-                );
+    for (periods, price_rows, most_tiers) in [(1, 1, 4), (2, 1, 6)] {
+        for agencies in 1..=300 {
+            for tiers in 1..=most_tiers {
+                for vendors in 1..=20 {
+                    let d = Dims {
+                        periods,
+                        agencies,
+                        tiers,
+                        vendors,
+                    };
+                    let revenue_path = 8 * (periods * vendors) as u64;
+                    let kept = Tally::bytes(d, price_rows) - header + revenue_path;
+                    let bound = 4 * (periods * cells_per_period(d)) as u64;
+                    assert!(
+                        kept <= bound,
+                        "{agencies} agencies, {tiers} tiers, {vendors} vendors, \
+                         {price_rows} price rows in {periods} periods: {kept} > {bound}"
+                    );
+                }
             }
         }
     }
@@ -105,14 +219,21 @@ fn every_market_up_to_four_tiers_keeps_at_most_four_bytes_per_cell() {
 fn both_layouts_give_the_same_rows() {
     use sharecast::measures::project_unless;
     use std::sync::atomic::AtomicBool;
-    for file in ["scenarios/gov-ai-2026.toml", "benches/peer/edge.toml"] {
-        let s = scenario::load(&repo_root().join(file)).unwrap();
-        let d = Dims::of(&s);
+    let load = |file: &str| scenario::load(&repo_root().join(file)).unwrap();
+    for (file, s) in [
+        (
+            "scenarios/gov-ai-2026.toml",
+            load("scenarios/gov-ai-2026.toml"),
+        ),
+        ("benches/peer/edge.toml", load("benches/peer/edge.toml")),
+        ("annual-value events", parse(PRICE_EVENTS)),
+    ] {
+        let (d, epochs) = (Dims::of(&s), PriceEpochs::of(&s));
         let records = simulate_all(&s, 4, 0..200, EngineKind::Counts);
         let project_in = |layout| {
             let tallies: Vec<Tally> = records
                 .iter()
-                .map(|r| Tally::with_layout(r, d, layout))
+                .map(|r| Tally::with_layout(r, d, &epochs, layout))
                 .collect();
             project_unless(&s, &tallies, &AtomicBool::new(false)).unwrap()
         };

@@ -449,6 +449,32 @@ mod tests {
         );
     }
 
+    /// Inversion reaches every value up to n: Binomial(13, 1/2) (n p < 10)
+    /// puts 1/8192 of its mass on each of 0 and 13, cells a chi-square test
+    /// pools away. Each count is checked against its own binomial sd.
+    #[test]
+    fn inversion_reaches_both_ends() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let (n, draws) = (13u32, 1_000_000u32);
+        let mut counts = [0u32; 14];
+        for _ in 0..draws {
+            counts[binomial(&mut rng, n, 0.5) as usize] += 1;
+        }
+        let mut choose = 1.0;
+        for (k, &count) in counts.iter().enumerate() {
+            let pk = choose / 8192.0;
+            let (expected, sd) = (
+                f64::from(draws) * pk,
+                (f64::from(draws) * pk * (1.0 - pk)).sqrt(),
+            );
+            assert!(
+                (f64::from(count) - expected).abs() < 5.0 * sd,
+                "P(X = {k}): {count} draws, expected {expected:.1} (sd {sd:.1})"
+            );
+            choose = choose * f64::from(n - k as u32) / (k as f64 + 1.0);
+        }
+    }
+
     #[test]
     fn complement_powers_agree_with_logarithms() {
         for (p, n) in [

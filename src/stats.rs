@@ -128,6 +128,43 @@ mod tests {
         assert_eq!(summarize(&mut [3.0]).unwrap().sd, None);
     }
 
+    /// Every order of a few distinct values: the selection must put each
+    /// wanted order statistic in place whatever order the runs came in (a
+    /// random input can happen to be sorted already).
+    #[test]
+    fn selection_is_right_for_every_order_of_a_few_values() {
+        fn permutations(items: &mut Vec<f64>, k: usize, out: &mut Vec<Vec<f64>>) {
+            if k == items.len() {
+                out.push(items.clone());
+                return;
+            }
+            for i in k..items.len() {
+                items.swap(k, i);
+                permutations(items, k + 1, out);
+                items.swap(k, i);
+            }
+        }
+        // Spreadsheet values: PERCENTILE.INC({1, 2}, 5%, 25%, 50%, 75%, 95%).
+        let two = summarize(&mut [2.0, 1.0]).unwrap();
+        assert_eq!(two.percentiles, [1.05, 1.25, 1.5, 1.75, 1.95]);
+        for n in 2..=6 {
+            let sorted: Vec<f64> = (0..n).map(|i| f64::from(i * i) - 3.5).collect();
+            let mut orders = Vec::new();
+            permutations(&mut sorted.clone(), 0, &mut orders);
+            for mut order in orders {
+                let given = order.clone();
+                let s = summarize(&mut order).unwrap();
+                for (i, p) in PERCENTILES.iter().enumerate() {
+                    assert_eq!(
+                        s.percentiles[i].to_bits(),
+                        percentile_sorted(&sorted, *p).to_bits(),
+                        "{given:?} p {p}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn selection_gives_the_same_percentiles_as_sorting() {
         use rand::{RngExt, SeedableRng};

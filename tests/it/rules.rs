@@ -601,3 +601,151 @@ fn tier_fractions_sum_to_one_within_1e_9() {
         );
     }
 }
+
+const ATTRIBUTE_EVENTS: &str = r#"
+start = "2026-01"
+periods = 7
+[choice]
+brand = 0.0
+access = 0.0
+incumbency = 0.0
+quality = 1.0
+speed = 2.0
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+attributes = { quality = 0.0, speed = 0.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { unclassified = 1.0 }
+attributes = { quality = 0.0, speed = 0.0 }
+[[vendor]]
+name = "C"
+brand = 0.5
+access = { unclassified = 1.0 }
+attributes = { quality = 0.0, speed = 0.0 }
+[[agency]]
+name = "X"
+units = UNITS
+innovation = 1.0
+imitation = 0.0
+term = 1
+[[event]]
+at = 3
+vendor = "C"
+set = { "attributes.speed" = 1.0 }
+[[event]]
+at = 5
+vendor = "B"
+add = { "attributes.quality" = 1.5 }
+"#;
+
+/// MODEL.md §3.2, U_v = ... + sum_k w_k attribute_v[k], with events that
+/// change one attribute of one vendor (§2): the change reaches that
+/// vendor's own attribute, not another vendor's or another attribute.
+/// Every contract lasts one period, so every period's shares are the logit
+/// of that period's utilities: equal until period 3; then C's speed (weight
+/// 2) makes its utility 2; from period 5 B's quality (weight 1) makes its
+/// utility 1.5.
+#[test]
+fn an_attribute_event_changes_that_vendors_attribute() {
+    let utilities = |t: usize| match t {
+        0..3 => [0.0, 0.0, 0.0],
+        3..5 => [0.0, 0.0, 2.0],
+        _ => [0.0, 1.5, 2.0],
+    };
+    for (engine, units, runs) in [
+        (EngineKind::Counts, 4000u32, 200u64),
+        (EngineKind::Units, 400, 100),
+    ] {
+        let s = scenario(&ATTRIBUTE_EVENTS.replace("UNITS", &units.to_string()));
+        let (_, proj) = simulate(&s, 31, runs, engine);
+        for t in 0..7 {
+            let p = softmax(&utilities(t));
+            for (v, &pv) in p.iter().enumerate() {
+                let got = share(&proj, t, Scope::All, v).expect("every unit holds a contract");
+                let se = (pv * (1.0 - pv) / f64::from(units) / runs as f64).sqrt();
+                assert_within_se(
+                    &format!("{engine:?} period {t} vendor {v}"),
+                    &got,
+                    pv,
+                    Z,
+                    se,
+                );
+            }
+        }
+    }
+}
+
+const WEIGHT_EVENTS: &str = r#"
+start = "2026-01"
+periods = 7
+[choice]
+brand = 0.0
+access = 0.0
+incumbency = 0.0
+[[vendor]]
+name = "Plain"
+brand = 0.0
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "Known"
+brand = 1.0
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = UNITS
+innovation = 1.0
+imitation = 0.0
+term = 1
+[[agency]]
+name = "Y"
+units = UNITS
+innovation = 1.0
+imitation = 0.0
+term = 1
+[[event]]
+at = 3
+agency = "Y"
+set = { "choice.brand" = 2.0 }
+[[event]]
+at = 5
+agency = "*"
+add = { "choice.brand" = 1.0 }
+"#;
+
+/// MODEL.md §2: an event on an agency's `choice` weight changes that
+/// agency's weight only, and `agency = "*"` changes each agency's own
+/// weight once. With brands 0 and 1 and contracts of one period, the known
+/// vendor's share in an agency is logistic(w_brand): X stays at 1/2 until
+/// period 5 and then has weight 1; Y has weight 2 from period 3 and 3 from
+/// period 5.
+#[test]
+fn a_weight_event_changes_the_weight_of_the_agencies_it_names() {
+    let logistic = |w: f64| 1.0 / (1.0 + (-w).exp());
+    let weight = |a: usize, t: usize| match (a, t) {
+        (0, 0..5) => 0.0,
+        (0, _) => 1.0,
+        (_, 0..3) => 0.0,
+        (_, 3..5) => 2.0,
+        _ => 3.0,
+    };
+    for (engine, units, runs) in [
+        (EngineKind::Counts, 4000u32, 200u64),
+        (EngineKind::Units, 400, 100),
+    ] {
+        let s = scenario(&WEIGHT_EVENTS.replace("UNITS", &units.to_string()));
+        let (_, proj) = simulate(&s, 37, runs, engine);
+        for t in 0..7 {
+            for a in 0..2 {
+                let p = logistic(weight(a, t));
+                let got =
+                    share(&proj, t, Scope::Agency(a), 1).expect("every unit holds a contract");
+                let se = (p * (1.0 - p) / f64::from(units) / runs as f64).sqrt();
+                assert_within_se(&format!("{engine:?} period {t} agency {a}"), &got, p, Z, se);
+            }
+        }
+    }
+}

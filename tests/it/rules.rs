@@ -656,24 +656,34 @@ fn an_attribute_event_changes_that_vendors_attribute() {
         3..5 => [0.0, 0.0, 2.0],
         _ => [0.0, 1.5, 2.0],
     };
+    check_one_period_shares(ATTRIBUTE_EVENTS, 31, |t| {
+        let p = softmax(&utilities(t));
+        (0..3).map(|v| (Scope::All, v, p[v])).collect()
+    });
+}
+
+/// Simulates `text` (every contract lasting one period, `UNITS` units in
+/// each scope checked) with both engines, and checks each period's count
+/// shares `expected(t)`, as (scope, vendor, probability), within `Z`
+/// binomial standard errors: with one-period contracts a scope's share in
+/// a run is a binomial proportion of its units.
+fn check_one_period_shares(
+    text: &str,
+    seed: u64,
+    expected: impl Fn(usize) -> Vec<(Scope, usize, f64)>,
+) {
     for (engine, units, runs) in [
         (EngineKind::Counts, 4000u32, 200u64),
         (EngineKind::Units, 400, 100),
     ] {
-        let s = scenario(&ATTRIBUTE_EVENTS.replace("UNITS", &units.to_string()));
-        let (_, proj) = simulate(&s, 31, runs, engine);
-        for t in 0..7 {
-            let p = softmax(&utilities(t));
-            for (v, &pv) in p.iter().enumerate() {
-                let got = share(&proj, t, Scope::All, v).expect("every unit holds a contract");
-                let se = (pv * (1.0 - pv) / f64::from(units) / runs as f64).sqrt();
-                assert_within_se(
-                    &format!("{engine:?} period {t} vendor {v}"),
-                    &got,
-                    pv,
-                    Z,
-                    se,
-                );
+        let s = scenario(&text.replace("UNITS", &units.to_string()));
+        let (_, proj) = simulate(&s, seed, runs, engine);
+        for t in 0..s.calendar.periods as usize {
+            for (scope, v, p) in expected(t) {
+                let got = share(&proj, t, scope, v).expect("every unit holds a contract");
+                let se = (p * (1.0 - p) / f64::from(units) / runs as f64).sqrt();
+                let what = format!("{engine:?} period {t} {scope:?} vendor {v}");
+                assert_within_se(&what, &got, p, Z, se);
             }
         }
     }
@@ -732,20 +742,9 @@ fn a_weight_event_changes_the_weight_of_the_agencies_it_names() {
         (_, 3..5) => 2.0,
         _ => 3.0,
     };
-    for (engine, units, runs) in [
-        (EngineKind::Counts, 4000u32, 200u64),
-        (EngineKind::Units, 400, 100),
-    ] {
-        let s = scenario(&WEIGHT_EVENTS.replace("UNITS", &units.to_string()));
-        let (_, proj) = simulate(&s, 37, runs, engine);
-        for t in 0..7 {
-            for a in 0..2 {
-                let p = logistic(weight(a, t));
-                let got =
-                    share(&proj, t, Scope::Agency(a), 1).expect("every unit holds a contract");
-                let se = (p * (1.0 - p) / f64::from(units) / runs as f64).sqrt();
-                assert_within_se(&format!("{engine:?} period {t} agency {a}"), &got, p, Z, se);
-            }
-        }
-    }
+    check_one_period_shares(WEIGHT_EVENTS, 37, |t| {
+        (0..2)
+            .map(|a| (Scope::Agency(a), 1, logistic(weight(a, t))))
+            .collect()
+    });
 }

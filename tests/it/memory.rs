@@ -8,7 +8,7 @@
 use sharecast::engine::{Dims, EngineKind, simulate_all};
 use sharecast::measures::project;
 use sharecast::resources::MemoryEstimate;
-use sharecast::scenario;
+use sharecast::scenario::{self, Scenario};
 use sharecast::tally::{PriceEpochs, Tally, TallyLayout};
 
 use crate::common::{repo_root, scenario as parse};
@@ -23,7 +23,7 @@ const SHIPPED: [&str; 4] = [
 #[test]
 fn a_run_keeps_at_most_four_bytes_per_output_cell() {
     for file in SHIPPED {
-        let s = scenario::load(&repo_root().join(file)).unwrap();
+        let s = load(file);
         let records = simulate_all(&s, 1, 0..1, EngineKind::Counts);
         let p = project(&s, &records);
         let cells = (p.shares.len() + p.adoption.len() + p.revenue.len()) as u64;
@@ -40,17 +40,8 @@ fn a_run_keeps_at_most_four_bytes_per_output_cell() {
 
 #[test]
 fn the_estimate_counts_what_a_tally_holds_in_either_layout() {
-    let priced = parse(PRICE_EVENTS);
-    let mut scenarios: Vec<(String, scenario::Scenario)> = SHIPPED
-        .iter()
-        .map(|file| {
-            (
-                file.to_string(),
-                scenario::load(&repo_root().join(file)).unwrap(),
-            )
-        })
-        .collect();
-    scenarios.push(("annual-value events".into(), priced));
+    let mut scenarios: Vec<(&str, Scenario)> = SHIPPED.iter().map(|&f| (f, load(f))).collect();
+    scenarios.push(("annual-value events", parse(PRICE_EVENTS)));
     for (name, s) in &scenarios {
         let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
         let record = &simulate_all(s, 1, 0..1, EngineKind::Counts)[0];
@@ -172,6 +163,11 @@ fn a_tally_keeps_one_row_of_prices_per_stretch_and_gives_every_period_its_own() 
     }
 }
 
+/// A scenario file of the repository, checked.
+fn load(file: &str) -> Scenario {
+    scenario::load(&repo_root().join(file)).unwrap()
+}
+
 /// Rows per period as MODEL.md sections 4 and 6 lay them out: a count and a
 /// value share per scope (all, each tier, each agency) and vendor, two
 /// adoption rows for all agencies and each agency, two revenue rows per
@@ -219,7 +215,6 @@ fn every_market_up_to_six_tiers_keeps_at_most_four_bytes_per_cell() {
 fn both_layouts_give_the_same_rows() {
     use sharecast::measures::project_unless;
     use std::sync::atomic::AtomicBool;
-    let load = |file: &str| scenario::load(&repo_root().join(file)).unwrap();
     for (file, s) in [
         (
             "scenarios/gov-ai-2026.toml",

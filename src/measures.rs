@@ -362,25 +362,51 @@ impl PeriodValues {
 
     /// Summaries of every row, in row order. A row's defined values are
     /// first moved to its front, in run order.
+    ///
+    /// A row whose every run has bit for bit the value it has in the row
+    /// before has that row's summary without a second selection: an
+    /// agency's value shares are its count shares (one price for all its
+    /// contracts), and a vendor without contracts in a scope has 0 in both.
     fn summarize_rows(&mut self) -> Vec<Option<Summary>> {
         if self.runs == 0 {
             return vec![None; self.defined.len()];
         }
-        self.values
-            .chunks_exact_mut(self.runs)
-            .zip(&self.defined)
-            .map(|(row, &defined)| {
-                if defined < row.len() {
-                    let mut front = 0;
-                    for i in 0..row.len() {
-                        let x = row[i];
-                        row[front] = x;
-                        front += usize::from(!x.is_nan());
-                    }
+        let runs = self.runs;
+        let repeats: Vec<bool> = (0..self.defined.len())
+            .map(|row| {
+                row > 0 && {
+                    let (before, this) =
+                        self.values[(row - 1) * runs..(row + 1) * runs].split_at(runs);
+                    before
+                        .iter()
+                        .zip(this)
+                        .all(|(x, y)| x.to_bits() == y.to_bits())
                 }
-                summarize(&mut row[..defined])
             })
-            .collect()
+            .collect();
+        let mut summaries: Vec<Option<Summary>> = Vec::with_capacity(repeats.len());
+        for ((row, &defined), repeat) in self
+            .values
+            .chunks_exact_mut(runs)
+            .zip(&self.defined)
+            .zip(repeats)
+        {
+            if repeat {
+                let previous = *summaries.last().expect("row 0 is never a repeat");
+                summaries.push(previous);
+                continue;
+            }
+            if defined < row.len() {
+                let mut front = 0;
+                for i in 0..row.len() {
+                    let x = row[i];
+                    row[front] = x;
+                    front += usize::from(!x.is_nan());
+                }
+            }
+            summaries.push(summarize(&mut row[..defined]));
+        }
+        summaries
     }
 }
 
@@ -655,4 +681,64 @@ fn outlook(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `rows` as a period's per-run lists, `[row][run]`.
+    fn period_of(rows: &[&[f64]]) -> PeriodValues {
+        let runs = rows[0].len();
+        PeriodValues {
+            values: rows.concat(),
+            defined: rows
+                .iter()
+                .map(|row| row.iter().filter(|x| !x.is_nan()).count())
+                .collect(),
+            runs,
+            run: 0,
+        }
+    }
+
+    /// Reusing the summary of an identical row must give what summarising
+    /// the row itself gives, and rows that differ anywhere, even only in
+    /// their last run, in which runs are defined or in the sign of a zero,
+    /// must each be summarised on their own.
+    #[test]
+    fn every_row_gets_its_own_summary_whether_or_not_it_repeats_the_row_before() {
+        let nan = f64::NAN;
+        let rows: [&[f64]; 11] = [
+            &[0.25, 0.5, 0.125, 1.0, 0.75],
+            &[0.25, 0.5, 0.125, 1.0, 0.75],
+            &[0.25, 0.5, 0.125, 1.0, 0.5],
+            &[0.25, nan, 0.125, 1.0, 0.5],
+            &[0.25, nan, 0.125, 1.0, 0.5],
+            &[0.25, 0.5, 0.125, 1.0, nan],
+            &[0.0, 0.0, 0.0, 0.0, 0.0],
+            &[0.0, 0.0, 0.0, 0.0, -0.0],
+            &[-0.0, -0.0, -0.0, -0.0, -0.0],
+            &[nan, nan, nan, nan, nan],
+            &[nan, nan, nan, nan, nan],
+        ];
+        let summaries = period_of(&rows).summarize_rows();
+        assert_eq!(summaries.len(), rows.len());
+        for (row, summary) in rows.iter().zip(&summaries) {
+            let mut defined: Vec<f64> = row.iter().copied().filter(|x| !x.is_nan()).collect();
+            let expected = summarize(&mut defined);
+            // Bit for bit.
+            let bits = |s: &Option<Summary>| {
+                s.map(|s| {
+                    let mut all = vec![s.runs as u64, s.mean.to_bits()];
+                    all.extend(s.sd.map(f64::to_bits));
+                    all.extend(s.percentiles.map(f64::to_bits));
+                    all
+                })
+            };
+            assert_eq!(bits(summary), bits(&expected), "row {row:?}");
+        }
+        assert_eq!(summaries[2].unwrap().percentiles[2], 0.5);
+        assert_eq!(summaries[3].unwrap().runs, 4);
+        assert_eq!(summaries[9], None);
+    }
 }

@@ -372,6 +372,7 @@ impl PeriodValues {
             return vec![None; self.defined.len()];
         }
         let runs = self.runs;
+        // Decided before any row is touched: summarising a row reorders it.
         let repeats: Vec<bool> = (0..self.defined.len())
             .map(|row| {
                 row > 0 && {
@@ -721,20 +722,20 @@ mod tests {
             &[nan, nan, nan, nan, nan],
             &[nan, nan, nan, nan, nan],
         ];
+        // Compared bit for bit.
+        let bits = |s: &Option<Summary>| {
+            s.map(|s| {
+                let mut all = vec![s.runs as u64, s.mean.to_bits()];
+                all.extend(s.sd.map(f64::to_bits));
+                all.extend(s.percentiles.map(f64::to_bits));
+                all
+            })
+        };
         let summaries = period_of(&rows).summarize_rows();
         assert_eq!(summaries.len(), rows.len());
         for (row, summary) in rows.iter().zip(&summaries) {
             let mut defined: Vec<f64> = row.iter().copied().filter(|x| !x.is_nan()).collect();
             let expected = summarize(&mut defined);
-            // Bit for bit.
-            let bits = |s: &Option<Summary>| {
-                s.map(|s| {
-                    let mut all = vec![s.runs as u64, s.mean.to_bits()];
-                    all.extend(s.sd.map(f64::to_bits));
-                    all.extend(s.percentiles.map(f64::to_bits));
-                    all
-                })
-            };
             assert_eq!(bits(summary), bits(&expected), "row {row:?}");
         }
         assert_eq!(summaries[2].unwrap().percentiles[2], 0.5);

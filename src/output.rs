@@ -117,7 +117,10 @@ pub fn try_writing_in(dir: &Path) -> Result<()> {
 /// When `cancel` is set before the files are complete, nothing is renamed
 /// into place and the temporary files are removed.
 pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Result<()> {
-    fs::create_dir_all(dir)
+    // `create_dir_all` fails on a path ending in `.` ("results/."), which
+    // names the same folder as the path without it.
+    let normalized: PathBuf = dir.components().collect();
+    fs::create_dir_all(&normalized)
         .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.

@@ -233,9 +233,16 @@ pub(super) fn stem(scenario: &Path) -> String {
         .unwrap_or_else(|| "scenario".to_string())
 }
 
-/// `out/<name>`, where a command writes unless `--out` says otherwise.
+/// `out/<name>`, where a command writes unless `--out` says otherwise. A
+/// name that is not a plain folder name (the stem `..` of a file named
+/// `...toml` would put the results beside `out/`, over whatever is there)
+/// gives `out/scenario`.
 pub(super) fn default_out_dir(name: &str) -> PathBuf {
-    Path::new("out").join(name)
+    let mut parts = Path::new(name).components();
+    match (parts.next(), parts.next()) {
+        (Some(std::path::Component::Normal(_)), None) => Path::new("out").join(name),
+        _ => Path::new("out").join("scenario"),
+    }
 }
 
 /// Ctrl-C sets this flag; long work polls it. Installed once per process.

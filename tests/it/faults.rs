@@ -75,6 +75,38 @@ fn an_output_folder_that_cannot_be_created_fails_with_1() {
     assert_no_panic(&stderr);
 }
 
+/// Dots in a path name the folder a user means: a scenario file named
+/// `...toml` (whose stem `..` would put `out/..` beside `out/`) writes into
+/// `out/scenario` and leaves the current folder's files alone, and an
+/// `--out` ending in `/.` is created like the same path without it.
+#[test]
+fn output_folders_named_with_dots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::write(tmp.path().join("...toml"), &text).unwrap();
+    std::fs::write(tmp.path().join("summary.csv"), "the user's own file\n").unwrap();
+    let o = sharecast(tmp.path(), &["run", "...toml", "--runs", "20", "--quiet"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("summary.csv")).unwrap(),
+        "the user's own file\n"
+    );
+    assert!(tmp.path().join("out/scenario/summary.csv").is_file());
+    assert!(!tmp.path().join("shares.csv").exists());
+
+    for out in ["fresh/.", "fresh/deeper/./."] {
+        let o = run_shipped(
+            tmp.path(),
+            "scenarios/minimal.toml",
+            &["--runs", "20", "--quiet", "--out", out],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{out}: {stderr}");
+        assert!(tmp.path().join(out).join("summary.csv").is_file(), "{out}");
+    }
+}
+
 /// A scenario kept in the output folder under the name of a result file
 /// would be replaced by results: refused, and the scenario left as it was.
 #[test]

@@ -24,7 +24,7 @@ use crate::measures::{
     ShareMetric, ShareRow, per_period, period_values, running_sums, share_scopes,
 };
 use crate::scenario::Scenario;
-use crate::stats::{Summary, summarize};
+use crate::stats::{Summary, mean, summarize};
 use crate::tally::Tally;
 
 /// One row's comparison over the runs in which both scenarios define it.
@@ -267,31 +267,42 @@ pub fn align(
     })
 }
 
+/// Scratch space for [`pair_runs`], reused from row to row.
+#[derive(Default)]
+struct PairScratch {
+    differences: Vec<f64>,
+    baseline: Vec<f64>,
+    counterfactual: Vec<f64>,
+}
+
 /// Pairs `baseline[i]` with `counterfactual[i]` over the runs in which both
-/// are defined (not NaN). `differences` is scratch space.
+/// are defined (not NaN). Each side's mean is computed as a projection's
+/// (`stats::mean`), so a scenario compared with itself keeps its means to
+/// the bit.
 fn pair_runs(
     baseline: &[f64],
     counterfactual: &[f64],
-    differences: &mut Vec<f64>,
+    scratch: &mut PairScratch,
 ) -> Option<Paired> {
-    differences.clear();
-    let (mut baseline_sum, mut counterfactual_sum) = (0.0, 0.0);
+    scratch.differences.clear();
+    scratch.baseline.clear();
+    scratch.counterfactual.clear();
     let (mut higher, mut lower) = (0usize, 0usize);
     for (&b, &c) in baseline.iter().zip(counterfactual) {
         if b.is_nan() || c.is_nan() {
             continue;
         }
-        baseline_sum += b;
-        counterfactual_sum += c;
+        scratch.baseline.push(b);
+        scratch.counterfactual.push(c);
         higher += usize::from(c > b);
         lower += usize::from(c < b);
-        differences.push(c - b);
+        scratch.differences.push(c - b);
     }
-    let n = differences.len() as f64;
-    let difference = summarize(differences)?;
+    let n = scratch.differences.len() as f64;
+    let difference = summarize(&mut scratch.differences)?;
     Some(Paired {
-        baseline_mean: baseline_sum / n,
-        counterfactual_mean: counterfactual_sum / n,
+        baseline_mean: mean(&scratch.baseline)?,
+        counterfactual_mean: mean(&scratch.counterfactual)?,
         difference,
         frac_higher: higher as f64 / n,
         frac_lower: lower as f64 / n,
@@ -359,14 +370,14 @@ fn pair_revenue(
     other_paths: &[f64],
     zeros: &[f64],
 ) -> Vec<Option<Paired>> {
-    let mut differences = Vec::with_capacity(zeros.len());
+    let mut scratch = PairScratch::default();
     alignment
         .vendors
         .iter()
         .map(|v| {
             let b = revenue_of(base_paths, v.baseline, zeros);
             let c = revenue_of(other_paths, v.counterfactual, zeros);
-            pair_runs(b, c, &mut differences)
+            pair_runs(b, c, &mut scratch)
         })
         .collect()
 }
@@ -446,8 +457,8 @@ pub fn compare_unless(
                 t,
                 other_paths,
             );
-            let (mut differences, mut absent_b, mut absent_c) =
-                (Vec::new(), Vec::new(), Vec::new());
+            let (mut scratch, mut absent_b, mut absent_c) =
+                (PairScratch::default(), Vec::new(), Vec::new());
             let mut out = PeriodPairs::default();
             for &scope in &scopes {
                 let Some(other_scope) = alignment.scope(scope) else {
@@ -468,7 +479,7 @@ pub fn compare_unless(
                             scope,
                             vendor,
                             metric,
-                            summary: pair_runs(b, c, &mut differences),
+                            summary: pair_runs(b, c, &mut scratch),
                         });
                     }
                 }
@@ -489,7 +500,7 @@ pub fn compare_unless(
                         period: t,
                         agency,
                         measure,
-                        summary: pair_runs(b, c, &mut differences),
+                        summary: pair_runs(b, c, &mut scratch),
                     });
                 }
             }
@@ -547,7 +558,7 @@ mod tests {
     #[test]
     fn pairs_only_runs_defined_in_both() {
         let nan = f64::NAN;
-        let mut scratch = Vec::new();
+        let mut scratch = PairScratch::default();
         let p = pair_runs(
             &[0.1, nan, 0.5, 0.2, 0.4],
             &[0.3, 0.7, nan, 0.2, 0.1],

@@ -238,13 +238,8 @@ pub fn overview(s: &Scenario) -> String {
     } else {
         // Numbered in file order, as `sweep --vary event.N.KEY` names them.
         let _ = writeln!(out, "\nEvents (numbered in file order):");
-        for e in timeline {
-            let position = s
-                .events
-                .iter()
-                .position(|x| std::ptr::eq(x, e))
-                .expect("the timeline lists the scenario's own events")
-                + 1;
+        for (index, e) in timeline {
+            let position = index + 1;
             let target = match e.target {
                 Target::Vendor(v) => s.vendors[v].name.clone(),
                 Target::Agency(a) => s.agencies[a].name.clone(),

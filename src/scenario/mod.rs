@@ -239,15 +239,18 @@ impl Scenario {
         self.agencies.iter().map(|a| u64::from(a.units)).sum()
     }
 
-    /// Events that fire within the horizon, in the order they apply.
-    pub fn timeline(&self) -> Vec<&Event> {
-        let mut events: Vec<&Event> = self
+    /// Events that fire within the horizon, in the order they apply, each
+    /// with its index in file order (`event.N` counts from 1, so N is the
+    /// index + 1).
+    pub fn timeline(&self) -> Vec<(usize, &Event)> {
+        let mut events: Vec<(usize, &Event)> = self
             .events
             .iter()
-            .filter(|e| e.period < self.calendar.periods)
+            .enumerate()
+            .filter(|(_, e)| e.period < self.calendar.periods)
             .collect();
         // Stable: events of the same period keep file order.
-        events.sort_by_key(|e| e.period);
+        events.sort_by_key(|(_, e)| e.period);
         events
     }
 }

@@ -16,7 +16,7 @@
 //! The hash is FNV-1a over length-prefixed parts, fixed here forever: a key
 //! is part of what a seed means.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Field, Op, Param, Scenario, Target};
 
@@ -140,7 +140,9 @@ pub fn assign(s: &mut Scenario) {
     // An event's change is named by its period (the file's, for an event a
     // sweep moves), target, verb and field, and by how many earlier changes
     // share all four (a scenario may repeat one).
-    let mut seen: Vec<Vec<String>> = Vec::new();
+    // Counted in maps, so a file of many thousand events is keyed in
+    // linear time.
+    let mut seen: HashMap<Vec<String>, usize> = HashMap::new();
     for e in &mut s.events {
         let period = e.keyed_period.to_string();
         let mut target: Vec<&str> = vec!["event", &period];
@@ -157,8 +159,9 @@ pub fn assign(s: &mut Scenario) {
             });
             parts.extend(names.field(c.field));
             let identity: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
-            let repeat = seen.iter().filter(|i| **i == identity).count().to_string();
-            seen.push(identity);
+            let earlier = seen.entry(identity).or_insert(0);
+            let repeat = earlier.to_string();
+            *earlier += 1;
             parts.push(&repeat);
             key(Some(&mut c.value), &parts);
         }
@@ -168,10 +171,11 @@ pub fn assign(s: &mut Scenario) {
     // many earlier blocks of the agency share both.
     let mut blocks = Keys::new(INITIAL_KEY_BITS);
     for a in &mut s.agencies {
-        let mut seen: Vec<(usize, usize)> = Vec::new();
+        let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
         for c in &mut a.initial {
-            let repeat = seen.iter().filter(|&&b| b == (c.tier, c.vendor)).count();
-            seen.push((c.tier, c.vendor));
+            let earlier = seen.entry((c.tier, c.vendor)).or_insert(0);
+            let repeat = *earlier;
+            *earlier += 1;
             c.stream = blocks.of(&[
                 "initial",
                 &a.name,
@@ -185,7 +189,47 @@ pub fn assign(s: &mut Scenario) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Keys, STREAM_KEY_BITS};
+    use super::{INITIAL_KEY_BITS, Keys, STREAM_KEY_BITS};
+    use crate::scenario::parse;
+    use std::path::Path;
+
+    /// A change or an initial block that repeats an earlier one is keyed by
+    /// how many earlier ones it repeats, not by where a collision left it:
+    /// the third of three equal changes has the key of its identity with
+    /// "2", whatever comes between.
+    #[test]
+    fn repeats_are_keyed_by_how_many_came_before() {
+        let mut text = String::from(
+            "start = \"2026-01\"\nperiods = 12\nstep = \"month\"\ntiers = [\"unclassified\"]\n\
+             [choice]\nbrand = 1.0\n\
+             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+             [[agency]]\nname = \"Ag\"\nunits = 100\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n",
+        );
+        for _ in 0..3 {
+            text.push_str(
+                "[[agency.initial]]\nvendor = \"A\"\ntier = \"unclassified\"\nunits = 5\n",
+            );
+        }
+        for at in [3, 5, 3, 3] {
+            text.push_str(&format!(
+                "[[event]]\nat = {at}\nvendor = \"A\"\nadd = {{ brand = {{ normal = [0, 0.01] }} }}\n"
+            ));
+        }
+        let s = parse(&text, Path::new("repeats.toml")).expect("a valid scenario");
+        let change = |i: usize| s.events[i].changes[0].value.stream();
+        let expected = |repeat: &str| {
+            Keys::new(STREAM_KEY_BITS).of(&["event", "3", "vendor", "A", "add", "brand", repeat])
+        };
+        assert_eq!(change(0), Some(expected("0")));
+        assert_eq!(change(2), Some(expected("1")));
+        assert_eq!(change(3), Some(expected("2")));
+        for (i, c) in s.agencies[0].initial.iter().enumerate() {
+            let repeat = i.to_string();
+            let expected =
+                Keys::new(INITIAL_KEY_BITS).of(&["initial", "Ag", "unclassified", "A", &repeat]);
+            assert_eq!(c.stream, expected, "block {i}");
+        }
+    }
 
     #[test]
     fn parts_are_length_prefixed_and_colliding_keys_move_on() {

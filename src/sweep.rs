@@ -291,7 +291,12 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
             // From one end towards the other; where the ends are so far
             // apart that their difference is not a finite number, as a
             // weighted mean of the ends, which cannot overflow.
-            let x = if (b - a).is_finite() {
+            // The ends are the ends exactly (`-2e-7 + (-1e-300 + 2e-7)` is 0).
+            let x = if i == 0 {
+                a
+            } else if i == steps {
+                b
+            } else if (b - a).is_finite() {
                 a + (b - a) * f
             } else {
                 a * (1.0 - f) + b * f
@@ -306,11 +311,46 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
             // A decimal keeps its point (12.0), so that a message about a
             // key that takes whole numbers shows why the value is refused.
             SweepValue {
-                text: format!("{x:?}"),
+                text: plain_decimal(x),
                 value: Value::Float(x),
             }
         })
         .collect())
+}
+
+/// The shortest decimal that reads back as `x`, with a decimal point and
+/// no exponent (`5e-5` is written 0.00005, `1.5e16` 15000000000000000.0),
+/// as every number in the CSV files is.
+fn plain_decimal(x: f64) -> String {
+    let shortest = format!("{x:?}");
+    let Some((mantissa, exponent)) = shortest.split_once('e') else {
+        return shortest;
+    };
+    let exponent: i64 = exponent
+        .parse()
+        .expect("Rust writes a float's exponent as an integer");
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{fraction}");
+    // Where the point falls among `digits`.
+    let point = whole.len() as i64 + exponent;
+    if point <= 0 {
+        format!(
+            "{sign}0.{}{digits}",
+            "0".repeat(point.unsigned_abs() as usize)
+        )
+    } else if point as usize >= digits.len() {
+        format!(
+            "{sign}{digits}{}.0",
+            "0".repeat(point as usize - digits.len())
+        )
+    } else {
+        let (left, right) = digits.split_at(point as usize);
+        format!("{sign}{left}.{right}")
+    }
 }
 
 /// `FIRST..LAST:COUNT` of months (`2026-03..2027-03:5`): COUNT months from
@@ -507,6 +547,17 @@ mod tests {
             texts("x=1e6..3e6:3"),
             ["1000000.0", "2000000.0", "3000000.0"]
         );
+        // No exponent, however small or large, as in the CSV files.
+        assert_eq!(texts("x=0..0.0001:3"), ["0.0", "0.00005", "0.0001"]);
+        assert_eq!(
+            texts("x=-2e-7..-1e-300:2"),
+            ["-0.0000002", format!("-0.{}1", "0".repeat(299)).as_str()]
+        );
+        assert_eq!(
+            texts("x=1.5e16..3.25e17:2"),
+            ["15000000000000000.0", "325000000000000000.0"]
+        );
+        assert_eq!(texts("x=1.25e16..1.5e16:2")[0], "12500000000000000.0");
     }
 
     #[test]
@@ -543,23 +594,39 @@ mod tests {
         assert!(e.starts_with("'2026-13' is not a month: it must be"), "{e}");
     }
 
+    /// The numbers of `texts(spec)`, checking that each is written without
+    /// an exponent and with a decimal point.
+    fn plain_numbers(spec: &str) -> Vec<f64> {
+        texts(spec)
+            .iter()
+            .map(|t| {
+                assert!(!t.contains(['e', 'E']) && t.contains('.'), "{spec}: {t}");
+                t.parse().unwrap()
+            })
+            .collect()
+    }
+
     #[test]
     fn ranges_of_far_apart_ends_do_not_overflow() {
         // The ends' difference is not a finite number.
-        assert_eq!(texts("x=-1e308..1e308:3"), ["-1e308", "0.0", "1e308"]);
+        assert_eq!(plain_numbers("x=-1e308..1e308:3"), [-1e308, 0.0, 1e308]);
         assert_eq!(
-            texts("x=-1.7976931348623157e308..1.7976931348623157e308:5"),
+            texts("x=-1e308..1e308:3")[2],
+            format!("1{}.0", "0".repeat(308))
+        );
+        assert_eq!(
+            plain_numbers("x=-1.7976931348623157e308..1.7976931348623157e308:5"),
             [
-                "-1.79769313486e308",
-                "-8.98846567431e307",
-                "0.0",
-                "8.98846567431e307",
-                "1.79769313486e308"
+                -1.79769313486e308,
+                -8.98846567431e307,
+                0.0,
+                8.98846567431e307,
+                1.79769313486e308
             ]
         );
         // The difference is finite but a multiple of it is not.
-        assert_eq!(texts("x=0..1e308:3"), ["0.0", "5e307", "1e308"]);
-        assert_eq!(texts("x=1e308..-1e308:2"), ["1e308", "-1e308"]);
+        assert_eq!(plain_numbers("x=0..1e308:3"), [0.0, 5e307, 1e308]);
+        assert_eq!(plain_numbers("x=1e308..-1e308:2"), [1e308, -1e308]);
         for spec in ["x=1e400..1:2", "x=0..-1e999:2", "x=nan..1:2", "x=0..inf:3"] {
             let e = Sweep::parse(spec).unwrap_err().to_string();
             assert!(e.ends_with("is not a finite number"), "{spec}: {e}");
@@ -599,7 +666,7 @@ mod tests {
         // A step that is not whole gives decimals, however large the ends.
         assert_eq!(
             texts("x=0..9223372036854775807:3"),
-            ["0.0", "4.61168601843e18", "9.22337203685e18"]
+            ["0.0", "4611686018430000000.0", "9223372036850000000.0"]
         );
     }
 

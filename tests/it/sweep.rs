@@ -402,27 +402,32 @@ fn ranges_between_far_apart_ends_give_the_values_between_them() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
     let path = scenario.to_str().unwrap();
+    // A value made from a range is written out in full, without an
+    // exponent, as in the CSV files.
+    let minus_1e308 = format!("-1{}.0", "0".repeat(308));
+    let five_e307 = format!("5{}.0", "0".repeat(307));
     for (vary, needle) in [
         (
             "vendor.OpenAI.brand=-1e308..1e308:3",
-            "must be in [0, 1], got -1e308 (with --vary",
+            "must be in [0, 1], got -1e308 (with --vary".to_string(),
         ),
         (
             "vendor.OpenAI.brand=-1e308..1e308:3",
-            "(with --vary vendor.OpenAI.brand=-1e308)",
+            format!("(with --vary vendor.OpenAI.brand={minus_1e308})"),
         ),
         (
             "agency.DoD.caution=0..1e308:3",
-            "(with --vary agency.DoD.caution=5e307)",
+            format!("(with --vary agency.DoD.caution={five_e307})"),
         ),
         (
             "agency.DoD.units=400..9223372036854775807:2",
             "agency 'DoD' units must be a whole number from 0 to 4294967295, got 9223372036854775807 \
-             (with --vary agency.DoD.units=9223372036854775807)",
+             (with --vary agency.DoD.units=9223372036854775807)"
+                .to_string(),
         ),
         (
             "agency.DoD.units=1..1e400:2",
-            "'1e400' is not a finite number",
+            "'1e400' is not a finite number".to_string(),
         ),
     ] {
         let o = sharecast(
@@ -433,7 +438,7 @@ fn ranges_between_far_apart_ends_give_the_values_between_them() {
         assert_eq!(o.status.code(), Some(2), "{vary}: {stderr}");
         assert_no_panic(&stderr);
         assert!(
-            stderr.contains(needle),
+            stderr.contains(&needle),
             "{vary}: no '{needle}' in:\n{stderr}"
         );
         // Never a value that was not written, such as inf.
@@ -456,7 +461,8 @@ fn ranges_between_far_apart_ends_give_the_values_between_them() {
         "agency.DoD.innovation=0..1e308:3",
         &["--runs", "5"],
     );
-    for value in ["5e307", "1e308"] {
+    let one_e308 = format!("1{}.0", "0".repeat(308));
+    for value in [&five_e307, &one_e308] {
         assert!(
             stderr.contains(&format!("(with --vary agency.DoD.innovation={value})")),
             "{stderr}"
@@ -468,7 +474,7 @@ fn ranges_between_far_apart_ends_give_the_values_between_them() {
     .unwrap();
     assert_eq!(
         manifest["values"],
-        serde_json::json!(["0.0", "5e307", "1e308"])
+        serde_json::json!(["0.0", five_e307, one_e308])
     );
 }
 

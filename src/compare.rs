@@ -221,14 +221,15 @@ pub fn align(
         }
     }
     for v in &vendors {
-        let missing_from = match (v.baseline, v.counterfactual) {
-            (None, _) => "baseline",
-            (_, None) => "counterfactual",
+        let (missing_from, other_side) = match (v.baseline, v.counterfactual) {
+            (None, _) => ("baseline", &base_vendors),
+            (_, None) => ("counterfactual", &counterfactual_vendors),
             _ => continue,
         };
         notes.push(format!(
-            "vendor {} is not in the {missing_from}, where it holds no contract (share 0, revenue 0)",
-            v.name
+            "vendor {} is not in the {missing_from}, where it holds no contract (share 0, revenue 0){}",
+            v.name,
+            differs_in_case(&v.name, other_side, missing_from)
         ));
     }
     let mut matched_or_left_out = |kind: &str, plural: &str, base: &[&str], other: &[&str]| {
@@ -236,13 +237,15 @@ pub fn align(
         for (name, found) in base.iter().zip(&matched) {
             if found.is_none() {
                 notes.push(format!(
-                    "{kind} {name} is only in the baseline: its rows are left out"
+                    "{kind} {name} is only in the baseline: its rows are left out{}",
+                    differs_in_case(name, other, "counterfactual")
                 ));
             }
         }
         for name in other.iter().filter(|name| !base.contains(name)) {
             notes.push(format!(
-                "{kind} {name} is only in the counterfactual: its rows are left out"
+                "{kind} {name} is only in the counterfactual: its rows are left out{}",
+                differs_in_case(name, base, "baseline")
             ));
         }
         matched
@@ -265,6 +268,23 @@ pub fn align(
         tiers,
         notes,
     })
+}
+
+/// A hint for a name that is missing from one side when that side has a
+/// name differing from it only in letter case (`Acme` and `ACME`): rows
+/// are matched by exact name, but a spreadsheet's pivot table would merge
+/// the two. Empty otherwise.
+fn differs_in_case(name: &str, other_side: &[&str], side: &str) -> String {
+    let lower = name.to_lowercase();
+    other_side
+        .iter()
+        .find(|other| **other != name && other.to_lowercase() == lower)
+        .map(|other| {
+            format!(
+                "; the {side} has {other}, which differs only in letter case: rows are matched by exact name, so rename one to pair them"
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Scratch space for [`pair_runs`], reused from row to row.

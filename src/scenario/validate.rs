@@ -198,9 +198,19 @@ fn builtin_how(weight: &str) -> &'static str {
     }
 }
 
-/// The first control character (Unicode category Cc) of `text`.
+/// The first control or invisible formatting character of `text` (see
+/// `report::is_hidden`).
 fn control_char(text: &str) -> Option<char> {
-    text.chars().find(|c| c.is_control())
+    text.chars().find(|&c| crate::report::is_hidden(c))
+}
+
+/// What [`control_char`] found, for messages.
+fn kind_of_hidden(c: char) -> &'static str {
+    if c.is_control() {
+        "control character"
+    } else {
+        "invisible formatting character"
+    }
 }
 
 /// `text` with each control character written as an escape (see
@@ -596,7 +606,8 @@ impl<'s> Checker<'s> {
         self.error(
             span,
             format!(
-                "{what} '{text}' contains the control character U+{:04X}; names and labels must not contain control characters, which terminals and spreadsheets would act on or hide",
+                "{what} '{text}' contains the {} U+{:04X}; names and labels must not contain control or invisible formatting characters, which terminals and spreadsheets would act on or hide",
+                kind_of_hidden(c),
                 u32::from(c)
             ),
         );
@@ -628,7 +639,8 @@ impl<'s> Checker<'s> {
             );
         } else if let Some(c) = control_char(&stem) {
             self.error_in_file(format!(
-                "the scenario has no name and its file name '{stem}' cannot be one: it contains the control character U+{:04X}, which terminals would act on; add name = \"...\" at the top of the file",
+                "the scenario has no name and its file name '{stem}' cannot be one: it contains the {} U+{:04X}, which terminals would act on or hide; add name = \"...\" at the top of the file",
+                kind_of_hidden(c),
                 u32::from(c)
             ));
         }

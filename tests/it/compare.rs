@@ -101,6 +101,41 @@ fn a_scenario_against_itself_differs_by_nothing_and_keeps_its_means() {
     assert!(partly_defined > 0, "some rows are undefined in some runs");
 }
 
+/// Names that differ only in letter case are different names to the
+/// matching, but a pivot table would merge their rows: the notes say so,
+/// on both sides, for vendors, agencies and tiers.
+#[test]
+fn names_differing_only_in_letter_case_are_pointed_out() {
+    let base = scenario(EVERY_FEATURE);
+    let text = EVERY_FEATURE
+        .replace("\"East\"", "\"EAST\"")
+        .replace("\"Civil\"", "\"civil\"")
+        .replace("top_secret", "Top_Secret");
+    let other = scenario(&text);
+    let notes = align(&base, &other).unwrap().notes.join("\n");
+    for expected in [
+        "vendor East is not in the counterfactual, where it holds no contract (share 0, revenue 0); \
+         the counterfactual has EAST, which differs only in letter case: rows are matched by exact name, so rename one to pair them",
+        "vendor EAST is not in the baseline, where it holds no contract (share 0, revenue 0); the baseline has East,",
+        "agency Civil is only in the baseline: its rows are left out; the counterfactual has civil,",
+        "agency civil is only in the counterfactual: its rows are left out; the baseline has Civil,",
+        "tier top_secret is only in the baseline: its rows are left out; the counterfactual has Top_Secret,",
+    ] {
+        assert!(notes.contains(expected), "no '{expected}' in:\n{notes}");
+    }
+    // A name missing for other reasons gets no such hint.
+    let without_civil = EVERY_FEATURE.replace("\"Civil\"", "\"Civilian\"");
+    let notes = align(&base, &scenario(&without_civil))
+        .unwrap()
+        .notes
+        .join("\n");
+    assert!(
+        notes.contains("agency Civil is only in the baseline: its rows are left out"),
+        "{notes}"
+    );
+    assert!(!notes.contains("letter case"), "{notes}");
+}
+
 #[test]
 fn rows_are_matched_by_name_whatever_the_order() {
     // The counterfactual lists the vendors in reverse, adds one and drops

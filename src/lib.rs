@@ -63,3 +63,4 @@ pub mod scenario;
 pub mod stats;
 pub mod sweep;
 pub mod tally;
+pub mod text;

@@ -11,66 +11,6 @@ use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric};
 use crate::scenario::{Op, Scenario, Target};
 use crate::sweep::{Sweep, SweepPoint};
 
-/// The format characters (Unicode category Cf, as of Unicode 15.1) and the
-/// line and paragraph separators (Zl, Zp): invisible, yet they change how
-/// text reads. A zero-width space makes `Acme` and `Acme\u{200B}` look the
-/// same; a right-to-left override reverses the rest of a line.
-const HIDDEN_RANGES: [(char, char); 21] = [
-    ('\u{00AD}', '\u{00AD}'),
-    ('\u{0600}', '\u{0605}'),
-    ('\u{061C}', '\u{061C}'),
-    ('\u{06DD}', '\u{06DD}'),
-    ('\u{070F}', '\u{070F}'),
-    ('\u{0890}', '\u{0891}'),
-    ('\u{08E2}', '\u{08E2}'),
-    ('\u{180E}', '\u{180E}'),
-    ('\u{200B}', '\u{200F}'),
-    ('\u{2028}', '\u{202E}'),
-    ('\u{2060}', '\u{2064}'),
-    ('\u{2066}', '\u{206F}'),
-    ('\u{FEFF}', '\u{FEFF}'),
-    ('\u{FFF9}', '\u{FFFB}'),
-    ('\u{110BD}', '\u{110BD}'),
-    ('\u{110CD}', '\u{110CD}'),
-    ('\u{13430}', '\u{1343F}'),
-    ('\u{1BCA0}', '\u{1BCA3}'),
-    ('\u{1D173}', '\u{1D17A}'),
-    ('\u{E0001}', '\u{E0001}'),
-    ('\u{E0020}', '\u{E007F}'),
-];
-
-/// Whether `c` acts on or hides text rather than showing itself: a control
-/// character (Cc: NUL, tab, escape), a format character (Cf: zero-width
-/// space, soft hyphen, bidirectional overrides, byte-order mark), or a line
-/// or paragraph separator.
-pub fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || HIDDEN_RANGES
-            .iter()
-            .any(|&(low, high)| (low..=high).contains(&c))
-}
-
-/// `text` with each hidden character ([`is_hidden`]) written as a TOML escape (`\u001B`, `\u202E`,
-/// `\t`, `\n`, `\r`), except line breaks and tabs when `keep_layout`, so
-/// that nothing quoted from a file, a file name or the command line can act
-/// on the terminal.
-pub fn escape_controls(text: &str, keep_layout: bool) -> String {
-    let kept = |c: char| keep_layout && (c == '\n' || c == '\t');
-    if !text.chars().any(|c| is_hidden(c) && !kept(c)) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match c {
-            c if kept(c) => c.to_string(),
-            '\t' => "\\t".to_string(),
-            '\n' => "\\n".to_string(),
-            '\r' => "\\r".to_string(),
-            c if is_hidden(c) => format!("\\u{:04X}", u32::from(c)),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
 fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
@@ -522,39 +462,6 @@ pub fn sweep_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hidden_characters_are_escaped_and_visible_ones_kept() {
-        assert_eq!(
-            escape_controls("DoD\u{202E} livic", false),
-            "DoD\\u202E livic"
-        );
-        assert_eq!(escape_controls("Zen\u{200B}ith", false), "Zen\\u200Bith");
-        assert_eq!(
-            escape_controls("a\u{2028}b\u{AD}c", false),
-            "a\\u2028b\\u00ADc"
-        );
-        assert_eq!(escape_controls("x\u{E0041}", false), "x\\uE0041");
-        for visible in [
-            "Acme",
-            "Défense",
-            "国防部",
-            "وزارة",
-            "Ωmega",
-            "A&B (US)",
-            "💡",
-        ] {
-            assert_eq!(escape_controls(visible, false), visible);
-        }
-        for c in ['\u{200D}', '\u{FEFF}', '\u{2066}', '\u{0600}', '\u{1D173}'] {
-            assert!(is_hidden(c), "U+{:04X}", u32::from(c));
-        }
-        for c in [
-            '\u{00AC}', '\u{00AE}', '\u{2027}', '\u{2070}', '\u{FFFD}', ' ',
-        ] {
-            assert!(!is_hidden(c), "U+{:04X}", u32::from(c));
-        }
-    }
 
     /// Wide characters take two terminal columns, so a CJK name is padded
     /// by its width, not its number of characters.

@@ -60,31 +60,50 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
 /// Mean and sample standard deviation of non-empty `values`, summed in run
 /// order (before selection reorders them, so equal values arranged
 /// differently cannot change a bit). A plain mean of 1,000 revenues of
-/// 833,333,333.33 each is off in the ninth decimal and lands above every
-/// percentile; the corrected two-pass algorithm (Chan, Golub and LeVeque,
-/// 1983) adds the mean of the residuals from a first mean, which gives a value
-/// that is the same in every run exactly, with a standard deviation of 0.
-/// The mean is then held within the smallest and largest value, where any
-/// mean lies.
+/// 833,333,333.333333 each is 833,333,333.333342, off in the fifth decimal
+/// and above every percentile; the corrected two-pass algorithm (Chan,
+/// Golub and LeVeque, 1983) adds the mean of the residuals from a first
+/// mean, which gives a value that is the same in every run exactly, with a
+/// standard deviation of 0. The mean is then held within the smallest and
+/// largest value, where any mean lies.
 fn mean_and_sd(values: &[f64]) -> (f64, Option<f64>) {
     let n = values.len() as f64;
     let first = values.iter().sum::<f64>() / n;
+    if !first.is_finite() {
+        // A NaN or an infinity among the values (never in sharecast's own
+        // statistics, which leave undefined runs out; possible from an
+        // embedder): no correction applies, and the plain results carry it.
+        let sd = (values.len() >= 2).then(|| {
+            let squares: f64 = values.iter().map(|x| (x - first) * (x - first)).sum();
+            (squares / (n - 1.0)).sqrt()
+        });
+        return (first, sd);
+    }
     let (mut residuals, mut squares) = (0.0, 0.0);
     let (mut low, mut high) = (values[0], values[0]);
     for &x in values {
         let d = x - first;
         residuals += d;
         squares += d * d;
-        // Plain comparisons (one instruction each on x86-64; `f64::min`
-        // takes several to handle NaN, which never enters a statistic).
+        // Plain comparisons: one instruction each on x86-64, where
+        // `f64::min` takes several.
         low = if x < low { x } else { low };
         high = if x > high { x } else { high };
     }
-    let mean = (first + residuals / n).max(low).min(high);
+    // Comparisons again, so that a NaN (a NaN among the values at index 1 or
+    // later, or residuals that overflow) passes through, not clamped away.
+    let corrected = first + residuals / n;
+    let mean = if corrected < low {
+        low
+    } else if corrected > high {
+        high
+    } else {
+        corrected
+    };
     let sd = (values.len() >= 2).then(|| {
-        ((squares - residuals * residuals / n) / (n - 1.0))
-            .max(0.0)
-            .sqrt()
+        let variance = (squares - residuals * residuals / n) / (n - 1.0);
+        // Rounding can leave a tiny negative where the spread is 0.
+        if variance < 0.0 { 0.0 } else { variance }.sqrt()
     });
     (mean, sd)
 }
@@ -162,7 +181,7 @@ mod tests {
 
     /// A value that is the same in every run is its own mean, bit for bit,
     /// with a standard deviation of exactly 0: a plain sum of 1,000 of these
-    /// revenues gives a mean above every percentile and an sd of 9e-6.
+    /// revenues gives a mean above every percentile and an sd of 8.5e-6.
     #[test]
     fn a_value_equal_in_every_run_is_its_own_mean_with_sd_0() {
         for (value, n) in [
@@ -204,6 +223,21 @@ mod tests {
         let reversed = summarize(&mut xs).unwrap();
         assert_eq!(reversed.mean, centre);
         assert!(low <= s.mean && s.mean <= high);
+    }
+
+    /// Values that are not finite (which only an embedder can pass) are not
+    /// clamped away: they make the mean NaN or infinite, as a plain mean does.
+    #[test]
+    fn values_that_are_not_finite_carry_through() {
+        let s = summarize(&mut [1.0, f64::INFINITY]).unwrap();
+        assert_eq!(s.mean, f64::INFINITY);
+        assert!(s.sd.unwrap().is_nan());
+        for values in [[1.0, f64::NAN, 2.0], [f64::NAN, 1.0, 2.0]] {
+            let s = summarize(&mut values.clone()).unwrap();
+            assert!(s.mean.is_nan() && s.sd.unwrap().is_nan(), "{values:?}");
+        }
+        assert_eq!(mean(&[-f64::INFINITY, 3.0]), Some(-f64::INFINITY));
+        assert_eq!(mean(&[]), None);
     }
 
     /// Every order of a few distinct values: the selection must put each

@@ -34,7 +34,7 @@ pub fn too_long_for_a_spreadsheet(rows: usize) -> bool {
 /// Shown with control characters escaped: clap strips escape sequences from
 /// what it prints, and would take part of the message with them.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}", crate::report::escape_controls(.0, false))]
+#[error("{}", crate::text::escape_hidden(.0, false))]
 pub struct SpecError(pub String);
 
 /// A parameter path and the values it takes, in the order given.
@@ -291,7 +291,8 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
             // From one end towards the other; where the ends are so far
             // apart that their difference is not a finite number, as a
             // weighted mean of the ends, which cannot overflow.
-            // The ends are the ends exactly (`-2e-7 + (-1e-300 + 2e-7)` is 0).
+            // The ends are the ends exactly before the rounding below
+            // (`-2e-7 + (-1e-300 + 2e-7)` would be 0).
             let x = if i == 0 {
                 a
             } else if i == steps {
@@ -320,7 +321,8 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
 
 /// The shortest decimal that reads back as `x`, with a decimal point and
 /// no exponent (`5e-5` is written 0.00005, `1.5e16` 15000000000000000.0),
-/// as every number in the CSV files is.
+/// as the statistics in the CSV files are written. (Listed values keep the
+/// text typed, exponent and all.)
 fn plain_decimal(x: f64) -> String {
     let shortest = format!("{x:?}");
     let Some((mantissa, exponent)) = shortest.split_once('e') else {

@@ -7,7 +7,7 @@
 //! simulating with a progress bar, writing files whole, the memory check)
 //! is in `support`.
 
-/// Prints "warning: ..." on stderr with control characters made visible: a
+/// Prints "warning: ..." on stderr with control and formatting characters made visible: a
 /// warning may quote a path or a setting as typed, and an escape sequence in
 /// it must not act on the terminal.
 macro_rules! warning {
@@ -335,22 +335,22 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
-            // The message quotes the argument as typed: with a control
-            // character in the command line, plain text (which leaves control
-            // characters out) and the arguments shown escaped, rather than
-            // clap's colours.
+            // The message quotes the argument as typed: with a control or
+            // formatting character in the command line, plain text (which
+            // leaves control characters out; formatting ones are escaped)
+            // and the arguments shown escaped, rather than clap's colours.
             let typed: Vec<String> = std::env::args_os()
                 .skip(1)
                 .map(|a| a.to_string_lossy().into_owned())
                 .collect();
-            if typed.iter().any(|a| a.chars().any(char::is_control)) {
+            if typed.iter().any(|a| a.chars().any(crate::text::is_hidden)) {
                 print_stderr(&terminal_safe(&e.render().to_string()));
                 let shown: Vec<String> = typed
                     .iter()
-                    .map(|a| format!("'{}'", report::escape_controls(a, false)))
+                    .map(|a| format!("'{}'", crate::text::escape_hidden(a, false)))
                     .collect();
                 print_stderr(&format!(
-                    "note: the arguments hold control characters, which the message above leaves out; as typed: {}\n",
+                    "note: the arguments hold control or formatting characters, which the message above leaves out or escapes; as typed: {}\n",
                     shown.join(" ")
                 ));
             } else {
@@ -386,11 +386,11 @@ fn print_stderr(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// `text` with every control character but line breaks and tabs written as
-/// an escape, so that nothing quoted from the command line, a file name or a
-/// scenario can act on the terminal.
+/// `text` with every control or formatting character but line breaks and
+/// tabs written as an escape, so that nothing quoted from the command line,
+/// a file name or a scenario can act on the terminal or hide in it.
 pub(crate) fn terminal_safe(text: &str) -> String {
-    report::escape_controls(text, true)
+    crate::text::escape_hidden(text, true)
 }
 
 fn exit_code(e: &anyhow::Error) -> u8 {

@@ -292,7 +292,7 @@ impl std::error::Error for ScenarioError {}
 /// break or other control character in the path is shown escaped, so a
 /// path cannot start a line of its own that looks like another message.
 pub fn located(path: &Path, d: &Diagnostic) -> String {
-    let path = crate::report::escape_controls(&path.display().to_string(), false);
+    let path = crate::text::escape_hidden(&path.display().to_string(), false);
     match d.line {
         Some(line) => format!("{path}:{line}: {}", d.message),
         None => format!("{path}: {}", d.message),

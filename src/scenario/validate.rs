@@ -198,10 +198,10 @@ fn builtin_how(weight: &str) -> &'static str {
     }
 }
 
-/// The first control or invisible formatting character of `text` (see
-/// `report::is_hidden`).
+/// The first control or formatting character of `text` (see
+/// `text::is_hidden`).
 fn control_char(text: &str) -> Option<char> {
-    text.chars().find(|&c| crate::report::is_hidden(c))
+    text.chars().find(|&c| crate::text::is_hidden(c))
 }
 
 /// What [`control_char`] found, for messages.
@@ -209,14 +209,14 @@ fn kind_of_hidden(c: char) -> &'static str {
     if c.is_control() {
         "control character"
     } else {
-        "invisible formatting character"
+        "formatting character"
     }
 }
 
-/// `text` with each control character written as an escape (see
-/// `report::escape_controls`), so that no message writes one raw.
+/// `text` with each control or formatting character written as an escape (see
+/// `text::escape_hidden`), so that no message writes one raw.
 pub(super) fn printable(text: &str) -> String {
-    crate::report::escape_controls(text, false)
+    crate::text::escape_hidden(text, false)
 }
 
 /// The message for `what` named `name` after `first`, declared on `line`,
@@ -598,7 +598,9 @@ impl<'s> Checker<'s> {
 
     /// Names and labels are shown in terminal tables and written to CSV
     /// cells, where a control character (a NUL, an escape that clears the
-    /// screen) would garble or hide the text.
+    /// screen) would garble the text and a formatting character (a
+    /// zero-width space, a right-to-left override) would hide in it or
+    /// reverse it.
     fn no_control(&mut self, text: &str, span: &std::ops::Range<usize>, what: &str) -> bool {
         let Some(c) = control_char(text) else {
             return true;
@@ -606,7 +608,7 @@ impl<'s> Checker<'s> {
         self.error(
             span,
             format!(
-                "{what} '{text}' contains the {} U+{:04X}; names and labels must not contain control or invisible formatting characters, which terminals and spreadsheets would act on or hide",
+                "{what} '{text}' contains the {} U+{:04X}; names and labels must not contain control or formatting characters, which terminals and spreadsheets would act on or hide",
                 kind_of_hidden(c),
                 u32::from(c)
             ),

@@ -638,9 +638,9 @@ fn files_longer_than_a_spreadsheet_opens_are_pointed_out() {
     }
 }
 
-/// An escape sequence typed on the command line or in a file name is shown
-/// escaped (`\u001B`), never written raw to the terminal, and the message
-/// around it stays whole.
+/// An escape sequence or a bidirectional override typed on the command line
+/// or in a file name is shown escaped (`\u001B`, `\u202E`), never written
+/// raw to the terminal, and the message around it stays whole.
 #[test]
 fn control_characters_from_the_command_line_are_shown_escaped() {
     let tmp = tempfile::tempdir().unwrap();
@@ -672,8 +672,18 @@ fn control_characters_from_the_command_line_are_shown_escaped() {
         ),
         (
             vec!["run", scenario, "--runs", "5\u{1b}[0m"],
-            "note: the arguments hold control characters, which the message above leaves out; \
-             as typed: 'run'",
+            "note: the arguments hold control or formatting characters, which the message above \
+             leaves out or escapes; as typed: 'run'",
+        ),
+        // A right-to-left override would reverse how the rest of the line
+        // reads.
+        (
+            vec!["run", scenario, "--runs", "5\u{202e}0"],
+            "as typed: 'run'",
+        ),
+        (
+            vec!["check", scenario, "--set", "vendor.A\u{202e}B.brand=0.5"],
+            "no vendor 'A\\u202EB'",
         ),
         (
             vec!["run", "nope\nwarning: fine.toml"],
@@ -683,7 +693,10 @@ fn control_characters_from_the_command_line_are_shown_escaped() {
         let o = sharecast(tmp.path(), &args);
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(!stderr.contains('\u{1b}'), "{args:?}: {stderr:?}");
+        assert!(
+            !stderr.contains(['\u{1b}', '\u{202e}']),
+            "{args:?}: {stderr:?}"
+        );
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }

@@ -1,0 +1,133 @@
+//! Text that is safe to show. Names, labels, paths and arguments are quoted
+//! in terminal tables, messages and CSV cells; a control character (an
+//! escape sequence that clears the screen) acts on a terminal, and an
+//! invisible formatting character hides itself (`Zen` + zero-width space +
+//! `ith` looks like `Zenith`) or reverses how the rest of a line reads (a
+//! right-to-left override). Validation refuses both in names; messages show
+//! them escaped.
+
+/// The format characters (Unicode category Cf, as of Unicode 15.1) and the
+/// line and paragraph separators (Zl, Zp), but for the zero-width
+/// non-joiner and joiner (U+200C, U+200D), which spell words in Persian and
+/// the Indic scripts and join emoji.
+const FORMATTING_RANGES: [(char, char); 22] = [
+    ('\u{00AD}', '\u{00AD}'),
+    ('\u{0600}', '\u{0605}'),
+    ('\u{061C}', '\u{061C}'),
+    ('\u{06DD}', '\u{06DD}'),
+    ('\u{070F}', '\u{070F}'),
+    ('\u{0890}', '\u{0891}'),
+    ('\u{08E2}', '\u{08E2}'),
+    ('\u{180E}', '\u{180E}'),
+    ('\u{200B}', '\u{200B}'),
+    ('\u{200E}', '\u{200F}'),
+    ('\u{2028}', '\u{202E}'),
+    ('\u{2060}', '\u{2064}'),
+    ('\u{2066}', '\u{206F}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{FFF9}', '\u{FFFB}'),
+    ('\u{110BD}', '\u{110BD}'),
+    ('\u{110CD}', '\u{110CD}'),
+    ('\u{13430}', '\u{1343F}'),
+    ('\u{1BCA0}', '\u{1BCA3}'),
+    ('\u{1D173}', '\u{1D17A}'),
+    ('\u{E0001}', '\u{E0001}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
+
+/// Whether `c` is a formatting character: Unicode category Cf (zero-width
+/// space, soft hyphen, bidirectional marks and overrides, byte-order mark,
+/// ...) or a line or paragraph separator, but for the zero-width non-joiner
+/// and joiner.
+pub fn is_formatting(c: char) -> bool {
+    FORMATTING_RANGES
+        .iter()
+        .any(|&(low, high)| (low..=high).contains(&c))
+}
+
+/// Whether `c` acts on or hides text rather than showing itself: a control
+/// character (Unicode Cc: NUL, tab, escape) or a formatting character
+/// ([`is_formatting`]).
+pub fn is_hidden(c: char) -> bool {
+    c.is_control() || is_formatting(c)
+}
+
+/// `text` with each hidden character ([`is_hidden`]) written as a TOML
+/// escape (`\u001B`, `\u202E`, `\U000E0041`, `\t`, `\n`, `\r`), except
+/// line breaks and tabs when `keep_layout`, so that nothing quoted from a
+/// file, a file name or the command line can act on the terminal or hide
+/// in it.
+pub fn escape_hidden(text: &str, keep_layout: bool) -> String {
+    let kept = |c: char| keep_layout && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| is_hidden(c) && !kept(c)) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            c if kept(c) => c.to_string(),
+            '\t' => "\\t".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            // TOML's \u takes exactly four hex digits, \U eight.
+            c if is_hidden(c) && u32::from(c) > 0xFFFF => format!("\\U{:08X}", u32::from(c)),
+            c if is_hidden(c) => format!("\\u{:04X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_characters_are_escaped_as_toml_reads_them_and_visible_ones_kept() {
+        assert_eq!(
+            escape_hidden("DoD\u{202E} livic", false),
+            "DoD\\u202E livic"
+        );
+        assert_eq!(escape_hidden("Zen\u{200B}ith", false), "Zen\\u200Bith");
+        assert_eq!(
+            escape_hidden("a\u{2028}b\u{AD}c", false),
+            "a\\u2028b\\u00ADc"
+        );
+        assert_eq!(
+            escape_hidden("x\u{E0041}\u{1B}", false),
+            "x\\U000E0041\\u001B"
+        );
+        assert_eq!(escape_hidden("a\tb\nc\r", true), "a\tb\nc\\r");
+        // Each escape reads back in TOML as the character it stands for.
+        let escaped = escape_hidden("x\u{E0041}y\u{202E}z\u{7}", false);
+        let parsed: toml::Table = toml::from_str(&format!("k = \"{escaped}\"")).unwrap();
+        assert_eq!(parsed["k"].as_str(), Some("x\u{E0041}y\u{202E}z\u{7}"));
+        for visible in [
+            "Acme",
+            "Défense",
+            "国防部",
+            "وزارة",
+            "Ωmega",
+            "A&B (US)",
+            "💡",
+            "می\u{200C}خواهم",
+            "👩\u{200D}💻",
+        ] {
+            assert_eq!(escape_hidden(visible, false), visible);
+        }
+        for c in [
+            '\u{200B}',
+            '\u{FEFF}',
+            '\u{2066}',
+            '\u{0600}',
+            '\u{1D173}',
+            '\u{E007F}',
+        ] {
+            assert!(is_hidden(c), "U+{:04X}", u32::from(c));
+        }
+        for c in [
+            '\u{00AC}', '\u{00AE}', '\u{200C}', '\u{200D}', '\u{2027}', '\u{2065}', '\u{2070}',
+            '\u{FFFD}', ' ',
+        ] {
+            assert!(!is_hidden(c), "U+{:04X}", u32::from(c));
+        }
+    }
+}

@@ -22,6 +22,8 @@ use crate::tally::Tally;
 /// A number as the CSVs write it: 6 decimals, plain notation, no `-0`.
 /// Halves round away from zero, as a spreadsheet's `ROUND(x, 6)` does
 /// (`0.0078125` is `0.007813`), not to even as Rust's formatting would.
+/// `x` must be finite: the CSVs write an undefined value as an empty cell,
+/// never as `NaN` (a debug build checks; a release build would write `NaN`).
 pub fn number(x: f64) -> String {
     debug_assert!(x.is_finite(), "only finite numbers reach the CSVs");
     let text = if is_halfway(x) {
@@ -342,9 +344,20 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 }
 
 /// Every run's contracts and count share per vendor (scope: all units).
-/// Runs are numbered from 0, the index of their random stream.
-pub fn runs_csv(s: &Scenario, records: &[Tally]) -> Vec<u8> {
+/// Each run is numbered by the index of its random stream: `records` are
+/// the runs `first_run`, `first_run + 1`, ... (`sharecast run` simulates
+/// runs from 0), so the files of ranges simulated separately concatenate
+/// to the file of the whole.
+///
+/// # Panics
+/// If the tallies do not have the shape of runs of `s`.
+pub fn runs_csv(s: &Scenario, records: &[Tally], first_run: u64) -> Vec<u8> {
     let d = Dims::of(s);
+    assert!(
+        records.iter().all(|r| r.fits(d)),
+        "{}",
+        crate::tally::OTHER_SHAPE
+    );
     let mut w = Writer::from_writer(Vec::with_capacity(
         records.len() * d.periods * d.vendors * 32,
     ));
@@ -353,8 +366,8 @@ pub fn runs_csv(s: &Scenario, records: &[Tally]) -> Vec<u8> {
         ["run", "period", "vendor", "contracts", "count_share"],
     );
     let mut counts = vec![0u64; d.vendors];
-    for (i, r) in records.iter().enumerate() {
-        let run = i.to_string();
+    for (run, r) in (first_run..).zip(records) {
+        let run = run.to_string();
         for t in 0..d.periods {
             r.vendor_contracts(d, t, &mut counts);
             let total: u64 = counts.iter().sum();

@@ -179,7 +179,12 @@ pub(crate) fn scope_index(scope: Scope, tiers: usize) -> usize {
     }
 }
 
-/// Every output row's statistics over `records` (run order).
+/// Every output row's statistics over `records` (run order), which must be
+/// runs of `s`.
+///
+/// # Panics
+/// If the records do not have the shape of runs of `s` (periods, agencies,
+/// tiers, vendors).
 pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
     let tallies = Tally::of_runs(records, s);
     project_unless(s, &tallies, &AtomicBool::new(false)).expect("nothing cancels this projection")
@@ -188,8 +193,16 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 /// [`project`] from the runs' tallies (run order, all in one layout),
 /// giving up (`None`) soon after `cancel` is set: each parallel task checks
 /// it before it starts.
+///
+/// # Panics
+/// If the tallies do not have the shape of runs of `s`.
 pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
     let d = Dims::of(s);
+    assert!(
+        records.iter().all(|r| r.fits(d)),
+        "{}",
+        crate::tally::OTHER_SHAPE
+    );
     let layout = PeriodLayout::of(s);
     let runs = records.len();
     let nv = d.vendors;

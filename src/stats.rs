@@ -144,7 +144,14 @@ fn total_order_key(x: f64) -> i64 {
 }
 
 /// PERCENTILE.INC of sorted, non-empty `sorted` at `percent` (0..=100).
+///
+/// # Panics
+/// If `sorted` is empty or `percent` is above 100.
 pub fn percentile_sorted(sorted: &[f64], percent: u32) -> f64 {
+    assert!(
+        percent <= 100,
+        "a percentile is from 0 to 100, not {percent}"
+    );
     let n = sorted.len();
     let (lo, frac) = rank(n, percent);
     let hi = (lo + 1).min(n - 1);

@@ -128,14 +128,41 @@ pub struct Tally {
     pub price_epochs: PriceEpochs,
 }
 
+/// The message of the panic when records or tallies come from a scenario of
+/// another shape than the one they are read with.
+pub(crate) const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another shape (periods, agencies, tiers or vendors) than the one given";
+
 impl Tally {
+    /// Whether the tally has the shape a run of a scenario of shape `d`
+    /// gives, in its own layout.
+    pub fn fits(&self, d: Dims) -> bool {
+        let by_agency = d.periods * d.agencies;
+        self.waiting.len() == by_agency
+            && match self.layout {
+                TallyLayout::Joint => {
+                    self.contracts.len() == by_agency * d.tiers * d.vendors
+                        && self.tier_contracts.is_empty()
+                }
+                TallyLayout::Marginal => {
+                    self.contracts.len() == by_agency * d.vendors
+                        && self.tier_contracts.len() == d.periods * d.tiers * d.vendors
+                }
+            }
+    }
+
     /// The tally of `record` (of shape `d`, with prices changing at
     /// `epochs`) in the smaller layout for `d`.
+    ///
+    /// # Panics
+    /// If `record` does not have shape `d`.
     pub fn of(record: &RunRecord, d: Dims, epochs: &PriceEpochs) -> Tally {
         Tally::with_layout(record, d, epochs, TallyLayout::of(d))
     }
 
     /// The tallies of `records`, runs of `s`, in run order.
+    ///
+    /// # Panics
+    /// If the records do not have the shape of runs of `s`.
     pub fn of_runs(records: &[RunRecord], s: &Scenario) -> Vec<Tally> {
         let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
         records.iter().map(|r| Tally::of(r, d, &epochs)).collect()
@@ -143,7 +170,11 @@ impl Tally {
 
     /// [`Tally::of`], taking the record: the joint layout then reuses its
     /// count buffers instead of copying them.
+    ///
+    /// # Panics
+    /// If `record` does not have shape `d`.
     pub fn from_record(record: RunRecord, d: Dims, epochs: &PriceEpochs) -> Tally {
+        assert!(record.fits(d), "{OTHER_SHAPE}");
         match TallyLayout::of(d) {
             TallyLayout::Joint => Tally::joint(record, d, epochs),
             TallyLayout::Marginal => Tally::with_layout(&record, d, epochs, TallyLayout::Marginal),
@@ -182,12 +213,16 @@ impl Tally {
 
     /// The tally of `record` in `layout` (which [`TallyLayout::of`] picks as
     /// the smaller for the scenario's shape).
+    ///
+    /// # Panics
+    /// If `record` does not have shape `d`.
     pub fn with_layout(
         record: &RunRecord,
         d: Dims,
         epochs: &PriceEpochs,
         layout: TallyLayout,
     ) -> Tally {
+        assert!(record.fits(d), "{OTHER_SHAPE}");
         if layout == TallyLayout::Joint {
             return Tally::joint(record.clone(), d, epochs);
         }

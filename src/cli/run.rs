@@ -68,7 +68,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     if args.per_run {
         files.push(OutputFile {
             name: RUNS_FILE.into(),
-            bytes: export::runs_csv(&s, &records),
+            bytes: export::runs_csv(&s, &records, 0),
         });
     }
     warn_of_long_files(&files, |name| {

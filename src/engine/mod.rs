@@ -97,6 +97,17 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// Whether the record has the shape of a run of a scenario of shape
+    /// `d` (periods, agencies, tiers, vendors).
+    pub fn fits(&self, d: Dims) -> bool {
+        let (contracts, by_agency) = RunRecord::lengths(d);
+        self.contracts.len() == contracts
+            && [&self.waiting, &self.never]
+                .iter()
+                .all(|v| v.len() == by_agency)
+            && self.annual_value.len() == by_agency
+    }
+
     /// Lengths of `contracts`, and of each of `waiting`, `never` and
     /// `annual_value`.
     fn lengths(d: Dims) -> (usize, usize) {

@@ -360,6 +360,11 @@ pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 /// replacing a number of the file first (as `sharecast sweep` does).
 /// Uncertain numbers keep their streams, so the same seed pairs the runs of
 /// every variant.
+///
+/// Settings apply in order, so of two that change the same number (say
+/// `agency.DoD.caution` and `agency.*.caution`) the later one wins. The
+/// command line refuses such a pair instead: call
+/// [`Setting::changes`] first to do the same.
 pub fn parse_with(
     source: &str,
     path: &Path,

@@ -1,7 +1,9 @@
 //! Same scenario, seed and runs give byte-identical CSVs on any thread
 //! count; run i depends only on (seed, i).
 
-use sharecast::engine::{EngineKind, simulate_all};
+use sharecast::engine::{EngineKind, RunRecord, simulate_all};
+use sharecast::export;
+use sharecast::tally::Tally;
 
 use crate::common::{ENGINES, csvs, run_shipped_ok, scenario};
 use crate::engines::EVERY_FEATURE;
@@ -69,7 +71,17 @@ fn first_runs_of_a_larger_simulation_equal_a_smaller_one() {
         let large = simulate_all(&s, 8, 0..50, engine);
         let small = simulate_all(&s, 8, 0..20, engine);
         assert_eq!(&large[..20], &small[..]);
-        assert_eq!(&large[30..50], &simulate_all(&s, 8, 30..50, engine)[..]);
+        let later = simulate_all(&s, 8, 30..50, engine);
+        assert_eq!(&large[30..50], &later[..]);
+        // runs.csv numbers runs by their stream: the file of runs 0..30
+        // and that of 30..50, its header dropped, make the file of 0..50.
+        let file = |records: &[RunRecord], first: u64| {
+            String::from_utf8(export::runs_csv(&s, &Tally::of_runs(records, &s), first)).unwrap()
+        };
+        let (whole, head, tail) = (file(&large, 0), file(&large[..30], 0), file(&later, 30));
+        let tail_rows = tail.split_once('\n').unwrap().1;
+        assert!(tail_rows.starts_with("30,0,"), "{}", &tail_rows[..40]);
+        assert_eq!(whole, format!("{head}{tail_rows}"));
     }
     // Through the command line: runs.csv of 20 runs is the start of that of 50.
     let tmp = tempfile::tempdir().unwrap();
@@ -285,4 +297,39 @@ fn defaults_and_the_manifest_record_what_produced_the_files() {
         listed.sort();
         assert_eq!(on_disk, listed, "{out}");
     }
+}
+
+/// Records read with a scenario of another shape would give statistics
+/// of the wrong periods or vendors: the library refuses them, naming why.
+#[test]
+fn records_of_a_scenario_of_another_shape_are_refused() {
+    let s = scenario(EVERY_FEATURE);
+    let shorter = scenario(&EVERY_FEATURE.replace("periods = 30", "periods = 20"));
+    let records = simulate_all(&s, 3, 0..4, EngineKind::Counts);
+    let tallies = Tally::of_runs(&records, &s);
+    let attempts: [Box<dyn Fn() + std::panic::RefUnwindSafe>; 3] = [
+        Box::new(|| drop(sharecast::measures::project(&shorter, &records))),
+        Box::new(|| drop(export::runs_csv(&shorter, &tallies, 0))),
+        Box::new(|| {
+            let never = std::sync::atomic::AtomicBool::new(false);
+            drop(sharecast::measures::project_unless(
+                &shorter, &tallies, &never,
+            ));
+        }),
+    ];
+    for (i, attempt) in attempts.iter().enumerate() {
+        let panic = std::panic::catch_unwind(attempt).expect_err("refused");
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        assert!(
+            message.contains("simulated from a scenario of another shape"),
+            "attempt {i}: {message}"
+        );
+    }
+    // Read with their own scenario they are fine.
+    let rows = export::runs_csv(&s, &tallies, 0);
+    assert_eq!(rows.iter().filter(|&&b| b == b'\n').count(), 1 + 4 * 30 * 3);
 }

@@ -70,14 +70,11 @@ fn mean_and_sd(values: &[f64]) -> (f64, Option<f64>) {
     let n = values.len() as f64;
     let first = values.iter().sum::<f64>() / n;
     if !first.is_finite() {
-        // A NaN or an infinity among the values (never in sharecast's own
-        // statistics, which leave undefined runs out; possible from an
-        // embedder): no correction applies, and the plain results carry it.
-        let sd = (values.len() >= 2).then(|| {
-            let squares: f64 = values.iter().map(|x| (x - first) * (x - first)).sum();
-            (squares / (n - 1.0)).sqrt()
-        });
-        return (first, sd);
+        // A NaN or an infinity among the values, or a sum beyond the largest
+        // float (never in sharecast's own statistics, which leave undefined
+        // runs out and stay far below 1e300; possible from an embedder): the
+        // plain mean carries it, and the spread is not a number.
+        return (first, (values.len() >= 2).then_some(f64::NAN));
     }
     let (mut residuals, mut squares) = (0.0, 0.0);
     let (mut low, mut high) = (values[0], values[0]);

@@ -333,3 +333,22 @@ fn records_of_a_scenario_of_another_shape_are_refused() {
     let rows = export::runs_csv(&s, &tallies, 0);
     assert_eq!(rows.iter().filter(|&&b| b == b'\n').count(), 1 + 4 * 30 * 3);
 }
+
+/// A run whose market holds no contract in a period has no count share
+/// there: runs.csv leaves the cell empty, never NaN.
+#[test]
+fn runs_csv_leaves_the_share_of_a_market_without_contracts_empty() {
+    let s = scenario(
+        "start = \"2026-01\"\nperiods = 3\ntiers = [\"unclassified\"]\n\
+         [choice]\nbrand = 1.0\n\
+         [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+         [[agency]]\nname = \"Ag\"\nunits = 10\ninnovation = 0.0\nimitation = 0.0\nterm = 12\n",
+    );
+    let records = simulate_all(&s, 1, 0..2, EngineKind::Counts);
+    let csv = String::from_utf8(export::runs_csv(&s, &Tally::of_runs(&records, &s), 0)).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2 * 3);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(*row, format!("{},{},A,0,", i / 3, i % 3));
+    }
+}

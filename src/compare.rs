@@ -275,10 +275,10 @@ pub fn align(
 /// are matched by exact name, but a spreadsheet's pivot table would merge
 /// the two. Empty otherwise.
 fn differs_in_case(name: &str, other_side: &[&str], side: &str) -> String {
-    let lower = name.to_lowercase();
+    let folded = crate::scenario::folded(name);
     other_side
         .iter()
-        .find(|other| **other != name && other.to_lowercase() == lower)
+        .find(|other| **other != name && crate::scenario::folded(other) == folded)
         .map(|other| {
             format!(
                 "; the {side} has {other}, which differs only in letter case: rows are matched by exact name, so rename one to pair them"

@@ -353,11 +353,7 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// If the tallies do not have the shape of runs of `s`.
 pub fn runs_csv(s: &Scenario, records: &[Tally], first_run: u64) -> Vec<u8> {
     let d = Dims::of(s);
-    assert!(
-        records.iter().all(|r| r.fits(d)),
-        "{}",
-        crate::tally::OTHER_SHAPE
-    );
+    crate::tally::assert_shape(records, d);
     let mut w = Writer::from_writer(Vec::with_capacity(
         records.len() * d.periods * d.vendors * 32,
     ));

@@ -198,11 +198,7 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 /// If the tallies do not have the shape of runs of `s`.
 pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
     let d = Dims::of(s);
-    assert!(
-        records.iter().all(|r| r.fits(d)),
-        "{}",
-        crate::tally::OTHER_SHAPE
-    );
+    crate::tally::assert_shape(records, d);
     let layout = PeriodLayout::of(s);
     let runs = records.len();
     let nv = d.vendors;

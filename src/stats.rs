@@ -87,8 +87,8 @@ fn mean_and_sd(values: &[f64]) -> (f64, Option<f64>) {
         low = if x < low { x } else { low };
         high = if x > high { x } else { high };
     }
-    // Comparisons again, so that a NaN (a NaN among the values at index 1 or
-    // later, or residuals that overflow) passes through, not clamped away.
+    // Comparisons again, so that a NaN from residuals that overflow (values
+    // more than 1e154 apart) passes through, not clamped away.
     let corrected = first + residuals / n;
     let mean = if corrected < low {
         low

@@ -130,7 +130,12 @@ pub struct Tally {
 
 /// The message of the panic when records or tallies come from a scenario of
 /// another shape than the one they are read with.
-pub(crate) const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another shape (periods, agencies, tiers or vendors) than the one given";
+const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another shape (periods, agencies, tiers or vendors) than the one given";
+
+/// Panics, naming why, unless every one of `tallies` has shape `d`.
+pub(crate) fn assert_shape(tallies: &[Tally], d: Dims) {
+    assert!(tallies.iter().all(|t| t.fits(d)), "{OTHER_SHAPE}");
+}
 
 impl Tally {
     /// Whether the tally has the shape a run of a scenario of shape `d`

@@ -102,9 +102,8 @@ impl RunRecord {
     pub fn fits(&self, d: Dims) -> bool {
         let (contracts, by_agency) = RunRecord::lengths(d);
         self.contracts.len() == contracts
-            && [&self.waiting, &self.never]
-                .iter()
-                .all(|v| v.len() == by_agency)
+            && self.waiting.len() == by_agency
+            && self.never.len() == by_agency
             && self.annual_value.len() == by_agency
     }
 

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub use param::{DistSpec, FAMILIES, Param, Range};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use validate::MAX_PERIODS;
-pub(crate) use validate::month_rule;
+pub(crate) use validate::{folded, month_rule};
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
 
 use crate::calendar::Calendar;

@@ -141,7 +141,7 @@ fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
 /// A name as spreadsheets compare it: Excel's AutoFilter, pivot tables and
 /// lookups ignore letter case, and names are trimmed of surrounding spaces,
 /// so two names that fold alike would share the rows of the outputs.
-fn folded(name: &str) -> String {
+pub(crate) fn folded(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
@@ -200,11 +200,11 @@ fn builtin_how(weight: &str) -> &'static str {
 
 /// The first control or formatting character of `text` (see
 /// `text::is_hidden`).
-fn control_char(text: &str) -> Option<char> {
+fn hidden_char(text: &str) -> Option<char> {
     text.chars().find(|&c| crate::text::is_hidden(c))
 }
 
-/// What [`control_char`] found, for messages.
+/// What [`hidden_char`] found, for messages.
 fn kind_of_hidden(c: char) -> &'static str {
     if c.is_control() {
         "control character"
@@ -589,7 +589,7 @@ impl<'s> Checker<'s> {
             }
             Some(n) => {
                 let name = n.get_ref().trim().to_string();
-                self.no_control(&name, &n.span(), &format!("{what} name"));
+                self.no_hidden_chars(&name, &n.span(), &format!("{what} name"));
                 self.spreadsheet_safe(&name, &n.span(), what);
                 Some(name)
             }
@@ -601,8 +601,8 @@ impl<'s> Checker<'s> {
     /// screen) would garble the text and a formatting character (a
     /// zero-width space, a right-to-left override) would hide in it or
     /// reverse it.
-    fn no_control(&mut self, text: &str, span: &std::ops::Range<usize>, what: &str) -> bool {
-        let Some(c) = control_char(text) else {
+    fn no_hidden_chars(&mut self, text: &str, span: &std::ops::Range<usize>, what: &str) -> bool {
+        let Some(c) = hidden_char(text) else {
             return true;
         };
         self.error(
@@ -639,7 +639,7 @@ impl<'s> Checker<'s> {
             self.error_in_file(
                 "the scenario has no name and its file name is blank; add name = \"...\" at the top of the file",
             );
-        } else if let Some(c) = control_char(&stem) {
+        } else if let Some(c) = hidden_char(&stem) {
             self.error_in_file(format!(
                 "the scenario has no name and its file name '{stem}' cannot be one: it contains the {} U+{:04X}, which terminals would act on or hide; add name = \"...\" at the top of the file",
                 kind_of_hidden(c),
@@ -653,7 +653,7 @@ impl<'s> Checker<'s> {
         let name = match &raw.name {
             Some(n) if !n.get_ref().trim().is_empty() => {
                 let name = n.get_ref().trim().to_string();
-                self.no_control(&name, &n.span(), "name");
+                self.no_hidden_chars(&name, &n.span(), "name");
                 name
             }
             Some(n) => {
@@ -923,7 +923,7 @@ impl<'s> Checker<'s> {
                     self.line_of(&first.span()),
                 );
                 self.error(&t.span(), message);
-            } else if self.no_control(&name, &t.span(), "tier name") {
+            } else if self.no_hidden_chars(&name, &t.span(), "tier name") {
                 self.spreadsheet_safe(&name, &t.span(), "tier");
             }
             out.push(name);
@@ -1010,7 +1010,7 @@ impl<'s> Checker<'s> {
                 );
                 continue;
             }
-            if !self.no_control(key, &span, &format!("{table} weight")) {
+            if !self.no_hidden_chars(key, &span, &format!("{table} weight")) {
                 continue;
             }
             match seen.iter().find(|(a, _)| folded(a) == folded(key)) {
@@ -1173,8 +1173,8 @@ impl<'s> Checker<'s> {
                             ),
                         );
                     }
-                    None if control_char(k).is_some() => {
-                        self.no_control(k, &value.span(), &format!("{label} attribute"));
+                    None if hidden_char(k).is_some() => {
+                        self.no_hidden_chars(k, &value.span(), &format!("{label} attribute"));
                     }
                     None if k.trim().is_empty() => self.error(
                         &value.span(),
@@ -1665,7 +1665,7 @@ impl<'s> Checker<'s> {
 
         let label_text = e.label.as_ref().map(|l| l.get_ref().trim().to_string());
         if let (Some(text), Some(l)) = (&label_text, &e.label) {
-            ok &= self.no_control(text, &l.span(), &format!("{label} label"));
+            ok &= self.no_hidden_chars(text, &l.span(), &format!("{label} label"));
         }
         if !ok {
             return None;

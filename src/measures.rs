@@ -456,8 +456,12 @@ pub(crate) fn period_values(
     // `[scope][vendor]` contracts and value of the run being read.
     let mut counts = vec![0.0; scopes * nv];
     let mut values = vec![0.0; scopes * nv];
-    // One agency's contracts by vendor, summed over its tiers (joint layout).
+    // One agency's contracts by vendor, summed over its tiers (joint layout),
+    // and their values where they may differ from the count times the price.
     let mut agency_counts = vec![0u32; nv];
+    let mut agency_values = vec![0.0; nv];
+    // The run's revenue by vendor, summed over agencies in file order.
+    let mut run_revenue = vec![0.0; nv];
     let cells = d.agencies * d.tiers;
     let tally_layout = records.first().map_or(TallyLayout::Joint, |r| r.layout);
     debug_assert!(records.iter().all(|r| r.layout == tally_layout));
@@ -472,7 +476,15 @@ pub(crate) fn period_values(
     // at once, where the arithmetic below would wait for each in turn.
     let first_agency = d.agency_period(t, 0);
     let per_run = count_groups * nv + d.agencies;
-    let prices_per_run = d.agencies + tier_values;
+    // The agencies whose contracts in force may be worth different amounts
+    // now (the same in every run), and where each one's values are kept.
+    let epochs = records.first().map(|r| &r.price_epochs);
+    let mixed: Vec<Option<usize>> = (0..d.agencies)
+        .map(|a| epochs.and_then(|e| e.mixed_slot(t, a)))
+        .collect();
+    let values_per_slot = tally_layout.values_per_slot(d);
+    let mixed_values = mixed.iter().flatten().count() * values_per_slot;
+    let prices_per_run = d.agencies + tier_values + mixed_values;
     let mut gathered_counts: Vec<u32> = Vec::with_capacity(runs * per_run);
     let mut gathered_prices: Vec<f64> = Vec::with_capacity(runs * prices_per_run);
     for r in records {
@@ -491,13 +503,19 @@ pub(crate) fn period_values(
         if tier_values > 0 {
             gathered_prices.extend_from_slice(&r.tier_values[t * tier_values..][..tier_values]);
         }
+        for &slot in mixed.iter().flatten() {
+            gathered_prices
+                .extend_from_slice(&r.values[slot * values_per_slot..][..values_per_slot]);
+        }
     }
     for i in 0..runs {
         run_values.run = i;
         let (contracts, waiting) =
             gathered_counts[i * per_run..][..per_run].split_at(count_groups * nv);
-        let (prices, tier_values) =
+        let (prices, rest) =
             gathered_prices[i * prices_per_run..][..prices_per_run].split_at(d.agencies);
+        let (tier_values, mut mixed_values) = rest.split_at(tier_values);
+        run_revenue.fill(0.0);
         counts.fill(0.0);
         values.fill(0.0);
         if tally_layout == TallyLayout::Marginal {
@@ -512,31 +530,47 @@ pub(crate) fn period_values(
         }
         let (mut all_contracts, mut all_waiting) = (0u64, 0u64);
         for (a, &price) in prices.iter().enumerate() {
+            // Where the agency's contracts in force may be worth different
+            // amounts, their values by tier and vendor (joint) or by vendor
+            // (marginal); elsewhere each is worth the agency's price.
+            let own_values = mixed[a].map(|_| {
+                let (own, rest) = mixed_values.split_at(values_per_slot);
+                mixed_values = rest;
+                own
+            });
             // The agency's contracts by vendor, over its tiers; the joint
             // layout also adds each of its cells into the tier scopes (in
             // agency order, as the marginal layout's tier values were summed).
-            let by_vendor: &[u32] = match tally_layout {
+            let (by_vendor, by_vendor_value): (&[u32], Option<&[f64]>) = match tally_layout {
                 TallyLayout::Joint => {
                     agency_counts.fill(0);
+                    agency_values.fill(0.0);
                     for k in 0..d.tiers {
                         let cell = a * d.tiers + k;
                         let tier = scope_index(Scope::Tier(k), d.tiers);
                         for (v, &x) in contracts[cell * nv..(cell + 1) * nv].iter().enumerate() {
                             let c = f64::from(x);
                             counts[tier * nv + v] += c;
-                            values[tier * nv + v] += c * price;
+                            if let Some(own) = own_values {
+                                let value = own[k * nv + v];
+                                values[tier * nv + v] += value;
+                                agency_values[v] += value;
+                            } else {
+                                values[tier * nv + v] += c * price;
+                            }
                             // Within the agency's units, a u32.
                             agency_counts[v] += x;
                         }
                     }
-                    &agency_counts
+                    (&agency_counts, own_values.map(|_| &agency_values[..]))
                 }
-                TallyLayout::Marginal => &contracts[a * nv..(a + 1) * nv],
+                TallyLayout::Marginal => (&contracts[a * nv..(a + 1) * nv], own_values),
             };
             // All units: each vendor's contracts at the agency's price, the
             // same sums in either layout. The agency's own scope: one price
             // for all its contracts, so its value shares are its count
-            // shares exactly (none when its contracts are worth nothing).
+            // shares exactly (none when its contracts are worth nothing),
+            // unless they were signed at different prices.
             let (all, own) = (
                 scope_index(Scope::All, d.tiers),
                 scope_index(Scope::Agency(a), d.tiers),
@@ -546,9 +580,16 @@ pub(crate) fn period_values(
             for (v, &x) in by_vendor.iter().enumerate() {
                 let c = f64::from(x);
                 counts[all * nv + v] += c;
-                values[all * nv + v] += c * price;
                 counts[own * nv + v] += c;
-                values[own * nv + v] += c * own_weight;
+                if let Some(worth) = by_vendor_value {
+                    values[all * nv + v] += worth[v];
+                    values[own * nv + v] += worth[v];
+                    run_revenue[v] += worth[v] * years;
+                } else {
+                    values[all * nv + v] += c * price;
+                    values[own * nv + v] += c * own_weight;
+                    run_revenue[v] += c * price * years;
+                }
                 agency_contracts += u64::from(x);
             }
             let agency_waiting = u64::from(waiting[a]);
@@ -579,15 +620,8 @@ pub(crate) fn period_values(
                 }
             }
         }
-        for v in 0..nv {
-            // The agency scopes' counts are each agency's contracts of `v`.
-            revenue[v * runs + i] = prices
-                .iter()
-                .enumerate()
-                .map(|(a, &price)| {
-                    counts[scope_index(Scope::Agency(a), d.tiers) * nv + v] * price * years
-                })
-                .sum();
+        for (v, &earned) in run_revenue.iter().enumerate() {
+            revenue[v * runs + i] = earned;
         }
     }
 

@@ -42,7 +42,8 @@ impl MemoryEstimate {
     pub fn per_run(s: &Scenario) -> u64 {
         let d = Dims::of(s);
         let revenue_path = (d.periods * d.vendors) as u64 * 8;
-        Tally::bytes(d, PriceEpochs::of(s).count()) + revenue_path
+        let epochs = PriceEpochs::of(s);
+        Tally::bytes(d, epochs.count(), epochs.mixed_count()) + revenue_path
     }
 }
 
@@ -60,28 +61,38 @@ pub fn estimate(
     let records = runs.saturating_mul(MemoryEstimate::per_run(s));
 
     // Engine scratch per thread: the contract-end calendar of every segment
-    // (count engine) or one state per unit (unit engine), and in the
+    // (two when prices change: all contracts and the initial ones) in the
+    // count engine, or one state per unit in the unit engine; and in the
     // marginal layout the run's whole record until it is reduced to its
     // tally (the joint layout keeps the record's own buffers).
     let segments = (d.agencies * d.tiers) as u64;
-    let tally_layout = TallyLayout::of(d);
+    let tally_layout = TallyLayout::of(d, PriceEpochs::of(s).mixed_count());
+    let prices_change = s.prices_change();
+    let calendars = if prices_change { 2 } else { 1 };
     let record_in_flight = match tally_layout {
         TallyLayout::Joint => 0,
-        TallyLayout::Marginal => RunRecord::bytes(d),
+        TallyLayout::Marginal => RunRecord::bytes(d, PriceEpochs::of(s).mixed_count()),
     };
     let engine_scratch = record_in_flight
         + match engine {
             EngineKind::Counts => {
-                segments * periods * vendors * 4 + segments * vendors * vendors * 16
+                calendars * segments * periods * vendors * 4 + segments * vendors * vendors * 16
             }
             EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
         };
     // Statistics per thread: one period's per-run values of every share and
-    // adoption row, a copy of one revenue row, and that period's counts and
-    // prices gathered from every record.
+    // adoption row, a copy of one revenue row, and that period's counts,
+    // prices and (at most every agency mixed) values gathered from every
+    // record.
     let period_rows = measures::share_and_adoption_rows_per_period(s) as u64;
     let (agencies, tiers) = (d.agencies as u64, d.tiers as u64);
+    let mixed_values = if prices_change {
+        agencies * tally_layout.values_per_slot(d) as u64 * 8
+    } else {
+        0
+    };
     let gathered = agencies * (4 + 8)
+        + mixed_values
         + match tally_layout {
             TallyLayout::Joint => segments * vendors * 4,
             TallyLayout::Marginal => (agencies + tiers) * vendors * 4 + tiers * vendors * 8,

@@ -15,20 +15,28 @@
 //! Each agency's annual value changes only when an event changes it, at
 //! periods the scenario fixes for every run ([`PriceEpochs`]), so a tally
 //! keeps one row of prices per stretch between such periods, not one per
-//! period.
+//! period. A contract keeps the value it was signed at, so after a change
+//! an agency's contracts in force are worth different amounts until the
+//! older ones have expired; only for those agency-periods, again the same
+//! in every run, does a tally keep the value in force by vendor. Everywhere
+//! else that value is the count times the agency's price.
 
 use std::sync::Arc;
 
-use crate::engine::{Dims, RunRecord};
-use crate::scenario::{Field, Scenario};
+use crate::engine::{Dims, MixedPrices, RunRecord};
+use crate::scenario::Scenario;
 
 /// The stretches of periods over which no event changes any agency's annual
-/// value: the same for every run of a scenario, since events fire at fixed
-/// periods. A tally keeps one row of prices per stretch.
+/// value, and the agency-periods whose contracts in force may have been
+/// signed at different values: the same for every run of a scenario, since
+/// events fire at fixed periods. A tally keeps one row of prices per
+/// stretch, and the values in force for the mixed agency-periods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PriceEpochs {
     /// The first period of each stretch, ascending; the first is 0.
     starts: Arc<[u32]>,
+    /// The agency-periods whose values in force are kept.
+    mixed: MixedPrices,
 }
 
 impl PriceEpochs {
@@ -36,19 +44,38 @@ impl PriceEpochs {
     /// first in which an event that sets or adds to an `annual_value` fires
     /// (events of period 0 apply before anything is recorded).
     pub fn of(s: &Scenario) -> PriceEpochs {
-        let mut starts: Vec<u32> = s
-            .events
-            .iter()
-            .filter(|e| 0 < e.period && e.period < s.calendar.periods)
-            .filter(|e| e.changes.iter().any(|c| c.field == Field::AnnualValue))
-            .map(|e| e.period)
-            .collect();
-        starts.push(0);
-        starts.sort_unstable();
-        starts.dedup();
+        let mut starts = s.price_change_periods();
+        if starts.first() != Some(&0) {
+            starts.insert(0, 0);
+        }
         PriceEpochs {
             starts: starts.into(),
+            mixed: MixedPrices::of(s),
         }
+    }
+
+    /// Where agency `a`'s values in force at period `t` are among the mixed
+    /// agency-periods, if its contracts may be worth different amounts then.
+    pub fn mixed_slot(&self, t: usize, a: usize) -> Option<usize> {
+        self.mixed.slot(t, a)
+    }
+
+    /// How many agency-periods are mixed.
+    pub fn mixed_count(&self) -> usize {
+        self.mixed.count()
+    }
+
+    /// The mixed agency-periods, whose values in force records and tallies
+    /// keep.
+    pub fn mixed(&self) -> &MixedPrices {
+        &self.mixed
+    }
+
+    /// These stretches, with values kept for `mixed` instead: the tallies of
+    /// runs simulated with that [`MixedPrices`].
+    pub fn with_mixed(mut self, mixed: MixedPrices) -> PriceEpochs {
+        self.mixed = mixed;
+        self
     }
 
     /// How many stretches there are (at least 1).
@@ -79,14 +106,25 @@ pub enum TallyLayout {
 }
 
 impl TallyLayout {
-    /// The smaller layout for records of shape `d` (the joint one on a tie).
-    /// Both keep the same waiting counts and prices, so only the contract
-    /// counts decide.
-    pub fn of(d: Dims) -> TallyLayout {
-        if TallyLayout::Marginal.count_bytes(d) < TallyLayout::Joint.count_bytes(d) {
+    /// The smaller layout for records of shape `d` with `mixed` mixed
+    /// agency-periods (the joint one on a tie). Both keep the same waiting
+    /// counts and prices, so only the contract counts and values decide.
+    pub fn of(d: Dims, mixed: usize) -> TallyLayout {
+        let bytes =
+            |layout: TallyLayout| layout.count_bytes(d) + mixed * layout.values_per_slot(d) * 8;
+        if bytes(TallyLayout::Marginal) < bytes(TallyLayout::Joint) {
             TallyLayout::Marginal
         } else {
             TallyLayout::Joint
+        }
+    }
+
+    /// How many values a tally in this layout keeps per mixed
+    /// agency-period: by tier and vendor (joint) or by vendor (marginal).
+    pub fn values_per_slot(self, d: Dims) -> usize {
+        match self {
+            TallyLayout::Joint => d.tiers * d.vendors,
+            TallyLayout::Marginal => d.vendors,
         }
     }
 
@@ -101,6 +139,15 @@ impl TallyLayout {
             }
         }
     }
+}
+
+/// Panics, naming why, unless `record` is a run of a scenario of shape `d`
+/// whose prices change as `epochs` says.
+fn assert_record_fits(record: &RunRecord, d: Dims, epochs: &PriceEpochs) {
+    assert!(
+        record.fits(d) && record.values.len() == epochs.mixed_count() * d.tiers * d.vendors,
+        "{OTHER_SHAPE}"
+    );
 }
 
 /// One run's counts as the statistics read them, period by period.
@@ -124,13 +171,19 @@ pub struct Tally {
     /// Each agency's annual contract value, `[stretch][agency]`, one row per
     /// stretch of `price_epochs`; [`Tally::prices`] finds a period's row.
     pub annual_value: Vec<f64>,
+    /// The annual values of the contracts in force, summed, for each mixed
+    /// agency-period of `price_epochs` in its order: by `[tier][vendor]`
+    /// (joint) or by vendor over the agency's tiers (marginal). In every
+    /// other agency-period a vendor's contracts are worth its count times
+    /// the agency's price.
+    pub values: Vec<f64>,
     /// The stretches `annual_value` has a row for, shared by every run.
     pub price_epochs: PriceEpochs,
 }
 
 /// The message of the panic when records or tallies come from a scenario of
 /// another shape than the one they are read with.
-const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another shape (periods, agencies, tiers or vendors) than the one given";
+const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another shape (periods, agencies, tiers or vendors, or events on annual values) than the one given";
 
 /// Panics, naming why, unless every one of `tallies` has shape `d`.
 pub(crate) fn assert_shape(tallies: &[Tally], d: Dims) {
@@ -143,6 +196,7 @@ impl Tally {
     pub fn fits(&self, d: Dims) -> bool {
         let by_agency = d.periods * d.agencies;
         self.waiting.len() == by_agency
+            && self.values.len() == self.price_epochs.mixed_count() * self.layout.values_per_slot(d)
             && match self.layout {
                 TallyLayout::Joint => {
                     self.contracts.len() == by_agency * d.tiers * d.vendors
@@ -161,7 +215,7 @@ impl Tally {
     /// # Panics
     /// If `record` does not have shape `d`.
     pub fn of(record: &RunRecord, d: Dims, epochs: &PriceEpochs) -> Tally {
-        Tally::with_layout(record, d, epochs, TallyLayout::of(d))
+        Tally::with_layout(record, d, epochs, TallyLayout::of(d, epochs.mixed_count()))
     }
 
     /// The tallies of `records`, runs of `s`, in run order.
@@ -179,8 +233,8 @@ impl Tally {
     /// # Panics
     /// If `record` does not have shape `d`.
     pub fn from_record(record: RunRecord, d: Dims, epochs: &PriceEpochs) -> Tally {
-        assert!(record.fits(d), "{OTHER_SHAPE}");
-        match TallyLayout::of(d) {
+        assert_record_fits(&record, d, epochs);
+        match TallyLayout::of(d, epochs.mixed_count()) {
             TallyLayout::Joint => Tally::joint(record, d, epochs),
             TallyLayout::Marginal => Tally::with_layout(&record, d, epochs, TallyLayout::Marginal),
         }
@@ -191,6 +245,7 @@ impl Tally {
         Tally {
             layout: TallyLayout::Joint,
             annual_value: Tally::epoch_prices(&record, d, epochs),
+            values: record.values,
             price_epochs: epochs.clone(),
             contracts: record.contracts,
             tier_contracts: Vec::new(),
@@ -227,7 +282,7 @@ impl Tally {
         epochs: &PriceEpochs,
         layout: TallyLayout,
     ) -> Tally {
-        assert!(record.fits(d), "{OTHER_SHAPE}");
+        assert_record_fits(record, d, epochs);
         if layout == TallyLayout::Joint {
             return Tally::joint(record.clone(), d, epochs);
         }
@@ -239,10 +294,16 @@ impl Tally {
         let mut contracts = vec![0u32; d.periods * agencies * nv];
         let mut tier_contracts = vec![0u32; d.periods * tiers * nv];
         let mut tier_values = vec![0.0; d.periods * tiers * nv];
+        let mut values = Vec::with_capacity(epochs.mixed_count() * nv);
         for t in 0..d.periods {
             for a in 0..agencies {
                 let price = record.annual_value[d.agency_period(t, a)];
+                let mixed = epochs.mixed_slot(t, a);
                 let by_agency = (t * agencies + a) * nv;
+                let agency_values = values.len();
+                if mixed.is_some() {
+                    values.resize(agency_values + nv, 0.0);
+                }
                 for k in 0..tiers {
                     let by_tier = (t * tiers + k) * nv;
                     let cell = d.contract(t, a, k, 0);
@@ -252,7 +313,13 @@ impl Tally {
                         // u32::MAX.
                         contracts[by_agency + v] += c;
                         tier_contracts[by_tier + v] += c;
-                        tier_values[by_tier + v] += f64::from(c) * price;
+                        if let Some(slot) = mixed {
+                            let value = record.values[(slot * tiers + k) * nv + v];
+                            tier_values[by_tier + v] += value;
+                            values[agency_values + v] += value;
+                        } else {
+                            tier_values[by_tier + v] += f64::from(c) * price;
+                        }
                     }
                 }
             }
@@ -264,22 +331,26 @@ impl Tally {
             tier_values,
             waiting,
             annual_value,
+            values,
             price_epochs: epochs.clone(),
         }
     }
 
     /// Bytes one tally of a run of shape `d`, with `price_rows` stretches of
-    /// prices, holds in the layout [`TallyLayout::of`] picks.
-    pub fn bytes(d: Dims, price_rows: usize) -> u64 {
-        Tally::bytes_with(d, price_rows, TallyLayout::of(d))
+    /// prices and `mixed` mixed agency-periods, holds in the layout
+    /// [`TallyLayout::of`] picks.
+    pub fn bytes(d: Dims, price_rows: usize, mixed: usize) -> u64 {
+        Tally::bytes_with(d, price_rows, mixed, TallyLayout::of(d, mixed))
     }
 
-    /// Bytes one tally of shape `d`, with `price_rows` stretches of prices,
-    /// holds in `layout` (the stretches' starts are shared by all runs).
-    pub fn bytes_with(d: Dims, price_rows: usize, layout: TallyLayout) -> u64 {
+    /// Bytes one tally of shape `d`, with `price_rows` stretches of prices
+    /// and `mixed` mixed agency-periods, holds in `layout` (the stretches
+    /// and the mixed agency-periods are shared by all runs).
+    pub fn bytes_with(d: Dims, price_rows: usize, mixed: usize, layout: TallyLayout) -> u64 {
         let waiting = d.periods * d.agencies * 4;
         let prices = price_rows * d.agencies * 8;
-        (layout.count_bytes(d) + waiting + prices + std::mem::size_of::<Tally>()) as u64
+        let values = mixed * layout.values_per_slot(d) * 8;
+        (layout.count_bytes(d) + waiting + prices + values + std::mem::size_of::<Tally>()) as u64
     }
 
     /// Contracts of each vendor over all agencies and tiers at period `t`,

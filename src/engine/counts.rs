@@ -20,7 +20,7 @@ use rand::Rng;
 use rand::rngs::ChaCha8Rng;
 
 use super::market::{Market, logit_probabilities};
-use super::{Dims, RunRecord, initial_block_rng, start_period};
+use super::{Dims, MixedPrices, RunRecord, initial_block_rng, start_period};
 use crate::sampling::{binomial, logistic, uniform};
 use crate::scenario::Scenario;
 
@@ -58,6 +58,17 @@ struct Segment {
     stay: Vec<f64>,
     /// Whether the rows are per incumbent (bonus < 0) rather than `stay`.
     per_incumbent: bool,
+    /// Only when the agency's price changes (else empty): contracts in
+    /// force by `[price epoch][vendor]`. Epoch 0 holds the initial contracts and
+    /// those signed before the first price change, epoch i those signed
+    /// from the i-th period with a price change on; a contract is worth its
+    /// epoch's price (see `run`).
+    by_epoch: Vec<u32>,
+    /// The epoch contracts signed now belong to.
+    signing_epoch: usize,
+    /// Only when the agency's price changes (else empty): `[end * vendors + v]`, how
+    /// many of `ends` are initial contracts (epoch 0 whatever their end).
+    initial_ends: Vec<u32>,
 }
 
 impl Segment {
@@ -127,12 +138,75 @@ impl Segment {
         }
     }
 
-    /// Gives `k` contracts ending at `end` to vendor `v`.
+    /// Gives `k` contracts ending at `end` to vendor `v` (`award` adds
+    /// them to their price epoch).
     fn give(&mut self, v: usize, k: u32, end: usize) {
         let vendors = self.vendors();
         self.held[v] += k;
         if let Some(slot) = self.ends.get_mut(end * vendors + v) {
             *slot += k;
+        }
+    }
+
+    /// Gives `k` initial contracts ending at `end` to vendor `v`.
+    fn give_initial(&mut self, v: usize, k: u32, end: usize) {
+        self.give(v, k, end);
+        let vendors = self.vendors();
+        if let Some(slot) = self.by_epoch.get_mut(v) {
+            *slot += k;
+        }
+        if let Some(slot) = self.initial_ends.get_mut(end * vendors + v) {
+            *slot += k;
+        }
+    }
+
+    /// Step 2 of period `t > 0`: ends the contracts whose last period was
+    /// `t - 1`, putting how many each vendor lost into `expiring`.
+    /// `signed_epoch[s]` is the price epoch of period `s`'s contracts.
+    fn expire(&mut self, t: usize, term: usize, signed_epoch: &[usize], expiring: &mut [u32]) {
+        let vendors = self.vendors();
+        let row = (t - 1) * vendors..t * vendors;
+        for ((e, held), slot) in expiring
+            .iter_mut()
+            .zip(self.held.iter_mut())
+            .zip(self.ends[row.clone()].iter_mut())
+        {
+            *e = *slot;
+            *held -= *slot;
+            *slot = 0;
+        }
+        if self.by_epoch.is_empty() {
+            return;
+        }
+        for (v, &ended) in expiring.iter().enumerate() {
+            let initial = std::mem::take(&mut self.initial_ends[row.start + v]);
+            self.by_epoch[v] -= initial;
+            let signed = ended - initial;
+            if signed > 0 {
+                // Signed in period t - term, which ended in t - 1.
+                self.by_epoch[signed_epoch[t - term] * vendors + v] -= signed;
+            }
+        }
+    }
+
+    /// The annual values of each vendor's contracts in force, summed, into
+    /// `values`: `prices` gives the agency's price in each epoch, in order.
+    fn values(&self, mut prices: impl Iterator<Item = f64>, values: &mut [f64]) {
+        let vendors = self.vendors();
+        if self.by_epoch.is_empty() {
+            // The agency's price never changes: every contract is worth the
+            // first epoch's.
+            let price = prices.next().unwrap_or(0.0);
+            for (value, &n) in values.iter_mut().zip(&self.held) {
+                *value = f64::from(n) * price;
+            }
+            return;
+        }
+        values.fill(0.0);
+        for (held, price) in self.by_epoch.chunks_exact(vendors).zip(prices) {
+            for (value, &n) in values.iter_mut().zip(held) {
+                *value += f64::from(n) * price;
+            }
         }
     }
 
@@ -171,6 +245,30 @@ impl Segment {
     /// Step 4 of a period: awards every open unit, or leaves it waiting when
     /// no vendor can serve the tier. `expiring[v]` units just left `v`.
     fn award<R: Rng + ?Sized>(&mut self, rng: &mut R, adopters: u32, expiring: &[u32], end: usize) {
+        if self.by_epoch.is_empty() {
+            self.award_all(rng, adopters, expiring, end);
+            return;
+        }
+        // What each vendor holds now; what it holds after the award more
+        // than that was signed now, in the current epoch.
+        let epoch = self.signing_epoch * self.vendors();
+        for (slot, &held) in self.by_epoch[epoch..].iter_mut().zip(&self.held) {
+            *slot = slot.wrapping_sub(held);
+        }
+        self.award_all(rng, adopters, expiring, end);
+        for (slot, &held) in self.by_epoch[epoch..].iter_mut().zip(&self.held) {
+            *slot = slot.wrapping_add(held);
+        }
+    }
+
+    /// [`Segment::award`], without the price epochs.
+    fn award_all<R: Rng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+        adopters: u32,
+        expiring: &[u32],
+        end: usize,
+    ) {
         let vendors = self.vendors();
         if self.eligible.is_empty() {
             for (w, e) in self.waiting.iter_mut().zip(expiring) {
@@ -204,15 +302,35 @@ impl Segment {
 }
 
 /// One run's path, given its drawn parameters `market` and its dynamics
-/// stream `rng`.
-pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord {
+/// stream `rng`, with the values in force recorded where `mixed` says.
+pub fn run(
+    s: &Scenario,
+    mixed: &MixedPrices,
+    mut market: Market,
+    rng: &mut ChaCha8Rng,
+) -> RunRecord {
     let d = Dims::of(s);
     let periods = d.periods;
     let nv = d.vendors;
-    let mut record = RunRecord::new(d);
+    let prices_change = s.prices_change();
+    let mut record = RunRecord::new(d, mixed.count());
+    // When prices change, the contracts of each agency whose price changes
+    // are followed by price epoch as well as by end (the others are always
+    // worth their agency's one price): `epoch_prices` holds each epoch's
+    // price by agency, `[epoch][agency]`, epoch 0 the drawn values (before
+    // any event), and `signed_epoch[t]` the epoch of period t's contracts.
+    let mut epoch_prices: Vec<f64> = Vec::new();
+    let mut signed_epoch: Vec<usize> = Vec::with_capacity(if prices_change { periods } else { 0 });
+    if prices_change {
+        epoch_prices.extend_from_slice(&market.annual_value);
+    }
 
     let mut segments: Vec<Segment> = Vec::with_capacity(d.agencies * d.tiers);
     for (a, agency) in s.agencies.iter().enumerate() {
+        let priced = prices_change
+            && s.events.iter().any(|e| {
+                e.period < s.calendar.periods && e.targets_agency(a) && e.changes_annual_value()
+            });
         for (k, &units) in agency.units_by_tier.iter().enumerate() {
             segments.push(Segment {
                 agency: a,
@@ -226,6 +344,13 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
                 conditional: Vec::new(),
                 stay: Vec::new(),
                 per_incumbent: false,
+                by_epoch: if priced { vec![0; nv] } else { Vec::new() },
+                signing_epoch: 0,
+                initial_ends: if priced {
+                    vec![0; periods * nv]
+                } else {
+                    Vec::new()
+                },
             });
         }
     }
@@ -239,7 +364,7 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
             let seg = &mut segments[a * d.tiers + c.tier];
             seg.never -= c.units;
             match c.remaining {
-                Some(r) => seg.give(c.vendor, c.units, r as usize - 1),
+                Some(r) => seg.give_initial(c.vendor, c.units, r as usize - 1),
                 None => {
                     let rng = initial_block_rng(rng, c.stream);
                     let term = agency.term as usize;
@@ -249,11 +374,11 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
                             break;
                         }
                         let k = binomial(rng, left, 1.0 / (term - end) as f64);
-                        seg.give(c.vendor, k, end);
+                        seg.give_initial(c.vendor, k, end);
                         left -= k;
                     }
                     // Whatever is left ends after the horizon.
-                    seg.give(c.vendor, left, periods);
+                    seg.give_initial(c.vendor, left, periods);
                 }
             }
         }
@@ -271,41 +396,50 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
 
     for t in 0..periods {
         start_period(rng, t);
-        // 1. Events; the choice tables follow the market.
-        if market.apply_events(s, t as u32) || t == 0 {
+        // 1. Events; the choice tables follow the market, and a price
+        // change opens a new epoch for the contracts signed from now on.
+        let fired = market.apply_events(s, t as u32);
+        if fired.any || t == 0 {
             for seg in &mut segments {
                 seg.refresh(&market, &mut utilities, &mut probs);
             }
+        }
+        if fired.prices {
+            epoch_prices.extend_from_slice(&market.annual_value);
+            let epoch = epoch_prices.len() / d.agencies - 1;
+            for seg in segments.iter_mut().filter(|g| !g.by_epoch.is_empty()) {
+                seg.by_epoch.resize((epoch + 1) * nv, 0);
+                seg.signing_epoch = epoch;
+            }
+        }
+        if prices_change {
+            signed_epoch.push(epoch_prices.len() / d.agencies - 1);
         }
         let f = contracted as f64 / total_units;
         contracted = 0;
 
         for seg in &mut segments {
             let a = seg.agency;
+            let term = s.agencies[a].term as usize;
             // 2. Expiry: contracts whose last period was t-1.
             if t > 0 {
-                let row = &mut seg.ends[(t - 1) * nv..t * nv];
-                for ((e, held), slot) in expiring
-                    .iter_mut()
-                    .zip(seg.held.iter_mut())
-                    .zip(row.iter_mut())
-                {
-                    *e = *slot;
-                    *held -= *slot;
-                    *slot = 0;
-                }
+                seg.expire(t, term, &signed_epoch, &mut expiring);
             }
             // 3. Adoption.
             let adopters = binomial(rng, seg.never, market.adoption_hazard(a, f));
             seg.never -= adopters;
 
             // 4. Award.
-            let end = t + s.agencies[a].term as usize - 1;
-            seg.award(rng, adopters, &expiring, end);
+            seg.award(rng, adopters, &expiring, t + term - 1);
 
             // 5. Record.
             let base = d.contract(t, a, seg.tier, 0);
             record.contracts[base..base + nv].copy_from_slice(&seg.held);
+            if let Some(slot) = mixed.slot(t, a) {
+                let prices = epoch_prices.iter().skip(a).step_by(d.agencies).copied();
+                let first = (slot * d.tiers + seg.tier) * nv;
+                seg.values(prices, &mut record.values[first..first + nv]);
+            }
             record.waiting[d.agency_period(t, a)] += seg.waiting.iter().sum::<u32>();
             record.never[d.agency_period(t, a)] += seg.never;
             contracted += seg.held.iter().map(|&c| u64::from(c)).sum::<u64>();

@@ -100,15 +100,16 @@ impl Market {
         m
     }
 
-    /// Applies the events dated `period`, in file order. Returns whether any
+    /// Applies the events dated `period`, in file order, and says what
     /// fired (so callers can refresh what they derived from the market).
-    pub fn apply_events(&mut self, s: &Scenario, period: u32) -> bool {
-        let mut fired = false;
+    pub fn apply_events(&mut self, s: &Scenario, period: u32) -> Fired {
+        let mut fired = Fired::default();
         for (e, event) in s.events.iter().enumerate() {
             if event.period != period {
                 continue;
             }
-            fired = true;
+            fired.any = true;
+            fired.prices |= event.changes_annual_value();
             for (c, change) in event.changes.iter().enumerate() {
                 let value = self.event_values[e][c];
                 match event.target {
@@ -183,6 +184,16 @@ impl Market {
         debug_assert!(!hazard.is_nan(), "adoption hazard is NaN");
         hazard.min(1.0)
     }
+}
+
+/// What [`Market::apply_events`] applied in one period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fired {
+    /// Some event fired.
+    pub any: bool,
+    /// Some event changed an annual value: contracts signed from now on may
+    /// be worth more or less than those in force.
+    pub prices: bool,
 }
 
 /// `rate * factor`, where a zero factor wins over an unbounded rate: rates
@@ -319,7 +330,7 @@ add = {{ caution = {}, innovation = {}, imitation = {}, annual_value = {}, "choi
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let mut m = Market::draw(&s, &mut rng);
             prop_assert!(within(&m));
-            prop_assert!(m.apply_events(&s, 1));
+            prop_assert!(m.apply_events(&s, 1).any);
             prop_assert!(within(&m), "{:?}", m);
         }
     }

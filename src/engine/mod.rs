@@ -13,6 +13,7 @@
 
 mod counts;
 mod market;
+mod prices;
 mod units;
 
 use std::ops::Range;
@@ -24,6 +25,7 @@ use rayon::prelude::*;
 
 use crate::scenario::Scenario;
 use market::Market;
+pub use prices::MixedPrices;
 
 /// Which implementation of the model runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,9 +93,19 @@ pub struct RunRecord {
     /// With `waiting` and the contracts it accounts for every unit of the
     /// agency, which the invariant tests check.
     pub never: Vec<u32>,
-    /// Each agency's annual contract value in force during the period, by
-    /// `[period][agency]` (events may change it).
+    /// Each agency's annual contract value during the period (after the
+    /// period's events), by `[period][agency]`: the value of the contracts
+    /// it signs then.
     pub annual_value: Vec<f64>,
+    /// The annual values of the contracts in force, summed, where an
+    /// agency's contracts may have been signed at different values: by
+    /// `[slot][tier][vendor]` for each agency-period of the run's
+    /// [`MixedPrices`], in slot order. A contract keeps the value its agency
+    /// had when it was signed (an initial contract, the value drawn for the
+    /// run before any event). In every other agency-period each contract in
+    /// force is worth the agency's `annual_value`. Empty when no event
+    /// changes an annual value.
+    pub values: Vec<f64>,
 }
 
 impl RunRecord {
@@ -105,6 +117,10 @@ impl RunRecord {
             && self.waiting.len() == by_agency
             && self.never.len() == by_agency
             && self.annual_value.len() == by_agency
+            && self
+                .values
+                .len()
+                .is_multiple_of((d.tiers * d.vendors).max(1))
     }
 
     /// Lengths of `contracts`, and of each of `waiting`, `never` and
@@ -114,21 +130,24 @@ impl RunRecord {
         (cells * d.vendors, d.periods * d.agencies)
     }
 
-    fn new(d: Dims) -> RunRecord {
+    /// An empty record of shape `d`, with values for `mixed` agency-periods.
+    fn new(d: Dims, mixed: usize) -> RunRecord {
         let (contracts, by_agency) = RunRecord::lengths(d);
         RunRecord {
             contracts: vec![0; contracts],
             waiting: vec![0; by_agency],
             never: vec![0; by_agency],
             annual_value: vec![0.0; by_agency],
+            values: vec![0.0; mixed * d.tiers * d.vendors],
         }
     }
 
-    /// Bytes one record of a run with dimensions `d` holds, for the memory
-    /// estimate.
-    pub fn bytes(d: Dims) -> u64 {
+    /// Bytes one record of a run with dimensions `d` and `mixed` mixed
+    /// agency-periods holds, for the memory estimate.
+    pub fn bytes(d: Dims, mixed: usize) -> u64 {
         let (contracts, by_agency) = RunRecord::lengths(d);
-        (contracts * 4 + by_agency * (4 + 4 + 8) + std::mem::size_of::<RunRecord>()) as u64
+        let values = mixed * d.tiers * d.vendors * 8;
+        (contracts * 4 + values + by_agency * (4 + 4 + 8) + std::mem::size_of::<RunRecord>()) as u64
     }
 
     /// Records each agency's annual value in force during period `t`.
@@ -230,11 +249,24 @@ pub fn bytes_per_unit() -> u64 {
 
 /// Simulates one run.
 pub fn simulate_run(s: &Scenario, seed: u64, run: u64, engine: EngineKind) -> RunRecord {
+    simulate_run_with(s, &MixedPrices::of(s), seed, run, engine)
+}
+
+/// [`simulate_run`], recording the values in force for the agency-periods
+/// of `mixed` (normally `MixedPrices::of(s)`, which the simulations of many
+/// runs compute once).
+pub fn simulate_run_with(
+    s: &Scenario,
+    mixed: &MixedPrices,
+    seed: u64,
+    run: u64,
+    engine: EngineKind,
+) -> RunRecord {
     let market = Market::draw(s, &mut run_rng(seed, run));
     let mut rng = run_rng(seed, run);
     match engine {
-        EngineKind::Counts => counts::run(s, market, &mut rng),
-        EngineKind::Units => units::run(s, market, &mut rng),
+        EngineKind::Counts => counts::run(s, mixed, market, &mut rng),
+        EngineKind::Units => units::run(s, mixed, market, &mut rng),
     }
 }
 
@@ -274,12 +306,13 @@ pub fn simulate_keeping<T: Send>(
     control: &Control<'_>,
     keep: &(dyn Fn(RunRecord) -> T + Sync),
 ) -> Result<Vec<T>, Cancelled> {
+    let mixed = MixedPrices::of(s);
     runs.into_par_iter()
         .map(|run| {
             if control.cancel.load(Ordering::Relaxed) {
                 return Err(Cancelled);
             }
-            let kept = keep(simulate_run(s, seed, run, engine));
+            let kept = keep(simulate_run_with(s, &mixed, seed, run, engine));
             (control.on_run_done)();
             Ok(kept)
         })

@@ -6,17 +6,19 @@ use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
 use super::market::{Market, logit_probabilities};
-use super::{Dims, RunRecord, initial_block_rng, start_period};
+use super::{Dims, MixedPrices, RunRecord, initial_block_rng, start_period};
 use crate::sampling::uniform;
 use crate::scenario::Scenario;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum State {
     Never,
-    /// Holds a contract with `vendor` whose last period is `end`.
+    /// Holds a contract with `vendor` whose last period is `end`, worth
+    /// `price` a year (its agency's annual value when it was signed).
     Contracted {
         vendor: usize,
         end: usize,
+        price: f64,
     },
     /// Wants a contract; decides in the award step of this period.
     Open,
@@ -36,11 +38,16 @@ struct Unit {
 pub const BYTES_PER_UNIT: u64 = std::mem::size_of::<Unit>() as u64;
 
 /// One run's path, given its drawn parameters `market` and its dynamics
-/// stream `rng`.
-pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord {
+/// stream `rng`, with the values in force recorded where `mixed` says.
+pub fn run(
+    s: &Scenario,
+    mixed: &MixedPrices,
+    mut market: Market,
+    rng: &mut ChaCha8Rng,
+) -> RunRecord {
     let d = Dims::of(s);
     let nv = d.vendors;
-    let mut record = RunRecord::new(d);
+    let mut record = RunRecord::new(d, mixed.count());
 
     let mut units: Vec<Unit> = Vec::with_capacity(s.total_units() as usize);
     for (a, agency) in s.agencies.iter().enumerate() {
@@ -64,6 +71,7 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
                     units[next].state = State::Contracted {
                         vendor: c.vendor,
                         end: remaining as usize - 1,
+                        price: market.annual_value[a],
                     };
                     next += 1;
                 }
@@ -80,7 +88,7 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
 
     for t in 0..d.periods {
         start_period(rng, t);
-        if market.apply_events(s, t as u32) || t == 0 {
+        if market.apply_events(s, t as u32).any || t == 0 {
             for (k, list) in eligible.iter_mut().enumerate() {
                 *list = (0..nv).filter(|&v| market.eligible(v, k)).collect();
             }
@@ -95,7 +103,7 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
         let f = contracted as f64 / total;
         for u in units.iter_mut() {
             match u.state {
-                State::Contracted { vendor, end } if t > 0 && end == t - 1 => {
+                State::Contracted { vendor, end, .. } if t > 0 && end == t - 1 => {
                     u.state = State::Open;
                     u.incumbent = Some(vendor);
                 }
@@ -131,14 +139,19 @@ pub fn run(s: &Scenario, mut market: Market, rng: &mut ChaCha8Rng) -> RunRecord 
                 u.state = State::Contracted {
                     vendor: chosen,
                     end: t + s.agencies[u.agency].term as usize - 1,
+                    price: market.annual_value[u.agency],
                 };
             }
         }
         contracted = 0;
         for u in &units {
             match u.state {
-                State::Contracted { vendor, .. } => {
-                    record.contracts[d.contract(t, u.agency, u.tier, vendor)] += 1;
+                State::Contracted { vendor, price, .. } => {
+                    let cell = d.contract(t, u.agency, u.tier, vendor);
+                    record.contracts[cell] += 1;
+                    if let Some(slot) = mixed.slot(t, u.agency) {
+                        record.values[(slot * d.tiers + u.tier) * nv + vendor] += price;
+                    }
                     contracted += 1;
                 }
                 State::Waiting => record.waiting[d.agency_period(t, u.agency)] += 1,

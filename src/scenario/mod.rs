@@ -104,8 +104,9 @@ pub struct Agency {
     pub imitation: Param,
     /// Contract length in periods, 1 to 1,000,000.
     pub term: u32,
-    /// Value of one contract per year, in dollars, in [0, 10^15]; applies to
-    /// every contract of the agency in force.
+    /// Value of one contract per year, in dollars, in [0, 10^15]. A contract
+    /// keeps the value its agency had when it was signed (initial contracts:
+    /// the value drawn for the run, before any event).
     pub annual_value: Param,
     /// Per weight index; `Some` overrides the scenario's `[choice]` weight.
     pub choice: Vec<Option<Param>>,
@@ -149,6 +150,22 @@ pub struct Event {
     /// At least one, in the order they apply: every `set`, then every
     /// `add`.
     pub changes: Vec<Change>,
+}
+
+impl Event {
+    /// Whether the event changes an agency's annual value.
+    pub fn changes_annual_value(&self) -> bool {
+        self.changes.iter().any(|c| c.field == Field::AnnualValue)
+    }
+
+    /// Whether the event changes agency `a`'s parameters.
+    pub fn targets_agency(&self, a: usize) -> bool {
+        match self.target {
+            Target::Agency(b) => a == b,
+            Target::AllAgencies => true,
+            Target::Vendor(_) => false,
+        }
+    }
 }
 
 /// What an [`Event`] changes.
@@ -237,6 +254,29 @@ impl Scenario {
     /// Number of units over all agencies.
     pub fn total_units(&self) -> u64 {
         self.agencies.iter().map(|a| u64::from(a.units)).sum()
+    }
+
+    /// The periods, ascending and each once, in which an event changes an
+    /// annual value (of any agency): from each of them on, new contracts
+    /// are signed at another price than those already in force.
+    pub fn price_change_periods(&self) -> Vec<u32> {
+        let mut periods: Vec<u32> = self
+            .events
+            .iter()
+            .filter(|e| e.period < self.calendar.periods && e.changes_annual_value())
+            .map(|e| e.period)
+            .collect();
+        periods.sort_unstable();
+        periods.dedup();
+        periods
+    }
+
+    /// Whether contracts in force can carry different annual values: some
+    /// event within the horizon changes an annual value.
+    pub fn prices_change(&self) -> bool {
+        self.events
+            .iter()
+            .any(|e| e.period < self.calendar.periods && e.changes_annual_value())
     }
 
     /// Events that fire within the horizon, in the order they apply, each

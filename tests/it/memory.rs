@@ -5,8 +5,13 @@
 //! most half of the periods, up to six; and the memory estimate counts
 //! exactly what a tally holds.
 
-use sharecast::engine::{Dims, EngineKind, simulate_all};
+use std::sync::atomic::AtomicBool;
+
+use sharecast::engine::{
+    Dims, EngineKind, MixedPrices, RunRecord, simulate_all, simulate_run_with,
+};
 use sharecast::measures::project;
+use sharecast::measures::project_unless;
 use sharecast::resources::MemoryEstimate;
 use sharecast::scenario::{self, Scenario};
 use sharecast::tally::{PriceEpochs, Tally, TallyLayout};
@@ -48,21 +53,22 @@ fn the_estimate_counts_what_a_tally_holds_in_either_layout() {
         for layout in [TallyLayout::Joint, TallyLayout::Marginal] {
             let t = Tally::with_layout(record, d, &epochs, layout);
             let held = 4 * (t.contracts.len() + t.tier_contracts.len() + t.waiting.len())
-                + 8 * (t.tier_values.len() + t.annual_value.len())
+                + 8 * (t.tier_values.len() + t.annual_value.len() + t.values.len())
                 + std::mem::size_of::<Tally>();
             assert_eq!(
-                Tally::bytes_with(d, epochs.count(), layout),
+                Tally::bytes_with(d, epochs.count(), epochs.mixed_count(), layout),
                 held as u64,
                 "{name} {layout:?}"
             );
         }
         // The layout in use is the smaller one.
-        let rows = epochs.count();
+        let (rows, mixed) = (epochs.count(), epochs.mixed_count());
         assert_eq!(
-            Tally::bytes(d, rows),
-            Tally::bytes_with(d, rows, TallyLayout::Joint).min(Tally::bytes_with(
+            Tally::bytes(d, rows, mixed),
+            Tally::bytes_with(d, rows, mixed, TallyLayout::Joint).min(Tally::bytes_with(
                 d,
                 rows,
+                mixed,
                 TallyLayout::Marginal
             )),
             "{name}"
@@ -163,6 +169,95 @@ fn a_tally_keeps_one_row_of_prices_per_stretch_and_gives_every_period_its_own() 
     }
 }
 
+/// A contract keeps the value it was signed at, so runs record (and tallies
+/// keep) the values in force wherever contracts signed at different values
+/// may be in force together, and only there: agency A (term 3, changes at 2
+/// and 5) from a change until the last contract signed before it ends (2-3,
+/// 5-6); B (term 2, changes at 0 and 5) at 5, and with initial contracts to
+/// the end of period 3 also at 0-3 (they were signed before the change at
+/// 0). Runs that record the values everywhere show, in both engines, that
+/// outside those agency-periods every contract in force is worth the
+/// agency's current value and that inside some run has one that is not;
+/// and their statistics equal those of the usual runs up to rounding.
+#[test]
+fn values_are_kept_exactly_where_contracts_of_different_values_may_be_in_force() {
+    let with_initial = PRICE_EVENTS.replace(
+        "annual_value = 5.0e5\n",
+        "annual_value = 5.0e5\n[[agency.initial]]\nvendor = \"V\"\nunits = 6\nremaining = 4\n",
+    );
+    for (text, want_b) in [
+        (PRICE_EVENTS, vec![5]),
+        (&with_initial, vec![0, 1, 2, 3, 5]),
+    ] {
+        let s = parse(text);
+        let (d, epochs) = (Dims::of(&s), PriceEpochs::of(&s));
+        let mixed_periods = |a: usize| {
+            (0..d.periods)
+                .filter(|&t| epochs.mixed_slot(t, a).is_some())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(mixed_periods(0), [2, 3, 5, 6]);
+        assert_eq!(mixed_periods(1), want_b);
+        let epochs_ref = &epochs;
+        let slots: Vec<usize> = (0..d.periods)
+            .flat_map(|t| (0..d.agencies).filter_map(move |a| epochs_ref.mixed_slot(t, a)))
+            .collect();
+        assert_eq!(slots, (0..epochs.mixed_count()).collect::<Vec<_>>());
+        let everywhere = MixedPrices::everywhere(&s);
+        for engine in [EngineKind::Counts, EngineKind::Units] {
+            let full: Vec<RunRecord> = (0..50)
+                .map(|run| simulate_run_with(&s, &everywhere, 5, run, engine))
+                .collect();
+            let mut differs = vec![false; d.periods * d.agencies];
+            for r in &full {
+                for t in 0..d.periods {
+                    for a in 0..d.agencies {
+                        let price = r.annual_value[d.agency_period(t, a)];
+                        let slot = everywhere.slot(t, a).unwrap();
+                        for k in 0..d.tiers {
+                            for v in 0..d.vendors {
+                                let priced = f64::from(r.contracts[d.contract(t, a, k, v)]) * price;
+                                let value = r.values[(slot * d.tiers + k) * d.vendors + v];
+                                if (value - priced).abs() > 1e-9 * priced.max(1.0) {
+                                    differs[d.agency_period(t, a)] = true;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for t in 0..d.periods {
+                for a in 0..d.agencies {
+                    assert_eq!(
+                        differs[d.agency_period(t, a)],
+                        epochs.mixed_slot(t, a).is_some(),
+                        "{engine:?} period {t} agency {a}"
+                    );
+                }
+            }
+            let usual = simulate_all(&s, 5, 0..50, engine);
+            let full_epochs = epochs.clone().with_mixed(everywhere.clone());
+            let project_with = |records: &[RunRecord], epochs: &PriceEpochs| {
+                let tallies: Vec<Tally> = records.iter().map(|r| Tally::of(r, d, epochs)).collect();
+                project_unless(&s, &tallies, &AtomicBool::new(false)).unwrap()
+            };
+            let (a, b) = (
+                project_with(&usual, &epochs),
+                project_with(&full, &full_epochs),
+            );
+            let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(1.0);
+            for (x, y) in a.shares.iter().zip(&b.shares) {
+                let (x, y) = (x.summary.unwrap(), y.summary.unwrap());
+                assert!(x.runs == y.runs && close(x.mean, y.mean), "{engine:?}");
+            }
+            for (x, y) in a.revenue.iter().zip(&b.revenue) {
+                let (x, y) = (x.summary.unwrap(), y.summary.unwrap());
+                assert!(close(x.mean, y.mean), "{engine:?}");
+            }
+        }
+    }
+}
+
 /// A scenario file of the repository, checked.
 fn load(file: &str) -> Scenario {
     scenario::load(&repo_root().join(file)).unwrap()
@@ -195,7 +290,7 @@ fn every_market_up_to_six_tiers_keeps_at_most_four_bytes_per_cell() {
                         vendors,
                     };
                     let revenue_path = 8 * (periods * vendors) as u64;
-                    let kept = Tally::bytes(d, price_rows) - header + revenue_path;
+                    let kept = Tally::bytes(d, price_rows, 0) - header + revenue_path;
                     let bound = 4 * (periods * cells_per_period(d)) as u64;
                     assert!(
                         kept <= bound,

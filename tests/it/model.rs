@@ -537,15 +537,20 @@ set = { "access.t" = 1.0 }
     }
 }
 
-/// Value shares weight each contract by its agency's annual value, and
-/// revenue is that value times the period length; an event on annual_value
-/// re-prices the agency's contracts in force from its period on.
+/// Value shares weight each contract by the annual value it was signed at,
+/// and revenue is that value times the period length. An event on
+/// annual_value prices the contracts signed from its period on; contracts
+/// already in force keep their value (MODEL.md section 3, step 1): here P's
+/// initial contracts, at 1e6, run to the end of period 3 although P's value
+/// becomes 8e6 in period 3, and their renewals in period 4 are worth 8e6.
+/// Each agency's tier has one eligible vendor, so every number is exact.
 #[test]
-fn value_shares_and_revenue_follow_annual_values() {
+fn value_shares_and_revenue_follow_the_value_each_contract_was_signed_at() {
     let s = scenario(
         r#"
 start = "2026-01"
 periods = 6
+tiers = ["unclassified", "secret"]
 [[vendor]]
 name = "A"
 brand = 0.5
@@ -553,7 +558,7 @@ access = { unclassified = 1.0 }
 [[vendor]]
 name = "B"
 brand = 0.5
-access = { unclassified = 1.0 }
+access = { secret = 1.0 }
 [[agency]]
 name = "P"
 units = 10
@@ -565,10 +570,11 @@ annual_value = 1.0e6
 [[agency.initial]]
 vendor = "A"
 units = 10
-remaining = 100
+remaining = 4
 [[agency]]
 name = "Q"
 units = 30
+tiers = { secret = 1.0 }
 caution = 1.0
 innovation = 0.0
 imitation = 0.0
@@ -576,6 +582,7 @@ term = 100
 annual_value = 2.0e6
 [[agency.initial]]
 vendor = "B"
+tier = "secret"
 units = 30
 remaining = 100
 [[event]]
@@ -584,30 +591,35 @@ agency = "P"
 set = { annual_value = 8.0e6 }
 "#,
     );
-    let (_, p) = simulate(&s, 1, 5, EngineKind::Counts);
-    let value_share = |t: usize| {
-        share_by(&p, t, Scope::All, 0, ShareMetric::ValueShare)
-            .unwrap()
-            .mean
-    };
-    let revenue = |t: usize, measure: RevenueMeasure| revenue(&p, t, 0, measure).mean;
-    for t in 0..6 {
-        assert_eq!(share(&p, t, Scope::All, 0).unwrap().mean, 0.25);
-        let (want_share, want_revenue) = if t < 3 {
-            (1.0 / 7.0, 10.0 * 1e6 / 12.0)
-        } else {
-            (4.0 / 7.0, 10.0 * 8e6 / 12.0)
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        let (_, p) = simulate(&s, 1, 5, engine);
+        let value_share = |t: usize| {
+            share_by(&p, t, Scope::All, 0, ShareMetric::ValueShare)
+                .unwrap()
+                .mean
         };
+        let revenue = |t: usize, measure: RevenueMeasure| revenue(&p, t, 0, measure).mean;
+        for t in 0..6 {
+            assert_eq!(share(&p, t, Scope::All, 0).unwrap().mean, 0.25);
+            let (want_share, want_revenue) = if t < 4 {
+                (1.0 / 7.0, 10.0 * 1e6 / 12.0)
+            } else {
+                (4.0 / 7.0, 10.0 * 8e6 / 12.0)
+            };
+            assert!(
+                (value_share(t) - want_share).abs() < 1e-12,
+                "{engine:?} t={t}: {}",
+                value_share(t)
+            );
+            assert!(
+                (revenue(t, RevenueMeasure::Revenue) - want_revenue).abs() < 1e-6,
+                "{engine:?} t={t}"
+            );
+        }
+        let cumulative = 4.0 * 10.0 * 1e6 / 12.0 + 2.0 * 10.0 * 8e6 / 12.0;
         assert!(
-            (value_share(t) - want_share).abs() < 1e-12,
-            "t={t}: {}",
-            value_share(t)
-        );
-        assert!(
-            (revenue(t, RevenueMeasure::Revenue) - want_revenue).abs() < 1e-6,
-            "t={t}"
+            (revenue(5, RevenueMeasure::CumulativeRevenue) - cumulative).abs() < 1e-6,
+            "{engine:?}"
         );
     }
-    let cumulative = 3.0 * 10.0 * 1e6 / 12.0 + 3.0 * 10.0 * 8e6 / 12.0;
-    assert!((revenue(5, RevenueMeasure::CumulativeRevenue) - cumulative).abs() < 1e-6);
 }

@@ -9,9 +9,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use sharecast::engine::{Dims, EngineKind, RunRecord, simulate_all};
+use sharecast::engine::{
+    Dims, EngineKind, MixedPrices, RunRecord, simulate_all, simulate_run_with,
+};
 use sharecast::scenario::{Scenario, load};
-use sharecast::tally::TallyLayout;
+use sharecast::tally::{PriceEpochs, TallyLayout};
 
 use crate::common::{repo_root, sharecast};
 
@@ -167,6 +169,17 @@ fn recompute(s: &Scenario, records: &[RunRecord]) -> (Expected, Expected, Expect
     let last = d.periods - 1;
     let mut leader_weight = vec![0.0; d.vendors];
     let mut final_cumulative = vec![0.0; d.vendors];
+    // What vendor v's contracts in cell (a, k) are worth a year at period
+    // t: each at the value it was signed at, which the record holds for
+    // every period when events change values, else the agency's one value.
+    let worth = |record: &RunRecord, t: usize, a: usize, k: usize, v: usize| {
+        if record.values.is_empty() {
+            let price = record.annual_value[t * d.agencies + a];
+            f64::from(record.contracts[d.contract(t, a, k, v)]) * price
+        } else {
+            record.values[d.contract(t, a, k, v)]
+        }
+    };
     for record in records {
         let mut cumulative = vec![0.0; d.vendors];
         for t in 0..d.periods {
@@ -188,14 +201,7 @@ fn recompute(s: &Scenario, records: &[RunRecord]) -> (Expected, Expected, Expect
                     })
                     .collect();
                 let value: Vec<f64> = (0..d.vendors)
-                    .map(|v| {
-                        cells()
-                            .map(|(a, k)| {
-                                f64::from(record.contracts[d.contract(t, a, k, v)])
-                                    * record.annual_value[t * d.agencies + a]
-                            })
-                            .sum()
-                    })
+                    .map(|v| cells().map(|(a, k)| worth(record, t, a, k, v)).sum())
                     .collect();
                 let (held_total, value_total) =
                     (held.iter().sum::<f64>(), value.iter().sum::<f64>());
@@ -239,11 +245,7 @@ fn recompute(s: &Scenario, records: &[RunRecord]) -> (Expected, Expected, Expect
             for (v, vendor) in vendors.iter().enumerate() {
                 let period_revenue: f64 = (0..d.agencies)
                     .flat_map(|a| (0..d.tiers).map(move |k| (a, k)))
-                    .map(|(a, k)| {
-                        f64::from(record.contracts[d.contract(t, a, k, v)])
-                            * record.annual_value[t * d.agencies + a]
-                            * years
-                    })
+                    .map(|(a, k)| worth(record, t, a, k, v) * years)
                     .sum();
                 cumulative[v] += period_revenue;
                 revenue.push(&format!("{t}|{vendor}|revenue"), period_revenue);
@@ -336,7 +338,13 @@ fn check_summary(dir: &Path, summary: &Expected) {
 
 fn check_scenario(scenario: &Path, seed: u64, runs: u64) {
     let s = load(scenario).expect("valid scenario");
-    let records = simulate_all(&s, seed, 0..runs, EngineKind::Counts);
+    // Runs that record the value of the contracts in force in every period,
+    // so the recomputation does not lean on where the statistics take it
+    // from the counts instead.
+    let everywhere = MixedPrices::everywhere(&s);
+    let records: Vec<RunRecord> = (0..runs)
+        .map(|run| simulate_run_with(&s, &everywhere, seed, run, EngineKind::Counts))
+        .collect();
     let tmp = tempfile::tempdir().unwrap();
     let (seed_arg, runs_arg) = (seed.to_string(), runs.to_string());
     let o = sharecast(
@@ -444,7 +452,10 @@ add = { annual_value = { normal = [2e5, 5e4] } }
     let path = tmp.path().join("many.toml");
     std::fs::write(&path, text).unwrap();
     let s = load(&path).expect("valid scenario");
-    assert_eq!(TallyLayout::of(Dims::of(&s)), TallyLayout::Marginal);
+    assert_eq!(
+        TallyLayout::of(Dims::of(&s), PriceEpochs::of(&s).mixed_count()),
+        TallyLayout::Marginal
+    );
     check_scenario(&path, 3, 41);
 }
 

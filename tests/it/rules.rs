@@ -491,7 +491,8 @@ fn revenue_uses_the_period_length_in_years() {
 /// MODEL.md section 3, step 1: "Events whose period is t are applied" (in
 /// period t, once) "... Changes persist." An `add` of 1e6 to an annual value
 /// of 1e6 at period 2 gives 1e6, 1e6, then 2e6 to the end, in every run of
-/// both engines: exact. An event applied again in each later period keeps
+/// both engines: exact; and only contracts signed from period 2 on are
+/// worth 2e6 ("Contracts already in force are not touched by events"). An event applied again in each later period keeps
 /// adding (3e6, 4e6, ...), which
 /// `events_set_then_add_and_clamp_after_each_change` cannot show: its
 /// changes give the same value when repeated (a set before each add, or a
@@ -527,17 +528,32 @@ add = { annual_value = 1.0e6 }
         for r in &records {
             assert_eq!(r.annual_value, want, "{engine:?}");
         }
-        // And the revenue rows price the contracts in force accordingly, up
-        // to rounding (a division by 12 and a mean of three runs), hence the
-        // relative 1e-12 of `revenue_uses_the_period_length_in_years`.
-        for (t, &price) in want.iter().enumerate() {
+        // And the revenue rows price each contract in force at the value of
+        // the period it was signed in, up to rounding (a division by 12 and
+        // a mean of three runs), hence the relative 1e-12 of
+        // `revenue_uses_the_period_length_in_years`. With one vendor every
+        // expiring contract is renewed at once, so a unit once contracted
+        // stays so, and the contracts signed in period t are the new ones
+        // (held(t) - held(t-1)) plus the renewals of those signed at t-2.
+        let mut mean_value = [0.0; 6];
+        for r in &records {
+            let held = |t: usize| f64::from(r.contracts[d.contract(t, 0, 0, 0)]);
+            let mut signed = [0.0; 6];
+            for t in 0..6 {
+                let before = if t > 0 { held(t - 1) } else { 0.0 };
+                let renewed = if t >= 2 { signed[t - 2] } else { 0.0 };
+                signed[t] = held(t) - before + renewed;
+                let last = if t > 0 {
+                    signed[t - 1] * want[t - 1]
+                } else {
+                    0.0
+                };
+                mean_value[t] += (last + signed[t] * want[t]) / runs as f64;
+            }
+        }
+        for (t, value) in mean_value.iter().enumerate() {
             let got = revenue(&p, t, 0, RevenueMeasure::Revenue);
-            let contracts = records
-                .iter()
-                .map(|r| f64::from(r.contracts[d.contract(t, 0, 0, 0)]))
-                .sum::<f64>()
-                / runs as f64;
-            let expected = contracts * price / 12.0;
+            let expected = value / 12.0;
             assert!(
                 (got.mean - expected).abs() <= 1e-12 * expected.max(1.0),
                 "{engine:?} period {t}: {} vs {expected}",

@@ -21,13 +21,21 @@ Simulation
 
 Run records
     At the end of every period each run records its contracts by (agency,
-    tier, vendor), its waiting units by (agency, tier), and each agency's
-    annual_value in force (after the period's events); sharecast's
-    ``RunRecord`` keeps the same, with waiting units by agency only, which
-    is all the adoption rows need.  Over all runs these are the arrays
+    tier, vendor), their annual values summed the same way, and its waiting
+    units by (agency, tier).  A contract keeps the annual value its agency
+    had when it was signed (an initial contract: the value drawn for the
+    run, before any event).  Prices change only at the periods of events on
+    annual values, so each unit carries the price epoch its contract was
+    signed in (``epoch[run, unit]``, 0 before the first such period), the
+    contracts in force are counted by (agency, tier, vendor, epoch) and
+    their values are those counts times each epoch's prices: exact, where a
+    running sum of prices would leave rounding residue in a cell whose
+    contracts have all ended.  Over all runs these are the arrays
     ``contracts[run, period, agency, tier, vendor]``,
-    ``waiting[run, period, agency, tier]`` and
-    ``annual_value[run, period, agency]``.
+    ``values[run, period, agency, tier, vendor]`` and
+    ``waiting[run, period, agency, tier]``.  (sharecast's ``RunRecord`` keeps
+    waiting units by agency only, which is all the adoption rows need, and
+    values only where contracts of different values may be in force.)
 
 Statistics
     Every per-run measure of MODEL.md section 4 is derived from the records as
@@ -40,12 +48,12 @@ Statistics
     * ``count_share`` of a vendor -- its contracts / all contracts of the
       scope, for the scopes all units, each tier and each agency; undefined
       in a run whose scope holds no contract;
-    * ``value_share`` -- the same with each contract weighted by its agency's
-      current annual_value; undefined where the scope's total value is 0;
+    * ``value_share`` -- the same with each contract weighted by the annual
+      value it was signed at; undefined where the scope's total value is 0;
     * ``under_contract`` and ``waiting`` -- units in that state / units of the
       scope (all agencies, each agency);
-    * ``revenue`` of a vendor -- the sum over its contracts of annual_value x
-      period length in years (1/12, 1/4 or 1); ``cumulative_revenue`` -- its
+    * ``revenue`` of a vendor -- the sum over its contracts of their annual
+      values x period length in years (1/12, 1/4 or 1); ``cumulative_revenue`` -- its
       running sum from period 0;
     * at the last period, per vendor, the probability of holding the most
       contracts (ties split evenly; a run without contracts has no leader).
@@ -430,18 +438,18 @@ class Records:
     """
     contracts: np.ndarray       # (run, period, agency, tier, vendor) contracts in force
     waiting: np.ndarray         # (run, period, agency, tier) waiting units
-    annual_value: np.ndarray    # (run, period, agency) annual value in force (after events)
+    values: np.ndarray          # (run, period, agency, tier, vendor) their annual values
 
     @classmethod
     def allocate(cls, sc: Scenario, runs: int) -> Records:
         P, A, T, V = sc.periods, len(sc.agencies), len(sc.tiers), len(sc.vendors)
         return cls(np.zeros((runs, P, A, T, V), dtype=np.int32),
                    np.zeros((runs, P, A, T), dtype=np.int32),
-                   np.zeros((runs, P, A)))
+                   np.zeros((runs, P, A, T, V)))
 
     def batch(self, runs: slice) -> Records:
         """A view of some of the runs (writing to it fills these records)."""
-        return Records(self.contracts[runs], self.waiting[runs], self.annual_value[runs])
+        return Records(self.contracts[runs], self.waiting[runs], self.values[runs])
 
 
 def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None:
@@ -461,6 +469,15 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
     vendor = np.full((n, U), NO_VENDOR, dtype=vendor_dtype)
     last = np.full((n, U), NO_EXPIRY, dtype=np.int32)
     incumbent = np.full((n, U), NO_VENDOR, dtype=vendor_dtype)
+    # Price epochs: a new one at each period with an event on annual values;
+    # epoch_price[run, epoch, agency] is the price of contracts signed in it.
+    price_periods = sorted({ev.period for ev in sc.events
+                            if ev.period < P and any(k == "annual_value" for _, k, _ in ev.changes)})
+    E = 1 + len(price_periods)
+    epoch_price = np.zeros((n, E, A))
+    epoch_price[:, 0] = params.agency["annual_value"]
+    signing_epoch = 0
+    epoch = np.zeros((n, U), dtype=np.int16)    # initial contracts: epoch 0
     for vi, units, term, remaining in sc.initial:
         vendor[:, units] = vi
         if remaining is None:
@@ -489,6 +506,9 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
         events_at.setdefault(ev.period, []).append(i)
 
     flat_vendor, flat_last, flat_inc = vendor.ravel(), last.ravel(), incumbent.ravel()
+    flat_epoch = epoch.ravel()
+    held_by_epoch = np.bincount(slot(contracted, vendor.ravel()[contracted]) * E,
+                                minlength=held_size * E)
     tables = None
 
     for t in range(P):
@@ -496,6 +516,9 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
         for i in events_at.get(t, ()):
             params.apply_event(sc.events[i], params.event_draws[i])
             tables = None
+        if t in price_periods:
+            signing_epoch += 1
+            epoch_price[:, signing_epoch] = params.agency["annual_value"]
         if tables is None:
             tables = params.utilities()
         table, bonus = tables
@@ -506,6 +529,8 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
         if expired.size:
             old = flat_vendor[expired]
             held -= np.bincount(slot(expired, old), minlength=held_size)
+            held_by_epoch -= np.bincount(slot(expired, old) * E + flat_epoch[expired],
+                                         minlength=held_size * E)
             flat_inc[expired] = old
             flat_vendor[expired] = NO_VENDOR
             flat_last[expired] = NO_EXPIRY
@@ -546,13 +571,17 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
             pick = (cum <= target).sum(axis=0, dtype=vendor_dtype)
             flat_vendor[open_] = pick
             flat_last[open_] = t + term_of_unit[unit] - 1
+            flat_epoch[open_] = signing_epoch
             held += np.bincount(row * V + pick, minlength=held_size)
+            held_by_epoch += np.bincount((row * V + pick) * E + signing_epoch,
+                                         minlength=held_size * E)
 
         # 5. Record the state at the end of the period.
         out.contracts[:, t] = held.reshape(n, A, T, V)
         out.waiting[:, t] = np.bincount(waiting // U * C + unit_row[waiting % U],
                                         minlength=n * C).reshape(n, A, T)
-        out.annual_value[:, t] = params.agency["annual_value"]
+        out.values[:, t] = np.einsum("ratve,rea->ratv",
+                                     held_by_epoch.reshape(n, A, T, V, E), epoch_price)
 
 
 def simulate(sc: Scenario, runs: int, seed: int, batch: int) -> Records:
@@ -642,7 +671,7 @@ def by_share_scope(x: np.ndarray) -> np.ndarray:
 def share_values(rec: Records, periods: slice) -> np.ndarray:
     """Per-run shares: (run, period, scope, vendor, metric), metric = count, value."""
     contracts = rec.contracts[:, periods].astype(float)
-    value = contracts * rec.annual_value[:, periods, :, None, None]
+    value = rec.values[:, periods]
     return np.stack([parts_of_total(by_share_scope(contracts)),
                      parts_of_total(by_share_scope(value))], axis=-1)
 
@@ -668,8 +697,7 @@ def adoption_values(sc: Scenario, rec: Records, periods: slice) -> np.ndarray:
 def revenue_values(sc: Scenario, rec: Records) -> np.ndarray:
     """Per-run revenue: (run, period, vendor, measure), measure = revenue, cumulative."""
     years = STEP_MONTHS[sc.step] / 12.0
-    per_agency = rec.contracts.sum(axis=3)                        # (run, period, agency, vendor)
-    revenue = np.einsum("rpav,rpa->rpv", per_agency, rec.annual_value) * years
+    revenue = rec.values.sum(axis=(2, 3)) * years                # (run, period, vendor)
     return np.stack([revenue, np.cumsum(revenue, axis=1)], axis=-1)
 
 

@@ -43,8 +43,8 @@ pub enum ShareMetric {
     /// The vendor's contracts over all contracts in the scope
     /// (`count_share`).
     CountShare = 0,
-    /// The same, each contract weighted by its agency's annual value in
-    /// force (`value_share`).
+    /// The same, each contract weighted by its annual value: its agency's
+    /// when it was signed (`value_share`).
     ValueShare = 1,
 }
 
@@ -63,9 +63,9 @@ pub enum AdoptionMeasure {
 /// `revenue.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RevenueMeasure {
-    /// The vendor's revenue in the period, in dollars: annual value times
-    /// the period's length in years, over its contracts in force
-    /// (`revenue`).
+    /// The vendor's revenue in the period, in dollars: each contract's
+    /// annual value times the period's length in years, over its contracts
+    /// in force (`revenue`).
     Revenue,
     /// The running sum of `Revenue` from period 0 through this period
     /// (`cumulative_revenue`).

@@ -66,12 +66,13 @@ pub fn estimate(
     // marginal layout the run's whole record until it is reduced to its
     // tally (the joint layout keeps the record's own buffers).
     let segments = (d.agencies * d.tiers) as u64;
-    let tally_layout = TallyLayout::of(d, PriceEpochs::of(s).mixed_count());
+    let mixed = PriceEpochs::of(s).mixed_count();
+    let tally_layout = TallyLayout::of(d, mixed);
     let prices_change = s.prices_change();
     let calendars = if prices_change { 2 } else { 1 };
     let record_in_flight = match tally_layout {
         TallyLayout::Joint => 0,
-        TallyLayout::Marginal => RunRecord::bytes(d, PriceEpochs::of(s).mixed_count()),
+        TallyLayout::Marginal => RunRecord::bytes(d, mixed),
     };
     let engine_scratch = record_in_flight
         + match engine {

@@ -65,12 +65,6 @@ impl PriceEpochs {
         self.mixed.count()
     }
 
-    /// The mixed agency-periods, whose values in force records and tallies
-    /// keep.
-    pub fn mixed(&self) -> &MixedPrices {
-        &self.mixed
-    }
-
     /// These stretches, with values kept for `mixed` instead: the tallies of
     /// runs simulated with that [`MixedPrices`].
     pub fn with_mixed(mut self, mixed: MixedPrices) -> PriceEpochs {

@@ -320,6 +320,7 @@ pub fn run(
     // price by agency, `[epoch][agency]`, epoch 0 the drawn values (before
     // any event), and `signed_epoch[t]` the epoch of period t's contracts.
     let mut epoch_prices: Vec<f64> = Vec::new();
+    let mut epoch = 0;
     let mut signed_epoch: Vec<usize> = Vec::with_capacity(if prices_change { periods } else { 0 });
     if prices_change {
         epoch_prices.extend_from_slice(&market.annual_value);
@@ -327,10 +328,7 @@ pub fn run(
 
     let mut segments: Vec<Segment> = Vec::with_capacity(d.agencies * d.tiers);
     for (a, agency) in s.agencies.iter().enumerate() {
-        let priced = prices_change
-            && s.events.iter().any(|e| {
-                e.period < s.calendar.periods && e.targets_agency(a) && e.changes_annual_value()
-            });
+        let priced = s.price_changes_of(a).next().is_some();
         for (k, &units) in agency.units_by_tier.iter().enumerate() {
             segments.push(Segment {
                 agency: a,
@@ -406,14 +404,14 @@ pub fn run(
         }
         if fired.prices {
             epoch_prices.extend_from_slice(&market.annual_value);
-            let epoch = epoch_prices.len() / d.agencies - 1;
+            epoch += 1;
             for seg in segments.iter_mut().filter(|g| !g.by_epoch.is_empty()) {
                 seg.by_epoch.resize((epoch + 1) * nv, 0);
                 seg.signing_epoch = epoch;
             }
         }
         if prices_change {
-            signed_epoch.push(epoch_prices.len() / d.agencies - 1);
+            signed_epoch.push(epoch);
         }
         let f = contracted as f64 / total_units;
         contracted = 0;

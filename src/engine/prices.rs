@@ -53,13 +53,7 @@ impl MixedPrices {
                 .map(|c| i64::from(c.remaining.unwrap_or(agency.term)) - 1)
                 .max()
                 .unwrap_or(-1);
-            let mut changes: Vec<i64> = s
-                .events
-                .iter()
-                .filter(|e| e.targets_agency(a) && e.changes_annual_value())
-                .map(|e| i64::from(e.period))
-                .filter(|&b| b < periods as i64)
-                .collect();
+            let mut changes: Vec<i64> = s.price_changes_of(a).map(i64::from).collect();
             changes.sort_unstable();
             // The last period a contract signed before one of the changes
             // so far may be in force, swept over the periods in order.

@@ -256,27 +256,35 @@ impl Scenario {
         self.agencies.iter().map(|a| u64::from(a.units)).sum()
     }
 
+    /// Events within the horizon that change an annual value.
+    fn price_events(&self) -> impl Iterator<Item = &Event> {
+        self.events
+            .iter()
+            .filter(|e| e.period < self.calendar.periods && e.changes_annual_value())
+    }
+
     /// The periods, ascending and each once, in which an event changes an
     /// annual value (of any agency): from each of them on, new contracts
     /// are signed at another price than those already in force.
     pub fn price_change_periods(&self) -> Vec<u32> {
-        let mut periods: Vec<u32> = self
-            .events
-            .iter()
-            .filter(|e| e.period < self.calendar.periods && e.changes_annual_value())
-            .map(|e| e.period)
-            .collect();
+        let mut periods: Vec<u32> = self.price_events().map(|e| e.period).collect();
         periods.sort_unstable();
         periods.dedup();
         periods
     }
 
+    /// The periods, in file order, in which an event changes agency `a`'s
+    /// annual value.
+    pub fn price_changes_of(&self, a: usize) -> impl Iterator<Item = u32> {
+        self.price_events()
+            .filter(move |e| e.targets_agency(a))
+            .map(|e| e.period)
+    }
+
     /// Whether contracts in force can carry different annual values: some
     /// event within the horizon changes an annual value.
     pub fn prices_change(&self) -> bool {
-        self.events
-            .iter()
-            .any(|e| e.period < self.calendar.periods && e.changes_annual_value())
+        self.price_events().next().is_some()
     }
 
     /// Events that fire within the horizon, in the order they apply, each

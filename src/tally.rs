@@ -288,16 +288,14 @@ impl Tally {
         let mut contracts = vec![0u32; d.periods * agencies * nv];
         let mut tier_contracts = vec![0u32; d.periods * tiers * nv];
         let mut tier_values = vec![0.0; d.periods * tiers * nv];
-        let mut values = Vec::with_capacity(epochs.mixed_count() * nv);
+        // By slot, as the record's, summed over tiers.
+        let mut values = vec![0.0; epochs.mixed_count() * nv];
         for t in 0..d.periods {
             for a in 0..agencies {
                 let price = record.annual_value[d.agency_period(t, a)];
                 let mixed = epochs.mixed_slot(t, a);
                 let by_agency = (t * agencies + a) * nv;
-                let agency_values = values.len();
-                if mixed.is_some() {
-                    values.resize(agency_values + nv, 0.0);
-                }
+                let agency_values = mixed.map_or(0, |slot| slot * nv);
                 for k in 0..tiers {
                     let by_tier = (t * tiers + k) * nv;
                     let cell = d.contract(t, a, k, 0);

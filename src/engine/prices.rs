@@ -16,21 +16,27 @@ use std::sync::Arc;
 use crate::scenario::Scenario;
 
 /// The agency-periods in which an agency's contracts in force may have
-/// been signed at different annual values, numbered in (period, agency)
-/// order: a run records the values in force there, by tier and vendor.
+/// been signed at different annual values: a run records the values in
+/// force there, by tier and vendor, one slot each. Kept as stretches of
+/// periods per agency, so its size grows with the events, not with
+/// periods x agencies; slots are numbered agency by agency, each agency's
+/// in period order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MixedPrices {
-    /// `[period][agency]`: the slot of a mixed agency-period, or
-    /// [`NOT_MIXED`]. Empty when no agency-period is mixed.
-    slots: Arc<[u32]>,
+    /// `[agency]`: its mixed stretches, ascending and apart (a period
+    /// between any two).
+    stretches: Arc<[Vec<Stretch>]>,
     /// How many agency-periods are mixed.
     count: usize,
-    agencies: usize,
 }
 
-/// Marks an agency-period whose contracts in force are all worth the
-/// agency's current value.
-const NOT_MIXED: u32 = u32::MAX;
+/// Periods `first..=last` of one agency, mixed, whose slots start at `slot`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stretch {
+    first: usize,
+    last: usize,
+    slot: usize,
+}
 
 impl MixedPrices {
     /// The mixed agency-periods of `s`. Agency a is mixed at period t when
@@ -39,13 +45,8 @@ impl MixedPrices {
     /// lasts until b + term - 2, an initial contract until its `remaining`
     /// (or `term`, when drawn) runs out.
     pub fn of(s: &Scenario) -> MixedPrices {
-        let periods = s.calendar.periods as usize;
-        let agencies = s.agencies.len();
-        if !s.prices_change() {
-            return MixedPrices::from_marks(Vec::new(), agencies);
-        }
-        let mut marks = vec![false; periods * agencies];
-        for (a, agency) in s.agencies.iter().enumerate() {
+        let periods = i64::from(s.calendar.periods);
+        let windows = s.agencies.iter().enumerate().map(|(a, agency)| {
             let term = i64::from(agency.term);
             let initial_last = agency
                 .initial
@@ -55,19 +56,24 @@ impl MixedPrices {
                 .unwrap_or(-1);
             let mut changes: Vec<i64> = s.price_changes_of(a).map(i64::from).collect();
             changes.sort_unstable();
-            // The last period a contract signed before one of the changes
-            // so far may be in force, swept over the periods in order.
-            let mut reach = -1;
-            let mut next = changes.iter().peekable();
-            for t in 0..periods as i64 {
-                while let Some(&b) = next.next_if(|&&b| b <= t) {
-                    let signed_before = if b >= 1 { b + term - 2 } else { -1 };
-                    reach = reach.max(signed_before).max(initial_last);
+            // From each change on, until the last period a contract signed
+            // before it may be in force.
+            let mut windows: Vec<(usize, usize)> = Vec::new();
+            for b in changes.into_iter().filter(|&b| b < periods) {
+                let signed_before = if b >= 1 { b + term - 2 } else { -1 };
+                let last = signed_before.max(initial_last).min(periods - 1);
+                if last < b {
+                    continue;
                 }
-                marks[t as usize * agencies + a] = t <= reach;
+                let (b, last) = (b as usize, last as usize);
+                match windows.last_mut() {
+                    Some(open) if b <= open.1 + 1 => open.1 = open.1.max(last),
+                    _ => windows.push((b, last)),
+                }
             }
-        }
-        MixedPrices::from_marks(marks, agencies)
+            windows
+        });
+        MixedPrices::from_windows(windows)
     }
 
     /// Every agency-period of `s` mixed when some event changes an annual
@@ -75,49 +81,143 @@ impl MixedPrices {
     /// everywhere, for a check of [`MixedPrices::of`] or for an embedder
     /// who wants them all.
     pub fn everywhere(s: &Scenario) -> MixedPrices {
-        let cells = s.calendar.periods as usize * s.agencies.len();
-        let marks = if s.prices_change() {
-            vec![true; cells]
-        } else {
-            Vec::new()
-        };
-        MixedPrices::from_marks(marks, s.agencies.len())
+        let periods = s.calendar.periods as usize;
+        let all = s.prices_change() && periods > 0;
+        MixedPrices::from_windows(s.agencies.iter().map(|_| {
+            if all {
+                vec![(0, periods - 1)]
+            } else {
+                Vec::new()
+            }
+        }))
     }
 
-    fn from_marks(marks: Vec<bool>, agencies: usize) -> MixedPrices {
+    fn from_windows(windows: impl Iterator<Item = Vec<(usize, usize)>>) -> MixedPrices {
         let mut count = 0;
-        let slots: Vec<u32> = if marks.iter().any(|&m| m) {
-            marks
-                .iter()
-                .map(|&mixed| {
-                    if !mixed {
-                        return NOT_MIXED;
-                    }
-                    count += 1;
-                    u32::try_from(count - 1).expect("fewer mixed agency-periods than u32::MAX")
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        MixedPrices {
-            slots: slots.into(),
-            count,
-            agencies,
-        }
+        let stretches = windows
+            .map(|agency| {
+                agency
+                    .into_iter()
+                    .map(|(first, last)| {
+                        let slot = count;
+                        count += last - first + 1;
+                        Stretch { first, last, slot }
+                    })
+                    .collect()
+            })
+            .collect();
+        MixedPrices { stretches, count }
     }
 
     /// The slot of agency `a` at period `t`, if its contracts in force may
     /// be worth different amounts then.
     pub fn slot(&self, t: usize, a: usize) -> Option<usize> {
-        self.slots
-            .get(t * self.agencies + a)
-            .filter(|&&m| m != NOT_MIXED)
-            .map(|&m| m as usize)
+        self.stretches
+            .get(a)?
+            .iter()
+            .find(|s| s.first <= t && t <= s.last)
+            .map(|s| s.slot + (t - s.first))
     }
 
     /// How many agency-periods are mixed.
     pub fn count(&self) -> usize {
         self.count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// A market of `agencies` agencies over `periods` months, agency a with
+    /// term `terms[a % terms.len()]` and, for every third agency, initial
+    /// contracts with `remaining` 4; and price events at `events`
+    /// (period, agency or `*`).
+    fn market(agencies: usize, periods: u32, terms: &[u32], events: &[(u32, &str)]) -> Scenario {
+        let mut text = format!(
+            "start = \"2026-01\"\nperiods = {periods}\n[[vendor]]\nname = \"V\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n"
+        );
+        for a in 0..agencies {
+            text += &format!(
+                "[[agency]]\nname = \"G{a}\"\nunits = 10\ninnovation = 0.1\nimitation = 0.1\nterm = {}\nannual_value = 1.0\n",
+                terms[a % terms.len()]
+            );
+            if a % 3 == 0 {
+                text += "[[agency.initial]]\nvendor = \"V\"\nunits = 2\nremaining = 4\n";
+            }
+        }
+        for (at, agency) in events {
+            text += &format!(
+                "[[event]]\nat = {at}\nagency = \"{agency}\"\nadd = {{ annual_value = 1 }}\n"
+            );
+        }
+        crate::scenario::parse(&text, Path::new("market.toml")).unwrap()
+    }
+
+    /// The definition, period by period: agency a is mixed at t when a
+    /// change at some b <= t may have left a contract signed before b in
+    /// force.
+    fn mixed_by_definition(s: &Scenario, t: usize, a: usize) -> bool {
+        let agency = &s.agencies[a];
+        let term = i64::from(agency.term);
+        let initial_last = agency
+            .initial
+            .iter()
+            .map(|c| i64::from(c.remaining.unwrap_or(agency.term)) - 1)
+            .max()
+            .unwrap_or(-1);
+        s.price_changes_of(a).map(i64::from).any(|b| {
+            let t = t as i64;
+            let signed_before = if b >= 1 { b + term - 2 } else { -1 };
+            b <= t && t <= signed_before.max(initial_last)
+        })
+    }
+
+    #[test]
+    fn stretches_hold_exactly_the_mixed_agency_periods_one_slot_each() {
+        let events = [
+            (0, "G1"),
+            (3, "G0"),
+            (5, "G0"),
+            (9, "*"),
+            (6, "G4"),
+            (6, "G4"),
+            (30, "G2"),
+        ];
+        for terms in [&[1, 2, 3][..], &[4, 12], &[40]] {
+            let s = market(6, 24, terms, &events);
+            let mixed = MixedPrices::of(&s);
+            let mut slots = Vec::new();
+            for t in 0..24 {
+                for a in 0..6 {
+                    let slot = mixed.slot(t, a);
+                    assert_eq!(
+                        slot.is_some(),
+                        mixed_by_definition(&s, t, a),
+                        "{terms:?} t {t} a {a}"
+                    );
+                    slots.extend(slot);
+                }
+            }
+            slots.sort_unstable();
+            assert_eq!(slots, (0..mixed.count()).collect::<Vec<_>>(), "{terms:?}");
+            let everywhere = MixedPrices::everywhere(&s);
+            assert_eq!(everywhere.count(), 24 * 6);
+        }
+    }
+
+    /// The stretches grow with the events, not with periods x agencies: a
+    /// price change for all of 3,000 agencies over 10,000 months is one
+    /// stretch each, where a table would hold 30 million entries.
+    #[test]
+    fn a_large_market_keeps_one_stretch_per_agency_and_event() {
+        let s = market(3000, 10_000, &[100_000], &[(1, "*")]);
+        let mixed = MixedPrices::of(&s);
+        assert_eq!(mixed.count(), 3000 * 9_999);
+        assert_eq!(mixed.stretches.iter().map(Vec::len).sum::<usize>(), 3000);
+        assert_eq!(mixed.slot(0, 0), None);
+        assert!(mixed.slot(9_999, 2_999).is_some());
     }
 }

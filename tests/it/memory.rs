@@ -199,9 +199,11 @@ fn values_are_kept_exactly_where_contracts_of_different_values_may_be_in_force()
         assert_eq!(mixed_periods(0), [2, 3, 5, 6]);
         assert_eq!(mixed_periods(1), want_b);
         let epochs_ref = &epochs;
-        let slots: Vec<usize> = (0..d.periods)
+        // Every slot belongs to one agency-period.
+        let mut slots: Vec<usize> = (0..d.periods)
             .flat_map(|t| (0..d.agencies).filter_map(move |a| epochs_ref.mixed_slot(t, a)))
             .collect();
+        slots.sort_unstable();
         assert_eq!(slots, (0..epochs.mixed_count()).collect::<Vec<_>>());
         let everywhere = MixedPrices::everywhere(&s);
         for engine in [EngineKind::Counts, EngineKind::Units] {

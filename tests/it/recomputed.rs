@@ -171,15 +171,17 @@ fn recompute(s: &Scenario, records: &[RunRecord]) -> (Expected, Expected, Expect
     let mut final_cumulative = vec![0.0; d.vendors];
     // What vendor v's contracts in cell (a, k) are worth a year at period
     // t: each at the value it was signed at, which the record holds for
-    // every period when events change values, else the agency's one value.
-    let worth = |record: &RunRecord, t: usize, a: usize, k: usize, v: usize| {
-        if record.values.is_empty() {
-            let price = record.annual_value[t * d.agencies + a];
-            f64::from(record.contracts[d.contract(t, a, k, v)]) * price
-        } else {
-            record.values[d.contract(t, a, k, v)]
-        }
-    };
+    // every agency-period when events change values, else the agency's one
+    // value.
+    let everywhere = MixedPrices::everywhere(s);
+    let worth =
+        |record: &RunRecord, t: usize, a: usize, k: usize, v: usize| match everywhere.slot(t, a) {
+            None => {
+                let price = record.annual_value[t * d.agencies + a];
+                f64::from(record.contracts[d.contract(t, a, k, v)]) * price
+            }
+            Some(slot) => record.values[(slot * d.tiers + k) * d.vendors + v],
+        };
     for record in records {
         let mut cumulative = vec![0.0; d.vendors];
         for t in 0..d.periods {

@@ -140,9 +140,11 @@ impl Calendar {
     /// "60 month periods from 2026-01 to 2030-12".
     pub fn describe(&self) -> String {
         format!(
-            "{} {} periods from {} to {}",
-            self.periods,
-            self.step.name(),
+            "{} from {} to {}",
+            crate::text::count(
+                u64::from(self.periods),
+                &format!("{} period", self.step.name())
+            ),
             self.start,
             self.last_month()
         )

@@ -108,12 +108,14 @@ pub fn overview(s: &Scenario) -> String {
     let _ = writeln!(out, "{}", s.name);
     let _ = writeln!(
         out,
-        "{} {} periods, {} to {}; {} runs by default, seed {}",
-        cal.periods,
-        cal.step.name(),
+        "{}, {} to {}; {} by default, seed {}",
+        crate::text::count(
+            u64::from(cal.periods),
+            &format!("{} period", cal.step.name())
+        ),
         cal.start,
         cal.last_month(),
-        s.runs,
+        crate::text::count(s.runs, "run"),
         s.seed
     );
     let weights: Vec<String> = (0..s.weights.len())
@@ -257,9 +259,9 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: {} runs, seed {}, {}",
+        "{}: {}, seed {}, {}",
         s.name,
-        p.runs,
+        crate::text::count(p.runs as u64, "run"),
         seed,
         cal.describe()
     );
@@ -317,9 +319,8 @@ pub fn comparison_table(
     }
     let _ = writeln!(
         out,
-        "{} paired run{}, seed {}, {}",
-        c.runs,
-        if c.runs == 1 { "" } else { "s" },
+        "{}, seed {}, {}",
+        crate::text::count(c.runs as u64, "paired run"),
         seed,
         cal.describe()
     );
@@ -419,11 +420,11 @@ pub fn sweep_table(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{}: {} values of {}, {} runs each, seed {}, {}",
+        "{}: {} of {}, {} each, seed {}, {}",
         s.name,
-        sweep.values.len(),
+        crate::text::count(sweep.values.len() as u64, "value"),
         sweep.path,
-        runs,
+        crate::text::count(runs, "run"),
         seed,
         cal.describe()
     );

@@ -15,7 +15,9 @@ use toml::Value;
 
 use crate::calendar::YearMonth;
 use crate::measures::{AdoptionMeasure, Projection};
-use crate::scenario::{Named, Op, Scenario, Setting, Target, month_rule, named_by};
+use crate::scenario::{
+    Diagnostic, Field, Named, Op, Scenario, Setting, Target, month_rule, named_by,
+};
 
 /// At most this many values in one sweep.
 pub const MAX_VALUES: usize = 1000;
@@ -410,9 +412,10 @@ fn even_steps(a: i64, b: i64, steps: usize) -> Option<Vec<i64>> {
 }
 
 /// A note for each event within the horizon that `set`s the vendor's or
-/// agency's number `path` varies: from its period on, every value is
-/// replaced by the event's, so the values differ only until then.
-pub fn overriding_events(s: &Scenario, path: &str) -> Vec<String> {
+/// agency's number `path` varies, at the line of that key: from the
+/// event's period on, every value is replaced by the event's, so the
+/// values differ only until then.
+pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
     let touches = |t: Target, key: &str| -> bool {
         match (named_by(s, path), t) {
             (Some(Named::Vendors(chosen, k)), Target::Vendor(v)) => k == key && chosen.contains(&v),
@@ -437,12 +440,21 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<String> {
                 .as_ref()
                 .map(|l| format!(", '{l}'"))
                 .unwrap_or_default();
-            Some(format!(
-                "event {} ({}{label}) sets {}, so a value given for {path} holds only until then",
-                i + 1,
-                s.calendar.month_of(e.period),
-                change.key,
-            ))
+            Some(Diagnostic {
+                line: change.line,
+                message: format!(
+                    "event {} ({}{label}) sets {}, so a value given for {path} {}",
+                    i + 1,
+                    s.calendar.month_of(e.period),
+                    change.key,
+                    if change.field == Field::AnnualValue {
+                        // A contract keeps the value it was signed at.
+                        "prices only the initial contracts and those signed before then"
+                    } else {
+                        "holds only until then"
+                    },
+                ),
+            })
         })
         .collect()
 }

@@ -76,6 +76,15 @@ pub fn escape_hidden(text: &str, keep_layout: bool) -> String {
         .collect()
 }
 
+/// `n` followed by `noun`, with an `s` unless `n` is 1: "1 run", "2 runs".
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +138,12 @@ mod tests {
         ] {
             assert!(!is_hidden(c), "U+{:04X}", u32::from(c));
         }
+    }
+
+    #[test]
+    fn counts_are_singular_only_for_one() {
+        assert_eq!(count(1, "run"), "1 run");
+        assert_eq!(count(0, "run"), "0 runs");
+        assert_eq!(count(2, "value"), "2 values");
     }
 }

@@ -73,11 +73,12 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             }
         };
         warning!(
-            "{} sets {}, which {} not used: both scenarios run with seed {seed} ({}) and {runs} runs ({}) so that their runs pair",
+            "{} sets {}, which {} not used: both scenarios run with seed {seed} ({}) and {} ({}) so that their runs pair",
             other_path.display(),
             unused.join(" and "),
             if unused.len() > 1 { "are" } else { "is" },
             source(sim.seed, "--seed"),
+            crate::text::count(runs, "run"),
             source(sim.runs, "--runs"),
         );
     }

@@ -228,24 +228,26 @@ struct SweepArgs {
 /// How to simulate: the flags `run`, `compare` and `sweep` share.
 #[derive(Debug, clap::Args)]
 struct SimulationArgs {
-    /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`.
+    /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`
+    /// (with `compare`, the baseline's, which both scenarios then use).
     /// Example: --runs 10000
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
     runs: Option<u64>,
 
-    /// Seed of the random streams; overrides the scenario's `seed`. The same
+    /// Seed of the random streams; overrides the scenario's `seed` (with
+    /// `compare`, the baseline's, which both scenarios then use). The same
     /// scenario, seed and runs give byte-identical CSVs. From 0 to
     /// 9223372036854775807, as in a scenario file. Example: --seed 42
     #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seed_value)]
     seed: Option<u64>,
 
-    /// Worker threads (at least 1). Default: all cores. Results do not depend
-    /// on it. Example: --threads 2
+    /// Worker threads, from 1 to 1024. Default: all cores. Results do not
+    /// depend on it. Example: --threads 2
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = threads_value)]
     threads: Option<u64>,
 
     /// No progress bar and no table on stdout (errors and warnings still go
-    /// to stderr). Example: --quiet
+    /// to stderr). Short: -q. Example: --quiet
     #[arg(long, short)]
     quiet: bool,
 
@@ -412,9 +414,9 @@ fn execute(cli: Cli) -> Result<()> {
             let threads = available_threads() as u64;
             let need = resources::estimate(&s, s.runs, threads, false, EngineKind::Counts);
             print_stdout(&format!(
-                "{}\nMemory for {} runs: about {} ({} per run)\n\n{}{}: valid\n",
+                "{}\nMemory for {}: about {} ({} per run)\n\n{}{}: valid\n",
                 report::overview(&s),
-                s.runs,
+                crate::text::count(s.runs, "run"),
                 resources::human_bytes(need.total()),
                 resources::human_bytes(resources::MemoryEstimate::per_run(&s)),
                 scenario.display(),

@@ -82,8 +82,16 @@ pub(super) fn parse_with_settings(source: &str, path: &Path, given: &[Given]) ->
         }
         .into());
     }
-    let changes = Setting::changes(source, &only)
-        .map_err(|(i, why)| UsageError(format!("{} {}: {why}", given[i].flag, given[i].spec)))?;
+    // What the file makes of a value (a date for a number, a whole number
+    // beyond those sharecast reads) is refused after the file's name, as
+    // the settings it cannot match are.
+    let changes = Setting::changes(source, &only).map_err(|(i, why)| ScenarioError {
+        path: path.to_path_buf(),
+        diagnostics: vec![Diagnostic {
+            line: None,
+            message: format!("{} {}: {why}", given[i].flag, given[i].spec),
+        }],
+    })?;
     refuse_overlaps(given, &changes)?;
     let s = scenario::parse_with(source, path, &only).map_err(|mut e| {
         let with = given
@@ -163,18 +171,21 @@ pub(super) fn load_with_sets(
     }
     for set in sets {
         for note in crate::sweep::overriding_events(&file, &set.path) {
-            warning!("{note}");
+            warning!("{}", scenario::located(path, &note));
         }
     }
     Ok((s, sha))
 }
 
 /// Whether two checked scenarios are the same model: what they would
-/// simulate, warnings aside.
+/// simulate, warnings and the lines events sit on aside.
 pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
     let fingerprint = |s: &Scenario| {
         let mut s = s.clone();
         s.warnings.clear();
+        for change in s.events.iter_mut().flat_map(|e| e.changes.iter_mut()) {
+            change.line = None;
+        }
         format!("{s:?}")
     };
     fingerprint(a) == fingerprint(b)
@@ -227,10 +238,7 @@ pub(super) fn available_threads() -> usize {
 
 /// A scenario file's name without `.toml`, which names its output folders.
 pub(super) fn stem(scenario: &Path) -> String {
-    scenario
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scenario".to_string())
+    scenario::file_stem(scenario).unwrap_or_else(|| "scenario".to_string())
 }
 
 /// `out/<name>`, where a command writes unless `--out` says otherwise. A

@@ -42,7 +42,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     warn_of_variants(path, &args, &file, &base, &variants);
     for varied in args.set.iter().chain([plan]) {
         for note in sweep::overriding_events(&file, &varied.path) {
-            warning!("{note}");
+            warning!("{}", scenario::located(path, &note));
         }
     }
     let sim = &args.simulation;

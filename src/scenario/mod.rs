@@ -192,6 +192,9 @@ pub struct Change {
     pub value: Param,
     /// The key as written, for display.
     pub key: String,
+    /// The line of the key's value in the file, for messages; `None` when
+    /// a setting from the command line gave a key the file leaves out.
+    pub line: Option<usize>,
 }
 
 /// How a [`Change`] applies its value.
@@ -335,6 +338,19 @@ impl fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
+
+/// A scenario file's name without `.toml`, which names the scenario when
+/// the file gives no `name` and its output folders: `None` for a path
+/// without a file name. A file named just `.toml` has a blank one (the
+/// standard library would take the whole `.toml` for the stem, as it does
+/// for any name that starts with a dot).
+pub fn file_stem(path: &Path) -> Option<String> {
+    let name = path.file_name()?;
+    if name.to_string_lossy().eq_ignore_ascii_case(".toml") {
+        return Some(String::new());
+    }
+    path.file_stem().map(|s| s.to_string_lossy().into_owned())
+}
 
 /// `path:line: message`, the form every scenario message takes. A line
 /// break or other control character in the path is shown escaped, so a

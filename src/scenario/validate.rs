@@ -631,10 +631,10 @@ impl<'s> Checker<'s> {
     /// `.toml`, trimmed, held to the rules of a written name; "scenario"
     /// for text that comes with no file name at all (an embedder's `Path::new("")`).
     fn name_from_file(&mut self, path: &Path) -> String {
-        let Some(stem) = path.file_stem() else {
+        let Some(stem) = super::file_stem(path) else {
             return "scenario".to_string();
         };
-        let stem = stem.to_string_lossy().trim().to_string();
+        let stem = stem.trim().to_string();
         if stem.is_empty() {
             self.error_in_file(
                 "the scenario has no name and its file name is blank; add name = \"...\" at the top of the file",
@@ -1423,8 +1423,10 @@ impl<'s> Checker<'s> {
                     self.error(
                         &at,
                         format!(
-                            "initial contracts of {label} at tier '{}' cover {} units, but the agency has only {} units in that tier",
-                            tiers[ti], placed[ti], by_tier[ti]
+                            "initial contracts of {label} at tier '{}' cover {}, but the agency has only {} in that tier",
+                            tiers[ti],
+                            crate::text::count(placed[ti], "unit"),
+                            crate::text::count(u64::from(by_tier[ti]), "unit")
                         ),
                     );
                 }
@@ -1650,6 +1652,7 @@ impl<'s> Checker<'s> {
                         op,
                         value,
                         key,
+                        line: self.line_of(&kspan),
                     }),
                     None => ok = false,
                 }

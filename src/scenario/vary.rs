@@ -209,6 +209,22 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
         "vendor" => {
             let names = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
             let (chosen, key) = select(path, &names, rest, &VENDOR)?;
+            if key == "access" {
+                // The tiers it could be, as the file declares them.
+                let tiers: Vec<String> = raw.tiers.as_ref().map_or_else(
+                    || vec!["access.unclassified".to_string()],
+                    |t| {
+                        t.get_ref()
+                            .iter()
+                            .map(|n| format!("access.{}", n.get_ref().trim()))
+                            .collect()
+                    },
+                );
+                return Err(fail(format!(
+                    "'access' needs a TIER after it: {}",
+                    tiers.join(", ")
+                )));
+            }
             for i in chosen {
                 let vendor = &mut raw.vendor[i];
                 let span = vendor.span();
@@ -254,6 +270,14 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                             Takes::Number,
                         ));
                         continue;
+                    }
+                    ("tiers", _) => {
+                        return Err(fail(
+                            "an agency's tier fractions must sum to 1, so one of them alone \
+                             cannot be varied; vary the agency's units, or write another split \
+                             in a copy of the file"
+                                .to_string(),
+                        ));
                     }
                     _ => return Err(fail(unknown_key(key, "an agency", &AGENCY_KEYS))),
                 };
@@ -485,7 +509,11 @@ fn select_declared<'p>(
                 "no {} {position}: the scenario has {} {}",
                 kind.one,
                 names.len(),
-                kind.many
+                if names.len() == 1 {
+                    kind.one
+                } else {
+                    kind.many
+                }
             ));
         }
         if after_first.is_empty() {
@@ -752,7 +780,7 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             ),
             (
                 "vendor.A.access",
-                "vendor.A.access: 'access' needs a TIER after it: access.TIER",
+                "vendor.A.access: 'access' needs a TIER after it: access.unclassified",
             ),
             (
                 "vendor.A.brand.x",
@@ -764,7 +792,7 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             ),
             (
                 "event.2.at",
-                "event.2.at: no event 2: the scenario has 1 events",
+                "event.2.at: no event 2: the scenario has 1 event",
             ),
             (
                 "event.1.add.brand",
@@ -778,10 +806,34 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
                 "tier.secret",
                 "tier.secret: a path starts with choice., vendor., agency. or event.",
             ),
+            (
+                "agency.X.tiers.unclassified",
+                "agency.X.tiers.unclassified: an agency's tier fractions must sum to 1, so one of them alone cannot be varied",
+            ),
         ] {
             let e = applied(path, Value::Float(0.5)).unwrap_err();
             assert!(e.starts_with(expected), "{path}: {e}");
         }
+        // `access` alone is told the tiers the file declares, as written
+        // there but trimmed.
+        let file = FILE.replace(
+            "periods = 12",
+            "periods = 12\ntiers = [\"open\", \" secret \"]",
+        );
+        assert_ne!(file, FILE);
+        let mut raw: RawScenario = toml::from_str(&file).unwrap();
+        let e = apply(
+            &mut raw,
+            &Setting {
+                path: "vendor.*.access".into(),
+                value: Value::Float(0.5),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            "vendor.*.access: 'access' needs a TIER after it: access.open, access.secret"
+        );
     }
 
     /// A path that stops at a table an event sets is told the keys under

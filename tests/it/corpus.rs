@@ -294,6 +294,10 @@ fn file_names_that_cannot_name_a_scenario_and_endless_files_are_rejected() {
             " .toml",
             " .toml: the scenario has no name and its file name is blank; add name = \"...\"",
         ),
+        (
+            ".toml",
+            ".toml: the scenario has no name and its file name is blank; add name = \"...\"",
+        ),
     ];
     for (file, message) in cases {
         std::fs::write(tmp.path().join(file), &text).unwrap();

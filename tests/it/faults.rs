@@ -95,6 +95,15 @@ fn output_folders_named_with_dots() {
     assert!(tmp.path().join("out/scenario/summary.csv").is_file());
     assert!(!tmp.path().join("shares.csv").exists());
 
+    // A file named just `.toml` has a blank name: not a hidden `out/.toml`.
+    std::fs::remove_dir_all(tmp.path().join("out")).unwrap();
+    std::fs::write(tmp.path().join(".toml"), &text).unwrap();
+    let o = sharecast(tmp.path(), &["run", ".toml", "--runs", "20", "--quiet"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(tmp.path().join("out/scenario/summary.csv").is_file());
+    assert!(!tmp.path().join("out/.toml").exists());
+
     for out in ["fresh/.", "fresh/deeper/./."] {
         let o = run_shipped(
             tmp.path(),

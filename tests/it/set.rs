@@ -493,31 +493,31 @@ fn values_that_are_not_numbers_are_refused_on_the_command_line() {
     for (args, needle) in [
         (
             vec!["run", baseline, "--set", "vendor.OpenAI.brand=2026-03"],
-            "error: --set vendor.OpenAI.brand=2026-03: '2026-03' is a date, which only an event's \
+            "gov-ai-2026.toml: --set vendor.OpenAI.brand=2026-03: '2026-03' is a date, which only an event's \
              at takes; vendor 'OpenAI' brand takes a number\n"
                 .to_string(),
         ),
         (
             vec!["sweep", baseline, "--vary", "agency.DoD.units=400,2026-03"],
-            "error: --vary agency.DoD.units=2026-03: '2026-03' is a date, which only an event's at \
+            "gov-ai-2026.toml: --vary agency.DoD.units=2026-03: '2026-03' is a date, which only an event's at \
              takes; agency 'DoD' units takes a number\n"
                 .to_string(),
         ),
         (
             vec!["check", baseline, "--set", "event.2.at=99999999999999999999"],
             format!(
-                "error: --set event.2.at=99999999999999999999: {aws} takes a date YYYY-MM or a \
+                "gov-ai-2026.toml: --set event.2.at=99999999999999999999: {aws} takes a date YYYY-MM or a \
                  period index, a whole number, and sharecast reads whole numbers only from \
                  -9223372036854775808 to 9223372036854775807\n"
             ),
         ),
         (
             vec!["sweep", baseline, "--vary", "event.2.at=99999999999999999999,1"],
-            format!("error: --vary event.2.at=99999999999999999999: {aws} takes a date"),
+            format!("gov-ai-2026.toml: --vary event.2.at=99999999999999999999: {aws} takes a date"),
         ),
         (
             vec!["compare", baseline, "--set", "agency.*.term=-99999999999999999999"],
-            "error: --set agency.*.term=-99999999999999999999: agency 'DoD' term takes a whole \
+            "gov-ai-2026.toml: --set agency.*.term=-99999999999999999999: agency 'DoD' term takes a whole \
              number, and sharecast reads whole numbers only from"
                 .to_string(),
         ),
@@ -643,7 +643,7 @@ fn warnings_name_the_settings_that_cause_them() {
     ]);
     assert!(
         stderr.contains(
-            "warning: event 2 (2026-03, 'OpenAI on AWS, classified and unclassified') sets access.secret, \
+            "gov-ai-2026.toml:168: event 2 (2026-03, 'OpenAI on AWS, classified and unclassified') sets access.secret, \
              so a value given for vendor.OpenAI.access.secret holds only until then"
         ),
         "{stderr}"

@@ -585,7 +585,7 @@ fn warnings_name_the_values_that_cause_them() {
     );
     assert!(
         stderr.contains(
-            "warning: event 1 (2026-02, 'OpenAI's Pentagon agreement') sets access.unclassified, \
+            "gov-ai-2026.toml:161: event 1 (2026-02, 'OpenAI's Pentagon agreement') sets access.unclassified, \
              so a value given for vendor.OpenAI.access.unclassified holds only until then"
         ),
         "{stderr}"
@@ -660,7 +660,19 @@ set = {{ caution = 0.3 }}
 "
     );
     let s = parse_with(&text, Path::new("every.toml"), &[]).unwrap();
-    let notes = |path: &str| sharecast::sweep::overriding_events(&s, path);
+    let notes = |path: &str| -> Vec<String> {
+        sharecast::sweep::overriding_events(&s, path)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    };
+    // Each note is placed at the line of the key that sets the number.
+    let lines = |path: &str| -> Vec<&str> {
+        sharecast::sweep::overriding_events(&s, path)
+            .into_iter()
+            .map(|d| text.lines().nth(d.line.expect("a line") - 1).unwrap())
+            .collect()
+    };
     // Event 1 adds to East's brand; event 7 sets it past the horizon.
     assert_eq!(
         notes("vendor.East.brand"),
@@ -668,6 +680,8 @@ set = {{ caution = 0.3 }}
             "event 7 (2026-04) sets brand, so a value given for vendor.East.brand holds only until then"
         ]
     );
+    assert_eq!(lines("vendor.East.brand"), ["set = { brand = 0.3 }"]);
+    assert_eq!(lines("agency.Civil.caution"), ["set = { caution = 0.3 }"]);
     assert_eq!(notes("vendor.*.brand").len(), 1);
     assert!(notes("vendor.North.brand").is_empty());
     // Event 1 sets East's secret access; event 3 South's top-secret access.
@@ -680,8 +694,17 @@ set = {{ caution = 0.3 }}
             "event 8 (2026-05) sets caution, so a value given for agency.Civil.caution holds only until then"
         ]
     );
-    // Event 4 sets Defense's contract value.
-    assert_eq!(notes("agency.Defense.annual_value").len(), 1);
+    // Event 4 sets Defense's contract value: a value given for it still
+    // prices the contracts signed before then, which keep it.
+    let value_notes = notes("agency.Defense.annual_value");
+    assert_eq!(value_notes.len(), 1);
+    assert!(
+        value_notes[0].ends_with(
+            "sets annual_value, so a value given for agency.Defense.annual_value prices only \
+             the initial contracts and those signed before then"
+        ),
+        "{value_notes:?}"
+    );
     assert!(notes("agency.Civil.annual_value").is_empty());
     assert!(notes("choice.brand").is_empty());
 }

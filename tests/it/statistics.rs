@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::run_shipped_ok;
+use crate::common::{repo_root, run_shipped_ok, sharecast};
 
 fn read_csv(path: &std::path::Path) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap();
@@ -118,6 +118,33 @@ fn bands_and_sd_match_runs_csv_and_shares_sum_to_one() {
     for (scope, sum) in sums {
         assert!((sum - 1.0).abs() <= 5.0 * 5e-7, "{scope:?} sums to {sum}");
     }
+}
+
+/// Counts in what sharecast prints are singular for one: "1 run", "1
+/// month period".
+#[test]
+fn one_run_and_one_period_are_singular() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml"))
+        .unwrap()
+        .replace("periods = 24 ", "periods = 1 ")
+        .replace("runs = 500 ", "runs = 1 ");
+    assert!(text.contains("periods = 1 ") && text.contains("runs = 1 "));
+    std::fs::write(tmp.path().join("one.toml"), text).unwrap();
+    let o = sharecast(tmp.path(), &["run", "one.toml", "--out", "o"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("1 run, seed 7, 1 month period from 2026-01 to 2026-01"),
+        "{stdout}"
+    );
+    let o = sharecast(tmp.path(), &["check", "one.toml"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("1 month period, 2026-01 to 2026-01; 1 run by default")
+            && stdout.contains("Memory for 1 run:"),
+        "{stdout}"
+    );
 }
 
 #[test]

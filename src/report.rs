@@ -171,7 +171,11 @@ pub fn overview(s: &Scenario) -> String {
         rows.push(r);
     }
     out.push_str(&table(&rows));
-    let _ = writeln!(out, "  {} units in all", s.total_units());
+    let _ = writeln!(
+        out,
+        "  {} in all",
+        crate::text::count(s.total_units(), "unit")
+    );
     for a in &s.agencies {
         let overrides: Vec<String> = a
             .choice

@@ -236,9 +236,13 @@ pub(super) fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// A scenario file's name without `.toml`, which names its output folders.
+/// A scenario file's name without `.toml`, which names its output folders;
+/// "scenario" when that is blank (a file named `.toml`), so that no folder
+/// name starts with `-` (`out/-sweep`).
 pub(super) fn stem(scenario: &Path) -> String {
-    scenario::file_stem(scenario).unwrap_or_else(|| "scenario".to_string())
+    scenario::file_stem(scenario)
+        .filter(|stem| !stem.trim().is_empty())
+        .unwrap_or_else(|| "scenario".to_string())
 }
 
 /// `out/<name>`, where a command writes unless `--out` says otherwise. A

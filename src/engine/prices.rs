@@ -24,7 +24,7 @@ use crate::scenario::Scenario;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MixedPrices {
     /// `[agency]`: its mixed stretches, ascending and apart (a period
-    /// between any two).
+    /// between any two), so [`MixedPrices::slot`] finds one by bisection.
     stretches: Arc<[Vec<Stretch>]>,
     /// How many agency-periods are mixed.
     count: usize,
@@ -112,11 +112,10 @@ impl MixedPrices {
     /// The slot of agency `a` at period `t`, if its contracts in force may
     /// be worth different amounts then.
     pub fn slot(&self, t: usize, a: usize) -> Option<usize> {
-        self.stretches
-            .get(a)?
-            .iter()
-            .find(|s| s.first <= t && t <= s.last)
-            .map(|s| s.slot + (t - s.first))
+        let stretches = self.stretches.get(a)?;
+        // The first stretch that ends at t or later, if it has begun.
+        let s = stretches.get(stretches.partition_point(|s| s.last < t))?;
+        (s.first <= t).then(|| s.slot + (t - s.first))
     }
 
     /// How many agency-periods are mixed.

@@ -273,9 +273,9 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                     }
                     ("tiers", _) => {
                         return Err(fail(
-                            "an agency's tier fractions must sum to 1, so one of them alone \
-                             cannot be varied; vary the agency's units, or write another split \
-                             in a copy of the file"
+                            "an agency's tier fractions must sum to 1, so they cannot be \
+                             changed from the command line; change the agency's units, or write \
+                             another split in a copy of the file"
                                 .to_string(),
                         ));
                     }
@@ -808,7 +808,7 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             ),
             (
                 "agency.X.tiers.unclassified",
-                "agency.X.tiers.unclassified: an agency's tier fractions must sum to 1, so one of them alone cannot be varied",
+                "agency.X.tiers.unclassified: an agency's tier fractions must sum to 1, so they cannot be changed from the command line",
             ),
         ] {
             let e = applied(path, Value::Float(0.5)).unwrap_err();

@@ -103,6 +103,26 @@ fn output_folders_named_with_dots() {
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     assert!(tmp.path().join("out/scenario/summary.csv").is_file());
     assert!(!tmp.path().join("out/.toml").exists());
+    // And so do the folders named after it: not `out/-variant`.
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "run",
+            ".toml",
+            "--runs",
+            "20",
+            "--quiet",
+            "--set",
+            "agency.Agency.caution=0.2",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        tmp.path()
+            .join("out/scenario-variant/summary.csv")
+            .is_file()
+    );
 
     for out in ["fresh/.", "fresh/deeper/./."] {
         let o = run_shipped(

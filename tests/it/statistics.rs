@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{repo_root, run_shipped_ok, sharecast};
+use crate::common::{run_shipped_ok, sharecast};
 
 fn read_csv(path: &std::path::Path) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap();
@@ -125,11 +125,10 @@ fn bands_and_sd_match_runs_csv_and_shares_sum_to_one() {
 #[test]
 fn one_run_and_one_period_are_singular() {
     let tmp = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml"))
-        .unwrap()
-        .replace("periods = 24 ", "periods = 1 ")
-        .replace("runs = 500 ", "runs = 1 ");
-    assert!(text.contains("periods = 1 ") && text.contains("runs = 1 "));
+    let text = "start = \"2026-01\"\nperiods = 1\nruns = 1\nseed = 7\n\
+                [[vendor]]\nname = \"V\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+                [[agency]]\nname = \"A\"\nunits = 1\ninnovation = 0.1\nimitation = 0.1\n\
+                term = 12\nannual_value = 1.0\n";
     std::fs::write(tmp.path().join("one.toml"), text).unwrap();
     let o = sharecast(tmp.path(), &["run", "one.toml", "--out", "o"]);
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -142,6 +141,7 @@ fn one_run_and_one_period_are_singular() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
         stdout.contains("1 month period, 2026-01 to 2026-01; 1 run by default")
+            && stdout.contains("  1 unit in all")
             && stdout.contains("Memory for 1 run:"),
         "{stdout}"
     );

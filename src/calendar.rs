@@ -141,12 +141,17 @@ impl Calendar {
     pub fn describe(&self) -> String {
         format!(
             "{} from {} to {}",
-            crate::text::count(
-                u64::from(self.periods),
-                &format!("{} period", self.step.name())
-            ),
+            self.count_of_periods(),
             self.start,
             self.last_month()
+        )
+    }
+
+    /// "60 month periods", "1 quarter period".
+    pub fn count_of_periods(&self) -> String {
+        crate::text::count(
+            u64::from(self.periods),
+            &format!("{} period", self.step.name()),
         )
     }
 }

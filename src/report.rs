@@ -109,10 +109,7 @@ pub fn overview(s: &Scenario) -> String {
     let _ = writeln!(
         out,
         "{}, {} to {}; {} by default, seed {}",
-        crate::text::count(
-            u64::from(cal.periods),
-            &format!("{} period", cal.step.name())
-        ),
+        cal.count_of_periods(),
         cal.start,
         cal.last_month(),
         crate::text::count(s.runs, "run"),

@@ -40,9 +40,13 @@ impl MemoryEstimate {
     /// Bytes per run that last until the statistics are done: the tally
     /// and the revenue path, the part that grows with `--runs`.
     pub fn per_run(s: &Scenario) -> u64 {
-        let d = Dims::of(s);
+        MemoryEstimate::per_run_with(Dims::of(s), &PriceEpochs::of(s))
+    }
+
+    /// [`MemoryEstimate::per_run`] of a scenario of shape `d` whose prices
+    /// change as `epochs` says.
+    fn per_run_with(d: Dims, epochs: &PriceEpochs) -> u64 {
         let revenue_path = (d.periods * d.vendors) as u64 * 8;
-        let epochs = PriceEpochs::of(s);
         Tally::bytes(d, epochs.count(), epochs.mixed_count()) + revenue_path
     }
 }
@@ -56,9 +60,9 @@ pub fn estimate(
     per_run: bool,
     engine: EngineKind,
 ) -> MemoryEstimate {
-    let d = Dims::of(s);
+    let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
     let (periods, vendors) = (d.periods as u64, d.vendors as u64);
-    let records = runs.saturating_mul(MemoryEstimate::per_run(s));
+    let records = runs.saturating_mul(MemoryEstimate::per_run_with(d, &epochs));
 
     // Engine scratch per thread: the contract-end calendar of every segment
     // (two when prices change: all contracts and the initial ones) in the
@@ -66,7 +70,7 @@ pub fn estimate(
     // marginal layout the run's whole record until it is reduced to its
     // tally (the joint layout keeps the record's own buffers).
     let segments = (d.agencies * d.tiers) as u64;
-    let mixed = PriceEpochs::of(s).mixed_count();
+    let mixed = epochs.mixed_count();
     let tally_layout = TallyLayout::of(d, mixed);
     let prices_change = s.prices_change();
     let calendars = if prices_change { 2 } else { 1 };

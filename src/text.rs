@@ -4,7 +4,8 @@
 //! invisible formatting character hides itself (`Zen` + zero-width space +
 //! `ith` looks like `Zenith`) or reverses how the rest of a line reads (a
 //! right-to-left override). Validation refuses both in names; messages show
-//! them escaped.
+//! them escaped. Counts in messages and tables read as words do ("1 run",
+//! "2 runs").
 
 /// The format characters (Unicode category Cf, as of Unicode 15.1) and the
 /// line and paragraph separators (Zl, Zp), but for the zero-width

@@ -209,22 +209,17 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
         "vendor" => {
             let names = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
             let (chosen, key) = select(path, &names, rest, &VENDOR)?;
-            if key == "access" {
-                // The tiers it could be, as the file declares them.
-                let tiers: Vec<String> = raw.tiers.as_ref().map_or_else(
-                    || vec!["access.unclassified".to_string()],
-                    |t| {
-                        t.get_ref()
-                            .iter()
-                            .map(|n| format!("access.{}", n.get_ref().trim()))
-                            .collect()
-                    },
-                );
-                return Err(fail(format!(
-                    "'access' needs a TIER after it: {}",
-                    tiers.join(", ")
-                )));
-            }
+            // What `access` alone could be: the tiers as the file declares them.
+            let access_keys: Vec<String> = raw.tiers.as_ref().map_or_else(
+                || vec!["access.unclassified".to_string()],
+                |t| {
+                    t.get_ref()
+                        .iter()
+                        .map(|n| format!("access.{}", n.get_ref().trim()))
+                        .collect()
+                },
+            );
+            let named = [("access", access_keys)];
             for i in chosen {
                 let vendor = &mut raw.vendor[i];
                 let span = vendor.span();
@@ -243,7 +238,7 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                         set_in_map(&mut v.attributes, span, a, value);
                         format!("{label} attribute '{a}'")
                     }
-                    _ => return Err(fail(unknown_key(key, "a vendor", &VENDOR_KEYS))),
+                    _ => return Err(fail(unknown_key(key, "a vendor", &VENDOR_KEYS, &named))),
                 };
                 changed.push(Number::new(name, Takes::Number));
             }
@@ -279,7 +274,7 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                                 .to_string(),
                         ));
                     }
-                    _ => return Err(fail(unknown_key(key, "an agency", &AGENCY_KEYS))),
+                    _ => return Err(fail(unknown_key(key, "an agency", &AGENCY_KEYS, &[]))),
                 };
                 set_value(field, span, value);
                 changed.push(Number::new(format!("{label} {key}"), takes));
@@ -292,7 +287,7 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                 ("at", None) => ("at", None),
                 ("set", Some(k)) => ("set", Some(k)),
                 ("add", Some(k)) => ("add", Some(k)),
-                _ => return Err(fail(unknown_key(key, "an event", &EVENT_KEYS))),
+                _ => return Err(fail(unknown_key(key, "an event", &EVENT_KEYS, &[]))),
             };
             // `*` names every event that sets (or adds) the key: one that
             // does not is not changed.
@@ -418,11 +413,20 @@ fn split_key(key: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn unknown_key(key: &str, what: &str, allowed: &[&str]) -> String {
+/// Why `key` names no number of `what`, whose keys are `allowed`; a key
+/// that needs a part after it is told the keys `named` lists for it (the
+/// file's tiers after `access`), else the form (`access.TIER`).
+fn unknown_key(key: &str, what: &str, allowed: &[&str], named: &[(&str, Vec<String>)]) -> String {
     let (head, sub) = split_key(key);
     if let Some(form) = allowed.iter().find(|k| split_key(k).0 == head) {
         return match (split_key(form).1, sub) {
-            (Some(part), None) => format!("'{head}' needs a {part} after it: {form}"),
+            (Some(part), None) => {
+                let keys = named
+                    .iter()
+                    .find(|(h, _)| *h == head)
+                    .map_or_else(|| form.to_string(), |(_, keys)| keys.join(", "));
+                format!("'{head}' needs a {part} after it: {keys}")
+            }
             _ => format!("'{head}' is one number of {what}: nothing follows it"),
         };
     }

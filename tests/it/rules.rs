@@ -492,9 +492,9 @@ fn revenue_uses_the_period_length_in_years() {
 /// period t, once) "... Changes persist." An `add` of 1e6 to an annual value
 /// of 1e6 at period 2 gives 1e6, 1e6, then 2e6 to the end, in every run of
 /// both engines: exact; and only contracts signed from period 2 on are
-/// worth 2e6 ("Contracts already in force are not touched by events"). An event applied again in each later period keeps
-/// adding (3e6, 4e6, ...), which
-/// `events_set_then_add_and_clamp_after_each_change` cannot show: its
+/// worth 2e6 ("Contracts already in force are not touched by events"). An
+/// event applied again in each later period keeps adding (3e6, 4e6, ...),
+/// which `events_set_then_add_and_clamp_after_each_change` cannot show: its
 /// changes give the same value when repeated (a set before each add, or a
 /// clamp).
 #[test]

@@ -46,11 +46,32 @@ pub fn is_formatting(c: char) -> bool {
         .any(|&(low, high)| (low..=high).contains(&c))
 }
 
+/// Characters that are not format characters but that fonts draw as
+/// nothing, and that have no place in a name: the combining grapheme
+/// joiner, the Hangul fillers and the Khmer inherent vowels (all
+/// default-ignorable in Unicode). `A` + U+034F looks like `A`, and U+3164
+/// alone looks like an empty name.
+const INVISIBLE: [char; 7] = [
+    '\u{034F}', '\u{115F}', '\u{1160}', '\u{17B4}', '\u{17B5}', '\u{3164}', '\u{FFA0}',
+];
+
+/// Whether `c` is one of the [`INVISIBLE`] characters.
+pub fn is_invisible(c: char) -> bool {
+    INVISIBLE.contains(&c)
+}
+
 /// Whether `c` acts on or hides text rather than showing itself: a control
-/// character (Unicode Cc: NUL, tab, escape) or a formatting character
-/// ([`is_formatting`]).
+/// character (Unicode Cc: NUL, tab, escape), a formatting character
+/// ([`is_formatting`]) or an invisible one ([`is_invisible`]).
 pub fn is_hidden(c: char) -> bool {
-    c.is_control() || is_formatting(c)
+    c.is_control() || is_formatting(c) || is_invisible(c)
+}
+
+/// Whether `text` shows nothing: only spaces of any kind and U+2800, the
+/// blank braille pattern (a visible character in braille, drawn as a
+/// space).
+pub fn shows_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || c == '\u{2800}')
 }
 
 /// `text` with each hidden character ([`is_hidden`]) written as a TOML
@@ -77,6 +98,21 @@ pub fn escape_hidden(text: &str, keep_layout: bool) -> String {
         .collect()
 }
 
+/// At most this many names are listed in one message (see [`listing`]).
+pub const LISTED: usize = 20;
+
+/// `names` joined by commas, the first [`LISTED`] of them and then how many
+/// more: a message that lists what a name could have been stays readable
+/// (and small) for a file that declares thousands.
+pub fn listing<S: AsRef<str>>(names: &[S]) -> String {
+    let shown: Vec<&str> = names.iter().take(LISTED).map(AsRef::as_ref).collect();
+    let mut text = shown.join(", ");
+    if names.len() > LISTED {
+        text.push_str(&format!(" and {} more", names.len() - LISTED));
+    }
+    text
+}
+
 /// `n` followed by `noun`, with an `s` unless `n` is 1: "1 run", "2 runs".
 pub fn count(n: u64, noun: &str) -> String {
     if n == 1 {
@@ -89,6 +125,17 @@ pub fn count(n: u64, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_listings_name_the_first_names_and_count_the_rest() {
+        assert_eq!(listing(&["a", "b"]), "a, b");
+        let names: Vec<String> = (1..=LISTED + 3).map(|i| format!("v{i}")).collect();
+        let text = listing(&names);
+        assert!(text.starts_with("v1, v2, "), "{text}");
+        assert!(text.ends_with(&format!("v{LISTED} and 3 more")), "{text}");
+        assert!(!text.contains(&format!("v{}", LISTED + 1)), "{text}");
+        assert_eq!(listing(&names[..LISTED]).matches(", ").count(), LISTED - 1);
+    }
 
     #[test]
     fn hidden_characters_are_escaped_as_toml_reads_them_and_visible_ones_kept() {
@@ -106,6 +153,8 @@ mod tests {
             "x\\U000E0041\\u001B"
         );
         assert_eq!(escape_hidden("a\tb\nc\r", true), "a\tb\nc\\r");
+        assert_eq!(escape_hidden("A\u{34F}\u{3164}", false), "A\\u034F\\u3164");
+        assert!(shows_blank("\u{2800} \u{3000}") && !shows_blank("\u{2800}A"));
         // Each escape reads back in TOML as the character it stands for.
         let escaped = escape_hidden("x\u{E0041}y\u{202E}z\u{7}", false);
         let parsed: toml::Table = toml::from_str(&format!("k = \"{escaped}\"")).unwrap();

@@ -352,7 +352,7 @@ pub fn main() -> ExitCode {
                     .map(|a| format!("'{}'", crate::text::escape_hidden(a, false)))
                     .collect();
                 print_stderr(&format!(
-                    "note: the arguments hold control or formatting characters, which the message above leaves out or escapes; as typed: {}\n",
+                    "note: the arguments hold control, formatting or invisible characters, which the message above leaves out or escapes; as typed: {}\n",
                     shown.join(" ")
                 ));
             } else {
@@ -388,7 +388,7 @@ fn print_stderr(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// `text` with every control or formatting character but line breaks and
+/// `text` with every control, formatting or invisible character but line breaks and
 /// tabs written as an escape, so that nothing quoted from the command line,
 /// a file name or a scenario can act on the terminal or hide in it.
 pub(crate) fn terminal_safe(text: &str) -> String {

@@ -119,7 +119,7 @@ fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     if names.is_empty() {
         "none".to_string()
     } else {
-        names.join(", ")
+        crate::text::listing(&names)
     }
 }
 
@@ -154,6 +154,19 @@ fn share_of_draws(share: f64) -> String {
     } else {
         format!("{:.0}%", 100.0 * share)
     }
+}
+
+/// Whether vendor `v` has access above 0 at tier `t` in at least
+/// [`SERVED`] of the runs, from the start or through one of its events
+/// within the horizon.
+fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
+    let served = |p: &Param| p.chance_above(0.0) >= SERVED;
+    s.vendors[v].access[t].as_ref().is_some_and(served)
+        || s.events
+            .iter()
+            .filter(|e| e.period < s.calendar.periods && e.target == Target::Vendor(v))
+            .flat_map(|e| &e.changes)
+            .any(|c| c.field == Field::Access(t) && served(&c.value))
 }
 
 /// `name` as a TOML key: bare when TOML allows it (`top_secret`), quoted
@@ -198,7 +211,7 @@ fn builtin_how(weight: &str) -> &'static str {
     }
 }
 
-/// The first control or formatting character of `text` (see
+/// The first control, formatting or invisible character of `text` (see
 /// `text::is_hidden`).
 fn hidden_char(text: &str) -> Option<char> {
     text.chars().find(|&c| crate::text::is_hidden(c))
@@ -208,12 +221,14 @@ fn hidden_char(text: &str) -> Option<char> {
 fn kind_of_hidden(c: char) -> &'static str {
     if c.is_control() {
         "control character"
-    } else {
+    } else if crate::text::is_formatting(c) {
         "formatting character"
+    } else {
+        "invisible character"
     }
 }
 
-/// `text` with each control or formatting character written as an escape (see
+/// `text` with each control, formatting or invisible character written as an escape (see
 /// `text::escape_hidden`), so that no message writes one raw.
 pub(super) fn printable(text: &str) -> String {
     crate::text::escape_hidden(text, false)
@@ -587,6 +602,16 @@ impl<'s> Checker<'s> {
                 self.error(&n.span(), format!("{what} name must not be empty"));
                 None
             }
+            Some(n) if crate::text::shows_blank(n.get_ref()) => {
+                self.error(
+                    &n.span(),
+                    format!(
+                        "{what} name '{}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character",
+                        n.get_ref()
+                    ),
+                );
+                None
+            }
             Some(n) => {
                 let name = n.get_ref().trim().to_string();
                 self.no_hidden_chars(&name, &n.span(), &format!("{what} name"));
@@ -608,7 +633,7 @@ impl<'s> Checker<'s> {
         self.error(
             span,
             format!(
-                "{what} '{text}' contains the {} U+{:04X}; names and labels must not contain control or formatting characters, which terminals and spreadsheets would act on or hide",
+                "{what} '{text}' contains the {} U+{:04X}; names and labels must not contain control, formatting or invisible characters, which terminals and spreadsheets would act on or hide",
                 kind_of_hidden(c),
                 u32::from(c)
             ),
@@ -651,15 +676,23 @@ impl<'s> Checker<'s> {
 
     fn scenario(&mut self, raw: RawScenario, path: &Path) -> Option<Scenario> {
         let name = match &raw.name {
-            Some(n) if !n.get_ref().trim().is_empty() => {
+            Some(n) if !crate::text::shows_blank(n.get_ref()) => {
                 let name = n.get_ref().trim().to_string();
                 self.no_hidden_chars(&name, &n.span(), "name");
                 name
             }
             Some(n) => {
+                let why = if n.get_ref().trim().is_empty() {
+                    "must not be empty".to_string()
+                } else {
+                    format!(
+                        "'{}' shows as blank: it is made of spaces and U+2800, the blank braille pattern",
+                        n.get_ref()
+                    )
+                };
                 self.error(
                     &n.span(),
-                    "name must not be empty (leave it out to use the file name)",
+                    format!("name {why} (leave it out to use the file name)"),
                 );
                 String::new()
             }
@@ -824,6 +857,7 @@ impl<'s> Checker<'s> {
             warnings: Vec::new(),
         };
         self.warn_unserved_tiers(&scenario, &raw);
+        self.warn_idle_vendors(&scenario, &raw);
         Some(scenario)
     }
 
@@ -835,19 +869,8 @@ impl<'s> Checker<'s> {
     /// is pointed out. The message names no count, so that a sweep of units
     /// or a `--set` shows it once, as the file's own warning.
     fn warn_unserved_tiers(&mut self, s: &Scenario, raw: &RawScenario) {
-        let served = |p: &Param| p.chance_above(0.0) >= SERVED;
         for (t, tier) in s.tiers.iter().enumerate() {
-            let from_the_start = s
-                .vendors
-                .iter()
-                .any(|v| v.access[t].as_ref().is_some_and(served));
-            let through_an_event = s
-                .events
-                .iter()
-                .filter(|e| e.period < s.calendar.periods && matches!(e.target, Target::Vendor(_)))
-                .flat_map(|e| &e.changes)
-                .any(|c| c.field == Field::Access(t) && served(&c.value));
-            if from_the_start || through_an_event {
+            if (0..s.vendors.len()).any(|v| can_serve(s, v, t)) {
                 continue;
             }
             let Some(first_holding) = s.agencies.iter().position(|a| a.units_by_tier[t] > 0) else {
@@ -872,6 +895,45 @@ impl<'s> Checker<'s> {
                 format!(
                     "tier '{tier}' holds units, but no vendor can serve it (access above 0 in at least 0.1% of runs, from the start or through an event within the horizon): its units can never hold a contract; if that is not intended, give a vendor access = {{ {} = ... }}",
                     toml_key(tier)
+                ),
+            );
+        }
+    }
+
+    /// A vendor that can serve no tier (access above 0 neither from the
+    /// start nor through an event within the horizon, in at least
+    /// [`SERVED`] of the runs) never wins a contract: legal, but far more
+    /// often a tier key misspelt or an access forgotten. Said only when
+    /// some vendor can serve some tier; otherwise the tiers' own warnings
+    /// say it.
+    fn warn_idle_vendors(&mut self, s: &Scenario, raw: &RawScenario) {
+        let tiers = 0..s.tiers.len();
+        let serves = |v: usize| tiers.clone().any(|t| can_serve(s, v, t));
+        if !(0..s.vendors.len()).any(serves) {
+            return;
+        }
+        for (v, vendor) in s.vendors.iter().enumerate() {
+            if serves(v) {
+                continue;
+            }
+            let span = raw.vendor.get(v).map_or(0..0, |r| {
+                let r = r.get_ref();
+                r.access
+                    .as_ref()
+                    .map(Spanned::span)
+                    .or_else(|| r.name.as_ref().map(Spanned::span))
+                    .unwrap_or(0..0)
+            });
+            let example = s
+                .tiers
+                .first()
+                .map_or("unclassified".to_string(), |t| toml_key(t));
+            self.warn(
+                &span,
+                format!(
+                    "vendor '{}' can serve no tier (access above 0 in at least 0.1% of runs, from the start or through an event within the horizon): it can never win a contract; if that is not intended, give it access = {{ {example} = ... }} (tiers are: {})",
+                    vendor.name,
+                    crate::text::listing(&s.tiers)
                 ),
             );
         }
@@ -905,6 +967,11 @@ impl<'s> Checker<'s> {
             let name = t.get_ref().trim().to_string();
             if name.is_empty() {
                 self.error(&t.span(), "a tier name must not be empty");
+            } else if crate::text::shows_blank(&name) {
+                self.error(
+                    &t.span(),
+                    format!("tier name '{name}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character"),
+                );
             } else if folded(&name) == "all" {
                 self.error(
                     &t.span(),
@@ -1745,7 +1812,7 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
     keys.extend(attributes.iter().map(|a| format!("attributes.{a}")));
     Err(format!(
         "a vendor event cannot change '{key}'; it can change: {}{}",
-        keys.join(", "),
+        crate::text::listing(&keys),
         did_you_mean(key, keys.iter().map(String::as_str))
     ))
 }
@@ -1778,7 +1845,7 @@ fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
     keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
     Err(format!(
         "an agency event cannot change '{key}'; it can change: {}{}",
-        keys.join(", "),
+        crate::text::listing(&keys),
         did_you_mean(key, keys.iter().map(String::as_str))
     ))
 }
@@ -2133,6 +2200,109 @@ mod tests {
         );
     }
 
+    /// A name drawn as nothing would leave a blank column header or cell:
+    /// refused wherever a name is given, with the rule.
+    #[test]
+    fn names_that_show_as_blank_are_refused() {
+        let source = |name: &str, tier: &str, vendor: &str| {
+            format!(
+                "name = \"{name}\"\nstart = \"2026-01\"\nperiods = 3\ntiers = [\"{tier}\"]\n\
+                [[vendor]]\nname = \"{vendor}\"\nbrand = 0.5\naccess = {{ \"{tier}\" = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 3\nterm = 2\ninnovation = 0.1\nimitation = 0.1\n"
+            )
+        };
+        assert!(validate(&source("S", "open", "A"), Path::new("t.toml"), &[]).is_ok());
+        for (text, line, rule) in [
+            (
+                source("\\u2800", "open", "A"),
+                1,
+                "name '\u{2800}' shows as blank",
+            ),
+            (
+                source("S", "\\u2800 ", "A"),
+                4,
+                "tier name '\u{2800}' shows as blank",
+            ),
+            (
+                source("S", "open", " \\u2800\\u3000"),
+                6,
+                "[[vendor]] name ' \u{2800}\u{3000}' shows as blank",
+            ),
+            (
+                source("S", "open", "\\u3164"),
+                6,
+                "contains the invisible character U+3164",
+            ),
+            (
+                source("S", "open", "A\\u034F"),
+                6,
+                "contains the invisible character U+034F",
+            ),
+        ] {
+            let errors = validate(&text, Path::new("t.toml"), &[]).unwrap_err();
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.line == Some(line) && e.message.contains(rule)),
+                "{rule}: {errors:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_vendor_that_can_serve_no_tier_is_warned_about() {
+        let source = |access: &str, event: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\ntiers = [\"open\", \"secret\"]\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ open = 1.0 }}\n\
+                [[vendor]]\nname = \"Idle\"\nbrand = 0.5\naccess = {access}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\ntiers = {{ open = 1.0 }}\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n{event}"
+            )
+        };
+        let idle = |access: &str, event: &str| -> Vec<Diagnostic> {
+            validate(&source(access, event), Path::new("t.toml"), &[])
+                .unwrap()
+                .warnings
+                .into_iter()
+                .filter(|w| w.message.starts_with("vendor 'Idle' can serve no tier"))
+                .collect()
+        };
+        for nothing in [
+            "{}",
+            "{ secret = 0.0 }",
+            "{ open = 0, secret = { uniform = [-1.0, 0.0] } }",
+        ] {
+            let w = idle(nothing, "");
+            assert_eq!(w.len(), 1, "{nothing}");
+            assert_eq!(w[0].line, Some(11), "at its access: {w:?}");
+            assert!(
+                w[0].message
+                    .ends_with("give it access = { open = ... } (tiers are: open, secret)"),
+                "{}",
+                w[0].message
+            );
+        }
+        // Access at a tier without units still serves it; access given by
+        // an event within the horizon serves from then on.
+        assert!(idle("{ secret = 0.3 }", "").is_empty());
+        let grant = |at: u32, vendor: &str| {
+            format!(
+                "[[event]]\nat = {at}\nvendor = \"{vendor}\"\nset = {{ \"access.open\" = 0.5 }}\n"
+            )
+        };
+        assert!(idle("{}", &grant(6, "Idle")).is_empty());
+        // Not an event of another vendor's, nor one after the horizon.
+        assert_eq!(idle("{}", &grant(6, "A")).len(), 1);
+        assert_eq!(idle("{}", &grant(12, "Idle")).len(), 1);
+        // When no vendor serves anything, the tiers' warnings say it once.
+        let nobody = source("{}", "").replace("access = { open = 1.0 }", "access = {}");
+        let w = validate(&nobody, Path::new("t.toml"), &[])
+            .unwrap()
+            .warnings;
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].message.starts_with("tier 'open' holds units"), "{w:?}");
+    }
+
     #[test]
     fn a_tier_no_vendor_can_serve_is_warned_about() {
         let source = |fractions: &str, event: &str| {
@@ -2226,6 +2396,35 @@ mod tests {
             s.warnings[0].message,
             "event 1 (at period 40) falls after the last period (11, 2026-12) and never fires"
         );
+    }
+
+    /// A name that refers to nothing lists what it could have been, but
+    /// only the first few of thousands: a file of 3,000 vendors with a
+    /// misspelt one in each of 100 events must not print a list of every
+    /// vendor 100 times.
+    #[test]
+    fn messages_list_a_bounded_number_of_declared_names() {
+        let mut source = String::from("start = \"2026-01\"\nperiods = 12\n");
+        for i in 0..3000 {
+            source.push_str(&format!(
+                "[[vendor]]\nname = \"Vendor {i}\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n"
+            ));
+        }
+        source.push_str(
+            "[[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n",
+        );
+        for _ in 0..100 {
+            source.push_str("[[event]]\nat = 1\nvendor = \"Vendor 12x\"\nset = { brand = 0.6 }\n");
+        }
+        let errors = validate(&source, Path::new("t.toml"), &[]).unwrap_err();
+        assert_eq!(errors.len(), 100);
+        let message = &errors[0].message;
+        assert!(
+            message.contains("vendors are: Vendor 0, Vendor 1, ")
+                && message.contains("Vendor 19 and 2980 more; did you mean 'Vendor 12'?"),
+            "{message}"
+        );
+        assert!(message.len() < 500, "{} bytes: {message}", message.len());
     }
 
     /// No message writes a control character raw to the terminal, even

@@ -337,14 +337,14 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                     return Err(fail(if under.is_empty() {
                         format!(
                             "{described} has no {verb} key '{k}'; its {verb} keys: {}",
-                            keys.join(", ")
+                            crate::text::listing(&keys)
                         )
                     } else if let [only] = under[..] {
                         format!("{described} {verb}s a number under '{k}'; name it: {only}")
                     } else {
                         format!(
                             "{described} {verb}s several numbers under '{k}'; name one: {}",
-                            under.join(", ")
+                            crate::text::listing(&under)
                         )
                     }));
                 }
@@ -392,7 +392,7 @@ fn no_event_changes(raw: &RawScenario, verb: &str, key: &str) -> String {
     } else {
         format!(
             "no event {verb}s '{key}'; the keys events {verb}: {}",
-            keys.join(", ")
+            crate::text::listing(&keys)
         )
     }
 }
@@ -424,7 +424,7 @@ fn unknown_key(key: &str, what: &str, allowed: &[&str], named: &[(&str, Vec<Stri
                 let keys = named
                     .iter()
                     .find(|(h, _)| *h == head)
-                    .map_or_else(|| form.to_string(), |(_, keys)| keys.join(", "));
+                    .map_or_else(|| form.to_string(), |(_, keys)| crate::text::listing(keys));
                 format!("'{head}' needs a {part} after it: {keys}")
             }
             _ => format!("'{head}' is one number of {what}: nothing follows it"),
@@ -433,7 +433,7 @@ fn unknown_key(key: &str, what: &str, allowed: &[&str], named: &[(&str, Vec<Stri
     let hint = did_you_mean(head, allowed.iter().map(|k| split_key(k).0));
     format!(
         "'{key}' is not a number of {what} that can be varied; these can: {}{hint}",
-        allowed.join(", ")
+        crate::text::listing(allowed)
     )
 }
 
@@ -574,7 +574,7 @@ fn select_declared<'p>(
     let listed = if declared.is_empty() {
         "none named".to_string()
     } else {
-        declared.join(", ")
+        crate::text::listing(&declared)
     };
     let positions = if kind.by_position {
         format!(" (or a position from 1 to {})", names.len())

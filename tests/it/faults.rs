@@ -701,7 +701,7 @@ fn control_characters_from_the_command_line_are_shown_escaped() {
         ),
         (
             vec!["run", scenario, "--runs", "5\u{1b}[0m"],
-            "note: the arguments hold control or formatting characters, which the message above \
+            "note: the arguments hold control, formatting or invisible characters, which the message above \
              leaves out or escapes; as typed: 'run'",
         ),
         // A right-to-left override would reverse how the rest of the line

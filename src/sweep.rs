@@ -54,10 +54,26 @@ pub struct Sweep {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepValue {
     /// As written, without surrounding quotes, or as a range generated it:
-    /// the sweep files' first column.
+    /// what messages and the manifest quote (the files hold
+    /// [`SweepValue::column`]).
     pub text: String,
     /// An integer, a float, or (for an event's `at`) a `YYYY-MM` string.
     pub value: Value,
+}
+
+impl SweepValue {
+    /// The value as the sweep files' first column holds it: a number as the
+    /// shortest plain decimal that reads back as it (`1e-7` as 0.0000001,
+    /// `00004` as 4, `.50` as 0.5; a decimal number keeps its point), as the
+    /// CSV files write numbers, so that a spreadsheet reads it as the number
+    /// it is; a date as written.
+    pub fn column(&self) -> String {
+        match &self.value {
+            Value::Integer(i) => i.to_string(),
+            Value::Float(x) => plain_decimal(*x),
+            _ => self.text.clone(),
+        }
+    }
 }
 
 impl Sweep {
@@ -323,8 +339,7 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
 
 /// The shortest decimal that reads back as `x`, with a decimal point and
 /// no exponent (`5e-5` is written 0.00005, `1.5e16` 15000000000000000.0),
-/// as the statistics in the CSV files are written. (Listed values keep the
-/// text typed, exponent and all.)
+/// as the statistics in the CSV files are written.
 fn plain_decimal(x: f64) -> String {
     let shortest = format!("{x:?}");
     let Some((mantissa, exponent)) = shortest.split_once('e') else {
@@ -541,6 +556,32 @@ mod tests {
     #[test]
     fn ranges_are_evenly_spaced_and_rounded() {
         assert_eq!(texts("x=0.1..0.9:5"), ["0.1", "0.3", "0.5", "0.7", "0.9"]);
+        // Listed values are quoted as typed; the files hold numbers in
+        // plain decimal, dates as written.
+        let listed = Sweep::parse("x=1e-7,+2E-7,.3,00004,0.50,-0,2.5e6,\"2026-03\"").unwrap();
+        let typed: Vec<&str> = listed.values.iter().map(|v| v.text.as_str()).collect();
+        assert_eq!(
+            typed,
+            [
+                "1e-7", "+2E-7", ".3", "00004", "0.50", "-0", "2.5e6", "2026-03"
+            ]
+        );
+        let columns: Vec<String> = listed.values.iter().map(SweepValue::column).collect();
+        assert_eq!(
+            columns,
+            [
+                "0.0000001",
+                "0.0000002",
+                "0.3",
+                "4",
+                "0.5",
+                "0",
+                "2500000.0",
+                "2026-03"
+            ]
+        );
+        let ranged = Sweep::parse("x=0.1..0.9:5").unwrap();
+        assert!(ranged.values.iter().all(|v| v.column() == v.text));
         assert_eq!(texts("x=12..60:5"), ["12", "24", "36", "48", "60"]);
         assert_eq!(
             Sweep::parse("x=12..60:5").unwrap().values[1].value,

@@ -108,7 +108,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let [shares, adoption, revenue] = long_files(&pool, s, &projection);
         let summary = export::summary_csv(s, &projection);
         for (file, bytes) in stacked.iter_mut().zip([shares, adoption, revenue, summary]) {
-            file.append(&value.text, &bytes);
+            file.append(&value.column(), &bytes);
         }
         points.push(SweepPoint::of(s, &projection));
     }

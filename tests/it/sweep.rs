@@ -221,8 +221,11 @@ fn values_share_their_random_numbers_and_threads_do_not_matter() {
             .filter(|r| r.contains(",count_share,"))
             .collect()
     };
-    assert!(!count("1e6").is_empty());
-    assert_eq!(count("1e6"), count("3e6"));
+    // The first column holds the values in plain decimal, as the files
+    // write numbers, not as typed.
+    assert!(count("1e6").is_empty());
+    assert!(!count("1000000.0").is_empty());
+    assert_eq!(count("1000000.0"), count("3000000.0"));
 
     // Revenue means scale with the value (to rounding in the last digits).
     let revenue = file(&one, "sweep_revenue.csv");
@@ -232,7 +235,7 @@ fn values_share_their_random_numbers_and_threads_do_not_matter() {
             .map(|r| r.split(',').nth(5).unwrap().parse().unwrap())
             .collect()
     };
-    let (low, high) = (means("1e6"), means("3e6"));
+    let (low, high) = (means("1000000.0"), means("3000000.0"));
     assert_eq!(low.len(), high.len());
     for (l, h) in low.iter().zip(&high) {
         assert!(

@@ -5,8 +5,9 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load, load_with_sets, manifest, named_files, print_stdout, same_scenario, set_specs, simulate,
-    stem, warn, warn_of_long_files, warn_of_other_files, with_sets, write_outputs,
+    load, load_with_sets, manifest, named_files, print_stdout, replaced_scenarios, same_scenario,
+    set_specs, simulate, stem, warn, warn_of_long_files, warn_of_other_files, warn_of_replaced,
+    with_sets, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -157,7 +158,13 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         sim,
         &files,
     );
+    let earlier = replaced_scenarios(&out, &files, &["baseline", "counterfactual"]);
     let files = write_outputs(&out, files, manifest, &cancel)?;
+    let inputs = [
+        (args.baseline.as_path(), args.baseline.display().to_string()),
+        (other_path.as_path(), other_name.clone()),
+    ];
+    warn_of_replaced(&out, earlier, &inputs, "comparison");
     warn_of_other_files(&out, "compare");
     if !sim.quiet {
         print_stdout(&format!(

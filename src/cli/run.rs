@@ -4,8 +4,9 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, settings_line,
-    simulate, stem, warn_of_long_files, warn_of_other_files, write_outputs,
+    load_with_sets, long_files, manifest, named_files, print_stdout, replaced_scenarios, set_specs,
+    settings_line, simulate, stem, warn_of_long_files, warn_of_other_files, warn_of_replaced,
+    with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -88,7 +89,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         sim,
         &files,
     );
+    // What the manifest about to be replaced names, said once the new
+    // files are in place.
+    let earlier = replaced_scenarios(&out, &files, &["scenario"]);
     let files = write_outputs(&out, files, manifest, &cancel)?;
+    let named = format!("{}{}", args.scenario.display(), with_sets(&args.set));
+    warn_of_replaced(&out, earlier, &[(&args.scenario, named)], "run");
 
     // Only the files a run writes are replaced, so a runs.csv of an earlier
     // run with --per-run would sit next to results it does not belong to.

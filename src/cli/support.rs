@@ -491,6 +491,106 @@ pub(super) fn warn_of_other_files(out: &Path, this: &str) {
     }
 }
 
+/// The scenario files `out`'s `manifest.json` names for `roles` (`scenario`,
+/// or `baseline` and `counterfactual`), each as it records it: its path and
+/// the `--set` settings applied to it. Read when the results it lists
+/// include one of `files`, which this command is about to replace; `None`
+/// without a manifest, with one that cannot be read, or with one of other
+/// results (another command's, which stay).
+pub(super) fn replaced_scenarios(
+    out: &Path,
+    files: &[OutputFile],
+    roles: &[&str],
+) -> Option<Vec<(String, Vec<String>)>> {
+    use std::io::Read;
+    // A manifest is a few kilobytes; whatever is far larger is not one.
+    let mut bytes = Vec::new();
+    std::fs::File::open(out.join(MANIFEST_FILE))
+        .and_then(|f| f.take(scenario::MAX_SCENARIO_BYTES).read_to_end(&mut bytes))
+        .ok()?;
+    let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let listed = manifest.get("files")?.as_array()?;
+    let replaced = listed
+        .iter()
+        .filter_map(|name| name.as_str())
+        .any(|name| files.iter().any(|f| f.name == name));
+    if !replaced {
+        return None;
+    }
+    roles
+        .iter()
+        .map(|role| {
+            let input = manifest.get(role)?;
+            let path = input.get("path")?.as_str()?.to_string();
+            let settings = match input.get("settings") {
+                None => Vec::new(),
+                Some(s) => s
+                    .as_array()?
+                    .iter()
+                    .map(|spec| spec.as_str().map(str::to_string))
+                    .collect::<Option<_>>()?,
+            };
+            Some((path, settings))
+        })
+        .collect()
+}
+
+/// Warns when the results `out` held, of the scenario files `earlier` (as
+/// [`replaced_scenarios`] gives them), came from other files than this
+/// command's `inputs` (each with how messages name it), role by role: this
+/// `what` ("run", "comparison", "sweep") has replaced them. The same file
+/// given another way (`./x.toml`, `x.toml`) is the same file; settings and
+/// seeds do not count.
+pub(super) fn warn_of_replaced(
+    out: &Path,
+    earlier: Option<Vec<(String, Vec<String>)>>,
+    inputs: &[(&Path, String)],
+    what: &str,
+) {
+    let Some(earlier) = earlier else {
+        return;
+    };
+    let same = earlier.len() == inputs.len()
+        && earlier
+            .iter()
+            .zip(inputs)
+            .all(|((recorded, _), (given, _))| same_file(Path::new(recorded), given));
+    if same {
+        return;
+    }
+    let held: Vec<String> = earlier
+        .iter()
+        .map(|(path, settings)| {
+            let specs: Vec<String> = settings.iter().map(|s| format!("--set {s}")).collect();
+            if specs.is_empty() {
+                path.clone()
+            } else {
+                format!("{path} with {}", specs.join(", "))
+            }
+        })
+        .collect();
+    let given: Vec<&str> = inputs.iter().map(|(_, named)| named.as_str()).collect();
+    warning!(
+        "{} held the results of {}, now replaced by this {what} of {}; give each its own --out to keep both",
+        out.display(),
+        held.join(" compared with "),
+        given.join(" with "),
+    );
+}
+
+/// Whether two paths name the same file: the files they lead to, or, when
+/// either is not there (an earlier scenario since moved), the paths made
+/// absolute from the current folder.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => {
+            let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            absolute(a) == absolute(b)
+        }
+    }
+}
+
 /// Writes `text` to standard output. A reader that has gone away (`sharecast
 /// check ... | head`) is not an error: everything it wanted was delivered.
 pub(super) fn print_stdout(text: &str) -> Result<()> {

@@ -8,8 +8,8 @@ use anyhow::Result;
 use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, given_sets,
     interrupt_flag, long_files, manifest, named_files, parse_with_settings, print_stdout,
-    same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, warn_if_too_long,
-    warn_of_other_files, with_sets, write_outputs,
+    replaced_scenarios, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem,
+    warn_if_too_long, warn_of_other_files, warn_of_replaced, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -129,7 +129,10 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         sim,
         &files,
     );
+    let earlier = replaced_scenarios(&out, &files, &["scenario"]);
     let files = write_outputs(&out, files, manifest, &cancel)?;
+    let named = format!("{}{}", path.display(), with_sets(&args.set));
+    warn_of_replaced(&out, earlier, &[(path, named)], "sweep");
     warn_of_other_files(&out, "sweep");
     if !sim.quiet {
         let with = settings_line(path, &args.set);

@@ -607,6 +607,123 @@ fn a_leftover_runs_csv_is_pointed_out() {
     assert!(!String::from_utf8_lossy(&replaced.stderr).contains("warning"));
 }
 
+/// Results of one scenario file written over those of another (two files
+/// of one name in different folders, a file named like another's
+/// `-variant` folder) are pointed out once the new files are in place,
+/// naming both; the same file again, however its path is spelt and
+/// whatever its seed or settings, is not, nor a folder whose manifest is
+/// missing, unreadable or another command's, nor a command refused.
+#[test]
+fn results_of_another_scenario_replaced_are_pointed_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    for file in ["a/base.toml", "b/base.toml", "m.toml", "m-variant.toml"] {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &minimal).unwrap();
+    }
+    let stderr_of = |args: &[&str]| -> String {
+        let mut all = args.to_vec();
+        all.extend(["--runs", "3", "--quiet"]);
+        let o = sharecast(dir, &all);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{all:?}: {stderr}");
+        stderr
+    };
+    let replaced = "held the results of";
+    // The same file again, spelt another way, with another seed or settings.
+    for args in [
+        &["run", "a/base.toml"][..],
+        &["run", "./a/base.toml", "--seed", "9"],
+        &[
+            "run",
+            "a/../a/base.toml",
+            "--set",
+            "agency.Agency.term=6",
+            "--out",
+            "out/base",
+        ],
+    ] {
+        let stderr = stderr_of(args);
+        assert!(!stderr.contains("warning"), "{args:?}: {stderr}");
+    }
+    // Another file of the same name writes into the same folder.
+    let before = snapshot(&dir.join("out/base"));
+    let stderr = stderr_of(&["run", "b/base.toml"]);
+    assert!(
+        stderr.contains(
+            "warning: out/base held the results of a/../a/base.toml with --set agency.Agency.term=6, \
+             now replaced by this run of b/base.toml; give each its own --out to keep both\n"
+        ),
+        "{stderr}"
+    );
+    assert_ne!(snapshot(&dir.join("out/base")), before);
+    // A file named like another's variant: `m.toml --set` writes into
+    // out/m-variant too.
+    assert!(!stderr_of(&["run", "m-variant.toml"]).contains("warning"));
+    let stderr = stderr_of(&["run", "m.toml", "--set", "agency.Agency.term=6"]);
+    assert!(
+        stderr.contains(
+            "warning: out/m-variant held the results of m-variant.toml, now replaced by this run \
+             of m.toml with --set agency.Agency.term=6; give each its own --out to keep both"
+        ),
+        "{stderr}"
+    );
+    let stderr = stderr_of(&["run", "m.toml", "--set", "agency.Agency.term=9"]);
+    assert!(!stderr.contains(replaced), "{stderr}");
+    // compare: either file's change counts.
+    assert!(!stderr_of(&["compare", "a/base.toml", "m.toml", "--out", "c"]).contains(replaced));
+    assert!(!stderr_of(&["compare", "./a/base.toml", "m.toml", "--out", "c"]).contains(replaced));
+    let stderr = stderr_of(&["compare", "a/base.toml", "m-variant.toml", "--out", "c"]);
+    assert!(
+        stderr.contains(
+            "warning: c held the results of ./a/base.toml compared with m.toml, now replaced by \
+             this comparison of a/base.toml with m-variant.toml; give each its own --out to keep both"
+        ),
+        "{stderr}"
+    );
+    // sweep.
+    let vary = ["--vary", "agency.Agency.term=6,9", "--out", "s"];
+    assert!(!stderr_of(&[&["sweep", "m.toml"][..], &vary].concat()).contains(replaced));
+    let stderr = stderr_of(&[&["sweep", "m-variant.toml"][..], &vary].concat());
+    assert!(
+        stderr.contains(
+            "warning: s held the results of m.toml, now replaced by this sweep of m-variant.toml; \
+             give each its own --out to keep both"
+        ),
+        "{stderr}"
+    );
+    // A run beside a sweep's files replaces none of them: only the manifest
+    // changes, which the warning about other commands' files says.
+    let stderr = stderr_of(&["run", "m.toml", "--out", "s"]);
+    assert!(
+        !stderr.contains(replaced) && stderr.contains("from an earlier `sharecast sweep`"),
+        "{stderr}"
+    );
+    // A refused command says nothing of the folder and writes nothing.
+    let before = snapshot(&dir.join("out/base"));
+    let o = sharecast(
+        dir,
+        &[
+            "run",
+            "a/base.toml",
+            "--set",
+            "agency.Agency.caution=2",
+            "--quiet",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains(replaced), "{stderr}");
+    assert_eq!(snapshot(&dir.join("out/base")), before);
+    // Without a manifest, or with one that cannot be read, nothing is said.
+    std::fs::remove_file(dir.join("out/base/manifest.json")).unwrap();
+    assert!(!stderr_of(&["run", "a/base.toml"]).contains("warning"));
+    std::fs::write(dir.join("out/base/manifest.json"), "{ \"files\": [").unwrap();
+    assert!(!stderr_of(&["run", "b/base.toml"]).contains("warning"));
+}
+
 /// A file longer than a spreadsheet opens (1,048,576 rows) would lose its
 /// end when opened there: `run` and `compare` say so, as `sweep` does, and
 /// not of the files that fit.

@@ -6,17 +6,17 @@
 //! draws the same uncertain numbers (each has its own stream) and the
 //! response curve is not blurred by sampling noise between values. This
 //! module parses `--vary PATH=VALUES` (lists, ranges of numbers or of months)
-//! and `--set PATH=VALUE`, finds the events that override a varied number,
-//! and reduces each value's projection to the point the closing table shows;
-//! the varied scenarios themselves come from
-//! [`crate::scenario::parse_with`].
+//! and `--set PATH=VALUE`, finds the events that override a varied number
+//! and a `[choice]` weight that every agency overrides, and reduces each
+//! value's projection to the point the closing table shows; the varied
+//! scenarios themselves come from [`crate::scenario::parse_with`].
 
 use toml::Value;
 
 use crate::calendar::YearMonth;
 use crate::measures::{AdoptionMeasure, Projection};
 use crate::scenario::{
-    Diagnostic, Field, Named, Op, Scenario, Setting, Target, month_rule, named_by,
+    Diagnostic, Field, Named, Op, Scenario, Setting, Target, month_rule, named_by, own_weight_line,
 };
 
 /// At most this many values in one sweep.
@@ -472,6 +472,30 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
             })
         })
         .collect()
+}
+
+/// A note when `path` names a weight of `[choice]` (`choice.brand`) that
+/// every agency of `s` sets in its own `choice` table: no agency uses the
+/// `[choice]` value, and events change agencies' own weights, never it, so
+/// a value given for it changes nothing. At the line of the first agency's
+/// own weight in `source`, the file `s` was read from, when the file gives
+/// it there (not a setting).
+pub fn unused_weight(s: &Scenario, source: &str, path: &str) -> Option<Diagnostic> {
+    let key = path.strip_prefix("choice.")?;
+    let w = (0..s.weights.len()).find(|&w| s.weight_name(w) == key)?;
+    let first = s.agencies.first()?;
+    if !s.agencies.iter().all(|a| a.choice[w].is_some()) {
+        return None;
+    }
+    Some(Diagnostic {
+        line: own_weight_line(source, 0, key),
+        message: format!(
+            "every agency sets its own choice weight '{key}' (the first: agency '{}'), so a value \
+             given for {path} is used by none of them and changes nothing; give \
+             agency.*.choice.{key} to change the weight they use",
+            first.name
+        ),
+    })
 }
 
 /// What the closing table shows of one value, at the last period, over all

@@ -141,8 +141,9 @@ pub(super) fn given_sets(sets: &[Sweep]) -> Vec<Given> {
 /// (the file is checked on its own first, so that its own problems read as
 /// they always do) and shows its warnings: those of the file (unless
 /// `file_warned`, when they were shown already), then those the settings
-/// cause, with the settings named, and the file's events that override a
-/// setting. Returns the scenario with the SHA-256 of the file's bytes.
+/// cause, with the settings named, the file's events that override a
+/// setting, and a `[choice]` weight set that every agency replaces with its
+/// own. Returns the scenario with the SHA-256 of the file's bytes.
 pub(super) fn load_with_sets(
     path: &Path,
     sets: &[Sweep],
@@ -171,6 +172,9 @@ pub(super) fn load_with_sets(
     }
     for set in sets {
         for note in crate::sweep::overriding_events(&file, &set.path) {
+            warning!("{}", scenario::located(path, &note));
+        }
+        if let Some(note) = crate::sweep::unused_weight(&s, &source, &set.path) {
             warning!("{}", scenario::located(path, &note));
         }
     }

@@ -44,6 +44,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         for note in sweep::overriding_events(&file, &varied.path) {
             warning!("{}", scenario::located(path, &note));
         }
+        // Every value changes the same numbers, so the agencies of every
+        // value's scenario set the same weights of their own.
+        if let Some(note) = sweep::unused_weight(&variants[0], &source, &varied.path) {
+            warning!("{}", scenario::located(path, &note));
+        }
     }
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);

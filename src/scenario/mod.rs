@@ -21,6 +21,7 @@ pub use param::{DistSpec, FAMILIES, Param, Range};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use validate::MAX_PERIODS;
 pub(crate) use validate::{folded, month_rule};
+pub(crate) use vary::own_weight_line;
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
 
 use crate::calendar::Calendar;

@@ -185,6 +185,16 @@ pub fn named_by(s: &Scenario, path: &str) -> Option<Named> {
     }
 }
 
+/// The line of agency `agency`'s own weight `weight` (a key of its
+/// `choice` table) in `source`, the file as written; `None` when the file
+/// does not give it there (a setting added it).
+pub(crate) fn own_weight_line(source: &str, agency: usize, weight: &str) -> Option<usize> {
+    let raw = toml::from_str::<RawScenario>(source).ok()?;
+    let choice = raw.agency.get(agency)?.get_ref().choice.as_ref()?;
+    let span = choice.get_ref().get(weight)?.span();
+    Some(super::line_number(source.as_bytes(), span.start))
+}
+
 /// Applies `setting` to the file as written; the message, which starts with
 /// the path, says what the path does not match.
 pub(super) fn apply(raw: &mut RawScenario, setting: &Setting) -> Result<(), String> {

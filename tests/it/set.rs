@@ -682,6 +682,114 @@ fn warnings_name_the_settings_that_cause_them() {
     );
 }
 
+/// A `[choice]` weight that every agency sets in its own `choice` table is
+/// used by none of them (events change the agencies' own weights), so
+/// setting or varying it changes nothing: `check`, `run`, `compare` and
+/// `sweep` say so at the first agency's own weight. Not when some agency
+/// uses it, nor for the agencies' own weights.
+#[test]
+fn a_choice_weight_every_agency_sets_itself_is_pointed_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let agency = |name: &str, choice: &str| {
+        format!(
+            "[[agency]]\nname = \"{name}\"\nunits = 50\ninnovation = 0.05\nimitation = 0.3\n\
+             term = 6\nchoice = {{ {choice} }}\n"
+        )
+    };
+    let text = format!(
+        "start = \"2026-01\"\nperiods = 12\n[choice]\nbrand = 2.0\n\
+         [[vendor]]\nname = \"A\"\nbrand = 0.8\naccess = {{ unclassified = 1.0 }}\n\
+         [[vendor]]\nname = \"B\"\nbrand = 0.4\naccess = {{ unclassified = 1.0 }}\n\
+         {}{}\
+         [[event]]\nat = 3\nagency = \"*\"\nadd = {{ \"choice.brand\" = 0.5 }}\n",
+        agency("Civil", "brand = 1.0"),
+        agency("Defence", "brand = 3.0, incumbency = 0.5"),
+    );
+    std::fs::write(dir.join("w.toml"), &text).unwrap();
+    // The first agency's own brand weight.
+    let line = text
+        .lines()
+        .position(|l| l == "choice = { brand = 1.0 }")
+        .unwrap()
+        + 1;
+    let warned = |path: &str| {
+        format!(
+            "warning: w.toml:{line}: every agency sets its own choice weight 'brand' (the first: \
+             agency 'Civil'), so a value given for {path} is used by none of them and changes \
+             nothing; give agency.*.choice.brand to change the weight they use\n"
+        )
+    };
+    let quick = ["--runs", "20", "--quiet"];
+    for args in [
+        &["check", "w.toml", "--set", "choice.brand=5"][..],
+        &[&["run", "w.toml", "--set", "choice.brand=5"][..], &quick].concat(),
+        &[
+            &["compare", "w.toml", "--set", "choice.brand=5"][..],
+            &quick,
+        ]
+        .concat(),
+    ] {
+        let stderr = ok(dir, args);
+        assert!(
+            stderr.contains(&warned("choice.brand")),
+            "{args:?}: {stderr}"
+        );
+    }
+    let stderr = ok(
+        dir,
+        &[
+            &["sweep", "w.toml", "--vary", "choice.brand=0,5"][..],
+            &quick,
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        stderr.matches("every agency sets its own").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains(&warned("choice.brand")), "{stderr}");
+    // Which is true: both values give the same rows.
+    let rows = std::fs::read_to_string(dir.join("out/w-sweep/sweep_shares.csv")).unwrap();
+    let of = |value: &str| -> Vec<&str> {
+        rows.lines()
+            .filter_map(|l| l.strip_prefix(&format!("{value},")))
+            .collect()
+    };
+    assert!(!of("0").is_empty());
+    assert_eq!(of("0"), of("5"));
+    // Every agency's own weight may come from a setting too, which has no
+    // line in the file.
+    let stderr = ok(
+        dir,
+        &[
+            "check",
+            "w.toml",
+            "--set",
+            "choice.incumbency=5",
+            "--set",
+            "agency.Civil.choice.incumbency=1",
+        ],
+    );
+    assert!(
+        stderr.contains(
+            "warning: w.toml: every agency sets its own choice weight 'incumbency' (the first: \
+             agency 'Civil'), so a value given for choice.incumbency"
+        ),
+        "{stderr}"
+    );
+    // Civil uses the scenario's incumbency weight; every agency's own brand
+    // weight is what agency.*.choice.brand sets.
+    for args in [
+        &["check", "w.toml", "--set", "choice.incumbency=5"][..],
+        &["check", "w.toml", "--set", "agency.*.choice.brand=5"],
+    ] {
+        let stderr = ok(dir, args);
+        assert!(!stderr.contains("warning"), "{args:?}: {stderr}");
+    }
+}
+
 /// `check --set` shows the scenario as `run --set` would simulate it.
 #[test]
 fn check_with_set_shows_the_changed_scenario() {

@@ -495,9 +495,24 @@ pub(super) fn warn_of_other_files(out: &Path, this: &str) {
     }
 }
 
+/// A scenario file a manifest names: its path as recorded, the `--set`
+/// settings applied to it, and the SHA-256 of its contents then.
+pub(super) struct Recorded {
+    path: String,
+    settings: Vec<String>,
+    sha256: String,
+}
+
+/// A scenario file this command reads: its path, how messages name it
+/// (with its settings), and the SHA-256 of its contents.
+pub(super) struct ScenarioInput<'a> {
+    pub path: &'a Path,
+    pub named: String,
+    pub sha256: &'a str,
+}
+
 /// The scenario files `out`'s `manifest.json` names for `roles` (`scenario`,
-/// or `baseline` and `counterfactual`), each as it records it: its path and
-/// the `--set` settings applied to it. Read when the results it lists
+/// or `baseline` and `counterfactual`), each as it records it. Read when the results it lists
 /// include one of `files`, which this command is about to replace; `None`
 /// without a manifest, with one that cannot be read, or with one of other
 /// results (another command's, which stay).
@@ -505,7 +520,7 @@ pub(super) fn replaced_scenarios(
     out: &Path,
     files: &[OutputFile],
     roles: &[&str],
-) -> Option<Vec<(String, Vec<String>)>> {
+) -> Option<Vec<Recorded>> {
     use std::io::Read;
     // A manifest is a few kilobytes; whatever is far larger is not one.
     let mut bytes = Vec::new();
@@ -526,6 +541,7 @@ pub(super) fn replaced_scenarios(
         .map(|role| {
             let input = manifest.get(role)?;
             let path = input.get("path")?.as_str()?.to_string();
+            let sha256 = input.get("sha256")?.as_str()?.to_string();
             let settings = match input.get("settings") {
                 None => Vec::new(),
                 Some(s) => s
@@ -534,37 +550,41 @@ pub(super) fn replaced_scenarios(
                     .map(|spec| spec.as_str().map(str::to_string))
                     .collect::<Option<_>>()?,
             };
-            Some((path, settings))
+            Some(Recorded {
+                path,
+                settings,
+                sha256,
+            })
         })
         .collect()
 }
 
 /// Warns when the results `out` held, of the scenario files `earlier` (as
 /// [`replaced_scenarios`] gives them), came from other files than this
-/// command's `inputs` (each with how messages name it), role by role: this
-/// `what` ("run", "comparison", "sweep") has replaced them. The same file
-/// given another way (`./x.toml`, `x.toml`) is the same file; settings and
-/// seeds do not count.
+/// command's `inputs`, role by role: this `what` ("run", "comparison",
+/// "sweep") has replaced them. A file is the same when it is the same file
+/// (`./x.toml` and `x.toml`; edited since or not) or has the same contents
+/// (a manifest records the path as typed, which may have been relative to
+/// another folder); settings and seeds do not count.
 pub(super) fn warn_of_replaced(
     out: &Path,
-    earlier: Option<Vec<(String, Vec<String>)>>,
-    inputs: &[(&Path, String)],
+    earlier: Option<Vec<Recorded>>,
+    inputs: &[ScenarioInput],
     what: &str,
 ) {
     let Some(earlier) = earlier else {
         return;
     };
     let same = earlier.len() == inputs.len()
-        && earlier
-            .iter()
-            .zip(inputs)
-            .all(|((recorded, _), (given, _))| same_file(Path::new(recorded), given));
+        && earlier.iter().zip(inputs).all(|(recorded, given)| {
+            recorded.sha256 == given.sha256 || same_file(Path::new(&recorded.path), given.path)
+        });
     if same {
         return;
     }
     let held: Vec<String> = earlier
         .iter()
-        .map(|(path, settings)| {
+        .map(|Recorded { path, settings, .. }| {
             let specs: Vec<String> = settings.iter().map(|s| format!("--set {s}")).collect();
             if specs.is_empty() {
                 path.clone()
@@ -573,7 +593,7 @@ pub(super) fn warn_of_replaced(
             }
         })
         .collect();
-    let given: Vec<&str> = inputs.iter().map(|(_, named)| named.as_str()).collect();
+    let given: Vec<&str> = inputs.iter().map(|g| g.named.as_str()).collect();
     warning!(
         "{} held the results of {}, now replaced by this {what} of {}; give each its own --out to keep both",
         out.display(),

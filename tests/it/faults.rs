@@ -618,10 +618,11 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    // Four different scenarios (their contents differ by a comment).
     for file in ["a/base.toml", "b/base.toml", "m.toml", "m-variant.toml"] {
         let path = dir.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, &minimal).unwrap();
+        std::fs::write(path, format!("# {file}\n{minimal}")).unwrap();
     }
     let stderr_of = |args: &[&str]| -> String {
         let mut all = args.to_vec();
@@ -648,6 +649,36 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         let stderr = stderr_of(args);
         assert!(!stderr.contains("warning"), "{args:?}: {stderr}");
     }
+    // The same file given relative to another folder (a manifest records
+    // the path as typed), or a copy of it elsewhere: the same scenario.
+    let o = sharecast(
+        &dir.join("a"),
+        &[
+            "run",
+            "base.toml",
+            "--out",
+            "../out/base",
+            "--runs",
+            "3",
+            "--quiet",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && !stderr.contains("warning"),
+        "{stderr}"
+    );
+    std::fs::create_dir_all(dir.join("copy")).unwrap();
+    std::fs::copy(dir.join("a/base.toml"), dir.join("copy/base.toml")).unwrap();
+    assert!(!stderr_of(&["run", "copy/base.toml"]).contains("warning"));
+    stderr_of(&[
+        "run",
+        "a/../a/base.toml",
+        "--set",
+        "agency.Agency.term=6",
+        "--out",
+        "out/base",
+    ]);
     // Another file of the same name writes into the same folder.
     let before = snapshot(&dir.join("out/base"));
     let stderr = stderr_of(&["run", "b/base.toml"]);

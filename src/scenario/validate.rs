@@ -169,6 +169,34 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
             .any(|c| c.field == Field::Access(t) && served(&c.value))
 }
 
+/// What a spreadsheet would take `name` for instead of text, if anything:
+/// "a truth value" (TRUE, FALSE in any letter case), "a number" (`1e5`:
+/// digits and an exponent), or "a number or a date" (digits with at most
+/// spaces and `-/.:,` between them: `00123`, `1-2`, `3/4`, `12:30`,
+/// `2026`). Names with letters (`3M`, or `Jan-1`, which Excel reads as a
+/// date too) are left alone: a rule for those would flag ordinary names.
+fn spreadsheet_value(name: &str) -> Option<&'static str> {
+    let folded = name.to_lowercase();
+    if folded == "true" || folded == "false" {
+        return Some("a truth value");
+    }
+    let numeral = name.chars().any(|c| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -/.:,".contains(c));
+    if numeral {
+        return Some("a number or a date");
+    }
+    let scientific = name
+        .split_once(['e', 'E'])
+        .is_some_and(|(mantissa, exponent)| {
+            let digits =
+                |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.');
+            digits(mantissa) && digits(exponent.strip_prefix(['+', '-']).unwrap_or(exponent))
+        });
+    scientific.then_some("a number")
+}
+
 /// `name` as a TOML key: bare when TOML allows it (`top_secret`), quoted
 /// otherwise (`"top secret"`).
 fn toml_key(name: &str) -> String {
@@ -643,11 +671,21 @@ impl<'s> Checker<'s> {
 
     /// Names end up in CSV cells; one starting with `=`, `+`, `-` or `@`
     /// would be read by Excel and LibreOffice as a formula.
+    ///
+    /// One that a spreadsheet reads as a value other than text (a number,
+    /// a date, a truth value) is legal but is shown changed when a CSV file
+    /// is opened there (`00123` as 123, `1-2` as 2-Jan, `TRUE` as a
+    /// checkbox value): a warning.
     fn spreadsheet_safe(&mut self, name: &str, span: &std::ops::Range<usize>, what: &str) {
         if let Some(c) = name.chars().next().filter(|c| "=+-@".contains(*c)) {
             self.error(
                 span,
                 format!("{what} name '{name}' starts with '{c}', which spreadsheets read as the start of a formula; begin the name with a letter or digit"),
+            );
+        } else if let Some(kind) = spreadsheet_value(name) {
+            self.warn(
+                span,
+                format!("{what} name '{name}' reads as {kind} in a spreadsheet, which may show it changed in the CSV files' cells and headers (leading zeros dropped, a date or TRUE in its place); a name with a letter in it stays as written"),
             );
         }
     }
@@ -2247,6 +2285,70 @@ mod tests {
                 "{rule}: {errors:?}"
             );
         }
+    }
+
+    /// A name a spreadsheet would turn into a number, a date or a truth
+    /// value is accepted with a warning at its line; ordinary names, with
+    /// letters, are not warned about.
+    #[test]
+    fn names_a_spreadsheet_reads_as_values_are_warned_about() {
+        for (name, kind) in [
+            ("00123", "a number or a date"),
+            ("1-2", "a number or a date"),
+            ("3/4", "a number or a date"),
+            ("2026", "a number or a date"),
+            ("TRUE", "a truth value"),
+            ("false", "a truth value"),
+            ("1e5", "a number"),
+            ("2.5E-3", "a number"),
+        ] {
+            assert_eq!(spreadsheet_value(name), Some(kind), "{name}");
+        }
+        for name in [
+            "OpenAI",
+            "3M",
+            "Agency 7",
+            "💡",
+            "Truely",
+            "e5",
+            "1e",
+            "Ωmega",
+            "国防部",
+        ] {
+            assert_eq!(spreadsheet_value(name), None, "{name}");
+        }
+        let source = |vendor: &str, tier: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 3\ntiers = [\"{tier}\"]\n\
+                [[vendor]]\nname = \"{vendor}\"\nbrand = 0.5\naccess = {{ \"{tier}\" = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 3\nterm = 2\ninnovation = 0.1\nimitation = 0.1\n"
+            )
+        };
+        let warnings = |vendor: &str, tier: &str| {
+            validate(&source(vendor, tier), Path::new("t.toml"), &[])
+                .unwrap()
+                .warnings
+        };
+        assert!(warnings("Acme", "open").is_empty());
+        let w = warnings("00123", "open");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].line, Some(5));
+        assert!(
+            w[0].message.starts_with(
+                "[[vendor]] name '00123' reads as a number or a date in a spreadsheet"
+            ),
+            "{}",
+            w[0].message
+        );
+        let w = warnings("Acme", "TRUE");
+        assert!(
+            w.len() == 1
+                && w[0].line == Some(3)
+                && w[0]
+                    .message
+                    .starts_with("tier name 'TRUE' reads as a truth value"),
+            "{w:?}"
+        );
     }
 
     #[test]

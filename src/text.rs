@@ -3,9 +3,11 @@
 //! escape sequence that clears the screen) acts on a terminal, and an
 //! invisible formatting character hides itself (`Zen` + zero-width space +
 //! `ith` looks like `Zenith`) or reverses how the rest of a line reads (a
-//! right-to-left override). Validation refuses both in names; messages show
+//! right-to-left override), and a few other characters are drawn as nothing
+//! (a Hangul filler). Validation refuses all of them in names; messages show
 //! them escaped. Counts in messages and tables read as words do ("1 run",
-//! "2 runs").
+//! "2 runs"), and a message lists at most a few dozen names, however many a
+//! file declares.
 
 /// The format characters (Unicode category Cf, as of Unicode 15.1) and the
 /// line and paragraph separators (Zl, Zp), but for the zero-width
@@ -55,7 +57,10 @@ const INVISIBLE: [char; 7] = [
     '\u{034F}', '\u{115F}', '\u{1160}', '\u{17B4}', '\u{17B5}', '\u{3164}', '\u{FFA0}',
 ];
 
-/// Whether `c` is one of the [`INVISIBLE`] characters.
+/// Whether `c` is a character that fonts draw as nothing and that has no
+/// place in a name: the combining grapheme joiner (U+034F), a Hangul filler
+/// (U+115F, U+1160, U+3164, U+FFA0) or a Khmer inherent vowel (U+17B4,
+/// U+17B5).
 pub fn is_invisible(c: char) -> bool {
     INVISIBLE.contains(&c)
 }

@@ -49,8 +49,8 @@ pub struct Sweep {
     pub values: Vec<SweepValue>,
 }
 
-/// One value: as the CSVs and the table show it, and as the scenario file
-/// would hold it.
+/// One value: as it was typed or a range generated it, and as the scenario
+/// file would hold it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepValue {
     /// As written, without surrounding quotes, or as a range generated it:
@@ -70,7 +70,8 @@ impl SweepValue {
     pub fn column(&self) -> String {
         match &self.value {
             Value::Integer(i) => i.to_string(),
-            Value::Float(x) => plain_decimal(*x),
+            // -0.0 as 0.0, as the CSV files write -0.
+            Value::Float(x) => plain_decimal(*x + 0.0),
             _ => self.text.clone(),
         }
     }
@@ -606,6 +607,8 @@ mod tests {
         );
         let ranged = Sweep::parse("x=0.1..0.9:5").unwrap();
         assert!(ranged.values.iter().all(|v| v.column() == v.text));
+        // -0.0 as 0.0, as the CSV files write -0.
+        assert_eq!(Sweep::parse("x=-0.0,1").unwrap().values[0].column(), "0.0");
         assert_eq!(texts("x=12..60:5"), ["12", "24", "36", "48", "60"]);
         assert_eq!(
             Sweep::parse("x=12..60:5").unwrap().values[1].value,

@@ -212,13 +212,16 @@ pub(super) fn settings_line(path: &Path, sets: &[Sweep]) -> String {
 
 /// "with --set A=1, --set B=2", or nothing without settings.
 pub(super) fn with_sets(sets: &[Sweep]) -> String {
-    if sets.is_empty() {
+    with_specs(&set_specs(sets))
+}
+
+/// [`with_sets`] of settings written `PATH=VALUE`, as a manifest records
+/// them.
+fn with_specs(specs: &[String]) -> String {
+    if specs.is_empty() {
         return String::new();
     }
-    let specs: Vec<String> = set_specs(sets)
-        .iter()
-        .map(|s| format!("--set {s}"))
-        .collect();
+    let specs: Vec<String> = specs.iter().map(|s| format!("--set {s}")).collect();
     format!(" with {}", specs.join(", "))
 }
 
@@ -562,10 +565,11 @@ pub(super) fn replaced_scenarios(
 /// Warns when the results `out` held, of the scenario files `earlier` (as
 /// [`replaced_scenarios`] gives them), came from other files than this
 /// command's `inputs`, role by role: this `what` ("run", "comparison",
-/// "sweep") has replaced them. A file is the same when it is the same file
-/// (`./x.toml` and `x.toml`; edited since or not) or has the same contents
-/// (a manifest records the path as typed, which may have been relative to
-/// another folder); settings and seeds do not count.
+/// "sweep") has replaced them. A file is the same when its path leads to
+/// the same file from the current folder (`./x.toml` and `x.toml`; edited
+/// since or not) or when it has the same contents: a manifest records the
+/// path as typed, so a path typed from another folder is recognised only
+/// while the file is unchanged. Settings and seeds do not count.
 pub(super) fn warn_of_replaced(
     out: &Path,
     earlier: Option<Vec<Recorded>>,
@@ -584,21 +588,14 @@ pub(super) fn warn_of_replaced(
     }
     let held: Vec<String> = earlier
         .iter()
-        .map(|Recorded { path, settings, .. }| {
-            let specs: Vec<String> = settings.iter().map(|s| format!("--set {s}")).collect();
-            if specs.is_empty() {
-                path.clone()
-            } else {
-                format!("{path} with {}", specs.join(", "))
-            }
-        })
+        .map(|Recorded { path, settings, .. }| format!("{path}{}", with_specs(settings)))
         .collect();
     let given: Vec<&str> = inputs.iter().map(|g| g.named.as_str()).collect();
     warning!(
         "{} held the results of {}, now replaced by this {what} of {}; give each its own --out to keep both",
         out.display(),
         held.join(" compared with "),
-        given.join(" with "),
+        given.join(" and "),
     );
 }
 

@@ -169,23 +169,34 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
             .any(|c| c.field == Field::Access(t) && served(&c.value))
 }
 
-/// What a spreadsheet would take `name` for instead of text, if anything:
-/// "a truth value" (TRUE, FALSE in any letter case), "a number" (`1e5`:
+/// Why `text` cannot be a name though it is not empty: it shows as blank.
+fn blank(text: &str) -> String {
+    format!(
+        "'{text}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character"
+    )
+}
+
+/// What a spreadsheet would take `name` for instead of text, if anything,
+/// and how it would show it: "a truth value" (TRUE, FALSE in any letter
+/// case), "a number" (`1e5`:
 /// digits and an exponent), or "a number or a date" (digits with at most
 /// spaces and `-/.:,` between them: `00123`, `1-2`, `3/4`, `12:30`,
 /// `2026`). Names with letters (`3M`, or `Jan-1`, which Excel reads as a
 /// date too) are left alone: a rule for those would flag ordinary names.
-fn spreadsheet_value(name: &str) -> Option<&'static str> {
+fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static str)> {
     let folded = name.to_lowercase();
     if folded == "true" || folded == "false" {
-        return Some("a truth value");
+        return Some(("a truth value", "in capitals, as TRUE or FALSE"));
     }
     let numeral = name.chars().any(|c| c.is_ascii_digit())
         && name
             .chars()
             .all(|c| c.is_ascii_digit() || " -/.:,".contains(c));
     if numeral {
-        return Some("a number or a date");
+        return Some((
+            "a number or a date",
+            "as a number (leading zeros dropped) or as a date",
+        ));
     }
     let scientific = name
         .split_once(['e', 'E'])
@@ -194,7 +205,7 @@ fn spreadsheet_value(name: &str) -> Option<&'static str> {
                 |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.');
             digits(mantissa) && digits(exponent.strip_prefix(['+', '-']).unwrap_or(exponent))
         });
-    scientific.then_some("a number")
+    scientific.then_some(("a number", "as the number it spells (1e5 as 100000)"))
 }
 
 /// `name` as a TOML key: bare when TOML allows it (`top_secret`), quoted
@@ -631,13 +642,7 @@ impl<'s> Checker<'s> {
                 None
             }
             Some(n) if crate::text::shows_blank(n.get_ref()) => {
-                self.error(
-                    &n.span(),
-                    format!(
-                        "{what} name '{}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character",
-                        n.get_ref()
-                    ),
-                );
+                self.error(&n.span(), format!("{what} name {}", blank(n.get_ref())));
                 None
             }
             Some(n) => {
@@ -682,10 +687,10 @@ impl<'s> Checker<'s> {
                 span,
                 format!("{what} name '{name}' starts with '{c}', which spreadsheets read as the start of a formula; begin the name with a letter or digit"),
             );
-        } else if let Some(kind) = spreadsheet_value(name) {
+        } else if let Some((kind, shown)) = spreadsheet_value(name) {
             self.warn(
                 span,
-                format!("{what} name '{name}' reads as {kind} in a spreadsheet, which may show it changed in the CSV files' cells and headers (leading zeros dropped, a date or TRUE in its place); a name with a letter in it stays as written"),
+                format!("{what} name '{name}' reads as {kind} in a spreadsheet, which shows it {shown} in the CSV files' cells and headers; rename it if it must appear as written"),
             );
         }
     }
@@ -698,7 +703,7 @@ impl<'s> Checker<'s> {
             return "scenario".to_string();
         };
         let stem = stem.trim().to_string();
-        if stem.is_empty() {
+        if crate::text::shows_blank(&stem) {
             self.error_in_file(
                 "the scenario has no name and its file name is blank; add name = \"...\" at the top of the file",
             );
@@ -723,14 +728,11 @@ impl<'s> Checker<'s> {
                 let why = if n.get_ref().trim().is_empty() {
                     "must not be empty".to_string()
                 } else {
-                    format!(
-                        "'{}' shows as blank: it is made of spaces and U+2800, the blank braille pattern",
-                        n.get_ref()
-                    )
+                    blank(n.get_ref())
                 };
                 self.error(
                     &n.span(),
-                    format!("name {why} (leave it out to use the file name)"),
+                    format!("name {why}; leave it out to use the file name"),
                 );
                 String::new()
             }
@@ -1006,10 +1008,7 @@ impl<'s> Checker<'s> {
             if name.is_empty() {
                 self.error(&t.span(), "a tier name must not be empty");
             } else if crate::text::shows_blank(&name) {
-                self.error(
-                    &t.span(),
-                    format!("tier name '{name}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character"),
-                );
+                self.error(&t.span(), format!("tier name {}", blank(&name)));
             } else if folded(&name) == "all" {
                 self.error(
                     &t.span(),
@@ -2302,7 +2301,11 @@ mod tests {
             ("1e5", "a number"),
             ("2.5E-3", "a number"),
         ] {
-            assert_eq!(spreadsheet_value(name), Some(kind), "{name}");
+            assert_eq!(
+                spreadsheet_value(name).map(|(k, _)| k),
+                Some(kind),
+                "{name}"
+            );
         }
         for name in [
             "OpenAI",
@@ -2335,7 +2338,8 @@ mod tests {
         assert_eq!(w[0].line, Some(5));
         assert!(
             w[0].message.starts_with(
-                "[[vendor]] name '00123' reads as a number or a date in a spreadsheet"
+                "[[vendor]] name '00123' reads as a number or a date in a spreadsheet, which shows it \
+                 as a number (leading zeros dropped) or as a date"
             ),
             "{}",
             w[0].message

@@ -566,7 +566,7 @@ fn select_declared<'p>(
                 chosen.len(),
                 kind.many,
                 kind.many,
-                positions.join(", "),
+                crate::text::listing(&positions),
                 kind.one,
                 positions[0]
             ));

@@ -298,6 +298,14 @@ fn file_names_that_cannot_name_a_scenario_and_endless_files_are_rejected() {
             ".toml",
             ".toml: the scenario has no name and its file name is blank; add name = \"...\"",
         ),
+        (
+            "\u{2800}.toml",
+            "\u{2800}.toml: the scenario has no name and its file name is blank; add name = \"...\"",
+        ),
+        (
+            "\u{3164}.toml",
+            "\\u3164.toml: the scenario has no name and its file name '\\u3164' cannot be one: it contains the invisible character U+3164",
+        ),
     ];
     for (file, message) in cases {
         std::fs::write(tmp.path().join(file), &text).unwrap();

@@ -710,7 +710,7 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     assert!(
         stderr.contains(
             "warning: c held the results of ./a/base.toml compared with m.toml, now replaced by \
-             this comparison of a/base.toml with m-variant.toml; give each its own --out to keep both"
+             this comparison of a/base.toml and m-variant.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A file to write: its name in the output folder and its contents.
 pub struct OutputFile {
@@ -245,8 +245,9 @@ pub enum ManifestInput {
     },
 }
 
-/// One scenario file, as the manifest names it.
-#[derive(Debug, Serialize)]
+/// One scenario file, as the manifest names it (and as a later command
+/// reads it back, to tell whether it replaces another scenario's results).
+#[derive(Debug, Serialize, Deserialize)]
 pub struct ScenarioRef {
     /// The scenario's `name` (by default the file name without `.toml`).
     pub name: String,
@@ -255,8 +256,34 @@ pub struct ScenarioRef {
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
     /// `PATH=VALUE` of each `--set` applied to the file, if any.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<String>,
+}
+
+impl ManifestInput {
+    /// The scenario files, each with the manifest key it is written under
+    /// (`scenario`, or `baseline` and `counterfactual`).
+    pub fn scenarios(&self) -> Vec<(&'static str, &ScenarioRef)> {
+        match self {
+            ManifestInput::Run { scenario } | ManifestInput::Sweep { scenario, .. } => {
+                vec![("scenario", scenario)]
+            }
+            ManifestInput::Compare {
+                baseline,
+                counterfactual,
+                ..
+            } => vec![("baseline", baseline), ("counterfactual", counterfactual)],
+        }
+    }
+
+    /// What messages call the job: "run", "comparison" or "sweep".
+    pub fn job(&self) -> &'static str {
+        match self {
+            ManifestInput::Run { .. } => "run",
+            ManifestInput::Compare { .. } => "comparison",
+            ManifestInput::Sweep { .. } => "sweep",
+        }
+    }
 }
 
 impl ScenarioRef {

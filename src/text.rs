@@ -6,8 +6,8 @@
 //! right-to-left override), and a few other characters are drawn as nothing
 //! (a Hangul filler). Validation refuses all of them in names; messages show
 //! them escaped. Counts in messages and tables read as words do ("1 run",
-//! "2 runs"), and a message lists at most a few dozen names, however many a
-//! file declares.
+//! "2 runs"), and a message lists at most the first [`LISTED`] names,
+//! however many a file declares.
 
 /// The format characters (Unicode category Cf, as of Unicode 15.1) and the
 /// line and paragraph separators (Zl, Zp), but for the zero-width

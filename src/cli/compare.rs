@@ -4,10 +4,9 @@
 use anyhow::Result;
 
 use super::support::{
-    MemoryAdvice, ScenarioInput, check_memory, check_out_folder, default_out_dir, file_names,
-    interrupt_flag, load, load_with_sets, manifest, named_files, print_stdout, replaced_scenarios,
-    same_scenario, set_specs, simulate, stem, warn, warn_of_long_files, warn_of_other_files,
-    warn_of_replaced, with_sets, write_outputs,
+    MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
+    load, load_with_sets, manifest, named_files, print_stdout, same_scenario, set_specs, simulate,
+    stem, warn, warn_of_long_files, warn_of_other_files, with_sets, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -148,8 +147,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     warn_of_long_files(&files, |_| "use a coarser step or fewer periods");
     let manifest = manifest(
         ManifestInput::Compare {
-            baseline: ScenarioRef::of(&base, &args.baseline, base_sha.clone()),
-            counterfactual: ScenarioRef::of(&other, &other_path, other_sha.clone())
+            baseline: ScenarioRef::of(&base, &args.baseline, base_sha),
+            counterfactual: ScenarioRef::of(&other, &other_path, other_sha)
                 .with_settings(set_specs(&args.set)),
             notes: alignment.notes.clone(),
         },
@@ -158,21 +157,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         sim,
         &files,
     );
-    let earlier = replaced_scenarios(&out, &files, &["baseline", "counterfactual"]);
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    let inputs = [
-        ScenarioInput {
-            path: &args.baseline,
-            named: args.baseline.display().to_string(),
-            sha256: &base_sha,
-        },
-        ScenarioInput {
-            path: &other_path,
-            named: other_name.clone(),
-            sha256: &other_sha,
-        },
-    ];
-    warn_of_replaced(&out, earlier, &inputs, "comparison");
     warn_of_other_files(&out, "compare");
     if !sim.quiet {
         print_stdout(&format!(

@@ -3,10 +3,9 @@
 use anyhow::Result;
 
 use super::support::{
-    MemoryAdvice, ScenarioInput, check_memory, check_out_folder, default_out_dir, file_names,
-    interrupt_flag, load_with_sets, long_files, manifest, named_files, print_stdout,
-    replaced_scenarios, set_specs, settings_line, simulate, stem, warn_of_long_files,
-    warn_of_other_files, warn_of_replaced, with_sets, write_outputs,
+    MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
+    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, settings_line,
+    simulate, stem, warn_of_long_files, warn_of_other_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -81,7 +80,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     });
     let manifest = manifest(
         ManifestInput::Run {
-            scenario: ScenarioRef::of(&s, &args.scenario, sha256.clone())
+            scenario: ScenarioRef::of(&s, &args.scenario, sha256)
                 .with_settings(set_specs(&args.set)),
         },
         seed,
@@ -89,16 +88,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         sim,
         &files,
     );
-    // What the manifest about to be replaced names, said once the new
-    // files are in place.
-    let earlier = replaced_scenarios(&out, &files, &["scenario"]);
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    let given = ScenarioInput {
-        path: &args.scenario,
-        named: format!("{}{}", args.scenario.display(), with_sets(&args.set)),
-        sha256: &sha256,
-    };
-    warn_of_replaced(&out, earlier, &[given], "run");
 
     // Only the files a run writes are replaced, so a runs.csv of an earlier
     // run with --per-run would sit next to results it does not belong to.

@@ -15,7 +15,7 @@ use super::{
 use crate::engine::{self, Control, Dims, EngineKind};
 use crate::export;
 use crate::measures;
-use crate::output::{self, Manifest, ManifestInput, OutputFile};
+use crate::output::{self, Manifest, ManifestInput, OutputFile, ScenarioRef};
 use crate::progress::Progress;
 use crate::resources;
 use crate::scenario::{self, Diagnostic, Scenario, ScenarioError, Setting};
@@ -391,13 +391,22 @@ pub(super) fn long_files(
     [shares, adoption, revenue]
 }
 
-/// Writes `files` and the manifest into `out`, whole or not at all.
+/// Writes `files` and the manifest into `out`, whole or not at all; then
+/// warns if they replaced the results of another scenario file (see
+/// [`warn_of_replaced`]).
 pub(super) fn write_outputs(
     out: &Path,
     mut files: Vec<OutputFile>,
     manifest: Manifest,
     cancel: &AtomicBool,
 ) -> Result<Vec<OutputFile>> {
+    let keys: Vec<&str> = manifest
+        .input
+        .scenarios()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    let earlier = replaced_scenarios(out, &files, &keys);
     files.push(OutputFile {
         name: MANIFEST_FILE.into(),
         bytes: manifest.to_bytes(),
@@ -412,6 +421,8 @@ pub(super) fn write_outputs(
             e
         }
     })?;
+    // Said once the new files are in place, never for a job that fails.
+    warn_of_replaced(out, earlier, &manifest.input);
     Ok(files)
 }
 
@@ -498,32 +509,12 @@ pub(super) fn warn_of_other_files(out: &Path, this: &str) {
     }
 }
 
-/// A scenario file a manifest names: its path as recorded, the `--set`
-/// settings applied to it, and the SHA-256 of its contents then.
-pub(super) struct Recorded {
-    path: String,
-    settings: Vec<String>,
-    sha256: String,
-}
-
-/// A scenario file this command reads: its path, how messages name it
-/// (with its settings), and the SHA-256 of its contents.
-pub(super) struct ScenarioInput<'a> {
-    pub path: &'a Path,
-    pub named: String,
-    pub sha256: &'a str,
-}
-
-/// The scenario files `out`'s `manifest.json` names for `roles` (`scenario`,
-/// or `baseline` and `counterfactual`), each as it records it. Read when the results it lists
-/// include one of `files`, which this command is about to replace; `None`
+/// The scenario files the `manifest.json` already in `out` names under
+/// `keys` (`scenario`, or `baseline` and `counterfactual`), when the results
+/// it lists include one of `files`, which are about to replace them; `None`
 /// without a manifest, with one that cannot be read, or with one of other
 /// results (another command's, which stay).
-pub(super) fn replaced_scenarios(
-    out: &Path,
-    files: &[OutputFile],
-    roles: &[&str],
-) -> Option<Vec<Recorded>> {
+fn replaced_scenarios(out: &Path, files: &[OutputFile], keys: &[&str]) -> Option<Vec<ScenarioRef>> {
     use std::io::Read;
     // A manifest is a few kilobytes; whatever is far larger is not one.
     let mut bytes = Vec::new();
@@ -539,77 +530,48 @@ pub(super) fn replaced_scenarios(
     if !replaced {
         return None;
     }
-    roles
-        .iter()
-        .map(|role| {
-            let input = manifest.get(role)?;
-            let path = input.get("path")?.as_str()?.to_string();
-            let sha256 = input.get("sha256")?.as_str()?.to_string();
-            let settings = match input.get("settings") {
-                None => Vec::new(),
-                Some(s) => s
-                    .as_array()?
-                    .iter()
-                    .map(|spec| spec.as_str().map(str::to_string))
-                    .collect::<Option<_>>()?,
-            };
-            Some(Recorded {
-                path,
-                settings,
-                sha256,
-            })
-        })
+    keys.iter()
+        .map(|key| serde_json::from_value(manifest.get(key)?.clone()).ok())
         .collect()
 }
 
 /// Warns when the results `out` held, of the scenario files `earlier` (as
-/// [`replaced_scenarios`] gives them), came from other files than this
-/// command's `inputs`, role by role: this `what` ("run", "comparison",
-/// "sweep") has replaced them. A file is the same when its path leads to
-/// the same file from the current folder (`./x.toml` and `x.toml`; edited
-/// since or not) or when it has the same contents: a manifest records the
-/// path as typed, so a path typed from another folder is recognised only
-/// while the file is unchanged. Settings and seeds do not count.
-pub(super) fn warn_of_replaced(
-    out: &Path,
-    earlier: Option<Vec<Recorded>>,
-    inputs: &[ScenarioInput],
-    what: &str,
-) {
+/// [`replaced_scenarios`] gives them), came from other files than those of
+/// `input`, the manifest just written, key by key. A file is the same when
+/// it has the same contents or its path leads to the same file from the
+/// current folder (`./x.toml` and `x.toml`; edited since or not): a
+/// manifest records the path as typed, so a path typed from another folder
+/// is recognised only while the file is unchanged. Settings and seeds do
+/// not count.
+fn warn_of_replaced(out: &Path, earlier: Option<Vec<ScenarioRef>>, input: &ManifestInput) {
     let Some(earlier) = earlier else {
         return;
     };
-    let same = earlier.len() == inputs.len()
-        && earlier.iter().zip(inputs).all(|(recorded, given)| {
-            recorded.sha256 == given.sha256 || same_file(Path::new(&recorded.path), given.path)
-        });
+    let now: Vec<&ScenarioRef> = input.scenarios().into_iter().map(|(_, r)| r).collect();
+    let same_file = |a: &str, b: &str| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let same = earlier.len() == now.len()
+        && earlier
+            .iter()
+            .zip(&now)
+            .all(|(was, is)| was.sha256 == is.sha256 || same_file(&was.path, &is.path));
     if same {
         return;
     }
-    let held: Vec<String> = earlier
-        .iter()
-        .map(|Recorded { path, settings, .. }| format!("{path}{}", with_specs(settings)))
-        .collect();
-    let given: Vec<&str> = inputs.iter().map(|g| g.named.as_str()).collect();
+    let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
     warning!(
-        "{} held the results of {}, now replaced by this {what} of {}; give each its own --out to keep both",
+        "{} held the results of {}, now replaced by this {} of {}; give each its own --out to keep both",
         out.display(),
-        held.join(" compared with "),
-        given.join(" and "),
+        earlier
+            .iter()
+            .map(named)
+            .collect::<Vec<_>>()
+            .join(" compared with "),
+        input.job(),
+        now.into_iter().map(named).collect::<Vec<_>>().join(" and "),
     );
-}
-
-/// Whether two paths name the same file: the files they lead to, or, when
-/// either is not there (an earlier scenario since moved), the paths made
-/// absolute from the current folder.
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => {
-            let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-            absolute(a) == absolute(b)
-        }
-    }
 }
 
 /// Writes `text` to standard output. A reader that has gone away (`sharecast

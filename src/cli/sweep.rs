@@ -6,11 +6,10 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::support::{
-    Given, MemoryAdvice, ScenarioInput, check_memory, check_out_folder, default_out_dir,
-    file_names, given_sets, interrupt_flag, long_files, manifest, named_files, parse_with_settings,
-    print_stdout, replaced_scenarios, same_scenario, set_specs, settings_line, sha256_hex,
-    simulate, stem, warn_if_too_long, warn_of_other_files, warn_of_replaced, with_sets,
-    write_outputs,
+    Given, MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, given_sets,
+    interrupt_flag, long_files, manifest, named_files, parse_with_settings, print_stdout,
+    same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, warn_if_too_long,
+    warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -26,7 +25,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let path = &args.scenario;
     let plan = &args.vary;
     let source = scenario::read_source(path)?;
-    let sha256 = sha256_hex(&source);
     let file = scenario::parse(&source, path)?;
     let fixed = given_sets(&args.set);
     // The file with the fixed settings, which the manifest and the table
@@ -126,7 +124,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let files = named_files(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
     let manifest = manifest(
         ManifestInput::Sweep {
-            scenario: ScenarioRef::of(&base, path, sha256.clone())
+            scenario: ScenarioRef::of(&base, path, sha256_hex(&source))
                 .with_settings(set_specs(&args.set)),
             parameter: plan.path.clone(),
             values: plan.values.iter().map(|v| v.text.clone()).collect(),
@@ -136,14 +134,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         sim,
         &files,
     );
-    let earlier = replaced_scenarios(&out, &files, &["scenario"]);
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    let given = ScenarioInput {
-        path,
-        named: format!("{}{}", path.display(), with_sets(&args.set)),
-        sha256: &sha256,
-    };
-    warn_of_replaced(&out, earlier, &[given], "sweep");
     warn_of_other_files(&out, "sweep");
     if !sim.quiet {
         let with = settings_line(path, &args.set);

@@ -169,19 +169,25 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
             .any(|c| c.field == Field::Access(t) && served(&c.value))
 }
 
-/// Why `text` cannot be a name though it is not empty: it shows as blank.
-fn blank(text: &str) -> String {
-    format!(
-        "'{text}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character"
-    )
+/// Why `text` cannot be a name, if it shows nothing: it is empty once
+/// trimmed, or made of spaces and U+2800 (see `text::shows_blank`).
+fn not_shown(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        Some("must not be empty".to_string())
+    } else if crate::text::shows_blank(text) {
+        Some(format!(
+            "'{text}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character"
+        ))
+    } else {
+        None
+    }
 }
 
 /// What a spreadsheet would take `name` for instead of text, if anything,
 /// and how it would show it: "a truth value" (TRUE, FALSE in any letter
-/// case), "a number" (`1e5`:
-/// digits and an exponent), or "a number or a date" (digits with at most
-/// spaces and `-/.:,` between them: `00123`, `1-2`, `3/4`, `12:30`,
-/// `2026`). Names with letters (`3M`, or `Jan-1`, which Excel reads as a
+/// case), "a number" (`1e5`: digits and an exponent), or "a number or a
+/// date" (digits with at most spaces and `-/.:,` between them: `00123`,
+/// `1-2`, `3/4`, `12:30`, `2026`). Names with letters (`3M`, or `Jan-1`, which Excel reads as a
 /// date too) are left alone: a rule for those would flag ordinary names.
 fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static str)> {
     let folded = name.to_lowercase();
@@ -637,15 +643,11 @@ impl<'s> Checker<'s> {
                 self.error(whole, format!("{what} needs a name"));
                 None
             }
-            Some(n) if n.get_ref().trim().is_empty() => {
-                self.error(&n.span(), format!("{what} name must not be empty"));
-                None
-            }
-            Some(n) if crate::text::shows_blank(n.get_ref()) => {
-                self.error(&n.span(), format!("{what} name {}", blank(n.get_ref())));
-                None
-            }
             Some(n) => {
+                if let Some(why) = not_shown(n.get_ref()) {
+                    self.error(&n.span(), format!("{what} name {why}"));
+                    return None;
+                }
                 let name = n.get_ref().trim().to_string();
                 self.no_hidden_chars(&name, &n.span(), &format!("{what} name"));
                 self.spreadsheet_safe(&name, &n.span(), what);
@@ -679,8 +681,8 @@ impl<'s> Checker<'s> {
     ///
     /// One that a spreadsheet reads as a value other than text (a number,
     /// a date, a truth value) is legal but is shown changed when a CSV file
-    /// is opened there (`00123` as 123, `1-2` as 2-Jan, `TRUE` as a
-    /// checkbox value): a warning.
+    /// is opened there (`00123` as 123, `1-2` as 2-Jan, `true` as TRUE): a
+    /// warning.
     fn spreadsheet_safe(&mut self, name: &str, span: &std::ops::Range<usize>, what: &str) {
         if let Some(c) = name.chars().next().filter(|c| "=+-@".contains(*c)) {
             self.error(
@@ -719,23 +721,20 @@ impl<'s> Checker<'s> {
 
     fn scenario(&mut self, raw: RawScenario, path: &Path) -> Option<Scenario> {
         let name = match &raw.name {
-            Some(n) if !crate::text::shows_blank(n.get_ref()) => {
-                let name = n.get_ref().trim().to_string();
-                self.no_hidden_chars(&name, &n.span(), "name");
-                name
-            }
-            Some(n) => {
-                let why = if n.get_ref().trim().is_empty() {
-                    "must not be empty".to_string()
-                } else {
-                    blank(n.get_ref())
-                };
-                self.error(
-                    &n.span(),
-                    format!("name {why}; leave it out to use the file name"),
-                );
-                String::new()
-            }
+            Some(n) => match not_shown(n.get_ref()) {
+                Some(why) => {
+                    self.error(
+                        &n.span(),
+                        format!("name {why} (leave it out to use the file name)"),
+                    );
+                    String::new()
+                }
+                None => {
+                    let name = n.get_ref().trim().to_string();
+                    self.no_hidden_chars(&name, &n.span(), "name");
+                    name
+                }
+            },
             None => self.name_from_file(path),
         };
 
@@ -1007,8 +1006,8 @@ impl<'s> Checker<'s> {
             let name = t.get_ref().trim().to_string();
             if name.is_empty() {
                 self.error(&t.span(), "a tier name must not be empty");
-            } else if crate::text::shows_blank(&name) {
-                self.error(&t.span(), format!("tier name {}", blank(&name)));
+            } else if let Some(why) = not_shown(&name) {
+                self.error(&t.span(), format!("tier name {why}"));
             } else if folded(&name) == "all" {
                 self.error(
                     &t.span(),

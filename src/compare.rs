@@ -436,12 +436,22 @@ pub fn compare(
 
 /// [`compare`] from the runs' tallies, giving up (`None`) soon after
 /// `cancel` is set.
+///
+/// # Panics
+/// As [`compare`].
 pub fn compare_unless(
     baseline: (&Scenario, &[Tally]),
     counterfactual: (&Scenario, &[Tally]),
     alignment: &Alignment,
     cancel: &AtomicBool,
 ) -> Option<Comparison> {
+    assert!(
+        align(baseline.0, counterfactual.0).is_ok_and(|own| own == *alignment),
+        "the alignment was made for other scenarios than '{}' and '{}'; make it with \
+         compare::align of these two",
+        baseline.0.name,
+        counterfactual.0.name
+    );
     let (base, other) = (Side::new(baseline), Side::new(counterfactual));
     assert_eq!(base.records.len(), other.records.len(), "paired runs");
     let runs = base.records.len();

@@ -170,8 +170,90 @@ fn revenue_labels<'a, T>(vendor: &'a str, row: &RevenueRow<T>) -> [&'a str; 2] {
     [vendor, measure]
 }
 
+/// Whether every row names a period, vendor, agency and tier that exist:
+/// a scenario has `vendors` vendors here (a comparison's own list).
+fn rows_fit<T>(
+    s: &Scenario,
+    vendors: usize,
+    shares: &[ShareRow<T>],
+    adoption: &[AdoptionRow<T>],
+    revenue: &[RevenueRow<T>],
+) -> bool {
+    let periods = s.calendar.periods as usize;
+    let (tiers, agencies) = (s.tiers.len(), s.agencies.len());
+    let scope_fits = |scope| match scope {
+        Scope::All => true,
+        Scope::Tier(k) => k < tiers,
+        Scope::Agency(a) => a < agencies,
+    };
+    shares
+        .iter()
+        .all(|r| r.period < periods && r.vendor < vendors && scope_fits(r.scope))
+        && adoption
+            .iter()
+            .all(|r| r.period < periods && r.agency.is_none_or(|a| a < agencies))
+        && revenue
+            .iter()
+            .all(|r| r.period < periods && r.vendor < vendors)
+}
+
+/// Panics unless `p` has the rows of a projection of `s`: the exporters
+/// label rows by `s`'s names, so a projection of another scenario would
+/// either index past them or be written under the wrong names.
+fn assert_projection_of(s: &Scenario, p: &Projection) {
+    let (periods, vendors) = (s.calendar.periods as usize, s.vendors.len());
+    let (tiers, agencies) = (s.tiers.len(), s.agencies.len());
+    let counts = [
+        (
+            "shares",
+            p.shares.len(),
+            periods * 2 * vendors * (1 + tiers + agencies),
+        ),
+        ("adoption", p.adoption.len(), periods * 2 * (1 + agencies)),
+        ("revenue", p.revenue.len(), periods * 2 * vendors),
+        ("outlook", p.outlook.len(), vendors),
+    ];
+    for (what, rows, expected) in counts {
+        assert!(
+            rows == expected,
+            "the projection has {rows} {what} rows where a projection of '{}' has {expected}: \
+             it was made from another scenario",
+            s.name
+        );
+    }
+    assert!(
+        rows_fit(s, vendors, &p.shares, &p.adoption, &p.revenue)
+            && p.outlook.iter().all(|o| o.vendor < vendors),
+        "the projection's rows name periods, vendors, agencies or tiers that '{}' does not \
+         have: it was made from another scenario",
+        s.name
+    );
+}
+
+/// Panics unless every row of `c` names a period, agency and tier of
+/// `baseline` and one of the comparison's vendors.
+fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
+    assert!(
+        rows_fit(
+            baseline,
+            c.vendors.len(),
+            &c.shares,
+            &c.adoption,
+            &c.revenue
+        ),
+        "the comparison's rows name periods, agencies or tiers that '{}' does not have: it \
+         was made with another baseline",
+        baseline.name
+    );
+}
+
 /// `shares.csv` of `sharecast run`.
+///
+/// # Panics
+/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
+/// vendors, agencies and tiers).
 pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    assert_projection_of(s, p);
     let rows = p.shares.iter().map(|row| {
         let vendor = s.vendors[row.vendor].name.as_str();
         (row.period, share_labels(s, vendor, row), &row.summary)
@@ -180,7 +262,12 @@ pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 }
 
 /// `adoption.csv` of `sharecast run`.
+///
+/// # Panics
+/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
+/// vendors, agencies and tiers).
 pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    assert_projection_of(s, p);
     let rows = p
         .adoption
         .iter()
@@ -189,7 +276,12 @@ pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 }
 
 /// `revenue.csv` of `sharecast run`.
+///
+/// # Panics
+/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
+/// vendors, agencies and tiers).
 pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    assert_projection_of(s, p);
     let rows = p.revenue.iter().map(|row| {
         let vendor = s.vendors[row.vendor].name.as_str();
         (row.period, revenue_labels(vendor, row), &row.summary)
@@ -243,7 +335,11 @@ fn paired_cells(p: &Option<Paired>) -> Vec<String> {
 
 /// `shares_diff.csv` of `sharecast compare`; agency and tier names are the
 /// baseline's, vendor names the comparison's.
+///
+/// # Panics
+/// If `c`'s rows do not fit `baseline`'s periods, agencies and tiers.
 pub fn shares_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
+    assert_comparison_of(baseline, c);
     let rows = c.shares.iter().map(|row| {
         let vendor = c.vendors[row.vendor].as_str();
         (
@@ -256,7 +352,11 @@ pub fn shares_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
 }
 
 /// `adoption_diff.csv` of `sharecast compare`.
+///
+/// # Panics
+/// If `c`'s rows do not fit `baseline`'s periods, agencies and tiers.
 pub fn adoption_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
+    assert_comparison_of(baseline, c);
     let rows = c
         .adoption
         .iter()
@@ -271,7 +371,11 @@ pub fn adoption_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
 }
 
 /// `revenue_diff.csv` of `sharecast compare`.
+///
+/// # Panics
+/// If `c`'s rows do not fit `baseline`'s periods, agencies and tiers.
 pub fn revenue_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
+    assert_comparison_of(baseline, c);
     let rows = c.revenue.iter().map(|row| {
         (
             row.period,
@@ -284,7 +388,12 @@ pub fn revenue_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
 
 /// One column per vendor: the mean count share over all units, ready to
 /// chart as a line or stacked-area chart.
+///
+/// # Panics
+/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
+/// vendors, agencies and tiers).
 pub fn shares_wide_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    assert_projection_of(s, p);
     let mut w = Writer::from_writer(Vec::new());
     let mut header = vec!["period".to_string(), "date".to_string()];
     header.extend(s.vendors.iter().map(|v| v.name.clone()));
@@ -304,7 +413,12 @@ pub fn shares_wide_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 }
 
 /// One row per vendor at the last period.
+///
+/// # Panics
+/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
+/// vendors, agencies and tiers).
 pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    assert_projection_of(s, p);
     let mut w = Writer::from_writer(Vec::new());
     write_row(
         &mut w,
@@ -349,11 +463,20 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// runs from 0), so the files of ranges simulated separately concatenate
 /// to the file of the whole.
 ///
+/// `simulate_all` gives records; [`Tally::of_runs`] makes them tallies.
+///
 /// # Panics
-/// If the tallies do not have the shape of runs of `s`.
+/// If the tallies do not have the shape of runs of `s`, or the run
+/// numbers would pass `u64::MAX`.
 pub fn runs_csv(s: &Scenario, records: &[Tally], first_run: u64) -> Vec<u8> {
     let d = Dims::of(s);
     crate::tally::assert_shape(records, d);
+    assert!(
+        records.is_empty() || first_run.checked_add(records.len() as u64 - 1).is_some(),
+        "{} runs from run {first_run} would be numbered past {}",
+        records.len(),
+        u64::MAX
+    );
     let mut w = Writer::from_writer(Vec::with_capacity(
         records.len() * d.periods * d.vendors * 32,
     ));
@@ -408,6 +531,10 @@ impl StackedCsv {
 
     /// Appends the rows of `csv` (one of this module's files) with `value`
     /// in the leading column. Every file appended has the same header.
+    ///
+    /// # Panics
+    /// If `csv` has another header than the files appended before, or is
+    /// not well-formed CSV with a header row.
     pub fn append(&mut self, value: &str, csv: &[u8]) {
         let mut reader = csv::Reader::from_reader(csv);
         let header = reader

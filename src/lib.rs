@@ -6,11 +6,20 @@
 //! to what the statistics read) → `measures` (statistics per output row) →
 //! `export` (CSV bytes) → `output` (files written whole).
 //! [`measures::project`] takes records and makes the tallies itself.
+//! A scenario built or edited in code is checked again by
+//! [`scenario::Scenario::verify`], which the simulation's entry points call
+//! (they panic on a broken one rather than give wrong numbers).
 //! `compare` takes the place of `measures` for two scenarios run with one
 //! seed: statistics of their run-by-run differences. `sweep` varies one
 //! number of a scenario through [`scenario::parse_with`].
 //! See ARCHITECTURE.md for the code map and invariants, and MODEL.md-derived
-//! `docs/scenario-reference.md` for the model itself.
+//! `docs/scenario-reference.md` for the model itself. The README's library
+//! section has a longer example (writing the CSV files, keeping compact
+//! tallies for many runs), which also runs as a test.
+//!
+//! The `cli` and `progress` modules (the `sharecast` command) need the
+//! default feature `cli`; `default-features = false` leaves them and their
+//! crates out.
 //!
 //! ```
 //! use sharecast::{compare, engine, measures, scenario};
@@ -49,12 +58,14 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod measures;
 pub mod output;
+#[cfg(feature = "cli")]
 pub mod progress;
 pub mod report;
 pub mod resources;
@@ -64,3 +75,8 @@ pub mod stats;
 pub mod sweep;
 pub mod tally;
 pub mod text;
+
+/// The README's library example, run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExample;

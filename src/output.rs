@@ -249,7 +249,7 @@ pub enum ManifestInput {
 /// reads it back, to tell whether it replaces another scenario's results).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ScenarioRef {
-    /// The scenario's `name` (by default the file name without `.toml`).
+    /// The scenario's `name` (by default the file name without its extension).
     pub name: String,
     /// The file's path as given on the command line.
     pub path: String,

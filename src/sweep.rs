@@ -158,11 +158,17 @@ impl Sweep {
     }
 
     /// `PATH=VALUE` of value `i`, as the command line would give it.
+    ///
+    /// # Panics
+    /// If `i` is not an index into [`Sweep::values`].
     pub fn spec(&self, i: usize) -> String {
         format!("{}={}", self.path, self.values[i].text)
     }
 
     /// The setting that makes value `i`'s scenario.
+    ///
+    /// # Panics
+    /// If `i` is not an index into [`Sweep::values`].
     pub fn setting(&self, i: usize) -> Setting {
         Setting {
             path: self.path.clone(),

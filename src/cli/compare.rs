@@ -62,7 +62,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         unused.push(format!("seed {}", other.seed));
     }
     if sim.runs.is_none() && other.runs != base.runs {
-        unused.push(format!("runs {}", other.runs));
+        unused.push(crate::text::count(other.runs, "run"));
     }
     if !unused.is_empty() {
         let source = |flag: Option<u64>, name: &str| {
@@ -73,10 +73,9 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             }
         };
         warning!(
-            "{} sets {}, which {} not used: both scenarios run with seed {seed} ({}) and {} ({}) so that their runs pair",
+            "{} alone would run with {} (from the file or the defaults); here both scenarios run with seed {seed} ({}) and {} ({}) so that their runs pair",
             other_path.display(),
             unused.join(" and "),
-            if unused.len() > 1 { "are" } else { "is" },
             source(sim.seed, "--seed"),
             crate::text::count(runs, "run"),
             source(sim.runs, "--runs"),

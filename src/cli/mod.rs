@@ -148,7 +148,7 @@ struct RunArgs {
     scenario: PathBuf,
 
     /// Output folder, created if missing. Only the files this command writes
-    /// are replaced. Default: out/<scenario file name without .toml>.
+    /// are replaced. Default: out/<scenario file name without its extension>.
     /// Example: --out results/baseline
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -179,7 +179,7 @@ struct CompareArgs {
 
     /// Output folder, created if missing. Only the files this command writes
     /// are replaced. Default: out/<baseline>-vs-<counterfactual> (file names
-    /// without .toml; -variant added with --set). Example: --out results/aws-deal
+    /// without their extensions; -variant added with --set). Example: --out results/aws-deal
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 
@@ -211,7 +211,7 @@ struct SweepArgs {
     vary: Sweep,
 
     /// Output folder, created if missing. Only the files this command writes
-    /// are replaced. Default: out/<scenario file name without .toml>-sweep.
+    /// are replaced. Default: out/<scenario file name without its extension>-sweep.
     /// Example: --out results/caution
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,

@@ -243,8 +243,8 @@ pub(super) fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// A scenario file's name without `.toml`, which names its output folders;
-/// "scenario" when that is blank (a file named `.toml`), so that no folder
+/// A scenario file's name without its extension (`.toml`), which names its
+/// output folders; "scenario" when that is blank (a file named `.toml`), so that no folder
 /// name starts with `-` (`out/-sweep`).
 pub(super) fn stem(scenario: &Path) -> String {
     scenario::file_stem(scenario)

@@ -247,15 +247,44 @@ pub fn bytes_per_unit() -> u64 {
     units::BYTES_PER_UNIT
 }
 
+/// Panics with every broken rule when `s` fails [`Scenario::verify`]: the
+/// engines index and count by its parts and would otherwise panic
+/// somewhere inside a run or give wrong numbers.
+fn assert_runnable(s: &Scenario) {
+    if let Err(broken) = s.verify() {
+        panic!("{broken}");
+    }
+}
+
 /// Simulates one run.
+///
+/// # Panics
+/// If `s` fails [`Scenario::verify`], which only a scenario built or
+/// changed in code can.
 pub fn simulate_run(s: &Scenario, seed: u64, run: u64, engine: EngineKind) -> RunRecord {
-    simulate_run_with(s, &MixedPrices::of(s), seed, run, engine)
+    assert_runnable(s);
+    run_verified(s, &MixedPrices::of(s), seed, run, engine)
 }
 
 /// [`simulate_run`], recording the values in force for the agency-periods
 /// of `mixed` (normally `MixedPrices::of(s)`, which the simulations of many
 /// runs compute once).
+///
+/// # Panics
+/// If `s` fails [`Scenario::verify`].
 pub fn simulate_run_with(
+    s: &Scenario,
+    mixed: &MixedPrices,
+    seed: u64,
+    run: u64,
+    engine: EngineKind,
+) -> RunRecord {
+    assert_runnable(s);
+    run_verified(s, mixed, seed, run, engine)
+}
+
+/// One run of a scenario that passed [`Scenario::verify`].
+fn run_verified(
     s: &Scenario,
     mixed: &MixedPrices,
     seed: u64,
@@ -285,6 +314,16 @@ pub struct Control<'a> {
 
 /// Simulates the runs `runs` in parallel on the current rayon pool; the
 /// result is ordered by run index.
+///
+/// The count engine's memory does not grow with the number of units; the
+/// unit engine keeps [`bytes_per_unit`] bytes for every unit of each run in
+/// progress, which for the largest markets a file allows is more than a
+/// machine has: [`crate::resources::estimate`] gives the need beforehand,
+/// as the command line checks it.
+///
+/// # Panics
+/// If `s` fails [`Scenario::verify`], which only a scenario built or
+/// changed in code can.
 pub fn simulate(
     s: &Scenario,
     seed: u64,
@@ -298,6 +337,9 @@ pub fn simulate(
 /// [`simulate`], keeping of each run only what `keep` makes of its record,
 /// in the worker that ran it: so the whole records of all runs are never
 /// held at once (the CLI keeps each run's [`crate::tally::Tally`]).
+///
+/// # Panics
+/// If `s` fails [`Scenario::verify`].
 pub fn simulate_keeping<T: Send>(
     s: &Scenario,
     seed: u64,
@@ -306,13 +348,14 @@ pub fn simulate_keeping<T: Send>(
     control: &Control<'_>,
     keep: &(dyn Fn(RunRecord) -> T + Sync),
 ) -> Result<Vec<T>, Cancelled> {
+    assert_runnable(s);
     let mixed = MixedPrices::of(s);
     runs.into_par_iter()
         .map(|run| {
             if control.cancel.load(Ordering::Relaxed) {
                 return Err(Cancelled);
             }
-            let kept = keep(simulate_run_with(s, &mixed, seed, run, engine));
+            let kept = keep(run_verified(s, &mixed, seed, run, engine));
             (control.on_run_done)();
             Ok(kept)
         })
@@ -321,6 +364,9 @@ pub fn simulate_keeping<T: Send>(
 
 /// [`simulate`] without progress reporting or cancellation: the entry point
 /// for embedding and benchmarks.
+///
+/// # Panics
+/// If `s` fails [`Scenario::verify`].
 pub fn simulate_all(
     s: &Scenario,
     seed: u64,

@@ -8,6 +8,7 @@
 //! before validating, and `stream_keys` names the random stream of every
 //! uncertain number.
 
+mod invariants;
 mod param;
 mod raw;
 mod stream_keys;
@@ -17,6 +18,7 @@ mod vary;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use invariants::InvalidScenario;
 pub use param::{DistSpec, FAMILIES, Param, Range};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use validate::MAX_PERIODS;
@@ -41,7 +43,7 @@ pub const W_FIRST_ATTRIBUTE: usize = 3;
 #[derive(Debug, Clone)]
 pub struct Scenario {
     /// Title shown in reports and `manifest.json`: the file's `name`, or
-    /// the file name without `.toml` when it gives none.
+    /// the file name without its extension when it gives none.
     pub name: String,
     /// The simulated horizon: first month, step and number of periods.
     pub calendar: Calendar,
@@ -340,9 +342,9 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// A scenario file's name without `.toml`, which names the scenario when
-/// the file gives no `name` and its output folders: `None` for a path
-/// without a file name. A file named just `.toml` has a blank one (the
+/// A scenario file's name without its extension (`.toml`), which names
+/// the scenario when the file gives no `name` and its output folders:
+/// `None` for a path without a file name. A file named just `.toml` has a blank one (the
 /// standard library would take the whole `.toml` for the stem, as it does
 /// for any name that starts with a dot).
 pub fn file_stem(path: &Path) -> Option<String> {

@@ -358,20 +358,36 @@ fn beta_cdf(alpha: f64, beta: f64, t: f64) -> f64 {
 
 impl fmt::Display for DistSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (family, args): (&str, &[f64]) = match self {
-            DistSpec::Normal { mean, sd } => ("normal", &[*mean, *sd]),
-            DistSpec::Uniform { low, high } => ("uniform", &[*low, *high]),
-            DistSpec::Triangular { low, mode, high } => ("triangular", &[*low, *mode, *high]),
-            DistSpec::Pert { low, mode, high } => ("pert", &[*low, *mode, *high]),
-            DistSpec::Beta { alpha, beta } => ("beta", &[*alpha, *beta]),
-            DistSpec::LogNormal { mu, sigma } => ("lognormal", &[*mu, *sigma]),
-        };
-        let args: Vec<String> = args.iter().map(|&x| Shown(x).to_string()).collect();
+        let (family, args, count) = self.parts();
+        let args: Vec<String> = args[..count]
+            .iter()
+            .map(|&x| Shown(x).to_string())
+            .collect();
         write!(f, "{family}({})", args.join(", "))
     }
 }
 
 impl DistSpec {
+    /// The family name and its parameters, as a file writes them: the
+    /// first `count` of `args`.
+    fn parts(self) -> (&'static str, [f64; 3], usize) {
+        match self {
+            DistSpec::Normal { mean, sd } => ("normal", [mean, sd, 0.0], 2),
+            DistSpec::Uniform { low, high } => ("uniform", [low, high, 0.0], 2),
+            DistSpec::Triangular { low, mode, high } => ("triangular", [low, mode, high], 3),
+            DistSpec::Pert { low, mode, high } => ("pert", [low, mode, high], 3),
+            DistSpec::Beta { alpha, beta } => ("beta", [alpha, beta, 0.0], 2),
+            DistSpec::LogNormal { mu, sigma } => ("lognormal", [mu, sigma, 0.0], 2),
+        }
+    }
+
+    /// Whether [`DistSpec::new`] accepts these parameters (a spec written
+    /// as a literal bypasses it); the error is the rule broken.
+    pub fn check(self) -> Result<(), String> {
+        let (family, args, count) = self.parts();
+        DistSpec::new(family, &args[..count]).map(|_| ())
+    }
+
     /// One draw (before clamping).
     pub fn sample<R: Rng + ?Sized>(self, rng: &mut R) -> f64 {
         match self {
@@ -423,6 +439,19 @@ impl Param {
             kind: ParamKind::Drawn(spec),
             range,
             stream: None,
+        }
+    }
+
+    /// The range every value is clamped into.
+    pub fn range(&self) -> Range {
+        self.range
+    }
+
+    /// The distribution when drawn, `None` when fixed.
+    pub fn spec(&self) -> Option<DistSpec> {
+        match self.kind {
+            ParamKind::Fixed(_) => None,
+            ParamKind::Drawn(spec) => Some(spec),
         }
     }
 

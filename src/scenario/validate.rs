@@ -26,9 +26,9 @@ use crate::calendar::{Calendar, Step, YearMonth};
 
 /// Upper bounds that keep a scenario's memory and arithmetic sane.
 pub const MAX_PERIODS: i64 = 10_000;
-const MAX_TERM: i64 = 1_000_000;
+pub(super) const MAX_TERM: i64 = 1_000_000;
 const MAX_RUNS: i64 = 100_000_000;
-const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
+pub(super) const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
 /// The share of a distribution's draws clamped to a bound above which a
 /// scenario is warned: a twentieth of the runs sitting exactly on the
 /// bound is rarely what the author meant.

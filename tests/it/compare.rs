@@ -476,7 +476,7 @@ fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
     assert!(o.status.success(), "{stderr}");
     assert!(
         stderr.contains(
-            "reseeded.toml sets seed 99, which is not used: both scenarios run with seed 20260124 (the baseline's) and 20 runs (from --runs)"
+            "reseeded.toml alone would run with seed 99 (from the file or the defaults); here both scenarios run with seed 20260124 (the baseline's) and 20 runs (from --runs) so that their runs pair"
         ),
         "{stderr}"
     );
@@ -491,7 +491,24 @@ fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(
-        stderr.contains("reseeded-and-rerun.toml sets seed 5 and runs 100, which are not used"),
+        stderr.contains("reseeded-and-rerun.toml alone would run with seed 5 and 100 runs"),
+        "{stderr}"
+    );
+    // A file that leaves seed and runs out runs alone with the defaults,
+    // 1 and 1,000, which the comparison does not use either.
+    write_counterfactual(
+        tmp.path(),
+        "defaults.toml",
+        "runs = 2000\nseed = 20260124",
+        "",
+    );
+    let o = compare_with_baseline(tmp.path(), "defaults.toml", &["--quiet"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "defaults.toml alone would run with seed 1 and 1000 runs (from the file or the defaults)"
+        ),
         "{stderr}"
     );
     // The same with --seed: the flag chose the seed of both, nothing to say.
@@ -502,7 +519,7 @@ fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
-    assert!(!stderr.contains("sets seed"), "{stderr}");
+    assert!(!stderr.contains("alone would run"), "{stderr}");
     assert!(
         tmp.path()
             .join("out/gov-ai-2026-vs-reseeded/shares_diff.csv")

@@ -6,6 +6,7 @@ mod common;
 mod compare;
 mod corpus;
 mod draws;
+mod embedding;
 mod engines;
 mod extremes;
 mod faults;

@@ -218,6 +218,7 @@ fn unserved_tiers(s: &Scenario) -> Vec<usize> {
 
 /// Every invariant of the model on every run and period.
 fn check_invariants(s: &Scenario, runs: u64) -> Result<(), TestCaseError> {
+    prop_assert_eq!(s.verify(), Ok(()));
     let d = Dims::of(s);
     let records = simulate_all(s, 9, 0..runs, EngineKind::Counts);
     let unserved = unserved_tiers(s);

@@ -1,0 +1,157 @@
+//! The library as an embedder uses it: the same bytes as the command line,
+//! and a clear panic, never wrong numbers, when the parts passed in do not
+//! belong together (a scenario edited in code into an impossible state, a
+//! projection or alignment made for another scenario).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use sharecast::compare::{align, compare};
+use sharecast::engine::{EngineKind, simulate_all, simulate_run};
+use sharecast::export;
+use sharecast::measures::project;
+use sharecast::scenario::{Scenario, load};
+use sharecast::tally::Tally;
+
+use crate::common::repo_root;
+
+fn shipped(name: &str) -> Scenario {
+    load(&repo_root().join("scenarios").join(name)).expect("a shipped scenario loads")
+}
+
+/// The panic message of `f`, which must panic.
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("it panics");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .expect("a message")
+}
+
+#[test]
+fn the_library_writes_the_command_lines_files_byte_for_byte() {
+    let golden = repo_root().join("tests/golden");
+    let s = load(&golden.join("scenario.toml")).unwrap();
+    let records = simulate_all(&s, 3, 0..40, EngineKind::Counts);
+    let p = project(&s, &records);
+    let files = [
+        ("shares.csv", export::shares_csv(&s, &p)),
+        ("adoption.csv", export::adoption_csv(&s, &p)),
+        ("revenue.csv", export::revenue_csv(&s, &p)),
+        ("shares_wide.csv", export::shares_wide_csv(&s, &p)),
+        ("summary.csv", export::summary_csv(&s, &p)),
+        (
+            "runs.csv",
+            export::runs_csv(&s, &Tally::of_runs(&records, &s), 0),
+        ),
+    ];
+    for (name, bytes) in files {
+        let pinned = std::fs::read(golden.join("expected").join(name)).unwrap();
+        assert!(pinned == bytes, "{name} differs from the golden file");
+    }
+}
+
+#[test]
+fn a_scenario_edited_into_an_impossible_state_does_not_run() {
+    let mut s = shipped("minimal.toml");
+    let units = s.agencies[0].units_by_tier[0];
+    s.agencies[0].initial[0].units = units + 1;
+    s.agencies[0].term = 0;
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        let message = panic_message(|| drop(simulate_all(&s, 1, 0..2, engine)));
+        assert!(
+            message.starts_with("the scenario cannot run: ")
+                && message.contains("term is 0")
+                && message.contains("initial contracts at tier 0 cover"),
+            "{message}"
+        );
+        let message = panic_message(|| drop(simulate_run(&s, 1, 0, engine)));
+        assert!(
+            message.starts_with("the scenario cannot run: "),
+            "{message}"
+        );
+    }
+    // Set right again, it runs.
+    s.agencies[0].initial[0].units = units;
+    s.agencies[0].term = 12;
+    assert_eq!(s.verify(), Ok(()));
+    assert_eq!(simulate_all(&s, 1, 0..2, EngineKind::Counts).len(), 2);
+}
+
+#[test]
+fn a_projection_is_written_only_with_its_own_scenario() {
+    let (small, big) = (shipped("minimal.toml"), shipped("gov-ai-2026.toml"));
+    let of_small = project(&small, &simulate_all(&small, 1, 0..3, EngineKind::Counts));
+    let of_big = project(&big, &simulate_all(&big, 1, 0..3, EngineKind::Counts));
+    for (s, p) in [(&small, &of_big), (&big, &of_small)] {
+        for write in [
+            export::shares_csv,
+            export::adoption_csv,
+            export::revenue_csv,
+            export::shares_wide_csv,
+            export::summary_csv,
+        ] {
+            let message = panic_message(|| drop(write(s, p)));
+            assert!(
+                message.contains(&format!("a projection of '{}' has", s.name))
+                    && message.ends_with("it was made from another scenario"),
+                "{message}"
+            );
+        }
+    }
+    // No runs at all is a projection of the scenario too.
+    let empty = project(&small, &[]);
+    assert_eq!(empty.runs, 0);
+    let shares = String::from_utf8(export::shares_csv(&small, &empty)).unwrap();
+    assert!(shares.lines().count() > 1);
+}
+
+#[test]
+fn a_comparison_needs_the_alignment_of_its_two_scenarios() {
+    let (base, other) = (shipped("gov-ai-2026.toml"), shipped("no-aws-deal.toml"));
+    let mut renamed = other.clone();
+    renamed.vendors[4].name = "Other vendors".to_string();
+    let runs = |s: &Scenario| simulate_all(s, 5, 0..4, EngineKind::Counts);
+    let (base_runs, renamed_runs) = (runs(&base), runs(&renamed));
+    // The alignment of the files as read would pair the renamed vendor
+    // with the baseline's "Other".
+    let stale = align(&base, &other).unwrap();
+    let message = panic_message(|| {
+        drop(compare(
+            (&base, &base_runs),
+            (&renamed, &renamed_runs),
+            &stale,
+        ))
+    });
+    assert!(
+        message.starts_with("the alignment was made for other scenarios"),
+        "{message}"
+    );
+    let own = align(&base, &renamed).unwrap();
+    let c = compare((&base, &base_runs), (&renamed, &renamed_runs), &own);
+    assert_eq!(c.vendors.len(), base.vendors.len() + 1);
+    // Written with another baseline, its rows do not fit.
+    let small = shipped("minimal.toml");
+    let message = panic_message(|| drop(export::shares_diff_csv(&small, &c)));
+    assert!(
+        message.contains("was made with another baseline"),
+        "{message}"
+    );
+}
+
+#[test]
+fn run_numbers_end_at_the_last_stream() {
+    let s = shipped("minimal.toml");
+    let records = simulate_all(&s, 1, u64::MAX - 1..u64::MAX, EngineKind::Counts);
+    let tallies = Tally::of_runs(&records, &s);
+    let csv = String::from_utf8(export::runs_csv(&s, &tallies, u64::MAX)).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with(&u64::MAX.to_string())
+    );
+    let two = [tallies[0].clone(), tallies[0].clone()];
+    let message = panic_message(|| drop(export::runs_csv(&s, &two, u64::MAX)));
+    assert!(message.contains("would be numbered past"), "{message}");
+}

@@ -13,7 +13,7 @@ use crate::compare::{Comparison, Paired};
 use crate::engine::Dims;
 use crate::measures::{
     AdoptionMeasure, AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareMetric,
-    ShareRow,
+    ShareRow, share_scopes,
 };
 use crate::scenario::Scenario;
 use crate::stats::Summary;
@@ -197,17 +197,19 @@ fn rows_fit<T>(
             .all(|r| r.period < periods && r.vendor < vendors)
 }
 
-/// Panics unless `p` has the rows of a projection of `s`: the exporters
-/// label rows by `s`'s names, so a projection of another scenario would
-/// either index past them or be written under the wrong names.
+/// Panics unless `p` has the rows of a projection of a scenario shaped
+/// like `s` (its periods, vendors, agencies and tiers): the exporters label
+/// rows by `s`'s names, so a projection of another shape would index past
+/// them or be written under the wrong names. (One of another scenario of
+/// the same shape cannot be told apart.)
 fn assert_projection_of(s: &Scenario, p: &Projection) {
     let (periods, vendors) = (s.calendar.periods as usize, s.vendors.len());
-    let (tiers, agencies) = (s.tiers.len(), s.agencies.len());
+    let agencies = s.agencies.len();
     let counts = [
         (
             "shares",
             p.shares.len(),
-            periods * 2 * vendors * (1 + tiers + agencies),
+            periods * 2 * vendors * share_scopes(s).len(),
         ),
         ("adoption", p.adoption.len(), periods * 2 * (1 + agencies)),
         ("revenue", p.revenue.len(), periods * 2 * vendors),
@@ -217,7 +219,7 @@ fn assert_projection_of(s: &Scenario, p: &Projection) {
         assert!(
             rows == expected,
             "the projection has {rows} {what} rows where a projection of '{}' has {expected}: \
-             it was made from another scenario",
+             it was made from a scenario of another shape",
             s.name
         );
     }
@@ -225,7 +227,7 @@ fn assert_projection_of(s: &Scenario, p: &Projection) {
         rows_fit(s, vendors, &p.shares, &p.adoption, &p.revenue)
             && p.outlook.iter().all(|o| o.vendor < vendors),
         "the projection's rows name periods, vendors, agencies or tiers that '{}' does not \
-         have: it was made from another scenario",
+         have: it was made from a scenario of another shape",
         s.name
     );
 }
@@ -242,7 +244,7 @@ fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
             &c.revenue
         ),
         "the comparison's rows name periods, agencies or tiers that '{}' does not have: it \
-         was made with another baseline",
+         was made with a baseline of another shape",
         baseline.name
     );
 }
@@ -250,8 +252,8 @@ fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
 /// `shares.csv` of `sharecast run`.
 ///
 /// # Panics
-/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
-/// vendors, agencies and tiers).
+/// If `p`'s rows do not fit `s`'s periods, vendors, agencies and tiers
+/// (a projection of a scenario of another shape).
 pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     assert_projection_of(s, p);
     let rows = p.shares.iter().map(|row| {
@@ -264,8 +266,8 @@ pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// `adoption.csv` of `sharecast run`.
 ///
 /// # Panics
-/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
-/// vendors, agencies and tiers).
+/// If `p`'s rows do not fit `s`'s periods, vendors, agencies and tiers
+/// (a projection of a scenario of another shape).
 pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     assert_projection_of(s, p);
     let rows = p
@@ -278,8 +280,8 @@ pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// `revenue.csv` of `sharecast run`.
 ///
 /// # Panics
-/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
-/// vendors, agencies and tiers).
+/// If `p`'s rows do not fit `s`'s periods, vendors, agencies and tiers
+/// (a projection of a scenario of another shape).
 pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     assert_projection_of(s, p);
     let rows = p.revenue.iter().map(|row| {
@@ -390,8 +392,8 @@ pub fn revenue_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
 /// chart as a line or stacked-area chart.
 ///
 /// # Panics
-/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
-/// vendors, agencies and tiers).
+/// If `p`'s rows do not fit `s`'s periods, vendors, agencies and tiers
+/// (a projection of a scenario of another shape).
 pub fn shares_wide_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     assert_projection_of(s, p);
     let mut w = Writer::from_writer(Vec::new());
@@ -415,8 +417,8 @@ pub fn shares_wide_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// One row per vendor at the last period.
 ///
 /// # Panics
-/// If `p` is not a projection of `s` (its rows do not fit `s`'s periods,
-/// vendors, agencies and tiers).
+/// If `p`'s rows do not fit `s`'s periods, vendors, agencies and tiers
+/// (a projection of a scenario of another shape).
 pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     assert_projection_of(s, p);
     let mut w = Writer::from_writer(Vec::new());

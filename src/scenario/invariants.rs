@@ -14,7 +14,10 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::validate::{MAX_TERM, MAX_TOTAL_UNITS, folded};
+use super::validate::{
+    MAX_TERM, MAX_TOTAL_UNITS, RESERVED_AGENCY_NAMES, RESERVED_TIER_NAMES, RESERVED_VENDOR_NAMES,
+    broken_name_rule, folded,
+};
 use super::{
     Field, INITIAL_KEY_BITS, MAX_PERIODS, Op, Param, Range, STREAM_KEY_BITS, Scenario, Target,
     W_FIRST_ATTRIBUTE,
@@ -47,11 +50,33 @@ impl Scenario {
     /// building or editing one in code. (Editing the file's text and using
     /// `parse_with` instead also gives the file's messages and warnings.)
     pub fn verify(&self) -> Result<(), InvalidScenario> {
-        let mut check = Checker {
-            s: self,
-            problems: Vec::new(),
-        };
+        let mut check = Checker::new(self, Vec::new());
         check.scenario();
+        check.streams.sort_unstable();
+        let mut shared: Vec<u64> = check
+            .streams
+            .windows(2)
+            .filter(|pair| pair[0] == pair[1])
+            .map(|pair| pair[0])
+            .collect();
+        if !shared.is_empty() {
+            // Rare: walk again to name the numbers that share a stream.
+            shared.dedup();
+            let mut naming = Checker::new(self, shared);
+            naming.scenario();
+            naming.sharing.sort();
+            for (key, group) in naming
+                .sharing
+                .chunk_by(|a, b| a.0 == b.0)
+                .map(|g| (g[0].0, g))
+            {
+                let names: Vec<&str> = group.iter().map(|(_, what)| what.as_str()).collect();
+                check.fail(format!(
+                    "{} draw from one random stream (key {key}), so they take the same value in every run; a copied uncertain number keeps its stream: give the copy a new Param::drawn",
+                    names.join(" and ")
+                ));
+            }
+        }
         if check.problems.is_empty() {
             Ok(())
         } else {
@@ -80,9 +105,25 @@ fn same_name(a: &str, b: &str) -> bool {
 struct Checker<'a> {
     s: &'a Scenario,
     problems: Vec<String>,
+    /// The sub-stream of every drawn number, which must all differ.
+    streams: Vec<u64>,
+    /// Streams found shared by more than one drawn number, and the numbers
+    /// that draw from them with their names (the second walk).
+    shared: Vec<u64>,
+    sharing: Vec<(u64, String)>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(s: &'a Scenario, shared: Vec<u64>) -> Checker<'a> {
+        Checker {
+            s,
+            problems: Vec::new(),
+            streams: Vec::new(),
+            shared,
+            sharing: Vec::new(),
+        }
+    }
+
     fn fail(&mut self, problem: String) {
         self.problems.push(problem);
     }
@@ -113,6 +154,12 @@ impl Checker<'_> {
     /// accepts; either must carry the range of what it is.
     /// `what` names the number in a message; it is called only for one.
     fn param(&mut self, what: impl Fn() -> String, p: &Param, range: Range) {
+        if let (Some(_), Some(key)) = (p.spec(), p.stream()) {
+            self.streams.push(key);
+            if self.shared.contains(&key) {
+                self.sharing.push((key, what()));
+            }
+        }
         if self.param_holds(p, range) {
             return;
         }
@@ -146,13 +193,25 @@ impl Checker<'_> {
         }
     }
 
-    /// Names must show something and differ from each other ignoring case
-    /// and surrounding spaces, as in a file: rows are told apart by them.
-    fn names<'n>(&mut self, plural: &str, names: impl Iterator<Item = &'n str>) {
+    /// Names must differ from each other ignoring case and surrounding
+    /// spaces, as in a file: rows are told apart by them. Vendor, agency and
+    /// tier names (`reserved` given) must also keep a file's other rules for
+    /// names (see `validate::broken_name_rule`); attribute names, which no
+    /// output shows, must not be empty.
+    fn names<'n>(
+        &mut self,
+        plural: &str,
+        names: impl Iterator<Item = &'n str>,
+        reserved: Option<&[&str]>,
+    ) {
         let names: Vec<&str> = names.map(str::trim).collect();
         for (i, name) in names.iter().enumerate() {
-            if name.is_empty() {
-                self.fail(format!("{plural}[{i}] has an empty name"));
+            let broken = match reserved {
+                Some(reserved) => broken_name_rule(name, reserved),
+                None => name.is_empty().then(|| "must not be empty".to_string()),
+            };
+            if let Some(why) = broken {
+                self.fail(format!("{plural}[{i}] name '{name}' {why}"));
             }
         }
         let mut repeated = |i: usize| {
@@ -206,10 +265,17 @@ impl Checker<'_> {
         if s.agencies.is_empty() {
             self.fail("agencies is empty; a scenario has at least one agency".to_string());
         }
-        self.names("tiers", s.tiers.iter().map(String::as_str));
-        self.names("attributes", s.attributes.iter().map(String::as_str));
-        self.names("vendors", s.vendors.iter().map(|v| v.name.as_str()));
-        self.names("agencies", s.agencies.iter().map(|a| a.name.as_str()));
+        let (tiers, attributes) = (s.tiers.iter(), s.attributes.iter());
+        self.names(
+            "tiers",
+            tiers.map(String::as_str),
+            Some(&RESERVED_TIER_NAMES),
+        );
+        self.names("attributes", attributes.map(String::as_str), None);
+        let vendors = s.vendors.iter().map(|v| v.name.as_str());
+        self.names("vendors", vendors, Some(&RESERVED_VENDOR_NAMES));
+        let agencies = s.agencies.iter().map(|a| a.name.as_str());
+        self.names("agencies", agencies, Some(&RESERVED_AGENCY_NAMES));
 
         let weights = W_FIRST_ATTRIBUTE + s.attributes.len();
         if s.weights.len() != weights {
@@ -532,7 +598,7 @@ mod tests {
         let p = broken_by(|s| s.vendors[1].name = "openai ".to_string());
         assert_names(&p, "has the name of an earlier one");
         let p = broken_by(|s| s.tiers[0] = " ".to_string());
-        assert_names(&p, "tiers[0] has an empty name");
+        assert_names(&p, "tiers[0] name '' must not be empty");
     }
 
     #[test]
@@ -596,6 +662,60 @@ mod tests {
             s.vendors[0].brand = Param::drawn(spec, Range::UNIT);
         });
         assert_names(&p, "brand: normal needs sd > 0");
+    }
+
+    #[test]
+    fn a_copied_uncertain_number_is_named_with_its_original() {
+        let p = broken_by(|s| {
+            let drawn = s.vendors.iter().position(|v| v.brand.spec().is_some());
+            let mut copy = s.vendors[drawn.expect("a vendor with a drawn brand")].clone();
+            copy.name = "Copy".to_string();
+            s.vendors.push(copy);
+        });
+        // OpenAI's brand and its drawn attribute.
+        assert_eq!(p.len(), 2, "{p:#?}");
+        assert_names(
+            &p,
+            "'OpenAI' brand and vendors[5] 'Copy' brand draw from one random stream",
+        );
+        assert_names(
+            &p,
+            "'OpenAI' attributes[0] and vendors[5] 'Copy' attributes[0] draw",
+        );
+        // A new number of the same distribution has no stream and passes.
+        let mut s = baseline();
+        let drawn = s
+            .vendors
+            .iter()
+            .position(|v| v.brand.spec().is_some())
+            .unwrap();
+        let mut copy = s.vendors[drawn].clone();
+        copy.name = "Copy".to_string();
+        copy.brand = Param::drawn(copy.brand.spec().unwrap(), Range::UNIT);
+        for access in copy.access.iter_mut().flatten() {
+            *access = Param::fixed(access.max_value(), Range::UNIT);
+        }
+        for attribute in copy.attributes.iter_mut().flatten() {
+            *attribute = Param::fixed(attribute.max_value(), Range::WEIGHT);
+        }
+        s.vendors.push(copy);
+        assert_eq!(s.verify(), Ok(()));
+    }
+
+    #[test]
+    fn names_keep_the_rules_of_a_file() {
+        let p = broken_by(|s| s.vendors[0].name = "=HYPERLINK(\"x\")".to_string());
+        assert_names(&p, "starts a spreadsheet formula");
+        let p = broken_by(|s| s.agencies[0].name = "ALL".to_string());
+        assert_names(&p, "agencies[0] name 'ALL' is reserved (all, *)");
+        let p = broken_by(|s| s.tiers[1] = "All".to_string());
+        assert_names(&p, "tiers[1] name 'All' is reserved (all)");
+        let p = broken_by(|s| s.vendors[2].name = "Date".to_string());
+        assert_names(&p, "is reserved (period, date, *)");
+        let p = broken_by(|s| s.vendors[2].name = "G\u{200b}oogle".to_string());
+        assert_names(&p, "contains the formatting character U+200B");
+        let p = broken_by(|s| s.attributes[0] = String::new());
+        assert_names(&p, "attributes[0] name '' must not be empty");
     }
 
     #[test]

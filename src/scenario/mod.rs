@@ -3,7 +3,9 @@
 //! `load` reads a TOML file, `raw` holds it as written, and `validate` turns
 //! it into a [`Scenario`] in which every name is resolved to an index, every
 //! number is a [`Param`] with its valid range, and every rule of the design
-//! card holds. Nothing downstream re-checks input. `parse_with` applies
+//! card holds. Nothing downstream re-checks a file's rules;
+//! [`Scenario::verify`] checks the structure of a scenario built or edited
+//! in code, and the simulation calls it. `parse_with` applies
 //! settings (`vary`: what `--set` and `sweep` change) to the file as written
 //! before validating, and `stream_keys` names the random stream of every
 //! uncertain number.

@@ -169,6 +169,47 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
             .any(|c| c.field == Field::Access(t) && served(&c.value))
 }
 
+/// Vendor names that head a column of `shares_wide.csv` already or mean
+/// every vendor in `--set` and `--vary`, compared [`folded`].
+pub(super) const RESERVED_VENDOR_NAMES: [&str; 3] = ["period", "date", "*"];
+/// Agency names that name the totals in the outputs or mean every agency
+/// in events, compared [`folded`].
+pub(super) const RESERVED_AGENCY_NAMES: [&str; 2] = ["all", "*"];
+/// Tier names that name the totals in the outputs, compared [`folded`].
+pub(super) const RESERVED_TIER_NAMES: [&str; 1] = ["all"];
+
+/// Whether `name`, [`folded`], is one of `reserved` (lower-case words):
+/// without allocating when `name` is ASCII.
+pub(super) fn is_reserved(name: &str, reserved: &[&str]) -> bool {
+    let name = name.trim();
+    if name.is_ascii() {
+        reserved.iter().any(|word| name.eq_ignore_ascii_case(word))
+    } else {
+        reserved.contains(&folded(name).as_str())
+    }
+}
+
+/// The first rule of a file's vendor, agency or tier names that the
+/// trimmed `name` breaks, for a scenario built in code: it shows something,
+/// holds no control, formatting or invisible character, does not start a
+/// spreadsheet formula and is none of `reserved`.
+pub(super) fn broken_name_rule(name: &str, reserved: &[&str]) -> Option<String> {
+    if let Some(why) = not_shown(name) {
+        return Some(why);
+    }
+    if let Some(c) = hidden_char(name) {
+        return Some(format!(
+            "contains the {} U+{:04X}",
+            kind_of_hidden(c),
+            u32::from(c)
+        ));
+    }
+    if name.starts_with(['=', '+', '-', '@']) {
+        return Some("starts a spreadsheet formula".to_string());
+    }
+    is_reserved(name, reserved).then(|| format!("is reserved ({})", reserved.join(", ")))
+}
+
 /// Why `text` cannot be a name, if it shows nothing: it is empty once
 /// trimmed, or made of spaces and U+2800 (see `text::shows_blank`).
 fn not_shown(text: &str) -> Option<String> {
@@ -259,6 +300,10 @@ fn builtin_how(weight: &str) -> &'static str {
 /// The first control, formatting or invisible character of `text` (see
 /// `text::is_hidden`).
 fn hidden_char(text: &str) -> Option<char> {
+    if text.is_ascii() {
+        // The only hidden ASCII characters are the control characters.
+        return text.bytes().find(u8::is_ascii_control).map(char::from);
+    }
     text.chars().find(|&c| crate::text::is_hidden(c))
 }
 
@@ -852,7 +897,7 @@ impl<'s> Checker<'s> {
 
         for a in &raw.agency {
             if let Some(n) = &a.get_ref().name
-                && (folded(n.get_ref()) == "all" || n.get_ref().trim() == "*")
+                && is_reserved(n.get_ref(), &RESERVED_AGENCY_NAMES)
             {
                 self.error(
                     &n.span(),
@@ -1008,7 +1053,7 @@ impl<'s> Checker<'s> {
                 self.error(&t.span(), "a tier name must not be empty");
             } else if let Some(why) = not_shown(&name) {
                 self.error(&t.span(), format!("tier name {why}"));
-            } else if folded(&name) == "all" {
+            } else if is_reserved(&name, &RESERVED_TIER_NAMES) {
                 self.error(
                     &t.span(),
                     format!("tier name '{name}' is reserved: 'all', in any letter case, names the totals in the outputs; name the tier differently"),
@@ -1208,7 +1253,7 @@ impl<'s> Checker<'s> {
         let v = raw.get_ref();
         let name = self.name(&v.name, &span, "[[vendor]]");
         if let (Some(n), Some(spanned)) = (&name, &v.name)
-            && matches!(folded(n).as_str(), "period" | "date" | "*")
+            && is_reserved(n, &RESERVED_VENDOR_NAMES)
         {
             self.error(
                 &spanned.span(),

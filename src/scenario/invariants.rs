@@ -92,6 +92,12 @@ impl Scenario {
 /// have a handful of names and initial blocks.
 const SMALL_LIST: usize = 32;
 
+/// A name as messages show it: hidden characters escaped, so that a name
+/// built in code cannot act on the terminal that prints the panic.
+fn shown(name: &str) -> String {
+    crate::text::escape_hidden(name, false)
+}
+
 /// Whether two trimmed names are the same to the validator (`folded`),
 /// without allocating when both are ASCII.
 fn same_name(a: &str, b: &str) -> bool {
@@ -211,13 +217,13 @@ impl<'a> Checker<'a> {
                 None => name.is_empty().then(|| "must not be empty".to_string()),
             };
             if let Some(why) = broken {
-                self.fail(format!("{plural}[{i}] name '{name}' {why}"));
+                self.fail(format!("{plural}[{i}] name '{}' {why}", shown(name)));
             }
         }
         let mut repeated = |i: usize| {
             self.problems.push(format!(
                 "{plural}[{i}] '{}' has the name of an earlier one",
-                names[i]
+                shown(names[i])
             ));
         };
         if names.len() <= SMALL_LIST {
@@ -296,7 +302,7 @@ impl<'a> Checker<'a> {
     fn vendors(&mut self) {
         let s = self.s;
         for (i, v) in s.vendors.iter().enumerate() {
-            let who = || format!("vendors[{i}] '{}'", v.name);
+            let who = || format!("vendors[{i}] '{}'", shown(&v.name));
             self.param(|| format!("{} brand", who()), &v.brand, Range::UNIT);
             let tiers = s.tiers.len();
             self.length(
@@ -335,7 +341,7 @@ impl<'a> Checker<'a> {
         // Each initial block's sub-stream with its agency and index.
         let mut streams: Vec<(u64, usize, usize)> = Vec::new();
         for (a, agency) in s.agencies.iter().enumerate() {
-            let who = || format!("agencies[{a}] '{}'", agency.name);
+            let who = || format!("agencies[{a}] '{}'", shown(&agency.name));
             let by_tier = &agency.units_by_tier;
             let tiers = s.tiers.len();
             self.length(
@@ -431,7 +437,7 @@ impl<'a> Checker<'a> {
                     self.fail(format!(
                         "{} goes to vendor '{}', whose access at tier {} is never above 0",
                         what(),
-                        vendor.name,
+                        shown(&vendor.name),
                         block.tier
                     ));
                 }
@@ -713,9 +719,25 @@ mod tests {
         let p = broken_by(|s| s.vendors[2].name = "Date".to_string());
         assert_names(&p, "is reserved (period, date, *)");
         let p = broken_by(|s| s.vendors[2].name = "G\u{200b}oogle".to_string());
-        assert_names(&p, "contains the formatting character U+200B");
+        assert_names(
+            &p,
+            "name 'G\\u200Boogle' contains the formatting character U+200B",
+        );
         let p = broken_by(|s| s.attributes[0] = String::new());
         assert_names(&p, "attributes[0] name '' must not be empty");
+    }
+
+    /// `is_reserved` compares ASCII names without case: right only for
+    /// words already folded.
+    #[test]
+    fn reserved_words_are_folded() {
+        let words = RESERVED_VENDOR_NAMES
+            .iter()
+            .chain(&RESERVED_AGENCY_NAMES)
+            .chain(&RESERVED_TIER_NAMES);
+        for word in words {
+            assert_eq!(folded(word), *word);
+        }
     }
 
     #[test]

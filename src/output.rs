@@ -276,6 +276,15 @@ impl ManifestInput {
         }
     }
 
+    /// The number a sweep varies (its `--vary` path); `None` for a run or
+    /// a comparison.
+    pub fn swept(&self) -> Option<&str> {
+        match self {
+            ManifestInput::Sweep { parameter, .. } => Some(parameter),
+            ManifestInput::Run { .. } | ManifestInput::Compare { .. } => None,
+        }
+    }
+
     /// What messages call the job: "run", "comparison" or "sweep".
     pub fn job(&self) -> &'static str {
         match self {

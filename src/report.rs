@@ -337,7 +337,7 @@ pub fn comparison_table(
             "baseline",
             "counterfactual",
             "change",
-            "95% interval",
+            "95% CI of mean",
             "5-95% of runs",
             "higher",
             "lower",

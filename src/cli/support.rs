@@ -406,7 +406,7 @@ pub(super) fn write_outputs(
         .into_iter()
         .map(|(k, _)| k)
         .collect();
-    let earlier = replaced_scenarios(out, &files, &keys);
+    let earlier = replaced_results(out, &files, &keys);
     files.push(OutputFile {
         name: MANIFEST_FILE.into(),
         bytes: manifest.to_bytes(),
@@ -509,12 +509,22 @@ pub(super) fn warn_of_other_files(out: &Path, this: &str) {
     }
 }
 
+/// What the `manifest.json` already in `out` says of the results about to
+/// be replaced.
+struct Replaced {
+    /// The scenario files it names under the keys asked for.
+    scenarios: Vec<ScenarioRef>,
+    /// The number a sweep varied, when the results are a sweep's.
+    swept: Option<String>,
+}
+
 /// The scenario files the `manifest.json` already in `out` names under
-/// `keys` (`scenario`, or `baseline` and `counterfactual`), when the results
-/// it lists include one of `files`, which are about to replace them; `None`
-/// without a manifest, with one that cannot be read, or with one of other
-/// results (another command's, which stay).
-fn replaced_scenarios(out: &Path, files: &[OutputFile], keys: &[&str]) -> Option<Vec<ScenarioRef>> {
+/// `keys` (`scenario`, or `baseline` and `counterfactual`), and the number a
+/// sweep varied, when the results it lists include one of `files`, which
+/// are about to replace them; `None` without a manifest, with one that
+/// cannot be read, or with one of other results (another command's, which
+/// stay).
+fn replaced_results(out: &Path, files: &[OutputFile], keys: &[&str]) -> Option<Replaced> {
     use std::io::Read;
     // A manifest is a few kilobytes; whatever is far larger is not one.
     let mut bytes = Vec::new();
@@ -530,21 +540,31 @@ fn replaced_scenarios(out: &Path, files: &[OutputFile], keys: &[&str]) -> Option
     if !replaced {
         return None;
     }
-    keys.iter()
+    let scenarios = keys
+        .iter()
         .map(|key| serde_json::from_value(manifest.get(key)?.clone()).ok())
-        .collect()
+        .collect::<Option<Vec<ScenarioRef>>>()?;
+    let swept = manifest
+        .get("parameter")
+        .and_then(|p| p.as_str())
+        .map(str::to_string);
+    Some(Replaced { scenarios, swept })
 }
 
-/// Warns when the results `out` held, of the scenario files `earlier` (as
-/// [`replaced_scenarios`] gives them), came from other files than those of
-/// `input`, the manifest just written, key by key. A file is the same when
-/// it has the same contents or its path leads to the same file from the
-/// current folder (`./x.toml` and `x.toml`; edited since or not): a
-/// manifest records the path as typed, so a path typed from another folder
-/// is recognised only while the file is unchanged. Settings and seeds do
-/// not count.
-fn warn_of_replaced(out: &Path, earlier: Option<Vec<ScenarioRef>>, input: &ManifestInput) {
-    let Some(earlier) = earlier else {
+/// Warns when the results `out` held (as [`replaced_results`] gives them)
+/// came from other scenario files than those of `input`, the manifest just
+/// written, key by key, or were a sweep of another number of the same file.
+/// A file is the same when it has the same contents or its path leads to
+/// the same file from the current folder (`./x.toml` and `x.toml`; edited
+/// since or not): a manifest records the path as typed, so a path typed
+/// from another folder is recognised only while the file is unchanged.
+/// Settings, seeds and a sweep's values do not count.
+fn warn_of_replaced(out: &Path, earlier: Option<Replaced>, input: &ManifestInput) {
+    let Some(Replaced {
+        scenarios: earlier,
+        swept,
+    }) = earlier
+    else {
         return;
     };
     let now: Vec<&ScenarioRef> = input.scenarios().into_iter().map(|(_, r)| r).collect();
@@ -557,10 +577,21 @@ fn warn_of_replaced(out: &Path, earlier: Option<Vec<ScenarioRef>>, input: &Manif
             .iter()
             .zip(&now)
             .all(|(was, is)| was.sha256 == is.sha256 || same_file(&was.path, &is.path));
+    let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
     if same {
+        if let (Some(was), Some(is)) = (swept, input.swept())
+            && was != is
+        {
+            warning!(
+                "{} held a sweep of {} over {}, now replaced by this sweep of {}; give each its own --out to keep both",
+                out.display(),
+                was,
+                named(now[0]),
+                is
+            );
+        }
         return;
     }
-    let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
     warning!(
         "{} held the results of {}, now replaced by this {} of {}; give each its own --out to keep both",
         out.display(),

@@ -211,7 +211,14 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
                 Some(span) if e.message().trim() == "duplicate key" => {
                     explain_duplicate(source, &span)
                 }
-                _ => explain_toml_error(e.message()),
+                Some(span) => match unquoted_month(source, &span) {
+                    Some(fix) => format!(
+                        "a month is text in quotes, {fix} (TOML reads a bare YYYY-MM as the start of a date: {})",
+                        e.message().trim()
+                    ),
+                    None => explain_toml_error(e.message()),
+                },
+                None => explain_toml_error(e.message()),
             };
             let span = e.span().or_else(|| line_of_spanless(source, e.message()));
             return Err(vec![(span, message)]);
@@ -225,6 +232,25 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
         return Err(problems);
     }
     toml::from_str(source).map_err(|e| vec![(e.span(), explain_toml_error(e.message()))])
+}
+
+/// `write KEY = "YYYY-MM"` when the line of `span` gives a key a bare
+/// `YYYY-MM` (`start = 2026-01`, `at = 2027-03`), which TOML takes for an
+/// unfinished date.
+fn unquoted_month(source: &str, span: &std::ops::Range<usize>) -> Option<String> {
+    let line_start = source[..span.start.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = source[line_start..].lines().next()?;
+    let (key, value) = line.split_once('=')?;
+    let value = value.split('#').next()?.trim().trim_end_matches(',');
+    let value = value.trim();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let (year, month) = value.split_once('-')?;
+    (digits(year, 4) && digits(month, 2)).then(|| {
+        let key = key.trim().trim_start_matches('{').trim();
+        format!("write {key} = \"{value}\"")
+    })
 }
 
 /// Where a syntax error the parser reports without a position (its

@@ -173,6 +173,8 @@ cases = [
  ("event_at_year_out_of_range", "at is a month of a year from 1000 to 9999", 'at = "2026-03"', 'at = "0999-03"'),
  ("start_toml_date", "start is a quoted month, not a TOML date", 'start = "2026-01"', 'start = 2026-01-01'),
  ("event_at_toml_date", "at is a quoted month, not a TOML date", 'at = "2026-03"', 'at = 2026-03-01'),
+ ("start_month_unquoted", "a month without quotes is not TOML (told to quote it)", 'start = "2026-01"', 'start = 2026-01'),
+ ("event_at_month_unquoted", "an event month without quotes is not TOML (told to quote it)", 'at = "2026-03"', 'at = 2026-03'),
  ("name_not_string", "name is a string", 'name = "corpus"', 'name = 5'),
  ("tiers_not_list", "tiers is a list of names", 'tiers = ["unclassified", "secret"]', 'tiers = "unclassified, secret"'),
  ("access_not_table", "access is a table of tiers", 'access = { unclassified = 0.8 }', 'access = 0.8'),

@@ -725,6 +725,32 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         ),
         "{stderr}"
     );
+    // Another number of the same file: the earlier sweep is lost too.
+    // Other values of the same number are a sweep refined, not a loss.
+    let stderr = stderr_of(&[
+        "sweep",
+        "m-variant.toml",
+        "--vary",
+        "agency.Agency.caution=0.1,0.5",
+        "--out",
+        "s",
+    ]);
+    assert!(
+        stderr.contains(
+            "warning: s held a sweep of agency.Agency.term over m-variant.toml, now replaced by \
+             this sweep of agency.Agency.caution; give each its own --out to keep both"
+        ),
+        "{stderr}"
+    );
+    let stderr = stderr_of(&[
+        "sweep",
+        "m-variant.toml",
+        "--vary",
+        "agency.Agency.caution=0.2..0.4:3",
+        "--out",
+        "s",
+    ]);
+    assert!(!stderr.contains("warning"), "{stderr}");
     // A run beside a sweep's files replaces none of them: only the manifest
     // changes, which the warning about other commands' files says.
     let stderr = stderr_of(&["run", "m.toml", "--out", "s"]);

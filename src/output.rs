@@ -113,15 +113,54 @@ pub fn try_writing_in(dir: &Path) -> Result<()> {
     fs::remove_file(&probe).with_context(|| format!("cannot remove {}", probe.display()))
 }
 
-/// Writes `files` into `dir` (created if missing), all or nothing per file.
-/// When `cancel` is set before the files are complete, nothing is renamed
-/// into place and the temporary files are removed.
-pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Result<()> {
-    // `create_dir_all` fails on a path ending in `.` ("results/."), which
-    // names the same folder as the path without it.
+/// An output folder held by this process while it replaces results there
+/// (an exclusive `flock` on the folder itself, released when dropped), so
+/// that two jobs given the same folder take turns instead of mixing their
+/// files: each sees the other's files whole, and the folder ends with one
+/// job's complete set. Taken by the command line around reading the old
+/// `manifest.json` and [`write_files`]; on platforms without `flock`
+/// (Windows) it holds nothing.
+pub struct FolderLock {
+    #[cfg(unix)]
+    _held: fs::File,
+}
+
+impl FolderLock {
+    /// Creates `dir` if missing and waits until no other process holds it.
+    pub fn acquire(dir: &Path) -> Result<FolderLock> {
+        let normalized = create_folder(dir)?;
+        #[cfg(unix)]
+        {
+            let held = fs::File::open(&normalized)
+                .and_then(|folder| folder.lock().map(|()| folder))
+                .with_context(|| format!("cannot lock the output folder {}", dir.display()))?;
+            Ok(FolderLock { _held: held })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = normalized;
+            Ok(FolderLock {})
+        }
+    }
+}
+
+/// Creates `dir` and its parents if missing, giving its path without a
+/// trailing `.`: `create_dir_all` fails on a path ending in `.`
+/// ("results/."), which names the same folder as the path without it.
+fn create_folder(dir: &Path) -> Result<PathBuf> {
     let normalized: PathBuf = dir.components().collect();
     fs::create_dir_all(&normalized)
         .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    Ok(normalized)
+}
+
+/// Writes `files` into `dir` (created if missing), all or nothing per file.
+/// When `cancel` is set before the files are complete, nothing is renamed
+/// into place and the temporary files are removed. Two processes writing
+/// into one folder at once must take turns: hold a [`FolderLock`] around
+/// the call, as the command line does.
+pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Result<()> {
+    create_folder(dir)?;
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.
     if let Some((name, folder)) = name_taken_by_folder(dir, files.iter().map(|f| f.name.as_str())) {

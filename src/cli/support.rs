@@ -264,7 +264,9 @@ pub(super) fn default_out_dir(name: &str) -> PathBuf {
     }
 }
 
-/// Ctrl-C sets this flag; long work polls it. Installed once per process.
+/// Ctrl-C sets this flag, and so do SIGTERM and SIGHUP (`ctrlc`'s
+/// `termination` feature: a job runner's cancel, `timeout`, a closed
+/// terminal); long work polls it. Installed once per process.
 pub(super) fn interrupt_flag() -> Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| {
@@ -406,6 +408,9 @@ pub(super) fn write_outputs(
         .into_iter()
         .map(|(k, _)| k)
         .collect();
+    // Another job writing into `out` finishes first; then its manifest is
+    // the one replaced.
+    let _turn = output::FolderLock::acquire(out)?;
     let earlier = replaced_results(out, &files, &keys);
     files.push(OutputFile {
         name: MANIFEST_FILE.into(),

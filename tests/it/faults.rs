@@ -12,8 +12,16 @@ use crate::common::{
     snapshot, wait_with_deadline,
 };
 
+/// Ctrl-C, and the signals a job runner, `timeout` or a closed terminal
+/// send (SIGTERM, SIGHUP), stop a run the same way.
 #[test]
 fn interrupt_stops_promptly_with_130_and_touches_nothing() {
+    for signal in ["-INT", "-TERM", "-HUP"] {
+        interrupted_by(signal);
+    }
+}
+
+fn interrupted_by(signal: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let before = earlier_results(&out);
@@ -39,17 +47,92 @@ fn interrupt_stops_promptly_with_130_and_touches_nothing() {
     std::thread::sleep(Duration::from_millis(1500));
     let sent = Instant::now();
     let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
     let status = wait_with_deadline(&mut child, sent, Duration::from_secs(10))
-        .expect("still running 10 s after SIGINT");
+        .unwrap_or_else(|| panic!("still running 10 s after kill {signal}"));
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(status.code(), Some(130), "stderr: {stderr}");
+    assert_eq!(status.code(), Some(130), "kill {signal}; stderr: {stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(snapshot(&out), before, "the earlier output folder changed");
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "kill {signal} changed the earlier output folder"
+    );
+}
+
+/// Two jobs given one output folder at the same time take turns writing:
+/// both succeed, and the folder holds one job's files, all of them, never a
+/// mix (checked against each job's files written alone).
+#[test]
+fn jobs_writing_into_one_folder_at_once_take_turns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
+    let args = |seed: &str, out: &Path| -> Vec<String> {
+        let mut all: Vec<String> = [
+            "run",
+            scenario.to_str().unwrap(),
+            "--runs",
+            "600",
+            "--per-run",
+        ]
+        .map(String::from)
+        .to_vec();
+        all.extend(["--seed", seed, "--threads", "1", "--quiet"].map(String::from));
+        all.extend(["--out".to_string(), out.display().to_string()]);
+        all
+    };
+    let alone: Vec<_> = ["1", "2"]
+        .iter()
+        .map(|seed| {
+            let out = tmp.path().join(format!("alone-{seed}"));
+            let o = Command::new(binary())
+                .args(args(seed, &out))
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let mut files = snapshot(&out);
+            files.retain(|(name, _)| name != "manifest.json");
+            files
+        })
+        .collect();
+    let shared = tmp.path().join("shared");
+    for attempt in 0..6 {
+        let jobs: Vec<_> = ["1", "2"]
+            .iter()
+            .map(|seed| {
+                Command::new(binary())
+                    .args(args(seed, &shared))
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for job in jobs {
+            let o = job.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert!(o.status.success(), "attempt {attempt}: {stderr}");
+        }
+        let mut files = snapshot(&shared);
+        let manifest = files
+            .iter()
+            .position(|(name, _)| name == "manifest.json")
+            .unwrap();
+        let manifest = String::from_utf8(files.remove(manifest).1).unwrap();
+        let seed = if manifest.contains("\"seed\": 1,") {
+            0
+        } else {
+            1
+        };
+        assert!(
+            files == alone[seed],
+            "attempt {attempt}: the folder mixes the two jobs' files (manifest of seed {})",
+            seed + 1
+        );
+    }
 }
 
 #[test]

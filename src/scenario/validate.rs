@@ -224,6 +224,14 @@ fn not_shown(text: &str) -> Option<String> {
     }
 }
 
+/// The cells pandas' `read_csv` loads as missing by default (its
+/// `na_values`, matched exactly), which include R's `NA`; those that start
+/// with `-` are refused as formula starts anyway.
+const MISSING_VALUE_WORDS: [&str; 14] = [
+    "#N/A", "#N/A N/A", "#NA", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None",
+    "n/a", "nan", "null",
+];
+
 /// What a spreadsheet would take `name` for instead of text, if anything,
 /// and how it would show it: "a truth value" (TRUE, FALSE in any letter
 /// case), "a number" (`1e5`: digits and an exponent), or "a number or a
@@ -738,6 +746,11 @@ impl<'s> Checker<'s> {
             self.warn(
                 span,
                 format!("{what} name '{name}' reads as {kind} in a spreadsheet, which shows it {shown} in the CSV files' cells and headers; rename it if it must appear as written"),
+            );
+        } else if MISSING_VALUE_WORDS.contains(&name) {
+            self.warn(
+                span,
+                format!("{what} name '{name}' reads as a missing value in pandas' read_csv (and 'NA' in R's read.csv), which loads it as NaN, not as the name; rename it if the files are read that way"),
             );
         }
     }
@@ -2397,6 +2410,27 @@ mod tests {
                     .starts_with("tier name 'TRUE' reads as a truth value"),
             "{w:?}"
         );
+        // Words pandas loads as missing, matched as it matches them.
+        for (vendor, warned) in [
+            ("NA", true),
+            ("N/A", true),
+            ("None", true),
+            ("nan", true),
+            ("Nan", false),
+            ("NAS", false),
+        ] {
+            let w = warnings(vendor, "open");
+            assert_eq!(w.len(), usize::from(warned), "{vendor}: {w:?}");
+            if warned {
+                assert!(
+                    w[0].message.starts_with(&format!(
+                        "[[vendor]] name '{vendor}' reads as a missing value in pandas' read_csv"
+                    )),
+                    "{}",
+                    w[0].message
+                );
+            }
+        }
     }
 
     #[test]

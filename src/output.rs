@@ -243,6 +243,14 @@ pub struct Manifest {
     /// The arguments as given, the program first; any that is not UTF-8
     /// has replacement characters.
     pub command_line: Vec<String>,
+    /// The folder the command ran in, which relative paths in
+    /// `command_line` and the scenario paths start from (replacement
+    /// characters as above; empty if it could not be read).
+    pub working_directory: String,
+    /// The warnings printed before the files were written, each as
+    /// printed without its `warning: ` prefix: what a scenario or the
+    /// command line allowed but probably did not mean.
+    pub warnings: Vec<String>,
     /// Names of the result files written next to it, in order;
     /// `manifest.json` itself is not listed.
     pub files: Vec<String>,

@@ -9,13 +9,11 @@
 
 /// Prints "warning: ..." on stderr with control and formatting characters made visible: a
 /// warning may quote a path or a setting as typed, and an escape sequence in
-/// it must not act on the terminal.
+/// it must not act on the terminal. The warning is also kept for the
+/// `warnings` of the `manifest.json` written next.
 macro_rules! warning {
     ($($arg:tt)*) => {
-        $crate::cli::print_stderr(&format!(
-            "warning: {}\n",
-            $crate::cli::terminal_safe(&format!($($arg)*))
-        ))
+        $crate::cli::warn(&format!($($arg)*))
     };
 }
 
@@ -383,6 +381,28 @@ pub fn main() -> ExitCode {
 /// Writes `text` to stderr, ignoring failure: with stderr unwritable (a full
 /// disk under a log file, a closed descriptor) a message is lost, but the
 /// job's results and its exit code must not be.
+/// The warnings printed so far by this process, as printed (without the
+/// `warning: ` prefix).
+static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// What [`warning!`] does: prints `message` made terminal-safe and keeps it.
+pub(crate) fn warn(message: &str) {
+    let shown = terminal_safe(message);
+    print_stderr(&format!("warning: {shown}\n"));
+    WARNINGS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(shown);
+}
+
+/// The warnings printed so far, for the manifest.
+pub(crate) fn warnings_so_far() -> Vec<String> {
+    WARNINGS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
 fn print_stderr(text: &str) {
     use std::io::Write;
     let _ = std::io::stderr().lock().write_all(text.as_bytes());

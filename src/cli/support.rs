@@ -462,6 +462,10 @@ pub(super) fn manifest(
         runs,
         engine: sim.engine_name(),
         command_line: command_line(),
+        working_directory: std::env::current_dir()
+            .map(|dir| dir.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        warnings: super::warnings_so_far(),
         files: files.iter().map(|f| f.name.clone()).collect(),
     }
 }

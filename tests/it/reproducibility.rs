@@ -266,7 +266,33 @@ fn defaults_and_the_manifest_record_what_produced_the_files() {
         assert_eq!(manifest["seed"], seed);
         assert_eq!(manifest["runs"], runs);
         assert_eq!(manifest["engine"], "counts");
+        // Where relative paths start from, and what was warned (nothing).
+        let cwd = std::fs::canonicalize(tmp.path()).unwrap();
+        assert_eq!(manifest["working_directory"], cwd.to_str().unwrap());
+        assert_eq!(manifest["warnings"], serde_json::json!([]));
     }
+    // A warning printed before the files are written is kept in the
+    // manifest as printed.
+    let warned = text.replace("name = \"Agency\"", "name = \"NA\"");
+    assert_ne!(warned, text, "minimal.toml has an agency named Agency");
+    std::fs::write(tmp.path().join("warned.toml"), &warned).unwrap();
+    let o = crate::common::sharecast(
+        tmp.path(),
+        &["run", "warned.toml", "--runs", "3", "--quiet", "--out", "w"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("w/manifest.json")).unwrap())
+            .unwrap();
+    let kept = manifest["warnings"].as_array().unwrap();
+    assert_eq!(kept.len(), 1, "{manifest}");
+    let kept = kept[0].as_str().unwrap();
+    assert!(
+        kept.contains("name 'NA' reads as a missing value"),
+        "{kept}"
+    );
+    assert!(stderr.contains(&format!("warning: {kept}\n")), "{stderr}");
     let files = |m: &serde_json::Value| -> Vec<String> {
         m["files"]
             .as_array()

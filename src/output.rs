@@ -118,11 +118,12 @@ pub fn try_writing_in(dir: &Path) -> Result<()> {
 /// that two jobs given the same folder take turns instead of mixing their
 /// files: each sees the other's files whole, and the folder ends with one
 /// job's complete set. Taken by the command line around reading the old
-/// `manifest.json` and [`write_files`]; on platforms without `flock`
-/// (Windows) it holds nothing.
+/// `manifest.json` and [`write_files`]. On platforms without `flock`
+/// (Windows), and on a file system that refuses it, it holds nothing: the
+/// job goes ahead as it would have without the lock.
 pub struct FolderLock {
     #[cfg(unix)]
-    _held: fs::File,
+    _held: Option<fs::File>,
 }
 
 impl FolderLock {
@@ -133,7 +134,7 @@ impl FolderLock {
         {
             let held = fs::File::open(&normalized)
                 .and_then(|folder| folder.lock().map(|()| folder))
-                .with_context(|| format!("cannot lock the output folder {}", dir.display()))?;
+                .ok();
             Ok(FolderLock { _held: held })
         }
         #[cfg(not(unix))]

@@ -119,27 +119,50 @@ pub fn try_writing_in(dir: &Path) -> Result<()> {
 /// files: each sees the other's files whole, and the folder ends with one
 /// job's complete set. Taken by the command line around reading the old
 /// `manifest.json` and [`write_files`]. On platforms without `flock`
-/// (Windows), and on a file system that refuses it, it holds nothing: the
-/// job goes ahead as it would have without the lock.
+/// (Windows), on a file system that refuses it, and for a folder this
+/// process may write but not read, it holds nothing: the job goes ahead as
+/// it would have without the lock.
 pub struct FolderLock {
     #[cfg(unix)]
     _held: Option<fs::File>,
 }
 
 impl FolderLock {
-    /// Creates `dir` if missing and waits until no other process holds it.
-    pub fn acquire(dir: &Path) -> Result<FolderLock> {
+    /// Creates `dir` if missing and waits until no other process holds
+    /// it, trying every 50 ms so that setting `cancel` (Ctrl-C) stops the
+    /// wait: then an error.
+    pub fn acquire(dir: &Path, cancel: &AtomicBool) -> Result<FolderLock> {
         let normalized = create_folder(dir)?;
         #[cfg(unix)]
         {
-            let held = fs::File::open(&normalized)
-                .and_then(|folder| folder.lock().map(|()| folder))
-                .ok();
-            Ok(FolderLock { _held: held })
+            // A folder this process may write but not read (a drop box)
+            // cannot be opened to lock: no lock, as without flock.
+            let Ok(folder) = fs::File::open(&normalized) else {
+                return Ok(FolderLock { _held: None });
+            };
+            loop {
+                match folder.try_lock() {
+                    Ok(()) => {
+                        return Ok(FolderLock {
+                            _held: Some(folder),
+                        });
+                    }
+                    Err(fs::TryLockError::WouldBlock) => {
+                        if cancel.load(Ordering::SeqCst) {
+                            bail!(
+                                "interrupted while waiting for another job writing into {}",
+                                dir.display()
+                            );
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                    Err(fs::TryLockError::Error(_)) => return Ok(FolderLock { _held: None }),
+                }
+            }
         }
         #[cfg(not(unix))]
         {
-            let _ = normalized;
+            let _ = (normalized, cancel);
             Ok(FolderLock {})
         }
     }

@@ -395,12 +395,20 @@ pub(crate) fn warn(message: &str) {
         .push(shown);
 }
 
-/// The warnings printed so far, for the manifest.
+/// The warnings printed so far, for the manifest, each once (`compare F F`
+/// prints the file's own warnings for both sides).
 pub(crate) fn warnings_so_far() -> Vec<String> {
-    WARNINGS
+    let printed = WARNINGS
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone()
+        .clone();
+    let mut once: Vec<String> = Vec::with_capacity(printed.len());
+    for warning in printed {
+        if !once.contains(&warning) {
+            once.push(warning);
+        }
+    }
+    once
 }
 
 fn print_stderr(text: &str) {

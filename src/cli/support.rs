@@ -410,7 +410,13 @@ pub(super) fn write_outputs(
         .collect();
     // Another job writing into `out` finishes first; then its manifest is
     // the one replaced.
-    let _turn = output::FolderLock::acquire(out)?;
+    let _turn = output::FolderLock::acquire(out, cancel).map_err(|e| {
+        if cancel.load(Ordering::SeqCst) {
+            anyhow::Error::new(Interrupted)
+        } else {
+            e
+        }
+    })?;
     let earlier = replaced_results(out, &files, &keys);
     files.push(OutputFile {
         name: MANIFEST_FILE.into(),

@@ -750,7 +750,10 @@ impl<'s> Checker<'s> {
         } else if MISSING_VALUE_WORDS.contains(&name) {
             self.warn(
                 span,
-                format!("{what} name '{name}' reads as a missing value in pandas' read_csv (and 'NA' in R's read.csv), which loads it as NaN, not as the name; rename it if the files are read that way"),
+                format!(
+                    "{what} name '{name}' reads as a missing value in pandas' read_csv{}, which loads it as NaN, not as the name; rename it if the files are read that way",
+                    if name == "NA" { " and R's read.csv" } else { "" }
+                ),
             );
         }
     }

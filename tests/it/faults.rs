@@ -27,7 +27,7 @@ fn interrupted_by(signal: &str) {
     let before = earlier_results(&out);
     let scenario = repo_root().join("scenarios/bench/large.toml");
     // About a minute of work: it must stop long before that.
-    let mut child = Command::new(binary())
+    let child = Command::new(binary())
         .args([
             "run",
             scenario.to_str().unwrap(),
@@ -45,23 +45,68 @@ fn interrupted_by(signal: &str) {
         .unwrap();
     // Long enough for the handler to be installed on a busy machine.
     std::thread::sleep(Duration::from_millis(1500));
+    stops_with_130(child, signal, Duration::from_secs(10));
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "kill {signal} changed the earlier output folder"
+    );
+}
+
+/// Sends `signal` (`-INT`, ...) to `child`, which must then end within
+/// `limit` with 130 and say it was interrupted.
+fn stops_with_130(mut child: std::process::Child, signal: &str, limit: Duration) {
     let sent = Instant::now();
     let kill = Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
-    let status = wait_with_deadline(&mut child, sent, Duration::from_secs(10))
-        .unwrap_or_else(|| panic!("still running 10 s after kill {signal}"));
+    let status = wait_with_deadline(&mut child, sent, limit)
+        .unwrap_or_else(|| panic!("still running {limit:?} after kill {signal}"));
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(status.code(), Some(130), "kill {signal}; stderr: {stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert_eq!(
-        snapshot(&out),
-        before,
-        "kill {signal} changed the earlier output folder"
-    );
+}
+
+/// A job waiting for a folder another process holds (here util-linux
+/// `flock`, as a stuck job would) still stops at Ctrl-C or SIGTERM, with
+/// 130 and nothing written.
+#[test]
+fn a_job_waiting_for_its_folder_can_be_interrupted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("held");
+    std::fs::create_dir(&out).unwrap();
+    let mut holder = Command::new("flock")
+        .arg(&out)
+        .args(["sleep", "30"])
+        .spawn()
+        .expect("util-linux flock runs");
+    // Until the holder has the lock.
+    std::thread::sleep(Duration::from_millis(500));
+    for signal in ["-INT", "-TERM"] {
+        let scenario = repo_root().join("scenarios/minimal.toml");
+        let mut job = Command::new(binary())
+            .args(["run", scenario.to_str().unwrap(), "--runs", "20", "--quiet"])
+            .arg("--out")
+            .arg(&out)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(
+            job.try_wait().unwrap().is_none(),
+            "the job did not wait for the folder"
+        );
+        stops_with_130(job, signal, Duration::from_secs(5));
+        assert!(
+            snapshot(&out).is_empty(),
+            "kill {signal} wrote into the folder"
+        );
+    }
+    let _ = holder.kill();
+    let _ = holder.wait();
 }
 
 /// Two jobs given one output folder at the same time take turns writing:

@@ -271,8 +271,8 @@ pub struct Manifest {
     /// `command_line` and the scenario paths start from (replacement
     /// characters as above; empty if it could not be read).
     pub working_directory: String,
-    /// The warnings printed before the files were written, each as
-    /// printed without its `warning: ` prefix: what a scenario or the
+    /// The warnings printed before the files were written, each once and
+    /// as printed without its `warning: ` prefix: what a scenario or the
     /// command line allowed but probably did not mean.
     pub warnings: Vec<String>,
     /// Names of the result files written next to it, in order;

@@ -378,9 +378,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Writes `text` to stderr, ignoring failure: with stderr unwritable (a full
-/// disk under a log file, a closed descriptor) a message is lost, but the
-/// job's results and its exit code must not be.
 /// The warnings printed so far by this process, as printed (without the
 /// `warning: ` prefix).
 static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
@@ -411,6 +408,9 @@ pub(crate) fn warnings_so_far() -> Vec<String> {
     once
 }
 
+/// Writes `text` to stderr, ignoring failure: with stderr unwritable (a full
+/// disk under a log file, a closed descriptor) a message is lost, but the
+/// job's results and its exit code must not be.
 fn print_stderr(text: &str) {
     use std::io::Write;
     let _ = std::io::stderr().lock().write_all(text.as_bytes());

@@ -244,8 +244,8 @@ pub(super) fn available_threads() -> usize {
 }
 
 /// A scenario file's name without its extension (`.toml`), which names its
-/// output folders; "scenario" when that is blank (a file named `.toml`), so that no folder
-/// name starts with `-` (`out/-sweep`).
+/// output folders; "scenario" when that is blank (a file named `.toml`),
+/// so that no folder name starts with `-` (`out/-sweep`).
 pub(super) fn stem(scenario: &Path) -> String {
     scenario::file_stem(scenario)
         .filter(|stem| !stem.trim().is_empty())

@@ -16,7 +16,7 @@ use std::fmt;
 
 use super::validate::{
     MAX_TERM, MAX_TOTAL_UNITS, RESERVED_AGENCY_NAMES, RESERVED_TIER_NAMES, RESERVED_VENDOR_NAMES,
-    broken_name_rule, folded,
+    broken_name_rule, folded, same_folded,
 };
 use super::{
     Field, INITIAL_KEY_BITS, MAX_PERIODS, Op, Param, Range, STREAM_KEY_BITS, Scenario, Target,
@@ -87,25 +87,15 @@ impl Scenario {
     }
 }
 
-/// Lists up to this long are searched for repeats pair by pair, without
-/// allocating: the check runs before every simulation, and most scenarios
-/// have a handful of names and initial blocks.
+/// Name lists up to this long are searched for repeats pair by pair,
+/// without allocating: the check runs before every simulation, and most
+/// scenarios have a handful of names.
 const SMALL_LIST: usize = 32;
 
 /// A name as messages show it: hidden characters escaped, so that a name
 /// built in code cannot act on the terminal that prints the panic.
 fn shown(name: &str) -> String {
     crate::text::escape_hidden(name, false)
-}
-
-/// Whether two trimmed names are the same to the validator (`folded`),
-/// without allocating when both are ASCII.
-fn same_name(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        a.eq_ignore_ascii_case(b)
-    } else {
-        folded(a) == folded(b)
-    }
 }
 
 struct Checker<'a> {
@@ -230,7 +220,7 @@ impl<'a> Checker<'a> {
             for i in 1..names.len() {
                 if names[..i]
                     .iter()
-                    .any(|earlier| same_name(earlier, names[i]))
+                    .any(|earlier| same_folded(earlier, names[i]))
                 {
                     repeated(i);
                 }

@@ -346,9 +346,9 @@ impl std::error::Error for ScenarioError {}
 
 /// A scenario file's name without its extension (`.toml`), which names
 /// the scenario when the file gives no `name` and its output folders:
-/// `None` for a path without a file name. A file named just `.toml` has a blank one (the
-/// standard library would take the whole `.toml` for the stem, as it does
-/// for any name that starts with a dot).
+/// `None` for a path without a file name. A file named just `.toml` has a
+/// blank one (the standard library would take the whole `.toml` for the
+/// stem, as it does for any name that starts with a dot).
 pub fn file_stem(path: &Path) -> Option<String> {
     let name = path.file_name()?;
     if name.to_string_lossy().eq_ignore_ascii_case(".toml") {

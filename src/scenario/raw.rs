@@ -243,8 +243,7 @@ fn unquoted_month(source: &str, span: &std::ops::Range<usize>) -> Option<String>
         .map_or(0, |i| i + 1);
     let line = source[line_start..].lines().next()?;
     let (key, value) = line.split_once('=')?;
-    let value = value.split('#').next()?.trim().trim_end_matches(',');
-    let value = value.trim();
+    let value = value.split('#').next()?.trim().trim_end_matches(',').trim();
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let (year, month) = value.split_once('-')?;
     (digits(year, 4) && digits(month, 2)).then(|| {

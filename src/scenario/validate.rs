@@ -178,15 +178,26 @@ pub(super) const RESERVED_AGENCY_NAMES: [&str; 2] = ["all", "*"];
 /// Tier names that name the totals in the outputs, compared [`folded`].
 pub(super) const RESERVED_TIER_NAMES: [&str; 1] = ["all"];
 
-/// Whether `name`, [`folded`], is one of `reserved` (lower-case words):
-/// without allocating when `name` is ASCII.
-pub(super) fn is_reserved(name: &str, reserved: &[&str]) -> bool {
-    let name = name.trim();
-    if name.is_ascii() {
-        reserved.iter().any(|word| name.eq_ignore_ascii_case(word))
+/// Whether `a` and `b` are one name to the rules ([`folded`] alike),
+/// without allocating when both are ASCII.
+pub(super) fn same_folded(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
     } else {
-        reserved.contains(&folded(name).as_str())
+        folded(a) == folded(b)
     }
+}
+
+/// Whether `name`, [`folded`], is one of `reserved` (lower-case words).
+pub(super) fn is_reserved(name: &str, reserved: &[&str]) -> bool {
+    reserved.iter().any(|word| same_folded(name, word))
+}
+
+/// The character a name starts with when a spreadsheet would read the
+/// cell as a formula (`=`, `+`, `-`, `@`).
+fn formula_start(name: &str) -> Option<char> {
+    name.chars().next().filter(|c| "=+-@".contains(*c))
 }
 
 /// The first rule of a file's vendor, agency or tier names that the
@@ -204,7 +215,7 @@ pub(super) fn broken_name_rule(name: &str, reserved: &[&str]) -> Option<String> 
             u32::from(c)
         ));
     }
-    if name.starts_with(['=', '+', '-', '@']) {
+    if formula_start(name).is_some() {
         return Some("starts a spreadsheet formula".to_string());
     }
     is_reserved(name, reserved).then(|| format!("is reserved ({})", reserved.join(", ")))
@@ -737,7 +748,7 @@ impl<'s> Checker<'s> {
     /// is opened there (`00123` as 123, `1-2` as 2-Jan, `true` as TRUE): a
     /// warning.
     fn spreadsheet_safe(&mut self, name: &str, span: &std::ops::Range<usize>, what: &str) {
-        if let Some(c) = name.chars().next().filter(|c| "=+-@".contains(*c)) {
+        if let Some(c) = formula_start(name) {
             self.error(
                 span,
                 format!("{what} name '{name}' starts with '{c}', which spreadsheets read as the start of a formula; begin the name with a letter or digit"),

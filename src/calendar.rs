@@ -156,6 +156,19 @@ impl Calendar {
     }
 }
 
+/// The rule a month follows, and what `text` gives instead: dates in the
+/// outputs are `YYYY-MM-DD` with four-digit years.
+pub(crate) fn month_rule(text: &str) -> String {
+    let why = match YearMonth::digits(text) {
+        Some((y, _)) if y < "1000" => format!(" (year {y} is before 1000)"),
+        Some((_, m)) => format!(" (month {m} is not 01 to 12)"),
+        None => String::new(),
+    };
+    format!(
+        "a month written \"YYYY-MM\", with a year from 1000 to 9999 and a month from 01 to 12, got \"{text}\"{why}"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

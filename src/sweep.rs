@@ -13,10 +13,10 @@
 
 use toml::Value;
 
-use crate::calendar::YearMonth;
+use crate::calendar::{YearMonth, month_rule};
 use crate::measures::{AdoptionMeasure, Projection};
 use crate::scenario::{
-    Diagnostic, Field, Named, Op, Scenario, Setting, Target, month_rule, named_by, own_weight_line,
+    Diagnostic, Field, Named, Op, Scenario, Setting, Target, named_by, own_weight_line,
 };
 
 /// At most this many values in one sweep.

@@ -166,7 +166,11 @@ def flatten_keys(table: dict, prefix: str = "") -> dict:
     flat = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and not is_distribution(value):
+        # The tables under access, attributes and choice are keyed by tier,
+        # attribute or weight, so a tier named like a family is a key there
+        # (as sharecast reads it: scenario::raw::is_distribution).
+        keyed_by_name = name in ("access", "attributes", "choice")
+        if isinstance(value, dict) and (keyed_by_name or not is_distribution(value)):
             flat.update(flatten_keys(value, name + "."))
         else:
             flat[name] = value

@@ -4,7 +4,7 @@
 //! exchangeable units in counts (binomial adoption, multinomial awards, a
 //! calendar of contract cohorts), so its cost does not grow with the number
 //! of units; it is the default. [`EngineKind::Units`] follows every unit one
-//! by one, exactly as the design card reads, and serves as the oracle the
+//! by one, exactly as MODEL.md reads, and serves as the oracle the
 //! count engine is tested against.
 //!
 //! The engine does no I/O and knows nothing of TOML or CSV. Runs execute in

@@ -14,10 +14,11 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::validate::{
-    MAX_TERM, MAX_TOTAL_UNITS, RESERVED_AGENCY_NAMES, RESERVED_TIER_NAMES, RESERVED_VENDOR_NAMES,
-    broken_name_rule, folded, same_folded,
+use super::names::{
+    RESERVED_AGENCY_NAMES, RESERVED_TIER_NAMES, RESERVED_VENDOR_NAMES, broken_name_rule, folded,
+    same_folded,
 };
+use super::validate::{MAX_TERM, MAX_TOTAL_UNITS};
 use super::{
     Field, INITIAL_KEY_BITS, MAX_PERIODS, Op, Param, Range, STREAM_KEY_BITS, Scenario, Target,
     W_FIRST_ATTRIBUTE,
@@ -192,7 +193,7 @@ impl<'a> Checker<'a> {
     /// Names must differ from each other ignoring case and surrounding
     /// spaces, as in a file: rows are told apart by them. Vendor, agency and
     /// tier names (`reserved` given) must also keep a file's other rules for
-    /// names (see `validate::broken_name_rule`); attribute names, which no
+    /// names (see `names::broken_name_rule`); attribute names, which no
     /// output shows, must not be empty.
     fn names<'n>(
         &mut self,

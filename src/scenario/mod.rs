@@ -11,6 +11,8 @@
 //! uncertain number.
 
 mod invariants;
+mod lookup;
+mod names;
 mod param;
 mod raw;
 mod stream_keys;
@@ -21,10 +23,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use invariants::InvalidScenario;
+pub(crate) use names::folded;
 pub use param::{DistSpec, FAMILIES, Param, Range};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use validate::MAX_PERIODS;
-pub(crate) use validate::{folded, month_rule};
 pub(crate) use vary::own_weight_line;
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
 

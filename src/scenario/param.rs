@@ -8,8 +8,14 @@
 //!
 //! Each family's distribution function ([`DistSpec::share_outside`],
 //! [`Param::chance_above`]) serves validation only: the warnings about
-//! heavy clamping and about tiers no vendor can serve. PERT and beta go
-//! through the regularised incomplete beta function of `puruspe`.
+//! heavy clamping, about tiers no vendor can serve and about vendors that
+//! can serve no tier. PERT and beta go through the regularised incomplete
+//! beta function of `puruspe`.
+//!
+//! A family is named in one list, `FAMILY_ARGUMENTS`, with its
+//! arguments; adding one means a `DistSpec` variant and its arms (the
+//! compiler lists them), docs/scenario-reference.md section 8 and the
+//! NumPy peer's `draw`.
 
 use std::fmt;
 
@@ -147,33 +153,56 @@ pub enum DistSpec {
     },
 }
 
-/// The family names accepted in a scenario, in the order the docs list them.
-pub const FAMILIES: [&str; 6] = [
-    "normal",
-    "uniform",
-    "triangular",
-    "pert",
-    "beta",
-    "lognormal",
+/// Each family a scenario may name, with its parameters in the order it
+/// writes them, in the order the docs list them: the one list that
+/// [`FAMILIES`], [`DistSpec::new`]'s messages and validation's examples
+/// read (a test checks that `new` and `Display` spell the same names).
+const FAMILY_ARGUMENTS: [(&str, &str); 6] = [
+    ("normal", "mean, sd"),
+    ("uniform", "low, high"),
+    ("triangular", "low, mode, high"),
+    ("pert", "low, mode, high"),
+    ("beta", "alpha, beta"),
+    ("lognormal", "mu, sigma"),
 ];
+
+/// The family names accepted in a scenario, in the order the docs list them.
+pub const FAMILIES: [&str; FAMILY_ARGUMENTS.len()] = {
+    let mut names = [""; FAMILY_ARGUMENTS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = FAMILY_ARGUMENTS[i].0;
+        i += 1;
+    }
+    names
+};
+
+/// The parameters `family` takes, as a scenario writes them
+/// (`"mean, sd"`), or `None` for a name that is no family.
+pub(crate) fn arguments(family: &str) -> Option<&'static str> {
+    FAMILY_ARGUMENTS
+        .iter()
+        .find(|(name, _)| *name == family)
+        .map(|(_, args)| *args)
+}
 
 impl DistSpec {
     /// Builds a spec from a family name and its parameter list, checking
     /// the parameters. The error is the rule that was broken.
     pub fn new(family: &str, args: &[f64]) -> Result<DistSpec, String> {
-        let expect = |n: usize, form: &str| -> Result<(), String> {
-            if args.len() == n {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{family} takes {n} numbers {form}, got {}",
-                    args.len()
-                ))
-            }
-        };
         if let Some(bad) = args.iter().find(|x| !x.is_finite()) {
             return Err(format!(
                 "{family} parameters must be finite numbers, got {bad}"
+            ));
+        }
+        let Some(parameters) = arguments(family) else {
+            return Err(format!("unknown distribution '{family}'"));
+        };
+        let n = parameters.split(", ").count();
+        if args.len() != n {
+            return Err(format!(
+                "{family} takes {n} numbers [{parameters}], got {}",
+                args.len()
             ));
         }
         // Draws and distribution functions multiply two widths; beyond
@@ -193,7 +222,6 @@ impl DistSpec {
         };
         let spec = match family {
             "normal" => {
-                expect(2, "[mean, sd]")?;
                 if args[1] <= 0.0 {
                     return Err(format!("normal needs sd > 0, got sd = {}", args[1]));
                 }
@@ -203,7 +231,6 @@ impl DistSpec {
                 }
             }
             "uniform" => {
-                expect(2, "[low, high]")?;
                 if args[0] >= args[1] {
                     return Err(format!(
                         "uniform needs low < high, got [{}, {}]",
@@ -217,7 +244,6 @@ impl DistSpec {
                 }
             }
             "triangular" | "pert" => {
-                expect(3, "[low, mode, high]")?;
                 let (low, mode, high) = (args[0], args[1], args[2]);
                 if !(low <= mode && mode <= high && low < high) {
                     return Err(format!(
@@ -232,7 +258,6 @@ impl DistSpec {
                 }
             }
             "beta" => {
-                expect(2, "[alpha, beta]")?;
                 if args[0] <= 0.0 || args[1] <= 0.0 {
                     return Err(format!(
                         "beta needs alpha > 0 and beta > 0, got [{}, {}]",
@@ -257,7 +282,6 @@ impl DistSpec {
                 }
             }
             "lognormal" => {
-                expect(2, "[mu, sigma]")?;
                 if args[1] <= 0.0 {
                     return Err(format!(
                         "lognormal needs sigma > 0, got sigma = {}",
@@ -277,7 +301,7 @@ impl DistSpec {
                     sigma: args[1],
                 }
             }
-            other => return Err(format!("unknown distribution '{other}'")),
+            other => unreachable!("'{other}' is in FAMILY_ARGUMENTS but has no arm here"),
         };
         Ok(spec)
     }
@@ -311,7 +335,9 @@ impl DistSpec {
         1.0 - self.cdf(x)
     }
 
-    /// P(draw <= x).
+    /// P(draw <= x). It must be accurate for every parameter [`DistSpec::new`]
+    /// accepts: the warnings trust it (a function that returned 0 for a
+    /// tiny shape would call every draw clamped).
     fn cdf(self, x: f64) -> f64 {
         let normal = |z: f64| 0.5 * libm::erfc(-z / std::f64::consts::SQRT_2);
         match self {
@@ -388,7 +414,10 @@ impl DistSpec {
         DistSpec::new(family, &args[..count]).map(|_| ())
     }
 
-    /// One draw (before clamping).
+    /// One draw (before clamping). A draw may read at most 2^24 words of
+    /// its random stream (each uncertain number has a region of that size;
+    /// see `engine`): the samplers take a handful, and a rejection loop
+    /// must accept often enough to stay far below that.
     pub fn sample<R: Rng + ?Sized>(self, rng: &mut R) -> f64 {
         match self {
             DistSpec::Normal { mean, sd } => mean + sd * sampling::standard_normal(rng),
@@ -605,6 +634,46 @@ mod tests {
         );
     }
 
+    /// Every family builds from its name and as many numbers as its
+    /// arguments list, and shows under the same name.
+    #[test]
+    fn every_family_is_spelt_alike_everywhere() {
+        let examples = [
+            ("normal", &[0.5, 0.1][..]),
+            ("uniform", &[0.2, 0.8][..]),
+            ("triangular", &[0.1, 0.4, 0.9][..]),
+            ("pert", &[0.1, 0.4, 0.9][..]),
+            ("beta", &[2.0, 3.0][..]),
+            ("lognormal", &[0.0, 1.0][..]),
+        ];
+        assert_eq!(examples.map(|(family, _)| family), FAMILIES);
+        for (family, args) in examples {
+            let parameters = arguments(family).unwrap();
+            assert_eq!(parameters.split(", ").count(), args.len(), "{family}");
+            let spec = DistSpec::new(family, args).unwrap();
+            assert_eq!(
+                spec.to_string(),
+                format!(
+                    "{family}({})",
+                    args.iter()
+                        .map(|x| x.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            );
+            let short = &args[..args.len() - 1];
+            assert_eq!(
+                DistSpec::new(family, short).unwrap_err(),
+                format!(
+                    "{family} takes {} numbers [{parameters}], got {}",
+                    args.len(),
+                    short.len()
+                )
+            );
+        }
+        assert_eq!(arguments("gamma"), None);
+    }
+
     #[test]
     fn rejects_bad_parameters() {
         assert!(DistSpec::new("normal", &[0.0, 0.0]).is_err());
@@ -617,7 +686,7 @@ mod tests {
         assert!(DistSpec::new("beta", &[1e-300, 1e-300]).is_ok());
         assert!(DistSpec::new("lognormal", &[0.0, -1.0]).is_err());
         assert!(DistSpec::new("normal", &[f64::NAN, 1.0]).is_err());
-        assert!(DistSpec::new("gamma", &[1.0, 1.0]).is_err());
+        assert!(DistSpec::new("no_such_family", &[1.0, 1.0]).is_err());
     }
 
     #[test]

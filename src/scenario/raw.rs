@@ -19,7 +19,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
-use super::validate::suggest;
+use super::lookup::suggest;
 
 pub type SpannedValue = Spanned<Value>;
 pub type SpannedMap = Spanned<BTreeMap<String, SpannedValue>>;

@@ -17,8 +17,9 @@ use std::ops::Range;
 use toml::{Spanned, Value};
 
 use super::Scenario;
+use super::lookup::{declared_names, did_you_mean};
 use super::raw::{self, ChangeEntry, ChangeTable, RawEvent, RawScenario, SpannedMap, SpannedValue};
-use super::validate::{NOT_IN_FILE, declared_names, did_you_mean};
+use super::validate::NOT_IN_FILE;
 use crate::calendar::YearMonth;
 
 /// A dotted path to one number of a scenario file and the value it takes.

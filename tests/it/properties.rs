@@ -23,7 +23,8 @@ fn number(x: f64) -> String {
     format!("{x:?}")
 }
 
-/// A value for a field in [lo, hi]: fixed or one of the six distributions.
+/// A value for a field in [lo, hi]: fixed or a distribution of each family
+/// (`FAMILIES`).
 fn value_in(lo: f64, hi: f64) -> impl Strategy<Value = String> {
     let span = hi - lo;
     prop_oneof![

@@ -1,0 +1,192 @@
+//! How messages find and name what a file declares: the index of a tier,
+//! vendor, agency or attribute named somewhere else, and, when the name
+//! refers to nothing, what it could have been ("did you mean ...?") and a
+//! bounded list of the names there are. Shared by the TOML walk (`raw`),
+//! validation and settings (`vary`).
+
+use toml::{Spanned, Value};
+
+/// The closest candidate to a misspelt name, if one is close enough.
+pub(crate) fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+pub(super) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
+    suggest(name, candidates)
+        .map(|s| format!("; did you mean '{s}'?"))
+        .unwrap_or_default()
+}
+
+pub(super) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    // An empty name, refused on its own, would only leave a blank here.
+    let names: Vec<&str> = names.into_iter().filter(|n| !n.trim().is_empty()).collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        crate::text::listing(&names)
+    }
+}
+
+/// `name` as a TOML key: bare when TOML allows it (`top_secret`), quoted
+/// otherwise (`"top secret"`).
+pub(super) fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        name.to_string()
+    } else {
+        Value::String(name.to_string()).to_string()
+    }
+}
+
+/// The name of each declaration, in declaration order and index-aligned
+/// with it: `None` where the name is left out.
+pub(super) fn declared_names<'a>(
+    names: impl Iterator<Item = &'a Option<Spanned<String>>>,
+) -> Vec<Option<String>> {
+    names
+        .map(|n| n.as_ref().map(|n| n.get_ref().trim().to_string()))
+        .collect()
+}
+
+/// A declared name: `None` for a declaration written without one.
+pub(super) trait Declared {
+    fn declared(&self) -> Option<&str>;
+}
+
+impl Declared for String {
+    fn declared(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Declared for Option<String> {
+    fn declared(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+
+/// What a name refers to, for the message when it refers to nothing.
+pub(super) struct Kind {
+    /// The thing named: "tier".
+    one: &'static str,
+    /// Why the name is not one: "which is not declared".
+    missing: &'static str,
+    /// Introduces the names there are: "tiers are".
+    all: &'static str,
+    /// Said after those names.
+    besides: &'static str,
+}
+
+pub(super) const TIER: Kind = Kind {
+    one: "tier",
+    missing: "which is not declared",
+    all: "tiers are",
+    besides: "",
+};
+pub(super) const VENDOR: Kind = Kind {
+    one: "vendor",
+    missing: "which is not declared",
+    all: "vendors are",
+    besides: "",
+};
+pub(super) const AGENCY: Kind = Kind {
+    one: "agency",
+    missing: "which is not declared",
+    all: "agencies are",
+    besides: ", or \"*\" for all",
+};
+pub(super) const ATTRIBUTE: Kind = Kind {
+    one: "attribute",
+    missing: "which has no weight in [choice]",
+    all: "weighted attributes",
+    besides: "",
+};
+
+/// The index of `name` among `names`, or the message
+/// "SUBJECT names tier 'x', which is not declared; tiers are: ...", with a
+/// suggestion when a declared name is close.
+pub(super) fn find<N: Declared>(
+    names: &[N],
+    name: &str,
+    subject: &str,
+    kind: &Kind,
+) -> Result<usize, String> {
+    names
+        .iter()
+        .position(|n| n.declared() == Some(name))
+        .ok_or_else(|| {
+            let given = || names.iter().filter_map(Declared::declared);
+            format!(
+                "{subject} names {} '{name}', {}; {}: {}{}{}",
+                kind.one,
+                kind.missing,
+                kind.all,
+                list(given()),
+                kind.besides,
+                did_you_mean(name, given())
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::validate::validate;
+
+    /// A name that refers to nothing lists what it could have been, but
+    /// only the first few of thousands: a file of 3,000 vendors with a
+    /// misspelt one in each of 100 events must not print a list of every
+    /// vendor 100 times.
+    #[test]
+    fn messages_list_a_bounded_number_of_declared_names() {
+        let mut source = String::from("start = \"2026-01\"\nperiods = 12\n");
+        for i in 0..3000 {
+            source.push_str(&format!(
+                "[[vendor]]\nname = \"Vendor {i}\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n"
+            ));
+        }
+        source.push_str(
+            "[[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n",
+        );
+        for _ in 0..100 {
+            source.push_str("[[event]]\nat = 1\nvendor = \"Vendor 12x\"\nset = { brand = 0.6 }\n");
+        }
+        let errors = validate(&source, Path::new("t.toml"), &[]).unwrap_err();
+        assert_eq!(errors.len(), 100);
+        let message = &errors[0].message;
+        assert!(
+            message.contains("vendors are: Vendor 0, Vendor 1, ")
+                && message.contains("Vendor 19 and 2980 more; did you mean 'Vendor 12'?"),
+            "{message}"
+        );
+        assert!(message.len() < 500, "{} bytes: {message}", message.len());
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("brnd", ["brand", "access"]), Some("brand"));
+        assert_eq!(suggest("Acne", ["Acme", "Zeta"]), Some("Acme"));
+        assert_eq!(suggest("xyz", ["brand", "access"]), None);
+    }
+}

@@ -1,0 +1,181 @@
+//! The rules a vendor, agency or tier name follows, shared by validation
+//! (a file's names) and `Scenario::verify` (names set in code).
+//!
+//! Names end up in CSV cells and headers and in terminal tables, so they
+//! are compared as spreadsheets compare them ([`folded`]), must show
+//! something, must hold no character that terminals or spreadsheets act on
+//! or hide, and must not start a formula; a few words are reserved for the
+//! outputs' totals and for `*`. Names a spreadsheet or pandas would read as
+//! something else are legal, and validation warns about them.
+
+/// A name as spreadsheets compare it: Excel's AutoFilter, pivot tables and
+/// lookups ignore letter case, and names are trimmed of surrounding spaces,
+/// so two names that fold alike would share the rows of the outputs.
+pub(crate) fn folded(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Vendor names that head a column of `shares_wide.csv` already or mean
+/// every vendor in `--set` and `--vary`, compared [`folded`].
+pub(super) const RESERVED_VENDOR_NAMES: [&str; 3] = ["period", "date", "*"];
+/// Agency names that name the totals in the outputs or mean every agency
+/// in events, compared [`folded`].
+pub(super) const RESERVED_AGENCY_NAMES: [&str; 2] = ["all", "*"];
+/// Tier names that name the totals in the outputs, compared [`folded`].
+pub(super) const RESERVED_TIER_NAMES: [&str; 1] = ["all"];
+
+/// Whether `a` and `b` are one name to the rules ([`folded`] alike),
+/// without allocating when both are ASCII.
+pub(super) fn same_folded(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        folded(a) == folded(b)
+    }
+}
+
+/// Whether `name`, [`folded`], is one of `reserved` (lower-case words).
+pub(super) fn is_reserved(name: &str, reserved: &[&str]) -> bool {
+    reserved.iter().any(|word| same_folded(name, word))
+}
+
+/// The character a name starts with when a spreadsheet would read the
+/// cell as a formula (`=`, `+`, `-`, `@`).
+pub(super) fn formula_start(name: &str) -> Option<char> {
+    name.chars().next().filter(|c| "=+-@".contains(*c))
+}
+
+/// The first rule of a file's vendor, agency or tier names that the
+/// trimmed `name` breaks, for a scenario built in code: it shows something,
+/// holds no control, formatting or invisible character, does not start a
+/// spreadsheet formula and is none of `reserved`.
+pub(super) fn broken_name_rule(name: &str, reserved: &[&str]) -> Option<String> {
+    if let Some(why) = not_shown(name) {
+        return Some(why);
+    }
+    if let Some(c) = hidden_char(name) {
+        return Some(format!(
+            "contains the {} U+{:04X}",
+            kind_of_hidden(c),
+            u32::from(c)
+        ));
+    }
+    if formula_start(name).is_some() {
+        return Some("starts a spreadsheet formula".to_string());
+    }
+    is_reserved(name, reserved).then(|| format!("is reserved ({})", reserved.join(", ")))
+}
+
+/// Why `text` cannot be a name, if it shows nothing: it is empty once
+/// trimmed, or made of spaces and U+2800 (see `text::shows_blank`).
+pub(super) fn not_shown(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        Some("must not be empty".to_string())
+    } else if crate::text::shows_blank(text) {
+        Some(format!(
+            "'{text}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The cells pandas' `read_csv` loads as missing by default (its
+/// `na_values`, matched exactly), which include R's `NA`; those that start
+/// with `-` are refused as formula starts anyway.
+pub(super) const MISSING_VALUE_WORDS: [&str; 14] = [
+    "#N/A", "#N/A N/A", "#NA", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None",
+    "n/a", "nan", "null",
+];
+
+/// What a spreadsheet would take `name` for instead of text, if anything,
+/// and how it would show it: "a truth value" (TRUE, FALSE in any letter
+/// case), "a number" (`1e5`: digits and an exponent), or "a number or a
+/// date" (digits with at most spaces and `-/.:,` between them: `00123`,
+/// `1-2`, `3/4`, `12:30`, `2026`). Names with letters (`3M`, or `Jan-1`, which Excel reads as a
+/// date too) are left alone: a rule for those would flag ordinary names.
+pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static str)> {
+    let folded = name.to_lowercase();
+    if folded == "true" || folded == "false" {
+        return Some(("a truth value", "in capitals, as TRUE or FALSE"));
+    }
+    let numeral = name.chars().any(|c| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -/.:,".contains(c));
+    if numeral {
+        return Some((
+            "a number or a date",
+            "as a number (leading zeros dropped) or as a date",
+        ));
+    }
+    let scientific = name
+        .split_once(['e', 'E'])
+        .is_some_and(|(mantissa, exponent)| {
+            let digits =
+                |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.');
+            digits(mantissa) && digits(exponent.strip_prefix(['+', '-']).unwrap_or(exponent))
+        });
+    scientific.then_some(("a number", "as the number it spells (1e5 as 100000)"))
+}
+
+/// How two different names that fold alike differ.
+pub(super) fn difference(a: &str, b: &str) -> &'static str {
+    let case = a.trim() != b.trim();
+    let spaces = a.to_lowercase() != b.to_lowercase();
+    match (case, spaces) {
+        (true, true) => "letter case and surrounding spaces",
+        (true, false) => "letter case",
+        _ => "surrounding spaces",
+    }
+}
+
+/// The first control, formatting or invisible character of `text` (see
+/// `text::is_hidden`).
+pub(super) fn hidden_char(text: &str) -> Option<char> {
+    if text.is_ascii() {
+        // The only hidden ASCII characters are the control characters.
+        return text.bytes().find(u8::is_ascii_control).map(char::from);
+    }
+    text.chars().find(|&c| crate::text::is_hidden(c))
+}
+
+/// What [`hidden_char`] found, for messages.
+pub(super) fn kind_of_hidden(c: char) -> &'static str {
+    if c.is_control() {
+        "control character"
+    } else if crate::text::is_formatting(c) {
+        "formatting character"
+    } else {
+        "invisible character"
+    }
+}
+
+/// `text` with each control, formatting or invisible character written as an escape (see
+/// `text::escape_hidden`), so that no message writes one raw.
+pub(super) fn printable(text: &str) -> String {
+    crate::text::escape_hidden(text, false)
+}
+
+/// The message for `what` named `name` after `first`, declared on `line`,
+/// which it equals as spreadsheets compare names (see [`folded`]).
+pub(super) fn same_name(what: &str, name: &str, first: &str, line: Option<usize>) -> String {
+    let at = |before: &str| {
+        line.map(|l| format!(" ({before}line {l})"))
+            .unwrap_or_default()
+    };
+    if name == first {
+        format!(
+            "{what} name '{}' is declared twice{}; names must be unique",
+            name.trim(),
+            at("first on ")
+        )
+    } else {
+        format!(
+            "{what} '{name}' differs from {what} '{first}'{} only in {}; names are trimmed and spreadsheets ignore letter case, so their rows in the outputs would merge: names must differ in more than that",
+            at(""),
+            difference(name, first)
+        )
+    }
+}

@@ -1,0 +1,437 @@
+//! One `[[agency]]`: its name, units and their split over tiers, adoption
+//! rates, caution, term, annual value, own weights and initial contracts.
+
+use toml::Spanned;
+
+use super::choice::weight_index;
+use super::values::number;
+use super::{Checker, MAX_TERM, MAX_TOTAL_UNITS};
+use crate::scenario::lookup::{TIER, VENDOR, find, list};
+use crate::scenario::names::RESERVED_AGENCY_NAMES;
+use crate::scenario::param::{Param, Shown};
+use crate::scenario::raw::{RawAgency, SpannedMap, SpannedValue};
+use crate::scenario::{Agency, Field, InitialContract, Vendor, W_FIRST_ATTRIBUTE};
+
+impl Checker<'_> {
+    pub(super) fn agency<'a>(
+        &mut self,
+        raw: &'a Spanned<RawAgency>,
+        tiers: &[String],
+        attributes: &[String],
+        vendor_names: &[Option<String>],
+        vendors: &[Option<Vendor>],
+    ) -> Option<Agency> {
+        let span = raw.span();
+        let a = raw.get_ref();
+        let name = self.name(&a.name, &span, "[[agency]]");
+        self.not_reserved(
+            name.as_deref(),
+            &a.name,
+            "agency",
+            &RESERVED_AGENCY_NAMES,
+            "'all', in any letter case, names the totals in the outputs; '*' means every agency in events",
+        );
+        let label = format!("agency '{}'", name.as_deref().unwrap_or("?"));
+        let required = |cx: &mut Self,
+                        v: &'a Option<SpannedValue>,
+                        key: &str,
+                        hint: &str|
+         -> Option<&'a SpannedValue> {
+            if v.is_none() {
+                cx.error(&span, format!("{label} needs {key} ({hint})"));
+            }
+            v.as_ref()
+        };
+        let units_v = required(
+            self,
+            &a.units,
+            "units",
+            "the number of buying units, an integer >= 0",
+        );
+        let term_v = required(
+            self,
+            &a.term,
+            "term",
+            "contract length in periods, an integer >= 1",
+        );
+        let innovation_v = required(self, &a.innovation, "innovation", "Bass p per period, >= 0");
+        let imitation_v = required(self, &a.imitation, "imitation", "Bass q per period, >= 0");
+
+        let units = units_v
+            .and_then(|v| self.integer(v, &format!("{label} units"), 0, MAX_TOTAL_UNITS as i64));
+        let term = term_v.and_then(|v| self.integer(v, &format!("{label} term"), 1, MAX_TERM));
+        let innovation = innovation_v
+            .and_then(|v| self.param(v, &format!("{label} innovation"), Field::Innovation.range()));
+        let imitation = imitation_v
+            .and_then(|v| self.param(v, &format!("{label} imitation"), Field::Imitation.range()));
+        // A rate above 1 per period is legal (caution scales it down) but
+        // is far more often a percentage written as such.
+        for (key, value, param) in [
+            ("innovation", innovation_v, &innovation),
+            ("imitation", imitation_v, &imitation),
+        ] {
+            if let (Some(v), Some(x)) = (value, param.as_ref().and_then(Param::fixed_value))
+                && x > 1.0
+            {
+                self.warn(
+                    &v.span(),
+                    format!(
+                        "{label} {key} = {} is a rate per period above 1 (the adoption chance is capped at 1); if {} is a percentage, write {}",
+                        Shown(x),
+                        Shown(x),
+                        // 12 significant digits: 1.4 suggests 0.014, not 0.013999999999999999.
+                        Shown(format!("{:.12e}", x / 100.0).parse::<f64>().unwrap_or(x / 100.0))
+                    ),
+                );
+            }
+        }
+        let caution = match &a.caution {
+            None => Some(Param::fixed(0.0, Field::Caution.range())),
+            Some(v) => self.param(v, &format!("{label} caution"), Field::Caution.range()),
+        };
+        let annual_value = match &a.annual_value {
+            None => Some(Param::fixed(1.0, Field::AnnualValue.range())),
+            Some(v) => self.param(
+                v,
+                &format!("{label} annual_value"),
+                Field::AnnualValue.range(),
+            ),
+        };
+        let fractions = match &a.tiers {
+            None => {
+                let mut f = vec![0.0; tiers.len()];
+                if let Some(first) = f.first_mut() {
+                    *first = 1.0;
+                }
+                Some(f)
+            }
+            Some(map) => self.fractions(map, tiers, &label),
+        };
+        let mut choice: Vec<Option<Param>> = vec![None; W_FIRST_ATTRIBUTE + attributes.len()];
+        if let Some(map) = &a.choice {
+            for (k, v) in map.get_ref() {
+                let index = weight_index(k, attributes).expect("every key was noted");
+                choice[index] = self.param(
+                    v,
+                    &format!("{label} choice weight '{k}'"),
+                    Field::Weight(index).range(),
+                );
+            }
+        }
+        let units_by_tier = match (units, &fractions) {
+            (Some(units), Some(f)) => Some(split_units(units as u32, f)),
+            _ => None,
+        };
+
+        let mut initial = Vec::new();
+        let mut placed = vec![0u64; tiers.len()];
+        let contract = format!("an initial contract of {label}");
+        for raw_initial in &a.initial {
+            let ispan = raw_initial.span();
+            let c = raw_initial.get_ref();
+            let vendor = match &c.vendor {
+                None => {
+                    self.error(&ispan, format!("{contract} needs vendor"));
+                    None
+                }
+                Some(v) => self.found(
+                    &v.span(),
+                    find(vendor_names, v.get_ref().trim(), &contract, &VENDOR),
+                ),
+            };
+            // Without `tier`, the contract is in the only tier the agency
+            // gives a positive fraction; an agency spread over several tiers
+            // must say which.
+            let populated: Vec<usize> = fractions
+                .as_ref()
+                .map(|f| (0..f.len()).filter(|&k| f[k] > 0.0).collect())
+                .unwrap_or_default();
+            let tier = match &c.tier {
+                None if populated.len() == 1 => Some(populated[0]),
+                None => {
+                    if fractions.is_some() {
+                        let names = list(populated.iter().map(|&k| tiers[k].as_str()));
+                        self.error(
+                            &ispan,
+                            format!("{contract} needs tier: the agency gives a positive fraction to several tiers ({names})"),
+                        );
+                    }
+                    None
+                }
+                Some(t) => self.found(&t.span(), find(tiers, t.get_ref().trim(), &contract, &TIER)),
+            };
+            let count = match &c.units {
+                None => {
+                    self.error(
+                        &ispan,
+                        format!("{contract} needs units (how many units hold it)"),
+                    );
+                    None
+                }
+                Some(v) => self.integer(
+                    v,
+                    &format!("initial contract units of {label}"),
+                    1,
+                    MAX_TOTAL_UNITS as i64,
+                ),
+            };
+            // A contract in force may have been signed for longer than the
+            // agency's current term, so `remaining` is bounded like a term,
+            // not by it.
+            let remaining = match &c.remaining {
+                None => Some(None),
+                Some(v) => self
+                    .integer(
+                        v,
+                        &format!("remaining of {contract} (periods still covered)"),
+                        1,
+                        MAX_TERM,
+                    )
+                    .map(|r| Some(r as u32)),
+            };
+            if let (Some(vi), Some(ti)) = (vendor, tier)
+                && let Some(Some(v)) = vendors.get(vi)
+            {
+                let access = v.access[ti].as_ref();
+                if access.is_none_or(|p| p.max_value() <= 0.0) {
+                    let how = match access {
+                        Some(p) if p.fixed_value().is_none() => {
+                            format!("(drawn from {p}) is never above 0")
+                        }
+                        _ => "is 0".to_string(),
+                    };
+                    self.error(
+                        &ispan,
+                        format!(
+                            "{contract} goes to vendor '{}' at tier '{}', where its access {how}; a vendor needs access > 0 to hold a contract",
+                            v.name, tiers[ti]
+                        ),
+                    );
+                }
+            }
+            if let (Some(vi), Some(ti), Some(count), Some(remaining)) =
+                (vendor, tier, count, remaining)
+            {
+                placed[ti] += count as u64;
+                if let Some(by_tier) = &units_by_tier
+                    && placed[ti] > u64::from(by_tier[ti])
+                {
+                    // At the `units` that went over (present, since count is).
+                    let at = c.units.as_ref().map_or(ispan.clone(), |u| u.span());
+                    self.error(
+                        &at,
+                        format!(
+                            "initial contracts of {label} at tier '{}' cover {}, but the agency has only {} in that tier",
+                            tiers[ti],
+                            crate::text::count(placed[ti], "unit"),
+                            crate::text::count(u64::from(by_tier[ti]), "unit")
+                        ),
+                    );
+                }
+                initial.push(InitialContract {
+                    vendor: vi,
+                    tier: ti,
+                    units: count as u32,
+                    remaining,
+                    stream: 0,
+                });
+            }
+        }
+
+        Some(Agency {
+            name: name?,
+            units: units? as u32,
+            units_by_tier: units_by_tier?,
+            caution: caution?,
+            innovation: innovation?,
+            imitation: imitation?,
+            term: term? as u32,
+            annual_value: annual_value?,
+            choice,
+            initial,
+        })
+    }
+
+    pub(super) fn fractions(
+        &mut self,
+        map: &SpannedMap,
+        tiers: &[String],
+        label: &str,
+    ) -> Option<Vec<f64>> {
+        let out = self.per_tier(map, tiers, &format!("{label} tiers"), |cx, k, value| {
+            let x = number(value.get_ref()).filter(|x| x.is_finite() && *x >= 0.0);
+            if x.is_none() {
+                cx.error(
+                    &value.span(),
+                    format!("{label} tier fraction for '{k}' must be a plain number >= 0"),
+                );
+            }
+            x
+        })?;
+        let out: Vec<f64> = out.into_iter().map(|x| x.unwrap_or(0.0)).collect();
+        let sum: f64 = out.iter().sum();
+        if (sum - 1.0).abs() > 1e-9 {
+            self.error(
+                &map.span(),
+                format!("{label} tier fractions must sum to 1, but they sum to {sum}"),
+            );
+            return None;
+        }
+        Some(out)
+    }
+}
+
+/// Splits `units` over tiers by largest remainder: floors first, then the
+/// leftover units one by one to the largest fractional parts, ties to the
+/// tier declared first.
+///
+/// Fractions are written in decimal but held in binary, where two parts
+/// equal in decimal (0.4 of 20 x 0.47 and of 20 x 0.52) can differ in their
+/// last bits. So the split is computed in integers, on the fractions
+/// rounded to nine decimals (`f = n / 10^9`): quota `units n / N` and
+/// remainder `units n mod N`, with `N` the sum of the `n` (validation lets
+/// the fractions sum to 1 within 1e-9, and dividing by the sum absorbs
+/// that). A fraction below 5e-10 counts as 0.
+pub(super) fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
+    let parts: Vec<u128> = fractions
+        .iter()
+        .map(|f| (f * 1e9).round().max(0.0) as u128)
+        .collect();
+    let total: u128 = parts.iter().sum();
+    if total == 0 {
+        return vec![0; fractions.len()];
+    }
+    let scaled = |i: usize| u128::from(units) * parts[i];
+    let mut counts: Vec<u32> = (0..parts.len())
+        .map(|i| (scaled(i) / total) as u32)
+        .collect();
+    let placed: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+    let mut leftover = u64::from(units) - placed;
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    // Stable sort keeps declaration order among equal remainders.
+    order.sort_by_key(|&i| std::cmp::Reverse(scaled(i) % total));
+    // The leftover is below the number of tiers with a positive part.
+    for &i in order.iter().filter(|&&i| parts[i] > 0) {
+        if leftover == 0 {
+            break;
+        }
+        counts[i] += 1;
+        leftover -= 1;
+    }
+    debug_assert_eq!(leftover, 0);
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    use crate::scenario::validate::validate;
+
+    #[test]
+    fn largest_remainder_split() {
+        assert_eq!(split_units(400, &[0.5, 0.3, 0.2]), vec![200, 120, 80]);
+        assert_eq!(
+            split_units(10, &[1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0]),
+            vec![4, 3, 3]
+        );
+        assert_eq!(split_units(7, &[0.25, 0.45, 0.3]), vec![2, 3, 2]);
+        assert_eq!(split_units(1, &[0.0, 1.0]), vec![0, 1]);
+        assert_eq!(split_units(0, &[0.5, 0.5]), vec![0, 0]);
+        // Remainders equal in decimal but not in binary are ties: 20 x
+        // [0.01, 0.47, 0.52] has remainders 0.2, 0.4, 0.4, and the leftover
+        // unit goes to the earlier of the two 0.4s.
+        assert_eq!(split_units(20, &[0.01, 0.47, 0.52]), vec![0, 10, 10]);
+        // 50 x [0.01, 0.07, 0.92]: 0.5, 3.5, 46 (46.00000000000001 in binary).
+        assert_eq!(split_units(50, &[0.01, 0.07, 0.92]), vec![1, 3, 46]);
+        // Large counts: quotas 86799.7, 190291.65, 56753.65 (a tie of 0.65s).
+        assert_eq!(
+            split_units(333_845, &[0.26, 0.57, 0.17]),
+            vec![86_800, 190_292, 56_753]
+        );
+        // Quotas 289914.6, 119376.6, 159168.8: ties of 0.6 after the 0.8.
+        assert_eq!(
+            split_units(568_460, &[0.51, 0.21, 0.28]),
+            vec![289_915, 119_376, 159_169]
+        );
+        // The most units there can be, and fractions summing to 1 within
+        // 1e-9. Equal to nine decimals: a tie, the odd unit first.
+        assert_eq!(
+            split_units(u32::MAX, &[0.5, 0.5 + 1e-10]),
+            vec![2_147_483_648, 2_147_483_647]
+        );
+        // Divided by their sum 1.000000001: floors 1288490187, 1288490187,
+        // 1717986920 and the odd unit to the largest remainder, the third.
+        assert_eq!(
+            split_units(u32::MAX, &[0.3, 0.3, 0.4 + 1e-9]),
+            vec![1_288_490_187, 1_288_490_187, 1_717_986_921]
+        );
+    }
+
+    /// Every split of up to 200 units over three tiers with fractions in
+    /// hundredths matches the same rule computed exactly in integers.
+    #[test]
+    fn largest_remainder_split_is_exact_for_decimal_fractions() {
+        for units in 0..=200u32 {
+            for a in 0..=100u32 {
+                for b in 0..=(100 - a) {
+                    let hundredths = [a, b, 100 - a - b];
+                    let fractions = hundredths.map(|h| f64::from(h) / 100.0);
+                    // units x h / 100 as quotient and remainder in hundredths.
+                    let mut counts = hundredths.map(|h| units * h / 100);
+                    let mut leftover = units - counts.iter().sum::<u32>();
+                    let mut order = [0, 1, 2];
+                    order.sort_by_key(|&i| std::cmp::Reverse(units * hundredths[i] % 100));
+                    for &i in order.iter().cycle() {
+                        if leftover == 0 {
+                            break;
+                        }
+                        if hundredths[i] > 0 {
+                            counts[i] += 1;
+                            leftover -= 1;
+                        }
+                    }
+                    assert_eq!(
+                        split_units(units, &fractions),
+                        counts.to_vec(),
+                        "{units} units over {fractions:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rate_above_one_is_warned_about_as_a_likely_percentage() {
+        let source = |innovation: &str, imitation: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = {innovation}\nimitation = {imitation}\n"
+            )
+        };
+        let s = validate(&source("30", "0.4"), Path::new("t.toml"), &[]).unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert_eq!(s.warnings[0].line, Some(11));
+        assert!(s.warnings[0].message.contains("innovation = 30"));
+        assert!(s.warnings[0].message.ends_with("write 0.3"));
+        let s = validate(&source("0.01", "40"), Path::new("t.toml"), &[]).unwrap();
+        assert!(s.warnings[0].message.contains("imitation = 40"));
+        // The suggestion reads as typed, without binary noise.
+        let s = validate(&source("1.4", "0.4"), Path::new("t.toml"), &[]).unwrap();
+        assert!(
+            s.warnings[0].message.ends_with("write 0.014"),
+            "{}",
+            s.warnings[0].message
+        );
+        // At most 1, or drawn: no warning.
+        let s = validate(
+            &source("1", "{ uniform = [0, 3] }"),
+            Path::new("t.toml"),
+            &[],
+        )
+        .unwrap();
+        assert!(s.warnings.is_empty());
+    }
+}

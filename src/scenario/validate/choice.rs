@@ -1,0 +1,268 @@
+//! The weights of the choice model: `[choice]` and agencies' `choice`
+//! tables, the three built-in weights and one per vendor attribute.
+
+use super::Checker;
+use crate::scenario::lookup::{did_you_mean, list};
+use crate::scenario::names::{difference, folded};
+use crate::scenario::param::Param;
+use crate::scenario::raw::{RawScenario, SpannedMap};
+use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
+
+pub(super) const DEFAULT_WEIGHTS: [(&str, f64); 3] =
+    [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
+
+/// The tables that give weights, each with how messages name it: the
+/// scenario's `[choice]`, then each agency's `choice`, in file order.
+pub(super) fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
+    let mut tables: Vec<(String, &SpannedMap)> = Vec::new();
+    tables.extend(raw.choice.iter().map(|c| ("[choice]".to_string(), c)));
+    for a in &raw.agency {
+        let a = a.get_ref();
+        if let Some(c) = &a.choice {
+            let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
+            tables.push((format!("agency '{name}' choice"), c));
+        }
+    }
+    tables
+}
+
+/// The built-in weight `key` is, in any letter case.
+pub(super) fn builtin(key: &str) -> Option<&'static str> {
+    let key = folded(key);
+    DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).find(|n| *n == key)
+}
+
+/// How a vendor gets what the built-in weight `weight` weighs.
+pub(super) fn builtin_how(weight: &str) -> &'static str {
+    match weight {
+        "brand" => "a vendor's brand is set with `brand = ...`, beside its name",
+        "access" => "a vendor's access is set per tier with `access = { TIER = ... }`",
+        _ => {
+            "incumbency is the bonus of the vendor that held a unit's last contract, not a quality a vendor is given"
+        }
+    }
+}
+
+pub(super) fn weight_index(key: &str, attributes: &[String]) -> Option<usize> {
+    match key {
+        "brand" => Some(W_BRAND),
+        "access" => Some(W_ACCESS),
+        "incumbency" => Some(W_INCUMBENCY),
+        _ => attributes
+            .iter()
+            .position(|a| a == key)
+            .map(|i| W_FIRST_ATTRIBUTE + i),
+    }
+}
+
+impl Checker<'_> {
+    /// The `[choice]` table: the three built-in weights and one weight per
+    /// attribute. Attributes also come from agencies' `choice` tables.
+    pub(super) fn choice(&mut self, raw: &RawScenario) -> (Vec<String>, Vec<Param>) {
+        let mut attributes: Vec<String> = Vec::new();
+        let builtin = |k: &str| DEFAULT_WEIGHTS.iter().any(|(n, _)| *n == k);
+        let mut note = |k: &str| {
+            if !builtin(k) && !attributes.iter().any(|a| a == k) {
+                attributes.push(k.to_string());
+            }
+        };
+        if let Some(choice) = &raw.choice {
+            choice.get_ref().keys().for_each(|k| note(k));
+        }
+        for agency in &raw.agency {
+            if let Some(choice) = &agency.get_ref().choice {
+                choice.get_ref().keys().for_each(|k| note(k));
+            }
+        }
+        self.weight_names(raw);
+        let mut weights: Vec<Param> = DEFAULT_WEIGHTS
+            .iter()
+            .enumerate()
+            .map(|(i, (_, w))| Param::fixed(*w, Field::Weight(i).range()))
+            .collect();
+        weights.extend(
+            (0..attributes.len())
+                .map(|i| Param::fixed(0.0, Field::Weight(W_FIRST_ATTRIBUTE + i).range())),
+        );
+        if let Some(choice) = &raw.choice {
+            for (k, v) in choice.get_ref() {
+                let index = weight_index(k, &attributes).expect("every key was noted");
+                if let Some(p) = self.param(
+                    v,
+                    &format!("[choice] weight '{k}'"),
+                    Field::Weight(index).range(),
+                ) {
+                    weights[index] = p;
+                }
+            }
+        }
+        (attributes, weights)
+    }
+
+    /// The keys of `[choice]` and of agencies' `choice` tables, in file
+    /// order: each is a built-in weight written as such, or an attribute
+    /// name without control characters that differs from every other
+    /// attribute in more than letter case and surrounding spaces.
+    pub(super) fn weight_names(&mut self, raw: &RawScenario) {
+        let tables = choice_tables(raw);
+        let mut keys: Vec<(&str, &str, std::ops::Range<usize>)> = tables
+            .iter()
+            .flat_map(|(table, map)| {
+                map.get_ref()
+                    .iter()
+                    .map(move |(k, v)| (table.as_str(), k.as_str(), v.span()))
+            })
+            .collect();
+        keys.sort_by_key(|(_, _, span)| span.start);
+        let mut seen: Vec<(&str, Option<usize>)> = Vec::new();
+        for (table, key, span) in keys {
+            if let Some(b) = builtin(key) {
+                if key != b {
+                    self.error(
+                        &span,
+                        format!(
+                            "{table} weight '{key}' differs from the built-in weight '{b}' only in {}; write '{b}' (the built-in weights are not attributes)",
+                            difference(key, b)
+                        ),
+                    );
+                }
+                continue;
+            }
+            if key.trim().is_empty() {
+                self.error(
+                    &span,
+                    format!("{table}: a weight's (attribute's) name must not be empty"),
+                );
+                continue;
+            }
+            if !self.no_hidden_chars(key, &span, &format!("{table} weight")) {
+                continue;
+            }
+            match seen.iter().find(|(a, _)| folded(a) == folded(key)) {
+                Some((first, _)) if *first == key => {}
+                Some((first, line)) => {
+                    let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                    let message = format!(
+                        "{table} weight '{key}' differs from attribute '{first}'{at} only in {}; attribute names must differ in more than letter case and surrounding spaces",
+                        difference(key, first)
+                    );
+                    self.error(&span, message);
+                }
+                None => seen.push((key, self.line_of(&span))),
+            }
+        }
+    }
+
+    /// A weight for an attribute that no vendor has and no event gives
+    /// would have no effect: like an unweighted attribute, it is most likely
+    /// a typo (`brnad = 2.0` for `brand`), so it is an error at every table
+    /// that names it. Skipped without vendors (already an error) and while an
+    /// event is invalid (it might give the attribute).
+    pub(super) fn weights_without_attribute(
+        &mut self,
+        raw: &RawScenario,
+        attributes: &[String],
+        events: &[Option<Event>],
+    ) {
+        if raw.vendor.is_empty() || events.iter().any(Option::is_none) {
+            return;
+        }
+        let mut held: Vec<&str> = raw
+            .vendor
+            .iter()
+            .filter_map(|v| v.get_ref().attributes.as_ref())
+            .flat_map(|map| map.get_ref().keys().map(String::as_str))
+            .collect();
+        held.sort_unstable();
+        held.dedup();
+        let given = |j: usize| {
+            events.iter().flatten().any(|e| {
+                matches!(e.target, Target::Vendor(_))
+                    && e.changes.iter().any(|c| c.field == Field::Attribute(j))
+            })
+        };
+        let tables = choice_tables(raw);
+        let mut candidates: Vec<&str> = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).collect();
+        candidates.extend(held.iter().copied());
+        // A name like a built-in weight or another attribute is an error
+        // already (see `weight_names`).
+        // So is one that a vendor's attribute differs from only in letter
+        // case (see `vendor`).
+        let collides = |a: &str| {
+            builtin(a).is_some()
+                || attributes
+                    .iter()
+                    .map(String::as_str)
+                    .chain(held.iter().copied())
+                    .any(|b| b != a && folded(b) == folded(a))
+        };
+        for (j, attribute) in attributes.iter().enumerate() {
+            // An empty name is reported as such (see `weight_names`).
+            if attribute.trim().is_empty()
+                || held.contains(&attribute.as_str())
+                || given(j)
+                || collides(attribute)
+            {
+                continue;
+            }
+            for (table, map) in &tables {
+                if let Some(value) = map.get_ref().get(attribute) {
+                    self.error(
+                        &value.span(),
+                        format!(
+                            "{table} weight '{attribute}' is neither brand, access nor incumbency, and no vendor has an attribute of that name (nor does an event give one), so it would have no effect; vendors' attributes: {}{}",
+                            list(held.iter().copied()),
+                            did_you_mean(attribute, candidates.iter().copied())
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::validate::validate;
+
+    #[test]
+    fn an_attribute_weight_needs_a_vendor_or_an_event_that_gives_it() {
+        let source = |event: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n[choice]\ncertified = 1.0\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n{event}"
+            )
+        };
+        // No vendor has 'certified', but an event gives it to A: accepted.
+        let given = "[[event]]\nat = 3\nvendor = \"A\"\nset = { \"attributes.certified\" = 1 }\n";
+        assert!(validate(&source(given), Path::new("t.toml"), &[]).is_ok());
+        // Without the event the weight has no effect: rejected at its line.
+        let errors = validate(&source(""), Path::new("t.toml"), &[]).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, Some(4));
+        assert!(errors[0].message.starts_with("[choice] weight 'certified'"));
+    }
+
+    #[test]
+    fn an_unused_weight_lists_each_vendor_attribute_once() {
+        let source = "start = \"2026-01\"\nperiods = 12\n[choice]\ncapability = 1.0\nspeed = 0.5\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\nattributes = { capability = 0.5 }\n\
+            [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\nattributes = { capability = 0.7 }\n\
+            [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n";
+        let errors = validate(source, Path::new("t.toml"), &[]).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0]
+                .message
+                .contains("vendors' attributes: capability;")
+                || errors[0]
+                    .message
+                    .ends_with("vendors' attributes: capability"),
+            "{}",
+            errors[0].message
+        );
+    }
+}

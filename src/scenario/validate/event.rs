@@ -1,0 +1,439 @@
+//! One `[[event]]`: when it fires, what it targets, and each value it sets
+//! or adds, on a field its target has.
+
+use toml::{Spanned, Value};
+
+use super::Checker;
+use super::choice::{builtin, weight_index};
+use super::values::type_name;
+use crate::calendar::{Calendar, YearMonth, month_rule};
+use crate::scenario::lookup::{AGENCY, ATTRIBUTE, TIER, VENDOR, did_you_mean, find};
+use crate::scenario::param::Range;
+use crate::scenario::raw::{self, ChangeEntry, RawEvent, SpannedValue};
+use crate::scenario::{Change, Event, Field, Op, Target};
+
+/// Flattens one entry of a `set` or `add` table, so that
+/// `access = { secret = 0.9 }` and `"access.secret" = 0.9` give the same key;
+/// distribution tables (`raw::is_distribution`) stay whole. Each value keeps
+/// the span of its own key.
+fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, SpannedValue)>) {
+    match entry.get_ref() {
+        ChangeEntry::Table(t) if !raw::is_distribution(&key, t) => {
+            for (k, v) in t {
+                flatten(format!("{key}.{k}"), v, out);
+            }
+        }
+        e => out.push((key, Spanned::new(entry.span(), e.to_value()))),
+    }
+}
+
+impl Checker<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn event(
+        &mut self,
+        number: usize,
+        raw: &Spanned<RawEvent>,
+        calendar: Option<&Calendar>,
+        tiers: &[String],
+        attributes: &[String],
+        vendor_names: &[Option<String>],
+        agency_names: &[Option<String>],
+    ) -> Option<Event> {
+        let span = raw.span();
+        let e = raw.get_ref();
+        let label = format!("event {number}");
+
+        let (period, at) = match &e.at {
+            None => {
+                self.error(
+                    &span,
+                    format!("{label} needs at (\"YYYY-MM\" or a period index)"),
+                );
+                (None, String::new())
+            }
+            Some(v) => match v.get_ref() {
+                Value::String(s) => match (YearMonth::parse(s), calendar) {
+                    (None, _) => {
+                        self.error(
+                            &v.span(),
+                            format!("{label}: at must be a period index or {}", month_rule(s)),
+                        );
+                        (None, s.clone())
+                    }
+                    (Some(_), None) => (None, s.clone()),
+                    (Some(month), Some(cal)) => {
+                        let p = cal.period_of(month);
+                        if p < 0 {
+                            self.error(
+                                &v.span(),
+                                format!(
+                                    "{label} is dated {s}, before the scenario starts ({})",
+                                    cal.start
+                                ),
+                            );
+                            (None, s.clone())
+                        } else {
+                            (Some(p), s.clone())
+                        }
+                    }
+                },
+                Value::Integer(i) if *i >= 0 => (Some(*i), format!("period {i}")),
+                Value::Integer(i) => {
+                    self.error(
+                        &v.span(),
+                        format!("{label}: a period index must be >= 0, got {i}"),
+                    );
+                    (None, i.to_string())
+                }
+                Value::Datetime(d) => {
+                    let message =
+                        raw::unquoted_date(&format!("{label}: at"), "at", " or a period index", d);
+                    self.error(&v.span(), message);
+                    (None, String::new())
+                }
+                other => {
+                    self.error(
+                        &v.span(),
+                        format!(
+                            "{label}: at must be \"YYYY-MM\" or a period index, not {}",
+                            type_name(other)
+                        ),
+                    );
+                    (None, String::new())
+                }
+            },
+        };
+        if let (Some(p), Some(cal)) = (period, calendar)
+            && p >= i64::from(cal.periods)
+            && let Some(v) = &e.at
+        {
+            // An integer that reads as a year was most likely meant as one.
+            let year_hint = match v.get_ref() {
+                Value::Integer(i) if (1900..=2200).contains(i) => format!(
+                    "; an integer at is a period index (0 is {}): for a month of {i} write at = \"{i}-01\"",
+                    cal.start
+                ),
+                _ => String::new(),
+            };
+            self.warn(
+                &v.span(),
+                format!(
+                    "{label} (at {at}) falls after the last period ({}, {}) and never fires{year_hint}",
+                    cal.periods - 1,
+                    cal.last_month()
+                ),
+            );
+        }
+
+        let target = match (&e.vendor, &e.agency) {
+            (Some(_), Some(_)) | (None, None) => {
+                self.error(&span, format!("{label} needs exactly one of vendor = \"NAME\" or agency = \"NAME\" (or agency = \"*\" for all agencies)"));
+                None
+            }
+            (Some(v), None) => self
+                .found(
+                    &v.span(),
+                    find(vendor_names, v.get_ref().trim(), &label, &VENDOR),
+                )
+                .map(Target::Vendor),
+            (None, Some(a)) => {
+                let name = a.get_ref().trim();
+                if name == "*" {
+                    Some(Target::AllAgencies)
+                } else {
+                    self.found(&a.span(), find(agency_names, name, &label, &AGENCY))
+                        .map(Target::Agency)
+                }
+            }
+        };
+
+        let mut changes = Vec::new();
+        // Each change keeps the span of its own key, so a problem names the
+        // line of that key however the table is written: inline on one line
+        // or several, as an [event.set] table, or with dotted keys.
+        let mut seen_keys: Vec<(String, Op, std::ops::Range<usize>)> = Vec::new();
+        let mut ok = true;
+        for (op, table) in [(Op::Set, &e.set), (Op::Add, &e.add)] {
+            let Some(table) = table else { continue };
+            let mut entries = Vec::new();
+            for (k, v) in table {
+                flatten(k.clone(), v, &mut entries);
+            }
+            for (key, value) in entries {
+                let kspan = value.span();
+                let Some(target) = target else { continue };
+                if let Some((_, _, first)) =
+                    seen_keys.iter().find(|(k, o, _)| *k == key && *o == op)
+                {
+                    // The later of the two entries is the one to remove.
+                    let later = if first.start > kspan.start {
+                        first.clone()
+                    } else {
+                        kspan
+                    };
+                    ok = false;
+                    self.error(
+                        &later,
+                        format!("{label} changes '{key}' twice in the same table; keep one"),
+                    );
+                    continue;
+                }
+                seen_keys.push((key.clone(), op, kspan.clone()));
+                let field = match target {
+                    Target::Vendor(_) => vendor_field(&key, tiers, attributes),
+                    Target::Agency(_) | Target::AllAgencies => agency_field(&key, attributes),
+                };
+                let field = match field {
+                    Ok(f) => f,
+                    Err(why) => {
+                        ok = false;
+                        self.error(&kspan, format!("{label}: {why}"));
+                        continue;
+                    }
+                };
+                let verb = if op == Op::Set { "set" } else { "add" };
+                let range = if op == Op::Set {
+                    field.range()
+                } else {
+                    Range::ANY
+                };
+                match self.param(&value, &format!("{label} {verb} '{key}'"), range) {
+                    Some(value) => changes.push(Change {
+                        field,
+                        op,
+                        value,
+                        key,
+                        line: self.line_of(&kspan),
+                    }),
+                    None => ok = false,
+                }
+            }
+        }
+        if target.is_some() && ok && changes.is_empty() {
+            self.error(
+                &span,
+                format!("{label} changes nothing: give it set = {{ ... }} or add = {{ ... }}"),
+            );
+            ok = false;
+        }
+
+        let label_text = e.label.as_ref().map(|l| l.get_ref().trim().to_string());
+        if let (Some(text), Some(l)) = (&label_text, &e.label) {
+            ok &= self.no_hidden_chars(text, &l.span(), &format!("{label} label"));
+        }
+        if !ok {
+            return None;
+        }
+        let period = u32::try_from(period?).unwrap_or(u32::MAX);
+        // A sweep that moves the event keeps the streams of the date the file
+        // gives it (already checked when the file itself was validated).
+        let keyed_period =
+            e.keyed_at
+                .as_ref()
+                .and_then(|v| match (v.get_ref(), calendar) {
+                    (Value::Integer(i), _) => u32::try_from(*i).ok(),
+                    (Value::String(s), Some(cal)) => YearMonth::parse(s)
+                        .and_then(|month| u32::try_from(cal.period_of(month)).ok()),
+                    _ => None,
+                })
+                .unwrap_or(period);
+        Some(Event {
+            period,
+            keyed_period,
+            label: label_text,
+            target: target?,
+            changes,
+        })
+    }
+}
+
+fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Field, String> {
+    if key == "brand" {
+        return Ok(Field::Brand);
+    }
+    if let Some(tier) = key.strip_prefix("access.") {
+        return find(tiers, tier, &format!("'{key}'"), &TIER).map(Field::Access);
+    }
+    if let Some(attr) = key.strip_prefix("attributes.") {
+        if let Some(b) = builtin(attr) {
+            let how = match b {
+                "brand" => "change a vendor's brand with 'brand'",
+                "access" => "change a vendor's access with 'access.TIER'",
+                _ => {
+                    "incumbency is weighted by agencies: change it with an agency event's 'choice.incumbency'"
+                }
+            };
+            return Err(format!(
+                "'{key}': '{b}' is a built-in weight, not an attribute (in any letter case); {how}"
+            ));
+        }
+        return find(attributes, attr, &format!("'{key}'"), &ATTRIBUTE).map(Field::Attribute);
+    }
+    let mut keys: Vec<String> = vec!["brand".into()];
+    keys.extend(tiers.iter().map(|t| format!("access.{t}")));
+    keys.extend(attributes.iter().map(|a| format!("attributes.{a}")));
+    Err(format!(
+        "a vendor event cannot change '{key}'; it can change: {}{}",
+        crate::text::listing(&keys),
+        did_you_mean(key, keys.iter().map(String::as_str))
+    ))
+}
+
+fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
+    match key {
+        "caution" => return Ok(Field::Caution),
+        "innovation" => return Ok(Field::Innovation),
+        "imitation" => return Ok(Field::Imitation),
+        "annual_value" => return Ok(Field::AnnualValue),
+        _ => {}
+    }
+    if let Some(w) = key.strip_prefix("choice.")
+        && let Some(i) = weight_index(w, attributes)
+    {
+        return Ok(Field::Weight(i));
+    }
+    let mut keys: Vec<String> = [
+        "caution",
+        "innovation",
+        "imitation",
+        "annual_value",
+        "choice.brand",
+        "choice.access",
+        "choice.incumbency",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
+    Err(format!(
+        "an agency event cannot change '{key}'; it can change: {}{}",
+        crate::text::listing(&keys),
+        did_you_mean(key, keys.iter().map(String::as_str))
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::validate::validate;
+    use toml::Value;
+
+    use crate::scenario::{Diagnostic, Field, Setting};
+
+    #[test]
+    fn a_date_in_an_event_table_is_a_value_at_its_line() {
+        let source = "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+            [[event]]\nat = 1\nvendor = \"A\"\n\
+            set.brand = 0.5\n\
+            set.access.unclassified = 2026-05-01\n";
+        let errors = validate(source, Path::new("t.toml"), &[]).unwrap_err();
+        assert_eq!(
+            errors,
+            vec![Diagnostic {
+                line: Some(17),
+                message: "event 1 set 'access.unclassified' must be a number or a distribution such as { normal = [mean, sd] }, not a date".to_string(),
+            }]
+        );
+    }
+
+    #[test]
+    fn an_event_dated_by_a_toml_date_or_time_is_told_how_to_write_at() {
+        let source = |at: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 6\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"X\"\nunits = 4\ninnovation = 0.1\nimitation = 0.1\nterm = 2\n\
+                [[event]]\nat = {at}\nvendor = \"A\"\nset = {{ brand = 0.6 }}\n"
+            )
+        };
+        let message = |at: &str| {
+            validate(&source(at), Path::new("t.toml"), &[]).unwrap_err()[0]
+                .message
+                .clone()
+        };
+        assert!(
+            message("2026-03-01").ends_with("not a TOML date: write at = \"2026-03\""),
+            "{}",
+            message("2026-03-01")
+        );
+        assert!(
+            message("07:30:00").ends_with("or a period index, not a time of day"),
+            "{}",
+            message("07:30:00")
+        );
+    }
+
+    /// A tier named like a distribution family is a key in an event's
+    /// `access` table, holding a number or a distribution; elsewhere a
+    /// family's name is a distribution.
+    #[test]
+    fn a_tier_named_like_a_family_is_a_key_in_event_tables() {
+        let source = "start = \"2026-01\"\nperiods = 6\ntiers = [\"normal\", \"secret\"]\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { normal = 1.0 }\n\
+            [[agency]]\nname = \"X\"\nunits = 4\ninnovation = 0.1\nimitation = 0.1\nterm = 2\n\
+            [[event]]\nat = 3\nvendor = \"A\"\n\
+            set = { access = { normal = 0.5 } }\n\
+            [[event]]\nat = 4\nvendor = \"A\"\n\
+            set = { access = { secret = { uniform = [0.2, 0.4] } } }\n\
+            [[event]]\nat = 5\nvendor = \"A\"\n\
+            add = { access = { normal = { uniform = [0.0, 0.1] } } }\n";
+        let s = validate(source, Path::new("t.toml"), &[]).unwrap();
+        let [normal, secret] = [&s.events[0].changes, &s.events[1].changes];
+        assert_eq!((normal.len(), secret.len()), (1, 1));
+        assert_eq!(normal[0].field, Field::Access(0));
+        assert_eq!(normal[0].value.fixed_value(), Some(0.5));
+        assert_eq!(secret[0].field, Field::Access(1));
+        assert_eq!(secret[0].value.fixed_value(), None, "uniform(0.2, 0.4)");
+        let drawn = &s.events[2].changes;
+        assert_eq!(drawn.len(), 1);
+        assert_eq!(drawn[0].field, Field::Access(0));
+        assert_eq!(drawn[0].value.fixed_value(), None, "uniform(0.0, 0.1)");
+        // Under a key that is not a table of tiers, a family's name is a
+        // distribution, and one written wrong is told its form.
+        let wrong = source.replace(
+            "add = { access = { normal = { uniform = [0.0, 0.1] } } }",
+            "set = { brand = { normal = 0.5 } }",
+        );
+        assert_ne!(wrong, source);
+        let errors = validate(&wrong, Path::new("t.toml"), &[]).unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "event 3 set 'brand': normal takes an array of numbers, such as normal = [mean, sd]"
+        );
+        let settings = [Setting {
+            path: "event.1.set.access.normal".to_string(),
+            value: Value::Float(0.7),
+        }];
+        let s = validate(source, Path::new("t.toml"), &settings).unwrap();
+        let normal = s.events[0]
+            .changes
+            .iter()
+            .find(|c| c.field == Field::Access(0));
+        assert_eq!(normal.unwrap().value.fixed_value(), Some(0.7));
+    }
+
+    #[test]
+    fn an_integer_date_that_reads_as_a_year_gets_a_hint() {
+        let source = |at: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n\
+                [[event]]\nat = {at}\nvendor = \"A\"\nset = {{ brand = 0.6 }}\n"
+            )
+        };
+        let s = validate(&source("2027"), Path::new("t.toml"), &[]).unwrap();
+        assert_eq!(
+            s.warnings[0].message,
+            "event 1 (at period 2027) falls after the last period (11, 2026-12) and never fires; an integer at is a period index (0 is 2026-01): for a month of 2027 write at = \"2027-01\""
+        );
+        let s = validate(&source("40"), Path::new("t.toml"), &[]).unwrap();
+        assert_eq!(
+            s.warnings[0].message,
+            "event 1 (at period 40) falls after the last period (11, 2026-12) and never fires"
+        );
+    }
+}

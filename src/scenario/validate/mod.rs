@@ -1,0 +1,317 @@
+//! From TOML as written to a checked [`Scenario`].
+//!
+//! Every rule of MODEL.md section 2 and docs/scenario-reference.md is
+//! checked here, once. Problems are collected rather than stopping at the
+//! first, so a user fixes a file in one pass; each names its line and the
+//! rule, and suggests the likely fix. What is allowed but probably not
+//! meant becomes a warning on the checked scenario instead: an event past
+//! the horizon, a rate above 1 that reads as a percentage, a distribution
+//! clamped in 5% or more of its draws, a tier no vendor can serve or a
+//! vendor that can serve no tier, a name a spreadsheet reads as a value or
+//! pandas as missing.
+//!
+//! `Checker` collects the diagnostics; each part of the file has its own
+//! module of `Checker` methods:
+//!
+//! - `values`: numbers, integers and distributions in their ranges;
+//! - `naming`: declared names and their rules, the tiers;
+//! - `choice`: the weights of `[choice]` and agencies' `choice` tables;
+//! - `vendor`, `agency`, `event`: one `[[vendor]]`, `[[agency]]` or
+//!   `[[event]]` each;
+//! - `unserved`: the warnings about tiers and vendors that can never meet.
+
+mod agency;
+mod choice;
+mod event;
+mod naming;
+mod unserved;
+mod values;
+mod vendor;
+
+use std::path::Path;
+
+use super::lookup::{declared_names, did_you_mean};
+use super::names::{not_shown, printable};
+use super::raw::{self, RawScenario};
+use super::vary::{self, Setting};
+use super::{Agency, Diagnostic, Event, Scenario, Vendor, line_number};
+use crate::calendar::{Calendar, Step, YearMonth, month_rule};
+
+/// Upper bounds that keep a scenario's memory and arithmetic sane.
+pub const MAX_PERIODS: i64 = 10_000;
+pub(super) const MAX_TERM: i64 = 1_000_000;
+const MAX_RUNS: i64 = 100_000_000;
+pub(super) const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
+
+/// The span of a value that stands on no line of the file: one a sweep adds
+/// where the file has no table to hold it (see `vary`).
+pub(super) const NOT_IN_FILE: std::ops::Range<usize> = usize::MAX..usize::MAX;
+
+/// Checks `source` with each of `settings` applied to it first (see
+/// `vary`); a setting that matches nothing in the file is the only error
+/// reported then.
+pub fn validate(
+    source: &str,
+    path: &Path,
+    settings: &[Setting],
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut cx = Checker::new(source);
+    let mut raw: RawScenario = match raw::read(source) {
+        Ok(raw) => raw,
+        Err(problems) => {
+            return Err(problems
+                .into_iter()
+                .map(|(span, message)| Diagnostic {
+                    line: span.map(|s| cx.line(&s)),
+                    message: printable(&message),
+                })
+                .collect());
+        }
+    };
+    let unmatched: Vec<Diagnostic> = settings
+        .iter()
+        .filter_map(|setting| vary::apply(&mut raw, setting).err())
+        .map(|message| Diagnostic {
+            line: None,
+            message: printable(&message),
+        })
+        .collect();
+    if !unmatched.is_empty() {
+        return Err(unmatched);
+    }
+    let scenario = cx.scenario(raw, path);
+    if cx.errors.is_empty() {
+        let mut scenario = scenario.expect("a scenario is built whenever no error was recorded");
+        scenario.warnings = cx.warnings;
+        Ok(scenario)
+    } else {
+        cx.errors.sort_by_key(|d| d.line);
+        Err(cx.errors)
+    }
+}
+
+struct Checker<'s> {
+    source: &'s str,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl<'s> Checker<'s> {
+    fn new(source: &'s str) -> Self {
+        Checker {
+            source,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn line(&self, span: &std::ops::Range<usize>) -> usize {
+        line_number(self.source.as_bytes(), span.start)
+    }
+
+    /// The line of `span`, unless it is [`NOT_IN_FILE`].
+    fn line_of(&self, span: &std::ops::Range<usize>) -> Option<usize> {
+        (*span != NOT_IN_FILE).then(|| self.line(span))
+    }
+
+    fn error(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
+        let line = self.line_of(span);
+        self.errors.push(Diagnostic {
+            line,
+            message: printable(&message.into()),
+        });
+    }
+
+    /// An error about the file as a whole (a missing key or section), with
+    /// no line to point at.
+    fn error_in_file(&mut self, message: impl Into<String>) {
+        self.errors.push(Diagnostic {
+            line: None,
+            message: printable(&message.into()),
+        });
+    }
+
+    /// The result of a lookup; a failed one is an error at `span`.
+    fn found<T>(&mut self, span: &std::ops::Range<usize>, result: Result<T, String>) -> Option<T> {
+        result.map_err(|m| self.error(span, m)).ok()
+    }
+
+    fn warn(&mut self, span: &std::ops::Range<usize>, message: impl Into<String>) {
+        let line = self.line_of(span);
+        self.warnings.push(Diagnostic {
+            line,
+            message: printable(&message.into()),
+        });
+    }
+
+    fn scenario(&mut self, raw: RawScenario, path: &Path) -> Option<Scenario> {
+        let name = match &raw.name {
+            Some(n) => match not_shown(n.get_ref()) {
+                Some(why) => {
+                    self.error(
+                        &n.span(),
+                        format!("name {why} (leave it out to use the file name)"),
+                    );
+                    String::new()
+                }
+                None => {
+                    let name = n.get_ref().trim().to_string();
+                    self.no_hidden_chars(&name, &n.span(), "name");
+                    name
+                }
+            },
+            None => self.name_from_file(path),
+        };
+
+        let start = match &raw.start {
+            None => {
+                self.error_in_file(
+                    "required key 'start' is missing (the first period, as \"YYYY-MM\")",
+                );
+                None
+            }
+            Some(s) => {
+                let parsed = YearMonth::parse(s.get_ref());
+                if parsed.is_none() {
+                    self.error(
+                        &s.span(),
+                        format!("start must be {}", month_rule(s.get_ref())),
+                    );
+                }
+                parsed
+            }
+        };
+        let periods = match &raw.periods {
+            None => {
+                self.error_in_file(
+                    "required key 'periods' is missing (the number of periods to simulate)",
+                );
+                None
+            }
+            Some(v) => self.integer(v, "periods", 1, MAX_PERIODS),
+        };
+        let step = match &raw.step {
+            None => Some(Step::Month),
+            Some(s) => {
+                let step = Step::parse(s.get_ref());
+                if step.is_none() {
+                    self.error(
+                        &s.span(),
+                        format!(
+                            "step must be month, quarter or year, got \"{}\"{}",
+                            s.get_ref(),
+                            did_you_mean(s.get_ref(), ["month", "quarter", "year"])
+                        ),
+                    );
+                }
+                step
+            }
+        };
+        let runs = match &raw.runs {
+            None => Some(1000),
+            Some(v) => self.integer(v, "runs", 1, MAX_RUNS),
+        };
+        let seed = match &raw.seed {
+            None => Some(1),
+            Some(v) => self.integer(v, "seed", 0, i64::MAX),
+        };
+
+        let tiers = self.tiers(&raw);
+        let (attributes, weights) = self.choice(&raw);
+
+        let calendar = match (start, periods, step) {
+            (Some(start), Some(periods), Some(step)) => Some(Calendar {
+                start,
+                step,
+                periods: periods as u32,
+            }),
+            _ => None,
+        };
+        // Dates in the outputs are YYYY-MM-DD: the horizon must end by 9999.
+        if let (Some(cal), Some(p)) = (&calendar, &raw.periods)
+            && cal.last_month().year > 9999
+        {
+            self.error(
+                &p.span(),
+                format!(
+                    "the last period would start in {}-{:02}, after 9999-12, which dates cannot express; use fewer periods or an earlier start",
+                    cal.last_month().year,
+                    cal.last_month().month
+                ),
+            );
+        }
+
+        if raw.vendor.is_empty() {
+            self.error_in_file(
+                "a scenario needs at least one [[vendor]] (with name, brand and access)",
+            );
+        }
+        let vendors: Vec<Option<Vendor>> = raw
+            .vendor
+            .iter()
+            .map(|v| self.vendor(v, &tiers, &attributes))
+            .collect();
+        self.unique(raw.vendor.iter().map(|v| &v.get_ref().name), "vendor");
+
+        if raw.agency.is_empty() {
+            self.error_in_file("a scenario needs at least one [[agency]] (with name, units, term, innovation and imitation)");
+        }
+        let vendor_names = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
+        let agencies: Vec<Option<Agency>> = raw
+            .agency
+            .iter()
+            .map(|a| self.agency(a, &tiers, &attributes, &vendor_names, &vendors))
+            .collect();
+        self.unique(raw.agency.iter().map(|a| &a.get_ref().name), "agency");
+
+        let total_units: u64 = agencies.iter().flatten().map(|a| u64::from(a.units)).sum();
+        if agencies.iter().all(Option::is_some) && !agencies.is_empty() {
+            if total_units == 0 {
+                self.error_in_file(
+                    "the scenario has no units: at least one agency needs units >= 1",
+                );
+            } else if total_units > MAX_TOTAL_UNITS {
+                self.error_in_file(format!("the scenario has {total_units} units in all; at most {MAX_TOTAL_UNITS} are supported"));
+            }
+        }
+
+        let agency_names = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
+        let events: Vec<Option<Event>> = raw
+            .event
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                self.event(
+                    i + 1,
+                    e,
+                    calendar.as_ref(),
+                    &tiers,
+                    &attributes,
+                    &vendor_names,
+                    &agency_names,
+                )
+            })
+            .collect();
+        self.weights_without_attribute(&raw, &attributes, &events);
+
+        if !self.errors.is_empty() {
+            return None;
+        }
+        let scenario = Scenario {
+            name,
+            calendar: calendar?,
+            runs: runs? as u64,
+            seed: seed? as u64,
+            tiers,
+            attributes,
+            weights,
+            vendors: vendors.into_iter().collect::<Option<_>>()?,
+            agencies: agencies.into_iter().collect::<Option<_>>()?,
+            events: events.into_iter().collect::<Option<_>>()?,
+            warnings: Vec::new(),
+        };
+        self.warn_unserved_tiers(&scenario, &raw);
+        self.warn_idle_vendors(&scenario, &raw);
+        Some(scenario)
+    }
+}

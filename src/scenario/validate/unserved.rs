@@ -1,0 +1,242 @@
+//! Warnings about a market that cannot meet: a tier that holds units but
+//! that no vendor can serve, and a vendor that can serve no tier.
+
+use toml::Spanned;
+
+use super::Checker;
+use crate::scenario::lookup::toml_key;
+use crate::scenario::param::Param;
+use crate::scenario::raw::RawScenario;
+use crate::scenario::{Field, Scenario, Target};
+
+/// The share of runs in which some vendor's access must be above 0 for a
+/// tier to count as served.
+const SERVED: f64 = 0.001;
+
+/// Whether vendor `v` has access above 0 at tier `t` in at least
+/// [`SERVED`] of the runs, from the start or through one of its events
+/// within the horizon.
+fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
+    let served = |p: &Param| p.chance_above(0.0) >= SERVED;
+    s.vendors[v].access[t].as_ref().is_some_and(served)
+        || s.events
+            .iter()
+            .filter(|e| e.period < s.calendar.periods && e.target == Target::Vendor(v))
+            .flat_map(|e| &e.changes)
+            .any(|c| c.field == Field::Access(t) && served(&c.value))
+}
+
+impl Checker<'_> {
+    /// A tier that holds units but that no vendor can ever serve (access
+    /// above 0 neither from the start nor through an event within the
+    /// horizon, in at least [`SERVED`] of the runs) keeps those units out
+    /// of contract throughout. That is legal (a tier closed to everyone is a
+    /// scenario one may want), but far more often an access forgotten, so it
+    /// is pointed out. The message names no count, so that a sweep of units
+    /// or a `--set` shows it once, as the file's own warning.
+    pub(super) fn warn_unserved_tiers(&mut self, s: &Scenario, raw: &RawScenario) {
+        for (t, tier) in s.tiers.iter().enumerate() {
+            if (0..s.vendors.len()).any(|v| can_serve(s, v, t)) {
+                continue;
+            }
+            let Some(first_holding) = s.agencies.iter().position(|a| a.units_by_tier[t] > 0) else {
+                continue;
+            };
+            // At the tier's name in `tiers`, or (the default single tier) at
+            // the first agency with units in it.
+            let span = raw
+                .tiers
+                .as_ref()
+                .and_then(|names| {
+                    names
+                        .get_ref()
+                        .iter()
+                        .find(|n| n.get_ref().trim() == tier)
+                        .map(Spanned::span)
+                })
+                .or_else(|| raw.agency.get(first_holding).map(Spanned::span))
+                .unwrap_or(0..0);
+            self.warn(
+                &span,
+                format!(
+                    "tier '{tier}' holds units, but no vendor can serve it (access above 0 in at least 0.1% of runs, from the start or through an event within the horizon): its units can never hold a contract; if that is not intended, give a vendor access = {{ {} = ... }}",
+                    toml_key(tier)
+                ),
+            );
+        }
+    }
+
+    /// A vendor that can serve no tier (access above 0 neither from the
+    /// start nor through an event within the horizon, in at least
+    /// [`SERVED`] of the runs) never wins a contract: legal, but far more
+    /// often a tier key misspelt or an access forgotten. Said only when
+    /// some vendor can serve some tier; otherwise the tiers' own warnings
+    /// say it.
+    pub(super) fn warn_idle_vendors(&mut self, s: &Scenario, raw: &RawScenario) {
+        let tiers = 0..s.tiers.len();
+        let serves = |v: usize| tiers.clone().any(|t| can_serve(s, v, t));
+        if !(0..s.vendors.len()).any(serves) {
+            return;
+        }
+        for (v, vendor) in s.vendors.iter().enumerate() {
+            if serves(v) {
+                continue;
+            }
+            let span = raw.vendor.get(v).map_or(0..0, |r| {
+                let r = r.get_ref();
+                r.access
+                    .as_ref()
+                    .map(Spanned::span)
+                    .or_else(|| r.name.as_ref().map(Spanned::span))
+                    .unwrap_or(0..0)
+            });
+            let example = s
+                .tiers
+                .first()
+                .map_or("unclassified".to_string(), |t| toml_key(t));
+            self.warn(
+                &span,
+                format!(
+                    "vendor '{}' can serve no tier (access above 0 in at least 0.1% of runs, from the start or through an event within the horizon): it can never win a contract; if that is not intended, give it access = {{ {example} = ... }} (tiers are: {})",
+                    vendor.name,
+                    crate::text::listing(&s.tiers)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::Diagnostic;
+    use crate::scenario::validate::validate;
+
+    #[test]
+    fn a_vendor_that_can_serve_no_tier_is_warned_about() {
+        let source = |access: &str, event: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\ntiers = [\"open\", \"secret\"]\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ open = 1.0 }}\n\
+                [[vendor]]\nname = \"Idle\"\nbrand = 0.5\naccess = {access}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\ntiers = {{ open = 1.0 }}\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n{event}"
+            )
+        };
+        let idle = |access: &str, event: &str| -> Vec<Diagnostic> {
+            validate(&source(access, event), Path::new("t.toml"), &[])
+                .unwrap()
+                .warnings
+                .into_iter()
+                .filter(|w| w.message.starts_with("vendor 'Idle' can serve no tier"))
+                .collect()
+        };
+        for nothing in [
+            "{}",
+            "{ secret = 0.0 }",
+            "{ open = 0, secret = { uniform = [-1.0, 0.0] } }",
+        ] {
+            let w = idle(nothing, "");
+            assert_eq!(w.len(), 1, "{nothing}");
+            assert_eq!(w[0].line, Some(11), "at its access: {w:?}");
+            assert!(
+                w[0].message
+                    .ends_with("give it access = { open = ... } (tiers are: open, secret)"),
+                "{}",
+                w[0].message
+            );
+        }
+        // Access at a tier without units still serves it; access given by
+        // an event within the horizon serves from then on.
+        assert!(idle("{ secret = 0.3 }", "").is_empty());
+        let grant = |at: u32, vendor: &str| {
+            format!(
+                "[[event]]\nat = {at}\nvendor = \"{vendor}\"\nset = {{ \"access.open\" = 0.5 }}\n"
+            )
+        };
+        assert!(idle("{}", &grant(6, "Idle")).is_empty());
+        // Not an event of another vendor's, nor one after the horizon.
+        assert_eq!(idle("{}", &grant(6, "A")).len(), 1);
+        assert_eq!(idle("{}", &grant(12, "Idle")).len(), 1);
+        // When no vendor serves anything, the tiers' warnings say it once.
+        let nobody = source("{}", "").replace("access = { open = 1.0 }", "access = {}");
+        let w = validate(&nobody, Path::new("t.toml"), &[])
+            .unwrap()
+            .warnings;
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].message.starts_with("tier 'open' holds units"), "{w:?}");
+    }
+
+    #[test]
+    fn a_tier_no_vendor_can_serve_is_warned_about() {
+        let source = |fractions: &str, event: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\ntiers = [\"open\",\n \"secret\"]\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ open = 1.0, secret = 0.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\ntiers = {fractions}\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n{event}"
+            )
+        };
+        let warnings = |fractions: &str, event: &str| {
+            validate(&source(fractions, event), Path::new("t.toml"), &[])
+                .unwrap()
+                .warnings
+        };
+        let split = "{ open = 0.6, secret = 0.4 }";
+        let w = warnings(split, "");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].line, Some(4), "at the tier's name");
+        assert!(
+            w[0].message
+                .starts_with("tier 'secret' holds units, but no vendor can serve it")
+                && w[0]
+                    .message
+                    .ends_with("give a vendor access = { secret = ... }"),
+            "{}",
+            w[0].message
+        );
+        // An event within the horizon that grants access: served.
+        let grant = |at: u32, op: &str, value: &str| {
+            format!(
+                "[[event]]\nat = {at}\nvendor = \"A\"\n{op} = {{ \"access.secret\" = {value} }}\n"
+            )
+        };
+        assert!(warnings(split, &grant(6, "set", "0.5")).is_empty());
+        assert!(warnings(split, &grant(6, "add", "0.2")).is_empty());
+        assert!(warnings(split, &grant(6, "set", "{ uniform = [0.0, 0.3] }")).is_empty());
+        // One after the horizon (which is warned about as well), or one
+        // that grants nothing: still unserved.
+        let unserved = |event: &str| {
+            warnings(split, event)
+                .iter()
+                .filter(|w| w.message.starts_with("tier 'secret' holds"))
+                .count()
+        };
+        assert_eq!(unserved(&grant(12, "set", "0.5")), 1);
+        assert_eq!(unserved(&grant(6, "set", "0.0")), 1);
+        // Access above 0 in about 3 runs in ten million is not service.
+        assert_eq!(unserved(&grant(6, "set", "{ normal = [-1.0, 0.2] }")), 1);
+        // In 0.6% of runs it is (a clamping warning is given instead).
+        assert_eq!(unserved(&grant(6, "set", "{ normal = [-0.5, 0.2] }")), 0);
+        // No units in the tier: nothing waits, nothing to say.
+        assert!(warnings("{ open = 1.0 }", "").is_empty());
+        // The default single tier, unserved: at the first agency with units,
+        // and a name TOML must quote is quoted in the suggestion.
+        let single = "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 0.0 }\n\
+            [[agency]]\nname = \"Empty\"\nunits = 0\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n";
+        let w = validate(single, Path::new("t.toml"), &[]).unwrap().warnings;
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].line, Some(13), "{w:?}");
+        let spaced = source(split, "")
+            .replace("\"secret\"", "\"top secret\"")
+            .replace("secret =", "\"top secret\" =");
+        let w = validate(&spaced, Path::new("t.toml"), &[])
+            .unwrap()
+            .warnings;
+        assert!(
+            w[0].message.ends_with("access = { \"top secret\" = ... }"),
+            "{w:?}"
+        );
+    }
+}

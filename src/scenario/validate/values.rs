@@ -1,0 +1,290 @@
+//! Numbers as a scenario writes them: a plain number or a distribution
+//! table, held to the range of the field it sets, and plain integers.
+
+use toml::Value;
+
+use super::Checker;
+use crate::scenario::lookup::did_you_mean;
+use crate::scenario::param::{self, DistSpec, FAMILIES, Param, Range, Shown};
+use crate::scenario::raw::SpannedValue;
+
+/// The share of a distribution's draws clamped to a bound above which a
+/// scenario is warned: a twentieth of the runs sitting exactly on the
+/// bound is rarely what the author meant.
+const HEAVY_CLAMPING: f64 = 0.05;
+
+/// A share of draws in whole percent, never rounded to "100%" unless it is
+/// every draw: "more than 99%" rather than a contradiction of the rule that
+/// rejects a distribution whose every draw lies outside its range.
+fn share_of_draws(share: f64) -> String {
+    if share < 1.0 && share > 0.995 {
+        "more than 99%".to_string()
+    } else {
+        format!("{:.0}%", 100.0 * share)
+    }
+}
+
+/// A plain number, integer or not.
+pub(super) fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(x) => Some(*x),
+        _ => None,
+    }
+}
+
+pub(super) fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a decimal number",
+        Value::Boolean(_) => "a boolean",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "an array",
+        Value::Table(_) => "a table",
+    }
+}
+
+/// The families whose draws can stay within `range`, for the advice that
+/// follows a heavily clamped distribution.
+fn fitting_families(range: Range) -> String {
+    if range == Range::UNIT {
+        "beta, PERT or triangular for values in [0, 1]".to_string()
+    } else if range.low == 0.0 {
+        format!(
+            "lognormal for amounts above 0, or PERT, triangular or uniform with bounds {}",
+            range.describe()
+        )
+    } else {
+        format!(
+            "PERT, triangular or uniform with bounds {}",
+            range.describe()
+        )
+    }
+}
+
+impl Checker<'_> {
+    /// A number or a distribution, valid for `range`.
+    pub(super) fn param(&mut self, v: &SpannedValue, what: &str, range: Range) -> Option<Param> {
+        let span = v.span();
+        if let Some(x) = number(v.get_ref()) {
+            return self.fixed(&span, x, what, range);
+        }
+        match v.get_ref() {
+            Value::Table(t) => {
+                if t.len() != 1 {
+                    self.error(
+                        &span,
+                        format!(
+                            "{what}: a distribution is a table with exactly one key, such as {{ normal = [mean, sd] }}; families: {}",
+                            FAMILIES.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+                let (family, args) = t.iter().next().expect("one entry");
+                if !FAMILIES.contains(&family.as_str()) {
+                    self.error(
+                        &span,
+                        format!(
+                            "{what}: unknown distribution '{family}'; families: {}{}",
+                            FAMILIES.join(", "),
+                            did_you_mean(family, FAMILIES)
+                        ),
+                    );
+                    return None;
+                }
+                let numbers: Option<Vec<f64>> = match args {
+                    Value::Array(items) => items.iter().map(number).collect(),
+                    _ => None,
+                };
+                let Some(numbers) = numbers else {
+                    self.error(
+                        &span,
+                        format!(
+                            "{what}: {family} takes an array of numbers, such as {family} = [{}]",
+                            param::arguments(family).unwrap_or("...")
+                        ),
+                    );
+                    return None;
+                };
+                match DistSpec::new(family, &numbers) {
+                    Ok(spec) => {
+                        let (low, high) = spec.support();
+                        if low > range.high || high < range.low {
+                            self.error(
+                                &span,
+                                format!(
+                                    "{what} must be {}, but every draw of {spec} lies outside that range",
+                                    range.describe()
+                                ),
+                            );
+                            return None;
+                        }
+                        let clamped = spec.share_outside(range);
+                        if clamped >= HEAVY_CLAMPING {
+                            self.warn(
+                                &span,
+                                format!(
+                                    "{what} must be {}: {} of the draws of {spec} lie outside that range and are clamped to its nearest bound, which piles them on that one value; prefer a family whose support fits the range ({})",
+                                    range.describe(),
+                                    share_of_draws(clamped),
+                                    fitting_families(range)
+                                ),
+                            );
+                        }
+                        Some(Param::drawn(spec, range))
+                    }
+                    Err(rule) => {
+                        self.error(&span, format!("{what}: {rule}"));
+                        None
+                    }
+                }
+            }
+            other => {
+                self.error(
+                    &span,
+                    format!(
+                        "{what} must be a number or a distribution such as {{ normal = [mean, sd] }}, not {}",
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn fixed(
+        &mut self,
+        span: &std::ops::Range<usize>,
+        x: f64,
+        what: &str,
+        range: Range,
+    ) -> Option<Param> {
+        if !x.is_finite() {
+            self.error(
+                span,
+                format!("{what} must be a finite number, got {}", Shown(x)),
+            );
+            None
+        } else if !range.contains(x) {
+            self.error(
+                span,
+                format!("{what} must be {}, got {}", range.describe(), Shown(x)),
+            );
+            None
+        } else {
+            Some(Param::fixed(x, range))
+        }
+    }
+
+    /// A plain integer in `min..=max`.
+    pub(super) fn integer(
+        &mut self,
+        v: &SpannedValue,
+        what: &str,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
+        let span = v.span();
+        match v.get_ref() {
+            Value::Integer(i) if (min..=max).contains(i) => Some(*i),
+            Value::Integer(i) => {
+                self.error(
+                    &span,
+                    format!("{what} must be a whole number from {min} to {max}, got {i}"),
+                );
+                None
+            }
+            Value::Table(_) => {
+                self.error(
+                    &span,
+                    format!("{what} must be a plain integer, never a distribution"),
+                );
+                None
+            }
+            other => {
+                self.error(
+                    &span,
+                    format!("{what} must be a plain integer, not {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::scenario::validate::validate;
+
+    #[test]
+    fn heavy_clamping_is_warned_about() {
+        let source = |brand: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = {brand}\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n"
+            )
+        };
+        let s = validate(
+            &source("{ uniform = [0.5, 1.5] }"),
+            Path::new("t.toml"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert_eq!(s.warnings[0].line, Some(5));
+        assert!(
+            s.warnings[0]
+                .message
+                .starts_with("vendor 'A' brand must be in [0, 1]: 50% of the draws of uniform(0.5, 1.5) lie outside that range"),
+            "{}",
+            s.warnings[0].message
+        );
+        assert!(
+            s.warnings[0]
+                .message
+                .ends_with("prefer a family whose support fits the range (beta, PERT or triangular for values in [0, 1])"),
+            "{}",
+            s.warnings[0].message
+        );
+        // Rates and money take draws above 0: a lognormal fits them.
+        let s = validate(
+            &source("0.5").replace("imitation = 0.1", "imitation = { normal = [0.01, 0.05] }"),
+            Path::new("t.toml"),
+            &[],
+        )
+        .unwrap();
+        assert!(
+            s.warnings[0].message.starts_with("agency 'B' imitation must be >= 0: 42% of the draws")
+                && s.warnings[0].message.ends_with("(lognormal for amounts above 0, or PERT, triangular or uniform with bounds >= 0)"),
+            "{}",
+            s.warnings[0].message
+        );
+        // 4% above 1 (0.04 / 1.0), and a normal whose tails outside hold 1.2%:
+        // below the 5% that makes the warning.
+        for brand in ["{ uniform = [0.06, 1.04] }", "{ normal = [0.5, 0.2] }"] {
+            let s = validate(&source(brand), Path::new("t.toml"), &[]).unwrap();
+            assert!(s.warnings.is_empty(), "{brand}: {:?}", s.warnings);
+        }
+        // Nearly every draw outside, but not every one (not rejected).
+        let s = validate(&source("{ normal = [2.0, 0.3] }"), Path::new("t.toml"), &[]).unwrap();
+        assert!(
+            s.warnings[0]
+                .message
+                .contains(": more than 99% of the draws"),
+            "{:?}",
+            s.warnings
+        );
+        // A normal whose tails outside [0, 1] hold 2 (1 - Phi(1.25)) = 21%.
+        let s = validate(&source("{ normal = [0.5, 0.4] }"), Path::new("t.toml"), &[]).unwrap();
+        assert!(
+            s.warnings[0].message.contains(": 21% of the draws"),
+            "{:?}",
+            s.warnings
+        );
+    }
+}

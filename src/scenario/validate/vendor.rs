@@ -1,0 +1,139 @@
+//! One `[[vendor]]`: its name, brand, access per tier and attributes.
+
+use toml::Spanned;
+
+use super::Checker;
+use super::choice::{builtin, builtin_how};
+use crate::scenario::lookup::{TIER, did_you_mean, find, list};
+use crate::scenario::names::{RESERVED_VENDOR_NAMES, difference, folded, hidden_char};
+use crate::scenario::param::Param;
+use crate::scenario::raw::{RawVendor, SpannedMap, SpannedValue};
+use crate::scenario::{Field, Vendor};
+
+impl Checker<'_> {
+    pub(super) fn vendor(
+        &mut self,
+        raw: &Spanned<RawVendor>,
+        tiers: &[String],
+        attributes: &[String],
+    ) -> Option<Vendor> {
+        let span = raw.span();
+        let v = raw.get_ref();
+        let name = self.name(&v.name, &span, "[[vendor]]");
+        self.not_reserved(
+            name.as_deref(),
+            &v.name,
+            "vendor",
+            &RESERVED_VENDOR_NAMES,
+            "'period' and 'date', in any letter case, head the first two columns of shares_wide.csv, which has a column per vendor; '*' means every vendor in --set and --vary",
+        );
+        let label = format!("vendor '{}'", name.as_deref().unwrap_or("?"));
+        let brand = match &v.brand {
+            None => {
+                self.error(
+                    &span,
+                    format!("{label} needs brand (recognition in [0, 1])"),
+                );
+                None
+            }
+            Some(b) => self.param(b, &format!("{label} brand"), Field::Brand.range()),
+        };
+        let access = match &v.access {
+            None => {
+                self.error(
+                    &span,
+                    format!(
+                        "{label} needs access, e.g. access = {{ {} = 1.0 }}",
+                        tiers.first().map_or("unclassified", String::as_str)
+                    ),
+                );
+                None
+            }
+            Some(map) => {
+                let what = format!("{label} access");
+                self.per_tier(map, tiers, &what, |cx, k, value| {
+                    cx.param(
+                        value,
+                        &format!("{what} for tier '{k}'"),
+                        Field::Access(0).range(),
+                    )
+                })
+            }
+        };
+        let mut attrs: Vec<Option<Param>> = vec![None; attributes.len()];
+        if let Some(map) = &v.attributes {
+            for (k, value) in map.get_ref() {
+                if let Some(b) = builtin(k) {
+                    self.error(
+                        &value.span(),
+                        format!(
+                            "{label} has attribute '{k}', but '{b}' is a built-in weight, not an attribute (in any letter case): {}",
+                            builtin_how(b)
+                        ),
+                    );
+                    continue;
+                }
+                let near = attributes
+                    .iter()
+                    .find(|a| *a != k && folded(a) == folded(k));
+                match attributes.iter().position(|a| a == k) {
+                    Some(i) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(i).range()),
+                    None if near.is_some() => {
+                        let near = near.expect("checked");
+                        self.error(
+                            &value.span(),
+                            format!(
+                                "{label} has attribute '{k}', which differs from the weighted attribute '{near}' only in {}; write '{near}'",
+                                difference(k, near)
+                            ),
+                        );
+                    }
+                    None if hidden_char(k).is_some() => {
+                        self.no_hidden_chars(k, &value.span(), &format!("{label} attribute"));
+                    }
+                    None if k.trim().is_empty() => self.error(
+                        &value.span(),
+                        format!("{label} has an attribute without a name; an attribute's name must not be empty"),
+                    ),
+                    None => self.error(
+                        &value.span(),
+                        format!(
+                            "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; weighted attributes: {}{}",
+                            list(attributes.iter().map(String::as_str)),
+                            did_you_mean(k, attributes.iter().map(String::as_str))
+                        ),
+                    ),
+                }
+            }
+        }
+        Some(Vendor {
+            name: name?,
+            brand: brand?,
+            access: access?,
+            attributes: attrs,
+        })
+    }
+
+    /// A table keyed by tier name, each value read by `read` (given the
+    /// tier name as written); tiers left out are `None`.
+    pub(super) fn per_tier<T: Clone>(
+        &mut self,
+        map: &SpannedMap,
+        tiers: &[String],
+        what: &str,
+        mut read: impl FnMut(&mut Self, &str, &SpannedValue) -> Option<T>,
+    ) -> Option<Vec<Option<T>>> {
+        let mut out: Vec<Option<T>> = vec![None; tiers.len()];
+        let mut ok = true;
+        for (k, value) in map.get_ref() {
+            match self.found(&value.span(), find(tiers, k, what, &TIER)) {
+                Some(i) => {
+                    out[i] = read(self, k, value);
+                    ok &= out[i].is_some();
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+}

@@ -93,7 +93,10 @@ pub(super) const MISSING_VALUE_WORDS: [&str; 14] = [
 /// and how it would show it: "a truth value" (TRUE, FALSE in any letter
 /// case), "a number" (`1e5`: digits and an exponent), or "a number or a
 /// date" (digits with at most spaces and `-/.:,` between them: `00123`,
-/// `1-2`, `3/4`, `12:30`, `2026`). Names with letters (`3M`, or `Jan-1`, which Excel reads as a
+/// `1-2`, `3/4`, `12:30`, `2026`), or "a number" too for digits that a
+/// currency sign, a percent sign or parentheses dress (`$5`, `12%`,
+/// `(5)`, `€1,000`), which Excel always and LibreOffice with "Detect
+/// special numbers" read as 5, 0.12 and -5. Names with letters (`3M`, or `Jan-1`, which Excel reads as a
 /// date too) are left alone: a rule for those would flag ordinary names.
 pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static str)> {
     let folded = name.to_lowercase();
@@ -117,7 +120,25 @@ pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static st
                 |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '.');
             digits(mantissa) && digits(exponent.strip_prefix(['+', '-']).unwrap_or(exponent))
         });
-    scientific.then_some(("a number", "as the number it spells (1e5 as 100000)"))
+    if scientific {
+        return Some(("a number", "as the number it spells (1e5 as 100000)"));
+    }
+    let dressed = name.trim();
+    let dressed = dressed
+        .strip_prefix('(')
+        .and_then(|inner| inner.strip_suffix(')'))
+        .unwrap_or(dressed);
+    let bare = dressed
+        .trim_matches(|c: char| "$€£¥ ".contains(c))
+        .trim_end_matches('%')
+        .trim_matches(|c: char| "$€£¥ ".contains(c));
+    let money_or_percent = bare != name
+        && bare.chars().any(|c| c.is_ascii_digit())
+        && bare.chars().all(|c| c.is_ascii_digit() || ".,".contains(c));
+    money_or_percent.then_some((
+        "a number",
+        "as the number it stands for ($5 as 5, 12% as 0.12, (5) as -5)",
+    ))
 }
 
 /// How two different names that fold alike differ.

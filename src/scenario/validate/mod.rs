@@ -8,7 +8,7 @@
 //! the horizon, a rate above 1 that reads as a percentage, a distribution
 //! clamped in 5% or more of its draws, a tier no vendor can serve or a
 //! vendor that can serve no tier, a name a spreadsheet reads as a value or
-//! pandas as missing.
+//! pandas as missing, or one with a `;` that LibreOffice would split.
 //!
 //! `Checker` collects the diagnostics; each part of the file has its own
 //! module of `Checker` methods:

@@ -90,7 +90,9 @@ impl Checker<'_> {
     /// One that a spreadsheet reads as a value other than text (a number,
     /// a date, a truth value) is legal but is shown changed when a CSV file
     /// is opened there (`00123` as 123, `1-2` as 2-Jan, `true` as TRUE): a
-    /// warning.
+    /// warning. So is one with a `;`: LibreOffice's CSV import ticks
+    /// Semicolon as a separator besides Comma unless told otherwise, and
+    /// would split the name over two columns.
     pub(super) fn spreadsheet_safe(
         &mut self,
         name: &str,
@@ -114,6 +116,12 @@ impl Checker<'_> {
                     "{what} name '{name}' reads as a missing value in pandas' read_csv{}, which loads it as NaN, not as the name; rename it if the files are read that way",
                     if name == "NA" { " and R's read.csv" } else { "" }
                 ),
+            );
+        }
+        if name.contains(';') {
+            self.warn(
+                span,
+                format!("{what} name '{name}' contains ';', which LibreOffice's CSV import also takes as a separator unless only Comma is ticked, so the name would be split over two columns and the row's later cells moved one column right; rename it, or untick Semicolon when opening the files"),
             );
         }
     }
@@ -290,6 +298,12 @@ mod tests {
             ("false", "a truth value"),
             ("1e5", "a number"),
             ("2.5E-3", "a number"),
+            ("12%", "a number"),
+            ("$5", "a number"),
+            ("(5)", "a number"),
+            ("€1,000", "a number"),
+            ("5 €", "a number"),
+            ("(12.5%)", "a number"),
         ] {
             assert_eq!(
                 spreadsheet_value(name).map(|(k, _)| k),
@@ -307,6 +321,11 @@ mod tests {
             "1e",
             "Ωmega",
             "国防部",
+            "$",
+            "(%)",
+            "(A)",
+            "5G",
+            "US$ 5",
         ] {
             assert_eq!(spreadsheet_value(name), None, "{name}");
         }
@@ -341,6 +360,15 @@ mod tests {
                 && w[0]
                     .message
                     .starts_with("tier name 'TRUE' reads as a truth value"),
+            "{w:?}"
+        );
+        let w = warnings("Acme; Inc", "open");
+        assert!(
+            w.len() == 1
+                && w[0].line == Some(5)
+                && w[0].message.starts_with(
+                    "[[vendor]] name 'Acme; Inc' contains ';', which LibreOffice's CSV import also takes as a separator"
+                ),
             "{w:?}"
         );
         // Words pandas loads as missing, matched as it matches them.

@@ -252,12 +252,7 @@ impl Checker<'_> {
         })
     }
 
-    pub(super) fn fractions(
-        &mut self,
-        map: &SpannedMap,
-        tiers: &[String],
-        label: &str,
-    ) -> Option<Vec<f64>> {
+    fn fractions(&mut self, map: &SpannedMap, tiers: &[String], label: &str) -> Option<Vec<f64>> {
         let out = self.per_tier(map, tiers, &format!("{label} tiers"), |cx, k, value| {
             let x = number(value.get_ref()).filter(|x| x.is_finite() && *x >= 0.0);
             if x.is_none() {
@@ -292,7 +287,7 @@ impl Checker<'_> {
 /// remainder `units n mod N`, with `N` the sum of the `n` (validation lets
 /// the fractions sum to 1 within 1e-9, and dividing by the sum absorbs
 /// that). A fraction below 5e-10 counts as 0.
-pub(super) fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
+fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
     let parts: Vec<u128> = fractions
         .iter()
         .map(|f| (f * 1e9).round().max(0.0) as u128)

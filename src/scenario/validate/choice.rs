@@ -8,12 +8,11 @@ use crate::scenario::param::Param;
 use crate::scenario::raw::{RawScenario, SpannedMap};
 use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
 
-pub(super) const DEFAULT_WEIGHTS: [(&str, f64); 3] =
-    [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
+const DEFAULT_WEIGHTS: [(&str, f64); 3] = [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
 
 /// The tables that give weights, each with how messages name it: the
 /// scenario's `[choice]`, then each agency's `choice`, in file order.
-pub(super) fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
+fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
     let mut tables: Vec<(String, &SpannedMap)> = Vec::new();
     tables.extend(raw.choice.iter().map(|c| ("[choice]".to_string(), c)));
     for a in &raw.agency {
@@ -103,7 +102,7 @@ impl Checker<'_> {
     /// order: each is a built-in weight written as such, or an attribute
     /// name without control characters that differs from every other
     /// attribute in more than letter case and surrounding spaces.
-    pub(super) fn weight_names(&mut self, raw: &RawScenario) {
+    fn weight_names(&mut self, raw: &RawScenario) {
         let tables = choice_tables(raw);
         let mut keys: Vec<(&str, &str, std::ops::Range<usize>)> = tables
             .iter()

@@ -93,12 +93,7 @@ impl Checker<'_> {
     /// warning. So is one with a `;`: LibreOffice's CSV import ticks
     /// Semicolon as a separator besides Comma unless told otherwise, and
     /// would split the name over two columns.
-    pub(super) fn spreadsheet_safe(
-        &mut self,
-        name: &str,
-        span: &std::ops::Range<usize>,
-        what: &str,
-    ) {
+    fn spreadsheet_safe(&mut self, name: &str, span: &std::ops::Range<usize>, what: &str) {
         if let Some(c) = formula_start(name) {
             self.error(
                 span,

@@ -154,7 +154,7 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn fixed(
+    fn fixed(
         &mut self,
         span: &std::ops::Range<usize>,
         x: f64,

@@ -169,6 +169,34 @@ fn uncertain_numbers_are_drawn_once_per_run_from_their_distribution() {
         }
         let drawn: Vec<f64> = runs.iter().map(|r| r.annual_value[1]).collect();
         assert_moments(&format!("{engine:?} event value"), &drawn, 2e6, 4e10, 0.0);
+
+        // Clamped, not redrawn: a value of N(0, sigma^2), valid from 0,
+        // is exactly 0 in half of the runs and otherwise as drawn, so its
+        // mean is sigma / sqrt(2 pi). Drawing again until a value fits (a
+        // truncated normal) would give no zeros and twice that mean.
+        let sigma = 1e6;
+        let s = scenario(
+            &HELD
+                .replace("VALUE", "{ normal = [0, 1e6] }")
+                .replace("EVENT", ""),
+        );
+        let drawn: Vec<f64> = records(&s, 10, n, engine)
+            .iter()
+            .map(|r| r.annual_value[0])
+            .collect();
+        let zeros = drawn.iter().filter(|&&x| x == 0.0).count() as f64 / n as f64;
+        let se = (0.25 / n as f64).sqrt();
+        assert!(
+            (zeros - 0.5).abs() <= Z * se,
+            "{engine:?}: {zeros} of the clamped draws are 0, not half within {Z} x se {se:.4}"
+        );
+        let (mean, sd) = mean_sd(&drawn);
+        let expected = sigma / (2.0 * std::f64::consts::PI).sqrt();
+        let se = sd / (n as f64).sqrt();
+        assert!(
+            (mean - expected).abs() <= Z * se,
+            "{engine:?}: clamped mean {mean:.6e} vs {expected:.6e}, beyond {Z} x se {se:.3e}"
+        );
     }
 }
 

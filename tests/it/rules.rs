@@ -252,21 +252,29 @@ innovation = 1.0
 imitation = 0.0
 term = 1
 choice = { brand = 4.0 }
+[[agency]]
+name = "Z"
+units = ZUNITS
+tiers = { low = 0.5, high = 0.5 }
+innovation = 1.0
+imitation = 0.0
+term = 1
 "#;
 
 /// MODEL.md §3 step 4: `U_v = w_brand brand_v + w_access access_v[tier] +
 /// ...`, "weights from [choice] overridden by the agency's `choice`". X uses
-/// [choice] (brand 1, access 2), Y overrides brand with 4; access is read at
-/// the unit's own tier. Term 1, incumbency weight 0 and innovation 1: every
+/// [choice] (brand 1, access 2), Y overrides brand with 4, and Z, declared
+/// after Y, uses [choice] again (an override must not leak into the
+/// agencies that follow); access is read at the unit's own tier. Term 1, incumbency weight 0 and innovation 1: every
 /// unit of cell (agency a, tier k) is awarded each period, to A with
 /// probability p_ak = softmax(U_A, U_B) at that cell, independently. A scope
 /// holding cells c with n_c units (all under contract, so the total is
 /// fixed) has A's count share sum_c Bin(n_c, p_c) / n: mean sum_c n_c p_c /
 /// n and standard error sqrt(sum_c n_c p_c (1 - p_c)) / n / sqrt(runs).
-/// Checked for both agencies, both tiers and all units; the four p_ak are
-/// 0.88, 0.31, 0.98 and 0.73, so using [choice] at Y, Y's weights at X or
-/// one tier's access for the other moves some scope's mean by far more than
-/// the tolerance.
+/// Checked for every agency, both tiers and all units; the p_ak are 0.88,
+/// 0.31 (X and Z), 0.98 and 0.73 (Y), so using [choice] at Y, Y's weights
+/// at X or Z, or one tier's access for the other moves some scope's mean by
+/// far more than the tolerance.
 #[test]
 fn agency_choice_overrides_and_access_follows_the_tier() {
     // U = w_brand brand + 2 access, for (agency, tier) cells in that order.
@@ -277,25 +285,39 @@ fn agency_choice_overrides_and_access_follows_the_tier() {
             w_brand * 0.2 + 2.0 * access.1,
         ])[0]
     };
-    let p = [[p_a(1.0, 0), p_a(1.0, 1)], [p_a(4.0, 0), p_a(4.0, 1)]];
+    let p = [
+        [p_a(1.0, 0), p_a(1.0, 1)],
+        [p_a(4.0, 0), p_a(4.0, 1)],
+        [p_a(1.0, 0), p_a(1.0, 1)],
+    ];
     for (engine, scale, runs) in [
         (EngineKind::Counts, 10u32, 400u64),
         (EngineKind::Units, 1, 200),
     ] {
-        // Cells: X 600 low / 400 high, Y 300 low / 700 high (times scale).
-        let cells = [[600 * scale, 400 * scale], [300 * scale, 700 * scale]];
+        // Cells: X 600 low / 400 high, Y 300 low / 700 high, Z 500 / 500
+        // (times scale).
+        let cells = [
+            [600 * scale, 400 * scale],
+            [300 * scale, 700 * scale],
+            [500 * scale, 500 * scale],
+        ];
         let s = scenario(
             &OVERRIDES
                 .replace("XUNITS", &(1000 * scale).to_string())
-                .replace("YUNITS", &(1000 * scale).to_string()),
+                .replace("YUNITS", &(1000 * scale).to_string())
+                .replace("ZUNITS", &(1000 * scale).to_string()),
         );
         let (_, proj) = simulate(&s, 23, runs, engine);
-        let scopes: [(Scope, Vec<(usize, usize)>); 5] = [
-            (Scope::All, vec![(0, 0), (0, 1), (1, 0), (1, 1)]),
+        let scopes: [(Scope, Vec<(usize, usize)>); 6] = [
+            (
+                Scope::All,
+                vec![(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)],
+            ),
             (Scope::Agency(0), vec![(0, 0), (0, 1)]),
             (Scope::Agency(1), vec![(1, 0), (1, 1)]),
-            (Scope::Tier(0), vec![(0, 0), (1, 0)]),
-            (Scope::Tier(1), vec![(0, 1), (1, 1)]),
+            (Scope::Agency(2), vec![(2, 0), (2, 1)]),
+            (Scope::Tier(0), vec![(0, 0), (1, 0), (2, 0)]),
+            (Scope::Tier(1), vec![(0, 1), (1, 1), (2, 1)]),
         ];
         for (scope, members) in &scopes {
             let n: f64 = members.iter().map(|&(a, k)| f64::from(cells[a][k])).sum();

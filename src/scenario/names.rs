@@ -94,10 +94,13 @@ pub(super) const MISSING_VALUE_WORDS: [&str; 14] = [
 /// case), "a number" (`1e5`: digits and an exponent), or "a number or a
 /// date" (digits with at most spaces and `-/.:,` between them: `00123`,
 /// `1-2`, `3/4`, `12:30`, `2026`), or "a number" too for digits that a
-/// currency sign, a percent sign or parentheses dress (`$5`, `12%`,
-/// `(5)`, `€1,000`), which Excel always and LibreOffice with "Detect
-/// special numbers" read as 5, 0.12 and -5. Names with letters (`3M`, or `Jan-1`, which Excel reads as a
-/// date too) are left alone: a rule for those would flag ordinary names.
+/// currency sign, a percent sign or parentheses dress (`$5`, `12%`, `(5)`,
+/// `$(1,000)`), which Excel and LibreOffice (with "Detect special
+/// numbers") store as 5, 0.12, -5 and -1000 and show in a currency or
+/// percent format; other currencies than the dollar only in some locales,
+/// but they are flagged alike. Names with letters (`3M`, or `Jan-1` and
+/// `10 AM`, which spreadsheets read as a date and a time) are left alone:
+/// a rule for those would flag ordinary names.
 pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static str)> {
     let folded = name.to_lowercase();
     if folded == "true" || folded == "false" {
@@ -123,21 +126,25 @@ pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static st
     if scientific {
         return Some(("a number", "as the number it spells (1e5 as 100000)"));
     }
-    let dressed = name.trim();
-    let dressed = dressed
-        .strip_prefix('(')
-        .and_then(|inner| inner.strip_suffix(')'))
-        .unwrap_or(dressed);
-    let bare = dressed
-        .trim_matches(|c: char| "$€£¥ ".contains(c))
-        .trim_end_matches('%')
-        .trim_matches(|c: char| "$€£¥ ".contains(c));
+    // Peel currency and percent signs and parentheses, in any nesting.
+    let mut bare = name.trim();
+    loop {
+        let peeled = bare.trim_matches(|c: char| "$€£¥% ".contains(c));
+        let peeled = peeled
+            .strip_prefix('(')
+            .and_then(|inner| inner.strip_suffix(')'))
+            .unwrap_or(peeled);
+        if peeled == bare {
+            break;
+        }
+        bare = peeled;
+    }
     let money_or_percent = bare != name
         && bare.chars().any(|c| c.is_ascii_digit())
         && bare.chars().all(|c| c.is_ascii_digit() || ".,".contains(c));
     money_or_percent.then_some((
         "a number",
-        "as the number it stands for ($5 as 5, 12% as 0.12, (5) as -5)",
+        "as a number in a currency or percent format ($5 becomes 5, 12% becomes 0.12, (5) becomes -5)",
     ))
 }
 

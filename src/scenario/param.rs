@@ -13,9 +13,11 @@
 //! beta function of `puruspe`.
 //!
 //! A family is named in one list, `FAMILY_ARGUMENTS`, with its
-//! arguments; adding one means a `DistSpec` variant and its arms (the
-//! compiler lists them), docs/scenario-reference.md section 8 and the
-//! NumPy peer's `draw`.
+//! arguments. Adding one also means: a `DistSpec` variant and the arms of
+//! its matches (the compiler lists them, except the match on the name in
+//! `DistSpec::new`, which the test `every_family_is_spelt_alike_everywhere`
+//! checks), docs/scenario-reference.md section 8, the NumPy peer's
+//! `DISTRIBUTIONS` and `draw`, and `value_in` in tests/it/properties.rs.
 
 use std::fmt;
 

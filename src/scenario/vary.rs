@@ -19,8 +19,12 @@ use toml::{Spanned, Value};
 use super::Scenario;
 use super::lookup::{declared_names, did_you_mean};
 use super::raw::{self, ChangeEntry, ChangeTable, RawEvent, RawScenario, SpannedMap, SpannedValue};
-use super::validate::NOT_IN_FILE;
 use crate::calendar::YearMonth;
+
+/// The span of a value that stands on no line of the file: one a setting
+/// adds where the file has no table to hold it. Validation gives its
+/// problems no line.
+pub(super) const NOT_IN_FILE: std::ops::Range<usize> = usize::MAX..usize::MAX;
 
 /// A dotted path to one number of a scenario file and the value it takes.
 #[derive(Debug, Clone, PartialEq)]

@@ -150,6 +150,7 @@ cases = [
  ("vendor_name_space_duplicate", "vendor names are unique ignoring surrounding spaces (names are trimmed)", 'name = "Zenith"', 'name = " Acme"'),
  ("agency_name_case_duplicate", "agency names are unique ignoring letter case", None, None),
  ("agency_name_reserved_case", "agency name 'all' is reserved in any letter case", 'name = "DoD"\nunits', 'name = "All"\nunits'),
+ ("agency_name_reserved_duplicate", "agency name 'all' is reserved, and a second agency 'ALL' is both reserved and the same name (the reserved word said first, as for vendors)", None, None),
  ("tiers_reserved_all_case", "tier name 'all' is reserved in any letter case", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "ALL"]'),
  ("vendor_name_reserved", "vendor names 'period' and 'date' are reserved in any letter case (shares_wide.csv's first columns)", 'name = "Zenith"', 'name = "Date"'),
  ("tiers_case_duplicate", "tier names are unique ignoring letter case", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "Secret"]'),
@@ -215,6 +216,7 @@ special = {
  "initial_before_agency": lambda b: b.replace('[[agency]]\n', '[[agency.initial]]\nvendor = "Zenith"\nunits = 5\n\n[[agency]]\n', 1),
  "key_unknown_several": lambda b: b.replace('brand = 0.4', 'brnd = 0.4').replace('caution = 0.5', 'cautoin = 0.5').replace('vendor = "Acme"\nset', 'vendr = "Acme"\nset'),
  "toml_nested_too_deep": lambda b: b.replace('periods = 12\n', 'periods = 12\n' + '.'.join(['a'] * 130) + ' = 1\n', 1),
+ "agency_name_reserved_duplicate": lambda b: b.replace('name = "DoD"', 'name = "all"').replace('[[event]]', '[[agency]]\nname = "ALL"\nunits = 10\ninnovation = 0.02\nimitation = 0.2\nterm = 12\n\n[[event]]'),
  "units_total_zero": lambda b: b.replace('units = 100', 'units = 0').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n',''),
 }
 d = 'tests/corpus'

@@ -33,7 +33,7 @@ use std::path::Path;
 use super::lookup::{declared_names, did_you_mean};
 use super::names::{not_shown, printable};
 use super::raw::{self, RawScenario};
-use super::vary::{self, Setting};
+use super::vary::{self, NOT_IN_FILE, Setting};
 use super::{Agency, Diagnostic, Event, Scenario, Vendor, line_number};
 use crate::calendar::{Calendar, Step, YearMonth, month_rule};
 
@@ -42,10 +42,6 @@ pub const MAX_PERIODS: i64 = 10_000;
 pub(super) const MAX_TERM: i64 = 1_000_000;
 const MAX_RUNS: i64 = 100_000_000;
 pub(super) const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
-
-/// The span of a value that stands on no line of the file: one a sweep adds
-/// where the file has no table to hold it (see `vary`).
-pub(super) const NOT_IN_FILE: std::ops::Range<usize> = usize::MAX..usize::MAX;
 
 /// Checks `source` with each of `settings` applied to it first (see
 /// `vary`); a setting that matches nothing in the file is the only error

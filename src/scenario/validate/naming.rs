@@ -113,7 +113,9 @@ impl Checker<'_> {
                 ),
             );
         }
-        if name.contains(';') {
+        // The CSV files quote a name with a comma or a quote, and a quoted
+        // cell is never split.
+        if name.contains(';') && !name.contains([',', '"']) {
             self.warn(
                 span,
                 format!("{what} name '{name}' contains ';', which LibreOffice's CSV import also takes as a separator unless only Comma is ticked, so the name would be split over two columns and the row's later cells moved one column right; rename it, or untick Semicolon when opening the files"),
@@ -296,7 +298,9 @@ mod tests {
             ("12%", "a number"),
             ("$5", "a number"),
             ("(5)", "a number"),
+            ("$1,000", "a number"),
             ("€1,000", "a number"),
+            ("$(5)", "a number"),
             ("5 €", "a number"),
             ("(12.5%)", "a number"),
         ] {
@@ -321,6 +325,11 @@ mod tests {
             "(A)",
             "5G",
             "US$ 5",
+            "1%er",
+            "$tack",
+            "(ISC)2",
+            "Tier (1)",
+            "7-Eleven",
         ] {
             assert_eq!(spreadsheet_value(name), None, "{name}");
         }
@@ -366,6 +375,8 @@ mod tests {
                 ),
             "{w:?}"
         );
+        // Quoted in the files, as a name with a comma is: never split.
+        assert!(warnings("Zenith, Inc.; Federal", "open").is_empty());
         // Words pandas loads as missing, matched as it matches them.
         for (vendor, warned) in [
             ("NA", true),

@@ -52,7 +52,7 @@ fn fitting_families(range: Range) -> String {
         "beta, PERT or triangular for values in [0, 1]".to_string()
     } else if range.low == 0.0 {
         format!(
-            "lognormal for amounts above 0, or PERT, triangular or uniform with bounds {}",
+            "lognormal for rates and amounts above 0, or PERT, triangular or uniform with bounds {}",
             range.describe()
         )
     } else {
@@ -260,7 +260,7 @@ mod tests {
         .unwrap();
         assert!(
             s.warnings[0].message.starts_with("agency 'B' imitation must be >= 0: 42% of the draws")
-                && s.warnings[0].message.ends_with("(lognormal for amounts above 0, or PERT, triangular or uniform with bounds >= 0)"),
+                && s.warnings[0].message.ends_with("(lognormal for rates and amounts above 0, or PERT, triangular or uniform with bounds >= 0)"),
             "{}",
             s.warnings[0].message
         );

@@ -370,12 +370,29 @@ mod tests {
             check(&format!("beta({a}, {b})"), &xs, mean, mean * (1.0 - mean));
         }
         let (l, m, h) = (1.0, 2.0, 5.0);
+        let xs = draw(&mut rng, &|r| triangular(r, l, m, h));
         check(
             "triangular",
-            &draw(&mut rng, &|r| triangular(r, l, m, h)),
+            &xs,
             (l + m + h) / 3.0,
             (l * l + m * m + h * h - l * m - l * h - m * h) / 18.0,
         );
+        // Two moments cannot tell this triangle from its mirror image
+        // about the mean (at a mode a quarter of the way up, the upper
+        // branch drawn from the lower bound has both); its distribution
+        // function can: F(x) = (x - l)^2 / ((h - l)(m - l)) up to the mode,
+        // 1 - (h - x)^2 / ((h - l)(h - m)) above it.
+        for (x, f) in [
+            (m, (m - l) / (h - l)),
+            (3.5, 1.0 - (h - 3.5f64).powi(2) / ((h - l) * (h - m))),
+        ] {
+            let share = xs.iter().filter(|&&d| d <= x).count() as f64 / n as f64;
+            let se = (f * (1.0 - f) / n as f64).sqrt();
+            assert!(
+                (share - f).abs() <= 5.0 * se,
+                "triangular: {share} of the draws <= {x}, expected {f} within 5 x se {se}"
+            );
+        }
         // PERT with shape 4: mean (l + 4m + h) / 6, variance (mean - l)(h - mean) / 7.
         let mean = (l + 4.0 * m + h) / 6.0;
         check(

@@ -178,6 +178,57 @@ fn adoption_follows_the_bass_recursion() {
     }
 }
 
+const PENALTY: &str = r#"
+start = "2026-01"
+periods = 2
+[choice]
+brand = 1.0
+access = 0.0
+incumbency = -1.0
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = UNITS
+innovation = 0.0
+imitation = 0.0
+term = 1
+[[agency.initial]]
+vendor = "A"
+units = UNITS
+remaining = 1
+"#;
+
+/// A negative incumbency weight penalises the incumbent (MODEL.md section
+/// 3, step 4: the bonus is w_incumbency (1 + caution), whatever its sign).
+/// Every unit starts with A, whose contracts end after period 0; A and B
+/// are otherwise alike, so at period 1 each unit stays with A with
+/// probability e^-1 / (e^-1 + 1) = 0.269, independently: the count share
+/// has standard error sqrt(p (1 - p) / (units x runs)). Ignoring the sign
+/// (no bonus) would give 0.5; a bonus of +1, 0.731.
+#[test]
+fn a_negative_incumbency_weight_drives_units_away_from_their_incumbent() {
+    let stay = (-1f64).exp() / ((-1f64).exp() + 1.0);
+    for (engine, units, runs) in [
+        (EngineKind::Counts, 10_000u64, 200u64),
+        (EngineKind::Units, 2_000, 100),
+    ] {
+        let s = scenario(&PENALTY.replace("UNITS", &units.to_string()));
+        let (_, p) = simulate(&s, 17, runs, engine);
+        let before = share(&p, 0, Scope::All, 0).expect("contracts exist");
+        assert_eq!((before.mean, before.sd), (1.0, Some(0.0)), "{engine:?}");
+        let after = share(&p, 1, Scope::All, 0).expect("contracts exist");
+        let se = (stay * (1.0 - stay) / (units * runs) as f64).sqrt();
+        assert_within_se(&format!("{engine:?} period 1"), &after, stay, Z, se);
+    }
+}
+
 const MARKOV: &str = r#"
 start = "2026-01"
 periods = 80

@@ -108,8 +108,9 @@ impl Checker<'_> {
             self.warn(
                 span,
                 format!(
-                    "{what} name '{name}' reads as a missing value in pandas' read_csv{}, which loads it as NaN, not as the name; rename it if the files are read that way",
-                    if name == "NA" { " and R's read.csv" } else { "" }
+                    "{what} name '{name}' reads as a missing value in pandas' read_csv{}, which loads it as NaN, not as the name; rename it, or read the files with keep_default_na=False, na_values=[\"\"]{}",
+                    if name == "NA" { " and R's read.csv" } else { "" },
+                    if name == "NA" { " (in R, na.strings = \"\")" } else { "" }
                 ),
             );
         }
@@ -388,6 +389,15 @@ mod tests {
         ] {
             let w = warnings(vendor, "open");
             assert_eq!(w.len(), usize::from(warned), "{vendor}: {w:?}");
+            if vendor == "NA" {
+                assert!(
+                    w[0].message.ends_with(
+                        "read the files with keep_default_na=False, na_values=[\"\"] (in R, na.strings = \"\")"
+                    ),
+                    "{}",
+                    w[0].message
+                );
+            }
             if warned {
                 assert!(
                     w[0].message.starts_with(&format!(

@@ -378,9 +378,9 @@ mod tests {
             (l * l + m * m + h * h - l * m - l * h - m * h) / 18.0,
         );
         // Two moments cannot tell this triangle from its mirror image
-        // about the mean (at a mode a quarter of the way up, the upper
-        // branch drawn from the lower bound has both); its distribution
-        // function can: F(x) = (x - l)^2 / ((h - l)(m - l)) up to the mode,
+        // about the mean, nor (with the mode a quarter of the way up) from
+        // a sampler whose upper branch starts at the lower bound; its
+        // distribution function can: F(x) = (x - l)^2 / ((h - l)(m - l)) up to the mode,
         // 1 - (h - x)^2 / ((h - l)(h - m)) above it.
         for (x, f) in [
             (m, (m - l) / (h - l)),

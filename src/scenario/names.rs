@@ -96,9 +96,9 @@ pub(super) const MISSING_VALUE_WORDS: [&str; 14] = [
 /// `1-2`, `3/4`, `12:30`, `2026`), or "a number" too for digits that a
 /// currency sign, a percent sign or parentheses dress (`$5`, `12%`, `(5)`,
 /// `$(1,000)`), which Excel and LibreOffice (with "Detect special
-/// numbers") store as 5, 0.12, -5 and -1000 and show in a currency or
-/// percent format; other currencies than the dollar only in some locales,
-/// but they are flagged alike. Names with letters (`3M`, or `Jan-1` and
+/// numbers") store as the numbers 5, 0.12, -5 and -1000, showing `$5` and
+/// `12%` in a currency or percent format; other currencies than the dollar
+/// only in some locales, but they are flagged alike. Names with letters (`3M`, or `Jan-1` and
 /// `10 AM`, which spreadsheets read as a date and a time) are left alone:
 /// a rule for those would flag ordinary names.
 pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static str)> {

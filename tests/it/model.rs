@@ -119,8 +119,8 @@ remaining = 100
 /// awarded again at once by the only vendor, and F counts it as under
 /// contract at the end of the period before, when its contract was still
 /// in force (MODEL.md section 3, step 3). With term 1, counting F after
-/// expiry instead would leave only innovation: about 0.25 under contract at
-/// the end, against more than 0.5.
+/// expiry instead would leave F at the initial contracts' 0.01: about 0.32
+/// under contract at the end, against 0.998.
 #[test]
 fn adoption_follows_the_bass_recursion() {
     let (c, p, q) = (0.2, 0.01, 0.3);
@@ -155,7 +155,7 @@ fn adoption_follows_the_bass_recursion() {
         //   b_t = b_{t-1} g'(f_{t-1} - b_{t-1}/2) + (1-c) q Var(F_{t-1}).
         // So the mean may fall below the recursion by b_t plus sampling
         // error, and rise above it by sampling error only. The runs' sample
-        // variance stands in for Var; b_t stays below 0.2 standard errors
+        // variance stands in for Var; b_t stays within about 0.2 standard errors
         // of the mean, so the error of that estimate does not matter.
         let mut f = 0.01;
         let mut bias = 0.0;
@@ -210,8 +210,8 @@ remaining = 1
 /// Every unit starts with A, whose contracts end after period 0; A and B
 /// are otherwise alike, so at period 1 each unit stays with A with
 /// probability e^-1 / (e^-1 + 1) = 0.269, independently: the count share
-/// has standard error sqrt(p (1 - p) / (units x runs)). Ignoring the sign
-/// (no bonus) would give 0.5; a bonus of +1, 0.731.
+/// has standard error sqrt(p (1 - p) / (units x runs)). Dropping a
+/// negative bonus would give 0.5; its absolute value, 0.731.
 #[test]
 fn a_negative_incumbency_weight_drives_units_away_from_their_incumbent() {
     let stay = (-1f64).exp() / ((-1f64).exp() + 1.0);

@@ -73,6 +73,12 @@ enum Command {
         /// Example: --set 'event.2.at=2027-03'
         #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
         set: Vec<Sweep>,
+
+        /// Nothing on stdout: the exit status says whether the file is
+        /// valid (0) or not (2); errors and warnings still go to stderr.
+        /// Short: -q. Example: for f in *.toml; do sharecast check -q "$f"; done
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Simulate a scenario and write CSV projections.
     ///
@@ -437,8 +443,15 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 
 fn execute(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Check { scenario, set } => {
+        Command::Check {
+            scenario,
+            set,
+            quiet,
+        } => {
             let (s, _) = load_with_sets(&scenario, &set, false)?;
+            if quiet {
+                return Ok(());
+            }
             let threads = available_threads() as u64;
             let need = resources::estimate(&s, s.runs, threads, false, EngineKind::Counts);
             print_stdout(&format!(

@@ -332,6 +332,28 @@ fn file_names_that_cannot_name_a_scenario_and_endless_files_are_rejected() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("plain\n"));
+    // With --quiet only the exit status and stderr speak: nothing for a
+    // valid file, its warnings, or its errors and 2.
+    let o = sharecast(tmp.path(), &["check", "--quiet", "plain.toml"]);
+    assert_eq!(
+        (o.status.code(), &o.stdout[..], &o.stderr[..]),
+        (Some(0), &b""[..], &b""[..])
+    );
+    std::fs::write(
+        tmp.path().join("warned.toml"),
+        format!("{text}\n[[event]]\nat = 40\nvendor = \"Incumbent AI\"\nset = {{ brand = 0.5 }}\n"),
+    )
+    .unwrap();
+    let o = sharecast(tmp.path(), &["check", "-q", "warned.toml"]);
+    assert_eq!((o.status.code(), &o.stdout[..]), (Some(0), &b""[..]));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with("warning: warned.toml:"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = sharecast(tmp.path(), &["check", "-q", "/dev/zero"]);
+    assert_eq!((o.status.code(), &o.stdout[..]), (Some(2), &b""[..]));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with("error: scenario rejected\n"));
 
     let o = sharecast(tmp.path(), &["check", "/dev/zero"]);
     assert_eq!(o.status.code(), Some(2));

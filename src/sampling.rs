@@ -380,8 +380,8 @@ mod tests {
         // Two moments cannot tell this triangle from its mirror image
         // about the mean, nor (with the mode a quarter of the way up) from
         // a sampler whose upper branch starts at the lower bound; its
-        // distribution function can: F(x) = (x - l)^2 / ((h - l)(m - l)) up to the mode,
-        // 1 - (h - x)^2 / ((h - l)(h - m)) above it.
+        // distribution function can: F(x) = (x - l)^2 / ((h - l)(m - l))
+        // up to the mode, 1 - (h - x)^2 / ((h - l)(h - m)) above it.
         for (x, f) in [
             (m, (m - l) / (h - l)),
             (3.5, 1.0 - (h - 3.5f64).powi(2) / ((h - l) * (h - m))),

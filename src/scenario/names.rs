@@ -98,9 +98,9 @@ pub(super) const MISSING_VALUE_WORDS: [&str; 14] = [
 /// `$(1,000)`), which Excel and LibreOffice (with "Detect special
 /// numbers") store as the numbers 5, 0.12, -5 and -1000, showing `$5` and
 /// `12%` in a currency or percent format; other currencies than the dollar
-/// only in some locales, but they are flagged alike. Names with letters (`3M`, or `Jan-1` and
-/// `10 AM`, which spreadsheets read as a date and a time) are left alone:
-/// a rule for those would flag ordinary names.
+/// only in some locales, but they are flagged alike. Names with letters
+/// (`3M`, or `Jan-1` and `10 AM`, which spreadsheets read as a date and a
+/// time) are left alone: a rule for those would flag ordinary names.
 pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static str)> {
     let folded = name.to_lowercase();
     if folded == "true" || folded == "false" {

@@ -95,9 +95,10 @@ EVENT
 /// Over 2000 runs the drawn annual values must have the family's mean and
 /// variance (closed forms below; every support lies inside [0, 1e15], and
 /// the normal's lower clamp at 0 is 10 sd away, so clamping moves nothing
-/// measurable, except in the clamping check at the end). The sample variance is what catches a value drawn once per
-/// scenario rather than per run (it is then 0) and a wrong scale; the value
-/// must also stay the same in every period of a run.
+/// measurable, except in the clamping check at the end). The sample
+/// variance is what catches a value drawn once per scenario rather than per
+/// run (it is then 0) and a wrong scale; the value must also stay the same
+/// in every period of a run.
 #[test]
 fn uncertain_numbers_are_drawn_once_per_run_from_their_distribution() {
     let n = 2000;

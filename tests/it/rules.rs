@@ -266,8 +266,9 @@ term = 1
 /// [choice] (brand 1, access 2), Y overrides brand with 4, and Z, declared
 /// after Y, uses [choice] again (an override must not leak into the
 /// agencies that follow); access is read at the unit's own tier. Term 1,
-/// incumbency weight 0 and innovation 1: every unit of cell (agency a, tier k) is awarded each period, to A with
-/// probability p_ak = softmax(U_A, U_B) at that cell, independently. A scope
+/// incumbency weight 0 and innovation 1: every unit of cell (agency a,
+/// tier k) is awarded each period, to A with probability p_ak =
+/// softmax(U_A, U_B) at that cell, independently. A scope
 /// holding cells c with n_c units (all under contract, so the total is
 /// fixed) has A's count share sum_c Bin(n_c, p_c) / n: mean sum_c n_c p_c /
 /// n and standard error sqrt(sum_c n_c p_c (1 - p_c)) / n / sqrt(runs).

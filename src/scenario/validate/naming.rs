@@ -105,12 +105,16 @@ impl Checker<'_> {
                 format!("{what} name '{name}' reads as {kind} in a spreadsheet, which shows it {shown} in the CSV files' cells and headers; rename it if it must appear as written"),
             );
         } else if MISSING_VALUE_WORDS.contains(&name) {
+            // Of these words, R's read.csv takes only NA as missing.
+            let (r_reads, r_reading) = if name == "NA" {
+                (" and R's read.csv", " (in R, na.strings = \"\")")
+            } else {
+                ("", "")
+            };
             self.warn(
                 span,
                 format!(
-                    "{what} name '{name}' reads as a missing value in pandas' read_csv{}, which loads it as NaN, not as the name; rename it, or read the files with keep_default_na=False, na_values=[\"\"]{}",
-                    if name == "NA" { " and R's read.csv" } else { "" },
-                    if name == "NA" { " (in R, na.strings = \"\")" } else { "" }
+                    "{what} name '{name}' reads as a missing value in pandas' read_csv{r_reads}, which loads it as NaN, not as the name; rename it, or read the files with keep_default_na=False, na_values=[\"\"]{r_reading}"
                 ),
             );
         }

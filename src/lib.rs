@@ -23,7 +23,7 @@
 //!
 //! ```
 //! use sharecast::{compare, engine, measures, scenario};
-//! # fn main() -> anyhow::Result<()> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let s = scenario::load("scenarios/gov-ai-2026.toml".as_ref())?;
 //! let records = engine::simulate_all(&s, 42, 0..50, engine::EngineKind::Counts);
 //! let projection = measures::project(&s, &records);

@@ -215,7 +215,9 @@ pub fn overview(s: &Scenario) -> String {
     }
 
     let timeline = s.timeline();
-    if timeline.is_empty() {
+    if s.events.is_empty() {
+        let _ = writeln!(out, "\nEvents: none");
+    } else if timeline.is_empty() {
         let _ = writeln!(out, "\nEvents: none within the horizon");
     } else {
         // Numbered in file order, as `sweep --vary event.N.KEY` names them.
@@ -493,6 +495,23 @@ mod tests {
         assert_eq!(signed_points(-0.00004, 1), "0.0");
         assert_eq!(signed_points(0.00004, 2), "0.00");
         assert_eq!(signed_points(0.027, 1), "+2.7");
+    }
+
+    /// A file without events says so; one whose events all fall after the
+    /// horizon says they do not fire.
+    #[test]
+    fn the_overview_tells_no_events_from_events_after_the_horizon() {
+        let text = |events: &str| {
+            let file = format!(
+                "start = \"2026-01\"\nperiods = 12\n[[vendor]]\nname = \"A\"\nbrand = 0.5\n\
+                 access = {{ unclassified = 1.0 }}\n[[agency]]\nname = \"X\"\nunits = 10\n\
+                 innovation = 0.1\nimitation = 0.2\nterm = 6\n{events}"
+            );
+            overview(&crate::scenario::parse(&file, std::path::Path::new("x.toml")).unwrap())
+        };
+        assert!(text("").contains("\nEvents: none\n"));
+        let late = text("[[event]]\nat = 12\nvendor = \"A\"\nset = { brand = 0.7 }\n");
+        assert!(late.contains("\nEvents: none within the horizon\n"));
     }
 
     #[test]

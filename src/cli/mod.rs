@@ -173,6 +173,17 @@ struct RunArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    mut_arg("runs", |arg| arg.help(
+        "Number of Monte Carlo runs (at least 1) for both scenarios; overrides the \
+         baseline's `runs`, which both scenarios otherwise use. Example: --runs 10000"
+    )),
+    mut_arg("seed", |arg| arg.help(
+        "Seed of the random streams for both scenarios; overrides the baseline's `seed`, \
+         which both scenarios otherwise use. From 0 to 9223372036854775807, as in a \
+         scenario file. Example: --seed 42"
+    )),
+)]
 struct CompareArgs {
     /// The baseline scenario file (TOML).
     baseline: PathBuf,
@@ -224,7 +235,8 @@ struct SweepArgs {
     simulation: SimulationArgs,
 
     /// Set another number of the scenario for every value, as `run --set`
-    /// does (may be repeated, each number once). Example: --set 'agency.*.caution=0.6'
+    /// does (may be repeated, each number once; not the number varied).
+    /// Example: --set 'agency.*.term=24'
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
     set: Vec<Sweep>,
 }
@@ -232,14 +244,12 @@ struct SweepArgs {
 /// How to simulate: the flags `run`, `compare` and `sweep` share.
 #[derive(Debug, clap::Args)]
 struct SimulationArgs {
-    /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`
-    /// (with `compare`, the baseline's, which both scenarios then use).
+    /// Number of Monte Carlo runs (at least 1); overrides the scenario's `runs`.
     /// Example: --runs 10000
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
     runs: Option<u64>,
 
-    /// Seed of the random streams; overrides the scenario's `seed` (with
-    /// `compare`, the baseline's, which both scenarios then use). The same
+    /// Seed of the random streams; overrides the scenario's `seed`. The same
     /// scenario, seed and runs give byte-identical CSVs. From 0 to
     /// 9223372036854775807, as in a scenario file. Example: --seed 42
     #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seed_value)]

@@ -67,6 +67,27 @@ impl Given {
 /// [`refuse_overlaps`]). Every problem validation then finds comes from a
 /// value and is followed by `(with FLAG PATH=VALUE, ...)`.
 pub(super) fn parse_with_settings(source: &str, path: &Path, given: &[Given]) -> Result<Scenario> {
+    let only = check_settings(source, path, given)?;
+    let s = scenario::parse_with(source, path, &only).map_err(|mut e| {
+        let with = given
+            .iter()
+            .map(|g| format!("{} {}", g.flag, g.spec))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for d in &mut e.diagnostics {
+            d.message.push_str(&format!(" (with {with})"));
+        }
+        e
+    })?;
+    Ok(s)
+}
+
+/// The settings' own problems, before the file's rules meet their values:
+/// a path the file does not have, a value the file cannot hold there, two
+/// settings that change one number. `sweep` checks its fixed settings with
+/// the varied one this way first, so a clash between them is told before
+/// a value's problem.
+pub(super) fn check_settings(source: &str, path: &Path, given: &[Given]) -> Result<Vec<Setting>> {
     let only: Vec<Setting> = given.iter().map(|g| g.setting.clone()).collect();
     let unmatched = scenario::unmatched(source, &only);
     if !unmatched.is_empty() {
@@ -93,18 +114,7 @@ pub(super) fn parse_with_settings(source: &str, path: &Path, given: &[Given]) ->
         }],
     })?;
     refuse_overlaps(given, &changes)?;
-    let s = scenario::parse_with(source, path, &only).map_err(|mut e| {
-        let with = given
-            .iter()
-            .map(|g| format!("{} {}", g.flag, g.spec))
-            .collect::<Vec<_>>()
-            .join(", ");
-        for d in &mut e.diagnostics {
-            d.message.push_str(&format!(" (with {with})"));
-        }
-        e
-    })?;
-    Ok(s)
+    Ok(only)
 }
 
 /// Refuses two of `given` that change the same number, `changes` naming

@@ -6,10 +6,10 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::support::{
-    Given, MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, given_sets,
-    interrupt_flag, long_files, manifest, named_files, parse_with_settings, print_stdout,
-    same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, warn_if_too_long,
-    warn_of_other_files, with_sets, write_outputs,
+    Given, MemoryAdvice, check_memory, check_out_folder, check_settings, default_out_dir,
+    file_names, given_sets, interrupt_flag, long_files, manifest, named_files, parse_with_settings,
+    print_stdout, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem,
+    warn_if_too_long, warn_of_other_files, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -27,6 +27,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let source = scenario::read_source(path)?;
     let file = scenario::parse(&source, path)?;
     let fixed = given_sets(&args.set);
+    let mut first = fixed.clone();
+    first.push(Given::of(plan, 0, "--vary"));
+    check_settings(&source, path, &first)?;
     // The file with the fixed settings, which the manifest and the table
     // describe.
     let base = parse_with_settings(&source, path, &fixed)?;

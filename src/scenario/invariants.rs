@@ -163,9 +163,9 @@ impl<'a> Checker<'a> {
         let what = what();
         if p.range() != range {
             self.fail(format!(
-                "{what} is clamped into {}, but it belongs in {}",
-                p.range().describe(),
-                range.describe()
+                "{what} is built with {}, but its field's range is {}",
+                p.range().in_code(),
+                range.in_code()
             ));
         }
         match (p.fixed_value(), p.spec()) {
@@ -641,7 +641,11 @@ mod tests {
         let p = broken_by(|s| {
             s.agencies[0].annual_value = Param::fixed(f64::INFINITY, Range::NON_NEGATIVE)
         });
-        assert_names(&p, "annual_value is clamped into");
+        assert_names(
+            &p,
+            "annual_value is built with Range::NON_NEGATIVE [0, inf], but its field's \
+             range is Range::MONEY [0, 1e15]",
+        );
         assert_names(&p, "annual_value is inf, not a finite number");
         let p = broken_by(|s| {
             s.agencies[0].imitation = Param::fixed(f64::INFINITY, Range::NON_NEGATIVE)

@@ -26,6 +26,9 @@ pub use invariants::InvalidScenario;
 pub(crate) use names::folded;
 pub use param::{DistSpec, FAMILIES, Param, Range};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
+/// A setting's value, as TOML holds it (re-exported so that an embedder
+/// building a [`Setting`] needs no `toml` dependency of its own).
+pub use toml::Value;
 pub use validate::MAX_PERIODS;
 pub(crate) use vary::own_weight_line;
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
@@ -251,6 +254,20 @@ impl Field {
 }
 
 impl Scenario {
+    /// Names the random stream of every uncertain number and initial
+    /// contract block by what it is, as loading a file does (see the
+    /// `stream_keys` module docs on common random numbers). Call it after
+    /// editing a scenario in code: a number made with [`Param::drawn`] has
+    /// no stream of its own and is drawn in order with the other such
+    /// numbers, and a vendor or agency copied and renamed keeps the
+    /// original's streams (which [`Scenario::verify`] refuses). Afterwards
+    /// each drawn number reads the stream a file's number of the same name
+    /// reads, so the scenario pairs run by run with a file that says the
+    /// same, and the runs are those of that file.
+    pub fn assign_streams(&mut self) {
+        stream_keys::assign(self);
+    }
+
     /// Name of weight `w` (`brand`, `access`, `incumbency` or an attribute).
     pub fn weight_name(&self, w: usize) -> &str {
         match w {
@@ -324,7 +341,11 @@ pub struct Diagnostic {
 }
 
 /// A scenario that cannot be used: every problem found, each with its line.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` form is its message, as `Display` shows it, so that a `main`
+/// returning it (say as `Box<dyn Error>`) prints what the user can act on;
+/// `{:#?}` shows the fields.
+#[derive(Clone)]
 pub struct ScenarioError {
     /// The scenario file, as given; messages name it.
     pub path: PathBuf,
@@ -341,6 +362,19 @@ impl fmt::Display for ScenarioError {
             write!(f, "{}", located(&self.path, d))?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            f.debug_struct("ScenarioError")
+                .field("path", &self.path)
+                .field("diagnostics", &self.diagnostics)
+                .finish()
+        } else {
+            fmt::Display::fmt(self, f)
+        }
     }
 }
 
@@ -436,6 +470,10 @@ pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 /// `agency.DoD.caution` and `agency.*.caution`) the later one wins. The
 /// command line refuses such a pair instead: call
 /// [`Setting::changes`] first to do the same.
+///
+/// A value a rule refuses is reported as the file's number would be, at
+/// the line of the number it replaces; the command line adds which setting
+/// gave it ("(with --set agency.DoD.caution=1.5)").
 pub fn parse_with(
     source: &str,
     path: &Path,

@@ -73,6 +73,24 @@ impl Range {
         x >= self.low && x <= self.high
     }
 
+    /// The range as code builds it, for messages about a [`Param`] made in
+    /// code: "Range::UNIT [0, 1]", or the bounds alone for a range that is
+    /// not one of the constants.
+    pub fn in_code(self) -> String {
+        let named = [
+            (Range::UNIT, "Range::UNIT"),
+            (Range::NON_NEGATIVE, "Range::NON_NEGATIVE"),
+            (Range::WEIGHT, "Range::WEIGHT"),
+            (Range::MONEY, "Range::MONEY"),
+            (Range::ANY, "Range::ANY"),
+        ];
+        let bounds = format!("[{}, {}]", Shown(self.low), Shown(self.high));
+        match named.iter().find(|(range, _)| *range == self) {
+            Some((_, name)) => format!("{name} {bounds}"),
+            None => bounds,
+        }
+    }
+
     /// Human wording used in messages: "in [0, 1]", ">= 0".
     pub fn describe(self) -> String {
         match (self.low.is_finite(), self.high.is_finite()) {
@@ -464,7 +482,9 @@ impl Param {
     }
 
     /// A number drawn from `spec` once per run, clamped into `range`. Built
-    /// here it has no sub-stream, so runs draw it in order.
+    /// here it has no sub-stream, so runs draw it in order with the other
+    /// such numbers; [`Scenario::assign_streams`](super::Scenario::assign_streams)
+    /// gives it the sub-stream the same number of a file has.
     pub fn drawn(spec: DistSpec, range: Range) -> Param {
         Param {
             kind: ParamKind::Drawn(spec),

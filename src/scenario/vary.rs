@@ -32,8 +32,11 @@ pub struct Setting {
     /// `choice.KEY`, `vendor.NAME.KEY`, `agency.NAME.KEY` or
     /// `event.LABEL.KEY` (see [`PATH_HELP`]).
     pub path: String,
-    /// The value as the file would hold it: a number, or for an event's
-    /// `at` a date such as `"2026-03"` or a period index.
+    /// The value as the file would hold it ([`Value`](super::Value)): a
+    /// number, or for an event's `at` a date such as `"2026-03"` or a
+    /// period index. A distribution (an inline table such as
+    /// `{ uniform = [0.1, 0.3] }`) is accepted wherever the file takes
+    /// one, though `--set` and `sweep` offer only numbers and dates.
     pub value: Value,
 }
 

@@ -124,6 +124,7 @@ cases = [
  ("event_negative_index", "a period index is >= 0", 'at = "2026-03"', 'at = -2'),
  ("event_at_missing", "an event needs at", 'at = "2026-03"\n', ''),
  ("event_unknown_vendor", "events name declared vendors (did you mean)", 'vendor = "Acme"\nset', 'vendor = "Acne"\nset'),
+ ("event_vendor_star", "'*' names every agency, not every vendor", 'vendor = "Acme"\nset', 'vendor = "*"\nset'),
  ("event_unknown_agency", "events name declared agencies", 'vendor = "Acme"\nset', 'agency = "DOD"\nset'),
  ("event_two_targets", "an event has one target", 'vendor = "Acme"\nset', 'vendor = "Acme"\nagency = "DoD"\nset'),
  ("event_no_target", "an event needs a target", 'vendor = "Acme"\nset', 'set'),

@@ -247,6 +247,28 @@ fn help_explains_every_flag_with_an_example() {
     }
 }
 
+/// --runs and --seed are shared by three commands; each command's help
+/// speaks of its own scenarios only.
+#[test]
+fn runs_and_seed_are_explained_in_each_commands_terms() {
+    let help = |command: &str| {
+        let o = sharecast(Path::new("."), &[command, "--help"]);
+        assert!(o.status.success());
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    for command in ["run", "sweep"] {
+        let text = help(command);
+        assert!(text.contains("overrides the scenario's `runs`"), "{text}");
+        assert!(
+            !text.contains("the baseline's") && !text.contains("both scenarios"),
+            "{text}"
+        );
+    }
+    let text = help("compare");
+    assert!(text.contains("runs (at least 1) for both scenarios; overrides the baseline's `runs`"));
+    assert!(text.contains("streams for both scenarios; overrides the baseline's `seed`"));
+}
+
 #[test]
 fn an_event_after_the_horizon_is_a_warning_not_an_error() {
     let tmp = tempfile::tempdir().unwrap();

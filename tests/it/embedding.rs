@@ -131,6 +131,17 @@ fn a_comparison_needs_the_alignment_of_its_two_scenarios() {
     let mut own = align(&base, &renamed).unwrap();
     // The notes are for the reader; without them it is the same matching.
     own.notes.clear();
+    let message = panic_message(|| {
+        drop(compare(
+            (&base, &base_runs),
+            (&renamed, &renamed_runs[..3]),
+            &own,
+        ))
+    });
+    assert!(
+        message.contains("runs are compared in pairs: give as many runs"),
+        "{message}"
+    );
     let c = compare((&base, &base_runs), (&renamed, &renamed_runs), &own);
     assert_eq!(c.vendors.len(), base.vendors.len() + 1);
     // Written with a baseline of another shape, its rows do not fit.
@@ -157,4 +168,74 @@ fn run_numbers_end_at_the_last_stream() {
     let two = [tallies[0].clone(), tallies[0].clone()];
     let message = panic_message(|| drop(export::runs_csv(&s, &two, u64::MAX)));
     assert!(message.contains("would be numbered past"), "{message}");
+}
+
+/// A number made uncertain in code pairs with the same number in a file
+/// once `assign_streams` names its stream: the runs are those of the file.
+/// Without it the number is drawn from a stream of its own and the runs
+/// differ, though they follow the same model.
+#[test]
+fn a_number_drawn_in_code_pairs_with_the_file_after_assign_streams() {
+    use sharecast::scenario::{DistSpec, Param, Range, Setting, Value, parse, parse_with};
+    let path = repo_root().join("scenarios/gov-ai-2026.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let written = "brand = { triangular = [0.80, 0.90, 0.95] }";
+    assert!(text.contains(written));
+    let from_file = parse(
+        &text.replacen(written, "brand = { uniform = [0.8, 0.9] }", 1),
+        &path,
+    )
+    .expect("the edited file is valid");
+
+    let mut in_code = shipped("gov-ai-2026.toml");
+    assert_eq!(in_code.vendors[0].name, "OpenAI");
+    let uniform = DistSpec::new("uniform", &[0.8, 0.9]).unwrap();
+    in_code.vendors[0].brand = Param::drawn(uniform, Range::UNIT);
+    in_code.verify().expect("a valid edit");
+    let runs = |s: &Scenario| simulate_all(s, 11, 0..20, EngineKind::Counts);
+    assert!(
+        runs(&in_code) != runs(&from_file),
+        "drawn in order, not by name"
+    );
+    in_code.assign_streams();
+    in_code.verify().expect("still valid");
+    assert!(runs(&in_code) == runs(&from_file));
+
+    // The same distribution as a setting, which takes what the file takes.
+    let mut uniform = toml::map::Map::new();
+    uniform.insert("uniform".into(), Value::Array(vec![0.8.into(), 0.9.into()]));
+    let set = |value: Value| {
+        let setting = Setting {
+            path: "vendor.OpenAI.brand".into(),
+            value,
+        };
+        parse_with(&text, &path, &[setting])
+    };
+    let by_setting = set(Value::Table(uniform)).expect("a distribution where the file takes one");
+    assert!(runs(&by_setting) == runs(&from_file));
+    // A value of a kind the number cannot take is an error, as in a file.
+    let refused = set(Value::Boolean(true)).expect_err("a truth value is no brand");
+    assert!(
+        refused.to_string().contains(
+            "gov-ai-2026.toml:30: vendor 'OpenAI' brand must be a number or a distribution"
+        ),
+        "{refused}"
+    );
+}
+
+/// A `main` that returns a scenario's error prints it with `Debug`: the
+/// message a user can act on, as `Display` shows it, not the struct.
+#[test]
+fn a_scenario_error_reads_the_same_through_debug() {
+    let path = std::path::Path::new("bad.toml");
+    let err = sharecast::scenario::parse("start = \"2026-13\"\n", path).expect_err("invalid");
+    let message = err.to_string();
+    assert!(
+        message.contains("\nbad.toml:1: start must be a month"),
+        "{message}"
+    );
+    let boxed: Box<dyn std::error::Error> = Box::new(err.clone());
+    assert_eq!(format!("{boxed:?}"), message);
+    let fields = format!("{err:#?}");
+    assert!(fields.starts_with("ScenarioError {") && fields.contains("diagnostics"));
 }

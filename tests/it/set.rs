@@ -329,6 +329,22 @@ fn settings_that_change_the_same_number_are_refused_naming_both() {
             ],
             "both change vendor 'Google' access for tier 'secret'",
         ),
+        // A fixed setting the file refuses (5 units cannot hold DoD's
+        // initial contracts) that clashes with the varied number: the clash
+        // is told, not the value's problem, which the varied values would
+        // replace anyway.
+        (
+            vec![
+                "sweep",
+                baseline,
+                "--vary",
+                "agency.*.units=100..300:3",
+                "--set",
+                "agency.DoD.units=5",
+            ],
+            "error: --set agency.DoD.units=5 and --vary agency.*.units both change agency \
+             'DoD' units; give it once\n",
+        ),
     ] {
         let o = sharecast(dir, &args);
         let stderr = String::from_utf8_lossy(&o.stderr);

@@ -130,6 +130,18 @@ impl Checker<'_> {
                 self.error(&span, format!("{label} needs exactly one of vendor = \"NAME\" or agency = \"NAME\" (or agency = \"*\" for all agencies)"));
                 None
             }
+            // No vendor is named "*" (a reserved name), so it can only mean
+            // "every vendor", which events do not offer.
+            (Some(v), None) if v.get_ref().trim() == "*" => {
+                self.error(
+                    &v.span(),
+                    format!(
+                        "{label} names vendor '*', but '*' (every agency) works only with \
+                         agency = \"*\"; an event changes one vendor, so write one event per vendor"
+                    ),
+                );
+                None
+            }
             (Some(v), None) => self
                 .found(
                     &v.span(),

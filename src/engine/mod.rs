@@ -263,7 +263,15 @@ fn assert_runnable(s: &Scenario) {
 /// changed in code can.
 pub fn simulate_run(s: &Scenario, seed: u64, run: u64, engine: EngineKind) -> RunRecord {
     assert_runnable(s);
-    run_verified(s, &MixedPrices::of(s), seed, run, engine)
+    run_verified(
+        s,
+        &MixedPrices::of(s),
+        seed,
+        run,
+        engine,
+        &AtomicBool::new(false),
+    )
+    .expect("nothing cancels this run")
 }
 
 /// [`simulate_run`], recording the values in force for the agency-periods
@@ -280,22 +288,27 @@ pub fn simulate_run_with(
     engine: EngineKind,
 ) -> RunRecord {
     assert_runnable(s);
-    run_verified(s, mixed, seed, run, engine)
+    run_verified(s, mixed, seed, run, engine, &AtomicBool::new(false))
+        .expect("nothing cancels this run")
 }
 
-/// One run of a scenario that passed [`Scenario::verify`].
+/// One run of a scenario that passed [`Scenario::verify`]; `None` when
+/// `cancel` stopped it. The count engine's runs take well under a
+/// millisecond, so it is asked between runs only; the unit engine's may
+/// take minutes, so it also looks at every period.
 fn run_verified(
     s: &Scenario,
     mixed: &MixedPrices,
     seed: u64,
     run: u64,
     engine: EngineKind,
-) -> RunRecord {
+    cancel: &AtomicBool,
+) -> Option<RunRecord> {
     let market = Market::draw(s, &mut run_rng(seed, run));
     let mut rng = run_rng(seed, run);
     match engine {
-        EngineKind::Counts => counts::run(s, mixed, market, &mut rng),
-        EngineKind::Units => units::run(s, mixed, market, &mut rng),
+        EngineKind::Counts => Some(counts::run(s, mixed, market, &mut rng)),
+        EngineKind::Units => units::run(s, mixed, market, &mut rng, cancel),
     }
 }
 
@@ -307,7 +320,8 @@ pub struct Cancelled;
 pub struct Control<'a> {
     /// Called once per finished run, from worker threads.
     pub on_run_done: &'a (dyn Fn() + Sync),
-    /// When set, runs not yet started are skipped and `simulate` returns
+    /// When set, runs not yet started are skipped (and the unit engine
+    /// stops a run in progress at its next period) and `simulate` returns
     /// `Err(Cancelled)`.
     pub cancel: &'a AtomicBool,
 }
@@ -355,7 +369,9 @@ pub fn simulate_keeping<T: Send>(
             if control.cancel.load(Ordering::Relaxed) {
                 return Err(Cancelled);
             }
-            let kept = keep(run_verified(s, &mixed, seed, run, engine));
+            let record =
+                run_verified(s, &mixed, seed, run, engine, control.cancel).ok_or(Cancelled)?;
+            let kept = keep(record);
             (control.on_run_done)();
             Ok(kept)
         })

@@ -2,6 +2,8 @@
 //! of MODEL.md section 3. It is slow (cost grows with units) and exists as
 //! the oracle the count engine is tested against; `--engine units` selects it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
@@ -38,13 +40,17 @@ struct Unit {
 pub const BYTES_PER_UNIT: u64 = std::mem::size_of::<Unit>() as u64;
 
 /// One run's path, given its drawn parameters `market` and its dynamics
-/// stream `rng`, with the values in force recorded where `mixed` says.
+/// stream `rng`, with the values in force recorded where `mixed` says;
+/// `None` when `cancel` is found set at the start of a period. A run of a
+/// large market takes seconds or more here, so a cancel is heeded within
+/// the run rather than only between runs.
 pub fn run(
     s: &Scenario,
     mixed: &MixedPrices,
     mut market: Market,
     rng: &mut ChaCha8Rng,
-) -> RunRecord {
+    cancel: &AtomicBool,
+) -> Option<RunRecord> {
     let d = Dims::of(s);
     let nv = d.vendors;
     let mut record = RunRecord::new(d, mixed.count());
@@ -87,6 +93,9 @@ pub fn run(
     let mut contracted = units.iter().filter(|u| is_contracted(u)).count();
 
     for t in 0..d.periods {
+        if cancel.load(Ordering::Relaxed) {
+            return None;
+        }
         start_period(rng, t);
         if market.apply_events(s, t as u32).any || t == 0 {
             for (k, list) in eligible.iter_mut().enumerate() {
@@ -161,5 +170,5 @@ pub fn run(
         }
         record.record_annual_values(t, &market.annual_value);
     }
-    record
+    Some(record)
 }

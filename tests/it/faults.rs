@@ -53,6 +53,41 @@ fn interrupted_by(signal: &str) {
     );
 }
 
+/// The unit engine follows every unit, so one run of a large market takes
+/// minutes; an interrupt stops it within a period, not at the run's end.
+#[test]
+fn an_interrupt_stops_a_long_run_of_the_unit_engine() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("big.toml");
+    // 4 million units over 1,200 periods: several minutes for one run.
+    std::fs::write(
+        &scenario,
+        "start = \"2026-01\"\nperiods = 1200\n[[vendor]]\nname = \"A\"\nbrand = 0.5\n\
+         access = { unclassified = 1.0 }\n[[agency]]\nname = \"X\"\nunits = 4000000\n\
+         innovation = 0.01\nimitation = 0.2\nterm = 12\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let child = Command::new(binary())
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--runs",
+            "1",
+            "--engine",
+            "units",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    stops_with_130(child, "-TERM", Duration::from_secs(10));
+    assert!(!out.exists(), "an interrupted run wrote its folder");
+}
+
 /// Sends `signal` (`-INT`, ...) to `child`, which must then end within
 /// `limit` with 130 and say it was interrupted.
 fn stops_with_130(mut child: std::process::Child, signal: &str, limit: Duration) {

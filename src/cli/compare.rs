@@ -108,6 +108,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                 per_run: false,
                 fewer: None,
                 engine,
+                threads,
             },
         )?;
     }

@@ -41,6 +41,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
                 per_run: args.per_run,
                 fewer: None,
                 engine,
+                threads,
             },
         )?;
     }

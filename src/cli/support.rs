@@ -654,6 +654,8 @@ pub(super) struct MemoryAdvice {
     /// The engine asked for: the unit engine holds every unit of a run, the
     /// count engine none.
     pub engine: EngineKind,
+    /// Worker threads: under an address-space limit each reserves room.
+    pub threads: u64,
 }
 
 /// Refuses a job whose estimated memory need (`need` of a run count)
@@ -663,8 +665,19 @@ pub(super) fn check_memory(
     runs: u64,
     advice_for: MemoryAdvice,
 ) -> Result<()> {
-    let Some(available) = resources::available_memory() else {
+    let memory = resources::available_memory();
+    let address_space = resources::address_space_left(advice_for.threads);
+    let Some(available) = [memory, address_space].into_iter().flatten().min() else {
         return Ok(());
+    };
+    let bound = if address_space == Some(available) && memory != Some(available) {
+        format!(
+            " under this process's address-space limit (ulimit -v), after the {} the \
+             allocator and threads reserve",
+            resources::human_bytes(resources::address_space_reserve(advice_for.threads))
+        )
+    } else {
+        String::new()
     };
     let wanted = need(runs);
     if wanted.total() <= available {
@@ -709,7 +722,7 @@ pub(super) fn check_memory(
     }
     Err(UsageError(format!(
         "this {} would need about {} of memory ({} of run records, {} of working memory, {} of output files), \
-         but only {} is available; {advice}. To run anyway, add --no-memory-check",
+         but only {} is available{bound}; {advice}. To run anyway, add --no-memory-check",
         advice_for.job,
         resources::human_bytes(wanted.total()),
         resources::human_bytes(wanted.records),

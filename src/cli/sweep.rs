@@ -89,6 +89,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                 per_run: false,
                 fewer: Some("fewer values"),
                 engine,
+                threads,
             },
         )?;
     }

@@ -677,6 +677,50 @@ fn a_full_standard_output_fails_with_1_after_the_results_are_written() {
     }
 }
 
+/// Under an address-space limit (`ulimit -v`) an allocation beyond it
+/// aborts the process, so the memory check counts the limit too, with
+/// room for what the allocator and threads map; the run count it advises
+/// then runs.
+#[test]
+fn an_address_space_limit_is_part_of_the_memory_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/bench/large.toml");
+    let under_limit = |runs: &str, out: &str| {
+        Command::new("sh")
+            .args([
+                "-c",
+                "ulimit -v 400000 && exec \"$0\" run \"$1\" --runs \"$2\" --threads 2 --quiet --out \"$3\"",
+                binary(),
+                scenario.to_str().unwrap(),
+                runs,
+                out,
+            ])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let o = under_limit("20000", "o");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_no_panic(&stderr);
+    assert!(
+        stderr.contains("is available under this process's address-space limit (ulimit -v), after the 256.0 MiB the allocator and threads reserve; reduce --runs to at most about"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("o").exists());
+    let advised = stderr
+        .split("at most about ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .expect("a run count");
+    let o = under_limit(advised, "advised");
+    assert!(
+        o.status.success(),
+        "{advised} runs: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 #[test]
 fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     let tmp = tempfile::tempdir().unwrap();

@@ -34,7 +34,7 @@ use super::lookup::{declared_names, did_you_mean};
 use super::names::{not_shown, printable};
 use super::raw::{self, RawScenario};
 use super::vary::{self, NOT_IN_FILE, Setting};
-use super::{Agency, Diagnostic, Event, Scenario, Vendor, line_number};
+use super::{Agency, Diagnostic, Event, Scenario, Vendor};
 use crate::calendar::{Calendar, Step, YearMonth, month_rule};
 
 /// Upper bounds that keep a scenario's memory and arithmetic sane.
@@ -88,21 +88,39 @@ pub fn validate(
 
 struct Checker<'s> {
     source: &'s str,
+    /// Where each line break of `source` stands, so that finding a span's
+    /// line is a binary search: every event's change keys its line, and
+    /// counting breaks from the top each time made `check` of a file of
+    /// 40,000 events take 17.7 s (0.49 s by search).
+    line_breaks: Vec<usize>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+}
+
+/// The byte offsets of the line breaks in `source`.
+fn line_breaks_of(source: &str) -> Vec<usize> {
+    source
+        .bytes()
+        .enumerate()
+        .filter_map(|(at, b)| (b == b'\n').then_some(at))
+        .collect()
 }
 
 impl<'s> Checker<'s> {
     fn new(source: &'s str) -> Self {
         Checker {
             source,
+            line_breaks: line_breaks_of(source),
             errors: Vec::new(),
             warnings: Vec::new(),
         }
     }
 
+    /// The line (from 1) on which `span` starts, counted as for a file that
+    /// is not valid UTF-8 (`scenario::line_number`).
     fn line(&self, span: &std::ops::Range<usize>) -> usize {
-        line_number(self.source.as_bytes(), span.start)
+        let end = span.start.min(self.source.len());
+        self.line_breaks.partition_point(|&at| at < end) + 1
     }
 
     /// The line of `span`, unless it is [`NOT_IN_FILE`].
@@ -309,5 +327,34 @@ impl<'s> Checker<'s> {
         self.warn_unserved_tiers(&scenario, &raw);
         self.warn_idle_vendors(&scenario, &raw);
         Some(scenario)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Checker;
+    use crate::scenario::line_number;
+
+    /// Lines found by search are the lines counted from the top, at every
+    /// offset: on a break, after the last one, past the end.
+    #[test]
+    fn lines_by_search_are_lines_by_count() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "a\nb",
+            "a\n\nbc\n",
+            "x = 1\r\ny = \"\u{e9}\"\n\n",
+        ] {
+            let checker = Checker::new(text);
+            for at in 0..=text.len() + 2 {
+                assert_eq!(
+                    checker.line(&(at..at)),
+                    line_number(text.as_bytes(), at),
+                    "{text:?} at {at}"
+                );
+            }
+        }
     }
 }

@@ -112,7 +112,9 @@ enum Command {
 /// A seed as a scenario file takes it (a TOML integer): 0 to i64::MAX, so
 /// that any seed given here can be written into a file.
 fn seed_value(text: &str) -> Result<u64, String> {
-    text.parse::<i128>()
+    // Trimmed as --runs and --threads are: a quoted ' 42' is still 42.
+    text.trim()
+        .parse::<i128>()
         .ok()
         .filter(|seed| (0..=i128::from(i64::MAX)).contains(seed))
         .map(|seed| seed as u64)

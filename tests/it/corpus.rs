@@ -208,6 +208,23 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
         assert!(stderr.contains(range), "{args:?}: {stderr}");
         assert!(!stderr.contains("-- "), "{args:?}: {stderr}");
     }
+    // Numbers quoted with spaces read alike on every flag.
+    for args in [
+        ["--runs", " 5"],
+        ["--seed", " 7"],
+        ["--seed", "+7"],
+        ["--threads", "1 "],
+    ] {
+        let o = sharecast(
+            tmp.path(),
+            &["run", s, args[0], args[1], "--quiet", "--out", "spaced"],
+        );
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
     // --out pointing at a file is a bad argument too, and touches nothing.
     std::fs::write(tmp.path().join("file"), "keep").unwrap();
     let o = sharecast(tmp.path(), &["run", s, "--out", "file"]);

@@ -670,6 +670,10 @@ pub(super) fn check_memory(
     let Some(available) = [memory, address_space].into_iter().flatten().min() else {
         return Ok(());
     };
+    let wanted = need(runs);
+    if wanted.total() <= available {
+        return Ok(());
+    }
     let bound = if address_space == Some(available) && memory != Some(available) {
         format!(
             " under this process's address-space limit (ulimit -v), after the {} the \
@@ -679,10 +683,6 @@ pub(super) fn check_memory(
     } else {
         String::new()
     };
-    let wanted = need(runs);
-    if wanted.total() <= available {
-        return Ok(());
-    }
     // The estimate grows with runs: find the largest run count that fits.
     let (mut fits, mut too_many) = (0u64, runs);
     while too_many - fits > 1 {

@@ -27,9 +27,8 @@ fn interrupted_by(signal: &str) {
     let before = earlier_results(&out);
     let scenario = repo_root().join("scenarios/bench/large.toml");
     // About a minute of work: it must stop long before that.
-    let child = Command::new(binary())
-        .args([
-            "run",
+    interrupt_run(
+        &[
             scenario.to_str().unwrap(),
             "--runs",
             "400000",
@@ -38,14 +37,9 @@ fn interrupted_by(signal: &str) {
             "2",
             "--out",
             out.to_str().unwrap(),
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Long enough for the handler to be installed on a busy machine.
-    std::thread::sleep(Duration::from_millis(1500));
-    stops_with_130(child, signal, Duration::from_secs(10));
+        ],
+        signal,
+    );
     assert_eq!(
         snapshot(&out),
         before,
@@ -68,9 +62,8 @@ fn an_interrupt_stops_a_long_run_of_the_unit_engine() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    let child = Command::new(binary())
-        .args([
-            "run",
+    interrupt_run(
+        &[
             scenario.to_str().unwrap(),
             "--runs",
             "1",
@@ -78,14 +71,25 @@ fn an_interrupt_stops_a_long_run_of_the_unit_engine() {
             "units",
             "--out",
             out.to_str().unwrap(),
-        ])
+        ],
+        "-TERM",
+    );
+    assert!(!out.exists(), "an interrupted run wrote its folder");
+}
+
+/// Starts `sharecast run ARGS`, sends `signal` once it is under way, and
+/// checks that it stops within 10 s with 130.
+fn interrupt_run(args: &[&str], signal: &str) {
+    let child = Command::new(binary())
+        .arg("run")
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Long enough for the handler to be installed on a busy machine.
     std::thread::sleep(Duration::from_millis(1500));
-    stops_with_130(child, "-TERM", Duration::from_secs(10));
-    assert!(!out.exists(), "an interrupted run wrote its folder");
+    stops_with_130(child, signal, Duration::from_secs(10));
 }
 
 /// Sends `signal` (`-INT`, ...) to `child`, which must then end within

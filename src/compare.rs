@@ -186,16 +186,19 @@ fn match_names(
     let lone_before_shared = lone == LonePlacement::Matters
         && (shared_after(&in_counterfactual) || shared_after(&in_baseline));
     if reordered || lone_before_shared {
-        let or_lone = match lone {
-            LonePlacement::Matters => ", or one that only one file has comes before shared ones",
-            LonePlacement::Irrelevant => "",
+        let (or_lone, and_new) = match lone {
+            LonePlacement::Matters => (
+                ", or one that only one file has comes before shared ones",
+                " and add new ones at the end",
+            ),
+            LonePlacement::Irrelevant => ("", ""),
         };
         notes.push(format!(
             "the counterfactual lists the {plural} in another order{or_lone}: rows are still \
              matched by name, but the {plural} after it draw from other places of each \
              period's stream, so the runs pair less closely (the differences stay unbiased; \
-             diff_sd is larger). Keep shared {plural} in the baseline's order and add new ones \
-             at the end for the closest pairing"
+             diff_sd is larger). Keep shared {plural} in the baseline's order{and_new} for the \
+             closest pairing"
         ));
     }
     matched

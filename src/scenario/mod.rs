@@ -263,7 +263,11 @@ impl Scenario {
     /// original's streams (which [`Scenario::verify`] refuses). Afterwards
     /// each drawn number reads the stream a file's number of the same name
     /// reads, so the scenario pairs run by run with a file that says the
-    /// same, and the runs are those of that file.
+    /// same, and the runs are those of that file. An event's changes are
+    /// named by its [`Event::keyed_period`] (which `sweep` keeps at the
+    /// file's date when it moves an event): set it to the new `period` when
+    /// moving or adding an event in code to match a file that gives that
+    /// date.
     pub fn assign_streams(&mut self) {
         stream_keys::assign(self);
     }

@@ -12,7 +12,7 @@ use csv::Writer;
 use crate::compare::{Comparison, Paired};
 use crate::engine::Dims;
 use crate::measures::{
-    AdoptionMeasure, AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareMetric,
+    self, AdoptionMeasure, AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareMetric,
     ShareRow, share_scopes,
 };
 use crate::scenario::Scenario;
@@ -460,40 +460,40 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 }
 
 /// Every run's contracts and count share per vendor (scope: all units).
-/// Each run is numbered by the index of its random stream: `records` are
+/// Each run is numbered by the index of its random stream: `tallies` are
 /// the runs `first_run`, `first_run + 1`, ... (`sharecast run` simulates
 /// runs from 0), so the files of ranges simulated separately concatenate
 /// to the file of the whole.
 ///
-/// `simulate_all` gives records; [`Tally::of_runs`] makes them tallies.
+/// `simulate_all` gives run records; [`Tally::of_runs`] makes them tallies.
 ///
 /// # Panics
 /// If the tallies do not have the shape of runs of `s`, or the run
 /// numbers would pass `u64::MAX`.
-pub fn runs_csv(s: &Scenario, records: &[Tally], first_run: u64) -> Vec<u8> {
+pub fn runs_csv(s: &Scenario, tallies: &[Tally], first_run: u64) -> Vec<u8> {
     let d = Dims::of(s);
-    crate::tally::assert_shape(records, d);
+    crate::tally::assert_shape(tallies, d);
     assert!(
-        records.is_empty() || first_run.checked_add(records.len() as u64 - 1).is_some(),
+        tallies.is_empty() || first_run.checked_add(tallies.len() as u64 - 1).is_some(),
         "{} runs from run {first_run} would be numbered past {}",
-        records.len(),
+        tallies.len(),
         u64::MAX
     );
     let mut w = Writer::from_writer(Vec::with_capacity(
-        records.len() * d.periods * d.vendors * 32,
+        tallies.len() * d.periods * d.vendors * 32,
     ));
     write_row(
         &mut w,
         ["run", "period", "vendor", "contracts", "count_share"],
     );
     let mut counts = vec![0u64; d.vendors];
-    for (run, r) in (first_run..).zip(records) {
+    for (run, r) in (first_run..).zip(tallies) {
         let run = run.to_string();
         for t in 0..d.periods {
             r.vendor_contracts(d, t, &mut counts);
             let total: u64 = counts.iter().sum();
             for (v, &c) in counts.iter().enumerate() {
-                let share = (total > 0).then(|| c as f64 / total as f64);
+                let share = measures::share(c as f64, total as f64);
                 write_row(
                     &mut w,
                     [

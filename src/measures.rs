@@ -429,6 +429,13 @@ struct PeriodRows {
     revenue: Vec<Option<Summary>>,
 }
 
+/// A vendor's share of a scope: `part / total`, undefined where the scope
+/// has no contracts (or they are worth nothing). The one definition every
+/// output uses, `runs.csv`'s per-run shares included.
+pub(crate) fn share(part: f64, total: f64) -> Option<f64> {
+    (total > 0.0).then(|| part / total)
+}
+
 /// Reads period `t` of every run once: returns every run's value of each
 /// share and adoption row, `[row][run]` in [`PeriodLayout`] order, NaN where
 /// the row is undefined in that run (a share of a scope without contracts,
@@ -615,8 +622,7 @@ pub(crate) fn period_values(
                 let row = &totals[scope * nv..(scope + 1) * nv];
                 let total: f64 = row.iter().sum();
                 for (v, x) in row.iter().enumerate() {
-                    let share = (total > 0.0).then(|| x / total);
-                    run_values.set((scope * nv + v) * 2 + metric, share);
+                    run_values.set((scope * nv + v) * 2 + metric, share(*x, total));
                 }
             }
         }

@@ -4,6 +4,11 @@
 //! for more memory than the machine has; the run would then crawl in swap or
 //! be killed hours later. The CLI compares this estimate with the memory
 //! available and refuses such a run up front, saying how to shrink it.
+//!
+//! What is available is read from Linux's `/proc` (`meminfo`, and this
+//! process's address-space limit and mapped size) and from a cgroup v2
+//! memory limit; where these files are missing (other systems), no limit is
+//! known and the check lets the job run.
 
 use crate::engine::{Dims, EngineKind, RunRecord};
 use crate::measures;

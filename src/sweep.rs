@@ -47,6 +47,10 @@ pub struct Sweep {
     pub path: String,
     /// At least one value, no two equal (as [`Sweep::parse`] makes them).
     pub values: Vec<SweepValue>,
+    /// For a `FROM..TO:COUNT` range with whole ends whose step is not
+    /// whole (so every value is a decimal, which a key that takes whole
+    /// numbers refuses): why, and what would give whole numbers.
+    pub decimal_range: Option<String>,
 }
 
 /// One value: as it was typed or a range generated it, and as the scenario
@@ -101,12 +105,15 @@ impl Sweep {
         if values.starts_with('{') {
             return Err(not_a_distribution(spec));
         }
-        let values = match values.split_once("..") {
-            Some((from, to)) => range(from, to)?,
-            None => values
-                .split(',')
-                .map(|v| literal(v.trim()))
-                .collect::<Result<Vec<_>, _>>()?,
+        let (values, decimal_range) = match values.split_once("..") {
+            Some((from, to)) => (range(from, to)?, decimal_range(from, to)),
+            None => (
+                values
+                    .split(',')
+                    .map(|v| literal(v.trim()))
+                    .collect::<Result<Vec<_>, _>>()?,
+                None,
+            ),
         };
         if values.len() > MAX_VALUES {
             return Err(format!(
@@ -125,6 +132,7 @@ impl Sweep {
         Ok(Sweep {
             path: path.to_string(),
             values,
+            decimal_range,
         })
     }
 
@@ -154,6 +162,7 @@ impl Sweep {
         Ok(Sweep {
             path: path.to_string(),
             values: vec![literal(value).map_err(SpecError)?],
+            decimal_range: None,
         })
     }
 
@@ -417,6 +426,32 @@ fn month_range(first: YearMonth, last: YearMonth, count: &str) -> Result<Vec<Swe
 /// are whole numbers and so is every step; exact however large the ends.
 fn whole_steps(from: &str, to: &str, steps: usize) -> Option<Vec<i64>> {
     even_steps(from.trim().parse().ok()?, to.trim().parse().ok()?, steps)
+}
+
+/// For a valid range `FROM..TO:COUNT` of whole ends whose steps are not
+/// whole: the step, and the COUNT nearest the one given (the larger of two
+/// as near; 2, the ends alone, only when no other up to the most values a
+/// sweep takes) whose steps would be whole.
+fn decimal_range(from: &str, to_count: &str) -> Option<String> {
+    let (to, count) = to_count.split_once(':')?;
+    let (a, b): (i64, i64) = (from.trim().parse().ok()?, to.trim().parse().ok()?);
+    let count: usize = count.trim().parse().ok()?;
+    if !(2..=MAX_VALUES).contains(&count) || whole_steps(from, to, count - 1).is_some() {
+        return None;
+    }
+    let diff = i128::from(b) - i128::from(a);
+    let whole = |c: usize| diff % (c as i128 - 1) == 0;
+    let nearest = (0..MAX_VALUES)
+        .flat_map(|d| [Some(count + d), count.checked_sub(d)])
+        .flatten()
+        .find(|&c| (3..=MAX_VALUES).contains(&c) && whole(c))
+        .unwrap_or(2);
+    let step = diff as f64 / (count - 1) as f64;
+    Some(format!(
+        "{a}..{b}:{count} steps by {}, so its values are decimals; a COUNT whose steps are whole, \
+         such as {nearest}, gives whole numbers, or list the values",
+        plain_decimal(step)
+    ))
 }
 
 /// The integers from `a` to `b` in `steps` equal whole steps, if there are
@@ -756,6 +791,38 @@ mod tests {
             texts("x=0..9223372036854775807:3"),
             ["0.0", "4611686018430000000.0", "9223372036850000000.0"]
         );
+    }
+
+    #[test]
+    fn a_range_of_whole_ends_and_decimal_steps_says_which_count_gives_whole_steps() {
+        let why = |spec: &str| Sweep::parse(spec).unwrap().decimal_range;
+        assert_eq!(
+            why("x=1..8:3").as_deref(),
+            Some(
+                "1..8:3 steps by 3.5, so its values are decimals; a COUNT whose steps are whole, \
+                 such as 8, gives whole numbers, or list the values"
+            )
+        );
+        // The nearest such COUNT, the larger of two as near.
+        assert!(why("x=12..36:6").unwrap().contains("such as 7,"));
+        assert!(why("x=0..10:4").unwrap().contains("such as 3,"));
+        assert!(
+            why("x= 60 .. 0 :8")
+                .unwrap()
+                .contains("60..0:8 steps by -8.571428571428571,")
+        );
+        // Two values only when no other COUNT up to the most a sweep takes.
+        assert!(why("x=0..1000003:3").unwrap().contains("such as 2,"));
+        // Whole steps, decimal ends, months and lists need no explanation.
+        for spec in [
+            "x=12..36:5",
+            "x=0.5..2:4",
+            "x=1.0..2:4",
+            "x=2026-01..2026-09:5",
+            "x=1,2.5",
+        ] {
+            assert_eq!(why(spec), None, "{spec}");
+        }
     }
 
     #[test]

@@ -343,7 +343,7 @@ const SWEEP_FILES: [&str; 4] = [
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// The user pressed Ctrl-C (or the process got SIGINT).
+/// The user pressed Ctrl-C, or the process got SIGINT, SIGTERM or SIGHUP.
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted; no output was written")]
 pub struct Interrupted;

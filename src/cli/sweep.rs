@@ -39,7 +39,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     for i in 0..plan.values.len() {
         let mut given = fixed.clone();
         given.push(Given::of(plan, i, "--vary"));
-        variants.push(parse_with_settings(&source, path, &given)?);
+        let variant = parse_with_settings(&source, path, &given)
+            .map_err(|e| explain_decimal_range(e, plan))?;
+        variants.push(variant);
     }
     refuse_repeats(plan, &variants)?;
     warn_of_variants(path, &args, &file, &base, &variants);
@@ -183,6 +185,28 @@ fn warn_of_variants(
         } else {
             warning!("{located} (with --vary {}={})", plan.path, values.join(","));
         }
+    }
+}
+
+/// A range of whole ends whose steps are not whole makes decimals: where
+/// a key that takes whole numbers refuses one, the first such message says
+/// why the value is a decimal and which COUNT would give whole numbers.
+fn explain_decimal_range(e: anyhow::Error, plan: &Sweep) -> anyhow::Error {
+    let Some(why) = &plan.decimal_range else {
+        return e;
+    };
+    match e.downcast::<scenario::ScenarioError>() {
+        Ok(mut refused) => {
+            if let Some(d) = refused
+                .diagnostics
+                .iter_mut()
+                .find(|d| d.message.contains("must be a plain integer, not a decimal"))
+            {
+                d.message.push_str(&format!("; {why}"));
+            }
+            refused.into()
+        }
+        Err(e) => e,
     }
 }
 

@@ -131,7 +131,9 @@ impl Market {
             Field::Brand => &mut self.brand[v],
             Field::Access(k) => &mut self.access[v * self.tiers + k],
             Field::Attribute(j) => &mut self.attributes[v * self.attribute_count + j],
-            _ => unreachable!("validation only gives vendor fields to vendor events"),
+            _ => unreachable!(
+                "validation and Scenario::verify give vendor fields only to vendor events"
+            ),
         };
         apply(slot, field, op, value);
     }
@@ -143,7 +145,9 @@ impl Market {
             Field::Imitation => &mut self.imitation[a],
             Field::AnnualValue => &mut self.annual_value[a],
             Field::Weight(w) => &mut self.weights[a * self.weight_count + w],
-            _ => unreachable!("validation only gives agency fields to agency events"),
+            _ => unreachable!(
+                "validation and Scenario::verify give agency fields only to agency events"
+            ),
         };
         apply(slot, field, op, value);
     }

@@ -279,7 +279,9 @@ pub fn simulate_run(s: &Scenario, seed: u64, run: u64, engine: EngineKind) -> Ru
 /// runs compute once).
 ///
 /// # Panics
-/// If `s` fails [`Scenario::verify`].
+/// If `s` fails [`Scenario::verify`], or `mixed` does not cover `s`
+/// ([`MixedPrices::covers`]: made for another scenario, or missing
+/// agency-periods whose values the run must record).
 pub fn simulate_run_with(
     s: &Scenario,
     mixed: &MixedPrices,
@@ -288,6 +290,11 @@ pub fn simulate_run_with(
     engine: EngineKind,
 ) -> RunRecord {
     assert_runnable(s);
+    assert!(
+        mixed.covers(s),
+        "the MixedPrices passed does not cover this scenario's agencies, periods or price events; \
+         make it with MixedPrices::of or MixedPrices::everywhere of this scenario"
+    );
     run_verified(s, mixed, seed, run, engine, &AtomicBool::new(false))
         .expect("nothing cancels this run")
 }

@@ -122,6 +122,30 @@ impl MixedPrices {
     pub fn count(&self) -> usize {
         self.count
     }
+
+    /// Whether runs of `s` may record with these agency-periods: made for
+    /// a scenario of `s`'s agencies and periods, and mixed wherever
+    /// [`MixedPrices::of`] says `s` needs the values in force (elsewhere a
+    /// count times the agency's price would misstate them).
+    pub fn covers(&self, s: &Scenario) -> bool {
+        let periods = s.calendar.periods as usize;
+        let needed = MixedPrices::of(s);
+        self.stretches.len() == s.agencies.len()
+            && self
+                .stretches
+                .iter()
+                .flatten()
+                .all(|stretch| stretch.last < periods)
+            && needed
+                .stretches
+                .iter()
+                .zip(self.stretches.iter())
+                .all(|(needed, held)| {
+                    needed
+                        .iter()
+                        .all(|n| held.iter().any(|h| h.first <= n.first && n.last <= h.last))
+                })
+    }
 }
 
 #[cfg(test)]

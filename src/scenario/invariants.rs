@@ -51,7 +51,7 @@ impl Scenario {
     /// building or editing one in code. (Editing the file's text and using
     /// `parse_with` instead also gives the file's messages and warnings.)
     pub fn verify(&self) -> Result<(), InvalidScenario> {
-        let mut check = Checker::new(self, Vec::new());
+        let mut check = Verifier::new(self, Vec::new());
         check.scenario();
         check.streams.sort_unstable();
         let mut shared: Vec<u64> = check
@@ -63,7 +63,7 @@ impl Scenario {
         if !shared.is_empty() {
             // Rare: walk again to name the numbers that share a stream.
             shared.dedup();
-            let mut naming = Checker::new(self, shared);
+            let mut naming = Verifier::new(self, shared);
             naming.scenario();
             naming.sharing.sort();
             for (key, group) in naming
@@ -99,7 +99,9 @@ fn shown(name: &str) -> String {
     crate::text::escape_hidden(name, false)
 }
 
-struct Checker<'a> {
+/// One walk over a scenario for [`Scenario::verify`], collecting every
+/// broken invariant and every drawn number's stream.
+struct Verifier<'a> {
     s: &'a Scenario,
     problems: Vec<String>,
     /// The sub-stream of every drawn number, which must all differ.
@@ -110,9 +112,9 @@ struct Checker<'a> {
     sharing: Vec<(u64, String)>,
 }
 
-impl<'a> Checker<'a> {
-    fn new(s: &'a Scenario, shared: Vec<u64>) -> Checker<'a> {
-        Checker {
+impl<'a> Verifier<'a> {
+    fn new(s: &'a Scenario, shared: Vec<u64>) -> Verifier<'a> {
+        Verifier {
             s,
             problems: Vec::new(),
             streams: Vec::new(),
@@ -136,7 +138,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Whether `p` meets every rule of [`Checker::param`], without building
+    /// Whether `p` meets every rule of [`Verifier::param`], without building
     /// a message: the check runs before every simulation.
     fn param_holds(&self, p: &Param, range: Range) -> bool {
         p.range() == range

@@ -239,3 +239,85 @@ fn a_scenario_error_reads_the_same_through_debug() {
     let fields = format!("{err:#?}");
     assert!(fields.starts_with("ScenarioError {") && fields.contains("diagnostics"));
 }
+
+/// `runs.csv` holds the very per-run values that `shares.csv` summarises
+/// for all units: in every period, each vendor's count shares over the runs
+/// give the row's run count, mean and percentiles (to the files' six
+/// decimals), in either tally layout.
+#[test]
+fn runs_csv_holds_the_values_the_all_units_share_rows_summarise() {
+    use sharecast::measures::{Scope, ShareMetric};
+    use sharecast::stats::summarize;
+    let golden = repo_root().join("tests/golden/scenario.toml");
+    for s in [shipped("gov-ai-2026.toml"), load(&golden).unwrap()] {
+        let records = simulate_all(&s, 11, 0..50, EngineKind::Counts);
+        let p = project(&s, &records);
+        let csv =
+            String::from_utf8(export::runs_csv(&s, &Tally::of_runs(&records, &s), 0)).unwrap();
+        let periods = s.calendar.periods as usize;
+        let vendors = s.vendors.len();
+        // `[period][vendor]`: each run's count share, where defined.
+        let mut per_run = vec![Vec::new(); periods * vendors];
+        let mut rows = 0;
+        for record in csv::Reader::from_reader(csv.as_bytes()).records() {
+            let fields = record.unwrap();
+            let t: usize = fields[1].parse().unwrap();
+            let v = s.vendors.iter().position(|x| x.name == fields[2]).unwrap();
+            if !fields[4].is_empty() {
+                per_run[t * vendors + v].push(fields[4].parse::<f64>().unwrap());
+            }
+            rows += 1;
+        }
+        assert_eq!(rows, 50 * periods * vendors);
+        let mut checked = 0;
+        for row in &p.shares {
+            if row.scope != Scope::All || row.metric != ShareMetric::CountShare {
+                continue;
+            }
+            let values = &mut per_run[row.period * vendors + row.vendor];
+            let from_file = summarize(values);
+            match (&row.summary, from_file) {
+                (None, None) => {}
+                (Some(a), Some(b)) => {
+                    assert_eq!(a.runs, b.runs, "{} period {}", s.name, row.period);
+                    assert!((a.mean - b.mean).abs() <= 1e-6, "{a:?} {b:?}");
+                    for (x, y) in a.percentiles.iter().zip(b.percentiles) {
+                        assert!((x - y).abs() <= 1e-6, "{a:?} {b:?}");
+                    }
+                    checked += 1;
+                }
+                (a, b) => panic!("{} period {}: {a:?} against {b:?}", s.name, row.period),
+            }
+        }
+        assert!(checked >= periods * vendors / 2, "{checked}");
+    }
+}
+
+/// A run recorded with agency-periods made for another scenario, or
+/// missing some whose contracts were signed at different values, would
+/// misstate those values: it panics instead.
+#[test]
+fn a_run_refuses_mixed_prices_that_do_not_cover_its_scenario() {
+    use sharecast::engine::{MixedPrices, simulate_run_with};
+    let large = load(&repo_root().join("scenarios/bench/large.toml")).unwrap();
+    let mut without_events = large.clone();
+    without_events.events.clear();
+    let gov = shipped("gov-ai-2026.toml");
+    assert!(MixedPrices::of(&large).count() > 0);
+    for fits in [MixedPrices::of(&large), MixedPrices::everywhere(&large)] {
+        assert!(fits.covers(&large));
+        drop(simulate_run_with(&large, &fits, 1, 0, EngineKind::Counts));
+    }
+    for (other, what) in [
+        (MixedPrices::of(&without_events), "none mixed"),
+        (MixedPrices::everywhere(&gov), "another scenario's"),
+    ] {
+        assert!(!other.covers(&large), "{what}");
+        let message =
+            panic_message(|| drop(simulate_run_with(&large, &other, 1, 0, EngineKind::Counts)));
+        assert!(
+            message.contains("does not cover this scenario"),
+            "{what}: {message}"
+        );
+    }
+}

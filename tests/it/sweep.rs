@@ -343,6 +343,18 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
             "vendor.*.access.secret=0.5,0",
             vec!["access is 0", "(with --vary vendor.*.access.secret=0)"],
         ),
+        // Whole ends but a step that is not whole: decimals, which a key
+        // of whole numbers refuses, told why once and what COUNT would do.
+        (
+            "agency.*.term=1..1000000:3",
+            vec![
+                "gov-ai-2026.toml:65: agency 'DoD' term must be a plain integer, not a decimal number \
+                 (with --vary agency.*.term=1.0); 1..1000000:3 steps by 499999.5, so its values are \
+                 decimals; a COUNT whose steps are whole, such as 4, gives whole numbers, or list the values\n",
+                "gov-ai-2026.toml:90: agency 'Intelligence community' term must be a plain integer, \
+                 not a decimal number (with --vary agency.*.term=1.0)\n",
+            ],
+        ),
         ("agency.DoD.caution", vec!["PATH=VALUES"]),
         ("agency.DoD.caution=0.1..0.9", vec!["FROM..TO:COUNT"]),
     ] {

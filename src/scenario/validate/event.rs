@@ -27,18 +27,30 @@ fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, Spa
     }
 }
 
+/// What the file declares that an event may name: its tiers, its vendor
+/// attributes, and its vendors' and agencies' names (`None` where a name
+/// is missing or repeated, so an event cannot pick it).
+pub(super) struct Declared<'a> {
+    pub(super) tiers: &'a [String],
+    pub(super) attributes: &'a [String],
+    pub(super) vendor_names: &'a [Option<String>],
+    pub(super) agency_names: &'a [Option<String>],
+}
+
 impl Checker<'_> {
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn event(
         &mut self,
         number: usize,
         raw: &Spanned<RawEvent>,
         calendar: Option<&Calendar>,
-        tiers: &[String],
-        attributes: &[String],
-        vendor_names: &[Option<String>],
-        agency_names: &[Option<String>],
+        declared: &Declared<'_>,
     ) -> Option<Event> {
+        let Declared {
+            tiers,
+            attributes,
+            vendor_names,
+            agency_names,
+        } = *declared;
         let span = raw.span();
         let e = raw.get_ref();
         let label = format!("event {number}");

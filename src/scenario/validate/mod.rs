@@ -290,21 +290,17 @@ impl<'s> Checker<'s> {
         }
 
         let agency_names = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
+        let declared = event::Declared {
+            tiers: &tiers,
+            attributes: &attributes,
+            vendor_names: &vendor_names,
+            agency_names: &agency_names,
+        };
         let events: Vec<Option<Event>> = raw
             .event
             .iter()
             .enumerate()
-            .map(|(i, e)| {
-                self.event(
-                    i + 1,
-                    e,
-                    calendar.as_ref(),
-                    &tiers,
-                    &attributes,
-                    &vendor_names,
-                    &agency_names,
-                )
-            })
+            .map(|(i, e)| self.event(i + 1, e, calendar.as_ref(), &declared))
             .collect();
         self.weights_without_attribute(&raw, &attributes, &events);
 

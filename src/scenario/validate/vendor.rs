@@ -76,10 +76,9 @@ impl Checker<'_> {
                 let near = attributes
                     .iter()
                     .find(|a| *a != k && folded(a) == folded(k));
-                match attributes.iter().position(|a| a == k) {
-                    Some(i) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(i).range()),
-                    None if near.is_some() => {
-                        let near = near.expect("checked");
+                match (attributes.iter().position(|a| a == k), near) {
+                    (Some(i), _) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(i).range()),
+                    (None, Some(near)) => {
                         self.error(
                             &value.span(),
                             format!(
@@ -88,14 +87,14 @@ impl Checker<'_> {
                             ),
                         );
                     }
-                    None if hidden_char(k).is_some() => {
+                    (None, None) if hidden_char(k).is_some() => {
                         self.no_hidden_chars(k, &value.span(), &format!("{label} attribute"));
                     }
-                    None if k.trim().is_empty() => self.error(
+                    (None, None) if k.trim().is_empty() => self.error(
                         &value.span(),
                         format!("{label} has an attribute without a name; an attribute's name must not be empty"),
                     ),
-                    None => self.error(
+                    (None, None) => self.error(
                         &value.span(),
                         format!(
                             "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; weighted attributes: {}{}",

@@ -28,8 +28,9 @@ Agreement is checked in two steps:
          z = (m1 - m2) / sqrt(sd1^2 / n1 + sd2^2 / n2)
 
      with |m1 - m2| first reduced by 1e-6, the most that rounding both means
-     to 6 decimals can add.  Rows that are constant and equal in both tools
-     (sd 0) are counted apart.
+     to 6 decimals can add (and by a few units of the floats' spacing at the
+     means' magnitude, with which a written 1e-6 reads back).  Rows that are
+     constant and equal in both tools (sd 0) are counted apart.
    * runs entering a row: a row's ``runs`` is the number of the N runs in
      which its measure is defined (a share is undefined in a run whose scope
      holds no contract).  Where that fraction is not 0 in both tools or 1 in
@@ -178,6 +179,18 @@ def proportion_z(p1: float, p2: float, n: int, slack: float = 0.0) -> float | No
     return diff / math.sqrt(variance)
 
 
+def beyond_rounding(m1: float, m2: float) -> float:
+    """How far two written means differ beyond what rounding explains.
+
+    Means that agree to within one unit of the sixth decimal may be written
+    one unit apart; read back as floats, that unit is 1e-6 give or take the
+    floats' spacing at their magnitude (about 1e-9 for a cumulative revenue
+    of ten million), so a few units of that spacing are allowed as well.
+    """
+    slack = ROUNDING + 4.0 * math.ulp(max(abs(m1), abs(m2)))
+    return max(0.0, abs(m1 - m2) - slack)
+
+
 def z_scores(peer: dict, rust: dict, runs: int):
     """Every z-score of the agreement test; both tools ran ``runs`` runs.
 
@@ -222,7 +235,7 @@ def z_scores(peer: dict, rust: dict, runs: int):
             skipped[f"under {MIN_RUNS} runs"] += 1
             continue
         se = math.sqrt((s1 or 0.0) ** 2 / n1 + (s2 or 0.0) ** 2 / n2)
-        diff = max(0.0, abs(m1 - m2) - ROUNDING)
+        diff = beyond_rounding(m1, m2)
         if se == 0.0:
             if diff == 0.0:
                 skipped["constant, identical"] += 1

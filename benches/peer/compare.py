@@ -353,18 +353,22 @@ def main() -> int:
         print(f"rows defined in one tool only: {len(listed)}, of which {failed} defined in "
               f"too many runs for 0 in the other to be plausible (runs |z| >= bound):")
         for score in listed[:ONE_TOOL_SHOWN]:
-            verdict = "DISAGREE" if score[0] >= bound else "plausible"
-            print(f"  {describe_score(*score, args.runs)}   {verdict}")
+            judged = "DISAGREE" if score[0] >= bound else "plausible"
+            print(f"  {describe_score(*score, args.runs)}   {judged}")
         if len(listed) > ONE_TOOL_SHOWN:
             print(f"  ... and {len(listed) - ONE_TOOL_SHOWN} more")
     print("largest |z|:")
     for score in sorted(scores, key=lambda s: s[0], reverse=True)[:3]:
         print(f"  {describe_score(*score, args.runs)}")
-    if worst[0] < bound:
-        print("AGREE")
-        return 0
-    print("DISAGREE")
-    return 1
+    return verdict(worst[0], bound)
+
+
+def verdict(worst: float, bound: float) -> int:
+    """Prints AGREE when the largest |z| stays below the bound, else
+    DISAGREE; returns the exit status."""
+    agree = worst < bound
+    print("AGREE" if agree else "DISAGREE")
+    return 0 if agree else 1
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ from pathlib import Path
 from statistics import NormalDist
 
 from compare import (ALPHA, PEER, REPO, SHARECAST, describe, statistics,
-                     structure_differences, z_scores)
+                     structure_differences, verdict, z_scores)
 
 PROFILES = ("normal", "extreme", "waiting")
 FAMILIES = ("normal", "uniform", "triangular", "pert", "beta", "lognormal")
@@ -447,11 +447,7 @@ def main() -> int:
         first, second = pair.split("/")
         print(f"  {z:6.3f}  random-{seed}.toml {describe(key)}, {kind}: "
               f"{first} {v1} vs {second} {v2}")
-    if max(z for z, *_ in scores) < bound:
-        print("AGREE")
-        return 0
-    print("DISAGREE")
-    return 1
+    return verdict(max(z for z, *_ in scores), bound)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,13 @@ random scenario that the validation rules accept (docs/scenario-reference.md),
 checks it with ``sharecast check``, runs it with ``--engine counts`` and
 ``--engine units`` (and, with ``--peer``, with ``numpy_peer.py``) on the same
 seed and run count, and compares every row with the z-scores of
-``compare.py`` (means, runs entering each row, ``prob_leader``).
+``compare.py`` (means, runs entering each row, ``prob_leader``).  The two
+engines are also compared run by run (``--per-run``): each vendor's
+contracts in each period, as whole distributions (a two-sample
+Kolmogorov-Smirnov test, its p-value turned into the |z| with the same
+p-value) and by their variances (z of the difference of the sample
+variances, each with its standard error from the sample's fourth moment),
+which catches a fault that keeps the means but not the spread.
 
 Profiles (``--profile``; ``mixed`` takes them in turn):
 
@@ -46,6 +52,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 import random
 import subprocess
@@ -58,6 +65,8 @@ from compare import (ALPHA, PEER, REPO, SHARECAST, describe, statistics,
                      structure_differences, verdict, z_scores)
 
 PROFILES = ("normal", "extreme", "waiting")
+DISTRIBUTION = "distribution"   # the kind of a Kolmogorov-Smirnov score
+SPREAD = "spread"               # the kind of a score of two variances
 FAMILIES = ("normal", "uniform", "triangular", "pert", "beta", "lognormal")
 TIER_NAMES = ("unclassified", "secret", "top_secret", "pert", "cui", "normal")
 VENDOR_NAMES = ("OpenAI", "Anthropic", "Google", "Microsoft", "Other", "A, Inc.", "Zeta",
@@ -368,6 +377,85 @@ def largest_remainder(units: int, fractions: list[float]) -> list[int]:
     return whole
 
 
+def contracts_by_run(folder: Path) -> dict[tuple[str, str], list[int]]:
+    """Every run's contract count of each vendor in each period, from
+    ``runs.csv``, keyed (period, vendor)."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    with open(folder / "runs.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            counts.setdefault((row["period"], row["vendor"]), []).append(int(row["contracts"]))
+    return counts
+
+
+def kolmogorov_smirnov(a: list[int], b: list[int]) -> float:
+    """The two-sample Kolmogorov-Smirnov test of ``a`` and ``b`` (whole
+    distributions, not only means) as a |z| with the same p-value, so that
+    it shares the means' Bonferroni bound.
+
+    The p-value is the asymptotic one with Stephens' correction; for
+    discrete values such as counts it is conservative (too large), so the
+    test may miss a difference but does not raise false alarms.
+    """
+    a, b = sorted(a), sorted(b)
+    n, m = len(a), len(b)
+    i = j = 0
+    largest = 0.0
+    while i < n and j < m:
+        value = min(a[i], b[j])
+        while i < n and a[i] == value:
+            i += 1
+        while j < m and b[j] == value:
+            j += 1
+        largest = max(largest, abs(i / n - j / m))
+    effective = math.sqrt(n * m / (n + m))
+    lam = (effective + 0.12 + 0.11 / effective) * largest
+    if lam < 0.3:
+        return 0.0      # p-value 1 to many digits: the series below converges slowly here
+    p = 2.0 * sum((-1) ** (k - 1) * math.exp(-2.0 * k * k * lam * lam) for k in range(1, 101))
+    p = min(max(p, 0.0), 1.0)
+    return math.inf if p < 1e-300 else -NormalDist().inv_cdf(p / 2.0)
+
+
+def variance_and_its_variance(xs: list[int]) -> tuple[float, float]:
+    """The sample variance of ``xs`` and the estimated variance of that
+    estimate, ``(m4 - s^4 (n - 3) / (n - 1)) / n`` with ``m4`` the sample's
+    fourth central moment (no normality assumed)."""
+    n = len(xs)
+    mean = sum(xs) / n
+    deviations = [x - mean for x in xs]
+    variance = sum(d * d for d in deviations) / (n - 1)
+    fourth = sum(d ** 4 for d in deviations) / n
+    return variance, max(fourth - variance * variance * (n - 3) / (n - 1), 0.0) / n
+
+
+def spread_z(a: list[int], b: list[int]) -> float:
+    """|z| of the difference of two samples' variances."""
+    (va, vva), (vb, vvb) = variance_and_its_variance(a), variance_and_its_variance(b)
+    if vva + vvb == 0.0:
+        return 0.0 if va == vb else math.inf
+    return abs(va - vb) / math.sqrt(vva + vvb)
+
+
+def distribution_scores(first: Path, second: Path) -> list[tuple]:
+    """For every vendor and period whose contract counts vary in either
+    folder's runs, a Kolmogorov-Smirnov score of the whole distributions
+    and a score of their variances (listed as ``z_scores`` lists its
+    scores; the values are each side's mean count, or its variance)."""
+    scores = []
+    one, other = contracts_by_run(first), contracts_by_run(second)
+    for key, a in one.items():
+        b = other[key]
+        if len(set(a)) == 1 and set(a) == set(b):
+            continue    # constant and equal: nothing to test
+        row = ("runs.csv", *key, "contracts")
+        scores.append((kolmogorov_smirnov(a, b), DISTRIBUTION, row,
+                       round(sum(a) / len(a), 6), round(sum(b) / len(b), 6)))
+        scores.append((spread_z(a, b), SPREAD, row,
+                       round(variance_and_its_variance(a)[0], 6),
+                       round(variance_and_its_variance(b)[0], 6)))
+    return scores
+
+
 def run(cmd: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
 
@@ -410,7 +498,8 @@ def main() -> int:
             for engine in ("counts", "units"):
                 outputs[engine] = work / f"random-{seed}-{engine}"
                 cmd = [str(SHARECAST), "run", str(path), *common, "--engine", engine,
-                       "--threads", str(args.threads), "--quiet", "--out", str(outputs[engine])]
+                       "--threads", str(args.threads), "--per-run", "--quiet",
+                       "--out", str(outputs[engine])]
                 if (done := run(cmd)).returncode != 0:
                     print(f"{path.name}: {' '.join(cmd)} failed:\n{done.stderr}", file=sys.stderr)
                     return 1
@@ -429,6 +518,8 @@ def main() -> int:
                     return 1
                 mine, _, _ = z_scores(statistics(outputs[first]), statistics(outputs[second]),
                                       args.runs)
+                if first == "units":
+                    mine += distribution_scores(outputs[first], outputs[second])
                 scores += [(z, f"{first}/{second}", seed, kind, key, v1, v2)
                            for z, kind, key, v1, v2 in mine]
                 worst = max((z for z, *_ in mine), default=0.0)
@@ -442,6 +533,10 @@ def main() -> int:
     bound = NormalDist().inv_cdf(1.0 - ALPHA / (2 * tests))
     print(f"\n{args.count} scenarios, {args.runs} runs each; tests: {tests}   "
           f"bound (Bonferroni over all tests, alpha {ALPHA}): {bound:.3f}")
+    for pair in dict.fromkeys(pair for _, pair, *_ in scores):
+        for kind in dict.fromkeys(kind for _, p, _, kind, *_ in scores if p == pair):
+            mine = [z for z, p, _, k, *_ in scores if p == pair and k == kind]
+            print(f"  {pair:<14}{kind:<14}{len(mine):>8} tests   max |z| {max(mine):.3f}")
     print("largest |z|:")
     for z, pair, seed, kind, key, v1, v2 in sorted(scores, key=lambda s: -s[0])[:5]:
         first, second = pair.split("/")

@@ -15,7 +15,7 @@ contracts in each period, as whole distributions (a two-sample
 Kolmogorov-Smirnov test, its p-value turned into the |z| with the same
 p-value) and by their variances (z of the difference of the sample
 variances, each with its standard error from the sample's fourth moment),
-which catches a fault that keeps the means but not the spread.
+the tests most sensitive to a fault in the spread of the runs.
 
 Profiles (``--profile``; ``mixed`` takes them in turn):
 

@@ -472,6 +472,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path,
                         help="keep the scenarios and outputs here (default: a temporary folder)")
     args = parser.parse_args()
+    if args.runs < 2 or args.count < 1:
+        parser.error("--runs must be at least 2 (a variance needs two runs) and --count at least 1")
 
     print("building sharecast (cargo build --release --locked) ...", flush=True)
     if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode != 0:

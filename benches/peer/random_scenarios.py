@@ -457,6 +457,7 @@ def distribution_scores(first: Path, second: Path) -> list[tuple]:
 
 
 def run(cmd: list[str]) -> subprocess.CompletedProcess:
+    """Runs a command from the repository root, keeping its output."""
     return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
 
 

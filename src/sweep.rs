@@ -428,19 +428,32 @@ fn whole_steps(from: &str, to: &str, steps: usize) -> Option<Vec<i64>> {
     even_steps(from.trim().parse().ok()?, to.trim().parse().ok()?, steps)
 }
 
-/// For a valid range `FROM..TO:COUNT` of whole ends whose steps are not
-/// whole: the step, and the COUNT nearest the one given (the larger of two
-/// as near; 2, the ends alone, only when no other up to the most values a
-/// sweep takes) whose steps would be whole.
+/// For a valid range `FROM..TO:COUNT` of whole ends that makes decimals
+/// (its steps are not whole, or its ends are written with a decimal point
+/// or an exponent): why, and a range of whole numbers near it, with the
+/// COUNT nearest the one given (the larger of two as near; 2, the ends
+/// alone, only when no other up to the most values a sweep takes) whose
+/// steps are whole.
 fn decimal_range(from: &str, to_count: &str) -> Option<String> {
     let (to, count) = to_count.split_once(':')?;
-    let (a, b): (i64, i64) = (from.trim().parse().ok()?, to.trim().parse().ok()?);
+    let (from, to) = (from.trim(), to.trim());
+    let (a, b) = (whole_end(from)?, whole_end(to)?);
+    let written_as_decimals = from.parse::<i64>().is_err() || to.parse::<i64>().is_err();
     let count: usize = count.trim().parse().ok()?;
-    if !(2..=MAX_VALUES).contains(&count) || whole_steps(from, to, count - 1).is_some() {
+    if !(2..=MAX_VALUES).contains(&count) {
         return None;
     }
     let diff = i128::from(b) - i128::from(a);
     let whole = |c: usize| diff % (c as i128 - 1) == 0;
+    let typed = format!("{from}..{to}:{count}");
+    if whole(count) {
+        return written_as_decimals.then(|| {
+            format!(
+                "{typed} has ends written as decimals, so its values are decimals; \
+                 write them as whole numbers, as in {a}..{b}:{count}, or list the values"
+            )
+        });
+    }
     let nearest = (0..MAX_VALUES)
         .flat_map(|d| [Some(count + d), count.checked_sub(d)])
         .flatten()
@@ -448,10 +461,24 @@ fn decimal_range(from: &str, to_count: &str) -> Option<String> {
         .unwrap_or(2);
     let step = diff as f64 / (count - 1) as f64;
     Some(format!(
-        "{a}..{b}:{count} steps by {}, so its values are decimals; a COUNT whose steps are whole, \
-         such as {nearest}, gives whole numbers, or list the values",
+        "{typed} steps by {}, so its values are decimals; whole ends and a COUNT whose steps are \
+         whole give whole numbers, as in {a}..{b}:{nearest}, or list the values",
         plain_decimal(step)
     ))
+}
+
+/// An end of a range that is a whole number, however written (`8`, `8.0`,
+/// `8e0`), within the integers a scenario holds.
+fn whole_end(text: &str) -> Option<i64> {
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(i);
+    }
+    let x: f64 = text.parse().ok()?;
+    // -2^63 ..= 2^63 - 1024 (the largest double below 2^63).
+    (x.is_finite()
+        && x.fract() == 0.0
+        && (-9.223372036854776e18..9.223372036854776e18).contains(&x))
+    .then_some(x as i64)
 }
 
 /// The integers from `a` to `b` in `steps` equal whole steps, if there are
@@ -799,25 +826,46 @@ mod tests {
         assert_eq!(
             why("x=1..8:3").as_deref(),
             Some(
-                "1..8:3 steps by 3.5, so its values are decimals; a COUNT whose steps are whole, \
-                 such as 8, gives whole numbers, or list the values"
+                "1..8:3 steps by 3.5, so its values are decimals; whole ends and a COUNT whose \
+                 steps are whole give whole numbers, as in 1..8:8, or list the values"
             )
         );
         // The nearest such COUNT, the larger of two as near.
-        assert!(why("x=12..36:6").unwrap().contains("such as 7,"));
-        assert!(why("x=0..10:4").unwrap().contains("such as 3,"));
+        assert!(why("x=12..36:6").unwrap().contains("as in 12..36:7,"));
+        assert!(why("x=0..10:4").unwrap().contains("as in 0..10:3,"));
         assert!(
             why("x= 60 .. 0 :8")
                 .unwrap()
-                .contains("60..0:8 steps by -8.571428571428571,")
+                .starts_with("60..0:8 steps by -8.571428571428571,")
         );
+        assert!(why("x=-5..-12:3").unwrap().contains("as in -5..-12:8,"));
         // Two values only when no other COUNT up to the most a sweep takes.
-        assert!(why("x=0..1000003:3").unwrap().contains("such as 2,"));
-        // Whole steps, decimal ends, months and lists need no explanation.
+        assert!(
+            why("x=0..1000003:3")
+                .unwrap()
+                .contains("as in 0..1000003:2,")
+        );
+        // Ends written as decimals: the same range with whole ends.
+        assert_eq!(
+            why("x=1.0..8:8").as_deref(),
+            Some(
+                "1.0..8:8 has ends written as decimals, so its values are decimals; write them \
+                 as whole numbers, as in 1..8:8, or list the values"
+            )
+        );
+        assert!(
+            why("x=1e0..8:3")
+                .unwrap()
+                .starts_with("1e0..8:3 steps by 3.5,")
+        );
+        assert!(why("x=1e0..8:3").unwrap().contains("as in 1..8:8,"));
+        // Whole steps of whole ends, decimal ends, ends beyond the integers,
+        // months and lists need no explanation.
         for spec in [
             "x=12..36:5",
             "x=0.5..2:4",
-            "x=1.0..2:4",
+            "x=1.5..2.5:3",
+            "x=0..1e300:3",
             "x=2026-01..2026-09:5",
             "x=1,2.5",
         ] {

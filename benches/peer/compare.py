@@ -73,7 +73,9 @@ from statistics import NormalDist
 
 REPO = Path(__file__).resolve().parents[2]
 PEER = Path(__file__).resolve().with_name("numpy_peer.py")
-SHARECAST = REPO / "target" / "release" / "sharecast"
+# Where ``cargo build --release`` puts the binary (CARGO_TARGET_DIR, as
+# cargo reads it from the repository root, moves it).
+SHARECAST = (REPO / os.environ.get("CARGO_TARGET_DIR", "target")).resolve() / "release" / "sharecast"
 
 ALPHA = 0.001          # family-wise false-alarm rate of the agreement test
 # Both tools round every mean to 6 decimals (each off by up to 5e-7), so two
@@ -186,8 +188,12 @@ def beyond_rounding(m1: float, m2: float) -> float:
     one unit apart; read back as floats, that unit is 1e-6 give or take the
     floats' spacing at their magnitude (about 1e-9 for a cumulative revenue
     of ten million), so a few units of that spacing are allowed as well.
+    Beyond about 1e10 six decimals are finer than the floats themselves, and
+    sums added in another order differ by more than a few units of spacing:
+    there the allowance is relative, 1e-12 of the magnitude.
     """
-    slack = ROUNDING + 4.0 * math.ulp(max(abs(m1), abs(m2)))
+    magnitude = max(abs(m1), abs(m2))
+    slack = ROUNDING + max(4.0 * math.ulp(magnitude), 1e-12 * magnitude)
     return max(0.0, abs(m1 - m2) - slack)
 
 

@@ -8,7 +8,7 @@ which two implementations of MODEL.md drift apart: for each seed it writes a
 random scenario that the validation rules accept (docs/scenario-reference.md),
 checks it with ``sharecast check``, runs it with ``--engine counts`` and
 ``--engine units`` (and, with ``--peer``, with ``numpy_peer.py``) on the same
-seed and run count, and compares every row with the z-scores of
+run count, and compares every row with the z-scores of
 ``compare.py`` (means, runs entering each row, ``prob_leader``).  The two
 engines are also compared run by run (``--per-run``): each vendor's
 contracts in each period, as whole distributions (a two-sample
@@ -33,7 +33,14 @@ Profiles (``--profile``; ``mixed`` takes them in turn):
 * ``waiting``: one tier closed to every vendor for a while, then reopened
   to some, and the incumbency weight changed for every agency.
 
-Every number in these scenarios is random and means nothing.
+Every number in these scenarios is random and means nothing. Seed N makes
+scenario N of profile N mod 3 (1 ``normal``, 2 ``extreme``, 3 ``waiting``,
+...) with ``--profile mixed``, whatever ``--first`` is.
+
+The unit engine runs with seed N + 2^32, the count engine and the peer with
+seed N: the two engines draw a run's uncertain numbers alike from the same
+seed, so on one seed their runs would be paired and the tests, which treat
+the samples as independent, would lose power.
 
 Agreement: the two implementations agree if max |z| over every test of every
 scenario stays below the two-sided normal quantile for 0.001 / tests (one
@@ -65,6 +72,8 @@ from compare import (ALPHA, PEER, REPO, SHARECAST, describe, statistics,
                      structure_differences, verdict, z_scores)
 
 PROFILES = ("normal", "extreme", "waiting")
+UNIT_ENGINE_SEED = 2 ** 32      # added to a scenario's seed for the unit engine
+MIN_RUNS = 100                  # below, the variance test's normal tail is not reliable
 DISTRIBUTION = "distribution"   # the kind of a Kolmogorov-Smirnov score
 SPREAD = "spread"               # the kind of a score of two variances
 FAMILIES = ("normal", "uniform", "triangular", "pert", "beta", "lognormal")
@@ -377,6 +386,10 @@ def largest_remainder(units: int, fractions: list[float]) -> list[int]:
     return whole
 
 
+class Disagreement(Exception):
+    """Outputs that cannot be compared: their rows differ."""
+
+
 def contracts_by_run(folder: Path) -> dict[tuple[str, str], list[int]]:
     """Every run's contract count of each vendor in each period, from
     ``runs.csv``, keyed (period, vendor)."""
@@ -443,6 +456,10 @@ def distribution_scores(first: Path, second: Path) -> list[tuple]:
     scores; the values are each side's mean count, or its variance)."""
     scores = []
     one, other = contracts_by_run(first), contracts_by_run(second)
+    if one.keys() != other.keys():
+        missing = sorted(one.keys() ^ other.keys())
+        raise Disagreement(f"runs.csv holds different periods or vendors in {first.name} "
+                           f"and {second.name}, such as {missing[0]}")
     for key, a in one.items():
         b = other[key]
         if len(set(a)) == 1 and set(a) == set(b):
@@ -473,8 +490,9 @@ def main() -> int:
     parser.add_argument("--keep", type=Path,
                         help="keep the scenarios and outputs here (default: a temporary folder)")
     args = parser.parse_args()
-    if args.runs < 2 or args.count < 1:
-        parser.error("--runs must be at least 2 (a variance needs two runs) and --count at least 1")
+    if args.runs < MIN_RUNS or args.count < 1:
+        parser.error(f"--runs must be at least {MIN_RUNS} (the variance test relies on the "
+                     "normal tail of its score) and --count at least 1")
 
     print("building sharecast (cargo build --release --locked) ...", flush=True)
     if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode != 0:
@@ -487,7 +505,7 @@ def main() -> int:
         work = (args.keep or Path(tmp)).resolve()
         work.mkdir(parents=True, exist_ok=True)
         for seed in range(args.first, args.first + args.count):
-            profile = (PROFILES[(seed - args.first) % len(PROFILES)]
+            profile = (PROFILES[(seed - 1) % len(PROFILES)]
                        if args.profile == "mixed" else args.profile)
             path = work / f"random-{seed}.toml"
             path.write_text(Scenario(seed, profile).text(), encoding="utf-8")
@@ -498,9 +516,10 @@ def main() -> int:
                 return 1
             common = ["--runs", str(args.runs), "--seed", str(seed)]
             outputs = {}
-            for engine in ("counts", "units"):
+            for engine, engine_seed in (("counts", seed), ("units", seed + UNIT_ENGINE_SEED)):
                 outputs[engine] = work / f"random-{seed}-{engine}"
-                cmd = [str(SHARECAST), "run", str(path), *common, "--engine", engine,
+                cmd = [str(SHARECAST), "run", str(path), "--runs", str(args.runs),
+                       "--seed", str(engine_seed), "--engine", engine,
                        "--threads", str(args.threads), "--per-run", "--quiet",
                        "--out", str(outputs[engine])]
                 if (done := run(cmd)).returncode != 0:
@@ -518,11 +537,17 @@ def main() -> int:
                 if problems:
                     print(f"{path.name}: {first} and {second} write different rows: "
                           f"{problems[0]}", file=sys.stderr)
+                    print("DISAGREE: the output files differ in structure")
                     return 1
                 mine, _, _ = z_scores(statistics(outputs[first]), statistics(outputs[second]),
                                       args.runs)
                 if first == "units":
-                    mine += distribution_scores(outputs[first], outputs[second])
+                    try:
+                        mine += distribution_scores(outputs[first], outputs[second])
+                    except Disagreement as e:
+                        print(f"{path.name}: {e}", file=sys.stderr)
+                        print("DISAGREE: the output files differ in structure")
+                        return 1
                 scores += [(z, f"{first}/{second}", seed, kind, key, v1, v2)
                            for z, kind, key, v1, v2 in mine]
                 worst = max((z for z, *_ in mine), default=0.0)

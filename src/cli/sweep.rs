@@ -188,9 +188,11 @@ fn warn_of_variants(
     }
 }
 
-/// A range of whole ends whose steps are not whole makes decimals: where
-/// a key that takes whole numbers refuses one, the first such message says
-/// why the value is a decimal and which COUNT would give whole numbers.
+/// A range of whole ends whose steps are not whole, or whose ends are
+/// written as decimals, makes decimals: where a key that takes whole
+/// numbers (or an event's period index) refuses one, the first such message
+/// says why the value is a decimal and which range would give whole
+/// numbers.
 fn explain_decimal_range(e: anyhow::Error, plan: &Sweep) -> anyhow::Error {
     let Some(why) = &plan.decimal_range else {
         return e;
@@ -200,7 +202,7 @@ fn explain_decimal_range(e: anyhow::Error, plan: &Sweep) -> anyhow::Error {
             if let Some(d) = refused
                 .diagnostics
                 .iter_mut()
-                .find(|d| d.message.contains("must be a plain integer, not a decimal"))
+                .find(|d| d.message.contains(", not a decimal number"))
             {
                 d.message.push_str(&format!("; {why}"));
             }

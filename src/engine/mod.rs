@@ -275,8 +275,10 @@ pub fn simulate_run(s: &Scenario, seed: u64, run: u64, engine: EngineKind) -> Ru
 }
 
 /// [`simulate_run`], recording the values in force for the agency-periods
-/// of `mixed` (normally `MixedPrices::of(s)`, which the simulations of many
-/// runs compute once).
+/// of `mixed` (normally `MixedPrices::of(s)` or `MixedPrices::everywhere(s)`).
+/// Each call checks that `mixed` covers `s`, which computes
+/// `MixedPrices::of(s)` again; the simulations of many runs compute it once
+/// and skip this check.
 ///
 /// # Panics
 /// If `s` fails [`Scenario::verify`], or `mixed` does not cover `s`

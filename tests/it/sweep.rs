@@ -350,9 +350,27 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
             vec![
                 "gov-ai-2026.toml:65: agency 'DoD' term must be a plain integer, not a decimal number \
                  (with --vary agency.*.term=1.0); 1..1000000:3 steps by 499999.5, so its values are \
-                 decimals; a COUNT whose steps are whole, such as 4, gives whole numbers, or list the values\n",
+                 decimals; whole ends and a COUNT whose steps are whole give whole numbers, as in \
+                 1..1000000:4, or list the values\n",
                 "gov-ai-2026.toml:90: agency 'Intelligence community' term must be a plain integer, \
                  not a decimal number (with --vary agency.*.term=1.0)\n",
+            ],
+        ),
+        // The same for an event's period index, and for ends written as
+        // decimals.
+        (
+            "event.1.at=2..13:4",
+            vec![
+                "at must be \"YYYY-MM\" or a period index, not a decimal number \
+                 (with --vary event.1.at=2.0); 2..13:4 steps by 3.6666666666666665,",
+                "as in 2..13:12, or list the values",
+            ],
+        ),
+        (
+            "agency.DoD.term=12.0..36:3",
+            vec![
+                "12.0..36:3 has ends written as decimals, so its values are decimals; \
+                  write them as whole numbers, as in 12..36:3, or list the values",
             ],
         ),
         ("agency.DoD.caution", vec!["PATH=VALUES"]),

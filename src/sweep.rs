@@ -47,9 +47,10 @@ pub struct Sweep {
     pub path: String,
     /// At least one value, no two equal (as [`Sweep::parse`] makes them).
     pub values: Vec<SweepValue>,
-    /// For a `FROM..TO:COUNT` range with whole ends whose step is not
-    /// whole (so every value is a decimal, which a key that takes whole
-    /// numbers refuses): why, and what would give whole numbers.
+    /// For a `FROM..TO:COUNT` range with whole ends whose values are
+    /// decimals (its step is not whole, or its ends are written as
+    /// decimals), which a key that takes whole numbers refuses: why, and a
+    /// range that would give whole numbers.
     pub decimal_range: Option<String>,
 }
 

@@ -441,9 +441,10 @@ def variance_and_its_variance(xs: list[int]) -> tuple[float, float]:
     return variance, max(fourth - variance * variance * (n - 3) / (n - 1), 0.0) / n
 
 
-def spread_z(a: list[int], b: list[int]) -> float:
-    """|z| of the difference of two samples' variances."""
-    (va, vva), (vb, vvb) = variance_and_its_variance(a), variance_and_its_variance(b)
+def spread_z(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """|z| of the difference of two samples' variances, each given with the
+    variance of its estimate (``variance_and_its_variance``)."""
+    (va, vva), (vb, vvb) = a, b
     if vva + vvb == 0.0:
         return 0.0 if va == vb else math.inf
     return abs(va - vb) / math.sqrt(vva + vvb)
@@ -467,9 +468,9 @@ def distribution_scores(first: Path, second: Path) -> list[tuple]:
         row = ("runs.csv", *key, "contracts")
         scores.append((kolmogorov_smirnov(a, b), DISTRIBUTION, row,
                        round(sum(a) / len(a), 6), round(sum(b) / len(b), 6)))
-        scores.append((spread_z(a, b), SPREAD, row,
-                       round(variance_and_its_variance(a)[0], 6),
-                       round(variance_and_its_variance(b)[0], 6)))
+        spread_a, spread_b = variance_and_its_variance(a), variance_and_its_variance(b)
+        scores.append((spread_z(spread_a, spread_b), SPREAD, row,
+                       round(spread_a[0], 6), round(spread_b[0], 6)))
     return scores
 
 

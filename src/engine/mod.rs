@@ -263,15 +263,7 @@ fn assert_runnable(s: &Scenario) {
 /// changed in code can.
 pub fn simulate_run(s: &Scenario, seed: u64, run: u64, engine: EngineKind) -> RunRecord {
     assert_runnable(s);
-    run_verified(
-        s,
-        &MixedPrices::of(s),
-        seed,
-        run,
-        engine,
-        &AtomicBool::new(false),
-    )
-    .expect("nothing cancels this run")
+    run_to_end(s, &MixedPrices::of(s), seed, run, engine)
 }
 
 /// [`simulate_run`], recording the values in force for the agency-periods
@@ -297,6 +289,17 @@ pub fn simulate_run_with(
         "the MixedPrices passed does not cover this scenario's agencies, periods or price events; \
          make it with MixedPrices::of or MixedPrices::everywhere of this scenario"
     );
+    run_to_end(s, mixed, seed, run, engine)
+}
+
+/// [`run_verified`] with nothing to cancel it.
+fn run_to_end(
+    s: &Scenario,
+    mixed: &MixedPrices,
+    seed: u64,
+    run: u64,
+    engine: EngineKind,
+) -> RunRecord {
     run_verified(s, mixed, seed, run, engine, &AtomicBool::new(false))
         .expect("nothing cancels this run")
 }

@@ -308,7 +308,8 @@ pub fn align(
 }
 
 /// A hint for a name that is missing from one side when that side has a
-/// name differing from it only in letter case (`Acme` and `ACME`): rows
+/// name differing from it only in letter case (`Acme` and `ACME`), or in
+/// joiners and variation selectors, which show nothing: rows
 /// are matched by exact name, but a spreadsheet's pivot table would merge
 /// the two. Empty otherwise.
 fn differs_in_case(name: &str, other_side: &[&str], side: &str) -> String {
@@ -318,7 +319,9 @@ fn differs_in_case(name: &str, other_side: &[&str], side: &str) -> String {
         .find(|other| **other != name && crate::scenario::folded(other) == folded)
         .map(|other| {
             format!(
-                "; the {side} has {other}, which differs only in letter case: rows are matched by exact name, so rename one to pair them"
+                "; the {side} has {}, which differs only in {}: rows are matched by exact name, so rename one to pair them",
+                crate::scenario::printable_name(other),
+                crate::scenario::difference(name, other)
             )
         })
         .unwrap_or_default()

@@ -139,7 +139,7 @@ pub fn estimate(
 /// Memory available to a new allocation, in bytes: what the kernel reports
 /// as available, lowered to what is left under this process's cgroup limit
 /// (containers, batch schedulers). `None` where neither can be read (then
-/// no check is made). See also [`address_space_left`].
+/// no check is made). See also [`AddressSpace`].
 pub fn available_memory() -> Option<u64> {
     let system = std::fs::read_to_string("/proc/meminfo")
         .ok()
@@ -152,33 +152,53 @@ pub fn available_memory() -> Option<u64> {
     [system, cgroup].into_iter().flatten().min()
 }
 
-/// Address space a job may still fill with its data, in bytes, under this
-/// process's address-space limit (`ulimit -v`, common on shared clusters:
-/// an allocation beyond it aborts the process); `None` without such a
-/// limit. What the process maps already is taken off, and so is
-/// [`address_space_reserve`] for `threads` worker threads.
-pub fn address_space_left(threads: u64) -> Option<u64> {
-    let limit = address_space_limit(&std::fs::read_to_string("/proc/self/limits").ok()?)?;
-    let mapped = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| kib_field(&status, "VmSize:"))
-        .unwrap_or(0);
-    Some(
-        limit
-            .saturating_sub(mapped)
-            .saturating_sub(address_space_reserve(threads)),
-    )
+/// This process's address-space limit (`ulimit -v`, common on shared
+/// clusters: an allocation beyond it aborts the process) and what the
+/// process maps already, in bytes; `None` without such a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressSpace {
+    /// The soft limit.
+    pub limit: u64,
+    /// What the process maps now (`VmSize`).
+    pub mapped: u64,
 }
 
-/// Address space a job maps beyond the memory it fills: the allocator
-/// reserves 64 MiB for each thread's own heap (glibc's arenas), and each
-/// thread has its stack. Measured with the large benchmark scenario (peak
-/// mapped size less peak resident size): 166-183 MB on one or two worker
-/// threads, for 1,000 to 10,000 runs. Taken as 128 MiB plus 64 MiB a
-/// thread.
-pub fn address_space_reserve(threads: u64) -> u64 {
+impl AddressSpace {
+    /// The limit of this process, read from `/proc`; `None` without one or
+    /// where `/proc` cannot be read.
+    pub fn of_this_process() -> Option<AddressSpace> {
+        let limit = address_space_limit(&std::fs::read_to_string("/proc/self/limits").ok()?)?;
+        let mapped = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|status| kib_field(&status, "VmSize:"))
+            .unwrap_or(0);
+        Some(AddressSpace { limit, mapped })
+    }
+
+    /// Address space left under the limit.
+    pub fn left(&self) -> u64 {
+        self.limit.saturating_sub(self.mapped)
+    }
+}
+
+/// Address space a job of estimated memory `need` maps on `threads` worker
+/// threads: the data, plus half of it again for what the allocator keeps
+/// mapped beside it, plus 16 MiB and 32 MiB a thread for the threads'
+/// stacks and heaps (glibc reserves a heap of up to 64 MiB for each
+/// thread, and falls back to a shared one when the limit leaves no room).
+/// Measured as the smallest `ulimit -v` under which a job completes, less
+/// what the process maps at start-up: for `gov-ai-2026` 12-14 MiB for one
+/// run on one or two threads, 1.3-2.1 times the estimate for 500 to 20,000
+/// runs on two threads (the most at 2,000 runs: 108 MiB against an
+/// estimate of 45 MiB); for `bench/large` 1.0-1.4 times the estimate for
+/// 1,000 to 10,000 runs (436 MiB against 333 MiB at 10,000 runs). This
+/// allows 1.5 times the estimate plus 48 MiB on one thread and 80 MiB on
+/// two, which covers each of them.
+pub fn address_space_need(need: u64, threads: u64) -> u64 {
     const MIB: u64 = 1 << 20;
-    128 * MIB + threads.saturating_mul(64 * MIB)
+    need.saturating_add(need / 2)
+        .saturating_add(16 * MIB)
+        .saturating_add(threads.saturating_mul(32 * MIB))
 }
 
 /// The value of a `NAME:   123 kB` line of a /proc file, in bytes.

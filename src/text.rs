@@ -72,11 +72,36 @@ pub fn is_hidden(c: char) -> bool {
     c.is_control() || is_formatting(c) || is_invisible(c)
 }
 
-/// Whether `text` shows nothing: only spaces of any kind and U+2800, the
-/// blank braille pattern (a visible character in braille, drawn as a
-/// space).
+/// Whether `c` only changes how its neighbours are drawn and shows nothing
+/// by itself: the zero-width non-joiner and joiner (U+200C, U+200D) and the
+/// variation selectors (U+FE00-U+FE0F, U+E0100-U+E01EF, and the Mongolian
+/// ones, U+180B-U+180D and U+180F). Names may hold them, as words and emoji
+/// need them, but a name made only of them shows as blank, and two names
+/// that differ only by them look the same ([`without_modifiers`]).
+pub fn is_modifier(c: char) -> bool {
+    matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+        || matches!(c, '\u{180B}'..='\u{180D}' | '\u{180F}')
+}
+
+/// `text` without its joiners and variation selectors ([`is_modifier`]):
+/// how it looks, for telling names apart.
+pub fn without_modifiers(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(is_modifier) {
+        text.chars()
+            .filter(|&c| !is_modifier(c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
+/// Whether `text` shows nothing: only spaces of any kind, U+2800 (the
+/// blank braille pattern, a visible character in braille, drawn as a
+/// space), joiners and variation selectors ([`is_modifier`]).
 pub fn shows_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || c == '\u{2800}')
+    text.chars()
+        .all(|c| c.is_whitespace() || c == '\u{2800}' || is_modifier(c))
 }
 
 /// `text` with each hidden character ([`is_hidden`]) written as a TOML

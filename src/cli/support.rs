@@ -659,78 +659,107 @@ pub(super) struct MemoryAdvice {
 }
 
 /// Refuses a job whose estimated memory need (`need` of a run count)
-/// exceeds what is available.
+/// exceeds what is available, or whose address space would exceed this
+/// process's address-space limit (`ulimit -v`).
 pub(super) fn check_memory(
     need: impl Fn(u64) -> resources::MemoryEstimate,
     runs: u64,
     advice_for: MemoryAdvice,
 ) -> Result<()> {
     let memory = resources::available_memory();
-    let address_space = resources::address_space_left(advice_for.threads);
-    let Some(available) = [memory, address_space].into_iter().flatten().min() else {
-        return Ok(());
+    let address_space = resources::AddressSpace::of_this_process();
+    let mapped_for = |e: &resources::MemoryEstimate| {
+        resources::address_space_need(e.total(), advice_for.threads)
     };
+    let fits_memory = |e: &resources::MemoryEstimate| memory.is_none_or(|m| e.total() <= m);
+    let fits_address_space =
+        |e: &resources::MemoryEstimate| address_space.is_none_or(|a| mapped_for(e) <= a.left());
     let wanted = need(runs);
-    if wanted.total() <= available {
+    if fits_memory(&wanted) && fits_address_space(&wanted) {
         return Ok(());
     }
-    let bound = if address_space == Some(available) && memory != Some(available) {
-        format!(
-            " under this process's address-space limit (ulimit -v), after the {} the \
-             allocator and threads reserve",
-            resources::human_bytes(resources::address_space_reserve(advice_for.threads))
-        )
-    } else {
-        String::new()
-    };
     // The estimate grows with runs: find the largest run count that fits.
     let (mut fits, mut too_many) = (0u64, runs);
     while too_many - fits > 1 {
         let mid = fits + (too_many - fits) / 2;
-        if need(mid).total() <= available {
+        let e = need(mid);
+        if fits_memory(&e) && fits_address_space(&e) {
             fits = mid;
         } else {
             too_many = mid;
         }
+    }
+    // Enough memory but too little address space: raising the limit is the
+    // plain remedy, and comes first.
+    let address_bound = fits_memory(&wanted);
+    let mut options = Vec::new();
+    if let (true, Some(space)) = (address_bound, address_space) {
+        let limit_kib = (space.mapped + mapped_for(&wanted)).div_ceil(1024);
+        options.push(format!(
+            "raise the limit to at least {limit_kib} KiB (ulimit -v {limit_kib})"
+        ));
     }
     // The unit engine's working memory grows with the units; advise against
     // it only when that is what takes most of the memory.
     let one_run = need(1);
     let units_engine =
         advice_for.engine == EngineKind::Units && one_run.working * 2 > one_run.total();
-    let mut advice = if fits > 0 {
-        format!("reduce --runs to at most about {fits}")
+    if fits > 0 {
+        options.push(format!("reduce --runs to at most about {fits}"));
+        if units_engine {
+            options.push("leave out --engine units".to_string());
+        }
     } else if units_engine {
-        "even one run does not fit with --engine units, which follows every unit: leave out --engine units (the default count engine's memory does not grow with the number of units), or reduce the units"
-            .to_string()
+        options.push("leave out --engine units (the default count engine's memory does not grow with the number of units)".to_string());
+        options.push("reduce the units".to_string());
     } else {
-        "even one run does not fit: reduce the number of periods, vendors, agencies or tiers"
-            .to_string()
-    };
-    if units_engine && fits > 0 {
-        advice.push_str(", leave out --engine units");
+        options.push("reduce the number of vendors, agencies or tiers".to_string());
     }
     if advice_for.per_run {
-        advice.push_str(", drop --per-run");
+        options.push("drop --per-run".to_string());
     }
     if let Some(fewer) = advice_for.fewer {
-        advice.push_str(&format!(", use {fewer}"));
+        options.push(format!("use {fewer}"));
     }
     if !(units_engine && fits == 0) {
         // The unit engine's need is its units, whatever the horizon.
-        advice.push_str(", or shorten the horizon (periods) or use a coarser step");
+        options.push("shorten the horizon (periods)".to_string());
+        options.push("use a coarser step".to_string());
     }
-    Err(UsageError(format!(
-        "this {} would need about {} of memory ({} of run records, {} of working memory, {} of output files), \
-         but only {} is available{bound}; {advice}. To run anyway, add --no-memory-check",
-        advice_for.job,
+    let last = options.pop().expect("at least two options");
+    let mut advice = format!("{}, or {last}", options.join(", "));
+    if fits == 0 {
+        let under = if units_engine {
+            " with --engine units, which follows every unit"
+        } else {
+            ""
+        };
+        advice = format!("even one run does not fit{under}: {advice}");
+    }
+    let sizes = format!(
+        "about {} of memory ({} of run records, {} of working memory, {} of output files)",
         resources::human_bytes(wanted.total()),
         resources::human_bytes(wanted.records),
         resources::human_bytes(wanted.working),
         resources::human_bytes(wanted.files),
-        resources::human_bytes(available),
-    ))
-    .into())
+    );
+    let message = match (memory, address_space) {
+        (Some(available), _) if !address_bound => format!(
+            "this {} would need {sizes}, but only {} is available; {advice}",
+            advice_for.job,
+            resources::human_bytes(available),
+        ),
+        (_, Some(space)) => format!(
+            "this {} would need {sizes}, and about {} of address space with what the allocator and threads map beside it, \
+             but this process's address-space limit (ulimit -v, {}) leaves {}; {advice}",
+            advice_for.job,
+            resources::human_bytes(mapped_for(&wanted)),
+            resources::human_bytes(space.limit),
+            resources::human_bytes(space.left()),
+        ),
+        (_, None) => unreachable!("a job that fits memory and has no address-space limit fits"),
+    };
+    Err(UsageError(format!("{message}. To run anyway, add --no-memory-check")).into())
 }
 
 /// Warns that file `name`, of `rows` rows with the header, is longer than a

@@ -34,8 +34,12 @@ pub(super) fn did_you_mean<'a>(
 }
 
 pub(super) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    // An empty name, refused on its own, would only leave a blank here.
-    let names: Vec<&str> = names.into_iter().filter(|n| !n.trim().is_empty()).collect();
+    // A name that shows nothing, refused on its own, would only leave a
+    // blank here.
+    let names: Vec<&str> = names
+        .into_iter()
+        .filter(|n| !crate::text::shows_blank(n))
+        .collect();
     if names.is_empty() {
         "none".to_string()
     } else {

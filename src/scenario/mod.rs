@@ -23,7 +23,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use invariants::InvalidScenario;
-pub(crate) use names::folded;
+pub(crate) use names::{difference, folded, printable_name};
 pub use param::{DistSpec, FAMILIES, Param, Range};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 /// A setting's value, as TOML holds it (re-exported so that an embedder

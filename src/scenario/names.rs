@@ -8,11 +8,16 @@
 //! outputs' totals and for `*`. Names a spreadsheet or pandas would read as
 //! something else are legal, and validation warns about them.
 
-/// A name as spreadsheets compare it: Excel's AutoFilter, pivot tables and
-/// lookups ignore letter case, and names are trimmed of surrounding spaces,
-/// so two names that fold alike would share the rows of the outputs.
+/// A name as spreadsheets and readers compare it: Excel's AutoFilter,
+/// pivot tables and lookups ignore letter case, and names are trimmed of
+/// surrounding spaces, so two names that fold alike would share the rows
+/// of the outputs; joiners and variation selectors, which show nothing by
+/// themselves, are dropped too (`text::without_modifiers`), since two names
+/// that differ only by them look the same in every table and chart.
 pub(crate) fn folded(name: &str) -> String {
-    name.trim().to_lowercase()
+    crate::text::without_modifiers(name.trim())
+        .trim()
+        .to_lowercase()
 }
 
 /// Vendor names that head a column of `shares_wide.csv` already or mean
@@ -74,7 +79,8 @@ pub(super) fn not_shown(text: &str) -> Option<String> {
         Some("must not be empty".to_string())
     } else if crate::text::shows_blank(text) {
         Some(format!(
-            "'{text}' shows as blank (it is made of spaces and U+2800, the blank braille pattern); a name must show at least one visible character"
+            "'{}' shows as blank (it is made of spaces, U+2800 the blank braille pattern, joiners or variation selectors); a name must show at least one visible character",
+            with_modifiers_escaped(text)
         ))
     } else {
         None
@@ -148,15 +154,26 @@ pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static st
     ))
 }
 
-/// How two different names that fold alike differ.
-pub(super) fn difference(a: &str, b: &str) -> &'static str {
+/// How two different names that fold alike ([`folded`]) differ: in letter
+/// case, surrounding spaces, or joiners and variation selectors.
+pub(crate) fn difference(a: &str, b: &str) -> String {
+    use crate::text::{is_modifier, without_modifiers};
+    let modifiers = !a
+        .chars()
+        .filter(|&c| is_modifier(c))
+        .eq(b.chars().filter(|&c| is_modifier(c)));
+    let (a, b) = (without_modifiers(a), without_modifiers(b));
     let case = a.trim() != b.trim();
     let spaces = a.to_lowercase() != b.to_lowercase();
-    match (case, spaces) {
-        (true, true) => "letter case and surrounding spaces",
-        (true, false) => "letter case",
-        _ => "surrounding spaces",
-    }
+    let parts: Vec<&str> = [
+        (case, "letter case"),
+        (spaces, "surrounding spaces"),
+        (modifiers, "joiners or variation selectors"),
+    ]
+    .into_iter()
+    .filter_map(|(differs, what)| differs.then_some(what))
+    .collect();
+    parts.join(" and ")
 }
 
 /// The first control, formatting or invisible character of `text` (see
@@ -180,6 +197,30 @@ pub(super) fn kind_of_hidden(c: char) -> &'static str {
     }
 }
 
+/// `name` for a message that compares it with a name it looks like: with
+/// its joiners and variation selectors escaped when it has any, so the
+/// reader sees where the two differ.
+pub(crate) fn printable_name(name: &str) -> String {
+    if name.chars().any(crate::text::is_modifier) {
+        with_modifiers_escaped(name)
+    } else {
+        name.to_string()
+    }
+}
+
+/// [`printable`] `text` with its joiners and variation selectors written as
+/// escapes too, for a message about a name that shows nothing.
+fn with_modifiers_escaped(text: &str) -> String {
+    printable(text)
+        .chars()
+        .map(|c| match u32::from(c) {
+            code if crate::text::is_modifier(c) && code > 0xFFFF => format!("\\U{code:08X}"),
+            code if crate::text::is_modifier(c) => format!("\\u{code:04X}"),
+            _ => c.to_string(),
+        })
+        .collect()
+}
+
 /// `text` with each control, formatting or invisible character written as an escape (see
 /// `text::escape_hidden`), so that no message writes one raw.
 pub(super) fn printable(text: &str) -> String {
@@ -200,10 +241,17 @@ pub(super) fn same_name(what: &str, name: &str, first: &str, line: Option<usize>
             at("first on ")
         )
     } else {
+        let how = difference(name, first);
+        let why = if how.contains("joiners") {
+            "joiners and variation selectors show nothing and spreadsheets ignore letter case, so the two would look the same or their rows in the outputs would merge: names must differ in something visible"
+        } else {
+            "names are trimmed and spreadsheets ignore letter case, so their rows in the outputs would merge: names must differ in more than that"
+        };
         format!(
-            "{what} '{name}' differs from {what} '{first}'{} only in {}; names are trimmed and spreadsheets ignore letter case, so their rows in the outputs would merge: names must differ in more than that",
+            "{what} '{}' differs from {what} '{}'{} only in {how}; {why}",
+            printable_name(name),
+            printable_name(first),
             at(""),
-            difference(name, first)
         )
     }
 }

@@ -167,6 +167,8 @@ cases = [
  ("vendor_name_invisible", "names must not contain invisible formatting characters (a zero-width space)", 'name = "Zenith"', 'name = "Zen\\u200bith"'),
  ("vendor_name_filler", "names must not contain invisible characters (a Hangul filler, which looks like an empty name)", 'name = "Zenith"', 'name = "\\u3164"'),
  ("agency_name_blank_braille", "a name must show a visible character (not only the blank braille pattern)", 'name = "DoD"\nunits', 'name = "\\u2800\\u2800"\nunits'),
+ ("agency_name_blank_joiner", "a name must show a visible character (not only joiners and variation selectors)", 'name = "DoD"\nunits', 'name = "\\u200D\\uFE0F"\nunits'),
+ ("vendor_name_joiner_duplicate", "vendor names must differ in something visible (not only in joiners)", 'name = "Zenith"', 'name = "Acme\\u200C"'),
  ("agency_name_bidi", "agency names must not contain bidirectional overrides", 'name = "DoD"\nunits', 'name = "DoD\\u202e livic"\nunits'),
  ("scenario_name_control", "the scenario name must not contain control characters", 'name = "corpus"', 'name = "corpus\\u009b"'),
  ("event_label_control", "event labels must not contain control characters", 'vendor = "Acme"\nset', 'label = "Acme\\u0007 cleared"\nvendor = "Acme"\nset'),

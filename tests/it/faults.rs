@@ -683,19 +683,20 @@ fn a_full_standard_output_fails_with_1_after_the_results_are_written() {
 
 /// Under an address-space limit (`ulimit -v`) an allocation beyond it
 /// aborts the process, so the memory check counts the limit too, with
-/// room for what the allocator and threads map; the run count it advises
-/// then runs.
+/// room for what the allocator and threads map; both the run count and
+/// the limit it advises then run, and a small job runs under a limit
+/// far below the large one's need.
 #[test]
 fn an_address_space_limit_is_part_of_the_memory_check() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = repo_root().join("scenarios/bench/large.toml");
-    let under_limit = |runs: &str, out: &str| {
+    let under_limit = |kib: &str, scenario: &str, runs: &str, out: &str| {
         Command::new("sh")
             .args([
                 "-c",
-                "ulimit -v 400000 && exec \"$0\" run \"$1\" --runs \"$2\" --threads 2 --quiet --out \"$3\"",
+                "ulimit -v \"$1\" && exec \"$0\" run \"$2\" --runs \"$3\" --threads 2 --quiet --out \"$4\"",
                 binary(),
-                scenario.to_str().unwrap(),
+                kib,
+                repo_root().join(scenario).to_str().unwrap(),
                 runs,
                 out,
             ])
@@ -703,26 +704,43 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
             .output()
             .unwrap()
     };
-    let o = under_limit("20000", "o");
+    let large = "scenarios/bench/large.toml";
+    let o = under_limit("400000", large, "20000", "o");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert_no_panic(&stderr);
     assert!(
-        stderr.contains("is available under this process's address-space limit (ulimit -v), after the 256.0 MiB the allocator and threads reserve; reduce --runs to at most about"),
+        stderr.contains("of address space with what the allocator and threads map beside it, but this process's address-space limit (ulimit -v, 390.6 MiB) leaves ")
+            && stderr.contains(" KiB (ulimit -v ")
+            && stderr.contains("reduce --runs to at most about"),
         "{stderr}"
     );
     assert!(!tmp.path().join("o").exists());
-    let advised = stderr
-        .split("at most about ")
-        .nth(1)
-        .and_then(|rest| rest.split(',').next())
-        .expect("a run count");
-    let o = under_limit(advised, "advised");
+    let after = |marker: &str, end: char| {
+        stderr
+            .split(marker)
+            .nth(1)
+            .and_then(|rest| rest.split(end).next())
+            .expect(marker)
+            .to_string()
+    };
+    let advised_runs = after("at most about ", ',');
+    let o = under_limit("400000", large, &advised_runs, "advised");
     assert!(
         o.status.success(),
-        "{advised} runs: {}",
+        "{advised_runs} runs: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+    let advised_limit = after("(ulimit -v ", ')');
+    let o = under_limit(&advised_limit, large, "20000", "raised");
+    assert!(
+        o.status.success(),
+        "ulimit -v {advised_limit}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The default scenario's single run maps about 14 MiB.
+    let o = under_limit("150000", "scenarios/gov-ai-2026.toml", "1", "small");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::scenario::lookup::{did_you_mean, list};
-use crate::scenario::names::{difference, folded};
+use crate::scenario::names::{difference, folded, printable_name};
 use crate::scenario::param::Param;
 use crate::scenario::raw::{RawScenario, SpannedMap};
 use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
@@ -141,9 +141,16 @@ impl Checker<'_> {
                 Some((first, _)) if *first == key => {}
                 Some((first, line)) => {
                     let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
+                    let how = difference(key, first);
+                    let rule = if how.contains("joiners") {
+                        "attribute names must differ in something visible"
+                    } else {
+                        "attribute names must differ in more than letter case and surrounding spaces"
+                    };
                     let message = format!(
-                        "{table} weight '{key}' differs from attribute '{first}'{at} only in {}; attribute names must differ in more than letter case and surrounding spaces",
-                        difference(key, first)
+                        "{table} weight '{}' differs from attribute '{}'{at} only in {how}; {rule}",
+                        printable_name(key),
+                        printable_name(first),
                     );
                     self.error(&span, message);
                 }

@@ -266,6 +266,21 @@ mod tests {
                 "[[vendor]] name ' \u{2800}\u{3000}' shows as blank",
             ),
             (
+                source("S", "open", "\\u200D"),
+                6,
+                "[[vendor]] name '\\u200D' shows as blank",
+            ),
+            (
+                source("S", "open", "\\U000E0100\\u200C "),
+                6,
+                "[[vendor]] name '\\U000E0100\\u200C ' shows as blank",
+            ),
+            (
+                source("\\uFE0F", "open", "A"),
+                1,
+                "name '\\uFE0F' shows as blank",
+            ),
+            (
                 source("S", "open", "\\u3164"),
                 6,
                 "contains the invisible character U+3164",
@@ -282,6 +297,42 @@ mod tests {
                     .iter()
                     .any(|e| e.line == Some(line) && e.message.contains(rule)),
                 "{rule}: {errors:?}"
+            );
+        }
+    }
+
+    /// Joiners and variation selectors show nothing by themselves: a name
+    /// may use them (Indic conjuncts, emoji), but two names that differ
+    /// only by them look the same, so they are one name to the rules.
+    #[test]
+    fn names_that_differ_only_in_joiners_are_the_same_name() {
+        let source = |first: &str, second: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 3\n\
+                [[vendor]]\nname = \"{first}\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[vendor]]\nname = \"{second}\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 3\nterm = 2\ninnovation = 0.1\nimitation = 0.1\n"
+            )
+        };
+        let accepted = validate(
+            &source("\\u0915\\u094D\\u200D\\u0937", "A"),
+            Path::new("t.toml"),
+            &[],
+        );
+        assert!(accepted.is_ok(), "{accepted:?}");
+        for (second, how) in [
+            ("Acme\\u200C", "only in joiners or variation selectors;"),
+            (
+                "ACME\\uFE0F",
+                "only in letter case and joiners or variation selectors;",
+            ),
+        ] {
+            let errors = validate(&source("Acme", second), Path::new("t.toml"), &[]).unwrap_err();
+            assert!(
+                errors.iter().any(|e| e.line == Some(8)
+                    && e.message.contains(how)
+                    && e.message.contains("must differ in something visible")),
+                "{second}: {errors:?}"
             );
         }
     }

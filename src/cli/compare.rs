@@ -15,6 +15,7 @@ use crate::output::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
+use crate::scenario::ScenarioError;
 
 pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let other_path = match &args.counterfactual {
@@ -30,7 +31,10 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     };
     // How the counterfactual is named in messages and the table.
     let other_name = format!("{}{}", other_path.display(), with_sets(&args.set));
-    let (base, base_sha) = load(&args.baseline)?;
+    let (base, base_sha) = match load(&args.baseline) {
+        Ok(loaded) => loaded,
+        Err(e) => return Err(with_counterfactual_problems(e, &args, &other_path)),
+    };
     warn(&args.baseline, &base);
     // The baseline file's own warnings were shown just above.
     let (other, other_sha) = load_with_sets(&other_path, &args.set, args.counterfactual.is_none())?;
@@ -173,4 +177,26 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         ))?;
     }
     Ok(())
+}
+
+/// The baseline's rejection `baseline_error`, joined by the
+/// counterfactual's problems when that file is rejected too, so that one
+/// attempt lists what to fix in both.
+fn with_counterfactual_problems(
+    baseline_error: anyhow::Error,
+    args: &CompareArgs,
+    other_path: &std::path::Path,
+) -> anyhow::Error {
+    let Some(baseline) = baseline_error.downcast_ref::<ScenarioError>() else {
+        return baseline_error;
+    };
+    if args.counterfactual.is_none() {
+        return baseline_error;
+    }
+    match load_with_sets(other_path, &args.set, true) {
+        Err(other) if other.downcast_ref::<ScenarioError>().is_some() => {
+            UsageError(format!("scenarios rejected\n{baseline}\n{other}")).into()
+        }
+        _ => baseline_error,
+    }
 }

@@ -117,6 +117,7 @@ cases = [
  ("initial_too_many_units", "initial contracts fit in the agency's units of the tier", 'units = 5\n', 'units = 45\n'),
  ("initial_no_access", "initial contracts go to a vendor with access > 0", 'vendor = "Acme"\ntier = "secret"', 'vendor = "Zenith"\ntier = "secret"'),
  ("initial_access_never_positive", "initial contracts go to a vendor whose access can exceed 0", 'secret = 0.5 }', 'secret = { uniform = [-0.5, 0.0] } }'),
+ ("initial_access_practically_never", "initial contracts go to a vendor whose access exceeds 0 in at least 0.1% of runs", 'secret = 0.5 }', 'secret = { normal = [-40.0, 1.0] } }'),
  ("initial_remaining_zero", "remaining in 1..=1000000", 'units = 5\n', 'units = 5\nremaining = 0\n'),
  ("initial_units_zero", "initial contract units >= 1", 'units = 5\n', 'units = 0\n'),
  ("event_before_start", "an event dated before start is an error", 'at = "2026-03"', 'at = "2025-11"'),

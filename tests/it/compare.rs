@@ -574,3 +574,66 @@ fn folders_and_files_that_would_mislead_are_pointed_out() {
         "{stderr}"
     );
 }
+
+/// Two rejected files are reported together, each problem at its file and
+/// line, so that one attempt lists what to fix in both; nothing is written.
+#[test]
+fn both_rejected_scenarios_are_reported_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(repo_root().join("scenarios/gov-ai-2026.toml")).unwrap();
+    let broken = |name: &str, from: &str, to: &str| {
+        let text = shipped.replacen(from, to, 1);
+        assert_ne!(text, shipped, "{from} is in gov-ai-2026.toml");
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    };
+    broken("base.toml", "periods = 60", "periods = 0");
+    broken("other.toml", "start = \"2026-01\"", "start = \"2026-13\"");
+    let o = sharecast(
+        tmp.path(),
+        &["compare", "base.toml", "other.toml", "--out", "o"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_no_panic(&stderr);
+    assert!(
+        stderr.starts_with("error: scenarios rejected\n"),
+        "{stderr}"
+    );
+    let line_of = |file: &str, text: &str| {
+        let line = 1 + shipped[..shipped.find(text).unwrap()].matches('\n').count();
+        format!("{file}:{line}: ")
+    };
+    assert!(
+        stderr.contains(&format!(
+            "{}periods must be",
+            line_of("base.toml", "periods = 60")
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{}start must be",
+            line_of("other.toml", "start = ")
+        )),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("o").exists());
+    // A valid counterfactual adds nothing to the baseline's problems.
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "compare",
+            "base.toml",
+            repo_root()
+                .join("scenarios/no-aws-deal.toml")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: scenario rejected\n") && !stderr.contains("no-aws-deal"),
+        "{stderr}"
+    );
+}

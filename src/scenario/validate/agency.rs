@@ -192,13 +192,17 @@ impl Checker<'_> {
             if let (Some(vi), Some(ti)) = (vendor, tier)
                 && let Some(Some(v)) = vendors.get(vi)
             {
+                // As for a tier to count as served: access above 0 in at
+                // least 0.1% of runs, not merely possible.
                 let access = v.access[ti].as_ref();
-                if access.is_none_or(|p| p.max_value() <= 0.0) {
+                if access.is_none_or(|p| p.chance_above(0.0) < super::unserved::SERVED) {
                     let how = match access {
-                        Some(p) if p.fixed_value().is_none() => {
-                            format!("(drawn from {p}) is never above 0")
+                        Some(p) if p.fixed_value().is_some() => "is 0".to_string(),
+                        Some(p) if p.max_value() > 0.0 => {
+                            format!("(drawn from {p}) is above 0 in fewer than 0.1% of runs")
                         }
-                        _ => "is 0".to_string(),
+                        Some(p) => format!("(drawn from {p}) is never above 0"),
+                        None => "is 0".to_string(),
                     };
                     self.error(
                         &ispan,

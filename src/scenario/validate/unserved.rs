@@ -10,8 +10,9 @@ use crate::scenario::raw::RawScenario;
 use crate::scenario::{Field, Scenario, Target};
 
 /// The share of runs in which some vendor's access must be above 0 for a
-/// tier to count as served.
-const SERVED: f64 = 0.001;
+/// tier to count as served, and in which an initial contract's holder must
+/// have access above 0 at its tier.
+pub(super) const SERVED: f64 = 0.001;
 
 /// Whether vendor `v` has access above 0 at tier `t` in at least
 /// [`SERVED`] of the runs, from the start or through one of its events

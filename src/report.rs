@@ -52,10 +52,13 @@ fn signed_dollars(x: f64) -> String {
     }
 }
 
-/// Dollars with a readable unit: $950, $12.3k, $4.56M, $1.23bn.
+/// Dollars with a readable unit: $950, $12.3k, $4.56M, $1.23bn, and
+/// beyond a trillion in scientific notation ($3.97e15).
 pub fn dollars(x: f64) -> String {
     let a = x.abs();
-    if a >= 1e9 {
+    if a >= 1e12 {
+        format!("${x:.2e}")
+    } else if a >= 1e9 {
         format!("${:.2}bn", x / 1e9)
     } else if a >= 1e6 {
         format!("${:.2}M", x / 1e6)
@@ -491,6 +494,10 @@ mod tests {
         assert_eq!(fraction_of_runs(1.0), "100.0%");
         assert_eq!(signed_dollars(0.0), "$0");
         assert_eq!(signed_dollars(-2.5e6), "-$2.50M");
+        assert_eq!(dollars(950.0), "$950");
+        assert_eq!(dollars(1.234e9), "$1.23bn");
+        assert_eq!(dollars(999.4e9), "$999.40bn");
+        assert_eq!(dollars(3.966749e15), "$3.97e15");
         assert_eq!(signed_points(-0.0084, 2), "-0.84");
         assert_eq!(signed_points(-0.00004, 1), "0.0");
         assert_eq!(signed_points(0.00004, 2), "0.00");

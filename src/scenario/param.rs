@@ -553,7 +553,7 @@ impl Param {
 impl fmt::Display for Param {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ParamKind::Fixed(x) => write!(f, "{x}"),
+            ParamKind::Fixed(x) => write!(f, "{}", Shown(*x)),
             ParamKind::Drawn(spec) => write!(f, "{spec}"),
         }
     }

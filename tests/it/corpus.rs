@@ -464,3 +464,84 @@ fn the_reference_pages_first_scenario_runs() {
         .expect("a mean cumulative revenue in summary.csv");
     assert!(revenue > 1e5, "{summary}");
 }
+
+/// The design card's own example (section 2 of MODEL.md, kept verbatim in
+/// tests/fixtures) is a valid scenario: `check` accepts it and `run`
+/// simulates it. Its vendor attribute `capability` has no weight (the card
+/// comments the weight out), which is a warning, not an error. Where the
+/// card sits beside the repository (`../shared/MODEL.md`, as in CI), the
+/// fixture must still be its example, word for word.
+#[test]
+fn the_design_cards_example_is_a_valid_scenario() {
+    let fixture = repo_root().join("tests/fixtures/design-card-example.toml");
+    let text = std::fs::read_to_string(&fixture).unwrap();
+    let example: String = text
+        .lines()
+        .skip_while(|l| l.starts_with("# "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let card = repo_root().join("../shared/MODEL.md");
+    if let Ok(card) = std::fs::read_to_string(&card) {
+        let section = &card[card.find("## 2. Scenario file").expect("section 2")..];
+        let start = section.find("```toml\n").expect("the example") + "```toml\n".len();
+        let end = start + section[start..].find("```").unwrap();
+        assert_eq!(
+            example,
+            section[start..end],
+            "the fixture is not the card's example"
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let o = sharecast(tmp.path(), &["check", fixture.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().collect::<Vec<_>>(),
+        [format!(
+            "warning: {}:21: vendor 'OpenAI' has attribute 'capability', but no [choice] table gives it a weight, so it has no effect; to count it, give it a weight, e.g. capability = 1.0 under [choice]",
+            fixture.display()
+        )]
+    );
+    // The overview shows what the card's example declares: brands,
+    // access by tier (left out = cannot serve), the largest-remainder
+    // split of 400 units over 0.5/0.3/0.2, the agency's parameters and
+    // its own weights, the initial contracts and the event.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let overview = &stdout[stdout.find("Vendors").unwrap()..stdout.find("Memory").unwrap()];
+    assert_eq!(
+        overview,
+        "Vendors (access by tier; - = cannot serve):
+  vendor                         brand  unclassified  secret  top_secret
+  OpenAI                           0.9             1       -           -
+  Anthropic  triangular(0.5, 0.6, 0.7)             1     0.8           -
+
+Agencies (units by tier):
+  agency  units  unclassified  secret  top_secret  caution  innovation  imitation  term  annual value
+  DoD       400           200     120          80      0.5        0.02       0.25    36       2500000
+  400 units in all
+  DoD choice weights: incumbency 2.5
+
+Initial contracts:
+  agency    tier     vendor  units        remaining
+  DoD     secret  Anthropic     12  uniform 1 to 36
+
+Events (numbered in file order):
+  #1  2026-03 period   2  OpenAI: access.secret = 0.9, access.top_secret = 0.7
+
+"
+    );
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "run",
+            fixture.to_str().unwrap(),
+            "--runs",
+            "20",
+            "--quiet",
+            "--out",
+            "o",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(tmp.path().join("o/shares.csv").is_file());
+}

@@ -511,6 +511,30 @@ fn revenue_uses_the_period_length_in_years() {
     }
 }
 
+/// MODEL.md §2: "Defaults: ... an agency's ... annual_value = 1". The
+/// revenue scenario without its annual values: every contract is worth $1
+/// a year, so A's 12 contracts earn 12 x 1/12 = 1 a month and B's 4 earn
+/// 1/3, exactly up to rounding.
+#[test]
+fn annual_value_defaults_to_one_dollar() {
+    let text = REVENUE
+        .replace("STEP", "month")
+        .replace("annual_value = 3.0e6\n", "")
+        .replace("annual_value = 1.5e6\n", "");
+    assert!(!text.contains("annual_value"));
+    let s = scenario(&text);
+    for engine in ENGINES {
+        let (_, p) = simulate(&s, 1, 3, engine);
+        for (v, want) in [(0, 1.0), (1, 1.0 / 3.0)] {
+            let got = revenue(&p, 2, v, RevenueMeasure::Revenue).mean;
+            assert!(
+                (got - want).abs() <= 1e-12 * want,
+                "{engine:?} vendor {v}: {got} vs {want}"
+            );
+        }
+    }
+}
+
 /// MODEL.md section 3, step 1: "Events whose period is t are applied" (in
 /// period t, once) "... Changes persist." An `add` of 1e6 to an annual value
 /// of 1e6 at period 2 gives 1e6, 1e6, then 2e6 to the end, in every run of

@@ -203,6 +203,18 @@ impl Checker<'_> {
                 );
                 None
             }
+            // `1e3` and `1000.0` are TOML floats: say how to write the
+            // number they spell.
+            Value::Float(x) if x.fract() == 0.0 && (min as f64..=max as f64).contains(x) => {
+                self.error(
+                    &span,
+                    format!(
+                        "{what} must be a plain integer, not a decimal number: write {} (digits only, without an exponent or a decimal point)",
+                        *x as i64
+                    ),
+                );
+                None
+            }
             other => {
                 self.error(
                     &span,
@@ -219,6 +231,47 @@ mod tests {
     use std::path::Path;
 
     use crate::scenario::validate::validate;
+
+    /// A whole number written as a TOML float (`1e3`, `12.0`) is refused
+    /// with the digits to write instead; a fraction only with the rule.
+    #[test]
+    fn whole_numbers_written_as_decimals_are_refused_with_their_digits() {
+        let source = |units: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = {units}\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n"
+            )
+        };
+        for (units, message) in [
+            (
+                "1e3",
+                "agency 'B' units must be a plain integer, not a decimal number: write 1000 (digits only, without an exponent or a decimal point)",
+            ),
+            (
+                "12.0",
+                "agency 'B' units must be a plain integer, not a decimal number: write 12 (",
+            ),
+            (
+                "2.5",
+                "agency 'B' units must be a plain integer, not a decimal number",
+            ),
+        ] {
+            let errors = validate(&source(units), Path::new("t.toml"), &[]).unwrap_err();
+            assert!(
+                errors
+                    .iter()
+                    .any(|e| e.line == Some(9) && e.message.starts_with(message)),
+                "{units}: {errors:?}"
+            );
+            if units == "2.5" {
+                assert!(
+                    !errors.iter().any(|e| e.message.contains("write")),
+                    "{errors:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn heavy_clamping_is_warned_about() {

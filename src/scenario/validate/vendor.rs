@@ -4,7 +4,7 @@ use toml::Spanned;
 
 use super::Checker;
 use super::choice::{builtin, builtin_how};
-use crate::scenario::lookup::{TIER, did_you_mean, find, list};
+use crate::scenario::lookup::{TIER, did_you_mean, find, list, toml_key};
 use crate::scenario::names::{RESERVED_VENDOR_NAMES, difference, folded, hidden_char};
 use crate::scenario::param::Param;
 use crate::scenario::raw::{RawVendor, SpannedMap, SpannedValue};
@@ -94,14 +94,30 @@ impl Checker<'_> {
                         &value.span(),
                         format!("{label} has an attribute without a name; an attribute's name must not be empty"),
                     ),
-                    (None, None) => self.error(
-                        &value.span(),
-                        format!(
-                            "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; weighted attributes: {}{}",
-                            list(attributes.iter().map(String::as_str)),
-                            did_you_mean(k, attributes.iter().map(String::as_str))
-                        ),
-                    ),
+                    (None, None) => {
+                        // Spelt like a weighted attribute: a likely typo,
+                        // which would silently count as 0. Otherwise an
+                        // attribute kept for later, as the design card's
+                        // example keeps `capability`: it has no effect.
+                        let suggestion = did_you_mean(k, attributes.iter().map(String::as_str));
+                        if suggestion.is_empty() {
+                            self.warn(
+                                &value.span(),
+                                format!(
+                                    "{label} has attribute '{k}', but no [choice] table gives it a weight, so it has no effect; to count it, give it a weight, e.g. {} = 1.0 under [choice]",
+                                    toml_key(k)
+                                ),
+                            );
+                        } else {
+                            self.error(
+                                &value.span(),
+                                format!(
+                                    "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; weighted attributes: {}{suggestion}",
+                                    list(attributes.iter().map(String::as_str)),
+                                ),
+                            );
+                        }
+                    }
                 }
             }
         }

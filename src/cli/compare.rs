@@ -190,7 +190,16 @@ fn with_counterfactual_problems(
     let Some(baseline) = baseline_error.downcast_ref::<ScenarioError>() else {
         return baseline_error;
     };
-    if args.counterfactual.is_none() {
+    // Without a second file, or with the same file twice, there is nothing
+    // more to list.
+    let same_file = match (
+        std::fs::canonicalize(&args.baseline),
+        std::fs::canonicalize(other_path),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if args.counterfactual.is_none() || same_file {
         return baseline_error;
     }
     match load_with_sets(other_path, &args.set, true) {

@@ -694,7 +694,10 @@ pub(super) fn check_memory(
     let address_bound = fits_memory(&wanted);
     let mut options = Vec::new();
     if let (true, Some(space)) = (address_bound, address_space) {
-        let limit_kib = (space.mapped + mapped_for(&wanted)).div_ceil(1024);
+        // Rounded up to whole MiB with 4 MiB to spare: what the process
+        // maps at start-up moves by a page or two with its command line.
+        const MIB: u64 = 1 << 20;
+        let limit_kib = ((space.mapped + mapped_for(&wanted)).div_ceil(MIB) + 4) * 1024;
         options.push(format!(
             "raise the limit to at least {limit_kib} KiB (ulimit -v {limit_kib})"
         ));

@@ -157,11 +157,11 @@ pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static st
 /// How two different names that fold alike ([`folded`]) differ: in letter
 /// case, surrounding spaces, or joiners and variation selectors.
 pub(crate) fn difference(a: &str, b: &str) -> String {
-    use crate::text::{is_modifier, without_modifiers};
-    let modifiers = !a
-        .chars()
-        .filter(|&c| is_modifier(c))
-        .eq(b.chars().filter(|&c| is_modifier(c)));
+    use crate::text::without_modifiers;
+    // They fold alike, so whatever letter case and spaces leave unexplained
+    // is in the joiners and variation selectors (their number or place).
+    let modifiers = a.trim().to_lowercase() != b.trim().to_lowercase()
+        && without_modifiers(a).trim().to_lowercase() == without_modifiers(b).trim().to_lowercase();
     let (a, b) = (without_modifiers(a), without_modifiers(b));
     let case = a.trim() != b.trim();
     let spaces = a.to_lowercase() != b.to_lowercase();
@@ -173,7 +173,12 @@ pub(crate) fn difference(a: &str, b: &str) -> String {
     .into_iter()
     .filter_map(|(differs, what)| differs.then_some(what))
     .collect();
-    parts.join(" and ")
+    if parts.is_empty() {
+        // Only for names that are equal: not a difference at all.
+        "nothing".to_string()
+    } else {
+        parts.join(" and ")
+    }
 }
 
 /// The first control, formatting or invisible character of `text` (see
@@ -237,7 +242,7 @@ pub(super) fn same_name(what: &str, name: &str, first: &str, line: Option<usize>
     if name == first {
         format!(
             "{what} name '{}' is declared twice{}; names must be unique",
-            name.trim(),
+            printable_name(name.trim()),
             at("first on ")
         )
     } else {
@@ -253,5 +258,34 @@ pub(super) fn same_name(what: &str, name: &str, first: &str, line: Option<usize>
             printable_name(first),
             at(""),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{difference, folded};
+
+    /// Names that fold alike always differ in something the message can
+    /// name, including joiners that sit in different places.
+    #[test]
+    fn names_that_fold_alike_say_how_they_differ() {
+        for (a, b, how) in [
+            ("Acme", "ACME", "letter case"),
+            ("Acme", " Acme", "surrounding spaces"),
+            ("Acme", "Acme\u{200C}", "joiners or variation selectors"),
+            (
+                "A\u{200D}cme",
+                "Ac\u{200D}me",
+                "joiners or variation selectors",
+            ),
+            (
+                "Acme\u{FE0F}",
+                "ACME",
+                "letter case and joiners or variation selectors",
+            ),
+        ] {
+            assert_eq!(folded(a), folded(b), "{a:?} {b:?}");
+            assert_eq!(difference(a, b), how, "{a:?} {b:?}");
+        }
     }
 }

@@ -3,12 +3,14 @@
 
 use super::Checker;
 use crate::scenario::lookup::{did_you_mean, list};
-use crate::scenario::names::{difference, folded, printable_name};
+use crate::scenario::names::{difference, folded, not_shown, printable_name};
 use crate::scenario::param::Param;
 use crate::scenario::raw::{RawScenario, SpannedMap};
 use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
 
-const DEFAULT_WEIGHTS: [(&str, f64); 3] = [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
+/// The built-in weights and their defaults, as MODEL.md gives them.
+pub(super) const DEFAULT_WEIGHTS: [(&str, f64); 3] =
+    [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
 
 /// The tables that give weights, each with how messages name it: the
 /// scenario's `[choice]`, then each agency's `choice`, in file order.
@@ -120,7 +122,8 @@ impl Checker<'_> {
                     self.error(
                         &span,
                         format!(
-                            "{table} weight '{key}' differs from the built-in weight '{b}' only in {}; write '{b}' (the built-in weights are not attributes)",
+                            "{table} weight '{}' differs from the built-in weight '{b}' only in {}; write '{b}' (the built-in weights are not attributes)",
+                            printable_name(key),
                             difference(key, b)
                         ),
                     );
@@ -132,6 +135,13 @@ impl Checker<'_> {
                     &span,
                     format!("{table}: a weight's (attribute's) name must not be empty"),
                 );
+                continue;
+            }
+            if let Some(why) = crate::text::shows_blank(key)
+                .then(|| not_shown(key))
+                .flatten()
+            {
+                self.error(&span, format!("{table}: weight {why}"));
                 continue;
             }
             if !self.no_hidden_chars(key, &span, &format!("{table} weight")) {
@@ -203,8 +213,8 @@ impl Checker<'_> {
                     .any(|b| b != a && folded(b) == folded(a))
         };
         for (j, attribute) in attributes.iter().enumerate() {
-            // An empty name is reported as such (see `weight_names`).
-            if attribute.trim().is_empty()
+            // An empty or blank name is reported as such (see `weight_names`).
+            if crate::text::shows_blank(attribute)
                 || held.contains(&attribute.as_str())
                 || given(j)
                 || collides(attribute)
@@ -270,5 +280,71 @@ mod tests {
             "{}",
             errors[0].message
         );
+    }
+
+    /// A vendor attribute no table weighs has no effect. Spelt like a
+    /// weighted attribute or a built-in weight, it is a typo and refused
+    /// with the suggestion; otherwise it is accepted with a warning (the
+    /// design card's example keeps one), its value still checked. A blank
+    /// attribute or weight name is refused as blank.
+    #[test]
+    fn unweighted_attributes_warn_unless_they_look_like_a_typo() {
+        let source = |attributes: &str, choice: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n[choice]\ncapability = 1.0\n{choice}\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\nattributes = {{ capability = 0.5, {attributes} }}\n\
+                [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n"
+            )
+        };
+        let s = validate(&source("speed = 0.3", ""), Path::new("t.toml"), &[]).unwrap();
+        assert_eq!(s.attributes, ["capability"]);
+        assert!(
+            s.warnings.iter().any(|w| w.line == Some(10)
+                && w.message.starts_with("vendor 'A' has attribute 'speed', but no [choice] table gives it a weight, so it has no effect")),
+            "{:?}",
+            s.warnings
+        );
+        for (attributes, choice, line, message) in [
+            ("capabilty = 0.3", "", 10, "did you mean 'capability'?"),
+            (
+                "acess = 0.3",
+                "",
+                10,
+                "did you mean the built-in weight 'access'?",
+            ),
+            (
+                "speed = \"high\"",
+                "",
+                10,
+                "attribute 'speed' must be a number",
+            ),
+            (
+                "speed = { normal = [0.5, -1.0] }",
+                "",
+                10,
+                "attribute 'speed'",
+            ),
+            (
+                "\"\\u200D\" = 0.3",
+                "",
+                10,
+                "attribute '\\u200D' shows as blank",
+            ),
+            (
+                "",
+                "\"\\uFE0F\" = 1.0",
+                5,
+                "[choice]: weight '\\uFE0F' shows as blank",
+            ),
+        ] {
+            let errors =
+                validate(&source(attributes, choice), Path::new("t.toml"), &[]).unwrap_err();
+            assert!(
+                errors.len() == 1
+                    && errors[0].line == Some(line)
+                    && errors[0].message.contains(message),
+                "{attributes} {choice}: {errors:?}"
+            );
+        }
     }
 }

@@ -9,7 +9,7 @@ use toml::Spanned;
 use super::Checker;
 use crate::scenario::names::{
     MISSING_VALUE_WORDS, RESERVED_TIER_NAMES, folded, formula_start, hidden_char, is_reserved,
-    kind_of_hidden, not_shown, same_name, spreadsheet_value,
+    kind_of_hidden, not_shown, printable_name, same_name, spreadsheet_value,
 };
 use crate::scenario::raw::RawScenario;
 
@@ -54,7 +54,10 @@ impl Checker<'_> {
         {
             self.error(
                 &written.span(),
-                format!("{what} name '{name}' is reserved ({why}); name the {what} differently"),
+                format!(
+                    "{what} name '{}' is reserved ({why}); name the {what} differently",
+                    printable_name(name)
+                ),
             );
         }
     }
@@ -158,7 +161,8 @@ impl Checker<'_> {
         let mut seen: BTreeMap<String, (&str, Option<usize>)> = BTreeMap::new();
         for n in names.flatten() {
             let name = n.get_ref().as_str();
-            if name.trim().is_empty() {
+            // A name that shows nothing is refused on its own.
+            if crate::text::shows_blank(name) {
                 continue;
             }
             if let Some((first, line)) = seen.get(&folded(name)) {
@@ -187,7 +191,7 @@ impl Checker<'_> {
             } else if is_reserved(&name, &RESERVED_TIER_NAMES) {
                 self.error(
                     &t.span(),
-                    format!("tier name '{name}' is reserved: 'all', in any letter case, names the totals in the outputs; name the tier differently"),
+                    format!("tier name '{}' is reserved: 'all', in any letter case, names the totals in the outputs; name the tier differently", printable_name(&name)),
                 );
             } else if let Some(first) = tiers
                 .get_ref()

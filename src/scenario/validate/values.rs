@@ -204,8 +204,13 @@ impl Checker<'_> {
                 None
             }
             // `1e3` and `1000.0` are TOML floats: say how to write the
-            // number they spell.
-            Value::Float(x) if x.fract() == 0.0 && (min as f64..=max as f64).contains(x) => {
+            // number they spell, when a float holds it exactly (up to 2^53;
+            // beyond, its digits are already lost).
+            Value::Float(x)
+                if x.fract() == 0.0
+                    && x.abs() <= 2f64.powi(53)
+                    && (min as f64..=max as f64).contains(x) =>
+            {
                 self.error(
                     &span,
                     format!(

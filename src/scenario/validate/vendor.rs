@@ -3,9 +3,11 @@
 use toml::Spanned;
 
 use super::Checker;
-use super::choice::{builtin, builtin_how};
-use crate::scenario::lookup::{TIER, did_you_mean, find, list, toml_key};
-use crate::scenario::names::{RESERVED_VENDOR_NAMES, difference, folded, hidden_char};
+use super::choice::{DEFAULT_WEIGHTS, builtin, builtin_how};
+use crate::scenario::lookup::{TIER, find, list, suggest, toml_key};
+use crate::scenario::names::{
+    RESERVED_VENDOR_NAMES, difference, folded, hidden_char, not_shown, printable_name,
+};
 use crate::scenario::param::Param;
 use crate::scenario::raw::{RawVendor, SpannedMap, SpannedValue};
 use crate::scenario::{Field, Vendor};
@@ -67,22 +69,42 @@ impl Checker<'_> {
                     self.error(
                         &value.span(),
                         format!(
-                            "{label} has attribute '{k}', but '{b}' is a built-in weight, not an attribute (in any letter case): {}",
+                            "{label} has attribute '{}', but '{b}' is a built-in weight, not an attribute (in any letter case): {}",
+                            printable_name(k),
                             builtin_how(b)
                         ),
                     );
+                    continue;
+                }
+                if crate::text::shows_blank(k) {
+                    let message = if k.trim().is_empty() {
+                        format!(
+                            "{label} has an attribute without a name; an attribute's name must not be empty"
+                        )
+                    } else {
+                        format!("{label} attribute {}", not_shown(k).unwrap_or_default())
+                    };
+                    self.error(&value.span(), message);
                     continue;
                 }
                 let near = attributes
                     .iter()
                     .find(|a| *a != k && folded(a) == folded(k));
                 match (attributes.iter().position(|a| a == k), near) {
-                    (Some(i), _) => attrs[i] = self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(i).range()),
+                    (Some(i), _) => {
+                        attrs[i] = self.param(
+                            value,
+                            &format!("{label} attribute '{k}'"),
+                            Field::Attribute(i).range(),
+                        )
+                    }
                     (None, Some(near)) => {
                         self.error(
                             &value.span(),
                             format!(
-                                "{label} has attribute '{k}', which differs from the weighted attribute '{near}' only in {}; write '{near}'",
+                                "{label} has attribute '{}', which differs from the weighted attribute '{}' only in {}; write '{near}'",
+                                printable_name(k),
+                                printable_name(near),
                                 difference(k, near)
                             ),
                         );
@@ -90,32 +112,39 @@ impl Checker<'_> {
                     (None, None) if hidden_char(k).is_some() => {
                         self.no_hidden_chars(k, &value.span(), &format!("{label} attribute"));
                     }
-                    (None, None) if k.trim().is_empty() => self.error(
-                        &value.span(),
-                        format!("{label} has an attribute without a name; an attribute's name must not be empty"),
-                    ),
                     (None, None) => {
-                        // Spelt like a weighted attribute: a likely typo,
-                        // which would silently count as 0. Otherwise an
-                        // attribute kept for later, as the design card's
-                        // example keeps `capability`: it has no effect.
-                        let suggestion = did_you_mean(k, attributes.iter().map(String::as_str));
-                        if suggestion.is_empty() {
-                            self.warn(
+                        // Spelt like a weighted attribute or a built-in
+                        // weight: a likely typo, which would silently count
+                        // as 0. Otherwise an attribute kept for later, as
+                        // the design card's example keeps `capability`: it
+                        // has no effect, but its value is still checked.
+                        let builtins = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n);
+                        let candidates = attributes.iter().map(String::as_str).chain(builtins);
+                        match suggest(k, candidates) {
+                            None => {
+                                self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(0).range());
+                                self.warn(
+                                    &value.span(),
+                                    format!(
+                                        "{label} has attribute '{k}', but no [choice] table gives it a weight, so it has no effect; to count it, give it a weight, e.g. {} = 1.0 under [choice]",
+                                        toml_key(k)
+                                    ),
+                                );
+                            }
+                            Some(b) if builtin(b).is_some() => self.error(
                                 &value.span(),
                                 format!(
-                                    "{label} has attribute '{k}', but no [choice] table gives it a weight, so it has no effect; to count it, give it a weight, e.g. {} = 1.0 under [choice]",
-                                    toml_key(k)
+                                    "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; did you mean the built-in weight '{b}'? {}",
+                                    builtin_how(b)
                                 ),
-                            );
-                        } else {
-                            self.error(
+                            ),
+                            Some(near) => self.error(
                                 &value.span(),
                                 format!(
-                                    "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; weighted attributes: {}{suggestion}",
+                                    "{label} has attribute '{k}', but no [choice] table gives it a weight, so it would have no effect; weighted attributes: {}; did you mean '{near}'?",
                                     list(attributes.iter().map(String::as_str)),
                                 ),
-                            );
+                            ),
                         }
                     }
                 }

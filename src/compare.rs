@@ -3,7 +3,8 @@
 //!
 //! Both scenarios are simulated with the same seed and run count. Run *i*
 //! of each draws every uncertain number they share from the same place of
-//! stream *i* (common random numbers, `scenario::stream_keys`), so the
+//! stream *i* (common random numbers, see
+//! [`Scenario::assign_streams`](crate::scenario::Scenario::assign_streams)), so the
 //! difference taken within run *i* keeps the effect of the change and
 //! cancels most of the sampling noise; the difference of two separately
 //! estimated means would keep all of it. Rows are matched by name (vendor,
@@ -380,6 +381,7 @@ struct Side<'a> {
 
 impl<'a> Side<'a> {
     fn new((scenario, records): (&'a Scenario, &'a [Tally])) -> Side<'a> {
+        crate::tally::assert_runs_of(records, scenario);
         Side {
             scenario,
             records,
@@ -456,8 +458,9 @@ struct PeriodPairs {
 /// `alignment` is what [`align`] gave for the two scenarios.
 ///
 /// # Panics
-/// If the record counts differ, or `alignment` was made for other
-/// scenarios.
+/// If the record counts differ, either side's records do not have the
+/// shape of runs of its scenario (or its tallies mix layouts or price
+/// epochs), or `alignment` was made for other scenarios.
 pub fn compare(
     baseline: (&Scenario, &[RunRecord]),
     counterfactual: (&Scenario, &[RunRecord]),

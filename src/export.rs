@@ -437,7 +437,11 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
             "mean_cumulative_revenue",
         ],
     );
-    let last = s.calendar.periods - 1;
+    let last = s
+        .calendar
+        .periods
+        .checked_sub(1)
+        .expect("a scenario needs at least one period; check it with Scenario::verify");
     for o in &p.outlook {
         let share = o.share;
         write_row(
@@ -472,7 +476,7 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// numbers would pass `u64::MAX`.
 pub fn runs_csv(s: &Scenario, tallies: &[Tally], first_run: u64) -> Vec<u8> {
     let d = Dims::of(s);
-    crate::tally::assert_shape(tallies, d);
+    crate::tally::assert_runs_of(tallies, s);
     assert!(
         tallies.is_empty() || first_run.checked_add(tallies.len() as u64 - 1).is_some(),
         "{} runs from run {first_run} would be numbered past {}",

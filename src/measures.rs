@@ -195,10 +195,11 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 /// it before it starts.
 ///
 /// # Panics
-/// If the tallies do not have the shape of runs of `s`.
+/// If the tallies do not have the shape of runs of `s`, or mix layouts or
+/// [`PriceEpochs`](crate::tally::PriceEpochs), or `s` has no period.
 pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
     let d = Dims::of(s);
-    crate::tally::assert_shape(records, d);
+    crate::tally::assert_runs_of(records, s);
     let layout = PeriodLayout::of(s);
     let runs = records.len();
     let nv = d.vendors;

@@ -179,9 +179,31 @@ pub struct Tally {
 /// another shape than the one they are read with.
 const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another shape (periods, agencies, tiers or vendors, or events on annual values) than the one given";
 
-/// Panics, naming why, unless every one of `tallies` has shape `d`.
-pub(crate) fn assert_shape(tallies: &[Tally], d: Dims) {
+/// Panics, naming why, unless `tallies` can be runs of `s`: each has its
+/// shape, all share one layout and one [`PriceEpochs`] (the statistics read
+/// every tally with the first one's), and those epochs' stretches are
+/// `s`'s; a scenario must have at least one period.
+pub(crate) fn assert_runs_of(tallies: &[Tally], s: &Scenario) {
+    let d = Dims::of(s);
+    assert!(
+        d.periods >= 1,
+        "a scenario needs at least one period; check it with Scenario::verify"
+    );
     assert!(tallies.iter().all(|t| t.fits(d)), "{OTHER_SHAPE}");
+    if let Some(first) = tallies.first() {
+        assert!(
+            first.price_epochs.starts() == PriceEpochs::of(s).starts(),
+            "{OTHER_SHAPE}"
+        );
+        // `Arc`s of `Eq` contents compare by address first, so tallies
+        // made with one `PriceEpochs` cost a pointer comparison each.
+        assert!(
+            tallies
+                .iter()
+                .all(|t| t.layout == first.layout && t.price_epochs == first.price_epochs),
+            "the tallies mix layouts or price epochs; make every tally of one simulation with the same TallyLayout and PriceEpochs"
+        );
+    }
 }
 
 impl Tally {

@@ -163,12 +163,13 @@ impl RunRecord {
 ///
 /// The stream's 2^68 words are laid out in regions, so that a change to a
 /// scenario moves as few draws as possible (common random numbers, see
-/// docs/scenario-reference.md): period t's dynamics (adoption and awards)
-/// from word (t + 1) 2^50 (`start_period`); uncertain numbers built
-/// without a key, in order, from 2^64; each initial contract block's ends
-/// from 2^66 + key 2^34 (`initial_block_rng`); each keyed uncertain
-/// number from 2^67 + key 2^24 (`parameter_rng`). Each region is far
-/// larger than anything drawn in it.
+/// docs/scenario-reference.md, section 9): period t's dynamics (adoption
+/// and awards) from word (t + 1) 2^50; uncertain numbers built without a
+/// key, in order, from 2^64; each initial contract block's ends from
+/// 2^66 + key 2^34; each keyed uncertain number from 2^67 + key 2^24 (the
+/// keys: [`InitialContract::stream`](crate::scenario::InitialContract::stream),
+/// [`Scenario::assign_streams`](crate::scenario::Scenario::assign_streams)).
+/// Each region is far larger than anything drawn in it.
 pub fn run_rng(seed: u64, run: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run);

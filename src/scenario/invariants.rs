@@ -175,7 +175,11 @@ impl<'a> Verifier<'a> {
                 self.fail(format!("{what} is {x}, not a finite number"));
             }
             (Some(x), _) if !range.contains(x) => {
-                self.fail(format!("{what} is {x}, outside {}", range.describe()));
+                self.fail(format!(
+                    "{what} is {}, not {}",
+                    super::param::Shown(x),
+                    range.describe()
+                ));
             }
             (_, Some(spec)) => {
                 if let Err(why) = spec.check() {
@@ -656,7 +660,7 @@ mod tests {
         let p = broken_by(|s| s.vendors[0].brand = Param::fixed(f64::NAN, Range::UNIT));
         assert_names(&p, "brand is NaN, not a finite number");
         let p = broken_by(|s| s.agencies[0].caution = Param::fixed(1.5, Range::UNIT));
-        assert_names(&p, "caution is 1.5, outside");
+        assert_names(&p, "caution is 1.5, not in [0, 1]");
         let p = broken_by(|s| {
             let spec = DistSpec::Normal {
                 mean: 0.5,

@@ -137,8 +137,9 @@ pub struct InitialContract {
     /// Periods still covered counting period 0; `None`: drawn per contract
     /// and run, uniform in `1..=term`.
     pub remaining: Option<u32>,
-    /// The sub-stream those draws come from (see `stream_keys`): distinct
-    /// blocks need distinct keys below 2^[`INITIAL_KEY_BITS`].
+    /// The sub-stream those draws come from (common random numbers, see
+    /// [`Scenario::assign_streams`]): distinct blocks need distinct keys
+    /// below 2^[`INITIAL_KEY_BITS`].
     pub stream: u64,
 }
 
@@ -255,8 +256,11 @@ impl Field {
 
 impl Scenario {
     /// Names the random stream of every uncertain number and initial
-    /// contract block by what it is, as loading a file does (see the
-    /// `stream_keys` module docs on common random numbers). Call it after
+    /// contract block by what it is, as loading a file does, so that two
+    /// scenarios run with one seed draw the numbers they share alike
+    /// (common random numbers: docs/scenario-reference.md, section 9,
+    /// "Comparing scenarios"; [`engine::run_rng`](crate::engine::run_rng)
+    /// lays out the stream). Call it after
     /// editing a scenario in code: a number made with [`Param::drawn`] has
     /// no stream of its own and is drawn in order with the other such
     /// numbers, and a vendor or agency copied and renamed keeps the
@@ -273,6 +277,10 @@ impl Scenario {
     }
 
     /// Name of weight `w` (`brand`, `access`, `incumbency` or an attribute).
+    ///
+    /// # Panics
+    /// If `w` is not below [`W_FIRST_ATTRIBUTE`] plus the number of
+    /// attributes.
     pub fn weight_name(&self, w: usize) -> &str {
         match w {
             W_BRAND => "brand",

@@ -468,9 +468,8 @@ fn the_reference_pages_first_scenario_runs() {
 /// The design card's own example (section 2 of MODEL.md, kept verbatim in
 /// tests/fixtures) is a valid scenario: `check` accepts it and `run`
 /// simulates it. Its vendor attribute `capability` has no weight (the card
-/// comments the weight out), which is a warning, not an error. Where the
-/// card sits beside the repository (`../shared/MODEL.md`, as in CI), the
-/// fixture must still be its example, word for word.
+/// comments the weight out), which is a warning, not an error. The
+/// fixture must be the example of the repository's MODEL.md, word for word.
 #[test]
 fn the_design_cards_example_is_a_valid_scenario() {
     let fixture = repo_root().join("tests/fixtures/design-card-example.toml");
@@ -480,17 +479,15 @@ fn the_design_cards_example_is_a_valid_scenario() {
         .skip_while(|l| l.starts_with("# "))
         .map(|l| format!("{l}\n"))
         .collect();
-    let card = repo_root().join("../shared/MODEL.md");
-    if let Ok(card) = std::fs::read_to_string(&card) {
-        let section = &card[card.find("## 2. Scenario file").expect("section 2")..];
-        let start = section.find("```toml\n").expect("the example") + "```toml\n".len();
-        let end = start + section[start..].find("```").unwrap();
-        assert_eq!(
-            example,
-            section[start..end],
-            "the fixture is not the card's example"
-        );
-    }
+    let card = std::fs::read_to_string(repo_root().join("MODEL.md")).unwrap();
+    let section = &card[card.find("## 2. Scenario file").expect("section 2")..];
+    let start = section.find("```toml\n").expect("the example") + "```toml\n".len();
+    let end = start + section[start..].find("```").unwrap();
+    assert_eq!(
+        example,
+        section[start..end],
+        "the fixture is not the card's example"
+    );
     let tmp = tempfile::tempdir().unwrap();
     let o = sharecast(tmp.path(), &["check", fixture.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&o.stderr);

@@ -321,3 +321,72 @@ fn a_run_refuses_mixed_prices_that_do_not_cover_its_scenario() {
         );
     }
 }
+
+/// The statistics read every tally with the first one's layout and price
+/// epochs, so tallies of another scenario's shape, or a set that mixes
+/// layouts or epochs, would give wrong numbers: `project_unless`,
+/// `compare_unless` and `runs_csv` panic instead, naming why.
+#[test]
+fn statistics_refuse_tallies_that_do_not_belong_together() {
+    use std::sync::atomic::AtomicBool;
+
+    use sharecast::compare::compare_unless;
+    use sharecast::engine::{Dims, MixedPrices, simulate_run_with};
+    use sharecast::measures::project_unless;
+    use sharecast::tally::{PriceEpochs, TallyLayout};
+
+    let never = AtomicBool::new(false);
+    let (small, gov) = (shipped("minimal.toml"), shipped("gov-ai-2026.toml"));
+    let of_gov = Tally::of_runs(&simulate_all(&gov, 1, 0..3, EngineKind::Counts), &gov);
+    let of_small = Tally::of_runs(&simulate_all(&small, 1, 0..3, EngineKind::Counts), &small);
+    let other_shape = "the runs were simulated from a scenario of another shape";
+    let message = panic_message(|| drop(project_unless(&small, &of_gov, &never)));
+    assert!(message.starts_with(other_shape), "{message}");
+    let message = panic_message(|| drop(export::runs_csv(&small, &of_gov, 0)));
+    assert!(message.starts_with(other_shape), "{message}");
+    let alignment = align(&small, &small).unwrap();
+    for (base, other) in [(&of_small, &of_gov), (&of_gov, &of_small)] {
+        let message = panic_message(|| {
+            drop(compare_unless(
+                (&small, base),
+                (&small, other),
+                &alignment,
+                &never,
+            ))
+        });
+        assert!(message.starts_with(other_shape), "{message}");
+    }
+
+    // Runs of the large scenario (events on annual values) recorded with
+    // every agency-period mixed: tallies with those epochs project; one
+    // tally with the scenario's own epochs among them, or one in the other
+    // layout, is refused.
+    let large = load(&repo_root().join("scenarios/bench/large.toml")).unwrap();
+    let (d, everywhere) = (Dims::of(&large), MixedPrices::everywhere(&large));
+    let epochs = PriceEpochs::of(&large).with_mixed(everywhere.clone());
+    let records: Vec<_> = (0..3)
+        .map(|run| simulate_run_with(&large, &everywhere, 1, run, EngineKind::Counts))
+        .collect();
+    let layout = TallyLayout::of(d, epochs.mixed_count());
+    let other_layout = match layout {
+        TallyLayout::Joint => TallyLayout::Marginal,
+        TallyLayout::Marginal => TallyLayout::Joint,
+    };
+    let tallies: Vec<Tally> = records
+        .iter()
+        .map(|r| Tally::with_layout(r, d, &epochs, layout))
+        .collect();
+    assert!(project_unless(&large, &tallies, &never).is_some());
+    let plain = simulate_run(&large, 1, 1, EngineKind::Counts);
+    let own_epochs = Tally::of(&plain, d, &PriceEpochs::of(&large));
+    let other_layout = Tally::with_layout(&records[1], d, &epochs, other_layout);
+    for odd in [own_epochs, other_layout] {
+        let mut mixed = tallies.clone();
+        mixed[1] = odd;
+        let message = panic_message(|| drop(project_unless(&large, &mixed, &never)));
+        assert!(
+            message.starts_with("the tallies mix layouts or price epochs"),
+            "{message}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! bounded list of the names there are. Shared by the TOML walk (`raw`),
 //! validation and settings (`vary`).
 
+use super::names::{difference, folded, printable_name};
 use toml::{Spanned, Value};
 
 /// The closest candidate to a misspelt name, if one is close enough.
@@ -139,14 +140,26 @@ pub(super) fn find<N: Declared>(
         .position(|n| n.declared() == Some(name))
         .ok_or_else(|| {
             let given = || names.iter().filter_map(Declared::declared);
+            // A name that differs from a declared one only by joiners or
+            // variation selectors looks the same: say where they differ.
+            let hint = given()
+                .find(|g| folded(g) == folded(name) && difference(name, g).contains("joiners"))
+                .map(|g| {
+                    format!(
+                        "; did you mean '{g}'? ('{}' differs from it only in {})",
+                        printable_name(name),
+                        difference(name, g)
+                    )
+                })
+                .unwrap_or_else(|| did_you_mean(name, given()));
             format!(
-                "{subject} names {} '{name}', {}; {}: {}{}{}",
+                "{subject} names {} '{}', {}; {}: {}{}{hint}",
                 kind.one,
+                printable_name(name),
                 kind.missing,
                 kind.all,
                 list(given()),
                 kind.besides,
-                did_you_mean(name, given())
             )
         })
 }
@@ -157,6 +170,20 @@ mod tests {
 
     use super::*;
     use crate::scenario::validate::validate;
+
+    /// A reference that differs from a declared name only by a joiner looks
+    /// like it: the message escapes the joiner and says so.
+    #[test]
+    fn a_reference_differing_only_by_a_joiner_says_so() {
+        let names = ["Acme".to_string(), "Zenith".to_string()];
+        let message = find(&names, "Acme\u{200D}", "event 1", &VENDOR).unwrap_err();
+        assert_eq!(
+            message,
+            "event 1 names vendor 'Acme\\u200D', which is not declared; vendors are: Acme, Zenith; \
+             did you mean 'Acme'? ('Acme\\u200D' differs from it only in joiners or variation selectors)"
+        );
+        assert_eq!(find(&names, "Zenith", "event 1", &VENDOR), Ok(1));
+    }
 
     /// A name that refers to nothing lists what it could have been, but
     /// only the first few of thousands: a file of 3,000 vendors with a

@@ -267,7 +267,7 @@ pub fn align(
         notes.push(format!(
             "vendor {} is not in the {missing_from}, where it holds no contract (share 0, revenue 0){}",
             v.name,
-            differs_in_case(&v.name, other_side, missing_from)
+            looks_alike_hint(&v.name, other_side, missing_from)
         ));
     }
     let mut matched_or_left_out = |kind: &str, plural: &str, base: &[&str], other: &[&str]| {
@@ -276,14 +276,14 @@ pub fn align(
             if found.is_none() {
                 notes.push(format!(
                     "{kind} {name} is only in the baseline: its rows are left out{}",
-                    differs_in_case(name, other, "counterfactual")
+                    looks_alike_hint(name, other, "counterfactual")
                 ));
             }
         }
         for name in other.iter().filter(|name| !base.contains(name)) {
             notes.push(format!(
                 "{kind} {name} is only in the counterfactual: its rows are left out{}",
-                differs_in_case(name, base, "baseline")
+                looks_alike_hint(name, base, "baseline")
             ));
         }
         matched
@@ -313,7 +313,7 @@ pub fn align(
 /// joiners and variation selectors, which show nothing: rows
 /// are matched by exact name, but a spreadsheet's pivot table would merge
 /// the two. Empty otherwise.
-fn differs_in_case(name: &str, other_side: &[&str], side: &str) -> String {
+fn looks_alike_hint(name: &str, other_side: &[&str], side: &str) -> String {
     let folded = crate::scenario::folded(name);
     other_side
         .iter()

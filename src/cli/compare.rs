@@ -5,8 +5,8 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load, load_with_sets, manifest, named_files, print_stdout, same_scenario, set_specs, simulate,
-    stem, warn, warn_of_long_files, warn_of_other_files, with_sets, write_outputs,
+    load, load_with_sets, manifest, named_files, print_stdout, same_file, same_scenario, set_specs,
+    simulate, stem, warn, warn_of_long_files, warn_of_other_files, with_sets, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -192,14 +192,7 @@ fn with_counterfactual_problems(
     };
     // Without a second file, or with the same file twice, there is nothing
     // more to list.
-    let same_file = match (
-        std::fs::canonicalize(&args.baseline),
-        std::fs::canonicalize(other_path),
-    ) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if args.counterfactual.is_none() || same_file {
+    if args.counterfactual.is_none() || same_file(&args.baseline, other_path) {
         return baseline_error;
     }
     match load_with_sets(other_path, &args.set, true) {

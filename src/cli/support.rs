@@ -593,15 +593,10 @@ fn warn_of_replaced(out: &Path, earlier: Option<Replaced>, input: &ManifestInput
         return;
     };
     let now: Vec<&ScenarioRef> = input.scenarios().into_iter().map(|(_, r)| r).collect();
-    let same_file = |a: &str, b: &str| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
     let same = earlier.len() == now.len()
-        && earlier
-            .iter()
-            .zip(&now)
-            .all(|(was, is)| was.sha256 == is.sha256 || same_file(&was.path, &is.path));
+        && earlier.iter().zip(&now).all(|(was, is)| {
+            was.sha256 == is.sha256 || same_file(Path::new(&was.path), Path::new(&is.path))
+        });
     let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
     if same {
         if let (Some(was), Some(is)) = (swept, input.swept())
@@ -628,6 +623,15 @@ fn warn_of_replaced(out: &Path, earlier: Option<Replaced>, input: &ManifestInput
         input.job(),
         now.into_iter().map(named).collect::<Vec<_>>().join(" and "),
     );
+}
+
+/// Whether `a` and `b` name one existing file (through links or relative
+/// paths alike).
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Writes `text` to standard output. A reader that has gone away (`sharecast

@@ -4,7 +4,7 @@
 //! bounded list of the names there are. Shared by the TOML walk (`raw`),
 //! validation and settings (`vary`).
 
-use super::names::{difference, folded, printable_name};
+use super::names::{differ_in_modifiers, difference, folded, printable_name};
 use toml::{Spanned, Value};
 
 /// The closest candidate to a misspelt name, if one is close enough.
@@ -143,7 +143,7 @@ pub(super) fn find<N: Declared>(
             // A name that differs from a declared one only by joiners or
             // variation selectors looks the same: say where they differ.
             let hint = given()
-                .find(|g| folded(g) == folded(name) && difference(name, g).contains("joiners"))
+                .find(|g| folded(g) == folded(name) && differ_in_modifiers(name, g))
                 .map(|g| {
                     format!(
                         "; did you mean '{g}'? ('{}' differs from it only in {})",

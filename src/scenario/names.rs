@@ -154,14 +154,18 @@ pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static st
     ))
 }
 
+/// Whether two names that fold alike ([`folded`]) differ in their joiners
+/// or variation selectors (their number or place): whatever letter case and
+/// surrounding spaces leave unexplained.
+pub(crate) fn differ_in_modifiers(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() != b.trim().to_lowercase()
+}
+
 /// How two different names that fold alike ([`folded`]) differ: in letter
 /// case, surrounding spaces, or joiners and variation selectors.
 pub(crate) fn difference(a: &str, b: &str) -> String {
     use crate::text::without_modifiers;
-    // They fold alike, so whatever letter case and spaces leave unexplained
-    // is in the joiners and variation selectors (their number or place).
-    let modifiers = a.trim().to_lowercase() != b.trim().to_lowercase()
-        && without_modifiers(a).trim().to_lowercase() == without_modifiers(b).trim().to_lowercase();
+    let modifiers = differ_in_modifiers(a, b);
     let (a, b) = (without_modifiers(a), without_modifiers(b));
     let case = a.trim() != b.trim();
     let spaces = a.to_lowercase() != b.to_lowercase();
@@ -247,7 +251,7 @@ pub(super) fn same_name(what: &str, name: &str, first: &str, line: Option<usize>
         )
     } else {
         let how = difference(name, first);
-        let why = if how.contains("joiners") {
+        let why = if differ_in_modifiers(name, first) {
             "joiners and variation selectors show nothing and spreadsheets ignore letter case, so the two would look the same or their rows in the outputs would merge: names must differ in something visible"
         } else {
             "names are trimmed and spreadsheets ignore letter case, so their rows in the outputs would merge: names must differ in more than that"

@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::scenario::lookup::{did_you_mean, list};
-use crate::scenario::names::{difference, folded, not_shown, printable_name};
+use crate::scenario::names::{differ_in_modifiers, difference, folded, not_shown, printable_name};
 use crate::scenario::param::Param;
 use crate::scenario::raw::{RawScenario, SpannedMap};
 use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
@@ -137,10 +137,7 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            if let Some(why) = crate::text::shows_blank(key)
-                .then(|| not_shown(key))
-                .flatten()
-            {
+            if let Some(why) = not_shown(key) {
                 self.error(&span, format!("{table}: weight {why}"));
                 continue;
             }
@@ -152,7 +149,7 @@ impl Checker<'_> {
                 Some((first, line)) => {
                     let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
                     let how = difference(key, first);
-                    let rule = if how.contains("joiners") {
+                    let rule = if differ_in_modifiers(key, first) {
                         "attribute names must differ in something visible"
                     } else {
                         "attribute names must differ in more than letter case and surrounding spaces"

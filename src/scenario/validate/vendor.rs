@@ -76,13 +76,13 @@ impl Checker<'_> {
                     );
                     continue;
                 }
-                if crate::text::shows_blank(k) {
+                if let Some(why) = not_shown(k) {
                     let message = if k.trim().is_empty() {
                         format!(
                             "{label} has an attribute without a name; an attribute's name must not be empty"
                         )
                     } else {
-                        format!("{label} attribute {}", not_shown(k).unwrap_or_default())
+                        format!("{label} attribute {why}")
                     };
                     self.error(&value.span(), message);
                     continue;

@@ -196,10 +196,10 @@ fn match_names(
         };
         notes.push(format!(
             "the counterfactual lists the {plural} in another order{or_lone}: rows are still \
-             matched by name, but the {plural} after it draw from other places of each \
-             period's stream, so the runs pair less closely (the differences stay unbiased; \
-             diff_sd is larger). Keep shared {plural} in the baseline's order{and_new} for the \
-             closest pairing"
+             matched by name, but from the first one out of place on, the {plural} draw from \
+             other places of each period's stream, so the runs pair less closely (the \
+             differences stay unbiased; diff_sd is larger). Keep shared {plural} in the \
+             baseline's order{and_new} for the closest pairing"
         ));
     }
     matched
@@ -270,33 +270,47 @@ pub fn align(
             looks_alike_hint(&v.name, other_side, missing_from)
         ));
     }
-    let mut matched_or_left_out = |kind: &str, plural: &str, base: &[&str], other: &[&str]| {
-        let matched = match_names(plural, base, other, LonePlacement::Matters, &mut notes);
-        for (name, found) in base.iter().zip(&matched) {
-            if found.is_none() {
+    // A scope only one file has is left out, but its units still count in
+    // that side's wider scopes: all units, and each scope of the other kind.
+    let mut matched_or_left_out =
+        |kind: &str, plural: &str, other_kind: &str, base: &[&str], other: &[&str]| {
+            let matched = match_names(plural, base, other, LonePlacement::Matters, &mut notes);
+            let still_counted = |side: &str| {
+                format!(
+                    "its rows are left out, but its units still count in the {side}'s rows of all \
+                 units and of each {other_kind} (and in the closing table), which then cover a \
+                 different market on each side"
+                )
+            };
+            for (name, found) in base.iter().zip(&matched) {
+                if found.is_none() {
+                    notes.push(format!(
+                        "{kind} {name} is only in the baseline: {}{}",
+                        still_counted("baseline"),
+                        looks_alike_hint(name, other, "counterfactual")
+                    ));
+                }
+            }
+            for name in other.iter().filter(|name| !base.contains(name)) {
                 notes.push(format!(
-                    "{kind} {name} is only in the baseline: its rows are left out{}",
-                    looks_alike_hint(name, other, "counterfactual")
+                    "{kind} {name} is only in the counterfactual: {}{}",
+                    still_counted("counterfactual"),
+                    looks_alike_hint(name, base, "baseline")
                 ));
             }
-        }
-        for name in other.iter().filter(|name| !base.contains(name)) {
-            notes.push(format!(
-                "{kind} {name} is only in the counterfactual: its rows are left out{}",
-                looks_alike_hint(name, base, "baseline")
-            ));
-        }
-        matched
-    };
+            matched
+        };
     let agencies = matched_or_left_out(
         "agency",
         "agencies",
+        "tier",
         &agency_names(baseline),
         &agency_names(counterfactual),
     );
     let tiers = matched_or_left_out(
         "tier",
         "tiers",
+        "agency",
         &tier_names(baseline),
         &tier_names(counterfactual),
     );

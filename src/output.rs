@@ -271,11 +271,14 @@ pub struct Manifest {
     /// `command_line` and the scenario paths start from (replacement
     /// characters as above; empty if it could not be read).
     pub working_directory: String,
-    /// The warnings printed before the files were written, each once and
-    /// as printed without its `warning: ` prefix: what a scenario or the
-    /// command line allowed but probably did not mean.
+    /// The warnings the job printed, each once and as printed without its
+    /// `warning: ` prefix: what a scenario or the command line allowed but
+    /// probably did not mean, then what the output folder held besides
+    /// (those are printed once the files are written, and listed here too).
     pub warnings: Vec<String>,
-    /// Names of the result files written next to it, in order;
+    /// Names of the result files that belong to it, in order: those
+    /// written next to it, then a `runs.csv` a run without `--per-run`
+    /// left in place because an earlier run of the same inputs wrote it;
     /// `manifest.json` itself is not listed.
     pub files: Vec<String>,
 }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
     load, load_with_sets, manifest, named_files, print_stdout, same_file, same_scenario, set_specs,
-    simulate, stem, warn, warn_of_long_files, warn_of_other_files, with_sets, write_outputs,
+    simulate, stem, warn, warn_of_long_files, with_sets, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -162,7 +162,6 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         &files,
     );
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    warn_of_other_files(&out, "compare");
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",

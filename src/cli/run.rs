@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
     load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, settings_line,
-    simulate, stem, warn_of_long_files, warn_of_other_files, write_outputs,
+    simulate, stem, warn_of_long_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -91,15 +91,6 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     );
     let files = write_outputs(&out, files, manifest, &cancel)?;
 
-    // Only the files a run writes are replaced, so a runs.csv of an earlier
-    // run with --per-run would sit next to results it does not belong to.
-    if !args.per_run && out.join(RUNS_FILE).exists() {
-        warning!(
-            "{} is from an earlier run and does not match these results (only --per-run replaces it)",
-            out.join(RUNS_FILE).display()
-        );
-    }
-    warn_of_other_files(&out, "run");
     if !sim.quiet {
         let with = settings_line(&args.scenario, &args.set);
         print_stdout(&format!(

@@ -404,20 +404,15 @@ pub(super) fn long_files(
 }
 
 /// Writes `files` and the manifest into `out`, whole or not at all; then
-/// warns if they replaced the results of another scenario file (see
-/// [`warn_of_replaced`]).
+/// says what else the folder held ([`folder_warnings`]). Those warnings are
+/// worked out before anything is written, so that the manifest lists them
+/// with the others, and printed only once the new files are in place.
 pub(super) fn write_outputs(
     out: &Path,
     mut files: Vec<OutputFile>,
-    manifest: Manifest,
+    mut manifest: Manifest,
     cancel: &AtomicBool,
 ) -> Result<Vec<OutputFile>> {
-    let keys: Vec<&str> = manifest
-        .input
-        .scenarios()
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
     // Another job writing into `out` finishes first; then its manifest is
     // the one replaced.
     let _turn = output::FolderLock::acquire(out, cancel).map_err(|e| {
@@ -427,7 +422,13 @@ pub(super) fn write_outputs(
             e
         }
     })?;
-    let earlier = replaced_results(out, &files, &keys);
+    let said = folder_warnings(out, &files, &mut manifest);
+    for warning in &said {
+        let shown = super::terminal_safe(warning);
+        if !manifest.warnings.contains(&shown) {
+            manifest.warnings.push(shown);
+        }
+    }
     files.push(OutputFile {
         name: MANIFEST_FILE.into(),
         bytes: manifest.to_bytes(),
@@ -443,8 +444,45 @@ pub(super) fn write_outputs(
         }
     })?;
     // Said once the new files are in place, never for a job that fails.
-    warn_of_replaced(out, earlier, &manifest.input);
+    for warning in said {
+        warning!("{warning}");
+    }
     Ok(files)
+}
+
+/// What `out` holds besides the `files` about to be written with
+/// `manifest`, as warnings: results of another scenario file or sweep
+/// replaced ([`replaced_warning`]), another command's files left beside
+/// them ([`other_files_warning`]), and a `runs.csv` that a run without
+/// `--per-run` leaves in place ([`leftover_runs_warning`]; when the
+/// earlier manifest shows it belongs to these very results, it is listed
+/// in `manifest` instead).
+fn folder_warnings(out: &Path, files: &[OutputFile], manifest: &mut Manifest) -> Vec<String> {
+    let earlier = earlier_manifest(out);
+    let keys: Vec<&str> = manifest
+        .input
+        .scenarios()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    let mut said = Vec::new();
+    if let Some(replaced) = earlier
+        .as_ref()
+        .and_then(|m| replaced_results(m, files, &keys))
+    {
+        said.extend(replaced_warning(out, replaced, &manifest.input));
+    }
+    said.extend(other_files_warning(out, &manifest.input));
+    let leaves_runs_file = matches!(manifest.input, ManifestInput::Run { .. })
+        && !files.iter().any(|f| f.name == RUNS_FILE)
+        && out.join(RUNS_FILE).exists();
+    if leaves_runs_file {
+        match leftover_runs_warning(out, earlier.as_ref(), manifest) {
+            Some(warning) => said.push(warning),
+            None => manifest.files.push(RUNS_FILE.into()),
+        }
+    }
+    said
 }
 
 /// Each of `names` with its contents, in order.
@@ -502,14 +540,14 @@ pub(super) fn file_names(files: &[OutputFile]) -> String {
         .join(", ")
 }
 
-/// Warns when `out` also holds files another command than `this` (`run`,
-/// `compare` or `sweep`) writes: the manifest next to them now describes
-/// this command's results instead.
-pub(super) fn warn_of_other_files(out: &Path, this: &str) {
-    let what = if this == "compare" {
-        "comparison"
-    } else {
-        this
+/// The warning, if any, that `out` also holds files another command than
+/// the one `input` describes writes (`run`, `compare` or `sweep`): the
+/// manifest next to them now describes this job's results instead.
+fn other_files_warning(out: &Path, input: &ManifestInput) -> Vec<String> {
+    let this = match input {
+        ManifestInput::Run { .. } => "run",
+        ManifestInput::Compare { .. } => "compare",
+        ManifestInput::Sweep { .. } => "sweep",
     };
     let run_files: Vec<&str> = STATISTICS_FILES.into_iter().chain([RUNS_FILE]).collect();
     let commands: [(&str, &[&str]); 3] = [
@@ -517,6 +555,7 @@ pub(super) fn warn_of_other_files(out: &Path, this: &str) {
         ("compare", &COMPARISON_FILES),
         ("sweep", &SWEEP_FILES),
     ];
+    let mut said = Vec::new();
     for (command, names) in commands.into_iter().filter(|(c, _)| *c != this) {
         let present: Vec<&str> = names
             .iter()
@@ -524,14 +563,38 @@ pub(super) fn warn_of_other_files(out: &Path, this: &str) {
             .filter(|name| out.join(name).exists())
             .collect();
         if !present.is_empty() {
-            warning!(
-                "{} also holds {} from an earlier `sharecast {command}`; {} now describes this {what}, not them",
+            said.push(format!(
+                "{} also holds {} from an earlier `sharecast {command}`; {} now describes this {}, not them",
                 out.display(),
                 present.join(", "),
-                out.join(MANIFEST_FILE).display()
-            );
+                out.join(MANIFEST_FILE).display(),
+                input.job()
+            ));
         }
     }
+    said
+}
+
+/// The `manifest.json` already in `out`, parsed; `None` without one or
+/// with one that cannot be read.
+fn earlier_manifest(out: &Path) -> Option<serde_json::Value> {
+    use std::io::Read;
+    // A manifest is a few kilobytes; whatever is far larger is not one.
+    let mut bytes = Vec::new();
+    std::fs::File::open(out.join(MANIFEST_FILE))
+        .and_then(|f| f.take(scenario::MAX_SCENARIO_BYTES).read_to_end(&mut bytes))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The result files an earlier manifest lists.
+fn listed_files(earlier: &serde_json::Value) -> impl Iterator<Item = &str> {
+    earlier
+        .get("files")
+        .and_then(|f| f.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|name| name.as_str())
 }
 
 /// What the `manifest.json` already in `out` says of the results about to
@@ -543,55 +606,44 @@ struct Replaced {
     swept: Option<String>,
 }
 
-/// The scenario files the `manifest.json` already in `out` names under
-/// `keys` (`scenario`, or `baseline` and `counterfactual`), and the number a
-/// sweep varied, when the results it lists include one of `files`, which
-/// are about to replace them; `None` without a manifest, with one that
-/// cannot be read, or with one of other results (another command's, which
-/// stay).
-fn replaced_results(out: &Path, files: &[OutputFile], keys: &[&str]) -> Option<Replaced> {
-    use std::io::Read;
-    // A manifest is a few kilobytes; whatever is far larger is not one.
-    let mut bytes = Vec::new();
-    std::fs::File::open(out.join(MANIFEST_FILE))
-        .and_then(|f| f.take(scenario::MAX_SCENARIO_BYTES).read_to_end(&mut bytes))
-        .ok()?;
-    let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let listed = manifest.get("files")?.as_array()?;
-    let replaced = listed
-        .iter()
-        .filter_map(|name| name.as_str())
-        .any(|name| files.iter().any(|f| f.name == name));
+/// The scenario files the `earlier` manifest names under `keys`
+/// (`scenario`, or `baseline` and `counterfactual`), and the number a sweep
+/// varied, when the results it lists include one of `files`, which are
+/// about to replace them; `None` when it lists other results (another
+/// command's, which stay) or does not name the scenario files.
+fn replaced_results(
+    earlier: &serde_json::Value,
+    files: &[OutputFile],
+    keys: &[&str],
+) -> Option<Replaced> {
+    let replaced = listed_files(earlier).any(|name| files.iter().any(|f| f.name == name));
     if !replaced {
         return None;
     }
     let scenarios = keys
         .iter()
-        .map(|key| serde_json::from_value(manifest.get(key)?.clone()).ok())
+        .map(|key| serde_json::from_value(earlier.get(key)?.clone()).ok())
         .collect::<Option<Vec<ScenarioRef>>>()?;
-    let swept = manifest
+    let swept = earlier
         .get("parameter")
         .and_then(|p| p.as_str())
         .map(str::to_string);
     Some(Replaced { scenarios, swept })
 }
 
-/// Warns when the results `out` held (as [`replaced_results`] gives them)
-/// came from other scenario files than those of `input`, the manifest just
-/// written, key by key, or were a sweep of another number of the same file.
-/// A file is the same when it has the same contents or its path leads to
-/// the same file from the current folder (`./x.toml` and `x.toml`; edited
-/// since or not): a manifest records the path as typed, so a path typed
-/// from another folder is recognised only while the file is unchanged.
-/// Settings, seeds and a sweep's values do not count.
-fn warn_of_replaced(out: &Path, earlier: Option<Replaced>, input: &ManifestInput) {
-    let Some(Replaced {
+/// The warning, if any, that the results `out` held (as
+/// [`replaced_results`] gives them) came from other scenario files than
+/// those of `input`, key by key, or were a sweep of another number of the
+/// same file. A file is the same when it has the same contents or its path
+/// leads to the same file from the current folder (`./x.toml` and
+/// `x.toml`; edited since or not): a manifest records the path as typed, so
+/// a path typed from another folder is recognised only while the file is
+/// unchanged. Settings, seeds and a sweep's values do not count.
+fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Option<String> {
+    let Replaced {
         scenarios: earlier,
         swept,
-    }) = earlier
-    else {
-        return;
-    };
+    } = earlier;
     let now: Vec<&ScenarioRef> = input.scenarios().into_iter().map(|(_, r)| r).collect();
     let same = earlier.len() == now.len()
         && earlier.iter().zip(&now).all(|(was, is)| {
@@ -599,20 +651,18 @@ fn warn_of_replaced(out: &Path, earlier: Option<Replaced>, input: &ManifestInput
         });
     let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
     if same {
-        if let (Some(was), Some(is)) = (swept, input.swept())
-            && was != is
-        {
-            warning!(
+        let (was, is) = (swept?, input.swept()?);
+        return (was != is).then(|| {
+            format!(
                 "{} held a sweep of {} over {}, now replaced by this sweep of {}; give each its own --out to keep both",
                 out.display(),
                 was,
                 named(now[0]),
                 is
-            );
-        }
-        return;
+            )
+        });
     }
-    warning!(
+    Some(format!(
         "{} held the results of {}, now replaced by this {} of {}; give each its own --out to keep both",
         out.display(),
         earlier
@@ -622,7 +672,61 @@ fn warn_of_replaced(out: &Path, earlier: Option<Replaced>, input: &ManifestInput
             .join(" compared with "),
         input.job(),
         now.into_iter().map(named).collect::<Vec<_>>().join(" and "),
-    );
+    ))
+}
+
+/// The warning for a `runs.csv` in `out` that a run without `--per-run`
+/// leaves in place, or `None` when the `earlier` manifest shows that it
+/// belongs to these very results: it lists `runs.csv` and the same
+/// sharecast version, scenario contents, settings, seed, runs and engine as
+/// `manifest` (runs are reproducible, so that run's `runs.csv` is this
+/// one's). The warning says what differs when the manifest tells.
+fn leftover_runs_warning(
+    out: &Path,
+    earlier: Option<&serde_json::Value>,
+    manifest: &Manifest,
+) -> Option<String> {
+    let path = out.join(RUNS_FILE);
+    let described = earlier.filter(|m| listed_files(m).any(|name| name == RUNS_FILE));
+    let Some(earlier) = described else {
+        return Some(format!(
+            "{} is left from an earlier run that {} does not describe, so it may not match these results (only --per-run replaces it)",
+            path.display(),
+            out.join(MANIFEST_FILE).display()
+        ));
+    };
+    let now = serde_json::to_value(manifest).ok()?;
+    let shown = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => "none".to_string(),
+    };
+    let mut differences = Vec::new();
+    for (key, what) in [
+        ("runs", "runs"),
+        ("seed", "seed"),
+        ("engine", "engine"),
+        ("sharecast_version", "sharecast version"),
+    ] {
+        let (was, is) = (earlier.get(key), now.get(key));
+        if was != is {
+            differences.push(format!("{what} {}, now {}", shown(was), shown(is)));
+        }
+    }
+    let scenario = |m: &serde_json::Value, field: &str| m.get("scenario")?.get(field).cloned();
+    if scenario(earlier, "sha256") != scenario(&now, "sha256") {
+        differences.push("other scenario file contents".to_string());
+    }
+    if scenario(earlier, "settings") != scenario(&now, "settings") {
+        differences.push("other --set settings".to_string());
+    }
+    (!differences.is_empty()).then(|| {
+        format!(
+            "{} is from an earlier run of other inputs ({}), so it does not match these results (only --per-run replaces it)",
+            path.display(),
+            differences.join("; ")
+        )
+    })
 }
 
 /// Whether `a` and `b` name one existing file (through links or relative

@@ -9,7 +9,7 @@ use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, check_settings, default_out_dir,
     file_names, given_sets, interrupt_flag, long_files, manifest, named_files, parse_with_settings,
     print_stdout, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem,
-    warn_if_too_long, warn_of_other_files, with_sets, write_outputs,
+    warn_if_too_long, with_sets, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -141,7 +141,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         &files,
     );
     let files = write_outputs(&out, files, manifest, &cancel)?;
-    warn_of_other_files(&out, "sweep");
     if !sim.quiet {
         let with = settings_line(path, &args.set);
         print_stdout(&format!(

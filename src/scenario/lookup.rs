@@ -36,11 +36,14 @@ pub(super) fn did_you_mean<'a>(
 
 pub(super) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     // A name that shows nothing, refused on its own, would only leave a
-    // blank here.
-    let names: Vec<&str> = names
+    // blank here; a name given twice, also refused on its own, is listed
+    // once.
+    let mut names: Vec<&str> = names
         .into_iter()
         .filter(|n| !crate::text::shows_blank(n))
         .collect();
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(*n));
     if names.is_empty() {
         "none".to_string()
     } else {
@@ -212,6 +215,18 @@ mod tests {
             "{message}"
         );
         assert!(message.len() < 500, "{} bytes: {message}", message.len());
+    }
+
+    /// A name declared twice is refused on its own; the list of names in
+    /// another message shows it once.
+    #[test]
+    fn a_name_declared_twice_is_listed_once() {
+        let names = ["Incumbent AI".to_string(), "Incumbent AI".to_string()];
+        let message = find(&names, "Challenger AI", "event 1", &VENDOR).unwrap_err();
+        assert_eq!(
+            message,
+            "event 1 names vendor 'Challenger AI', which is not declared; vendors are: Incumbent AI"
+        );
     }
 
     #[test]

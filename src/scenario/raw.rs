@@ -220,6 +220,13 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
                 },
                 None => explain_toml_error(e.message()),
             };
+            let message = if looks_like_csv(source) {
+                format!(
+                    "{message}; the file reads like comma-separated values (a spreadsheet saved as CSV?), but a scenario is TOML: key = value lines and [[vendor]], [[agency]] blocks, as in scenarios/minimal.toml"
+                )
+            } else {
+                message
+            };
             let span = e.span().or_else(|| line_of_spanless(source, e.message()));
             return Err(vec![(span, message)]);
         }
@@ -232,6 +239,17 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
         return Err(problems);
     }
     toml::from_str(source).map_err(|e| vec![(e.span(), explain_toml_error(e.message()))])
+}
+
+/// Whether `source`, which is not TOML, starts like a CSV file: its first
+/// line that is neither blank nor a comment has a comma and no `=`, and is
+/// not a header.
+fn looks_like_csv(source: &str) -> bool {
+    source
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .is_some_and(|line| line.contains(',') && !line.contains('=') && !line.starts_with('['))
 }
 
 /// `write KEY = "YYYY-MM"` when the line of `span` gives a key a bare
@@ -509,11 +527,67 @@ impl Walk<'_> {
             match block.keys.iter().find(|(k, _)| *k == name) {
                 None => {
                     let allowed: Vec<&str> = block.keys.iter().map(|(k, _)| *k).collect();
-                    out.push((Some(key.span()), unknown_key(name, &allowed)));
+                    let mut text = unknown_key(name, &allowed);
+                    if let Some(hint) = self.misplaced(name, block, key.span().start) {
+                        text.push_str("; ");
+                        text.push_str(&hint);
+                    }
+                    out.push((Some(key.span()), text));
                 }
                 Some((_, shape)) => self.value(name, &place, value, *shape, out),
             }
         }
+    }
+
+    /// When `key`, unknown in `block`, is a key of the table that holds
+    /// the block (the agency's, for a contract in force; else the whole
+    /// scenario's), and the block was opened by a header line above `at`:
+    /// how TOML read it and where it belongs. TOML gives every key below a
+    /// header to that header's table, so a `runs = 5000` added at the end of
+    /// a file lands in its last `[[event]]`. A key that names a list of
+    /// blocks, or `name`, which every block of names has, gets no hint.
+    fn misplaced(&self, key: &str, block: &Block, at: usize) -> Option<String> {
+        let (owner, belongs) = if block.path == INITIAL.path {
+            (&AGENCY, "of the agency")
+        } else if block.path.is_empty() {
+            return None;
+        } else {
+            (&SCENARIO, "of the whole scenario")
+        };
+        let known = owner
+            .keys
+            .iter()
+            .any(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)));
+        if !known || key == "name" {
+            return None;
+        }
+        let before = &self.source[..at.min(self.source.len())];
+        let (start, line) = before
+            .match_indices('\n')
+            .map(|(i, _)| i + 1)
+            .chain([0])
+            .filter_map(|start| {
+                let line = before[start..].lines().next()?;
+                header(line).map(|(double, path)| (start, (double, path)))
+            })
+            .max_by_key(|(start, _)| *start)?;
+        let (double, path) = line;
+        if !double || path.join(".") != block.path {
+            return None;
+        }
+        let line_number = before[..start].matches('\n').count() + 1;
+        let place = if owner.path.is_empty() {
+            "above the first [[...]] header".to_string()
+        } else {
+            format!(
+                "between the [[{}]] header and its first [[{}]]",
+                owner.path, block.path
+            )
+        };
+        Some(format!(
+            "'{key}' is a key {belongs}, but TOML puts every key below a header into that header's block, here the [[{}]] on line {line_number}: move it {place}",
+            block.path
+        ))
     }
 
     fn value(&self, key: &str, place: &str, v: &Item, shape: Shape, out: &mut Vec<Problem>) {

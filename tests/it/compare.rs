@@ -117,9 +117,15 @@ fn names_differing_only_in_letter_case_are_pointed_out() {
         "vendor East is not in the counterfactual, where it holds no contract (share 0, revenue 0); \
          the counterfactual has EAST, which differs only in letter case: rows are matched by exact name, so rename one to pair them",
         "vendor EAST is not in the baseline, where it holds no contract (share 0, revenue 0); the baseline has East,",
-        "agency Civil is only in the baseline: its rows are left out; the counterfactual has civil,",
-        "agency civil is only in the counterfactual: its rows are left out; the baseline has Civil,",
-        "tier top_secret is only in the baseline: its rows are left out; the counterfactual has Top_Secret,",
+        "agency Civil is only in the baseline: its rows are left out, but its units still count in \
+         the baseline's rows of all units and of each tier (and in the closing table), which then \
+         cover a different market on each side; the counterfactual has civil,",
+        "agency civil is only in the counterfactual: its rows are left out, but its units still \
+         count in the counterfactual's rows of all units and of each tier (and in the closing \
+         table), which then cover a different market on each side; the baseline has Civil,",
+        "tier top_secret is only in the baseline: its rows are left out, but its units still count \
+         in the baseline's rows of all units and of each agency (and in the closing table), which \
+         then cover a different market on each side; the counterfactual has Top_Secret,",
     ] {
         assert!(notes.contains(expected), "no '{expected}' in:\n{notes}");
     }

@@ -806,34 +806,70 @@ fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     );
 }
 
+/// Only the files a run writes are replaced: a runs.csv from an earlier
+/// --per-run run stays. A run of the same inputs keeps it as its own (the
+/// manifest lists it, nothing is said); a run of other inputs says what
+/// differs; with no manifest describing it, the warning says it may not
+/// match. Every such warning is in the new manifest too.
 #[test]
 fn a_leftover_runs_csv_is_pointed_out() {
-    // Only the files a run writes are replaced: a runs.csv from an earlier
-    // --per-run run stays, and the user is told it no longer matches.
     let tmp = tempfile::tempdir().unwrap();
     let scenario = "scenarios/minimal.toml";
-    let first = run_shipped_ok(
-        tmp.path(),
-        scenario,
-        &["--runs", "3", "--per-run", "--out", "o", "--quiet"],
-    );
-    assert!(!String::from_utf8_lossy(&first.stderr).contains("warning"));
-    let again = run_shipped_ok(
-        tmp.path(),
-        scenario,
-        &["--runs", "4", "--out", "o", "--quiet"],
-    );
-    let stderr = String::from_utf8_lossy(&again.stderr);
+    let manifest = || -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(tmp.path().join("o/manifest.json")).unwrap()).unwrap()
+    };
+    let run = |args: &[&str]| -> String {
+        let mut all = vec!["--out", "o", "--quiet"];
+        all.extend(args);
+        let o = run_shipped_ok(tmp.path(), scenario, &all);
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let files = |m: &serde_json::Value| -> Vec<String> {
+        serde_json::from_value(m["files"].clone()).unwrap()
+    };
+    let warnings = |m: &serde_json::Value| -> Vec<String> {
+        serde_json::from_value(m["warnings"].clone()).unwrap()
+    };
+
+    assert!(!run(&["--runs", "3", "--per-run"]).contains("warning"));
+    let written = std::fs::read(tmp.path().join("o/runs.csv")).unwrap();
+    // The same inputs again: that runs.csv is this run's too.
+    assert!(!run(&["--runs", "3"]).contains("warning"));
+    let kept = manifest();
+    assert_eq!(files(&kept).last().map(String::as_str), Some("runs.csv"));
+    assert!(warnings(&kept).is_empty(), "{kept}");
+    // The same inputs once more: the kept file is still described.
+    assert!(!run(&["--runs", "3"]).contains("warning"));
+
+    // Other inputs: what differs is named, on stderr and in the manifest.
+    let stderr = run(&["--runs", "4", "--seed", "9"]);
+    let expected = "o/runs.csv is from an earlier run of other inputs (runs 3, now 4; seed 7, now \
+                    9), so it does not match these results (only --per-run replaces it)";
+    assert!(stderr.contains(expected), "{stderr}");
+    let stale = manifest();
+    assert!(!files(&stale).contains(&"runs.csv".to_string()), "{stale}");
     assert!(
-        stderr.contains("runs.csv is from an earlier run and does not match these results"),
+        warnings(&stale).iter().any(|w| w.contains(expected)),
+        "{stale}"
+    );
+    // Now no manifest describes it.
+    let stderr = run(&["--runs", "3"]);
+    assert!(
+        stderr.contains(
+            "o/runs.csv is left from an earlier run that o/manifest.json does not describe, \
+             so it may not match these results"
+        ),
         "{stderr}"
     );
-    let replaced = run_shipped_ok(
-        tmp.path(),
-        scenario,
-        &["--runs", "4", "--per-run", "--out", "o", "--quiet"],
+    // The same with --per-run replaces it, without a word.
+    assert!(!run(&["--runs", "3", "--per-run"]).contains("warning"));
+    assert_eq!(
+        std::fs::read(tmp.path().join("o/runs.csv")).unwrap(),
+        written
     );
-    assert!(!String::from_utf8_lossy(&replaced.stderr).contains("warning"));
+    // Another engine makes other numbers.
+    let stderr = run(&["--runs", "3", "--engine", "units"]);
+    assert!(stderr.contains("(engine counts, now units)"), "{stderr}");
 }
 
 /// Results of one scenario file written over those of another (two files
@@ -919,6 +955,18 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         "{stderr}"
     );
     assert_ne!(snapshot(&dir.join("out/base")), before);
+    // The manifest written lists the warning too, though it is printed
+    // after the files are in place.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out/base/manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["warnings"],
+        serde_json::json!([
+            "out/base held the results of a/../a/base.toml with --set agency.Agency.term=6, now \
+             replaced by this run of b/base.toml; give each its own --out to keep both"
+        ])
+    );
     // A file named like another's variant: `m.toml --set` writes into
     // out/m-variant too.
     assert!(!stderr_of(&["run", "m-variant.toml"]).contains("warning"));

@@ -52,6 +52,46 @@ fn thread_count_does_not_change_a_byte() {
     }
 }
 
+/// A scenario saved on Windows (CRLF line ends) with a UTF-8 byte-order
+/// mark, as Notepad and Excel's text export write it, is the same scenario:
+/// the same CSVs, byte for byte.
+#[test]
+fn windows_line_ends_and_a_byte_order_mark_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(crate::common::repo_root().join("scenarios/gov-ai-2026.toml"))
+            .unwrap();
+    let windows = format!("\u{FEFF}{}", text.replace('\n', "\r\n"));
+    std::fs::write(tmp.path().join("unix.toml"), &text).unwrap();
+    std::fs::write(tmp.path().join("windows.toml"), windows).unwrap();
+    for name in ["unix", "windows"] {
+        let o = crate::common::sharecast(
+            tmp.path(),
+            &[
+                "run",
+                &format!("{name}.toml"),
+                "--runs",
+                "40",
+                "--out",
+                name,
+                "--quiet",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let (unix, windows) = (
+        csvs(&tmp.path().join("unix")),
+        csvs(&tmp.path().join("windows")),
+    );
+    assert_eq!(unix.len(), 5);
+    assert_eq!(unix, windows);
+}
+
 #[test]
 fn another_seed_gives_other_numbers() {
     let tmp = tempfile::tempdir().unwrap();

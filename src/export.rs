@@ -514,6 +514,50 @@ pub fn runs_csv(s: &Scenario, tallies: &[Tally], first_run: u64) -> Vec<u8> {
     finish(w)
 }
 
+/// Whether `file` holds exactly what [`runs_csv`] writes for `tallies`
+/// (runs numbered from 0), compared a slice of runs at a time so that the
+/// whole file is never held in memory; stops at the first difference.
+///
+/// # Errors
+/// When `file` cannot be read.
+///
+/// # Panics
+/// As [`runs_csv`].
+pub fn holds_runs_csv(
+    s: &Scenario,
+    tallies: &[Tally],
+    file: impl std::io::Read,
+) -> std::io::Result<bool> {
+    use std::io::Read;
+    const RUNS_AT_ONCE: usize = 64;
+    let mut file = std::io::BufReader::new(file);
+    let mut read = Vec::new();
+    let slices: Vec<&[Tally]> = if tallies.is_empty() {
+        vec![tallies]
+    } else {
+        tallies.chunks(RUNS_AT_ONCE).collect()
+    };
+    for (i, slice) in slices.into_iter().enumerate() {
+        let bytes = runs_csv(s, slice, (i * RUNS_AT_ONCE) as u64);
+        // Every slice's text starts with the header; the file has it once.
+        let expected = if i == 0 {
+            &bytes[..]
+        } else {
+            let header_end = bytes.iter().position(|&b| b == b'\n').map_or(0, |n| n + 1);
+            &bytes[header_end..]
+        };
+        read.clear();
+        file.by_ref()
+            .take(expected.len() as u64)
+            .read_to_end(&mut read)?;
+        if read != expected {
+            return Ok(false);
+        }
+    }
+    // Nothing may follow.
+    Ok(file.read(&mut [0u8; 1])? == 0)
+}
+
 /// Files of the same columns stacked into one, each row after a leading
 /// column that says which file it came from: how `sharecast sweep` puts the
 /// files of every value in one table.

@@ -277,9 +277,9 @@ pub struct Manifest {
     /// (those are printed once the files are written, and listed here too).
     pub warnings: Vec<String>,
     /// Names of the result files that belong to it, in order: those
-    /// written next to it, then a `runs.csv` a run without `--per-run`
-    /// left in place because an earlier run of the same inputs wrote it;
-    /// `manifest.json` itself is not listed.
+    /// written next to it, then a `runs.csv` that a run without `--per-run`
+    /// found holding exactly what `--per-run` would have written, and left
+    /// in place; `manifest.json` itself is not listed.
     pub files: Vec<String>,
 }
 

@@ -161,7 +161,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         sim,
         &files,
     );
-    let files = write_outputs(&out, files, manifest, &cancel)?;
+    let files = write_outputs(&out, files, manifest, None, &cancel)?;
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",

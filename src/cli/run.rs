@@ -1,11 +1,13 @@
 //! `sharecast run`: one scenario simulated, its projections written.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use super::support::{
-    MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load_with_sets, long_files, manifest, named_files, print_stdout, set_specs, settings_line,
-    simulate, stem, warn_of_long_files, write_outputs,
+    MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir, file_names,
+    interrupt_flag, load_with_sets, long_files, manifest, named_files, print_stdout, set_specs,
+    settings_line, simulate, stem, warn_of_long_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -89,7 +91,15 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         sim,
         &files,
     );
-    let files = write_outputs(&out, files, manifest, &cancel)?;
+    // A runs.csv an earlier --per-run run left stays; it belongs to these
+    // results when it holds exactly what --per-run would write now.
+    let holds_these_runs = |path: &Path| {
+        std::fs::File::open(path)
+            .and_then(|file| export::holds_runs_csv(&s, &records, file))
+            .unwrap_or(false)
+    };
+    let runs_file = (!args.per_run).then_some(&holds_these_runs as RunsFileCheck);
+    let files = write_outputs(&out, files, manifest, runs_file, &cancel)?;
 
     if !sim.quiet {
         let with = settings_line(&args.scenario, &args.set);

@@ -403,14 +403,21 @@ pub(super) fn long_files(
     [shares, adoption, revenue]
 }
 
+/// Whether a file holds the `runs.csv` of the results being written; see
+/// [`write_outputs`].
+pub(super) type RunsFileCheck<'a> = &'a dyn Fn(&Path) -> bool;
+
 /// Writes `files` and the manifest into `out`, whole or not at all; then
 /// says what else the folder held ([`folder_warnings`]). Those warnings are
 /// worked out before anything is written, so that the manifest lists them
 /// with the others, and printed only once the new files are in place.
+/// `runs_file`, given by a run without `--per-run`, tells whether a
+/// `runs.csv` already in `out` is the one these results would write.
 pub(super) fn write_outputs(
     out: &Path,
     mut files: Vec<OutputFile>,
     mut manifest: Manifest,
+    runs_file: Option<RunsFileCheck>,
     cancel: &AtomicBool,
 ) -> Result<Vec<OutputFile>> {
     // Another job writing into `out` finishes first; then its manifest is
@@ -422,7 +429,7 @@ pub(super) fn write_outputs(
             e
         }
     })?;
-    let said = folder_warnings(out, &files, &mut manifest);
+    let said = folder_warnings(out, &files, &mut manifest, runs_file);
     for warning in &said {
         let shown = super::terminal_safe(warning);
         if !manifest.warnings.contains(&shown) {
@@ -454,10 +461,15 @@ pub(super) fn write_outputs(
 /// `manifest`, as warnings: results of another scenario file or sweep
 /// replaced ([`replaced_warning`]), another command's files left beside
 /// them ([`other_files_warning`]), and a `runs.csv` that a run without
-/// `--per-run` leaves in place ([`leftover_runs_warning`]; when the
-/// earlier manifest shows it belongs to these very results, it is listed
-/// in `manifest` instead).
-fn folder_warnings(out: &Path, files: &[OutputFile], manifest: &mut Manifest) -> Vec<String> {
+/// `--per-run` leaves in place when `runs_file` finds it is not the one
+/// these results would write ([`leftover_runs_warning`]; when it is, it is
+/// listed in `manifest` instead).
+fn folder_warnings(
+    out: &Path,
+    files: &[OutputFile],
+    manifest: &mut Manifest,
+    runs_file: Option<RunsFileCheck>,
+) -> Vec<String> {
     let earlier = earlier_manifest(out);
     let keys: Vec<&str> = manifest
         .input
@@ -473,13 +485,14 @@ fn folder_warnings(out: &Path, files: &[OutputFile], manifest: &mut Manifest) ->
         said.extend(replaced_warning(out, replaced, &manifest.input));
     }
     said.extend(other_files_warning(out, &manifest.input));
-    let leaves_runs_file = matches!(manifest.input, ManifestInput::Run { .. })
-        && !files.iter().any(|f| f.name == RUNS_FILE)
-        && out.join(RUNS_FILE).exists();
-    if leaves_runs_file {
-        match leftover_runs_warning(out, earlier.as_ref(), manifest) {
-            Some(warning) => said.push(warning),
-            None => manifest.files.push(RUNS_FILE.into()),
+    let leftover = out.join(RUNS_FILE);
+    if let Some(holds_these_runs) = runs_file
+        && leftover.is_file()
+    {
+        if holds_these_runs(&leftover) {
+            manifest.files.push(RUNS_FILE.into());
+        } else {
+            said.push(leftover_runs_warning(out, earlier.as_ref(), manifest));
         }
     }
     said
@@ -676,30 +689,38 @@ fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Opt
 }
 
 /// The warning for a `runs.csv` in `out` that a run without `--per-run`
-/// leaves in place, or `None` when the `earlier` manifest shows that it
-/// belongs to these very results: it lists `runs.csv` and the same
-/// sharecast version, scenario contents, settings, seed, runs and engine as
-/// `manifest` (runs are reproducible, so that run's `runs.csv` is this
-/// one's). The warning says what differs when the manifest tells.
+/// leaves in place and that does not hold these results' runs; it says
+/// what inputs differ when the `earlier` manifest lists that `runs.csv`
+/// and tells.
 fn leftover_runs_warning(
     out: &Path,
     earlier: Option<&serde_json::Value>,
     manifest: &Manifest,
-) -> Option<String> {
-    let path = out.join(RUNS_FILE);
+) -> String {
     let described = earlier.filter(|m| listed_files(m).any(|name| name == RUNS_FILE));
-    let Some(earlier) = described else {
-        return Some(format!(
-            "{} is left from an earlier run that {} does not describe, so it may not match these results (only --per-run replaces it)",
-            path.display(),
-            out.join(MANIFEST_FILE).display()
-        ));
-    };
-    let now = serde_json::to_value(manifest).ok()?;
+    let differences = described
+        .and_then(|earlier| {
+            let now = serde_json::to_value(manifest).ok()?;
+            Some(differing_inputs(earlier, &now))
+        })
+        .filter(|d| !d.is_empty())
+        .map(|d| format!(" of other inputs ({})", d.join("; ")))
+        .unwrap_or_default();
+    format!(
+        "{} is from an earlier run{differences} and does not match these results (only --per-run replaces it)",
+        out.join(RUNS_FILE).display()
+    )
+}
+
+/// What the `earlier` run manifest records differently from `now` among
+/// the inputs that decide a run's numbers: "runs 3, now 4", "seed 7, now
+/// 9", the engine, the sharecast version, the scenario file's contents,
+/// the settings (in any order).
+fn differing_inputs(earlier: &serde_json::Value, now: &serde_json::Value) -> Vec<String> {
     let shown = |v: Option<&serde_json::Value>| match v {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
-        None => "none".to_string(),
+        None => "not recorded".to_string(),
     };
     let mut differences = Vec::new();
     for (key, what) in [
@@ -714,19 +735,20 @@ fn leftover_runs_warning(
         }
     }
     let scenario = |m: &serde_json::Value, field: &str| m.get("scenario")?.get(field).cloned();
-    if scenario(earlier, "sha256") != scenario(&now, "sha256") {
+    if scenario(earlier, "sha256") != scenario(now, "sha256") {
         differences.push("other scenario file contents".to_string());
     }
-    if scenario(earlier, "settings") != scenario(&now, "settings") {
+    let settings = |m: &serde_json::Value| {
+        let mut specs: Vec<String> = scenario(m, "settings")
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        specs.sort();
+        specs
+    };
+    if settings(earlier) != settings(now) {
         differences.push("other --set settings".to_string());
     }
-    (!differences.is_empty()).then(|| {
-        format!(
-            "{} is from an earlier run of other inputs ({}), so it does not match these results (only --per-run replaces it)",
-            path.display(),
-            differences.join("; ")
-        )
-    })
+    differences
 }
 
 /// Whether `a` and `b` name one existing file (through links or relative

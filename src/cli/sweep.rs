@@ -140,7 +140,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         sim,
         &files,
     );
-    let files = write_outputs(&out, files, manifest, &cancel)?;
+    let files = write_outputs(&out, files, manifest, None, &cancel)?;
     if !sim.quiet {
         let with = settings_line(path, &args.set);
         print_stdout(&format!(

@@ -643,3 +643,48 @@ fn both_rejected_scenarios_are_reported_at_once() {
         "{stderr}"
     );
 }
+
+/// A vendor only one side has holds 0 where that side's scope holds
+/// contracts, and nothing where it holds none (MODEL.md §4: an undefined
+/// share is left out of its row). In the baseline no vendor serves the
+/// only populated tier, so no run defines a share there; the entrant's
+/// rows pair no run, as do the incumbent's, though the counterfactual gives
+/// the entrant every contract.
+#[test]
+fn a_one_sided_vendor_pairs_only_runs_where_both_scopes_hold_contracts() {
+    let base_text = r#"
+start = "2026-01"
+periods = 3
+tiers = ["unclassified", "secret"]
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 10
+tiers = { secret = 1.0 }
+innovation = 1.0
+imitation = 0.0
+term = 12
+"#;
+    let base = scenario(base_text);
+    let other = scenario(&format!(
+        "{base_text}[[vendor]]\nname = \"N\"\nbrand = 0.5\naccess = {{ secret = 1.0 }}\n"
+    ));
+    let c = compared(&base, &other, 1, 20);
+    assert_eq!(c.vendors, ["A", "N"]);
+    let (_, p) = simulate(&other, 1, 20, EngineKind::Counts);
+    let entrant_share = p
+        .shares
+        .iter()
+        .find(|r| r.period == 2 && r.scope == Scope::All && r.vendor == 1)
+        .and_then(|r| r.summary)
+        .expect("the counterfactual defines the entrant's share");
+    assert_eq!((entrant_share.runs, entrant_share.mean), (20, 1.0));
+    let all_rows: Vec<_> = c.shares.iter().filter(|r| r.scope == Scope::All).collect();
+    assert!(!all_rows.is_empty());
+    for row in all_rows {
+        assert!(row.summary.is_none(), "{row:?}");
+    }
+}

@@ -390,3 +390,27 @@ fn statistics_refuse_tallies_that_do_not_belong_together() {
         );
     }
 }
+
+/// `holds_runs_csv` compares a file with `runs_csv` a slice of runs at a
+/// time: across those slices (150 runs, beyond the first slice of 64) it
+/// accepts exactly the bytes `runs_csv` writes and refuses a change at any
+/// place, a file cut short or one with more after it.
+#[test]
+fn holds_runs_csv_accepts_only_the_exact_file() {
+    let s = shipped("minimal.toml");
+    let tallies = Tally::of_runs(&simulate_all(&s, 5, 0..150, EngineKind::Counts), &s);
+    let bytes = export::runs_csv(&s, &tallies, 0);
+    let holds = |file: &[u8]| export::holds_runs_csv(&s, &tallies, file).unwrap();
+    assert!(holds(&bytes));
+    for at in [0, 40, bytes.len() / 2, bytes.len() - 1] {
+        let mut changed = bytes.clone();
+        changed[at] ^= 1;
+        assert!(!holds(&changed), "a change at byte {at}");
+    }
+    assert!(!holds(&bytes[..bytes.len() - 1]));
+    assert!(!holds(&[&bytes[..], b"\n"].concat()));
+    assert!(!holds(b""));
+    // The runs of another seed: the same shape and length, other numbers.
+    let other = Tally::of_runs(&simulate_all(&s, 6, 0..150, EngineKind::Counts), &s);
+    assert!(!export::holds_runs_csv(&s, &other, &bytes[..]).unwrap());
+}

@@ -807,22 +807,27 @@ fn a_run_too_large_for_memory_is_refused_before_it_starts() {
 }
 
 /// Only the files a run writes are replaced: a runs.csv from an earlier
-/// --per-run run stays. A run of the same inputs keeps it as its own (the
-/// manifest lists it, nothing is said); a run of other inputs says what
-/// differs; with no manifest describing it, the warning says it may not
-/// match. Every such warning is in the new manifest too.
+/// --per-run run stays. A run without --per-run keeps it as its own when it
+/// holds exactly what --per-run would write now (the manifest lists it,
+/// nothing is said), whatever the earlier manifest says; otherwise a
+/// warning says so, naming the inputs that differ when the manifest tells.
+/// Every such warning is in the new manifest too.
 #[test]
 fn a_leftover_runs_csv_is_pointed_out() {
     let tmp = tempfile::tempdir().unwrap();
-    let scenario = "scenarios/minimal.toml";
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::write(dir.join("m.toml"), &minimal).unwrap();
     let manifest = || -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(tmp.path().join("o/manifest.json")).unwrap()).unwrap()
+        serde_json::from_slice(&std::fs::read(dir.join("o/manifest.json")).unwrap()).unwrap()
     };
     let run = |args: &[&str]| -> String {
-        let mut all = vec!["--out", "o", "--quiet"];
+        let mut all = vec!["run", "m.toml", "--out", "o", "--quiet"];
         all.extend(args);
-        let o = run_shipped_ok(tmp.path(), scenario, &all);
-        String::from_utf8_lossy(&o.stderr).into_owned()
+        let o = sharecast(dir, &all);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{all:?}: {stderr}");
+        stderr
     };
     let files = |m: &serde_json::Value| -> Vec<String> {
         serde_json::from_value(m["files"].clone()).unwrap()
@@ -830,46 +835,83 @@ fn a_leftover_runs_csv_is_pointed_out() {
     let warnings = |m: &serde_json::Value| -> Vec<String> {
         serde_json::from_value(m["warnings"].clone()).unwrap()
     };
+    let kept_silently = |args: &[&str]| {
+        let stderr = run(args);
+        assert!(!stderr.contains("warning"), "{args:?}: {stderr}");
+        let m = manifest();
+        assert_eq!(
+            files(&m).last().map(String::as_str),
+            Some("runs.csv"),
+            "{m}"
+        );
+        assert!(warnings(&m).is_empty(), "{m}");
+    };
+    let stale = |args: &[&str], expected: &str| {
+        let stderr = run(args);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        let m = manifest();
+        assert!(!files(&m).contains(&"runs.csv".to_string()), "{m}");
+        assert!(warnings(&m).iter().any(|w| w.contains(expected)), "{m}");
+    };
+    let not_ours = "and does not match these results (only --per-run replaces it)";
 
     assert!(!run(&["--runs", "3", "--per-run"]).contains("warning"));
-    let written = std::fs::read(tmp.path().join("o/runs.csv")).unwrap();
-    // The same inputs again: that runs.csv is this run's too.
-    assert!(!run(&["--runs", "3"]).contains("warning"));
-    let kept = manifest();
-    assert_eq!(files(&kept).last().map(String::as_str), Some("runs.csv"));
-    assert!(warnings(&kept).is_empty(), "{kept}");
-    // The same inputs once more: the kept file is still described.
-    assert!(!run(&["--runs", "3"]).contains("warning"));
-
-    // Other inputs: what differs is named, on stderr and in the manifest.
-    let stderr = run(&["--runs", "4", "--seed", "9"]);
-    let expected = "o/runs.csv is from an earlier run of other inputs (runs 3, now 4; seed 7, now \
-                    9), so it does not match these results (only --per-run replaces it)";
-    assert!(stderr.contains(expected), "{stderr}");
-    let stale = manifest();
-    assert!(!files(&stale).contains(&"runs.csv".to_string()), "{stale}");
-    assert!(
-        warnings(&stale).iter().any(|w| w.contains(expected)),
-        "{stale}"
-    );
-    // Now no manifest describes it.
-    let stderr = run(&["--runs", "3"]);
-    assert!(
-        stderr.contains(
-            "o/runs.csv is left from an earlier run that o/manifest.json does not describe, \
-             so it may not match these results"
+    let written = std::fs::read(dir.join("o/runs.csv")).unwrap();
+    // The same inputs again, and again: that runs.csv is this run's too.
+    kept_silently(&["--runs", "3"]);
+    kept_silently(&["--runs", "3"]);
+    // Other inputs: what differs is named.
+    stale(
+        &["--runs", "4", "--seed", "9"],
+        &format!(
+            "o/runs.csv is from an earlier run of other inputs (runs 3, now 4; seed 7, now 9) {not_ours}"
         ),
-        "{stderr}"
     );
-    // The same with --per-run replaces it, without a word.
+    // The same inputs as the file's run, after a run of others: its own
+    // again, though the manifest no longer describes it.
+    kept_silently(&["--runs", "3"]);
+    stale(
+        &["--runs", "3", "--set", "agency.Agency.term=6"],
+        &format!(
+            "o/runs.csv is from an earlier run of other inputs (other --set settings) {not_ours}"
+        ),
+    );
+    kept_silently(&["--runs", "3"]);
+    stale(
+        &["--runs", "3", "--engine", "units"],
+        &format!(
+            "o/runs.csv is from an earlier run of other inputs (engine counts, now units) {not_ours}"
+        ),
+    );
+    // A file edited where no number changes gives the same runs.
+    std::fs::write(dir.join("m.toml"), format!("# edited\n{minimal}")).unwrap();
+    kept_silently(&["--runs", "3"]);
+    // Edited where a number changes: the contents differ.
+    std::fs::write(
+        dir.join("m.toml"),
+        minimal.replace("term = 12 ", "term = 9  "),
+    )
+    .unwrap();
+    stale(
+        &["--runs", "3"],
+        &format!(
+            "o/runs.csv is from an earlier run of other inputs (other scenario file contents) {not_ours}"
+        ),
+    );
+    std::fs::write(dir.join("m.toml"), &minimal).unwrap();
+    // A file the manifest says matches but that differs (another build's
+    // numbers, or changed by hand) is not taken on trust.
+    kept_silently(&["--runs", "3"]);
+    let mut changed = written.clone();
+    *changed.last_mut().unwrap() = b'\r';
+    std::fs::write(dir.join("o/runs.csv"), &changed).unwrap();
+    stale(
+        &["--runs", "3"],
+        &format!("o/runs.csv is from an earlier run {not_ours}"),
+    );
+    // --per-run replaces it, without a word.
     assert!(!run(&["--runs", "3", "--per-run"]).contains("warning"));
-    assert_eq!(
-        std::fs::read(tmp.path().join("o/runs.csv")).unwrap(),
-        written
-    );
-    // Another engine makes other numbers.
-    let stderr = run(&["--runs", "3", "--engine", "units"]);
-    assert!(stderr.contains("(engine counts, now units)"), "{stderr}");
+    assert_eq!(std::fs::read(dir.join("o/runs.csv")).unwrap(), written);
 }
 
 /// Results of one scenario file written over those of another (two files

@@ -79,6 +79,32 @@ fn imitation_counts_contracts_of_every_agency() {
     }
 }
 
+/// MODEL.md §2 and §3 step 1: an event sets an agency's `imitation` or
+/// `innovation` from its period on. In the imitation scenario B starts
+/// with neither (h = 0: nobody adopts at period 0, exactly); at period 1
+/// an event gives it imitation 0.4, so h_1 = 0.4 x F = 0.4 x 500 / 2000 =
+/// 0.1, or innovation 0.05, so h_1 = 0.05: B's under_contract at period 1
+/// is Bin(1000, h_1) / 1000, with the closed-form standard error of
+/// `imitation_counts_contracts_of_every_agency`. Each change reaches its
+/// own parameter only (imitation written into innovation would give 0.4).
+#[test]
+fn events_on_imitation_and_innovation_change_adoption_from_their_period() {
+    for (change, h) in [("imitation = 0.4", 0.1_f64), ("innovation = 0.05", 0.05)] {
+        let s = scenario(&format!(
+            "{}[[event]]\nat = 1\nagency = \"B\"\nset = {{ {change} }}\n",
+            IMITATION.replace("imitation = 0.4", "imitation = 0.0")
+        ));
+        for (engine, runs) in [(EngineKind::Counts, 2000), (EngineKind::Units, 400)] {
+            let (_, p) = simulate(&s, 17, runs, engine);
+            let before = adoption(&p, 0, Some(1), AdoptionMeasure::UnderContract);
+            assert_eq!((before.mean, before.sd), (0.0, Some(0.0)), "{engine:?}");
+            let got = adoption(&p, 1, Some(1), AdoptionMeasure::UnderContract);
+            let se = (h * (1.0 - h) / 1000.0).sqrt() / (runs as f64).sqrt();
+            assert_within_se(&format!("{engine:?} {change}: B at 1"), &got, h, Z, se);
+        }
+    }
+}
+
 const EVENTS: &str = r#"
 start = "2026-01"
 periods = 6
@@ -810,4 +836,181 @@ fn a_weight_event_changes_the_weight_of_the_agencies_it_names() {
             .map(|a| (Scope::Agency(a), 1, logistic(weight(a, t))))
             .collect()
     });
+}
+
+/// One vendor and contracts of one period, each unit under an initial
+/// contract that ends at once: every unit signs again in every period, at
+/// that period's annual value, so revenue(t) is the value in force at t
+/// (12 contracts x value / 12 months).
+const REPRICED: &str = r#"
+start = "2026-01"
+periods = PERIODS
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "P"
+units = 12
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 1
+annual_value = 1.0e6
+[[agency.initial]]
+vendor = "V"
+units = 12
+remaining = 1
+"#;
+
+/// MODEL.md §3 step 1: events "are applied, in file order", and nothing
+/// asks that the file list them by date. Two annual-value events written
+/// latest first (2e6 from period 2, 3e6 from period 4) price every period
+/// as the dates say, in both engines and in the statistics, which keep an
+/// agency's prices once per stretch between such events: exact up to
+/// rounding (see `revenue_uses_the_period_length_in_years`).
+#[test]
+fn annual_value_events_in_any_file_order_price_by_date() {
+    let s = scenario(&format!(
+        "{}{}",
+        REPRICED.replace("PERIODS", "6"),
+        r#"
+[[event]]
+at = 4
+agency = "P"
+set = { annual_value = 3.0e6 }
+[[event]]
+at = 2
+agency = "P"
+set = { annual_value = 2.0e6 }
+"#
+    ));
+    let want = [1e6, 1e6, 2e6, 2e6, 3e6, 3e6];
+    for engine in ENGINES {
+        let (records, p) = simulate(&s, 1, 3, engine);
+        for r in &records {
+            assert_eq!(r.annual_value, want, "{engine:?}");
+        }
+        for (t, &want) in want.iter().enumerate() {
+            let got = revenue(&p, t, 0, RevenueMeasure::Revenue).mean;
+            assert!(
+                (got - want).abs() <= 1e-12 * want,
+                "{engine:?} period {t}: {got} vs {want}"
+            );
+        }
+    }
+}
+
+/// MODEL.md §2: an event "after the last period" is "a warning (it never
+/// fires)". An annual-value event at period `periods`, the first one past
+/// the horizon, is warned of and changes nothing: the projection is that
+/// of the file without it, in both engines.
+#[test]
+fn an_annual_value_event_just_past_the_horizon_changes_nothing() {
+    let without = scenario(&REPRICED.replace("PERIODS", "6"));
+    let with = scenario(&format!(
+        "{}{}",
+        REPRICED.replace("PERIODS", "6"),
+        "[[event]]\nat = 6\nagency = \"P\"\nset = { annual_value = 2.0e6 }\n"
+    ));
+    assert!(
+        with.warnings
+            .iter()
+            .any(|w| w.message.contains("after the last period")),
+        "{:?}",
+        with.warnings
+    );
+    for engine in ENGINES {
+        let (_, p) = simulate(&with, 1, 5, engine);
+        let (_, q) = simulate(&without, 1, 5, engine);
+        assert_eq!(p, q, "{engine:?}");
+    }
+}
+
+/// MODEL.md §2: `remaining` defaults to "each contract's drawn uniform in
+/// 1..=term per run", and §3 step 1: "Contracts already in force are not
+/// touched by events". With term 4 and an event at period 0 that doubles
+/// the annual value, an initial contract drawn to cover periods 0..=3
+/// (remaining 4, each of 20 independently with probability 1/4) is still
+/// in force at 1e6 in period 3, while every other unit has signed again at
+/// 2e6 (one vendor). So revenue(3) = (N x 1e6 + (20 - N) x 2e6) / 12 with
+/// N ~ Binomial(20, 1/4): mean 35e6 / 12, standard error
+/// (1e6 / 12) sqrt(20 x 1/4 x 3/4 / runs).
+#[test]
+fn initial_contracts_of_drawn_length_keep_their_value_to_their_last_period() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 6
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "P"
+units = 20
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 4
+annual_value = 1.0e6
+[[agency.initial]]
+vendor = "V"
+units = 20
+[[event]]
+at = 0
+agency = "P"
+set = { annual_value = 2.0e6 }
+"#,
+    );
+    let runs = 4000;
+    let se = 1e6 / 12.0 * (20.0 * 0.25 * 0.75 / runs as f64).sqrt();
+    for engine in ENGINES {
+        let (_, p) = simulate(&s, 3, runs, engine);
+        let got = revenue(&p, 3, 0, RevenueMeasure::Revenue);
+        assert_within_se(&format!("{engine:?} revenue(3)"), &got, 35e6 / 12.0, Z, se);
+        // From period 4 every contract was signed at 2e6: exact.
+        let got = revenue(&p, 4, 0, RevenueMeasure::Revenue).mean;
+        let want = 20.0 * 2e6 / 12.0;
+        assert!((got - want).abs() <= 1e-12 * want, "{engine:?}: {got}");
+    }
+}
+
+/// docs/scenario-reference.md, on an initial contract without `tier`: "The
+/// contract goes to the agency's only tier: the one tier with a positive
+/// fraction in its `tiers`", which need not be the first tier declared:
+/// here `secret`, where the holder has access.
+#[test]
+fn an_initial_contract_without_tier_is_in_the_agencys_only_tier() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 2
+tiers = ["unclassified", "secret"]
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { secret = 1.0 }
+[[agency]]
+name = "Q"
+units = 30
+tiers = { secret = 1.0 }
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 12
+[[agency.initial]]
+vendor = "A"
+units = 30
+"#,
+    );
+    assert_eq!(s.agencies[0].initial[0].tier, 1);
+    let d = Dims::of(&s);
+    for engine in ENGINES {
+        let (records, _) = simulate(&s, 1, 2, engine);
+        for r in &records {
+            assert_eq!(r.contracts[d.contract(0, 0, 1, 0)], 30, "{engine:?}");
+            assert_eq!(r.contracts[d.contract(0, 0, 0, 0)], 0, "{engine:?}");
+        }
+    }
 }

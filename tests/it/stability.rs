@@ -57,9 +57,26 @@ fn observed() -> String {
         let _ = writeln!(out, "binomial({n}, {p}): {}", ks.join(" "));
     }
     // A whole run of a scenario using every feature: a digest of its record.
+    // Then the same with incumbency weights of 0 everywhere: a bonus of 0
+    // is the boundary between the count engine's two ways of drawing the
+    // awards of expiring contracts, which give the same distribution but
+    // not the same draws.
     let s = scenario(EVERY_FEATURE);
-    for engine in ENGINES {
-        let r = simulate_run(&s, 3, 11, engine);
+    let no_incumbency = scenario(
+        &EVERY_FEATURE
+            .replace("incumbency = 1.5", "incumbency = 0.0")
+            .replace(
+                "choice = { incumbency = 2.5 }",
+                "choice = { incumbency = 0.0 }",
+            ),
+    );
+    let runs = ENGINES.into_iter().map(|engine| (engine, &s, "")).chain(
+        ENGINES
+            .into_iter()
+            .map(|engine| (engine, &no_incumbency, ", incumbency weights 0")),
+    );
+    for (engine, s, which) in runs {
+        let r = simulate_run(s, 3, 11, engine);
         let weighted: u64 = r
             .contracts
             .iter()
@@ -71,7 +88,7 @@ fn observed() -> String {
         let value: f64 = r.annual_value.iter().sum();
         let _ = writeln!(
             out,
-            "{engine:?} run 11 of seed 3: contracts {weighted} waiting {waiting} never {never} value {}",
+            "{engine:?} run 11 of seed 3{which}: contracts {weighted} waiting {waiting} never {never} value {}",
             bits(value)
         );
     }

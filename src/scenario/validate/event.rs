@@ -459,5 +459,21 @@ mod tests {
             s.warnings[0].message,
             "event 1 (at period 40) falls after the last period (11, 2026-12) and never fires"
         );
+        // The boundary: the last period fires, the one after does not, as
+        // an index or as a month.
+        for last in ["11", "\"2026-12\""] {
+            let s = validate(&source(last), Path::new("t.toml"), &[]).unwrap();
+            assert!(s.warnings.is_empty(), "{last}: {:?}", s.warnings);
+        }
+        for after in ["12", "\"2027-01\""] {
+            let s = validate(&source(after), Path::new("t.toml"), &[]).unwrap();
+            assert!(
+                s.warnings[0]
+                    .message
+                    .ends_with("falls after the last period (11, 2026-12) and never fires"),
+                "{after}: {:?}",
+                s.warnings
+            );
+        }
     }
 }

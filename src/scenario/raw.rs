@@ -233,7 +233,7 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
     };
     let mut problems = Vec::new();
     let walk = Walk { source };
-    walk.block(document.get_ref(), &SCENARIO, &mut problems);
+    walk.block(document.get_ref(), &SCENARIO, &[], &mut problems);
     if !problems.is_empty() {
         problems.sort_by_key(|(span, _)| span.as_ref().map(|s| s.start));
         return Err(problems);
@@ -241,15 +241,19 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
     toml::from_str(source).map_err(|e| vec![(e.span(), explain_toml_error(e.message()))])
 }
 
-/// Whether `source`, which is not TOML, starts like a CSV file: its first
-/// line that is neither blank nor a comment has a comma and no `=`, and is
-/// not a header.
+/// Whether `source`, which is not TOML, starts like a spreadsheet saved
+/// as text: its first line that is neither blank nor a comment separates
+/// cells with commas, semicolons (Excel's CSV where the decimal mark is a
+/// comma) or tabs, has no `=`, and opens neither a header nor a JSON
+/// object.
 fn looks_like_csv(source: &str) -> bool {
     source
         .lines()
         .map(str::trim)
         .find(|line| !line.is_empty() && !line.starts_with('#'))
-        .is_some_and(|line| line.contains(',') && !line.contains('=') && !line.starts_with('['))
+        .is_some_and(|line| {
+            line.contains([',', ';', '\t']) && !line.contains('=') && !line.starts_with(['[', '{'])
+        })
 }
 
 /// `write KEY = "YYYY-MM"` when the line of `span` gives a key a bare
@@ -516,7 +520,15 @@ struct Walk<'s> {
 
 impl Walk<'_> {
     /// Checks the keys of one table written as `block`.
-    fn block(&self, table: &DeTable, block: &Block, out: &mut Vec<Problem>) {
+    /// `within` holds the tables that enclose it, outermost first (the
+    /// file's, then an agency's for a contract in force).
+    fn block<'t>(
+        &self,
+        table: &'t DeTable<'t>,
+        block: &'static Block,
+        within: &[(&'static Block, &'t DeTable<'t>)],
+        out: &mut Vec<Problem>,
+    ) {
         let place = if block.path.is_empty() {
             String::new()
         } else {
@@ -528,69 +540,115 @@ impl Walk<'_> {
                 None => {
                     let allowed: Vec<&str> = block.keys.iter().map(|(k, _)| *k).collect();
                     let mut text = unknown_key(name, &allowed);
-                    if let Some(hint) = self.misplaced(name, block, key.span().start) {
+                    if let Some(hint) = self.misplaced(name, block, key.span().start, within) {
                         text.push_str("; ");
                         text.push_str(&hint);
                     }
                     out.push((Some(key.span()), text));
                 }
-                Some((_, shape)) => self.value(name, &place, value, *shape, out),
+                Some((_, shape)) => {
+                    let within: Vec<_> = within.iter().copied().chain([(block, table)]).collect();
+                    self.value(name, &place, value, *shape, &within, out)
+                }
             }
         }
     }
 
-    /// When `key`, unknown in `block`, is a key of the table that holds
-    /// the block (the agency's, for a contract in force; else the whole
-    /// scenario's), and the block was opened by a header line above `at`:
-    /// how TOML read it and where it belongs. TOML gives every key below a
-    /// header to that header's table, so a `runs = 5000` added at the end of
-    /// a file lands in its last `[[event]]`. A key that names a list of
-    /// blocks, or `name`, which every block of names has, gets no hint.
-    fn misplaced(&self, key: &str, block: &Block, at: usize) -> Option<String> {
-        let (owner, belongs) = if block.path == INITIAL.path {
-            (&AGENCY, "of the agency")
-        } else if block.path.is_empty() {
-            return None;
-        } else {
-            (&SCENARIO, "of the whole scenario")
-        };
-        let known = owner
-            .keys
-            .iter()
-            .any(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)));
-        if !known || key == "name" {
+    /// When `key`, unknown in `block`, is a key of a table that holds the
+    /// block (`within`, searched from the innermost: an agency's for a
+    /// contract in force, then the whole scenario's), and the block was
+    /// opened by a header line above `at`: how TOML read the key, and where
+    /// it belongs, or where that table already sets it. TOML gives every
+    /// key below a header to that header's table, so a `runs = 5000` added
+    /// at the end of a file lands in its last `[[event]]`. Said as a
+    /// condition ("if 'runs' is meant for the whole scenario"), since the
+    /// key may also be a slip for one of the block's own. A key that names a
+    /// list of blocks, or `name`, which every block of names has, gets no
+    /// hint.
+    fn misplaced(
+        &self,
+        key: &str,
+        block: &Block,
+        at: usize,
+        within: &[(&'static Block, &DeTable)],
+    ) -> Option<String> {
+        if key == "name" {
             return None;
         }
+        let (owner, owner_table) = within.iter().rev().find(|(owner, _)| {
+            owner
+                .keys
+                .iter()
+                .any(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)))
+        })?;
         let before = &self.source[..at.min(self.source.len())];
-        let (start, line) = before
+        let line_of = |offset: usize| self.source[..offset].matches('\n').count() + 1;
+        // The last header above the key, and the last of the owner's.
+        let headers: Vec<(usize, bool, Vec<String>)> = before
             .match_indices('\n')
             .map(|(i, _)| i + 1)
             .chain([0])
             .filter_map(|start| {
                 let line = before[start..].lines().next()?;
-                header(line).map(|(double, path)| (start, (double, path)))
+                header(line).map(|(double, path)| (start, double, path))
             })
-            .max_by_key(|(start, _)| *start)?;
-        let (double, path) = line;
+            .collect();
+        let (start, double, path) = headers.iter().max_by_key(|(start, ..)| *start)?;
         if !double || path.join(".") != block.path {
             return None;
         }
-        let line_number = before[..start].matches('\n').count() + 1;
-        let place = if owner.path.is_empty() {
-            "above the first [[...]] header".to_string()
+        let captured = format!(
+            "TOML puts every key below a header into that header's block, here the [[{}]] on line {}",
+            block.path,
+            line_of(*start)
+        );
+        let (whose, where_it_goes) = if owner.path.is_empty() {
+            (
+                "the whole scenario".to_string(),
+                "among the scenario's own keys at the top of the file, before the first [ or [[ header"
+                    .to_string(),
+            )
         } else {
-            format!(
-                "between the [[{}]] header and its first [[{}]]",
-                owner.path, block.path
+            let owner_header = headers
+                .iter()
+                .filter(|(_, double, path)| *double && path.join(".") == owner.path)
+                .map(|(start, ..)| *start)
+                .max()?;
+            (
+                format!("the {}", owner.path),
+                format!(
+                    "among the {}'s own keys, below its [[{}]] header on line {} and above its first [[{}]]",
+                    owner.path,
+                    owner.path,
+                    line_of(owner_header),
+                    block.path
+                ),
             )
         };
-        Some(format!(
-            "'{key}' is a key {belongs}, but TOML puts every key below a header into that header's block, here the [[{}]] on line {line_number}: move it {place}",
-            block.path
-        ))
+        let already = owner_table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(k, _)| line_of(k.span().start));
+        Some(match already {
+            Some(line) => format!(
+                "if '{key}' is meant for {whose}: {captured}, and {whose} already sets it on line {line}; change it there and delete this line"
+            ),
+            None => {
+                format!("if '{key}' is meant for {whose}: {captured}; write it {where_it_goes}")
+            }
+        })
     }
 
-    fn value(&self, key: &str, place: &str, v: &Item, shape: Shape, out: &mut Vec<Problem>) {
+    /// Checks one value, of `key` in the table that `within` ends with.
+    fn value<'t>(
+        &self,
+        key: &str,
+        place: &str,
+        v: &'t Item<'t>,
+        shape: Shape,
+        within: &[(&'static Block, &'t DeTable<'t>)],
+        out: &mut Vec<Problem>,
+    ) {
         let span = v.span();
         let mut wrong = |what: &str| {
             out.push((
@@ -640,7 +698,7 @@ impl Walk<'_> {
             (Shape::Blocks(block), DeValue::Array(items)) => {
                 for item in items.iter() {
                     match item.get_ref() {
-                        DeValue::Table(t) => self.block(t, block, out),
+                        DeValue::Table(t) => self.block(t, block, within, out),
                         other => out.push((
                             Some(item.span()),
                             format!(
@@ -869,6 +927,28 @@ fn given_as_a_key(before: &str, path: &[String]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The CSV hint is for text a spreadsheet wrote, not for TOML with a
+    /// syntax error, a header or JSON.
+    #[test]
+    fn only_spreadsheet_text_looks_like_csv() {
+        for csv in [
+            "vendor,brand,access\r\nOpenAI,0.9,1\r\n",
+            "# exported\n\nvendor;brand\nOpenAI;0,9\n",
+            "vendor\tbrand\nOpenAI\t0.9\n",
+        ] {
+            assert!(looks_like_csv(csv), "{csv:?}");
+        }
+        for not_csv in [
+            "tiers = [\"a\",\n\"b\"",
+            "[[vendor]]\nname = \"A\", brand = 0.5\n",
+            "{\"name\": \"x\", \"runs\": 5}\n",
+            "name \"Baseline\"\n",
+            "",
+        ] {
+            assert!(!looks_like_csv(not_csv), "{not_csv:?}");
+        }
+    }
 
     /// The keys serde allows in `T`, in its order.
     fn serde_keys<T: de::DeserializeOwned + fmt::Debug>() -> Vec<String> {

@@ -516,46 +516,72 @@ pub fn runs_csv(s: &Scenario, tallies: &[Tally], first_run: u64) -> Vec<u8> {
 
 /// Whether `file` holds exactly what [`runs_csv`] writes for `tallies`
 /// (runs numbered from 0), compared a slice of runs at a time so that the
-/// whole file is never held in memory; stops at the first difference.
+/// whole file is never held in memory. The last slice is compared with the
+/// end of the file first, so a file of another number of runs (or, almost
+/// always, of other numbers) is refused without reading the rest; then
+/// the whole file, stopping at the first difference.
 ///
 /// # Errors
-/// When `file` cannot be read.
+/// When `file` cannot be read or sought.
 ///
 /// # Panics
 /// As [`runs_csv`].
 pub fn holds_runs_csv(
     s: &Scenario,
     tallies: &[Tally],
-    file: impl std::io::Read,
+    file: impl std::io::Read + std::io::Seek,
 ) -> std::io::Result<bool> {
-    use std::io::Read;
+    use std::io::{Read, Seek, SeekFrom};
     const RUNS_AT_ONCE: usize = 64;
-    let mut file = std::io::BufReader::new(file);
-    let mut read = Vec::new();
     let slices: Vec<&[Tally]> = if tallies.is_empty() {
         vec![tallies]
     } else {
         tallies.chunks(RUNS_AT_ONCE).collect()
     };
-    for (i, slice) in slices.into_iter().enumerate() {
-        let bytes = runs_csv(s, slice, (i * RUNS_AT_ONCE) as u64);
-        // Every slice's text starts with the header; the file has it once.
-        let expected = if i == 0 {
-            &bytes[..]
+    // Each slice's text as the file holds it: every slice's CSV starts with
+    // the header, which the file has once, at its start.
+    let slice_text = |i: usize| {
+        let bytes = runs_csv(s, slices[i], (i * RUNS_AT_ONCE) as u64);
+        if i == 0 {
+            bytes
         } else {
             let header_end = bytes.iter().position(|&b| b == b'\n').map_or(0, |n| n + 1);
-            &bytes[header_end..]
-        };
+            bytes[header_end..].to_vec()
+        }
+    };
+    let mut file = std::io::BufReader::new(file);
+    let mut read = Vec::new();
+    let mut matches = |file: &mut std::io::BufReader<_>, expected: &[u8]| {
         read.clear();
         file.by_ref()
             .take(expected.len() as u64)
-            .read_to_end(&mut read)?;
-        if read != expected {
+            .read_to_end(&mut read)
+            .map(|_| read == expected)
+    };
+    let last = slice_text(slices.len() - 1);
+    let size = file.seek(SeekFrom::End(0))?;
+    let Some(tail) = size.checked_sub(last.len() as u64) else {
+        return Ok(false);
+    };
+    file.seek(SeekFrom::Start(tail))?;
+    if !matches(&mut file, &last)? {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let mut at = 0;
+    for i in 0..slices.len() {
+        let expected = if i + 1 == slices.len() {
+            last.clone()
+        } else {
+            slice_text(i)
+        };
+        if !matches(&mut file, &expected)? {
             return Ok(false);
         }
+        at += expected.len() as u64;
     }
     // Nothing may follow.
-    Ok(file.read(&mut [0u8; 1])? == 0)
+    Ok(at == size)
 }
 
 /// Files of the same columns stacked into one, each row after a leading

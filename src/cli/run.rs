@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::support::{
-    MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir, file_names,
-    interrupt_flag, load_with_sets, long_files, manifest, named_files, print_stdout, set_specs,
-    settings_line, simulate, stem, warn_of_long_files, write_outputs,
+    CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
+    file_names, interrupt_flag, load_with_sets, long_files, manifest, named_files, print_stdout,
+    set_specs, settings_line, simulate, stem, warn_of_long_files, write_outputs,
 };
 use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -94,9 +94,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     // A runs.csv an earlier --per-run run left stays; it belongs to these
     // results when it holds exactly what --per-run would write now.
     let holds_these_runs = |path: &Path| {
-        std::fs::File::open(path)
-            .and_then(|file| export::holds_runs_csv(&s, &records, file))
-            .unwrap_or(false)
+        let file = std::fs::File::open(path)?;
+        let cancel = &cancel;
+        export::holds_runs_csv(&s, &records, CancellableFile { file, cancel })
     };
     let runs_file = (!args.per_run).then_some(&holds_these_runs as RunsFileCheck);
     let files = write_outputs(&out, files, manifest, runs_file, &cancel)?;

@@ -405,7 +405,7 @@ pub(super) fn long_files(
 
 /// Whether a file holds the `runs.csv` of the results being written; see
 /// [`write_outputs`].
-pub(super) type RunsFileCheck<'a> = &'a dyn Fn(&Path) -> bool;
+pub(super) type RunsFileCheck<'a> = &'a dyn Fn(&Path) -> std::io::Result<bool>;
 
 /// Writes `files` and the manifest into `out`, whole or not at all; then
 /// says what else the folder held ([`folder_warnings`]). Those warnings are
@@ -486,16 +486,50 @@ fn folder_warnings(
     }
     said.extend(other_files_warning(out, &manifest.input));
     let leftover = out.join(RUNS_FILE);
+    // A link to nothing is nothing; a folder, a pipe or a device is never
+    // read.
     if let Some(holds_these_runs) = runs_file
-        && leftover.is_file()
+        && leftover.exists()
     {
-        if holds_these_runs(&leftover) {
-            manifest.files.push(RUNS_FILE.into());
+        if !leftover.is_file() {
+            said.push(format!(
+                "{} is not a regular file, so it holds no run's results",
+                leftover.display()
+            ));
         } else {
-            said.push(leftover_runs_warning(out, earlier.as_ref(), manifest));
+            match holds_these_runs(&leftover) {
+                Ok(true) => manifest.files.push(RUNS_FILE.into()),
+                Ok(false) => said.push(leftover_runs_warning(out, earlier.as_ref(), manifest)),
+                Err(e) => said.push(format!(
+                    "{} cannot be read ({e}), so whether it holds these results' runs is unknown (only --per-run replaces it)",
+                    leftover.display()
+                )),
+            }
         }
     }
     said
+}
+
+/// A file whose reads fail once `cancel` is set, so that reading a long
+/// file stops at Ctrl-C.
+pub(super) struct CancellableFile<'a> {
+    pub file: std::fs::File,
+    pub cancel: &'a AtomicBool,
+}
+
+impl std::io::Read for CancellableFile<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.cancel.load(Ordering::SeqCst) {
+            return Err(std::io::Error::other("interrupted"));
+        }
+        self.file.read(buf)
+    }
+}
+
+impl std::io::Seek for CancellableFile<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.file.seek(to)
+    }
 }
 
 /// Each of `names` with its contents, in order.
@@ -698,18 +732,27 @@ fn leftover_runs_warning(
     manifest: &Manifest,
 ) -> String {
     let described = earlier.filter(|m| listed_files(m).any(|name| name == RUNS_FILE));
-    let differences = described
-        .and_then(|earlier| {
-            let now = serde_json::to_value(manifest).ok()?;
-            Some(differing_inputs(earlier, &now))
-        })
-        .filter(|d| !d.is_empty())
-        .map(|d| format!(" of other inputs ({})", d.join("; ")))
-        .unwrap_or_default();
-    format!(
-        "{} is from an earlier run{differences} and does not match these results (only --per-run replaces it)",
-        out.join(RUNS_FILE).display()
-    )
+    let differences = described.and_then(|earlier| {
+        let now = serde_json::to_value(manifest).ok()?;
+        Some(differing_inputs(earlier, &now))
+    });
+    let path = out.join(RUNS_FILE);
+    match differences {
+        Some(d) if d.is_empty() => format!(
+            "{} does not match these results, though {} describes a run of the same inputs: it has changed since that run wrote it, or a build of sharecast that gives other numbers wrote it (only --per-run replaces it)",
+            path.display(),
+            out.join(MANIFEST_FILE).display()
+        ),
+        Some(d) => format!(
+            "{} is from an earlier run of other inputs ({}) and does not match these results (only --per-run replaces it)",
+            path.display(),
+            d.join("; ")
+        ),
+        None => format!(
+            "{} is from an earlier run and does not match these results (only --per-run replaces it)",
+            path.display()
+        ),
+    }
 }
 
 /// What the `earlier` run manifest records differently from `now` among

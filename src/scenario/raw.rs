@@ -222,7 +222,7 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
             };
             let message = if looks_like_csv(source) {
                 format!(
-                    "{message}; the file reads like comma-separated values (a spreadsheet saved as CSV?), but a scenario is TOML: key = value lines and [[vendor]], [[agency]] blocks, as in scenarios/minimal.toml"
+                    "{message}; the file reads like a spreadsheet saved as text (CSV or tab-separated), but a scenario is TOML: key = value lines and [[vendor]], [[agency]] blocks, as in scenarios/minimal.toml"
                 )
             } else {
                 message
@@ -252,7 +252,9 @@ fn looks_like_csv(source: &str) -> bool {
         .map(str::trim)
         .find(|line| !line.is_empty() && !line.starts_with('#'))
         .is_some_and(|line| {
-            line.contains([',', ';', '\t']) && !line.contains('=') && !line.starts_with(['[', '{'])
+            // A comment after the text (`name "A"\t# shown`) is not a cell.
+            let text = line.split('#').next().unwrap_or_default().trim();
+            text.contains([',', ';', '\t']) && !text.contains('=') && !text.starts_with(['[', '{'])
         })
 }
 
@@ -614,14 +616,21 @@ impl Walk<'_> {
                 .filter(|(_, double, path)| *double && path.join(".") == owner.path)
                 .map(|(start, ..)| *start)
                 .max()?;
+            // The owner's own keys end at the next header of any kind (its
+            // first contract in force, or a table such as [agency.choice]).
+            let (next, next_double, next_path) = headers
+                .iter()
+                .filter(|(start, ..)| *start > owner_header)
+                .min_by_key(|(start, ..)| *start)?;
             (
                 format!("the {}", owner.path),
                 format!(
-                    "among the {}'s own keys, below its [[{}]] header on line {} and above its first [[{}]]",
+                    "among the {}'s own keys, below its [[{}]] header on line {} and above the {} header on line {}",
                     owner.path,
                     owner.path,
                     line_of(owner_header),
-                    block.path
+                    bracketed(*next_double, next_path),
+                    line_of(*next)
                 ),
             )
         };
@@ -944,6 +953,7 @@ mod tests {
             "[[vendor]]\nname = \"A\", brand = 0.5\n",
             "{\"name\": \"x\", \"runs\": 5}\n",
             "name \"Baseline\"\n",
+            "name \"Baseline\"\t\t# shown in reports, and in titles\n",
             "",
         ] {
             assert!(!looks_like_csv(not_csv), "{not_csv:?}");

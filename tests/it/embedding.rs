@@ -4,6 +4,7 @@
 //! projection of a scenario of another shape, an alignment made for other
 //! scenarios).
 
+use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use sharecast::compare::{align, compare};
@@ -392,15 +393,16 @@ fn statistics_refuse_tallies_that_do_not_belong_together() {
 }
 
 /// `holds_runs_csv` compares a file with `runs_csv` a slice of runs at a
-/// time: across those slices (150 runs, beyond the first slice of 64) it
-/// accepts exactly the bytes `runs_csv` writes and refuses a change at any
-/// place, a file cut short or one with more after it.
+/// time, the last slice first against the end of the file: across those
+/// slices (150 runs, beyond the first slice of 64) it accepts exactly the
+/// bytes `runs_csv` writes and refuses a change at any place, a file cut
+/// short, one with more after it, and the file of fewer or more runs.
 #[test]
 fn holds_runs_csv_accepts_only_the_exact_file() {
     let s = shipped("minimal.toml");
     let tallies = Tally::of_runs(&simulate_all(&s, 5, 0..150, EngineKind::Counts), &s);
     let bytes = export::runs_csv(&s, &tallies, 0);
-    let holds = |file: &[u8]| export::holds_runs_csv(&s, &tallies, file).unwrap();
+    let holds = |file: &[u8]| export::holds_runs_csv(&s, &tallies, Cursor::new(file)).unwrap();
     assert!(holds(&bytes));
     for at in [0, 40, bytes.len() / 2, bytes.len() - 1] {
         let mut changed = bytes.clone();
@@ -410,7 +412,14 @@ fn holds_runs_csv_accepts_only_the_exact_file() {
     assert!(!holds(&bytes[..bytes.len() - 1]));
     assert!(!holds(&[&bytes[..], b"\n"].concat()));
     assert!(!holds(b""));
+    for runs in [149, 151, 64, 65] {
+        let fewer_or_more = Tally::of_runs(&simulate_all(&s, 5, 0..runs, EngineKind::Counts), &s);
+        assert!(
+            !holds(&export::runs_csv(&s, &fewer_or_more, 0)),
+            "{runs} runs"
+        );
+    }
     // The runs of another seed: the same shape and length, other numbers.
     let other = Tally::of_runs(&simulate_all(&s, 6, 0..150, EngineKind::Counts), &s);
-    assert!(!export::holds_runs_csv(&s, &other, &bytes[..]).unwrap());
+    assert!(!export::holds_runs_csv(&s, &other, Cursor::new(&bytes)).unwrap());
 }

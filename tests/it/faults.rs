@@ -907,11 +907,31 @@ fn a_leftover_runs_csv_is_pointed_out() {
     std::fs::write(dir.join("o/runs.csv"), &changed).unwrap();
     stale(
         &["--runs", "3"],
+        "o/runs.csv does not match these results, though o/manifest.json describes a run of \
+         the same inputs: it has changed since that run wrote it, or a build of sharecast that \
+         gives other numbers wrote it (only --per-run replaces it)",
+    );
+    // With no manifest describing it.
+    std::fs::remove_file(dir.join("o/manifest.json")).unwrap();
+    stale(
+        &["--runs", "3"],
         &format!("o/runs.csv is from an earlier run {not_ours}"),
     );
     // --per-run replaces it, without a word.
     assert!(!run(&["--runs", "3", "--per-run"]).contains("warning"));
     assert_eq!(std::fs::read(dir.join("o/runs.csv")).unwrap(), written);
+    // Another number of runs is told from the end of the file.
+    stale(
+        &["--runs", "2"],
+        &format!("o/runs.csv is from an earlier run of other inputs (runs 3, now 2) {not_ours}"),
+    );
+    // A folder of that name is not read, but pointed out.
+    std::fs::remove_file(dir.join("o/runs.csv")).unwrap();
+    std::fs::create_dir(dir.join("o/runs.csv")).unwrap();
+    stale(
+        &["--runs", "3"],
+        "o/runs.csv is not a regular file, so it holds no run's results",
+    );
 }
 
 /// Results of one scenario file written over those of another (two files

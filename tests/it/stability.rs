@@ -62,14 +62,14 @@ fn observed() -> String {
     // awards of expiring contracts, which give the same distribution but
     // not the same draws.
     let s = scenario(EVERY_FEATURE);
-    let no_incumbency = scenario(
-        &EVERY_FEATURE
-            .replace("incumbency = 1.5", "incumbency = 0.0")
-            .replace(
-                "choice = { incumbency = 2.5 }",
-                "choice = { incumbency = 0.0 }",
-            ),
-    );
+    let no_incumbency_text = EVERY_FEATURE
+        .replace("incumbency = 1.5", "incumbency = 0.0")
+        .replace(
+            "choice = { incumbency = 2.5 }",
+            "choice = { incumbency = 0.0 }",
+        );
+    assert_eq!(no_incumbency_text.matches("incumbency = 0.0").count(), 2);
+    let no_incumbency = scenario(&no_incumbency_text);
     let runs = ENGINES.into_iter().map(|engine| (engine, &s, "")).chain(
         ENGINES
             .into_iter()

@@ -491,6 +491,7 @@ mod tests {
         assert_eq!(fraction_of_runs(0.0005), "<0.1%");
         assert_eq!(fraction_of_runs(0.001), "0.1%");
         assert_eq!(fraction_of_runs(0.9995), ">99.9%");
+        assert_eq!(fraction_of_runs(0.999), "99.9%");
         assert_eq!(fraction_of_runs(1.0), "100.0%");
         assert_eq!(signed_dollars(0.0), "$0");
         assert_eq!(signed_dollars(-2.5e6), "-$2.50M");

@@ -688,3 +688,52 @@ term = 12
         assert!(row.summary.is_none(), "{row:?}");
     }
 }
+
+/// docs/scenario-reference.md: the closing table shows the mean change
+/// "with its 95% interval (shown from 30 paired runs on ...)": with 29
+/// runs the cell is a dash, with 30 an interval around the change.
+#[test]
+fn the_interval_of_the_mean_change_is_shown_from_30_paired_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("ci.toml"),
+        "start = \"2026-01\"\nperiods = 3\n\
+         [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+         [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+         [[agency]]\nname = \"X\"\nunits = 50\nterm = 12\ninnovation = 0.5\nimitation = 0.0\n",
+    )
+    .unwrap();
+    let vendor_a_row = |runs: &str| -> Vec<String> {
+        let o = sharecast(
+            tmp.path(),
+            &[
+                "compare",
+                "ci.toml",
+                "--set",
+                "vendor.A.brand=0.9",
+                "--runs",
+                runs,
+                "--out",
+                runs,
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stdout = String::from_utf8(o.stdout).unwrap();
+        let row = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("A "))
+            .unwrap_or_else(|| panic!("no row of A in:\n{stdout}"));
+        // Columns are two or more spaces apart.
+        row.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let (fewer, enough) = (vendor_a_row("29"), vendor_a_row("30"));
+    assert_eq!(fewer[4], "-", "{fewer:?}");
+    assert!(
+        enough[4].starts_with('+') && enough[4].contains(" to ") && enough[4].ends_with(" pts"),
+        "{enough:?}"
+    );
+}

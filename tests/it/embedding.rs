@@ -423,3 +423,41 @@ fn holds_runs_csv_accepts_only_the_exact_file() {
     let other = Tally::of_runs(&simulate_all(&s, 6, 0..150, EngineKind::Counts), &s);
     assert!(!export::holds_runs_csv(&s, &other, Cursor::new(&bytes)).unwrap());
 }
+
+/// MODEL.md §6: `shares_wide.csv` holds "the mean count_share over all
+/// units", one column per vendor: each cell is `shares.csv`'s
+/// (all, all, count_share) mean, not the value share, which differs here
+/// (the agencies' contracts are worth different amounts).
+#[test]
+fn shares_wide_holds_the_mean_count_share_of_all_units() {
+    use sharecast::measures::{Scope, ShareMetric};
+    let s = shipped("gov-ai-2026.toml");
+    let p = project(&s, &simulate_all(&s, 4, 0..40, EngineKind::Counts));
+    let wide = String::from_utf8(export::shares_wide_csv(&s, &p)).unwrap();
+    let mut differs = 0;
+    for (t, line) in wide.lines().skip(1).enumerate() {
+        let cells: Vec<&str> = line.split(',').skip(2).collect();
+        assert_eq!(cells.len(), s.vendors.len());
+        for (v, cell) in cells.iter().enumerate() {
+            let mean = |metric| {
+                p.shares
+                    .iter()
+                    .find(|r| {
+                        r.period == t
+                            && r.scope == Scope::All
+                            && r.vendor == v
+                            && r.metric == metric
+                    })
+                    .and_then(|r| r.summary)
+                    .map_or(String::new(), |x| export::number(x.mean))
+            };
+            assert_eq!(
+                *cell,
+                mean(ShareMetric::CountShare),
+                "period {t} vendor {v}"
+            );
+            differs += usize::from(mean(ShareMetric::ValueShare) != *cell);
+        }
+    }
+    assert!(differs > 0, "the value shares differ somewhere");
+}

@@ -1014,3 +1014,57 @@ units = 30
         }
     }
 }
+
+/// docs/scenario-reference.md: within one agency, whose contracts all have
+/// one price, value shares are its count shares, digit for digit. With
+/// annual value 0.7 and 3 of 128 contracts, A's share is 3/128 =
+/// 0.0234375, an exact half in the sixth decimal: a share weighted by the
+/// price (3 x 0.7 / (128 x 0.7)) can round to another printed digit, so
+/// the agency's value-share summary must equal its count-share summary bit
+/// for bit. (Over all units the value share is weighted by each agency's
+/// price, and may differ in the last bit.)
+#[test]
+fn an_agencys_value_shares_are_its_count_shares_bit_for_bit() {
+    use sharecast::measures::ShareMetric;
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 1
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 128
+innovation = 0.0
+imitation = 0.0
+term = 12
+annual_value = 0.7
+[[agency.initial]]
+vendor = "A"
+units = 3
+remaining = 12
+[[agency.initial]]
+vendor = "B"
+units = 125
+remaining = 12
+"#,
+    );
+    for engine in ENGINES {
+        let (_, p) = simulate(&s, 1, 2, engine);
+        for v in 0..2 {
+            let count =
+                crate::common::share_by(&p, 0, Scope::Agency(0), v, ShareMetric::CountShare);
+            let value =
+                crate::common::share_by(&p, 0, Scope::Agency(0), v, ShareMetric::ValueShare);
+            assert_eq!(count, value, "{engine:?} vendor {v}");
+        }
+        let a = crate::common::share_by(&p, 0, Scope::Agency(0), 0, ShareMetric::ValueShare);
+        assert_eq!(a.map(|x| x.mean), Some(3.0 / 128.0));
+    }
+}

@@ -695,6 +695,11 @@ set = {{ brand = 0.3 }}
 at = 4
 agency = \"*\"
 set = {{ caution = 0.3 }}
+
+[[event]]
+at = 30
+vendor = \"North\"
+set = {{ brand = 0.9 }}
 "
     );
     let s = parse_with(&text, Path::new("every.toml"), &[]).unwrap();
@@ -721,6 +726,8 @@ set = {{ caution = 0.3 }}
     assert_eq!(lines("vendor.East.brand"), ["set = { brand = 0.3 }"]);
     assert_eq!(lines("agency.Civil.caution"), ["set = { caution = 0.3 }"]);
     assert_eq!(notes("vendor.*.brand").len(), 1);
+    // Event 9 sets North's brand at period 30, the first past the horizon:
+    // it never fires, so it overrides nothing.
     assert!(notes("vendor.North.brand").is_empty());
     // Event 1 sets East's secret access; event 3 South's top-secret access.
     assert_eq!(notes("vendor.*.access.secret").len(), 1);
@@ -776,6 +783,35 @@ fn the_point_of_a_value_is_read_at_the_last_period() {
         .unwrap();
     assert!(best.prob_leader > 0.0);
     assert_eq!(point.leader, Some((best.vendor, best.prob_leader)));
+}
+
+/// Of vendors equally likely to lead, the point names the first in the
+/// file; when no run has a leader (no run holds a contract), none.
+#[test]
+fn a_tie_for_leader_goes_to_the_first_vendor_and_no_contract_means_no_leader() {
+    let market = |initial: &str| {
+        crate::common::scenario(&format!(
+            "start = \"2026-01\"\nperiods = 3\n\
+             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[agency]]\nname = \"X\"\nunits = 2\nterm = 12\ninnovation = 0.0\nimitation = 0.0\n\
+             {initial}"
+        ))
+    };
+    // One contract each in every run: a tie, every time.
+    let tied = market(
+        "[[agency.initial]]\nvendor = \"A\"\nunits = 1\nremaining = 12\n\
+         [[agency.initial]]\nvendor = \"B\"\nunits = 1\nremaining = 12\n",
+    );
+    let (_, p) = simulate(&tied, 1, 4, EngineKind::Counts);
+    assert_eq!(
+        sharecast::sweep::SweepPoint::of(&tied, &p).leader,
+        Some((0, 0.5))
+    );
+    let empty = market("");
+    let (_, p) = simulate(&empty, 1, 4, EngineKind::Counts);
+    let point = sharecast::sweep::SweepPoint::of(&empty, &p);
+    assert_eq!((point.leader, point.shares), (None, vec![None, None]));
 }
 
 /// Every value is checked before anything runs: a refused last value stops

@@ -237,6 +237,36 @@ mod tests {
 
     use crate::scenario::validate::validate;
 
+    /// docs/scenario-reference.md: `check` and `run` warn when 5% or more
+    /// of a distribution's draws would be clamped. A caution drawn from
+    /// normal(0.9, sd) lies above 1 with probability 1 - Phi(0.1 / sd):
+    /// 15.9% with sd 0.1, 5.5% with sd 0.1 / 1.6 (warned), 4.5% with sd
+    /// 0.1 / 1.7 (not).
+    #[test]
+    fn clamping_is_warned_of_from_five_percent_of_draws() {
+        let warnings = |sd: f64| {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 3\n\
+                 [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                 [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.1\n\
+                 imitation = 0.0\ncaution = {{ normal = [0.9, {sd}] }}\n"
+            );
+            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+            s.warnings
+                .into_iter()
+                .map(|w| w.message)
+                .collect::<Vec<_>>()
+        };
+        let heavy = warnings(0.1);
+        assert!(
+            heavy.len() == 1
+                && heavy[0].contains("16% of the draws of normal(0.9, 0.1) lie outside that range"),
+            "{heavy:?}"
+        );
+        assert_eq!(warnings(0.1 / 1.6).len(), 1);
+        assert!(warnings(0.1 / 1.7).is_empty());
+    }
+
     /// A whole number written as a TOML float (`1e3`, `12.0`) is refused
     /// with the digits to write instead; a fraction only with the rule.
     #[test]

@@ -570,12 +570,14 @@ pub fn holds_runs_csv(
     file.seek(SeekFrom::Start(0))?;
     let mut at = 0;
     for i in 0..slices.len() {
-        let expected = if i + 1 == slices.len() {
-            last.clone()
+        let text;
+        let expected: &[u8] = if i + 1 == slices.len() {
+            &last
         } else {
-            slice_text(i)
+            text = slice_text(i);
+            &text
         };
-        if !matches(&mut file, &expected)? {
+        if !matches(&mut file, expected)? {
             return Ok(false);
         }
         at += expected.len() as u64;

@@ -460,7 +460,7 @@ pub(super) fn write_outputs(
 /// What `out` holds besides the `files` about to be written with
 /// `manifest`, as warnings: results of another scenario file or sweep
 /// replaced ([`replaced_warning`]), another command's files left beside
-/// them ([`other_files_warning`]), and a `runs.csv` that a run without
+/// them ([`other_files_warnings`]), and a `runs.csv` that a run without
 /// `--per-run` leaves in place when `runs_file` finds it is not the one
 /// these results would write ([`leftover_runs_warning`]; when it is, it is
 /// listed in `manifest` instead).
@@ -484,7 +484,7 @@ fn folder_warnings(
     {
         said.extend(replaced_warning(out, replaced, &manifest.input));
     }
-    said.extend(other_files_warning(out, &manifest.input));
+    said.extend(other_files_warnings(out, &manifest.input));
     let leftover = out.join(RUNS_FILE);
     // A link to nothing is nothing; a folder, a pipe or a device is never
     // read.
@@ -587,10 +587,10 @@ pub(super) fn file_names(files: &[OutputFile]) -> String {
         .join(", ")
 }
 
-/// The warning, if any, that `out` also holds files another command than
-/// the one `input` describes writes (`run`, `compare` or `sweep`): the
+/// The warnings, one per other command, that `out` also holds files
+/// another command than the one `input` describes writes (`run`, `compare` or `sweep`): the
 /// manifest next to them now describes this job's results instead.
-fn other_files_warning(out: &Path, input: &ManifestInput) -> Vec<String> {
+fn other_files_warnings(out: &Path, input: &ManifestInput) -> Vec<String> {
     let this = match input {
         ManifestInput::Run { .. } => "run",
         ManifestInput::Compare { .. } => "compare",

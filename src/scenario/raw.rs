@@ -584,7 +584,7 @@ impl Walk<'_> {
                 .any(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)))
         })?;
         let before = &self.source[..at.min(self.source.len())];
-        let line_of = |offset: usize| self.source[..offset].matches('\n').count() + 1;
+        let line_of = |offset: usize| super::line_number(self.source.as_bytes(), offset);
         // The last header above the key, and the last of the owner's.
         let headers: Vec<(usize, bool, Vec<String>)> = before
             .match_indices('\n')

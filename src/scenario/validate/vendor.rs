@@ -122,6 +122,7 @@ impl Checker<'_> {
                         let candidates = attributes.iter().map(String::as_str).chain(builtins);
                         match suggest(k, candidates) {
                             None => {
+                                // Every attribute has the same range.
                                 self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(0).range());
                                 self.warn(
                                     &value.span(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sharecast::compare::{Comparison, Paired, align, compare};
 use sharecast::engine::EngineKind;
-use sharecast::measures::{AdoptionRow, Projection, RevenueRow, Scope, ShareRow};
+use sharecast::measures::{AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareRow};
 use sharecast::scenario::Scenario;
 use sharecast::stats::Summary;
 
@@ -260,6 +260,23 @@ fn rows_are_matched_by_name_whatever_the_order() {
     assert_eq!(paired.len(), 30 * (4 * 5 * 2 + 2 * 2 + 4 * 2));
 }
 
+/// [`EVERY_FEATURE`]-like text with every annual value fixed (none drawn)
+/// and multiplied by `factor`.
+fn priced(text: &str, factor: f64) -> String {
+    text.replace(
+        "annual_value = { lognormal = [14.5, 0.2] }",
+        &format!("annual_value = {:e}", 2.0e6 * factor),
+    )
+    .replace(
+        "annual_value = 1.0e6",
+        &format!("annual_value = {:e}", 1.0e6 * factor),
+    )
+    .replace(
+        "annual_value = 3.0e6",
+        &format!("annual_value = {:e}", 3.0e6 * factor),
+    )
+}
+
 #[test]
 fn a_change_that_moves_no_draw_has_exactly_its_own_effect() {
     // Prices do not enter the choice, and a fixed price draws nothing, so
@@ -267,23 +284,9 @@ fn a_change_that_moves_no_draw_has_exactly_its_own_effect() {
     // was: shares do not move at all, and each run's revenue doubles, so
     // the difference is, run by run, the baseline's revenue (statistics
     // identical to the bit; doubling is exact in binary).
-    let prices = |text: &str, factor: f64| {
-        text.replace(
-            "annual_value = { lognormal = [14.5, 0.2] }",
-            &format!("annual_value = {:e}", 2.0e6 * factor),
-        )
-        .replace(
-            "annual_value = 1.0e6",
-            &format!("annual_value = {:e}", 1.0e6 * factor),
-        )
-        .replace(
-            "annual_value = 3.0e6",
-            &format!("annual_value = {:e}", 3.0e6 * factor),
-        )
-    };
-    let base = scenario(&prices(EVERY_FEATURE, 1.0));
-    let doubled = scenario(&prices(EVERY_FEATURE, 2.0));
-    assert!(prices(EVERY_FEATURE, 2.0).contains("annual_value = 6e6"));
+    let base = scenario(&priced(EVERY_FEATURE, 1.0));
+    let doubled = scenario(&priced(EVERY_FEATURE, 2.0));
+    assert!(priced(EVERY_FEATURE, 2.0).contains("annual_value = 6e6"));
     let runs = 80;
     let (_, pb) = simulate(&base, 21, runs, EngineKind::Counts);
     let c = compared(&base, &doubled, 21, runs);
@@ -306,6 +309,64 @@ fn a_change_that_moves_no_draw_has_exactly_its_own_effect() {
         assert_eq!(p.frac_lower, 0.0);
     }
     assert!(grew > 0);
+}
+
+#[test]
+fn halving_every_price_lowers_revenue_in_exactly_the_runs_that_earn_any() {
+    // The same pair of scenarios the other way round: the counterfactual's
+    // revenue is half the baseline's in every run, so the difference is,
+    // run by run, minus the counterfactual's own revenue. It is lower in
+    // exactly the runs in which the vendor holds a contract (every price is
+    // positive) and never higher, and the standard error of the mean
+    // change is that revenue's sd over the square root of the runs. A
+    // fourth vendor, rarely chosen and without initial contracts, holds
+    // contracts in only some runs.
+    let rare = EVERY_FEATURE.replace(
+        "\n[[agency]]\nname = \"Defense\"",
+        "\n[[vendor]]\nname = \"West\"\nbrand = 0.05\naccess = { unclassified = 0.3 }\n\n[[agency]]\nname = \"Defense\"",
+    );
+    assert_ne!(rare, EVERY_FEATURE);
+    let doubled = scenario(&priced(&rare, 2.0));
+    let base = scenario(&priced(&rare, 1.0));
+    let runs = 80;
+    let (records, pb) = simulate(&base, 22, runs, EngineKind::Counts);
+    let c = compared(&doubled, &base, 22, runs);
+    let d = sharecast::engine::Dims::of(&base);
+    let holds = |record: &sharecast::engine::RunRecord, t: usize, v: usize| {
+        (0..d.agencies)
+            .flat_map(|a| (0..d.tiers).map(move |k| (a, k)))
+            .any(|(a, k)| record.contracts[d.contract(t, a, k, v)] > 0)
+    };
+    let (mut some_lower, mut every_run) = (0, 0);
+    for (row, projected) in c.revenue.iter().zip(&pb.revenue) {
+        assert_eq!(
+            (row.period, row.vendor, row.measure),
+            (projected.period, projected.vendor, projected.measure)
+        );
+        let (p, b) = (row.summary.unwrap(), projected.summary.unwrap());
+        let earning = records
+            .iter()
+            .filter(|r| match row.measure {
+                RevenueMeasure::Revenue => holds(r, row.period, row.vendor),
+                RevenueMeasure::CumulativeRevenue => {
+                    (0..=row.period).any(|t| holds(r, t, row.vendor))
+                }
+            })
+            .count();
+        let key = format!("{} {} {:?}", row.period, row.vendor, row.measure);
+        assert_eq!(p.frac_lower, earning as f64 / runs as f64, "{key}");
+        assert_eq!(p.frac_higher, 0.0, "{key}");
+        assert_eq!(p.difference.runs, runs as usize, "{key}");
+        assert_eq!(p.difference.mean, -b.mean, "{key}");
+        assert_eq!(p.difference.sd, b.sd, "{key}");
+        let se = b.sd.unwrap() / (runs as f64).sqrt();
+        assert_eq!(p.standard_error(), Some(se), "{key}");
+        assert_eq!(p.counterfactual_mean, b.mean, "{key}");
+        some_lower += usize::from(0 < earning && earning < runs as usize);
+        every_run += usize::from(earning == runs as usize);
+    }
+    assert!(some_lower > 0, "some rows are lower in only some runs");
+    assert!(every_run > 0, "some rows are lower in every run");
 }
 
 #[test]

@@ -209,4 +209,36 @@ mod tests {
         assert_eq!(cal.period_of(YearMonth::parse("2026-10").unwrap()), -1);
         assert_eq!(cal.last_month().to_string(), "2028-08");
     }
+
+    /// Years run from 1000 to 9999, both included.
+    #[test]
+    fn the_first_and_the_last_four_digit_years_are_read() {
+        for (text, year, month) in [("1000-01", 1000, 1), ("9999-12", 9999, 12)] {
+            assert_eq!(
+                YearMonth::parse(text),
+                Some(YearMonth { year, month }),
+                "{text}"
+            );
+        }
+        assert_eq!(YearMonth::parse("0999-12"), None);
+    }
+
+    /// The rule blames the year only when it is before 1000 (year 1000
+    /// itself is fine), else the month; text of another shape gets the
+    /// rule alone.
+    #[test]
+    fn the_month_rule_blames_the_part_that_is_out_of_range() {
+        let rule = month_rule("0999-05");
+        assert!(
+            rule.ends_with("got \"0999-05\" (year 0999 is before 1000)"),
+            "{rule}"
+        );
+        let rule = month_rule("1000-13");
+        assert!(
+            rule.ends_with("got \"1000-13\" (month 13 is not 01 to 12)"),
+            "{rule}"
+        );
+        let rule = month_rule("2026-3");
+        assert!(rule.ends_with("got \"2026-3\""), "{rule}");
+    }
 }

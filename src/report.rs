@@ -499,6 +499,7 @@ mod tests {
         assert_eq!(dollars(1.234e9), "$1.23bn");
         assert_eq!(dollars(999.4e9), "$999.40bn");
         assert_eq!(dollars(3.966749e15), "$3.97e15");
+        assert_eq!(dollars(1e12), "$1.00e12");
         assert_eq!(signed_points(-0.0084, 2), "-0.84");
         assert_eq!(signed_points(-0.00004, 1), "0.0");
         assert_eq!(signed_points(0.00004, 2), "0.00");
@@ -520,6 +521,139 @@ mod tests {
         assert!(text("").contains("\nEvents: none\n"));
         let late = text("[[event]]\nat = 12\nvendor = \"A\"\nset = { brand = 0.7 }\n");
         assert!(late.contains("\nEvents: none within the horizon\n"));
+    }
+
+    /// The scenario of the table tests: vendors North and South, twelve
+    /// months from 2026-01.
+    fn two_vendors() -> Scenario {
+        crate::scenario::parse(
+            r#"
+name = "Two"
+start = "2026-01"
+periods = 12
+[[vendor]]
+name = "North"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "South"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 10
+innovation = 0.1
+imitation = 0.2
+term = 6
+"#,
+            std::path::Path::new("two.toml"),
+        )
+        .unwrap()
+    }
+
+    /// A summary whose percentiles p05 to p95 are `percentiles`.
+    fn summary(runs: usize, mean: f64, sd: f64, percentiles: [f64; 5]) -> crate::stats::Summary {
+        crate::stats::Summary {
+            runs,
+            mean,
+            sd: Some(sd),
+            percentiles,
+        }
+    }
+
+    /// The run table's band is p05 to p95, the first and the last of the
+    /// five percentiles; a vendor without a share shows dashes.
+    #[test]
+    fn the_run_table_shows_the_5_to_95_band() {
+        let outlook =
+            |vendor, share, prob_leader, mean_cumulative_revenue| crate::measures::VendorOutlook {
+                vendor,
+                share,
+                prob_leader,
+                mean_cumulative_revenue,
+            };
+        let p = Projection {
+            runs: 100,
+            shares: Vec::new(),
+            adoption: Vec::new(),
+            revenue: Vec::new(),
+            outlook: vec![
+                outlook(
+                    0,
+                    Some(summary(100, 0.4, 0.1, [0.2, 0.3, 0.4, 0.5, 0.6])),
+                    0.25,
+                    1.5e6,
+                ),
+                outlook(1, None, 0.0, 0.0),
+            ],
+        };
+        assert_eq!(
+            final_table(&two_vendors(), &p, 7),
+            "Two: 100 runs, seed 7, 12 month periods from 2026-01 to 2026-12
+
+Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
+  vendor   mean    p05    p95  P(lead)  cum. revenue
+  North   40.0%  20.0%  60.0%    25.0%        $1.50M
+  South       -      -      -     0.0%            $0
+"
+        );
+    }
+
+    /// The comparison table's band over runs is the difference's p05 to
+    /// p95, and its interval of the mean 1.96 standard errors each side.
+    #[test]
+    fn the_comparison_table_shows_the_5_to_95_band_of_the_change() {
+        use crate::compare::Paired;
+        use crate::measures::{RevenueRow, ShareRow};
+        let s = two_vendors();
+        let paired = |mean: f64, percentiles| Paired {
+            baseline_mean: 0.4,
+            counterfactual_mean: 0.4 + mean,
+            // sd 0.0316 over 40 runs: a standard error of 0.005.
+            difference: summary(40, mean, 0.005 * 40f64.sqrt(), percentiles),
+            frac_higher: 0.9,
+            frac_lower: 0.05,
+        };
+        let c = Comparison {
+            runs: 40,
+            vendors: vec!["North".to_string(), "South".to_string()],
+            shares: vec![ShareRow {
+                period: 11,
+                scope: Scope::All,
+                vendor: 0,
+                metric: ShareMetric::CountShare,
+                summary: Some(paired(0.05, [0.01, 0.03, 0.05, 0.07, 0.09])),
+            }],
+            adoption: Vec::new(),
+            revenue: vec![RevenueRow {
+                period: 11,
+                vendor: 0,
+                measure: RevenueMeasure::CumulativeRevenue,
+                summary: Some(paired(2.5e6, [0.0; 5])),
+            }],
+        };
+        let table = comparison_table((&s, "two.toml"), (&s, "two.toml --set x"), &c, 7);
+        let row = table.lines().find(|l| l.starts_with("  North")).unwrap();
+        let cells: Vec<&str> = row
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                "North",
+                "40.0%",
+                "45.0%",
+                "+5.0 pts",
+                "+4.0 to +6.0 pts",
+                "+1.0 to +9.0 pts",
+                "90.0%",
+                "5.0%",
+                "+$2.50M"
+            ],
+            "{table}"
+        );
     }
 
     #[test]

@@ -239,7 +239,92 @@ pub fn human_bytes(bytes: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{address_space_limit, human_bytes, kib_field};
+    use std::path::Path;
+
+    use super::{
+        MemoryEstimate, address_space_limit, address_space_need, estimate, human_bytes, kib_field,
+    };
+    use crate::engine::{Dims, EngineKind};
+    use crate::scenario::{Scenario, parse};
+    use crate::tally::{PriceEpochs, Tally};
+
+    /// Two vendors and one agency of term 6 over 24 months, with `events`.
+    fn market(events: &str) -> Scenario {
+        let text = format!(
+            "start = \"2026-01\"\nperiods = 24\n[[vendor]]\nname = \"V\"\nbrand = 0.5\n\
+             access = {{ unclassified = 1.0 }}\n[[vendor]]\nname = \"W\"\nbrand = 0.5\n\
+             access = {{ unclassified = 1.0 }}\n[[agency]]\nname = \"A\"\nunits = 10\n\
+             innovation = 0.1\nimitation = 0.1\nterm = 6\n{events}"
+        );
+        parse(&text, Path::new("market.toml")).unwrap()
+    }
+
+    /// The documented allowance: 1.5 times the estimate plus 48 MiB on one
+    /// thread and 80 MiB on two, saturating rather than wrapping.
+    #[test]
+    fn the_address_space_allowed_is_half_again_the_need_and_a_margin_per_thread() {
+        const MIB: u64 = 1 << 20;
+        assert_eq!(address_space_need(100 * MIB, 1), 150 * MIB + 48 * MIB);
+        assert_eq!(address_space_need(100 * MIB, 2), 150 * MIB + 80 * MIB);
+        assert_eq!(address_space_need(u64::MAX - 1, 2), u64::MAX);
+    }
+
+    /// Two simulations held at once need the sum of each part.
+    #[test]
+    fn two_estimates_add_part_by_part() {
+        let a = MemoryEstimate {
+            records: 1,
+            working: 20,
+            files: 300,
+        };
+        let b = MemoryEstimate {
+            records: 4_000,
+            working: 50_000,
+            files: 600_000,
+        };
+        let sum = a.plus(b);
+        assert_eq!(
+            sum,
+            MemoryEstimate {
+                records: 4_001,
+                working: 50_020,
+                files: 600_300,
+            }
+        );
+        assert_eq!(sum.total(), a.total() + b.total());
+    }
+
+    /// What outlives a run is its tally and its revenue path, one `f64`
+    /// per period and vendor.
+    #[test]
+    fn a_run_keeps_its_tally_and_one_f64_of_revenue_per_period_and_vendor() {
+        let s = market("");
+        let (d, epochs) = (Dims::of(&s), PriceEpochs::of(&s));
+        let tally = Tally::bytes(d, epochs.count(), epochs.mixed_count());
+        assert_eq!(
+            MemoryEstimate::per_run(&s) - tally,
+            (d.periods * d.vendors * std::mem::size_of::<f64>()) as u64
+        );
+    }
+
+    /// The count engine keeps a calendar of contract ends per agency and
+    /// tier, and a second one (the initial contracts') when prices change:
+    /// an event on an annual value adds at least that calendar, 4 bytes a
+    /// period and vendor, to the working set.
+    #[test]
+    fn a_price_change_adds_a_second_calendar_of_contract_ends() {
+        let working = |s: &Scenario| estimate(s, 1, 1, false, EngineKind::Counts).working;
+        let fixed = market("");
+        let changing = market("[[event]]\nat = 3\nagency = \"A\"\nset = { annual_value = 2.0 }\n");
+        assert!(changing.prices_change() && !fixed.prices_change());
+        let calendar = 24 * 2 * 4;
+        assert!(
+            working(&changing) >= working(&fixed) + calendar,
+            "{} against {}",
+            working(&changing),
+            working(&fixed)
+        );
+    }
 
     #[test]
     fn limits_and_sizes_are_read_from_proc() {

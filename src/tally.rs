@@ -384,3 +384,29 @@ impl Tally {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On a tie the joint layout is kept: it takes the record's buffers as
+    /// they are, with no record in flight to reduce. Six agencies and two
+    /// tiers tie without price changes (4 A T = 4 A + 12 T bytes per period
+    /// and vendor); a seventh agency tips the balance.
+    #[test]
+    fn a_tie_between_the_layouts_keeps_the_joint_one() {
+        let d = Dims {
+            periods: 60,
+            agencies: 6,
+            tiers: 2,
+            vendors: 5,
+        };
+        assert_eq!(
+            TallyLayout::Joint.count_bytes(d),
+            TallyLayout::Marginal.count_bytes(d)
+        );
+        assert_eq!(TallyLayout::of(d, 0), TallyLayout::Joint);
+        let seven = Dims { agencies: 7, ..d };
+        assert_eq!(TallyLayout::of(seven, 0), TallyLayout::Marginal);
+    }
+}

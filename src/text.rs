@@ -220,6 +220,54 @@ mod tests {
         }
     }
 
+    /// Exactly [`LISTED`] names are all named, with no count of more.
+    #[test]
+    fn a_listing_of_exactly_the_listed_number_names_them_all() {
+        let names: Vec<String> = (1..=LISTED).map(|i| format!("v{i}")).collect();
+        assert_eq!(listing(&names), names.join(", "));
+    }
+
+    /// Both ends of every range of formatting characters are hidden, and
+    /// the visible characters just outside them are not: an end one short
+    /// would let a character through (U+2064, the invisible plus, in a
+    /// name), one long would hide a visible one.
+    #[test]
+    fn every_range_of_formatting_characters_is_hidden_to_both_ends_and_no_further() {
+        let ends = "\u{00AD}\u{0600}\u{0605}\u{061C}\u{06DD}\u{070F}\u{0890}\u{0891}\u{08E2}\
+                    \u{180E}\u{200B}\u{200E}\u{200F}\u{2028}\u{202E}\u{2060}\u{2064}\u{2066}\
+                    \u{206F}\u{FEFF}\u{FFF9}\u{FFFB}\u{110BD}\u{110CD}\u{13430}\u{1343F}\
+                    \u{1BCA0}\u{1BCA3}\u{1D173}\u{1D17A}\u{E0001}\u{E0020}\u{E007F}";
+        for c in ends.chars() {
+            assert!(is_formatting(c), "U+{:04X}", u32::from(c));
+        }
+        let neighbours = "\u{00AC}\u{00AE}\u{0606}\u{061B}\u{061D}\u{06DC}\u{06DE}\u{0710}\
+                          \u{08E1}\u{08E3}\u{180D}\u{180F}\u{200A}\u{200C}\u{200D}\u{2010}\
+                          \u{2027}\u{202F}\u{205F}\u{2070}\u{FFFC}\u{110BC}\u{110BE}\u{1BC9F}\
+                          \u{1D172}\u{1D17B}";
+        for c in neighbours.chars() {
+            assert!(!is_hidden(c), "U+{:04X}", u32::from(c));
+        }
+        assert_eq!((ends.chars().count(), neighbours.chars().count()), (33, 26));
+    }
+
+    /// The joiners and every variation selector are modifiers, the
+    /// Mongolian ones on both sides of the vowel separator (U+180E)
+    /// included; their neighbours are not.
+    #[test]
+    fn joiners_and_variation_selectors_are_modifiers_and_their_neighbours_not() {
+        let modifiers =
+            "\u{200C}\u{200D}\u{180B}\u{180D}\u{180F}\u{FE00}\u{FE0F}\u{E0100}\u{E01EF}";
+        for c in modifiers.chars() {
+            assert!(is_modifier(c), "U+{:04X}", u32::from(c));
+        }
+        let neighbours =
+            "\u{200B}\u{200E}\u{180A}\u{180E}\u{1810}\u{FDFF}\u{FE10}\u{E00FF}\u{E01F0}";
+        for c in neighbours.chars() {
+            assert!(!is_modifier(c), "U+{:04X}", u32::from(c));
+        }
+        assert_eq!(without_modifiers("A\u{180F}cme\u{FE0F}"), "Acme");
+    }
+
     #[test]
     fn counts_are_singular_only_for_one() {
         assert_eq!(count(1, "run"), "1 run");

@@ -231,6 +231,28 @@ mod tests {
         }
     }
 
+    /// Mixed prices cover a scenario only where each stretch it needs lies
+    /// inside one held stretch: a held stretch that starts after it, or
+    /// ends before it, leaves periods whose values in force would be
+    /// misstated.
+    #[test]
+    fn a_needed_stretch_is_covered_only_by_one_that_holds_all_of_it() {
+        // Term 6, a change at 3: mixed from 3 to 3 + 6 - 2 = 7.
+        let s = market(1, 24, &[6], &[(3, "G0")]);
+        let needed = MixedPrices::of(&s);
+        assert_eq!((needed.slot(3, 0), needed.count()), (Some(0), 5));
+        for (term, at, covers) in [
+            (6, 3, true),  // 3 to 7
+            (8, 3, true),  // 3 to 9
+            (8, 1, true),  // 1 to 7
+            (6, 1, false), // 1 to 5: ends before
+            (6, 5, false), // 5 to 9: starts after
+        ] {
+            let held = MixedPrices::of(&market(1, 24, &[term], &[(at, "G0")]));
+            assert_eq!(held.covers(&s), covers, "term {term}, change at {at}");
+        }
+    }
+
     /// The stretches grow with the events, not with periods x agencies: a
     /// price change for all of 3,000 agencies over 10,000 months is one
     /// stretch each, where a table would hold 30 million entries.

@@ -267,7 +267,38 @@ pub(super) fn same_name(what: &str, name: &str, first: &str, line: Option<usize>
 
 #[cfg(test)]
 mod tests {
-    use super::{difference, folded};
+    use super::{difference, folded, not_shown, spreadsheet_value};
+
+    /// A time and digits grouped by commas are numbers or dates to a
+    /// spreadsheet: 12:30 is half past twelve, 1,000 a thousand.
+    #[test]
+    fn times_and_grouped_digits_read_as_numbers_or_dates() {
+        for name in ["12:30", "10:30:15", "1,000", "1,000,000"] {
+            assert_eq!(
+                spreadsheet_value(name).map(|(kind, _)| kind),
+                Some("a number or a date"),
+                "{name}"
+            );
+        }
+    }
+
+    /// A name of spaces alone is empty once trimmed, and is told so; one
+    /// that holds U+2800 or a joiner is not empty but shows as blank.
+    #[test]
+    fn a_name_of_spaces_is_empty_and_one_of_blank_characters_shows_as_blank() {
+        for name in ["", "   ", "\t "] {
+            assert_eq!(
+                not_shown(name).as_deref(),
+                Some("must not be empty"),
+                "{name:?}"
+            );
+        }
+        for name in [" \u{2800} ", "\u{200D}"] {
+            let why = not_shown(name).unwrap();
+            assert!(why.contains("shows as blank"), "{name:?}: {why}");
+        }
+        assert_eq!(not_shown(" A "), None);
+    }
 
     /// Names that fold alike always differ in something the message can
     /// name, including joiners that sit in different places.

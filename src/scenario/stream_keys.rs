@@ -231,6 +231,51 @@ mod tests {
         }
     }
 
+    /// An initial block counts only the earlier blocks of its agency with
+    /// both its tier and its vendor: blocks of one vendor in two tiers are
+    /// each the first of their kind.
+    #[test]
+    fn an_initial_block_counts_the_earlier_blocks_of_its_tier_and_vendor_only() {
+        let mut text = String::from(
+            "start = \"2026-01\"\nperiods = 12\ntiers = [\"unclassified\", \"secret\"]\n\
+             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0, secret = 1.0 }\n\
+             [[agency]]\nname = \"Ag\"\nunits = 100\ntiers = { unclassified = 0.5, secret = 0.5 }\n\
+             term = 12\ninnovation = 0.01\nimitation = 0.1\n",
+        );
+        for tier in ["secret", "unclassified", "secret"] {
+            text.push_str(&format!(
+                "[[agency.initial]]\nvendor = \"A\"\ntier = \"{tier}\"\nunits = 5\n"
+            ));
+        }
+        let s = parse(&text, Path::new("blocks.toml")).expect("a valid scenario");
+        let mut keys = Keys::new(INITIAL_KEY_BITS);
+        for (c, (tier, repeat)) in s.agencies[0].initial.iter().zip([
+            ("secret", "0"),
+            ("unclassified", "0"),
+            ("secret", "1"),
+        ]) {
+            assert_eq!(
+                c.stream,
+                keys.of(&["initial", "Ag", tier, "A", repeat]),
+                "{tier} {repeat}"
+            );
+        }
+    }
+
+    /// A change of an agency's choice weight is named by `choice` and the
+    /// weight, as a file writes it.
+    #[test]
+    fn a_change_of_a_choice_weight_is_keyed_by_choice_and_the_weight() {
+        let text = "start = \"2026-01\"\nperiods = 12\n\
+             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+             [[agency]]\nname = \"Ag\"\nunits = 100\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+             [[event]]\nat = 3\nagency = \"Ag\"\nadd = { choice = { brand = { normal = [0, 0.01] } } }\n";
+        let s = parse(text, Path::new("weight.toml")).expect("a valid scenario");
+        let expected = Keys::new(STREAM_KEY_BITS)
+            .of(&["event", "3", "agency", "Ag", "add", "choice", "brand", "0"]);
+        assert_eq!(s.events[0].changes[0].value.stream(), Some(expected));
+    }
+
     #[test]
     fn parts_are_length_prefixed_and_colliding_keys_move_on() {
         let mut keys = Keys::new(STREAM_KEY_BITS);

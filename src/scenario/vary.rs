@@ -130,7 +130,8 @@ impl Number {
     /// where a number goes, or a whole number beyond those sharecast reads.
     /// Any other value is for validation to check.
     fn refuses(&self, value: &Value) -> Option<String> {
-        // 2^63: no whole number sharecast reads is as large.
+        // 2^63: no whole number sharecast reads is as large; -2^63 is
+        // i64::MIN, which it reads.
         const TOO_LARGE: f64 = 9_223_372_036_854_775_808.0;
         match (value, self.takes) {
             (Value::String(s), Takes::Number | Takes::Whole) => {
@@ -141,7 +142,9 @@ impl Number {
                 };
                 Some(format!("'{s}' {what}; {} takes a number", self.name))
             }
-            (Value::Float(x), Takes::Whole | Takes::DateOrPeriod) if x.abs() >= TOO_LARGE => {
+            (Value::Float(x), Takes::Whole | Takes::DateOrPeriod)
+                if !(-TOO_LARGE..TOO_LARGE).contains(x) =>
+            {
                 let takes = if self.takes == Takes::Whole {
                     "a whole number"
                 } else {
@@ -768,6 +771,25 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
         assert_eq!(brand(&raw, 1), Value::Float(0.3), "the longer name's brand");
     }
 
+    /// A key that ends in a dot names nothing: `vendor.A.access.` is not
+    /// A's access for a tier named "", for validation to refuse later.
+    #[test]
+    fn a_path_that_ends_in_a_dot_names_nothing() {
+        for (path, key, what) in [
+            ("vendor.A.access.", "access.", "a vendor"),
+            ("agency.X.caution.", "caution.", "an agency"),
+            ("event.1.set.", "set.", "an event"),
+        ] {
+            let e = applied(path, Value::Float(0.5)).unwrap_err();
+            assert!(
+                e.starts_with(&format!(
+                    "{path}: '{key}' is not a number of {what} that can be varied"
+                )),
+                "{e}"
+            );
+        }
+    }
+
     #[test]
     fn a_key_the_file_leaves_out_is_added_at_its_table() {
         let raw = applied("agency.X.caution", Value::Float(0.4)).unwrap();
@@ -1024,6 +1046,24 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
         let (_, why) = changes("event.1.at", Value::Float(-1e20)).unwrap_err();
         assert!(
             why.starts_with("event 1 at takes a date YYYY-MM or a period index, a whole number"),
+            "{why}"
+        );
+        // 2^63 is the first whole number beyond i64::MAX, and a float holds
+        // it exactly; 2^62 is left to validation.
+        let (_, why) = changes("agency.X.units", Value::Float(2f64.powi(63))).unwrap_err();
+        assert!(
+            why.starts_with("agency 'X' units takes a whole number, and sharecast reads"),
+            "{why}"
+        );
+        assert!(changes("agency.X.units", Value::Float(2f64.powi(62))).is_ok());
+        // -2^63 is i64::MIN, within the range the message names, so it is
+        // left to validation too (which refuses a decimal for `units`); a
+        // float just below it is not.
+        assert!(changes("agency.X.units", Value::Float(-(2f64.powi(63)))).is_ok());
+        let below = -(2f64.powi(63)) * (1.0 + f64::EPSILON);
+        let (_, why) = changes("agency.X.units", Value::Float(below)).unwrap_err();
+        assert!(
+            why.starts_with("agency 'X' units takes a whole number"),
             "{why}"
         );
         // A smaller decimal is left to validation, which names its line.

@@ -205,7 +205,7 @@ mod tests {
 
     /// Values symmetric about a centre have that centre as their mean
     /// (to the last bit here, where every residual is exact), whatever
-    /// order the runs come in, and the mean stays within their range.
+    /// order the runs come in.
     #[test]
     fn the_mean_of_values_symmetric_about_a_centre_is_the_centre() {
         let centre = 1_228_073_489.368_587;
@@ -215,7 +215,6 @@ mod tests {
                 [centre + d, centre - d]
             })
             .collect();
-        let (low, high) = (centre - 62.5, centre + 62.5);
         let s = summarize(&mut xs.clone()).unwrap();
         assert_eq!(s.mean, centre);
         // sd of +-0.125 i, i = 1..=500, each twice over n - 1 = 999.
@@ -226,7 +225,6 @@ mod tests {
         xs.reverse();
         let reversed = summarize(&mut xs).unwrap();
         assert_eq!(reversed.mean, centre);
-        assert!(low <= s.mean && s.mean <= high);
     }
 
     /// Values that are not finite (which only an embedder can pass) are not

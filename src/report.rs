@@ -609,8 +609,9 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
         let paired = |mean: f64, percentiles| Paired {
             baseline_mean: 0.4,
             counterfactual_mean: 0.4 + mean,
-            // sd 0.0316 over 40 runs: a standard error of 0.005.
-            difference: summary(40, mean, 0.005 * 40f64.sqrt(), percentiles),
+            // sd 0.316 over 40 runs: a standard error of 0.05, large
+            // enough that 1.96 and 2 standard errors print differently.
+            difference: summary(40, mean, 0.05 * 40f64.sqrt(), percentiles),
             frac_higher: 0.9,
             frac_lower: 0.05,
         };
@@ -646,7 +647,7 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
                 "40.0%",
                 "45.0%",
                 "+5.0 pts",
-                "+4.0 to +6.0 pts",
+                "-4.8 to +14.8 pts",
                 "+1.0 to +9.0 pts",
                 "90.0%",
                 "5.0%",

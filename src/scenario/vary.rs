@@ -143,7 +143,7 @@ impl Number {
                 Some(format!("'{s}' {what}; {} takes a number", self.name))
             }
             (Value::Float(x), Takes::Whole | Takes::DateOrPeriod)
-                if !(-TOO_LARGE..TOO_LARGE).contains(x) =>
+                if *x < -TOO_LARGE || *x >= TOO_LARGE =>
             {
                 let takes = if self.takes == Takes::Whole {
                     "a whole number"

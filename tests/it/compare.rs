@@ -337,7 +337,7 @@ fn halving_every_price_lowers_revenue_in_exactly_the_runs_that_earn_any() {
             .flat_map(|a| (0..d.tiers).map(move |k| (a, k)))
             .any(|(a, k)| record.contracts[d.contract(t, a, k, v)] > 0)
     };
-    let (mut some_lower, mut every_run) = (0, 0);
+    let (mut rows_lower_in_some_runs_only, mut rows_lower_in_every_run) = (0, 0);
     for (row, projected) in c.revenue.iter().zip(&pb.revenue) {
         assert_eq!(
             (row.period, row.vendor, row.measure),
@@ -362,11 +362,11 @@ fn halving_every_price_lowers_revenue_in_exactly_the_runs_that_earn_any() {
         let se = b.sd.unwrap() / (runs as f64).sqrt();
         assert_eq!(p.standard_error(), Some(se), "{key}");
         assert_eq!(p.counterfactual_mean, b.mean, "{key}");
-        some_lower += usize::from(0 < earning && earning < runs as usize);
-        every_run += usize::from(earning == runs as usize);
+        rows_lower_in_some_runs_only += usize::from(0 < earning && earning < runs as usize);
+        rows_lower_in_every_run += usize::from(earning == runs as usize);
     }
-    assert!(some_lower > 0, "some rows are lower in only some runs");
-    assert!(every_run > 0, "some rows are lower in every run");
+    assert!(rows_lower_in_some_runs_only > 0);
+    assert!(rows_lower_in_every_run > 0);
 }
 
 #[test]

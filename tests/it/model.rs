@@ -303,9 +303,9 @@ fn incumbency_gives_the_markov_stationary_share() {
         cases.push((got.sd.unwrap() / (got.runs as f64).sqrt(), stationary));
     }
     // Caution scales the bonus, and the test can tell: each stationary
-    // share lies more than twice the tolerance away from the other, so a
-    // model that ignored caution (or applied it where it is 0) would fail
-    // the check above.
+    // share lies more than twice the count engine's tolerance away from the
+    // other, so a model that ignored caution (or applied it where it is 0)
+    // would fail the count engine's check above.
     let (se0, s0) = cases[0];
     let (se1, s1) = cases[1];
     assert!(

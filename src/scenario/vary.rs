@@ -1060,6 +1060,9 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
         // left to validation too (which refuses a decimal for `units`); a
         // float just below it is not.
         assert!(changes("agency.X.units", Value::Float(-(2f64.powi(63)))).is_ok());
+        // A NaN (which only an embedder can pass) is no number out of
+        // range either: validation names it.
+        assert!(changes("agency.X.units", Value::Float(f64::NAN)).is_ok());
         let below = -(2f64.powi(63)) * (1.0 + f64::EPSILON);
         let (_, why) = changes("agency.X.units", Value::Float(below)).unwrap_err();
         assert!(

@@ -659,29 +659,7 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
 
     #[test]
     fn the_sweep_table_shows_each_value_with_its_point() {
-        let s = crate::scenario::parse(
-            r#"
-name = "Two"
-start = "2026-01"
-periods = 12
-[[vendor]]
-name = "North"
-brand = 0.5
-access = { unclassified = 1.0 }
-[[vendor]]
-name = "South"
-brand = 0.5
-access = { unclassified = 1.0 }
-[[agency]]
-name = "X"
-units = 10
-innovation = 0.1
-imitation = 0.2
-term = 6
-"#,
-            std::path::Path::new("two.toml"),
-        )
-        .unwrap();
+        let s = two_vendors();
         let sweep = Sweep::parse("agency.X.caution=0.2,0.8").unwrap();
         let points = [
             SweepPoint {

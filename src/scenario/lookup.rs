@@ -38,12 +38,11 @@ pub(super) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     // A name that shows nothing, refused on its own, would only leave a
     // blank here; a name given twice, also refused on its own, is listed
     // once.
-    let mut names: Vec<&str> = names
-        .into_iter()
-        .filter(|n| !crate::text::shows_blank(n))
-        .collect();
     let mut seen = std::collections::HashSet::new();
-    names.retain(|n| seen.insert(*n));
+    let names: Vec<&str> = names
+        .into_iter()
+        .filter(|n| !crate::text::shows_blank(n) && seen.insert(*n))
+        .collect();
     if names.is_empty() {
         "none".to_string()
     } else {

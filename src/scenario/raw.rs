@@ -536,6 +536,8 @@ impl Walk<'_> {
         } else {
             format!(" in [[{}]]", block.path)
         };
+        // The tables that enclose this block's values.
+        let enclosing: Vec<_> = within.iter().copied().chain([(block, table)]).collect();
         for (key, value) in table.iter() {
             let name = key.get_ref().as_ref();
             match block.keys.iter().find(|(k, _)| *k == name) {
@@ -548,10 +550,7 @@ impl Walk<'_> {
                     }
                     out.push((Some(key.span()), text));
                 }
-                Some((_, shape)) => {
-                    let within: Vec<_> = within.iter().copied().chain([(block, table)]).collect();
-                    self.value(name, &place, value, *shape, &within, out)
-                }
+                Some((_, shape)) => self.value(name, &place, value, *shape, &enclosing, out),
             }
         }
     }

@@ -736,11 +736,7 @@ term = 12
     let c = compared(&base, &other, 1, 20);
     assert_eq!(c.vendors, ["A", "N"]);
     let (_, p) = simulate(&other, 1, 20, EngineKind::Counts);
-    let entrant_share = p
-        .shares
-        .iter()
-        .find(|r| r.period == 2 && r.scope == Scope::All && r.vendor == 1)
-        .and_then(|r| r.summary)
+    let entrant_share = crate::common::share(&p, 2, Scope::All, 1)
         .expect("the counterfactual defines the entrant's share");
     assert_eq!((entrant_share.runs, entrant_share.mean), (20, 1.0));
     let all_rows: Vec<_> = c.shares.iter().filter(|r| r.scope == Scope::All).collect();

@@ -440,15 +440,7 @@ fn shares_wide_holds_the_mean_count_share_of_all_units() {
         assert_eq!(cells.len(), s.vendors.len());
         for (v, cell) in cells.iter().enumerate() {
             let mean = |metric| {
-                p.shares
-                    .iter()
-                    .find(|r| {
-                        r.period == t
-                            && r.scope == Scope::All
-                            && r.vendor == v
-                            && r.metric == metric
-                    })
-                    .and_then(|r| r.summary)
+                crate::common::share_by(&p, t, Scope::All, v, metric)
                     .map_or(String::new(), |x| export::number(x.mean))
             };
             assert_eq!(

@@ -844,7 +844,7 @@ fn a_weight_event_changes_the_weight_of_the_agencies_it_names() {
 /// (12 contracts x value / 12 months).
 const REPRICED: &str = r#"
 start = "2026-01"
-periods = PERIODS
+periods = 6
 [[vendor]]
 name = "V"
 brand = 0.5
@@ -873,7 +873,7 @@ remaining = 1
 fn annual_value_events_in_any_file_order_price_by_date() {
     let s = scenario(&format!(
         "{}{}",
-        REPRICED.replace("PERIODS", "6"),
+        REPRICED,
         r#"
 [[event]]
 at = 4
@@ -907,11 +907,10 @@ set = { annual_value = 2.0e6 }
 /// of the file without it, in both engines.
 #[test]
 fn an_annual_value_event_just_past_the_horizon_changes_nothing() {
-    let without = scenario(&REPRICED.replace("PERIODS", "6"));
+    let without = scenario(REPRICED);
     let with = scenario(&format!(
         "{}{}",
-        REPRICED.replace("PERIODS", "6"),
-        "[[event]]\nat = 6\nagency = \"P\"\nset = { annual_value = 2.0e6 }\n"
+        REPRICED, "[[event]]\nat = 6\nagency = \"P\"\nset = { annual_value = 2.0e6 }\n"
     ));
     assert!(
         with.warnings

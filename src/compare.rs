@@ -502,6 +502,22 @@ pub fn compare_unless(
     alignment: &Alignment,
     cancel: &AtomicBool,
 ) -> Option<Comparison> {
+    compare_watched(baseline, counterfactual, alignment, cancel, &|| {})
+}
+
+/// [`compare_unless`], calling `on_period_done` (from the worker threads)
+/// each time a period's rows are paired and summarised: what a progress bar
+/// counts.
+///
+/// # Panics
+/// As [`compare`].
+pub fn compare_watched(
+    baseline: (&Scenario, &[Tally]),
+    counterfactual: (&Scenario, &[Tally]),
+    alignment: &Alignment,
+    cancel: &AtomicBool,
+    on_period_done: &(dyn Fn() + Sync),
+) -> Option<Comparison> {
     assert!(
         align(baseline.0, counterfactual.0).is_ok_and(|own| own.same_matching(alignment)),
         "the alignment was made for other scenarios than '{}' and '{}'; make it with \
@@ -597,6 +613,7 @@ pub fn compare_unless(
                 }
             }
             out.revenue = pair_revenue(alignment, base_paths, other_paths, &zeros);
+            on_period_done();
             out
         })
         .collect();

@@ -198,6 +198,22 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 /// If the tallies do not have the shape of runs of `s`, or mix layouts or
 /// [`PriceEpochs`](crate::tally::PriceEpochs), or `s` has no period.
 pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
+    project_watched(s, records, cancel, &|| {})
+}
+
+/// [`project_unless`], calling `on_period_done` (from the worker threads)
+/// each time a period's rows are summarised: what a progress bar counts.
+/// The running sums of revenue, summarised once every period is done, take
+/// a small part of the time.
+///
+/// # Panics
+/// As [`project_unless`].
+pub fn project_watched(
+    s: &Scenario,
+    records: &[Tally],
+    cancel: &AtomicBool,
+    on_period_done: &(dyn Fn() + Sync),
+) -> Option<Projection> {
     let d = Dims::of(s);
     crate::tally::assert_runs_of(records, s);
     let layout = PeriodLayout::of(s);
@@ -217,7 +233,9 @@ pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> O
             if cancel.load(Ordering::Relaxed) {
                 return PeriodRows::default();
             }
-            period_rows(s, d, &layout, records, t, revenue)
+            let rows = period_rows(s, d, &layout, records, t, revenue);
+            on_period_done();
+            rows
         })
         .collect();
     if cancel.load(Ordering::Relaxed) {

@@ -130,16 +130,20 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         Ok(records)
     };
     let records = simulate_both()?;
-    let comparison = pool
-        .install(|| {
-            pairing::compare_unless(
-                (&base, &records[0]),
-                (&other, &records[1]),
-                &alignment,
-                &cancel,
-            )
-        })
-        .ok_or(Interrupted)?;
+    let progress =
+        Progress::statistics(u64::from(base.calendar.periods), sim.quiet).labelled("comparison");
+    let on_period_done = || progress.tick();
+    let comparison = pool.install(|| {
+        pairing::compare_watched(
+            (&base, &records[0]),
+            (&other, &records[1]),
+            &alignment,
+            &cancel,
+            &on_period_done,
+        )
+    });
+    progress.finish();
+    let comparison = comparison.ok_or(Interrupted)?;
     drop(records);
 
     let contents = [

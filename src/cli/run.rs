@@ -7,11 +7,10 @@ use anyhow::Result;
 use super::support::{
     CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
     file_names, interrupt_flag, load_with_sets, long_files, manifest, named_files, print_stdout,
-    set_specs, settings_line, simulate, stem, warn_of_long_files, write_outputs,
+    set_specs, settings_line, simulate, stem, summarize, warn_of_long_files, write_outputs,
 };
-use super::{Interrupted, MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
+use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
-use crate::measures;
 use crate::output::{ManifestInput, OutputFile, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
@@ -54,9 +53,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let records = simulate(&pool, &s, seed, runs, engine, &progress, &cancel);
     progress.finish();
     let records = records?;
-    let projection = pool
-        .install(|| measures::project_unless(&s, &records, &cancel))
-        .ok_or(Interrupted)?;
+    let projection = summarize(&pool, &s, &records, None, sim.quiet, &cancel)?;
 
     let [shares, adoption, revenue] = long_files(&pool, &s, &projection);
     // In the order of STATISTICS_FILES, which names them.

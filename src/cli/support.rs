@@ -382,6 +382,28 @@ pub(super) fn simulate(
         .map_err(|_| Interrupted.into())
 }
 
+/// The statistics of `records` (runs of `s` in run order), with a bar
+/// counting the periods done after the runs' bar, preceded by `label` when
+/// given.
+pub(super) fn summarize(
+    pool: &rayon::ThreadPool,
+    s: &Scenario,
+    records: &[Tally],
+    label: Option<&str>,
+    quiet: bool,
+    cancel: &AtomicBool,
+) -> Result<measures::Projection> {
+    let mut progress = Progress::statistics(u64::from(s.calendar.periods), quiet);
+    if let Some(label) = label {
+        progress = progress.labelled(label);
+    }
+    let on_period_done = || progress.tick();
+    let projection =
+        pool.install(|| measures::project_watched(s, records, cancel, &on_period_done));
+    progress.finish();
+    projection.ok_or_else(|| Interrupted.into())
+}
+
 /// `shares.csv`, `adoption.csv` and `revenue.csv`, formatted at the same
 /// time.
 pub(super) fn long_files(

@@ -8,12 +8,11 @@ use anyhow::Result;
 use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, check_settings, default_out_dir,
     file_names, given_sets, interrupt_flag, long_files, manifest, named_files, parse_with_settings,
-    print_stdout, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem,
+    print_stdout, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, summarize,
     warn_if_too_long, with_sets, write_outputs,
 };
-use super::{Interrupted, MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
+use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
-use crate::measures;
 use crate::output::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
@@ -112,9 +111,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let records = simulate(&pool, s, seed, runs, engine, &progress, &cancel);
         progress.finish();
         let records = records?;
-        let projection = pool
-            .install(|| measures::project_unless(s, &records, &cancel))
-            .ok_or(Interrupted)?;
+        let projection = summarize(&pool, s, &records, Some(&label), sim.quiet, &cancel)?;
         drop(records);
         let [shares, adoption, revenue] = long_files(&pool, s, &projection);
         let summary = export::summary_csv(s, &projection);

@@ -453,3 +453,35 @@ fn shares_wide_holds_the_mean_count_share_of_all_units() {
     }
     assert!(differs > 0, "the value shares differ somewhere");
 }
+
+/// The statistics an embedder watches (for a progress display) report each
+/// period once and give the same numbers as those nobody watches.
+#[test]
+fn watched_statistics_report_every_period_once_and_change_nothing() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    let base = shipped("gov-ai-2026.toml");
+    let other = shipped("no-aws-deal.toml");
+    let tallies = |s: &Scenario| Tally::of_runs(&simulate_all(s, 5, 0..30, EngineKind::Counts), s);
+    let (base_tallies, other_tallies) = (tallies(&base), tallies(&other));
+    let periods = base.calendar.periods as usize;
+    let never = AtomicBool::new(false);
+
+    let done = AtomicUsize::new(0);
+    let watched = sharecast::measures::project_watched(&base, &base_tallies, &never, &|| {
+        done.fetch_add(1, Ordering::Relaxed);
+    });
+    assert_eq!(done.load(Ordering::Relaxed), periods);
+    assert!(watched == sharecast::measures::project_unless(&base, &base_tallies, &never));
+
+    let alignment = align(&base, &other).unwrap();
+    let done = AtomicUsize::new(0);
+    let sides = ((&base, &base_tallies[..]), (&other, &other_tallies[..]));
+    let watched =
+        sharecast::compare::compare_watched(sides.0, sides.1, &alignment, &never, &|| {
+            done.fetch_add(1, Ordering::Relaxed);
+        });
+    assert_eq!(done.load(Ordering::Relaxed), periods);
+    let unwatched = sharecast::compare::compare_unless(sides.0, sides.1, &alignment, &never);
+    assert!(watched == unwatched);
+}

@@ -1,5 +1,6 @@
-//! The progress bar: on a terminal, once a simulation has taken more than a
-//! moment, it shows runs done, the rate and the time left; never with
+//! The progress bars: on a terminal, once a simulation has taken more than a
+//! moment, one shows runs done, the rate and the time left, then one the
+//! periods whose statistics are done; never with
 //! `--quiet` or `NO_PROGRESS`, and never when stderr is not a terminal.
 //!
 //! A terminal comes from util-linux `script`, which runs a command on a
@@ -127,4 +128,55 @@ fn no_bar_when_stderr_is_not_a_terminal() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(!stderr.contains("runs"), "a bar on a pipe:\n{stderr}");
     assert!(String::from_utf8_lossy(&o.stdout).contains("Benchmark: large market"));
+}
+
+/// With many runs the statistics take a good part of the job (a third or
+/// more of it); a second bar counts the periods whose statistics are done,
+/// so the job does not look hung once the runs' bar has reached its end.
+/// 20,000 runs of the default scenario spend over a second on the
+/// statistics in a release build.
+#[test]
+fn a_second_bar_counts_the_periods_whose_statistics_are_done() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
+    let args = |out: &str, quiet: bool| -> Vec<String> {
+        let mut args: Vec<String> = ["run", scenario.to_str().unwrap(), "--runs", "20000"]
+            .into_iter()
+            .chain(["--threads", "2", "--out", out])
+            .map(String::from)
+            .collect();
+        if quiet {
+            args.push("--quiet".into());
+        }
+        args
+    };
+    let (output, text) = on_a_terminal(tmp.path(), &args("o", false), &[]);
+    assert!(output.status.success(), "{text}");
+    let first = text
+        .find("statistics: ")
+        .unwrap_or_else(|| panic!("no statistics bar:\n{text}"));
+    assert!(
+        text[first..].contains("/60 periods"),
+        "the bar does not count periods:\n{text}"
+    );
+    assert!(
+        text[..first].contains("/20000 runs"),
+        "no runs' bar before the statistics' bar:\n{text}"
+    );
+    assert!(
+        !text[first..].contains("/20000 runs"),
+        "the runs' bar came back:\n{text}"
+    );
+    let report = text.rfind("Government AI market").expect("the report");
+    let last_frame = text[..report].rfind("/60 periods").expect("a frame");
+    assert!(
+        text[last_frame..report].contains("\u{1b}[2K"),
+        "the bar was left on screen:\n{:?}",
+        &text[last_frame..report]
+    );
+
+    let (output, text) = on_a_terminal(tmp.path(), &args("q", true), &[]);
+    assert!(output.status.success(), "{text}");
+    assert!(!text.contains("periods"), "--quiet showed a bar:\n{text}");
+    assert!(tmp.path().join("q/shares.csv").is_file(), "no results");
 }

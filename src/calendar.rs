@@ -137,13 +137,40 @@ impl Calendar {
         self.month_of(self.periods.saturating_sub(1))
     }
 
-    /// "60 month periods from 2026-01 to 2030-12".
+    /// The last month the horizon covers: the last period's last month.
+    pub fn end_month(&self) -> YearMonth {
+        YearMonth::from_index(
+            self.start.index() + i64::from(self.periods) * i64::from(self.step.months()) - 1,
+        )
+    }
+
+    /// The months period `t` covers, as reports name it: "2030-12" with
+    /// month steps, "2027-10 to 2027-12" with longer ones (the CSVs date
+    /// a row by its period's first day).
+    pub fn months_of(&self, period: u32) -> String {
+        let first = self.month_of(period);
+        if self.step.months() == 1 {
+            first.to_string()
+        } else {
+            let last = YearMonth::from_index(first.index() + i64::from(self.step.months()) - 1);
+            format!("{first} to {last}")
+        }
+    }
+
+    /// The months of the last period, as [`months_of`](Self::months_of)
+    /// names them.
+    pub fn last_months(&self) -> String {
+        self.months_of(self.periods.saturating_sub(1))
+    }
+
+    /// "60 month periods from 2026-01 to 2030-12", "8 quarter periods from
+    /// 2026-01 to 2027-12": the first and last month of the horizon.
     pub fn describe(&self) -> String {
         format!(
             "{} from {} to {}",
             self.count_of_periods(),
             self.start,
-            self.last_month()
+            self.end_month()
         )
     }
 
@@ -208,6 +235,42 @@ mod tests {
         assert_eq!(cal.period_of(YearMonth::parse("2027-02").unwrap()), 1);
         assert_eq!(cal.period_of(YearMonth::parse("2026-10").unwrap()), -1);
         assert_eq!(cal.last_month().to_string(), "2028-08");
+    }
+
+    /// Reports name a period by the months it covers and the horizon by its
+    /// first and last month, so a quarter or year does not read as its
+    /// first month alone.
+    #[test]
+    fn reports_name_the_months_a_period_and_the_horizon_cover() {
+        let quarters = Calendar {
+            start: YearMonth::parse("2026-11").unwrap(),
+            step: Step::Quarter,
+            periods: 8,
+        };
+        assert_eq!(quarters.months_of(0), "2026-11 to 2027-01");
+        assert_eq!(quarters.last_months(), "2028-08 to 2028-10");
+        assert_eq!(quarters.end_month().to_string(), "2028-10");
+        assert_eq!(
+            quarters.describe(),
+            "8 quarter periods from 2026-11 to 2028-10"
+        );
+        let years = Calendar {
+            start: YearMonth::parse("2026-01").unwrap(),
+            step: Step::Year,
+            periods: 3,
+        };
+        assert_eq!(years.last_months(), "2028-01 to 2028-12");
+        assert_eq!(years.describe(), "3 year periods from 2026-01 to 2028-12");
+        let months = Calendar {
+            start: YearMonth::parse("2026-01").unwrap(),
+            step: Step::Month,
+            periods: 60,
+        };
+        assert_eq!(months.months_of(59), "2030-12");
+        assert_eq!(
+            months.describe(),
+            "60 month periods from 2026-01 to 2030-12"
+        );
     }
 
     /// Years run from 1000 to 9999, both included.

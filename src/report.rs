@@ -114,7 +114,7 @@ pub fn overview(s: &Scenario) -> String {
         "{}, {} to {}; {} by default, seed {}",
         cal.count_of_periods(),
         cal.start,
-        cal.last_month(),
+        cal.end_month(),
         crate::text::count(s.runs, "run"),
         s.seed
     );
@@ -248,7 +248,7 @@ pub fn overview(s: &Scenario) -> String {
             let _ = writeln!(
                 out,
                 "  #{position:<2} {} period {:>3}  {}: {}{}",
-                cal.month_of(e.period),
+                cal.months_of(e.period),
                 e.period,
                 target,
                 changes.join(", "),
@@ -274,7 +274,7 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     let _ = writeln!(
         out,
         "\nShare of all contracts in {} (mean, 5-95% band), chance of leading:",
-        cal.last_month()
+        cal.last_months()
     );
     let mut rows = vec![
         ["vendor", "mean", "p05", "p95", "P(lead)", "cum. revenue"]
@@ -334,7 +334,7 @@ pub fn comparison_table(
         out,
         "\nShare of all contracts in {}; change = counterfactual minus baseline, run by run \
          (mean, 95% interval of the mean, 5-95% band over runs, runs higher and lower):",
-        cal.last_month()
+        cal.last_months()
     );
     let mut rows = vec![
         [
@@ -437,7 +437,7 @@ pub fn sweep_table(
     let _ = writeln!(
         out,
         "\nShare of all contracts in {} (mean), units under contract and the likeliest leader, by value:",
-        cal.last_month()
+        cal.last_months()
     );
     let mut header = vec![sweep.path.clone()];
     header.extend(s.vendors.iter().map(|v| v.name.clone()));
@@ -596,6 +596,61 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
   North   40.0%  20.0%  60.0%    25.0%        $1.50M
   South       -      -      -     0.0%            $0
 "
+        );
+    }
+
+    /// With year steps the reports name the horizon by its first and last
+    /// month, the closing table's period and each event's period by the
+    /// months they cover: "2028-01" alone would read as January.
+    #[test]
+    fn reports_name_the_months_of_a_year_period() {
+        let s = crate::scenario::parse(
+            r#"
+name = "Yearly"
+start = "2026-01"
+periods = 3
+step = "year"
+[[vendor]]
+name = "North"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "X"
+units = 10
+innovation = 0.1
+imitation = 0.2
+term = 6
+[[event]]
+at = "2026-06"
+vendor = "North"
+add = { brand = 0.1 }
+"#,
+            std::path::Path::new("yearly.toml"),
+        )
+        .unwrap();
+        let overview = overview(&s);
+        assert!(
+            overview.contains("\n3 year periods, 2026-01 to 2028-12;"),
+            "{overview}"
+        );
+        assert!(
+            overview.contains("#1  2026-01 to 2026-12 period   0  North: brand += 0.1"),
+            "{overview}"
+        );
+        let p = Projection {
+            runs: 10,
+            shares: Vec::new(),
+            adoption: Vec::new(),
+            revenue: Vec::new(),
+            outlook: Vec::new(),
+        };
+        let table = final_table(&s, &p, 7);
+        assert!(
+            table.starts_with(
+                "Yearly: 10 runs, seed 7, 3 year periods from 2026-01 to 2028-12\n\n\
+                 Share of all contracts in 2028-01 to 2028-12 (mean"
+            ),
+            "{table}"
         );
     }
 

@@ -132,7 +132,7 @@ impl Checker<'_> {
                 format!(
                     "{label} (at {at}) falls after the last period ({}, {}) and never fires{year_hint}",
                     cal.periods - 1,
-                    cal.last_month()
+                    cal.last_months()
                 ),
             );
         }

@@ -853,6 +853,16 @@ pub(super) struct MemoryAdvice {
     pub threads: u64,
 }
 
+/// `n` rounded down to its first three significant digits: 1,029,215 to
+/// 1,020,000.
+fn three_significant_digits(n: u64) -> u64 {
+    let mut unit = 1;
+    while n / unit >= 1000 {
+        unit *= 10;
+    }
+    n / unit * unit
+}
+
 /// Refuses a job whose estimated memory need (`need` of a run count)
 /// exceeds what is available, or whose address space would exceed this
 /// process's address-space limit (`ulimit -v`).
@@ -873,17 +883,23 @@ pub(super) fn check_memory(
     if fits_memory(&wanted) && fits_address_space(&wanted) {
         return Ok(());
     }
-    // The estimate grows with runs: find the largest run count that fits.
+    // The estimate grows with runs: find the largest run count that fits
+    // in 95% of the memory available now, which moves from one moment to
+    // the next (so that the advice still holds when followed), rounded
+    // down to three significant digits.
+    let fits_with_room = |e: &resources::MemoryEstimate| {
+        memory.is_none_or(|m| e.total() as f64 <= m as f64 * 0.95) && fits_address_space(e)
+    };
     let (mut fits, mut too_many) = (0u64, runs);
     while too_many - fits > 1 {
         let mid = fits + (too_many - fits) / 2;
-        let e = need(mid);
-        if fits_memory(&e) && fits_address_space(&e) {
+        if fits_with_room(&need(mid)) {
             fits = mid;
         } else {
             too_many = mid;
         }
     }
+    let fits = three_significant_digits(fits);
     // Enough memory but too little address space: raising the limit is the
     // plain remedy, and comes first.
     let address_bound = fits_memory(&wanted);
@@ -903,7 +919,7 @@ pub(super) fn check_memory(
     let units_engine =
         advice_for.engine == EngineKind::Units && one_run.working * 2 > one_run.total();
     if fits > 0 {
-        options.push(format!("reduce --runs to at most about {fits}"));
+        options.push(format!("reduce --runs to at most {fits}"));
         if units_engine {
             options.push("leave out --engine units".to_string());
         }
@@ -977,5 +993,25 @@ pub(super) fn warn_of_long_files(files: &[OutputFile], shorter: impl Fn(&str) ->
     for f in files {
         let rows = f.bytes.iter().filter(|&&b| b == b'\n').count();
         warn_if_too_long(&f.name, rows, shorter(&f.name));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::three_significant_digits;
+
+    #[test]
+    fn advised_run_counts_keep_three_significant_digits_rounded_down() {
+        for (n, rounded) in [
+            (0, 0),
+            (7, 7),
+            (999, 999),
+            (1_000, 1_000),
+            (1_029_215, 1_020_000),
+            (99_999, 99_900),
+            (u64::MAX, 18_400_000_000_000_000_000),
+        ] {
+            assert_eq!(three_significant_digits(n), rounded, "{n}");
+        }
     }
 }

@@ -712,7 +712,7 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
     assert!(
         stderr.contains("of address space with what the allocator and threads map beside it, but this process's address-space limit (ulimit -v, 390.6 MiB) leaves ")
             && stderr.contains(" KiB (ulimit -v ")
-            && stderr.contains("reduce --runs to at most about"),
+            && stderr.contains("reduce --runs to at most"),
         "{stderr}"
     );
     assert!(!tmp.path().join("o").exists());
@@ -724,7 +724,7 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
             .expect(marker)
             .to_string()
     };
-    let advised_runs = after("at most about ", ',');
+    let advised_runs = after("--runs to at most ", ',');
     let o = under_limit("400000", large, &advised_runs, "advised");
     assert!(
         o.status.success(),
@@ -754,7 +754,7 @@ fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("would need about") && stderr.contains("reduce --runs to at most about"),
+        stderr.contains("would need about") && stderr.contains("reduce --runs to at most"),
         "{stderr}"
     );
     assert!(stderr.contains("--no-memory-check"));
@@ -801,7 +801,7 @@ fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("reduce --runs to at most about") && !stderr.contains("--engine units"),
+        stderr.contains("reduce --runs to at most") && !stderr.contains("--engine units"),
         "{stderr}"
     );
 }

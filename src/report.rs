@@ -436,12 +436,13 @@ pub fn sweep_table(
     );
     let _ = writeln!(
         out,
-        "\nShare of all contracts in {} (mean), units under contract and the likeliest leader, by value:",
+        "\nShare of all contracts in {} (mean), units under contract, all vendors' mean cumulative \
+         revenue and the likeliest leader, by value:",
         cal.last_months()
     );
     let mut header = vec![sweep.path.clone()];
     header.extend(s.vendors.iter().map(|v| v.name.clone()));
-    header.extend(["under contract".to_string(), "likeliest leader".to_string()]);
+    header.extend(["under contract", "cum. revenue", "likeliest leader"].map(String::from));
     let mut rows = vec![header];
     for (value, point) in sweep.values.iter().zip(points) {
         let mut row = vec![value.text.clone()];
@@ -456,6 +457,7 @@ pub fn sweep_table(
                 .under_contract
                 .map_or_else(|| "-".to_string(), percent),
         );
+        row.push(dollars(point.revenue));
         row.push(point.leader.map_or_else(
             || "-".to_string(),
             |(v, p)| format!("{} {}", s.vendors[v].name, fraction_of_runs(p)),
@@ -721,21 +723,23 @@ add = { brand = 0.1 }
                 shares: vec![Some(0.25), Some(0.75)],
                 under_contract: Some(0.5),
                 leader: Some((1, 0.9996)),
+                revenue: 1.5e6,
             },
             SweepPoint {
                 shares: vec![None, None],
                 under_contract: Some(0.0),
                 leader: None,
+                revenue: 0.0,
             },
         ];
         assert_eq!(
             sweep_table(&s, &sweep, &points, 100, 7),
             "Two: 2 values of agency.X.caution, 100 runs each, seed 7, 12 month periods from 2026-01 to 2026-12
 
-Share of all contracts in 2026-12 (mean), units under contract and the likeliest leader, by value:
-  agency.X.caution  North  South  under contract  likeliest leader
-  0.2               25.0%  75.0%           50.0%      South >99.9%
-  0.8                   -      -            0.0%                 -
+Share of all contracts in 2026-12 (mean), units under contract, all vendors' mean cumulative revenue and the likeliest leader, by value:
+  agency.X.caution  North  South  under contract  cum. revenue  likeliest leader
+  0.2               25.0%  75.0%           50.0%        $1.50M      South >99.9%
+  0.8                   -      -            0.0%            $0                 -
 "
         );
     }

@@ -578,6 +578,9 @@ pub struct SweepPoint {
     pub under_contract: Option<f64>,
     /// The vendor most likely to lead and that chance.
     pub leader: Option<(usize, f64)>,
+    /// Mean cumulative revenue of all vendors together over the horizon:
+    /// what a swept price or term changes most directly.
+    pub revenue: f64,
 }
 
 impl SweepPoint {
@@ -607,6 +610,7 @@ impl SweepPoint {
             shares: p.outlook.iter().map(|o| o.share.map(|s| s.mean)).collect(),
             under_contract,
             leader,
+            revenue: p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum(),
         }
     }
 }

@@ -755,8 +755,9 @@ set = {{ brand = 0.9 }}
 }
 
 /// What the closing table shows of a value is read at the last period,
-/// over all units: the mean count shares, the mean under contract, and the
-/// vendor with the highest chance of leading.
+/// over all units: the mean count shares, the mean under contract, all
+/// vendors' mean cumulative revenue and the vendor with the highest chance
+/// of leading.
 #[test]
 fn the_point_of_a_value_is_read_at_the_last_period() {
     let s = crate::common::scenario(EVERY_FEATURE);
@@ -783,6 +784,22 @@ fn the_point_of_a_value_is_read_at_the_last_period() {
         .unwrap();
     assert!(best.prob_leader > 0.0);
     assert_eq!(point.leader, Some((best.vendor, best.prob_leader)));
+    // All vendors' mean cumulative revenue: the sum of the vendors'
+    // cumulative revenue rows at the last period.
+    let cumulative: f64 = p
+        .revenue
+        .iter()
+        .filter(|r| {
+            r.period == last && r.measure == sharecast::measures::RevenueMeasure::CumulativeRevenue
+        })
+        .map(|r| r.summary.expect("every run has revenue").mean)
+        .sum();
+    assert!(cumulative > 0.0);
+    assert!(
+        (point.revenue - cumulative).abs() <= 1e-12 * cumulative,
+        "{} against {cumulative}",
+        point.revenue
+    );
 }
 
 /// Of vendors equally likely to lead, the point names the first in the

@@ -133,10 +133,17 @@ pub const LISTED: usize = 20;
 
 /// `names` joined by commas, the first [`LISTED`] of them and then how many
 /// more: a message that lists what a name could have been stays readable
-/// (and small) for a file that declares thousands.
+/// (and small) for a file that declares thousands. When a shown name holds
+/// a comma itself (an event's label often does), every name is put in
+/// double quotes, so the list still reads as its names.
 pub fn listing<S: AsRef<str>>(names: &[S]) -> String {
     let shown: Vec<&str> = names.iter().take(LISTED).map(AsRef::as_ref).collect();
-    let mut text = shown.join(", ");
+    let mut text = if shown.iter().any(|name| name.contains(',')) {
+        let quoted: Vec<String> = shown.iter().map(|name| format!("\"{name}\"")).collect();
+        quoted.join(", ")
+    } else {
+        shown.join(", ")
+    };
     if names.len() > LISTED {
         text.push_str(&format!(" and {} more", names.len() - LISTED));
     }
@@ -159,6 +166,10 @@ mod tests {
     #[test]
     fn long_listings_name_the_first_names_and_count_the_rest() {
         assert_eq!(listing(&["a", "b"]), "a, b");
+        assert_eq!(
+            listing(&["OpenAI's deal", "AWS, classified", "Push"]),
+            "\"OpenAI's deal\", \"AWS, classified\", \"Push\""
+        );
         let names: Vec<String> = (1..=LISTED + 3).map(|i| format!("v{i}")).collect();
         let text = listing(&names);
         assert!(text.starts_with("v1, v2, "), "{text}");

@@ -152,7 +152,9 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         export::revenue_diff_csv(&base, &comparison),
     ];
     let files = named_files(COMPARISON_FILES, contents);
-    warn_of_long_files(&files, |_| "use a coarser step or fewer periods");
+    warn_of_long_files(&files, |_| {
+        "use a coarser step or fewer periods".to_string()
+    });
     let manifest = manifest(
         ManifestInput::Compare {
             baseline: ScenarioRef::of(&base, &args.baseline, base_sha),

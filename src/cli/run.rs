@@ -7,7 +7,8 @@ use anyhow::Result;
 use super::support::{
     CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
     file_names, interrupt_flag, load_with_sets, long_files, manifest, named_files, print_stdout,
-    set_specs, settings_line, simulate, stem, summarize, warn_of_long_files, write_outputs,
+    runs_a_spreadsheet_opens, set_specs, settings_line, simulate, stem, summarize,
+    warn_of_long_files, write_outputs,
 };
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -73,9 +74,14 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     }
     warn_of_long_files(&files, |name| {
         if name == RUNS_FILE {
-            "use fewer --runs with --per-run"
+            // A row per period and vendor of each run.
+            let rows_per_run = s.calendar.periods as usize * s.vendors.len();
+            format!(
+                "use at most {} --runs with --per-run",
+                runs_a_spreadsheet_opens(rows_per_run)
+            )
         } else {
-            "use a coarser step or fewer periods"
+            "use a coarser step or fewer periods".to_string()
         }
     });
     let manifest = manifest(

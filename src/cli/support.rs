@@ -989,11 +989,19 @@ pub(super) fn warn_if_too_long(name: &str, rows: usize, shorter: &str) {
 
 /// [`warn_if_too_long`] for each of `files`, counting their lines (names
 /// cannot hold a line break, so each line is a row).
-pub(super) fn warn_of_long_files(files: &[OutputFile], shorter: impl Fn(&str) -> &'static str) {
+pub(super) fn warn_of_long_files(files: &[OutputFile], shorter: impl Fn(&str) -> String) {
     for f in files {
         let rows = f.bytes.iter().filter(|&&b| b == b'\n').count();
-        warn_if_too_long(&f.name, rows, shorter(&f.name));
+        if sweep::too_long_for_a_spreadsheet(rows) {
+            warn_if_too_long(&f.name, rows, &shorter(&f.name));
+        }
     }
+}
+
+/// The most runs whose `runs.csv` a spreadsheet opens whole, for a
+/// scenario whose runs each take `rows_per_run` rows.
+pub(super) fn runs_a_spreadsheet_opens(rows_per_run: usize) -> usize {
+    (sweep::SPREADSHEET_ROWS - 1) / rows_per_run.max(1)
 }
 
 #[cfg(test)]

@@ -1135,7 +1135,7 @@ fn files_longer_than_a_spreadsheet_opens_are_pointed_out() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
         stderr.contains(
-            "warning: runs.csv has 1200001 rows, more than a spreadsheet opens (1048576 with the header); filter it with a script, or use fewer --runs with --per-run"
+            "warning: runs.csv has 1200001 rows, more than a spreadsheet opens (1048576 with the header); filter it with a script, or use at most 3495 --runs with --per-run"
         ),
         "{stderr}"
     );
@@ -1144,6 +1144,21 @@ fn files_longer_than_a_spreadsheet_opens_are_pointed_out() {
         1,
         "{stderr}"
     );
+    // The advised count is the largest that fits: 3,495 x 300 rows and the
+    // header are 1,048,501 rows, 3,496 runs 1,048,801.
+    for (runs, too_long) in [("3495", false), ("3496", true)] {
+        let o = run_shipped_ok(
+            tmp.path(),
+            "scenarios/gov-ai-2026.toml",
+            &["--runs", runs, "--per-run", "--out", "long", "--quiet"],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            stderr.contains("runs.csv has"),
+            too_long,
+            "{runs} runs: {stderr}"
+        );
+    }
 
     // 10,000 monthly periods x 108 share rows each (nine scopes, six
     // vendors, two metrics): shares.csv and its comparison are too long,

@@ -714,9 +714,17 @@ fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Opt
         swept,
     } = earlier;
     let now: Vec<&ScenarioRef> = input.scenarios().into_iter().map(|(_, r)| r).collect();
+    // The same file (perhaps edited since), with the same settings in any
+    // order: results of another `--set` variant are another scenario's.
+    let sorted = |settings: &[String]| {
+        let mut settings = settings.to_vec();
+        settings.sort();
+        settings
+    };
     let same = earlier.len() == now.len()
         && earlier.iter().zip(&now).all(|(was, is)| {
-            was.sha256 == is.sha256 || same_file(Path::new(&was.path), Path::new(&is.path))
+            (was.sha256 == is.sha256 || same_file(Path::new(&was.path), Path::new(&is.path)))
+                && sorted(&was.settings) == sorted(&is.settings)
         });
     let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
     if same {

@@ -936,10 +936,11 @@ fn a_leftover_runs_csv_is_pointed_out() {
 
 /// Results of one scenario file written over those of another (two files
 /// of one name in different folders, a file named like another's
-/// `-variant` folder) are pointed out once the new files are in place,
-/// naming both; the same file again, however its path is spelt and
-/// whatever its seed or settings, is not, nor a folder whose manifest is
-/// missing, unreadable or another command's, nor a command refused.
+/// `-variant` folder, or the same file with other `--set` settings) are
+/// pointed out once the new files are in place, naming both; the same file
+/// again, however its path is spelt, whatever its seed and with the same
+/// settings in any order, is not, nor a folder whose manifest is missing,
+/// unreadable or another command's, nor a command refused.
 #[test]
 fn results_of_another_scenario_replaced_are_pointed_out() {
     let tmp = tempfile::tempdir().unwrap();
@@ -960,18 +961,10 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         stderr
     };
     let replaced = "held the results of";
-    // The same file again, spelt another way, with another seed or settings.
+    // The same file again, spelt another way, with another seed.
     for args in [
         &["run", "a/base.toml"][..],
         &["run", "./a/base.toml", "--seed", "9"],
-        &[
-            "run",
-            "a/../a/base.toml",
-            "--set",
-            "agency.Agency.term=6",
-            "--out",
-            "out/base",
-        ],
     ] {
         let stderr = stderr_of(args);
         assert!(!stderr.contains("warning"), "{args:?}: {stderr}");
@@ -998,14 +991,24 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     std::fs::create_dir_all(dir.join("copy")).unwrap();
     std::fs::copy(dir.join("a/base.toml"), dir.join("copy/base.toml")).unwrap();
     assert!(!stderr_of(&["run", "copy/base.toml"]).contains("warning"));
-    stderr_of(&[
+    // The same file with a setting: another scenario, then the same again.
+    let with_term_6 = [
         "run",
         "a/../a/base.toml",
         "--set",
         "agency.Agency.term=6",
         "--out",
         "out/base",
-    ]);
+    ];
+    let stderr = stderr_of(&with_term_6);
+    assert!(
+        stderr.contains(
+            "warning: out/base held the results of copy/base.toml, now replaced by this run of \
+             a/../a/base.toml with --set agency.Agency.term=6; give each its own --out to keep both\n"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr_of(&with_term_6).contains("warning"));
     // Another file of the same name writes into the same folder.
     let before = snapshot(&dir.join("out/base"));
     let stderr = stderr_of(&["run", "b/base.toml"]);
@@ -1040,7 +1043,20 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         ),
         "{stderr}"
     );
+    // Another variant of the same file writes into the same folder.
     let stderr = stderr_of(&["run", "m.toml", "--set", "agency.Agency.term=9"]);
+    assert!(
+        stderr.contains(
+            "warning: out/m-variant held the results of m.toml with --set agency.Agency.term=6, \
+             now replaced by this run of m.toml with --set agency.Agency.term=9; give each its \
+             own --out to keep both"
+        ),
+        "{stderr}"
+    );
+    // The same settings in another order are the same scenario.
+    let (term, caution) = ("agency.Agency.term=9", "agency.Agency.caution=0.2");
+    stderr_of(&["run", "m.toml", "--set", term, "--set", caution]);
+    let stderr = stderr_of(&["run", "m.toml", "--set", caution, "--set", term]);
     assert!(!stderr.contains(replaced), "{stderr}");
     // compare: either file's change counts.
     assert!(!stderr_of(&["compare", "a/base.toml", "m.toml", "--out", "c"]).contains(replaced));

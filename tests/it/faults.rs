@@ -876,6 +876,18 @@ fn a_leftover_runs_csv_is_pointed_out() {
             "o/runs.csv is from an earlier run of other inputs (other --set settings) {not_ours}"
         ),
     );
+    // The file as it is again: its runs.csv is kept; what is said is that
+    // the --set run's results were replaced.
+    let stderr = run(&["--runs", "3"]);
+    assert!(
+        stderr.contains("warning: o held the results of m.toml with --set agency.Agency.term=6")
+            && !stderr.contains("runs.csv"),
+        "{stderr}"
+    );
+    assert_eq!(
+        files(&manifest()).last().map(String::as_str),
+        Some("runs.csv")
+    );
     kept_silently(&["--runs", "3"]);
     stale(
         &["--runs", "3", "--engine", "units"],

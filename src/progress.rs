@@ -6,29 +6,47 @@
 //! CLI's orchestration because the engine's workers and the statistics'
 //! tasks tick it from many threads.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// A progress bar on stderr that appears only once its phase of the job has
-/// taken longer than a moment, and never when stderr is not a terminal or
-/// with `--quiet` (indicatif hides a bar whose target is not a terminal).
+/// A progress bar on stderr that appears once its phase of the job has
+/// taken longer than a moment, even before its first step is done (one run
+/// of a large market on the unit engine, a period of statistics over very
+/// many runs), and never when stderr is not a terminal or with `--quiet`
+/// (indicatif hides a bar whose target is not a terminal). Dropping it
+/// (or [`finish`](Progress::finish)) erases it.
 pub struct Progress {
     bar: ProgressBar,
-    started: Instant,
-    shown: AtomicBool,
-    enabled: bool,
+    /// The thread that shows the bar after the delay; `None` when the bar
+    /// is never shown, and once stopped.
+    revealer: Option<Revealer>,
+    /// The style once a step is done: until then there is no rate to show
+    /// or time left to estimate, and the bar shows the time so far.
+    counting: ProgressStyle,
+    counted: AtomicBool,
+}
+
+struct Revealer {
+    finished: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
 }
 
 impl Progress {
     const DELAY: Duration = Duration::from_millis(300);
+    /// How often a shown bar is redrawn between steps, so that its rate and
+    /// time left stay current.
+    const REDRAW: Duration = Duration::from_millis(200);
 
     /// A bar counting `runs` runs; never shown with `quiet`.
     pub fn new(runs: u64, quiet: bool) -> Progress {
         Progress::counting(
             runs,
-            "{prefix}{bar:40} {pos}/{len} runs  {per_sec:0}  {eta} left",
+            "{prefix}{bar:40} {pos}/{len} runs",
+            "  {per_sec:0}  {eta} left",
             quiet,
         )
     }
@@ -38,19 +56,46 @@ impl Progress {
     pub fn statistics(periods: u64, quiet: bool) -> Progress {
         Progress::counting(
             periods,
-            "{prefix}{bar:40} statistics: {pos}/{len} periods  {eta} left",
+            "{prefix}{bar:40} statistics: {pos}/{len} periods",
+            "  {eta} left",
             quiet,
         )
     }
 
-    fn counting(steps: u64, template: &str, quiet: bool) -> Progress {
+    /// A bar of `steps` steps showing `counts`, then the time so far until
+    /// the first step is done, and `estimates` from then on.
+    fn counting(steps: u64, counts: &str, estimates: &str, quiet: bool) -> Progress {
+        let style = |rest: &str| {
+            ProgressStyle::with_template(&format!("{counts}{rest}")).expect("a valid template")
+        };
         let bar = ProgressBar::with_draw_target(Some(steps), ProgressDrawTarget::hidden());
-        bar.set_style(ProgressStyle::with_template(template).expect("a valid template"));
+        bar.set_style(style("  {elapsed} so far"));
+        let enabled = !quiet && std::env::var_os("NO_PROGRESS").is_none();
+        let revealer = enabled.then(|| {
+            let finished = Arc::new(AtomicBool::new(false));
+            let thread = {
+                let (bar, finished) = (bar.clone(), Arc::clone(&finished));
+                std::thread::spawn(move || {
+                    let started = Instant::now();
+                    // Woken early by `stop`, or spuriously.
+                    while !finished.load(Ordering::SeqCst) {
+                        let elapsed = started.elapsed();
+                        if elapsed >= Self::DELAY {
+                            bar.set_draw_target(ProgressDrawTarget::stderr());
+                            bar.enable_steady_tick(Self::REDRAW);
+                            return;
+                        }
+                        std::thread::park_timeout(Self::DELAY - elapsed);
+                    }
+                })
+            };
+            Revealer { finished, thread }
+        });
         Progress {
             bar,
-            started: Instant::now(),
-            shown: AtomicBool::new(false),
-            enabled: !quiet && std::env::var_os("NO_PROGRESS").is_none(),
+            revealer,
+            counting: style(estimates),
+            counted: AtomicBool::new(false),
         }
     }
 
@@ -62,18 +107,31 @@ impl Progress {
 
     /// One more run (or period) done.
     pub fn tick(&self) {
-        self.bar.inc(1);
-        if self.enabled
-            && !self.shown.load(Ordering::Relaxed)
-            && self.started.elapsed() > Self::DELAY
-            && !self.shown.swap(true, Ordering::Relaxed)
-        {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        if !self.counted.swap(true, Ordering::Relaxed) {
+            self.bar.set_style(self.counting.clone());
         }
+        self.bar.inc(1);
     }
 
-    /// Removes the bar.
-    pub fn finish(&self) {
+    /// Erases the bar (as dropping it does).
+    pub fn finish(self) {
+        drop(self);
+    }
+
+    fn stop(&mut self) {
+        if let Some(Revealer { finished, thread }) = self.revealer.take() {
+            finished.store(true, Ordering::SeqCst);
+            thread.thread().unpark();
+            // A panic there would only have left the bar hidden.
+            let _ = thread.join();
+        }
+        self.bar.disable_steady_tick();
         self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.stop();
     }
 }

@@ -530,7 +530,7 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
                 message: format!(
                     "event {} ({}{label}) sets {}, so a value given for {path} {}",
                     i + 1,
-                    s.calendar.month_of(e.period),
+                    s.calendar.months_of(e.period),
                     change.key,
                     if change.field == Field::AnnualValue {
                         // A contract keeps the value it was signed at.

@@ -139,7 +139,11 @@ pub const LISTED: usize = 20;
 pub fn listing<S: AsRef<str>>(names: &[S]) -> String {
     let shown: Vec<&str> = names.iter().take(LISTED).map(AsRef::as_ref).collect();
     let mut text = if shown.iter().any(|name| name.contains(',')) {
-        let quoted: Vec<String> = shown.iter().map(|name| format!("\"{name}\"")).collect();
+        // Quoted as TOML quotes a string, so a `"` in a name is `\"`.
+        let quoted: Vec<String> = shown
+            .iter()
+            .map(|name| format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\"")))
+            .collect();
         quoted.join(", ")
     } else {
         shown.join(", ")
@@ -169,6 +173,10 @@ mod tests {
         assert_eq!(
             listing(&["OpenAI's deal", "AWS, classified", "Push"]),
             "\"OpenAI's deal\", \"AWS, classified\", \"Push\""
+        );
+        assert_eq!(
+            listing(&["Say \"yes\", then", "De\u{301}fense", "a\\b"]),
+            "\"Say \\\"yes\\\", then\", \"De\u{301}fense\", \"a\\\\b\""
         );
         let names: Vec<String> = (1..=LISTED + 3).map(|i| format!("v{i}")).collect();
         let text = listing(&names);

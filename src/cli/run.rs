@@ -76,10 +76,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         if name == RUNS_FILE {
             // A row per period and vendor of each run.
             let rows_per_run = s.calendar.periods as usize * s.vendors.len();
-            format!(
-                "use at most {} --runs with --per-run",
-                runs_a_spreadsheet_opens(rows_per_run)
-            )
+            match runs_a_spreadsheet_opens(rows_per_run) {
+                0 => "leave out --per-run (not even one run's rows fit), or use a coarser step or \
+                      fewer periods"
+                    .to_string(),
+                most => format!("use at most {most} --runs with --per-run"),
+            }
         } else {
             "use a coarser step or fewer periods".to_string()
         }

@@ -707,7 +707,9 @@ fn replaced_results(
 /// leads to the same file from the current folder (`./x.toml` and
 /// `x.toml`; edited since or not): a manifest records the path as typed, so
 /// a path typed from another folder is recognised only while the file is
-/// unchanged. Settings, seeds and a sweep's values do not count.
+/// unchanged. Its `--set` settings count, compared as written in any order
+/// (another spelling of the same setting counts as another); seeds and a
+/// sweep's values do not.
 fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Option<String> {
     let Replaced {
         scenarios: earlier,
@@ -907,7 +909,13 @@ pub(super) fn check_memory(
             too_many = mid;
         }
     }
-    let fits = three_significant_digits(fits);
+    // A single run that fits only without the room to spare is still
+    // advised, not called too large.
+    let fits = if fits == 0 && runs > 1 && fits_memory(&need(1)) && fits_address_space(&need(1)) {
+        1
+    } else {
+        three_significant_digits(fits)
+    };
     // Enough memory but too little address space: raising the limit is the
     // plain remedy, and comes first.
     let address_bound = fits_memory(&wanted);

@@ -1363,3 +1363,62 @@ fn an_unwritable_stderr_loses_messages_but_not_results_or_exit_codes() {
         .unwrap();
     assert_eq!(status.code(), Some(2));
 }
+
+/// The run count the memory check advises fits with 5% of the available
+/// memory to spare, rounded down to three significant digits, so that
+/// following it at once is not refused again as the available memory moves.
+/// `/proc/meminfo` is replaced, in a private mount namespace made by
+/// `unshare` (no privilege needed), by one saying 100 MiB are available.
+#[test]
+fn the_advised_run_count_fits_with_room_to_spare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let meminfo = tmp.path().join("meminfo");
+    std::fs::write(
+        &meminfo,
+        "MemTotal:         204800 kB\nMemFree:          102400 kB\nMemAvailable:     102400 kB\n",
+    )
+    .unwrap();
+    let available = 100.0 * 1024.0 * 1024.0;
+    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
+    let run_with_100_mib = |runs: &str| {
+        let script = format!(
+            "mount --bind '{meminfo}' /proc/meminfo && exec '{bin}' run '{scenario}' --runs {runs} \
+             --threads 2 --quiet --out '{out}'",
+            meminfo = meminfo.display(),
+            bin = binary(),
+            scenario = scenario.display(),
+            out = tmp.path().join("o").display(),
+        );
+        Command::new("unshare")
+            .args(["-rm", "sh", "-c", &script])
+            .output()
+            .expect("unshare starts")
+    };
+    let o = run_with_100_mib("100000000");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("only 100.0 MiB is available"), "{stderr}");
+    let advised: u64 = stderr
+        .split("reduce --runs to at most ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no advised run count: {stderr}"));
+    // Three significant digits at most, and the next such count does not
+    // fit in 95%.
+    let unit = 10u64.pow((advised.ilog10()).saturating_sub(2));
+    assert_eq!(advised % unit, 0, "{advised}");
+    let s = sharecast::scenario::load(&scenario).unwrap();
+    let need = |runs: u64| {
+        sharecast::resources::estimate(&s, runs, 2, false, sharecast::engine::EngineKind::Counts)
+            .total() as f64
+    };
+    assert!(need(advised) <= 0.95 * available, "{advised}");
+    assert!(need(advised + unit) > 0.95 * available, "{advised}");
+    let o = run_with_100_mib(&advised.to_string());
+    assert!(
+        o.status.success(),
+        "{advised} runs: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

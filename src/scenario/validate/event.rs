@@ -123,7 +123,7 @@ impl Checker<'_> {
             let year_hint = match v.get_ref() {
                 Value::Integer(i) if (1900..=2200).contains(i) => format!(
                     "; an integer at is a period index (0 is {}): for a month of {i} write at = \"{i}-01\"",
-                    cal.start
+                    cal.months_of(0)
                 ),
                 _ => String::new(),
             };

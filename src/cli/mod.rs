@@ -343,6 +343,49 @@ const SWEEP_FILES: [&str; 4] = [
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// For an option given to a command that does not take it (`--per-run` on
+/// `sweep`, `--runs` on `check`), the tip names the commands that do, in
+/// place of clap's, which suggests passing it as a value after `--`.
+fn tell_which_commands_take(e: &mut clap::Error) {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return;
+    };
+    let Some(long) = arg.strip_prefix("--") else {
+        return;
+    };
+    let long = long.split('=').next().unwrap_or(long);
+    let cli = Cli::command();
+    let takers: Vec<&str> = cli
+        .get_subcommands()
+        .filter(|command| command.get_arguments().any(|a| a.get_long() == Some(long)))
+        .map(|command| command.get_name())
+        .collect();
+    let typed = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .find(|a| cli.find_subcommand(a).is_some());
+    if takers.is_empty() || typed.is_none_or(|typed| takers.contains(&typed.as_str())) {
+        return;
+    }
+    let mut named: Vec<String> = takers.iter().map(|t| format!("`sharecast {t}`")).collect();
+    let last = named.pop().expect("at least one command takes it");
+    let commands = if named.is_empty() {
+        last
+    } else {
+        format!("{} and {last}", named.join(", "))
+    };
+    let tip = format!("--{long} is an option of {commands} only");
+    e.insert(
+        ContextKind::Suggested,
+        ContextValue::StyledStrs(vec![tip.into()]),
+    );
+}
+
 /// The user pressed Ctrl-C, or the process got SIGINT, SIGTERM or SIGHUP.
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted; no output was written")]
@@ -352,7 +395,8 @@ pub struct Interrupted;
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) if e.use_stderr() => {
+        Err(mut e) if e.use_stderr() => {
+            tell_which_commands_take(&mut e);
             // The message quotes the argument as typed: with a control or
             // formatting character in the command line, plain text (which
             // leaves control characters out; formatting ones are escaped)

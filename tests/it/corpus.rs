@@ -225,6 +225,27 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
+    // An option of other commands: the tip names them, rather than clap's
+    // "use '-- --per-run'"; an option no command takes keeps clap's tip.
+    for (args, tip) in [
+        (
+            vec!["sweep", s, "--vary", "agency.Agency.term=6,12", "--per-run"],
+            "tip: --per-run is an option of `sharecast run` only",
+        ),
+        (
+            vec!["check", s, "--runs=5"],
+            "tip: --runs is an option of `sharecast run`, `sharecast compare` and `sharecast sweep` only",
+        ),
+        (
+            vec!["run", s, "--frobnicate"],
+            "tip: to pass '--frobnicate' as a value, use '-- --frobnicate'",
+        ),
+    ] {
+        let o = sharecast(tmp.path(), &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(tip), "{args:?}: {stderr}");
+    }
     // --out pointing at a file is a bad argument too, and touches nothing.
     std::fs::write(tmp.path().join("file"), "keep").unwrap();
     let o = sharecast(tmp.path(), &["run", s, "--out", "file"]);

@@ -6,6 +6,7 @@
 //! CLI's orchestration because the engine's workers and the statistics'
 //! tasks tick it from many threads.
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
@@ -33,6 +34,37 @@ pub struct Progress {
 struct Revealer {
     finished: Arc<AtomicBool>,
     thread: JoinHandle<()>,
+}
+
+impl Revealer {
+    /// A thread that shows `bar` once [`Progress::DELAY`] has passed, then
+    /// redraws it every [`Progress::REDRAW`] until stopped; `None` when the
+    /// system refuses a thread (a limit on processes), and the job goes on
+    /// without a bar.
+    fn start(bar: &ProgressBar) -> Option<Revealer> {
+        let started = Instant::now();
+        let finished = Arc::new(AtomicBool::new(false));
+        let (bar, stop) = (bar.clone(), Arc::clone(&finished));
+        let thread = std::thread::Builder::new()
+            .name("progress".to_string())
+            .spawn(move || {
+                // Woken early by `Progress::stop`, or spuriously.
+                while !stop.load(Ordering::SeqCst) {
+                    let elapsed = started.elapsed();
+                    if elapsed < Progress::DELAY {
+                        std::thread::park_timeout(Progress::DELAY - elapsed);
+                        continue;
+                    }
+                    if bar.is_hidden() {
+                        bar.set_draw_target(ProgressDrawTarget::stderr());
+                    }
+                    bar.tick();
+                    std::thread::park_timeout(Progress::REDRAW);
+                }
+            })
+            .ok()?;
+        Some(Revealer { finished, thread })
+    }
 }
 
 impl Progress {
@@ -64,33 +96,17 @@ impl Progress {
 
     /// A bar of `steps` steps showing `counts`, then the time so far until
     /// the first step is done, and `estimates` from then on.
+    /// A bar of `steps` steps showing `counts`, then the time so far until
+    /// the first step is done, and `estimates` from then on.
     fn counting(steps: u64, counts: &str, estimates: &str, quiet: bool) -> Progress {
         let style = |rest: &str| {
             ProgressStyle::with_template(&format!("{counts}{rest}")).expect("a valid template")
         };
         let bar = ProgressBar::with_draw_target(Some(steps), ProgressDrawTarget::hidden());
         bar.set_style(style("  {elapsed} so far"));
-        let enabled = !quiet && std::env::var_os("NO_PROGRESS").is_none();
-        let revealer = enabled.then(|| {
-            let finished = Arc::new(AtomicBool::new(false));
-            let thread = {
-                let (bar, finished) = (bar.clone(), Arc::clone(&finished));
-                std::thread::spawn(move || {
-                    let started = Instant::now();
-                    // Woken early by `stop`, or spuriously.
-                    while !finished.load(Ordering::SeqCst) {
-                        let elapsed = started.elapsed();
-                        if elapsed >= Self::DELAY {
-                            bar.set_draw_target(ProgressDrawTarget::stderr());
-                            bar.enable_steady_tick(Self::REDRAW);
-                            return;
-                        }
-                        std::thread::park_timeout(Self::DELAY - elapsed);
-                    }
-                })
-            };
-            Revealer { finished, thread }
-        });
+        let enabled =
+            !quiet && std::env::var_os("NO_PROGRESS").is_none() && std::io::stderr().is_terminal();
+        let revealer = enabled.then(|| Revealer::start(&bar)).flatten();
         Progress {
             bar,
             revealer,
@@ -125,7 +141,6 @@ impl Progress {
             // A panic there would only have left the bar hidden.
             let _ = thread.join();
         }
-        self.bar.disable_steady_tick();
         self.bar.finish_and_clear();
     }
 }

@@ -359,7 +359,9 @@ fn tell_which_commands_take(e: &mut clap::Error) {
         return;
     };
     let long = long.split('=').next().unwrap_or(long);
-    let cli = Cli::command();
+    let mut cli = Cli::command();
+    // Built, so that each command's usage names the program.
+    cli.build();
     let takers: Vec<&str> = cli
         .get_subcommands()
         .filter(|command| command.get_arguments().any(|a| a.get_long() == Some(long)))
@@ -369,7 +371,10 @@ fn tell_which_commands_take(e: &mut clap::Error) {
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .find(|a| cli.find_subcommand(a).is_some());
-    if takers.is_empty() || typed.is_none_or(|typed| takers.contains(&typed.as_str())) {
+    let Some(typed) = typed else {
+        return;
+    };
+    if takers.is_empty() || takers.contains(&typed.as_str()) {
         return;
     }
     let mut named: Vec<String> = takers.iter().map(|t| format!("`sharecast {t}`")).collect();
@@ -380,10 +385,21 @@ fn tell_which_commands_take(e: &mut clap::Error) {
         format!("{} and {last}", named.join(", "))
     };
     let tip = format!("--{long} is an option of {commands} only");
-    e.insert(
+    // A fresh error, as clap words it, without clap's own tips (such as a
+    // similar option of this command: `--set` for `--seed` on `check`).
+    let mut told = clap::Error::new(ErrorKind::UnknownArgument).with_cmd(&cli);
+    told.insert(ContextKind::InvalidArg, ContextValue::String(arg.clone()));
+    told.insert(
         ContextKind::Suggested,
         ContextValue::StyledStrs(vec![tip.into()]),
     );
+    if let Some(command) = cli.find_subcommand_mut(&typed) {
+        told.insert(
+            ContextKind::Usage,
+            ContextValue::StyledStr(command.render_usage()),
+        );
+    }
+    *e = told;
 }
 
 /// The user pressed Ctrl-C, or the process got SIGINT, SIGTERM or SIGHUP.

@@ -246,6 +246,17 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(tip), "{args:?}: {stderr}");
     }
+    // Only that tip, not also clap's similar option of this command (`--set`
+    // for `--seed`), and the command's whole usage.
+    let o = sharecast(tmp.path(), &["check", s, "--seed", "5"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("tip: --seed is an option of `sharecast run`, `sharecast compare` and `sharecast sweep` only")
+            && stderr.matches("tip:").count() == 1
+            && stderr.contains("Usage: sharecast check [OPTIONS] <SCENARIO>"),
+        "{stderr}"
+    );
     // --out pointing at a file is a bad argument too, and touches nothing.
     std::fs::write(tmp.path().join("file"), "keep").unwrap();
     let o = sharecast(tmp.path(), &["run", s, "--out", "file"]);

@@ -123,7 +123,9 @@ impl Progress {
 
     /// One more run (or period) done.
     pub fn tick(&self) {
-        if !self.counted.swap(true, Ordering::Relaxed) {
+        // Read first: the workers tick often, and a write on every tick
+        // would bounce the flag between their caches.
+        if !self.counted.load(Ordering::Relaxed) && !self.counted.swap(true, Ordering::Relaxed) {
             self.bar.set_style(self.counting.clone());
         }
         self.bar.inc(1);

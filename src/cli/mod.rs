@@ -343,37 +343,43 @@ const SWEEP_FILES: [&str; 4] = [
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// For an option given to a command that does not take it (`--per-run` on
-/// `sweep`, `--runs` on `check`), the tip names the commands that do, in
-/// place of clap's, which suggests passing it as a value after `--`.
-fn tell_which_commands_take(e: &mut clap::Error) {
+/// An unknown option: clap's error, with the whole usage of the command it
+/// was given to (clap's names only what is required); and for an option of
+/// other commands (`--per-run` on `sweep`, `--runs` on `check`), a tip
+/// naming the commands that take it in place of clap's, which suggests
+/// passing it as a value after `--`.
+fn explain_unknown_argument(e: &mut clap::Error) {
     use clap::CommandFactory;
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     if e.kind() != ErrorKind::UnknownArgument {
         return;
     }
-    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+    let mut cli = Cli::command();
+    // Built, so that each command's usage names the program.
+    cli.build();
+    let Some(typed) = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .find(|a| cli.find_subcommand(a).is_some())
+    else {
+        return;
+    };
+    let Some(usage) = cli.find_subcommand_mut(&typed).map(|c| c.render_usage()) else {
+        return;
+    };
+    e.insert(ContextKind::Usage, ContextValue::StyledStr(usage.clone()));
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg).cloned() else {
         return;
     };
     let Some(long) = arg.strip_prefix("--") else {
         return;
     };
     let long = long.split('=').next().unwrap_or(long);
-    let mut cli = Cli::command();
-    // Built, so that each command's usage names the program.
-    cli.build();
     let takers: Vec<&str> = cli
         .get_subcommands()
         .filter(|command| command.get_arguments().any(|a| a.get_long() == Some(long)))
         .map(|command| command.get_name())
         .collect();
-    let typed = std::env::args_os()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .find(|a| cli.find_subcommand(a).is_some());
-    let Some(typed) = typed else {
-        return;
-    };
     if takers.is_empty() || takers.contains(&typed.as_str()) {
         return;
     }
@@ -393,12 +399,7 @@ fn tell_which_commands_take(e: &mut clap::Error) {
         ContextKind::Suggested,
         ContextValue::StyledStrs(vec![tip.into()]),
     );
-    if let Some(command) = cli.find_subcommand_mut(&typed) {
-        told.insert(
-            ContextKind::Usage,
-            ContextValue::StyledStr(command.render_usage()),
-        );
-    }
+    told.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
     *e = told;
 }
 
@@ -412,7 +413,7 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(mut e) if e.use_stderr() => {
-            tell_which_commands_take(&mut e);
+            explain_unknown_argument(&mut e);
             // The message quotes the argument as typed: with a control or
             // formatting character in the command line, plain text (which
             // leaves control characters out; formatting ones are escaped)

@@ -227,6 +227,7 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
     }
     // An option of other commands: the tip names them, rather than clap's
     // "use '-- --per-run'"; an option no command takes keeps clap's tip.
+    // Either way the usage is the command's whole usage.
     for (args, tip) in [
         (
             vec!["sweep", s, "--vary", "agency.Agency.term=6,12", "--per-run"],
@@ -238,7 +239,8 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
         ),
         (
             vec!["run", s, "--frobnicate"],
-            "tip: to pass '--frobnicate' as a value, use '-- --frobnicate'",
+            "tip: to pass '--frobnicate' as a value, use '-- --frobnicate'\n\n\
+             Usage: sharecast run [OPTIONS] <SCENARIO>",
         ),
     ] {
         let o = sharecast(tmp.path(), &args);

@@ -262,7 +262,7 @@ struct SimulationArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = threads_value)]
     threads: Option<u64>,
 
-    /// No progress bar and no table on stdout (errors and warnings still go
+    /// No progress bars and no table on stdout (errors and warnings still go
     /// to stderr). Short: -q. Example: --quiet
     #[arg(long, short)]
     quiet: bool,

@@ -527,9 +527,7 @@ mod tests {
 
     /// The scenario of the table tests: vendors North and South, twelve
     /// months from 2026-01.
-    fn two_vendors() -> Scenario {
-        crate::scenario::parse(
-            r#"
+    const TWO_VENDORS: &str = r#"
 name = "Two"
 start = "2026-01"
 periods = 12
@@ -547,10 +545,10 @@ units = 10
 innovation = 0.1
 imitation = 0.2
 term = 6
-"#,
-            std::path::Path::new("two.toml"),
-        )
-        .unwrap()
+"#;
+
+    fn two_vendors() -> Scenario {
+        crate::scenario::parse(TWO_VENDORS, std::path::Path::new("two.toml")).unwrap()
     }
 
     /// A summary whose percentiles p05 to p95 are `percentiles`.
@@ -606,30 +604,11 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
     /// months they cover: "2028-01" alone would read as January.
     #[test]
     fn reports_name_the_months_of_a_year_period() {
-        let s = crate::scenario::parse(
-            r#"
-name = "Yearly"
-start = "2026-01"
-periods = 3
-step = "year"
-[[vendor]]
-name = "North"
-brand = 0.5
-access = { unclassified = 1.0 }
-[[agency]]
-name = "X"
-units = 10
-innovation = 0.1
-imitation = 0.2
-term = 6
-[[event]]
-at = "2026-06"
-vendor = "North"
-add = { brand = 0.1 }
-"#,
-            std::path::Path::new("yearly.toml"),
-        )
-        .unwrap();
+        let yearly = TWO_VENDORS
+            .replace("name = \"Two\"", "name = \"Yearly\"")
+            .replace("periods = 12", "periods = 3\nstep = \"year\"")
+            + "[[event]]\nat = \"2026-06\"\nvendor = \"North\"\nadd = { brand = 0.1 }\n";
+        let s = crate::scenario::parse(&yearly, std::path::Path::new("yearly.toml")).unwrap();
         let overview = overview(&s);
         assert!(
             overview.contains("\n3 year periods, 2026-01 to 2028-12;"),

@@ -6,9 +6,9 @@ use anyhow::Result;
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
     load, load_with_sets, manifest, named_files, print_stdout, same_file, same_scenario, set_specs,
-    simulate, stem, warn, warn_of_long_files, with_sets, write_outputs,
+    simulate, stem, warn, warn_of_long_files, with_sets, with_statistics_bar, write_outputs,
 };
-use super::{COMPARISON_FILES, CompareArgs, Interrupted, MANIFEST_FILE, UsageError};
+use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
 use crate::export;
 use crate::output::{ManifestInput, ScenarioRef};
@@ -130,20 +130,18 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         Ok(records)
     };
     let records = simulate_both()?;
-    let progress =
-        Progress::statistics(u64::from(base.calendar.periods), sim.quiet).labelled("comparison");
-    let on_period_done = || progress.tick();
-    let comparison = pool.install(|| {
+    let statistics = |on_period_done: &(dyn Fn() + Sync)| {
         pairing::compare_watched(
             (&base, &records[0]),
             (&other, &records[1]),
             &alignment,
             &cancel,
-            &on_period_done,
+            on_period_done,
         )
-    });
-    progress.finish();
-    let comparison = comparison.ok_or(Interrupted)?;
+    };
+    let periods = base.calendar.periods;
+    let comparison =
+        with_statistics_bar(&pool, periods, Some("comparison"), sim.quiet, statistics)?;
     drop(records);
 
     let contents = [

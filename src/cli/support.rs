@@ -393,15 +393,29 @@ pub(super) fn summarize(
     quiet: bool,
     cancel: &AtomicBool,
 ) -> Result<measures::Projection> {
-    let mut progress = Progress::statistics(u64::from(s.calendar.periods), quiet);
+    with_statistics_bar(pool, s.calendar.periods, label, quiet, |on_period_done| {
+        measures::project_watched(s, records, cancel, on_period_done)
+    })
+}
+
+/// Runs `statistics` (which gives `None` when interrupted) on `pool`, with
+/// a bar of `periods` periods that it ticks as each is done, preceded by
+/// `label` when given.
+pub(super) fn with_statistics_bar<T: Send>(
+    pool: &rayon::ThreadPool,
+    periods: u32,
+    label: Option<&str>,
+    quiet: bool,
+    statistics: impl FnOnce(&(dyn Fn() + Sync)) -> Option<T> + Send,
+) -> Result<T> {
+    let mut progress = Progress::statistics(u64::from(periods), quiet);
     if let Some(label) = label {
         progress = progress.labelled(label);
     }
     let on_period_done = || progress.tick();
-    let projection =
-        pool.install(|| measures::project_watched(s, records, cancel, &on_period_done));
+    let done = pool.install(|| statistics(&on_period_done));
     progress.finish();
-    projection.ok_or_else(|| Interrupted.into())
+    done.ok_or_else(|| Interrupted.into())
 }
 
 /// `shares.csv`, `adoption.csv` and `revenue.csv`, formatted at the same
@@ -911,7 +925,8 @@ pub(super) fn check_memory(
     }
     // A single run that fits only without the room to spare is still
     // advised, not called too large.
-    let fits = if fits == 0 && runs > 1 && fits_memory(&need(1)) && fits_address_space(&need(1)) {
+    let one_run = need(1);
+    let fits = if fits == 0 && runs > 1 && fits_memory(&one_run) && fits_address_space(&one_run) {
         1
     } else {
         three_significant_digits(fits)
@@ -931,7 +946,6 @@ pub(super) fn check_memory(
     }
     // The unit engine's working memory grows with the units; advise against
     // it only when that is what takes most of the memory.
-    let one_run = need(1);
     let units_engine =
         advice_for.engine == EngineKind::Units && one_run.working * 2 > one_run.total();
     if fits > 0 {
@@ -1008,9 +1022,7 @@ pub(super) fn warn_if_too_long(name: &str, rows: usize, shorter: &str) {
 pub(super) fn warn_of_long_files(files: &[OutputFile], shorter: impl Fn(&str) -> String) {
     for f in files {
         let rows = f.bytes.iter().filter(|&&b| b == b'\n').count();
-        if sweep::too_long_for_a_spreadsheet(rows) {
-            warn_if_too_long(&f.name, rows, &shorter(&f.name));
-        }
+        warn_if_too_long(&f.name, rows, &shorter(&f.name));
     }
 }
 

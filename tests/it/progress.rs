@@ -82,10 +82,15 @@ fn a_terminal_shows_runs_done_rate_and_time_left_then_clears_the_bar() {
             && before[before.len() - 2].is_ascii_digit()
     });
     assert!(time_left, "no time left:\n{text}");
-    // Erased before the report: after the bar's last frame comes the
-    // erase-line sequence, not a line break that would leave it on screen.
-    let report = text.rfind("Benchmark: large market").expect("the report");
-    let last_frame = text[..report].rfind("/400 runs").expect("a frame");
+    assert_erased_before_the_report(&text, "/400 runs", "Benchmark: large market");
+}
+
+/// The bar whose frames hold `frame` is erased before the report that
+/// starts with `report`: after its last frame comes the erase-line
+/// sequence, not a line break that would leave it on screen.
+fn assert_erased_before_the_report(text: &str, frame: &str, report: &str) {
+    let report = text.rfind(report).expect("the report");
+    let last_frame = text[..report].rfind(frame).expect("a frame");
     assert!(
         text[last_frame..report].contains("\u{1b}[2K"),
         "the bar was left on screen:\n{:?}",
@@ -167,13 +172,7 @@ fn a_second_bar_counts_the_periods_whose_statistics_are_done() {
         !text[first..].contains("/20000 runs"),
         "the runs' bar came back:\n{text}"
     );
-    let report = text.rfind("Government AI market").expect("the report");
-    let last_frame = text[..report].rfind("/60 periods").expect("a frame");
-    assert!(
-        text[last_frame..report].contains("\u{1b}[2K"),
-        "the bar was left on screen:\n{:?}",
-        &text[last_frame..report]
-    );
+    assert_erased_before_the_report(&text, "/60 periods", "Government AI market");
 
     let (output, text) = on_a_terminal(tmp.path(), &args("q", true), &[]);
     assert!(output.status.success(), "{text}");

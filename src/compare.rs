@@ -350,10 +350,32 @@ struct PairScratch {
     counterfactual: Vec<f64>,
 }
 
+/// How far apart, relative to the larger of the two, a run's two values may
+/// be and still count as equal: its difference is then 0. A quantity that is
+/// the same in both scenarios can be summed in another order on each side
+/// (a vendor's value share, when contracts move between the other vendors:
+/// its total adds the same amounts differently), which leaves a difference
+/// of a few units in the last place. Such a run must not count as higher or
+/// lower. Rounding in sums of a few thousand terms stays below 1e-12 of the
+/// total, while a real change (one contract more or less, a month's revenue
+/// of one contract) is many orders of magnitude larger.
+pub const EQUAL_WITHIN: f64 = 1e-12;
+
+/// `counterfactual - baseline`, or 0 where the two are equal within
+/// [`EQUAL_WITHIN`] of the larger.
+fn run_difference(baseline: f64, counterfactual: f64) -> f64 {
+    let difference = counterfactual - baseline;
+    if difference.abs() <= EQUAL_WITHIN * baseline.abs().max(counterfactual.abs()) {
+        0.0
+    } else {
+        difference
+    }
+}
+
 /// Pairs `baseline[i]` with `counterfactual[i]` over the runs in which both
 /// are defined (not NaN). Each side's mean is computed as a projection's
 /// (`stats::mean`), so a scenario compared with itself keeps its means to
-/// the bit.
+/// the bit. A run's difference is [`run_difference`]: rounding is no change.
 fn pair_runs(
     baseline: &[f64],
     counterfactual: &[f64],
@@ -369,9 +391,10 @@ fn pair_runs(
         }
         scratch.baseline.push(b);
         scratch.counterfactual.push(c);
-        higher += usize::from(c > b);
-        lower += usize::from(c < b);
-        scratch.differences.push(c - b);
+        let difference = run_difference(b, c);
+        higher += usize::from(difference > 0.0);
+        lower += usize::from(difference < 0.0);
+        scratch.differences.push(difference);
     }
     let n = scratch.differences.len() as f64;
     let difference = summarize(&mut scratch.differences)?;
@@ -683,6 +706,28 @@ mod tests {
         let sd = p.difference.sd.unwrap();
         assert!((p.standard_error().unwrap() - sd / 3f64.sqrt()).abs() < 1e-15);
         assert_eq!(pair_runs(&[nan, 1.0], &[2.0, nan], &mut scratch), None);
+    }
+
+    #[test]
+    fn a_difference_left_by_rounding_is_no_change() {
+        // The same three amounts summed in two orders differ in the last
+        // place; a change of one part in a billion is a change.
+        let (left, right) = ((0.1 + 0.2) + 0.3, 0.1 + (0.2 + 0.3));
+        assert_ne!(left, right);
+        let mut scratch = PairScratch::default();
+        let p = pair_runs(
+            &[left, 2e9, 0.5],
+            &[right, 2e9 + 2.0, 0.5 - 5e-10],
+            &mut scratch,
+        )
+        .unwrap();
+        // Differences 0, 2 and about -5e-10: one higher, one lower.
+        assert_eq!(p.difference.percentiles[2], 0.0);
+        assert_eq!((p.frac_higher, p.frac_lower), (1.0 / 3.0, 1.0 / 3.0));
+        let q = pair_runs(&[left, 1e9], &[right, 1e9 * (1.0 + 1e-13)], &mut scratch).unwrap();
+        assert_eq!(q.difference.percentiles, [0.0; 5]);
+        assert_eq!(q.difference.mean, 0.0);
+        assert_eq!((q.frac_higher, q.frac_lower), (0.0, 0.0));
     }
 
     fn names(list: &[&'static str]) -> Vec<&'static str> {

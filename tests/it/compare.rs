@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use sharecast::compare::{Comparison, Paired, align, compare};
 use sharecast::engine::EngineKind;
-use sharecast::measures::{AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareRow};
+use sharecast::measures::{
+    AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareMetric, ShareRow,
+};
 use sharecast::scenario::Scenario;
 use sharecast::stats::Summary;
 
@@ -744,6 +746,73 @@ term = 12
     for row in all_rows {
         assert!(row.summary.is_none(), "{row:?}");
     }
+}
+
+/// A value that is the same in both scenarios may be summed in another
+/// order on each side. Moving the initial contracts from A to B leaves C's
+/// contracts, and every scope's total value, as they were at period 0, but
+/// each total adds A's and B's values differently, so C's value share
+/// differs in the last place in some runs. That is no change: the
+/// difference is 0 in every run, and no run counts as higher or lower.
+#[test]
+fn a_value_share_that_differs_only_by_rounding_does_not_change() {
+    let base_text = r#"
+start = "2026-01"
+periods = 1
+tiers = ["u", "s"]
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { u = 1.0, s = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { u = 1.0, s = 1.0 }
+[[vendor]]
+name = "C"
+brand = 0.5
+access = { u = 1.0 }
+[[agency]]
+name = "X"
+units = 100
+tiers = { u = 0.5, s = 0.5 }
+innovation = 0.1
+imitation = 0.1
+term = 12
+annual_value = { lognormal = [14.0, 0.5] }
+[[agency.initial]]
+vendor = "A"
+tier = "s"
+units = 10
+[[agency]]
+name = "Y"
+units = 100
+innovation = 0.1
+imitation = 0.1
+term = 12
+annual_value = { lognormal = [13.1, 0.7] }
+"#;
+    let base = scenario(base_text);
+    let moved = scenario(&base_text.replace("vendor = \"A\"\ntier", "vendor = \"B\"\ntier"));
+    let c = compared(&base, &moved, 3, 1000);
+    let row = c
+        .shares
+        .iter()
+        .find(|r| r.scope == Scope::All && r.vendor == 2 && r.metric == ShareMetric::ValueShare)
+        .and_then(|r| r.summary)
+        .expect("C's value share of all contracts");
+    assert!((row.baseline_mean - row.counterfactual_mean).abs() < 1e-15);
+    assert_eq!(row.difference.mean, 0.0);
+    assert_eq!(row.difference.percentiles, [0.0; 5]);
+    assert_eq!((row.frac_higher, row.frac_lower), (0.0, 0.0));
+    // The contracts that moved are a change, in every run.
+    let a = c
+        .shares
+        .iter()
+        .find(|r| r.scope == Scope::All && r.vendor == 0 && r.metric == ShareMetric::ValueShare)
+        .and_then(|r| r.summary)
+        .expect("A's value share of all contracts");
+    assert_eq!((a.frac_higher, a.frac_lower), (0.0, 1.0));
 }
 
 /// docs/scenario-reference.md: the closing table shows the mean change

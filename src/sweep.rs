@@ -461,10 +461,16 @@ fn decimal_range(from: &str, to_count: &str) -> Option<String> {
         .find(|&c| (3..=MAX_VALUES).contains(&c) && whole(c))
         .unwrap_or(2);
     let step = diff as f64 / (count - 1) as f64;
-    Some(format!(
-        "{typed} steps by {}, so its values are decimals; whole ends and a COUNT whose steps are \
-         whole give whole numbers, as in {a}..{b}:{nearest}, or list the values",
+    // A step that three decimals do not write exactly (8/3) is shown
+    // rounded to them: enough to see that it is not whole.
+    let shown = if (step * 1000.0).fract() == 0.0 {
         plain_decimal(step)
+    } else {
+        format!("about {step:.3}")
+    };
+    Some(format!(
+        "{typed} steps by {shown}, so its values are decimals; whole ends and a COUNT whose \
+         steps are whole give whole numbers, as in {a}..{b}:{nearest}, or list the values"
     ))
 }
 
@@ -841,7 +847,7 @@ mod tests {
         assert!(
             why("x= 60 .. 0 :8")
                 .unwrap()
-                .starts_with("60..0:8 steps by -8.571428571428571,")
+                .starts_with("60..0:8 steps by about -8.571,")
         );
         assert!(why("x=-5..-12:3").unwrap().contains("as in -5..-12:8,"));
         // Two values only when no other COUNT up to the most a sweep takes.

@@ -721,10 +721,28 @@ impl Walk<'_> {
             (Shape::Blocks(block), DeValue::Table(_)) => {
                 let path = block.path;
                 // A table from a header spans the header itself.
+                // A header of blocks inside it (`[[agency.initial]]`) with
+                // no `[[agency]]` above makes the table by itself.
+                let line_start = self.source[..span.start].rfind('\n').map_or(0, |at| at + 1);
+                let header = self.source[line_start..]
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start();
                 let message = if self.source[span.clone()].starts_with('[') {
                     format!(
                         "`[{path}]` must be written `[[{path}]]`, with double brackets: {}",
                         block.why
+                    )
+                } else if header.starts_with("[[") && !header.starts_with(&format!("[[{path}]]")) {
+                    let inner = header
+                        .split(']')
+                        .next()
+                        .unwrap_or(header)
+                        .trim_start_matches('[')
+                        .trim();
+                    format!(
+                        "[[{inner}]] needs a [[{path}]] block written above it: each [[{inner}]] block belongs to the [[{path}]] just above it"
                     )
                 } else {
                     format!(

@@ -18,7 +18,9 @@ use toml::{Spanned, Value};
 
 use super::Scenario;
 use super::lookup::{declared_names, did_you_mean};
+use super::names::folded;
 use super::raw::{self, ChangeEntry, ChangeTable, RawEvent, RawScenario, SpannedMap, SpannedValue};
+use super::validate::choice::DEFAULT_WEIGHTS;
 use crate::calendar::YearMonth;
 
 /// The span of a value that stands on no line of the file: one a setting
@@ -240,7 +242,11 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                         .collect()
                 },
             );
-            let named = [("access", access_keys)];
+            let attribute_keys: Vec<String> = attribute_names(raw)
+                .iter()
+                .map(|a| format!("attributes.{a}"))
+                .collect();
+            let named = [("access", access_keys), ("attributes", attribute_keys)];
             for i in chosen {
                 let vendor = &mut raw.vendor[i];
                 let span = vendor.span();
@@ -267,6 +273,13 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
         "agency" => {
             let names = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
             let (chosen, key) = select(path, &names, rest, &AGENCY)?;
+            let weight_keys: Vec<String> = DEFAULT_WEIGHTS
+                .iter()
+                .map(|(w, _)| w.to_string())
+                .chain(attribute_names(raw))
+                .map(|w| format!("choice.{w}"))
+                .collect();
+            let named = [("choice", weight_keys)];
             for i in chosen {
                 let agency = &mut raw.agency[i];
                 let span = agency.span();
@@ -295,7 +308,7 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                                 .to_string(),
                         ));
                     }
-                    _ => return Err(fail(unknown_key(key, "an agency", &AGENCY_KEYS, &[]))),
+                    _ => return Err(fail(unknown_key(key, "an agency", &AGENCY_KEYS, &named))),
                 };
                 set_value(field, span, value);
                 changed.push(Number::new(format!("{label} {key}"), takes));
@@ -434,6 +447,34 @@ fn split_key(key: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The attributes the file names, in the order it first names them: the
+/// vendors' `attributes`, then the weights of `[choice]` and the agencies'
+/// `choice` tables that are not built in. What `attributes` or `choice`
+/// alone could be followed by.
+fn attribute_names(raw: &RawScenario) -> Vec<String> {
+    let held = raw
+        .vendor
+        .iter()
+        .filter_map(|v| v.get_ref().attributes.as_ref());
+    let weighted = raw.choice.iter().chain(
+        raw.agency
+            .iter()
+            .filter_map(|a| a.get_ref().choice.as_ref()),
+    );
+    let mut names: Vec<String> = Vec::new();
+    for map in held.chain(weighted) {
+        for name in map.get_ref().keys() {
+            let name = name.trim();
+            if !DEFAULT_WEIGHTS.iter().any(|(w, _)| *w == folded(name))
+                && !names.iter().any(|n| n == name)
+            {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
+}
+
 /// Why `key` names no number of `what`, whose keys are `allowed`; a key
 /// that needs a part after it is told the keys `named` lists for it (the
 /// file's tiers after `access`), else the form (`access.TIER`).
@@ -444,9 +485,14 @@ fn unknown_key(key: &str, what: &str, allowed: &[&str], named: &[(&str, Vec<Stri
             (Some(part), None) => {
                 let keys = named
                     .iter()
-                    .find(|(h, _)| *h == head)
+                    .find(|(h, keys)| *h == head && !keys.is_empty())
                     .map_or_else(|| form.to_string(), |(_, keys)| crate::text::listing(keys));
-                format!("'{head}' needs a {part} after it: {keys}")
+                let article = if part.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                format!("'{head}' needs {article} {part} after it: {keys}")
             }
             _ => format!("'{head}' is one number of {what}: nothing follows it"),
         };
@@ -877,6 +923,39 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
         assert_eq!(
             e,
             "vendor.*.access: 'access' needs a TIER after it: access.open, access.secret"
+        );
+        // `attributes` and `choice` alone are told the attributes the file
+        // names (a vendor's, then the weights'), each once; the form where
+        // it names none.
+        assert!(
+            applied("vendor.A.attributes", Value::Float(0.5))
+                .unwrap_err()
+                .ends_with("'attributes' needs an ATTRIBUTE after it: attributes.ATTRIBUTE")
+        );
+        let file = FILE
+            .replace(
+                "access = { unclassified = 1.0 }\n[[vendor]]",
+                "access = { unclassified = 1.0 }\nattributes = { speed = 0.5 }\n[[vendor]]",
+            )
+            .replace(
+                "term = 6",
+                "term = 6\nchoice = { Brand = 2, speed = 1, cost = -1 }",
+            );
+        let mut raw: RawScenario = toml::from_str(&file).unwrap();
+        let mut refused = |path: &str| {
+            let setting = Setting {
+                path: path.into(),
+                value: Value::Float(0.5),
+            };
+            apply(&mut raw, &setting).unwrap_err()
+        };
+        assert_eq!(
+            refused("vendor.A.attributes"),
+            "vendor.A.attributes: 'attributes' needs an ATTRIBUTE after it: attributes.speed, attributes.cost"
+        );
+        assert_eq!(
+            refused("agency.X.choice"),
+            "agency.X.choice: 'choice' needs a WEIGHT after it: choice.brand, choice.access, choice.incumbency, choice.speed, choice.cost"
         );
     }
 

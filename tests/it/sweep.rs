@@ -364,7 +364,7 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
             "event.1.at=2..13:4",
             vec![
                 "at must be \"YYYY-MM\" or a period index, not a decimal number \
-                 (with --vary event.1.at=2.0); 2..13:4 steps by 3.6666666666666665,",
+                 (with --vary event.1.at=2.0); 2..13:4 steps by about 3.667,",
                 "as in 2..13:12, or list the values",
             ],
         ),

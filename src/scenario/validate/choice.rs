@@ -5,11 +5,11 @@ use super::Checker;
 use crate::scenario::lookup::{did_you_mean, list};
 use crate::scenario::names::{differ_in_modifiers, difference, folded, not_shown, printable_name};
 use crate::scenario::param::Param;
-use crate::scenario::raw::{RawScenario, SpannedMap};
+use crate::scenario::raw::{ChangeEntry, RawEvent, RawScenario, SpannedMap};
 use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
 
 /// The built-in weights and their defaults, as MODEL.md gives them.
-pub(super) const DEFAULT_WEIGHTS: [(&str, f64); 3] =
+pub(in crate::scenario) const DEFAULT_WEIGHTS: [(&str, f64); 3] =
     [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
 
 /// The tables that give weights, each with how messages name it: the
@@ -25,6 +25,25 @@ fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
         }
     }
     tables
+}
+
+/// The attributes an event's `set` and `add` name, written either way
+/// (`"attributes.NAME" = ...` or `attributes = { NAME = ... }`), whether or
+/// not the rest of the event is valid.
+fn attributes_named_by(event: &RawEvent) -> Vec<String> {
+    let mut named = Vec::new();
+    for table in [&event.set, &event.add].into_iter().flatten() {
+        for (key, entry) in table {
+            if let Some(name) = key.strip_prefix("attributes.") {
+                named.push(name.to_string());
+            } else if key == "attributes"
+                && let ChangeEntry::Table(inner) = entry.get_ref()
+            {
+                named.extend(inner.keys().cloned());
+            }
+        }
+    }
+    named
 }
 
 /// The built-in weight `key` is, in any letter case.
@@ -177,9 +196,20 @@ impl Checker<'_> {
         attributes: &[String],
         events: &[Option<Event>],
     ) {
-        if raw.vendor.is_empty() || events.iter().any(Option::is_none) {
+        if raw.vendor.is_empty() {
             return;
         }
+        // An event with a mistake of its own is not checked further, but
+        // an attribute it names may be what the weight weighs: the weight
+        // is then given the benefit of the doubt, and every other weight is
+        // still checked, so one pass reports both mistakes.
+        let named_by_rejected: Vec<String> = raw
+            .event
+            .iter()
+            .zip(events)
+            .filter(|(_, checked)| checked.is_none())
+            .flat_map(|(e, _)| attributes_named_by(e.get_ref()))
+            .collect();
         let mut held: Vec<&str> = raw
             .vendor
             .iter()
@@ -192,7 +222,7 @@ impl Checker<'_> {
             events.iter().flatten().any(|e| {
                 matches!(e.target, Target::Vendor(_))
                     && e.changes.iter().any(|c| c.field == Field::Attribute(j))
-            })
+            }) || named_by_rejected.contains(&attributes[j])
         };
         let tables = choice_tables(raw);
         let mut candidates: Vec<&str> = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).collect();
@@ -257,6 +287,51 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(4));
         assert!(errors[0].message.starts_with("[choice] weight 'certified'"));
+    }
+
+    #[test]
+    fn a_rejected_event_hides_no_other_weights_mistake() {
+        let source = |event: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n[choice]\ncertified = 1.0\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                attributes = {{ capability = 0.9 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+                choice = {{ capability = 1.0, brnad = 2.0 }}\n{event}"
+            )
+        };
+        let messages = |event: &str| -> Vec<String> {
+            validate(&source(event), Path::new("t.toml"), &[])
+                .unwrap_err()
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        // The event's own mistake, and both weights that weigh nothing.
+        let wrong = messages("[[event]]\nat = 3\nagency = \"B\"\nset = { caution = 1.5 }\n");
+        assert_eq!(wrong.len(), 3, "{wrong:?}");
+        assert!(
+            wrong[0].starts_with("[choice] weight 'certified'"),
+            "{wrong:?}"
+        );
+        assert!(
+            wrong[1].starts_with("agency 'B' choice weight 'brnad'"),
+            "{wrong:?}"
+        );
+        assert!(wrong[2].contains("caution"), "{wrong:?}");
+        // A rejected event that names 'certified', in either form, may be
+        // what gives it: only 'brnad' and the event are reported.
+        for gives in [
+            "set = { \"attributes.certified\" = 1, caution = 1.5 }",
+            "add = { attributes = { certified = 1 }, brnad = 1 }",
+        ] {
+            let wrong = messages(&format!("[[event]]\nat = 3\nvendor = \"A\"\n{gives}\n"));
+            assert_eq!(wrong.len(), 2, "{wrong:?}");
+            assert!(
+                wrong[0].starts_with("agency 'B' choice weight 'brnad'"),
+                "{wrong:?}"
+            );
+        }
     }
 
     #[test]

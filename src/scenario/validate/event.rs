@@ -171,6 +171,14 @@ impl Checker<'_> {
             }
         };
 
+        // Whether the event changes a vendor or agencies, known from its key
+        // even when the name it gives is wrong, so that its changes are still
+        // checked and every mistake is reported in one pass.
+        let changes_vendor = match (&e.vendor, &e.agency) {
+            (Some(_), None) => Some(true),
+            (None, Some(_)) => Some(false),
+            _ => None,
+        };
         let mut changes = Vec::new();
         // Each change keeps the span of its own key, so a problem names the
         // line of that key however the table is written: inline on one line
@@ -185,7 +193,9 @@ impl Checker<'_> {
             }
             for (key, value) in entries {
                 let kspan = value.span();
-                let Some(target) = target else { continue };
+                let Some(changes_vendor) = changes_vendor else {
+                    continue;
+                };
                 if let Some((_, _, first)) =
                     seen_keys.iter().find(|(k, o, _)| *k == key && *o == op)
                 {
@@ -203,9 +213,10 @@ impl Checker<'_> {
                     continue;
                 }
                 seen_keys.push((key.clone(), op, kspan.clone()));
-                let field = match target {
-                    Target::Vendor(_) => vendor_field(&key, tiers, attributes),
-                    Target::Agency(_) | Target::AllAgencies => agency_field(&key, attributes),
+                let field = if changes_vendor {
+                    vendor_field(&key, tiers, attributes)
+                } else {
+                    agency_field(&key, attributes)
                 };
                 let field = match field {
                     Ok(f) => f,
@@ -361,6 +372,41 @@ mod tests {
                 message: "event 1 set 'access.unclassified' must be a number or a distribution such as { normal = [mean, sd] }, not a date".to_string(),
             }]
         );
+    }
+
+    #[test]
+    fn an_event_naming_no_declared_vendor_or_agency_still_has_its_changes_checked() {
+        let source = |target: &str, set: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+                [[event]]\nat = 1\n{target}\nset = {{ {set} }}\n"
+            )
+        };
+        let messages = |target: &str, set: &str| -> Vec<String> {
+            validate(&source(target, set), Path::new("t.toml"), &[])
+                .unwrap_err()
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        let vendor = messages("vendor = \"a\"", "brnad = 0.5, \"access.secret\" = 2");
+        assert_eq!(vendor.len(), 3, "{vendor:?}");
+        assert!(
+            vendor[0].starts_with("event 1 names vendor 'a'"),
+            "{vendor:?}"
+        );
+        assert!(vendor[1].contains("names tier 'secret'"), "{vendor:?}");
+        assert!(vendor[2].contains("cannot change 'brnad'"), "{vendor:?}");
+        let agency = messages("agency = \"b\"", "caution = 4");
+        assert_eq!(agency.len(), 2, "{agency:?}");
+        assert!(
+            agency[1].contains("'caution' must be in [0, 1]"),
+            "{agency:?}"
+        );
+        // With neither or both, what the keys may change is unknown.
+        assert_eq!(messages("", "brnad = 0.5").len(), 1);
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //! - `unserved`: the warnings about tiers and vendors that can never meet.
 
 mod agency;
-mod choice;
+pub(in crate::scenario) mod choice;
 mod event;
 mod naming;
 mod unserved;

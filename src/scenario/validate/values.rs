@@ -145,8 +145,9 @@ impl Checker<'_> {
                 self.error(
                     &span,
                     format!(
-                        "{what} must be a number or a distribution such as {{ normal = [mean, sd] }}, not {}",
-                        type_name(other)
+                        "{what} must be a number or a distribution such as {{ normal = [mean, sd] }}, not {}{}",
+                        type_name(other),
+                        unquoted_number(other, false)
                     ),
                 );
                 None
@@ -223,11 +224,34 @@ impl Checker<'_> {
             other => {
                 self.error(
                     &span,
-                    format!("{what} must be a plain integer, not {}", type_name(other)),
+                    format!(
+                        "{what} must be a plain integer, not {}{}",
+                        type_name(other),
+                        unquoted_number(other, true)
+                    ),
                 );
                 None
             }
         }
+    }
+}
+
+/// For a number written in quotes (`term = "36"`), how to write it: TOML
+/// reads quoted digits as text. Only a whole number where one is `whole`.
+fn unquoted_number(value: &Value, whole: bool) -> String {
+    let Value::String(text) = value else {
+        return String::new();
+    };
+    let text = text.trim();
+    let reads = if whole {
+        text.parse::<i64>().is_ok()
+    } else {
+        text.parse::<f64>().is_ok_and(f64::is_finite)
+    };
+    if reads {
+        format!(": write {text} without the quotes")
+    } else {
+        String::new()
     }
 }
 
@@ -265,6 +289,27 @@ mod tests {
         );
         assert_eq!(warnings(0.1 / 1.6).len(), 1);
         assert!(warnings(0.1 / 1.7).is_empty());
+    }
+
+    /// A number written in quotes is told to drop them.
+    #[test]
+    fn numbers_in_quotes_are_told_to_drop_the_quotes() {
+        let source = "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = \" 0.5\"\naccess = { unclassified = 1.0 }\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = \"36\"\ninnovation = \"low\"\nimitation = 0.1\n";
+        let messages: Vec<String> = validate(source, Path::new("t.toml"), &[])
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "vendor 'A' brand must be a number or a distribution such as { normal = [mean, sd] }, not a string: write 0.5 without the quotes",
+                "agency 'B' term must be a plain integer, not a string: write 36 without the quotes",
+                "agency 'B' innovation must be a number or a distribution such as { normal = [mean, sd] }, not a string",
+            ]
+        );
     }
 
     /// A whole number written as a TOML float (`1e3`, `12.0`) is refused

@@ -102,6 +102,14 @@ impl Range {
     }
 }
 
+/// `x / 100` to 12 significant digits, as a message suggests it for a
+/// percentage: 1.4 gives 0.014, not 0.013999999999999999.
+pub fn hundredth(x: f64) -> f64 {
+    format!("{:.12e}", x / 100.0)
+        .parse::<f64>()
+        .unwrap_or(x / 100.0)
+}
+
 /// A number as messages show it: as written at everyday magnitudes, in
 /// scientific notation beyond them (`1e308`, not 309 digits).
 pub struct Shown(pub f64);
@@ -414,6 +422,22 @@ impl fmt::Display for DistSpec {
 }
 
 impl DistSpec {
+    /// How a file would write the same distribution with every number a
+    /// hundredth of its own (`{ uniform = [0.05, 0.12] }` for `[5, 12]`),
+    /// for a family whose numbers all scale with the draws (normal,
+    /// uniform, triangular, PERT); `None` for beta and lognormal.
+    pub fn written_in_hundredths(self) -> Option<String> {
+        let (family, args, count) = self.parts();
+        if matches!(family, "beta" | "lognormal") {
+            return None;
+        }
+        let args: Vec<String> = args[..count]
+            .iter()
+            .map(|&x| Shown(hundredth(x)).to_string())
+            .collect();
+        Some(format!("{{ {family} = [{}] }}", args.join(", ")))
+    }
+
     /// The family name and its parameters, as a file writes them: the
     /// first `count` of `args`.
     fn parts(self) -> (&'static str, [f64; 3], usize) {

@@ -8,7 +8,7 @@ use super::values::number;
 use super::{Checker, MAX_TERM, MAX_TOTAL_UNITS};
 use crate::scenario::lookup::{TIER, VENDOR, find, list};
 use crate::scenario::names::RESERVED_AGENCY_NAMES;
-use crate::scenario::param::{Param, Shown};
+use crate::scenario::param::{Param, Shown, hundredth};
 use crate::scenario::raw::{RawAgency, SpannedMap, SpannedValue};
 use crate::scenario::{Agency, Field, InitialContract, Vendor, W_FIRST_ATTRIBUTE};
 
@@ -66,11 +66,15 @@ impl Checker<'_> {
             .and_then(|v| self.param(v, &format!("{label} imitation"), Field::Imitation.range()));
         // A rate above 1 per period is legal (caution scales it down) but
         // is far more often a percentage written as such.
+        // So is a distribution whose every draw is above 1.
         for (key, value, param) in [
             ("innovation", innovation_v, &innovation),
             ("imitation", imitation_v, &imitation),
         ] {
-            if let (Some(v), Some(x)) = (value, param.as_ref().and_then(Param::fixed_value))
+            let (Some(v), Some(param)) = (value, param) else {
+                continue;
+            };
+            if let Some(x) = param.fixed_value()
                 && x > 1.0
             {
                 self.warn(
@@ -79,8 +83,21 @@ impl Checker<'_> {
                         "{label} {key} = {} is a rate per period above 1 (the adoption chance is capped at 1); if {} is a percentage, write {}",
                         Shown(x),
                         Shown(x),
-                        // 12 significant digits: 1.4 suggests 0.014, not 0.013999999999999999.
-                        Shown(format!("{:.12e}", x / 100.0).parse::<f64>().unwrap_or(x / 100.0))
+                        Shown(hundredth(x))
+                    ),
+                );
+            }
+            if let Some(spec) = param.spec()
+                && spec.support().0 > 1.0
+            {
+                let hint = spec
+                    .written_in_hundredths()
+                    .map(|written| format!("; if its numbers are percentages, write {written}"))
+                    .unwrap_or_default();
+                self.warn(
+                    &v.span(),
+                    format!(
+                        "{label} {key}: every draw of {spec} is a rate per period above 1 (the adoption chance is capped at 1){hint}"
                     ),
                 );
             }
@@ -272,7 +289,14 @@ impl Checker<'_> {
         if (sum - 1.0).abs() > 1e-9 {
             self.error(
                 &map.span(),
-                format!("{label} tier fractions must sum to 1, but they sum to {sum}"),
+                format!(
+                    "{label} tier fractions must sum to 1, but they sum to {sum}{}",
+                    if (sum - 100.0).abs() < 1e-9 {
+                        "; if they are percentages, divide each by 100"
+                    } else {
+                        ""
+                    }
+                ),
             );
             return None;
         }
@@ -424,7 +448,7 @@ mod tests {
             "{}",
             s.warnings[0].message
         );
-        // At most 1, or drawn: no warning.
+        // At most 1, or drawn with some draws at most 1: no warning.
         let s = validate(
             &source("1", "{ uniform = [0, 3] }"),
             Path::new("t.toml"),
@@ -432,5 +456,48 @@ mod tests {
         )
         .unwrap();
         assert!(s.warnings.is_empty());
+        // Every draw above 1: warned, with the distribution in hundredths
+        // where its numbers scale with the draws.
+        let s = validate(
+            &source("0.01", "{ uniform = [5, 12] }"),
+            Path::new("t.toml"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            s.warnings[0].message,
+            "agency 'B' imitation: every draw of uniform(5, 12) is a rate per period above 1 (the adoption chance is capped at 1); if its numbers are percentages, write { uniform = [0.05, 0.12] }"
+        );
+        let s = validate(
+            &source("{ lognormal = [3, 0.1] }", "0.1"),
+            Path::new("t.toml"),
+            &[],
+        )
+        .unwrap();
+        assert!(s.warnings.is_empty(), "lognormal's support starts at 0");
+    }
+
+    #[test]
+    fn tier_fractions_that_sum_to_100_are_told_to_divide_by_100() {
+        let source = |tiers: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\ntiers = [\"u\", \"s\"]\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ u = 1.0, s = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\ntiers = {tiers}\n"
+            )
+        };
+        let message = |tiers: &str| {
+            validate(&source(tiers), Path::new("t.toml"), &[]).unwrap_err()[0]
+                .message
+                .clone()
+        };
+        assert_eq!(
+            message("{ u = 80, s = 20 }"),
+            "agency 'B' tier fractions must sum to 1, but they sum to 100; if they are percentages, divide each by 100"
+        );
+        assert_eq!(
+            message("{ u = 0.8, s = 0.3 }"),
+            "agency 'B' tier fractions must sum to 1, but they sum to 1.1"
+        );
     }
 }

@@ -8,7 +8,7 @@ use super::choice::{builtin, weight_index};
 use super::values::type_name;
 use crate::calendar::{Calendar, YearMonth, month_rule};
 use crate::scenario::lookup::{AGENCY, ATTRIBUTE, TIER, VENDOR, did_you_mean, find};
-use crate::scenario::param::Range;
+use crate::scenario::param::{Param, Range, Shown, hundredth};
 use crate::scenario::raw::{self, ChangeEntry, RawEvent, SpannedValue};
 use crate::scenario::{Change, Event, Field, Op, Target};
 
@@ -232,7 +232,39 @@ impl Checker<'_> {
                 } else {
                     Range::ANY
                 };
-                match self.param(&value, &format!("{label} {verb} '{key}'"), range) {
+                let param = self.param(&value, &format!("{label} {verb} '{key}'"), range);
+                // An amount larger than the whole range leaves every result
+                // at one bound: most likely a percentage (-5 for -0.05).
+                if op == Op::Add
+                    && let Some(x) = param.as_ref().and_then(Param::fixed_value)
+                    && x.abs() > field.range().high - field.range().low
+                {
+                    let bound = if x > 0.0 {
+                        field.range().high
+                    } else {
+                        field.range().low
+                    };
+                    let hint = if field.range() == Range::UNIT && (2.0..=100.0).contains(&x.abs()) {
+                        format!(
+                            "; if {} is a percentage, write {}",
+                            Shown(x),
+                            Shown(hundredth(x))
+                        )
+                    } else {
+                        String::new()
+                    };
+                    self.warn(
+                        &kspan,
+                        format!(
+                            "{label} adds {} to '{key}', more than the width of its range [{}, {}], so the result is always {}{hint}",
+                            Shown(x),
+                            Shown(field.range().low),
+                            Shown(field.range().high),
+                            Shown(bound)
+                        ),
+                    );
+                }
+                match param {
                     Some(value) => changes.push(Change {
                         field,
                         op,
@@ -372,6 +404,34 @@ mod tests {
                 message: "event 1 set 'access.unclassified' must be a number or a distribution such as { normal = [mean, sd] }, not a date".to_string(),
             }]
         );
+    }
+
+    #[test]
+    fn an_amount_added_beyond_the_width_of_the_range_is_warned_of() {
+        let warnings = |add: &str| -> Vec<String> {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+                [[event]]\nat = 1\nvendor = \"A\"\nadd = {{ {add} }}\n"
+            );
+            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+            s.warnings.into_iter().map(|w| w.message).collect()
+        };
+        assert_eq!(
+            warnings("brand = -5"),
+            [
+                "event 1 adds -5 to 'brand', more than the width of its range [0, 1], so the result is always 0; if -5 is a percentage, write -0.05"
+            ]
+        );
+        assert_eq!(
+            warnings("\"access.unclassified\" = 1.5"),
+            [
+                "event 1 adds 1.5 to 'access.unclassified', more than the width of its range [0, 1], so the result is always 1"
+            ]
+        );
+        assert!(warnings("brand = -0.5").is_empty());
+        assert!(warnings("brand = { uniform = [-5, -4] }").is_empty());
     }
 
     #[test]

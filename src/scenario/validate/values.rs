@@ -5,7 +5,7 @@ use toml::Value;
 
 use super::Checker;
 use crate::scenario::lookup::did_you_mean;
-use crate::scenario::param::{self, DistSpec, FAMILIES, Param, Range, Shown};
+use crate::scenario::param::{self, DistSpec, FAMILIES, Param, Range, Shown, hundredth};
 use crate::scenario::raw::SpannedValue;
 
 /// The share of a distribution's draws clamped to a bound above which a
@@ -112,10 +112,20 @@ impl Checker<'_> {
                     Ok(spec) => {
                         let (low, high) = spec.support();
                         if low > range.high || high < range.low {
+                            let hint = match spec.written_in_hundredths() {
+                                Some(written)
+                                    if range == Range::UNIT
+                                        && low > 1.0
+                                        && (2.0..=100.0).contains(&high) =>
+                                {
+                                    format!("; if its numbers are percentages, write {written}")
+                                }
+                                _ => String::new(),
+                            };
                             self.error(
                                 &span,
                                 format!(
-                                    "{what} must be {}, but every draw of {spec} lies outside that range",
+                                    "{what} must be {}, but every draw of {spec} lies outside that range{hint}",
                                     range.describe()
                                 ),
                             );
@@ -169,9 +179,24 @@ impl Checker<'_> {
             );
             None
         } else if !range.contains(x) {
+            // A fraction written as a percentage: 45 for 0.45 (below 2,
+            // more likely a slip than a percentage).
+            let hint = if range == Range::UNIT && (2.0..=100.0).contains(&x) {
+                format!(
+                    "; if {} is a percentage, write {}",
+                    Shown(x),
+                    Shown(hundredth(x))
+                )
+            } else {
+                String::new()
+            };
             self.error(
                 span,
-                format!("{what} must be {}, got {}", range.describe(), Shown(x)),
+                format!(
+                    "{what} must be {}, got {}{hint}",
+                    range.describe(),
+                    Shown(x)
+                ),
             );
             None
         } else {
@@ -289,6 +314,38 @@ mod tests {
         );
         assert_eq!(warnings(0.1 / 1.6).len(), 1);
         assert!(warnings(0.1 / 1.7).is_empty());
+    }
+
+    /// A fraction written as a percentage (from 2 to 100) is told the
+    /// fraction; a number just above 1 is more likely a slip.
+    #[test]
+    fn a_fraction_written_as_a_percentage_is_told_the_fraction() {
+        let message = |caution: &str| {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\ncaution = {caution}\n"
+            );
+            validate(&source, Path::new("t.toml"), &[]).unwrap_err()[0]
+                .message
+                .clone()
+        };
+        assert_eq!(
+            message("45"),
+            "agency 'B' caution must be in [0, 1], got 45; if 45 is a percentage, write 0.45"
+        );
+        assert_eq!(
+            message("1.5"),
+            "agency 'B' caution must be in [0, 1], got 1.5"
+        );
+        assert_eq!(
+            message("450"),
+            "agency 'B' caution must be in [0, 1], got 450"
+        );
+        assert_eq!(
+            message("{ pert = [35, 45, 60] }"),
+            "agency 'B' caution must be in [0, 1], but every draw of pert(35, 45, 60) lies outside that range; if its numbers are percentages, write { pert = [0.35, 0.45, 0.6] }"
+        );
     }
 
     /// A number written in quotes is told to drop them.

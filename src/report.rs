@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
 
-use crate::compare::Comparison;
-use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric};
+use crate::compare::{Comparison, Paired};
+use crate::measures::{AdoptionMeasure, Projection, RevenueMeasure, Scope, ShareMetric};
 use crate::scenario::{Op, Scenario, Target};
 use crate::sweep::{Sweep, SweepPoint};
 
@@ -302,6 +302,49 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     out
 }
 
+/// The seven cells of a paired row in the closing table of `compare`:
+/// both means, the mean change in points with its 95% interval (from 30
+/// paired runs on), the 5-95% band of the change, and the runs higher and
+/// lower; dashes where no run pairs.
+fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
+    let dash = || "-".to_string();
+    let Some(p) = paired else {
+        return std::iter::repeat_with(dash).take(7).collect();
+    };
+    // Points with one decimal, signed; never "-0.0".
+    let signed = |x: f64| signed_points(x, 1);
+    let d = &p.difference;
+    let interval = p
+        .standard_error()
+        .filter(|_| d.runs >= 30)
+        .map_or_else(dash, |se| {
+            let (low, high) = (d.mean - 1.96 * se, d.mean + 1.96 * se);
+            // As many decimals as it takes for the ends to differ (up to
+            // 3): a narrow interval is not shown as "-0.8 to -0.8".
+            let decimals = (1..=3)
+                .find(|&k| signed_points(low, k) != signed_points(high, k))
+                .unwrap_or(3);
+            format!(
+                "{} to {} pts",
+                signed_points(low, decimals),
+                signed_points(high, decimals)
+            )
+        });
+    vec![
+        percent(p.baseline_mean),
+        percent(p.counterfactual_mean),
+        format!("{} pts", signed(d.mean)),
+        interval,
+        format!(
+            "{} to {} pts",
+            signed(d.percentiles[0]),
+            signed(d.percentiles[4])
+        ),
+        fraction_of_runs(p.frac_higher),
+        fraction_of_runs(p.frac_lower),
+    ]
+}
+
 /// The table that closes `sharecast compare`: for each vendor at the last
 /// period, its count share of all contracts in both scenarios, the mean
 /// change run by run with its 95% interval (from 30 paired runs on), the
@@ -332,8 +375,9 @@ pub fn comparison_table(
     );
     let _ = writeln!(
         out,
-        "\nShare of all contracts in {}; change = counterfactual minus baseline, run by run \
-         (mean, 95% interval of the mean, 5-95% band over runs, runs higher and lower):",
+        "\nShare of all contracts in {}, then of all units under contract (with all vendors' \
+         revenue); change = counterfactual minus baseline, run by run (mean, 95% interval of the \
+         mean, 5-95% band over runs, runs higher and lower):",
         cal.last_months()
     );
     let mut rows = vec![
@@ -354,8 +398,7 @@ pub fn comparison_table(
     let share_rows = c.shares.iter().filter(|r| {
         r.period == last && r.scope == Scope::All && r.metric == ShareMetric::CountShare
     });
-    // Points with one decimal, signed; never "-0.0".
-    let signed = |x: f64| signed_points(x, 1);
+    let dash = || "-".to_string();
     for row in share_rows {
         let revenue = c
             .revenue
@@ -366,46 +409,30 @@ pub fn comparison_table(
                     && r.measure == RevenueMeasure::CumulativeRevenue
             })
             .and_then(|r| r.summary);
-        let dash = || "-".to_string();
         let mut cells = vec![c.vendors[row.vendor].clone()];
-        match &row.summary {
-            None => cells.extend(std::iter::repeat_with(dash).take(7)),
-            Some(p) => {
-                let d = &p.difference;
-                let interval =
-                    p.standard_error()
-                        .filter(|_| d.runs >= 30)
-                        .map_or_else(dash, |se| {
-                            let (low, high) = (d.mean - 1.96 * se, d.mean + 1.96 * se);
-                            // As many decimals as it takes for the ends to differ
-                            // (up to 3): a narrow interval is not shown as "-0.8 to -0.8".
-                            let decimals = (1..=3)
-                                .find(|&k| signed_points(low, k) != signed_points(high, k))
-                                .unwrap_or(3);
-                            format!(
-                                "{} to {} pts",
-                                signed_points(low, decimals),
-                                signed_points(high, decimals)
-                            )
-                        });
-                cells.extend([
-                    percent(p.baseline_mean),
-                    percent(p.counterfactual_mean),
-                    format!("{} pts", signed(d.mean)),
-                    interval,
-                    format!(
-                        "{} to {} pts",
-                        signed(d.percentiles[0]),
-                        signed(d.percentiles[4])
-                    ),
-                    fraction_of_runs(p.frac_higher),
-                    fraction_of_runs(p.frac_lower),
-                ]);
-            }
-        }
+        cells.extend(paired_cells(row.summary.as_ref()));
         cells.push(revenue.map_or_else(dash, |p| signed_dollars(p.difference.mean)));
         rows.push(cells);
     }
+    // All vendors together: the units under contract, and the change in
+    // their cumulative revenue (the sum of the vendors' mean changes).
+    let under_contract = c
+        .adoption
+        .iter()
+        .find(|r| {
+            r.period == last && r.agency.is_none() && r.measure == AdoptionMeasure::UnderContract
+        })
+        .and_then(|r| r.summary);
+    let all_revenue: Option<f64> = c
+        .revenue
+        .iter()
+        .filter(|r| r.period == last && r.measure == RevenueMeasure::CumulativeRevenue)
+        .map(|r| r.summary.map(|p| p.difference.mean))
+        .sum();
+    let mut cells = vec!["under contract".to_string()];
+    cells.extend(paired_cells(under_contract.as_ref()));
+    cells.push(all_revenue.map_or_else(dash, signed_dollars));
+    rows.push(cells);
     out.push_str(&table(&rows));
     out
 }
@@ -640,7 +667,7 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
     #[test]
     fn the_comparison_table_shows_the_5_to_95_band_of_the_change() {
         use crate::compare::Paired;
-        use crate::measures::{RevenueRow, ShareRow};
+        use crate::measures::{AdoptionRow, RevenueRow, ShareRow};
         let s = two_vendors();
         let paired = |mean: f64, percentiles| Paired {
             baseline_mean: 0.4,
@@ -661,15 +688,53 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
                 metric: ShareMetric::CountShare,
                 summary: Some(paired(0.05, [0.01, 0.03, 0.05, 0.07, 0.09])),
             }],
-            adoption: Vec::new(),
-            revenue: vec![RevenueRow {
+            adoption: vec![AdoptionRow {
                 period: 11,
-                vendor: 0,
-                measure: RevenueMeasure::CumulativeRevenue,
-                summary: Some(paired(2.5e6, [0.0; 5])),
+                agency: None,
+                measure: AdoptionMeasure::UnderContract,
+                summary: Some(paired(-0.1, [-0.2, -0.15, -0.1, -0.05, 0.0])),
             }],
+            revenue: vec![
+                RevenueRow {
+                    period: 11,
+                    vendor: 0,
+                    measure: RevenueMeasure::CumulativeRevenue,
+                    summary: Some(paired(2.5e6, [0.0; 5])),
+                },
+                RevenueRow {
+                    period: 11,
+                    vendor: 1,
+                    measure: RevenueMeasure::CumulativeRevenue,
+                    summary: Some(paired(-1e6, [0.0; 5])),
+                },
+            ],
         };
         let table = comparison_table((&s, "two.toml"), (&s, "two.toml --set x"), &c, 7);
+        // All vendors: the units under contract, and their revenue together.
+        let row = table
+            .lines()
+            .find(|l| l.starts_with("  under contract"))
+            .unwrap();
+        let cells: Vec<&str> = row
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                "under contract",
+                "40.0%",
+                "30.0%",
+                "-10.0 pts",
+                "-19.8 to -0.2 pts",
+                "-20.0 to 0.0 pts",
+                "90.0%",
+                "5.0%",
+                "+$1.50M"
+            ],
+            "{table}"
+        );
         let row = table.lines().find(|l| l.starts_with("  North")).unwrap();
         let cells: Vec<&str> = row
             .split("  ")

@@ -191,9 +191,33 @@ pub(crate) fn month_rule(text: &str) -> String {
         Some((_, m)) => format!(" (month {m} is not 01 to 12)"),
         None => String::new(),
     };
+    let hint = month_meant(text).map_or_else(String::new, |m| format!("; write \"{m}\""));
     format!(
-        "a month written \"YYYY-MM\", with a year from 1000 to 9999 and a month from 01 to 12, got \"{text}\"{why}"
+        "a month written \"YYYY-MM\", with a year from 1000 to 9999 and a month from 01 to 12, got \"{text}\"{why}{hint}"
     )
+}
+
+/// The month `text` most likely means when it writes one another common
+/// way: a whole date (`2028-01-01`), another separator (`2028/01`,
+/// `2028.01`), the month first (`01/2028`, `1-2028`) or a month of one digit
+/// (`2028-1`). `None` for anything else, and for what is already the form.
+fn month_meant(text: &str) -> Option<YearMonth> {
+    let text = text.trim();
+    if YearMonth::parse(text).is_some() {
+        return None;
+    }
+    let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
+    let is_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !parts.iter().all(|p| is_digits(p)) {
+        return None;
+    }
+    let (year, month) = match parts[..] {
+        [y, m] | [y, m, _] if y.len() == 4 && m.len() <= 2 => (y, m),
+        [m, y] if y.len() == 4 && m.len() <= 2 => (y, m),
+        _ => return None,
+    };
+    let month: u32 = month.parse().ok()?;
+    YearMonth::parse(&format!("{year}-{month:02}"))
 }
 
 #[cfg(test)]
@@ -220,6 +244,31 @@ mod tests {
         ] {
             assert_eq!(YearMonth::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_month_written_another_common_way_is_told_the_form() {
+        for (text, meant) in [
+            ("2028-01-01", Some("2028-01")),
+            ("2028/01", Some("2028-01")),
+            ("2028.3", Some("2028-03")),
+            ("01/2028", Some("2028-01")),
+            ("1-2028", Some("2028-01")),
+            ("2028-1", Some("2028-01")),
+            ("2028-01", None),
+            ("2028-13", None),
+            ("13/2028", None),
+            ("01/28", None),
+            ("Jan 2028", None),
+            ("2028", None),
+        ] {
+            assert_eq!(
+                month_meant(text).map(|m| m.to_string()).as_deref(),
+                meant,
+                "{text}"
+            );
+        }
+        assert!(month_rule("01/2028").ends_with("got \"01/2028\"; write \"2028-01\""));
     }
 
     #[test]
@@ -288,7 +337,7 @@ mod tests {
 
     /// The rule blames the year only when it is before 1000 (year 1000
     /// itself is fine), else the month; text of another shape gets the
-    /// rule alone.
+    /// rule alone, or with the month it most likely means.
     #[test]
     fn the_month_rule_blames_the_part_that_is_out_of_range() {
         let rule = month_rule("0999-05");
@@ -302,6 +351,11 @@ mod tests {
             "{rule}"
         );
         let rule = month_rule("2026-3");
-        assert!(rule.ends_with("got \"2026-3\""), "{rule}");
+        assert!(
+            rule.ends_with("got \"2026-3\"; write \"2026-03\""),
+            "{rule}"
+        );
+        let rule = month_rule("March 2026");
+        assert!(rule.ends_with("got \"March 2026\""), "{rule}");
     }
 }

@@ -9,10 +9,46 @@ use super::{Checker, MAX_TERM, MAX_TOTAL_UNITS};
 use crate::scenario::lookup::{TIER, VENDOR, find, list};
 use crate::scenario::names::RESERVED_AGENCY_NAMES;
 use crate::scenario::param::{Param, Shown, hundredth};
-use crate::scenario::raw::{RawAgency, SpannedMap, SpannedValue};
+use crate::scenario::raw::{RawAgency, RawScenario, SpannedMap, SpannedValue};
 use crate::scenario::{Agency, Field, InitialContract, Vendor, W_FIRST_ATTRIBUTE};
 
 impl Checker<'_> {
+    /// Where some agencies give an `annual_value` and others leave it out,
+    /// those others' contracts are worth the default $1 a year: next to
+    /// nothing beside the rest, which is seldom what was meant.
+    pub(super) fn warn_missing_annual_values(&mut self, raw: &RawScenario) {
+        let priced: Vec<&str> = raw
+            .agency
+            .iter()
+            .filter(|a| a.get_ref().annual_value.is_some())
+            .map(|a| {
+                a.get_ref()
+                    .name
+                    .as_ref()
+                    .map_or("?", |n| n.get_ref().trim())
+            })
+            .collect();
+        if priced.is_empty() {
+            return;
+        }
+        for agency in &raw.agency {
+            let a = agency.get_ref();
+            if a.annual_value.is_some() {
+                continue;
+            }
+            let span = a.name.as_ref().map_or_else(|| agency.span(), Spanned::span);
+            let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
+            self.warn(
+                &span,
+                format!(
+                    "agency '{name}' has no annual_value, so each of its contracts is worth $1 a year (the default), while {} {} one: its revenue and value shares are next to nothing beside theirs; give it an annual_value",
+                    list(priced.iter().copied()),
+                    if priced.len() == 1 { "gives" } else { "give" }
+                ),
+            );
+        }
+    }
+
     pub(super) fn agency<'a>(
         &mut self,
         raw: &'a Spanned<RawAgency>,
@@ -475,6 +511,38 @@ mod tests {
         )
         .unwrap();
         assert!(s.warnings.is_empty(), "lognormal's support starts at 0");
+    }
+
+    #[test]
+    fn an_agency_without_the_annual_value_others_give_is_warned_of() {
+        let agency = |name: &str, value: &str| {
+            format!(
+                "[[agency]]\nname = \"{name}\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n{value}"
+            )
+        };
+        let warnings = |agencies: &[String]| -> Vec<(Option<usize>, String)> {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n{}",
+                agencies.concat()
+            );
+            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+            s.warnings
+                .into_iter()
+                .map(|w| (w.line, w.message))
+                .collect()
+        };
+        let priced = "annual_value = 2e6\n";
+        assert_eq!(
+            warnings(&[agency("X", priced), agency("Y", ""), agency("Z", priced)]),
+            [(
+                Some(15),
+                "agency 'Y' has no annual_value, so each of its contracts is worth $1 a year (the default), while X, Z give one: its revenue and value shares are next to nothing beside theirs; give it an annual_value".to_string()
+            )]
+        );
+        // All priced, or none: nothing to say.
+        assert!(warnings(&[agency("X", priced), agency("Y", priced)]).is_empty());
+        assert!(warnings(&[agency("X", ""), agency("Y", "")]).is_empty());
     }
 
     #[test]

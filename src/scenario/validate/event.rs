@@ -339,11 +339,41 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
     let mut keys: Vec<String> = vec!["brand".into()];
     keys.extend(tiers.iter().map(|t| format!("access.{t}")));
     keys.extend(attributes.iter().map(|a| format!("attributes.{a}")));
-    Err(format!(
-        "a vendor event cannot change '{key}'; it can change: {}{}",
-        crate::text::listing(&keys),
-        did_you_mean(key, keys.iter().map(String::as_str))
-    ))
+    Err(cannot_change("a vendor", key, &keys))
+}
+
+/// Why `key` is none of the `keys` an event of `kind` may change: a table
+/// named without its key (`access`) is told the keys under it, and a key
+/// written without its table (`top_secret`) the key it most likely means.
+fn cannot_change(kind: &str, key: &str, keys: &[String]) -> String {
+    let under: Vec<&str> = keys
+        .iter()
+        .filter(|k| k.split_once('.').is_some_and(|(head, _)| head == key))
+        .map(String::as_str)
+        .collect();
+    if !under.is_empty() {
+        let part = match key {
+            "access" => "TIER",
+            "attributes" => "ATTRIBUTE",
+            _ => "WEIGHT",
+        };
+        let article = if part.starts_with('A') { "an" } else { "a" };
+        return format!(
+            "'{key}' needs {article} {part} after it: {}",
+            crate::text::listing(&under)
+        );
+    }
+    let hint = keys
+        .iter()
+        .find(|k| k.split_once('.').is_some_and(|(_, tail)| tail == key))
+        .map_or_else(
+            || did_you_mean(key, keys.iter().map(String::as_str)),
+            |k| format!("; did you mean '{k}'?"),
+        );
+    format!(
+        "{kind} event cannot change '{key}'; it can change: {}{hint}",
+        crate::text::listing(keys)
+    )
 }
 
 fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
@@ -372,11 +402,7 @@ fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
     .map(|s| s.to_string())
     .collect();
     keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
-    Err(format!(
-        "an agency event cannot change '{key}'; it can change: {}{}",
-        crate::text::listing(&keys),
-        did_you_mean(key, keys.iter().map(String::as_str))
-    ))
+    Err(cannot_change("an agency", key, &keys))
 }
 
 #[cfg(test)]
@@ -404,6 +430,48 @@ mod tests {
                 message: "event 1 set 'access.unclassified' must be a number or a distribution such as { normal = [mean, sd] }, not a date".to_string(),
             }]
         );
+    }
+
+    #[test]
+    fn a_table_without_its_key_or_a_key_without_its_table_is_told_the_key() {
+        let message = |target: &str, set: &str| {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\ntiers = [\"unclassified\", \"top_secret\"]\n\
+                [choice]\ncapability = 1.0\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\nattributes = {{ capability = 0.5 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+                [[event]]\nat = 1\n{target}\nset = {{ {set} }}\n"
+            );
+            validate(&source, Path::new("t.toml"), &[]).unwrap_err()[0]
+                .message
+                .clone()
+        };
+        let vendor = "vendor = \"A\"";
+        assert_eq!(
+            message(vendor, "access = 0.7"),
+            "event 1: 'access' needs a TIER after it: access.unclassified, access.top_secret"
+        );
+        assert_eq!(
+            message(vendor, "attributes = 0.7"),
+            "event 1: 'attributes' needs an ATTRIBUTE after it: attributes.capability"
+        );
+        assert!(
+            message(vendor, "top_secret = 0.7").ends_with("; did you mean 'access.top_secret'?"),
+            "{}",
+            message(vendor, "top_secret = 0.7")
+        );
+        assert!(
+            message(vendor, "capability = 0.7")
+                .ends_with("; did you mean 'attributes.capability'?")
+        );
+        let agency = "agency = \"B\"";
+        assert_eq!(
+            message(agency, "choice = 2"),
+            "event 1: 'choice' needs a WEIGHT after it: choice.brand, choice.access, choice.incumbency, choice.capability"
+        );
+        assert!(message(agency, "incumbency = 2").ends_with("; did you mean 'choice.incumbency'?"));
+        // Anything else keeps the closest key.
+        assert!(message(agency, "cuation = 0.2").ends_with("; did you mean 'caution'?"));
     }
 
     #[test]

@@ -349,8 +349,10 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
 /// period, its count share of all contracts in both scenarios, the mean
 /// change run by run with its 95% interval (from 30 paired runs on), the
 /// 5-95% band of the change over runs, how often the counterfactual is
-/// higher or lower, and the mean change in cumulative revenue. Each
-/// scenario is shown as `file` (its path, with any settings) and its name.
+/// higher or lower, and the mean change in cumulative revenue; then the
+/// same for the share of all units under contract, with all vendors'
+/// revenue together. Each scenario is shown as `file` (its path, with any
+/// settings) and its name.
 pub fn comparison_table(
     baseline: (&Scenario, &str),
     counterfactual: (&Scenario, &str),

@@ -5,10 +5,10 @@ use toml::{Spanned, Value};
 
 use super::Checker;
 use super::choice::{builtin, weight_index};
-use super::values::type_name;
+use super::values::{percentage_hint, type_name};
 use crate::calendar::{Calendar, YearMonth, month_rule};
 use crate::scenario::lookup::{AGENCY, ATTRIBUTE, TIER, VENDOR, did_you_mean, find};
-use crate::scenario::param::{Param, Range, Shown, hundredth};
+use crate::scenario::param::{Param, Range, Shown};
 use crate::scenario::raw::{self, ChangeEntry, RawEvent, SpannedValue};
 use crate::scenario::{Change, Event, Field, Op, Target};
 
@@ -244,15 +244,7 @@ impl Checker<'_> {
                     } else {
                         field.range().low
                     };
-                    let hint = if field.range() == Range::UNIT && (2.0..=100.0).contains(&x.abs()) {
-                        format!(
-                            "; if {} is a percentage, write {}",
-                            Shown(x),
-                            Shown(hundredth(x))
-                        )
-                    } else {
-                        String::new()
-                    };
+                    let hint = percentage_hint(x, field.range(), true);
                     self.warn(
                         &kspan,
                         format!(

@@ -179,23 +179,13 @@ impl Checker<'_> {
             );
             None
         } else if !range.contains(x) {
-            // A fraction written as a percentage: 45 for 0.45 (below 2,
-            // more likely a slip than a percentage).
-            let hint = if range == Range::UNIT && (2.0..=100.0).contains(&x) {
-                format!(
-                    "; if {} is a percentage, write {}",
-                    Shown(x),
-                    Shown(hundredth(x))
-                )
-            } else {
-                String::new()
-            };
             self.error(
                 span,
                 format!(
-                    "{what} must be {}, got {}{hint}",
+                    "{what} must be {}, got {}{}",
                     range.describe(),
-                    Shown(x)
+                    Shown(x),
+                    percentage_hint(x, range, false)
                 ),
             );
             None
@@ -258,6 +248,23 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+}
+
+/// "; if 45 is a percentage, write 0.45" where `x` is a fraction (`range`
+/// [0, 1]) most likely written as a percentage: from 2 to 100, or from -2
+/// to -100 for an amount an event adds (`added`); below 2 it is more
+/// likely a slip. Empty otherwise.
+pub(super) fn percentage_hint(x: f64, range: Range, added: bool) -> String {
+    let size = if added { x.abs() } else { x };
+    if range == Range::UNIT && (2.0..=100.0).contains(&size) {
+        format!(
+            "; if {} is a percentage, write {}",
+            Shown(x),
+            Shown(hundredth(x))
+        )
+    } else {
+        String::new()
     }
 }
 
@@ -341,6 +348,10 @@ mod tests {
         assert_eq!(
             message("450"),
             "agency 'B' caution must be in [0, 1], got 450"
+        );
+        assert_eq!(
+            message("-45"),
+            "agency 'B' caution must be in [0, 1], got -45"
         );
         assert_eq!(
             message("{ pert = [35, 45, 60] }"),

@@ -24,7 +24,7 @@ use crate::measures::{
     AdoptionMeasure, AdoptionRow, PeriodLayout, PeriodValues, RevenueMeasure, RevenueRow, Scope,
     ShareMetric, ShareRow, per_period, period_values, running_sums, share_scopes,
 };
-use crate::scenario::Scenario;
+use crate::scenario::{Field, Scenario};
 use crate::stats::{Summary, mean, summarize};
 use crate::tally::Tally;
 
@@ -350,22 +350,43 @@ struct PairScratch {
     counterfactual: Vec<f64>,
 }
 
-/// How far apart, relative to the larger of the two, a run's two values may
-/// be and still count as equal: its difference is then 0. A quantity that is
-/// the same in both scenarios can be summed in another order on each side
-/// (a vendor's value share, when contracts move between the other vendors:
-/// its total adds the same amounts differently), which leaves a difference
-/// of a few units in the last place. Such a run must not count as higher or
-/// lower. Rounding in sums of a few thousand terms stays below 1e-12 of the
-/// total, while a real change (one contract more or less, a month's revenue
-/// of one contract) is many orders of magnitude larger.
-pub const EQUAL_WITHIN: f64 = 1e-12;
+/// How far apart, relative to the larger of the two, a run's two value
+/// shares may be and still be the same share, for runs of `s`: the most
+/// that rounding can move them. Only value shares need this. A vendor's
+/// value share is the same in both scenarios when its own contracts are,
+/// and the scope's total value is too; but that total adds the vendors'
+/// values, and when contracts move between the other vendors it adds the
+/// same amounts split differently, which can leave the last bits apart.
+/// Counts, count shares, fractions of units and each vendor's revenue are
+/// computed alike on both sides from the same numbers, so they are equal
+/// exactly when they are the same.
+///
+/// The total adds, for each agency-tier cell and vendor, a count times a
+/// price (or, after a price change, a value added over each price in
+/// force): at most `terms = cells x vendors x (2 + price changes)`
+/// roundings of half a unit in the last place (ULP), and as many in the
+/// vendor's own value; the share divides the two. So two shares that are
+/// the same differ by less than `terms + 1` ULPs of the larger, and twice
+/// that is taken. For the default scenario that is about 1e-13 of the
+/// share, where one contract of the cheapest agency is at least 1e-6 of
+/// it; a change smaller than the rounding of the sums cannot be told from
+/// rounding.
+pub fn value_share_rounding(s: &Scenario) -> f64 {
+    let cells = s.agencies.len() * s.tiers.len();
+    let price_changes = s
+        .events
+        .iter()
+        .filter(|e| e.changes.iter().any(|c| c.field == Field::AnnualValue))
+        .count();
+    let terms = cells * s.vendors.len() * (2 + price_changes);
+    2.0 * (terms + 1) as f64 * f64::EPSILON
+}
 
-/// `counterfactual - baseline`, or 0 where the two are equal within
-/// [`EQUAL_WITHIN`] of the larger.
-fn run_difference(baseline: f64, counterfactual: f64) -> f64 {
+/// `counterfactual - baseline`, or 0 where the two are within
+/// `equal_within` of the larger (0: only where they are the same).
+fn run_difference(baseline: f64, counterfactual: f64, equal_within: f64) -> f64 {
     let difference = counterfactual - baseline;
-    if difference.abs() <= EQUAL_WITHIN * baseline.abs().max(counterfactual.abs()) {
+    if difference.abs() <= equal_within * baseline.abs().max(counterfactual.abs()) {
         0.0
     } else {
         difference
@@ -375,10 +396,12 @@ fn run_difference(baseline: f64, counterfactual: f64) -> f64 {
 /// Pairs `baseline[i]` with `counterfactual[i]` over the runs in which both
 /// are defined (not NaN). Each side's mean is computed as a projection's
 /// (`stats::mean`), so a scenario compared with itself keeps its means to
-/// the bit. A run's difference is [`run_difference`]: rounding is no change.
+/// the bit. A run's difference is [`run_difference`] with `equal_within`:
+/// for value shares, rounding is no change.
 fn pair_runs(
     baseline: &[f64],
     counterfactual: &[f64],
+    equal_within: f64,
     scratch: &mut PairScratch,
 ) -> Option<Paired> {
     scratch.differences.clear();
@@ -391,7 +414,7 @@ fn pair_runs(
         }
         scratch.baseline.push(b);
         scratch.counterfactual.push(c);
-        let difference = run_difference(b, c);
+        let difference = run_difference(b, c, equal_within);
         higher += usize::from(difference > 0.0);
         lower += usize::from(difference < 0.0);
         scratch.differences.push(difference);
@@ -476,7 +499,7 @@ fn pair_revenue(
         .map(|v| {
             let b = revenue_of(base_paths, v.baseline, zeros);
             let c = revenue_of(other_paths, v.counterfactual, zeros);
-            pair_runs(b, c, &mut scratch)
+            pair_runs(b, c, 0.0, &mut scratch)
         })
         .collect()
 }
@@ -549,6 +572,8 @@ pub fn compare_watched(
         counterfactual.0.name
     );
     let (base, other) = (Side::new(baseline), Side::new(counterfactual));
+    let value_share_equal_within =
+        value_share_rounding(base.scenario).max(value_share_rounding(other.scenario));
     assert_eq!(
         base.records.len(),
         other.records.len(),
@@ -605,12 +630,16 @@ pub fn compare_watched(
                             metric,
                             &mut absent_c,
                         );
+                        let equal_within = match metric {
+                            ShareMetric::ValueShare => value_share_equal_within,
+                            ShareMetric::CountShare => 0.0,
+                        };
                         out.shares.push(ShareRow {
                             period: t,
                             scope,
                             vendor,
                             metric,
-                            summary: pair_runs(b, c, &mut scratch),
+                            summary: pair_runs(b, c, equal_within, &mut scratch),
                         });
                     }
                 }
@@ -631,7 +660,7 @@ pub fn compare_watched(
                         period: t,
                         agency,
                         measure,
-                        summary: pair_runs(b, c, &mut scratch),
+                        summary: pair_runs(b, c, 0.0, &mut scratch),
                     });
                 }
             }
@@ -694,6 +723,7 @@ mod tests {
         let p = pair_runs(
             &[0.1, nan, 0.5, 0.2, 0.4],
             &[0.3, 0.7, nan, 0.2, 0.1],
+            0.0,
             &mut scratch,
         )
         .unwrap();
@@ -705,29 +735,155 @@ mod tests {
         assert_eq!((p.frac_higher, p.frac_lower), (1.0 / 3.0, 1.0 / 3.0));
         let sd = p.difference.sd.unwrap();
         assert!((p.standard_error().unwrap() - sd / 3f64.sqrt()).abs() < 1e-15);
-        assert_eq!(pair_runs(&[nan, 1.0], &[2.0, nan], &mut scratch), None);
+        assert_eq!(pair_runs(&[nan, 1.0], &[2.0, nan], 0.0, &mut scratch), None);
     }
 
     #[test]
-    fn a_difference_left_by_rounding_is_no_change() {
+    fn a_difference_left_by_rounding_is_no_change_where_rounding_is_allowed_for() {
         // The same three amounts summed in two orders differ in the last
-        // place; a change of one part in a billion is a change.
+        // place.
         let (left, right) = ((0.1 + 0.2) + 0.3, 0.1 + (0.2 + 0.3));
         assert_ne!(left, right);
         let mut scratch = PairScratch::default();
+        // Within 1e-14 of the larger: the first run is equal, and a change
+        // of 1e-12 in the third is a change.
         let p = pair_runs(
-            &[left, 2e9, 0.5],
-            &[right, 2e9 + 2.0, 0.5 - 5e-10],
+            &[left, 0.2, 0.5],
+            &[right, 0.3, 0.5 - 5e-13],
+            1e-14,
             &mut scratch,
         )
         .unwrap();
-        // Differences 0, 2 and about -5e-10: one higher, one lower.
+        // Differences 0, 0.1 and about -5e-13: the median is 0.
         assert_eq!(p.difference.percentiles[2], 0.0);
         assert_eq!((p.frac_higher, p.frac_lower), (1.0 / 3.0, 1.0 / 3.0));
-        let q = pair_runs(&[left, 1e9], &[right, 1e9 * (1.0 + 1e-13)], &mut scratch).unwrap();
+        let q = pair_runs(&[left], &[right], 1e-14, &mut scratch).unwrap();
         assert_eq!(q.difference.percentiles, [0.0; 5]);
         assert_eq!(q.difference.mean, 0.0);
         assert_eq!((q.frac_higher, q.frac_lower), (0.0, 0.0));
+        // Where no rounding is allowed for, any difference counts.
+        let exact = pair_runs(&[left], &[right], 0.0, &mut scratch).unwrap();
+        assert_eq!((exact.frac_higher, exact.frac_lower), (0.0, 1.0));
+    }
+
+    /// The allowance grows with the terms a total adds: the default
+    /// scenario's is below 1e-12 and above what its rounding can reach.
+    #[test]
+    fn the_value_share_allowance_counts_the_terms_of_a_total() {
+        let s = crate::scenario::load(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/gov-ai-2026.toml"
+        )))
+        .unwrap();
+        // 5 agencies x 3 tiers x 5 vendors, two roundings each (no price
+        // changes), plus the division, twice over: 302 ULPs of 1.
+        assert_eq!(value_share_rounding(&s), 302.0 * f64::EPSILON);
+        assert!(value_share_rounding(&s) < 1e-13);
+        // Each event that changes a price adds a rounding per cell and vendor.
+        let mut priced = s.clone();
+        priced.events.push(crate::scenario::Event {
+            period: 3,
+            keyed_period: 3,
+            label: None,
+            target: crate::scenario::Target::AllAgencies,
+            changes: vec![crate::scenario::Change {
+                field: Field::AnnualValue,
+                op: crate::scenario::Op::Set,
+                value: crate::scenario::Param::fixed(2e6, Field::AnnualValue.range()),
+                key: "annual_value".into(),
+                line: None,
+            }],
+        });
+        assert_eq!(value_share_rounding(&priced), 452.0 * f64::EPSILON);
+    }
+
+    /// A vendor's value share that is the same in both scenarios, whose
+    /// total each side adds up differently: moving the initial contracts
+    /// from A to B leaves C's contracts and every scope's total value as
+    /// they were at period 0, but the totals add A's and B's values split
+    /// another way, so C's share differs in the last bits in some runs.
+    /// The comparison counts no such run as higher or lower.
+    #[test]
+    fn a_value_share_that_differs_only_by_rounding_does_not_change() {
+        use crate::engine::{EngineKind, simulate_all};
+        use crate::measures::{Scope, period_values};
+        let base_text = r#"
+start = "2026-01"
+periods = 1
+tiers = ["u", "s"]
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { u = 1.0, s = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { u = 1.0, s = 1.0 }
+[[vendor]]
+name = "C"
+brand = 0.5
+access = { u = 1.0 }
+[[agency]]
+name = "X"
+units = 100
+tiers = { u = 0.5, s = 0.5 }
+innovation = 0.1
+imitation = 0.1
+term = 12
+annual_value = { lognormal = [14.0, 0.5] }
+[[agency.initial]]
+vendor = "A"
+tier = "s"
+units = 10
+[[agency]]
+name = "Y"
+units = 100
+innovation = 0.1
+imitation = 0.1
+term = 12
+annual_value = { lognormal = [13.1, 0.7] }
+"#;
+        let parse =
+            |text: &str| crate::scenario::parse(text, std::path::Path::new("t.toml")).unwrap();
+        let base = parse(base_text);
+        let moved = parse(&base_text.replace("vendor = \"A\"\ntier", "vendor = \"B\"\ntier"));
+        let runs = 1000;
+        let records = |s: &Scenario| simulate_all(s, 3, 0..runs, EngineKind::Counts);
+        let (rb, rm) = (records(&base), records(&moved));
+        // The premise: C's value share of all contracts differs in the
+        // last bits in some runs, and never by more than the allowance.
+        let c_value_share = |s: &Scenario, r: &[RunRecord]| {
+            let layout = PeriodLayout::of(s);
+            let mut revenue = vec![0.0; s.vendors.len() * r.len()];
+            let values = period_values(
+                s,
+                Dims::of(s),
+                &layout,
+                &Tally::of_runs(r, s),
+                0,
+                &mut revenue,
+            );
+            values
+                .row(layout.share_row(Scope::All, 2, ShareMetric::ValueShare))
+                .to_vec()
+        };
+        let (b, m) = (c_value_share(&base, &rb), c_value_share(&moved, &rm));
+        let allowance = value_share_rounding(&base);
+        let apart = b.iter().zip(&m).filter(|(x, y)| x != y).count();
+        assert!(apart > 0, "no run's share differs: the test checks nothing");
+        for (x, y) in b.iter().zip(&m) {
+            assert!((x - y).abs() <= allowance * x.max(*y), "{x} against {y}");
+        }
+        let c = compare((&base, &rb), (&moved, &rm), &align(&base, &moved).unwrap());
+        let row = c
+            .shares
+            .iter()
+            .find(|r| r.scope == Scope::All && r.vendor == 2 && r.metric == ShareMetric::ValueShare)
+            .and_then(|r| r.summary)
+            .unwrap();
+        assert_eq!(row.difference.mean, 0.0);
+        assert_eq!(row.difference.percentiles, [0.0; 5]);
+        assert_eq!((row.frac_higher, row.frac_lower), (0.0, 0.0));
     }
 
     fn names(list: &[&'static str]) -> Vec<&'static str> {

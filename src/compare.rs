@@ -362,8 +362,8 @@ struct PairScratch {
 /// exactly when they are the same.
 ///
 /// The total adds, for each agency-tier cell and vendor, a count times a
-/// price (or, after a price change, a value added over each price in
-/// force): at most `terms = cells x vendors x (2 + price changes)`
+/// price (or, after a price change, a count times each price in force,
+/// added up): at most `terms = cells x vendors x 2 x (1 + price changes)`
 /// roundings of half a unit in the last place (ULP), and as many in the
 /// vendor's own value; the share divides the two. So two shares that are
 /// the same differ by less than `terms + 1` ULPs of the larger, and twice
@@ -378,7 +378,7 @@ pub fn value_share_rounding(s: &Scenario) -> f64 {
         .iter()
         .filter(|e| e.changes.iter().any(|c| c.field == Field::AnnualValue))
         .count();
-    let terms = cells * s.vendors.len() * (2 + price_changes);
+    let terms = cells * s.vendors.len() * 2 * (1 + price_changes);
     2.0 * (terms + 1) as f64 * f64::EPSILON
 }
 
@@ -794,7 +794,7 @@ mod tests {
                 line: None,
             }],
         });
-        assert_eq!(value_share_rounding(&priced), 452.0 * f64::EPSILON);
+        assert_eq!(value_share_rounding(&priced), 602.0 * f64::EPSILON);
     }
 
     /// A vendor's value share that is the same in both scenarios, whose

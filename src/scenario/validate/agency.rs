@@ -15,33 +15,61 @@ use crate::scenario::{Agency, Field, InitialContract, Vendor, W_FIRST_ATTRIBUTE}
 impl Checker<'_> {
     /// Where some agencies give an `annual_value` and others leave it out,
     /// those others' contracts are worth the default $1 a year: next to
-    /// nothing beside the rest, which is seldom what was meant.
-    pub(super) fn warn_missing_annual_values(&mut self, raw: &RawScenario) {
+    /// nothing beside agencies whose contracts are worth $100 or more (a
+    /// fixed value, or a distribution's median), which is seldom what was
+    /// meant. An agency without units, or whose value an event sets or
+    /// changes, is left alone.
+    pub(super) fn warn_missing_annual_values(
+        &mut self,
+        raw: &RawScenario,
+        agencies: &[Option<Agency>],
+    ) {
+        let worth_something = |agency: &Agency| match agency.annual_value.spec() {
+            None => agency
+                .annual_value
+                .fixed_value()
+                .is_some_and(|x| x >= 100.0),
+            Some(spec) => spec.share_above(100.0) >= 0.5,
+        };
         let priced: Vec<&str> = raw
             .agency
             .iter()
-            .filter(|a| a.get_ref().annual_value.is_some())
-            .map(|a| {
-                a.get_ref()
-                    .name
-                    .as_ref()
-                    .map_or("?", |n| n.get_ref().trim())
+            .zip(agencies)
+            .filter(|(a, checked)| {
+                a.get_ref().annual_value.is_some() && checked.as_ref().is_some_and(worth_something)
             })
+            .map(|(a, _)| agency_name(a.get_ref()))
             .collect();
         if priced.is_empty() {
             return;
         }
-        for agency in &raw.agency {
+        let changed_by_event = |name: &str| {
+            raw.event.iter().any(|e| {
+                let e = e.get_ref();
+                let targets = e.agency.as_ref().is_some_and(|a| {
+                    matches!(a.get_ref().trim(), "*") || a.get_ref().trim() == name
+                });
+                let changes = [&e.set, &e.add]
+                    .into_iter()
+                    .flatten()
+                    .any(|table| table.contains_key("annual_value"));
+                targets && changes
+            })
+        };
+        for (agency, checked) in raw.agency.iter().zip(agencies) {
             let a = agency.get_ref();
-            if a.annual_value.is_some() {
+            let name = agency_name(a);
+            if a.annual_value.is_some()
+                || checked.as_ref().is_none_or(|c| c.units == 0)
+                || changed_by_event(name)
+            {
                 continue;
             }
             let span = a.name.as_ref().map_or_else(|| agency.span(), Spanned::span);
-            let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
             self.warn(
                 &span,
                 format!(
-                    "agency '{name}' has no annual_value, so each of its contracts is worth $1 a year (the default), while {} {} one: its revenue and value shares are next to nothing beside theirs; give it an annual_value",
+                    "agency '{name}' has no annual_value, so each of its contracts is worth $1 a year (the default), while {} {} one of $100 or more: its revenue and value shares are next to nothing beside theirs; give it an annual_value",
                     list(priced.iter().copied()),
                     if priced.len() == 1 { "gives" } else { "give" }
                 ),
@@ -381,6 +409,11 @@ fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
     counts
 }
 
+/// An agency's name as messages show it, `?` where it has none.
+fn agency_name(a: &RawAgency) -> &str {
+    a.name.as_ref().map_or("?", |n| n.get_ref().trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -537,12 +570,35 @@ mod tests {
             warnings(&[agency("X", priced), agency("Y", ""), agency("Z", priced)]),
             [(
                 Some(15),
-                "agency 'Y' has no annual_value, so each of its contracts is worth $1 a year (the default), while X, Z give one: its revenue and value shares are next to nothing beside theirs; give it an annual_value".to_string()
+                "agency 'Y' has no annual_value, so each of its contracts is worth $1 a year (the default), while X, Z give one of $100 or more: its revenue and value shares are next to nothing beside theirs; give it an annual_value".to_string()
             )]
         );
         // All priced, or none: nothing to say.
         assert!(warnings(&[agency("X", priced), agency("Y", priced)]).is_empty());
         assert!(warnings(&[agency("X", ""), agency("Y", "")]).is_empty());
+        // Nor beside contracts worth less than $100 (here nothing, or a
+        // median of e^4, about $55).
+        for cheap in [
+            "annual_value = 0\n",
+            "annual_value = { lognormal = [4, 1] }\n",
+        ] {
+            assert!(
+                warnings(&[agency("X", cheap), agency("Y", "")]).is_empty(),
+                "{cheap}"
+            );
+        }
+        // Nor for an agency without units, or whose value an event sets.
+        let empty = agency("Y", "").replace("units = 10", "units = 0");
+        assert!(warnings(&[agency("X", priced), empty]).is_empty());
+        for target in ["Y", "*"] {
+            let event = format!(
+                "[[event]]\nat = 0\nagency = \"{target}\"\nset = {{ annual_value = 1e6 }}\n"
+            );
+            assert!(
+                warnings(&[agency("X", priced), agency("Y", ""), event]).is_empty(),
+                "{target}"
+            );
+        }
     }
 
     #[test]

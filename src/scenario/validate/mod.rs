@@ -277,7 +277,7 @@ impl<'s> Checker<'s> {
             .map(|a| self.agency(a, &tiers, &attributes, &vendor_names, &vendors))
             .collect();
         self.unique(raw.agency.iter().map(|a| &a.get_ref().name), "agency");
-        self.warn_missing_annual_values(&raw);
+        self.warn_missing_annual_values(&raw, &agencies);
 
         let total_units: u64 = agencies.iter().flatten().map(|a| u64::from(a.units)).sum();
         if agencies.iter().all(Option::is_some) && !agencies.is_empty() {

@@ -200,19 +200,22 @@ pub(crate) fn month_rule(text: &str) -> String {
 /// The month `text` most likely means when it writes one another common
 /// way: a whole date (`2028-01-01`), another separator (`2028/01`,
 /// `2028.01`), the month first (`01/2028`, `1-2028`) or a month of one digit
-/// (`2028-1`). `None` for anything else, and for what is already the form.
-fn month_meant(text: &str) -> Option<YearMonth> {
-    let text = text.trim();
+/// (`2028-1`), or the form with spaces around it. `None` for anything
+/// else, and for what is already the form.
+pub(crate) fn month_meant(text: &str) -> Option<YearMonth> {
     if YearMonth::parse(text).is_some() {
         return None;
     }
+    let text = text.trim();
     let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
     let is_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     if !parts.iter().all(|p| is_digits(p)) {
         return None;
     }
+    let is_day = |d: &str| d.len() <= 2 && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d));
     let (year, month) = match parts[..] {
-        [y, m] | [y, m, _] if y.len() == 4 && m.len() <= 2 => (y, m),
+        [y, m] if y.len() == 4 && m.len() <= 2 => (y, m),
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && is_day(d) => (y, m),
         [m, y] if y.len() == 4 && m.len() <= 2 => (y, m),
         _ => return None,
     };
@@ -256,6 +259,10 @@ mod tests {
             ("1-2028", Some("2028-01")),
             ("2028-1", Some("2028-01")),
             ("2028-01", None),
+            (" 2028-01 ", Some("2028-01")),
+            ("2028-05-2027", None),
+            ("2028-01-99", None),
+            ("2028-1-1", Some("2028-01")),
             ("2028-13", None),
             ("13/2028", None),
             ("01/28", None),

@@ -321,9 +321,11 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
             let (low, high) = (d.mean - 1.96 * se, d.mean + 1.96 * se);
             // As many decimals as it takes for the ends to differ (up to
             // 3): a narrow interval is not shown as "-0.8 to -0.8".
+            // Ends that no number of decimals tells apart (no change in
+            // any run) are shown with one.
             let decimals = (1..=3)
                 .find(|&k| signed_points(low, k) != signed_points(high, k))
-                .unwrap_or(3);
+                .unwrap_or(1);
             format!(
                 "{} to {} pts",
                 signed_points(low, decimals),
@@ -758,6 +760,22 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
             ],
             "{table}"
         );
+    }
+
+    /// A change that is 0 in every run has an interval of one point, shown
+    /// with one decimal rather than three.
+    #[test]
+    fn no_change_in_any_run_shows_a_plain_interval() {
+        let unchanged = crate::compare::Paired {
+            baseline_mean: 0.854,
+            counterfactual_mean: 0.854,
+            difference: summary(40, 0.0, 0.0, [0.0; 5]),
+            frac_higher: 0.0,
+            frac_lower: 0.0,
+        };
+        let cells = paired_cells(Some(&unchanged));
+        assert_eq!(cells[2..5], ["0.0 pts", "0.0 to 0.0 pts", "0.0 to 0.0 pts"]);
+        assert_eq!(paired_cells(None), vec!["-"; 7]);
     }
 
     #[test]

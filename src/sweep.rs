@@ -13,7 +13,7 @@
 
 use toml::Value;
 
-use crate::calendar::{YearMonth, month_rule};
+use crate::calendar::{YearMonth, month_meant, month_rule};
 use crate::measures::{AdoptionMeasure, Projection};
 use crate::scenario::{
     Diagnostic, Field, Named, Op, Scenario, Setting, Target, named_by, own_weight_line,
@@ -244,7 +244,7 @@ fn literal(text: &str) -> Result<SweepValue, String> {
         Value::Float(x)
     } else if YearMonth::parse(text).is_some() {
         Value::String(text.to_string())
-    } else if YearMonth::digits(text).is_some() {
+    } else if YearMonth::digits(text).is_some() || month_meant(text).is_some() {
         return Err(format!(
             "'{text}' is not a number, and as a date (which only an event's at takes) it must be {}",
             month_rule(text)
@@ -463,7 +463,7 @@ fn decimal_range(from: &str, to_count: &str) -> Option<String> {
     let step = diff as f64 / (count - 1) as f64;
     // A step that three decimals do not write exactly (8/3) is shown
     // rounded to them: enough to see that it is not whole.
-    let shown = if (step * 1000.0).fract() == 0.0 {
+    let shown = if format!("{step:.3}").parse::<f64>() == Ok(step) {
         plain_decimal(step)
     } else {
         format!("about {step:.3}")
@@ -841,6 +841,12 @@ mod tests {
                  steps are whole give whole numbers, as in 1..8:8, or list the values"
             )
         );
+        // A step three decimals write exactly is shown as it is.
+        assert!(
+            why("x=0..161:11")
+                .unwrap()
+                .starts_with("0..161:11 steps by 16.1,")
+        );
         // The nearest such COUNT, the larger of two as near.
         assert!(why("x=12..36:6").unwrap().contains("as in 12..36:7,"));
         assert!(why("x=0..10:4").unwrap().contains("as in 0..10:3,"));
@@ -886,7 +892,7 @@ mod tests {
 
     #[test]
     fn a_value_is_a_number_or_a_date() {
-        for text in ["abc", "true", "0x1", "1_0", "2026-3", "\"x\"", "1.2.3"] {
+        for text in ["abc", "true", "0x1", "1_0", "\"x\"", "1.2.3"] {
             let spec = format!("x={text}");
             let e = Sweep::parse_one(&spec).unwrap_err().to_string();
             let shown = text.trim_matches('"');
@@ -901,6 +907,9 @@ mod tests {
         for (text, why) in [
             ("2026-13", "(month 13 is not 01 to 12)"),
             ("0999-01", "(year 0999 is before 1000)"),
+            ("2026/03", "; write \"2026-03\""),
+            ("03/2026", "; write \"2026-03\""),
+            ("2026-3", "; write \"2026-03\""),
         ] {
             let e = Sweep::parse_one(&format!("x={text}"))
                 .unwrap_err()

@@ -734,13 +734,12 @@ impl Walk<'_> {
                         "`[{path}]` must be written `[[{path}]]`, with double brackets: {}",
                         block.why
                     )
-                } else if header.starts_with("[[") && !header.starts_with(&format!("[[{path}]]")) {
-                    let inner = header
-                        .split(']')
-                        .next()
-                        .unwrap_or(header)
-                        .trim_start_matches('[')
-                        .trim();
+                } else if header
+                    .strip_prefix("[[")
+                    .and_then(|h| h.split(']').next())
+                    .is_some_and(|inner| inner.trim() == format!("{path}.initial"))
+                {
+                    let inner = format!("{path}.initial");
                     format!(
                         "[[{inner}]] needs a [[{path}]] block written above it: each [[{inner}]] block belongs to the [[{path}]] just above it"
                     )

@@ -129,8 +129,8 @@ impl Checker<'_> {
         let imitation = imitation_v
             .and_then(|v| self.param(v, &format!("{label} imitation"), Field::Imitation.range()));
         // A rate above 1 per period is legal (caution scales it down) but
-        // is far more often a percentage written as such.
-        // So is a distribution whose every draw is above 1.
+        // is far more often a percentage written as such; so is a
+        // distribution whose draws (nearly) all lie above 1.
         for (key, value, param) in [
             ("innovation", innovation_v, &innovation),
             ("imitation", imitation_v, &imitation),
@@ -152,16 +152,23 @@ impl Checker<'_> {
                 );
             }
             if let Some(spec) = param.spec()
-                && spec.support().0 > 1.0
+                && spec.share_above(1.0) >= 0.999
             {
+                let how_many = if spec.support().0 > 1.0 {
+                    "every draw"
+                } else {
+                    "nearly every draw"
+                };
+                // Percentages when most draws lie from 2 to 100.
                 let hint = spec
                     .written_in_hundredths()
+                    .filter(|_| spec.share_above(2.0) >= 0.5 && spec.share_above(100.0) <= 0.001)
                     .map(|written| format!("; if its numbers are percentages, write {written}"))
                     .unwrap_or_default();
                 self.warn(
                     &v.span(),
                     format!(
-                        "{label} {key}: every draw of {spec} is a rate per period above 1 (the adoption chance is capped at 1){hint}"
+                        "{label} {key}: {how_many} of {spec} is a rate per period above 1 (the adoption chance is capped at 1){hint}"
                     ),
                 );
             }
@@ -537,13 +544,33 @@ mod tests {
             s.warnings[0].message,
             "agency 'B' imitation: every draw of uniform(5, 12) is a rate per period above 1 (the adoption chance is capped at 1); if its numbers are percentages, write { uniform = [0.05, 0.12] }"
         );
+        // A lognormal of rates around e^-3: no warning.
         let s = validate(
-            &source("{ lognormal = [3, 0.1] }", "0.1"),
+            &source("{ lognormal = [-3, 1] }", "0.1"),
             Path::new("t.toml"),
             &[],
         )
         .unwrap();
-        assert!(s.warnings.is_empty(), "lognormal's support starts at 0");
+        assert!(s.warnings.is_empty());
+        // Nearly every draw above 1 (a normal), or numbers beyond 100:
+        // warned, without a hint that would still be above 1.
+        for (rate, message) in [
+            (
+                "{ normal = [5, 1] }",
+                "agency 'B' innovation: nearly every draw of normal(5, 1) is a rate per period above 1 (the adoption chance is capped at 1); if its numbers are percentages, write { normal = [0.05, 0.01] }",
+            ),
+            (
+                "{ lognormal = [3, 0.1] }",
+                "agency 'B' innovation: nearly every draw of lognormal(3, 0.1) is a rate per period above 1 (the adoption chance is capped at 1)",
+            ),
+            (
+                "{ uniform = [200, 1e6] }",
+                "agency 'B' innovation: every draw of uniform(200, 1000000) is a rate per period above 1 (the adoption chance is capped at 1)",
+            ),
+        ] {
+            let s = validate(&source(rate, "0.1"), Path::new("t.toml"), &[]).unwrap();
+            assert_eq!(s.warnings[0].message, message);
+        }
     }
 
     #[test]

@@ -188,8 +188,9 @@ impl Checker<'_> {
     /// A weight for an attribute that no vendor has and no event gives
     /// would have no effect: like an unweighted attribute, it is most likely
     /// a typo (`brnad = 2.0` for `brand`), so it is an error at every table
-    /// that names it. Skipped without vendors (already an error) and while an
-    /// event is invalid (it might give the attribute).
+    /// that names it. Skipped without vendors (already an error); an
+    /// attribute that an invalid event names, in any letter case, counts as
+    /// given (the event, once fixed, may give it).
     pub(super) fn weights_without_attribute(
         &mut self,
         raw: &RawScenario,
@@ -222,7 +223,9 @@ impl Checker<'_> {
             events.iter().flatten().any(|e| {
                 matches!(e.target, Target::Vendor(_))
                     && e.changes.iter().any(|c| c.field == Field::Attribute(j))
-            }) || named_by_rejected.contains(&attributes[j])
+            }) || named_by_rejected
+                .iter()
+                .any(|named| folded(named) == folded(&attributes[j]))
         };
         let tables = choice_tables(raw);
         let mut candidates: Vec<&str> = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).collect();
@@ -319,16 +322,21 @@ mod tests {
             "{wrong:?}"
         );
         assert!(wrong[2].contains("caution"), "{wrong:?}");
-        // A rejected event that names 'certified', in either form, may be
-        // what gives it: only 'brnad' and the event are reported.
+        // A rejected event that names 'certified', in either form and any
+        // letter case, may be what gives it: only 'brnad' and the event's
+        // own mistakes are reported.
         for gives in [
             "set = { \"attributes.certified\" = 1, caution = 1.5 }",
             "add = { attributes = { certified = 1 }, brnad = 1 }",
+            "set = { \"attributes.Certified\" = 1, caution = 1.5 }",
         ] {
             let wrong = messages(&format!("[[event]]\nat = 3\nvendor = \"A\"\n{gives}\n"));
-            assert_eq!(wrong.len(), 2, "{wrong:?}");
             assert!(
                 wrong[0].starts_with("agency 'B' choice weight 'brnad'"),
+                "{wrong:?}"
+            );
+            assert!(
+                wrong[1..].iter().all(|m| m.starts_with("event 1")),
                 "{wrong:?}"
             );
         }

@@ -66,9 +66,16 @@ impl Checker<'_> {
             Some(v) => match v.get_ref() {
                 Value::String(s) => match (YearMonth::parse(s), calendar) {
                     (None, _) => {
+                        let unquoted = s.trim().parse::<u32>().map_or_else(
+                            |_| String::new(),
+                            |i| format!("; a period index is written without quotes: at = {i}"),
+                        );
                         self.error(
                             &v.span(),
-                            format!("{label}: at must be a period index or {}", month_rule(s)),
+                            format!(
+                                "{label}: at must be a period index or {}{unquoted}",
+                                month_rule(s)
+                            ),
                         );
                         (None, s.clone())
                     }
@@ -237,7 +244,7 @@ impl Checker<'_> {
                 // at one bound: most likely a percentage (-5 for -0.05).
                 if op == Op::Add
                     && let Some(x) = param.as_ref().and_then(Param::fixed_value)
-                    && x.abs() > field.range().high - field.range().low
+                    && x.abs() >= field.range().high - field.range().low
                 {
                     let bound = if x > 0.0 {
                         field.range().high
@@ -248,8 +255,13 @@ impl Checker<'_> {
                     self.warn(
                         &kspan,
                         format!(
-                            "{label} adds {} to '{key}', more than the width of its range [{}, {}], so the result is always {}{hint}",
+                            "{label} adds {} to '{key}', {} the width of its range [{}, {}], so the result is always {}{hint}",
                             Shown(x),
+                            if x.abs() > field.range().high - field.range().low {
+                                "more than"
+                            } else {
+                                "as much as"
+                            },
                             Shown(field.range().low),
                             Shown(field.range().high),
                             Shown(bound)
@@ -338,6 +350,24 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
 /// named without its key (`access`) is told the keys under it, and a key
 /// written without its table (`top_secret`) the key it most likely means.
 fn cannot_change(kind: &str, key: &str, keys: &[String]) -> String {
+    // A key of the other kind of event: said so, rather than a key of
+    // this kind that merely looks alike (`choice.brand` for `brand`).
+    let head = key.split('.').next().unwrap_or(key);
+    if kind == "an agency" && matches!(head, "brand" | "access" | "attributes") {
+        return format!(
+            "'{key}' is a vendor's: change it with a vendor event (vendor = \"NAME\"); an agency event changes how much the agency weighs it, with 'choice.{head}'"
+        );
+    }
+    if kind == "a vendor"
+        && matches!(
+            head,
+            "caution" | "innovation" | "imitation" | "annual_value" | "choice"
+        )
+    {
+        return format!(
+            "'{key}' is an agency's: change it with an agency event (agency = \"NAME\", or \"*\" for all agencies)"
+        );
+    }
     let under: Vec<&str> = keys
         .iter()
         .filter(|k| k.split_once('.').is_some_and(|(head, _)| head == key))
@@ -456,7 +486,19 @@ mod tests {
             message(vendor, "capability = 0.7")
                 .ends_with("; did you mean 'attributes.capability'?")
         );
+        assert_eq!(
+            message(vendor, "caution = 0.5"),
+            "event 1: 'caution' is an agency's: change it with an agency event (agency = \"NAME\", or \"*\" for all agencies)"
+        );
         let agency = "agency = \"B\"";
+        assert_eq!(
+            message(agency, "brand = 0.5"),
+            "event 1: 'brand' is a vendor's: change it with a vendor event (vendor = \"NAME\"); an agency event changes how much the agency weighs it, with 'choice.brand'"
+        );
+        assert!(
+            message(agency, "\"access.top_secret\" = 0.5")
+                .starts_with("event 1: 'access.top_secret' is a vendor's")
+        );
         assert_eq!(
             message(agency, "choice = 2"),
             "event 1: 'choice' needs a WEIGHT after it: choice.brand, choice.access, choice.incumbency, choice.capability"
@@ -464,6 +506,23 @@ mod tests {
         assert!(message(agency, "incumbency = 2").ends_with("; did you mean 'choice.incumbency'?"));
         // Anything else keeps the closest key.
         assert!(message(agency, "cuation = 0.2").ends_with("; did you mean 'caution'?"));
+    }
+
+    #[test]
+    fn a_period_index_in_quotes_is_told_to_drop_them() {
+        let message = |at: &str| {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+                [[event]]\nat = {at}\nvendor = \"A\"\nset = {{ brand = 0.6 }}\n"
+            );
+            validate(&source, Path::new("t.toml"), &[]).unwrap_err()[0]
+                .message
+                .clone()
+        };
+        assert!(message("\"3\"").ends_with("; a period index is written without quotes: at = 3"));
+        assert!(message("\"2027-01-01\"").ends_with("; write \"2027-01\""));
     }
 
     #[test]
@@ -488,6 +547,12 @@ mod tests {
             warnings("\"access.unclassified\" = 1.5"),
             [
                 "event 1 adds 1.5 to 'access.unclassified', more than the width of its range [0, 1], so the result is always 1"
+            ]
+        );
+        assert_eq!(
+            warnings("brand = 1"),
+            [
+                "event 1 adds 1 to 'brand', as much as the width of its range [0, 1], so the result is always 1"
             ]
         );
         assert!(warnings("brand = -0.5").is_empty());

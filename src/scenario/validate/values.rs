@@ -275,16 +275,16 @@ fn unquoted_number(value: &Value, whole: bool) -> String {
         return String::new();
     };
     let text = text.trim();
-    let reads = if whole {
-        text.parse::<i64>().is_ok()
+    // The number as TOML writes it (`.5` and `010` are not TOML numbers).
+    let number = if whole {
+        text.parse::<i64>().ok().map(|i| i.to_string())
     } else {
-        text.parse::<f64>().is_ok_and(f64::is_finite)
+        text.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(|x| Shown(x).to_string())
     };
-    if reads {
-        format!(": write {text} without the quotes")
-    } else {
-        String::new()
-    }
+    number.map_or_else(String::new, |n| format!(": write {n} without the quotes"))
 }
 
 #[cfg(test)]
@@ -364,7 +364,7 @@ mod tests {
     fn numbers_in_quotes_are_told_to_drop_the_quotes() {
         let source = "start = \"2026-01\"\nperiods = 12\n\
             [[vendor]]\nname = \"A\"\nbrand = \" 0.5\"\naccess = { unclassified = 1.0 }\n\
-            [[agency]]\nname = \"B\"\nunits = 10\nterm = \"36\"\ninnovation = \"low\"\nimitation = 0.1\n";
+            [[agency]]\nname = \"B\"\nunits = \"010\"\nterm = \"36\"\ninnovation = \"low\"\nimitation = \".5\"\n";
         let messages: Vec<String> = validate(source, Path::new("t.toml"), &[])
             .unwrap_err()
             .into_iter()
@@ -374,8 +374,10 @@ mod tests {
             messages,
             [
                 "vendor 'A' brand must be a number or a distribution such as { normal = [mean, sd] }, not a string: write 0.5 without the quotes",
+                "agency 'B' units must be a plain integer, not a string: write 10 without the quotes",
                 "agency 'B' term must be a plain integer, not a string: write 36 without the quotes",
                 "agency 'B' innovation must be a number or a distribution such as { normal = [mean, sd] }, not a string",
+                "agency 'B' imitation must be a number or a distribution such as { normal = [mean, sd] }, not a string: write 0.5 without the quotes",
             ]
         );
     }

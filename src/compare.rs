@@ -350,36 +350,36 @@ struct PairScratch {
     counterfactual: Vec<f64>,
 }
 
-/// How far apart, relative to the larger of the two, a run's two value
-/// shares may be and still be the same share, for runs of `s`: the most
-/// that rounding can move them. Only value shares need this. A vendor's
-/// value share is the same in both scenarios when its own contracts are,
-/// and the scope's total value is too; but that total adds the vendors'
-/// values, and when contracts move between the other vendors it adds the
-/// same amounts split differently, which can leave the last bits apart.
-/// Counts, count shares, fractions of units and each vendor's revenue are
-/// computed alike on both sides from the same numbers, so they are equal
-/// exactly when they are the same.
+/// How far apart, relative to the larger of the two, a run's two values
+/// of an amount of money (a value share, a revenue) may be and still be
+/// the same amount, for runs of `s`: the most that rounding can move them.
+/// Such an amount is a sum, and the same amounts split another way add up
+/// to last bits that can differ: a vendor's value share divides by the
+/// scope's total, which adds every vendor's value, so contracts moved
+/// between the *other* vendors can move its last bits; a vendor's revenue
+/// adds its contracts agency by agency, so the same contracts held in
+/// other agencies at the same price can too. Counts, count shares and
+/// fractions of units are exact, and compared exactly.
 ///
-/// The total adds, for each agency-tier cell and vendor, a count times a
-/// price (or, after a price change, a count times each price in force,
-/// added up): at most `terms = cells x vendors x 2 x (1 + price changes)`
-/// roundings of half a unit in the last place (ULP), and as many in the
-/// vendor's own value; the share divides the two. So two shares that are
-/// the same differ by less than `terms + 1` ULPs of the larger, and twice
-/// that is taken. For the default scenario that is about 1e-13 of the
-/// share, where one contract of the cheapest agency is at least 1e-6 of
-/// it; a change smaller than the rounding of the sums cannot be told from
-/// rounding.
-pub fn value_share_rounding(s: &Scenario) -> f64 {
+/// Each cell and vendor adds a count times a price, times the period's
+/// length, for each price in force (at most `1 + price changes`; both
+/// engines count the contracts at each price before multiplying): at most
+/// `cells x vendors x 2 x (1 + price changes)` roundings of half a unit in
+/// the last place (ULP) of the total, plus one per period in a running
+/// sum. With `n` that count, two amounts that are the same differ by less
+/// than `n + 1` ULPs of the larger on each side, and twice that is taken,
+/// `2 (n + 1) f64::EPSILON`: about 1e-13 for the default scenario, where a
+/// contract of its cheapest agency is at least 1e-6 of a vendor's share.
+/// A change smaller than the rounding of the sums cannot be told from it.
+pub fn rounding_allowance(s: &Scenario) -> f64 {
     let cells = s.agencies.len() * s.tiers.len();
     let price_changes = s
         .events
         .iter()
         .filter(|e| e.changes.iter().any(|c| c.field == Field::AnnualValue))
         .count();
-    let terms = cells * s.vendors.len() * 2 * (1 + price_changes);
-    2.0 * (terms + 1) as f64 * f64::EPSILON
+    let n = cells * s.vendors.len() * 2 * (1 + price_changes) + s.calendar.periods as usize;
+    2.0 * (n + 1) as f64 * f64::EPSILON
 }
 
 /// `counterfactual - baseline`, or 0 where the two are within
@@ -397,7 +397,7 @@ fn run_difference(baseline: f64, counterfactual: f64, equal_within: f64) -> f64 
 /// are defined (not NaN). Each side's mean is computed as a projection's
 /// (`stats::mean`), so a scenario compared with itself keeps its means to
 /// the bit. A run's difference is [`run_difference`] with `equal_within`:
-/// for value shares, rounding is no change.
+/// for amounts of money, rounding is no change.
 fn pair_runs(
     baseline: &[f64],
     counterfactual: &[f64],
@@ -491,6 +491,7 @@ fn pair_revenue(
     base_paths: &[f64],
     other_paths: &[f64],
     zeros: &[f64],
+    equal_within: f64,
 ) -> Vec<Option<Paired>> {
     let mut scratch = PairScratch::default();
     alignment
@@ -499,7 +500,7 @@ fn pair_revenue(
         .map(|v| {
             let b = revenue_of(base_paths, v.baseline, zeros);
             let c = revenue_of(other_paths, v.counterfactual, zeros);
-            pair_runs(b, c, 0.0, &mut scratch)
+            pair_runs(b, c, equal_within, &mut scratch)
         })
         .collect()
 }
@@ -572,8 +573,8 @@ pub fn compare_watched(
         counterfactual.0.name
     );
     let (base, other) = (Side::new(baseline), Side::new(counterfactual));
-    let value_share_equal_within =
-        value_share_rounding(base.scenario).max(value_share_rounding(other.scenario));
+    let money_equal_within =
+        rounding_allowance(base.scenario).max(rounding_allowance(other.scenario));
     assert_eq!(
         base.records.len(),
         other.records.len(),
@@ -631,7 +632,7 @@ pub fn compare_watched(
                             &mut absent_c,
                         );
                         let equal_within = match metric {
-                            ShareMetric::ValueShare => value_share_equal_within,
+                            ShareMetric::ValueShare => money_equal_within,
                             ShareMetric::CountShare => 0.0,
                         };
                         out.shares.push(ShareRow {
@@ -664,7 +665,13 @@ pub fn compare_watched(
                     });
                 }
             }
-            out.revenue = pair_revenue(alignment, base_paths, other_paths, &zeros);
+            out.revenue = pair_revenue(
+                alignment,
+                base_paths,
+                other_paths,
+                &zeros,
+                money_equal_within,
+            );
             on_period_done();
             out
         })
@@ -680,7 +687,13 @@ pub fn compare_watched(
         .map(|t| {
             let base_paths = &base_revenue[t * base_chunk..][..base_chunk];
             let other_paths = &other_revenue[t * other_chunk..][..other_chunk];
-            pair_revenue(alignment, base_paths, other_paths, &zeros)
+            pair_revenue(
+                alignment,
+                base_paths,
+                other_paths,
+                &zeros,
+                money_equal_within,
+            )
         })
         .collect();
 
@@ -766,19 +779,19 @@ mod tests {
         assert_eq!((exact.frac_higher, exact.frac_lower), (0.0, 1.0));
     }
 
-    /// The allowance grows with the terms a total adds: the default
-    /// scenario's is below 1e-12 and above what its rounding can reach.
+    /// The allowance counts the roundings of a sum of money: the default
+    /// scenario's is about 1e-13.
     #[test]
-    fn the_value_share_allowance_counts_the_terms_of_a_total() {
+    fn the_rounding_allowance_counts_the_terms_of_a_sum() {
         let s = crate::scenario::load(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/scenarios/gov-ai-2026.toml"
         )))
         .unwrap();
         // 5 agencies x 3 tiers x 5 vendors, two roundings each (no price
-        // changes), plus the division, twice over: 302 ULPs of 1.
-        assert_eq!(value_share_rounding(&s), 302.0 * f64::EPSILON);
-        assert!(value_share_rounding(&s) < 1e-13);
+        // changes), and 60 periods: n = 210, twice n + 1 ULPs of 1.
+        assert_eq!(rounding_allowance(&s), 422.0 * f64::EPSILON);
+        assert!(rounding_allowance(&s) < 1e-13);
         // Each event that changes a price adds a rounding per cell and vendor.
         let mut priced = s.clone();
         priced.events.push(crate::scenario::Event {
@@ -794,7 +807,7 @@ mod tests {
                 line: None,
             }],
         });
-        assert_eq!(value_share_rounding(&priced), 602.0 * f64::EPSILON);
+        assert_eq!(rounding_allowance(&priced), 722.0 * f64::EPSILON);
     }
 
     /// A vendor's value share that is the same in both scenarios, whose
@@ -868,7 +881,7 @@ annual_value = { lognormal = [13.1, 0.7] }
                 .to_vec()
         };
         let (b, m) = (c_value_share(&base, &rb), c_value_share(&moved, &rm));
-        let allowance = value_share_rounding(&base);
+        let allowance = rounding_allowance(&base);
         let apart = b.iter().zip(&m).filter(|(x, y)| x != y).count();
         assert!(apart > 0, "no run's share differs: the test checks nothing");
         for (x, y) in b.iter().zip(&m) {

@@ -321,11 +321,11 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
             let (low, high) = (d.mean - 1.96 * se, d.mean + 1.96 * se);
             // As many decimals as it takes for the ends to differ (up to
             // 3): a narrow interval is not shown as "-0.8 to -0.8".
-            // Ends that no number of decimals tells apart (no change in
-            // any run) are shown with one.
+            // Ends that no number of decimals tells apart are shown with
+            // three, unless both are 0 (no change in any run): with one.
             let decimals = (1..=3)
                 .find(|&k| signed_points(low, k) != signed_points(high, k))
-                .unwrap_or(1);
+                .unwrap_or(if low == 0.0 && high == 0.0 { 1 } else { 3 });
             format!(
                 "{} to {} pts",
                 signed_points(low, decimals),
@@ -776,6 +776,14 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
         let cells = paired_cells(Some(&unchanged));
         assert_eq!(cells[2..5], ["0.0 pts", "0.0 to 0.0 pts", "0.0 to 0.0 pts"]);
         assert_eq!(paired_cells(None), vec!["-"; 7]);
+        // The same change in every run is a change: three decimals.
+        let constant = crate::compare::Paired {
+            counterfactual_mean: 0.854125,
+            difference: summary(40, 0.000125, 0.0, [0.000125; 5]),
+            frac_higher: 1.0,
+            ..unchanged
+        };
+        assert_eq!(paired_cells(Some(&constant))[3], "+0.013 to +0.013 pts");
     }
 
     #[test]

@@ -460,13 +460,18 @@ fn decimal_range(from: &str, to_count: &str) -> Option<String> {
         .flatten()
         .find(|&c| (3..=MAX_VALUES).contains(&c) && whole(c))
         .unwrap_or(2);
-    let step = diff as f64 / (count - 1) as f64;
-    // A step that three decimals do not write exactly (8/3) is shown
-    // rounded to them: enough to see that it is not whole.
-    let shown = if format!("{step:.3}").parse::<f64>() == Ok(step) {
-        plain_decimal(step)
+    // The step in thousandths, exactly (the ends may be near 2^63): one
+    // that three decimals do not write (8/3) is shown rounded to them,
+    // enough to see that it is not whole.
+    let intervals = count as i128 - 1;
+    let shown = if (diff * 1000) % intervals == 0 {
+        let thousandths = diff * 1000 / intervals;
+        let sign = if thousandths < 0 { "-" } else { "" };
+        let (whole, fraction) = (thousandths.abs() / 1000, thousandths.abs() % 1000);
+        let fraction = format!("{fraction:03}");
+        format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
     } else {
-        format!("about {step:.3}")
+        format!("about {:.3}", diff as f64 / intervals as f64)
     };
     Some(format!(
         "{typed} steps by {shown}, so its values are decimals; whole ends and a COUNT whose \
@@ -846,6 +851,11 @@ mod tests {
             why("x=0..161:11")
                 .unwrap()
                 .starts_with("0..161:11 steps by 16.1,")
+        );
+        assert!(
+            why("x=0..9223372036854775807:3")
+                .unwrap()
+                .starts_with("0..9223372036854775807:3 steps by 4611686018427387903.5,")
         );
         // The nearest such COUNT, the larger of two as near.
         assert!(why("x=12..36:6").unwrap().contains("as in 12..36:7,"));

@@ -91,6 +91,9 @@ pub fn run(
     let mut utilities: Vec<Vec<f64>> = vec![vec![0.0; nv]; d.agencies * d.tiers];
     let is_contracted = |u: &Unit| matches!(u.state, State::Contracted { .. });
     let mut contracted = units.iter().filter(|u| is_contracted(u)).count();
+    // Where in `record.values` each contract in force at a mixed
+    // agency-period goes, with its price's bits.
+    let mut priced: Vec<(usize, u64)> = Vec::new();
 
     for t in 0..d.periods {
         if cancel.load(Ordering::Relaxed) {
@@ -153,13 +156,14 @@ pub fn run(
             }
         }
         contracted = 0;
+        priced.clear();
         for u in &units {
             match u.state {
                 State::Contracted { vendor, price, .. } => {
                     let cell = d.contract(t, u.agency, u.tier, vendor);
                     record.contracts[cell] += 1;
                     if let Some(slot) = mixed.slot(t, u.agency) {
-                        record.values[(slot * d.tiers + u.tier) * nv + vendor] += price;
+                        priced.push(((slot * d.tiers + u.tier) * nv + vendor, price.to_bits()));
                     }
                     contracted += 1;
                 }
@@ -167,6 +171,15 @@ pub fn run(
                 State::Never => record.never[d.agency_period(t, u.agency)] += 1,
                 State::Open => unreachable!("every open unit is awarded or waits"),
             }
+        }
+        // The values in force, as the count engine sums them: each price's
+        // contracts counted, then multiplied, so that the rounding does not
+        // grow with the number of units (comparisons allow for the rounding
+        // of a few terms per cell, `compare::rounding_allowance`).
+        priced.sort_unstable();
+        for group in priced.chunk_by(|a, b| a == b) {
+            let (at, price) = group[0];
+            record.values[at] += group.len() as f64 * f64::from_bits(price);
         }
         record.record_annual_values(t, &market.annual_value);
     }

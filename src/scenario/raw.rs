@@ -734,10 +734,11 @@ impl Walk<'_> {
                         "`[{path}]` must be written `[[{path}]]`, with double brackets: {}",
                         block.why
                     )
-                } else if header
-                    .strip_prefix("[[")
-                    .and_then(|h| h.split(']').next())
-                    .is_some_and(|inner| inner.trim() == format!("{path}.initial"))
+                } else if path == "agency"
+                    && header
+                        .strip_prefix("[[")
+                        .and_then(|h| h.split(']').next())
+                        .is_some_and(|inner| inner.trim() == format!("{path}.initial"))
                 {
                     let inner = format!("{path}.initial");
                     format!(

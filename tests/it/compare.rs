@@ -816,6 +816,98 @@ annual_value = 1
     assert!((revenue.difference.mean - exact).abs() < 1e-3 * exact.abs());
 }
 
+/// Amounts of money that are the same, summed another way, are no change:
+/// the same five contracts held in one agency or spread over five (the
+/// revenue adds them agency by agency), and, under the unit engine, a
+/// vendor's value share beside contracts split between the other two
+/// vendors after a price change (the unit engine adds each contract's
+/// value in turn).
+#[test]
+fn the_same_money_summed_another_way_is_no_change() {
+    let agency = |name: &str, held: u32| {
+        let initial = if held > 0 {
+            format!("[[agency.initial]]\nvendor = \"A\"\nunits = {held}\nremaining = 12\n")
+        } else {
+            String::new()
+        };
+        format!(
+            "[[agency]]\nname = \"{name}\"\nunits = 10\ninnovation = 0.0\nimitation = 0.0\nterm = 12\nannual_value = 2.5e6\n{initial}"
+        )
+    };
+    let vendors = "start = \"2026-01\"\nperiods = 1\n\
+        [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+        [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n";
+    let names = ["V", "W", "X", "Y", "Z"];
+    let spread: String = names.iter().map(|n| agency(n, 1)).collect();
+    let one: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| agency(n, if i == 0 { 5 } else { 0 }))
+        .collect();
+    let c = compared(
+        &scenario(&format!("{vendors}{spread}")),
+        &scenario(&format!("{vendors}{one}")),
+        1,
+        20,
+    );
+    for row in &c.revenue {
+        let p = row.summary.unwrap();
+        assert_eq!((p.frac_higher, p.frac_lower), (0.0, 0.0), "{row:?}");
+    }
+
+    let base_text = r#"
+start = "2026-01"
+periods = 1
+tiers = ["u", "s"]
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { u = 1.0, s = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { u = 1.0, s = 1.0 }
+[[vendor]]
+name = "C"
+brand = 0.5
+access = { u = 1.0 }
+[[agency]]
+name = "X"
+units = 4000
+tiers = { u = 0.5, s = 0.5 }
+innovation = 0.1
+imitation = 0.1
+term = 24
+annual_value = { lognormal = [14.0, 0.5] }
+[[agency.initial]]
+vendor = "A"
+tier = "s"
+units = 2000
+remaining = 24
+[[event]]
+at = 0
+agency = "X"
+add = { annual_value = 1000 }
+"#;
+    let split_text = base_text.replace(
+        "units = 2000\n",
+        "units = 1000\n[[agency.initial]]\nvendor = \"B\"\ntier = \"s\"\nunits = 1000\n",
+    );
+    assert_ne!(split_text, base_text);
+    let (base, split) = (scenario(base_text), scenario(&split_text));
+    let alignment = align(&base, &split).expect("same calendar");
+    let (b, _) = simulate(&base, 2, 200, EngineKind::Units);
+    let (s, _) = simulate(&split, 2, 200, EngineKind::Units);
+    let c = compare((&base, &b), (&split, &s), &alignment);
+    let row = c
+        .shares
+        .iter()
+        .find(|r| r.scope == Scope::All && r.vendor == 2 && r.metric == ShareMetric::ValueShare)
+        .and_then(|r| r.summary)
+        .unwrap();
+    assert_eq!((row.frac_higher, row.frac_lower), (0.0, 0.0));
+}
+
 /// docs/scenario-reference.md: the closing table shows the mean change
 /// "with its 95% interval (shown from 30 paired runs on ...)": with 29
 /// runs the cell is a dash, with 30 an interval around the change.

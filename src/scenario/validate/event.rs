@@ -66,10 +66,16 @@ impl Checker<'_> {
             Some(v) => match v.get_ref() {
                 Value::String(s) => match (YearMonth::parse(s), calendar) {
                     (None, _) => {
-                        let unquoted = s.trim().parse::<u32>().map_or_else(
-                            |_| String::new(),
-                            |i| format!("; a period index is written without quotes: at = {i}"),
-                        );
+                        let unquoted = match s.trim().parse::<u32>() {
+                            // A year is more likely a month than a period index.
+                            Ok(year) if (1900..=2200).contains(&year) => {
+                                format!("; for a month of {year} write at = \"{year}-01\"")
+                            }
+                            Ok(i) => {
+                                format!("; a period index is written without quotes: at = {i}")
+                            }
+                            Err(_) => String::new(),
+                        };
                         self.error(
                             &v.span(),
                             format!(
@@ -354,8 +360,14 @@ fn cannot_change(kind: &str, key: &str, keys: &[String]) -> String {
     // this kind that merely looks alike (`choice.brand` for `brand`).
     let head = key.split('.').next().unwrap_or(key);
     if kind == "an agency" && matches!(head, "brand" | "access" | "attributes") {
+        // How much the agency weighs it: `choice.access` for any tier's
+        // access, `choice.NAME` for attribute NAME.
+        let weight = match key.split_once('.') {
+            Some(("attributes", name)) => name,
+            _ => head,
+        };
         return format!(
-            "'{key}' is a vendor's: change it with a vendor event (vendor = \"NAME\"); an agency event changes how much the agency weighs it, with 'choice.{head}'"
+            "'{key}' is a vendor's: change it with a vendor event (vendor = \"NAME\"); an agency event changes how much the agency weighs it, with 'choice.{weight}'"
         );
     }
     if kind == "a vendor"
@@ -499,6 +511,10 @@ mod tests {
             message(agency, "\"access.top_secret\" = 0.5")
                 .starts_with("event 1: 'access.top_secret' is a vendor's")
         );
+        assert!(
+            message(agency, "\"attributes.capability\" = 0.5")
+                .ends_with("with 'choice.capability'")
+        );
         assert_eq!(
             message(agency, "choice = 2"),
             "event 1: 'choice' needs a WEIGHT after it: choice.brand, choice.access, choice.incumbency, choice.capability"
@@ -522,6 +538,7 @@ mod tests {
                 .clone()
         };
         assert!(message("\"3\"").ends_with("; a period index is written without quotes: at = 3"));
+        assert!(message("\"2028\"").ends_with("; for a month of 2028 write at = \"2028-01\""));
         assert!(message("\"2027-01-01\"").ends_with("; write \"2027-01\""));
     }
 
@@ -553,6 +570,13 @@ mod tests {
             warnings("brand = 1"),
             [
                 "event 1 adds 1 to 'brand', as much as the width of its range [0, 1], so the result is always 1"
+            ]
+        );
+        // 100 would be told to add 1, itself the whole range: no hint.
+        assert_eq!(
+            warnings("brand = 100"),
+            [
+                "event 1 adds 100 to 'brand', more than the width of its range [0, 1], so the result is always 1"
             ]
         );
         assert!(warnings("brand = -0.5").is_empty());

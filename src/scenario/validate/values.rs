@@ -256,8 +256,9 @@ impl Checker<'_> {
 /// to -100 for an amount an event adds (`added`); below 2 it is more
 /// likely a slip. Empty otherwise.
 pub(super) fn percentage_hint(x: f64, range: Range, added: bool) -> String {
-    let size = if added { x.abs() } else { x };
-    if range == Range::UNIT && (2.0..=100.0).contains(&size) {
+    // An amount added of 100 would be told to add 1, itself the whole range.
+    let (size, most) = if added { (x.abs(), 99.0) } else { (x, 100.0) };
+    if range == Range::UNIT && (2.0..=most).contains(&size) {
         format!(
             "; if {} is a percentage, write {}",
             Shown(x),

@@ -350,35 +350,77 @@ struct PairScratch {
     counterfactual: Vec<f64>,
 }
 
-/// How far apart, relative to the larger of the two, a run's two values
-/// of an amount of money (a value share, a revenue) may be and still be
-/// the same amount, for runs of `s`: the most that rounding can move them.
-/// Such an amount is a sum, and the same amounts split another way add up
-/// to last bits that can differ: a vendor's value share divides by the
-/// scope's total, which adds every vendor's value, so contracts moved
-/// between the *other* vendors can move its last bits; a vendor's revenue
-/// adds its contracts agency by agency, so the same contracts held in
-/// other agencies at the same price can too. Counts, count shares and
-/// fractions of units are exact, and compared exactly.
+/// How far apart, relative to the larger of the two, a run's two values of
+/// an amount of money may be and still be the same amount, for runs of a
+/// scenario: the most that rounding can move them, row by row. Such an
+/// amount is a sum, and the same amounts split another way can add up to
+/// other last bits: a vendor's value share divides by the scope's total,
+/// which adds every vendor's value, so contracts moved between the *other*
+/// vendors can move its last bits; a vendor's revenue adds its contracts
+/// agency by agency, so the same contracts held in other agencies at the
+/// same price can too. Counts, count shares and fractions of units are
+/// exact, and compared exactly.
 ///
-/// Each cell and vendor adds a count times a price, times the period's
-/// length, for each price in force (at most `1 + price changes`; both
-/// engines count the contracts at each price before multiplying): at most
-/// `cells x vendors x 2 x (1 + price changes)` roundings of half a unit in
-/// the last place (ULP) of the total, plus one per period in a running
-/// sum. With `n` that count, two amounts that are the same differ by less
-/// than `n + 1` ULPs of the larger on each side, and twice that is taken,
-/// `2 (n + 1) f64::EPSILON`: about 1e-13 for the default scenario, where a
-/// contract of its cheapest agency is at least 1e-6 of a vendor's share.
-/// A change smaller than the rounding of the sums cannot be told from it.
-pub fn rounding_allowance(s: &Scenario) -> f64 {
-    let cells = s.agencies.len() * s.tiers.len();
-    let price_changes = s
-        .events
-        .iter()
-        .filter(|e| e.changes.iter().any(|c| c.field == Field::AnnualValue))
-        .count();
-    let n = cells * s.vendors.len() * 2 * (1 + price_changes) + s.calendar.periods as usize;
+/// Each agency-tier cell (and, in a total, each vendor) adds a count times
+/// a price for each price in force (at most `1 + price changes`; both
+/// engines count the contracts at each price before multiplying): two
+/// roundings of half a unit in the last place (ULP) each. With `n` the
+/// roundings a row's sums can make, two amounts that are the same differ
+/// by less than `n + 1` ULPs of the larger on each side, and twice that is
+/// taken: `2 (n + 1) f64::EPSILON`. A change smaller than that cannot be
+/// told from rounding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundingAllowance {
+    /// Roundings in a value share: every cell and vendor of the scope.
+    value_share: usize,
+    /// Roundings in a vendor's revenue of one period: every cell, each
+    /// agency's sum, and the period's length.
+    revenue: usize,
+}
+
+impl RoundingAllowance {
+    /// The allowance for runs of `s`.
+    pub fn of(s: &Scenario) -> RoundingAllowance {
+        let cells = s.agencies.len() * s.tiers.len();
+        let price_changes = s
+            .events
+            .iter()
+            .filter(|e| e.changes.iter().any(|c| c.field == Field::AnnualValue))
+            .count();
+        let per_cell = 2 * (1 + price_changes);
+        RoundingAllowance {
+            value_share: cells * s.vendors.len() * per_cell,
+            revenue: cells * per_cell + s.agencies.len() + 1,
+        }
+    }
+
+    /// The larger allowance of two scenarios', row by row.
+    fn max(self, other: RoundingAllowance) -> RoundingAllowance {
+        RoundingAllowance {
+            value_share: self.value_share.max(other.value_share),
+            revenue: self.revenue.max(other.revenue),
+        }
+    }
+
+    /// Relative allowance of a value share.
+    pub fn value_share(self) -> f64 {
+        ulps(self.value_share)
+    }
+
+    /// Relative allowance of a vendor's revenue in one period.
+    pub fn revenue(self) -> f64 {
+        ulps(self.revenue)
+    }
+
+    /// Relative allowance of a vendor's cumulative revenue at period `t`
+    /// (from 0): `t + 1` periods' revenue, added in turn.
+    pub fn cumulative_revenue(self, t: usize) -> f64 {
+        ulps(self.revenue + t + 1)
+    }
+}
+
+/// `2 (n + 1)` ULPs of 1, relative.
+fn ulps(n: usize) -> f64 {
     2.0 * (n + 1) as f64 * f64::EPSILON
 }
 
@@ -573,8 +615,7 @@ pub fn compare_watched(
         counterfactual.0.name
     );
     let (base, other) = (Side::new(baseline), Side::new(counterfactual));
-    let money_equal_within =
-        rounding_allowance(base.scenario).max(rounding_allowance(other.scenario));
+    let allowance = RoundingAllowance::of(base.scenario).max(RoundingAllowance::of(other.scenario));
     assert_eq!(
         base.records.len(),
         other.records.len(),
@@ -632,7 +673,7 @@ pub fn compare_watched(
                             &mut absent_c,
                         );
                         let equal_within = match metric {
-                            ShareMetric::ValueShare => money_equal_within,
+                            ShareMetric::ValueShare => allowance.value_share(),
                             ShareMetric::CountShare => 0.0,
                         };
                         out.shares.push(ShareRow {
@@ -670,7 +711,7 @@ pub fn compare_watched(
                 base_paths,
                 other_paths,
                 &zeros,
-                money_equal_within,
+                allowance.revenue(),
             );
             on_period_done();
             out
@@ -692,7 +733,7 @@ pub fn compare_watched(
                 base_paths,
                 other_paths,
                 &zeros,
-                money_equal_within,
+                allowance.cumulative_revenue(t),
             )
         })
         .collect();
@@ -779,20 +820,24 @@ mod tests {
         assert_eq!((exact.frac_higher, exact.frac_lower), (0.0, 1.0));
     }
 
-    /// The allowance counts the roundings of a sum of money: the default
-    /// scenario's is about 1e-13.
+    /// The allowance counts the roundings of each row's sums.
     #[test]
-    fn the_rounding_allowance_counts_the_terms_of_a_sum() {
+    fn the_rounding_allowance_counts_the_terms_of_each_sum() {
         let s = crate::scenario::load(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/scenarios/gov-ai-2026.toml"
         )))
         .unwrap();
-        // 5 agencies x 3 tiers x 5 vendors, two roundings each (no price
-        // changes), and 60 periods: n = 210, twice n + 1 ULPs of 1.
-        assert_eq!(rounding_allowance(&s), 422.0 * f64::EPSILON);
-        assert!(rounding_allowance(&s) < 1e-13);
-        // Each event that changes a price adds a rounding per cell and vendor.
+        // 5 agencies x 3 tiers, two roundings per cell (no price changes):
+        // 150 roundings with 5 vendors in a value share; 30, one per
+        // agency and one for the period's length in a revenue; a period
+        // more for each period of a running sum. Twice n + 1 ULPs of 1.
+        let allowance = RoundingAllowance::of(&s);
+        assert_eq!(allowance.value_share(), 302.0 * f64::EPSILON);
+        assert_eq!(allowance.revenue(), 74.0 * f64::EPSILON);
+        assert_eq!(allowance.cumulative_revenue(0), 76.0 * f64::EPSILON);
+        assert_eq!(allowance.cumulative_revenue(59), 194.0 * f64::EPSILON);
+        // Each event that changes a price adds two roundings per cell.
         let mut priced = s.clone();
         priced.events.push(crate::scenario::Event {
             period: 3,
@@ -807,7 +852,9 @@ mod tests {
                 line: None,
             }],
         });
-        assert_eq!(rounding_allowance(&priced), 722.0 * f64::EPSILON);
+        let priced = RoundingAllowance::of(&priced);
+        assert_eq!(priced.value_share(), 602.0 * f64::EPSILON);
+        assert_eq!(priced.revenue(), 134.0 * f64::EPSILON);
     }
 
     /// A vendor's value share that is the same in both scenarios, whose
@@ -881,7 +928,7 @@ annual_value = { lognormal = [13.1, 0.7] }
                 .to_vec()
         };
         let (b, m) = (c_value_share(&base, &rb), c_value_share(&moved, &rm));
-        let allowance = rounding_allowance(&base);
+        let allowance = RoundingAllowance::of(&base).value_share();
         let apart = b.iter().zip(&m).filter(|(x, y)| x != y).count();
         assert!(apart > 0, "no run's share differs: the test checks nothing");
         for (x, y) in b.iter().zip(&m) {

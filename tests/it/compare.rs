@@ -816,6 +816,65 @@ annual_value = 1
     assert!((revenue.difference.mean - exact).abs() < 1e-3 * exact.abs());
 }
 
+/// The allowance for rounding is each row's own: a long horizon does not
+/// widen a period's. One $1 contract moved from A to B beside $1e14 of
+/// others is a change of about 2e-14 of A's value share and revenue, far
+/// more than the rounding of their few terms, and every row of period 0
+/// says so in every run, with 60 periods as with 12.
+#[test]
+fn one_contract_moved_is_a_change_of_every_row_whatever_the_horizon() {
+    let text = |periods: u32, holder: &str| {
+        format!(
+            "start = \"2026-01\"\nperiods = {periods}\n\
+             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[agency]]\nname = \"Big\"\nunits = 1000000\nterm = 1000\ninnovation = 0\nimitation = 0\nannual_value = 1e8\n\
+             [[agency.initial]]\nvendor = \"A\"\nunits = 500000\nremaining = 1000\n\
+             [[agency.initial]]\nvendor = \"B\"\nunits = 500000\nremaining = 1000\n\
+             [[agency]]\nname = \"Small\"\nunits = 1\nterm = 1000\ninnovation = 0\nimitation = 0\nannual_value = 1\n\
+             [[agency.initial]]\nvendor = \"{holder}\"\nunits = 1\nremaining = 1000\n"
+        )
+    };
+    for periods in [12, 60] {
+        let c = compared(
+            &scenario(&text(periods, "A")),
+            &scenario(&text(periods, "B")),
+            1,
+            20,
+        );
+        for row in c
+            .shares
+            .iter()
+            .filter(|r| r.period == 0 && r.scope == Scope::All)
+        {
+            let p = row.summary.unwrap();
+            let expected = if row.vendor == 0 {
+                (0.0, 1.0)
+            } else {
+                (1.0, 0.0)
+            };
+            assert_eq!(
+                (p.frac_higher, p.frac_lower),
+                expected,
+                "{periods}: {row:?}"
+            );
+        }
+        for row in c.revenue.iter().filter(|r| r.period == 0) {
+            let p = row.summary.unwrap();
+            let expected = if row.vendor == 0 {
+                (0.0, 1.0)
+            } else {
+                (1.0, 0.0)
+            };
+            assert_eq!(
+                (p.frac_higher, p.frac_lower),
+                expected,
+                "{periods}: {row:?}"
+            );
+        }
+    }
+}
+
 /// Amounts of money that are the same, summed another way, are no change:
 /// the same five contracts held in one agency or spread over five (the
 /// revenue adds them agency by agency), and, under the unit engine, a

@@ -842,36 +842,27 @@ fn one_contract_moved_is_a_change_of_every_row_whatever_the_horizon() {
             1,
             20,
         );
-        for row in c
+        // Every share row of all contracts and every revenue row, period 0:
+        // A lower in every run, B higher.
+        let shares = c
             .shares
             .iter()
             .filter(|r| r.period == 0 && r.scope == Scope::All)
-        {
-            let p = row.summary.unwrap();
-            let expected = if row.vendor == 0 {
-                (0.0, 1.0)
-            } else {
-                (1.0, 0.0)
-            };
-            assert_eq!(
-                (p.frac_higher, p.frac_lower),
-                expected,
-                "{periods}: {row:?}"
-            );
+            .map(|r| (r.vendor, r.summary, format!("{r:?}")));
+        let revenue = c
+            .revenue
+            .iter()
+            .filter(|r| r.period == 0)
+            .map(|r| (r.vendor, r.summary, format!("{r:?}")));
+        let mut checked = 0;
+        for (vendor, summary, row) in shares.chain(revenue) {
+            let p = summary.unwrap();
+            let expected = if vendor == 0 { (0.0, 1.0) } else { (1.0, 0.0) };
+            assert_eq!((p.frac_higher, p.frac_lower), expected, "{periods}: {row}");
+            checked += 1;
         }
-        for row in c.revenue.iter().filter(|r| r.period == 0) {
-            let p = row.summary.unwrap();
-            let expected = if row.vendor == 0 {
-                (0.0, 1.0)
-            } else {
-                (1.0, 0.0)
-            };
-            assert_eq!(
-                (p.frac_higher, p.frac_lower),
-                expected,
-                "{periods}: {row:?}"
-            );
-        }
+        // Two vendors' count and value shares, revenue and cumulative revenue.
+        assert_eq!(checked, 8);
     }
 }
 

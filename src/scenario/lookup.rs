@@ -12,17 +12,24 @@ pub(crate) fn suggest<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    let name = name.to_lowercase();
+    // The most similar; of several as similar, the one fewest edits away,
+    // then the first given (`Vendor1` among `Vendor00`..`Vendor24` is
+    // `Vendor01`, not whichever came last).
+    let mut best: Option<(f64, usize, &'a str)> = None;
+    for c in candidates {
+        let lower = c.to_lowercase();
+        let score = strsim::jaro_winkler(&name, &lower);
+        if score < 0.8 {
+            continue;
+        }
+        let edits = strsim::levenshtein(&name, &lower);
+        let better = best.is_none_or(|(s, e, _)| score > s || (score == s && edits < e));
+        if better {
+            best = Some((score, edits, c));
+        }
+    }
+    best.map(|(_, _, c)| c)
 }
 
 pub(super) fn did_you_mean<'a>(
@@ -233,5 +240,11 @@ mod tests {
         assert_eq!(suggest("brnd", ["brand", "access"]), Some("brand"));
         assert_eq!(suggest("Acne", ["Acme", "Zeta"]), Some("Acme"));
         assert_eq!(suggest("xyz", ["brand", "access"]), None);
+        // Of several as similar, the first given.
+        let vendors: Vec<String> = (0..25).map(|i| format!("Vendor{i:02}")).collect();
+        assert_eq!(
+            suggest("Vendor1", vendors.iter().map(String::as_str)),
+            Some("Vendor01")
+        );
     }
 }

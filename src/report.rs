@@ -433,7 +433,17 @@ pub fn comparison_table(
         .filter(|r| r.period == last && r.measure == RevenueMeasure::CumulativeRevenue)
         .map(|r| r.summary.map(|p| p.difference.mean))
         .sum();
-    let mut cells = vec!["under contract".to_string()];
+    // Labelled apart from any vendor, even one named "under contract".
+    let label = if c
+        .vendors
+        .iter()
+        .any(|v| v.trim().eq_ignore_ascii_case("under contract"))
+    {
+        "all vendors: under contract"
+    } else {
+        "under contract"
+    };
+    let mut cells = vec![label.to_string()];
     cells.extend(paired_cells(under_contract.as_ref()));
     cells.push(all_revenue.map_or_else(dash, signed_dollars));
     rows.push(cells);
@@ -758,6 +768,25 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
                 "5.0%",
                 "+$2.50M"
             ],
+            "{table}"
+        );
+    }
+
+    /// A vendor named like the last row does not share its label.
+    #[test]
+    fn the_last_row_of_the_comparison_is_told_apart_from_any_vendor() {
+        let s = two_vendors();
+        let c = Comparison {
+            runs: 10,
+            vendors: vec!["Under Contract".to_string(), "South".to_string()],
+            shares: Vec::new(),
+            adoption: Vec::new(),
+            revenue: Vec::new(),
+        };
+        let table = comparison_table((&s, "two.toml"), (&s, "other.toml"), &c, 7);
+        let last = table.lines().last().unwrap();
+        assert!(
+            last.starts_with("  all vendors: under contract  "),
             "{table}"
         );
     }

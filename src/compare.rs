@@ -24,7 +24,7 @@ use crate::measures::{
     AdoptionMeasure, AdoptionRow, PeriodLayout, PeriodValues, RevenueMeasure, RevenueRow, Scope,
     ShareMetric, ShareRow, per_period, period_values, running_sums, share_scopes,
 };
-use crate::scenario::{Field, Scenario};
+use crate::scenario::Scenario;
 use crate::stats::{Summary, mean, summarize};
 use crate::tally::Tally;
 
@@ -382,11 +382,7 @@ impl RoundingAllowance {
     /// The allowance for runs of `s`.
     pub fn of(s: &Scenario) -> RoundingAllowance {
         let cells = s.agencies.len() * s.tiers.len();
-        let price_changes = s
-            .events
-            .iter()
-            .filter(|e| e.changes.iter().any(|c| c.field == Field::AnnualValue))
-            .count();
+        let price_changes = s.events.iter().filter(|e| e.changes_annual_value()).count();
         let per_cell = 2 * (1 + price_changes);
         RoundingAllowance {
             value_share: cells * s.vendors.len() * per_cell,
@@ -845,9 +841,12 @@ mod tests {
             label: None,
             target: crate::scenario::Target::AllAgencies,
             changes: vec![crate::scenario::Change {
-                field: Field::AnnualValue,
+                field: crate::scenario::Field::AnnualValue,
                 op: crate::scenario::Op::Set,
-                value: crate::scenario::Param::fixed(2e6, Field::AnnualValue.range()),
+                value: crate::scenario::Param::fixed(
+                    2e6,
+                    crate::scenario::Field::AnnualValue.range(),
+                ),
                 key: "annual_value".into(),
                 line: None,
             }],

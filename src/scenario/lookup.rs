@@ -41,6 +41,18 @@ pub(super) fn did_you_mean<'a>(
         .unwrap_or_default()
 }
 
+/// "'access' needs a TIER after it: access.unclassified, access.secret":
+/// a key named without the part that must follow it, and the keys it
+/// could be (`keys`, already listed).
+pub(super) fn needs_part(head: &str, part: &str, keys: &str) -> String {
+    let article = if part.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("'{head}' needs {article} {part} after it: {keys}")
+}
+
 pub(super) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     // A name that shows nothing, refused on its own, would only leave a
     // blank here; a name given twice, also refused on its own, is listed

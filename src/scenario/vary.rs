@@ -17,10 +17,9 @@ use std::ops::Range;
 use toml::{Spanned, Value};
 
 use super::Scenario;
-use super::lookup::{declared_names, did_you_mean};
-use super::names::folded;
+use super::lookup::{declared_names, did_you_mean, needs_part};
 use super::raw::{self, ChangeEntry, ChangeTable, RawEvent, RawScenario, SpannedMap, SpannedValue};
-use super::validate::choice::DEFAULT_WEIGHTS;
+use super::validate::choice::{DEFAULT_WEIGHTS, builtin, choice_tables};
 use crate::calendar::YearMonth;
 
 /// The span of a value that stands on no line of the file: one a setting
@@ -456,18 +455,12 @@ fn attribute_names(raw: &RawScenario) -> Vec<String> {
         .vendor
         .iter()
         .filter_map(|v| v.get_ref().attributes.as_ref());
-    let weighted = raw.choice.iter().chain(
-        raw.agency
-            .iter()
-            .filter_map(|a| a.get_ref().choice.as_ref()),
-    );
+    let weighted = choice_tables(raw).into_iter().map(|(_, map)| map);
     let mut names: Vec<String> = Vec::new();
     for map in held.chain(weighted) {
         for name in map.get_ref().keys() {
             let name = name.trim();
-            if !DEFAULT_WEIGHTS.iter().any(|(w, _)| *w == folded(name))
-                && !names.iter().any(|n| n == name)
-            {
+            if builtin(name).is_none() && !names.iter().any(|n| n == name) {
                 names.push(name.to_string());
             }
         }
@@ -487,12 +480,7 @@ fn unknown_key(key: &str, what: &str, allowed: &[&str], named: &[(&str, Vec<Stri
                     .iter()
                     .find(|(h, keys)| *h == head && !keys.is_empty())
                     .map_or_else(|| form.to_string(), |(_, keys)| crate::text::listing(keys));
-                let article = if part.starts_with(['A', 'E', 'I', 'O', 'U']) {
-                    "an"
-                } else {
-                    "a"
-                };
-                format!("'{head}' needs {article} {part} after it: {keys}")
+                needs_part(head, part, &keys)
             }
             _ => format!("'{head}' is one number of {what}: nothing follows it"),
         };

@@ -4,6 +4,7 @@
 use toml::Spanned;
 
 use super::choice::weight_index;
+use super::event::change_keys;
 use super::values::number;
 use super::{Checker, MAX_TERM, MAX_TOTAL_UNITS};
 use crate::scenario::lookup::{TIER, VENDOR, find, list};
@@ -47,12 +48,10 @@ impl Checker<'_> {
             raw.event.iter().any(|e| {
                 let e = e.get_ref();
                 let targets = e.agency.as_ref().is_some_and(|a| {
-                    matches!(a.get_ref().trim(), "*") || a.get_ref().trim() == name
+                    let target = a.get_ref().trim();
+                    target == "*" || target == name
                 });
-                let changes = [&e.set, &e.add]
-                    .into_iter()
-                    .flatten()
-                    .any(|table| table.contains_key("annual_value"));
+                let changes = change_keys(e).iter().any(|k| k == "annual_value");
                 targets && changes
             })
         };
@@ -417,7 +416,7 @@ fn split_units(units: u32, fractions: &[f64]) -> Vec<u32> {
 }
 
 /// An agency's name as messages show it, `?` where it has none.
-fn agency_name(a: &RawAgency) -> &str {
+pub(super) fn agency_name(a: &RawAgency) -> &str {
     a.name.as_ref().map_or("?", |n| n.get_ref().trim())
 }
 

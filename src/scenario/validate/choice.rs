@@ -2,10 +2,12 @@
 //! tables, the three built-in weights and one per vendor attribute.
 
 use super::Checker;
+use super::agency::agency_name;
+use super::event::change_keys;
 use crate::scenario::lookup::{did_you_mean, list};
 use crate::scenario::names::{differ_in_modifiers, difference, folded, not_shown, printable_name};
 use crate::scenario::param::Param;
-use crate::scenario::raw::{ChangeEntry, RawEvent, RawScenario, SpannedMap};
+use crate::scenario::raw::{RawEvent, RawScenario, SpannedMap};
 use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
 
 /// The built-in weights and their defaults, as MODEL.md gives them.
@@ -14,13 +16,13 @@ pub(in crate::scenario) const DEFAULT_WEIGHTS: [(&str, f64); 3] =
 
 /// The tables that give weights, each with how messages name it: the
 /// scenario's `[choice]`, then each agency's `choice`, in file order.
-fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
+pub(in crate::scenario) fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
     let mut tables: Vec<(String, &SpannedMap)> = Vec::new();
     tables.extend(raw.choice.iter().map(|c| ("[choice]".to_string(), c)));
     for a in &raw.agency {
         let a = a.get_ref();
         if let Some(c) = &a.choice {
-            let name = a.name.as_ref().map_or("?", |n| n.get_ref().trim());
+            let name = agency_name(a);
             tables.push((format!("agency '{name}' choice"), c));
         }
     }
@@ -31,23 +33,14 @@ fn choice_tables(raw: &RawScenario) -> Vec<(String, &SpannedMap)> {
 /// (`"attributes.NAME" = ...` or `attributes = { NAME = ... }`), whether or
 /// not the rest of the event is valid.
 fn attributes_named_by(event: &RawEvent) -> Vec<String> {
-    let mut named = Vec::new();
-    for table in [&event.set, &event.add].into_iter().flatten() {
-        for (key, entry) in table {
-            if let Some(name) = key.strip_prefix("attributes.") {
-                named.push(name.to_string());
-            } else if key == "attributes"
-                && let ChangeEntry::Table(inner) = entry.get_ref()
-            {
-                named.extend(inner.keys().cloned());
-            }
-        }
-    }
-    named
+    change_keys(event)
+        .into_iter()
+        .filter_map(|key| key.strip_prefix("attributes.").map(str::to_string))
+        .collect()
 }
 
 /// The built-in weight `key` is, in any letter case.
-pub(super) fn builtin(key: &str) -> Option<&'static str> {
+pub(in crate::scenario) fn builtin(key: &str) -> Option<&'static str> {
     let key = folded(key);
     DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).find(|n| *n == key)
 }

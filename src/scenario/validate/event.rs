@@ -7,7 +7,7 @@ use super::Checker;
 use super::choice::{builtin, weight_index};
 use super::values::{percentage_hint, type_name};
 use crate::calendar::{Calendar, YearMonth, month_rule};
-use crate::scenario::lookup::{AGENCY, ATTRIBUTE, TIER, VENDOR, did_you_mean, find};
+use crate::scenario::lookup::{AGENCY, ATTRIBUTE, TIER, VENDOR, did_you_mean, find, needs_part};
 use crate::scenario::param::{Param, Range, Shown};
 use crate::scenario::raw::{self, ChangeEntry, RawEvent, SpannedValue};
 use crate::scenario::{Change, Event, Field, Op, Target};
@@ -25,6 +25,23 @@ fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, Spa
         }
         e => out.push((key, Spanned::new(entry.span(), e.to_value()))),
     }
+}
+
+/// Integers an event's `at` more likely means as a year than as a period
+/// index.
+const LIKELY_YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
+
+/// Every key an event's `set` and `add` give, dotted as the event reads
+/// them (`attributes.speed`, whether written so or as a table), valid or
+/// not.
+pub(super) fn change_keys(event: &RawEvent) -> Vec<String> {
+    let mut entries = Vec::new();
+    for table in [&event.set, &event.add].into_iter().flatten() {
+        for (k, v) in table {
+            flatten(k.clone(), v, &mut entries);
+        }
+    }
+    entries.into_iter().map(|(key, _)| key).collect()
 }
 
 /// What the file declares that an event may name: its tiers, its vendor
@@ -68,7 +85,7 @@ impl Checker<'_> {
                     (None, _) => {
                         let unquoted = match s.trim().parse::<u32>() {
                             // A year is more likely a month than a period index.
-                            Ok(year) if (1900..=2200).contains(&year) => {
+                            Ok(year) if LIKELY_YEARS.contains(&i64::from(year)) => {
                                 format!("; for a month of {year} write at = \"{year}-01\"")
                             }
                             Ok(i) => {
@@ -134,7 +151,7 @@ impl Checker<'_> {
         {
             // An integer that reads as a year was most likely meant as one.
             let year_hint = match v.get_ref() {
-                Value::Integer(i) if (1900..=2200).contains(i) => format!(
+                Value::Integer(i) if LIKELY_YEARS.contains(i) => format!(
                     "; an integer at is a period index (0 is {}): for a month of {i} write at = \"{i}-01\"",
                     cal.months_of(0)
                 ),
@@ -246,30 +263,28 @@ impl Checker<'_> {
                     Range::ANY
                 };
                 let param = self.param(&value, &format!("{label} {verb} '{key}'"), range);
-                // An amount larger than the whole range leaves every result
+                // An amount as large as the whole range leaves every result
                 // at one bound: most likely a percentage (-5 for -0.05).
+                let bounds = field.range();
+                let width = bounds.high - bounds.low;
                 if op == Op::Add
                     && let Some(x) = param.as_ref().and_then(Param::fixed_value)
-                    && x.abs() >= field.range().high - field.range().low
+                    && x.abs() >= width
                 {
-                    let bound = if x > 0.0 {
-                        field.range().high
+                    let bound = if x > 0.0 { bounds.high } else { bounds.low };
+                    let hint = percentage_hint(x, bounds, true);
+                    let how_much = if x.abs() > width {
+                        "more than"
                     } else {
-                        field.range().low
+                        "as much as"
                     };
-                    let hint = percentage_hint(x, field.range(), true);
                     self.warn(
                         &kspan,
                         format!(
-                            "{label} adds {} to '{key}', {} the width of its range [{}, {}], so the result is always {}{hint}",
+                            "{label} adds {} to '{key}', {how_much} the width of its range [{}, {}], so the result is always {}{hint}",
                             Shown(x),
-                            if x.abs() > field.range().high - field.range().low {
-                                "more than"
-                            } else {
-                                "as much as"
-                            },
-                            Shown(field.range().low),
-                            Shown(field.range().high),
+                            Shown(bounds.low),
+                            Shown(bounds.high),
                             Shown(bound)
                         ),
                     );
@@ -349,17 +364,17 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
     let mut keys: Vec<String> = vec!["brand".into()];
     keys.extend(tiers.iter().map(|t| format!("access.{t}")));
     keys.extend(attributes.iter().map(|a| format!("attributes.{a}")));
-    Err(cannot_change("a vendor", key, &keys))
+    Err(cannot_change(true, key, &keys))
 }
 
 /// Why `key` is none of the `keys` an event of `kind` may change: a table
 /// named without its key (`access`) is told the keys under it, and a key
 /// written without its table (`top_secret`) the key it most likely means.
-fn cannot_change(kind: &str, key: &str, keys: &[String]) -> String {
+fn cannot_change(vendor_event: bool, key: &str, keys: &[String]) -> String {
     // A key of the other kind of event: said so, rather than a key of
     // this kind that merely looks alike (`choice.brand` for `brand`).
     let head = key.split('.').next().unwrap_or(key);
-    if kind == "an agency" && matches!(head, "brand" | "access" | "attributes") {
+    if !vendor_event && matches!(head, "brand" | "access" | "attributes") {
         // How much the agency weighs it: `choice.access` for any tier's
         // access, `choice.NAME` for attribute NAME.
         let weight = match key.split_once('.') {
@@ -370,7 +385,7 @@ fn cannot_change(kind: &str, key: &str, keys: &[String]) -> String {
             "'{key}' is a vendor's: change it with a vendor event (vendor = \"NAME\"); an agency event changes how much the agency weighs it, with 'choice.{weight}'"
         );
     }
-    if kind == "a vendor"
+    if vendor_event
         && matches!(
             head,
             "caution" | "innovation" | "imitation" | "annual_value" | "choice"
@@ -391,11 +406,7 @@ fn cannot_change(kind: &str, key: &str, keys: &[String]) -> String {
             "attributes" => "ATTRIBUTE",
             _ => "WEIGHT",
         };
-        let article = if part.starts_with('A') { "an" } else { "a" };
-        return format!(
-            "'{key}' needs {article} {part} after it: {}",
-            crate::text::listing(&under)
-        );
+        return needs_part(key, part, &crate::text::listing(&under));
     }
     let hint = keys
         .iter()
@@ -404,6 +415,11 @@ fn cannot_change(kind: &str, key: &str, keys: &[String]) -> String {
             || did_you_mean(key, keys.iter().map(String::as_str)),
             |k| format!("; did you mean '{k}'?"),
         );
+    let kind = if vendor_event {
+        "a vendor"
+    } else {
+        "an agency"
+    };
     format!(
         "{kind} event cannot change '{key}'; it can change: {}{hint}",
         crate::text::listing(keys)
@@ -436,7 +452,7 @@ fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
     .map(|s| s.to_string())
     .collect();
     keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
-    Err(cannot_change("an agency", key, &keys))
+    Err(cannot_change(false, key, &keys))
 }
 
 #[cfg(test)]

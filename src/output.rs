@@ -8,7 +8,8 @@
 //!
 //! The checks that can be made before simulating live here too (a file in
 //! the way of the folder, a folder in the way of a file, a result that would
-//! replace an input, a folder that cannot be written), as does
+//! replace an input, a folder that cannot be written, another user's file
+//! in a folder that lets only owners replace files), as does
 //! `manifest.json`.
 
 use std::fs;
@@ -100,8 +101,10 @@ pub fn name_of_an_input<'a>(
 
 /// Whether a file can be created in `dir`, or, when `dir` does not exist
 /// yet, in the nearest folder above it (where `dir` would be created):
-/// tried with a hidden file that is removed at once.
-pub fn try_writing_in(dir: &Path) -> Result<()> {
+/// tried with a hidden file that is removed at once. Then whether each of
+/// `names` already in `dir` (and its temporary file) can be replaced by
+/// this process ([`not_replaceable`]).
+pub fn try_writing_in<'a>(dir: &Path, names: impl IntoIterator<Item = &'a str>) -> Result<()> {
     let existing = nearest_existing(dir);
     let probe = existing.join(format!(".sharecast-{}.probe", std::process::id()));
     let created = fs::OpenOptions::new()
@@ -109,8 +112,74 @@ pub fn try_writing_in(dir: &Path) -> Result<()> {
         .create_new(true)
         .open(&probe)
         .with_context(|| format!("no file can be created in {}", existing.display()))?;
+    let owner = file_owner(&created);
     drop(created);
-    fs::remove_file(&probe).with_context(|| format!("cannot remove {}", probe.display()))
+    fs::remove_file(&probe).with_context(|| format!("cannot remove {}", probe.display()))?;
+    refuse_others_files(dir, names, owner, "nothing was written")
+}
+
+/// The user that owns `file` (one this process created: this process's
+/// own user as the file system sees it); `None` where there are no owners
+/// to compare (Windows) or they cannot be read.
+fn file_owner(file: &fs::File) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        file.metadata().ok().map(|m| m.uid())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        None
+    }
+}
+
+/// The first of `names` (or of their temporary files) that is in `dir` and
+/// that user `me` may not replace there. In a folder with the sticky bit
+/// set (`chmod +t`: `/tmp` and many shared team folders), only a file's
+/// owner, the folder's owner and root may rename over it or remove it, so
+/// writing results over another user's would fail part way.
+pub fn not_replaceable<'a>(
+    dir: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+    me: u32,
+) -> Option<&'a str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let folder = fs::metadata(dir).ok()?;
+        if me == 0 || folder.mode() & 0o1000 == 0 || folder.uid() == me {
+            return None;
+        }
+        let others = |path: PathBuf| fs::symlink_metadata(path).is_ok_and(|m| m.uid() != me);
+        names
+            .into_iter()
+            .find(|&name| others(dir.join(name)) || others(temporary_name(dir, name)))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, names, me);
+        None
+    }
+}
+
+/// An error when [`not_replaceable`] finds one of `names` in `dir` that
+/// user `owner` may not replace; `outcome` says what was left undone.
+fn refuse_others_files<'a>(
+    dir: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+    owner: Option<u32>,
+    outcome: &str,
+) -> Result<()> {
+    let Some(name) = owner.and_then(|me| not_replaceable(dir, names, me)) else {
+        return Ok(());
+    };
+    bail!(
+        "cannot replace {name} in {}: another user's file is there, and the folder lets only a \
+         file's owner replace it (its sticky bit is set); {outcome}: choose another --out, or ask \
+         the owner to move the earlier results",
+        dir.display()
+    )
 }
 
 /// An output folder held by this process while it replaces results there
@@ -219,6 +288,18 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Res
                 bail!("interrupted while writing {}", f.name);
             }
         }
+        // Checked before any file is replaced, with the owner of the
+        // temporary files just written: ours.
+        let owner = written
+            .first()
+            .and_then(|tmp| fs::File::open(tmp).ok())
+            .and_then(|f| file_owner(&f));
+        refuse_others_files(
+            dir,
+            files.iter().map(|f| f.name.as_str()),
+            owner,
+            "no file was replaced",
+        )?;
         // manifest.json is last in `files`: should a rename still fail half
         // way, the manifest left describes the earlier run, and the message
         // says which files are new.
@@ -396,5 +477,39 @@ impl Manifest {
         let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest always serialises");
         bytes.push(b'\n');
         bytes
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    #[test]
+    fn another_users_file_in_a_sticky_folder_cannot_be_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::write(dir.join("summary.csv"), "earlier").unwrap();
+        fs::write(temporary_name(dir, "revenue.csv"), "left over").unwrap();
+        let owner = fs::metadata(dir.join("summary.csv")).unwrap().uid();
+        let other = if owner == 4242 { 4343 } else { 4242 };
+        let names = ["shares.csv", "summary.csv", "revenue.csv"];
+
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o1777)).unwrap();
+        assert_eq!(not_replaceable(dir, names, other), Some("summary.csv"));
+        assert_eq!(
+            not_replaceable(dir, ["shares.csv", "revenue.csv"], other),
+            Some("revenue.csv"),
+            "a temporary file left by another user is in the way too"
+        );
+        assert_eq!(not_replaceable(dir, ["shares.csv"], other), None);
+        // The file's owner (here also the folder's) and root may.
+        assert_eq!(not_replaceable(dir, names, owner), None);
+        assert_eq!(not_replaceable(dir, names, 0), None);
+
+        // Without the sticky bit, anyone who may write the folder may.
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o777)).unwrap();
+        assert_eq!(not_replaceable(dir, names, other), None);
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).unwrap();
     }
 }

@@ -333,7 +333,7 @@ pub(super) fn check_out_folder<'a>(
         ))
         .into());
     }
-    if let Some((name, input)) = output::name_of_an_input(out, names, inputs) {
+    if let Some((name, input)) = output::name_of_an_input(out, names.clone(), inputs) {
         return Err(UsageError(format!(
             "writing {name} into {} would replace the scenario {} with results; rename the scenario or choose another --out",
             out.display(),
@@ -351,7 +351,7 @@ pub(super) fn check_out_folder<'a>(
             out.display()
         );
     }
-    output::try_writing_in(out).with_context(|| {
+    output::try_writing_in(out, names).with_context(|| {
         format!(
             "cannot write into the output folder {} (checked before simulating)",
             out.display()

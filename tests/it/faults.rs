@@ -526,6 +526,69 @@ ls -A '{disk}/out' | grep -c partial || true
     );
 }
 
+/// In a shared folder with the sticky bit (`chmod +t`, as `/tmp`), only a
+/// file's owner may replace it: results over another user's file are
+/// refused before simulating (exit 1), the folder left as it was, rather
+/// than failing half way with the files of two runs mixed. Run as the
+/// user `nobody` through `runuser`, which needs root (as CI has); without
+/// root there is no other user to be, and the test says so and returns.
+#[test]
+fn another_users_results_in_a_shared_folder_are_refused_before_simulating() {
+    use std::os::unix::fs::{PermissionsExt, chown};
+    let tmp = tempfile::tempdir().unwrap();
+    let me = std::fs::metadata(tmp.path()).map(|m| std::os::unix::fs::MetadataExt::uid(&m));
+    if me.ok() != Some(0) {
+        eprintln!("not root: no other user to write as; skipped");
+        return;
+    }
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let shared = tmp.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let as_nobody = |runs: &str| {
+        Command::new("runuser")
+            .args(["-u", "nobody", "--", binary(), "run"])
+            .arg(&scenario)
+            .args(["--quiet", "--runs", runs, "--out"])
+            .arg(&shared)
+            .output()
+            .expect("runuser starts")
+    };
+    let first = as_nobody("2");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+
+    // Another user's summary.csv: nothing may be replaced.
+    chown(shared.join("summary.csv"), Some(0), None).unwrap();
+    let before = snapshot(&shared);
+    let refused = as_nobody("3");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_no_panic(&stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("checked before simulating")
+            && stderr.contains("cannot replace summary.csv")
+            && stderr.contains("another user's file")
+            && stderr.contains("sticky bit"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&shared), before);
+
+    // Its own files a user replaces as anywhere else.
+    chown(shared.join("summary.csv"), Some(65534), None).unwrap();
+    let again = as_nobody("3");
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_ne!(snapshot(&shared), before);
+}
+
 /// A folder where an output file should go is found before the run starts
 /// (exit 2), and a leftover temporary file, even a link, is replaced, not
 /// followed.

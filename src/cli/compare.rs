@@ -102,7 +102,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
         check_memory(
-            |runs| {
+            |runs, threads| {
                 resources::estimate(&base, runs, threads, false, engine)
                     .plus(resources::estimate(&other, runs, threads, false, engine))
             },

@@ -36,7 +36,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
         check_memory(
-            |runs| resources::estimate(&s, runs, threads, args.per_run, engine),
+            |runs, threads| resources::estimate(&s, runs, threads, args.per_run, engine),
             runs,
             MemoryAdvice {
                 job: "run",

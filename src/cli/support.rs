@@ -891,22 +891,45 @@ fn three_significant_digits(n: u64) -> u64 {
 /// exceeds what is available, or whose address space would exceed this
 /// process's address-space limit (`ulimit -v`).
 pub(super) fn check_memory(
-    need: impl Fn(u64) -> resources::MemoryEstimate,
+    need_on: impl Fn(u64, u64) -> resources::MemoryEstimate,
     runs: u64,
     advice_for: MemoryAdvice,
 ) -> Result<()> {
+    let threads = advice_for.threads;
+    let need = |runs| need_on(runs, threads);
     let memory = resources::available_memory();
     let address_space = resources::AddressSpace::of_this_process();
-    let mapped_for = |e: &resources::MemoryEstimate| {
-        resources::address_space_need(e.total(), advice_for.threads)
-    };
+    let mapped_on =
+        |e: &resources::MemoryEstimate, threads| resources::address_space_need(e.total(), threads);
+    let mapped_for = |e: &resources::MemoryEstimate| mapped_on(e, threads);
     let fits_memory = |e: &resources::MemoryEstimate| memory.is_none_or(|m| e.total() <= m);
-    let fits_address_space =
-        |e: &resources::MemoryEstimate| address_space.is_none_or(|a| mapped_for(e) <= a.left());
+    let fits_address_space_on = |e: &resources::MemoryEstimate, threads| {
+        address_space.is_none_or(|a| mapped_on(e, threads) <= a.left())
+    };
+    let fits_address_space = |e: &resources::MemoryEstimate| fits_address_space_on(e, threads);
     let wanted = need(runs);
     if fits_memory(&wanted) && fits_address_space(&wanted) {
         return Ok(());
     }
+    // Each worker thread has working memory and reserves address space of
+    // its own: the most threads (fewer than asked) on which every run fits,
+    // by bisection (the need grows with threads).
+    let fits_on = |t: u64| {
+        let e = need_on(runs, t);
+        fits_memory(&e) && fits_address_space_on(&e, t)
+    };
+    let fewer_threads = (threads > 1 && fits_on(1)).then(|| {
+        let (mut fits, mut too_many) = (1, threads);
+        while too_many - fits > 1 {
+            let mid = fits + (too_many - fits) / 2;
+            if fits_on(mid) {
+                fits = mid;
+            } else {
+                too_many = mid;
+            }
+        }
+        fits
+    });
     // The estimate grows with runs: find the largest run count that fits
     // in 95% of the memory available now, which moves from one moment to
     // the next (so that the advice still holds when followed), rounded
@@ -935,6 +958,16 @@ pub(super) fn check_memory(
     // plain remedy, and comes first.
     let address_bound = fits_memory(&wanted);
     let mut options = Vec::new();
+    if let Some(t) = fewer_threads {
+        let each = if address_bound {
+            "reserves address space"
+        } else {
+            "needs working memory"
+        };
+        options.push(format!(
+            "use --threads {t} or fewer (each worker thread {each} of its own)"
+        ));
+    }
     if let (true, Some(space)) = (address_bound, address_space) {
         // Rounded up to whole MiB with 4 MiB to spare: what the process
         // maps at start-up moves by a page or two with its command line.
@@ -978,7 +1011,12 @@ pub(super) fn check_memory(
         } else {
             ""
         };
-        advice = format!("even one run does not fit{under}: {advice}");
+        let on = if fewer_threads.is_some() {
+            format!(" on {threads} threads")
+        } else {
+            String::new()
+        };
+        advice = format!("even one run does not fit{on}{under}: {advice}");
     }
     let sizes = format!(
         "about {} of memory ({} of run records, {} of working memory, {} of output files)",

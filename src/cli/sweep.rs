@@ -71,7 +71,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let threads = sim.threads() as u64;
         let values = variants.len() as u64;
         check_memory(
-            |runs| {
+            |runs, threads| {
                 // Values run one after another; the stacked files of all of
                 // them are held until the end.
                 let need = variants

@@ -748,24 +748,29 @@ fn a_full_standard_output_fails_with_1_after_the_results_are_written() {
 /// aborts the process, so the memory check counts the limit too, with
 /// room for what the allocator and threads map; both the run count and
 /// the limit it advises then run, and a small job runs under a limit
-/// far below the large one's need.
+/// far below the large one's need. A job that many threads alone put over
+/// the limit is told how many threads it fits on, and runs on them.
 #[test]
 fn an_address_space_limit_is_part_of_the_memory_check() {
     let tmp = tempfile::tempdir().unwrap();
-    let under_limit = |kib: &str, scenario: &str, runs: &str, out: &str| {
+    let on_threads = |threads: &str, kib: &str, scenario: &str, runs: &str, out: &str| {
         Command::new("sh")
             .args([
                 "-c",
-                "ulimit -v \"$1\" && exec \"$0\" run \"$2\" --runs \"$3\" --threads 2 --quiet --out \"$4\"",
+                "ulimit -v \"$1\" && exec \"$0\" run \"$2\" --runs \"$3\" --threads \"$5\" --quiet --out \"$4\"",
                 binary(),
                 kib,
                 repo_root().join(scenario).to_str().unwrap(),
                 runs,
                 out,
+                threads,
             ])
             .current_dir(tmp.path())
             .output()
             .unwrap()
+    };
+    let under_limit = |kib: &str, scenario: &str, runs: &str, out: &str| {
+        on_threads("2", kib, scenario, runs, out)
     };
     let large = "scenarios/bench/large.toml";
     let o = under_limit("400000", large, "20000", "o");
@@ -804,6 +809,35 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
     // The default scenario's single run maps about 14 MiB.
     let o = under_limit("150000", "scenarios/gov-ai-2026.toml", "1", "small");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let default = "scenarios/gov-ai-2026.toml";
+    let o = on_threads("16", "200000", default, "20", "many");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("even one run does not fit on 16 threads: use --threads ")
+            && stderr.contains(" or fewer (each worker thread reserves address space of its own)"),
+        "{stderr}"
+    );
+    let advised_threads = stderr
+        .split("use --threads ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("a thread count")
+        .to_string();
+    assert!(
+        advised_threads
+            .parse::<u32>()
+            .is_ok_and(|t| (1..16).contains(&t)),
+        "{stderr}"
+    );
+    let o = on_threads(&advised_threads, "200000", default, "20", "fewer");
+    assert!(
+        o.status.success(),
+        "--threads {advised_threads}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!tmp.path().join("many").exists());
 }
 
 #[test]

@@ -7,7 +7,7 @@ use super::Checker;
 use crate::scenario::lookup::toml_key;
 use crate::scenario::param::Param;
 use crate::scenario::raw::RawScenario;
-use crate::scenario::{Field, Scenario, Target};
+use crate::scenario::{Field, Op, Scenario, Target};
 
 /// The share of runs in which some vendor's access must be above 0 for a
 /// tier to count as served, and in which an initial contract's holder must
@@ -16,15 +16,21 @@ pub(super) const SERVED: f64 = 0.001;
 
 /// Whether vendor `v` has access above 0 at tier `t` in at least
 /// [`SERVED`] of the runs, from the start or through one of its events
-/// within the horizon.
+/// within the horizon. Events at the first period apply before its awards,
+/// so one that sets the access replaces the starting value before any
+/// contract could be won with it.
 fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
     let served = |p: &Param| p.chance_above(0.0) >= SERVED;
-    s.vendors[v].access[t].as_ref().is_some_and(served)
-        || s.events
+    let changes = || {
+        s.events
             .iter()
             .filter(|e| e.period < s.calendar.periods && e.target == Target::Vendor(v))
-            .flat_map(|e| &e.changes)
-            .any(|c| c.field == Field::Access(t) && served(&c.value))
+            .flat_map(|e| e.changes.iter().map(move |c| (e.period, c)))
+            .filter(|(_, c)| c.field == Field::Access(t))
+    };
+    let replaced_at_once = changes().any(|(period, c)| period == 0 && c.op == Op::Set);
+    (!replaced_at_once && s.vendors[v].access[t].as_ref().is_some_and(served))
+        || changes().any(|(_, c)| served(&c.value))
 }
 
 impl Checker<'_> {
@@ -60,7 +66,7 @@ impl Checker<'_> {
             self.warn(
                 &span,
                 format!(
-                    "tier '{tier}' holds units, but no vendor can serve it (access above 0 in at least 0.1% of runs, from the start or through an event within the horizon): its units can never hold a contract; if that is not intended, give a vendor access = {{ {} = ... }}",
+                    "tier '{tier}' holds units, but no vendor can serve it (access above 0 in at least 0.1% of runs, from the start, after the first period's events, or through a later event within the horizon): its units can never hold a contract; if that is not intended, give a vendor access = {{ {} = ... }}",
                     toml_key(tier)
                 ),
             );
@@ -98,7 +104,7 @@ impl Checker<'_> {
             self.warn(
                 &span,
                 format!(
-                    "vendor '{}' can serve no tier (access above 0 in at least 0.1% of runs, from the start or through an event within the horizon): it can never win a contract; if that is not intended, give it access = {{ {example} = ... }} (tiers are: {})",
+                    "vendor '{}' can serve no tier (access above 0 in at least 0.1% of runs, from the start, after the first period's events, or through a later event within the horizon): it can never win a contract; if that is not intended, give it access = {{ {example} = ... }} (tiers are: {})",
                     vendor.name,
                     crate::text::listing(&s.tiers)
                 ),
@@ -159,6 +165,15 @@ mod tests {
         // Not an event of another vendor's, nor one after the horizon.
         assert_eq!(idle("{}", &grant(6, "A")).len(), 1);
         assert_eq!(idle("{}", &grant(12, "Idle")).len(), 1);
+        // Access an event sets to 0 at the first period, before its awards,
+        // never serves; one that adds, or sets it later, leaves the start.
+        let revoke = |at: u32, op: &str| {
+            format!("[[event]]\nat = {at}\nvendor = \"Idle\"\n{op} = {{ \"access.open\" = 0 }}\n")
+        };
+        assert_eq!(idle("{ open = 0.8 }", &revoke(0, "set")).len(), 1);
+        assert!(idle("{ open = 0.8 }", &revoke(0, "add")).is_empty());
+        assert!(idle("{ open = 0.8 }", &revoke(1, "set")).is_empty());
+        assert!(idle("{ open = 0.8 }", &(revoke(0, "set") + &grant(6, "Idle"))).is_empty());
         // When no vendor serves anything, the tiers' warnings say it once.
         let nobody = source("{}", "").replace("access = { open = 1.0 }", "access = {}");
         let w = validate(&nobody, Path::new("t.toml"), &[])
@@ -204,6 +219,22 @@ mod tests {
         assert!(warnings(split, &grant(6, "set", "0.5")).is_empty());
         assert!(warnings(split, &grant(6, "add", "0.2")).is_empty());
         assert!(warnings(split, &grant(6, "set", "{ uniform = [0.0, 0.3] }")).is_empty());
+        // Access from the start that an event takes away at the first
+        // period, before its awards, serves nothing.
+        let opened = source(split, "").replace("secret = 0.0 }", "secret = 0.9 }");
+        let w = |event: &str| {
+            validate(&format!("{opened}{event}"), Path::new("t.toml"), &[])
+                .unwrap()
+                .warnings
+        };
+        assert!(w("").is_empty());
+        assert_eq!(w(&grant(0, "set", "0")).len(), 1);
+        assert!(
+            w(&grant(0, "set", "0"))[0]
+                .message
+                .starts_with("tier 'secret' holds units, but no vendor can serve it")
+        );
+        assert!(w(&grant(1, "set", "0")).is_empty());
         // One after the horizon (which is warned about as well), or one
         // that grants nothing: still unserved.
         let unserved = |event: &str| {

@@ -510,7 +510,9 @@ fn even_steps(a: i64, b: i64, steps: usize) -> Option<Vec<i64>> {
 /// A note for each event within the horizon that `set`s the vendor's or
 /// agency's number `path` varies, at the line of that key: from the
 /// event's period on, every value is replaced by the event's, so the
-/// values differ only until then.
+/// values differ only until then (not at all for an event at the first
+/// period, which applies before its awards, except for the annual value
+/// of initial contracts).
 pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
     let touches = |t: Target, key: &str| -> bool {
         match (named_by(s, path), t) {
@@ -543,11 +545,15 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
                     i + 1,
                     s.calendar.months_of(e.period),
                     change.key,
-                    if change.field == Field::AnnualValue {
+                    match (change.field == Field::AnnualValue, e.period == 0) {
                         // A contract keeps the value it was signed at.
-                        "prices only the initial contracts and those signed before then"
-                    } else {
-                        "holds only until then"
+                        (true, false) => {
+                            "prices only the initial contracts and those signed before then"
+                        }
+                        (true, true) => "prices only the initial contracts",
+                        (false, false) => "holds only until then",
+                        // The first period's events apply before its awards.
+                        (false, true) => "is replaced before anything happens and changes nothing",
                     },
                 ),
             })

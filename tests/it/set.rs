@@ -678,6 +678,45 @@ fn warnings_name_the_settings_that_cause_them() {
             && stderr.contains("(with --set agency.DoD.innovation=2)"),
         "{stderr}"
     );
+    // An event at the first period applies before anything happens: a
+    // value it sets changes nothing, and one set for the annual value
+    // prices only the initial contracts.
+    let first = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap()
+        + "\n[[event]]\nat = 0\nvendor = \"Challenger AI\"\nset = { brand = 0.9 }\n\
+           \n[[event]]\nat = \"2026-01\"\nagency = \"Agency\"\nset = { annual_value = 2e6 }\n";
+    std::fs::write(dir.join("first.toml"), first).unwrap();
+    let stderr = stderr_of(&[
+        "run",
+        "first.toml",
+        "--set",
+        "vendor.Challenger AI.brand=0.1",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert!(
+        stderr.contains(
+            "sets brand, so a value given for vendor.Challenger AI.brand is replaced before \
+             anything happens and changes nothing"
+        ),
+        "{stderr}"
+    );
+    let stderr = stderr_of(&[
+        "run",
+        "first.toml",
+        "--set",
+        "agency.Agency.annual_value=5e5",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert!(
+        stderr.contains(
+            "sets annual_value, so a value given for agency.Agency.annual_value prices only the \
+             initial contracts"
+        ) && !stderr.contains("and those signed before then"),
+        "{stderr}"
+    );
     // A file with a warning of its own, compared with itself changed.
     let late = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap()
         + "\n[[event]]\nat = 40\nagency = \"*\"\nadd = { caution = 0.1 }\n";

@@ -75,7 +75,9 @@ pub(super) fn broken_name_rule(name: &str, reserved: &[&str]) -> Option<String> 
 /// Why `text` cannot be a name, if it shows nothing: it is empty once
 /// trimmed, or made of spaces and U+2800 (see `text::shows_blank`).
 pub(super) fn not_shown(text: &str) -> Option<String> {
-    if text.trim().is_empty() {
+    // Typed spaces and tabs alone are an empty name; a non-breaking or
+    // ideographic space, like U+2800, is something written that shows blank.
+    if text.chars().all(|c| c.is_ascii_whitespace()) {
         Some("must not be empty".to_string())
     } else if crate::text::shows_blank(text) {
         Some(format!(
@@ -282,8 +284,9 @@ mod tests {
         }
     }
 
-    /// A name of spaces alone is empty once trimmed, and is told so; one
-    /// that holds U+2800 or a joiner is not empty but shows as blank.
+    /// A name of typed spaces alone is empty once trimmed, and is told so;
+    /// one that holds U+2800, a joiner or a non-breaking or ideographic
+    /// space is not empty but shows as blank.
     #[test]
     fn a_name_of_spaces_is_empty_and_one_of_blank_characters_shows_as_blank() {
         for name in ["", "   ", "\t "] {
@@ -293,7 +296,7 @@ mod tests {
                 "{name:?}"
             );
         }
-        for name in [" \u{2800} ", "\u{200D}"] {
+        for name in [" \u{2800} ", "\u{200D}", "\u{a0}", " \u{3000}"] {
             let why = not_shown(name).unwrap();
             assert!(why.contains("shows as blank"), "{name:?}: {why}");
         }

@@ -18,12 +18,15 @@ impl Checker<'_> {
     /// those others' contracts are worth the default $1 a year: next to
     /// nothing beside agencies whose contracts are worth $100 or more (a
     /// fixed value, or a distribution's median), which is seldom what was
-    /// meant. An agency without units, or whose value an event sets or
-    /// changes, is left alone.
+    /// meant. An agency without units, or whose value an event within the
+    /// horizon sets or changes, is left alone. `fires[i]` is whether event
+    /// `i` falls within the horizon (or could not be read, when an error
+    /// says so anyway).
     pub(super) fn warn_missing_annual_values(
         &mut self,
         raw: &RawScenario,
         agencies: &[Option<Agency>],
+        fires: &[bool],
     ) {
         let worth_something = |agency: &Agency| match agency.annual_value.spec() {
             None => agency
@@ -45,14 +48,14 @@ impl Checker<'_> {
             return;
         }
         let changed_by_event = |name: &str| {
-            raw.event.iter().any(|e| {
+            raw.event.iter().zip(fires).any(|(e, &fires)| {
                 let e = e.get_ref();
                 let targets = e.agency.as_ref().is_some_and(|a| {
                     let target = a.get_ref().trim();
                     target == "*" || target == name
                 });
                 let changes = change_keys(e).iter().any(|k| k == "annual_value");
-                targets && changes
+                fires && targets && changes
             })
         };
         for (agency, checked) in raw.agency.iter().zip(agencies) {
@@ -140,13 +143,22 @@ impl Checker<'_> {
             if let Some(x) = param.fixed_value()
                 && x > 1.0
             {
+                // A percentage is at most 100: beyond, its hundredth
+                // would be a rate above 1 still.
+                let hint = if x <= 100.0 {
+                    format!(
+                        "; if {} is a percentage, write {}",
+                        Shown(x),
+                        Shown(hundredth(x))
+                    )
+                } else {
+                    String::new()
+                };
                 self.warn(
                     &v.span(),
                     format!(
-                        "{label} {key} = {} is a rate per period above 1 (the adoption chance is capped at 1); if {} is a percentage, write {}",
+                        "{label} {key} = {} is a rate per period above 1 (the adoption chance is capped at 1){hint}",
                         Shown(x),
-                        Shown(x),
-                        Shown(hundredth(x))
                     ),
                 );
             }
@@ -355,7 +367,8 @@ impl Checker<'_> {
             x
         })?;
         let out: Vec<f64> = out.into_iter().map(|x| x.unwrap_or(0.0)).collect();
-        let sum: f64 = out.iter().sum();
+        // An empty sum is -0.0 in Rust; shown as 0.
+        let sum: f64 = out.iter().sum::<f64>() + 0.0;
         if (sum - 1.0).abs() > 1e-9 {
             self.error(
                 &map.span(),
@@ -523,6 +536,17 @@ mod tests {
             "{}",
             s.warnings[0].message
         );
+        // Above 100 it cannot be a percentage either: warned, with no hint.
+        for huge in ["150", "1e308"] {
+            let s = validate(&source(huge, "0.4"), Path::new("t.toml"), &[]).unwrap();
+            assert!(
+                s.warnings[0]
+                    .message
+                    .ends_with("is a rate per period above 1 (the adoption chance is capped at 1)"),
+                "{}",
+                s.warnings[0].message
+            );
+        }
         // At most 1, or drawn with some draws at most 1: no warning.
         let s = validate(
             &source("1", "{ uniform = [0, 3] }"),
@@ -625,6 +649,16 @@ mod tests {
                 "{target}"
             );
         }
+        // An event after the horizon never sets it: warned of, beside the
+        // event's own warning.
+        let late = "[[event]]\nat = 12\nagency = \"Y\"\nset = { annual_value = 1e6 }\n";
+        let w = warnings(&[agency("X", priced), agency("Y", ""), late.to_string()]);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w.iter()
+                .any(|(_, m)| m.starts_with("agency 'Y' has no annual_value"))
+        );
+        assert!(w.iter().any(|(_, m)| m.contains("never fires")));
     }
 
     #[test]
@@ -648,6 +682,10 @@ mod tests {
         assert_eq!(
             message("{ u = 0.8, s = 0.3 }"),
             "agency 'B' tier fractions must sum to 1, but they sum to 1.1"
+        );
+        assert_eq!(
+            message("{}"),
+            "agency 'B' tier fractions must sum to 1, but they sum to 0"
         );
     }
 }

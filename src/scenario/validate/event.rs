@@ -31,6 +31,18 @@ fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, Spa
 /// index.
 const LIKELY_YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
 
+/// How to write the month an `at` of digits most likely means: a year
+/// (`2027`) as its first month, a year and month run together (`202703`)
+/// with the dash; `None` for other numbers.
+fn month_meant_by_digits(n: i64) -> Option<String> {
+    if LIKELY_YEARS.contains(&n) {
+        return Some(format!("for a month of {n} write at = \"{n}-01\""));
+    }
+    let (year, month) = (n / 100, n % 100);
+    (LIKELY_YEARS.contains(&year) && (1..=12).contains(&month))
+        .then(|| format!("for that month write at = \"{year}-{month:02}\""))
+}
+
 /// Every key an event's `set` and `add` give, dotted as the event reads
 /// them (`attributes.speed`, whether written so or as a table), valid or
 /// not.
@@ -84,13 +96,12 @@ impl Checker<'_> {
                 Value::String(s) => match (YearMonth::parse(s), calendar) {
                     (None, _) => {
                         let unquoted = match s.trim().parse::<u32>() {
-                            // A year is more likely a month than a period index.
-                            Ok(year) if LIKELY_YEARS.contains(&i64::from(year)) => {
-                                format!("; for a month of {year} write at = \"{year}-01\"")
-                            }
-                            Ok(i) => {
-                                format!("; a period index is written without quotes: at = {i}")
-                            }
+                            // A year (or a year and month) is more likely a
+                            // month than a period index.
+                            Ok(i) => month_meant_by_digits(i64::from(i)).map_or_else(
+                                || format!("; a period index is written without quotes: at = {i}"),
+                                |month| format!("; {month}"),
+                            ),
                             Err(_) => String::new(),
                         };
                         self.error(
@@ -151,10 +162,12 @@ impl Checker<'_> {
         {
             // An integer that reads as a year was most likely meant as one.
             let year_hint = match v.get_ref() {
-                Value::Integer(i) if LIKELY_YEARS.contains(i) => format!(
-                    "; an integer at is a period index (0 is {}): for a month of {i} write at = \"{i}-01\"",
-                    cal.months_of(0)
-                ),
+                Value::Integer(i) => month_meant_by_digits(*i).map_or_else(String::new, |month| {
+                    format!(
+                        "; an integer at is a period index (0 is {}): {month}",
+                        cal.months_of(0)
+                    )
+                }),
                 _ => String::new(),
             };
             self.warn(
@@ -555,6 +568,11 @@ mod tests {
         };
         assert!(message("\"3\"").ends_with("; a period index is written without quotes: at = 3"));
         assert!(message("\"2028\"").ends_with("; for a month of 2028 write at = \"2028-01\""));
+        assert!(message("\"202603\"").ends_with("; for that month write at = \"2026-03\""));
+        assert!(
+            message("\"202613\"")
+                .ends_with("; a period index is written without quotes: at = 202613")
+        );
         assert!(message("\"2027-01-01\"").ends_with("; write \"2027-01\""));
     }
 
@@ -724,6 +742,11 @@ mod tests {
         assert_eq!(
             s.warnings[0].message,
             "event 1 (at period 2027) falls after the last period (11, 2026-12) and never fires; an integer at is a period index (0 is 2026-01): for a month of 2027 write at = \"2027-01\""
+        );
+        let s = validate(&source("202611"), Path::new("t.toml"), &[]).unwrap();
+        assert_eq!(
+            s.warnings[0].message,
+            "event 1 (at period 202611) falls after the last period (11, 2026-12) and never fires; an integer at is a period index (0 is 2026-01): for that month write at = \"2026-11\""
         );
         let s = validate(&source("40"), Path::new("t.toml"), &[]).unwrap();
         assert_eq!(

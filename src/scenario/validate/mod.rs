@@ -277,7 +277,6 @@ impl<'s> Checker<'s> {
             .map(|a| self.agency(a, &tiers, &attributes, &vendor_names, &vendors))
             .collect();
         self.unique(raw.agency.iter().map(|a| &a.get_ref().name), "agency");
-        self.warn_missing_annual_values(&raw, &agencies);
 
         let total_units: u64 = agencies.iter().flatten().map(|a| u64::from(a.units)).sum();
         if agencies.iter().all(Option::is_some) && !agencies.is_empty() {
@@ -304,6 +303,14 @@ impl<'s> Checker<'s> {
             .map(|(i, e)| self.event(i + 1, e, calendar.as_ref(), &declared))
             .collect();
         self.weights_without_attribute(&raw, &attributes, &events);
+        let fires: Vec<bool> = events
+            .iter()
+            .map(|e| match (e, &calendar) {
+                (Some(e), Some(cal)) => e.period < cal.periods,
+                _ => true,
+            })
+            .collect();
+        self.warn_missing_annual_values(&raw, &agencies, &fires);
 
         if !self.errors.is_empty() {
             return None;

@@ -15,9 +15,81 @@ use crate::measures::{
     self, AdoptionMeasure, AdoptionRow, Projection, RevenueMeasure, RevenueRow, Scope, ShareMetric,
     ShareRow, share_scopes,
 };
+use crate::output::OutputFile;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::tally::Tally;
+
+/// The statistics files of `sharecast run`, in the order it writes them
+/// ([`statistics_files`] gives their contents).
+pub const STATISTICS_FILES: [&str; 5] = [
+    "shares.csv",
+    "adoption.csv",
+    "revenue.csv",
+    "shares_wide.csv",
+    "summary.csv",
+];
+
+/// The files of `sharecast compare`, in the order it writes them
+/// ([`comparison_files`] gives their contents).
+pub const COMPARISON_FILES: [&str; 3] =
+    ["shares_diff.csv", "adoption_diff.csv", "revenue_diff.csv"];
+
+/// `shares.csv`, `adoption.csv` and `revenue.csv` of projection `p` of `s`,
+/// formatted at the same time on the current rayon pool.
+pub fn long_csvs(s: &Scenario, p: &Projection) -> [Vec<u8>; 3] {
+    let (shares, (adoption, revenue)) = rayon::join(
+        || shares_csv(s, p),
+        || rayon::join(|| adoption_csv(s, p), || revenue_csv(s, p)),
+    );
+    [shares, adoption, revenue]
+}
+
+/// Every statistics file `sharecast run` writes for projection `p` of `s`,
+/// named as [`STATISTICS_FILES`] and in its order, byte for byte the
+/// command's (`runs.csv` and `manifest.json` aside); give them to
+/// [`output::write_files`](crate::output::write_files) to write them whole.
+///
+/// # Panics
+/// If `p` is not a projection of a scenario of the shape of `s`.
+pub fn statistics_files(s: &Scenario, p: &Projection) -> Vec<OutputFile> {
+    let [shares, adoption, revenue] = long_csvs(s, p);
+    let contents = [
+        shares,
+        adoption,
+        revenue,
+        shares_wide_csv(s, p),
+        summary_csv(s, p),
+    ];
+    named(STATISTICS_FILES, contents)
+}
+
+/// Every file `sharecast compare` writes for comparison `c` (whose
+/// baseline is `baseline`), named as [`COMPARISON_FILES`] and in its order
+/// (`manifest.json` aside).
+///
+/// # Panics
+/// If `c` is not a comparison of scenarios of the shape of `baseline`.
+pub fn comparison_files(baseline: &Scenario, c: &Comparison) -> Vec<OutputFile> {
+    let contents = [
+        shares_diff_csv(baseline, c),
+        adoption_diff_csv(baseline, c),
+        revenue_diff_csv(baseline, c),
+    ];
+    named(COMPARISON_FILES, contents)
+}
+
+/// Each of `contents` as a file named by `names`, in order.
+pub fn named<const N: usize>(names: [&str; N], contents: [Vec<u8>; N]) -> Vec<OutputFile> {
+    names
+        .into_iter()
+        .zip(contents)
+        .map(|(name, bytes)| OutputFile {
+            name: name.into(),
+            bytes,
+        })
+        .collect()
+}
 
 /// A number as the CSVs write it: 6 decimals, plain notation, no `-0`.
 /// Halves round away from zero, as a spreadsheet's `ROUND(x, 6)` does

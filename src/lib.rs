@@ -76,6 +76,15 @@ pub mod sweep;
 pub mod tally;
 pub mod text;
 
+/// The rayon the simulation and the statistics run on: call them inside a
+/// `rayon::ThreadPoolBuilder` pool's `install` to choose the thread count
+/// (results do not depend on it), with no rayon dependency of your own.
+pub use rayon;
+
+/// The rand whose `ChaCha8Rng` [`engine::run_rng`] gives and whose `Rng`
+/// the [`sampling`] functions take.
+pub use rand;
+
 /// The README's library example, run as a doc test.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

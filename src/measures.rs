@@ -19,10 +19,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::engine::{Dims, RunRecord};
+use crate::engine::{Control, Dims, EngineKind, RunRecord};
 use crate::scenario::Scenario;
 use crate::stats::{Summary, summarize};
-use crate::tally::{Tally, TallyLayout};
+use crate::tally::{PriceEpochs, Tally, TallyLayout};
 
 /// Which units a share or adoption row covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +179,35 @@ pub(crate) fn scope_index(scope: Scope, tiers: usize) -> usize {
     }
 }
 
+/// Simulates the runs `runs` of `s` with `seed` (on the current rayon pool)
+/// and gives every output row's statistics: in one call, what `sharecast
+/// run --seed SEED --runs N` computes for `runs = 0..N`, byte for byte once
+/// exported ([`crate::export::statistics_files`]). Like the command line,
+/// it keeps each run's compact tally rather than its whole record, so its
+/// memory is about half that of [`crate::engine::simulate_all`] followed by
+/// [`project`].
+///
+/// # Panics
+/// If `s` fails [`Scenario::verify`] (only a scenario built or edited in
+/// code can).
+pub fn simulate_and_project(
+    s: &Scenario,
+    seed: u64,
+    runs: std::ops::Range<u64>,
+    engine: EngineKind,
+) -> Projection {
+    let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
+    let never = AtomicBool::new(false);
+    let control = Control {
+        on_run_done: &|| {},
+        cancel: &never,
+    };
+    let keep = |record| Tally::from_record(record, d, &epochs);
+    let tallies = crate::engine::simulate_keeping(s, seed, runs, engine, &control, &keep)
+        .expect("nothing cancels this simulation");
+    project_unless(s, &tallies, &never).expect("nothing cancels this projection")
+}
+
 /// Every output row's statistics over `records` (run order), which must be
 /// runs of `s`.
 ///
@@ -196,7 +225,7 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 ///
 /// # Panics
 /// If the tallies do not have the shape of runs of `s`, or mix layouts or
-/// [`PriceEpochs`](crate::tally::PriceEpochs), or `s` has no period.
+/// [`PriceEpochs`], or `s` has no period.
 pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
     project_watched(s, records, cancel, &|| {})
 }
@@ -525,7 +554,7 @@ pub(crate) fn period_values(
             }
         }
         gathered_counts.extend_from_slice(&r.waiting[first_agency..][..d.agencies]);
-        gathered_prices.extend_from_slice(r.prices(t, d.agencies));
+        gathered_prices.extend_from_slice(r.prices(t));
         if tier_values > 0 {
             gathered_prices.extend_from_slice(&r.tier_values[t * tier_values..][..tier_values]);
         }

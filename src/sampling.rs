@@ -47,7 +47,11 @@ pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 /// The logarithm of a Gamma(shape, 1) draw: Marsaglia and Tsang (2000) for
 /// shape >= 1; below 1 the boost `Gamma(a) = Gamma(a + 1) * U^(1/a)`, added
 /// on the log scale, where `U^(1/a)` cannot underflow to 0 however small `a`.
+/// NaN for a shape that is not above 0 (whose boosts would never reach 1).
 pub fn ln_gamma_variate<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
+    if shape.is_nan() || shape <= 0.0 {
+        return f64::NAN;
+    }
     if shape < 1.0 {
         let ln_boost = libm::log(open_uniform(rng)) / shape;
         return ln_gamma_variate(rng, shape + 1.0) + ln_boost;
@@ -70,7 +74,8 @@ pub fn ln_gamma_variate<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
     }
 }
 
-/// Gamma(shape, 1).
+/// Gamma(shape, 1), for a finite `shape > 0` (what `DistSpec::check`
+/// enforces for the `gamma` family); a shape not above 0 gives NaN.
 pub fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
     libm::exp(ln_gamma_variate(rng, shape))
 }
@@ -78,7 +83,8 @@ pub fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
 /// Beta(alpha, beta) as X / (X + Y) with X, Y gamma draws, computed from
 /// their logarithms as `1 / (1 + e^(ln Y - ln X))` so that tiny shape
 /// parameters (whose gamma draws underflow) keep their U-shaped mass near 0
-/// and 1.
+/// and 1. For finite `alpha, beta > 0`; others give an unspecified number
+/// (possibly NaN), not a panic.
 pub fn beta<R: Rng + ?Sized>(rng: &mut R, alpha: f64, beta: f64) -> f64 {
     let ln_x = ln_gamma_variate(rng, alpha);
     let ln_y = ln_gamma_variate(rng, beta);
@@ -90,7 +96,9 @@ pub fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + libm::exp(-x))
 }
 
-/// Triangular(low, mode, high) by inversion.
+/// Triangular(low, mode, high) by inversion, for finite
+/// `low <= mode <= high` with `low < high`; others give an unspecified
+/// number (possibly NaN or outside them), not a panic.
 pub fn triangular<R: Rng + ?Sized>(rng: &mut R, low: f64, mode: f64, high: f64) -> f64 {
     let u = uniform(rng);
     let split = (mode - low) / (high - low);
@@ -102,7 +110,8 @@ pub fn triangular<R: Rng + ?Sized>(rng: &mut R, low: f64, mode: f64, high: f64) 
 }
 
 /// PERT(low, mode, high): a Beta scaled to [low, high] with shape
-/// parameter 4, `alpha = 1 + 4 (mode - low) / (high - low)`.
+/// parameter 4, `alpha = 1 + 4 (mode - low) / (high - low)`. For the same
+/// parameters as [`triangular`]; `low == high` gives NaN.
 pub fn pert<R: Rng + ?Sized>(rng: &mut R, low: f64, mode: f64, high: f64) -> f64 {
     let (alpha, beta_shape) = pert_shapes(low, mode, high);
     low + (high - low) * beta(rng, alpha, beta_shape)
@@ -118,7 +127,9 @@ pub fn pert_shapes(low: f64, mode: f64, high: f64) -> (f64, f64) {
     )
 }
 
-/// A draw from Binomial(n, p).
+/// A draw from Binomial(n, p). A `p` at or below 0 gives 0 and at or
+/// above 1 gives `n`; `p` must not be NaN (a debug build panics, a release
+/// build gives 0).
 pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
     debug_assert!(!p.is_nan(), "binomial probability is NaN");
     // A NaN must never reach the rejection loops below.
@@ -357,6 +368,17 @@ mod tests {
             (share - f).abs() <= 5.0 * se,
             "{name}: {share} of the draws <= {x}, expected {f} within 5 x se {se}"
         );
+    }
+
+    /// A shape no distribution accepts gives NaN at once, where a large
+    /// negative one would otherwise recurse until the stack overflowed.
+    #[test]
+    fn a_gamma_shape_not_above_zero_gives_nan() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for shape in [0.0, -1.0, -1e12, f64::NAN, f64::NEG_INFINITY] {
+            assert!(gamma(&mut rng, shape).is_nan(), "{shape}");
+        }
+        assert!(gamma(&mut rng, 1e-300) >= 0.0);
     }
 
     #[test]

@@ -282,7 +282,8 @@ impl Tally {
     }
 
     /// Each agency's annual value in force during period `t`, in file order.
-    pub fn prices(&self, t: usize, agencies: usize) -> &[f64] {
+    pub fn prices(&self, t: usize) -> &[f64] {
+        let agencies = self.annual_value.len() / self.price_epochs.count();
         let row = self.price_epochs.index(t);
         &self.annual_value[row * agencies..(row + 1) * agencies]
     }

@@ -5,8 +5,8 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load, load_with_sets, manifest, named_files, print_stdout, same_file, same_scenario, set_specs,
-    simulate, stem, warn, warn_of_long_files, with_sets, with_statistics_bar, write_outputs,
+    load, load_with_sets, manifest, print_stdout, same_file, same_scenario, set_specs, simulate,
+    stem, warn, warn_of_long_files, with_sets, with_statistics_bar, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -144,12 +144,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         with_statistics_bar(&pool, periods, Some("comparison"), sim.quiet, statistics)?;
     drop(records);
 
-    let contents = [
-        export::shares_diff_csv(&base, &comparison),
-        export::adoption_diff_csv(&base, &comparison),
-        export::revenue_diff_csv(&base, &comparison),
-    ];
-    let files = named_files(COMPARISON_FILES, contents);
+    let files = export::comparison_files(&base, &comparison);
     warn_of_long_files(&files, |_| {
         "use a coarser step or fewer periods".to_string()
     });

@@ -314,21 +314,15 @@ enum EngineChoice {
     Units,
 }
 
-/// The statistics files every run writes, in the order they are written;
-/// `runs.csv` (with `--per-run`) and the manifest follow (see
-/// `output::write_files`).
-const STATISTICS_FILES: [&str; 5] = [
-    "shares.csv",
-    "adoption.csv",
-    "revenue.csv",
-    "shares_wide.csv",
-    "summary.csv",
-];
+// The statistics files every run writes, in the order they are written;
+// `runs.csv` (with `--per-run`) and the manifest follow (see
+// `output::write_files`).
+use crate::export::STATISTICS_FILES;
 /// Written with `--per-run`, before the manifest.
 const RUNS_FILE: &str = "runs.csv";
 const MANIFEST_FILE: &str = "manifest.json";
-/// The files `compare` writes, before the manifest.
-const COMPARISON_FILES: [&str; 3] = ["shares_diff.csv", "adoption_diff.csv", "revenue_diff.csv"];
+// The files `compare` writes, before the manifest.
+use crate::export::COMPARISON_FILES;
 /// The files `sweep` writes, before the manifest: those of `run` (but the
 /// wide one) with the value in a first column.
 const SWEEP_FILES: [&str; 4] = [

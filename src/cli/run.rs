@@ -6,9 +6,8 @@ use anyhow::Result;
 
 use super::support::{
     CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
-    file_names, interrupt_flag, load_with_sets, long_files, manifest, named_files, print_stdout,
-    runs_a_spreadsheet_opens, set_specs, settings_line, simulate, stem, summarize,
-    warn_of_long_files, write_outputs,
+    file_names, interrupt_flag, load_with_sets, manifest, print_stdout, runs_a_spreadsheet_opens,
+    set_specs, settings_line, simulate, stem, summarize, warn_of_long_files, write_outputs,
 };
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -56,16 +55,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let records = records?;
     let projection = summarize(&pool, &s, &records, None, sim.quiet, &cancel)?;
 
-    let [shares, adoption, revenue] = long_files(&pool, &s, &projection);
-    // In the order of STATISTICS_FILES, which names them.
-    let contents: [Vec<u8>; STATISTICS_FILES.len()] = [
-        shares,
-        adoption,
-        revenue,
-        export::shares_wide_csv(&s, &projection),
-        export::summary_csv(&s, &projection),
-    ];
-    let mut files = named_files(STATISTICS_FILES, contents);
+    let mut files = pool.install(|| export::statistics_files(&s, &projection));
     if args.per_run {
         files.push(OutputFile {
             name: RUNS_FILE.into(),

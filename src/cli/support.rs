@@ -13,7 +13,6 @@ use super::{
     SimulationArgs, UsageError,
 };
 use crate::engine::{self, Control, Dims, EngineKind};
-use crate::export;
 use crate::measures;
 use crate::output::{self, Manifest, ManifestInput, OutputFile, ScenarioRef};
 use crate::progress::Progress;
@@ -418,27 +417,6 @@ pub(super) fn with_statistics_bar<T: Send>(
     done.ok_or_else(|| Interrupted.into())
 }
 
-/// `shares.csv`, `adoption.csv` and `revenue.csv`, formatted at the same
-/// time.
-pub(super) fn long_files(
-    pool: &rayon::ThreadPool,
-    s: &Scenario,
-    projection: &measures::Projection,
-) -> [Vec<u8>; 3] {
-    let (shares, (adoption, revenue)) = pool.install(|| {
-        rayon::join(
-            || export::shares_csv(s, projection),
-            || {
-                rayon::join(
-                    || export::adoption_csv(s, projection),
-                    || export::revenue_csv(s, projection),
-                )
-            },
-        )
-    });
-    [shares, adoption, revenue]
-}
-
 /// Whether a file holds the `runs.csv` of the results being written; see
 /// [`write_outputs`].
 pub(super) type RunsFileCheck<'a> = &'a dyn Fn(&Path) -> std::io::Result<bool>;
@@ -566,21 +544,6 @@ impl std::io::Seek for CancellableFile<'_> {
     fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
         self.file.seek(to)
     }
-}
-
-/// Each of `names` with its contents, in order.
-pub(super) fn named_files<const N: usize>(
-    names: [&str; N],
-    contents: [Vec<u8>; N],
-) -> Vec<OutputFile> {
-    names
-        .into_iter()
-        .zip(contents)
-        .map(|(name, bytes)| OutputFile {
-            name: name.into(),
-            bytes,
-        })
-        .collect()
 }
 
 /// The manifest of `files`, made from `input` with `seed` and `runs` by the

@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, check_settings, default_out_dir,
-    file_names, given_sets, interrupt_flag, long_files, manifest, named_files, parse_with_settings,
-    print_stdout, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, summarize,
+    file_names, given_sets, interrupt_flag, manifest, parse_with_settings, print_stdout,
+    same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, summarize,
     warn_if_too_long, with_sets, write_outputs,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
@@ -113,7 +113,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let records = records?;
         let projection = summarize(&pool, s, &records, Some(&label), sim.quiet, &cancel)?;
         drop(records);
-        let [shares, adoption, revenue] = long_files(&pool, s, &projection);
+        let [shares, adoption, revenue] = pool.install(|| export::long_csvs(s, &projection));
         let summary = export::summary_csv(s, &projection);
         for (file, bytes) in stacked.iter_mut().zip([shares, adoption, revenue, summary]) {
             file.append(&value.column(), &bytes);
@@ -124,7 +124,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     for (name, file) in SWEEP_FILES.iter().zip(&stacked) {
         warn_if_too_long(name, file.rows(), "sweep fewer values");
     }
-    let files = named_files(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
+    let files = export::named(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
     let manifest = manifest(
         ManifestInput::Sweep {
             scenario: ScenarioRef::of(&base, path, sha256_hex(&source))

@@ -45,6 +45,13 @@ pub const W_INCUMBENCY: usize = 2;
 /// [`Scenario::attributes`].
 pub const W_FIRST_ATTRIBUTE: usize = 3;
 
+/// The built-in weights, by name in the order of their indices
+/// ([`W_BRAND`], [`W_ACCESS`], [`W_INCUMBENCY`]), with the defaults MODEL.md
+/// gives them: what a file without `[choice]` gets, and what a
+/// [`Scenario`] built in code should start from to match one.
+pub const DEFAULT_WEIGHTS: [(&str, f64); 3] =
+    [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
+
 /// A checked scenario. Indices (vendor, agency, tier, attribute) follow the
 /// order of declaration in the file.
 #[derive(Debug, Clone)]
@@ -486,6 +493,12 @@ pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 /// A value a rule refuses is reported as the file's number would be, at
 /// the line of the number it replaces; the command line adds which setting
 /// gave it ("(with --set agency.DoD.caution=1.5)").
+///
+/// The returned scenario's `warnings` are those of its text. Two notes are
+/// about a setting itself and are the command line's to add, as
+/// [`crate::sweep::overriding_events`] (an event sets the number, so the
+/// setting holds only until then) and [`crate::sweep::unused_weight`] (every
+/// agency overrides the `[choice]` weight set).
 pub fn parse_with(
     source: &str,
     path: &Path,

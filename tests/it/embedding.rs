@@ -10,7 +10,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use sharecast::compare::{align, compare};
 use sharecast::engine::{EngineKind, simulate_all, simulate_run};
 use sharecast::export;
-use sharecast::measures::project;
+use sharecast::measures::{project, simulate_and_project};
 use sharecast::scenario::{Scenario, load};
 use sharecast::tally::Tally;
 
@@ -50,6 +50,58 @@ fn the_library_writes_the_command_lines_files_byte_for_byte() {
     for (name, bytes) in files {
         let pinned = std::fs::read(golden.join("expected").join(name)).unwrap();
         assert!(pinned == bytes, "{name} differs from the golden file");
+    }
+
+    // In one call each, on a pool of the embedder's choosing.
+    let pool = sharecast::rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let lean = pool.install(|| simulate_and_project(&s, 3, 0..40, EngineKind::Counts));
+    assert_eq!(lean, p);
+    let named = pool.install(|| export::statistics_files(&s, &lean));
+    let names: Vec<&str> = named.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, export::STATISTICS_FILES);
+    for f in named {
+        let pinned = std::fs::read(golden.join("expected").join(&f.name)).unwrap();
+        assert!(pinned == f.bytes, "{} differs from the golden file", f.name);
+    }
+}
+
+#[test]
+fn comparison_files_are_the_command_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = |name: &str| repo_root().join("scenarios").join(name);
+    let (base_path, other_path) = (path("gov-ai-2026.toml"), path("no-aws-deal.toml"));
+    let o = crate::common::sharecast(
+        tmp.path(),
+        &[
+            "compare",
+            base_path.to_str().unwrap(),
+            other_path.to_str().unwrap(),
+            "--runs",
+            "30",
+            "--seed",
+            "9",
+            "--quiet",
+            "--out",
+            "c",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (base, other) = (shipped("gov-ai-2026.toml"), shipped("no-aws-deal.toml"));
+    let runs = |s: &Scenario| simulate_all(s, 9, 0..30, EngineKind::Counts);
+    let c = compare(
+        (&base, &runs(&base)),
+        (&other, &runs(&other)),
+        &align(&base, &other).unwrap(),
+    );
+    let files = export::comparison_files(&base, &c);
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, export::COMPARISON_FILES);
+    for f in files {
+        let written = std::fs::read(tmp.path().join("c").join(&f.name)).unwrap();
+        assert!(written == f.bytes, "{} differs from the command's", f.name);
     }
 }
 

@@ -152,7 +152,7 @@ fn a_tally_keeps_one_row_of_prices_per_stretch_and_gives_every_period_its_own() 
                 for t in 0..d.periods {
                     let first = d.agency_period(t, 0);
                     assert_eq!(
-                        tally.prices(t, d.agencies),
+                        tally.prices(t),
                         &record.annual_value[first..first + d.agencies],
                         "{engine:?} {layout:?} period {t}"
                     );

@@ -10,9 +10,7 @@ use crate::scenario::param::Param;
 use crate::scenario::raw::{RawEvent, RawScenario, SpannedMap};
 use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
 
-/// The built-in weights and their defaults, as MODEL.md gives them.
-pub(in crate::scenario) const DEFAULT_WEIGHTS: [(&str, f64); 3] =
-    [("brand", 2.0), ("access", 1.0), ("incumbency", 1.5)];
+pub(in crate::scenario) use crate::scenario::DEFAULT_WEIGHTS;
 
 /// The tables that give weights, each with how messages name it: the
 /// scenario's `[choice]`, then each agency's `choice`, in file order.

@@ -5,11 +5,11 @@ use toml::Spanned;
 
 use super::choice::weight_index;
 use super::event::change_keys;
-use super::values::number;
+use super::values::{as_percentage, number};
 use super::{Checker, MAX_TERM, MAX_TOTAL_UNITS};
 use crate::scenario::lookup::{TIER, VENDOR, find, list};
 use crate::scenario::names::RESERVED_AGENCY_NAMES;
-use crate::scenario::param::{Param, Shown, hundredth};
+use crate::scenario::param::{Param, Shown};
 use crate::scenario::raw::{RawAgency, RawScenario, SpannedMap, SpannedValue};
 use crate::scenario::{Agency, Field, InitialContract, Vendor, W_FIRST_ATTRIBUTE};
 
@@ -146,11 +146,7 @@ impl Checker<'_> {
                 // A percentage is at most 100: beyond, its hundredth
                 // would be a rate above 1 still.
                 let hint = if x <= 100.0 {
-                    format!(
-                        "; if {} is a percentage, write {}",
-                        Shown(x),
-                        Shown(hundredth(x))
-                    )
+                    as_percentage(x)
                 } else {
                     String::new()
                 };

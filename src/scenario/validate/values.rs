@@ -259,14 +259,19 @@ pub(super) fn percentage_hint(x: f64, range: Range, added: bool) -> String {
     // An amount added of 100 would be told to add 1, itself the whole range.
     let (size, most) = if added { (x.abs(), 99.0) } else { (x, 100.0) };
     if range == Range::UNIT && (2.0..=most).contains(&size) {
-        format!(
-            "; if {} is a percentage, write {}",
-            Shown(x),
-            Shown(hundredth(x))
-        )
+        as_percentage(x)
     } else {
         String::new()
     }
+}
+
+/// "; if 45 is a percentage, write 0.45": `x` read as a percentage.
+pub(super) fn as_percentage(x: f64) -> String {
+    format!(
+        "; if {} is a percentage, write {}",
+        Shown(x),
+        Shown(hundredth(x))
+    )
 }
 
 /// For a number written in quotes (`term = "36"`), how to write it: TOML

@@ -74,8 +74,9 @@ pub fn ln_gamma_variate<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
     }
 }
 
-/// Gamma(shape, 1), for a finite `shape > 0` (what `DistSpec::check`
-/// enforces for the `gamma` family); a shape not above 0 gives NaN.
+/// Gamma(shape, 1), for a finite `shape > 0` (the `beta` and `pert`
+/// families draw through it with the shapes `DistSpec::check` allows); a
+/// shape not above 0 gives NaN.
 pub fn gamma<R: Rng + ?Sized>(rng: &mut R, shape: f64) -> f64 {
     libm::exp(ln_gamma_variate(rng, shape))
 }

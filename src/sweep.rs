@@ -524,6 +524,17 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
             _ => false,
         }
     };
+    // Whether an agency both the path and the event name holds initial
+    // contracts, which keep the value the run starts with.
+    let initial_contracts = |t: Target| match (named_by(s, path), t) {
+        (Some(Named::Agencies(chosen, _)), Target::Agency(a)) => {
+            chosen.contains(&a) && !s.agencies[a].initial.is_empty()
+        }
+        (Some(Named::Agencies(chosen, _)), Target::AllAgencies) => {
+            chosen.iter().any(|&a| !s.agencies[a].initial.is_empty())
+        }
+        _ => false,
+    };
     s.events
         .iter()
         .enumerate()
@@ -533,6 +544,8 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
                 .changes
                 .iter()
                 .find(|c| c.op == Op::Set && touches(e.target, &c.key))?;
+            let first_period = e.period == 0;
+            let prices_initial = initial_contracts(e.target);
             let label = e
                 .label
                 .as_ref()
@@ -545,15 +558,21 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
                     i + 1,
                     s.calendar.months_of(e.period),
                     change.key,
-                    match (change.field == Field::AnnualValue, e.period == 0) {
+                    match (
+                        change.field == Field::AnnualValue,
+                        first_period,
+                        prices_initial
+                    ) {
                         // A contract keeps the value it was signed at.
-                        (true, false) => {
+                        (true, false, _) => {
                             "prices only the initial contracts and those signed before then"
                         }
-                        (true, true) => "prices only the initial contracts",
-                        (false, false) => "holds only until then",
+                        (true, true, true) => "prices only the initial contracts",
+                        (false, false, _) => "holds only until then",
                         // The first period's events apply before its awards.
-                        (false, true) => "is replaced before anything happens and changes nothing",
+                        (false, true, _) | (true, true, false) => {
+                            "is replaced before anything happens and changes nothing"
+                        }
                     },
                 ),
             })

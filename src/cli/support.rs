@@ -874,18 +874,44 @@ pub(super) fn check_memory(
     if fits_memory(&wanted) && fits_address_space(&wanted) {
         return Ok(());
     }
+    // The estimate grows with runs and threads. The advice must still hold
+    // when followed, so it leaves 5% of the memory available now to spare
+    // (it moves from one moment to the next).
+    let fits_with_room_on = |e: &resources::MemoryEstimate, t| {
+        memory.is_none_or(|m| e.total() as f64 <= m as f64 * 0.95) && fits_address_space_on(e, t)
+    };
+    // The most runs (up to `runs`) that fit on `t` threads, by bisection,
+    // rounded down to three significant digits; a single run that fits
+    // only without the room to spare is still advised, not called too
+    // large.
+    let most_runs_on = |t: u64| {
+        let (mut fits, mut too_many) = (0u64, runs);
+        while too_many - fits > 1 {
+            let mid = fits + (too_many - fits) / 2;
+            if fits_with_room_on(&need_on(mid, t), t) {
+                fits = mid;
+            } else {
+                too_many = mid;
+            }
+        }
+        let one_run = need_on(1, t);
+        if fits == 0 && runs > 1 && fits_memory(&one_run) && fits_address_space_on(&one_run, t) {
+            1
+        } else {
+            three_significant_digits(fits)
+        }
+    };
+    let fits = most_runs_on(threads);
     // Each worker thread has working memory and reserves address space of
     // its own: the most threads (fewer than asked) on which every run fits,
-    // by bisection (the need grows with threads).
-    let fits_on = |t: u64| {
-        let e = need_on(runs, t);
-        fits_memory(&e) && fits_address_space_on(&e, t)
-    };
-    let fewer_threads = (threads > 1 && fits_on(1)).then(|| {
+    // by bisection (the need grows with threads); else, when not even one
+    // run fits on the threads asked, the most runs one thread takes.
+    let all_fit_on = |t: u64| fits_with_room_on(&need_on(runs, t), t);
+    let fewer_threads = (threads > 1 && all_fit_on(1)).then(|| {
         let (mut fits, mut too_many) = (1, threads);
         while too_many - fits > 1 {
             let mid = fits + (too_many - fits) / 2;
-            if fits_on(mid) {
+            if all_fit_on(mid) {
                 fits = mid;
             } else {
                 too_many = mid;
@@ -893,44 +919,30 @@ pub(super) fn check_memory(
         }
         fits
     });
-    // The estimate grows with runs: find the largest run count that fits
-    // in 95% of the memory available now, which moves from one moment to
-    // the next (so that the advice still holds when followed), rounded
-    // down to three significant digits.
-    let fits_with_room = |e: &resources::MemoryEstimate| {
-        memory.is_none_or(|m| e.total() as f64 <= m as f64 * 0.95) && fits_address_space(e)
-    };
-    let (mut fits, mut too_many) = (0u64, runs);
-    while too_many - fits > 1 {
-        let mid = fits + (too_many - fits) / 2;
-        if fits_with_room(&need(mid)) {
-            fits = mid;
-        } else {
-            too_many = mid;
-        }
-    }
-    // A single run that fits only without the room to spare is still
-    // advised, not called too large.
-    let one_run = need(1);
-    let fits = if fits == 0 && runs > 1 && fits_memory(&one_run) && fits_address_space(&one_run) {
-        1
+    let runs_on_one_thread = if threads > 1 && fewer_threads.is_none() && fits == 0 {
+        most_runs_on(1)
     } else {
-        three_significant_digits(fits)
+        0
     };
+    let one_run = need(1);
     // Enough memory but too little address space: raising the limit is the
     // plain remedy, and comes first.
     let address_bound = fits_memory(&wanted);
     let mut options = Vec::new();
+    let each_thread = if address_bound {
+        "each worker thread reserves address space of its own"
+    } else {
+        "each worker thread needs working memory of its own"
+    };
     if let Some(t) = fewer_threads {
-        let each = if address_bound {
-            "reserves address space"
-        } else {
-            "needs working memory"
-        };
+        options.push(format!("use --threads {t} or fewer ({each_thread})"));
+    } else if runs_on_one_thread > 0 {
         options.push(format!(
-            "use --threads {t} or fewer (each worker thread {each} of its own)"
+            "use --threads 1 with --runs at most {runs_on_one_thread} ({each_thread})"
         ));
     }
+    // Whether some run fits on some number of threads.
+    let something_fits = fits > 0 || fewer_threads.is_some() || runs_on_one_thread > 0;
     if let (true, Some(space)) = (address_bound, address_space) {
         // Rounded up to whole MiB with 4 MiB to spare: what the process
         // maps at start-up moves by a page or two with its command line.
@@ -952,7 +964,7 @@ pub(super) fn check_memory(
     } else if units_engine {
         options.push("leave out --engine units (the default count engine's memory does not grow with the number of units)".to_string());
         options.push("reduce the units".to_string());
-    } else {
+    } else if !something_fits {
         options.push("reduce the number of vendors, agencies or tiers".to_string());
     }
     if advice_for.per_run {
@@ -961,20 +973,24 @@ pub(super) fn check_memory(
     if let Some(fewer) = advice_for.fewer {
         options.push(format!("use {fewer}"));
     }
-    if !(units_engine && fits == 0) {
-        // The unit engine's need is its units, whatever the horizon.
+    if !(units_engine && fits == 0) && (fits > 0 || !something_fits) {
+        // The unit engine's need is its units, whatever the horizon; and
+        // where only fewer threads do, the threads are what does not fit.
         options.push("shorten the horizon (periods)".to_string());
         options.push("use a coarser step".to_string());
     }
-    let last = options.pop().expect("at least two options");
-    let mut advice = format!("{}, or {last}", options.join(", "));
+    let mut advice = match options.pop() {
+        Some(last) if !options.is_empty() => format!("{}, or {last}", options.join(", ")),
+        Some(only) => only,
+        None => unreachable!("a remedy is always given"),
+    };
     if fits == 0 {
         let under = if units_engine {
             " with --engine units, which follows every unit"
         } else {
             ""
         };
-        let on = if fewer_threads.is_some() {
+        let on = if something_fits {
             format!(" on {threads} threads")
         } else {
             String::new()

@@ -816,7 +816,8 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("even one run does not fit on 16 threads: use --threads ")
-            && stderr.contains(" or fewer (each worker thread reserves address space of its own)"),
+            && stderr.contains(" or fewer (each worker thread reserves address space of its own)")
+            && !stderr.contains("vendors"),
         "{stderr}"
     );
     let advised_threads = stderr
@@ -838,6 +839,25 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(!tmp.path().join("many").exists());
+
+    // Too many runs for any number of threads: one thread with the most
+    // runs it takes.
+    let o = on_threads("16", "200000", default, "200000", "many");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let advised_runs = stderr
+        .split("use --threads 1 with --runs at most ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("{stderr}"))
+        .to_string();
+    assert!(!stderr.contains("vendors"), "{stderr}");
+    let o = on_threads("1", "200000", default, &advised_runs, "one");
+    assert!(
+        o.status.success(),
+        "--threads 1 --runs {advised_runs}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

@@ -717,6 +717,31 @@ fn warnings_name_the_settings_that_cause_them() {
         ) && !stderr.contains("and those signed before then"),
         "{stderr}"
     );
+    // Without initial contracts, that value changes nothing either.
+    let source = std::fs::read_to_string(dir.join("first.toml")).unwrap();
+    let start = source.find("[[agency.initial]]").unwrap();
+    let end = start + source[start..].find("\n\n").unwrap();
+    std::fs::write(
+        dir.join("no-initial.toml"),
+        format!("{}{}", &source[..start], &source[end..]),
+    )
+    .unwrap();
+    let stderr = stderr_of(&[
+        "run",
+        "no-initial.toml",
+        "--set",
+        "agency.Agency.annual_value=5e5",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert!(
+        stderr.contains(
+            "sets annual_value, so a value given for agency.Agency.annual_value is replaced \
+             before anything happens and changes nothing"
+        ),
+        "{stderr}"
+    );
     // A file with a warning of its own, compared with itself changed.
     let late = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap()
         + "\n[[event]]\nat = 40\nagency = \"*\"\nadd = { caution = 0.1 }\n";

@@ -650,11 +650,12 @@ mod tests {
         let late = "[[event]]\nat = 12\nagency = \"Y\"\nset = { annual_value = 1e6 }\n";
         let w = warnings(&[agency("X", priced), agency("Y", ""), late.to_string()]);
         assert_eq!(w.len(), 2, "{w:?}");
+        // In file order: the agency's, then the event's.
         assert!(
-            w.iter()
-                .any(|(_, m)| m.starts_with("agency 'Y' has no annual_value"))
+            w[0].1.starts_with("agency 'Y' has no annual_value"),
+            "{w:?}"
         );
-        assert!(w.iter().any(|(_, m)| m.contains("never fires")));
+        assert!(w[1].1.contains("never fires"), "{w:?}");
     }
 
     #[test]

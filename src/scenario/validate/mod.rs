@@ -277,6 +277,10 @@ impl<'s> Checker<'s> {
             .map(|a| self.agency(a, &tiers, &attributes, &vendor_names, &vendors))
             .collect();
         self.unique(raw.agency.iter().map(|a| &a.get_ref().name), "agency");
+        // The agencies' warnings about annual values need the events' dates
+        // (one that never fires changes nothing), but are said here, among
+        // the agencies'.
+        let annual_value_warnings_at = self.warnings.len();
 
         let total_units: u64 = agencies.iter().flatten().map(|a| u64::from(a.units)).sum();
         if agencies.iter().all(Option::is_some) && !agencies.is_empty() {
@@ -310,7 +314,10 @@ impl<'s> Checker<'s> {
                 _ => true,
             })
             .collect();
+        let before = self.warnings.len();
         self.warn_missing_annual_values(&raw, &agencies, &fires);
+        let added = self.warnings.len() - before;
+        self.warnings[annual_value_warnings_at..].rotate_right(added);
 
         if !self.errors.is_empty() {
             return None;

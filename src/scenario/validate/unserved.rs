@@ -28,9 +28,17 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
             .flat_map(|e| e.changes.iter().map(move |c| (e.period, c)))
             .filter(|(_, c)| c.field == Field::Access(t))
     };
-    let replaced_at_once = changes().any(|(period, c)| period == 0 && c.op == Op::Set);
-    (!replaced_at_once && s.vendors[v].access[t].as_ref().is_some_and(served))
-        || changes().any(|(_, c)| served(&c.value))
+    // The access the first awards see: the start, then the first period's
+    // changes in the order they apply (a set replaces it, an add of
+    // something above 0 makes it so).
+    let first_awards = changes().filter(|&(period, _)| period == 0).fold(
+        s.vendors[v].access[t].as_ref().is_some_and(served),
+        |serves, (_, c)| match c.op {
+            Op::Set => served(&c.value),
+            Op::Add => serves || served(&c.value),
+        },
+    );
+    first_awards || changes().any(|(period, c)| period > 0 && served(&c.value))
 }
 
 impl Checker<'_> {
@@ -174,6 +182,16 @@ mod tests {
         assert!(idle("{ open = 0.8 }", &revoke(0, "add")).is_empty());
         assert!(idle("{ open = 0.8 }", &revoke(1, "set")).is_empty());
         assert!(idle("{ open = 0.8 }", &(revoke(0, "set") + &grant(6, "Idle"))).is_empty());
+        // The first period's changes apply in file order, wherever a later
+        // event stands: an access added and then set to 0 never serves; one
+        // set to 0 and then added does.
+        let add = "[[event]]\nat = 0\nvendor = \"Idle\"\nadd = { \"access.open\" = 0.5 }\n";
+        let later = "[[event]]\nat = 3\nvendor = \"Idle\"\nadd = { \"access.open\" = 0 }\n";
+        assert_eq!(
+            idle("{}", &format!("{add}{later}{}", revoke(0, "set"))).len(),
+            1
+        );
+        assert!(idle("{}", &format!("{}{later}{add}", revoke(0, "set"))).is_empty());
         // When no vendor serves anything, the tiers' warnings say it once.
         let nobody = source("{}", "").replace("access = { open = 1.0 }", "access = {}");
         let w = validate(&nobody, Path::new("t.toml"), &[])

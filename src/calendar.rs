@@ -115,14 +115,14 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// The month period `t` starts in.
+    /// The month `period` starts in.
     pub fn month_of(&self, period: u32) -> YearMonth {
         YearMonth::from_index(
             self.start.index() + i64::from(period) * i64::from(self.step.months()),
         )
     }
 
-    /// `YYYY-MM-DD`, the first day of period `t`, as the CSVs write it.
+    /// `YYYY-MM-DD`, the first day of `period`, as the CSVs write it.
     pub fn date(&self, period: u32) -> String {
         format!("{}-01", self.month_of(period))
     }
@@ -144,7 +144,7 @@ impl Calendar {
         )
     }
 
-    /// The months period `t` covers, as reports name it: "2030-12" with
+    /// The months `period` covers, as reports name it: "2030-12" with
     /// month steps, "2027-10 to 2027-12" with longer ones (the CSVs date
     /// a row by its period's first day).
     pub fn months_of(&self, period: u32) -> String {

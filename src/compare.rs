@@ -468,8 +468,8 @@ fn pair_runs(
     })
 }
 
-/// One scenario's side of the comparison: its scenario, records, layout and
-/// `[period][vendor][run]` revenue paths.
+/// One scenario's side of the comparison: its scenario, records, shape and
+/// tally layout.
 struct Side<'a> {
     scenario: &'a Scenario,
     records: &'a [Tally],

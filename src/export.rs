@@ -539,7 +539,8 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// Each run is numbered by the index of its random stream: `tallies` are
 /// the runs `first_run`, `first_run + 1`, ... (`sharecast run` simulates
 /// runs from 0), so the files of ranges simulated separately concatenate
-/// to the file of the whole.
+/// to the file of the whole, once every file's header row but the first is
+/// dropped.
 ///
 /// `simulate_all` gives run records; [`Tally::of_runs`] makes them tallies.
 ///

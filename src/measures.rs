@@ -155,8 +155,9 @@ pub struct Projection {
     pub outlook: Vec<VendorOutlook>,
 }
 
-/// The scopes of `shares.csv` in output order: agency then tier, each in
-/// file order with `all` first.
+/// The scopes of `shares.csv` in output order: all units, then each tier
+/// (agency `all`), then each agency (tier `all`), each in file order; that
+/// is, ordered by agency and then tier, `all` first.
 pub fn share_scopes(s: &Scenario) -> Vec<Scope> {
     let mut scopes = vec![Scope::All];
     scopes.extend((0..s.tiers.len()).map(Scope::Tier));

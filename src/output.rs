@@ -2,8 +2,12 @@
 //!
 //! All files of a run are first written to hidden temporary files in the
 //! output folder; only when every one is complete are they renamed over
-//! their final names. A failure (full disk, no permission) removes the
-//! temporary files and leaves whatever the folder held before untouched.
+//! their final names. A failure while writing them (full disk, no
+//! permission) removes the temporary files and leaves whatever the folder
+//! held before untouched; the checks before the first rename (a folder in
+//! the way, another user's file in a sticky folder) leave it untouched too.
+//! Should a rename still fail after them, the files already renamed stay
+//! replaced, and the error names them.
 //! Files in the folder that this run does not produce are never touched.
 //!
 //! The checks that can be made before simulating live here too (a file in
@@ -391,8 +395,7 @@ pub enum ManifestInput {
         /// The scenario varied, with the `--set` settings every value
         /// shares.
         scenario: ScenarioRef,
-        /// The `--vary` path and its values in order, as the files' first
-        /// column holds them.
+        /// The `--vary` path, as the files' first column header names it.
         parameter: String,
         /// Each value as written (or as a range generated it), in the order
         /// run.

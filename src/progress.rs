@@ -96,8 +96,6 @@ impl Progress {
 
     /// A bar of `steps` steps showing `counts`, then the time so far until
     /// the first step is done, and `estimates` from then on.
-    /// A bar of `steps` steps showing `counts`, then the time so far until
-    /// the first step is done, and `estimates` from then on.
     fn counting(steps: u64, counts: &str, estimates: &str, quiet: bool) -> Progress {
         let style = |rest: &str| {
             ProgressStyle::with_template(&format!("{counts}{rest}")).expect("a valid template")

@@ -453,8 +453,9 @@ pub fn comparison_table(
 
 /// The table that closes `sharecast sweep`: for each value of the varied
 /// number, each vendor's mean count share of all contracts at the last
-/// period, the units under contract then, and the vendor most likely to
-/// lead with that chance. `s` is the scenario at any of the values (they
+/// period, the units under contract then, the vendor most likely to lead
+/// with that chance, and the mean cumulative revenue of all vendors over
+/// the horizon. `s` is the scenario at any of the values (they
 /// share vendors and calendar).
 pub fn sweep_table(
     s: &Scenario,

@@ -10,7 +10,8 @@
 //! suffice, with each tier's contract value by vendor: value shares by tier
 //! weigh each agency's contracts by that agency's value, so those sums are
 //! kept exactly, in `f64`. Which layout is smaller depends only on the
-//! scenario's shape, so a scenario always gets the same one.
+//! scenario's shape and its mixed agency-periods (from its price events,
+//! terms and initial contracts), so a scenario always gets the same one.
 //!
 //! Each agency's annual value changes only when an event changes it, at
 //! periods the scenario fixes for every run ([`PriceEpochs`]), so a tally

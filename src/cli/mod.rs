@@ -316,7 +316,7 @@ enum EngineChoice {
 
 // The statistics files every run writes, in the order they are written;
 // `runs.csv` (with `--per-run`) and the manifest follow (see
-// `output::write_files`).
+// `support::write_outputs`).
 use crate::export::STATISTICS_FILES;
 /// Written with `--per-run`, before the manifest.
 const RUNS_FILE: &str = "runs.csv";

@@ -165,7 +165,7 @@ impl RunRecord {
 /// scenario moves as few draws as possible (common random numbers, see
 /// docs/scenario-reference.md, section 9): period t's dynamics (adoption
 /// and awards) from word (t + 1) 2^50; uncertain numbers built without a
-/// key, in order, from 2^64; each initial contract block's ends from
+/// key, the i-th (from 1) at 2^64 + i 2^24; each initial contract block's ends from
 /// 2^66 + key 2^34; each keyed uncertain number from 2^67 + key 2^24 (the
 /// keys: [`InitialContract::stream`](crate::scenario::InitialContract::stream),
 /// [`Scenario::assign_streams`](crate::scenario::Scenario::assign_streams)).

@@ -175,7 +175,7 @@ pub fn run(
         // The values in force, as the count engine sums them: each price's
         // contracts counted, then multiplied, so that the rounding does not
         // grow with the number of units (comparisons allow for the rounding
-        // of a few terms per cell, `compare::rounding_allowance`).
+        // of a few terms per cell, `compare::RoundingAllowance`).
         priced.sort_unstable();
         for group in priced.chunk_by(|a, b| a == b) {
             let (at, price) = group[0];

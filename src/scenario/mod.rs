@@ -496,9 +496,10 @@ pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 ///
 /// The returned scenario's `warnings` are those of its text. Two notes are
 /// about a setting itself and are the command line's to add, as
-/// [`crate::sweep::overriding_events`] (an event sets the number, so the
-/// setting holds only until then) and [`crate::sweep::unused_weight`] (every
-/// agency overrides the `[choice]` weight set).
+/// [`crate::sweep::overriding_events`] (an event within the horizon sets
+/// the number, so the setting matters only before it, or not at all) and
+/// [`crate::sweep::unused_weight`] (every agency overrides the `[choice]`
+/// weight set).
 pub fn parse_with(
     source: &str,
     path: &Path,

@@ -391,6 +391,7 @@ pub fn run(
     let mut utilities = vec![0.0; nv];
     let mut probs: Vec<f64> = Vec::with_capacity(nv);
     let mut expiring: Vec<u32> = vec![0; nv];
+    let mut adopters: Vec<u32> = vec![0; segments.len()];
 
     for t in 0..periods {
         start_period(rng, t);
@@ -416,19 +417,28 @@ pub fn run(
         let f = contracted as f64 / total_units;
         contracted = 0;
 
-        for seg in &mut segments {
+        // 3. Adoption, every segment's before any award: each segment's
+        // adoption depends only on its own state and on F of the period
+        // before, so the order of the draws changes no distribution. Drawn
+        // first, they take the same words of the period's stream in two
+        // variants of a scenario whenever those states agree, whatever the
+        // awards (which consume a varying number of words) do, so a change
+        // that moves only who wins leaves adoption paired run by run.
+        for (seg, adopted) in segments.iter_mut().zip(&mut adopters) {
+            *adopted = binomial(rng, seg.never, market.adoption_hazard(seg.agency, f));
+            seg.never -= *adopted;
+        }
+
+        for (seg, &adopted) in segments.iter_mut().zip(&adopters) {
             let a = seg.agency;
             let term = s.agencies[a].term as usize;
             // 2. Expiry: contracts whose last period was t-1.
             if t > 0 {
                 seg.expire(t, term, &signed_epoch, &mut expiring);
             }
-            // 3. Adoption.
-            let adopters = binomial(rng, seg.never, market.adoption_hazard(a, f));
-            seg.never -= adopters;
 
             // 4. Award.
-            seg.award(rng, adopters, &expiring, t + term - 1);
+            seg.award(rng, adopted, &expiring, t + term - 1);
 
             // 5. Record.
             let base = d.contract(t, a, seg.tier, 0);

@@ -551,10 +551,27 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
                 .as_ref()
                 .map(|l| format!(", '{l}'"))
                 .unwrap_or_default();
+            // A path that names several (`vendor.*.brand`) says for whom:
+            // the others keep the value.
+            let several = match named_by(s, path) {
+                Some(Named::Vendors(chosen, _) | Named::Agencies(chosen, _)) => chosen.len() > 1,
+                None => false,
+            };
+            let (whom, others) = match (several, e.target) {
+                (true, Target::Vendor(v)) => (
+                    format!(" of vendor '{}'", s.vendors[v].name),
+                    " for that vendor (the others keep it)",
+                ),
+                (true, Target::Agency(a)) => (
+                    format!(" of agency '{}'", s.agencies[a].name),
+                    " for that agency (the others keep it)",
+                ),
+                _ => (String::new(), ""),
+            };
             Some(Diagnostic {
                 line: change.line,
                 message: format!(
-                    "event {} ({}{label}) sets {}, so a value given for {path} {}",
+                    "event {} ({}{label}) sets {}{whom}, so a value given for {path} {}{}",
                     i + 1,
                     s.calendar.months_of(e.period),
                     change.key,
@@ -574,10 +591,129 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
                             "is replaced before anything happens and changes nothing"
                         }
                     },
+                    others,
                 ),
             })
         })
         .collect()
+}
+
+/// Notes on what settings did to the events of `file` in `variant` (the
+/// same file with settings applied), at the line of the later event's key:
+///
+/// - an event moved past (or before) another that changes the same number
+///   of the same vendor or agency: which of their values holds from the
+///   later one's period on is now the other one's;
+/// - a value an event sets or adds, given by a setting, that a later event
+///   `set`s again: the value holds only until then.
+///
+/// Events apply by period, and within a period in file order.
+pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
+    let periods = variant.calendar.periods;
+    let order = |s: &Scenario, i: usize| (s.events[i].period, i);
+    let overlap = |a: Target, b: Target| match (a, b) {
+        (Target::Vendor(x), Target::Vendor(y)) | (Target::Agency(x), Target::Agency(y)) => x == y,
+        (Target::AllAgencies, Target::Agency(_) | Target::AllAgencies)
+        | (Target::Agency(_), Target::AllAgencies) => true,
+        _ => false,
+    };
+    let whose = |t: Target| match t {
+        Target::Vendor(v) => format!("vendor '{}'", variant.vendors[v].name),
+        Target::Agency(a) => format!("agency '{}'", variant.agencies[a].name),
+        Target::AllAgencies => "every agency".to_string(),
+    };
+    let label = |i: usize| {
+        let e = &variant.events[i];
+        let named = e
+            .label
+            .as_ref()
+            .map(|l| format!(", '{l}'"))
+            .unwrap_or_default();
+        format!(
+            "event {} ({}{named})",
+            i + 1,
+            variant.calendar.months_of(e.period)
+        )
+    };
+    let mut notes: Vec<Diagnostic> = Vec::new();
+    let n = variant.events.len().min(file.events.len());
+    let moved = |i: usize| variant.events[i].period != file.events[i].period;
+    // The change of event `j` to a number event `i` also changes.
+    let shared = |i: usize, j: usize| {
+        let (a, b) = (&variant.events[i], &variant.events[j]);
+        if !overlap(a.target, b.target) {
+            return None;
+        }
+        b.changes
+            .iter()
+            .find(|c| a.changes.iter().any(|m| m.field == c.field))
+    };
+    let fires = |i: usize| variant.events[i].period < periods;
+    for i in (0..n).filter(|&i| fires(i)) {
+        // Pairs whose order a move turned round, each once.
+        for j in (0..n).filter(|&j| j != i && fires(j) && (!moved(j) || j > i)) {
+            let Some(change) = shared(i, j) else { continue };
+            let now_before = order(variant, i) < order(variant, j);
+            if moved(i) && now_before != (order(file, i) < order(file, j)) {
+                let (earlier, later) = if now_before { (i, j) } else { (j, i) };
+                let line = variant.events[later]
+                    .changes
+                    .iter()
+                    .find(|c| c.field == change.field)
+                    .and_then(|c| c.line);
+                notes.push(Diagnostic {
+                    line,
+                    message: format!(
+                        "{} now applies after {}, the other way round from the file, and both \
+                         change {} of {}: from its period on, the later one's change is the one \
+                         that holds",
+                        label(later),
+                        label(earlier),
+                        change.key,
+                        whose(variant.events[i].target)
+                    ),
+                });
+            }
+        }
+        // A value given for the event's change that a later event sets
+        // again: the first such event.
+        let (given, now) = (&file.events[i], &variant.events[i]);
+        for m in &now.changes {
+            let changed = given
+                .changes
+                .iter()
+                .find(|c| c.field == m.field && c.op == m.op)
+                .is_none_or(|c| format!("{:?}", c.value) != format!("{:?}", m.value));
+            if !changed {
+                continue;
+            }
+            let again = (0..n)
+                .filter(|&j| j != i && fires(j) && order(variant, i) < order(variant, j))
+                .filter_map(|j| {
+                    let e = &variant.events[j];
+                    let c = e
+                        .changes
+                        .iter()
+                        .find(|c| c.field == m.field && c.op == Op::Set)?;
+                    overlap(now.target, e.target).then_some((j, c))
+                })
+                .min_by_key(|&(j, _)| order(variant, j));
+            if let Some((j, c)) = again {
+                notes.push(Diagnostic {
+                    line: c.line,
+                    message: format!(
+                        "{} sets {} of {} again after {}, so the value given for it holds only \
+                         until then",
+                        label(j),
+                        c.key,
+                        whose(variant.events[j].target),
+                        label(i)
+                    ),
+                });
+            }
+        }
+    }
+    notes
 }
 
 /// A note when `path` names a weight of `[choice]` (`choice.brand`) that

@@ -167,7 +167,8 @@ pub(super) fn load_with_sets(
         }
         return Ok((file, sha));
     }
-    let s = parse_with_settings(&source, path, &given_sets(sets))?;
+    let mut s = parse_with_settings(&source, path, &given_sets(sets))?;
+    s.warnings.extend(crate::sweep::event_notes(&file, &s));
     for w in &s.warnings {
         if !file.warnings.contains(w) {
             warning!(

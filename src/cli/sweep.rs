@@ -38,8 +38,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     for i in 0..plan.values.len() {
         let mut given = fixed.clone();
         given.push(Given::of(plan, i, "--vary"));
-        let variant = parse_with_settings(&source, path, &given)
+        let mut variant = parse_with_settings(&source, path, &given)
             .map_err(|e| explain_decimal_range(e, plan))?;
+        variant.warnings.extend(sweep::event_notes(&file, &variant));
         variants.push(variant);
     }
     refuse_repeats(plan, &variants)?;

@@ -742,6 +742,46 @@ fn warnings_name_the_settings_that_cause_them() {
         ),
         "{stderr}"
     );
+    // Events apply by date: moving one past another that changes the same
+    // number turns round which value holds, and a value given for an
+    // event's change holds only until a later event sets it again.
+    for (setting, said) in [
+        (
+            "event.2.at=2026-01",
+            "event 1 (2026-02, 'OpenAI's Pentagon agreement') now applies after event 2 \
+             (2026-01, 'OpenAI on AWS, classified and unclassified'), the other way round from \
+             the file, and both change access.unclassified of vendor 'OpenAI'",
+        ),
+        (
+            "event.1.set.access.unclassified=0.3",
+            "event 2 (2026-03, 'OpenAI on AWS, classified and unclassified') sets \
+             access.unclassified of vendor 'OpenAI' again after event 1 (2026-02, 'OpenAI's \
+             Pentagon agreement'), so the value given for it holds only until then",
+        ),
+    ] {
+        for command in ["compare", "check"] {
+            let stderr = stderr_of(
+                &[
+                    command, baseline, "--set", setting, "--runs", "5", "--quiet",
+                ][..if command == "check" { 4 } else { 7 }],
+            );
+            assert!(
+                stderr.contains(said) && stderr.contains(&format!("(with --set {setting})")),
+                "{command} --set {setting}: {stderr}"
+            );
+        }
+    }
+    // Moved without passing another event: nothing to say.
+    let stderr = stderr_of(&[
+        "compare",
+        baseline,
+        "--set",
+        "event.2.at=2026-09",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert!(!stderr.contains("now applies after"), "{stderr}");
     // A file with a warning of its own, compared with itself changed.
     let late = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap()
         + "\n[[event]]\nat = 40\nagency = \"*\"\nadd = { caution = 0.1 }\n";

@@ -626,6 +626,33 @@ fn warnings_name_the_values_that_cause_them() {
         "{stderr}"
     );
 
+    // A `*` that an event overrides for one vendor only says for which.
+    let stderr = stderr_of(
+        &shipped,
+        "vendor.*.access.unclassified=0.5,1",
+        &["--runs", "5"],
+    );
+    assert!(
+        stderr.contains(
+            "sets access.unclassified of vendor 'OpenAI', so a value given for \
+             vendor.*.access.unclassified holds only until then for that vendor (the others keep it)"
+        ),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(tmp.path().join("sweep")).unwrap();
+
+    // Only the value that moves the AWS deal before the Pentagon agreement
+    // turns round which of their accesses holds.
+    let stderr = stderr_of(&shipped, "event.2.at=2026-01,2026-03", &["--runs", "5"]);
+    assert_eq!(stderr.matches("now applies after").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "the later one's change is the one that holds (with --vary event.2.at=2026-01)"
+        ),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(tmp.path().join("sweep")).unwrap();
+
     let stderr = stderr_of(&shipped, "event.2.at=2026-03,2031-01", &["--runs", "5"]);
     assert_eq!(stderr.matches("never fires").count(), 1, "{stderr}");
     assert!(

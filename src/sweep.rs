@@ -656,17 +656,31 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
             let now_before = order(variant, i) < order(variant, j);
             if moved(i) && now_before != (order(file, i) < order(file, j)) {
                 let (earlier, later) = if now_before { (i, j) } else { (j, i) };
-                let line = variant.events[later]
-                    .changes
-                    .iter()
-                    .find(|c| c.field == change.field)
-                    .and_then(|c| c.line);
+                let of = |e: usize| {
+                    variant.events[e]
+                        .changes
+                        .iter()
+                        .find(|c| c.field == change.field)
+                };
+                let (Some(first), Some(last)) = (of(earlier), of(later)) else {
+                    continue;
+                };
+                // Two additions give the same sum either way round.
+                let outcome = match (first.op, last.op) {
+                    (_, Op::Set) => {
+                        "from its period on, the later one's value is the one that holds"
+                    }
+                    (Op::Set, Op::Add) => {
+                        "the later one now adds to the value the other sets, instead of being \
+                         replaced by it"
+                    }
+                    (Op::Add, Op::Add) => continue,
+                };
                 notes.push(Diagnostic {
-                    line,
+                    line: last.line,
                     message: format!(
                         "{} now applies after {}, the other way round from the file, and both \
-                         change {} of {}: from its period on, the later one's change is the one \
-                         that holds",
+                         change {} of {}: {outcome}",
                         label(later),
                         label(earlier),
                         change.key,

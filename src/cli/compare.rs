@@ -4,9 +4,10 @@
 use anyhow::Result;
 
 use super::support::{
-    MemoryAdvice, check_memory, check_out_folder, default_out_dir, file_names, interrupt_flag,
-    load, load_with_sets, manifest, print_stdout, same_file, same_scenario, set_specs, simulate,
-    stem, warn, warn_of_long_files, with_sets, with_statistics_bar, write_outputs,
+    MemoryAdvice, check_memory, check_out_folder, default_out_dir, events_named, file_names,
+    interrupt_flag, load, load_with_sets, manifest, print_stdout, same_file, same_scenario,
+    set_specs, simulate, stem, warn, warn_of_long_files, with_sets, with_statistics_bar,
+    write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -38,6 +39,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     warn(&args.baseline, &base);
     // The baseline file's own warnings were shown just above.
     let (other, other_sha) = load_with_sets(&other_path, &args.set, args.counterfactual.is_none())?;
+    let other_name = format!("{other_name}{}", events_named(&other, &args.set));
     let alignment = pairing::align(&base, &other).map_err(|e| {
         UsageError(format!(
             "cannot compare {} with {other_name}: {e}",

@@ -220,6 +220,36 @@ pub(super) fn settings_line(path: &Path, sets: &[Sweep]) -> String {
     }
 }
 
+/// For settings that name an event by its position in `s` (`event.2.at`),
+/// which event that is: " (event 2 is 'LABEL')", so that a table or message
+/// naming a scenario with its settings shows what they moved (positions
+/// count in the file the settings apply to, the counterfactual for
+/// `compare`); nothing when none does or the events have no label.
+pub(super) fn events_named(s: &Scenario, sets: &[Sweep]) -> String {
+    let mut named: Vec<String> = Vec::new();
+    for set in sets {
+        let position = set
+            .path
+            .strip_prefix("event.")
+            .and_then(|rest| rest.split('.').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        let label = position
+            .and_then(|n| s.events.get(n.checked_sub(1)?))
+            .and_then(|e| e.label.as_ref());
+        if let (Some(n), Some(label)) = (position, label) {
+            let said = format!("event {n} is '{label}'");
+            if !named.contains(&said) {
+                named.push(said);
+            }
+        }
+    }
+    if named.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", named.join(", "))
+    }
+}
+
 /// "with --set A=1, --set B=2", or nothing without settings.
 pub(super) fn with_sets(sets: &[Sweep]) -> String {
     with_specs(&set_specs(sets))

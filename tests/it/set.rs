@@ -771,6 +771,34 @@ fn warnings_name_the_settings_that_cause_them() {
             );
         }
     }
+    // Positions count in the counterfactual, and the table says which event
+    // that is; two events that both add to a number are not pointed out.
+    let other = repo_root().join("scenarios/no-aws-deal.toml");
+    let o = sharecast(
+        dir,
+        &[
+            "compare",
+            baseline,
+            other.to_str().unwrap(),
+            "--set",
+            "event.2.at=2027-03",
+            "--runs",
+            "5",
+        ],
+    );
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stdout.contains(
+            "no-aws-deal.toml with --set event.2.at=2027-03 (event 2 is 'Leadership pushes \
+             agencies to modernise')"
+        ),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("now applies after"), "{stderr}");
     // Moved without passing another event: nothing to say.
     let stderr = stderr_of(&[
         "compare",

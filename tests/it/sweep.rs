@@ -647,7 +647,7 @@ fn warnings_name_the_values_that_cause_them() {
     assert_eq!(stderr.matches("now applies after").count(), 1, "{stderr}");
     assert!(
         stderr.contains(
-            "the later one's change is the one that holds (with --vary event.2.at=2026-01)"
+            "the later one's value is the one that holds (with --vary event.2.at=2026-01)"
         ),
         "{stderr}"
     );

@@ -16,7 +16,7 @@ use toml::Value;
 use crate::calendar::{YearMonth, month_meant, month_rule};
 use crate::measures::{AdoptionMeasure, Projection};
 use crate::scenario::{
-    Diagnostic, Field, Named, Op, Scenario, Setting, Target, named_by, own_weight_line,
+    Change, Diagnostic, Field, Named, Op, Scenario, Setting, Target, named_by, own_weight_line,
 };
 
 /// At most this many values in one sweep.
@@ -535,6 +535,16 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
         }
         _ => false,
     };
+    // Whether an event within the horizon sets `key` of `target` (one
+    // vendor or agency).
+    let overridden = |target: Target, key: &str| {
+        s.events.iter().any(|e| {
+            e.period < s.calendar.periods
+                && (e.target == target
+                    || (e.target == Target::AllAgencies && matches!(target, Target::Agency(_))))
+                && e.changes.iter().any(|c| c.op == Op::Set && c.key == key)
+        })
+    };
     s.events
         .iter()
         .enumerate()
@@ -551,22 +561,35 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
                 .as_ref()
                 .map(|l| format!(", '{l}'"))
                 .unwrap_or_default();
-            // A path that names several (`vendor.*.brand`) says for whom:
-            // the others keep the value.
-            let several = match named_by(s, path) {
-                Some(Named::Vendors(chosen, _) | Named::Agencies(chosen, _)) => chosen.len() > 1,
-                None => false,
+            // A path that names several (`vendor.*.brand`) says for whom,
+            // and whether some of them keep the value throughout (no event
+            // within the horizon sets it for them).
+            let (several, kept) = match named_by(s, path) {
+                Some(Named::Vendors(chosen, key)) => (
+                    chosen.len() > 1,
+                    chosen
+                        .iter()
+                        .any(|&v| !overridden(Target::Vendor(v), key.as_str())),
+                ),
+                Some(Named::Agencies(chosen, key)) => (
+                    chosen.len() > 1,
+                    chosen
+                        .iter()
+                        .any(|&a| !overridden(Target::Agency(a), key.as_str())),
+                ),
+                None => (false, false),
             };
+            let others = if kept { " (some others keep it)" } else { "" };
             let (whom, others) = match (several, e.target) {
                 (true, Target::Vendor(v)) => (
                     format!(" of vendor '{}'", s.vendors[v].name),
-                    " for that vendor (the others keep it)",
+                    format!(" for that vendor{others}"),
                 ),
                 (true, Target::Agency(a)) => (
                     format!(" of agency '{}'", s.agencies[a].name),
-                    " for that agency (the others keep it)",
+                    format!(" for that agency{others}"),
                 ),
-                _ => (String::new(), ""),
+                _ => (String::new(), String::new()),
             };
             Some(Diagnostic {
                 line: change.line,
@@ -609,13 +632,15 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
 ///
 /// Events apply by period, and within a period in file order.
 pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
-    let periods = variant.calendar.periods;
     let order = |s: &Scenario, i: usize| (s.events[i].period, i);
-    let overlap = |a: Target, b: Target| match (a, b) {
-        (Target::Vendor(x), Target::Vendor(y)) | (Target::Agency(x), Target::Agency(y)) => x == y,
-        (Target::AllAgencies, Target::Agency(_) | Target::AllAgencies)
-        | (Target::Agency(_), Target::AllAgencies) => true,
-        _ => false,
+    // The vendor or agency both targets name, if any.
+    let common = |a: Target, b: Target| match (a, b) {
+        (Target::Vendor(x), Target::Vendor(y)) | (Target::Agency(x), Target::Agency(y)) => {
+            (x == y).then_some(a)
+        }
+        (Target::AllAgencies, other @ (Target::Agency(_) | Target::AllAgencies)) => Some(other),
+        (Target::Agency(_), Target::AllAgencies) => Some(a),
+        _ => None,
     };
     let whose = |t: Target| match t {
         Target::Vendor(v) => format!("vendor '{}'", variant.vendors[v].name),
@@ -635,37 +660,53 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
             variant.calendar.months_of(e.period)
         )
     };
-    let mut notes: Vec<Diagnostic> = Vec::new();
-    let n = variant.events.len().min(file.events.len());
-    let moved = |i: usize| variant.events[i].period != file.events[i].period;
-    // The change of event `j` to a number event `i` also changes.
-    let shared = |i: usize, j: usize| {
-        let (a, b) = (&variant.events[i], &variant.events[j]);
-        if !overlap(a.target, b.target) {
-            return None;
-        }
-        b.changes
-            .iter()
-            .find(|c| a.changes.iter().any(|m| m.field == c.field))
+    // The same number or distribution (whatever stream it draws from).
+    let same_value = |a: &Change, b: &Change| {
+        a.value.fixed_value() == b.value.fixed_value() && a.value.spec() == b.value.spec()
     };
-    let fires = |i: usize| variant.events[i].period < periods;
-    for i in (0..n).filter(|&i| fires(i)) {
-        // Pairs whose order a move turned round, each once.
-        for j in (0..n).filter(|&j| j != i && fires(j) && (!moved(j) || j > i)) {
-            let Some(change) = shared(i, j) else { continue };
-            let now_before = order(variant, i) < order(variant, j);
-            if moved(i) && now_before != (order(file, i) < order(file, j)) {
-                let (earlier, later) = if now_before { (i, j) } else { (j, i) };
-                let of = |e: usize| {
-                    variant.events[e]
-                        .changes
-                        .iter()
-                        .find(|c| c.field == change.field)
-                };
-                let (Some(first), Some(last)) = (of(earlier), of(later)) else {
-                    continue;
-                };
-                // Two additions give the same sum either way round.
+    let mut notes: Vec<Diagnostic> = Vec::new();
+    let mut note = |d: Diagnostic| {
+        if !notes.contains(&d) {
+            notes.push(d);
+        }
+    };
+    let n = variant.events.len().min(file.events.len());
+    let fires_in = |s: &Scenario, i: usize| s.events[i].period < s.calendar.periods;
+    let moved = |i: usize| variant.events[i].period != file.events[i].period;
+    for i in (0..n).filter(|&i| fires_in(variant, i)) {
+        for j in (i + 1..n).filter(|&j| fires_in(variant, j) && (moved(i) || moved(j))) {
+            let Some(target) = common(variant.events[i].target, variant.events[j].target) else {
+                continue;
+            };
+            // Which of the two applies last now, and which did in the file
+            // (the only one of them that fired there, if one did not).
+            let last_now = if order(variant, i) < order(variant, j) {
+                j
+            } else {
+                i
+            };
+            let last_then = match (fires_in(file, i), fires_in(file, j)) {
+                (true, true) => Some(if order(file, i) < order(file, j) {
+                    j
+                } else {
+                    i
+                }),
+                (true, false) => Some(i),
+                (false, true) => Some(j),
+                (false, false) => None,
+            };
+            if last_then == Some(last_now) {
+                continue;
+            }
+            let first_now = if last_now == i { j } else { i };
+            // The first number both change where their order matters: two
+            // additions give the same sum either way round (but where the
+            // value reaches a bound of its range in between).
+            let outcome = variant.events[last_now].changes.iter().find_map(|last| {
+                let first = variant.events[first_now]
+                    .changes
+                    .iter()
+                    .find(|c| c.field == last.field)?;
                 let outcome = match (first.op, last.op) {
                     (_, Op::Set) => {
                         "from its period on, the later one's value is the one that holds"
@@ -674,57 +715,80 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                         "the later one now adds to the value the other sets, instead of being \
                          replaced by it"
                     }
-                    (Op::Add, Op::Add) => continue,
+                    (Op::Add, Op::Add) => return None,
                 };
-                notes.push(Diagnostic {
-                    line: last.line,
-                    message: format!(
-                        "{} now applies after {}, the other way round from the file, and both \
-                         change {} of {}: {outcome}",
-                        label(later),
-                        label(earlier),
-                        change.key,
-                        whose(variant.events[i].target)
-                    ),
-                });
-            }
+                Some((last, outcome))
+            });
+            let Some((last, outcome)) = outcome else {
+                continue;
+            };
+            let was = if !fires_in(file, last_now) {
+                " which it never did in the file (it fell after the horizon),"
+            } else if last_then == Some(first_now) {
+                " the other way round from the file,"
+            } else {
+                ""
+            };
+            note(Diagnostic {
+                line: last.line,
+                message: format!(
+                    "{} now applies after {},{was} and both change {} of {}: {outcome}",
+                    label(last_now),
+                    label(first_now),
+                    last.key,
+                    whose(target)
+                ),
+            });
         }
         // A value given for the event's change that a later event sets
-        // again: the first such event.
+        // again, with a value of its own from the file: the first such
+        // event.
         let (given, now) = (&file.events[i], &variant.events[i]);
         for m in &now.changes {
             let changed = given
                 .changes
                 .iter()
                 .find(|c| c.field == m.field && c.op == m.op)
-                .is_none_or(|c| format!("{:?}", c.value) != format!("{:?}", m.value));
+                .is_none_or(|c| !same_value(c, m));
             if !changed {
                 continue;
             }
             let again = (0..n)
-                .filter(|&j| j != i && fires(j) && order(variant, i) < order(variant, j))
+                .filter(|&j| {
+                    j != i && fires_in(variant, j) && order(variant, i) < order(variant, j)
+                })
                 .filter_map(|j| {
                     let e = &variant.events[j];
                     let c = e
                         .changes
                         .iter()
                         .find(|c| c.field == m.field && c.op == Op::Set)?;
-                    overlap(now.target, e.target).then_some((j, c))
+                    Some((j, c, common(now.target, e.target)?))
                 })
-                .min_by_key(|&(j, _)| order(variant, j));
-            if let Some((j, c)) = again {
-                notes.push(Diagnostic {
-                    line: c.line,
-                    message: format!(
-                        "{} sets {} of {} again after {}, so the value given for it holds only \
-                         until then",
-                        label(j),
-                        c.key,
-                        whose(variant.events[j].target),
-                        label(i)
-                    ),
-                });
+                .min_by_key(|&(j, _, _)| order(variant, j));
+            let Some((j, c, target)) = again else {
+                continue;
+            };
+            // Given the same value by the settings too: nothing is lost.
+            let set_too = file.events[j]
+                .changes
+                .iter()
+                .find(|f| f.field == c.field && f.op == Op::Set)
+                .is_some_and(|f| !same_value(f, c));
+            if set_too && same_value(c, m) {
+                continue;
             }
+            note(Diagnostic {
+                line: c.line,
+                message: format!(
+                    "{} sets {} of {} again after {}, so the value given for it holds only \
+                     until then",
+                    label(j),
+                    c.key,
+                    whose(target),
+                    label(i)
+                ),
+            });
         }
     }
     notes
@@ -803,6 +867,96 @@ impl SweepPoint {
 
 #[cfg(test)]
 mod tests {
+    /// The notes of `event_notes` for the file `events` (after a market of
+    /// vendors A, B and agencies X, Y) with `settings` applied.
+    fn event_notes_of(events: &str, settings: &[&str]) -> Vec<String> {
+        let source = format!(
+            "start = \"2026-01\"\nperiods = 12\n\
+             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[agency]]\nname = \"X\"\nunits = 50\ninnovation = 0.05\nimitation = 0.2\nterm = 6\n\
+             [[agency]]\nname = \"Y\"\nunits = 50\ninnovation = 0.05\nimitation = 0.2\nterm = 6\n{events}"
+        );
+        let path = std::path::Path::new("t.toml");
+        let file = crate::scenario::parse(&source, path).unwrap();
+        let settings: Vec<Setting> = settings
+            .iter()
+            .map(|spec| Sweep::parse(spec).unwrap().setting(0))
+            .collect();
+        let variant = crate::scenario::parse_with(&source, path, &settings).unwrap();
+        event_notes(&file, &variant)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn event_notes_say_when_settings_change_which_event_holds() {
+        let event = |at: u32, target: &str, changes: &str| {
+            format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
+        };
+        let (a, star, x) = ("vendor = \"A\"", "agency = \"*\"", "agency = \"X\"");
+        // A set moved past another set: once per pair, whichever moved.
+        let two_sets = event(2, a, "set = { brand = 0.9 }") + &event(4, a, "set = { brand = 0.2 }");
+        for moved in ["event.1.at=6", "event.2.at=1"] {
+            let notes = event_notes_of(&two_sets, &[moved]);
+            assert_eq!(notes.len(), 1, "{moved}: {notes:?}");
+            assert!(
+                notes[0].contains("the other way round from the file"),
+                "{notes:?}"
+            );
+            assert!(notes[0].contains("brand of vendor 'A'"), "{notes:?}");
+        }
+        // Moved without passing: nothing.
+        assert!(event_notes_of(&two_sets, &["event.1.at=3"]).is_empty());
+        // Two additions: the same sum either way round.
+        let two_adds =
+            event(2, a, "add = { brand = 0.1 }") + &event(4, a, "add = { brand = -0.2 }");
+        assert!(event_notes_of(&two_adds, &["event.1.at=6"]).is_empty());
+        // A set against an addition found past a first shared key that
+        // both add to.
+        let mixed = event(
+            2,
+            a,
+            "set = { brand = 0.9 }\nadd = { \"access.unclassified\" = -0.1 }",
+        ) + &event(
+            4,
+            a,
+            "add = { \"access.unclassified\" = -0.1, brand = -0.3 }",
+        );
+        let notes = event_notes_of(&mixed, &["event.1.at=6"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("both change brand of vendor 'A'"),
+            "{notes:?}"
+        );
+        // Every agency against one: named by the one both change.
+        let agencies =
+            event(2, star, "set = { caution = 0.2 }") + &event(4, x, "set = { caution = 0.5 }");
+        let notes = event_notes_of(&agencies, &["event.1.at=6"]);
+        assert!(notes[0].contains("caution of agency 'X'"), "{notes:?}");
+        // An event that never fired in the file now overriding another.
+        let late = event(4, a, "set = { brand = 0.9 }") + &event(40, a, "set = { brand = 0.2 }");
+        let notes = event_notes_of(&late, &["event.2.at=8"]);
+        assert!(
+            notes[0].contains("which it never did in the file"),
+            "{notes:?}"
+        );
+        assert!(
+            event_notes_of(&late, &["event.2.at=2"]).is_empty(),
+            "event 1 still holds last"
+        );
+        // A value given that a later event sets again, said once; not when
+        // the settings give the later event the same value.
+        let notes = event_notes_of(&two_sets, &["event.1.set.brand=0.7"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("so the value given for it holds only until then"),
+            "{notes:?}"
+        );
+        assert!(event_notes_of(&two_sets, &["event.*.set.brand=0.7"]).is_empty());
+    }
+
     use super::*;
 
     fn texts(spec: &str) -> Vec<String> {

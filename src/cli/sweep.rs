@@ -31,7 +31,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     check_settings(&source, path, &first)?;
     // The file with the fixed settings, which the manifest and the table
     // describe.
-    let base = parse_with_settings(&source, path, &fixed)?;
+    let mut base = parse_with_settings(&source, path, &fixed)?;
+    base.warnings.extend(sweep::event_notes(&file, &base));
     // Every value's scenario is checked before anything runs, so a value
     // the file's rules refuse stops the sweep with nothing written.
     let mut variants = Vec::with_capacity(plan.values.len());

@@ -635,7 +635,7 @@ fn warnings_name_the_values_that_cause_them() {
     assert!(
         stderr.contains(
             "sets access.unclassified of vendor 'OpenAI', so a value given for \
-             vendor.*.access.unclassified holds only until then for that vendor (the others keep it)"
+             vendor.*.access.unclassified holds only until then for that vendor (some others keep it)"
         ),
         "{stderr}"
     );

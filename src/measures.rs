@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::engine::{Control, Dims, EngineKind, RunRecord};
 use crate::scenario::Scenario;
 use crate::stats::{Summary, summarize};
-use crate::tally::{PriceEpochs, Tally, TallyLayout};
+use crate::tally::{Tally, TallyLayout};
 
 /// Which units a share or adoption row covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,15 +197,13 @@ pub fn simulate_and_project(
     runs: std::ops::Range<u64>,
     engine: EngineKind,
 ) -> Projection {
-    let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
     let never = AtomicBool::new(false);
     let control = Control {
         on_run_done: &|| {},
         cancel: &never,
     };
-    let keep = |record| Tally::from_record(record, d, &epochs);
-    let tallies = crate::engine::simulate_keeping(s, seed, runs, engine, &control, &keep)
-        .expect("nothing cancels this simulation");
+    let tallies =
+        Tally::simulate(s, seed, runs, engine, &control).expect("nothing cancels this simulation");
     project_unless(s, &tallies, &never).expect("nothing cancels this projection")
 }
 
@@ -226,7 +224,7 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 ///
 /// # Panics
 /// If the tallies do not have the shape of runs of `s`, or mix layouts or
-/// [`PriceEpochs`], or `s` has no period.
+/// [`PriceEpochs`](crate::tally::PriceEpochs), or `s` has no period.
 pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
     project_watched(s, records, cancel, &|| {})
 }

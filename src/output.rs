@@ -116,24 +116,24 @@ pub fn try_writing_in<'a>(dir: &Path, names: impl IntoIterator<Item = &'a str>) 
         .create_new(true)
         .open(&probe)
         .with_context(|| format!("no file can be created in {}", existing.display()))?;
-    let owner = file_owner(&created);
     drop(created);
+    let owner = file_owner(&probe);
     fs::remove_file(&probe).with_context(|| format!("cannot remove {}", probe.display()))?;
     refuse_others_files(dir, names, owner, "nothing was written")
 }
 
-/// The user that owns `file` (one this process created: this process's
-/// own user as the file system sees it); `None` where there are no owners
-/// to compare (Windows) or they cannot be read.
-fn file_owner(file: &fs::File) -> Option<u32> {
+/// The user that owns the file at `path` (one this process created: this
+/// process's own user as the file system sees it); `None` where there are
+/// no owners to compare (Windows) or they cannot be read.
+fn file_owner(path: &Path) -> Option<u32> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        file.metadata().ok().map(|m| m.uid())
+        fs::symlink_metadata(path).ok().map(|m| m.uid())
     }
     #[cfg(not(unix))]
     {
-        let _ = file;
+        let _ = path;
         None
     }
 }
@@ -294,10 +294,7 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Res
         }
         // Checked before any file is replaced, with the owner of the
         // temporary files just written: ours.
-        let owner = written
-            .first()
-            .and_then(|tmp| fs::File::open(tmp).ok())
-            .and_then(|f| file_owner(&f));
+        let owner = written.first().and_then(|tmp| file_owner(tmp));
         refuse_others_files(
             dir,
             files.iter().map(|f| f.name.as_str()),

@@ -725,18 +725,20 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
             ],
         };
         let table = comparison_table((&s, "two.toml"), (&s, "two.toml --set x"), &c, 7);
+        // The cells of the row that starts with `name`.
+        let cells = |name: &str| -> Vec<&str> {
+            table
+                .lines()
+                .find(|l| l.starts_with(&format!("  {name}")))
+                .unwrap()
+                .split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        };
         // All vendors: the units under contract, and their revenue together.
-        let row = table
-            .lines()
-            .find(|l| l.starts_with("  under contract"))
-            .unwrap();
-        let cells: Vec<&str> = row
-            .split("  ")
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
         assert_eq!(
-            cells,
+            cells("under contract"),
             [
                 "under contract",
                 "40.0%",
@@ -750,14 +752,8 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
             ],
             "{table}"
         );
-        let row = table.lines().find(|l| l.starts_with("  North")).unwrap();
-        let cells: Vec<&str> = row
-            .split("  ")
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
         assert_eq!(
-            cells,
+            cells("North"),
             [
                 "North",
                 "40.0%",

@@ -514,8 +514,9 @@ fn even_steps(a: i64, b: i64, steps: usize) -> Option<Vec<i64>> {
 /// period, which applies before its awards, except for the annual value
 /// of initial contracts).
 pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
+    let named = named_by(s, path);
     let touches = |t: Target, key: &str| -> bool {
-        match (named_by(s, path), t) {
+        match (&named, t) {
             (Some(Named::Vendors(chosen, k)), Target::Vendor(v)) => k == key && chosen.contains(&v),
             (Some(Named::Agencies(chosen, k)), Target::Agency(a)) => {
                 k == key && chosen.contains(&a)
@@ -526,7 +527,7 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
     };
     // Whether an agency both the path and the event name holds initial
     // contracts, which keep the value the run starts with.
-    let initial_contracts = |t: Target| match (named_by(s, path), t) {
+    let initial_contracts = |t: Target| match (&named, t) {
         (Some(Named::Agencies(chosen, _)), Target::Agency(a)) => {
             chosen.contains(&a) && !s.agencies[a].initial.is_empty()
         }
@@ -540,8 +541,7 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
     let overridden = |target: Target, key: &str| {
         s.events.iter().any(|e| {
             e.period < s.calendar.periods
-                && (e.target == target
-                    || (e.target == Target::AllAgencies && matches!(target, Target::Agency(_))))
+                && shared_target(e.target, target).is_some()
                 && e.changes.iter().any(|c| c.op == Op::Set && c.key == key)
         })
     };
@@ -556,15 +556,10 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
                 .find(|c| c.op == Op::Set && touches(e.target, &c.key))?;
             let first_period = e.period == 0;
             let prices_initial = initial_contracts(e.target);
-            let label = e
-                .label
-                .as_ref()
-                .map(|l| format!(", '{l}'"))
-                .unwrap_or_default();
             // A path that names several (`vendor.*.brand`) says for whom,
             // and whether some of them keep the value throughout (no event
             // within the horizon sets it for them).
-            let (several, kept) = match named_by(s, path) {
+            let (several, kept) = match &named {
                 Some(Named::Vendors(chosen, key)) => (
                     chosen.len() > 1,
                     chosen
@@ -594,9 +589,8 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
             Some(Diagnostic {
                 line: change.line,
                 message: format!(
-                    "event {} ({}{label}) sets {}{whom}, so a value given for {path} {}{}",
-                    i + 1,
-                    s.calendar.months_of(e.period),
+                    "{} sets {}{whom}, so a value given for {path} {}{}",
+                    event_label(s, i),
                     change.key,
                     match (
                         change.field == Field::AnnualValue,
@@ -621,6 +615,34 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The vendor or agency both targets name, if any (every agency and one
+/// agency share that agency).
+fn shared_target(a: Target, b: Target) -> Option<Target> {
+    match (a, b) {
+        (Target::Vendor(x), Target::Vendor(y)) | (Target::Agency(x), Target::Agency(y)) => {
+            (x == y).then_some(a)
+        }
+        (Target::AllAgencies, other @ (Target::Agency(_) | Target::AllAgencies)) => Some(other),
+        (Target::Agency(_), Target::AllAgencies) => Some(a),
+        _ => None,
+    }
+}
+
+/// Event `i` of `s` as messages name it: "event 2 (2026-03, 'LABEL')".
+fn event_label(s: &Scenario, i: usize) -> String {
+    let e = &s.events[i];
+    let label = e
+        .label
+        .as_ref()
+        .map(|l| format!(", '{l}'"))
+        .unwrap_or_default();
+    format!(
+        "event {} ({}{label})",
+        i + 1,
+        s.calendar.months_of(e.period)
+    )
+}
+
 /// Notes on what settings did to the events of `file` in `variant` (the
 /// same file with settings applied), at the line of the later event's key:
 ///
@@ -633,33 +655,12 @@ pub fn overriding_events(s: &Scenario, path: &str) -> Vec<Diagnostic> {
 /// Events apply by period, and within a period in file order.
 pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
     let order = |s: &Scenario, i: usize| (s.events[i].period, i);
-    // The vendor or agency both targets name, if any.
-    let common = |a: Target, b: Target| match (a, b) {
-        (Target::Vendor(x), Target::Vendor(y)) | (Target::Agency(x), Target::Agency(y)) => {
-            (x == y).then_some(a)
-        }
-        (Target::AllAgencies, other @ (Target::Agency(_) | Target::AllAgencies)) => Some(other),
-        (Target::Agency(_), Target::AllAgencies) => Some(a),
-        _ => None,
-    };
     let whose = |t: Target| match t {
         Target::Vendor(v) => format!("vendor '{}'", variant.vendors[v].name),
         Target::Agency(a) => format!("agency '{}'", variant.agencies[a].name),
         Target::AllAgencies => "every agency".to_string(),
     };
-    let label = |i: usize| {
-        let e = &variant.events[i];
-        let named = e
-            .label
-            .as_ref()
-            .map(|l| format!(", '{l}'"))
-            .unwrap_or_default();
-        format!(
-            "event {} ({}{named})",
-            i + 1,
-            variant.calendar.months_of(e.period)
-        )
-    };
+    let label = |i: usize| event_label(variant, i);
     // The same number or distribution (whatever stream it draws from).
     let same_value = |a: &Change, b: &Change| {
         a.value.fixed_value() == b.value.fixed_value() && a.value.spec() == b.value.spec()
@@ -675,7 +676,8 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
     let moved = |i: usize| variant.events[i].period != file.events[i].period;
     for i in (0..n).filter(|&i| fires_in(variant, i)) {
         for j in (i + 1..n).filter(|&j| fires_in(variant, j) && (moved(i) || moved(j))) {
-            let Some(target) = common(variant.events[i].target, variant.events[j].target) else {
+            let Some(target) = shared_target(variant.events[i].target, variant.events[j].target)
+            else {
                 continue;
             };
             // Which of the two applies last now, and which did in the file
@@ -763,7 +765,7 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                         .changes
                         .iter()
                         .find(|c| c.field == m.field && c.op == Op::Set)?;
-                    Some((j, c, common(now.target, e.target)?))
+                    Some((j, c, shared_target(now.target, e.target)?))
                 })
                 .min_by_key(|&(j, _, _)| order(variant, j));
             let Some((j, c, target)) = again else {

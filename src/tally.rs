@@ -24,7 +24,7 @@
 
 use std::sync::Arc;
 
-use crate::engine::{Dims, MixedPrices, RunRecord};
+use crate::engine::{Cancelled, Control, Dims, EngineKind, MixedPrices, RunRecord};
 use crate::scenario::Scenario;
 
 /// The stretches of periods over which no event changes any agency's annual
@@ -233,6 +233,25 @@ impl Tally {
     /// If `record` does not have shape `d`.
     pub fn of(record: &RunRecord, d: Dims, epochs: &PriceEpochs) -> Tally {
         Tally::with_layout(record, d, epochs, TallyLayout::of(d, epochs.mixed_count()))
+    }
+
+    /// Simulates the runs `runs` of `s` with `seed` on the current rayon
+    /// pool, keeping each run's tally as it finishes (about half the memory
+    /// of its record), in run order; `Err` once `control` cancels. What the
+    /// command line and [`crate::measures::simulate_and_project`] run.
+    ///
+    /// # Panics
+    /// If `s` fails [`Scenario::verify`].
+    pub fn simulate(
+        s: &Scenario,
+        seed: u64,
+        runs: std::ops::Range<u64>,
+        engine: EngineKind,
+        control: &Control<'_>,
+    ) -> Result<Vec<Tally>, Cancelled> {
+        let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
+        let keep = |record| Tally::from_record(record, d, &epochs);
+        crate::engine::simulate_keeping(s, seed, runs, engine, control, &keep)
     }
 
     /// The tallies of `records`, runs of `s`, in run order.

@@ -12,14 +12,14 @@ use super::{
     COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
     SimulationArgs, UsageError,
 };
-use crate::engine::{self, Control, Dims, EngineKind};
+use crate::engine::{Control, EngineKind};
 use crate::measures;
 use crate::output::{self, Manifest, ManifestInput, OutputFile, ScenarioRef};
 use crate::progress::Progress;
 use crate::resources;
 use crate::scenario::{self, Diagnostic, Scenario, ScenarioError, Setting};
 use crate::sweep::{self, Sweep};
-use crate::tally::{PriceEpochs, Tally};
+use crate::tally::Tally;
 
 /// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
 pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
@@ -406,9 +406,7 @@ pub(super) fn simulate(
         on_run_done: &on_run_done,
         cancel,
     };
-    let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
-    let keep = |record| Tally::from_record(record, d, &epochs);
-    pool.install(|| engine::simulate_keeping(s, seed, 0..runs, engine, &control, &keep))
+    pool.install(|| Tally::simulate(s, seed, 0..runs, engine, &control))
         .map_err(|_| Interrupted.into())
 }
 
@@ -871,6 +869,21 @@ pub(super) struct MemoryAdvice {
     pub threads: u64,
 }
 
+/// The largest `n` in `fits..too_many` for which `fits_at(n)` holds, by
+/// bisection: `fits_at` must hold at `fits` (or `fits` be a floor such as
+/// 0), fail at `too_many`, and change only once in between.
+fn largest_fitting(mut fits: u64, mut too_many: u64, fits_at: impl Fn(u64) -> bool) -> u64 {
+    while too_many - fits > 1 {
+        let mid = fits + (too_many - fits) / 2;
+        if fits_at(mid) {
+            fits = mid;
+        } else {
+            too_many = mid;
+        }
+    }
+    fits
+}
+
 /// `n` rounded down to its first three significant digits: 1,029,215 to
 /// 1,020,000.
 fn three_significant_digits(n: u64) -> u64 {
@@ -916,15 +929,7 @@ pub(super) fn check_memory(
     // only without the room to spare is still advised, not called too
     // large.
     let most_runs_on = |t: u64| {
-        let (mut fits, mut too_many) = (0u64, runs);
-        while too_many - fits > 1 {
-            let mid = fits + (too_many - fits) / 2;
-            if fits_with_room_on(&need_on(mid, t), t) {
-                fits = mid;
-            } else {
-                too_many = mid;
-            }
-        }
+        let fits = largest_fitting(0, runs, |r| fits_with_room_on(&need_on(r, t), t));
         let one_run = need_on(1, t);
         if fits == 0 && runs > 1 && fits_memory(&one_run) && fits_address_space_on(&one_run, t) {
             1
@@ -938,18 +943,8 @@ pub(super) fn check_memory(
     // by bisection (the need grows with threads); else, when not even one
     // run fits on the threads asked, the most runs one thread takes.
     let all_fit_on = |t: u64| fits_with_room_on(&need_on(runs, t), t);
-    let fewer_threads = (threads > 1 && all_fit_on(1)).then(|| {
-        let (mut fits, mut too_many) = (1, threads);
-        while too_many - fits > 1 {
-            let mid = fits + (too_many - fits) / 2;
-            if all_fit_on(mid) {
-                fits = mid;
-            } else {
-                too_many = mid;
-            }
-        }
-        fits
-    });
+    let fewer_threads =
+        (threads > 1 && all_fit_on(1)).then(|| largest_fitting(1, threads, all_fit_on));
     let runs_on_one_thread = if threads > 1 && fewer_threads.is_none() && fits == 0 {
         most_runs_on(1)
     } else {

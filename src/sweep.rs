@@ -809,12 +809,24 @@ pub fn unused_weight(s: &Scenario, source: &str, path: &str) -> Option<Diagnosti
     if !s.agencies.iter().all(|a| a.choice[w].is_some()) {
         return None;
     }
+    let line = own_weight_line(source, 0, key);
+    // Without a line, the first agency's own weight is given by a setting,
+    // which the advice to give one would only repeat.
+    let (whose, advice) = match line {
+        Some(_) => (
+            "sets its own",
+            format!("; give agency.*.choice.{key} to change the weight they use"),
+        ),
+        None => (
+            "has its own",
+            " (their own weights are given by the settings)".to_string(),
+        ),
+    };
     Some(Diagnostic {
-        line: own_weight_line(source, 0, key),
+        line,
         message: format!(
-            "every agency sets its own choice weight '{key}' (the first: agency '{}'), so a value \
-             given for {path} is used by none of them and changes nothing; give \
-             agency.*.choice.{key} to change the weight they use",
+            "every agency {whose} choice weight '{key}' (the first: agency '{}'), so a value \
+             given for {path} is used by none of them and changes nothing{advice}",
             first.name
         ),
     })

@@ -181,7 +181,8 @@ pub(super) fn load_with_sets(
         }
     }
     for set in sets {
-        for note in crate::sweep::overriding_events(&file, &set.path) {
+        // On the scenario as it runs: a setting may move the event.
+        for note in crate::sweep::overriding_events(&s, &set.path) {
             warning!("{}", scenario::located(path, &note));
         }
         if let Some(note) = crate::sweep::unused_weight(&s, &source, &set.path) {

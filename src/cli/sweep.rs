@@ -46,10 +46,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     }
     refuse_repeats(plan, &variants)?;
     warn_of_variants(path, &args, &file, &base, &variants);
+    warn_of_overrides(path, plan, &args.set, &variants);
     for varied in args.set.iter().chain([plan]) {
-        for note in sweep::overriding_events(&file, &varied.path) {
-            warning!("{}", scenario::located(path, &note));
-        }
         // Every value changes the same numbers, so the agencies of every
         // value's scenario set the same weights of their own.
         if let Some(note) = sweep::unused_weight(&variants[0], &source, &varied.path) {
@@ -180,6 +178,36 @@ fn warn_of_variants(
             warning!("{located}");
         } else if values.len() == variants.len() && base.warnings.contains(w) {
             warning!("{located} ({})", with_sets(&args.set).trim_start());
+        } else {
+            warning!("{located} (with --vary {}={})", plan.path, values.join(","));
+        }
+    }
+}
+
+/// The events that override a number the sweep sets or varies
+/// ([`sweep::overriding_events`]), found in each value's scenario, since
+/// `--vary` may move such an event: a note every value shares is shown
+/// once, one some values cause names them.
+fn warn_of_overrides(path: &Path, plan: &Sweep, sets: &[Sweep], variants: &[Scenario]) {
+    let mut notes: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
+    for (s, value) in variants.iter().zip(&plan.values) {
+        for varied in sets.iter().chain([plan]) {
+            for note in sweep::overriding_events(s, &varied.path) {
+                match notes.iter_mut().find(|(seen, _)| *seen == note) {
+                    Some((_, values)) => {
+                        if !values.contains(&value.text.as_str()) {
+                            values.push(&value.text);
+                        }
+                    }
+                    None => notes.push((note, vec![&value.text])),
+                }
+            }
+        }
+    }
+    for (note, values) in notes {
+        let located = scenario::located(path, &note);
+        if values.len() == variants.len() {
+            warning!("{located}");
         } else {
             warning!("{located} (with --vary {}={})", plan.path, values.join(","));
         }

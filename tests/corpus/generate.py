@@ -123,6 +123,7 @@ cases = [
  ("initial_unknown_tier", "initial contracts name declared tiers", 'tier = "secret"\nunits = 5', 'tier = "secert"\nunits = 5'),
  ("initial_tier_missing", "initial contracts need a tier when there are several", 'tier = "secret"\nunits = 5', 'units = 5'),
  ("initial_too_many_units", "initial contracts fit in the agency's units of the tier", 'units = 5\n', 'units = 45\n'),
+ ("initial_too_many_units_blocks", "initial contracts over a tier's units are reported once, at the largest block, with every block's line", 'units = 5\n', 'units = 38\n\n[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 3\n\n[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 2\n'),
  ("initial_no_access", "initial contracts go to a vendor with access > 0", 'vendor = "Acme"\ntier = "secret"', 'vendor = "Zenith"\ntier = "secret"'),
  ("initial_access_never_positive", "initial contracts go to a vendor whose access can exceed 0", 'secret = 0.5 }', 'secret = { uniform = [-0.5, 0.0] } }'),
  ("initial_access_practically_never", "initial contracts go to a vendor whose access exceeds 0 in at least 0.1% of runs", 'secret = 0.5 }', 'secret = { normal = [-40.0, 1.0] } }'),

@@ -664,6 +664,36 @@ fn warnings_name_the_settings_that_cause_them() {
         ),
         "{stderr}"
     );
+    // A setting that moves the event is taken into account: to the first
+    // period, the event replaces the value before anything happens; past
+    // the horizon, it overrides nothing.
+    let stderr = stderr_of(&[
+        "check",
+        baseline,
+        "--set",
+        "vendor.OpenAI.access.secret=0.9",
+        "--set",
+        "event.2.at=2026-01",
+    ]);
+    assert!(
+        stderr.contains(
+            "gov-ai-2026.toml:168: event 2 (2026-01, 'OpenAI on AWS, classified and unclassified') sets access.secret, \
+             so a value given for vendor.OpenAI.access.secret is replaced before anything happens and changes nothing"
+        ) && !stderr.contains("holds only until then"),
+        "{stderr}"
+    );
+    let stderr = stderr_of(&[
+        "check",
+        baseline,
+        "--set",
+        "vendor.OpenAI.access.secret=0.9",
+        "--set",
+        "event.2.at=2031-01",
+    ]);
+    assert!(
+        stderr.contains("never fires") && !stderr.contains("sets access.secret"),
+        "{stderr}"
+    );
     let stderr = stderr_of(&[
         "run",
         baseline,
@@ -922,8 +952,9 @@ fn a_choice_weight_every_agency_sets_itself_is_pointed_out() {
     );
     assert!(
         stderr.contains(
-            "warning: w.toml: every agency sets its own choice weight 'incumbency' (the first: \
-             agency 'Civil'), so a value given for choice.incumbency"
+            "warning: w.toml: every agency has its own choice weight 'incumbency' (the first: \
+             agency 'Civil'), so a value given for choice.incumbency is used by none of them and \
+             changes nothing (their own weights are given by the settings)\n"
         ),
         "{stderr}"
     );

@@ -641,6 +641,27 @@ fn warnings_name_the_values_that_cause_them() {
     );
     std::fs::remove_dir_all(tmp.path().join("sweep")).unwrap();
 
+    // An event the varied date moves past the horizon overrides a set
+    // value only for the other date.
+    let stderr = stderr_of(
+        &shipped,
+        "event.5.at=2027-06,2031-01",
+        &[
+            "--runs",
+            "5",
+            "--set",
+            "vendor.Google.access.top_secret=0.3",
+        ],
+    );
+    assert!(
+        stderr.contains(
+            "event 5 (2027-06, 'Google gains top-secret accreditation') sets access.top_secret, so a value \
+             given for vendor.Google.access.top_secret holds only until then (with --vary event.5.at=2027-06)"
+        ),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(tmp.path().join("sweep")).unwrap();
+
     // Only the value that moves the AWS deal before the Pentagon agreement
     // turns round which of their accesses holds.
     let stderr = stderr_of(&shipped, "event.2.at=2026-01,2026-03", &["--runs", "5"]);

@@ -158,6 +158,27 @@ impl Checker<'_> {
                     ),
                 );
             }
+            // Bass p from 1/2 to 1: most units adopt at once, on their own
+            // (p is rarely above 0.05 a period); 1 is also 1% written as a
+            // percentage.
+            if key == "innovation"
+                && let Some(x) = param.fixed_value()
+                && (0.5..=1.0).contains(&x)
+            {
+                let hint = if x == 1.0 {
+                    as_percentage(x)
+                } else {
+                    String::new()
+                };
+                self.warn(
+                    &v.span(),
+                    format!(
+                        "{label} innovation = {} makes most units adopt at once: in every period, {}% of the units that have not adopted do so on their own (less caution), before any imitation; Bass p is usually below 0.05 a period{hint}",
+                        Shown(x),
+                        Shown(100.0 * x),
+                    ),
+                );
+            }
             if let Some(spec) = param.spec()
                 && spec.share_above(1.0) >= 0.999
             {
@@ -219,7 +240,8 @@ impl Checker<'_> {
         };
 
         let mut initial = Vec::new();
-        let mut placed = vec![0u64; tiers.len()];
+        // Each tier's initial contracts: where each block's `units` stands, and how many.
+        let mut placed: Vec<Vec<(std::ops::Range<usize>, u32)>> = vec![Vec::new(); tiers.len()];
         let contract = format!("an initial contract of {label}");
         for raw_initial in &a.initial {
             let ispan = raw_initial.span();
@@ -311,22 +333,8 @@ impl Checker<'_> {
             if let (Some(vi), Some(ti), Some(count), Some(remaining)) =
                 (vendor, tier, count, remaining)
             {
-                placed[ti] += count as u64;
-                if let Some(by_tier) = &units_by_tier
-                    && placed[ti] > u64::from(by_tier[ti])
-                {
-                    // At the `units` that went over (present, since count is).
-                    let at = c.units.as_ref().map_or(ispan.clone(), |u| u.span());
-                    self.error(
-                        &at,
-                        format!(
-                            "initial contracts of {label} at tier '{}' cover {}, but the agency has only {} in that tier",
-                            tiers[ti],
-                            crate::text::count(placed[ti], "unit"),
-                            crate::text::count(u64::from(by_tier[ti]), "unit")
-                        ),
-                    );
-                }
+                let at = c.units.as_ref().map_or(ispan.clone(), |u| u.span());
+                placed[ti].push((at, count as u32));
                 initial.push(InitialContract {
                     vendor: vi,
                     tier: ti,
@@ -334,6 +342,12 @@ impl Checker<'_> {
                     remaining,
                     stream: 0,
                 });
+            }
+        }
+
+        if let Some(by_tier) = &units_by_tier {
+            for (ti, blocks) in placed.iter().enumerate() {
+                self.initial_fits(&label, &tiers[ti], blocks, by_tier[ti]);
             }
         }
 
@@ -380,6 +394,45 @@ impl Checker<'_> {
             return None;
         }
         Some(out)
+    }
+
+    /// One error when the initial contracts of one agency at one tier
+    /// (`blocks`: each block's `units` and where it stands) cover more than
+    /// the tier's `units`: at the largest block, which is most likely the
+    /// slip, listing every block by line so none has to be hunted for.
+    fn initial_fits(
+        &mut self,
+        label: &str,
+        tier: &str,
+        blocks: &[(std::ops::Range<usize>, u32)],
+        units: u32,
+    ) {
+        let total: u64 = blocks.iter().map(|(_, n)| u64::from(*n)).sum();
+        if total <= u64::from(units) {
+            return;
+        }
+        let largest = blocks
+            .iter()
+            .rev()
+            .max_by_key(|(_, n)| *n)
+            .expect("a total above units has a block");
+        let lines = if blocks.len() == 1 {
+            String::new()
+        } else {
+            let each: Vec<String> = blocks
+                .iter()
+                .map(|(at, n)| format!("{n} on line {}", self.line(at)))
+                .collect();
+            format!(" ({})", crate::text::listing(&each))
+        };
+        self.error(
+            &largest.0,
+            format!(
+                "initial contracts of {label} at tier '{tier}' cover {}{lines}, but the agency has only {} in that tier",
+                crate::text::count(total, "unit"),
+                crate::text::count(u64::from(units), "unit")
+            ),
+        );
     }
 }
 
@@ -545,12 +598,27 @@ mod tests {
         }
         // At most 1, or drawn with some draws at most 1: no warning.
         let s = validate(
-            &source("1", "{ uniform = [0, 3] }"),
+            &source("0.49", "{ uniform = [0, 3] }"),
             Path::new("t.toml"),
             &[],
         )
         .unwrap();
         assert!(s.warnings.is_empty());
+        // An innovation from 1/2 to 1 makes most units adopt at once; at
+        // exactly 1 it may be 1% written as a percentage. Imitation may be
+        // that high without a warning.
+        let s = validate(&source("1", "1"), Path::new("t.toml"), &[]).unwrap();
+        assert_eq!(s.warnings.len(), 1);
+        assert_eq!(
+            s.warnings[0].message,
+            "agency 'B' innovation = 1 makes most units adopt at once: in every period, 100% of the units that have not adopted do so on their own (less caution), before any imitation; Bass p is usually below 0.05 a period; if 1 is a percentage, write 0.01"
+        );
+        let s = validate(&source("0.5", "0.1"), Path::new("t.toml"), &[]).unwrap();
+        assert!(
+            s.warnings[0]
+                .message
+                .ends_with("usually below 0.05 a period")
+        );
         // Every draw above 1: warned, with the distribution in hundredths
         // where its numbers scale with the draws.
         let s = validate(

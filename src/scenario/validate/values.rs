@@ -133,20 +133,39 @@ impl Checker<'_> {
                         }
                         let clamped = spec.share_outside(range);
                         if clamped >= HEAVY_CLAMPING {
+                            let advice = match spec {
+                                DistSpec::LogNormal { mu, sigma } if mu > range.high.ln() => {
+                                    lognormal_on_the_log_scale(mu, sigma, range)
+                                }
+                                _ => None,
+                            }
+                            .unwrap_or_else(|| {
+                                format!(
+                                    "; prefer a family whose support fits the range ({})",
+                                    fitting_families(range)
+                                )
+                            });
                             self.warn(
                                 &span,
                                 format!(
-                                    "{what} must be {}: {} of the draws of {spec} lie outside that range and are clamped to its nearest bound, which piles them on that one value; prefer a family whose support fits the range ({})",
+                                    "{what} must be {}: {} of the draws of {spec} lie outside that range and are clamped to its nearest bound, which piles them on that one value{advice}",
                                     range.describe(),
                                     share_of_draws(clamped),
-                                    fitting_families(range)
                                 ),
                             );
                         }
                         Some(Param::drawn(spec, range))
                     }
                     Err(rule) => {
-                        self.error(&span, format!("{what}: {rule}"));
+                        // Too large to represent: most likely the value's
+                        // own mean and sd, written where their logarithm's go.
+                        let hint = match numbers[..] {
+                            [mu, sigma] if family == "lognormal" && sigma > 0.0 => {
+                                lognormal_on_the_log_scale(mu, sigma, range)
+                            }
+                            _ => None,
+                        };
+                        self.error(&span, format!("{what}: {rule}{}", hint.unwrap_or_default()));
                         None
                     }
                 }
@@ -251,6 +270,35 @@ impl Checker<'_> {
     }
 }
 
+/// For a lognormal whose `mu` and `sigma` read as the value's own mean and
+/// standard deviation rather than its logarithm's (`lognormal = [120000,
+/// 30000]` for a contract worth about $120,000): the lognormal with that
+/// mean and sd, `sigma_ln^2 = ln(1 + (sigma / mu)^2)` and `mu_ln = ln mu -
+/// sigma_ln^2 / 2`, rounded to four decimals, when its draws fit `range`
+/// (clamped in fewer than 5%).
+fn lognormal_on_the_log_scale(mu: f64, sigma: f64, range: Range) -> Option<String> {
+    if !(mu > 0.0 && sigma > 0.0 && mu.is_finite() && sigma.is_finite()) {
+        return None;
+    }
+    let round = |x: f64| (x * 1e4).round() / 1e4;
+    let variance = (sigma / mu).powi(2).ln_1p();
+    let sigma_ln = round(variance.sqrt());
+    let mu_ln = round(mu.ln() - variance / 2.0);
+    if sigma_ln <= 0.0 {
+        return None;
+    }
+    let fitting = DistSpec::new("lognormal", &[mu_ln, sigma_ln]).ok()?;
+    (fitting.share_outside(range) < HEAVY_CLAMPING).then(|| {
+        format!(
+            "; lognormal's numbers are the mean and sd of the value's natural logarithm: if {} and {} are the value's own mean and sd, write {{ lognormal = [{}, {}] }}",
+            Shown(mu),
+            Shown(sigma),
+            Shown(mu_ln),
+            Shown(sigma_ln)
+        )
+    })
+}
+
 /// "; if 45 is a percentage, write 0.45" where `x` is a fraction (`range`
 /// [0, 1]) most likely written as a percentage: from 2 to 100, or from -2
 /// to -100 for an amount an event adds (`added`); below 2 it is more
@@ -327,6 +375,49 @@ mod tests {
         );
         assert_eq!(warnings(0.1 / 1.6).len(), 1);
         assert!(warnings(0.1 / 1.7).is_empty());
+    }
+
+    /// A lognormal given the value's own mean and sd instead of its
+    /// logarithm's is told the lognormal with that mean and sd: 120 and 30
+    /// give sigma^2 = ln(1 + 0.0625) = 0.060625, sigma = 0.2462 and mu =
+    /// ln 120 - 0.030312 = 4.7572; 150000 and 40000 give 0.2621 and 11.884.
+    /// A lognormal that is merely wide keeps the usual advice.
+    #[test]
+    fn a_lognormal_of_the_value_itself_is_told_its_logarithms() {
+        let outcome = |value: &str| {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 3\n\
+                 [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                 [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.1\n\
+                 imitation = 0.0\nannual_value = {value}\n"
+            );
+            match validate(&source, Path::new("t.toml"), &[]) {
+                Ok(s) => s
+                    .warnings
+                    .into_iter()
+                    .map(|w| w.message)
+                    .collect::<Vec<_>>(),
+                Err(errors) => errors.into_iter().map(|e| e.message).collect(),
+            }
+        };
+        assert_eq!(
+            outcome("{ lognormal = [120, 30] }"),
+            [
+                "agency 'X' annual_value must be in [0, 1e15]: more than 99% of the draws of lognormal(120, 30) lie outside that range and are clamped to its nearest bound, which piles them on that one value; lognormal's numbers are the mean and sd of the value's natural logarithm: if 120 and 30 are the value's own mean and sd, write { lognormal = [4.7572, 0.2462] }"
+            ]
+        );
+        assert_eq!(
+            outcome("{ lognormal = [150000, 40000] }"),
+            [
+                "agency 'X' annual_value: lognormal [150000, 40000] draws numbers too large to represent; use mu + 8*sigma <= 700; lognormal's numbers are the mean and sd of the value's natural logarithm: if 150000 and 40000 are the value's own mean and sd, write { lognormal = [11.884, 0.2621] }"
+            ]
+        );
+        let wide = outcome("{ lognormal = [33, 4] }");
+        assert!(
+            wide.len() == 1 && wide[0].ends_with("prefer a family whose support fits the range (lognormal for rates and amounts above 0, or PERT, triangular or uniform with bounds in [0, 1e15])"),
+            "{wide:?}"
+        );
+        assert!(outcome("{ lognormal = [13.8, 0.3] }").is_empty());
     }
 
     /// A fraction written as a percentage (from 2 to 100) is told the

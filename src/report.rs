@@ -173,9 +173,12 @@ pub fn overview(s: &Scenario) -> String {
         rows.push(r);
     }
     out.push_str(&table(&rows));
+    // The units the numbers are in: rates and terms count periods, which a
+    // change of `step` changes under them.
+    let step = s.calendar.step.name();
     let _ = writeln!(
         out,
-        "  {} in all",
+        "  {} in all; innovation and imitation are rates per {step}, term in {step}s, annual value in dollars a year",
         crate::text::count(s.total_units(), "unit")
     );
     for a in &s.agencies {
@@ -261,7 +264,20 @@ pub fn overview(s: &Scenario) -> String {
     out
 }
 
-/// The table that closes `sharecast run`.
+/// The label of the row of all units under contract in a table of
+/// vendors, told apart from any vendor, even one named "under contract".
+fn under_contract_label<'a>(mut vendors: impl Iterator<Item = &'a str>) -> &'static str {
+    if vendors.any(|v| v.trim().eq_ignore_ascii_case("under contract")) {
+        "all vendors: under contract"
+    } else {
+        "under contract"
+    }
+}
+
+/// The table that closes `sharecast run`: each vendor's share of all
+/// contracts at the last period, its chance of leading and its cumulative
+/// revenue; then the share of all units under contract, with all vendors'
+/// revenue together.
 pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     let cal = &s.calendar;
     let mut out = String::new();
@@ -275,7 +291,8 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     );
     let _ = writeln!(
         out,
-        "\nShare of all contracts in {} (mean, 5-95% band), chance of leading:",
+        "\nShare of all contracts in {} (mean, 5-95% band), chance of leading; then of all units \
+         under contract (with all vendors' revenue):",
         cal.last_months()
     );
     let mut rows = vec![
@@ -300,6 +317,29 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
             dollars(o.mean_cumulative_revenue),
         ]);
     }
+    let last = cal.periods as usize - 1;
+    let under_contract = p
+        .adoption
+        .iter()
+        .find(|r| {
+            r.period == last && r.agency.is_none() && r.measure == AdoptionMeasure::UnderContract
+        })
+        .and_then(|r| r.summary);
+    let (mean, lo, hi) = under_contract.map_or(("-".into(), "-".into(), "-".into()), |u| {
+        (
+            percent(u.mean),
+            percent(u.percentiles[0]),
+            percent(u.percentiles[4]),
+        )
+    });
+    rows.push(vec![
+        under_contract_label(s.vendors.iter().map(|v| v.name.as_str())).to_string(),
+        mean,
+        lo,
+        hi,
+        String::new(),
+        dollars(p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum()),
+    ]);
     out.push_str(&table(&rows));
     out
 }
@@ -435,17 +475,7 @@ pub fn comparison_table(
         .filter(|r| r.period == last && r.measure == RevenueMeasure::CumulativeRevenue)
         .map(|r| r.summary.map(|p| p.difference.mean))
         .sum();
-    // Labelled apart from any vendor, even one named "under contract".
-    let label = if c
-        .vendors
-        .iter()
-        .any(|v| v.trim().eq_ignore_ascii_case("under contract"))
-    {
-        "all vendors: under contract"
-    } else {
-        "under contract"
-    };
-    let mut cells = vec![label.to_string()];
+    let mut cells = vec![under_contract_label(c.vendors.iter().map(String::as_str)).to_string()];
     cells.extend(paired_cells(under_contract.as_ref()));
     cells.push(all_revenue.map_or_else(dash, signed_dollars));
     rows.push(cells);
@@ -618,10 +648,29 @@ term = 6
                 prob_leader,
                 mean_cumulative_revenue,
             };
+        use crate::measures::AdoptionRow;
+        // Units under contract at the last period, all agencies (the rows
+        // of another period, of one agency or of waiting units are not it).
+        let adoption = |period, agency, measure, mean| AdoptionRow {
+            period,
+            agency,
+            measure,
+            summary: Some(summary(
+                100,
+                mean,
+                0.1,
+                [mean - 0.2, 0.0, 0.0, 0.0, mean + 0.1],
+            )),
+        };
         let p = Projection {
             runs: 100,
             shares: Vec::new(),
-            adoption: Vec::new(),
+            adoption: vec![
+                adoption(10, None, AdoptionMeasure::UnderContract, 0.3),
+                adoption(11, Some(0), AdoptionMeasure::UnderContract, 0.5),
+                adoption(11, None, AdoptionMeasure::UnderContract, 0.7),
+                adoption(11, None, AdoptionMeasure::Waiting, 0.2),
+            ],
             revenue: Vec::new(),
             outlook: vec![
                 outlook(
@@ -637,10 +686,11 @@ term = 6
             final_table(&two_vendors(), &p, 7),
             "Two: 100 runs, seed 7, 12 month periods from 2026-01 to 2026-12
 
-Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading:
-  vendor   mean    p05    p95  P(lead)  cum. revenue
-  North   40.0%  20.0%  60.0%    25.0%        $1.50M
-  South       -      -      -     0.0%            $0
+Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of all units under contract (with all vendors' revenue):
+  vendor           mean    p05    p95  P(lead)  cum. revenue
+  North           40.0%  20.0%  60.0%    25.0%        $1.50M
+  South               -      -      -     0.0%            $0
+  under contract  70.0%  50.0%  80.0%                 $1.50M
 "
         );
     }

@@ -8,28 +8,48 @@ use super::names::{differ_in_modifiers, difference, folded, printable_name};
 use toml::{Spanned, Value};
 
 /// The closest candidate to a misspelt name, if one is close enough.
+///
+/// A name whose every word is a word of some candidates (`Police` for
+/// `Large-city police`, `Federal grants begin` for `Federal AI
+/// modernisation grants begin`) is a shortened name: the closest of those
+/// candidates, however different their spelling. Otherwise the closest by
+/// spelling, if similar enough.
 pub(crate) fn suggest<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let name = name.to_lowercase();
+    let words_of = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let typed_words = words_of(&name);
     // The most similar; of several as similar, the one fewest edits away,
     // then the first given (`Vendor1` among `Vendor00`..`Vendor24` is
-    // `Vendor01`, not whichever came last).
-    let mut best: Option<(f64, usize, &'a str)> = None;
+    // `Vendor01`, not whichever came last). Candidates that hold every
+    // typed word come before all others.
+    let mut best: Option<(bool, f64, usize, &'a str)> = None;
     for c in candidates {
         let lower = c.to_lowercase();
         let score = strsim::jaro_winkler(&name, &lower);
-        if score < 0.8 {
+        let words = words_of(&lower);
+        let shortened = !typed_words.is_empty()
+            && typed_words.len() < words.len()
+            && typed_words.iter().all(|w| words.contains(w));
+        if !shortened && score < 0.8 {
             continue;
         }
         let edits = strsim::levenshtein(&name, &lower);
-        let better = best.is_none_or(|(s, e, _)| score > s || (score == s && edits < e));
+        let better = best.is_none_or(|(sh, s, e, _)| {
+            (shortened, score) > (sh, s) || (shortened == sh && score == s && edits < e)
+        });
         if better {
-            best = Some((score, edits, c));
+            best = Some((shortened, score, edits, c));
         }
     }
-    best.map(|(_, _, c)| c)
+    best.map(|(_, _, _, c)| c)
 }
 
 pub(super) fn did_you_mean<'a>(
@@ -257,6 +277,28 @@ mod tests {
         assert_eq!(
             suggest("Vendor1", vendors.iter().map(String::as_str)),
             Some("Vendor01")
+        );
+        // A shortened name is the candidate that holds all its words, even
+        // where another is spelt more like it.
+        let events = [
+            "Federal AI modernisation grants begin",
+            "Federal grants end",
+        ];
+        assert_eq!(
+            suggest("Federal grants begin", events),
+            Some("Federal AI modernisation grants begin")
+        );
+        assert_eq!(
+            suggest(
+                "police",
+                ["State DOTs", "Large-city police", "County courts"]
+            ),
+            Some("Large-city police")
+        );
+        // Of several that hold the words, the closest.
+        assert_eq!(
+            suggest("Agency 2", ["Agency 1", "Agency 2 east", "Agency 22 west"]),
+            Some("Agency 2 east")
         );
     }
 }

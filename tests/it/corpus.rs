@@ -549,7 +549,7 @@ fn the_design_cards_example_is_a_valid_scenario() {
 Agencies (units by tier):
   agency  units  unclassified  secret  top_secret  caution  innovation  imitation  term  annual value
   DoD       400           200     120          80      0.5        0.02       0.25    36       2500000
-  400 units in all
+  400 units in all; innovation and imitation are rates per month, term in months, annual value in dollars a year
   DoD choice weights: incumbency 2.5
 
 Initial contracts:

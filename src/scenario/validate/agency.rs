@@ -321,11 +321,33 @@ impl Checker<'_> {
                         Some(p) => format!("(drawn from {p}) is never above 0"),
                         None => "is 0".to_string(),
                     };
+                    // The two ways out: access at this tier, or a tier the
+                    // vendor serves.
+                    let served: Vec<&str> = v
+                        .access
+                        .iter()
+                        .zip(tiers)
+                        .filter(|(a, _)| {
+                            a.as_ref()
+                                .is_some_and(|p| p.chance_above(0.0) >= super::unserved::SERVED)
+                        })
+                        .map(|(_, t)| t.as_str())
+                        .collect();
+                    let other_tier = if served.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ", or put the contract at a tier it serves ({})",
+                            crate::text::listing(&served)
+                        )
+                    };
                     self.error(
                         &ispan,
                         format!(
-                            "{contract} goes to vendor '{}' at tier '{}', where its access {how}; a vendor needs access > 0 to hold a contract",
-                            v.name, tiers[ti]
+                            "{contract} goes to vendor '{}' at tier '{}', where its access {how}; a vendor needs access > 0 to hold a contract: give it access.{} above 0{other_tier}",
+                            v.name,
+                            tiers[ti],
+                            super::super::lookup::toml_key(&tiers[ti])
                         ),
                     );
                 }

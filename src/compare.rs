@@ -838,6 +838,7 @@ mod tests {
         priced.events.push(crate::scenario::Event {
             period: 3,
             keyed_period: 3,
+            until: None,
             label: None,
             target: crate::scenario::Target::AllAgencies,
             changes: vec![crate::scenario::Change {

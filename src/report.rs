@@ -250,9 +250,18 @@ pub fn overview(s: &Scenario) -> String {
                 .as_ref()
                 .map(|l| format!(" ({l})"))
                 .unwrap_or_default();
+            // A temporary change says when it is undone, or that it lasts
+            // to the end.
+            let until = match e.until {
+                Some(u) if u < cal.periods => {
+                    format!(", undone from {} (period {u})", cal.months_of(u))
+                }
+                Some(_) => ", undone after the last period".to_string(),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  #{position:<2} {} period {:>3}  {}: {}{}",
+                "  #{position:<2} {} period {:>3}  {}: {}{until}{}",
                 cal.months_of(e.period),
                 e.period,
                 target,

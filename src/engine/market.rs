@@ -32,6 +32,26 @@ pub struct Market {
     weights: Vec<f64>,
     /// Drawn value of each event's changes, `[event][change]`, file order.
     event_values: Vec<Vec<f64>>,
+    /// What events with `until` have added and not yet taken off again.
+    additions: Vec<Addition>,
+}
+
+/// One number an event changes: a field of one vendor or one agency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Slot {
+    field: Field,
+    /// The vendor's or the agency's index.
+    owner: usize,
+}
+
+/// An addition of an event with `until` to one number: the value before
+/// and after it (after clamping), to take it off again at `until`.
+#[derive(Debug, Clone, Copy)]
+struct Addition {
+    event: usize,
+    slot: Slot,
+    before: f64,
+    after: f64,
 }
 
 impl Market {
@@ -82,6 +102,7 @@ impl Market {
             annual_value: Vec::with_capacity(n),
             weights: Vec::with_capacity(n * weight_count),
             event_values: Vec::with_capacity(s.events.len()),
+            additions: Vec::new(),
         };
         for a in &s.agencies {
             m.caution.push(draw(&a.caution));
@@ -105,51 +126,89 @@ impl Market {
     pub fn apply_events(&mut self, s: &Scenario, period: u32) -> Fired {
         let mut fired = Fired::default();
         for (e, event) in s.events.iter().enumerate() {
+            if event.until == Some(period) {
+                fired.any = true;
+                fired.prices |= event.changes_annual_value();
+                self.undo(e);
+                continue;
+            }
             if event.period != period {
                 continue;
             }
             fired.any = true;
             fired.prices |= event.changes_annual_value();
+            let temporary = event.until.is_some();
             for (c, change) in event.changes.iter().enumerate() {
                 let value = self.event_values[e][c];
-                match event.target {
-                    Target::Vendor(v) => self.change_vendor(v, change.field, change.op, value),
-                    Target::Agency(a) => self.change_agency(a, change.field, change.op, value),
-                    Target::AllAgencies => {
-                        for a in 0..self.caution.len() {
-                            self.change_agency(a, change.field, change.op, value);
-                        }
-                    }
+                let owners = match event.target {
+                    Target::Vendor(v) => v..v + 1,
+                    Target::Agency(a) => a..a + 1,
+                    Target::AllAgencies => 0..self.caution.len(),
+                };
+                for owner in owners {
+                    let slot = Slot {
+                        field: change.field,
+                        owner,
+                    };
+                    self.change(e, temporary, slot, change.op, value);
                 }
             }
         }
         fired
     }
 
-    fn change_vendor(&mut self, v: usize, field: Field, op: Op, value: f64) {
-        let slot = match field {
-            Field::Brand => &mut self.brand[v],
-            Field::Access(k) => &mut self.access[v * self.tiers + k],
-            Field::Attribute(j) => &mut self.attributes[v * self.attribute_count + j],
-            _ => unreachable!(
-                "validation and Scenario::verify give vendor fields only to vendor events"
-            ),
-        };
-        apply(slot, field, op, value);
+    /// The current value of `slot`.
+    fn slot_mut(&mut self, slot: Slot) -> &mut f64 {
+        let Slot { field, owner } = slot;
+        match field {
+            Field::Brand => &mut self.brand[owner],
+            Field::Access(k) => &mut self.access[owner * self.tiers + k],
+            Field::Attribute(j) => &mut self.attributes[owner * self.attribute_count + j],
+            Field::Caution => &mut self.caution[owner],
+            Field::Innovation => &mut self.innovation[owner],
+            Field::Imitation => &mut self.imitation[owner],
+            Field::AnnualValue => &mut self.annual_value[owner],
+            Field::Weight(w) => &mut self.weights[owner * self.weight_count + w],
+        }
     }
 
-    fn change_agency(&mut self, a: usize, field: Field, op: Op, value: f64) {
-        let slot = match field {
-            Field::Caution => &mut self.caution[a],
-            Field::Innovation => &mut self.innovation[a],
-            Field::Imitation => &mut self.imitation[a],
-            Field::AnnualValue => &mut self.annual_value[a],
-            Field::Weight(w) => &mut self.weights[a * self.weight_count + w],
-            _ => unreachable!(
-                "validation and Scenario::verify give agency fields only to agency events"
-            ),
-        };
-        apply(slot, field, op, value);
+    /// Applies one change of event `e` to `slot`. An addition of an event
+    /// with `until` (`temporary`) is remembered, to be taken off then; a
+    /// `set` replaces whatever such additions added to the number, so
+    /// none of them is taken off it any more.
+    fn change(&mut self, e: usize, temporary: bool, slot: Slot, op: Op, value: f64) {
+        let x = self.slot_mut(slot);
+        let before = *x;
+        apply(x, slot.field, op, value);
+        let after = *x;
+        match op {
+            Op::Set => self.additions.retain(|a| a.slot != slot),
+            Op::Add if temporary => self.additions.push(Addition {
+                event: e,
+                slot,
+                before,
+                after,
+            }),
+            Op::Add => {}
+        }
+    }
+
+    /// Takes off what event `e` added (its `until` has come): a number
+    /// nothing else changed since returns exactly to its value before the
+    /// event; otherwise it loses the amount the event added to it (as
+    /// clamped then), and is clamped again.
+    fn undo(&mut self, e: usize) {
+        let (ended, kept): (Vec<Addition>, Vec<Addition>) =
+            self.additions.iter().partition(|a| a.event == e);
+        self.additions = kept;
+        for a in ended {
+            let x = self.slot_mut(a.slot);
+            if *x == a.after {
+                *x = a.before;
+            } else {
+                apply(x, a.slot.field, Op::Add, a.before - a.after);
+            }
+        }
     }
 
     pub fn access(&self, v: usize, k: usize) -> f64 {
@@ -337,6 +396,113 @@ add = {{ caution = {}, innovation = {}, imitation = {}, annual_value = {}, "choi
             prop_assert!(m.apply_events(&s, 1).any);
             prop_assert!(within(&m), "{:?}", m);
         }
+
+        /// A temporary addition (`until`) of any amount, clamped or not,
+        /// leaves every number exactly as before once it is undone, when
+        /// nothing else changed it meanwhile; with a lasting addition in
+        /// between, the number keeps that one (up to rounding and clamping).
+        #[test]
+        fn an_undone_addition_restores_the_value_before_it(
+            add in -3.0..3.0f64,
+            between in -0.3..0.3f64,
+            seed in any::<u64>(),
+        ) {
+            let text = format!(
+                r#"
+start = "2026-01"
+periods = 6
+[[vendor]]
+name = "V"
+brand = {{ uniform = [0, 1] }}
+access = {{ unclassified = 1.0 }}
+[[agency]]
+name = "A"
+units = 10
+innovation = {{ uniform = [0, 0.1] }}
+imitation = 0.1
+caution = {{ uniform = [0, 1] }}
+term = 2
+[[event]]
+at = 1
+until = 4
+vendor = "V"
+add = {{ brand = {add} }}
+[[event]]
+at = 1
+until = 3
+agency = "*"
+add = {{ innovation = {add}, caution = {add} }}
+[[event]]
+at = 2
+agency = "A"
+add = {{ caution = {between} }}
+"#
+            );
+            let s = parse(&text, Path::new("until.toml")).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut m = Market::draw(&s, &mut ChaCha8Rng::seed_from_u64(seed));
+            let start = m.clone();
+            m.apply_events(&s, 1);
+            let temporary = m.caution[0] - start.caution[0];
+            m.apply_events(&s, 2);
+            prop_assert!(m.apply_events(&s, 3).any);
+            prop_assert_eq!(m.innovation[0], start.innovation[0]);
+            // The lasting addition stays: where no step was clamped, the
+            // caution is the start's plus it.
+            let unclamped = |x: f64| (0.0..=1.0).contains(&x);
+            let c0 = start.caution[0];
+            if unclamped(c0 + add) && unclamped(c0 + add + between) && unclamped(c0 + between) {
+                prop_assert!((temporary - add).abs() < 1e-12);
+                prop_assert!((m.caution[0] - (c0 + between)).abs() < 1e-12,
+                    "{} vs {}", m.caution[0], c0 + between);
+            }
+            prop_assert!(unclamped(m.caution[0]));
+            prop_assert_eq!(m.brand[0], Range::UNIT.clamp(start.brand[0] + add));
+            prop_assert!(m.apply_events(&s, 4).any);
+            prop_assert_eq!(m.brand[0], start.brand[0]);
+        }
+    }
+
+    /// A `set` between a temporary addition and its end replaces what the
+    /// addition added, so its end takes nothing off; a price undone fires
+    /// as a price change.
+    #[test]
+    fn a_set_in_between_keeps_its_value_past_the_end_of_an_addition() {
+        let text = r#"
+start = "2026-01"
+periods = 6
+[[vendor]]
+name = "V"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "A"
+units = 10
+innovation = 0.01
+imitation = 0.1
+annual_value = 100.0
+term = 2
+[[event]]
+at = 1
+until = 4
+agency = "A"
+add = { innovation = 0.05, annual_value = 50.0 }
+[[event]]
+at = 2
+agency = "A"
+set = { innovation = 0.2 }
+"#;
+        let s = parse(text, Path::new("until.toml")).unwrap();
+        let mut m = Market::draw(&s, &mut ChaCha8Rng::seed_from_u64(1));
+        m.apply_events(&s, 1);
+        assert_eq!(
+            (m.innovation[0], m.annual_value[0]),
+            (0.060000000000000005, 150.0)
+        );
+        m.apply_events(&s, 2);
+        let fired = m.apply_events(&s, 4);
+        assert!(fired.any && fired.prices);
+        assert_eq!((m.innovation[0], m.annual_value[0]), (0.2, 100.0));
+        assert!(!m.apply_events(&s, 5).any);
     }
 }
 

@@ -486,6 +486,19 @@ impl<'a> Verifier<'a> {
                     "events[{e}] changes nothing; an event makes at least one change"
                 ));
             }
+            if let Some(until) = event.until {
+                if until <= event.period {
+                    self.fail(format!(
+                        "events[{e}] is undone at period {until}, not after its period {}",
+                        event.period
+                    ));
+                }
+                if event.changes.iter().any(|c| c.op == Op::Set) {
+                    self.fail(format!(
+                        "events[{e}] has until but sets a value; until undoes additions only"
+                    ));
+                }
+            }
             for (c, change) in event.changes.iter().enumerate() {
                 let field = change.field;
                 let fits = match field {
@@ -640,6 +653,13 @@ mod tests {
         assert_names(&p, "(Caution) is not a field of a vendor");
         let p = broken_by(|s| s.events[0].changes.clear());
         assert_names(&p, "changes nothing");
+        let p = broken_by(|s| s.events[0].until = Some(s.events[0].period));
+        assert_names(&p, "is undone at period");
+        let p = broken_by(|s| {
+            s.events[0].until = Some(s.events[0].period + 1);
+            s.events[0].changes[0].op = Op::Set;
+        });
+        assert_names(&p, "until undoes additions only");
     }
 
     #[test]

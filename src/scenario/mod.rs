@@ -160,6 +160,13 @@ pub struct Event {
     /// unless `sweep` moved the event, in which case the file's own, so that
     /// the event draws the same numbers at every date it is moved to.
     pub keyed_period: u32,
+    /// The period from which the event's changes are undone (`until` in the
+    /// file; after `period`, and possibly `>= periods`, when they last to
+    /// the end); `None` for a lasting change. Only an event whose changes
+    /// all `add` has one: from that period on, each number loses what the
+    /// event added to it, as far as no `set` has replaced it since (see
+    /// `engine::market`).
+    pub until: Option<u32>,
     /// Short description shown by `check`, trimmed; `None` when the file
     /// gives none.
     pub label: Option<String>,
@@ -302,29 +309,41 @@ impl Scenario {
         self.agencies.iter().map(|a| u64::from(a.units)).sum()
     }
 
-    /// Events within the horizon that change an annual value.
-    fn price_events(&self) -> impl Iterator<Item = &Event> {
+    /// Each event that changes an annual value with the periods within the
+    /// horizon in which it does: its own, and the one its change is undone
+    /// in (`until`).
+    fn price_events(&self) -> impl Iterator<Item = (&Event, u32)> {
+        let periods = self.calendar.periods;
         self.events
             .iter()
-            .filter(|e| e.period < self.calendar.periods && e.changes_annual_value())
+            .filter(|e| e.changes_annual_value())
+            .flat_map(|e| {
+                [Some(e.period), e.until]
+                    .into_iter()
+                    .flatten()
+                    .map(move |t| (e, t))
+            })
+            .filter(move |&(_, t)| t < periods)
     }
 
     /// The periods, ascending and each once, in which an event changes an
-    /// annual value (of any agency): from each of them on, new contracts
-    /// are signed at another price than those already in force.
+    /// annual value (of any agency), or its change is undone: from each of
+    /// them on, new contracts are signed at another price than those
+    /// already in force.
     pub fn price_change_periods(&self) -> Vec<u32> {
-        let mut periods: Vec<u32> = self.price_events().map(|e| e.period).collect();
+        let mut periods: Vec<u32> = self.price_events().map(|(_, t)| t).collect();
         periods.sort_unstable();
         periods.dedup();
         periods
     }
 
-    /// The periods, in file order, in which an event changes agency `a`'s
-    /// annual value.
+    /// The periods, in file order (an event's own before its `until`), in
+    /// which an event changes agency `a`'s annual value or its change is
+    /// undone.
     pub fn price_changes_of(&self, a: usize) -> impl Iterator<Item = u32> {
         self.price_events()
-            .filter(move |e| e.targets_agency(a))
-            .map(|e| e.period)
+            .filter(move |(e, _)| e.targets_agency(a))
+            .map(|(_, t)| t)
     }
 
     /// Whether contracts in force can carry different annual values: some

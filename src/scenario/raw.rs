@@ -81,6 +81,7 @@ pub struct RawInitial {
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub at: Option<SpannedValue>,
+    pub until: Option<SpannedValue>,
     pub label: Option<Spanned<String>>,
     pub vendor: Option<Spanned<String>>,
     pub agency: Option<Spanned<String>>,
@@ -461,6 +462,7 @@ const EVENT: Block = Block {
     why: "events are a list of blocks, one per event",
     keys: &[
         ("at", Shape::Any),
+        ("until", Shape::Any),
         (
             "label",
             Shape::Text("a description in quotes, such as label = \"New accreditation\""),

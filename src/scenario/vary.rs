@@ -58,7 +58,7 @@ const AGENCY_KEYS: [&str; 7] = [
     "annual_value",
     "choice.WEIGHT",
 ];
-const EVENT_KEYS: [&str; 3] = ["at", "set.KEY", "add.KEY"];
+const EVENT_KEYS: [&str; 4] = ["at", "until", "set.KEY", "add.KEY"];
 
 /// The settings whose paths name nothing in `source`, a scenario file that
 /// parses as TOML, by index, each with why (as `apply` says it). A CLI
@@ -318,6 +318,7 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
             let (mut chosen, key) = select(path, &labels, rest, &EVENT)?;
             let (verb, k) = match split_key(key) {
                 ("at", None) => ("at", None),
+                ("until", None) => ("until", None),
                 ("set", Some(k)) => ("set", Some(k)),
                 ("add", Some(k)) => ("add", Some(k)),
                 _ => return Err(fail(unknown_key(key, "an event", &EVENT_KEYS, &[]))),
@@ -344,11 +345,21 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                 let e = event.get_mut();
                 let described = describe_event(i, labels[i].as_deref());
                 let Some(k) = k else {
-                    if e.keyed_at.is_none() {
-                        e.keyed_at = e.at.clone();
+                    if verb == "until" {
+                        // The end of a temporary change draws nothing, so
+                        // moving it keeps every stream as it is; an event
+                        // without one gains it.
+                        set_value(&mut e.until, span, value);
+                    } else {
+                        if e.keyed_at.is_none() {
+                            e.keyed_at = e.at.clone();
+                        }
+                        set_value(&mut e.at, span, value);
                     }
-                    set_value(&mut e.at, span, value);
-                    changed.push(Number::new(format!("{described} at"), Takes::DateOrPeriod));
+                    changed.push(Number::new(
+                        format!("{described} {verb}"),
+                        Takes::DateOrPeriod,
+                    ));
                     continue;
                 };
                 let table = if verb == "set" {

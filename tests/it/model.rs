@@ -114,7 +114,9 @@ remaining = 100
 "#;
 
 /// One vendor: the fraction under contract follows the Bass recursion
-/// F' = g(F) = F + (1-F)(1-c)(p+qF), whether contracts outlast the horizon
+/// F' = g(F) = F + (1-F)(1-c)(p+qF), also with a temporary change of p (an
+/// event adding 0.04 from period 5 until period 15: p is 0.05 in periods 5
+/// to 14 and 0.01 again from 15), whether contracts outlast the horizon
 /// (term 100) or end every period or every third one: an expiring unit is
 /// awarded again at once by the only vendor, and F counts it as under
 /// contract at the end of the period before, when its contract was still
@@ -123,21 +125,33 @@ remaining = 100
 /// under contract at the end, against 0.998.
 #[test]
 fn adoption_follows_the_bass_recursion() {
-    let (c, p, q) = (0.2, 0.01, 0.3);
+    let (c, q) = (0.2, 0.3);
+    const GRANT: &str =
+        "[[event]]\nat = 5\nuntil = 15\nagency = \"X\"\nadd = { innovation = 0.04 }\n";
     // g'(F) = 1 + (1-c)(q - p - 2qF): decreasing, and positive on [0, 1].
-    let slope = |f: f64| 1.0 + (1.0 - c) * (q - p - 2.0 * q * f);
-    assert!(slope(1.0) > 0.0);
-    for (engine, units, runs, term) in [
-        (EngineKind::Counts, 1_000_000u64, 200, 100),
-        (EngineKind::Counts, 1_000_000, 200, 3),
-        (EngineKind::Counts, 1_000_000, 200, 1),
-        (EngineKind::Units, 20_000, 40, 100),
-        (EngineKind::Units, 20_000, 40, 1),
+    let slope = |p: f64, f: f64| 1.0 + (1.0 - c) * (q - p - 2.0 * q * f);
+    assert!(slope(0.05, 1.0) > 0.0);
+    for (engine, units, runs, term, grant) in [
+        (EngineKind::Counts, 1_000_000u64, 200, 100, false),
+        (EngineKind::Counts, 1_000_000, 200, 3, false),
+        (EngineKind::Counts, 1_000_000, 200, 1, false),
+        (EngineKind::Counts, 1_000_000, 200, 3, true),
+        (EngineKind::Units, 20_000, 40, 100, false),
+        (EngineKind::Units, 20_000, 40, 1, false),
+        (EngineKind::Units, 20_000, 40, 3, true),
     ] {
         let text = BASS
             .replace("UNITS", &units.to_string())
             .replace("INITIAL", &(units / 100).to_string())
-            .replace("term = 100", &format!("term = {term}"));
+            .replace("term = 100", &format!("term = {term}"))
+            + if grant { GRANT } else { "" };
+        let p_at = |t: usize| {
+            if grant && (5..15).contains(&t) {
+                0.05
+            } else {
+                0.01
+            }
+        };
         let s = scenario(&text);
         let (_, proj) = simulate(&s, 5, runs, engine);
         // The mean E[F_t] = m_t lags the recursion f_t = g(f_{t-1}), and
@@ -162,16 +176,17 @@ fn adoption_follows_the_bass_recursion() {
         let mut bias = 0.0;
         let mut var_before = 0.0;
         for t in 0..36 {
-            bias = bias * slope(f - bias / 2.0) + (1.0 - c) * q * var_before;
+            let p = p_at(t);
+            bias = bias * slope(p, f - bias / 2.0) + (1.0 - c) * q * var_before;
             f += (1.0 - f) * (1.0 - c) * (p + q * f);
             let row = adoption(&proj, t, None, AdoptionMeasure::UnderContract);
             let se = row.sd.unwrap() / (row.runs as f64).sqrt();
             assert!(
                 bias <= 0.5 * se,
-                "{engine:?} term {term} period {t}: the bias bound {bias:.2e} is not negligible (se {se:.2e})"
+                "{engine:?} term {term} grant {grant} period {t}: the bias bound {bias:.2e} is not negligible (se {se:.2e})"
             );
             assert_mean_within(
-                &format!("{engine:?} term {term} period {t}"),
+                &format!("{engine:?} term {term} grant {grant} period {t}"),
                 &row,
                 f,
                 Z,
@@ -694,5 +709,52 @@ set = { annual_value = 8.0e6 }
             (revenue(5, RevenueMeasure::CumulativeRevenue) - cumulative).abs() < 1e-6,
             "{engine:?}"
         );
+    }
+}
+
+/// A temporary price (an event that adds to annual_value `until` a later
+/// period) prices the contracts signed while it lasts, and those signed from
+/// its end on at the value before it: with one-period contracts renewed
+/// every period after the initial ones end (period 3), period 4's are worth
+/// 1e6 + 7e6 and period 5's 1e6 again, exactly, in both engines.
+#[test]
+fn a_temporary_price_prices_the_contracts_signed_while_it_lasts() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 7
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[agency]]
+name = "P"
+units = 10
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 1
+annual_value = 1.0e6
+[[agency.initial]]
+vendor = "A"
+units = 10
+remaining = 4
+[[event]]
+at = 3
+until = 5
+agency = "P"
+add = { annual_value = 7.0e6 }
+"#,
+    );
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        let (_, p) = simulate(&s, 1, 5, engine);
+        for t in 0..7 {
+            let want = if t == 4 { 8e6 } else { 1e6 } * 10.0 / 12.0;
+            let got = revenue(&p, t, 0, RevenueMeasure::Revenue).mean;
+            assert!(
+                (got - want).abs() < 1e-6,
+                "{engine:?} t={t}: {got} vs {want}"
+            );
+        }
     }
 }

@@ -31,16 +31,16 @@ fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, Spa
 /// index.
 const LIKELY_YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
 
-/// How to write the month an `at` of digits most likely means: a year
+/// How to write the month an `at` or `until` (`key`) of digits most likely means: a year
 /// (`2027`) as its first month, a year and month run together (`202703`)
 /// with the dash; `None` for other numbers.
-fn month_meant_by_digits(n: i64) -> Option<String> {
+fn month_meant_by_digits(n: i64, key: &str) -> Option<String> {
     if LIKELY_YEARS.contains(&n) {
-        return Some(format!("for a month of {n} write at = \"{n}-01\""));
+        return Some(format!("for a month of {n} write {key} = \"{n}-01\""));
     }
     let (year, month) = (n / 100, n % 100);
     (LIKELY_YEARS.contains(&year) && (1..=12).contains(&month))
-        .then(|| format!("for that month write at = \"{year}-{month:02}\""))
+        .then(|| format!("for that month write {key} = \"{year}-{month:02}\""))
 }
 
 /// Every key an event's `set` and `add` give, dotted as the event reads
@@ -67,6 +67,83 @@ pub(super) struct Declared<'a> {
 }
 
 impl Checker<'_> {
+    /// The period an event's `at` or `until` (`key`) names, a period index
+    /// or a month of the calendar (`None` where it is wrong, with the error
+    /// recorded, or where the calendar is), and the date as messages show it.
+    fn event_period(
+        &mut self,
+        label: &str,
+        key: &str,
+        v: &SpannedValue,
+        calendar: Option<&Calendar>,
+    ) -> (Option<i64>, String) {
+        match v.get_ref() {
+            Value::String(s) => match (YearMonth::parse(s), calendar) {
+                (None, _) => {
+                    let unquoted = match s.trim().parse::<u32>() {
+                        // A year (or a year and month) is more likely a
+                        // month than a period index.
+                        Ok(i) => month_meant_by_digits(i64::from(i), key).map_or_else(
+                            || format!("; a period index is written without quotes: {key} = {i}"),
+                            |month| format!("; {month}"),
+                        ),
+                        Err(_) => String::new(),
+                    };
+                    self.error(
+                        &v.span(),
+                        format!(
+                            "{label}: {key} must be a period index or {}{unquoted}",
+                            month_rule(s)
+                        ),
+                    );
+                    (None, s.clone())
+                }
+                (Some(_), None) => (None, s.clone()),
+                (Some(month), Some(cal)) => {
+                    let p = cal.period_of(month);
+                    if p < 0 {
+                        let what = if key == "at" {
+                            format!("{label} is dated {s}")
+                        } else {
+                            format!("{label} ends ({key} = \"{s}\")")
+                        };
+                        self.error(
+                            &v.span(),
+                            format!("{what}, before the scenario starts ({})", cal.start),
+                        );
+                        (None, s.clone())
+                    } else {
+                        (Some(p), s.clone())
+                    }
+                }
+            },
+            Value::Integer(i) if *i >= 0 => (Some(*i), format!("period {i}")),
+            Value::Integer(i) => {
+                self.error(
+                    &v.span(),
+                    format!("{label}: a period index must be >= 0, got {i}"),
+                );
+                (None, i.to_string())
+            }
+            Value::Datetime(d) => {
+                let message =
+                    raw::unquoted_date(&format!("{label}: {key}"), key, " or a period index", d);
+                self.error(&v.span(), message);
+                (None, String::new())
+            }
+            other => {
+                self.error(
+                    &v.span(),
+                    format!(
+                        "{label}: {key} must be \"YYYY-MM\" or a period index, not {}",
+                        type_name(other)
+                    ),
+                );
+                (None, String::new())
+            }
+        }
+    }
+
     pub(super) fn event(
         &mut self,
         number: usize,
@@ -92,69 +169,7 @@ impl Checker<'_> {
                 );
                 (None, String::new())
             }
-            Some(v) => match v.get_ref() {
-                Value::String(s) => match (YearMonth::parse(s), calendar) {
-                    (None, _) => {
-                        let unquoted = match s.trim().parse::<u32>() {
-                            // A year (or a year and month) is more likely a
-                            // month than a period index.
-                            Ok(i) => month_meant_by_digits(i64::from(i)).map_or_else(
-                                || format!("; a period index is written without quotes: at = {i}"),
-                                |month| format!("; {month}"),
-                            ),
-                            Err(_) => String::new(),
-                        };
-                        self.error(
-                            &v.span(),
-                            format!(
-                                "{label}: at must be a period index or {}{unquoted}",
-                                month_rule(s)
-                            ),
-                        );
-                        (None, s.clone())
-                    }
-                    (Some(_), None) => (None, s.clone()),
-                    (Some(month), Some(cal)) => {
-                        let p = cal.period_of(month);
-                        if p < 0 {
-                            self.error(
-                                &v.span(),
-                                format!(
-                                    "{label} is dated {s}, before the scenario starts ({})",
-                                    cal.start
-                                ),
-                            );
-                            (None, s.clone())
-                        } else {
-                            (Some(p), s.clone())
-                        }
-                    }
-                },
-                Value::Integer(i) if *i >= 0 => (Some(*i), format!("period {i}")),
-                Value::Integer(i) => {
-                    self.error(
-                        &v.span(),
-                        format!("{label}: a period index must be >= 0, got {i}"),
-                    );
-                    (None, i.to_string())
-                }
-                Value::Datetime(d) => {
-                    let message =
-                        raw::unquoted_date(&format!("{label}: at"), "at", " or a period index", d);
-                    self.error(&v.span(), message);
-                    (None, String::new())
-                }
-                other => {
-                    self.error(
-                        &v.span(),
-                        format!(
-                            "{label}: at must be \"YYYY-MM\" or a period index, not {}",
-                            type_name(other)
-                        ),
-                    );
-                    (None, String::new())
-                }
-            },
+            Some(v) => self.event_period(&label, "at", v, calendar),
         };
         if let (Some(p), Some(cal)) = (period, calendar)
             && p >= i64::from(cal.periods)
@@ -162,12 +177,14 @@ impl Checker<'_> {
         {
             // An integer that reads as a year was most likely meant as one.
             let year_hint = match v.get_ref() {
-                Value::Integer(i) => month_meant_by_digits(*i).map_or_else(String::new, |month| {
-                    format!(
-                        "; an integer at is a period index (0 is {}): {month}",
-                        cal.months_of(0)
-                    )
-                }),
+                Value::Integer(i) => {
+                    month_meant_by_digits(*i, "at").map_or_else(String::new, |month| {
+                        format!(
+                            "; an integer at is a period index (0 is {}): {month}",
+                            cal.months_of(0)
+                        )
+                    })
+                }
                 _ => String::new(),
             };
             self.warn(
@@ -179,6 +196,38 @@ impl Checker<'_> {
                 ),
             );
         }
+
+        // The period from which the changes are undone, after `at`.
+        let until = e.until.as_ref().map(|v| {
+            let (until, shown) = self.event_period(&label, "until", v, calendar);
+            if let (Some(u), Some(p)) = (until, period)
+                && u <= p
+            {
+                self.error(
+                    &v.span(),
+                    format!(
+                        "{label}: until ({shown}) must come after at ({at}): its changes are undone from that period on"
+                    ),
+                );
+                return None;
+            }
+            // An integer that reads as a year was most likely meant as one.
+            if let (Some(u), Some(cal), Value::Integer(i)) = (until, calendar, v.get_ref())
+                && u >= i64::from(cal.periods)
+                && let Some(month) = month_meant_by_digits(*i, "until")
+            {
+                self.warn(
+                    &v.span(),
+                    format!(
+                        "{label}: until = {i} is a period index after the last period ({}, {}), so its changes last to the end; an integer until is a period index (0 is {}): {month}",
+                        cal.periods - 1,
+                        cal.last_months(),
+                        cal.months_of(0)
+                    ),
+                );
+            }
+            until
+        });
 
         let target = match (&e.vendor, &e.agency) {
             (Some(_), Some(_)) | (None, None) => {
@@ -314,6 +363,18 @@ impl Checker<'_> {
                 }
             }
         }
+        // Only an addition can be undone whatever else changed the number
+        // meanwhile; the value a `set` replaced is not known at `until`.
+        if let (Some(v), Some(set)) = (&e.until, changes.iter().find(|c| c.op == Op::Set)) {
+            ok = false;
+            self.error(
+                &v.span(),
+                format!(
+                    "{label} has until, which undoes additions only, but it sets '{}': write that change under add (the difference from the value before), or give a later event that sets the value back",
+                    set.key
+                ),
+            );
+        }
         if target.is_some() && ok && changes.is_empty() {
             self.error(
                 &span,
@@ -342,8 +403,14 @@ impl Checker<'_> {
                     _ => None,
                 })
                 .unwrap_or(period);
+        let until = match until {
+            None => None,
+            Some(None) => return None,
+            Some(Some(u)) => Some(u32::try_from(u).unwrap_or(u32::MAX)),
+        };
         Some(Event {
             period,
+            until,
             keyed_period,
             label: label_text,
             target: target?,

@@ -203,6 +203,7 @@ class Event:
     target: str                 # "vendor" or "agency"
     indices: list[int]          # vendor or agency indices it applies to
     changes: list[tuple[str, str, object]] = field(default_factory=list)  # (verb, key, spec)
+    until: int | None = None    # period its additions are taken off again
 
 
 @dataclass
@@ -308,6 +309,8 @@ def load_scenario(path: Path) -> Scenario:
         else:
             target, indices = "agency", [agency_index[e["agency"]]]
         event = Event(parse_period(e["at"], doc["start"], step), target, indices)
+        if "until" in e:
+            event.until = parse_period(e["until"], doc["start"], step)
         for verb in ("set", "add"):  # set assigns, then add adds
             for key, spec in flatten_keys(e.get(verb, {})).items():
                 if key.startswith(("attributes.", "choice.")):
@@ -369,22 +372,47 @@ class Parameters:
         self.event_draws = [
             [draw(rng, spec, n) for _, _, spec in ev.changes] for ev in sc.events
         ]
+        # What events with ``until`` added and have not taken off yet:
+        # (event, (target, key, index), before, after), per run.
+        self.additions: list[tuple[int, tuple, np.ndarray, np.ndarray]] = []
 
-    def apply_event(self, ev: Event, values: list[np.ndarray]) -> None:
-        """Apply one event to every run of the batch.
+    def apply_event(self, ev: Event, values: list[np.ndarray], number: int = -1) -> None:
+        """Apply one event (``number`` in file order) to every run of the batch.
 
         ``set`` assigns and ``add`` adds (sets come first); each value touched
-        is then clamped into its valid range.
+        is then clamped into its valid range.  An event with ``until`` only
+        adds: each value before and after it is kept to take the addition off
+        again (``undo_event``); a ``set`` replaces what such additions added.
         """
         touched = {}
+        before = {}
         for (verb, key, _), value in zip(ev.changes, values):
             array, index, bounds = self._locate(ev.target, key)
             for i in ev.indices:
                 column = (slice(None), i) + index
+                if verb == "set":
+                    self.additions = [a for a in self.additions if a[1] != (ev.target, key, i)]
+                before.setdefault((key, i), array[column].copy())
                 array[column] = value if verb == "set" else array[column] + value
                 touched[key, i] = (array, column, bounds)
-        for array, column, bounds in touched.values():
+        for (key, i), (array, column, bounds) in touched.items():
             array[column] = np.clip(array[column], *bounds)
+            if ev.until is not None:
+                self.additions.append((number, (ev.target, key, i), before[key, i],
+                                       array[column].copy()))
+
+    def undo_event(self, ev: Event, number: int) -> None:
+        """Take off what event ``number`` added: back to the value before it
+        where nothing changed the value since, else minus the amount it
+        added (as clamped then), clamped again."""
+        ended = [a for a in self.additions if a[0] == number]
+        self.additions = [a for a in self.additions if a[0] != number]
+        for _, (target, key, i), before, after in ended:
+            array, index, bounds = self._locate(target, key)
+            column = (slice(None), i) + index
+            now = array[column]
+            array[column] = np.where(now == after, before,
+                                     np.clip(now - (after - before), *bounds))
 
     def _locate(self, target: str, key: str):
         """Map an event key to (array, trailing index, valid range)."""
@@ -475,8 +503,9 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
     incumbent = np.full((n, U), NO_VENDOR, dtype=vendor_dtype)
     # Price epochs: a new one at each period with an event on annual values;
     # epoch_price[run, epoch, agency] is the price of contracts signed in it.
-    price_periods = sorted({ev.period for ev in sc.events
-                            if ev.period < P and any(k == "annual_value" for _, k, _ in ev.changes)})
+    price_periods = sorted({t for ev in sc.events
+                            if any(k == "annual_value" for _, k, _ in ev.changes)
+                            for t in (ev.period, ev.until) if t is not None and t < P})
     E = 1 + len(price_periods)
     epoch_price = np.zeros((n, E, A))
     epoch_price[:, 0] = params.agency["annual_value"]
@@ -505,9 +534,15 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
     never_cell = never // U * A + sc.unit_agency[never % U]
     waiting = np.empty(0, dtype=np.intp)
 
-    events_at: dict[int, list[int]] = {}
+    # Per period, in file order: events that fire, and events whose
+    # additions end (``until``).
+    events_at: dict[int, list[tuple[int, bool]]] = {}
     for i, ev in enumerate(sc.events):
-        events_at.setdefault(ev.period, []).append(i)
+        events_at.setdefault(ev.period, []).append((i, False))
+        if ev.until is not None:
+            events_at.setdefault(ev.until, []).append((i, True))
+    for actions in events_at.values():
+        actions.sort()
 
     flat_vendor, flat_last, flat_inc = vendor.ravel(), last.ravel(), incumbent.ravel()
     flat_epoch = epoch.ravel()
@@ -517,8 +552,11 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
 
     for t in range(P):
         # 1. Events, in file order; they invalidate the choice tables.
-        for i in events_at.get(t, ()):
-            params.apply_event(sc.events[i], params.event_draws[i])
+        for i, ends in events_at.get(t, ()):
+            if ends:
+                params.undo_event(sc.events[i], i)
+            else:
+                params.apply_event(sc.events[i], params.event_draws[i], i)
             tables = None
         if t in price_periods:
             signing_epoch += 1

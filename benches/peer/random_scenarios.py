@@ -26,7 +26,8 @@ Profiles (``--profile``; ``mixed`` takes them in turn):
   family, ``annual_value`` 0, left out, fixed or drawn, initial contracts
   with and without ``remaining``, month or quarter periods, up to six events
   (``set`` and ``add``, vendor, agency and ``agency = "*"``, access, annual
-  value and weight changes, dated or by period, some after the horizon).
+  value and weight changes, dated or by period, some after the horizon, some
+  that only add made temporary with ``until``).
 * ``extreme``: large or negative incumbency weights, extreme brand and
   access weights, tiny agencies, certain adoption, caution 1, terms of 1
   and 100, up to twelve events.
@@ -353,6 +354,10 @@ class Scenario:
                         "annual_value": (0, 4e6, "positive") if to_set else (-5e5, 1e6, "weight"),
                     }.get(key, (-2, 3, "weight"))
                     (sets if to_set else adds).append((key, self.uncertain(low, high, 0.4, kind)))
+            # Now and then an event that only adds is temporary: its
+            # additions are taken off at `until` (possibly after the horizon).
+            if adds and not sets and rng.random() < 0.4:
+                at += f"\nuntil = {period + rng.randint(1, max(1, self.periods // 2))}"
             self.event(at, target, sets, adds)
         if self.profile == "waiting":
             self.waiting_events()

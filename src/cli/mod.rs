@@ -221,7 +221,7 @@ struct SweepArgs {
     /// choice.WEIGHT; vendor.NAME.brand, vendor.NAME.access.TIER,
     /// vendor.NAME.attributes.ATTRIBUTE; agency.NAME.caution, .innovation,
     /// .imitation, .units, .term, .annual_value, .choice.WEIGHT;
-    /// event.LABEL.at, event.LABEL.set.KEY, event.LABEL.add.KEY. NAME may be *
+    /// event.LABEL.at, event.LABEL.until, event.LABEL.set.KEY, event.LABEL.add.KEY. NAME may be *
     /// for every vendor, agency or event; an event may be named by its position
     /// (event.2.at). Example: --vary 'agency.*.caution=0.1..0.7:4'
     #[arg(long, value_name = "PATH=VALUES", value_parser = Sweep::parse)]

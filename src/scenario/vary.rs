@@ -44,7 +44,7 @@ pub struct Setting {
 /// What a path may address, for messages and `--help`.
 pub const PATH_HELP: &str = "choice.WEIGHT; vendor.NAME.brand, vendor.NAME.access.TIER, \
     vendor.NAME.attributes.ATTRIBUTE; agency.NAME.caution, .innovation, .imitation, .units, \
-    .term, .annual_value, .choice.WEIGHT; event.LABEL.at, event.LABEL.set.KEY, \
+    .term, .annual_value, .choice.WEIGHT; event.LABEL.at, event.LABEL.until, event.LABEL.set.KEY, \
     event.LABEL.add.KEY. NAME may be * for every vendor, agency or event, and an event may be named \
     by its position (event.2.at)";
 

@@ -593,5 +593,7 @@ mod tests {
         chi_square(60, 0.35, 5); // BTRD, recursive evaluation near the mode
         chi_square(5000, 0.3, 6); // BTRD, squeeze and exact test in the tails
         chi_square(400, 0.8, 7); // p > 1/2 by symmetry
+        // BTRD where the mode floor((n + 1) p) = 11 is not floor(n p) = 10.
+        chi_square(24, 0.45, 8);
     }
 }

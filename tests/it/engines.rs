@@ -5,7 +5,7 @@
 //! of every output is compared by z-score: the fraction of runs that define
 //! it and, where both engines define it, its mean.
 
-use sharecast::engine::EngineKind;
+use sharecast::engine::{EngineKind, RunRecord};
 use sharecast::measures::Projection;
 use sharecast::stats::Summary;
 
@@ -164,8 +164,9 @@ fn z_score(diff: f64, se: f64) -> f64 {
 /// z, pooled) and, where both engines define it, its mean. Returns the
 /// number of comparisons, the largest |z| and the failures: every
 /// comparison beyond the Bonferroni bound for a family-wise false-alarm
-/// rate of 0.001, and every row that one engine defines and the other not.
-fn disagreements(a: &Projection, b: &Projection) -> (usize, f64, Vec<String>) {
+/// rate of 0.001 over these and `others` comparisons made besides, and
+/// every row that one engine defines and the other not.
+fn disagreements(a: &Projection, b: &Projection, others: usize) -> (usize, f64, Vec<String>) {
     let (ra, rb) = (summaries(a), summaries(b));
     assert_eq!(ra.len(), rb.len());
     let (na, nb) = (a.runs as f64, b.runs as f64);
@@ -192,7 +193,7 @@ fn disagreements(a: &Projection, b: &Projection) -> (usize, f64, Vec<String>) {
             )),
         }
     }
-    let bound = two_sided_quantile(0.001 / compared.len() as f64);
+    let bound = two_sided_quantile(0.001 / (compared.len() + others) as f64);
     let max = compared.iter().map(|(_, z)| z.abs()).fold(0.0, f64::max);
     bad.extend(
         compared
@@ -203,12 +204,57 @@ fn disagreements(a: &Projection, b: &Projection) -> (usize, f64, Vec<String>) {
     (compared.len(), max, bad)
 }
 
+/// The spread of every number the runs record (each vendor's contracts in
+/// each agency, tier and period; each agency's waiting and never-adopted
+/// units in each period), compared between two sets of runs by the
+/// Brown-Forsythe statistic: the mean absolute deviation from the median,
+/// as a Welch z. A fault that keeps the means but changes the spread (a
+/// draw shared by units that should draw one each) shows here; the means
+/// compared by [`disagreements`] cannot see it. One z per number.
+fn spread_disagreements(a: &[RunRecord], b: &[RunRecord]) -> Vec<(String, f64)> {
+    let numbers = |r: &RunRecord| -> Vec<u32> {
+        let mut all = r.contracts.clone();
+        all.extend(&r.waiting);
+        all.extend(&r.never);
+        all
+    };
+    let (xa, xb): (Vec<Vec<u32>>, Vec<Vec<u32>>) = (
+        a.iter().map(numbers).collect(),
+        b.iter().map(numbers).collect(),
+    );
+    // The mean and the variance of the mean of |x - median| over the runs.
+    let deviation = |runs: &[Vec<u32>], i: usize| -> (f64, f64) {
+        let mut x: Vec<f64> = runs.iter().map(|r| f64::from(r[i])).collect();
+        x.sort_by(f64::total_cmp);
+        let n = x.len();
+        let median = if n % 2 == 1 {
+            x[n / 2]
+        } else {
+            (x[n / 2 - 1] + x[n / 2]) / 2.0
+        };
+        let d: Vec<f64> = x.iter().map(|v| (v - median).abs()).collect();
+        let mean = d.iter().sum::<f64>() / n as f64;
+        let var = d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+        (mean, var / n as f64)
+    };
+    (0..xa[0].len())
+        .map(|i| {
+            let ((ma, va), (mb, vb)) = (deviation(&xa, i), deviation(&xb, i));
+            (
+                format!("spread of recorded number {i}"),
+                z_score(ma - mb, (va + vb).sqrt()),
+            )
+        })
+        .collect()
+}
+
 /// Runs both engines on `text` (independent seeds) and fails on any row
-/// beyond the Bonferroni bound.
+/// (mean, or runs that define it) or any recorded number's spread beyond
+/// one Bonferroni bound over all of them.
 fn assert_engines_agree(text: &str) {
     let s = scenario(text);
-    let (_, counts) = simulate(&s, 2024, 2000, EngineKind::Counts);
-    let (_, units) = simulate(&s, 99, 1000, EngineKind::Units);
+    let (counts_runs, counts) = simulate(&s, 2024, 2000, EngineKind::Counts);
+    let (units_runs, units) = simulate(&s, 99, 1000, EngineKind::Units);
     // Some rows are undefined, and some defined in only some runs.
     let defined: Vec<Option<usize>> = summaries(&units)
         .iter()
@@ -216,11 +262,21 @@ fn assert_engines_agree(text: &str) {
         .collect();
     assert!(defined.contains(&None));
     assert!(defined.iter().flatten().any(|&k| k < units.runs));
-    let (n, max, bad) = disagreements(&counts, &units);
+    let spreads = spread_disagreements(&counts_runs, &units_runs);
+    let (n, max, mut bad) = disagreements(&counts, &units, spreads.len());
     assert!(n > 1000, "{n} comparisons");
+    let bound = two_sided_quantile(0.001 / (n + spreads.len()) as f64);
+    let spread_max = spreads.iter().map(|(_, z)| z.abs()).fold(0.0, f64::max);
+    bad.extend(
+        spreads
+            .iter()
+            .filter(|(_, z)| z.abs() > bound)
+            .map(|(n, z)| format!("z = {z:.2}: {n}")),
+    );
     assert!(
         bad.is_empty(),
-        "max |z| {max:.2} over {n} rows; beyond the bound:\n{}",
+        "max |z| {max:.2} over {n} rows, {spread_max:.2} over {} spreads; beyond the bound {bound:.2}:\n{}",
+        spreads.len(),
         bad.join("\n")
     );
 }
@@ -254,7 +310,7 @@ fn engine_comparison_detects_a_small_model_change() {
     let drifted = scenario(&text.replace("incumbency = 1.5", "incumbency = 1.8"));
     let (_, counts) = simulate(&drifted, 2024, 2000, EngineKind::Counts);
     let (_, units) = simulate(&s, 99, 1000, EngineKind::Units);
-    let (_, max, bad) = disagreements(&counts, &units);
+    let (_, max, bad) = disagreements(&counts, &units, 0);
     assert!(!bad.is_empty(), "a drift went unnoticed (max |z| {max:.2})");
 }
 

@@ -54,7 +54,8 @@ term = 1
 /// with different weights, written in another order than in [choice] and
 /// missing for some vendors, so each weight must meet its own attribute of
 /// the right vendor (with one attribute a wrong index or stride is
-/// invisible).
+/// invisible). The spread across runs is checked too, also in a market of
+/// 10 units, which the count engine assigns unit by unit.
 #[test]
 fn logit_shares_equal_softmax_of_utilities() {
     let expected = softmax(&[
@@ -64,6 +65,7 @@ fn logit_shares_equal_softmax_of_utilities() {
     ]);
     for (engine, units, runs) in [
         (EngineKind::Counts, 5000, 400),
+        (EngineKind::Counts, 10, 2000),
         (EngineKind::Units, 500, 200),
     ] {
         let s = scenario(&LOGIT.replace("UNITS", &units.to_string()));
@@ -80,10 +82,13 @@ fn logit_shares_equal_softmax_of_utilities() {
                 );
                 // The spread across runs is the binomial one as well: a
                 // sample sd over n runs has relative standard error about
-                // 1 / sqrt(2 (n - 1)).
-                let sd = (e * (1.0 - e) / units as f64).sqrt();
+                // sqrt((2 + k) / (4 (n - 1))), k the excess kurtosis of a
+                // binomial share, (1 - 6 p q) / (units p q).
+                let pq = e * (1.0 - e);
+                let sd = (pq / units as f64).sqrt();
                 let ratio = got.sd.unwrap() / sd;
-                let tolerance = Z / (2.0 * (runs as f64 - 1.0)).sqrt();
+                let kurtosis = (1.0 - 6.0 * pq) / (units as f64 * pq);
+                let tolerance = Z * ((2.0 + kurtosis) / (4.0 * (runs as f64 - 1.0))).sqrt();
                 assert!(
                     (ratio - 1.0).abs() < tolerance,
                     "{engine:?} sd ratio {ratio}, tolerance {tolerance}"
@@ -256,7 +261,7 @@ periods = 80
 [choice]
 brand = 2.0
 access = 0.0
-incumbency = 1.0
+incumbency = WEIGHT
 [[vendor]]
 name = "A"
 brand = 0.7
@@ -274,11 +279,16 @@ imitation = 0.0
 term = 1
 "#;
 
-/// The long-run share of A at an agency of [`MARKOV`] with `caution`: the
-/// stationary probability of the two-state chain with switching bonus
-/// b = w (1 + caution), w = 1, and utilities 2 x 0.7 and 2 x 0.4.
+/// The long-run share of A at an agency of [`MARKOV`] with `caution` and
+/// the incumbency weight 1: see [`markov_stationary_with`].
 fn markov_stationary(caution: f64) -> f64 {
-    let b = 1.0 * (1.0 + caution);
+    markov_stationary_with(1.0 * (1.0 + caution))
+}
+
+/// The stationary probability of A in the two-state chain with switching
+/// bonus `b` (w (1 + caution) in the model) and utilities 2 x 0.7 and
+/// 2 x 0.4.
+fn markov_stationary_with(b: f64) -> f64 {
     let (ua, ub) = (1.4f64, 0.8f64);
     let a_to_b = ub.exp() / ((ua + b).exp() + ub.exp());
     let b_to_a = ua.exp() / (ua.exp() + (ub + b).exp());
@@ -287,20 +297,29 @@ fn markov_stationary(caution: f64) -> f64 {
 
 /// Two vendors re-competed every period with a switching bonus b = w (1 +
 /// caution): each unit's vendor is a two-state Markov chain, and the
-/// long-run share of A is its stationary probability.
+/// long-run share of A is its stationary probability. With w = 1 the bonus
+/// w (1 + c) equals w + c; w = 0.5 and c = 0.5 tell them apart (b = 0.75
+/// against 1).
 #[test]
 fn incumbency_gives_the_markov_stationary_share() {
     let mut cases = Vec::new();
-    for caution in [0.0, 0.5] {
-        let stationary = markov_stationary(caution);
-        let s = scenario(&MARKOV.replace("CAUTION", &caution.to_string()));
+    for (weight, caution) in [(1.0, 0.0), (1.0, 0.5), (0.5, 0.5)] {
+        let stationary = markov_stationary_with(weight * (1.0 + caution));
+        let markov = MARKOV.replace("WEIGHT", &format!("{weight:?}"));
+        let s = scenario(&markov.replace("CAUTION", &caution.to_string()));
         let (_, p) = simulate(&s, 3, 300, EngineKind::Counts);
         let got = share(&p, 79, Scope::All, 0).unwrap();
-        assert_mean_near(&format!("caution {caution}"), &got, stationary, Z, 0.0);
+        assert_mean_near(
+            &format!("weight {weight}, caution {caution}"),
+            &got,
+            stationary,
+            Z,
+            0.0,
+        );
         // The unit engine agrees on a smaller market.
         let (_, pu) = simulate(
             &scenario(
-                &MARKOV
+                &markov
                     .replace("CAUTION", &caution.to_string())
                     .replace("20000", "400"),
             ),
@@ -309,7 +328,7 @@ fn incumbency_gives_the_markov_stationary_share() {
             EngineKind::Units,
         );
         assert_mean_near(
-            &format!("units engine, caution {caution}"),
+            &format!("units engine, weight {weight}, caution {caution}"),
             &share(&pu, 79, Scope::All, 0).unwrap(),
             stationary,
             Z,
@@ -329,6 +348,14 @@ fn incumbency_gives_the_markov_stationary_share() {
         s1 - s0,
         se0.max(se1)
     );
+    // And a bonus of w + c would miss the third case's share by more than
+    // twice the tolerance.
+    let (se2, s2) = cases[2];
+    let sum = markov_stationary_with(0.5 + 0.5);
+    assert!(
+        (sum - s2).abs() > 2.0 * Z * se2,
+        "w + c gives {sum}, within twice the tolerance of {s2}"
+    );
 }
 
 /// Caution favours incumbents at each agency by that agency's own caution:
@@ -341,7 +368,10 @@ fn incumbency_gives_the_markov_stationary_share() {
 /// cannot see which caution is read).
 #[test]
 fn each_agency_scales_the_incumbency_bonus_by_its_own_caution() {
-    let text = MARKOV.replace("CAUTION", "0.0").replace("20000", "UNITS")
+    let text = MARKOV
+        .replace("WEIGHT", "1.0")
+        .replace("CAUTION", "0.0")
+        .replace("20000", "UNITS")
         + "[[agency]]\nname = \"Y\"\nunits = UNITS\ncaution = 0.5\ninnovation = 1.0\nimitation = 0.0\nterm = 1\n";
     assert!(markov_stationary(0.5) - markov_stationary(0.0) > 0.02);
     for (engine, units, runs) in [
@@ -553,6 +583,70 @@ set = { "access.t" = 1.0 }
                 "{engine:?}: B's former units"
             );
         }
+    }
+}
+
+/// Units that wait keep their incumbent under a penalty too (a negative
+/// bonus, which the count engine draws per incumbent rather than by its
+/// stays): A's 200 units wait from period 3 to 5 and, when both vendors can
+/// serve again at period 6, each stays with A with probability
+/// e^-2 / (e^-2 + 1) = 0.1192 (bonus -1 x (1 + caution 1)), independently,
+/// so A's share has standard error sqrt(p (1 - p) / (200 runs)).
+/// Forgetting the incumbent would give 0.5.
+#[test]
+fn waiting_units_keep_their_incumbent_under_a_penalty() {
+    let s = scenario(
+        r#"
+start = "2026-01"
+periods = 8
+tiers = ["t"]
+[choice]
+brand = 1.0
+access = 0.0
+incumbency = -1.0
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { t = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { t = 1.0 }
+[[agency]]
+name = "X"
+units = 200
+caution = 1.0
+innovation = 0.0
+imitation = 0.0
+term = 5
+[[agency.initial]]
+vendor = "A"
+units = 200
+remaining = 3
+[[event]]
+at = 1
+vendor = "A"
+set = { "access.t" = 0.0 }
+[[event]]
+at = 1
+vendor = "B"
+set = { "access.t" = 0.0 }
+[[event]]
+at = 6
+vendor = "A"
+set = { "access.t" = 1.0 }
+[[event]]
+at = 6
+vendor = "B"
+set = { "access.t" = 1.0 }
+"#,
+    );
+    let stay = (-2f64).exp() / ((-2f64).exp() + 1.0);
+    for (engine, runs) in [(EngineKind::Counts, 400), (EngineKind::Units, 200)] {
+        let (_, p) = simulate(&s, 22, runs, engine);
+        let got = share(&p, 6, Scope::All, 0).unwrap();
+        let se = (stay * (1.0 - stay) / (200.0 * runs as f64)).sqrt();
+        assert_within_se(&format!("{engine:?}: A's share"), &got, stay, Z, se);
     }
 }
 

@@ -792,6 +792,54 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                 ),
             });
         }
+        // An addition given a new value that a later event takes off again
+        // by adding the file's opposite (a temporary change written as two
+        // events): the later one keeps the file's amount, so the two no
+        // longer cancel.
+        for m in now.changes.iter().filter(|m| m.op == Op::Add) {
+            let Some(was) = given
+                .changes
+                .iter()
+                .find(|c| c.field == m.field && c.op == Op::Add)
+                .and_then(|c| c.value.fixed_value())
+            else {
+                continue;
+            };
+            if m.value.fixed_value() == Some(was) || was == 0.0 {
+                continue;
+            }
+            let undoing = (0..n)
+                .filter(|&j| {
+                    j != i && fires_in(variant, j) && order(variant, i) < order(variant, j)
+                })
+                .find_map(|j| {
+                    let e = &variant.events[j];
+                    let c = e.changes.iter().find(|c| {
+                        c.field == m.field && c.op == Op::Add && c.value.fixed_value() == Some(-was)
+                    })?;
+                    Some((j, c, shared_target(now.target, e.target)?))
+                });
+            let Some((j, c, target)) = undoing else {
+                continue;
+            };
+            note(Diagnostic {
+                line: c.line,
+                message: format!(
+                    "{} adds {} to {} of {}, taking off what {} adds in the file, and keeps that \
+                     amount, so with the value given the two no longer cancel; to end event \
+                     {}'s addition whatever its amount, give it until = \"{}\" in place of \
+                     event {}, or change both",
+                    label(j),
+                    -was,
+                    c.key,
+                    whose(target),
+                    label(i),
+                    i + 1,
+                    variant.calendar.month_of(variant.events[j].period),
+                    j + 1
+                ),
+            });
+        }
     }
     notes
 }

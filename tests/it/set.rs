@@ -992,3 +992,60 @@ fn check_with_set_shows_the_changed_scenario() {
     );
     assert!(snapshot(tmp.path()).is_empty());
 }
+
+/// A temporary change written as two events (an addition, then its
+/// opposite) no longer cancels when a setting gives the first another
+/// amount: `check`, `run` and `sweep` say so at the second, and point to
+/// `until`. Not when the first keeps its amount, nor for an addition that
+/// is not the opposite.
+#[test]
+fn an_addition_taken_off_by_a_later_one_is_pointed_out_when_its_amount_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let text = "start = \"2026-01\"\nperiods = 36\n\
+        [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+        [[agency]]\nname = \"X\"\nunits = 100\ninnovation = 0.01\nimitation = 0.1\nterm = 12\n\
+        [[event]]\nat = \"2027-01\"\nagency = \"*\"\nadd = { innovation = 0.004 }\n\
+        [[event]]\nat = \"2028-01\"\nagency = \"X\"\nadd = { innovation = -0.004 }\n\
+        [[event]]\nat = \"2029-01\"\nagency = \"X\"\nadd = { innovation = -0.001 }\n";
+    std::fs::write(dir.join("g.toml"), text).unwrap();
+    let warned = "warning: g.toml:20: event 2 (2028-01) adds -0.004 to innovation of agency 'X', \
+        taking off what event 1 (2027-01) adds in the file, and keeps that amount, so with the \
+        value given the two no longer cancel; to end event 1's addition whatever its amount, \
+        give it until = \"2028-01\" in place of event 2, or change both";
+    let stderr = ok(
+        dir,
+        &["check", "g.toml", "--set", "event.1.add.innovation=0"],
+    );
+    assert!(
+        stderr.contains(&format!("{warned} (with --set event.1.add.innovation=0)")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("no longer cancel").count(), 1, "{stderr}");
+    let stderr = ok(
+        dir,
+        &[
+            "sweep",
+            "g.toml",
+            "--vary",
+            "event.1.add.innovation=0,0.004",
+            "--runs",
+            "5",
+            "--quiet",
+        ],
+    );
+    assert!(
+        stderr.contains(&format!("{warned} (with --vary event.1.add.innovation=0)")),
+        "{stderr}"
+    );
+    let stderr = ok(
+        dir,
+        &["check", "g.toml", "--set", "event.1.add.innovation=0.004"],
+    );
+    assert!(!stderr.contains("no longer cancel"), "{stderr}");
+    let stderr = ok(
+        dir,
+        &["check", "g.toml", "--set", "event.2.add.innovation=-0.002"],
+    );
+    assert!(!stderr.contains("no longer cancel"), "{stderr}");
+}

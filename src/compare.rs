@@ -382,7 +382,13 @@ impl RoundingAllowance {
     /// The allowance for runs of `s`.
     pub fn of(s: &Scenario) -> RoundingAllowance {
         let cells = s.agencies.len() * s.tiers.len();
-        let price_changes = s.events.iter().filter(|e| e.changes_annual_value()).count();
+        // An event with `until` changes the price twice.
+        let price_changes: usize = s
+            .events
+            .iter()
+            .filter(|e| e.changes_annual_value())
+            .map(|e| 1 + usize::from(e.until.is_some()))
+            .sum();
         let per_cell = 2 * (1 + price_changes);
         RoundingAllowance {
             value_share: cells * s.vendors.len() * per_cell,

@@ -206,7 +206,7 @@ fn split_spec(spec: &str) -> Option<(&str, &str)> {
 
 fn not_a_distribution(spec: &str) -> String {
     format!(
-        "'{spec}' gives a distribution; a value here is a plain number (or a date for an event's at): \
+        "'{spec}' gives a distribution; a value here is a plain number (or a date for an event's at or until): \
          write the distribution in the scenario file"
     )
 }
@@ -246,13 +246,13 @@ fn literal(text: &str) -> Result<SweepValue, String> {
         Value::String(text.to_string())
     } else if YearMonth::digits(text).is_some() || month_meant(text).is_some() {
         return Err(format!(
-            "'{text}' is not a number, and as a date (which only an event's at takes) it must be {}",
+            "'{text}' is not a number, and as a date (which only an event's at and until take) it must be {}",
             month_rule(text)
         ));
     } else {
         return Err(format!(
             "'{text}' is not a number: write a whole number such as 12 or -3 (units and term take \
-             only these), a decimal number such as 0.25 or 2.5e6, or, for an event's at, a month \
+             only these), a decimal number such as 0.25 or 2.5e6, or, for an event's at or until, a month \
              YYYY-MM"
         ));
     };
@@ -701,6 +701,14 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                 continue;
             }
             let first_now = if last_now == i { j } else { i };
+            // A temporary change that has ended by the other's period meets
+            // nothing of it.
+            if variant.events[first_now]
+                .until
+                .is_some_and(|u| u <= variant.events[last_now].period)
+            {
+                continue;
+            }
             // The first number both change where their order matters: two
             // additions give the same sum either way round (but where the
             // value reaches a bound of its range in between).
@@ -713,6 +721,13 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                     (_, Op::Set) => {
                         "from its period on, the later one's value is the one that holds"
                     }
+                    (Op::Set, Op::Add)
+                        if file.events[last_now]
+                            .until
+                            .is_some_and(|u| u <= file.events[first_now].period) =>
+                    {
+                        "the later one now adds to the value the other sets"
+                    }
                     (Op::Set, Op::Add) => {
                         "the later one now adds to the value the other sets, instead of being \
                          replaced by it"
@@ -724,8 +739,15 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
             let Some((last, outcome)) = outcome else {
                 continue;
             };
+            // In the file, the one now last may have been a temporary
+            // change that ended before the other.
+            let ended_in_file = file.events[last_now]
+                .until
+                .is_some_and(|u| u <= file.events[first_now].period);
             let was = if !fires_in(file, last_now) {
                 " which it never did in the file (it fell after the horizon),"
+            } else if ended_in_file {
+                " while in the file it ended before it,"
             } else if last_then == Some(first_now) {
                 " the other way round from the file,"
             } else {
@@ -761,6 +783,10 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                 })
                 .filter_map(|j| {
                     let e = &variant.events[j];
+                    // An addition that has ended by then is not replaced.
+                    if now.until.is_some_and(|u| u <= e.period) {
+                        return None;
+                    }
                     let c = e
                         .changes
                         .iter()
@@ -796,7 +822,11 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
         // by adding the file's opposite (a temporary change written as two
         // events): the later one keeps the file's amount, so the two no
         // longer cancel.
-        for m in now.changes.iter().filter(|m| m.op == Op::Add) {
+        for m in now
+            .changes
+            .iter()
+            .filter(|m| m.op == Op::Add && now.until.is_none())
+        {
             let Some(was) = given
                 .changes
                 .iter()
@@ -1317,7 +1347,7 @@ mod tests {
                 .to_string();
             assert!(
                 e.starts_with(&format!(
-                    "'{text}' is not a number, and as a date (which only an event's at takes) \
+                    "'{text}' is not a number, and as a date (which only an event's at and until take) \
                      it must be a month written \"YYYY-MM\""
                 )) && e.ends_with(why),
                 "{text}: {e}"

@@ -372,47 +372,50 @@ class Parameters:
         self.event_draws = [
             [draw(rng, spec, n) for _, _, spec in ev.changes] for ev in sc.events
         ]
-        # What events with ``until`` added and have not taken off yet:
-        # (event, (target, key, index), before, after), per run.
-        self.additions: list[tuple[int, tuple, np.ndarray, np.ndarray]] = []
+        # With an event that has ``until``: every change applied, in order
+        # ((target, key, index), event, verb, value), each number's value
+        # before its first change, and the events that have ended.
+        self.tracks = any(ev.until is not None for ev in sc.events)
+        self.history: list[tuple[tuple, int, str, np.ndarray]] = []
+        self.origins: dict[tuple, np.ndarray] = {}
+        self.ended: set[int] = set()
 
     def apply_event(self, ev: Event, values: list[np.ndarray], number: int = -1) -> None:
         """Apply one event (``number`` in file order) to every run of the batch.
 
         ``set`` assigns and ``add`` adds (sets come first); each value touched
-        is then clamped into its valid range.  An event with ``until`` only
-        adds: each value before and after it is kept to take the addition off
-        again (``undo_event``); a ``set`` replaces what such additions added.
+        is then clamped into its valid range.  When some event has ``until``,
+        every change is kept (``end_event`` replays them).
         """
         touched = {}
-        before = {}
         for (verb, key, _), value in zip(ev.changes, values):
             array, index, bounds = self._locate(ev.target, key)
             for i in ev.indices:
                 column = (slice(None), i) + index
-                if verb == "set":
-                    self.additions = [a for a in self.additions if a[1] != (ev.target, key, i)]
-                before.setdefault((key, i), array[column].copy())
+                slot = (ev.target, key, i)
+                if self.tracks:
+                    self.origins.setdefault(slot, array[column].copy())
+                    self.history.append((slot, number, verb, value))
                 array[column] = value if verb == "set" else array[column] + value
                 touched[key, i] = (array, column, bounds)
-        for (key, i), (array, column, bounds) in touched.items():
+        for array, column, bounds in touched.values():
             array[column] = np.clip(array[column], *bounds)
-            if ev.until is not None:
-                self.additions.append((number, (ev.target, key, i), before[key, i],
-                                       array[column].copy()))
 
-    def undo_event(self, ev: Event, number: int) -> None:
-        """Take off what event ``number`` added: back to the value before it
-        where nothing changed the value since, else minus the amount it
-        added (as clamped then), clamped again."""
-        ended = [a for a in self.additions if a[0] == number]
-        self.additions = [a for a in self.additions if a[0] != number]
-        for _, (target, key, i), before, after in ended:
+    def end_event(self, number: int) -> None:
+        """End event ``number``'s additions: each number it changed becomes
+        what it would be had the event never happened, its value before any
+        change replayed through the changes of events not ended, in order,
+        clamped after each."""
+        self.ended.add(number)
+        slots = list(dict.fromkeys(h[0] for h in self.history if h[1] == number))
+        for slot in slots:
+            target, key, i = slot
             array, index, bounds = self._locate(target, key)
-            column = (slice(None), i) + index
-            now = array[column]
-            array[column] = np.where(now == after, before,
-                                     np.clip(now - (after - before), *bounds))
+            x = self.origins[slot].copy()
+            for s, event, verb, value in self.history:
+                if s == slot and event not in self.ended:
+                    x = np.clip(value if verb == "set" else x + value, *bounds)
+            array[(slice(None), i) + index] = x
 
     def _locate(self, target: str, key: str):
         """Map an event key to (array, trailing index, valid range)."""
@@ -554,7 +557,7 @@ def simulate_batch(sc: Scenario, rng: np.random.Generator, out: Records) -> None
         # 1. Events, in file order; they invalidate the choice tables.
         for i, ends in events_at.get(t, ()):
             if ends:
-                params.undo_event(sc.events[i], i)
+                params.end_event(i)
             else:
                 params.apply_event(sc.events[i], params.event_draws[i], i)
             tables = None

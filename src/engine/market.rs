@@ -32,8 +32,14 @@ pub struct Market {
     weights: Vec<f64>,
     /// Drawn value of each event's changes, `[event][change]`, file order.
     event_values: Vec<Vec<f64>>,
-    /// What events with `until` have added and not yet taken off again.
-    additions: Vec<Addition>,
+    /// Only when some event has `until` (else empty): every change applied
+    /// so far, in order, to replay a number without an event that ended.
+    history: Vec<Applied>,
+    /// The value of each number before its first change in `history`.
+    origins: Vec<(Slot, f64)>,
+    /// Whether each event's additions have ended (its `until` has come);
+    /// empty when no event has `until`.
+    ended: Vec<bool>,
 }
 
 /// One number an event changes: a field of one vendor or one agency.
@@ -44,14 +50,13 @@ struct Slot {
     owner: usize,
 }
 
-/// An addition of an event with `until` to one number: the value before
-/// and after it (after clamping), to take it off again at `until`.
+/// One change applied to one number, in [`Market::history`].
 #[derive(Debug, Clone, Copy)]
-struct Addition {
-    event: usize,
+struct Applied {
     slot: Slot,
-    before: f64,
-    after: f64,
+    event: usize,
+    op: Op,
+    value: f64,
 }
 
 impl Market {
@@ -102,7 +107,13 @@ impl Market {
             annual_value: Vec::with_capacity(n),
             weights: Vec::with_capacity(n * weight_count),
             event_values: Vec::with_capacity(s.events.len()),
-            additions: Vec::new(),
+            history: Vec::new(),
+            origins: Vec::new(),
+            ended: if s.events.iter().any(|e| e.until.is_some()) {
+                vec![false; s.events.len()]
+            } else {
+                Vec::new()
+            },
         };
         for a in &s.agencies {
             m.caution.push(draw(&a.caution));
@@ -129,7 +140,7 @@ impl Market {
             if event.until == Some(period) {
                 fired.any = true;
                 fired.prices |= event.changes_annual_value();
-                self.undo(e);
+                self.end(e);
                 continue;
             }
             if event.period != period {
@@ -137,7 +148,6 @@ impl Market {
             }
             fired.any = true;
             fired.prices |= event.changes_annual_value();
-            let temporary = event.until.is_some();
             for (c, change) in event.changes.iter().enumerate() {
                 let value = self.event_values[e][c];
                 let owners = match event.target {
@@ -150,7 +160,7 @@ impl Market {
                         field: change.field,
                         owner,
                     };
-                    self.change(e, temporary, slot, change.op, value);
+                    self.change(e, slot, change.op, value);
                 }
             }
         }
@@ -172,42 +182,56 @@ impl Market {
         }
     }
 
-    /// Applies one change of event `e` to `slot`. An addition of an event
-    /// with `until` (`temporary`) is remembered, to be taken off then; a
-    /// `set` replaces whatever such additions added to the number, so
-    /// none of them is taken off it any more.
-    fn change(&mut self, e: usize, temporary: bool, slot: Slot, op: Op, value: f64) {
+    /// Applies one change of event `e` to `slot`, clamped, and when some
+    /// event has `until`, records it (and the number's value before its
+    /// first change) for [`Market::end`].
+    fn change(&mut self, e: usize, slot: Slot, op: Op, value: f64) {
         let x = self.slot_mut(slot);
         let before = *x;
         apply(x, slot.field, op, value);
-        let after = *x;
-        match op {
-            Op::Set => self.additions.retain(|a| a.slot != slot),
-            Op::Add if temporary => self.additions.push(Addition {
-                event: e,
-                slot,
-                before,
-                after,
-            }),
-            Op::Add => {}
+        if self.ended.is_empty() {
+            return;
         }
+        if !self.origins.iter().any(|(s, _)| *s == slot) {
+            self.origins.push((slot, before));
+        }
+        self.history.push(Applied {
+            slot,
+            event: e,
+            op,
+            value,
+        });
     }
 
-    /// Takes off what event `e` added (its `until` has come): a number
-    /// nothing else changed since returns exactly to its value before the
-    /// event; otherwise it loses the amount the event added to it (as
-    /// clamped then), and is clamped again.
-    fn undo(&mut self, e: usize) {
-        let (ended, kept): (Vec<Addition>, Vec<Addition>) =
-            self.additions.iter().partition(|a| a.event == e);
-        self.additions = kept;
-        for a in ended {
-            let x = self.slot_mut(a.slot);
-            if *x == a.after {
-                *x = a.before;
-            } else {
-                apply(x, a.slot.field, Op::Add, a.before - a.after);
+    /// Ends event `e`'s additions (its `until` has come): each number it
+    /// changed becomes what it would be had the event never happened, its
+    /// value before any change replayed through every change since, in
+    /// order and clamped after each, but those of ended events. A number
+    /// nothing else changed returns exactly to its value before the event;
+    /// every other change, lasting or still in force, keeps its effect.
+    fn end(&mut self, e: usize) {
+        self.ended[e] = true;
+        let mut slots: Vec<Slot> = Vec::new();
+        for a in self.history.iter().filter(|a| a.event == e) {
+            if !slots.contains(&a.slot) {
+                slots.push(a.slot);
             }
+        }
+        for slot in slots {
+            let mut x = self
+                .origins
+                .iter()
+                .find(|(s, _)| *s == slot)
+                .map(|&(_, v)| v)
+                .expect("a changed number has its value before the change");
+            for a in self
+                .history
+                .iter()
+                .filter(|a| a.slot == slot && !self.ended[a.event])
+            {
+                apply(&mut x, slot.field, a.op, a.value);
+            }
+            *self.slot_mut(slot) = x;
         }
     }
 
@@ -398,9 +422,9 @@ add = {{ caution = {}, innovation = {}, imitation = {}, annual_value = {}, "choi
         }
 
         /// A temporary addition (`until`) of any amount, clamped or not,
-        /// leaves every number exactly as before once it is undone, when
+        /// leaves every number exactly as before once it has ended, when
         /// nothing else changed it meanwhile; with a lasting addition in
-        /// between, the number keeps that one (up to rounding and clamping).
+        /// between, the number keeps that one.
         #[test]
         fn an_undone_addition_restores_the_value_before_it(
             add in -3.0..3.0f64,
@@ -446,19 +470,74 @@ add = {{ caution = {between} }}
             m.apply_events(&s, 2);
             prop_assert!(m.apply_events(&s, 3).any);
             prop_assert_eq!(m.innovation[0], start.innovation[0]);
-            // The lasting addition stays: where no step was clamped, the
-            // caution is the start's plus it.
-            let unclamped = |x: f64| (0.0..=1.0).contains(&x);
-            let c0 = start.caution[0];
-            if unclamped(c0 + add) && unclamped(c0 + add + between) && unclamped(c0 + between) {
-                prop_assert!((temporary - add).abs() < 1e-12);
-                prop_assert!((m.caution[0] - (c0 + between)).abs() < 1e-12,
-                    "{} vs {}", m.caution[0], c0 + between);
-            }
-            prop_assert!(unclamped(m.caution[0]));
+            // The lasting addition stays, as if the temporary one had never
+            // been, whatever either met at the bounds.
+            prop_assert!((temporary - add).abs() < 1e-12 || temporary == -start.caution[0]
+                || temporary == 1.0 - start.caution[0]);
+            prop_assert_eq!(m.caution[0], Range::UNIT.clamp(start.caution[0] + between));
             prop_assert_eq!(m.brand[0], Range::UNIT.clamp(start.brand[0] + add));
             prop_assert!(m.apply_events(&s, 4).any);
             prop_assert_eq!(m.brand[0], start.brand[0]);
+        }
+    }
+
+    /// Ended additions leave a number as if they had never happened, even
+    /// where clamping met them: overlapping temporary additions to an
+    /// access of 0 (+0.5 from 1 until 3, -0.8 from 2 until 5) leave 0 in
+    /// the end, not 0.5; from 0.2, +0.5 and -0.6 leave 0.2; a lasting -0.1
+    /// that a temporary -0.5 had clamped away from 0.3 leaves 0.2.
+    #[test]
+    fn ended_additions_are_as_if_they_never_happened_whatever_was_clamped() {
+        let text = |access: f64| {
+            format!(
+                r#"
+start = "2026-01"
+periods = 8
+tiers = ["u", "s"]
+[[vendor]]
+name = "V"
+brand = 0.3
+access = {{ u = 1.0, s = {access} }}
+[[agency]]
+name = "A"
+units = 10
+innovation = 0.01
+imitation = 0.1
+term = 2
+[[event]]
+at = 1
+until = 3
+vendor = "V"
+add = {{ "access.s" = 0.5, brand = -0.5 }}
+[[event]]
+at = 2
+until = 5
+vendor = "V"
+add = {{ "access.s" = -0.8 }}
+[[event]]
+at = 2
+vendor = "V"
+add = {{ brand = -0.1 }}
+"#
+            )
+        };
+        for (start, at_3, at_5) in [(0.0, 0.0, 0.0), (0.2, 0.0, 0.2)] {
+            let s = parse(&text(start), Path::new("until.toml")).unwrap();
+            let mut m = Market::draw(&s, &mut ChaCha8Rng::seed_from_u64(1));
+            let mut access = Vec::new();
+            for t in 0..8 {
+                m.apply_events(&s, t);
+                access.push(m.access(0, 1));
+                if t == 1 || t == 2 {
+                    assert_eq!(m.brand[0], 0.0, "t={t}");
+                }
+            }
+            assert_eq!(
+                (access[3], access[5], access[7]),
+                (at_3, at_5, at_5),
+                "{access:?}"
+            );
+            assert!((m.brand[0] - 0.2).abs() < 1e-15, "{}", m.brand[0]);
         }
     }
 

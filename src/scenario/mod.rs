@@ -163,9 +163,9 @@ pub struct Event {
     /// The period from which the event's changes are undone (`until` in the
     /// file; after `period`, and possibly `>= periods`, when they last to
     /// the end); `None` for a lasting change. Only an event whose changes
-    /// all `add` has one: from that period on, each number loses what the
-    /// event added to it, as far as no `set` has replaced it since (see
-    /// `engine::market`).
+    /// all `add` has one: from that period on, each number it changed is
+    /// what it would be had the event never happened (see
+    /// `engine::market::Market::apply_events`).
     pub until: Option<u32>,
     /// Short description shown by `check`, trimmed; `None` when the file
     /// gives none.

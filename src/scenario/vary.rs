@@ -137,7 +137,7 @@ impl Number {
         match (value, self.takes) {
             (Value::String(s), Takes::Number | Takes::Whole) => {
                 let what = if YearMonth::parse(s).is_some() {
-                    "is a date, which only an event's at takes"
+                    "is a date, which only an event's at and until take"
                 } else {
                     "is not a number"
                 };
@@ -1098,7 +1098,7 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             changes("vendor.A.brand", date()).unwrap_err(),
             (
                 0,
-                "'2026-03' is a date, which only an event's at takes; vendor 'A' brand takes a number"
+                "'2026-03' is a date, which only an event's at and until take; vendor 'A' brand takes a number"
                     .to_string()
             )
         );

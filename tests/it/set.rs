@@ -488,7 +488,7 @@ fn values_that_are_not_numbers_are_refused_on_the_command_line() {
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{set}: {stderr}");
         let rule = if value == "2026-13" {
-            "'2026-13' is not a number, and as a date (which only an event's at takes) it must be \
+            "'2026-13' is not a number, and as a date (which only an event's at and until take) it must be \
              a month written \"YYYY-MM\", with a year from 1000 to 9999 and a month from 01 to 12, \
              got \"2026-13\" (month 13 is not 01 to 12)"
                 .to_string()
@@ -510,13 +510,13 @@ fn values_that_are_not_numbers_are_refused_on_the_command_line() {
         (
             vec!["run", baseline, "--set", "vendor.OpenAI.brand=2026-03"],
             "gov-ai-2026.toml: --set vendor.OpenAI.brand=2026-03: '2026-03' is a date, which only an event's \
-             at takes; vendor 'OpenAI' brand takes a number\n"
+             at and until take; vendor 'OpenAI' brand takes a number\n"
                 .to_string(),
         ),
         (
             vec!["sweep", baseline, "--vary", "agency.DoD.units=400,2026-03"],
             "gov-ai-2026.toml: --vary agency.DoD.units=2026-03: '2026-03' is a date, which only an event's at \
-             takes; agency 'DoD' units takes a number\n"
+             and until take; agency 'DoD' units takes a number\n"
                 .to_string(),
         ),
         (
@@ -1048,4 +1048,42 @@ fn an_addition_taken_off_by_a_later_one_is_pointed_out_when_its_amount_changes()
         &["check", "g.toml", "--set", "event.2.add.innovation=-0.002"],
     );
     assert!(!stderr.contains("no longer cancel"), "{stderr}");
+}
+
+/// The notes on settings that move or change events know temporary
+/// changes: a value given for an addition that ends before a later event
+/// sets the number again is not said to hold only until then, and an
+/// addition moved past a set, which in the file had ended before it, is
+/// said to add to the set value, not to escape being replaced by it.
+#[test]
+fn notes_on_moved_events_know_when_an_addition_ends() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let text = "start = \"2026-01\"\nperiods = 12\n\
+        [[vendor]]\nname = \"V\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+        [[agency]]\nname = \"A\"\nunits = 30\ninnovation = 0.1\nimitation = 0.1\nterm = 3\n\
+        [[event]]\nat = 2\nuntil = 4\nvendor = \"V\"\nadd = { brand = 0.2 }\n\
+        [[event]]\nat = 8\nvendor = \"V\"\nset = { brand = 0.6 }\n";
+    std::fs::write(dir.join("n.toml"), text).unwrap();
+    let stderr = ok(dir, &["check", "n.toml", "--set", "event.1.add.brand=0.3"]);
+    assert!(!stderr.contains("holds only until then"), "{stderr}");
+    let stderr = ok(
+        dir,
+        &[
+            "check",
+            "n.toml",
+            "--set",
+            "event.1.at=9",
+            "--set",
+            "event.1.until=11",
+        ],
+    );
+    assert!(
+        stderr.contains(
+            "event 1 (2026-10) now applies after event 2 (2026-09), while in the file it ended \
+             before it, and both change brand of vendor 'V': the later one now adds to the value \
+             the other sets (with --set event.1.at=9, --set event.1.until=11)"
+        ),
+        "{stderr}"
+    );
 }

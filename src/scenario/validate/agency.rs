@@ -19,7 +19,8 @@ impl Checker<'_> {
     /// nothing beside agencies whose contracts are worth $100 or more (a
     /// fixed value, or a distribution's median), which is seldom what was
     /// meant. An agency without units, or whose value an event within the
-    /// horizon sets or changes, is left alone. `fires[i]` is whether event
+    /// horizon sets or changes for good (not one with `until`), is left
+    /// alone. `fires[i]` is whether event
     /// `i` falls within the horizon (or could not be read, when an error
     /// says so anyway).
     pub(super) fn warn_missing_annual_values(
@@ -55,7 +56,8 @@ impl Checker<'_> {
                     target == "*" || target == name
                 });
                 let changes = change_keys(e).iter().any(|k| k == "annual_value");
-                fires && targets && changes
+                // A temporary change leaves the $1 before and after it.
+                fires && targets && changes && e.until.is_none()
             })
         };
         for (agency, checked) in raw.agency.iter().zip(agencies) {

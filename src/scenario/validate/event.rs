@@ -203,17 +203,27 @@ impl Checker<'_> {
             if let (Some(u), Some(p)) = (until, period)
                 && u <= p
             {
+                // Two months of one period (a quarter, a year) are one period.
+                let same = match calendar {
+                    Some(cal) if u == p && cal.step.months() > 1 => format!(
+                        "; both fall in period {p} ({})",
+                        cal.months_of(u32::try_from(p).unwrap_or(u32::MAX))
+                    ),
+                    _ => String::new(),
+                };
                 self.error(
                     &v.span(),
                     format!(
-                        "{label}: until ({shown}) must come after at ({at}): its changes are undone from that period on"
+                        "{label}: until ({shown}) must come after at ({at}): its additions end from that period on{same}"
                     ),
                 );
                 return None;
             }
-            // An integer that reads as a year was most likely meant as one.
+            // An integer that reads as a year was most likely meant as one
+            // (for an event that fires at all).
             if let (Some(u), Some(cal), Value::Integer(i)) = (until, calendar, v.get_ref())
                 && u >= i64::from(cal.periods)
+                && period.is_some_and(|p| p < i64::from(cal.periods))
                 && let Some(month) = month_meant_by_digits(*i, "until")
             {
                 self.warn(

@@ -383,11 +383,11 @@ class Parameters:
     def apply_event(self, ev: Event, values: list[np.ndarray], number: int = -1) -> None:
         """Apply one event (``number`` in file order) to every run of the batch.
 
-        ``set`` assigns and ``add`` adds (sets come first); each value touched
-        is then clamped into its valid range.  When some event has ``until``,
-        every change is kept (``end_event`` replays them).
+        ``set`` assigns and ``add`` adds (sets come first); each result is
+        clamped into its valid range right after it is applied (so a ``set``
+        and an ``add`` of one key clamp twice).  When some event has
+        ``until``, every change is kept (``end_event`` replays them).
         """
-        touched = {}
         for (verb, key, _), value in zip(ev.changes, values):
             array, index, bounds = self._locate(ev.target, key)
             for i in ev.indices:
@@ -396,10 +396,8 @@ class Parameters:
                 if self.tracks:
                     self.origins.setdefault(slot, array[column].copy())
                     self.history.append((slot, number, verb, value))
-                array[column] = value if verb == "set" else array[column] + value
-                touched[key, i] = (array, column, bounds)
-        for array, column, bounds in touched.values():
-            array[column] = np.clip(array[column], *bounds)
+                array[column] = np.clip(value if verb == "set" else array[column] + value,
+                                        *bounds)
 
     def end_event(self, number: int) -> None:
         """End event ``number``'s additions: each number it changed becomes

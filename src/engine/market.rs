@@ -4,6 +4,8 @@
 //! Both engines share this, so they see the same model: the draws, the
 //! event semantics (set, add, clamp) and the utilities are defined here once.
 
+use std::collections::{HashMap, HashSet};
+
 use rand::rngs::ChaCha8Rng;
 
 use super::{parameter_rng, unkeyed_parameter_rng};
@@ -32,31 +34,35 @@ pub struct Market {
     weights: Vec<f64>,
     /// Drawn value of each event's changes, `[event][change]`, file order.
     event_values: Vec<Vec<f64>>,
-    /// Only when some event has `until` (else empty): every change applied
-    /// so far, in order, to replay a number without an event that ended.
-    history: Vec<Applied>,
-    /// The value of each number before its first change in `history`.
-    origins: Vec<(Slot, f64)>,
+    /// Each number some event with `until` changes (none when no event has
+    /// one): its value before its first change and every change applied to
+    /// it since, in order, to replay it without an event that ended.
+    tracked: HashMap<Slot, Tracked>,
+    /// The numbers each event with `until` changed, by event.
+    tracked_by_event: Vec<Vec<Slot>>,
+    /// Whether each event has `until`; empty when none has.
+    temporary: Vec<bool>,
     /// Whether each event's additions have ended (its `until` has come);
     /// empty when no event has `until`.
     ended: Vec<bool>,
 }
 
 /// One number an event changes: a field of one vendor or one agency.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Slot {
     field: Field,
     /// The vendor's or the agency's index.
     owner: usize,
 }
 
-/// One change applied to one number, in [`Market::history`].
-#[derive(Debug, Clone, Copy)]
-struct Applied {
-    slot: Slot,
-    event: usize,
-    op: Op,
-    value: f64,
+/// A number that an event with `until` changes, as [`Market::end`]
+/// replays it.
+#[derive(Debug, Clone, Default)]
+struct Tracked {
+    /// The value before the first change; `None` until then.
+    origin: Option<f64>,
+    /// Every change applied to it: the event, `set` or `add`, the value.
+    changes: Vec<(usize, Op, f64)>,
 }
 
 impl Market {
@@ -107,14 +113,29 @@ impl Market {
             annual_value: Vec::with_capacity(n),
             weights: Vec::with_capacity(n * weight_count),
             event_values: Vec::with_capacity(s.events.len()),
-            history: Vec::new(),
-            origins: Vec::new(),
-            ended: if s.events.iter().any(|e| e.until.is_some()) {
-                vec![false; s.events.len()]
-            } else {
-                Vec::new()
-            },
+            tracked: HashMap::new(),
+            tracked_by_event: Vec::new(),
+            temporary: Vec::new(),
+            ended: Vec::new(),
         };
+        if s.events.iter().any(|e| e.until.is_some()) {
+            m.ended = vec![false; s.events.len()];
+            m.temporary = s.events.iter().map(|e| e.until.is_some()).collect();
+            m.tracked_by_event = vec![Vec::new(); s.events.len()];
+            for e in s.events.iter().filter(|e| e.until.is_some()) {
+                for c in &e.changes {
+                    for owner in owners(e.target, n) {
+                        m.tracked.insert(
+                            Slot {
+                                field: c.field,
+                                owner,
+                            },
+                            Tracked::default(),
+                        );
+                    }
+                }
+            }
+        }
         for a in &s.agencies {
             m.caution.push(draw(&a.caution));
             m.innovation.push(draw(&a.innovation));
@@ -150,12 +171,7 @@ impl Market {
             fired.prices |= event.changes_annual_value();
             for (c, change) in event.changes.iter().enumerate() {
                 let value = self.event_values[e][c];
-                let owners = match event.target {
-                    Target::Vendor(v) => v..v + 1,
-                    Target::Agency(a) => a..a + 1,
-                    Target::AllAgencies => 0..self.caution.len(),
-                };
-                for owner in owners {
+                for owner in owners(event.target, self.caution.len()) {
                     let slot = Slot {
                         field: change.field,
                         owner,
@@ -182,25 +198,21 @@ impl Market {
         }
     }
 
-    /// Applies one change of event `e` to `slot`, clamped, and when some
-    /// event has `until`, records it (and the number's value before its
-    /// first change) for [`Market::end`].
+    /// Applies one change of event `e` to `slot`, clamped, and records it
+    /// (with the number's value before its first change) when some event
+    /// with `until` changes that number, for [`Market::end`].
     fn change(&mut self, e: usize, slot: Slot, op: Op, value: f64) {
         let x = self.slot_mut(slot);
         let before = *x;
         apply(x, slot.field, op, value);
-        if self.ended.is_empty() {
-            return;
+        if let Some(t) = self.tracked.get_mut(&slot) {
+            t.origin.get_or_insert(before);
+            t.changes.push((e, op, value));
+            // Only an event that ends needs its numbers listed.
+            if self.ended.len() > e && self.temporary[e] {
+                self.tracked_by_event[e].push(slot);
+            }
         }
-        if !self.origins.iter().any(|(s, _)| *s == slot) {
-            self.origins.push((slot, before));
-        }
-        self.history.push(Applied {
-            slot,
-            event: e,
-            op,
-            value,
-        });
     }
 
     /// Ends event `e`'s additions (its `until` has come): each number it
@@ -211,25 +223,19 @@ impl Market {
     /// every other change, lasting or still in force, keeps its effect.
     fn end(&mut self, e: usize) {
         self.ended[e] = true;
-        let mut slots: Vec<Slot> = Vec::new();
-        for a in self.history.iter().filter(|a| a.event == e) {
-            if !slots.contains(&a.slot) {
-                slots.push(a.slot);
+        let mut seen = HashSet::new();
+        for slot in std::mem::take(&mut self.tracked_by_event[e]) {
+            if !seen.insert(slot) {
+                continue;
             }
-        }
-        for slot in slots {
-            let mut x = self
-                .origins
-                .iter()
-                .find(|(s, _)| *s == slot)
-                .map(|&(_, v)| v)
-                .expect("a changed number has its value before the change");
-            for a in self
-                .history
-                .iter()
-                .filter(|a| a.slot == slot && !self.ended[a.event])
-            {
-                apply(&mut x, slot.field, a.op, a.value);
+            let t = &self.tracked[&slot];
+            let mut x = t
+                .origin
+                .expect("a number an event changed has its value before the change");
+            for &(event, op, value) in &t.changes {
+                if !self.ended[event] {
+                    apply(&mut x, slot.field, op, value);
+                }
             }
             *self.slot_mut(slot) = x;
         }
@@ -288,6 +294,15 @@ pub struct Fired {
 /// mean no adoption from that term, not `0 * inf`.
 fn rate_times(rate: f64, factor: f64) -> f64 {
     if factor == 0.0 { 0.0 } else { rate * factor }
+}
+
+/// The vendors or agencies an event with `target` changes, of `agencies`.
+fn owners(target: Target, agencies: usize) -> std::ops::Range<usize> {
+    match target {
+        Target::Vendor(v) => v..v + 1,
+        Target::Agency(a) => a..a + 1,
+        Target::AllAgencies => 0..agencies,
+    }
 }
 
 fn apply(slot: &mut f64, field: Field, op: Op, value: f64) {

@@ -232,7 +232,7 @@ pub enum Op {
 }
 
 /// A parameter an event can change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// A vendor's `brand`, in [0, 1].
     Brand,

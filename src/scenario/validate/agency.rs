@@ -19,15 +19,15 @@ impl Checker<'_> {
     /// nothing beside agencies whose contracts are worth $100 or more (a
     /// fixed value, or a distribution's median), which is seldom what was
     /// meant. An agency without units, or whose value an event within the
-    /// horizon sets or changes for good (not one with `until`), is left
-    /// alone. `fires[i]` is whether event
-    /// `i` falls within the horizon (or could not be read, when an error
-    /// says so anyway).
+    /// horizon sets or changes for good (not one whose `until` ends the
+    /// change within it), is left alone. `lasting[i]` is whether event `i`
+    /// falls within the horizon and its change holds to the end (or whether
+    /// it could not be read, when an error says so anyway).
     pub(super) fn warn_missing_annual_values(
         &mut self,
         raw: &RawScenario,
         agencies: &[Option<Agency>],
-        fires: &[bool],
+        lasting: &[bool],
     ) {
         let worth_something = |agency: &Agency| match agency.annual_value.spec() {
             None => agency
@@ -49,15 +49,14 @@ impl Checker<'_> {
             return;
         }
         let changed_by_event = |name: &str| {
-            raw.event.iter().zip(fires).any(|(e, &fires)| {
+            raw.event.iter().zip(lasting).any(|(e, &lasting)| {
                 let e = e.get_ref();
                 let targets = e.agency.as_ref().is_some_and(|a| {
                     let target = a.get_ref().trim();
                     target == "*" || target == name
                 });
                 let changes = change_keys(e).iter().any(|k| k == "annual_value");
-                // A temporary change leaves the $1 before and after it.
-                fires && targets && changes && e.until.is_none()
+                lasting && targets && changes
             })
         };
         for (agency, checked) in raw.agency.iter().zip(agencies) {
@@ -735,6 +734,20 @@ mod tests {
             assert!(
                 warnings(&[agency("X", priced), agency("Y", ""), event]).is_empty(),
                 "{target}"
+            );
+        }
+        // A temporary price that ends within the horizon leaves the $1
+        // before and after it: warned of; one that ends after it is not.
+        for (until, warned) in [(6, true), (12, false), (50, false)] {
+            let event = format!(
+                "[[event]]\nat = 0\nuntil = {until}\nagency = \"Y\"\nadd = {{ annual_value = 1e6 }}\n"
+            );
+            let w = warnings(&[agency("X", priced), agency("Y", ""), event]);
+            assert_eq!(
+                w.iter()
+                    .any(|(_, m)| m.starts_with("agency 'Y' has no annual_value")),
+                warned,
+                "until {until}: {w:?}"
             );
         }
         // An event after the horizon never sets it: warned of, beside the

@@ -205,7 +205,7 @@ impl Checker<'_> {
             {
                 // Two months of one period (a quarter, a year) are one period.
                 let same = match calendar {
-                    Some(cal) if u == p && cal.step.months() > 1 => format!(
+                    Some(cal) if u == p && cal.step.months() > 1 && shown != at => format!(
                         "; both fall in period {p} ({})",
                         cal.months_of(u32::try_from(p).unwrap_or(u32::MAX))
                     ),

@@ -307,15 +307,19 @@ impl<'s> Checker<'s> {
             .map(|(i, e)| self.event(i + 1, e, calendar.as_ref(), &declared))
             .collect();
         self.weights_without_attribute(&raw, &attributes, &events);
-        let fires: Vec<bool> = events
+        // Whether each event's change holds to the end of the horizon: it
+        // fires within it, and a temporary one ends after it.
+        let lasting: Vec<bool> = events
             .iter()
             .map(|e| match (e, &calendar) {
-                (Some(e), Some(cal)) => e.period < cal.periods,
+                (Some(e), Some(cal)) => {
+                    e.period < cal.periods && e.until.is_none_or(|u| u >= cal.periods)
+                }
                 _ => true,
             })
             .collect();
         let before = self.warnings.len();
-        self.warn_missing_annual_values(&raw, &agencies, &fires);
+        self.warn_missing_annual_values(&raw, &agencies, &lasting);
         let added = self.warnings.len() - before;
         self.warnings[annual_value_warnings_at..].rotate_right(added);
 

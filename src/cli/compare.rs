@@ -100,6 +100,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]),
         &[&args.baseline, &other_path],
     )?;
+    super::refuse_warnings(sim.strict, true)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;

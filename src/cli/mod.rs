@@ -79,6 +79,11 @@ enum Command {
         /// Short: -q. Example: for f in *.toml; do sharecast check -q "$f"; done
         #[arg(long, short)]
         quiet: bool,
+
+        /// Treat warnings as errors: a scenario that draws any warning is
+        /// refused (exit 2). Example: sharecast check --strict scenario.toml
+        #[arg(long)]
+        strict: bool,
     },
     /// Simulate a scenario and write CSV projections.
     ///
@@ -278,6 +283,12 @@ struct SimulationArgs {
     /// Example: --no-memory-check
     #[arg(long)]
     no_memory_check: bool,
+
+    /// Treat warnings as errors: when the scenario, the settings or the
+    /// output folder draw any warning before simulating, stop there with
+    /// exit code 2 and write nothing (for scripts). Example: --strict
+    #[arg(long)]
+    strict: bool,
 }
 
 impl SimulationArgs {
@@ -465,6 +476,27 @@ pub(crate) fn warn(message: &str) {
         .push(shown);
 }
 
+/// With `--strict`, a job that has drawn a warning stops here, before it
+/// simulates (`simulating`) or writes anything, as a usage error (exit
+/// code 2).
+pub(crate) fn refuse_warnings(strict: bool, simulating: bool) -> anyhow::Result<()> {
+    let warned = warnings_so_far().len();
+    if strict && warned > 0 {
+        let stopped = if simulating {
+            ", so nothing was simulated or written"
+        } else {
+            ""
+        };
+        return Err(UsageError(format!(
+            "--strict: {} above{stopped}; fix what {} or leave out --strict",
+            crate::text::count(warned as u64, "warning"),
+            if warned == 1 { "it says" } else { "they say" }
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 /// The warnings printed so far, for the manifest, each once (`compare F F`
 /// prints the file's own warnings for both sides).
 pub(crate) fn warnings_so_far() -> Vec<String> {
@@ -514,8 +546,10 @@ fn execute(cli: Cli) -> Result<()> {
             scenario,
             set,
             quiet,
+            strict,
         } => {
             let (s, _) = load_with_sets(&scenario, &set, false)?;
+            refuse_warnings(strict, false)?;
             if quiet {
                 return Ok(());
             }

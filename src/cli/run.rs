@@ -31,6 +31,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         .chain(args.per_run.then_some(RUNS_FILE))
         .chain([MANIFEST_FILE]);
     check_out_folder(&out, names, &[&args.scenario])?;
+    super::refuse_warnings(sim.strict, true)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;

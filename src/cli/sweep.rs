@@ -66,6 +66,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         SWEEP_FILES.into_iter().chain([MANIFEST_FILE]),
         &[path],
     )?;
+    super::refuse_warnings(sim.strict, true)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;

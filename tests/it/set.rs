@@ -1087,3 +1087,64 @@ fn notes_on_moved_events_know_when_an_addition_ends() {
         "{stderr}"
     );
 }
+
+/// `--strict` turns warnings into a refusal before anything is simulated or
+/// written: exit 2 and no output folder for `run`, `compare` and `sweep`,
+/// exit 2 for `check`; a scenario without warnings runs as usual.
+#[test]
+fn strict_refuses_a_scenario_with_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    let warned = minimal.replace("innovation = 0.03 ", "innovation = 3 ");
+    assert_ne!(warned, minimal);
+    std::fs::write(dir.join("w.toml"), &warned).unwrap();
+    std::fs::write(dir.join("ok.toml"), &minimal).unwrap();
+    let quick = ["--runs", "5", "--quiet", "--strict"];
+    for (args, simulating) in [
+        (&["run", "w.toml", "--out", "out/r"][..], true),
+        (
+            &["compare", "ok.toml", "w.toml", "--out", "out/c"][..],
+            true,
+        ),
+        (
+            &[
+                "sweep",
+                "w.toml",
+                "--vary",
+                "agency.Agency.caution=0.1,0.2",
+                "--out",
+                "out/s",
+            ][..],
+            true,
+        ),
+        (&["check", "w.toml"][..], false),
+    ] {
+        let args: Vec<&str> = if simulating {
+            [args, &quick[..]].concat()
+        } else {
+            [args, &["--strict"][..]].concat()
+        };
+        let o = sharecast(dir, &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("innovation = 3 is a rate per period above 1"),
+            "{stderr}"
+        );
+        let said = if simulating {
+            "error: --strict: 1 warning above, so nothing was simulated or written; fix what it \
+             says or leave out --strict"
+        } else {
+            "error: --strict: 1 warning above; fix what it says or leave out --strict"
+        };
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(!dir.join("out").exists(), "{args:?} wrote something");
+    }
+    let o = sharecast(
+        dir,
+        &["run", "ok.toml", "--runs", "5", "--quiet", "--strict"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(dir.join("out/ok/shares.csv").exists());
+}

@@ -155,6 +155,17 @@ pub struct Projection {
     pub outlook: Vec<VendorOutlook>,
 }
 
+/// The statistics of all units under contract at `period` among `rows`
+/// (the rows of `adoption.csv`, or their paired differences); `None` when
+/// no unit exists or no run defines the row.
+pub fn all_under_contract<T: Copy>(rows: &[AdoptionRow<Option<T>>], period: usize) -> Option<T> {
+    rows.iter()
+        .find(|r| {
+            r.period == period && r.agency.is_none() && r.measure == AdoptionMeasure::UnderContract
+        })
+        .and_then(|r| r.summary)
+}
+
 /// The scopes of `shares.csv` in output order: all units, then each tier
 /// (agency `all`), then each agency (tier `all`), each in file order; that
 /// is, ordered by agency and then tier, `all` first.

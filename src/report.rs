@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
 use crate::compare::{Comparison, Paired};
-use crate::measures::{AdoptionMeasure, Projection, RevenueMeasure, Scope, ShareMetric};
+use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric, all_under_contract};
 use crate::scenario::{Op, Scenario, Target};
 use crate::sweep::{Sweep, SweepPoint};
 
@@ -327,13 +327,7 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
         ]);
     }
     let last = cal.periods as usize - 1;
-    let under_contract = p
-        .adoption
-        .iter()
-        .find(|r| {
-            r.period == last && r.agency.is_none() && r.measure == AdoptionMeasure::UnderContract
-        })
-        .and_then(|r| r.summary);
+    let under_contract = all_under_contract(&p.adoption, last);
     let (mean, lo, hi) = under_contract.map_or(("-".into(), "-".into(), "-".into()), |u| {
         (
             percent(u.mean),
@@ -471,13 +465,7 @@ pub fn comparison_table(
     }
     // All vendors together: the units under contract, and the change in
     // their cumulative revenue (the sum of the vendors' mean changes).
-    let under_contract = c
-        .adoption
-        .iter()
-        .find(|r| {
-            r.period == last && r.agency.is_none() && r.measure == AdoptionMeasure::UnderContract
-        })
-        .and_then(|r| r.summary);
+    let under_contract = all_under_contract(&c.adoption, last);
     let all_revenue: Option<f64> = c
         .revenue
         .iter()
@@ -554,6 +542,7 @@ pub fn sweep_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measures::AdoptionMeasure;
 
     /// Wide characters take two terminal columns, so a CJK name is padded
     /// by its width, not its number of characters.

@@ -14,7 +14,7 @@
 use toml::Value;
 
 use crate::calendar::{YearMonth, month_meant, month_rule};
-use crate::measures::{AdoptionMeasure, Projection};
+use crate::measures::{Projection, all_under_contract};
 use crate::scenario::{
     Change, Diagnostic, Field, Named, Op, Scenario, Setting, Target, named_by, own_weight_line,
 };
@@ -709,6 +709,11 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
             {
                 continue;
             }
+            // In the file, the one now last may have been a temporary
+            // change that ended before the other.
+            let ended_in_file = file.events[last_now]
+                .until
+                .is_some_and(|u| u <= file.events[first_now].period);
             // The first number both change where their order matters: two
             // additions give the same sum either way round (but where the
             // value reaches a bound of its range in between).
@@ -721,11 +726,7 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                     (_, Op::Set) => {
                         "from its period on, the later one's value is the one that holds"
                     }
-                    (Op::Set, Op::Add)
-                        if file.events[last_now]
-                            .until
-                            .is_some_and(|u| u <= file.events[first_now].period) =>
-                    {
+                    (Op::Set, Op::Add) if ended_in_file => {
                         "the later one now adds to the value the other sets"
                     }
                     (Op::Set, Op::Add) => {
@@ -739,11 +740,6 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
             let Some((last, outcome)) = outcome else {
                 continue;
             };
-            // In the file, the one now last may have been a temporary
-            // change that ended before the other.
-            let ended_in_file = file.events[last_now]
-                .until
-                .is_some_and(|u| u <= file.events[first_now].period);
             let was = if !fires_in(file, last_now) {
                 " which it never did in the file (it fell after the horizon),"
             } else if ended_in_file {
@@ -929,15 +925,7 @@ impl SweepPoint {
     /// The point of projection `p` of scenario `s`.
     pub fn of(s: &Scenario, p: &Projection) -> SweepPoint {
         let last = s.calendar.periods as usize - 1;
-        let under_contract = p
-            .adoption
-            .iter()
-            .find(|r| {
-                r.period == last
-                    && r.agency.is_none()
-                    && r.measure == AdoptionMeasure::UnderContract
-            })
-            .and_then(|r| r.summary.map(|s| s.mean));
+        let under_contract = all_under_contract(&p.adoption, last).map(|s| s.mean);
         let leader = p
             .outlook
             .iter()

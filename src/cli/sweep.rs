@@ -164,20 +164,17 @@ fn warn_of_variants(
     variants: &[Scenario],
 ) {
     let plan = &args.vary;
-    let mut warnings: Vec<(&Diagnostic, Vec<&str>)> = Vec::new();
-    for (s, value) in variants.iter().zip(&plan.values) {
-        for w in &s.warnings {
-            match warnings.iter_mut().find(|(seen, _)| *seen == w) {
-                Some((_, values)) => values.push(&value.text),
-                None => warnings.push((w, vec![&value.text])),
-            }
-        }
-    }
+    let warnings = by_value(
+        variants
+            .iter()
+            .zip(&plan.values)
+            .map(|(s, value)| (value.text.as_str(), s.warnings.clone())),
+    );
     for (w, values) in warnings {
-        let located = scenario::located(path, w);
-        if values.len() == variants.len() && file.warnings.contains(w) {
+        let located = scenario::located(path, &w);
+        if values.len() == variants.len() && file.warnings.contains(&w) {
             warning!("{located}");
-        } else if values.len() == variants.len() && base.warnings.contains(w) {
+        } else if values.len() == variants.len() && base.warnings.contains(&w) {
             warning!("{located} ({})", with_sets(&args.set).trim_start());
         } else {
             warning!("{located} (with --vary {}={})", plan.path, values.join(","));
@@ -190,21 +187,14 @@ fn warn_of_variants(
 /// `--vary` may move such an event: a note every value shares is shown
 /// once, one some values cause names them.
 fn warn_of_overrides(path: &Path, plan: &Sweep, sets: &[Sweep], variants: &[Scenario]) {
-    let mut notes: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
-    for (s, value) in variants.iter().zip(&plan.values) {
-        for varied in sets.iter().chain([plan]) {
-            for note in sweep::overriding_events(s, &varied.path) {
-                match notes.iter_mut().find(|(seen, _)| *seen == note) {
-                    Some((_, values)) => {
-                        if !values.contains(&value.text.as_str()) {
-                            values.push(&value.text);
-                        }
-                    }
-                    None => notes.push((note, vec![&value.text])),
-                }
-            }
-        }
-    }
+    let notes = by_value(variants.iter().zip(&plan.values).map(|(s, value)| {
+        let notes = sets
+            .iter()
+            .chain([plan])
+            .flat_map(|varied| sweep::overriding_events(s, &varied.path))
+            .collect();
+        (value.text.as_str(), notes)
+    }));
     for (note, values) in notes {
         let located = scenario::located(path, &note);
         if values.len() == variants.len() {
@@ -213,6 +203,27 @@ fn warn_of_overrides(path: &Path, plan: &Sweep, sets: &[Sweep], variants: &[Scen
             warning!("{located} (with --vary {}={})", plan.path, values.join(","));
         }
     }
+}
+
+/// Each diagnostic some values of a sweep draw, once, with the values
+/// (each once, in order) that draw it, in the order first drawn.
+fn by_value<'a>(
+    per_value: impl Iterator<Item = (&'a str, Vec<Diagnostic>)>,
+) -> Vec<(Diagnostic, Vec<&'a str>)> {
+    let mut seen: Vec<(Diagnostic, Vec<&'a str>)> = Vec::new();
+    for (value, diagnostics) in per_value {
+        for d in diagnostics {
+            match seen.iter_mut().find(|(known, _)| *known == d) {
+                Some((_, values)) => {
+                    if !values.contains(&value) {
+                        values.push(value);
+                    }
+                }
+                None => seen.push((d, vec![value])),
+            }
+        }
+    }
+    seen
 }
 
 /// A range of whole ends whose steps are not whole, or whose ends are

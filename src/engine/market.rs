@@ -4,7 +4,7 @@
 //! Both engines share this, so they see the same model: the draws, the
 //! event semantics (set, add, clamp) and the utilities are defined here once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rand::rngs::ChaCha8Rng;
 
@@ -38,10 +38,9 @@ pub struct Market {
     /// one): its value before its first change and every change applied to
     /// it since, in order, to replay it without an event that ended.
     tracked: HashMap<Slot, Tracked>,
-    /// The numbers each event with `until` changed, by event.
-    tracked_by_event: Vec<Vec<Slot>>,
-    /// Whether each event has `until`; empty when none has.
-    temporary: Vec<bool>,
+    /// The numbers each event with `until` changes, by event (empty for
+    /// the others, and when no event has `until`).
+    slots_of_event: Vec<Vec<Slot>>,
     /// Whether each event's additions have ended (its `until` has come);
     /// empty when no event has `until`.
     ended: Vec<bool>,
@@ -114,26 +113,32 @@ impl Market {
             weights: Vec::with_capacity(n * weight_count),
             event_values: Vec::with_capacity(s.events.len()),
             tracked: HashMap::new(),
-            tracked_by_event: Vec::new(),
-            temporary: Vec::new(),
+            slots_of_event: Vec::new(),
             ended: Vec::new(),
         };
         if s.events.iter().any(|e| e.until.is_some()) {
             m.ended = vec![false; s.events.len()];
-            m.temporary = s.events.iter().map(|e| e.until.is_some()).collect();
-            m.tracked_by_event = vec![Vec::new(); s.events.len()];
-            for e in s.events.iter().filter(|e| e.until.is_some()) {
-                for c in &e.changes {
-                    for owner in owners(e.target, n) {
-                        m.tracked.insert(
-                            Slot {
+            // An event with `until` only adds, each key once, so its slots
+            // are distinct.
+            m.slots_of_event = s
+                .events
+                .iter()
+                .map(|e| match e.until {
+                    None => Vec::new(),
+                    Some(_) => e
+                        .changes
+                        .iter()
+                        .flat_map(|c| {
+                            owners(e.target, n).map(|owner| Slot {
                                 field: c.field,
                                 owner,
-                            },
-                            Tracked::default(),
-                        );
-                    }
-                }
+                            })
+                        })
+                        .collect(),
+                })
+                .collect();
+            for &slot in m.slots_of_event.iter().flatten() {
+                m.tracked.insert(slot, Tracked::default());
             }
         }
         for a in &s.agencies {
@@ -158,17 +163,16 @@ impl Market {
     pub fn apply_events(&mut self, s: &Scenario, period: u32) -> Fired {
         let mut fired = Fired::default();
         for (e, event) in s.events.iter().enumerate() {
-            if event.until == Some(period) {
-                fired.any = true;
-                fired.prices |= event.changes_annual_value();
-                self.end(e);
-                continue;
-            }
-            if event.period != period {
+            let ends = event.until == Some(period);
+            if !ends && event.period != period {
                 continue;
             }
             fired.any = true;
             fired.prices |= event.changes_annual_value();
+            if ends {
+                self.end(e);
+                continue;
+            }
             for (c, change) in event.changes.iter().enumerate() {
                 let value = self.event_values[e][c];
                 for owner in owners(event.target, self.caution.len()) {
@@ -208,10 +212,6 @@ impl Market {
         if let Some(t) = self.tracked.get_mut(&slot) {
             t.origin.get_or_insert(before);
             t.changes.push((e, op, value));
-            // Only an event that ends needs its numbers listed.
-            if self.ended.len() > e && self.temporary[e] {
-                self.tracked_by_event[e].push(slot);
-            }
         }
     }
 
@@ -223,11 +223,8 @@ impl Market {
     /// every other change, lasting or still in force, keeps its effect.
     fn end(&mut self, e: usize) {
         self.ended[e] = true;
-        let mut seen = HashSet::new();
-        for slot in std::mem::take(&mut self.tracked_by_event[e]) {
-            if !seen.insert(slot) {
-                continue;
-            }
+        for i in 0..self.slots_of_event[e].len() {
+            let slot = self.slots_of_event[e][i];
             let t = &self.tracked[&slot];
             let mut x = t
                 .origin

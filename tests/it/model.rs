@@ -509,13 +509,33 @@ fn access_gates_and_events() {
     }
 }
 
+/// Events that close tier `t` to vendors A and B from period 1 and open it
+/// to both again at period 6.
+const CLOSED_FROM_1_TO_5: &str = r#"[[event]]
+at = 1
+vendor = "A"
+set = { "access.t" = 0.0 }
+[[event]]
+at = 1
+vendor = "B"
+set = { "access.t" = 0.0 }
+[[event]]
+at = 6
+vendor = "A"
+set = { "access.t" = 1.0 }
+[[event]]
+at = 6
+vendor = "B"
+set = { "access.t" = 1.0 }
+"#;
+
 /// Units that wait keep their incumbent: when the tier can be served again,
 /// an overwhelming incumbency bonus sends every one of them back to the
 /// vendor it had. (Forgetting the incumbent would split them evenly.)
 #[test]
 fn waiting_units_keep_their_incumbent() {
     let s = scenario(
-        r#"
+        &(r#"
 start = "2026-01"
 periods = 12
 tiers = ["t"]
@@ -546,23 +566,9 @@ remaining = 3
 vendor = "B"
 units = 10
 remaining = 3
-[[event]]
-at = 1
-vendor = "A"
-set = { "access.t" = 0.0 }
-[[event]]
-at = 1
-vendor = "B"
-set = { "access.t" = 0.0 }
-[[event]]
-at = 6
-vendor = "A"
-set = { "access.t" = 1.0 }
-[[event]]
-at = 6
-vendor = "B"
-set = { "access.t" = 1.0 }
-"#,
+"#
+        .to_string()
+            + CLOSED_FROM_1_TO_5),
     );
     let d = Dims::of(&s);
     for engine in ENGINES {
@@ -596,7 +602,7 @@ set = { "access.t" = 1.0 }
 #[test]
 fn waiting_units_keep_their_incumbent_under_a_penalty() {
     let s = scenario(
-        r#"
+        &(r#"
 start = "2026-01"
 periods = 8
 tiers = ["t"]
@@ -623,23 +629,9 @@ term = 5
 vendor = "A"
 units = 200
 remaining = 3
-[[event]]
-at = 1
-vendor = "A"
-set = { "access.t" = 0.0 }
-[[event]]
-at = 1
-vendor = "B"
-set = { "access.t" = 0.0 }
-[[event]]
-at = 6
-vendor = "A"
-set = { "access.t" = 1.0 }
-[[event]]
-at = 6
-vendor = "B"
-set = { "access.t" = 1.0 }
-"#,
+"#
+        .to_string()
+            + CLOSED_FROM_1_TO_5),
     );
     let stay = (-2f64).exp() / ((-2f64).exp() + 1.0);
     for (engine, runs) in [(EngineKind::Counts, 400), (EngineKind::Units, 200)] {

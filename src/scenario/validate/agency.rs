@@ -313,7 +313,7 @@ impl Checker<'_> {
                 // As for a tier to count as served: access above 0 in at
                 // least 0.1% of runs, not merely possible.
                 let access = v.access[ti].as_ref();
-                if access.is_none_or(|p| p.chance_above(0.0) < super::unserved::SERVED) {
+                if !access.is_some_and(super::unserved::serves) {
                     let how = match access {
                         Some(p) if p.fixed_value().is_some() => "is 0".to_string(),
                         Some(p) if p.max_value() > 0.0 => {
@@ -328,10 +328,7 @@ impl Checker<'_> {
                         .access
                         .iter()
                         .zip(tiers)
-                        .filter(|(a, _)| {
-                            a.as_ref()
-                                .is_some_and(|p| p.chance_above(0.0) >= super::unserved::SERVED)
-                        })
+                        .filter(|(a, _)| a.as_ref().is_some_and(super::unserved::serves))
                         .map(|(_, t)| t.as_str())
                         .collect();
                     let other_tier = if served.is_empty() {

@@ -14,13 +14,18 @@ use crate::scenario::{Field, Op, Scenario, Target};
 /// have access above 0 at its tier.
 pub(super) const SERVED: f64 = 0.001;
 
+/// Whether an access drawn from `p` is above 0 in at least [`SERVED`] of
+/// the runs: enough for a vendor to count as serving a tier.
+pub(super) fn serves(p: &Param) -> bool {
+    p.chance_above(0.0) >= SERVED
+}
+
 /// Whether vendor `v` has access above 0 at tier `t` in at least
 /// [`SERVED`] of the runs, from the start or through one of its events
 /// within the horizon. Events at the first period apply before its awards,
 /// so one that sets the access replaces the starting value before any
 /// contract could be won with it.
 fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
-    let served = |p: &Param| p.chance_above(0.0) >= SERVED;
     let changes = || {
         s.events
             .iter()
@@ -32,13 +37,13 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
     // changes in the order they apply (a set replaces it, an add of
     // something above 0 makes it so).
     let first_awards = changes().filter(|&(period, _)| period == 0).fold(
-        s.vendors[v].access[t].as_ref().is_some_and(served),
-        |serves, (_, c)| match c.op {
-            Op::Set => served(&c.value),
-            Op::Add => serves || served(&c.value),
+        s.vendors[v].access[t].as_ref().is_some_and(serves),
+        |served, (_, c)| match c.op {
+            Op::Set => serves(&c.value),
+            Op::Add => served || serves(&c.value),
         },
     );
-    first_awards || changes().any(|(period, c)| period > 0 && served(&c.value))
+    first_awards || changes().any(|(period, c)| period > 0 && serves(&c.value))
 }
 
 impl Checker<'_> {

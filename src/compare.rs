@@ -558,6 +558,93 @@ struct PeriodPairs {
     revenue: Vec<Option<Paired>>,
 }
 
+impl Comparison {
+    /// The `shares_diff.csv` row of `vendor`'s `metric` share of `scope` at
+    /// `period` (`vendor` indexes [`Comparison::vendors`], agencies and
+    /// tiers are the baseline's); `None` when there is no such row.
+    pub fn share(
+        &self,
+        period: usize,
+        scope: Scope,
+        vendor: usize,
+        metric: ShareMetric,
+    ) -> Option<&ShareRow<Option<Paired>>> {
+        crate::measures::share_row(&self.shares, period, scope, vendor, metric)
+    }
+
+    /// The `adoption_diff.csv` row of `measure` at `period` for the
+    /// baseline's `agency` (`None` for all agencies); `None` when there is
+    /// no such row.
+    pub fn adoption(
+        &self,
+        period: usize,
+        agency: Option<usize>,
+        measure: AdoptionMeasure,
+    ) -> Option<&AdoptionRow<Option<Paired>>> {
+        crate::measures::adoption_row(&self.adoption, period, agency, measure)
+    }
+
+    /// The `revenue_diff.csv` row of `vendor`'s `measure` at `period`;
+    /// `None` when there is no such row.
+    pub fn revenue(
+        &self,
+        period: usize,
+        vendor: usize,
+        measure: RevenueMeasure,
+    ) -> Option<&RevenueRow<Option<Paired>>> {
+        crate::measures::revenue_row(&self.revenue, period, vendor, measure)
+    }
+
+    /// The index in [`Comparison::vendors`] of the vendor named `name`,
+    /// matched as a file's names are (ignoring letter case and surrounding
+    /// spaces).
+    pub fn vendor_index(&self, name: &str) -> Option<usize> {
+        let name = crate::scenario::folded(name);
+        self.vendors
+            .iter()
+            .position(|v| crate::scenario::folded(v) == name)
+    }
+}
+
+/// Simulates the runs `runs` of both scenarios with `seed` (on the current
+/// rayon pool) and pairs them: in one call, what `sharecast compare --seed
+/// SEED --runs N` computes for `runs = 0..N`, byte for byte once exported
+/// ([`crate::export::comparison_files`]). It keeps each run's compact tally,
+/// as [`crate::measures::simulate_and_project`] does.
+///
+/// # Errors
+/// When the scenarios do not share one calendar ([`align`]).
+///
+/// # Panics
+/// If either scenario fails [`Scenario::verify`] (only one built or edited
+/// in code can).
+pub fn simulate_and_compare(
+    baseline: &Scenario,
+    counterfactual: &Scenario,
+    seed: u64,
+    runs: std::ops::Range<u64>,
+    engine: crate::engine::EngineKind,
+) -> Result<Comparison, CalendarMismatch> {
+    let alignment = align(baseline, counterfactual)?;
+    let never = AtomicBool::new(false);
+    let control = crate::engine::Control {
+        on_run_done: &|| {},
+        cancel: &never,
+    };
+    let simulate = |s: &Scenario| {
+        Tally::simulate(s, seed, runs.clone(), engine, &control)
+            .expect("nothing cancels this simulation")
+    };
+    let (base, other) = (simulate(baseline), simulate(counterfactual));
+    Ok(compare_unless(
+        (baseline, &base),
+        (counterfactual, &other),
+        &alignment,
+        &never,
+    )
+    .expect("nothing cancels this comparison"))
+}
+
 /// The paired statistics of every row (see [`Comparison`]). The records are
 /// in run order, run *i* of both simulated from stream *i* of one seed, and
 /// `alignment` is what [`align`] gave for the two scenarios.

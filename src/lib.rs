@@ -8,10 +8,17 @@
 //! [`measures::project`] takes records and makes the tallies itself.
 //! A scenario built or edited in code is checked again by
 //! [`scenario::Scenario::verify`], which the simulation's entry points call
-//! (they panic on a broken one rather than give wrong numbers).
+//! (they panic on a broken one rather than give wrong numbers): call it
+//! yourself first to get the problems as an error. A scenario from
+//! [`scenario::load`], [`scenario::parse`] or [`scenario::parse_with`]
+//! has passed it.
 //! `compare` takes the place of `measures` for two scenarios run with one
 //! seed: statistics of their run-by-run differences. `sweep` varies one
 //! number of a scenario through [`scenario::parse_with`].
+//! [`measures::simulate_and_project`] and [`compare::simulate_and_compare`]
+//! do in one call what `sharecast run` and `sharecast compare` compute; the
+//! projection's and the comparison's `share`, `adoption` and `revenue`
+//! methods find a CSV row by its columns.
 //! See ARCHITECTURE.md for the code map and invariants, and MODEL.md-derived
 //! `docs/scenario-reference.md` for the model itself. The README's library
 //! section has a longer example (writing the CSV files, keeping compact
@@ -22,33 +29,43 @@
 //! crates out.
 //!
 //! ```
-//! use sharecast::{compare, engine, measures, scenario};
+//! use sharecast::engine::{self, Dims, EngineKind};
+//! use sharecast::measures::{Scope, ShareMetric};
+//! use sharecast::{compare, measures, scenario};
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let s = scenario::load("scenarios/gov-ai-2026.toml".as_ref())?;
-//! let records = engine::simulate_all(&s, 42, 0..50, engine::EngineKind::Counts);
-//! let projection = measures::project(&s, &records);
-//! assert_eq!(projection.runs, 50);
-//!
-//! // A counterfactual, paired run by run with the baseline:
-//! let other = scenario::load("scenarios/no-aws-deal.toml".as_ref())?;
-//! let alignment = compare::align(&s, &other)?;
-//! let other_records = engine::simulate_all(&other, 42, 0..50, engine::EngineKind::Counts);
-//! let comparison = compare::compare((&s, &records), (&other, &other_records), &alignment);
-//! // Without the AWS deal OpenAI (vendor 0) ends with a lower share.
+//! let s = scenario::load("scenarios/gov-ai-2026.toml")?;
+//! // What `sharecast run --seed 42 --runs 50` computes:
+//! let projection = measures::simulate_and_project(&s, 42, 0..50, EngineKind::Counts);
 //! let last = s.calendar.periods as usize - 1;
-//! let openai = comparison
-//!     .shares
-//!     .iter()
-//!     .find(|r| r.period == last && r.scope == measures::Scope::All && r.vendor == 0)
-//!     .and_then(|r| r.summary)
+//! let openai = s.vendor_index("OpenAI").expect("in the file");
+//! let share = projection
+//!     .share(last, Scope::All, openai, ShareMetric::CountShare)
+//!     .and_then(|row| row.summary)
 //!     .expect("defined in every run");
-//! assert!(openai.difference.mean < 0.0);
+//! assert!(share.mean > 0.0 && share.mean < 1.0);
 //!
-//! // The baseline with every agency's caution at 0.6, as `sharecast sweep
-//! // --vary 'agency.*.caution=0.6'` builds it:
+//! // One run's path, as someone benchmarking the core reads it:
+//! let record = engine::simulate_run(&s, 42, 0, EngineKind::Counts);
+//! let held = record.contracts_by_vendor(Dims::of(&s), last, None, None);
+//! assert_eq!(held.len(), s.vendors.len());
+//!
+//! // A counterfactual, paired run by run with the baseline
+//! // (`sharecast compare`):
+//! let other = scenario::load("scenarios/no-aws-deal.toml")?;
+//! let comparison = compare::simulate_and_compare(&s, &other, 42, 0..50, EngineKind::Counts)?;
+//! let openai = comparison.vendor_index("OpenAI").expect("in both");
+//! let difference = comparison
+//!     .share(last, Scope::All, openai, ShareMetric::CountShare)
+//!     .and_then(|row| row.summary)
+//!     .expect("defined in every run");
+//! // Without the AWS deal OpenAI ends with a lower share.
+//! assert!(difference.difference.mean < 0.0);
+//!
+//! // The baseline with every agency's caution at 0.6, as `--set
+//! // 'agency.*.caution=0.6'` builds it:
 //! let path = std::path::Path::new("scenarios/gov-ai-2026.toml");
 //! let source = scenario::read_source(path)?;
-//! let setting = sharecast::sweep::Sweep::parse("agency.*.caution=0.6")?.setting(0);
+//! let setting: scenario::Setting = "agency.*.caution=0.6".parse()?;
 //! let cautious = scenario::parse_with(&source, path, &[setting])?;
 //! assert!(cautious.agencies.iter().all(|a| a.caution.fixed_value() == Some(0.6)));
 //! # Ok(())
@@ -80,6 +97,10 @@ pub mod text;
 /// `rayon::ThreadPoolBuilder` pool's `install` to choose the thread count
 /// (results do not depend on it), with no rayon dependency of your own.
 pub use rayon;
+
+/// The anyhow whose `Error` the [`output`] functions return, each with the
+/// file or folder it concerns in its context.
+pub use anyhow;
 
 /// The rand whose `ChaCha8Rng` [`engine::run_rng`] gives and whose `Rng`
 /// the [`sampling`] functions take.

@@ -25,7 +25,7 @@ use crate::stats::{Summary, summarize};
 use crate::tally::{Tally, TallyLayout};
 
 /// Which units a share or adoption row covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Every unit of the scenario (`all` in both the agency and the tier
     /// column).
@@ -38,7 +38,7 @@ pub enum Scope {
 
 /// What a share row divides up: contracts, or their value (the `metric`
 /// column of `shares.csv`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ShareMetric {
     /// The vendor's contracts over all contracts in the scope
     /// (`count_share`).
@@ -50,7 +50,7 @@ pub enum ShareMetric {
 
 /// Which state an adoption row counts (the `measure` column of
 /// `adoption.csv`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AdoptionMeasure {
     /// Fraction of the scope's units holding a contract (`under_contract`).
     UnderContract = 0,
@@ -61,7 +61,7 @@ pub enum AdoptionMeasure {
 
 /// Which revenue a revenue row reports (the `measure` column of
 /// `revenue.csv`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RevenueMeasure {
     /// The vendor's revenue in the period, in dollars: each contract's
     /// annual value times the period's length in years, over its contracts
@@ -151,19 +151,102 @@ pub struct Projection {
     /// The rows of `revenue.csv`: by period, then vendor, then revenue
     /// before cumulative revenue.
     pub revenue: Vec<RevenueRow>,
-    /// The rows of `summary.csv`: one per vendor, in file order.
+    /// The rows of `summary.csv`, one per vendor in file order: its count
+    /// share of all units at the last period, how often it leads then, and
+    /// its mean cumulative revenue.
     pub outlook: Vec<VendorOutlook>,
+}
+
+impl Projection {
+    /// The `shares.csv` row of `vendor`'s `metric` share of `scope` at
+    /// `period`; `None` when there is no such row (an index out of range).
+    pub fn share(
+        &self,
+        period: usize,
+        scope: Scope,
+        vendor: usize,
+        metric: ShareMetric,
+    ) -> Option<&ShareRow> {
+        share_row(&self.shares, period, scope, vendor, metric)
+    }
+
+    /// The `adoption.csv` row of `measure` at `period` for `agency` (`None`
+    /// for all agencies); `None` when there is no such row.
+    pub fn adoption(
+        &self,
+        period: usize,
+        agency: Option<usize>,
+        measure: AdoptionMeasure,
+    ) -> Option<&AdoptionRow> {
+        adoption_row(&self.adoption, period, agency, measure)
+    }
+
+    /// The `revenue.csv` row of `vendor`'s `measure` at `period`; `None`
+    /// when there is no such row.
+    pub fn revenue(
+        &self,
+        period: usize,
+        vendor: usize,
+        measure: RevenueMeasure,
+    ) -> Option<&RevenueRow> {
+        revenue_row(&self.revenue, period, vendor, measure)
+    }
+}
+
+/// The rows of `rows` at `period`, for rows ordered by period as every
+/// projection's and comparison's are: a binary search, then the period's
+/// rows only.
+fn rows_at<R>(rows: &[R], period: usize, period_of: impl Fn(&R) -> usize) -> &[R] {
+    let first = rows.partition_point(|r| period_of(r) < period);
+    let len = rows[first..].partition_point(|r| period_of(r) == period);
+    &rows[first..first + len]
+}
+
+/// The share row of `vendor`'s `metric` share of `scope` at `period` among
+/// `rows` (a projection's or a comparison's, ordered by period).
+pub fn share_row<T>(
+    rows: &[ShareRow<T>],
+    period: usize,
+    scope: Scope,
+    vendor: usize,
+    metric: ShareMetric,
+) -> Option<&ShareRow<T>> {
+    rows_at(rows, period, |r| r.period)
+        .iter()
+        .find(|r| r.scope == scope && r.vendor == vendor && r.metric == metric)
+}
+
+/// The adoption row of `measure` for `agency` (`None`: all agencies) at
+/// `period` among `rows` (ordered by period).
+pub fn adoption_row<T>(
+    rows: &[AdoptionRow<T>],
+    period: usize,
+    agency: Option<usize>,
+    measure: AdoptionMeasure,
+) -> Option<&AdoptionRow<T>> {
+    rows_at(rows, period, |r| r.period)
+        .iter()
+        .find(|r| r.agency == agency && r.measure == measure)
+}
+
+/// The revenue row of `vendor`'s `measure` at `period` among `rows`
+/// (ordered by period).
+pub fn revenue_row<T>(
+    rows: &[RevenueRow<T>],
+    period: usize,
+    vendor: usize,
+    measure: RevenueMeasure,
+) -> Option<&RevenueRow<T>> {
+    rows_at(rows, period, |r| r.period)
+        .iter()
+        .find(|r| r.vendor == vendor && r.measure == measure)
 }
 
 /// The statistics of all units under contract at `period` among `rows`
 /// (the rows of `adoption.csv`, or their paired differences); `None` when
 /// no unit exists or no run defines the row.
 pub fn all_under_contract<T: Copy>(rows: &[AdoptionRow<Option<T>>], period: usize) -> Option<T> {
-    rows.iter()
-        .find(|r| {
-            r.period == period && r.agency.is_none() && r.measure == AdoptionMeasure::UnderContract
-        })
-        .and_then(|r| r.summary)
+    adoption_row(rows, period, None, AdoptionMeasure::UnderContract).and_then(|r| r.summary)
 }
 
 /// The scopes of `shares.csv` in output order: all units, then each tier

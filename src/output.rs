@@ -25,11 +25,22 @@ use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
 /// A file to write: its name in the output folder and its contents.
+#[derive(Clone, PartialEq, Eq)]
 pub struct OutputFile {
     /// File name, without a folder (`shares.csv`).
     pub name: String,
     /// The whole contents, written as they are.
     pub bytes: Vec<u8>,
+}
+
+/// The name and size: the contents run to megabytes.
+impl std::fmt::Debug for OutputFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutputFile")
+            .field("name", &self.name)
+            .field("bytes", &format_args!("[{} bytes]", self.bytes.len()))
+            .finish()
+    }
 }
 
 /// Where `name` is written before it is renamed into place: a hidden file
@@ -256,7 +267,7 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
 /// into place and the temporary files are removed. Two processes writing
 /// into one folder at once must take turns: hold a [`FolderLock`] around
 /// the call, as the command line does.
-pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> Result<()> {
+pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> anyhow::Result<()> {
     create_folder(dir)?;
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.

@@ -187,6 +187,17 @@ impl Sweep {
     }
 }
 
+/// One `PATH=VALUE`, as `--set` reads it ([`Sweep::parse_one`]):
+/// `"agency.DoD.caution=0.6".parse::<Setting>()`. A `*` in the path sets
+/// every vendor's, agency's or event's number when applied.
+impl std::str::FromStr for Setting {
+    type Err = SpecError;
+
+    fn from_str(spec: &str) -> Result<Setting, SpecError> {
+        Sweep::parse_one(spec).map(|one| one.setting(0))
+    }
+}
+
 /// `PATH=VALUES` split at the last `=` outside braces: a name may contain
 /// `=`, and a distribution written by mistake (`{ pert = [...] }`) is
 /// recognised as a value.

@@ -123,6 +123,49 @@ impl RunRecord {
                 .is_multiple_of((d.tiers * d.vendors).max(1))
     }
 
+    /// Contracts in force by vendor at the end of period `t`, summed over
+    /// agency `agency` (`None`: every agency) and tier `tier` (`None`:
+    /// every tier), for a record of shape `d`: one run's path, as the
+    /// projections' `count_share` rows divide it up.
+    ///
+    /// # Panics
+    /// If `t`, `agency` or `tier` is out of range for `d`, or the record
+    /// does not have shape `d` ([`RunRecord::fits`]).
+    pub fn contracts_by_vendor(
+        &self,
+        d: Dims,
+        t: usize,
+        agency: Option<usize>,
+        tier: Option<usize>,
+    ) -> Vec<u32> {
+        assert!(self.fits(d), "the record does not have the shape {d:?}");
+        assert!(t < d.periods, "period {t} is not below {}", d.periods);
+        let agencies = match agency {
+            Some(a) => {
+                assert!(a < d.agencies, "agency {a} is not below {}", d.agencies);
+                a..a + 1
+            }
+            None => 0..d.agencies,
+        };
+        let tiers = match tier {
+            Some(k) => {
+                assert!(k < d.tiers, "tier {k} is not below {}", d.tiers);
+                k..k + 1
+            }
+            None => 0..d.tiers,
+        };
+        let mut by_vendor = vec![0; d.vendors];
+        for a in agencies {
+            for k in tiers.clone() {
+                let first = d.contract(t, a, k, 0);
+                for (sum, &n) in by_vendor.iter_mut().zip(&self.contracts[first..]) {
+                    *sum += n;
+                }
+            }
+        }
+        by_vendor
+    }
+
     /// Lengths of `contracts`, and of each of `waiting`, `never` and
     /// `annual_value`.
     fn lengths(d: Dims) -> (usize, usize) {

@@ -164,8 +164,8 @@ pub struct Event {
     /// file; after `period`, and possibly `>= periods`, when they last to
     /// the end); `None` for a lasting change. Only an event whose changes
     /// all `add` has one: from that period on, each number it changed is
-    /// what it would be had the event never happened (see
-    /// `engine::market::Market::apply_events`).
+    /// what it would be had the event never happened (docs/scenario-reference.md,
+    /// section 7, "Temporary changes").
     pub until: Option<u32>,
     /// Short description shown by `check`, trimmed; `None` when the file
     /// gives none.
@@ -304,6 +304,29 @@ impl Scenario {
         }
     }
 
+    /// The index of the vendor named `name` in [`Scenario::vendors`],
+    /// matched as a file's names are (ignoring letter case and surrounding
+    /// spaces); `None` when no vendor has that name.
+    pub fn vendor_index(&self, name: &str) -> Option<usize> {
+        self.vendors
+            .iter()
+            .position(|v| names::same_folded(&v.name, name))
+    }
+
+    /// The index of the agency named `name` in [`Scenario::agencies`],
+    /// matched as [`Scenario::vendor_index`] matches.
+    pub fn agency_index(&self, name: &str) -> Option<usize> {
+        self.agencies
+            .iter()
+            .position(|a| names::same_folded(&a.name, name))
+    }
+
+    /// The index of the tier named `name` in [`Scenario::tiers`], matched
+    /// as [`Scenario::vendor_index`] matches.
+    pub fn tier_index(&self, name: &str) -> Option<usize> {
+        self.tiers.iter().position(|t| names::same_folded(t, name))
+    }
+
     /// Number of units over all agencies.
     pub fn total_units(&self) -> u64 {
         self.agencies.iter().map(|a| u64::from(a.units)).sum()
@@ -378,6 +401,17 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// `line N: message`, or the message alone when there is no line; for the
+/// whole `path:line: message` form of the command line, see [`located`].
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
 /// A scenario that cannot be used: every problem found, each with its line.
 ///
 /// Its `Debug` form is its message, as `Display` shows it, so that a `main`
@@ -443,7 +477,8 @@ pub fn located(path: &Path, d: &Diagnostic) -> String {
 }
 
 /// Reads and validates a scenario file.
-pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+pub fn load(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
+    let path = path.as_ref();
     parse(&read_source(path)?, path)
 }
 
@@ -455,8 +490,9 @@ pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
 
 /// Reads a scenario file as UTF-8 text, refusing one larger than
 /// [`MAX_SCENARIO_BYTES`].
-pub fn read_source(path: &Path) -> Result<String, ScenarioError> {
+pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
     use std::io::Read;
+    let path = path.as_ref();
     let in_file = |message: String| ScenarioError {
         path: path.to_path_buf(),
         diagnostics: vec![Diagnostic {
@@ -495,7 +531,7 @@ fn line_number(text: &[u8], offset: usize) -> usize {
 
 /// Validates scenario text; `path` names it in messages and gives the
 /// default scenario name (its file stem).
-pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+pub fn parse(source: &str, path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
     parse_with(source, path, &[])
 }
 
@@ -521,9 +557,10 @@ pub fn parse(source: &str, path: &Path) -> Result<Scenario, ScenarioError> {
 /// weight set).
 pub fn parse_with(
     source: &str,
-    path: &Path,
+    path: impl AsRef<Path>,
     settings: &[Setting],
 ) -> Result<Scenario, ScenarioError> {
+    let path = path.as_ref();
     let mut scenario =
         validate::validate(source, path, settings).map_err(|diagnostics| ScenarioError {
             path: path.to_path_buf(),

@@ -495,8 +495,10 @@ enum ParamKind {
 }
 
 impl Param {
-    /// A number that is the same in every run, clamped into `range` when
-    /// drawn.
+    /// A number that is the same in every run. It should lie in `range`:
+    /// [`Scenario::verify`](super::Scenario::verify) (which the simulation
+    /// calls) refuses a fixed value outside it, as validation refuses one
+    /// in a file; [`Param::draw`] alone would clamp it.
     pub fn fixed(value: f64, range: Range) -> Param {
         Param {
             kind: ParamKind::Fixed(value),

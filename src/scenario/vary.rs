@@ -27,7 +27,9 @@ use crate::calendar::YearMonth;
 /// problems no line.
 pub(super) const NOT_IN_FILE: std::ops::Range<usize> = usize::MAX..usize::MAX;
 
-/// A dotted path to one number of a scenario file and the value it takes.
+/// A dotted path to one number of a scenario file and the value it takes,
+/// applied by [`parse_with`](super::parse_with). `"agency.DoD.caution=0.6"
+/// .parse::<Setting>()` reads one as `--set` does.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
     /// `choice.KEY`, `vendor.NAME.KEY`, `agency.NAME.KEY` or

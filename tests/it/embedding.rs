@@ -7,7 +7,7 @@
 use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use sharecast::compare::{align, compare};
+use sharecast::compare::{align, compare, simulate_and_compare};
 use sharecast::engine::{EngineKind, simulate_all, simulate_run};
 use sharecast::export;
 use sharecast::measures::{project, simulate_and_project};
@@ -17,7 +17,7 @@ use sharecast::tally::Tally;
 use crate::common::repo_root;
 
 fn shipped(name: &str) -> Scenario {
-    load(&repo_root().join("scenarios").join(name)).expect("a shipped scenario loads")
+    load(repo_root().join("scenarios").join(name)).expect("a shipped scenario loads")
 }
 
 /// The panic message of `f`, which must panic.
@@ -33,7 +33,7 @@ fn panic_message(f: impl FnOnce()) -> String {
 #[test]
 fn the_library_writes_the_command_lines_files_byte_for_byte() {
     let golden = repo_root().join("tests/golden");
-    let s = load(&golden.join("scenario.toml")).unwrap();
+    let s = load(golden.join("scenario.toml")).unwrap();
     let records = simulate_all(&s, 3, 0..40, EngineKind::Counts);
     let p = project(&s, &records);
     let files = [
@@ -104,6 +104,12 @@ fn comparison_files_are_the_command_lines() {
         (&base, &runs(&base)),
         (&other, &runs(&other)),
         &align(&base, &other).unwrap(),
+    );
+    // In one call, on the current pool: the same comparison.
+    let one_call = simulate_and_compare(&base, &other, 9, 0..30, EngineKind::Counts).unwrap();
+    assert!(
+        one_call == c,
+        "simulate_and_compare differs from compare of the records"
     );
     let files = export::comparison_files(&base, &c);
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
@@ -371,7 +377,7 @@ fn runs_csv_holds_the_values_the_all_units_share_rows_summarise() {
 #[test]
 fn a_run_refuses_mixed_prices_that_do_not_cover_its_scenario() {
     use sharecast::engine::{MixedPrices, simulate_run_with};
-    let large = load(&repo_root().join("scenarios/bench/large.toml")).unwrap();
+    let large = load(repo_root().join("scenarios/bench/large.toml")).unwrap();
     let mut without_events = large.clone();
     without_events.events.clear();
     let gov = shipped("gov-ai-2026.toml");
@@ -433,7 +439,7 @@ fn statistics_refuse_tallies_that_do_not_belong_together() {
     // every agency-period mixed: tallies with those epochs project; one
     // tally with the scenario's own epochs among them, or one in the other
     // layout, is refused.
-    let large = load(&repo_root().join("scenarios/bench/large.toml")).unwrap();
+    let large = load(repo_root().join("scenarios/bench/large.toml")).unwrap();
     let (d, everywhere) = (Dims::of(&large), MixedPrices::everywhere(&large));
     let epochs = PriceEpochs::of(&large).with_mixed(everywhere.clone());
     let records: Vec<_> = (0..3)
@@ -555,4 +561,155 @@ fn watched_statistics_report_every_period_once_and_change_nothing() {
     assert_eq!(done.load(Ordering::Relaxed), periods);
     let unwatched = sharecast::compare::compare_unless(sides.0, sides.1, &alignment, &never);
     assert!(watched == unwatched);
+}
+
+/// The lookups find exactly the row a scan for the same columns finds, for
+/// every row of a projection and a comparison, and nothing out of range.
+#[test]
+fn lookups_find_the_row_of_their_columns() {
+    use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope, ShareMetric};
+    let golden = repo_root().join("tests/golden");
+    let s = load(golden.join("scenario.toml")).unwrap();
+    let p = simulate_and_project(&s, 5, 0..20, EngineKind::Counts);
+    for row in &p.shares {
+        let found = p.share(row.period, row.scope, row.vendor, row.metric);
+        assert!(std::ptr::eq(found.unwrap(), row), "{row:?}");
+    }
+    for row in &p.adoption {
+        let found = p.adoption(row.period, row.agency, row.measure);
+        assert!(std::ptr::eq(found.unwrap(), row), "{row:?}");
+    }
+    for row in &p.revenue {
+        let found = p.revenue(row.period, row.vendor, row.measure);
+        assert!(std::ptr::eq(found.unwrap(), row), "{row:?}");
+    }
+    let periods = s.calendar.periods as usize;
+    let count = ShareMetric::CountShare;
+    assert!(p.share(periods, Scope::All, 0, count).is_none());
+    assert!(p.share(0, Scope::All, s.vendors.len(), count).is_none());
+    assert!(
+        p.share(0, Scope::Agency(s.agencies.len()), 0, count)
+            .is_none()
+    );
+    assert!(
+        p.adoption(0, Some(s.agencies.len()), AdoptionMeasure::Waiting)
+            .is_none()
+    );
+    assert!(p.revenue(periods, 0, RevenueMeasure::Revenue).is_none());
+
+    let other = s.clone();
+    let c = simulate_and_compare(&s, &other, 5, 0..20, EngineKind::Counts).unwrap();
+    for row in &c.shares {
+        let found = c.share(row.period, row.scope, row.vendor, row.metric);
+        assert!(std::ptr::eq(found.unwrap(), row), "{row:?}");
+    }
+    for row in &c.adoption {
+        let found = c.adoption(row.period, row.agency, row.measure);
+        assert!(std::ptr::eq(found.unwrap(), row), "{row:?}");
+    }
+    for row in &c.revenue {
+        let found = c.revenue(row.period, row.vendor, row.measure);
+        assert!(std::ptr::eq(found.unwrap(), row), "{row:?}");
+    }
+    // A scenario against itself differs by nothing.
+    let row = c.share(periods - 1, Scope::All, 0, count).unwrap();
+    assert_eq!(row.summary.unwrap().difference.mean, 0.0);
+}
+
+/// Names are found as a file's names are matched, ignoring letter case and
+/// surrounding spaces; a comparison's vendor index is its own.
+#[test]
+fn names_give_their_index() {
+    let s = shipped("gov-ai-2026.toml");
+    let openai = s.vendor_index("OpenAI").unwrap();
+    assert_eq!(s.vendors[openai].name, "OpenAI");
+    assert_eq!(s.vendor_index(" openai "), Some(openai));
+    assert_eq!(s.vendor_index("Open AI"), None);
+    let dod = s.agency_index("dod").unwrap();
+    assert_eq!(s.agencies[dod].name, "DoD");
+    assert_eq!(s.agency_index("nobody"), None);
+    let last_tier = s.tiers.len() - 1;
+    assert_eq!(
+        s.tier_index(&s.tiers[last_tier].to_uppercase()),
+        Some(last_tier)
+    );
+    assert_eq!(s.tier_index("no such tier"), None);
+
+    let other = shipped("no-aws-deal.toml");
+    let c = simulate_and_compare(&s, &other, 1, 0..4, EngineKind::Counts).unwrap();
+    let i = c.vendor_index("OPENAI").unwrap();
+    assert_eq!(c.vendors[i], "OpenAI");
+    assert_eq!(c.vendor_index("nobody"), None);
+}
+
+/// One run's contracts by vendor, over any agency and tier: the record's
+/// own counts, which add up across agencies and tiers.
+#[test]
+fn a_runs_contracts_by_vendor_add_up_over_agencies_and_tiers() {
+    use sharecast::engine::Dims;
+    let s = shipped("gov-ai-2026.toml");
+    let d = Dims::of(&s);
+    let record = simulate_run(&s, 11, 3, EngineKind::Counts);
+    let mut nonzero = 0;
+    for t in [0, d.periods / 2, d.periods - 1] {
+        let all = record.contracts_by_vendor(d, t, None, None);
+        let mut summed = vec![0u32; d.vendors];
+        for a in 0..d.agencies {
+            let agency = record.contracts_by_vendor(d, t, Some(a), None);
+            let mut over_tiers = vec![0u32; d.vendors];
+            for k in 0..d.tiers {
+                let cell = record.contracts_by_vendor(d, t, Some(a), Some(k));
+                for v in 0..d.vendors {
+                    assert_eq!(cell[v], record.contracts[d.contract(t, a, k, v)]);
+                    over_tiers[v] += cell[v];
+                }
+            }
+            assert_eq!(agency, over_tiers);
+            for v in 0..d.vendors {
+                summed[v] += agency[v];
+            }
+        }
+        assert_eq!(all, summed);
+        nonzero += all.iter().filter(|&&n| n > 0).count();
+        // Every tier over all agencies is the sum of its cells too.
+        for k in 0..d.tiers {
+            let tier = record.contracts_by_vendor(d, t, None, Some(k));
+            let cells: Vec<u32> = (0..d.vendors)
+                .map(|v| {
+                    (0..d.agencies)
+                        .map(|a| record.contracts[d.contract(t, a, k, v)])
+                        .sum()
+                })
+                .collect();
+            assert_eq!(tier, cells);
+        }
+    }
+    assert!(nonzero > 0, "the run holds contracts");
+    let message = panic_message(|| {
+        record.contracts_by_vendor(d, d.periods, None, None);
+    });
+    assert!(message.contains("period"), "{message}");
+}
+
+/// A setting reads as `--set` reads it; a problem shows where the line is.
+#[test]
+fn settings_parse_and_diagnostics_display() {
+    use sharecast::scenario::{Diagnostic, Setting, Value};
+    let setting: Setting = "agency.DoD.caution=0.6".parse().unwrap();
+    assert_eq!(setting.path, "agency.DoD.caution");
+    assert_eq!(setting.value, Value::Float(0.6));
+    let error = "agency.DoD.caution=0.1,0.2".parse::<Setting>().unwrap_err();
+    assert!(error.to_string().contains("several values"), "{error}");
+    assert!("no equals sign".parse::<Setting>().is_err());
+
+    let on_line = Diagnostic {
+        line: Some(12),
+        message: "caution must be in [0, 1]".into(),
+    };
+    assert_eq!(on_line.to_string(), "line 12: caution must be in [0, 1]");
+    let anywhere = Diagnostic {
+        line: None,
+        message: "no vendor".into(),
+    };
+    assert_eq!(anywhere.to_string(), "no vendor");
 }

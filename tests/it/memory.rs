@@ -262,7 +262,7 @@ fn values_are_kept_exactly_where_contracts_of_different_values_may_be_in_force()
 
 /// A scenario file of the repository, checked.
 fn load(file: &str) -> Scenario {
-    scenario::load(&repo_root().join(file)).unwrap()
+    scenario::load(repo_root().join(file)).unwrap()
 }
 
 /// Rows per period as MODEL.md sections 4 and 6 lay them out: a count and a

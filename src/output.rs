@@ -87,8 +87,9 @@ pub fn blocked_by_file(dir: &Path) -> Option<PathBuf> {
     Some(nearest_existing(dir)).filter(|p| !p.is_dir())
 }
 
-/// The first of `names` whose path in `dir`, or whose temporary file, is the
-/// same file as one of `inputs`: writing it would replace that input.
+/// The first of `names` whose path in `dir`, or whose temporary file, is
+/// one of `inputs` itself (not a link to it): writing it would replace that
+/// input.
 pub fn name_of_an_input<'a>(
     dir: &Path,
     names: impl IntoIterator<Item = &'a str>,
@@ -98,17 +99,15 @@ pub fn name_of_an_input<'a>(
         .iter()
         .filter_map(|p| fs::canonicalize(p).ok())
         .collect();
-    // The temporary file of a name is removed first; a link there is
-    // removed without touching what it points to.
+    // A file is written by renaming its temporary file over the name, and
+    // the temporary file of a name is removed first: either replaces the
+    // entry in `dir`, never what a link there points to. So an input is at
+    // risk only when such an entry is the input's file itself, not a link.
     names.into_iter().find_map(|name| {
-        let temporary = temporary_name(dir, name);
-        let temporary = fs::symlink_metadata(&temporary)
-            .is_ok_and(|m| m.is_file())
-            .then_some(temporary);
-        [Some(dir.join(name)), temporary]
+        [dir.join(name), temporary_name(dir, name)]
             .into_iter()
-            .flatten()
-            .filter_map(|path| fs::canonicalize(path).ok())
+            .filter(|entry| fs::symlink_metadata(entry).is_ok_and(|m| m.is_file()))
+            .filter_map(|entry| fs::canonicalize(entry).ok())
             .find(|target| inputs.contains(target))
             .map(|target| (name, target))
     })

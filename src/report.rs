@@ -52,11 +52,13 @@ fn signed_dollars(x: f64) -> String {
     }
 }
 
-/// Dollars with a readable unit: $950, $12.3k, $4.56M, $1.23bn, $6.47tn,
-/// and from a thousand trillion on in scientific notation ($3.97e15).
+/// Dollars with a readable unit: $950, $12.3k, $4.56M, $1.23bn, $6.47tn
+/// (up to $999999.99tn, so that a column's vendors and their total read in
+/// one unit), and from a million trillion on in scientific notation
+/// ($3.97e18).
 pub fn dollars(x: f64) -> String {
     let a = x.abs();
-    if a >= 1e15 {
+    if a >= 1e18 {
         format!("${x:.2e}")
     } else if a >= 1e12 {
         format!("${:.2}tn", x / 1e12)
@@ -572,10 +574,11 @@ mod tests {
         assert_eq!(dollars(950.0), "$950");
         assert_eq!(dollars(1.234e9), "$1.23bn");
         assert_eq!(dollars(999.4e9), "$999.40bn");
-        assert_eq!(dollars(3.966749e15), "$3.97e15");
+        assert_eq!(dollars(3.966749e15), "$3966.75tn");
+        assert_eq!(dollars(3.966749e18), "$3.97e18");
         assert_eq!(dollars(1e12), "$1.00tn");
         assert_eq!(dollars(6.4712e12), "$6.47tn");
-        assert_eq!(dollars(1e15), "$1.00e15");
+        assert_eq!(dollars(1e15), "$1000.00tn");
         assert_eq!(signed_points(-0.0084, 2), "-0.84");
         assert_eq!(signed_points(-0.00004, 1), "0.0");
         assert_eq!(signed_points(0.00004, 2), "0.00");

@@ -106,6 +106,11 @@ impl Sweep {
         if values.starts_with('{') {
             return Err(not_a_distribution(spec));
         }
+        if values.contains("...") {
+            return Err(format!(
+                "'{spec}' has '...' where a range takes two dots: FROM..TO:COUNT, as in agency.DoD.caution=0.1..0.9:5"
+            ));
+        }
         let (values, decimal_range) = match values.split_once("..") {
             Some((from, to)) => (range(from, to)?, decimal_range(from, to)),
             None => (
@@ -154,6 +159,9 @@ impl Sweep {
         }
         if value.starts_with('{') {
             return fail(not_a_distribution(spec));
+        }
+        if unquoted(value).is_empty() {
+            return fail(format!("'{spec}' gives an empty value after '='"));
         }
         if value.contains(',') || value.contains("..") {
             return fail(format!(

@@ -5,9 +5,9 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, events_named, file_names,
-    interrupt_flag, load, load_with_sets, manifest, print_stdout, same_file, same_scenario,
-    set_specs, simulate, stem, warn, warn_of_long_files, with_sets, with_statistics_bar,
-    write_outputs,
+    foresee_folder_warnings, interrupt_flag, load, load_with_sets, manifest, print_stdout,
+    same_file, same_scenario, set_specs, simulate, stem, warn, warn_of_long_files, with_sets,
+    with_statistics_bar, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -95,12 +95,16 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             stem(&other_path)
         ))
     });
-    check_out_folder(
-        &out,
-        COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]),
-        &[&args.baseline, &other_path],
-    )?;
-    super::refuse_warnings(sim.strict, true)?;
+    let names = COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]);
+    check_out_folder(&out, names.clone(), &[&args.baseline, &other_path])?;
+    let input = ManifestInput::Compare {
+        baseline: ScenarioRef::of(&base, &args.baseline, base_sha),
+        counterfactual: ScenarioRef::of(&other, &other_path, other_sha)
+            .with_settings(set_specs(&args.set)),
+        notes: alignment.notes.clone(),
+    };
+    foresee_folder_warnings(sim.strict, &out, names, &input);
+    super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
@@ -151,19 +155,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     warn_of_long_files(&files, |_| {
         "use a coarser step or fewer periods".to_string()
     });
-    let manifest = manifest(
-        ManifestInput::Compare {
-            baseline: ScenarioRef::of(&base, &args.baseline, base_sha),
-            counterfactual: ScenarioRef::of(&other, &other_path, other_sha)
-                .with_settings(set_specs(&args.set)),
-            notes: alignment.notes.clone(),
-        },
-        seed,
-        runs,
-        sim,
-        &files,
-    );
-    let files = write_outputs(&out, files, manifest, None, &cancel)?;
+    let manifest = manifest(input, seed, runs, sim, &files);
+    let files = write_outputs(&out, files, manifest, None, sim.strict, &cancel)?;
     if !sim.quiet {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",

@@ -476,16 +476,28 @@ pub(crate) fn warn(message: &str) {
         .push(shown);
 }
 
-/// With `--strict`, a job that has drawn a warning stops here, before it
-/// simulates (`simulating`) or writes anything, as a usage error (exit
-/// code 2).
-pub(crate) fn refuse_warnings(strict: bool, simulating: bool) -> anyhow::Result<()> {
+/// How far a job stopped by [`refuse_warnings`] got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// `check`, which neither simulates nor writes.
+    Check,
+    /// Before simulating: nothing simulated or written.
+    BeforeSimulating,
+    /// After simulating, before writing (a warning only the results or
+    /// the folder at writing time could draw): nothing written.
+    BeforeWriting,
+}
+
+/// With `--strict`, a job that has drawn a warning stops here, as a usage
+/// error (exit code 2): before it simulates, and again before it writes
+/// anything, for the warnings only the results draw.
+pub(crate) fn refuse_warnings(strict: bool, stop: Stop) -> anyhow::Result<()> {
     let warned = warnings_so_far().len();
     if strict && warned > 0 {
-        let stopped = if simulating {
-            ", so nothing was simulated or written"
-        } else {
-            ""
+        let stopped = match stop {
+            Stop::Check => "",
+            Stop::BeforeSimulating => ", so nothing was simulated or written",
+            Stop::BeforeWriting => ", so nothing was written",
         };
         return Err(UsageError(format!(
             "--strict: {} above{stopped}; fix what {} or leave out --strict",
@@ -549,7 +561,7 @@ fn execute(cli: Cli) -> Result<()> {
             strict,
         } => {
             let (s, _) = load_with_sets(&scenario, &set, false)?;
-            refuse_warnings(strict, false)?;
+            refuse_warnings(strict, Stop::Check)?;
             if quiet {
                 return Ok(());
             }

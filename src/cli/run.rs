@@ -6,8 +6,9 @@ use anyhow::Result;
 
 use super::support::{
     CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
-    file_names, interrupt_flag, load_with_sets, manifest, print_stdout, runs_a_spreadsheet_opens,
-    set_specs, settings_line, simulate, stem, summarize, warn_of_long_files, write_outputs,
+    file_names, foresee_folder_warnings, interrupt_flag, load_with_sets, manifest, print_stdout,
+    runs_a_spreadsheet_opens, set_specs, settings_line, simulate, stem, summarize,
+    warn_of_long_files, write_outputs,
 };
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -30,8 +31,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         .into_iter()
         .chain(args.per_run.then_some(RUNS_FILE))
         .chain([MANIFEST_FILE]);
-    check_out_folder(&out, names, &[&args.scenario])?;
-    super::refuse_warnings(sim.strict, true)?;
+    check_out_folder(&out, names.clone(), &[&args.scenario])?;
+    let input = ManifestInput::Run {
+        scenario: ScenarioRef::of(&s, &args.scenario, sha256).with_settings(set_specs(&args.set)),
+    };
+    foresee_folder_warnings(sim.strict, &out, names, &input);
+    super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
@@ -77,16 +82,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             "use a coarser step or fewer periods".to_string()
         }
     });
-    let manifest = manifest(
-        ManifestInput::Run {
-            scenario: ScenarioRef::of(&s, &args.scenario, sha256)
-                .with_settings(set_specs(&args.set)),
-        },
-        seed,
-        runs,
-        sim,
-        &files,
-    );
+    let manifest = manifest(input, seed, runs, sim, &files);
     // A runs.csv an earlier --per-run run left stays; it belongs to these
     // results when it holds exactly what --per-run would write now.
     let holds_these_runs = |path: &Path| {
@@ -95,7 +91,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         export::holds_runs_csv(&s, &records, CancellableFile { file, cancel })
     };
     let runs_file = (!args.per_run).then_some(&holds_these_runs as RunsFileCheck);
-    let files = write_outputs(&out, files, manifest, runs_file, &cancel)?;
+    let files = write_outputs(&out, files, manifest, runs_file, sim.strict, &cancel)?;
 
     if !sim.quiet {
         let with = settings_line(&args.scenario, &args.set);

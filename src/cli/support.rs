@@ -341,7 +341,7 @@ pub(super) fn check_out_folder<'a>(
                 out.display()
             ),
             (true, true) => format!(
-                "the output folder {} is a link to something that does not exist; choose another --out",
+                "the output folder {} is a link that leads to nothing (to something that does not exist, or round a loop of links); choose another --out",
                 out.display()
             ),
             (false, _) => format!(
@@ -349,7 +349,7 @@ pub(super) fn check_out_folder<'a>(
                 out.display(),
                 file.display(),
                 if dangling {
-                    " but a link to nothing"
+                    " but a link that leads to nothing"
                 } else {
                     ""
                 }
@@ -369,6 +369,13 @@ pub(super) fn check_out_folder<'a>(
             "writing {name} into {} would replace the scenario {} with results; rename the scenario or choose another --out",
             out.display(),
             input.display()
+        ))
+        .into());
+    }
+    if let Some(why) = foreign_manifest(out) {
+        return Err(UsageError(format!(
+            "{} {why}, so the folder looks like another program's and sharecast will not replace it; move it away or choose another --out",
+            out.join(MANIFEST_FILE).display()
         ))
         .into());
     }
@@ -457,11 +464,16 @@ pub(super) type RunsFileCheck<'a> = &'a dyn Fn(&Path) -> std::io::Result<bool>;
 /// with the others, and printed only once the new files are in place.
 /// `runs_file`, given by a run without `--per-run`, tells whether a
 /// `runs.csv` already in `out` is the one these results would write.
+///
+/// With `strict` (`--strict`), a warning drawn since the simulation began
+/// (a file too long for a spreadsheet, say) or by the folder stops the job
+/// here with nothing written.
 pub(super) fn write_outputs(
     out: &Path,
     mut files: Vec<OutputFile>,
     mut manifest: Manifest,
     runs_file: Option<RunsFileCheck>,
+    strict: bool,
     cancel: &AtomicBool,
 ) -> Result<Vec<OutputFile>> {
     // Another job writing into `out` finishes first; then its manifest is
@@ -474,6 +486,12 @@ pub(super) fn write_outputs(
         }
     })?;
     let said = folder_warnings(out, &files, &mut manifest, runs_file);
+    if strict {
+        for warning in &said {
+            warning!("{warning}");
+        }
+        super::refuse_warnings(strict, super::Stop::BeforeWriting)?;
+    }
     for warning in &said {
         let shown = super::terminal_safe(warning);
         if !manifest.warnings.contains(&shown) {
@@ -514,21 +532,9 @@ fn folder_warnings(
     manifest: &mut Manifest,
     runs_file: Option<RunsFileCheck>,
 ) -> Vec<String> {
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let mut said = foreseeable_folder_warnings(out, &names, &manifest.input);
     let earlier = earlier_manifest(out);
-    let keys: Vec<&str> = manifest
-        .input
-        .scenarios()
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    let mut said = Vec::new();
-    if let Some(replaced) = earlier
-        .as_ref()
-        .and_then(|m| replaced_results(m, files, &keys))
-    {
-        said.extend(replaced_warning(out, replaced, &manifest.input));
-    }
-    said.extend(other_files_warnings(out, &manifest.input));
     let leftover = out.join(RUNS_FILE);
     // A link to nothing is nothing; a folder, a pipe or a device is never
     // read.
@@ -552,6 +558,97 @@ fn folder_warnings(
         }
     }
     said
+}
+
+/// What [`folder_warnings`] says that is known before simulating, from the
+/// names of the files to be written and the job's input: results of
+/// another scenario file or sweep replaced ([`replaced_warning`]), another
+/// command's files left beside them ([`other_files_warnings`]), and files
+/// of these names that no manifest accounts for ([`unexplained_files_warning`]).
+fn foreseeable_folder_warnings(out: &Path, names: &[&str], input: &ManifestInput) -> Vec<String> {
+    let earlier = earlier_manifest(out);
+    let keys: Vec<&str> = input.scenarios().into_iter().map(|(k, _)| k).collect();
+    let mut said = Vec::new();
+    if let Some(replaced) = earlier
+        .as_ref()
+        .and_then(|m| replaced_results(m, names, &keys))
+    {
+        said.extend(replaced_warning(out, replaced, input));
+    }
+    said.extend(other_files_warnings(out, input));
+    said.extend(unexplained_files_warning(out, names, input));
+    said
+}
+
+/// With `--strict`, draws before simulating the warnings writing into
+/// `out` would draw that are already known ([`foreseeable_folder_warnings`]
+/// for the files `names` and the job's `input`), so that
+/// [`super::refuse_warnings`] stops the job before it simulates; without
+/// it they are said once the files are written ([`write_outputs`]).
+pub(super) fn foresee_folder_warnings<'a>(
+    strict: bool,
+    out: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+    input: &ManifestInput,
+) {
+    if !strict {
+        return;
+    }
+    let names: Vec<&str> = names
+        .into_iter()
+        .filter(|&name| name != MANIFEST_FILE)
+        .collect();
+    for warning in foreseeable_folder_warnings(out, &names, input) {
+        warning!("{warning}");
+    }
+}
+
+/// The warning that `out` holds files named as some of `names` with no
+/// `manifest.json` beside them to say sharecast wrote them (a folder of
+/// other work, or results whose manifest was removed): the job of `input`
+/// replaces them.
+fn unexplained_files_warning(out: &Path, names: &[&str], input: &ManifestInput) -> Option<String> {
+    let manifest = out.join(MANIFEST_FILE);
+    if manifest.exists() || manifest.is_symlink() {
+        return None;
+    }
+    let present: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|&name| name != MANIFEST_FILE && out.join(name).exists())
+        .collect();
+    (!present.is_empty()).then(|| {
+        let them = if present.len() == 1 { "it" } else { "them" };
+        format!(
+            "{} held {} with no {MANIFEST_FILE} to say sharecast wrote {them}, now replaced by this {}'s; give each job its own --out to keep {them}",
+            out.display(),
+            present.join(", "),
+            input.job(),
+        )
+    })
+}
+
+/// Why the `manifest.json` in `out` is not one sharecast wrote: not a
+/// regular file, unreadable, not JSON, or JSON without sharecast's
+/// `sharecast_version`; `None` when there is none or it is sharecast's.
+fn foreign_manifest(out: &Path) -> Option<&'static str> {
+    let path = out.join(MANIFEST_FILE);
+    if !path.exists() && !path.is_symlink() {
+        return None;
+    }
+    if !path.is_file() {
+        return Some("is not a regular file");
+    }
+    let Some(manifest) = earlier_manifest(out) else {
+        return Some("is not a manifest sharecast wrote (it cannot be read as JSON)");
+    };
+    if manifest
+        .get("sharecast_version")
+        .is_none_or(|v| !v.is_string())
+    {
+        return Some("is not a manifest sharecast wrote (it names no sharecast_version)");
+    }
+    None
 }
 
 /// A file whose reads fail once `cancel` is set, so that reading a long
@@ -656,8 +753,13 @@ fn other_files_warnings(out: &Path, input: &ManifestInput) -> Vec<String> {
 fn earlier_manifest(out: &Path) -> Option<serde_json::Value> {
     use std::io::Read;
     // A manifest is a few kilobytes; whatever is far larger is not one.
+    let path = out.join(MANIFEST_FILE);
+    // A pipe or a device is never read: opening a pipe waits for a writer.
+    if !path.is_file() {
+        return None;
+    }
     let mut bytes = Vec::new();
-    std::fs::File::open(out.join(MANIFEST_FILE))
+    std::fs::File::open(path)
         .and_then(|f| f.take(scenario::MAX_SCENARIO_BYTES).read_to_end(&mut bytes))
         .ok()?;
     serde_json::from_slice(&bytes).ok()
@@ -684,15 +786,15 @@ struct Replaced {
 
 /// The scenario files the `earlier` manifest names under `keys`
 /// (`scenario`, or `baseline` and `counterfactual`), and the number a sweep
-/// varied, when the results it lists include one of `files`, which are
+/// varied, when the results it lists include one of `names`, files
 /// about to replace them; `None` when it lists other results (another
 /// command's, which stay) or does not name the scenario files.
 fn replaced_results(
     earlier: &serde_json::Value,
-    files: &[OutputFile],
+    names: &[&str],
     keys: &[&str],
 ) -> Option<Replaced> {
-    let replaced = listed_files(earlier).any(|name| files.iter().any(|f| f.name == name));
+    let replaced = listed_files(earlier).any(|name| names.contains(&name));
     if !replaced {
         return None;
     }
@@ -842,10 +944,14 @@ pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Writes `text` to standard output. A reader that has gone away (`sharecast
-/// check ... | head`) is not an error: everything it wanted was delivered.
+/// Writes `text` to standard output, with any control or invisible
+/// character but line breaks and tabs escaped ([`super::terminal_safe`]:
+/// a path or `--out` given on the command line may hold them). A reader
+/// that has gone away (`sharecast check ... | head`) is not an error:
+/// everything it wanted was delivered.
 pub(super) fn print_stdout(text: &str) -> Result<()> {
     use std::io::Write;
+    let text = super::terminal_safe(text);
     match std::io::stdout().lock().write_all(text.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(e).context("cannot write to standard output")

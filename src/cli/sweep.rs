@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, check_settings, default_out_dir,
-    file_names, given_sets, interrupt_flag, manifest, parse_with_settings, print_stdout,
-    same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, summarize,
+    file_names, foresee_folder_warnings, given_sets, interrupt_flag, manifest, parse_with_settings,
+    print_stdout, same_scenario, set_specs, settings_line, sha256_hex, simulate, stem, summarize,
     warn_if_too_long, with_sets, write_outputs,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
@@ -44,7 +44,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         variant.warnings.extend(sweep::event_notes(&file, &variant));
         variants.push(variant);
     }
-    refuse_repeats(plan, &variants)?;
     warn_of_variants(path, &args, &file, &base, &variants);
     warn_of_overrides(path, plan, &args.set, &variants);
     for varied in args.set.iter().chain([plan]) {
@@ -54,6 +53,9 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             warning!("{}", scenario::located(path, &note));
         }
     }
+    // After the warnings, which may say why two values make one scenario
+    // (an attribute no weight reads, an event that sets the number).
+    refuse_repeats(plan, &variants)?;
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);
     let seed = sim.seed.unwrap_or(base.seed);
@@ -61,12 +63,16 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| default_out_dir(&format!("{}-sweep", stem(path))));
-    check_out_folder(
-        &out,
-        SWEEP_FILES.into_iter().chain([MANIFEST_FILE]),
-        &[path],
-    )?;
-    super::refuse_warnings(sim.strict, true)?;
+    let names = SWEEP_FILES.into_iter().chain([MANIFEST_FILE]);
+    check_out_folder(&out, names.clone(), &[path])?;
+    let input = ManifestInput::Sweep {
+        scenario: ScenarioRef::of(&base, path, sha256_hex(&source))
+            .with_settings(set_specs(&args.set)),
+        parameter: plan.path.clone(),
+        values: plan.values.iter().map(|v| v.text.clone()).collect(),
+    };
+    foresee_folder_warnings(sim.strict, &out, names, &input);
+    super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
@@ -126,19 +132,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         warn_if_too_long(name, file.rows(), "sweep fewer values");
     }
     let files = export::named(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
-    let manifest = manifest(
-        ManifestInput::Sweep {
-            scenario: ScenarioRef::of(&base, path, sha256_hex(&source))
-                .with_settings(set_specs(&args.set)),
-            parameter: plan.path.clone(),
-            values: plan.values.iter().map(|v| v.text.clone()).collect(),
-        },
-        seed,
-        runs,
-        sim,
-        &files,
-    );
-    let files = write_outputs(&out, files, manifest, None, &cancel)?;
+    let manifest = manifest(input, seed, runs, sim, &files);
+    let files = write_outputs(&out, files, manifest, None, sim.strict, &cancel)?;
     if !sim.quiet {
         let with = settings_line(path, &args.set);
         print_stdout(&format!(

@@ -116,7 +116,8 @@ pub struct Shown(pub f64);
 
 impl fmt::Display for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let x = self.0;
+        // -0 as 0: a sign on zero means nothing to a reader.
+        let x = self.0 + 0.0;
         if x == 0.0 || !x.is_finite() || (1e-6..1e15).contains(&x.abs()) {
             write!(f, "{x}")
         } else {
@@ -251,7 +252,7 @@ impl DistSpec {
         let spec = match family {
             "normal" => {
                 if args[1] <= 0.0 {
-                    return Err(format!("normal needs sd > 0, got sd = {}", args[1]));
+                    return Err(format!("normal needs sd > 0, got sd = {}", Shown(args[1])));
                 }
                 DistSpec::Normal {
                     mean: args[0],
@@ -262,7 +263,8 @@ impl DistSpec {
                 if args[0] >= args[1] {
                     return Err(format!(
                         "uniform needs low < high, got [{}, {}]",
-                        args[0], args[1]
+                        Shown(args[0]),
+                        Shown(args[1])
                     ));
                 }
                 too_wide(args[0], args[1])?;
@@ -275,7 +277,10 @@ impl DistSpec {
                 let (low, mode, high) = (args[0], args[1], args[2]);
                 if !(low <= mode && mode <= high && low < high) {
                     return Err(format!(
-                        "{family} needs low <= mode <= high and low < high, got [{low}, {mode}, {high}]"
+                        "{family} needs low <= mode <= high and low < high, got [{}, {}, {}]",
+                        Shown(low),
+                        Shown(mode),
+                        Shown(high)
                     ));
                 }
                 too_wide(low, high)?;
@@ -289,7 +294,8 @@ impl DistSpec {
                 if args[0] <= 0.0 || args[1] <= 0.0 {
                     return Err(format!(
                         "beta needs alpha > 0 and beta > 0, got [{}, {}]",
-                        args[0], args[1]
+                        Shown(args[0]),
+                        Shown(args[1])
                     ));
                 }
                 // A draw divides a logarithm of about -37 at most by each

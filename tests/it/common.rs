@@ -200,9 +200,15 @@ pub fn csvs(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// user's), and returns their snapshot.
 pub fn earlier_results(dir: &Path) -> Vec<(String, Vec<u8>)> {
     std::fs::create_dir_all(dir).unwrap();
-    for name in ["shares.csv", "summary.csv", "manifest.json", "notes.txt"] {
+    for name in ["shares.csv", "summary.csv", "notes.txt"] {
         std::fs::write(dir.join(name), format!("earlier {name}\n")).unwrap();
     }
+    // A manifest sharecast could have written (another one is refused).
+    std::fs::write(
+        dir.join("manifest.json"),
+        "{ \"sharecast_version\": \"0.0.0\", \"files\": [\"shares.csv\", \"summary.csv\"] }\n",
+    )
+    .unwrap();
     snapshot(dir)
 }
 

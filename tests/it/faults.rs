@@ -431,21 +431,21 @@ fn an_output_path_through_a_file_is_refused_before_simulating() {
         (
             link.clone(),
             format!(
-                "the output folder {} is a link to something that does not exist",
+                "the output folder {} is a link that leads to nothing",
                 link.display()
             ),
         ),
         (
             PathBuf::from(format!("{}/", link.display())),
             format!(
-                "the output folder {}/ is a link to something that does not exist",
+                "the output folder {}/ is a link that leads to nothing",
                 link.display()
             ),
         ),
         (
             link.join("x"),
             format!(
-                "the output folder {}/x cannot be created: {} is not a folder but a link to nothing",
+                "the output folder {}/x cannot be created: {} is not a folder but a link that leads to nothing",
                 link.display(),
                 link.display()
             ),
@@ -492,7 +492,8 @@ fn a_full_disk_leaves_earlier_results_whole() {
         r#"set -e
 mount -t tmpfs -o size=32k tmpfs '{disk}'
 mkdir '{disk}/out'
-for f in shares.csv summary.csv manifest.json notes.txt; do echo "earlier $f" > '{disk}/out/'$f; done
+for f in shares.csv summary.csv notes.txt; do echo "earlier $f" > '{disk}/out/'$f; done
+echo '{{ "sharecast_version": "0.0.0", "files": ["shares.csv", "summary.csv"] }}' > '{disk}/out/manifest.json'
 state() {{ ls -A '{disk}/out'; cat '{disk}/out/'*; }}
 before=$(state)
 set +e
@@ -1258,11 +1259,39 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(!stderr.contains(replaced), "{stderr}");
     assert_eq!(snapshot(&dir.join("out/base")), before);
-    // Without a manifest, or with one that cannot be read, nothing is said.
+    // Without a manifest, the files replaced are pointed out all the same.
     std::fs::remove_file(dir.join("out/base/manifest.json")).unwrap();
-    assert!(!stderr_of(&["run", "a/base.toml"]).contains("warning"));
-    std::fs::write(dir.join("out/base/manifest.json"), "{ \"files\": [").unwrap();
-    assert!(!stderr_of(&["run", "b/base.toml"]).contains("warning"));
+    let stderr = stderr_of(&["run", "a/base.toml"]);
+    assert!(
+        stderr.contains(
+            "out/base held shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv \
+             with no manifest.json to say sharecast wrote them, now replaced by this run's"
+        ),
+        "{stderr}"
+    );
+    // A manifest sharecast did not write is another program's folder:
+    // refused, with nothing written.
+    for (foreign, why) in [
+        ("{ \"files\": [", "it cannot be read as JSON"),
+        (
+            "{ \"name\": \"my-extension\" }",
+            "it names no sharecast_version",
+        ),
+    ] {
+        std::fs::write(dir.join("out/base/manifest.json"), foreign).unwrap();
+        let before = snapshot(&dir.join("out/base"));
+        let o = sharecast(dir, &["run", "b/base.toml", "--quiet"]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "out/base/manifest.json is not a manifest sharecast wrote ({why}), so the folder \
+                 looks like another program's"
+            )),
+            "{stderr}"
+        );
+        assert_eq!(snapshot(&dir.join("out/base")), before);
+    }
 }
 
 /// A file longer than a spreadsheet opens (1,048,576 rows) would lose its
@@ -1538,4 +1567,85 @@ fn the_advised_run_count_fits_with_room_to_spare() {
         "{advised} runs: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// What lies in the output folder under a result's name is never followed:
+/// a link there is replaced, not the scenario it points to (which the
+/// refusal to overwrite an input does not concern), and a pipe named
+/// `manifest.json` is refused at once, never opened (opening one waits for
+/// a writer that never comes).
+#[test]
+fn links_and_pipes_in_the_output_folder_are_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let scenario = std::fs::read(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::write(dir.join("base.toml"), &scenario).unwrap();
+    std::fs::create_dir_all(dir.join("o")).unwrap();
+    std::os::unix::fs::symlink(dir.join("base.toml"), dir.join("o/summary.csv")).unwrap();
+    let o = sharecast(
+        dir,
+        &["run", "base.toml", "--runs", "3", "--quiet", "--out", "o"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(dir.join("base.toml")).unwrap(), scenario);
+    let summary = std::fs::symlink_metadata(dir.join("o/summary.csv")).unwrap();
+    assert!(summary.is_file(), "the link was not replaced by the file");
+
+    std::fs::create_dir_all(dir.join("p")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("p/manifest.json"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let child = Command::new(binary())
+        .args(["run", "base.toml", "--runs", "3", "--quiet", "--out", "p"])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = child;
+    let started = Instant::now();
+    let status =
+        wait_with_deadline(&mut child, started, Duration::from_secs(20)).unwrap_or_else(|| {
+            let _ = child.kill();
+            panic!("a pipe named manifest.json kept the run waiting");
+        });
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "p/manifest.json is not a regular file, so the folder looks like another program's"
+        ),
+        "{stderr}"
+    );
+    assert_no_panic(&stderr);
+}
+
+/// A path with a control character reaches the terminal escaped on
+/// standard output as on standard error: it cannot recolour or retitle it.
+#[test]
+fn paths_print_escaped_on_standard_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let name = "red\u{1b}[31m.toml";
+    std::fs::copy(repo_root().join("scenarios/minimal.toml"), dir.join(name)).unwrap();
+    let check = sharecast(dir, &["check", name]);
+    let run = sharecast(
+        dir,
+        &["run", name, "--runs", "3", "--out", "o\u{1b}]0;title\u{7}"],
+    );
+    for o in [check, run] {
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+            "{stdout:?}"
+        );
+        assert!(
+            stdout.contains("red\\u001B[31m.toml") || stdout.contains("o\\u001B]0;title\\u0007"),
+            "{stdout:?}"
+        );
+    }
 }

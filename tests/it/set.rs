@@ -1148,3 +1148,71 @@ fn strict_refuses_a_scenario_with_warnings() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(dir.join("out/ok/shares.csv").exists());
 }
+
+/// `--strict` refuses what the output folder would draw a warning for too:
+/// before simulating when the folder tells (another scenario's results,
+/// another command's files, result files no manifest accounts for), after
+/// simulating when only the results tell (a `runs.csv` of other runs), and
+/// in every case with the folder left exactly as it was.
+#[test]
+fn strict_refuses_what_the_output_folder_warns_of() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::write(dir.join("a.toml"), &minimal).unwrap();
+    std::fs::write(
+        dir.join("b.toml"),
+        minimal.replace("caution = 0.3", "caution = 0.4"),
+    )
+    .unwrap();
+    let quick = ["--runs", "5", "--quiet"];
+    let ok = |args: &[&str]| {
+        let o = sharecast(dir, &[args, &quick[..]].concat());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let refused = |args: &[&str], warning: &str, stopped: &str| {
+        let folder = dir.join("out/r");
+        let before = crate::common::snapshot(&folder);
+        let o = sharecast(dir, &[args, &quick[..], &["--strict"][..]].concat());
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(warning), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "error: --strict: 1 warning above, so nothing was {stopped}"
+            )),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            crate::common::snapshot(&folder),
+            before,
+            "{args:?} changed the folder"
+        );
+    };
+    ok(&["run", "a.toml", "--out", "out/r", "--per-run"]);
+    refused(
+        &["run", "b.toml", "--out", "out/r"],
+        "out/r held the results of a.toml, now replaced by this run of b.toml",
+        "simulated or written",
+    );
+    refused(
+        &["compare", "a.toml", "b.toml", "--out", "out/r"],
+        "out/r also holds shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv, \
+         runs.csv from an earlier `sharecast run`",
+        "simulated or written",
+    );
+    // Only the simulated runs show that runs.csv holds other ones.
+    refused(
+        &["run", "a.toml", "--out", "out/r", "--seed", "99"],
+        "out/r/runs.csv is from an earlier run of other inputs",
+        "written",
+    );
+    // The same inputs again draw no warning, and write.
+    ok(&["run", "a.toml", "--out", "out/r", "--strict"]);
+    std::fs::remove_file(dir.join("out/r/manifest.json")).unwrap();
+    refused(
+        &["run", "a.toml", "--out", "out/r", "--per-run"],
+        "with no manifest.json to say sharecast wrote them",
+        "simulated or written",
+    );
+}

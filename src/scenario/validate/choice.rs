@@ -1,6 +1,8 @@
 //! The weights of the choice model: `[choice]` and agencies' `choice`
 //! tables, the three built-in weights and one per vendor attribute.
 
+use std::collections::HashMap;
+
 use super::Checker;
 use super::agency::agency_name;
 use super::event::change_keys;
@@ -125,7 +127,8 @@ impl Checker<'_> {
             })
             .collect();
         keys.sort_by_key(|(_, _, span)| span.start);
-        let mut seen: Vec<(&str, Option<usize>)> = Vec::new();
+        // The first spelling of each folded name, with its line.
+        let mut seen: HashMap<String, (&str, Option<usize>)> = HashMap::new();
         for (table, key, span) in keys {
             if let Some(b) = builtin(key) {
                 if key != b {
@@ -154,7 +157,7 @@ impl Checker<'_> {
             if !self.no_hidden_chars(key, &span, &format!("{table} weight")) {
                 continue;
             }
-            match seen.iter().find(|(a, _)| folded(a) == folded(key)) {
+            match seen.get(&folded(key)) {
                 Some((first, _)) if *first == key => {}
                 Some((first, line)) => {
                     let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
@@ -171,7 +174,10 @@ impl Checker<'_> {
                     );
                     self.error(&span, message);
                 }
-                None => seen.push((key, self.line_of(&span))),
+                None => {
+                    let line = self.line_of(&span);
+                    seen.insert(folded(key), (key, line));
+                }
             }
         }
     }
@@ -225,18 +231,24 @@ impl Checker<'_> {
         // already (see `weight_names`).
         // So is one that a vendor's attribute differs from only in letter
         // case (see `vendor`).
+        let mut by_fold: HashMap<String, Vec<&str>> = HashMap::new();
+        for name in attributes
+            .iter()
+            .map(String::as_str)
+            .chain(held.iter().copied())
+        {
+            by_fold.entry(folded(name)).or_default().push(name);
+        }
         let collides = |a: &str| {
             builtin(a).is_some()
-                || attributes
-                    .iter()
-                    .map(String::as_str)
-                    .chain(held.iter().copied())
-                    .any(|b| b != a && folded(b) == folded(a))
+                || by_fold
+                    .get(&folded(a))
+                    .is_some_and(|names| names.iter().any(|&b| b != a))
         };
         for (j, attribute) in attributes.iter().enumerate() {
             // An empty or blank name is reported as such (see `weight_names`).
             if crate::text::shows_blank(attribute)
-                || held.contains(&attribute.as_str())
+                || held.binary_search(&attribute.as_str()).is_ok()
                 || given(j)
                 || collides(attribute)
             {

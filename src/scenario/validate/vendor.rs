@@ -1,5 +1,7 @@
 //! One `[[vendor]]`: its name, brand, access per tier and attributes.
 
+use std::collections::HashMap;
+
 use toml::Spanned;
 
 use super::Checker;
@@ -64,6 +66,17 @@ impl Checker<'_> {
         };
         let mut attrs: Vec<Option<Param>> = vec![None; attributes.len()];
         if let Some(map) = &v.attributes {
+            // Looked up by name and by folded name, not searched: a file may
+            // weigh thousands of attributes.
+            let position: HashMap<&str, usize> = attributes
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.as_str(), i))
+                .collect();
+            let mut by_fold: HashMap<String, Vec<&str>> = HashMap::new();
+            for a in attributes {
+                by_fold.entry(folded(a)).or_default().push(a);
+            }
             for (k, value) in map.get_ref() {
                 if let Some(b) = builtin(k) {
                     self.error(
@@ -87,10 +100,10 @@ impl Checker<'_> {
                     self.error(&value.span(), message);
                     continue;
                 }
-                let near = attributes
-                    .iter()
-                    .find(|a| *a != k && folded(a) == folded(k));
-                match (attributes.iter().position(|a| a == k), near) {
+                let near = by_fold
+                    .get(&folded(k))
+                    .and_then(|names| names.iter().find(|a| **a != k.as_str()));
+                match (position.get(k.as_str()).copied(), near) {
                     (Some(i), _) => {
                         attrs[i] = self.param(
                             value,

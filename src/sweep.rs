@@ -1067,6 +1067,20 @@ mod tests {
             .collect()
     }
 
+    /// A third dot or an empty quoted value is named for what it is, not
+    /// read as another range or called an empty item of a list.
+    #[test]
+    fn typos_in_values_are_named() {
+        let three_dots = Sweep::parse("vendor.A.brand=0...1:3").unwrap_err().0;
+        assert!(
+            three_dots.contains("has '...' where a range takes two dots"),
+            "{three_dots}"
+        );
+        let empty = Sweep::parse_one("vendor.A.brand=\"\"").unwrap_err().0;
+        assert!(empty.contains("gives an empty value after '='"), "{empty}");
+        assert!(Sweep::parse("vendor.A.brand=0..1:3").is_ok());
+    }
+
     #[test]
     fn lists_keep_what_is_written() {
         let sweep = Sweep::parse("agency.DoD.caution = 0.2, 0.4,1").unwrap();

@@ -682,10 +682,22 @@ mod tests {
         assert_eq!(shown(-1e308), "-1e308");
         assert_eq!(shown(1.5e-7), "1.5e-7");
         assert_eq!(shown(f64::INFINITY), "inf");
+        assert_eq!(shown(-0.0), "0");
+        assert_eq!(Param::fixed(-0.0, Range::UNIT).to_string(), "0");
         assert_eq!(
             DistSpec::new("normal", &[1e300, 0.5]).unwrap().to_string(),
             "normal(1e300, 0.5)"
         );
+        // Refusals too: not 21 digits, nor 151.
+        let refusal = |family: &str, args: &[f64]| DistSpec::new(family, args).unwrap_err();
+        assert!(
+            refusal("triangular", &[1e20, 1e19, 1e21]).ends_with("got [1e20, 1e19, 1e21]"),
+            "{}",
+            refusal("triangular", &[1e20, 1e19, 1e21])
+        );
+        assert!(refusal("uniform", &[-1e150, -1e151]).ends_with("got [-1e150, -1e151]"));
+        assert!(refusal("normal", &[0.0, -1e200]).ends_with("got sd = -1e200"));
+        assert!(refusal("beta", &[-1e20, 1.0]).ends_with("got [-1e20, 1]"));
     }
 
     /// Every family builds from its name and as many numbers as its

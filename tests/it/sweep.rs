@@ -993,3 +993,33 @@ fn set_fixes_other_numbers_for_every_value() {
         );
     }
 }
+
+/// Values that make one scenario are refused after the warnings that say
+/// why: an attribute no weight reads changes nothing.
+#[test]
+fn an_unweighted_attribute_is_explained_before_its_values_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::write(dir.join("m.toml"), minimal).unwrap();
+    let o = sharecast(
+        dir,
+        &[
+            "sweep",
+            "m.toml",
+            "--vary",
+            "vendor.Incumbent AI.attributes.speed=0.1,0.2",
+            "--quiet",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let explained = stderr
+        .find("has attribute 'speed', but no [choice] table gives it a weight, so it has no effect")
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let refused = stderr
+        .find("the values 0.1 and 0.2 make the same scenario")
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(explained < refused, "{stderr}");
+    assert!(!dir.join("out").exists());
+}

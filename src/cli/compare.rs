@@ -103,7 +103,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             .with_settings(set_specs(&args.set)),
         notes: alignment.notes.clone(),
     };
-    foresee_folder_warnings(sim.strict, &out, names, &input);
+    foresee_folder_warnings(sim.strict, &out, names, &input, false);
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {

@@ -35,7 +35,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let input = ManifestInput::Run {
         scenario: ScenarioRef::of(&s, &args.scenario, sha256).with_settings(set_specs(&args.set)),
     };
-    foresee_folder_warnings(sim.strict, &out, names, &input);
+    foresee_folder_warnings(sim.strict, &out, names, &input, !args.per_run);
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {

@@ -372,7 +372,7 @@ pub(super) fn check_out_folder<'a>(
         ))
         .into());
     }
-    if let Some(why) = foreign_manifest(out) {
+    if let Some(why) = foreign_manifest(out)? {
         return Err(UsageError(format!(
             "{} {why}, so the folder looks like another program's and sharecast will not replace it; move it away or choose another --out",
             out.join(MANIFEST_FILE).display()
@@ -478,6 +478,9 @@ pub(super) fn write_outputs(
 ) -> Result<Vec<OutputFile>> {
     // Another job writing into `out` finishes first; then its manifest is
     // the one replaced.
+    // Warnings drawn since the simulation began, before the lock creates
+    // the folder.
+    super::refuse_warnings(strict, super::Stop::BeforeWriting)?;
     let _turn = output::FolderLock::acquire(out, cancel).map_err(|e| {
         if cancel.load(Ordering::SeqCst) {
             anyhow::Error::new(Interrupted)
@@ -542,10 +545,7 @@ fn folder_warnings(
         && leftover.exists()
     {
         if !leftover.is_file() {
-            said.push(format!(
-                "{} is not a regular file, so it holds no run's results",
-                leftover.display()
-            ));
+            said.push(not_a_runs_file(&leftover));
         } else {
             match holds_these_runs(&leftover) {
                 Ok(true) => manifest.files.push(RUNS_FILE.into()),
@@ -564,7 +564,7 @@ fn folder_warnings(
 /// names of the files to be written and the job's input: results of
 /// another scenario file or sweep replaced ([`replaced_warning`]), another
 /// command's files left beside them ([`other_files_warnings`]), and files
-/// of these names that no manifest accounts for ([`unexplained_files_warning`]).
+/// of these names that no manifest accounts for ([`unlisted_files_warning`]).
 fn foreseeable_folder_warnings(out: &Path, names: &[&str], input: &ManifestInput) -> Vec<String> {
     let earlier = earlier_manifest(out);
     let keys: Vec<&str> = input.scenarios().into_iter().map(|(k, _)| k).collect();
@@ -576,7 +576,7 @@ fn foreseeable_folder_warnings(out: &Path, names: &[&str], input: &ManifestInput
         said.extend(replaced_warning(out, replaced, input));
     }
     said.extend(other_files_warnings(out, input));
-    said.extend(unexplained_files_warning(out, names, input));
+    said.extend(unlisted_files_warning(out, names, earlier.as_ref(), input));
     said
 }
 
@@ -585,11 +585,14 @@ fn foreseeable_folder_warnings(out: &Path, names: &[&str], input: &ManifestInput
 /// for the files `names` and the job's `input`), so that
 /// [`super::refuse_warnings`] stops the job before it simulates; without
 /// it they are said once the files are written ([`write_outputs`]).
+/// `keeps_runs_file` is set for a run without `--per-run`, which leaves a
+/// `runs.csv` in place: one that is no regular file is known now too.
 pub(super) fn foresee_folder_warnings<'a>(
     strict: bool,
     out: &Path,
     names: impl IntoIterator<Item = &'a str>,
     input: &ManifestInput,
+    keeps_runs_file: bool,
 ) {
     if !strict {
         return;
@@ -601,54 +604,98 @@ pub(super) fn foresee_folder_warnings<'a>(
     for warning in foreseeable_folder_warnings(out, &names, input) {
         warning!("{warning}");
     }
+    let leftover = out.join(RUNS_FILE);
+    if keeps_runs_file && leftover.exists() && !leftover.is_file() {
+        warning!("{}", not_a_runs_file(&leftover));
+    }
 }
 
-/// The warning that `out` holds files named as some of `names` with no
-/// `manifest.json` beside them to say sharecast wrote them (a folder of
-/// other work, or results whose manifest was removed): the job of `input`
-/// replaces them.
-fn unexplained_files_warning(out: &Path, names: &[&str], input: &ManifestInput) -> Option<String> {
-    let manifest = out.join(MANIFEST_FILE);
-    if manifest.exists() || manifest.is_symlink() {
-        return None;
-    }
+/// The warning for a `runs.csv` that is a folder, a pipe or a device.
+fn not_a_runs_file(path: &Path) -> String {
+    format!(
+        "{} is not a regular file, so it holds no run's results",
+        path.display()
+    )
+}
+
+/// The warning that `out` holds files named as some of `names` that no
+/// `manifest.json` there lists (`earlier`, the folder's manifest, if any):
+/// results whose manifest was removed or replaced by another command's, or
+/// another program's files. The job of `input` replaces them. A `runs.csv`
+/// that a manifest leaves unlisted was pointed out when it was left.
+fn unlisted_files_warning(
+    out: &Path,
+    names: &[&str],
+    earlier: Option<&serde_json::Value>,
+    input: &ManifestInput,
+) -> Option<String> {
+    let listed: Vec<&str> = earlier
+        .map(|m| listed_files(m).collect())
+        .unwrap_or_default();
+    // A runs.csv beside a manifest that does not list it is one a run
+    // without --per-run left and said does not match ("only --per-run
+    // replaces it"): replacing it now is what that asked for.
+    let said_before = |name: &str| earlier.is_some() && name == RUNS_FILE;
     let present: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|&name| name != MANIFEST_FILE && out.join(name).exists())
+        .filter(|&name| name != MANIFEST_FILE && !listed.contains(&name) && !said_before(name))
+        .filter(|name| out.join(name).exists() || out.join(name).is_symlink())
         .collect();
-    (!present.is_empty()).then(|| {
-        let them = if present.len() == 1 { "it" } else { "them" };
+    if present.is_empty() {
+        return None;
+    }
+    let them = if present.len() == 1 { "it" } else { "them" };
+    let unaccounted = if earlier.is_some() {
         format!(
-            "{} held {} with no {MANIFEST_FILE} to say sharecast wrote {them}, now replaced by this {}'s; give each job its own --out to keep {them}",
-            out.display(),
-            present.join(", "),
-            input.job(),
+            ", which its {MANIFEST_FILE} does not list (results of an earlier job whose manifest another job replaced, or other files)"
         )
-    })
+    } else {
+        format!(" with no {MANIFEST_FILE} to say sharecast wrote {them}")
+    };
+    Some(format!(
+        "{} held {}{unaccounted}, now replaced by this {}'s; give each job its own --out to keep {them}",
+        out.display(),
+        present.join(", "),
+        input.job(),
+    ))
 }
 
 /// Why the `manifest.json` in `out` is not one sharecast wrote: not a
-/// regular file, unreadable, not JSON, or JSON without sharecast's
-/// `sharecast_version`; `None` when there is none or it is sharecast's.
-fn foreign_manifest(out: &Path) -> Option<&'static str> {
+/// regular file, not JSON, or JSON without sharecast's `sharecast_version`
+/// text; `None` when there is none or it is sharecast's. A manifest that
+/// cannot be read (no permission) is an error: whose results the folder
+/// holds is then unknown.
+fn foreign_manifest(out: &Path) -> Result<Option<&'static str>> {
+    use std::io::Read;
     let path = out.join(MANIFEST_FILE);
     if !path.exists() && !path.is_symlink() {
-        return None;
+        return Ok(None);
     }
     if !path.is_file() {
-        return Some("is not a regular file");
+        return Ok(Some("is not a regular file"));
     }
-    let Some(manifest) = earlier_manifest(out) else {
-        return Some("is not a manifest sharecast wrote (it cannot be read as JSON)");
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(scenario::MAX_SCENARIO_BYTES).read_to_end(&mut bytes))
+        .with_context(|| {
+            format!(
+                "cannot read {}, which says whose results the output folder holds",
+                path.display()
+            )
+        })?;
+    let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Ok(Some(
+            "is not a manifest sharecast wrote (it cannot be read as JSON)",
+        ));
     };
-    if manifest
-        .get("sharecast_version")
-        .is_none_or(|v| !v.is_string())
-    {
-        return Some("is not a manifest sharecast wrote (it names no sharecast_version)");
-    }
-    None
+    Ok(match manifest.get("sharecast_version") {
+        None => Some("is not a manifest sharecast wrote (it names no sharecast_version)"),
+        Some(version) if !version.is_string() => {
+            Some("is not a manifest sharecast wrote (its sharecast_version is not text)")
+        }
+        Some(_) => None,
+    })
 }
 
 /// A file whose reads fail once `cancel` is set, so that reading a long
@@ -778,8 +825,14 @@ fn listed_files(earlier: &serde_json::Value) -> impl Iterator<Item = &str> {
 /// What the `manifest.json` already in `out` says of the results about to
 /// be replaced.
 struct Replaced {
-    /// The scenario files it names under the keys asked for.
-    scenarios: Vec<ScenarioRef>,
+    /// The scenario files it names under the keys asked for; `None` when
+    /// it names none there that can be read (a manifest of another version
+    /// or another command, or edited).
+    scenarios: Option<Vec<ScenarioRef>>,
+    /// The folder that job ran in, which its relative paths start from.
+    working_directory: Option<PathBuf>,
+    /// The sharecast version that wrote it, as it says.
+    version: Option<String>,
     /// The number a sweep varied, when the results are a sweep's.
     swept: Option<String>,
 }
@@ -788,7 +841,7 @@ struct Replaced {
 /// (`scenario`, or `baseline` and `counterfactual`), and the number a sweep
 /// varied, when the results it lists include one of `names`, files
 /// about to replace them; `None` when it lists other results (another
-/// command's, which stay) or does not name the scenario files.
+/// command's, which stay).
 fn replaced_results(
     earlier: &serde_json::Value,
     names: &[&str],
@@ -798,33 +851,65 @@ fn replaced_results(
     if !replaced {
         return None;
     }
+    let text = |key: &str| {
+        earlier
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
     let scenarios = keys
         .iter()
         .map(|key| serde_json::from_value(earlier.get(key)?.clone()).ok())
-        .collect::<Option<Vec<ScenarioRef>>>()?;
-    let swept = earlier
-        .get("parameter")
-        .and_then(|p| p.as_str())
-        .map(str::to_string);
-    Some(Replaced { scenarios, swept })
+        .collect::<Option<Vec<ScenarioRef>>>();
+    Some(Replaced {
+        scenarios,
+        working_directory: text("working_directory")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from),
+        version: text("sharecast_version"),
+        swept: text("parameter"),
+    })
 }
 
 /// The warning, if any, that the results `out` held (as
 /// [`replaced_results`] gives them) came from other scenario files than
 /// those of `input`, key by key, or were a sweep of another number of the
-/// same file. A file is the same when it has the same contents or its path
-/// leads to the same file from the current folder (`./x.toml` and
-/// `x.toml`; edited since or not): a manifest records the path as typed, so
-/// a path typed from another folder is recognised only while the file is
-/// unchanged. Its `--set` settings count, compared as written in any order
-/// (another spelling of the same setting counts as another); seeds and a
-/// sweep's values do not.
+/// same file. A file is the same when it has the same contents or its path,
+/// taken from the folder that job ran in (the manifest's
+/// `working_directory`), leads to the same file as this job's path
+/// (`./x.toml` and `x.toml`, `../a/x.toml` from another folder; edited
+/// since or not). Its `--set` settings count, compared as written in any
+/// order (another spelling of the same setting counts as another); seeds
+/// and a sweep's values do not. Results whose manifest names no scenario
+/// file that can be read are always pointed out.
 fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Option<String> {
     let Replaced {
         scenarios: earlier,
+        working_directory,
+        version,
         swept,
     } = earlier;
     let now: Vec<&ScenarioRef> = input.scenarios().into_iter().map(|(_, r)| r).collect();
+    let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
+    let listed = |refs: &[&ScenarioRef]| {
+        refs.iter()
+            .map(|r| named(r))
+            .collect::<Vec<_>>()
+            .join(" with ")
+    };
+    let Some(earlier) = earlier else {
+        return Some(format!(
+            "{} held results whose {MANIFEST_FILE} (written by sharecast {}) names no scenario file this version can read, now replaced by this {} of {}; give each its own --out to keep both",
+            out.display(),
+            version.as_deref().unwrap_or("of an unknown version"),
+            input.job(),
+            listed(&now),
+        ));
+    };
+    let earlier_path = |path: &str| match &working_directory {
+        Some(dir) => dir.join(path),
+        None => PathBuf::from(path),
+    };
     // The same file (perhaps edited since), with the same settings in any
     // order: results of another `--set` variant are another scenario's.
     let sorted = |settings: &[String]| {
@@ -834,10 +919,9 @@ fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Opt
     };
     let same = earlier.len() == now.len()
         && earlier.iter().zip(&now).all(|(was, is)| {
-            (was.sha256 == is.sha256 || same_file(Path::new(&was.path), Path::new(&is.path)))
+            (was.sha256 == is.sha256 || same_file(&earlier_path(&was.path), Path::new(&is.path)))
                 && sorted(&was.settings) == sorted(&is.settings)
         });
-    let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
     if same {
         let (was, is) = (swept?, input.swept()?);
         return (was != is).then(|| {
@@ -850,16 +934,17 @@ fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Opt
             )
         });
     }
+    let earlier: Vec<&ScenarioRef> = earlier.iter().collect();
+    let what = match input {
+        ManifestInput::Compare { .. } => "the comparison",
+        _ => "the results",
+    };
     Some(format!(
-        "{} held the results of {}, now replaced by this {} of {}; give each its own --out to keep both",
+        "{} held {what} of {}, now replaced by this {} of {}; give each its own --out to keep both",
         out.display(),
-        earlier
-            .iter()
-            .map(named)
-            .collect::<Vec<_>>()
-            .join(" compared with "),
+        listed(&earlier),
         input.job(),
-        now.into_iter().map(named).collect::<Vec<_>>().join(" and "),
+        listed(&now),
     ))
 }
 
@@ -883,6 +968,11 @@ fn leftover_runs_warning(
             "{} does not match these results, though {} describes a run of the same inputs: it has changed since that run wrote it, or a build of sharecast that gives other numbers wrote it (only --per-run replaces it)",
             path.display(),
             out.join(MANIFEST_FILE).display()
+        ),
+        Some(d) if d.len() == 1 && d[0].starts_with("sharecast version") => format!(
+            "{} is from an earlier run of the same inputs by another build ({}) and does not match these results: that build gives other numbers, or the file has changed since (only --per-run replaces it)",
+            path.display(),
+            d[0]
         ),
         Some(d) => format!(
             "{} is from an earlier run of other inputs ({}) and does not match these results (only --per-run replaces it)",

@@ -71,7 +71,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         parameter: plan.path.clone(),
         values: plan.values.iter().map(|v| v.text.clone()).collect(),
     };
-    foresee_folder_warnings(sim.strict, &out, names, &input);
+    foresee_folder_warnings(sim.strict, &out, names, &input, false);
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {

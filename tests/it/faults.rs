@@ -1047,7 +1047,7 @@ fn a_leftover_runs_csv_is_pointed_out() {
         &["--runs", "3"],
         &format!("o/runs.csv is from an earlier run {not_ours}"),
     );
-    // --per-run replaces it, without a word.
+    // --per-run replaces it, without a word: the run before said it would.
     assert!(!run(&["--runs", "3", "--per-run"]).contains("warning"));
     assert_eq!(std::fs::read(dir.join("o/runs.csv")).unwrap(), written);
     // Another number of runs is told from the end of the file.
@@ -1194,8 +1194,8 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     let stderr = stderr_of(&["compare", "a/base.toml", "m-variant.toml", "--out", "c"]);
     assert!(
         stderr.contains(
-            "warning: c held the results of ./a/base.toml compared with m.toml, now replaced by \
-             this comparison of a/base.toml and m-variant.toml; give each its own --out to keep both"
+            "warning: c held the comparison of ./a/base.toml with m.toml, now replaced by \
+             this comparison of a/base.toml with m-variant.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );

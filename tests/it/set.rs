@@ -1216,3 +1216,127 @@ fn strict_refuses_what_the_output_folder_warns_of() {
         "simulated or written",
     );
 }
+
+/// A warning only the results draw stops a `--strict` job before the
+/// output folder (or any folder above it) is created.
+#[test]
+fn strict_creates_no_folder_for_a_refusal_after_simulating() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // 3,496 runs x 300 rows of runs.csv: longer than a spreadsheet opens.
+    let o = crate::common::run_shipped(
+        dir,
+        "scenarios/gov-ai-2026.toml",
+        &[
+            "--runs",
+            "3496",
+            "--per-run",
+            "--out",
+            "nested/a/b",
+            "--quiet",
+            "--strict",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("runs.csv has 1048801 rows"), "{stderr}");
+    assert!(
+        stderr.contains("error: --strict: 1 warning above, so nothing was written"),
+        "{stderr}"
+    );
+    assert!(!dir.join("nested").exists(), "the refusal created folders");
+}
+
+/// What a folder held is told from its manifest however the earlier job
+/// was run: a relative path typed in another folder is taken from there, a
+/// manifest whose scenario entry cannot be read still says results are
+/// replaced, and result files the manifest does not list (another
+/// command's manifest replaced them) are named.
+#[test]
+fn replaced_results_are_told_from_the_manifest_whoever_wrote_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    for (folder, caution) in [("wa", "0.3"), ("wb", "0.6")] {
+        std::fs::create_dir(dir.join(folder)).unwrap();
+        let text = minimal.replace("caution = 0.3", &format!("caution = {caution}"));
+        std::fs::write(dir.join(folder).join("base.toml"), text).unwrap();
+    }
+    let out = dir.join("o").to_str().unwrap().to_string();
+    let job = |folder: &str, extra: &[&str]| {
+        let args = [
+            &["run", "base.toml", "--runs", "5", "--quiet", "--out", &out][..],
+            extra,
+        ]
+        .concat();
+        sharecast(&dir.join(folder), &args)
+    };
+    assert!(job("wa", &[]).status.success());
+    // The same path typed in another folder is another file.
+    let o = job("wb", &["--strict"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("held the results of base.toml, now replaced by this run of base.toml"),
+        "{stderr}"
+    );
+    // The same file from the same folder again says nothing.
+    let o = job("wa", &["--strict"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // A manifest of another version, whose scenario entry this one cannot
+    // read.
+    let manifest_path = dir.join("o/manifest.json");
+    let manifest = std::fs::read_to_string(&manifest_path).unwrap();
+    let other_version = manifest
+        .replacen("\"scenario\":", "\"scenarios\":", 1)
+        .replacen(
+            "\"sharecast_version\": \"",
+            "\"sharecast_version\": \"9.",
+            1,
+        );
+    assert_ne!(other_version, manifest);
+    std::fs::write(&manifest_path, other_version).unwrap();
+    let o = job("wa", &[]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "names no scenario file this version can read, now replaced by this run of base.toml"
+        ),
+        "{stderr}"
+    );
+
+    // A run's files left beside a comparison's manifest.
+    let compare = sharecast(
+        &dir.join("wa"),
+        &[
+            "compare",
+            "base.toml",
+            "../wb/base.toml",
+            "--runs",
+            "5",
+            "--quiet",
+            "--out",
+            &out,
+        ],
+    );
+    assert!(
+        compare.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compare.stderr)
+    );
+    for name in ["shares_diff.csv", "adoption_diff.csv", "revenue_diff.csv"] {
+        std::fs::remove_file(dir.join("o").join(name)).unwrap();
+    }
+    let o = job("wa", &[]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "held shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv, which its \
+             manifest.json does not list"
+        ),
+        "{stderr}"
+    );
+}

@@ -647,7 +647,11 @@ pub fn simulate_and_compare(
 
 /// The paired statistics of every row (see [`Comparison`]). The records are
 /// in run order, run *i* of both simulated from stream *i* of one seed, and
-/// `alignment` is what [`align`] gave for the two scenarios.
+/// `alignment` is what [`align`] gave for the two scenarios. Records carry
+/// no seed, so records of two seeds (or of two ranges of runs) are not
+/// refused: they give a valid but unpaired comparison, whose standard
+/// errors keep all the sampling noise pairing removes.
+/// [`simulate_and_compare`] cannot be given them.
 ///
 /// # Panics
 /// If the record counts differ, either side's records do not have the

@@ -47,8 +47,7 @@ pub struct Paired {
 impl Paired {
     /// Standard error of the mean difference (`None` with one paired run).
     pub fn standard_error(&self) -> Option<f64> {
-        let d = &self.difference;
-        d.sd.map(|sd| sd / (d.runs as f64).sqrt())
+        self.difference.standard_error()
     }
 }
 
@@ -595,14 +594,22 @@ impl Comparison {
         crate::measures::revenue_row(&self.revenue, period, vendor, measure)
     }
 
-    /// The index in [`Comparison::vendors`] of the vendor named `name`,
-    /// matched as a file's names are (ignoring letter case and surrounding
-    /// spaces).
+    /// The index in [`Comparison::vendors`] of the vendor named exactly
+    /// `name`; else of the one vendor whose name differs from it only in
+    /// letter case or surrounding spaces. `None` when there is none, or
+    /// several such (a comparison matches vendors by exact name, so
+    /// `OpenAI` in one scenario and `OPENAI` in the other are two).
     pub fn vendor_index(&self, name: &str) -> Option<usize> {
-        let name = crate::scenario::folded(name);
-        self.vendors
-            .iter()
-            .position(|v| crate::scenario::folded(v) == name)
+        if let Some(exact) = self.vendors.iter().position(|v| v == name) {
+            return Some(exact);
+        }
+        let folded = crate::scenario::folded(name);
+        let mut alike = (0..self.vendors.len())
+            .filter(|&i| crate::scenario::folded(&self.vendors[i]) == folded);
+        match (alike.next(), alike.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
     }
 }
 

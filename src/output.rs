@@ -420,6 +420,12 @@ pub struct ScenarioRef {
     pub path: String,
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,
+    /// The file's absolute path with every link resolved, when it could be
+    /// worked out: which file the results came from, wherever the job ran
+    /// and whatever a link pointed to then (absent in manifests of earlier
+    /// versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real_path: Option<String>,
     /// `PATH=VALUE` of each `--set` applied to the file, if any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<String>,
@@ -467,6 +473,9 @@ impl ScenarioRef {
             name: s.name.clone(),
             path: path.display().to_string(),
             sha256,
+            real_path: std::fs::canonicalize(path)
+                .ok()
+                .map(|real| real.display().to_string()),
             settings: Vec::new(),
         }
     }

@@ -21,6 +21,31 @@ pub struct Summary {
     pub percentiles: [f64; 5],
 }
 
+impl Summary {
+    /// The 5th percentile over the runs (`p05` in the CSV files).
+    pub fn p05(&self) -> f64 {
+        self.percentiles[0]
+    }
+
+    /// The median over the runs (`p50`).
+    pub fn median(&self) -> f64 {
+        self.percentiles[2]
+    }
+
+    /// The 95th percentile over the runs (`p95`): with `p05`, the band
+    /// that holds the middle 90% of the runs' values, not an interval for
+    /// the mean (for that, see [`Summary::standard_error`]).
+    pub fn p95(&self) -> f64 {
+        self.percentiles[4]
+    }
+
+    /// The standard error of the mean, `sd / sqrt(runs)`; `None` with
+    /// fewer than 2 runs.
+    pub fn standard_error(&self) -> Option<f64> {
+        self.sd.map(|sd| sd / (self.runs as f64).sqrt())
+    }
+}
+
 /// Summarises `values` (reordering them); `None` when empty.
 pub fn summarize(values: &mut [f64]) -> Option<Summary> {
     let n = values.len();

@@ -536,7 +536,7 @@ fn folder_warnings(
     runs_file: Option<RunsFileCheck>,
 ) -> Vec<String> {
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    let mut said = foreseeable_folder_warnings(out, &names, &manifest.input);
+    let mut said = foreseeable_folder_warnings(out, &names, &manifest.input, Tense::Done);
     let earlier = earlier_manifest(out);
     let leftover = out.join(RUNS_FILE);
     // A link to nothing is nothing; a folder, a pipe or a device is never
@@ -560,12 +560,51 @@ fn folder_warnings(
     said
 }
 
+/// Whether a warning about the output folder is said once the new files
+/// are in place, or foreseen by `--strict` before anything is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tense {
+    Done,
+    Foreseen,
+}
+
+impl Tense {
+    /// "held" or "holds".
+    fn held(self) -> &'static str {
+        match self {
+            Tense::Done => "held",
+            Tense::Foreseen => "holds",
+        }
+    }
+
+    /// ", now replaced by {by}" or ", which {by} would replace".
+    fn replaced_by(self, by: &str) -> String {
+        match self {
+            Tense::Done => format!(", now replaced by {by}"),
+            Tense::Foreseen => format!(", which {by} would replace"),
+        }
+    }
+
+    /// "now describes" or "would describe".
+    fn describes(self) -> &'static str {
+        match self {
+            Tense::Done => "now describes",
+            Tense::Foreseen => "would describe",
+        }
+    }
+}
+
 /// What [`folder_warnings`] says that is known before simulating, from the
 /// names of the files to be written and the job's input: results of
 /// another scenario file or sweep replaced ([`replaced_warning`]), another
 /// command's files left beside them ([`other_files_warnings`]), and files
 /// of these names that no manifest accounts for ([`unlisted_files_warning`]).
-fn foreseeable_folder_warnings(out: &Path, names: &[&str], input: &ManifestInput) -> Vec<String> {
+fn foreseeable_folder_warnings(
+    out: &Path,
+    names: &[&str],
+    input: &ManifestInput,
+    tense: Tense,
+) -> Vec<String> {
     let earlier = earlier_manifest(out);
     let keys: Vec<&str> = input.scenarios().into_iter().map(|(k, _)| k).collect();
     let mut said = Vec::new();
@@ -573,10 +612,16 @@ fn foreseeable_folder_warnings(out: &Path, names: &[&str], input: &ManifestInput
         .as_ref()
         .and_then(|m| replaced_results(m, names, &keys))
     {
-        said.extend(replaced_warning(out, replaced, input));
+        said.extend(replaced_warning(out, replaced, input, tense));
     }
-    said.extend(other_files_warnings(out, input));
-    said.extend(unlisted_files_warning(out, names, earlier.as_ref(), input));
+    said.extend(other_files_warnings(out, input, tense));
+    said.extend(unlisted_files_warning(
+        out,
+        names,
+        earlier.as_ref(),
+        input,
+        tense,
+    ));
     said
 }
 
@@ -601,7 +646,7 @@ pub(super) fn foresee_folder_warnings<'a>(
         .into_iter()
         .filter(|&name| name != MANIFEST_FILE)
         .collect();
-    for warning in foreseeable_folder_warnings(out, &names, input) {
+    for warning in foreseeable_folder_warnings(out, &names, input, Tense::Foreseen) {
         warning!("{warning}");
     }
     let leftover = out.join(RUNS_FILE);
@@ -621,25 +666,21 @@ fn not_a_runs_file(path: &Path) -> String {
 /// The warning that `out` holds files named as some of `names` that no
 /// `manifest.json` there lists (`earlier`, the folder's manifest, if any):
 /// results whose manifest was removed or replaced by another command's, or
-/// another program's files. The job of `input` replaces them. A `runs.csv`
-/// that a manifest leaves unlisted was pointed out when it was left.
+/// another program's files. The job of `input` replaces them.
 fn unlisted_files_warning(
     out: &Path,
     names: &[&str],
     earlier: Option<&serde_json::Value>,
     input: &ManifestInput,
+    tense: Tense,
 ) -> Option<String> {
     let listed: Vec<&str> = earlier
         .map(|m| listed_files(m).collect())
         .unwrap_or_default();
-    // A runs.csv beside a manifest that does not list it is one a run
-    // without --per-run left and said does not match ("only --per-run
-    // replaces it"): replacing it now is what that asked for.
-    let said_before = |name: &str| earlier.is_some() && name == RUNS_FILE;
     let present: Vec<&str> = names
         .iter()
         .copied()
-        .filter(|&name| name != MANIFEST_FILE && !listed.contains(&name) && !said_before(name))
+        .filter(|&name| name != MANIFEST_FILE && !listed.contains(&name))
         .filter(|name| out.join(name).exists() || out.join(name).is_symlink())
         .collect();
     if present.is_empty() {
@@ -654,10 +695,11 @@ fn unlisted_files_warning(
         format!(" with no {MANIFEST_FILE} to say sharecast wrote {them}")
     };
     Some(format!(
-        "{} held {}{unaccounted}, now replaced by this {}'s; give each job its own --out to keep {them}",
+        "{} {} {}{unaccounted}{}; give each job its own --out to keep {them}",
         out.display(),
+        tense.held(),
         present.join(", "),
-        input.job(),
+        tense.replaced_by(&format!("this {}'s files", input.job())),
     ))
 }
 
@@ -672,6 +714,9 @@ fn foreign_manifest(out: &Path) -> Result<Option<&'static str>> {
     if !path.exists() && !path.is_symlink() {
         return Ok(None);
     }
+    if !path.exists() {
+        return Ok(Some("is a link that leads to nothing"));
+    }
     if !path.is_file() {
         return Ok(Some("is not a regular file"));
     }
@@ -680,7 +725,7 @@ fn foreign_manifest(out: &Path) -> Result<Option<&'static str>> {
         .and_then(|f| f.take(scenario::MAX_SCENARIO_BYTES).read_to_end(&mut bytes))
         .with_context(|| {
             format!(
-                "cannot read {}, which says whose results the output folder holds",
+                "cannot read {}, which says whose results the output folder holds (fix its permissions, or choose another --out)",
                 path.display()
             )
         })?;
@@ -763,7 +808,7 @@ pub(super) fn file_names(files: &[OutputFile]) -> String {
 /// The warnings, one per other command, that `out` also holds files
 /// another command than the one `input` describes writes (`run`, `compare` or `sweep`): the
 /// manifest next to them now describes this job's results instead.
-fn other_files_warnings(out: &Path, input: &ManifestInput) -> Vec<String> {
+fn other_files_warnings(out: &Path, input: &ManifestInput, tense: Tense) -> Vec<String> {
     let this = match input {
         ManifestInput::Run { .. } => "run",
         ManifestInput::Compare { .. } => "compare",
@@ -784,10 +829,11 @@ fn other_files_warnings(out: &Path, input: &ManifestInput) -> Vec<String> {
             .collect();
         if !present.is_empty() {
             said.push(format!(
-                "{} also holds {} from an earlier `sharecast {command}`; {} now describes this {}, not them",
+                "{} also holds {} from an earlier `sharecast {command}`; {} {} this {}, not them",
                 out.display(),
                 present.join(", "),
                 out.join(MANIFEST_FILE).display(),
+                tense.describes(),
                 input.job()
             ));
         }
@@ -882,7 +928,12 @@ fn replaced_results(
 /// order (another spelling of the same setting counts as another); seeds
 /// and a sweep's values do not. Results whose manifest names no scenario
 /// file that can be read are always pointed out.
-fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Option<String> {
+fn replaced_warning(
+    out: &Path,
+    earlier: Replaced,
+    input: &ManifestInput,
+    tense: Tense,
+) -> Option<String> {
     let Replaced {
         scenarios: earlier,
         working_directory,
@@ -899,16 +950,27 @@ fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Opt
     };
     let Some(earlier) = earlier else {
         return Some(format!(
-            "{} held results whose {MANIFEST_FILE} (written by sharecast {}) names no scenario file this version can read, now replaced by this {} of {}; give each its own --out to keep both",
+            "{} {} results whose {MANIFEST_FILE} (written by sharecast {}) names no scenario file this version can read{}; give each its own --out to keep both",
             out.display(),
+            tense.held(),
             version.as_deref().unwrap_or("of an unknown version"),
-            input.job(),
-            listed(&now),
+            tense.replaced_by(&format!("this {} of {}", input.job(), listed(&now))),
         ));
     };
-    let earlier_path = |path: &str| match &working_directory {
-        Some(dir) => dir.join(path),
-        None => PathBuf::from(path),
+    // The earlier file where it still is; else the path as typed, from the
+    // folder that job ran in when that still holds it, else from here (a
+    // project moved or renamed since).
+    let same_as_earlier = |was: &ScenarioRef, is: &ScenarioRef| {
+        let now = Path::new(&is.path);
+        if let Some(real) = was.real_path.as_deref().map(Path::new)
+            && real.exists()
+        {
+            return std::fs::canonicalize(now).is_ok_and(|n| n == real);
+        }
+        match working_directory.as_ref().map(|dir| dir.join(&was.path)) {
+            Some(there) if there.exists() => same_file(&there, now),
+            _ => same_file(Path::new(&was.path), now),
+        }
     };
     // The same file (perhaps edited since), with the same settings in any
     // order: results of another `--set` variant are another scenario's.
@@ -919,32 +981,56 @@ fn replaced_warning(out: &Path, earlier: Replaced, input: &ManifestInput) -> Opt
     };
     let same = earlier.len() == now.len()
         && earlier.iter().zip(&now).all(|(was, is)| {
-            (was.sha256 == is.sha256 || same_file(&earlier_path(&was.path), Path::new(&is.path)))
+            (was.sha256 == is.sha256 || same_as_earlier(was, is))
                 && sorted(&was.settings) == sorted(&is.settings)
         });
     if same {
         let (was, is) = (swept?, input.swept()?);
         return (was != is).then(|| {
             format!(
-                "{} held a sweep of {} over {}, now replaced by this sweep of {}; give each its own --out to keep both",
+                "{} {} a sweep of {} over {}{}; give each its own --out to keep both",
                 out.display(),
+                tense.held(),
                 was,
                 named(now[0]),
-                is
+                tense.replaced_by(&format!("this sweep of {is}"))
             )
         });
     }
-    let earlier: Vec<&ScenarioRef> = earlier.iter().collect();
+    // A path typed as this job's names another file: say which.
+    let located = |(was, is): (&ScenarioRef, &&ScenarioRef)| {
+        let whole = was.real_path.clone().or_else(|| {
+            working_directory
+                .as_ref()
+                .map(|dir| dir.join(&was.path).display().to_string())
+        });
+        match whole {
+            Some(whole)
+                if was.path == is.path
+                    && whole != was.path
+                    && was.sha256 != is.sha256
+                    && !same_as_earlier(was, is) =>
+            {
+                format!("{} ({whole}){}", was.path, with_specs(&was.settings))
+            }
+            _ => named(was),
+        }
+    };
+    let earlier = earlier
+        .iter()
+        .zip(&now)
+        .map(located)
+        .collect::<Vec<_>>()
+        .join(" with ");
     let what = match input {
         ManifestInput::Compare { .. } => "the comparison",
         _ => "the results",
     };
     Some(format!(
-        "{} held {what} of {}, now replaced by this {} of {}; give each its own --out to keep both",
+        "{} {} {what} of {earlier}{}; give each its own --out to keep both",
         out.display(),
-        listed(&earlier),
-        input.job(),
-        listed(&now),
+        tense.held(),
+        tense.replaced_by(&format!("this {} of {}", input.job(), listed(&now))),
     ))
 }
 

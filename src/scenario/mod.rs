@@ -305,8 +305,9 @@ impl Scenario {
     }
 
     /// The index of the vendor named `name` in [`Scenario::vendors`],
-    /// matched as a file's names are (ignoring letter case and surrounding
-    /// spaces); `None` when no vendor has that name.
+    /// ignoring letter case and surrounding spaces (the names of one
+    /// scenario never differ only in those; a file's references to a name
+    /// must still match its case); `None` when no vendor has that name.
     pub fn vendor_index(&self, name: &str) -> Option<usize> {
         self.vendors
             .iter()

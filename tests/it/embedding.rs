@@ -640,6 +640,48 @@ fn names_give_their_index() {
     let i = c.vendor_index("OPENAI").unwrap();
     assert_eq!(c.vendors[i], "OpenAI");
     assert_eq!(c.vendor_index("nobody"), None);
+
+    // Two scenarios' `OpenAI` and `OPENAI` are two vendors of a
+    // comparison: each exact name finds its own, a third spelling neither.
+    let path = repo_root().join("scenarios/gov-ai-2026.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let shouted = sharecast::scenario::parse(&text.replace("\"OpenAI\"", "\"OPENAI\""), &path);
+    let shouted = shouted.unwrap();
+    let c = simulate_and_compare(&s, &shouted, 1, 0..4, EngineKind::Counts).unwrap();
+    let (lower, upper) = (
+        c.vendor_index("OpenAI").unwrap(),
+        c.vendor_index("OPENAI").unwrap(),
+    );
+    assert_ne!(lower, upper);
+    assert_eq!(
+        (c.vendors[lower].as_str(), c.vendors[upper].as_str()),
+        ("OpenAI", "OPENAI")
+    );
+    assert_eq!(c.vendor_index("openai"), None);
+}
+
+/// A summary's named percentiles are its p05, p50 and p95, and its
+/// standard error is that of the mean.
+#[test]
+fn summaries_name_their_bands() {
+    let mut values: Vec<f64> = (0..=100).map(f64::from).collect();
+    let summary = sharecast::stats::summarize(&mut values).unwrap();
+    assert_eq!(
+        [summary.p05(), summary.median(), summary.p95()],
+        [
+            summary.percentiles[0],
+            summary.percentiles[2],
+            summary.percentiles[4]
+        ]
+    );
+    assert_eq!(
+        [summary.p05(), summary.median(), summary.p95()],
+        [5.0, 50.0, 95.0]
+    );
+    let se = summary.standard_error().unwrap();
+    assert!((se - summary.sd.unwrap() / 101f64.sqrt()).abs() < 1e-12);
+    let one = sharecast::stats::summarize(&mut [3.0]).unwrap();
+    assert_eq!(one.standard_error(), None);
 }
 
 /// One run's contracts by vendor, over any agency and tier: the record's

@@ -1047,8 +1047,16 @@ fn a_leftover_runs_csv_is_pointed_out() {
         &["--runs", "3"],
         &format!("o/runs.csv is from an earlier run {not_ours}"),
     );
-    // --per-run replaces it, without a word: the run before said it would.
-    assert!(!run(&["--runs", "3", "--per-run"]).contains("warning"));
+    // --per-run replaces it, naming it: the manifest does not list it, so
+    // it may be another run's (or the user's own file).
+    let stderr = run(&["--runs", "3", "--per-run"]);
+    assert!(
+        stderr.contains(
+            "o held runs.csv, which its manifest.json does not list (results of an earlier job \
+             whose manifest another job replaced, or other files), now replaced by this run's files"
+        ),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(dir.join("o/runs.csv")).unwrap(), written);
     // Another number of runs is told from the end of the file.
     stale(

@@ -1192,7 +1192,7 @@ fn strict_refuses_what_the_output_folder_warns_of() {
     ok(&["run", "a.toml", "--out", "out/r", "--per-run"]);
     refused(
         &["run", "b.toml", "--out", "out/r"],
-        "out/r held the results of a.toml, now replaced by this run of b.toml",
+        "out/r holds the results of a.toml, which this run of b.toml would replace",
         "simulated or written",
     );
     refused(
@@ -1277,7 +1277,10 @@ fn replaced_results_are_told_from_the_manifest_whoever_wrote_it() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("held the results of base.toml, now replaced by this run of base.toml"),
+        stderr.contains(&format!(
+            "holds the results of base.toml ({}), which this run of base.toml would replace",
+            dir.join("wa/base.toml").canonicalize().unwrap().display()
+        )),
         "{stderr}"
     );
     // The same file from the same folder again says nothing.
@@ -1338,5 +1341,78 @@ fn replaced_results_are_told_from_the_manifest_whoever_wrote_it() {
              manifest.json does not list"
         ),
         "{stderr}"
+    );
+}
+
+/// Which file earlier results came from is the file itself: a project
+/// moved (or renamed) since, its scenario edited, is still the same
+/// scenario; a link pointed at another file since is another; and a
+/// `runs.csv` the manifest does not list is never replaced without a word.
+#[test]
+fn the_earlier_scenario_is_the_file_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::create_dir(dir.join("proj")).unwrap();
+    std::fs::write(dir.join("proj/m.toml"), &minimal).unwrap();
+    let quick = ["--runs", "5", "--quiet", "--strict"];
+    let ok = |folder: &str, args: &[&str]| {
+        let o = sharecast(&dir.join(folder), &[args, &quick[..]].concat());
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    ok("proj", &["run", "m.toml"]);
+    std::fs::rename(dir.join("proj"), dir.join("moved")).unwrap();
+    std::fs::write(
+        dir.join("moved/m.toml"),
+        minimal.replace("seed = 7", "seed = 8"),
+    )
+    .unwrap();
+    ok("moved", &["run", "m.toml"]);
+
+    // A link pointed at another file since.
+    std::fs::write(
+        dir.join("moved/m2.toml"),
+        minimal.replace("caution = 0.3", "caution = 0.5"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("m.toml", dir.join("moved/current.toml")).unwrap();
+    ok("moved", &["run", "current.toml", "--out", "cur"]);
+    std::fs::remove_file(dir.join("moved/current.toml")).unwrap();
+    std::os::unix::fs::symlink("m2.toml", dir.join("moved/current.toml")).unwrap();
+    let o = sharecast(
+        &dir.join("moved"),
+        &[&["run", "current.toml", "--out", "cur"][..], &quick[..]].concat(),
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cur holds the results of current.toml ("),
+        "{stderr}"
+    );
+
+    // A runs.csv of the user's own beside a manifest that does not list it.
+    ok("moved", &["run", "m.toml", "--out", "own"]);
+    std::fs::write(dir.join("moved/own/runs.csv"), "my,notes\n").unwrap();
+    let o = sharecast(
+        &dir.join("moved"),
+        &[
+            &["run", "m.toml", "--out", "own", "--per-run"][..],
+            &quick[..],
+        ]
+        .concat(),
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("own holds runs.csv, which its manifest.json does not list"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("moved/own/runs.csv")).unwrap(),
+        "my,notes\n"
     );
 }

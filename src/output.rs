@@ -426,6 +426,12 @@ pub struct ScenarioRef {
     /// versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub real_path: Option<String>,
+    /// The file's path from the output folder, links resolved
+    /// (`../../scenarios/gov.toml`): which file the results came from when
+    /// the two have moved together since (a project renamed or copied).
+    /// Set when the files are written ([`ManifestInput::locate_from`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_from_folder: Option<String>,
     /// `PATH=VALUE` of each `--set` applied to the file, if any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<String>,
@@ -456,6 +462,31 @@ impl ManifestInput {
         }
     }
 
+    /// Records each scenario's path from the output folder `out` (which
+    /// exists), links resolved on both sides.
+    pub fn locate_from(&mut self, out: &Path) {
+        let Ok(folder) = fs::canonicalize(out) else {
+            return;
+        };
+        let refs: Vec<&mut ScenarioRef> = match self {
+            ManifestInput::Run { scenario } | ManifestInput::Sweep { scenario, .. } => {
+                vec![scenario]
+            }
+            ManifestInput::Compare {
+                baseline,
+                counterfactual,
+                ..
+            } => vec![baseline, counterfactual],
+        };
+        for r in refs {
+            r.path_from_folder = r
+                .real_path
+                .as_deref()
+                .and_then(|real| relative_path(&folder, Path::new(real)))
+                .map(|rel| rel.display().to_string());
+        }
+    }
+
     /// What messages call the job: "run", "comparison" or "sweep".
     pub fn job(&self) -> &'static str {
         match self {
@@ -464,6 +495,25 @@ impl ManifestInput {
             ManifestInput::Sweep { .. } => "sweep",
         }
     }
+}
+
+/// The path from folder `from` to `to`, both absolute with links resolved:
+/// `..` for each part of `from` below what they share, then the rest of
+/// `to`. `None` when they share no root (another drive).
+pub fn relative_path(from: &Path, to: &Path) -> Option<PathBuf> {
+    let (from, to): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
+    if from.first() != to.first() {
+        return None;
+    }
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path = PathBuf::new();
+    for _ in shared..from.len() {
+        path.push("..");
+    }
+    for part in &to[shared..] {
+        path.push(part);
+    }
+    Some(path)
 }
 
 impl ScenarioRef {
@@ -476,6 +526,7 @@ impl ScenarioRef {
             real_path: std::fs::canonicalize(path)
                 .ok()
                 .map(|real| real.display().to_string()),
+            path_from_folder: None,
             settings: Vec::new(),
         }
     }

@@ -488,6 +488,7 @@ pub(super) fn write_outputs(
             e
         }
     })?;
+    manifest.input.locate_from(out);
     let said = folder_warnings(out, &files, &mut manifest, runs_file);
     if strict {
         for warning in &said {
@@ -558,6 +559,12 @@ fn folder_warnings(
         }
     }
     said
+}
+
+/// A path as a message about the output folder shows it: every control
+/// character escaped, a line break too (the message is one line).
+fn shown_path(path: impl std::fmt::Display) -> String {
+    crate::text::escape_hidden(&path.to_string(), false)
 }
 
 /// Whether a warning about the output folder is said once the new files
@@ -659,7 +666,7 @@ pub(super) fn foresee_folder_warnings<'a>(
 fn not_a_runs_file(path: &Path) -> String {
     format!(
         "{} is not a regular file, so it holds no run's results",
-        path.display()
+        shown_path(path.display())
     )
 }
 
@@ -696,7 +703,7 @@ fn unlisted_files_warning(
     };
     Some(format!(
         "{} {} {}{unaccounted}{}; give each job its own --out to keep {them}",
-        out.display(),
+        shown_path(out.display()),
         tense.held(),
         present.join(", "),
         tense.replaced_by(&format!("this {}'s files", input.job())),
@@ -726,7 +733,7 @@ fn foreign_manifest(out: &Path) -> Result<Option<&'static str>> {
         .with_context(|| {
             format!(
                 "cannot read {}, which says whose results the output folder holds (fix its permissions, or choose another --out)",
-                path.display()
+                shown_path(path.display())
             )
         })?;
     let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
@@ -830,9 +837,9 @@ fn other_files_warnings(out: &Path, input: &ManifestInput, tense: Tense) -> Vec<
         if !present.is_empty() {
             said.push(format!(
                 "{} also holds {} from an earlier `sharecast {command}`; {} {} this {}, not them",
-                out.display(),
+                shown_path(out.display()),
                 present.join(", "),
-                out.join(MANIFEST_FILE).display(),
+                shown_path(out.join(MANIFEST_FILE).display()),
                 tense.describes(),
                 input.job()
             ));
@@ -941,36 +948,67 @@ fn replaced_warning(
         swept,
     } = earlier;
     let now: Vec<&ScenarioRef> = input.scenarios().into_iter().map(|(_, r)| r).collect();
-    let named = |r: &ScenarioRef| format!("{}{}", r.path, with_specs(&r.settings));
+    let named = |r: &ScenarioRef| format!("{}{}", shown_path(&r.path), with_specs(&r.settings));
     let listed = |refs: &[&ScenarioRef]| {
         refs.iter()
             .map(|r| named(r))
             .collect::<Vec<_>>()
-            .join(" with ")
+            .join(" against ")
     };
     let Some(earlier) = earlier else {
         return Some(format!(
             "{} {} results whose {MANIFEST_FILE} (written by sharecast {}) names no scenario file this version can read{}; give each its own --out to keep both",
-            out.display(),
+            shown_path(out.display()),
             tense.held(),
             version.as_deref().unwrap_or("of an unknown version"),
             tense.replaced_by(&format!("this {} of {}", input.job(), listed(&now))),
         ));
     };
-    // The earlier file where it still is; else the path as typed, from the
-    // folder that job ran in when that still holds it, else from here (a
-    // project moved or renamed since).
+    // The earlier file is this one when its real path is this one's; else
+    // it is where its path from the output folder leads (the two moved or
+    // copied together), else its real path, else its path as typed from
+    // the folder that job ran in, while each still leads somewhere; else
+    // the path as typed, from here (a project moved since without its
+    // results). One that exists but cannot be looked at (no permission) is
+    // another file.
     let same_as_earlier = |was: &ScenarioRef, is: &ScenarioRef| {
-        let now = Path::new(&is.path);
-        if let Some(real) = was.real_path.as_deref().map(Path::new)
-            && real.exists()
+        // This job's file as its manifest records it: recorded from the
+        // path itself, so a path that is not UTF-8 (recorded with
+        // replacement characters) still compares as text.
+        let now: Option<PathBuf> = is
+            .real_path
+            .as_ref()
+            .map(PathBuf::from)
+            .or_else(|| std::fs::canonicalize(&is.path).ok());
+        let lossy = now.as_ref().map(|n| n.display().to_string());
+        let leads_to = |earlier: &Path| -> Option<bool> {
+            match std::fs::canonicalize(earlier) {
+                Ok(real) => Some(now.as_ref() == Some(&real)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(_) => Some(false),
+            }
+        };
+        if was.real_path.is_some() && was.real_path == lossy {
+            return true;
+        }
+        if let Some(rel) = &was.path_from_folder
+            && let Some(same) = leads_to(&out.join(rel))
         {
-            return std::fs::canonicalize(now).is_ok_and(|n| n == real);
+            return same;
         }
-        match working_directory.as_ref().map(|dir| dir.join(&was.path)) {
-            Some(there) if there.exists() => same_file(&there, now),
-            _ => same_file(Path::new(&was.path), now),
+        if let Some(real) = &was.real_path
+            && let Some(same) = leads_to(Path::new(real))
+        {
+            return same;
         }
+        if let Some(dir) = &working_directory {
+            match dir.try_exists() {
+                Ok(true) => return leads_to(&dir.join(&was.path)).unwrap_or(false),
+                Ok(false) => {}
+                Err(_) => return false,
+            }
+        }
+        leads_to(Path::new(&was.path)).unwrap_or(false)
     };
     // The same file (perhaps edited since), with the same settings in any
     // order: results of another `--set` variant are another scenario's.
@@ -985,11 +1023,11 @@ fn replaced_warning(
                 && sorted(&was.settings) == sorted(&is.settings)
         });
     if same {
-        let (was, is) = (swept?, input.swept()?);
+        let (was, is) = (swept.clone()?, input.swept()?);
         return (was != is).then(|| {
             format!(
                 "{} {} a sweep of {} over {}{}; give each its own --out to keep both",
-                out.display(),
+                shown_path(out.display()),
                 tense.held(),
                 was,
                 named(now[0]),
@@ -1011,7 +1049,12 @@ fn replaced_warning(
                     && was.sha256 != is.sha256
                     && !same_as_earlier(was, is) =>
             {
-                format!("{} ({whole}){}", was.path, with_specs(&was.settings))
+                format!(
+                    "{} ({}){}",
+                    shown_path(&was.path),
+                    shown_path(&whole),
+                    with_specs(&was.settings)
+                )
             }
             _ => named(was),
         }
@@ -1021,14 +1064,20 @@ fn replaced_warning(
         .zip(&now)
         .map(located)
         .collect::<Vec<_>>()
-        .join(" with ");
-    let what = match input {
-        ManifestInput::Compare { .. } => "the comparison",
-        _ => "the results",
+        .join(" against ");
+    let what = match (input, &swept) {
+        (ManifestInput::Compare { .. }, _) => "the comparison".to_string(),
+        (ManifestInput::Sweep { .. }, Some(number)) => format!("a sweep of {number}"),
+        _ => "the results".to_string(),
+    };
+    let what = if what.starts_with("a sweep") {
+        format!("{what} over")
+    } else {
+        format!("{what} of")
     };
     Some(format!(
-        "{} {} {what} of {earlier}{}; give each its own --out to keep both",
-        out.display(),
+        "{} {} {what} {earlier}{}; give each its own --out to keep both",
+        shown_path(out.display()),
         tense.held(),
         tense.replaced_by(&format!("this {} of {}", input.job(), listed(&now))),
     ))
@@ -1052,22 +1101,22 @@ fn leftover_runs_warning(
     match differences {
         Some(d) if d.is_empty() => format!(
             "{} does not match these results, though {} describes a run of the same inputs: it has changed since that run wrote it, or a build of sharecast that gives other numbers wrote it (only --per-run replaces it)",
-            path.display(),
-            out.join(MANIFEST_FILE).display()
+            shown_path(path.display()),
+            shown_path(out.join(MANIFEST_FILE).display())
         ),
         Some(d) if d.len() == 1 && d[0].starts_with("sharecast version") => format!(
             "{} is from an earlier run of the same inputs by another build ({}) and does not match these results: that build gives other numbers, or the file has changed since (only --per-run replaces it)",
-            path.display(),
+            shown_path(path.display()),
             d[0]
         ),
         Some(d) => format!(
             "{} is from an earlier run of other inputs ({}) and does not match these results (only --per-run replaces it)",
-            path.display(),
+            shown_path(path.display()),
             d.join("; ")
         ),
         None => format!(
             "{} is from an earlier run and does not match these results (only --per-run replaces it)",
-            path.display()
+            shown_path(path.display())
         ),
     }
 }

@@ -1202,8 +1202,8 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     let stderr = stderr_of(&["compare", "a/base.toml", "m-variant.toml", "--out", "c"]);
     assert!(
         stderr.contains(
-            "warning: c held the comparison of ./a/base.toml with m.toml, now replaced by \
-             this comparison of a/base.toml with m-variant.toml; give each its own --out to keep both"
+            "warning: c held the comparison of ./a/base.toml against m.toml, now replaced by \
+             this comparison of a/base.toml against m-variant.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );
@@ -1213,8 +1213,8 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     let stderr = stderr_of(&[&["sweep", "m-variant.toml"][..], &vary].concat());
     assert!(
         stderr.contains(
-            "warning: s held the results of m.toml, now replaced by this sweep of m-variant.toml; \
-             give each its own --out to keep both"
+            "warning: s held a sweep of agency.Agency.term over m.toml, now replaced by this \
+             sweep of m-variant.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );

@@ -1394,6 +1394,75 @@ fn the_earlier_scenario_is_the_file_itself() {
         "{stderr}"
     );
 
+    // A project moved or copied with its results, the path typed from
+    // outside it, then edited: the same scenario.
+    let outside = |args: &[&str]| sharecast(dir, &[args, &quick[..]].concat());
+    let o = outside(&["run", "moved/m.toml", "--out", "moved/out/outside"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::rename(dir.join("moved"), dir.join("again")).unwrap();
+    copy_folder(&dir.join("again"), &dir.join("copy"));
+    for project in ["again", "copy"] {
+        std::fs::write(
+            dir.join(project).join("m.toml"),
+            minimal.replace("seed = 7", "seed = 9"),
+        )
+        .unwrap();
+        let scenario = format!("{project}/m.toml");
+        let folder = format!("{project}/out/outside");
+        let o = outside(&["run", &scenario, "--out", &folder]);
+        assert!(
+            o.status.success(),
+            "{project}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // The earlier file deleted, the folder that job ran in still there:
+    // another file of the same name is another scenario.
+    std::fs::create_dir_all(dir.join("p")).unwrap();
+    std::fs::create_dir_all(dir.join("q")).unwrap();
+    std::fs::write(dir.join("p/a.toml"), &minimal).unwrap();
+    std::fs::write(
+        dir.join("q/a.toml"),
+        minimal.replace("caution = 0.3", "caution = 0.5"),
+    )
+    .unwrap();
+    ok("p", &["run", "a.toml", "--out", "../shared"]);
+    std::fs::remove_file(dir.join("p/a.toml")).unwrap();
+    let o = sharecast(
+        &dir.join("q"),
+        &[&["run", "a.toml", "--out", "../shared"][..], &quick[..]].concat(),
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("holds the results of a.toml ("), "{stderr}");
+    // A line break in a path stays on its line.
+    std::fs::write(
+        dir.join("q/two\nlines.toml"),
+        minimal.replace("caution = 0.3", "caution = 0.6"),
+    )
+    .unwrap();
+    let o = sharecast(
+        &dir.join("q"),
+        &[
+            "run",
+            "two\nlines.toml",
+            "--runs",
+            "5",
+            "--quiet",
+            "--out",
+            "../shared",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("now replaced by this run of two\\nlines.toml;"),
+        "{stderr}"
+    );
+    let dir = &dir.join("again");
+    std::fs::rename(dir, dir.parent().unwrap().join("moved")).unwrap();
+    let dir = tmp.path();
+
     // A runs.csv of the user's own beside a manifest that does not list it.
     ok("moved", &["run", "m.toml", "--out", "own"]);
     std::fs::write(dir.join("moved/own/runs.csv"), "my,notes\n").unwrap();
@@ -1415,4 +1484,22 @@ fn the_earlier_scenario_is_the_file_itself() {
         std::fs::read_to_string(dir.join("moved/own/runs.csv")).unwrap(),
         "my,notes\n"
     );
+}
+
+/// `cp -r from to`.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else if kind.is_symlink() {
+            let link = std::fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(link, target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -363,6 +363,11 @@ pub struct Manifest {
     /// `command_line` and the scenario paths start from (replacement
     /// characters as above; empty if it could not be read).
     pub working_directory: String,
+    /// The output folder's own absolute path, links resolved, when the
+    /// files are written: tells a folder copied (the original still there)
+    /// from one moved since (absent in manifests of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_folder: Option<String>,
     /// The warnings the job printed, each once and as printed without its
     /// `warning: ` prefix: what a scenario or the command line allowed but
     /// probably did not mean, then what the output folder held besides

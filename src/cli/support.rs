@@ -489,7 +489,11 @@ pub(super) fn write_outputs(
         }
     })?;
     manifest.input.locate_from(out);
-    let said = folder_warnings(out, &files, &mut manifest, runs_file);
+    manifest.output_folder = std::fs::canonicalize(out)
+        .ok()
+        .map(|folder| folder.display().to_string());
+    let tense = if strict { Tense::Foreseen } else { Tense::Done };
+    let said = folder_warnings(out, &files, &mut manifest, runs_file, tense);
     if strict {
         for warning in &said {
             warning!("{warning}");
@@ -535,9 +539,10 @@ fn folder_warnings(
     files: &[OutputFile],
     manifest: &mut Manifest,
     runs_file: Option<RunsFileCheck>,
+    tense: Tense,
 ) -> Vec<String> {
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-    let mut said = foreseeable_folder_warnings(out, &names, &manifest.input, Tense::Done);
+    let mut said = foreseeable_folder_warnings(out, &names, &manifest.input, tense);
     let earlier = earlier_manifest(out);
     let leftover = out.join(RUNS_FILE);
     // A link to nothing is nothing; a folder, a pipe or a device is never
@@ -791,6 +796,7 @@ pub(super) fn manifest(
         working_directory: std::env::current_dir()
             .map(|dir| dir.to_string_lossy().into_owned())
             .unwrap_or_default(),
+        output_folder: None,
         warnings: super::warnings_so_far(),
         files: files.iter().map(|f| f.name.clone()).collect(),
     }
@@ -884,6 +890,8 @@ struct Replaced {
     scenarios: Option<Vec<ScenarioRef>>,
     /// The folder that job ran in, which its relative paths start from.
     working_directory: Option<PathBuf>,
+    /// Where the output folder was then, links resolved.
+    output_folder: Option<PathBuf>,
     /// The sharecast version that wrote it, as it says.
     version: Option<String>,
     /// The number a sweep varied, when the results are a sweep's.
@@ -919,6 +927,7 @@ fn replaced_results(
         working_directory: text("working_directory")
             .filter(|dir| !dir.is_empty())
             .map(PathBuf::from),
+        output_folder: text("output_folder").map(PathBuf::from),
         version: text("sharecast_version"),
         swept: text("parameter"),
     })
@@ -944,6 +953,7 @@ fn replaced_warning(
     let Replaced {
         scenarios: earlier,
         working_directory,
+        output_folder,
         version,
         swept,
     } = earlier;
@@ -991,7 +1001,17 @@ fn replaced_warning(
         if was.real_path.is_some() && was.real_path == lossy {
             return true;
         }
+        // The path from the folder tells only when the two travelled
+        // together: the folder copied (its original still there), or moved
+        // with its scenario (whose old place is empty). A folder moved
+        // away from a scenario still where it was came from that one.
+        let folder_copied = output_folder.as_ref().is_some_and(|f| f.exists());
+        let scenario_gone = was
+            .real_path
+            .as_ref()
+            .is_none_or(|real| matches!(Path::new(real).try_exists(), Ok(false)));
         if let Some(rel) = &was.path_from_folder
+            && (folder_copied || scenario_gone)
             && let Some(same) = leads_to(&out.join(rel))
         {
             return same;
@@ -1042,9 +1062,13 @@ fn replaced_warning(
                 .as_ref()
                 .map(|dir| dir.join(&was.path).display().to_string())
         });
+        let typed_elsewhere = Path::new(&was.path).is_relative()
+            && working_directory
+                .as_ref()
+                .is_some_and(|dir| std::env::current_dir().map_or(true, |here| here != *dir));
         match whole {
             Some(whole)
-                if was.path == is.path
+                if (was.path == is.path || typed_elsewhere)
                     && whole != was.path
                     && was.sha256 != is.sha256
                     && !same_as_earlier(was, is) =>

@@ -1463,6 +1463,40 @@ fn the_earlier_scenario_is_the_file_itself() {
     std::fs::rename(dir, dir.parent().unwrap().join("moved")).unwrap();
     let dir = tmp.path();
 
+    // A results folder moved on its own into another project whose
+    // scenario has the same name: its results came from the first
+    // project's file, which is still there.
+    for (client, caution) in [("clientA", "0.3"), ("clientB", "0.5")] {
+        std::fs::create_dir_all(dir.join(client)).unwrap();
+        let text = minimal.replace("caution = 0.3", &format!("caution = {caution}"));
+        std::fs::write(dir.join(client).join("base.toml"), text).unwrap();
+    }
+    let o = outside(&["run", "clientA/base.toml", "--out", "clientA/out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::rename(dir.join("clientA/out"), dir.join("clientB/out")).unwrap();
+    let o = outside(&["run", "clientB/base.toml", "--out", "clientB/out"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("clientB/out holds the results of clientA/base.toml, which this run of clientB/base.toml would replace"),
+        "{stderr}"
+    );
+    // A path typed in another folder is shown whole.
+    let o = sharecast(
+        &dir.join("clientB"),
+        &[&["run", "base.toml", "--out", "out"][..], &quick[..]].concat(),
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let whole = dir.join("clientA/base.toml").canonicalize().unwrap();
+    assert!(
+        stderr.contains(&format!(
+            "holds the results of clientA/base.toml ({})",
+            whole.display()
+        )),
+        "{stderr}"
+    );
+
     // A runs.csv of the user's own beside a manifest that does not list it.
     ok("moved", &["run", "m.toml", "--out", "own"]);
     std::fs::write(dir.join("moved/own/runs.csv"), "my,notes\n").unwrap();

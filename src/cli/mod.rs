@@ -284,9 +284,10 @@ struct SimulationArgs {
     #[arg(long)]
     no_memory_check: bool,
 
-    /// Treat warnings as errors: when the scenario, the settings or the
-    /// output folder draw any warning before simulating, stop there with
-    /// exit code 2 and write nothing (for scripts). Example: --strict
+    /// Treat warnings as errors: when the scenario, the settings, the
+    /// output folder or the results draw any warning, stop with exit code 2
+    /// and write nothing, before simulating whenever the warning is known
+    /// then (for scripts). Example: --strict
     #[arg(long)]
     strict: bool,
 }

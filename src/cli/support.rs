@@ -1055,21 +1055,22 @@ fn replaced_warning(
             )
         });
     }
-    // A path typed as this job's names another file: say which.
+    // A path that, read from here, no longer names the earlier file (typed
+    // in another folder, a link pointed elsewhere since, the same text as
+    // this job's): say which file it was.
     let located = |(was, is): (&ScenarioRef, &&ScenarioRef)| {
         let whole = was.real_path.clone().or_else(|| {
             working_directory
                 .as_ref()
                 .map(|dir| dir.join(&was.path).display().to_string())
         });
-        let typed_elsewhere = Path::new(&was.path).is_relative()
-            && working_directory
-                .as_ref()
-                .is_some_and(|dir| std::env::current_dir().map_or(true, |here| here != *dir));
+        let read_here = std::fs::canonicalize(&was.path)
+            .ok()
+            .map(|p| p.display().to_string());
         match whole {
             Some(whole)
-                if (was.path == is.path || typed_elsewhere)
-                    && whole != was.path
+                if whole != was.path
+                    && read_here.as_ref() != Some(&whole)
                     && was.sha256 != is.sha256
                     && !same_as_earlier(was, is) =>
             {

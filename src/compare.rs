@@ -633,21 +633,13 @@ pub fn simulate_and_compare(
     engine: crate::engine::EngineKind,
 ) -> Result<Comparison, CalendarMismatch> {
     let alignment = align(baseline, counterfactual)?;
-    let never = AtomicBool::new(false);
-    let control = crate::engine::Control {
-        on_run_done: &|| {},
-        cancel: &never,
-    };
-    let simulate = |s: &Scenario| {
-        Tally::simulate(s, seed, runs.clone(), engine, &control)
-            .expect("nothing cancels this simulation")
-    };
+    let simulate = |s: &Scenario| Tally::simulate_all(s, seed, runs.clone(), engine);
     let (base, other) = (simulate(baseline), simulate(counterfactual));
     Ok(compare_unless(
         (baseline, &base),
         (counterfactual, &other),
         &alignment,
-        &never,
+        &AtomicBool::new(false),
     )
     .expect("nothing cancels this comparison"))
 }

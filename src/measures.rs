@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::engine::{Control, Dims, EngineKind, RunRecord};
+use crate::engine::{Dims, EngineKind, RunRecord};
 use crate::scenario::Scenario;
 use crate::stats::{Summary, summarize};
 use crate::tally::{Tally, TallyLayout};
@@ -291,14 +291,8 @@ pub fn simulate_and_project(
     runs: std::ops::Range<u64>,
     engine: EngineKind,
 ) -> Projection {
-    let never = AtomicBool::new(false);
-    let control = Control {
-        on_run_done: &|| {},
-        cancel: &never,
-    };
-    let tallies =
-        Tally::simulate(s, seed, runs, engine, &control).expect("nothing cancels this simulation");
-    project_unless(s, &tallies, &never).expect("nothing cancels this projection")
+    let tallies = Tally::simulate_all(s, seed, runs, engine);
+    project_unless(s, &tallies, &AtomicBool::new(false)).expect("nothing cancels this projection")
 }
 
 /// Every output row's statistics over `records` (run order), which must be

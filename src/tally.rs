@@ -254,6 +254,26 @@ impl Tally {
         crate::engine::simulate_keeping(s, seed, runs, engine, control, &keep)
     }
 
+    /// [`Tally::simulate`] with nothing to report to and nothing to cancel
+    /// it: what [`crate::measures::simulate_and_project`] and
+    /// [`crate::compare::simulate_and_compare`] keep of each run.
+    ///
+    /// # Panics
+    /// If `s` fails [`Scenario::verify`].
+    pub fn simulate_all(
+        s: &Scenario,
+        seed: u64,
+        runs: std::ops::Range<u64>,
+        engine: EngineKind,
+    ) -> Vec<Tally> {
+        let never = std::sync::atomic::AtomicBool::new(false);
+        let control = Control {
+            on_run_done: &|| {},
+            cancel: &never,
+        };
+        Tally::simulate(s, seed, runs, engine, &control).expect("nothing cancels this simulation")
+    }
+
     /// The tallies of `records`, runs of `s`, in run order.
     ///
     /// # Panics

@@ -721,7 +721,6 @@ fn unlisted_files_warning(
 /// cannot be read (no permission) is an error: whose results the folder
 /// holds is then unknown.
 fn foreign_manifest(out: &Path) -> Result<Option<&'static str>> {
-    use std::io::Read;
     let path = out.join(MANIFEST_FILE);
     if !path.exists() && !path.is_symlink() {
         return Ok(None);
@@ -732,15 +731,12 @@ fn foreign_manifest(out: &Path) -> Result<Option<&'static str>> {
     if !path.is_file() {
         return Ok(Some("is not a regular file"));
     }
-    let mut bytes = Vec::new();
-    std::fs::File::open(&path)
-        .and_then(|f| f.take(scenario::MAX_SCENARIO_BYTES).read_to_end(&mut bytes))
-        .with_context(|| {
+    let bytes = read_manifest(&path).with_context(|| {
             format!(
                 "cannot read {}, which says whose results the output folder holds (fix its permissions, or choose another --out)",
-                shown_path(path.display())
-            )
-        })?;
+            shown_path(path.display())
+        )
+    })?;
     let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return Ok(Some(
             "is not a manifest sharecast wrote (it cannot be read as JSON)",
@@ -857,18 +853,23 @@ fn other_files_warnings(out: &Path, input: &ManifestInput, tense: Tense) -> Vec<
 /// The `manifest.json` already in `out`, parsed; `None` without one or
 /// with one that cannot be read.
 fn earlier_manifest(out: &Path) -> Option<serde_json::Value> {
-    use std::io::Read;
-    // A manifest is a few kilobytes; whatever is far larger is not one.
     let path = out.join(MANIFEST_FILE);
     // A pipe or a device is never read: opening a pipe waits for a writer.
     if !path.is_file() {
         return None;
     }
+    serde_json::from_slice(&read_manifest(&path).ok()?).ok()
+}
+
+/// The bytes of the regular file `path`, a manifest: a few kilobytes, so
+/// whatever is far larger is read only as far as a scenario may go.
+fn read_manifest(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(scenario::MAX_SCENARIO_BYTES).read_to_end(&mut bytes))
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
+    std::fs::File::open(path)?
+        .take(scenario::MAX_SCENARIO_BYTES)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The result files an earlier manifest lists.

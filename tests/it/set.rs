@@ -1459,9 +1459,7 @@ fn the_earlier_scenario_is_the_file_itself() {
         stderr.contains("now replaced by this run of two\\nlines.toml;"),
         "{stderr}"
     );
-    let dir = &dir.join("again");
-    std::fs::rename(dir, dir.parent().unwrap().join("moved")).unwrap();
-    let dir = tmp.path();
+    std::fs::rename(dir.join("again"), dir.join("moved")).unwrap();
 
     // A results folder moved on its own into another project whose
     // scenario has the same name: its results came from the first

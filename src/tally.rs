@@ -178,7 +178,7 @@ pub struct Tally {
 
 /// The message of the panic when records or tallies come from a scenario of
 /// another shape than the one they are read with.
-const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another shape (periods, agencies, tiers or vendors, or events on annual values) than the one given";
+const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another shape (periods, agencies, tiers or vendors, or events on annual values) than the one given, or keep the values in force for other agency-periods than PriceEpochs says (records made with a MixedPrices other than MixedPrices::of need PriceEpochs::with_mixed)";
 
 /// Panics, naming why, unless `tallies` can be runs of `s`: each has its
 /// shape, all share one layout and one [`PriceEpochs`] (the statistics read
@@ -274,12 +274,27 @@ impl Tally {
         Tally::simulate(s, seed, runs, engine, &control).expect("nothing cancels this simulation")
     }
 
-    /// The tallies of `records`, runs of `s`, in run order.
+    /// The tallies of `records`, runs of `s`, in run order. The records
+    /// may keep the values in force where [`MixedPrices::of`] says (as
+    /// [`crate::engine::simulate_run`] does) or everywhere
+    /// ([`MixedPrices::everywhere`]); for any other [`MixedPrices`], make
+    /// each tally with [`Tally::of`] and
+    /// `PriceEpochs::of(s).with_mixed(mixed)`.
     ///
     /// # Panics
-    /// If the records do not have the shape of runs of `s`.
+    /// If the records do not have the shape of runs of `s`, or keep the
+    /// values in force for other agency-periods than those two.
     pub fn of_runs(records: &[RunRecord], s: &Scenario) -> Vec<Tally> {
-        let (d, epochs) = (Dims::of(s), PriceEpochs::of(s));
+        let d = Dims::of(s);
+        let mut epochs = PriceEpochs::of(s);
+        if let Some(first) = records.first() {
+            let everywhere = MixedPrices::everywhere(s);
+            let kept = first.values.len();
+            let kept_for = |count: usize| kept == count * d.tiers * d.vendors;
+            if !kept_for(epochs.mixed_count()) && kept_for(everywhere.count()) {
+                epochs = epochs.with_mixed(everywhere);
+            }
+        }
         records.iter().map(|r| Tally::of(r, d, &epochs)).collect()
     }
 

@@ -1319,7 +1319,8 @@ pub(super) fn check_memory(
         "each worker thread needs working memory of its own"
     };
     if let Some(t) = fewer_threads {
-        options.push(format!("use --threads {t} or fewer ({each_thread})"));
+        let or_fewer = if t > 1 { " or fewer" } else { "" };
+        options.push(format!("use --threads {t}{or_fewer} ({each_thread})"));
     } else if runs_on_one_thread > 0 {
         options.push(format!(
             "use --threads 1 with --runs at most {runs_on_one_thread} ({each_thread})"

@@ -20,6 +20,28 @@ fn shipped(name: &str) -> Scenario {
     load(repo_root().join("scenarios").join(name)).expect("a shipped scenario loads")
 }
 
+/// Asserts two CSV files hold the same rows, numbers equal up to one unit
+/// in their last printed place and a relative 1e-12 (sums of the same
+/// values in another order may differ in their last bits and round the
+/// other way), naming the first line that differs.
+fn same_lines(a: Vec<u8>, b: Vec<u8>) {
+    let (a, b) = (String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+    let unit = |x: &str| {
+        x.split_once('.')
+            .map_or(1.0, |(_, d)| 10f64.powi(-(d.len() as i32)))
+    };
+    for (n, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        let close = x.split(',').count() == y.split(',').count()
+            && x.split(',').zip(y.split(',')).all(|(p, q)| {
+                p == q
+                    || matches!((p.parse::<f64>(), q.parse::<f64>()),
+                        (Ok(u), Ok(v)) if (u - v).abs() <= 1.5 * unit(p).max(unit(q)) + 1e-12 * u.abs())
+            });
+        assert!(close, "line {}:\n{x}\n{y}", n + 1);
+    }
+    assert_eq!(a.lines().count(), b.lines().count());
+}
+
 /// The panic message of `f`, which must panic.
 fn panic_message(f: impl FnOnce()) -> String {
     let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("it panics");
@@ -398,6 +420,42 @@ fn a_run_refuses_mixed_prices_that_do_not_cover_its_scenario() {
             "{what}: {message}"
         );
     }
+}
+
+/// Records that keep the values in force everywhere
+/// (`MixedPrices::everywhere`, offered to embedders who want them all)
+/// are summarised like the runs the command line simulates: `project` and
+/// `compare` take them and give the same rows as the scenario's own
+/// records of the same runs.
+#[test]
+fn records_keeping_every_value_in_force_are_summarised_like_the_usual_ones() {
+    use sharecast::engine::{MixedPrices, simulate_run_with};
+    let large = load(repo_root().join("scenarios/bench/large.toml")).unwrap();
+    let everywhere = MixedPrices::everywhere(&large);
+    assert!(everywhere.count() > MixedPrices::of(&large).count());
+    let all: Vec<_> = (0..20)
+        .map(|run| simulate_run_with(&large, &everywhere, 3, run, EngineKind::Counts))
+        .collect();
+    let usual = simulate_all(&large, 3, 0..20, EngineKind::Counts);
+    assert_ne!(all[0].values.len(), usual[0].values.len());
+    let (from_all, from_usual) = (project(&large, &all), project(&large, &usual));
+    same_lines(
+        export::shares_csv(&large, &from_all),
+        export::shares_csv(&large, &from_usual),
+    );
+    same_lines(
+        export::revenue_csv(&large, &from_all),
+        export::revenue_csv(&large, &from_usual),
+    );
+    let alignment = align(&large, &large).unwrap();
+    let (a, b) = (
+        compare((&large, &all), (&large, &usual), &alignment),
+        compare((&large, &usual), (&large, &usual), &alignment),
+    );
+    same_lines(
+        export::revenue_diff_csv(&large, &a),
+        export::revenue_diff_csv(&large, &b),
+    );
 }
 
 /// The statistics read every tally with the first one's layout and price

@@ -808,7 +808,7 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
         String::from_utf8_lossy(&o.stderr)
     );
     // The default scenario's single run maps about 14 MiB.
-    let o = under_limit("150000", "scenarios/gov-ai-2026.toml", "1", "small");
+    let o = under_limit("200000", "scenarios/gov-ai-2026.toml", "1", "small");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let default = "scenarios/gov-ai-2026.toml";
@@ -859,6 +859,62 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
         "--threads 1 --runs {advised_runs}: {}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// A job the memory check lets through under an address-space limit
+/// completes: glibc reserves 64 MiB of address space for each worker
+/// thread's heap, so with a smaller allowance a job that barely fitted on
+/// two threads aborted in about half of its attempts. Each advice the
+/// refusal gives (fewer threads or runs, or a higher limit) is followed
+/// several times, and every attempt must finish.
+#[test]
+fn a_job_the_address_space_check_lets_through_completes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("tests/fixtures/address-space.toml");
+    let attempt = |kib: &str, threads: &str, runs: &str| {
+        Command::new("sh")
+            .args([
+                "-c",
+                "ulimit -v \"$1\" && exec \"$0\" run \"$2\" --runs \"$3\" --threads \"$4\" --quiet --out out",
+                binary(),
+                kib,
+                scenario.to_str().unwrap(),
+                runs,
+                threads,
+            ])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let o = attempt("100000", "2", "4000");
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let after = |marker: &str, end: char| {
+        stderr
+            .split(marker)
+            .nth(1)
+            .and_then(|rest| rest.split(end).next())
+            .map(str::to_string)
+    };
+    let (threads, runs) = match after("use --threads 1 with --runs at most ", ' ') {
+        Some(runs) => ("1", runs),
+        None => ("2", after("--runs to at most ", ',').expect(&stderr)),
+    };
+    let limit = after("(ulimit -v ", ')').expect(&stderr);
+    for _ in 0..6 {
+        let o = attempt("100000", threads, &runs);
+        assert!(
+            o.status.success(),
+            "--threads {threads} --runs {runs}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let o = attempt(&limit, "2", "4000");
+        assert!(
+            o.status.success(),
+            "ulimit -v {limit}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }
 
 #[test]

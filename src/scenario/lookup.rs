@@ -26,6 +26,13 @@ pub(crate) fn suggest<'a>(
             .collect()
     };
     let typed_words = words_of(&name);
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // A name that differs only in letter case is what was meant, before
+    // any longer name that holds it as a word (`Secret` is `secret`, not
+    // `top_secret`).
+    if let Some(&same) = candidates.iter().find(|c| c.to_lowercase() == name) {
+        return Some(same);
+    }
     // The most similar; of several as similar, the one fewest edits away,
     // then the first given (`Vendor1` among `Vendor00`..`Vendor24` is
     // `Vendor01`, not whichever came last). Candidates that hold every
@@ -300,5 +307,11 @@ mod tests {
             suggest("Agency 2", ["Agency 1", "Agency 2 east", "Agency 22 west"]),
             Some("Agency 2 east")
         );
+        // A name that differs only in letter case comes before one that
+        // holds it as a word.
+        let tiers = ["unclassified", "secret", "top_secret"];
+        assert_eq!(suggest("Secret", tiers), Some("secret"));
+        assert_eq!(suggest("SECRET", tiers), Some("secret"));
+        assert_eq!(suggest("top secret", tiers), Some("top_secret"));
     }
 }

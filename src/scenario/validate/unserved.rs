@@ -24,26 +24,58 @@ pub(super) fn serves(p: &Param) -> bool {
 /// [`SERVED`] of the runs, from the start or through one of its events
 /// within the horizon. Events at the first period apply before its awards,
 /// so one that sets the access replaces the starting value before any
-/// contract could be won with it.
+/// contract could be won with it, and a lasting one that adds to a fixed
+/// access gives the sum (0.5 less 0.5 serves nothing). A temporary
+/// addition is undone later, when the access it changed serves again.
 fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
+    let field = Field::Access(t);
     let changes = || {
         s.events
             .iter()
             .filter(|e| e.period < s.calendar.periods && e.target == Target::Vendor(v))
-            .flat_map(|e| e.changes.iter().map(move |c| (e.period, c)))
-            .filter(|(_, c)| c.field == Field::Access(t))
+            .flat_map(|e| e.changes.iter().map(move |c| (e, c)))
+            .filter(|(_, c)| c.field == field)
+    };
+    /// The access as far as it is known: a number, or only whether it
+    /// serves.
+    enum Access {
+        Fixed(f64),
+        Drawn { serves: bool },
+    }
+    let of = |p: &Param| match p.fixed_value() {
+        Some(x) => Access::Fixed(field.range().clamp(x)),
+        None => Access::Drawn { serves: serves(p) },
+    };
+    let served = |a: &Access| match *a {
+        Access::Fixed(x) => x > 0.0,
+        Access::Drawn { serves } => serves,
     };
     // The access the first awards see: the start, then the first period's
-    // changes in the order they apply (a set replaces it, an add of
-    // something above 0 makes it so).
-    let first_awards = changes().filter(|&(period, _)| period == 0).fold(
-        s.vendors[v].access[t].as_ref().is_some_and(serves),
-        |served, (_, c)| match c.op {
-            Op::Set => serves(&c.value),
-            Op::Add => served || serves(&c.value),
-        },
-    );
-    first_awards || changes().any(|(period, c)| period > 0 && serves(&c.value))
+    // changes in the order they apply.
+    let start = s.vendors[v].access[t]
+        .as_ref()
+        .map_or(Access::Fixed(0.0), of);
+    let first_awards = changes()
+        .filter(|(e, _)| e.period == 0)
+        .fold(start, |access, (e, c)| {
+            let temporary = e.until.is_some_and(|u| u < s.calendar.periods);
+            match (c.op, &access, c.value.fixed_value()) {
+                (Op::Set, _, _) => of(&c.value),
+                (Op::Add, Access::Fixed(x), Some(add)) if !temporary => {
+                    Access::Fixed(field.range().clamp(x + add))
+                }
+                (Op::Add, Access::Fixed(x), None) if !temporary => Access::Drawn {
+                    serves: c.value.chance_above(-x) >= SERVED,
+                },
+                // A temporary change is undone, and of a drawn access only
+                // whether it serves is known: it serves if it did or if
+                // what is added does.
+                (Op::Add, _, _) => Access::Drawn {
+                    serves: served(&access) || serves(&c.value),
+                },
+            }
+        });
+    served(&first_awards) || changes().any(|(e, c)| e.period > 0 && serves(&c.value))
 }
 
 impl Checker<'_> {
@@ -197,6 +229,28 @@ mod tests {
             1
         );
         assert!(idle("{}", &format!("{}{later}{add}", revoke(0, "set"))).is_empty());
+        // A lasting addition at the first period that takes a fixed access
+        // to 0, or a drawn one that always does, serves nothing; one that
+        // leaves some access, or a temporary one (undone later), serves.
+        let take = |value: &str, until: &str| {
+            format!(
+                "[[event]]\nat = 0\n{until}vendor = \"Idle\"\nadd = {{ \"access.open\" = {value} }}\n"
+            )
+        };
+        assert_eq!(idle("{ open = 0.5 }", &take("-0.5", "")).len(), 1);
+        assert_eq!(idle("{ open = 0.5 }", &take("-0.8", "")).len(), 1);
+        let always_zero = "{ uniform = [-1.0, -0.6] }";
+        assert_eq!(idle("{ open = 0.5 }", &take(always_zero, "")).len(), 1);
+        assert!(idle("{ open = 0.5 }", &take("-0.4", "")).is_empty());
+        assert!(idle("{ open = 0.5 }", &take("{ uniform = [-1.0, 0.0] }", "")).is_empty());
+        assert!(idle("{ open = 0.5 }", &take("-0.5", "until = 6\n")).is_empty());
+        // Undone only after the horizon, a temporary addition lasts.
+        assert_eq!(
+            idle("{ open = 0.5 }", &take("-0.5", "until = 12\n")).len(),
+            1
+        );
+        // Of a drawn access, an addition that may leave some serves.
+        assert!(idle("{ open = { uniform = [0.3, 0.9] } }", &take("-0.5", "")).is_empty());
         // When no vendor serves anything, the tiers' warnings say it once.
         let nobody = source("{}", "").replace("access = { open = 1.0 }", "access = {}");
         let w = validate(&nobody, Path::new("t.toml"), &[])

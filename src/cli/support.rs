@@ -550,7 +550,21 @@ fn folder_warnings(
     if let Some(holds_these_runs) = runs_file
         && leftover.exists()
     {
-        if !leftover.is_file() {
+        let is_an_input = std::fs::canonicalize(&leftover).is_ok_and(|leftover| {
+            manifest.input.scenarios().iter().any(|(_, scenario)| {
+                scenario
+                    .real_path
+                    .as_deref()
+                    .is_some_and(|real| Path::new(real) == leftover)
+            })
+        });
+        if is_an_input {
+            said.push(format!(
+                "{} is the scenario this {} reads, not the runs of earlier results; it is left as it is, but whoever opens the folder may take it for them (rename the scenario, or choose another --out)",
+                shown_path(leftover.display()),
+                manifest.input.job()
+            ));
+        } else if !leftover.is_file() {
             said.push(not_a_runs_file(&leftover));
         } else {
             match holds_these_runs(&leftover) {

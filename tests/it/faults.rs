@@ -393,6 +393,20 @@ fn results_never_replace_the_scenario_they_come_from() {
     );
     assert_eq!(std::fs::read(folder.join("base.toml")).unwrap(), scenario);
     assert!(folder.join("summary.csv").is_file());
+    // A scenario named runs.csv, which only --per-run writes (and refuses
+    // to write over the scenario): left as it is, and called the scenario,
+    // not the runs of earlier results.
+    std::fs::write(folder.join("runs.csv"), &scenario).unwrap();
+    let o = run_into_work("work/runs.csv");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "work/runs.csv is the scenario this run reads, not the runs of earlier results"
+        ) && !stderr.contains("earlier run"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(folder.join("runs.csv")).unwrap(), scenario);
 }
 
 /// An output path that runs through a file is the user's mistake, refused

@@ -250,14 +250,14 @@ impl<'a> Verifier<'a> {
                 "calendar.periods is {periods}, not from 1 to {MAX_PERIODS}"
             ));
         }
-        let (start, last) = (s.calendar.start, s.calendar.last_month());
+        let (start, end) = (s.calendar.start, s.calendar.end_month());
         if !(1000..=9999).contains(&start.year) || !(1..=12).contains(&start.month) {
             self.fail(format!(
                 "calendar.start is year {} month {}, not a month from 1000-01 to 9999-12",
                 start.year, start.month
             ));
-        } else if last.year > 9999 {
-            self.fail(format!("the last period starts in {last}, after 9999-12"));
+        } else if end.year > 9999 {
+            self.fail(format!("the horizon ends in {end}, after 9999-12"));
         }
         if s.tiers.is_empty() {
             self.fail("tiers is empty; a scenario has at least one tier".to_string());

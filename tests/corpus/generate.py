@@ -70,7 +70,7 @@ cases = [
  ("periods_zero", "periods >= 1", 'periods = 12', 'periods = 0'),
  ("periods_fraction", "periods is an integer", 'periods = 12', 'periods = 12.5'),
  ("periods_distribution", "periods is never a distribution", 'periods = 12', 'periods = { uniform = [10, 20] }'),
- ("horizon_past_9999", "the last period starts by 9999-12", 'start = "2026-01"\nperiods = 12', 'start = "9990-01"\nperiods = 12\nstep = "year"'),
+ ("horizon_past_9999", "the horizon ends by 9999-12", 'start = "2026-01"\nperiods = 12', 'start = "9990-01"\nperiods = 12\nstep = "year"'),
  ("step_unknown", "step is month, quarter or year", 'periods = 12', 'periods = 12\nstep = "monht"'),
  ("runs_zero", "runs >= 1", 'periods = 12', 'periods = 12\nruns = 0'),
  ("seed_negative", "seed >= 0", 'periods = 12', 'periods = 12\nseed = -4'),

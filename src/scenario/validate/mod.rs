@@ -241,16 +241,16 @@ impl<'s> Checker<'s> {
             }),
             _ => None,
         };
-        // Dates in the outputs are YYYY-MM-DD: the horizon must end by 9999.
+        // Dates in the outputs and reports are YYYY-MM(-DD): the horizon,
+        // the last period's last month included, must end by 9999-12.
         if let (Some(cal), Some(p)) = (&calendar, &raw.periods)
-            && cal.last_month().year > 9999
+            && cal.end_month().year > 9999
         {
             self.error(
                 &p.span(),
                 format!(
-                    "the last period would start in {}-{:02}, after 9999-12, which dates cannot express; use fewer periods or an earlier start",
-                    cal.last_month().year,
-                    cal.last_month().month
+                    "the horizon would end in {}, after 9999-12, which dates cannot express; use fewer periods or an earlier start",
+                    cal.end_month()
                 ),
             );
         }

@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
+
+use crate::engine::Cancelled;
 use serde::{Deserialize, Serialize};
 
 /// A file to write: its name in the output folder and its contents.
@@ -263,10 +265,27 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
 
 /// Writes `files` into `dir` (created if missing), all or nothing per file.
 /// When `cancel` is set before the files are complete, nothing is renamed
-/// into place and the temporary files are removed. Two processes writing
-/// into one folder at once must take turns: hold a [`FolderLock`] around
-/// the call, as the command line does.
+/// into place, the temporary files are removed and the error is
+/// [`Cancelled`] (`err.downcast_ref::<Cancelled>()` tells it from a
+/// failure). Two processes writing into one folder at once must take
+/// turns: hold a [`FolderLock`] around the call, as the command line does.
+///
+/// A name that is empty, `.` or `..`, holds a folder separator or a NUL,
+/// or is given twice is refused before anything is created.
 pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> anyhow::Result<()> {
+    let mut names = std::collections::HashSet::new();
+    for f in files {
+        let name = f.name.as_str();
+        if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\', '\0']) {
+            bail!("{name:?} is not a file name (an output file is named without a folder)");
+        }
+        if !names.insert(name) {
+            bail!("{name:?} is given twice among the files to write");
+        }
+    }
+    if cancel.load(Ordering::SeqCst) {
+        return Err(Cancelled.into());
+    }
     create_folder(dir)?;
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.
@@ -299,7 +318,8 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
                 .and_then(|()| file.sync_all())
                 .with_context(|| format!("cannot write {} in {}", f.name, dir.display()))?;
             if cancel.load(Ordering::SeqCst) {
-                bail!("interrupted while writing {}", f.name);
+                return Err(anyhow::Error::new(Cancelled)
+                    .context(format!("interrupted while writing {}", f.name)));
             }
         }
         // Checked before any file is replaced, with the owner of the

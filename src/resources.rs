@@ -30,7 +30,9 @@ pub struct MemoryEstimate {
 impl MemoryEstimate {
     /// Bytes in all: records, working set and files together.
     pub fn total(&self) -> u64 {
-        self.records + self.working + self.files
+        self.records
+            .saturating_add(self.working)
+            .saturating_add(self.files)
     }
 
     /// The need of two simulations held at once (`sharecast compare`).
@@ -57,7 +59,9 @@ impl MemoryEstimate {
 }
 
 /// Estimates the memory of simulating `runs` runs of `s` on `threads`
-/// threads, writing `runs.csv` too when `per_run`.
+/// threads, writing `runs.csv` too when `per_run`. A need beyond `u64`
+/// (absurd run or thread counts) saturates at `u64::MAX`, so it never
+/// fits.
 pub fn estimate(
     s: &Scenario,
     runs: u64,
@@ -107,8 +111,8 @@ pub fn estimate(
             TallyLayout::Joint => segments * vendors * 4,
             TallyLayout::Marginal => (agencies + tiers) * vendors * 4 + tiers * vendors * 8,
         };
-    let statistics_task = ((period_rows + 1) * 8 + gathered) * runs;
-    let working = threads.saturating_mul(engine_scratch + statistics_task);
+    let statistics_task = ((period_rows + 1) * 8 + gathered).saturating_mul(runs);
+    let working = threads.saturating_mul(engine_scratch.saturating_add(statistics_task));
 
     // Every output row is held twice before writing: as statistics (a
     // row struct) and as CSV text (about 100 bytes of numbers plus the
@@ -267,6 +271,19 @@ mod tests {
         assert_eq!(address_space_need(100 * MIB, 1), 150 * MIB + 84 * MIB);
         assert_eq!(address_space_need(100 * MIB, 2), 150 * MIB + 152 * MIB);
         assert_eq!(address_space_need(u64::MAX - 1, 2), u64::MAX);
+    }
+
+    /// Absurd run or thread counts saturate instead of wrapping round to a
+    /// need that would fit.
+    #[test]
+    fn estimates_of_absurd_jobs_saturate() {
+        let s = market("");
+        for (runs, threads) in [(u64::MAX, 1), (1, u64::MAX), (u64::MAX, u64::MAX)] {
+            for per_run in [false, true] {
+                let e = estimate(&s, runs, threads, per_run, EngineKind::Counts);
+                assert_eq!(e.total(), u64::MAX, "{runs} runs, {threads} threads");
+            }
+        }
     }
 
     /// Two simulations held at once need the sum of each part.

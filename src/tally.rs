@@ -336,7 +336,9 @@ impl Tally {
         prices
     }
 
-    /// Each agency's annual value in force during period `t`, in file order.
+    /// Each agency's annual value in force during period `t`, in file
+    /// order. A period after the last is in the last stretch (prices
+    /// change only at events, which fire within the horizon).
     pub fn prices(&self, t: usize) -> &[f64] {
         let agencies = self.annual_value.len() / self.price_epochs.count();
         let row = self.price_epochs.index(t);
@@ -425,7 +427,19 @@ impl Tally {
 
     /// Contracts of each vendor over all agencies and tiers at period `t`,
     /// into `counts` (one per vendor).
+    ///
+    /// # Panics
+    /// If the tally does not have shape `d` ([`Tally::fits`]), `t` is not
+    /// below `d.periods`, or `counts` does not hold one count per vendor.
     pub fn vendor_contracts(&self, d: Dims, t: usize, counts: &mut [u64]) {
+        assert!(self.fits(d), "the tally does not have the shape {d:?}");
+        assert!(t < d.periods, "period {t} is not below {}", d.periods);
+        assert!(
+            counts.len() == d.vendors,
+            "counts holds {} values for {} vendors",
+            counts.len(),
+            d.vendors
+        );
         counts.fill(0);
         let groups = match self.layout {
             TallyLayout::Joint => d.agencies * d.tiers,

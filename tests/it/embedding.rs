@@ -813,3 +813,76 @@ fn settings_parse_and_diagnostics_display() {
     };
     assert_eq!(anywhere.to_string(), "no vendor");
 }
+
+/// `write_files` refuses names that are not file names, or given twice,
+/// before creating anything, and a cancellation is a `Cancelled` an
+/// embedder can tell from a failure, with nothing written.
+#[test]
+fn writing_files_refuses_bad_names_and_reports_a_cancellation_as_such() {
+    use std::sync::atomic::AtomicBool;
+
+    use sharecast::engine::Cancelled;
+    use sharecast::output::{OutputFile, write_files};
+
+    let tmp = tempfile::tempdir().unwrap();
+    let file = |name: &str| OutputFile {
+        name: name.to_string(),
+        bytes: b"a,b\n".to_vec(),
+    };
+    let never = AtomicBool::new(false);
+    let out = tmp.path().join("out");
+    for (files, why) in [
+        (vec![file("")], "is not a file name"),
+        (vec![file("..")], "is not a file name"),
+        (vec![file("../x.csv")], "is not a file name"),
+        (vec![file("a\\b.csv")], "is not a file name"),
+        (vec![file("a.csv"), file("a.csv")], "is given twice"),
+    ] {
+        let e = write_files(&out, &files, &never).unwrap_err();
+        assert!(e.to_string().contains(why), "{e}");
+        assert!(!out.exists(), "{e}");
+    }
+    let cancelled = AtomicBool::new(true);
+    let e = write_files(&out, &[file("a.csv")], &cancelled).unwrap_err();
+    assert!(e.downcast_ref::<Cancelled>().is_some(), "{e}");
+    assert!(!out.exists());
+    write_files(&out, &[file("a.csv"), file("b.csv")], &never).unwrap();
+    assert_eq!(std::fs::read(out.join("b.csv")).unwrap(), b"a,b\n");
+    // `?` carries a cancellation into any error type.
+    fn simulate(s: &Scenario) -> Result<usize, Box<dyn std::error::Error>> {
+        let cancel = AtomicBool::new(true);
+        let control = sharecast::engine::Control {
+            on_run_done: &|| {},
+            cancel: &cancel,
+        };
+        Ok(Tally::simulate(s, 1, 0..10, EngineKind::Counts, &control)?.len())
+    }
+    let e = simulate(&shipped("minimal.toml")).unwrap_err();
+    assert_eq!(e.to_string(), "the simulation was cancelled");
+}
+
+/// A tally read with another scenario's shape, a period past the end or a
+/// buffer of the wrong length is refused with a message, never summed
+/// into wrong counts.
+#[test]
+fn a_tally_refuses_to_count_with_another_shape() {
+    use sharecast::engine::Dims;
+    let (small, gov) = (shipped("minimal.toml"), shipped("gov-ai-2026.toml"));
+    let tally = &Tally::of_runs(&simulate_all(&gov, 1, 0..1, EngineKind::Counts), &gov)[0];
+    let d = Dims::of(&gov);
+    let mut counts = vec![0; d.vendors];
+    tally.vendor_contracts(d, d.periods - 1, &mut counts);
+    assert!(counts.iter().sum::<u64>() > 0);
+    let other = Dims::of(&small);
+    let message = panic_message(|| {
+        tally.vendor_contracts(other, 0, &mut vec![0; other.vendors]);
+    });
+    assert!(
+        message.starts_with("the tally does not have the shape"),
+        "{message}"
+    );
+    let message = panic_message(|| tally.vendor_contracts(d, d.periods, &mut counts));
+    assert!(message.starts_with("period "), "{message}");
+    let message = panic_message(|| tally.vendor_contracts(d, 0, &mut [0; 2]));
+    assert!(message.starts_with("counts holds 2 values"), "{message}");
+}

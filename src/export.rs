@@ -527,8 +527,10 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
                 optional(share.map(|s| s.percentiles[0])),
                 optional(share.map(|s| s.percentiles[2])),
                 optional(share.map(|s| s.percentiles[4])),
-                number(o.prob_leader),
-                number(o.mean_cumulative_revenue),
+                // Of no runs there is no leader and no revenue to average:
+                // empty, as the share cells are.
+                optional((p.runs > 0).then_some(o.prob_leader)),
+                optional((p.runs > 0).then_some(o.mean_cumulative_revenue)),
             ],
         );
     }
@@ -667,6 +669,17 @@ pub struct StackedCsv {
     writer: Writer<Vec<u8>>,
     header: Option<csv::StringRecord>,
     rows: usize,
+}
+
+/// The leading column, the header and how many rows it holds so far.
+impl std::fmt::Debug for StackedCsv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StackedCsv")
+            .field("column", &self.column)
+            .field("header", &self.header)
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
+    }
 }
 
 impl StackedCsv {

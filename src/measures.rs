@@ -130,10 +130,12 @@ pub struct VendorOutlook {
     /// Count share over all units.
     pub share: Option<Summary>,
     /// Fraction of all runs in which the vendor holds the most contracts
-    /// (ties split evenly; a run without contracts has no leader).
+    /// (ties split evenly; a run without contracts has no leader); 0 when
+    /// there are no runs (`summary.csv` leaves the cell empty then).
     pub prob_leader: f64,
     /// Mean over the runs of the vendor's cumulative revenue at the last
-    /// period, in dollars (0 when there are no runs).
+    /// period, in dollars (0 when there are no runs, an empty cell in
+    /// `summary.csv`).
     pub mean_cumulative_revenue: f64,
 }
 
@@ -277,7 +279,10 @@ pub(crate) fn scope_index(scope: Scope, tiers: usize) -> usize {
 /// Simulates the runs `runs` of `s` with `seed` (on the current rayon pool)
 /// and gives every output row's statistics: in one call, what `sharecast
 /// run --seed SEED --runs N` computes for `runs = 0..N`, byte for byte once
-/// exported ([`crate::export::statistics_files`]). Like the command line,
+/// exported ([`crate::export::statistics_files`]). Any `u64` seed works
+/// here; the command line and scenario files take seeds up to `i64::MAX`
+/// (TOML integers are signed), so larger ones have no command-line
+/// equivalent. An empty range (`5..2` too) projects no runs. Like the command line,
 /// it keeps each run's compact tally rather than its whole record, so its
 /// memory is about half that of [`crate::engine::simulate_all`] followed by
 /// [`project`].

@@ -207,6 +207,7 @@ fn refuse_others_files<'a>(
 /// (Windows), on a file system that refuses it, and for a folder this
 /// process may write but not read, it holds nothing: the job goes ahead as
 /// it would have without the lock.
+#[derive(Debug)]
 pub struct FolderLock {
     #[cfg(unix)]
     _held: Option<fs::File>,

@@ -46,7 +46,11 @@ impl Summary {
     }
 }
 
-/// Summarises `values` (reordering them); `None` when empty.
+/// Summarises `values` (reordering them); `None` when empty. The values
+/// are expected to be numbers: a NaN (which no simulation gives) sorts as
+/// `f64::total_cmp` orders it (after every number, or before them with its
+/// sign bit set) and makes the mean, the sd and any percentile whose
+/// interpolation reaches it NaN.
 pub fn summarize(values: &mut [f64]) -> Option<Summary> {
     let n = values.len();
     if n == 0 {
@@ -174,6 +178,7 @@ pub fn percentile_sorted(sorted: &[f64], percent: u32) -> f64 {
         percent <= 100,
         "a percentile is from 0 to 100, not {percent}"
     );
+    assert!(!sorted.is_empty(), "a percentile of no values");
     let n = sorted.len();
     let (lo, frac) = rank(n, percent);
     let hi = (lo + 1).min(n - 1);
@@ -182,6 +187,21 @@ pub fn percentile_sorted(sorted: &[f64], percent: u32) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// A NaN sorts after the numbers: the percentiles below it stay
+    /// numbers, the mean and the rest are NaN.
+    #[test]
+    fn a_nan_sorts_last_and_spoils_what_reaches_it() {
+        let s = super::summarize(&mut [1.0, f64::NAN, 3.0]).unwrap();
+        assert!(s.mean.is_nan() && s.sd.is_some_and(f64::is_nan));
+        assert_eq!(&s.percentiles[..2], &[1.2, 2.0]);
+        assert!(s.percentiles[2..].iter().all(|p| p.is_nan()));
+        let message = std::panic::catch_unwind(|| super::percentile_sorted(&[], 50))
+            .unwrap_err()
+            .downcast_ref::<&str>()
+            .map(|m| m.to_string());
+        assert_eq!(message.as_deref(), Some("a percentile of no values"));
+    }
+
     use super::*;
 
     #[test]

@@ -206,6 +206,16 @@ impl std::str::FromStr for Setting {
     }
 }
 
+/// `PATH=VALUE` as `--set` takes it, the value written as the file would
+/// hold it (`agency.DoD.caution=0.6`, `event.2.at="2027-03"`): what
+/// [`ScenarioRef::with_settings`](crate::output::ScenarioRef::with_settings)
+/// records, and what parses back into the same setting.
+impl std::fmt::Display for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.path, self.value)
+    }
+}
+
 /// `PATH=VALUES` split at the last `=` outside braces: a name may contain
 /// `=`, and a distribution written by mistake (`{ pert = [...] }`) is
 /// recognised as a value.

@@ -301,11 +301,7 @@ impl SimulationArgs {
     }
 
     fn engine_name(&self) -> String {
-        self.engine
-            .to_possible_value()
-            .expect("no engine choice is hidden")
-            .get_name()
-            .to_string()
+        self.engine().to_string()
     }
 
     fn threads(&self) -> usize {

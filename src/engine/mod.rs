@@ -27,14 +27,44 @@ use crate::scenario::Scenario;
 use market::Market;
 pub use prices::MixedPrices;
 
-/// Which implementation of the model runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which implementation of the model runs. Named as `--engine` and the
+/// manifest name it (`counts`, `units`): `"units".parse::<EngineKind>()`,
+/// `EngineKind::Counts.to_string()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum EngineKind {
     /// Exchangeable units moved in counts; cost independent of unit numbers.
     #[default]
     Counts,
     /// Every unit followed individually; slow, the reference.
     Units,
+}
+
+impl EngineKind {
+    /// `counts` or `units`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Counts => "counts",
+            EngineKind::Units => "units",
+        }
+    }
+}
+
+impl std::fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for EngineKind {
+    type Err = String;
+
+    /// `counts` or `units`, in any letter case.
+    fn from_str(name: &str) -> Result<EngineKind, String> {
+        [EngineKind::Counts, EngineKind::Units]
+            .into_iter()
+            .find(|e| e.name().eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| format!("'{name}' is not an engine; engines are: counts, units"))
+    }
 }
 
 /// The shape of a run's record.
@@ -389,6 +419,16 @@ pub struct Control<'a> {
     /// stops a run in progress at its next period) and `simulate` returns
     /// `Err(Cancelled)`.
     pub cancel: &'a AtomicBool,
+}
+
+/// Whether cancelled; the callback shows as a function.
+impl std::fmt::Debug for Control<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("on_run_done", &"Fn()")
+            .field("cancel", &self.cancel)
+            .finish()
+    }
 }
 
 /// Simulates the runs `runs` in parallel on the current rayon pool; the

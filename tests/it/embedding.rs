@@ -801,6 +801,28 @@ fn settings_parse_and_diagnostics_display() {
     let error = "agency.DoD.caution=0.1,0.2".parse::<Setting>().unwrap_err();
     assert!(error.to_string().contains("several values"), "{error}");
     assert!("no equals sign".parse::<Setting>().is_err());
+    // Written back as --set takes it, and parsed into the same setting.
+    for spec in [
+        "agency.DoD.caution=0.6",
+        "event.2.at=\"2027-03\"",
+        "event.2.at=14",
+        "vendor.*.brand=1e-5",
+    ] {
+        let setting: Setting = spec.parse().unwrap();
+        let again: Setting = setting.to_string().parse().unwrap();
+        assert_eq!(again, setting, "{spec} as {setting}");
+    }
+    assert_eq!(
+        "event.2.at=2027-03".parse::<Setting>().unwrap().to_string(),
+        "event.2.at=\"2027-03\""
+    );
+    // Engines by the names --engine and the manifest give them.
+    use sharecast::engine::EngineKind;
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        assert_eq!(engine.to_string().parse::<EngineKind>(), Ok(engine));
+    }
+    assert_eq!("Units".parse::<EngineKind>(), Ok(EngineKind::Units));
+    assert!("unit".parse::<EngineKind>().is_err());
 
     let on_line = Diagnostic {
         line: Some(12),
@@ -885,4 +907,19 @@ fn a_tally_refuses_to_count_with_another_shape() {
     assert!(message.starts_with("period "), "{message}");
     let message = panic_message(|| tally.vendor_contracts(d, 0, &mut [0; 2]));
     assert!(message.starts_with("counts holds 2 values"), "{message}");
+}
+
+/// A projection of no runs (an empty range of runs) leaves every cell of
+/// `summary.csv` that summarises runs empty, the leader's chance too.
+#[test]
+fn a_projection_of_no_runs_summarises_nothing() {
+    let s = shipped("minimal.toml");
+    let p = project(&s, &[]);
+    assert_eq!(p.runs, 0);
+    let summary = String::from_utf8(export::summary_csv(&s, &p)).unwrap();
+    for row in summary.lines().skip(1) {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells[3], "0", "{row}");
+        assert!(cells[4..].iter().all(|c| c.is_empty()), "{row}");
+    }
 }

@@ -73,6 +73,9 @@ pub struct Comparison {
     /// The rows of `revenue_diff.csv`: every compared vendor's revenue and
     /// cumulative revenue, in dollars.
     pub revenue: Vec<RevenueRow<Option<Paired>>>,
+    /// What a reader of the comparison should know ([`Alignment::notes`]):
+    /// what `sharecast compare` prints and its manifest records.
+    pub notes: Vec<String>,
 }
 
 /// Why two scenarios cannot be compared.
@@ -836,6 +839,7 @@ pub fn compare_watched(
         shares: Vec::new(),
         adoption: Vec::new(),
         revenue: Vec::new(),
+        notes: alignment.notes.clone(),
     };
     for (t, (rows, cumulative)) in rows.into_iter().zip(cumulative).enumerate() {
         comparison.shares.extend(rows.shares);

@@ -318,8 +318,8 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 /// # Panics
 /// If the tallies do not have the shape of runs of `s`, or mix layouts or
 /// [`PriceEpochs`](crate::tally::PriceEpochs), or `s` has no period.
-pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
-    project_watched(s, records, cancel, &|| {})
+pub fn project_unless(s: &Scenario, tallies: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
+    project_watched(s, tallies, cancel, &|| {})
 }
 
 /// [`project_unless`], calling `on_period_done` (from the worker threads)
@@ -331,14 +331,14 @@ pub fn project_unless(s: &Scenario, records: &[Tally], cancel: &AtomicBool) -> O
 /// As [`project_unless`].
 pub fn project_watched(
     s: &Scenario,
-    records: &[Tally],
+    tallies: &[Tally],
     cancel: &AtomicBool,
     on_period_done: &(dyn Fn() + Sync),
 ) -> Option<Projection> {
     let d = Dims::of(s);
-    crate::tally::assert_runs_of(records, s);
+    crate::tally::assert_runs_of(tallies, s);
     let layout = PeriodLayout::of(s);
-    let runs = records.len();
+    let runs = tallies.len();
     let nv = d.vendors;
 
     // Pass 1, parallel over periods: each task reads every run's period-t
@@ -354,7 +354,7 @@ pub fn project_watched(
             if cancel.load(Ordering::Relaxed) {
                 return PeriodRows::default();
             }
-            let rows = period_rows(s, d, &layout, records, t, revenue);
+            let rows = period_rows(s, d, &layout, tallies, t, revenue);
             on_period_done();
             rows
         })
@@ -399,7 +399,7 @@ pub fn project_watched(
             });
         }
     }
-    projection.outlook = outlook(d, &layout, records, &projection);
+    projection.outlook = outlook(d, &layout, tallies, &projection);
     (!cancel.load(Ordering::Relaxed)).then_some(projection)
 }
 /// Turns `paths` (`[period][chunk]`) into running sums over periods, in

@@ -751,6 +751,7 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
         let c = Comparison {
             runs: 40,
             vendors: vec!["North".to_string(), "South".to_string()],
+            notes: Vec::new(),
             shares: vec![ShareRow {
                 period: 11,
                 scope: Scope::All,
@@ -834,6 +835,7 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
             shares: Vec::new(),
             adoption: Vec::new(),
             revenue: Vec::new(),
+            notes: Vec::new(),
         };
         let table = comparison_table((&s, "two.toml"), (&s, "other.toml"), &c, 7);
         let last = table.lines().last().unwrap();

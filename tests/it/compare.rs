@@ -142,6 +142,12 @@ fn names_differing_only_in_letter_case_are_pointed_out() {
         "{notes}"
     );
     assert!(!notes.contains("letter case"), "{notes}");
+    // The comparison carries the notes, as the command line prints them.
+    let (base, other) = (scenario(EVERY_FEATURE), scenario(&without_civil));
+    let c = sharecast::compare::simulate_and_compare(&base, &other, 1, 0..2, EngineKind::Counts)
+        .unwrap();
+    assert_eq!(c.notes, align(&base, &other).unwrap().notes);
+    assert!(!c.notes.is_empty());
 }
 
 #[test]

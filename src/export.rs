@@ -93,13 +93,16 @@ pub fn named<const N: usize>(names: [&str; N], contents: [Vec<u8>; N]) -> Vec<Ou
 
 /// A number as the CSVs write it: 6 decimals, plain notation, no `-0`.
 /// Halves round away from zero, as a spreadsheet's `ROUND(x, 6)` does
-/// (`0.0078125` is `0.007813`), not to even as Rust's formatting would.
+/// (`0.0078125` is `0.007813`), not to even as Rust's formatting would;
+/// and, as in a spreadsheet, a value counts as a half when its 15
+/// significant digits say so: the count share 127/640 = 0.1984375, stored
+/// as 0.19843749999999998..., is `0.198438`.
 /// `x` must be finite: the CSVs write an undefined value as an empty cell,
 /// never as `NaN` (a debug build checks; a release build would write `NaN`).
 pub fn number(x: f64) -> String {
     debug_assert!(x.is_finite(), "only finite numbers reach the CSVs");
-    let text = if is_halfway(x) {
-        away_from_zero(x)
+    let text = if near_a_half(x) {
+        as_a_spreadsheet_rounds(x)
     } else {
         format!("{x:.6}")
     };
@@ -110,20 +113,40 @@ pub fn number(x: f64) -> String {
     }
 }
 
-/// Whether `x` lies exactly halfway between two multiples of 10^-6. A
-/// binary number does so only when it is an odd multiple of 1/128 (its
-/// decimal expansion then ends in a 5 at the seventh place).
-fn is_halfway(x: f64) -> bool {
-    let scaled = x * 128.0;
-    scaled.fract() == 0.0 && scaled.abs() < 2f64.powi(53) && (scaled as i64) % 2 != 0
+/// Whether `x` lies within a millionth of a millionth of halfway between
+/// two multiples of 10^-6: the only numbers whose rounding to 6 decimals
+/// can depend on digits beyond the 15 significant ones a spreadsheet
+/// keeps. (Far above 10^9 no decimal is left to decide, and
+/// [`format!`] is right.)
+fn near_a_half(x: f64) -> bool {
+    let millionths = (x * 1e6).abs();
+    millionths < 2f64.powi(52) && (millionths.fract() - 0.5).abs() < 1e-6
 }
 
-/// A halfway `x` rounded to 6 decimals away from zero. Its 7-decimal
-/// expansion is exact, so the rounding is done on those digits.
-fn away_from_zero(x: f64) -> String {
-    let exact = format!("{:.7}", x.abs()).replace('.', "");
-    let tenths_of_millionths: u128 = exact.parse().expect("digits of a finite number");
-    let millionths = (tenths_of_millionths + 5) / 10;
+/// `x` rounded as a spreadsheet's `ROUND(x, 6)` rounds it: to 15
+/// significant digits (correctly rounded), then to 6 decimals with halves
+/// away from zero, on those decimal digits.
+fn as_a_spreadsheet_rounds(x: f64) -> String {
+    let scientific = format!("{:.14e}", x.abs());
+    let (mantissa, exponent) = scientific
+        .split_once('e')
+        .expect("scientific notation has an exponent");
+    let digits: u128 = mantissa
+        .replace('.', "")
+        .parse()
+        .expect("15 digits of a finite number");
+    let exponent: i32 = exponent.parse().expect("a decimal exponent");
+    // |x| = digits * 10^(exponent - 14), so in millionths
+    // digits * 10^(exponent - 8).
+    let shift = exponent - 8;
+    let millionths = if shift >= 0 {
+        digits * 10u128.pow(shift.unsigned_abs())
+    } else if shift < -20 {
+        0
+    } else {
+        let divisor = 10u128.pow(shift.unsigned_abs());
+        (digits + divisor / 2) / divisor
+    };
     let sign = if x < 0.0 { "-" } else { "" };
     format!(
         "{sign}{}.{:06}",
@@ -763,6 +786,27 @@ mod tests {
             let x = f64::from(j) / 128.0;
             let expected = (x * 1e6 + 0.5).floor() / 1e6;
             assert_eq!(number(x), format!("{expected:.6}"), "{j}/128");
+        }
+        // Halves a binary number cannot hold exactly count as halves, as
+        // their 15 significant digits (what a spreadsheet keeps) say.
+        assert_eq!(number(127.0 / 640.0), "0.198438");
+        assert_eq!(number(121.0 / 640.0), "0.189063");
+        assert_eq!(number(-169.0 / 640.0), "-0.264063");
+        assert_eq!(number(0.0000005), "0.000001");
+        assert_eq!(number(1_234.567_890_5), "1234.567891");
+    }
+
+    /// Every share k/n of up to 2,000 units is written as the exact
+    /// fraction rounds (halves away from zero), which is what a
+    /// spreadsheet's `ROUND(k/n, 6)` gives.
+    #[test]
+    fn shares_of_whole_units_round_as_their_exact_fractions() {
+        for n in 1..=2_000u64 {
+            for k in 0..=n {
+                let millionths = (2 * k * 1_000_000 + n) / (2 * n);
+                let expected = format!("{}.{:06}", millionths / 1_000_000, millionths % 1_000_000);
+                assert_eq!(number(k as f64 / n as f64), expected, "{k}/{n}");
+            }
         }
     }
 }

@@ -515,7 +515,19 @@ pub fn sweep_table(
     );
     let mut header = vec![sweep.path.clone()];
     header.extend(s.vendors.iter().map(|v| v.name.clone()));
-    header.extend(["under contract", "cum. revenue", "likeliest leader"].map(String::from));
+    // Told apart from a vendor of the same name, as the other tables do.
+    header.extend(
+        ["under contract", "cum. revenue", "likeliest leader"].map(|label| {
+            if s.vendors
+                .iter()
+                .any(|v| v.name.trim().eq_ignore_ascii_case(label))
+            {
+                format!("all vendors: {label}")
+            } else {
+                label.to_string()
+            }
+        }),
+    );
     let mut rows = vec![header];
     for (value, point) in sweep.values.iter().zip(points) {
         let mut row = vec![value.text.clone()];
@@ -896,6 +908,16 @@ Share of all contracts in 2026-12 (mean), units under contract, all vendors' mea
   0.2               25.0%  75.0%           50.0%        $1.50M      South >99.9%
   0.8                   -      -            0.0%            $0                 -
 "
+        );
+        // A vendor named like a column of all vendors does not share its
+        // label.
+        let mut named = s.clone();
+        named.vendors[1].name = "Under Contract".to_string();
+        let table = sweep_table(&named, &sweep, &points, 100, 7);
+        let header = table.lines().nth(3).unwrap();
+        assert!(
+            header.contains("  Under Contract  all vendors: under contract  cum. revenue  "),
+            "{header}"
         );
     }
 }

@@ -93,18 +93,20 @@ pub fn named<const N: usize>(names: [&str; N], contents: [Vec<u8>; N]) -> Vec<Ou
 
 /// A number as the CSVs write it: 6 decimals, plain notation, no `-0`.
 /// Halves round away from zero, as a spreadsheet's `ROUND(x, 6)` does
-/// (`0.0078125` is `0.007813`), not to even as Rust's formatting would;
-/// and, as in a spreadsheet, a value counts as a half when its 15
-/// significant digits say so: the count share 127/640 = 0.1984375, stored
-/// as 0.19843749999999998..., is `0.198438`.
-/// `x` must be finite: the CSVs write an undefined value as an empty cell,
-/// never as `NaN` (a debug build checks; a release build would write `NaN`).
+/// (`0.0078125` is `0.007813`), not to even as Rust's formatting would.
+/// As in a spreadsheet, below 10^8 (where its 15 significant digits reach
+/// the seventh decimal) a value is a half when those digits say so: the
+/// count share 127/640 = 0.1984375, stored as 0.19843749999999998..., is
+/// `0.198438`. Every other value is written as `format!("{x:.6}")` writes
+/// it. `x` must be finite: the CSVs write an undefined value as an empty
+/// cell, never as `NaN` (a debug build checks; a release build would write
+/// `NaN`).
 pub fn number(x: f64) -> String {
     debug_assert!(x.is_finite(), "only finite numbers reach the CSVs");
-    let text = if near_a_half(x) {
-        as_a_spreadsheet_rounds(x)
-    } else {
-        format!("{x:.6}")
+    let text = match half_in_fifteen_digits(x) {
+        Some(text) => text,
+        None if is_halfway(x) => away_from_zero(x),
+        None => format!("{x:.6}"),
     };
     if text.starts_with('-') && text[1..].bytes().all(|b| b == b'0' || b == b'.') {
         text[1..].to_string()
@@ -113,40 +115,55 @@ pub fn number(x: f64) -> String {
     }
 }
 
-/// Whether `x` lies within a millionth of a millionth of halfway between
-/// two multiples of 10^-6: the only numbers whose rounding to 6 decimals
-/// can depend on digits beyond the 15 significant ones a spreadsheet
-/// keeps. (Far above 10^9 no decimal is left to decide, and
-/// [`format!`] is right.)
-fn near_a_half(x: f64) -> bool {
+/// `x` rounded to 6 decimals away from zero when, below 10^8, its 15
+/// significant digits (correctly rounded, as a spreadsheet keeps them) put
+/// it exactly halfway between two multiples of 10^-6; `None` otherwise.
+fn half_in_fifteen_digits(x: f64) -> Option<String> {
     let millionths = (x * 1e6).abs();
-    millionths < 2f64.powi(52) && (millionths.fract() - 0.5).abs() < 1e-6
+    // Rounding to 15 digits moves a value by at most 5e-15 of itself: a
+    // value farther than that from a half cannot become one (the second
+    // term covers the rounding of the product).
+    if millionths >= 1e14 || (millionths.fract() - 0.5).abs() > millionths * 1e-14 + 1e-9 {
+        return None;
+    }
+    let scientific = format!("{:.14e}", x.abs());
+    let (mantissa, exponent) = scientific.split_once('e')?;
+    let digits: u128 = mantissa.replace('.', "").parse().ok()?;
+    let exponent: i32 = exponent.parse().ok()?;
+    // |x| = digits * 10^(exponent - 14): digits * 10^(exponent - 8)
+    // millionths, a half only when that divides with a remainder of half
+    // the divisor (below 5e-21 no 15 digits make a half).
+    let shift = exponent - 8;
+    if !(-20..0).contains(&shift) {
+        return None;
+    }
+    let divisor = 10u128.pow(shift.unsigned_abs());
+    if digits % divisor != divisor / 2 {
+        return None;
+    }
+    let rounded = digits / divisor + 1;
+    let sign = if x < 0.0 { "-" } else { "" };
+    Some(format!(
+        "{sign}{}.{:06}",
+        rounded / 1_000_000,
+        rounded % 1_000_000
+    ))
 }
 
-/// `x` rounded as a spreadsheet's `ROUND(x, 6)` rounds it: to 15
-/// significant digits (correctly rounded), then to 6 decimals with halves
-/// away from zero, on those decimal digits.
-fn as_a_spreadsheet_rounds(x: f64) -> String {
-    let scientific = format!("{:.14e}", x.abs());
-    let (mantissa, exponent) = scientific
-        .split_once('e')
-        .expect("scientific notation has an exponent");
-    let digits: u128 = mantissa
-        .replace('.', "")
-        .parse()
-        .expect("15 digits of a finite number");
-    let exponent: i32 = exponent.parse().expect("a decimal exponent");
-    // |x| = digits * 10^(exponent - 14), so in millionths
-    // digits * 10^(exponent - 8).
-    let shift = exponent - 8;
-    let millionths = if shift >= 0 {
-        digits * 10u128.pow(shift.unsigned_abs())
-    } else if shift < -20 {
-        0
-    } else {
-        let divisor = 10u128.pow(shift.unsigned_abs());
-        (digits + divisor / 2) / divisor
-    };
+/// Whether `x` lies exactly halfway between two multiples of 10^-6. A
+/// binary number does so only when it is an odd multiple of 1/128 (its
+/// decimal expansion then ends in a 5 at the seventh place).
+fn is_halfway(x: f64) -> bool {
+    let scaled = x * 128.0;
+    scaled.fract() == 0.0 && scaled.abs() < 2f64.powi(53) && (scaled as i64) % 2 != 0
+}
+
+/// A halfway `x` rounded to 6 decimals away from zero. Its 7-decimal
+/// expansion is exact, so the rounding is done on those digits.
+fn away_from_zero(x: f64) -> String {
+    let exact = format!("{:.7}", x.abs()).replace('.', "");
+    let tenths_of_millionths: u128 = exact.parse().expect("digits of a finite number");
+    let millionths = (tenths_of_millionths + 5) / 10;
     let sign = if x < 0.0 { "-" } else { "" };
     format!(
         "{sign}{}.{:06}",
@@ -794,6 +811,53 @@ mod tests {
         assert_eq!(number(-169.0 / 640.0), "-0.264063");
         assert_eq!(number(0.0000005), "0.000001");
         assert_eq!(number(1_234.567_890_5), "1234.567891");
+        // Up to 10^8 the 15 digits decide; beyond, only exact halves are
+        // halves, and they round away from zero too.
+        assert_eq!(number(13_091_584.389_231_482), "13091584.389232");
+        assert_eq!(number(123_456_789.007_812_5), "123456789.007813");
+        assert_eq!(number(1_234_567_890.007_812_5), "1234567890.007813");
+        assert_eq!(number(-4_600_000_000.007_812_5), "-4600000000.007813");
+    }
+
+    /// Apart from halves, a number is written as Rust formats it: over
+    /// binary numbers close together around values of every size the
+    /// written value never decreases, and where 15 significant digits
+    /// cannot make a value a half it is `{:.6}`'s.
+    #[test]
+    fn numbers_other_than_halves_are_written_as_formatted() {
+        for start in [
+            1e-7_f64,
+            0.003,
+            0.198_437_4,
+            1.0,
+            999.5,
+            12_345.678,
+            1.3e7,
+            9.9e7,
+            1.0e8,
+            1.234_567_89e9,
+            2.5e9,
+            4.4e9,
+            7.0e9,
+            1.0e12,
+        ] {
+            let mut previous = f64::NEG_INFINITY;
+            for i in 0..20_000u64 {
+                let x = f64::from_bits(start.to_bits() + i * 37);
+                let written = number(x);
+                let value: f64 = written.parse().unwrap();
+                assert!(
+                    value >= previous,
+                    "{x:e} written {written} after {previous}"
+                );
+                previous = value;
+                // Farther from a half than 15 significant digits reach.
+                let m = (x * 1e6).abs();
+                if (m.fract() - 0.5).abs() > m * 2e-14 + 1e-6 {
+                    assert_eq!(written, format!("{x:.6}"), "{x:e}");
+                }
+            }
+        }
     }
 
     /// Every share k/n of up to 2,000 units is written as the exact

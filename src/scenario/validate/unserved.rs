@@ -24,15 +24,17 @@ pub(super) fn serves(p: &Param) -> bool {
 /// [`SERVED`] of the runs, from the start or through one of its events
 /// within the horizon. Events at the first period apply before its awards,
 /// so one that sets the access replaces the starting value before any
-/// contract could be won with it, and a lasting one that adds to a fixed
-/// access gives the sum (0.5 less 0.5 serves nothing). A temporary
-/// addition is undone later, when the access it changed serves again.
+/// contract could be won with it, and one that adds to a fixed access
+/// gives the sum (0.5 less 0.5 serves nothing). A temporary change at the
+/// first period that ends within the horizon leaves, from then on, the
+/// access the other first-period changes make.
 fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
     let field = Field::Access(t);
+    let periods = s.calendar.periods;
     let changes = || {
         s.events
             .iter()
-            .filter(|e| e.period < s.calendar.periods && e.target == Target::Vendor(v))
+            .filter(|e| e.period < periods && e.target == Target::Vendor(v))
             .flat_map(|e| e.changes.iter().map(move |c| (e, c)))
             .filter(|(_, c)| c.field == field)
     };
@@ -50,32 +52,36 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
         Access::Fixed(x) => x > 0.0,
         Access::Drawn { serves } => serves,
     };
-    // The access the first awards see: the start, then the first period's
-    // changes in the order they apply.
-    let start = s.vendors[v].access[t]
-        .as_ref()
-        .map_or(Access::Fixed(0.0), of);
-    let first_awards = changes()
-        .filter(|(e, _)| e.period == 0)
-        .fold(start, |access, (e, c)| {
-            let temporary = e.until.is_some_and(|u| u < s.calendar.periods);
-            match (c.op, &access, c.value.fixed_value()) {
-                (Op::Set, _, _) => of(&c.value),
-                (Op::Add, Access::Fixed(x), Some(add)) if !temporary => {
-                    Access::Fixed(field.range().clamp(x + add))
+    let ends_within = |e: &crate::scenario::Event| e.until.is_some_and(|u| u < periods);
+    // The start, then the first period's changes in the order they apply
+    // (with or without the temporary ones).
+    let at_first = |with_temporary: bool| {
+        let start = s.vendors[v].access[t]
+            .as_ref()
+            .map_or(Access::Fixed(0.0), of);
+        changes()
+            .filter(|(e, _)| e.period == 0 && (with_temporary || !ends_within(e)))
+            .fold(start, |access, (_, c)| {
+                match (c.op, &access, c.value.fixed_value()) {
+                    (Op::Set, _, _) => of(&c.value),
+                    (Op::Add, Access::Fixed(x), Some(add)) => {
+                        Access::Fixed(field.range().clamp(x + add))
+                    }
+                    (Op::Add, Access::Fixed(x), None) => Access::Drawn {
+                        serves: c.value.chance_above(-x) >= SERVED,
+                    },
+                    // Of a drawn access only whether it serves is known: it
+                    // serves if it did or if what is added does.
+                    (Op::Add, Access::Drawn { serves: before }, _) => Access::Drawn {
+                        serves: *before || serves(&c.value),
+                    },
                 }
-                (Op::Add, Access::Fixed(x), None) if !temporary => Access::Drawn {
-                    serves: c.value.chance_above(-x) >= SERVED,
-                },
-                // A temporary change is undone, and of a drawn access only
-                // whether it serves is known: it serves if it did or if
-                // what is added does.
-                (Op::Add, _, _) => Access::Drawn {
-                    serves: served(&access) || serves(&c.value),
-                },
-            }
-        });
-    served(&first_awards) || changes().any(|(e, c)| e.period > 0 && serves(&c.value))
+            })
+    };
+    let undone_later = changes().any(|(e, _)| e.period == 0 && ends_within(e));
+    served(&at_first(true))
+        || (undone_later && served(&at_first(false)))
+        || changes().any(|(e, c)| e.period > 0 && serves(&c.value))
 }
 
 impl Checker<'_> {
@@ -244,6 +250,25 @@ mod tests {
         assert!(idle("{ open = 0.5 }", &take("-0.4", "")).is_empty());
         assert!(idle("{ open = 0.5 }", &take("{ uniform = [-1.0, 0.0] }", "")).is_empty());
         assert!(idle("{ open = 0.5 }", &take("-0.5", "until = 6\n")).is_empty());
+        // Undone, a temporary addition leaves what the lasting changes of
+        // the first period make, in whichever order the file gives them.
+        let lasting = take("-0.5", "");
+        let temporary = take("-0.5", "until = 6\n");
+        assert_eq!(
+            idle("{ open = 0.5 }", &format!("{temporary}{lasting}")).len(),
+            1
+        );
+        assert_eq!(
+            idle("{ open = 0.5 }", &format!("{lasting}{temporary}")).len(),
+            1
+        );
+        assert!(
+            idle(
+                "{ open = 0.5 }",
+                &format!("{temporary}{}", take("-0.2", ""))
+            )
+            .is_empty()
+        );
         // Undone only after the horizon, a temporary addition lasts.
         assert_eq!(
             idle("{ open = 0.5 }", &take("-0.5", "until = 12\n")).len(),

@@ -94,6 +94,13 @@ impl Progress {
         )
     }
 
+    /// Whether bars are drawn: not with `--quiet`, nor with `NO_PROGRESS`
+    /// set, nor when stderr is not a terminal. A drawn bar has a thread of
+    /// its own (which reserves address space, see the memory check).
+    pub fn shown(quiet: bool) -> bool {
+        !quiet && std::env::var_os("NO_PROGRESS").is_none() && std::io::stderr().is_terminal()
+    }
+
     /// A bar of `steps` steps showing `counts`, then the time so far until
     /// the first step is done, and `estimates` from then on.
     fn counting(steps: u64, counts: &str, estimates: &str, quiet: bool) -> Progress {
@@ -102,9 +109,9 @@ impl Progress {
         };
         let bar = ProgressBar::with_draw_target(Some(steps), ProgressDrawTarget::hidden());
         bar.set_style(style("  {elapsed} so far"));
-        let enabled =
-            !quiet && std::env::var_os("NO_PROGRESS").is_none() && std::io::stderr().is_terminal();
-        let revealer = enabled.then(|| Revealer::start(&bar)).flatten();
+        let revealer = Progress::shown(quiet)
+            .then(|| Revealer::start(&bar))
+            .flatten();
         Progress {
             bar,
             revealer,

@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 use crate::tally::{PriceEpochs, Tally, TallyLayout};
 
 /// Bytes a simulation needs, by what holds them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MemoryEstimate {
     /// The per-run records kept for the statistics, and each run's revenue
     /// path (the running sums need every period).

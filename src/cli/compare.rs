@@ -120,6 +120,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                 fewer: None,
                 engine,
                 threads,
+                other_threads: u64::from(crate::progress::Progress::shown(sim.quiet)),
             },
         )?;
     }

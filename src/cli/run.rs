@@ -49,6 +49,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
                 fewer: None,
                 engine,
                 threads,
+                other_threads: u64::from(crate::progress::Progress::shown(sim.quiet)),
             },
         )?;
     }

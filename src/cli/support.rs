@@ -1239,6 +1239,9 @@ pub(super) struct MemoryAdvice {
     pub engine: EngineKind,
     /// Worker threads: under an address-space limit each reserves room.
     pub threads: u64,
+    /// Other threads that allocate while the job runs (the progress bar's,
+    /// when it is drawn): they reserve room too, whatever `--threads` says.
+    pub other_threads: u64,
 }
 
 /// The largest `n` in `fits..too_many` for which `fits_at(n)` holds, by
@@ -1278,8 +1281,11 @@ pub(super) fn check_memory(
     let need = |runs| need_on(runs, threads);
     let memory = resources::available_memory();
     let address_space = resources::AddressSpace::of_this_process();
-    let mapped_on =
-        |e: &resources::MemoryEstimate, threads| resources::address_space_need(e.total(), threads);
+    // The worker threads asked for (or advised), and the others that run
+    // whatever `--threads` says.
+    let mapped_on = |e: &resources::MemoryEstimate, threads: u64| {
+        resources::address_space_need(e.total(), threads.saturating_add(advice_for.other_threads))
+    };
     let mapped_for = |e: &resources::MemoryEstimate| mapped_on(e, threads);
     let fits_memory = |e: &resources::MemoryEstimate| memory.is_none_or(|m| e.total() <= m);
     let fits_address_space_on = |e: &resources::MemoryEstimate, threads| {
@@ -1342,6 +1348,12 @@ pub(super) fn check_memory(
     }
     // Whether some run fits on some number of threads.
     let something_fits = fits > 0 || fewer_threads.is_some() || runs_on_one_thread > 0;
+    // Under an address-space limit that leaves less than a job of nothing
+    // on one thread maps, only a higher limit helps.
+    let only_a_higher_limit = address_bound
+        && !something_fits
+        && address_space
+            .is_some_and(|a| mapped_on(&resources::MemoryEstimate::default(), 1) > a.left());
     if let (true, Some(space)) = (address_bound, address_space) {
         // Rounded up to whole MiB with 4 MiB to spare: what the process
         // maps at start-up moves by a page or two with its command line.
@@ -1355,7 +1367,9 @@ pub(super) fn check_memory(
     // it only when that is what takes most of the memory.
     let units_engine =
         advice_for.engine == EngineKind::Units && one_run.working * 2 > one_run.total();
-    if fits > 0 {
+    if only_a_higher_limit {
+        // Nothing smaller would fit.
+    } else if fits > 0 {
         options.push(format!("reduce --runs to at most {fits}"));
         if units_engine {
             options.push("leave out --engine units".to_string());
@@ -1366,13 +1380,13 @@ pub(super) fn check_memory(
     } else if !something_fits {
         options.push("reduce the number of vendors, agencies or tiers".to_string());
     }
-    if advice_for.per_run {
+    if advice_for.per_run && !only_a_higher_limit {
         options.push("drop --per-run".to_string());
     }
-    if let Some(fewer) = advice_for.fewer {
+    if let Some(fewer) = advice_for.fewer.filter(|_| !only_a_higher_limit) {
         options.push(format!("use {fewer}"));
     }
-    if !(units_engine && fits == 0) && (fits > 0 || !something_fits) {
+    if !only_a_higher_limit && !(units_engine && fits == 0) && (fits > 0 || !something_fits) {
         // The unit engine's need is its units, whatever the horizon; and
         // where only fewer threads do, the threads are what does not fit.
         options.push("shorten the horizon (periods)".to_string());
@@ -1403,7 +1417,17 @@ pub(super) fn check_memory(
         resources::human_bytes(wanted.working),
         resources::human_bytes(wanted.files),
     );
+    let over_both = !fits_memory(&wanted) && !fits_address_space(&wanted);
     let message = match (memory, address_space) {
+        (Some(available), Some(space)) if over_both => format!(
+            "this {} would need {sizes}, but only {} is available, and about {} of address space with what the allocator and threads map beside it, \
+             while this process's address-space limit (ulimit -v, {}) leaves {}; {advice}",
+            advice_for.job,
+            resources::human_bytes(available),
+            resources::human_bytes(mapped_for(&wanted)),
+            resources::human_bytes(space.limit),
+            resources::human_bytes(space.left()),
+        ),
         (Some(available), _) if !address_bound => format!(
             "this {} would need {sizes}, but only {} is available; {advice}",
             advice_for.job,

@@ -77,27 +77,33 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
         let values = variants.len() as u64;
+        let need_on = |runs, threads| {
+            // Values run one after another; the stacked files of all of
+            // them are held until the end.
+            let need = variants
+                .iter()
+                .map(|s| resources::estimate(s, runs, threads, false, engine))
+                .max_by_key(|e| e.total())
+                .expect("a sweep has at least one value");
+            resources::MemoryEstimate {
+                files: need.files.saturating_mul(values),
+                ..need
+            }
+        };
+        // Fewer values shrink only the stacked files: advised when there
+        // are several and their files take a tenth of the need or more.
+        let wanted = need_on(runs, threads);
+        let fewer_values_help = values > 1 && wanted.files >= wanted.total() / 10;
         check_memory(
-            |runs, threads| {
-                // Values run one after another; the stacked files of all of
-                // them are held until the end.
-                let need = variants
-                    .iter()
-                    .map(|s| resources::estimate(s, runs, threads, false, engine))
-                    .max_by_key(|e| e.total())
-                    .expect("a sweep has at least one value");
-                resources::MemoryEstimate {
-                    files: need.files.saturating_mul(values),
-                    ..need
-                }
-            },
+            need_on,
             runs,
             MemoryAdvice {
                 job: "sweep",
                 per_run: false,
-                fewer: Some("fewer values"),
+                fewer: fewer_values_help.then_some("fewer values"),
                 engine,
                 threads,
+                other_threads: u64::from(crate::progress::Progress::shown(sim.quiet)),
             },
         )?;
     }

@@ -931,6 +931,74 @@ fn a_job_the_address_space_check_lets_through_completes() {
     }
 }
 
+/// Under an address-space limit too low for even an empty job, only a
+/// higher limit is advised; over both the memory and the limit, the
+/// message names both.
+#[test]
+fn a_memory_refusal_names_what_would_help() {
+    let tmp = tempfile::tempdir().unwrap();
+    let under_limit = |kib: &str, args: &[&str]| {
+        let mut all = vec![
+            "-c".to_string(),
+            "ulimit -v \"$1\" && shift && exec \"$0\" \"$@\"".to_string(),
+            binary().to_string(),
+            kib.to_string(),
+        ];
+        all.extend(args.iter().map(|a| a.to_string()));
+        Command::new("sh")
+            .args(all)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap()
+    };
+    let minimal = repo_root().join("scenarios/minimal.toml");
+    let minimal = minimal.to_str().unwrap();
+    let o = under_limit(
+        "90000",
+        &[
+            "run",
+            minimal,
+            "--runs",
+            "1",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+            "o",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("even one run does not fit: raise the limit to at least ")
+            && !stderr.contains("reduce")
+            && !stderr.contains("horizon"),
+        "{stderr}"
+    );
+    let o = under_limit(
+        "1000000",
+        &[
+            "run",
+            minimal,
+            "--runs",
+            "100000000",
+            "--quiet",
+            "--out",
+            "o",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(" is available, and about ")
+            && stderr.contains(
+                "while this process's address-space limit (ulimit -v, 976.6 MiB) leaves "
+            ),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("o").exists());
+}
+
 #[test]
 fn a_run_too_large_for_memory_is_refused_before_it_starts() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1386,7 +1386,8 @@ pub(super) fn check_memory(
     if let Some(fewer) = advice_for.fewer.filter(|_| !only_a_higher_limit) {
         options.push(format!("use {fewer}"));
     }
-    if !only_a_higher_limit && !(units_engine && fits == 0) && (fits > 0 || !something_fits) {
+    let shorter_horizon_helps = !(units_engine && fits == 0) && (fits > 0 || !something_fits);
+    if shorter_horizon_helps && !only_a_higher_limit {
         // The unit engine's need is its units, whatever the horizon; and
         // where only fewer threads do, the threads are what does not fit.
         options.push("shorten the horizon (periods)".to_string());

@@ -272,7 +272,8 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
 /// turns: hold a [`FolderLock`] around the call, as the command line does.
 ///
 /// A name that is empty, `.` or `..`, holds a folder separator or a NUL,
-/// or is given twice is refused before anything is created.
+/// is given twice (in any letter case: some file systems ignore it), or is
+/// another file's temporary name is refused before anything is created.
 pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> anyhow::Result<()> {
     let mut names = std::collections::HashSet::new();
     for f in files {
@@ -280,8 +281,17 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
         if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\', '\0']) {
             bail!("{name:?} is not a file name (an output file is named without a folder)");
         }
-        if !names.insert(name) {
-            bail!("{name:?} is given twice among the files to write");
+        if !names.insert(name.to_lowercase()) {
+            bail!("{name:?} is given twice among the files to write (letter case aside)");
+        }
+    }
+    for f in files {
+        if names.contains(&format!(".{}.partial", f.name).to_lowercase()) {
+            bail!(
+                "\".{}.partial\" is the name under which {:?} is written before it is moved into place, so it cannot be another file's",
+                f.name,
+                f.name
+            );
         }
     }
     if cancel.load(Ordering::SeqCst) {

@@ -859,6 +859,11 @@ fn writing_files_refuses_bad_names_and_reports_a_cancellation_as_such() {
         (vec![file("../x.csv")], "is not a file name"),
         (vec![file("a\\b.csv")], "is not a file name"),
         (vec![file("a.csv"), file("a.csv")], "is given twice"),
+        (vec![file("a.csv"), file("A.CSV")], "is given twice"),
+        (
+            vec![file(".a.partial"), file("a")],
+            "before it is moved into place",
+        ),
     ] {
         let e = write_files(&out, &files, &never).unwrap_err();
         assert!(e.to_string().contains(why), "{e}");

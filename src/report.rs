@@ -225,6 +225,33 @@ pub fn overview(s: &Scenario) -> String {
     }
 
     let timeline = s.timeline();
+    let never: Vec<(usize, &crate::scenario::Event)> = s
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.period >= cal.periods)
+        .collect();
+    let describe = |e: &crate::scenario::Event| {
+        let target = match e.target {
+            Target::Vendor(v) => s.vendors[v].name.clone(),
+            Target::Agency(a) => s.agencies[a].name.clone(),
+            Target::AllAgencies => "all agencies".to_string(),
+        };
+        let changes: Vec<String> = e
+            .changes
+            .iter()
+            .map(|c| match c.op {
+                Op::Set => format!("{} = {}", c.key, c.value),
+                Op::Add => format!("{} += {}", c.key, c.value),
+            })
+            .collect();
+        let label = e
+            .label
+            .as_ref()
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        (format!("{target}: {}", changes.join(", ")), label)
+    };
     if s.events.is_empty() {
         let _ = writeln!(out, "\nEvents: none");
     } else if timeline.is_empty() {
@@ -234,24 +261,6 @@ pub fn overview(s: &Scenario) -> String {
         let _ = writeln!(out, "\nEvents (numbered in file order):");
         for (index, e) in timeline {
             let position = index + 1;
-            let target = match e.target {
-                Target::Vendor(v) => s.vendors[v].name.clone(),
-                Target::Agency(a) => s.agencies[a].name.clone(),
-                Target::AllAgencies => "all agencies".to_string(),
-            };
-            let changes: Vec<String> = e
-                .changes
-                .iter()
-                .map(|c| match c.op {
-                    Op::Set => format!("{} = {}", c.key, c.value),
-                    Op::Add => format!("{} += {}", c.key, c.value),
-                })
-                .collect();
-            let label = e
-                .label
-                .as_ref()
-                .map(|l| format!(" ({l})"))
-                .unwrap_or_default();
             // A temporary change says when it is undone, or that it lasts
             // to the end.
             let until = match e.until {
@@ -261,14 +270,26 @@ pub fn overview(s: &Scenario) -> String {
                 Some(_) => ", undone after the last period".to_string(),
                 None => String::new(),
             };
+            let (what, label) = describe(e);
             let _ = writeln!(
                 out,
-                "  #{position:<2} {} period {:>3}  {}: {}{until}{}",
+                "  #{position:<2} {} period {:>3}  {what}{until}{label}",
                 cal.months_of(e.period),
                 e.period,
-                target,
-                changes.join(", "),
-                label
+            );
+        }
+    }
+    // Events dated after the horizon never fire: listed, so that a moved
+    // event does not vanish from the report.
+    if !never.is_empty() {
+        let _ = writeln!(out, "\nAfter the horizon (these never fire):");
+        for (index, e) in never {
+            let (what, label) = describe(e);
+            let _ = writeln!(
+                out,
+                "  #{:<2} {}  {what}{label}",
+                index + 1,
+                cal.months_of(e.period),
             );
         }
     }
@@ -612,6 +633,25 @@ mod tests {
         assert!(text("").contains("\nEvents: none\n"));
         let late = text("[[event]]\nat = 12\nvendor = \"A\"\nset = { brand = 0.7 }\n");
         assert!(late.contains("\nEvents: none within the horizon\n"));
+        // Each is still listed, by its place in the file and its date.
+        assert!(
+            late.contains(
+                "\nAfter the horizon (these never fire):\n  #1  2027-01  A: brand = 0.7\n"
+            ),
+            "{late}"
+        );
+        let both = text(
+            "[[event]]\nat = 20\nvendor = \"A\"\nadd = { brand = 0.1 }\nlabel = \"late\"\n\
+             [[event]]\nat = 3\nvendor = \"A\"\nset = { brand = 0.7 }\n",
+        );
+        assert!(
+            both.contains(
+                "\nEvents (numbered in file order):\n  #2  2026-04 period   3  A: brand = 0.7\n"
+            ) && both.contains(
+                "\nAfter the horizon (these never fire):\n  #1  2027-09  A: brand += 0.1 (late)\n"
+            ),
+            "{both}"
+        );
     }
 
     /// The scenario of the table tests: vendors North and South, twelve

@@ -551,7 +551,8 @@ pub fn sweep_table(
     );
     let mut rows = vec![header];
     for (value, point) in sweep.values.iter().zip(points) {
-        let mut row = vec![value.text.clone()];
+        // As the files' first column holds it, so the CSV filters by it.
+        let mut row = vec![value.column()];
         row.extend(
             point
                 .shares

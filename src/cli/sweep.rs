@@ -34,15 +34,31 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let mut base = parse_with_settings(&source, path, &fixed)?;
     base.warnings.extend(sweep::event_notes(&file, &base));
     // Every value's scenario is checked before anything runs, so a value
-    // the file's rules refuse stops the sweep with nothing written.
+    // the file's rules refuse stops the sweep with nothing written; the
+    // problems of every refused value are told at once, value by value.
     let mut variants = Vec::with_capacity(plan.values.len());
+    let mut refused: Vec<Diagnostic> = Vec::new();
     for i in 0..plan.values.len() {
         let mut given = fixed.clone();
         given.push(Given::of(plan, i, "--vary"));
-        let mut variant = parse_with_settings(&source, path, &given)
-            .map_err(|e| explain_decimal_range(e, plan))?;
-        variant.warnings.extend(sweep::event_notes(&file, &variant));
-        variants.push(variant);
+        match parse_with_settings(&source, path, &given).map_err(|e| explain_decimal_range(e, plan))
+        {
+            Ok(mut variant) => {
+                variant.warnings.extend(sweep::event_notes(&file, &variant));
+                variants.push(variant);
+            }
+            Err(e) => match e.downcast::<scenario::ScenarioError>() {
+                Ok(e) => refused.extend(e.diagnostics),
+                Err(e) => return Err(e),
+            },
+        }
+    }
+    if !refused.is_empty() {
+        return Err(scenario::ScenarioError {
+            path: path.clone(),
+            diagnostics: refused,
+        }
+        .into());
     }
     warn_of_variants(path, &args, &file, &base, &variants);
     warn_of_overrides(path, plan, &args.set, &variants);

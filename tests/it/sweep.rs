@@ -339,6 +339,14 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
                 "(with --vary vendor.OpenAI.brand=1.5)",
             ],
         ),
+        // Every refused value is told, in the order given.
+        (
+            "vendor.OpenAI.brand=1.5,0.5,2",
+            vec![
+                "must be in [0, 1], got 1.5 (with --vary vendor.OpenAI.brand=1.5)\n",
+                "must be in [0, 1], got 2; if 2 is a percentage, write 0.02 (with --vary vendor.OpenAI.brand=2)",
+            ],
+        ),
         (
             "vendor.*.access.secret=0.5,0",
             vec!["access is 0", "(with --vary vendor.*.access.secret=0)"],

@@ -193,13 +193,34 @@ pub(super) fn load_with_sets(
 }
 
 /// Whether two checked scenarios are the same model: what they would
-/// simulate, warnings and the lines events sit on aside.
+/// simulate, warnings and the lines events sit on aside. Differences that
+/// change nothing simulated count as none: the dates of events after the
+/// horizon (they never fire, and draw nothing), an `until` at or after the
+/// horizon against another such, and an agency's fixed choice weight equal
+/// to the fixed one of `[choice]` against none.
 pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
     let fingerprint = |s: &Scenario| {
         let mut s = s.clone();
         s.warnings.clear();
-        for change in s.events.iter_mut().flat_map(|e| e.changes.iter_mut()) {
-            change.line = None;
+        let periods = s.calendar.periods;
+        for e in &mut s.events {
+            if e.period >= periods {
+                (e.period, e.keyed_period, e.until) = (periods, 0, None);
+            }
+            if let Some(until) = &mut e.until {
+                *until = (*until).min(periods);
+            }
+            for change in &mut e.changes {
+                change.line = None;
+            }
+        }
+        for agency in &mut s.agencies {
+            for (own, global) in agency.choice.iter_mut().zip(&s.weights) {
+                let fixed = own.as_ref().and_then(|w| w.fixed_value());
+                if fixed.is_some() && fixed == global.fixed_value() {
+                    *own = None;
+                }
+            }
         }
         format!("{s:?}")
     };

@@ -858,6 +858,33 @@ fn warnings_name_the_settings_that_cause_them() {
         stderr.contains("describe the same scenario, so every difference is 0"),
         "{stderr}"
     );
+    // An agency's own weight equal to the [choice] one, and an event moved
+    // from one date after the horizon to another, change nothing either.
+    for set in ["agency.Agency.choice.brand=2", "event.2.at=50"] {
+        let stderr = stderr_of(&[
+            "compare",
+            "late.toml",
+            "--set",
+            set,
+            "--runs",
+            "5",
+            "--quiet",
+        ]);
+        assert!(
+            stderr.contains("describe the same scenario, so every difference is 0"),
+            "{set}: {stderr}"
+        );
+    }
+    let stderr = stderr_of(&[
+        "compare",
+        "late.toml",
+        "--set",
+        "agency.Agency.choice.brand=2.5",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert!(!stderr.contains("describe the same scenario"), "{stderr}");
 }
 
 /// A `[choice]` weight that every agency sets in its own `choice` table is

@@ -1031,3 +1031,37 @@ fn an_unweighted_attribute_is_explained_before_its_values_are_refused() {
     assert!(explained < refused, "{stderr}");
     assert!(!dir.join("out").exists());
 }
+
+/// Two dates after the horizon make the same scenario (the event never
+/// fires), as do two ends of a temporary change at or after it: refused,
+/// as other repeated values are.
+#[test]
+fn dates_after_the_horizon_make_one_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let gov = repo_root().join("scenarios/gov-ai-2026.toml");
+    for vary in [
+        "event.2.at=2031-01,2032-01",
+        "event.3.until=2031-01,2040-06",
+    ] {
+        let o = sharecast(
+            dir,
+            &[
+                "sweep",
+                gov.to_str().unwrap(),
+                "--vary",
+                vary,
+                "--runs",
+                "5",
+                "--quiet",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{vary}: {stderr}");
+        assert!(
+            stderr.contains("make the same scenario"),
+            "{vary}: {stderr}"
+        );
+    }
+    assert!(!dir.join("out").exists());
+}

@@ -8,7 +8,7 @@ use super::support::{
     CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
     file_names, foresee_folder_warnings, interrupt_flag, load_with_sets, manifest, print_stdout,
     runs_a_spreadsheet_opens, set_specs, settings_line, simulate, stem, summarize,
-    warn_of_long_files, write_outputs,
+    warn_if_too_long, warn_of_long_files, write_outputs,
 };
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
@@ -36,6 +36,22 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         scenario: ScenarioRef::of(&s, &args.scenario, sha256).with_settings(set_specs(&args.set)),
     };
     foresee_folder_warnings(sim.strict, &out, names, &input, !args.per_run);
+    // runs.csv has a row per period and vendor of each run: its length is
+    // known now, so a file too long for a spreadsheet is told (and stops
+    // --strict) before anything is simulated.
+    let rows_per_run = s.calendar.periods as usize * s.vendors.len();
+    if args.per_run {
+        let shorter = match runs_a_spreadsheet_opens(rows_per_run) {
+            0 => "leave out --per-run (not even one run's rows fit), or use a coarser step or \
+                  fewer periods"
+                .to_string(),
+            most => format!("use at most {most} --runs with --per-run"),
+        };
+        let rows = (runs as usize)
+            .saturating_mul(rows_per_run)
+            .saturating_add(1);
+        warn_if_too_long(RUNS_FILE, rows, &shorter);
+    }
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
@@ -69,19 +85,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             bytes: export::runs_csv(&s, &records, 0),
         });
     }
-    warn_of_long_files(&files, |name| {
-        if name == RUNS_FILE {
-            // A row per period and vendor of each run.
-            let rows_per_run = s.calendar.periods as usize * s.vendors.len();
-            match runs_a_spreadsheet_opens(rows_per_run) {
-                0 => "leave out --per-run (not even one run's rows fit), or use a coarser step or \
-                      fewer periods"
-                    .to_string(),
-                most => format!("use at most {most} --runs with --per-run"),
-            }
-        } else {
-            "use a coarser step or fewer periods".to_string()
-        }
+    // runs.csv was told of before simulating.
+    warn_of_long_files(files.iter().filter(|f| f.name != RUNS_FILE), |_| {
+        "use a coarser step or fewer periods".to_string()
     });
     let manifest = manifest(input, seed, runs, sim, &files);
     // A runs.csv an earlier --per-run run left stays; it belongs to these

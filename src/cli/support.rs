@@ -1481,7 +1481,10 @@ pub(super) fn warn_if_too_long(name: &str, rows: usize, shorter: &str) {
 
 /// [`warn_if_too_long`] for each of `files`, counting their lines (names
 /// cannot hold a line break, so each line is a row).
-pub(super) fn warn_of_long_files(files: &[OutputFile], shorter: impl Fn(&str) -> String) {
+pub(super) fn warn_of_long_files<'a>(
+    files: impl IntoIterator<Item = &'a OutputFile>,
+    shorter: impl Fn(&str) -> String,
+) {
     for f in files {
         let rows = f.bytes.iter().filter(|&&b| b == b'\n').count();
         warn_if_too_long(&f.name, rows, &shorter(&f.name));

@@ -1513,6 +1513,27 @@ fn files_longer_than_a_spreadsheet_opens_are_pointed_out() {
             "{stderr}"
         );
     }
+
+    // A file whose length is known before simulating (runs.csv of --per-run,
+    // a sweep's stacked files) stops --strict before anything runs.
+    let gov = repo_root().join("scenarios/gov-ai-2026.toml");
+    let gov = gov.to_str().unwrap();
+    for args in [
+        vec!["run", gov, "--runs", "4000", "--per-run"],
+        vec!["sweep", gov, "--vary", "agency.*.caution=0.0..0.99:200"],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--strict", "--quiet", "--out", "strict"]);
+        let o = sharecast(tmp.path(), &all);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("more than a spreadsheet opens")
+                && stderr.contains("so nothing was simulated or written"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!tmp.path().join("strict").exists());
+    }
 }
 
 /// An escape sequence or a bidirectional override typed on the command line

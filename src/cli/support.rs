@@ -1136,11 +1136,18 @@ fn replaced_warning(
     } else {
         format!("{what} of")
     };
+    // A sweep of another number says which it varies now.
+    let this_job = match input.swept() {
+        Some(is) if swept.as_deref() != Some(is) => {
+            format!("this sweep of {is} over {}", listed(&now))
+        }
+        _ => format!("this {} of {}", input.job(), listed(&now)),
+    };
     Some(format!(
         "{} {} {what} {earlier}{}; give each its own --out to keep both",
         shown_path(out.display()),
         tense.held(),
-        tense.replaced_by(&format!("this {} of {}", input.job(), listed(&now))),
+        tense.replaced_by(&this_job),
     ))
 }
 

@@ -1382,6 +1382,34 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         "s",
     ]);
     assert!(!stderr.contains("warning"), "{stderr}");
+    // Another file and another number: both are said.
+    let stderr = stderr_of(&[
+        "sweep",
+        "m.toml",
+        "--vary",
+        "agency.Agency.term=6,9",
+        "--out",
+        "s",
+    ]);
+    assert!(
+        stderr.contains(
+            "warning: s held a sweep of agency.Agency.caution over m-variant.toml, now replaced \
+             by this sweep of agency.Agency.term over m.toml; give each its own --out to keep both"
+        ),
+        "{stderr}"
+    );
+    let stderr = stderr_of(&[
+        "sweep",
+        "m-variant.toml",
+        "--vary",
+        "agency.Agency.caution=0.2..0.4:3",
+        "--out",
+        "s",
+    ]);
+    assert!(
+        stderr.contains("now replaced by this sweep of agency.Agency.caution over m-variant.toml"),
+        "{stderr}"
+    );
     // A run beside a sweep's files replaces none of them: only the manifest
     // changes, which the warning about other commands' files says.
     let stderr = stderr_of(&["run", "m.toml", "--out", "s"]);

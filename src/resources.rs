@@ -185,24 +185,52 @@ impl AddressSpace {
     }
 }
 
-/// Address space a job of estimated memory `need` maps on `threads` worker
+/// Address space a job of estimated memory `need` maps on `threads`
 /// threads: the data, plus half of it again for what the allocator keeps
-/// mapped beside it, plus 16 MiB, plus 68 MiB a thread: glibc reserves a
-/// heap of 64 MiB for each thread that allocates (address space counted
-/// against the limit whatever it holds), and the thread's stack takes up
-/// to 4 MiB more. The data's share was measured as the smallest
-/// `ulimit -v` under which a job completes, less what the process maps at
-/// start-up: for `gov-ai-2026` 12-14 MiB for one run, 1.3-2.1 times the
-/// estimate for 500 to 20,000 runs on two threads; for `bench/large`
-/// 1.0-1.4 times the estimate for 1,000 to 10,000 runs. A per-thread
-/// margin of 32 MiB, tried first, let a job that barely fitted abort in
-/// about half of its attempts when its worker threads' heaps were
-/// reserved before the data grew.
+/// mapped beside it, plus 16 MiB, plus 4 MiB a thread for its stack. That
+/// holds once [`share_one_heap_under_an_address_space_limit`] has run:
+/// otherwise glibc reserves 64 MiB of address space for each thread's own
+/// heap, and a further 64 MiB (128 MiB while it aligns them) whenever one
+/// outgrows it, so that jobs far inside any fixed allowance aborted at
+/// random, depending on which thread grew the largest buffers. The data's
+/// share was measured as the smallest `ulimit -v` under which a job
+/// completes, less what the process maps at start-up: for `gov-ai-2026`
+/// 12-14 MiB for one run, 1.3-2.1 times the estimate for 500 to 20,000
+/// runs on two threads; for `bench/large` 1.0-1.4 times the estimate for
+/// 1,000 to 10,000 runs.
 pub fn address_space_need(need: u64, threads: u64) -> u64 {
     const MIB: u64 = 1 << 20;
     need.saturating_add(need / 2)
         .saturating_add(16 * MIB)
-        .saturating_add(threads.saturating_mul(68 * MIB))
+        .saturating_add(threads.saturating_mul(4 * MIB))
+}
+
+/// Under an address-space limit (`ulimit -v`), makes every thread allocate
+/// from one heap (glibc's `M_ARENA_MAX` of 1), so that the address space a
+/// job maps follows its data: each heap of glibc's own reserves 64 MiB
+/// whatever it holds, which the limit counts. Without a limit, and on
+/// other C libraries, it does nothing. To be called before any thread is
+/// started. The simulation allocates a few buffers a run, so threads
+/// sharing one heap do not wait on each other measurably.
+pub fn share_one_heap_under_an_address_space_limit() {
+    if AddressSpace::of_this_process().is_none() {
+        return;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            /// glibc's `int mallopt(int param, int value)`.
+            fn mallopt(param: i32, value: i32) -> i32;
+        }
+        /// glibc's `M_ARENA_MAX`.
+        const M_ARENA_MAX: i32 = -8;
+        // SAFETY: `mallopt` only sets an allocator parameter; it is called
+        // before any other thread exists, and an unknown parameter is
+        // refused with 0, never undefined behaviour.
+        unsafe {
+            mallopt(M_ARENA_MAX, 1);
+        }
+    }
 }
 
 /// The value of a `NAME:   123 kB` line of a /proc file, in bytes.
@@ -263,13 +291,13 @@ mod tests {
         parse(&text, Path::new("market.toml")).unwrap()
     }
 
-    /// The documented allowance: 1.5 times the estimate plus 84 MiB on one
-    /// thread and 152 MiB on two, saturating rather than wrapping.
+    /// The documented allowance: 1.5 times the estimate plus 20 MiB on one
+    /// thread and 24 MiB on two, saturating rather than wrapping.
     #[test]
     fn the_address_space_allowed_is_half_again_the_need_and_a_margin_per_thread() {
         const MIB: u64 = 1 << 20;
-        assert_eq!(address_space_need(100 * MIB, 1), 150 * MIB + 84 * MIB);
-        assert_eq!(address_space_need(100 * MIB, 2), 150 * MIB + 152 * MIB);
+        assert_eq!(address_space_need(100 * MIB, 1), 150 * MIB + 20 * MIB);
+        assert_eq!(address_space_need(100 * MIB, 2), 150 * MIB + 24 * MIB);
         assert_eq!(address_space_need(u64::MAX - 1, 2), u64::MAX);
     }
 

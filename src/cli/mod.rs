@@ -412,6 +412,8 @@ pub struct Interrupted;
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
+    // Before any thread starts (the memory check counts on it).
+    crate::resources::share_one_heap_under_an_address_space_limit();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(mut e) if e.use_stderr() => {

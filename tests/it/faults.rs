@@ -826,7 +826,7 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let default = "scenarios/gov-ai-2026.toml";
-    let o = on_threads("16", "200000", default, "20", "many");
+    let o = on_threads("16", "50000", default, "20", "many");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
@@ -847,7 +847,7 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
             .is_ok_and(|t| (1..16).contains(&t)),
         "{stderr}"
     );
-    let o = on_threads(&advised_threads, "200000", default, "20", "fewer");
+    let o = on_threads(&advised_threads, "50000", default, "20", "fewer");
     assert!(
         o.status.success(),
         "--threads {advised_threads}: {}",
@@ -857,7 +857,7 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
 
     // Too many runs for any number of threads: one thread with the most
     // runs it takes.
-    let o = on_threads("16", "200000", default, "200000", "many");
+    let o = on_threads("16", "50000", default, "200000", "many");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     let advised_runs = stderr
@@ -867,7 +867,7 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
         .unwrap_or_else(|| panic!("{stderr}"))
         .to_string();
     assert!(!stderr.contains("vendors"), "{stderr}");
-    let o = on_threads("1", "200000", default, &advised_runs, "one");
+    let o = on_threads("1", "50000", default, &advised_runs, "one");
     assert!(
         o.status.success(),
         "--threads 1 --runs {advised_runs}: {}",
@@ -876,11 +876,11 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
 }
 
 /// A job the memory check lets through under an address-space limit
-/// completes: glibc reserves 64 MiB of address space for each worker
-/// thread's heap, so with a smaller allowance a job that barely fitted on
-/// two threads aborted in about half of its attempts. Each advice the
-/// refusal gives (fewer threads or runs, or a higher limit) is followed
-/// several times, and every attempt must finish.
+/// completes: glibc reserves 64 MiB of address space for each heap of its
+/// own, so before the threads shared one heap under a limit, jobs that
+/// fitted by the check aborted at random. Each advice the refusal gives
+/// (fewer threads or runs, or a higher limit) is followed several times,
+/// and every attempt must finish.
 #[test]
 fn a_job_the_address_space_check_lets_through_completes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -900,7 +900,7 @@ fn a_job_the_address_space_check_lets_through_completes() {
             .output()
             .unwrap()
     };
-    let o = attempt("100000", "2", "4000");
+    let o = attempt("45000", "2", "4000");
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     let after = |marker: &str, end: char| {
@@ -916,7 +916,7 @@ fn a_job_the_address_space_check_lets_through_completes() {
     };
     let limit = after("(ulimit -v ", ')').expect(&stderr);
     for _ in 0..6 {
-        let o = attempt("100000", threads, &runs);
+        let o = attempt("45000", threads, &runs);
         assert!(
             o.status.success(),
             "--threads {threads} --runs {runs}: {}",
@@ -954,7 +954,7 @@ fn a_memory_refusal_names_what_would_help() {
     let minimal = repo_root().join("scenarios/minimal.toml");
     let minimal = minimal.to_str().unwrap();
     let o = under_limit(
-        "90000",
+        "20000",
         &[
             "run",
             minimal,

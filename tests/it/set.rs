@@ -1267,6 +1267,34 @@ fn strict_creates_no_folder_for_a_refusal_after_simulating() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("runs.csv has 1048801 rows"), "{stderr}");
+    // Its length is known before simulating.
+    assert!(
+        stderr.contains("error: --strict: 1 warning above, so nothing was simulated or written"),
+        "{stderr}"
+    );
+    assert!(!dir.join("nested").exists(), "the refusal created folders");
+    // A statistics file is measured once made: 10,000 periods of 108 share
+    // rows (nine scopes, six vendors, two metrics) make shares.csv too long.
+    let text = std::fs::read_to_string(repo_root().join("scenarios/gov-ai-2026.toml")).unwrap();
+    let long = text.replacen("periods = ", "periods = 10000 #", 1)
+        + "\n[[vendor]]\nname = \"Sixth\"\nbrand = 0.1\naccess = { unclassified = 1.0 }\n";
+    std::fs::write(dir.join("long.toml"), long).unwrap();
+    let o = crate::common::sharecast(
+        dir,
+        &[
+            "run",
+            "long.toml",
+            "--runs",
+            "2",
+            "--out",
+            "nested/a/b",
+            "--quiet",
+            "--strict",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("shares.csv has "), "{stderr}");
     assert!(
         stderr.contains("error: --strict: 1 warning above, so nothing was written"),
         "{stderr}"

@@ -285,12 +285,21 @@ pub fn overview(s: &Scenario) -> String {
         let _ = writeln!(out, "\nAfter the horizon (these never fire):");
         for (index, e) in never {
             let (what, label) = describe(e);
-            let _ = writeln!(
-                out,
-                "  #{:<2} {}  {what}{label}",
-                index + 1,
-                cal.months_of(e.period),
-            );
+            // A date where one can be written (a period index given in the
+            // file may lie past year 9999), else the period.
+            let last_month =
+                cal.start.index() + (i64::from(e.period) + 1) * i64::from(cal.step.months()) - 1;
+            let year_10000 = crate::calendar::YearMonth {
+                year: 10_000,
+                month: 1,
+            }
+            .index();
+            let when = if last_month < year_10000 {
+                cal.months_of(e.period)
+            } else {
+                format!("period {}", e.period)
+            };
+            let _ = writeln!(out, "  #{:<2} {when}  {what}{label}", index + 1);
         }
     }
     out
@@ -652,6 +661,12 @@ mod tests {
                 "\nAfter the horizon (these never fire):\n  #1  2027-09  A: brand += 0.1 (late)\n"
             ),
             "{both}"
+        );
+        // A period index past year 9999 is shown as the period.
+        let far = text("[[event]]\nat = 4294967295\nvendor = \"A\"\nset = { brand = 0.7 }\n");
+        assert!(
+            far.contains("\n  #1  period 4294967295  A: brand = 0.7\n"),
+            "{far}"
         );
     }
 

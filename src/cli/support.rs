@@ -206,6 +206,12 @@ pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
         for e in &mut s.events {
             if e.period >= periods {
                 (e.period, e.keyed_period, e.until) = (periods, 0, None);
+                // Its numbers are never drawn, whatever streams they name.
+                for change in &mut e.changes {
+                    if change.value.stream().is_some() {
+                        change.value.set_stream(0);
+                    }
+                }
             }
             if let Some(until) = &mut e.until {
                 *until = (*until).min(periods);

@@ -88,22 +88,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         values: plan.values.iter().map(|v| v.text.clone()).collect(),
     };
     foresee_folder_warnings(sim.strict, &out, names, &input, false);
-    // Every value gives each file the same rows (the scenario's shape fixes
-    // them; a projection of no runs has them all), so a file too long for
-    // a spreadsheet is told (and stops --strict) before anything runs.
-    let rows_per_value = {
-        let p = crate::measures::project(&variants[0], &[]);
-        [
-            p.shares.len(),
-            p.adoption.len(),
-            p.revenue.len(),
-            p.outlook.len(),
-        ]
-    };
-    let stacked_rows = rows_per_value.map(|rows| rows.saturating_mul(variants.len()) + 1);
-    for (name, &rows) in SWEEP_FILES.iter().zip(&stacked_rows) {
-        warn_if_too_long(name, rows, "sweep fewer values");
-    }
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
@@ -140,6 +124,24 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         )?;
     }
     let pool = sim.pool()?;
+    // Every value gives each file the same rows (the scenario's shape fixes
+    // them; a projection of no runs has them all, made on the job's own
+    // threads), so a file too long for a spreadsheet is told (and stops
+    // --strict) before anything is simulated.
+    let rows_per_value = pool.install(|| {
+        let p = crate::measures::project(&variants[0], &[]);
+        [
+            p.shares.len(),
+            p.adoption.len(),
+            p.revenue.len(),
+            p.outlook.len(),
+        ]
+    });
+    let stacked_rows = rows_per_value.map(|rows| rows.saturating_mul(variants.len()) + 1);
+    for (name, &rows) in SWEEP_FILES.iter().zip(&stacked_rows) {
+        warn_if_too_long(name, rows, "sweep fewer values");
+    }
+    super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
 
     let cancel = interrupt_flag();
     let mut stacked = SWEEP_FILES.map(|_| export::StackedCsv::new(&plan.path));

@@ -885,6 +885,26 @@ fn warnings_name_the_settings_that_cause_them() {
         "--quiet",
     ]);
     assert!(!stderr.contains("describe the same scenario"), "{stderr}");
+    // Two files whose only difference is such a date (whatever random
+    // numbers the event's place would name).
+    let later = std::fs::read_to_string(dir.join("late.toml"))
+        .unwrap()
+        .replace("at = 40", "at = 50");
+    assert!(later.contains("at = 50"));
+    std::fs::create_dir_all(dir.join("other")).unwrap();
+    std::fs::write(dir.join("other/late.toml"), later).unwrap();
+    let stderr = stderr_of(&[
+        "compare",
+        "late.toml",
+        "other/late.toml",
+        "--runs",
+        "5",
+        "--quiet",
+    ]);
+    assert!(
+        stderr.contains("describe the same scenario, so every difference is 0"),
+        "{stderr}"
+    );
 }
 
 /// A `[choice]` weight that every agency sets in its own `choice` table is

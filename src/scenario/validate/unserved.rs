@@ -27,7 +27,7 @@ pub(super) fn serves(p: &Param) -> bool {
 /// contract could be won with it, and one that adds to a fixed access
 /// gives the sum (0.5 less 0.5 serves nothing). A temporary change at the
 /// first period that ends within the horizon leaves, from then on, the
-/// access the other first-period changes make.
+/// access the first-period changes still in force make.
 fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
     let field = Field::Access(t);
     let periods = s.calendar.periods;
@@ -52,15 +52,15 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
         Access::Fixed(x) => x > 0.0,
         Access::Drawn { serves } => serves,
     };
-    let ends_within = |e: &crate::scenario::Event| e.until.is_some_and(|u| u < periods);
-    // The start, then the first period's changes in the order they apply
-    // (with or without the temporary ones).
-    let at_first = |with_temporary: bool| {
+    // The start, then the first period's changes in the order they apply:
+    // the lasting ones, and the temporary ones still in force at `period`
+    // (each is undone from its `until` on).
+    let at = |period: u32| {
         let start = s.vendors[v].access[t]
             .as_ref()
             .map_or(Access::Fixed(0.0), of);
         changes()
-            .filter(|(e, _)| e.period == 0 && (with_temporary || !ends_within(e)))
+            .filter(|(e, _)| e.period == 0 && e.until.is_none_or(|until| until > period))
             .fold(start, |access, (_, c)| {
                 match (c.op, &access, c.value.fixed_value()) {
                     (Op::Set, _, _) => of(&c.value),
@@ -78,9 +78,14 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
                 }
             })
     };
-    let undone_later = changes().any(|(e, _)| e.period == 0 && ends_within(e));
-    served(&at_first(true))
-        || (undone_later && served(&at_first(false)))
+    // The access changes at the first period and where a first-period
+    // temporary change ends within the horizon.
+    let ends = changes()
+        .filter(|(e, _)| e.period == 0)
+        .filter_map(|(e, _)| e.until.filter(|&until| until < periods));
+    std::iter::once(0)
+        .chain(ends)
+        .any(|period| served(&at(period)))
         || changes().any(|(e, c)| e.period > 0 && serves(&c.value))
 }
 
@@ -268,6 +273,20 @@ mod tests {
                 &format!("{temporary}{}", take("-0.2", ""))
             )
             .is_empty()
+        );
+        // Two temporary changes that end at different periods: the access
+        // between the two ends counts (0 + 0.5 once the -0.5 ends at 3,
+        // until the +0.5 ends at 8).
+        let plus = take("0.5", "until = 8\n");
+        let minus = take("-0.5", "until = 3\n");
+        assert!(idle("{ open = 0 }", &format!("{plus}{minus}")).is_empty());
+        assert_eq!(
+            idle(
+                "{ open = 0 }",
+                &format!("{}{minus}", take("0.5", "until = 3\n"))
+            )
+            .len(),
+            1
         );
         // Undone only after the horizon, a temporary addition lasts.
         assert_eq!(

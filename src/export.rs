@@ -141,13 +141,17 @@ fn half_in_fifteen_digits(x: f64) -> Option<String> {
     if digits % divisor != divisor / 2 {
         return None;
     }
-    let rounded = digits / divisor + 1;
-    let sign = if x < 0.0 { "-" } else { "" };
-    Some(format!(
+    Some(in_millionths(x < 0.0, digits / divisor + 1))
+}
+
+/// `millionths` millionths, negative when `negative`, with 6 decimals.
+fn in_millionths(negative: bool, millionths: u128) -> String {
+    let sign = if negative { "-" } else { "" };
+    format!(
         "{sign}{}.{:06}",
-        rounded / 1_000_000,
-        rounded % 1_000_000
-    ))
+        millionths / 1_000_000,
+        millionths % 1_000_000
+    )
 }
 
 /// Whether `x` lies exactly halfway between two multiples of 10^-6. A
@@ -163,13 +167,7 @@ fn is_halfway(x: f64) -> bool {
 fn away_from_zero(x: f64) -> String {
     let exact = format!("{:.7}", x.abs()).replace('.', "");
     let tenths_of_millionths: u128 = exact.parse().expect("digits of a finite number");
-    let millionths = (tenths_of_millionths + 5) / 10;
-    let sign = if x < 0.0 { "-" } else { "" };
-    format!(
-        "{sign}{}.{:06}",
-        millionths / 1_000_000,
-        millionths % 1_000_000
-    )
+    in_millionths(x < 0.0, (tenths_of_millionths + 5) / 10)
 }
 
 fn optional(x: Option<f64>) -> String {

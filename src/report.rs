@@ -289,12 +289,7 @@ pub fn overview(s: &Scenario) -> String {
             // file may lie past year 9999), else the period.
             let last_month =
                 cal.start.index() + (i64::from(e.period) + 1) * i64::from(cal.step.months()) - 1;
-            let year_10000 = crate::calendar::YearMonth {
-                year: 10_000,
-                month: 1,
-            }
-            .index();
-            let when = if last_month < year_10000 {
+            let when = if last_month.div_euclid(12) <= 9999 {
                 cal.months_of(e.period)
             } else {
                 format!("period {}", e.period)
@@ -305,13 +300,13 @@ pub fn overview(s: &Scenario) -> String {
     out
 }
 
-/// The label of the row of all units under contract in a table of
-/// vendors, told apart from any vendor, even one named "under contract".
-fn under_contract_label<'a>(mut vendors: impl Iterator<Item = &'a str>) -> &'static str {
-    if vendors.any(|v| v.trim().eq_ignore_ascii_case("under contract")) {
-        "all vendors: under contract"
+/// `label` for a row or column of all vendors in a table of vendors, told
+/// apart from any vendor named so: `all vendors: LABEL` then.
+fn all_vendors_label<'a>(label: &str, mut vendors: impl Iterator<Item = &'a str>) -> String {
+    if vendors.any(|v| v.trim().eq_ignore_ascii_case(label)) {
+        format!("all vendors: {label}")
     } else {
-        "under contract"
+        label.to_string()
     }
 }
 
@@ -368,7 +363,7 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
         )
     });
     rows.push(vec![
-        under_contract_label(s.vendors.iter().map(|v| v.name.as_str())).to_string(),
+        all_vendors_label("under contract", s.vendors.iter().map(|v| v.name.as_str())),
         mean,
         lo,
         hi,
@@ -504,7 +499,10 @@ pub fn comparison_table(
         .filter(|r| r.period == last && r.measure == RevenueMeasure::CumulativeRevenue)
         .map(|r| r.summary.map(|p| p.difference.mean))
         .sum();
-    let mut cells = vec![under_contract_label(c.vendors.iter().map(String::as_str)).to_string()];
+    let mut cells = vec![all_vendors_label(
+        "under contract",
+        c.vendors.iter().map(String::as_str),
+    )];
     cells.extend(paired_cells(under_contract.as_ref()));
     cells.push(all_revenue.map_or_else(dash, signed_dollars));
     rows.push(cells);
@@ -545,18 +543,9 @@ pub fn sweep_table(
     );
     let mut header = vec![sweep.path.clone()];
     header.extend(s.vendors.iter().map(|v| v.name.clone()));
-    // Told apart from a vendor of the same name, as the other tables do.
     header.extend(
-        ["under contract", "cum. revenue", "likeliest leader"].map(|label| {
-            if s.vendors
-                .iter()
-                .any(|v| v.name.trim().eq_ignore_ascii_case(label))
-            {
-                format!("all vendors: {label}")
-            } else {
-                label.to_string()
-            }
-        }),
+        ["under contract", "cum. revenue", "likeliest leader"]
+            .map(|label| all_vendors_label(label, s.vendors.iter().map(|v| v.name.as_str()))),
     );
     let mut rows = vec![header];
     for (value, point) in sweep.values.iter().zip(points) {

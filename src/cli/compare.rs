@@ -107,21 +107,13 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
-        let threads = sim.threads() as u64;
         check_memory(
             |runs, threads| {
                 resources::estimate(&base, runs, threads, false, engine)
                     .plus(resources::estimate(&other, runs, threads, false, engine))
             },
             runs,
-            MemoryAdvice {
-                job: "comparison",
-                per_run: false,
-                fewer: None,
-                engine,
-                threads,
-                other_threads: u64::from(crate::progress::Progress::shown(sim.quiet)),
-            },
+            MemoryAdvice::for_job("comparison", sim, false, None),
         )?;
     }
     let pool = sim.pool()?;

@@ -55,18 +55,10 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
-        let threads = sim.threads() as u64;
         check_memory(
             |runs, threads| resources::estimate(&s, runs, threads, args.per_run, engine),
             runs,
-            MemoryAdvice {
-                job: "run",
-                per_run: args.per_run,
-                fewer: None,
-                engine,
-                threads,
-                other_threads: u64::from(crate::progress::Progress::shown(sim.quiet)),
-            },
+            MemoryAdvice::for_job("run", sim, args.per_run, None),
         )?;
     }
     let pool = sim.pool()?;

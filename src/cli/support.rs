@@ -503,11 +503,11 @@ pub(super) fn write_outputs(
     strict: bool,
     cancel: &AtomicBool,
 ) -> Result<Vec<OutputFile>> {
-    // Another job writing into `out` finishes first; then its manifest is
-    // the one replaced.
     // Warnings drawn since the simulation began, before the lock creates
     // the folder.
     super::refuse_warnings(strict, super::Stop::BeforeWriting)?;
+    // Another job writing into `out` finishes first; then its manifest is
+    // the one replaced.
     let _turn = output::FolderLock::acquire(out, cancel).map_err(|e| {
         if cancel.load(Ordering::SeqCst) {
             anyhow::Error::new(Interrupted)
@@ -1133,14 +1133,9 @@ fn replaced_warning(
         .collect::<Vec<_>>()
         .join(" against ");
     let what = match (input, &swept) {
-        (ManifestInput::Compare { .. }, _) => "the comparison".to_string(),
-        (ManifestInput::Sweep { .. }, Some(number)) => format!("a sweep of {number}"),
-        _ => "the results".to_string(),
-    };
-    let what = if what.starts_with("a sweep") {
-        format!("{what} over")
-    } else {
-        format!("{what} of")
+        (ManifestInput::Compare { .. }, _) => "the comparison of".to_string(),
+        (ManifestInput::Sweep { .. }, Some(number)) => format!("a sweep of {number} over"),
+        _ => "the results of".to_string(),
     };
     // A sweep of another number says which it varies now.
     let this_job = match input.swept() {
@@ -1276,6 +1271,26 @@ pub(super) struct MemoryAdvice {
     /// Other threads that allocate while the job runs (the progress bar's,
     /// when it is drawn): they reserve room too, whatever `--threads` says.
     pub other_threads: u64,
+}
+
+impl MemoryAdvice {
+    /// The advice for a `job` with `sim`'s engine and threads (and the
+    /// progress bar's thread when a bar is drawn).
+    pub(super) fn for_job(
+        job: &'static str,
+        sim: &SimulationArgs,
+        per_run: bool,
+        fewer: Option<&'static str>,
+    ) -> MemoryAdvice {
+        MemoryAdvice {
+            job,
+            per_run,
+            fewer,
+            engine: sim.engine(),
+            threads: sim.threads() as u64,
+            other_threads: u64::from(crate::progress::Progress::shown(sim.quiet)),
+        }
+    }
 }
 
 /// The largest `n` in `fits..too_many` for which `fits_at(n)` holds, by

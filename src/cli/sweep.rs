@@ -113,14 +113,12 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         check_memory(
             need_on,
             runs,
-            MemoryAdvice {
-                job: "sweep",
-                per_run: false,
-                fewer: fewer_values_help.then_some("fewer values"),
-                engine,
-                threads,
-                other_threads: u64::from(crate::progress::Progress::shown(sim.quiet)),
-            },
+            MemoryAdvice::for_job(
+                "sweep",
+                sim,
+                false,
+                fewer_values_help.then_some("fewer values"),
+            ),
         )?;
     }
     let pool = sim.pool()?;

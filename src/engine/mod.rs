@@ -400,16 +400,9 @@ fn run_verified(
 
 /// The simulation was stopped through [`Control::cancel`]. An error, so
 /// that `?` carries it into `anyhow` or `Box<dyn Error>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the simulation was cancelled")]
 pub struct Cancelled;
-
-impl std::fmt::Display for Cancelled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the simulation was cancelled")
-    }
-}
-
-impl std::error::Error for Cancelled {}
 
 /// Hooks for a caller that shows progress or may stop a long simulation.
 pub struct Control<'a> {

@@ -759,6 +759,30 @@ fn a_full_standard_output_fails_with_1_after_the_results_are_written() {
     }
 }
 
+/// `sharecast ARGS` run in `dir` under an address-space limit of `kib`
+/// KiB (`ulimit -v`).
+fn under_address_space_limit(dir: &Path, kib: &str, args: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -v \"$1\" && shift && exec \"$0\" \"$@\"",
+            binary(),
+            kib,
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// The text in `text` between the first `marker` and the next `end`.
+fn text_after(text: &str, marker: &str, end: char) -> Option<String> {
+    text.split(marker)
+        .nth(1)
+        .and_then(|rest| rest.split(end).next())
+        .map(str::to_string)
+}
+
 /// Under an address-space limit (`ulimit -v`) an allocation beyond it
 /// aborts the process, so the memory check counts the limit too, with
 /// room for what the allocator and threads map; both the run count and
@@ -769,20 +793,10 @@ fn a_full_standard_output_fails_with_1_after_the_results_are_written() {
 fn an_address_space_limit_is_part_of_the_memory_check() {
     let tmp = tempfile::tempdir().unwrap();
     let on_threads = |threads: &str, kib: &str, scenario: &str, runs: &str, out: &str| {
-        Command::new("sh")
-            .args([
-                "-c",
-                "ulimit -v \"$1\" && exec \"$0\" run \"$2\" --runs \"$3\" --threads \"$5\" --quiet --out \"$4\"",
-                binary(),
-                kib,
-                repo_root().join(scenario).to_str().unwrap(),
-                runs,
-                out,
-                threads,
-            ])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap()
+        let scenario = repo_root().join(scenario);
+        let run = ["run", scenario.to_str().unwrap(), "--runs", runs];
+        let rest = ["--threads", threads, "--quiet", "--out", out];
+        under_address_space_limit(tmp.path(), kib, &[&run[..], &rest].concat())
     };
     let under_limit = |kib: &str, scenario: &str, runs: &str, out: &str| {
         on_threads("2", kib, scenario, runs, out)
@@ -799,22 +813,15 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
         "{stderr}"
     );
     assert!(!tmp.path().join("o").exists());
-    let after = |marker: &str, end: char| {
-        stderr
-            .split(marker)
-            .nth(1)
-            .and_then(|rest| rest.split(end).next())
-            .expect(marker)
-            .to_string()
-    };
-    let advised_runs = after("--runs to at most ", ',');
+    let advised = |marker: &str, end: char| text_after(&stderr, marker, end).expect(marker);
+    let advised_runs = advised("--runs to at most ", ',');
     let o = under_limit("400000", large, &advised_runs, "advised");
     assert!(
         o.status.success(),
         "{advised_runs} runs: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let advised_limit = after("(ulimit -v ", ')');
+    let advised_limit = advised("(ulimit -v ", ')');
     let o = under_limit(&advised_limit, large, "20000", "raised");
     assert!(
         o.status.success(),
@@ -835,12 +842,7 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
             && !stderr.contains("vendors"),
         "{stderr}"
     );
-    let advised_threads = stderr
-        .split("use --threads ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .expect("a thread count")
-        .to_string();
+    let advised_threads = text_after(&stderr, "use --threads ", ' ').expect("a thread count");
     assert!(
         advised_threads
             .parse::<u32>()
@@ -860,12 +862,8 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
     let o = on_threads("16", "50000", default, "200000", "many");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
-    let advised_runs = stderr
-        .split("use --threads 1 with --runs at most ")
-        .nth(1)
-        .and_then(|rest| rest.split(' ').next())
-        .unwrap_or_else(|| panic!("{stderr}"))
-        .to_string();
+    let advised_runs = text_after(&stderr, "use --threads 1 with --runs at most ", ' ')
+        .unwrap_or_else(|| panic!("{stderr}"));
     assert!(!stderr.contains("vendors"), "{stderr}");
     let o = on_threads("1", "50000", default, &advised_runs, "one");
     assert!(
@@ -885,36 +883,26 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
 fn a_job_the_address_space_check_lets_through_completes() {
     let tmp = tempfile::tempdir().unwrap();
     let scenario = repo_root().join("tests/fixtures/address-space.toml");
+    let scenario = scenario.to_str().unwrap();
     let attempt = |kib: &str, threads: &str, runs: &str| {
-        Command::new("sh")
-            .args([
-                "-c",
-                "ulimit -v \"$1\" && exec \"$0\" run \"$2\" --runs \"$3\" --threads \"$4\" --quiet --out out",
-                binary(),
-                kib,
-                scenario.to_str().unwrap(),
-                runs,
-                threads,
-            ])
-            .current_dir(tmp.path())
-            .output()
-            .unwrap()
+        let args = ["run", scenario, "--runs", runs, "--threads", threads];
+        under_address_space_limit(
+            tmp.path(),
+            kib,
+            &[&args[..], &["--quiet", "--out", "out"]].concat(),
+        )
     };
     let o = attempt("45000", "2", "4000");
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
     assert_eq!(o.status.code(), Some(2), "{stderr}");
-    let after = |marker: &str, end: char| {
-        stderr
-            .split(marker)
-            .nth(1)
-            .and_then(|rest| rest.split(end).next())
-            .map(str::to_string)
-    };
-    let (threads, runs) = match after("use --threads 1 with --runs at most ", ' ') {
+    let (threads, runs) = match text_after(&stderr, "use --threads 1 with --runs at most ", ' ') {
         Some(runs) => ("1", runs),
-        None => ("2", after("--runs to at most ", ',').expect(&stderr)),
+        None => (
+            "2",
+            text_after(&stderr, "--runs to at most ", ',').expect(&stderr),
+        ),
     };
-    let limit = after("(ulimit -v ", ')').expect(&stderr);
+    let limit = text_after(&stderr, "(ulimit -v ", ')').expect(&stderr);
     for _ in 0..6 {
         let o = attempt("45000", threads, &runs);
         assert!(
@@ -937,20 +925,7 @@ fn a_job_the_address_space_check_lets_through_completes() {
 #[test]
 fn a_memory_refusal_names_what_would_help() {
     let tmp = tempfile::tempdir().unwrap();
-    let under_limit = |kib: &str, args: &[&str]| {
-        let mut all = vec![
-            "-c".to_string(),
-            "ulimit -v \"$1\" && shift && exec \"$0\" \"$@\"".to_string(),
-            binary().to_string(),
-            kib.to_string(),
-        ];
-        all.extend(args.iter().map(|a| a.to_string()));
-        Command::new("sh")
-            .args(all)
-            .current_dir(tmp.path())
-            .output()
-            .unwrap()
-    };
+    let under_limit = |kib: &str, args: &[&str]| under_address_space_limit(tmp.path(), kib, args);
     let minimal = repo_root().join("scenarios/minimal.toml");
     let minimal = minimal.to_str().unwrap();
     let o = under_limit(

@@ -314,6 +314,10 @@ fn all_vendors_label<'a>(label: &str, mut vendors: impl Iterator<Item = &'a str>
 /// contracts at the last period, its chance of leading and its cumulative
 /// revenue; then the share of all units under contract, with all vendors'
 /// revenue together.
+///
+/// # Panics
+/// If `p` is not a projection of `s` (of another scenario's vendors or
+/// periods), or `s` has no period.
 pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     let cal = &s.calendar;
     let mut out = String::new();
@@ -427,6 +431,10 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
 /// same for the share of all units under contract, with all vendors'
 /// revenue together. Each scenario is shown as `file` (its path, with any
 /// settings) and its name.
+///
+/// # Panics
+/// If `c` is not a comparison of the two scenarios (of other vendors or
+/// periods), or they have no period.
 pub fn comparison_table(
     baseline: (&Scenario, &str),
     counterfactual: (&Scenario, &str),
@@ -516,6 +524,9 @@ pub fn comparison_table(
 /// with that chance, and the mean cumulative revenue of all vendors over
 /// the horizon. `s` is the scenario at any of the values (they
 /// share vendors and calendar).
+///
+/// # Panics
+/// If the points are not of `s`'s vendors, or `s` has no period.
 pub fn sweep_table(
     s: &Scenario,
     sweep: &Sweep,
@@ -652,9 +663,9 @@ mod tests {
             "{both}"
         );
         // A period index past year 9999 is shown as the period.
-        let far = text("[[event]]\nat = 4294967295\nvendor = \"A\"\nset = { brand = 0.7 }\n");
+        let far = text("[[event]]\nat = 4294967294\nvendor = \"A\"\nset = { brand = 0.7 }\n");
         assert!(
-            far.contains("\n  #1  period 4294967295  A: brand = 0.7\n"),
+            far.contains("\n  #1  period 4294967294  A: brand = 0.7\n"),
             "{far}"
         );
     }

@@ -952,6 +952,10 @@ pub struct SweepPoint {
 
 impl SweepPoint {
     /// The point of projection `p` of scenario `s`.
+    ///
+    /// # Panics
+    /// If `p` is not a projection of `s` (of another scenario's vendors or
+    /// periods), or `s` has no period.
     pub fn of(s: &Scenario, p: &Projection) -> SweepPoint {
         let last = s.calendar.periods as usize - 1;
         let under_contract = all_under_contract(&p.adoption, last).map(|s| s.mean);

@@ -213,15 +213,19 @@ impl Tally {
     pub fn fits(&self, d: Dims) -> bool {
         let by_agency = d.periods * d.agencies;
         self.waiting.len() == by_agency
+            && self.annual_value.len() == self.price_epochs.count() * d.agencies
             && self.values.len() == self.price_epochs.mixed_count() * self.layout.values_per_slot(d)
             && match self.layout {
                 TallyLayout::Joint => {
                     self.contracts.len() == by_agency * d.tiers * d.vendors
                         && self.tier_contracts.is_empty()
+                        && self.tier_values.is_empty()
                 }
                 TallyLayout::Marginal => {
+                    let by_tier = d.periods * d.tiers * d.vendors;
                     self.contracts.len() == by_agency * d.vendors
-                        && self.tier_contracts.len() == d.periods * d.tiers * d.vendors
+                        && self.tier_contracts.len() == by_tier
+                        && self.tier_values.len() == by_tier
                 }
             }
     }

@@ -275,7 +275,7 @@ struct SimulationArgs {
     /// Simulation engine: `counts` (fast, default) or `units` (follows every
     /// unit; slow, the reference the fast one is tested against).
     /// Example: --engine units
-    #[arg(long, value_enum, default_value_t = EngineChoice::Counts)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = EngineChoice::Counts)]
     engine: EngineChoice,
 
     /// Run even when the estimated memory need exceeds the memory available

@@ -194,7 +194,9 @@ pub(super) fn load_with_sets(
 
 /// Whether two checked scenarios are the same model: what they would
 /// simulate, warnings and the lines events sit on aside. Differences that
-/// change nothing simulated count as none: the dates of events after the
+/// change nothing simulated count as none: the scenarios' names, default
+/// runs and seeds (a comparison runs both with one seed and count) and
+/// events' labels (no stream is named by them); the dates of events after the
 /// horizon (they never fire, and draw nothing), an `until` at or after the
 /// horizon against another such, and an agency's fixed choice weight equal
 /// to the fixed one of `[choice]` against none.
@@ -202,6 +204,7 @@ pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
     let fingerprint = |s: &Scenario| {
         let mut s = s.clone();
         s.warnings.clear();
+        (s.name, s.runs, s.seed) = (String::new(), 0, 0);
         let periods = s.calendar.periods;
         for e in &mut s.events {
             if e.period >= periods {
@@ -216,6 +219,7 @@ pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
             if let Some(until) = &mut e.until {
                 *until = (*until).min(periods);
             }
+            e.label = None;
             for change in &mut e.changes {
                 change.line = None;
             }

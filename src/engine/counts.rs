@@ -190,13 +190,14 @@ impl Segment {
     }
 
     /// The annual values of each vendor's contracts in force, summed, into
-    /// `values`: `prices` gives the agency's price in each epoch, in order.
-    fn values(&self, mut prices: impl Iterator<Item = f64>, values: &mut [f64]) {
+    /// `values`: `prices` gives the agency's price in each epoch, in order,
+    /// and `price` is its price now.
+    fn values(&self, prices: impl Iterator<Item = f64>, price: f64, values: &mut [f64]) {
         let vendors = self.vendors();
         if self.by_epoch.is_empty() {
             // The agency's price never changes: every contract is worth the
-            // first epoch's.
-            let price = prices.next().unwrap_or(0.0);
+            // price of now (there may be no epochs at all, when no price in
+            // the scenario changes but the caller asked for values).
             for (value, &n) in values.iter_mut().zip(&self.held) {
                 *value = f64::from(n) * price;
             }
@@ -446,7 +447,8 @@ pub fn run(
             if let Some(slot) = mixed.slot(t, a) {
                 let prices = epoch_prices.iter().skip(a).step_by(d.agencies).copied();
                 let first = (slot * d.tiers + seg.tier) * nv;
-                seg.values(prices, &mut record.values[first..first + nv]);
+                let price = market.annual_value[a];
+                seg.values(prices, price, &mut record.values[first..first + nv]);
             }
             record.waiting[d.agency_period(t, a)] += seg.waiting.iter().sum::<u32>();
             record.never[d.agency_period(t, a)] += seg.never;

@@ -81,7 +81,10 @@ pub struct Scenario {
     pub events: Vec<Event>,
     /// Things that are allowed but probably not meant (an event that never
     /// fires, heavy clamping, a tier no vendor can serve); shown by every
-    /// command that reads the scenario.
+    /// command that reads the scenario. Found once, from the text the
+    /// scenario was parsed from (with its settings): a scenario edited in
+    /// code keeps the warnings of that text, and one built in code has
+    /// those it was given; [`Scenario::verify`] checks the rules, not these.
     pub warnings: Vec<Diagnostic>,
 }
 

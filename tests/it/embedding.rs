@@ -426,26 +426,61 @@ fn a_run_refuses_mixed_prices_that_do_not_cover_its_scenario() {
 /// (`MixedPrices::everywhere`, offered to embedders who want them all)
 /// are summarised like the runs the command line simulates: `project` and
 /// `compare` take them and give the same rows as the scenario's own
-/// records of the same runs.
+/// records of the same runs, with either engine. A scenario whose prices
+/// never change keeps no values of its own; recorded with another
+/// scenario's agency-periods (of the same agencies and periods, as when
+/// pairing a variant that changes a price) and tallied with
+/// `PriceEpochs::with_mixed`, it gives the same rows too: every contract
+/// is worth its agency's one price.
 #[test]
 fn records_keeping_every_value_in_force_are_summarised_like_the_usual_ones() {
-    use sharecast::engine::{MixedPrices, simulate_run_with};
+    use std::sync::atomic::AtomicBool;
+
+    use sharecast::engine::{Dims, MixedPrices, simulate_run_with};
+    use sharecast::measures::project_unless;
+    use sharecast::tally::PriceEpochs;
     let large = load(repo_root().join("scenarios/bench/large.toml")).unwrap();
+    let mut fixed_prices = large.clone();
+    fixed_prices.events.clear();
+    assert!(large.prices_change() && !fixed_prices.prices_change());
+    assert_eq!(MixedPrices::everywhere(&fixed_prices).count(), 0);
     let everywhere = MixedPrices::everywhere(&large);
-    assert!(everywhere.count() > MixedPrices::of(&large).count());
+    assert!(everywhere.covers(&fixed_prices));
+    for (s, engine) in [
+        (&large, EngineKind::Counts),
+        (&large, EngineKind::Units),
+        (&fixed_prices, EngineKind::Counts),
+        (&fixed_prices, EngineKind::Units),
+    ] {
+        assert!(everywhere.count() > MixedPrices::of(s).count());
+        let all: Vec<_> = (0..20)
+            .map(|run| simulate_run_with(s, &everywhere, 3, run, engine))
+            .collect();
+        let usual = simulate_all(s, 3, 0..20, engine);
+        assert_ne!(all[0].values.len(), usual[0].values.len());
+        let epochs = PriceEpochs::of(s).with_mixed(everywhere.clone());
+        let tallies: Vec<_> = all
+            .iter()
+            .map(|r| Tally::of(r, Dims::of(s), &epochs))
+            .collect();
+        let from_all = project_unless(s, &tallies, &AtomicBool::new(false)).unwrap();
+        let from_usual = project(s, &usual);
+        same_lines(
+            export::shares_csv(s, &from_all),
+            export::shares_csv(s, &from_usual),
+        );
+        same_lines(
+            export::revenue_csv(s, &from_all),
+            export::revenue_csv(s, &from_usual),
+        );
+    }
     let all: Vec<_> = (0..20)
         .map(|run| simulate_run_with(&large, &everywhere, 3, run, EngineKind::Counts))
         .collect();
     let usual = simulate_all(&large, 3, 0..20, EngineKind::Counts);
-    assert_ne!(all[0].values.len(), usual[0].values.len());
-    let (from_all, from_usual) = (project(&large, &all), project(&large, &usual));
     same_lines(
-        export::shares_csv(&large, &from_all),
-        export::shares_csv(&large, &from_usual),
-    );
-    same_lines(
-        export::revenue_csv(&large, &from_all),
-        export::revenue_csv(&large, &from_usual),
+        export::shares_csv(&large, &project(&large, &all)),
+        export::shares_csv(&large, &project(&large, &usual)),
     );
     let alignment = align(&large, &large).unwrap();
     let (a, b) = (
@@ -524,6 +559,27 @@ fn statistics_refuse_tallies_that_do_not_belong_together() {
             message.starts_with("the tallies mix layouts or price epochs"),
             "{message}"
         );
+    }
+
+    // Tallies edited in code with a list of another length than the shape
+    // needs are refused before any task reads past it.
+    for layout in [TallyLayout::Joint, TallyLayout::Marginal] {
+        let whole: Vec<Tally> = records
+            .iter()
+            .map(|r| Tally::with_layout(r, d, &epochs, layout))
+            .collect();
+        assert!(project_unless(&large, &whole, &never).is_some());
+        let shorten: [fn(&mut Tally); 3] = [
+            |t| drop(t.annual_value.pop()),
+            |t| t.tier_values.push(0.0),
+            |t| drop(t.values.pop()),
+        ];
+        for edit in shorten {
+            let mut edited = whole.clone();
+            edit(&mut edited[2]);
+            let message = panic_message(|| drop(project_unless(&large, &edited, &never)));
+            assert!(message.starts_with(other_shape), "{layout:?}: {message}");
+        }
     }
 }
 

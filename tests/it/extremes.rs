@@ -105,6 +105,42 @@ fn one_unit_and_one_period() {
     assert_eq!((s.runs, s.mean, s.sd), (50, 1.0, Some(0.0)));
 }
 
+/// The latest period indexes an event may give are accepted and run (the
+/// event never fires); one more is refused with its line, never saturated
+/// into an `until` that no longer follows its `at`.
+#[test]
+fn the_latest_event_periods_run_and_later_ones_are_refused() {
+    let agency =
+        "[[agency]]\nname = \"X\"\nunits = 10\ninnovation = 0.5\nimitation = 0.0\nterm = 2\n";
+    let event = |at: u64, until: u64| {
+        format!(
+            "{agency}[[event]]\nat = {at}\nuntil = {until}\nagency = \"X\"\nadd = {{ caution = 0.1 }}\n"
+        )
+    };
+    let latest = scenario(&one_vendor(3, &event(4_294_967_293, 4_294_967_294)));
+    assert_eq!(latest.events[0].until, Some(u32::MAX - 1));
+    let plain = scenario(&one_vendor(3, agency));
+    for engine in ENGINES {
+        let (with_event, _) = simulate(&latest, 5, 20, engine);
+        let (without, _) = simulate(&plain, 5, 20, engine);
+        assert_eq!(with_event, without, "{engine:?}");
+    }
+    let too_late = sharecast::scenario::parse(
+        &one_vendor(3, &event(4_294_967_295, 4_294_967_296)),
+        std::path::Path::new("late.toml"),
+    )
+    .expect_err("past the largest period index")
+    .to_string();
+    for line in [14, 15] {
+        assert!(
+            too_late.contains(&format!(
+                "late.toml:{line}: event 1: a period index must be at most 4294967294"
+            )),
+            "{too_late}"
+        );
+    }
+}
+
 #[test]
 fn a_thousand_vendors() {
     let mut text = String::from("start = \"2026-01\"\nperiods = 4\n");

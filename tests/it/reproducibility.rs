@@ -92,6 +92,29 @@ fn windows_line_ends_and_a_byte_order_mark_change_nothing() {
     assert_eq!(unix, windows);
 }
 
+/// `--engine` reads its value in any letter case, as the library's
+/// `EngineKind` parses it: the same engine, the same bytes.
+#[test]
+fn the_engine_is_named_in_any_letter_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_into(tmp.path(), "lower", &["--runs", "30", "--engine", "units"]);
+    run_into(tmp.path(), "title", &["--runs", "30", "--engine", "Units"]);
+    run_into(
+        tmp.path(),
+        "counts",
+        &["--runs", "30", "--engine", "COUNTS"],
+    );
+    let (lower, title) = (
+        csvs(&tmp.path().join("lower")),
+        csvs(&tmp.path().join("title")),
+    );
+    assert_eq!(lower.len(), 5);
+    assert_eq!(lower, title);
+    assert_ne!(lower, csvs(&tmp.path().join("counts")));
+    let manifest = std::fs::read_to_string(tmp.path().join("title/manifest.json")).unwrap();
+    assert!(manifest.contains("\"units\""), "{manifest}");
+}
+
 #[test]
 fn another_seed_gives_other_numbers() {
     let tmp = tempfile::tempdir().unwrap();

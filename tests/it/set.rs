@@ -905,6 +905,21 @@ fn warnings_name_the_settings_that_cause_them() {
         stderr.contains("describe the same scenario, so every difference is 0"),
         "{stderr}"
     );
+    // Another name, default runs and seed, and a label on the event change
+    // nothing the comparison simulates.
+    let renamed = std::fs::read_to_string(dir.join("late.toml"))
+        .unwrap()
+        .replace("name = \"Minimal example\"", "name = \"Copy\"")
+        .replace("runs = 500", "runs = 40")
+        .replace("seed = 7", "seed = 8")
+        .replace("at = 40\n", "at = 40\nlabel = \"late push\"\n");
+    assert!(renamed.contains("\"Copy\"") && renamed.contains("late push"));
+    std::fs::write(dir.join("copy.toml"), renamed).unwrap();
+    let stderr = stderr_of(&["compare", "late.toml", "copy.toml", "--quiet"]);
+    assert!(
+        stderr.contains("describe the same scenario, so every difference is 0"),
+        "{stderr}"
+    );
 }
 
 /// A `[choice]` weight that every agency sets in its own `choice` table is

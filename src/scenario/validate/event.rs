@@ -27,6 +27,12 @@ fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, Spa
     }
 }
 
+/// The largest period index an event's `at` or `until` may give: periods
+/// are counted in `u32`, and an `until` must stay above its `at`. Anything
+/// this late is past every horizon (which ends by year 9999) and never
+/// fires; the bound only keeps the number exact.
+const MAX_PERIOD_INDEX: i64 = u32::MAX as i64 - 1;
+
 /// Integers an event's `at` more likely means as a year than as a period
 /// index.
 const LIKELY_YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
@@ -117,6 +123,15 @@ impl Checker<'_> {
                     }
                 }
             },
+            Value::Integer(i) if *i > MAX_PERIOD_INDEX => {
+                self.error(
+                    &v.span(),
+                    format!(
+                        "{label}: a period index must be at most {MAX_PERIOD_INDEX}, got {i} (an event after the last period never fires)"
+                    ),
+                );
+                (None, i.to_string())
+            }
             Value::Integer(i) if *i >= 0 => (Some(*i), format!("period {i}")),
             Value::Integer(i) => {
                 self.error(
@@ -400,7 +415,9 @@ impl Checker<'_> {
         if !ok {
             return None;
         }
-        let period = u32::try_from(period?).unwrap_or(u32::MAX);
+        // Both fit: a date's period ends by year 9999, and a period index
+        // is at most MAX_PERIOD_INDEX.
+        let period = u32::try_from(period?).expect("a checked period fits u32");
         // A sweep that moves the event keeps the streams of the date the file
         // gives it (already checked when the file itself was validated).
         let keyed_period =
@@ -416,7 +433,7 @@ impl Checker<'_> {
         let until = match until {
             None => None,
             Some(None) => return None,
-            Some(Some(u)) => Some(u32::try_from(u).unwrap_or(u32::MAX)),
+            Some(Some(u)) => Some(u32::try_from(u).expect("a checked period fits u32")),
         };
         Some(Event {
             period,

@@ -570,9 +570,9 @@ fn statistics_refuse_tallies_that_do_not_belong_together() {
             .collect();
         assert!(project_unless(&large, &whole, &never).is_some());
         let shorten: [fn(&mut Tally); 3] = [
-            |t| drop(t.annual_value.pop()),
+            |t| t.annual_value.truncate(t.annual_value.len() - 1),
             |t| t.tier_values.push(0.0),
-            |t| drop(t.values.pop()),
+            |t| t.values.truncate(t.values.len() - 1),
         ];
         for edit in shorten {
             let mut edited = whole.clone();

@@ -390,6 +390,13 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
     // Points with one decimal, signed; never "-0.0".
     let signed = |x: f64| signed_points(x, 1);
     let d = &p.difference;
+    // The mean change is shown with as many decimals as its interval, so
+    // that a change the interval shows is not read as "0.0 pts"; without
+    // an interval, with as many as it takes not to round a change to 0
+    // (up to 3).
+    let mut mean_decimals = (1..=3)
+        .find(|&k| d.mean == 0.0 || signed_points(d.mean, k) != signed_points(0.0, k))
+        .unwrap_or(3);
     let interval = p
         .standard_error()
         .filter(|_| d.runs >= 30)
@@ -402,6 +409,7 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
             let decimals = (1..=3)
                 .find(|&k| signed_points(low, k) != signed_points(high, k))
                 .unwrap_or(if low == 0.0 && high == 0.0 { 1 } else { 3 });
+            mean_decimals = decimals;
             format!(
                 "{} to {} pts",
                 signed_points(low, decimals),
@@ -411,7 +419,7 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
     vec![
         percent(p.baseline_mean),
         percent(p.counterfactual_mean),
-        format!("{} pts", signed(d.mean)),
+        format!("{} pts", signed_points(d.mean, mean_decimals)),
         interval,
         format!(
             "{} to {} pts",
@@ -934,7 +942,32 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
             frac_higher: 1.0,
             ..unchanged
         };
-        assert_eq!(paired_cells(Some(&constant))[3], "+0.013 to +0.013 pts");
+        assert_eq!(
+            paired_cells(Some(&constant))[2..4],
+            ["+0.013 pts", "+0.013 to +0.013 pts"]
+        );
+        // A small change whose interval needs two decimals shows its mean
+        // with two, not as "0.0 pts"; without an interval (under 30 runs),
+        // with as many as it takes not to read as 0.
+        let small = crate::compare::Paired {
+            counterfactual_mean: 0.854131,
+            difference: summary(40, 0.000131, 0.0002, [-0.003, 0.0, 0.0, 0.0, 0.003]),
+            ..constant
+        };
+        assert_eq!(
+            paired_cells(Some(&small))[2..4],
+            ["+0.01 pts", "+0.01 to +0.02 pts"]
+        );
+        let few = crate::compare::Paired {
+            difference: summary(20, 0.000131, 0.0002, [-0.003, 0.0, 0.0, 0.0, 0.003]),
+            ..small
+        };
+        assert_eq!(paired_cells(Some(&few))[2..4], ["+0.01 pts", "-"]);
+        let tiny = crate::compare::Paired {
+            difference: summary(20, -0.0000004, 0.0002, [0.0; 5]),
+            ..small
+        };
+        assert_eq!(paired_cells(Some(&tiny))[2], "0.000 pts");
     }
 
     #[test]

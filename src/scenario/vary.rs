@@ -400,6 +400,11 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                 ));
             }
         }
+        "runs" | "seed" if rest.is_empty() => {
+            return Err(fail(format!(
+                "{head} is not a number of the model: give it on the command line, as --{head} N"
+            )));
+        }
         _ => {
             return Err(fail(format!(
                 "a path starts with choice., vendor., agency. or event. and names one number: {PATH_HELP}"
@@ -896,6 +901,18 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             (
                 "tier.secret",
                 "tier.secret: a path starts with choice., vendor., agency. or event.",
+            ),
+            (
+                "runs",
+                "runs: runs is not a number of the model: give it on the command line, as --runs N",
+            ),
+            (
+                "seed",
+                "seed: seed is not a number of the model: give it on the command line, as --seed N",
+            ),
+            (
+                "runs.x",
+                "runs.x: a path starts with choice., vendor., agency. or event.",
             ),
             (
                 "agency.X.tiers.unclassified",

@@ -275,12 +275,29 @@ impl Checker<'_> {
 /// 30000]` for a contract worth about $120,000): the lognormal with that
 /// mean and sd, `sigma_ln^2 = ln(1 + (sigma / mu)^2)` and `mu_ln = ln mu -
 /// sigma_ln^2 / 2`, rounded to four decimals, when its draws fit `range`
-/// (clamped in fewer than 5%).
+/// (clamped in fewer than 5%). When `sigma` is small beside `mu` and reads
+/// as the logarithm's sd already (`lognormal = [2.4e6, 0.3]` for a median
+/// of $2.4 million): the lognormal of median `mu`, `[ln mu, sigma]`.
 fn lognormal_on_the_log_scale(mu: f64, sigma: f64, range: Range) -> Option<String> {
     if !(mu > 0.0 && sigma > 0.0 && mu.is_finite() && sigma.is_finite()) {
         return None;
     }
     let round = |x: f64| (x * 1e4).round() / 1e4;
+    if sigma <= 5.0 && sigma < mu / 100.0 {
+        let median_ln = round(mu.ln());
+        let fitting = DistSpec::new("lognormal", &[median_ln, sigma]).ok()?;
+        return (fitting.share_outside(range) < HEAVY_CLAMPING).then(|| {
+            format!(
+                "; lognormal's numbers are the mean and sd of the value's natural logarithm: if {} is the value's median and {} the sd of its logarithm, write {{ lognormal = [{}, {}] }} (ln {} = {})",
+                Shown(mu),
+                Shown(sigma),
+                Shown(median_ln),
+                Shown(sigma),
+                Shown(mu),
+                Shown(median_ln)
+            )
+        });
+    }
     let variance = (sigma / mu).powi(2).ln_1p();
     let sigma_ln = round(variance.sqrt());
     let mu_ln = round(mu.ln() - variance / 2.0);
@@ -418,6 +435,13 @@ mod tests {
             "{wide:?}"
         );
         assert!(outcome("{ lognormal = [13.8, 0.3] }").is_empty());
+        // A median in dollars with the logarithm's sd.
+        assert_eq!(
+            outcome("{ lognormal = [2.4e6, 0.3] }"),
+            [
+                "agency 'X' annual_value: lognormal [2400000, 0.3] draws numbers too large to represent; use mu + 8*sigma <= 700; lognormal's numbers are the mean and sd of the value's natural logarithm: if 2400000 is the value's median and 0.3 the sd of its logarithm, write { lognormal = [14.691, 0.3] } (ln 2400000 = 14.691)"
+            ]
+        );
     }
 
     /// A fraction written as a percentage (from 2 to 100) is told the

@@ -217,7 +217,8 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
                         "a month is text in quotes, {fix} (TOML reads a bare YYYY-MM as the start of a date: {})",
                         e.message().trim()
                     ),
-                    None => explain_toml_error(e.message()),
+                    None => spreadsheet_value(source, &span)
+                        .unwrap_or_else(|| explain_toml_error(e.message())),
                 },
                 None => explain_toml_error(e.message()),
             };
@@ -275,6 +276,110 @@ fn unquoted_month(source: &str, span: &std::ops::Range<usize>) -> Option<String>
         let key = key.trim().trim_start_matches('{').trim();
         format!("write {key} = \"{value}\"")
     })
+}
+
+/// A number written as a spreadsheet or a report shows it, which TOML does
+/// not read: `45%`, `2,500,000`, `0,1` (a decimal comma), `2.5M`, `$120k`,
+/// `.45`. Gives the number as TOML writes it and what was changed, or
+/// `None` for text that is a plain number already or not a number at all.
+/// A single comma before three digits (`2,500`) is told both readings.
+pub(crate) fn spreadsheet_number(text: &str) -> Option<(String, &'static str)> {
+    let mut t = text.trim();
+    let mut why = None;
+    let negative = t.starts_with('-');
+    t = t.strip_prefix(['-', '+']).unwrap_or(t).trim_start();
+    if let Some(rest) = t.strip_prefix('$') {
+        (t, why) = (rest.trim_start(), Some("without the currency sign"));
+    }
+    let mut scale = 1.0;
+    if let Some(rest) = t.strip_suffix('%') {
+        (t, scale, why) = (
+            rest.trim_end(),
+            0.01,
+            Some("a percentage is written as a fraction"),
+        );
+    } else {
+        let lower = t.to_ascii_lowercase();
+        for (suffix, factor) in [("bn", 1e9), ("mm", 1e6), ("k", 1e3), ("m", 1e6), ("b", 1e9)] {
+            if lower.ends_with(suffix) && lower.len() > suffix.len() {
+                t = t[..t.len() - suffix.len()].trim_end();
+                (scale, why) = (factor, Some("TOML numbers take no unit suffix"));
+                break;
+            }
+        }
+    }
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+    {
+        return None;
+    }
+    let groups: Vec<&str> = t.split(',').collect();
+    let (whole, point) = match groups.last()?.split_once('.') {
+        Some((last, decimals)) => (last, Some(decimals)),
+        None => (*groups.last()?, None),
+    };
+    let thousands = groups.len() > 1
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..groups.len() - 1].iter().all(|g| g.len() == 3)
+        && whole.len() == 3;
+    let ambiguous = thousands && groups.len() == 2 && point.is_none();
+    let body = if thousands && !ambiguous {
+        why = why.or(Some(
+            "without thousands separators; TOML allows underscores between digits",
+        ));
+        t.replace(',', "")
+    } else if groups.len() == 2 && point.is_none() {
+        why = why.or(Some("with a decimal point, not a comma"));
+        t.replace(',', ".")
+    } else if groups.len() > 1 {
+        return None;
+    } else {
+        t.to_string()
+    };
+    let body = if body.starts_with('.') {
+        why = why.or(Some("with a digit before the decimal point"));
+        format!("0{body}")
+    } else {
+        body
+    };
+    let value = body.parse::<f64>().ok().filter(|x| x.is_finite())? * scale;
+    let sign = if negative { "-" } else { "" };
+    // Rounded to 12 significant digits: 45% is 0.45, not 0.45000000000000001.
+    let shown = |x: f64| format!("{sign}{}", format!("{x:.12e}").parse::<f64>().unwrap_or(x));
+    let number = shown(value);
+    if ambiguous {
+        let as_thousands = t.replace(',', "").parse::<f64>().ok()? * scale;
+        return Some((
+            format!(
+                "{number}, or {} if the comma separates thousands",
+                shown(as_thousands)
+            ),
+            "TOML reads neither a decimal comma nor thousands separators",
+        ));
+    }
+    why.map(|why| (number, why))
+}
+
+/// `KEY = VALUE is not a TOML number: write KEY = N (why)` when the line of
+/// `span` gives a key a number written as a spreadsheet shows it
+/// ([`spreadsheet_number`]).
+fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
+    let line_start = source[..span.start.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let line = source[line_start..].lines().next()?;
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim();
+    let value = value.split('#').next()?.trim();
+    if key.is_empty() || key.contains(['{', '[', '"']) {
+        return None;
+    }
+    let (number, why) = spreadsheet_number(value)?;
+    Some(format!(
+        "{key} = {value} is not a TOML number: write {key} = {number} ({why})"
+    ))
 }
 
 /// Where a syntax error the parser reports without a position (its
@@ -977,6 +1082,63 @@ mod tests {
         ] {
             assert!(!looks_like_csv(not_csv), "{not_csv:?}");
         }
+    }
+
+    /// Numbers as spreadsheets and reports show them are told the TOML
+    /// number; plain numbers and other text are left to the usual message.
+    #[test]
+    fn spreadsheet_numbers_are_told_the_toml_number() {
+        let number = |text: &str| spreadsheet_number(text).map(|(n, _)| n);
+        for (text, expected) in [
+            ("45%", "0.45"),
+            ("12.5 %", "0.125"),
+            ("-5%", "-0.05"),
+            ("0,1", "0.1"),
+            ("2,500,000", "2500000"),
+            ("1,234.5", "1234.5"),
+            ("2,500", "2.5, or 2500 if the comma separates thousands"),
+            ("2.5M", "2500000"),
+            ("$120k", "120000"),
+            ("$ 3,000", "3, or 3000 if the comma separates thousands"),
+            ("1.5bn", "1500000000"),
+            ("2MM", "2000000"),
+            (".45", "0.45"),
+            ("-.5", "-0.5"),
+            ("$900", "900"),
+        ] {
+            assert_eq!(number(text).as_deref(), Some(expected), "{text}");
+        }
+        for text in [
+            "0.45",
+            "2500000",
+            "1e6",
+            "abc",
+            "1,2,3",
+            "12,34,567",
+            "M",
+            "%",
+            "$",
+            "1.2.3",
+            "",
+            "nan",
+            "inf",
+            "45%%",
+        ] {
+            assert_eq!(number(text), None, "{text}");
+        }
+        let toml_error = |line: &str| {
+            let source = format!("start = \"2026-01\"\n{line}\nperiods = 3\n");
+            read(&source).unwrap_err()[0].1.clone()
+        };
+        assert_eq!(
+            toml_error("runs = 1,000 # runs"),
+            "runs = 1,000 is not a TOML number: write runs = 1, or 1000 if the comma separates thousands (TOML reads neither a decimal comma nor thousands separators)"
+        );
+        assert_eq!(
+            toml_error("x = 45%"),
+            "x = 45% is not a TOML number: write x = 0.45 (a percentage is written as a fraction)"
+        );
+        assert!(toml_error("x = 1,2,3").starts_with("invalid TOML"));
     }
 
     /// The keys serde allows in `T`, in its order.

@@ -355,7 +355,16 @@ fn unquoted_number(value: &Value, whole: bool) -> String {
             .filter(|x| x.is_finite())
             .map(|x| Shown(x).to_string())
     };
-    number.map_or_else(String::new, |n| format!(": write {n} without the quotes"))
+    if let Some(n) = number {
+        return format!(": write {n} without the quotes");
+    }
+    // A number as a spreadsheet shows it ("45%", "2,500,000"), quoted.
+    match crate::scenario::raw::spreadsheet_number(text) {
+        Some((n, why)) if !whole || n.parse::<u64>().is_ok() => {
+            format!(": write {n} without the quotes ({why})")
+        }
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]

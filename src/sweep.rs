@@ -242,13 +242,15 @@ fn not_a_distribution(spec: &str) -> String {
 
 /// Whether two values would make the same scenario: `1` and `1.0` would.
 fn same_value(a: &Value, b: &Value) -> bool {
-    let number = |v: &Value| match v {
-        Value::Integer(i) => Some(*i as f64),
-        Value::Float(x) => Some(*x),
-        _ => None,
-    };
-    match (number(a), number(b)) {
-        (Some(x), Some(y)) => x == y,
+    match (a, b) {
+        // Exactly: 9007199254740992 and 9007199254740993 are one float.
+        (Value::Integer(i), Value::Integer(j)) => i == j,
+        (Value::Integer(i), Value::Float(x)) | (Value::Float(x), Value::Integer(i)) => {
+            // In i64's range (a cast saturates), whole, and the same.
+            let bound = -(i64::MIN as f64);
+            (-bound..bound).contains(x) && x.fract() == 0.0 && *x as i64 == *i
+        }
+        (Value::Float(x), Value::Float(y)) => x == y,
         _ => a == b,
     }
 }
@@ -270,7 +272,18 @@ fn literal(text: &str) -> Result<SweepValue, String> {
         if !x.is_finite() {
             return Err(format!("'{text}' is not a finite number"));
         }
-        Value::Float(x)
+        // A whole number just below i64::MIN rounds to it as a float; kept
+        // below it, it is refused as too small, not read as i64::MIN.
+        let whole = text
+            .strip_prefix(['-', '+'])
+            .unwrap_or(text)
+            .bytes()
+            .all(|b| b.is_ascii_digit());
+        if whole && x == i64::MIN as f64 {
+            Value::Float(x.next_down())
+        } else {
+            Value::Float(x)
+        }
     } else if YearMonth::parse(text).is_some() {
         Value::String(text.to_string())
     } else if YearMonth::digits(text).is_some() || month_meant(text).is_some() {
@@ -1115,6 +1128,33 @@ mod tests {
         assert_eq!(
             Sweep::parse(r#"x="0.3""#).unwrap().values[0].value,
             Value::Float(0.3)
+        );
+    }
+
+    /// Values are the same only when they are the same number: whole
+    /// numbers are compared exactly, not as floats, and a whole number
+    /// beyond i64 is never its neighbour inside it.
+    #[test]
+    fn repeated_values_are_the_same_number_exactly() {
+        let repeated = |spec: &str| {
+            Sweep::parse(spec)
+                .err()
+                .is_some_and(|e| e.0.contains("are the same value"))
+        };
+        assert!(repeated("x=2,2.0"));
+        assert!(repeated("x=0.5,0.50"));
+        assert!(repeated("x=-9223372036854775808,-9223372036854775808.0"));
+        assert!(!repeated("x=9007199254740992,9007199254740993"));
+        assert!(!repeated("x=9223372036854775807,9223372036854775808"));
+        assert!(!repeated("x=-9223372036854775808,-9223372036854775809"));
+        assert!(!repeated("x=2,2.5"));
+        // Just below i64::MIN stays below it, as a float.
+        let below = Sweep::parse_one("x=-9223372036854775809").unwrap().values[0]
+            .value
+            .clone();
+        assert!(
+            matches!(below, Value::Float(x) if x < i64::MIN as f64),
+            "{below:?}"
         );
     }
 

@@ -173,6 +173,7 @@ cases = [
  ("vendor_name_reserved", "vendor names 'period' and 'date' are reserved in any letter case (shares_wide.csv's first columns)", 'name = "Zenith"', 'name = "Date"'),
  ("tiers_case_duplicate", "tier names are unique ignoring letter case", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "Secret"]'),
  ("attribute_builtin_name", "brand, access and incumbency are built-in weights, not attributes, in any letter case", 'attributes = { capability = 0.7 }', 'attributes = { capability = 0.7, brand = 0.9, Incumbency = 1.0 }'),
+ ("attribute_unweighted_case_duplicate", "attribute names are unique ignoring letter case and spaces, weighted or not", 'attributes = { capability = 0.7 }', 'attributes = { capability = 0.7, speed = 0.5, " Speed" = 0.4 }'),
  ("attribute_case_mismatch", "a vendor's attribute is spelt as its weight is", 'attributes = { capability = 0.7 }', 'attributes = { Capability = 0.7 }'),
  ("choice_weight_builtin_case", "a [choice] weight for brand, access or incumbency is written in lower case", 'brand = 2.0\ncapability', 'Brand = 2.0\ncapability'),
  ("agency_choice_weight_builtin_case", "an agency's choice weight for brand, access or incumbency is written in lower case", 'annual_value = 1.0e6', 'annual_value = 1.0e6\nchoice = { INCUMBENCY = 2.5 }'),

@@ -260,10 +260,11 @@ impl<'s> Checker<'s> {
                 "a scenario needs at least one [[vendor]] (with name, brand and access)",
             );
         }
+        let mut unweighted = std::collections::HashMap::new();
         let vendors: Vec<Option<Vendor>> = raw
             .vendor
             .iter()
-            .map(|v| self.vendor(v, &tiers, &attributes))
+            .map(|v| self.vendor(v, &tiers, &attributes, &mut unweighted))
             .collect();
         self.unique(raw.vendor.iter().map(|v| &v.get_ref().name), "vendor");
 

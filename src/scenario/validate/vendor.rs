@@ -15,11 +15,15 @@ use crate::scenario::raw::{RawVendor, SpannedMap, SpannedValue};
 use crate::scenario::{Field, Vendor};
 
 impl Checker<'_> {
+    /// `unweighted` holds the attributes without a weight met so far (in
+    /// this and earlier vendors), by folded name: two that differ only in
+    /// letter case or surrounding spaces are refused, as weighted ones are.
     pub(super) fn vendor(
         &mut self,
         raw: &Spanned<RawVendor>,
         tiers: &[String],
         attributes: &[String],
+        unweighted: &mut HashMap<String, String>,
     ) -> Option<Vendor> {
         let span = raw.span();
         let v = raw.get_ref();
@@ -77,7 +81,11 @@ impl Checker<'_> {
             for a in attributes {
                 by_fold.entry(folded(a)).or_default().push(a);
             }
-            for (k, value) in map.get_ref() {
+            // In file order, so that a name is compared with the one
+            // written before it.
+            let mut in_file_order: Vec<_> = map.get_ref().iter().collect();
+            in_file_order.sort_by_key(|(_, value)| value.span().start);
+            for (k, value) in in_file_order {
                 if let Some(b) = builtin(k) {
                     self.error(
                         &value.span(),
@@ -133,7 +141,18 @@ impl Checker<'_> {
                         // has no effect, but its value is still checked.
                         let builtins = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n);
                         let candidates = attributes.iter().map(String::as_str).chain(builtins);
+                        let first = unweighted.entry(folded(k)).or_insert_with(|| k.to_string());
                         match suggest(k, candidates) {
+                            None if first != k => self.error(
+                                &value.span(),
+                                format!(
+                                    "{label} has attribute '{}', which differs from the attribute '{}' only in {}; write '{}'",
+                                    printable_name(k),
+                                    printable_name(first),
+                                    difference(k, first),
+                                    printable_name(first)
+                                ),
+                            ),
                             None => {
                                 // Every attribute has the same range.
                                 self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(0).range());

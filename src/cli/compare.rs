@@ -6,8 +6,8 @@ use anyhow::Result;
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, events_named, file_names,
     foresee_folder_warnings, interrupt_flag, load, load_with_sets, manifest, print_stdout,
-    same_file, same_scenario, set_specs, simulate, stem, warn, warn_of_long_files, with_sets,
-    with_statistics_bar, write_outputs,
+    same_file, same_scenario, set_specs, settings_suffix, simulate, stem, warn, warn_of_long_files,
+    with_sets, with_statistics_bar, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -88,7 +88,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         );
     }
     let out = args.out.clone().unwrap_or_else(|| {
-        let variant = if args.set.is_empty() { "" } else { "-variant" };
+        let variant = settings_suffix("with", &set_specs(&args.set));
         default_out_dir(&format!(
             "{}-vs-{}{variant}",
             stem(&args.baseline),

@@ -174,7 +174,8 @@ struct RunArgs {
 
     /// Set one number of the scenario for this run, as if the file said so
     /// (PATH as for `sweep --vary`; may be repeated, each number once). Output then goes by
-    /// default to out/<scenario>-variant. Example: --set 'agency.*.caution=0.6'
+    /// default to a folder named after the settings, out/<scenario>-with-<settings>.
+    /// Example: --set 'agency.*.caution=0.6'
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
     set: Vec<Sweep>,
 }
@@ -201,7 +202,7 @@ struct CompareArgs {
 
     /// Output folder, created if missing. Only the files this command writes
     /// are replaced. Default: out/<baseline>-vs-<counterfactual> (file names
-    /// without their extensions; -variant added with --set). Example: --out results/aws-deal
+    /// without their extensions; -with-<settings> added with --set). Example: --out results/aws-deal
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 
@@ -233,8 +234,8 @@ struct SweepArgs {
     vary: Sweep,
 
     /// Output folder, created if missing. Only the files this command writes
-    /// are replaced. Default: out/<scenario file name without its extension>-sweep.
-    /// Example: --out results/caution
+    /// are replaced. Default: out/<scenario file name without its extension>-sweep-<PATH>
+    /// (and -with-<settings> with --set). Example: --out results/caution
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 

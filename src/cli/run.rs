@@ -7,7 +7,7 @@ use anyhow::Result;
 use super::support::{
     CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
     file_names, foresee_folder_warnings, interrupt_flag, load_with_sets, manifest, print_stdout,
-    runs_a_spreadsheet_opens, set_specs, settings_line, simulate, stem, summarize,
+    runs_a_spreadsheet_opens, set_specs, settings_line, settings_suffix, simulate, stem, summarize,
     warn_if_too_long, warn_of_long_files, write_outputs,
 };
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
@@ -23,8 +23,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let runs = sim.runs.unwrap_or(s.runs);
     let seed = sim.seed.unwrap_or(s.seed);
     let out = args.out.clone().unwrap_or_else(|| {
-        // With settings, not over the results of the file as it is.
-        let variant = if args.set.is_empty() { "" } else { "-variant" };
+        // With settings, not over the results of the file as it is, nor
+        // over those of other settings.
+        let variant = settings_suffix("with", &set_specs(&args.set));
         default_out_dir(&format!("{}{variant}", stem(&args.scenario)))
     });
     let names = STATISTICS_FILES

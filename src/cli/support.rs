@@ -324,6 +324,47 @@ pub(super) fn stem(scenario: &Path) -> String {
         .unwrap_or_else(|| "scenario".to_string())
 }
 
+/// What a default output folder's name adds for `specs` (`--set` or
+/// `--vary` paths and values): `-with-` and the settings, so that each
+/// what-if keeps its own folder. Each spec is written with `*` as `all`,
+/// `=` as `-`, quotes dropped and any character other than an ASCII letter,
+/// digit, `.`, `-` or `_` as `_`; they are sorted (the same settings in
+/// any order are one scenario) and joined by `_`. Past 60 characters the
+/// text is cut to 51 and followed by `-` and the first 8 hex digits of the
+/// SHA-256 of the whole, so that long settings still differ. Empty for no
+/// specs.
+pub(super) fn settings_suffix(prefix: &str, specs: &[String]) -> String {
+    const LONGEST: usize = 60;
+    if specs.is_empty() {
+        return String::new();
+    }
+    let mut sorted: Vec<&str> = specs.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    let mut text = String::new();
+    for (i, spec) in sorted.iter().enumerate() {
+        if i > 0 {
+            text.push('_');
+        }
+        for c in spec.chars() {
+            match c {
+                '*' => text.push_str("all"),
+                '=' => text.push('-'),
+                '"' => {}
+                c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') => text.push(c),
+                _ => text.push('_'),
+            }
+        }
+    }
+    if text.len() > LONGEST {
+        let hash = sha256_hex(&sorted.join("\n"));
+        text.truncate(LONGEST - 9);
+        text = format!("{text}-{}", &hash[..8]);
+    }
+    // A folder name ending in a dot loses it on Windows.
+    let text = text.trim_end_matches('.');
+    format!("-{prefix}-{text}")
+}
+
 /// `out/<name>`, where a command writes unless `--out` says otherwise. A
 /// name that is not a plain folder name (the stem `..` of a file named
 /// `...toml` would put the results beside `out/`, over whatever is there)
@@ -1531,7 +1572,53 @@ pub(super) fn runs_a_spreadsheet_opens(rows_per_run: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::three_significant_digits;
+    use super::{settings_suffix, three_significant_digits};
+
+    /// Each what-if's folder names its settings, the same in any order,
+    /// with only characters every file system takes; long ones keep a hash
+    /// of the whole, so that two that share a start still differ.
+    #[test]
+    fn default_folders_name_the_settings() {
+        let specs = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(settings_suffix("with", &[]), "");
+        assert_eq!(
+            settings_suffix("with", &specs(&["event.2.at=\"2027-03\""])),
+            "-with-event.2.at-2027-03"
+        );
+        assert_eq!(
+            settings_suffix(
+                "with",
+                &specs(&["vendor.OpenAI.brand=0.5", "agency.*.caution=0.9"])
+            ),
+            settings_suffix(
+                "with",
+                &specs(&["agency.*.caution=0.9", "vendor.OpenAI.brand=0.5"])
+            ),
+        );
+        assert_eq!(
+            settings_suffix("sweep", &specs(&["vendor.Acme AI/Ltd: Ä.brand"])),
+            "-sweep-vendor.Acme_AI_Ltd___.brand"
+        );
+        assert_eq!(settings_suffix("with", &specs(&["x=1."])), "-with-x-1");
+        let long = |value: &str| {
+            settings_suffix(
+                "with",
+                &specs(&[
+                    "agency.Department of Veterans Affairs.caution=0.35",
+                    &format!("agency.Department of Veterans Affairs.innovation={value}"),
+                ]),
+            )
+        };
+        let (a, b) = (long("0.01"), long("0.02"));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), "-with-".len() + 60, "{a}");
+        assert_eq!(a[..a.len() - 8], b[..b.len() - 8]);
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_')),
+            "{a}"
+        );
+    }
 
     #[test]
     fn advised_run_counts_keep_three_significant_digits_rounded_down() {

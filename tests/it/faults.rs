@@ -270,7 +270,7 @@ fn output_folders_named_with_dots() {
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     assert!(tmp.path().join("out/scenario/summary.csv").is_file());
     assert!(!tmp.path().join("out/.toml").exists());
-    // And so do the folders named after it: not `out/-variant`.
+    // And so do the folders named after it: not `out/-with-...`.
     let o = sharecast(
         tmp.path(),
         &[
@@ -287,7 +287,7 @@ fn output_folders_named_with_dots() {
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     assert!(
         tmp.path()
-            .join("out/scenario-variant/summary.csv")
+            .join("out/scenario-with-agency.Agency.caution-0.2/summary.csv")
             .is_file()
     );
 
@@ -1186,8 +1186,8 @@ fn a_leftover_runs_csv_is_pointed_out() {
 }
 
 /// Results of one scenario file written over those of another (two files
-/// of one name in different folders, a file named like another's
-/// `-variant` folder, or the same file with other `--set` settings) are
+/// of one name in different folders, a file named like the folder of
+/// another's `--set` settings, or the same file with other settings) are
 /// pointed out once the new files are in place, naming both; the same file
 /// again, however its path is spelt, whatever its seed and with the same
 /// settings in any order, is not, nor a folder whose manifest is missing,
@@ -1198,7 +1198,12 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     let dir = tmp.path();
     let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
     // Four different scenarios (their contents differ by a comment).
-    for file in ["a/base.toml", "b/base.toml", "m.toml", "m-variant.toml"] {
+    for file in [
+        "a/base.toml",
+        "b/base.toml",
+        "m.toml",
+        "m-with-agency.Agency.term-6.toml",
+    ] {
         let path = dir.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, format!("# {file}\n{minimal}")).unwrap();
@@ -1284,23 +1289,37 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         ])
     );
     // A file named like another's variant: `m.toml --set` writes into
-    // out/m-variant too.
-    assert!(!stderr_of(&["run", "m-variant.toml"]).contains("warning"));
+    // out/m-with-agency.Agency.term-6 too.
+    assert!(!stderr_of(&["run", "m-with-agency.Agency.term-6.toml"]).contains("warning"));
     let stderr = stderr_of(&["run", "m.toml", "--set", "agency.Agency.term=6"]);
     assert!(
         stderr.contains(
-            "warning: out/m-variant held the results of m-variant.toml, now replaced by this run \
+            "warning: out/m-with-agency.Agency.term-6 held the results of m-with-agency.Agency.term-6.toml, now replaced by this run \
              of m.toml with --set agency.Agency.term=6; give each its own --out to keep both"
         ),
         "{stderr}"
     );
-    // Another variant of the same file writes into the same folder.
+    // Another variant of the same file has a folder of its own.
     let stderr = stderr_of(&["run", "m.toml", "--set", "agency.Agency.term=9"]);
+    assert!(!stderr.contains(replaced), "{stderr}");
+    assert!(
+        dir.join("out/m-with-agency.Agency.term-9/summary.csv")
+            .is_file()
+    );
+    // Into one folder, other settings replace the results.
+    let stderr = stderr_of(&[
+        "run",
+        "m.toml",
+        "--set",
+        "agency.Agency.term=6",
+        "--out",
+        "out/m-with-agency.Agency.term-9",
+    ]);
     assert!(
         stderr.contains(
-            "warning: out/m-variant held the results of m.toml with --set agency.Agency.term=6, \
-             now replaced by this run of m.toml with --set agency.Agency.term=9; give each its \
-             own --out to keep both"
+            "warning: out/m-with-agency.Agency.term-9 held the results of m.toml with --set \
+             agency.Agency.term=9, now replaced by this run of m.toml with --set \
+             agency.Agency.term=6; give each its own --out to keep both"
         ),
         "{stderr}"
     );
@@ -1312,22 +1331,28 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     // compare: either file's change counts.
     assert!(!stderr_of(&["compare", "a/base.toml", "m.toml", "--out", "c"]).contains(replaced));
     assert!(!stderr_of(&["compare", "./a/base.toml", "m.toml", "--out", "c"]).contains(replaced));
-    let stderr = stderr_of(&["compare", "a/base.toml", "m-variant.toml", "--out", "c"]);
+    let stderr = stderr_of(&[
+        "compare",
+        "a/base.toml",
+        "m-with-agency.Agency.term-6.toml",
+        "--out",
+        "c",
+    ]);
     assert!(
         stderr.contains(
             "warning: c held the comparison of ./a/base.toml against m.toml, now replaced by \
-             this comparison of a/base.toml against m-variant.toml; give each its own --out to keep both"
+             this comparison of a/base.toml against m-with-agency.Agency.term-6.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );
     // sweep.
     let vary = ["--vary", "agency.Agency.term=6,9", "--out", "s"];
     assert!(!stderr_of(&[&["sweep", "m.toml"][..], &vary].concat()).contains(replaced));
-    let stderr = stderr_of(&[&["sweep", "m-variant.toml"][..], &vary].concat());
+    let stderr = stderr_of(&[&["sweep", "m-with-agency.Agency.term-6.toml"][..], &vary].concat());
     assert!(
         stderr.contains(
             "warning: s held a sweep of agency.Agency.term over m.toml, now replaced by this \
-             sweep of m-variant.toml; give each its own --out to keep both"
+             sweep of m-with-agency.Agency.term-6.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );
@@ -1335,7 +1360,7 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     // Other values of the same number are a sweep refined, not a loss.
     let stderr = stderr_of(&[
         "sweep",
-        "m-variant.toml",
+        "m-with-agency.Agency.term-6.toml",
         "--vary",
         "agency.Agency.caution=0.1,0.5",
         "--out",
@@ -1343,14 +1368,14 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     ]);
     assert!(
         stderr.contains(
-            "warning: s held a sweep of agency.Agency.term over m-variant.toml, now replaced by \
+            "warning: s held a sweep of agency.Agency.term over m-with-agency.Agency.term-6.toml, now replaced by \
              this sweep of agency.Agency.caution; give each its own --out to keep both"
         ),
         "{stderr}"
     );
     let stderr = stderr_of(&[
         "sweep",
-        "m-variant.toml",
+        "m-with-agency.Agency.term-6.toml",
         "--vary",
         "agency.Agency.caution=0.2..0.4:3",
         "--out",
@@ -1368,21 +1393,21 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     ]);
     assert!(
         stderr.contains(
-            "warning: s held a sweep of agency.Agency.caution over m-variant.toml, now replaced \
+            "warning: s held a sweep of agency.Agency.caution over m-with-agency.Agency.term-6.toml, now replaced \
              by this sweep of agency.Agency.term over m.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );
     let stderr = stderr_of(&[
         "sweep",
-        "m-variant.toml",
+        "m-with-agency.Agency.term-6.toml",
         "--vary",
         "agency.Agency.caution=0.2..0.4:3",
         "--out",
         "s",
     ]);
     assert!(
-        stderr.contains("now replaced by this sweep of agency.Agency.caution over m-variant.toml"),
+        stderr.contains("now replaced by this sweep of agency.Agency.caution over m-with-agency.Agency.term-6.toml"),
         "{stderr}"
     );
     // A run beside a sweep's files replaces none of them: only the manifest

@@ -51,15 +51,17 @@ fn run_with_set_writes_what_the_edited_file_gives_next_to_the_files_own_results(
     );
     let by_hand = csvs(&dir.join("by-hand"));
     assert!(
-        by_hand == csvs(&dir.join("out/gov-ai-2026-variant")),
+        by_hand == csvs(&dir.join("out/gov-ai-2026-with-vendor.OpenAI.brand-0.5")),
         "--set differs from the edited file"
     );
     assert!(
         by_hand != csvs(&dir.join("out/gov-ai-2026")),
         "the setting changed nothing"
     );
-    let manifest =
-        std::fs::read_to_string(dir.join("out/gov-ai-2026-variant/manifest.json")).unwrap();
+    let manifest = std::fs::read_to_string(
+        dir.join("out/gov-ai-2026-with-vendor.OpenAI.brand-0.5/manifest.json"),
+    )
+    .unwrap();
     assert!(
         manifest.contains("\"settings\": [\n      \"vendor.OpenAI.brand=0.5\"\n    ]"),
         "{manifest}"
@@ -96,7 +98,9 @@ fn compare_with_set_and_no_counterfactual_file_compares_the_baseline_with_its_va
     assert!(!stderr.contains("same contents"), "{stderr}");
     let by_hand = csvs(&dir.join("by-hand"));
     assert!(!by_hand.is_empty());
-    assert!(by_hand == csvs(&dir.join("out/gov-ai-2026-vs-gov-ai-2026-variant")));
+    assert!(
+        by_hand == csvs(&dir.join("out/gov-ai-2026-vs-gov-ai-2026-with-vendor.OpenAI.brand-0.5"))
+    );
 
     // The table names the counterfactual with its setting.
     let o = sharecast(
@@ -226,7 +230,13 @@ fn several_settings_give_the_edited_file_in_either_order() {
     );
     let by_hand = csvs(&dir.join("by-hand"));
     assert_eq!(by_hand.len(), 6, "runs.csv included");
-    assert!(by_hand == csvs(&dir.join("out/gov-ai-2026-variant")));
+    // The folder names the settings, in the order of their text.
+    assert!(
+        by_hand
+            == csvs(
+                &dir.join("out/gov-ai-2026-with-agency.all.caution-0.9_vendor.OpenAI.brand-0.5")
+            )
+    );
     ok(
         dir,
         &[
@@ -568,7 +578,7 @@ fn values_that_are_not_numbers_are_refused_on_the_command_line() {
 
 /// With a counterfactual file, `--set` changes the counterfactual only: the
 /// files are those of comparing with the counterfactual edited by hand, in
-/// a `-variant` folder, and the manifest and the table say which side the
+/// a folder named after the settings, and the manifest and the table say which side the
 /// settings belong to.
 #[test]
 fn with_a_counterfactual_file_set_changes_the_counterfactual_only() {
@@ -614,7 +624,7 @@ fn with_a_counterfactual_file_set_changes_the_counterfactual_only() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(!stderr.contains("same"), "{stderr}");
-    let folder = dir.join("out/gov-ai-2026-vs-no-aws-deal-variant");
+    let folder = dir.join("out/gov-ai-2026-vs-no-aws-deal-with-vendor.OpenAI.brand-0.5");
     assert!(csvs(&dir.join("by-hand")) == csvs(&folder));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -991,7 +1001,8 @@ fn a_choice_weight_every_agency_sets_itself_is_pointed_out() {
     );
     assert!(stderr.contains(&warned("choice.brand")), "{stderr}");
     // Which is true: both values give the same rows.
-    let rows = std::fs::read_to_string(dir.join("out/w-sweep/sweep_shares.csv")).unwrap();
+    let rows =
+        std::fs::read_to_string(dir.join("out/w-sweep-choice.brand/sweep_shares.csv")).unwrap();
     let of = |value: &str| -> Vec<&str> {
         rows.lines()
             .filter_map(|l| l.strip_prefix(&format!("{value},")))

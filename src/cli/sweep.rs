@@ -38,6 +38,10 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     // problems of every refused value are told at once, value by value.
     let mut variants = Vec::with_capacity(plan.values.len());
     let mut refused: Vec<Diagnostic> = Vec::new();
+    // A range that makes decimals where whole numbers go is told for its
+    // first value only: every other value is refused for the same reason.
+    let decimal = |d: &Diagnostic| plan.decimal_range.is_some() && d.message.contains(NOT_DECIMAL);
+    let mut decimals_told = false;
     for i in 0..plan.values.len() {
         let mut given = fixed.clone();
         given.push(Given::of(plan, i, "--vary"));
@@ -48,7 +52,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                 variants.push(variant);
             }
             Err(e) => match e.downcast::<scenario::ScenarioError>() {
-                Ok(e) => refused.extend(e.diagnostics),
+                Ok(e) => {
+                    let told = decimals_told;
+                    decimals_told |= e.diagnostics.iter().any(decimal);
+                    refused.extend(e.diagnostics.into_iter().filter(|d| !(told && decimal(d))));
+                }
                 Err(e) => return Err(e),
             },
         }
@@ -265,6 +273,9 @@ fn by_value<'a>(
     seen
 }
 
+/// What validation says of a decimal where a whole number goes.
+const NOT_DECIMAL: &str = ", not a decimal number";
+
 /// A range of whole ends whose steps are not whole, or whose ends are
 /// written as decimals, makes decimals: where a key that takes whole
 /// numbers (or an event's period index) refuses one, the first such message
@@ -279,7 +290,7 @@ fn explain_decimal_range(e: anyhow::Error, plan: &Sweep) -> anyhow::Error {
             if let Some(d) = refused
                 .diagnostics
                 .iter_mut()
-                .find(|d| d.message.contains(", not a decimal number"))
+                .find(|d| d.message.contains(NOT_DECIMAL))
             {
                 d.message.push_str(&format!("; {why}"));
             }

@@ -409,6 +409,16 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
                 "{vary}: no '{needle}' in:\n{stderr}"
             );
         }
+        // Decimals from a range are told for the first value only (one
+        // line per agency), not again for every other value.
+        if vary == "agency.*.term=1..1000000:3" {
+            assert_eq!(
+                stderr.matches("not a decimal number").count(),
+                5,
+                "{stderr}"
+            );
+            assert!(!stderr.contains("term=500000.5"), "{stderr}");
+        }
         assert!(
             snapshot(&out).is_empty() && !out.exists(),
             "{vary}: something was written"

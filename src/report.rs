@@ -310,6 +310,26 @@ fn all_vendors_label<'a>(label: &str, mut vendors: impl Iterator<Item = &'a str>
     }
 }
 
+/// A line under a closing table when every contract of `s` is worth $1 a
+/// year (every agency's `annual_value` is 1, the default, and no event
+/// changes one): its revenue is a count of contract-years, not dollars.
+fn contract_years_note(s: &Scenario, whose: &str) -> Option<String> {
+    counts_contract_years(s).then(|| {
+        format!(
+            "Every contract of {whose} is worth $1 a year (annual_value 1, the default), so the \
+             revenue counts contract-years; give annual_value to see dollars."
+        )
+    })
+}
+
+/// Whether every contract of `s` is worth $1 a year.
+fn counts_contract_years(s: &Scenario) -> bool {
+    !s.prices_change()
+        && s.agencies
+            .iter()
+            .all(|a| a.annual_value.fixed_value() == Some(1.0))
+}
+
 /// The table that closes `sharecast run`: each vendor's share of all
 /// contracts at the last period, its chance of leading and its cumulative
 /// revenue; then the share of all units under contract, with all vendors'
@@ -375,6 +395,9 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
         dollars(p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum()),
     ]);
     out.push_str(&table(&rows));
+    if let Some(note) = contract_years_note(s, &s.name) {
+        let _ = writeln!(out, "{note}");
+    }
     out
 }
 
@@ -523,6 +546,15 @@ pub fn comparison_table(
     cells.push(all_revenue.map_or_else(dash, signed_dollars));
     rows.push(cells);
     out.push_str(&table(&rows));
+    let note = match [baseline.0, counterfactual.0].map(counts_contract_years) {
+        [true, true] => contract_years_note(baseline.0, "both scenarios"),
+        [true, false] => contract_years_note(baseline.0, "the baseline"),
+        [false, true] => contract_years_note(counterfactual.0, "the counterfactual"),
+        [false, false] => None,
+    };
+    if let Some(note) = note {
+        let _ = writeln!(out, "{note}");
+    }
     out
 }
 
@@ -759,17 +791,37 @@ term = 6
                 outlook(1, None, 0.0, 0.0),
             ],
         };
-        assert_eq!(
-            final_table(&two_vendors(), &p, 7),
-            "Two: 100 runs, seed 7, 12 month periods from 2026-01 to 2026-12
+        let priced = crate::scenario::parse(
+            &format!("{TWO_VENDORS}annual_value = 250000\n"),
+            std::path::Path::new("two.toml"),
+        )
+        .unwrap();
+        let table = "Two: 100 runs, seed 7, 12 month periods from 2026-01 to 2026-12
 
 Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of all units under contract (with all vendors' revenue):
   vendor           mean    p05    p95  P(lead)  cum. revenue
   North           40.0%  20.0%  60.0%    25.0%        $1.50M
   South               -      -      -     0.0%            $0
   under contract  70.0%  50.0%  80.0%                 $1.50M
-"
+";
+        assert_eq!(final_table(&priced, &p, 7), table);
+        // Every contract worth the default $1: revenue counts contract-years.
+        assert_eq!(
+            final_table(&two_vendors(), &p, 7),
+            format!(
+                "{table}Every contract of Two is worth $1 a year (annual_value 1, the default), so \
+                 the revenue counts contract-years; give annual_value to see dollars.\n"
+            )
         );
+        // An event that prices contracts later: dollars after all.
+        let later = crate::scenario::parse(
+            &format!(
+                "{TWO_VENDORS}[[event]]\nat = 3\nagency = \"X\"\nset = {{ annual_value = 5e5 }}\n"
+            ),
+            std::path::Path::new("two.toml"),
+        )
+        .unwrap();
+        assert_eq!(final_table(&later, &p, 7), table);
     }
 
     /// With year steps the reports name the horizon by its first and last
@@ -914,11 +966,40 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
             notes: Vec::new(),
         };
         let table = comparison_table((&s, "two.toml"), (&s, "other.toml"), &c, 7);
-        let last = table.lines().last().unwrap();
+        let mut lines = table.lines().rev();
+        // Below the table, what revenue means when every price is $1.
+        assert_eq!(
+            lines.next(),
+            Some(
+                "Every contract of both scenarios is worth $1 a year (annual_value 1, the \
+                 default), so the revenue counts contract-years; give annual_value to see dollars."
+            )
+        );
+        let last = lines.next().unwrap();
         assert!(
             last.starts_with("  all vendors: under contract  "),
             "{table}"
         );
+        let priced = crate::scenario::parse(
+            &format!("{TWO_VENDORS}annual_value = 250000\n"),
+            std::path::Path::new("two.toml"),
+        )
+        .unwrap();
+        for (pair, whose) in [
+            ((&priced, &s), Some("the counterfactual")),
+            ((&s, &priced), Some("the baseline")),
+            ((&priced, &priced), None),
+        ] {
+            let table = comparison_table((pair.0, "a.toml"), (pair.1, "b.toml"), &c, 7);
+            let note = table.lines().last().unwrap();
+            match whose {
+                Some(whose) => assert!(
+                    note.starts_with(&format!("Every contract of {whose} is worth $1")),
+                    "{table}"
+                ),
+                None => assert!(!table.contains("contract-years"), "{table}"),
+            }
+        }
     }
 
     /// A change that is 0 in every run has an interval of one point, shown

@@ -310,7 +310,15 @@ impl Checker<'_> {
             }
             for (key, value) in entries {
                 let kspan = value.span();
-                let Some(changes_vendor) = changes_vendor else {
+                // With both targets or none (already an error), each key
+                // is checked as the field it can be: a vendor's first.
+                let Some(changes_vendor) = changes_vendor.or_else(|| {
+                    if vendor_field(&key, tiers, attributes).is_ok() {
+                        Some(true)
+                    } else {
+                        agency_field(&key, attributes).is_ok().then_some(false)
+                    }
+                }) else {
                     continue;
                 };
                 if let Some((_, _, first)) =

@@ -144,7 +144,7 @@ cases = [
  ("event_vendor_star", "'*' names every agency, not every vendor", 'vendor = "Acme"\nset', 'vendor = "*"\nset'),
  ("event_unknown_agency", "events name declared agencies", 'vendor = "Acme"\nset', 'agency = "DOD"\nset'),
  ("event_two_targets", "an event has one target", 'vendor = "Acme"\nset', 'vendor = "Acme"\nagency = "DoD"\nset'),
- ("event_two_targets_values_checked", "an event with two targets still has its values checked, each key as the field it can be", 'vendor = "Acme"\nset = { "access.secret" = 0.9 }', 'vendor = "Acme"\nagency = "DoD"\nset = { "access.secret" = 1.9, caution = 7 }'),
+ ("event_two_targets_values_checked", "an event with two targets still has its keys and values checked, each key as the field it can be", 'vendor = "Acme"\nset = { "access.secret" = 0.9 }', 'vendor = "Acme"\nagency = "DoD"\nset = { "access.secret" = 1.9, caution = 7, brnd = 0.5 }'),
  ("event_no_target", "an event needs a target", 'vendor = "Acme"\nset', 'set'),
  ("event_changes_nothing", "an event changes something", 'set = { "access.secret" = 0.9 }\n', ''),
  ("event_unknown_vendor_key", "vendor events change vendor fields (did you mean)", 'set = { "access.secret" = 0.9 }', 'set = { brnad = 0.9 }'),

@@ -311,15 +311,30 @@ impl Checker<'_> {
             for (key, value) in entries {
                 let kspan = value.span();
                 // With both targets or none (already an error), each key
-                // is checked as the field it can be: a vendor's first.
-                let Some(changes_vendor) = changes_vendor.or_else(|| {
-                    if vendor_field(&key, tiers, attributes).is_ok() {
-                        Some(true)
-                    } else {
-                        agency_field(&key, attributes).is_ok().then_some(false)
-                    }
-                }) else {
-                    continue;
+                // is checked as the field it can be: a vendor's first; a
+                // key that is neither is told why as the kind whose keys
+                // it resembles (did you mean), else as an agency's.
+                let changes_vendor = match changes_vendor {
+                    Some(kind) => kind,
+                    None => match (
+                        vendor_field(&key, tiers, attributes),
+                        agency_field(&key, attributes),
+                    ) {
+                        (Ok(_), _) => true,
+                        (_, Ok(_)) => false,
+                        (Err(as_vendor), Err(as_agency)) => {
+                            ok = false;
+                            let why = if as_vendor.contains("did you mean")
+                                && !as_agency.contains("did you mean")
+                            {
+                                as_vendor
+                            } else {
+                                as_agency
+                            };
+                            self.error(&kspan, format!("{label}: {why}"));
+                            continue;
+                        }
+                    },
                 };
                 if let Some((_, _, first)) =
                     seen_keys.iter().find(|(k, o, _)| *k == key && *o == op)

@@ -135,7 +135,7 @@ cases = [
  ("event_before_start", "an event dated before start is an error", 'at = "2026-03"', 'at = "2025-11"'),
  ("event_bad_date", "at is YYYY-MM or a period index", 'at = "2026-03"', 'at = "March 2026"'),
  ("event_negative_index", "a period index is >= 0", 'at = "2026-03"', 'at = -2'),
- ("event_index_too_large", "a period index is at most 4294967294", 'at = "2026-03"', 'at = 4294967295'),
+ ("event_index_too_large", "an at given as a period index is at most 4294967294", 'at = "2026-03"', 'at = 4294967295'),
  ("event_at_missing", "an event needs at", 'at = "2026-03"\n', ''),
  ("event_until_not_after_at", "until comes after at", 'at = "2026-03"\nvendor = "Acme"\nset = { "access.secret" = 0.9 }', 'at = "2026-03"\nuntil = "2026-02"\nvendor = "Acme"\nadd = { "access.secret" = 0.2 }'),
  ("event_until_with_set", "until undoes additions only, so an event with until sets nothing", 'at = "2026-03"', 'at = "2026-03"\nuntil = "2026-09"'),

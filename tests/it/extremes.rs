@@ -105,9 +105,10 @@ fn one_unit_and_one_period() {
     assert_eq!((s.runs, s.mean, s.sd), (50, 1.0, Some(0.0)));
 }
 
-/// The latest period indexes an event may give are accepted and run (the
-/// event never fires); one more is refused with its line, never saturated
-/// into an `until` that no longer follows its `at`.
+/// The latest `at` an event may give is accepted and runs (the event never
+/// fires), with an `until` after it however late (kept as u32::MAX past
+/// it); a later `at` is refused with its line, never saturated into a
+/// period its `until` no longer follows.
 #[test]
 fn the_latest_event_periods_run_and_later_ones_are_refused() {
     let agency =
@@ -117,13 +118,21 @@ fn the_latest_event_periods_run_and_later_ones_are_refused() {
             "{agency}[[event]]\nat = {at}\nuntil = {until}\nagency = \"X\"\nadd = {{ caution = 0.1 }}\n"
         )
     };
-    let latest = scenario(&one_vendor(3, &event(4_294_967_293, 4_294_967_294)));
-    assert_eq!(latest.events[0].until, Some(u32::MAX - 1));
     let plain = scenario(&one_vendor(3, agency));
-    for engine in ENGINES {
-        let (with_event, _) = simulate(&latest, 5, 20, engine);
-        let (without, _) = simulate(&plain, 5, 20, engine);
-        assert_eq!(with_event, without, "{engine:?}");
+    for (at, until, kept) in [
+        (4_294_967_293, 4_294_967_294, u32::MAX - 1),
+        (4_294_967_294, 4_294_967_296, u32::MAX),
+        (1, 9_999_999_999, u32::MAX),
+    ] {
+        let late = scenario(&one_vendor(3, &event(at, until)));
+        assert_eq!(late.events[0].until, Some(kept));
+        for engine in ENGINES {
+            let (with_event, _) = simulate(&late, 5, 20, engine);
+            let (without, _) = simulate(&plain, 5, 20, engine);
+            // An event from period 1 on changes the runs; one that never
+            // fires does not.
+            assert_eq!(with_event == without, at > 3, "{engine:?} at {at}");
+        }
     }
     let too_late = sharecast::scenario::parse(
         &one_vendor(3, &event(4_294_967_295, 4_294_967_296)),
@@ -131,14 +140,13 @@ fn the_latest_event_periods_run_and_later_ones_are_refused() {
     )
     .expect_err("past the largest period index")
     .to_string();
-    for line in [14, 15] {
-        assert!(
-            too_late.contains(&format!(
-                "late.toml:{line}: event 1: a period index must be at most 4294967294"
-            )),
-            "{too_late}"
-        );
-    }
+    assert!(
+        too_late.contains(
+            "late.toml:14: event 1: at = 4294967295 is past any horizon (a period index is at most 4294967294)"
+        ),
+        "{too_late}"
+    );
+    assert!(!too_late.contains("late.toml:15"), "{too_late}");
 }
 
 #[test]

@@ -27,8 +27,9 @@ fn flatten(key: String, entry: &Spanned<ChangeEntry>, out: &mut Vec<(String, Spa
     }
 }
 
-/// The largest period index an event's `at` or `until` may give: periods
-/// are counted in `u32`, and an `until` must stay above its `at`. Anything
+/// The largest period index an event's `at` may give: periods are counted
+/// in `u32`, and an `until` (kept up to `u32::MAX`, any later one meaning
+/// the same: never within the horizon) must stay above its `at`. Anything
 /// this late is past every horizon (which ends by year 9999) and never
 /// fires; the bound only keeps the number exact.
 const MAX_PERIOD_INDEX: i64 = u32::MAX as i64 - 1;
@@ -123,11 +124,11 @@ impl Checker<'_> {
                     }
                 }
             },
-            Value::Integer(i) if *i > MAX_PERIOD_INDEX => {
+            Value::Integer(i) if key == "at" && *i > MAX_PERIOD_INDEX => {
                 self.error(
                     &v.span(),
                     format!(
-                        "{label}: a period index must be at most {MAX_PERIOD_INDEX}, got {i} (an event after the last period never fires)"
+                        "{label}: at = {i} is past any horizon (a period index is at most {MAX_PERIOD_INDEX}); an event there never fires: leave it out, or give a period within the horizon"
                     ),
                 );
                 (None, i.to_string())
@@ -438,7 +439,7 @@ impl Checker<'_> {
         if !ok {
             return None;
         }
-        // Both fit: a date's period ends by year 9999, and a period index
+        // It fits: a date's period ends by year 9999, and a period index
         // is at most MAX_PERIOD_INDEX.
         let period = u32::try_from(period?).expect("a checked period fits u32");
         // A sweep that moves the event keeps the streams of the date the file
@@ -456,7 +457,9 @@ impl Checker<'_> {
         let until = match until {
             None => None,
             Some(None) => return None,
-            Some(Some(u)) => Some(u32::try_from(u).expect("a checked period fits u32")),
+            // Past u32::MAX, still after `at` (at most u32::MAX - 1) and
+            // never within the horizon: the same `until`.
+            Some(Some(u)) => Some(u32::try_from(u).unwrap_or(u32::MAX)),
         };
         Some(Event {
             period,

@@ -279,11 +279,75 @@ fn unquoted_month(source: &str, span: &std::ops::Range<usize>) -> Option<String>
 }
 
 /// A number written as a spreadsheet or a report shows it, which TOML does
+/// not read ([`spreadsheet_number`]): the number as TOML writes it, the
+/// other reading of a single comma before three digits (`2,500`: 2.5, or
+/// 2500 if the comma separates thousands), and what was changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SpreadsheetNumber {
+    pub number: String,
+    pub thousands: Option<String>,
+    pub why: &'static str,
+}
+
+impl SpreadsheetNumber {
+    /// `N` or `N, or M if the comma separates thousands`, each followed by
+    /// `after` (" without the quotes", or nothing).
+    pub fn advice(&self, after: &str) -> String {
+        match &self.thousands {
+            Some(m) => format!(
+                "{}{after}, or {m}{after} if the comma separates thousands",
+                self.number
+            ),
+            None => format!("{}{after}", self.number),
+        }
+    }
+
+    /// The reading a key of whole numbers can take, if one is whole: of
+    /// `1,000`, the thousands.
+    pub fn whole(self) -> Option<SpreadsheetNumber> {
+        let whole = |n: &str| {
+            n.trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        };
+        match self.thousands {
+            Some(m) if whole(&m) => Some(SpreadsheetNumber {
+                number: m,
+                thousands: None,
+                why: "without thousands separators",
+            }),
+            _ if whole(&self.number) => Some(SpreadsheetNumber {
+                thousands: None,
+                ..self
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Keys whose numbers count periods or months, where a trailing `m` means
+/// months rather than millions: no unit suffix is read for them.
+const COUNTED_IN_PERIODS: [&str; 6] = ["periods", "term", "remaining", "at", "until", "runs"];
+
+/// Keys that take whole numbers only.
+const WHOLE_KEYS: [&str; 8] = [
+    "units",
+    "term",
+    "periods",
+    "remaining",
+    "runs",
+    "seed",
+    "at",
+    "until",
+];
+
+/// A number written as a spreadsheet or a report shows it, which TOML does
 /// not read: `45%`, `2,500,000`, `0,1` (a decimal comma), `2.5M`, `$120k`,
-/// `.45`. Gives the number as TOML writes it and what was changed, or
-/// `None` for text that is a plain number already or not a number at all.
-/// A single comma before three digits (`2,500`) is told both readings.
-pub(crate) fn spreadsheet_number(text: &str) -> Option<(String, &'static str)> {
+/// `.45`; `None` for text that is a plain number already or not a number
+/// at all. Unit suffixes (k, M, MM, bn, B) are read only when `suffixes`
+/// (not for a number of periods or months, where `12m` is a year). Whole
+/// numbers stay exact, however many digits.
+pub(crate) fn spreadsheet_number(text: &str, suffixes: bool) -> Option<SpreadsheetNumber> {
     let mut t = text.trim();
     let mut why = None;
     let negative = t.starts_with('-');
@@ -298,7 +362,7 @@ pub(crate) fn spreadsheet_number(text: &str) -> Option<(String, &'static str)> {
             0.01,
             Some("a percentage is written as a fraction"),
         );
-    } else {
+    } else if suffixes {
         let lower = t.to_ascii_lowercase();
         for (suffix, factor) in [("bn", 1e9), ("mm", 1e6), ("k", 1e3), ("m", 1e6), ("b", 1e9)] {
             if lower.ends_with(suffix) && lower.len() > suffix.len() {
@@ -344,26 +408,41 @@ pub(crate) fn spreadsheet_number(text: &str) -> Option<(String, &'static str)> {
     } else {
         body
     };
-    let value = body.parse::<f64>().ok().filter(|x| x.is_finite())? * scale;
     let sign = if negative { "-" } else { "" };
-    // Rounded to 12 significant digits: 45% is 0.45, not 0.45000000000000001.
-    let shown = |x: f64| format!("{sign}{}", format!("{x:.12e}").parse::<f64>().unwrap_or(x));
-    let number = shown(value);
+    // Digits alone stay exact (no float rounding of a long whole number);
+    // anything scaled is rounded to 12 significant digits, so that 45% is
+    // 0.45, not 0.45000000000000001.
+    let shown = |body: &str| -> Option<String> {
+        if scale == 1.0 && !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
+            let digits = body.trim_start_matches('0');
+            return Some(format!(
+                "{sign}{}",
+                if digits.is_empty() { "0" } else { digits }
+            ));
+        }
+        let x = body.parse::<f64>().ok().filter(|x| x.is_finite())? * scale;
+        Some(format!(
+            "{sign}{}",
+            format!("{x:.12e}").parse::<f64>().unwrap_or(x)
+        ))
+    };
+    let number = shown(&body)?;
     if ambiguous {
-        let as_thousands = t.replace(',', "").parse::<f64>().ok()? * scale;
-        return Some((
-            format!(
-                "{number}, or {} if the comma separates thousands",
-                shown(as_thousands)
-            ),
-            "TOML reads neither a decimal comma nor thousands separators",
-        ));
+        return Some(SpreadsheetNumber {
+            number,
+            thousands: Some(shown(&t.replace(',', ""))?),
+            why: "TOML reads neither a decimal comma nor thousands separators",
+        });
     }
-    why.map(|why| (number, why))
+    why.map(|why| SpreadsheetNumber {
+        number,
+        thousands: None,
+        why,
+    })
 }
 
 /// `KEY = VALUE is not a TOML number: write KEY = N (why)` when the line of
-/// `span` gives a key a number written as a spreadsheet shows it
+/// `span` gives a bare key a number written as a spreadsheet shows it
 /// ([`spreadsheet_number`]).
 fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
     let line_start = source[..span.start.min(source.len())]
@@ -373,12 +452,28 @@ fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
     let (key, value) = line.split_once('=')?;
     let key = key.trim();
     let value = value.split('#').next()?.trim();
-    if key.is_empty() || key.contains(['{', '[', '"']) {
+    // A key TOML reads as it stands (else the key is the problem).
+    let bare = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    if !key.split('.').all(bare) {
         return None;
     }
-    let (number, why) = spreadsheet_number(value)?;
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let n = spreadsheet_number(value, !COUNTED_IN_PERIODS.contains(&last))?;
+    // A key of whole numbers takes the whole reading of `1,000`.
+    let n = if WHOLE_KEYS.contains(&last) {
+        n.clone().whole().unwrap_or(n)
+    } else {
+        n
+    };
     Some(format!(
-        "{key} = {value} is not a TOML number: write {key} = {number} ({why})"
+        "{key} = {value} is not a TOML number: write {key} = {} ({})",
+        n.advice(""),
+        n.why
     ))
 }
 
@@ -1088,13 +1183,14 @@ mod tests {
     /// number; plain numbers and other text are left to the usual message.
     #[test]
     fn spreadsheet_numbers_are_told_the_toml_number() {
-        let number = |text: &str| spreadsheet_number(text).map(|(n, _)| n);
+        let number = |text: &str| spreadsheet_number(text, true).map(|n| n.advice(""));
         for (text, expected) in [
             ("45%", "0.45"),
             ("12.5 %", "0.125"),
             ("-5%", "-0.05"),
             ("0,1", "0.1"),
             ("2,500,000", "2500000"),
+            ("12,345,678,901,234,567", "12345678901234567"),
             ("1,234.5", "1234.5"),
             ("2,500", "2.5, or 2500 if the comma separates thousands"),
             ("2.5M", "2500000"),
@@ -1105,6 +1201,7 @@ mod tests {
             (".45", "0.45"),
             ("-.5", "-0.5"),
             ("$900", "900"),
+            ("$007", "7"),
         ] {
             assert_eq!(number(text).as_deref(), Some(expected), "{text}");
         }
@@ -1126,19 +1223,47 @@ mod tests {
         ] {
             assert_eq!(number(text), None, "{text}");
         }
+        // Without suffixes (a count of months): 12m is not twelve million.
+        assert_eq!(spreadsheet_number("12m", false), None);
+        assert_eq!(
+            spreadsheet_number("1,000", false).map(|n| n.advice(" without the quotes")),
+            Some(
+                "1 without the quotes, or 1000 without the quotes if the comma separates thousands"
+                    .into()
+            )
+        );
+        // A key of whole numbers takes the whole reading.
+        assert_eq!(
+            spreadsheet_number("1,000", false)
+                .and_then(SpreadsheetNumber::whole)
+                .map(|n| n.number),
+            Some("1000".into())
+        );
+        assert_eq!(
+            spreadsheet_number("2.5", true).and_then(SpreadsheetNumber::whole),
+            None
+        );
         let toml_error = |line: &str| {
             let source = format!("start = \"2026-01\"\n{line}\nperiods = 3\n");
             read(&source).unwrap_err()[0].1.clone()
         };
         assert_eq!(
             toml_error("runs = 1,000 # runs"),
-            "runs = 1,000 is not a TOML number: write runs = 1, or 1000 if the comma separates thousands (TOML reads neither a decimal comma nor thousands separators)"
+            "runs = 1,000 is not a TOML number: write runs = 1000 (without thousands separators)"
+        );
+        assert_eq!(
+            toml_error("caution = 0,500"),
+            "caution = 0,500 is not a TOML number: write caution = 0.5, or 500 if the comma separates thousands (TOML reads neither a decimal comma nor thousands separators)"
         );
         assert_eq!(
             toml_error("x = 45%"),
             "x = 45% is not a TOML number: write x = 0.45 (a percentage is written as a fraction)"
         );
         assert!(toml_error("x = 1,2,3").starts_with("invalid TOML"));
+        // A number of months with m, and a key with a space, are not told
+        // a number.
+        assert!(toml_error("term = 12m").starts_with("invalid TOML"));
+        assert!(toml_error("annual value = $1.2M").starts_with("invalid TOML"));
     }
 
     /// The keys serde allows in `T`, in its order.

@@ -342,6 +342,7 @@ pub(super) fn as_percentage(x: f64) -> String {
 /// For a number written in quotes (`term = "36"`), how to write it: TOML
 /// reads quoted digits as text. Only a whole number where one is `whole`.
 fn unquoted_number(value: &Value, whole: bool) -> String {
+    use crate::scenario::raw::SpreadsheetNumber;
     let Value::String(text) = value else {
         return String::new();
     };
@@ -358,12 +359,16 @@ fn unquoted_number(value: &Value, whole: bool) -> String {
     if let Some(n) = number {
         return format!(": write {n} without the quotes");
     }
-    // A number as a spreadsheet shows it ("45%", "2,500,000"), quoted.
-    match crate::scenario::raw::spreadsheet_number(text) {
-        Some((n, why)) if !whole || n.parse::<u64>().is_ok() => {
-            format!(": write {n} without the quotes ({why})")
-        }
-        _ => String::new(),
+    // A number as a spreadsheet shows it ("45%", "2,500,000"), quoted. The
+    // keys of whole numbers count units or months: no unit suffixes.
+    let read = crate::scenario::raw::spreadsheet_number(text, !whole);
+    match if whole {
+        read.and_then(SpreadsheetNumber::whole)
+    } else {
+        read
+    } {
+        Some(n) => format!(": write {} ({})", n.advice(" without the quotes"), n.why),
+        None => String::new(),
     }
 }
 

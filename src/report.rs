@@ -313,12 +313,11 @@ fn all_vendors_label<'a>(label: &str, mut vendors: impl Iterator<Item = &'a str>
 /// A line under a closing table when every contract of `s` is worth $1 a
 /// year (every agency's `annual_value` is 1, the default, and no event
 /// changes one): its revenue is a count of contract-years, not dollars.
-fn contract_years_note(s: &Scenario, whose: &str) -> Option<String> {
+fn contract_years_note(s: &Scenario) -> Option<String> {
     counts_contract_years(s).then(|| {
-        format!(
-            "Every contract of {whose} is worth $1 a year (annual_value 1, the default), so the \
-             revenue counts contract-years; give annual_value to see dollars."
-        )
+        "Every contract is worth $1 a year (every agency's annual_value is 1, as by default), so \
+         revenue counts contract-years; give annual_value to see dollars."
+            .to_string()
     })
 }
 
@@ -395,7 +394,7 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
         dollars(p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum()),
     ]);
     out.push_str(&table(&rows));
-    if let Some(note) = contract_years_note(s, &s.name) {
+    if let Some(note) = contract_years_note(s) {
         let _ = writeln!(out, "{note}");
     }
     out
@@ -546,10 +545,17 @@ pub fn comparison_table(
     cells.push(all_revenue.map_or_else(dash, signed_dollars));
     rows.push(cells);
     out.push_str(&table(&rows));
+    let one_side = |priced: &str, unpriced: &str| {
+        Some(format!(
+            "Every contract of the {unpriced} is worth $1 a year (every agency's annual_value is \
+             1, as by default) and those of the {priced} are priced in dollars, so the revenue \
+             change compares contract-years with dollars."
+        ))
+    };
     let note = match [baseline.0, counterfactual.0].map(counts_contract_years) {
-        [true, true] => contract_years_note(baseline.0, "both scenarios"),
-        [true, false] => contract_years_note(baseline.0, "the baseline"),
-        [false, true] => contract_years_note(counterfactual.0, "the counterfactual"),
+        [true, true] => contract_years_note(baseline.0),
+        [true, false] => one_side("counterfactual", "baseline"),
+        [false, true] => one_side("baseline", "counterfactual"),
         [false, false] => None,
     };
     if let Some(note) = note {
@@ -621,6 +627,12 @@ pub fn sweep_table(
         rows.push(row);
     }
     out.push_str(&table(&rows));
+    // Every value shares the base's prices unless the sweep varies one.
+    if !sweep.path.ends_with("annual_value")
+        && let Some(note) = contract_years_note(s)
+    {
+        let _ = writeln!(out, "{note}");
+    }
     out
 }
 
@@ -809,8 +821,8 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
         assert_eq!(
             final_table(&two_vendors(), &p, 7),
             format!(
-                "{table}Every contract of Two is worth $1 a year (annual_value 1, the default), so \
-                 the revenue counts contract-years; give annual_value to see dollars.\n"
+                "{table}Every contract is worth $1 a year (every agency's annual_value is 1, as by \
+                 default), so revenue counts contract-years; give annual_value to see dollars.\n"
             )
         );
         // An event that prices contracts later: dollars after all.
@@ -971,8 +983,8 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
         assert_eq!(
             lines.next(),
             Some(
-                "Every contract of both scenarios is worth $1 a year (annual_value 1, the \
-                 default), so the revenue counts contract-years; give annual_value to see dollars."
+                "Every contract is worth $1 a year (every agency's annual_value is 1, as by \
+                 default), so revenue counts contract-years; give annual_value to see dollars."
             )
         );
         let last = lines.next().unwrap();
@@ -994,7 +1006,8 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
             let note = table.lines().last().unwrap();
             match whose {
                 Some(whose) => assert!(
-                    note.starts_with(&format!("Every contract of {whose} is worth $1")),
+                    note.starts_with(&format!("Every contract of {whose} is worth $1"))
+                        && note.ends_with("compares contract-years with dollars."),
                     "{table}"
                 ),
                 None => assert!(!table.contains("contract-years"), "{table}"),
@@ -1069,16 +1082,33 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
                 revenue: 0.0,
             },
         ];
-        assert_eq!(
-            sweep_table(&s, &sweep, &points, 100, 7),
-            "Two: 2 values of agency.X.caution, 100 runs each, seed 7, 12 month periods from 2026-01 to 2026-12
+        let table = "Two: 2 values of agency.X.caution, 100 runs each, seed 7, 12 month periods from 2026-01 to 2026-12
 
 Share of all contracts in 2026-12 (mean), units under contract, all vendors' mean cumulative revenue and the likeliest leader, by value:
   agency.X.caution  North  South  under contract  cum. revenue  likeliest leader
   0.2               25.0%  75.0%           50.0%        $1.50M      South >99.9%
   0.8                   -      -            0.0%            $0                 -
-"
+";
+        // Every contract at the default $1: said under the table, unless
+        // the sweep varies a price.
+        assert_eq!(
+            sweep_table(&s, &sweep, &points, 100, 7),
+            format!(
+                "{table}Every contract is worth $1 a year (every agency's annual_value is 1, as by \
+                 default), so revenue counts contract-years; give annual_value to see dollars.\n"
+            )
         );
+        let prices = Sweep::parse("agency.X.annual_value=0.2,0.8").unwrap();
+        assert!(
+            !sweep_table(&s, &prices, &points, 100, 7).contains("contract-years"),
+            "a swept price"
+        );
+        let priced = crate::scenario::parse(
+            &format!("{TWO_VENDORS}annual_value = 250000\n"),
+            std::path::Path::new("two.toml"),
+        )
+        .unwrap();
+        assert_eq!(sweep_table(&priced, &sweep, &points, 100, 7), table);
         // A vendor named like a column of all vendors does not share its
         // label.
         let mut named = s.clone();

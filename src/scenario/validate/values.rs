@@ -275,43 +275,47 @@ impl Checker<'_> {
 /// 30000]` for a contract worth about $120,000): the lognormal with that
 /// mean and sd, `sigma_ln^2 = ln(1 + (sigma / mu)^2)` and `mu_ln = ln mu -
 /// sigma_ln^2 / 2`, rounded to four decimals, when its draws fit `range`
-/// (clamped in fewer than 5%). When `sigma` is small beside `mu` and reads
-/// as the logarithm's sd already (`lognormal = [2.4e6, 0.3]` for a median
-/// of $2.4 million): the lognormal of median `mu`, `[ln mu, sigma]`.
+/// (clamped in fewer than 5%). When `sigma` is small beside `mu` and could
+/// be the logarithm's sd already (up to 2, as in `lognormal = [2.4e6,
+/// 0.3]` for a median of $2.4 million): also, or instead, the lognormal of
+/// median `mu`, `[ln mu, sigma]`, when it fits.
 fn lognormal_on_the_log_scale(mu: f64, sigma: f64, range: Range) -> Option<String> {
     if !(mu > 0.0 && sigma > 0.0 && mu.is_finite() && sigma.is_finite()) {
         return None;
     }
     let round = |x: f64| (x * 1e4).round() / 1e4;
-    if sigma <= 5.0 && sigma < mu / 100.0 {
-        let median_ln = round(mu.ln());
-        let fitting = DistSpec::new("lognormal", &[median_ln, sigma]).ok()?;
-        return (fitting.share_outside(range) < HEAVY_CLAMPING).then(|| {
-            format!(
-                "; lognormal's numbers are the mean and sd of the value's natural logarithm: if {} is the value's median and {} the sd of its logarithm, write {{ lognormal = [{}, {}] }} (ln {} = {})",
-                Shown(mu),
-                Shown(sigma),
-                Shown(median_ln),
-                Shown(sigma),
-                Shown(mu),
-                Shown(median_ln)
-            )
-        });
-    }
+    let fits = |mu_ln: f64, sigma_ln: f64| {
+        DistSpec::new("lognormal", &[mu_ln, sigma_ln])
+            .is_ok_and(|d| d.share_outside(range) < HEAVY_CLAMPING)
+    };
     let variance = (sigma / mu).powi(2).ln_1p();
-    let sigma_ln = round(variance.sqrt());
-    let mu_ln = round(mu.ln() - variance / 2.0);
-    if sigma_ln <= 0.0 {
-        return None;
-    }
-    let fitting = DistSpec::new("lognormal", &[mu_ln, sigma_ln]).ok()?;
-    (fitting.share_outside(range) < HEAVY_CLAMPING).then(|| {
+    let (mu_ln, sigma_ln) = (round(mu.ln() - variance / 2.0), round(variance.sqrt()));
+    let as_mean_and_sd = (sigma_ln > 0.0 && fits(mu_ln, sigma_ln)).then(|| {
         format!(
-            "; lognormal's numbers are the mean and sd of the value's natural logarithm: if {} and {} are the value's own mean and sd, write {{ lognormal = [{}, {}] }}",
+            "if {} and {} are the value's own mean and sd, write {{ lognormal = [{}, {}] }}",
             Shown(mu),
             Shown(sigma),
             Shown(mu_ln),
             Shown(sigma_ln)
+        )
+    });
+    let median_ln = round(mu.ln());
+    let as_median = (sigma <= 2.0 && sigma < mu / 100.0 && fits(median_ln, sigma)).then(|| {
+        format!(
+            "if {} is the value's median and {} the sd of its logarithm, write {{ lognormal = [{}, {}] }} (ln {} = {})",
+            Shown(mu),
+            Shown(sigma),
+            Shown(median_ln),
+            Shown(sigma),
+            Shown(mu),
+            Shown(median_ln)
+        )
+    });
+    let readings: Vec<String> = [as_mean_and_sd, as_median].into_iter().flatten().collect();
+    (!readings.is_empty()).then(|| {
+        format!(
+            "; lognormal's numbers are the mean and sd of the value's natural logarithm: {}",
+            readings.join("; ")
         )
     })
 }
@@ -449,6 +453,15 @@ mod tests {
             "{wide:?}"
         );
         assert!(outcome("{ lognormal = [13.8, 0.3] }").is_empty());
+        // Both readings fit: both are told.
+        let both = outcome("{ lognormal = [1000, 2] }");
+        assert!(
+            both.len() == 1
+                && both[0].ends_with(
+                    "if 1000 and 2 are the value's own mean and sd, write { lognormal = [6.9078, 0.002] }; if 1000 is the value's median and 2 the sd of its logarithm, write { lognormal = [6.9078, 2] } (ln 1000 = 6.9078)"
+                ),
+            "{both:?}"
+        );
         // A median in dollars with the logarithm's sd.
         assert_eq!(
             outcome("{ lognormal = [2.4e6, 0.3] }"),

@@ -325,51 +325,81 @@ pub(super) fn stem(scenario: &Path) -> String {
 }
 
 /// What a default output folder's name adds for `specs` (`--set` or
-/// `--vary` paths and values): `-with-` and the settings, so that each
+/// `--vary` paths and values): `-PREFIX-` and the settings, so that each
 /// what-if keeps its own folder. Each spec is written with `*` as `all`,
 /// `=` as `-`, quotes dropped and any character other than an ASCII letter,
 /// digit, `.`, `-` or `_` as `_`; they are sorted (the same settings in
-/// any order are one scenario) and joined by `_`. Past 60 characters the
-/// text is cut to 51 and followed by `-` and the first 8 hex digits of the
-/// SHA-256 of the whole, so that long settings still differ. Empty for no
-/// specs.
+/// any order are one scenario) and joined by `_`, and cut to 40
+/// characters. Whenever that text alone might not tell two settings apart
+/// (a character was replaced or dropped, a `*` written `all`, a capital
+/// letter, which file systems that ignore letter case would not tell
+/// apart, or the text was cut), `-` and the first 8 hex digits of the
+/// SHA-256 of the settings follow. Empty for no specs.
 pub(super) fn settings_suffix(prefix: &str, specs: &[String]) -> String {
-    const LONGEST: usize = 60;
+    const LONGEST: usize = 40;
     if specs.is_empty() {
         return String::new();
     }
     let mut sorted: Vec<&str> = specs.iter().map(String::as_str).collect();
     sorted.sort_unstable();
     let mut text = String::new();
+    let mut lossy = false;
     for (i, spec) in sorted.iter().enumerate() {
         if i > 0 {
             text.push('_');
         }
         for c in spec.chars() {
             match c {
-                '*' => text.push_str("all"),
                 '=' => text.push('-'),
-                '"' => {}
-                c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') => text.push(c),
-                _ => text.push('_'),
+                c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') => {
+                    lossy |= c.is_ascii_uppercase();
+                    text.push(c);
+                }
+                '*' => {
+                    lossy = true;
+                    text.push_str("all");
+                }
+                '"' => lossy = true,
+                _ => {
+                    lossy = true;
+                    text.push('_');
+                }
             }
         }
     }
     if text.len() > LONGEST {
-        let hash = sha256_hex(&sorted.join("\n"));
-        text.truncate(LONGEST - 9);
-        text = format!("{text}-{}", &hash[..8]);
+        lossy = true;
+        text.truncate(LONGEST);
     }
     // A folder name ending in a dot loses it on Windows.
-    let text = text.trim_end_matches('.');
+    let mut text = text.trim_end_matches('.').to_string();
+    if lossy {
+        let hash = sha256_hex(&sorted.join("\n"));
+        text = format!("{text}-{}", &hash[..8]);
+    }
     format!("-{prefix}-{text}")
 }
 
 /// `out/<name>`, where a command writes unless `--out` says otherwise. A
 /// name that is not a plain folder name (the stem `..` of a file named
 /// `...toml` would put the results beside `out/`, over whatever is there)
-/// gives `out/scenario`.
+/// gives `out/scenario`; one longer than 200 bytes is cut to 191 and ends
+/// with `-` and 8 hex digits of a hash of the whole.
 pub(super) fn default_out_dir(name: &str) -> PathBuf {
+    // Most file systems take names of up to 255 bytes: a longer one (a
+    // long file name with settings) is cut, and keeps a hash of the whole.
+    const LONGEST: usize = 200;
+    let long;
+    let name = if name.len() > LONGEST {
+        let mut end = LONGEST - 9;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        long = format!("{}-{}", &name[..end], &sha256_hex(name)[..8]);
+        long.as_str()
+    } else {
+        name
+    };
     let mut parts = Path::new(name).components();
     match (parts.next(), parts.next()) {
         (Some(std::path::Component::Normal(_)), None) => Path::new("out").join(name),
@@ -1575,49 +1605,87 @@ mod tests {
     use super::{settings_suffix, three_significant_digits};
 
     /// Each what-if's folder names its settings, the same in any order,
-    /// with only characters every file system takes; long ones keep a hash
-    /// of the whole, so that two that share a start still differ.
+    /// with only characters every file system takes; whenever the text
+    /// might not tell two apart (a character replaced, a capital letter, a
+    /// cut), a hash of the whole follows.
     #[test]
     fn default_folders_name_the_settings() {
         let specs = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(settings_suffix("with", &[]), "");
+        let suffix = |list: &[&str]| settings_suffix("with", &specs(list));
+        assert_eq!(suffix(&[]), "");
+        assert_eq!(suffix(&["event.2.at=2027-03"]), "-with-event.2.at-2027-03");
+        assert_eq!(suffix(&["agency.dod.term=1."]), "-with-agency.dod.term-1");
         assert_eq!(
-            settings_suffix("with", &specs(&["event.2.at=\"2027-03\""])),
-            "-with-event.2.at-2027-03"
+            suffix(&["vendor.OpenAI.brand=0.5", "agency.*.caution=0.9"]),
+            suffix(&["agency.*.caution=0.9", "vendor.OpenAI.brand=0.5"]),
         );
-        assert_eq!(
-            settings_suffix(
-                "with",
-                &specs(&["vendor.OpenAI.brand=0.5", "agency.*.caution=0.9"])
+        let hashed = |s: &str, text: &str| {
+            s.strip_prefix(text).is_some_and(|rest| {
+                rest.len() == 9
+                    && rest.starts_with('-')
+                    && rest[1..].bytes().all(|b| b.is_ascii_hexdigit())
+            })
+        };
+        for (list, text) in [
+            (
+                &["vendor.OpenAI.brand=0.5"][..],
+                "-with-vendor.OpenAI.brand-0.5",
             ),
-            settings_suffix(
-                "with",
-                &specs(&["agency.*.caution=0.9", "vendor.OpenAI.brand=0.5"])
+            (&["agency.*.caution=0.6"], "-with-agency.all.caution-0.6"),
+            (&["event.2.at=\"2027-03\""], "-with-event.2.at-2027-03"),
+            (
+                &["agency.国防部.caution=0.9"],
+                "-with-agency.___.caution-0.9",
             ),
-        );
-        assert_eq!(
-            settings_suffix("sweep", &specs(&["vendor.Acme AI/Ltd: Ä.brand"])),
-            "-sweep-vendor.Acme_AI_Ltd___.brand"
-        );
-        assert_eq!(settings_suffix("with", &specs(&["x=1."])), "-with-x-1");
+            (
+                &["vendor.acme ai.brand=0.2"],
+                "-with-vendor.acme_ai.brand-0.2",
+            ),
+        ] {
+            let s = suffix(list);
+            assert!(hashed(&s, text), "{list:?}: {s}");
+        }
+        // Names a lossy text would merge, or a file system that ignores
+        // letter case: each its own folder.
+        for (a, b) in [
+            ("agency.国防部.caution=0.9", "agency.外交部.caution=0.9"),
+            ("vendor.acme ai.brand=0.2", "vendor.acme/ai.brand=0.2"),
+            ("vendor.*.brand=0.2", "vendor.all.brand=0.2"),
+            ("event.Launch.at=3", "event.launch.at=3"),
+        ] {
+            assert_ne!(
+                suffix(&[a]).to_lowercase(),
+                suffix(&[b]).to_lowercase(),
+                "{a} and {b}"
+            );
+        }
         let long = |value: &str| {
-            settings_suffix(
-                "with",
-                &specs(&[
-                    "agency.Department of Veterans Affairs.caution=0.35",
-                    &format!("agency.Department of Veterans Affairs.innovation={value}"),
-                ]),
-            )
+            suffix(&[
+                "agency.department of veterans affairs.caution=0.35",
+                &format!("agency.department of veterans affairs.innovation={value}"),
+            ])
         };
         let (a, b) = (long("0.01"), long("0.02"));
         assert_ne!(a, b);
-        assert_eq!(a.len(), "-with-".len() + 60, "{a}");
-        assert_eq!(a[..a.len() - 8], b[..b.len() - 8]);
+        assert_eq!(a.len(), "-with-".len() + 40 + 9, "{a}");
         assert!(
             a.bytes()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_')),
             "{a}"
         );
+        // A whole name longer than 200 bytes is cut, keeping a hash.
+        let stem = "x".repeat(190);
+        let (one, two) = (
+            super::default_out_dir(&format!("{stem}{}", long("0.01"))),
+            super::default_out_dir(&format!("{stem}{}", long("0.02"))),
+        );
+        assert_ne!(one, two);
+        for dir in [&one, &two] {
+            let name = dir.file_name().unwrap().to_str().unwrap();
+            assert_eq!(name.len(), 200, "{name}");
+        }
+        let cut = super::default_out_dir(&"é".repeat(150));
+        assert!(cut.file_name().unwrap().len() <= 200);
     }
 
     #[test]

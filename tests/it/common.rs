@@ -226,3 +226,25 @@ pub fn run_shipped_ok(dir: &Path, scenario: &str, args: &[&str]) -> Output {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     o
 }
+
+/// The default output folder `out/NAME` under `dir`, where NAME is `text`
+/// alone or followed by the 8-hex-digit hash that a folder named after
+/// settings carries when its text might not tell them apart; exactly one
+/// such folder must exist.
+pub fn out_folder(dir: &Path, text: &str) -> std::path::PathBuf {
+    let found: Vec<_> = std::fs::read_dir(dir.join("out"))
+        .expect("an out folder")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            name.strip_prefix(text).is_some_and(|rest| {
+                rest.is_empty()
+                    || (rest.len() == 9
+                        && rest.starts_with('-')
+                        && rest[1..].bytes().all(|b| b.is_ascii_hexdigit()))
+            })
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "out/{text}: {found:?}");
+    found.into_iter().next().unwrap()
+}

@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    assert_no_panic, binary, earlier_results, repo_root, run_shipped, run_shipped_ok, sharecast,
-    snapshot, wait_with_deadline,
+    assert_no_panic, binary, earlier_results, out_folder, repo_root, run_shipped, run_shipped_ok,
+    sharecast, snapshot, wait_with_deadline,
 };
 
 /// Ctrl-C, and the signals a job runner, `timeout` or a closed terminal
@@ -286,8 +286,8 @@ fn output_folders_named_with_dots() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     assert!(
-        tmp.path()
-            .join("out/scenario-with-agency.Agency.caution-0.2/summary.csv")
+        out_folder(tmp.path(), "scenario-with-agency.Agency.caution-0.2")
+            .join("summary.csv")
             .is_file()
     );
 
@@ -1198,12 +1198,7 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     let dir = tmp.path();
     let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
     // Four different scenarios (their contents differ by a comment).
-    for file in [
-        "a/base.toml",
-        "b/base.toml",
-        "m.toml",
-        "m-with-agency.Agency.term-6.toml",
-    ] {
+    for file in ["a/base.toml", "b/base.toml", "m.toml", "m2.toml"] {
         let path = dir.join(file);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, format!("# {file}\n{minimal}")).unwrap();
@@ -1288,24 +1283,26 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
              replaced by this run of b/base.toml; give each its own --out to keep both"
         ])
     );
-    // A file named like another's variant: `m.toml --set` writes into
-    // out/m-with-agency.Agency.term-6 too.
-    assert!(!stderr_of(&["run", "m-with-agency.Agency.term-6.toml"]).contains("warning"));
-    let stderr = stderr_of(&["run", "m.toml", "--set", "agency.Agency.term=6"]);
+    // A file named like the folder of another's settings writes into it
+    // too.
+    assert!(!stderr_of(&["run", "m.toml", "--set", "agency.Agency.term=6"]).contains("warning"));
+    let folder = out_folder(dir, "m-with-agency.Agency.term-6");
+    let named_like = format!("{}.toml", folder.file_name().unwrap().to_str().unwrap());
+    std::fs::write(dir.join(&named_like), format!("# named like\n{minimal}")).unwrap();
+    let stderr = stderr_of(&["run", &named_like]);
+    let shown = folder.strip_prefix(dir).unwrap().display();
     assert!(
-        stderr.contains(
-            "warning: out/m-with-agency.Agency.term-6 held the results of m-with-agency.Agency.term-6.toml, now replaced by this run \
-             of m.toml with --set agency.Agency.term=6; give each its own --out to keep both"
-        ),
+        stderr.contains(&format!(
+            "warning: {shown} held the results of m.toml with --set agency.Agency.term=6, now \
+             replaced by this run of {named_like}; give each its own --out to keep both"
+        )),
         "{stderr}"
     );
     // Another variant of the same file has a folder of its own.
     let stderr = stderr_of(&["run", "m.toml", "--set", "agency.Agency.term=9"]);
     assert!(!stderr.contains(replaced), "{stderr}");
-    assert!(
-        dir.join("out/m-with-agency.Agency.term-9/summary.csv")
-            .is_file()
-    );
+    let term_9 = out_folder(dir, "m-with-agency.Agency.term-9");
+    assert!(term_9.join("summary.csv").is_file());
     // Into one folder, other settings replace the results.
     let stderr = stderr_of(&[
         "run",
@@ -1313,13 +1310,22 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         "--set",
         "agency.Agency.term=6",
         "--out",
-        "out/m-with-agency.Agency.term-9",
+        "t9",
+    ]);
+    assert!(!stderr.contains(replaced), "{stderr}");
+    let stderr = stderr_of(&[
+        "run",
+        "m.toml",
+        "--set",
+        "agency.Agency.term=9",
+        "--out",
+        "t9",
     ]);
     assert!(
         stderr.contains(
-            "warning: out/m-with-agency.Agency.term-9 held the results of m.toml with --set \
-             agency.Agency.term=9, now replaced by this run of m.toml with --set \
-             agency.Agency.term=6; give each its own --out to keep both"
+            "warning: t9 held the results of m.toml with --set agency.Agency.term=6, now \
+             replaced by this run of m.toml with --set agency.Agency.term=9; give each its own \
+             --out to keep both"
         ),
         "{stderr}"
     );
@@ -1331,28 +1337,22 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     // compare: either file's change counts.
     assert!(!stderr_of(&["compare", "a/base.toml", "m.toml", "--out", "c"]).contains(replaced));
     assert!(!stderr_of(&["compare", "./a/base.toml", "m.toml", "--out", "c"]).contains(replaced));
-    let stderr = stderr_of(&[
-        "compare",
-        "a/base.toml",
-        "m-with-agency.Agency.term-6.toml",
-        "--out",
-        "c",
-    ]);
+    let stderr = stderr_of(&["compare", "a/base.toml", "m2.toml", "--out", "c"]);
     assert!(
         stderr.contains(
             "warning: c held the comparison of ./a/base.toml against m.toml, now replaced by \
-             this comparison of a/base.toml against m-with-agency.Agency.term-6.toml; give each its own --out to keep both"
+             this comparison of a/base.toml against m2.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );
     // sweep.
     let vary = ["--vary", "agency.Agency.term=6,9", "--out", "s"];
     assert!(!stderr_of(&[&["sweep", "m.toml"][..], &vary].concat()).contains(replaced));
-    let stderr = stderr_of(&[&["sweep", "m-with-agency.Agency.term-6.toml"][..], &vary].concat());
+    let stderr = stderr_of(&[&["sweep", "m2.toml"][..], &vary].concat());
     assert!(
         stderr.contains(
             "warning: s held a sweep of agency.Agency.term over m.toml, now replaced by this \
-             sweep of m-with-agency.Agency.term-6.toml; give each its own --out to keep both"
+             sweep of m2.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );
@@ -1360,7 +1360,7 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     // Other values of the same number are a sweep refined, not a loss.
     let stderr = stderr_of(&[
         "sweep",
-        "m-with-agency.Agency.term-6.toml",
+        "m2.toml",
         "--vary",
         "agency.Agency.caution=0.1,0.5",
         "--out",
@@ -1368,14 +1368,14 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     ]);
     assert!(
         stderr.contains(
-            "warning: s held a sweep of agency.Agency.term over m-with-agency.Agency.term-6.toml, now replaced by \
+            "warning: s held a sweep of agency.Agency.term over m2.toml, now replaced by \
              this sweep of agency.Agency.caution; give each its own --out to keep both"
         ),
         "{stderr}"
     );
     let stderr = stderr_of(&[
         "sweep",
-        "m-with-agency.Agency.term-6.toml",
+        "m2.toml",
         "--vary",
         "agency.Agency.caution=0.2..0.4:3",
         "--out",
@@ -1393,21 +1393,21 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     ]);
     assert!(
         stderr.contains(
-            "warning: s held a sweep of agency.Agency.caution over m-with-agency.Agency.term-6.toml, now replaced \
+            "warning: s held a sweep of agency.Agency.caution over m2.toml, now replaced \
              by this sweep of agency.Agency.term over m.toml; give each its own --out to keep both"
         ),
         "{stderr}"
     );
     let stderr = stderr_of(&[
         "sweep",
-        "m-with-agency.Agency.term-6.toml",
+        "m2.toml",
         "--vary",
         "agency.Agency.caution=0.2..0.4:3",
         "--out",
         "s",
     ]);
     assert!(
-        stderr.contains("now replaced by this sweep of agency.Agency.caution over m-with-agency.Agency.term-6.toml"),
+        stderr.contains("now replaced by this sweep of agency.Agency.caution over m2.toml"),
         "{stderr}"
     );
     // A run beside a sweep's files replaces none of them: only the manifest

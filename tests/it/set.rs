@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{assert_no_panic, csvs, repo_root, sharecast, snapshot};
+use crate::common::{assert_no_panic, csvs, out_folder, repo_root, sharecast, snapshot};
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let o = sharecast(dir, args);
@@ -51,7 +51,7 @@ fn run_with_set_writes_what_the_edited_file_gives_next_to_the_files_own_results(
     );
     let by_hand = csvs(&dir.join("by-hand"));
     assert!(
-        by_hand == csvs(&dir.join("out/gov-ai-2026-with-vendor.OpenAI.brand-0.5")),
+        by_hand == csvs(&out_folder(dir, "gov-ai-2026-with-vendor.OpenAI.brand-0.5")),
         "--set differs from the edited file"
     );
     assert!(
@@ -59,7 +59,7 @@ fn run_with_set_writes_what_the_edited_file_gives_next_to_the_files_own_results(
         "the setting changed nothing"
     );
     let manifest = std::fs::read_to_string(
-        dir.join("out/gov-ai-2026-with-vendor.OpenAI.brand-0.5/manifest.json"),
+        out_folder(dir, "gov-ai-2026-with-vendor.OpenAI.brand-0.5").join("manifest.json"),
     )
     .unwrap();
     assert!(
@@ -99,7 +99,11 @@ fn compare_with_set_and_no_counterfactual_file_compares_the_baseline_with_its_va
     let by_hand = csvs(&dir.join("by-hand"));
     assert!(!by_hand.is_empty());
     assert!(
-        by_hand == csvs(&dir.join("out/gov-ai-2026-vs-gov-ai-2026-with-vendor.OpenAI.brand-0.5"))
+        by_hand
+            == csvs(&out_folder(
+                dir,
+                "gov-ai-2026-vs-gov-ai-2026-with-vendor.OpenAI.brand-0.5"
+            ))
     );
 
     // The table names the counterfactual with its setting.
@@ -233,9 +237,10 @@ fn several_settings_give_the_edited_file_in_either_order() {
     // The folder names the settings, in the order of their text.
     assert!(
         by_hand
-            == csvs(
-                &dir.join("out/gov-ai-2026-with-agency.all.caution-0.9_vendor.OpenAI.brand-0.5")
-            )
+            == csvs(&out_folder(
+                dir,
+                "gov-ai-2026-with-agency.all.caution-0.9_vendor.OpenAI.bra"
+            ))
     );
     ok(
         dir,
@@ -624,7 +629,10 @@ fn with_a_counterfactual_file_set_changes_the_counterfactual_only() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
     assert!(!stderr.contains("same"), "{stderr}");
-    let folder = dir.join("out/gov-ai-2026-vs-no-aws-deal-with-vendor.OpenAI.brand-0.5");
+    let folder = out_folder(
+        dir,
+        "gov-ai-2026-vs-no-aws-deal-with-vendor.OpenAI.brand-0.5",
+    );
     assert!(csvs(&dir.join("by-hand")) == csvs(&folder));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(

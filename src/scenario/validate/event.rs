@@ -768,8 +768,25 @@ mod tests {
             agency[1].contains("'caution' must be in [0, 1]"),
             "{agency:?}"
         );
-        // With neither or both, what the keys may change is unknown.
-        assert_eq!(messages("", "brnad = 0.5").len(), 1);
+        // With neither or both, each key is checked as the field it can
+        // be, and one that is neither is told as the kind it resembles.
+        let neither = messages("", "brnad = 0.5, caution = 4");
+        assert_eq!(neither.len(), 3, "{neither:?}");
+        assert!(neither[0].contains("needs exactly one of"), "{neither:?}");
+        assert!(
+            neither[1].contains("a vendor event cannot change 'brnad'")
+                && neither[1].contains("did you mean 'brand'?"),
+            "{neither:?}"
+        );
+        assert!(
+            neither[2].contains("'caution' must be in [0, 1]"),
+            "{neither:?}"
+        );
+        let both = messages(
+            "vendor = \"A\"\nagency = \"B\"",
+            "brand = 0.7, caution = 0.5",
+        );
+        assert_eq!(both.len(), 1, "{both:?}");
     }
 
     #[test]

@@ -348,9 +348,15 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String]) -> String {
         if i > 0 {
             text.push('_');
         }
-        for c in spec.chars() {
+        // The last `=` separates the value (a number or a date, never
+        // with `=`); one in the path (a name with `=`) is lost as `-`.
+        let separator = spec.rfind('=');
+        for (at, c) in spec.char_indices() {
             match c {
-                '=' => text.push('-'),
+                '=' => {
+                    lossy |= Some(at) != separator;
+                    text.push('-');
+                }
                 c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') => {
                     lossy |= c.is_ascii_uppercase();
                     text.push(c);
@@ -371,8 +377,11 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String]) -> String {
         lossy = true;
         text.truncate(LONGEST);
     }
-    // A folder name ending in a dot loses it on Windows.
-    let mut text = text.trim_end_matches('.').to_string();
+    // A folder name ending in a dot loses it on Windows; a cut may end on
+    // a separator.
+    let kept = text.trim_end_matches(['.', '-', '_']).len();
+    lossy |= kept < text.len();
+    text.truncate(kept);
     if lossy {
         let hash = sha256_hex(&sorted.join("\n"));
         text = format!("{text}-{}", &hash[..8]);
@@ -402,9 +411,34 @@ pub(super) fn default_out_dir(name: &str) -> PathBuf {
     };
     let mut parts = Path::new(name).components();
     match (parts.next(), parts.next()) {
-        (Some(std::path::Component::Normal(_)), None) => Path::new("out").join(name),
+        (Some(std::path::Component::Normal(_)), None) => {
+            Path::new("out").join(windows_safe_name(name))
+        }
         _ => Path::new("out").join("scenario"),
     }
+}
+
+/// `name` as a folder name Windows also takes: a trailing dot or space
+/// (which Windows drops) written `_`, and a device name (`con`, `aux.v2`,
+/// `com1`, in any letter case) preceded by `_`.
+fn windows_safe_name(name: &str) -> String {
+    const DEVICES: [&str; 4] = ["CON", "PRN", "AUX", "NUL"];
+    let kept = name.trim_end_matches(['.', ' ']);
+    let mut safe = format!("{kept}{}", "_".repeat(name.len() - kept.len()));
+    let base = safe
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .trim_end()
+        .to_ascii_uppercase();
+    let numbered = |prefix: &str| {
+        base.strip_prefix(prefix)
+            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+    };
+    if DEVICES.contains(&base.as_str()) || numbered("COM") || numbered("LPT") {
+        safe.insert(0, '_');
+    }
+    safe
 }
 
 /// Ctrl-C sets this flag, and so do SIGTERM and SIGHUP (`ctrlc`'s
@@ -1614,7 +1648,12 @@ mod tests {
         let suffix = |list: &[&str]| settings_suffix("with", &specs(list));
         assert_eq!(suffix(&[]), "");
         assert_eq!(suffix(&["event.2.at=2027-03"]), "-with-event.2.at-2027-03");
-        assert_eq!(suffix(&["agency.dod.term=1."]), "-with-agency.dod.term-1");
+        // A trailing dot is dropped, with a hash: `1.` and `1` stay apart.
+        assert_ne!(
+            suffix(&["agency.dod.term=1."]),
+            suffix(&["agency.dod.term=1"])
+        );
+        assert_eq!(suffix(&["agency.dod.term=1"]), "-with-agency.dod.term-1");
         assert_eq!(
             suffix(&["vendor.OpenAI.brand=0.5", "agency.*.caution=0.9"]),
             suffix(&["agency.*.caution=0.9", "vendor.OpenAI.brand=0.5"]),
@@ -1652,6 +1691,7 @@ mod tests {
             ("vendor.acme ai.brand=0.2", "vendor.acme/ai.brand=0.2"),
             ("vendor.*.brand=0.2", "vendor.all.brand=0.2"),
             ("event.Launch.at=3", "event.launch.at=3"),
+            ("vendor.x-y.brand=0.6", "vendor.x=y.brand=0.6"),
         ] {
             assert_ne!(
                 suffix(&[a]).to_lowercase(),
@@ -1686,6 +1726,27 @@ mod tests {
         }
         let cut = super::default_out_dir(&"é".repeat(150));
         assert!(cut.file_name().unwrap().len() <= 200);
+        // Names Windows refuses or changes.
+        for (name, safe) in [
+            ("con", "_con"),
+            ("AUX.v2", "_AUX.v2"),
+            ("com1", "_com1"),
+            ("Lpt9.x", "_Lpt9.x"),
+            ("dot.", "dot_"),
+            ("sp ", "sp_"),
+            ("console", "console"),
+            ("com10", "com10"),
+            ("com0", "com0"),
+        ] {
+            assert_eq!(
+                super::default_out_dir(name),
+                std::path::Path::new("out").join(safe)
+            );
+        }
+        assert_eq!(
+            super::default_out_dir(".."),
+            std::path::Path::new("out/scenario")
+        );
     }
 
     #[test]

@@ -301,53 +301,43 @@ impl SpreadsheetNumber {
             None => format!("{}{after}", self.number),
         }
     }
+}
 
-    /// The reading a key of whole numbers can take, if one is whole: of
-    /// `1,000`, the thousands.
-    pub fn whole(self) -> Option<SpreadsheetNumber> {
-        let whole = |n: &str| {
-            n.trim_start_matches('-')
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        };
-        match self.thousands {
-            Some(m) if whole(&m) => Some(SpreadsheetNumber {
-                number: m,
-                thousands: None,
-                why: "without thousands separators",
-            }),
-            _ if whole(&self.number) => Some(SpreadsheetNumber {
-                thousands: None,
-                ..self
-            }),
-            _ => None,
+/// The kind of number a key takes, for [`spreadsheet_number`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumberKind {
+    /// Any number: a fraction, a rate, an amount of money.
+    Any,
+    /// A whole number of units, runs or a seed.
+    Whole,
+    /// A whole number of periods or months (`term`), where `12m` means
+    /// months: no unit suffix is read.
+    Periods,
+}
+
+impl NumberKind {
+    /// The kind of number `key` (the last part of a key) takes; `None` for
+    /// a key of text or dates (`name`, `start`, an event's `at`), which no
+    /// number hint fits.
+    fn of_key(key: &str) -> Option<NumberKind> {
+        match key {
+            "name" | "vendor" | "agency" | "tier" | "tiers" | "start" | "step" | "label" | "at"
+            | "until" => None,
+            "periods" | "term" | "remaining" => Some(NumberKind::Periods),
+            "units" | "runs" | "seed" => Some(NumberKind::Whole),
+            _ => Some(NumberKind::Any),
         }
     }
 }
 
-/// Keys whose numbers count periods or months, where a trailing `m` means
-/// months rather than millions: no unit suffix is read for them.
-const COUNTED_IN_PERIODS: [&str; 6] = ["periods", "term", "remaining", "at", "until", "runs"];
-
-/// Keys that take whole numbers only.
-const WHOLE_KEYS: [&str; 8] = [
-    "units",
-    "term",
-    "periods",
-    "remaining",
-    "runs",
-    "seed",
-    "at",
-    "until",
-];
-
 /// A number written as a spreadsheet or a report shows it, which TOML does
 /// not read: `45%`, `2,500,000`, `0,1` (a decimal comma), `2.5M`, `$120k`,
-/// `.45`; `None` for text that is a plain number already or not a number
-/// at all. Unit suffixes (k, M, MM, bn, B) are read only when `suffixes`
-/// (not for a number of periods or months, where `12m` is a year). Whole
-/// numbers stay exact, however many digits.
-pub(crate) fn spreadsheet_number(text: &str, suffixes: bool) -> Option<SpreadsheetNumber> {
+/// `.45`; `None` for text that is a plain number already, not a number at
+/// all, or none that a key of `kind` takes (a whole number has no
+/// percentage or decimal reading; a number of periods no unit suffix, since
+/// `12m` is a year). Digits are kept as written (a long whole number is
+/// not rounded); a scaled number is rounded to 12 significant digits.
+pub(crate) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<SpreadsheetNumber> {
     let mut t = text.trim();
     let mut why = None;
     let negative = t.starts_with('-');
@@ -357,12 +347,15 @@ pub(crate) fn spreadsheet_number(text: &str, suffixes: bool) -> Option<Spreadshe
     }
     let mut scale = 1.0;
     if let Some(rest) = t.strip_suffix('%') {
+        if kind != NumberKind::Any {
+            return None;
+        }
         (t, scale, why) = (
             rest.trim_end(),
             0.01,
             Some("a percentage is written as a fraction"),
         );
-    } else if suffixes {
+    } else if kind != NumberKind::Periods {
         let lower = t.to_ascii_lowercase();
         for (suffix, factor) in [("bn", 1e9), ("mm", 1e6), ("k", 1e3), ("m", 1e6), ("b", 1e9)] {
             if lower.ends_with(suffix) && lower.len() > suffix.len() {
@@ -384,12 +377,34 @@ pub(crate) fn spreadsheet_number(text: &str, suffixes: bool) -> Option<Spreadshe
         Some((last, decimals)) => (last, Some(decimals)),
         None => (*groups.last()?, None),
     };
+    // Thousands are grouped from a first group of 1 to 3 digits that does
+    // not start with 0 (0,500 is a decimal comma).
     let thousands = groups.len() > 1
         && (1..=3).contains(&groups[0].len())
+        && !groups[0].starts_with('0')
         && groups[1..groups.len() - 1].iter().all(|g| g.len() == 3)
         && whole.len() == 3;
     let ambiguous = thousands && groups.len() == 2 && point.is_none();
-    let body = if thousands && !ambiguous {
+    let sign = if negative { "-" } else { "" };
+    let number = |body: &str| toml_number(body, scale, sign);
+    let whole_number = |n: &str| n.parse::<i64>().is_ok();
+    if ambiguous {
+        let (decimal, grouped) = (number(&t.replace(',', "."))?, number(&t.replace(',', ""))?);
+        return Some(if kind == NumberKind::Any {
+            SpreadsheetNumber {
+                number: decimal,
+                thousands: Some(grouped),
+                why: "TOML reads neither a decimal comma nor thousands separators",
+            }
+        } else {
+            SpreadsheetNumber {
+                number: whole_number(&grouped).then_some(grouped)?,
+                thousands: None,
+                why: "without thousands separators",
+            }
+        });
+    }
+    let body = if thousands {
         why = why.or(Some(
             "without thousands separators; TOML allows underscores between digits",
         ));
@@ -402,48 +417,54 @@ pub(crate) fn spreadsheet_number(text: &str, suffixes: bool) -> Option<Spreadshe
     } else {
         t.to_string()
     };
-    let body = if body.starts_with('.') {
+    if body.starts_with('.') {
         why = why.or(Some("with a digit before the decimal point"));
-        format!("0{body}")
-    } else {
-        body
-    };
-    let sign = if negative { "-" } else { "" };
-    // Digits alone stay exact (no float rounding of a long whole number);
-    // anything scaled is rounded to 12 significant digits, so that 45% is
-    // 0.45, not 0.45000000000000001.
-    let shown = |body: &str| -> Option<String> {
-        if scale == 1.0 && !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
-            let digits = body.trim_start_matches('0');
-            return Some(format!(
-                "{sign}{}",
-                if digits.is_empty() { "0" } else { digits }
-            ));
-        }
-        let x = body.parse::<f64>().ok().filter(|x| x.is_finite())? * scale;
-        Some(format!(
-            "{sign}{}",
-            format!("{x:.12e}").parse::<f64>().unwrap_or(x)
-        ))
-    };
-    let number = shown(&body)?;
-    if ambiguous {
-        return Some(SpreadsheetNumber {
-            number,
-            thousands: Some(shown(&t.replace(',', ""))?),
-            why: "TOML reads neither a decimal comma nor thousands separators",
-        });
+    }
+    let n = number(&body)?;
+    if kind != NumberKind::Any && !whole_number(&n) {
+        return None;
     }
     why.map(|why| SpreadsheetNumber {
-        number,
+        number: n,
         thousands: None,
         why,
     })
 }
 
+/// `body` (digits with at most one point) times `scale`, signed, as TOML
+/// writes it: unscaled, the digits as written without leading zeros or
+/// trailing zeros after the point (a
+/// whole number too large for TOML's integers as a float with an
+/// exponent); scaled, rounded to 12 significant digits.
+fn toml_number(body: &str, scale: f64, sign: &str) -> Option<String> {
+    let x = body.parse::<f64>().ok().filter(|x| x.is_finite())?;
+    if scale == 1.0 {
+        let (int, fraction) = body.split_once('.').unwrap_or((body, ""));
+        let fraction = fraction.trim_end_matches('0');
+        let int = int.trim_start_matches('0');
+        let int = if int.is_empty() { "0" } else { int };
+        let text = if fraction.is_empty() {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{fraction}")
+        };
+        return Some(if fraction.is_empty() && text.parse::<i64>().is_err() {
+            format!("{sign}{x:e}")
+        } else {
+            text
+        });
+    }
+    let x = format!("{:.12e}", x * scale).parse::<f64>().ok()?;
+    Some(if x.abs() >= 9.2e18 {
+        format!("{sign}{x:e}")
+    } else {
+        format!("{sign}{x}")
+    })
+}
+
 /// `KEY = VALUE is not a TOML number: write KEY = N (why)` when the line of
-/// `span` gives a bare key a number written as a spreadsheet shows it
-/// ([`spreadsheet_number`]).
+/// `span` gives a bare key of numbers a number written as a spreadsheet
+/// shows it ([`spreadsheet_number`]).
 fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
     let line_start = source[..span.start.min(source.len())]
         .rfind('\n')
@@ -463,13 +484,7 @@ fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
         return None;
     }
     let last = key.rsplit('.').next().unwrap_or(key);
-    let n = spreadsheet_number(value, !COUNTED_IN_PERIODS.contains(&last))?;
-    // A key of whole numbers takes the whole reading of `1,000`.
-    let n = if WHOLE_KEYS.contains(&last) {
-        n.clone().whole().unwrap_or(n)
-    } else {
-        n
-    };
+    let n = spreadsheet_number(value, NumberKind::of_key(last)?)?;
     Some(format!(
         "{key} = {value} is not a TOML number: write {key} = {} ({})",
         n.advice(""),
@@ -1183,15 +1198,19 @@ mod tests {
     /// number; plain numbers and other text are left to the usual message.
     #[test]
     fn spreadsheet_numbers_are_told_the_toml_number() {
-        let number = |text: &str| spreadsheet_number(text, true).map(|n| n.advice(""));
+        let read = |text: &str, kind| spreadsheet_number(text, kind).map(|n| n.advice(""));
+        let number = |text: &str| read(text, NumberKind::Any);
         for (text, expected) in [
             ("45%", "0.45"),
             ("12.5 %", "0.125"),
             ("-5%", "-0.05"),
             ("0,1", "0.1"),
+            ("0,500", "0.5"),
             ("2,500,000", "2500000"),
             ("12,345,678,901,234,567", "12345678901234567"),
+            ("9,223,372,036,854,775,808", "9.223372036854776e18"),
             ("1,234.5", "1234.5"),
+            ("1,234,567.891234567", "1234567.891234567"),
             ("2,500", "2.5, or 2500 if the comma separates thousands"),
             ("2.5M", "2500000"),
             ("$120k", "120000"),
@@ -1223,29 +1242,31 @@ mod tests {
         ] {
             assert_eq!(number(text), None, "{text}");
         }
-        // Without suffixes (a count of months): 12m is not twelve million.
-        assert_eq!(spreadsheet_number("12m", false), None);
+        // Whole numbers: the thousands reading only, and none that is not
+        // whole (a percentage, a decimal comma).
+        for kind in [NumberKind::Whole, NumberKind::Periods] {
+            assert_eq!(read("1,000", kind).as_deref(), Some("1000"));
+            assert_eq!(read("12,345,678", kind).as_deref(), Some("12345678"));
+            for text in [
+                "2,5",
+                "50%",
+                "0,500",
+                "1,000.5",
+                "9,223,372,036,854,775,808",
+            ] {
+                assert_eq!(read(text, kind), None, "{text}");
+            }
+        }
+        // A number of periods has no unit suffix: 12m is not twelve million.
+        assert_eq!(read("12m", NumberKind::Periods), None);
+        assert_eq!(read("5k", NumberKind::Whole).as_deref(), Some("5000"));
         assert_eq!(
-            spreadsheet_number("1,000", false).map(|n| n.advice(" without the quotes")),
-            Some(
-                "1 without the quotes, or 1000 without the quotes if the comma separates thousands"
-                    .into()
-            )
-        );
-        // A key of whole numbers takes the whole reading.
-        assert_eq!(
-            spreadsheet_number("1,000", false)
-                .and_then(SpreadsheetNumber::whole)
-                .map(|n| n.number),
-            Some("1000".into())
-        );
-        assert_eq!(
-            spreadsheet_number("2.5", true).and_then(SpreadsheetNumber::whole),
-            None
+            spreadsheet_number("2,500", NumberKind::Any).map(|n| n.advice(" without the quotes")),
+            Some("2.5 without the quotes, or 2500 without the quotes if the comma separates thousands".into())
         );
         let toml_error = |line: &str| {
             let source = format!("start = \"2026-01\"\n{line}\nperiods = 3\n");
-            read(&source).unwrap_err()[0].1.clone()
+            read_error(&source)
         };
         assert_eq!(
             toml_error("runs = 1,000 # runs"),
@@ -1253,17 +1274,31 @@ mod tests {
         );
         assert_eq!(
             toml_error("caution = 0,500"),
-            "caution = 0,500 is not a TOML number: write caution = 0.5, or 500 if the comma separates thousands (TOML reads neither a decimal comma nor thousands separators)"
+            "caution = 0,500 is not a TOML number: write caution = 0.5 (with a decimal point, not a comma)"
         );
         assert_eq!(
             toml_error("x = 45%"),
             "x = 45% is not a TOML number: write x = 0.45 (a percentage is written as a fraction)"
         );
-        assert!(toml_error("x = 1,2,3").starts_with("invalid TOML"));
-        // A number of months with m, and a key with a space, are not told
-        // a number.
-        assert!(toml_error("term = 12m").starts_with("invalid TOML"));
-        assert!(toml_error("annual value = $1.2M").starts_with("invalid TOML"));
+        // Not told a number: a line that is not one, a number of months
+        // with m, a key with a space, keys of text or dates.
+        for line in [
+            "x = 1,2,3",
+            "term = 12m",
+            "annual value = $1.2M",
+            "vendor = 3M",
+            "step = 3m",
+            "name = 45%",
+            "label = 2,500",
+            "at = 2026,06",
+        ] {
+            assert!(toml_error(line).starts_with("invalid TOML"), "{line}");
+        }
+    }
+
+    /// The message of the first problem `read` finds in `source`.
+    fn read_error(source: &str) -> String {
+        read(source).unwrap_err()[0].1.clone()
     }
 
     /// The keys serde allows in `T`, in its order.

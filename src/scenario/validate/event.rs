@@ -325,12 +325,15 @@ impl Checker<'_> {
                         (_, Ok(_)) => false,
                         (Err(as_vendor), Err(as_agency)) => {
                             ok = false;
-                            let why = if as_vendor.contains("did you mean")
-                                && !as_agency.contains("did you mean")
-                            {
-                                as_vendor
-                            } else {
-                                as_agency
+                            // A vendor's key (`access.secret` of an
+                            // undeclared tier) or an agency's is told as
+                            // such; any other as neither, with both lists.
+                            let head = key.split('.').next().unwrap_or(&key);
+                            let why = match head {
+                                "brand" | "access" | "attributes" => as_vendor,
+                                "caution" | "innovation" | "imitation" | "annual_value"
+                                | "choice" => as_agency,
+                                _ => neither_field(&key, tiers, attributes),
                             };
                             self.error(&kspan, format!("{label}: {why}"));
                             continue;
@@ -559,6 +562,35 @@ fn cannot_change(vendor_event: bool, key: &str, keys: &[String]) -> String {
     )
 }
 
+/// Why `key`, in an event that names both a vendor and an agency or
+/// neither, is no field of either: both lists, and the closest key.
+fn neither_field(key: &str, tiers: &[String], attributes: &[String]) -> String {
+    let mut vendor_keys: Vec<String> = vec!["brand".into()];
+    vendor_keys.extend(tiers.iter().map(|t| format!("access.{t}")));
+    vendor_keys.extend(attributes.iter().map(|a| format!("attributes.{a}")));
+    let mut agency_keys: Vec<String> = [
+        "caution",
+        "innovation",
+        "imitation",
+        "annual_value",
+        "choice.brand",
+        "choice.access",
+        "choice.incumbency",
+    ]
+    .map(String::from)
+    .to_vec();
+    agency_keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
+    let suggestion = did_you_mean(
+        key,
+        vendor_keys.iter().chain(&agency_keys).map(String::as_str),
+    );
+    format!(
+        "'{key}' is neither a vendor's key ({}) nor an agency's ({}){suggestion}",
+        crate::scenario::lookup::list(vendor_keys.iter().map(String::as_str)),
+        crate::scenario::lookup::list(agency_keys.iter().map(String::as_str)),
+    )
+}
+
 fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
     match key {
         "caution" => return Ok(Field::Caution),
@@ -774,7 +806,7 @@ mod tests {
         assert_eq!(neither.len(), 3, "{neither:?}");
         assert!(neither[0].contains("needs exactly one of"), "{neither:?}");
         assert!(
-            neither[1].contains("a vendor event cannot change 'brnad'")
+            neither[1].contains("'brnad' is neither a vendor's key (brand, access.unclassified)")
                 && neither[1].contains("did you mean 'brand'?"),
             "{neither:?}"
         );

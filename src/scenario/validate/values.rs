@@ -346,7 +346,7 @@ pub(super) fn as_percentage(x: f64) -> String {
 /// For a number written in quotes (`term = "36"`), how to write it: TOML
 /// reads quoted digits as text. Only a whole number where one is `whole`.
 fn unquoted_number(value: &Value, whole: bool) -> String {
-    use crate::scenario::raw::SpreadsheetNumber;
+    use crate::scenario::raw::{NumberKind, spreadsheet_number};
     let Value::String(text) = value else {
         return String::new();
     };
@@ -365,12 +365,12 @@ fn unquoted_number(value: &Value, whole: bool) -> String {
     }
     // A number as a spreadsheet shows it ("45%", "2,500,000"), quoted. The
     // keys of whole numbers count units or months: no unit suffixes.
-    let read = crate::scenario::raw::spreadsheet_number(text, !whole);
-    match if whole {
-        read.and_then(SpreadsheetNumber::whole)
+    let kind = if whole {
+        NumberKind::Periods
     } else {
-        read
-    } {
+        NumberKind::Any
+    };
+    match spreadsheet_number(text, kind) {
         Some(n) => format!(": write {} ({})", n.advice(" without the quotes"), n.why),
         None => String::new(),
     }

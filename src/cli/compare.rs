@@ -88,7 +88,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         );
     }
     let out = args.out.clone().unwrap_or_else(|| {
-        let variant = settings_suffix("with", &set_specs(&args.set));
+        let variant = settings_suffix("with", &set_specs(&args.set), true);
         default_out_dir(&format!(
             "{}-vs-{}{variant}",
             stem(&args.baseline),

@@ -25,7 +25,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| {
         // With settings, not over the results of the file as it is, nor
         // over those of other settings.
-        let variant = settings_suffix("with", &set_specs(&args.set));
+        let variant = settings_suffix("with", &set_specs(&args.set), true);
         default_out_dir(&format!("{}{variant}", stem(&args.scenario)))
     });
     let names = STATISTICS_FILES

@@ -334,8 +334,10 @@ pub(super) fn stem(scenario: &Path) -> String {
 /// (a character was replaced or dropped, a `*` written `all`, a capital
 /// letter, which file systems that ignore letter case would not tell
 /// apart, or the text was cut), `-` and the first 8 hex digits of the
-/// SHA-256 of the settings follow. Empty for no specs.
-pub(super) fn settings_suffix(prefix: &str, specs: &[String]) -> String {
+/// SHA-256 of the settings follow. `with_values`: each spec is
+/// `PATH=VALUE`, its last `=` the separator; else (a sweep's path) every
+/// `=` is a name's. Empty for no specs.
+pub(super) fn settings_suffix(prefix: &str, specs: &[String], with_values: bool) -> String {
     const LONGEST: usize = 40;
     if specs.is_empty() {
         return String::new();
@@ -349,8 +351,9 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String]) -> String {
             text.push('_');
         }
         // The last `=` separates the value (a number or a date, never
-        // with `=`); one in the path (a name with `=`) is lost as `-`.
-        let separator = spec.rfind('=');
+        // with `=`) when specs have values; one in a path (a name with
+        // `=`) is lost as `-`.
+        let separator = spec.rfind('=').filter(|_| with_values);
         for (at, c) in spec.char_indices() {
             match c {
                 '=' => {
@@ -373,6 +376,8 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String]) -> String {
             }
         }
     }
+    // A name with `_` could read as the separator of two settings.
+    lossy |= sorted.len() > 1 && sorted.iter().any(|spec| spec.contains('_'));
     if text.len() > LONGEST {
         lossy = true;
         text.truncate(LONGEST);
@@ -422,7 +427,7 @@ pub(super) fn default_out_dir(name: &str) -> PathBuf {
 /// (which Windows drops) written `_`, and a device name (`con`, `aux.v2`,
 /// `com1`, in any letter case) preceded by `_`.
 fn windows_safe_name(name: &str) -> String {
-    const DEVICES: [&str; 4] = ["CON", "PRN", "AUX", "NUL"];
+    const DEVICES: [&str; 6] = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"];
     let kept = name.trim_end_matches(['.', ' ']);
     let mut safe = format!("{kept}{}", "_".repeat(name.len() - kept.len()));
     let base = safe
@@ -432,8 +437,12 @@ fn windows_safe_name(name: &str) -> String {
         .trim_end()
         .to_ascii_uppercase();
     let numbered = |prefix: &str| {
-        base.strip_prefix(prefix)
-            .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+        base.strip_prefix(prefix).is_some_and(|n| {
+            matches!(
+                n,
+                "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+            )
+        })
     };
     if DEVICES.contains(&base.as_str()) || numbered("COM") || numbered("LPT") {
         safe.insert(0, '_');
@@ -1645,7 +1654,7 @@ mod tests {
     #[test]
     fn default_folders_name_the_settings() {
         let specs = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let suffix = |list: &[&str]| settings_suffix("with", &specs(list));
+        let suffix = |list: &[&str]| settings_suffix("with", &specs(list), true);
         assert_eq!(suffix(&[]), "");
         assert_eq!(suffix(&["event.2.at=2027-03"]), "-with-event.2.at-2027-03");
         // A trailing dot is dropped, with a hash: `1.` and `1` stay apart.
@@ -1654,6 +1663,15 @@ mod tests {
             suffix(&["agency.dod.term=1"])
         );
         assert_eq!(suffix(&["agency.dod.term=1"]), "-with-agency.dod.term-1");
+        // A path alone (a sweep's) has no value: any `=` is a name's.
+        let path = |p: &str| settings_suffix("sweep", &specs(&[p]), false);
+        assert_eq!(path("vendor.x-y.brand"), "-sweep-vendor.x-y.brand");
+        assert_ne!(path("vendor.x=y.brand"), path("vendor.x-y.brand"));
+        // Two settings whose names hold `_` keep a hash.
+        assert_ne!(
+            suffix(&["vendor.a_b.brand=0.5", "vendor.c.brand=0.5"]),
+            "-with-vendor.a_b.brand-0.5_vendor.c.brand-0.5"
+        );
         assert_eq!(
             suffix(&["vendor.OpenAI.brand=0.5", "agency.*.caution=0.9"]),
             suffix(&["agency.*.caution=0.9", "vendor.OpenAI.brand=0.5"]),
@@ -1692,6 +1710,10 @@ mod tests {
             ("vendor.*.brand=0.2", "vendor.all.brand=0.2"),
             ("event.Launch.at=3", "event.launch.at=3"),
             ("vendor.x-y.brand=0.6", "vendor.x=y.brand=0.6"),
+            (
+                "vendor.a.brand=0.5",
+                "vendor.a.brand-0.5_vendor.b.brand=0.5",
+            ),
         ] {
             assert_ne!(
                 suffix(&[a]).to_lowercase(),
@@ -1737,6 +1759,8 @@ mod tests {
             ("console", "console"),
             ("com10", "com10"),
             ("com0", "com0"),
+            ("com¹", "_com¹"),
+            ("CONIN$", "_CONIN$"),
         ] {
             assert_eq!(
                 super::default_out_dir(name),

@@ -89,8 +89,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         default_out_dir(&format!(
             "{}{}{}",
             stem(path),
-            settings_suffix("sweep", std::slice::from_ref(&plan.path)),
-            settings_suffix("with", &set_specs(&args.set))
+            settings_suffix("sweep", std::slice::from_ref(&plan.path), false),
+            settings_suffix("with", &set_specs(&args.set), true)
         ))
     });
     let names = SWEEP_FILES.into_iter().chain([MANIFEST_FILE]);

@@ -483,8 +483,18 @@ fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
     if !key.split('.').all(bare) {
         return None;
     }
-    let last = key.rsplit('.').next().unwrap_or(key);
-    let n = spreadsheet_number(value, NumberKind::of_key(last)?)?;
+    // A dotted key names a tier, an attribute or a weight (`access.seed`),
+    // whatever its last part: any number.
+    let kind = if key.contains('.') {
+        NumberKind::Any
+    } else {
+        NumberKind::of_key(key)?
+    };
+    // `100,` is a trailing comma, not a decimal one.
+    if value.ends_with(',') {
+        return None;
+    }
+    let n = spreadsheet_number(value, kind)?;
     Some(format!(
         "{key} = {value} is not a TOML number: write {key} = {} ({})",
         n.advice(""),
@@ -1276,6 +1286,12 @@ mod tests {
             toml_error("caution = 0,500"),
             "caution = 0,500 is not a TOML number: write caution = 0.5 (with a decimal point, not a comma)"
         );
+        // A dotted key (a tier named like a key of whole numbers) takes
+        // any number.
+        assert_eq!(
+            toml_error("access.seed = 1,000"),
+            "access.seed = 1,000 is not a TOML number: write access.seed = 1, or 1000 if the comma separates thousands (TOML reads neither a decimal comma nor thousands separators)"
+        );
         assert_eq!(
             toml_error("x = 45%"),
             "x = 45% is not a TOML number: write x = 0.45 (a percentage is written as a fraction)"
@@ -1291,6 +1307,7 @@ mod tests {
             "name = 45%",
             "label = 2,500",
             "at = 2026,06",
+            "units = 100,",
         ] {
             assert!(toml_error(line).starts_with("invalid TOML"), "{line}");
         }

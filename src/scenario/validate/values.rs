@@ -176,7 +176,7 @@ impl Checker<'_> {
                     format!(
                         "{what} must be a number or a distribution such as {{ normal = [mean, sd] }}, not {}{}",
                         type_name(other),
-                        unquoted_number(other, false)
+                        unquoted_number(other, None)
                     ),
                 );
                 None
@@ -261,7 +261,7 @@ impl Checker<'_> {
                     format!(
                         "{what} must be a plain integer, not {}{}",
                         type_name(other),
-                        unquoted_number(other, true)
+                        unquoted_number(other, Some(what))
                     ),
                 );
                 None
@@ -344,15 +344,23 @@ pub(super) fn as_percentage(x: f64) -> String {
 }
 
 /// For a number written in quotes (`term = "36"`), how to write it: TOML
-/// reads quoted digits as text. Only a whole number where one is `whole`.
-fn unquoted_number(value: &Value, whole: bool) -> String {
+/// reads quoted digits as text. Only a whole number where one goes: where
+/// `whole` is the message's name of the number (`agency 'DoD' units`).
+fn unquoted_number(value: &Value, whole: Option<&str>) -> String {
     use crate::scenario::raw::{NumberKind, spreadsheet_number};
     let Value::String(text) = value else {
         return String::new();
     };
     let text = text.trim();
+    // A whole number of units, runs or a seed may have a unit suffix; one
+    // of periods or months (`term`) may not.
+    let kind = match whole.and_then(|what| what.rsplit(' ').next()) {
+        None => NumberKind::Any,
+        Some("units" | "runs" | "seed") => NumberKind::Whole,
+        Some(_) => NumberKind::Periods,
+    };
     // The number as TOML writes it (`.5` and `010` are not TOML numbers).
-    let number = if whole {
+    let number = if whole.is_some() {
         text.parse::<i64>().ok().map(|i| i.to_string())
     } else {
         text.parse::<f64>()
@@ -363,13 +371,7 @@ fn unquoted_number(value: &Value, whole: bool) -> String {
     if let Some(n) = number {
         return format!(": write {n} without the quotes");
     }
-    // A number as a spreadsheet shows it ("45%", "2,500,000"), quoted. The
-    // keys of whole numbers count units or months: no unit suffixes.
-    let kind = if whole {
-        NumberKind::Periods
-    } else {
-        NumberKind::Any
-    };
+    // A number as a spreadsheet shows it ("45%", "2,500,000"), quoted.
     match spreadsheet_number(text, kind) {
         Some(n) => format!(": write {} ({})", n.advice(" without the quotes"), n.why),
         None => String::new(),
@@ -526,6 +528,27 @@ mod tests {
                 "agency 'B' term must be a plain integer, not a string: write 36 without the quotes",
                 "agency 'B' innovation must be a number or a distribution such as { normal = [mean, sd] }, not a string",
                 "agency 'B' imitation must be a number or a distribution such as { normal = [mean, sd] }, not a string: write 0.5 without the quotes",
+            ]
+        );
+        // As a spreadsheet shows them: units may have a unit suffix, a
+        // term (months) may not; a whole number takes no percentage.
+        let spreadsheet = source
+            .replace("\"010\"", "\"5k\"")
+            .replace("\"36\"", "\"12m\"")
+            .replace("\"low\"", "\"1,5%\"")
+            .replace("\".5\"", "\"1,000\"");
+        let messages: Vec<String> = validate(&spreadsheet, Path::new("t.toml"), &[])
+            .unwrap_err()
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
+        assert_eq!(
+            messages[1..],
+            [
+                "agency 'B' units must be a plain integer, not a string: write 5000 without the quotes (TOML numbers take no unit suffix)",
+                "agency 'B' term must be a plain integer, not a string",
+                "agency 'B' innovation must be a number or a distribution such as { normal = [mean, sd] }, not a string: write 0.015 without the quotes (a percentage is written as a fraction)",
+                "agency 'B' imitation must be a number or a distribution such as { normal = [mean, sd] }, not a string: write 1 without the quotes, or 1000 without the quotes if the comma separates thousands (TOML reads neither a decimal comma nor thousands separators)",
             ]
         );
     }

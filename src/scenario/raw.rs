@@ -464,23 +464,21 @@ fn toml_number(body: &str, scale: f64, sign: &str) -> Option<String> {
 
 /// `KEY = VALUE is not a TOML number: write KEY = N (why)` when the line of
 /// `span` gives a bare key of numbers a number written as a spreadsheet
-/// shows it ([`spreadsheet_number`]).
+/// shows it ([`spreadsheet_number`]); inside an inline table or an array
+/// (`access = { secret = 50% }`, `uniform = [50%, 90%]`), the same for the
+/// value at `span`, one without commas (which separate the values there).
 fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
-    let line_start = source[..span.start.min(source.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+    let at = span.start.min(source.len());
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
     let line = source[line_start..].lines().next()?;
+    let at = (at - line_start).min(line.len());
     let (key, value) = line.split_once('=')?;
-    let key = key.trim();
     let value = value.split('#').next()?.trim();
-    // A key TOML reads as it stands (else the key is the problem).
-    let bare = |part: &str| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    };
-    if !key.split('.').all(bare) {
+    if value.starts_with(['{', '[']) {
+        return spreadsheet_value_within(line, at);
+    }
+    let key = key.trim();
+    if !key.split('.').all(bare_key) {
         return None;
     }
     // A dotted key names a tier, an attribute or a weight (`access.seed`),
@@ -500,6 +498,49 @@ fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
         n.advice(""),
         n.why
     ))
+}
+
+/// A part of a key TOML reads as it stands (else the key is the problem).
+fn bare_key(part: &str) -> bool {
+    !part.is_empty()
+        && part
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// [`spreadsheet_value`] for the value at byte `at` of `line`, inside an
+/// inline table or an array: the value runs from the `=`, `[`, `{` or `,`
+/// before it to the `,`, `}`, `]` or `#` after it.
+fn spreadsheet_value_within(line: &str, at: usize) -> Option<String> {
+    let left = line[..at].rfind(['=', '[', ',', '{'])?;
+    let right = line[at..]
+        .find([',', '}', ']', '#'])
+        .map_or(line.len(), |i| at + i);
+    let value = line.get(left + 1..right)?.trim();
+    let n = spreadsheet_number(value, NumberKind::Any)?;
+    if n.thousands.is_some() {
+        return None;
+    }
+    // The key before `=`, when the value is a table's: bare or quoted.
+    let key = (line.as_bytes()[left] == b'=').then(|| {
+        let before = &line[..left];
+        let start = before.rfind(['{', ',']).map_or(0, |i| i + 1);
+        before[start..].trim()
+    });
+    Some(match key {
+        Some(key)
+            if key.split('.').all(bare_key) || (key.starts_with('"') && key.ends_with('"')) =>
+        {
+            format!(
+                "{key} = {value} is not a TOML number: write {key} = {} ({})",
+                n.number, n.why
+            )
+        }
+        _ => format!(
+            "{value} is not a TOML number: write {} ({})",
+            n.number, n.why
+        ),
+    })
 }
 
 /// Where a syntax error the parser reports without a position (its
@@ -1298,8 +1339,35 @@ mod tests {
         );
         // Not told a number: a line that is not one, a number of months
         // with m, a key with a space, keys of text or dates.
+        // Inside an inline table or an array: the value at the error.
+        for (line, told) in [
+            (
+                "access = { unclassified = 50% }",
+                "unclassified = 50% is not a TOML number: write unclassified = 0.5 (a percentage is written as a fraction)",
+            ),
+            (
+                "add = { brand = 0.1, \"access.secret\" = 10% }",
+                "\"access.secret\" = 10% is not a TOML number: write \"access.secret\" = 0.1 (a percentage is written as a fraction)",
+            ),
+            (
+                "brand = { uniform = [50%, 90%] }",
+                "50% is not a TOML number: write 0.5 (a percentage is written as a fraction)",
+            ),
+            (
+                "annual_value = { pert = [1M, 2.5M, 4M] }",
+                "1M is not a TOML number: write 1000000 (TOML numbers take no unit suffix)",
+            ),
+            (
+                "x = { b = .45 }",
+                "b = .45 is not a TOML number: write b = 0.45 (with a digit before the decimal point)",
+            ),
+        ] {
+            assert_eq!(toml_error(line), told, "{line}");
+        }
         for line in [
             "x = 1,2,3",
+            "x = { b = 1,000 }",
+            "x = [1,000]",
             "term = 12m",
             "annual value = $1.2M",
             "vendor = 3M",

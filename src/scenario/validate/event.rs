@@ -497,10 +497,34 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
         }
         return find(attributes, attr, &format!("'{key}'"), &ATTRIBUTE).map(Field::Attribute);
     }
+    Err(cannot_change(true, key, &vendor_keys(tiers, attributes)))
+}
+
+/// The keys a vendor event may change: `brand`, `access.TIER` and
+/// `attributes.NAME`.
+fn vendor_keys(tiers: &[String], attributes: &[String]) -> Vec<String> {
     let mut keys: Vec<String> = vec!["brand".into()];
     keys.extend(tiers.iter().map(|t| format!("access.{t}")));
     keys.extend(attributes.iter().map(|a| format!("attributes.{a}")));
-    Err(cannot_change(true, key, &keys))
+    keys
+}
+
+/// The keys an agency event may change: its four numbers and its choice
+/// weights.
+fn agency_keys(attributes: &[String]) -> Vec<String> {
+    let mut keys: Vec<String> = [
+        "caution",
+        "innovation",
+        "imitation",
+        "annual_value",
+        "choice.brand",
+        "choice.access",
+        "choice.incumbency",
+    ]
+    .map(String::from)
+    .to_vec();
+    keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
+    keys
 }
 
 /// Why `key` is none of the `keys` an event of `kind` may change: a table
@@ -565,21 +589,7 @@ fn cannot_change(vendor_event: bool, key: &str, keys: &[String]) -> String {
 /// Why `key`, in an event that names both a vendor and an agency or
 /// neither, is no field of either: both lists, and the closest key.
 fn neither_field(key: &str, tiers: &[String], attributes: &[String]) -> String {
-    let mut vendor_keys: Vec<String> = vec!["brand".into()];
-    vendor_keys.extend(tiers.iter().map(|t| format!("access.{t}")));
-    vendor_keys.extend(attributes.iter().map(|a| format!("attributes.{a}")));
-    let mut agency_keys: Vec<String> = [
-        "caution",
-        "innovation",
-        "imitation",
-        "annual_value",
-        "choice.brand",
-        "choice.access",
-        "choice.incumbency",
-    ]
-    .map(String::from)
-    .to_vec();
-    agency_keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
+    let (vendor_keys, agency_keys) = (vendor_keys(tiers, attributes), agency_keys(attributes));
     let suggestion = did_you_mean(
         key,
         vendor_keys.iter().chain(&agency_keys).map(String::as_str),
@@ -604,20 +614,7 @@ fn agency_field(key: &str, attributes: &[String]) -> Result<Field, String> {
     {
         return Ok(Field::Weight(i));
     }
-    let mut keys: Vec<String> = [
-        "caution",
-        "innovation",
-        "imitation",
-        "annual_value",
-        "choice.brand",
-        "choice.access",
-        "choice.incumbency",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    keys.extend(attributes.iter().map(|a| format!("choice.{a}")));
-    Err(cannot_change(false, key, &keys))
+    Err(cannot_change(false, key, &agency_keys(attributes)))
 }
 
 #[cfg(test)]

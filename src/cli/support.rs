@@ -425,7 +425,9 @@ pub(super) fn default_out_dir(name: &str) -> PathBuf {
 
 /// `name` as a folder name Windows also takes: a trailing dot or space
 /// (which Windows drops) written `_`, and a device name (`con`, `aux.v2`,
-/// `com1`, in any letter case) preceded by `_`.
+/// `com1`, in any letter case) preceded by `_`; a name so changed ends
+/// with `-` and 8 hex digits of a hash of `name`, so that it stays apart
+/// from a file named like the change (`_con.toml`).
 fn windows_safe_name(name: &str) -> String {
     const DEVICES: [&str; 6] = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"];
     let kept = name.trim_end_matches(['.', ' ']);
@@ -446,6 +448,9 @@ fn windows_safe_name(name: &str) -> String {
     };
     if DEVICES.contains(&base.as_str()) || numbered("COM") || numbered("LPT") {
         safe.insert(0, '_');
+    }
+    if safe != name {
+        safe = format!("{safe}-{}", &sha256_hex(name)[..8]);
     }
     safe
 }
@@ -1748,7 +1753,8 @@ mod tests {
         }
         let cut = super::default_out_dir(&"é".repeat(150));
         assert!(cut.file_name().unwrap().len() <= 200);
-        // Names Windows refuses or changes.
+        // Names Windows refuses or changes, changed and with a hash (so
+        // that `con` and `_con` keep two folders); others as they are.
         for (name, safe) in [
             ("con", "_con"),
             ("AUX.v2", "_AUX.v2"),
@@ -1756,15 +1762,23 @@ mod tests {
             ("Lpt9.x", "_Lpt9.x"),
             ("dot.", "dot_"),
             ("sp ", "sp_"),
-            ("console", "console"),
-            ("com10", "com10"),
-            ("com0", "com0"),
             ("com¹", "_com¹"),
             ("CONIN$", "_CONIN$"),
         ] {
+            let dir = super::default_out_dir(name);
+            let folder = dir.file_name().unwrap().to_str().unwrap();
+            let hash = folder
+                .strip_prefix(safe)
+                .and_then(|rest| rest.strip_prefix('-'));
+            assert!(
+                hash.is_some_and(|h| h.len() == 8 && h.bytes().all(|b| b.is_ascii_hexdigit())),
+                "{name}: {folder}"
+            );
+        }
+        for name in ["console", "com10", "com0", "_con", "dot_"] {
             assert_eq!(
                 super::default_out_dir(name),
-                std::path::Path::new("out").join(safe)
+                std::path::Path::new("out").join(name)
             );
         }
         assert_eq!(

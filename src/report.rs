@@ -412,32 +412,37 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
     // Points with one decimal, signed; never "-0.0".
     let signed = |x: f64| signed_points(x, 1);
     let d = &p.difference;
-    // The mean change is shown with as many decimals as its interval, so
-    // that a change the interval shows is not read as "0.0 pts"; without
-    // an interval, with as many as it takes not to round a change to 0
-    // (up to 3).
-    let mut mean_decimals = (1..=3)
-        .find(|&k| d.mean == 0.0 || signed_points(d.mean, k) != signed_points(0.0, k))
-        .unwrap_or(3);
-    let interval = p
-        .standard_error()
-        .filter(|_| d.runs >= 30)
-        .map_or_else(dash, |se| {
-            let (low, high) = (d.mean - 1.96 * se, d.mean + 1.96 * se);
-            // As many decimals as it takes for the ends to differ (up to
-            // 3): a narrow interval is not shown as "-0.8 to -0.8".
-            // Ends that no number of decimals tells apart are shown with
-            // three, unless both are 0 (no change in any run): with one.
-            let decimals = (1..=3)
-                .find(|&k| signed_points(low, k) != signed_points(high, k))
-                .unwrap_or(if low == 0.0 && high == 0.0 { 1 } else { 3 });
-            mean_decimals = decimals;
-            format!(
-                "{} to {} pts",
-                signed_points(low, decimals),
-                signed_points(high, decimals)
-            )
-        });
+    // The 95% interval of the mean (from 30 paired runs on), with as many
+    // decimals as it takes for its ends to differ (up to 3): a narrow
+    // interval is not shown as "-0.8 to -0.8". Ends that no number of
+    // decimals tells apart are shown with three, unless both are 0 (no
+    // change in any run): with one.
+    let interval = p.standard_error().filter(|_| d.runs >= 30).map(|se| {
+        let (low, high) = (d.mean - 1.96 * se, d.mean + 1.96 * se);
+        let decimals = (1..=3)
+            .find(|&k| signed_points(low, k) != signed_points(high, k))
+            .unwrap_or(if low == 0.0 && high == 0.0 { 1 } else { 3 });
+        (low, high, decimals)
+    });
+    // The mean change with as many decimals as its interval, so that a
+    // change the interval shows is not read as "0.0 pts"; without an
+    // interval, with as many as it takes not to round a change to 0 (up
+    // to 3).
+    let mean_decimals = interval.map_or_else(
+        || {
+            (1..=3)
+                .find(|&k| d.mean == 0.0 || signed_points(d.mean, k) != signed_points(0.0, k))
+                .unwrap_or(3)
+        },
+        |(_, _, decimals)| decimals,
+    );
+    let interval = interval.map_or_else(dash, |(low, high, decimals)| {
+        format!(
+            "{} to {} pts",
+            signed_points(low, decimals),
+            signed_points(high, decimals)
+        )
+    });
     vec![
         percent(p.baseline_mean),
         percent(p.counterfactual_mean),

@@ -304,6 +304,12 @@ pub(super) fn sha256_hex(source: &str) -> String {
         .collect()
 }
 
+/// The first 8 hex digits of the SHA-256 of `text`: what a default folder
+/// name ends with when its text alone might not keep it apart.
+fn short_hash(text: &str) -> String {
+    sha256_hex(text)[..8].to_string()
+}
+
 pub(super) fn warn(path: &Path, s: &Scenario) {
     for w in &s.warnings {
         warning!("{}", scenario::located(path, w));
@@ -388,8 +394,7 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String], with_values: bool)
     lossy |= kept < text.len();
     text.truncate(kept);
     if lossy {
-        let hash = sha256_hex(&sorted.join("\n"));
-        text = format!("{text}-{}", &hash[..8]);
+        text = format!("{text}-{}", short_hash(&sorted.join("\n")));
     }
     format!("-{prefix}-{text}")
 }
@@ -409,7 +414,7 @@ pub(super) fn default_out_dir(name: &str) -> PathBuf {
         while !name.is_char_boundary(end) {
             end -= 1;
         }
-        long = format!("{}-{}", &name[..end], &sha256_hex(name)[..8]);
+        long = format!("{}-{}", &name[..end], short_hash(name));
         long.as_str()
     } else {
         name
@@ -450,7 +455,7 @@ fn windows_safe_name(name: &str) -> String {
         safe.insert(0, '_');
     }
     if safe != name {
-        safe = format!("{safe}-{}", &sha256_hex(name)[..8]);
+        safe = format!("{safe}-{}", short_hash(name));
     }
     safe
 }

@@ -316,10 +316,10 @@ pub(crate) enum NumberKind {
 }
 
 impl NumberKind {
-    /// The kind of number `key` (the last part of a key) takes; `None` for
-    /// a key of text or dates (`name`, `start`, an event's `at`), which no
-    /// number hint fits.
-    fn of_key(key: &str) -> Option<NumberKind> {
+    /// The kind of number `key` (a key that is not dotted) takes; `None`
+    /// for a key of text or dates (`name`, `start`, an event's `at`), which
+    /// no number hint fits.
+    pub(crate) fn of_key(key: &str) -> Option<NumberKind> {
         match key {
             "name" | "vendor" | "agency" | "tier" | "tiers" | "start" | "step" | "label" | "at"
             | "until" => None,

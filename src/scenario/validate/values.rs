@@ -353,10 +353,10 @@ fn unquoted_number(value: &Value, whole: Option<&str>) -> String {
     };
     let text = text.trim();
     // A whole number of units, runs or a seed may have a unit suffix; one
-    // of periods or months (`term`) may not.
-    let kind = match whole.and_then(|what| what.rsplit(' ').next()) {
+    // of periods or months (`term`) may not. The message names the key last.
+    let kind = match whole.map(|what| what.rsplit(' ').next().and_then(NumberKind::of_key)) {
         None => NumberKind::Any,
-        Some("units" | "runs" | "seed") => NumberKind::Whole,
+        Some(Some(NumberKind::Whole)) => NumberKind::Whole,
         Some(_) => NumberKind::Periods,
     };
     // The number as TOML writes it (`.5` and `010` are not TOML numbers).

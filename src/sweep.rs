@@ -116,7 +116,7 @@ impl Sweep {
             None => (
                 values
                     .split(',')
-                    .map(|v| literal(v.trim()))
+                    .map(|v| literal(v.trim(), path))
                     .collect::<Result<Vec<_>, _>>()?,
                 None,
             ),
@@ -170,7 +170,7 @@ impl Sweep {
         }
         Ok(Sweep {
             path: path.to_string(),
-            values: vec![literal(value).map_err(SpecError)?],
+            values: vec![literal(value, path).map_err(SpecError)?],
             decimal_range: None,
         })
     }
@@ -260,8 +260,9 @@ fn same_value(a: &Value, b: &Value) -> bool {
 /// Anything else is refused here, on the command line: a value is never
 /// text the file would have to refuse. A whole number too large for an
 /// integer is kept as a decimal number, which keys that take whole numbers
-/// refuse (see `Setting::changes`).
-fn literal(text: &str) -> Result<SweepValue, String> {
+/// refuse (see `Setting::changes`). A value written as a spreadsheet shows
+/// it (`85%`, `$1.2M`) is told the number for the key `path` ends with.
+fn literal(text: &str, path: &str) -> Result<SweepValue, String> {
     let text = unquoted(text);
     if text.is_empty() {
         return Err("an empty value in the list (two commas in a row, or one at an end)".into());
@@ -291,6 +292,10 @@ fn literal(text: &str) -> Result<SweepValue, String> {
             "'{text}' is not a number, and as a date (which only an event's at and until take) it must be {}",
             month_rule(text)
         ));
+    } else if let Some(hint) =
+        crate::scenario::spreadsheet_number_hint(path.rsplit('.').next().unwrap_or(path), text)
+    {
+        return Err(format!("'{text}' is not a number: {hint}"));
     } else {
         return Err(format!(
             "'{text}' is not a number: write a whole number such as 12 or -3 (units and term take \
@@ -1408,6 +1413,31 @@ mod tests {
                 )),
                 "{spec}: {e}"
             );
+        }
+        // A number as a spreadsheet shows it is told the number the key
+        // takes; a key of whole numbers has no percentage reading.
+        for (spec, hint) in [
+            (
+                "vendor.A.brand=85%",
+                "'85%' is not a number: write 0.85 (a percentage is written as a fraction)",
+            ),
+            (
+                "agency.DoD.units=5k",
+                "'5k' is not a number: write 5000 (TOML numbers take no unit suffix)",
+            ),
+            (
+                "agency.DoD.annual_value=$1.2M",
+                "'$1.2M' is not a number: write 1200000 (TOML numbers take no unit suffix)",
+            ),
+        ] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert_eq!(e, hint, "{spec}");
+            let e = Sweep::parse(spec).unwrap_err().to_string();
+            assert_eq!(e, hint, "{spec}");
+        }
+        for spec in ["agency.DoD.units=85%", "agency.DoD.term=12m", "event.2.at=85%"] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert!(e.contains("write a whole number such as 12"), "{spec}: {e}");
         }
         // A month written wrong is told the rule of months.
         for (text, why) in [

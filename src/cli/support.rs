@@ -335,14 +335,16 @@ pub(super) fn stem(scenario: &Path) -> String {
 /// what-if keeps its own folder. Each spec is written with `*` as `all`,
 /// `=` as `-`, quotes dropped and any character other than an ASCII letter,
 /// digit, `.`, `-` or `_` as `_`; they are sorted (the same settings in
-/// any order are one scenario) and joined by `_`, and cut to 40
-/// characters. Whenever that text alone might not tell two settings apart
-/// (a character was replaced or dropped, a `*` written `all`, a capital
-/// letter, which file systems that ignore letter case would not tell
-/// apart, or the text was cut), `-` and the first 8 hex digits of the
-/// SHA-256 of the settings follow. `with_values`: each spec is
-/// `PATH=VALUE`, its last `=` the separator; else (a sweep's path) every
-/// `=` is a name's. Empty for no specs.
+/// any order are one scenario) and joined by `_`, as many whole settings
+/// as fit in 40 characters, and the rest counted (`_and-2-more`), so that
+/// a cut never leaves part of a value to be read as the value. A first
+/// setting longer than 40 characters keeps only its path, cut to 40.
+/// Whenever that text alone might not tell two settings apart (a character
+/// was replaced or dropped, a `*` written `all`, a capital letter, which
+/// file systems that ignore letter case would not tell apart, or a cut),
+/// `-` and the first 8 hex digits of the SHA-256 of the settings follow.
+/// `with_values`: each spec is `PATH=VALUE`, its last `=` the separator;
+/// else (a sweep's path) every `=` is a name's. Empty for no specs.
 pub(super) fn settings_suffix(prefix: &str, specs: &[String], with_values: bool) -> String {
     const LONGEST: usize = 40;
     if specs.is_empty() {
@@ -350,20 +352,25 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String], with_values: bool)
     }
     let mut sorted: Vec<&str> = specs.iter().map(String::as_str).collect();
     sorted.sort_unstable();
-    let mut text = String::new();
     let mut lossy = false;
-    for (i, spec) in sorted.iter().enumerate() {
-        if i > 0 {
-            text.push('_');
-        }
+    // Each setting as written in the name, with where its path ends (the
+    // `-` before its value, or its length).
+    let mut written: Vec<(String, usize)> = Vec::with_capacity(sorted.len());
+    for spec in &sorted {
         // The last `=` separates the value (a number or a date, never
         // with `=`) when specs have values; one in a path (a name with
         // `=`) is lost as `-`.
         let separator = spec.rfind('=').filter(|_| with_values);
+        let mut text = String::new();
+        let mut path_end = None;
         for (at, c) in spec.char_indices() {
             match c {
                 '=' => {
-                    lossy |= Some(at) != separator;
+                    if Some(at) == separator {
+                        path_end = Some(text.len());
+                    } else {
+                        lossy = true;
+                    }
                     text.push('-');
                 }
                 c if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') => {
@@ -381,18 +388,42 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String], with_values: bool)
                 }
             }
         }
+        let path_end = path_end.unwrap_or(text.len());
+        written.push((text, path_end));
     }
     // A name with `_` could read as the separator of two settings.
     lossy |= sorted.len() > 1 && sorted.iter().any(|spec| spec.contains('_'));
-    if text.len() > LONGEST {
+    let mut text = String::new();
+    let mut shown = 0;
+    for (setting, _) in &written {
+        let separator = usize::from(shown > 0);
+        if text.len() + separator + setting.len() > LONGEST {
+            break;
+        }
+        if shown > 0 {
+            text.push('_');
+        }
+        text.push_str(setting);
+        shown += 1;
+    }
+    if shown == 0 {
+        // The first setting alone is too long: its path, cut (the text is
+        // ASCII, so any byte is a character boundary).
+        let (setting, path_end) = &written[0];
+        text.push_str(&setting[..(*path_end).min(LONGEST)]);
+        shown = 1;
         lossy = true;
-        text.truncate(LONGEST);
     }
     // A folder name ending in a dot loses it on Windows; a cut may end on
     // a separator.
     let kept = text.trim_end_matches(['.', '-', '_']).len();
     lossy |= kept < text.len();
     text.truncate(kept);
+    let left_out = written.len() - shown;
+    if left_out > 0 {
+        lossy = true;
+        text.push_str(&format!("_and-{left_out}-more"));
+    }
     if lossy {
         text = format!("{text}-{}", short_hash(&sorted.join("\n")));
     }
@@ -1739,7 +1770,30 @@ mod tests {
         };
         let (a, b) = (long("0.01"), long("0.02"));
         assert_ne!(a, b);
-        assert_eq!(a.len(), "-with-".len() + 40 + 9, "{a}");
+        assert!(
+            hashed(&a, "-with-agency.department_of_veterans_affairs.ca_and-1-more"),
+            "{a}"
+        );
+        // Whole settings while they fit in 40 characters, the rest
+        // counted: a cut never leaves part of a value (`brand-0`).
+        let two = suffix(&["vendor.Google.brand=0.9", "agency.DoD.term=12"]);
+        assert!(hashed(&two, "-with-agency.DoD.term-12_and-1-more"), "{two}");
+        assert_ne!(
+            two,
+            suffix(&["vendor.Google.brand=0.8", "agency.DoD.term=12"])
+        );
+        let fits = suffix(&["vendor.x.brand=0.9", "agency.dod.term=12"]);
+        assert_eq!(fits, "-with-agency.dod.term-12_vendor.x.brand-0.9");
+        let single = suffix(&["agency.department of veterans affairs.caution=0.35"]);
+        assert!(
+            hashed(&single, "-with-agency.department_of_veterans_affairs.ca"),
+            "{single}"
+        );
+        let sweep = path("agency.department of veterans affairs.caution");
+        assert!(
+            hashed(&sweep, "-sweep-agency.department_of_veterans_affairs.ca"),
+            "{sweep}"
+        );
         assert!(
             a.bytes()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_')),

@@ -31,6 +31,11 @@ pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use toml::Value;
 pub use validate::MAX_PERIODS;
 pub(crate) use vary::own_weight_line;
+/// What a value written as a spreadsheet shows it (`85%`) means as a number.
+pub(crate) fn spreadsheet_number_hint(key: &str, text: &str) -> Option<String> {
+    let kind = raw::NumberKind::of_key(key)?;
+    raw::spreadsheet_number(text, kind).map(|n| format!("write {} ({})", n.advice(""), n.why))
+}
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
 
 use crate::calendar::Calendar;
@@ -504,7 +509,14 @@ pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
             message,
         }],
     };
-    let cannot_read = |e: std::io::Error| in_file(format!("cannot read the scenario file: {e}"));
+    let cannot_read = |e: std::io::Error| {
+        let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            missing_file_hint(path)
+        } else {
+            String::new()
+        };
+        in_file(format!("cannot read the scenario file: {e}{hint}"))
+    };
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|file| file.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes))
@@ -525,6 +537,48 @@ pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
             }],
         }
     })
+}
+
+/// "; did you mean scenarios/gov-ai-2026.toml?" for a scenario path that
+/// names no file: the path with `.toml` added, or the most similar name
+/// of a `.toml` file in its folder; empty when none is close.
+fn missing_file_hint(path: &Path) -> String {
+    let with_extension = {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".toml");
+        std::path::PathBuf::from(name)
+    };
+    if path.extension().is_none() && with_extension.is_file() {
+        return format!("; did you mean {}?", with_extension.display());
+    }
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str()))
+    else {
+        return String::new();
+    };
+    let listed = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let Ok(entries) = std::fs::read_dir(listed) else {
+        return String::new();
+    };
+    // A bounded look: a folder of many files is not worth reading whole for
+    // a hint.
+    let files: Vec<String> = entries
+        .take(10_000)
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|file| file.ends_with(".toml"))
+        .collect();
+    let stem = name.strip_suffix(".toml").unwrap_or(name);
+    let stems: Vec<&str> = files.iter().map(|f| &f[..f.len() - ".toml".len()]).collect();
+    match lookup::suggest(stem, stems.iter().copied()) {
+        Some(close) if close != stem || !name.ends_with(".toml") => {
+            format!("; did you mean {}?", folder.join(format!("{close}.toml")).display())
+        }
+        _ => String::new(),
+    }
 }
 
 /// The line (from 1) on which byte `offset` of `text` lies.

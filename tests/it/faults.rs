@@ -1844,3 +1844,38 @@ fn paths_print_escaped_on_standard_output() {
         );
     }
 }
+
+/// A scenario path that names no file is told the file it may have meant:
+/// the path with `.toml`, or the closest `.toml` name in its folder; nothing
+/// is written.
+#[test]
+fn a_missing_scenario_file_is_told_the_closest_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("scenarios");
+    std::fs::create_dir(&folder).unwrap();
+    let shipped = std::fs::read(repo_root().join("scenarios/gov-ai-2026.toml")).unwrap();
+    std::fs::write(folder.join("gov-ai-2026.toml"), &shipped).unwrap();
+    std::fs::write(folder.join("no-aws-deal.toml"), &shipped).unwrap();
+    for (typed, meant) in [
+        ("scenarios/gov-ai-2026", Some("scenarios/gov-ai-2026.toml")),
+        ("scenarios/gov-ai-2062.toml", Some("scenarios/gov-ai-2026.toml")),
+        ("scenarios/noaws.toml", Some("scenarios/no-aws-deal.toml")),
+        ("scenarios/market.toml", None),
+        ("elsewhere/gov-ai-2026.toml", None),
+    ] {
+        let output = sharecast(tmp.path(), &["run", typed, "--runs", "5", "--quiet"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{typed}: {stderr}");
+        assert_no_panic(&stderr);
+        let told = format!("{typed}: cannot read the scenario file: ");
+        assert!(stderr.contains(&told), "{typed}: {stderr}");
+        match meant {
+            Some(meant) => assert!(
+                stderr.trim_end().ends_with(&format!("; did you mean {meant}?")),
+                "{typed}: {stderr}"
+            ),
+            None => assert!(!stderr.contains("did you mean"), "{typed}: {stderr}"),
+        }
+        assert!(!tmp.path().join("out").exists(), "{typed} wrote out/");
+    }
+}

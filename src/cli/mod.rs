@@ -74,6 +74,12 @@ enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
         set: Vec<Sweep>,
 
+        /// The number of runs the memory estimate is for (the scenario's
+        /// `runs` unless given), as `run --runs N` would simulate.
+        /// Example: --runs 100000
+        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
+        runs: Option<u64>,
+
         /// Nothing on stdout: the exit status says whether the file is
         /// valid (0) or not (2); errors and warnings still go to stderr.
         /// Short: -q. Example: for f in *.toml; do sharecast check -q "$f"; done
@@ -557,6 +563,7 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Check {
             scenario,
             set,
+            runs,
             quiet,
             strict,
         } => {
@@ -566,11 +573,21 @@ fn execute(cli: Cli) -> Result<()> {
                 return Ok(());
             }
             let threads = available_threads() as u64;
-            let need = resources::estimate(&s, s.runs, threads, false, EngineKind::Counts);
+            let runs = runs.unwrap_or(s.runs);
+            let need = resources::estimate(&s, runs, threads, false, EngineKind::Counts);
+            // What `run` would find (it refuses a job that does not fit).
+            let available = match resources::available_memory() {
+                Some(m) if need.total() > m => format!(
+                    "; more than the {} available now, so `run` would refuse it",
+                    resources::human_bytes(m)
+                ),
+                Some(m) => format!("; {} available now", resources::human_bytes(m)),
+                None => String::new(),
+            };
             print_stdout(&format!(
-                "{}\nMemory for {}: about {} ({} per run)\n\n{}{}: valid\n",
+                "{}\nMemory for {}: about {} ({} per run{available})\n\n{}{}: valid\n",
                 report::overview(&s),
-                crate::text::count(s.runs, "run"),
+                crate::text::count(runs, "run"),
                 resources::human_bytes(need.total()),
                 resources::human_bytes(resources::MemoryEstimate::per_run(&s)),
                 scenario.display(),

@@ -145,6 +145,15 @@ fn one_run_and_one_period_are_singular() {
             && stdout.contains("Memory for 1 run:"),
         "{stdout}"
     );
+    // `--runs` asks about the job `run --runs` would simulate.
+    let o = sharecast(tmp.path(), &["check", "one.toml", "--runs", "5000"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && stdout.contains("Memory for 5000 runs: about "),
+        "{stdout}"
+    );
+    let o = sharecast(tmp.path(), &["check", "one.toml", "--runs", "0"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

@@ -1435,7 +1435,11 @@ mod tests {
             let e = Sweep::parse(spec).unwrap_err().to_string();
             assert_eq!(e, hint, "{spec}");
         }
-        for spec in ["agency.DoD.units=85%", "agency.DoD.term=12m", "event.2.at=85%"] {
+        for spec in [
+            "agency.DoD.units=85%",
+            "agency.DoD.term=12m",
+            "event.2.at=85%",
+        ] {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
             assert!(e.contains("write a whole number such as 12"), "{spec}: {e}");
         }

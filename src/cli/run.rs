@@ -94,7 +94,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let files = write_outputs(&out, files, manifest, runs_file, sim.strict, &cancel)?;
 
     if !sim.quiet {
-        let with = settings_line(&args.scenario, &args.set);
+        let with = settings_line(&args.scenario, &s, &args.set);
         print_stdout(&format!(
             "{with}{}\nWrote {} to {}\n",
             report::final_table(&s, &projection, seed),

@@ -243,12 +243,18 @@ pub(super) fn set_specs(sets: &[Sweep]) -> Vec<String> {
 }
 
 /// The line that opens a command's table when settings were given:
-/// "FILE with --set A=1, --set B=2", or nothing.
-pub(super) fn settings_line(path: &Path, sets: &[Sweep]) -> String {
+/// "FILE with --set A=1, --set B=2", followed by which events of `s`
+/// settings name by position ("(event 2 is 'LABEL')"), or nothing.
+pub(super) fn settings_line(path: &Path, s: &Scenario, sets: &[Sweep]) -> String {
     if sets.is_empty() {
         String::new()
     } else {
-        format!("{}{}\n", path.display(), with_sets(sets))
+        format!(
+            "{}{}{}\n",
+            path.display(),
+            with_sets(sets),
+            events_named(s, sets)
+        )
     }
 }
 
@@ -1771,7 +1777,10 @@ mod tests {
         let (a, b) = (long("0.01"), long("0.02"));
         assert_ne!(a, b);
         assert!(
-            hashed(&a, "-with-agency.department_of_veterans_affairs.ca_and-1-more"),
+            hashed(
+                &a,
+                "-with-agency.department_of_veterans_affairs.ca_and-1-more"
+            ),
             "{a}"
         );
         // Whole settings while they fit in 40 characters, the rest

@@ -7,9 +7,9 @@ use anyhow::Result;
 
 use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, check_settings, default_out_dir,
-    file_names, foresee_folder_warnings, given_sets, interrupt_flag, manifest, parse_with_settings,
-    print_stdout, same_scenario, set_specs, settings_line, settings_suffix, sha256_hex, simulate,
-    stem, summarize, warn_if_too_long, with_sets, write_outputs,
+    events_named, file_names, foresee_folder_warnings, given_sets, interrupt_flag, manifest,
+    parse_with_settings, print_stdout, same_scenario, set_specs, settings_line, settings_suffix,
+    sha256_hex, simulate, stem, summarize, warn_if_too_long, with_sets, write_outputs,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -187,7 +187,16 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let manifest = manifest(input, seed, runs, sim, &files);
     let files = write_outputs(&out, files, manifest, None, sim.strict, &cancel)?;
     if !sim.quiet {
-        let with = settings_line(path, &args.set);
+        let mut with = settings_line(path, &base, &args.set);
+        let varied = events_named(&base, std::slice::from_ref(plan));
+        if !varied.is_empty() {
+            let file = if with.is_empty() {
+                format!("{} ", path.display())
+            } else {
+                String::new()
+            };
+            with.push_str(&format!("{file}--vary {}{varied}\n", plan.path));
+        }
         print_stdout(&format!(
             "{with}{}\nWrote {} to {}\n",
             report::sweep_table(&base, plan, &points, runs, seed),

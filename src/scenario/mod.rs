@@ -572,10 +572,16 @@ fn missing_file_hint(path: &Path) -> String {
         .filter(|file| file.ends_with(".toml"))
         .collect();
     let stem = name.strip_suffix(".toml").unwrap_or(name);
-    let stems: Vec<&str> = files.iter().map(|f| &f[..f.len() - ".toml".len()]).collect();
+    let stems: Vec<&str> = files
+        .iter()
+        .map(|f| &f[..f.len() - ".toml".len()])
+        .collect();
     match lookup::suggest(stem, stems.iter().copied()) {
         Some(close) if close != stem || !name.ends_with(".toml") => {
-            format!("; did you mean {}?", folder.join(format!("{close}.toml")).display())
+            format!(
+                "; did you mean {}?",
+                folder.join(format!("{close}.toml")).display()
+            )
         }
         _ => String::new(),
     }

@@ -234,8 +234,8 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
             "tip: --per-run is an option of `sharecast run` only",
         ),
         (
-            vec!["check", s, "--runs=5"],
-            "tip: --runs is an option of `sharecast run`, `sharecast compare` and `sharecast sweep` only",
+            vec!["check", s, "--threads=2"],
+            "tip: --threads is an option of `sharecast run`, `sharecast compare` and `sharecast sweep` only",
         ),
         (
             vec!["run", s, "--frobnicate"],

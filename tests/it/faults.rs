@@ -1858,7 +1858,10 @@ fn a_missing_scenario_file_is_told_the_closest_one() {
     std::fs::write(folder.join("no-aws-deal.toml"), &shipped).unwrap();
     for (typed, meant) in [
         ("scenarios/gov-ai-2026", Some("scenarios/gov-ai-2026.toml")),
-        ("scenarios/gov-ai-2062.toml", Some("scenarios/gov-ai-2026.toml")),
+        (
+            "scenarios/gov-ai-2062.toml",
+            Some("scenarios/gov-ai-2026.toml"),
+        ),
         ("scenarios/noaws.toml", Some("scenarios/no-aws-deal.toml")),
         ("scenarios/market.toml", None),
         ("elsewhere/gov-ai-2026.toml", None),
@@ -1871,7 +1874,9 @@ fn a_missing_scenario_file_is_told_the_closest_one() {
         assert!(stderr.contains(&told), "{typed}: {stderr}");
         match meant {
             Some(meant) => assert!(
-                stderr.trim_end().ends_with(&format!("; did you mean {meant}?")),
+                stderr
+                    .trim_end()
+                    .ends_with(&format!("; did you mean {meant}?")),
                 "{typed}: {stderr}"
             ),
             None => assert!(!stderr.contains("did you mean"), "{typed}: {stderr}"),

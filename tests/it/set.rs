@@ -234,12 +234,13 @@ fn several_settings_give_the_edited_file_in_either_order() {
     );
     let by_hand = csvs(&dir.join("by-hand"));
     assert_eq!(by_hand.len(), 6, "runs.csv included");
-    // The folder names the settings, in the order of their text.
+    // The folder names the settings, in the order of their text, as many
+    // whole ones as fit in 40 characters.
     assert!(
         by_hand
             == csvs(&out_folder(
                 dir,
-                "gov-ai-2026-with-agency.all.caution-0.9_vendor.OpenAI.bra"
+                "gov-ai-2026-with-agency.all.caution-0.9_and-1-more"
             ))
     );
     ok(
@@ -847,6 +848,40 @@ fn warnings_name_the_settings_that_cause_them() {
         "{stdout}"
     );
     assert!(!stderr.contains("now applies after"), "{stderr}");
+    // `run` and `sweep` name the event a position picks too.
+    let aws = "(event 2 is 'OpenAI on AWS, classified and unclassified')";
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let out = out.to_str().unwrap();
+    for (args, said) in [
+        (
+            &["run", baseline, "--set", "event.2.at=2027-03"][..],
+            format!("gov-ai-2026.toml with --set event.2.at=2027-03 {aws}\n"),
+        ),
+        (
+            &["sweep", baseline, "--vary", "event.2.at=2026-03,2027-03"][..],
+            format!("gov-ai-2026.toml --vary event.2.at {aws}\n"),
+        ),
+        (
+            &[
+                "sweep",
+                baseline,
+                "--vary",
+                "event.2.at=2026-03,2027-03",
+                "--set",
+                "event.1.at=2026-02",
+            ][..],
+            format!(
+                "gov-ai-2026.toml with --set event.1.at=2026-02 (event 1 is 'OpenAI's Pentagon \
+                 agreement')\n--vary event.2.at {aws}\n"
+            ),
+        ),
+    ] {
+        let o = sharecast(dir, &[args, &["--runs", "5", "--out", out]].concat());
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{args:?}");
+        assert!(stdout.contains(&said), "{args:?}: {stdout}");
+    }
     // Moved without passing another event: nothing to say.
     let stderr = stderr_of(&[
         "compare",

@@ -200,13 +200,19 @@ pub(crate) fn month_rule(text: &str) -> String {
 /// The month `text` most likely means when it writes one another common
 /// way: a whole date (`2028-01-01`), another separator (`2028/01`,
 /// `2028.01`), the month first (`01/2028`, `1-2028`) or a month of one digit
-/// (`2028-1`), or the form with spaces around it. `None` for anything
-/// else, and for what is already the form.
+/// (`2028-1`), the month by its English name or its abbreviation with a
+/// year of four digits (`Jan 2028`, `January 2028`, `2028 Jan`,
+/// `Sept-2028`), or the form with spaces around it. `None` for anything
+/// else (a year of two digits, `Jan-28`, could be a day), and for what is
+/// already the form.
 pub(crate) fn month_meant(text: &str) -> Option<YearMonth> {
     if YearMonth::parse(text).is_some() {
         return None;
     }
     let text = text.trim();
+    if let Some(month) = month_named(text) {
+        return Some(month);
+    }
     let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
     let is_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     if !parts.iter().all(|p| is_digits(p)) {
@@ -221,6 +227,45 @@ pub(crate) fn month_meant(text: &str) -> Option<YearMonth> {
     };
     let month: u32 = month.parse().ok()?;
     YearMonth::parse(&format!("{year}-{month:02}"))
+}
+
+/// `Jan 2028`, `January 2028`, `2028 Jan`, `Sept-2028`: a month named in
+/// English (in any letter case, whole or by its first three letters, or
+/// `Sept`) and a year of four digits, in either order.
+fn month_named(text: &str) -> Option<YearMonth> {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let parts: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | '.' | ','))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let (name, year) = match parts[..] {
+        [a, b] if a.len() == 4 && a.bytes().all(|c| c.is_ascii_digit()) => (b, a),
+        [a, b] => (a, b),
+        _ => return None,
+    };
+    if year.len() != 4 || !year.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let name = name.to_ascii_lowercase();
+    let month = NAMES.iter().position(|full| {
+        *full == name
+            || (name.len() == 3 && full.starts_with(&name))
+            || name == "sept" && *full == "september"
+    })?;
+    YearMonth::parse(&format!("{year}-{:02}", month + 1))
 }
 
 #[cfg(test)]
@@ -266,7 +311,17 @@ mod tests {
             ("2028-13", None),
             ("13/2028", None),
             ("01/28", None),
-            ("Jan 2028", None),
+            ("Jan 2028", Some("2028-01")),
+            ("June 2027", Some("2027-06")),
+            ("2027 june", Some("2027-06")),
+            ("Sept-2028", Some("2028-09")),
+            ("SEP 2028", Some("2028-09")),
+            ("Dec. 2028", Some("2028-12")),
+            ("March, 2029", Some("2029-03")),
+            ("Jun-27", None),
+            ("Ju 2027", None),
+            ("Junes 2027", None),
+            ("June 2027 1", None),
             ("2028", None),
         ] {
             assert_eq!(
@@ -363,6 +418,11 @@ mod tests {
             "{rule}"
         );
         let rule = month_rule("March 2026");
-        assert!(rule.ends_with("got \"March 2026\""), "{rule}");
+        assert!(
+            rule.ends_with("got \"March 2026\"; write \"2026-03\""),
+            "{rule}"
+        );
+        let rule = month_rule("Mar-26");
+        assert!(rule.ends_with("got \"Mar-26\""), "{rule}");
     }
 }

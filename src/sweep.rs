@@ -15,6 +15,7 @@ use toml::Value;
 
 use crate::calendar::{YearMonth, month_meant, month_rule};
 use crate::measures::{Projection, all_under_contract};
+use crate::scenario::spreadsheet_number_hint;
 use crate::scenario::{
     Change, Diagnostic, Field, Named, Op, Scenario, Setting, Target, named_by, own_weight_line,
 };
@@ -116,7 +117,7 @@ impl Sweep {
             None => (
                 values
                     .split(',')
-                    .map(|v| literal(v.trim(), path))
+                    .map(|v| literal(v.trim(), hints_apply(values).then_some(path)))
                     .collect::<Result<Vec<_>, _>>()?,
                 None,
             ),
@@ -163,6 +164,14 @@ impl Sweep {
         if unquoted(value).is_empty() {
             return fail(format!("'{spec}' gives an empty value after '='"));
         }
+        if value.contains(',')
+            && !value.contains("..")
+            && let Some(hint) = spreadsheet_number_hint(path, unquoted(value))
+                .filter(|_| grouped_in_thousands(unquoted(value)))
+        {
+            // `1,000`: one number with a thousands separator.
+            return fail(format!("'{}' is not a number: {hint}", unquoted(value)));
+        }
         if value.contains(',') || value.contains("..") {
             return fail(format!(
                 "'{spec}' gives several values; --set takes one (sharecast sweep runs several)"
@@ -170,7 +179,7 @@ impl Sweep {
         }
         Ok(Sweep {
             path: path.to_string(),
-            values: vec![literal(value, path).map_err(SpecError)?],
+            values: vec![literal(value, Some(path)).map_err(SpecError)?],
             decimal_range: None,
         })
     }
@@ -261,8 +270,9 @@ fn same_value(a: &Value, b: &Value) -> bool {
 /// text the file would have to refuse. A whole number too large for an
 /// integer is kept as a decimal number, which keys that take whole numbers
 /// refuse (see `Setting::changes`). A value written as a spreadsheet shows
-/// it (`85%`, `$1.2M`) is told the number for the key `path` ends with.
-fn literal(text: &str, path: &str) -> Result<SweepValue, String> {
+/// it (`85%`, `$1.2M`) is told the number for the setting `path`, when
+/// given (`None` where the value may be part of one cut at a comma).
+fn literal(text: &str, path: Option<&str>) -> Result<SweepValue, String> {
     let text = unquoted(text);
     if text.is_empty() {
         return Err("an empty value in the list (two commas in a row, or one at an end)".into());
@@ -292,9 +302,7 @@ fn literal(text: &str, path: &str) -> Result<SweepValue, String> {
             "'{text}' is not a number, and as a date (which only an event's at and until take) it must be {}",
             month_rule(text)
         ));
-    } else if let Some(hint) =
-        crate::scenario::spreadsheet_number_hint(path.rsplit('.').next().unwrap_or(path), text)
-    {
+    } else if let Some(hint) = path.and_then(|path| spreadsheet_number_hint(path, text)) {
         return Err(format!("'{text}' is not a number: {hint}"));
     } else {
         return Err(format!(
@@ -307,6 +315,34 @@ fn literal(text: &str, path: &str) -> Result<SweepValue, String> {
         text: text.to_string(),
         value,
     })
+}
+
+/// Whether a number-like hint may be given for the values of a list cut at
+/// its commas: not when a value after the first is three digits (`$1,200`
+/// cut into `$1` and `200`), where the comma may have separated thousands.
+fn hints_apply(values: &str) -> bool {
+    !values.split(',').skip(1).any(|v| {
+        let digits = v.trim().bytes().take_while(u8::is_ascii_digit).count();
+        digits == 3
+    })
+}
+
+/// Whether `text` is digits grouped in thousands by commas (`1,000`,
+/// `$2,500,000`, `-1,000.5`), with an optional sign, currency sign or
+/// suffix around them.
+fn grouped_in_thousands(text: &str) -> bool {
+    let body = text
+        .trim()
+        .trim_start_matches(['-', '+', '$'])
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
+    let whole = body.split_once('.').map_or(body, |(whole, _)| whole);
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    (1..=3).contains(&first.len())
+        && digits(first)
+        && whole.contains(',')
+        && groups.all(|g| g.len() == 3 && digits(g))
 }
 
 /// `text` without the quotes a TOML date has (`"2026-05"`): they are not
@@ -1435,14 +1471,53 @@ mod tests {
             let e = Sweep::parse(spec).unwrap_err().to_string();
             assert_eq!(e, hint, "{spec}");
         }
+        for (spec, hint) in [
+            (
+                "vendor.A.access.secret=85%",
+                "'85%' is not a number: write 0.85 (a percentage is written as a fraction)",
+            ),
+            (
+                "event.2.add.access.secret=-5%",
+                "'-5%' is not a number: write -0.05 (a percentage is written as a fraction)",
+            ),
+            (
+                "agency.DoD.units=1,000",
+                "'1,000' is not a number: write 1000 (without thousands separators)",
+            ),
+        ] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert_eq!(e, hint, "{spec}");
+        }
+        // No number for a path that ends with no number's key (a typo, a
+        // date), nor one a whole number's key cannot take.
         for spec in [
             "agency.DoD.units=85%",
             "agency.DoD.term=12m",
             "event.2.at=85%",
+            "agency.DoD.trem=12m",
+            "agency.DoD.Term=12m",
+            "event.2.AT=5k",
+            "agency.DoD.units=5b",
+            "agency.DoD.units=-5k",
+            "agency.DoD.units=$5",
         ] {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
             assert!(e.contains("write a whole number such as 12"), "{spec}: {e}");
         }
+        // Two values are still two values.
+        let e = Sweep::parse_one("agency.DoD.caution=0.3,0.5")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("gives several values"), "{e}");
+        // In a list cut at its commas, a piece of a number grouped in
+        // thousands is not told a number.
+        let e = Sweep::parse("agency.DoD.annual_value=$1,200,$1,500")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("'$1' is not a number: write a whole number"),
+            "{e}"
+        );
         // A month written wrong is told the rule of months.
         for (text, why) in [
             ("2026-13", "(month 13 is not 01 to 12)"),

@@ -75,7 +75,8 @@ enum Command {
         set: Vec<Sweep>,
 
         /// The number of runs the memory estimate is for (the scenario's
-        /// `runs` unless given), as `run --runs N` would simulate.
+        /// `runs` unless given), as `run --runs N` with its other options
+        /// left out would simulate.
         /// Example: --runs 100000
         #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
         runs: Option<u64>,
@@ -575,17 +576,28 @@ fn execute(cli: Cli) -> Result<()> {
             let threads = available_threads() as u64;
             let runs = runs.unwrap_or(s.runs);
             let need = resources::estimate(&s, runs, threads, false, EngineKind::Counts);
-            // What `run` would find (it refuses a job that does not fit).
-            let available = match resources::available_memory() {
-                Some(m) if need.total() > m => format!(
-                    "; more than the {} available now, so `run` would refuse it",
-                    resources::human_bytes(m)
-                ),
-                Some(m) => format!("; {} available now", resources::human_bytes(m)),
-                None => String::new(),
+            // What `run` with its default options would find: it refuses a
+            // job that does not fit the memory or the address space.
+            let advice = support::MemoryAdvice {
+                job: "run",
+                per_run: false,
+                fewer: None,
+                engine: EngineKind::Counts,
+                threads,
+                other_threads: 0,
+            };
+            let verdict = support::check_memory(
+                |runs, threads| resources::estimate(&s, runs, threads, false, EngineKind::Counts),
+                runs,
+                advice,
+            );
+            let available = match (verdict, resources::available_memory()) {
+                (Err(refusal), _) => format!(")\n`run` would refuse it: {refusal}"),
+                (Ok(()), Some(m)) => format!("; {} available now)", resources::human_bytes(m)),
+                (Ok(()), None) => ")".to_string(),
             };
             print_stdout(&format!(
-                "{}\nMemory for {}: about {} ({} per run{available})\n\n{}{}: valid\n",
+                "{}\nMemory for {}: about {} ({} per run{available}\n\n{}{}: valid\n",
                 report::overview(&s),
                 crate::text::count(runs, "run"),
                 resources::human_bytes(need.total()),

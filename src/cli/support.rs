@@ -341,10 +341,10 @@ pub(super) fn stem(scenario: &Path) -> String {
 /// what-if keeps its own folder. Each spec is written with `*` as `all`,
 /// `=` as `-`, quotes dropped and any character other than an ASCII letter,
 /// digit, `.`, `-` or `_` as `_`; they are sorted (the same settings in
-/// any order are one scenario) and joined by `_`, as many whole settings
-/// as fit in 40 characters, and the rest counted (`_and-2-more`), so that
-/// a cut never leaves part of a value to be read as the value. A first
-/// setting longer than 40 characters keeps only its path, cut to 40.
+/// any order are one scenario) and joined by `_`, in that order while
+/// they fit in 40 characters, and the rest counted (`_and-2-more`), so
+/// that a cut never leaves part of a value to be read as the value. A
+/// first setting longer than 40 characters keeps only its path, cut to 40.
 /// Whenever that text alone might not tell two settings apart (a character
 /// was replaced or dropped, a `*` written `all`, a capital letter, which
 /// file systems that ignore letter case would not tell apart, or a cut),
@@ -395,6 +395,9 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String], with_values: bool)
             }
         }
         let path_end = path_end.unwrap_or(text.len());
+        // `=` and `-` are both written `-`: with a `-` in the path, where
+        // the value starts (`x=1e-5`, `x-1e=5`) is not told by the text.
+        lossy |= separator.is_some() && text[..path_end].contains('-');
         written.push((text, path_end));
     }
     // A name with `_` could read as the separator of two settings.
@@ -1757,6 +1760,7 @@ mod tests {
             ("vendor.*.brand=0.2", "vendor.all.brand=0.2"),
             ("event.Launch.at=3", "event.launch.at=3"),
             ("vendor.x-y.brand=0.6", "vendor.x=y.brand=0.6"),
+            ("vendor.a.attributes.x=1e-5", "vendor.a.attributes.x-1e=5"),
             (
                 "vendor.a.brand=0.5",
                 "vendor.a.brand-0.5_vendor.b.brand=0.5",

@@ -31,10 +31,40 @@ pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use toml::Value;
 pub use validate::MAX_PERIODS;
 pub(crate) use vary::own_weight_line;
-/// What a value written as a spreadsheet shows it (`85%`) means as a number.
-pub(crate) fn spreadsheet_number_hint(key: &str, text: &str) -> Option<String> {
-    let kind = raw::NumberKind::of_key(key)?;
-    raw::spreadsheet_number(text, kind).map(|n| format!("write {} ({})", n.advice(""), n.why))
+/// What a value of the setting `path` (`agency.DoD.units`) written as a
+/// spreadsheet shows it (`85%`, `5k`) means as a number: "write 0.85 (a
+/// percentage is written as a fraction)". `None` when the path does not
+/// end with a number's key (a typo gets no number), and, for whole numbers
+/// (`units`, `term`), for a reading that is negative, in dollars or
+/// larger than a whole number of the model can be.
+pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (key, table) = match parts[..] {
+        [.., table, key] => (key, table),
+        _ => return None,
+    };
+    let kind = if parts.len() >= 4 && matches!(table, "access" | "attributes" | "choice") {
+        // A tier's, an attribute's or a weight's name: any number.
+        raw::NumberKind::Any
+    } else {
+        match key {
+            "units" => raw::NumberKind::Whole,
+            "term" => raw::NumberKind::Periods,
+            "brand" | "caution" | "innovation" | "imitation" | "annual_value" => {
+                raw::NumberKind::Any
+            }
+            _ => return None,
+        }
+    };
+    let n = raw::spreadsheet_number(text, kind)?;
+    if kind != raw::NumberKind::Any
+        && (text.trim_start().starts_with('-')
+            || text.contains('$')
+            || n.number.parse::<u32>().is_err())
+    {
+        return None;
+    }
+    Some(format!("write {} ({})", n.advice(""), n.why))
 }
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
 
@@ -569,7 +599,7 @@ fn missing_file_hint(path: &Path) -> String {
         .take(10_000)
         .filter_map(Result::ok)
         .filter_map(|entry| entry.file_name().into_string().ok())
-        .filter(|file| file.ends_with(".toml"))
+        .filter(|file| file.ends_with(".toml") && folder.join(file).is_file())
         .collect();
     let stem = name.strip_suffix(".toml").unwrap_or(name);
     let stems: Vec<&str> = files

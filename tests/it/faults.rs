@@ -813,6 +813,20 @@ fn an_address_space_limit_is_part_of_the_memory_check() {
         "{stderr}"
     );
     assert!(!tmp.path().join("o").exists());
+    // `check --runs` foresees the refusal, in the same words.
+    let scenario = repo_root().join(large);
+    let o = under_address_space_limit(
+        tmp.path(),
+        "400000",
+        &["check", scenario.to_str().unwrap(), "--runs", "20000"],
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("\n`run` would refuse it: this run would need about ")
+            && stdout.contains("this process's address-space limit (ulimit -v, 390.6 MiB) leaves "),
+        "{stdout}"
+    );
     let advised = |marker: &str, end: char| text_after(&stderr, marker, end).expect(marker);
     let advised_runs = advised("--runs to at most ", ',');
     let o = under_limit("400000", large, &advised_runs, "advised");
@@ -1856,6 +1870,9 @@ fn a_missing_scenario_file_is_told_the_closest_one() {
     let shipped = std::fs::read(repo_root().join("scenarios/gov-ai-2026.toml")).unwrap();
     std::fs::write(folder.join("gov-ai-2026.toml"), &shipped).unwrap();
     std::fs::write(folder.join("no-aws-deal.toml"), &shipped).unwrap();
+    // Neither a folder nor a broken link named like a scenario is one.
+    std::fs::create_dir(folder.join("market.toml")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent", folder.join("broken.toml")).unwrap();
     for (typed, meant) in [
         ("scenarios/gov-ai-2026", Some("scenarios/gov-ai-2026.toml")),
         (
@@ -1863,7 +1880,10 @@ fn a_missing_scenario_file_is_told_the_closest_one() {
             Some("scenarios/gov-ai-2026.toml"),
         ),
         ("scenarios/noaws.toml", Some("scenarios/no-aws-deal.toml")),
-        ("scenarios/market.toml", None),
+        ("scenarios/markt.toml", None),
+        ("scenarios/market", None),
+        ("scenarios/broken", None),
+        ("scenarios/broke.toml", None),
         ("elsewhere/gov-ai-2026.toml", None),
     ] {
         let output = sharecast(tmp.path(), &["run", typed, "--runs", "5", "--quiet"]);

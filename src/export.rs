@@ -628,8 +628,9 @@ pub fn runs_csv(s: &Scenario, tallies: &[Tally], first_run: u64) -> Vec<u8> {
 }
 
 /// Whether `file` holds exactly what [`runs_csv`] writes for `tallies`
-/// (runs numbered from 0), compared a slice of runs at a time so that the
-/// whole file is never held in memory. The last slice is compared with the
+/// (runs numbered from 0), compared a slice of runs at a time (about
+/// 16,384 rows, at least one run) so that the whole file is never held in
+/// memory. The last slice is compared with the
 /// end of the file first, so a file of another number of runs (or, almost
 /// always, of other numbers) is refused without reading the rest; then
 /// the whole file, stopping at the first difference.
@@ -645,16 +646,21 @@ pub fn holds_runs_csv(
     file: impl std::io::Read + std::io::Seek,
 ) -> std::io::Result<bool> {
     use std::io::{Read, Seek, SeekFrom};
-    const RUNS_AT_ONCE: usize = 64;
+    // Slices of about 16,384 rows (half a megabyte of text, held twice: as
+    // written and as read), of 1 to 64 runs: a long horizon or many vendors
+    // make few runs a slice, so the check never needs much memory.
+    const ROWS_AT_ONCE: usize = 1 << 14;
+    let rows_per_run = (s.calendar.periods as usize).saturating_mul(s.vendors.len());
+    let runs_at_once = (ROWS_AT_ONCE / rows_per_run.max(1)).clamp(1, 64);
     let slices: Vec<&[Tally]> = if tallies.is_empty() {
         vec![tallies]
     } else {
-        tallies.chunks(RUNS_AT_ONCE).collect()
+        tallies.chunks(runs_at_once).collect()
     };
     // Each slice's text as the file holds it: every slice's CSV starts with
     // the header, which the file has once, at its start.
     let slice_text = |i: usize| {
-        let bytes = runs_csv(s, slices[i], (i * RUNS_AT_ONCE) as u64);
+        let bytes = runs_csv(s, slices[i], (i * runs_at_once) as u64);
         if i == 0 {
             bytes
         } else {

@@ -613,6 +613,32 @@ fn holds_runs_csv_accepts_only_the_exact_file() {
     // The runs of another seed: the same shape and length, other numbers.
     let other = Tally::of_runs(&simulate_all(&s, 6, 0..150, EngineKind::Counts), &s);
     assert!(!export::holds_runs_csv(&s, &other, Cursor::new(&bytes)).unwrap());
+    // A long horizon makes each run a slice of its own (so that the check
+    // holds little in memory): the same answers across those slices.
+    let source = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    let long = sharecast::scenario::parse(
+        &source.replace("periods = 24 ", "periods = 9000 "),
+        "long.toml",
+    )
+    .unwrap();
+    assert_eq!(long.calendar.periods, 9000);
+    let tallies = Tally::of_runs(&simulate_all(&long, 5, 0..4, EngineKind::Counts), &long);
+    let bytes = export::runs_csv(&long, &tallies, 0);
+    let holds = |file: &[u8]| export::holds_runs_csv(&long, &tallies, Cursor::new(file)).unwrap();
+    assert!(holds(&bytes));
+    for at in [bytes.len() / 3, bytes.len() / 2] {
+        let mut changed = bytes.clone();
+        changed[at] ^= 1;
+        assert!(!holds(&changed), "a change at byte {at}");
+    }
+    for runs in [3, 5] {
+        let fewer_or_more =
+            Tally::of_runs(&simulate_all(&long, 5, 0..runs, EngineKind::Counts), &long);
+        assert!(
+            !holds(&export::runs_csv(&long, &fewer_or_more, 0)),
+            "{runs} runs"
+        );
+    }
 }
 
 /// MODEL.md §6: `shares_wide.csv` holds "the mean count_share over all

@@ -254,13 +254,59 @@ impl FolderLock {
     }
 }
 
-/// Creates `dir` and its parents if missing, giving its path without a
-/// trailing `.`: `create_dir_all` fails on a path ending in `.`
-/// ("results/."), which names the same folder as the path without it.
+/// `dir` as a folder to make: each `..` that follows a folder that does
+/// not exist yet (`out/a/../b`) taken back to its parent, so that making
+/// the folder does not make `out/a` on the way (a folder not yet made
+/// cannot be a link elsewhere, so this is where the path leads). A `..`
+/// after a folder that exists is kept, for the file system to follow;
+/// a path with no `..` to take back is given as it is.
+pub fn folder_to_make(dir: &Path) -> PathBuf {
+    let mut resolved = PathBuf::new();
+    let mut taken_back = false;
+    for part in dir.components() {
+        match part {
+            std::path::Component::ParentDir
+                if matches!(
+                    resolved.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) && fs::symlink_metadata(&resolved).is_err() =>
+            {
+                resolved.pop();
+                taken_back = true;
+            }
+            part => resolved.push(part),
+        }
+    }
+    if taken_back {
+        resolved
+    } else {
+        dir.to_path_buf()
+    }
+}
+
+/// Creates `dir` and its parents if missing, giving the path made
+/// ([`folder_to_make`]) without a trailing `.`: `create_dir_all` fails on
+/// a path ending in `.` ("results/."), which names the same folder as the
+/// path without it. When making the folder fails, the parents made for it
+/// are removed again: only the output folder itself is ever left.
 fn create_folder(dir: &Path) -> Result<PathBuf> {
-    let normalized: PathBuf = dir.components().collect();
-    fs::create_dir_all(&normalized)
-        .with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    let normalized: PathBuf = folder_to_make(dir).components().collect();
+    // The folders to make, outermost first.
+    let made: Vec<&Path> = {
+        let mut missing: Vec<&Path> = normalized
+            .ancestors()
+            .take_while(|p| !p.as_os_str().is_empty() && fs::symlink_metadata(p).is_err())
+            .collect();
+        missing.reverse();
+        missing
+    };
+    if let Err(e) = fs::create_dir_all(&normalized) {
+        for folder in made.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+        return Err(e)
+            .with_context(|| format!("cannot create the output folder {}", dir.display()));
+    }
     Ok(normalized)
 }
 

@@ -90,7 +90,16 @@ pub fn estimate(
     let engine_scratch = record_in_flight
         + match engine {
             EngineKind::Counts => {
-                calendars * segments * periods * vendors * 4 + segments * vendors * vendors * 16
+                // Choice tables (cumulative and conditional probabilities):
+                // a row per incumbent only where the bonus can be negative.
+                let table_rows = if s.incumbency_may_be_negative() {
+                    vendors + 1
+                } else {
+                    1
+                };
+                calendars * segments * periods * vendors * 4
+                    + segments * table_rows * vendors * 16
+                    + segments * vendors * 32
             }
             EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
         };
@@ -311,6 +320,47 @@ mod tests {
                 let e = estimate(&s, runs, threads, per_run, EngineKind::Counts);
                 assert_eq!(e.total(), u64::MAX, "{runs} runs, {threads} threads");
             }
+        }
+    }
+
+    /// The count engine keeps a choice table per incumbent only where the
+    /// incumbency bonus can be negative, so the estimate of a market of
+    /// many vendors grows with their square only then: the weight below 0,
+    /// fixed or drawn, for all or for one agency, or changed by an event.
+    #[test]
+    fn choice_tables_per_incumbent_are_counted_only_for_a_negative_bonus() {
+        let many = |choice: &str, agency: &str, events: &str| {
+            let vendors: String = (0..2000)
+                .map(|v| {
+                    format!(
+                        "[[vendor]]\nname = \"V{v}\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n"
+                    )
+                })
+                .collect();
+            let text = format!(
+                "start = \"2026-01\"\nperiods = 2\n{choice}\n{vendors}[[agency]]\nname = \"A\"\n\
+                 units = 10\ninnovation = 0.1\nimitation = 0.1\nterm = 6\n{agency}\n{events}"
+            );
+            let s = parse(&text, Path::new("many.toml")).unwrap();
+            estimate(&s, 1, 1, false, EngineKind::Counts).working
+        };
+        let positive = many("", "", "");
+        assert!(positive < 4 << 20, "{positive}");
+        for (choice, agency, events) in [
+            ("[choice]\nincumbency = -0.5", "", ""),
+            ("[choice]\nincumbency = { normal = [1.0, 1.0] }", "", ""),
+            ("", "choice = { incumbency = -1 }", ""),
+            (
+                "",
+                "",
+                "[[event]]\nat = 1\nagency = \"A\"\nadd = { \"choice.incumbency\" = 0.5 }",
+            ),
+        ] {
+            let negative = many(choice, agency, events);
+            assert!(
+                negative > 2000 * 2000 * 16,
+                "{choice} {agency} {events}: {negative}"
+            );
         }
     }
 

@@ -12,7 +12,7 @@ use super::support::{
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
 use crate::export;
-use crate::output::{ManifestInput, ScenarioRef};
+use crate::output::{self, ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -87,14 +87,18 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             source(sim.runs, "--runs"),
         );
     }
-    let out = args.out.clone().unwrap_or_else(|| {
-        let variant = settings_suffix("with", &set_specs(&args.set), true);
-        default_out_dir(&format!(
-            "{}-vs-{}{variant}",
-            stem(&args.baseline),
-            stem(&other_path)
-        ))
-    });
+    let out = args
+        .out
+        .as_deref()
+        .map(output::folder_to_make)
+        .unwrap_or_else(|| {
+            let variant = settings_suffix("with", &set_specs(&args.set), true);
+            default_out_dir(&format!(
+                "{}-vs-{}{variant}",
+                stem(&args.baseline),
+                stem(&other_path)
+            ))
+        });
     let names = COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]);
     check_out_folder(&out, names.clone(), &[&args.baseline, &other_path])?;
     let input = ManifestInput::Compare {

@@ -12,7 +12,7 @@ use super::support::{
 };
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
-use crate::output::{ManifestInput, OutputFile, ScenarioRef};
+use crate::output::{self, ManifestInput, OutputFile, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -22,12 +22,16 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(s.runs);
     let seed = sim.seed.unwrap_or(s.seed);
-    let out = args.out.clone().unwrap_or_else(|| {
-        // With settings, not over the results of the file as it is, nor
-        // over those of other settings.
-        let variant = settings_suffix("with", &set_specs(&args.set), true);
-        default_out_dir(&format!("{}{variant}", stem(&args.scenario)))
-    });
+    let out = args
+        .out
+        .as_deref()
+        .map(output::folder_to_make)
+        .unwrap_or_else(|| {
+            // With settings, not over the results of the file as it is, nor
+            // over those of other settings.
+            let variant = settings_suffix("with", &set_specs(&args.set), true);
+            default_out_dir(&format!("{}{variant}", stem(&args.scenario)))
+        });
     let names = STATISTICS_FILES
         .into_iter()
         .chain(args.per_run.then_some(RUNS_FILE))

@@ -13,7 +13,7 @@ use super::support::{
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
-use crate::output::{ManifestInput, ScenarioRef};
+use crate::output::{self, ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -83,16 +83,20 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);
     let seed = sim.seed.unwrap_or(base.seed);
-    let out = args.out.clone().unwrap_or_else(|| {
-        // One folder per number swept (and settings), so that a sweep
-        // of another number keeps its own.
-        default_out_dir(&format!(
-            "{}{}{}",
-            stem(path),
-            settings_suffix("sweep", std::slice::from_ref(&plan.path), false),
-            settings_suffix("with", &set_specs(&args.set), true)
-        ))
-    });
+    let out = args
+        .out
+        .as_deref()
+        .map(output::folder_to_make)
+        .unwrap_or_else(|| {
+            // One folder per number swept (and settings), so that a sweep
+            // of another number keeps its own.
+            default_out_dir(&format!(
+                "{}{}{}",
+                stem(path),
+                settings_suffix("sweep", std::slice::from_ref(&plan.path), false),
+                settings_suffix("with", &set_specs(&args.set), true)
+            ))
+        });
     let names = SWEEP_FILES.into_iter().chain([MANIFEST_FILE]);
     check_out_folder(&out, names.clone(), &[path])?;
     let input = ManifestInput::Sweep {

@@ -216,6 +216,13 @@ pub struct Event {
 }
 
 impl Event {
+    /// Whether the event changes an agency's incumbency weight.
+    pub fn changes_incumbency(&self) -> bool {
+        self.changes
+            .iter()
+            .any(|c| c.field == Field::Weight(W_INCUMBENCY))
+    }
+
     /// Whether the event changes an agency's annual value.
     pub fn changes_annual_value(&self) -> bool {
         self.changes.iter().any(|c| c.field == Field::AnnualValue)
@@ -412,6 +419,21 @@ impl Scenario {
     /// event within the horizon changes an annual value.
     pub fn prices_change(&self) -> bool {
         self.price_events().next().is_some()
+    }
+
+    /// Whether some run may see a negative incumbency bonus in some
+    /// agency (its weight below 0: the `[choice]` weight or the agency's
+    /// own, as drawn, or an event that changes it), for which the count
+    /// engine keeps a choice table per incumbent rather than one.
+    pub fn incumbency_may_be_negative(&self) -> bool {
+        let negative = |p: &Param| p.min_value() < 0.0;
+        self.agencies.iter().any(|a| {
+            a.choice
+                .get(W_INCUMBENCY)
+                .and_then(Option::as_ref)
+                .or(self.weights.get(W_INCUMBENCY))
+                .is_some_and(negative)
+        }) || self.events.iter().any(Event::changes_incumbency)
     }
 
     /// Events that fire within the horizon, in the order they apply, each

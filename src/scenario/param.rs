@@ -564,6 +564,15 @@ impl Param {
         }
     }
 
+    /// The smallest value any run can see: the fixed value, or the bottom
+    /// of the distribution's support, clamped into the range.
+    pub fn min_value(&self) -> f64 {
+        match self.kind {
+            ParamKind::Fixed(x) => self.range.clamp(x),
+            ParamKind::Drawn(spec) => self.range.clamp(spec.support().0),
+        }
+    }
+
     /// The probability that a run's value, after clamping, is above `x`
     /// (a value inside the range).
     pub fn chance_above(&self, x: f64) -> f64 {

@@ -1904,3 +1904,36 @@ fn a_missing_scenario_file_is_told_the_closest_one() {
         assert!(!tmp.path().join("out").exists(), "{typed} wrote out/");
     }
 }
+
+/// Only the output folder is made: a `..` after a folder that does not
+/// exist yet does not make that folder on the way, and when the folder
+/// cannot be made (a name longer than the file system takes), the parents
+/// made for it are removed again.
+#[test]
+fn only_the_output_folder_is_made() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let scenario = scenario.to_str().unwrap();
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "run", scenario, "--runs", "3", "--quiet", "--out", "x/a/../b",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(tmp.path().join("x/b/shares.csv").is_file());
+    assert!(!tmp.path().join("x/a").exists(), "x/a was made");
+    let long = format!("n1/n2/{}", "x".repeat(300));
+    let o = sharecast(
+        tmp.path(),
+        &["run", scenario, "--runs", "3", "--quiet", "--out", &long],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_no_panic(&stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot create the output folder n1/n2/xxx"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("n1").exists(), "n1 was left");
+}

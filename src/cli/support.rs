@@ -329,11 +329,22 @@ pub(super) fn available_threads() -> usize {
 
 /// A scenario file's name without its extension (`.toml`), which names its
 /// output folders; "scenario" when that is blank (a file named `.toml`),
-/// so that no folder name starts with `-` (`out/-sweep`).
+/// so that no folder name starts with `-` (`out/-sweep`). A name that is
+/// not UTF-8 (`lat\xe9.toml`, written `lat\u{fffd}`) ends with `-` and 8
+/// hex digits of a hash of its bytes, so that two such names keep two
+/// folders.
 pub(super) fn stem(scenario: &Path) -> String {
-    scenario::file_stem(scenario)
+    let stem = scenario::file_stem(scenario)
         .filter(|stem| !stem.trim().is_empty())
-        .unwrap_or_else(|| "scenario".to_string())
+        .unwrap_or_else(|| "scenario".to_string());
+    match scenario.file_name() {
+        Some(name) if name.to_str().is_none() => {
+            let digest = Sha256::digest(name.as_encoded_bytes());
+            let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+            format!("{stem}-{hex}")
+        }
+        _ => stem,
+    }
 }
 
 /// What a default output folder's name adds for `specs` (`--set` or
@@ -1696,6 +1707,20 @@ pub(super) fn runs_a_spreadsheet_opens(rows_per_run: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::{settings_suffix, three_significant_digits};
+
+    /// File names that are not UTF-8 show the same replacement character;
+    /// a hash of their bytes keeps their folders apart.
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_keep_their_own_folders() {
+        use std::os::unix::ffi::OsStrExt;
+        let stem =
+            |bytes: &[u8]| super::stem(std::path::Path::new(std::ffi::OsStr::from_bytes(bytes)));
+        let (e_acute, e_grave) = (stem(b"lat\xe9.toml"), stem(b"lat\xe8.toml"));
+        assert_ne!(e_acute, e_grave);
+        assert!(e_acute.starts_with("lat\u{fffd}-") && e_acute.len() == "lat\u{fffd}-".len() + 8);
+        assert_eq!(stem(b"lat.toml"), "lat");
+    }
 
     /// Each what-if's folder names its settings, the same in any order,
     /// with only characters every file system takes; whenever the text

@@ -5,14 +5,14 @@ use anyhow::Result;
 
 use super::support::{
     MemoryAdvice, check_memory, check_out_folder, default_out_dir, events_named, file_names,
-    foresee_folder_warnings, interrupt_flag, load, load_with_sets, manifest, print_stdout,
-    same_file, same_scenario, set_specs, settings_suffix, simulate, stem, warn, warn_of_long_files,
-    with_sets, with_statistics_bar, write_outputs,
+    foresee_folder_warnings, interrupt_flag, load, load_with_sets, manifest, output_folder,
+    print_stdout, same_file, same_scenario, set_specs, settings_suffix, simulate, stem, warn,
+    warn_of_long_files, with_sets, with_statistics_bar, write_outputs,
 };
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
 use crate::export;
-use crate::output::{self, ManifestInput, ScenarioRef};
+use crate::output::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -87,18 +87,14 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             source(sim.runs, "--runs"),
         );
     }
-    let out = args
-        .out
-        .as_deref()
-        .map(output::folder_to_make)
-        .unwrap_or_else(|| {
-            let variant = settings_suffix("with", &set_specs(&args.set), true);
-            default_out_dir(&format!(
-                "{}-vs-{}{variant}",
-                stem(&args.baseline),
-                stem(&other_path)
-            ))
-        });
+    let out = output_folder(args.out.as_deref(), || {
+        let variant = settings_suffix("with", &set_specs(&args.set), true);
+        default_out_dir(&format!(
+            "{}-vs-{}{variant}",
+            stem(&args.baseline),
+            stem(&other_path)
+        ))
+    });
     let names = COMPARISON_FILES.into_iter().chain([MANIFEST_FILE]);
     check_out_folder(&out, names.clone(), &[&args.baseline, &other_path])?;
     let input = ManifestInput::Compare {

@@ -6,13 +6,13 @@ use anyhow::Result;
 
 use super::support::{
     CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
-    file_names, foresee_folder_warnings, interrupt_flag, load_with_sets, manifest, print_stdout,
-    runs_a_spreadsheet_opens, set_specs, settings_line, settings_suffix, simulate, stem, summarize,
-    warn_if_too_long, warn_of_long_files, write_outputs,
+    file_names, foresee_folder_warnings, interrupt_flag, load_with_sets, manifest, output_folder,
+    print_stdout, runs_a_spreadsheet_opens, set_specs, settings_line, settings_suffix, simulate,
+    stem, summarize, warn_if_too_long, warn_of_long_files, write_outputs,
 };
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
-use crate::output::{self, ManifestInput, OutputFile, ScenarioRef};
+use crate::output::{ManifestInput, OutputFile, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -22,16 +22,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(s.runs);
     let seed = sim.seed.unwrap_or(s.seed);
-    let out = args
-        .out
-        .as_deref()
-        .map(output::folder_to_make)
-        .unwrap_or_else(|| {
-            // With settings, not over the results of the file as it is, nor
-            // over those of other settings.
-            let variant = settings_suffix("with", &set_specs(&args.set), true);
-            default_out_dir(&format!("{}{variant}", stem(&args.scenario)))
-        });
+    let out = output_folder(args.out.as_deref(), || {
+        // With settings, not over the results of the file as it is, nor
+        // over those of other settings.
+        let variant = settings_suffix("with", &set_specs(&args.set), true);
+        default_out_dir(&format!("{}{variant}", stem(&args.scenario)))
+    });
     let names = STATISTICS_FILES
         .into_iter()
         .chain(args.per_run.then_some(RUNS_FILE))

@@ -327,6 +327,12 @@ pub(super) fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// Where a command writes: `--out` as the folder to make
+/// ([`output::folder_to_make`]), else the default folder `default` names.
+pub(super) fn output_folder(out: Option<&Path>, default: impl FnOnce() -> PathBuf) -> PathBuf {
+    out.map(output::folder_to_make).unwrap_or_else(default)
+}
+
 /// A scenario file's name without its extension (`.toml`), which names its
 /// output folders; "scenario" when that is blank (a file named `.toml`),
 /// so that no folder name starts with `-` (`out/-sweep`). A name that is

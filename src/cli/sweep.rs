@@ -8,12 +8,13 @@ use anyhow::Result;
 use super::support::{
     Given, MemoryAdvice, check_memory, check_out_folder, check_settings, default_out_dir,
     events_named, file_names, foresee_folder_warnings, given_sets, interrupt_flag, manifest,
-    parse_with_settings, print_stdout, same_scenario, set_specs, settings_line, settings_suffix,
-    sha256_hex, simulate, stem, summarize, warn_if_too_long, with_sets, write_outputs,
+    output_folder, parse_with_settings, print_stdout, same_scenario, set_specs, settings_line,
+    settings_suffix, sha256_hex, simulate, stem, summarize, warn_if_too_long, with_sets,
+    write_outputs,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
-use crate::output::{self, ManifestInput, ScenarioRef};
+use crate::output::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
@@ -83,20 +84,16 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let sim = &args.simulation;
     let runs = sim.runs.unwrap_or(base.runs);
     let seed = sim.seed.unwrap_or(base.seed);
-    let out = args
-        .out
-        .as_deref()
-        .map(output::folder_to_make)
-        .unwrap_or_else(|| {
-            // One folder per number swept (and settings), so that a sweep
-            // of another number keeps its own.
-            default_out_dir(&format!(
-                "{}{}{}",
-                stem(path),
-                settings_suffix("sweep", std::slice::from_ref(&plan.path), false),
-                settings_suffix("with", &set_specs(&args.set), true)
-            ))
-        });
+    let out = output_folder(args.out.as_deref(), || {
+        // One folder per number swept (and settings), so that a sweep
+        // of another number keeps its own.
+        default_out_dir(&format!(
+            "{}{}{}",
+            stem(path),
+            settings_suffix("sweep", std::slice::from_ref(&plan.path), false),
+            settings_suffix("with", &set_specs(&args.set), true)
+        ))
+    });
     let names = SWEEP_FILES.into_iter().chain([MANIFEST_FILE]);
     check_out_folder(&out, names.clone(), &[path])?;
     let input = ManifestInput::Sweep {

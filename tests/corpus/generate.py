@@ -79,6 +79,7 @@ cases = [
  ("seed_negative", "seed >= 0", 'periods = 12', 'periods = 12\nseed = -4'),
  ("tiers_empty", "at least one tier", 'tiers = ["unclassified", "secret"]', 'tiers = []'),
  ("tiers_duplicate", "tier names are unique", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "secret"]'),
+ ("tiers_duplicate_case", "each tier that repeats a name, in any letter case, names the first", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "Secret", " secret ", "UNCLASSIFIED", "secret"]'),
  ("tiers_reserved_all", "'all' is reserved", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "all"]'),
  ("vendor_none", "at least one vendor", None, None),
  ("vendor_name_missing", "a vendor needs a name", 'name = "Zenith"\n', ''),

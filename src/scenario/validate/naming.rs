@@ -1,7 +1,8 @@
 //! The names a file declares: each held to the name rules (`names`), unique
 //! as spreadsheets compare them, and the tiers.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use toml::Spanned;
@@ -182,8 +183,17 @@ impl Checker<'_> {
             self.error(&tiers.span(), "tiers must name at least one tier");
         }
         let mut out: Vec<String> = Vec::new();
+        // Each name folded, with the first tier that has it.
+        let mut first_of: HashMap<String, &Spanned<String>> = HashMap::new();
         for t in tiers.get_ref() {
             let name = t.get_ref().trim().to_string();
+            let earlier = match first_of.entry(folded(&name)) {
+                Entry::Occupied(first) => Some(*first.get()),
+                Entry::Vacant(slot) => {
+                    slot.insert(t);
+                    None
+                }
+            };
             if name.is_empty() {
                 self.error(&t.span(), "a tier name must not be empty");
             } else if let Some(why) = not_shown(&name) {
@@ -193,12 +203,7 @@ impl Checker<'_> {
                     &t.span(),
                     format!("tier name '{}' is reserved: 'all', in any letter case, names the totals in the outputs; name the tier differently", printable_name(&name)),
                 );
-            } else if let Some(first) = tiers
-                .get_ref()
-                .iter()
-                .take_while(|f| f.span() != t.span())
-                .find(|f| folded(f.get_ref()) == folded(&name))
-            {
+            } else if let Some(first) = earlier {
                 let message = same_name(
                     "tier",
                     t.get_ref(),

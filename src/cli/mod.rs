@@ -523,13 +523,11 @@ pub(crate) fn warnings_so_far() -> Vec<String> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone();
-    let mut once: Vec<String> = Vec::with_capacity(printed.len());
-    for warning in printed {
-        if !once.contains(&warning) {
-            once.push(warning);
-        }
-    }
-    once
+    let mut seen = std::collections::HashSet::with_capacity(printed.len());
+    printed
+        .into_iter()
+        .filter(|warning| seen.insert(warning.clone()))
+        .collect()
 }
 
 /// Writes `text` to stderr, ignoring failure: with stderr unwritable (a full

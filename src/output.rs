@@ -277,10 +277,11 @@ pub fn folder_to_make(dir: &Path) -> PathBuf {
             part => resolved.push(part),
         }
     }
-    if taken_back {
-        resolved
-    } else {
-        dir.to_path_buf()
+    match (taken_back, resolved.as_os_str().is_empty()) {
+        (false, _) => dir.to_path_buf(),
+        // `nope/..`: the folder it started from.
+        (true, true) => PathBuf::from("."),
+        (true, false) => resolved,
     }
 }
 
@@ -291,16 +292,26 @@ pub fn folder_to_make(dir: &Path) -> PathBuf {
 /// are removed again: only the output folder itself is ever left.
 fn create_folder(dir: &Path) -> Result<PathBuf> {
     let normalized: PathBuf = folder_to_make(dir).components().collect();
-    // The folders to make, outermost first.
-    let made: Vec<&Path> = {
-        let mut missing: Vec<&Path> = normalized
-            .ancestors()
-            .take_while(|p| !p.as_os_str().is_empty() && fs::symlink_metadata(p).is_err())
-            .collect();
-        missing.reverse();
-        missing
-    };
-    if let Err(e) = fs::create_dir_all(&normalized) {
+    // Each missing folder made in turn, outermost first, remembering those
+    // this process made (one another process makes meanwhile is not
+    // ours), so that a failure removes only those.
+    let mut made: Vec<PathBuf> = Vec::new();
+    let mut result = Ok(());
+    let levels: Vec<&Path> = normalized
+        .ancestors()
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    for level in levels.into_iter().rev() {
+        match fs::create_dir(level) {
+            Ok(()) => made.push(level.to_path_buf()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && level.is_dir() => {}
+            Err(e) => {
+                result = Err(e);
+                break;
+            }
+        }
+    }
+    if let Err(e) = result {
         for folder in made.iter().rev() {
             let _ = fs::remove_dir(folder);
         }

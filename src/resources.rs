@@ -346,6 +346,17 @@ mod tests {
         };
         let positive = many("", "", "");
         assert!(positive < 4 << 20, "{positive}");
+        // Below 0 in fewer than one run in 10^12, or raised by an event.
+        for (choice, agency, events) in [
+            ("[choice]\nincumbency = { normal = [1.0, 0.1] }", "", ""),
+            (
+                "",
+                "",
+                "[[event]]\nat = 1\nagency = \"A\"\nadd = { \"choice.incumbency\" = 0.5 }",
+            ),
+        ] {
+            assert!(many(choice, agency, events) < 4 << 20, "{choice} {events}");
+        }
         for (choice, agency, events) in [
             ("[choice]\nincumbency = -0.5", "", ""),
             ("[choice]\nincumbency = { normal = [1.0, 1.0] }", "", ""),
@@ -353,7 +364,12 @@ mod tests {
             (
                 "",
                 "",
-                "[[event]]\nat = 1\nagency = \"A\"\nadd = { \"choice.incumbency\" = 0.5 }",
+                "[[event]]\nat = 1\nagency = \"A\"\nadd = { \"choice.incumbency\" = -2 }",
+            ),
+            (
+                "",
+                "",
+                "[[event]]\nat = 1\nagency = \"*\"\nset = { \"choice.incumbency\" = { uniform = [-1, 1] } }",
             ),
         ] {
             let negative = many(choice, agency, events);

@@ -164,13 +164,12 @@ impl Sweep {
         if unquoted(value).is_empty() {
             return fail(format!("'{spec}' gives an empty value after '='"));
         }
-        if value.contains(',')
-            && !value.contains("..")
-            && let Some(hint) = spreadsheet_number_hint(path, unquoted(value))
-                .filter(|_| grouped_in_thousands(unquoted(value)))
-        {
-            // `1,000`: one number with a thousands separator.
-            return fail(format!("'{}' is not a number: {hint}", unquoted(value)));
+        if !value.contains("..") && grouped_in_thousands(unquoted(value)) {
+            // `1,000`: one number with thousands separators, not a list.
+            let text = unquoted(value);
+            let hint = spreadsheet_number_hint(path, text)
+                .unwrap_or_else(|| "write the number without thousands separators".to_string());
+            return fail(format!("'{text}' is not a number: {hint}"));
         }
         if value.contains(',') || value.contains("..") {
             return fail(format!(
@@ -305,10 +304,15 @@ fn literal(text: &str, path: Option<&str>) -> Result<SweepValue, String> {
     } else if let Some(hint) = path.and_then(|path| spreadsheet_number_hint(path, text)) {
         return Err(format!("'{text}' is not a number: {hint}"));
     } else {
+        let list = if path.is_none() {
+            "; commas separate the values of a list, so no number holds one"
+        } else {
+            ""
+        };
         return Err(format!(
             "'{text}' is not a number: write a whole number such as 12 or -3 (units and term take \
              only these), a decimal number such as 0.25 or 2.5e6, or, for an event's at or until, a month \
-             YYYY-MM"
+             YYYY-MM{list}"
         ));
     };
     Ok(SweepValue {
@@ -318,13 +322,11 @@ fn literal(text: &str, path: Option<&str>) -> Result<SweepValue, String> {
 }
 
 /// Whether a number-like hint may be given for the values of a list cut at
-/// its commas: not when a value after the first is three digits (`$1,200`
-/// cut into `$1` and `200`), where the comma may have separated thousands.
+/// its commas: only for a single value, since in a list a comma may have
+/// been part of one (`$1,200` cut into `$1` and `200`, `12,5%` into `12`
+/// and `5%`), and a hint for a piece would give the wrong number.
 fn hints_apply(values: &str) -> bool {
-    !values.split(',').skip(1).any(|v| {
-        let digits = v.trim().bytes().take_while(u8::is_ascii_digit).count();
-        digits == 3
-    })
+    !values.contains(',')
 }
 
 /// Whether `text` is digits grouped in thousands by commas (`1,000`,
@@ -339,7 +341,9 @@ fn grouped_in_thousands(text: &str) -> bool {
     let mut groups = whole.split(',');
     let first = groups.next().unwrap_or("");
     let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    // `0,500` and `01,000` are no thousands.
     (1..=3).contains(&first.len())
+        && !first.starts_with('0')
         && digits(first)
         && whole.contains(',')
         && groups.all(|g| g.len() == 3 && digits(g))
@@ -1509,15 +1513,49 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("gives several values"), "{e}");
-        // In a list cut at its commas, a piece of a number grouped in
-        // thousands is not told a number.
-        let e = Sweep::parse("agency.DoD.annual_value=$1,200,$1,500")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("'$1' is not a number: write a whole number"),
-            "{e}"
-        );
+        // In a list cut at its commas, a piece of a number that held a
+        // comma is not told a number, but that commas separate values.
+        for (spec, piece) in [
+            ("agency.DoD.annual_value=$1,200,$1,500", "$1"),
+            ("agency.DoD.caution=12,5%", "5%"),
+            ("agency.DoD.annual_value=1,5k,2k", "5k"),
+        ] {
+            let e = Sweep::parse(spec).unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("'{piece}' is not a number: write a whole number"))
+                    && e.ends_with(
+                        "; commas separate the values of a list, so no number holds one"
+                    ),
+                "{spec}: {e}"
+            );
+        }
+        // Numbers grouped in thousands: the number, where the key takes
+        // it; no reading where a zero leads (`01,000`, two values).
+        for (spec, told) in [
+            (
+                "agency.DoD.units=1,000,000",
+                "write 1000000 (without thousands separators)",
+            ),
+            (
+                "agency.DoD.term=2,000,000",
+                "write the number without thousands separators",
+            ),
+            (
+                "agency.DoD.units=-1,000",
+                "write the number without thousands separators",
+            ),
+            (
+                "choice.incumbency=1,000.5",
+                "write 1000.5 (without thousands separators)",
+            ),
+        ] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert!(e.ends_with(told), "{spec}: {e}");
+        }
+        for spec in ["agency.DoD.units=01,000", "agency.DoD.caution=0,5"] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert!(e.contains("gives several values"), "{spec}: {e}");
+        }
         // A month written wrong is told the rule of months.
         for (text, why) in [
             ("2026-13", "(month 13 is not 01 to 12)"),

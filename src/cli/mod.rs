@@ -582,7 +582,8 @@ fn execute(cli: Cli) -> Result<()> {
                 fewer: None,
                 engine: EngineKind::Counts,
                 threads,
-                other_threads: 0,
+                // The progress bar's thread, as `run` would draw it here.
+                other_threads: u64::from(crate::progress::Progress::shown(false)),
             };
             let verdict = support::check_memory(
                 |runs, threads| resources::estimate(&s, runs, threads, false, EngineKind::Counts),

@@ -43,7 +43,13 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
         [.., table, key] => (key, table),
         _ => return None,
     };
-    let kind = if parts.len() >= 4 && matches!(table, "access" | "attributes" | "choice") {
+    let named_in_table = match table {
+        // `choice.brand` ([choice]) or `agency.X.choice.brand`.
+        "choice" => parts.len() == 2 || parts.len() >= 4,
+        "access" | "attributes" => parts.len() >= 4,
+        _ => false,
+    };
+    let kind = if named_in_table {
         // A tier's, an attribute's or a weight's name: any number.
         raw::NumberKind::Any
     } else {
@@ -57,14 +63,23 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
         }
     };
     let n = raw::spreadsheet_number(text, kind)?;
-    if kind != raw::NumberKind::Any
+    // A whole number only as `units` (a u32) and `term` (1 to 1,000,000)
+    // take it, so that following the hint never meets another refusal.
+    let largest = match kind {
+        raw::NumberKind::Any => None,
+        raw::NumberKind::Periods => Some(validate::MAX_TERM as u64),
+        raw::NumberKind::Whole => Some(u64::from(u32::MAX)),
+    };
+    if let Some(largest) = largest
         && (text.trim_start().starts_with('-')
             || text.contains('$')
-            || n.number.parse::<u32>().is_err())
+            || n.number.parse::<u64>().map_or(true, |x| x > largest))
     {
         return None;
     }
-    Some(format!("write {} ({})", n.advice(""), n.why))
+    // The command line reads no underscores in numbers, as TOML does.
+    let why = n.why.split("; TOML allows").next().unwrap_or(n.why);
+    Some(format!("write {} ({why})", n.advice("")))
 }
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
 
@@ -216,13 +231,6 @@ pub struct Event {
 }
 
 impl Event {
-    /// Whether the event changes an agency's incumbency weight.
-    pub fn changes_incumbency(&self) -> bool {
-        self.changes
-            .iter()
-            .any(|c| c.field == Field::Weight(W_INCUMBENCY))
-    }
-
     /// Whether the event changes an agency's annual value.
     pub fn changes_annual_value(&self) -> bool {
         self.changes.iter().any(|c| c.field == Field::AnnualValue)
@@ -422,18 +430,25 @@ impl Scenario {
     }
 
     /// Whether some run may see a negative incumbency bonus in some
-    /// agency (its weight below 0: the `[choice]` weight or the agency's
-    /// own, as drawn, or an event that changes it), for which the count
-    /// engine keeps a choice table per incumbent rather than one.
+    /// agency, for which the count engine keeps a choice table per
+    /// incumbent rather than one: the `[choice]` weight or the agency's own
+    /// below 0 in more than one run in 10^12 (a normal far above 0 is not),
+    /// or an event that sets such a value or adds one that may be below 0.
     pub fn incumbency_may_be_negative(&self) -> bool {
-        let negative = |p: &Param| p.min_value() < 0.0;
+        let negative = |p: &Param| {
+            p.min_value() < 0.0 && (p.spec().is_none() || 1.0 - p.chance_above(0.0) > 1e-12)
+        };
         self.agencies.iter().any(|a| {
             a.choice
                 .get(W_INCUMBENCY)
                 .and_then(Option::as_ref)
                 .or(self.weights.get(W_INCUMBENCY))
                 .is_some_and(negative)
-        }) || self.events.iter().any(Event::changes_incumbency)
+        }) || self.events.iter().any(|e| {
+            e.changes
+                .iter()
+                .any(|c| c.field == Field::Weight(W_INCUMBENCY) && negative(&c.value))
+        })
     }
 
     /// Events that fire within the horizon, in the order they apply, each

@@ -1923,6 +1923,15 @@ fn only_the_output_folder_is_made() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(tmp.path().join("x/b/shares.csv").is_file());
     assert!(!tmp.path().join("x/a").exists(), "x/a was made");
+    // `nope/..` is the folder it starts from.
+    let o = sharecast(
+        tmp.path(),
+        &["run", scenario, "--runs", "3", "--out", "nope/.."],
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.trim_end().ends_with(" to ."), "{stdout}");
+    assert!(tmp.path().join("shares.csv").is_file() && !tmp.path().join("nope").exists());
     let long = format!("n1/n2/{}", "x".repeat(300));
     let o = sharecast(
         tmp.path(),

@@ -123,9 +123,10 @@ pub fn estimate(
     let statistics_task = ((period_rows + 1) * 8 + gathered).saturating_mul(runs);
     let working = threads.saturating_mul(engine_scratch.saturating_add(statistics_task));
 
-    // Every output row is held twice before writing: as statistics (a
-    // row struct) and as CSV text (about 100 bytes of numbers plus the
-    // names it repeats).
+    // Every output row is held three times before writing: twice as
+    // statistics (a row struct in its period's rows, then in the
+    // projection, while the periods are put together) and once as CSV
+    // text (about 100 bytes of numbers plus the names it repeats).
     let mean_len = |total: usize, count: usize| (total / count.max(1)) as u64;
     let vendor_name = mean_len(
         s.vendors.iter().map(|v| v.name.len()).sum(),
@@ -138,7 +139,7 @@ pub fn estimate(
     let row_struct = std::mem::size_of::<crate::measures::ShareRow>() as u64;
     // Revenue adds two rows per vendor and period.
     let rows = periods * (period_rows + vendors * 2);
-    let mut files = rows * (row_struct + 110 + vendor_name + agency_name);
+    let mut files = rows * (2 * row_struct + 110 + vendor_name + agency_name);
     if per_run {
         files = files.saturating_add(runs.saturating_mul(periods * vendors * (40 + vendor_name)));
     }

@@ -292,26 +292,39 @@ pub fn folder_to_make(dir: &Path) -> PathBuf {
 /// are removed again: only the output folder itself is ever left.
 fn create_folder(dir: &Path) -> Result<PathBuf> {
     let normalized: PathBuf = folder_to_make(dir).components().collect();
-    // Each missing folder made in turn, outermost first, remembering those
-    // this process made (one another process makes meanwhile is not
-    // ours), so that a failure removes only those.
-    let mut made: Vec<PathBuf> = Vec::new();
-    let mut result = Ok(());
     let levels: Vec<&Path> = normalized
         .ancestors()
         .filter(|p| !p.as_os_str().is_empty())
         .collect();
-    for level in levels.into_iter().rev() {
-        match fs::create_dir(level) {
-            Ok(()) => made.push(level.to_path_buf()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && level.is_dir() => {}
-            Err(e) => {
-                result = Err(e);
-                break;
+    // Each missing folder made in turn, outermost first, remembering those
+    // this job made (one another process makes meanwhile is not ours), so
+    // that a failure removes only those. Another job that fails may remove
+    // a parent this one is about to make a folder in: then it starts over.
+    let mut made: Vec<PathBuf> = Vec::new();
+    let mut attempts = 0;
+    let failure = 'attempt: loop {
+        attempts += 1;
+        for level in levels.iter().rev() {
+            if level.is_dir() {
+                continue;
+            }
+            match fs::create_dir(level) {
+                Ok(()) => made.push(level.to_path_buf()),
+                // Made meanwhile by another process.
+                Err(_) if level.is_dir() => {}
+                Err(e) => {
+                    let vanished = e.kind() == std::io::ErrorKind::NotFound
+                        || e.kind() == std::io::ErrorKind::AlreadyExists;
+                    if vanished && attempts < 5 {
+                        continue 'attempt;
+                    }
+                    break 'attempt Some(e);
+                }
             }
         }
-    }
-    if let Err(e) = result {
+        break None;
+    };
+    if let Some(e) = failure {
         for folder in made.iter().rev() {
             let _ = fs::remove_dir(folder);
         }

@@ -136,10 +136,12 @@ pub fn estimate(
         s.agencies.iter().map(|a| a.name.len()).sum(),
         s.agencies.len(),
     );
+    // The rows of a tier's scope repeat its name.
+    let tier_name = mean_len(s.tiers.iter().map(String::len).sum(), s.tiers.len());
     let row_struct = std::mem::size_of::<crate::measures::ShareRow>() as u64;
     // Revenue adds two rows per vendor and period.
     let rows = periods * (period_rows + vendors * 2);
-    let mut files = rows * (2 * row_struct + 110 + vendor_name + agency_name);
+    let mut files = rows * (2 * row_struct + 110 + vendor_name + agency_name + tier_name);
     if per_run {
         files = files.saturating_add(runs.saturating_mul(periods * vendors * (40 + vendor_name)));
     }

@@ -164,12 +164,17 @@ impl Sweep {
         if unquoted(value).is_empty() {
             return fail(format!("'{spec}' gives an empty value after '='"));
         }
-        if !value.contains("..") && grouped_in_thousands(unquoted(value)) {
-            // `1,000`: one number with thousands separators, not a list.
+        if value.contains(',') && !value.contains("..") {
+            // `1,000` or `0,5`: --set takes one value, so the comma is
+            // part of a number.
             let text = unquoted(value);
-            let hint = spreadsheet_number_hint(path, text)
-                .unwrap_or_else(|| "write the number without thousands separators".to_string());
-            return fail(format!("'{text}' is not a number: {hint}"));
+            let hint = spreadsheet_number_hint(path, text).or_else(|| {
+                grouped_in_thousands(text)
+                    .then(|| "write the number without thousands separators".to_string())
+            });
+            if let Some(hint) = hint {
+                return fail(format!("'{text}' is not a number: {hint}"));
+            }
         }
         if value.contains(',') || value.contains("..") {
             return fail(format!(
@@ -1552,9 +1557,29 @@ mod tests {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
             assert!(e.ends_with(told), "{spec}: {e}");
         }
-        for spec in ["agency.DoD.units=01,000", "agency.DoD.caution=0,5"] {
+        for spec in ["agency.DoD.units=01,000", "agency.DoD.caution=0.3,0.5"] {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
             assert!(e.contains("gives several values"), "{spec}: {e}");
+        }
+        // One value: a comma in it is a decimal comma where no thousands fit.
+        let e = Sweep::parse_one("agency.DoD.caution=0,5")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "'0,5' is not a number: write 0.5 (with a decimal point, not a comma)"
+        );
+        // A key of another part gets no number.
+        for spec in [
+            "vendor.X.units=5k",
+            "agency.X.brand=85%",
+            "event.1.set.units=5k",
+        ] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert!(
+                !e.contains("write 5000") && !e.contains("write 0.85") && !e.contains("write 2.5"),
+                "{spec}: {e}"
+            );
         }
         // A month written wrong is told the rule of months.
         for (text, why) in [

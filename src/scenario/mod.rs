@@ -33,34 +33,36 @@ pub use validate::MAX_PERIODS;
 pub(crate) use vary::own_weight_line;
 /// What a value of the setting `path` (`agency.DoD.units`) written as a
 /// spreadsheet shows it (`85%`, `5k`) means as a number: "write 0.85 (a
-/// percentage is written as a fraction)". `None` when the path does not
-/// end with a number's key (a typo gets no number), and, for whole numbers
+/// percentage is written as a fraction)". `None` when the path names no
+/// number of the model (a typo, a key of another part), and, for whole numbers
 /// (`units`, `term`), for a reading that is negative, in dollars or
 /// larger than a whole number of the model can be.
 pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> {
     let parts: Vec<&str> = path.split('.').collect();
-    let (key, table) = match parts[..] {
-        [.., table, key] => (key, table),
+    // What the path names, as `vary` reads it: a vendor's, an agency's or
+    // a `[choice]` number, or one an event sets or adds.
+    let any_of = |key: &str| {
+        matches!(
+            key,
+            "brand" | "caution" | "innovation" | "imitation" | "annual_value"
+        )
+    };
+    let kind = match parts[..] {
+        ["vendor", _, "brand"] => raw::NumberKind::Any,
+        ["vendor", _, "access" | "attributes", _] => raw::NumberKind::Any,
+        ["agency", _, "units"] => raw::NumberKind::Whole,
+        ["agency", _, "term"] => raw::NumberKind::Periods,
+        ["agency", _, key] if any_of(key) && key != "brand" => raw::NumberKind::Any,
+        ["agency", _, "choice", _] | ["choice", _] => raw::NumberKind::Any,
+        ["event", _, "set" | "add", key] if any_of(key) => raw::NumberKind::Any,
+        [
+            "event",
+            _,
+            "set" | "add",
+            "access" | "attributes" | "choice",
+            _,
+        ] => raw::NumberKind::Any,
         _ => return None,
-    };
-    let named_in_table = match table {
-        // `choice.brand` ([choice]) or `agency.X.choice.brand`.
-        "choice" => parts.len() == 2 || parts.len() >= 4,
-        "access" | "attributes" => parts.len() >= 4,
-        _ => false,
-    };
-    let kind = if named_in_table {
-        // A tier's, an attribute's or a weight's name: any number.
-        raw::NumberKind::Any
-    } else {
-        match key {
-            "units" => raw::NumberKind::Whole,
-            "term" => raw::NumberKind::Periods,
-            "brand" | "caution" | "innovation" | "imitation" | "annual_value" => {
-                raw::NumberKind::Any
-            }
-            _ => return None,
-        }
     };
     let n = raw::spreadsheet_number(text, kind)?;
     // A whole number only as `units` (a u32) and `term` (1 to 1,000,000)

@@ -410,6 +410,10 @@ pub(crate) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<Spreads
         ));
         t.replace(',', "")
     } else if groups.len() == 2 && point.is_none() {
+        // A whole number has no decimal reading (`01,000` is not 1).
+        if kind != NumberKind::Any {
+            return None;
+        }
         why = why.or(Some("with a decimal point, not a comma"));
         t.replace(',', ".")
     } else if groups.len() > 1 {
@@ -1302,6 +1306,8 @@ mod tests {
                 "2,5",
                 "50%",
                 "0,500",
+                "01,000",
+                "10,00",
                 "1,000.5",
                 "9,223,372,036,854,775,808",
             ] {

@@ -112,6 +112,20 @@ impl Sweep {
                 "'{spec}' has '...' where a range takes two dots: FROM..TO:COUNT, as in agency.DoD.caution=0.1..0.9:5"
             ));
         }
+        if !values.contains("..") && grouped_in_thousands(unquoted(values)) {
+            // `1,000` or `1,500,000`: a value after the first with a
+            // leading zero (`000`) is no value a list would give, so the
+            // commas were meant as thousands separators.
+            let pieces: Vec<&str> = unquoted(values).split(',').map(str::trim).collect();
+            if pieces[1..].iter().any(|p| p.starts_with('0')) {
+                let one = pieces.concat();
+                return Err(format!(
+                    "'{values}' reads as one number written with thousands separators, but commas \
+                     separate the values of a list (here the values {}): write {one} for one value",
+                    pieces.join(", ")
+                ));
+            }
+        }
         let (values, decimal_range) = match values.split_once("..") {
             Some((from, to)) => (range(from, to)?, decimal_range(from, to)),
             None => (
@@ -1534,6 +1548,25 @@ mod tests {
                 "{spec}: {e}"
             );
         }
+        // A list that reads as one number grouped in thousands (a value
+        // after the first with a leading zero) is refused, telling the
+        // number; one of values without leading zeros is a list.
+        let e = Sweep::parse("agency.DoD.annual_value=1,500,000")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "'1,500,000' reads as one number written with thousands separators, but commas \
+             separate the values of a list (here the values 1, 500, 000): write 1500000 for one value"
+        );
+        assert!(Sweep::parse("agency.DoD.units=1,000").is_err());
+        assert_eq!(
+            Sweep::parse("agency.DoD.units=100,200,300")
+                .unwrap()
+                .values
+                .len(),
+            3
+        );
         // Numbers grouped in thousands: the number, where the key takes
         // it; no reading where a zero leads (`01,000`, two values).
         for (spec, told) in [

@@ -288,8 +288,8 @@ pub fn folder_to_make(dir: &Path) -> PathBuf {
 /// Creates `dir` and its parents if missing, giving the path made
 /// ([`folder_to_make`]) without a trailing `.`: `create_dir_all` fails on
 /// a path ending in `.` ("results/."), which names the same folder as the
-/// path without it. When making the folder fails, the parents made for it
-/// are removed again: only the output folder itself is ever left.
+/// path without it. When making the folder fails, the parents this job
+/// made for it are removed again (never one another process made).
 fn create_folder(dir: &Path) -> Result<PathBuf> {
     let normalized: PathBuf = folder_to_make(dir).components().collect();
     let levels: Vec<&Path> = normalized

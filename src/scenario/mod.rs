@@ -31,58 +31,6 @@ pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 pub use toml::Value;
 pub use validate::MAX_PERIODS;
 pub(crate) use vary::own_weight_line;
-/// What a value of the setting `path` (`agency.DoD.units`) written as a
-/// spreadsheet shows it (`85%`, `5k`) means as a number: "write 0.85 (a
-/// percentage is written as a fraction)". `None` when the path names no
-/// number of the model (a typo, a key of another part), and, for whole numbers
-/// (`units`, `term`), for a reading that is negative, in dollars or
-/// larger than a whole number of the model can be.
-pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> {
-    let parts: Vec<&str> = path.split('.').collect();
-    // What the path names, as `vary` reads it: a vendor's, an agency's or
-    // a `[choice]` number, or one an event sets or adds.
-    let any_of = |key: &str| {
-        matches!(
-            key,
-            "brand" | "caution" | "innovation" | "imitation" | "annual_value"
-        )
-    };
-    let kind = match parts[..] {
-        ["vendor", _, "brand"] => raw::NumberKind::Any,
-        ["vendor", _, "access" | "attributes", _] => raw::NumberKind::Any,
-        ["agency", _, "units"] => raw::NumberKind::Whole,
-        ["agency", _, "term"] => raw::NumberKind::Periods,
-        ["agency", _, key] if any_of(key) && key != "brand" => raw::NumberKind::Any,
-        ["agency", _, "choice", _] | ["choice", _] => raw::NumberKind::Any,
-        ["event", _, "set" | "add", key] if any_of(key) => raw::NumberKind::Any,
-        [
-            "event",
-            _,
-            "set" | "add",
-            "access" | "attributes" | "choice",
-            _,
-        ] => raw::NumberKind::Any,
-        _ => return None,
-    };
-    let n = raw::spreadsheet_number(text, kind)?;
-    // A whole number only as `units` (a u32) and `term` (1 to 1,000,000)
-    // take it, so that following the hint never meets another refusal.
-    let largest = match kind {
-        raw::NumberKind::Any => None,
-        raw::NumberKind::Periods => Some(validate::MAX_TERM as u64),
-        raw::NumberKind::Whole => Some(u64::from(u32::MAX)),
-    };
-    if let Some(largest) = largest
-        && (text.trim_start().starts_with('-')
-            || text.contains('$')
-            || n.number.parse::<u64>().map_or(true, |x| x > largest))
-    {
-        return None;
-    }
-    // The command line reads no underscores in numbers, as TOML does.
-    let why = n.why.split("; TOML allows").next().unwrap_or(n.why);
-    Some(format!("write {} ({why})", n.advice("")))
-}
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
 
 use crate::calendar::Calendar;
@@ -606,6 +554,59 @@ pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
             }],
         }
     })
+}
+
+/// What a value of the setting `path` (`agency.DoD.units`) written as a
+/// spreadsheet shows it (`85%`, `5k`) means as a number: "write 0.85 (a
+/// percentage is written as a fraction)". `None` when the path names no
+/// number of the model (a typo, a key of another part), and, for whole numbers
+/// (`units`, `term`), for a reading that is negative, in dollars or
+/// larger than a whole number of the model can be.
+pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    // What the path names, as `vary` reads it: a vendor's, an agency's or
+    // a `[choice]` number, or one an event sets or adds.
+    let any_of = |key: &str| {
+        matches!(
+            key,
+            "brand" | "caution" | "innovation" | "imitation" | "annual_value"
+        )
+    };
+    let kind = match parts[..] {
+        ["vendor", _, "brand"] => raw::NumberKind::Any,
+        ["vendor", _, "access" | "attributes", _] => raw::NumberKind::Any,
+        ["agency", _, "units"] => raw::NumberKind::Whole,
+        ["agency", _, "term"] => raw::NumberKind::Periods,
+        ["agency", _, key] if any_of(key) && key != "brand" => raw::NumberKind::Any,
+        ["agency", _, "choice", _] | ["choice", _] => raw::NumberKind::Any,
+        ["event", _, "set" | "add", key] if any_of(key) => raw::NumberKind::Any,
+        [
+            "event",
+            _,
+            "set" | "add",
+            "access" | "attributes" | "choice",
+            _,
+        ] => raw::NumberKind::Any,
+        _ => return None,
+    };
+    let n = raw::spreadsheet_number(text, kind)?;
+    // A whole number only as `units` (a u32) and `term` (1 to 1,000,000)
+    // take it, so that following the hint never meets another refusal.
+    let largest = match kind {
+        raw::NumberKind::Any => None,
+        raw::NumberKind::Periods => Some(validate::MAX_TERM as u64),
+        raw::NumberKind::Whole => Some(u64::from(u32::MAX)),
+    };
+    if let Some(largest) = largest
+        && (text.trim_start().starts_with('-')
+            || text.contains('$')
+            || n.number.parse::<u64>().map_or(true, |x| x > largest))
+    {
+        return None;
+    }
+    // The command line reads no underscores in numbers, as TOML does.
+    let why = n.why.split("; TOML allows").next().unwrap_or(n.why);
+    Some(format!("write {} ({why})", n.advice("")))
 }
 
 /// "; did you mean scenarios/gov-ai-2026.toml?" for a scenario path that

@@ -62,7 +62,8 @@ enum Command {
     /// Validate a scenario and print an overview of it.
     ///
     /// Shows vendors with their access per tier, agencies with units per tier,
-    /// caution and terms, the initial contracts and the event timeline.
+    /// caution and terms, the initial contracts and the event timeline, then
+    /// the memory a run of the scenario's runs (or --runs N) would need.
     /// Example: sharecast check scenarios/gov-ai-2026.toml
     Check {
         /// The scenario file (TOML).

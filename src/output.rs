@@ -121,14 +121,29 @@ pub fn name_of_an_input<'a>(
 /// `names` already in `dir` (and its temporary file) can be replaced by
 /// this process ([`not_replaceable`]).
 pub fn try_writing_in<'a>(dir: &Path, names: impl IntoIterator<Item = &'a str>) -> Result<()> {
-    let existing = nearest_existing(dir);
-    let probe = existing.join(format!(".sharecast-{}.probe", std::process::id()));
-    let created = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-        .with_context(|| format!("no file can be created in {}", existing.display()))?;
-    drop(created);
+    // Another job whose folder could not be made removes the parents it
+    // made, perhaps the one found here: then the nearest is looked for again.
+    let mut attempts = 0;
+    let probe = loop {
+        attempts += 1;
+        let existing = nearest_existing(dir);
+        let probe = existing.join(format!(".sharecast-{}.probe", std::process::id()));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+        {
+            Ok(created) => {
+                drop(created);
+                break probe;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 5 => {}
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("no file can be created in {}", existing.display()));
+            }
+        }
+    };
     let owner = file_owner(&probe);
     fs::remove_file(&probe).with_context(|| format!("cannot remove {}", probe.display()))?;
     refuse_others_files(dir, names, owner, "nothing was written")
@@ -304,6 +319,9 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
     let mut attempts = 0;
     let failure = 'attempt: loop {
         attempts += 1;
+        // What an earlier attempt made and someone removed since (and
+        // perhaps another job made again) is no longer ours.
+        made.retain(|folder| folder.is_dir());
         for level in levels.iter().rev() {
             if level.is_dir() {
                 continue;

@@ -1602,6 +1602,32 @@ mod tests {
             e,
             "'0,5' is not a number: write 0.5 (with a decimal point, not a comma)"
         );
+        // Names may hold dots: the key is read from the ends of the path.
+        for (spec, hint) in [
+            (
+                "agency.U.S. Army.caution=30%",
+                "write 0.3 (a percentage is written as a fraction)",
+            ),
+            (
+                "agency.U.S. Army.caution=0,5",
+                "write 0.5 (with a decimal point, not a comma)",
+            ),
+            (
+                "vendor.Challenger.AI.brand=85%",
+                "write 0.85 (a percentage is written as a fraction)",
+            ),
+            (
+                "event.v2.0 launch.add.brand=5%",
+                "write 0.05 (a percentage is written as a fraction)",
+            ),
+            (
+                "agency.U.S. Army.units=5k",
+                "write 5000 (TOML numbers take no unit suffix)",
+            ),
+        ] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert!(e.ends_with(hint), "{spec}: {e}");
+        }
         // A key of another part gets no number.
         for spec in [
             "vendor.X.units=5k",

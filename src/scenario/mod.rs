@@ -572,21 +572,25 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
             "brand" | "caution" | "innovation" | "imitation" | "annual_value"
         )
     };
-    let kind = match parts[..] {
-        ["vendor", _, "brand"] => raw::NumberKind::Any,
-        ["vendor", _, "access" | "attributes", _] => raw::NumberKind::Any,
-        ["agency", _, "units"] => raw::NumberKind::Whole,
-        ["agency", _, "term"] => raw::NumberKind::Periods,
-        ["agency", _, key] if any_of(key) && key != "brand" => raw::NumberKind::Any,
-        ["agency", _, "choice", _] | ["choice", _] => raw::NumberKind::Any,
-        ["event", _, "set" | "add", key] if any_of(key) => raw::NumberKind::Any,
-        [
-            "event",
-            _,
-            "set" | "add",
-            "access" | "attributes" | "choice",
-            _,
-        ] => raw::NumberKind::Any,
+    // Read from the ends, since a name may hold dots (`agency.U.S. Army.caution`).
+    let (first, key) = (parts[0], parts[parts.len() - 1]);
+    let before = parts.len().checked_sub(2).map(|i| parts[i]);
+    let kind = match (first, before, key) {
+        ("choice", _, _) if parts.len() == 2 => raw::NumberKind::Any,
+        ("vendor" | "agency" | "event", Some("access" | "attributes" | "choice"), _)
+            if parts.len() >= 4 =>
+        {
+            raw::NumberKind::Any
+        }
+        ("vendor", _, "brand") if parts.len() >= 3 => raw::NumberKind::Any,
+        ("agency", _, "units") if parts.len() >= 3 => raw::NumberKind::Whole,
+        ("agency", _, "term") if parts.len() >= 3 => raw::NumberKind::Periods,
+        ("agency", _, key) if parts.len() >= 3 && any_of(key) && key != "brand" => {
+            raw::NumberKind::Any
+        }
+        ("event", Some("set" | "add"), key) if parts.len() >= 4 && any_of(key) => {
+            raw::NumberKind::Any
+        }
         _ => return None,
     };
     let n = raw::spreadsheet_number(text, kind)?;

@@ -91,7 +91,9 @@ pub fn estimate(
         + match engine {
             EngineKind::Counts => {
                 // Choice tables (cumulative and conditional probabilities):
-                // a row per incumbent only where the bonus can be negative.
+                // a row per incumbent only where the bonus can be negative;
+                // and each segment's per-vendor lists (waiting, held,
+                // eligible, stay), about 32 bytes a vendor.
                 let table_rows = if s.incumbency_may_be_negative() {
                     vendors + 1
                 } else {

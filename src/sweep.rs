@@ -15,10 +15,10 @@ use toml::Value;
 
 use crate::calendar::{YearMonth, month_meant, month_rule};
 use crate::measures::{Projection, all_under_contract};
-use crate::scenario::spreadsheet_number_hint;
 use crate::scenario::{
     Change, Diagnostic, Field, Named, Op, Scenario, Setting, Target, named_by, own_weight_line,
 };
+use crate::scenario::{grouped_in_thousands, spreadsheet_number_hint};
 
 /// At most this many values in one sweep.
 pub const MAX_VALUES: usize = 1000;
@@ -126,12 +126,17 @@ impl Sweep {
                 ));
             }
         }
+        // A number-like hint only for a single value: in a list a comma may
+        // have been part of one (`$1,200` cut into `$1` and `200`, `12,5%`
+        // into `12` and `5%`), and a hint for a piece would give the wrong
+        // number.
+        let hint_path = (!values.contains(',')).then_some(path);
         let (values, decimal_range) = match values.split_once("..") {
             Some((from, to)) => (range(from, to)?, decimal_range(from, to)),
             None => (
                 values
                     .split(',')
-                    .map(|v| literal(v.trim(), hints_apply(values).then_some(path)))
+                    .map(|v| literal(v.trim(), hint_path))
                     .collect::<Result<Vec<_>, _>>()?,
                 None,
             ),
@@ -338,34 +343,6 @@ fn literal(text: &str, path: Option<&str>) -> Result<SweepValue, String> {
         text: text.to_string(),
         value,
     })
-}
-
-/// Whether a number-like hint may be given for the values of a list cut at
-/// its commas: only for a single value, since in a list a comma may have
-/// been part of one (`$1,200` cut into `$1` and `200`, `12,5%` into `12`
-/// and `5%`), and a hint for a piece would give the wrong number.
-fn hints_apply(values: &str) -> bool {
-    !values.contains(',')
-}
-
-/// Whether `text` is digits grouped in thousands by commas (`1,000`,
-/// `$2,500,000`, `-1,000.5`), with an optional sign, currency sign or
-/// suffix around them.
-fn grouped_in_thousands(text: &str) -> bool {
-    let body = text
-        .trim()
-        .trim_start_matches(['-', '+', '$'])
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '%');
-    let whole = body.split_once('.').map_or(body, |(whole, _)| whole);
-    let mut groups = whole.split(',');
-    let first = groups.next().unwrap_or("");
-    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
-    // `0,500` and `01,000` are no thousands.
-    (1..=3).contains(&first.len())
-        && !first.starts_with('0')
-        && digits(first)
-        && whole.contains(',')
-        && groups.all(|g| g.len() == 3 && digits(g))
 }
 
 /// `text` without the quotes a TOML date has (`"2026-05"`): they are not

@@ -303,8 +303,8 @@ fn with_specs(specs: &[String]) -> String {
     format!(" with {}", specs.join(", "))
 }
 
-pub(super) fn sha256_hex(source: &str) -> String {
-    Sha256::digest(source.as_bytes())
+pub(super) fn sha256_hex(source: impl AsRef<[u8]>) -> String {
+    Sha256::digest(source.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -312,7 +312,7 @@ pub(super) fn sha256_hex(source: &str) -> String {
 
 /// The first 8 hex digits of the SHA-256 of `text`: what a default folder
 /// name ends with when its text alone might not keep it apart.
-fn short_hash(text: &str) -> String {
+fn short_hash(text: impl AsRef<[u8]>) -> String {
     sha256_hex(text)[..8].to_string()
 }
 
@@ -345,9 +345,7 @@ pub(super) fn stem(scenario: &Path) -> String {
         .unwrap_or_else(|| "scenario".to_string());
     match scenario.file_name() {
         Some(name) if name.to_str().is_none() => {
-            let digest = Sha256::digest(name.as_encoded_bytes());
-            let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
-            format!("{stem}-{hex}")
+            format!("{stem}-{}", short_hash(name.as_encoded_bytes()))
         }
         _ => stem,
     }
@@ -451,7 +449,7 @@ pub(super) fn settings_suffix(prefix: &str, specs: &[String], with_values: bool)
         text.push_str(&format!("_and-{left_out}-more"));
     }
     if lossy {
-        text = format!("{text}-{}", short_hash(&sorted.join("\n")));
+        text = format!("{text}-{}", short_hash(sorted.join("\n")));
     }
     format!("-{prefix}-{text}")
 }

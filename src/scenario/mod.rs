@@ -613,6 +613,13 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
     Some(format!("write {} ({why})", n.advice("")))
 }
 
+/// Whether `text` is a number with its digits grouped in thousands by
+/// commas (`1,000`, `$2,500,000`, `-1,000.5`), as [`raw::spreadsheet_number`]
+/// reads it: `0,500` and `01,000` are not.
+pub(crate) fn grouped_in_thousands(text: &str) -> bool {
+    raw::spreadsheet_number(text, raw::NumberKind::Any).is_some_and(|n| n.grouped)
+}
+
 /// "; did you mean scenarios/gov-ai-2026.toml?" for a scenario path that
 /// names no file: the path with `.toml` added, or the most similar name
 /// of a `.toml` file in its folder; empty when none is close.

@@ -287,6 +287,9 @@ pub(crate) struct SpreadsheetNumber {
     pub number: String,
     pub thousands: Option<String>,
     pub why: &'static str,
+    /// Whether the text groups its digits in thousands with commas
+    /// (`1,000`, `$2,500,000`), which the number drops.
+    pub grouped: bool,
 }
 
 impl SpreadsheetNumber {
@@ -395,12 +398,14 @@ pub(crate) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<Spreads
                 number: decimal,
                 thousands: Some(grouped),
                 why: "TOML reads neither a decimal comma nor thousands separators",
+                grouped: true,
             }
         } else {
             SpreadsheetNumber {
                 number: whole_number(&grouped).then_some(grouped)?,
                 thousands: None,
                 why: "without thousands separators",
+                grouped: true,
             }
         });
     }
@@ -432,6 +437,7 @@ pub(crate) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<Spreads
         number: n,
         thousands: None,
         why,
+        grouped: thousands,
     })
 }
 

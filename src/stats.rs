@@ -56,7 +56,7 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
     if n == 0 {
         return None;
     }
-    let (mean, sd) = mean_and_sd(values);
+    let (mean, sd, range) = mean_sd_and_range(values);
     // Only the order statistics either side of each percentile's rank are
     // needed: put them in place by selection, O(n) each, not a full sort.
     let mut ranks = [0; 2 * PERCENTILES.len()];
@@ -75,15 +75,117 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
             distinct += 1;
         }
     }
-    select_ranks(values, &ranks[..distinct], 0);
-    // Reads only the order statistics just put in place.
-    let percentiles = PERCENTILES.map(|p| percentile_sorted(values, p));
+    let ranks = &ranks[..distinct];
+    let mut order_statistics = [0.0; 2 * PERCENTILES.len()];
+    let order_statistics = &mut order_statistics[..distinct];
+    match range {
+        Some((low, high)) if low.to_bits() == high.to_bits() => order_statistics.fill(low),
+        Some((low, high)) if n >= BUCKETED_FROM => {
+            select_bucketed(values, low, high, ranks, order_statistics)
+        }
+        _ => {
+            select_ranks(values, ranks, 0);
+            for (statistic, &r) in order_statistics.iter_mut().zip(ranks) {
+                *statistic = values[r];
+            }
+        }
+    }
+    let order_statistic = |r: usize| order_statistics[ranks.partition_point(|&q| q < r)];
+    let percentiles = PERCENTILES.map(|p| {
+        let (lo, frac) = rank(n, p);
+        let hi = (lo + 1).min(n - 1);
+        interpolate(order_statistic(lo), order_statistic(hi), frac)
+    });
     Some(Summary {
         runs: n,
         mean,
         sd,
         percentiles,
     })
+}
+
+/// From this many values on, [`summarize`] finds its order statistics by
+/// bucketing (`select_bucketed`); below, a selection is as quick.
+const BUCKETED_FROM: usize = 64;
+
+/// Puts in `order_statistics` the values a full sort of `values` would put
+/// at each of `ranks` (ascending, distinct), where every value is finite,
+/// `low` is the smallest and `high` the largest, and `low < high`;
+/// reorders `values`.
+///
+/// One pass counts the values in equal-width buckets between `low` and
+/// `high`, which says the bucket of each wanted rank; a second moves the
+/// values of those buckets (about 5% of them for 1,000 runs of
+/// `bench/large`) to the front, where a selection finds the ranks among
+/// them. The bucket of a value is rounded from `(x - low) * scale`, which
+/// never decreases as `x` grows (each step rounds monotonically), so every
+/// value in a bucket orders after every value in an earlier one, and a
+/// wanted value's rank among the kept values is its rank less the values
+/// of the buckets before it that were not kept. This measured about 2.5
+/// µs a row of 1,000 runs against 7 µs for selecting in all of them.
+fn select_bucketed(
+    values: &mut [f64],
+    low: f64,
+    high: f64,
+    ranks: &[usize],
+    order_statistics: &mut [f64],
+) {
+    let n = values.len();
+    let buckets = (n / 4).next_power_of_two().clamp(64, 1 << 14);
+    let scale = buckets as f64 / (high - low);
+    if !scale.is_finite() || scale == 0.0 {
+        // Values nearly 1e308 apart, or too close for the division.
+        select_ranks(values, ranks, 0);
+        for (statistic, &r) in order_statistics.iter_mut().zip(ranks) {
+            *statistic = values[r];
+        }
+        return;
+    }
+    // Adding 2^52 rounds a number in 0..2^52 to a whole number held in the
+    // low bits of the sum: here 0..=buckets (with rounding, the largest
+    // value can reach `buckets` itself), all below 2^16.
+    const ROUND: f64 = (1u64 << 52) as f64;
+    let bucket = |x: f64| ((x - low) * scale + ROUND).to_bits() as u16 as usize;
+    let mut counts = vec![0u32; buckets + 1];
+    for &x in values.iter() {
+        counts[bucket(x)] += 1;
+    }
+    // The bucket of each rank, and its rank among the kept values.
+    let mut kept_ranks = [0; 2 * PERCENTILES.len()];
+    let mut kept_buckets = [0; 2 * PERCENTILES.len()];
+    let mut kept_bucket_count = 0;
+    let (mut below, mut kept_below, mut b) = (0, 0, 0);
+    for (kept_rank, &r) in kept_ranks.iter_mut().zip(ranks) {
+        while below + counts[b] as usize <= r {
+            if kept_bucket_count > 0 && kept_buckets[kept_bucket_count - 1] == b {
+                kept_below += counts[b] as usize;
+            }
+            below += counts[b] as usize;
+            b += 1;
+        }
+        if kept_bucket_count == 0 || kept_buckets[kept_bucket_count - 1] != b {
+            kept_buckets[kept_bucket_count] = b;
+            kept_bucket_count += 1;
+        }
+        *kept_rank = kept_below + (r - below);
+    }
+    // The counts become 1 for a kept bucket, 0 for another: a branch-free
+    // partition, swapping each kept value to the front.
+    counts.fill(0);
+    for &b in &kept_buckets[..kept_bucket_count] {
+        counts[b] = 1;
+    }
+    let mut kept = 0;
+    for i in 0..n {
+        let x = values[i];
+        values.swap(i, kept);
+        kept += counts[bucket(x)] as usize;
+    }
+    let kept_ranks = &kept_ranks[..ranks.len()];
+    select_ranks(&mut values[..kept], kept_ranks, 0);
+    for (statistic, &r) in order_statistics.iter_mut().zip(kept_ranks) {
+        *statistic = values[r];
+    }
 }
 
 /// Mean and sample standard deviation of non-empty `values`, summed in run
@@ -94,8 +196,9 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
 /// Golub and LeVeque, 1983) adds the mean of the residuals from a first
 /// mean, which gives a value that is the same in every run exactly, with a
 /// standard deviation of 0. The mean is then held within the smallest and
-/// largest value, where any mean lies.
-fn mean_and_sd(values: &[f64]) -> (f64, Option<f64>) {
+/// largest value, where any mean lies; those two are returned too when
+/// every value is finite.
+fn mean_sd_and_range(values: &[f64]) -> (f64, Option<f64>, Option<(f64, f64)>) {
     let n = values.len() as f64;
     let first = values.iter().sum::<f64>() / n;
     if !first.is_finite() {
@@ -103,7 +206,7 @@ fn mean_and_sd(values: &[f64]) -> (f64, Option<f64>) {
         // float (never in sharecast's own statistics, which leave undefined
         // runs out and stay far below 1e300; possible from an embedder): the
         // plain mean carries it, and the spread is not a number.
-        return (first, (values.len() >= 2).then_some(f64::NAN));
+        return (first, (values.len() >= 2).then_some(f64::NAN), None);
     }
     let (mut residuals, mut squares) = (0.0, 0.0);
     let (mut low, mut high) = (values[0], values[0]);
@@ -131,13 +234,14 @@ fn mean_and_sd(values: &[f64]) -> (f64, Option<f64>) {
         // Rounding can leave a tiny negative where the spread is 0.
         if variance < 0.0 { 0.0 } else { variance }.sqrt()
     });
-    (mean, sd)
+    // A finite sum means that every value is finite.
+    (mean, sd, Some((low, high)))
 }
 
 /// The mean of `values`, to the bit as [`summarize`] gives it; `None` when
 /// empty.
 pub fn mean(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| mean_and_sd(values).0)
+    (!values.is_empty()).then(|| mean_sd_and_range(values).0)
 }
 
 /// The rank `(n - 1) * percent / 100` as whole and fractional parts, in
@@ -182,7 +286,13 @@ pub fn percentile_sorted(sorted: &[f64], percent: u32) -> f64 {
     let n = sorted.len();
     let (lo, frac) = rank(n, percent);
     let hi = (lo + 1).min(n - 1);
-    sorted[lo] + frac * (sorted[hi] - sorted[lo])
+    interpolate(sorted[lo], sorted[hi], frac)
+}
+
+/// The value `frac` of the way from order statistic `lower` to the next,
+/// `upper`, as PERCENTILE.INC computes it.
+fn interpolate(lower: f64, upper: f64, frac: f64) -> f64 {
+    lower + frac * (upper - lower)
 }
 
 #[cfg(test)]
@@ -357,6 +467,102 @@ mod tests {
                     s.percentiles[i].to_bits(),
                     percentile_sorted(&sorted, *p).to_bits()
                 );
+            }
+        }
+    }
+
+    /// The order statistics found by bucketing are those of a full sort,
+    /// bit for bit, and `values` keeps its values, for shapes that put
+    /// everything in one bucket, leave most buckets empty, or stretch the
+    /// scale to its limits.
+    #[test]
+    fn bucketed_selection_gives_the_order_statistics_of_a_sort() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(17);
+        type Draw = fn(&mut rand::rngs::ChaCha8Rng, usize) -> f64;
+        let shapes: [(&str, Draw); 11] = [
+            ("uniform", |r, _| r.random::<f64>()),
+            ("ties", |r, _| f64::from(r.random_range(0..12u32)) / 11.0),
+            ("mostly zeros", |r, _| {
+                if r.random_range(0..20u32) == 0 {
+                    r.random::<f64>() * 1e9
+                } else {
+                    0.0
+                }
+            }),
+            (
+                "one outlier",
+                |r, i| if i == 7 { 1e12 } else { r.random::<f64>() },
+            ),
+            ("two clusters", |r, i| {
+                r.random::<f64>() * 1e-6 + if i % 2 == 0 { 0.0 } else { 5.0 }
+            }),
+            ("log-uniform", |r, _| {
+                10f64.powf(r.random_range(-10.0..10.0))
+            }),
+            ("signed", |r, _| r.random_range(-3.0..3.0)),
+            ("nearly equal", |r, _| {
+                1.0 + f64::EPSILON * f64::from(r.random_range(0..4u32))
+            }),
+            ("subnormal", |r, _| {
+                f64::from_bits(r.random_range(1..1000u64))
+            }),
+            ("far apart", |r, i| {
+                if i % 3 == 0 {
+                    -1.5e308
+                } else {
+                    1.7e308 * r.random::<f64>()
+                }
+            }),
+            (
+                "both zeros",
+                |r, _| if r.random::<bool>() { 0.0 } else { -0.0 },
+            ),
+        ];
+        for (name, draw) in shapes {
+            for n in [63, 64, 65, 100, 1000, 1001, 10_000] {
+                let mut xs: Vec<f64> = (0..n).map(|i| draw(&mut rng, i)).collect();
+                let mut sorted = xs.clone();
+                sorted.sort_by(f64::total_cmp);
+                let s = summarize(&mut xs).unwrap();
+                for (i, p) in PERCENTILES.iter().enumerate() {
+                    assert_eq!(
+                        s.percentiles[i].to_bits(),
+                        percentile_sorted(&sorted, *p).to_bits(),
+                        "{name}, n {n}, p {p}"
+                    );
+                }
+                xs.sort_by(f64::total_cmp);
+                assert!(
+                    xs.iter()
+                        .zip(&sorted)
+                        .all(|(a, b)| a.to_bits() == b.to_bits()),
+                    "{name}, n {n}: the values changed"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any finite values, with many repeats, against a full sort.
+        #[test]
+        fn summarize_matches_a_sort(
+            pool in proptest::collection::vec(-1e6f64..1e6, 1..40),
+            picks in proptest::collection::vec(0usize..1000, 0..400),
+        ) {
+            let mut xs: Vec<f64> = picks.iter().map(|&i| pool[i % pool.len()]).collect();
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            match summarize(&mut xs) {
+                None => proptest::prop_assert!(sorted.is_empty()),
+                Some(s) => {
+                    for (i, p) in PERCENTILES.iter().enumerate() {
+                        proptest::prop_assert_eq!(
+                            s.percentiles[i].to_bits(),
+                            percentile_sorted(&sorted, *p).to_bits()
+                        );
+                    }
+                }
             }
         }
     }

@@ -103,6 +103,15 @@ impl fmt::Display for YearMonth {
 }
 
 /// The simulated horizon: first month, step and number of periods.
+///
+/// Everything else in a [`Scenario`](crate::scenario::Scenario) counts in
+/// periods (an event's [`period`](crate::scenario::Event::period), a
+/// `term`, an initial contract's `remaining`), so changing `start` or
+/// `step` in code moves all of them to other dates: monthly events at
+/// periods 3 and 12 fall a year and three years in with a quarterly step.
+/// To keep the events' dates, edit the file's `start` or `step` and parse
+/// it again: each event's month is then read against the new calendar
+/// (`term` and `remaining` stay counts of periods there too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Calendar {
     /// The month period 0 starts in (the scenario's `start`).

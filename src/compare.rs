@@ -656,9 +656,10 @@ pub fn simulate_and_compare(
 /// [`simulate_and_compare`] cannot be given them.
 ///
 /// # Panics
-/// If the record counts differ, either side's records do not have the
-/// shape of runs of its scenario (or its tallies mix layouts or price
-/// epochs), or `alignment` was made for other scenarios.
+/// If either scenario fails [`Scenario::verify`], the record counts
+/// differ, either side's records do not have the shape of runs of its
+/// scenario (or its tallies mix layouts or price epochs), or `alignment`
+/// was made for other scenarios.
 pub fn compare(
     baseline: (&Scenario, &[RunRecord]),
     counterfactual: (&Scenario, &[RunRecord]),

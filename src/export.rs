@@ -35,6 +35,61 @@ pub const STATISTICS_FILES: [&str; 5] = [
 pub const COMPARISON_FILES: [&str; 3] =
     ["shares_diff.csv", "adoption_diff.csv", "revenue_diff.csv"];
 
+/// The files of `sharecast sweep`, in the order it writes them: those of
+/// `run` but the wide one, every value's rows after a first column holding
+/// the value ([`SweepFiles`] fills them).
+pub const SWEEP_FILES: [&str; 4] = [
+    "sweep_shares.csv",
+    "sweep_adoption.csv",
+    "sweep_revenue.csv",
+    "sweep_summary.csv",
+];
+
+/// The files of a sweep, filled one value at a time: after the projection
+/// of every value is appended, [`SweepFiles::finish`] gives what
+/// `sharecast sweep` writes, byte for byte, for those projections.
+#[derive(Debug)]
+pub struct SweepFiles {
+    tables: [StackedCsv; 4],
+}
+
+impl SweepFiles {
+    /// Empty files whose first column is named `path` (the varied path, as
+    /// [`crate::sweep::Sweep::path`] holds it).
+    pub fn new(path: &str) -> SweepFiles {
+        SweepFiles {
+            tables: SWEEP_FILES.map(|_| StackedCsv::new(path)),
+        }
+    }
+
+    /// Appends projection `p` of `s`, the scenario with the value applied;
+    /// `value` is what the first column says
+    /// ([`crate::sweep::SweepValue::column`]). Formats on the current rayon
+    /// pool.
+    pub fn append(&mut self, value: &str, s: &Scenario, p: &Projection) {
+        let [shares, adoption, revenue] = long_csvs(s, p);
+        let summary = summary_csv(s, p);
+        for (table, bytes) in self
+            .tables
+            .iter_mut()
+            .zip([shares, adoption, revenue, summary])
+        {
+            table.append(value, &bytes);
+        }
+    }
+
+    /// Rows of each file so far, headers included, in [`SWEEP_FILES`]'s
+    /// order.
+    pub fn rows(&self) -> [usize; 4] {
+        self.tables.each_ref().map(StackedCsv::rows)
+    }
+
+    /// The files, named as [`SWEEP_FILES`].
+    pub fn finish(self) -> Vec<OutputFile> {
+        named(SWEEP_FILES, self.tables.map(StackedCsv::finish))
+    }
+}
+
 /// `shares.csv`, `adoption.csv` and `revenue.csv` of projection `p` of `s`,
 /// formatted at the same time on the current rayon pool.
 pub fn long_csvs(s: &Scenario, p: &Projection) -> [Vec<u8>; 3] {

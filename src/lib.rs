@@ -7,14 +7,17 @@
 //! `export` (CSV bytes) → `output` (files written whole).
 //! [`measures::project`] takes records and makes the tallies itself.
 //! A scenario built or edited in code is checked again by
-//! [`scenario::Scenario::verify`], which the simulation's entry points call
-//! (they panic on a broken one rather than give wrong numbers): call it
+//! [`scenario::Scenario::verify`], which the entry points of the simulation
+//! and of the statistics call (they panic on a broken one rather than give
+//! wrong numbers): call it
 //! yourself first to get the problems as an error. A scenario from
 //! [`scenario::load`], [`scenario::parse`] or [`scenario::parse_with`]
 //! has passed it.
 //! `compare` takes the place of `measures` for two scenarios run with one
 //! seed: statistics of their run-by-run differences. `sweep` varies one
-//! number of a scenario through [`scenario::parse_with`].
+//! number of a scenario through [`scenario::parse_with`], and
+//! [`export::SweepFiles`] stacks each value's projection into the files
+//! `sharecast sweep` writes.
 //! [`measures::simulate_and_project`] and [`compare::simulate_and_compare`]
 //! do in one call what `sharecast run` and `sharecast compare` compute; the
 //! projection's and the comparison's `share`, `adoption` and `revenue`

@@ -301,11 +301,15 @@ pub fn simulate_and_project(
 }
 
 /// Every output row's statistics over `records` (run order), which must be
-/// runs of `s`.
+/// runs of `s`. Only their shape can be checked: records of another
+/// scenario of the same shape (the same scenario with another calendar
+/// step, say, which changes what a period's contract is worth) give that
+/// other scenario's runs read as runs of `s`.
 ///
 /// # Panics
-/// If the records do not have the shape of runs of `s` (periods, agencies,
-/// tiers, vendors).
+/// If `s` fails [`Scenario::verify`] (only a scenario built or edited in
+/// code can), or the records do not have the shape of runs of `s`
+/// (periods, agencies, tiers, vendors).
 pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
     let tallies = Tally::of_runs(records, s);
     project_unless(s, &tallies, &AtomicBool::new(false)).expect("nothing cancels this projection")
@@ -316,8 +320,9 @@ pub fn project(s: &Scenario, records: &[RunRecord]) -> Projection {
 /// it before it starts.
 ///
 /// # Panics
-/// If the tallies do not have the shape of runs of `s`, or mix layouts or
-/// [`PriceEpochs`](crate::tally::PriceEpochs), or `s` has no period.
+/// If `s` fails [`Scenario::verify`], or the tallies do not have the shape
+/// of runs of `s`, or mix layouts or
+/// [`PriceEpochs`](crate::tally::PriceEpochs).
 pub fn project_unless(s: &Scenario, tallies: &[Tally], cancel: &AtomicBool) -> Option<Projection> {
     project_watched(s, tallies, cancel, &|| {})
 }

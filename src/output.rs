@@ -346,6 +346,13 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
         for folder in made.iter().rev() {
             let _ = fs::remove_dir(folder);
         }
+        if let Some(file) = blocked_by_file(dir) {
+            bail!(
+                "cannot create the output folder {}: {} is not a folder",
+                dir.display(),
+                file.display()
+            );
+        }
         return Err(e)
             .with_context(|| format!("cannot create the output folder {}", dir.display()));
     }

@@ -185,6 +185,7 @@ const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another sh
 /// every tally with the first one's), and those epochs' stretches are
 /// `s`'s; a scenario must have at least one period.
 pub(crate) fn assert_runs_of(tallies: &[Tally], s: &Scenario) {
+    crate::engine::assert_runnable(s);
     let d = Dims::of(s);
     assert!(
         d.periods >= 1,
@@ -286,9 +287,11 @@ impl Tally {
     /// `PriceEpochs::of(s).with_mixed(mixed)`.
     ///
     /// # Panics
-    /// If the records do not have the shape of runs of `s`, or keep the
-    /// values in force for other agency-periods than those two.
+    /// If `s` fails [`Scenario::verify`], the records do not have the shape
+    /// of runs of `s`, or they keep the values in force for other
+    /// agency-periods than those two.
     pub fn of_runs(records: &[RunRecord], s: &Scenario) -> Vec<Tally> {
+        crate::engine::assert_runnable(s);
         let d = Dims::of(s);
         let mut epochs = PriceEpochs::of(s);
         if let Some(first) = records.first() {

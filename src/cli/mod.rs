@@ -340,14 +340,8 @@ const RUNS_FILE: &str = "runs.csv";
 const MANIFEST_FILE: &str = "manifest.json";
 // The files `compare` writes, before the manifest.
 use crate::export::COMPARISON_FILES;
-/// The files `sweep` writes, before the manifest: those of `run` (but the
-/// wide one) with the value in a first column.
-const SWEEP_FILES: [&str; 4] = [
-    "sweep_shares.csv",
-    "sweep_adoption.csv",
-    "sweep_revenue.csv",
-    "sweep_summary.csv",
-];
+// The files `sweep` writes, before the manifest.
+use crate::export::SWEEP_FILES;
 
 /// A mistake in the arguments (as opposed to a failure of the machine).
 #[derive(Debug, thiserror::Error)]

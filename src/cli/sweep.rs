@@ -157,7 +157,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
 
     let cancel = interrupt_flag();
-    let mut stacked = SWEEP_FILES.map(|_| export::StackedCsv::new(&plan.path));
+    let mut stacked = export::SweepFiles::new(&plan.path);
     let mut points = Vec::with_capacity(variants.len());
     for (i, (s, value)) in variants.iter().zip(&plan.values).enumerate() {
         let label = format!(
@@ -173,18 +173,12 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let records = records?;
         let projection = summarize(&pool, s, &records, Some(&label), sim.quiet, &cancel)?;
         drop(records);
-        let [shares, adoption, revenue] = pool.install(|| export::long_csvs(s, &projection));
-        let summary = export::summary_csv(s, &projection);
-        for (file, bytes) in stacked.iter_mut().zip([shares, adoption, revenue, summary]) {
-            file.append(&value.column(), &bytes);
-        }
+        pool.install(|| stacked.append(&value.column(), s, &projection));
         points.push(SweepPoint::of(s, &projection));
     }
 
-    for (file, &rows) in stacked.iter().zip(&stacked_rows) {
-        debug_assert_eq!(file.rows(), rows, "the rows foreseen");
-    }
-    let files = export::named(SWEEP_FILES, stacked.map(export::StackedCsv::finish));
+    debug_assert_eq!(stacked.rows(), stacked_rows, "the rows foreseen");
+    let files = stacked.finish();
     let manifest = manifest(input, seed, runs, sim, &files);
     let files = write_outputs(&out, files, manifest, None, sim.strict, &cancel)?;
     if !sim.quiet {

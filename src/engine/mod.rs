@@ -55,15 +55,20 @@ impl std::fmt::Display for EngineKind {
     }
 }
 
+/// A name that is no engine (`EngineKind`'s `FromStr`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not an engine; engines are: counts, units")]
+pub struct UnknownEngine(pub String);
+
 impl std::str::FromStr for EngineKind {
-    type Err = String;
+    type Err = UnknownEngine;
 
     /// `counts` or `units`, in any letter case.
-    fn from_str(name: &str) -> Result<EngineKind, String> {
+    fn from_str(name: &str) -> Result<EngineKind, UnknownEngine> {
         [EngineKind::Counts, EngineKind::Units]
             .into_iter()
             .find(|e| e.name().eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| format!("'{name}' is not an engine; engines are: counts, units"))
+            .ok_or_else(|| UnknownEngine(name.to_string()))
     }
 }
 
@@ -322,9 +327,9 @@ pub fn bytes_per_unit() -> u64 {
 }
 
 /// Panics with every broken rule when `s` fails [`Scenario::verify`]: the
-/// engines index and count by its parts and would otherwise panic
-/// somewhere inside a run or give wrong numbers.
-fn assert_runnable(s: &Scenario) {
+/// engines and the statistics index and count by its parts and would
+/// otherwise panic somewhere inside or give wrong numbers.
+pub(crate) fn assert_runnable(s: &Scenario) {
     if let Err(broken) = s.verify() {
         panic!("{broken}");
     }

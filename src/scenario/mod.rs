@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use invariants::InvalidScenario;
 pub(crate) use names::{difference, folded, printable_name};
-pub use param::{DistSpec, FAMILIES, Param, Range};
+pub use param::{DistSpec, FAMILIES, InvalidDistribution, Param, Range};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 /// A setting's value, as TOML holds it (re-exported so that an embedder
 /// building a [`Setting`] needs no `toml` dependency of its own).

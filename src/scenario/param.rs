@@ -215,10 +215,21 @@ pub(crate) fn arguments(family: &str) -> Option<&'static str> {
         .map(|(_, args)| *args)
 }
 
+/// Parameters a distribution family refuses: the rule broken, worded as a
+/// scenario file's message words it (`uniform needs low < high, got [0.8,
+/// 0.2]`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidDistribution(pub String);
+
 impl DistSpec {
     /// Builds a spec from a family name and its parameter list, checking
     /// the parameters. The error is the rule that was broken.
-    pub fn new(family: &str, args: &[f64]) -> Result<DistSpec, String> {
+    pub fn new(family: &str, args: &[f64]) -> Result<DistSpec, InvalidDistribution> {
+        DistSpec::checked(family, args).map_err(InvalidDistribution)
+    }
+
+    fn checked(family: &str, args: &[f64]) -> Result<DistSpec, String> {
         if let Some(bad) = args.iter().find(|x| !x.is_finite()) {
             return Err(format!(
                 "{family} parameters must be finite numbers, got {bad}"
@@ -459,7 +470,7 @@ impl DistSpec {
 
     /// Whether [`DistSpec::new`] accepts these parameters (a spec written
     /// as a literal bypasses it); the error is the rule broken.
-    pub fn check(self) -> Result<(), String> {
+    pub fn check(self) -> Result<(), InvalidDistribution> {
         let (family, args, count) = self.parts();
         DistSpec::new(family, &args[..count]).map(|_| ())
     }
@@ -698,7 +709,7 @@ mod tests {
             "normal(1e300, 0.5)"
         );
         // Refusals too: not 21 digits, nor 151.
-        let refusal = |family: &str, args: &[f64]| DistSpec::new(family, args).unwrap_err();
+        let refusal = |family: &str, args: &[f64]| DistSpec::new(family, args).unwrap_err().0;
         assert!(
             refusal("triangular", &[1e20, 1e19, 1e21]).ends_with("got [1e20, 1e19, 1e21]"),
             "{}",
@@ -738,7 +749,7 @@ mod tests {
             );
             let short = &args[..args.len() - 1];
             assert_eq!(
-                DistSpec::new(family, short).unwrap_err(),
+                DistSpec::new(family, short).unwrap_err().0,
                 format!(
                     "{family} takes {} numbers [{parameters}], got {}",
                     args.len(),

@@ -381,7 +381,7 @@ fn halving_every_price_lowers_revenue_in_exactly_the_runs_that_earn_any() {
 fn pairing_takes_out_most_of_the_sampling_noise() {
     // Removing the AWS deal with the same seed: the run-by-run difference
     // of OpenAI's final share varies far less than the difference of two
-    // independent runs would (sd about 0.45 of sqrt(sd_b^2 + sd_c^2) with
+    // independent runs would (sd about 0.39 of sqrt(sd_b^2 + sd_c^2) with
     // the paired streams; about 1 without them). With 300 runs the ratio's
     // sampling error is a few percent, so 0.7 separates the two.
     let root = repo_root();

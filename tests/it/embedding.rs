@@ -152,6 +152,58 @@ fn comparison_files_are_the_command_lines() {
     }
 }
 
+/// A sweep through the library: each value applied to the file's text,
+/// projected, and appended to `SweepFiles`, gives the command's files.
+#[test]
+fn sweep_files_are_the_command_lines() {
+    use sharecast::export::{SWEEP_FILES, SweepFiles};
+    use sharecast::scenario::{parse_with, read_source};
+    use sharecast::sweep::Sweep;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let path = repo_root().join("scenarios/gov-ai-2026.toml");
+    let vary = "agency.*.caution=0.2,0.6";
+    let o = crate::common::sharecast(
+        tmp.path(),
+        &[
+            "sweep",
+            path.to_str().unwrap(),
+            "--vary",
+            vary,
+            "--runs",
+            "30",
+            "--seed",
+            "9",
+            "--quiet",
+            "--out",
+            "s",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sweep = Sweep::parse(vary).unwrap();
+    let source = read_source(&path).unwrap();
+    let mut files = SweepFiles::new(&sweep.path);
+    for (i, value) in sweep.values.iter().enumerate() {
+        let s = parse_with(&source, &path, &[sweep.setting(i)]).unwrap();
+        let p = simulate_and_project(&s, 9, 0..30, EngineKind::Counts);
+        files.append(&value.column(), &s, &p);
+    }
+    let rows = files.rows();
+    let files = files.finish();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, SWEEP_FILES);
+    for (f, rows) in files.into_iter().zip(rows) {
+        let written = std::fs::read(tmp.path().join("s").join(&f.name)).unwrap();
+        assert!(written == f.bytes, "{} differs from the command's", f.name);
+        assert_eq!(
+            written.iter().filter(|&&b| b == b'\n').count(),
+            rows,
+            "{}",
+            f.name
+        );
+    }
+}
+
 #[test]
 fn a_scenario_edited_into_an_impossible_state_does_not_run() {
     let mut s = shipped("minimal.toml");
@@ -177,6 +229,40 @@ fn a_scenario_edited_into_an_impossible_state_does_not_run() {
     s.agencies[0].term = 12;
     assert_eq!(s.verify(), Ok(()));
     assert_eq!(simulate_all(&s, 1, 0..2, EngineKind::Counts).len(), 2);
+}
+
+/// The statistics check the scenario too: runs of a sound scenario read
+/// with a copy broken in code (an agency's units no longer what its tiers
+/// add up to, so its adoption fractions would exceed 1) are refused, not
+/// summarised into impossible numbers.
+#[test]
+fn statistics_refuse_a_scenario_edited_into_an_impossible_state() {
+    let s = shipped("gov-ai-2026.toml");
+    let records = simulate_all(&s, 5, 0..4, EngineKind::Counts);
+    let mut broken = s.clone();
+    broken.agencies[0].units = 10;
+    broken.agencies[0].units_by_tier = vec![10, 0, 0];
+    assert!(broken.verify().is_err());
+    let cannot_run = |message: String| {
+        assert!(
+            message.starts_with("the scenario cannot run: "),
+            "{message}"
+        );
+    };
+    cannot_run(panic_message(|| drop(project(&broken, &records))));
+    let tallies = Tally::of_runs(&records, &s);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    cannot_run(panic_message(|| {
+        drop(sharecast::measures::project_unless(
+            &broken, &tallies, &never,
+        ))
+    }));
+    let alignment = align(&s, &s).unwrap();
+    cannot_run(panic_message(|| {
+        drop(compare((&s, &records), (&broken, &records), &alignment))
+    }));
+    // The sound scenario still summarises them.
+    assert_eq!(project(&s, &records).runs, 4);
 }
 
 #[test]
@@ -905,6 +991,22 @@ fn settings_parse_and_diagnostics_display() {
     }
     assert_eq!("Units".parse::<EngineKind>(), Ok(EngineKind::Units));
     assert!("unit".parse::<EngineKind>().is_err());
+    // Both refusals are errors `?` passes on, with the message to show.
+    fn typed() -> sharecast::anyhow::Result<()> {
+        let _engine: EngineKind = "unit".parse()?;
+        Ok(())
+    }
+    assert_eq!(
+        typed().unwrap_err().to_string(),
+        "'unit' is not an engine; engines are: counts, units"
+    );
+    fn drawn() -> Result<sharecast::scenario::DistSpec, Box<dyn std::error::Error>> {
+        Ok(sharecast::scenario::DistSpec::new("uniform", &[0.8, 0.2])?)
+    }
+    assert_eq!(
+        drawn().unwrap_err().to_string(),
+        "uniform needs low < high, got [0.8, 0.2]"
+    );
 
     let on_line = Diagnostic {
         line: Some(12),
@@ -957,6 +1059,17 @@ fn writing_files_refuses_bad_names_and_reports_a_cancellation_as_such() {
     assert!(!out.exists());
     write_files(&out, &[file("a.csv"), file("b.csv")], &never).unwrap();
     assert_eq!(std::fs::read(out.join("b.csv")).unwrap(), b"a,b\n");
+    // A folder under a file names the file in the way.
+    let under = out.join("a.csv").join("deeper").join("still");
+    let e = write_files(&under, &[file("c.csv")], &never).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "cannot create the output folder {}: {} is not a folder",
+            under.display(),
+            out.join("a.csv").display()
+        )
+    );
     // `?` carries a cancellation into any error type.
     fn simulate(s: &Scenario) -> Result<usize, Box<dyn std::error::Error>> {
         let cancel = AtomicBool::new(true);

@@ -1605,6 +1605,37 @@ mod tests {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
             assert!(e.ends_with(hint), "{spec}: {e}");
         }
+        // A reading outside the field's range says so; an event's number,
+        // clamped into the range, does not.
+        for (spec, hint) in [
+            (
+                "agency.DoD.caution=150%",
+                "write 1.5 (a percentage is written as a fraction), though caution must be in [0, 1]",
+            ),
+            (
+                "vendor.A.access.top_secret=120%",
+                "write 1.2 (a percentage is written as a fraction), though access.top_secret must be in [0, 1]",
+            ),
+            (
+                "agency.DoD.innovation=-5%",
+                "write -0.05 (a percentage is written as a fraction), though innovation must be >= 0",
+            ),
+            (
+                "agency.U.S. Army.annual_value=5000000bn",
+                "write 5000000000000000 (TOML numbers take no unit suffix), though annual_value must be in [0, 1e15]",
+            ),
+            (
+                "event.1.set.caution=150%",
+                "write 1.5 (a percentage is written as a fraction)",
+            ),
+            (
+                "agency.DoD.caution=100%",
+                "write 1 (a percentage is written as a fraction)",
+            ),
+        ] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert!(e.ends_with(hint), "{spec}: {e}");
+        }
         // A key of another part gets no number.
         for spec in [
             "vendor.X.units=5k",

@@ -610,7 +610,33 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
     }
     // The command line reads no underscores in numbers, as TOML does.
     let why = n.why.split("; TOML allows").next().unwrap_or(n.why);
-    Some(format!("write {} ({why})", n.advice("")))
+    // A vendor's, an agency's or a `[choice]` number must lie in its
+    // field's range (an event's is clamped into it): a reading outside it
+    // (`caution=150%`) is told so rather than left to a second refusal.
+    let range = match (first, before, key) {
+        ("choice", _, _) => Some(Range::WEIGHT),
+        ("vendor" | "agency", Some("attributes" | "choice"), _) if parts.len() >= 4 => {
+            Some(Range::WEIGHT)
+        }
+        ("vendor", Some("access"), _) if parts.len() >= 4 => Some(Range::UNIT),
+        ("vendor", _, "brand") | ("agency", _, "caution") => Some(Range::UNIT),
+        ("agency", _, "innovation" | "imitation") => Some(Range::NON_NEGATIVE),
+        ("agency", _, "annual_value") => Some(Range::MONEY),
+        _ => None,
+    };
+    let named = match before {
+        Some(table @ ("access" | "attributes" | "choice")) if parts.len() >= 4 => {
+            format!("{table}.{key}")
+        }
+        _ => key.to_string(),
+    };
+    let outside = match (range, n.number.parse::<f64>()) {
+        (Some(range), Ok(x)) if n.thousands.is_none() && !range.contains(x) => {
+            format!(", though {named} must be {}", range.describe())
+        }
+        _ => String::new(),
+    };
+    Some(format!("write {} ({why}){outside}", n.advice("")))
 }
 
 /// Whether `text` is a number with its digits grouped in thousands by

@@ -504,10 +504,42 @@ fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
     }
     let n = spreadsheet_number(value, kind)?;
     Some(format!(
-        "{key} = {value} is not a TOML number: write {key} = {} ({})",
+        "{key} = {value} is not a TOML number: write {key} = {} ({}){}",
         n.advice(""),
-        n.why
+        n.why,
+        outside_range(&source[..line_start], key, &n)
     ))
+}
+
+/// ", though caution must be in [0, 1]" when the number `n` a hint reads
+/// lies outside the range of `key` in the table that `before` (the file up
+/// to the key's line) last opened: a vendor's, an agency's or a
+/// `[choice]` number, whose value must lie in its range (an event's is
+/// clamped into it, and other tables get nothing).
+fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
+    use super::param::Range as Bounds;
+    let header = before
+        .lines()
+        .rev()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .find(|l| l.starts_with('['));
+    let table = header.map(|h| h.trim_matches(['[', ']', ' ']));
+    let (head, last) = key.split_once('.').unwrap_or(("", key));
+    let range = match (table, head, last) {
+        (Some("choice"), "", _) => Some(Bounds::WEIGHT),
+        (Some("vendor"), "", "brand") | (Some("agency"), "", "caution") => Some(Bounds::UNIT),
+        (Some("vendor"), "access", _) => Some(Bounds::UNIT),
+        (Some("vendor"), "attributes", _) | (Some("agency"), "choice", _) => Some(Bounds::WEIGHT),
+        (Some("agency"), "", "innovation" | "imitation") => Some(Bounds::NON_NEGATIVE),
+        (Some("agency"), "", "annual_value") => Some(Bounds::MONEY),
+        _ => None,
+    };
+    match (range, n.number.parse::<f64>()) {
+        (Some(range), Ok(x)) if n.thousands.is_none() && !range.contains(x) => {
+            format!(", though {key} must be {}", range.describe())
+        }
+        _ => String::new(),
+    }
 }
 
 /// A part of a key TOML reads as it stands (else the key is the problem).

@@ -51,6 +51,8 @@ cases = [
  ("toml_bad_table_header", "a table header without its closing brackets", '[[agency]]\n', '[[agency]\n'),
  ("toml_bare_value", "a value that is not TOML", 'start = "2026-01"', 'start = 2026-01x'),
  ("toml_percentage", "a percentage as a spreadsheet shows it is told the fraction", 'caution = 0.5', 'caution = 50%'),
+ ("toml_percentage_outside_range", "a percentage read outside its key's range is told the range too", 'caution = 0.5', 'caution = 150%'),
+ ("toml_percentage_in_event", "an event's percentage is told the fraction alone, as events clamp", 'name = "corpus"', 'name = "corpus"\n\n[[event]]\nat = "2026-06"\nagency = "DoD"\n[event.set]\ncaution = 150%'),
  ("toml_thousands_separators", "an amount with thousands separators is told the TOML number", 'annual_value = 1.0e6', 'annual_value = 1,000,000'),
  ("toml_quoted_amount_with_suffix", "a quoted amount with a unit suffix is told the TOML number", 'annual_value = 1.0e6', 'annual_value = "$1.2M"'),
  ("toml_empty", "an empty file", None, ''),

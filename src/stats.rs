@@ -114,15 +114,19 @@ const BUCKETED_FROM: usize = 64;
 /// reorders `values`.
 ///
 /// One pass counts the values in equal-width buckets between `low` and
-/// `high`, which says the bucket of each wanted rank; a second moves the
-/// values of those buckets (about 5% of them for 1,000 runs of
-/// `bench/large`) to the front, where a selection finds the ranks among
-/// them. The bucket of a value is rounded from `(x - low) * scale`, which
+/// `high` (a power of two from 64 to 16,384, about a quarter as many as
+/// values up to 65,536 of them), which says the bucket of each wanted
+/// rank; a second moves the values of those buckets (about 5% of them for
+/// 1,000 runs of `bench/large`) to the front, where a selection finds the
+/// ranks among them. When those buckets hold more than half the values (a
+/// row of mostly zeros), the selection is made among all of them instead,
+/// at the cost of the counting pass. The bucket of a value is rounded from `(x - low) * scale`, which
 /// never decreases as `x` grows (each step rounds monotonically), so every
 /// value in a bucket orders after every value in an earlier one, and a
 /// wanted value's rank among the kept values is its rank less the values
 /// of the buckets before it that were not kept. This measured about 2.5
-/// µs a row of 1,000 runs against 7 µs for selecting in all of them.
+/// µs a row of 1,000 runs against 7 µs for selecting in all of them, over
+/// the rows of `bench/large`.
 fn select_bucketed(
     values: &mut [f64],
     low: f64,
@@ -131,19 +135,23 @@ fn select_bucketed(
     order_statistics: &mut [f64],
 ) {
     let n = values.len();
-    let buckets = (n / 4).next_power_of_two().clamp(64, 1 << 14);
-    let scale = buckets as f64 / (high - low);
-    if !scale.is_finite() || scale == 0.0 {
-        // Values nearly 1e308 apart, or too close for the division.
+    let select_in_all = |values: &mut [f64], order_statistics: &mut [f64]| {
         select_ranks(values, ranks, 0);
         for (statistic, &r) in order_statistics.iter_mut().zip(ranks) {
             *statistic = values[r];
         }
-        return;
+    };
+    let buckets = (n / 4).next_power_of_two().clamp(64, 1 << 14);
+    let scale = buckets as f64 / (high - low);
+    if !scale.is_finite() || scale == 0.0 || n > u32::MAX as usize {
+        // Values nearly 1e308 apart, or too close for the division; or
+        // more than a bucket's count can hold.
+        return select_in_all(values, order_statistics);
     }
     // Adding 2^52 rounds a number in 0..2^52 to a whole number held in the
-    // low bits of the sum: here 0..=buckets (with rounding, the largest
-    // value can reach `buckets` itself), all below 2^16.
+    // low bits of the sum: here 0..=buckets (the largest value lands in
+    // `buckets` itself, so the first and last buckets are half as wide as
+    // the others), all below 2^16.
     const ROUND: f64 = (1u64 << 52) as f64;
     let bucket = |x: f64| ((x - low) * scale + ROUND).to_bits() as u16 as usize;
     let mut counts = vec![0u32; buckets + 1];
@@ -169,10 +177,17 @@ fn select_bucketed(
         }
         *kept_rank = kept_below + (r - below);
     }
+    let kept_buckets = &kept_buckets[..kept_bucket_count];
+    // Where most values share the wanted buckets (a row of mostly zeros, or
+    // of two values), moving them saves nothing: select among all.
+    let to_keep: usize = kept_buckets.iter().map(|&b| counts[b] as usize).sum();
+    if to_keep > n / 2 {
+        return select_in_all(values, order_statistics);
+    }
     // The counts become 1 for a kept bucket, 0 for another: a branch-free
     // partition, swapping each kept value to the front.
     counts.fill(0);
-    for &b in &kept_buckets[..kept_bucket_count] {
+    for &b in kept_buckets {
         counts[b] = 1;
     }
     let mut kept = 0;
@@ -181,6 +196,7 @@ fn select_bucketed(
         values.swap(i, kept);
         kept += counts[bucket(x)] as usize;
     }
+    debug_assert_eq!(kept, to_keep);
     let kept_ranks = &kept_ranks[..ranks.len()];
     select_ranks(&mut values[..kept], kept_ranks, 0);
     for (statistic, &r) in order_statistics.iter_mut().zip(kept_ranks) {
@@ -480,7 +496,7 @@ mod tests {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(17);
         type Draw = fn(&mut rand::rngs::ChaCha8Rng, usize) -> f64;
-        let shapes: [(&str, Draw); 11] = [
+        let shapes: [(&str, Draw); 12] = [
             ("uniform", |r, _| r.random::<f64>()),
             ("ties", |r, _| f64::from(r.random_range(0..12u32)) / 11.0),
             ("mostly zeros", |r, _| {
@@ -507,13 +523,19 @@ mod tests {
             ("subnormal", |r, _| {
                 f64::from_bits(r.random_range(1..1000u64))
             }),
+            // The widest range with a finite sum, whose width overflows.
             ("far apart", |r, i| {
-                if i % 3 == 0 {
-                    -1.5e308
-                } else {
-                    1.7e308 * r.random::<f64>()
+                let half = (f64::MAX / 2.0).next_up();
+                match i % 4 {
+                    0 => -half,
+                    2 => half,
+                    _ => r.random::<f64>() * 1e300,
                 }
             }),
+            (
+                "two values",
+                |r, _| if r.random::<bool>() { 0.25 } else { 0.75 },
+            ),
             (
                 "both zeros",
                 |r, _| if r.random::<bool>() { 0.0 } else { -0.0 },

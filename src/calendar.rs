@@ -108,10 +108,11 @@ impl fmt::Display for YearMonth {
 /// periods (an event's [`period`](crate::scenario::Event::period), a
 /// `term`, an initial contract's `remaining`), so changing `start` or
 /// `step` in code moves all of them to other dates: monthly events at
-/// periods 3 and 12 fall a year and three years in with a quarterly step.
-/// To keep the events' dates, edit the file's `start` or `step` and parse
-/// it again: each event's month is then read against the new calendar
-/// (`term` and `remaining` stay counts of periods there too).
+/// periods 3 and 12 fall nine months and three years in with a quarterly
+/// step. To keep the events' dates, edit the file's `start` or `step` and
+/// parse it again: an event dated `at = "YYYY-MM"` is then read against
+/// the new calendar (one whose `at` is a period number, and every `term`
+/// and `remaining`, stay counts of periods there too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Calendar {
     /// The month period 0 starts in (the scenario's `start`).

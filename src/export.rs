@@ -66,6 +66,9 @@ impl SweepFiles {
     /// `value` is what the first column says
     /// ([`crate::sweep::SweepValue::column`]). Formats on the current rayon
     /// pool.
+    ///
+    /// # Panics
+    /// If `p` is not a projection of a scenario of `s`'s shape.
     pub fn append(&mut self, value: &str, s: &Scenario, p: &Projection) {
         let [shares, adoption, revenue] = long_csvs(s, p);
         let summary = summary_csv(s, p);
@@ -84,7 +87,8 @@ impl SweepFiles {
         self.tables.each_ref().map(StackedCsv::rows)
     }
 
-    /// The files, named as [`SWEEP_FILES`].
+    /// The files, named as [`SWEEP_FILES`]; empty (not even a header row)
+    /// when nothing was appended.
     pub fn finish(self) -> Vec<OutputFile> {
         named(SWEEP_FILES, self.tables.map(StackedCsv::finish))
     }
@@ -640,8 +644,8 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// `simulate_all` gives run records; [`Tally::of_runs`] makes them tallies.
 ///
 /// # Panics
-/// If the tallies do not have the shape of runs of `s`, or the run
-/// numbers would pass `u64::MAX`.
+/// If `s` fails [`Scenario::verify`], the tallies do not have the shape of
+/// runs of `s`, or the run numbers would pass `u64::MAX`.
 pub fn runs_csv(s: &Scenario, tallies: &[Tally], first_run: u64) -> Vec<u8> {
     let d = Dims::of(s);
     crate::tally::assert_runs_of(tallies, s);

@@ -347,11 +347,14 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
             let _ = fs::remove_dir(folder);
         }
         if let Some(file) = blocked_by_file(dir) {
-            bail!(
-                "cannot create the output folder {}: {} is not a folder",
-                dir.display(),
-                file.display()
-            );
+            let why = if file == dir {
+                "it is a file".to_string()
+            } else {
+                format!("{} is not a folder", file.display())
+            };
+            return Err(e).with_context(|| {
+                format!("cannot create the output folder {}: {why}", dir.display())
+            });
         }
         return Err(e)
             .with_context(|| format!("cannot create the output folder {}", dir.display()));

@@ -185,12 +185,9 @@ const OTHER_SHAPE: &str = "the runs were simulated from a scenario of another sh
 /// every tally with the first one's), and those epochs' stretches are
 /// `s`'s; a scenario must have at least one period.
 pub(crate) fn assert_runs_of(tallies: &[Tally], s: &Scenario) {
+    // `verify` also makes sure of at least one period.
     crate::engine::assert_runnable(s);
     let d = Dims::of(s);
-    assert!(
-        d.periods >= 1,
-        "a scenario needs at least one period; check it with Scenario::verify"
-    );
     assert!(tallies.iter().all(|t| t.fits(d)), "{OTHER_SHAPE}");
     if let Some(first) = tallies.first() {
         assert!(

@@ -55,9 +55,10 @@ impl std::fmt::Display for EngineKind {
     }
 }
 
-/// A name that is no engine (`EngineKind`'s `FromStr`).
+/// A name that is no engine (`EngineKind`'s `FromStr`), shown with control
+/// characters escaped.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not an engine; engines are: counts, units")]
+#[error("'{}' is not an engine; engines are: counts, units", crate::text::escape_hidden(.0, false))]
 pub struct UnknownEngine(pub String);
 
 impl std::str::FromStr for EngineKind {

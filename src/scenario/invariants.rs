@@ -8,8 +8,9 @@
 //! fixed-width integers, so a scenario whose parts disagree would panic deep
 //! inside a run or, worse, give numbers that are silently wrong (more units
 //! under contract than exist). [`Scenario::verify`] checks every such
-//! structural rule and returns all that are broken; the simulation's entry
-//! points call it and refuse to start on a broken scenario.
+//! structural rule and returns all that are broken; the entry points of the
+//! simulation and of the statistics call it and refuse to start on a broken
+//! scenario.
 
 use std::collections::HashSet;
 use std::fmt;

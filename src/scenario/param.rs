@@ -218,8 +218,9 @@ pub(crate) fn arguments(family: &str) -> Option<&'static str> {
 /// Parameters a distribution family refuses: the rule broken, worded as a
 /// scenario file's message words it (`uniform needs low < high, got [0.8,
 /// 0.2]`).
+/// Shown with control characters escaped, as a family name may hold them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
+#[error("{}", crate::text::escape_hidden(.0, false))]
 pub struct InvalidDistribution(pub String);
 
 impl DistSpec {

@@ -1007,6 +1007,12 @@ fn settings_parse_and_diagnostics_display() {
         drawn().unwrap_err().to_string(),
         "uniform needs low < high, got [0.8, 0.2]"
     );
+    // Control characters show escaped, not acted on.
+    let e = "unit\u{1b}[31m"
+        .parse::<EngineKind>()
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains('\u{1b}'), "{e}");
 
     let on_line = Diagnostic {
         line: Some(12),
@@ -1067,6 +1073,18 @@ fn writing_files_refuses_bad_names_and_reports_a_cancellation_as_such() {
         format!(
             "cannot create the output folder {}: {} is not a folder",
             under.display(),
+            out.join("a.csv").display()
+        )
+    );
+    assert!(
+        e.chain().count() >= 2,
+        "the system's error stays its source"
+    );
+    let e = write_files(&out.join("a.csv"), &[file("c.csv")], &never).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "cannot create the output folder {}: it is a file",
             out.join("a.csv").display()
         )
     );

@@ -1632,6 +1632,20 @@ mod tests {
                 "agency.DoD.caution=100%",
                 "write 1 (a percentage is written as a fraction)",
             ),
+            (
+                "choice.brand=2M",
+                "write 2000000 (TOML numbers take no unit suffix), though choice.brand must be in [-1000000, 1000000]",
+            ),
+            // No such number: a vendor has no choice weights, an agency no
+            // attributes.
+            (
+                "vendor.A.choice.brand=2M",
+                "write 2000000 (TOML numbers take no unit suffix)",
+            ),
+            (
+                "agency.DoD.attributes.capability=2M",
+                "write 2000000 (TOML numbers take no unit suffix)",
+            ),
         ] {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
             assert!(e.ends_with(hint), "{spec}: {e}");

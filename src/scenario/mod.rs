@@ -613,22 +613,23 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
     // A vendor's, an agency's or a `[choice]` number must lie in its
     // field's range (an event's is clamped into it): a reading outside it
     // (`caution=150%`) is told so rather than left to a second refusal.
-    let range = match (first, before, key) {
-        ("choice", _, _) => Some(Range::WEIGHT),
-        ("vendor" | "agency", Some("attributes" | "choice"), _) if parts.len() >= 4 => {
-            Some(Range::WEIGHT)
+    // Read as `vary` reads a path whose name is not known here: a table's
+    // key where the part before it names a table (a vendor has no choice
+    // weights and an agency no attributes, so those name no number).
+    let (range, named) = match (first, before, key) {
+        ("choice", _, _) => (Some(Range::WEIGHT), format!("choice.{key}")),
+        (_, Some(table @ ("access" | "attributes" | "choice")), _) if parts.len() >= 4 => {
+            let range = match (first, table) {
+                ("vendor", "access") => Some(Range::UNIT),
+                ("vendor", "attributes") | ("agency", "choice") => Some(Range::WEIGHT),
+                _ => None,
+            };
+            (range, format!("{table}.{key}"))
         }
-        ("vendor", Some("access"), _) if parts.len() >= 4 => Some(Range::UNIT),
-        ("vendor", _, "brand") | ("agency", _, "caution") => Some(Range::UNIT),
-        ("agency", _, "innovation" | "imitation") => Some(Range::NON_NEGATIVE),
-        ("agency", _, "annual_value") => Some(Range::MONEY),
-        _ => None,
-    };
-    let named = match before {
-        Some(table @ ("access" | "attributes" | "choice")) if parts.len() >= 4 => {
-            format!("{table}.{key}")
-        }
-        _ => key.to_string(),
+        ("vendor", _, "brand") | ("agency", _, "caution") => (Some(Range::UNIT), key.to_string()),
+        ("agency", _, "innovation" | "imitation") => (Some(Range::NON_NEGATIVE), key.to_string()),
+        ("agency", _, "annual_value") => (Some(Range::MONEY), key.to_string()),
+        _ => (None, String::new()),
     };
     let outside = match (range, n.number.parse::<f64>()) {
         (Some(range), Ok(x)) if n.thousands.is_none() && !range.contains(x) => {

@@ -512,26 +512,58 @@ fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
 }
 
 /// ", though caution must be in [0, 1]" when the number `n` a hint reads
-/// lies outside the range of `key` in the table that `before` (the file up
-/// to the key's line) last opened: a vendor's, an agency's or a
-/// `[choice]` number, whose value must lie in its range (an event's is
-/// clamped into it, and other tables get nothing).
+/// lies outside the range of `key`, on its own line directly in a
+/// `[[vendor]]`, `[[agency]]` or `[choice]` table (`before` is the file up
+/// to the key's line): a number whose value must lie in its range. An
+/// event's number is clamped into it, and a line that may lie inside a
+/// value spread over several lines (an inline table, an array, a string)
+/// gets nothing, as its key may be another table's.
 fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
     use super::param::Range as Bounds;
-    let header = before
-        .lines()
-        .rev()
-        .map(|l| l.split('#').next().unwrap_or_default().trim())
-        .find(|l| l.starts_with('['));
-    let table = header.map(|h| h.trim_matches(['[', ']', ' ']));
+    let code = |line: &str| {
+        line.split('#')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let lines: Vec<&str> = before.lines().collect();
+    let Some(at) = lines.iter().rposition(|l| code(l).starts_with('[')) else {
+        return String::new();
+    };
+    let table: String = code(lines[at])
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']') && !c.is_whitespace())
+        .collect();
+    // Every bracket and brace opened since the header closed again, and no
+    // string of several lines: the key's line is the table's own.
+    let mut depth = 0i64;
+    for line in &lines[at + 1..] {
+        if line.contains("'''") || line.contains("\"\"\"") {
+            return String::new();
+        }
+        let mut quote = None;
+        for c in code(line).chars() {
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (None, '{' | '[') => depth += 1,
+                (None, '}' | ']') => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    if depth != 0 {
+        return String::new();
+    }
     let (head, last) = key.split_once('.').unwrap_or(("", key));
-    let range = match (table, head, last) {
-        (Some("choice"), "", _) => Some(Bounds::WEIGHT),
-        (Some("vendor"), "", "brand") | (Some("agency"), "", "caution") => Some(Bounds::UNIT),
-        (Some("vendor"), "access", _) => Some(Bounds::UNIT),
-        (Some("vendor"), "attributes", _) | (Some("agency"), "choice", _) => Some(Bounds::WEIGHT),
-        (Some("agency"), "", "innovation" | "imitation") => Some(Bounds::NON_NEGATIVE),
-        (Some("agency"), "", "annual_value") => Some(Bounds::MONEY),
+    let range = match (table.as_str(), head, last) {
+        ("choice", "", _) => Some(Bounds::WEIGHT),
+        ("vendor", "", "brand") | ("agency", "", "caution") => Some(Bounds::UNIT),
+        ("vendor", "access", _) => Some(Bounds::UNIT),
+        ("vendor", "attributes", _) | ("agency", "choice", _) => Some(Bounds::WEIGHT),
+        ("agency", "", "innovation" | "imitation") => Some(Bounds::NON_NEGATIVE),
+        ("agency", "", "annual_value") => Some(Bounds::MONEY),
         _ => None,
     };
     match (range, n.number.parse::<f64>()) {
@@ -1532,5 +1564,56 @@ mod tests {
         assert!(problems(source)[5].1.starts_with(
             "`initial` in [[agency]] must be a list of blocks, each written `[[agency.initial]]`, not a single table"
         ));
+    }
+
+    /// The range is told only for a key on its own line directly in a
+    /// vendor's, an agency's or the `[choice]` table, never for a line that
+    /// may belong to a value spread over lines, nor an event's number.
+    #[test]
+    fn a_hint_tells_the_range_only_for_a_tables_own_key() {
+        let hint = |source: &str| {
+            let at = source.find("%").or_else(|| source.find("2M")).unwrap();
+            spreadsheet_value(source, &(at..at + 1))
+        };
+        let range = ", though caution must be in [0, 1]";
+        let own = "[[agency]]\nname = \"X\"\ncaution = 150%\n";
+        assert!(hint(own).unwrap().ends_with(range), "{:?}", hint(own));
+        // Inside an inline table spread over lines: a choice weight.
+        let inline = "[[agency]]\nchoice = {\n  innovation = -5%\n}\n";
+        assert!(
+            !hint(inline).unwrap().contains("though"),
+            "{:?}",
+            hint(inline)
+        );
+        // A header-like line inside a string of several lines.
+        let string = "[[agency]]\nname = '''\n[[vendor]]\nDoD'''\nbrand = 150%\n";
+        assert!(
+            !hint(string).unwrap().contains("though"),
+            "{:?}",
+            hint(string)
+        );
+        // An event's number is clamped, not refused.
+        let event = "[[event]]\nat = 3\n[event.set]\ncaution = 150%\n";
+        assert!(
+            !hint(event).unwrap().contains("though"),
+            "{:?}",
+            hint(event)
+        );
+        let choice = "[choice] # weights\nbrand = 2M\n";
+        assert!(
+            hint(choice)
+                .unwrap()
+                .ends_with(", though brand must be in [-1000000, 1000000]"),
+            "{:?}",
+            hint(choice)
+        );
+        let access = "[[vendor]]\naccess.secret = 120%\n";
+        assert!(
+            hint(access)
+                .unwrap()
+                .ends_with(", though access.secret must be in [0, 1]"),
+            "{:?}",
+            hint(access)
+        );
     }
 }

@@ -485,7 +485,7 @@ fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
     let (key, value) = line.split_once('=')?;
     let value = value.split('#').next()?.trim();
     if value.starts_with(['{', '[']) {
-        return spreadsheet_value_within(line, at);
+        return spreadsheet_value_within(&source[..line_start], line, at);
     }
     let key = key.trim();
     if !key.split('.').all(bare_key) {
@@ -585,7 +585,7 @@ fn bare_key(part: &str) -> bool {
 /// [`spreadsheet_value`] for the value at byte `at` of `line`, inside an
 /// inline table or an array: the value runs from the `=`, `[`, `{` or `,`
 /// before it to the `,`, `}`, `]` or `#` after it.
-fn spreadsheet_value_within(line: &str, at: usize) -> Option<String> {
+fn spreadsheet_value_within(before: &str, line: &str, at: usize) -> Option<String> {
     let left = line[..at].rfind(['=', '[', ',', '{'])?;
     let right = line[at..]
         .find([',', '}', ']', '#'])
@@ -605,8 +605,19 @@ fn spreadsheet_value_within(line: &str, at: usize) -> Option<String> {
         Some(key)
             if key.split('.').all(bare_key) || (key.starts_with('"') && key.ends_with('"')) =>
         {
+            // A key of an inline table that a line opens (`access = {
+            // unclassified = 1.0, secret = 150% }`) has the range of that
+            // table's numbers; one nested deeper, or in quotes, gets none.
+            let outer = line.find('{').and_then(|brace| {
+                let nested = line[brace + 1..left].contains(['{', '[', '"', '\'']);
+                let outer = line[..brace].trim_end().strip_suffix('=')?.trim();
+                (!nested && bare_key(outer) && bare_key(key)).then_some(outer)
+            });
+            let range = outer.map_or(String::new(), |outer| {
+                outside_range(before, &format!("{outer}.{key}"), &n)
+            });
             format!(
-                "{key} = {value} is not a TOML number: write {key} = {} ({})",
+                "{key} = {value} is not a TOML number: write {key} = {} ({}){range}",
                 n.number, n.why
             )
         }
@@ -1607,6 +1618,27 @@ mod tests {
             "{:?}",
             hint(choice)
         );
+        // Inline tables a line opens, at any place in them.
+        for (inline, range) in [
+            (
+                "[[vendor]]\naccess = { unclassified = 1.0, secret = 120% }\n",
+                Some(", though access.secret must be in [0, 1]"),
+            ),
+            (
+                "[[agency]]\nchoice = { brand = 2M }\n",
+                Some(", though choice.brand must be in [-1000000, 1000000]"),
+            ),
+            ("[[agency]]\nchoice = { brand = 20% }\n", None),
+            ("[[vendor]]\nbrand = { uniform = [50%, 150%] }\n", None),
+            ("[[event]]\nat = 3\nset = { caution = 150% }\n", None),
+            ("[[vendor]]\naccess = { \"secret\" = 120% }\n", None),
+        ] {
+            let told = hint(inline).unwrap();
+            match range {
+                Some(range) => assert!(told.ends_with(range), "{inline}: {told}"),
+                None => assert!(!told.contains("though"), "{inline}: {told}"),
+            }
+        }
         let access = "[[vendor]]\naccess.secret = 120%\n";
         assert!(
             hint(access)

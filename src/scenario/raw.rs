@@ -608,11 +608,14 @@ fn spreadsheet_value_within(before: &str, line: &str, at: usize) -> Option<Strin
             // A key of an inline table that a line opens (`access = {
             // unclassified = 1.0, secret = 150% }`) has the range of that
             // table's numbers; one nested deeper, or in quotes, gets none.
-            let outer = line.find('{').and_then(|brace| {
-                let nested = line[brace + 1..left].contains(['{', '[', '"', '\'']);
-                let outer = line[..brace].trim_end().strip_suffix('=')?.trim();
-                (!nested && bare_key(outer) && bare_key(key)).then_some(outer)
-            });
+            let outer = line
+                .find('{')
+                .filter(|&brace| brace < left)
+                .and_then(|brace| {
+                    let nested = line[brace + 1..left].contains(['{', '[', '"', '\'']);
+                    let outer = line[..brace].trim_end().strip_suffix('=')?.trim();
+                    (!nested && bare_key(outer) && bare_key(key)).then_some(outer)
+                });
             let range = outer.map_or(String::new(), |outer| {
                 outside_range(before, &format!("{outer}.{key}"), &n)
             });
@@ -1632,6 +1635,8 @@ mod tests {
             ("[[vendor]]\nbrand = { uniform = [50%, 150%] }\n", None),
             ("[[event]]\nat = 3\nset = { caution = 150% }\n", None),
             ("[[vendor]]\naccess = { \"secret\" = 120% }\n", None),
+            // Not TOML at all: the brace comes after the key.
+            ("[[agency]]\nx = [ ], caution = 150%, y = {\n", None),
         ] {
             let told = hint(inline).unwrap();
             match range {

@@ -53,6 +53,10 @@ pub struct Sweep {
     /// decimals), which a key that takes whole numbers refuses: why, and a
     /// range that would give whole numbers.
     pub decimal_range: Option<String>,
+    /// For a list of amounts of money that also reads as one amount written
+    /// with thousands separators (`annual_value=2,500`: the values 2 and
+    /// 500, or 2500): that amount, as TOML writes it.
+    pub one_amount: Option<String>,
 }
 
 /// One value: as it was typed or a range generated it, and as the scenario
@@ -112,18 +116,24 @@ impl Sweep {
                 "'{spec}' has '...' where a range takes two dots: FROM..TO:COUNT, as in agency.DoD.caution=0.1..0.9:5"
             ));
         }
+        let mut one_amount = None;
         if !values.contains("..") && grouped_in_thousands(unquoted(values)) {
             // `1,000` or `1,500,000`: a value after the first with a
             // leading zero (`000`) is no value a list would give, so the
             // commas were meant as thousands separators.
             let pieces: Vec<&str> = unquoted(values).split(',').map(str::trim).collect();
+            let one = pieces.concat();
             if pieces[1..].iter().any(|p| p.starts_with('0')) {
-                let one = pieces.concat();
                 return Err(format!(
                     "'{values}' reads as one number written with thousands separators, but commas \
                      separate the values of a list (here the values {}): write {one} for one value",
                     pieces.join(", ")
                 ));
+            }
+            // Amounts of money are often written so (`2,500`); other
+            // numbers' lists (`units=100,200,300`) rarely mean one number.
+            if path.rsplit('.').next() == Some("annual_value") {
+                one_amount = Some(one);
             }
         }
         // A number-like hint only for a single value: in a list a comma may
@@ -159,6 +169,7 @@ impl Sweep {
             path: path.to_string(),
             values,
             decimal_range,
+            one_amount,
         })
     }
 
@@ -204,6 +215,7 @@ impl Sweep {
             path: path.to_string(),
             values: vec![literal(value, Some(path)).map_err(SpecError)?],
             decimal_range: None,
+            one_amount: None,
         })
     }
 

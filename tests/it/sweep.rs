@@ -740,6 +740,41 @@ fn warnings_name_the_values_that_cause_them() {
     );
 }
 
+/// A list of amounts of money that also reads as one amount written with
+/// thousands separators runs its values, with a warning that says how to
+/// write the one amount; another number's list has none.
+#[test]
+fn a_list_of_amounts_that_reads_as_one_amount_is_warned_of() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shipped = repo_root().join("scenarios/gov-ai-2026.toml");
+    for (vary, warned) in [
+        (
+            "agency.DoD.annual_value=2,500",
+            Some(
+                "warning: --vary agency.DoD.annual_value=2,500 runs the values 2 and 500, as commas \
+                 separate the values of a list; for the one amount 2,500, write 2500",
+            ),
+        ),
+        (
+            "agency.*.annual_value=1,500,250",
+            Some(
+                "runs the values 1, 500 and 250, as commas separate the values of a list; for the one amount 1,500,250, write 1500250",
+            ),
+        ),
+        ("agency.DoD.annual_value=2500,1e6", None),
+        ("agency.DoD.annual_value=2..500:2", None),
+        ("agency.DoD.units=100,200", None),
+    ] {
+        let (files, stderr) = sweep_with_stderr(tmp.path(), &shipped, vary, &["--runs", "3"]);
+        assert_eq!(files.len(), 4, "{vary}");
+        match warned {
+            Some(text) => assert!(stderr.contains(text), "{vary}: {stderr}"),
+            None => assert!(!stderr.contains("for the one amount"), "{vary}: {stderr}"),
+        }
+        std::fs::remove_dir_all(tmp.path().join("sweep")).unwrap();
+    }
+}
+
 /// Only an event within the horizon that `set`s the varied number of a
 /// vendor or agency the path names overrides the values; `add` keeps the
 /// difference between values, and an event past the horizon never fires.

@@ -130,9 +130,18 @@ impl Sweep {
                     pieces.join(", ")
                 ));
             }
-            // Amounts of money are often written so (`2,500`); other
-            // numbers' lists (`units=100,200,300`) rarely mean one number.
-            if path.rsplit('.').next() == Some("annual_value") {
+            // Amounts of money are often written so (`2,500`, `1,500,250`);
+            // other numbers' lists (`units=100,200,300`), and lists whose
+            // first value has three digits as the others do (`100,200,300`),
+            // rarely mean one number.
+            let parts: Vec<&str> = path.split('.').collect();
+            let money = parts.len() >= 3
+                && matches!(parts[0], "agency" | "event")
+                && parts[parts.len() - 1] == "annual_value"
+                && !matches!(parts[parts.len() - 2], "attributes" | "choice");
+            let short_first = pieces[0].bytes().filter(u8::is_ascii_digit).count() < 3;
+            let in_range = one.parse::<f64>().is_ok_and(|x| (0.0..=1e15).contains(&x));
+            if money && short_first && in_range {
                 one_amount = Some(one);
             }
         }
@@ -141,8 +150,12 @@ impl Sweep {
         // into `12` and `5%`), and a hint for a piece would give the wrong
         // number.
         let hint_path = (!values.contains(',')).then_some(path);
+        // Commas inside double quotes around the whole list are one value's:
+        // `"2,500"` is told the number to write.
+        let quoted = values.len() >= 2 && values.starts_with('"') && values.ends_with('"');
         let (values, decimal_range) = match values.split_once("..") {
             Some((from, to)) => (range(from, to)?, decimal_range(from, to)),
+            None if quoted && values.contains(',') => (vec![literal(values, Some(path))?], None),
             None => (
                 values
                     .split(',')
@@ -159,8 +172,18 @@ impl Sweep {
         }
         for (i, v) in values.iter().enumerate() {
             if let Some(earlier) = values[..i].iter().find(|e| same_value(&e.value, &v.value)) {
+                let one = one_amount.as_ref().map_or(String::new(), |one| {
+                    format!(
+                        "; for the one amount {}, write {one}",
+                        values
+                            .iter()
+                            .map(|v| v.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )
+                });
                 return Err(format!(
-                    "{} and {} are the same value; each value is one block of rows in the files",
+                    "{} and {} are the same value; each value is one block of rows in the files{one}",
                     earlier.text, v.text
                 ));
             }
@@ -1736,5 +1759,50 @@ mod tests {
             let e = Sweep::parse(spec).unwrap_err().to_string();
             assert!(e.contains(needle), "{spec}: {e}");
         }
+    }
+
+    /// Which lists of amounts also read as one amount: money only (an
+    /// agency's or an event's `annual_value`, not a weight or attribute of
+    /// that name), a first value shorter than the groups after it, and an
+    /// amount within the range of annual values.
+    #[test]
+    fn a_list_of_amounts_may_read_as_one() {
+        let one = |spec: &str| Sweep::parse(spec).unwrap().one_amount;
+        assert_eq!(
+            one("agency.DoD.annual_value=2,500").as_deref(),
+            Some("2500")
+        );
+        assert_eq!(
+            one("event.3.set.annual_value=1,500,250").as_deref(),
+            Some("1500250")
+        );
+        for spec in [
+            "agency.DoD.annual_value=100,200,300",
+            "agency.DoD.annual_value=1,234,567,890,123,456",
+            "agency.DoD.annual_value=2.5,500",
+            "agency.DoD.annual_value=2..500:2",
+            "choice.annual_value=2,500",
+            "vendor.A.attributes.annual_value=2,500",
+            "agency.X.choice.annual_value=2,500",
+            "agency.DoD.units=2,500",
+        ] {
+            assert_eq!(one(spec), None, "{spec}");
+        }
+        // Repeated groups would repeat a value: the error says it too.
+        let e = Sweep::parse("agency.DoD.annual_value=1,250,250")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("250 and 250 are the same value; each value is one block of rows in the files; for the one amount 1,250,250, write 1250250"),
+            "{e}"
+        );
+        // A quoted list is one value, told the number to write.
+        let e = Sweep::parse("agency.DoD.annual_value=\"2,500\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("'2,500' is not a number: write 2.5, or 2500"),
+            "{e}"
+        );
     }
 }

@@ -535,24 +535,16 @@ fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
         .chars()
         .filter(|c| !matches!(c, '[' | ']') && !c.is_whitespace())
         .collect();
-    // Every bracket and brace opened since the header closed again, and no
-    // string of several lines: the key's line is the table's own.
-    let mut depth = 0i64;
-    for line in &lines[at + 1..] {
-        if line.contains("'''") || line.contains("\"\"\"") {
-            return String::new();
-        }
-        let mut quote = None;
-        for c in code(line).chars() {
-            match (quote, c) {
-                (None, '"' | '\'') => quote = Some(c),
-                (Some(q), c) if c == q => quote = None,
-                (None, '{' | '[') => depth += 1,
-                (None, '}' | ']') => depth -= 1,
-                _ => {}
-            }
-        }
+    // No string of several lines anywhere before (a header-like line may be
+    // inside one), and every bracket and brace opened since the header
+    // closed again: the key's line is the table's own.
+    if before.contains("'''") || before.contains("\"\"\"") {
+        return String::new();
     }
+    let depth: i64 = lines[at + 1..]
+        .iter()
+        .map(|l| open_brackets(&code(l)))
+        .sum();
     if depth != 0 {
         return String::new();
     }
@@ -572,6 +564,23 @@ fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
         }
         _ => String::new(),
     }
+}
+
+/// Brackets and braces `text` opens less those it closes, outside quoted
+/// strings (one line of TOML, without its comment).
+fn open_brackets(text: &str) -> i64 {
+    let mut quote = None;
+    let mut depth = 0;
+    for c in text.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
 }
 
 /// A part of a key TOML reads as it stands (else the key is the problem).
@@ -612,7 +621,7 @@ fn spreadsheet_value_within(before: &str, line: &str, at: usize) -> Option<Strin
                 .find('{')
                 .filter(|&brace| brace < left)
                 .and_then(|brace| {
-                    let nested = line[brace + 1..left].contains(['{', '[', '"', '\'']);
+                    let nested = open_brackets(&line[brace + 1..left]) != 0;
                     let outer = line[..brace].trim_end().strip_suffix('=')?.trim();
                     (!nested && bare_key(outer) && bare_key(key)).then_some(outer)
                 });
@@ -1635,6 +1644,17 @@ mod tests {
             ("[[vendor]]\nbrand = { uniform = [50%, 150%] }\n", None),
             ("[[event]]\nat = 3\nset = { caution = 150% }\n", None),
             ("[[vendor]]\naccess = { \"secret\" = 120% }\n", None),
+            // After a value nested in the table, or a string with a brace.
+            (
+                "[[vendor]]\naccess = { a = { uniform = [0.5, 0.9] }, b = \"{\", secret = 120% }\n",
+                Some(", though access.secret must be in [0, 1]"),
+            ),
+            ("[[vendor]]\naccess = { a = { secret = 120% } }\n", None),
+            // A header-like line inside a string of several lines.
+            (
+                "[choice]\nnote = \"\"\"\n[[vendor]]#\"\"\"\nbrand = 150%\n",
+                None,
+            ),
             // Not TOML at all: the brace comes after the key.
             ("[[agency]]\nx = [ ], caution = 150%, y = {\n", None),
         ] {

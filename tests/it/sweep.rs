@@ -762,6 +762,7 @@ fn a_list_of_amounts_that_reads_as_one_amount_is_warned_of() {
             ),
         ),
         ("agency.DoD.annual_value=2500,1e6", None),
+        ("agency.DoD.annual_value=100,200,300", None),
         ("agency.DoD.annual_value=2..500:2", None),
         ("agency.DoD.units=100,200", None),
     ] {

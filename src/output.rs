@@ -137,7 +137,7 @@ pub fn try_writing_in<'a>(dir: &Path, names: impl IntoIterator<Item = &'a str>) 
                 drop(created);
                 break probe;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < 5 => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < ATTEMPTS => {}
             Err(e) => {
                 return Err(e)
                     .with_context(|| format!("no file can be created in {}", existing.display()));
@@ -269,6 +269,11 @@ impl FolderLock {
     }
 }
 
+/// How many times a job looks again for the folders it writes in when
+/// another job removed them meanwhile (the parents that job made for a
+/// folder it could not make), before it gives up.
+const ATTEMPTS: u32 = 5;
+
 /// `dir` as a folder to make: each `..` that follows a folder that does
 /// not exist yet (`out/a/../b`) taken back to its parent, so that making
 /// the folder does not make `out/a` on the way (a folder not yet made
@@ -333,7 +338,7 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
                 Err(e) => {
                     let vanished = e.kind() == std::io::ErrorKind::NotFound
                         || e.kind() == std::io::ErrorKind::AlreadyExists;
-                    if vanished && attempts < 5 {
+                    if vanished && attempts < ATTEMPTS {
                         continue 'attempt;
                     }
                     break 'attempt Some(e);

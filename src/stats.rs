@@ -83,12 +83,7 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
         Some((low, high)) if n >= BUCKETED_FROM => {
             select_bucketed(values, low, high, ranks, order_statistics)
         }
-        _ => {
-            select_ranks(values, ranks, 0);
-            for (statistic, &r) in order_statistics.iter_mut().zip(ranks) {
-                *statistic = values[r];
-            }
-        }
+        _ => select_among_all(values, ranks, order_statistics),
     }
     let order_statistic = |r: usize| order_statistics[ranks.partition_point(|&q| q < r)];
     let percentiles = PERCENTILES.map(|p| {
@@ -102,6 +97,16 @@ pub fn summarize(values: &mut [f64]) -> Option<Summary> {
         sd,
         percentiles,
     })
+}
+
+/// Puts in `order_statistics` the values a full sort of `values` would put
+/// at each of `ranks` (ascending, distinct), selecting among all values;
+/// reorders `values`.
+fn select_among_all(values: &mut [f64], ranks: &[usize], order_statistics: &mut [f64]) {
+    select_ranks(values, ranks, 0);
+    for (statistic, &r) in order_statistics.iter_mut().zip(ranks) {
+        *statistic = values[r];
+    }
 }
 
 /// From this many values on, [`summarize`] finds its order statistics by
@@ -120,11 +125,12 @@ const BUCKETED_FROM: usize = 64;
 /// 1,000 runs of `bench/large`) to the front, where a selection finds the
 /// ranks among them. When those buckets hold more than half the values (a
 /// row of mostly zeros), the selection is made among all of them instead,
-/// at the cost of the counting pass. The bucket of a value is rounded from `(x - low) * scale`, which
-/// never decreases as `x` grows (each step rounds monotonically), so every
-/// value in a bucket orders after every value in an earlier one, and a
-/// wanted value's rank among the kept values is its rank less the values
-/// of the buckets before it that were not kept. This measured about 2.5
+/// at the cost of the counting pass. The bucket of a value is rounded from
+/// `(x - low) * scale`, which never decreases as `x` grows (each step
+/// rounds monotonically), so every value in a bucket orders after every
+/// value in an earlier one, and a wanted value's rank among the kept values
+/// is its rank less the values of the buckets before it that were not
+/// kept. This measured about 2.5
 /// µs a row of 1,000 runs against 7 µs for selecting in all of them, over
 /// the rows of `bench/large`.
 fn select_bucketed(
@@ -135,18 +141,12 @@ fn select_bucketed(
     order_statistics: &mut [f64],
 ) {
     let n = values.len();
-    let select_in_all = |values: &mut [f64], order_statistics: &mut [f64]| {
-        select_ranks(values, ranks, 0);
-        for (statistic, &r) in order_statistics.iter_mut().zip(ranks) {
-            *statistic = values[r];
-        }
-    };
     let buckets = (n / 4).next_power_of_two().clamp(64, 1 << 14);
     let scale = buckets as f64 / (high - low);
     if !scale.is_finite() || scale == 0.0 || n > u32::MAX as usize {
         // Values nearly 1e308 apart, or too close for the division; or
         // more than a bucket's count can hold.
-        return select_in_all(values, order_statistics);
+        return select_among_all(values, ranks, order_statistics);
     }
     // Adding 2^52 rounds a number in 0..2^52 to a whole number held in the
     // low bits of the sum: here 0..=buckets (the largest value lands in
@@ -182,7 +182,7 @@ fn select_bucketed(
     // of two values), moving them saves nothing: select among all.
     let to_keep: usize = kept_buckets.iter().map(|&b| counts[b] as usize).sum();
     if to_keep > n / 2 {
-        return select_in_all(values, order_statistics);
+        return select_among_all(values, ranks, order_statistics);
     }
     // The counts become 1 for a kept bucket, 0 for another: a branch-free
     // partition, swapping each kept value to the front.
@@ -197,11 +197,11 @@ fn select_bucketed(
         kept += counts[bucket(x)] as usize;
     }
     debug_assert_eq!(kept, to_keep);
-    let kept_ranks = &kept_ranks[..ranks.len()];
-    select_ranks(&mut values[..kept], kept_ranks, 0);
-    for (statistic, &r) in order_statistics.iter_mut().zip(kept_ranks) {
-        *statistic = values[r];
-    }
+    select_among_all(
+        &mut values[..kept],
+        &kept_ranks[..ranks.len()],
+        order_statistics,
+    );
 }
 
 /// Mean and sample standard deviation of non-empty `values`, summed in run

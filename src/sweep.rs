@@ -140,7 +140,9 @@ impl Sweep {
                 && parts[parts.len() - 1] == "annual_value"
                 && !matches!(parts[parts.len() - 2], "attributes" | "choice");
             let short_first = pieces[0].bytes().filter(u8::is_ascii_digit).count() < 3;
-            let in_range = one.parse::<f64>().is_ok_and(|x| (0.0..=1e15).contains(&x));
+            let in_range = one
+                .parse::<f64>()
+                .is_ok_and(|x| crate::scenario::Range::MONEY.contains(x));
             if money && short_first && in_range {
                 one_amount = Some(one);
             }
@@ -173,14 +175,7 @@ impl Sweep {
         for (i, v) in values.iter().enumerate() {
             if let Some(earlier) = values[..i].iter().find(|e| same_value(&e.value, &v.value)) {
                 let one = one_amount.as_ref().map_or(String::new(), |one| {
-                    format!(
-                        "; for the one amount {}, write {one}",
-                        values
-                            .iter()
-                            .map(|v| v.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    )
+                    format!("; {}", one_amount_advice(&values, one))
                 });
                 return Err(format!(
                     "{} and {} are the same value; each value is one block of rows in the files{one}",
@@ -194,6 +189,23 @@ impl Sweep {
             decimal_range,
             one_amount,
         })
+    }
+
+    /// For a list that also reads as one amount ([`Sweep::one_amount`]):
+    /// "--vary PATH=2,500 runs the values 2 and 500, as commas separate the
+    /// values of a list; for the one amount 2,500, write 2500".
+    pub fn one_amount_note(&self) -> Option<String> {
+        let one = self.one_amount.as_ref()?;
+        let texts: Vec<&str> = self.values.iter().map(|v| v.text.as_str()).collect();
+        let (last, rest) = texts.split_last()?;
+        Some(format!(
+            "--vary {}={} runs the values {} and {last}, as commas separate the values of a \
+             list; {}",
+            self.path,
+            texts.join(","),
+            rest.join(", "),
+            one_amount_advice(&self.values, one)
+        ))
     }
 
     /// A `--set PATH=VALUE`: one value, as a sweep of one.
@@ -320,6 +332,13 @@ fn same_value(a: &Value, b: &Value) -> bool {
         (Value::Float(x), Value::Float(y)) => x == y,
         _ => a == b,
     }
+}
+
+/// "for the one amount 2,500, write 2500", for `values` whose list also
+/// reads as the amount `one`.
+fn one_amount_advice(values: &[SweepValue], one: &str) -> String {
+    let list: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
+    format!("for the one amount {}, write {one}", list.join(","))
 }
 
 /// One value as written: a whole number, a decimal number or (as an event's

@@ -71,17 +71,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     }
     warn_of_variants(path, &args, &file, &base, &variants);
     warn_of_overrides(path, plan, &args.set, &variants);
-    if let Some(one) = &plan.one_amount {
-        let texts: Vec<&str> = plan.values.iter().map(|v| v.text.as_str()).collect();
-        let (last, rest) = texts.split_last().expect("a sweep has a value");
-        warning!(
-            "--vary {}={} runs the values {} and {last}, as commas separate the values of a \
-             list; for the one amount {}, write {one}",
-            plan.path,
-            texts.join(","),
-            rest.join(", "),
-            texts.join(",")
-        );
+    if let Some(note) = plan.one_amount_note() {
+        warning!("{note}");
     }
     for varied in args.set.iter().chain([plan]) {
         // Every value changes the same numbers, so the agencies of every

@@ -616,27 +616,14 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
     // Read as `vary` reads a path whose name is not known here: a table's
     // key where the part before it names a table (a vendor has no choice
     // weights and an agency no attributes, so those name no number).
-    let (range, named) = match (first, before, key) {
-        ("choice", _, _) => (Some(Range::WEIGHT), format!("choice.{key}")),
-        (_, Some(table @ ("access" | "attributes" | "choice")), _) if parts.len() >= 4 => {
-            let range = match (first, table) {
-                ("vendor", "access") => Some(Range::UNIT),
-                ("vendor", "attributes") | ("agency", "choice") => Some(Range::WEIGHT),
-                _ => None,
-            };
-            (range, format!("{table}.{key}"))
+    let (inner, named) = match before {
+        Some(table @ ("access" | "attributes" | "choice")) if parts.len() >= 4 => {
+            (table, format!("{table}.{key}"))
         }
-        ("vendor", _, "brand") | ("agency", _, "caution") => (Some(Range::UNIT), key.to_string()),
-        ("agency", _, "innovation" | "imitation") => (Some(Range::NON_NEGATIVE), key.to_string()),
-        ("agency", _, "annual_value") => (Some(Range::MONEY), key.to_string()),
-        _ => (None, String::new()),
+        _ if first == "choice" => ("", format!("choice.{key}")),
+        _ => ("", key.to_string()),
     };
-    let outside = match (range, n.number.parse::<f64>()) {
-        (Some(range), Ok(x)) if n.thousands.is_none() && !range.contains(x) => {
-            format!(", though {named} must be {}", range.describe())
-        }
-        _ => String::new(),
-    };
+    let outside = raw::out_of_range(raw::range_of_key(first, inner, key), &named, &n);
     Some(format!("write {} ({why}){outside}", n.advice("")))
 }
 

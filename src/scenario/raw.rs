@@ -20,6 +20,7 @@ use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
 use super::lookup::suggest;
+use super::param::Range as Bounds;
 
 pub type SpannedValue = Spanned<Value>;
 pub type SpannedMap = Spanned<BTreeMap<String, SpannedValue>>;
@@ -519,14 +520,15 @@ fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
 /// value spread over several lines (an inline table, an array, a string)
 /// gets nothing, as its key may be another table's.
 fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
-    use super::param::Range as Bounds;
-    let code = |line: &str| {
-        line.split('#')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
+    // No string of several lines anywhere before (a header-like line may be
+    // inside one).
+    if before.contains("'''") || before.contains("\"\"\"") {
+        return String::new();
+    }
+    // A line without its comment.
+    fn code(line: &str) -> &str {
+        line.split('#').next().unwrap_or_default().trim()
+    }
     let lines: Vec<&str> = before.lines().collect();
     let Some(at) = lines.iter().rposition(|l| code(l).starts_with('[')) else {
         return String::new();
@@ -535,21 +537,24 @@ fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
         .chars()
         .filter(|c| !matches!(c, '[' | ']') && !c.is_whitespace())
         .collect();
-    // No string of several lines anywhere before (a header-like line may be
-    // inside one), and every bracket and brace opened since the header
-    // closed again: the key's line is the table's own.
-    if before.contains("'''") || before.contains("\"\"\"") {
-        return String::new();
-    }
-    let depth: i64 = lines[at + 1..]
-        .iter()
-        .map(|l| open_brackets(&code(l)))
-        .sum();
+    // Every bracket and brace opened since the header closed again: the
+    // key's line is the table's own.
+    let depth: i64 = lines[at + 1..].iter().map(|l| open_brackets(code(l))).sum();
     if depth != 0 {
         return String::new();
     }
-    let (head, last) = key.split_once('.').unwrap_or(("", key));
-    let range = match (table.as_str(), head, last) {
+    let (inner, last) = key.split_once('.').unwrap_or(("", key));
+    out_of_range(range_of_key(&table, inner, last), key, n)
+}
+
+/// The range a number of a `vendor`'s or an `agency`'s table, or of the
+/// `choice` table, must lie in, by the table, the table inside it that
+/// holds the key (`access`, `attributes`, `choice`, or "" for none) and
+/// the key: one place for the file's hints and the command line's. `None`
+/// for any other (an event's numbers are clamped into their ranges, not
+/// refused).
+pub(crate) fn range_of_key(table: &str, inner: &str, key: &str) -> Option<Bounds> {
+    match (table, inner, key) {
         ("choice", "", _) => Some(Bounds::WEIGHT),
         ("vendor", "", "brand") | ("agency", "", "caution") => Some(Bounds::UNIT),
         ("vendor", "access", _) => Some(Bounds::UNIT),
@@ -557,10 +562,16 @@ fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
         ("agency", "", "innovation" | "imitation") => Some(Bounds::NON_NEGATIVE),
         ("agency", "", "annual_value") => Some(Bounds::MONEY),
         _ => None,
-    };
+    }
+}
+
+/// ", though KEY must be in [a, b]" when the number `n` reads lies outside
+/// `range` (`named` is how the message names the key); empty otherwise,
+/// and for a reading with a second, thousands one.
+pub(crate) fn out_of_range(range: Option<Bounds>, named: &str, n: &SpreadsheetNumber) -> String {
     match (range, n.number.parse::<f64>()) {
         (Some(range), Ok(x)) if n.thousands.is_none() && !range.contains(x) => {
-            format!(", though {key} must be {}", range.describe())
+            format!(", though {named} must be {}", range.describe())
         }
         _ => String::new(),
     }

@@ -6,8 +6,10 @@
 //! permission) removes the temporary files and leaves whatever the folder
 //! held before untouched; the checks before the first rename (a folder in
 //! the way, another user's file in a sticky folder) leave it untouched too.
-//! Should a rename still fail after them, the files already renamed stay
-//! replaced, and the error names them.
+//! Each file a rename replaces is kept under a hidden backup name until all
+//! are in place, so should a rename still fail after them (a file another
+//! program holds open, on Windows), the files already renamed are put back
+//! and the folder keeps its earlier results whole.
 //! Files in the folder that this run does not produce are never touched.
 //!
 //! The checks that can be made before simulating live here too (a file in
@@ -51,23 +53,36 @@ pub fn temporary_name(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.partial"))
 }
 
-/// The first of `names` whose place in `dir`, or whose temporary file's
-/// place, a folder occupies, with that folder: the file cannot be written.
+/// Where the file already at `name` is kept while the new files are moved
+/// into place, so that a move failing half way can put it back: a hidden
+/// file beside it, removed once every file is in place.
+pub fn backup_name(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.previous"))
+}
+
+/// The hidden files [`write_files`] uses for `name` in `dir`: its
+/// temporary file and its backup. Either is removed if found there.
+fn working_names(dir: &Path, name: &str) -> [PathBuf; 2] {
+    [temporary_name(dir, name), backup_name(dir, name)]
+}
+
+/// The first of `names` whose place in `dir`, or whose temporary file's or
+/// backup's place, a folder occupies, with that folder: the file cannot be
+/// written.
 pub fn name_taken_by_folder<'a>(
     dir: &Path,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Option<(&'a str, PathBuf)> {
-    // A link at the temporary name is removed, never followed, by
+    // A link at a working name is removed, never followed, by
     // `write_files`: only a real folder there is in the way.
     names.into_iter().find_map(|name| {
-        let temporary = temporary_name(dir, name);
         if dir.join(name).is_dir() {
-            Some((name, dir.join(name)))
-        } else if fs::symlink_metadata(&temporary).is_ok_and(|m| m.is_dir()) {
-            Some((name, temporary))
-        } else {
-            None
+            return Some((name, dir.join(name)));
         }
+        working_names(dir, name)
+            .into_iter()
+            .find(|path| fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()))
+            .map(|path| (name, path))
     })
 }
 
@@ -89,9 +104,9 @@ pub fn blocked_by_file(dir: &Path) -> Option<PathBuf> {
     Some(nearest_existing(dir)).filter(|p| !p.is_dir())
 }
 
-/// The first of `names` whose path in `dir`, or whose temporary file, is
-/// one of `inputs` itself (not a link to it): writing it would replace that
-/// input.
+/// The first of `names` whose path in `dir`, or whose temporary file or
+/// backup, is one of `inputs` itself (not a link to it): writing it would
+/// replace that input.
 pub fn name_of_an_input<'a>(
     dir: &Path,
     names: impl IntoIterator<Item = &'a str>,
@@ -102,12 +117,12 @@ pub fn name_of_an_input<'a>(
         .filter_map(|p| fs::canonicalize(p).ok())
         .collect();
     // A file is written by renaming its temporary file over the name, and
-    // the temporary file of a name is removed first: either replaces the
+    // the working files of a name are removed first: either replaces the
     // entry in `dir`, never what a link there points to. So an input is at
     // risk only when such an entry is the input's file itself, not a link.
     names.into_iter().find_map(|name| {
-        [dir.join(name), temporary_name(dir, name)]
-            .into_iter()
+        std::iter::once(dir.join(name))
+            .chain(working_names(dir, name))
             .filter(|entry| fs::symlink_metadata(entry).is_ok_and(|m| m.is_file()))
             .filter_map(|entry| fs::canonicalize(entry).ok())
             .find(|target| inputs.contains(target))
@@ -165,7 +180,7 @@ fn file_owner(path: &Path) -> Option<u32> {
     }
 }
 
-/// The first of `names` (or of their temporary files) that is in `dir` and
+/// The first of `names` (or of their working files) that is in `dir` and
 /// that user `me` may not replace there. In a folder with the sticky bit
 /// set (`chmod +t`: `/tmp` and many shared team folders), only a file's
 /// owner, the folder's owner and root may rename over it or remove it, so
@@ -183,9 +198,9 @@ pub fn not_replaceable<'a>(
             return None;
         }
         let others = |path: PathBuf| fs::symlink_metadata(path).is_ok_and(|m| m.uid() != me);
-        names
-            .into_iter()
-            .find(|&name| others(dir.join(name)) || others(temporary_name(dir, name)))
+        names.into_iter().find(|&name| {
+            others(dir.join(name)) || working_names(dir, name).into_iter().any(&others)
+        })
     }
     #[cfg(not(unix))]
     {
@@ -376,7 +391,13 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
 ///
 /// A name that is empty, `.` or `..`, holds a folder separator or a NUL,
 /// is given twice (in any letter case: some file systems ignore it), or is
-/// another file's temporary name is refused before anything is created.
+/// another file's temporary or backup name is refused before anything is
+/// created.
+///
+/// Should moving a file into place fail after others were moved (another
+/// program holds it open, on Windows), the files already moved are put
+/// back as they were, and the files new to the folder removed, so the folder
+/// keeps the earlier results whole; the error says so.
 pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> anyhow::Result<()> {
     let mut names = std::collections::HashSet::new();
     for f in files {
@@ -389,11 +410,15 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
         }
     }
     for f in files {
-        if names.contains(&format!(".{}.partial", f.name).to_lowercase()) {
+        let name = &f.name;
+        if names.contains(&format!(".{name}.partial").to_lowercase()) {
             bail!(
-                "\".{}.partial\" is the name under which {:?} is written before it is moved into place, so it cannot be another file's",
-                f.name,
-                f.name
+                "\".{name}.partial\" is the name under which {name:?} is written before it is moved into place, so it cannot be another file's"
+            );
+        }
+        if names.contains(&format!(".{name}.previous").to_lowercase()) {
+            bail!(
+                "\".{name}.previous\" is the name under which an earlier {name:?} is kept while the new one is moved into place, so it cannot be another file's"
             );
         }
     }
@@ -445,27 +470,8 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
             owner,
             "no file was replaced",
         )?;
-        // manifest.json is last in `files`: should a rename still fail half
-        // way, the manifest left describes the earlier run, and the message
-        // says which files are new.
-        let mut replaced: Vec<&str> = Vec::with_capacity(files.len());
-        for f in files {
-            let tmp = temporary_name(dir, &f.name);
-            fs::rename(&tmp, dir.join(&f.name)).with_context(|| {
-                let new = if replaced.is_empty() {
-                    "no file was replaced".to_string()
-                } else {
-                    format!("already replaced: {}", replaced.join(", "))
-                };
-                format!(
-                    "cannot move {} into place in {} ({new})",
-                    f.name,
-                    dir.display()
-                )
-            })?;
-            replaced.push(&f.name);
-        }
-        Ok(())
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        move_into_place(dir, &names, &mut FileSystem)
     })();
     if result.is_err() {
         for tmp in &written {
@@ -473,6 +479,130 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
         }
     }
     result
+}
+
+/// The two ways [`move_into_place`] changes names in a folder: the file
+/// system's, and in tests one that fails on demand.
+trait Moves {
+    fn hard_link(&mut self, original: &Path, link: &Path) -> std::io::Result<()>;
+    fn rename(&mut self, from: &Path, to: &Path) -> std::io::Result<()>;
+}
+
+/// [`Moves`] as the file system makes them.
+struct FileSystem;
+
+impl Moves for FileSystem {
+    fn hard_link(&mut self, original: &Path, link: &Path) -> std::io::Result<()> {
+        fs::hard_link(original, link)
+    }
+    fn rename(&mut self, from: &Path, to: &Path) -> std::io::Result<()> {
+        fs::rename(from, to)
+    }
+}
+
+/// How the file that stood at a result's name was kept while the new one
+/// moved in.
+enum Kept {
+    /// Nothing stood there.
+    Nothing,
+    /// Under its backup name as well (a hard link): the name kept it until
+    /// the new file replaced it in one step.
+    Linked,
+    /// Moved to its backup name (where links cannot be made): the name was
+    /// empty until the new file came.
+    MovedAway,
+}
+
+/// Keeps the file at `target`, if there is one, under `backup` (a stale
+/// backup there is removed first).
+fn keep_previous(target: &Path, backup: &Path, moves: &mut impl Moves) -> std::io::Result<Kept> {
+    match fs::symlink_metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Kept::Nothing),
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    match fs::remove_file(backup) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    if moves.hard_link(target, backup).is_ok() {
+        return Ok(Kept::Linked);
+    }
+    moves.rename(target, backup)?;
+    Ok(Kept::MovedAway)
+}
+
+/// Renames each of `names`' temporary files in `dir` over its name, in
+/// order (`manifest.json` last), keeping the file each replaces until all
+/// are in place. Should one fail, those already moved are put back (the
+/// earlier file renamed back over the new one, or the new one removed where
+/// there was none), so the folder holds what it held before; the error
+/// names the file that failed, and any file that could not be put back.
+fn move_into_place(dir: &Path, names: &[&str], moves: &mut impl Moves) -> Result<()> {
+    let mut moved: Vec<(&str, Kept)> = Vec::with_capacity(names.len());
+    let mut failed = None;
+    for &name in names {
+        let (target, backup) = (dir.join(name), backup_name(dir, name));
+        let kept = match keep_previous(&target, &backup, moves) {
+            Ok(kept) => kept,
+            Err(e) => {
+                failed = Some((name, e));
+                break;
+            }
+        };
+        if let Err(e) = moves.rename(&temporary_name(dir, name), &target) {
+            // This name still holds its earlier file, unless it was moved away.
+            let restored = match kept {
+                Kept::Nothing => Ok(()),
+                Kept::Linked => fs::remove_file(&backup),
+                Kept::MovedAway => moves.rename(&backup, &target),
+            };
+            if restored.is_err() {
+                moved.push((name, kept));
+            }
+            failed = Some((name, e));
+            break;
+        }
+        moved.push((name, kept));
+    }
+    let Some((name, error)) = failed else {
+        for (name, kept) in &moved {
+            if !matches!(kept, Kept::Nothing) {
+                // A backup that cannot be removed is removed by the next job.
+                let _ = fs::remove_file(backup_name(dir, name));
+            }
+        }
+        return Ok(());
+    };
+    let mut not_restored: Vec<&str> = Vec::new();
+    for (moved_name, kept) in moved.iter().rev() {
+        let target = dir.join(moved_name);
+        let restored = match kept {
+            Kept::Nothing => fs::remove_file(&target),
+            Kept::Linked | Kept::MovedAway => moves.rename(&backup_name(dir, moved_name), &target),
+        };
+        if restored.is_err() {
+            not_restored.push(moved_name);
+        }
+    }
+    let outcome = if not_restored.is_empty() {
+        format!(
+            "the folder holds its earlier results as they were; if another program has {name} \
+             open, close it and run again"
+        )
+    } else {
+        not_restored.reverse();
+        format!(
+            "the earlier files could not all be put back: {} now hold this job's results, the \
+             others the earlier ones",
+            not_restored.join(", ")
+        )
+    };
+    Err(anyhow::Error::new(error).context(format!(
+        "cannot move {name} into place in {} ({outcome})",
+        dir.display()
+    )))
 }
 
 /// `manifest.json`: what produced the files next to it.
@@ -720,5 +850,122 @@ mod tests {
         fs::set_permissions(dir, fs::Permissions::from_mode(0o777)).unwrap();
         assert_eq!(not_replaceable(dir, names, other), None);
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod moving_into_place {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// The file system's moves, except that renaming from or onto `stuck`
+    /// fails (as a file another program holds open does on Windows), and so
+    /// does making any hard link, with `no_links`.
+    struct Failing {
+        stuck: PathBuf,
+        no_links: bool,
+    }
+
+    impl Moves for Failing {
+        fn hard_link(&mut self, original: &Path, link: &Path) -> std::io::Result<()> {
+            if self.no_links {
+                return Err(std::io::Error::other("links are not supported here"));
+            }
+            fs::hard_link(original, link)
+        }
+        fn rename(&mut self, from: &Path, to: &Path) -> std::io::Result<()> {
+            if from == self.stuck || to == self.stuck {
+                return Err(std::io::Error::other(
+                    "the file is in use by another program",
+                ));
+            }
+            fs::rename(from, to)
+        }
+    }
+
+    /// Every entry of `dir`, hidden ones too, with its contents.
+    fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_move_that_fails_half_way_puts_back_the_files_already_moved() {
+        let names = ["shares.csv", "adoption.csv", "summary.csv", "manifest.json"];
+        let cases = names.iter().flat_map(|&name| [(name, false), (name, true)]);
+        for (failing, stuck_is_new) in cases {
+            for no_links in [false, true] {
+                let tmp = tempfile::tempdir().unwrap();
+                let dir = tmp.path();
+                // Earlier results without adoption.csv, and a file of the user's.
+                for name in ["shares.csv", "summary.csv", "manifest.json", "notes.txt"] {
+                    fs::write(dir.join(name), format!("earlier {name}")).unwrap();
+                }
+                let before = contents(dir);
+                for name in names {
+                    fs::write(temporary_name(dir, name), format!("new {name}")).unwrap();
+                }
+                // The earlier file held open, or the new one unable to move.
+                let stuck = if stuck_is_new {
+                    temporary_name(dir, failing)
+                } else {
+                    dir.join(failing)
+                };
+                let mut moves = Failing { stuck, no_links };
+                let e = move_into_place(dir, &names, &mut moves).unwrap_err();
+                let message = format!("{e:#}");
+                assert!(
+                    message.starts_with(&format!("cannot move {failing} into place in ")),
+                    "{message}"
+                );
+                assert!(
+                    message.contains("holds its earlier results as they were")
+                        && message.ends_with("the file is in use by another program"),
+                    "{message}"
+                );
+                // What `write_files` then does: remove the temporary files left.
+                for name in names {
+                    let _ = fs::remove_file(temporary_name(dir, name));
+                }
+                assert_eq!(
+                    contents(dir),
+                    before,
+                    "{failing} stuck (new: {stuck_is_new}), links: {}",
+                    !no_links
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn moved_files_replace_the_earlier_ones_and_leave_no_backup() {
+        for no_links in [false, true] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = tmp.path();
+            fs::write(dir.join("shares.csv"), "earlier").unwrap();
+            fs::write(backup_name(dir, "shares.csv"), "left by a killed job").unwrap();
+            for name in ["shares.csv", "summary.csv"] {
+                fs::write(temporary_name(dir, name), format!("new {name}")).unwrap();
+            }
+            let mut moves = Failing {
+                stuck: dir.join("nothing is named this"),
+                no_links,
+            };
+            move_into_place(dir, &["shares.csv", "summary.csv"], &mut moves).unwrap();
+            let expected: BTreeMap<String, Vec<u8>> = [
+                ("shares.csv".to_string(), b"new shares.csv".to_vec()),
+                ("summary.csv".to_string(), b"new summary.csv".to_vec()),
+            ]
+            .into();
+            assert_eq!(contents(dir), expected, "links: {}", !no_links);
+        }
     }
 }

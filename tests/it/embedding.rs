@@ -1054,6 +1054,10 @@ fn writing_files_refuses_bad_names_and_reports_a_cancellation_as_such() {
             vec![file(".a.partial"), file("a")],
             "before it is moved into place",
         ),
+        (
+            vec![file("a"), file(".A.previous")],
+            "an earlier \"a\" is kept while the new one is moved into place",
+        ),
     ] {
         let e = write_files(&out, &files, &never).unwrap_err();
         assert!(e.to_string().contains(why), "{e}");

@@ -364,6 +364,18 @@ fn results_never_replace_the_scenario_they_come_from() {
     );
     assert_eq!(snapshot(&folder), before);
     std::fs::remove_file(folder.join(".summary.csv.partial")).unwrap();
+    // Or of the backup an earlier result is kept under while it is replaced.
+    std::fs::write(folder.join(".shares.csv.previous"), &scenario).unwrap();
+    let before = snapshot(&folder);
+    let o = run_into_work("work/.shares.csv.previous");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("writing shares.csv into work would replace the scenario"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&folder), before);
+    std::fs::remove_file(folder.join(".shares.csv.previous")).unwrap();
     std::fs::create_dir(folder.join(".summary.csv.partial")).unwrap();
     let before = snapshot(&folder);
     let o = run_into_work("work/base.toml");
@@ -631,6 +643,13 @@ fn obstacles_in_the_output_folder() {
         sharecast::output::temporary_name(&out, "summary.csv"),
     )
     .unwrap();
+    // So is a backup left by a killed job, or a link at its name.
+    std::os::unix::fs::symlink(
+        &precious,
+        sharecast::output::backup_name(&out, "summary.csv"),
+    )
+    .unwrap();
+    std::fs::write(sharecast::output::backup_name(&out, "shares.csv"), "left").unwrap();
     run_shipped_ok(
         tmp.path(),
         "scenarios/minimal.toml",
@@ -645,8 +664,30 @@ fn obstacles_in_the_output_folder() {
     assert!(
         snapshot(&out)
             .iter()
-            .all(|(name, _)| !name.ends_with(".partial"))
+            .all(|(name, _)| !name.ends_with(".partial") && !name.ends_with(".previous")),
+        "{:?}",
+        snapshot(&out)
+            .iter()
+            .map(|(name, _)| name)
+            .collect::<Vec<_>>()
     );
+
+    // A folder at a backup's name is in the way as well.
+    let before = snapshot(&out);
+    std::fs::create_dir(sharecast::output::backup_name(&out, "adoption.csv")).unwrap();
+    let o = run_shipped(
+        tmp.path(),
+        "scenarios/minimal.toml",
+        &["--runs", "5", "--out", "out"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("out/.adoption.csv.previous is a folder"),
+        "{stderr}"
+    );
+    std::fs::remove_dir(sharecast::output::backup_name(&out, "adoption.csv")).unwrap();
+    assert_eq!(snapshot(&out), before);
 }
 
 /// Arguments that are not UTF-8 (a path in a legacy encoding) work.

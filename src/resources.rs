@@ -102,6 +102,7 @@ pub fn estimate(
                 calendars * segments * periods * vendors * 4
                     + segments * table_rows * vendors * 16
                     + segments * vendors * 32
+                    + segments * crate::engine::segment_overhead_bytes()
             }
             EngineKind::Units => s.total_units() * crate::engine::bytes_per_unit(),
         };

@@ -28,6 +28,13 @@ use crate::scenario::Scenario;
 /// uniform each); larger groups by conditional binomials.
 const UNIT_BY_UNIT: u32 = 16;
 
+/// Bytes a segment takes beyond the numbers its lists hold: the struct
+/// itself and, for each of the seven lists every segment has on the heap,
+/// the allocator's header and rounding, about 32 bytes a block. In a market
+/// of many small segments (thousands of agencies times tiers, few vendors)
+/// this is most of the engine's working set.
+pub(super) const SEGMENT_OVERHEAD_BYTES: u64 = std::mem::size_of::<Segment>() as u64 + 7 * 32;
+
 /// One agency-tier cell of the market.
 struct Segment {
     agency: usize,

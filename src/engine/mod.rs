@@ -327,6 +327,12 @@ pub fn bytes_per_unit() -> u64 {
     units::BYTES_PER_UNIT
 }
 
+/// Memory the count engine needs per segment (agency and tier) beyond the
+/// numbers its lists hold, for the memory estimate.
+pub(crate) fn segment_overhead_bytes() -> u64 {
+    counts::SEGMENT_OVERHEAD_BYTES
+}
+
 /// Panics with every broken rule when `s` fails [`Scenario::verify`]: the
 /// engines and the statistics index and count by its parts and would
 /// otherwise panic somewhere inside or give wrong numbers.

@@ -974,6 +974,47 @@ fn a_job_the_address_space_check_lets_through_completes() {
     }
 }
 
+/// In a market of many small segments (2,000 agencies times 500 tiers,
+/// two vendors) the count engine's working set is mostly each segment's
+/// own bookkeeping, which the estimate counts: a run under the
+/// address-space limit the refusal advises completes instead of aborting
+/// when an allocation fails.
+#[test]
+fn the_limit_advised_for_a_market_of_many_segments_is_enough() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiers: Vec<String> = (0..500).map(|t| format!("\"t{t}\"")).collect();
+    let mut text = format!(
+        "name = \"many segments\"\nstart = \"2026-01\"\nperiods = 2\ntiers = [{}]\n",
+        tiers.join(", ")
+    );
+    for v in 0..2 {
+        text += &format!("[[vendor]]\nname = \"v{v}\"\nbrand = 0.5\naccess = {{ t0 = 1.0 }}\n");
+    }
+    for a in 0..2000 {
+        text += &format!(
+            "[[agency]]\nname = \"a{a}\"\nunits = 10\ninnovation = 0.01\nimitation = 0.1\nterm = 12\n"
+        );
+    }
+    std::fs::write(tmp.path().join("segments.toml"), text).unwrap();
+    let run = |kib: &str, out: &str| {
+        let args = ["run", "segments.toml", "--runs", "1", "--threads", "1"];
+        under_address_space_limit(
+            tmp.path(),
+            kib,
+            &[&args[..], &["-q", "--out", out]].concat(),
+        )
+    };
+    let o = run("100000", "refused");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    let advised = text_after(&stderr, "(ulimit -v ", ')').expect("a limit advised");
+    let o = run(&advised, "advised");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_no_panic(&stderr);
+    assert!(o.status.success(), "ulimit -v {advised}: {stderr}");
+    assert!(tmp.path().join("advised/shares.csv").is_file());
+}
+
 /// Under an address-space limit too low for even an empty job, only a
 /// higher limit is advised; over both the memory and the limit, the
 /// message names both.

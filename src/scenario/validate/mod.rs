@@ -42,6 +42,12 @@ pub const MAX_PERIODS: i64 = 10_000;
 pub(super) const MAX_TERM: i64 = 1_000_000;
 const MAX_RUNS: i64 = 100_000_000;
 pub(super) const MAX_TOTAL_UNITS: u64 = u32::MAX as u64;
+/// The most vendors times tiers: each vendor has an access at every tier,
+/// checked and kept at about 90 bytes a pair.
+pub(super) const MAX_VENDOR_TIERS: u64 = 1_000_000;
+/// The most agencies times tiers: each pair is a segment of the count
+/// engine, whose working set is several hundred bytes a segment per thread.
+pub(super) const MAX_AGENCY_TIERS: u64 = 10_000_000;
 
 /// Checks `source` with each of `settings` applied to it first (see
 /// `vary`); a setting that matches nothing in the file is the only error
@@ -158,6 +164,42 @@ impl<'s> Checker<'s> {
         });
     }
 
+    /// Whether the file's vendors and agencies, each times its `tiers`
+    /// tiers, stay within [`MAX_VENDOR_TIERS`] and [`MAX_AGENCY_TIERS`]; if
+    /// not, an error at `tiers`, before anything is built per pair.
+    fn tier_pairs_fit(&mut self, raw: &RawScenario, tiers: usize) -> bool {
+        let mut fit = true;
+        for (count, plural, what, most) in [
+            (
+                raw.vendor.len(),
+                "vendors",
+                "each vendor has an access at every tier",
+                MAX_VENDOR_TIERS,
+            ),
+            (
+                raw.agency.len(),
+                "agencies",
+                "each agency has units at every tier",
+                MAX_AGENCY_TIERS,
+            ),
+        ] {
+            let pairs = count as u64 * tiers as u64;
+            if pairs <= most {
+                continue;
+            }
+            fit = false;
+            let message = format!(
+                "{count} {plural} and {tiers} tiers make {pairs} pairs ({what}); at most {most} \
+                 are supported: declare fewer tiers or {plural}"
+            );
+            match &raw.tiers {
+                Some(declared) => self.error(&declared.span(), message),
+                None => self.error_in_file(message),
+            }
+        }
+        fit
+    }
+
     fn scenario(&mut self, raw: RawScenario, path: &Path) -> Option<Scenario> {
         let name = match &raw.name {
             Some(n) => match not_shown(n.get_ref()) {
@@ -231,6 +273,9 @@ impl<'s> Checker<'s> {
         };
 
         let tiers = self.tiers(&raw);
+        if !self.tier_pairs_fit(&raw, tiers.len()) {
+            return None;
+        }
         let (attributes, weights) = self.choice(&raw);
 
         let calendar = match (start, periods, step) {
@@ -372,5 +417,59 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A file whose vendors or agencies times tiers run past their limits
+    /// is refused at `tiers` (its line, the counts and the limit) before
+    /// anything is built per pair; at the limit it is accepted.
+    #[test]
+    fn too_many_tier_pairs_are_refused_at_tiers() {
+        use super::{MAX_AGENCY_TIERS, MAX_VENDOR_TIERS};
+        let scenario = |tiers: usize, vendors: usize, agencies: usize| {
+            let names: Vec<String> = (0..tiers).map(|t| format!("\"t{t}\"")).collect();
+            let mut text = format!(
+                "name = \"pairs\"\nstart = \"2026-01\"\nperiods = 2\ntiers = [{}]\n",
+                names.join(", ")
+            );
+            for v in 0..vendors {
+                text +=
+                    &format!("[[vendor]]\nname = \"v{v}\"\nbrand = 0.5\naccess = {{ t0 = 1.0 }}\n");
+            }
+            for a in 0..agencies {
+                text += &format!(
+                    "[[agency]]\nname = \"a{a}\"\nunits = 1\ninnovation = 0.1\nimitation = 0.1\nterm = 2\n"
+                );
+            }
+            super::validate(&text, std::path::Path::new("pairs.toml"), &[])
+        };
+        let tiers = 1_000;
+        let vendors = (MAX_VENDOR_TIERS / tiers) as usize;
+        assert!(scenario(tiers as usize, vendors, 1).is_ok());
+        let errors = scenario(tiers as usize, vendors + 1, 1).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, Some(4));
+        assert_eq!(
+            errors[0].message,
+            format!(
+                "{} vendors and 1000 tiers make {} pairs (each vendor has an access at every tier); at most 1000000 are supported: declare fewer tiers or vendors",
+                vendors + 1,
+                (vendors as u64 + 1) * tiers
+            )
+        );
+        let tiers = 10_000;
+        let agencies = (MAX_AGENCY_TIERS / tiers) as usize;
+        assert!(scenario(tiers as usize, 1, agencies).is_ok());
+        let errors = scenario(tiers as usize, 1, agencies + 1).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, Some(4));
+        assert!(
+            errors[0].message.starts_with(&format!(
+                "{} agencies and 10000 tiers make {} pairs (each agency has units at every tier); at most 10000000",
+                agencies + 1,
+                (agencies as u64 + 1) * tiers
+            )),
+            "{}",
+            errors[0].message
+        );
     }
 }

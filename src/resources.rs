@@ -18,8 +18,8 @@ use crate::tally::{PriceEpochs, Tally, TallyLayout};
 /// Bytes a simulation needs, by what holds them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MemoryEstimate {
-    /// The per-run records kept for the statistics, and each run's revenue
-    /// path (the running sums need every period).
+    /// What each run keeps for the statistics (its tally), and each run's
+    /// revenue path (the running sums need every period).
     pub records: u64,
     /// The working set of the engine and the statistics stage.
     pub working: u64,

@@ -67,7 +67,8 @@ pub struct SweepValue {
     /// what messages and the manifest quote (the files hold
     /// [`SweepValue::column`]).
     pub text: String,
-    /// An integer, a float, or (for an event's `at`) a `YYYY-MM` string.
+    /// An integer, a float, or (for an event's `at` or `until`) a `YYYY-MM`
+    /// string.
     pub value: Value,
 }
 
@@ -787,7 +788,10 @@ fn event_label(s: &Scenario, i: usize) -> String {
 ///   of the same vendor or agency: which of their values holds from the
 ///   later one's period on is now the other one's;
 /// - a value an event sets or adds, given by a setting, that a later event
-///   `set`s again: the value holds only until then.
+///   `set`s again: the value holds only until then;
+/// - an amount an event adds, given by a setting, that a later event takes
+///   off again by adding the file's opposite (a temporary change written as
+///   two events): the two no longer cancel, and `until` is suggested.
 ///
 /// Events apply by period, and within a period in file order.
 pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {

@@ -154,7 +154,8 @@ pub struct InitialContract {
 }
 
 /// A dated change to a vendor's or agency's parameters (an `[[event]]`
-/// block); it lasts until another event changes the same parameter.
+/// block); it lasts until another event changes the same parameter, or,
+/// with `until`, to that period, when its changes end.
 #[derive(Debug, Clone)]
 pub struct Event {
     /// Period index; may be `>= periods`, in which case it never fires.

@@ -36,8 +36,8 @@ pub struct Setting {
     /// `event.LABEL.KEY` (see [`PATH_HELP`]).
     pub path: String,
     /// The value as the file would hold it ([`Value`](super::Value)): a
-    /// number, or for an event's `at` a date such as `"2026-03"` or a
-    /// period index. A distribution (an inline table such as
+    /// number, or for an event's `at` or `until` a date such as
+    /// `"2026-03"` or a period index. A distribution (an inline table such as
     /// `{ uniform = [0.1, 0.3] }`) is accepted wherever the file takes
     /// one, though `--set` and `sweep` offer only numbers and dates.
     pub value: Value,
@@ -120,7 +120,7 @@ enum Takes {
     Number,
     /// A whole number (`units`, `term`).
     Whole,
-    /// A date `YYYY-MM` or a period index (an event's `at`).
+    /// A date `YYYY-MM` or a period index (an event's `at` or `until`).
     DateOrPeriod,
 }
 

@@ -5,10 +5,13 @@
 //! first, so a user fixes a file in one pass; each names its line and the
 //! rule, and suggests the likely fix. What is allowed but probably not
 //! meant becomes a warning on the checked scenario instead: an event past
-//! the horizon, a rate above 1 that reads as a percentage, a distribution
-//! clamped in 5% or more of its draws, a tier no vendor can serve or a
-//! vendor that can serve no tier, a name a spreadsheet reads as a value or
-//! pandas as missing, or one with a `;` that LibreOffice would split.
+//! the horizon, an integer `until` that reads as a year, an addition as wide
+//! as its number's range, a rate above 1 that reads as a percentage, an
+//! `innovation` that makes most units adopt at once, a distribution clamped
+//! in 5% or more of its draws, an agency without the `annual_value` the
+//! others give, a tier no vendor can serve or a vendor that can serve no
+//! tier, an attribute no weight uses, a name a spreadsheet reads as a value
+//! or pandas as missing, or one with a `;` that LibreOffice would split.
 //!
 //! `Checker` collects the diagnostics; each part of the file has its own
 //! module of `Checker` methods:

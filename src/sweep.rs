@@ -163,7 +163,11 @@ impl Sweep {
                 values
                     .split(',')
                     .map(|v| literal(v.trim(), hint_path))
-                    .collect::<Result<Vec<_>, _>>()?,
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| match crate::scenario::percentages_hint(path, values) {
+                        Some(hint) => format!("'{values}' are not numbers: {hint}"),
+                        None => e,
+                    })?,
                 None,
             ),
         };
@@ -1788,6 +1792,30 @@ mod tests {
     /// agency's or an event's `annual_value`, not a weight or attribute of
     /// that name), a first value shorter than the groups after it, and an
     /// amount within the range of annual values.
+    #[test]
+    fn a_list_of_percentages_is_told_the_fractions() {
+        let error = |spec: &str| Sweep::parse(spec).unwrap_err().to_string();
+        assert_eq!(
+            error("agency.*.caution=10%,20%, 30%"),
+            "'10%,20%, 30%' are not numbers: write 0.1,0.2,0.3 (a percentage is written as a fraction)"
+        );
+        assert_eq!(
+            error("vendor.A.access.secret=50%,150%"),
+            "'50%,150%' are not numbers: write 0.5,1.5 (a percentage is written as a fraction), \
+             though access.secret must be in [0, 1]"
+        );
+        // Not when a comma may be part of a number (`1,500%`, `12,5%`), nor
+        // for a number that takes no fraction.
+        for spec in [
+            "agency.DoD.caution=1,500%",
+            "agency.DoD.caution=12,5%",
+            "agency.DoD.units=10%,20%",
+            "agency.DoD.caution=10%,x",
+        ] {
+            assert!(!error(spec).contains("are not numbers"), "{spec}");
+        }
+    }
+
     #[test]
     fn a_list_of_amounts_may_read_as_one() {
         let one = |spec: &str| Sweep::parse(spec).unwrap().one_amount;

@@ -158,7 +158,13 @@ fn whole_number_from_to(text: &str, min: u64, max: u64, what: &str) -> Result<u6
         .ok()
         .filter(|n| (i128::from(min)..=i128::from(max)).contains(n))
         .map(|n| n as u64)
-        .ok_or_else(|| format!("{what} is a whole number from {min} to {max}"))
+        .ok_or_else(|| {
+            // `2,000` or `10k`, as a spreadsheet shows a number.
+            let hint = crate::scenario::whole_number_as_written(text)
+                .filter(|n| (min..=max).contains(n))
+                .map_or(String::new(), |n| format!("; write {n}"));
+            format!("{what} is a whole number from {min} to {max}{hint}")
+        })
 }
 
 #[derive(Debug, clap::Args)]

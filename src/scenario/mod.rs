@@ -564,6 +564,40 @@ pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
 /// (`units`, `term`), for a reading that is negative, in dollars or
 /// larger than a whole number of the model can be.
 pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> {
+    let (n, why, outside) = spreadsheet_reading(path, text)?;
+    Some(format!("write {} ({why}){outside}", n.advice("")))
+}
+
+/// For a `--vary` list whose every value is a percentage (`10%,20%,30%`,
+/// where no comma can separate thousands): "write 0.1,0.2,0.3 (a
+/// percentage is written as a fraction)", with the range note of the first
+/// value outside the range of `path`'s number. `None` unless every value
+/// reads so for `path`.
+pub(crate) fn percentages_hint(path: &str, list: &str) -> Option<String> {
+    let pieces: Vec<&str> = list.split(',').map(str::trim).collect();
+    if pieces.len() < 2 || !pieces.iter().all(|p| p.ends_with('%')) {
+        return None;
+    }
+    let readings: Vec<_> = pieces
+        .iter()
+        .map(|p| spreadsheet_reading(path, p))
+        .collect::<Option<_>>()?;
+    let numbers: Vec<&str> = readings.iter().map(|(n, _, _)| n.number.as_str()).collect();
+    let why = readings[0].1;
+    let outside = readings
+        .iter()
+        .map(|(_, _, outside)| outside.as_str())
+        .find(|outside| !outside.is_empty())
+        .unwrap_or_default();
+    Some(format!("write {} ({why}){outside}", numbers.join(",")))
+}
+
+/// What [`spreadsheet_number_hint`] says: the reading, why it differs from
+/// the text, and the note when it lies outside the number's range.
+fn spreadsheet_reading(
+    path: &str,
+    text: &str,
+) -> Option<(raw::SpreadsheetNumber, &'static str, String)> {
     let parts: Vec<&str> = path.split('.').collect();
     // What the path names, as `vary` reads it: a vendor's, an agency's or
     // a `[choice]` number, or one an event sets or adds.
@@ -625,7 +659,22 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
         _ => ("", key.to_string()),
     };
     let outside = raw::out_of_range(raw::range_of_key(first, inner, key), &named, &n);
-    Some(format!("write {} ({why}){outside}", n.advice("")))
+    Some((n, why, outside))
+}
+
+/// The whole number `text` means when written as a spreadsheet or a report
+/// shows one (`2,000`, `10k`), for a count given on the command line
+/// (`--runs`, `--threads`); `None` for anything else, a negative number
+/// or an amount of money among them.
+pub(crate) fn whole_number_as_written(text: &str) -> Option<u64> {
+    if text.contains(['-', '$']) {
+        return None;
+    }
+    let n = raw::spreadsheet_number(text.trim(), raw::NumberKind::Whole)?;
+    n.thousands
+        .is_none()
+        .then(|| n.number.parse().ok())
+        .flatten()
 }
 
 /// Whether `text` is a number with its digits grouped in thousands by

@@ -250,7 +250,7 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
 /// comma) or tabs, has no `=`, and opens neither a header nor a JSON
 /// object.
 fn looks_like_csv(source: &str) -> bool {
-    source
+    let cells = source
         .lines()
         .map(str::trim)
         .find(|line| !line.is_empty() && !line.starts_with('#'))
@@ -258,7 +258,32 @@ fn looks_like_csv(source: &str) -> bool {
             // A comment after the text (`name "A"\t# shown`) is not a cell.
             let text = line.split('#').next().unwrap_or_default().trim();
             text.contains([',', ';', '\t']) && !text.contains('=') && !text.starts_with(['[', '{'])
-        })
+        });
+    cells || lines_in_quoted_cells(source)
+}
+
+/// Whether `source` looks like a scenario pasted into a spreadsheet's
+/// column and saved as CSV: a line with a comma or a quote then becomes
+/// one cell in double quotes, its own quotes doubled
+/// (`"name = ""Market, 2026"""`, `"# Illustrative, not data"`). Read from
+/// the first line that is neither blank nor a comment (a quoted comment is
+/// no comment).
+fn lines_in_quoted_cells(source: &str) -> bool {
+    let source = source.trim_start_matches('\u{feff}');
+    let first = source
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    let Some(line) = first else {
+        return false;
+    };
+    let Some(inside) = line
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+    else {
+        return false;
+    };
+    inside.starts_with('#') || (inside.contains('=') && inside.contains("\"\""))
 }
 
 /// `write KEY = "YYYY-MM"` when the line of `span` gives a key a bare
@@ -709,11 +734,34 @@ fn unknown_key(key: &str, allowed: &[&str]) -> String {
         "unknown key '{key}' (unknown keys are errors); allowed here: {}",
         allowed.join(", ")
     );
-    if let Some(s) = suggest(key, allowed.iter().copied()) {
+    let synonym = || {
+        SYNONYMS
+            .iter()
+            .find(|(word, _)| word.eq_ignore_ascii_case(key.trim()))
+            .map(|&(_, meant)| meant)
+            .filter(|meant| allowed.contains(meant))
+    };
+    if let Some(s) = suggest(key, allowed.iter().copied()).or_else(synonym) {
         text.push_str(&format!("; did you mean '{s}'?"));
     }
     text
 }
+
+/// Words a user may reach for in place of a key (`[weights]` for
+/// `[choice]`), which their spelling alone would not suggest; each only
+/// where its key is allowed.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("weights", "choice"),
+    ("weight", "choice"),
+    ("price", "annual_value"),
+    ("contract_value", "annual_value"),
+    ("value", "annual_value"),
+    ("date", "at"),
+    ("when", "at"),
+    ("contracts", "initial"),
+    ("initial_contracts", "initial"),
+    ("incumbents", "initial"),
+];
 
 /// The kind of value a key takes.
 #[derive(Clone, Copy)]

@@ -202,6 +202,23 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
             ["--threads", "0"],
             "a number of threads is a whole number from 1 to 1024",
         ),
+        // Written as a spreadsheet shows it: told the number, when in range.
+        (
+            ["--runs", "2,000"],
+            "a number of runs is a whole number from 1 to 100000000; write 2000\n",
+        ),
+        (
+            ["--runs", "10k"],
+            "a number of runs is a whole number from 1 to 100000000; write 10000\n",
+        ),
+        (
+            ["--runs", "200,000,000"],
+            "a number of runs is a whole number from 1 to 100000000\n",
+        ),
+        (
+            ["--threads", "1,5"],
+            "a number of threads is a whole number from 1 to 1024\n",
+        ),
     ] {
         let o = sharecast(tmp.path(), &["run", s, args[0], args[1]]);
         let stderr = String::from_utf8_lossy(&o.stderr);

@@ -242,11 +242,6 @@ fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
     // The rest is needed only when the first test fails (a fifth to a
     // third of the draws), so it is not computed before then.
     let m = || floor_non_negative((nf + 1.0) * p);
-    let h = |m: f64, r: f64| {
-        (m + 0.5) * libm::log((m + 1.0) / (r * (nf - m + 1.0)))
-            + stirling_correction(m)
-            + stirling_correction(nf - m)
-    };
     loop {
         let mut v = uniform(rng);
         let u;
@@ -308,16 +303,26 @@ fn btrd<R: Rng + ?Sized>(rng: &mut R, n: u32, p: f64) -> u32 {
         if v > t + rho {
             continue;
         }
-        let nm = nf - m + 1.0;
-        let nk = nf - k + 1.0;
-        let bound =
-            h(m, r) + (nf + 1.0) * libm::log(nm / nk) + (k + 0.5) * libm::log(nk * r / (k + 1.0))
-                - stirling_correction(k)
-                - stirling_correction(nf - k);
-        if v <= bound {
+        if v <= log_pmf_ratio(nf, m, k, r) {
             return k as u32;
         }
     }
+}
+
+/// ln(f(k) / f(m)) for the binomial distribution of `nf` trials with odds
+/// `r` = p / (1 - p): Stirling's series for the factorials, with the
+/// correction terms of [`stirling_correction`]. BTRD's exact test for a
+/// `k` more than 15 from the mode `m`.
+fn log_pmf_ratio(nf: f64, m: f64, k: f64, r: f64) -> f64 {
+    let nm = nf - m + 1.0;
+    let nk = nf - k + 1.0;
+    (m + 0.5) * libm::log((m + 1.0) / (r * nm))
+        + stirling_correction(m)
+        + stirling_correction(nf - m)
+        + (nf + 1.0) * libm::log(nm / nk)
+        + (k + 0.5) * libm::log(nk * r / (k + 1.0))
+        - stirling_correction(k)
+        - stirling_correction(nf - k)
 }
 
 #[cfg(test)]
@@ -496,7 +501,8 @@ mod tests {
                 nf * pq,
                 (1.0 - 6.0 * pq) / (nf * pq),
             );
-            assert!(xs.iter().all(|&x| x >= 0.0 && x <= nf));
+            // Counts are never negative (they are u32); none exceeds n.
+            assert!(xs.iter().all(|&x| x <= nf), "binomial({n}, {p}) above n");
         }
     }
 
@@ -577,12 +583,46 @@ mod tests {
             (0.01, 1000),
             (0.45, 3),
             (1e-9, 1 << 20),
+            // Above 2^16 with n p near 10, where exp(-n p) alone would be
+            // off by n p^2 / 2, about 5e-4.
+            (1e-4, 100_000),
+            (1.4e-4, 70_000),
         ] {
             let exact = (f64::from(n) * (-p).ln_1p()).exp();
             assert!(
                 (pow_complement(p, n) / exact - 1.0).abs() < 1e-11,
                 "p {p} n {n}"
             );
+        }
+    }
+
+    /// BTRD's exact test uses ln(f(k) / f(m)) from Stirling's series with
+    /// its corrections; against the log-gamma function, it is exact to
+    /// within 1e-9 wherever the test is made (k more than 15 from the
+    /// mode), up to k = n, where a correction left out would be off by
+    /// 1 / (12 (n - k + 1)), and down to k = 0.
+    #[test]
+    fn the_exact_tests_ratio_matches_the_log_gamma_function() {
+        let ln_choose = |n: f64, k: f64| {
+            libm::lgamma(n + 1.0) - libm::lgamma(k + 1.0) - libm::lgamma(n - k + 1.0)
+        };
+        for (n, p) in [
+            (60u32, 0.35f64),
+            (200, 0.05),
+            (5000, 0.02),
+            (5000, 0.3),
+            (5000, 0.5),
+        ] {
+            let nf = f64::from(n);
+            let (m, r) = (((nf + 1.0) * p).floor(), p / (1.0 - p));
+            for k in (0..=n).map(f64::from).filter(|k| (k - m).abs() > 15.0) {
+                let exact = ln_choose(nf, k) - ln_choose(nf, m) + (k - m) * r.ln();
+                let series = log_pmf_ratio(nf, m, k, r);
+                assert!(
+                    (series - exact).abs() < 1e-9,
+                    "n {n} p {p} m {m} k {k}: {series} against {exact}"
+                );
+            }
         }
     }
 

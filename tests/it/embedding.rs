@@ -403,7 +403,7 @@ fn a_number_drawn_in_code_pairs_with_the_file_after_assign_streams() {
     let refused = set(Value::Boolean(true)).expect_err("a truth value is no brand");
     assert!(
         refused.to_string().contains(
-            "gov-ai-2026.toml:30: vendor 'OpenAI' brand must be a number or a distribution"
+            "gov-ai-2026.toml:33: vendor 'OpenAI' brand must be a number or a distribution"
         ),
         "{refused}"
     );

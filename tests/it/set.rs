@@ -138,7 +138,7 @@ fn settings_that_cannot_apply_stop_with_nothing_written() {
         ),
         (
             vec!["run", baseline, "--set", "agency.DoD.caution=1.5"],
-            "gov-ai-2026.toml:62: agency 'DoD' caution must be in [0, 1], got 1.5 (with --set agency.DoD.caution=1.5)",
+            "gov-ai-2026.toml:65: agency 'DoD' caution must be in [0, 1], got 1.5 (with --set agency.DoD.caution=1.5)",
         ),
         (
             vec![
@@ -678,7 +678,7 @@ fn warnings_name_the_settings_that_cause_them() {
     ]);
     assert!(
         stderr.contains(
-            "gov-ai-2026.toml:168: event 2 (2026-03, 'OpenAI on AWS, classified and unclassified') sets access.secret, \
+            "gov-ai-2026.toml:177: event 2 (2026-03, 'OpenAI on AWS, classified and unclassified') sets access.secret, \
              so a value given for vendor.OpenAI.access.secret holds only until then"
         ),
         "{stderr}"
@@ -696,7 +696,7 @@ fn warnings_name_the_settings_that_cause_them() {
     ]);
     assert!(
         stderr.contains(
-            "gov-ai-2026.toml:168: event 2 (2026-01, 'OpenAI on AWS, classified and unclassified') sets access.secret, \
+            "gov-ai-2026.toml:177: event 2 (2026-01, 'OpenAI on AWS, classified and unclassified') sets access.secret, \
              so a value given for vendor.OpenAI.access.secret is replaced before anything happens and changes nothing"
         ) && !stderr.contains("holds only until then"),
         "{stderr}"

@@ -334,7 +334,7 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
         (
             "vendor.OpenAI.brand=0.5,1.5",
             vec![
-                "gov-ai-2026.toml:30:",
+                "gov-ai-2026.toml:33:",
                 "must be in [0, 1], got 1.5",
                 "(with --vary vendor.OpenAI.brand=1.5)",
             ],
@@ -356,12 +356,12 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
         (
             "agency.*.term=1..1000000:3",
             vec![
-                "gov-ai-2026.toml:65: agency 'DoD' term must be a plain integer, not a decimal number: \
+                "gov-ai-2026.toml:68: agency 'DoD' term must be a plain integer, not a decimal number: \
                  write 1 (digits only, without an exponent or a decimal point) \
                  (with --vary agency.*.term=1.0); 1..1000000:3 steps by 499999.5, so its values are \
                  decimals; whole ends and a COUNT whose steps are whole give whole numbers, as in \
                  1..1000000:4, or list the values\n",
-                "gov-ai-2026.toml:90: agency 'Intelligence community' term must be a plain integer, \
+                "gov-ai-2026.toml:93: agency 'Intelligence community' term must be a plain integer, \
                  not a decimal number: write 1 (digits only, without an exponent or a decimal point) \
                  (with --vary agency.*.term=1.0)\n",
             ],
@@ -638,7 +638,7 @@ fn warnings_name_the_values_that_cause_them() {
     );
     assert!(
         stderr.contains(
-            "gov-ai-2026.toml:161: event 1 (2026-02, 'OpenAI's Pentagon agreement') sets access.unclassified, \
+            "gov-ai-2026.toml:168: event 1 (2026-02, 'OpenAI's Pentagon agreement') sets access.unclassified, \
              so a value given for vendor.OpenAI.access.unclassified holds only until then"
         ),
         "{stderr}"

@@ -666,6 +666,7 @@ fn spreadsheet_reading(
 /// shows one (`2,000`, `10k`), for a count given on the command line
 /// (`--runs`, `--threads`); `None` for anything else, a negative number
 /// or an amount of money among them.
+#[cfg(feature = "cli")]
 pub(crate) fn whole_number_as_written(text: &str) -> Option<u64> {
     if text.contains(['-', '$']) {
         return None;

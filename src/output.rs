@@ -220,10 +220,19 @@ fn refuse_others_files<'a>(
     let Some(name) = owner.and_then(|me| not_replaceable(dir, names, me)) else {
         return Ok(());
     };
+    // The result itself, or a leftover of another user's job under one of
+    // its working names.
+    let theirs = |path: &Path| file_owner(path).is_some_and(|uid| Some(uid) != owner);
+    let whose = match working_names(dir, name).into_iter().find(|p| theirs(p)) {
+        Some(leftover) if !theirs(&dir.join(name)) => {
+            format!("another user's leftover {} is there", shown(&leftover))
+        }
+        _ => "another user's file is there".to_string(),
+    };
     bail!(
-        "cannot replace {name} in {}: another user's file is there, and the folder lets only a \
-         file's owner replace it (its sticky bit is set); {outcome}: choose another --out, or ask \
-         the owner to move the earlier results",
+        "cannot replace {name} in {}: {whose}, and the folder lets only a file's owner replace \
+         it (its sticky bit is set); {outcome}: choose another --out, or ask the owner to move \
+         the earlier results",
         dir.display()
     )
 }
@@ -481,11 +490,12 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
     result
 }
 
-/// The two ways [`move_into_place`] changes names in a folder: the file
+/// The ways [`move_into_place`] changes names in a folder: the file
 /// system's, and in tests one that fails on demand.
 trait Moves {
     fn hard_link(&mut self, original: &Path, link: &Path) -> std::io::Result<()>;
     fn rename(&mut self, from: &Path, to: &Path) -> std::io::Result<()>;
+    fn remove_file(&mut self, path: &Path) -> std::io::Result<()>;
 }
 
 /// [`Moves`] as the file system makes them.
@@ -497,6 +507,9 @@ impl Moves for FileSystem {
     }
     fn rename(&mut self, from: &Path, to: &Path) -> std::io::Result<()> {
         fs::rename(from, to)
+    }
+    fn remove_file(&mut self, path: &Path) -> std::io::Result<()> {
+        fs::remove_file(path)
     }
 }
 
@@ -513,96 +526,139 @@ enum Kept {
     MovedAway,
 }
 
-/// Keeps the file at `target`, if there is one, under `backup` (a stale
-/// backup there is removed first).
-fn keep_previous(target: &Path, backup: &Path, moves: &mut impl Moves) -> std::io::Result<Kept> {
-    match fs::symlink_metadata(target) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Kept::Nothing),
-        Err(e) => return Err(e),
-        Ok(_) => {}
-    }
-    match fs::remove_file(backup) {
+/// A step of [`move_into_place`] that failed: what it was, advice for the
+/// user, and the system's error.
+type Failure = (String, String, std::io::Error);
+
+/// The name a path in the output folder is shown by in messages.
+fn shown(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Removes a backup a killed job left at `name`'s backup name, then keeps
+/// the file at `name` in `dir`, if there is one, under that name.
+fn keep_previous(dir: &Path, name: &str, moves: &mut impl Moves) -> Result<Kept, Failure> {
+    let (target, backup) = (dir.join(name), backup_name(dir, name));
+    match moves.remove_file(&backup) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
+        Err(e) => {
+            let what = format!("cannot remove {} in {}", shown(&backup), dir.display());
+            let advice = format!("; remove {} yourself and run again", shown(&backup));
+            return Err((what, advice, e));
+        }
     }
-    if moves.hard_link(target, backup).is_ok() {
+    let held_open = format!("; if another program has {name} open, close it and run again");
+    match fs::symlink_metadata(&target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Kept::Nothing),
+        Err(e) => {
+            return Err((
+                format!("cannot replace {name} in {}", dir.display()),
+                held_open,
+                e,
+            ));
+        }
+        Ok(_) => {}
+    }
+    if moves.hard_link(&target, &backup).is_ok() {
         return Ok(Kept::Linked);
     }
-    moves.rename(target, backup)?;
-    Ok(Kept::MovedAway)
+    match moves.rename(&target, &backup) {
+        Ok(()) => Ok(Kept::MovedAway),
+        Err(e) => Err((
+            format!("cannot replace {name} in {}", dir.display()),
+            held_open,
+            e,
+        )),
+    }
 }
 
 /// Renames each of `names`' temporary files in `dir` over its name, in
 /// order (`manifest.json` last), keeping the file each replaces until all
 /// are in place. Should one fail, those already moved are put back (the
 /// earlier file renamed back over the new one, or the new one removed where
-/// there was none), so the folder holds what it held before; the error
-/// names the file that failed, and any file that could not be put back.
+/// there was none), so the folder's results are what they were; the error
+/// names the step that failed, and each file that could not be put back
+/// with where its earlier version is.
 fn move_into_place(dir: &Path, names: &[&str], moves: &mut impl Moves) -> Result<()> {
     let mut moved: Vec<(&str, Kept)> = Vec::with_capacity(names.len());
-    let mut failed = None;
+    let mut failure: Option<Failure> = None;
+    // The failing file itself, when its earlier version could not go back.
+    let mut missing = None;
     for &name in names {
-        let (target, backup) = (dir.join(name), backup_name(dir, name));
-        let kept = match keep_previous(&target, &backup, moves) {
+        let kept = match keep_previous(dir, name, moves) {
             Ok(kept) => kept,
-            Err(e) => {
-                failed = Some((name, e));
+            Err(failed) => {
+                failure = Some(failed);
                 break;
             }
         };
+        let (target, backup) = (dir.join(name), backup_name(dir, name));
         if let Err(e) = moves.rename(&temporary_name(dir, name), &target) {
-            // This name still holds its earlier file, unless it was moved away.
-            let restored = match kept {
-                Kept::Nothing => Ok(()),
-                Kept::Linked => fs::remove_file(&backup),
-                Kept::MovedAway => moves.rename(&backup, &target),
-            };
-            if restored.is_err() {
-                moved.push((name, kept));
+            let what = format!("cannot move {name} into place in {}", dir.display());
+            let advice = format!("; if another program has {name} open, close it and run again");
+            failure = Some((what, advice, e));
+            // The name still holds its earlier file unless it was moved away.
+            // A backup that cannot be removed is removed by the next job.
+            match kept {
+                Kept::Nothing => {}
+                Kept::Linked => {
+                    let _ = moves.remove_file(&backup);
+                }
+                Kept::MovedAway => {
+                    if moves.rename(&backup, &target).is_err() {
+                        missing = Some(format!(
+                            "{name} is missing, the earlier one is {}",
+                            shown(&backup)
+                        ));
+                    }
+                }
             }
-            failed = Some((name, e));
             break;
         }
         moved.push((name, kept));
     }
-    let Some((name, error)) = failed else {
+    let Some((what, advice, error)) = failure else {
         for (name, kept) in &moved {
             if !matches!(kept, Kept::Nothing) {
-                // A backup that cannot be removed is removed by the next job.
-                let _ = fs::remove_file(backup_name(dir, name));
+                let _ = moves.remove_file(&backup_name(dir, name));
             }
         }
         return Ok(());
     };
-    let mut not_restored: Vec<&str> = Vec::new();
-    for (moved_name, kept) in moved.iter().rev() {
-        let target = dir.join(moved_name);
-        let restored = match kept {
-            Kept::Nothing => fs::remove_file(&target),
-            Kept::Linked | Kept::MovedAway => moves.rename(&backup_name(dir, moved_name), &target),
-        };
-        if restored.is_err() {
-            not_restored.push(moved_name);
+    let mut not_restored: Vec<String> = Vec::new();
+    for (name, kept) in moved.iter().rev() {
+        let (target, backup) = (dir.join(name), backup_name(dir, name));
+        match kept {
+            Kept::Nothing => {
+                if moves.remove_file(&target).is_err() {
+                    not_restored.push(format!("{name} is this job's, where there was none"));
+                }
+            }
+            Kept::Linked | Kept::MovedAway => {
+                if moves.rename(&backup, &target).is_err() {
+                    not_restored.push(format!(
+                        "{name} holds this job's results, the earlier one is {}",
+                        shown(&backup)
+                    ));
+                }
+            }
         }
     }
+    not_restored.reverse();
+    not_restored.extend(missing);
     let outcome = if not_restored.is_empty() {
-        format!(
-            "the folder holds its earlier results as they were; if another program has {name} \
-             open, close it and run again"
-        )
+        format!("the results there are as they were before this job{advice}")
     } else {
-        not_restored.reverse();
         format!(
-            "the earlier files could not all be put back: {} now hold this job's results, the \
-             others the earlier ones",
-            not_restored.join(", ")
+            "not every file could be put back: {}",
+            not_restored.join("; ")
         )
     };
-    Err(anyhow::Error::new(error).context(format!(
-        "cannot move {name} into place in {} ({outcome})",
-        dir.display()
-    )))
+    Err(anyhow::Error::new(error).context(format!("{what} ({outcome})")))
 }
 
 /// `manifest.json`: what produced the files next to it.
@@ -858,12 +914,24 @@ mod moving_into_place {
     use super::*;
     use std::collections::BTreeMap;
 
-    /// The file system's moves, except that renaming from or onto `stuck`
-    /// fails (as a file another program holds open does on Windows), and so
-    /// does making any hard link, with `no_links`.
+    /// The file system's moves, except that renaming from or onto any path
+    /// in `stuck`, or removing one, fails (as a file another program holds
+    /// open does on Windows), and so does making any hard link, with
+    /// `no_links`.
     struct Failing {
-        stuck: PathBuf,
+        stuck: Vec<PathBuf>,
         no_links: bool,
+    }
+
+    impl Failing {
+        fn check(&self, paths: &[&Path]) -> std::io::Result<()> {
+            if paths.iter().any(|p| self.stuck.iter().any(|s| s == p)) {
+                return Err(std::io::Error::other(
+                    "the file is in use by another program",
+                ));
+            }
+            Ok(())
+        }
     }
 
     impl Moves for Failing {
@@ -874,12 +942,15 @@ mod moving_into_place {
             fs::hard_link(original, link)
         }
         fn rename(&mut self, from: &Path, to: &Path) -> std::io::Result<()> {
-            if from == self.stuck || to == self.stuck {
-                return Err(std::io::Error::other(
-                    "the file is in use by another program",
-                ));
-            }
+            self.check(&[from, to])?;
             fs::rename(from, to)
+        }
+        fn remove_file(&mut self, path: &Path) -> std::io::Result<()> {
+            // Nothing there is not found, held open or not.
+            if fs::symlink_metadata(path).is_ok() {
+                self.check(&[path])?;
+            }
+            fs::remove_file(path)
         }
     }
 
@@ -897,44 +968,69 @@ mod moving_into_place {
             .collect()
     }
 
+    const NAMES: [&str; 4] = ["shares.csv", "adoption.csv", "summary.csv", "manifest.json"];
+
+    /// A folder with earlier results but no adoption.csv, a file of the
+    /// user's, and the new files written under their temporary names.
+    fn folder() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for name in ["shares.csv", "summary.csv", "manifest.json", "notes.txt"] {
+            fs::write(dir.join(name), format!("earlier {name}")).unwrap();
+        }
+        for name in NAMES {
+            fs::write(temporary_name(dir, name), format!("new {name}")).unwrap();
+        }
+        tmp
+    }
+
+    /// What `write_files` does after a failure: remove the temporary files.
+    fn remove_temporary(dir: &Path) {
+        for name in NAMES {
+            let _ = fs::remove_file(temporary_name(dir, name));
+        }
+    }
+
     #[test]
     fn a_move_that_fails_half_way_puts_back_the_files_already_moved() {
-        let names = ["shares.csv", "adoption.csv", "summary.csv", "manifest.json"];
-        let cases = names.iter().flat_map(|&name| [(name, false), (name, true)]);
+        let cases = NAMES.iter().flat_map(|&name| [(name, false), (name, true)]);
         for (failing, stuck_is_new) in cases {
             for no_links in [false, true] {
-                let tmp = tempfile::tempdir().unwrap();
+                let tmp = folder();
                 let dir = tmp.path();
-                // Earlier results without adoption.csv, and a file of the user's.
-                for name in ["shares.csv", "summary.csv", "manifest.json", "notes.txt"] {
-                    fs::write(dir.join(name), format!("earlier {name}")).unwrap();
-                }
-                let before = contents(dir);
-                for name in names {
-                    fs::write(temporary_name(dir, name), format!("new {name}")).unwrap();
-                }
+                let mut before = contents(dir);
+                before.retain(|name, _| !name.ends_with(".partial"));
                 // The earlier file held open, or the new one unable to move.
                 let stuck = if stuck_is_new {
                     temporary_name(dir, failing)
                 } else {
                     dir.join(failing)
                 };
-                let mut moves = Failing { stuck, no_links };
-                let e = move_into_place(dir, &names, &mut moves).unwrap_err();
-                let message = format!("{e:#}");
+                let mut moves = Failing {
+                    stuck: vec![stuck],
+                    no_links,
+                };
+                let message = format!(
+                    "{:#}",
+                    move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+                );
+                // Held open, the earlier file cannot be moved away where
+                // there are no links: replacing it is what fails then.
+                let step = if no_links && !stuck_is_new && failing != "adoption.csv" {
+                    "cannot replace"
+                } else {
+                    "cannot move"
+                };
                 assert!(
-                    message.starts_with(&format!("cannot move {failing} into place in ")),
+                    message.starts_with(&format!("{step} {failing} ")),
                     "{message}"
                 );
                 assert!(
-                    message.contains("holds its earlier results as they were")
+                    message.contains("(the results there are as they were before this job; if another program has")
                         && message.ends_with("the file is in use by another program"),
                     "{message}"
                 );
-                // What `write_files` then does: remove the temporary files left.
-                for name in names {
-                    let _ = fs::remove_file(temporary_name(dir, name));
-                }
+                remove_temporary(dir);
                 assert_eq!(
                     contents(dir),
                     before,
@@ -945,6 +1041,91 @@ mod moving_into_place {
         }
     }
 
+    /// A file whose earlier version cannot go back is named, with where
+    /// that version is; a name whose backup cannot be removed keeps its
+    /// earlier file, which is said to be as it was.
+    #[test]
+    fn files_that_cannot_be_put_back_are_named_with_their_earlier_versions() {
+        // The earlier shares.csv cannot leave its backup, and manifest.json
+        // cannot be replaced.
+        let tmp = folder();
+        let dir = tmp.path();
+        let mut moves = Failing {
+            stuck: vec![backup_name(dir, "shares.csv"), dir.join("manifest.json")],
+            no_links: false,
+        };
+        let message = format!(
+            "{:#}",
+            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+        );
+        assert!(
+            message.starts_with("cannot move manifest.json into place in ")
+                && message.contains(
+                    "(not every file could be put back: shares.csv holds this job's results, \
+                     the earlier one is .shares.csv.previous): "
+                ),
+            "{message}"
+        );
+        assert_eq!(fs::read(dir.join("shares.csv")).unwrap(), b"new shares.csv");
+        assert_eq!(
+            fs::read(backup_name(dir, "shares.csv")).unwrap(),
+            b"earlier shares.csv"
+        );
+        assert!(!dir.join("adoption.csv").exists());
+        assert_eq!(
+            fs::read(dir.join("summary.csv")).unwrap(),
+            b"earlier summary.csv"
+        );
+
+        // Held open as the earlier file and as its backup (linked, then
+        // neither renamed nor removed): the results stay as they were.
+        let tmp = folder();
+        let dir = tmp.path();
+        let mut before = contents(dir);
+        before.retain(|name, _| !name.ends_with(".partial"));
+        let mut moves = Failing {
+            stuck: vec![dir.join("summary.csv"), backup_name(dir, "summary.csv")],
+            no_links: false,
+        };
+        let message = format!(
+            "{:#}",
+            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+        );
+        assert!(
+            message.contains("(the results there are as they were before this job;"),
+            "{message}"
+        );
+        remove_temporary(dir);
+        let mut after = contents(dir);
+        after.remove(".summary.csv.previous");
+        assert_eq!(after, before);
+
+        // A backup a killed job left that cannot be removed is named.
+        let tmp = folder();
+        let dir = tmp.path();
+        fs::write(backup_name(dir, "adoption.csv"), "left").unwrap();
+        let mut moves = Failing {
+            stuck: vec![backup_name(dir, "adoption.csv")],
+            no_links: false,
+        };
+        let message = format!(
+            "{:#}",
+            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+        );
+        assert!(
+            message.starts_with("cannot remove .adoption.csv.previous in ")
+                && message.contains(
+                    "(the results there are as they were before this job; remove \
+                     .adoption.csv.previous yourself and run again)"
+                ),
+            "{message}"
+        );
+        assert_eq!(
+            fs::read(dir.join("shares.csv")).unwrap(),
+            b"earlier shares.csv"
+        );
+    }
+
     #[test]
     fn moved_files_replace_the_earlier_ones_and_leave_no_backup() {
         for no_links in [false, true] {
@@ -952,11 +1133,13 @@ mod moving_into_place {
             let dir = tmp.path();
             fs::write(dir.join("shares.csv"), "earlier").unwrap();
             fs::write(backup_name(dir, "shares.csv"), "left by a killed job").unwrap();
+            // A backup left where no file stands now is removed too.
+            fs::write(backup_name(dir, "summary.csv"), "left by a killed job").unwrap();
             for name in ["shares.csv", "summary.csv"] {
                 fs::write(temporary_name(dir, name), format!("new {name}")).unwrap();
             }
             let mut moves = Failing {
-                stuck: dir.join("nothing is named this"),
+                stuck: Vec::new(),
                 no_links,
             };
             move_into_place(dir, &["shares.csv", "summary.csv"], &mut moves).unwrap();

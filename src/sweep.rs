@@ -1788,10 +1788,8 @@ mod tests {
         }
     }
 
-    /// Which lists of amounts also read as one amount: money only (an
-    /// agency's or an event's `annual_value`, not a weight or attribute of
-    /// that name), a first value shorter than the groups after it, and an
-    /// amount within the range of annual values.
+    /// A list whose every value is a percentage is told the fractions to
+    /// write, for the numbers that take fractions.
     #[test]
     fn a_list_of_percentages_is_told_the_fractions() {
         let error = |spec: &str| Sweep::parse(spec).unwrap_err().to_string();
@@ -1810,12 +1808,17 @@ mod tests {
             "agency.DoD.caution=1,500%",
             "agency.DoD.caution=12,5%",
             "agency.DoD.units=10%,20%",
+            "agency.DoD.annual_value=10%,20%",
             "agency.DoD.caution=10%,x",
         ] {
             assert!(!error(spec).contains("are not numbers"), "{spec}");
         }
     }
 
+    /// Which lists of amounts also read as one amount: money only (an
+    /// agency's or an event's `annual_value`, not a weight or attribute of
+    /// that name), a first value shorter than the groups after it, and an
+    /// amount within the range of annual values.
     #[test]
     fn a_list_of_amounts_may_read_as_one() {
         let one = |spec: &str| Sweep::parse(spec).unwrap().one_amount;

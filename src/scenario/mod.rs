@@ -575,7 +575,9 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
 /// reads so for `path`.
 pub(crate) fn percentages_hint(path: &str, list: &str) -> Option<String> {
     let pieces: Vec<&str> = list.split(',').map(str::trim).collect();
-    if pieces.len() < 2 || !pieces.iter().all(|p| p.ends_with('%')) {
+    // An amount of money is no percentage of anything here.
+    let money = path.rsplit('.').next() == Some("annual_value");
+    if money || pieces.len() < 2 || !pieces.iter().all(|p| p.ends_with('%')) {
         return None;
     }
     let readings: Vec<_> = pieces

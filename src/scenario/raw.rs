@@ -757,7 +757,6 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("contract_value", "annual_value"),
     ("value", "annual_value"),
     ("date", "at"),
-    ("when", "at"),
     ("contracts", "initial"),
     ("initial_contracts", "initial"),
     ("incumbents", "initial"),

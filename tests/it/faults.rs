@@ -605,8 +605,26 @@ fn another_users_results_in_a_shared_folder_are_refused_before_simulating() {
     );
     assert_eq!(snapshot(&shared), before);
 
-    // Its own files a user replaces as anywhere else.
+    // Another user's leftover backup of a result is named as such.
     chown(shared.join("summary.csv"), Some(65534), None).unwrap();
+    let leftover = sharecast::output::backup_name(&shared, "shares.csv");
+    std::fs::write(&leftover, "left by root's killed job").unwrap();
+    let before = snapshot(&shared);
+    let refused = as_nobody("3");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "cannot replace shares.csv in {}: another user's leftover .shares.csv.previous is there"
+                .replace("{}", &shared.display().to_string())
+                .as_str()
+        ),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&shared), before);
+    std::fs::remove_file(&leftover).unwrap();
+
+    // Its own files a user replaces as anywhere else.
     let again = as_nobody("3");
     assert!(
         again.status.success(),

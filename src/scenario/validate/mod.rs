@@ -95,6 +95,43 @@ pub fn validate(
     }
 }
 
+/// What is counted against a limit of pairs with the tiers.
+#[derive(Clone, Copy)]
+enum Kind {
+    Vendors,
+    Agencies,
+}
+
+/// The error when `count` vendors or agencies times `tiers` tiers (declared
+/// in the file, or the one default tier) exceed their limit,
+/// [`MAX_VENDOR_TIERS`] or [`MAX_AGENCY_TIERS`].
+fn too_many_pairs(count: usize, kind: Kind, tiers: usize, declared: bool) -> Option<String> {
+    let (plural, what, most) = match kind {
+        Kind::Vendors => (
+            "vendors",
+            "each vendor has an access at every tier",
+            MAX_VENDOR_TIERS,
+        ),
+        Kind::Agencies => (
+            "agencies",
+            "each pair is a segment of the market",
+            MAX_AGENCY_TIERS,
+        ),
+    };
+    let pairs = count as u64 * tiers as u64;
+    if pairs <= most {
+        return None;
+    }
+    Some(if declared {
+        format!(
+            "{count} {plural} and {tiers} tiers make {pairs} pairs ({what}); at most {most} are \
+             supported: declare fewer tiers or {plural}"
+        )
+    } else {
+        format!("{count} {plural} are more than the {most} supported in one scenario")
+    })
+}
+
 struct Checker<'s> {
     source: &'s str,
     /// Where each line break of `source` stands, so that finding a span's
@@ -171,30 +208,12 @@ impl<'s> Checker<'s> {
     /// tiers, stay within [`MAX_VENDOR_TIERS`] and [`MAX_AGENCY_TIERS`]; if
     /// not, an error at `tiers`, before anything is built per pair.
     fn tier_pairs_fit(&mut self, raw: &RawScenario, tiers: usize) -> bool {
-        let mut fit = true;
-        for (count, plural, what, most) in [
-            (
-                raw.vendor.len(),
-                "vendors",
-                "each vendor has an access at every tier",
-                MAX_VENDOR_TIERS,
-            ),
-            (
-                raw.agency.len(),
-                "agencies",
-                "each agency has units at every tier",
-                MAX_AGENCY_TIERS,
-            ),
-        ] {
-            let pairs = count as u64 * tiers as u64;
-            if pairs <= most {
-                continue;
-            }
-            fit = false;
-            let message = format!(
-                "{count} {plural} and {tiers} tiers make {pairs} pairs ({what}); at most {most} \
-                 are supported: declare fewer tiers or {plural}"
-            );
+        let messages = [
+            too_many_pairs(raw.vendor.len(), Kind::Vendors, tiers, raw.tiers.is_some()),
+            too_many_pairs(raw.agency.len(), Kind::Agencies, tiers, raw.tiers.is_some()),
+        ];
+        let fit = messages.iter().all(Option::is_none);
+        for message in messages.into_iter().flatten() {
             match &raw.tiers {
                 Some(declared) => self.error(&declared.span(), message),
                 None => self.error_in_file(message),
@@ -422,6 +441,23 @@ mod tests {
         }
     }
 
+    /// Without `tiers`, the one default tier makes the limits counts of
+    /// vendors and agencies, and the message says so.
+    #[test]
+    fn too_many_vendors_or_agencies_without_tiers_are_counted_alone() {
+        use super::{Kind, too_many_pairs};
+        assert_eq!(too_many_pairs(1_000_000, Kind::Vendors, 1, false), None);
+        assert_eq!(
+            too_many_pairs(1_000_001, Kind::Vendors, 1, false).as_deref(),
+            Some("1000001 vendors are more than the 1000000 supported in one scenario")
+        );
+        assert_eq!(
+            too_many_pairs(10_000_001, Kind::Agencies, 1, false).as_deref(),
+            Some("10000001 agencies are more than the 10000000 supported in one scenario")
+        );
+        assert_eq!(too_many_pairs(10_000_000, Kind::Agencies, 1, false), None);
+    }
+
     /// A file whose vendors or agencies times tiers run past their limits
     /// is refused at `tiers` (its line, the counts and the limit) before
     /// anything is built per pair; at the limit it is accepted.
@@ -467,7 +503,7 @@ mod tests {
         assert_eq!(errors[0].line, Some(4));
         assert!(
             errors[0].message.starts_with(&format!(
-                "{} agencies and 10000 tiers make {} pairs (each agency has units at every tier); at most 10000000",
+                "{} agencies and 10000 tiers make {} pairs (each pair is a segment of the market); at most 10000000",
                 agencies + 1,
                 (agencies as u64 + 1) * tiers
             )),

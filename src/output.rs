@@ -970,6 +970,15 @@ mod moving_into_place {
 
     const NAMES: [&str; 4] = ["shares.csv", "adoption.csv", "summary.csv", "manifest.json"];
 
+    /// The message of moving [`NAMES`] into place in `dir` with `stuck`.
+    fn failure(dir: &Path, stuck: Vec<PathBuf>, no_links: bool) -> String {
+        let mut moves = Failing { stuck, no_links };
+        format!(
+            "{:#}",
+            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+        )
+    }
+
     /// A folder with earlier results but no adoption.csv, a file of the
     /// user's, and the new files written under their temporary names.
     fn folder() -> tempfile::TempDir {
@@ -1006,14 +1015,7 @@ mod moving_into_place {
                 } else {
                     dir.join(failing)
                 };
-                let mut moves = Failing {
-                    stuck: vec![stuck],
-                    no_links,
-                };
-                let message = format!(
-                    "{:#}",
-                    move_into_place(dir, &NAMES, &mut moves).unwrap_err()
-                );
+                let message = failure(dir, vec![stuck], no_links);
                 // Held open, the earlier file cannot be moved away where
                 // there are no links: replacing it is what fails then.
                 let step = if no_links && !stuck_is_new && failing != "adoption.csv" {
@@ -1050,13 +1052,10 @@ mod moving_into_place {
         // cannot be replaced.
         let tmp = folder();
         let dir = tmp.path();
-        let mut moves = Failing {
-            stuck: vec![backup_name(dir, "shares.csv"), dir.join("manifest.json")],
-            no_links: false,
-        };
-        let message = format!(
-            "{:#}",
-            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+        let message = failure(
+            dir,
+            vec![backup_name(dir, "shares.csv"), dir.join("manifest.json")],
+            false,
         );
         assert!(
             message.starts_with("cannot move manifest.json into place in ")
@@ -1083,13 +1082,10 @@ mod moving_into_place {
         let dir = tmp.path();
         let mut before = contents(dir);
         before.retain(|name, _| !name.ends_with(".partial"));
-        let mut moves = Failing {
-            stuck: vec![dir.join("summary.csv"), backup_name(dir, "summary.csv")],
-            no_links: false,
-        };
-        let message = format!(
-            "{:#}",
-            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+        let message = failure(
+            dir,
+            vec![dir.join("summary.csv"), backup_name(dir, "summary.csv")],
+            false,
         );
         assert!(
             message.contains("(the results there are as they were before this job;"),
@@ -1104,14 +1100,7 @@ mod moving_into_place {
         let tmp = folder();
         let dir = tmp.path();
         fs::write(backup_name(dir, "adoption.csv"), "left").unwrap();
-        let mut moves = Failing {
-            stuck: vec![backup_name(dir, "adoption.csv")],
-            no_links: false,
-        };
-        let message = format!(
-            "{:#}",
-            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
-        );
+        let message = failure(dir, vec![backup_name(dir, "adoption.csv")], false);
         assert!(
             message.starts_with("cannot remove .adoption.csv.previous in ")
                 && message.contains(

@@ -799,16 +799,10 @@ fn event_label(s: &Scenario, i: usize) -> String {
 ///
 /// Events apply by period, and within a period in file order.
 pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
-    let order = |s: &Scenario, i: usize| (s.events[i].period, i);
-    let whose = |t: Target| match t {
-        Target::Vendor(v) => format!("vendor '{}'", variant.vendors[v].name),
-        Target::Agency(a) => format!("agency '{}'", variant.agencies[a].name),
-        Target::AllAgencies => "every agency".to_string(),
-    };
-    let label = |i: usize| event_label(variant, i);
-    // The same number or distribution (whatever stream it draws from).
-    let same_value = |a: &Change, b: &Change| {
-        a.value.fixed_value() == b.value.fixed_value() && a.value.spec() == b.value.spec()
+    let events = EventPairs {
+        file,
+        variant,
+        n: variant.events.len().min(file.events.len()),
     };
     let mut notes: Vec<Diagnostic> = Vec::new();
     let mut note = |d: Diagnostic| {
@@ -816,10 +810,53 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
             notes.push(d);
         }
     };
-    let n = variant.events.len().min(file.events.len());
-    let fires_in = |s: &Scenario, i: usize| s.events[i].period < s.calendar.periods;
-    let moved = |i: usize| variant.events[i].period != file.events[i].period;
-    for i in (0..n).filter(|&i| fires_in(variant, i)) {
+    for i in (0..events.n).filter(|&i| EventPairs::fires_in(variant, i)) {
+        events.order_notes(i, &mut note);
+        events.reset_notes(i, &mut note);
+        events.uncancelled_notes(i, &mut note);
+    }
+    notes
+}
+
+/// The events of a file and of the same file with settings applied, which
+/// [`event_notes`] compares: the first `n` events of each are the same
+/// events, in file order.
+struct EventPairs<'s> {
+    file: &'s Scenario,
+    variant: &'s Scenario,
+    n: usize,
+}
+
+impl EventPairs<'_> {
+    /// Where event `i` of `s` stands in the order events apply: by period,
+    /// and within a period in file order.
+    fn order(s: &Scenario, i: usize) -> (u32, usize) {
+        (s.events[i].period, i)
+    }
+
+    /// Whether event `i` of `s` fires within the horizon.
+    fn fires_in(s: &Scenario, i: usize) -> bool {
+        s.events[i].period < s.calendar.periods
+    }
+
+    /// Who `t` names, for a note.
+    fn whose(&self, t: Target) -> String {
+        match t {
+            Target::Vendor(v) => format!("vendor '{}'", self.variant.vendors[v].name),
+            Target::Agency(a) => format!("agency '{}'", self.variant.agencies[a].name),
+            Target::AllAgencies => "every agency".to_string(),
+        }
+    }
+
+    /// Notes on event `i` (which fires) and each later-numbered event that
+    /// changes a number of the same vendor or agency, where a setting moved
+    /// either and so turned round which of them applies last.
+    fn order_notes(&self, i: usize, note: &mut impl FnMut(Diagnostic)) {
+        let (file, variant, n) = (self.file, self.variant, self.n);
+        let (order, fires_in) = (Self::order, Self::fires_in);
+        let label = |i: usize| event_label(variant, i);
+        let whose = |t: Target| self.whose(t);
+        let moved = |i: usize| variant.events[i].period != file.events[i].period;
         for j in (i + 1..n).filter(|&j| fires_in(variant, j) && (moved(i) || moved(j))) {
             let Some(target) = shared_target(variant.events[i].target, variant.events[j].target)
             else {
@@ -905,6 +942,19 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                 ),
             });
         }
+    }
+
+    /// A note when a value given for one of event `i`'s changes is `set`
+    /// again by a later event (the first such), with a value of its own.
+    fn reset_notes(&self, i: usize, note: &mut impl FnMut(Diagnostic)) {
+        let (file, variant, n) = (self.file, self.variant, self.n);
+        let (order, fires_in) = (Self::order, Self::fires_in);
+        let label = |i: usize| event_label(variant, i);
+        let whose = |t: Target| self.whose(t);
+        // The same number or distribution (whatever stream it draws from).
+        let same_value = |a: &Change, b: &Change| {
+            a.value.fixed_value() == b.value.fixed_value() && a.value.spec() == b.value.spec()
+        };
         // A value given for the event's change that a later event sets
         // again, with a value of its own from the file: the first such
         // event.
@@ -959,6 +1009,17 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
                 ),
             });
         }
+    }
+
+    /// A note when an amount event `i` adds, given a new value, is taken off
+    /// again by a later event adding the file's opposite: the two no longer
+    /// cancel.
+    fn uncancelled_notes(&self, i: usize, note: &mut impl FnMut(Diagnostic)) {
+        let (file, variant, n) = (self.file, self.variant, self.n);
+        let (given, now) = (&file.events[i], &variant.events[i]);
+        let (order, fires_in) = (Self::order, Self::fires_in);
+        let label = |i: usize| event_label(variant, i);
+        let whose = |t: Target| self.whose(t);
         // An addition given a new value that a later event takes off again
         // by adding the file's opposite (a temporary change written as two
         // events): the later one keeps the file's amount, so the two no
@@ -1012,7 +1073,6 @@ pub fn event_notes(file: &Scenario, variant: &Scenario) -> Vec<Diagnostic> {
             });
         }
     }
-    notes
 }
 
 /// A note when `path` names a weight of `[choice]` (`choice.brand`) that

@@ -353,29 +353,25 @@ fn results_never_replace_the_scenario_they_come_from() {
             &["run", scenario, "--runs", "5", "--out", "work", "--quiet"],
         )
     };
-    std::fs::write(folder.join(".summary.csv.partial"), &scenario).unwrap();
-    let before = snapshot(&folder);
-    let o = run_into_work("work/.summary.csv.partial");
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("writing summary.csv into work would replace the scenario"),
-        "{stderr}"
-    );
-    assert_eq!(snapshot(&folder), before);
-    std::fs::remove_file(folder.join(".summary.csv.partial")).unwrap();
     // Or of the backup an earlier result is kept under while it is replaced.
-    std::fs::write(folder.join(".shares.csv.previous"), &scenario).unwrap();
-    let before = snapshot(&folder);
-    let o = run_into_work("work/.shares.csv.previous");
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("writing shares.csv into work would replace the scenario"),
-        "{stderr}"
-    );
-    assert_eq!(snapshot(&folder), before);
-    std::fs::remove_file(folder.join(".shares.csv.previous")).unwrap();
+    for (hidden, result) in [
+        (".summary.csv.partial", "summary.csv"),
+        (".shares.csv.previous", "shares.csv"),
+    ] {
+        std::fs::write(folder.join(hidden), &scenario).unwrap();
+        let before = snapshot(&folder);
+        let o = run_into_work(&format!("work/{hidden}"));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "writing {result} into work would replace the scenario"
+            )),
+            "{stderr}"
+        );
+        assert_eq!(snapshot(&folder), before);
+        std::fs::remove_file(folder.join(hidden)).unwrap();
+    }
     std::fs::create_dir(folder.join(".summary.csv.partial")).unwrap();
     let before = snapshot(&folder);
     let o = run_into_work("work/base.toml");

@@ -9,8 +9,11 @@
 //! Each file a rename replaces is kept under a hidden backup name until all
 //! are in place, so should a rename still fail after them (a file another
 //! program holds open, on Windows), the files already renamed are put back
-//! and the folder keeps its earlier results whole.
-//! Files in the folder that this run does not produce are never touched.
+//! and the folder keeps its earlier results whole; a file that cannot be
+//! put back is named with where its earlier version is, and that backup is
+//! never removed by a later job ([`earlier_version_kept`]).
+//! Files in the folder that this run does not produce, other than its own
+//! backups, are never touched.
 //!
 //! The checks that can be made before simulating live here too (a file in
 //! the way of the folder, a folder in the way of a file, a result that would
@@ -406,7 +409,10 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
 /// Should moving a file into place fail after others were moved (another
 /// program holds it open, on Windows), the files already moved are put
 /// back as they were, and the files new to the folder removed, so the folder
-/// keeps the earlier results whole; the error says so.
+/// keeps the earlier results whole; the error says so, or names each file
+/// that could not be put back and where its earlier version is. A backup
+/// holding an earlier version ([`earlier_version_kept`]) stops the writing
+/// before any file is replaced.
 pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> anyhow::Result<()> {
     let mut names = std::collections::HashSet::new();
     for f in files {
@@ -530,6 +536,44 @@ enum Kept {
 /// user, and the system's error.
 type Failure = (String, String, std::io::Error);
 
+/// The first of `names` whose backup in `dir` holds an earlier version of
+/// it that a failed or interrupted job could not put back: a file at
+/// `.NAME.previous` that is not the file at `NAME` itself. Such a file is
+/// never removed; the user decides whether to move it back. (A second name
+/// of the file at `NAME`, or a link, holds nothing the folder lacks and is
+/// removed when the results are written.)
+pub fn earlier_version_kept<'a>(
+    dir: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<(&'a str, PathBuf)> {
+    names.into_iter().find_map(|name| {
+        let backup = backup_name(dir, name);
+        holds_an_earlier_version(&dir.join(name), &backup).then_some((name, backup))
+    })
+}
+
+/// Whether `backup` is a file other than the one at `target`.
+fn holds_an_earlier_version(target: &Path, backup: &Path) -> bool {
+    fs::symlink_metadata(backup).is_ok_and(|kept| kept.is_file()) && !same_file(target, backup)
+}
+
+/// Whether `a` and `b` name one file (hard links of each other): by device
+/// and inode where there are such, else by contents.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((fs::read(a), fs::read(b)), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
 /// The name a path in the output folder is shown by in messages.
 fn shown(path: &Path) -> String {
     path.file_name().map_or_else(
@@ -538,20 +582,40 @@ fn shown(path: &Path) -> String {
     )
 }
 
-/// Removes a backup a killed job left at `name`'s backup name, then keeps
-/// the file at `name` in `dir`, if there is one, under that name.
+/// Keeps the file at `name` in `dir`, if there is one, under its backup
+/// name, after removing what a job left there that holds nothing the
+/// folder lacks (a second name of the file itself, or a link). A backup
+/// that holds an earlier version ([`earlier_version_kept`]) is never
+/// removed: the step fails, saying so.
 fn keep_previous(dir: &Path, name: &str, moves: &mut impl Moves) -> Result<Kept, Failure> {
     let (target, backup) = (dir.join(name), backup_name(dir, name));
+    let held_open = format!("; if another program has {name} open, close it and run again");
+    if holds_an_earlier_version(&target, &backup) {
+        return Err((
+            format!("cannot replace {name} in {}", dir.display()),
+            format!(
+                "; move {} back over {name}, or remove it, and run again",
+                shown(&backup)
+            ),
+            std::io::Error::other(format!(
+                "{} holds an earlier {name}, which a job could not put back",
+                shown(&backup)
+            )),
+        ));
+    }
     match moves.remove_file(&backup) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        // A second name of a file another program holds open cannot be
+        // removed while it does.
         Err(e) => {
-            let what = format!("cannot remove {} in {}", shown(&backup), dir.display());
-            let advice = format!("; remove {} yourself and run again", shown(&backup));
-            return Err((what, advice, e));
+            return Err((
+                format!("cannot replace {name} in {}", dir.display()),
+                held_open,
+                e,
+            ));
         }
     }
-    let held_open = format!("; if another program has {name} open, close it and run again");
     match fs::symlink_metadata(&target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Kept::Nothing),
         Err(e) => {
@@ -654,7 +718,8 @@ fn move_into_place(dir: &Path, names: &[&str], moves: &mut impl Moves) -> Result
         format!("the results there are as they were before this job{advice}")
     } else {
         format!(
-            "not every file could be put back: {}",
+            "not every file could be put back: {}; move each earlier one back over its name, \
+             or remove it, before running again",
             not_restored.join("; ")
         )
     };
@@ -916,19 +981,35 @@ mod moving_into_place {
 
     /// The file system's moves, except that renaming from or onto any path
     /// in `stuck`, or removing one, fails (as a file another program holds
-    /// open does on Windows), and so does making any hard link, with
-    /// `no_links`.
+    /// open does on Windows) once as many such steps as `allow` gives it
+    /// (none unless given) have been made on it, and so does making any
+    /// hard link, with `no_links`.
     struct Failing {
         stuck: Vec<PathBuf>,
         no_links: bool,
+        allow: BTreeMap<PathBuf, usize>,
+        made: BTreeMap<PathBuf, usize>,
     }
 
     impl Failing {
-        fn check(&self, paths: &[&Path]) -> std::io::Result<()> {
-            if paths.iter().any(|p| self.stuck.iter().any(|s| s == p)) {
-                return Err(std::io::Error::other(
-                    "the file is in use by another program",
-                ));
+        fn new(stuck: Vec<PathBuf>, no_links: bool) -> Failing {
+            Failing {
+                stuck,
+                no_links,
+                allow: BTreeMap::new(),
+                made: BTreeMap::new(),
+            }
+        }
+
+        fn check(&mut self, paths: &[&Path]) -> std::io::Result<()> {
+            for &path in paths.iter().filter(|p| self.stuck.iter().any(|s| s == *p)) {
+                let made = self.made.entry(path.to_path_buf()).or_default();
+                *made += 1;
+                if *made > self.allow.get(path).copied().unwrap_or(0) {
+                    return Err(std::io::Error::other(
+                        "the file is in use by another program",
+                    ));
+                }
             }
             Ok(())
         }
@@ -972,7 +1053,7 @@ mod moving_into_place {
 
     /// The message of moving [`NAMES`] into place in `dir` with `stuck`.
     fn failure(dir: &Path, stuck: Vec<PathBuf>, no_links: bool) -> String {
-        let mut moves = Failing { stuck, no_links };
+        let mut moves = Failing::new(stuck, no_links);
         format!(
             "{:#}",
             move_into_place(dir, &NAMES, &mut moves).unwrap_err()
@@ -1044,8 +1125,9 @@ mod moving_into_place {
     }
 
     /// A file whose earlier version cannot go back is named, with where
-    /// that version is; a name whose backup cannot be removed keeps its
-    /// earlier file, which is said to be as it was.
+    /// that version is, and the user is told to deal with it; a backup
+    /// holding an earlier version is never removed; a second name of a file
+    /// held open is reported as the file held open.
     #[test]
     fn files_that_cannot_be_put_back_are_named_with_their_earlier_versions() {
         // The earlier shares.csv cannot leave its backup, and manifest.json
@@ -1061,7 +1143,8 @@ mod moving_into_place {
             message.starts_with("cannot move manifest.json into place in ")
                 && message.contains(
                     "(not every file could be put back: shares.csv holds this job's results, \
-                     the earlier one is .shares.csv.previous): "
+                     the earlier one is .shares.csv.previous; move each earlier one back over \
+                     its name, or remove it, before running again): "
                 ),
             "{message}"
         );
@@ -1071,66 +1154,111 @@ mod moving_into_place {
             b"earlier shares.csv"
         );
         assert!(!dir.join("adoption.csv").exists());
-        assert_eq!(
-            fs::read(dir.join("summary.csv")).unwrap(),
-            b"earlier summary.csv"
-        );
-
-        // Held open as the earlier file and as its backup (linked, then
-        // neither renamed nor removed): the results stay as they were.
-        let tmp = folder();
-        let dir = tmp.path();
-        let mut before = contents(dir);
-        before.retain(|name, _| !name.ends_with(".partial"));
-        let message = failure(
-            dir,
-            vec![dir.join("summary.csv"), backup_name(dir, "summary.csv")],
-            false,
-        );
+        // The next job keeps that backup and says why.
+        for name in NAMES {
+            fs::write(temporary_name(dir, name), format!("newer {name}")).unwrap();
+        }
+        let before = contents(dir);
+        let message = failure(dir, Vec::new(), false);
         assert!(
-            message.contains("(the results there are as they were before this job;"),
-            "{message}"
-        );
-        remove_temporary(dir);
-        let mut after = contents(dir);
-        after.remove(".summary.csv.previous");
-        assert_eq!(after, before);
-
-        // A backup a killed job left that cannot be removed is named.
-        let tmp = folder();
-        let dir = tmp.path();
-        fs::write(backup_name(dir, "adoption.csv"), "left").unwrap();
-        let message = failure(dir, vec![backup_name(dir, "adoption.csv")], false);
-        assert!(
-            message.starts_with("cannot remove .adoption.csv.previous in ")
+            message.starts_with("cannot replace shares.csv in ")
                 && message.contains(
-                    "(the results there are as they were before this job; remove \
-                     .adoption.csv.previous yourself and run again)"
+                    "(the results there are as they were before this job; move \
+                     .shares.csv.previous back over shares.csv, or remove it, and run again): \
+                     .shares.csv.previous holds an earlier shares.csv, which a job could not \
+                     put back"
                 ),
             "{message}"
         );
+        assert_eq!(contents(dir), before);
         assert_eq!(
-            fs::read(dir.join("shares.csv")).unwrap(),
-            b"earlier shares.csv"
+            earlier_version_kept(dir, NAMES),
+            Some(("shares.csv", backup_name(dir, "shares.csv")))
         );
+
+        // Moved away (no links), the earlier summary.csv cannot come back.
+        let tmp = folder();
+        let dir = tmp.path();
+        let mut moves = Failing::new(vec![dir.join("summary.csv")], true);
+        moves.allow.insert(dir.join("summary.csv"), 1);
+        let message = format!(
+            "{:#}",
+            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+        );
+        assert!(
+            message.starts_with("cannot move summary.csv into place in ")
+                && message.contains(
+                    "(not every file could be put back: summary.csv is missing, the earlier \
+                     one is .summary.csv.previous; move each"
+                ),
+            "{message}"
+        );
+        assert!(!dir.join("summary.csv").exists());
+        assert_eq!(
+            fs::read(backup_name(dir, "summary.csv")).unwrap(),
+            b"earlier summary.csv"
+        );
+
+        // A file new to the folder that cannot be removed again, and one
+        // whose earlier version cannot go back, in the order of the files.
+        let tmp = folder();
+        let dir = tmp.path();
+        let stuck = vec![
+            dir.join("adoption.csv"),
+            backup_name(dir, "shares.csv"),
+            dir.join("manifest.json"),
+        ];
+        let mut moves = Failing::new(stuck, false);
+        moves.allow.insert(dir.join("adoption.csv"), 1);
+        let message = format!(
+            "{:#}",
+            move_into_place(dir, &NAMES, &mut moves).unwrap_err()
+        );
+        assert!(
+            message.contains(
+                "(not every file could be put back: shares.csv holds this job's results, the \
+                 earlier one is .shares.csv.previous; adoption.csv is this job's, where there \
+                 was none; move each"
+            ),
+            "{message}"
+        );
+
+        // Held open as the earlier file and as a second name of it that a
+        // job left: the file held open is named, and nothing changes.
+        let tmp = folder();
+        let dir = tmp.path();
+        fs::hard_link(dir.join("summary.csv"), backup_name(dir, "summary.csv")).unwrap();
+        let mut before = contents(dir);
+        before.retain(|name, _| !name.ends_with(".partial"));
+        let stuck = vec![dir.join("summary.csv"), backup_name(dir, "summary.csv")];
+        let message = failure(dir, stuck, false);
+        assert!(
+            message.starts_with("cannot replace summary.csv in ")
+                && message.contains(
+                    "(the results there are as they were before this job; if another program \
+                     has summary.csv open, close it and run again)"
+                ),
+            "{message}"
+        );
+        remove_temporary(dir);
+        assert_eq!(contents(dir), before);
     }
 
+    /// Backups that hold nothing the folder lacks (a second name of the
+    /// result, a link) are removed; after success no backup is left.
     #[test]
     fn moved_files_replace_the_earlier_ones_and_leave_no_backup() {
         for no_links in [false, true] {
             let tmp = tempfile::tempdir().unwrap();
             let dir = tmp.path();
             fs::write(dir.join("shares.csv"), "earlier").unwrap();
-            fs::write(backup_name(dir, "shares.csv"), "left by a killed job").unwrap();
-            // A backup left where no file stands now is removed too.
-            fs::write(backup_name(dir, "summary.csv"), "left by a killed job").unwrap();
+            fs::hard_link(dir.join("shares.csv"), backup_name(dir, "shares.csv")).unwrap();
+            std::os::unix::fs::symlink(dir.join("shares.csv"), backup_name(dir, "summary.csv"))
+                .unwrap();
             for name in ["shares.csv", "summary.csv"] {
                 fs::write(temporary_name(dir, name), format!("new {name}")).unwrap();
             }
-            let mut moves = Failing {
-                stuck: Vec::new(),
-                no_links,
-            };
+            let mut moves = Failing::new(Vec::new(), no_links);
             move_into_place(dir, &["shares.csv", "summary.csv"], &mut moves).unwrap();
             let expected: BTreeMap<String, Vec<u8>> = [
                 ("shares.csv".to_string(), b"new shares.csv".to_vec()),

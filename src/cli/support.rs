@@ -582,6 +582,14 @@ pub(super) fn check_out_folder<'a>(
         ))
         .into());
     }
+    if let Some((name, kept)) = output::earlier_version_kept(out, names.clone()) {
+        return Err(UsageError(format!(
+            "{} holds an earlier {name}, which a failed or interrupted job could not put back; \
+             move it back over {name} if you want it, or remove it, then run again",
+            kept.display()
+        ))
+        .into());
+    }
     if let Some(why) = foreign_manifest(out)? {
         return Err(UsageError(format!(
             "{} {why}, so the folder looks like another program's and sharecast will not replace it; move it away or choose another --out",

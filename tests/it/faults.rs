@@ -604,7 +604,7 @@ fn another_users_results_in_a_shared_folder_are_refused_before_simulating() {
     // Another user's leftover backup of a result is named as such.
     chown(shared.join("summary.csv"), Some(65534), None).unwrap();
     let leftover = sharecast::output::backup_name(&shared, "shares.csv");
-    std::fs::write(&leftover, "left by root's killed job").unwrap();
+    std::os::unix::fs::symlink("left by root", &leftover).unwrap();
     let before = snapshot(&shared);
     let refused = as_nobody("3");
     let stderr = String::from_utf8_lossy(&refused.stderr);
@@ -657,13 +657,18 @@ fn obstacles_in_the_output_folder() {
         sharecast::output::temporary_name(&out, "summary.csv"),
     )
     .unwrap();
-    // So is a backup left by a killed job, or a link at its name.
+    // So is a link at a backup's name, and a backup a killed job left that
+    // is a second name of the result itself.
     std::os::unix::fs::symlink(
         &precious,
         sharecast::output::backup_name(&out, "summary.csv"),
     )
     .unwrap();
-    std::fs::write(sharecast::output::backup_name(&out, "shares.csv"), "left").unwrap();
+    std::fs::hard_link(
+        out.join("shares.csv"),
+        sharecast::output::backup_name(&out, "shares.csv"),
+    )
+    .unwrap();
     run_shipped_ok(
         tmp.path(),
         "scenarios/minimal.toml",
@@ -685,6 +690,32 @@ fn obstacles_in_the_output_folder() {
             .map(|(name, _)| name)
             .collect::<Vec<_>>()
     );
+
+    // A backup holding an earlier version of a result is the user's to
+    // move back or remove: refused before simulating, nothing touched.
+    let before = snapshot(&out);
+    std::fs::write(
+        sharecast::output::backup_name(&out, "revenue.csv"),
+        "the earlier revenue.csv",
+    )
+    .unwrap();
+    let o = run_shipped(
+        tmp.path(),
+        "scenarios/minimal.toml",
+        &["--runs", "5", "--out", "out"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "out/.revenue.csv.previous holds an earlier revenue.csv, which a failed or \
+             interrupted job could not put back; move it back over revenue.csv if you want it, \
+             or remove it, then run again"
+        ),
+        "{stderr}"
+    );
+    std::fs::remove_file(sharecast::output::backup_name(&out, "revenue.csv")).unwrap();
+    assert_eq!(snapshot(&out), before);
 
     // A folder at a backup's name is in the way as well.
     let before = snapshot(&out);

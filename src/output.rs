@@ -11,7 +11,7 @@
 //! program holds open, on Windows), the files already renamed are put back
 //! and the folder keeps its earlier results whole; a file that cannot be
 //! put back is named with where its earlier version is, and that backup is
-//! never removed by a later job ([`earlier_version_kept`]).
+//! never removed by a later job ([`earlier_versions_kept`]).
 //! Files in the folder that this run does not produce, other than its own
 //! backups, are never touched.
 //!
@@ -410,9 +410,9 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
 /// program holds it open, on Windows), the files already moved are put
 /// back as they were, and the files new to the folder removed, so the folder
 /// keeps the earlier results whole; the error says so, or names each file
-/// that could not be put back and where its earlier version is. A backup
-/// holding an earlier version ([`earlier_version_kept`]) stops the writing
-/// before any file is replaced.
+/// that could not be put back and where its earlier version is. Backups
+/// holding earlier versions ([`earlier_versions_kept`]) stop the writing
+/// before any file is written.
 pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> anyhow::Result<()> {
     let mut names = std::collections::HashSet::new();
     for f in files {
@@ -441,6 +441,12 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
         return Err(Cancelled.into());
     }
     create_folder(dir)?;
+    // Earlier versions a job that did not finish left are the user's to
+    // move back or remove: refuse before anything is written.
+    let kept = earlier_versions_kept(dir, files.iter().map(|f| f.name.as_str()));
+    if !kept.is_empty() {
+        bail!(earlier_versions_message(&kept));
+    }
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.
     if let Some((name, folder)) = name_taken_by_folder(dir, files.iter().map(|f| f.name.as_str())) {
@@ -536,20 +542,54 @@ enum Kept {
 /// user, and the system's error.
 type Failure = (String, String, std::io::Error);
 
-/// The first of `names` whose backup in `dir` holds an earlier version of
-/// it that a failed or interrupted job could not put back: a file at
-/// `.NAME.previous` that is not the file at `NAME` itself. Such a file is
-/// never removed; the user decides whether to move it back. (A second name
-/// of the file at `NAME`, or a link, holds nothing the folder lacks and is
-/// removed when the results are written.)
-pub fn earlier_version_kept<'a>(
+/// The backups in `dir` of `names` that hold an earlier version of their
+/// result, left by a job that did not finish (one stopped while it moved
+/// its files into place, or one that could not put them back): files at
+/// `.NAME.previous` other than the file at `NAME` itself. `names` are in
+/// the order they are written, the last marking a finished job (the
+/// command line writes `manifest.json` last): when the last name stands
+/// beside an earlier version of itself, that job moved every file into
+/// place, its backups are only what its clean-up left, and none is
+/// returned. A second name of a result, or a link, holds nothing the
+/// folder lacks and is never returned. The backups returned are never
+/// removed: [`write_files`] refuses until the user has moved them back or
+/// removed them ([`earlier_versions_message`]).
+pub fn earlier_versions_kept<'a>(
     dir: &Path,
     names: impl IntoIterator<Item = &'a str>,
-) -> Option<(&'a str, PathBuf)> {
-    names.into_iter().find_map(|name| {
-        let backup = backup_name(dir, name);
-        holds_an_earlier_version(&dir.join(name), &backup).then_some((name, backup))
-    })
+) -> Vec<(&'a str, PathBuf)> {
+    let names: Vec<&str> = names.into_iter().collect();
+    let finished = names.last().is_some_and(|last| {
+        fs::symlink_metadata(dir.join(last)).is_ok()
+            && holds_an_earlier_version(&dir.join(last), &backup_name(dir, last))
+    });
+    if finished {
+        return Vec::new();
+    }
+    names
+        .into_iter()
+        .map(|name| (name, backup_name(dir, name)))
+        .filter(|(name, backup)| holds_an_earlier_version(&dir.join(name), backup))
+        .collect()
+}
+
+/// What to tell the user of the backups [`earlier_versions_kept`] found.
+pub fn earlier_versions_message(kept: &[(&str, PathBuf)]) -> String {
+    let paths: Vec<String> = kept.iter().map(|(_, b)| b.display().to_string()).collect();
+    let names: Vec<&str> = kept.iter().map(|(name, _)| *name).collect();
+    let (verb, them) = if kept.len() == 1 {
+        ("holds", "it")
+    } else {
+        ("hold", "them")
+    };
+    format!(
+        "{} {verb} the earlier {}, kept while a job that did not finish replaced the results \
+         (one interrupted, or one that could not put them back); move each back over its name to \
+         restore the earlier results, or remove {them} to keep the results there now, then run \
+         again",
+        paths.join(", "),
+        names.join(", ")
+    )
 }
 
 /// Whether `backup` is a file other than the one at `target`.
@@ -590,19 +630,8 @@ fn shown(path: &Path) -> String {
 fn keep_previous(dir: &Path, name: &str, moves: &mut impl Moves) -> Result<Kept, Failure> {
     let (target, backup) = (dir.join(name), backup_name(dir, name));
     let held_open = format!("; if another program has {name} open, close it and run again");
-    if holds_an_earlier_version(&target, &backup) {
-        return Err((
-            format!("cannot replace {name} in {}", dir.display()),
-            format!(
-                "; move {} back over {name}, or remove it, and run again",
-                shown(&backup)
-            ),
-            std::io::Error::other(format!(
-                "{} holds an earlier {name}, which a job could not put back",
-                shown(&backup)
-            )),
-        ));
-    }
+    // Only a leftover that holds nothing the folder lacks is here: `write_files`
+    // refuses earlier versions before moving anything.
     match moves.remove_file(&backup) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -611,7 +640,11 @@ fn keep_previous(dir: &Path, name: &str, moves: &mut impl Moves) -> Result<Kept,
         Err(e) => {
             return Err((
                 format!("cannot replace {name} in {}", dir.display()),
-                held_open,
+                format!(
+                    "; if another program has {name} open, close it, or else remove {}; then \
+                     run again",
+                    shown(&backup)
+                ),
                 e,
             ));
         }
@@ -686,24 +719,41 @@ fn move_into_place(dir: &Path, names: &[&str], moves: &mut impl Moves) -> Result
         moved.push((name, kept));
     }
     let Some((what, advice, error)) = failure else {
-        for (name, kept) in &moved {
-            if !matches!(kept, Kept::Nothing) {
-                let _ = moves.remove_file(&backup_name(dir, name));
+        // The last file's backup goes last, and only once every other is
+        // gone: while it stands beside the last file, the backups left are
+        // known to be a finished job's, which the next job removes
+        // ([`earlier_versions_kept`]).
+        let backups: Vec<PathBuf> = moved
+            .iter()
+            .filter(|(_, kept)| !matches!(kept, Kept::Nothing))
+            .map(|(name, _)| backup_name(dir, name))
+            .collect();
+        if let Some((last, others)) = backups.split_last() {
+            // Every one is tried, whether or not one before it was removed.
+            let mut others_gone = true;
+            for backup in others {
+                others_gone &= moves.remove_file(backup).is_ok();
+            }
+            if others_gone {
+                let _ = moves.remove_file(last);
             }
         }
         return Ok(());
     };
     let mut not_restored: Vec<String> = Vec::new();
+    let (mut earlier_left, mut new_left) = (missing.is_some(), false);
     for (name, kept) in moved.iter().rev() {
         let (target, backup) = (dir.join(name), backup_name(dir, name));
         match kept {
             Kept::Nothing => {
                 if moves.remove_file(&target).is_err() {
+                    new_left = true;
                     not_restored.push(format!("{name} is this job's, where there was none"));
                 }
             }
             Kept::Linked | Kept::MovedAway => {
                 if moves.rename(&backup, &target).is_err() {
+                    earlier_left = true;
                     not_restored.push(format!(
                         "{name} holds this job's results, the earlier one is {}",
                         shown(&backup)
@@ -717,10 +767,21 @@ fn move_into_place(dir: &Path, names: &[&str], moves: &mut impl Moves) -> Result
     let outcome = if not_restored.is_empty() {
         format!("the results there are as they were before this job{advice}")
     } else {
+        let steps: Vec<&str> = [
+            (earlier_left, "move each earlier one back over its name"),
+            (
+                new_left,
+                "remove each of this job's files where there was none",
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(needed, step)| needed.then_some(step))
+        .collect();
         format!(
-            "not every file could be put back: {}; move each earlier one back over its name, \
-             or remove it, before running again",
-            not_restored.join("; ")
+            "not every file could be put back: {}; to restore the earlier results, {} before \
+             running again",
+            not_restored.join("; "),
+            steps.join(" and ")
         )
     };
     Err(anyhow::Error::new(error).context(format!("{what} ({outcome})")))
@@ -978,6 +1039,7 @@ mod tests {
 mod moving_into_place {
     use super::*;
     use std::collections::BTreeMap;
+    use std::sync::atomic::AtomicBool;
 
     /// The file system's moves, except that renaming from or onto any path
     /// in `stuck`, or removing one, fails (as a file another program holds
@@ -1143,8 +1205,8 @@ mod moving_into_place {
             message.starts_with("cannot move manifest.json into place in ")
                 && message.contains(
                     "(not every file could be put back: shares.csv holds this job's results, \
-                     the earlier one is .shares.csv.previous; move each earlier one back over \
-                     its name, or remove it, before running again): "
+                     the earlier one is .shares.csv.previous; to restore the earlier results, \
+                     move each earlier one back over its name before running again): "
                 ),
             "{message}"
         );
@@ -1154,27 +1216,22 @@ mod moving_into_place {
             b"earlier shares.csv"
         );
         assert!(!dir.join("adoption.csv").exists());
-        // The next job keeps that backup and says why.
-        for name in NAMES {
-            fs::write(temporary_name(dir, name), format!("newer {name}")).unwrap();
-        }
+        // The next job keeps that backup and says why, writing nothing.
+        remove_temporary(dir);
         let before = contents(dir);
-        let message = failure(dir, Vec::new(), false);
+        let kept = earlier_versions_kept(dir, NAMES);
+        assert_eq!(kept, [("shares.csv", backup_name(dir, "shares.csv"))]);
+        let e = write_files(dir, &newer_files(), &AtomicBool::new(false)).unwrap_err();
+        assert_eq!(e.to_string(), earlier_versions_message(&kept));
         assert!(
-            message.starts_with("cannot replace shares.csv in ")
-                && message.contains(
-                    "(the results there are as they were before this job; move \
-                     .shares.csv.previous back over shares.csv, or remove it, and run again): \
-                     .shares.csv.previous holds an earlier shares.csv, which a job could not \
-                     put back"
-                ),
-            "{message}"
+            e.to_string().starts_with(&format!(
+                "{} holds the earlier shares.csv, kept while a job that did not finish replaced \
+                 the results",
+                backup_name(dir, "shares.csv").display()
+            )),
+            "{e}"
         );
         assert_eq!(contents(dir), before);
-        assert_eq!(
-            earlier_version_kept(dir, NAMES),
-            Some(("shares.csv", backup_name(dir, "shares.csv")))
-        );
 
         // Moved away (no links), the earlier summary.csv cannot come back.
         let tmp = folder();
@@ -1189,7 +1246,8 @@ mod moving_into_place {
             message.starts_with("cannot move summary.csv into place in ")
                 && message.contains(
                     "(not every file could be put back: summary.csv is missing, the earlier \
-                     one is .summary.csv.previous; move each"
+                     one is .summary.csv.previous; to restore the earlier results, move each \
+                     earlier one back"
                 ),
             "{message}"
         );
@@ -1218,7 +1276,9 @@ mod moving_into_place {
             message.contains(
                 "(not every file could be put back: shares.csv holds this job's results, the \
                  earlier one is .shares.csv.previous; adoption.csv is this job's, where there \
-                 was none; move each"
+                 was none; to restore the earlier results, move each earlier one back over its \
+                 name and remove each of this job's files where there was none before running \
+                 again)"
             ),
             "{message}"
         );
@@ -1236,12 +1296,85 @@ mod moving_into_place {
             message.starts_with("cannot replace summary.csv in ")
                 && message.contains(
                     "(the results there are as they were before this job; if another program \
-                     has summary.csv open, close it and run again)"
+                     has summary.csv open, close it, or else remove .summary.csv.previous; then \
+                     run again)"
                 ),
             "{message}"
         );
         remove_temporary(dir);
         assert_eq!(contents(dir), before);
+    }
+
+    /// The files of [`NAMES`] a later job writes.
+    fn newer_files() -> Vec<OutputFile> {
+        NAMES
+            .iter()
+            .map(|name| OutputFile {
+                name: name.to_string(),
+                bytes: format!("newer {name}").into_bytes(),
+            })
+            .collect()
+    }
+
+    /// A job stopped after its last file (the manifest) was in place left
+    /// backups that are only its clean-up's: the next job removes them. One
+    /// stopped before it left a folder of mixed results: every backup is
+    /// named, and nothing is written. A backup that cannot be removed after
+    /// success leaves the last file's too, so the next job knows the first
+    /// job finished.
+    #[test]
+    fn a_finished_jobs_backups_are_removed_and_an_unfinished_jobs_kept() {
+        let earlier = |dir: &Path, name: &str| {
+            fs::write(backup_name(dir, name), format!("earlier {name}")).unwrap();
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for name in NAMES {
+            fs::write(dir.join(name), format!("new {name}")).unwrap();
+            earlier(dir, name);
+        }
+        assert_eq!(earlier_versions_kept(dir, NAMES), []);
+        write_files(dir, &newer_files(), &AtomicBool::new(false)).unwrap();
+        let mut expected = BTreeMap::new();
+        for name in NAMES {
+            expected.insert(name.to_string(), format!("newer {name}").into_bytes());
+        }
+        assert_eq!(contents(dir), expected);
+
+        // Stopped before the manifest: every earlier version is named.
+        fs::remove_file(backup_name(dir, "manifest.json")).unwrap_or_default();
+        earlier(dir, "shares.csv");
+        earlier(dir, "summary.csv");
+        let kept = earlier_versions_kept(dir, NAMES);
+        assert_eq!(
+            kept,
+            [
+                ("shares.csv", backup_name(dir, "shares.csv")),
+                ("summary.csv", backup_name(dir, "summary.csv"))
+            ]
+        );
+        assert!(earlier_versions_message(&kept).contains(
+            " hold the earlier shares.csv, summary.csv, kept while a job that did not \
+                 finish replaced the results (one interrupted, or one that could not put them \
+                 back); move each back over its name to restore the earlier results, or remove \
+                 them to keep the results there now, then run again"
+        ));
+        let before = contents(dir);
+        assert!(write_files(dir, &newer_files(), &AtomicBool::new(false)).is_err());
+        assert_eq!(contents(dir), before);
+
+        // A backup that cannot be removed after success: the manifest's
+        // stays beside it, and the next job removes both.
+        let tmp = folder();
+        let dir = tmp.path();
+        let mut moves = Failing::new(vec![backup_name(dir, "shares.csv")], false);
+        move_into_place(dir, &NAMES, &mut moves).unwrap();
+        assert!(backup_name(dir, "shares.csv").exists());
+        assert!(backup_name(dir, "manifest.json").exists());
+        assert_eq!(earlier_versions_kept(dir, NAMES), []);
+        write_files(dir, &newer_files(), &AtomicBool::new(false)).unwrap();
+        assert!(!backup_name(dir, "shares.csv").exists());
+        assert!(!backup_name(dir, "manifest.json").exists());
     }
 
     /// Backups that hold nothing the folder lacks (a second name of the

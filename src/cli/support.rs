@@ -582,13 +582,9 @@ pub(super) fn check_out_folder<'a>(
         ))
         .into());
     }
-    if let Some((name, kept)) = output::earlier_version_kept(out, names.clone()) {
-        return Err(UsageError(format!(
-            "{} holds an earlier {name}, which a failed or interrupted job could not put back; \
-             move it back over {name} if you want it, or remove it, then run again",
-            kept.display()
-        ))
-        .into());
+    let kept = output::earlier_versions_kept(out, names.clone());
+    if !kept.is_empty() {
+        return Err(UsageError(output::earlier_versions_message(&kept)).into());
     }
     if let Some(why) = foreign_manifest(out)? {
         return Err(UsageError(format!(

@@ -708,9 +708,10 @@ fn obstacles_in_the_output_folder() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains(
-            "out/.revenue.csv.previous holds an earlier revenue.csv, which a failed or \
-             interrupted job could not put back; move it back over revenue.csv if you want it, \
-             or remove it, then run again"
+            "out/.revenue.csv.previous holds the earlier revenue.csv, kept while a job that did \
+             not finish replaced the results (one interrupted, or one that could not put them \
+             back); move each back over its name to restore the earlier results, or remove it \
+             to keep the results there now, then run again"
         ),
         "{stderr}"
     );

@@ -443,10 +443,12 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
     create_folder(dir)?;
     // Earlier versions a job that did not finish left are the user's to
     // move back or remove: refuse before anything is written.
-    let kept = earlier_versions_kept(dir, files.iter().map(|f| f.name.as_str()));
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let kept = earlier_versions_kept(dir, names.iter().copied());
     if !kept.is_empty() {
         bail!(earlier_versions_message(&kept));
     }
+    remove_leftover_backups(dir, &names)?;
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.
     if let Some((name, folder)) = name_taken_by_folder(dir, files.iter().map(|f| f.name.as_str())) {
@@ -573,6 +575,33 @@ pub fn earlier_versions_kept<'a>(
         .collect()
 }
 
+/// Removes the backups of `names` in `dir` that a job left, once
+/// [`earlier_versions_kept`] has found none to keep: a finished job's (the
+/// last name's, the mark of a finished job, removed last of all, so that
+/// the mark stands as long as any other does), second names of results and
+/// links. Done before this job makes backups of its own, so that if it does
+/// not finish, its backups are not taken for a finished job's.
+fn remove_leftover_backups(dir: &Path, names: &[&str]) -> Result<()> {
+    for name in names {
+        let backup = backup_name(dir, name);
+        match fs::remove_file(&backup) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(e).with_context(|| {
+                    format!(
+                        "cannot replace {name} in {} (no file was replaced; if another program \
+                         has {name} open, close it, or else remove {}; then run again)",
+                        dir.display(),
+                        shown(&backup)
+                    )
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What to tell the user of the backups [`earlier_versions_kept`] found.
 pub fn earlier_versions_message(kept: &[(&str, PathBuf)]) -> String {
     let paths: Vec<String> = kept.iter().map(|(_, b)| b.display().to_string()).collect();
@@ -585,8 +614,8 @@ pub fn earlier_versions_message(kept: &[(&str, PathBuf)]) -> String {
     format!(
         "{} {verb} the earlier {}, kept while a job that did not finish replaced the results \
          (one interrupted, or one that could not put them back); move each back over its name to \
-         restore the earlier results, or remove {them} to keep the results there now, then run \
-         again",
+         restore the earlier results (a result the earlier ones did not have is that job's too: \
+         remove it), or remove {them} to keep the results there now, then run again",
         paths.join(", "),
         names.join(", ")
     )
@@ -1356,8 +1385,9 @@ mod moving_into_place {
         assert!(earlier_versions_message(&kept).contains(
             " hold the earlier shares.csv, summary.csv, kept while a job that did not \
                  finish replaced the results (one interrupted, or one that could not put them \
-                 back); move each back over its name to restore the earlier results, or remove \
-                 them to keep the results there now, then run again"
+                 back); move each back over its name to restore the earlier results (a result \
+                 the earlier ones did not have is that job's too: remove it), or remove them to \
+                 keep the results there now, then run again"
         ));
         let before = contents(dir);
         assert!(write_files(dir, &newer_files(), &AtomicBool::new(false)).is_err());
@@ -1375,6 +1405,23 @@ mod moving_into_place {
         write_files(dir, &newer_files(), &AtomicBool::new(false)).unwrap();
         assert!(!backup_name(dir, "shares.csv").exists());
         assert!(!backup_name(dir, "manifest.json").exists());
+
+        // A finished job's leftovers go before the next job makes backups,
+        // so that one that then fails is not taken for finished.
+        let tmp = folder();
+        let dir = tmp.path();
+        for name in NAMES {
+            fs::write(backup_name(dir, name), format!("older {name}")).unwrap();
+        }
+        assert_eq!(earlier_versions_kept(dir, NAMES), []);
+        remove_leftover_backups(dir, &NAMES).unwrap();
+        let stuck = vec![dir.join("summary.csv"), backup_name(dir, "shares.csv")];
+        let mut moves = Failing::new(stuck, false);
+        assert!(move_into_place(dir, &NAMES, &mut moves).is_err());
+        assert_eq!(
+            earlier_versions_kept(dir, NAMES),
+            [("shares.csv", backup_name(dir, "shares.csv"))]
+        );
     }
 
     /// Backups that hold nothing the folder lacks (a second name of the

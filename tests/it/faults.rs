@@ -710,8 +710,9 @@ fn obstacles_in_the_output_folder() {
         stderr.contains(
             "out/.revenue.csv.previous holds the earlier revenue.csv, kept while a job that did \
              not finish replaced the results (one interrupted, or one that could not put them \
-             back); move each back over its name to restore the earlier results, or remove it \
-             to keep the results there now, then run again"
+             back); move each back over its name to restore the earlier results (a result the \
+             earlier ones did not have is that job's too: remove it), or remove it to keep the \
+             results there now, then run again"
         ),
         "{stderr}"
     );

@@ -448,10 +448,9 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
     if !kept.is_empty() {
         bail!(earlier_versions_message(&kept));
     }
-    remove_leftover_backups(dir, &names)?;
     // A final name taken by a folder would fail its rename after others had
     // succeeded: refuse before anything is replaced.
-    if let Some((name, folder)) = name_taken_by_folder(dir, files.iter().map(|f| f.name.as_str())) {
+    if let Some((name, folder)) = name_taken_by_folder(dir, names.iter().copied()) {
         bail!(
             "cannot write {name}: {} is a folder; move it away or choose another --out",
             folder.display()
@@ -487,13 +486,7 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
         // Checked before any file is replaced, with the owner of the
         // temporary files just written: ours.
         let owner = written.first().and_then(|tmp| file_owner(tmp));
-        refuse_others_files(
-            dir,
-            files.iter().map(|f| f.name.as_str()),
-            owner,
-            "no file was replaced",
-        )?;
-        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        refuse_others_files(dir, names.iter().copied(), owner, "no file was replaced")?;
         move_into_place(dir, &names, &mut FileSystem)
     })();
     if result.is_err() {
@@ -581,25 +574,41 @@ pub fn earlier_versions_kept<'a>(
 /// the mark stands as long as any other does), second names of results and
 /// links. Done before this job makes backups of its own, so that if it does
 /// not finish, its backups are not taken for a finished job's.
-fn remove_leftover_backups(dir: &Path, names: &[&str]) -> Result<()> {
+fn remove_leftover_backups(
+    dir: &Path,
+    names: &[&str],
+    moves: &mut impl Moves,
+) -> Result<(), Failure> {
     for name in names {
         let backup = backup_name(dir, name);
-        match fs::remove_file(&backup) {
+        match moves.remove_file(&backup) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            // A second name of a file another program holds open cannot be
+            // removed while it does.
             Err(e) => {
-                return Err(e).with_context(|| {
-                    format!(
-                        "cannot replace {name} in {} (no file was replaced; if another program \
-                         has {name} open, close it, or else remove {}; then run again)",
-                        dir.display(),
-                        shown(&backup)
-                    )
-                });
+                let advice = format!(
+                    "; if another program has {name} open, close it, or else remove {}; then \
+                     run again",
+                    shown(&backup)
+                );
+                return Err((cannot_replace(dir, name), advice, e));
             }
         }
     }
     Ok(())
+}
+
+/// "cannot replace NAME in DIR", the step that fails when the file at a
+/// result's name cannot be kept aside.
+fn cannot_replace(dir: &Path, name: &str) -> String {
+    format!("cannot replace {name} in {}", dir.display())
+}
+
+/// The advice when a result's name cannot be moved over or away: most
+/// often, on Windows, another program holds the file open.
+fn held_open(name: &str) -> String {
+    format!("; if another program has {name} open, close it and run again")
 }
 
 /// What to tell the user of the backups [`earlier_versions_kept`] found.
@@ -652,41 +661,12 @@ fn shown(path: &Path) -> String {
 }
 
 /// Keeps the file at `name` in `dir`, if there is one, under its backup
-/// name, after removing what a job left there that holds nothing the
-/// folder lacks (a second name of the file itself, or a link). A backup
-/// that holds an earlier version ([`earlier_version_kept`]) is never
-/// removed: the step fails, saying so.
+/// name (where [`remove_leftover_backups`] has left nothing).
 fn keep_previous(dir: &Path, name: &str, moves: &mut impl Moves) -> Result<Kept, Failure> {
     let (target, backup) = (dir.join(name), backup_name(dir, name));
-    let held_open = format!("; if another program has {name} open, close it and run again");
-    // Only a leftover that holds nothing the folder lacks is here: `write_files`
-    // refuses earlier versions before moving anything.
-    match moves.remove_file(&backup) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        // A second name of a file another program holds open cannot be
-        // removed while it does.
-        Err(e) => {
-            return Err((
-                format!("cannot replace {name} in {}", dir.display()),
-                format!(
-                    "; if another program has {name} open, close it, or else remove {}; then \
-                     run again",
-                    shown(&backup)
-                ),
-                e,
-            ));
-        }
-    }
     match fs::symlink_metadata(&target) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Kept::Nothing),
-        Err(e) => {
-            return Err((
-                format!("cannot replace {name} in {}", dir.display()),
-                held_open,
-                e,
-            ));
-        }
+        Err(e) => return Err((cannot_replace(dir, name), held_open(name), e)),
         Ok(_) => {}
     }
     if moves.hard_link(&target, &backup).is_ok() {
@@ -694,27 +674,26 @@ fn keep_previous(dir: &Path, name: &str, moves: &mut impl Moves) -> Result<Kept,
     }
     match moves.rename(&target, &backup) {
         Ok(()) => Ok(Kept::MovedAway),
-        Err(e) => Err((
-            format!("cannot replace {name} in {}", dir.display()),
-            held_open,
-            e,
-        )),
+        Err(e) => Err((cannot_replace(dir, name), held_open(name), e)),
     }
 }
 
 /// Renames each of `names`' temporary files in `dir` over its name, in
 /// order (`manifest.json` last), keeping the file each replaces until all
-/// are in place. Should one fail, those already moved are put back (the
+/// are in place, after removing the backups a job left
+/// ([`remove_leftover_backups`]). Should one fail, those already moved are put back (the
 /// earlier file renamed back over the new one, or the new one removed where
 /// there was none), so the folder's results are what they were; the error
 /// names the step that failed, and each file that could not be put back
 /// with where its earlier version is.
 fn move_into_place(dir: &Path, names: &[&str], moves: &mut impl Moves) -> Result<()> {
     let mut moved: Vec<(&str, Kept)> = Vec::with_capacity(names.len());
-    let mut failure: Option<Failure> = None;
+    let mut failure: Option<Failure> = remove_leftover_backups(dir, names, moves).err();
     // The failing file itself, when its earlier version could not go back.
     let mut missing = None;
-    for &name in names {
+    // Nothing is moved once the leftovers could not all be removed.
+    let to_move = if failure.is_none() { names } else { &[] };
+    for &name in to_move {
         let kept = match keep_previous(dir, name, moves) {
             Ok(kept) => kept,
             Err(failed) => {
@@ -725,8 +704,7 @@ fn move_into_place(dir: &Path, names: &[&str], moves: &mut impl Moves) -> Result
         let (target, backup) = (dir.join(name), backup_name(dir, name));
         if let Err(e) = moves.rename(&temporary_name(dir, name), &target) {
             let what = format!("cannot move {name} into place in {}", dir.display());
-            let advice = format!("; if another program has {name} open, close it and run again");
-            failure = Some((what, advice, e));
+            failure = Some((what, held_open(name), e));
             // The name still holds its earlier file unless it was moved away.
             // A backup that cannot be removed is removed by the next job.
             match kept {
@@ -1414,9 +1392,10 @@ mod moving_into_place {
             fs::write(backup_name(dir, name), format!("older {name}")).unwrap();
         }
         assert_eq!(earlier_versions_kept(dir, NAMES), []);
-        remove_leftover_backups(dir, &NAMES).unwrap();
         let stuck = vec![dir.join("summary.csv"), backup_name(dir, "shares.csv")];
         let mut moves = Failing::new(stuck, false);
+        // The leftover there goes; the backup this job makes cannot go back.
+        moves.allow.insert(backup_name(dir, "shares.csv"), 1);
         assert!(move_into_place(dir, &NAMES, &mut moves).is_err());
         assert_eq!(
             earlier_versions_kept(dir, NAMES),

@@ -691,49 +691,38 @@ fn obstacles_in_the_output_folder() {
             .collect::<Vec<_>>()
     );
 
+    // A run refused before simulating (exit 2) with `message`.
+    let refused = |message: &str| {
+        let o = run_shipped(
+            tmp.path(),
+            "scenarios/minimal.toml",
+            &["--runs", "5", "--out", "out"],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+    };
+
     // A backup holding an earlier version of a result is the user's to
     // move back or remove: refused before simulating, nothing touched.
     let before = snapshot(&out);
-    std::fs::write(
-        sharecast::output::backup_name(&out, "revenue.csv"),
-        "the earlier revenue.csv",
-    )
-    .unwrap();
-    let o = run_shipped(
-        tmp.path(),
-        "scenarios/minimal.toml",
-        &["--runs", "5", "--out", "out"],
+    let kept = sharecast::output::backup_name(&out, "revenue.csv");
+    std::fs::write(&kept, "the earlier revenue.csv").unwrap();
+    refused(
+        "out/.revenue.csv.previous holds the earlier revenue.csv, kept while a job that did \
+         not finish replaced the results (one interrupted, or one that could not put them \
+         back); move each back over its name to restore the earlier results (a result the \
+         earlier ones did not have is that job's too: remove it), or remove it to keep the \
+         results there now, then run again",
     );
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains(
-            "out/.revenue.csv.previous holds the earlier revenue.csv, kept while a job that did \
-             not finish replaced the results (one interrupted, or one that could not put them \
-             back); move each back over its name to restore the earlier results (a result the \
-             earlier ones did not have is that job's too: remove it), or remove it to keep the \
-             results there now, then run again"
-        ),
-        "{stderr}"
-    );
-    std::fs::remove_file(sharecast::output::backup_name(&out, "revenue.csv")).unwrap();
+    std::fs::remove_file(&kept).unwrap();
     assert_eq!(snapshot(&out), before);
 
     // A folder at a backup's name is in the way as well.
-    let before = snapshot(&out);
-    std::fs::create_dir(sharecast::output::backup_name(&out, "adoption.csv")).unwrap();
-    let o = run_shipped(
-        tmp.path(),
-        "scenarios/minimal.toml",
-        &["--runs", "5", "--out", "out"],
-    );
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("out/.adoption.csv.previous is a folder"),
-        "{stderr}"
-    );
-    std::fs::remove_dir(sharecast::output::backup_name(&out, "adoption.csv")).unwrap();
+    let folder = sharecast::output::backup_name(&out, "adoption.csv");
+    std::fs::create_dir(&folder).unwrap();
+    refused("out/.adoption.csv.previous is a folder");
+    std::fs::remove_dir(&folder).unwrap();
     assert_eq!(snapshot(&out), before);
 }
 

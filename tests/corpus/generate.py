@@ -159,6 +159,7 @@ cases = [
  ("agency_name_reserved", "agency names 'all' and '*' are reserved", 'name = "DoD"\nunits', 'name = "all"\nunits'),
  ("event_key_twice", "an event changes each key once per table", 'set = { "access.secret" = 0.9 }', 'set = { "access.secret" = 0.9, access = { secret = 0.5 } }'),
  ("choice_weight_typo", "a [choice] weight names brand, access, incumbency or an attribute some vendor has (did you mean)", 'brand = 2.0\ncapability', 'brnad = 2.0\ncapability'),
+ ("choice_weight_typo_of_attribute", "a [choice] weight names an attribute some vendor has; misspelt where more vendors spell the attribute than tables the weight, the weight alone is reported, with the attribute as the fix", None, None),
  ("agency_choice_weight_typo", "an agency's choice weight names brand, access, incumbency or an attribute some vendor has (did you mean)", 'annual_value = 1.0e6', 'annual_value = 1.0e6\nchoice = { incumbancy = 2.5 }'),
  ("attribute_too_large", "weights and attributes lie in [-1e6, 1e6]", 'attributes = { capability = 0.7 }', 'attributes = { capability = 1e9 }'),
  ("annual_value_too_large", "annual_value <= 1e15", 'annual_value = 1.0e6', 'annual_value = 1.0e18'),
@@ -226,6 +227,7 @@ cases = [
  ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]
 special = {
+ "choice_weight_typo_of_attribute": lambda b: b.replace('brand = 2.0\ncapability', 'brand = 2.0\ncapabilty').replace('access = { unclassified = 0.8 }', 'access = { unclassified = 0.8 }\nattributes = { capability = 0.6 }'),
  "table_given_twice_key_and_header": lambda b: b.replace('[[vendor]]\nname = "Zenith"', '[vendor.access]\nsecret = 0.2\n\n[[vendor]]\nname = "Zenith"', 1),
  "vendor_single_brackets_twice": lambda b: b.replace('[[vendor]]', '[vendor]'),
  "choice_double_brackets": lambda b: b + '\n[[choice]]\nbrand = 1.0\n',

@@ -39,6 +39,73 @@ fn attributes_named_by(event: &RawEvent) -> Vec<String> {
         .collect()
 }
 
+/// Which spelling of a name a weight and some vendors' attribute nearly
+/// share is the intended one. A weighted attribute that no vendor has and
+/// no event names is reported by `weights_without_attribute` as a likely
+/// typo, suggesting the attribute it resembles; that attribute, left
+/// without a weight, is reported by `vendor` too, suggesting the weight.
+/// When more vendors spell the attribute one way than tables spell the
+/// weight the other (five vendors' `capability` against one `capabilty`
+/// under `[choice]`), the weight is the typo, and the vendors' attributes
+/// are not reported: one message, pointing the right way, instead of one
+/// per vendor asking for the misspelling.
+pub(super) struct Spellings {
+    /// Weighted attributes no vendor has and no event names, with how many
+    /// tables weigh each.
+    unheld_weights: HashMap<String, usize>,
+    /// Attributes by how many vendors have each.
+    holders: HashMap<String, usize>,
+}
+
+impl Spellings {
+    pub(super) fn of(raw: &RawScenario, attributes: &[String]) -> Self {
+        let mut holders: HashMap<String, usize> = HashMap::new();
+        for map in raw
+            .vendor
+            .iter()
+            .filter_map(|v| v.get_ref().attributes.as_ref())
+        {
+            for name in map.get_ref().keys() {
+                *holders.entry(name.clone()).or_default() += 1;
+            }
+        }
+        let named_by_events: Vec<String> = raw
+            .event
+            .iter()
+            .flat_map(|e| attributes_named_by(e.get_ref()))
+            .map(|name| folded(&name))
+            .collect();
+        let tables = choice_tables(raw);
+        let unheld_weights = attributes
+            .iter()
+            .filter(|a| {
+                !crate::text::shows_blank(a)
+                    && !holders.contains_key(a.as_str())
+                    && !named_by_events.contains(&folded(a))
+            })
+            .map(|a| {
+                let naming = tables
+                    .iter()
+                    .filter(|(_, map)| map.get_ref().contains_key(a.as_str()))
+                    .count();
+                (a.clone(), naming)
+            })
+            .collect();
+        Spellings {
+            unheld_weights,
+            holders,
+        }
+    }
+
+    /// Whether the weight `weight`, which a vendor's unweighted `attribute`
+    /// resembles, is the typo rather than the attribute.
+    pub(super) fn weight_is_the_typo(&self, weight: &str, attribute: &str) -> bool {
+        self.unheld_weights
+            .get(weight)
+            .is_some_and(|&tables| self.holders.get(attribute).copied().unwrap_or(0) > tables)
+    }
+}
+
 /// The built-in weight `key` is, in any letter case.
 pub(in crate::scenario) fn builtin(key: &str) -> Option<&'static str> {
     let key = folded(key);
@@ -362,6 +429,52 @@ mod tests {
                     .ends_with("vendors' attributes: capability"),
             "{}",
             errors[0].message
+        );
+    }
+
+    /// A misspelt weight of an attribute every vendor has is one mistake:
+    /// the weight alone is refused, with the attribute's spelling as the
+    /// fix, not also each vendor's attribute told to take the misspelling.
+    /// When an event gives the misspelt name, the weight is no typo and the
+    /// vendors' attributes are the ones refused.
+    #[test]
+    fn a_misspelt_weight_is_reported_once_not_at_every_vendor() {
+        let source = |event: &str| {
+            format!(
+                "start = \"2026-01\"\nperiods = 12\n[choice]\ncapabilty = 1.0\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\nattributes = {{ capability = 0.5 }}\n\
+                [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\nattributes = {{ capability = 0.7 }}\n\
+                [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n{event}"
+            )
+        };
+        let errors = validate(&source(""), Path::new("t.toml"), &[]).unwrap_err();
+        assert!(
+            errors.len() == 1
+                && errors[0].line == Some(4)
+                && errors[0]
+                    .message
+                    .starts_with("[choice] weight 'capabilty' is neither")
+                && errors[0].message.ends_with("did you mean 'capability'?"),
+            "{errors:?}"
+        );
+        // The attribute's value is still checked in the same pass.
+        let out_of_range = source("").replace("capability = 0.7", "capability = 2e6");
+        let errors = validate(&out_of_range, Path::new("t.toml"), &[]).unwrap_err();
+        assert!(
+            errors.len() == 2
+                && errors[1].line == Some(14)
+                && errors[1].message.contains("attribute 'capability'"),
+            "{errors:?}"
+        );
+        let given = "[[event]]\nat = 3\nvendor = \"A\"\nset = { \"attributes.capabilty\" = 1 }\n";
+        let errors = validate(&source(given), Path::new("t.toml"), &[]).unwrap_err();
+        let lines: Vec<_> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [Some(9), Some(14)], "{errors:?}");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.message.ends_with("did you mean 'capabilty'?")),
+            "{errors:?}"
         );
     }
 

@@ -328,10 +328,11 @@ impl<'s> Checker<'s> {
             );
         }
         let mut unweighted = std::collections::HashMap::new();
+        let spellings = choice::Spellings::of(&raw, &attributes);
         let vendors: Vec<Option<Vendor>> = raw
             .vendor
             .iter()
-            .map(|v| self.vendor(v, &tiers, &attributes, &mut unweighted))
+            .map(|v| self.vendor(v, &tiers, &attributes, &spellings, &mut unweighted))
             .collect();
         self.unique(raw.vendor.iter().map(|v| &v.get_ref().name), "vendor");
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use toml::Spanned;
 
 use super::Checker;
-use super::choice::{DEFAULT_WEIGHTS, builtin, builtin_how};
+use super::choice::{DEFAULT_WEIGHTS, Spellings, builtin, builtin_how};
 use crate::scenario::lookup::{TIER, find, list, suggest, toml_key};
 use crate::scenario::names::{
     RESERVED_VENDOR_NAMES, difference, folded, hidden_char, not_shown, printable_name,
@@ -18,11 +18,14 @@ impl Checker<'_> {
     /// `unweighted` holds the attributes without a weight met so far (in
     /// this and earlier vendors), by folded name: two that differ only in
     /// letter case or surrounding spaces are refused, as weighted ones are.
+    /// `spellings` tells an attribute that a misspelt weight resembles from
+    /// a misspelt attribute.
     pub(super) fn vendor(
         &mut self,
         raw: &Spanned<RawVendor>,
         tiers: &[String],
         attributes: &[String],
+        spellings: &Spellings,
         unweighted: &mut HashMap<String, String>,
     ) -> Option<Vendor> {
         let span = raw.span();
@@ -171,6 +174,12 @@ impl Checker<'_> {
                                     builtin_how(b)
                                 ),
                             ),
+                            Some(near) if spellings.weight_is_the_typo(near, k) => {
+                                // The weight is the typo: its own error
+                                // suggests this attribute's spelling, and
+                                // once it is fixed this attribute counts.
+                                self.param(value, &format!("{label} attribute '{k}'"), Field::Attribute(0).range());
+                            }
                             Some(near) => self.error(
                                 &value.span(),
                                 format!(

@@ -35,6 +35,11 @@ fn a_run_keeps_at_most_four_bytes_per_output_cell() {
         let d = Dims::of(&s);
         assert_eq!(cells, (d.periods * cells_per_period(d)) as u64, "{file}");
         let kept = MemoryEstimate::per_run(&s);
+        // Shown with `-- --nocapture` (docs/performance.md quotes them).
+        eprintln!(
+            "{file}: {kept} bytes kept per run for {cells} output cells: {:.3} per cell",
+            kept as f64 / cells as f64
+        );
         assert!(
             kept <= 4 * cells,
             "{file}: {kept} bytes kept per run for {cells} output cells ({:.2} per cell)",

@@ -109,6 +109,7 @@ impl Sweep {
             return Err(format!("'{spec}' names no parameter before '='"));
         }
         let values = values.trim();
+        let listed = values;
         if values.starts_with('{') {
             return Err(not_a_distribution(spec));
         }
@@ -188,6 +189,13 @@ impl Sweep {
                 ));
             }
         }
+        let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
+        if let Some(hint) = (!listed.contains(".."))
+            .then(|| crate::scenario::fractions_given_as_percentages(path, &texts))
+            .flatten()
+        {
+            return Err(hint);
+        }
         Ok(Sweep {
             path: path.to_string(),
             values,
@@ -250,6 +258,9 @@ impl Sweep {
             return fail(format!(
                 "'{spec}' gives several values; --set takes one (sharecast sweep runs several)"
             ));
+        }
+        if let Some(hint) = crate::scenario::fractions_given_as_percentages(path, &[value]) {
+            return fail(hint);
         }
         Ok(Sweep {
             path: path.to_string(),
@@ -392,10 +403,23 @@ fn literal(text: &str, path: Option<&str>) -> Result<SweepValue, String> {
         } else {
             ""
         };
+        // `0.2-0.6`, a range as a spreadsheet or a report writes one.
+        let range = match text.split_once('-') {
+            Some((from, to))
+                if from.trim().parse::<f64>().is_ok() && to.trim().parse::<f64>().is_ok() =>
+            {
+                format!(
+                    "; a range of values is written FROM..TO:COUNT, as in {}..{}:5",
+                    from.trim(),
+                    to.trim()
+                )
+            }
+            _ => String::new(),
+        };
         return Err(format!(
             "'{text}' is not a number: write a whole number such as 12 or -3 (units and term take \
              only these), a decimal number such as 0.25 or 2.5e6, or, for an event's at or until, a month \
-             YYYY-MM{list}"
+             YYYY-MM{list}{range}"
         ));
     };
     Ok(SweepValue {
@@ -1873,6 +1897,60 @@ mod tests {
         ] {
             assert!(!error(spec).contains("are not numbers"), "{spec}");
         }
+    }
+
+    /// Fractions given as whole percentages (`caution=30,60`) are refused
+    /// once, with the fractions, rather than at every number the path
+    /// names (`agency.*`: each agency's line, for each value); not a list
+    /// of which only some read so, a range, a number of another range, nor
+    /// an event's number, which is clamped rather than refused.
+    #[test]
+    fn fractions_given_as_percentages_are_refused_once() {
+        let error = |spec: &str| Sweep::parse(spec).unwrap_err().to_string();
+        assert_eq!(
+            error("agency.*.caution=30,60"),
+            "caution must be in [0, 1], but 30 and 60 are not; if they are percentages, write 0.3,0.6"
+        );
+        assert_eq!(
+            error("vendor.U.S. Cloud.access.top_secret=2, 50,100"),
+            "access.top_secret must be in [0, 1], but 2, 50 and 100 are not; if they are percentages, write 0.02,0.5,1"
+        );
+        assert_eq!(
+            Sweep::parse_one("vendor.*.brand=45")
+                .unwrap_err()
+                .to_string(),
+            "brand must be in [0, 1], but 45 is not; if 45 is a percentage, write 0.45"
+        );
+        for spec in [
+            "agency.*.caution=0.3,60",
+            "agency.*.caution=1.5,60",
+            "agency.*.caution=30..60:4",
+            "agency.*.caution=30,600",
+            "agency.*.innovation=30,60",
+            "vendor.A.attributes.capability=30,60",
+            "choice.brand=30,60",
+            "event.1.set.caution=30,60",
+        ] {
+            assert!(Sweep::parse(spec).is_ok(), "{spec}");
+        }
+    }
+
+    /// A range written with a dash, as a spreadsheet writes one, is told
+    /// how a sweep writes a range.
+    #[test]
+    fn a_range_with_a_dash_is_told_the_range_form() {
+        let e = Sweep::parse("agency.DoD.caution=0.2-0.6")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("'0.2-0.6' is not a number")
+                && e.ends_with("; a range of values is written FROM..TO:COUNT, as in 0.2..0.6:5"),
+            "{e}"
+        );
+        let e = Sweep::parse("agency.DoD.caution=0.2-x")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("FROM..TO"), "{e}");
     }
 
     /// Which lists of amounts also read as one amount: money only (an

@@ -594,6 +594,54 @@ pub(crate) fn percentages_hint(path: &str, list: &str) -> Option<String> {
     Some(format!("write {} ({why}){outside}", numbers.join(",")))
 }
 
+/// For a `--set` value, or a `--vary` list, whose every value lies outside
+/// the range [0, 1] of a vendor's or an agency's fraction (`brand`,
+/// `access.TIER`, `caution`) and reads as a percentage (2 to 100, as the
+/// file's rule reads one): "caution must be in [0, 1], but 30 and 60 are
+/// not; if they are percentages, write 0.3,0.6". Told once, where the
+/// file's rule would refuse each value at each number the path names
+/// (`agency.*.caution`: once per agency and value, at lines of a file that
+/// is not at fault). `None` otherwise, and for an event's number, which is
+/// clamped into its range rather than refused.
+pub(crate) fn fractions_given_as_percentages(path: &str, texts: &[&str]) -> Option<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (first, key) = (parts[0], parts[parts.len() - 1]);
+    if parts.len() < 3 || !matches!(first, "vendor" | "agency") {
+        return None;
+    }
+    // Read from the ends, since a name may hold dots.
+    let (inner, named) = match parts[parts.len() - 2] {
+        "access" if parts.len() >= 4 => ("access", format!("access.{key}")),
+        _ => ("", key.to_string()),
+    };
+    if raw::range_of_key(first, inner, key) != Some(Range::UNIT) {
+        return None;
+    }
+    let values: Vec<f64> = texts
+        .iter()
+        .map(|t| t.parse::<f64>().ok().filter(|x| (2.0..=100.0).contains(x)))
+        .collect::<Option<_>>()?;
+    let shown: Vec<String> = values
+        .iter()
+        .map(|&x| param::Shown(x).to_string())
+        .collect();
+    let fractions: Vec<String> = values
+        .iter()
+        .map(|&x| param::Shown(param::hundredth(x)).to_string())
+        .collect();
+    Some(match shown.split_last()? {
+        (only, []) => format!(
+            "{named} must be in [0, 1], but {only} is not; if {only} is a percentage, write {}",
+            fractions[0]
+        ),
+        (last, rest) => format!(
+            "{named} must be in [0, 1], but {} and {last} are not; if they are percentages, write {}",
+            rest.join(", "),
+            fractions.join(",")
+        ),
+    })
+}
+
 /// What [`spreadsheet_number_hint`] says: the reading, why it differs from
 /// the text, and the note when it lies outside the number's range.
 fn spreadsheet_reading(

@@ -354,9 +354,12 @@ impl<'s> Checker<'s> {
         let total_units: u64 = agencies.iter().flatten().map(|a| u64::from(a.units)).sum();
         if agencies.iter().all(Option::is_some) && !agencies.is_empty() {
             if total_units == 0 {
-                self.error_in_file(
-                    "the scenario has no units: at least one agency needs units >= 1",
-                );
+                let message = "the scenario has no units: at least one agency needs units >= 1";
+                // At the first agency's `units`, where a fix would go.
+                match raw.agency.first().and_then(|a| a.get_ref().units.as_ref()) {
+                    Some(units) => self.error(&units.span(), message),
+                    None => self.error_in_file(message),
+                }
             } else if total_units > MAX_TOTAL_UNITS {
                 self.error_in_file(format!("the scenario has {total_units} units in all; at most {MAX_TOTAL_UNITS} are supported"));
             }

@@ -109,7 +109,6 @@ impl Sweep {
             return Err(format!("'{spec}' names no parameter before '='"));
         }
         let values = values.trim();
-        let listed = values;
         if values.starts_with('{') {
             return Err(not_a_distribution(spec));
         }
@@ -159,11 +158,13 @@ impl Sweep {
         let quoted = values.len() >= 2 && values.starts_with('"') && values.ends_with('"');
         let (values, decimal_range) = match values.split_once("..") {
             Some((from, to)) => (range(from, to)?, decimal_range(from, to)),
-            None if quoted && values.contains(',') => (vec![literal(values, Some(path))?], None),
+            None if quoted && values.contains(',') => {
+                (vec![literal(values, Some(path), true)?], None)
+            }
             None => (
                 values
                     .split(',')
-                    .map(|v| literal(v.trim(), hint_path))
+                    .map(|v| literal(v.trim(), hint_path, true))
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(|e| match crate::scenario::percentages_hint(path, values) {
                         Some(hint) => format!("'{values}' are not numbers: {hint}"),
@@ -188,13 +189,6 @@ impl Sweep {
                     earlier.text, v.text
                 ));
             }
-        }
-        let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
-        if let Some(hint) = (!listed.contains(".."))
-            .then(|| crate::scenario::fractions_given_as_percentages(path, &texts))
-            .flatten()
-        {
-            return Err(hint);
         }
         Ok(Sweep {
             path: path.to_string(),
@@ -259,12 +253,9 @@ impl Sweep {
                 "'{spec}' gives several values; --set takes one (sharecast sweep runs several)"
             ));
         }
-        if let Some(hint) = crate::scenario::fractions_given_as_percentages(path, &[value]) {
-            return fail(hint);
-        }
         Ok(Sweep {
             path: path.to_string(),
-            values: vec![literal(value, Some(path)).map_err(SpecError)?],
+            values: vec![literal(value, Some(path), false).map_err(SpecError)?],
             decimal_range: None,
             one_amount: None,
         })
@@ -365,7 +356,7 @@ fn one_amount_advice(values: &[SweepValue], one: &str) -> String {
 /// refuse (see `Setting::changes`). A value written as a spreadsheet shows
 /// it (`85%`, `$1.2M`) is told the number for the setting `path`, when
 /// given (`None` where the value may be part of one cut at a comma).
-fn literal(text: &str, path: Option<&str>) -> Result<SweepValue, String> {
+fn literal(text: &str, path: Option<&str>, ranges: bool) -> Result<SweepValue, String> {
     let text = unquoted(text);
     if text.is_empty() {
         return Err("an empty value in the list (two commas in a row, or one at an end)".into());
@@ -403,18 +394,10 @@ fn literal(text: &str, path: Option<&str>) -> Result<SweepValue, String> {
         } else {
             ""
         };
-        // `0.2-0.6`, a range as a spreadsheet or a report writes one.
-        let range = match text.split_once('-') {
-            Some((from, to))
-                if from.trim().parse::<f64>().is_ok() && to.trim().parse::<f64>().is_ok() =>
-            {
-                format!(
-                    "; a range of values is written FROM..TO:COUNT, as in {}..{}:5",
-                    from.trim(),
-                    to.trim()
-                )
-            }
-            _ => String::new(),
+        let range = if ranges {
+            dash_range_hint(text)
+        } else {
+            String::new()
         };
         return Err(format!(
             "'{text}' is not a number: write a whole number such as 12 or -3 (units and term take \
@@ -426,6 +409,41 @@ fn literal(text: &str, path: Option<&str>) -> Result<SweepValue, String> {
         text: text.to_string(),
         value,
     })
+}
+
+/// For a range written as a spreadsheet or a report writes one (`0.2-0.6`,
+/// `5-10`, `0.2-0.6:5`): "; a range of values is written FROM..TO:COUNT, as
+/// in 0.2..0.6:5", with the COUNT given, else one whose steps are whole
+/// between whole ends (`5-10` as `5..10:6`) and 5 otherwise. Empty for
+/// anything else.
+fn dash_range_hint(text: &str) -> String {
+    let Some((from, rest)) = text.split_once('-') else {
+        return String::new();
+    };
+    let (to, count) = match rest.split_once(':') {
+        Some((to, count)) => (to.trim(), count.trim().parse::<u32>().ok()),
+        None => (rest.trim(), None),
+    };
+    let from = from.trim();
+    let (Ok(a), Ok(b)) = (from.parse::<f64>(), to.parse::<f64>()) else {
+        return String::new();
+    };
+    let count = count.unwrap_or_else(|| {
+        let whole = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+        let span = (b - a).abs();
+        if whole(from) && whole(to) && (1.0..=1e6).contains(&span) {
+            // The count nearest 5 whose steps are whole.
+            let span = span as u32;
+            (1..=span)
+                .filter(|step| span.is_multiple_of(*step))
+                .map(|step| span / step + 1)
+                .min_by_key(|n| n.abs_diff(5))
+                .unwrap_or(5)
+        } else {
+            5
+        }
+    });
+    format!("; a range of values is written FROM..TO:COUNT, as in {from}..{to}:{count}")
 }
 
 /// `text` without the quotes a TOML date has (`"2026-05"`): they are not
@@ -1899,44 +1917,9 @@ mod tests {
         }
     }
 
-    /// Fractions given as whole percentages (`caution=30,60`) are refused
-    /// once, with the fractions, rather than at every number the path
-    /// names (`agency.*`: each agency's line, for each value); not a list
-    /// of which only some read so, a range, a number of another range, nor
-    /// an event's number, which is clamped rather than refused.
-    #[test]
-    fn fractions_given_as_percentages_are_refused_once() {
-        let error = |spec: &str| Sweep::parse(spec).unwrap_err().to_string();
-        assert_eq!(
-            error("agency.*.caution=30,60"),
-            "caution must be in [0, 1], but 30 and 60 are not; if they are percentages, write 0.3,0.6"
-        );
-        assert_eq!(
-            error("vendor.U.S. Cloud.access.top_secret=2, 50,100"),
-            "access.top_secret must be in [0, 1], but 2, 50 and 100 are not; if they are percentages, write 0.02,0.5,1"
-        );
-        assert_eq!(
-            Sweep::parse_one("vendor.*.brand=45")
-                .unwrap_err()
-                .to_string(),
-            "brand must be in [0, 1], but 45 is not; if 45 is a percentage, write 0.45"
-        );
-        for spec in [
-            "agency.*.caution=0.3,60",
-            "agency.*.caution=1.5,60",
-            "agency.*.caution=30..60:4",
-            "agency.*.caution=30,600",
-            "agency.*.innovation=30,60",
-            "vendor.A.attributes.capability=30,60",
-            "choice.brand=30,60",
-            "event.1.set.caution=30,60",
-        ] {
-            assert!(Sweep::parse(spec).is_ok(), "{spec}");
-        }
-    }
-
     /// A range written with a dash, as a spreadsheet writes one, is told
-    /// how a sweep writes a range.
+    /// how a sweep writes a range (on `--vary`, not `--set`, which takes one
+    /// value), with a COUNT that the key takes.
     #[test]
     fn a_range_with_a_dash_is_told_the_range_form() {
         let e = Sweep::parse("agency.DoD.caution=0.2-0.6")
@@ -1948,6 +1931,24 @@ mod tests {
             "{e}"
         );
         let e = Sweep::parse("agency.DoD.caution=0.2-x")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("FROM..TO"), "{e}");
+        // The COUNT given is kept; between whole ends, steps are whole.
+        for (spec, range) in [
+            ("agency.DoD.caution=0.2-0.6:3", "0.2..0.6:3"),
+            ("agency.DoD.units=5-10", "5..10:6"),
+            ("agency.DoD.term=12-36", "12..36:5"),
+            ("agency.DoD.term=12-48", "12..48:5"),
+        ] {
+            let e = Sweep::parse(spec).unwrap_err().to_string();
+            assert!(e.ends_with(&format!("as in {range}")), "{spec}: {e}");
+            let (path, _) = spec.split_once('=').unwrap();
+            let suggested = Sweep::parse(&format!("{path}={range}")).unwrap();
+            assert!(suggested.decimal_range.is_none(), "{spec}");
+        }
+        // --set takes one value: no range is suggested there.
+        let e = Sweep::parse_one("agency.DoD.caution=0.2-0.6")
             .unwrap_err()
             .to_string();
         assert!(!e.contains("FROM..TO"), "{e}");

@@ -38,6 +38,8 @@ pub(super) struct Given {
     /// The argument as a message names it whatever its value: `--set
     /// PATH=VALUE`, or `--vary PATH` for a sweep of several values.
     pub argument: String,
+    /// The value as written, without surrounding quotes.
+    pub text: String,
 }
 
 impl Given {
@@ -53,6 +55,7 @@ impl Given {
             flag,
             spec: sweep.spec(i),
             argument,
+            text: sweep.values[i].text.clone(),
         }
     }
 }
@@ -113,6 +116,36 @@ pub(super) fn check_settings(source: &str, path: &Path, given: &[Given]) -> Resu
         }],
     })?;
     refuse_overlaps(given, &changes)?;
+    // Fractions given as whole percentages, once each, now that the paths
+    // are known to name numbers of the file (a `--vary` is told with all
+    // its values by the sweep). The file is valid on its own; its tiers are
+    // read only for a vendor's access.
+    let mut tiers: Option<Vec<String>> = None;
+    let mut percentages: Vec<Diagnostic> = Vec::new();
+    for g in given.iter().filter(|g| g.flag == "--set") {
+        let tiers: &[String] = if g.setting.path.contains(".access.") {
+            tiers.get_or_insert_with(|| {
+                scenario::parse(source, path).map_or_else(|_| Vec::new(), |s| s.tiers)
+            })
+        } else {
+            &[]
+        };
+        let text = [g.text.as_str()];
+        if let Some(hint) = scenario::fractions_given_as_percentages(&g.setting.path, &text, tiers)
+        {
+            percentages.push(Diagnostic {
+                line: None,
+                message: format!("--set {}: {hint}", g.spec),
+            });
+        }
+    }
+    if !percentages.is_empty() {
+        return Err(ScenarioError {
+            path: path.to_path_buf(),
+            diagnostics: percentages,
+        }
+        .into());
+    }
     Ok(only)
 }
 

@@ -30,6 +30,17 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let mut first = fixed.clone();
     first.push(Given::of(plan, 0, "--vary"));
     check_settings(&source, path, &first)?;
+    let texts: Vec<&str> = plan.values.iter().map(|v| v.text.as_str()).collect();
+    if let Some(hint) = scenario::fractions_given_as_percentages(&plan.path, &texts, &file.tiers) {
+        return Err(scenario::ScenarioError {
+            path: path.clone(),
+            diagnostics: vec![Diagnostic {
+                line: None,
+                message: format!("--vary {}={}: {hint}", plan.path, texts.join(",")),
+            }],
+        }
+        .into());
+    }
     // The file with the fixed settings, which the manifest and the table
     // describe.
     let mut base = parse_with_settings(&source, path, &fixed)?;

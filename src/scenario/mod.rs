@@ -594,50 +594,69 @@ pub(crate) fn percentages_hint(path: &str, list: &str) -> Option<String> {
     Some(format!("write {} ({why}){outside}", numbers.join(",")))
 }
 
-/// For a `--set` value, or a `--vary` list, whose every value lies outside
+/// For a `--set` value, or the values of a `--vary`, that all lie outside
 /// the range [0, 1] of a vendor's or an agency's fraction (`brand`,
-/// `access.TIER`, `caution`) and reads as a percentage (2 to 100, as the
+/// `access.TIER`, `caution`) and read as percentages (2 to 100, as the
 /// file's rule reads one): "caution must be in [0, 1], but 30 and 60 are
-/// not; if they are percentages, write 0.3,0.6". Told once, where the
-/// file's rule would refuse each value at each number the path names
-/// (`agency.*.caution`: once per agency and value, at lines of a file that
-/// is not at fault). `None` otherwise, and for an event's number, which is
-/// clamped into its range rather than refused.
-pub(crate) fn fractions_given_as_percentages(path: &str, texts: &[&str]) -> Option<String> {
+/// not; if they are percentages, write 0.3,0.6". The command line tells it
+/// once, where the file's rule would refuse each value at each number the
+/// path names (`agency.*.caution`: once per agency and value, at lines of a
+/// file that is not at fault). `None` otherwise: for a weight or an
+/// attribute (`agency.X.choice.caution`, whose range is wide), for an
+/// event's number, which is clamped into its range rather than refused,
+/// and for the access of a tier not among `tiers` (a typo, which the file's
+/// rules tell with the tier meant).
+#[cfg(feature = "cli")]
+pub(crate) fn fractions_given_as_percentages(
+    path: &str,
+    texts: &[&str],
+    tiers: &[String],
+) -> Option<String> {
     let parts: Vec<&str> = path.split('.').collect();
     let (first, key) = (parts[0], parts[parts.len() - 1]);
     if parts.len() < 3 || !matches!(first, "vendor" | "agency") {
         return None;
     }
-    // Read from the ends, since a name may hold dots.
+    // Read from the ends, since a name may hold dots; as `vary` reads a
+    // path, the part before the key names a table when it is one of these.
     let (inner, named) = match parts[parts.len() - 2] {
-        "access" if parts.len() >= 4 => ("access", format!("access.{key}")),
+        table @ ("access" | "attributes" | "choice") if parts.len() >= 4 => {
+            (table, format!("{table}.{key}"))
+        }
         _ => ("", key.to_string()),
     };
-    if raw::range_of_key(first, inner, key) != Some(Range::UNIT) {
+    if raw::range_of_key(first, inner, key) != Some(Range::UNIT)
+        || (inner == "access" && !tiers.iter().any(|t| t == key))
+    {
         return None;
     }
-    let values: Vec<f64> = texts
+    let fractions: Vec<String> = texts
         .iter()
-        .map(|t| t.parse::<f64>().ok().filter(|x| (2.0..=100.0).contains(x)))
+        .map(|t| {
+            t.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| (2.0..=100.0).contains(x))
+                .map(|x| param::Shown(param::hundredth(x)).to_string())
+        })
         .collect::<Option<_>>()?;
-    let shown: Vec<String> = values
-        .iter()
-        .map(|&x| param::Shown(x).to_string())
-        .collect();
-    let fractions: Vec<String> = values
-        .iter()
-        .map(|&x| param::Shown(param::hundredth(x)).to_string())
-        .collect();
-    Some(match shown.split_last()? {
+    Some(match texts.split_last()? {
         (only, []) => format!(
             "{named} must be in [0, 1], but {only} is not; if {only} is a percentage, write {}",
             fractions[0]
         ),
-        (last, rest) => format!(
+        (last, rest) if rest.len() < 8 => format!(
             "{named} must be in [0, 1], but {} and {last} are not; if they are percentages, write {}",
             rest.join(", "),
             fractions.join(",")
+        ),
+        (last, _) => format!(
+            "{named} must be in [0, 1], but none of the {} values ({} to {last}) is; if they are \
+             percentages, divide each by 100 ({} to {})",
+            texts.len(),
+            texts[0],
+            fractions[0],
+            fractions[fractions.len() - 1]
         ),
     })
 }

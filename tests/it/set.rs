@@ -156,6 +156,11 @@ fn settings_that_cannot_apply_stop_with_nothing_written() {
             "--set takes one (sharecast sweep runs several)",
         ),
         (
+            vec!["run", baseline, "--set", "vendor.OpenAI.access.secret=80"],
+            "gov-ai-2026.toml: --set vendor.OpenAI.access.secret=80: access.secret must be in [0, 1], \
+             but 80 is not; if 80 is a percentage, write 0.8",
+        ),
+        (
             vec![
                 "compare",
                 baseline,
@@ -181,6 +186,61 @@ fn settings_that_cannot_apply_stop_with_nothing_written() {
         );
         assert!(snapshot(dir).is_empty(), "{args:?} wrote something");
     }
+}
+
+/// A fraction given as a whole percentage is told once, with the fraction,
+/// not at each agency's line of a file that is not at fault; a path that
+/// names nothing, or a tier that does not exist, is still told that first.
+#[test]
+fn fractions_given_as_percentages_are_told_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let baseline = &shipped_baseline();
+    for (set, expected) in [
+        (
+            "agency.*.caution=45",
+            format!(
+                "error: scenario rejected\n{baseline}: --set agency.*.caution=45: caution must be in \
+                 [0, 1], but 45 is not; if 45 is a percentage, write 0.45\n"
+            ),
+        ),
+        (
+            "agency.Nope.caution=45",
+            format!(
+                "error: scenario rejected\n{baseline}: --set agency.Nope.caution: no agency 'Nope' in \
+                 the scenario; its agencies: DoD, Intelligence community, DHS, HHS, Other civilian\n"
+            ),
+        ),
+    ] {
+        let o = sharecast(dir, &["run", baseline, "--set", set]);
+        assert_eq!(o.status.code(), Some(2), "{set}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), expected, "{set}");
+        assert!(snapshot(dir).is_empty(), "{set} wrote something");
+    }
+    // A tier spelt wrong is told the tier meant, not the percentage.
+    let o = sharecast(
+        dir,
+        &[
+            "run",
+            baseline,
+            "--set",
+            "vendor.OpenAI.access.topsecret=45",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("did you mean 'top_secret'?"), "{stderr}");
+    // An agency's choice weight of an attribute named like a fraction has a
+    // weight's range: 45 is a weight, not a percentage.
+    let o = sharecast(
+        dir,
+        &["check", baseline, "--set", "agency.DoD.choice.brand=45"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// Several settings of different numbers give, in either order, what the

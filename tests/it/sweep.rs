@@ -339,6 +339,21 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
                 "(with --vary vendor.OpenAI.brand=1.5)",
             ],
         ),
+        // Fractions given as whole percentages: told once, with the values.
+        (
+            "agency.*.caution=30,60",
+            vec![
+                "gov-ai-2026.toml: --vary agency.*.caution=30,60: caution must be in [0, 1], but 30 \
+                 and 60 are not; if they are percentages, write 0.3,0.6\n",
+            ],
+        ),
+        (
+            "vendor.OpenAI.brand=2..100:50",
+            vec![
+                "but none of the 50 values (2 to 100) is; if they are percentages, divide each by 100 \
+                 (0.02 to 1)\n",
+            ],
+        ),
         // Every refused value is told, in the order given.
         (
             "vendor.OpenAI.brand=1.5,0.5,2",

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::Checker;
 use super::agency::agency_name;
 use super::event::change_keys;
-use crate::scenario::lookup::{did_you_mean, list};
+use crate::scenario::lookup::{did_you_mean, list, suggest};
 use crate::scenario::names::{differ_in_modifiers, difference, folded, not_shown, printable_name};
 use crate::scenario::param::Param;
 use crate::scenario::raw::{RawEvent, RawScenario, SpannedMap};
@@ -48,11 +48,14 @@ fn attributes_named_by(event: &RawEvent) -> Vec<String> {
 /// weight the other (five vendors' `capability` against one `capabilty`
 /// under `[choice]`), the weight is the typo, and the vendors' attributes
 /// are not reported: one message, pointing the right way, instead of one
-/// per vendor asking for the misspelling.
+/// per vendor asking for the misspelling. Only where the weight's own
+/// message suggests that very attribute (it may suggest another, or be
+/// refused for another reason, as a clash of letter case).
 pub(super) struct Spellings {
-    /// Weighted attributes no vendor has and no event names, with how many
-    /// tables weigh each.
-    unheld_weights: HashMap<String, usize>,
+    /// Weighted attributes no vendor has and no event names, which
+    /// `weights_without_attribute` reports: how many tables weigh each, and
+    /// the name its message suggests.
+    unheld_weights: HashMap<String, (usize, Option<String>)>,
     /// Attributes by how many vendors have each.
     holders: HashMap<String, usize>,
 }
@@ -76,19 +79,37 @@ impl Spellings {
             .map(|name| folded(&name))
             .collect();
         let tables = choice_tables(raw);
+        // As `weights_without_attribute` suggests and skips.
+        let mut held: Vec<&str> = holders.keys().map(String::as_str).collect();
+        held.sort_unstable();
+        let candidates: Vec<&str> = DEFAULT_WEIGHTS
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(held.iter().copied())
+            .collect();
+        let collides = |a: &str| {
+            builtin(a).is_some()
+                || attributes
+                    .iter()
+                    .map(String::as_str)
+                    .chain(held.iter().copied())
+                    .any(|b| b != a && folded(b) == folded(a))
+        };
         let unheld_weights = attributes
             .iter()
             .filter(|a| {
                 !crate::text::shows_blank(a)
                     && !holders.contains_key(a.as_str())
                     && !named_by_events.contains(&folded(a))
+                    && !collides(a)
             })
             .map(|a| {
                 let naming = tables
                     .iter()
                     .filter(|(_, map)| map.get_ref().contains_key(a.as_str()))
                     .count();
-                (a.clone(), naming)
+                let suggested = suggest(a, candidates.iter().copied()).map(str::to_string);
+                (a.clone(), (naming, suggested))
             })
             .collect();
         Spellings {
@@ -102,7 +123,10 @@ impl Spellings {
     pub(super) fn weight_is_the_typo(&self, weight: &str, attribute: &str) -> bool {
         self.unheld_weights
             .get(weight)
-            .is_some_and(|&tables| self.holders.get(attribute).copied().unwrap_or(0) > tables)
+            .is_some_and(|(tables, suggested)| {
+                suggested.as_deref() == Some(attribute)
+                    && self.holders.get(attribute).copied().unwrap_or(0) > *tables
+            })
     }
 }
 
@@ -474,6 +498,24 @@ mod tests {
             errors
                 .iter()
                 .all(|e| e.message.ends_with("did you mean 'capabilty'?")),
+            "{errors:?}"
+        );
+        // When the weight's message suggests another attribute (`spent`,
+        // one vendor's), the two vendors' `speed` is not hidden: every
+        // vendor is told, and the weight.
+        let ambiguous = source("")
+            .replace("capabilty = 1.0", "spend = 1.0")
+            .replace("capability = 0.5", "speed = 0.5")
+            .replace("capability = 0.7", "speed = 0.7")
+            .replace(
+                "[[agency]]",
+                "[[vendor]]\nname = \"C\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\nattributes = { spent = 0.1 }\n[[agency]]",
+            );
+        let errors = validate(&ambiguous, Path::new("t.toml"), &[]).unwrap_err();
+        let lines: Vec<_> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [Some(4), Some(9), Some(14), Some(19)], "{errors:?}");
+        assert!(
+            errors[0].message.ends_with("did you mean 'spent'?"),
             "{errors:?}"
         );
     }

@@ -368,7 +368,10 @@ fn count_engine_matches_unit_engine_when_incumbents_are_penalised() {
 /// and blocks of initial contracts ending together), so that its
 /// conditional binomial draws, for the stays and for the award among the
 /// vendors, carry most of the awards: [`EVERY_FEATURE`]'s small groups
-/// mostly take the one-by-one path.
+/// mostly take the one-by-one path. A and B each lead in about half the
+/// runs (0.46 and 0.54 in 4,000), so that the probability of leading is
+/// compared where it is uncertain; in [`EVERY_FEATURE`] North nearly always
+/// leads.
 const LARGE_GROUPS: &str = r#"
 name = "large groups"
 start = "2026-01"
@@ -387,7 +390,7 @@ access = { unclassified = 1.0, secret = 0.6 }
 
 [[vendor]]
 name = "B"
-brand = { uniform = [0.4, 0.6] }
+brand = { uniform = [0.55, 0.95] }
 access = { unclassified = 0.8, secret = 0.9 }
 
 [[vendor]]

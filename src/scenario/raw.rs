@@ -218,8 +218,13 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
                         "a month is text in quotes, {fix} (TOML reads a bare YYYY-MM as the start of a date: {})",
                         e.message().trim()
                     ),
-                    None => spreadsheet_value(source, &span)
-                        .unwrap_or_else(|| explain_toml_error(e.message())),
+                    None => spreadsheet_value(source, &span).unwrap_or_else(|| {
+                        let message = explain_toml_error(e.message());
+                        match syntax_hint(source, &span) {
+                            Some(hint) => format!("{message}; {hint}"),
+                            None => message,
+                        }
+                    }),
                 },
                 None => explain_toml_error(e.message()),
             };
@@ -674,6 +679,111 @@ fn spreadsheet_value_within(before: &str, line: &str, at: usize) -> Option<Strin
             n.number, n.why
         ),
     })
+}
+
+/// `line` without its comment: up to the first `#` outside a quoted string,
+/// trimmed.
+fn without_comment(line: &str) -> &str {
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some('"'), '\\') => {}
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') => return line[..i].trim(),
+            _ => {}
+        }
+    }
+    line.trim()
+}
+
+/// What a syntax error most likely is, where the parser words it in terms
+/// of its grammar: a value left out after `=` (which it calls an unquoted
+/// string), two values where one goes, numbers of a list without commas
+/// between them, and an inline table whose closing `}` was left out (which
+/// it reports on a later line). `None` for anything else.
+fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
+    let at = span.start.min(source.len());
+    let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let lines: Vec<&str> = source[..start].lines().collect();
+    let line = source[start..].lines().next().unwrap_or_default();
+    let code = without_comment(line);
+    // An inline table that an earlier line (back to a header) opens with an
+    // entry and leaves open, with no comma to say more entries follow, as
+    // `access = { unclassified = 1.0` does; TOML 1.1 lets an inline table
+    // go on over lines, but written so (`access = {` alone, or entries
+    // ending in commas), it is no slip.
+    let mut depth = open_brackets(code);
+    for (back, earlier) in lines
+        .iter()
+        .rev()
+        .map(|l| without_comment(l))
+        .enumerate()
+        .take(6)
+    {
+        if earlier.starts_with('[') && depth == 0 {
+            break;
+        }
+        depth += open_brackets(earlier);
+        if let Some(brace) = earlier.rfind('{')
+            && depth > 0
+            && open_brackets(&earlier[brace..]) > 0
+        {
+            let entry = earlier[brace + 1..].trim();
+            if entry.is_empty() || entry.ends_with(',') {
+                return None;
+            }
+            let number = lines.len() - back;
+            return Some(format!(
+                "line {number} opens {{ without the }} that closes it"
+            ));
+        }
+    }
+    // Numbers in a list with only spaces between them (`[0.5 0.9]`).
+    let is_number = |t: &str| t.parse::<f64>().is_ok();
+    let mut rest = code;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else { break };
+        let inner = &after[..close];
+        let pieces: Vec<&str> = inner
+            .split([',', ' ', '\t'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        if pieces.len() >= 2
+            && pieces.iter().all(|p| is_number(p))
+            && inner
+                .split(',')
+                .any(|part| part.split_whitespace().count() > 1)
+        {
+            return Some(format!(
+                "the numbers of a list are separated by commas: [{}]",
+                pieces.join(", ")
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    let (key, value) = code.split_once('=')?;
+    let (key, value) = (key.trim(), value.trim());
+    if !key
+        .split('.')
+        .all(|k| bare_key(k.trim()) || k.trim().starts_with('"'))
+    {
+        return None;
+    }
+    if value.is_empty() {
+        return Some(format!("the value after `{key} =` is missing"));
+    }
+    // `units = 100 100`: two values where one goes.
+    let mut words = value.split_whitespace();
+    if let (Some(first), Some(_)) = (words.next(), words.next())
+        && is_number(first)
+    {
+        return Some(format!(
+            "`{key} =` takes one value, here followed by more: `{value}`"
+        ));
+    }
+    None
 }
 
 /// Where a syntax error the parser reports without a position (its
@@ -1579,6 +1689,53 @@ mod tests {
                 (line, m)
             })
             .collect()
+    }
+
+    /// Syntax errors the parser words for its grammar get the likelier
+    /// slip, and only where the slip is there: an inline table TOML 1.1
+    /// spreads over lines, a `#` inside a string and a plain unclosed string
+    /// get no hint.
+    #[test]
+    fn syntax_errors_are_told_the_likely_slip() {
+        let hint = |source: &str| {
+            let problems = problems(source);
+            assert_eq!(problems.len(), 1, "{source:?}: {problems:?}");
+            problems[0]
+                .1
+                .split_once("; ")
+                .map(|(_, hint)| hint.to_string())
+        };
+        assert_eq!(
+            hint("a = 1\ncaution =   # later\n").as_deref(),
+            Some("the value after `caution =` is missing")
+        );
+        assert_eq!(
+            hint("units = 100 120\n").as_deref(),
+            Some("`units =` takes one value, here followed by more: `100 120`")
+        );
+        assert_eq!(
+            hint("brand = { uniform = [0.3  0.5] }\n").as_deref(),
+            Some("the numbers of a list are separated by commas: [0.3, 0.5]")
+        );
+        assert_eq!(
+            hint("[[vendor]]\nname = \"A\"\naccess = { unclassified = 0.8   # note\n\n[[agency]]\nname = \"B\"\n")
+                .as_deref(),
+            Some("line 3 opens { without the } that closes it")
+        );
+        for source in [
+            "[[vendor]]\naccess = {\n  unclassified = 1.0 secret = 2\n}\n",
+            "[[vendor]]\naccess = {\n  unclassified = 1.0,\n  secret = 2 3\n}\n",
+            "name = \"A # b\" x\n",
+            "name = \"unclosed\n",
+        ] {
+            let problems = problems(source);
+            assert!(
+                problems.len() == 1
+                    && !problems[0].1.contains("opens {")
+                    && !problems[0].1.contains("is missing"),
+                "{source:?}: {problems:?}"
+            );
+        }
     }
 
     #[test]

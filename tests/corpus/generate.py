@@ -47,6 +47,10 @@ set = { "access.secret" = 0.9 }
 '''
 cases = [
  ("toml_unclosed_string", "a string without its closing quote", 'name = "corpus"', 'name = "corpus'),
+ ("toml_value_missing", "a key without its value is told the value is missing", 'caution = 0.5', 'caution = '),
+ ("toml_two_values", "a key takes one value (two, space-separated, are told so)", 'units = 100', 'units = 100 120'),
+ ("toml_list_without_commas", "the numbers of a list are separated by commas", 'brand = 0.4', 'brand = { uniform = [0.3 0.5] }'),
+ ("toml_inline_table_unclosed", "an inline table needs its closing brace (the parser stops at a later line; the line that opened it is named)", 'access = { unclassified = 0.8 }', 'access = { unclassified = 0.8'),
  ("toml_duplicate_key", "a key given twice", 'periods = 12', 'periods = 12\nperiods = 24'),
  ("toml_bad_table_header", "a table header without its closing brackets", '[[agency]]\n', '[[agency]\n'),
  ("toml_bare_value", "a value that is not TOML", 'start = "2026-01"', 'start = 2026-01x'),

@@ -428,7 +428,11 @@ fn dash_range_hint(text: &str) -> String {
     let (Ok(a), Ok(b)) = (from.parse::<f64>(), to.parse::<f64>()) else {
         return String::new();
     };
-    let count = count.unwrap_or_else(|| {
+    if a == b {
+        return String::new();
+    }
+    // A range has at least two values.
+    let count = count.filter(|&n| n >= 2).unwrap_or_else(|| {
         let whole = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
         let span = (b - a).abs();
         if whole(from) && whole(to) && (1.0..=1e6).contains(&span) {
@@ -1930,16 +1934,17 @@ mod tests {
                 && e.ends_with("; a range of values is written FROM..TO:COUNT, as in 0.2..0.6:5"),
             "{e}"
         );
-        let e = Sweep::parse("agency.DoD.caution=0.2-x")
-            .unwrap_err()
-            .to_string();
-        assert!(!e.contains("FROM..TO"), "{e}");
+        for spec in ["agency.DoD.caution=0.2-x", "agency.DoD.units=5-5"] {
+            let e = Sweep::parse(spec).unwrap_err().to_string();
+            assert!(!e.contains("FROM..TO"), "{e}");
+        }
         // The COUNT given is kept; between whole ends, steps are whole.
         for (spec, range) in [
             ("agency.DoD.caution=0.2-0.6:3", "0.2..0.6:3"),
             ("agency.DoD.units=5-10", "5..10:6"),
             ("agency.DoD.term=12-36", "12..36:5"),
             ("agency.DoD.term=12-48", "12..48:5"),
+            ("agency.DoD.term=12-36:1", "12..36:5"),
         ] {
             let e = Sweep::parse(spec).unwrap_err().to_string();
             assert!(e.ends_with(&format!("as in {range}")), "{spec}: {e}");

@@ -36,7 +36,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             path: path.clone(),
             diagnostics: vec![Diagnostic {
                 line: None,
-                message: format!("--vary {}={}: {hint}", plan.path, texts.join(",")),
+                message: format!("--vary {}: {hint}", plan.path),
             }],
         }
         .into());

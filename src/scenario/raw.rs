@@ -681,87 +681,131 @@ fn spreadsheet_value_within(before: &str, line: &str, at: usize) -> Option<Strin
     })
 }
 
-/// `line` without its comment: up to the first `#` outside a quoted string,
-/// trimmed.
-fn without_comment(line: &str) -> &str {
+/// `line` as TOML code: without its comment, and with the contents of its
+/// quoted strings left out (`name = "A {b}" # c` is `name = ""`), so that
+/// brackets, `=` and `#` within a string count for nothing. Trimmed.
+fn code_of(line: &str) -> String {
+    let mut code = String::with_capacity(line.len());
     let mut quote = None;
-    for (i, c) in line.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some('"'), '\\') => {}
-            (Some(q), c) if c == q => quote = None,
-            (None, '#') => return line[..i].trim(),
-            _ => {}
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if q == '"' && c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                    code.push(c);
+                }
+            }
+            None if c == '#' => break,
+            None => {
+                if matches!(c, '"' | '\'') {
+                    quote = Some(c);
+                }
+                code.push(c);
+            }
         }
     }
-    line.trim()
+    code.trim().to_string()
+}
+
+/// `{` less `}` in TOML code (see [`code_of`]).
+fn open_braces(code: &str) -> i64 {
+    code.chars()
+        .map(|c| match c {
+            '{' => 1,
+            '}' => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// What a syntax error most likely is, where the parser words it in terms
 /// of its grammar: a value left out after `=` (which it calls an unquoted
-/// string), two values where one goes, numbers of a list without commas
-/// between them, and an inline table whose closing `}` was left out (which
-/// it reports on a later line). `None` for anything else.
+/// string), two values where one goes (or one number with its digits
+/// grouped by spaces), numbers of a list without commas between them, and
+/// an inline table whose closing `}` was left out (which it reports on a
+/// later line). `None` for anything else, and wherever a string of several
+/// lines may hide what a line means.
 fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
+    if source.contains("\"\"\"") || source.contains("'''") {
+        return None;
+    }
     let at = span.start.min(source.len());
     let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
-    let lines: Vec<&str> = source[..start].lines().collect();
-    let line = source[start..].lines().next().unwrap_or_default();
-    let code = without_comment(line);
+    let before: Vec<String> = source[..start].lines().map(code_of).collect();
+    let after: Vec<String> = source[start..].lines().map(code_of).collect();
+    let code = after.first().cloned().unwrap_or_default();
     // An inline table that an earlier line (back to a header) opens with an
-    // entry and leaves open, with no comma to say more entries follow, as
-    // `access = { unclassified = 1.0` does; TOML 1.1 lets an inline table
-    // go on over lines, but written so (`access = {` alone, or entries
-    // ending in commas), it is no slip.
-    let mut depth = open_brackets(code);
-    for (back, earlier) in lines
-        .iter()
-        .rev()
-        .map(|l| without_comment(l))
-        .enumerate()
-        .take(6)
-    {
-        if earlier.starts_with('[') && depth == 0 {
+    // entry, as `access = { unclassified = 1.0` does, and that no `}`
+    // closes before the next header. TOML 1.1 lets an inline table go on
+    // over lines, so one closed later is no such slip (a comma missing
+    // between its entries is, and the parser says so).
+    let header = |c: &str| c.starts_with('[') && !c.contains('=') && c.ends_with(']');
+    for (back, earlier) in before.iter().rev().enumerate().take(6) {
+        if header(earlier) {
             break;
         }
-        depth += open_brackets(earlier);
-        if let Some(brace) = earlier.rfind('{')
-            && depth > 0
-            && open_brackets(&earlier[brace..]) > 0
-        {
-            let entry = earlier[brace + 1..].trim();
-            if entry.is_empty() || entry.ends_with(',') {
+        let Some(brace) = earlier.rfind('{') else {
+            continue;
+        };
+        let entry = earlier[brace + 1..].trim();
+        if open_braces(&earlier[brace..]) <= 0 || entry.is_empty() || entry.ends_with(',') {
+            continue;
+        }
+        let mut depth = open_braces(earlier);
+        let later = before[before.len() - back..].iter().chain(&after);
+        for line in later.take_while(|l| !header(l)) {
+            depth += open_braces(line);
+            if depth <= 0 {
                 return None;
             }
-            let number = lines.len() - back;
-            return Some(format!(
-                "line {number} opens {{ without the }} that closes it"
-            ));
         }
+        let number = before.len() - back;
+        return Some(format!(
+            "line {number} opens {{ without the }} that closes it"
+        ));
     }
-    // Numbers in a list with only spaces between them (`[0.5 0.9]`).
-    let is_number = |t: &str| t.parse::<f64>().is_ok();
-    let mut rest = code;
+    let number = |t: &str| t.parse::<f64>().is_ok();
+    // `0,3`: a number with a decimal comma.
+    let decimal_comma = |t: &str| {
+        t.split_once(',').is_some_and(|(a, b)| {
+            !a.trim_start_matches('-').is_empty()
+                && !b.is_empty()
+                && a.trim_start_matches('-')
+                    .bytes()
+                    .all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+        })
+    };
+    // Numbers in a list with only spaces between some of them (`[0.5 0.9]`,
+    // `[0,3 0,5]`).
+    let mut rest = code.as_str();
     while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find(']') else { break };
-        let inner = &after[..close];
-        let pieces: Vec<&str> = inner
-            .split([',', ' ', '\t'])
-            .filter(|p| !p.is_empty())
-            .collect();
-        if pieces.len() >= 2
-            && pieces.iter().all(|p| is_number(p))
-            && inner
-                .split(',')
-                .any(|part| part.split_whitespace().count() > 1)
-        {
+        let inside = &rest[open + 1..];
+        let Some(close) = inside.find(']') else { break };
+        let tokens: Vec<&str> = inside[..close].split_whitespace().collect();
+        let bare: Vec<&str> = tokens.iter().map(|t| t.trim_end_matches(',')).collect();
+        let spaced = tokens[..tokens.len().saturating_sub(1)]
+            .iter()
+            .any(|t| !t.ends_with(','));
+        if tokens.len() >= 2 && spaced && bare.iter().all(|t| number(t) || decimal_comma(t)) {
+            let points = bare.iter().any(|t| decimal_comma(t));
+            let numbers: Vec<String> = bare.iter().map(|t| t.replace(',', ".")).collect();
             return Some(format!(
-                "the numbers of a list are separated by commas: [{}]",
-                pieces.join(", ")
+                "the numbers of a list are separated by commas{}: [{}]",
+                if points {
+                    ", each with a decimal point"
+                } else {
+                    ""
+                },
+                numbers.join(", ")
             ));
         }
-        rest = &after[close + 1..];
+        rest = &inside[close + 1..];
     }
     let (key, value) = code.split_once('=')?;
     let (key, value) = (key.trim(), value.trim());
@@ -774,16 +818,34 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     if value.is_empty() {
         return Some(format!("the value after `{key} =` is missing"));
     }
-    // `units = 100 100`: two values where one goes.
-    let mut words = value.split_whitespace();
-    if let (Some(first), Some(_)) = (words.next(), words.next())
-        && is_number(first)
-    {
+    let words: Vec<&str> = value.split_whitespace().collect();
+    if words.len() < 2 || !words.iter().all(|w| number(w)) {
+        return None;
+    }
+    // `1 000 000`: one number with its digits grouped by spaces.
+    let digits = |w: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&w.len()) && w.bytes().all(|c| c.is_ascii_digit())
+    };
+    let grouped = digits(words[0], 1..=3) && words[1..].iter().all(|w| digits(w, 3..=3));
+    // `100 120` may be either.
+    if grouped && (words.len() > 2 || words[0].len() < 3) {
         return Some(format!(
-            "`{key} =` takes one value, here followed by more: `{value}`"
+            "write {key} = {} (without spaces between groups of digits)",
+            words.concat()
         ));
     }
-    None
+    let or_grouped = if grouped {
+        format!(
+            " (or, if the space groups digits, write {key} = {})",
+            words.concat()
+        )
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "`{key} =` takes one value, here followed by more: `{}`{or_grouped}",
+        words.join(" ")
+    ))
 }
 
 /// Where a syntax error the parser reports without a position (its
@@ -1711,7 +1773,23 @@ mod tests {
         );
         assert_eq!(
             hint("units = 100 120\n").as_deref(),
-            Some("`units =` takes one value, here followed by more: `100 120`")
+            Some(
+                "`units =` takes one value, here followed by more: `100 120` (or, if the space groups digits, write units = 100120)"
+            )
+        );
+        assert_eq!(
+            hint("units = 100\t120.5\n").as_deref(),
+            Some("`units =` takes one value, here followed by more: `100 120.5`")
+        );
+        assert_eq!(
+            hint("annual_value = 1 000 000\n").as_deref(),
+            Some("write annual_value = 1000000 (without spaces between groups of digits)")
+        );
+        assert_eq!(
+            hint("x = { uniform = [0,3 0,5] }\n").as_deref(),
+            Some(
+                "the numbers of a list are separated by commas, each with a decimal point: [0.3, 0.5]"
+            )
         );
         assert_eq!(
             hint("brand = { uniform = [0.3  0.5] }\n").as_deref(),
@@ -1723,8 +1801,16 @@ mod tests {
             Some("line 3 opens { without the } that closes it")
         );
         for source in [
+            // An inline table over lines, a comma missing between entries.
+            "[[vendor]]\naccess = { unclassified = 1.0\n  secret = 0.5\n}\n",
+            "[[vendor]]\naccess = { unclassified = 1.0\n  secret = 0.5 }\n",
+            // An array over lines inside an inline table.
+            "[[vendor]]\nbrand = { uniform = [\n  0.3\n  0.5\n] }\n",
+            // Braces and brackets inside strings.
+            "name = \"probe {draft\"\ntiers = [\n \"a\"\n \"b\"\n]\n",
+            "name = \"Acme \\\"{\\\"\"\nbrand = 0.6 x\n",
+            "name = \"Zenith [1 2]\" x\n",
             "[[vendor]]\naccess = {\n  unclassified = 1.0 secret = 2\n}\n",
-            "[[vendor]]\naccess = {\n  unclassified = 1.0,\n  secret = 2 3\n}\n",
             "name = \"A # b\" x\n",
             "name = \"unclosed\n",
         ] {
@@ -1732,7 +1818,9 @@ mod tests {
             assert!(
                 problems.len() == 1
                     && !problems[0].1.contains("opens {")
-                    && !problems[0].1.contains("is missing"),
+                    && !problems[0].1.contains("is missing")
+                    && !problems[0].1.contains("a list are separated")
+                    && !problems[0].1.contains("takes one value"),
                 "{source:?}: {problems:?}"
             );
         }

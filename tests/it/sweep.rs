@@ -343,7 +343,7 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
         (
             "agency.*.caution=30,60",
             vec![
-                "gov-ai-2026.toml: --vary agency.*.caution=30,60: caution must be in [0, 1], but 30 \
+                "gov-ai-2026.toml: --vary agency.*.caution: caution must be in [0, 1], but 30 \
                  and 60 are not; if they are percentages, write 0.3,0.6\n",
             ],
         ),

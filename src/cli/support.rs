@@ -71,17 +71,24 @@ impl Given {
 pub(super) fn parse_with_settings(source: &str, path: &Path, given: &[Given]) -> Result<Scenario> {
     let only = check_settings(source, path, given)?;
     let s = scenario::parse_with(source, path, &only).map_err(|mut e| {
-        let with = given
-            .iter()
-            .map(|g| format!("{} {}", g.flag, g.spec))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let with = with_settings(given);
         for d in &mut e.diagnostics {
-            d.message.push_str(&format!(" (with {with})"));
+            d.message.push_str(&with);
         }
         e
     })?;
     Ok(s)
+}
+
+/// " (with --set A=1, --vary B=2)": what follows a problem that `given`
+/// cause.
+pub(super) fn with_settings(given: &[Given]) -> String {
+    let with = given
+        .iter()
+        .map(|g| format!("{} {}", g.flag, g.spec))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(" (with {with})")
 }
 
 /// The settings' own problems, before the file's rules meet their values:

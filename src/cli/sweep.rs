@@ -10,7 +10,7 @@ use super::support::{
     events_named, file_names, foresee_folder_warnings, given_sets, interrupt_flag, manifest,
     output_folder, parse_with_settings, print_stdout, same_scenario, set_specs, settings_line,
     settings_suffix, sha256_hex, simulate, stem, summarize, warn_if_too_long, with_sets,
-    write_outputs,
+    with_settings, write_outputs,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -47,9 +47,12 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     base.warnings.extend(sweep::event_notes(&file, &base));
     // Every value's scenario is checked before anything runs, so a value
     // the file's rules refuse stops the sweep with nothing written; the
-    // problems of every refused value are told at once, value by value.
+    // problems of every refused value are told at once, each once with the
+    // values that cause it (a misspelt tier in `vendor.*.access.TIER` is
+    // one problem per vendor, not per vendor and value), in the order
+    // first met.
     let mut variants = Vec::with_capacity(plan.values.len());
-    let mut refused: Vec<Diagnostic> = Vec::new();
+    let mut refused: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
     // A range that makes decimals where whole numbers go is told for its
     // first value only: every other value is refused for the same reason.
     let decimal = |d: &Diagnostic| plan.decimal_range.is_some() && d.message.contains(NOT_DECIMAL);
@@ -67,16 +70,55 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                 Ok(e) => {
                     let told = decimals_told;
                     decimals_told |= e.diagnostics.iter().any(decimal);
-                    refused.extend(e.diagnostics.into_iter().filter(|d| !(told && decimal(d))));
+                    let with = with_settings(&given);
+                    let value = plan.values[i].text.as_str();
+                    for d in e.diagnostics.into_iter().filter(|d| !(told && decimal(d))) {
+                        // One the value's setting caused, without the
+                        // setting; any other as it is.
+                        let Some(rule) = d.message.strip_suffix(&with) else {
+                            refused.push((d, Vec::new()));
+                            continue;
+                        };
+                        let rule = Diagnostic {
+                            line: d.line,
+                            message: rule.to_string(),
+                        };
+                        match refused
+                            .iter_mut()
+                            .find(|(r, v)| !v.is_empty() && *r == rule)
+                        {
+                            Some((_, values)) => values.push(value),
+                            None => refused.push((rule, vec![value])),
+                        }
+                    }
                 }
                 Err(e) => return Err(e),
             },
         }
     }
     if !refused.is_empty() {
+        let sets: String = fixed
+            .iter()
+            .map(|g| format!("{} {}, ", g.flag, g.spec))
+            .collect();
+        let diagnostics = refused
+            .into_iter()
+            .map(|(d, values)| match values.is_empty() {
+                true => d,
+                false => Diagnostic {
+                    line: d.line,
+                    message: format!(
+                        "{} (with {sets}--vary {}={})",
+                        d.message,
+                        plan.path,
+                        values.join(",")
+                    ),
+                },
+            })
+            .collect();
         return Err(scenario::ScenarioError {
             path: path.clone(),
-            diagnostics: refused,
+            diagnostics,
         }
         .into());
     }

@@ -301,6 +301,51 @@ term = 1
     }
 }
 
+/// A problem every value of a sweep causes is told once, with the values:
+/// a misspelt tier under `vendor.*` is one line per vendor, not per vendor
+/// and value; problems that differ by value stay apart.
+#[test]
+fn a_problem_every_value_causes_is_told_once_with_the_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo_root().join("scenarios/gov-ai-2026.toml");
+    let path = scenario.to_str().unwrap();
+    let o = sharecast(
+        tmp.path(),
+        &["sweep", path, "--vary", "vendor.*.access.topsecret=0.3,0.6"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 6, "{stderr}");
+    assert!(
+        lines[1..].iter().all(|l| l.ends_with(
+            "did you mean 'top_secret'? (with --vary vendor.*.access.topsecret=0.3,0.6)"
+        )),
+        "{stderr}"
+    );
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "sweep",
+            path,
+            "--set",
+            "agency.DoD.term=12",
+            "--vary",
+            "vendor.OpenAI.brand=1.5,0.5,2",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr
+            .contains("got 1.5 (with --set agency.DoD.term=12, --vary vendor.OpenAI.brand=1.5)\n")
+            && stderr.contains(
+                "write 0.02 (with --set agency.DoD.term=12, --vary vendor.OpenAI.brand=2)\n"
+            ),
+        "{stderr}"
+    );
+    assert!(std::fs::read_dir(tmp.path()).unwrap().next().is_none());
+}
+
 /// A path that names nothing in the file, or a value the file's rules
 /// refuse (only the second one here), exits with 2, names the file (and
 /// the line and the value), and writes nothing.

@@ -93,10 +93,26 @@ pub(super) fn with_settings(given: &[Given]) -> String {
 
 /// The settings' own problems, before the file's rules meet their values:
 /// a path the file does not have, a value the file cannot hold there, two
-/// settings that change one number. `sweep` checks its fixed settings with
-/// the varied one this way first, so a clash between them is told before
-/// a value's problem.
+/// settings that change one number, and then fractions given as whole
+/// percentages ([`set_percentages`]).
 pub(super) fn check_settings(source: &str, path: &Path, given: &[Given]) -> Result<Vec<Setting>> {
+    let only = check_paths(source, path, given)?;
+    let percentages = set_percentages(source, path, given);
+    if !percentages.is_empty() {
+        return Err(ScenarioError {
+            path: path.to_path_buf(),
+            diagnostics: percentages,
+        }
+        .into());
+    }
+    Ok(only)
+}
+
+/// [`check_settings`] without the percentages: `sweep` checks its fixed
+/// settings with the varied one this way first, so a clash between them is
+/// told before a value's problem, and then tells the percentages of its
+/// `--set` and `--vary` together.
+pub(super) fn check_paths(source: &str, path: &Path, given: &[Given]) -> Result<Vec<Setting>> {
     let only: Vec<Setting> = given.iter().map(|g| g.setting.clone()).collect();
     let unmatched = scenario::unmatched(source, &only);
     if !unmatched.is_empty() {
@@ -123,10 +139,16 @@ pub(super) fn check_settings(source: &str, path: &Path, given: &[Given]) -> Resu
         }],
     })?;
     refuse_overlaps(given, &changes)?;
-    // Fractions given as whole percentages, once each, now that the paths
-    // are known to name numbers of the file (a `--vary` is told with all
-    // its values by the sweep). The file is valid on its own; its tiers are
-    // read only for a vendor's access.
+    Ok(only)
+}
+
+/// The `--set` values among `given` that give a fraction as a whole
+/// percentage, each told once (see
+/// [`scenario::fractions_given_as_percentages`]), once the paths are known
+/// to name numbers of the file; a `--vary` is told with all its values by
+/// the sweep. The file is valid on its own; its tiers are read only for a
+/// vendor's access.
+pub(super) fn set_percentages(source: &str, path: &Path, given: &[Given]) -> Vec<Diagnostic> {
     let mut tiers: Option<Vec<String>> = None;
     let mut percentages: Vec<Diagnostic> = Vec::new();
     for g in given.iter().filter(|g| g.flag == "--set") {
@@ -146,14 +168,7 @@ pub(super) fn check_settings(source: &str, path: &Path, given: &[Given]) -> Resu
             });
         }
     }
-    if !percentages.is_empty() {
-        return Err(ScenarioError {
-            path: path.to_path_buf(),
-            diagnostics: percentages,
-        }
-        .into());
-    }
-    Ok(only)
+    percentages
 }
 
 /// Refuses two of `given` that change the same number, `changes` naming

@@ -6,11 +6,11 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::support::{
-    Given, MemoryAdvice, check_memory, check_out_folder, check_settings, default_out_dir,
+    Given, MemoryAdvice, check_memory, check_out_folder, check_paths, default_out_dir,
     events_named, file_names, foresee_folder_warnings, given_sets, interrupt_flag, manifest,
-    output_folder, parse_with_settings, print_stdout, same_scenario, set_specs, settings_line,
-    settings_suffix, sha256_hex, simulate, stem, summarize, warn_if_too_long, with_sets,
-    with_settings, write_outputs,
+    output_folder, parse_with_settings, print_stdout, same_scenario, set_percentages, set_specs,
+    settings_line, settings_suffix, sha256_hex, simulate, stem, summarize, warn_if_too_long,
+    with_sets, with_settings, write_outputs,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -29,15 +29,19 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let fixed = given_sets(&args.set);
     let mut first = fixed.clone();
     first.push(Given::of(plan, 0, "--vary"));
-    check_settings(&source, path, &first)?;
+    check_paths(&source, path, &first)?;
+    let mut percentages = set_percentages(&source, path, &fixed);
     let texts: Vec<&str> = plan.values.iter().map(|v| v.text.as_str()).collect();
     if let Some(hint) = scenario::fractions_given_as_percentages(&plan.path, &texts, &file.tiers) {
+        percentages.push(Diagnostic {
+            line: None,
+            message: format!("--vary {}: {hint}", plan.path),
+        });
+    }
+    if !percentages.is_empty() {
         return Err(scenario::ScenarioError {
             path: path.clone(),
-            diagnostics: vec![Diagnostic {
-                line: None,
-                message: format!("--vary {}: {hint}", plan.path),
-            }],
+            diagnostics: percentages,
         }
         .into());
     }

@@ -217,6 +217,27 @@ fn fractions_given_as_percentages_are_told_once() {
         assert_eq!(String::from_utf8_lossy(&o.stderr), expected, "{set}");
         assert!(snapshot(dir).is_empty(), "{set} wrote something");
     }
+    // A sweep tells those of its --set and its --vary together.
+    let o = sharecast(
+        dir,
+        &[
+            "sweep",
+            baseline,
+            "--set",
+            "vendor.*.brand=45",
+            "--vary",
+            "agency.*.caution=30,60",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        format!(
+            "error: scenario rejected\n{baseline}: --set vendor.*.brand=45: brand must be in [0, 1], \
+             but 45 is not; if 45 is a percentage, write 0.45\n{baseline}: --vary agency.*.caution: \
+             caution must be in [0, 1], but 30 and 60 are not; if they are percentages, write 0.3,0.6\n"
+        )
+    );
+    assert!(snapshot(dir).is_empty());
     // A tier spelt wrong is told the tier meant, not the percentage.
     let o = sharecast(
         dir,

@@ -53,11 +53,14 @@ fn attributes_named_by(event: &RawEvent) -> Vec<String> {
 /// refused for another reason, as a clash of letter case).
 pub(super) struct Spellings {
     /// Weighted attributes no vendor has and no event names, which
-    /// `weights_without_attribute` reports: how many tables weigh each, and
-    /// the name its message suggests.
-    unheld_weights: HashMap<String, (usize, Option<String>)>,
+    /// `weights_without_attribute` reports, with how many tables weigh each.
+    unheld_weights: HashMap<String, usize>,
     /// Attributes by how many vendors have each.
     holders: HashMap<String, usize>,
+    /// The names `weights_without_attribute` suggests from, in its order:
+    /// its suggestion for a weight is made only when the counts leave it
+    /// to decide (a suggestion compares the weight with every name).
+    candidates: Vec<String>,
 }
 
 impl Spellings {
@@ -82,18 +85,27 @@ impl Spellings {
         // As `weights_without_attribute` suggests and skips.
         let mut held: Vec<&str> = holders.keys().map(String::as_str).collect();
         held.sort_unstable();
-        let candidates: Vec<&str> = DEFAULT_WEIGHTS
+        let candidates: Vec<String> = DEFAULT_WEIGHTS
             .iter()
             .map(|(n, _)| *n)
             .chain(held.iter().copied())
+            .map(str::to_string)
             .collect();
+        // Looked up by folded name, not searched: a file may weigh
+        // thousands of attributes.
+        let mut by_fold: HashMap<String, Vec<&str>> = HashMap::new();
+        for name in attributes
+            .iter()
+            .map(String::as_str)
+            .chain(held.iter().copied())
+        {
+            by_fold.entry(folded(name)).or_default().push(name);
+        }
         let collides = |a: &str| {
             builtin(a).is_some()
-                || attributes
-                    .iter()
-                    .map(String::as_str)
-                    .chain(held.iter().copied())
-                    .any(|b| b != a && folded(b) == folded(a))
+                || by_fold
+                    .get(&folded(a))
+                    .is_some_and(|names| names.iter().any(|&b| b != a))
         };
         let unheld_weights = attributes
             .iter()
@@ -108,25 +120,23 @@ impl Spellings {
                     .iter()
                     .filter(|(_, map)| map.get_ref().contains_key(a.as_str()))
                     .count();
-                let suggested = suggest(a, candidates.iter().copied()).map(str::to_string);
-                (a.clone(), (naming, suggested))
+                (a.clone(), naming)
             })
             .collect();
         Spellings {
             unheld_weights,
             holders,
+            candidates,
         }
     }
 
     /// Whether the weight `weight`, which a vendor's unweighted `attribute`
     /// resembles, is the typo rather than the attribute.
     pub(super) fn weight_is_the_typo(&self, weight: &str, attribute: &str) -> bool {
-        self.unheld_weights
-            .get(weight)
-            .is_some_and(|(tables, suggested)| {
-                suggested.as_deref() == Some(attribute)
-                    && self.holders.get(attribute).copied().unwrap_or(0) > *tables
-            })
+        self.unheld_weights.get(weight).is_some_and(|&tables| {
+            self.holders.get(attribute).copied().unwrap_or(0) > tables
+                && suggest(weight, self.candidates.iter().map(String::as_str)) == Some(attribute)
+        })
     }
 }
 

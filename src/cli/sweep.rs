@@ -1,6 +1,8 @@
 //! `sharecast sweep`: one scenario run at each value of one of its numbers,
 //! every value with the same seed, the files of all values stacked.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 
 use anyhow::Result;
@@ -57,6 +59,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     // first met.
     let mut variants = Vec::with_capacity(plan.values.len());
     let mut refused: Vec<(Diagnostic, Vec<&str>)> = Vec::new();
+    // Where each rule a value's setting caused is in `refused`.
+    let mut rule_at: HashMap<(Option<usize>, String), usize> = HashMap::new();
     // A range that makes decimals where whole numbers go is told for its
     // first value only: every other value is refused for the same reason.
     let decimal = |d: &Diagnostic| plan.decimal_range.is_some() && d.message.contains(NOT_DECIMAL);
@@ -83,16 +87,16 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
                             refused.push((d, Vec::new()));
                             continue;
                         };
-                        let rule = Diagnostic {
-                            line: d.line,
-                            message: rule.to_string(),
-                        };
-                        match refused
-                            .iter_mut()
-                            .find(|(r, v)| !v.is_empty() && *r == rule)
-                        {
-                            Some((_, values)) => values.push(value),
-                            None => refused.push((rule, vec![value])),
+                        match rule_at.entry((d.line, rule.to_string())) {
+                            Entry::Occupied(at) => refused[*at.get()].1.push(value),
+                            Entry::Vacant(at) => {
+                                at.insert(refused.len());
+                                let rule = Diagnostic {
+                                    line: d.line,
+                                    message: rule.to_string(),
+                                };
+                                refused.push((rule, vec![value]));
+                            }
                         }
                     }
                 }

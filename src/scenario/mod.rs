@@ -612,19 +612,10 @@ pub(crate) fn fractions_given_as_percentages(
     texts: &[&str],
     tiers: &[String],
 ) -> Option<String> {
-    let parts: Vec<&str> = path.split('.').collect();
-    let (first, key) = (parts[0], parts[parts.len() - 1]);
-    if parts.len() < 3 || !matches!(first, "vendor" | "agency") {
+    let (first, inner, key, named) = number_of_path(path);
+    if path.split('.').count() < 3 || !matches!(first, "vendor" | "agency") {
         return None;
     }
-    // Read from the ends, since a name may hold dots; as `vary` reads a
-    // path, the part before the key names a table when it is one of these.
-    let (inner, named) = match parts[parts.len() - 2] {
-        table @ ("access" | "attributes" | "choice") if parts.len() >= 4 => {
-            (table, format!("{table}.{key}"))
-        }
-        _ => ("", key.to_string()),
-    };
     if raw::range_of_key(first, inner, key) != Some(Range::UNIT)
         || (inner == "access" && !tiers.iter().any(|t| t == key))
     {
@@ -659,6 +650,27 @@ pub(crate) fn fractions_given_as_percentages(
             fractions[fractions.len() - 1]
         ),
     })
+}
+
+/// How a setting's path names its number, read as `vary` reads a path
+/// whose name is not known here (from the ends, since a name may hold
+/// dots): the part (`vendor`, `agency`, `choice`, `event`), the table
+/// inside it that holds the key where the part before the key names one
+/// (`access`, `attributes`, `choice`; "" for none: a vendor has no choice
+/// weights and an agency no attributes, so those name no number), the key,
+/// and how messages name it (`access.secret`, `choice.brand`, `caution`).
+fn number_of_path(path: &str) -> (&str, &str, &str, String) {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (first, key) = (parts[0], parts[parts.len() - 1]);
+    let before = parts.len().checked_sub(2).map(|i| parts[i]);
+    let (inner, named) = match before {
+        Some(table @ ("access" | "attributes" | "choice")) if parts.len() >= 4 => {
+            (table, format!("{table}.{key}"))
+        }
+        _ if first == "choice" => ("", format!("choice.{key}")),
+        _ => ("", key.to_string()),
+    };
+    (first, inner, key, named)
 }
 
 /// What [`spreadsheet_number_hint`] says: the reading, why it differs from
@@ -717,16 +729,7 @@ fn spreadsheet_reading(
     // A vendor's, an agency's or a `[choice]` number must lie in its
     // field's range (an event's is clamped into it): a reading outside it
     // (`caution=150%`) is told so rather than left to a second refusal.
-    // Read as `vary` reads a path whose name is not known here: a table's
-    // key where the part before it names a table (a vendor has no choice
-    // weights and an agency no attributes, so those name no number).
-    let (inner, named) = match before {
-        Some(table @ ("access" | "attributes" | "choice")) if parts.len() >= 4 => {
-            (table, format!("{table}.{key}"))
-        }
-        _ if first == "choice" => ("", format!("choice.{key}")),
-        _ => ("", key.to_string()),
-    };
+    let (_, inner, _, named) = number_of_path(path);
     let outside = raw::out_of_range(raw::range_of_key(first, inner, key), &named, &n);
     Some((n, why, outside))
 }

@@ -39,6 +39,59 @@ fn attributes_named_by(event: &RawEvent) -> Vec<String> {
         .collect()
 }
 
+/// The attributes the vendors have, sorted, each once.
+fn held_attributes(raw: &RawScenario) -> Vec<&str> {
+    let mut held: Vec<&str> = raw
+        .vendor
+        .iter()
+        .filter_map(|v| v.get_ref().attributes.as_ref())
+        .flat_map(|map| map.get_ref().keys().map(String::as_str))
+        .collect();
+    held.sort_unstable();
+    held.dedup();
+    held
+}
+
+/// What a weight that no vendor's attribute matches is suggested from, in
+/// order: the built-in weights, then `held` (see [`held_attributes`]).
+fn suggestion_candidates<'a>(held: &[&'a str]) -> Vec<&'a str> {
+    DEFAULT_WEIGHTS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(held.iter().copied())
+        .collect()
+}
+
+/// Whether a weighted attribute is refused for its name already: like a
+/// built-in weight, or like another weighted or held name but for letter
+/// case (see `weight_names` and `vendor`). Looked up by folded name, not
+/// searched: a file may weigh thousands of attributes.
+struct NameClashes<'a> {
+    by_fold: HashMap<String, Vec<&'a str>>,
+}
+
+impl<'a> NameClashes<'a> {
+    fn of(attributes: &'a [String], held: &[&'a str]) -> Self {
+        let mut by_fold: HashMap<String, Vec<&str>> = HashMap::new();
+        for name in attributes
+            .iter()
+            .map(String::as_str)
+            .chain(held.iter().copied())
+        {
+            by_fold.entry(folded(name)).or_default().push(name);
+        }
+        NameClashes { by_fold }
+    }
+
+    fn clash(&self, a: &str) -> bool {
+        builtin(a).is_some()
+            || self
+                .by_fold
+                .get(&folded(a))
+                .is_some_and(|names| names.iter().any(|&b| b != a))
+    }
+}
+
 /// Which spelling of a name a weight and some vendors' attribute nearly
 /// share is the intended one. A weighted attribute that no vendor has and
 /// no event names is reported by `weights_without_attribute` as a likely
@@ -51,7 +104,7 @@ fn attributes_named_by(event: &RawEvent) -> Vec<String> {
 /// per vendor asking for the misspelling. Only where the weight's own
 /// message suggests that very attribute (it may suggest another, or be
 /// refused for another reason, as a clash of letter case).
-pub(super) struct Spellings {
+pub(super) struct Spellings<'a> {
     /// Weighted attributes no vendor has and no event names, which
     /// `weights_without_attribute` reports, with how many tables weigh each.
     unheld_weights: HashMap<String, usize>,
@@ -60,11 +113,11 @@ pub(super) struct Spellings {
     /// The names `weights_without_attribute` suggests from, in its order:
     /// its suggestion for a weight is made only when the counts leave it
     /// to decide (a suggestion compares the weight with every name).
-    candidates: Vec<String>,
+    candidates: Vec<&'a str>,
 }
 
-impl Spellings {
-    pub(super) fn of(raw: &RawScenario, attributes: &[String]) -> Self {
+impl<'a> Spellings<'a> {
+    pub(super) fn of(raw: &'a RawScenario, attributes: &[String]) -> Self {
         let mut holders: HashMap<String, usize> = HashMap::new();
         for map in raw
             .vendor
@@ -83,37 +136,15 @@ impl Spellings {
             .collect();
         let tables = choice_tables(raw);
         // As `weights_without_attribute` suggests and skips.
-        let mut held: Vec<&str> = holders.keys().map(String::as_str).collect();
-        held.sort_unstable();
-        let candidates: Vec<String> = DEFAULT_WEIGHTS
-            .iter()
-            .map(|(n, _)| *n)
-            .chain(held.iter().copied())
-            .map(str::to_string)
-            .collect();
-        // Looked up by folded name, not searched: a file may weigh
-        // thousands of attributes.
-        let mut by_fold: HashMap<String, Vec<&str>> = HashMap::new();
-        for name in attributes
-            .iter()
-            .map(String::as_str)
-            .chain(held.iter().copied())
-        {
-            by_fold.entry(folded(name)).or_default().push(name);
-        }
-        let collides = |a: &str| {
-            builtin(a).is_some()
-                || by_fold
-                    .get(&folded(a))
-                    .is_some_and(|names| names.iter().any(|&b| b != a))
-        };
+        let held = held_attributes(raw);
+        let clashes = NameClashes::of(attributes, &held);
         let unheld_weights = attributes
             .iter()
             .filter(|a| {
                 !crate::text::shows_blank(a)
                     && !holders.contains_key(a.as_str())
                     && !named_by_events.contains(&folded(a))
-                    && !collides(a)
+                    && !clashes.clash(a)
             })
             .map(|a| {
                 let naming = tables
@@ -126,7 +157,7 @@ impl Spellings {
         Spellings {
             unheld_weights,
             holders,
-            candidates,
+            candidates: suggestion_candidates(&held),
         }
     }
 
@@ -135,7 +166,7 @@ impl Spellings {
     pub(super) fn weight_is_the_typo(&self, weight: &str, attribute: &str) -> bool {
         self.unheld_weights.get(weight).is_some_and(|&tables| {
             self.holders.get(attribute).copied().unwrap_or(0) > tables
-                && suggest(weight, self.candidates.iter().map(String::as_str)) == Some(attribute)
+                && suggest(weight, self.candidates.iter().copied()) == Some(attribute)
         })
     }
 }
@@ -309,14 +340,7 @@ impl Checker<'_> {
             .filter(|(_, checked)| checked.is_none())
             .flat_map(|(e, _)| attributes_named_by(e.get_ref()))
             .collect();
-        let mut held: Vec<&str> = raw
-            .vendor
-            .iter()
-            .filter_map(|v| v.get_ref().attributes.as_ref())
-            .flat_map(|map| map.get_ref().keys().map(String::as_str))
-            .collect();
-        held.sort_unstable();
-        held.dedup();
+        let held = held_attributes(raw);
         let given = |j: usize| {
             events.iter().flatten().any(|e| {
                 matches!(e.target, Target::Vendor(_))
@@ -326,32 +350,14 @@ impl Checker<'_> {
                 .any(|named| folded(named) == folded(&attributes[j]))
         };
         let tables = choice_tables(raw);
-        let mut candidates: Vec<&str> = DEFAULT_WEIGHTS.iter().map(|(n, _)| *n).collect();
-        candidates.extend(held.iter().copied());
-        // A name like a built-in weight or another attribute is an error
-        // already (see `weight_names`).
-        // So is one that a vendor's attribute differs from only in letter
-        // case (see `vendor`).
-        let mut by_fold: HashMap<String, Vec<&str>> = HashMap::new();
-        for name in attributes
-            .iter()
-            .map(String::as_str)
-            .chain(held.iter().copied())
-        {
-            by_fold.entry(folded(name)).or_default().push(name);
-        }
-        let collides = |a: &str| {
-            builtin(a).is_some()
-                || by_fold
-                    .get(&folded(a))
-                    .is_some_and(|names| names.iter().any(|&b| b != a))
-        };
+        let candidates = suggestion_candidates(&held);
+        let clashes = NameClashes::of(attributes, &held);
         for (j, attribute) in attributes.iter().enumerate() {
             // An empty or blank name is reported as such (see `weight_names`).
             if crate::text::shows_blank(attribute)
                 || held.binary_search(&attribute.as_str()).is_ok()
                 || given(j)
-                || collides(attribute)
+                || clashes.clash(attribute)
             {
                 continue;
             }

@@ -25,7 +25,7 @@ impl Checker<'_> {
         raw: &Spanned<RawVendor>,
         tiers: &[String],
         attributes: &[String],
-        spellings: &Spellings,
+        spellings: &Spellings<'_>,
         unweighted: &mut HashMap<String, String>,
     ) -> Option<Vendor> {
         let span = raw.span();

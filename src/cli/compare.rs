@@ -3,11 +3,14 @@
 
 use anyhow::Result;
 
-use super::support::{
-    MemoryAdvice, check_memory, check_out_folder, default_out_dir, events_named, file_names,
-    foresee_folder_warnings, interrupt_flag, load, load_with_sets, manifest, output_folder,
-    print_stdout, same_file, same_scenario, set_specs, settings_suffix, simulate, stem, warn,
-    warn_of_long_files, with_sets, with_statistics_bar, write_outputs,
+use super::folder::{
+    check_out_folder, file_names, foresee_folder_warnings, manifest, write_outputs,
+};
+use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
+use super::job::{interrupt_flag, print_stdout, simulate, warn_of_long_files, with_statistics_bar};
+use super::memory::{MemoryAdvice, check_memory};
+use super::settings::{
+    events_named, load, load_with_sets, same_file, same_scenario, set_specs, warn, with_sets,
 };
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;

@@ -3,9 +3,11 @@
 //! when interrupted, 1 for anything else (such as an unwritable folder).
 //!
 //! This module holds the arguments and the dispatch; each command has its
-//! own module (`run`, `compare`, `sweep`), and what they share (loading,
-//! simulating with a progress bar, writing files whole, the memory check)
-//! is in `support`.
+//! own module (`run`, `compare`, `sweep`), and what they share has one
+//! module per concern: `settings` (the scenario with its `--set` and
+//! `--vary` settings), `folder_name` (default output folders), `folder`
+//! (checking and writing the output folder), `memory` (the memory check)
+//! and `job` (threads, Ctrl-C, progress bars, stdout).
 
 /// Prints "warning: ..." on stderr with control and formatting characters made visible: a
 /// warning may quote a path or a setting as typed, and an escape sequence in
@@ -18,8 +20,12 @@ macro_rules! warning {
 }
 
 mod compare;
+mod folder;
+mod folder_name;
+mod job;
+mod memory;
 mod run;
-mod support;
+mod settings;
 mod sweep;
 
 use std::path::PathBuf;
@@ -33,7 +39,8 @@ use crate::report;
 use crate::resources;
 use crate::scenario::ScenarioError;
 use crate::sweep::Sweep;
-use support::{available_threads, load_with_sets, print_stdout, with_sets};
+use job::{available_threads, print_stdout};
+use settings::{load_with_sets, with_sets};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -339,7 +346,7 @@ enum EngineChoice {
 
 // The statistics files every run writes, in the order they are written;
 // `runs.csv` (with `--per-run`) and the manifest follow (see
-// `support::write_outputs`).
+// `folder::write_outputs`).
 use crate::export::STATISTICS_FILES;
 /// Written with `--per-run`, before the manifest.
 const RUNS_FILE: &str = "runs.csv";
@@ -577,7 +584,7 @@ fn execute(cli: Cli) -> Result<()> {
             let need = resources::estimate(&s, runs, threads, false, EngineKind::Counts);
             // What `run` with its default options would find: it refuses a
             // job that does not fit the memory or the address space.
-            let advice = support::MemoryAdvice {
+            let advice = memory::MemoryAdvice {
                 job: "run",
                 per_run: false,
                 fewer: None,
@@ -586,7 +593,7 @@ fn execute(cli: Cli) -> Result<()> {
                 // The progress bar's thread, as `run` would draw it here.
                 other_threads: u64::from(crate::progress::Progress::shown(false)),
             };
-            let verdict = support::check_memory(
+            let verdict = memory::check_memory(
                 |runs, threads| resources::estimate(&s, runs, threads, false, EngineKind::Counts),
                 runs,
                 advice,

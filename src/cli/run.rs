@@ -4,12 +4,16 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::support::{
-    CancellableFile, MemoryAdvice, RunsFileCheck, check_memory, check_out_folder, default_out_dir,
-    file_names, foresee_folder_warnings, interrupt_flag, load_with_sets, manifest, output_folder,
-    print_stdout, runs_a_spreadsheet_opens, set_specs, settings_line, settings_suffix, simulate,
-    stem, summarize, warn_if_too_long, warn_of_long_files, write_outputs,
+use super::folder::{
+    RunsFileCheck, check_out_folder, file_names, foresee_folder_warnings, manifest, write_outputs,
 };
+use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
+use super::job::{
+    CancellableFile, interrupt_flag, print_stdout, runs_a_spreadsheet_opens, simulate, summarize,
+    warn_if_too_long, warn_of_long_files,
+};
+use super::memory::{MemoryAdvice, check_memory};
+use super::settings::{load_with_sets, set_specs, settings_line};
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
 use crate::output::{ManifestInput, OutputFile, ScenarioRef};

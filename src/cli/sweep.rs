@@ -7,12 +7,15 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::support::{
-    Given, MemoryAdvice, check_memory, check_out_folder, check_paths, default_out_dir,
-    events_named, file_names, foresee_folder_warnings, given_sets, interrupt_flag, manifest,
-    output_folder, parse_with_settings, print_stdout, same_scenario, set_percentages, set_specs,
-    settings_line, settings_suffix, sha256_hex, simulate, stem, summarize, warn_if_too_long,
-    with_sets, with_settings, write_outputs,
+use super::folder::{
+    check_out_folder, file_names, foresee_folder_warnings, manifest, write_outputs,
+};
+use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
+use super::job::{interrupt_flag, print_stdout, simulate, summarize, warn_if_too_long};
+use super::memory::{MemoryAdvice, check_memory};
+use super::settings::{
+    Given, check_paths, events_named, given_sets, parse_with_settings, same_scenario,
+    set_percentages, set_specs, settings_line, sha256_hex, with_sets, with_settings,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;

@@ -1,0 +1,161 @@
+//! Running a job: worker threads, Ctrl-C, simulating and summarising runs
+//! with progress bars, warnings for files too long for a spreadsheet, and
+//! printing to standard output.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use anyhow::{Context, Result};
+
+use super::Interrupted;
+use crate::engine::{Control, EngineKind};
+use crate::measures;
+use crate::output::OutputFile;
+use crate::progress::Progress;
+use crate::scenario::Scenario;
+use crate::sweep;
+use crate::tally::Tally;
+
+/// The default for `--threads`: every core the process may use.
+pub(super) fn available_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Ctrl-C sets this flag, and so do SIGTERM and SIGHUP (`ctrlc`'s
+/// `termination` feature: a job runner's cancel, `timeout`, a closed
+/// terminal); long work polls it. Installed once per process.
+pub(super) fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let handler_flag = Arc::clone(&flag);
+        // If a handler cannot be installed, Ctrl-C keeps its default
+        // behaviour (the process ends before anything is renamed into place).
+        let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
+        flag
+    })
+    .clone()
+}
+
+/// Simulates `runs` runs of `s`, ticking `progress` as each finishes, and
+/// keeps each run's tally (what the statistics read).
+pub(super) fn simulate(
+    pool: &rayon::ThreadPool,
+    s: &Scenario,
+    seed: u64,
+    runs: u64,
+    engine: EngineKind,
+    progress: &Progress,
+    cancel: &AtomicBool,
+) -> Result<Vec<Tally>> {
+    let on_run_done = || progress.tick();
+    let control = Control {
+        on_run_done: &on_run_done,
+        cancel,
+    };
+    pool.install(|| Tally::simulate(s, seed, 0..runs, engine, &control))
+        .map_err(|_| Interrupted.into())
+}
+
+/// The statistics of `records` (runs of `s` in run order), with a bar
+/// counting the periods done after the runs' bar, preceded by `label` when
+/// given.
+pub(super) fn summarize(
+    pool: &rayon::ThreadPool,
+    s: &Scenario,
+    records: &[Tally],
+    label: Option<&str>,
+    quiet: bool,
+    cancel: &AtomicBool,
+) -> Result<measures::Projection> {
+    with_statistics_bar(pool, s.calendar.periods, label, quiet, |on_period_done| {
+        measures::project_watched(s, records, cancel, on_period_done)
+    })
+}
+
+/// Runs `statistics` (which gives `None` when interrupted) on `pool`, with
+/// a bar of `periods` periods that it ticks as each is done, preceded by
+/// `label` when given.
+pub(super) fn with_statistics_bar<T: Send>(
+    pool: &rayon::ThreadPool,
+    periods: u32,
+    label: Option<&str>,
+    quiet: bool,
+    statistics: impl FnOnce(&(dyn Fn() + Sync)) -> Option<T> + Send,
+) -> Result<T> {
+    let mut progress = Progress::statistics(u64::from(periods), quiet);
+    if let Some(label) = label {
+        progress = progress.labelled(label);
+    }
+    let on_period_done = || progress.tick();
+    let done = pool.install(|| statistics(&on_period_done));
+    progress.finish();
+    done.ok_or_else(|| Interrupted.into())
+}
+
+/// A file whose reads fail once `cancel` is set, so that reading a long
+/// file stops at Ctrl-C.
+pub(super) struct CancellableFile<'a> {
+    pub file: std::fs::File,
+    pub cancel: &'a AtomicBool,
+}
+
+impl std::io::Read for CancellableFile<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.cancel.load(Ordering::SeqCst) {
+            return Err(std::io::Error::other("interrupted"));
+        }
+        self.file.read(buf)
+    }
+}
+
+impl std::io::Seek for CancellableFile<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.file.seek(to)
+    }
+}
+
+/// Writes `text` to standard output, with any control or invisible
+/// character but line breaks and tabs escaped ([`super::terminal_safe`]:
+/// a path or `--out` given on the command line may hold them). A reader
+/// that has gone away (`sharecast check ... | head`) is not an error:
+/// everything it wanted was delivered.
+pub(super) fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let text = super::terminal_safe(text);
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Warns that file `name`, of `rows` rows with the header, is longer than a
+/// spreadsheet opens (its end would be cut off), and what would shorten it.
+pub(super) fn warn_if_too_long(name: &str, rows: usize, shorter: &str) {
+    if sweep::too_long_for_a_spreadsheet(rows) {
+        warning!(
+            "{name} has {rows} rows, more than a spreadsheet opens ({} with the header); filter it with a script, or {shorter}",
+            sweep::SPREADSHEET_ROWS
+        );
+    }
+}
+
+/// [`warn_if_too_long`] for each of `files`, counting their lines (names
+/// cannot hold a line break, so each line is a row).
+pub(super) fn warn_of_long_files<'a>(
+    files: impl IntoIterator<Item = &'a OutputFile>,
+    shorter: impl Fn(&str) -> String,
+) {
+    for f in files {
+        let rows = f.bytes.iter().filter(|&&b| b == b'\n').count();
+        warn_if_too_long(&f.name, rows, &shorter(&f.name));
+    }
+}
+
+/// The most runs whose `runs.csv` a spreadsheet opens whole, for a
+/// scenario whose runs each take `rows_per_run` rows.
+pub(super) fn runs_a_spreadsheet_opens(rows_per_run: usize) -> usize {
+    (sweep::SPREADSHEET_ROWS - 1) / rows_per_run.max(1)
+}

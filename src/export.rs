@@ -20,6 +20,16 @@ use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::tally::Tally;
 
+/// Rows, the header included, that Excel and LibreOffice Calc open in one
+/// sheet.
+pub const SPREADSHEET_ROWS: usize = 1_048_576;
+
+/// Whether a file of `rows` rows (the header included) is longer than a
+/// spreadsheet opens.
+pub fn too_long_for_a_spreadsheet(rows: usize) -> bool {
+    rows > SPREADSHEET_ROWS
+}
+
 /// The statistics files of `sharecast run`, in the order it writes them
 /// ([`statistics_files`] gives their contents).
 pub const STATISTICS_FILES: [&str; 5] = [
@@ -839,6 +849,12 @@ impl StackedCsv {
 #[cfg(test)]
 mod tests {
     use super::number;
+
+    #[test]
+    fn a_spreadsheet_opens_1048576_rows_and_no_more() {
+        assert!(!super::too_long_for_a_spreadsheet(1_048_576));
+        assert!(super::too_long_for_a_spreadsheet(1_048_577));
+    }
 
     #[test]
     fn numbers_are_plain_with_six_decimals() {

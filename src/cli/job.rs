@@ -9,11 +9,11 @@ use anyhow::{Context, Result};
 
 use super::Interrupted;
 use crate::engine::{Control, EngineKind};
+use crate::export;
 use crate::measures;
 use crate::output::OutputFile;
 use crate::progress::Progress;
 use crate::scenario::Scenario;
-use crate::sweep;
 use crate::tally::Tally;
 
 /// The default for `--threads`: every core the process may use.
@@ -134,10 +134,10 @@ pub(super) fn print_stdout(text: &str) -> Result<()> {
 /// Warns that file `name`, of `rows` rows with the header, is longer than a
 /// spreadsheet opens (its end would be cut off), and what would shorten it.
 pub(super) fn warn_if_too_long(name: &str, rows: usize, shorter: &str) {
-    if sweep::too_long_for_a_spreadsheet(rows) {
+    if export::too_long_for_a_spreadsheet(rows) {
         warning!(
             "{name} has {rows} rows, more than a spreadsheet opens ({} with the header); filter it with a script, or {shorter}",
-            sweep::SPREADSHEET_ROWS
+            export::SPREADSHEET_ROWS
         );
     }
 }
@@ -157,5 +157,5 @@ pub(super) fn warn_of_long_files<'a>(
 /// The most runs whose `runs.csv` a spreadsheet opens whole, for a
 /// scenario whose runs each take `rows_per_run` rows.
 pub(super) fn runs_a_spreadsheet_opens(rows_per_run: usize) -> usize {
-    (sweep::SPREADSHEET_ROWS - 1) / rows_per_run.max(1)
+    (export::SPREADSHEET_ROWS - 1) / rows_per_run.max(1)
 }

@@ -15,6 +15,7 @@ mod lookup;
 mod names;
 mod param;
 mod raw;
+mod spreadsheet;
 mod stream_keys;
 mod validate;
 mod vary;
@@ -25,6 +26,9 @@ use std::path::{Path, PathBuf};
 pub use invariants::InvalidScenario;
 pub(crate) use names::{difference, folded, printable_name};
 pub use param::{DistSpec, FAMILIES, InvalidDistribution, Param, Range};
+#[cfg(feature = "cli")]
+pub(crate) use spreadsheet::{fractions_given_as_percentages, whole_number_as_written};
+pub(crate) use spreadsheet::{grouped_in_thousands, percentages_hint, spreadsheet_number_hint};
 pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 /// A setting's value, as TOML holds it (re-exported so that an embedder
 /// building a [`Setting`] needs no `toml` dependency of its own).
@@ -555,206 +559,6 @@ pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
             }],
         }
     })
-}
-
-/// What a value of the setting `path` (`agency.DoD.units`) written as a
-/// spreadsheet shows it (`85%`, `5k`) means as a number: "write 0.85 (a
-/// percentage is written as a fraction)". `None` when the path names no
-/// number of the model (a typo, a key of another part), and, for whole numbers
-/// (`units`, `term`), for a reading that is negative, in dollars or
-/// larger than a whole number of the model can be.
-pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> {
-    let (n, why, outside) = spreadsheet_reading(path, text)?;
-    Some(format!("write {} ({why}){outside}", n.advice("")))
-}
-
-/// For a `--vary` list whose every value is a percentage (`10%,20%,30%`,
-/// where no comma can separate thousands): "write 0.1,0.2,0.3 (a
-/// percentage is written as a fraction)", with the range note of the first
-/// value outside the range of `path`'s number. `None` unless every value
-/// reads so for `path`.
-pub(crate) fn percentages_hint(path: &str, list: &str) -> Option<String> {
-    let pieces: Vec<&str> = list.split(',').map(str::trim).collect();
-    // An amount of money is no percentage of anything here.
-    let money = path.rsplit('.').next() == Some("annual_value");
-    if money || pieces.len() < 2 || !pieces.iter().all(|p| p.ends_with('%')) {
-        return None;
-    }
-    let readings: Vec<_> = pieces
-        .iter()
-        .map(|p| spreadsheet_reading(path, p))
-        .collect::<Option<_>>()?;
-    let numbers: Vec<&str> = readings.iter().map(|(n, _, _)| n.number.as_str()).collect();
-    let why = readings[0].1;
-    let outside = readings
-        .iter()
-        .map(|(_, _, outside)| outside.as_str())
-        .find(|outside| !outside.is_empty())
-        .unwrap_or_default();
-    Some(format!("write {} ({why}){outside}", numbers.join(",")))
-}
-
-/// For a `--set` value, or the values of a `--vary`, that all lie outside
-/// the range [0, 1] of a vendor's or an agency's fraction (`brand`,
-/// `access.TIER`, `caution`) and read as percentages (2 to 100, as the
-/// file's rule reads one): "caution must be in [0, 1], but 30 and 60 are
-/// not; if they are percentages, write 0.3,0.6". The command line tells it
-/// once, where the file's rule would refuse each value at each number the
-/// path names (`agency.*.caution`: once per agency and value, at lines of a
-/// file that is not at fault). `None` otherwise: for a weight or an
-/// attribute (`agency.X.choice.caution`, whose range is wide), for an
-/// event's number, which is clamped into its range rather than refused,
-/// and for the access of a tier not among `tiers` (a typo, which the file's
-/// rules tell with the tier meant).
-#[cfg(feature = "cli")]
-pub(crate) fn fractions_given_as_percentages(
-    path: &str,
-    texts: &[&str],
-    tiers: &[String],
-) -> Option<String> {
-    let (first, inner, key, named) = number_of_path(path);
-    if path.split('.').count() < 3 || !matches!(first, "vendor" | "agency") {
-        return None;
-    }
-    if raw::range_of_key(first, inner, key) != Some(Range::UNIT)
-        || (inner == "access" && !tiers.iter().any(|t| t == key))
-    {
-        return None;
-    }
-    let fractions: Vec<String> = texts
-        .iter()
-        .map(|t| {
-            t.trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|x| (2.0..=100.0).contains(x))
-                .map(|x| param::Shown(param::hundredth(x)).to_string())
-        })
-        .collect::<Option<_>>()?;
-    Some(match texts.split_last()? {
-        (only, []) => format!(
-            "{named} must be in [0, 1], but {only} is not; if {only} is a percentage, write {}",
-            fractions[0]
-        ),
-        (last, rest) if rest.len() < 8 => format!(
-            "{named} must be in [0, 1], but {} and {last} are not; if they are percentages, write {}",
-            rest.join(", "),
-            fractions.join(",")
-        ),
-        (last, _) => format!(
-            "{named} must be in [0, 1], but none of the {} values ({} to {last}) is; if they are \
-             percentages, divide each by 100 ({} to {})",
-            texts.len(),
-            texts[0],
-            fractions[0],
-            fractions[fractions.len() - 1]
-        ),
-    })
-}
-
-/// How a setting's path names its number, read as `vary` reads a path
-/// whose name is not known here (from the ends, since a name may hold
-/// dots): the part (`vendor`, `agency`, `choice`, `event`), the table
-/// inside it that holds the key where the part before the key names one
-/// (`access`, `attributes`, `choice`; "" for none: a vendor has no choice
-/// weights and an agency no attributes, so those name no number), the key,
-/// and how messages name it (`access.secret`, `choice.brand`, `caution`).
-fn number_of_path(path: &str) -> (&str, &str, &str, String) {
-    let parts: Vec<&str> = path.split('.').collect();
-    let (first, key) = (parts[0], parts[parts.len() - 1]);
-    let before = parts.len().checked_sub(2).map(|i| parts[i]);
-    let (inner, named) = match before {
-        Some(table @ ("access" | "attributes" | "choice")) if parts.len() >= 4 => {
-            (table, format!("{table}.{key}"))
-        }
-        _ if first == "choice" => ("", format!("choice.{key}")),
-        _ => ("", key.to_string()),
-    };
-    (first, inner, key, named)
-}
-
-/// What [`spreadsheet_number_hint`] says: the reading, why it differs from
-/// the text, and the note when it lies outside the number's range.
-fn spreadsheet_reading(
-    path: &str,
-    text: &str,
-) -> Option<(raw::SpreadsheetNumber, &'static str, String)> {
-    let parts: Vec<&str> = path.split('.').collect();
-    // What the path names, as `vary` reads it: a vendor's, an agency's or
-    // a `[choice]` number, or one an event sets or adds.
-    let any_of = |key: &str| {
-        matches!(
-            key,
-            "brand" | "caution" | "innovation" | "imitation" | "annual_value"
-        )
-    };
-    // Read from the ends, since a name may hold dots (`agency.U.S. Army.caution`).
-    let (first, key) = (parts[0], parts[parts.len() - 1]);
-    let before = parts.len().checked_sub(2).map(|i| parts[i]);
-    let kind = match (first, before, key) {
-        ("choice", _, _) if parts.len() == 2 => raw::NumberKind::Any,
-        ("vendor" | "agency" | "event", Some("access" | "attributes" | "choice"), _)
-            if parts.len() >= 4 =>
-        {
-            raw::NumberKind::Any
-        }
-        ("vendor", _, "brand") if parts.len() >= 3 => raw::NumberKind::Any,
-        ("agency", _, "units") if parts.len() >= 3 => raw::NumberKind::Whole,
-        ("agency", _, "term") if parts.len() >= 3 => raw::NumberKind::Periods,
-        ("agency", _, key) if parts.len() >= 3 && any_of(key) && key != "brand" => {
-            raw::NumberKind::Any
-        }
-        ("event", Some("set" | "add"), key) if parts.len() >= 4 && any_of(key) => {
-            raw::NumberKind::Any
-        }
-        _ => return None,
-    };
-    let n = raw::spreadsheet_number(text, kind)?;
-    // A whole number only as `units` (a u32) and `term` (1 to 1,000,000)
-    // take it, so that following the hint never meets another refusal.
-    let largest = match kind {
-        raw::NumberKind::Any => None,
-        raw::NumberKind::Periods => Some(validate::MAX_TERM as u64),
-        raw::NumberKind::Whole => Some(u64::from(u32::MAX)),
-    };
-    if let Some(largest) = largest
-        && (text.trim_start().starts_with('-')
-            || text.contains('$')
-            || n.number.parse::<u64>().map_or(true, |x| x > largest))
-    {
-        return None;
-    }
-    // The command line reads no underscores in numbers, as TOML does.
-    let why = n.why.split("; TOML allows").next().unwrap_or(n.why);
-    // A vendor's, an agency's or a `[choice]` number must lie in its
-    // field's range (an event's is clamped into it): a reading outside it
-    // (`caution=150%`) is told so rather than left to a second refusal.
-    let (_, inner, _, named) = number_of_path(path);
-    let outside = raw::out_of_range(raw::range_of_key(first, inner, key), &named, &n);
-    Some((n, why, outside))
-}
-
-/// The whole number `text` means when written as a spreadsheet or a report
-/// shows one (`2,000`, `10k`), for a count given on the command line
-/// (`--runs`, `--threads`); `None` for anything else, a negative number
-/// or an amount of money among them.
-#[cfg(feature = "cli")]
-pub(crate) fn whole_number_as_written(text: &str) -> Option<u64> {
-    if text.contains(['-', '$']) {
-        return None;
-    }
-    let n = raw::spreadsheet_number(text.trim(), raw::NumberKind::Whole)?;
-    n.thousands
-        .is_none()
-        .then(|| n.number.parse().ok())
-        .flatten()
-}
-
-/// Whether `text` is a number with its digits grouped in thousands by
-/// commas (`1,000`, `$2,500,000`, `-1,000.5`), as [`raw::spreadsheet_number`]
-/// reads it: `0,500` and `01,000` are not.
-pub(crate) fn grouped_in_thousands(text: &str) -> bool {
-    raw::spreadsheet_number(text, raw::NumberKind::Any).is_some_and(|n| n.grouped)
 }
 
 /// "; did you mean scenarios/gov-ai-2026.toml?" for a scenario path that

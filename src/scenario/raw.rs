@@ -10,6 +10,14 @@
 //! and the form it needs, every such problem at once; serde's own wording
 //! ("invalid type: map, expected a sequence") is left for what the walk does
 //! not foresee.
+//!
+//! When the TOML itself does not parse, [`read`] says the likely slip
+//! with the parser's grammar-worded error or instead of it: a key given
+//! twice (`explain_duplicate`), a month left unquoted (`unquoted_month`), a
+//! number written as a spreadsheet shows it (`spreadsheet_value`, read by
+//! `spreadsheet`), a value missing, a list without commas or a `{` left
+//! open (`syntax_hint`), a file that is CSV rather than TOML
+//! (`looks_like_csv`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -20,7 +28,9 @@ use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
 use super::lookup::suggest;
-use super::param::Range as Bounds;
+use super::spreadsheet::{
+    NumberKind, SpreadsheetNumber, out_of_range, range_of_key, spreadsheet_number,
+};
 
 pub type SpannedValue = Spanned<Value>;
 pub type SpannedMap = Spanned<BTreeMap<String, SpannedValue>>;
@@ -309,200 +319,6 @@ fn unquoted_month(source: &str, span: &std::ops::Range<usize>) -> Option<String>
     })
 }
 
-/// A number written as a spreadsheet or a report shows it, which TOML does
-/// not read ([`spreadsheet_number`]): the number as TOML writes it, the
-/// other reading of a single comma before three digits (`2,500`: 2.5, or
-/// 2500 if the comma separates thousands), and what was changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SpreadsheetNumber {
-    pub number: String,
-    pub thousands: Option<String>,
-    pub why: &'static str,
-    /// Whether the text groups its digits in thousands with commas
-    /// (`1,000`, `$2,500,000`), which the number drops.
-    pub grouped: bool,
-}
-
-impl SpreadsheetNumber {
-    /// `N` or `N, or M if the comma separates thousands`, each followed by
-    /// `after` (" without the quotes", or nothing).
-    pub fn advice(&self, after: &str) -> String {
-        match &self.thousands {
-            Some(m) => format!(
-                "{}{after}, or {m}{after} if the comma separates thousands",
-                self.number
-            ),
-            None => format!("{}{after}", self.number),
-        }
-    }
-}
-
-/// The kind of number a key takes, for [`spreadsheet_number`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NumberKind {
-    /// Any number: a fraction, a rate, an amount of money.
-    Any,
-    /// A whole number of units, runs or a seed.
-    Whole,
-    /// A whole number of periods or months (`term`), where `12m` means
-    /// months: no unit suffix is read.
-    Periods,
-}
-
-impl NumberKind {
-    /// The kind of number `key` (a key that is not dotted) takes; `None`
-    /// for a key of text or dates (`name`, `start`, an event's `at`), which
-    /// no number hint fits.
-    pub(crate) fn of_key(key: &str) -> Option<NumberKind> {
-        match key {
-            "name" | "vendor" | "agency" | "tier" | "tiers" | "start" | "step" | "label" | "at"
-            | "until" => None,
-            "periods" | "term" | "remaining" => Some(NumberKind::Periods),
-            "units" | "runs" | "seed" => Some(NumberKind::Whole),
-            _ => Some(NumberKind::Any),
-        }
-    }
-}
-
-/// A number written as a spreadsheet or a report shows it, which TOML does
-/// not read: `45%`, `2,500,000`, `0,1` (a decimal comma), `2.5M`, `$120k`,
-/// `.45`; `None` for text that is a plain number already, not a number at
-/// all, or none that a key of `kind` takes (a whole number has no
-/// percentage or decimal reading; a number of periods no unit suffix, since
-/// `12m` is a year). Digits are kept as written (a long whole number is
-/// not rounded); a scaled number is rounded to 12 significant digits.
-pub(crate) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<SpreadsheetNumber> {
-    let mut t = text.trim();
-    let mut why = None;
-    let negative = t.starts_with('-');
-    t = t.strip_prefix(['-', '+']).unwrap_or(t).trim_start();
-    if let Some(rest) = t.strip_prefix('$') {
-        (t, why) = (rest.trim_start(), Some("without the currency sign"));
-    }
-    let mut scale = 1.0;
-    if let Some(rest) = t.strip_suffix('%') {
-        if kind != NumberKind::Any {
-            return None;
-        }
-        (t, scale, why) = (
-            rest.trim_end(),
-            0.01,
-            Some("a percentage is written as a fraction"),
-        );
-    } else if kind != NumberKind::Periods {
-        let lower = t.to_ascii_lowercase();
-        for (suffix, factor) in [("bn", 1e9), ("mm", 1e6), ("k", 1e3), ("m", 1e6), ("b", 1e9)] {
-            if lower.ends_with(suffix) && lower.len() > suffix.len() {
-                t = t[..t.len() - suffix.len()].trim_end();
-                (scale, why) = (factor, Some("TOML numbers take no unit suffix"));
-                break;
-            }
-        }
-    }
-    if t.is_empty()
-        || !t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
-    {
-        return None;
-    }
-    let groups: Vec<&str> = t.split(',').collect();
-    let (whole, point) = match groups.last()?.split_once('.') {
-        Some((last, decimals)) => (last, Some(decimals)),
-        None => (*groups.last()?, None),
-    };
-    // Thousands are grouped from a first group of 1 to 3 digits that does
-    // not start with 0 (0,500 is a decimal comma).
-    let thousands = groups.len() > 1
-        && (1..=3).contains(&groups[0].len())
-        && !groups[0].starts_with('0')
-        && groups[1..groups.len() - 1].iter().all(|g| g.len() == 3)
-        && whole.len() == 3;
-    let ambiguous = thousands && groups.len() == 2 && point.is_none();
-    let sign = if negative { "-" } else { "" };
-    let number = |body: &str| toml_number(body, scale, sign);
-    let whole_number = |n: &str| n.parse::<i64>().is_ok();
-    if ambiguous {
-        let (decimal, grouped) = (number(&t.replace(',', "."))?, number(&t.replace(',', ""))?);
-        return Some(if kind == NumberKind::Any {
-            SpreadsheetNumber {
-                number: decimal,
-                thousands: Some(grouped),
-                why: "TOML reads neither a decimal comma nor thousands separators",
-                grouped: true,
-            }
-        } else {
-            SpreadsheetNumber {
-                number: whole_number(&grouped).then_some(grouped)?,
-                thousands: None,
-                why: "without thousands separators",
-                grouped: true,
-            }
-        });
-    }
-    let body = if thousands {
-        why = why.or(Some(
-            "without thousands separators; TOML allows underscores between digits",
-        ));
-        t.replace(',', "")
-    } else if groups.len() == 2 && point.is_none() {
-        // A whole number has no decimal reading (`01,000` is not 1).
-        if kind != NumberKind::Any {
-            return None;
-        }
-        why = why.or(Some("with a decimal point, not a comma"));
-        t.replace(',', ".")
-    } else if groups.len() > 1 {
-        return None;
-    } else {
-        t.to_string()
-    };
-    if body.starts_with('.') {
-        why = why.or(Some("with a digit before the decimal point"));
-    }
-    let n = number(&body)?;
-    if kind != NumberKind::Any && !whole_number(&n) {
-        return None;
-    }
-    why.map(|why| SpreadsheetNumber {
-        number: n,
-        thousands: None,
-        why,
-        grouped: thousands,
-    })
-}
-
-/// `body` (digits with at most one point) times `scale`, signed, as TOML
-/// writes it: unscaled, the digits as written without leading zeros or
-/// trailing zeros after the point (a
-/// whole number too large for TOML's integers as a float with an
-/// exponent); scaled, rounded to 12 significant digits.
-fn toml_number(body: &str, scale: f64, sign: &str) -> Option<String> {
-    let x = body.parse::<f64>().ok().filter(|x| x.is_finite())?;
-    if scale == 1.0 {
-        let (int, fraction) = body.split_once('.').unwrap_or((body, ""));
-        let fraction = fraction.trim_end_matches('0');
-        let int = int.trim_start_matches('0');
-        let int = if int.is_empty() { "0" } else { int };
-        let text = if fraction.is_empty() {
-            format!("{sign}{int}")
-        } else {
-            format!("{sign}{int}.{fraction}")
-        };
-        return Some(if fraction.is_empty() && text.parse::<i64>().is_err() {
-            format!("{sign}{x:e}")
-        } else {
-            text
-        });
-    }
-    let x = format!("{:.12e}", x * scale).parse::<f64>().ok()?;
-    Some(if x.abs() >= 9.2e18 {
-        format!("{sign}{x:e}")
-    } else {
-        format!("{sign}{x}")
-    })
-}
-
 /// `KEY = VALUE is not a TOML number: write KEY = N (why)` when the line of
 /// `span` gives a bare key of numbers a number written as a spreadsheet
 /// shows it ([`spreadsheet_number`]); inside an inline table or an array
@@ -575,36 +391,6 @@ fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
     }
     let (inner, last) = key.split_once('.').unwrap_or(("", key));
     out_of_range(range_of_key(&table, inner, last), key, n)
-}
-
-/// The range a number of a `vendor`'s or an `agency`'s table, or of the
-/// `choice` table, must lie in, by the table, the table inside it that
-/// holds the key (`access`, `attributes`, `choice`, or "" for none) and
-/// the key: one place for the file's hints and the command line's. `None`
-/// for any other (an event's numbers are clamped into their ranges, not
-/// refused).
-pub(crate) fn range_of_key(table: &str, inner: &str, key: &str) -> Option<Bounds> {
-    match (table, inner, key) {
-        ("choice", "", _) => Some(Bounds::WEIGHT),
-        ("vendor", "", "brand") | ("agency", "", "caution") => Some(Bounds::UNIT),
-        ("vendor", "access", _) => Some(Bounds::UNIT),
-        ("vendor", "attributes", _) | ("agency", "choice", _) => Some(Bounds::WEIGHT),
-        ("agency", "", "innovation" | "imitation") => Some(Bounds::NON_NEGATIVE),
-        ("agency", "", "annual_value") => Some(Bounds::MONEY),
-        _ => None,
-    }
-}
-
-/// ", though KEY must be in [a, b]" when the number `n` reads lies outside
-/// `range` (`named` is how the message names the key); empty otherwise,
-/// and for a reading with a second, thousands one.
-pub(crate) fn out_of_range(range: Option<Bounds>, named: &str, n: &SpreadsheetNumber) -> String {
-    match (range, n.number.parse::<f64>()) {
-        (Some(range), Ok(x)) if n.thousands.is_none() && !range.contains(x) => {
-            format!(", though {named} must be {}", range.describe())
-        }
-        _ => String::new(),
-    }
 }
 
 /// Brackets and braces `text` opens less those it closes, outside quoted
@@ -1572,78 +1358,12 @@ mod tests {
         }
     }
 
-    /// Numbers as spreadsheets and reports show them are told the TOML
-    /// number; plain numbers and other text are left to the usual message.
+    /// A number written as a spreadsheet or a report shows it is told the
+    /// TOML number at its key, or at the value inside an inline table or an
+    /// array; keys of text or dates, and lines that are not a number, are
+    /// left to the usual message.
     #[test]
-    fn spreadsheet_numbers_are_told_the_toml_number() {
-        let read = |text: &str, kind| spreadsheet_number(text, kind).map(|n| n.advice(""));
-        let number = |text: &str| read(text, NumberKind::Any);
-        for (text, expected) in [
-            ("45%", "0.45"),
-            ("12.5 %", "0.125"),
-            ("-5%", "-0.05"),
-            ("0,1", "0.1"),
-            ("0,500", "0.5"),
-            ("2,500,000", "2500000"),
-            ("12,345,678,901,234,567", "12345678901234567"),
-            ("9,223,372,036,854,775,808", "9.223372036854776e18"),
-            ("1,234.5", "1234.5"),
-            ("1,234,567.891234567", "1234567.891234567"),
-            ("2,500", "2.5, or 2500 if the comma separates thousands"),
-            ("2.5M", "2500000"),
-            ("$120k", "120000"),
-            ("$ 3,000", "3, or 3000 if the comma separates thousands"),
-            ("1.5bn", "1500000000"),
-            ("2MM", "2000000"),
-            (".45", "0.45"),
-            ("-.5", "-0.5"),
-            ("$900", "900"),
-            ("$007", "7"),
-        ] {
-            assert_eq!(number(text).as_deref(), Some(expected), "{text}");
-        }
-        for text in [
-            "0.45",
-            "2500000",
-            "1e6",
-            "abc",
-            "1,2,3",
-            "12,34,567",
-            "M",
-            "%",
-            "$",
-            "1.2.3",
-            "",
-            "nan",
-            "inf",
-            "45%%",
-        ] {
-            assert_eq!(number(text), None, "{text}");
-        }
-        // Whole numbers: the thousands reading only, and none that is not
-        // whole (a percentage, a decimal comma).
-        for kind in [NumberKind::Whole, NumberKind::Periods] {
-            assert_eq!(read("1,000", kind).as_deref(), Some("1000"));
-            assert_eq!(read("12,345,678", kind).as_deref(), Some("12345678"));
-            for text in [
-                "2,5",
-                "50%",
-                "0,500",
-                "01,000",
-                "10,00",
-                "1,000.5",
-                "9,223,372,036,854,775,808",
-            ] {
-                assert_eq!(read(text, kind), None, "{text}");
-            }
-        }
-        // A number of periods has no unit suffix: 12m is not twelve million.
-        assert_eq!(read("12m", NumberKind::Periods), None);
-        assert_eq!(read("5k", NumberKind::Whole).as_deref(), Some("5000"));
-        assert_eq!(
-            spreadsheet_number("2,500", NumberKind::Any).map(|n| n.advice(" without the quotes")),
-            Some("2.5 without the quotes, or 2500 without the quotes if the comma separates thousands".into())
-        );
+    fn a_spreadsheet_number_is_told_at_its_key() {
         let toml_error = |line: &str| {
             let source = format!("start = \"2026-01\"\n{line}\nperiods = 3\n");
             read_error(&source)

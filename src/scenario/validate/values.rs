@@ -347,7 +347,7 @@ pub(super) fn as_percentage(x: f64) -> String {
 /// reads quoted digits as text. Only a whole number where one goes: where
 /// `whole` is the message's name of the number (`agency 'DoD' units`).
 fn unquoted_number(value: &Value, whole: Option<&str>) -> String {
-    use crate::scenario::raw::{NumberKind, spreadsheet_number};
+    use crate::scenario::spreadsheet::{NumberKind, spreadsheet_number};
     let Value::String(text) = value else {
         return String::new();
     };

@@ -1,6 +1,6 @@
 //! Writing result files: each whole or not at all.
 //!
-//! All files of a run are first written to hidden temporary files in the
+//! All files of a job are first written to hidden temporary files in the
 //! output folder; only when every one is complete are they renamed over
 //! their final names. A failure while writing them (full disk, no
 //! permission) removes the temporary files and leaves whatever the folder
@@ -18,8 +18,10 @@
 //! The checks that can be made before simulating live here too (a file in
 //! the way of the folder, a folder in the way of a file, a result that would
 //! replace an input, a folder that cannot be written, another user's file
-//! in a folder that lets only owners replace files), as does
-//! `manifest.json`.
+//! in a folder that lets only owners replace files, earlier results that an
+//! unfinished job left under backup names), as do the folder's lock
+//! ([`FolderLock`]: one job writes into a folder at a time), creating the
+//! folder ([`folder_to_make`]) and `manifest.json`.
 
 use std::fs;
 use std::io::Write;
@@ -53,14 +55,24 @@ impl std::fmt::Debug for OutputFile {
 /// Where `name` is written before it is renamed into place: a hidden file
 /// beside it, so the rename never crosses file systems.
 pub fn temporary_name(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!(".{name}.partial"))
+    dir.join(temporary_file_name(name))
+}
+
+/// The file name of [`temporary_name`].
+fn temporary_file_name(name: &str) -> String {
+    format!(".{name}.partial")
 }
 
 /// Where the file already at `name` is kept while the new files are moved
 /// into place, so that a move failing half way can put it back: a hidden
 /// file beside it, removed once every file is in place.
 pub fn backup_name(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!(".{name}.previous"))
+    dir.join(backup_file_name(name))
+}
+
+/// The file name of [`backup_name`].
+fn backup_file_name(name: &str) -> String {
+    format!(".{name}.previous")
 }
 
 /// The hidden files [`write_files`] uses for `name` in `dir`: its
@@ -426,14 +438,16 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
     }
     for f in files {
         let name = &f.name;
-        if names.contains(&format!(".{name}.partial").to_lowercase()) {
+        let temporary = temporary_file_name(name);
+        if names.contains(&temporary.to_lowercase()) {
             bail!(
-                "\".{name}.partial\" is the name under which {name:?} is written before it is moved into place, so it cannot be another file's"
+                "{temporary:?} is the name under which {name:?} is written before it is moved into place, so it cannot be another file's"
             );
         }
-        if names.contains(&format!(".{name}.previous").to_lowercase()) {
+        let backup = backup_file_name(name);
+        if names.contains(&backup.to_lowercase()) {
             bail!(
-                "\".{name}.previous\" is the name under which an earlier {name:?} is kept while the new one is moved into place, so it cannot be another file's"
+                "{backup:?} is the name under which an earlier {name:?} is kept while the new one is moved into place, so it cannot be another file's"
             );
         }
     }
@@ -818,8 +832,10 @@ pub struct Manifest {
     pub working_directory: String,
     /// The output folder's own absolute path, links resolved, when the
     /// files are written: tells a folder copied (the original still there)
-    /// from one moved since (absent in manifests of earlier versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// from one moved since (left out when it cannot be resolved, and
+    /// absent from manifests of earlier versions, which the checks of an
+    /// output folder read).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_folder: Option<String>,
     /// The warnings the job printed, each once and as printed without its
     /// `warning: ` prefix: what a scenario or the command line allowed but
@@ -1039,6 +1055,47 @@ mod tests {
         fs::set_permissions(dir, fs::Permissions::from_mode(0o777)).unwrap();
         assert_eq!(not_replaceable(dir, names, other), None);
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod names_of_the_files {
+    use super::*;
+
+    fn file(name: &str) -> OutputFile {
+        OutputFile {
+            name: name.to_string(),
+            bytes: b"x".to_vec(),
+        }
+    }
+
+    /// Files whose names `write_files` could not keep apart, in the folder
+    /// or among its own working files, are refused before anything is
+    /// written.
+    #[test]
+    fn names_that_would_collide_are_refused_and_nothing_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cancel = AtomicBool::new(false);
+        for (names, refused) in [
+            (vec!["a/b.csv"], "is not a file name"),
+            (vec![".."], "is not a file name"),
+            (vec!["x.csv", "X.CSV"], "is given twice"),
+            (
+                vec!["x.csv", ".x.csv.partial"],
+                "\".x.csv.partial\" is the name under which \"x.csv\" is written",
+            ),
+            (
+                vec!["x.csv", ".X.csv.previous"],
+                "\".x.csv.previous\" is the name under which an earlier \"x.csv\" is kept",
+            ),
+        ] {
+            let files: Vec<OutputFile> = names.iter().map(|n| file(n)).collect();
+            let e = write_files(tmp.path(), &files, &cancel).unwrap_err();
+            assert!(e.to_string().contains(refused), "{names:?}: {e}");
+            assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0, "{names:?}");
+        }
+        write_files(tmp.path(), &[file("x.csv"), file("x.csv.partial")], &cancel).unwrap();
+        assert_eq!(fs::read(tmp.path().join("x.csv")).unwrap(), b"x");
     }
 }
 

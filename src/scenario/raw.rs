@@ -371,21 +371,20 @@ fn outside_range(before: &str, key: &str, n: &SpreadsheetNumber) -> String {
     if before.contains("'''") || before.contains("\"\"\"") {
         return String::new();
     }
-    // A line without its comment.
-    fn code(line: &str) -> &str {
-        line.split('#').next().unwrap_or_default().trim()
-    }
     let lines: Vec<&str> = before.lines().collect();
-    let Some(at) = lines.iter().rposition(|l| code(l).starts_with('[')) else {
+    let Some(at) = lines.iter().rposition(|l| code_of(l).starts_with('[')) else {
         return String::new();
     };
-    let table: String = code(lines[at])
+    let table: String = code_of(lines[at])
         .chars()
         .filter(|c| !matches!(c, '[' | ']') && !c.is_whitespace())
         .collect();
     // Every bracket and brace opened since the header closed again: the
     // key's line is the table's own.
-    let depth: i64 = lines[at + 1..].iter().map(|l| open_brackets(code(l))).sum();
+    let depth: i64 = lines[at + 1..]
+        .iter()
+        .map(|l| open_brackets(&code_of(l)))
+        .sum();
     if depth != 0 {
         return String::new();
     }

@@ -10,6 +10,9 @@
 //! [`Setting::changes`] names the numbers each setting changes, so that a
 //! command can refuse two settings of one number, and a value that no rule
 //! of the file could accept (text where a number goes) before validation.
+//! [`named_by`] reads a path against a checked scenario instead (which
+//! vendors or agencies it names), for the notes a setting draws, and
+//! [`own_weight_line`] finds an agency's own weight in the file as written.
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -465,19 +465,7 @@ fn range(from: &str, to_count: &str) -> Result<Vec<SweepValue>, String> {
         Err(_) => Err(usage()),
     };
     let (a, b) = (number(from)?, number(to)?);
-    let count: usize = count
-        .trim()
-        .parse()
-        .ok()
-        .filter(|&n| n >= 2)
-        .ok_or_else(|| {
-            format!("COUNT in '{from}..{to_count}' must be a whole number of at least 2")
-        })?;
-    if count > MAX_VALUES {
-        return Err(format!(
-            "{count} values is too many for one sweep (at most {MAX_VALUES})"
-        ));
-    }
+    let count = range_count(count, &format!("{from}..{to_count}"))?;
     let steps = count - 1;
     if let Some(integers) = whole_steps(from, to, steps) {
         return Ok(integers
@@ -558,21 +546,31 @@ fn plain_decimal(x: f64) -> String {
     }
 }
 
+/// The COUNT of the range `typed`, for ranges of numbers and of months
+/// alike: a whole number from 2 to [`MAX_VALUES`].
+fn range_count(count: &str, typed: &str) -> Result<usize, String> {
+    let count = count.trim();
+    let digits = !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit());
+    match count.parse::<usize>() {
+        Ok(n) if n < 2 => Err(format!(
+            "COUNT in '{typed}' must be a whole number of at least 2"
+        )),
+        Ok(n) if n <= MAX_VALUES => Ok(n),
+        // Digits beyond what a `usize` holds are too many too.
+        _ if digits => Err(format!(
+            "{count} values is too many for one sweep (at most {MAX_VALUES})"
+        )),
+        _ => Err(format!(
+            "COUNT in '{typed}' must be a whole number of at least 2"
+        )),
+    }
+}
+
 /// `FIRST..LAST:COUNT` of months (`2026-03..2027-03:5`): COUNT months from
 /// FIRST to LAST in equal whole-month steps, written as `YYYY-MM`, so that
 /// the sweep files show dates rather than period indexes.
 fn month_range(first: YearMonth, last: YearMonth, count: &str) -> Result<Vec<SweepValue>, String> {
-    let count: usize = count
-        .trim()
-        .parse()
-        .ok()
-        .filter(|&n| (2..=MAX_VALUES).contains(&n))
-        .ok_or_else(|| {
-            format!(
-                "COUNT in '{first}..{last}:{}' must be a whole number from 2 to {MAX_VALUES}",
-                count.trim()
-            )
-        })?;
+    let count = range_count(count, &format!("{first}..{last}:{}", count.trim()))?;
     let months = even_steps(first.index(), last.index(), count - 1).ok_or_else(|| {
         format!(
             "'{first}..{last}:{count}' does not split into {} equal steps of whole months; \
@@ -842,7 +840,14 @@ mod tests {
         let e = Sweep::parse("x=2026-03..2027-03:1")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("must be a whole number from 2 to"), "{e}");
+        assert!(e.contains("must be a whole number of at least 2"), "{e}");
+        let e = Sweep::parse("x=2026-03..2027-03:2000")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("2000 values is too many for one sweep (at most 1000)"),
+            "{e}"
+        );
         // A month at one end only is not a range of months.
         assert!(Sweep::parse("x=2026-03..14:4").is_err());
         let e = Sweep::parse("x=2026-13..2027-01:2")

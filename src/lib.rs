@@ -4,7 +4,8 @@
 //! The pipeline is `scenario` (TOML to a checked [`scenario::Scenario`]) →
 //! `engine` (pure simulation of run records) → `tally` (each record reduced
 //! to what the statistics read) → `measures` (statistics per output row) →
-//! `export` (CSV bytes) → `output` (files written whole).
+//! `export` (CSV bytes) → `output` (files written whole; `manifest` says
+//! what produced them).
 //! [`measures::project`] takes records and makes the tallies itself.
 //! A scenario built or edited in code is checked again by
 //! [`scenario::Scenario::verify`], which the entry points of the simulation
@@ -83,6 +84,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod export;
+pub mod manifest;
 pub mod measures;
 pub mod output;
 #[cfg(feature = "cli")]

@@ -15,7 +15,7 @@ use super::settings::{
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
 use crate::export;
-use crate::output::{ManifestInput, ScenarioRef};
+use crate::manifest::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;

@@ -14,7 +14,8 @@ use super::{
     COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
     SimulationArgs, UsageError,
 };
-use crate::output::{self, Manifest, ManifestInput, OutputFile, ScenarioRef};
+use crate::manifest::{Manifest, ManifestInput, ScenarioRef};
+use crate::output::{self, OutputFile};
 use crate::scenario;
 
 /// Refuses an `--out` that is a file, lies under a file, holds a folder

@@ -19,7 +19,7 @@ use super::settings::{
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
-use crate::output::{ManifestInput, ScenarioRef};
+use crate::manifest::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;

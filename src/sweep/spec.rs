@@ -274,7 +274,7 @@ impl std::str::FromStr for Setting {
 
 /// `PATH=VALUE` as `--set` takes it, the value written as the file would
 /// hold it (`agency.DoD.caution=0.6`, `event.2.at="2027-03"`): what
-/// [`ScenarioRef::with_settings`](crate::output::ScenarioRef::with_settings)
+/// [`ScenarioRef::with_settings`](crate::manifest::ScenarioRef::with_settings)
 /// records, and what parses back into the same setting.
 impl std::fmt::Display for Setting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

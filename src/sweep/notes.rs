@@ -199,6 +199,22 @@ impl EventPairs<'_> {
         s.events[i].period < s.calendar.periods
     }
 
+    /// Event `i` of the variant as a note names it.
+    fn label(&self, i: usize) -> String {
+        event_label(self.variant, i)
+    }
+
+    /// The events of the variant that fire within the horizon and apply
+    /// after event `i`, in file order.
+    fn firing_after(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let variant = self.variant;
+        (0..self.n).filter(move |&j| {
+            j != i
+                && Self::fires_in(variant, j)
+                && Self::order(variant, i) < Self::order(variant, j)
+        })
+    }
+
     /// Who `t` names, for a note.
     fn whose(&self, t: Target) -> String {
         match t {
@@ -214,8 +230,6 @@ impl EventPairs<'_> {
     fn order_notes(&self, i: usize, note: &mut impl FnMut(Diagnostic)) {
         let (file, variant, n) = (self.file, self.variant, self.n);
         let (order, fires_in) = (Self::order, Self::fires_in);
-        let label = |i: usize| event_label(variant, i);
-        let whose = |t: Target| self.whose(t);
         let moved = |i: usize| variant.events[i].period != file.events[i].period;
         for j in (i + 1..n).filter(|&j| fires_in(variant, j) && (moved(i) || moved(j))) {
             let Some(target) = shared_target(variant.events[i].target, variant.events[j].target)
@@ -295,10 +309,10 @@ impl EventPairs<'_> {
                 line: last.line,
                 message: format!(
                     "{} now applies after {},{was} and both change {} of {}: {outcome}",
-                    label(last_now),
-                    label(first_now),
+                    self.label(last_now),
+                    self.label(first_now),
                     last.key,
-                    whose(target)
+                    self.whose(target)
                 ),
             });
         }
@@ -307,10 +321,7 @@ impl EventPairs<'_> {
     /// A note when a value given for one of event `i`'s changes is `set`
     /// again by a later event (the first such), with a value of its own.
     fn reset_notes(&self, i: usize, note: &mut impl FnMut(Diagnostic)) {
-        let (file, variant, n) = (self.file, self.variant, self.n);
-        let (order, fires_in) = (Self::order, Self::fires_in);
-        let label = |i: usize| event_label(variant, i);
-        let whose = |t: Target| self.whose(t);
+        let (file, variant) = (self.file, self.variant);
         // The same number or distribution (whatever stream it draws from).
         let same_value = |a: &Change, b: &Change| {
             a.value.fixed_value() == b.value.fixed_value() && a.value.spec() == b.value.spec()
@@ -328,10 +339,8 @@ impl EventPairs<'_> {
             if !changed {
                 continue;
             }
-            let again = (0..n)
-                .filter(|&j| {
-                    j != i && fires_in(variant, j) && order(variant, i) < order(variant, j)
-                })
+            let again = self
+                .firing_after(i)
                 .filter_map(|j| {
                     let e = &variant.events[j];
                     // An addition that has ended by then is not replaced.
@@ -344,7 +353,7 @@ impl EventPairs<'_> {
                         .find(|c| c.field == m.field && c.op == Op::Set)?;
                     Some((j, c, shared_target(now.target, e.target)?))
                 })
-                .min_by_key(|&(j, _, _)| order(variant, j));
+                .min_by_key(|&(j, _, _)| Self::order(variant, j));
             let Some((j, c, target)) = again else {
                 continue;
             };
@@ -362,10 +371,10 @@ impl EventPairs<'_> {
                 message: format!(
                     "{} sets {} of {} again after {}, so the value given for it holds only \
                      until then",
-                    label(j),
+                    self.label(j),
                     c.key,
-                    whose(target),
-                    label(i)
+                    self.whose(target),
+                    self.label(i)
                 ),
             });
         }
@@ -375,11 +384,8 @@ impl EventPairs<'_> {
     /// again by a later event adding the file's opposite: the two no longer
     /// cancel.
     fn uncancelled_notes(&self, i: usize, note: &mut impl FnMut(Diagnostic)) {
-        let (file, variant, n) = (self.file, self.variant, self.n);
-        let (given, now) = (&file.events[i], &variant.events[i]);
-        let (order, fires_in) = (Self::order, Self::fires_in);
-        let label = |i: usize| event_label(variant, i);
-        let whose = |t: Target| self.whose(t);
+        let variant = self.variant;
+        let (given, now) = (&self.file.events[i], &variant.events[i]);
         // An addition given a new value that a later event takes off again
         // by adding the file's opposite (a temporary change written as two
         // events): the later one keeps the file's amount, so the two no
@@ -400,17 +406,13 @@ impl EventPairs<'_> {
             if m.value.fixed_value() == Some(was) || was == 0.0 {
                 continue;
             }
-            let undoing = (0..n)
-                .filter(|&j| {
-                    j != i && fires_in(variant, j) && order(variant, i) < order(variant, j)
-                })
-                .find_map(|j| {
-                    let e = &variant.events[j];
-                    let c = e.changes.iter().find(|c| {
-                        c.field == m.field && c.op == Op::Add && c.value.fixed_value() == Some(-was)
-                    })?;
-                    Some((j, c, shared_target(now.target, e.target)?))
-                });
+            let undoing = self.firing_after(i).find_map(|j| {
+                let e = &variant.events[j];
+                let c = e.changes.iter().find(|c| {
+                    c.field == m.field && c.op == Op::Add && c.value.fixed_value() == Some(-was)
+                })?;
+                Some((j, c, shared_target(now.target, e.target)?))
+            });
             let Some((j, c, target)) = undoing else {
                 continue;
             };
@@ -421,11 +423,11 @@ impl EventPairs<'_> {
                      amount, so with the value given the two no longer cancel; to end event \
                      {}'s addition whatever its amount, give it until = \"{}\" in place of \
                      event {}, or change both",
-                    label(j),
+                    self.label(j),
                     -was,
                     c.key,
-                    whose(target),
-                    label(i),
+                    self.whose(target),
+                    self.label(i),
                     i + 1,
                     variant.calendar.month_of(variant.events[j].period),
                     j + 1

@@ -301,13 +301,19 @@ fn lines_in_quoted_cells(source: &str) -> bool {
     inside.starts_with('#') || (inside.contains('=') && inside.contains("\"\""))
 }
 
+/// Where the line that holds byte `at` of `source` starts (`at` past the
+/// end counts as the end).
+fn start_of_line(source: &str, at: usize) -> usize {
+    source[..at.min(source.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
+}
+
 /// `write KEY = "YYYY-MM"` when the line of `span` gives a key a bare
 /// `YYYY-MM` (`start = 2026-01`, `at = 2027-03`), which TOML takes for an
 /// unfinished date.
 fn unquoted_month(source: &str, span: &std::ops::Range<usize>) -> Option<String> {
-    let line_start = source[..span.start.min(source.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
+    let line_start = start_of_line(source, span.start);
     let line = source[line_start..].lines().next()?;
     let (key, value) = line.split_once('=')?;
     let value = value.split('#').next()?.trim().trim_end_matches(',').trim();
@@ -326,7 +332,7 @@ fn unquoted_month(source: &str, span: &std::ops::Range<usize>) -> Option<String>
 /// value at `span`, one without commas (which separate the values there).
 fn spreadsheet_value(source: &str, span: &Range<usize>) -> Option<String> {
     let at = span.start.min(source.len());
-    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = start_of_line(source, at);
     let line = source[line_start..].lines().next()?;
     let at = (at - line_start).min(line.len());
     let (key, value) = line.split_once('=')?;
@@ -520,7 +526,7 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
         return None;
     }
     let at = span.start.min(source.len());
-    let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let start = start_of_line(source, at);
     let before: Vec<String> = source[..start].lines().map(code_of).collect();
     let after: Vec<String> = source[start..].lines().map(code_of).collect();
     let code = after.first().cloned().unwrap_or_default();
@@ -1103,7 +1109,7 @@ impl Walk<'_> {
                 // A table from a header spans the header itself.
                 // A header of blocks inside it (`[[agency.initial]]`) with
                 // no `[[agency]]` above makes the table by itself.
-                let line_start = self.source[..span.start].rfind('\n').map_or(0, |at| at + 1);
+                let line_start = start_of_line(self.source, span.start);
                 let header = self.source[line_start..]
                     .lines()
                     .next()
@@ -1219,7 +1225,7 @@ fn block_of(path: &[String]) -> Option<&'static Block> {
 /// beside `[[vendor]]`.
 fn explain_duplicate(source: &str, span: &Range<usize>) -> String {
     let key = source[span.clone()].trim();
-    let line_start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = start_of_line(source, span.start);
     let before = &source[..line_start];
     let Some((double, path)) = header(&source[line_start..span.end]) else {
         return format!("invalid TOML: the key '{key}' is given twice in the same table; keep one");

@@ -600,7 +600,8 @@ impl Comparison {
     /// The index in [`Comparison::vendors`] of the vendor named exactly
     /// `name`; else of the one vendor whose name differs from it only in
     /// letter case, surrounding spaces or invisible joiners and variation
-    /// selectors (as spreadsheets compare names). `None` when there is none, or
+    /// selectors, so that it looks the same (as validation compares names).
+    /// `None` when there is none, or
     /// several such (a comparison matches vendors by exact name, so
     /// `OpenAI` in one scenario and `OPENAI` in the other are two).
     pub fn vendor_index(&self, name: &str) -> Option<usize> {

@@ -86,7 +86,7 @@ pub(super) fn with_settings(given: &[Given]) -> String {
 /// a path the file does not have, a value the file cannot hold there, two
 /// settings that change one number, and then fractions given as whole
 /// percentages ([`set_percentages`]).
-pub(super) fn check_settings(source: &str, path: &Path, given: &[Given]) -> Result<Vec<Setting>> {
+fn check_settings(source: &str, path: &Path, given: &[Given]) -> Result<Vec<Setting>> {
     let only = check_paths(source, path, given)?;
     let percentages = set_percentages(source, path, given);
     if !percentages.is_empty() {

@@ -14,7 +14,7 @@ use super::validate;
 /// other reading of a single comma before three digits (`2,500`: 2.5, or
 /// 2500 if the comma separates thousands), and what was changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SpreadsheetNumber {
+pub(super) struct SpreadsheetNumber {
     pub number: String,
     pub thousands: Option<String>,
     pub why: &'static str,
@@ -39,7 +39,7 @@ impl SpreadsheetNumber {
 
 /// The kind of number a key takes, for [`spreadsheet_number`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum NumberKind {
+pub(super) enum NumberKind {
     /// Any number: a fraction, a rate, an amount of money.
     Any,
     /// A whole number of units, runs or a seed.
@@ -53,7 +53,7 @@ impl NumberKind {
     /// The kind of number `key` (a key that is not dotted) takes; `None`
     /// for a key of text or dates (`name`, `start`, an event's `at`), which
     /// no number hint fits.
-    pub(crate) fn of_key(key: &str) -> Option<NumberKind> {
+    pub(super) fn of_key(key: &str) -> Option<NumberKind> {
         match key {
             "name" | "vendor" | "agency" | "tier" | "tiers" | "start" | "step" | "label" | "at"
             | "until" => None,
@@ -71,7 +71,7 @@ impl NumberKind {
 /// percentage or decimal reading; a number of periods no unit suffix, since
 /// `12m` is a year). Digits are kept as written (a long whole number is
 /// not rounded); a scaled number is rounded to 12 significant digits.
-pub(crate) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<SpreadsheetNumber> {
+pub(super) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<SpreadsheetNumber> {
     let mut t = text.trim();
     let mut why = None;
     let negative = t.starts_with('-');
@@ -209,7 +209,7 @@ fn toml_number(body: &str, scale: f64, sign: &str) -> Option<String> {
 /// the key: one place for the file's hints and the command line's. `None`
 /// for any other (an event's numbers are clamped into their ranges, not
 /// refused).
-pub(crate) fn range_of_key(table: &str, inner: &str, key: &str) -> Option<Range> {
+pub(super) fn range_of_key(table: &str, inner: &str, key: &str) -> Option<Range> {
     match (table, inner, key) {
         ("choice", "", _) => Some(Range::WEIGHT),
         ("vendor", "", "brand") | ("agency", "", "caution") => Some(Range::UNIT),
@@ -224,7 +224,7 @@ pub(crate) fn range_of_key(table: &str, inner: &str, key: &str) -> Option<Range>
 /// ", though KEY must be in [a, b]" when the number `n` reads lies outside
 /// `range` (`named` is how the message names the key); empty otherwise,
 /// and for a reading with a second, thousands one.
-pub(crate) fn out_of_range(range: Option<Range>, named: &str, n: &SpreadsheetNumber) -> String {
+pub(super) fn out_of_range(range: Option<Range>, named: &str, n: &SpreadsheetNumber) -> String {
     match (range, n.number.parse::<f64>()) {
         (Some(range), Ok(x)) if n.thousands.is_none() && !range.contains(x) => {
             format!(", though {named} must be {}", range.describe())

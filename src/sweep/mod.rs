@@ -8,7 +8,8 @@
 //! parses `--vary PATH=VALUES` (lists, ranges of numbers or of months) and
 //! `--set PATH=VALUE`; `notes` finds what a setting does that its author
 //! may not expect (events that override a set number, whose order a moved
-//! event turns round, or whose opposite additions no longer cancel, and a
+//! event turns round, that set a number again, or whose opposite additions
+//! no longer cancel, and a
 //! `[choice]` weight that every agency overrides), for every command that
 //! takes settings; this module reduces each value's projection to the point
 //! the closing table shows. The varied scenarios themselves come from

@@ -550,17 +550,22 @@ fn plain_decimal(x: f64) -> String {
 /// alike: a whole number from 2 to [`MAX_VALUES`].
 fn range_count(count: &str, typed: &str) -> Result<usize, String> {
     let count = count.trim();
-    let digits = !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit());
+    let too_many = |n: &dyn std::fmt::Display| {
+        Err(format!(
+            "{n} values is too many for one sweep (at most {MAX_VALUES})"
+        ))
+    };
     match count.parse::<usize>() {
         Ok(n) if n < 2 => Err(format!(
             "COUNT in '{typed}' must be a whole number of at least 2"
         )),
         Ok(n) if n <= MAX_VALUES => Ok(n),
+        Ok(n) => too_many(&n),
         // Digits beyond what a `usize` holds are too many too.
-        _ if digits => Err(format!(
-            "{count} values is too many for one sweep (at most {MAX_VALUES})"
-        )),
-        _ => Err(format!(
+        Err(_) if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) => {
+            too_many(&count.trim_start_matches('0'))
+        }
+        Err(_) => Err(format!(
             "COUNT in '{typed}' must be a whole number of at least 2"
         )),
     }
@@ -848,6 +853,21 @@ mod tests {
             e.contains("2000 values is too many for one sweep (at most 1000)"),
             "{e}"
         );
+        for (count, told) in [
+            (
+                "99999999999999999999",
+                "99999999999999999999 values is too many",
+            ),
+            ("+1001", "1001 values is too many"),
+            ("01001", "1001 values is too many"),
+            ("+1", "must be a whole number of at least 2"),
+            ("1e3", "must be a whole number of at least 2"),
+        ] {
+            let e = Sweep::parse(&format!("x=0..1:{count}"))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(told), "{count}: {e}");
+        }
         // A month at one end only is not a range of months.
         assert!(Sweep::parse("x=2026-03..14:4").is_err());
         let e = Sweep::parse("x=2026-13..2027-01:2")

@@ -1629,6 +1629,14 @@ mod tests {
         let range = ", though caution must be in [0, 1]";
         let own = "[[agency]]\nname = \"X\"\ncaution = 150%\n";
         assert!(hint(own).unwrap().ends_with(range), "{:?}", hint(own));
+        // A `#` or a bracket inside a string on a line before is text, not
+        // a comment or an open list.
+        for quoted in [
+            "[[agency]]\nnames = [\"a#b\"]\ncaution = 150%\n",
+            "[[agency]] # the [ agency\nname = \"X [#\"\ncaution = 150%\n",
+        ] {
+            assert!(hint(quoted).unwrap().ends_with(range), "{:?}", hint(quoted));
+        }
         for no_range in [
             // Inside an inline table spread over lines: a choice weight.
             "[[agency]]\nchoice = {\n  innovation = -5%\n}\n",

@@ -631,9 +631,9 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
                 s.vendors[o.vendor].name.clone(),
                 share.map_or(0, |s| s.runs).to_string(),
                 optional(share.map(|s| s.mean)),
-                optional(share.map(|s| s.percentiles[0])),
-                optional(share.map(|s| s.percentiles[2])),
-                optional(share.map(|s| s.percentiles[4])),
+                optional(share.map(|s| s.p05())),
+                optional(share.map(|s| s.median())),
+                optional(share.map(|s| s.p95())),
                 // Of no runs there is no leader and no revenue to average:
                 // empty, as the share cells are.
                 optional((p.runs > 0).then_some(o.prob_leader)),
@@ -849,6 +849,19 @@ impl StackedCsv {
 #[cfg(test)]
 mod tests {
     use super::number;
+
+    /// The statistics columns of `run` and `compare` name the percentiles
+    /// the statistics compute, in their order.
+    #[test]
+    fn the_percentile_columns_are_the_percentiles_computed() {
+        let named: Vec<String> = crate::stats::PERCENTILES
+            .iter()
+            .map(|p| format!("p{p:02}"))
+            .collect();
+        assert_eq!(super::STAT_HEADER[3..], named);
+        let differences: Vec<String> = named.iter().map(|p| format!("diff_{p}")).collect();
+        assert_eq!(super::PAIRED_HEADER[6..11], differences);
+    }
 
     #[test]
     fn a_spreadsheet_opens_1048576_rows_and_no_more() {

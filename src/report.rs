@@ -361,11 +361,7 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     ];
     for o in &p.outlook {
         let (mean, lo, hi) = o.share.map_or(("-".into(), "-".into(), "-".into()), |s| {
-            (
-                percent(s.mean),
-                percent(s.percentiles[0]),
-                percent(s.percentiles[4]),
-            )
+            (percent(s.mean), percent(s.p05()), percent(s.p95()))
         });
         rows.push(vec![
             s.vendors[o.vendor].name.clone(),
@@ -379,11 +375,7 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
     let last = cal.periods as usize - 1;
     let under_contract = all_under_contract(&p.adoption, last);
     let (mean, lo, hi) = under_contract.map_or(("-".into(), "-".into(), "-".into()), |u| {
-        (
-            percent(u.mean),
-            percent(u.percentiles[0]),
-            percent(u.percentiles[4]),
-        )
+        (percent(u.mean), percent(u.p05()), percent(u.p95()))
     });
     rows.push(vec![
         all_vendors_label("under contract", s.vendors.iter().map(|v| v.name.as_str())),
@@ -448,11 +440,7 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
         percent(p.counterfactual_mean),
         format!("{} pts", signed_points(d.mean, mean_decimals)),
         interval,
-        format!(
-            "{} to {} pts",
-            signed(d.percentiles[0]),
-            signed(d.percentiles[4])
-        ),
+        format!("{} to {} pts", signed(d.p05()), signed(d.p95())),
         fraction_of_runs(p.frac_higher),
         fraction_of_runs(p.frac_lower),
     ]

@@ -638,15 +638,20 @@ fn obstacles_in_the_output_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     let before = earlier_results(&out);
+    // A run refused before simulating (exit 2) with `message`.
+    let refused = |message: &str| {
+        let o = run_shipped(
+            tmp.path(),
+            "scenarios/minimal.toml",
+            &["--runs", "5", "--out", "out"],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+    };
+
     std::fs::create_dir(out.join("revenue.csv")).unwrap();
-    let o = run_shipped(
-        tmp.path(),
-        "scenarios/minimal.toml",
-        &["--runs", "5", "--out", "out"],
-    );
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("revenue.csv is a folder"), "{stderr}");
+    refused("revenue.csv is a folder");
     std::fs::remove_dir(out.join("revenue.csv")).unwrap();
     assert_eq!(snapshot(&out), before);
 
@@ -690,18 +695,6 @@ fn obstacles_in_the_output_folder() {
             .map(|(name, _)| name)
             .collect::<Vec<_>>()
     );
-
-    // A run refused before simulating (exit 2) with `message`.
-    let refused = |message: &str| {
-        let o = run_shipped(
-            tmp.path(),
-            "scenarios/minimal.toml",
-            &["--runs", "5", "--out", "out"],
-        );
-        let stderr = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains(message), "{stderr}");
-    };
 
     // A backup holding an earlier version of a result is the user's to
     // move back or remove: refused before simulating, nothing touched.

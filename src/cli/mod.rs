@@ -31,7 +31,7 @@ mod sweep;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::EngineKind;
@@ -330,11 +330,21 @@ impl SimulationArgs {
         self.threads.map_or_else(available_threads, |n| n as usize)
     }
 
+    /// The job's worker threads. rayon's error shows the system's reason
+    /// and gives it as its source as well, so the message takes its text
+    /// once rather than wrapping it.
     fn pool(&self) -> Result<rayon::ThreadPool> {
+        let threads = self.threads();
         rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads())
+            .num_threads(threads)
             .build()
-            .context("cannot start worker threads")
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot start {threads} worker thread{s}: {e} (the system refused a thread: \
+                     a limit on processes or threads, such as ulimit -u, may be reached)",
+                    s = if threads == 1 { "" } else { "s" }
+                )
+            })
     }
 }
 

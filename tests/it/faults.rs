@@ -110,8 +110,8 @@ fn stops_with_130(mut child: std::process::Child, signal: &str, limit: Duration)
 }
 
 /// A job waiting for a folder another process holds (here util-linux
-/// `flock`, as a stuck job would) still stops at Ctrl-C or SIGTERM, with
-/// 130 and nothing written.
+/// `flock`, as a stuck job would) still stops at Ctrl-C, SIGTERM or SIGHUP,
+/// with 130 and nothing written.
 #[test]
 fn a_job_waiting_for_its_folder_can_be_interrupted() {
     let tmp = tempfile::tempdir().unwrap();
@@ -124,7 +124,7 @@ fn a_job_waiting_for_its_folder_can_be_interrupted() {
         .expect("util-linux flock runs");
     // Until the holder has the lock.
     std::thread::sleep(Duration::from_millis(500));
-    for signal in ["-INT", "-TERM"] {
+    for signal in ["-INT", "-TERM", "-HUP"] {
         let scenario = repo_root().join("scenarios/minimal.toml");
         let mut job = Command::new(binary())
             .args(["run", scenario.to_str().unwrap(), "--runs", "20", "--quiet"])

@@ -9,8 +9,11 @@
 //! 1.8 s in a release build), so a bar that should appear has time to.
 #![cfg(target_os = "linux")]
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+use sharecast::export::STATISTICS_FILES;
 
 use crate::common::{binary, repo_root};
 
@@ -27,8 +30,17 @@ const SLOW_RUN: [&str; 7] = [
 /// Runs `sharecast <args>` on a pseudo-terminal in `dir`; stdout and
 /// stderr both reach the terminal, so both are in the returned text.
 fn on_a_terminal(dir: &Path, args: &[String], env: &[(&str, &str)]) -> (Output, String) {
-    let quoted: Vec<String> = std::iter::once(binary().to_string())
+    let command: Vec<String> = std::iter::once(binary().to_string())
         .chain(args.iter().cloned())
+        .collect();
+    command_on_a_terminal(dir, &command, env)
+}
+
+/// Runs `command` (a program and its arguments) on a pseudo-terminal in
+/// `dir`, as [`on_a_terminal`] runs sharecast.
+fn command_on_a_terminal(dir: &Path, command: &[String], env: &[(&str, &str)]) -> (Output, String) {
+    let quoted: Vec<String> = command
+        .iter()
         .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
         .collect();
     let mut command = Command::new("script");
@@ -219,4 +231,93 @@ fn a_long_first_step_shows_the_bar_with_the_time_so_far() {
         .unwrap_or_else(|| panic!("no bar before the run ended:\n{text}"));
     assert!(frame.contains(" so far"), "{frame:?}");
     assert!(!frame.contains(" left"), "{frame:?}");
+}
+
+/// Where the system refuses the bar's thread (a limit on processes), the
+/// job goes on without a bar and writes the same files as with one; where
+/// it refuses even the worker thread, the job stops with exit code 1, a
+/// message saying why and nothing written; never a panic. The limit is
+/// `RLIMIT_NPROC` (util-linux `prlimit`), which counts every thread of the
+/// user and which root is exempt from, so the job runs as user `nobody`
+/// (util-linux `setpriv`), which takes root, as CI has; for anyone else
+/// the test says it was skipped. The limit is raised one thread at a time
+/// from 1 until a bar appears.
+#[test]
+fn a_refused_progress_thread_leaves_the_job_without_a_bar() {
+    let uid = Command::new("id").arg("-u").output().expect("id runs");
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        eprintln!("skipped: limiting the threads of another user takes root");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    // `nobody` runs a copy of the binary, reads the scenario and makes the
+    // output folders.
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let program = tmp.path().join("sharecast");
+    std::fs::copy(binary(), &program).unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let scenario = tmp.path().join("large.toml");
+    std::fs::copy(repo_root().join("scenarios/bench/large.toml"), &scenario).unwrap();
+    std::fs::set_permissions(&scenario, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let mut without_a_bar: Option<std::path::PathBuf> = None;
+    for limit in 1..=16 {
+        let out = format!("o{limit}");
+        let command: Vec<String> = [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "prlimit",
+            &format!("--nproc={limit}"),
+            program.to_str().unwrap(),
+            "run",
+            "large.toml",
+            "--runs",
+            "3000",
+            "--threads",
+            "1",
+            "--out",
+            &out,
+        ]
+        .map(String::from)
+        .to_vec();
+        let (output, text) = command_on_a_terminal(tmp.path(), &command, &[]);
+        assert!(!text.contains("panicked"), "{limit} threads:\n{text}");
+        let folder = tmp.path().join(&out);
+        match output.status.code() {
+            Some(1) => {
+                assert!(
+                    without_a_bar.is_none(),
+                    "refused at {limit} threads after running at fewer:\n{text}"
+                );
+                assert!(
+                    text.contains("cannot start 1 worker thread: ")
+                        && text.contains("a limit on processes or threads"),
+                    "{text}"
+                );
+                assert!(!folder.exists(), "a refused job made {folder:?}");
+            }
+            Some(0) if text.contains("/3000 runs") => {
+                let without_a_bar = without_a_bar.unwrap_or_else(|| {
+                    panic!("no limit refused the bar's thread alone: a bar from {limit} threads on, refusals below")
+                });
+                for file in STATISTICS_FILES {
+                    assert!(
+                        std::fs::read(folder.join(file)).unwrap()
+                            == std::fs::read(without_a_bar.join(file)).unwrap(),
+                        "{file} differs without a bar"
+                    );
+                }
+                return;
+            }
+            Some(0) => {
+                assert!(folder.join("shares.csv").is_file(), "{text}");
+                assert!(text.contains("Benchmark: large market"), "{text}");
+                without_a_bar.get_or_insert(folder);
+            }
+            other => panic!("exit {other:?} under a limit of {limit} threads:\n{text}"),
+        }
+    }
+    panic!("no bar under a limit of up to 16 threads");
 }

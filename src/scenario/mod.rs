@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 pub use invariants::InvalidScenario;
 pub(crate) use names::{difference, folded, printable_name};
 pub use param::{DistSpec, FAMILIES, InvalidDistribution, Param, Range};
+pub(crate) use spreadsheet::takes_only_whole_numbers;
 #[cfg(feature = "cli")]
 pub(crate) use spreadsheet::{fractions_given_as_percentages, whole_number_as_written};
 pub(crate) use spreadsheet::{grouped_in_thousands, percentages_hint, spreadsheet_number_hint};

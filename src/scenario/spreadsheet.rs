@@ -349,15 +349,12 @@ fn number_of_path(path: &str) -> (&str, &str, &str, String) {
     (first, inner, key, named)
 }
 
-/// What [`spreadsheet_number_hint`] says: the reading, why it differs from
-/// the text, and the note when it lies outside the number's range.
-fn spreadsheet_reading(
-    path: &str,
-    text: &str,
-) -> Option<(SpreadsheetNumber, &'static str, String)> {
+/// The kind of number `path` names, as `vary` reads it: a vendor's, an
+/// agency's or a `[choice]` number, or one an event sets or adds; `None`
+/// for any other path (a misspelt key, an event's `at`, a key of another
+/// part such as `vendor.X.units`).
+fn kind_of_path(path: &str) -> Option<NumberKind> {
     let parts: Vec<&str> = path.split('.').collect();
-    // What the path names, as `vary` reads it: a vendor's, an agency's or
-    // a `[choice]` number, or one an event sets or adds.
     let any_of = |key: &str| {
         matches!(
             key,
@@ -367,7 +364,7 @@ fn spreadsheet_reading(
     // Read from the ends, since a name may hold dots (`agency.U.S. Army.caution`).
     let (first, key) = (parts[0], parts[parts.len() - 1]);
     let before = parts.len().checked_sub(2).map(|i| parts[i]);
-    let kind = match (first, before, key) {
+    Some(match (first, before, key) {
         ("choice", _, _) if parts.len() == 2 => NumberKind::Any,
         ("vendor" | "agency" | "event", Some("access" | "attributes" | "choice"), _)
             if parts.len() >= 4 =>
@@ -380,7 +377,23 @@ fn spreadsheet_reading(
         ("agency", _, key) if parts.len() >= 3 && any_of(key) && key != "brand" => NumberKind::Any,
         ("event", Some("set" | "add"), key) if parts.len() >= 4 && any_of(key) => NumberKind::Any,
         _ => return None,
-    };
+    })
+}
+
+/// Whether the number `path` names takes only whole numbers (`units`,
+/// `term`); `None` where `path` names none of the numbers [`kind_of_path`]
+/// knows.
+pub(crate) fn takes_only_whole_numbers(path: &str) -> Option<bool> {
+    kind_of_path(path).map(|kind| kind != NumberKind::Any)
+}
+
+/// What [`spreadsheet_number_hint`] says: the reading, why it differs from
+/// the text, and the note when it lies outside the number's range.
+fn spreadsheet_reading(
+    path: &str,
+    text: &str,
+) -> Option<(SpreadsheetNumber, &'static str, String)> {
+    let kind = kind_of_path(path)?;
     let n = spreadsheet_number(text, kind)?;
     // A whole number only as `units` (a u32) and `term` (1 to 1,000,000)
     // take it, so that following the hint never meets another refusal.
@@ -401,7 +414,7 @@ fn spreadsheet_reading(
     // A vendor's, an agency's or a `[choice]` number must lie in its
     // field's range (an event's is clamped into it): a reading outside it
     // (`caution=150%`) is told so rather than left to a second refusal.
-    let (_, inner, _, named) = number_of_path(path);
+    let (first, inner, key, named) = number_of_path(path);
     let outside = out_of_range(range_of_key(first, inner, key), &named, &n);
     Some((n, why, outside))
 }

@@ -7,7 +7,7 @@ use toml::Value;
 
 use crate::calendar::{YearMonth, month_meant, month_rule};
 use crate::scenario::Setting;
-use crate::scenario::{grouped_in_thousands, spreadsheet_number_hint};
+use crate::scenario::{grouped_in_thousands, spreadsheet_number_hint, takes_only_whole_numbers};
 
 /// At most this many values in one sweep.
 pub const MAX_VALUES: usize = 1000;
@@ -132,19 +132,19 @@ impl Sweep {
         // have been part of one (`$1,200` cut into `$1` and `200`, `12,5%`
         // into `12` and `5%`), and a hint for a piece would give the wrong
         // number.
-        let hint_path = (!values.contains(',')).then_some(path);
+        let list = values.contains(',').then_some(values);
         // Commas inside double quotes around the whole list are one value's:
         // `"2,500"` is told the number to write.
         let quoted = values.len() >= 2 && values.starts_with('"') && values.ends_with('"');
         let (values, decimal_range) = match values.split_once("..") {
             Some((from, to)) => (range(from, to)?, decimal_range(from, to)),
             None if quoted && values.contains(',') => {
-                (vec![literal(values, Some(path), true)?], None)
+                (vec![literal(values, path, None, true)?], None)
             }
             None => (
                 values
                     .split(',')
-                    .map(|v| literal(v.trim(), hint_path, true))
+                    .map(|v| literal(v.trim(), path, list, true))
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(|e| match crate::scenario::percentages_hint(path, values) {
                         Some(hint) => format!("'{values}' are not numbers: {hint}"),
@@ -235,7 +235,7 @@ impl Sweep {
         }
         Ok(Sweep {
             path: path.to_string(),
-            values: vec![literal(value, Some(path), false).map_err(SpecError)?],
+            values: vec![literal(value, path, None, false).map_err(SpecError)?],
             decimal_range: None,
             one_amount: None,
         })
@@ -331,12 +331,14 @@ fn one_amount_advice(values: &[SweepValue], one: &str) -> String {
 /// One value as written: a whole number, a decimal number or (as an event's
 /// `at` takes it) a date `YYYY-MM`; double quotes around it are dropped.
 /// Anything else is refused here, on the command line: a value is never
-/// text the file would have to refuse. A whole number too large for an
-/// integer is kept as a decimal number, which keys that take whole numbers
-/// refuse (see `Setting::changes`). A value written as a spreadsheet shows
-/// it (`85%`, `$1.2M`) is told the number for the setting `path`, when
-/// given (`None` where the value may be part of one cut at a comma).
-fn literal(text: &str, path: Option<&str>, ranges: bool) -> Result<SweepValue, String> {
+/// text the file would have to refuse, and the message says what a value
+/// of `path` may be. A whole number too large for an integer is kept as a
+/// decimal number, which keys that take whole numbers refuse (see
+/// `Setting::changes`). A value written as a spreadsheet shows it (`85%`,
+/// `$1.2M`) is told the number for `path`, unless it is a piece of a
+/// `list` cut at its commas (whose comma may have been part of a number:
+/// the message then says how the list was cut).
+fn literal(text: &str, path: &str, list: Option<&str>, ranges: bool) -> Result<SweepValue, String> {
     let text = unquoted(text);
     if text.is_empty() {
         return Err("an empty value in the list (two commas in a row, or one at an end)".into());
@@ -366,29 +368,54 @@ fn literal(text: &str, path: Option<&str>, ranges: bool) -> Result<SweepValue, S
             "'{text}' is not a number, and as a date (which only an event's at and until take) it must be {}",
             month_rule(text)
         ));
-    } else if let Some(hint) = path.and_then(|path| spreadsheet_number_hint(path, text)) {
+    } else if let Some(hint) = list
+        .is_none()
+        .then(|| spreadsheet_number_hint(path, text))
+        .flatten()
+    {
         return Err(format!("'{text}' is not a number: {hint}"));
     } else {
-        let list = if path.is_none() {
-            "; commas separate the values of a list, so no number holds one"
-        } else {
-            ""
-        };
+        let cut = list.map_or(String::new(), |list| {
+            let pieces: Vec<&str> = list.split(',').map(str::trim).collect();
+            format!(
+                "; commas separate the values of a list (here the values {}), so a number cannot \
+                 be written with one",
+                pieces.join(", ")
+            )
+        });
         let range = if ranges {
             dash_range_hint(text)
         } else {
             String::new()
         };
         return Err(format!(
-            "'{text}' is not a number: write a whole number such as 12 or -3 (units and term take \
-             only these), a decimal number such as 0.25 or 2.5e6, or, for an event's at or until, a month \
-             YYYY-MM{list}{range}"
+            "'{text}' is not a number: {}{cut}{range}",
+            what_a_value_may_be(path)
         ));
     };
     Ok(SweepValue {
         text: text.to_string(),
         value,
     })
+}
+
+/// What a value of `path` may be, told when one is not a number: an event's
+/// date, a whole number (`units`, `term`) or any number, as far as the path
+/// says; everything a value may be where it says nothing (a misspelt key,
+/// which the scenario's own check then names).
+fn what_a_value_may_be(path: &str) -> &'static str {
+    let parts: Vec<&str> = path.split('.').collect();
+    if parts.len() >= 3 && parts[0] == "event" && matches!(parts[parts.len() - 1], "at" | "until") {
+        return "write a month YYYY-MM such as 2027-03, or a period index such as 14";
+    }
+    match takes_only_whole_numbers(path) {
+        Some(true) => "write a whole number such as 12",
+        Some(false) => "write a plain number such as 0.25 or 2.5e6",
+        None => {
+            "write a whole number such as 12 or -3 (units and term take only these), a decimal \
+             number such as 0.25 or 2.5e6, or, for an event's at or until, a month YYYY-MM"
+        }
+    }
 }
 
 /// For a range written as a spreadsheet or a report writes one (`0.2-0.6`,
@@ -1075,7 +1102,12 @@ mod tests {
             "agency.DoD.units=$5",
         ] {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
-            assert!(e.contains("write a whole number such as 12"), "{spec}: {e}");
+            let (path, value) = spec.split_once('=').unwrap();
+            assert_eq!(
+                e,
+                format!("'{value}' is not a number: {}", what_a_value_may_be(path)),
+                "{spec}"
+            );
         }
         // Two values are still two values.
         let e = Sweep::parse_one("agency.DoD.caution=0.3,0.5")
@@ -1084,19 +1116,55 @@ mod tests {
         assert!(e.contains("gives several values"), "{e}");
         // In a list cut at its commas, a piece of a number that held a
         // comma is not told a number, but that commas separate values.
-        for (spec, piece) in [
-            ("agency.DoD.annual_value=$1,200,$1,500", "$1"),
-            ("agency.DoD.caution=12,5%", "5%"),
-            ("agency.DoD.annual_value=1,5k,2k", "5k"),
+        for (spec, piece, pieces) in [
+            (
+                "agency.DoD.annual_value=$1,200,$1,500",
+                "$1",
+                "$1, 200, $1, 500",
+            ),
+            ("agency.DoD.caution=12,5%", "5%", "12, 5%"),
+            ("agency.DoD.annual_value=1,5k,2k", "5k", "1, 5k, 2k"),
         ] {
             let e = Sweep::parse(spec).unwrap_err().to_string();
-            assert!(
-                e.starts_with(&format!("'{piece}' is not a number: write a whole number"))
-                    && e.ends_with(
-                        "; commas separate the values of a list, so no number holds one"
-                    ),
-                "{spec}: {e}"
+            assert_eq!(
+                e,
+                format!(
+                    "'{piece}' is not a number: write a plain number such as 0.25 or 2.5e6; commas \
+                     separate the values of a list (here the values {pieces}), so a number cannot be \
+                     written with one"
+                ),
+                "{spec}"
             );
+        }
+        // What a value may be follows the path: an event's date, a whole
+        // number, any number; everything where the path names no number.
+        for (spec, may_be) in [
+            (
+                "event.2.at=abc",
+                "write a month YYYY-MM such as 2027-03, or a period index such as 14",
+            ),
+            (
+                "event.*.until=abc",
+                "write a month YYYY-MM such as 2027-03, or a period index such as 14",
+            ),
+            ("agency.DoD.units=abc", "write a whole number such as 12"),
+            ("agency.*.term=abc", "write a whole number such as 12"),
+            (
+                "vendor.A.brand=abc",
+                "write a plain number such as 0.25 or 2.5e6",
+            ),
+            (
+                "agency.U.S. Army.choice.brand=abc",
+                "write a plain number such as 0.25 or 2.5e6",
+            ),
+            (
+                "agency.DoD.trem=abc",
+                "write a whole number such as 12 or -3 (units and term take only these), a decimal \
+                 number such as 0.25 or 2.5e6, or, for an event's at or until, a month YYYY-MM",
+            ),
+        ] {
+            let e = Sweep::parse_one(spec).unwrap_err().to_string();
+            assert_eq!(e, format!("'abc' is not a number: {may_be}"), "{spec}");
         }
         // A list that reads as one number grouped in thousands (a value
         // after the first with a leading zero) is refused, telling the

@@ -400,10 +400,14 @@ impl Checker<'_> {
         // An empty sum is -0.0 in Rust; shown as 0.
         let sum: f64 = out.iter().sum::<f64>() + 0.0;
         if (sum - 1.0).abs() > 1e-9 {
+            // Shown to 13 significant digits, so that 0.6 + 0.3 reads 0.9
+            // (not 0.8999999999999999) and a sum 1e-9 off still shows it.
+            let shown = format!("{sum:.12e}").parse::<f64>().unwrap_or(sum);
             self.error(
                 &map.span(),
                 format!(
-                    "{label} tier fractions must sum to 1, but they sum to {sum}{}",
+                    "{label} tier fractions must sum to 1, but they sum to {}{}",
+                    Shown(shown),
                     if (sum - 100.0).abs() < 1e-9 {
                         "; if they are percentages, divide each by 100"
                     } else {
@@ -785,6 +789,15 @@ mod tests {
         assert_eq!(
             message("{}"),
             "agency 'B' tier fractions must sum to 1, but they sum to 0"
+        );
+        // Binary rounding does not show: 0.6 + 0.3 is 0.8999999999999999.
+        assert_eq!(
+            message("{ u = 0.6, s = 0.3 }"),
+            "agency 'B' tier fractions must sum to 1, but they sum to 0.9"
+        );
+        assert_eq!(
+            message("{ u = 0.6, s = 0.400000002 }"),
+            "agency 'B' tier fractions must sum to 1, but they sum to 1.000000002"
         );
     }
 }

@@ -261,15 +261,15 @@ pub fn align(
         }
     }
     for v in &vendors {
-        let (missing_from, other_side) = match (v.baseline, v.counterfactual) {
-            (None, _) => ("baseline", &base_vendors),
-            (_, None) => ("counterfactual", &counterfactual_vendors),
+        let (missing_from, this_side, other_side) = match (v.baseline, v.counterfactual) {
+            (None, _) => ("baseline", &counterfactual_vendors, &base_vendors),
+            (_, None) => ("counterfactual", &base_vendors, &counterfactual_vendors),
             _ => continue,
         };
         notes.push(format!(
             "vendor {} is not in the {missing_from}, where it holds no contract (share 0, revenue 0){}",
             v.name,
-            looks_alike_hint(&v.name, other_side, missing_from)
+            looks_alike_hint("vendor", &v.name, this_side, other_side, missing_from)
         ));
     }
     // A scope only one file has is left out, but its units still count in
@@ -289,7 +289,7 @@ pub fn align(
                     notes.push(format!(
                         "{kind} {name} is only in the baseline: {}{}",
                         still_counted("baseline"),
-                        looks_alike_hint(name, other, "counterfactual")
+                        looks_alike_hint(kind, name, base, other, "counterfactual")
                     ));
                 }
             }
@@ -297,7 +297,7 @@ pub fn align(
                 notes.push(format!(
                     "{kind} {name} is only in the counterfactual: {}{}",
                     still_counted("counterfactual"),
-                    looks_alike_hint(name, base, "baseline")
+                    looks_alike_hint(kind, name, other, base, "baseline")
                 ));
             }
             matched
@@ -324,21 +324,43 @@ pub fn align(
     })
 }
 
-/// A hint for a name that is missing from one side when that side has a
-/// name differing from it only in letter case (`Acme` and `ACME`), or in
-/// joiners and variation selectors, which show nothing: rows
-/// are matched by exact name, but a spreadsheet's pivot table would merge
-/// the two. Empty otherwise.
-fn looks_alike_hint(name: &str, other_side: &[&str], side: &str) -> String {
+/// A hint for a `kind` (vendor, agency, tier) `name` of `this_side` that
+/// is missing from the `side` whose names are `other_side`, when that side
+/// has a name differing from it only in letter case (`Acme` and `ACME`),
+/// or in joiners and variation selectors, which show nothing: rows are
+/// matched by exact name, but a spreadsheet's pivot table would merge the
+/// two. Failing that, when that side has a name of its own (one this side
+/// lacks) close to it, a misspelling or a renaming in one file (`Gama` and
+/// `Gamma`), which would split one entity into two rows on either side.
+/// Empty otherwise.
+fn looks_alike_hint(
+    kind: &str,
+    name: &str,
+    this_side: &[&str],
+    other_side: &[&str],
+    side: &str,
+) -> String {
     let folded = crate::scenario::folded(name);
-    other_side
+    if let Some(other) = other_side
         .iter()
         .find(|other| **other != name && crate::scenario::folded(other) == folded)
-        .map(|other| {
+    {
+        return format!(
+            "; the {side} has {}, which differs only in {}: rows are matched by exact name, so rename one to pair them",
+            crate::scenario::printable_name(other),
+            crate::scenario::difference(name, other)
+        );
+    }
+    let lone = other_side
+        .iter()
+        .copied()
+        .filter(|other| !this_side.contains(other));
+    crate::scenario::suggest(name, lone)
+        .map(|close| {
             format!(
-                "; the {side} has {}, which differs only in {}: rows are matched by exact name, so rename one to pair them",
-                crate::scenario::printable_name(other),
-                crate::scenario::difference(name, other)
+                "; the {side} has {} instead, a name close to it: if the two are one {kind}, \
+                 give it the same name in both files so that their rows pair",
+                crate::scenario::printable_name(close)
             )
         })
         .unwrap_or_default()

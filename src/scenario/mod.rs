@@ -24,6 +24,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use invariants::InvalidScenario;
+pub(crate) use lookup::suggest;
 pub(crate) use names::{difference, folded, printable_name};
 pub use param::{DistSpec, FAMILIES, InvalidDistribution, Param, Range};
 pub(crate) use spreadsheet::takes_only_whole_numbers;

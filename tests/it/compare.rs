@@ -105,9 +105,10 @@ fn a_scenario_against_itself_differs_by_nothing_and_keeps_its_means() {
 
 /// Names that differ only in letter case are different names to the
 /// matching, but a pivot table would merge their rows: the notes say so,
-/// on both sides, for vendors, agencies and tiers.
+/// on both sides, for vendors, agencies and tiers. A name close to one only
+/// the other side has (a misspelling, a renaming) is pointed out too.
 #[test]
-fn names_differing_only_in_letter_case_are_pointed_out() {
+fn names_differing_only_in_letter_case_or_close_are_pointed_out() {
     let base = scenario(EVERY_FEATURE);
     let text = EVERY_FEATURE
         .replace("\"East\"", "\"EAST\"")
@@ -131,17 +132,53 @@ fn names_differing_only_in_letter_case_are_pointed_out() {
     ] {
         assert!(notes.contains(expected), "no '{expected}' in:\n{notes}");
     }
-    // A name missing for other reasons gets no such hint.
+    // A name that is not the same but close to one only the other side has
+    // (a misspelling, a renaming) is pointed out as possibly the same.
     let without_civil = EVERY_FEATURE.replace("\"Civil\"", "\"Civilian\"");
     let notes = align(&base, &scenario(&without_civil))
         .unwrap()
         .notes
         .join("\n");
     assert!(
-        notes.contains("agency Civil is only in the baseline: its rows are left out"),
+        notes.contains(
+            "agency Civil is only in the baseline: its rows are left out, but its units still \
+             count in the baseline's rows of all units and of each tier (and in the closing \
+             table), which then cover a different market on each side; the counterfactual has \
+             Civilian instead, a name close to it: if the two are one agency, give it the same \
+             name in both files so that their rows pair"
+        ),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("; the baseline has Civil instead,"),
         "{notes}"
     );
     assert!(!notes.contains("letter case"), "{notes}");
+    let renamed = EVERY_FEATURE.replace("\"East\"", "\"Est\"");
+    let notes = align(&base, &scenario(&renamed)).unwrap().notes.join("\n");
+    assert!(
+        notes.contains(
+            "vendor East is not in the counterfactual, where it holds no contract (share 0, \
+             revenue 0); the counterfactual has Est instead, a name close to it: if the two are \
+             one vendor, give it the same name in both files so that their rows pair"
+        ),
+        "{notes}"
+    );
+    // A name close only to one both sides have gets no hint: that one is
+    // paired (Norths is like North, which the baseline has too).
+    let norths = EVERY_FEATURE.replace("\"East\"", "\"Norths\"");
+    let notes = align(&base, &scenario(&norths)).unwrap().notes.join("\n");
+    assert!(
+        notes.contains("vendor Norths is not in the baseline") && !notes.contains("instead"),
+        "{notes}"
+    );
+    // Nor does a name nothing on the other side resembles.
+    let unlike = EVERY_FEATURE.replace("\"Civil\"", "\"Treasury\"");
+    let notes = align(&base, &scenario(&unlike)).unwrap().notes.join("\n");
+    assert!(
+        notes.contains("agency Civil is only in the baseline") && !notes.contains("instead"),
+        "{notes}"
+    );
     // The comparison carries the notes, as the command line prints them.
     let (base, other) = (scenario(EVERY_FEATURE), scenario(&without_civil));
     let c = sharecast::compare::simulate_and_compare(&base, &other, 1, 0..2, EngineKind::Counts)

@@ -331,13 +331,14 @@ pub fn align(
 /// matched by exact name, but a spreadsheet's pivot table would merge the
 /// two. Failing that, when that side has a name of its own (one this side
 /// lacks) close to it, a misspelling or a renaming in one file (`Gama` and
-/// `Gamma`), which would split one entity into two rows on either side.
-/// Empty otherwise.
-fn looks_alike_hint(
+/// `Gamma`), which would split one entity into two rows on either side:
+/// close as "did you mean" finds names in a scenario, and each the other's
+/// closest, so that no name is offered for two. Empty otherwise.
+fn looks_alike_hint<'a>(
     kind: &str,
     name: &str,
-    this_side: &[&str],
-    other_side: &[&str],
+    this_side: &[&'a str],
+    other_side: &[&'a str],
     side: &str,
 ) -> String {
     let folded = crate::scenario::folded(name);
@@ -351,11 +352,17 @@ fn looks_alike_hint(
             crate::scenario::difference(name, other)
         );
     }
-    let lone = other_side
-        .iter()
-        .copied()
-        .filter(|other| !this_side.contains(other));
-    crate::scenario::suggest(name, lone)
+    // Each the other's closest among the names only its side has, so that
+    // no name is offered for two (`Gama` and `Gamme` against `Gamma`).
+    let lone = |side: &[&'a str], other: &[&str]| -> Vec<&'a str> {
+        side.iter()
+            .copied()
+            .filter(|n| !other.contains(n))
+            .collect()
+    };
+    let (lone_here, lone_there) = (lone(this_side, other_side), lone(other_side, this_side));
+    crate::scenario::suggest(name, lone_there.iter().copied())
+        .filter(|close| crate::scenario::suggest(close, lone_here.iter().copied()) == Some(name))
         .map(|close| {
             format!(
                 "; the {side} has {} instead, a name close to it: if the two are one {kind}, \

@@ -119,9 +119,9 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
             MemoryAdvice::for_job("comparison", sim, false, None),
         )?;
     }
+    let cancel = interrupt_flag()?;
     let pool = sim.pool()?;
 
-    let cancel = interrupt_flag();
     let simulate_both = || -> Result<_> {
         let mut records = Vec::with_capacity(2);
         for (s, label) in [(&base, "baseline"), (&other, "counterfactual")] {

@@ -21,20 +21,43 @@ pub(super) fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// What a refused thread may mean, for the messages of a job that cannot
+/// start one.
+pub(super) const REFUSED_THREAD: &str = "the system refused a thread: a limit on processes or \
+     threads (ulimit -u) or on address space (ulimit -v) may have been reached";
+
 /// Ctrl-C sets this flag, and so do SIGTERM and SIGHUP (`ctrlc`'s
 /// `termination` feature: a job runner's cancel, `timeout`, a closed
-/// terminal); long work polls it. Installed once per process.
-pub(super) fn interrupt_flag() -> Arc<AtomicBool> {
+/// terminal); long work polls it. Installed once per process, before the
+/// job's other threads, since `ctrlc` watches the signals from a thread of
+/// its own.
+///
+/// Where a signal is already ignored (a job started in the background by
+/// a script, or under `nohup`), `ctrlc` leaves every signal as it was and
+/// the job goes on as its starter asked. A thread the system refuses is an
+/// error: `ctrlc` would leave its handler in place with nothing to read
+/// it, and the job could not be interrupted.
+pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-    FLAG.get_or_init(|| {
-        let flag = Arc::new(AtomicBool::new(false));
-        let handler_flag = Arc::clone(&flag);
-        // If a handler cannot be installed, Ctrl-C keeps its default
-        // behaviour (the process ends before anything is renamed into place).
-        let _ = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst));
-        flag
-    })
-    .clone()
+    if let Some(flag) = FLAG.get() {
+        return Ok(Arc::clone(flag));
+    }
+    let flag = Arc::new(AtomicBool::new(false));
+    let handler_flag = Arc::clone(&flag);
+    match ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
+        Ok(()) | Err(ctrlc::Error::MultipleHandlers) => {}
+        // `ctrlc`'s own message says only "Unexpected system error".
+        Err(ctrlc::Error::System(e)) => {
+            let why = if e.kind() == std::io::ErrorKind::WouldBlock {
+                format!("; {REFUSED_THREAD}")
+            } else {
+                String::new()
+            };
+            anyhow::bail!("cannot watch for Ctrl-C, SIGTERM and SIGHUP: {e}{why}");
+        }
+        Err(e) => anyhow::bail!("cannot watch for Ctrl-C, SIGTERM and SIGHUP: {e}"),
+    }
+    Ok(Arc::clone(FLAG.get_or_init(|| flag)))
 }
 
 /// Simulates `runs` runs of `s`, ticking `progress` as each finishes, and

@@ -339,10 +339,14 @@ impl SimulationArgs {
             .num_threads(threads)
             .build()
             .map_err(|e| {
+                let (s, fewer) = if threads == 1 {
+                    ("", "")
+                } else {
+                    ("s", "; fewer --threads may start")
+                };
                 anyhow::anyhow!(
-                    "cannot start {threads} worker thread{s}: {e} (the system refused a thread: \
-                     a limit on processes or threads, such as ulimit -u, may be reached)",
-                    s = if threads == 1 { "" } else { "s" }
+                    "cannot start {threads} worker thread{s}: {e}; {}{fewer}",
+                    job::REFUSED_THREAD
                 )
             })
     }

@@ -67,9 +67,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             MemoryAdvice::for_job("run", sim, args.per_run, None),
         )?;
     }
+    let cancel = interrupt_flag()?;
     let pool = sim.pool()?;
 
-    let cancel = interrupt_flag();
     let progress = Progress::new(runs, sim.quiet);
     let records = simulate(&pool, &s, seed, runs, engine, &progress, &cancel);
     progress.finish();

@@ -203,6 +203,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             ),
         )?;
     }
+    let cancel = interrupt_flag()?;
     let pool = sim.pool()?;
     // Every value gives each file the same rows (the scenario's shape fixes
     // them; a projection of no runs has them all, made on the job's own
@@ -223,7 +224,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     }
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
 
-    let cancel = interrupt_flag();
     let mut stacked = export::SweepFiles::new(&plan.path);
     let mut points = Vec::with_capacity(variants.len());
     for (i, (s, value)) in variants.iter().zip(&plan.values).enumerate() {

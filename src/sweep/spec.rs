@@ -132,7 +132,8 @@ impl Sweep {
         // have been part of one (`$1,200` cut into `$1` and `200`, `12,5%`
         // into `12` and `5%`), and a hint for a piece would give the wrong
         // number.
-        let list = values.contains(',').then_some(values);
+        let list = values.contains(',');
+        let pieces: Vec<&str> = values.split(',').map(str::trim).collect();
         // Commas inside double quotes around the whole list are one value's:
         // `"2,500"` is told the number to write.
         let quoted = values.len() >= 2 && values.starts_with('"') && values.ends_with('"');
@@ -142,9 +143,16 @@ impl Sweep {
                 (vec![literal(values, path, None, true)?], None)
             }
             None => (
-                values
-                    .split(',')
-                    .map(|v| literal(v.trim(), path, list, true))
+                pieces
+                    .iter()
+                    .enumerate()
+                    .map(|(index, v)| {
+                        let place = list.then_some(ListPlace {
+                            pieces: &pieces,
+                            index,
+                        });
+                        literal(v, path, place, true)
+                    })
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(|e| match crate::scenario::percentages_hint(path, values) {
                         Some(hint) => format!("'{values}' are not numbers: {hint}"),
@@ -328,6 +336,41 @@ fn one_amount_advice(values: &[SweepValue], one: &str) -> String {
     format!("for the one amount {}, write {one}", list.join(","))
 }
 
+/// Where a value stands in a list of several cut at its commas.
+#[derive(Clone, Copy)]
+struct ListPlace<'a> {
+    pieces: &'a [&'a str],
+    index: usize,
+}
+
+impl ListPlace<'_> {
+    /// "; commas separate the values of a list, so 12,5% is the values 12
+    /// and 5%", where the value and a neighbour, joined by their comma,
+    /// read as one number for `path` (a decimal comma, thousands
+    /// separators); empty where no comma could have been part of one.
+    fn cut_note(self, path: &str) -> String {
+        let piece = |i: usize| unquoted(self.pieces[i]);
+        let before = self
+            .index
+            .checked_sub(1)
+            .map(|i| (piece(i), piece(self.index)));
+        let after = (self.index + 1 < self.pieces.len())
+            .then(|| (piece(self.index), piece(self.index + 1)));
+        before
+            .into_iter()
+            .chain(after)
+            .map(|(a, b)| (a, b, format!("{a},{b}")))
+            .find(|(_, _, joined)| {
+                spreadsheet_number_hint(path, joined).is_some() || grouped_in_thousands(joined)
+            })
+            .map_or(String::new(), |(a, b, joined)| {
+                format!(
+                    "; commas separate the values of a list, so {joined} is the values {a} and {b}"
+                )
+            })
+    }
+}
+
 /// One value as written: a whole number, a decimal number or (as an event's
 /// `at` takes it) a date `YYYY-MM`; double quotes around it are dropped.
 /// Anything else is refused here, on the command line: a value is never
@@ -335,10 +378,15 @@ fn one_amount_advice(values: &[SweepValue], one: &str) -> String {
 /// of `path` may be. A whole number too large for an integer is kept as a
 /// decimal number, which keys that take whole numbers refuse (see
 /// `Setting::changes`). A value written as a spreadsheet shows it (`85%`,
-/// `$1.2M`) is told the number for `path`, unless it is a piece of a
-/// `list` cut at its commas (whose comma may have been part of a number:
+/// `$1.2M`) is told the number for `path`, unless it is a piece of a list
+/// cut at its commas (`list`: a comma may have been part of a number, and
 /// the message then says how the list was cut).
-fn literal(text: &str, path: &str, list: Option<&str>, ranges: bool) -> Result<SweepValue, String> {
+fn literal(
+    text: &str,
+    path: &str,
+    list: Option<ListPlace>,
+    ranges: bool,
+) -> Result<SweepValue, String> {
     let text = unquoted(text);
     if text.is_empty() {
         return Err("an empty value in the list (two commas in a row, or one at an end)".into());
@@ -375,21 +423,14 @@ fn literal(text: &str, path: &str, list: Option<&str>, ranges: bool) -> Result<S
     {
         return Err(format!("'{text}' is not a number: {hint}"));
     } else {
-        let cut = list.map_or(String::new(), |list| {
-            let pieces: Vec<&str> = list.split(',').map(str::trim).collect();
-            format!(
-                "; commas separate the values of a list (here the values {}), so a number cannot \
-                 be written with one",
-                pieces.join(", ")
-            )
-        });
+        let cut = list.map_or(String::new(), |place| place.cut_note(path));
         let range = if ranges {
             dash_range_hint(text)
         } else {
             String::new()
         };
         return Err(format!(
-            "'{text}' is not a number: {}{cut}{range}",
+            "'{text}' is {}{cut}{range}",
             what_a_value_may_be(path)
         ));
     };
@@ -399,21 +440,26 @@ fn literal(text: &str, path: &str, list: Option<&str>, ranges: bool) -> Result<S
     })
 }
 
-/// What a value of `path` may be, told when one is not a number: an event's
-/// date, a whole number (`units`, `term`) or any number, as far as the path
-/// says; everything a value may be where it says nothing (a misspelt key,
-/// which the scenario's own check then names).
+/// What a value of `path` is not and may be, told when it is none: a whole
+/// number (`units`, `term`), any number, or an event's date, as far as the
+/// path says; everything a value may be where it says nothing (a misspelt
+/// key, which the scenario's own check then names).
 fn what_a_value_may_be(path: &str) -> &'static str {
     let parts: Vec<&str> = path.split('.').collect();
-    if parts.len() >= 3 && parts[0] == "event" && matches!(parts[parts.len() - 1], "at" | "until") {
-        return "write a month YYYY-MM such as 2027-03, or a period index such as 14";
-    }
+    let date =
+        parts.len() >= 3 && parts[0] == "event" && matches!(parts[parts.len() - 1], "at" | "until");
+    // A number's key first: a tier named `until` is a number of an event's
+    // `set.access`, not its date.
     match takes_only_whole_numbers(path) {
-        Some(true) => "write a whole number such as 12",
-        Some(false) => "write a plain number such as 0.25 or 2.5e6",
+        Some(true) => "not a number: write a whole number such as 12",
+        Some(false) => "not a number: write a plain number such as 0.25 or 2.5e6",
+        None if date => {
+            "not a date: write a month YYYY-MM such as 2027-03, or a period index such as 14"
+        }
         None => {
-            "write a whole number such as 12 or -3 (units and term take only these), a decimal \
-             number such as 0.25 or 2.5e6, or, for an event's at or until, a month YYYY-MM"
+            "not a number: write a whole number such as 12 or -3 (units and term take only \
+             these), a decimal number such as 0.25 or 2.5e6, or, for an event's at or until, a \
+             month YYYY-MM"
         }
     }
 }
@@ -709,6 +755,11 @@ fn even_steps(a: i64, b: i64, steps: usize) -> Option<Vec<i64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a value may be where its path does not say.
+    const EVERYTHING: &str = "not a number: write a whole number such as 12 or -3 (units and \
+         term take only these), a decimal number such as 0.25 or 2.5e6, or, for an event's at or \
+         until, a month YYYY-MM";
 
     fn texts(spec: &str) -> Vec<String> {
         Sweep::parse(spec)
@@ -1103,11 +1154,16 @@ mod tests {
         ] {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
             let (path, value) = spec.split_once('=').unwrap();
-            assert_eq!(
-                e,
-                format!("'{value}' is not a number: {}", what_a_value_may_be(path)),
-                "{spec}"
-            );
+            let plain = match path {
+                "agency.DoD.units" | "agency.DoD.term" => {
+                    "not a number: write a whole number such as 12".to_string()
+                }
+                "event.2.at" => "not a date: write a month YYYY-MM such as 2027-03, or a period \
+                                 index such as 14"
+                    .to_string(),
+                _ => EVERYTHING.to_string(),
+            };
+            assert_eq!(e, format!("'{value}' is {plain}"), "{spec}");
         }
         // Two values are still two values.
         let e = Sweep::parse_one("agency.DoD.caution=0.3,0.5")
@@ -1116,55 +1172,69 @@ mod tests {
         assert!(e.contains("gives several values"), "{e}");
         // In a list cut at its commas, a piece of a number that held a
         // comma is not told a number, but that commas separate values.
-        for (spec, piece, pieces) in [
+        for (spec, piece, cut) in [
             (
                 "agency.DoD.annual_value=$1,200,$1,500",
                 "$1",
-                "$1, 200, $1, 500",
+                "$1,200 is the values $1 and 200",
             ),
-            ("agency.DoD.caution=12,5%", "5%", "12, 5%"),
-            ("agency.DoD.annual_value=1,5k,2k", "5k", "1, 5k, 2k"),
+            (
+                "agency.DoD.caution=12,5%",
+                "5%",
+                "12,5% is the values 12 and 5%",
+            ),
+            (
+                "agency.DoD.caution=\"12\",5%",
+                "5%",
+                "12,5% is the values 12 and 5%",
+            ),
+            (
+                "agency.DoD.annual_value=1,5k,2k",
+                "5k",
+                "1,5k is the values 1 and 5k",
+            ),
         ] {
             let e = Sweep::parse(spec).unwrap_err().to_string();
             assert_eq!(
                 e,
                 format!(
                     "'{piece}' is not a number: write a plain number such as 0.25 or 2.5e6; commas \
-                     separate the values of a list (here the values {pieces}), so a number cannot be \
-                     written with one"
+                     separate the values of a list, so {cut}"
                 ),
+                "{spec}"
+            );
+        }
+        // Where no comma could have been part of a number, no word of it.
+        for spec in [
+            "agency.DoD.caution=0.1,0.2,abc",
+            "agency.DoD.caution=abc,,0.2",
+        ] {
+            let e = Sweep::parse(spec).unwrap_err().to_string();
+            assert_eq!(
+                e, "'abc' is not a number: write a plain number such as 0.25 or 2.5e6",
                 "{spec}"
             );
         }
         // What a value may be follows the path: an event's date, a whole
         // number, any number; everything where the path names no number.
+        let date =
+            "not a date: write a month YYYY-MM such as 2027-03, or a period index such as 14";
+        let whole = "not a number: write a whole number such as 12";
+        let plain = "not a number: write a plain number such as 0.25 or 2.5e6";
         for (spec, may_be) in [
-            (
-                "event.2.at=abc",
-                "write a month YYYY-MM such as 2027-03, or a period index such as 14",
-            ),
-            (
-                "event.*.until=abc",
-                "write a month YYYY-MM such as 2027-03, or a period index such as 14",
-            ),
-            ("agency.DoD.units=abc", "write a whole number such as 12"),
-            ("agency.*.term=abc", "write a whole number such as 12"),
-            (
-                "vendor.A.brand=abc",
-                "write a plain number such as 0.25 or 2.5e6",
-            ),
-            (
-                "agency.U.S. Army.choice.brand=abc",
-                "write a plain number such as 0.25 or 2.5e6",
-            ),
-            (
-                "agency.DoD.trem=abc",
-                "write a whole number such as 12 or -3 (units and term take only these), a decimal \
-                 number such as 0.25 or 2.5e6, or, for an event's at or until, a month YYYY-MM",
-            ),
+            ("event.2.at=abc", date),
+            ("event.*.until=abc", date),
+            ("agency.DoD.units=abc", whole),
+            ("agency.*.term=abc", whole),
+            ("vendor.A.brand=abc", plain),
+            ("agency.U.S. Army.choice.brand=abc", plain),
+            // A tier named like an event's date is a number.
+            ("event.1.add.access.until=abc", plain),
+            ("event.1.set.access.at=abc", plain),
+            ("agency.DoD.trem=abc", EVERYTHING),
         ] {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
-            assert_eq!(e, format!("'abc' is not a number: {may_be}"), "{spec}");
+            assert_eq!(e, format!("'abc' is {may_be}"), "{spec}");
         }
         // A list that reads as one number grouped in thousands (a value
         // after the first with a leading zero) is refused, telling the

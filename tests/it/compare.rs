@@ -172,6 +172,26 @@ fn names_differing_only_in_letter_case_or_close_are_pointed_out() {
         notes.contains("vendor Norths is not in the baseline") && !notes.contains("instead"),
         "{notes}"
     );
+    // No name is offered for two: Gama and Gamme are both close to Gamma,
+    // which is offered to the closer one only.
+    let two_close = EVERY_FEATURE
+        .replace("\"North\"", "\"Gama\"")
+        .replace("\"East\"", "\"Gamme\"");
+    let one = EVERY_FEATURE
+        .replace("\"North\"", "\"Gamma\"")
+        .replace("\"East\"", "\"Zed\"");
+    let notes = align(&scenario(&two_close), &scenario(&one))
+        .unwrap()
+        .notes
+        .join("\n");
+    assert_eq!(
+        notes
+            .matches("the counterfactual has Gamma instead")
+            .count(),
+        1,
+        "{notes}"
+    );
+    assert_eq!(notes.matches("the baseline has").count(), 1, "{notes}");
     // Nor does a name nothing on the other side resembles.
     let unlike = EVERY_FEATURE.replace("\"Civil\"", "\"Treasury\"");
     let notes = align(&base, &scenario(&unlike)).unwrap().notes.join("\n");

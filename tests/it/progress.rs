@@ -233,25 +233,67 @@ fn a_long_first_step_shows_the_bar_with_the_time_so_far() {
     assert!(!frame.contains(" left"), "{frame:?}");
 }
 
+/// A user id no process on this machine runs as, for a test whose limit on
+/// processes counts every thread of its user: the job's threads are then
+/// the only ones counted. From 60,000 up, within the ids a container maps.
+fn an_unused_user_id() -> u32 {
+    let mut used = std::collections::HashSet::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let status = std::fs::read_to_string(entry.path().join("status")).unwrap_or_default();
+        if let Some(uids) = status.lines().find_map(|l| l.strip_prefix("Uid:")) {
+            used.extend(
+                uids.split_whitespace()
+                    .filter_map(|u| u.parse::<u32>().ok()),
+            );
+        }
+    }
+    (60_000..65_000)
+        .find(|uid| !used.contains(uid))
+        .expect("a free user id")
+}
+
+/// The command that runs `program` with `args` as user `uid` with at most
+/// `threads` threads (util-linux `setpriv` and `prlimit`).
+fn limited(uid: u32, threads: u32, program: &Path, args: &[&str]) -> Vec<String> {
+    [
+        "setpriv".to_string(),
+        format!("--reuid={uid}"),
+        format!("--regid={uid}"),
+        "--clear-groups".to_string(),
+        "prlimit".to_string(),
+        format!("--nproc={threads}"),
+        program.to_str().unwrap().to_string(),
+    ]
+    .into_iter()
+    .chain(args.iter().map(|a| a.to_string()))
+    .collect()
+}
+
 /// Where the system refuses the bar's thread (a limit on processes), the
-/// job goes on without a bar and writes the same files as with one; where
-/// it refuses even the worker thread, the job stops with exit code 1, a
-/// message saying why and nothing written; never a panic. The limit is
-/// `RLIMIT_NPROC` (util-linux `prlimit`), which counts every thread of the
-/// user and which root is exempt from, so the job runs as user `nobody`
-/// (util-linux `setpriv`), which takes root, as CI has; for anyone else
-/// the test says it was skipped. The limit is raised one thread at a time
-/// from 1 until a bar appears.
+/// job goes on without a bar, writes the same files as with one, and still
+/// stops at Ctrl-C; where it refuses the thread that watches for Ctrl-C or
+/// the worker thread, the job stops with exit code 1, a message saying why
+/// and nothing written; never a panic. The limit is `RLIMIT_NPROC`
+/// (util-linux `prlimit`), which counts every thread of the user and which
+/// root is exempt from, so the job runs as a user no process runs as
+/// (util-linux `setpriv`), which takes root, as CI has: there
+/// `SHARECAST_REQUIRE_ROOT_TESTS` is set, and the test fails without root;
+/// elsewhere it says it was skipped. The limit is raised one thread at a
+/// time from 1 until a bar appears.
 #[test]
 fn a_refused_progress_thread_leaves_the_job_without_a_bar() {
     let uid = Command::new("id").arg("-u").output().expect("id runs");
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        assert!(
+            std::env::var_os("SHARECAST_REQUIRE_ROOT_TESTS").is_none(),
+            "SHARECAST_REQUIRE_ROOT_TESTS is set, but the tests do not run as root"
+        );
         eprintln!("skipped: limiting the threads of another user takes root");
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    // `nobody` runs a copy of the binary, reads the scenario and makes the
-    // output folders.
+    // The job's user runs a copy of the binary, reads the scenario and
+    // makes the output folders.
     std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
     let program = tmp.path().join("sharecast");
     std::fs::copy(binary(), &program).unwrap();
@@ -259,18 +301,12 @@ fn a_refused_progress_thread_leaves_the_job_without_a_bar() {
     let scenario = tmp.path().join("large.toml");
     std::fs::copy(repo_root().join("scenarios/bench/large.toml"), &scenario).unwrap();
     std::fs::set_permissions(&scenario, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let user = an_unused_user_id();
 
-    let mut without_a_bar: Option<std::path::PathBuf> = None;
+    let mut without_a_bar: Option<(u32, std::path::PathBuf)> = None;
     for limit in 1..=16 {
         let out = format!("o{limit}");
-        let command: Vec<String> = [
-            "setpriv",
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "prlimit",
-            &format!("--nproc={limit}"),
-            program.to_str().unwrap(),
+        let args = [
             "run",
             "large.toml",
             "--runs",
@@ -279,9 +315,8 @@ fn a_refused_progress_thread_leaves_the_job_without_a_bar() {
             "1",
             "--out",
             &out,
-        ]
-        .map(String::from)
-        .to_vec();
+        ];
+        let command = limited(user, limit, &program, &args);
         let (output, text) = command_on_a_terminal(tmp.path(), &command, &[]);
         assert!(!text.contains("panicked"), "{limit} threads:\n{text}");
         let folder = tmp.path().join(&out);
@@ -291,33 +326,80 @@ fn a_refused_progress_thread_leaves_the_job_without_a_bar() {
                     without_a_bar.is_none(),
                     "refused at {limit} threads after running at fewer:\n{text}"
                 );
+                let refused = [
+                    "cannot watch for Ctrl-C, SIGTERM and SIGHUP: ",
+                    "cannot start 1 worker thread: ",
+                ];
                 assert!(
-                    text.contains("cannot start 1 worker thread: ")
-                        && text.contains("a limit on processes or threads"),
+                    refused.iter().any(|r| text.contains(r))
+                        && text.contains("the system refused a thread: a limit on processes or threads (ulimit -u)"),
                     "{text}"
                 );
                 assert!(!folder.exists(), "a refused job made {folder:?}");
             }
             Some(0) if text.contains("/3000 runs") => {
-                let without_a_bar = without_a_bar.unwrap_or_else(|| {
+                let (fewer, quiet) = without_a_bar.unwrap_or_else(|| {
                     panic!("no limit refused the bar's thread alone: a bar from {limit} threads on, refusals below")
                 });
                 for file in STATISTICS_FILES {
                     assert!(
                         std::fs::read(folder.join(file)).unwrap()
-                            == std::fs::read(without_a_bar.join(file)).unwrap(),
+                            == std::fs::read(quiet.join(file)).unwrap(),
                         "{file} differs without a bar"
                     );
                 }
+                a_job_under_a_limit_stops_at_ctrl_c(tmp.path(), user, fewer, &program);
                 return;
             }
             Some(0) => {
                 assert!(folder.join("shares.csv").is_file(), "{text}");
                 assert!(text.contains("Benchmark: large market"), "{text}");
-                without_a_bar.get_or_insert(folder);
+                without_a_bar.get_or_insert((limit, folder));
             }
             other => panic!("exit {other:?} under a limit of {limit} threads:\n{text}"),
         }
     }
     panic!("no bar under a limit of up to 16 threads");
+}
+
+/// A job that runs under a limit of `threads` threads (as user `user`)
+/// stops at Ctrl-C with 130 and nothing written: the thread that watches
+/// for it was not refused.
+fn a_job_under_a_limit_stops_at_ctrl_c(dir: &Path, user: u32, threads: u32, program: &Path) {
+    let args = [
+        "run",
+        "large.toml",
+        "--runs",
+        "20000",
+        "--threads",
+        "1",
+        "--out",
+        "interrupted",
+    ];
+    let command = limited(user, threads, program, &args);
+    let mut job = Command::new(&command[0])
+        .args(&command[1..])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(job.try_wait().unwrap().is_none(), "the job ended at once");
+    let sent = std::time::Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &job.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status =
+        crate::common::wait_with_deadline(&mut job, sent, std::time::Duration::from_secs(10))
+            .unwrap_or_else(|| {
+                panic!("still running 10 s after Ctrl-C under a limit of {threads} threads")
+            });
+    let output = job.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(!dir.join("interrupted").join("shares.csv").exists());
 }

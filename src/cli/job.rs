@@ -32,9 +32,9 @@ pub(super) const REFUSED_THREAD: &str = "the system refused a thread: a limit on
 /// job's other threads, since `ctrlc` watches the signals from a thread of
 /// its own.
 ///
-/// Where a signal is already ignored (a job started in the background by
-/// a script, or under `nohup`), `ctrlc` leaves every signal as it was and
-/// the job goes on as its starter asked. A thread the system refuses is an
+/// Where one of these signals is already ignored when the job starts (as
+/// a parent may arrange with `trap '' INT`), `ctrlc` leaves every signal as
+/// it was and the job goes on as its starter asked. A thread the system refuses is an
 /// error: `ctrlc` would leave its handler in place with nothing to read
 /// it, and the job could not be interrupted.
 pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {

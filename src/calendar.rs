@@ -138,8 +138,19 @@ impl Calendar {
     }
 
     /// The period containing `month`; negative when it lies before `start`.
+    /// For an event's [`period`](crate::scenario::Event::period), use
+    /// [`period_at`](Calendar::period_at), which refuses such a month.
     pub fn period_of(&self, month: YearMonth) -> i64 {
         (month.index() - self.start.index()).div_euclid(i64::from(self.step.months()))
+    }
+
+    /// The period containing `month`, as an event's `at` or `until` dates
+    /// one; `None` for a month before `start`, which a scenario file
+    /// refuses for an event (a cast of a negative [`period_of`](Calendar::period_of) would turn
+    /// it into a period far after any horizon, where the event never
+    /// fires).
+    pub fn period_at(&self, month: YearMonth) -> Option<u32> {
+        u32::try_from(self.period_of(month)).ok()
     }
 
     /// The month of the last simulated period.
@@ -356,6 +367,13 @@ mod tests {
         assert_eq!(cal.period_of(YearMonth::parse("2027-02").unwrap()), 1);
         assert_eq!(cal.period_of(YearMonth::parse("2026-10").unwrap()), -1);
         assert_eq!(cal.last_month().to_string(), "2028-08");
+        // An event's period: none before the start, any after the horizon.
+        let at = |month: &str| cal.period_at(YearMonth::parse(month).unwrap());
+        assert_eq!(at("2026-10"), None);
+        assert_eq!(at("1000-01"), None);
+        assert_eq!(at("2026-11"), Some(0));
+        assert_eq!(at("2027-02"), Some(1));
+        assert_eq!(at("9999-12"), Some(31_892));
     }
 
     /// Reports name a period by the months it covers and the horizon by its

@@ -223,7 +223,9 @@ pub struct Change {
     /// Whether `value` replaces the current value or is added to it.
     pub op: Op,
     /// For `Set`, drawn in the field's range; for `Add`, any amount. The
-    /// result is clamped into the field's range either way.
+    /// result is clamped into the field's range either way. Built in code,
+    /// its range is the field's ([`Field::range`]) for `Set` and
+    /// [`Range::ANY`] for `Add`, as [`Scenario::verify`] requires.
     pub value: Param,
     /// The key as written, for display.
     pub key: String,

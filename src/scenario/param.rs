@@ -476,7 +476,10 @@ impl DistSpec {
         DistSpec::new(family, &args[..count]).map(|_| ())
     }
 
-    /// One draw (before clamping). A draw may read at most 2^24 words of
+    /// One draw (before clamping), for parameters [`DistSpec::check`]
+    /// accepts (a spec written as a literal may hold others, for which the
+    /// draw is an unspecified number, possibly NaN; [`Scenario::verify`](crate::scenario::Scenario::verify)
+    /// refuses a scenario that holds one). A draw may read at most 2^24 words of
     /// its random stream (each uncertain number has a region of that size;
     /// see `engine`): the samplers take a handful, and a rejection loop
     /// must accept often enough to stay far below that.

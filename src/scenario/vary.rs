@@ -42,7 +42,9 @@ pub struct Setting {
     /// number, or for an event's `at` or `until` a date such as
     /// `"2026-03"` or a period index. A distribution (an inline table such as
     /// `{ uniform = [0.1, 0.3] }`) is accepted wherever the file takes
-    /// one, though `--set` and `sweep` offer only numbers and dates.
+    /// one, though `--set` and `sweep` offer only numbers and dates (so
+    /// parsing a `Setting` refuses one): build it as
+    /// `"{ uniform = [0.1, 0.3] }".parse::<Value>()`.
     pub value: Value,
 }
 

@@ -352,8 +352,12 @@ fn looks_alike_hint<'a>(
             crate::scenario::difference(name, other)
         );
     }
-    // Each the other's closest among the names only its side has, so that
-    // no name is offered for two (`Gama` and `Gamme` against `Gamma`).
+    // The closest among the names only that side has; where it is the
+    // closest of several names of this side, offered to the closest of
+    // those alone, so that no name is offered for two (`Gama` and `Gamme`
+    // against `Gamma`). `suggest` is not symmetric (`Army` finds `US Army`
+    // as a shortened name, not the other way round), so the closest of
+    // those is asked only when there are several.
     let lone = |side: &[&'a str], other: &[&str]| -> Vec<&'a str> {
         side.iter()
             .copied()
@@ -361,8 +365,16 @@ fn looks_alike_hint<'a>(
             .collect()
     };
     let (lone_here, lone_there) = (lone(this_side, other_side), lone(other_side, this_side));
-    crate::scenario::suggest(name, lone_there.iter().copied())
-        .filter(|close| crate::scenario::suggest(close, lone_here.iter().copied()) == Some(name))
+    let closest = |n: &str| crate::scenario::suggest(n, lone_there.iter().copied());
+    closest(name)
+        .filter(|&close| {
+            let rivals: Vec<&str> = lone_here
+                .iter()
+                .copied()
+                .filter(|&n| closest(n) == Some(close))
+                .collect();
+            rivals == [name] || crate::scenario::suggest(close, rivals) == Some(name)
+        })
         .map(|close| {
             format!(
                 "; the {side} has {} instead, a name close to it: if the two are one {kind}, \

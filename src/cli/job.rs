@@ -32,11 +32,11 @@ pub(super) const REFUSED_THREAD: &str = "the system refused a thread: a limit on
 /// job's other threads, since `ctrlc` watches the signals from a thread of
 /// its own.
 ///
-/// Where one of these signals is already ignored when the job starts (as
-/// a parent may arrange with `trap '' INT`), `ctrlc` leaves every signal as
-/// it was and the job goes on as its starter asked. A thread the system refuses is an
-/// error: `ctrlc` would leave its handler in place with nothing to read
-/// it, and the job could not be interrupted.
+/// A signal the job's starter ignores stays ignored (`nohup` ignores
+/// SIGHUP, so such a job outlives its terminal; `trap '' INT` before
+/// starting one keeps Ctrl-C from it); `ctrlc` would catch it too. A
+/// thread the system refuses is an error: `ctrlc` would leave its handler
+/// in place with nothing to read it, and the job could not be interrupted.
 pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     if let Some(flag) = FLAG.get() {
@@ -44,8 +44,9 @@ pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {
     }
     let flag = Arc::new(AtomicBool::new(false));
     let handler_flag = Arc::clone(&flag);
+    let ignored = signals::ignored();
     match ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
-        Ok(()) | Err(ctrlc::Error::MultipleHandlers) => {}
+        Ok(()) => signals::ignore(&ignored),
         // `ctrlc`'s own message says only "Unexpected system error".
         Err(ctrlc::Error::System(e)) => {
             let why = if e.kind() == std::io::ErrorKind::WouldBlock {
@@ -58,6 +59,48 @@ pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {
         Err(e) => anyhow::bail!("cannot watch for Ctrl-C, SIGTERM and SIGHUP: {e}"),
     }
     Ok(Arc::clone(FLAG.get_or_init(|| flag)))
+}
+
+/// The signals a job's starter may have told it to ignore.
+#[cfg(unix)]
+mod signals {
+    const WATCHED: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    /// Those of the watched signals that are ignored now.
+    pub(super) fn ignored() -> Vec<libc::c_int> {
+        WATCHED
+            .into_iter()
+            .filter(|&signal| {
+                // SAFETY: with no new action, `sigaction` only writes the
+                // current one into `current`, a zeroed plain C struct.
+                let mut current: libc::sigaction = unsafe { std::mem::zeroed() };
+                let read = unsafe { libc::sigaction(signal, std::ptr::null(), &mut current) };
+                read == 0 && current.sa_sigaction == libc::SIG_IGN
+            })
+            .collect()
+    }
+
+    /// Ignores `signals` again, after `ctrlc` has caught every watched one.
+    pub(super) fn ignore(signals: &[libc::c_int]) {
+        for &signal in signals {
+            // SAFETY: setting a signal's disposition to "ignore" touches no
+            // memory of this program.
+            unsafe {
+                libc::signal(signal, libc::SIG_IGN);
+            }
+        }
+    }
+}
+
+/// Elsewhere `ctrlc` watches what the system offers, and nothing is
+/// ignored beforehand.
+#[cfg(not(unix))]
+mod signals {
+    pub(super) fn ignored() -> Vec<i32> {
+        Vec::new()
+    }
+
+    pub(super) fn ignore(_: &[i32]) {}
 }
 
 /// Simulates `runs` runs of `s`, ticking `progress` as each finishes, and

@@ -136,7 +136,11 @@ impl Sweep {
         let pieces: Vec<&str> = values.split(',').map(str::trim).collect();
         // Commas inside double quotes around the whole list are one value's:
         // `"2,500"` is told the number to write.
-        let quoted = values.len() >= 2 && values.starts_with('"') && values.ends_with('"');
+        // (`"0.1","0.2"` is two quoted values.)
+        let quoted = values.len() >= 2
+            && values.starts_with('"')
+            && values.ends_with('"')
+            && !values[1..values.len() - 1].contains('"');
         let (values, decimal_range) = match values.split_once("..") {
             Some((from, to)) => (range(from, to)?, decimal_range(from, to)),
             None if quoted && values.contains(',') => {
@@ -349,13 +353,19 @@ impl ListPlace<'_> {
     /// read as one number for `path` (a decimal comma, thousands
     /// separators); empty where no comma could have been part of one.
     fn cut_note(self, path: &str) -> String {
-        let piece = |i: usize| unquoted(self.pieces[i]);
-        let before = self
-            .index
-            .checked_sub(1)
-            .map(|i| (piece(i), piece(self.index)));
-        let after = (self.index + 1 < self.pieces.len())
-            .then(|| (piece(self.index), piece(self.index + 1)));
+        // The pieces on either side of a comma, each without the quotes of
+        // a whole value and without the quote a cut number in quotes
+        // (`"1,5"`) keeps on its outer side.
+        let pair = |left: usize| {
+            let a = unquoted(self.pieces[left]);
+            let b = unquoted(self.pieces[left + 1]);
+            (
+                a.strip_prefix('"').unwrap_or(a),
+                b.strip_suffix('"').unwrap_or(b),
+            )
+        };
+        let before = self.index.checked_sub(1).map(pair);
+        let after = (self.index + 1 < self.pieces.len()).then(|| pair(self.index));
         before
             .into_iter()
             .chain(after)
@@ -446,8 +456,12 @@ fn literal(
 /// key, which the scenario's own check then names).
 fn what_a_value_may_be(path: &str) -> &'static str {
     let parts: Vec<&str> = path.split('.').collect();
-    let date =
-        parts.len() >= 3 && parts[0] == "event" && matches!(parts[parts.len() - 1], "at" | "until");
+    // `event.LABEL.at`, not a key of its `set` or `add` (`event.1.add.at`
+    // names nothing).
+    let date = parts.len() >= 3
+        && parts[0] == "event"
+        && matches!(parts[parts.len() - 1], "at" | "until")
+        && !matches!(parts[parts.len() - 2], "set" | "add");
     // A number's key first: a tier named `until` is a number of an event's
     // `set.access`, not its date.
     match takes_only_whole_numbers(path) {
@@ -1188,6 +1202,12 @@ mod tests {
                 "5%",
                 "12,5% is the values 12 and 5%",
             ),
+            // Quotes around one number do not keep its comma in a list.
+            (
+                "agency.DoD.caution=0.2,\"1,5\"",
+                "\"1",
+                "1,5 is the values 1 and 5",
+            ),
             (
                 "agency.DoD.annual_value=1,5k,2k",
                 "5k",
@@ -1204,6 +1224,8 @@ mod tests {
                 "{spec}"
             );
         }
+        // Values each in quotes are values of a list.
+        assert_eq!(texts("x=\"0.1\",\"0.2\""), ["0.1", "0.2"]);
         // Where no comma could have been part of a number, no word of it.
         for spec in [
             "agency.DoD.caution=0.1,0.2,abc",
@@ -1232,6 +1254,8 @@ mod tests {
             ("event.1.add.access.until=abc", plain),
             ("event.1.set.access.at=abc", plain),
             ("agency.DoD.trem=abc", EVERYTHING),
+            // An event's `set` or `add` has no date.
+            ("event.1.add.at=abc", EVERYTHING),
         ] {
             let e = Sweep::parse_one(spec).unwrap_err().to_string();
             assert_eq!(e, format!("'abc' is {may_be}"), "{spec}");

@@ -156,6 +156,34 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_sharecast")
 }
 
+/// Makes `command`'s process start with SIGINT, SIGTERM and SIGHUP at their
+/// default, but those in `ignored` ignored, whatever the tests were started
+/// with: a process inherits ignored signals (a shell starts a background
+/// job with SIGINT ignored, `nohup` ignores SIGHUP), and a job keeps them
+/// ignored.
+#[cfg(unix)]
+pub fn with_signals<'c>(
+    command: &'c mut Command,
+    ignored: &'static [libc::c_int],
+) -> &'c mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec the closure only calls `signal`, which
+    // is async-signal-safe, and allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                let action = if ignored.contains(&signal) {
+                    libc::SIG_IGN
+                } else {
+                    libc::SIG_DFL
+                };
+                libc::signal(signal, action);
+            }
+            Ok(())
+        })
+    }
+}
+
 /// Runs the binary with `args` in `dir`, no terminal, no colour.
 pub fn sharecast(dir: &Path, args: &[&str]) -> Output {
     Command::new(binary())

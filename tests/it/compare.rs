@@ -192,6 +192,13 @@ fn names_differing_only_in_letter_case_or_close_are_pointed_out() {
         "{notes}"
     );
     assert_eq!(notes.matches("the baseline has").count(), 1, "{notes}");
+    // A name made of some of the other's words is close to it, one way.
+    let army = EVERY_FEATURE.replace("\"Civil\"", "\"Federal Civil\"");
+    let notes = align(&base, &scenario(&army)).unwrap().notes.join("\n");
+    assert!(
+        notes.contains("the counterfactual has Federal Civil instead, a name close to it"),
+        "{notes}"
+    );
     // Nor does a name nothing on the other side resembles.
     let unlike = EVERY_FEATURE.replace("\"Civil\"", "\"Treasury\"");
     let notes = align(&base, &scenario(&unlike)).unwrap().notes.join("\n");

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::{
     assert_no_panic, binary, earlier_results, out_folder, repo_root, run_shipped, run_shipped_ok,
-    sharecast, snapshot, wait_with_deadline,
+    sharecast, snapshot, wait_with_deadline, with_signals,
 };
 
 /// Ctrl-C, and the signals a job runner, `timeout` or a closed terminal
@@ -80,7 +80,7 @@ fn an_interrupt_stops_a_long_run_of_the_unit_engine() {
 /// Starts `sharecast run ARGS`, sends `signal` once it is under way, and
 /// checks that it stops within 10 s with 130.
 fn interrupt_run(args: &[&str], signal: &str) {
-    let child = Command::new(binary())
+    let child = with_signals(&mut Command::new(binary()), &[])
         .arg("run")
         .args(args)
         .stdout(Stdio::piped())
@@ -126,7 +126,7 @@ fn a_job_waiting_for_its_folder_can_be_interrupted() {
     std::thread::sleep(Duration::from_millis(500));
     for signal in ["-INT", "-TERM", "-HUP"] {
         let scenario = repo_root().join("scenarios/minimal.toml");
-        let mut job = Command::new(binary())
+        let mut job = with_signals(&mut Command::new(binary()), &[])
             .args(["run", scenario.to_str().unwrap(), "--runs", "20", "--quiet"])
             .arg("--out")
             .arg(&out)
@@ -142,6 +142,59 @@ fn a_job_waiting_for_its_folder_can_be_interrupted() {
         assert!(
             snapshot(&out).is_empty(),
             "kill {signal} wrote into the folder"
+        );
+    }
+    let _ = holder.kill();
+    let _ = holder.wait();
+}
+
+/// A signal the job's starter ignores stays ignored: under `nohup`
+/// (SIGHUP ignored) a job outlives its terminal, and a background job of a
+/// shell script (SIGINT ignored) is not stopped by Ctrl-C; the other
+/// signals still stop it with 130 and nothing written. The job waits for a
+/// folder another process holds, so it is still running when signalled.
+#[test]
+fn a_signal_its_starter_ignores_does_not_stop_a_job() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("held");
+    std::fs::create_dir(&out).unwrap();
+    let mut holder = Command::new("flock")
+        .arg(&out)
+        .args(["sleep", "30"])
+        .spawn()
+        .expect("util-linux flock runs");
+    std::thread::sleep(Duration::from_millis(500));
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    for (ignored, name, other) in [
+        (&[libc::SIGHUP][..], "-HUP", "-TERM"),
+        (&[libc::SIGINT][..], "-INT", "-HUP"),
+    ] {
+        let mut job = with_signals(&mut Command::new(binary()), ignored)
+            .args(["run", scenario.to_str().unwrap(), "--runs", "20", "--quiet"])
+            .arg("--out")
+            .arg(&out)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(
+            job.try_wait().unwrap().is_none(),
+            "the job did not wait for the folder"
+        );
+        let kill = Command::new("kill")
+            .args([name, &job.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        std::thread::sleep(Duration::from_millis(1000));
+        assert!(
+            job.try_wait().unwrap().is_none(),
+            "kill {name}, which its starter ignores, stopped the job"
+        );
+        stops_with_130(job, other, Duration::from_secs(5));
+        assert!(
+            snapshot(&out).is_empty(),
+            "kill {other} wrote into the folder"
         );
     }
     let _ = holder.kill();

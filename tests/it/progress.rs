@@ -15,7 +15,9 @@ use std::process::{Command, Output, Stdio};
 
 use sharecast::export::STATISTICS_FILES;
 
-use crate::common::{binary, repo_root};
+use std::time::{Duration, Instant};
+
+use crate::common::{binary, repo_root, snapshot, wait_with_deadline, with_signals};
 
 const SLOW_RUN: [&str; 7] = [
     "--engine",
@@ -247,7 +249,11 @@ fn an_unused_user_id() -> u32 {
             );
         }
     }
-    (60_000..65_000)
+    // From a place of this test run's own, so that two runs at once on one
+    // machine take two ids.
+    let from = 60_000 + std::process::id() % 5_000;
+    (from..65_000)
+        .chain(60_000..from)
         .find(|uid| !used.contains(uid))
         .expect("a free user id")
 }
@@ -270,14 +276,15 @@ fn limited(uid: u32, threads: u32, program: &Path, args: &[&str]) -> Vec<String>
 }
 
 /// Where the system refuses the bar's thread (a limit on processes), the
-/// job goes on without a bar, writes the same files as with one, and still
-/// stops at Ctrl-C; where it refuses the thread that watches for Ctrl-C or
-/// the worker thread, the job stops with exit code 1, a message saying why
-/// and nothing written; never a panic. The limit is `RLIMIT_NPROC`
+/// job goes on without a bar and writes the same files as with one; where
+/// it refuses the thread that watches for Ctrl-C or the worker thread, the
+/// job stops with exit code 1, a message saying why and nothing written;
+/// never a panic. So the lowest limit at which a job runs leaves room for
+/// the thread that watches for Ctrl-C, and a job run there stops at it. The limit is `RLIMIT_NPROC`
 /// (util-linux `prlimit`), which counts every thread of the user and which
 /// root is exempt from, so the job runs as a user no process runs as
 /// (util-linux `setpriv`), which takes root, as CI has: there
-/// `SHARECAST_REQUIRE_ROOT_TESTS` is set, and the test fails without root;
+/// `SHARECAST_REQUIRE_ROOT_TESTS` is set (not empty), and the test fails without root;
 /// elsewhere it says it was skipped. The limit is raised one thread at a
 /// time from 1 until a bar appears.
 #[test]
@@ -285,7 +292,7 @@ fn a_refused_progress_thread_leaves_the_job_without_a_bar() {
     let uid = Command::new("id").arg("-u").output().expect("id runs");
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         assert!(
-            std::env::var_os("SHARECAST_REQUIRE_ROOT_TESTS").is_none(),
+            std::env::var_os("SHARECAST_REQUIRE_ROOT_TESTS").is_none_or(|v| v.is_empty()),
             "SHARECAST_REQUIRE_ROOT_TESTS is set, but the tests do not run as root"
         );
         eprintln!("skipped: limiting the threads of another user takes root");
@@ -364,42 +371,75 @@ fn a_refused_progress_thread_leaves_the_job_without_a_bar() {
 
 /// A job that runs under a limit of `threads` threads (as user `user`)
 /// stops at Ctrl-C with 130 and nothing written: the thread that watches
-/// for it was not refused.
+/// for it was not refused. The job waits for its output folder, which
+/// another process holds (util-linux `flock`), so it is still running when
+/// Ctrl-C comes, once its handler is in place (`SigCgt` in
+/// `/proc/PID/status`).
 fn a_job_under_a_limit_stops_at_ctrl_c(dir: &Path, user: u32, threads: u32, program: &Path) {
+    let out = dir.join("held");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let mut holder = Command::new("flock")
+        .arg(&out)
+        .args(["sleep", "30"])
+        .spawn()
+        .expect("util-linux flock runs");
+    std::thread::sleep(Duration::from_millis(500));
     let args = [
         "run",
         "large.toml",
         "--runs",
-        "20000",
+        "20",
         "--threads",
         "1",
         "--out",
-        "interrupted",
+        "held",
     ];
     let command = limited(user, threads, program, &args);
-    let mut job = Command::new(&command[0])
+    let mut job = with_signals(&mut Command::new(&command[0]), &[])
         .args(&command[1..])
         .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    assert!(job.try_wait().unwrap().is_none(), "the job ended at once");
-    let sent = std::time::Instant::now();
+    let status_file = format!("/proc/{}/status", job.id());
+    let catches_ctrl_c = || {
+        std::fs::read_to_string(&status_file)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix("SigCgt:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .is_some_and(|mask| mask & (1 << (libc::SIGINT - 1)) != 0)
+    };
+    let started = Instant::now();
+    while !catches_ctrl_c() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Long enough to reach the folder's lock, and had the job ended, it
+    // would say why.
+    std::thread::sleep(Duration::from_millis(500));
+    if job.try_wait().unwrap().is_some() {
+        let output = job.wait_with_output().unwrap();
+        panic!(
+            "the job ended before Ctrl-C under a limit of {threads} threads: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let sent = Instant::now();
     let kill = Command::new("kill")
         .args(["-INT", &job.id().to_string()])
         .status()
         .unwrap();
     assert!(kill.success());
-    let status =
-        crate::common::wait_with_deadline(&mut job, sent, std::time::Duration::from_secs(10))
-            .unwrap_or_else(|| {
-                panic!("still running 10 s after Ctrl-C under a limit of {threads} threads")
-            });
+    let status = wait_with_deadline(&mut job, sent, Duration::from_secs(10)).unwrap_or_else(|| {
+        panic!("still running 10 s after Ctrl-C under a limit of {threads} threads")
+    });
     let output = job.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
-    assert!(!dir.join("interrupted").join("shares.csv").exists());
+    assert!(snapshot(&out).is_empty(), "Ctrl-C wrote into the folder");
+    let _ = holder.kill();
+    let _ = holder.wait();
 }

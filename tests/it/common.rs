@@ -156,6 +156,31 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_sharecast")
 }
 
+/// A folder another process holds (util-linux `flock`, as a stuck job
+/// would) until dropped, so that a job given it waits for it.
+pub struct HeldFolder(Child);
+
+impl HeldFolder {
+    /// Holds `folder`, which must exist, from when this returns.
+    pub fn hold(folder: &Path) -> HeldFolder {
+        let holder = Command::new("flock")
+            .arg(folder)
+            .args(["sleep", "30"])
+            .spawn()
+            .expect("util-linux flock runs");
+        // Until the holder has the lock.
+        std::thread::sleep(Duration::from_millis(500));
+        HeldFolder(holder)
+    }
+}
+
+impl Drop for HeldFolder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Makes `command`'s process start with SIGINT, SIGTERM and SIGHUP at their
 /// default, but those in `ignored` ignored, whatever the tests were started
 /// with: a process inherits ignored signals (a shell starts a background

@@ -8,8 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    assert_no_panic, binary, earlier_results, out_folder, repo_root, run_shipped, run_shipped_ok,
-    sharecast, snapshot, wait_with_deadline, with_signals,
+    HeldFolder, assert_no_panic, binary, earlier_results, out_folder, repo_root, run_shipped,
+    run_shipped_ok, sharecast, snapshot, wait_with_deadline, with_signals,
 };
 
 /// Ctrl-C, and the signals a job runner, `timeout` or a closed terminal
@@ -109,43 +109,42 @@ fn stops_with_130(mut child: std::process::Child, signal: &str, limit: Duration)
     assert!(stderr.contains("interrupted"), "{stderr}");
 }
 
-/// A job waiting for a folder another process holds (here util-linux
-/// `flock`, as a stuck job would) still stops at Ctrl-C, SIGTERM or SIGHUP,
-/// with 130 and nothing written.
+/// Starts `sharecast run` of the minimal scenario into `out`, which another
+/// process holds, with the signals in `ignored` ignored, and checks that
+/// it waits for the folder.
+fn a_job_waiting_for(out: &Path, ignored: &'static [libc::c_int]) -> std::process::Child {
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let mut job = with_signals(&mut Command::new(binary()), ignored)
+        .args(["run", scenario.to_str().unwrap(), "--runs", "20", "--quiet"])
+        .arg("--out")
+        .arg(out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        job.try_wait().unwrap().is_none(),
+        "the job did not wait for the folder"
+    );
+    job
+}
+
+/// A job waiting for a folder another process holds (as a stuck job would)
+/// still stops at Ctrl-C, SIGTERM or SIGHUP, with 130 and nothing written.
 #[test]
 fn a_job_waiting_for_its_folder_can_be_interrupted() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("held");
     std::fs::create_dir(&out).unwrap();
-    let mut holder = Command::new("flock")
-        .arg(&out)
-        .args(["sleep", "30"])
-        .spawn()
-        .expect("util-linux flock runs");
-    // Until the holder has the lock.
-    std::thread::sleep(Duration::from_millis(500));
+    let _held = HeldFolder::hold(&out);
     for signal in ["-INT", "-TERM", "-HUP"] {
-        let scenario = repo_root().join("scenarios/minimal.toml");
-        let mut job = with_signals(&mut Command::new(binary()), &[])
-            .args(["run", scenario.to_str().unwrap(), "--runs", "20", "--quiet"])
-            .arg("--out")
-            .arg(&out)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(1500));
-        assert!(
-            job.try_wait().unwrap().is_none(),
-            "the job did not wait for the folder"
-        );
+        let job = a_job_waiting_for(&out, &[]);
         stops_with_130(job, signal, Duration::from_secs(5));
         assert!(
             snapshot(&out).is_empty(),
             "kill {signal} wrote into the folder"
         );
     }
-    let _ = holder.kill();
-    let _ = holder.wait();
 }
 
 /// A signal the job's starter ignores stays ignored: under `nohup`
@@ -158,29 +157,12 @@ fn a_signal_its_starter_ignores_does_not_stop_a_job() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("held");
     std::fs::create_dir(&out).unwrap();
-    let mut holder = Command::new("flock")
-        .arg(&out)
-        .args(["sleep", "30"])
-        .spawn()
-        .expect("util-linux flock runs");
-    std::thread::sleep(Duration::from_millis(500));
-    let scenario = repo_root().join("scenarios/minimal.toml");
+    let _held = HeldFolder::hold(&out);
     for (ignored, name, other) in [
         (&[libc::SIGHUP][..], "-HUP", "-TERM"),
         (&[libc::SIGINT][..], "-INT", "-HUP"),
     ] {
-        let mut job = with_signals(&mut Command::new(binary()), ignored)
-            .args(["run", scenario.to_str().unwrap(), "--runs", "20", "--quiet"])
-            .arg("--out")
-            .arg(&out)
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(1500));
-        assert!(
-            job.try_wait().unwrap().is_none(),
-            "the job did not wait for the folder"
-        );
+        let mut job = a_job_waiting_for(&out, ignored);
         let kill = Command::new("kill")
             .args([name, &job.id().to_string()])
             .status()
@@ -197,8 +179,6 @@ fn a_signal_its_starter_ignores_does_not_stop_a_job() {
             "kill {other} wrote into the folder"
         );
     }
-    let _ = holder.kill();
-    let _ = holder.wait();
 }
 
 /// Two jobs given one output folder at the same time take turns writing:

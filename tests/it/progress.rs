@@ -17,7 +17,7 @@ use sharecast::export::STATISTICS_FILES;
 
 use std::time::{Duration, Instant};
 
-use crate::common::{binary, repo_root, snapshot, wait_with_deadline, with_signals};
+use crate::common::{HeldFolder, binary, repo_root, snapshot, wait_with_deadline, with_signals};
 
 const SLOW_RUN: [&str; 7] = [
     "--engine",
@@ -379,12 +379,7 @@ fn a_job_under_a_limit_stops_at_ctrl_c(dir: &Path, user: u32, threads: u32, prog
     let out = dir.join("held");
     std::fs::create_dir(&out).unwrap();
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o777)).unwrap();
-    let mut holder = Command::new("flock")
-        .arg(&out)
-        .args(["sleep", "30"])
-        .spawn()
-        .expect("util-linux flock runs");
-    std::thread::sleep(Duration::from_millis(500));
+    let _held = HeldFolder::hold(&out);
     let args = [
         "run",
         "large.toml",
@@ -440,6 +435,4 @@ fn a_job_under_a_limit_stops_at_ctrl_c(dir: &Path, user: u32, threads: u32, prog
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     assert!(snapshot(&out).is_empty(), "Ctrl-C wrote into the folder");
-    let _ = holder.kill();
-    let _ = holder.wait();
 }

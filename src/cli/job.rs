@@ -28,15 +28,17 @@ pub(super) const REFUSED_THREAD: &str = "the system refused a thread: a limit on
 
 /// Ctrl-C sets this flag, and so do SIGTERM and SIGHUP (`ctrlc`'s
 /// `termination` feature: a job runner's cancel, `timeout`, a closed
-/// terminal); long work polls it. Installed once per process, before the
-/// job's other threads, since `ctrlc` watches the signals from a thread of
-/// its own.
+/// terminal); long work polls it. Installed once per process, from the
+/// main thread before the job starts any other, since `ctrlc` watches the
+/// signals from a thread of its own.
 ///
 /// A signal the job's starter ignores stays ignored (`nohup` ignores
 /// SIGHUP, so such a job outlives its terminal; `trap '' INT` before
-/// starting one keeps Ctrl-C from it); `ctrlc` would catch it too. A
-/// thread the system refuses is an error: `ctrlc` would leave its handler
-/// in place with nothing to read it, and the job could not be interrupted.
+/// starting one keeps Ctrl-C from it), though `ctrlc` catches every
+/// watched signal: such a signal is blocked until it is ignored again, so
+/// none that comes meanwhile reaches the handler. A thread the system
+/// refuses is an error: `ctrlc` would leave its handler in place with
+/// nothing to read it, and the job could not be interrupted.
 pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     if let Some(flag) = FLAG.get() {
@@ -44,9 +46,10 @@ pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {
     }
     let flag = Arc::new(AtomicBool::new(false));
     let handler_flag = Arc::clone(&flag);
-    let ignored = signals::ignored();
+    // Ignored again when dropped, on every path out.
+    let _ignored = signals::IgnoredSignals::hold();
     match ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
-        Ok(()) => signals::ignore(&ignored),
+        Ok(()) => {}
         // `ctrlc`'s own message says only "Unexpected system error".
         Err(ctrlc::Error::System(e)) => {
             let why = if e.kind() == std::io::ErrorKind::WouldBlock {
@@ -61,32 +64,62 @@ pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {
     Ok(Arc::clone(FLAG.get_or_init(|| flag)))
 }
 
-/// The signals a job's starter may have told it to ignore.
+/// The signals a job's starter told it to ignore, kept ignored across
+/// `ctrlc`'s installation.
 #[cfg(unix)]
 mod signals {
     const WATCHED: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
-    /// Those of the watched signals that are ignored now.
-    pub(super) fn ignored() -> Vec<libc::c_int> {
-        WATCHED
-            .into_iter()
-            .filter(|&signal| {
-                // SAFETY: with no new action, `sigaction` only writes the
-                // current one into `current`, a zeroed plain C struct.
-                let mut current: libc::sigaction = unsafe { std::mem::zeroed() };
-                let read = unsafe { libc::sigaction(signal, std::ptr::null(), &mut current) };
-                read == 0 && current.sa_sigaction == libc::SIG_IGN
-            })
-            .collect()
+    /// The watched signals ignored when it was made, blocked in this
+    /// thread (and so in any thread it starts) until it is dropped, which
+    /// ignores them again, discarding any that came meanwhile, and
+    /// unblocks them.
+    pub(super) struct IgnoredSignals {
+        ignored: Vec<libc::c_int>,
+        mask_before: libc::sigset_t,
     }
 
-    /// Ignores `signals` again, after `ctrlc` has caught every watched one.
-    pub(super) fn ignore(signals: &[libc::c_int]) {
-        for &signal in signals {
-            // SAFETY: setting a signal's disposition to "ignore" touches no
-            // memory of this program.
+    impl IgnoredSignals {
+        pub(super) fn hold() -> IgnoredSignals {
+            let ignored: Vec<libc::c_int> = WATCHED
+                .into_iter()
+                .filter(|&signal| {
+                    // SAFETY: with no new action, `sigaction` only writes
+                    // the current one into `current`, a zeroed plain C
+                    // struct.
+                    let mut current: libc::sigaction = unsafe { std::mem::zeroed() };
+                    let read = unsafe { libc::sigaction(signal, std::ptr::null(), &mut current) };
+                    read == 0 && current.sa_sigaction == libc::SIG_IGN
+                })
+                .collect();
+            // SAFETY: `sigemptyset`, `sigaddset` and `pthread_sigmask`
+            // write only the sets given, zeroed plain C values.
             unsafe {
-                libc::signal(signal, libc::SIG_IGN);
+                let mut blocked: libc::sigset_t = std::mem::zeroed();
+                let mut mask_before: libc::sigset_t = std::mem::zeroed();
+                libc::sigemptyset(&mut blocked);
+                for &signal in &ignored {
+                    libc::sigaddset(&mut blocked, signal);
+                }
+                libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, &mut mask_before);
+                IgnoredSignals {
+                    ignored,
+                    mask_before,
+                }
+            }
+        }
+    }
+
+    impl Drop for IgnoredSignals {
+        fn drop(&mut self) {
+            // SAFETY: ignoring a signal touches no memory of this program
+            // (and discards one pending); the mask restored is the one
+            // `pthread_sigmask` gave.
+            unsafe {
+                for &signal in &self.ignored {
+                    libc::signal(signal, libc::SIG_IGN);
+                }
+                libc::pthread_sigmask(libc::SIG_SETMASK, &self.mask_before, std::ptr::null_mut());
             }
         }
     }
@@ -96,11 +129,13 @@ mod signals {
 /// ignored beforehand.
 #[cfg(not(unix))]
 mod signals {
-    pub(super) fn ignored() -> Vec<i32> {
-        Vec::new()
-    }
+    pub(super) struct IgnoredSignals;
 
-    pub(super) fn ignore(_: &[i32]) {}
+    impl IgnoredSignals {
+        pub(super) fn hold() -> IgnoredSignals {
+            IgnoredSignals
+        }
+    }
 }
 
 /// Simulates `runs` runs of `s`, ticking `progress` as each finishes, and

@@ -156,28 +156,51 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_sharecast")
 }
 
-/// A folder another process holds (util-linux `flock`, as a stuck job
-/// would) until dropped, so that a job given it waits for it.
-pub struct HeldFolder(Child);
+/// A folder held (locked as a job locks its output folder, as a stuck job
+/// would hold it) until dropped, so that a job given it waits for it.
+pub struct HeldFolder(#[allow(dead_code)] std::fs::File);
 
 impl HeldFolder {
-    /// Holds `folder`, which must exist, from when this returns.
+    /// Holds `folder`, which must exist.
     pub fn hold(folder: &Path) -> HeldFolder {
-        let holder = Command::new("flock")
-            .arg(folder)
-            .args(["sleep", "30"])
-            .spawn()
-            .expect("util-linux flock runs");
-        // Until the holder has the lock.
-        std::thread::sleep(Duration::from_millis(500));
-        HeldFolder(holder)
+        let file = std::fs::File::open(folder).expect("the folder opens");
+        file.lock().expect("the folder locks");
+        HeldFolder(file)
     }
 }
 
-impl Drop for HeldFolder {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+/// Waits until process `pid` catches SIGINT, SIGTERM and SIGHUP but
+/// `ignored`, and ignores those (`SigCgt` and `SigIgn` in
+/// `/proc/PID/status`): a job's handler is in place, and a signal sent
+/// from now on meets it.
+#[cfg(target_os = "linux")]
+pub fn wait_for_handlers(pid: u32, ignored: &[libc::c_int]) {
+    let bits = |signals: &mut dyn Iterator<Item = libc::c_int>| {
+        signals.fold(0u64, |mask, s| mask | 1 << (s - 1))
+    };
+    let watched = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+    let caught = bits(&mut watched.into_iter().filter(|s| !ignored.contains(s)));
+    let ignoring = bits(&mut ignored.iter().copied());
+    let mask = |status: &str, key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+            .unwrap_or(0)
+    };
+    let started = Instant::now();
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        if mask(&status, "SigCgt:") & caught == caught
+            && mask(&status, "SigIgn:") & ignoring == ignoring
+        {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "process {pid} did not set up its signals within 20 s:\n{status}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 

@@ -17,7 +17,9 @@ use sharecast::export::STATISTICS_FILES;
 
 use std::time::{Duration, Instant};
 
-use crate::common::{HeldFolder, binary, repo_root, snapshot, wait_with_deadline, with_signals};
+use crate::common::{
+    HeldFolder, binary, repo_root, snapshot, wait_for_handlers, wait_with_deadline, with_signals,
+};
 
 const SLOW_RUN: [&str; 7] = [
     "--engine",
@@ -371,10 +373,9 @@ fn a_refused_progress_thread_leaves_the_job_without_a_bar() {
 
 /// A job that runs under a limit of `threads` threads (as user `user`)
 /// stops at Ctrl-C with 130 and nothing written: the thread that watches
-/// for it was not refused. The job waits for its output folder, which
-/// another process holds (util-linux `flock`), so it is still running when
-/// Ctrl-C comes, once its handler is in place (`SigCgt` in
-/// `/proc/PID/status`).
+/// for it was not refused. The job waits for its output folder, which is
+/// held, so it is still running when Ctrl-C comes, once its handler is in
+/// place.
 fn a_job_under_a_limit_stops_at_ctrl_c(dir: &Path, user: u32, threads: u32, program: &Path) {
     let out = dir.join("held");
     std::fs::create_dir(&out).unwrap();
@@ -398,21 +399,9 @@ fn a_job_under_a_limit_stops_at_ctrl_c(dir: &Path, user: u32, threads: u32, prog
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let status_file = format!("/proc/{}/status", job.id());
-    let catches_ctrl_c = || {
-        std::fs::read_to_string(&status_file)
-            .unwrap_or_default()
-            .lines()
-            .find_map(|l| l.strip_prefix("SigCgt:"))
-            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
-            .is_some_and(|mask| mask & (1 << (libc::SIGINT - 1)) != 0)
-    };
-    let started = Instant::now();
-    while !catches_ctrl_c() && started.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // Long enough to reach the folder's lock, and had the job ended, it
-    // would say why.
+    wait_for_handlers(job.id(), &[]);
+    // The job simulates, then waits for the folder: had it ended instead,
+    // it would say why.
     std::thread::sleep(Duration::from_millis(500));
     if job.try_wait().unwrap().is_some() {
         let output = job.wait_with_output().unwrap();

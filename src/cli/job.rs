@@ -101,7 +101,8 @@ mod signals {
                 for &signal in &ignored {
                     libc::sigaddset(&mut blocked, signal);
                 }
-                libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, &mut mask_before);
+                let blocking = libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, &mut mask_before);
+                debug_assert_eq!(blocking, 0, "SIG_BLOCK is a valid way to change the mask");
                 IgnoredSignals {
                     ignored,
                     mask_before,

@@ -169,12 +169,12 @@ impl HeldFolder {
     }
 }
 
-/// Waits until process `pid` catches SIGINT, SIGTERM and SIGHUP but
-/// `ignored`, and ignores those (`SigCgt` and `SigIgn` in
-/// `/proc/PID/status`): a job's handler is in place, and a signal sent
-/// from now on meets it.
+/// Waits until the job `child` catches SIGINT, SIGTERM and SIGHUP but
+/// `ignored`, and ignores those without blocking them any more (`SigCgt`,
+/// `SigIgn` and `SigBlk` in `/proc/PID/status`): its handler is in place,
+/// and a signal sent from now on meets it. Panics if the job ends first.
 #[cfg(target_os = "linux")]
-pub fn wait_for_handlers(pid: u32, ignored: &[libc::c_int]) {
+pub fn wait_for_handlers(child: &mut Child, ignored: &[libc::c_int]) {
     let bits = |signals: &mut dyn Iterator<Item = libc::c_int>| {
         signals.fold(0u64, |mask, s| mask | 1 << (s - 1))
     };
@@ -190,15 +190,20 @@ pub fn wait_for_handlers(pid: u32, ignored: &[libc::c_int]) {
     };
     let started = Instant::now();
     loop {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            panic!("the job ended ({status}) before its handler was in place");
+        }
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
         if mask(&status, "SigCgt:") & caught == caught
             && mask(&status, "SigIgn:") & ignoring == ignoring
+            && mask(&status, "SigBlk:") & ignoring == 0
         {
             return;
         }
         assert!(
             started.elapsed() < Duration::from_secs(20),
-            "process {pid} did not set up its signals within 20 s:\n{status}"
+            "the job did not set up its signals within 20 s:\n{status}"
         );
         std::thread::sleep(Duration::from_millis(10));
     }

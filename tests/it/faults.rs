@@ -80,14 +80,14 @@ fn an_interrupt_stops_a_long_run_of_the_unit_engine() {
 /// Starts `sharecast run ARGS`, sends `signal` once it is under way, and
 /// checks that it stops within 10 s with 130.
 fn interrupt_run(args: &[&str], signal: &str) {
-    let child = with_signals(&mut Command::new(binary()), &[])
+    let mut child = with_signals(&mut Command::new(binary()), &[])
         .arg("run")
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for_handlers(child.id(), &[]);
+    wait_for_handlers(&mut child, &[]);
     stops_with_130(child, signal, Duration::from_secs(10));
 }
 
@@ -110,17 +110,23 @@ fn stops_with_130(mut child: std::process::Child, signal: &str, limit: Duration)
 
 /// Starts `sharecast run` of the minimal scenario into `out`, which is
 /// held, with the signals in `ignored` ignored, and returns once its
-/// handler is in place (the job then simulates and waits for the folder).
+/// handler is in place and it waits for the folder.
 fn a_job_waiting_for(out: &Path, ignored: &'static [libc::c_int]) -> std::process::Child {
     let scenario = repo_root().join("scenarios/minimal.toml");
-    let job = with_signals(&mut Command::new(binary()), ignored)
+    let mut job = with_signals(&mut Command::new(binary()), ignored)
         .args(["run", scenario.to_str().unwrap(), "--runs", "20", "--quiet"])
         .arg("--out")
         .arg(out)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for_handlers(job.id(), ignored);
+    wait_for_handlers(&mut job, ignored);
+    // Past its few runs, to the folder's lock.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        job.try_wait().unwrap().is_none(),
+        "the job did not wait for the folder"
+    );
     job
 }
 
@@ -197,7 +203,12 @@ fn a_signal_ignored_at_the_start_never_reaches_the_handler() {
             .spawn()
             .unwrap();
         let pid = libc::pid_t::try_from(job.id()).unwrap();
+        let started = Instant::now();
         while job.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = job.kill();
+                panic!("job {i} still running after 60 s");
+            }
             // SAFETY: `kill` sends a signal to the child, which is still
             // ours to wait for (not reaped), so its pid is not reused.
             unsafe {

@@ -399,7 +399,7 @@ fn a_job_under_a_limit_stops_at_ctrl_c(dir: &Path, user: u32, threads: u32, prog
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for_handlers(job.id(), &[]);
+    wait_for_handlers(&mut job, &[]);
     // The job simulates, then waits for the folder: had it ended instead,
     // it would say why.
     std::thread::sleep(Duration::from_millis(500));

@@ -48,18 +48,17 @@ pub(super) fn interrupt_flag() -> Result<Arc<AtomicBool>> {
     let handler_flag = Arc::clone(&flag);
     // Ignored again when dropped, on every path out.
     let _ignored = signals::IgnoredSignals::hold();
-    match ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
-        Ok(()) => {}
-        // `ctrlc`'s own message says only "Unexpected system error".
-        Err(ctrlc::Error::System(e)) => {
-            let why = if e.kind() == std::io::ErrorKind::WouldBlock {
-                format!("; {REFUSED_THREAD}")
-            } else {
-                String::new()
-            };
-            anyhow::bail!("cannot watch for Ctrl-C, SIGTERM and SIGHUP: {e}{why}");
-        }
-        Err(e) => anyhow::bail!("cannot watch for Ctrl-C, SIGTERM and SIGHUP: {e}"),
+    if let Err(e) = ctrlc::set_handler(move || handler_flag.store(true, Ordering::SeqCst)) {
+        // `ctrlc`'s own message for a system error says only "Unexpected
+        // system error".
+        let why = match e {
+            ctrlc::Error::System(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                format!("{e}; {REFUSED_THREAD}")
+            }
+            ctrlc::Error::System(e) => e.to_string(),
+            e => e.to_string(),
+        };
+        anyhow::bail!("cannot watch for Ctrl-C, SIGTERM and SIGHUP: {why}");
     }
     Ok(Arc::clone(FLAG.get_or_init(|| flag)))
 }

@@ -132,7 +132,6 @@ impl Sweep {
         // have been part of one (`$1,200` cut into `$1` and `200`, `12,5%`
         // into `12` and `5%`), and a hint for a piece would give the wrong
         // number.
-        let list = values.contains(',');
         let pieces: Vec<&str> = values.split(',').map(str::trim).collect();
         // Commas inside double quotes around the whole list are one value's:
         // `"2,500"` is told the number to write.
@@ -151,7 +150,7 @@ impl Sweep {
                     .iter()
                     .enumerate()
                     .map(|(index, v)| {
-                        let place = list.then_some(ListPlace {
+                        let place = (pieces.len() > 1).then_some(ListPlace {
                             pieces: &pieces,
                             index,
                         });

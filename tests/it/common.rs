@@ -209,6 +209,23 @@ pub fn wait_for_handlers(child: &mut Child, ignored: &[libc::c_int]) {
     }
 }
 
+/// Sends `signal` (`-INT`, ...) to `child`, which must then end within
+/// `limit` with 130 and say it was interrupted.
+pub fn stops_with_130(mut child: Child, signal: &str, limit: Duration) {
+    let sent = Instant::now();
+    let kill = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = wait_with_deadline(&mut child, sent, limit)
+        .unwrap_or_else(|| panic!("still running {limit:?} after kill {signal}"));
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(status.code(), Some(130), "kill {signal}; stderr: {stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+}
+
 /// Makes `command`'s process start with SIGINT, SIGTERM and SIGHUP at their
 /// default, but those in `ignored` ignored, whatever the tests were started
 /// with: a process inherits ignored signals (a shell starts a background

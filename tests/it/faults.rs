@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::common::{
     HeldFolder, assert_no_panic, binary, earlier_results, out_folder, repo_root, run_shipped,
-    run_shipped_ok, sharecast, snapshot, wait_for_handlers, wait_with_deadline, with_signals,
+    run_shipped_ok, sharecast, snapshot, stops_with_130, wait_for_handlers, wait_with_deadline,
+    with_signals,
 };
 
 /// Ctrl-C, and the signals a job runner, `timeout` or a closed terminal
@@ -89,23 +90,6 @@ fn interrupt_run(args: &[&str], signal: &str) {
         .unwrap();
     wait_for_handlers(&mut child, &[]);
     stops_with_130(child, signal, Duration::from_secs(10));
-}
-
-/// Sends `signal` (`-INT`, ...) to `child`, which must then end within
-/// `limit` with 130 and say it was interrupted.
-fn stops_with_130(mut child: std::process::Child, signal: &str, limit: Duration) {
-    let sent = Instant::now();
-    let kill = Command::new("kill")
-        .args([signal, &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let status = wait_with_deadline(&mut child, sent, limit)
-        .unwrap_or_else(|| panic!("still running {limit:?} after kill {signal}"));
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(status.code(), Some(130), "kill {signal}; stderr: {stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
 }
 
 /// Starts `sharecast run` of the minimal scenario into `out`, which is

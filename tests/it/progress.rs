@@ -15,10 +15,10 @@ use std::process::{Command, Output, Stdio};
 
 use sharecast::export::STATISTICS_FILES;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::{
-    HeldFolder, binary, repo_root, snapshot, wait_for_handlers, wait_with_deadline, with_signals,
+    HeldFolder, binary, repo_root, snapshot, stops_with_130, wait_for_handlers, with_signals,
 };
 
 const SLOW_RUN: [&str; 7] = [
@@ -410,18 +410,6 @@ fn a_job_under_a_limit_stops_at_ctrl_c(dir: &Path, user: u32, threads: u32, prog
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let sent = Instant::now();
-    let kill = Command::new("kill")
-        .args(["-INT", &job.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let status = wait_with_deadline(&mut job, sent, Duration::from_secs(10)).unwrap_or_else(|| {
-        panic!("still running 10 s after Ctrl-C under a limit of {threads} threads")
-    });
-    let output = job.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
+    stops_with_130(job, "-INT", Duration::from_secs(10));
     assert!(snapshot(&out).is_empty(), "Ctrl-C wrote into the folder");
 }

@@ -30,6 +30,15 @@ pub fn too_long_for_a_spreadsheet(rows: usize) -> bool {
     rows > SPREADSHEET_ROWS
 }
 
+/// Columns that Excel and LibreOffice Calc (from 7.4) open in one sheet.
+pub const SPREADSHEET_COLUMNS: usize = 16_384;
+
+/// The columns of `shares_wide.csv`, the only file whose width grows with
+/// the scenario: the period, the date and one per vendor.
+pub fn shares_wide_columns(s: &Scenario) -> usize {
+    2 + s.vendors.len()
+}
+
 /// The statistics files of `sharecast run`, in the order it writes them
 /// ([`statistics_files`] gives their contents).
 pub const STATISTICS_FILES: [&str; 5] = [

@@ -24,12 +24,12 @@ pub struct Manifest {
     pub runs: u64,
     /// The engine that ran, as `--engine` names it: `counts` or `units`.
     pub engine: String,
-    /// The arguments as given, the program first; any that is not UTF-8
-    /// has replacement characters.
+    /// The arguments as given, the program first; a byte that is not UTF-8
+    /// is written `\xNN` ([`os_text`]).
     pub command_line: Vec<String>,
     /// The folder the command ran in, which relative paths in
-    /// `command_line` and the scenario paths start from (replacement
-    /// characters as above; empty if it could not be read).
+    /// `command_line` and the scenario paths start from (bytes that are
+    /// not UTF-8 as above; empty if it could not be read).
     pub working_directory: String,
     /// The output folder's own absolute path, links resolved, when the
     /// files are written: tells a folder copied (the original still there)
@@ -158,7 +158,7 @@ impl ManifestInput {
                 .real_path
                 .as_deref()
                 .and_then(|real| relative_path(&folder, Path::new(real)))
-                .map(|rel| rel.display().to_string());
+                .map(|rel| path_text(&rel));
         }
     }
 
@@ -191,16 +191,48 @@ pub fn relative_path(from: &Path, to: &Path) -> Option<PathBuf> {
     Some(path)
 }
 
+/// A path as the manifest records it: as typed where it is UTF-8, each
+/// byte that is not written `\xNN` ([`os_text`]), so that two paths that
+/// differ only there stay two paths.
+pub fn path_text(path: &Path) -> String {
+    os_text(path.as_os_str())
+}
+
+/// Text of an argument or a path: UTF-8 as it is, and on Unix each byte
+/// that is not UTF-8 written `\xNN` (`sc\xe9nario.toml`, a name in
+/// Latin-1), where a replacement character would make `sc\xe9nario.toml`
+/// and `sc\xe8nario.toml` one name. Elsewhere (Windows), what
+/// [`OsStr::to_string_lossy`] gives.
+pub fn os_text(text: &std::ffi::OsStr) -> String {
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in text.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        text.to_string_lossy().into_owned()
+    }
+}
+
 impl ScenarioRef {
     /// `s`, read from `path`, whose bytes hash to `sha256`.
     pub fn of(s: &crate::scenario::Scenario, path: &Path, sha256: String) -> ScenarioRef {
         ScenarioRef {
             name: s.name.clone(),
-            path: path.display().to_string(),
+            path: path_text(path),
             sha256,
             real_path: std::fs::canonicalize(path)
                 .ok()
-                .map(|real| real.display().to_string()),
+                .map(|real| path_text(&real)),
             path_from_folder: None,
             settings: Vec::new(),
         }

@@ -29,7 +29,7 @@ fn fraction_of_runs(x: f64) -> String {
 
 /// A difference of shares in signed percentage points with `decimals`
 /// decimals: +2.7, -0.84; a change that rounds to zero has no sign ("0.0",
-/// not "+0.0" or "-0.0"), like `signed_dollars`' "$0".
+/// not "+0.0" or "-0.0"), like `signed_amount`'s "$0".
 fn signed_points(x: f64, decimals: usize) -> String {
     let scale = 10f64.powi(decimals as i32);
     let rounded = (100.0 * x * scale).round() / scale;
@@ -40,10 +40,11 @@ fn signed_points(x: f64, decimals: usize) -> String {
     }
 }
 
-/// A difference of dollars, signed: +$4.56M, -$950; no sign for $0.
-fn signed_dollars(x: f64) -> String {
-    let text = dollars(x.abs());
-    if text == "$0" {
+/// A difference of revenue in `unit`, signed: +$4.56M, -$950, -950; no
+/// sign for a change that shows as zero ($0, 0).
+fn signed_amount(x: f64, unit: Revenue) -> String {
+    let text = unit.amount(x.abs());
+    if text == unit.amount(0.0) {
         text
     } else if x < 0.0 {
         format!("-{text}")
@@ -57,19 +58,62 @@ fn signed_dollars(x: f64) -> String {
 /// one unit), and from a million trillion on in scientific notation
 /// ($3.97e18).
 pub fn dollars(x: f64) -> String {
+    format!("${}", with_magnitude(x))
+}
+
+/// A number with a readable unit of magnitude, as [`dollars`] writes it
+/// after the `$`: 950, 12.3k, 4.56M, 1.23bn, 6.47tn, 3.97e18.
+fn with_magnitude(x: f64) -> String {
     let a = x.abs();
     if a >= 1e18 {
-        format!("${x:.2e}")
+        format!("{x:.2e}")
     } else if a >= 1e12 {
-        format!("${:.2}tn", x / 1e12)
+        format!("{:.2}tn", x / 1e12)
     } else if a >= 1e9 {
-        format!("${:.2}bn", x / 1e9)
+        format!("{:.2}bn", x / 1e9)
     } else if a >= 1e6 {
-        format!("${:.2}M", x / 1e6)
+        format!("{:.2}M", x / 1e6)
     } else if a >= 1e3 {
-        format!("${:.1}k", x / 1e3)
+        format!("{:.1}k", x / 1e3)
     } else {
-        format!("${x:.0}")
+        format!("{x:.0}")
+    }
+}
+
+/// What a closing table's revenue column counts: dollars, or, when every
+/// contract is worth the default $1 a year, contract-years, shown without
+/// a `$` so that nobody reads them as money.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Revenue {
+    Dollars,
+    ContractYears,
+}
+
+impl Revenue {
+    /// Contract-years when every contract of `s` is worth $1 a year,
+    /// otherwise dollars.
+    fn of(s: &Scenario) -> Revenue {
+        if counts_contract_years(s) {
+            Revenue::ContractYears
+        } else {
+            Revenue::Dollars
+        }
+    }
+
+    /// `x` in this unit: $12.3k or 12.3k.
+    fn amount(self, x: f64) -> String {
+        match self {
+            Revenue::Dollars => dollars(x),
+            Revenue::ContractYears => with_magnitude(x),
+        }
+    }
+
+    /// The revenue column's label: `cum. revenue` or `cum. contract-years`.
+    fn label(self) -> &'static str {
+        match self {
+            Revenue::Dollars => "cum. revenue",
+            Revenue::ContractYears => "cum. contract-years",
+        }
     }
 }
 
@@ -354,8 +398,9 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
          under contract (with all vendors' revenue):",
         cal.last_months()
     );
+    let revenue = Revenue::of(s);
     let mut rows = vec![
-        ["vendor", "mean", "p05", "p95", "P(lead)", "cum. revenue"]
+        ["vendor", "mean", "p05", "p95", "P(lead)", revenue.label()]
             .map(String::from)
             .to_vec(),
     ];
@@ -369,7 +414,7 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
             lo,
             hi,
             percent(o.prob_leader),
-            dollars(o.mean_cumulative_revenue),
+            revenue.amount(o.mean_cumulative_revenue),
         ]);
     }
     let last = cal.periods as usize - 1;
@@ -383,7 +428,7 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
         lo,
         hi,
         String::new(),
-        dollars(p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum()),
+        revenue.amount(p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum()),
     ]);
     out.push_str(&table(&rows));
     if let Some(note) = contract_years_note(s) {
@@ -487,6 +532,12 @@ pub fn comparison_table(
          mean, 5-95% band over runs, runs higher and lower):",
         cal.last_months()
     );
+    // Contract-years only when both sides count them; a change between a
+    // count and dollars is shown in dollars, and the note below says so.
+    let revenue = match [baseline.0, counterfactual.0].map(Revenue::of) {
+        [Revenue::ContractYears, Revenue::ContractYears] => Revenue::ContractYears,
+        _ => Revenue::Dollars,
+    };
     let mut rows = vec![
         [
             "vendor",
@@ -497,7 +548,7 @@ pub fn comparison_table(
             "5-95% of runs",
             "higher",
             "lower",
-            "cum. revenue change",
+            &format!("{} change", revenue.label()),
         ]
         .map(String::from)
         .to_vec(),
@@ -507,7 +558,7 @@ pub fn comparison_table(
     });
     let dash = || "-".to_string();
     for row in share_rows {
-        let revenue = c
+        let revenue_change = c
             .revenue
             .iter()
             .find(|r| {
@@ -518,7 +569,7 @@ pub fn comparison_table(
             .and_then(|r| r.summary);
         let mut cells = vec![c.vendors[row.vendor].clone()];
         cells.extend(paired_cells(row.summary.as_ref()));
-        cells.push(revenue.map_or_else(dash, |p| signed_dollars(p.difference.mean)));
+        cells.push(revenue_change.map_or_else(dash, |p| signed_amount(p.difference.mean, revenue)));
         rows.push(cells);
     }
     // All vendors together: the units under contract, and the change in
@@ -535,7 +586,7 @@ pub fn comparison_table(
         c.vendors.iter().map(String::as_str),
     )];
     cells.extend(paired_cells(under_contract.as_ref()));
-    cells.push(all_revenue.map_or_else(dash, signed_dollars));
+    cells.push(all_revenue.map_or_else(dash, |x| signed_amount(x, revenue)));
     rows.push(cells);
     out.push_str(&table(&rows));
     let one_side = |priced: &str, unpriced: &str| {
@@ -593,8 +644,14 @@ pub fn sweep_table(
     );
     let mut header = vec![sweep.path.clone()];
     header.extend(s.vendors.iter().map(|v| v.name.clone()));
+    // Every value shares the base's prices unless the sweep varies one.
+    let revenue = if sweep.path.ends_with("annual_value") {
+        Revenue::Dollars
+    } else {
+        Revenue::of(s)
+    };
     header.extend(
-        ["under contract", "cum. revenue", "likeliest leader"]
+        ["under contract", revenue.label(), "likeliest leader"]
             .map(|label| all_vendors_label(label, s.vendors.iter().map(|v| v.name.as_str()))),
     );
     let mut rows = vec![header];
@@ -612,7 +669,7 @@ pub fn sweep_table(
                 .under_contract
                 .map_or_else(|| "-".to_string(), percent),
         );
-        row.push(dollars(point.revenue));
+        row.push(revenue.amount(point.revenue));
         row.push(point.leader.map_or_else(
             || "-".to_string(),
             |(v, p)| format!("{} {}", s.vendors[v].name, fraction_of_runs(p)),
@@ -620,8 +677,7 @@ pub fn sweep_table(
         rows.push(row);
     }
     out.push_str(&table(&rows));
-    // Every value shares the base's prices unless the sweep varies one.
-    if !sweep.path.ends_with("annual_value")
+    if revenue == Revenue::ContractYears
         && let Some(note) = contract_years_note(s)
     {
         let _ = writeln!(out, "{note}");
@@ -657,8 +713,11 @@ mod tests {
         assert_eq!(fraction_of_runs(0.9995), ">99.9%");
         assert_eq!(fraction_of_runs(0.999), "99.9%");
         assert_eq!(fraction_of_runs(1.0), "100.0%");
-        assert_eq!(signed_dollars(0.0), "$0");
-        assert_eq!(signed_dollars(-2.5e6), "-$2.50M");
+        assert_eq!(signed_amount(0.0, Revenue::Dollars), "$0");
+        assert_eq!(signed_amount(-2.5e6, Revenue::Dollars), "-$2.50M");
+        assert_eq!(signed_amount(-0.4, Revenue::ContractYears), "0");
+        assert_eq!(signed_amount(1234.0, Revenue::ContractYears), "+1.2k");
+        assert_eq!(signed_amount(-950.0, Revenue::ContractYears), "-950");
         assert_eq!(dollars(950.0), "$950");
         assert_eq!(dollars(1.234e9), "$1.23bn");
         assert_eq!(dollars(999.4e9), "$999.40bn");
@@ -810,13 +869,19 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
   under contract  70.0%  50.0%  80.0%                 $1.50M
 ";
         assert_eq!(final_table(&priced, &p, 7), table);
-        // Every contract worth the default $1: revenue counts contract-years.
+        // Every contract worth the default $1: revenue counts contract-years,
+        // shown without a `$`.
         assert_eq!(
             final_table(&two_vendors(), &p, 7),
-            format!(
-                "{table}Every contract is worth $1 a year (every agency's annual_value is 1, as by \
-                 default), so revenue counts contract-years; give annual_value to see dollars.\n"
-            )
+            "Two: 100 runs, seed 7, 12 month periods from 2026-01 to 2026-12
+
+Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of all units under contract (with all vendors' revenue):
+  vendor           mean    p05    p95  P(lead)  cum. contract-years
+  North           40.0%  20.0%  60.0%    25.0%                1.50M
+  South               -      -      -     0.0%                    0
+  under contract  70.0%  50.0%  80.0%                         1.50M
+Every contract is worth $1 a year (every agency's annual_value is 1, as by default), so revenue counts contract-years; give annual_value to see dollars.
+"
         );
         // An event that prices contracts later: dollars after all.
         let later = crate::scenario::parse(
@@ -872,6 +937,11 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
         use crate::compare::Paired;
         use crate::measures::{AdoptionRow, RevenueRow, ShareRow};
         let s = two_vendors();
+        let priced = crate::scenario::parse(
+            &format!("{TWO_VENDORS}annual_value = 250000\n"),
+            std::path::Path::new("two.toml"),
+        )
+        .unwrap();
         let paired = |mean: f64, percentiles| Paired {
             baseline_mean: 0.4,
             counterfactual_mean: 0.4 + mean,
@@ -913,7 +983,7 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
                 },
             ],
         };
-        let table = comparison_table((&s, "two.toml"), (&s, "two.toml --set x"), &c, 7);
+        let table = comparison_table((&priced, "two.toml"), (&priced, "two.toml --set x"), &c, 7);
         // The cells of the row that starts with `name`.
         let cells = |name: &str| -> Vec<&str> {
             table
@@ -956,6 +1026,23 @@ Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of
             ],
             "{table}"
         );
+        assert!(table.contains("  cum. revenue change\n"), "{table}");
+        // Both sides at the default $1: a change in contract-years, no `$`.
+        let counted = comparison_table((&s, "two.toml"), (&s, "two.toml --set x"), &c, 7);
+        assert!(
+            counted.contains("  cum. contract-years change\n"),
+            "{counted}"
+        );
+        assert!(counted.contains("  +1.50M\n"), "{counted}");
+        assert!(counted.contains("  +2.50M\n"), "{counted}");
+        assert!(
+            !counted.contains("$1.50M") && !counted.contains("$2.50M"),
+            "{counted}"
+        );
+        // One side priced: dollars, with a note that a count is compared.
+        let mixed = comparison_table((&s, "two.toml"), (&priced, "priced.toml"), &c, 7);
+        assert!(mixed.contains("  cum. revenue change\n"), "{mixed}");
+        assert!(mixed.contains("  +$1.50M\n"), "{mixed}");
     }
 
     /// A vendor named like the last row does not share its label.
@@ -1082,20 +1169,24 @@ Share of all contracts in 2026-12 (mean), units under contract, all vendors' mea
   0.2               25.0%  75.0%           50.0%        $1.50M      South >99.9%
   0.8                   -      -            0.0%            $0                 -
 ";
-        // Every contract at the default $1: said under the table, unless
-        // the sweep varies a price.
+        // Every contract at the default $1: contract-years, without a `$`,
+        // and said under the table, unless the sweep varies a price.
         assert_eq!(
             sweep_table(&s, &sweep, &points, 100, 7),
-            format!(
-                "{table}Every contract is worth $1 a year (every agency's annual_value is 1, as by \
-                 default), so revenue counts contract-years; give annual_value to see dollars.\n"
-            )
+            "Two: 2 values of agency.X.caution, 100 runs each, seed 7, 12 month periods from 2026-01 to 2026-12
+
+Share of all contracts in 2026-12 (mean), units under contract, all vendors' mean cumulative revenue and the likeliest leader, by value:
+  agency.X.caution  North  South  under contract  cum. contract-years  likeliest leader
+  0.2               25.0%  75.0%           50.0%                1.50M      South >99.9%
+  0.8                   -      -            0.0%                    0                 -
+Every contract is worth $1 a year (every agency's annual_value is 1, as by default), so revenue counts contract-years; give annual_value to see dollars.
+"
         );
         let prices = Sweep::parse("agency.X.annual_value=0.2,0.8").unwrap();
-        assert!(
-            !sweep_table(&s, &prices, &points, 100, 7).contains("contract-years"),
-            "a swept price"
-        );
+        let swept_price = sweep_table(&s, &prices, &points, 100, 7);
+        assert!(!swept_price.contains("contract-years"), "{swept_price}");
+        assert!(swept_price.contains("  cum. revenue  "), "{swept_price}");
+        assert!(swept_price.contains(" $1.50M "), "{swept_price}");
         let priced = crate::scenario::parse(
             &format!("{TWO_VENDORS}annual_value = 250000\n"),
             std::path::Path::new("two.toml"),
@@ -1109,7 +1200,7 @@ Share of all contracts in 2026-12 (mean), units under contract, all vendors' mea
         let table = sweep_table(&named, &sweep, &points, 100, 7);
         let header = table.lines().nth(3).unwrap();
         assert!(
-            header.contains("  Under Contract  all vendors: under contract  cum. revenue  "),
+            header.contains("  Under Contract  all vendors: under contract  cum. contract-years  "),
             "{header}"
         );
     }

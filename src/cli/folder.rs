@@ -14,7 +14,7 @@ use super::{
     COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
     SimulationArgs, UsageError,
 };
-use crate::manifest::{Manifest, ManifestInput, ScenarioRef};
+use crate::manifest::{Manifest, ManifestInput, ScenarioRef, os_text, path_text};
 use crate::output::{self, OutputFile};
 use crate::scenario;
 
@@ -136,7 +136,7 @@ pub(super) fn write_outputs(
     manifest.input.locate_from(out);
     manifest.output_folder = std::fs::canonicalize(out)
         .ok()
-        .map(|folder| folder.display().to_string());
+        .map(|folder| path_text(&folder));
     let tense = if strict { Tense::Foreseen } else { Tense::Done };
     let said = folder_warnings(out, &files, &mut manifest, runs_file, tense);
     if strict {
@@ -427,7 +427,7 @@ pub(super) fn manifest(
         engine: sim.engine_name(),
         command_line: command_line(),
         working_directory: std::env::current_dir()
-            .map(|dir| dir.to_string_lossy().into_owned())
+            .map(|dir| path_text(&dir))
             .unwrap_or_default(),
         output_folder: None,
         warnings: super::warnings_so_far(),
@@ -438,9 +438,7 @@ pub(super) fn manifest(
 /// The command line as given, for the manifest.
 fn command_line() -> Vec<String> {
     // args_os: an argument that is not UTF-8 (a path, say) must not panic.
-    std::env::args_os()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect()
+    std::env::args_os().map(|a| os_text(&a)).collect()
 }
 
 pub(super) fn file_names(files: &[OutputFile]) -> String {
@@ -620,15 +618,14 @@ fn replaced_warning(
     // results). One that exists but cannot be looked at (no permission) is
     // another file.
     let same_as_earlier = |was: &ScenarioRef, is: &ScenarioRef| {
-        // This job's file as its manifest records it: recorded from the
-        // path itself, so a path that is not UTF-8 (recorded with
-        // replacement characters) still compares as text.
+        // This job's file as its manifest records it ([`path_text`]), so
+        // that a path that is not UTF-8 compares as the text recorded.
         let now: Option<PathBuf> = is
             .real_path
             .as_ref()
             .map(PathBuf::from)
             .or_else(|| std::fs::canonicalize(&is.path).ok());
-        let lossy = now.as_ref().map(|n| n.display().to_string());
+        let recorded = now.as_ref().map(|n| path_text(n));
         let leads_to = |earlier: &Path| -> Option<bool> {
             match std::fs::canonicalize(earlier) {
                 Ok(real) => Some(now.as_ref() == Some(&real)),
@@ -636,7 +633,7 @@ fn replaced_warning(
                 Err(_) => Some(false),
             }
         };
-        if was.real_path.is_some() && was.real_path == lossy {
+        if was.real_path.is_some() && was.real_path == recorded {
             return true;
         }
         // The path from the folder tells only when the two travelled

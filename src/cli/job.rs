@@ -243,6 +243,19 @@ pub(super) fn warn_if_too_long(name: &str, rows: usize, shorter: &str) {
     }
 }
 
+/// Warns that `shares_wide.csv` of scenario `s` has more columns than a
+/// spreadsheet opens (its last vendors would be cut off), and where the
+/// same numbers are in rows.
+pub(super) fn warn_if_too_wide(s: &Scenario) {
+    let columns = export::shares_wide_columns(s);
+    if columns > export::SPREADSHEET_COLUMNS {
+        warning!(
+            "shares_wide.csv has {columns} columns, more than a spreadsheet opens ({}); the same means are in shares.csv, a row per vendor (agency all, tier all, metric count_share)",
+            export::SPREADSHEET_COLUMNS
+        );
+    }
+}
+
 /// [`warn_if_too_long`] for each of `files`, counting their lines (names
 /// cannot hold a line break, so each line is a row).
 pub(super) fn warn_of_long_files<'a>(

@@ -301,8 +301,9 @@ struct SimulationArgs {
     engine: EngineChoice,
 
     /// Run even when the estimated memory need exceeds the memory available
-    /// (normally such a run is refused before it starts).
-    /// Example: --no-memory-check
+    /// or the address-space limit (ulimit -v); normally such a run is
+    /// refused before it starts, and without the check the system may stop
+    /// it (exit 134 or 137, nothing written). Example: --no-memory-check
     #[arg(long)]
     no_memory_check: bool,
 

@@ -10,7 +10,7 @@ use super::folder::{
 use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
 use super::job::{
     CancellableFile, interrupt_flag, print_stdout, runs_a_spreadsheet_opens, simulate, summarize,
-    warn_if_too_long, warn_of_long_files,
+    warn_if_too_long, warn_if_too_wide, warn_of_long_files,
 };
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{load_with_sets, set_specs, settings_line};
@@ -58,6 +58,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             .saturating_add(1);
         warn_if_too_long(RUNS_FILE, rows, &shorter);
     }
+    warn_if_too_wide(&s);
     super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {

@@ -651,6 +651,10 @@ pub fn parse_with(
     settings: &[Setting],
 ) -> Result<Scenario, ScenarioError> {
     let path = path.as_ref();
+    // A byte-order mark (as Excel and Notepad may write) holds no setting;
+    // without it the hints that quote line 1 quote what the user sees.
+    // Lines are counted the same either way.
+    let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
     let mut scenario =
         validate::validate(source, path, settings).map_err(|diagnostics| ScenarioError {
             path: path.to_path_buf(),

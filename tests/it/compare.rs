@@ -483,9 +483,18 @@ fn compare_shipped(dir: &std::path::Path, args: &[&str]) -> std::process::Output
 
 /// Writes `name` into `dir`: no-aws-deal.toml with `from` replaced by `to`.
 fn write_counterfactual(dir: &std::path::Path, name: &str, from: &str, to: &str) {
-    let shipped = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml")).unwrap();
-    let text = shipped.replacen(from, to, 1);
-    assert_ne!(text, shipped, "{from} is in no-aws-deal.toml");
+    write_edited_counterfactual(dir, name, &[(from, to)]);
+}
+
+/// Writes `name` into `dir`: no-aws-deal.toml with each `(from, to)` of
+/// `edits` made in turn, the first occurrence of each.
+fn write_edited_counterfactual(dir: &std::path::Path, name: &str, edits: &[(&str, &str)]) {
+    let mut text = std::fs::read_to_string(repo_root().join("scenarios/no-aws-deal.toml")).unwrap();
+    for (from, to) in edits {
+        let edited = text.replacen(from, to, 1);
+        assert_ne!(edited, text, "{from} is in no-aws-deal.toml");
+        text = edited;
+    }
     std::fs::write(dir.join(name), text).unwrap();
 }
 
@@ -619,11 +628,13 @@ fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
         ),
         "{stderr}"
     );
-    write_counterfactual(
+    write_edited_counterfactual(
         tmp.path(),
         "reseeded-and-rerun.toml",
-        "runs = 2000\nseed = 20260124",
-        "runs = 100\nseed = 5",
+        &[
+            ("runs = 2000 ", "runs = 100 "),
+            ("seed = 20260124 ", "seed = 5 "),
+        ],
     );
     // Without --runs, so that the counterfactual's runs are unused too.
     let o = compare_with_baseline(tmp.path(), "reseeded-and-rerun.toml", &["--quiet"]);
@@ -635,11 +646,13 @@ fn a_counterfactual_seed_that_is_not_used_is_pointed_out() {
     );
     // A file that leaves seed and runs out runs alone with the defaults,
     // 1 and 1,000, which the comparison does not use either.
-    write_counterfactual(
+    write_edited_counterfactual(
         tmp.path(),
         "defaults.toml",
-        "runs = 2000\nseed = 20260124",
-        "",
+        &[
+            ("\nruns = 2000 ", "\n# runs "),
+            ("\nseed = 20260124 ", "\n# seed "),
+        ],
     );
     let o = compare_with_baseline(tmp.path(), "defaults.toml", &["--quiet"]);
     let stderr = String::from_utf8_lossy(&o.stderr);

@@ -593,3 +593,77 @@ Events (numbered in file order):
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(tmp.path().join("o/shares.csv").is_file());
 }
+
+/// The shipped scenarios' numbers are assumptions, not data: every line
+/// that gives a number, a date or a distribution says next to it that it
+/// is illustrative, or that it is a setting of the simulation (runs, seed)
+/// rather than a claim about the market. Names and labels are exempt.
+#[test]
+fn every_number_in_a_shipped_scenario_says_it_is_an_assumption() {
+    let folder = repo_root().join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    let mut unmarked = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        for (index, line) in text.lines().enumerate() {
+            let Some((key, rest)) = line.split_once('=') else {
+                continue;
+            };
+            let key = key.trim();
+            if key.starts_with('#') || ["name", "label", "vendor", "agency"].contains(&key) {
+                continue;
+            }
+            let (value, comment) = rest.split_once('#').unwrap_or((rest, ""));
+            let says_so =
+                comment.contains("illustrative") || comment.contains("a simulation setting");
+            if value.contains(|c: char| c.is_ascii_digit()) && !says_so {
+                let file = path.file_name().unwrap().to_string_lossy();
+                unmarked.push(format!("{file}:{}: {line}", index + 1));
+            }
+        }
+    }
+    assert!(unmarked.is_empty(), "{}", unmarked.join("\n"));
+}
+
+/// A byte-order mark (Excel and Notepad may write one) changes no message:
+/// a mistake on line 1 gets the same hint, which never quotes the
+/// invisible mark back.
+#[test]
+fn a_byte_order_mark_changes_no_message() {
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    let without = |key: &str| -> String {
+        minimal
+            .lines()
+            .filter(|line| !line.starts_with(&format!("{key} ")))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    };
+    for first_line in [
+        "runs = 2,000",
+        "start = 2026-01",
+        "periods = 1 000",
+        "periods = 12 24",
+        "periods =",
+    ] {
+        let key = first_line.split(' ').next().unwrap();
+        let text = format!("{first_line}\n{}", without(key));
+        let message = |text: &str| {
+            sharecast::scenario::parse(text, "first.toml")
+                .expect_err(first_line)
+                .to_string()
+        };
+        let plain = message(&text);
+        assert!(plain.contains("first.toml:1: "), "{plain}");
+        assert!(
+            plain.contains("write") || plain.contains("`periods =`"),
+            "{plain}"
+        );
+        assert_eq!(message(&format!("\u{FEFF}{text}")), plain);
+    }
+}

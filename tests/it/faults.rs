@@ -781,7 +781,8 @@ fn obstacles_in_the_output_folder() {
     assert_eq!(snapshot(&out), before);
 }
 
-/// Arguments that are not UTF-8 (a path in a legacy encoding) work.
+/// Arguments that are not UTF-8 (a path in a legacy encoding) work, and
+/// the manifest keeps them apart.
 #[test]
 fn non_utf8_arguments_do_not_panic() {
     use std::ffi::OsStr;
@@ -809,10 +810,62 @@ fn non_utf8_arguments_do_not_panic() {
             .join(OsStr::from_bytes(b"r\xe9sultats/manifest.json")),
     )
     .unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    // The byte that is not UTF-8 is written \xe9, so that the name stays
+    // this file's alone.
+    assert_eq!(manifest["scenario"]["path"], "sc\\xe9nario.toml");
+    assert_eq!(manifest["command_line"][2], "sc\\xe9nario.toml");
+    assert_eq!(manifest["command_line"][7], "r\\xe9sultats");
     assert!(
-        String::from_utf8(manifest)
+        manifest["output_folder"]
+            .as_str()
             .unwrap()
-            .contains("sc\u{fffd}nario.toml")
+            .ends_with("/r\\xe9sultats"),
+        "{manifest}"
+    );
+
+    // Another file whose name differs only in a byte that is not UTF-8 is
+    // another scenario: its results replace these with a warning (and
+    // --strict refuses), while the same file again replaces them without
+    // one.
+    let other = OsStr::from_bytes(b"sc\xe8nario.toml");
+    let text = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::write(
+        tmp.path().join(other),
+        text.replace("seed = 7 ", "seed = 8 "),
+    )
+    .unwrap();
+    let run = |scenario: &OsStr, strict: bool| {
+        let mut command = Command::new(binary());
+        command
+            .arg("run")
+            .arg(scenario)
+            .args(["--runs", "3", "--quiet", "--out"])
+            .arg(OsStr::from_bytes(b"r\xe9sultats"))
+            .current_dir(tmp.path());
+        if strict {
+            command.arg("--strict");
+        }
+        command.output().unwrap()
+    };
+    let o = run(name, false);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+    let o = run(other, true);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds the results of sc\\xe9nario.toml (")
+            && stderr.contains("which this run of sc\\xe8nario.toml would replace"),
+        "{stderr}"
+    );
+    let o = run(other, false);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("held the results of sc\\xe9nario.toml (")
+            && stderr.contains("now replaced by this run of sc\\xe8nario.toml"),
+        "{stderr}"
     );
 }
 
@@ -1748,6 +1801,69 @@ fn files_longer_than_a_spreadsheet_opens_are_pointed_out() {
             "{args:?}: {stderr}"
         );
         assert!(!tmp.path().join("strict").exists());
+    }
+}
+
+/// `shares_wide.csv` has a column per vendor: wider than a spreadsheet
+/// opens (16,384 columns), it would lose its last vendors there, which
+/// `run` says before simulating (and `--strict` refuses, writing nothing).
+#[test]
+fn a_file_wider_than_a_spreadsheet_opens_is_pointed_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = |vendors: usize| {
+        let mut text = String::from("start = \"2026-01\"\nperiods = 1\n");
+        for v in 0..vendors {
+            text.push_str(&format!(
+                "[[vendor]]\nname = \"V{v}\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n"
+            ));
+        }
+        text.push_str(
+            "[[agency]]\nname = \"A\"\nunits = 10\ninnovation = 0.1\nimitation = 0.3\nterm = 3\n",
+        );
+        text
+    };
+    // 16,382 vendors and the period and date: 16,384 columns, which fit.
+    for (vendors, too_wide) in [(16_382, false), (16_383, true)] {
+        let name = format!("v{vendors}.toml");
+        std::fs::write(tmp.path().join(&name), scenario(vendors)).unwrap();
+        let out = format!("o{vendors}");
+        let o = sharecast(
+            tmp.path(),
+            &["run", &name, "--runs", "2", "--quiet", "--out", &out],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        let warning = "warning: shares_wide.csv has 16385 columns, more than a spreadsheet opens \
+                       (16384); the same means are in shares.csv, a row per vendor (agency all, \
+                       tier all, metric count_share)";
+        assert_eq!(
+            stderr.contains(warning),
+            too_wide,
+            "{vendors} vendors: {stderr}"
+        );
+        assert_eq!(
+            stderr.contains("columns"),
+            too_wide,
+            "{vendors} vendors: {stderr}"
+        );
+        let wide = std::fs::read_to_string(tmp.path().join(&out).join("shares_wide.csv")).unwrap();
+        let header = wide.lines().next().unwrap();
+        assert_eq!(header.split(',').count(), vendors + 2);
+        if too_wide {
+            let o = sharecast(
+                tmp.path(),
+                &[
+                    "run", &name, "--runs", "2", "--quiet", "--strict", "--out", "strict",
+                ],
+            );
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{stderr}");
+            assert!(
+                stderr.contains("shares_wide.csv has 16385 columns"),
+                "{stderr}"
+            );
+            assert!(!tmp.path().join("strict").exists());
+        }
     }
 }
 

@@ -24,9 +24,9 @@
 //! projection's and the comparison's `share`, `adoption` and `revenue`
 //! methods find a CSV row by its columns.
 //! See ARCHITECTURE.md for the code map and invariants, and MODEL.md-derived
-//! `docs/scenario-reference.md` for the model itself. The README's library
-//! section has a longer example (writing the CSV files, keeping compact
-//! tallies for many runs), which also runs as a test.
+//! `docs/scenario-reference.md` for the model itself. `docs/library.md` has
+//! a longer example (writing the CSV files, keeping compact tallies for
+//! many runs), which also runs as a test.
 //!
 //! The `cli` and `progress` modules (the `sharecast` command) need the
 //! default feature `cli`; `default-features = false` leaves them and their
@@ -111,7 +111,7 @@ pub use anyhow;
 /// the [`sampling`] functions take.
 pub use rand;
 
-/// The README's library example, run as a doc test.
+/// The example of docs/library.md, run as a doc test.
 #[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-pub struct ReadmeExample;
+#[doc = include_str!("../docs/library.md")]
+pub struct LibraryGuideExample;

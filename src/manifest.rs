@@ -202,7 +202,7 @@ pub fn path_text(path: &Path) -> String {
 /// that is not UTF-8 written `\xNN` (`sc\xe9nario.toml`, a name in
 /// Latin-1), where a replacement character would make `sc\xe9nario.toml`
 /// and `sc\xe8nario.toml` one name. Elsewhere (Windows), what
-/// [`OsStr::to_string_lossy`] gives.
+/// [`std::ffi::OsStr::to_string_lossy`] gives.
 pub fn os_text(text: &std::ffi::OsStr) -> String {
     #[cfg(unix)]
     {

@@ -191,18 +191,18 @@ pub fn relative_path(from: &Path, to: &Path) -> Option<PathBuf> {
     Some(path)
 }
 
-/// A path as the manifest records it: as typed where it is UTF-8, each
-/// byte that is not written `\xNN` ([`os_text`]), so that two paths that
-/// differ only there stay two paths.
+/// A path as the manifest records it ([`os_text`]); [`text_path`] reads
+/// it back.
 pub fn path_text(path: &Path) -> String {
     os_text(path.as_os_str())
 }
 
-/// Text of an argument or a path: UTF-8 as it is, and on Unix each byte
-/// that is not UTF-8 written `\xNN` (`sc\xe9nario.toml`, a name in
-/// Latin-1), where a replacement character would make `sc\xe9nario.toml`
-/// and `sc\xe8nario.toml` one name. Elsewhere (Windows), what
-/// [`std::ffi::OsStr::to_string_lossy`] gives.
+/// Text of an argument or a path that keeps every byte: on Unix, UTF-8 as
+/// it is but for a backslash, written `\\`, and each byte that is not
+/// UTF-8 written `\xNN` (`sc\xe9nario.toml`, a name in Latin-1), where a
+/// replacement character would make `sc\xe9nario.toml` and
+/// `sc\xe8nario.toml` one name. Elsewhere (Windows, whose paths are
+/// UTF-16), what [`std::ffi::OsStr::to_string_lossy`] gives, unescaped.
 pub fn os_text(text: &std::ffi::OsStr) -> String {
     #[cfg(unix)]
     {
@@ -210,7 +210,7 @@ pub fn os_text(text: &std::ffi::OsStr) -> String {
         use std::os::unix::ffi::OsStrExt;
         let mut out = String::new();
         for chunk in text.as_bytes().utf8_chunks() {
-            out.push_str(chunk.valid());
+            out.push_str(&chunk.valid().replace('\\', "\\\\"));
             for byte in chunk.invalid() {
                 let _ = write!(out, "\\x{byte:02x}");
             }
@@ -220,6 +220,37 @@ pub fn os_text(text: &std::ffi::OsStr) -> String {
     #[cfg(not(unix))]
     {
         text.to_string_lossy().into_owned()
+    }
+}
+
+/// The path that [`path_text`] wrote as `text`. A backslash that starts
+/// neither `\\` nor `\xNN` stands for itself, as in manifests of versions
+/// that wrote paths unescaped.
+pub fn text_path(text: &str) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let bytes = text.as_bytes();
+        let hex = |b: u8| (b as char).to_digit(16);
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let (byte, read) = match bytes[i..] {
+                [b'\\', b'\\', ..] => (b'\\', 2),
+                [b'\\', b'x', high, low, ..] => match (hex(high), hex(low)) {
+                    (Some(high), Some(low)) => ((high * 16 + low) as u8, 4),
+                    _ => (b'\\', 1),
+                },
+                _ => (bytes[i], 1),
+            };
+            out.push(byte);
+            i += read;
+        }
+        PathBuf::from(std::ffi::OsString::from_vec(out))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(text)
     }
 }
 
@@ -254,5 +285,57 @@ impl Manifest {
         let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest always serialises");
         bytes.push(b'\n');
         bytes
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    use super::{path_text, text_path};
+
+    /// Every path comes back byte for byte, and two paths are never
+    /// written alike: a byte that is not UTF-8, a backslash and the text
+    /// `\xe9` itself are told apart.
+    #[test]
+    fn a_path_written_as_text_reads_back_byte_for_byte() {
+        let paths: [&[u8]; 8] = [
+            b"scenarios/gov-ai-2026.toml",
+            b"sc\xe9nario.toml",
+            b"sc\\xe9nario.toml",
+            b"back\\slash\\",
+            b"\\\\",
+            b"\xff\xfe/\x80",
+            "caf\u{e9}/\u{6311}\u{6226}.toml".as_bytes(),
+            b"",
+        ];
+        let mut written = Vec::new();
+        for bytes in paths {
+            let path = Path::new(OsStr::from_bytes(bytes));
+            let text = path_text(path);
+            assert_eq!(text_path(&text).as_os_str().as_bytes(), bytes, "{text}");
+            assert!(!written.contains(&text), "{text} written twice");
+            written.push(text);
+        }
+        assert_eq!(written[1], "sc\\xe9nario.toml");
+        assert_eq!(written[2], "sc\\\\xe9nario.toml");
+        assert_eq!(written[6], "caf\u{e9}/\u{6311}\u{6226}.toml");
+    }
+
+    /// A manifest of an earlier version wrote a backslash as itself: one
+    /// that starts no escape still reads as a backslash.
+    #[test]
+    fn a_backslash_that_starts_no_escape_stands_for_itself() {
+        for (text, bytes) in [
+            ("a\\b", &b"a\\b"[..]),
+            ("a\\", b"a\\"),
+            ("a\\xg1", b"a\\xg1"),
+            ("a\\x4", b"a\\x4"),
+            ("a\\x41", b"aA"),
+        ] {
+            assert_eq!(text_path(text).as_os_str().as_bytes(), bytes, "{text}");
+        }
     }
 }

@@ -93,7 +93,7 @@ impl Revenue {
     /// Contract-years when every contract of `s` is worth $1 a year,
     /// otherwise dollars.
     fn of(s: &Scenario) -> Revenue {
-        if counts_contract_years(s) {
+        if s.counts_contract_years() {
             Revenue::ContractYears
         } else {
             Revenue::Dollars
@@ -358,20 +358,13 @@ fn all_vendors_label<'a>(label: &str, mut vendors: impl Iterator<Item = &'a str>
 /// year (every agency's `annual_value` is 1, the default, and no event
 /// changes one): its revenue is a count of contract-years, not dollars.
 fn contract_years_note(s: &Scenario) -> Option<String> {
-    counts_contract_years(s).then(|| {
-        "Every contract is worth $1 a year (every agency's annual_value is 1, as by default), so \
-         revenue counts contract-years; give annual_value to see dollars."
-            .to_string()
-    })
+    s.counts_contract_years()
+        .then(|| CONTRACT_YEARS_NOTE.to_string())
 }
 
-/// Whether every contract of `s` is worth $1 a year.
-fn counts_contract_years(s: &Scenario) -> bool {
-    !s.prices_change()
-        && s.agencies
-            .iter()
-            .all(|a| a.annual_value.fixed_value() == Some(1.0))
-}
+/// The line under a closing table whose revenue counts contract-years.
+const CONTRACT_YEARS_NOTE: &str = "Every contract is worth $1 a year (every agency's annual_value \
+     is 1, as by default), so revenue counts contract-years; give annual_value to see dollars.";
 
 /// The table that closes `sharecast run`: each vendor's share of all
 /// contracts at the last period, its chance of leading and its cumulative
@@ -596,7 +589,7 @@ pub fn comparison_table(
              change compares contract-years with dollars."
         ))
     };
-    let note = match [baseline.0, counterfactual.0].map(counts_contract_years) {
+    let note = match [baseline.0, counterfactual.0].map(Scenario::counts_contract_years) {
         [true, true] => contract_years_note(baseline.0),
         [true, false] => one_side("counterfactual", "baseline"),
         [false, true] => one_side("baseline", "counterfactual"),
@@ -644,11 +637,12 @@ pub fn sweep_table(
     );
     let mut header = vec![sweep.path.clone()];
     header.extend(s.vendors.iter().map(|v| v.name.clone()));
-    // Every value shares the base's prices unless the sweep varies one.
-    let revenue = if sweep.path.ends_with("annual_value") {
-        Revenue::Dollars
+    // Contract-years only when every value's scenario counts them (a value
+    // may set a price, or move an event that changes one into the horizon).
+    let revenue = if points.iter().all(|p| p.counts_contract_years) {
+        Revenue::ContractYears
     } else {
-        Revenue::of(s)
+        Revenue::Dollars
     };
     header.extend(
         ["under contract", revenue.label(), "likeliest leader"]
@@ -677,10 +671,22 @@ pub fn sweep_table(
         rows.push(row);
     }
     out.push_str(&table(&rows));
-    if revenue == Revenue::ContractYears
-        && let Some(note) = contract_years_note(s)
-    {
-        let _ = writeln!(out, "{note}");
+    let counting: Vec<String> = sweep
+        .values
+        .iter()
+        .zip(points)
+        .filter(|(_, point)| point.counts_contract_years)
+        .map(|(value, _)| value.column())
+        .collect();
+    if revenue == Revenue::ContractYears {
+        let _ = writeln!(out, "{CONTRACT_YEARS_NOTE}");
+    } else if !counting.is_empty() {
+        let _ = writeln!(
+            out,
+            "At {} every contract is worth $1 a year (every agency's annual_value is 1, as by \
+             default), so the revenue shown there counts contract-years, not dollars.",
+            counting.join(", ")
+        );
     }
     out
 }
@@ -1148,20 +1154,26 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
     fn the_sweep_table_shows_each_value_with_its_point() {
         let s = two_vendors();
         let sweep = Sweep::parse("agency.X.caution=0.2,0.8").unwrap();
-        let points = [
-            SweepPoint {
-                shares: vec![Some(0.25), Some(0.75)],
-                under_contract: Some(0.5),
-                leader: Some((1, 0.9996)),
-                revenue: 1.5e6,
-            },
-            SweepPoint {
-                shares: vec![None, None],
-                under_contract: Some(0.0),
-                leader: None,
-                revenue: 0.0,
-            },
-        ];
+        // The two values' points, each counting contract-years or not.
+        let points_counting = |counted: [bool; 2]| {
+            [
+                SweepPoint {
+                    shares: vec![Some(0.25), Some(0.75)],
+                    under_contract: Some(0.5),
+                    leader: Some((1, 0.9996)),
+                    revenue: 1.5e6,
+                    counts_contract_years: counted[0],
+                },
+                SweepPoint {
+                    shares: vec![None, None],
+                    under_contract: Some(0.0),
+                    leader: None,
+                    revenue: 0.0,
+                    counts_contract_years: counted[1],
+                },
+            ]
+        };
+        let points = points_counting([true, true]);
         let table = "Two: 2 values of agency.X.caution, 100 runs each, seed 7, 12 month periods from 2026-01 to 2026-12
 
 Share of all contracts in 2026-12 (mean), units under contract, all vendors' mean cumulative revenue and the likeliest leader, by value:
@@ -1169,8 +1181,8 @@ Share of all contracts in 2026-12 (mean), units under contract, all vendors' mea
   0.2               25.0%  75.0%           50.0%        $1.50M      South >99.9%
   0.8                   -      -            0.0%            $0                 -
 ";
-        // Every contract at the default $1: contract-years, without a `$`,
-        // and said under the table, unless the sweep varies a price.
+        // Every contract of every value at the default $1: contract-years,
+        // without a `$`, and said under the table.
         assert_eq!(
             sweep_table(&s, &sweep, &points, 100, 7),
             "Two: 2 values of agency.X.caution, 100 runs each, seed 7, 12 month periods from 2026-01 to 2026-12
@@ -1182,17 +1194,24 @@ Share of all contracts in 2026-12 (mean), units under contract, all vendors' mea
 Every contract is worth $1 a year (every agency's annual_value is 1, as by default), so revenue counts contract-years; give annual_value to see dollars.
 "
         );
-        let prices = Sweep::parse("agency.X.annual_value=0.2,0.8").unwrap();
-        let swept_price = sweep_table(&s, &prices, &points, 100, 7);
-        assert!(!swept_price.contains("contract-years"), "{swept_price}");
-        assert!(swept_price.contains("  cum. revenue  "), "{swept_price}");
-        assert!(swept_price.contains(" $1.50M "), "{swept_price}");
-        let priced = crate::scenario::parse(
-            &format!("{TWO_VENDORS}annual_value = 250000\n"),
-            std::path::Path::new("two.toml"),
-        )
-        .unwrap();
-        assert_eq!(sweep_table(&priced, &sweep, &points, 100, 7), table);
+        // A value priced in dollars (a swept price, or an event that sets
+        // one moved into the horizon), whatever the file's own prices:
+        // dollars for all, and a note naming any value that counts
+        // contract-years.
+        assert_eq!(
+            sweep_table(&s, &sweep, &points_counting([false, false]), 100, 7),
+            table
+        );
+        for (counted, value) in [([true, false], "0.2"), ([false, true], "0.8")] {
+            assert_eq!(
+                sweep_table(&s, &sweep, &points_counting(counted), 100, 7),
+                format!(
+                    "{table}At {value} every contract is worth $1 a year (every agency's \
+                     annual_value is 1, as by default), so the revenue shown there counts \
+                     contract-years, not dollars.\n"
+                ),
+            );
+        }
         // A vendor named like a column of all vendors does not share its
         // label.
         let mut named = s.clone();

@@ -14,7 +14,7 @@ use super::{
     COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
     SimulationArgs, UsageError,
 };
-use crate::manifest::{Manifest, ManifestInput, ScenarioRef, os_text, path_text};
+use crate::manifest::{Manifest, ManifestInput, ScenarioRef, os_text, path_text, text_path};
 use crate::output::{self, OutputFile};
 use crate::scenario;
 
@@ -200,7 +200,7 @@ fn folder_warnings(
                 scenario
                     .real_path
                     .as_deref()
-                    .is_some_and(|real| Path::new(real) == leftover)
+                    .is_some_and(|real| text_path(real) == leftover)
             })
         });
         if is_an_input {
@@ -562,8 +562,8 @@ fn replaced_results(
         scenarios,
         working_directory: text("working_directory")
             .filter(|dir| !dir.is_empty())
-            .map(PathBuf::from),
-        output_folder: text("output_folder").map(PathBuf::from),
+            .map(|dir| text_path(&dir)),
+        output_folder: text("output_folder").map(|folder| text_path(&folder)),
         version: text("sharecast_version"),
         swept: text("parameter"),
     })
@@ -622,9 +622,9 @@ fn replaced_warning(
         // that a path that is not UTF-8 compares as the text recorded.
         let now: Option<PathBuf> = is
             .real_path
-            .as_ref()
-            .map(PathBuf::from)
-            .or_else(|| std::fs::canonicalize(&is.path).ok());
+            .as_deref()
+            .map(text_path)
+            .or_else(|| std::fs::canonicalize(text_path(&is.path)).ok());
         let recorded = now.as_ref().map(|n| path_text(n));
         let leads_to = |earlier: &Path| -> Option<bool> {
             match std::fs::canonicalize(earlier) {
@@ -636,6 +636,14 @@ fn replaced_warning(
         if was.real_path.is_some() && was.real_path == recorded {
             return true;
         }
+        // A manifest of a version that wrote a byte that is not UTF-8 as a
+        // replacement character: its text is all there is to compare.
+        if let (Some(real), Some(now)) = (&was.real_path, &now)
+            && real.contains('\u{FFFD}')
+            && *real == now.to_string_lossy()
+        {
+            return true;
+        }
         // The path from the folder tells only when the two travelled
         // together: the folder copied (its original still there), or moved
         // with its scenario (whose old place is empty). A folder moved
@@ -644,26 +652,26 @@ fn replaced_warning(
         let scenario_gone = was
             .real_path
             .as_ref()
-            .is_none_or(|real| matches!(Path::new(real).try_exists(), Ok(false)));
+            .is_none_or(|real| matches!(text_path(real).try_exists(), Ok(false)));
         if let Some(rel) = &was.path_from_folder
             && (folder_copied || scenario_gone)
-            && let Some(same) = leads_to(&out.join(rel))
+            && let Some(same) = leads_to(&out.join(text_path(rel)))
         {
             return same;
         }
         if let Some(real) = &was.real_path
-            && let Some(same) = leads_to(Path::new(real))
+            && let Some(same) = leads_to(&text_path(real))
         {
             return same;
         }
         if let Some(dir) = &working_directory {
             match dir.try_exists() {
-                Ok(true) => return leads_to(&dir.join(&was.path)).unwrap_or(false),
+                Ok(true) => return leads_to(&dir.join(text_path(&was.path))).unwrap_or(false),
                 Ok(false) => {}
                 Err(_) => return false,
             }
         }
-        leads_to(Path::new(&was.path)).unwrap_or(false)
+        leads_to(&text_path(&was.path)).unwrap_or(false)
     };
     // The same file (perhaps edited since), with the same settings in any
     // order: results of another `--set` variant are another scenario's.
@@ -697,11 +705,11 @@ fn replaced_warning(
         let whole = was.real_path.clone().or_else(|| {
             working_directory
                 .as_ref()
-                .map(|dir| dir.join(&was.path).display().to_string())
+                .map(|dir| path_text(&dir.join(text_path(&was.path))))
         });
-        let read_here = std::fs::canonicalize(&was.path)
+        let read_here = std::fs::canonicalize(text_path(&was.path))
             .ok()
-            .map(|p| p.display().to_string());
+            .map(|p| path_text(&p));
         match whole {
             Some(whole)
                 if whole != was.path

@@ -388,6 +388,17 @@ impl Scenario {
         self.price_events().next().is_some()
     }
 
+    /// Whether every contract is worth $1 a year: every agency's
+    /// `annual_value` is 1 (the default) and no event within the horizon
+    /// changes one, so that revenue counts contract-years, not dollars.
+    pub fn counts_contract_years(&self) -> bool {
+        !self.prices_change()
+            && self
+                .agencies
+                .iter()
+                .all(|a| a.annual_value.fixed_value() == Some(1.0))
+    }
+
     /// Whether some run may see a negative incumbency bonus in some
     /// agency, for which the count engine keeps a choice table per
     /// incumbent rather than one: the `[choice]` weight or the agency's own

@@ -37,6 +37,10 @@ pub struct SweepPoint {
     /// Mean cumulative revenue of all vendors together over the horizon:
     /// what a swept price or term changes most directly.
     pub revenue: f64,
+    /// Whether every contract of the value's scenario is worth $1 a year,
+    /// so that `revenue` counts contract-years
+    /// ([`Scenario::counts_contract_years`]).
+    pub counts_contract_years: bool,
 }
 
 impl SweepPoint {
@@ -63,6 +67,7 @@ impl SweepPoint {
             under_contract,
             leader,
             revenue: p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum(),
+            counts_contract_years: s.counts_contract_years(),
         }
     }
 }

@@ -823,48 +823,79 @@ fn non_utf8_arguments_do_not_panic() {
             .ends_with("/r\\xe9sultats"),
         "{manifest}"
     );
+}
 
-    // Another file whose name differs only in a byte that is not UTF-8 is
-    // another scenario: its results replace these with a warning (and
-    // --strict refuses), while the same file again replaces them without
-    // one.
-    let other = OsStr::from_bytes(b"sc\xe8nario.toml");
-    let text = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
-    std::fs::write(
-        tmp.path().join(other),
-        text.replace("seed = 7 ", "seed = 8 "),
-    )
-    .unwrap();
-    let run = |scenario: &OsStr, strict: bool| {
-        let mut command = Command::new(binary());
-        command
+/// A scenario whose path is not UTF-8 is recognised as any other: the same
+/// file again (edited, or moved with its results) replaces its results
+/// without a word, also after a manifest of a version that wrote such a
+/// byte as a replacement character; a file whose name differs only in such
+/// a byte, or that spells one out as text (`sc\xe9nario.toml`), is
+/// another scenario, whose results are told.
+#[test]
+fn a_path_that_is_not_utf8_is_one_file_and_no_other() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("p1");
+    std::fs::create_dir(&project).unwrap();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    let seeded = |seed: u32| minimal.replace("seed = 7 ", &format!("seed = {seed} "));
+    let name = OsStr::from_bytes(b"sc\xe9nario.toml");
+    let write = |dir: &Path, file: &OsStr, seed: u32| {
+        std::fs::write(dir.join(file), seeded(seed)).unwrap();
+    };
+    let run = |dir: &Path, scenario: &OsStr| {
+        let o = Command::new(binary())
             .arg("run")
             .arg(scenario)
-            .args(["--runs", "3", "--quiet", "--out"])
-            .arg(OsStr::from_bytes(b"r\xe9sultats"))
-            .current_dir(tmp.path());
-        if strict {
-            command.arg("--strict");
-        }
-        command.output().unwrap()
+            .args(["--runs", "3", "--quiet", "--out", "res"])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        stderr
     };
-    let o = run(name, false);
-    assert_eq!(o.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&o.stderr), "");
-    let o = run(other, true);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    write(&project, name, 7);
+    assert_eq!(run(&project, name), "");
+    // Edited: the same file.
+    write(&project, name, 8);
+    assert_eq!(run(&project, name), "");
+    // Moved with its results, and edited: the same project.
+    let moved = tmp.path().join("p2");
+    std::fs::rename(&project, &moved).unwrap();
+    write(&moved, name, 9);
+    assert_eq!(run(&moved, name), "");
+    // A manifest that wrote the byte as a replacement character, as
+    // earlier versions did, still names this file.
+    let manifest = moved.join("res/manifest.json");
+    let earlier = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("\\\\xe9", "\u{FFFD}");
+    assert!(earlier.contains('\u{FFFD}'), "{earlier}");
+    std::fs::write(&manifest, earlier).unwrap();
+    write(&moved, name, 10);
+    assert_eq!(run(&moved, name), "");
+
+    // Other files: another byte, and the escape spelt out in UTF-8.
+    let other = OsStr::from_bytes(b"sc\xe8nario.toml");
+    let spelt = OsStr::new("sc\\xe9nario.toml");
+    write(&moved, other, 7);
+    write(&moved, spelt, 11);
+    let stderr = run(&moved, other);
     assert!(
-        stderr.contains("holds the results of sc\\xe9nario.toml (")
-            && stderr.contains("which this run of sc\\xe8nario.toml would replace"),
+        stderr.contains("held the results of sc\\xe9nario.toml, now replaced by this run of sc\\xe8nario.toml; give each its own --out to keep both"),
         "{stderr}"
     );
-    let o = run(other, false);
-    let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let stderr = run(&moved, spelt);
     assert!(
-        stderr.contains("held the results of sc\\xe9nario.toml (")
-            && stderr.contains("now replaced by this run of sc\\xe8nario.toml"),
+        stderr.contains("held the results of sc\\xe8nario.toml, now replaced by this run of sc\\\\xe9nario.toml; give each its own --out to keep both"),
+        "{stderr}"
+    );
+    let stderr = run(&moved, name);
+    assert!(
+        stderr.contains("held the results of sc\\\\xe9nario.toml, now replaced by this run of sc\\xe9nario.toml; give each its own --out to keep both"),
         "{stderr}"
     );
 }

@@ -1171,3 +1171,72 @@ fn dates_after_the_horizon_make_one_scenario() {
     }
     assert!(!dir.join("out").exists());
 }
+
+/// The closing table counts contract-years only when every value's
+/// scenario does: a value that moves a price event into the horizon, or
+/// sets a price, makes the column dollars for all, without the note.
+#[test]
+fn revenue_is_in_dollars_when_any_value_prices_contracts() {
+    let tmp = tempfile::tempdir().unwrap();
+    // No agency gives annual_value; the event that would set one falls
+    // after the horizon in the file.
+    let text = "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.6\naccess = { unclassified = 1.0 }\n\
+                [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+                [[agency]]\nname = \"X\"\nunits = 100\ninnovation = 0.05\nimitation = 0.3\nterm = 6\n\
+                [[event]]\nat = \"2027-06\"\nagency = \"X\"\nset = { annual_value = 1e6 }\n";
+    std::fs::write(tmp.path().join("unpriced.toml"), text).unwrap();
+    let table = |vary: &str| {
+        let o = sharecast(
+            tmp.path(),
+            &[
+                "sweep",
+                "unpriced.toml",
+                "--vary",
+                vary,
+                "--runs",
+                "20",
+                "--out",
+                "s",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{vary}: {stderr}");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let note = "so revenue counts contract-years";
+    let counted = table("agency.X.caution=0.1,0.5");
+    assert!(counted.contains("  cum. contract-years  "), "{counted}");
+    assert!(counted.contains(note), "{counted}");
+    let value_rows = |table: &str| -> Vec<String> {
+        table
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.contains("likeliest leader"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(value_rows(&counted).len(), 2, "{counted}");
+    assert!(
+        value_rows(&counted).iter().all(|row| !row.contains('$')),
+        "{counted}"
+    );
+    for (vary, counting) in [
+        ("event.1.at=2027-06,2026-03", "2027-06"),
+        ("agency.X.annual_value=1,2e6", "1"),
+    ] {
+        let priced = table(vary);
+        assert!(priced.contains("  cum. revenue  "), "{priced}");
+        assert!(!priced.contains(note), "{priced}");
+        assert!(
+            priced.contains(&format!(
+                "At {counting} every contract is worth $1 a year (every agency's annual_value is \
+                 1, as by default), so the revenue shown there counts contract-years, not dollars."
+            )),
+            "{priced}"
+        );
+        assert!(
+            value_rows(&priced).iter().all(|row| row.contains("  $")),
+            "{priced}"
+        );
+    }
+}

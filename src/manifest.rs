@@ -157,7 +157,7 @@ impl ManifestInput {
             r.path_from_folder = r
                 .real_path
                 .as_deref()
-                .and_then(|real| relative_path(&folder, Path::new(real)))
+                .and_then(|real| relative_path(&folder, &text_path(real)))
                 .map(|rel| path_text(&rel));
         }
     }
@@ -204,13 +204,31 @@ pub fn path_text(path: &Path) -> String {
 /// `sc\xe8nario.toml` one name. Elsewhere (Windows, whose paths are
 /// UTF-16), what [`std::ffi::OsStr::to_string_lossy`] gives, unescaped.
 pub fn os_text(text: &std::ffi::OsStr) -> String {
+    escaped(text, true)
+}
+
+/// A path as a message shows it: as [`path_text`] writes it but with a
+/// backslash as itself, so that a name shows as typed and a byte that is
+/// not UTF-8 as `\xNN`, not as a replacement character that would make
+/// two names look alike.
+pub fn readable_path(path: &Path) -> String {
+    escaped(path.as_os_str(), false)
+}
+
+/// `text` with each byte that is not UTF-8 written `\xNN` and, when
+/// `reversibly`, each backslash `\\` (on Unix; elsewhere, lossily).
+fn escaped(text: &std::ffi::OsStr, reversibly: bool) -> String {
     #[cfg(unix)]
     {
         use std::fmt::Write;
         use std::os::unix::ffi::OsStrExt;
         let mut out = String::new();
         for chunk in text.as_bytes().utf8_chunks() {
-            out.push_str(&chunk.valid().replace('\\', "\\\\"));
+            if reversibly {
+                out.push_str(&chunk.valid().replace('\\', "\\\\"));
+            } else {
+                out.push_str(chunk.valid());
+            }
             for byte in chunk.invalid() {
                 let _ = write!(out, "\\x{byte:02x}");
             }
@@ -219,6 +237,7 @@ pub fn os_text(text: &std::ffi::OsStr) -> String {
     }
     #[cfg(not(unix))]
     {
+        let _ = reversibly;
         text.to_string_lossy().into_owned()
     }
 }

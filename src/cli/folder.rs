@@ -14,7 +14,9 @@ use super::{
     COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
     SimulationArgs, UsageError,
 };
-use crate::manifest::{Manifest, ManifestInput, ScenarioRef, os_text, path_text, text_path};
+use crate::manifest::{
+    Manifest, ManifestInput, ScenarioRef, os_text, path_text, readable_path, text_path,
+};
 use crate::output::{self, OutputFile};
 use crate::scenario;
 
@@ -206,7 +208,7 @@ fn folder_warnings(
         if is_an_input {
             said.push(format!(
                 "{} is the scenario this {} reads, not the runs of earlier results; it is left as it is, but whoever opens the folder may take it for them (rename the scenario, or choose another --out)",
-                shown_path(leftover.display()),
+                shown_path(&leftover),
                 manifest.input.job()
             ));
         } else if !leftover.is_file() {
@@ -227,8 +229,13 @@ fn folder_warnings(
 
 /// A path as a message about the output folder shows it: every control
 /// character escaped, a line break too (the message is one line).
-fn shown_path(path: impl std::fmt::Display) -> String {
-    crate::text::escape_hidden(&path.to_string(), false)
+fn shown_path(path: &Path) -> String {
+    crate::text::escape_hidden(&readable_path(path), false)
+}
+
+/// [`shown_path`] of a path as a manifest records it ([`path_text`]).
+fn shown_recorded(text: &str) -> String {
+    shown_path(&text_path(text))
 }
 
 /// Whether a warning about the output folder is said once the new files
@@ -330,7 +337,7 @@ pub(super) fn foresee_folder_warnings<'a>(
 fn not_a_runs_file(path: &Path) -> String {
     format!(
         "{} is not a regular file, so it holds no run's results",
-        shown_path(path.display())
+        shown_path(path)
     )
 }
 
@@ -367,7 +374,7 @@ fn unlisted_files_warning(
     };
     Some(format!(
         "{} {} {}{unaccounted}{}; give each job its own --out to keep {them}",
-        shown_path(out.display()),
+        shown_path(out),
         tense.held(),
         present.join(", "),
         tense.replaced_by(&format!("this {}'s files", input.job())),
@@ -393,7 +400,7 @@ fn foreign_manifest(out: &Path) -> Result<Option<&'static str>> {
     let bytes = read_manifest(&path).with_context(|| {
             format!(
                 "cannot read {}, which says whose results the output folder holds (fix its permissions, or choose another --out)",
-            shown_path(path.display())
+            shown_path(&path)
         )
     })?;
     let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
@@ -474,9 +481,9 @@ fn other_files_warnings(out: &Path, input: &ManifestInput, tense: Tense) -> Vec<
         if !present.is_empty() {
             said.push(format!(
                 "{} also holds {} from an earlier `sharecast {command}`; {} {} this {}, not them",
-                shown_path(out.display()),
+                shown_path(out),
                 present.join(", "),
-                shown_path(out.join(MANIFEST_FILE).display()),
+                shown_path(&out.join(MANIFEST_FILE)),
                 tense.describes(),
                 input.job()
             ));
@@ -594,7 +601,7 @@ fn replaced_warning(
         swept,
     } = earlier;
     let now: Vec<&ScenarioRef> = input.scenarios().into_iter().map(|(_, r)| r).collect();
-    let named = |r: &ScenarioRef| format!("{}{}", shown_path(&r.path), with_specs(&r.settings));
+    let named = |r: &ScenarioRef| format!("{}{}", shown_recorded(&r.path), with_specs(&r.settings));
     let listed = |refs: &[&ScenarioRef]| {
         refs.iter()
             .map(|r| named(r))
@@ -604,7 +611,7 @@ fn replaced_warning(
     let Some(earlier) = earlier else {
         return Some(format!(
             "{} {} results whose {MANIFEST_FILE} (written by sharecast {}) names no scenario file this version can read{}; give each its own --out to keep both",
-            shown_path(out.display()),
+            shown_path(out),
             tense.held(),
             version.as_deref().unwrap_or("of an unknown version"),
             tense.replaced_by(&format!("this {} of {}", input.job(), listed(&now))),
@@ -690,7 +697,7 @@ fn replaced_warning(
         return (was != is).then(|| {
             format!(
                 "{} {} a sweep of {} over {}{}; give each its own --out to keep both",
-                shown_path(out.display()),
+                shown_path(out),
                 tense.held(),
                 was,
                 named(now[0]),
@@ -719,8 +726,8 @@ fn replaced_warning(
             {
                 format!(
                     "{} ({}){}",
-                    shown_path(&was.path),
-                    shown_path(&whole),
+                    shown_recorded(&was.path),
+                    shown_recorded(&whole),
                     with_specs(&was.settings)
                 )
             }
@@ -747,7 +754,7 @@ fn replaced_warning(
     };
     Some(format!(
         "{} {} {what} {earlier}{}; give each its own --out to keep both",
-        shown_path(out.display()),
+        shown_path(out),
         tense.held(),
         tense.replaced_by(&this_job),
     ))
@@ -771,22 +778,22 @@ fn leftover_runs_warning(
     match differences {
         Some(d) if d.is_empty() => format!(
             "{} does not match these results, though {} describes a run of the same inputs: it has changed since that run wrote it, or a build of sharecast that gives other numbers wrote it (only --per-run replaces it)",
-            shown_path(path.display()),
-            shown_path(out.join(MANIFEST_FILE).display())
+            shown_path(&path),
+            shown_path(&out.join(MANIFEST_FILE))
         ),
         Some(d) if d.len() == 1 && d[0].starts_with("sharecast version") => format!(
             "{} is from an earlier run of the same inputs by another build ({}) and does not match these results: that build gives other numbers, or the file has changed since (only --per-run replaces it)",
-            shown_path(path.display()),
+            shown_path(&path),
             d[0]
         ),
         Some(d) => format!(
             "{} is from an earlier run of other inputs ({}) and does not match these results (only --per-run replaces it)",
-            shown_path(path.display()),
+            shown_path(&path),
             d.join("; ")
         ),
         None => format!(
             "{} is from an earlier run and does not match these results (only --per-run replaces it)",
-            shown_path(path.display())
+            shown_path(&path)
         ),
     }
 }

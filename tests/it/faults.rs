@@ -825,79 +825,116 @@ fn non_utf8_arguments_do_not_panic() {
     );
 }
 
-/// A scenario whose path is not UTF-8 is recognised as any other: the same
-/// file again (edited, or moved with its results) replaces its results
-/// without a word, also after a manifest of a version that wrote such a
-/// byte as a replacement character; a file whose name differs only in such
-/// a byte, or that spells one out as text (`sc\xe9nario.toml`), is
-/// another scenario, whose results are told.
+/// A scenario whose path is not UTF-8, or holds a backslash, is
+/// recognised as any other: the same file again (edited, moved or copied
+/// with its results and run from elsewhere) replaces its results without a
+/// word, also after a manifest of a version that wrote such a byte as a
+/// replacement character; a file whose name differs only in such a byte,
+/// or that spells one out as text (`sc\xe9nario.toml`), is another
+/// scenario, whose results are told.
 #[test]
 fn a_path_that_is_not_utf8_is_one_file_and_no_other() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
 
     let tmp = tempfile::tempdir().unwrap();
-    let project = tmp.path().join("p1");
-    std::fs::create_dir(&project).unwrap();
+    let top = tmp.path();
     let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
-    let seeded = |seed: u32| minimal.replace("seed = 7 ", &format!("seed = {seed} "));
     let name = OsStr::from_bytes(b"sc\xe9nario.toml");
-    let write = |dir: &Path, file: &OsStr, seed: u32| {
-        std::fs::write(dir.join(file), seeded(seed)).unwrap();
+    let write = |file: &Path, seed: u32| {
+        let text = minimal.replace("seed = 7 ", &format!("seed = {seed} "));
+        std::fs::write(file, text).unwrap();
     };
-    let run = |dir: &Path, scenario: &OsStr| {
+    // `run FOLDER/FILE --out FOLDER/res` from the top folder: its stderr.
+    let run = |folder: &OsStr, file: &OsStr| {
         let o = Command::new(binary())
             .arg("run")
-            .arg(scenario)
-            .args(["--runs", "3", "--quiet", "--out", "res"])
-            .current_dir(dir)
+            .arg(Path::new(folder).join(file))
+            .args(["--runs", "3", "--quiet", "--out"])
+            .arg(Path::new(folder).join("res"))
+            .current_dir(top)
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
         assert_eq!(o.status.code(), Some(0), "{stderr}");
         stderr
     };
-    write(&project, name, 7);
-    assert_eq!(run(&project, name), "");
-    // Edited: the same file.
-    write(&project, name, 8);
-    assert_eq!(run(&project, name), "");
-    // Moved with its results, and edited: the same project.
-    let moved = tmp.path().join("p2");
-    std::fs::rename(&project, &moved).unwrap();
-    write(&moved, name, 9);
-    assert_eq!(run(&moved, name), "");
+    let with_prefix = |prefix: &[u8], folder: &[u8]| [prefix, folder].concat();
+    let mut seed = 7;
+    for folder in [&b"proj\xe9"[..], b"back\\slash", b"two\\\\slashes"] {
+        let original = OsStr::from_bytes(folder);
+        std::fs::create_dir(top.join(original)).unwrap();
+        write(&top.join(original).join(name), seed);
+        assert_eq!(run(original, name), "");
+        // Edited: the same file.
+        seed += 1;
+        write(&top.join(original).join(name), seed);
+        assert_eq!(run(original, name), "");
+        // Moved with its results, edited, and typed from here by its new
+        // path: the same project.
+        let moved = with_prefix(b"moved-", folder);
+        let moved = OsStr::from_bytes(&moved);
+        std::fs::rename(top.join(original), top.join(moved)).unwrap();
+        seed += 1;
+        write(&top.join(moved).join(name), seed);
+        assert_eq!(run(moved, name), "", "{}", moved.to_string_lossy());
+        // Copied with its results and edited: the same project.
+        let copy = with_prefix(b"copy-", folder);
+        let copy = OsStr::from_bytes(&copy);
+        let copied = Command::new("cp")
+            .arg("-a")
+            .arg(top.join(moved))
+            .arg(top.join(copy))
+            .status()
+            .unwrap();
+        assert!(copied.success());
+        seed += 1;
+        write(&top.join(copy).join(name), seed);
+        assert_eq!(run(copy, name), "", "{}", copy.to_string_lossy());
+    }
+
     // A manifest that wrote the byte as a replacement character, as
     // earlier versions did, still names this file.
-    let manifest = moved.join("res/manifest.json");
+    let folder = OsStr::from_bytes(b"moved-proj\xe9");
+    let manifest = top.join(folder).join("res/manifest.json");
     let earlier = std::fs::read_to_string(&manifest)
         .unwrap()
         .replace("\\\\xe9", "\u{FFFD}");
     assert!(earlier.contains('\u{FFFD}'), "{earlier}");
     std::fs::write(&manifest, earlier).unwrap();
-    write(&moved, name, 10);
-    assert_eq!(run(&moved, name), "");
+    seed += 1;
+    write(&top.join(folder).join(name), seed);
+    assert_eq!(run(folder, name), "");
 
-    // Other files: another byte, and the escape spelt out in UTF-8.
+    // Other files: another byte, and the escape spelt out in UTF-8. A
+    // message shows a byte that is not UTF-8 as \xNN, and a name as typed.
     let other = OsStr::from_bytes(b"sc\xe8nario.toml");
     let spelt = OsStr::new("sc\\xe9nario.toml");
-    write(&moved, other, 7);
-    write(&moved, spelt, 11);
-    let stderr = run(&moved, other);
+    write(&top.join(folder).join(other), 100);
+    write(&top.join(folder).join(spelt), 101);
+    let told = |was: &str, now: &str| {
+        format!(
+            "warning: moved-proj\\xe9/res held the results of moved-proj\\xe9/{was}, now \
+             replaced by this run of moved-proj\\xe9/{now}; give each its own --out to keep both"
+        )
+    };
+    let stderr = run(folder, other);
     assert!(
-        stderr.contains("held the results of sc\\xe9nario.toml, now replaced by this run of sc\\xe8nario.toml; give each its own --out to keep both"),
+        stderr.contains(&told("sc\\xe9nario.toml", "sc\\xe8nario.toml")),
         "{stderr}"
     );
-    let stderr = run(&moved, spelt);
+    let stderr = run(folder, spelt);
     assert!(
-        stderr.contains("held the results of sc\\xe8nario.toml, now replaced by this run of sc\\\\xe9nario.toml; give each its own --out to keep both"),
+        stderr.contains(&told("sc\\xe8nario.toml", "sc\\xe9nario.toml")),
         "{stderr}"
     );
-    let stderr = run(&moved, name);
+    let stderr = run(folder, name);
     assert!(
-        stderr.contains("held the results of sc\\\\xe9nario.toml, now replaced by this run of sc\\xe9nario.toml; give each its own --out to keep both"),
+        stderr.contains(&told("sc\\xe9nario.toml", "sc\\xe9nario.toml")),
         "{stderr}"
     );
+    let stderr = run(folder, name);
+    assert_eq!(stderr, "");
 }
 
 /// `sharecast ARGS` (with `minimal.toml` for `SCENARIO`) in `dir`, its

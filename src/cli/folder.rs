@@ -37,16 +37,16 @@ pub(super) fn check_out_folder<'a>(
         let message = match (whole, dangling) {
             (true, false) => format!(
                 "the output folder {} is a file, not a folder; choose another --out",
-                out.display()
+                shown_path(out)
             ),
             (true, true) => format!(
                 "the output folder {} is a link that leads to nothing (to something that does not exist, or round a loop of links); choose another --out",
-                out.display()
+                shown_path(out)
             ),
             (false, _) => format!(
                 "the output folder {} cannot be created: {} is not a folder{}; choose another --out",
-                out.display(),
-                file.display(),
+                shown_path(out),
+                shown_path(&file),
                 if dangling {
                     " but a link that leads to nothing"
                 } else {
@@ -59,15 +59,15 @@ pub(super) fn check_out_folder<'a>(
     if let Some((name, folder)) = output::name_taken_by_folder(out, names.clone()) {
         return Err(UsageError(format!(
             "{} is a folder, so {name} cannot be written there; move it away or choose another --out",
-            folder.display()
+            shown_path(&folder)
         ))
         .into());
     }
     if let Some((name, input)) = output::name_of_an_input(out, names.clone(), inputs) {
         return Err(UsageError(format!(
             "writing {name} into {} would replace the scenario {} with results; rename the scenario or choose another --out",
-            out.display(),
-            input.display()
+            shown_path(out),
+            shown_path(&input)
         ))
         .into());
     }
@@ -78,7 +78,7 @@ pub(super) fn check_out_folder<'a>(
     if let Some(why) = foreign_manifest(out)? {
         return Err(UsageError(format!(
             "{} {why}, so the folder looks like another program's and sharecast will not replace it; move it away or choose another --out",
-            out.join(MANIFEST_FILE).display()
+            shown_path(&out.join(MANIFEST_FILE))
         ))
         .into());
     }
@@ -89,13 +89,13 @@ pub(super) fn check_out_folder<'a>(
     if looks_like_a_file && !out.exists() {
         warning!(
             "the output folder {} is named like a file; sharecast writes several files into a folder of that name",
-            out.display()
+            shown_path(out)
         );
     }
     output::try_writing_in(out, names).with_context(|| {
         format!(
             "cannot write into the output folder {} (checked before simulating)",
-            out.display()
+            shown_path(out)
         )
     })?;
     Ok(())
@@ -219,7 +219,7 @@ fn folder_warnings(
                 Ok(false) => said.push(leftover_runs_warning(out, earlier.as_ref(), manifest)),
                 Err(e) => said.push(format!(
                     "{} cannot be read ({e}), so whether it holds these results' runs is unknown (only --per-run replaces it)",
-                    leftover.display()
+                    shown_path(&leftover)
                 )),
             }
         }
@@ -231,6 +231,23 @@ fn folder_warnings(
 /// character escaped, a line break too (the message is one line).
 fn shown_path(path: &Path) -> String {
     crate::text::escape_hidden(&readable_path(path), false)
+}
+
+/// Whether `path` is the only entry of its folder whose name, read with
+/// replacement characters for bytes that are not UTF-8, reads as its own
+/// does (as a manifest of an earlier version recorded it).
+fn only_file_read_so(path: &Path) -> bool {
+    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    let lossy = name.to_string_lossy();
+    std::fs::read_dir(folder).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_name().to_string_lossy() == lossy)
+            .count()
+            == 1
+    })
 }
 
 /// [`shown_path`] of a path as a manifest records it ([`path_text`]).
@@ -644,10 +661,14 @@ fn replaced_warning(
             return true;
         }
         // A manifest of a version that wrote a byte that is not UTF-8 as a
-        // replacement character: its text is all there is to compare.
+        // replacement character: its text is all there is to compare, and
+        // it names this file when it names no file itself and no other file
+        // beside this one reads the same.
         if let (Some(real), Some(now)) = (&was.real_path, &now)
             && real.contains('\u{FFFD}')
             && *real == now.to_string_lossy()
+            && matches!(text_path(real).try_exists(), Ok(false))
+            && only_file_read_so(now)
         {
             return true;
         }

@@ -935,6 +935,20 @@ fn a_path_that_is_not_utf8_is_one_file_and_no_other() {
     );
     let stderr = run(folder, name);
     assert_eq!(stderr, "");
+
+    // With a manifest of the earlier kind, another file whose name reads
+    // the same with a replacement character may be the one it names: its
+    // results are told.
+    let earlier = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("\\\\xe9", "\u{FFFD}");
+    std::fs::write(&manifest, earlier).unwrap();
+    let stderr = run(folder, other);
+    assert!(
+        stderr.contains("held the results of")
+            && stderr.contains("now replaced by this run of moved-proj\\xe9/sc\\xe8nario.toml"),
+        "{stderr}"
+    );
 }
 
 /// `sharecast ARGS` (with `minimal.toml` for `SCENARIO`) in `dir`, its

@@ -32,10 +32,10 @@ pub struct Manifest {
     /// not UTF-8 as above; empty if it could not be read).
     pub working_directory: String,
     /// The output folder's own absolute path, links resolved, when the
-    /// files are written: tells a folder copied (the original still there)
-    /// from one moved since (left out when it cannot be resolved, and
-    /// absent from manifests of earlier versions, which the checks of an
-    /// output folder read).
+    /// files are written ([`path_text`]): tells a folder copied (the
+    /// original still there) from one moved since (left out when it cannot
+    /// be resolved, and absent from manifests of earlier versions, which
+    /// the checks of an output folder read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_folder: Option<String>,
     /// The warnings the job printed, each once and as printed without its
@@ -87,11 +87,13 @@ pub enum ManifestInput {
 
 /// One scenario file, as the manifest names it (and as a later command
 /// reads it back, to tell whether it replaces another scenario's results).
+/// Its paths are text that gives back every byte ([`path_text`]): read one
+/// back with [`text_path`], not `Path::new`, before looking the file up.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ScenarioRef {
     /// The scenario's `name` (by default the file name without its extension).
     pub name: String,
-    /// The file's path as given on the command line.
+    /// The file's path as given on the command line ([`path_text`]).
     pub path: String,
     /// SHA-256 of the file's bytes, in lowercase hex.
     pub sha256: String,

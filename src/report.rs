@@ -354,14 +354,6 @@ fn all_vendors_label<'a>(label: &str, mut vendors: impl Iterator<Item = &'a str>
     }
 }
 
-/// A line under a closing table when every contract of `s` is worth $1 a
-/// year (every agency's `annual_value` is 1, the default, and no event
-/// changes one): its revenue is a count of contract-years, not dollars.
-fn contract_years_note(s: &Scenario) -> Option<String> {
-    s.counts_contract_years()
-        .then(|| CONTRACT_YEARS_NOTE.to_string())
-}
-
 /// The line under a closing table whose revenue counts contract-years.
 const CONTRACT_YEARS_NOTE: &str = "Every contract is worth $1 a year (every agency's annual_value \
      is 1, as by default), so revenue counts contract-years; give annual_value to see dollars.";
@@ -424,8 +416,8 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
         revenue.amount(p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum()),
     ]);
     out.push_str(&table(&rows));
-    if let Some(note) = contract_years_note(s) {
-        let _ = writeln!(out, "{note}");
+    if revenue == Revenue::ContractYears {
+        let _ = writeln!(out, "{CONTRACT_YEARS_NOTE}");
     }
     out
 }
@@ -589,11 +581,11 @@ pub fn comparison_table(
              change compares contract-years with dollars."
         ))
     };
-    let note = match [baseline.0, counterfactual.0].map(Scenario::counts_contract_years) {
-        [true, true] => contract_years_note(baseline.0),
-        [true, false] => one_side("counterfactual", "baseline"),
-        [false, true] => one_side("baseline", "counterfactual"),
-        [false, false] => None,
+    let note = match [baseline.0, counterfactual.0].map(Revenue::of) {
+        [Revenue::ContractYears, Revenue::ContractYears] => Some(CONTRACT_YEARS_NOTE.to_string()),
+        [Revenue::ContractYears, Revenue::Dollars] => one_side("counterfactual", "baseline"),
+        [Revenue::Dollars, Revenue::ContractYears] => one_side("baseline", "counterfactual"),
+        [Revenue::Dollars, Revenue::Dollars] => None,
     };
     if let Some(note) = note {
         let _ = writeln!(out, "{note}");

@@ -233,20 +233,24 @@ fn shown_path(path: &Path) -> String {
     crate::text::escape_hidden(&readable_path(path), false)
 }
 
-/// Whether `path` is the only entry of its folder whose name, read with
-/// replacement characters for bytes that are not UTF-8, reads as its own
-/// does (as a manifest of an earlier version recorded it).
-fn only_file_read_so(path: &Path) -> bool {
-    let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
-        return false;
-    };
-    let lossy = name.to_string_lossy();
-    std::fs::read_dir(folder).is_ok_and(|entries| {
-        entries
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_name().to_string_lossy() == lossy)
-            .count()
-            == 1
+/// Whether no other path reads as `path` does when each byte that is not
+/// UTF-8 is read as a replacement character (as a manifest of an earlier
+/// version recorded it): of every part of it whose name so read holds one,
+/// its folder holds no other entry whose name reads the same.
+fn only_path_read_so(path: &Path) -> bool {
+    path.ancestors().all(|part| {
+        let (Some(folder), Some(name)) = (part.parent(), part.file_name()) else {
+            return true;
+        };
+        let lossy = name.to_string_lossy();
+        !lossy.contains('\u{FFFD}')
+            || std::fs::read_dir(folder).is_ok_and(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|entry| entry.file_name().to_string_lossy() == lossy)
+                    .count()
+                    == 1
+            })
     })
 }
 
@@ -662,13 +666,13 @@ fn replaced_warning(
         }
         // A manifest of a version that wrote a byte that is not UTF-8 as a
         // replacement character: its text is all there is to compare, and
-        // it names this file when it names no file itself and no other file
-        // beside this one reads the same.
+        // it names this file when it names no file itself and no other path
+        // reads the same.
         if let (Some(real), Some(now)) = (&was.real_path, &now)
             && real.contains('\u{FFFD}')
             && *real == now.to_string_lossy()
             && matches!(text_path(real).try_exists(), Ok(false))
-            && only_file_read_so(now)
+            && only_path_read_so(now)
         {
             return true;
         }

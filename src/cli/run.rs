@@ -16,6 +16,7 @@ use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{load_with_sets, set_specs, settings_line};
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
+use crate::manifest::readable_path;
 use crate::manifest::{ManifestInput, ScenarioRef};
 use crate::output::OutputFile;
 use crate::progress::Progress;
@@ -105,7 +106,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             "{with}{}\nWrote {} to {}\n",
             report::final_table(&s, &projection, seed),
             file_names(&files),
-            out.display()
+            readable_path(&out)
         ))?;
     }
     Ok(())

@@ -798,13 +798,16 @@ fn non_utf8_arguments_do_not_panic() {
     let o = Command::new(binary())
         .arg("run")
         .arg(name)
-        .args(["--runs", "3", "--quiet", "--out"])
+        .args(["--runs", "3", "--out"])
         .arg(OsStr::from_bytes(b"r\xe9sultats"))
         .current_dir(tmp.path())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
+    // The table's last line names the folder with the byte as \xe9.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.ends_with(" to r\\xe9sultats\n"), "{stdout}");
     let manifest = std::fs::read(
         tmp.path()
             .join(OsStr::from_bytes(b"r\xe9sultats/manifest.json")),
@@ -815,7 +818,7 @@ fn non_utf8_arguments_do_not_panic() {
     // this file's alone.
     assert_eq!(manifest["scenario"]["path"], "sc\\xe9nario.toml");
     assert_eq!(manifest["command_line"][2], "sc\\xe9nario.toml");
-    assert_eq!(manifest["command_line"][7], "r\\xe9sultats");
+    assert_eq!(manifest["command_line"][6], "r\\xe9sultats");
     assert!(
         manifest["output_folder"]
             .as_str()
@@ -947,6 +950,34 @@ fn a_path_that_is_not_utf8_is_one_file_and_no_other() {
     assert!(
         stderr.contains("held the results of")
             && stderr.contains("now replaced by this run of moved-proj\\xe9/sc\\xe8nario.toml"),
+        "{stderr}"
+    );
+    // So are those of a file whose folder's name reads the same.
+    let shared = |folder: &[u8]| {
+        let o = Command::new(binary())
+            .arg("run")
+            .arg(Path::new(OsStr::from_bytes(folder)).join("s.toml"))
+            .args(["--runs", "3", "--quiet", "--out", "shared"])
+            .current_dir(top)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    for (folder, seed) in [(&b"lossy\xe9"[..], 200), (b"lossy\xe8", 201)] {
+        std::fs::create_dir(top.join(OsStr::from_bytes(folder))).unwrap();
+        write(&top.join(OsStr::from_bytes(folder)).join("s.toml"), seed);
+    }
+    assert_eq!(shared(b"lossy\xe9"), "");
+    let manifest = top.join("shared/manifest.json");
+    let earlier = std::fs::read_to_string(&manifest)
+        .unwrap()
+        .replace("\\\\xe9", "\u{FFFD}");
+    std::fs::write(&manifest, earlier).unwrap();
+    let stderr = shared(b"lossy\xe8");
+    assert!(
+        stderr.contains("held the results of")
+            && stderr.contains("now replaced by this run of lossy\\xe8/s.toml"),
         "{stderr}"
     );
 }

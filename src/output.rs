@@ -32,7 +32,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, Result, bail};
 
 use crate::engine::Cancelled;
-use crate::manifest::readable_path;
+use crate::text::shown_path;
 
 /// A file to write: its name in the output folder and its contents.
 #[derive(Clone, PartialEq, Eq)]
@@ -171,13 +171,13 @@ pub fn try_writing_in<'a>(dir: &Path, names: impl IntoIterator<Item = &'a str>) 
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempts < ATTEMPTS => {}
             Err(e) => {
                 return Err(e).with_context(|| {
-                    format!("no file can be created in {}", readable_path(&existing))
+                    format!("no file can be created in {}", shown_path(&existing))
                 });
             }
         }
     };
     let owner = file_owner(&probe);
-    fs::remove_file(&probe).with_context(|| format!("cannot remove {}", readable_path(&probe)))?;
+    fs::remove_file(&probe).with_context(|| format!("cannot remove {}", shown_path(&probe)))?;
     refuse_others_files(dir, names, owner, "nothing was written")
 }
 
@@ -250,7 +250,7 @@ fn refuse_others_files<'a>(
         "cannot replace {name} in {}: {whose}, and the folder lets only a file's owner replace \
          it (its sticky bit is set); {outcome}: choose another --out, or ask the owner to move \
          the earlier results",
-        readable_path(dir)
+        shown_path(dir)
     )
 }
 
@@ -293,7 +293,7 @@ impl FolderLock {
                         if cancel.load(Ordering::SeqCst) {
                             bail!(
                                 "interrupted while waiting for another job writing into {}",
-                                readable_path(dir)
+                                shown_path(dir)
                             );
                         }
                         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -396,17 +396,14 @@ fn create_folder(dir: &Path) -> Result<PathBuf> {
             let why = if file == dir {
                 "it is a file".to_string()
             } else {
-                format!("{} is not a folder", readable_path(&file))
+                format!("{} is not a folder", shown_path(&file))
             };
             return Err(e).with_context(|| {
-                format!(
-                    "cannot create the output folder {}: {why}",
-                    readable_path(dir)
-                )
+                format!("cannot create the output folder {}: {why}", shown_path(dir))
             });
         }
         return Err(e)
-            .with_context(|| format!("cannot create the output folder {}", readable_path(dir)));
+            .with_context(|| format!("cannot create the output folder {}", shown_path(dir)));
     }
     Ok(normalized)
 }
@@ -472,7 +469,7 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
     if let Some((name, folder)) = name_taken_by_folder(dir, names.iter().copied()) {
         bail!(
             "cannot write {name}: {} is a folder; move it away or choose another --out",
-            readable_path(&folder)
+            shown_path(&folder)
         );
     }
     let mut written: Vec<PathBuf> = Vec::with_capacity(files.len());
@@ -485,19 +482,18 @@ pub fn write_files(dir: &Path, files: &[OutputFile], cancel: &AtomicBool) -> any
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => {
-                    return Err(e)
-                        .with_context(|| format!("cannot replace {}", readable_path(&tmp)));
+                    return Err(e).with_context(|| format!("cannot replace {}", shown_path(&tmp)));
                 }
             }
             let mut file = fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(&tmp)
-                .with_context(|| format!("cannot create {} in {}", f.name, readable_path(dir)))?;
+                .with_context(|| format!("cannot create {} in {}", f.name, shown_path(dir)))?;
             written.push(tmp.clone());
             file.write_all(&f.bytes)
                 .and_then(|()| file.sync_all())
-                .with_context(|| format!("cannot write {} in {}", f.name, readable_path(dir)))?;
+                .with_context(|| format!("cannot write {} in {}", f.name, shown_path(dir)))?;
             if cancel.load(Ordering::SeqCst) {
                 return Err(anyhow::Error::new(Cancelled)
                     .context(format!("interrupted while writing {}", f.name)));
@@ -622,7 +618,7 @@ fn remove_leftover_backups(
 /// "cannot replace NAME in DIR", the step that fails when the file at a
 /// result's name cannot be kept aside.
 fn cannot_replace(dir: &Path, name: &str) -> String {
-    format!("cannot replace {name} in {}", readable_path(dir))
+    format!("cannot replace {name} in {}", shown_path(dir))
 }
 
 /// The advice when a result's name cannot be moved over or away: most
@@ -633,7 +629,7 @@ fn held_open(name: &str) -> String {
 
 /// What to tell the user of the backups [`earlier_versions_kept`] found.
 pub fn earlier_versions_message(kept: &[(&str, PathBuf)]) -> String {
-    let paths: Vec<String> = kept.iter().map(|(_, b)| readable_path(b)).collect();
+    let paths: Vec<String> = kept.iter().map(|(_, b)| shown_path(b)).collect();
     let names: Vec<&str> = kept.iter().map(|(name, _)| *name).collect();
     let (verb, them) = if kept.len() == 1 {
         ("holds", "it")
@@ -675,7 +671,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// The name a path in the output folder is shown by in messages.
 fn shown(path: &Path) -> String {
     path.file_name()
-        .map_or_else(|| readable_path(path), |n| readable_path(Path::new(n)))
+        .map_or_else(|| shown_path(path), |n| shown_path(Path::new(n)))
 }
 
 /// Keeps the file at `name` in `dir`, if there is one, under its backup
@@ -721,7 +717,7 @@ fn move_into_place(dir: &Path, names: &[&str], moves: &mut impl Moves) -> Result
         };
         let (target, backup) = (dir.join(name), backup_name(dir, name));
         if let Err(e) = moves.rename(&temporary_name(dir, name), &target) {
-            let what = format!("cannot move {name} into place in {}", readable_path(dir));
+            let what = format!("cannot move {name} into place in {}", shown_path(dir));
             failure = Some((what, held_open(name), e));
             // The name still holds its earlier file unless it was moved away.
             // A backup that cannot be removed is removed by the next job.

@@ -104,6 +104,14 @@ pub fn shows_blank(text: &str) -> bool {
         .all(|c| c.is_whitespace() || c == '\u{2800}' || is_modifier(c))
 }
 
+/// A path as messages show it: each byte that is not UTF-8 as `\xNN`
+/// ([`crate::manifest::readable_path`]) and each hidden character escaped
+/// ([`escape_hidden`]), so that a name shows as typed, and one that could
+/// act on the terminal, break a line or read like another cannot.
+pub fn shown_path(path: &std::path::Path) -> String {
+    escape_hidden(&crate::manifest::readable_path(path), false)
+}
+
 /// `text` with each hidden character ([`is_hidden`]) written as a TOML
 /// escape (`\u001B`, `\u202E`, `\U000E0041`, `\t`, `\n`, `\r`), except
 /// line breaks and tabs when `keep_layout`, so that nothing quoted from a

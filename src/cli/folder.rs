@@ -14,11 +14,10 @@ use super::{
     COMPARISON_FILES, Interrupted, MANIFEST_FILE, RUNS_FILE, STATISTICS_FILES, SWEEP_FILES,
     SimulationArgs, UsageError,
 };
-use crate::manifest::{
-    Manifest, ManifestInput, ScenarioRef, os_text, path_text, readable_path, text_path,
-};
+use crate::manifest::{Manifest, ManifestInput, ScenarioRef, os_text, path_text, text_path};
 use crate::output::{self, OutputFile};
 use crate::scenario;
+use crate::text::shown_path;
 
 /// Refuses an `--out` that is a file, lies under a file, holds a folder
 /// where one of `names` is to be written, or would have one of `names`
@@ -225,12 +224,6 @@ fn folder_warnings(
         }
     }
     said
-}
-
-/// A path as a message about the output folder shows it: every control
-/// character escaped, a line break too (the message is one line).
-fn shown_path(path: &Path) -> String {
-    crate::text::escape_hidden(&readable_path(path), false)
 }
 
 /// Whether no other path reads as `path` does when each byte that is not

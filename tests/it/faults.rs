@@ -781,6 +781,38 @@ fn obstacles_in_the_output_folder() {
     assert_eq!(snapshot(&out), before);
 }
 
+/// A message about the output folder is one line, whatever the folder's
+/// name holds: a line break and a byte that is not UTF-8 are escaped, in
+/// the checks of the folder and in those made while writing alike.
+#[test]
+fn a_message_about_the_output_folder_shows_its_name_on_one_line() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join(OsStr::from_bytes(b"nl\nn\xe9me"));
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(
+        sharecast::output::backup_name(&out, "shares.csv"),
+        "the earlier shares.csv",
+    )
+    .unwrap();
+    let o = Command::new(binary())
+        .arg("run")
+        .arg(repo_root().join("scenarios/minimal.toml"))
+        .args(["--runs", "3", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("nl\\nn\\xe9me/.shares.csv.previous holds the earlier shares.csv"),
+        "{stderr}"
+    );
+}
+
 /// Arguments that are not UTF-8 (a path in a legacy encoding) work, and
 /// the manifest keeps them apart.
 #[test]

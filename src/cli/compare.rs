@@ -21,6 +21,7 @@ use crate::progress::Progress;
 use crate::report;
 use crate::resources;
 use crate::scenario::ScenarioError;
+use crate::text::shown_path;
 
 pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let other_path = match &args.counterfactual {
@@ -35,7 +36,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         }
     };
     // How the counterfactual is named in messages and the table.
-    let other_name = format!("{}{}", other_path.display(), with_sets(&args.set));
+    let other_name = format!("{}{}", shown_path(&other_path), with_sets(&args.set));
     let (base, base_sha) = match load(&args.baseline) {
         Ok(loaded) => loaded,
         Err(e) => return Err(with_counterfactual_problems(e, &args, &other_path)),
@@ -47,7 +48,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let alignment = pairing::align(&base, &other).map_err(|e| {
         UsageError(format!(
             "cannot compare {} with {other_name}: {e}",
-            args.baseline.display(),
+            shown_path(&args.baseline),
         ))
     })?;
     for note in &alignment.notes {
@@ -56,12 +57,12 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     if base_sha == other_sha && args.set.is_empty() {
         warning!(
             "{} and {other_name} have the same contents, so every difference is 0",
-            args.baseline.display(),
+            shown_path(&args.baseline),
         );
     } else if same_scenario(&base, &other) {
         warning!(
             "{} and {other_name} describe the same scenario, so every difference is 0",
-            args.baseline.display(),
+            shown_path(&args.baseline),
         );
     }
     let sim = &args.simulation;
@@ -84,7 +85,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         };
         warning!(
             "{} alone would run with {} (from the file or the defaults); here both scenarios run with seed {seed} ({}) and {} ({}) so that their runs pair",
-            other_path.display(),
+            shown_path(&other_path),
             unused.join(" and "),
             source(sim.seed, "--seed"),
             crate::text::count(runs, "run"),
@@ -158,7 +159,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         print_stdout(&format!(
             "{}\nWrote {} to {}\n",
             report::comparison_table(
-                (&base, &args.baseline.display().to_string()),
+                (&base, &shown_path(&args.baseline)),
                 (&other, &other_name),
                 &comparison,
                 seed

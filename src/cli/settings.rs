@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::UsageError;
 use crate::scenario::{self, Diagnostic, Scenario, ScenarioError, Setting};
 use crate::sweep::Sweep;
+use crate::text::shown_path;
 
 /// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
 pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
@@ -297,7 +298,7 @@ pub(super) fn settings_line(path: &Path, s: &Scenario, sets: &[Sweep]) -> String
     } else {
         format!(
             "{}{}{}\n",
-            path.display(),
+            shown_path(path),
             with_sets(sets),
             events_named(s, sets)
         )

@@ -26,6 +26,7 @@ use crate::report;
 use crate::resources;
 use crate::scenario::{self, Diagnostic, Scenario};
 use crate::sweep::{self, Sweep, SweepPoint};
+use crate::text::shown_path;
 
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let path = &args.scenario;
@@ -254,7 +255,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let varied = events_named(&base, std::slice::from_ref(plan));
         if !varied.is_empty() {
             let file = if with.is_empty() {
-                format!("{} ", path.display())
+                format!("{} ", shown_path(path))
             } else {
                 String::new()
             };

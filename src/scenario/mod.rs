@@ -513,9 +513,10 @@ pub fn file_stem(path: &Path) -> Option<String> {
 
 /// `path:line: message`, the form every scenario message takes. A line
 /// break or other control character in the path is shown escaped, so a
-/// path cannot start a line of its own that looks like another message.
+/// path cannot start a line of its own that looks like another message,
+/// and a byte that is not UTF-8 as `\xNN` ([`crate::text::shown_path`]).
 pub fn located(path: &Path, d: &Diagnostic) -> String {
-    let path = crate::text::escape_hidden(&path.display().to_string(), false);
+    let path = crate::text::shown_path(path);
     match d.line {
         Some(line) => format!("{path}:{line}: {}", d.message),
         None => format!("{path}: {}", d.message),

@@ -840,6 +840,52 @@ fn non_utf8_arguments_do_not_panic() {
     // The table's last line names the folder with the byte as \xe9.
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.ends_with(" to r\\xe9sultats\n"), "{stdout}");
+    // So do a scenario's messages and the tables that name its file.
+    std::fs::write(
+        tmp.path().join(OsStr::from_bytes(b"br\xf6ken.toml")),
+        "start = \"2026-01\"\nperiods = 0\n",
+    )
+    .unwrap();
+    let o = Command::new(binary())
+        .arg("check")
+        .arg(OsStr::from_bytes(b"br\xf6ken.toml"))
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("\nbr\\xf6ken.toml:2: periods must be"),
+        "{stderr}"
+    );
+    let o = Command::new(binary())
+        .arg("compare")
+        .arg(name)
+        .args([
+            "--set",
+            "agency.Agency.caution=0.5",
+            "--runs",
+            "3",
+            "--out",
+            "c",
+        ])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout.starts_with(
+            "Baseline:       sc\\xe9nario.toml (\"Minimal example\")\n\
+             Counterfactual: sc\\xe9nario.toml with --set agency.Agency.caution=0.5 (\"Minimal example\")\n"
+        ),
+        "{stdout}"
+    );
     let manifest = std::fs::read(
         tmp.path()
             .join(OsStr::from_bytes(b"r\xe9sultats/manifest.json")),

@@ -15,7 +15,6 @@ use super::settings::{
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
 use crate::export;
-use crate::manifest::readable_path;
 use crate::manifest::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
@@ -165,7 +164,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
                 seed
             ),
             file_names(&files),
-            readable_path(&out)
+            shown_path(&out)
         ))?;
     }
     Ok(())

@@ -624,7 +624,7 @@ fn execute(cli: Cli) -> Result<()> {
                 crate::text::count(runs, "run"),
                 resources::human_bytes(need.total()),
                 resources::human_bytes(resources::MemoryEstimate::per_run(&s)),
-                scenario.display(),
+                crate::text::shown_path(&scenario),
                 with_sets(&set)
             ))
         }

@@ -16,12 +16,12 @@ use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{load_with_sets, set_specs, settings_line};
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
-use crate::manifest::readable_path;
 use crate::manifest::{ManifestInput, ScenarioRef};
 use crate::output::OutputFile;
 use crate::progress::Progress;
 use crate::report;
 use crate::resources;
+use crate::text::shown_path;
 
 pub(super) fn run(args: RunArgs) -> Result<()> {
     let (s, sha256) = load_with_sets(&args.scenario, &args.set, false)?;
@@ -106,7 +106,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             "{with}{}\nWrote {} to {}\n",
             report::final_table(&s, &projection, seed),
             file_names(&files),
-            readable_path(&out)
+            shown_path(&out)
         ))?;
     }
     Ok(())

@@ -19,7 +19,6 @@ use super::settings::{
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
-use crate::manifest::readable_path;
 use crate::manifest::{ManifestInput, ScenarioRef};
 use crate::progress::Progress;
 use crate::report;
@@ -265,7 +264,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             "{with}{}\nWrote {} to {}\n",
             report::sweep_table(&base, plan, &points, runs, seed),
             file_names(&files),
-            readable_path(&out)
+            shown_path(&out)
         ))?;
     }
     Ok(())

@@ -587,7 +587,10 @@ fn missing_file_hint(path: &Path) -> String {
         std::path::PathBuf::from(name)
     };
     if path.extension().is_none() && with_extension.is_file() {
-        return format!("; did you mean {}?", with_extension.display());
+        return format!(
+            "; did you mean {}?",
+            crate::text::shown_path(&with_extension)
+        );
     }
     let (Some(folder), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str()))
     else {
@@ -618,7 +621,7 @@ fn missing_file_hint(path: &Path) -> String {
         Some(close) if close != stem || !name.ends_with(".toml") => {
             format!(
                 "; did you mean {}?",
-                folder.join(format!("{close}.toml")).display()
+                crate::text::shown_path(&folder.join(format!("{close}.toml")))
             )
         }
         _ => String::new(),

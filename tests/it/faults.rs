@@ -811,6 +811,22 @@ fn a_message_about_the_output_folder_shows_its_name_on_one_line() {
         stderr.contains("nl\\nn\\xe9me/.shares.csv.previous holds the earlier shares.csv"),
         "{stderr}"
     );
+    // Once the folder is clear, the line naming it is one line too.
+    std::fs::remove_file(sharecast::output::backup_name(&out, "shares.csv")).unwrap();
+    let o = Command::new(binary())
+        .arg("run")
+        .arg(repo_root().join("scenarios/minimal.toml"))
+        .args(["--runs", "3", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let last = stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("Wrote ") && last.ends_with("/nl\\nn\\xe9me"),
+        "{stdout}"
+    );
 }
 
 /// Arguments that are not UTF-8 (a path in a legacy encoding) work, and
@@ -856,6 +872,26 @@ fn non_utf8_arguments_do_not_panic() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("\nbr\\xf6ken.toml:2: periods must be"),
+        "{stderr}"
+    );
+    let check = |arg: &OsStr| {
+        let o = Command::new(binary())
+            .arg("check")
+            .arg(arg)
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (stdout, _) = check(name);
+    assert!(stdout.ends_with("\nsc\\xe9nario.toml: valid\n"), "{stdout}");
+    let (_, stderr) = check(OsStr::from_bytes(b"sc\xe9nario"));
+    assert!(
+        stderr.contains("sc\\xe9nario: cannot read the scenario file: ")
+            && stderr.contains("; did you mean sc\\xe9nario.toml?"),
         "{stderr}"
     );
     let o = Command::new(binary())

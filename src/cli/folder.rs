@@ -639,14 +639,12 @@ fn replaced_warning(
     // results). One that exists but cannot be looked at (no permission) is
     // another file.
     let same_as_earlier = |was: &ScenarioRef, is: &ScenarioRef| {
-        // This job's file as its manifest records it ([`path_text`]), so
-        // that a path that is not UTF-8 compares as the text recorded.
+        // This job's file, read back from its record ([`text_path`]).
         let now: Option<PathBuf> = is
             .real_path
             .as_deref()
             .map(text_path)
             .or_else(|| std::fs::canonicalize(text_path(&is.path)).ok());
-        let recorded = now.as_ref().map(|n| path_text(n));
         let leads_to = |earlier: &Path| -> Option<bool> {
             match std::fs::canonicalize(earlier) {
                 Ok(real) => Some(now.as_ref() == Some(&real)),
@@ -654,7 +652,9 @@ fn replaced_warning(
                 Err(_) => Some(false),
             }
         };
-        if was.real_path.is_some() && was.real_path == recorded {
+        if let (Some(real), Some(now)) = (&was.real_path, &now)
+            && text_path(real) == *now
+        {
             return true;
         }
         // A manifest of a version that wrote a byte that is not UTF-8 as a

@@ -110,12 +110,13 @@ fn a_scenario_against_itself_differs_by_nothing_and_keeps_its_means() {
 #[test]
 fn names_differing_only_in_letter_case_or_close_are_pointed_out() {
     let base = scenario(EVERY_FEATURE);
+    // The notes of comparing the base with a counterfactual of `text`.
+    let notes_against = |text: &str| align(&base, &scenario(text)).unwrap().notes.join("\n");
     let text = EVERY_FEATURE
         .replace("\"East\"", "\"EAST\"")
         .replace("\"Civil\"", "\"civil\"")
         .replace("top_secret", "Top_Secret");
-    let other = scenario(&text);
-    let notes = align(&base, &other).unwrap().notes.join("\n");
+    let notes = notes_against(&text);
     for expected in [
         "vendor East is not in the counterfactual, where it holds no contract (share 0, revenue 0); \
          the counterfactual has EAST, which differs only in letter case: rows are matched by exact name, so rename one to pair them",
@@ -135,10 +136,7 @@ fn names_differing_only_in_letter_case_or_close_are_pointed_out() {
     // A name that is not the same but close to one only the other side has
     // (a misspelling, a renaming) is pointed out as possibly the same.
     let without_civil = EVERY_FEATURE.replace("\"Civil\"", "\"Civilian\"");
-    let notes = align(&base, &scenario(&without_civil))
-        .unwrap()
-        .notes
-        .join("\n");
+    let notes = notes_against(&without_civil);
     assert!(
         notes.contains(
             "agency Civil is only in the baseline: its rows are left out, but its units still \
@@ -155,7 +153,7 @@ fn names_differing_only_in_letter_case_or_close_are_pointed_out() {
     );
     assert!(!notes.contains("letter case"), "{notes}");
     let renamed = EVERY_FEATURE.replace("\"East\"", "\"Est\"");
-    let notes = align(&base, &scenario(&renamed)).unwrap().notes.join("\n");
+    let notes = notes_against(&renamed);
     assert!(
         notes.contains(
             "vendor East is not in the counterfactual, where it holds no contract (share 0, \
@@ -167,7 +165,7 @@ fn names_differing_only_in_letter_case_or_close_are_pointed_out() {
     // A name close only to one both sides have gets no hint: that one is
     // paired (Norths is like North, which the baseline has too).
     let norths = EVERY_FEATURE.replace("\"East\"", "\"Norths\"");
-    let notes = align(&base, &scenario(&norths)).unwrap().notes.join("\n");
+    let notes = notes_against(&norths);
     assert!(
         notes.contains("vendor Norths is not in the baseline") && !notes.contains("instead"),
         "{notes}"
@@ -194,14 +192,14 @@ fn names_differing_only_in_letter_case_or_close_are_pointed_out() {
     assert_eq!(notes.matches("the baseline has").count(), 1, "{notes}");
     // A name made of some of the other's words is close to it, one way.
     let army = EVERY_FEATURE.replace("\"Civil\"", "\"Federal Civil\"");
-    let notes = align(&base, &scenario(&army)).unwrap().notes.join("\n");
+    let notes = notes_against(&army);
     assert!(
         notes.contains("the counterfactual has Federal Civil instead, a name close to it"),
         "{notes}"
     );
     // Nor does a name nothing on the other side resembles.
     let unlike = EVERY_FEATURE.replace("\"Civil\"", "\"Treasury\"");
-    let notes = align(&base, &scenario(&unlike)).unwrap().notes.join("\n");
+    let notes = notes_against(&unlike);
     assert!(
         notes.contains("agency Civil is only in the baseline") && !notes.contains("instead"),
         "{notes}"

@@ -2,7 +2,9 @@
 //! and `sharecast sweep` (each value's rows stacked, [`StackedCsv`]), as
 //! bytes.
 //!
-//! Exporters are pure: a projection or a comparison in, bytes out. They fix
+//! Exporters are pure: a projection or a comparison in, bytes out (and
+//! `holds_runs_csv` compares a reader the caller gives with what `runs_csv`
+//! would write). They fix
 //! the spreadsheet conventions in one place: one header row, `YYYY-MM-DD`
 //! dates, numbers with exactly 6 decimals and no exponent, an empty cell for
 //! an undefined value. Writing files is `output`'s job.

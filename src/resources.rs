@@ -9,6 +9,10 @@
 //! process's address-space limit and mapped size) and from a cgroup v2
 //! memory limit; where these files are missing (other systems), no limit is
 //! known and the check lets the job run.
+//!
+//! Under an address-space limit (`ulimit -v`) it also makes glibc's threads
+//! share one heap (`mallopt`), so that the address space a job maps follows
+//! its data rather than a reserve per thread.
 
 use crate::engine::{Dims, EngineKind, RunRecord};
 use crate::measures;

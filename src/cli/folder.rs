@@ -2,7 +2,8 @@
 //! nothing could be written there or when it would replace a scenario or
 //! another program's files; written whole or not at all, with its
 //! manifest; and what it held before (results of another scenario, another
-//! command's files, a `runs.csv` that no longer matches) told as warnings.
+//! command's files, files of result names that no manifest lists, a
+//! `runs.csv` that no longer matches) told as warnings.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

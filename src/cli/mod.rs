@@ -1,6 +1,8 @@
 //! The command line: parse arguments, call the library, print, pick the
-//! exit code. Exit 0 on success, 2 for a bad scenario or bad arguments, 130
-//! when interrupted, 1 for anything else (such as an unwritable folder).
+//! exit code. Exit 0 on success; 2 for a bad scenario, bad arguments, a job
+//! too large for the memory available, an output folder that cannot take
+//! the results or a `--strict` refusal; 130 when interrupted; 1 for
+//! anything else (such as a disk that fills while writing).
 //!
 //! This module holds the arguments and the dispatch; each command has its
 //! own module (`run`, `compare`, `sweep`), and what they share has one

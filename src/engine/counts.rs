@@ -9,9 +9,12 @@
 //! stay with it for the incumbency bonus, see `Segment::stay`) and one
 //! multinomial draw over the eligible vendors for all other open units of
 //! the segment. (A negative bonus, which no stay can express, takes one
-//! multinomial per incumbent instead.) No step loops over units (a handful of open units are drawn
-//! one by one only because that is the cheapest exact way for so few), so a
-//! run costs about the same for 100 units or 10 million.
+//! multinomial per incumbent instead.) No step loops over units (a handful
+//! of open units are drawn one by one only because that is the cheapest
+//! exact way for so few), so a run's cost stops growing with its units:
+//! small groups take cheaper exact paths, so 100 times the units cost a run
+//! two to two and a half times as much, and more units than that no more
+//! (docs/performance.md has the figures).
 //!
 //! Choice probabilities change only when events fire, so each segment keeps
 //! them tabulated and refreshes them then, not every period.

@@ -7,15 +7,17 @@
 //! draw is the same on every platform.
 //!
 //! Each family's distribution function ([`DistSpec::share_outside`],
-//! [`Param::chance_above`]) serves validation only: the warnings about
-//! heavy clamping, about tiers no vendor can serve and about vendors that
-//! can serve no tier. PERT and beta go through the regularised incomplete
-//! beta function of `puruspe`.
+//! [`Param::chance_above`]) serves validation's warnings (heavy clamping,
+//! rates that read as percentages, an `innovation` that makes most units
+//! adopt at once, tiers no vendor can serve, vendors that can serve no
+//! tier) and the memory estimate (whether an incumbency bonus may be
+//! negative); no output holds them. PERT and beta go through the
+//! regularised incomplete beta function of `puruspe`.
 //!
 //! A family is named in one list, `FAMILY_ARGUMENTS`, with its
 //! arguments. Adding one also means: a `DistSpec` variant and the arms of
 //! its matches (the compiler lists them, except the match on the name in
-//! `DistSpec::new`, which the test `every_family_is_spelt_alike_everywhere`
+//! `DistSpec::checked`, behind `DistSpec::new`, which the test `every_family_is_spelt_alike_everywhere`
 //! checks), docs/scenario-reference.md section 8, the NumPy peer's
 //! `DISTRIBUTIONS` and `draw`, and `value_in` in tests/it/properties.rs.
 

@@ -11,10 +11,15 @@ use crate::common::{
     share, share_by, simulate, softmax,
 };
 
-/// Four standard errors: a correct model lands inside with probability
-/// 0.99994 per check, while the errors the tests guard against (a wrong
-/// utility, a missing factor) move a mean by tens of standard errors.
-const Z: f64 = 4.0;
+/// Five standard errors. This file makes about 320 checks, some with a
+/// standard error estimated from as few as 40 runs: a correct model passes
+/// one with probability at least 1 - 1.3e-5 (Student's t with 39 degrees
+/// of freedom; 1 - 5.7e-7 for large samples), so all of them with
+/// probability above 0.995 for any seed, and a change to how random
+/// numbers are drawn does not make a correct model fail. The errors the
+/// tests guard against (a wrong utility, a missing factor) move a mean by
+/// tens of standard errors.
+const Z: f64 = 5.0;
 
 const LOGIT: &str = r#"
 start = "2026-01"
@@ -279,12 +284,6 @@ imitation = 0.0
 term = 1
 "#;
 
-/// The long-run share of A at an agency of [`MARKOV`] with `caution` and
-/// the incumbency weight 1: see [`markov_stationary_with`].
-fn markov_stationary(caution: f64) -> f64 {
-    markov_stationary_with(1.0 * (1.0 + caution))
-}
-
 /// The stationary probability of A in the two-state chain with switching
 /// bonus `b` (w (1 + caution) in the model) and utilities 2 x 0.7 and
 /// 2 x 0.4.
@@ -358,34 +357,50 @@ fn incumbency_gives_the_markov_stationary_share() {
     );
 }
 
-/// Caution favours incumbents at each agency by that agency's own caution:
-/// agencies X (caution 0) and Y (caution 0.5) of one scenario, each
-/// re-competed every period as in [`MARKOV`]. Each agency's long-run share
-/// of A is the stationary probability of the chain with its own bonus
-/// b_a = w (1 + caution_a): 0.705 and 0.726, tens of standard errors apart
-/// in the count engine and about ten in the unit engine, so a bonus that
-/// reads another agency's caution fails (the test above, with one agency,
-/// cannot see which caution is read).
+/// Caution favours incumbents at each agency by that agency's own caution,
+/// and an agency's own incumbency weight replaces `[choice]`'s: agencies X
+/// (caution 0), Y (caution 0.5) and W (caution 0.5, `choice = { incumbency
+/// = 0.5 }`) of one scenario, each re-competed every period as in
+/// [`MARKOV`]. Each agency's long-run share of A is the stationary
+/// probability of the chain with its own bonus b_a = w_a (1 + caution_a):
+/// 0.705, 0.726 and 0.692 (b = 1, 1.5 and 0.75), tens of standard errors
+/// apart in the count engine and about ten in the unit engine, so a bonus
+/// that reads another agency's caution, or `[choice]`'s weight at W, fails
+/// (the test above, with one agency, cannot see which caution or weight is
+/// read; the engine cross-check cannot see it either, as both engines take
+/// the bonus from `Market`).
 #[test]
 fn each_agency_scales_the_incumbency_bonus_by_its_own_caution() {
+    let agency = |name: &str, choice: &str| {
+        format!(
+            "[[agency]]\nname = \"{name}\"\nunits = UNITS\ncaution = 0.5\ninnovation = 1.0\n\
+             imitation = 0.0\nterm = 1\n{choice}"
+        )
+    };
     let text = MARKOV
         .replace("WEIGHT", "1.0")
         .replace("CAUTION", "0.0")
         .replace("20000", "UNITS")
-        + "[[agency]]\nname = \"Y\"\nunits = UNITS\ncaution = 0.5\ninnovation = 1.0\nimitation = 0.0\nterm = 1\n";
-    assert!(markov_stationary(0.5) - markov_stationary(0.0) > 0.02);
+        + &agency("Y", "")
+        + &agency("W", "choice = { incumbency = 0.5 }\n");
+    let expected = [
+        ("X", markov_stationary_with(1.0)),
+        ("Y", markov_stationary_with(1.0 * 1.5)),
+        ("W", markov_stationary_with(0.5 * 1.5)),
+    ];
+    assert!(expected[1].1 - expected[0].1 > 0.02 && expected[1].1 - expected[2].1 > 0.03);
     for (engine, units, runs) in [
         (EngineKind::Counts, 5000, 100),
         (EngineKind::Units, 1000, 60),
     ] {
         let s = scenario(&text.replace("UNITS", &units.to_string()));
         let (_, p) = simulate(&s, 4, runs, engine);
-        for (a, caution) in [(0, 0.0), (1, 0.5)] {
+        for (a, (name, stationary)) in expected.into_iter().enumerate() {
             let got = share(&p, 79, Scope::Agency(a), 0).unwrap();
             assert_mean_near(
-                &format!("{engine:?} agency {a} (caution {caution})"),
+                &format!("{engine:?} agency {name}"),
                 &got,
-                markov_stationary(caution),
+                stationary,
                 Z,
                 0.0,
             );

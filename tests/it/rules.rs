@@ -79,6 +79,35 @@ fn imitation_counts_contracts_of_every_agency() {
     }
 }
 
+/// MODEL.md §3 step 3: the hazard is capped at 1 after caution scales the
+/// rate, `h = min(1, (1 - caution) (innovation + imitation F))`. B of the
+/// imitation scenario, given caution 0.5 and no imitation: with innovation
+/// 4, h = min(1, 2) = 1, so every unit adopts at period 0 in every run;
+/// with innovation 1.5, h = 0.75, so B's under_contract at period 0 is
+/// Bin(1000, 0.75) / 1000, with the closed-form standard error of
+/// `imitation_counts_contracts_of_every_agency`. Capping the rate before
+/// caution, (1 - caution) min(1, rate), would give 0.5 in both.
+#[test]
+fn the_hazard_is_capped_after_caution_scales_the_rate() {
+    for (innovation, h) in [(4.0, 1.0_f64), (1.5, 0.75)] {
+        let s = scenario(&IMITATION.replace(
+            "innovation = 0.0\nimitation = 0.4",
+            &format!("caution = 0.5\ninnovation = {innovation:?}\nimitation = 0.0"),
+        ));
+        for (engine, runs) in [(EngineKind::Counts, 2000), (EngineKind::Units, 400)] {
+            let (_, p) = simulate(&s, 23, runs, engine);
+            let got = adoption(&p, 0, Some(1), AdoptionMeasure::UnderContract);
+            let what = format!("{engine:?}, innovation {innovation}: B at period 0");
+            if h == 1.0 {
+                assert_eq!((got.mean, got.sd), (1.0, Some(0.0)), "{what}");
+            } else {
+                let se = (h * (1.0 - h) / 1000.0).sqrt() / (runs as f64).sqrt();
+                assert_within_se(&what, &got, h, Z, se);
+            }
+        }
+    }
+}
+
 /// MODEL.md §2 and §3 step 1: an event sets an agency's `imitation` or
 /// `innovation` from its period on. In the imitation scenario B starts
 /// with neither (h = 0: nobody adopts at period 0, exactly); at period 1

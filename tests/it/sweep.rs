@@ -275,9 +275,9 @@ innovation = 1.0
 imitation = 0.0
 term = 1
 "#;
-    // Four standard errors, as in model.rs: a wrong weight moves a share by
+    // Five standard errors, as in model.rs: a wrong weight moves a share by
     // tens of them.
-    const Z: f64 = 4.0;
+    const Z: f64 = 5.0;
     for weight in [0.0, 1.0, 3.5] {
         let setting = Setting {
             path: "choice.brand".into(),

@@ -424,7 +424,7 @@ fn assert_projection_of(s: &Scenario, p: &Projection) {
 
 /// Panics unless every row of `c` names a period, agency and tier of
 /// `baseline` and one of the comparison's vendors.
-fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
+pub(crate) fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
     assert!(
         rows_fit(
             baseline,

@@ -153,7 +153,12 @@ fn table(rows: &[Vec<String>]) -> String {
 }
 
 /// The overview `sharecast check` prints.
+///
+/// # Panics
+/// If `s` fails [`Scenario::verify`], which only a scenario built or
+/// changed in code can.
 pub fn overview(s: &Scenario) -> String {
+    crate::engine::assert_runnable(s);
     let cal = &s.calendar;
     let mut out = String::new();
     let _ = writeln!(out, "{}", s.name);
@@ -354,6 +359,27 @@ fn all_vendors_label<'a>(label: &str, mut vendors: impl Iterator<Item = &'a str>
     }
 }
 
+/// Panics unless what the closing table and a sweep's point read of `p`
+/// fits `s`: one outlook per vendor, in order, and adoption rows of its
+/// periods and agencies. (The exporters check a projection's every row.)
+pub(crate) fn assert_outlook_of(s: &Scenario, p: &Projection) {
+    let (periods, agencies, vendors) = (
+        s.calendar.periods as usize,
+        s.agencies.len(),
+        s.vendors.len(),
+    );
+    assert!(
+        p.outlook.len() == vendors
+            && p.outlook.iter().enumerate().all(|(v, o)| o.vendor == v)
+            && p.adoption
+                .iter()
+                .all(|r| r.period < periods && r.agency.is_none_or(|a| a < agencies)),
+        "the projection does not fit '{}' ({vendors} vendors, {periods} periods, {agencies} \
+         agencies): it was made from a scenario of another shape",
+        s.name
+    );
+}
+
 /// The line under a closing table whose revenue counts contract-years.
 const CONTRACT_YEARS_NOTE: &str = "Every contract is worth $1 a year (every agency's annual_value \
      is 1, as by default), so revenue counts contract-years; give annual_value to see dollars.";
@@ -367,6 +393,7 @@ const CONTRACT_YEARS_NOTE: &str = "Every contract is worth $1 a year (every agen
 /// If `p` is not a projection of `s` (of another scenario's vendors or
 /// periods), or `s` has no period.
 pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
+    assert_outlook_of(s, p);
     let cal = &s.calendar;
     let mut out = String::new();
     let _ = writeln!(
@@ -487,13 +514,24 @@ fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
 ///
 /// # Panics
 /// If `c` is not a comparison of the two scenarios (of other vendors or
-/// periods), or they have no period.
+/// periods, or of scenarios whose calendars differ), or they have no
+/// period.
 pub fn comparison_table(
     baseline: (&Scenario, &str),
     counterfactual: (&Scenario, &str),
     c: &Comparison,
     seed: u64,
 ) -> String {
+    crate::export::assert_comparison_of(baseline.0, c);
+    let aligned = crate::compare::align(baseline.0, counterfactual.0)
+        .map(|a| a.vendors.into_iter().map(|v| v.name).collect::<Vec<_>>());
+    assert!(
+        aligned.as_ref() == Ok(&c.vendors),
+        "the comparison's vendors are not those of '{}' and '{}': it was made from other \
+         scenarios",
+        baseline.0.name,
+        counterfactual.0.name
+    );
     let cal = &baseline.0.calendar;
     let last = cal.periods as usize - 1;
     let mut out = String::new();
@@ -601,7 +639,8 @@ pub fn comparison_table(
 /// share vendors and calendar).
 ///
 /// # Panics
-/// If the points are not of `s`'s vendors, or `s` has no period.
+/// If the points are not of `s`'s vendors, there is not one point per
+/// value, or `s` has no period.
 pub fn sweep_table(
     s: &Scenario,
     sweep: &Sweep,
@@ -609,6 +648,22 @@ pub fn sweep_table(
     runs: u64,
     seed: u64,
 ) -> String {
+    let vendors = s.vendors.len();
+    assert!(
+        points.len() == sweep.values.len(),
+        "{} points for {} values of {}: one point per value is needed",
+        points.len(),
+        sweep.values.len(),
+        sweep.path
+    );
+    assert!(
+        points
+            .iter()
+            .all(|p| p.shares.len() == vendors && p.leader.is_none_or(|(v, _)| v < vendors)),
+        "the points are not of the {vendors} vendors of '{}': they were made from a scenario of \
+         other vendors",
+        s.name
+    );
     let cal = &s.calendar;
     let mut out = String::new();
     let _ = writeln!(
@@ -911,12 +966,18 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
             overview.contains("#1  2026-01 to 2026-12 period   0  North: brand += 0.1"),
             "{overview}"
         );
+        let nothing = |vendor| crate::measures::VendorOutlook {
+            vendor,
+            share: None,
+            prob_leader: 0.0,
+            mean_cumulative_revenue: 0.0,
+        };
         let p = Projection {
             runs: 10,
             shares: Vec::new(),
             adoption: Vec::new(),
             revenue: Vec::new(),
-            outlook: Vec::new(),
+            outlook: vec![nothing(0), nothing(1)],
         };
         let table = final_table(&s, &p, 7);
         assert!(
@@ -1046,7 +1107,17 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
     /// A vendor named like the last row does not share its label.
     #[test]
     fn the_last_row_of_the_comparison_is_told_apart_from_any_vendor() {
-        let s = two_vendors();
+        let named = |extra: &str| {
+            crate::scenario::parse(
+                &format!(
+                    "{}{extra}",
+                    TWO_VENDORS.replace("name = \"North\"", "name = \"Under Contract\"")
+                ),
+                std::path::Path::new("two.toml"),
+            )
+            .unwrap()
+        };
+        let s = named("");
         let c = Comparison {
             runs: 10,
             vendors: vec!["Under Contract".to_string(), "South".to_string()],
@@ -1070,11 +1141,7 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
             last.starts_with("  all vendors: under contract  "),
             "{table}"
         );
-        let priced = crate::scenario::parse(
-            &format!("{TWO_VENDORS}annual_value = 250000\n"),
-            std::path::Path::new("two.toml"),
-        )
-        .unwrap();
+        let priced = named("annual_value = 250000\n");
         for (pair, whose) in [
             ((&priced, &s), Some("the counterfactual")),
             ((&s, &priced), Some("the baseline")),

@@ -207,7 +207,8 @@ impl AddressSpace {
 /// Address space a job of estimated memory `need` maps on `threads`
 /// threads: the data, plus half of it again for what the allocator keeps
 /// mapped beside it, plus 16 MiB, plus 4 MiB a thread for its stack. That
-/// holds once [`share_one_heap_under_an_address_space_limit`] has run:
+/// holds once the command line has made every thread allocate from one
+/// heap (`share_one_heap_under_an_address_space_limit`, its first step):
 /// otherwise glibc reserves 64 MiB of address space for each thread's own
 /// heap, and a further 64 MiB (128 MiB while it aligns them) whenever one
 /// outgrows it, so that jobs far inside any fixed allowance aborted at
@@ -228,10 +229,14 @@ pub fn address_space_need(need: u64, threads: u64) -> u64 {
 /// from one heap (glibc's `M_ARENA_MAX` of 1), so that the address space a
 /// job maps follows its data: each heap of glibc's own reserves 64 MiB
 /// whatever it holds, which the limit counts. Without a limit, and on
-/// other C libraries, it does nothing. To be called before any thread is
-/// started. The simulation allocates a few buffers a run, so threads
-/// sharing one heap do not wait on each other measurably.
-pub fn share_one_heap_under_an_address_space_limit() {
+/// other C libraries, it does nothing. The command line calls it first
+/// thing, before any other thread exists, which is what makes the call
+/// sound; it sets the allocator of the whole process, so it is not the
+/// library's to make for an embedder. The simulation allocates a few
+/// buffers a run, so threads sharing one heap do not wait on each other
+/// measurably.
+#[cfg(feature = "cli")]
+pub(crate) fn share_one_heap_under_an_address_space_limit() {
     if AddressSpace::of_this_process().is_none() {
         return;
     }
@@ -244,8 +249,9 @@ pub fn share_one_heap_under_an_address_space_limit() {
         /// glibc's `M_ARENA_MAX`.
         const M_ARENA_MAX: i32 = -8;
         // SAFETY: `mallopt` only sets an allocator parameter; it is called
-        // before any other thread exists, and an unknown parameter is
-        // refused with 0, never undefined behaviour.
+        // before any other thread exists (its one caller, `cli::main`, does
+        // so first), and an unknown parameter is refused with 0, never
+        // undefined behaviour.
         unsafe {
             mallopt(M_ARENA_MAX, 1);
         }

@@ -297,7 +297,9 @@ impl Scenario {
     /// named by its [`Event::keyed_period`] (which `sweep` keeps at the
     /// file's date when it moves an event): set it to the new `period` when
     /// moving or adding an event in code to match a file that gives that
-    /// date.
+    /// date. A number that refers to a tier, vendor, agency, attribute or
+    /// weight the scenario lacks keeps its stream; [`Scenario::verify`]
+    /// names such references.
     pub fn assign_streams(&mut self) {
         stream_keys::assign(self);
     }

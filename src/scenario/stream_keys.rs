@@ -18,7 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Field, Op, Param, Scenario, Target};
+use super::{Field, Op, Param, Scenario, Target, W_FIRST_ATTRIBUTE};
 
 /// Sub-stream keys of uncertain numbers are this many bits wide (see
 /// `engine::parameter_rng`).
@@ -63,11 +63,13 @@ impl Keys {
 }
 
 /// The names that make up identities, copied so that the scenario's numbers
-/// can be keyed while it is borrowed mutably.
+/// can be keyed while it is borrowed mutably. A weight beyond the
+/// attributes has no name (`None`): only a scenario built in code can have
+/// one, and [`Scenario::verify`] reports it.
 struct Names {
     tiers: Vec<String>,
     attributes: Vec<String>,
-    weights: Vec<String>,
+    weights: Vec<Option<String>>,
     vendors: Vec<String>,
     agencies: Vec<String>,
 }
@@ -78,31 +80,39 @@ impl Names {
             tiers: s.tiers.clone(),
             attributes: s.attributes.clone(),
             weights: (0..s.weights.len())
-                .map(|w| s.weight_name(w).to_string())
+                .map(|w| {
+                    (w < W_FIRST_ATTRIBUTE + s.attributes.len())
+                        .then(|| s.weight_name(w).to_string())
+                })
                 .collect(),
             vendors: s.vendors.iter().map(|v| v.name.clone()).collect(),
             agencies: s.agencies.iter().map(|a| a.name.clone()).collect(),
         }
     }
 
-    /// The identity of field `field` as parts: `["access", "secret"]`.
-    fn field(&self, field: Field) -> Vec<&str> {
-        match field {
+    /// The identity of field `field` as parts: `["access", "secret"]`;
+    /// `None` for a field past the scenario's tiers, attributes or weights
+    /// (left for [`Scenario::verify`] to report).
+    fn field(&self, field: Field) -> Option<Vec<&str>> {
+        Some(match field {
             Field::Brand => vec!["brand"],
-            Field::Access(k) => vec!["access", &self.tiers[k]],
-            Field::Attribute(j) => vec!["attributes", &self.attributes[j]],
+            Field::Access(k) => vec!["access", self.tiers.get(k)?],
+            Field::Attribute(j) => vec!["attributes", self.attributes.get(j)?],
             Field::Caution => vec!["caution"],
             Field::Innovation => vec!["innovation"],
             Field::Imitation => vec!["imitation"],
             Field::AnnualValue => vec!["annual_value"],
-            Field::Weight(w) => vec!["choice", &self.weights[w]],
-        }
+            Field::Weight(w) => vec!["choice", self.weights.get(w)?.as_deref()?],
+        })
     }
 }
 
 /// Gives every number of `s` its sub-stream key. Fixed and absent numbers
 /// are keyed too (unused), so that the keys of drawn numbers do not depend
-/// on which others are drawn.
+/// on which others are drawn. A number that refers to a tier, vendor,
+/// agency, attribute or weight the scenario does not have (which only a
+/// scenario built in code can) keeps its key, for [`Scenario::verify`] to
+/// report.
 pub fn assign(s: &mut Scenario) {
     let names = Names::of(s);
     let mut keys = Keys::new(STREAM_KEY_BITS);
@@ -113,7 +123,9 @@ pub fn assign(s: &mut Scenario) {
         }
     };
     for (p, w) in s.weights.iter_mut().zip(&names.weights) {
-        key(Some(p), &["choice", w]);
+        if let Some(w) = w {
+            key(Some(p), &["choice", w]);
+        }
     }
     for v in &mut s.vendors {
         key(Some(&mut v.brand), &["vendor", &v.name, "brand"]);
@@ -134,7 +146,9 @@ pub fn assign(s: &mut Scenario) {
             key(Some(p), &["agency", &a.name, field]);
         }
         for (p, w) in a.choice.iter_mut().zip(&names.weights) {
-            key(p.as_mut(), &["agency", &a.name, "choice", w]);
+            if let Some(w) = w {
+                key(p.as_mut(), &["agency", &a.name, "choice", w]);
+            }
         }
     }
     // An event's change is named by its period (the file's, for an event a
@@ -147,17 +161,26 @@ pub fn assign(s: &mut Scenario) {
         let period = e.keyed_period.to_string();
         let mut target: Vec<&str> = vec!["event", &period];
         match e.target {
-            Target::Vendor(v) => target.extend(["vendor", names.vendors[v].as_str()]),
-            Target::Agency(a) => target.extend(["agency", names.agencies[a].as_str()]),
+            Target::Vendor(v) => match names.vendors.get(v) {
+                Some(name) => target.extend(["vendor", name.as_str()]),
+                None => continue,
+            },
+            Target::Agency(a) => match names.agencies.get(a) {
+                Some(name) => target.extend(["agency", name.as_str()]),
+                None => continue,
+            },
             Target::AllAgencies => target.push("every agency"),
         }
         for c in &mut e.changes {
+            let Some(field) = names.field(c.field) else {
+                continue;
+            };
             let mut parts = target.clone();
             parts.push(match c.op {
                 Op::Set => "set",
                 Op::Add => "add",
             });
-            parts.extend(names.field(c.field));
+            parts.extend(field);
             let identity: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
             let earlier = seen.entry(identity).or_insert(0);
             let repeat = earlier.to_string();
@@ -173,16 +196,14 @@ pub fn assign(s: &mut Scenario) {
     for a in &mut s.agencies {
         let mut seen: HashMap<(usize, usize), usize> = HashMap::new();
         for c in &mut a.initial {
+            let (Some(tier), Some(vendor)) = (names.tiers.get(c.tier), names.vendors.get(c.vendor))
+            else {
+                continue;
+            };
             let earlier = seen.entry((c.tier, c.vendor)).or_insert(0);
             let repeat = *earlier;
             *earlier += 1;
-            c.stream = blocks.of(&[
-                "initial",
-                &a.name,
-                &names.tiers[c.tier],
-                &names.vendors[c.vendor],
-                &repeat.to_string(),
-            ]);
+            c.stream = blocks.of(&["initial", &a.name, tier, vendor, &repeat.to_string()]);
         }
     }
 }

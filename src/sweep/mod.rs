@@ -50,6 +50,7 @@ impl SweepPoint {
     /// If `p` is not a projection of `s` (of another scenario's vendors or
     /// periods), or `s` has no period.
     pub fn of(s: &Scenario, p: &Projection) -> SweepPoint {
+        crate::report::assert_outlook_of(s, p);
         let last = s.calendar.periods as usize - 1;
         let under_contract = all_under_contract(&p.adoption, last).map(|s| s.mean);
         let leader = p

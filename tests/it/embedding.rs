@@ -157,8 +157,9 @@ fn comparison_files_are_the_command_lines() {
 #[test]
 fn sweep_files_are_the_command_lines() {
     use sharecast::export::{SWEEP_FILES, SweepFiles};
+    use sharecast::report::sweep_table;
     use sharecast::scenario::{parse_with, read_source};
-    use sharecast::sweep::Sweep;
+    use sharecast::sweep::{Sweep, SweepPoint};
 
     let tmp = tempfile::tempdir().unwrap();
     let path = repo_root().join("scenarios/gov-ai-2026.toml");
@@ -192,6 +193,29 @@ fn sweep_files_are_the_command_lines() {
     let files = files.finish();
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, SWEEP_FILES);
+    // The closing table wants one point per value, of the scenario's
+    // vendors.
+    let s = parse_with(&source, &path, &[sweep.setting(0)]).unwrap();
+    let point = SweepPoint::of(&s, &simulate_and_project(&s, 9, 0..5, EngineKind::Counts));
+    let table = sweep_table(&s, &sweep, &[point.clone(), point.clone()], 5, 9);
+    assert!(table.contains("OpenAI"), "{table}");
+    let message =
+        panic_message(|| drop(sweep_table(&s, &sweep, std::slice::from_ref(&point), 5, 9)));
+    assert!(message.contains("one point per value"), "{message}");
+    let minimal = shipped("minimal.toml");
+    let message = panic_message(|| {
+        drop(sweep_table(
+            &minimal,
+            &sweep,
+            &[point.clone(), point.clone()],
+            5,
+            9,
+        ))
+    });
+    assert!(
+        message.contains("made from a scenario of other vendors"),
+        "{message}"
+    );
     for (f, rows) in files.into_iter().zip(rows) {
         let written = std::fs::read(tmp.path().join("s").join(&f.name)).unwrap();
         assert!(written == f.bytes, "{} differs from the command's", f.name);
@@ -224,11 +248,55 @@ fn a_scenario_edited_into_an_impossible_state_does_not_run() {
             "{message}"
         );
     }
+    // The overview `check` prints refuses it the same way.
+    let message = panic_message(|| drop(sharecast::report::overview(&s)));
+    assert!(
+        message.starts_with("the scenario cannot run: "),
+        "{message}"
+    );
     // Set right again, it runs.
     s.agencies[0].initial[0].units = units;
     s.agencies[0].term = 12;
     assert_eq!(s.verify(), Ok(()));
     assert_eq!(simulate_all(&s, 1, 0..2, EngineKind::Counts).len(), 2);
+}
+
+/// `assign_streams` keys what it can of a scenario whose references point
+/// past its lists (an initial contract at a tier it lacks, a weight past
+/// its attributes, an event on a tier or an agency it lacks) and leaves the
+/// rest to `verify`, which names each: no panic on the way there.
+#[test]
+fn assign_streams_leaves_broken_references_to_verify() {
+    use sharecast::scenario::{Field, Target};
+
+    let sound = shipped("gov-ai-2026.toml");
+    type Break = fn(&mut Scenario);
+    let breaks: [(&str, Break); 5] = [
+        ("initial[0] is at tier 7", |s| {
+            s.agencies[0].initial[0].tier = 7
+        }),
+        ("vendor 9", |s| s.agencies[0].initial[0].vendor = 9),
+        ("weight", |s| s.weights.push(s.weights[0].clone())),
+        ("tier 9", |s| {
+            s.events[0].changes[0].field = Field::Access(9)
+        }),
+        ("agency 42", |s| s.events[0].target = Target::Agency(42)),
+    ];
+    for (what, break_it) in breaks {
+        let mut s = sound.clone();
+        break_it(&mut s);
+        s.assign_streams();
+        let broken = s.verify().expect_err(what).to_string();
+        assert!(
+            broken.starts_with("the scenario cannot run: "),
+            "{what}: {broken}"
+        );
+    }
+    // A sound scenario keeps the keys it was read with.
+    let mut again = sound.clone();
+    again.assign_streams();
+    let records = |s: &Scenario| simulate_all(s, 3, 0..2, EngineKind::Counts);
+    assert!(records(&again) == records(&sound));
 }
 
 /// The statistics check the scenario too: runs of a sound scenario read
@@ -285,6 +353,17 @@ fn a_projection_is_written_only_with_its_own_scenario() {
                 "{message}"
             );
         }
+        // So do the closing table and a sweep's point, rather than label
+        // one scenario's shares with the other's names.
+        for message in [
+            panic_message(|| drop(sharecast::report::final_table(s, p, 1))),
+            panic_message(|| drop(sharecast::sweep::SweepPoint::of(s, p))),
+        ] {
+            assert!(
+                message.ends_with("it was made from a scenario of another shape"),
+                "{message}"
+            );
+        }
     }
     // No runs at all is a projection of the scenario too.
     let empty = project(&small, &[]);
@@ -330,9 +409,37 @@ fn a_comparison_needs_the_alignment_of_its_two_scenarios() {
     );
     let c = compare((&base, &base_runs), (&renamed, &renamed_runs), &own);
     assert_eq!(c.vendors.len(), base.vendors.len() + 1);
+    // Its closing table names its own vendors, and refuses the scenarios
+    // it was not made from rather than put its rows under their names.
+    let table = sharecast::report::comparison_table((&base, "a"), (&renamed, "b"), &c, 5);
+    assert!(table.contains("Other vendors"), "{table}");
+    let message = panic_message(|| {
+        drop(sharecast::report::comparison_table(
+            (&base, "a"),
+            (&other, "b"),
+            &c,
+            5,
+        ))
+    });
+    assert!(
+        message.contains("the comparison's vendors are not those of"),
+        "{message}"
+    );
     // Written with a baseline of another shape, its rows do not fit.
     let small = shipped("minimal.toml");
     let message = panic_message(|| drop(export::shares_diff_csv(&small, &c)));
+    assert!(
+        message.contains("was made with a baseline of another shape"),
+        "{message}"
+    );
+    let message = panic_message(|| {
+        drop(sharecast::report::comparison_table(
+            (&small, "a"),
+            (&small, "b"),
+            &c,
+            5,
+        ))
+    });
     assert!(
         message.contains("was made with a baseline of another shape"),
         "{message}"

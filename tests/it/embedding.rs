@@ -411,16 +411,15 @@ fn a_comparison_needs_the_alignment_of_its_two_scenarios() {
     assert_eq!(c.vendors.len(), base.vendors.len() + 1);
     // Its closing table names its own vendors, and refuses the scenarios
     // it was not made from rather than put its rows under their names.
-    let table = sharecast::report::comparison_table((&base, "a"), (&renamed, "b"), &c, 5);
-    assert!(table.contains("Other vendors"), "{table}");
-    let message = panic_message(|| {
-        drop(sharecast::report::comparison_table(
-            (&base, "a"),
-            (&other, "b"),
-            &c,
-            5,
-        ))
-    });
+    let table = |baseline: &Scenario, counterfactual: &Scenario| {
+        sharecast::report::comparison_table((baseline, "a"), (counterfactual, "b"), &c, 5)
+    };
+    let refusal = |baseline: &Scenario, counterfactual: &Scenario| {
+        panic_message(|| drop(table(baseline, counterfactual)))
+    };
+    let shown = table(&base, &renamed);
+    assert!(shown.contains("Other vendors"), "{shown}");
+    let message = refusal(&base, &other);
     assert!(
         message.contains("the comparison's vendors are not those of"),
         "{message}"
@@ -432,14 +431,7 @@ fn a_comparison_needs_the_alignment_of_its_two_scenarios() {
         message.contains("was made with a baseline of another shape"),
         "{message}"
     );
-    let message = panic_message(|| {
-        drop(sharecast::report::comparison_table(
-            (&small, "a"),
-            (&small, "b"),
-            &c,
-            5,
-        ))
-    });
+    let message = refusal(&small, &small);
     assert!(
         message.contains("was made with a baseline of another shape"),
         "{message}"

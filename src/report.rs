@@ -361,7 +361,9 @@ fn all_vendors_label<'a>(label: &str, mut vendors: impl Iterator<Item = &'a str>
 
 /// Panics unless what the closing table and a sweep's point read of `p`
 /// fits `s`: one outlook per vendor, in order, and adoption rows of its
-/// periods and agencies. (The exporters check a projection's every row.)
+/// agencies whose last period is `s`'s (rows are ordered by period; a
+/// projection of a shorter horizon ends earlier). The exporters check a
+/// projection's every row.
 pub(crate) fn assert_outlook_of(s: &Scenario, p: &Projection) {
     let (periods, agencies, vendors) = (
         s.calendar.periods as usize,
@@ -371,9 +373,10 @@ pub(crate) fn assert_outlook_of(s: &Scenario, p: &Projection) {
     assert!(
         p.outlook.len() == vendors
             && p.outlook.iter().enumerate().all(|(v, o)| o.vendor == v)
+            && p.adoption.iter().map(|r| r.period).max() == periods.checked_sub(1)
             && p.adoption
                 .iter()
-                .all(|r| r.period < periods && r.agency.is_none_or(|a| a < agencies)),
+                .all(|r| r.agency.is_none_or(|a| a < agencies)),
         "the projection does not fit '{}' ({vendors} vendors, {periods} periods, {agencies} \
          agencies): it was made from a scenario of another shape",
         s.name
@@ -523,6 +526,13 @@ pub fn comparison_table(
     seed: u64,
 ) -> String {
     crate::export::assert_comparison_of(baseline.0, c);
+    assert!(
+        c.adoption.iter().map(|r| r.period).max()
+            == (baseline.0.calendar.periods as usize).checked_sub(1),
+        "the comparison's rows do not end at the last period of '{}': it was made with a \
+         baseline of another horizon",
+        baseline.0.name
+    );
     let aligned = crate::compare::align(baseline.0, counterfactual.0)
         .map(|a| a.vendors.into_iter().map(|v| v.name).collect::<Vec<_>>());
     assert!(
@@ -975,7 +985,12 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
         let p = Projection {
             runs: 10,
             shares: Vec::new(),
-            adoption: Vec::new(),
+            adoption: vec![crate::measures::AdoptionRow {
+                period: 2,
+                agency: None,
+                measure: AdoptionMeasure::UnderContract,
+                summary: None,
+            }],
             revenue: Vec::new(),
             outlook: vec![nothing(0), nothing(1)],
         };
@@ -1122,7 +1137,12 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
             runs: 10,
             vendors: vec!["Under Contract".to_string(), "South".to_string()],
             shares: Vec::new(),
-            adoption: Vec::new(),
+            adoption: vec![crate::measures::AdoptionRow {
+                period: 11,
+                agency: None,
+                measure: AdoptionMeasure::UnderContract,
+                summary: None,
+            }],
             revenue: Vec::new(),
             notes: Vec::new(),
         };

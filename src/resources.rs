@@ -217,7 +217,8 @@ impl AddressSpace {
 /// completes, less what the process maps at start-up: for `gov-ai-2026`
 /// 12-14 MiB for one run, 1.3-2.1 times the estimate for 500 to 20,000
 /// runs on two threads; for `bench/large` 1.0-1.4 times the estimate for
-/// 1,000 to 10,000 runs.
+/// 1,000 to 10,000 runs. An embedder under such a limit gets the same by
+/// starting its process with `MALLOC_ARENA_MAX=1` in the environment.
 pub fn address_space_need(need: u64, threads: u64) -> u64 {
     const MIB: u64 = 1 << 20;
     need.saturating_add(need / 2)

@@ -1,8 +1,10 @@
 //! The command line: parse arguments, call the library, print, pick the
 //! exit code. Exit 0 on success; 2 for a bad scenario, bad arguments, a job
-//! too large for the memory available, an output folder that cannot take
-//! the results or a `--strict` refusal; 130 when interrupted; 1 for
-//! anything else (such as a disk that fills while writing).
+//! too large for the memory available, an `--out` the user must change (a
+//! file, a folder standing where a result goes, a result that would replace
+//! an input, earlier results still kept under backup names, another
+//! program's folder) or a `--strict` refusal; 130 when interrupted; 1 for
+//! anything else (such as a folder that cannot be written).
 //!
 //! This module holds the arguments and the dispatch; each command has its
 //! own module (`run`, `compare`, `sweep`), and what they share has one

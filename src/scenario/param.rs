@@ -7,11 +7,12 @@
 //! draw is the same on every platform.
 //!
 //! Each family's distribution function ([`DistSpec::share_outside`],
-//! [`Param::chance_above`]) serves validation's warnings (heavy clamping,
-//! rates that read as percentages, an `innovation` that makes most units
-//! adopt at once, tiers no vendor can serve, vendors that can serve no
-//! tier) and the memory estimate (whether an incumbency bonus may be
-//! negative); no output holds them. PERT and beta go through the
+//! [`DistSpec::share_above`], [`Param::chance_above`]) serves validation's
+//! warnings and hints (heavy clamping, rates that read as percentages, a
+//! missing `annual_value`, a lognormal written on the value's own scale,
+//! tiers no vendor can serve, vendors that can serve no tier) and the
+//! memory estimate (whether an incumbency bonus may be negative); no
+//! output holds them. PERT and beta go through the
 //! regularised incomplete beta function of `puruspe`.
 //!
 //! A family is named in one list, `FAMILY_ARGUMENTS`, with its

@@ -10,10 +10,10 @@ use sharecast::scenario::Scenario;
 
 use crate::common::{ENGINES, scenario};
 
-/// Five standard errors, as in model.rs: a correct model passes a check
-/// with probability at least 1 - 1.3e-5 even where the standard error comes
-/// from 40 runs (and, the seeds being fixed, passes every time), while the
-/// mutations these tests guard against move a statistic by tens of them.
+/// Five standard errors, as in model.rs: a correct model passes a check of
+/// a mean over 100 or more runs with probability about 1 - 2.5e-6 (and, the
+/// seeds being fixed, passes every time), while the mutations these tests
+/// guard against move a statistic by tens of them.
 const Z: f64 = 5.0;
 
 fn records(s: &Scenario, seed: u64, runs: u64, engine: EngineKind) -> Vec<RunRecord> {

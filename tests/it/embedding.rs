@@ -20,6 +20,15 @@ fn shipped(name: &str) -> Scenario {
     load(repo_root().join("scenarios").join(name)).expect("a shipped scenario loads")
 }
 
+/// `gov-ai-2026` cut to its first 30 periods: the same vendors, agencies
+/// and tiers, a shorter horizon.
+fn gov_ai_of_30_periods() -> Scenario {
+    let text = std::fs::read_to_string(repo_root().join("scenarios/gov-ai-2026.toml")).unwrap();
+    let short = text.replace("periods = 60 ", "periods = 30 ");
+    assert_ne!(short, text);
+    sharecast::scenario::parse(&short, std::path::Path::new("short.toml")).unwrap()
+}
+
 /// Asserts two CSV files hold the same rows, numbers equal up to one unit
 /// in their last printed place and a relative 1e-12 (sums of the same
 /// values in another order may differ in their last bits and round the
@@ -262,34 +271,57 @@ fn a_scenario_edited_into_an_impossible_state_does_not_run() {
 }
 
 /// `assign_streams` keys what it can of a scenario whose references point
-/// past its lists (an initial contract at a tier it lacks, a weight past
-/// its attributes, an event on a tier or an agency it lacks) and leaves the
-/// rest to `verify`, which names each: no panic on the way there.
+/// past its lists (an initial contract at a tier or of a vendor it lacks,
+/// a weight past its attributes, an event on a vendor, agency, tier,
+/// attribute or weight it lacks) and leaves the rest to `verify`, which
+/// names each: no panic on the way there.
 #[test]
 fn assign_streams_leaves_broken_references_to_verify() {
     use sharecast::scenario::{Field, Target};
 
     let sound = shipped("gov-ai-2026.toml");
     type Break = fn(&mut Scenario);
-    let breaks: [(&str, Break); 5] = [
-        ("initial[0] is at tier 7", |s| {
+    let breaks: [(&str, Break); 8] = [
+        ("initial[0] is at tier 7, but there are 3 tiers", |s| {
             s.agencies[0].initial[0].tier = 7
         }),
-        ("vendor 9", |s| s.agencies[0].initial[0].vendor = 9),
-        ("weight", |s| s.weights.push(s.weights[0].clone())),
-        ("tier 9", |s| {
-            s.events[0].changes[0].field = Field::Access(9)
+        ("goes to vendor 9, but there are 5 vendors", |s| {
+            s.agencies[0].initial[0].vendor = 9
         }),
-        ("agency 42", |s| s.events[0].target = Target::Agency(42)),
+        ("weights has length 5, but", |s| {
+            s.weights.push(s.weights[0].clone())
+        }),
+        (
+            "events[0] changes[0] (Access(9)) is not a field of a vendor",
+            |s| s.events[0].changes[0].field = Field::Access(9),
+        ),
+        (
+            "events[0] changes[0] (Attribute(5)) is not a field of a vendor",
+            |s| s.events[0].changes[0].field = Field::Attribute(5),
+        ),
+        (
+            "events[0] targets vendor 40, but there are 5 vendors",
+            |s| s.events[0].target = Target::Vendor(40),
+        ),
+        ("events[0] targets agency 42", |s| {
+            s.events[0].target = Target::Agency(42)
+        }),
+        (
+            "events[0] changes[0] (Weight(9)) is not a field of an agency",
+            |s| {
+                s.events[0].target = Target::Agency(0);
+                s.events[0].changes[0].field = Field::Weight(9);
+            },
+        ),
     ];
-    for (what, break_it) in breaks {
+    for (named, break_it) in breaks {
         let mut s = sound.clone();
         break_it(&mut s);
         s.assign_streams();
-        let broken = s.verify().expect_err(what).to_string();
+        let broken = s.verify().expect_err(named).to_string();
         assert!(
-            broken.starts_with("the scenario cannot run: "),
-            "{what}: {broken}"
+            broken.starts_with("the scenario cannot run: ") && broken.contains(named),
+            "{named}: {broken}"
         );
     }
     // A sound scenario keeps the keys it was read with.
@@ -365,6 +397,19 @@ fn a_projection_is_written_only_with_its_own_scenario() {
             );
         }
     }
+    // A projection of a shorter horizon, of the same vendors and agencies,
+    // ends before the scenario's last period: refused too.
+    let short = gov_ai_of_30_periods();
+    let of_short = project(&short, &simulate_all(&short, 1, 0..3, EngineKind::Counts));
+    for message in [
+        panic_message(|| drop(sharecast::report::final_table(&big, &of_short, 1))),
+        panic_message(|| drop(sharecast::sweep::SweepPoint::of(&big, &of_short))),
+    ] {
+        assert!(
+            message.ends_with("it was made from a scenario of another shape"),
+            "{message}"
+        );
+    }
     // No runs at all is a projection of the scenario too.
     let empty = project(&small, &[]);
     assert_eq!(empty.runs, 0);
@@ -434,6 +479,27 @@ fn a_comparison_needs_the_alignment_of_its_two_scenarios() {
     let message = refusal(&small, &small);
     assert!(
         message.contains("was made with a baseline of another shape"),
+        "{message}"
+    );
+    // A comparison of a shorter horizon fits the longer baseline's rows,
+    // but ends before its last period: refused.
+    let short = gov_ai_of_30_periods();
+    let short_runs = runs(&short);
+    let of_short = compare(
+        (&short, &short_runs),
+        (&short, &short_runs),
+        &align(&short, &short).unwrap(),
+    );
+    let message = panic_message(|| {
+        drop(sharecast::report::comparison_table(
+            (&base, "a"),
+            (&base, "b"),
+            &of_short,
+            5,
+        ))
+    });
+    assert!(
+        message.contains("was made with a baseline of another horizon"),
         "{message}"
     );
 }

@@ -15,8 +15,8 @@ use crate::common::{
 /// standard error estimated from as few as 40 runs: a correct model passes
 /// one with probability at least 1 - 1.3e-5 (Student's t with 39 degrees
 /// of freedom; 1 - 5.7e-7 for large samples), so all of them with
-/// probability above 0.995 for any seed, and a change to how random
-/// numbers are drawn does not make a correct model fail. The errors the
+/// probability above 0.995 for any seed, so a change to how random numbers
+/// are drawn rarely makes a correct model fail. The errors the
 /// tests guard against (a wrong utility, a missing factor) move a mean by
 /// tens of standard errors.
 const Z: f64 = 5.0;

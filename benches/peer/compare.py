@@ -2,7 +2,8 @@
 """Time sharecast against its NumPy peer doing the same job; check that they agree.
 
 One invocation builds sharecast (``cargo build --release --locked``, not
-timed), then runs, on the same scenario with the same run count and seed:
+timed; ``--sharecast BINARY`` times a binary built already), then runs, on
+the same scenario with the same run count and seed:
 
 * ``target/release/sharecast run SCENARIO --runs N --seed S --threads T --out DIR --quiet``
 * ``python3 benches/peer/numpy_peer.py SCENARIO --runs N --seed S --out DIR``
@@ -20,7 +21,7 @@ Agreement is checked in two steps:
    the same order (every column that labels a row: period, date, agency,
    tier, vendor, metric or measure).
 2. Statistics: the two tools use different random streams, so they are
-   compared statistically, with three kinds of z-score:
+   compared statistically, with five kinds of z-score:
 
    * means: every row of ``shares.csv``, ``adoption.csv`` and ``revenue.csv``
      that both tools define (mean present, runs >= 2) gives
@@ -48,6 +49,16 @@ Agreement is checked in two steps:
      or 1, whose variance is at most p (1 - p), so the binomial variance is a
      safe (conservative) choice.
 
+   * from 100 runs on, the spread of the runs: both tools run the same job
+     again, untimed, with ``--per-run``, and every vendor's contracts (over
+     all units) in each period, one value per run in ``runs.csv``, are
+     compared as whole distributions (a two-sample Kolmogorov-Smirnov test,
+     its p-value turned into the |z| with the same p-value; conservative for
+     counts) and by their variances (the difference of the sample variances
+     over its standard error, each from its sample's fourth moment). The
+     tests of means cannot see a fault that leaves the means and changes the
+     spread (a distribution drawn with the right mean and the wrong shape).
+
    The tools agree if max |z| over all these tests stays below the two-sided
    normal quantile for 0.001 / tests (a Bonferroni bound).
 
@@ -55,7 +66,7 @@ Exit status: 0 on agreement, 1 otherwise (or if a step fails).
 
 Usage:
     python3 benches/peer/compare.py [--scenario scenarios/bench/large.toml]
-        [--runs 1000] [--threads 2] [--seed 7] [--keep DIR]
+        [--runs 1000] [--threads 2] [--seed 7] [--keep DIR] [--sharecast BINARY]
 """
 
 from __future__ import annotations
@@ -82,6 +93,7 @@ ALPHA = 0.001          # family-wise false-alarm rate of the agreement test
 # means that agree exactly may still differ by up to 1e-6 as written.
 ROUNDING = 1e-6
 MIN_RUNS = 2           # a row needs this many runs in both tools to be tested
+SPREAD_MIN_RUNS = 100  # below, the variance test's normal tail is not reliable
 ONE_TOOL_SHOWN = 20    # rows defined in one tool only that are listed
 
 # The files both tools write, with the columns that label a row.
@@ -96,10 +108,14 @@ LABELS = {
 TESTED = ("shares.csv", "adoption.csv", "revenue.csv")
 # The kinds of test, in the order they are reported.
 MEAN, RUNS, LEADER = "mean", "runs", "prob_leader"
+DISTRIBUTION = "distribution"   # the kind of a Kolmogorov-Smirnov score
+SPREAD = "spread"               # the kind of a score of two variances
 KINDS = {
     MEAN: "means of rows (z with each tool's sd)",
     RUNS: "runs entering rows, as fractions of N runs (two-proportion z, pooled)",
     LEADER: "prob_leader per vendor in summary.csv (two-proportion z, pooled)",
+    DISTRIBUTION: "contracts per vendor and period over the runs (two-sample Kolmogorov-Smirnov)",
+    SPREAD: "variance of those contracts over the runs (z from each sample's fourth moment)",
 }
 
 
@@ -253,6 +269,94 @@ def z_scores(peer: dict, rust: dict, runs: int):
     return scores, one_tool, skipped
 
 
+class Disagreement(Exception):
+    """Outputs that cannot be compared: their rows differ."""
+
+
+def contracts_by_run(folder: Path) -> dict[tuple[str, str], list[int]]:
+    """Every run's contract count of each vendor in each period, from
+    ``runs.csv``, keyed (period, vendor)."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    with open(folder / "runs.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            counts.setdefault((row["period"], row["vendor"]), []).append(int(row["contracts"]))
+    return counts
+
+
+def kolmogorov_smirnov(a: list[int], b: list[int]) -> float:
+    """The two-sample Kolmogorov-Smirnov test of ``a`` and ``b`` (whole
+    distributions, not only means) as a |z| with the same p-value, so that
+    it shares the means' Bonferroni bound.
+
+    The p-value is the asymptotic one with Stephens' correction; for
+    discrete values such as counts it is conservative (too large), so the
+    test may miss a difference but does not raise false alarms.
+    """
+    a, b = sorted(a), sorted(b)
+    n, m = len(a), len(b)
+    i = j = 0
+    largest = 0.0
+    while i < n and j < m:
+        value = min(a[i], b[j])
+        while i < n and a[i] == value:
+            i += 1
+        while j < m and b[j] == value:
+            j += 1
+        largest = max(largest, abs(i / n - j / m))
+    effective = math.sqrt(n * m / (n + m))
+    lam = (effective + 0.12 + 0.11 / effective) * largest
+    if lam < 0.3:
+        return 0.0      # p-value 1 to many digits: the series below converges slowly here
+    p = 2.0 * sum((-1) ** (k - 1) * math.exp(-2.0 * k * k * lam * lam) for k in range(1, 101))
+    p = min(max(p, 0.0), 1.0)
+    return math.inf if p < 1e-300 else -NormalDist().inv_cdf(p / 2.0)
+
+
+def variance_and_its_variance(xs: list[int]) -> tuple[float, float]:
+    """The sample variance of ``xs`` and the estimated variance of that
+    estimate, ``(m4 - s^4 (n - 3) / (n - 1)) / n`` with ``m4`` the sample's
+    fourth central moment (no normality assumed)."""
+    n = len(xs)
+    mean = sum(xs) / n
+    deviations = [x - mean for x in xs]
+    variance = sum(d * d for d in deviations) / (n - 1)
+    fourth = sum(d ** 4 for d in deviations) / n
+    return variance, max(fourth - variance * variance * (n - 3) / (n - 1), 0.0) / n
+
+
+def spread_z(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """|z| of the difference of two samples' variances, each given with the
+    variance of its estimate (``variance_and_its_variance``)."""
+    (va, vva), (vb, vvb) = a, b
+    if vva + vvb == 0.0:
+        return 0.0 if va == vb else math.inf
+    return abs(va - vb) / math.sqrt(vva + vvb)
+
+
+def distribution_scores(first: Path, second: Path) -> list[tuple]:
+    """For every vendor and period whose contract counts vary in either
+    folder's runs, a Kolmogorov-Smirnov score of the whole distributions
+    and a score of their variances (listed as ``z_scores`` lists its
+    scores; the values are each side's mean count, or its variance)."""
+    scores = []
+    one, other = contracts_by_run(first), contracts_by_run(second)
+    if one.keys() != other.keys():
+        missing = sorted(one.keys() ^ other.keys())
+        raise Disagreement(f"runs.csv holds different periods or vendors in {first.name} "
+                           f"and {second.name}, such as {missing[0]}")
+    for key, a in one.items():
+        b = other[key]
+        if len(set(a)) == 1 and set(a) == set(b):
+            continue    # constant and equal: nothing to test
+        row = ("runs.csv", *key, "contracts")
+        scores.append((kolmogorov_smirnov(a, b), DISTRIBUTION, row,
+                       round(sum(a) / len(a), 6), round(sum(b) / len(b), 6)))
+        spread_a, spread_b = variance_and_its_variance(a), variance_and_its_variance(b)
+        scores.append((spread_z(spread_a, spread_b), SPREAD, row,
+                       round(spread_a[0], 6), round(spread_b[0], 6)))
+    return scores
+
+
 def describe(key: tuple) -> str:
     """A tested row's labels, readable: ``shares.csv period 119 all/all Anthropic count_share``."""
     name, period, *rest = key
@@ -269,6 +373,10 @@ def describe_score(z: float, kind: str, key: tuple, v1, v2, runs: int) -> str:
     elif kind == LEADER:
         fmt = lambda v: "-" if v is None else f"{v:.6f}"
         values = f"prob_leader: peer {fmt(v1)} vs sharecast {fmt(v2)}"
+    elif kind == DISTRIBUTION:
+        values = f"distribution over runs (means: peer {v1:.6f} vs sharecast {v2:.6f})"
+    elif kind == SPREAD:
+        values = f"variance over runs: peer {v1:.6f} vs sharecast {v2:.6f}"
     else:
         values = f"mean: peer {v1:.6f} vs sharecast {v2:.6f}"
     return f"{z:6.3f}  {describe(key)}, {values}"
@@ -282,6 +390,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path,
                         help="write both tools' outputs here (default: a temporary folder)")
+    parser.add_argument("--sharecast", type=Path, metavar="BINARY",
+                        help="time this sharecast binary instead of building one")
     args = parser.parse_args()
 
     scenario = Path(args.scenario)
@@ -292,21 +402,32 @@ def main() -> int:
         print(f"compare: no scenario file {scenario}", file=sys.stderr)
         return 1
 
-    print("building sharecast (cargo build --release --locked) ...", flush=True)
-    if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode != 0:
-        print("compare: cargo build failed", file=sys.stderr)
-        return 1
+    if args.sharecast is not None:
+        sharecast = args.sharecast.resolve()
+    else:
+        sharecast = SHARECAST
+        print("building sharecast (cargo build --release --locked) ...", flush=True)
+        if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode != 0:
+            print("compare: cargo build failed", file=sys.stderr)
+            return 1
 
+    spread_tested = args.runs >= SPREAD_MIN_RUNS
     with tempfile.TemporaryDirectory(prefix="sharecast-compare-") as tmp:
         work = (args.keep or Path(tmp)).resolve()
         work.mkdir(parents=True, exist_ok=True)
         rust_out, peer_out = work / "sharecast", work / "numpy_peer"
         common = ["--runs", str(args.runs), "--seed", str(args.seed)]
+        rust_cmd = [str(sharecast), "run", str(scenario), *common, "--threads", str(args.threads),
+                    "--quiet", "--out"]
+        peer_cmd = [sys.executable, str(PEER), str(scenario), *common, "--out"]
         try:
-            rust_s = timed([str(SHARECAST), "run", str(scenario), *common,
-                            "--threads", str(args.threads), "--out", str(rust_out), "--quiet"])
-            peer_s = timed([sys.executable, str(PEER), str(scenario), *common,
-                            "--out", str(peer_out)])
+            rust_s = timed([*rust_cmd, str(rust_out)])
+            peer_s = timed([*peer_cmd, str(peer_out)])
+            # The same runs again, untimed, each run's contracts written
+            # too (runs.csv) for the tests of their spread.
+            if spread_tested:
+                timed([*rust_cmd, str(rust_out), "--per-run"])
+                timed([*peer_cmd, str(peer_out), "--per-run"])
         except RuntimeError as exc:
             print(f"compare: {exc}", file=sys.stderr)
             return 1
@@ -314,6 +435,11 @@ def main() -> int:
         if not problems:
             scores, one_tool, skipped = z_scores(statistics(peer_out), statistics(rust_out),
                                                  args.runs)
+            if spread_tested:
+                try:
+                    scores += distribution_scores(peer_out, rust_out)
+                except Disagreement as exc:
+                    problems = [str(exc)]
 
     print(f"\nscenario {scenario}, {args.runs} runs, seed {args.seed}, "
           f"sharecast --threads {args.threads} (the peer is one NumPy process)\n")
@@ -332,6 +458,8 @@ def main() -> int:
     print("checks made:")
     for kind, what in KINDS.items():
         print(f"  {what}: {sum(k == kind for _, k, *_ in scores)} tests")
+    if not spread_tested:
+        print(f"  (the last two are made from {SPREAD_MIN_RUNS} runs on)")
     tests = len(scores)
     if tests == 0:
         if skipped["constant, identical"]:
@@ -346,7 +474,7 @@ def main() -> int:
     print(f"tests: {tests}   max |z|: {worst[0]:.3f}   fraction |z| > 3: {over3:.4f}   "
           f"bound (Bonferroni over all tests, alpha {ALPHA}): {bound:.3f}")
     for kind in KINDS:
-        for name in (*TESTED, "summary.csv"):
+        for name in (*TESTED, "summary.csv", "runs.csv"):
             mine = [z for z, k, key, *_ in scores if k == kind and key[0] == name]
             if mine:
                 print(f"  {name:<14}{kind:<13}{len(mine):>7} tests   max |z| {max(mine):.3f}")

@@ -63,12 +63,14 @@ Output
     section 6 in sharecast's exact formats -- same headers, row order, dates,
     6 decimals, empty cell for an undefined value -- each written whole
     (temporary file, then rename): ``shares.csv``, ``adoption.csv``,
-    ``revenue.csv``, ``shares_wide.csv`` and ``summary.csv``.  sharecast's
-    ``manifest.json`` and optional ``runs.csv`` are not written.
+    ``revenue.csv``, ``shares_wide.csv`` and ``summary.csv``; with
+    ``--per-run`` also ``runs.csv`` (every run's contracts and count share of
+    each vendor over all units, as ``sharecast run --per-run`` writes it).
+    sharecast's ``manifest.json`` is not written.
 
 Usage
     python3 benches/peer/numpy_peer.py SCENARIO.toml --out DIR
-        [--runs N] [--seed S] [--batch B] [--timings]
+        [--runs N] [--seed S] [--batch B] [--per-run] [--timings]
 
 Only the standard library and NumPy are used.  The random stream is a single
 ``numpy.random.default_rng(seed)`` consumed batch after batch, so results are
@@ -88,6 +90,7 @@ import time
 import tomllib
 import warnings
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -178,11 +181,25 @@ def flatten_keys(table: dict, prefix: str = "") -> dict:
 
 
 def split_units(units: int, fractions: list[float]) -> list[int]:
-    """Largest-remainder split of ``units`` over tiers (ties: first declared)."""
-    exact = [units * f for f in fractions]
+    """Largest-remainder split of ``units`` over tiers (ties: first declared).
+
+    Exact, as docs/scenario-reference.md section 5 states: each fraction
+    rounded to nine decimals, divided by their sum, in rational arithmetic,
+    so parts equal in decimal (0.4 of 20 x 0.47 and of 20 x 0.52) are ties
+    rather than whatever their binary rounding makes them. A tier whose
+    fraction rounds to 0 gets none.
+    """
+    nines = [Fraction(round(f * 10**9), 10**9) for f in fractions]
+    total = sum(nines)
+    if total == 0:
+        return [0] * len(fractions)
+    exact = [units * f / total for f in nines]
     counts = [math.floor(x) for x in exact]
     leftover = units - sum(counts)
-    order = sorted(range(len(fractions)), key=lambda i: (-(exact[i] - counts[i]), i))
+    order = sorted(
+        (i for i in range(len(fractions)) if nines[i] > 0),
+        key=lambda i: (-(exact[i] - counts[i]), i),
+    )
     for i in order[:leftover]:
         counts[i] += 1
     return counts
@@ -881,6 +898,24 @@ def write_outputs(folder: Path, sc: Scenario, out: Outputs) -> None:
                for i, v in enumerate(vendors)))
 
 
+def write_runs(folder: Path, sc: Scenario, rec: Records) -> None:
+    """runs.csv: ``run,period,vendor,contracts,count_share`` by run, then
+    period, then vendor, over all units; the share is empty in a run and
+    period without contracts."""
+    counts = rec.contracts.sum(axis=(2, 3))                        # (run, period, vendor)
+    totals = counts.sum(axis=2)
+    vendors = [v["name"] for v in sc.vendors]
+
+    def rows():
+        for r, t in itertools.product(range(counts.shape[0]), range(counts.shape[1])):
+            total = int(totals[r, t])
+            for i, v in enumerate(vendors):
+                n = int(counts[r, t, i])
+                yield r, t, v, n, number(n / total) if total else ""
+
+    write_csv(folder, "runs.csv", ["run", "period", "vendor", "contracts", "count_share"], rows())
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scenario", type=Path)
@@ -889,6 +924,8 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, help="replications (default: the scenario's)")
     parser.add_argument("--seed", type=int, help="seed (default: the scenario's)")
     parser.add_argument("--batch", type=int, default=250, help="runs per batch (default 250)")
+    parser.add_argument("--per-run", action="store_true",
+                        help="also write runs.csv, as sharecast run --per-run does")
     parser.add_argument("--timings", action="store_true",
                         help="print the seconds of each phase to stderr")
     args = parser.parse_args(argv)
@@ -917,6 +954,8 @@ def main(argv=None) -> int:
     lap("statistics")
     try:
         write_outputs(args.out, sc, outputs)
+        if args.per_run:
+            write_runs(args.out, sc, records)
     except OSError as exc:
         print(f"numpy_peer: {args.out}: {exc}", file=sys.stderr)
         return 1

@@ -9,13 +9,13 @@ random scenario that the validation rules accept (docs/scenario-reference.md),
 checks it with ``sharecast check``, runs it with ``--engine counts`` and
 ``--engine units`` (and, with ``--peer``, with ``numpy_peer.py``) on the same
 run count, and compares every row with the z-scores of
-``compare.py`` (means, runs entering each row, ``prob_leader``).  The two
-engines are also compared run by run (``--per-run``): each vendor's
-contracts in each period, as whole distributions (a two-sample
-Kolmogorov-Smirnov test, its p-value turned into the |z| with the same
-p-value) and by their variances (z of the difference of the sample
-variances, each with its standard error from the sample's fourth moment),
-the tests most sensitive to a fault in the spread of the runs.
+``compare.py`` (means, runs entering each row, ``prob_leader``).  Each pair
+is also compared run by run (``--per-run``, which the peer writes too):
+each vendor's contracts in each period, as whole distributions (a
+two-sample Kolmogorov-Smirnov test, its p-value turned into the |z| with
+the same p-value) and by their variances (z of the difference of the
+sample variances, each with its standard error from the sample's fourth
+moment), the tests most sensitive to a fault in the spread of the runs.
 
 Profiles (``--profile``; ``mixed`` takes them in turn):
 
@@ -60,7 +60,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import random
 import subprocess
@@ -69,14 +68,12 @@ import tempfile
 from pathlib import Path
 from statistics import NormalDist
 
-from compare import (ALPHA, PEER, REPO, SHARECAST, describe, statistics,
-                     structure_differences, verdict, z_scores)
+from compare import (ALPHA, PEER, REPO, SHARECAST, SPREAD_MIN_RUNS, Disagreement, describe,
+                     distribution_scores, statistics, structure_differences, verdict,
+                     z_scores)
 
 PROFILES = ("normal", "extreme", "waiting")
 UNIT_ENGINE_SEED = 2 ** 32      # added to a scenario's seed for the unit engine
-MIN_RUNS = 100                  # below, the variance test's normal tail is not reliable
-DISTRIBUTION = "distribution"   # the kind of a Kolmogorov-Smirnov score
-SPREAD = "spread"               # the kind of a score of two variances
 FAMILIES = ("normal", "uniform", "triangular", "pert", "beta", "lognormal")
 TIER_NAMES = ("unclassified", "secret", "top_secret", "pert", "cui", "normal")
 VENDOR_NAMES = ("OpenAI", "Anthropic", "Google", "Microsoft", "Other", "A, Inc.", "Zeta",
@@ -391,94 +388,6 @@ def largest_remainder(units: int, fractions: list[float]) -> list[int]:
     return whole
 
 
-class Disagreement(Exception):
-    """Outputs that cannot be compared: their rows differ."""
-
-
-def contracts_by_run(folder: Path) -> dict[tuple[str, str], list[int]]:
-    """Every run's contract count of each vendor in each period, from
-    ``runs.csv``, keyed (period, vendor)."""
-    counts: dict[tuple[str, str], list[int]] = {}
-    with open(folder / "runs.csv", newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            counts.setdefault((row["period"], row["vendor"]), []).append(int(row["contracts"]))
-    return counts
-
-
-def kolmogorov_smirnov(a: list[int], b: list[int]) -> float:
-    """The two-sample Kolmogorov-Smirnov test of ``a`` and ``b`` (whole
-    distributions, not only means) as a |z| with the same p-value, so that
-    it shares the means' Bonferroni bound.
-
-    The p-value is the asymptotic one with Stephens' correction; for
-    discrete values such as counts it is conservative (too large), so the
-    test may miss a difference but does not raise false alarms.
-    """
-    a, b = sorted(a), sorted(b)
-    n, m = len(a), len(b)
-    i = j = 0
-    largest = 0.0
-    while i < n and j < m:
-        value = min(a[i], b[j])
-        while i < n and a[i] == value:
-            i += 1
-        while j < m and b[j] == value:
-            j += 1
-        largest = max(largest, abs(i / n - j / m))
-    effective = math.sqrt(n * m / (n + m))
-    lam = (effective + 0.12 + 0.11 / effective) * largest
-    if lam < 0.3:
-        return 0.0      # p-value 1 to many digits: the series below converges slowly here
-    p = 2.0 * sum((-1) ** (k - 1) * math.exp(-2.0 * k * k * lam * lam) for k in range(1, 101))
-    p = min(max(p, 0.0), 1.0)
-    return math.inf if p < 1e-300 else -NormalDist().inv_cdf(p / 2.0)
-
-
-def variance_and_its_variance(xs: list[int]) -> tuple[float, float]:
-    """The sample variance of ``xs`` and the estimated variance of that
-    estimate, ``(m4 - s^4 (n - 3) / (n - 1)) / n`` with ``m4`` the sample's
-    fourth central moment (no normality assumed)."""
-    n = len(xs)
-    mean = sum(xs) / n
-    deviations = [x - mean for x in xs]
-    variance = sum(d * d for d in deviations) / (n - 1)
-    fourth = sum(d ** 4 for d in deviations) / n
-    return variance, max(fourth - variance * variance * (n - 3) / (n - 1), 0.0) / n
-
-
-def spread_z(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """|z| of the difference of two samples' variances, each given with the
-    variance of its estimate (``variance_and_its_variance``)."""
-    (va, vva), (vb, vvb) = a, b
-    if vva + vvb == 0.0:
-        return 0.0 if va == vb else math.inf
-    return abs(va - vb) / math.sqrt(vva + vvb)
-
-
-def distribution_scores(first: Path, second: Path) -> list[tuple]:
-    """For every vendor and period whose contract counts vary in either
-    folder's runs, a Kolmogorov-Smirnov score of the whole distributions
-    and a score of their variances (listed as ``z_scores`` lists its
-    scores; the values are each side's mean count, or its variance)."""
-    scores = []
-    one, other = contracts_by_run(first), contracts_by_run(second)
-    if one.keys() != other.keys():
-        missing = sorted(one.keys() ^ other.keys())
-        raise Disagreement(f"runs.csv holds different periods or vendors in {first.name} "
-                           f"and {second.name}, such as {missing[0]}")
-    for key, a in one.items():
-        b = other[key]
-        if len(set(a)) == 1 and set(a) == set(b):
-            continue    # constant and equal: nothing to test
-        row = ("runs.csv", *key, "contracts")
-        scores.append((kolmogorov_smirnov(a, b), DISTRIBUTION, row,
-                       round(sum(a) / len(a), 6), round(sum(b) / len(b), 6)))
-        spread_a, spread_b = variance_and_its_variance(a), variance_and_its_variance(b)
-        scores.append((spread_z(spread_a, spread_b), SPREAD, row,
-                       round(spread_a[0], 6), round(spread_b[0], 6)))
-    return scores
-
-
 def run(cmd: list[str]) -> subprocess.CompletedProcess:
     """Runs a command from the repository root, keeping its output."""
     return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
@@ -496,8 +405,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path,
                         help="keep the scenarios and outputs here (default: a temporary folder)")
     args = parser.parse_args()
-    if args.runs < MIN_RUNS or args.count < 1:
-        parser.error(f"--runs must be at least {MIN_RUNS} (the variance test relies on the "
+    if args.runs < SPREAD_MIN_RUNS or args.count < 1:
+        parser.error(f"--runs must be at least {SPREAD_MIN_RUNS} (the variance test relies on the "
                      "normal tail of its score) and --count at least 1")
 
     print("building sharecast (cargo build --release --locked) ...", flush=True)
@@ -533,7 +442,8 @@ def main() -> int:
                     return 1
             if args.peer:
                 outputs["peer"] = work / f"random-{seed}-peer"
-                cmd = [sys.executable, str(PEER), str(path), *common, "--out", str(outputs["peer"])]
+                cmd = [sys.executable, str(PEER), str(path), *common, "--per-run",
+                       "--out", str(outputs["peer"])]
                 if (done := run(cmd)).returncode != 0:
                     print(f"{path.name}: the peer failed:\n{done.stderr}", file=sys.stderr)
                     return 1
@@ -547,13 +457,12 @@ def main() -> int:
                     return 1
                 mine, _, _ = z_scores(statistics(outputs[first]), statistics(outputs[second]),
                                       args.runs)
-                if first == "units":
-                    try:
-                        mine += distribution_scores(outputs[first], outputs[second])
-                    except Disagreement as e:
-                        print(f"{path.name}: {e}", file=sys.stderr)
-                        print("DISAGREE: the output files differ in structure")
-                        return 1
+                try:
+                    mine += distribution_scores(outputs[first], outputs[second])
+                except Disagreement as e:
+                    print(f"{path.name}: {e}", file=sys.stderr)
+                    print("DISAGREE: the output files differ in structure")
+                    return 1
                 scores += [(z, f"{first}/{second}", seed, kind, key, v1, v2)
                            for z, kind, key, v1, v2 in mine]
                 worst = max((z for z, *_ in mine), default=0.0)

@@ -48,9 +48,8 @@ Agreement is checked in two steps:
      With ties split evenly a run adds a value between 0 and 1 rather than 0
      or 1, whose variance is at most p (1 - p), so the binomial variance is a
      safe (conservative) choice.
-
    * from 100 runs on, the spread of the runs: both tools run the same job
-     again, untimed, with ``--per-run``, and every vendor's contracts (over
+     again, untimed, with ``--per-run`` (into folders of their own), and every vendor's contracts (over
      all units) in each period, one value per run in ``runs.csv``, are
      compared as whole distributions (a two-sample Kolmogorov-Smirnov test,
      its p-value turned into the |z| with the same p-value; conservative for
@@ -75,6 +74,7 @@ import argparse
 import csv
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -273,12 +273,20 @@ class Disagreement(Exception):
     """Outputs that cannot be compared: their rows differ."""
 
 
+RUNS_HEADER = ["run", "period", "vendor", "contracts", "count_share"]
+
+
 def contracts_by_run(folder: Path) -> dict[tuple[str, str], list[int]]:
     """Every run's contract count of each vendor in each period, from
-    ``runs.csv``, keyed (period, vendor)."""
+    ``runs.csv``, keyed (period, vendor) in the order of the file's first
+    run."""
     counts: dict[tuple[str, str], list[int]] = {}
     with open(folder / "runs.csv", newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != RUNS_HEADER:
+            raise Disagreement(f"{folder.name}/runs.csv has the header {reader.fieldnames}, "
+                               f"not {RUNS_HEADER}")
+        for row in reader:
             counts.setdefault((row["period"], row["vendor"]), []).append(int(row["contracts"]))
     return counts
 
@@ -344,6 +352,9 @@ def distribution_scores(first: Path, second: Path) -> list[tuple]:
         missing = sorted(one.keys() ^ other.keys())
         raise Disagreement(f"runs.csv holds different periods or vendors in {first.name} "
                            f"and {second.name}, such as {missing[0]}")
+    if list(one) != list(other):
+        raise Disagreement(f"runs.csv orders periods or vendors differently in {first.name} "
+                           f"and {second.name}")
     for key, a in one.items():
         b = other[key]
         if len(set(a)) == 1 and set(a) == set(b):
@@ -403,7 +414,11 @@ def main() -> int:
         return 1
 
     if args.sharecast is not None:
-        sharecast = args.sharecast.resolve()
+        found = shutil.which(str(args.sharecast))
+        if found is None:
+            print(f"compare: {args.sharecast} is not a program that can be run", file=sys.stderr)
+            return 1
+        sharecast = Path(found).resolve()
     else:
         sharecast = SHARECAST
         print("building sharecast (cargo build --release --locked) ...", flush=True)
@@ -420,14 +435,15 @@ def main() -> int:
         rust_cmd = [str(sharecast), "run", str(scenario), *common, "--threads", str(args.threads),
                     "--quiet", "--out"]
         peer_cmd = [sys.executable, str(PEER), str(scenario), *common, "--out"]
+        rust_runs, peer_runs = work / "sharecast-per-run", work / "numpy_peer-per-run"
         try:
             rust_s = timed([*rust_cmd, str(rust_out)])
             peer_s = timed([*peer_cmd, str(peer_out)])
             # The same runs again, untimed, each run's contracts written
             # too (runs.csv) for the tests of their spread.
             if spread_tested:
-                timed([*rust_cmd, str(rust_out), "--per-run"])
-                timed([*peer_cmd, str(peer_out), "--per-run"])
+                timed([*rust_cmd, str(rust_runs), "--per-run"])
+                timed([*peer_cmd, str(peer_runs), "--per-run"])
         except RuntimeError as exc:
             print(f"compare: {exc}", file=sys.stderr)
             return 1
@@ -437,7 +453,7 @@ def main() -> int:
                                                  args.runs)
             if spread_tested:
                 try:
-                    scores += distribution_scores(peer_out, rust_out)
+                    scores += distribution_scores(peer_runs, rust_runs)
                 except Disagreement as exc:
                     problems = [str(exc)]
 

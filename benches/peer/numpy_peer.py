@@ -60,13 +60,16 @@ Statistics
 
 Output
     ``--out DIR`` (created if missing) receives the files of MODEL.md
-    section 6 in sharecast's exact formats -- same headers, row order, dates,
+    section 6 in sharecast's formats -- same headers, row order, dates,
     6 decimals, empty cell for an undefined value -- each written whole
     (temporary file, then rename): ``shares.csv``, ``adoption.csv``,
     ``revenue.csv``, ``shares_wide.csv`` and ``summary.csv``; with
     ``--per-run`` also ``runs.csv`` (every run's contracts and count share of
-    each vendor over all units, as ``sharecast run --per-run`` writes it).
-    sharecast's ``manifest.json`` is not written.
+    each vendor over all units, in the columns and order of ``sharecast run
+    --per-run``).  sharecast's ``manifest.json`` is not written.  A value
+    exactly halfway between two sixth decimals is written rounded to even
+    here and away from zero by sharecast, so such a last decimal may differ
+    by one; ``compare.py`` allows for that rounding.
 
 Usage
     python3 benches/peer/numpy_peer.py SCENARIO.toml --out DIR
@@ -90,6 +93,7 @@ import time
 import tomllib
 import warnings
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -184,12 +188,15 @@ def split_units(units: int, fractions: list[float]) -> list[int]:
     """Largest-remainder split of ``units`` over tiers (ties: first declared).
 
     Exact, as docs/scenario-reference.md section 5 states: each fraction
-    rounded to nine decimals, divided by their sum, in rational arithmetic,
+    rounded to nine decimals (halves away from zero), divided by their sum,
+    in rational arithmetic,
     so parts equal in decimal (0.4 of 20 x 0.47 and of 20 x 0.52) are ties
     rather than whatever their binary rounding makes them. A tier whose
     fraction rounds to 0 gets none.
     """
-    nines = [Fraction(round(f * 10**9), 10**9) for f in fractions]
+    # f x 10^9 rounded half away from zero (Decimal of a float is exact).
+    nines = [Fraction(int(Decimal(f * 10**9).to_integral_value(ROUND_HALF_UP)), 10**9)
+             for f in fractions]
     total = sum(nines)
     if total == 0:
         return [0] * len(fractions)
@@ -925,7 +932,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, help="seed (default: the scenario's)")
     parser.add_argument("--batch", type=int, default=250, help="runs per batch (default 250)")
     parser.add_argument("--per-run", action="store_true",
-                        help="also write runs.csv, as sharecast run --per-run does")
+                        help="also write runs.csv, in the columns of sharecast run --per-run")
     parser.add_argument("--timings", action="store_true",
                         help="print the seconds of each phase to stderr")
     args = parser.parse_args(argv)

@@ -637,3 +637,32 @@ fn execute(cli: Cli) -> Result<()> {
         Command::Sweep(args) => sweep::sweep(args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, Command};
+
+    /// `--threads N` sizes the job's pool: the tests that compare one
+    /// thread with two through the binary rely on it.
+    #[test]
+    fn threads_size_the_pool_of_every_command() {
+        for (command, threads) in [("run", 1), ("run", 3), ("compare", 2), ("sweep", 5)] {
+            let mut argv = vec!["sharecast", command, "a.toml"];
+            if command == "sweep" {
+                argv.extend(["--vary", "seed=1,2"]);
+            }
+            let threads_text = threads.to_string();
+            argv.extend(["--threads", &threads_text]);
+            let simulation = match Cli::try_parse_from(&argv).expect("valid arguments").command {
+                Command::Run(args) => args.simulation,
+                Command::Compare(args) => args.simulation,
+                Command::Sweep(args) => args.simulation,
+                Command::Check { .. } => unreachable!("not parsed here"),
+            };
+            let pool = simulation.pool().expect("the system starts a few threads");
+            assert_eq!(pool.current_num_threads(), threads, "{command}");
+        }
+    }
+}

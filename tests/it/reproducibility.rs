@@ -17,38 +17,61 @@ fn run_into(dir: &std::path::Path, out: &str, extra: &[&str]) {
 #[test]
 fn thread_count_does_not_change_a_byte() {
     let tmp = tempfile::tempdir().unwrap();
-    run_into(
-        tmp.path(),
-        "one",
-        &[
-            "--runs",
-            "300",
-            "--seed",
-            "5",
-            "--threads",
-            "1",
-            "--per-run",
-        ],
-    );
-    run_into(
-        tmp.path(),
-        "two",
-        &[
-            "--runs",
-            "300",
-            "--seed",
-            "5",
-            "--threads",
-            "2",
-            "--per-run",
-        ],
-    );
-    let (one, two) = (csvs(&tmp.path().join("one")), csvs(&tmp.path().join("two")));
-    assert_eq!(one.len(), 6);
-    assert_eq!(two.len(), one.len());
-    for ((name, a), (name_two, b)) in one.iter().zip(&two) {
-        assert_eq!(name, name_two);
-        assert!(a == b, "{name} differs between 1 and 2 threads");
+    for (engine, runs) in [("counts", "300"), ("units", "40")] {
+        let out = |threads: &str| format!("{engine}-{threads}");
+        for threads in ["1", "2"] {
+            run_into(
+                tmp.path(),
+                &out(threads),
+                &[
+                    "--runs",
+                    runs,
+                    "--seed",
+                    "5",
+                    "--threads",
+                    threads,
+                    "--engine",
+                    engine,
+                    "--per-run",
+                ],
+            );
+        }
+        let (one, two) = (
+            csvs(&tmp.path().join(out("1"))),
+            csvs(&tmp.path().join(out("2"))),
+        );
+        assert_eq!(one.len(), 6);
+        assert_eq!(two.len(), one.len());
+        for ((name, a), (name_two, b)) in one.iter().zip(&two) {
+            assert_eq!(name, name_two);
+            assert!(a == b, "{engine}: {name} differs between 1 and 2 threads");
+        }
+    }
+}
+
+/// In the library, on pools of 1 and 4 threads (the command line's test
+/// above compares 1 and 2): the same run records bit for bit, in both
+/// engines, and the same statistics, whose rows are summed and selected by
+/// tasks that the pool splits differently.
+#[test]
+fn the_pool_size_changes_no_record_and_no_statistic() {
+    let s = scenario(EVERY_FEATURE);
+    let on = |threads: usize, engine: EngineKind| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            assert_eq!(rayon::current_num_threads(), threads);
+            let records = simulate_all(&s, 21, 0..120, engine);
+            let projection = sharecast::measures::project(&s, &records);
+            (records, projection)
+        })
+    };
+    for engine in ENGINES {
+        let (one, four) = (on(1, engine), on(4, engine));
+        assert!(one.0 == four.0, "{engine:?}: records differ");
+        assert!(one.1 == four.1, "{engine:?}: statistics differ");
     }
 }
 

@@ -10,12 +10,20 @@ use std::fmt::Write as _;
 use rand::Rng;
 use sharecast::engine::{run_rng, simulate_run};
 use sharecast::sampling;
+use sharecast::scenario::DistSpec;
 
 use crate::common::{ENGINES, repo_root, scenario};
 use crate::engines::EVERY_FEATURE;
 
 fn bits(x: f64) -> String {
     format!("{:016x}", x.to_bits())
+}
+
+/// `name: ` and the bits of four draws from stream 0 of seed 1.
+fn four_draws(name: &str, draw: &mut dyn FnMut(&mut rand::rngs::ChaCha8Rng) -> f64) -> String {
+    let mut rng = run_rng(1, 0);
+    let xs: Vec<String> = (0..4).map(|_| bits(draw(&mut rng))).collect();
+    format!("{name}: {}\n", xs.join(" "))
 }
 
 fn observed() -> String {
@@ -28,9 +36,7 @@ fn observed() -> String {
         rng.next_u64()
     );
     let mut line = |name: &str, draw: &mut dyn FnMut(&mut rand::rngs::ChaCha8Rng) -> f64| {
-        let mut rng = run_rng(1, 0);
-        let xs: Vec<String> = (0..4).map(|_| bits(draw(&mut rng))).collect();
-        let _ = writeln!(out, "{name}: {}", xs.join(" "));
+        out.push_str(&four_draws(name, draw));
     };
     line("uniform", &mut |r| sampling::uniform(r));
     line("normal", &mut |r| sampling::standard_normal(r));
@@ -94,6 +100,31 @@ fn observed() -> String {
             "{engine:?} run 11 of seed 3{which}: contracts {weighted} waiting {waiting} never {never} value {}",
             bits(value)
         );
+    }
+    // The values of the contracts in force, by run, period, agency, tier
+    // and vendor: a digest of their bits.
+    for engine in ENGINES {
+        let r = simulate_run(&s, 3, 11, engine);
+        let digest = r.values.iter().enumerate().fold(0u64, |d, (i, x)| {
+            d.wrapping_mul(31).wrapping_add(x.to_bits() ^ i as u64)
+        });
+        let _ = writeln!(out, "{engine:?} run 11 of seed 3: values {digest:016x}");
+    }
+    // Each family as a scenario's number draws it (`DistSpec::sample`,
+    // where lognormal and the affine maps of normal and uniform live).
+    for (family, args) in [
+        ("normal", &[0.4, 0.2][..]),
+        ("uniform", &[0.1, 0.7]),
+        ("triangular", &[0.0, 0.3, 1.0]),
+        ("pert", &[1.0, 2.0, 5.0]),
+        ("beta", &[2.0, 3.0]),
+        ("lognormal", &[14.7, 0.3]),
+    ] {
+        let spec = DistSpec::new(family, args).expect("a valid family");
+        out.push_str(&four_draws(
+            &format!("{family}{args:?} as a scenario draws it"),
+            &mut |r| spec.sample(r),
+        ));
     }
     out
 }

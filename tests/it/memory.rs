@@ -57,13 +57,19 @@ fn the_estimate_counts_what_a_tally_holds_in_either_layout() {
         let record = &simulate_all(s, 1, 0..1, EngineKind::Counts)[0];
         for layout in [TallyLayout::Joint, TallyLayout::Marginal] {
             let t = Tally::with_layout(record, d, &epochs, layout);
-            let held = 4 * (t.contracts.len() + t.tier_contracts.len() + t.waiting.len())
-                + 8 * (t.tier_values.len() + t.annual_value.len() + t.values.len())
-                + std::mem::size_of::<Tally>();
             assert_eq!(
                 Tally::bytes_with(d, epochs.count(), epochs.mixed_count(), layout),
-                held as u64,
+                bytes_held(&t) as u64,
                 "{name} {layout:?}"
+            );
+        }
+        // What the command line keeps: tallies made as runs finish
+        // (`Tally::from_record`, which keeps the record's own buffers).
+        for t in Tally::simulate_all(s, 1, 0..3, EngineKind::Counts) {
+            assert_eq!(
+                Tally::bytes(d, epochs.count(), epochs.mixed_count()),
+                bytes_held(&t) as u64,
+                "{name}, as the command line keeps it"
             );
         }
         // The layout in use is the smaller one.
@@ -79,6 +85,26 @@ fn the_estimate_counts_what_a_tally_holds_in_either_layout() {
             "{name}"
         );
     }
+}
+
+/// The bytes a tally holds: what its buffers were given (their capacity,
+/// not only what they use) and the struct itself. Every field is named, so
+/// a field added to `Tally` must be counted here before this compiles.
+fn bytes_held(t: &Tally) -> usize {
+    let Tally {
+        layout: _,
+        contracts,
+        tier_contracts,
+        tier_values,
+        waiting,
+        annual_value,
+        values,
+        // Shared by every tally of a job (reference-counted).
+        price_epochs: _,
+    } = t;
+    4 * (contracts.capacity() + tier_contracts.capacity() + waiting.capacity())
+        + 8 * (tier_values.capacity() + annual_value.capacity() + values.capacity())
+        + std::mem::size_of::<Tally>()
 }
 
 /// Events on annual values at periods 0 (before anything is recorded), 2

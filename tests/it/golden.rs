@@ -59,3 +59,106 @@ fn small_scenario_csvs_are_pinned() {
         }
     }
 }
+
+/// The pinned files agree with one another, whatever produced them: the
+/// all-units count-share rows of `shares.csv`, `shares_wide.csv` and the
+/// share and leader columns of `summary.csv`, recomputed here from the
+/// pinned `runs.csv` (each run's contracts by period and vendor) with the
+/// statistics written out afresh in `recomputed.rs`. A regeneration
+/// (`UPDATE_EXPECT`) that wrote inconsistent files fails here.
+#[test]
+fn pinned_files_agree_with_the_pinned_runs() {
+    use std::collections::BTreeMap;
+
+    use crate::recomputed::{read_csv, shows, statistics};
+
+    let expected = repo_root().join("tests/golden/expected");
+    let (header, runs) = read_csv(&expected.join("runs.csv"));
+    assert_eq!(
+        header,
+        ["run", "period", "vendor", "contracts", "count_share"]
+    );
+    // contracts[(period, vendor)][run], vendors in file order.
+    let mut vendors: Vec<String> = Vec::new();
+    let mut contracts: BTreeMap<(usize, usize), Vec<f64>> = BTreeMap::new();
+    let mut run_count = 0;
+    for row in &runs {
+        let (run, period): (usize, usize) = (row[0].parse().unwrap(), row[1].parse().unwrap());
+        let vendor = match vendors.iter().position(|v| *v == row[2]) {
+            Some(v) => v,
+            None => {
+                vendors.push(row[2].clone());
+                vendors.len() - 1
+            }
+        };
+        let cell = contracts.entry((period, vendor)).or_default();
+        assert_eq!(cell.len(), run, "runs.csv lists runs in order");
+        cell.push(row[3].parse().unwrap());
+        run_count = run_count.max(run + 1);
+    }
+    let periods = contracts.keys().map(|&(p, _)| p).max().unwrap() + 1;
+    // Each run's count share of each vendor, where it holds contracts.
+    let shares = |period: usize, vendor: usize| -> Vec<f64> {
+        (0..run_count)
+            .filter_map(|run| {
+                let total: f64 = (0..vendors.len())
+                    .map(|v| contracts[&(period, v)][run])
+                    .sum();
+                (total > 0.0).then(|| contracts[&(period, vendor)][run] / total)
+            })
+            .collect()
+    };
+    let (_, share_rows) = read_csv(&expected.join("shares.csv"));
+    let all_units: Vec<&Vec<String>> = share_rows
+        .iter()
+        .filter(|r| r[2] == "all" && r[3] == "all" && r[5] == "count_share")
+        .collect();
+    assert_eq!(all_units.len(), periods * vendors.len());
+    let (_, wide) = read_csv(&expected.join("shares_wide.csv"));
+    for row in all_units {
+        let (period, vendor): (usize, usize) = (
+            row[0].parse().unwrap(),
+            vendors.iter().position(|v| *v == row[4]).unwrap(),
+        );
+        let stats = statistics(&shares(period, vendor));
+        for (cell, want) in row[6..].iter().zip(&stats) {
+            assert!(shows(cell, *want), "shares.csv {row:?}: {want:?}");
+        }
+        assert!(
+            shows(&wide[period][2 + vendor], stats[1]),
+            "shares_wide.csv period {period} vendor {vendor}"
+        );
+    }
+    // summary.csv: the last period's share bands, and the chance of
+    // leading over all runs (ties split evenly; a run without contracts
+    // has no leader).
+    let last = periods - 1;
+    let (_, summary) = read_csv(&expected.join("summary.csv"));
+    assert_eq!(summary.len(), vendors.len());
+    for (vendor, row) in summary.iter().enumerate() {
+        assert_eq!(row[2], vendors[vendor]);
+        let stats = statistics(&shares(last, vendor));
+        let bands = [stats[0], stats[1], stats[3], stats[5], stats[7]];
+        for (cell, want) in row[3..8].iter().zip(bands) {
+            assert!(shows(cell, want), "summary.csv {row:?}: {want:?}");
+        }
+        let leads: f64 = (0..run_count)
+            .map(|run| {
+                let held: Vec<f64> = (0..vendors.len())
+                    .map(|v| contracts[&(last, v)][run])
+                    .collect();
+                let top = held.iter().copied().fold(0.0, f64::max);
+                let leaders = held.iter().filter(|&&h| h == top).count() as f64;
+                if top > 0.0 && held[vendor] == top {
+                    1.0 / leaders
+                } else {
+                    0.0
+                }
+            })
+            .sum();
+        assert!(
+            shows(&row[8], Some(leads / run_count as f64)),
+            "summary.csv prob_leader {row:?}"
+        );
+    }
+}

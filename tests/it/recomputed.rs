@@ -51,7 +51,7 @@ fn percentile_inc(sorted: &[f64], p: f64) -> f64 {
 
 /// `runs, mean, sd, p05, p25, p50, p75, p95` of a row's values; `None` for
 /// an empty cell.
-fn statistics(xs: &[f64]) -> Vec<Option<f64>> {
+pub(crate) fn statistics(xs: &[f64]) -> Vec<Option<f64>> {
     let n = xs.len();
     if n == 0 {
         return vec![Some(0.0), None, None, None, None, None, None, None];
@@ -68,7 +68,7 @@ fn statistics(xs: &[f64]) -> Vec<Option<f64>> {
 
 /// Whether a CSV cell shows `expected` rounded to 6 decimals (allowing a
 /// relative 1e-12 for sums taken in another order).
-fn shows(cell: &str, expected: Option<f64>) -> bool {
+pub(crate) fn shows(cell: &str, expected: Option<f64>) -> bool {
     match expected {
         None => cell.is_empty(),
         Some(x) => cell
@@ -77,7 +77,7 @@ fn shows(cell: &str, expected: Option<f64>) -> bool {
     }
 }
 
-fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+pub(crate) fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_path(path).unwrap();
     let header = reader.headers().unwrap().iter().map(String::from).collect();
     let rows = reader

@@ -964,6 +964,15 @@ mod tests {
                 let exactly_a_half = in_128ths.fract() == 0.0 && in_128ths % 2.0 == 1.0;
                 if !near_a_half && !exactly_a_half {
                     assert_eq!(written, format!("{x:.6}"), "{x:e}");
+                } else {
+                    // A half: the formatted value or one millionth further
+                    // from zero.
+                    let formatted: f64 = format!("{x:.6}").parse().unwrap();
+                    let away = formatted + 1e-6_f64.copysign(x);
+                    assert!(
+                        value == formatted || (value - away).abs() <= away.abs() * 1e-15,
+                        "{x:e} written {written}"
+                    );
                 }
             }
         }

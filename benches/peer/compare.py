@@ -281,13 +281,20 @@ def contracts_by_run(folder: Path) -> dict[tuple[str, str], list[int]]:
     ``runs.csv``, keyed (period, vendor) in the order of the file's first
     run."""
     counts: dict[tuple[str, str], list[int]] = {}
-    with open(folder / "runs.csv", newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != RUNS_HEADER:
-            raise Disagreement(f"{folder.name}/runs.csv has the header {reader.fieldnames}, "
-                               f"not {RUNS_HEADER}")
-        for row in reader:
-            counts.setdefault((row["period"], row["vendor"]), []).append(int(row["contracts"]))
+    try:
+        with open(folder / "runs.csv", newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            if reader.fieldnames != RUNS_HEADER:
+                raise Disagreement(f"{folder.name}/runs.csv has the header "
+                                   f"{reader.fieldnames}, not {RUNS_HEADER}")
+            for row in reader:
+                cell = counts.setdefault((row["period"], row["vendor"]), [])
+                if int(row["run"]) != len(cell):
+                    raise Disagreement(f"{folder.name}/runs.csv: run {row['run']} of period "
+                                       f"{row['period']}, vendor {row['vendor']} out of order")
+                cell.append(int(row["contracts"]))
+    except (OSError, ValueError, TypeError) as exc:
+        raise Disagreement(f"{folder.name}/runs.csv cannot be read: {exc}") from exc
     return counts
 
 
@@ -355,6 +362,10 @@ def distribution_scores(first: Path, second: Path) -> list[tuple]:
     if list(one) != list(other):
         raise Disagreement(f"runs.csv orders periods or vendors differently in {first.name} "
                            f"and {second.name}")
+    sizes = {len(xs) for xs in (*one.values(), *other.values())}
+    if len(sizes) > 1:
+        raise Disagreement(f"runs.csv of {first.name} or {second.name} holds a different "
+                           f"number of runs for some period or vendor ({sorted(sizes)})")
     for key, a in one.items():
         b = other[key]
         if len(set(a)) == 1 and set(a) == set(b):
@@ -401,7 +412,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path,
                         help="write both tools' outputs here (default: a temporary folder)")
-    parser.add_argument("--sharecast", type=Path, metavar="BINARY",
+    parser.add_argument("--sharecast", metavar="BINARY",
                         help="time this sharecast binary instead of building one")
     args = parser.parse_args()
 
@@ -414,7 +425,10 @@ def main() -> int:
         return 1
 
     if args.sharecast is not None:
-        found = shutil.which(str(args.sharecast))
+        # A path as given (./sharecast), else a program on PATH.
+        given = Path(args.sharecast)
+        found = (str(given) if given.is_file() and os.access(given, os.X_OK)
+                 else shutil.which(args.sharecast))
         if found is None:
             print(f"compare: {args.sharecast} is not a program that can be run", file=sys.stderr)
             return 1
@@ -444,7 +458,7 @@ def main() -> int:
             if spread_tested:
                 timed([*rust_cmd, str(rust_runs), "--per-run"])
                 timed([*peer_cmd, str(peer_runs), "--per-run"])
-        except RuntimeError as exc:
+        except (RuntimeError, OSError) as exc:
             print(f"compare: {exc}", file=sys.stderr)
             return 1
         problems = structure_differences(peer_out, rust_out)

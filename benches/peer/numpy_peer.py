@@ -67,9 +67,10 @@ Output
     ``--per-run`` also ``runs.csv`` (every run's contracts and count share of
     each vendor over all units, in the columns and order of ``sharecast run
     --per-run``).  sharecast's ``manifest.json`` is not written.  A value
-    exactly halfway between two sixth decimals is written rounded to even
-    here and away from zero by sharecast, so such a last decimal may differ
-    by one; ``compare.py`` allows for that rounding.
+    halfway between two sixth decimals (exactly, or in its 15 significant
+    digits, as 127/640 = 0.1984375) is written here as Python formats it
+    and rounded away from zero by sharecast, so such a last decimal may
+    differ by one; ``compare.py`` allows for that rounding.
 
 Usage
     python3 benches/peer/numpy_peer.py SCENARIO.toml --out DIR
@@ -188,8 +189,8 @@ def split_units(units: int, fractions: list[float]) -> list[int]:
     """Largest-remainder split of ``units`` over tiers (ties: first declared).
 
     Exact, as docs/scenario-reference.md section 5 states: each fraction
-    rounded to nine decimals (halves away from zero), divided by their sum,
-    in rational arithmetic,
+    rounded to nine decimals (f x 10^9 as the float holds it, halves away
+    from zero), divided by their sum, in rational arithmetic,
     so parts equal in decimal (0.4 of 20 x 0.47 and of 20 x 0.52) are ties
     rather than whatever their binary rounding makes them. A tier whose
     fraction rounds to 0 gets none.

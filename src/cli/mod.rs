@@ -644,8 +644,9 @@ mod tests {
 
     use super::{Cli, Command};
 
-    /// `--threads N` sizes the job's pool: the tests that compare one
-    /// thread with two through the binary rely on it.
+    /// `--threads N` sizes the pool that the arguments of `run`, `compare`
+    /// and `sweep` build (each command runs its job in it): the tests that
+    /// compare one thread with two through the binary rely on it.
     #[test]
     fn threads_size_the_pool_of_every_command() {
         for (command, threads) in [("run", 1), ("run", 3), ("compare", 2), ("sweep", 5)] {

@@ -65,12 +65,14 @@ fn the_estimate_counts_what_a_tally_holds_in_either_layout() {
         }
         // What the command line keeps: tallies made as runs finish
         // (`Tally::from_record`, which keeps the record's own buffers).
-        for t in Tally::simulate_all(s, 1, 0..3, EngineKind::Counts) {
-            assert_eq!(
-                Tally::bytes(d, epochs.count(), epochs.mixed_count()),
-                bytes_held(&t) as u64,
-                "{name}, as the command line keeps it"
-            );
+        for engine in [EngineKind::Counts, EngineKind::Units] {
+            for t in Tally::simulate_all(s, 1, 0..2, engine) {
+                assert_eq!(
+                    Tally::bytes(d, epochs.count(), epochs.mixed_count()),
+                    bytes_held(&t) as u64,
+                    "{name}, {engine:?}, as the command line keeps it"
+                );
+            }
         }
         // The layout in use is the smaller one.
         let (rows, mixed) = (epochs.count(), epochs.mixed_count());

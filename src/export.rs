@@ -423,7 +423,8 @@ fn assert_projection_of(s: &Scenario, p: &Projection) {
 }
 
 /// Panics unless every row of `c` names a period, agency and tier of
-/// `baseline` and one of the comparison's vendors.
+/// `baseline` and one of the comparison's vendors, and its rows end at
+/// `baseline`'s last period (one of a shorter horizon ends earlier).
 pub(crate) fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
     assert!(
         rows_fit(
@@ -435,6 +436,13 @@ pub(crate) fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
         ),
         "the comparison's rows name periods, agencies or tiers that '{}' does not have: it \
          was made with a baseline of another shape",
+        baseline.name
+    );
+    assert!(
+        c.adoption.iter().map(|r| r.period).max()
+            == (baseline.calendar.periods as usize).checked_sub(1),
+        "the comparison's rows do not end at the last period of '{}': it was made with a \
+         baseline of another horizon",
         baseline.name
     );
 }

@@ -12,14 +12,15 @@
 //! missing `annual_value`, a lognormal written on the value's own scale,
 //! tiers no vendor can serve, vendors that can serve no tier) and the
 //! memory estimate (whether an incumbency bonus may be negative); no
-//! output holds them. PERT and beta go through the
-//! regularised incomplete beta function of `puruspe`.
+//! output holds them. PERT and beta go through the regularised incomplete
+//! beta function of `puruspe`.
 //!
 //! A family is named in one list, `FAMILY_ARGUMENTS`, with its
 //! arguments. Adding one also means: a `DistSpec` variant and the arms of
 //! its matches (the compiler lists them, except the match on the name in
-//! `DistSpec::checked`, behind `DistSpec::new`, which the test `every_family_is_spelt_alike_everywhere`
-//! checks), docs/scenario-reference.md section 8, the NumPy peer's
+//! `DistSpec::checked`, behind `DistSpec::new`, which the test
+//! `every_family_is_spelt_alike_everywhere` checks),
+//! docs/scenario-reference.md section 8, the NumPy peer's
 //! `DISTRIBUTIONS` and `draw`, and `value_in` in tests/it/properties.rs.
 
 use std::fmt;

@@ -114,6 +114,7 @@ cases = [
  ("dist_args_not_numbers", "distribution parameters are numbers", 'brand = 0.4', 'brand = { normal = "wide" }'),
  ("agency_none", "at least one agency", None, None),
  ("agency_name_duplicate", "agency names are unique", None, None),
+ ("agency_name_missing", "an agency needs a name", 'name = "DoD"\n', ''),
  ("agency_units_missing", "an agency needs units", 'units = 100\n', ''),
  ("agency_term_missing", "an agency needs term", 'term = 24\n', ''),
  ("agency_innovation_missing", "an agency needs innovation", 'innovation = 0.02\n', ''),

@@ -922,6 +922,47 @@ fn shares_wide_holds_the_mean_count_share_of_all_units() {
     assert!(differs > 0, "the value shares differ somewhere");
 }
 
+/// MODEL.md §6: "an undefined value is an empty cell". While no run holds a
+/// contract, the count share is undefined in every run, so `shares_wide.csv`
+/// leaves those periods' cells empty (not 0), as `shares.csv` does its
+/// means; from the period the market opens, every cell is a number.
+#[test]
+fn shares_wide_leaves_a_period_without_contracts_empty() {
+    let text = "name = \"opens late\"\nstart = \"2026-01\"\nperiods = 6\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+                [[vendor]]\nname = \"B\"\nbrand = 0.2\naccess = { unclassified = 1.0 }\n\
+                [[agency]]\nname = \"Ag\"\nunits = 50\ninnovation = 0.0\nimitation = 0.0\nterm = 12\n\
+                [[event]]\nat = \"2026-04\"\nagency = \"Ag\"\nset = { innovation = 1.0 }\n";
+    let s = sharecast::scenario::parse(text, std::path::Path::new("late.toml")).unwrap();
+    let p = project(&s, &simulate_all(&s, 3, 0..20, EngineKind::Counts));
+    let wide = String::from_utf8(export::shares_wide_csv(&s, &p)).unwrap();
+    let rows: Vec<Vec<&str>> = wide
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 6);
+    for (t, cells) in rows.iter().enumerate() {
+        assert_eq!(cells.len(), 4, "{cells:?}");
+        let opened = t >= 3;
+        for cell in &cells[2..] {
+            assert_eq!(cell.parse::<f64>().is_ok(), opened, "period {t}: {cells:?}");
+            assert_eq!(cell.is_empty(), !opened, "period {t}: {cells:?}");
+        }
+    }
+    let shares = String::from_utf8(export::shares_csv(&s, &p)).unwrap();
+    let (header, body) = shares.split_once('\n').unwrap();
+    let mean = header.split(',').position(|c| c == "mean").unwrap();
+    let empty_means = body
+        .lines()
+        .filter(|l| l.split(',').nth(mean) == Some(""))
+        .count();
+    assert!(
+        empty_means > 0,
+        "shares.csv leaves the same rows' means empty"
+    );
+}
+
 /// The statistics an embedder watches (for a progress display) report each
 /// period once and give the same numbers as those nobody watches.
 #[test]

@@ -248,7 +248,14 @@ pub(super) fn load_with_sets(
 /// horizon against another such, and an agency's fixed choice weight equal
 /// to the fixed one of `[choice]` against none.
 pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
-    let fingerprint = |s: &Scenario| {
+    model_fingerprint(a) == model_fingerprint(b)
+}
+
+/// A text equal for two scenarios exactly when [`same_scenario`] holds:
+/// computed once per scenario, it lets a sweep find repeated values among
+/// many in one pass.
+pub(super) fn model_fingerprint(s: &Scenario) -> String {
+    {
         let mut s = s.clone();
         s.warnings.clear();
         (s.name, s.runs, s.seed) = (String::new(), 0, 0);
@@ -280,8 +287,7 @@ pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
             }
         }
         format!("{s:?}")
-    };
-    fingerprint(a) == fingerprint(b)
+    }
 }
 
 /// The `PATH=VALUE` specs of `--set` flags, for the manifest and the table.

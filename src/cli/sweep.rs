@@ -14,7 +14,7 @@ use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
 use super::job::{interrupt_flag, print_stdout, simulate, summarize, warn_if_too_long};
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{
-    Given, check_paths, events_named, given_sets, parse_with_settings, same_scenario,
+    Given, check_paths, events_named, given_sets, model_fingerprint, parse_with_settings,
     set_percentages, set_specs, settings_line, sha256_hex, with_sets, with_settings,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
@@ -376,13 +376,22 @@ fn explain_decimal_range(e: anyhow::Error, plan: &Sweep) -> anyhow::Error {
 /// the date of an event, when the scenario starts in 2026-01): their blocks
 /// of rows would be the same.
 fn refuse_repeats(plan: &Sweep, variants: &[Scenario]) -> Result<()> {
+    // One fingerprint per value, so that a sweep of many values costs one
+    // pass rather than a comparison of every pair.
+    let mut first_of: HashMap<String, usize> = HashMap::with_capacity(variants.len());
     for (j, later) in variants.iter().enumerate() {
-        if let Some(i) = variants[..j].iter().position(|s| same_scenario(s, later)) {
-            return Err(UsageError(format!(
-                "--vary {}: the values {} and {} make the same scenario; each value is one block of rows in the files",
-                plan.path, plan.values[i].text, plan.values[j].text
-            ))
-            .into());
+        match first_of.entry(model_fingerprint(later)) {
+            Entry::Occupied(earlier) => {
+                let i = *earlier.get();
+                return Err(UsageError(format!(
+                    "--vary {}: the values {} and {} make the same scenario; each value is one block of rows in the files",
+                    plan.path, plan.values[i].text, plan.values[j].text
+                ))
+                .into());
+            }
+            Entry::Vacant(first) => {
+                first.insert(j);
+            }
         }
     }
     Ok(())

@@ -530,6 +530,9 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     let before: Vec<String> = source[..start].lines().map(code_of).collect();
     let after: Vec<String> = source[start..].lines().map(code_of).collect();
     let code = after.first().cloned().unwrap_or_default();
+    if let Some(hint) = typographic_slip(&code) {
+        return Some(hint);
+    }
     // An inline table that an earlier line (back to a header) opens with an
     // entry, as `access = { unclassified = 1.0` does, and that no `}`
     // closes before the next header. TOML 1.1 lets an inline table go on
@@ -637,6 +640,63 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
         "`{key} =` takes one value, here followed by more: `{}`{or_grouped}",
         words.join(" ")
     ))
+}
+
+/// What a word processor, a web page or a spreadsheet may have put in TOML
+/// code (see [`code_of`]: outside strings) in place of what TOML reads:
+/// curly quotes for straight ones, a full-width equals sign, a
+/// non-breaking space. `None` if the code has none of them.
+fn typographic_slip(code: &str) -> Option<String> {
+    let found = |set: &[char]| -> Vec<char> {
+        let mut seen: Vec<char> = Vec::new();
+        for c in code.chars().filter(|c| set.contains(c)) {
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        seen
+    };
+    let listed = |chars: &[char]| {
+        chars
+            .iter()
+            .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut slips = Vec::new();
+    let quotes = found(&[
+        '\u{201C}', '\u{201D}', '\u{201E}', '\u{201F}', '\u{2018}', '\u{2019}', '\u{201A}',
+        '\u{201B}', '\u{FF02}', '\u{FF07}', '\u{00AB}', '\u{00BB}',
+    ]);
+    if !quotes.is_empty() {
+        slips.push(format!(
+            "{} {} not TOML's quotes: write straight quotes, \" or ' (a word processor or web page curls them)",
+            listed(&quotes),
+            if quotes.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    let equals = found(&['\u{FF1D}']);
+    if !equals.is_empty() {
+        slips.push(format!("{} is not TOML's = : write =", listed(&equals)));
+    }
+    // Invisible, so named rather than shown.
+    let spaces: Vec<String> = [
+        ('\u{00A0}', "a non-breaking space"),
+        ('\u{2007}', "a figure space"),
+        ('\u{202F}', "a narrow non-breaking space"),
+        ('\u{3000}', "an ideographic space"),
+    ]
+    .iter()
+    .filter(|(c, _)| code.contains(*c))
+    .map(|(c, name)| format!("{name} (U+{:04X})", u32::from(*c)))
+    .collect();
+    if !spaces.is_empty() {
+        slips.push(format!(
+            "the line has {}, which TOML does not read as a space: write an ordinary space",
+            spaces.join(" and ")
+        ));
+    }
+    (!slips.is_empty()).then(|| slips.join("; "))
 }
 
 /// Where a syntax error the parser reports without a position (its
@@ -1524,6 +1584,34 @@ mod tests {
             hint("[[vendor]]\nname = \"A\"\naccess = { unclassified = 0.8   # note\n\n[[agency]]\nname = \"B\"\n")
                 .as_deref(),
             Some("line 3 opens { without the } that closes it")
+        );
+        assert_eq!(
+            hint("name = \u{201C}Acme\u{201D}\n").as_deref(),
+            Some(
+                "\u{201C} (U+201C), \u{201D} (U+201D) are not TOML's quotes: write straight quotes, \" or ' (a word processor or web page curls them)"
+            )
+        );
+        assert_eq!(
+            hint("[[vendor]]\n\u{2018}name\u{2019} = \"A\"\n").as_deref(),
+            Some(
+                "\u{2018} (U+2018), \u{2019} (U+2019) are not TOML's quotes: write straight quotes, \" or ' (a word processor or web page curls them)"
+            )
+        );
+        assert_eq!(
+            hint("units \u{FF1D} 100\n").as_deref(),
+            Some("\u{FF1D} (U+FF1D) is not TOML's = : write =")
+        );
+        assert_eq!(
+            hint("units\u{00A0}= 100\n").as_deref(),
+            Some(
+                "the line has a non-breaking space (U+00A0), which TOML does not read as a space: write an ordinary space"
+            )
+        );
+        // Curly quotes inside a string are text, and the slip is elsewhere.
+        let inside = problems("name = \"\u{201C}A\u{201D}\" x\n");
+        assert!(
+            inside.len() == 1 && !inside[0].1.contains("quotes"),
+            "{inside:?}"
         );
         for source in [
             // An inline table over lines, a comma missing between entries.

@@ -54,6 +54,7 @@ cases = [
  ("toml_duplicate_key", "a key given twice", 'periods = 12', 'periods = 12\nperiods = 24'),
  ("toml_bad_table_header", "a table header without its closing brackets", '[[agency]]\n', '[[agency]\n'),
  ("toml_bare_value", "a value that is not TOML", 'start = "2026-01"', 'start = 2026-01x'),
+ ("toml_curly_quotes", "curly quotes from a word processor are told to be straight ones", 'name = "Zenith"', 'name = \u201cZenith\u201d'),
  ("toml_percentage", "a percentage as a spreadsheet shows it is told the fraction", 'caution = 0.5', 'caution = 50%'),
  ("toml_percentage_outside_range", "a percentage read outside its key's range is told the range too", 'caution = 0.5', 'caution = 150%'),
  ("toml_percentage_in_event", "an event's percentage is told the fraction alone, as events clamp", 'name = "corpus"', 'name = "corpus"\n\n[[event]]\nat = "2026-06"\nagency = "DoD"\n[event.set]\ncaution = 150%'),

@@ -36,13 +36,19 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     };
     // How the counterfactual is named in messages and the table.
     let other_name = format!("{}{}", shown_path(&other_path), with_sets(&args.set));
-    let (base, base_sha) = match load(&args.baseline) {
+    let memory_checked = !args.simulation.no_memory_check;
+    let (base, base_sha) = match load(&args.baseline, memory_checked) {
         Ok(loaded) => loaded,
         Err(e) => return Err(with_counterfactual_problems(e, &args, &other_path)),
     };
     warn(&args.baseline, &base);
     // The baseline file's own warnings were shown just above.
-    let (other, other_sha) = load_with_sets(&other_path, &args.set, args.counterfactual.is_none())?;
+    let (other, other_sha) = load_with_sets(
+        &other_path,
+        &args.set,
+        args.counterfactual.is_none(),
+        memory_checked,
+    )?;
     let other_name = format!("{other_name}{}", events_named(&other, &args.set));
     let alignment = pairing::align(&base, &other).map_err(|e| {
         UsageError(format!(
@@ -186,7 +192,12 @@ fn with_counterfactual_problems(
     if args.counterfactual.is_none() || same_file(&args.baseline, other_path) {
         return baseline_error;
     }
-    match load_with_sets(other_path, &args.set, true) {
+    match load_with_sets(
+        other_path,
+        &args.set,
+        true,
+        !args.simulation.no_memory_check,
+    ) {
         Err(other) if other.downcast_ref::<ScenarioError>().is_some() => {
             UsageError(format!("scenarios rejected\n{baseline}\n{other}")).into()
         }

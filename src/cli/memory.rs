@@ -1,13 +1,17 @@
-//! The memory check: a job whose estimated need exceeds the memory
+//! The memory checks: a job whose estimated need exceeds the memory
 //! available, or the process's address-space limit, is refused before it
 //! starts, with the largest run count or thread count that would fit and
-//! the other ways to need less.
+//! the other ways to need less; and a scenario file too large to read in
+//! that memory is refused before it is parsed.
+
+use std::path::Path;
 
 use anyhow::Result;
 
 use super::{SimulationArgs, UsageError};
 use crate::engine::EngineKind;
 use crate::resources;
+use crate::text::shown_path;
 
 /// What the memory check's refusal says: the job refused and what else
 /// than fewer runs would make it fit.
@@ -71,6 +75,48 @@ fn three_significant_digits(n: u64) -> u64 {
         unit *= 10;
     }
     n / unit * unit
+}
+
+/// Refuses to read a scenario file (of `file_bytes` bytes, at `path`) so
+/// large that reading it may need more memory than is available, or more
+/// address space than this process's limit (`ulimit -v`) leaves: without
+/// the check, such a file stops the process (exit 134 or 137) before any
+/// other check could speak. Scenarios of a few megabytes need a few hundred
+/// MiB; a scenario of the largest size read (64 MiB) up to 16 GiB.
+pub(super) fn check_reading(path: &Path, file_bytes: usize) -> Result<()> {
+    let need = resources::reading_need(file_bytes as u64);
+    let short_of_memory = resources::available_memory().filter(|&m| need > m);
+    // The bound itself leaves room for what the allocator maps beside the
+    // data (the parse runs on one thread, from one heap; the largest need
+    // measured is 240 bytes a byte); what the job maps after is the job's
+    // check's to count.
+    let short_of_space = resources::AddressSpace::of_this_process().filter(|a| need > a.left());
+    let mut limits = Vec::new();
+    if let Some(memory) = short_of_memory {
+        limits.push(format!(
+            "{} of memory is available",
+            resources::human_bytes(memory)
+        ));
+    }
+    if let Some(space) = short_of_space {
+        limits.push(format!(
+            "this process's address-space limit (ulimit -v, {}) leaves {}",
+            resources::human_bytes(space.limit),
+            resources::human_bytes(space.left())
+        ));
+    }
+    if limits.is_empty() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{}: reading this scenario file of {} may take up to about {} of memory (up to {} bytes for each byte of the file), but {}; a scenario rarely takes more than a few hundred KiB: is this the scenario file? (run, compare and sweep read it anyway with --no-memory-check)",
+        shown_path(path),
+        resources::human_bytes(file_bytes as u64),
+        resources::human_bytes(need),
+        resources::READING_BYTES_PER_FILE_BYTE,
+        limits.join(", and ")
+    ))
+    .into())
 }
 
 /// Refuses a job whose estimated memory need (`need` of a run count)

@@ -305,9 +305,11 @@ struct SimulationArgs {
     engine: EngineChoice,
 
     /// Run even when the estimated memory need exceeds the memory available
-    /// or the address-space limit (ulimit -v); normally such a run is
-    /// refused before it starts, and without the check the system may stop
-    /// it (exit 134 or 137, nothing written). Example: --no-memory-check
+    /// or the address-space limit (ulimit -v), and read a scenario file
+    /// whose size may need more memory to read than that; normally such a
+    /// job is refused before it starts, and without the check the system
+    /// may stop it (exit 134 or 137, nothing written). Example:
+    /// --no-memory-check
     #[arg(long)]
     no_memory_check: bool,
 
@@ -593,7 +595,7 @@ fn execute(cli: Cli) -> Result<()> {
             quiet,
             strict,
         } => {
-            let (s, _) = load_with_sets(&scenario, &set, false)?;
+            let (s, _) = load_with_sets(&scenario, &set, false, true)?;
             refuse_warnings(strict, Stop::Check)?;
             if quiet {
                 return Ok(());

@@ -24,8 +24,8 @@ use crate::resources;
 use crate::text::shown_path;
 
 pub(super) fn run(args: RunArgs) -> Result<()> {
-    let (s, sha256) = load_with_sets(&args.scenario, &args.set, false)?;
     let sim = &args.simulation;
+    let (s, sha256) = load_with_sets(&args.scenario, &args.set, false, !sim.no_memory_check)?;
     let runs = sim.runs.unwrap_or(s.runs);
     let seed = sim.seed.unwrap_or(s.seed);
     let out = output_folder(args.out.as_deref(), || {

@@ -9,13 +9,26 @@ use anyhow::Result;
 use sha2::{Digest, Sha256};
 
 use super::UsageError;
+use super::memory::check_reading;
 use crate::scenario::{self, Diagnostic, Scenario, ScenarioError, Setting};
 use crate::sweep::Sweep;
 use crate::text::shown_path;
 
-/// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
-pub(super) fn load(path: &Path) -> Result<(Scenario, String)> {
+/// Reads a scenario file's text, refusing one too large to read in the
+/// memory there is (see [`check_reading`]) unless `check_memory` is false
+/// (`--no-memory-check`).
+pub(super) fn read_source(path: &Path, check_memory: bool) -> Result<String> {
     let source = scenario::read_source(path)?;
+    if check_memory {
+        check_reading(path, source.len())?;
+    }
+    Ok(source)
+}
+
+/// Reads and validates a scenario; returns it with the SHA-256 of its bytes.
+/// `check_memory` as for [`read_source`].
+pub(super) fn load(path: &Path, check_memory: bool) -> Result<(Scenario, String)> {
+    let source = read_source(path, check_memory)?;
     let s = scenario::parse(&source, path)?;
     Ok((s, sha256_hex(&source)))
 }
@@ -200,12 +213,14 @@ pub(super) fn given_sets(sets: &[Sweep]) -> Vec<Given> {
 /// cause, with the settings named, the file's events that override a
 /// setting, and a `[choice]` weight set that every agency replaces with its
 /// own. Returns the scenario with the SHA-256 of the file's bytes.
+/// `check_memory` as for [`read_source`].
 pub(super) fn load_with_sets(
     path: &Path,
     sets: &[Sweep],
     file_warned: bool,
+    check_memory: bool,
 ) -> Result<(Scenario, String)> {
-    let source = scenario::read_source(path)?;
+    let source = read_source(path, check_memory)?;
     let file = scenario::parse(&source, path)?;
     let sha = sha256_hex(&source);
     if sets.is_empty() {

@@ -15,7 +15,7 @@ use super::job::{interrupt_flag, print_stdout, simulate, summarize, warn_if_too_
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{
     Given, check_paths, events_named, given_sets, model_fingerprint, parse_with_settings,
-    set_percentages, set_specs, settings_line, sha256_hex, with_sets, with_settings,
+    read_source, set_percentages, set_specs, settings_line, sha256_hex, with_sets, with_settings,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -30,7 +30,7 @@ use crate::text::shown_path;
 pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let path = &args.scenario;
     let plan = &args.vary;
-    let source = scenario::read_source(path)?;
+    let source = read_source(path, !args.simulation.no_memory_check)?;
     let file = scenario::parse(&source, path)?;
     let fixed = given_sets(&args.set);
     let mut first = fixed.clone();

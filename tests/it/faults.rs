@@ -1195,6 +1195,61 @@ fn text_after(text: &str, marker: &str, end: char) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Reading a scenario takes memory in proportion to the file (up to 256
+/// bytes a byte): a file of 45,000 events (2 MiB) under a limit it may
+/// exceed is refused before it is parsed, with exit 2, the file named and
+/// nothing written, by `run` and by `check`; under a limit with room for
+/// it, the same file runs. `--no-memory-check` skips the check.
+#[test]
+fn a_scenario_too_large_to_read_under_the_limit_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "start = \"2026-01\"\nperiods = 12\n[[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+         [[agency]]\nname = \"Ag\"\nunits = 50\ninnovation = 0.05\nimitation = 0.3\nterm = 6\n",
+    );
+    for k in 0..45_000 {
+        text.push_str(&format!(
+            "[[event]]\nat = {}\nvendor = \"A\"\nadd = {{ brand = 0.0 }}\n",
+            k % 12
+        ));
+    }
+    std::fs::write(tmp.path().join("events.toml"), &text).unwrap();
+    let need = 256 * text.len() as u64;
+    let refused = |o: &std::process::Output| {
+        let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert_no_panic(&stderr);
+        assert!(
+            stderr.starts_with("error: events.toml: reading this scenario file of ")
+                && stderr.contains("(up to 256 bytes for each byte of the file), but this process's address-space limit (ulimit -v, 195.3 MiB) leaves ")
+                && stderr.contains("--no-memory-check"),
+            "{stderr}"
+        );
+    };
+    let run = ["run", "events.toml", "--runs", "2", "--quiet", "--out", "o"];
+    refused(&under_address_space_limit(tmp.path(), "200000", &run));
+    assert!(!tmp.path().join("o").exists());
+    refused(&under_address_space_limit(
+        tmp.path(),
+        "200000",
+        &["check", "events.toml"],
+    ));
+    // With room for the bound and the program, it runs.
+    let room_kib = (need >> 10) + 200_000;
+    let o = under_address_space_limit(tmp.path(), &room_kib.to_string(), &run);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(tmp.path().join("o").join("shares.csv").is_file());
+    // Without the check, the limit is the process's to meet: it is not
+    // refused (whether the parse then fits is the machine's affair).
+    let unchecked = [&run[..], &["--no-memory-check"]].concat();
+    let o = under_address_space_limit(tmp.path(), "200000", &unchecked);
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("reading this scenario file"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Under an address-space limit (`ulimit -v`) an allocation beyond it
 /// aborts the process, so the memory check counts the limit too, with
 /// room for what the allocator and threads map; both the run count and

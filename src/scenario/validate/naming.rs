@@ -442,6 +442,20 @@ mod tests {
         );
         // Quoted in the files, as a name with a comma is: never split.
         assert!(warnings("Zenith, Inc.; Federal", "open").is_empty());
+        // A vendor named like the totals, in any letter case.
+        for (vendor, warned) in [("all", true), ("ALL", true), ("Allied", false)] {
+            let w = warnings(vendor, "open");
+            assert_eq!(w.len(), usize::from(warned), "{vendor}: {w:?}");
+            if warned {
+                assert!(
+                    w[0].line == Some(5)
+                        && w[0].message.starts_with(&format!(
+                            "vendor name '{vendor}' is the word the agency and tier columns use for totals"
+                        )),
+                    "{w:?}"
+                );
+            }
+        }
         // Words pandas loads as missing, matched as it matches them.
         for (vendor, warned) in [
             ("NA", true),

@@ -8,7 +8,8 @@ use super::Checker;
 use super::choice::{DEFAULT_WEIGHTS, Spellings, builtin, builtin_how};
 use crate::scenario::lookup::{TIER, find, list, suggest, toml_key};
 use crate::scenario::names::{
-    RESERVED_VENDOR_NAMES, difference, folded, hidden_char, not_shown, printable_name,
+    RESERVED_TIER_NAMES, RESERVED_VENDOR_NAMES, difference, folded, hidden_char, is_reserved,
+    not_shown, printable_name,
 };
 use crate::scenario::param::Param;
 use crate::scenario::raw::{RawVendor, SpannedMap, SpannedValue};
@@ -38,6 +39,20 @@ impl Checker<'_> {
             &RESERVED_VENDOR_NAMES,
             "'period' and 'date', in any letter case, head the first two columns of shares_wide.csv, which has a column per vendor; '*' means every vendor in --set and --vary",
         );
+        if let (Some(shown), Some(written)) = (name.as_deref(), &v.name)
+            && is_reserved(shown, &RESERVED_TIER_NAMES)
+        {
+            // Legal, as the vendor column never holds a total; but its rows
+            // begin `all,all,all`, as a grand total would.
+            self.warn(
+                &written.span(),
+                format!(
+                    "vendor name '{}' is the word the agency and tier columns use for totals, so its rows read like totals (period,date,all,all,{},...); rename it if others will read the files",
+                    printable_name(shown),
+                    printable_name(shown)
+                ),
+            );
+        }
         let label = format!("vendor '{}'", name.as_deref().unwrap_or("?"));
         let brand = match &v.brand {
             None => {

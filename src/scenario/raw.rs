@@ -783,6 +783,8 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("contracts", "initial"),
     ("initial_contracts", "initial"),
     ("incumbents", "initial"),
+    ("name", "label"),
+    ("title", "label"),
 ];
 
 /// The kind of value a key takes.
@@ -1010,8 +1012,9 @@ impl Walk<'_> {
     /// at the end of a file lands in its last `[[event]]`. Said as a
     /// condition ("if 'runs' is meant for the whole scenario"), since the
     /// key may also be a slip for one of the block's own. A key that names a
-    /// list of blocks, or `name`, which every block of names has, gets no
-    /// hint.
+    /// list of blocks gets no hint; `name`, unknown only in blocks without
+    /// one (an event, a contract in force), is told of the agency's or the
+    /// scenario's.
     fn misplaced(
         &self,
         key: &str,
@@ -1019,9 +1022,6 @@ impl Walk<'_> {
         at: usize,
         within: &[(&'static Block, &DeTable)],
     ) -> Option<String> {
-        if key == "name" {
-            return None;
-        }
         let (owner, owner_table) = within.iter().rev().find(|(owner, _)| {
             owner
                 .keys

@@ -1104,11 +1104,35 @@ impl Walk<'_> {
         out: &mut Vec<Problem>,
     ) {
         let span = v.span();
+        // A value of the wrong kind here that is of the right kind for the
+        // same key of an enclosing table (`tiers = [...]` added at the end
+        // of a file lands in the last [[agency]]): how TOML read it.
+        let late = || {
+            let ((block, _), outer) = within.split_last()?;
+            let owner_shape = outer.iter().rev().find_map(|(owner, _)| {
+                owner
+                    .keys
+                    .iter()
+                    .find(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)))
+                    .map(|(_, shape)| *shape)
+            })?;
+            let fits = matches!(
+                (owner_shape, v.get_ref()),
+                (Shape::Names, DeValue::Array(_))
+                    | (Shape::Text(_) | Shape::Month, DeValue::String(_))
+                    | (Shape::Table(_), DeValue::Table(_))
+                    | (Shape::Any, _)
+            );
+            fits.then(|| self.misplaced(key, block, span.start, outer))
+                .flatten()
+        };
         let mut wrong = |what: &str| {
-            out.push((
-                Some(span.clone()),
-                format!("`{key}`{place} must be {what}, not {}", kind(v.get_ref())),
-            ));
+            let mut text = format!("`{key}`{place} must be {what}, not {}", kind(v.get_ref()));
+            if let Some(hint) = late() {
+                text.push_str("; ");
+                text.push_str(&hint);
+            }
+            out.push((Some(span.clone()), text));
         };
         match (shape, v.get_ref()) {
             (Shape::Text(_) | Shape::Month, DeValue::String(_)) => {}

@@ -73,6 +73,7 @@ cases = [
  ("key_agency_new_below_initial", "an agency key the agency does not set yet, written below a contract in force", 'tier = "secret"\nunits = 5\n', 'tier = "secret"\nunits = 5\nchoice = { incumbency = 2.0 }\n'),
  ("key_agency_below_initial_after_subtable", "an agency key below a contract in force, where the agency's own keys end at an [agency.choice] table", 'caution = 0.5\ninnovation = 0.02\nimitation = 0.2\nterm = 24\nannual_value = 1.0e6\n\n[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n', 'innovation = 0.02\nimitation = 0.2\nterm = 24\nannual_value = 1.0e6\n\n[agency.choice]\nincumbency = 2.0\n\n[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\ncaution = 0.5\n'),
  ("key_name_below_last_block", "the scenario's name written at the end of the file lands in the last event (told of the scenario's, and of an event's label)", None, None),
+ ("key_tiers_in_agency", "the scenario's list of tiers written in an agency's block, where tiers is a table of fractions, is told how TOML read it", None, None),
  ("key_top_below_initial", "a scenario key written below a contract in force (not an agency key)", 'tier = "secret"\nunits = 5\n', 'tier = "secret"\nunits = 5\nseed = 5\n'),
  ("key_top_already_set_below_event", "a scenario key the file already sets, written again at the end of the file", 'set = { "access.secret" = 0.9 }\n', 'set = { "access.secret" = 0.9 }\n\nperiods = 24\n'),
  ("key_unknown_inline_initial", "an unknown key in a contract in force written inline: no header captured it, so no hint", '[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n', 'initial = [{ vendor = "Acme", tier = "secret", units = 5, term = 6 }]\n'),
@@ -256,6 +257,7 @@ special = {
  "toml_nested_too_deep": lambda b: b.replace('periods = 12\n', 'periods = 12\n' + '.'.join(['a'] * 130) + ' = 1\n', 1),
  "agency_name_reserved_duplicate": lambda b: b.replace('name = "DoD"', 'name = "all"').replace('[[event]]', '[[agency]]\nname = "ALL"\nunits = 10\ninnovation = 0.02\nimitation = 0.2\nterm = 12\n\n[[event]]'),
  "key_name_below_last_block": lambda b: b.replace('name = "corpus"\n', '', 1) + '\nname = "corpus"\n',
+ "key_tiers_in_agency": lambda b: b.replace('tiers = ["unclassified", "secret"]\n', '', 1).replace('tiers = { unclassified = 0.6, secret = 0.4 }\n', 'tiers = ["unclassified", "secret"]\n', 1),
  "units_total_zero": lambda b: b.replace('units = 100', 'units = 0').replace('[[agency.initial]]\nvendor = "Acme"\ntier = "secret"\nunits = 5\n\n',''),
 }
 d = 'tests/corpus'

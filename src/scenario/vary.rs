@@ -576,6 +576,28 @@ fn select_declared<'p>(
             kind.keys.join(", ")
         )
     };
+    if rest.is_empty() {
+        // `--set vendor=0.5`: the path stops at the kind.
+        let declared: Vec<&str> = names.iter().filter_map(|n| n.as_deref()).collect();
+        let first = if kind.by_position && !names.is_empty() {
+            Some("1")
+        } else {
+            declared.first().copied()
+        };
+        let example = first.map_or(String::new(), |n| {
+            format!(", such as {}.{n}.{}", kind.one, kind.keys[0])
+        });
+        let listed = if declared.is_empty() {
+            format!("the scenario has no {} named", kind.many)
+        } else {
+            format!("its {}: {}", kind.many, crate::text::listing(&declared))
+        };
+        let or_position = if kind.by_position { " or position" } else { "" };
+        return Err(format!(
+            "`{}.` is followed by the {}'s name{or_position}, then one of its numbers: {}.NAME.KEY{example}; {listed}",
+            kind.one, kind.one, kind.one
+        ));
+    }
     if rest == "*" {
         return Err(needs_key("*"));
     }
@@ -874,6 +896,14 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             (
                 "vendor.C.brand",
                 "vendor.C.brand: no vendor 'C' in the scenario; its vendors: A, A.B",
+            ),
+            (
+                "vendor",
+                "vendor: `vendor.` is followed by the vendor's name, then one of its numbers: vendor.NAME.KEY, such as vendor.A.brand; its vendors: A, A.B",
+            ),
+            (
+                "event.",
+                "event.: `event.` is followed by the event's name or position, then one of its numbers: event.NAME.KEY, such as event.1.at; the scenario has no events named",
             ),
             (
                 "vendor.A",

@@ -268,7 +268,11 @@ fn looks_like_csv(source: &str) -> bool {
     let cells = source
         .lines()
         .map(str::trim)
-        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .find(|line| {
+            // Comments, and comments as INI files and C write them (the
+            // syntax error's hint tells those).
+            !line.is_empty() && !line.starts_with(['#', ';']) && !line.starts_with("//")
+        })
         .is_some_and(|line| {
             // A comment after the text (`name "A"\t# shown`) is not a cell.
             let text = line.split('#').next().unwrap_or_default().trim();
@@ -533,6 +537,12 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     if let Some(hint) = typographic_slip(&code) {
         return Some(hint);
     }
+    // A comment as other formats write it (INI files, C-like languages).
+    if let Some(mark) = [";", "//"].into_iter().find(|m| code.starts_with(m)) {
+        return Some(format!(
+            "a TOML comment starts with #: write # in place of {mark}"
+        ));
+    }
     // An inline table that an earlier line (back to a header) opens with an
     // entry, as `access = { unclassified = 1.0` does, and that no `}`
     // closes before the next header. TOML 1.1 lets an inline table go on
@@ -611,6 +621,23 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     }
     if value.is_empty() {
         return Some(format!("the value after `{key} =` is missing"));
+    }
+    // `012`, `-007.5`: a number with leading zeros, which TOML refuses.
+    let (minus, digits) = value
+        .strip_prefix('-')
+        .map_or(("", value), |rest| ("-", rest));
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.len() > 1
+        && whole.starts_with('0')
+        && whole.bytes().all(|c| c.is_ascii_digit())
+        && fraction.bytes().all(|c| c.is_ascii_digit())
+    {
+        let trimmed = whole.trim_start_matches('0');
+        let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
+        let point = if digits.contains('.') { "." } else { "" };
+        return Some(format!(
+            "a TOML number has no leading zeros: write {key} = {minus}{trimmed}{point}{fraction}"
+        ));
     }
     let words: Vec<&str> = value.split_whitespace().collect();
     if words.len() < 2 || !words.iter().all(|w| number(w)) {
@@ -1441,6 +1468,8 @@ mod tests {
             "{\"name\": \"x\", \"runs\": 5}\n",
             "name \"Baseline\"\n",
             "name \"Baseline\"\t\t# shown in reports, and in titles\n",
+            "; illustrative, as of 2026\nname = \"A\"\n",
+            "// illustrative, as of 2026\nname = \"A\"\n",
             "",
         ] {
             assert!(!looks_like_csv(not_csv), "{not_csv:?}");
@@ -1620,6 +1649,26 @@ mod tests {
             Some(
                 "\u{2018} (U+2018), \u{2019} (U+2019) are not TOML's quotes: write straight quotes, \" or ' (a word processor or web page curls them)"
             )
+        );
+        assert_eq!(
+            hint("; illustrative\nperiods = 12\n").as_deref(),
+            Some("a TOML comment starts with #: write # in place of ;")
+        );
+        assert_eq!(
+            hint("periods = 12\n// illustrative\n").as_deref(),
+            Some("a TOML comment starts with #: write # in place of //")
+        );
+        assert_eq!(
+            hint("periods = 012\n").as_deref(),
+            Some("a TOML number has no leading zeros: write periods = 12")
+        );
+        assert_eq!(
+            hint("x = -007.50 # note\n").as_deref(),
+            Some("a TOML number has no leading zeros: write x = -7.50")
+        );
+        assert_eq!(
+            hint("x = 00\n").as_deref(),
+            Some("a TOML number has no leading zeros: write x = 0")
         );
         assert_eq!(
             hint("units \u{FF1D} 100\n").as_deref(),

@@ -77,19 +77,19 @@ fn three_significant_digits(n: u64) -> u64 {
     n / unit * unit
 }
 
-/// Refuses to read a scenario file (of `file_bytes` bytes, at `path`) so
-/// large that reading it may need more memory than is available, or more
-/// address space than this process's limit (`ulimit -v`) leaves: without
-/// the check, such a file stops the process (exit 134 or 137) before any
-/// other check could speak. Scenarios of a few megabytes need a few hundred
-/// MiB; a scenario of the largest size read (64 MiB) up to 16 GiB.
-pub(super) fn check_reading(path: &Path, file_bytes: usize) -> Result<()> {
-    let need = resources::reading_need(file_bytes as u64);
+/// Refuses to read the scenario file at `path`, whose text is `source`,
+/// when reading it may need more memory than is available, or more address
+/// space than this process's limit (`ulimit -v`) leaves
+/// ([`resources::reading_need`]): without the check, such a file stops the
+/// process (exit 134 or 137) before any other check could speak. A file of
+/// thousands of events takes about 130 bytes a byte to read, so a scenario
+/// of a few megabytes needs a few hundred MiB.
+pub(super) fn check_reading(path: &Path, source: &str) -> Result<()> {
+    let need = resources::reading_need(source);
     let short_of_memory = resources::available_memory().filter(|&m| need > m);
     // The bound itself leaves room for what the allocator maps beside the
-    // data (the parse runs on one thread, from one heap; the largest need
-    // measured is 240 bytes a byte); what the job maps after is the job's
-    // check's to count.
+    // data (the parse runs on one thread, from one heap); what the job maps
+    // after is the job's check's to count.
     let short_of_space = resources::AddressSpace::of_this_process().filter(|a| need > a.left());
     let mut limits = Vec::new();
     if let Some(memory) = short_of_memory {
@@ -109,11 +109,10 @@ pub(super) fn check_reading(path: &Path, file_bytes: usize) -> Result<()> {
         return Ok(());
     }
     Err(UsageError(format!(
-        "{}: reading this scenario file of {} may take up to about {} of memory (up to {} bytes for each byte of the file), but {}; a scenario rarely takes more than a few hundred KiB: is this the scenario file? (run, compare and sweep read it anyway with --no-memory-check)",
+        "{}: reading this scenario file of {} may take up to about {} of memory (the parser holds every table, key and value of it), but {}; a scenario file is rarely larger than a few hundred KiB: is this the scenario file? (--no-memory-check reads it anyway)",
         shown_path(path),
-        resources::human_bytes(file_bytes as u64),
+        resources::human_bytes(source.len() as u64),
         resources::human_bytes(need),
-        resources::READING_BYTES_PER_FILE_BYTE,
         limits.join(", and ")
     ))
     .into())

@@ -103,6 +103,13 @@ enum Command {
         /// refused (exit 2). Example: sharecast check --strict scenario.toml
         #[arg(long)]
         strict: bool,
+
+        /// Read a scenario file even when reading it may need more memory
+        /// than is available or the address-space limit (ulimit -v)
+        /// leaves; normally such a file is refused before it is parsed.
+        /// Example: --no-memory-check
+        #[arg(long)]
+        no_memory_check: bool,
     },
     /// Simulate a scenario and write CSV projections.
     ///
@@ -594,8 +601,9 @@ fn execute(cli: Cli) -> Result<()> {
             runs,
             quiet,
             strict,
+            no_memory_check,
         } => {
-            let (s, _) = load_with_sets(&scenario, &set, false, true)?;
+            let (s, _) = load_with_sets(&scenario, &set, false, !no_memory_check)?;
             refuse_warnings(strict, Stop::Check)?;
             if quiet {
                 return Ok(());

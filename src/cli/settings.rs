@@ -20,7 +20,7 @@ use crate::text::shown_path;
 pub(super) fn read_source(path: &Path, check_memory: bool) -> Result<String> {
     let source = scenario::read_source(path)?;
     if check_memory {
-        check_reading(path, source.len())?;
+        check_reading(path, &source)?;
     }
     Ok(source)
 }

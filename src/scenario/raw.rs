@@ -250,7 +250,10 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
         }
     };
     let mut problems = Vec::new();
-    let walk = Walk { source };
+    let walk = Walk {
+        source,
+        index: std::cell::OnceCell::new(),
+    };
     walk.block(document.get_ref(), &SCENARIO, &[], &mut problems);
     if !problems.is_empty() {
         problems.sort_by_key(|(span, _)| span.as_ref().map(|s| s.start));
@@ -993,6 +996,42 @@ type Item<'i> = Spanned<DeValue<'i>>;
 
 struct Walk<'s> {
     source: &'s str,
+    /// Where each line starts and each header line's start, kind and path,
+    /// made once, when a hint first needs them (a file with thousands of
+    /// misplaced keys would otherwise scan the text for each).
+    index: std::cell::OnceCell<SourceIndex>,
+}
+
+/// The line starts of a scenario's text, and its header lines: where each
+/// starts, whether it has double brackets, and its dotted path.
+struct SourceIndex {
+    line_starts: Vec<usize>,
+    headers: Vec<(usize, bool, Vec<String>)>,
+}
+
+impl SourceIndex {
+    fn of(source: &str) -> SourceIndex {
+        let line_starts: Vec<usize> = [0]
+            .into_iter()
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let headers = line_starts
+            .iter()
+            .filter_map(|&start| {
+                let line = source[start..].lines().next()?;
+                header(line).map(|(double, path)| (start, double, path))
+            })
+            .collect();
+        SourceIndex {
+            line_starts,
+            headers,
+        }
+    }
+
+    /// The line (from 1) on which byte `offset` lies.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset)
+    }
 }
 
 impl Walk<'_> {
@@ -1040,8 +1079,8 @@ impl Walk<'_> {
     /// condition ("if 'runs' is meant for the whole scenario"), since the
     /// key may also be a slip for one of the block's own. A key that names a
     /// list of blocks gets no hint; `name`, unknown only in blocks without
-    /// one (an event, a contract in force), is told of the agency's or the
-    /// scenario's.
+    /// one (an event, a contract in force), gets one only where the
+    /// enclosing table has no name yet.
     fn misplaced(
         &self,
         key: &str,
@@ -1055,19 +1094,21 @@ impl Walk<'_> {
                 .iter()
                 .any(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)))
         })?;
-        let before = &self.source[..at.min(self.source.len())];
-        let line_of = |offset: usize| super::line_number(self.source.as_bytes(), offset);
-        // The last header above the key, and the last of the owner's.
-        let headers: Vec<(usize, bool, Vec<String>)> = before
-            .match_indices('\n')
-            .map(|(i, _)| i + 1)
-            .chain([0])
-            .filter_map(|start| {
-                let line = before[start..].lines().next()?;
-                header(line).map(|(double, path)| (start, double, path))
-            })
-            .collect();
-        let (start, double, path) = headers.iter().max_by_key(|(start, ..)| *start)?;
+        let already = owner_table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(k, _)| k.span().start);
+        // Every event and contract in force would be told to delete a name
+        // meant as its label or by mistake; a name the table lacks is told.
+        if key == "name" && already.is_some() {
+            return None;
+        }
+        let index = self.index.get_or_init(|| SourceIndex::of(self.source));
+        let line_of = |offset: usize| index.line_of(offset);
+        // The headers above the key: the last of them, and the last of the
+        // owner's.
+        let headers = &index.headers[..index.headers.partition_point(|(start, ..)| *start < at)];
+        let (start, double, path) = headers.last()?;
         if !double || path.join(".") != block.path {
             return None;
         }
@@ -1083,17 +1124,13 @@ impl Walk<'_> {
                     .to_string(),
             )
         } else {
-            let owner_header = headers
+            let owner_at = headers
                 .iter()
-                .filter(|(_, double, path)| *double && path.join(".") == owner.path)
-                .map(|(start, ..)| *start)
-                .max()?;
+                .rposition(|(_, double, path)| *double && path.join(".") == owner.path)?;
+            let owner_header = headers[owner_at].0;
             // The owner's own keys end at the next header of any kind (its
             // first contract in force, or a table such as [agency.choice]).
-            let (next, next_double, next_path) = headers
-                .iter()
-                .filter(|(start, ..)| *start > owner_header)
-                .min_by_key(|(start, ..)| *start)?;
+            let (next, next_double, next_path) = headers.get(owner_at + 1)?;
             (
                 format!("the {}", owner.path),
                 format!(
@@ -1106,11 +1143,7 @@ impl Walk<'_> {
                 ),
             )
         };
-        let already = owner_table
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == key)
-            .map(|(k, _)| line_of(k.span().start));
-        Some(match already {
+        Some(match already.map(line_of) {
             Some(line) => format!(
                 "if '{key}' is meant for {whose}: {captured}, and {whose} already sets it on line {line}; change it there and delete this line"
             ),
@@ -1134,15 +1167,20 @@ impl Walk<'_> {
         // A value of the wrong kind here that is of the right kind for the
         // same key of an enclosing table (`tiers = [...]` added at the end
         // of a file lands in the last [[agency]]): how TOML read it.
+        // Only where that table does not set the key yet: otherwise the line
+        // is more likely the block's own, written wrong.
         let late = || {
             let ((block, _), outer) = within.split_last()?;
-            let owner_shape = outer.iter().rev().find_map(|(owner, _)| {
+            let (owner_shape, owner_table) = outer.iter().rev().find_map(|(owner, table)| {
                 owner
                     .keys
                     .iter()
                     .find(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)))
-                    .map(|(_, shape)| *shape)
+                    .map(|(_, shape)| (*shape, table))
             })?;
+            if owner_table.iter().any(|(k, _)| k.get_ref().as_ref() == key) {
+                return None;
+            }
             let fits = matches!(
                 (owner_shape, v.get_ref()),
                 (Shape::Names, DeValue::Array(_))
@@ -1710,6 +1748,32 @@ mod tests {
                 "{source:?}: {problems:?}"
             );
         }
+    }
+
+    /// A name below an event or a contract in force, and the scenario's
+    /// list of tiers in an agency, are told how TOML read them only where
+    /// the enclosing table does not set the key yet; where it does, the
+    /// line is more likely the block's own, and deleting it the wrong fix.
+    #[test]
+    fn late_keys_are_told_only_where_the_enclosing_table_lacks_them() {
+        let agency = "[[agency]]\nname = \"Ag\"\nunits = 5\n";
+        let told = |source: &str| {
+            let problems = problems(source);
+            assert_eq!(problems.len(), 1, "{source:?}: {problems:?}");
+            problems[0].1.contains("TOML puts every key below a header")
+        };
+        // An event's name: told when the scenario has none.
+        let event = "[[event]]\nat = 1\nname = \"E\"\n";
+        assert!(told(&format!("periods = 3\n{event}")));
+        assert!(!told(&format!("name = \"S\"\n{event}")));
+        // A contract's name: the agency always has one.
+        assert!(!told(&format!(
+            "{agency}[[agency.initial]]\nunits = 1\nname = \"X\"\n"
+        )));
+        // An agency's list of tiers: told when the scenario has none.
+        let listed = "tiers = [\"a\", \"b\"]\n";
+        assert!(told(&format!("periods = 3\n{agency}{listed}")));
+        assert!(!told(&format!("{listed}{agency}{listed}")));
     }
 
     #[test]

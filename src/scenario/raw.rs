@@ -273,8 +273,10 @@ fn looks_like_csv(source: &str) -> bool {
         .map(str::trim)
         .find(|line| {
             // Comments, and comments as INI files and C write them (the
-            // syntax error's hint tells those).
-            !line.is_empty() && !line.starts_with(['#', ';']) && !line.starts_with("//")
+            // syntax error's hint tells those); a line that starts with `;`
+            // and has more is a row with an empty first cell.
+            let ini_comment = line.starts_with(';') && !line[1..].contains(';');
+            !line.is_empty() && !line.starts_with('#') && !ini_comment && !line.starts_with("//")
         })
         .is_some_and(|line| {
             // A comment after the text (`name "A"\t# shown`) is not a cell.
@@ -483,6 +485,12 @@ fn spreadsheet_value_within(before: &str, line: &str, at: usize) -> Option<Strin
 /// quoted strings left out (`name = "A {b}" # c` is `name = ""`), so that
 /// brackets, `=` and `#` within a string count for nothing. Trimmed.
 fn code_of(line: &str) -> String {
+    untrimmed_code_of(line).trim().to_string()
+}
+
+/// [`code_of`] before trimming, which would take spaces other than TOML's
+/// (a non-breaking space) from its ends.
+fn untrimmed_code_of(line: &str) -> String {
     let mut code = String::with_capacity(line.len());
     let mut quote = None;
     let mut escaped = false;
@@ -507,7 +515,7 @@ fn code_of(line: &str) -> String {
             }
         }
     }
-    code.trim().to_string()
+    code
 }
 
 /// `{` less `}` in TOML code (see [`code_of`]).
@@ -537,14 +545,18 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     let before: Vec<String> = source[..start].lines().map(code_of).collect();
     let after: Vec<String> = source[start..].lines().map(code_of).collect();
     let code = after.first().cloned().unwrap_or_default();
-    if let Some(hint) = typographic_slip(&code) {
-        return Some(hint);
-    }
-    // A comment as other formats write it (INI files, C-like languages).
-    if let Some(mark) = [";", "//"].into_iter().find(|m| code.starts_with(m)) {
+    // A comment as other formats write it (INI files, C-like languages),
+    // unless the file reads like a spreadsheet whose cells `;` separates.
+    if let Some(mark) = [";", "//"].into_iter().find(|m| code.starts_with(m))
+        && !looks_like_csv(source)
+    {
         return Some(format!(
             "a TOML comment starts with #: write # in place of {mark}"
         ));
+    }
+    let line = source[start..].lines().next().unwrap_or_default();
+    if let Some(hint) = typographic_slip(&untrimmed_code_of(line)) {
+        return Some(hint);
     }
     // An inline table that an earlier line (back to a header) opens with an
     // entry, as `access = { unclassified = 1.0` does, and that no `}`
@@ -625,21 +637,33 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     if value.is_empty() {
         return Some(format!("the value after `{key} =` is missing"));
     }
-    // `012`, `-007.5`: a number with leading zeros, which TOML refuses.
-    let (minus, digits) = value
-        .strip_prefix('-')
-        .map_or(("", value), |rest| ("-", rest));
+    // `012`, `-007.5`: a number with leading zeros, which TOML refuses; a
+    // name, where such text is meant as written, goes in quotes. A key with
+    // a quoted part shows here without its text, so it is left alone.
+    let (sign, digits) = match value.strip_prefix(['-', '+']) {
+        Some(rest) => (&value[..1], rest),
+        None => ("", value),
+    };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     if whole.len() > 1
         && whole.starts_with('0')
         && whole.bytes().all(|c| c.is_ascii_digit())
         && fraction.bytes().all(|c| c.is_ascii_digit())
+        && !(digits.contains('.') && fraction.is_empty())
+        && !key.contains(['"', '\''])
     {
+        let last = key.rsplit('.').next().unwrap_or(key).trim();
+        if ["name", "label", "vendor", "agency", "tier"].contains(&last) {
+            return Some(format!(
+                "a name is text in quotes: write {key} = \"{value}\""
+            ));
+        }
         let trimmed = whole.trim_start_matches('0');
         let trimmed = if trimmed.is_empty() { "0" } else { trimmed };
         let point = if digits.contains('.') { "." } else { "" };
+        let sign = if sign == "-" { "-" } else { "" };
         return Some(format!(
-            "a TOML number has no leading zeros: write {key} = {minus}{trimmed}{point}{fraction}"
+            "a TOML number has no leading zeros: write {key} = {sign}{trimmed}{point}{fraction}"
         ));
     }
     let words: Vec<&str> = value.split_whitespace().collect();
@@ -700,14 +724,21 @@ fn typographic_slip(code: &str) -> Option<String> {
     ]);
     if !quotes.is_empty() {
         slips.push(format!(
-            "{} {} not TOML's quotes: write straight quotes, \" or ' (a word processor or web page curls them)",
+            "{} {}: write straight quotes, \" or ' (word processors, web pages and some keyboard layouts type the others)",
             listed(&quotes),
-            if quotes.len() == 1 { "is" } else { "are" }
+            if quotes.len() == 1 {
+                "is not a TOML quote"
+            } else {
+                "are not TOML quotes"
+            }
         ));
     }
     let equals = found(&['\u{FF1D}']);
     if !equals.is_empty() {
-        slips.push(format!("{} is not TOML's = : write =", listed(&equals)));
+        slips.push(format!(
+            "{} is not TOML's equals sign: write =",
+            listed(&equals)
+        ));
     }
     // Invisible, so named rather than shown.
     let spaces: Vec<String> = [
@@ -1497,8 +1528,14 @@ mod tests {
             "vendor,brand,access\r\nOpenAI,0.9,1\r\n",
             "# exported\n\nvendor;brand\nOpenAI;0,9\n",
             "vendor\tbrand\nOpenAI\t0.9\n",
+            // Excel's semicolon CSV with an empty top-left cell.
+            ";Q1;Q2\nAcme;0,5;0,6\n",
         ] {
             assert!(looks_like_csv(csv), "{csv:?}");
+            assert!(
+                !syntax_hint(csv, &(0..0)).is_some_and(|h| h.contains("comment")),
+                "{csv:?}"
+            );
         }
         for not_csv in [
             "tiers = [\"a\",\n\"b\"",
@@ -1679,13 +1716,13 @@ mod tests {
         assert_eq!(
             hint("name = \u{201C}Acme\u{201D}\n").as_deref(),
             Some(
-                "\u{201C} (U+201C), \u{201D} (U+201D) are not TOML's quotes: write straight quotes, \" or ' (a word processor or web page curls them)"
+                "\u{201C} (U+201C), \u{201D} (U+201D) are not TOML quotes: write straight quotes, \" or ' (word processors, web pages and some keyboard layouts type the others)"
             )
         );
         assert_eq!(
             hint("[[vendor]]\n\u{2018}name\u{2019} = \"A\"\n").as_deref(),
             Some(
-                "\u{2018} (U+2018), \u{2019} (U+2019) are not TOML's quotes: write straight quotes, \" or ' (a word processor or web page curls them)"
+                "\u{2018} (U+2018), \u{2019} (U+2019) are not TOML quotes: write straight quotes, \" or ' (word processors, web pages and some keyboard layouts type the others)"
             )
         );
         assert_eq!(
@@ -1709,8 +1746,45 @@ mod tests {
             Some("a TOML number has no leading zeros: write x = 0")
         );
         assert_eq!(
+            hint("x = +012\n").as_deref(),
+            Some("a TOML number has no leading zeros: write x = 12")
+        );
+        assert_eq!(
+            hint("[[vendor]]\nname = 00123\n").as_deref(),
+            Some("a name is text in quotes: write name = \"00123\"")
+        );
+        for source in ["x = 007.\n", "x = 00.\n", "a.\"b\" = 012\n"] {
+            let told = hint(source);
+            assert!(
+                told.as_deref().is_none_or(|h| !h.contains("write")),
+                "{source:?}: {told:?}"
+            );
+        }
+        assert_eq!(
             hint("units \u{FF1D} 100\n").as_deref(),
-            Some("\u{FF1D} (U+FF1D) is not TOML's = : write =")
+            Some("\u{FF1D} (U+FF1D) is not TOML's equals sign: write =")
+        );
+        assert!(
+            hint("name = \u{00AB}Acme\"\n")
+                .is_some_and(|h| h.starts_with("\u{00AB} (U+00AB) is not a TOML quote: ")),
+        );
+        // At either end of a line, where trimming would lose them.
+        for source in [
+            "\u{00A0}\u{00A0}name = \"A\"\n",
+            "periods = 12\u{00A0}\n",
+            "periods = 12\u{00A0}# twelve\n",
+            "x = 1\n\u{3000}y = 2\n",
+        ] {
+            assert!(
+                hint(source).is_some_and(|h| h.contains("which TOML does not read as a space")),
+                "{source:?}: {:?}",
+                hint(source)
+            );
+        }
+        // A comment with a curly quote is told the comment.
+        assert_eq!(
+            hint("; Acme\u{2019}s scenario\nperiods = 12\n").as_deref(),
+            Some("a TOML comment starts with #: write # in place of ;")
         );
         assert_eq!(
             hint("units\u{00A0}= 100\n").as_deref(),

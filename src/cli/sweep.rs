@@ -377,10 +377,11 @@ fn explain_decimal_range(e: anyhow::Error, plan: &Sweep) -> anyhow::Error {
 /// of rows would be the same.
 fn refuse_repeats(plan: &Sweep, variants: &[Scenario]) -> Result<()> {
     // One fingerprint per value, so that a sweep of many values costs one
-    // pass rather than a comparison of every pair.
+    // pass rather than a comparison of every pair; kept as its SHA-256, as
+    // a fingerprint of a scenario of thousands of events takes megabytes.
     let mut first_of: HashMap<String, usize> = HashMap::with_capacity(variants.len());
     for (j, later) in variants.iter().enumerate() {
-        match first_of.entry(model_fingerprint(later)) {
+        match first_of.entry(sha256_hex(model_fingerprint(later))) {
             Entry::Occupied(earlier) => {
                 let i = *earlier.get();
                 return Err(UsageError(format!(

@@ -577,25 +577,45 @@ fn select_declared<'p>(
         )
     };
     if rest.is_empty() {
-        // `--set vendor=0.5`: the path stops at the kind.
+        // `--set vendor=0.5`: the path stops at the kind. Events go by
+        // label or position, vendors and agencies by name.
+        let one = kind.one;
         let declared: Vec<&str> = names.iter().filter_map(|n| n.as_deref()).collect();
-        let first = if kind.by_position && !names.is_empty() {
+        let (word, form) = if kind.by_position {
+            (
+                "label or position",
+                format!("{one}.LABEL.KEY or {one}.N.KEY"),
+            )
+        } else {
+            ("name", format!("{one}.NAME.KEY"))
+        };
+        let example = if kind.by_position && !names.is_empty() {
             Some("1")
         } else {
             declared.first().copied()
-        };
-        let example = first.map_or(String::new(), |n| {
-            format!(", such as {}.{n}.{}", kind.one, kind.keys[0])
+        }
+        .map_or(String::new(), |n| {
+            // A name with a space needs quotes in a shell.
+            let path = format!("{one}.{n}.{}", kind.keys[0]);
+            if path.contains(' ') {
+                format!(", such as '{path}'")
+            } else {
+                format!(", such as {path}")
+            }
         });
-        let listed = if declared.is_empty() {
-            format!("the scenario has no {} named", kind.many)
+        let listed = if names.is_empty() {
+            format!("the scenario has no {}", kind.many)
+        } else if declared.is_empty() {
+            format!(
+                "none of its {} has a {}",
+                kind.many,
+                word.split(' ').next().unwrap_or(word)
+            )
         } else {
             format!("its {}: {}", kind.many, crate::text::listing(&declared))
         };
-        let or_position = if kind.by_position { " or position" } else { "" };
         return Err(format!(
-            "`{}.` is followed by the {}'s name{or_position}, then one of its numbers: {}.NAME.KEY{example}; {listed}",
-            kind.one, kind.one, kind.one
+            "`{one}.` is followed by the {one}'s {word}, then one of its numbers: {form}{example}, or {one}.*.KEY for every {one}; {listed}"
         ));
     }
     if rest == "*" {
@@ -899,11 +919,11 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             ),
             (
                 "vendor",
-                "vendor: `vendor.` is followed by the vendor's name, then one of its numbers: vendor.NAME.KEY, such as vendor.A.brand; its vendors: A, A.B",
+                "vendor: `vendor.` is followed by the vendor's name, then one of its numbers: vendor.NAME.KEY, such as vendor.A.brand, or vendor.*.KEY for every vendor; its vendors: A, A.B",
             ),
             (
                 "event.",
-                "event.: `event.` is followed by the event's name or position, then one of its numbers: event.NAME.KEY, such as event.1.at; the scenario has no events named",
+                "event.: `event.` is followed by the event's label or position, then one of its numbers: event.LABEL.KEY or event.N.KEY, such as event.1.at, or event.*.KEY for every event; none of its events has a label",
             ),
             (
                 "vendor.A",

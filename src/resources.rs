@@ -281,25 +281,28 @@ fn address_space_limit(limits: &str) -> Option<u64> {
         .ok()
 }
 
-/// The memory reading a scenario file may take at most: 32 bytes for each
+/// The memory reading a scenario file may take at most: 80 bytes for each
 /// byte of its text, and 1,280 for each `{`, `[`, `.`, `=` and `,` in it
 /// (inside strings and comments too, which only overstates). The TOML
-/// parser makes a table (a B-tree node of about 1 KiB) for each inline
-/// table, header and part of a dotted key, and an entry for each key and
-/// list item; the checks keep what they report. Measured as the peak
-/// resident memory of `sharecast check` on 4 MiB files of one construct
-/// repeated: 1.27 to 8.2 times below this bound, the closest for dotted
-/// keys of many parts in inline tables (`{a.b.c.d.e.f.g.h.i=0}`, 995 bytes
-/// a mark, about 500 a byte of text), about half of it for files of
-/// `[[event]]` blocks (705 bytes a mark, 128 a byte). A scenario file of a
-/// few kilobytes needs far less than the program itself.
+/// parser keeps a token and an event of 24 bytes each for every token,
+/// which may be a single byte (a blank line, a bracket), in lists that
+/// grow by doubling; it makes a table (a B-tree node of about 1 KiB) for
+/// each inline table, header and part of a dotted key, and an entry for
+/// each key and list item; the checks keep what they report. Measured as
+/// the peak resident memory of `sharecast check` on files of 2 to 4 MiB of
+/// one construct repeated: 0.65 to 0.75 of this bound for blank lines and
+/// runs of brackets (about 60 bytes a byte of address space under `ulimit
+/// -v`), 0.69 for dotted keys of many parts in inline tables
+/// (`{a.b.c.d.e.f.g.h.i=0}`, 995 bytes a mark), 0.41 for files of
+/// `[[event]]` blocks (128 bytes a byte). A scenario file of a few
+/// kilobytes needs far less than the program itself.
 pub fn reading_need(source: &str) -> u64 {
     let marks = source
         .bytes()
         .filter(|b| matches!(b, b'{' | b'[' | b'.' | b'=' | b','))
         .count() as u64;
     (source.len() as u64)
-        .saturating_mul(32)
+        .saturating_mul(80)
         .saturating_add(marks.saturating_mul(1280))
 }
 

@@ -1250,7 +1250,8 @@ fn a_scenario_too_large_to_read_under_the_limit_is_refused() {
 
 /// The bound on reading memory holds for the constructs that take the most
 /// for their size (dotted keys of many parts in inline tables, under
-/// headers, and headers of dotted names): under a limit that leaves just
+/// headers, and headers of dotted names; blank lines and runs of brackets,
+/// a token a byte): under a limit that leaves just
 /// the bound beside what the program maps at start-up, the check lets the
 /// file through and reading it fits, with no abort.
 #[test]
@@ -1264,12 +1265,15 @@ fn the_reading_bound_holds_for_the_densest_toml() {
         repeat("{a.b.c.d.e.f.g.h.i=0},", "x = [", "]\n"),
         repeat("[[e]]\na.b.c.d=0\n", "", ""),
         (0..size / 12).map(|i| format!("[a{i}.b.c]\n")).collect(),
+        // A token for each byte, and no marks.
+        "\n".repeat(8 * size),
+        format!("x = {}", "]".repeat(8 * size)),
     ];
     for (n, text) in files.iter().enumerate() {
         let name = format!("dense{n}.toml");
         std::fs::write(tmp.path().join(&name), text).unwrap();
         let marks = text.bytes().filter(|b| b"{[.=,".contains(b)).count() as u64;
-        let bound = 32 * text.len() as u64 + 1280 * marks;
+        let bound = 80 * text.len() as u64 + 1280 * marks;
         // What the program maps before it reads (its code, libraries and
         // first heap) is well under 64 MiB.
         let kib = (bound >> 10) + 64 * 1024;
@@ -1277,6 +1281,7 @@ fn the_reading_bound_holds_for_the_densest_toml() {
             under_address_space_limit(tmp.path(), &kib.to_string(), &["check", &name, "--quiet"]);
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_no_panic(&stderr);
+        // A blank file is a scenario without keys: refused as such.
         assert_eq!(o.status.code(), Some(2), "{name} under {kib} KiB: {stderr}");
         assert!(
             !stderr.contains("memory allocation") && !stderr.contains("reading this scenario file"),

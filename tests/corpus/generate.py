@@ -94,6 +94,7 @@ cases = [
  ("tiers_reserved_all", "'all' is reserved", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "all"]'),
  ("vendor_none", "at least one vendor", None, None),
  ("vendor_name_missing", "a vendor needs a name", 'name = "Zenith"\n', ''),
+ ("vendor_name_too_long", "a name is at most 200 characters", 'name = "Zenith"', 'name = "' + 'Zenith ' * 29 + '"'),
  ("vendor_name_duplicate", "vendor names are unique", 'name = "Zenith"', 'name = "Acme"'),
  ("vendor_name_formula", "a name must not start like a spreadsheet formula (=, +, -, @)", 'name = "Zenith"', 'name = "=Zenith"'),
  ("tier_name_formula", "a tier name must not start like a spreadsheet formula", 'tiers = ["unclassified", "secret"]', 'tiers = ["unclassified", "secret", "@home"]'),

@@ -33,6 +33,10 @@ impl Checker<'_> {
                     return None;
                 }
                 let name = n.get_ref().trim().to_string();
+                if let Some(message) = too_long(&name, &format!("{what} name")) {
+                    self.error(&n.span(), message);
+                    return None;
+                }
                 self.no_hidden_chars(&name, &n.span(), &format!("{what} name"));
                 self.spreadsheet_safe(&name, &n.span(), what);
                 Some(name)
@@ -198,6 +202,11 @@ impl Checker<'_> {
                 self.error(&t.span(), "a tier name must not be empty");
             } else if let Some(why) = not_shown(&name) {
                 self.error(&t.span(), format!("tier name {why}"));
+            } else if let Some(message) = too_long(&name, "tier name") {
+                self.error(&t.span(), message);
+                // Every message that lists the tiers would repeat it.
+                out.push(name.chars().take(MAX_NAME_CHARS).collect());
+                continue;
             } else if is_reserved(&name, &RESERVED_TIER_NAMES) {
                 self.error(
                     &t.span(),
@@ -220,6 +229,35 @@ impl Checker<'_> {
     }
 }
 
+/// The most characters a vendor, agency or tier name may have: far more
+/// than a column header shows, and a bound on what the messages that list
+/// the names repeat (a file of long names and many mistakes would
+/// otherwise make messages of gigabytes).
+pub(super) const MAX_NAME_CHARS: usize = 200;
+
+/// Declared names as the messages that list or quote them show them: a
+/// name longer than [`MAX_NAME_CHARS`] (refused on its own) cut to that
+/// length, so that no message repeats more of it.
+pub(super) fn listable(names: Vec<Option<String>>) -> Vec<Option<String>> {
+    names
+        .into_iter()
+        .map(|n| n.map(|n| n.chars().take(MAX_NAME_CHARS).collect()))
+        .collect()
+}
+
+/// The error for a name (`what`, such as "[[vendor]] name") longer than
+/// [`MAX_NAME_CHARS`], showing its start.
+fn too_long(name: &str, what: &str) -> Option<String> {
+    let count = name.chars().count();
+    (count > MAX_NAME_CHARS).then(|| {
+        let start: String = name.chars().take(40).collect();
+        format!(
+            "{what} '{}...' is {count} characters long, more than {MAX_NAME_CHARS}: a name heads columns and fills cells of the files; shorten it",
+            printable_name(&start)
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -227,6 +265,35 @@ mod tests {
     use super::*;
     use crate::scenario::names::printable;
     use crate::scenario::validate::validate;
+
+    /// A name longer than the limit is refused, and the messages that list
+    /// the declared names show only as much of it as the limit allows.
+    #[test]
+    fn an_over_long_name_is_refused_and_cut_in_listings() {
+        let long = "V".repeat(MAX_NAME_CHARS + 100);
+        let text = format!(
+            "start = \"2026-01\"\nperiods = 2\n[[vendor]]\nname = \"{long}\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n[[agency]]\nname = \"X\"\nunits = 10\ninnovation = 0.1\nimitation = 0.1\nterm = 3\n[[agency.initial]]\nvendor = \"W\"\nunits = 1\n"
+        );
+        let e = validate(&text, Path::new("long.toml"), &[]).unwrap_err();
+        let messages: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.starts_with(&format!(
+                "[[vendor]] name '{}...' is {} characters long, more than {MAX_NAME_CHARS}",
+                "V".repeat(40),
+                MAX_NAME_CHARS + 100
+            ))),
+            "{messages:?}"
+        );
+        let listing = messages
+            .iter()
+            .find(|m| m.contains("names vendor 'W'"))
+            .expect("the contract's vendor is not declared");
+        assert!(
+            listing.contains(&"V".repeat(MAX_NAME_CHARS))
+                && !listing.contains(&"V".repeat(MAX_NAME_CHARS + 1)),
+            "{listing}"
+        );
+    }
 
     #[test]
     fn a_scenario_without_a_name_is_named_after_its_file() {

@@ -546,15 +546,23 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     let after: Vec<String> = source[start..].lines().map(code_of).collect();
     let code = after.first().cloned().unwrap_or_default();
     // A comment as other formats write it (INI files, C-like languages),
-    // unless the file reads like a spreadsheet whose cells `;` separates.
-    if let Some(mark) = [";", "//"].into_iter().find(|m| code.starts_with(m))
+    // on its own line or after a value, unless the file reads like a
+    // spreadsheet whose cells `;` separates. Outside strings neither mark
+    // is TOML.
+    if let Some(mark) = [";", "//"].into_iter().find(|m| code.contains(m))
         && !looks_like_csv(source)
     {
         return Some(format!(
             "a TOML comment starts with #: write # in place of {mark}"
         ));
     }
+    // A byte-order mark that opens the file is read as none.
     let line = source[start..].lines().next().unwrap_or_default();
+    let line = if start == 0 {
+        line.trim_start_matches('\u{FEFF}')
+    } else {
+        line
+    };
     if let Some(hint) = typographic_slip(&untrimmed_code_of(line)) {
         return Some(hint);
     }
@@ -740,17 +748,25 @@ fn typographic_slip(code: &str) -> Option<String> {
             listed(&equals)
         ));
     }
-    // Invisible, so named rather than shown.
-    let spaces: Vec<String> = [
-        ('\u{00A0}', "a non-breaking space"),
-        ('\u{2007}', "a figure space"),
-        ('\u{202F}', "a narrow non-breaking space"),
-        ('\u{3000}', "an ideographic space"),
-    ]
-    .iter()
-    .filter(|(c, _)| code.contains(*c))
-    .map(|(c, name)| format!("{name} (U+{:04X})", u32::from(*c)))
-    .collect();
+    // Invisible, so named rather than shown: every space but TOML's own,
+    // and the zero-width ones.
+    let mut spaces: Vec<String> = Vec::new();
+    for c in code.chars().filter(|&c| {
+        (!c.is_ascii() && c.is_whitespace()) || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+    }) {
+        let name = match c {
+            '\u{00A0}' => "a non-breaking space",
+            '\u{2007}' => "a figure space",
+            '\u{202F}' => "a narrow non-breaking space",
+            '\u{3000}' => "an ideographic space",
+            '\u{200B}' | '\u{2060}' | '\u{FEFF}' => "a zero-width space",
+            _ => "a wide space",
+        };
+        let named = format!("{name} (U+{:04X})", u32::from(c));
+        if !spaces.contains(&named) {
+            spaces.push(named);
+        }
+    }
     if !spaces.is_empty() {
         slips.push(format!(
             "the line has {}, which TOML does not read as a space: write an ordinary space",
@@ -1733,6 +1749,27 @@ mod tests {
             hint("periods = 12\n// illustrative\n").as_deref(),
             Some("a TOML comment starts with #: write # in place of //")
         );
+        for source in [
+            "name = \"A\" ; the name\n",
+            "periods = 12 ; twelve\n",
+            "[[vendor]] ; first\n",
+        ] {
+            assert_eq!(
+                hint(source).as_deref(),
+                Some("a TOML comment starts with #: write # in place of ;"),
+                "{source:?}"
+            );
+        }
+        assert_eq!(
+            hint("name = \"A\" // the name\n").as_deref(),
+            Some("a TOML comment starts with #: write # in place of //")
+        );
+        // Inside a string, the marks are text.
+        assert!(
+            hint("name = \"A; B // C\" x\n").is_none_or(|h| !h.contains("comment")),
+            "{:?}",
+            hint("name = \"A; B // C\" x\n")
+        );
         assert_eq!(
             hint("periods = 012\n").as_deref(),
             Some("a TOML number has no leading zeros: write periods = 12")
@@ -1774,6 +1811,9 @@ mod tests {
             "periods = 12\u{00A0}\n",
             "periods = 12\u{00A0}# twelve\n",
             "x = 1\n\u{3000}y = 2\n",
+            "\u{200B}name = \"A\"\n",
+            "units\u{2003}= 100\n",
+            "x = 1\n\u{FEFF}y = 2\n",
         ] {
             assert!(
                 hint(source).is_some_and(|h| h.contains("which TOML does not read as a space")),
@@ -1781,6 +1821,12 @@ mod tests {
                 hint(source)
             );
         }
+        // A byte-order mark at the start of the file is none of these.
+        assert!(
+            hint("\u{FEFF}units = 100 120\n").is_none_or(|h| !h.contains("zero-width")),
+            "{:?}",
+            hint("\u{FEFF}units = 100 120\n")
+        );
         // A comment with a curly quote is told the comment.
         assert_eq!(
             hint("; Acme\u{2019}s scenario\nperiods = 12\n").as_deref(),

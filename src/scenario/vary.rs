@@ -595,12 +595,15 @@ fn select_declared<'p>(
             declared.first().copied()
         }
         .map_or(String::new(), |n| {
-            // A name with a space needs quotes in a shell.
+            // Quoted for a shell unless every character is safe there.
             let path = format!("{one}.{n}.{}", kind.keys[0]);
-            if path.contains(' ') {
-                format!(", such as '{path}'")
-            } else {
+            let plain = path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._*-".contains(c));
+            if plain {
                 format!(", such as {path}")
+            } else {
+                format!(", such as '{}'", path.replace('\'', "'\\''"))
             }
         });
         let listed = if names.is_empty() {

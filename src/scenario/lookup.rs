@@ -4,7 +4,7 @@
 //! bounded list of the names there are. Shared by the TOML walk (`raw`),
 //! validation and settings (`vary`).
 
-use super::names::{differ_in_modifiers, difference, folded, printable_name};
+use super::names::{differ_in_modifiers, difference, folded, listed_name, printable_name};
 use toml::{Spanned, Value};
 
 /// The closest candidate to a misspelt name, if one is close enough.
@@ -64,7 +64,7 @@ pub(super) fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> String {
     suggest(name, candidates)
-        .map(|s| format!("; did you mean '{s}'?"))
+        .map(|s| format!("; did you mean '{}'?", listed_name(s)))
         .unwrap_or_default()
 }
 
@@ -92,7 +92,9 @@ pub(super) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     if names.is_empty() {
         "none".to_string()
     } else {
-        crate::text::listing(&names)
+        let shown: Vec<std::borrow::Cow<'_, str>> = names.iter().map(|n| listed_name(n)).collect();
+        let shown: Vec<&str> = shown.iter().map(|n| n.as_ref()).collect();
+        crate::text::listing(&shown)
     }
 }
 

@@ -211,6 +211,22 @@ pub(super) fn kind_of_hidden(c: char) -> &'static str {
 /// `name` for a message that compares it with a name it looks like: with
 /// its joiners and variation selectors escaped when it has any, so the
 /// reader sees where the two differ.
+/// The most characters a vendor, agency or tier name may have: far more
+/// than a column header shows, and a bound on what the messages that list
+/// the declared names repeat (a file of long names and many mistakes would
+/// otherwise make messages of gigabytes).
+pub(super) const MAX_NAME_CHARS: usize = 200;
+
+/// `name` as a list of declared names or a suggestion shows it: cut to
+/// [`MAX_NAME_CHARS`] characters and `...` when longer (such a name is
+/// refused on its own), so that no message repeats more of it.
+pub(super) fn listed_name(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(MAX_NAME_CHARS) {
+        Some((cut, _)) => format!("{}...", &name[..cut]).into(),
+        None => name.into(),
+    }
+}
+
 pub(crate) fn printable_name(name: &str) -> String {
     if name.chars().any(crate::text::is_modifier) {
         with_modifiers_escaped(name)

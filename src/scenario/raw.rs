@@ -549,7 +549,7 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     // on its own line or after a value, unless the file reads like a
     // spreadsheet whose cells `;` separates. Outside strings neither mark
     // is TOML.
-    if let Some(mark) = [";", "//"].into_iter().find(|m| code.contains(m))
+    if let Some(mark) = comment_mark(&code)
         && !looks_like_csv(source)
     {
         return Some(format!(
@@ -559,7 +559,7 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     // A byte-order mark that opens the file is read as none.
     let line = source[start..].lines().next().unwrap_or_default();
     let line = if start == 0 {
-        line.trim_start_matches('\u{FEFF}')
+        line.strip_prefix('\u{FEFF}').unwrap_or(line)
     } else {
         line
     };
@@ -704,6 +704,45 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     ))
 }
 
+/// The comment mark of another format (`;` of INI files, `//` of C) that
+/// TOML code (see [`code_of`]) uses as one: one that opens the line, or one
+/// after whitespace that ends a header or a whole `key = value` (a quoted
+/// string, a number, a boolean, or a list or table closed before it), not
+/// inside brackets. `None` where the mark is more likely part of a value
+/// written without quotes (`http://`, `Acme; Inc`) or a list separator.
+fn comment_mark(code: &str) -> Option<&'static str> {
+    let marks = [";", "//"];
+    if let Some(mark) = marks.into_iter().find(|m| code.starts_with(m)) {
+        return Some(mark);
+    }
+    let (at, mark) = marks
+        .into_iter()
+        .filter_map(|m| code.find(&format!(" {m}")).map(|at| (at, m)))
+        .min_by_key(|(at, _)| *at)?;
+    let before = code[..at].trim_end();
+    let depth: i64 = before
+        .chars()
+        .map(|c| match c {
+            '[' | '{' => 1,
+            ']' | '}' => -1,
+            _ => 0,
+        })
+        .sum();
+    let is_header = before.starts_with('[') && before.ends_with(']') && !before.contains('=');
+    let whole_value = || {
+        let (_, value) = before.split_once('=')?;
+        let value = value.trim();
+        let whole = value == "\"\""
+            || value == "''"
+            || value.parse::<f64>().is_ok()
+            || matches!(value, "true" | "false")
+            || (value.starts_with('[') && value.ends_with(']'))
+            || (value.starts_with('{') && value.ends_with('}'));
+        whole.then_some(())
+    };
+    (depth == 0 && (is_header || whole_value().is_some())).then_some(mark)
+}
+
 /// What a word processor, a web page or a spreadsheet may have put in TOML
 /// code (see [`code_of`]: outside strings) in place of what TOML reads:
 /// curly quotes for straight ones, a full-width equals sign, a
@@ -752,7 +791,9 @@ fn typographic_slip(code: &str) -> Option<String> {
     // and the zero-width ones.
     let mut spaces: Vec<String> = Vec::new();
     for c in code.chars().filter(|&c| {
-        (!c.is_ascii() && c.is_whitespace()) || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+        // Not U+0085, U+2028 and U+2029, which break lines.
+        (!c.is_ascii() && c.is_whitespace() && !matches!(c, '\u{0085}' | '\u{2028}' | '\u{2029}'))
+            || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
     }) {
         let name = match c {
             '\u{00A0}' => "a non-breaking space",
@@ -1764,6 +1805,20 @@ mod tests {
             hint("name = \"A\" // the name\n").as_deref(),
             Some("a TOML comment starts with #: write # in place of //")
         );
+        // Where the mark is more likely part of an unquoted value or a list
+        // separator, no comment is suggested.
+        for source in [
+            "name = http://example.com/x\n",
+            "brand = { uniform = [0.5; 0.9] }\n",
+            "tiers = [\"a\" ; \"b\"]\n",
+            "name = Acme; Inc\n",
+        ] {
+            assert!(
+                hint(source).is_none_or(|h| !h.contains("comment")),
+                "{source:?}: {:?}",
+                hint(source)
+            );
+        }
         // Inside a string, the marks are text.
         assert!(
             hint("name = \"A; B // C\" x\n").is_none_or(|h| !h.contains("comment")),
@@ -1821,6 +1876,18 @@ mod tests {
                 hint(source)
             );
         }
+        // A second byte-order mark is a stray character; line breaks other
+        // than \n are not spaces.
+        assert!(
+            hint("\u{FEFF}\u{FEFF}periods = 12 12\n").is_some_and(|h| h.contains("zero-width")),
+            "{:?}",
+            hint("\u{FEFF}\u{FEFF}periods = 12 12\n")
+        );
+        assert!(
+            hint("units\u{2028}= 100\n").is_none_or(|h| !h.contains("space")),
+            "{:?}",
+            hint("units\u{2028}= 100\n")
+        );
         // A byte-order mark at the start of the file is none of these.
         assert!(
             hint("\u{FEFF}units = 100 120\n").is_none_or(|h| !h.contains("zero-width")),

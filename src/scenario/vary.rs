@@ -599,7 +599,7 @@ fn select_declared<'p>(
             let path = format!("{one}.{n}.{}", kind.keys[0]);
             let plain = path
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._*-".contains(c));
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
             if plain {
                 format!(", such as {path}")
             } else {
@@ -911,6 +911,31 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
         );
         let e = applied("event.1.set.access.unclassified.uniform", Value::Float(0.7)).unwrap_err();
         assert!(e.ends_with("its set keys: access.unclassified"), "{e}");
+    }
+
+    /// The example of a path that stops at its kind is quoted for a shell
+    /// whenever a character of the name would need it there.
+    #[test]
+    fn the_example_path_is_quoted_for_a_shell() {
+        for (name, shown) in [
+            ("Acme", "such as vendor.Acme.brand,"),
+            ("Acme Inc", "such as 'vendor.Acme Inc.brand',"),
+            ("O'Brien AI", "such as 'vendor.O'\\''Brien AI.brand',"),
+            ("A*", "such as 'vendor.A*.brand',"),
+            ("AT&T", "such as 'vendor.AT&T.brand',"),
+        ] {
+            let file = FILE.replacen("name = \"A\"", &format!("name = \"{name}\""), 1);
+            let mut raw: RawScenario = toml::from_str(&file).unwrap();
+            let e = apply(
+                &mut raw,
+                &Setting {
+                    path: "vendor".into(),
+                    value: Value::Float(0.5),
+                },
+            )
+            .unwrap_err();
+            assert!(e.contains(shown), "{name}: {e}");
+        }
     }
 
     #[test]

@@ -339,8 +339,7 @@ impl<'s> Checker<'s> {
         if raw.agency.is_empty() {
             self.error_in_file("a scenario needs at least one [[agency]] (with name, units, term, innovation and imitation)");
         }
-        let vendor_names =
-            naming::listable(declared_names(raw.vendor.iter().map(|v| &v.get_ref().name)));
+        let vendor_names = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
         let agencies: Vec<Option<Agency>> = raw
             .agency
             .iter()
@@ -366,8 +365,7 @@ impl<'s> Checker<'s> {
             }
         }
 
-        let agency_names =
-            naming::listable(declared_names(raw.agency.iter().map(|a| &a.get_ref().name)));
+        let agency_names = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
         let declared = event::Declared {
             tiers: &tiers,
             attributes: &attributes,

@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use super::Checker;
 use crate::scenario::names::{
-    MISSING_VALUE_WORDS, RESERVED_TIER_NAMES, folded, formula_start, hidden_char, is_reserved,
-    kind_of_hidden, not_shown, printable_name, same_name, spreadsheet_value,
+    MAX_NAME_CHARS, MISSING_VALUE_WORDS, RESERVED_TIER_NAMES, folded, formula_start, hidden_char,
+    is_reserved, kind_of_hidden, not_shown, printable_name, same_name, spreadsheet_value,
 };
 use crate::scenario::raw::RawScenario;
 
@@ -166,8 +166,9 @@ impl Checker<'_> {
         let mut seen: BTreeMap<String, (&str, Option<usize>)> = BTreeMap::new();
         for n in names.flatten() {
             let name = n.get_ref().as_str();
-            // A name that shows nothing is refused on its own.
-            if crate::text::shows_blank(name) {
+            // A name that shows nothing, or one too long, is refused on its
+            // own.
+            if crate::text::shows_blank(name) || name.trim().chars().count() > MAX_NAME_CHARS {
                 continue;
             }
             if let Some((first, line)) = seen.get(&folded(name)) {
@@ -204,9 +205,6 @@ impl Checker<'_> {
                 self.error(&t.span(), format!("tier name {why}"));
             } else if let Some(message) = too_long(&name, "tier name") {
                 self.error(&t.span(), message);
-                // Every message that lists the tiers would repeat it.
-                out.push(name.chars().take(MAX_NAME_CHARS).collect());
-                continue;
             } else if is_reserved(&name, &RESERVED_TIER_NAMES) {
                 self.error(
                     &t.span(),
@@ -227,22 +225,6 @@ impl Checker<'_> {
         }
         out
     }
-}
-
-/// The most characters a vendor, agency or tier name may have: far more
-/// than a column header shows, and a bound on what the messages that list
-/// the names repeat (a file of long names and many mistakes would
-/// otherwise make messages of gigabytes).
-pub(super) const MAX_NAME_CHARS: usize = 200;
-
-/// Declared names as the messages that list or quote them show them: a
-/// name longer than [`MAX_NAME_CHARS`] (refused on its own) cut to that
-/// length, so that no message repeats more of it.
-pub(super) fn listable(names: Vec<Option<String>>) -> Vec<Option<String>> {
-    names
-        .into_iter()
-        .map(|n| n.map(|n| n.chars().take(MAX_NAME_CHARS).collect()))
-        .collect()
 }
 
 /// The error for a name (`what`, such as "[[vendor]] name") longer than

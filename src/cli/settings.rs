@@ -270,39 +270,37 @@ pub(super) fn same_scenario(a: &Scenario, b: &Scenario) -> bool {
 /// computed once per scenario, it lets a sweep find repeated values among
 /// many in one pass.
 pub(super) fn model_fingerprint(s: &Scenario) -> String {
-    {
-        let mut s = s.clone();
-        s.warnings.clear();
-        (s.name, s.runs, s.seed) = (String::new(), 0, 0);
-        let periods = s.calendar.periods;
-        for e in &mut s.events {
-            if e.period >= periods {
-                (e.period, e.keyed_period, e.until) = (periods, 0, None);
-                // Its numbers are never drawn, whatever streams they name.
-                for change in &mut e.changes {
-                    if change.value.stream().is_some() {
-                        change.value.set_stream(0);
-                    }
-                }
-            }
-            if let Some(until) = &mut e.until {
-                *until = (*until).min(periods);
-            }
-            e.label = None;
+    let mut s = s.clone();
+    s.warnings.clear();
+    (s.name, s.runs, s.seed) = (String::new(), 0, 0);
+    let periods = s.calendar.periods;
+    for e in &mut s.events {
+        if e.period >= periods {
+            (e.period, e.keyed_period, e.until) = (periods, 0, None);
+            // Its numbers are never drawn, whatever streams they name.
             for change in &mut e.changes {
-                change.line = None;
-            }
-        }
-        for agency in &mut s.agencies {
-            for (own, global) in agency.choice.iter_mut().zip(&s.weights) {
-                let fixed = own.as_ref().and_then(|w| w.fixed_value());
-                if fixed.is_some() && fixed == global.fixed_value() {
-                    *own = None;
+                if change.value.stream().is_some() {
+                    change.value.set_stream(0);
                 }
             }
         }
-        format!("{s:?}")
+        if let Some(until) = &mut e.until {
+            *until = (*until).min(periods);
+        }
+        e.label = None;
+        for change in &mut e.changes {
+            change.line = None;
+        }
     }
+    for agency in &mut s.agencies {
+        for (own, global) in agency.choice.iter_mut().zip(&s.weights) {
+            let fixed = own.as_ref().and_then(|w| w.fixed_value());
+            if fixed.is_some() && fixed == global.fixed_value() {
+                *own = None;
+            }
+        }
+    }
+    format!("{s:?}")
 }
 
 /// The `PATH=VALUE` specs of `--set` flags, for the manifest and the table.

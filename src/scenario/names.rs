@@ -208,9 +208,6 @@ pub(super) fn kind_of_hidden(c: char) -> &'static str {
     }
 }
 
-/// `name` for a message that compares it with a name it looks like: with
-/// its joiners and variation selectors escaped when it has any, so the
-/// reader sees where the two differ.
 /// The most characters a vendor, agency or tier name may have: far more
 /// than a column header shows, and a bound on what the messages that list
 /// the declared names repeat (a file of long names and many mistakes would
@@ -227,6 +224,9 @@ pub(super) fn listed_name(name: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `name` for a message that compares it with a name it looks like: with
+/// its joiners and variation selectors escaped when it has any, so the
+/// reader sees where the two differ.
 pub(crate) fn printable_name(name: &str) -> String {
     if name.chars().any(crate::text::is_modifier) {
         with_modifiers_escaped(name)

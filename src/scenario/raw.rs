@@ -720,14 +720,7 @@ fn comment_mark(code: &str) -> Option<&'static str> {
         .filter_map(|m| code.find(&format!(" {m}")).map(|at| (at, m)))
         .min_by_key(|(at, _)| *at)?;
     let before = code[..at].trim_end();
-    let depth: i64 = before
-        .chars()
-        .map(|c| match c {
-            '[' | '{' => 1,
-            ']' | '}' => -1,
-            _ => 0,
-        })
-        .sum();
+    let depth = open_brackets(before);
     let is_header = before.starts_with('[') && before.ends_with(']') && !before.contains('=');
     let whole_value = || {
         let (_, value) = before.split_once('=')?;
@@ -1082,6 +1075,21 @@ fn kind(v: &DeValue) -> &'static str {
 
 type Item<'i> = Spanned<DeValue<'i>>;
 
+/// The innermost of the tables `within` that has `key` as a key of its own
+/// (not a list of blocks), with the shape of that key.
+fn owner_of<'t>(
+    key: &str,
+    within: &[(&'static Block, &'t DeTable<'t>)],
+) -> Option<(&'static Block, &'t DeTable<'t>, Shape)> {
+    within.iter().rev().find_map(|&(owner, table)| {
+        owner
+            .keys
+            .iter()
+            .find(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)))
+            .map(|(_, shape)| (owner, table, *shape))
+    })
+}
+
 struct Walk<'s> {
     source: &'s str,
     /// Where each line starts and each header line's start, kind and path,
@@ -1176,12 +1184,7 @@ impl Walk<'_> {
         at: usize,
         within: &[(&'static Block, &DeTable)],
     ) -> Option<String> {
-        let (owner, owner_table) = within.iter().rev().find(|(owner, _)| {
-            owner
-                .keys
-                .iter()
-                .any(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)))
-        })?;
+        let (owner, owner_table, _) = owner_of(key, within)?;
         let already = owner_table
             .iter()
             .find(|(k, _)| k.get_ref().as_ref() == key)
@@ -1259,13 +1262,7 @@ impl Walk<'_> {
         // is more likely the block's own, written wrong.
         let late = || {
             let ((block, _), outer) = within.split_last()?;
-            let (owner_shape, owner_table) = outer.iter().rev().find_map(|(owner, table)| {
-                owner
-                    .keys
-                    .iter()
-                    .find(|(k, shape)| *k == key && !matches!(shape, Shape::Blocks(_)))
-                    .map(|(_, shape)| (*shape, table))
-            })?;
+            let (_, owner_table, owner_shape) = owner_of(key, outer)?;
             if owner_table.iter().any(|(k, _)| k.get_ref().as_ref() == key) {
                 return None;
             }

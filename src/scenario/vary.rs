@@ -581,13 +581,14 @@ fn select_declared<'p>(
         // label or position, vendors and agencies by name.
         let one = kind.one;
         let declared: Vec<&str> = names.iter().filter_map(|n| n.as_deref()).collect();
-        let (word, form) = if kind.by_position {
+        let (noun, word, form) = if kind.by_position {
             (
+                "label",
                 "label or position",
                 format!("{one}.LABEL.KEY or {one}.N.KEY"),
             )
         } else {
-            ("name", format!("{one}.NAME.KEY"))
+            ("name", "name", format!("{one}.NAME.KEY"))
         };
         let example = if kind.by_position && !names.is_empty() {
             Some("1")
@@ -609,11 +610,7 @@ fn select_declared<'p>(
         let listed = if names.is_empty() {
             format!("the scenario has no {}", kind.many)
         } else if declared.is_empty() {
-            format!(
-                "none of its {} has a {}",
-                kind.many,
-                word.split(' ').next().unwrap_or(word)
-            )
+            format!("none of its {} has a {noun}", kind.many)
         } else {
             format!("its {}: {}", kind.many, crate::text::listing(&declared))
         };

@@ -109,6 +109,29 @@ pub fn assert_within_se(what: &str, got: &Summary, expected: f64, z: f64, se: f6
     );
 }
 
+/// Asserts that `got` is the count share of `units` independent units, each
+/// with the vendor with probability `p`: in every run a Binomial(units,
+/// p) / units. Its mean must lie within `z` exact standard errors,
+/// sqrt(p (1 - p) / (units x runs)), of `p`, and its spread across runs must
+/// be the binomial one, sqrt(p (1 - p) / units): the sample sd over n runs
+/// has a relative standard error of about sqrt((2 + k) / (4 (n - 1))), k
+/// the excess kurtosis of the binomial share, (1 - 6 p q) / (units p q).
+/// Neither tolerance comes from the runs' own spread, so units that drew
+/// together (a spread too large) cannot widen the bound on the mean.
+pub fn assert_binomial_share(what: &str, got: &Summary, p: f64, units: u64, z: f64) {
+    let (units, runs) = (units as f64, got.runs as f64);
+    let pq = p * (1.0 - p);
+    assert_within_se(what, got, p, z, (pq / (units * runs)).sqrt());
+    let ratio = got.sd.expect("more than one run") / (pq / units).sqrt();
+    let kurtosis = (1.0 - 6.0 * pq) / (units * pq);
+    let tolerance = z * ((2.0 + kurtosis) / (4.0 * (runs - 1.0))).sqrt();
+    assert!(
+        (ratio - 1.0).abs() < tolerance,
+        "{what}: sd {} is {ratio:.4} times the binomial one, tolerance {tolerance:.4}",
+        got.sd.unwrap()
+    );
+}
+
 /// [`assert_mean_near`] for a bias of known sign: asserts
 /// `-(below + z x se) <= mean - expected <= above + z x se`, so a known bias
 /// that can only lower the mean is allowed for by `below` alone.

@@ -149,9 +149,15 @@ fn the_latest_event_periods_run_and_later_ones_are_refused() {
     assert!(!too_late.contains("late.toml:15"), "{too_late}");
 }
 
+/// A thousand vendors in ten brand classes (0.0 to 0.9, a hundred each),
+/// without an incumbency bonus, so every contract in force is a fresh logit
+/// choice: class c wins each with probability e^(0.2 c) / sum of e^(0.2 j)
+/// (utility 2 brand + 1 access, access 1 for all). Given a run's N
+/// contracts, a class's count share is Binomial(N, P_c) / N, so the mean
+/// over runs has standard error sqrt(P_c (1 - P_c) sum(1 / N_r)) / runs.
 #[test]
 fn a_thousand_vendors() {
-    let mut text = String::from("start = \"2026-01\"\nperiods = 4\n");
+    let mut text = String::from("start = \"2026-01\"\nperiods = 4\n[choice]\nincumbency = 0.0\n");
     for v in 0..1000 {
         text.push_str(&format!(
             "[[vendor]]\nname = \"V{v}\"\nbrand = {}\naccess = {{ unclassified = 1.0 }}\n",
@@ -162,21 +168,42 @@ fn a_thousand_vendors() {
         "[[agency]]\nname = \"X\"\nunits = 5000\ninnovation = 0.5\nimitation = 0.1\nterm = 2\n",
     );
     let s = scenario(&text);
-    let (records, p) = simulate(&s, 3, 4, EngineKind::Counts);
+    let runs = 20;
+    let (records, p) = simulate(&s, 3, runs, EngineKind::Counts);
     let d = Dims::of(&s);
     let (contracts, at) = (d.contract(3, 0, 0, 0), d.agency_period(3, 0));
+    let mut class_shares = [0.0; 10];
+    let mut inverse_counts = 0.0;
     for r in &records {
-        let total: u32 = r.contracts[contracts..contracts + d.vendors].iter().sum();
+        let held = &r.contracts[contracts..contracts + d.vendors];
+        let total: u32 = held.iter().sum();
         assert_eq!(total + r.never[at] + r.waiting[at], 5000);
+        inverse_counts += 1.0 / f64::from(total);
+        for (v, &c) in held.iter().enumerate() {
+            class_shares[v % 10] += f64::from(c) / f64::from(total) / runs as f64;
+        }
     }
-    // The mean shares of a scope still sum to one, and the strongest
-    // brands (0.9) win the most on average.
+    // The mean shares of a scope still sum to one.
     let means: Vec<f64> = (0..1000)
         .map(|v| share(&p, 3, Scope::All, v).unwrap().mean)
         .collect();
     assert!((means.iter().sum::<f64>() - 1.0).abs() < 1e-9);
-    let by_brand = |b: usize| (0..100).map(|i| means[i * 10 + b]).sum::<f64>();
-    assert!(by_brand(9) > by_brand(0));
+    let weights: Vec<f64> = (0..10).map(|c| (0.2 * f64::from(c)).exp()).collect();
+    let total_weight: f64 = weights.iter().sum();
+    for (c, (&got, &w)) in class_shares.iter().zip(&weights).enumerate() {
+        let expected = w / total_weight;
+        let se = (expected * (1.0 - expected) * inverse_counts).sqrt() / runs as f64;
+        assert!(
+            (got - expected).abs() <= 5.0 * se,
+            "brand class {c}: share {got:.5}, expected {expected:.5} within 5 x se {se:.5}"
+        );
+        // The projection's per-vendor means add up to the same class share.
+        let from_means: f64 = (0..100).map(|i| means[i * 10 + c]).sum();
+        assert!(
+            (from_means - got).abs() < 1e-9,
+            "class {c}: {from_means} against {got}"
+        );
+    }
 }
 
 const LONG_TERM_AGENCY: &str = "[[agency]]\nname = \"X\"\nunits = 300\ninnovation = 0.05\nimitation = 0.2\nterm = 1000000\n\

@@ -1,17 +1,18 @@
 //! The model against closed forms. Each test uses a fixed seed and a
-//! tolerance of a few standard errors computed from the runs themselves, so
-//! a correct model passes (the seed is fixed, so it passes every time) and a
-//! wrong one cannot hide inside a loose bound.
+//! tolerance of a few standard errors, in closed form where the model gives
+//! one (a binomial share) and otherwise computed from the runs themselves,
+//! so a correct model passes (the seed is fixed, so it passes every time)
+//! and a wrong one cannot hide inside a loose bound.
 
 use sharecast::engine::{Dims, EngineKind};
 use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope, ShareMetric};
 
 use crate::common::{
-    ENGINES, adoption, assert_mean_near, assert_mean_within, assert_within_se, revenue, scenario,
-    share, share_by, simulate, softmax,
+    ENGINES, adoption, assert_binomial_share, assert_mean_near, assert_mean_within,
+    assert_within_se, revenue, scenario, share, share_by, simulate, softmax,
 };
 
-/// Five standard errors. This file makes about 320 checks, some with a
+/// Five standard errors. This file makes about 360 checks, some with a
 /// standard error estimated from as few as 40 runs: a correct model passes
 /// one with probability at least 1 - 1.3e-5 (Student's t with 39 degrees
 /// of freedom; 1 - 5.7e-7 for large samples), so all of them with
@@ -71,32 +72,21 @@ fn logit_shares_equal_softmax_of_utilities() {
     for (engine, units, runs) in [
         (EngineKind::Counts, 5000, 400),
         (EngineKind::Counts, 10, 2000),
-        (EngineKind::Units, 500, 200),
+        (EngineKind::Units, 2000, 200),
     ] {
         let s = scenario(&LOGIT.replace("UNITS", &units.to_string()));
         let (_, p) = simulate(&s, 11, runs, engine);
         for t in 0..3 {
             for (v, &e) in expected.iter().enumerate() {
                 let got = share(&p, t, Scope::All, v).expect("contracts exist");
-                assert_mean_near(
+                // Every unit chooses independently each period: a binomial
+                // share, in its mean and in its spread across runs.
+                assert_binomial_share(
                     &format!("{engine:?} period {t} vendor {v}"),
                     &got,
                     e,
+                    units,
                     Z,
-                    0.0,
-                );
-                // The spread across runs is the binomial one as well: a
-                // sample sd over n runs has relative standard error about
-                // sqrt((2 + k) / (4 (n - 1))), k the excess kurtosis of a
-                // binomial share, (1 - 6 p q) / (units p q).
-                let pq = e * (1.0 - e);
-                let sd = (pq / units as f64).sqrt();
-                let ratio = got.sd.unwrap() / sd;
-                let kurtosis = (1.0 - 6.0 * pq) / (units as f64 * pq);
-                let tolerance = Z * ((2.0 + kurtosis) / (4.0 * (runs as f64 - 1.0))).sqrt();
-                assert!(
-                    (ratio - 1.0).abs() < tolerance,
-                    "{engine:?} sd ratio {ratio}, tolerance {tolerance}"
                 );
             }
         }
@@ -298,61 +288,70 @@ fn markov_stationary_with(b: f64) -> f64 {
 /// caution): each unit's vendor is a two-state Markov chain, and the
 /// long-run share of A is its stationary probability. With w = 1 the bonus
 /// w (1 + c) equals w + c; w = 0.5 and c = 0.5 tell them apart (b = 0.75
-/// against 1).
+/// against 1). Contracts of three periods are re-competed every third
+/// period, from the calendar of contract ends: the chain is the same, taken
+/// at each re-award. The units' chains are independent and, by period 79,
+/// stationary: the second eigenvalue is at most 0.61, so a unit's chance of
+/// holding A differs from the stationary one by at most 1.1e-7 on average
+/// (b = 1.5, three-period contracts, adoption spread by caution 0.5),
+/// against a standard error of 1.8e-4. So A's count share is
+/// Binomial(units, stationary) / units in every run, whose mean and spread
+/// the checks take in closed form.
 #[test]
 fn incumbency_gives_the_markov_stationary_share() {
     let mut cases = Vec::new();
-    for (weight, caution) in [(1.0, 0.0), (1.0, 0.5), (0.5, 0.5)] {
-        let stationary = markov_stationary_with(weight * (1.0 + caution));
-        let markov = MARKOV.replace("WEIGHT", &format!("{weight:?}"));
-        let s = scenario(&markov.replace("CAUTION", &caution.to_string()));
-        let (_, p) = simulate(&s, 3, 300, EngineKind::Counts);
-        let got = share(&p, 79, Scope::All, 0).unwrap();
-        assert_mean_near(
-            &format!("weight {weight}, caution {caution}"),
-            &got,
-            stationary,
-            Z,
-            0.0,
-        );
-        // The unit engine agrees on a smaller market.
-        let (_, pu) = simulate(
-            &scenario(
-                &markov
-                    .replace("CAUTION", &caution.to_string())
-                    .replace("20000", "400"),
-            ),
-            3,
-            60,
-            EngineKind::Units,
-        );
-        assert_mean_near(
-            &format!("units engine, weight {weight}, caution {caution}"),
-            &share(&pu, 79, Scope::All, 0).unwrap(),
-            stationary,
-            Z,
-            0.0,
-        );
-        cases.push((got.sd.unwrap() / (got.runs as f64).sqrt(), stationary));
+    for term in [1, 3] {
+        for (weight, caution) in [(1.0, 0.0), (1.0, 0.5), (0.5, 0.5)] {
+            let stationary = markov_stationary_with(weight * (1.0 + caution));
+            let markov = MARKOV
+                .replace("WEIGHT", &format!("{weight:?}"))
+                .replace("CAUTION", &caution.to_string())
+                .replace("term = 1", &format!("term = {term}"));
+            let s = scenario(&markov);
+            let (_, p) = simulate(&s, 3, 300, EngineKind::Counts);
+            let got = share(&p, 79, Scope::All, 0).unwrap();
+            assert_binomial_share(
+                &format!("term {term}, weight {weight}, caution {caution}"),
+                &got,
+                stationary,
+                20_000,
+                Z,
+            );
+            // The unit engine agrees on a smaller market.
+            let (_, pu) = simulate(
+                &scenario(&markov.replace("20000", "400")),
+                3,
+                60,
+                EngineKind::Units,
+            );
+            assert_binomial_share(
+                &format!("units engine, term {term}, weight {weight}, caution {caution}"),
+                &share(&pu, 79, Scope::All, 0).unwrap(),
+                stationary,
+                400,
+                Z,
+            );
+            if term == 1 {
+                cases.push(stationary);
+            }
+        }
     }
     // Caution scales the bonus, and the test can tell: each stationary
     // share lies more than twice the count engine's tolerance away from the
     // other, so a model that ignored caution (or applied it where it is 0)
     // would fail the count engine's check above.
-    let (se0, s0) = cases[0];
-    let (se1, s1) = cases[1];
+    let se = |p: f64| (p * (1.0 - p) / (20_000.0 * 300.0)).sqrt();
+    let (s0, s1, s2) = (cases[0], cases[1], cases[2]);
     assert!(
-        s1 - s0 > 2.0 * Z * se0.max(se1),
-        "caution moves the stationary share by {} only, within twice the tolerance {Z} x se {}",
-        s1 - s0,
-        se0.max(se1)
+        s1 - s0 > 2.0 * Z * se(s0).max(se(s1)),
+        "caution moves the stationary share by {} only, within twice the tolerance",
+        s1 - s0
     );
     // And a bonus of w + c would miss the third case's share by more than
     // twice the tolerance.
-    let (se2, s2) = cases[2];
     let sum = markov_stationary_with(0.5 + 0.5);
     assert!(
-        (sum - s2).abs() > 2.0 * Z * se2,
+        (sum - s2).abs() > 2.0 * Z * se(s2),
         "w + c gives {sum}, within twice the tolerance of {s2}"
     );
 }
@@ -363,8 +362,9 @@ fn incumbency_gives_the_markov_stationary_share() {
 /// = 0.5 }`) of one scenario, each re-competed every period as in
 /// [`MARKOV`]. Each agency's long-run share of A is the stationary
 /// probability of the chain with its own bonus b_a = w_a (1 + caution_a):
-/// 0.705, 0.726 and 0.692 (b = 1, 1.5 and 0.75), tens of standard errors
-/// apart in the count engine and about ten in the unit engine, so a bonus
+/// 0.705, 0.726 and 0.692 (b = 1, 1.5 and 0.75), about a hundred standard
+/// errors apart in the count engine and about ten in the unit engine (each
+/// share binomial, as in the test above), so a bonus
 /// that reads another agency's caution, or `[choice]`'s weight at W, fails
 /// (the test above, with one agency, cannot see which caution or weight is
 /// read; the engine cross-check cannot see it either, as both engines take
@@ -390,19 +390,19 @@ fn each_agency_scales_the_incumbency_bonus_by_its_own_caution() {
     ];
     assert!(expected[1].1 - expected[0].1 > 0.02 && expected[1].1 - expected[2].1 > 0.03);
     for (engine, units, runs) in [
-        (EngineKind::Counts, 5000, 100),
+        (EngineKind::Counts, 50_000, 100),
         (EngineKind::Units, 1000, 60),
     ] {
         let s = scenario(&text.replace("UNITS", &units.to_string()));
         let (_, p) = simulate(&s, 4, runs, engine);
         for (a, (name, stationary)) in expected.into_iter().enumerate() {
             let got = share(&p, 79, Scope::Agency(a), 0).unwrap();
-            assert_mean_near(
+            assert_binomial_share(
                 &format!("{engine:?} agency {name}"),
                 &got,
                 stationary,
+                units,
                 Z,
-                0.0,
             );
         }
     }
@@ -442,13 +442,31 @@ set = { "access.secret" = 0.0 }
 /// Only A serves `secret` until B is granted access at period 10; A loses
 /// access at 20 but its contracts in force run to their end (at most
 /// term - 1 = 5 periods later); nobody serves `top`, whose units wait.
+/// With an incumbency bonus of either sign as well as none: A, the
+/// incumbent of every secret contract that ends from period 20 on, must
+/// neither keep one for the bonus (a positive one) nor be chosen among the
+/// vendors when the bonus is negative.
+///
+/// Without a bonus, every secret contract in force at periods 15 to 19 was
+/// awarded from period 10 on (contracts last 6 periods), when both vendors
+/// served the tier, and every award is a fresh logit choice: B's mean
+/// share of them is e^2.8 / (e^2.8 + e^2.0), its utility 2 x 0.9 + 1 x 1.0
+/// against A's 2 x 0.5 + 1 x 1.0 (the default weights). That also pins the
+/// access an event sets entering the utility, not only the gate.
 #[test]
 fn access_gates_and_events() {
-    let s = scenario(GATE);
+    for incumbency in ["0.0", "1.5", "-1.5"] {
+        access_gates_and_events_with(incumbency);
+    }
+}
+
+fn access_gates_and_events_with(incumbency: &str) {
+    let s = scenario(&GATE.replace("incumbency = 0.0", &format!("incumbency = {incumbency}")));
     let d = Dims::of(&s);
     let (secret, top) = (1, 2);
     for engine in ENGINES {
         let (records, p) = simulate(&s, 17, 100, engine);
+        let engine = format!("{engine:?}, incumbency {incumbency}");
         let mut b_before_20 = 0;
         for r in &records {
             let count = |t: usize, k: usize, v: usize| r.contracts[d.contract(t, 0, k, v)];
@@ -457,7 +475,7 @@ fn access_gates_and_events() {
                     assert_eq!(
                         count(t, secret, 1),
                         0,
-                        "{engine:?}: B holds secret work before its access, t={t}"
+                        "{engine}: B holds secret work before its access, t={t}"
                     );
                 } else if t < 20 {
                     b_before_20 += count(t, secret, 1);
@@ -465,20 +483,20 @@ fn access_gates_and_events() {
                 if (20..26).contains(&t) {
                     assert!(
                         count(t, secret, 0) <= count(t - 1, secret, 0),
-                        "{engine:?}: A won secret work after losing access"
+                        "{engine}: A won secret work after losing access"
                     );
                 }
                 if t >= 25 {
                     assert_eq!(
                         count(t, secret, 0),
                         0,
-                        "{engine:?}: A's secret contracts outlived their term"
+                        "{engine}: A's secret contracts outlived their term"
                     );
                 }
                 assert_eq!(
                     count(t, top, 0) + count(t, top, 1),
                     0,
-                    "{engine:?}: top tier has contracts"
+                    "{engine}: top tier has contracts"
                 );
                 // Every unit accounted for; only the top tier's adopters
                 // can wait, as every other tier has a vendor.
@@ -487,11 +505,11 @@ fn access_gates_and_events() {
                 assert_eq!(
                     r.never[at] + r.waiting[at] + held,
                     s.agencies[0].units,
-                    "{engine:?} t={t}"
+                    "{engine} t={t}"
                 );
                 assert!(
                     r.waiting[at] <= s.agencies[0].units_by_tier[top],
-                    "{engine:?} t={t}: more units wait than the top tier has"
+                    "{engine} t={t}: more units wait than the top tier has"
                 );
             }
         }
@@ -503,12 +521,24 @@ fn access_gates_and_events() {
             .count();
         assert!(
             a_holds_at_20 >= 95,
-            "{engine:?}: contracts in force were cut at the access loss ({a_holds_at_20}/100)"
+            "{engine}: contracts in force were cut at the access loss ({a_holds_at_20}/100)"
         );
         assert!(
             b_before_20 > 0,
-            "{engine:?}: B never won secret work after gaining access"
+            "{engine}: B never won secret work after gaining access"
         );
+        if incumbency == "0.0" {
+            let b_share = 2.8f64.exp() / (2.8f64.exp() + 2.0f64.exp());
+            for t in 15..20 {
+                assert_mean_near(
+                    &format!("{engine}: B's secret share at period {t}"),
+                    &share(&p, t, Scope::Tier(secret), 1).unwrap(),
+                    b_share,
+                    Z,
+                    0.0,
+                );
+            }
+        }
         // Before B's access, every run gives A the whole secret tier.
         let a_secret = share(&p, 5, Scope::Tier(secret), 0).unwrap();
         assert_eq!((a_secret.mean, a_secret.percentiles[0]), (1.0, 1.0));
@@ -520,7 +550,70 @@ fn access_gates_and_events() {
             .map(|r| f64::from(r.waiting[d.agency_period(39, 0)]))
             .sum::<f64>()
             / 100.0;
-        assert!(waiting_39 > 50.0, "{engine:?}: waiting {waiting_39}");
+        assert!(waiting_39 > 50.0, "{engine}: waiting {waiting_39}");
+    }
+}
+
+const DRAWN_ACCESS: &str = r#"
+start = "2026-01"
+periods = 5
+[choice]
+incumbency = 0.0
+[[vendor]]
+name = "A"
+brand = 0.5
+access = { unclassified = 1.0 }
+[[vendor]]
+name = "C"
+brand = 0.5
+access = { unclassified = { uniform = [-1.0, 1.0] } }
+[[agency]]
+name = "X"
+units = 2000
+innovation = 1.0
+imitation = 0.0
+term = 1
+"#;
+
+/// A drawn access is clamped into [0, 1] run by run, and a run whose draw
+/// falls at or below 0 gates the vendor for the whole run: C's access is
+/// uniform on [-1, 1], so in half the runs (in expectation; the fraction of
+/// n runs has standard error sqrt(0.25 / n)) C holds no contract in any
+/// period, and in the others it holds some in every period (with access
+/// above 0 its chance per unit is at least e^1 / (e^1 + e^2) = 0.27, so
+/// none of 2,000 units is a chance below 1e-270). Gating by the declared
+/// table instead (C has an entry for the tier) would leave no run without
+/// C; gating by the distribution's mean (0) would leave every run without.
+#[test]
+fn a_drawn_access_of_zero_gates_its_run() {
+    let s = scenario(DRAWN_ACCESS);
+    let d = Dims::of(&s);
+    for (engine, runs) in [(EngineKind::Counts, 2000u64), (EngineKind::Units, 1000)] {
+        let (records, _) = simulate(&s, 23, runs, engine);
+        let mut gated = 0;
+        for (i, r) in records.iter().enumerate() {
+            let held: Vec<u32> = (0..5)
+                .map(|t| r.contracts[d.contract(t, 0, 0, 1)])
+                .collect();
+            if held[0] == 0 {
+                gated += 1;
+                assert!(
+                    held.iter().all(|&c| c == 0),
+                    "{engine:?} run {i}: C gated at period 0 but not later: {held:?}"
+                );
+            } else {
+                assert!(
+                    held.iter().all(|&c| c > 0),
+                    "{engine:?} run {i}: C served the tier at period 0 but not later: {held:?}"
+                );
+            }
+        }
+        let fraction = f64::from(gated) / runs as f64;
+        let se = (0.25 / runs as f64).sqrt();
+        assert!(
+            (fraction - 0.5).abs() <= Z * se,
+            "{engine:?}: C gated in {gated} of {runs} runs, expected half within {Z} x se {se:.4}"
+        );
     }
 }
 

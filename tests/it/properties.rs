@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use sharecast::engine::{Dims, EngineKind, simulate_all};
 use sharecast::export;
 use sharecast::measures::{RevenueMeasure, project};
-use sharecast::scenario::{Field, Scenario, parse};
+use sharecast::scenario::{Field, Scenario, Target, parse};
 
 use crate::common::{assert_no_panic, binary, earlier_results, snapshot, wait_with_deadline};
 
@@ -217,12 +217,35 @@ fn unserved_tiers(s: &Scenario) -> Vec<usize> {
         .collect()
 }
 
-/// Every invariant of the model on every run and period.
+/// Whether vendor `v` can never serve tier `k`: no access there that any
+/// run can draw above 0, and no event that changes its access there. Such a
+/// vendor must never hold a contract at that tier.
+fn never_serves(s: &Scenario, v: usize, k: usize) -> bool {
+    s.vendors[v].access[k]
+        .as_ref()
+        .is_none_or(|a| a.max_value() <= 0.0)
+        && !s.events.iter().any(|e| {
+            e.target == Target::Vendor(v) && e.changes.iter().any(|c| c.field == Field::Access(k))
+        })
+}
+
+/// Every invariant of the model on every run and period, in both engines.
 fn check_invariants(s: &Scenario, runs: u64) -> Result<(), TestCaseError> {
     prop_assert_eq!(s.verify(), Ok(()));
+    for engine in [EngineKind::Counts, EngineKind::Units] {
+        check_invariants_of(s, runs, engine)?;
+    }
+    Ok(())
+}
+
+fn check_invariants_of(s: &Scenario, runs: u64, engine: EngineKind) -> Result<(), TestCaseError> {
     let d = Dims::of(s);
-    let records = simulate_all(s, 9, 0..runs, EngineKind::Counts);
+    let records = simulate_all(s, 9, 0..runs, engine);
     let unserved = unserved_tiers(s);
+    let gated: Vec<(usize, usize)> = (0..d.vendors)
+        .flat_map(|v| (0..d.tiers).map(move |k| (v, k)))
+        .filter(|&(v, k)| never_serves(s, v, k))
+        .collect();
     for r in &records {
         for t in 0..d.periods {
             for (a, agency) in s.agencies.iter().enumerate() {
@@ -242,9 +265,27 @@ fn check_invariants(s: &Scenario, runs: u64) -> Result<(), TestCaseError> {
                         contracts
                     );
                     if unserved.contains(&k) {
-                        prop_assert_eq!(contracts, 0, "a tier nobody serves holds contracts");
+                        prop_assert_eq!(
+                            contracts,
+                            0,
+                            "{:?}: a tier nobody serves holds contracts",
+                            engine
+                        );
                     }
                     agency_contracts += contracts;
+                }
+                for &(v, k) in &gated {
+                    let held = r.contracts[d.contract(t, a, k, v)];
+                    prop_assert_eq!(
+                        held,
+                        0,
+                        "{:?} t {} agency {}: vendor {} holds contracts at tier {}, which it never serves",
+                        engine,
+                        t,
+                        a,
+                        v,
+                        k
+                    );
                 }
                 let at = d.agency_period(t, a);
                 let accounted =

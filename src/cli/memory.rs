@@ -82,7 +82,7 @@ fn three_significant_digits(n: u64) -> u64 {
 /// space than this process's limit (`ulimit -v`) leaves
 /// ([`resources::reading_need`]): without the check, such a file stops the
 /// process (exit 134 or 137) before any other check could speak. A file of
-/// thousands of events takes about 130 bytes a byte to read, so a scenario
+/// thousands of events takes about 65 to 130 bytes a byte to read, so a scenario
 /// of a few megabytes needs a few hundred MiB.
 pub(super) fn check_reading(path: &Path, source: &str) -> Result<()> {
     let need = resources::reading_need(source);

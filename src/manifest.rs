@@ -164,6 +164,15 @@ impl ManifestInput {
         }
     }
 
+    /// The command that makes such a job: "run", "compare" or "sweep".
+    pub fn command(&self) -> &'static str {
+        match self {
+            ManifestInput::Run { .. } => "run",
+            ManifestInput::Compare { .. } => "compare",
+            ManifestInput::Sweep { .. } => "sweep",
+        }
+    }
+
     /// What messages call the job: "run", "comparison" or "sweep".
     pub fn job(&self) -> &'static str {
         match self {

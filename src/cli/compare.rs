@@ -114,7 +114,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         notes: alignment.notes.clone(),
     };
     foresee_folder_warnings(sim.strict, &out, names, &input, false);
-    super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
+    super::warnings::refuse_warnings(sim.strict, super::warnings::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         check_memory(

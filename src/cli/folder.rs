@@ -125,7 +125,7 @@ pub(super) fn write_outputs(
 ) -> Result<Vec<OutputFile>> {
     // Warnings drawn since the simulation began, before the lock creates
     // the folder.
-    super::refuse_warnings(strict, super::Stop::BeforeWriting)?;
+    super::warnings::refuse_warnings(strict, super::warnings::Stop::BeforeWriting)?;
     // Another job writing into `out` finishes first; then its manifest is
     // the one replaced.
     let _turn = output::FolderLock::acquire(out, cancel).map_err(|e| {
@@ -145,7 +145,7 @@ pub(super) fn write_outputs(
         for warning in &said {
             warning!("{warning}");
         }
-        super::refuse_warnings(strict, super::Stop::BeforeWriting)?;
+        super::warnings::refuse_warnings(strict, super::warnings::Stop::BeforeWriting)?;
     }
     for warning in &said {
         let shown = super::terminal_safe(warning);
@@ -321,7 +321,7 @@ fn foreseeable_folder_warnings(
 /// With `--strict`, draws before simulating the warnings writing into
 /// `out` would draw that are already known ([`foreseeable_folder_warnings`]
 /// for the files `names` and the job's `input`), so that
-/// [`super::refuse_warnings`] stops the job before it simulates; without
+/// [`super::warnings::refuse_warnings`] stops the job before it simulates; without
 /// it they are said once the files are written ([`write_outputs`]).
 /// `keeps_runs_file` is set for a run without `--per-run`, which leaves a
 /// `runs.csv` in place: one that is no regular file is known now too.
@@ -452,7 +452,7 @@ pub(super) fn manifest(
             .map(|dir| path_text(&dir))
             .unwrap_or_default(),
         output_folder: None,
-        warnings: super::warnings_so_far(),
+        warnings: super::warnings::warnings_so_far(),
         files: files.iter().map(|f| f.name.clone()).collect(),
     }
 }
@@ -475,11 +475,7 @@ pub(super) fn file_names(files: &[OutputFile]) -> String {
 /// another command than the one `input` describes writes (`run`, `compare` or `sweep`): the
 /// manifest next to them now describes this job's results instead.
 fn other_files_warnings(out: &Path, input: &ManifestInput, tense: Tense) -> Vec<String> {
-    let this = match input {
-        ManifestInput::Run { .. } => "run",
-        ManifestInput::Compare { .. } => "compare",
-        ManifestInput::Sweep { .. } => "sweep",
-    };
+    let this = input.command();
     let run_files: Vec<&str> = STATISTICS_FILES.into_iter().chain([RUNS_FILE]).collect();
     let commands: [(&str, &[&str]); 3] = [
         ("run", &run_files),

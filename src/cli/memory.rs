@@ -52,6 +52,22 @@ impl MemoryAdvice {
     }
 }
 
+impl MemoryAdvice {
+    /// The advice for `run` with its default options on `threads` threads
+    /// (the count engine, no `runs.csv`, a progress bar where one is
+    /// drawn), for `check`'s verdict on what `run` would find.
+    pub(super) fn for_plain_run(threads: u64) -> MemoryAdvice {
+        MemoryAdvice {
+            job: "run",
+            per_run: false,
+            fewer: None,
+            engine: EngineKind::Counts,
+            threads,
+            other_threads: u64::from(crate::progress::Progress::shown(false)),
+        }
+    }
+}
+
 /// The largest `n` in `fits..too_many` for which `fits_at(n)` holds, by
 /// bisection: `fits_at` must hold at `fits` (or `fits` be a floor such as
 /// 0), fail at `too_many`, and change only once in between.
@@ -118,7 +134,7 @@ pub(super) fn check_reading(path: &Path, source: &str) -> Result<()> {
     .into())
 }
 
-/// Refuses a job whose estimated memory need (`need` of a run count)
+/// Refuses a job whose estimated memory need (`need_on(runs, threads)`)
 /// exceeds what is available, or whose address space would exceed this
 /// process's address-space limit (`ulimit -v`).
 pub(super) fn check_memory(
@@ -207,7 +223,12 @@ pub(super) fn check_memory(
         // Rounded up to whole MiB with 4 MiB to spare: what the process
         // maps at start-up moves by a page or two with its command line.
         const MIB: u64 = 1 << 20;
-        let limit_kib = ((space.mapped + mapped_for(&wanted)).div_ceil(MIB) + 4) * 1024;
+        let limit_kib = (space
+            .mapped
+            .saturating_add(mapped_for(&wanted))
+            .div_ceil(MIB)
+            + 4)
+            * 1024;
         options.push(format!(
             "raise the limit to at least {limit_kib} KiB (ulimit -v {limit_kib})"
         ));

@@ -7,11 +7,12 @@
 //! anything else (such as a folder that cannot be written).
 //!
 //! This module holds the arguments and the dispatch; each command has its
-//! own module (`run`, `compare`, `sweep`), and what they share has one
-//! module per concern: `settings` (the scenario with its `--set` and
+//! own module (`check`, `run`, `compare`, `sweep`), and what they share has
+//! one module per concern: `settings` (the scenario with its `--set` and
 //! `--vary` settings), `folder_name` (default output folders), `folder`
-//! (checking and writing the output folder), `memory` (the memory check)
-//! and `job` (threads, Ctrl-C, progress bars, stdout).
+//! (checking and writing the output folder), `memory` (the memory check),
+//! `warnings` (the warnings printed, for the manifest and `--strict`) and
+//! `job` (threads, Ctrl-C, progress bars, stdout).
 
 /// Prints "warning: ..." on stderr with control and formatting characters made visible: a
 /// warning may quote a path or a setting as typed, and an escape sequence in
@@ -19,10 +20,11 @@
 /// `warnings` of the `manifest.json` written next.
 macro_rules! warning {
     ($($arg:tt)*) => {
-        $crate::cli::warn(&format!($($arg)*))
+        $crate::cli::warnings::warn(&format!($($arg)*))
     };
 }
 
+mod check;
 mod compare;
 mod folder;
 mod folder_name;
@@ -31,6 +33,7 @@ mod memory;
 mod run;
 mod settings;
 mod sweep;
+mod warnings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,12 +42,11 @@ use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::EngineKind;
-use crate::report;
-use crate::resources;
+// The files each command writes, in order, before the manifest.
+use crate::export::{COMPARISON_FILES, STATISTICS_FILES, SWEEP_FILES};
 use crate::scenario::ScenarioError;
 use crate::sweep::Sweep;
-use job::{available_threads, print_stdout};
-use settings::{load_with_sets, with_sets};
+use job::available_threads;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -76,41 +78,7 @@ enum Command {
     /// caution and terms, the initial contracts and the event timeline, then
     /// the memory a run of the scenario's runs (or --runs N) would need.
     /// Example: sharecast check scenarios/gov-ai-2026.toml
-    Check {
-        /// The scenario file (TOML).
-        scenario: PathBuf,
-
-        /// Check and show the scenario with one of its numbers set, as `run
-        /// --set` would simulate it (may be repeated, each number once).
-        /// Example: --set 'event.2.at=2027-03'
-        #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
-        set: Vec<Sweep>,
-
-        /// The number of runs the memory estimate is for (the scenario's
-        /// `runs` unless given), as `run --runs N` with its other options
-        /// left out would simulate.
-        /// Example: --runs 100000
-        #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
-        runs: Option<u64>,
-
-        /// Nothing on stdout: the exit status says whether the file is
-        /// valid (0) or not (2); errors and warnings still go to stderr.
-        /// Short: -q. Example: for f in *.toml; do sharecast check -q "$f"; done
-        #[arg(long, short)]
-        quiet: bool,
-
-        /// Treat warnings as errors: a scenario that draws any warning is
-        /// refused (exit 2). Example: sharecast check --strict scenario.toml
-        #[arg(long)]
-        strict: bool,
-
-        /// Read a scenario file even when reading it may need more memory
-        /// than is available or the address-space limit (ulimit -v)
-        /// leaves; normally such a file is refused before it is parsed.
-        /// Example: --no-memory-check
-        #[arg(long)]
-        no_memory_check: bool,
-    },
+    Check(CheckArgs),
     /// Simulate a scenario and write CSV projections.
     ///
     /// Writes shares.csv, adoption.csv, revenue.csv, shares_wide.csv,
@@ -157,9 +125,19 @@ fn seed_value(text: &str) -> Result<u64, String> {
         })
 }
 
-/// A number of runs: 1 to 100,000,000 (as a scenario file's `runs`).
+/// The help of `sweep --vary`.
+fn vary_help() -> String {
+    format!(
+        "The number to vary and its values: PATH=V1,V2,... or PATH=FROM..TO:COUNT (COUNT evenly \
+         spaced values). PATH is one of {}. Example: --vary 'agency.*.caution=0.1..0.7:4'",
+        crate::scenario::PATH_HELP
+    )
+}
+
+/// A number of runs: 1 to 100,000,000, as a scenario file's `runs`.
 fn runs_value(text: &str) -> Result<u64, String> {
-    whole_number_from_to(text, 1, 100_000_000, "a number of runs")
+    let most = crate::scenario::MAX_RUNS as u64;
+    whole_number_from_to(text, 1, most, "a number of runs")
 }
 
 /// A number of worker threads: 1 to 1,024.
@@ -183,6 +161,43 @@ fn whole_number_from_to(text: &str, min: u64, max: u64, what: &str) -> Result<u6
                 .map_or(String::new(), |n| format!("; write {n}"));
             format!("{what} is a whole number from {min} to {max}{hint}")
         })
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+
+    /// Check and show the scenario with one of its numbers set, as `run
+    /// --set` would simulate it (may be repeated, each number once).
+    /// Example: --set 'event.2.at=2027-03'
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = Sweep::parse_one)]
+    set: Vec<Sweep>,
+
+    /// The number of runs the memory estimate is for (the scenario's
+    /// `runs` unless given), as `run --runs N` with its other options
+    /// left out would simulate.
+    /// Example: --runs 100000
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = runs_value)]
+    runs: Option<u64>,
+
+    /// Nothing on stdout: the exit status says whether the file is
+    /// valid (0) or not (2); errors and warnings still go to stderr.
+    /// Short: -q. Example: for f in *.toml; do sharecast check -q "$f"; done
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// Treat warnings as errors: a scenario that draws any warning is
+    /// refused (exit 2). Example: sharecast check --strict scenario.toml
+    #[arg(long)]
+    strict: bool,
+
+    /// Read a scenario file even when reading it may need more memory
+    /// than is available or the address-space limit (ulimit -v)
+    /// leaves; normally such a file is refused before it is parsed.
+    /// Example: --no-memory-check
+    #[arg(long)]
+    no_memory_check: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -254,15 +269,8 @@ struct SweepArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
 
-    /// The number to vary and its values: PATH=V1,V2,... or
-    /// PATH=FROM..TO:COUNT (COUNT evenly spaced values). PATH is one of
-    /// choice.WEIGHT; vendor.NAME.brand, vendor.NAME.access.TIER,
-    /// vendor.NAME.attributes.ATTRIBUTE; agency.NAME.caution, .innovation,
-    /// .imitation, .units, .term, .annual_value, .choice.WEIGHT;
-    /// event.LABEL.at, event.LABEL.until, event.LABEL.set.KEY, event.LABEL.add.KEY. NAME may be *
-    /// for every vendor, agency or event; an event may be named by its position
-    /// (event.2.at). Example: --vary 'agency.*.caution=0.1..0.7:4'
-    #[arg(long, value_name = "PATH=VALUES", value_parser = Sweep::parse)]
+    // The help lists the paths from `PATH_HELP`, which messages quote too.
+    #[arg(long, value_name = "PATH=VALUES", value_parser = Sweep::parse, help = vary_help())]
     vary: Sweep,
 
     /// Output folder, created if missing. Only the files this command writes
@@ -372,17 +380,11 @@ enum EngineChoice {
     Units,
 }
 
-// The statistics files every run writes, in the order they are written;
-// `runs.csv` (with `--per-run`) and the manifest follow (see
-// `folder::write_outputs`).
-use crate::export::STATISTICS_FILES;
-/// Written with `--per-run`, before the manifest.
+/// Written with `--per-run`, after the statistics files
+/// (`export::STATISTICS_FILES`) and before the manifest (see
+/// `folder::write_outputs`).
 const RUNS_FILE: &str = "runs.csv";
 const MANIFEST_FILE: &str = "manifest.json";
-// The files `compare` writes, before the manifest.
-use crate::export::COMPARISON_FILES;
-// The files `sweep` writes, before the manifest.
-use crate::export::SWEEP_FILES;
 
 /// A mistake in the arguments (as opposed to a failure of the machine).
 #[derive(Debug, thiserror::Error)]
@@ -505,67 +507,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The warnings printed so far by this process, as printed (without the
-/// `warning: ` prefix).
-static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-/// What [`warning!`] does: prints `message` made terminal-safe and keeps it.
-pub(crate) fn warn(message: &str) {
-    let shown = terminal_safe(message);
-    print_stderr(&format!("warning: {shown}\n"));
-    WARNINGS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .push(shown);
-}
-
-/// How far a job stopped by [`refuse_warnings`] got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Stop {
-    /// `check`, which neither simulates nor writes.
-    Check,
-    /// Before simulating: nothing simulated or written.
-    BeforeSimulating,
-    /// After simulating, before writing (a warning only the results or
-    /// the folder at writing time could draw): nothing written.
-    BeforeWriting,
-}
-
-/// With `--strict`, a job that has drawn a warning stops here, as a usage
-/// error (exit code 2): before it simulates, and again before it writes
-/// anything, for the warnings only the results draw.
-pub(crate) fn refuse_warnings(strict: bool, stop: Stop) -> anyhow::Result<()> {
-    let warned = warnings_so_far().len();
-    if strict && warned > 0 {
-        let stopped = match stop {
-            Stop::Check => "",
-            Stop::BeforeSimulating => ", so nothing was simulated or written",
-            Stop::BeforeWriting => ", so nothing was written",
-        };
-        return Err(UsageError(format!(
-            "--strict: {} above{stopped}; fix what {} or leave out --strict",
-            crate::text::count(warned as u64, "warning"),
-            if warned == 1 { "it says" } else { "they say" }
-        ))
-        .into());
-    }
-    Ok(())
-}
-
-/// The warnings printed so far, for the manifest, each once (`compare F F`
-/// prints the file's own warnings for both sides).
-pub(crate) fn warnings_so_far() -> Vec<String> {
-    let printed = WARNINGS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
-    let mut seen = std::collections::HashSet::with_capacity(printed.len());
-    printed
-        .into_iter()
-        .filter(|warning| seen.insert(warning.clone()))
-        .collect()
-}
-
 /// Writes `text` to stderr, ignoring failure: with stderr unwritable (a full
 /// disk under a log file, a closed descriptor) a message is lost, but the
 /// job's results and its exit code must not be.
@@ -595,53 +536,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 
 fn execute(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Check {
-            scenario,
-            set,
-            runs,
-            quiet,
-            strict,
-            no_memory_check,
-        } => {
-            let (s, _) = load_with_sets(&scenario, &set, false, !no_memory_check)?;
-            refuse_warnings(strict, Stop::Check)?;
-            if quiet {
-                return Ok(());
-            }
-            let threads = available_threads() as u64;
-            let runs = runs.unwrap_or(s.runs);
-            let need = resources::estimate(&s, runs, threads, false, EngineKind::Counts);
-            // What `run` with its default options would find: it refuses a
-            // job that does not fit the memory or the address space.
-            let advice = memory::MemoryAdvice {
-                job: "run",
-                per_run: false,
-                fewer: None,
-                engine: EngineKind::Counts,
-                threads,
-                // The progress bar's thread, as `run` would draw it here.
-                other_threads: u64::from(crate::progress::Progress::shown(false)),
-            };
-            let verdict = memory::check_memory(
-                |runs, threads| resources::estimate(&s, runs, threads, false, EngineKind::Counts),
-                runs,
-                advice,
-            );
-            let available = match (verdict, resources::available_memory()) {
-                (Err(refusal), _) => format!(")\n`run` would refuse it: {refusal}"),
-                (Ok(()), Some(m)) => format!("; {} available now)", resources::human_bytes(m)),
-                (Ok(()), None) => ")".to_string(),
-            };
-            print_stdout(&format!(
-                "{}\nMemory for {}: about {} ({} per run{available}\n\n{}{}: valid\n",
-                report::overview(&s),
-                crate::text::count(runs, "run"),
-                resources::human_bytes(need.total()),
-                resources::human_bytes(resources::MemoryEstimate::per_run(&s)),
-                crate::text::shown_path(&scenario),
-                with_sets(&set)
-            ))
-        }
+        Command::Check(args) => check::check(args),
         Command::Run(args) => run::run(args),
         Command::Compare(args) => compare::compare(args),
         Command::Sweep(args) => sweep::sweep(args),

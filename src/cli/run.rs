@@ -60,7 +60,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         warn_if_too_long(RUNS_FILE, rows, &shorter);
     }
     warn_if_too_wide(&s);
-    super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
+    super::warnings::refuse_warnings(sim.strict, super::warnings::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         check_memory(

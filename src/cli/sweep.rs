@@ -171,7 +171,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         values: plan.values.iter().map(|v| v.text.clone()).collect(),
     };
     foresee_folder_warnings(sim.strict, &out, names, &input, false);
-    super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
+    super::warnings::refuse_warnings(sim.strict, super::warnings::Stop::BeforeSimulating)?;
     let engine = sim.engine();
     if !sim.no_memory_check {
         let threads = sim.threads() as u64;
@@ -219,11 +219,12 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             p.outlook.len(),
         ]
     });
-    let stacked_rows = rows_per_value.map(|rows| rows.saturating_mul(variants.len()) + 1);
+    let stacked_rows =
+        rows_per_value.map(|rows| rows.saturating_mul(variants.len()).saturating_add(1));
     for (name, &rows) in SWEEP_FILES.iter().zip(&stacked_rows) {
         warn_if_too_long(name, rows, "sweep fewer values");
     }
-    super::refuse_warnings(sim.strict, super::Stop::BeforeSimulating)?;
+    super::warnings::refuse_warnings(sim.strict, super::warnings::Stop::BeforeSimulating)?;
 
     let mut stacked = export::SweepFiles::new(&plan.path);
     let mut points = Vec::with_capacity(variants.len());

@@ -11,6 +11,7 @@
 //! uncertain number.
 
 mod invariants;
+mod lines;
 mod lookup;
 mod names;
 mod param;
@@ -36,6 +37,9 @@ pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 /// building a [`Setting`] needs no `toml` dependency of its own).
 pub use toml::Value;
 pub use validate::MAX_PERIODS;
+#[cfg(feature = "cli")]
+pub(crate) use validate::MAX_RUNS;
+pub(crate) use vary::PathShape;
 pub(crate) use vary::own_weight_line;
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
 
@@ -568,7 +572,7 @@ pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
         )));
     }
     String::from_utf8(bytes).map_err(|e| {
-        let line = line_number(e.as_bytes(), e.utf8_error().valid_up_to());
+        let line = lines::line_number(e.as_bytes(), e.utf8_error().valid_up_to());
         ScenarioError {
             path: path.to_path_buf(),
             diagnostics: vec![Diagnostic {
@@ -628,12 +632,6 @@ fn missing_file_hint(path: &Path) -> String {
         }
         _ => String::new(),
     }
-}
-
-/// The line (from 1) on which byte `offset` of `text` lies.
-fn line_number(text: &[u8], offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Validates scenario text; `path` names it in messages and gives the

@@ -11,9 +11,11 @@
 //! warnings and hints (heavy clamping, rates that read as percentages, a
 //! missing `annual_value`, a lognormal written on the value's own scale,
 //! tiers no vendor can serve, vendors that can serve no tier) and the
-//! memory estimate (whether an incumbency bonus may be negative); no
-//! output holds them. PERT and beta go through the regularised incomplete
-//! beta function of `puruspe`.
+//! memory estimate (whether an incumbency bonus may be negative); no CSV
+//! holds them, though the warnings they draw go into `manifest.json` (and
+//! decide `--strict`), so a value at a warning's very threshold could be
+//! told differently on another platform. PERT and beta go through the
+//! regularised incomplete beta function of `puruspe`.
 //!
 //! A family is named in one list, `FAMILY_ARGUMENTS`, with its
 //! arguments. Adding one also means: a `DistSpec` variant and the arms of

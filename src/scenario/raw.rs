@@ -27,6 +27,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::de::{DeTable, DeValue};
 use toml::{Spanned, Value};
 
+use super::lines::{LineIndex, line_number};
 use super::lookup::suggest;
 use super::spreadsheet::{
     NumberKind, SpreadsheetNumber, out_of_range, range_of_key, spreadsheet_number,
@@ -1101,32 +1102,27 @@ struct Walk<'s> {
 /// The line starts of a scenario's text, and its header lines: where each
 /// starts, whether it has double brackets, and its dotted path.
 struct SourceIndex {
-    line_starts: Vec<usize>,
+    lines: LineIndex,
     headers: Vec<(usize, bool, Vec<String>)>,
 }
 
 impl SourceIndex {
     fn of(source: &str) -> SourceIndex {
-        let line_starts: Vec<usize> = [0]
-            .into_iter()
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let headers = line_starts
+        let lines = LineIndex::of(source);
+        let headers = lines
+            .starts()
             .iter()
             .filter_map(|&start| {
                 let line = source[start..].lines().next()?;
                 header(line).map(|(double, path)| (start, double, path))
             })
             .collect();
-        SourceIndex {
-            line_starts,
-            headers,
-        }
+        SourceIndex { lines, headers }
     }
 
     /// The line (from 1) on which byte `offset` lies.
     fn line_of(&self, offset: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= offset)
+        self.lines.line(offset)
     }
 }
 
@@ -1567,7 +1563,7 @@ fn given_as_a_key(before: &str, path: &[String]) -> Option<usize> {
         };
     }
     let (key, _) = table.iter().find(|(k, _)| k.get_ref().as_ref() == last)?;
-    Some(before[..key.span().start].matches('\n').count() + 1)
+    Some(line_number(before.as_bytes(), key.span().start))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 use super::param::Range;
 use super::validate;
+use super::vary::PathShape;
 
 /// A number written as a spreadsheet or a report shows it, which TOML does
 /// not read ([`spreadsheet_number`]): the number as TOML writes it, the
@@ -252,8 +253,10 @@ pub(crate) fn spreadsheet_number_hint(path: &str, text: &str) -> Option<String> 
 pub(crate) fn percentages_hint(path: &str, list: &str) -> Option<String> {
     let pieces: Vec<&str> = list.split(',').map(str::trim).collect();
     // An amount of money is no percentage of anything here.
-    let money = path.rsplit('.').next() == Some("annual_value");
-    if money || pieces.len() < 2 || !pieces.iter().all(|p| p.ends_with('%')) {
+    if PathShape::of(path).names_money()
+        || pieces.len() < 2
+        || !pieces.iter().all(|p| p.ends_with('%'))
+    {
         return None;
     }
     let readings: Vec<_> = pieces
@@ -328,25 +331,21 @@ pub(crate) fn fractions_given_as_percentages(
     })
 }
 
-/// How a setting's path names its number, read as `vary` reads a path
-/// whose name is not known here (from the ends, since a name may hold
-/// dots): the part (`vendor`, `agency`, `choice`, `event`), the table
-/// inside it that holds the key where the part before the key names one
-/// (`access`, `attributes`, `choice`; "" for none: a vendor has no choice
-/// weights and an agency no attributes, so those name no number), the key,
-/// and how messages name it (`access.secret`, `choice.brand`, `caution`).
+/// How a setting's path names its number ([`PathShape`]): the part
+/// (`vendor`, `agency`, `choice`, `event`), the table inside it that holds
+/// the key where the part before the key names one (`access`,
+/// `attributes`, `choice`; "" for none, an event's `set` and `add`
+/// included: a vendor has no choice weights and an agency no attributes,
+/// so those name no number), the key, and how messages name it
+/// (`access.secret`, `choice.brand`, `caution`).
 fn number_of_path(path: &str) -> (&str, &str, &str, String) {
-    let parts: Vec<&str> = path.split('.').collect();
-    let (first, key) = (parts[0], parts[parts.len() - 1]);
-    let before = parts.len().checked_sub(2).map(|i| parts[i]);
-    let (inner, named) = match before {
-        Some(table @ ("access" | "attributes" | "choice")) if parts.len() >= 4 => {
-            (table, format!("{table}.{key}"))
-        }
-        _ if first == "choice" => ("", format!("choice.{key}")),
-        _ => ("", key.to_string()),
+    let shape = PathShape::of(path);
+    let (inner, named) = match shape.inner {
+        table @ ("access" | "attributes" | "choice") => (table, format!("{table}.{}", shape.key)),
+        _ if shape.part == "choice" => ("", format!("choice.{}", shape.key)),
+        _ => ("", shape.key.to_string()),
     };
-    (first, inner, key, named)
+    (shape.part, inner, shape.key, named)
 }
 
 /// The kind of number `path` names, as `vary` reads it: a vendor's, an
@@ -354,28 +353,22 @@ fn number_of_path(path: &str) -> (&str, &str, &str, String) {
 /// for any other path (a misspelt key, an event's `at`, a key of another
 /// part such as `vendor.X.units`).
 fn kind_of_path(path: &str) -> Option<NumberKind> {
-    let parts: Vec<&str> = path.split('.').collect();
+    let shape = PathShape::of(path);
     let any_of = |key: &str| {
         matches!(
             key,
             "brand" | "caution" | "innovation" | "imitation" | "annual_value"
         )
     };
-    // Read from the ends, since a name may hold dots (`agency.U.S. Army.caution`).
-    let (first, key) = (parts[0], parts[parts.len() - 1]);
-    let before = parts.len().checked_sub(2).map(|i| parts[i]);
-    Some(match (first, before, key) {
-        ("choice", _, _) if parts.len() == 2 => NumberKind::Any,
-        ("vendor" | "agency" | "event", Some("access" | "attributes" | "choice"), _)
-            if parts.len() >= 4 =>
-        {
-            NumberKind::Any
-        }
-        ("vendor", _, "brand") if parts.len() >= 3 => NumberKind::Any,
-        ("agency", _, "units") if parts.len() >= 3 => NumberKind::Whole,
-        ("agency", _, "term") if parts.len() >= 3 => NumberKind::Periods,
-        ("agency", _, key) if parts.len() >= 3 && any_of(key) && key != "brand" => NumberKind::Any,
-        ("event", Some("set" | "add"), key) if parts.len() >= 4 && any_of(key) => NumberKind::Any,
+    let (named, own) = (shape.pieces >= 3, shape.inner.is_empty());
+    Some(match (shape.part, shape.inner, shape.key) {
+        ("choice", _, _) if shape.pieces == 2 => NumberKind::Any,
+        ("vendor" | "agency" | "event", "access" | "attributes" | "choice", _) => NumberKind::Any,
+        ("vendor", _, "brand") if named && own => NumberKind::Any,
+        ("agency", _, "units") if named && own => NumberKind::Whole,
+        ("agency", _, "term") if named && own => NumberKind::Periods,
+        ("agency", _, key) if named && own && any_of(key) && key != "brand" => NumberKind::Any,
+        ("event", "set" | "add", key) if any_of(key) => NumberKind::Any,
         _ => return None,
     })
 }

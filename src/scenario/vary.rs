@@ -55,6 +55,67 @@ pub const PATH_HELP: &str = "choice.WEIGHT; vendor.NAME.brand, vendor.NAME.acces
     event.LABEL.add.KEY. NAME may be * for every vendor, agency or event, and an event may be named \
     by its position (event.2.at)";
 
+/// How a setting's path names its number, read from its ends as far as
+/// that can be told without the scenario (a name may hold dots, so only the
+/// first piece, the key and the piece before the key are read): for the
+/// hints and checks made before, or without, the file, which must all agree
+/// on what a path names. [`apply`] reads the path against the file itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PathShape<'p> {
+    /// The first piece: `vendor`, `agency`, `choice`, `event`, or what else
+    /// was typed.
+    pub part: &'p str,
+    /// The table inside the named vendor, agency or event that holds the
+    /// key (`access`, `attributes`, `choice`; an event's `set` or `add`),
+    /// or "" when the key is the part's own (`agency.X.caution`) or the
+    /// path is too short to name one (`agency.X.access` names an agency
+    /// `X` and its key `access`).
+    pub inner: &'p str,
+    /// The last piece.
+    pub key: &'p str,
+    /// How many pieces the path has.
+    pub pieces: usize,
+}
+
+impl<'p> PathShape<'p> {
+    pub(crate) fn of(path: &'p str) -> PathShape<'p> {
+        let parts: Vec<&str> = path.split('.').collect();
+        let pieces = parts.len();
+        let inner = match parts.len().checked_sub(2).map(|i| parts[i]) {
+            Some(table @ ("access" | "attributes" | "choice")) if pieces >= 4 => table,
+            Some(verb @ ("set" | "add")) if pieces >= 4 && parts[0] == "event" => verb,
+            _ => "",
+        };
+        PathShape {
+            part: parts[0],
+            inner,
+            key: parts[pieces - 1],
+            pieces,
+        }
+    }
+
+    /// Whether the path names an amount of money: an agency's
+    /// `annual_value`, or one an event sets or adds (not a weight or an
+    /// attribute that happens to be called so).
+    pub(crate) fn names_money(&self) -> bool {
+        self.key == "annual_value"
+            && match self.part {
+                "agency" => self.pieces >= 3 && self.inner.is_empty(),
+                "event" => matches!(self.inner, "set" | "add"),
+                _ => false,
+            }
+    }
+
+    /// Whether the path names an event's date (`event.LABEL.at` or
+    /// `.until`), not a number of its `set` or `add` (a tier named `until`).
+    pub(crate) fn names_event_date(&self) -> bool {
+        self.part == "event"
+            && self.pieces >= 3
+            && self.inner.is_empty()
+            && matches!(self.key, "at" | "until")
+    }
+}
+
 const VENDOR_KEYS: [&str; 3] = ["brand", "access.TIER", "attributes.ATTRIBUTE"];
 const AGENCY_KEYS: [&str; 7] = [
     "caution",
@@ -211,7 +272,7 @@ pub(crate) fn own_weight_line(source: &str, agency: usize, weight: &str) -> Opti
     let raw = toml::from_str::<RawScenario>(source).ok()?;
     let choice = raw.agency.get(agency)?.get_ref().choice.as_ref()?;
     let span = choice.get_ref().get(weight)?.span();
-    Some(super::line_number(source.as_bytes(), span.start))
+    Some(super::lines::line_number(source.as_bytes(), span.start))
 }
 
 /// Applies `setting` to the file as written; the message, which starts with
@@ -782,6 +843,42 @@ fn keys_below(table: &ChangeTable, prefix: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every check made without the file reads a path's shape alike: what
+    /// names money or an event's date, and which table holds the key.
+    #[test]
+    fn path_shapes_are_read_from_the_ends() {
+        let money = |p: &str| PathShape::of(p).names_money();
+        for p in [
+            "agency.DoD.annual_value",
+            "agency.U.S. Army.annual_value",
+            "agency.*.annual_value",
+            "event.1.set.annual_value",
+            "event.raise.add.annual_value",
+        ] {
+            assert!(money(p), "{p}");
+        }
+        for p in [
+            "vendor.A.attributes.annual_value",
+            "agency.X.choice.annual_value",
+            "choice.annual_value",
+            "event.1.set.choice.annual_value",
+            "event.1.set.attributes.annual_value",
+            "agency.annual_value",
+            "annual_value",
+        ] {
+            assert!(!money(p), "{p}");
+        }
+        let date = |p: &str| PathShape::of(p).names_event_date();
+        assert!(date("event.2.at") && date("event.grant.until") && date("event.a.b.at"));
+        assert!(
+            !date("event.1.set.access.until") && !date("event.1.add.at") && !date("agency.X.at")
+        );
+        assert_eq!(PathShape::of("event.1.set.access.secret").inner, "access");
+        assert_eq!(PathShape::of("vendor.X.set.brand").inner, "");
+        assert_eq!(PathShape::of("agency.X.access").inner, "");
+        assert_eq!(PathShape::of("agency.X.access").key, "access");
+    }
 
     const FILE: &str = r#"
 start = "2026-01"

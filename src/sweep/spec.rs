@@ -6,7 +6,7 @@
 use toml::Value;
 
 use crate::calendar::{YearMonth, month_meant, month_rule};
-use crate::scenario::Setting;
+use crate::scenario::{PathShape, Setting};
 use crate::scenario::{grouped_in_thousands, spreadsheet_number_hint, takes_only_whole_numbers};
 
 /// At most this many values in one sweep.
@@ -115,11 +115,7 @@ impl Sweep {
             // other numbers' lists (`units=100,200,300`), and lists whose
             // first value has three digits as the others do (`100,200,300`),
             // rarely mean one number.
-            let parts: Vec<&str> = path.split('.').collect();
-            let money = parts.len() >= 3
-                && matches!(parts[0], "agency" | "event")
-                && parts[parts.len() - 1] == "annual_value"
-                && !matches!(parts[parts.len() - 2], "attributes" | "choice");
+            let money = PathShape::of(path).names_money();
             let short_first = pieces[0].bytes().filter(u8::is_ascii_digit).count() < 3;
             let in_range = one
                 .parse::<f64>()
@@ -454,13 +450,9 @@ fn literal(
 /// path says; everything a value may be where it says nothing (a misspelt
 /// key, which the scenario's own check then names).
 fn what_a_value_may_be(path: &str) -> &'static str {
-    let parts: Vec<&str> = path.split('.').collect();
     // `event.LABEL.at`, not a key of its `set` or `add` (`event.1.add.at`
     // names nothing).
-    let date = parts.len() >= 3
-        && parts[0] == "event"
-        && matches!(parts[parts.len() - 1], "at" | "until")
-        && !matches!(parts[parts.len() - 2], "set" | "add");
+    let date = PathShape::of(path).names_event_date();
     // A number's key first: a tier named `until` is a number of an event's
     // `set.access`, not its date.
     match takes_only_whole_numbers(path) {
@@ -1468,6 +1460,19 @@ mod tests {
             "'50%,150%' are not numbers: write 0.5,1.5 (a percentage is written as a fraction), \
              though access.secret must be in [0, 1]"
         );
+        // An attribute or a weight called `annual_value` is no amount of
+        // money, as `--set` with one value reads it too.
+        for spec in [
+            "vendor.A.attributes.annual_value=10%,20%",
+            "agency.X.choice.annual_value=10%,20%",
+            "event.1.set.attributes.annual_value=10%,20%",
+        ] {
+            assert_eq!(
+                error(spec),
+                "'10%,20%' are not numbers: write 0.1,0.2 (a percentage is written as a fraction)",
+                "{spec}"
+            );
+        }
         // Not when a comma may be part of a number (`1,500%`, `12,5%`), nor
         // for a number that takes no fraction.
         for spec in [

@@ -13,7 +13,7 @@ use crate::scenario::param::{Param, Shown};
 use crate::scenario::raw::{RawAgency, RawScenario, SpannedMap, SpannedValue};
 use crate::scenario::{Agency, Field, InitialContract, Vendor, W_FIRST_ATTRIBUTE};
 
-impl Checker<'_> {
+impl Checker {
     /// Where some agencies give an `annual_value` and others leave it out,
     /// those others' contracts are worth the default $1 a year: next to
     /// nothing beside agencies whose contracts are worth $100 or more (a

@@ -200,7 +200,7 @@ pub(super) fn weight_index(key: &str, attributes: &[String]) -> Option<usize> {
     }
 }
 
-impl Checker<'_> {
+impl Checker {
     /// The `[choice]` table: the three built-in weights and one weight per
     /// attribute. Attributes also come from agencies' `choice` tables.
     pub(super) fn choice(&mut self, raw: &RawScenario) -> (Vec<String>, Vec<Param>) {

@@ -73,7 +73,7 @@ pub(super) struct Declared<'a> {
     pub(super) agency_names: &'a [Option<String>],
 }
 
-impl Checker<'_> {
+impl Checker {
     /// The period an event's `at` or `until` (`key`) names, a period index
     /// or a month of the calendar (`None` where it is wrong, with the error
     /// recorded, or where the calendar is), and the date as messages show it.

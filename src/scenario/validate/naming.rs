@@ -14,7 +14,7 @@ use crate::scenario::names::{
 };
 use crate::scenario::raw::RawScenario;
 
-impl Checker<'_> {
+impl Checker {
     /// A non-empty name.
     pub(super) fn name(
         &mut self,

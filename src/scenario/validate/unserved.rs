@@ -89,7 +89,7 @@ fn can_serve(s: &Scenario, v: usize, t: usize) -> bool {
         || changes().any(|(e, c)| e.period > 0 && serves(&c.value))
 }
 
-impl Checker<'_> {
+impl Checker {
     /// A tier that holds units but that no vendor can ever serve (access
     /// above 0 neither from the start nor through an event within the
     /// horizon, in at least [`SERVED`] of the runs) keeps those units out

@@ -63,7 +63,7 @@ fn fitting_families(range: Range) -> String {
     }
 }
 
-impl Checker<'_> {
+impl Checker {
     /// A number or a distribution, valid for `range`.
     pub(super) fn param(&mut self, v: &SpannedValue, what: &str, range: Range) -> Option<Param> {
         let span = v.span();

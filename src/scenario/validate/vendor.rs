@@ -15,7 +15,7 @@ use crate::scenario::param::Param;
 use crate::scenario::raw::{RawVendor, SpannedMap, SpannedValue};
 use crate::scenario::{Field, Vendor};
 
-impl Checker<'_> {
+impl Checker {
     /// `unweighted` holds the attributes without a weight met so far (in
     /// this and earlier vendors), by folded name: two that differ only in
     /// letter case or surrounding spaces are refused, as weighted ones are.

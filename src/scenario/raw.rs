@@ -29,6 +29,7 @@ use toml::{Spanned, Value};
 
 use super::lines::{LineIndex, line_number};
 use super::lookup::suggest;
+use super::names::{listed_name, printable};
 use super::spreadsheet::{
     NumberKind, SpreadsheetNumber, out_of_range, range_of_key, spreadsheet_number,
 };
@@ -256,11 +257,89 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
         index: std::cell::OnceCell::new(),
     };
     walk.block(document.get_ref(), &SCENARIO, &[], &mut problems);
+    problems.extend(headers_apart_from_their_block(source, document.get_ref()));
     if !problems.is_empty() {
         problems.sort_by_key(|(span, _)| span.as_ref().map(|s| s.start));
         return Err(problems);
     }
     toml::from_str(source).map_err(|e| vec![(e.span(), explain_toml_error(e.message()))])
+}
+
+/// The tables and lists of blocks written under a header of their own
+/// inside a block (`[[agency.initial]]`, `[vendor.access]`, `[event.set]`)
+/// that another header separates from their block's own header. TOML gives
+/// such a header to the last block of the list above it, however far above,
+/// so an `[[agency.initial]]` written after the `[[event]]` blocks would
+/// quietly give its contracts to the last agency; docs/scenario-reference.md
+/// asks for each to follow its own block's header.
+fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Problem> {
+    let is_header =
+        |span: &Range<usize>| source.get(span.start..).is_some_and(|t| t.starts_with('['));
+    // Every header that opens a block or a table of the file, in order.
+    let mut opened: Vec<(usize, String)> = Vec::new();
+    for (key, value) in document.iter() {
+        let key = key.get_ref();
+        match value.get_ref() {
+            DeValue::Array(items) => opened.extend(
+                items
+                    .iter()
+                    .filter(|item| is_header(&item.span()))
+                    .map(|item| (item.span().start, format!("[[{key}]]"))),
+            ),
+            DeValue::Table(_) if is_header(&value.span()) => {
+                opened.push((value.span().start, format!("[{key}]")));
+            }
+            _ => {}
+        }
+    }
+    opened.sort();
+    let line = |at: usize| line_number(source.as_bytes(), at);
+    let mut out = Vec::new();
+    for (key, value) in document.iter() {
+        let DeValue::Array(items) = value.get_ref() else {
+            continue;
+        };
+        let key = key.get_ref();
+        for item in items.iter().filter(|item| is_header(&item.span())) {
+            let DeValue::Table(block) = item.get_ref() else {
+                continue;
+            };
+            let own = item.span().start;
+            let name = match block.get("name").map(|n| n.get_ref()) {
+                Some(DeValue::String(n)) => format!(" ('{}')", printable(&listed_name(n))),
+                _ => String::new(),
+            };
+            for (inner, sub) in block.iter() {
+                let inner = inner.get_ref();
+                let headers: Vec<(Range<usize>, String)> = match sub.get_ref() {
+                    DeValue::Array(subs) => subs
+                        .iter()
+                        .map(|s| (s.span(), format!("[[{key}.{inner}]]")))
+                        .collect(),
+                    DeValue::Table(_) => vec![(sub.span(), format!("[{key}.{inner}]"))],
+                    _ => Vec::new(),
+                };
+                for (span, header) in headers.into_iter().filter(|(span, _)| is_header(span)) {
+                    let Some((between, other)) =
+                        opened.iter().rev().find(|(at, _)| *at < span.start)
+                    else {
+                        continue;
+                    };
+                    if *between != own {
+                        out.push((
+                            Some(span),
+                            format!(
+                                "{header} comes after {other} (line {}), but TOML gives it to the [[{key}]] above that one, on line {}{name}: write it directly below the [[{key}]] it belongs to",
+                                line(*between),
+                                line(own)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether `source`, which is not TOML, starts like a spreadsheet saved
@@ -1714,6 +1793,48 @@ mod tests {
                 (line, m)
             })
             .collect()
+    }
+
+    /// A header inside a block must follow its block: TOML would give a
+    /// `[vendor.attributes]` written below an `[[agency]]` to the last vendor,
+    /// and an `[[agency.initial]]` below a `[choice]` to the last agency. The
+    /// same headers right below their own block are the block's, as usual.
+    /// (`problems` counts the lines before a span, so a header at the start
+    /// of line n shows as n - 1.)
+    #[test]
+    fn a_header_inside_a_block_must_follow_its_block() {
+        let vendor = "[[vendor]]\nname = \"V\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n";
+        let agency =
+            "[[agency]]\nname = \"A\"\nunits = 10\ninnovation = 0.1\nimitation = 0.1\nterm = 2\n";
+        let initial = "[[agency.initial]]\nvendor = \"V\"\nunits = 1\n";
+        let top = "start = \"2026-01\"\nperiods = 3\n";
+        let attributes = "[vendor.attributes]\nspeed = 0.5\n";
+        assert!(
+            read(&format!(
+                "{top}{vendor}{attributes}{agency}{initial}[choice]\nspeed = 1.0\n"
+            ))
+            .is_ok()
+        );
+        assert_eq!(
+            problems(&format!("{top}{vendor}{agency}{attributes}[choice]\nspeed = 1.0\n")),
+            [(
+                12,
+                "[vendor.attributes] comes after [[agency]] (line 7), but TOML gives it to the \
+                 [[vendor]] above that one, on line 3 ('V'): write it directly below the [[vendor]] \
+                 it belongs to"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            problems(&format!("{top}{vendor}{agency}[choice]\nbrand = 1.0\n{initial}")),
+            [(
+                14,
+                "[[agency.initial]] comes after [choice] (line 13), but TOML gives it to the \
+                 [[agency]] above that one, on line 7 ('A'): write it directly below the [[agency]] \
+                 it belongs to"
+                    .to_string()
+            )]
+        );
     }
 
     /// Syntax errors the parser words for its grammar get the likelier

@@ -112,6 +112,12 @@ pub struct ScenarioRef {
     /// `PATH=VALUE` of each `--set` applied to the file, if any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<String>,
+    /// The events that the settings, or a sweep's `--vary` path, name by
+    /// their position in this file, with their labels (`event 2 is 'OpenAI
+    /// on AWS'`): which event `event.2.at` moved, even after the file has
+    /// changed. Absent when none does or those events have no label.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events_named: Vec<String>,
 }
 
 impl ManifestInput {
@@ -296,6 +302,7 @@ impl ScenarioRef {
                 .map(|real| path_text(&real)),
             path_from_folder: None,
             settings: Vec::new(),
+            events_named: Vec::new(),
         }
     }
 
@@ -303,6 +310,15 @@ impl ScenarioRef {
     pub fn with_settings(self, specs: Vec<String>) -> ScenarioRef {
         ScenarioRef {
             settings: specs,
+            ..self
+        }
+    }
+
+    /// The same, with the events its settings name by position
+    /// ([`ScenarioRef::events_named`]).
+    pub fn with_events_named(self, events_named: Vec<String>) -> ScenarioRef {
+        ScenarioRef {
+            events_named,
             ..self
         }
     }

@@ -10,7 +10,8 @@ use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
 use super::job::{interrupt_flag, print_stdout, simulate, warn_of_long_files, with_statistics_bar};
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{
-    events_named, load, load_with_sets, same_file, same_scenario, set_specs, warn, with_sets,
+    event_labels, events_named, load, load_with_sets, same_file, same_scenario, set_specs, warn,
+    with_sets,
 };
 use super::{COMPARISON_FILES, CompareArgs, MANIFEST_FILE, UsageError};
 use crate::compare as pairing;
@@ -110,7 +111,8 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let input = ManifestInput::Compare {
         baseline: ScenarioRef::of(&base, &args.baseline, base_sha),
         counterfactual: ScenarioRef::of(&other, &other_path, other_sha)
-            .with_settings(set_specs(&args.set)),
+            .with_settings(set_specs(&args.set))
+            .with_events_named(event_labels(&other, &args.set)),
         notes: alignment.notes.clone(),
     };
     foresee_folder_warnings(sim.strict, &out, names, &input, false);

@@ -13,7 +13,7 @@ use super::job::{
     warn_if_too_long, warn_if_too_wide, warn_of_long_files,
 };
 use super::memory::{MemoryAdvice, check_memory};
-use super::settings::{load_with_sets, set_specs, settings_line};
+use super::settings::{event_labels, load_with_sets, set_specs, settings_line};
 use super::{MANIFEST_FILE, RUNS_FILE, RunArgs, STATISTICS_FILES};
 use crate::export;
 use crate::manifest::{ManifestInput, ScenarioRef};
@@ -40,7 +40,9 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         .chain([MANIFEST_FILE]);
     check_out_folder(&out, names.clone(), &[&args.scenario])?;
     let input = ManifestInput::Run {
-        scenario: ScenarioRef::of(&s, &args.scenario, sha256).with_settings(set_specs(&args.set)),
+        scenario: ScenarioRef::of(&s, &args.scenario, sha256)
+            .with_settings(set_specs(&args.set))
+            .with_events_named(event_labels(&s, &args.set)),
     };
     foresee_folder_warnings(sim.strict, &out, names, &input, !args.per_run);
     // runs.csv has a row per period and vendor of each run: its length is

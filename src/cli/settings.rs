@@ -330,6 +330,17 @@ pub(super) fn settings_line(path: &Path, s: &Scenario, sets: &[Sweep]) -> String
 /// count in the file the settings apply to, the counterfactual for
 /// `compare`); nothing when none does or the events have no label.
 pub(super) fn events_named(s: &Scenario, sets: &[Sweep]) -> String {
+    let named = event_labels(s, sets);
+    if named.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", named.join(", "))
+    }
+}
+
+/// [`events_named`] as a list, each once: `event 2 is 'LABEL'`, for the
+/// manifest.
+pub(super) fn event_labels(s: &Scenario, sets: &[Sweep]) -> Vec<String> {
     let mut named: Vec<String> = Vec::new();
     for set in sets {
         let position = set
@@ -347,11 +358,7 @@ pub(super) fn events_named(s: &Scenario, sets: &[Sweep]) -> String {
             }
         }
     }
-    if named.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", named.join(", "))
-    }
+    named
 }
 
 /// "with --set A=1, --set B=2", or nothing without settings.

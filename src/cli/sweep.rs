@@ -14,8 +14,9 @@ use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
 use super::job::{interrupt_flag, print_stdout, simulate, summarize, warn_if_too_long};
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{
-    Given, check_paths, events_named, given_sets, model_fingerprint, parse_with_settings,
-    read_source, set_percentages, set_specs, settings_line, sha256_hex, with_sets, with_settings,
+    Given, check_paths, event_labels, events_named, given_sets, model_fingerprint,
+    parse_with_settings, read_source, set_percentages, set_specs, settings_line, sha256_hex,
+    with_sets, with_settings,
 };
 use super::{MANIFEST_FILE, SWEEP_FILES, SweepArgs, UsageError};
 use crate::export;
@@ -166,7 +167,11 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     check_out_folder(&out, names.clone(), &[path])?;
     let input = ManifestInput::Sweep {
         scenario: ScenarioRef::of(&base, path, sha256_hex(&source))
-            .with_settings(set_specs(&args.set)),
+            .with_settings(set_specs(&args.set))
+            .with_events_named(event_labels(
+                &base,
+                &[args.set.as_slice(), std::slice::from_ref(plan)].concat(),
+            )),
         parameter: plan.path.clone(),
         values: plan.values.iter().map(|v| v.text.clone()).collect(),
     };

@@ -77,6 +77,7 @@ pub(super) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<Spreads
     let mut why = None;
     let negative = t.starts_with('-');
     t = t.strip_prefix(['-', '+']).unwrap_or(t).trim_start();
+    let dollars = t.starts_with('$');
     if let Some(rest) = t.strip_prefix('$') {
         (t, why) = (rest.trim_start(), Some("without the currency sign"));
     }
@@ -119,7 +120,9 @@ pub(super) fn spreadsheet_number(text: &str, kind: NumberKind) -> Option<Spreads
         && !groups[0].starts_with('0')
         && groups[1..groups.len() - 1].iter().all(|g| g.len() == 3)
         && whole.len() == 3;
-    let ambiguous = thousands && groups.len() == 2 && point.is_none();
+    // `2,500` may be 2.5 with a decimal comma, but `$2,500` is written where
+    // the comma separates thousands.
+    let ambiguous = thousands && groups.len() == 2 && point.is_none() && !dollars;
     let sign = if negative { "-" } else { "" };
     let number = |body: &str| toml_number(body, scale, sign);
     let whole_number = |n: &str| n.parse::<i64>().is_ok();
@@ -459,7 +462,8 @@ mod tests {
             ("2,500", "2.5, or 2500 if the comma separates thousands"),
             ("2.5M", "2500000"),
             ("$120k", "120000"),
-            ("$ 3,000", "3, or 3000 if the comma separates thousands"),
+            ("$ 3,000", "3000"),
+            ("$120,000", "120000"),
             ("1.5bn", "1500000000"),
             ("2MM", "2000000"),
             (".45", "0.45"),

@@ -389,7 +389,21 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
                 ("until", None) => ("until", None),
                 ("set", Some(k)) => ("set", Some(k)),
                 ("add", Some(k)) => ("add", Some(k)),
-                _ => return Err(fail(unknown_key(key, "an event", &EVENT_KEYS, &[]))),
+                _ => {
+                    let mut why = unknown_key(key, "an event", &EVENT_KEYS, &[]);
+                    // `event.1.access.secret` for a number the event sets:
+                    // the path leaves out `set.` (or `add.`).
+                    let meant = ["set", "add"].into_iter().find(|verb| {
+                        chosen.iter().any(|&i| {
+                            changes_of(raw.event[i].get_ref(), verb)
+                                .is_some_and(|t| change_keys(t).iter().any(|c| c == key))
+                        })
+                    });
+                    if let (Some(verb), Some(before)) = (meant, path.strip_suffix(key)) {
+                        why = format!("{why}; did you mean {before}{verb}.{key}?");
+                    }
+                    return Err(fail(why));
+                }
             };
             // `*` names every event that sets (or adds) the key: one that
             // does not is not changed.
@@ -473,7 +487,9 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
         }
         _ => {
             return Err(fail(format!(
-                "a path starts with choice., vendor., agency. or event. and names one number: {PATH_HELP}"
+                "a path starts with choice., vendor., agency. or event. and names one number: \
+                 {PATH_HELP}{}",
+                part_left_out(raw, path)
             )));
         }
     }
@@ -481,6 +497,31 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
 }
 
 /// An event's `set` or `add` table, as `verb` says.
+/// For a path that starts with a declared vendor's or agency's name or an
+/// event's label (`OpenAI.brand`, `DoD.caution`): "; did you mean
+/// vendor.OpenAI.brand?". Empty otherwise.
+fn part_left_out(raw: &RawScenario, path: &str) -> String {
+    let vendors = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
+    let agencies = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
+    let labels = declared_names(raw.event.iter().map(|e| &e.get_ref().label));
+    let starts_with = |names: &[Option<String>]| {
+        names.iter().flatten().any(|n| {
+            path.strip_prefix(n.as_str())
+                .is_some_and(|r| r.starts_with('.'))
+        })
+    };
+    [
+        ("vendor", &vendors),
+        ("agency", &agencies),
+        ("event", &labels),
+    ]
+    .into_iter()
+    .find(|(_, names)| starts_with(names))
+    .map_or_else(String::new, |(part, _)| {
+        format!("; did you mean {part}.{path}?")
+    })
+}
+
 fn changes_of<'e>(e: &'e RawEvent, verb: &str) -> Option<&'e ChangeTable> {
     if verb == "set" {
         e.set.as_ref()
@@ -1029,6 +1070,30 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             )
             .unwrap_err();
             assert!(e.contains(shown), "{name}: {e}");
+        }
+    }
+
+    /// A path that leaves out its part (`X.caution`) or an event's verb
+    /// (`event.1.access.unclassified`) is told the path it likely means,
+    /// and only then.
+    #[test]
+    fn a_path_missing_a_piece_is_told_the_path_meant() {
+        for (path, meant) in [
+            ("A.B.brand", Some("vendor.A.B.brand")),
+            ("X.caution", Some("agency.X.caution")),
+            (
+                "event.1.access.unclassified",
+                Some("event.1.set.access.unclassified"),
+            ),
+            ("event.1.access.secret", None),
+            ("tier.secret", None),
+            ("Y.caution", None),
+        ] {
+            let e = applied(path, Value::Float(0.5)).unwrap_err();
+            match meant {
+                Some(meant) => assert!(e.ends_with(&format!("; did you mean {meant}?")), "{e}"),
+                None => assert!(!e.contains("did you mean"), "{e}"),
+            }
         }
     }
 

@@ -959,6 +959,21 @@ fn warnings_name_the_settings_that_cause_them() {
         let stdout = String::from_utf8_lossy(&o.stdout);
         assert!(o.status.success(), "{args:?}");
         assert!(stdout.contains(&said), "{args:?}: {stdout}");
+        // The manifest keeps which events the positions named, in the
+        // order the settings and the varied path give them.
+        let manifest: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(std::path::Path::new(out).join("manifest.json")).unwrap(),
+        )
+        .unwrap();
+        let named: Vec<String> = said
+            .match_indices("(event ")
+            .map(|(at, _)| said[at + 1..].split(')').next().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            manifest["scenario"]["events_named"],
+            serde_json::json!(named),
+            "{args:?}"
+        );
     }
     // Moved without passing another event: nothing to say.
     let stderr = stderr_of(&[

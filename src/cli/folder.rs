@@ -1,9 +1,10 @@
 //! The output folder a job writes into: refused before simulating when
-//! nothing could be written there or when it would replace a scenario or
-//! another program's files; written whole or not at all, with its
-//! manifest; and what it held before (results of another scenario, another
-//! command's files, files of result names that no manifest lists, a
-//! `runs.csv` that no longer matches) told as warnings.
+//! nothing could be written there or when it would replace a scenario,
+//! another program's folder or files of result names with no manifest
+//! beside them; written whole or not at all, with its manifest; and what it
+//! held before (results of another scenario, another command's files, files
+//! of result names that the manifest does not list, a `runs.csv` that no
+//! longer matches) told as warnings.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -81,6 +82,9 @@ pub(super) fn check_out_folder<'a>(
             shown_path(&out.join(MANIFEST_FILE))
         ))
         .into());
+    }
+    if let Some(unclaimed) = unclaimed_files(out, names.clone()) {
+        return Err(UsageError(unclaimed).into());
     }
     let looks_like_a_file = out.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         ["csv", "json", "txt", "xlsx", "xls", "ods", "toml"]
@@ -393,6 +397,35 @@ fn unlisted_files_warning(
         tense.held(),
         present.join(", "),
         tense.replaced_by(&format!("this {}'s files", input.job())),
+    ))
+}
+
+/// When `out` has no `manifest.json` but holds files named as results this
+/// job writes (`names`): why they are not replaced. Nothing says sharecast
+/// wrote them: they may be another program's files or the user's own (a
+/// `summary.csv` of a spreadsheet), or results whose manifest was removed,
+/// and a file replaced is gone.
+fn unclaimed_files<'a>(out: &Path, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let manifest = out.join(MANIFEST_FILE);
+    if manifest.exists() || manifest.is_symlink() {
+        return None;
+    }
+    let present: Vec<&str> = names
+        .into_iter()
+        .filter(|&name| name != MANIFEST_FILE)
+        .filter(|name| out.join(name).exists() || out.join(name).is_symlink())
+        .collect();
+    let (them, what) = match present.len() {
+        0 => return None,
+        1 => ("it", "it may be another program's file or your own"),
+        _ => ("them", "they may be another program's files or your own"),
+    };
+    Some(format!(
+        "{} holds {} with no {MANIFEST_FILE} to say sharecast wrote {them}, so sharecast will not \
+         replace {them} ({what}, or results whose manifest was removed); move {them} away or \
+         choose another --out",
+        shown_path(out),
+        present.join(", "),
     ))
 }
 

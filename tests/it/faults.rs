@@ -1716,8 +1716,18 @@ fn a_leftover_runs_csv_is_pointed_out() {
          the same inputs: it has changed since that run wrote it, or a build of sharecast that \
          gives other numbers wrote it (only --per-run replaces it)",
     );
-    // With no manifest describing it.
-    std::fs::remove_file(dir.join("o/manifest.json")).unwrap();
+    // With no manifest describing it (and no other results beside it,
+    // which without a manifest would stop the run).
+    for name in [
+        "manifest.json",
+        "shares.csv",
+        "adoption.csv",
+        "revenue.csv",
+        "shares_wide.csv",
+        "summary.csv",
+    ] {
+        std::fs::remove_file(dir.join("o").join(name)).unwrap();
+    }
     stale(
         &["--runs", "3"],
         &format!("o/runs.csv is from an earlier run {not_ours}"),
@@ -1752,8 +1762,9 @@ fn a_leftover_runs_csv_is_pointed_out() {
 /// another's `--set` settings, or the same file with other settings) are
 /// pointed out once the new files are in place, naming both; the same file
 /// again, however its path is spelt, whatever its seed and with the same
-/// settings in any order, is not, nor a folder whose manifest is missing,
-/// unreadable or another command's, nor a command refused.
+/// settings in any order, is not, nor a folder whose manifest is
+/// unreadable or another command's, nor a command refused. Results with no
+/// manifest, or another program's manifest, are refused.
 #[test]
 fn results_of_another_scenario_replaced_are_pointed_out() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1995,16 +2006,21 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(!stderr.contains(replaced), "{stderr}");
     assert_eq!(snapshot(&dir.join("out/base")), before);
-    // Without a manifest, the files replaced are pointed out all the same.
+    // Without a manifest, nothing says sharecast wrote the files there (a
+    // spreadsheet's summary.csv, say): refused, with nothing written.
     std::fs::remove_file(dir.join("out/base/manifest.json")).unwrap();
-    let stderr = stderr_of(&["run", "a/base.toml"]);
+    let before = snapshot(&dir.join("out/base"));
+    let o = sharecast(dir, &["run", "a/base.toml", "--quiet"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains(
-            "out/base held shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv \
-             with no manifest.json to say sharecast wrote them, now replaced by this run's"
+            "out/base holds shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv \
+             with no manifest.json to say sharecast wrote them, so sharecast will not replace them"
         ),
         "{stderr}"
     );
+    assert_eq!(snapshot(&dir.join("out/base")), before);
     // A manifest sharecast did not write is another program's folder:
     // refused, with nothing written.
     for (foreign, why) in [
@@ -2400,12 +2416,17 @@ fn links_and_pipes_in_the_output_folder_are_not_followed() {
     let dir = tmp.path();
     let scenario = std::fs::read(repo_root().join("scenarios/minimal.toml")).unwrap();
     std::fs::write(dir.join("base.toml"), &scenario).unwrap();
-    std::fs::create_dir_all(dir.join("o")).unwrap();
+    let run = || {
+        sharecast(
+            dir,
+            &["run", "base.toml", "--runs", "3", "--quiet", "--out", "o"],
+        )
+    };
+    // Results whose summary.csv has become a link to the scenario.
+    assert!(run().status.success());
+    std::fs::remove_file(dir.join("o/summary.csv")).unwrap();
     std::os::unix::fs::symlink(dir.join("base.toml"), dir.join("o/summary.csv")).unwrap();
-    let o = sharecast(
-        dir,
-        &["run", "base.toml", "--runs", "3", "--quiet", "--out", "o"],
-    );
+    let o = run();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read(dir.join("base.toml")).unwrap(), scenario);
     let summary = std::fs::symlink_metadata(dir.join("o/summary.csv")).unwrap();

@@ -1418,12 +1418,27 @@ fn strict_refuses_what_the_output_folder_warns_of() {
     );
     // The same inputs again draw no warning, and write.
     ok(&["run", "a.toml", "--out", "out/r", "--strict"]);
+    // Results without a manifest are refused with or without --strict:
+    // nothing says sharecast wrote them.
     std::fs::remove_file(dir.join("out/r/manifest.json")).unwrap();
-    refused(
-        &["run", "a.toml", "--out", "out/r", "--per-run"],
-        "with no manifest.json to say sharecast wrote them",
-        "simulated or written",
+    let before = crate::common::snapshot(&dir.join("out/r"));
+    let o = sharecast(
+        dir,
+        &[
+            &["run", "a.toml", "--out", "out/r", "--per-run"][..],
+            &quick[..],
+        ]
+        .concat(),
     );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "with no manifest.json to say sharecast wrote them, so sharecast will not replace them"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(crate::common::snapshot(&dir.join("out/r")), before);
 }
 
 /// A warning only the results draw stops a `--strict` job before the

@@ -24,7 +24,7 @@ use crate::measures::{
     AdoptionMeasure, AdoptionRow, PeriodLayout, PeriodValues, RevenueMeasure, RevenueRow, Scope,
     ShareMetric, ShareRow, per_period, period_values, running_sums, share_scopes,
 };
-use crate::scenario::Scenario;
+use crate::scenario::{InvalidScenario, Scenario};
 use crate::stats::{Summary, mean, summarize};
 use crate::tally::Tally;
 
@@ -90,6 +90,20 @@ pub struct CalendarMismatch {
     pub baseline: String,
     /// The counterfactual's calendar, in the same words.
     pub counterfactual: String,
+}
+
+/// Why [`simulate_and_compare`] cannot compare two scenarios.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CannotCompare {
+    /// The two calendars differ.
+    #[error(transparent)]
+    Calendars(#[from] CalendarMismatch),
+    /// The baseline fails [`Scenario::verify`].
+    #[error("baseline: {0}")]
+    Baseline(InvalidScenario),
+    /// The counterfactual fails [`Scenario::verify`].
+    #[error("counterfactual: {0}")]
+    Counterfactual(InvalidScenario),
 }
 
 /// A vendor of the comparison: its name and its index in each scenario
@@ -220,7 +234,9 @@ fn tier_names(s: &Scenario) -> Vec<&str> {
 }
 
 /// Matches the two scenarios' entities by name; the calendars must be the
-/// same.
+/// same. It reads only names and calendars, so it does not check the
+/// scenarios otherwise ([`Scenario::verify`]; [`compare`] and
+/// [`simulate_and_compare`] do).
 pub fn align(
     baseline: &Scenario,
     counterfactual: &Scenario,
@@ -666,18 +682,20 @@ impl Comparison {
 /// as [`crate::measures::simulate_and_project`] does.
 ///
 /// # Errors
-/// When the scenarios do not share one calendar ([`align`]).
-///
-/// # Panics
-/// If either scenario fails [`Scenario::verify`] (only one built or edited
-/// in code can).
+/// When either scenario fails [`Scenario::verify`] (only one built or
+/// edited in code can), or they do not share one calendar ([`align`]),
+/// before anything is simulated.
 pub fn simulate_and_compare(
     baseline: &Scenario,
     counterfactual: &Scenario,
     seed: u64,
     runs: std::ops::Range<u64>,
     engine: crate::engine::EngineKind,
-) -> Result<Comparison, CalendarMismatch> {
+) -> Result<Comparison, CannotCompare> {
+    baseline.verify().map_err(CannotCompare::Baseline)?;
+    counterfactual
+        .verify()
+        .map_err(CannotCompare::Counterfactual)?;
     let alignment = align(baseline, counterfactual)?;
     let simulate = |s: &Scenario| Tally::simulate_all(s, seed, runs.clone(), engine);
     let (base, other) = (simulate(baseline), simulate(counterfactual));

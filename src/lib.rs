@@ -9,9 +9,11 @@
 //! [`measures::project`] takes records and makes the tallies itself.
 //! A scenario built or edited in code is checked again by
 //! [`scenario::Scenario::verify`], which the entry points of the simulation
-//! and of the statistics call (they panic on a broken one rather than give
-//! wrong numbers): call it
-//! yourself first to get the problems as an error. A scenario from
+//! and of the statistics call: the one-call paths
+//! [`measures::simulate_and_project`] and [`compare::simulate_and_compare`]
+//! return its problems as an error, the steps they are made of panic on a
+//! broken scenario rather than give wrong numbers (call `verify` yourself
+//! first to get the problems as an error there). A scenario from
 //! [`scenario::load`], [`scenario::parse`] or [`scenario::parse_with`]
 //! has passed it.
 //! `compare` takes the place of `measures` for two scenarios run with one
@@ -39,7 +41,7 @@
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let s = scenario::load("scenarios/gov-ai-2026.toml")?;
 //! // What `sharecast run --seed 42 --runs 50` computes:
-//! let projection = measures::simulate_and_project(&s, 42, 0..50, EngineKind::Counts);
+//! let projection = measures::simulate_and_project(&s, 42, 0..50, EngineKind::Counts)?;
 //! let last = s.calendar.periods as usize - 1;
 //! let openai = s.vendor_index("OpenAI").expect("in the file");
 //! let share = projection

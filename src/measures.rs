@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::engine::{Dims, EngineKind, RunRecord};
-use crate::scenario::Scenario;
+use crate::scenario::{InvalidScenario, Scenario};
 use crate::stats::{Summary, summarize};
 use crate::tally::{Tally, TallyLayout};
 
@@ -287,17 +287,19 @@ pub(crate) fn scope_index(scope: Scope, tiers: usize) -> usize {
 /// memory is about half that of [`crate::engine::simulate_all`] followed by
 /// [`project`].
 ///
-/// # Panics
+/// # Errors
 /// If `s` fails [`Scenario::verify`] (only a scenario built or edited in
-/// code can).
+/// code can), before anything is simulated.
 pub fn simulate_and_project(
     s: &Scenario,
     seed: u64,
     runs: std::ops::Range<u64>,
     engine: EngineKind,
-) -> Projection {
+) -> Result<Projection, InvalidScenario> {
+    s.verify()?;
     let tallies = Tally::simulate_all(s, seed, runs, engine);
-    project_unless(s, &tallies, &AtomicBool::new(false)).expect("nothing cancels this projection")
+    Ok(project_unless(s, &tallies, &AtomicBool::new(false))
+        .expect("nothing cancels this projection"))
 }
 
 /// Every output row's statistics over `records` (run order), which must be

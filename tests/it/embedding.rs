@@ -88,7 +88,9 @@ fn the_library_writes_the_command_lines_files_byte_for_byte() {
         .num_threads(3)
         .build()
         .unwrap();
-    let lean = pool.install(|| simulate_and_project(&s, 3, 0..40, EngineKind::Counts));
+    let lean = pool
+        .install(|| simulate_and_project(&s, 3, 0..40, EngineKind::Counts))
+        .unwrap();
     assert_eq!(lean, p);
     let named = pool.install(|| export::statistics_files(&s, &lean));
     let names: Vec<&str> = named.iter().map(|f| f.name.as_str()).collect();
@@ -195,7 +197,7 @@ fn sweep_files_are_the_command_lines() {
     let mut files = SweepFiles::new(&sweep.path);
     for (i, value) in sweep.values.iter().enumerate() {
         let s = parse_with(&source, &path, &[sweep.setting(i)]).unwrap();
-        let p = simulate_and_project(&s, 9, 0..30, EngineKind::Counts);
+        let p = simulate_and_project(&s, 9, 0..30, EngineKind::Counts).unwrap();
         files.append(&value.column(), &s, &p);
     }
     let rows = files.rows();
@@ -205,7 +207,10 @@ fn sweep_files_are_the_command_lines() {
     // The closing table wants one point per value, of the scenario's
     // vendors.
     let s = parse_with(&source, &path, &[sweep.setting(0)]).unwrap();
-    let point = SweepPoint::of(&s, &simulate_and_project(&s, 9, 0..5, EngineKind::Counts));
+    let point = SweepPoint::of(
+        &s,
+        &simulate_and_project(&s, 9, 0..5, EngineKind::Counts).unwrap(),
+    );
     let table = sweep_table(&s, &sweep, &[point.clone(), point.clone()], 5, 9);
     assert!(table.contains("OpenAI"), "{table}");
     let message =
@@ -255,6 +260,20 @@ fn a_scenario_edited_into_an_impossible_state_does_not_run() {
         assert!(
             message.starts_with("the scenario cannot run: "),
             "{message}"
+        );
+    }
+    // The one-call paths say so as an error, before simulating, naming the
+    // side of a comparison.
+    let refused = simulate_and_project(&s, 1, 0..2, EngineKind::Counts).unwrap_err();
+    assert!(refused.to_string().contains("term is 0"), "{refused}");
+    let fine = shipped("minimal.toml");
+    for (base, other, side) in [(&s, &fine, "baseline"), (&fine, &s, "counterfactual")] {
+        let refused = simulate_and_compare(base, other, 1, 0..2, EngineKind::Counts).unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with(&format!("{side}: the scenario cannot run: ")),
+            "{refused}"
         );
     }
     // The overview `check` prints refuses it the same way.
@@ -1002,7 +1021,7 @@ fn lookups_find_the_row_of_their_columns() {
     use sharecast::measures::{AdoptionMeasure, RevenueMeasure, Scope, ShareMetric};
     let golden = repo_root().join("tests/golden");
     let s = load(golden.join("scenario.toml")).unwrap();
-    let p = simulate_and_project(&s, 5, 0..20, EngineKind::Counts);
+    let p = simulate_and_project(&s, 5, 0..20, EngineKind::Counts).unwrap();
     for row in &p.shares {
         let found = p.share(row.period, row.scope, row.vendor, row.metric);
         assert!(std::ptr::eq(found.unwrap(), row), "{row:?}");

@@ -27,9 +27,20 @@ impl Summary {
         self.percentiles[0]
     }
 
+    /// The 25th percentile over the runs (`p25`).
+    pub fn p25(&self) -> f64 {
+        self.percentiles[1]
+    }
+
     /// The median over the runs (`p50`).
     pub fn median(&self) -> f64 {
         self.percentiles[2]
+    }
+
+    /// The 75th percentile over the runs (`p75`): with `p25`, the band
+    /// that holds the middle half of the runs' values.
+    pub fn p75(&self) -> f64 {
+        self.percentiles[3]
     }
 
     /// The 95th percentile over the runs (`p95`): with `p05`, the band
@@ -329,6 +340,18 @@ mod tests {
     }
 
     use super::*;
+
+    /// Each named percentile reads its own column: over the values 0 to 100
+    /// (in shuffled order), PERCENTILE.INC's p-th percentile is p.
+    #[test]
+    fn the_named_percentiles_are_their_columns() {
+        let mut values: Vec<f64> = (0..=100).map(|i| f64::from((i * 37) % 101)).collect();
+        let s = summarize(&mut values).unwrap();
+        assert_eq!(
+            [s.p05(), s.p25(), s.median(), s.p75(), s.p95()],
+            PERCENTILES.map(f64::from)
+        );
+    }
 
     #[test]
     fn percentile_inc_matches_spreadsheet_definition() {

@@ -152,6 +152,77 @@ fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Draws of the uncertain numbers behind the chances `check` shows.
+const OPENING_DRAWS: u64 = 1000;
+/// The most work the chances may take, in draws times (agency, tier and
+/// vendor combinations plus the scenario's numbers and events, which each
+/// draw of a run's numbers goes through): a few tenths of a second. A
+/// larger scenario's table would not be read anyway.
+const MOST_OPENING_WORK: usize = 5_000_000;
+
+/// The overview's table of each vendor's chance of winning an open unit
+/// with no incumbent in the first period ([`crate::engine::opening_chances`]),
+/// by tier: one table when every agency gives the same chances, else one
+/// per group of agencies that do (their own weights can differ).
+fn opening_chances(s: &Scenario) -> String {
+    let cells = s.agencies.len() * s.tiers.len() * s.vendors.len();
+    let numbers = s
+        .vendors
+        .iter()
+        .map(|v| 1 + v.access.len() + v.attributes.len())
+        .sum::<usize>()
+        + s.agencies.iter().map(|a| 4 + a.choice.len()).sum::<usize>()
+        + s.events.iter().map(|e| 1 + e.changes.len()).sum::<usize>();
+    let mut out = format!(
+        "\nChance of winning an open unit with no incumbent in {}, by tier (after the period's \
+         events; the mean over the numbers drawn in runs 0 to {}; - = cannot serve):\n",
+        s.calendar.start,
+        OPENING_DRAWS - 1,
+    );
+    if (cells + numbers).saturating_mul(OPENING_DRAWS as usize) > MOST_OPENING_WORK {
+        return format!(
+            "\nChances of winning an open unit are not worked out for a scenario this large ({cells} \
+             agency, tier and vendor combinations, {numbers} numbers and events).\n"
+        );
+    }
+    let chances = crate::engine::opening_chances(s, s.seed, OPENING_DRAWS);
+    let mut header = vec!["vendor".to_string()];
+    header.extend(s.tiers.iter().cloned());
+    let tables: Vec<Vec<Vec<String>>> = chances
+        .iter()
+        .map(|by_tier| {
+            let mut rows = vec![header.clone()];
+            for (v, vendor) in s.vendors.iter().enumerate() {
+                let mut row = vec![vendor.name.clone()];
+                row.extend(by_tier.iter().map(|tier| {
+                    tier.as_ref()
+                        .and_then(|by_vendor| by_vendor[v])
+                        .map_or_else(|| "-".to_string(), percent)
+                }));
+                rows.push(row);
+            }
+            rows
+        })
+        .collect();
+    // Agencies that give the same chances, in file order of their first.
+    let mut groups: Vec<(Vec<&str>, &Vec<Vec<String>>)> = Vec::new();
+    for (agency, rows) in s.agencies.iter().zip(&tables) {
+        match groups.iter_mut().find(|(_, r)| *r == rows) {
+            Some((names, _)) => names.push(&agency.name),
+            None => groups.push((vec![&agency.name], rows)),
+        }
+    }
+    if let [(_, rows)] = groups.as_slice() {
+        out.push_str(&table(rows));
+    } else {
+        for (names, rows) in groups {
+            let _ = writeln!(out, "  at {}:", names.join(", "));
+            out.push_str(&table(rows));
+        }
+    }
+    out
+}
+
 /// The overview `sharecast check` prints.
 ///
 /// # Panics
@@ -243,6 +314,7 @@ pub fn overview(s: &Scenario) -> String {
             let _ = writeln!(out, "  {} choice weights: {}", a.name, overrides.join(", "));
         }
     }
+    out.push_str(&opening_chances(s));
 
     let initial: Vec<Vec<String>> = s
         .agencies
@@ -745,6 +817,88 @@ pub fn sweep_table(
 mod tests {
     use super::*;
     use crate::measures::AdoptionMeasure;
+
+    /// The chances `check` shows are the logit probabilities among the
+    /// vendors that can serve a tier (here every number is fixed, so the
+    /// mean over draws is the softmax itself), after the first period's
+    /// events (B gains `t1` at 2026-01, not `t2` at 2026-02), with "-" where
+    /// a vendor cannot serve a tier; an agency with its own weights gets a
+    /// table of its own, agencies alike share one.
+    #[test]
+    fn the_opening_chances_are_the_first_periods_logit_shares() {
+        let s = crate::scenario::parse(
+            r#"
+start = "2026-01"
+periods = 3
+tiers = ["t0", "t1", "t2"]
+[[vendor]]
+name = "A"
+brand = 0.9
+access = { t0 = 1.0, t1 = 1.0 }
+[[vendor]]
+name = "B"
+brand = 0.5
+access = { t0 = 0.6 }
+[[agency]]
+name = "X"
+units = 10
+innovation = 0.1
+imitation = 0.1
+term = 2
+[[agency]]
+name = "Y"
+units = 10
+innovation = 0.1
+imitation = 0.1
+term = 2
+choice = { brand = 1.0 }
+[[agency]]
+name = "Z"
+units = 10
+innovation = 0.1
+imitation = 0.1
+term = 2
+[[event]]
+at = "2026-01"
+vendor = "B"
+set = { "access.t1" = 0.5 }
+[[event]]
+at = "2026-02"
+vendor = "B"
+set = { "access.t2" = 0.5 }
+"#,
+            std::path::Path::new("o.toml"),
+        )
+        .unwrap();
+        let softmax = |u: [f64; 2]| {
+            let e = u.map(f64::exp);
+            e.map(|x| x / (e[0] + e[1]))
+        };
+        let x_t0 = softmax([2.0 * 0.9 + 1.0, 2.0 * 0.5 + 0.6]);
+        let x_t1 = softmax([2.0 * 0.9 + 1.0, 2.0 * 0.5 + 0.5]);
+        let y_t0 = softmax([0.9 + 1.0, 0.5 + 0.6]);
+        let y_t1 = softmax([0.9 + 1.0, 0.5 + 0.5]);
+        let text = opening_chances(&s);
+        let row = |name: &str, cells: [f64; 2]| {
+            format!(
+                "  {name}  {:>5}  {:>5}   -",
+                percent(cells[0]),
+                percent(cells[1])
+            )
+        };
+        let expected = format!(
+            "\nChance of winning an open unit with no incumbent in 2026-01, by tier (after the \
+             period's events; the mean over the numbers drawn in runs 0 to 999; - = cannot serve):\n\
+             \x20 at X, Z:\n  vendor     t0     t1  t2\n{}\n{}\n\
+             \x20 at Y:\n  vendor     t0     t1  t2\n{}\n{}\n",
+            row("A     ", [x_t0[0], x_t1[0]]),
+            row("B     ", [x_t0[1], x_t1[1]]),
+            row("A     ", [y_t0[0], y_t1[0]]),
+            row("B     ", [y_t0[1], y_t1[1]]),
+        );
+        assert_eq!(text, expected);
+        assert_eq!(percent(x_t0[0]), "76.9%");
+    }
 
     /// Wide characters take two terminal columns, so a CJK name is padded
     /// by its width, not its number of characters.

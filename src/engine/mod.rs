@@ -344,6 +344,67 @@ pub(crate) fn assert_runnable(s: &Scenario) {
 
 /// Simulates one run.
 ///
+/// Each vendor's chance of winning an open unit that has no incumbent, in
+/// the first period after that period's events: for each agency and tier,
+/// the mean over runs `0..runs` of `seed` of each run's logit probabilities
+/// among the vendors that can serve the tier there, over the runs in which
+/// one can. `[agency][tier]` is `None` where no vendor can serve the tier in
+/// any of those runs; else one entry per vendor, `None` for a vendor that
+/// could serve it in none of them. What `sharecast check` shows, so that
+/// what the weights make of brand, access and attributes can be seen before
+/// anything runs.
+pub(crate) fn opening_chances(
+    s: &Scenario,
+    seed: u64,
+    runs: u64,
+) -> Vec<Vec<Option<Vec<Option<f64>>>>> {
+    let d = Dims::of(s);
+    let mut sums = vec![vec![0.0; d.vendors]; d.agencies * d.tiers];
+    let mut served_runs = vec![0u64; d.agencies * d.tiers];
+    let mut could_serve = vec![false; d.vendors * d.tiers];
+    let (mut utilities, mut probs) = (vec![0.0; d.vendors], Vec::with_capacity(d.vendors));
+    for run in 0..runs {
+        let mut rng = run_rng(seed, run);
+        let mut market = Market::draw(s, &mut rng);
+        market.apply_events(s, 0);
+        for k in 0..d.tiers {
+            let eligible: Vec<usize> = (0..d.vendors).filter(|&v| market.eligible(v, k)).collect();
+            if eligible.is_empty() {
+                continue;
+            }
+            for &v in &eligible {
+                could_serve[v * d.tiers + k] = true;
+            }
+            for a in 0..d.agencies {
+                for &v in &eligible {
+                    utilities[v] = market.utility(a, k, v);
+                }
+                market::logit_probabilities(&utilities, &eligible, None, 0.0, &mut probs);
+                let cell = a * d.tiers + k;
+                for (&v, &p) in eligible.iter().zip(&probs) {
+                    sums[cell][v] += p;
+                }
+                served_runs[cell] += 1;
+            }
+        }
+    }
+    (0..d.agencies)
+        .map(|a| {
+            (0..d.tiers)
+                .map(|k| {
+                    let cell = a * d.tiers + k;
+                    let n = served_runs[cell];
+                    (n > 0).then(|| {
+                        (0..d.vendors)
+                            .map(|v| could_serve[v * d.tiers + k].then(|| sums[cell][v] / n as f64))
+                            .collect()
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// # Panics
 /// If `s` fails [`Scenario::verify`], which only a scenario built or
 /// changed in code can.

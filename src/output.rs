@@ -308,6 +308,29 @@ impl FolderLock {
             Ok(FolderLock {})
         }
     }
+
+    /// [`FolderLock::acquire`] without waiting: `None` while another
+    /// process holds `dir`, which must exist (it is not created).
+    pub fn try_acquire(dir: &Path) -> Option<FolderLock> {
+        #[cfg(unix)]
+        {
+            let Ok(folder) = fs::File::open(dir) else {
+                return Some(FolderLock { _held: None });
+            };
+            match folder.try_lock() {
+                Ok(()) => Some(FolderLock {
+                    _held: Some(folder),
+                }),
+                Err(fs::TryLockError::WouldBlock) => None,
+                Err(fs::TryLockError::Error(_)) => Some(FolderLock { _held: None }),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            Some(FolderLock {})
+        }
+    }
 }
 
 /// How many times a job looks again for the folders it writes in when

@@ -172,7 +172,18 @@ fn opening_chances(s: &Scenario) -> String {
         .map(|v| 1 + v.access.len() + v.attributes.len())
         .sum::<usize>()
         + s.agencies.iter().map(|a| 4 + a.choice.len()).sum::<usize>()
-        + s.events.iter().map(|e| 1 + e.changes.len()).sum::<usize>();
+        + s.events
+            .iter()
+            .map(|e| {
+                // An event for every agency changes each agency's number.
+                let targets = if e.target == crate::scenario::Target::AllAgencies {
+                    s.agencies.len()
+                } else {
+                    1
+                };
+                1 + e.changes.len() * targets
+            })
+            .sum::<usize>();
     let mut out = format!(
         "\nChance of winning an open unit with no incumbent in {}, by tier (after the period's \
          events; the mean over the numbers drawn in runs 0 to {}; - = cannot serve):\n",
@@ -821,9 +832,11 @@ mod tests {
     /// The chances `check` shows are the logit probabilities among the
     /// vendors that can serve a tier (here every number is fixed, so the
     /// mean over draws is the softmax itself), after the first period's
-    /// events (B gains `t1` at 2026-01, not `t2` at 2026-02), with "-" where
-    /// a vendor cannot serve a tier; an agency with its own weights gets a
-    /// table of its own, agencies alike share one.
+    /// events (B gains `t1` at 2026-01, by a `set` and an `add` applied in
+    /// file order, not `t2` at 2026-02), with "-" where a vendor cannot serve
+    /// a tier, and over the runs in which a tier can be served; an agency
+    /// with its own weights gets a table of its own, agencies alike share
+    /// one.
     #[test]
     fn the_opening_chances_are_the_first_periods_logit_shares() {
         let s = crate::scenario::parse(
@@ -839,6 +852,10 @@ access = { t0 = 1.0, t1 = 1.0 }
 name = "B"
 brand = 0.5
 access = { t0 = 0.6 }
+[[vendor]]
+name = "C"
+brand = 0.1
+access = { t2 = { uniform = [-1.0, 1.0] } }
 [[agency]]
 name = "X"
 units = 10
@@ -863,6 +880,10 @@ at = "2026-01"
 vendor = "B"
 set = { "access.t1" = 0.5 }
 [[event]]
+at = "2026-01"
+vendor = "B"
+add = { "access.t1" = 0.2 }
+[[event]]
 at = "2026-02"
 vendor = "B"
 set = { "access.t2" = 0.5 }
@@ -875,22 +896,26 @@ set = { "access.t2" = 0.5 }
             e.map(|x| x / (e[0] + e[1]))
         };
         let x_t0 = softmax([2.0 * 0.9 + 1.0, 2.0 * 0.5 + 0.6]);
-        let x_t1 = softmax([2.0 * 0.9 + 1.0, 2.0 * 0.5 + 0.5]);
+        // B's access at t1: set to 0.5, then 0.2 added, in file order.
+        let x_t1 = softmax([2.0 * 0.9 + 1.0, 2.0 * 0.5 + 0.7]);
         let y_t0 = softmax([0.9 + 1.0, 0.5 + 0.6]);
-        let y_t1 = softmax([0.9 + 1.0, 0.5 + 0.5]);
+        let y_t1 = softmax([0.9 + 1.0, 0.5 + 0.7]);
         let text = opening_chances(&s);
+        // C serves t2 alone in the runs that draw its access above 0 (about
+        // half): 100% over those runs, and "-" where it cannot serve.
         let row = |name: &str, cells: [f64; 2]| {
             format!(
-                "  {name}  {:>5}  {:>5}   -",
+                "  {name}  {:>5}  {:>5}       -",
                 percent(cells[0]),
                 percent(cells[1])
             )
         };
+        let c = "  C           -      -  100.0%";
         let expected = format!(
             "\nChance of winning an open unit with no incumbent in 2026-01, by tier (after the \
              period's events; the mean over the numbers drawn in runs 0 to 999; - = cannot serve):\n\
-             \x20 at X, Z:\n  vendor     t0     t1  t2\n{}\n{}\n\
-             \x20 at Y:\n  vendor     t0     t1  t2\n{}\n{}\n",
+             \x20 at X, Z:\n  vendor     t0     t1      t2\n{}\n{}\n{c}\n\
+             \x20 at Y:\n  vendor     t0     t1      t2\n{}\n{}\n{c}\n",
             row("A     ", [x_t0[0], x_t1[0]]),
             row("B     ", [x_t0[1], x_t1[1]]),
             row("A     ", [y_t0[0], y_t1[0]]),

@@ -83,7 +83,13 @@ pub(super) fn check_out_folder<'a>(
         ))
         .into());
     }
-    if let Some(unclaimed) = unclaimed_files(out, names.clone()) {
+    // While another job holds the folder it may be moving its results in,
+    // the manifest last, so its files are not judged now: `write_outputs`
+    // looks again with the folder held, before writing anything.
+    if out.is_dir()
+        && let Some(_free) = output::FolderLock::try_acquire(out)
+        && let Some(unclaimed) = unclaimed_files(out, names.clone())
+    {
         return Err(UsageError(unclaimed).into());
     }
     let looks_like_a_file = out.extension().and_then(|e| e.to_str()).is_some_and(|e| {
@@ -139,6 +145,11 @@ pub(super) fn write_outputs(
             e
         }
     })?;
+    // Files of these names with no manifest may have appeared while the
+    // job simulated: they are not replaced either.
+    if let Some(unclaimed) = unclaimed_files(out, files.iter().map(|f| f.name.as_str())) {
+        return Err(UsageError(unclaimed).into());
+    }
     manifest.input.locate_from(out);
     manifest.output_folder = std::fs::canonicalize(out)
         .ok()
@@ -360,10 +371,10 @@ fn not_a_runs_file(path: &Path) -> String {
     )
 }
 
-/// The warning that `out` holds files named as some of `names` that no
-/// `manifest.json` there lists (`earlier`, the folder's manifest, if any):
-/// results whose manifest was removed or replaced by another command's, or
-/// another program's files. The job of `input` replaces them.
+/// The warning that `out` holds files named as some of `names` that its
+/// `manifest.json` (`earlier`) does not list: results whose manifest was
+/// replaced by another command's, or other files. The job of `input`
+/// replaces them.
 fn unlisted_files_warning(
     out: &Path,
     names: &[&str],
@@ -371,9 +382,9 @@ fn unlisted_files_warning(
     input: &ManifestInput,
     tense: Tense,
 ) -> Option<String> {
-    let listed: Vec<&str> = earlier
-        .map(|m| listed_files(m).collect())
-        .unwrap_or_default();
+    // Without a manifest, files of these names stop the job before this
+    // (`unclaimed_files`).
+    let listed: Vec<&str> = listed_files(earlier?).collect();
     let present: Vec<&str> = names
         .iter()
         .copied()
@@ -384,15 +395,10 @@ fn unlisted_files_warning(
         return None;
     }
     let them = if present.len() == 1 { "it" } else { "them" };
-    let unaccounted = if earlier.is_some() {
-        format!(
-            ", which its {MANIFEST_FILE} does not list (results of an earlier job whose manifest another job replaced, or other files)"
-        )
-    } else {
-        format!(" with no {MANIFEST_FILE} to say sharecast wrote {them}")
-    };
     Some(format!(
-        "{} {} {}{unaccounted}{}; give each job its own --out to keep {them}",
+        "{} {} {}, which its {MANIFEST_FILE} does not list (results of an earlier job whose \
+         manifest another job replaced, or other files){}; give each job its own --out to keep \
+         {them}",
         shown_path(out),
         tense.held(),
         present.join(", "),

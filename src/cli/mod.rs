@@ -3,7 +3,8 @@
 //! too large for the memory available, an `--out` the user must change (a
 //! file, a folder standing where a result goes, a result that would replace
 //! an input, earlier results still kept under backup names, another
-//! program's folder) or a `--strict` refusal; 130 when interrupted; 1 for
+//! program's folder, files named like results with no manifest) or a
+//! `--strict` refusal; 130 when interrupted; 1 for
 //! anything else (such as a folder that cannot be written).
 //!
 //! This module holds the arguments and the dispatch; each command has its
@@ -75,7 +76,8 @@ enum Command {
     /// Validate a scenario and print an overview of it.
     ///
     /// Shows vendors with their access per tier, agencies with units per tier,
-    /// caution and terms, the initial contracts and the event timeline, then
+    /// caution and terms, each vendor's chance of winning an open unit at
+    /// the start by tier, the initial contracts and the event timeline, then
     /// the memory a run of the scenario's runs (or --runs N) would need.
     /// Example: sharecast check scenarios/gov-ai-2026.toml
     Check(CheckArgs),

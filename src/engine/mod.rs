@@ -342,8 +342,6 @@ pub(crate) fn assert_runnable(s: &Scenario) {
     }
 }
 
-/// Simulates one run.
-///
 /// Each vendor's chance of winning an open unit that has no incumbent, in
 /// the first period after that period's events: for each agency and tier,
 /// the mean over runs `0..runs` of `seed` of each run's logit probabilities
@@ -405,6 +403,8 @@ pub(crate) fn opening_chances(
         .collect()
 }
 
+/// Simulates one run.
+///
 /// # Panics
 /// If `s` fails [`Scenario::verify`], which only a scenario built or
 /// changed in code can.

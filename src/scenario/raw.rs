@@ -266,16 +266,25 @@ pub fn read(source: &str) -> Result<RawScenario, Vec<Problem>> {
 }
 
 /// The tables and lists of blocks written under a header of their own
-/// inside a block (`[[agency.initial]]`, `[vendor.access]`, `[event.set]`)
-/// that another header separates from their block's own header. TOML gives
-/// such a header to the last block of the list above it, however far above,
-/// so an `[[agency.initial]]` written after the `[[event]]` blocks would
-/// quietly give its contracts to the last agency; docs/scenario-reference.md
-/// asks for each to follow its own block's header.
+/// inside a block (`[[agency.initial]]`, `[vendor.attributes]`,
+/// `[event.set]`, `[vendor.access.secret]`) that another block's or table's
+/// header separates from their block's own header. TOML gives such a header
+/// to the last block of the list above it, however far above, so an
+/// `[[agency.initial]]` written after the `[[event]]` blocks would quietly
+/// give its contracts to the last agency; docs/scenario-reference.md asks
+/// for each to follow its own block's header.
 fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Problem> {
-    let is_header =
-        |span: &Range<usize>| source.get(span.start..).is_some_and(|t| t.starts_with('['));
-    // Every header that opens a block or a table of the file, in order.
+    // The start of the line on which `span` starts, when that line is a
+    // header: a table made by a header has the span of its brackets, or of
+    // its key within them where the header makes a table below one.
+    let header_line = |span: &Range<usize>| {
+        let start = start_of_line(source, span.start.min(source.len()));
+        source[start..]
+            .trim_start()
+            .starts_with('[')
+            .then_some(start)
+    };
+    // Every header of a block or a table of the file itself, by line, in order.
     let mut opened: Vec<(usize, String)> = Vec::new();
     for (key, value) in document.iter() {
         let key = key.get_ref();
@@ -283,11 +292,13 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
             DeValue::Array(items) => opened.extend(
                 items
                     .iter()
-                    .filter(|item| is_header(&item.span()))
-                    .map(|item| (item.span().start, format!("[[{key}]]"))),
+                    .filter_map(|item| header_line(&item.span()))
+                    .map(|at| (at, format!("[[{key}]]"))),
             ),
-            DeValue::Table(_) if is_header(&value.span()) => {
-                opened.push((value.span().start, format!("[{key}]")));
+            DeValue::Table(_) => {
+                if let Some(at) = header_line(&value.span()) {
+                    opened.push((at, format!("[{key}]")));
+                }
             }
             _ => {}
         }
@@ -300,46 +311,79 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
             continue;
         };
         let key = key.get_ref();
-        for item in items.iter().filter(|item| is_header(&item.span())) {
-            let DeValue::Table(block) = item.get_ref() else {
+        for item in items.iter() {
+            let (Some(own), DeValue::Table(block)) = (header_line(&item.span()), item.get_ref())
+            else {
                 continue;
             };
-            let own = item.span().start;
-            let name = match block.get("name").map(|n| n.get_ref()) {
+            let naming = if key.as_ref() == "event" {
+                "label"
+            } else {
+                "name"
+            };
+            let name = match block.get(naming).map(|n| n.get_ref()) {
                 Some(DeValue::String(n)) => format!(" ('{}')", printable(&listed_name(n))),
                 _ => String::new(),
             };
-            for (inner, sub) in block.iter() {
-                let inner = inner.get_ref();
-                let headers: Vec<(Range<usize>, String)> = match sub.get_ref() {
-                    DeValue::Array(subs) => subs
-                        .iter()
-                        .map(|s| (s.span(), format!("[[{key}.{inner}]]")))
-                        .collect(),
-                    DeValue::Table(_) => vec![(sub.span(), format!("[{key}.{inner}]"))],
-                    _ => Vec::new(),
+            let mut headers = Vec::new();
+            headers_within(block, key, &header_line, &mut headers);
+            // A header that makes a table below one it makes too
+            // (`[vendor.access.secret]` without `access` above) gives both
+            // the line: the longer names what was written.
+            headers.sort_by_key(|(at, header)| (*at, std::cmp::Reverse(header.len())));
+            headers.dedup_by_key(|(at, _)| *at);
+            for (at, header) in headers {
+                // The last header of a block or of the file above this one.
+                let before = opened.partition_point(|(start, _)| *start < at);
+                let Some((between, other)) = before.checked_sub(1).map(|i| &opened[i]) else {
+                    continue;
                 };
-                for (span, header) in headers.into_iter().filter(|(span, _)| is_header(span)) {
-                    let Some((between, other)) =
-                        opened.iter().rev().find(|(at, _)| *at < span.start)
-                    else {
-                        continue;
-                    };
-                    if *between != own {
-                        out.push((
-                            Some(span),
-                            format!(
-                                "{header} comes after {other} (line {}), but TOML gives it to the [[{key}]] above that one, on line {}{name}: write it directly below the [[{key}]] it belongs to",
-                                line(*between),
-                                line(own)
-                            ),
-                        ));
-                    }
+                if *between != own {
+                    out.push((
+                        Some(at..at),
+                        format!(
+                            "{header} comes after {other} (line {}), but TOML gives it to the [[{key}]] above that one, on line {}{name}: write it directly below the [[{key}]] it belongs to",
+                            line(*between),
+                            line(own)
+                        ),
+                    ));
                 }
             }
         }
     }
     out
+}
+
+/// The headers inside `table` (of the list of blocks or table `path`), at
+/// any depth: each header line's start and how it is written.
+fn headers_within(
+    table: &DeTable,
+    path: &str,
+    header_line: &impl Fn(&Range<usize>) -> Option<usize>,
+    out: &mut Vec<(usize, String)>,
+) {
+    for (key, value) in table.iter() {
+        let path = format!("{path}.{}", key.get_ref());
+        match value.get_ref() {
+            DeValue::Table(inner) => {
+                if let Some(at) = header_line(&value.span()) {
+                    out.push((at, format!("[{path}]")));
+                }
+                headers_within(inner, &path, header_line, out);
+            }
+            DeValue::Array(items) => {
+                for item in items.iter() {
+                    if let DeValue::Table(inner) = item.get_ref() {
+                        if let Some(at) = header_line(&item.span()) {
+                            out.push((at, format!("[[{path}]]")));
+                        }
+                        headers_within(inner, &path, header_line, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Whether `source`, which is not TOML, starts like a spreadsheet saved
@@ -1824,6 +1868,32 @@ mod tests {
                  it belongs to"
                     .to_string()
             )]
+        );
+        // At any depth, and named by the header as written; a block's own
+        // deeper headers below it are its own.
+        let vendor_by_headers =
+            "[[vendor]]\nname = \"V\"\nbrand = 0.5\n[vendor.access]\nunclassified = 1.0\n";
+        let secret = "[vendor.access.secret]\nuniform = [0.4, 0.7]\n";
+        let event =
+            "[[event]]\nat = 1\nlabel = \"Grant\"\nvendor = \"V\"\n[event.set]\nbrand = 0.9\n";
+        assert!(read(&format!("{top}{vendor_by_headers}{secret}{agency}{event}")).is_ok());
+        assert_eq!(
+            problems(&format!("{top}{vendor_by_headers}{agency}{secret}")),
+            [(
+                13,
+                "[vendor.access.secret] comes after [[agency]] (line 8), but TOML gives it to the \
+                 [[vendor]] above that one, on line 3 ('V'): write it directly below the [[vendor]] \
+                 it belongs to"
+                    .to_string()
+            )]
+        );
+        let late_set = problems(&format!(
+            "{top}{vendor}{agency}{event}[choice]\nbrand = 1.0\n[event.set.access]\nunclassified = 1.0\n"
+        ));
+        assert_eq!(late_set.len(), 1, "{late_set:?}");
+        assert!(
+            late_set[0].1.starts_with("[event.set.access] comes after [choice] (line 19), but TOML gives it to the [[event]] above that one, on line 13 ('Grant')"),
+            "{late_set:?}"
         );
         assert_eq!(
             problems(&format!("{top}{vendor}{agency}[choice]\nbrand = 1.0\n{initial}")),

@@ -496,32 +496,42 @@ fn change(raw: &mut RawScenario, setting: &Setting) -> Result<Vec<Number>, Strin
     Ok(changed)
 }
 
-/// An event's `set` or `add` table, as `verb` says.
 /// For a path that starts with a declared vendor's or agency's name or an
-/// event's label (`OpenAI.brand`, `DoD.caution`): "; did you mean
-/// vendor.OpenAI.brand?". Empty otherwise.
+/// event's label and goes on with one of that part's keys (`OpenAI.brand`,
+/// `DoD.caution`): "; did you mean vendor.OpenAI.brand?". Empty otherwise.
 fn part_left_out(raw: &RawScenario, path: &str) -> String {
     let vendors = declared_names(raw.vendor.iter().map(|v| &v.get_ref().name));
     let agencies = declared_names(raw.agency.iter().map(|a| &a.get_ref().name));
     let labels = declared_names(raw.event.iter().map(|e| &e.get_ref().label));
-    let starts_with = |names: &[Option<String>]| {
+    // Whether `key` has the form of one of `keys` (`access.secret` of
+    // `access.TIER`).
+    let fits = |keys: &[&str], key: &str| {
+        let (head, sub) = split_key(key);
+        keys.iter().any(|k| {
+            let (h, ks) = split_key(k);
+            h == head && ks.is_some() == sub.is_some()
+        })
+    };
+    let named = |names: &[Option<String>], keys: &[&str]| {
         names.iter().flatten().any(|n| {
             path.strip_prefix(n.as_str())
-                .is_some_and(|r| r.starts_with('.'))
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|key| fits(keys, key))
         })
     };
     [
-        ("vendor", &vendors),
-        ("agency", &agencies),
-        ("event", &labels),
+        ("vendor", &vendors, &VENDOR_KEYS[..]),
+        ("agency", &agencies, &AGENCY_KEYS[..]),
+        ("event", &labels, &EVENT_KEYS[..]),
     ]
     .into_iter()
-    .find(|(_, names)| starts_with(names))
-    .map_or_else(String::new, |(part, _)| {
+    .find(|(_, names, keys)| named(names, keys))
+    .map_or_else(String::new, |(part, _, _)| {
         format!("; did you mean {part}.{path}?")
     })
 }
 
+/// An event's `set` or `add` table, as `verb` says.
 fn changes_of<'e>(e: &'e RawEvent, verb: &str) -> Option<&'e ChangeTable> {
     if verb == "set" {
         e.set.as_ref()
@@ -1088,6 +1098,8 @@ set = { access = { unclassified = { uniform = [0.2, 0.4] } } }
             ("event.1.access.secret", None),
             ("tier.secret", None),
             ("Y.caution", None),
+            ("A.B.units", None),
+            ("X.access", None),
         ] {
             let e = applied(path, Value::Float(0.5)).unwrap_err();
             match meant {

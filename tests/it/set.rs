@@ -926,6 +926,24 @@ fn warnings_name_the_settings_that_cause_them() {
         "{stdout}"
     );
     assert!(!stderr.contains("now applies after"), "{stderr}");
+    // The manifest says which event the position picked, in the
+    // counterfactual, the file the setting applies to.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            out_folder(dir, "gov-ai-2026-vs-no-aws-deal-with-event.2.at-2027-03")
+                .join("manifest.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest["counterfactual"]["events_named"],
+        serde_json::json!(["event 2 is 'Leadership pushes agencies to modernise'"])
+    );
+    assert!(
+        manifest["baseline"].get("events_named").is_none(),
+        "{manifest}"
+    );
     // `run` and `sweep` name the event a position picks too.
     let aws = "(event 2 is 'OpenAI on AWS, classified and unclassified')";
     let tmp = tempfile::tempdir().unwrap();
@@ -1436,6 +1454,21 @@ fn strict_refuses_what_the_output_folder_warns_of() {
         stderr.contains(
             "with no manifest.json to say sharecast wrote them, so sharecast will not replace them"
         ),
+        "{stderr}"
+    );
+    assert_eq!(crate::common::snapshot(&dir.join("out/r")), before);
+    let o = sharecast(
+        dir,
+        &[
+            &["run", "a.toml", "--out", "out/r", "--per-run", "--strict"][..],
+            &quick[..],
+        ]
+        .concat(),
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("so sharecast will not replace them"),
         "{stderr}"
     );
     assert_eq!(crate::common::snapshot(&dir.join("out/r")), before);

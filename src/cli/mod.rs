@@ -498,7 +498,12 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let code = exit_code(&e);
-            let message = if e.downcast_ref::<ScenarioError>().is_some() {
+            let message = if let Some(rejected) = e.downcast_ref::<ScenarioError>() {
+                // What the file also draws warnings for, first, as for a
+                // file that is accepted: one pass of fixes can answer all.
+                for w in &rejected.warnings {
+                    warnings::warn(&crate::scenario::located(&rejected.path, w));
+                }
                 format!("scenario rejected\n{e}")
             } else {
                 format!("{e:#}")

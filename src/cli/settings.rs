@@ -107,6 +107,7 @@ fn check_settings(source: &str, path: &Path, given: &[Given]) -> Result<Vec<Sett
         return Err(ScenarioError {
             path: path.to_path_buf(),
             diagnostics: percentages,
+            warnings: Vec::new(),
         }
         .into());
     }
@@ -130,6 +131,7 @@ pub(super) fn check_paths(source: &str, path: &Path, given: &[Given]) -> Result<
                     message: format!("{} {why}", given[i].flag),
                 })
                 .collect(),
+            warnings: Vec::new(),
         }
         .into());
     }
@@ -142,6 +144,7 @@ pub(super) fn check_paths(source: &str, path: &Path, given: &[Given]) -> Result<
             line: None,
             message: format!("{} {}: {why}", given[i].flag, given[i].spec),
         }],
+        warnings: Vec::new(),
     })?;
     refuse_overlaps(given, &changes)?;
     Ok(only)

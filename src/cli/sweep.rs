@@ -49,6 +49,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         return Err(scenario::ScenarioError {
             path: path.clone(),
             diagnostics: percentages,
+            warnings: Vec::new(),
         }
         .into());
     }
@@ -132,6 +133,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         return Err(scenario::ScenarioError {
             path: path.clone(),
             diagnostics,
+            warnings: Vec::new(),
         }
         .into());
     }

@@ -475,6 +475,11 @@ pub struct ScenarioError {
     pub path: PathBuf,
     /// At least one problem, sorted by line.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the file also draws warnings for, as far as the checks that
+    /// found the problems could tell (a rate that reads as a percentage,
+    /// say): not part of the message, which names what must change; the
+    /// command line prints them before it.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl fmt::Display for ScenarioError {
@@ -552,6 +557,7 @@ pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
             line: None,
             message,
         }],
+        warnings: Vec::new(),
     };
     let cannot_read = |e: std::io::Error| {
         let hint = if e.kind() == std::io::ErrorKind::NotFound {
@@ -579,6 +585,7 @@ pub fn read_source(path: impl AsRef<Path>) -> Result<String, ScenarioError> {
                 line: Some(line),
                 message: "the file is not valid UTF-8 text; save it as UTF-8".to_string(),
             }],
+            warnings: Vec::new(),
         }
     })
 }
@@ -670,11 +677,13 @@ pub fn parse_with(
     // without it the hints that quote line 1 quote what the user sees.
     // Lines are counted the same either way.
     let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
-    let mut scenario =
-        validate::validate(source, path, settings).map_err(|diagnostics| ScenarioError {
+    let mut scenario = validate::validate_with_warnings(source, path, settings).map_err(
+        |(diagnostics, warnings)| ScenarioError {
             path: path.to_path_buf(),
             diagnostics,
-        })?;
+            warnings,
+        },
+    )?;
     stream_keys::assign(&mut scenario);
     Ok(scenario)
 }

@@ -120,6 +120,24 @@ fn messages_name_file_line_and_rule() {
         if path.extension().is_some_and(|e| e == "stderr") {
             let text = std::fs::read_to_string(&path).unwrap();
             let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            // The warnings the file also draws come first, each naming the
+            // file and its line as well.
+            let warnings: Vec<&str> = text
+                .lines()
+                .take_while(|l| l.starts_with("warning: "))
+                .collect();
+            for w in &warnings {
+                assert!(
+                    w.starts_with(&format!("warning: {stem}.toml:")),
+                    "{}: {w}",
+                    path.display()
+                );
+            }
+            let text = text
+                .lines()
+                .skip(warnings.len())
+                .map(|l| format!("{l}\n"))
+                .collect::<String>();
             assert!(text.starts_with("error: "), "{}: {text}", path.display());
             // The first diagnostic names the file and a line, unless it is
             // about the file as a whole; after the location comes the rule.

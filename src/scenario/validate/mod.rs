@@ -53,25 +53,39 @@ pub(super) const MAX_VENDOR_TIERS: u64 = 1_000_000;
 /// engine, whose working set is several hundred bytes a segment per thread.
 pub(super) const MAX_AGENCY_TIERS: u64 = 10_000_000;
 
-/// Checks `source` with each of `settings` applied to it first (see
-/// `vary`); a setting that matches nothing in the file is the only error
-/// reported then.
+/// [`validate_with_warnings`] for the tests, which look at the errors.
+#[cfg(test)]
 pub fn validate(
     source: &str,
     path: &Path,
     settings: &[Setting],
 ) -> Result<Scenario, Vec<Diagnostic>> {
+    validate_with_warnings(source, path, settings).map_err(|(errors, _)| errors)
+}
+
+/// Checks `source` with each of `settings` applied to it first (see
+/// `vary`); a setting that matches nothing in the file is the only error
+/// reported then. A rejected file comes with the warnings its checks drew
+/// too, so that one pass of fixes can answer both.
+pub fn validate_with_warnings(
+    source: &str,
+    path: &Path,
+    settings: &[Setting],
+) -> Result<Scenario, (Vec<Diagnostic>, Vec<Diagnostic>)> {
     let mut cx = Checker::new(source);
     let mut raw: RawScenario = match raw::read(source) {
         Ok(raw) => raw,
         Err(problems) => {
-            return Err(problems
-                .into_iter()
-                .map(|(span, message)| Diagnostic {
-                    line: span.map(|s| cx.line(&s)),
-                    message: printable(&message),
-                })
-                .collect());
+            return Err((
+                problems
+                    .into_iter()
+                    .map(|(span, message)| Diagnostic {
+                        line: span.map(|s| cx.line(&s)),
+                        message: printable(&message),
+                    })
+                    .collect(),
+                Vec::new(),
+            ));
         }
     };
     let unmatched: Vec<Diagnostic> = settings
@@ -83,7 +97,7 @@ pub fn validate(
         })
         .collect();
     if !unmatched.is_empty() {
-        return Err(unmatched);
+        return Err((unmatched, Vec::new()));
     }
     let scenario = cx.scenario(raw, path);
     if cx.errors.is_empty() {
@@ -92,7 +106,7 @@ pub fn validate(
         Ok(scenario)
     } else {
         cx.errors.sort_by_key(|d| d.line);
-        Err(cx.errors)
+        Err((cx.errors, cx.warnings))
     }
 }
 

@@ -314,6 +314,22 @@ pub fn overview(s: &Scenario) -> String {
         "  {} in all; innovation and imitation are rates per {step}, term in {step}s, annual value in dollars a year",
         crate::text::count(s.total_units(), "unit")
     );
+    // A lognormal's parameters are on the log scale, which few read at
+    // a glance: its median and middle 90% in dollars.
+    for a in &s.agencies {
+        if let Some(crate::scenario::DistSpec::LogNormal { mu, sigma }) = a.annual_value.spec() {
+            let at = |z: f64| dollars(a.annual_value.range().clamp(libm::exp(mu + z * sigma)));
+            let _ = writeln!(
+                out,
+                "  {} annual value {}: median {}, 90% of runs between {} and {}",
+                a.name,
+                a.annual_value,
+                at(0.0),
+                at(-1.644_853_626_951_472_2),
+                at(1.644_853_626_951_472_2)
+            );
+        }
+    }
     for a in &s.agencies {
         let overrides: Vec<String> = a
             .choice
@@ -923,6 +939,28 @@ set = { "access.t2" = 0.5 }
         );
         assert_eq!(text, expected);
         assert_eq!(percent(x_t0[0]), "76.9%");
+    }
+
+    /// A lognormal contract value is also shown in dollars: its median
+    /// e^mu and the 5th and 95th percentiles e^(mu -/+ 1.645 sigma).
+    #[test]
+    fn a_lognormal_annual_value_is_shown_in_dollars() {
+        let s = crate::scenario::parse(
+            "start = \"2026-01\"\nperiods = 2\n[[vendor]]\nname = \"A\"\nbrand = 0.5\n\
+             access = { unclassified = 1.0 }\n[[agency]]\nname = \"X\"\nunits = 10\n\
+             innovation = 0.1\nimitation = 0.1\nterm = 2\n\
+             annual_value = { lognormal = [14.7, 0.3] }\n",
+            std::path::Path::new("l.toml"),
+        )
+        .unwrap();
+        assert!(
+            overview(&s).contains(
+                "\n  X annual value lognormal(14.7, 0.3): median $2.42M, 90% of runs between \
+                 $1.48M and $3.97M\n"
+            ),
+            "{}",
+            overview(&s)
+        );
     }
 
     /// Wide characters take two terminal columns, so a CJK name is padded

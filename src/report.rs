@@ -186,8 +186,9 @@ fn opening_chances(s: &Scenario) -> String {
             .sum::<usize>();
     let mut out = format!(
         "\nChance of winning an open unit with no incumbent in {}, by tier (after the period's \
-         events; the mean over the numbers drawn in runs 0 to {}; - = cannot serve):\n",
-        s.calendar.start,
+         events; the mean over the numbers drawn in runs 0 to {}, in those where some vendor can \
+         serve the tier; - = cannot serve):\n",
+        s.calendar.months_of(0),
         OPENING_DRAWS - 1,
     );
     if (cells + numbers).saturating_mul(OPENING_DRAWS as usize) > MOST_OPENING_WORK {
@@ -318,7 +319,16 @@ pub fn overview(s: &Scenario) -> String {
     // a glance: its median and middle 90% in dollars.
     for a in &s.agencies {
         if let Some(crate::scenario::DistSpec::LogNormal { mu, sigma }) = a.annual_value.spec() {
-            let at = |z: f64| dollars(a.annual_value.range().clamp(libm::exp(mu + z * sigma)));
+            let at = |z: f64| {
+                // Cents below $100, where whole dollars would round values
+                // near the default $1 away.
+                let x = a.annual_value.range().clamp(libm::exp(mu + z * sigma));
+                if x < 100.0 {
+                    format!("${x:.2}")
+                } else {
+                    dollars(x)
+                }
+            };
             let _ = writeln!(
                 out,
                 "  {} annual value {}: median {}, 90% of runs between {} and {}",
@@ -929,7 +939,8 @@ set = { "access.t2" = 0.5 }
         let c = "  C           -      -  100.0%";
         let expected = format!(
             "\nChance of winning an open unit with no incumbent in 2026-01, by tier (after the \
-             period's events; the mean over the numbers drawn in runs 0 to 999; - = cannot serve):\n\
+             period's events; the mean over the numbers drawn in runs 0 to 999, in those where \
+             some vendor can serve the tier; - = cannot serve):\n\
              \x20 at X, Z:\n  vendor     t0     t1      t2\n{}\n{}\n{c}\n\
              \x20 at Y:\n  vendor     t0     t1      t2\n{}\n{}\n{c}\n",
             row("A     ", [x_t0[0], x_t1[0]]),

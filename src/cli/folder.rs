@@ -88,7 +88,7 @@ pub(super) fn check_out_folder<'a>(
     // looks again with the folder held, before writing anything.
     if out.is_dir()
         && let Some(_free) = output::FolderLock::try_acquire(out)
-        && let Some(unclaimed) = unclaimed_files(out, names.clone())
+        && let Some(unclaimed) = unclaimed_files(out)
     {
         return Err(UsageError(unclaimed).into());
     }
@@ -147,7 +147,7 @@ pub(super) fn write_outputs(
     })?;
     // Files of these names with no manifest may have appeared while the
     // job simulated: they are not replaced either.
-    if let Some(unclaimed) = unclaimed_files(out, files.iter().map(|f| f.name.as_str())) {
+    if let Some(unclaimed) = unclaimed_files(out) {
         return Err(UsageError(unclaimed).into());
     }
     manifest.input.locate_from(out);
@@ -406,19 +406,23 @@ fn unlisted_files_warning(
     ))
 }
 
-/// When `out` has no `manifest.json` but holds files named as results this
-/// job writes (`names`): why they are not replaced. Nothing says sharecast
-/// wrote them: they may be another program's files or the user's own (a
-/// `summary.csv` of a spreadsheet), or results whose manifest was removed,
-/// and a file replaced is gone.
-fn unclaimed_files<'a>(out: &Path, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+/// When `out` has no `manifest.json` but holds files named as any
+/// command's results (`summary.csv`, `shares_diff.csv`, `runs.csv`, ...):
+/// why the job does not write there. Nothing says sharecast wrote them:
+/// they may be another program's files or the user's own (a `summary.csv`
+/// of a spreadsheet), or results whose manifest was removed. A file
+/// replaced is gone, and one left beside a new manifest would be taken for
+/// sharecast's by the jobs after it.
+fn unclaimed_files(out: &Path) -> Option<String> {
     let manifest = out.join(MANIFEST_FILE);
     if manifest.exists() || manifest.is_symlink() {
         return None;
     }
-    let present: Vec<&str> = names
+    let present: Vec<&str> = STATISTICS_FILES
         .into_iter()
-        .filter(|&name| name != MANIFEST_FILE)
+        .chain([RUNS_FILE])
+        .chain(COMPARISON_FILES)
+        .chain(SWEEP_FILES)
         .filter(|name| out.join(name).exists() || out.join(name).is_symlink())
         .collect();
     let (them, what) = match present.len() {
@@ -428,8 +432,8 @@ fn unclaimed_files<'a>(out: &Path, names: impl IntoIterator<Item = &'a str>) -> 
     };
     Some(format!(
         "{} holds {} with no {MANIFEST_FILE} to say sharecast wrote {them}, so sharecast will not \
-         replace {them} ({what}, or results whose manifest was removed); move {them} away or \
-         choose another --out",
+         write there ({what}, or results whose manifest was removed); move {them} away or choose \
+         another --out",
         shown_path(out),
         present.join(", "),
     ))

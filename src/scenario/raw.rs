@@ -293,17 +293,22 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
                 items
                     .iter()
                     .filter_map(|item| header_line(&item.span()))
-                    .map(|at| (at, format!("[[{key}]]"))),
+                    .map(|at| (at, format!("[[{}]]", toml_key(key)))),
             ),
-            DeValue::Table(_) => {
+            DeValue::Table(table) => {
                 if let Some(at) = header_line(&value.span()) {
-                    opened.push((at, format!("[{key}]")));
+                    opened.push((at, format!("[{}]", toml_key(key))));
                 }
+                // `[choice.speed]` opens a table of the file as well.
+                headers_within(table, &toml_key(key), &header_line, &mut opened);
             }
             _ => {}
         }
     }
-    opened.sort();
+    // One per line: the longest, the header as written where it also made
+    // the tables above it.
+    opened.sort_by_key(|(at, header)| (*at, std::cmp::Reverse(header.len())));
+    opened.dedup_by_key(|(at, _)| *at);
     let line = |at: usize| line_number(source.as_bytes(), at);
     let mut out = Vec::new();
     for (key, value) in document.iter() {
@@ -326,7 +331,7 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
                 _ => String::new(),
             };
             let mut headers = Vec::new();
-            headers_within(block, key, &header_line, &mut headers);
+            headers_within(block, &toml_key(key), &header_line, &mut headers);
             // A header that makes a table below one it makes too
             // (`[vendor.access.secret]` without `access` above) gives both
             // the line: the longer names what was written.
@@ -354,6 +359,16 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
     out
 }
 
+/// `key` as a header writes it: bare when it can be, else quoted
+/// (`"top secret"`, `"a.b"`).
+fn toml_key(key: &str) -> String {
+    if bare_key(key) {
+        key.to_string()
+    } else {
+        format!("{:?}", key)
+    }
+}
+
 /// The headers inside `table` (of the list of blocks or table `path`), at
 /// any depth: each header line's start and how it is written.
 fn headers_within(
@@ -363,7 +378,7 @@ fn headers_within(
     out: &mut Vec<(usize, String)>,
 ) {
     for (key, value) in table.iter() {
-        let path = format!("{path}.{}", key.get_ref());
+        let path = format!("{path}.{}", toml_key(key.get_ref()));
         match value.get_ref() {
             DeValue::Table(inner) => {
                 if let Some(at) = header_line(&value.span()) {
@@ -1894,6 +1909,29 @@ mod tests {
         assert!(
             late_set[0].1.starts_with("[event.set.access] comes after [choice] (line 19), but TOML gives it to the [[event]] above that one, on line 13 ('Grant')"),
             "{late_set:?}"
+        );
+        // A header of a table of the file stands between too, and a key a
+        // header must quote is quoted in the message.
+        let late_attributes = problems(&format!(
+            "{top}{vendor}{agency}[choice.speed]\nuniform = [0, 2]\n{attributes}"
+        ));
+        assert_eq!(late_attributes.len(), 1, "{late_attributes:?}");
+        assert!(
+            late_attributes[0]
+                .1
+                .starts_with("[vendor.attributes] comes after [choice.speed] (line 13)"),
+            "{late_attributes:?}"
+        );
+        let quoted = problems(&format!(
+            "start = \"2026-01\"\nperiods = 3\ntiers = [\"top secret\"]\n\
+             [[vendor]]\nname = \"V\"\nbrand = 0.5\n[vendor.access]\n\"top secret\" = 1.0\n\
+             {agency}[vendor.access.\"a.b\"]\nuniform = [0.1, 0.2]\n"
+        ));
+        assert!(
+            quoted[0]
+                .1
+                .starts_with("[vendor.access.\"a.b\"] comes after [[agency]]"),
+            "{quoted:?}"
         );
         assert_eq!(
             problems(&format!("{top}{vendor}{agency}[choice]\nbrand = 1.0\n{initial}")),

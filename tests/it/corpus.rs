@@ -590,7 +590,7 @@ Agencies (units by tier):
   400 units in all; innovation and imitation are rates per month, term in months, annual value in dollars a year
   DoD choice weights: incumbency 2.5
 
-Chance of winning an open unit with no incumbent in 2026-01, by tier (after the period's events; the mean over the numbers drawn in runs 0 to 999; - = cannot serve):
+Chance of winning an open unit with no incumbent in 2026-01, by tier (after the period's events; the mean over the numbers drawn in runs 0 to 999, in those where some vendor can serve the tier; - = cannot serve):
   vendor     unclassified  secret  top_secret
   OpenAI            64.6%       -           -
   Anthropic         35.4%  100.0%           -

@@ -1716,8 +1716,8 @@ fn a_leftover_runs_csv_is_pointed_out() {
          the same inputs: it has changed since that run wrote it, or a build of sharecast that \
          gives other numbers wrote it (only --per-run replaces it)",
     );
-    // With no manifest describing it (and no other results beside it,
-    // which without a manifest would stop the run).
+    // Alone, with no manifest at all, it stops the run: nothing says
+    // sharecast wrote it.
     for name in [
         "manifest.json",
         "shares.csv",
@@ -1728,6 +1728,21 @@ fn a_leftover_runs_csv_is_pointed_out() {
     ] {
         std::fs::remove_file(dir.join("o").join(name)).unwrap();
     }
+    let o = sharecast(
+        dir,
+        &["run", "m.toml", "--out", "o", "--quiet", "--runs", "3"],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("o holds runs.csv with no manifest.json to say sharecast wrote it"),
+        "{stderr}"
+    );
+    // Beside a manifest that does not describe it (a run's, written while
+    // it was elsewhere), it is told apart from these results.
+    std::fs::rename(dir.join("o/runs.csv"), dir.join("runs.csv")).unwrap();
+    run(&["--runs", "3"]);
+    std::fs::rename(dir.join("runs.csv"), dir.join("o/runs.csv")).unwrap();
     stale(
         &["--runs", "3"],
         &format!("o/runs.csv is from an earlier run {not_ours}"),
@@ -1755,6 +1770,55 @@ fn a_leftover_runs_csv_is_pointed_out() {
         &["--runs", "3"],
         "o/runs.csv is not a regular file, so it holds no run's results",
     );
+}
+
+/// Files named like any command's results with no manifest beside them
+/// stop every command that would write there, not only the one whose files
+/// they are named like: a comparison's manifest written beside a user's
+/// `shares.csv` would otherwise have the next `run` take that file for an
+/// earlier run's and replace it. A lone `runs.csv` counts too.
+#[test]
+fn files_without_a_manifest_stop_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::write(dir.join("m.toml"), &minimal).unwrap();
+    std::fs::write(dir.join("m2.toml"), format!("# another\n{minimal}")).unwrap();
+    for (own, jobs) in [
+        (
+            "shares.csv",
+            &[
+                &["run", "m.toml"][..],
+                &["compare", "m.toml", "m2.toml"],
+                &["sweep", "m.toml", "--vary", "agency.Agency.caution=0.1,0.2"],
+            ][..],
+        ),
+        ("sweep_summary.csv", &[&["run", "m.toml"][..]]),
+        ("shares_diff.csv", &[&["run", "m.toml"][..]]),
+        ("runs.csv", &[&["run", "m.toml"][..]]),
+    ] {
+        let folder = dir.join("b");
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join(own), "mine\n").unwrap();
+        let before = snapshot(&folder);
+        for job in jobs {
+            let o = sharecast(
+                dir,
+                &[*job, &["--runs", "3", "--quiet", "--out", "b"][..]].concat(),
+            );
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{own}, {job:?}: {stderr}");
+            assert!(
+                stderr.contains(&format!(
+                    "b holds {own} with no manifest.json to say sharecast wrote it, so sharecast \
+                     will not write there"
+                )),
+                "{own}, {job:?}: {stderr}"
+            );
+            assert_eq!(snapshot(&folder), before, "{own}, {job:?}");
+        }
+    }
 }
 
 /// Results of one scenario file written over those of another (two files
@@ -2016,7 +2080,7 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     assert!(
         stderr.contains(
             "out/base holds shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv \
-             with no manifest.json to say sharecast wrote them, so sharecast will not replace them"
+             with no manifest.json to say sharecast wrote them, so sharecast will not write there"
         ),
         "{stderr}"
     );

@@ -1452,7 +1452,7 @@ fn strict_refuses_what_the_output_folder_warns_of() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains(
-            "with no manifest.json to say sharecast wrote them, so sharecast will not replace them"
+            "with no manifest.json to say sharecast wrote them, so sharecast will not write there"
         ),
         "{stderr}"
     );
@@ -1468,7 +1468,7 @@ fn strict_refuses_what_the_output_folder_warns_of() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("so sharecast will not replace them"),
+        stderr.contains("so sharecast will not write there"),
         "{stderr}"
     );
     assert_eq!(crate::common::snapshot(&dir.join("out/r")), before);

@@ -106,7 +106,19 @@ pub fn validate_with_warnings(
         Ok(scenario)
     } else {
         cx.errors.sort_by_key(|d| d.line);
-        Err((cx.errors, cx.warnings))
+        // A warning on a line that has an error may read the error's slip
+        // as meant (a duplicate name compared with itself): left out.
+        let errors = &cx.errors;
+        let warnings = cx
+            .warnings
+            .iter()
+            .filter(|w| {
+                w.line
+                    .is_none_or(|line| errors.iter().all(|e| e.line != Some(line)))
+            })
+            .cloned()
+            .collect();
+        Err((cx.errors, warnings))
     }
 }
 

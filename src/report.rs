@@ -184,6 +184,12 @@ fn opening_chances(s: &Scenario) -> String {
                 1 + e.changes.len() * targets
             })
             .sum::<usize>();
+    if (cells + numbers).saturating_mul(OPENING_DRAWS as usize) > MOST_OPENING_WORK {
+        return format!(
+            "\nChances of winning an open unit are not worked out for a scenario this large ({cells} \
+             agency, tier and vendor combinations, {numbers} numbers and events).\n"
+        );
+    }
     let mut out = format!(
         "\nChance of winning an open unit with no incumbent in {}, by tier (after the period's \
          events; the mean over the numbers drawn in runs 0 to {}, in those where some vendor can \
@@ -191,12 +197,6 @@ fn opening_chances(s: &Scenario) -> String {
         s.calendar.months_of(0),
         OPENING_DRAWS - 1,
     );
-    if (cells + numbers).saturating_mul(OPENING_DRAWS as usize) > MOST_OPENING_WORK {
-        return format!(
-            "\nChances of winning an open unit are not worked out for a scenario this large ({cells} \
-             agency, tier and vendor combinations, {numbers} numbers and events).\n"
-        );
-    }
     let chances = crate::engine::opening_chances(s, s.seed, OPENING_DRAWS);
     let mut header = vec!["vendor".to_string()];
     header.extend(s.tiers.iter().cloned());

@@ -50,9 +50,7 @@ impl MemoryAdvice {
             other_threads: u64::from(crate::progress::Progress::shown(sim.quiet)),
         }
     }
-}
 
-impl MemoryAdvice {
     /// The advice for `run` with its default options on `threads` threads
     /// (the count engine, no `runs.csv`, a progress bar where one is
     /// drawn), for `check`'s verdict on what `run` would find.

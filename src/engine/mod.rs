@@ -361,12 +361,14 @@ pub(crate) fn opening_chances(
     let mut served_runs = vec![0u64; d.agencies * d.tiers];
     let mut could_serve = vec![false; d.vendors * d.tiers];
     let (mut utilities, mut probs) = (vec![0.0; d.vendors], Vec::with_capacity(d.vendors));
+    let mut eligible: Vec<usize> = Vec::with_capacity(d.vendors);
     for run in 0..runs {
         let mut rng = run_rng(seed, run);
         let mut market = Market::draw(s, &mut rng);
         market.apply_events(s, 0);
         for k in 0..d.tiers {
-            let eligible: Vec<usize> = (0..d.vendors).filter(|&v| market.eligible(v, k)).collect();
+            eligible.clear();
+            eligible.extend((0..d.vendors).filter(|&v| market.eligible(v, k)));
             if eligible.is_empty() {
                 continue;
             }

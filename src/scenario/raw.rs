@@ -278,7 +278,7 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
     // header: a table made by a header has the span of its brackets, or of
     // its key within them where the header makes a table below one.
     let header_line = |span: &Range<usize>| {
-        let start = start_of_line(source, span.start.min(source.len()));
+        let start = start_of_line(source, span.start);
         source[start..]
             .trim_start()
             .starts_with('[')
@@ -305,10 +305,7 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
             _ => {}
         }
     }
-    // One per line: the longest, the header as written where it also made
-    // the tables above it.
-    opened.sort_by_key(|(at, header)| (*at, std::cmp::Reverse(header.len())));
-    opened.dedup_by_key(|(at, _)| *at);
+    one_header_per_line(&mut opened);
     let line = |at: usize| line_number(source.as_bytes(), at);
     let mut out = Vec::new();
     for (key, value) in document.iter() {
@@ -332,11 +329,7 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
             };
             let mut headers = Vec::new();
             headers_within(block, &toml_key(key), &header_line, &mut headers);
-            // A header that makes a table below one it makes too
-            // (`[vendor.access.secret]` without `access` above) gives both
-            // the line: the longer names what was written.
-            headers.sort_by_key(|(at, header)| (*at, std::cmp::Reverse(header.len())));
-            headers.dedup_by_key(|(at, _)| *at);
+            one_header_per_line(&mut headers);
             for (at, header) in headers {
                 // The last header of a block or of the file above this one.
                 let before = opened.partition_point(|(start, _)| *start < at);
@@ -357,6 +350,15 @@ fn headers_apart_from_their_block(source: &str, document: &DeTable) -> Vec<Probl
         }
     }
     out
+}
+
+/// `headers` (each line's start and a header) in order of their lines, one
+/// per line: a header that makes a table below one it makes too
+/// (`[vendor.access.secret]` without `access` above) gives both the line,
+/// and the longer names what was written.
+fn one_header_per_line(headers: &mut Vec<(usize, String)>) {
+    headers.sort_by_key(|(at, header)| (*at, std::cmp::Reverse(header.len())));
+    headers.dedup_by_key(|(at, _)| *at);
 }
 
 /// `key` as a header writes it: bare when it can be, else quoted

@@ -343,7 +343,8 @@ pub fn align(
 /// A hint for a `kind` (vendor, agency, tier) `name` of `this_side` that
 /// is missing from the `side` whose names are `other_side`, when that side
 /// has a name differing from it only in letter case (`Acme` and `ACME`),
-/// or in joiners and variation selectors, which show nothing: rows are
+/// or in what does not show (joiners, variation selectors, the encoding of
+/// an accented letter or the kind of space; `scenario::folded`): rows are
 /// matched by exact name, but a spreadsheet's pivot table would merge the
 /// two. Failing that, when that side has a name of its own (one this side
 /// lacks) close to it, a misspelling or a renaming in one file (`Gama` and
@@ -656,8 +657,9 @@ impl Comparison {
 
     /// The index in [`Comparison::vendors`] of the vendor named exactly
     /// `name`; else of the one vendor whose name differs from it only in
-    /// letter case, surrounding spaces or invisible joiners and variation
-    /// selectors, so that it looks the same (as validation compares names).
+    /// letter case, surrounding spaces or what does not show (joiners,
+    /// variation selectors, the encoding of an accented letter or the kind
+    /// of space), so that it looks the same (as validation compares names).
     /// `None` when there is none, or
     /// several such (a comparison matches vendors by exact name, so
     /// `OpenAI` in one scenario and `OPENAI` in the other are two).

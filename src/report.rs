@@ -62,9 +62,33 @@ pub fn dollars(x: f64) -> String {
 }
 
 /// A number with a readable unit of magnitude, as [`dollars`] writes it
-/// after the `$`: 950, 12.3k, 4.56M, 1.23bn, 6.47tn, 3.97e18.
+/// after the `$`: 950, 12.3k, 4.56M, 1.23bn, 6.47tn, 3.97e18; below 100
+/// with decimals (45.6, 1.87, 0.068), since a small market's contract-years
+/// (a contract for one month is 0.083 of one) would otherwise read as 0,
+/// and 0 for what shows as 0.000.
 fn with_magnitude(x: f64) -> String {
     let a = x.abs();
+    // The bounds are where rounding carries into the next digit (9.996
+    // shows as 10.0, not 10.00).
+    if a < 99.95 {
+        let decimals = if a >= 9.995 {
+            1
+        } else if a >= 0.9995 {
+            2
+        } else {
+            3
+        };
+        let text = format!("{x:.decimals$}");
+        return if text
+            .trim_start_matches('-')
+            .trim_start_matches(['0', '.'])
+            .is_empty()
+        {
+            "0".to_string()
+        } else {
+            text
+        };
+    }
     if a >= 1e18 {
         format!("{x:.2e}")
     } else if a >= 1e12 {
@@ -999,7 +1023,15 @@ set = { "access.t2" = 0.5 }
         assert_eq!(fraction_of_runs(1.0), "100.0%");
         assert_eq!(signed_amount(0.0, Revenue::Dollars), "$0");
         assert_eq!(signed_amount(-2.5e6, Revenue::Dollars), "-$2.50M");
-        assert_eq!(signed_amount(-0.4, Revenue::ContractYears), "0");
+        assert_eq!(signed_amount(-0.4, Revenue::ContractYears), "-0.400");
+        assert_eq!(signed_amount(0.0004, Revenue::ContractYears), "0");
+        assert_eq!(signed_amount(-0.0004, Revenue::Dollars), "$0");
+        assert_eq!(with_magnitude(0.0679), "0.068");
+        assert_eq!(with_magnitude(1.874), "1.87");
+        assert_eq!(with_magnitude(45.61), "45.6");
+        assert_eq!(with_magnitude(99.96), "100");
+        assert_eq!(with_magnitude(9.996), "10.0");
+        assert_eq!(with_magnitude(0.9996), "1.00");
         assert_eq!(signed_amount(1234.0, Revenue::ContractYears), "+1.2k");
         assert_eq!(signed_amount(-950.0, Revenue::ContractYears), "-950");
         assert_eq!(dollars(950.0), "$950");

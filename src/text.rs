@@ -162,6 +162,35 @@ pub fn listing<S: AsRef<str>>(names: &[S]) -> String {
     text
 }
 
+/// The most characters a message about a scenario shows: several times
+/// the longest a rule needs with its lists of names ([`LISTED`] names of up
+/// to 200 characters), and a bound on what a file repeats back (an unknown
+/// key or a value of a megabyte would otherwise be printed whole).
+pub const MAX_MESSAGE_CHARS: usize = 10_000;
+
+/// `message` cut to [`MAX_MESSAGE_CHARS`] when longer: its beginning (what
+/// and where) and its end (the rule and the remedy), with how much was left
+/// out between them.
+pub fn bounded_message(message: String) -> String {
+    let chars = message.chars().count();
+    if chars <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let (head, tail) = (MAX_MESSAGE_CHARS * 3 / 5, MAX_MESSAGE_CHARS / 5);
+    let cut = |n: usize| {
+        message
+            .char_indices()
+            .nth(n)
+            .map_or(message.len(), |(i, _)| i)
+    };
+    format!(
+        "{} [... {} characters left out ...] {}",
+        &message[..cut(head)],
+        chars - head - tail,
+        &message[cut(chars - tail)..]
+    )
+}
+
 /// `n` followed by `noun`, with an `s` unless `n` is 1: "1 run", "2 runs".
 pub fn count(n: u64, noun: &str) -> String {
     if n == 1 {
@@ -174,6 +203,30 @@ pub fn count(n: u64, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A message that repeats a huge value keeps its beginning and its
+    /// rule, and says how much it left out; an ordinary one is untouched.
+    #[test]
+    fn a_huge_message_keeps_its_beginning_and_its_rule() {
+        let short = "line 3: unknown key 'brnd'".to_string();
+        assert_eq!(bounded_message(short.clone()), short);
+        let key = "k".repeat(1_000_000);
+        let message = format!("unknown key '{key}'; keys are: name, brand");
+        let total = message.chars().count();
+        let bounded = bounded_message(message);
+        assert!(
+            bounded.chars().count() < MAX_MESSAGE_CHARS + 60,
+            "{}",
+            bounded.len()
+        );
+        assert!(bounded.starts_with("unknown key 'kkk"));
+        assert!(bounded.ends_with("kkk'; keys are: name, brand"));
+        let left_out = total - MAX_MESSAGE_CHARS * 4 / 5;
+        assert!(bounded.contains(&format!("[... {left_out} characters left out ...]")));
+        // Cut at characters, never inside one.
+        let wide = "\u{e9}".repeat(MAX_MESSAGE_CHARS + 1);
+        assert!(bounded_message(wide).contains("characters left out"));
+    }
 
     #[test]
     fn long_listings_name_the_first_names_and_count_the_rest() {

@@ -7,7 +7,9 @@ use super::folder::{
     check_out_folder, file_names, foresee_folder_warnings, manifest, write_outputs,
 };
 use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
-use super::job::{interrupt_flag, print_stdout, simulate, warn_of_long_files, with_statistics_bar};
+use super::job::{
+    interrupt_flag, print_after_writing, simulate, warn_of_long_files, with_statistics_bar,
+};
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{
     event_labels, events_named, load, load_with_sets, same_file, same_scenario, set_specs, warn,
@@ -163,17 +165,20 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
     let manifest = manifest(input, seed, runs, sim, &files);
     let files = write_outputs(&out, files, manifest, None, sim.strict, &cancel)?;
     if !sim.quiet {
-        print_stdout(&format!(
-            "{}\nWrote {} to {}\n",
-            report::comparison_table(
-                (&base, &shown_path(&args.baseline)),
-                (&other, &other_name),
-                &comparison,
-                seed
+        print_after_writing(
+            &format!(
+                "{}\nWrote {} to {}\n",
+                report::comparison_table(
+                    (&base, &shown_path(&args.baseline)),
+                    (&other, &other_name),
+                    &comparison,
+                    seed
+                ),
+                file_names(&files),
+                shown_path(&out)
             ),
-            file_names(&files),
-            shown_path(&out)
-        ))?;
+            &out,
+        )?;
     }
     Ok(())
 }

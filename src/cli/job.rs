@@ -15,6 +15,8 @@ use crate::output::OutputFile;
 use crate::progress::Progress;
 use crate::scenario::Scenario;
 use crate::tally::Tally;
+use crate::text::shown_path;
+use std::path::Path;
 
 /// The default for `--threads`: every core the process may use.
 pub(super) fn available_threads() -> usize {
@@ -230,6 +232,18 @@ pub(super) fn print_stdout(text: &str) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// [`print_stdout`] for the table a job prints once its files are in
+/// `out`: if standard output fails (a full disk under a redirection), the
+/// error says the results were written all the same.
+pub(super) fn print_after_writing(text: &str, out: &Path) -> Result<()> {
+    print_stdout(text).with_context(|| {
+        format!(
+            "the results were written to {}, but their summary could not be shown",
+            shown_path(out)
+        )
+    })
 }
 
 /// Warns that file `name`, of `rows` rows with the header, is longer than a

@@ -280,7 +280,7 @@ pub(super) fn check_memory(
         advice = format!("even one run does not fit{on}{under}: {advice}");
     }
     let sizes = format!(
-        "about {} of memory ({} of run records, {} of working memory, {} of output files)",
+        "about {} of memory ({} kept from the runs for the statistics, {} of working memory, {} of output files)",
         resources::human_bytes(wanted.total()),
         resources::human_bytes(wanted.records),
         resources::human_bytes(wanted.working),

@@ -421,6 +421,16 @@ fn explain_unknown_argument(e: &mut clap::Error) {
     let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg).cloned() else {
         return;
     };
+    if split_setting(&arg) {
+        e.insert(
+            ContextKind::Suggested,
+            ContextValue::StyledStrs(vec![
+                "--set and --vary take PATH=VALUE as one argument: write it without spaces around =, or in quotes ('agency.DoD.caution = 0.3')"
+                    .into(),
+            ]),
+        );
+        return;
+    }
     let Some(long) = arg.strip_prefix("--") else {
         return;
     };
@@ -451,6 +461,25 @@ fn explain_unknown_argument(e: &mut clap::Error) {
     );
     told.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
     *e = told;
+}
+
+/// Whether `unexpected`, an argument clap found no place for, is part of a
+/// `--set` or `--vary` setting written with spaces around its `=`
+/// (`--set agency.DoD.caution = 0.3`): it starts with `=`, or follows an
+/// argument of such an option that ends with one.
+fn split_setting(unexpected: &str) -> bool {
+    if unexpected.starts_with('=') {
+        return true;
+    }
+    let typed: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    // `--set PATH= VALUE` (clap refuses `--set=PATH= VALUE` for its value
+    // first, and that message says the same).
+    typed.windows(3).any(|w| {
+        ["--set", "--vary"].contains(&w[0].as_str()) && w[1].ends_with('=') && w[2] == unexpected
+    })
 }
 
 /// The user pressed Ctrl-C, or the process got SIGINT, SIGTERM or SIGHUP.

@@ -9,8 +9,8 @@ use super::folder::{
 };
 use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
 use super::job::{
-    CancellableFile, interrupt_flag, print_stdout, runs_a_spreadsheet_opens, simulate, summarize,
-    warn_if_too_long, warn_if_too_wide, warn_of_long_files,
+    CancellableFile, interrupt_flag, print_after_writing, runs_a_spreadsheet_opens, simulate,
+    summarize, warn_if_too_long, warn_if_too_wide, warn_of_long_files,
 };
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{event_labels, load_with_sets, set_specs, settings_line};
@@ -104,12 +104,15 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
 
     if !sim.quiet {
         let with = settings_line(&args.scenario, &s, &args.set);
-        print_stdout(&format!(
-            "{with}{}\nWrote {} to {}\n",
-            report::final_table(&s, &projection, seed),
-            file_names(&files),
-            shown_path(&out)
-        ))?;
+        print_after_writing(
+            &format!(
+                "{with}{}\nWrote {} to {}\n",
+                report::final_table(&s, &projection, seed),
+                file_names(&files),
+                shown_path(&out)
+            ),
+            &out,
+        )?;
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use super::folder::{
     check_out_folder, file_names, foresee_folder_warnings, manifest, write_outputs,
 };
 use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
-use super::job::{interrupt_flag, print_stdout, simulate, summarize, warn_if_too_long};
+use super::job::{interrupt_flag, print_after_writing, simulate, summarize, warn_if_too_long};
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{
     Given, check_paths, event_labels, events_named, given_sets, model_fingerprint,
@@ -268,12 +268,15 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
             };
             with.push_str(&format!("{file}--vary {}{varied}\n", plan.path));
         }
-        print_stdout(&format!(
-            "{with}{}\nWrote {} to {}\n",
-            report::sweep_table(&base, plan, &points, runs, seed),
-            file_names(&files),
-            shown_path(&out)
-        ))?;
+        print_after_writing(
+            &format!(
+                "{with}{}\nWrote {} to {}\n",
+                report::sweep_table(&base, plan, &points, runs, seed),
+                file_names(&files),
+                shown_path(&out)
+            ),
+            &out,
+        )?;
     }
     Ok(())
 }

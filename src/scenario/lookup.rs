@@ -4,7 +4,7 @@
 //! bounded list of the names there are. Shared by the TOML walk (`raw`),
 //! validation and settings (`vary`).
 
-use super::names::{differ_in_modifiers, difference, folded, listed_name, printable_name};
+use super::names::{differ_invisibly, difference, folded, listed_name, printable_name};
 use toml::{Spanned, Value};
 
 /// The closest candidate to a misspelt name, if one is close enough.
@@ -37,7 +37,11 @@ pub(crate) fn suggest<'a>(
     // then the first given (`Vendor1` among `Vendor00`..`Vendor24` is
     // `Vendor01`, not whichever came last). Candidates that hold every
     // typed word come before all others.
-    let mut best: Option<(bool, f64, usize, &'a str)> = None;
+    // The edits are counted only between candidates equally similar (a
+    // file of many misspelt references to many long names would otherwise
+    // spend most of its check counting them), the best's once it meets
+    // its first equal.
+    let mut best: Option<(bool, f64, Option<usize>, &'a str)> = None;
     for c in candidates {
         let lower = c.to_lowercase();
         let score = strsim::jaro_winkler(&name, &lower);
@@ -48,12 +52,19 @@ pub(crate) fn suggest<'a>(
         if !shortened && score < 0.8 {
             continue;
         }
-        let edits = strsim::levenshtein(&name, &lower);
-        let better = best.is_none_or(|(sh, s, e, _)| {
-            (shortened, score) > (sh, s) || (shortened == sh && score == s && edits < e)
-        });
+        let better = match &mut best {
+            None => true,
+            Some((sh, s, _, _)) if (shortened, score) != (*sh, *s) => {
+                (shortened, score) > (*sh, *s)
+            }
+            Some((_, _, best_edits, best_name)) => {
+                let best_edits = *best_edits
+                    .get_or_insert_with(|| strsim::levenshtein(&name, &best_name.to_lowercase()));
+                strsim::levenshtein(&name, &lower) < best_edits
+            }
+        };
         if better {
-            best = Some((shortened, score, edits, c));
+            best = Some((shortened, score, None, c));
         }
     }
     best.map(|(_, _, _, c)| c)
@@ -190,10 +201,11 @@ pub(super) fn find<N: Declared>(
         .position(|n| n.declared() == Some(name))
         .ok_or_else(|| {
             let given = || names.iter().filter_map(Declared::declared);
-            // A name that differs from a declared one only by joiners or
-            // variation selectors looks the same: say where they differ.
+            // A name that differs from a declared one only by joiners,
+            // variation selectors or the encoding of a letter or space looks
+            // the same: say where they differ.
             let hint = given()
-                .find(|g| folded(g) == folded(name) && differ_in_modifiers(name, g))
+                .find(|g| folded(g) == folded(name) && differ_invisibly(name, g))
                 .map(|g| {
                     format!(
                         "; did you mean '{g}'? ('{}' differs from it only in {})",

@@ -323,9 +323,11 @@ impl Scenario {
     }
 
     /// The index of the vendor named `name` in [`Scenario::vendors`],
-    /// ignoring letter case and surrounding spaces (the names of one
-    /// scenario never differ only in those; a file's references to a name
-    /// must still match its case); `None` when no vendor has that name.
+    /// ignoring letter case, surrounding spaces and what does not show
+    /// (joiners, variation selectors, the encoding of an accented letter,
+    /// the kind of space: the names of one scenario never differ only in
+    /// those; a file's references to a name must still match it exactly);
+    /// `None` when no vendor has that name.
     pub fn vendor_index(&self, name: &str) -> Option<usize> {
         self.vendors
             .iter()

@@ -11,13 +11,35 @@
 /// A name as spreadsheets and readers compare it: Excel's AutoFilter,
 /// pivot tables and lookups ignore letter case, and names are trimmed of
 /// surrounding spaces, so two names that fold alike would share the rows
-/// of the outputs; joiners and variation selectors, which show nothing by
-/// themselves, are dropped too (`text::without_modifiers`), since two names
-/// that differ only by them look the same in every table and chart.
+/// of the outputs; and compared as it looks ([`as_seen`]), since two names
+/// that differ only in what does not show look the same in every table and
+/// chart.
 pub(crate) fn folded(name: &str) -> String {
-    crate::text::without_modifiers(name.trim())
-        .trim()
-        .to_lowercase()
+    as_seen(name.trim()).trim().to_lowercase()
+}
+
+/// `text` as it looks: without joiners and variation selectors, which show
+/// nothing by themselves (`text::without_modifiers`), and with the
+/// differences of encoding that do not show undone: every kind of space
+/// (a non-breaking one, U+00A0) as an ordinary space, and letters in
+/// Unicode's composed form (NFC), so that an `é` typed as one character and
+/// one written as `e` and a combining accent (as some systems paste it)
+/// are one letter.
+pub(crate) fn as_seen(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return text.into();
+    }
+    encoded_alike(&crate::text::without_modifiers(text)).into()
+}
+
+/// `text` with every kind of space as an ordinary space and in Unicode's
+/// composed form (NFC): how it would be encoded had it been typed alike.
+fn encoded_alike(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .nfc()
+        .collect()
 }
 
 /// Vendor names that head a column of `shares_wide.csv` already or mean
@@ -156,25 +178,42 @@ pub(super) fn spreadsheet_value(name: &str) -> Option<(&'static str, &'static st
     ))
 }
 
-/// Whether two names that fold alike ([`folded`]) differ in their joiners
-/// or variation selectors (their number or place): whatever letter case and
-/// surrounding spaces leave unexplained.
-pub(crate) fn differ_in_modifiers(a: &str, b: &str) -> bool {
+/// Whether two names that fold alike ([`folded`]) differ in something
+/// that does not show (joiners, variation selectors, or the encoding of a
+/// letter or a space): whatever letter case and surrounding spaces leave
+/// unexplained.
+pub(crate) fn differ_invisibly(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() != b.trim().to_lowercase()
 }
 
 /// How two different names that fold alike ([`folded`]) differ: in letter
-/// case, surrounding spaces, or joiners and variation selectors.
+/// case, surrounding spaces, joiners and variation selectors, or the
+/// encoding of their letters or spaces.
 pub(crate) fn difference(a: &str, b: &str) -> String {
     use crate::text::without_modifiers;
-    let modifiers = differ_in_modifiers(a, b);
-    let (a, b) = (without_modifiers(a), without_modifiers(b));
+    use unicode_normalization::UnicodeNormalization;
+    let key = |text: &str| text.trim().to_lowercase();
+    let modifiers = key(&encoded_alike(a)) != key(&encoded_alike(b));
+    let (bare_a, bare_b) = (without_modifiers(a), without_modifiers(b));
+    let composed = |text: &str| key(&text.nfc().collect::<String>());
+    let spaces_of_a_kind = |text: &str| key(&text.replace(char::is_whitespace, " "));
+    let space_kinds = composed(&bare_a) != composed(&bare_b);
+    let accents = spaces_of_a_kind(&bare_a) != spaces_of_a_kind(&bare_b);
+    let (a, b) = (as_seen(a), as_seen(b));
     let case = a.trim() != b.trim();
     let spaces = a.to_lowercase() != b.to_lowercase();
     let parts: Vec<&str> = [
         (case, "letter case"),
         (spaces, "surrounding spaces"),
         (modifiers, "joiners or variation selectors"),
+        (
+            accents,
+            "how an accented letter is encoded (as one character or as a letter and a combining accent)",
+        ),
+        (
+            space_kinds,
+            "the kind of space (a non-breaking or other special space for an ordinary one)",
+        ),
     ]
     .into_iter()
     .filter_map(|(differs, what)| differs.then_some(what))
@@ -225,24 +264,37 @@ pub(super) fn listed_name(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `name` for a message that compares it with a name it looks like: with
-/// its joiners and variation selectors escaped when it has any, so the
-/// reader sees where the two differ.
+/// its joiners and variation selectors escaped when it has any, and, when
+/// it is not encoded as [`as_seen`] encodes it, its combining marks and
+/// spaces other than the ordinary one too, so the reader sees where the two
+/// differ.
 pub(crate) fn printable_name(name: &str) -> String {
-    if name.chars().any(crate::text::is_modifier) {
-        with_modifiers_escaped(name)
-    } else {
-        name.to_string()
+    let modifiers = name.chars().any(crate::text::is_modifier);
+    let encoding = !name.is_ascii() && encoded_alike(name) != name;
+    if !modifiers && !encoding {
+        return name.to_string();
     }
+    escaped_where(&printable(name), |c| {
+        crate::text::is_modifier(c)
+            || (encoding
+                && (unicode_normalization::char::is_combining_mark(c)
+                    || (c.is_whitespace() && c != ' ')))
+    })
 }
 
 /// [`printable`] `text` with its joiners and variation selectors written as
 /// escapes too, for a message about a name that shows nothing.
 fn with_modifiers_escaped(text: &str) -> String {
-    printable(text)
-        .chars()
+    escaped_where(&printable(text), crate::text::is_modifier)
+}
+
+/// `text` with each character `escape` picks written as `\uXXXX` (or
+/// `\UXXXXXXXX` beyond U+FFFF), as TOML would read it.
+fn escaped_where(text: &str, escape: impl Fn(char) -> bool) -> String {
+    text.chars()
         .map(|c| match u32::from(c) {
-            code if crate::text::is_modifier(c) && code > 0xFFFF => format!("\\U{code:08X}"),
-            code if crate::text::is_modifier(c) => format!("\\u{code:04X}"),
+            code if escape(c) && code > 0xFFFF => format!("\\U{code:08X}"),
+            code if escape(c) => format!("\\u{code:04X}"),
             _ => c.to_string(),
         })
         .collect()
@@ -269,8 +321,8 @@ pub(super) fn same_name(what: &str, name: &str, first: &str, line: Option<usize>
         )
     } else {
         let how = difference(name, first);
-        let why = if differ_in_modifiers(name, first) {
-            "joiners and variation selectors show nothing and spreadsheets ignore letter case, so the two would look the same or their rows in the outputs would merge: names must differ in something visible"
+        let why = if differ_invisibly(name, first) {
+            "such differences do not show and spreadsheets ignore letter case, so the two would look the same or their rows in the outputs would merge: names must differ in something visible"
         } else {
             "names are trimmed and spreadsheets ignore letter case, so their rows in the outputs would merge: names must differ in more than that"
         };
@@ -285,7 +337,7 @@ pub(super) fn same_name(what: &str, name: &str, first: &str, line: Option<usize>
 
 #[cfg(test)]
 mod tests {
-    use super::{difference, folded, not_shown, spreadsheet_value};
+    use super::{difference, folded, not_shown, printable_name, same_name, spreadsheet_value};
 
     /// A time and digits grouped by commas are numbers or dates to a
     /// spreadsheet: 12:30 is half past twelve, 1,000 a thousand.
@@ -319,6 +371,32 @@ mod tests {
         assert_eq!(not_shown(" A "), None);
     }
 
+    const ACCENT: &str = "how an accented letter is encoded (as one character or as a letter and a combining accent)";
+    const SPACE: &str =
+        "the kind of space (a non-breaking or other special space for an ordinary one)";
+
+    /// An accented letter typed as one character and pasted as a letter and
+    /// a combining accent, or a non-breaking space for a space, look the
+    /// same: one name to the rules, and a message escapes what differs.
+    #[test]
+    fn names_encoded_otherwise_fold_alike_and_show_where_they_differ() {
+        assert_eq!(folded("Caf\u{e9}"), folded("Cafe\u{301}"));
+        assert_eq!(folded("Acme AI"), folded("Acme\u{a0}AI"));
+        assert_ne!(folded("Cafe"), folded("Caf\u{e9}"));
+        assert_eq!(printable_name("Cafe\u{301}"), "Cafe\\u0301");
+        assert_eq!(printable_name("Acme\u{a0}AI"), "Acme\\u00A0AI");
+        assert_eq!(printable_name("Caf\u{e9} \u{1F600}"), "Caf\u{e9} \u{1F600}");
+        assert_eq!(
+            same_name("vendor", "Cafe\u{301}", "Caf\u{e9}", Some(11)),
+            format!(
+                "vendor 'Cafe\\u0301' differs from vendor 'Caf\u{e9}' (line 11) only in {ACCENT}; \
+                 such differences do not show and spreadsheets ignore letter case, so the two would \
+                 look the same or their rows in the outputs would merge: names must differ in \
+                 something visible"
+            )
+        );
+    }
+
     /// Names that fold alike always differ in something the message can
     /// name, including joiners that sit in different places.
     #[test]
@@ -336,6 +414,14 @@ mod tests {
                 "Acme\u{FE0F}",
                 "ACME",
                 "letter case and joiners or variation selectors",
+            ),
+            ("Caf\u{e9}", "Cafe\u{301}", ACCENT),
+            ("Acme AI", "Acme\u{a0}AI", SPACE),
+            ("Acme AI", "Acme\u{3000}AI", SPACE),
+            (
+                "CAF\u{c9}\u{200D} AI",
+                "cafe\u{301}\u{a0}ai",
+                &format!("letter case and joiners or variation selectors and {ACCENT} and {SPACE}"),
             ),
         ] {
             assert_eq!(folded(a), folded(b), "{a:?} {b:?}");

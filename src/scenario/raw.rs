@@ -704,6 +704,9 @@ fn syntax_hint(source: &str, span: &Range<usize>) -> Option<String> {
     } else {
         line
     };
+    if let Some(hint) = control_slip(line) {
+        return Some(hint);
+    }
     if let Some(hint) = typographic_slip(&untrimmed_code_of(line)) {
         return Some(hint);
     }
@@ -949,6 +952,52 @@ fn typographic_slip(code: &str) -> Option<String> {
         ));
     }
     (!slips.is_empty()).then(|| slips.join("; "))
+}
+
+/// A control character in `line` (other than a tab), which TOML allows
+/// nowhere raw, named, since it shows as nothing or as a box and the
+/// parser's message speaks of what it expected instead: a form feed an
+/// editor left as a page break, a NUL or an escape from a pasted terminal
+/// text. And, outside strings and comments, a line or paragraph separator
+/// (U+2028, U+2029), which an editor shows as a line break and TOML does
+/// not read as one. `None` if the line has neither.
+fn control_slip(line: &str) -> Option<String> {
+    if let Some(c) = line.chars().find(|&c| c.is_control() && c != '\t') {
+        if c == '\r' {
+            // Lines split at line feeds, each taking its carriage return
+            // along: one left within a line ends a line on its own.
+            return Some(
+                "the line has a carriage return (U+000D) with no line feed after it, which TOML does not read as a line break: save the file with ordinary line endings (LF, or CR LF)".to_string(),
+            );
+        }
+        let name = match c {
+            '\0' => "a NUL character",
+            '\u{0B}' => "a vertical tab",
+            '\u{0C}' => "a form feed",
+            '\u{1B}' => "an escape character",
+            '\u{7F}' => "a delete character",
+            '\u{85}' => "a next-line character",
+            _ => "a control character",
+        };
+        let code = u32::from(c);
+        let page_break = if c == '\u{0C}' { ", a page break" } else { "" };
+        return Some(format!(
+            "the line has {name} (U+{code:04X}{page_break}), which shows as nothing and TOML does not allow: delete it (in a quoted string, write it as an escape, \\u{code:04X})"
+        ));
+    }
+    let code = untrimmed_code_of(line);
+    let separator = code
+        .chars()
+        .find(|c| matches!(c, '\u{2028}' | '\u{2029}'))?;
+    Some(format!(
+        "the line has a {} separator (U+{:04X}), which an editor may show as a line break but TOML does not read as one: write an ordinary line break",
+        if separator == '\u{2028}' {
+            "line"
+        } else {
+            "paragraph"
+        },
+        u32::from(separator)
+    ))
 }
 
 /// Where a syntax error the parser reports without a position (its

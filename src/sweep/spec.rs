@@ -215,7 +215,9 @@ impl Sweep {
             return fail(format!("'{spec}' names no number before '='"));
         }
         if value.is_empty() {
-            return fail(format!("'{spec}' gives no value after '='"));
+            return fail(format!(
+                "'{spec}' gives no value after '=' (write PATH=VALUE as one argument, without spaces around =, or in quotes)"
+            ));
         }
         if value.starts_with('{') {
             return fail(not_a_distribution(spec));
@@ -435,8 +437,9 @@ fn literal(
             String::new()
         };
         return Err(format!(
-            "'{text}' is {}{cut}{range}",
-            what_a_value_may_be(path)
+            "'{text}' is {}{cut}{range}{}",
+            what_a_value_may_be(path),
+            spaced_list_hint(text)
         ));
     };
     Ok(SweepValue {
@@ -467,6 +470,28 @@ fn what_a_value_may_be(path: &str) -> &'static str {
              month YYYY-MM"
         }
     }
+}
+
+/// For values separated by spaces (`0.1 0.3`, `2026-03 2027-03`): "; the
+/// values of a list are separated by commas: 0.1,0.3". Empty for anything
+/// else, and for digits grouped in threes by spaces (`1 000`), which are one
+/// number written as some countries write it.
+fn spaced_list_hint(text: &str) -> String {
+    let pieces: Vec<&str> = text.split_whitespace().collect();
+    let [_, rest @ ..] = pieces.as_slice() else {
+        return String::new();
+    };
+    let value = |p: &str| p.parse::<f64>().is_ok() || YearMonth::parse(p).is_some();
+    let grouped = rest
+        .iter()
+        .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()));
+    if rest.is_empty() || grouped || !pieces.iter().all(|p| value(p)) {
+        return String::new();
+    }
+    format!(
+        "; the values of a list are separated by commas: {}",
+        pieces.join(",")
+    )
 }
 
 /// For a range written as a spreadsheet or a report writes one (`0.2-0.6`,
@@ -1215,6 +1240,28 @@ mod tests {
                 "{spec}"
             );
         }
+        // Values separated by spaces are told the commas; digits grouped
+        // in threes are not.
+        assert_eq!(
+            Sweep::parse("agency.*.caution=0.1 0.3")
+                .unwrap_err()
+                .to_string(),
+            "'0.1 0.3' is not a number: write a plain number such as 0.25 or 2.5e6; the values \
+             of a list are separated by commas: 0.1,0.3"
+        );
+        assert_eq!(
+            Sweep::parse("event.2.at=2026-03  2027-03")
+                .unwrap_err()
+                .to_string(),
+            "'2026-03  2027-03' is not a date: write a month YYYY-MM such as 2027-03, or a period \
+             index such as 14; the values of a list are separated by commas: 2026-03,2027-03"
+        );
+        assert!(
+            !Sweep::parse("agency.DoD.units=1 000")
+                .unwrap_err()
+                .to_string()
+                .contains("commas:")
+        );
         // Values each in quotes are values of a list.
         assert_eq!(texts("x=\"0.1\",\"0.2\""), ["0.1", "0.2"]);
         // Where no comma could have been part of a number, no word of it.

@@ -277,6 +277,20 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
             "tip: to pass '--frobnicate' as a value, use '-- --frobnicate'\n\n\
              Usage: sharecast run [OPTIONS] <SCENARIO>",
         ),
+        // A setting written with spaces around its `=`, which the shell
+        // splits into arguments of their own.
+        (
+            vec!["run", s, "--set", "agency.Agency.term", "=", "12"],
+            "error: unexpected argument '=' found\n\n  tip: --set and --vary take PATH=VALUE as one argument",
+        ),
+        (
+            vec!["sweep", s, "--vary", "agency.Agency.term=", "6,12"],
+            "error: unexpected argument '6,12' found\n\n  tip: --set and --vary take PATH=VALUE as one argument",
+        ),
+        (
+            vec!["compare", s, s, "--set", "agency.Agency.term", "=12"],
+            "tip: --set and --vary take PATH=VALUE as one argument: write it without spaces around =, or in quotes",
+        ),
     ] {
         let o = sharecast(tmp.path(), &args);
         let stderr = String::from_utf8_lossy(&o.stderr);

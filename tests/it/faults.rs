@@ -1156,7 +1156,10 @@ fn a_full_standard_output_fails_with_1_after_the_results_are_written() {
     let (code, stderr) = minimal_with_stdout(tmp.path(), &args, full);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
-        stderr.contains("error: cannot write to standard output: No space left on device"),
+        stderr.contains(
+            "error: the results were written to r, but their summary could not be shown: \
+             cannot write to standard output: No space left on device"
+        ),
         "{stderr}"
     );
     for name in [

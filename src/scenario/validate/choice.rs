@@ -7,7 +7,7 @@ use super::Checker;
 use super::agency::agency_name;
 use super::event::change_keys;
 use crate::scenario::lookup::{did_you_mean, list, suggest};
-use crate::scenario::names::{differ_in_modifiers, difference, folded, not_shown, printable_name};
+use crate::scenario::names::{differ_invisibly, difference, folded, not_shown, printable_name};
 use crate::scenario::param::Param;
 use crate::scenario::raw::{RawEvent, RawScenario, SpannedMap};
 use crate::scenario::{Event, Field, Target, W_ACCESS, W_BRAND, W_FIRST_ATTRIBUTE, W_INCUMBENCY};
@@ -294,7 +294,7 @@ impl Checker {
                 Some((first, line)) => {
                     let at = line.map(|l| format!(" (line {l})")).unwrap_or_default();
                     let how = difference(key, first);
-                    let rule = if differ_in_modifiers(key, first) {
+                    let rule = if differ_invisibly(key, first) {
                         "attribute names must differ in something visible"
                     } else {
                         "attribute names must differ in more than letter case and surrounding spaces"

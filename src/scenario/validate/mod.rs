@@ -36,6 +36,12 @@ use std::path::Path;
 use super::lines::LineIndex;
 use super::lookup::{declared_names, did_you_mean};
 use super::names::{not_shown, printable};
+
+/// A message as it is kept and shown: hidden characters escaped, and cut
+/// to `text::MAX_MESSAGE_CHARS` when it repeats a huge value of the file.
+fn shown(message: &str) -> String {
+    crate::text::bounded_message(printable(message))
+}
 use super::raw::{self, RawScenario};
 use super::vary::{self, NOT_IN_FILE, Setting};
 use super::{Agency, Diagnostic, Event, Scenario, Vendor};
@@ -81,7 +87,7 @@ pub fn validate_with_warnings(
                     .into_iter()
                     .map(|(span, message)| Diagnostic {
                         line: span.map(|s| cx.line(&s)),
-                        message: printable(&message),
+                        message: shown(&message),
                     })
                     .collect(),
                 Vec::new(),
@@ -93,7 +99,7 @@ pub fn validate_with_warnings(
         .filter_map(|setting| vary::apply(&mut raw, setting).err())
         .map(|message| Diagnostic {
             line: None,
-            message: printable(&message),
+            message: shown(&message),
         })
         .collect();
     if !unmatched.is_empty() {
@@ -192,7 +198,7 @@ impl Checker {
         let line = self.line_of(span);
         self.errors.push(Diagnostic {
             line,
-            message: printable(&message.into()),
+            message: shown(&message.into()),
         });
     }
 
@@ -201,7 +207,7 @@ impl Checker {
     fn error_in_file(&mut self, message: impl Into<String>) {
         self.errors.push(Diagnostic {
             line: None,
-            message: printable(&message.into()),
+            message: shown(&message.into()),
         });
     }
 
@@ -214,7 +220,7 @@ impl Checker {
         let line = self.line_of(span);
         self.warnings.push(Diagnostic {
             line,
-            message: printable(&message.into()),
+            message: shown(&message.into()),
         });
     }
 

@@ -284,7 +284,7 @@ pub fn align(
         };
         notes.push(format!(
             "vendor {} is not in the {missing_from}, where it holds no contract (share 0, revenue 0){}",
-            v.name,
+            crate::scenario::printable_name(&v.name),
             looks_alike_hint("vendor", &v.name, this_side, other_side, missing_from)
         ));
     }
@@ -303,7 +303,8 @@ pub fn align(
             for (name, found) in base.iter().zip(&matched) {
                 if found.is_none() {
                     notes.push(format!(
-                        "{kind} {name} is only in the baseline: {}{}",
+                        "{kind} {} is only in the baseline: {}{}",
+                        crate::scenario::printable_name(name),
                         still_counted("baseline"),
                         looks_alike_hint(kind, name, base, other, "counterfactual")
                     ));
@@ -311,7 +312,8 @@ pub fn align(
             }
             for name in other.iter().filter(|name| !base.contains(name)) {
                 notes.push(format!(
-                    "{kind} {name} is only in the counterfactual: {}{}",
+                    "{kind} {} is only in the counterfactual: {}{}",
+                    crate::scenario::printable_name(name),
                     still_counted("counterfactual"),
                     looks_alike_hint(kind, name, other, base, "baseline")
                 ));

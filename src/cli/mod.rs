@@ -421,13 +421,10 @@ fn explain_unknown_argument(e: &mut clap::Error) {
     let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg).cloned() else {
         return;
     };
-    if split_setting(&arg) {
+    if let Some(tip) = split_setting(&arg) {
         e.insert(
             ContextKind::Suggested,
-            ContextValue::StyledStrs(vec![
-                "--set and --vary take PATH=VALUE as one argument: write it without spaces around =, or in quotes ('agency.DoD.caution = 0.3')"
-                    .into(),
-            ]),
+            ContextValue::StyledStrs(vec![tip.into()]),
         );
         return;
     }
@@ -463,22 +460,37 @@ fn explain_unknown_argument(e: &mut clap::Error) {
     *e = told;
 }
 
-/// Whether `unexpected`, an argument clap found no place for, is part of a
-/// `--set` or `--vary` setting written with spaces around its `=`
-/// (`--set agency.DoD.caution = 0.3`): it starts with `=`, or follows an
-/// argument of such an option that ends with one.
-fn split_setting(unexpected: &str) -> bool {
+/// A tip for `unexpected`, an argument clap found no place for, when it is
+/// part of a `--set` or `--vary` setting the shell split at spaces: around
+/// its `=` (`--set agency.DoD.caution = 0.3`: it starts with `=`, or follows
+/// an argument of such an option that ends with one), or between the values
+/// of a `--vary` list (`--vary agency.DoD.caution=0.1 0.3`).
+fn split_setting(unexpected: &str) -> Option<&'static str> {
+    const AROUND_EQUALS: &str = "--set and --vary take PATH=VALUE as one argument: write it without spaces around =, or put the whole setting in quotes";
+    const LIST: &str = "a --vary list is one argument: separate its values by commas without spaces (PATH=0.1,0.3), or put the whole setting in quotes";
     if unexpected.starts_with('=') {
-        return true;
+        return Some(AROUND_EQUALS);
     }
     let typed: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     // `--set PATH= VALUE` (clap refuses `--set=PATH= VALUE` for its value
-    // first, and that message says the same).
-    typed.windows(3).any(|w| {
-        ["--set", "--vary"].contains(&w[0].as_str()) && w[1].ends_with('=') && w[2] == unexpected
+    // first, and that message says the same), `--vary PATH=0.1 0.3`.
+    let value = |text: &str| {
+        let text = text.trim_end_matches(',');
+        text.parse::<f64>().is_ok() || crate::calendar::YearMonth::parse(text).is_some()
+    };
+    typed.windows(3).find_map(|w| {
+        if w[2] != unexpected || !["--set", "--vary"].contains(&w[0].as_str()) {
+            None
+        } else if w[1].ends_with('=') {
+            Some(AROUND_EQUALS)
+        } else if w[0] == "--vary" && w[1].contains('=') && value(unexpected) {
+            Some(LIST)
+        } else {
+            None
+        }
     })
 }
 
@@ -513,6 +525,10 @@ pub fn main() -> ExitCode {
                     "note: the arguments hold control, formatting or invisible characters, which the message above leaves out or escapes; as typed: {}\n",
                     shown.join(" ")
                 ));
+            } else if e.to_string().len() > crate::text::MAX_MESSAGE_CHARS {
+                // A value of megabytes quoted back (clap quotes the value it
+                // refuses), without clap's colours.
+                print_stderr(&bounded_lines(&e.render().to_string()));
             } else {
                 let _ = e.print();
             }
@@ -537,10 +553,22 @@ pub fn main() -> ExitCode {
             } else {
                 format!("{e:#}")
             };
-            print_stderr(&format!("error: {}\n", terminal_safe(&message)));
+            print_stderr(&format!(
+                "error: {}\n",
+                bounded_lines(&terminal_safe(&message))
+            ));
             ExitCode::from(code)
         }
     }
+}
+
+/// `text` with each line cut as `text::bounded_message` cuts a message: an
+/// argument or a value of megabytes is not repeated whole.
+fn bounded_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| crate::text::bounded_message(line.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Writes `text` to stderr, ignoring failure: with stderr unwritable (a full

@@ -79,6 +79,26 @@ pub(super) fn did_you_mean<'a>(
         .unwrap_or_default()
 }
 
+/// What a `name` that refers to none of `declared` could have been: the
+/// declared name it looks the same as (differing only in what does not
+/// show: joiners, variation selectors, the encoding of a character or the
+/// kind of space), saying where they differ; else the closest by spelling
+/// ([`did_you_mean`]); else nothing.
+pub(super) fn unknown_name_hint(name: &str, declared: &[&str]) -> String {
+    declared
+        .iter()
+        .find(|g| folded(g) == folded(name) && differ_invisibly(name, g))
+        .map(|g| {
+            format!(
+                "; did you mean '{}'? ('{}' differs from it only in {})",
+                printable_name(g),
+                printable_name(name),
+                difference(name, g)
+            )
+        })
+        .unwrap_or_else(|| did_you_mean(name, declared.iter().copied()))
+}
+
 /// "'access' needs a TIER after it: access.unclassified, access.secret":
 /// a key named without the part that must follow it, and the keys it
 /// could be (`keys`, already listed).
@@ -201,19 +221,7 @@ pub(super) fn find<N: Declared>(
         .position(|n| n.declared() == Some(name))
         .ok_or_else(|| {
             let given = || names.iter().filter_map(Declared::declared);
-            // A name that differs from a declared one only by joiners,
-            // variation selectors or the encoding of a letter or space looks
-            // the same: say where they differ.
-            let hint = given()
-                .find(|g| folded(g) == folded(name) && differ_invisibly(name, g))
-                .map(|g| {
-                    format!(
-                        "; did you mean '{g}'? ('{}' differs from it only in {})",
-                        printable_name(name),
-                        difference(name, g)
-                    )
-                })
-                .unwrap_or_else(|| did_you_mean(name, given()));
+            let hint = unknown_name_hint(name, &given().collect::<Vec<_>>());
             format!(
                 "{subject} names {} '{}', {}; {}: {}{}{hint}",
                 kind.one,

@@ -20,8 +20,8 @@ pub(crate) fn folded(name: &str) -> String {
 
 /// `text` as it looks: without joiners and variation selectors, which show
 /// nothing by themselves (`text::without_modifiers`), and with the
-/// differences of encoding that do not show undone: every kind of space
-/// (a non-breaking one, U+00A0) as an ordinary space, and letters in
+/// differences of encoding that do not show undone: every blank space (a
+/// non-breaking one, U+00A0) as an ordinary space, and characters in
 /// Unicode's composed form (NFC), so that an `é` typed as one character and
 /// one written as `e` and a combining accent (as some systems paste it)
 /// are one letter.
@@ -32,12 +32,25 @@ pub(crate) fn as_seen(text: &str) -> std::borrow::Cow<'_, str> {
     encoded_alike(&crate::text::without_modifiers(text)).into()
 }
 
-/// `text` with every kind of space as an ordinary space and in Unicode's
-/// composed form (NFC): how it would be encoded had it been typed alike.
+/// Whether `c` is a space that shows blank other than the ordinary one:
+/// the space separators of Unicode (no-break, the typographic widths, the
+/// ideographic space) but the Ogham space mark (U+1680), which is drawn as
+/// a dash. Line and paragraph separators are not among them (names refuse
+/// them as formatting characters).
+fn is_special_space(c: char) -> bool {
+    matches!(
+        c,
+        '\u{A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+    )
+}
+
+/// `text` with every blank space as an ordinary space ([`is_special_space`])
+/// and in Unicode's composed form (NFC): how it would be encoded had it
+/// been typed alike.
 fn encoded_alike(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     text.chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .map(|c| if is_special_space(c) { ' ' } else { c })
         .nfc()
         .collect()
 }
@@ -196,7 +209,7 @@ pub(crate) fn difference(a: &str, b: &str) -> String {
     let modifiers = key(&encoded_alike(a)) != key(&encoded_alike(b));
     let (bare_a, bare_b) = (without_modifiers(a), without_modifiers(b));
     let composed = |text: &str| key(&text.nfc().collect::<String>());
-    let spaces_of_a_kind = |text: &str| key(&text.replace(char::is_whitespace, " "));
+    let spaces_of_a_kind = |text: &str| key(&text.replace(is_special_space, " "));
     let space_kinds = composed(&bare_a) != composed(&bare_b);
     let accents = spaces_of_a_kind(&bare_a) != spaces_of_a_kind(&bare_b);
     let (a, b) = (as_seen(a), as_seen(b));
@@ -208,7 +221,7 @@ pub(crate) fn difference(a: &str, b: &str) -> String {
         (modifiers, "joiners or variation selectors"),
         (
             accents,
-            "how an accented letter is encoded (as one character or as a letter and a combining accent)",
+            "how a character is encoded (such as an accented letter as one character or as a letter and a combining accent)",
         ),
         (
             space_kinds,
@@ -264,40 +277,69 @@ pub(super) fn listed_name(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `name` for a message that compares it with a name it looks like: with
-/// its joiners and variation selectors escaped when it has any, and, when
-/// it is not encoded as [`as_seen`] encodes it, its combining marks and
-/// spaces other than the ordinary one too, so the reader sees where the two
-/// differ.
+/// its joiners and variation selectors escaped, and the characters that
+/// [`as_seen`] would encode otherwise (a blank space other than the
+/// ordinary one; a character with its combining marks that Unicode's
+/// composed form writes otherwise, as `e` and U+0301 for `é`), and a
+/// combining mark with nothing before it to sit on, so the reader sees
+/// where two names differ. Other marks stay as written, so a name in a
+/// script that needs them stays readable.
 pub(crate) fn printable_name(name: &str) -> String {
-    let modifiers = name.chars().any(crate::text::is_modifier);
-    let encoding = !name.is_ascii() && encoded_alike(name) != name;
-    if !modifiers && !encoding {
-        return name.to_string();
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let name = printable(name);
+    if name.is_ascii() {
+        return name;
     }
-    escaped_where(&printable(name), |c| {
-        crate::text::is_modifier(c)
-            || (encoding
-                && (unicode_normalization::char::is_combining_mark(c)
-                    || (c.is_whitespace() && c != ' ')))
-    })
+    let mut out = String::with_capacity(name.len());
+    // Each character with the combining marks after it.
+    let mut rest = name.as_str();
+    while let Some(first) = rest.chars().next() {
+        let end = rest
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| !is_combining_mark(c))
+            .map_or(rest.len(), |(i, _)| i);
+        let (cluster, after) = rest.split_at(end);
+        let recomposed = cluster.nfc().eq(cluster.chars());
+        for c in cluster.chars() {
+            let hidden = crate::text::is_modifier(c)
+                || is_special_space(c)
+                || (!recomposed && !c.is_ascii())
+                || (is_combining_mark(first) && out.is_empty() && c == first);
+            if hidden {
+                out.push_str(&toml_escape(c));
+            } else {
+                out.push(c);
+            }
+        }
+        rest = after;
+    }
+    out
 }
 
 /// [`printable`] `text` with its joiners and variation selectors written as
 /// escapes too, for a message about a name that shows nothing.
 fn with_modifiers_escaped(text: &str) -> String {
-    escaped_where(&printable(text), crate::text::is_modifier)
-}
-
-/// `text` with each character `escape` picks written as `\uXXXX` (or
-/// `\UXXXXXXXX` beyond U+FFFF), as TOML would read it.
-fn escaped_where(text: &str, escape: impl Fn(char) -> bool) -> String {
-    text.chars()
-        .map(|c| match u32::from(c) {
-            code if escape(c) && code > 0xFFFF => format!("\\U{code:08X}"),
-            code if escape(c) => format!("\\u{code:04X}"),
-            _ => c.to_string(),
+    printable(text)
+        .chars()
+        .map(|c| {
+            if crate::text::is_modifier(c) {
+                toml_escape(c)
+            } else {
+                c.to_string()
+            }
         })
         .collect()
+}
+
+/// `c` written as TOML reads it in a quoted string: `\uXXXX`, or
+/// `\UXXXXXXXX` beyond U+FFFF.
+fn toml_escape(c: char) -> String {
+    match u32::from(c) {
+        code if code > 0xFFFF => format!("\\U{code:08X}"),
+        code => format!("\\u{code:04X}"),
+    }
 }
 
 /// `text` with each control, formatting or invisible character written as an escape (see
@@ -371,7 +413,7 @@ mod tests {
         assert_eq!(not_shown(" A "), None);
     }
 
-    const ACCENT: &str = "how an accented letter is encoded (as one character or as a letter and a combining accent)";
+    const ACCENT: &str = "how a character is encoded (such as an accented letter as one character or as a letter and a combining accent)";
     const SPACE: &str =
         "the kind of space (a non-breaking or other special space for an ordinary one)";
 
@@ -386,6 +428,20 @@ mod tests {
         assert_eq!(printable_name("Cafe\u{301}"), "Cafe\\u0301");
         assert_eq!(printable_name("Acme\u{a0}AI"), "Acme\\u00A0AI");
         assert_eq!(printable_name("Caf\u{e9} \u{1F600}"), "Caf\u{e9} \u{1F600}");
+        // Only what differs is escaped: a script's own marks stay.
+        assert_eq!(
+            printable_name("\u{939}\u{93F}\u{928}\u{94D}\u{926}\u{940}\u{a0}AI"),
+            "\u{939}\u{93F}\u{928}\u{94D}\u{926}\u{940}\\u00A0AI"
+        );
+        // A character Unicode writes as another (the Greek question mark
+        // is a semicolon), and a mark with nothing to sit on.
+        assert_eq!(printable_name("AI\u{37E}"), "AI\\u037E");
+        assert_eq!(folded("AI\u{37E}"), folded("AI;"));
+        assert_eq!(printable_name("\u{301}x"), "\\u0301x");
+        assert_eq!(printable_name("\u{1F44D}\u{FE0F}"), "\u{1F44D}\\uFE0F");
+        // The Ogham space mark is drawn as a dash: not a space.
+        assert_ne!(folded("A\u{1680}B"), folded("A B"));
+        assert_eq!(folded("A\u{2003}B"), folded("A B"));
         assert_eq!(
             same_name("vendor", "Cafe\u{301}", "Caf\u{e9}", Some(11)),
             format!(

@@ -20,7 +20,8 @@ use std::ops::Range;
 use toml::{Spanned, Value};
 
 use super::Scenario;
-use super::lookup::{declared_names, did_you_mean, needs_part};
+use super::lookup::{declared_names, did_you_mean, needs_part, unknown_name_hint};
+use super::names::printable_name;
 use super::raw::{self, ChangeEntry, ChangeTable, RawEvent, RawScenario, SpannedMap, SpannedValue};
 use super::validate::choice::{DEFAULT_WEIGHTS, builtin, choice_tables};
 use crate::calendar::YearMonth;
@@ -802,7 +803,7 @@ fn select_declared<'p>(
     if names.is_empty() {
         return Err(format!("the scenario has no {}", kind.many));
     }
-    let hint = did_you_mean(first, declared.iter().copied());
+    let hint = unknown_name_hint(first, &declared);
     let listed = if declared.is_empty() {
         "none named".to_string()
     } else {
@@ -814,8 +815,10 @@ fn select_declared<'p>(
         String::new()
     };
     Err(format!(
-        "no {} '{first}' in the scenario; its {}{positions}: {listed}{hint}",
-        kind.one, kind.many
+        "no {} '{}' in the scenario; its {}{positions}: {listed}{hint}",
+        kind.one,
+        printable_name(first),
+        kind.many
     ))
 }
 

@@ -81,7 +81,7 @@ impl Sweep {
         // At the last '=' outside braces (see split_spec).
         let Some((path, values)) = split_spec(spec) else {
             return Err(format!(
-                "'{spec}' is not PATH=VALUES, as in agency.DoD.caution=0.2,0.4,0.6 or agency.DoD.caution=0.1..0.9:5"
+                "'{spec}' is not PATH=VALUES, as in agency.DoD.caution=0.2,0.4,0.6 or agency.DoD.caution=0.1..0.9:5, written as one argument (without spaces around =, or in quotes)"
             ));
         };
         let path = path.trim();
@@ -207,7 +207,7 @@ impl Sweep {
         let fail = |why: String| Err(SpecError(why));
         let Some((path, value)) = split_spec(spec) else {
             return fail(format!(
-                "'{spec}' is not PATH=VALUE, as in agency.DoD.caution=0.4"
+                "'{spec}' is not PATH=VALUE, as in agency.DoD.caution=0.4, written as one argument (without spaces around =, or in quotes)"
             ));
         };
         let (path, value) = (path.trim(), value.trim());
@@ -439,7 +439,7 @@ fn literal(
         return Err(format!(
             "'{text}' is {}{cut}{range}{}",
             what_a_value_may_be(path),
-            spaced_list_hint(text)
+            spaced_list_hint(text, path, ranges)
         ));
     };
     Ok(SweepValue {
@@ -472,26 +472,39 @@ fn what_a_value_may_be(path: &str) -> &'static str {
     }
 }
 
-/// For values separated by spaces (`0.1 0.3`, `2026-03 2027-03`): "; the
-/// values of a list are separated by commas: 0.1,0.3". Empty for anything
-/// else, and for digits grouped in threes by spaces (`1 000`), which are one
-/// number written as some countries write it.
-fn spaced_list_hint(text: &str) -> String {
+/// For values of `path` separated by spaces (`0.1 0.3`, `2026-03 2027-03`):
+/// with `list` (`--vary`), "; the values of a list are separated by commas:
+/// 0.1,0.3", and otherwise (`--set`) that it takes one value. Empty for
+/// anything else: pieces that are not values of `path`, and digits grouped
+/// in threes by spaces (`1 000`), which are one number written as some
+/// countries write it.
+fn spaced_list_hint(text: &str, path: &str, list: bool) -> String {
     let pieces: Vec<&str> = text.split_whitespace().collect();
     let [_, rest @ ..] = pieces.as_slice() else {
         return String::new();
     };
-    let value = |p: &str| p.parse::<f64>().is_ok() || YearMonth::parse(p).is_some();
+    let date = PathShape::of(path).names_event_date();
+    let value = |p: &str| match takes_only_whole_numbers(path) {
+        Some(true) => p.parse::<i64>().is_ok(),
+        Some(false) => p.parse::<f64>().is_ok(),
+        None if date => p.parse::<i64>().is_ok() || YearMonth::parse(p).is_some(),
+        None => p.parse::<f64>().is_ok() || YearMonth::parse(p).is_some(),
+    };
     let grouped = rest
         .iter()
         .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()));
     if rest.is_empty() || grouped || !pieces.iter().all(|p| value(p)) {
         return String::new();
     }
-    format!(
-        "; the values of a list are separated by commas: {}",
-        pieces.join(",")
-    )
+    if list {
+        format!(
+            "; the values of a list are separated by commas: {}",
+            pieces.join(",")
+        )
+    } else {
+        "; --set takes one value (sharecast sweep --vary runs several, separated by commas)"
+            .to_string()
+    }
 }
 
 /// For a range written as a spreadsheet or a report writes one (`0.2-0.6`,
@@ -1256,11 +1269,20 @@ mod tests {
             "'2026-03  2027-03' is not a date: write a month YYYY-MM such as 2027-03, or a period \
              index such as 14; the values of a list are separated by commas: 2026-03,2027-03"
         );
-        assert!(
-            !Sweep::parse("agency.DoD.units=1 000")
+        for spec in [
+            "agency.DoD.units=1 000",
+            "agency.DoD.caution=2026-03 2027-03",
+        ] {
+            let e = Sweep::parse(spec).unwrap_err().to_string();
+            assert!(!e.contains("commas"), "{spec}: {e}");
+        }
+        // --set is told it takes one value.
+        assert_eq!(
+            Sweep::parse_one("agency.DoD.caution=0.1 0.3")
                 .unwrap_err()
-                .to_string()
-                .contains("commas:")
+                .to_string(),
+            "'0.1 0.3' is not a number: write a plain number such as 0.25 or 2.5e6; --set takes \
+             one value (sharecast sweep --vary runs several, separated by commas)"
         );
         // Values each in quotes are values of a list.
         assert_eq!(texts("x=\"0.1\",\"0.2\""), ["0.1", "0.2"]);

@@ -289,7 +289,16 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
         ),
         (
             vec!["compare", s, s, "--set", "agency.Agency.term", "=12"],
-            "tip: --set and --vary take PATH=VALUE as one argument: write it without spaces around =, or in quotes",
+            "tip: --set and --vary take PATH=VALUE as one argument: write it without spaces around =, or put the whole setting in quotes",
+        ),
+        (
+            vec!["sweep", s, "--vary", "agency.Agency.term=6,", "12"],
+            "error: unexpected argument '12' found\n\n  tip: a --vary list is one argument: separate its values by commas without spaces",
+        ),
+        // With the scenario after the options, the value is refused first.
+        (
+            vec!["run", "--set", "agency.Agency.term", "=", "12", s],
+            "'agency.Agency.term' is not PATH=VALUE, as in agency.DoD.caution=0.4, written as one argument (without spaces around =, or in quotes)",
         ),
     ] {
         let o = sharecast(tmp.path(), &args);

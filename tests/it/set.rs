@@ -1820,3 +1820,72 @@ fn copy_folder(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A name written in another encoding than the file's (`e` and a combining
+/// accent for `é`, as some systems paste it) looks the same but is not the
+/// name: `--set` and `--vary` are told the declared name and what differs,
+/// escaped; `compare` of two files so named warns, escaping it too.
+#[test]
+fn a_name_encoded_otherwise_is_told_the_name_it_looks_like() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let text = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    assert!(text.contains("\"Challenger AI\""));
+    std::fs::write(
+        dir.join("composed.toml"),
+        text.replace("Challenger AI", "Caf\u{e9} AI"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("decomposed.toml"),
+        text.replace("Challenger AI", "Cafe\u{301} AI"),
+    )
+    .unwrap();
+    let told = "did you mean 'Caf\u{e9} AI'? ('Cafe\\u0301 AI' differs from it only in how a \
+                character is encoded (such as an accented letter as one character or as a letter \
+                and a combining accent))";
+    for args in [
+        vec![
+            "check",
+            "composed.toml",
+            "--set",
+            "vendor.Cafe\u{301} AI.brand=0.5",
+        ],
+        vec![
+            "sweep",
+            "composed.toml",
+            "--vary",
+            "vendor.Cafe\u{301} AI.brand=0.4,0.6",
+        ],
+    ] {
+        let o = sharecast(dir, &args);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_no_panic(&stderr);
+        assert!(
+            stderr.contains("no vendor 'Cafe\\u0301 AI' in the scenario") && stderr.contains(told),
+            "{args:?}: {stderr}"
+        );
+    }
+    let o = sharecast(
+        dir,
+        &[
+            "compare",
+            "composed.toml",
+            "decomposed.toml",
+            "--runs",
+            "20",
+            "--quiet",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "vendor Cafe\\u0301 AI is not in the baseline, where it holds no contract (share 0, \
+             revenue 0); the baseline has Caf\u{e9} AI, which differs only in how a character is \
+             encoded"
+        ),
+        "{stderr}"
+    );
+}

@@ -8,6 +8,7 @@ use super::choice::{builtin, weight_index};
 use super::values::{percentage_hint, type_name};
 use crate::calendar::{Calendar, YearMonth, month_rule};
 use crate::scenario::lookup::{AGENCY, ATTRIBUTE, TIER, VENDOR, did_you_mean, find, needs_part};
+use crate::scenario::names::printable_name;
 use crate::scenario::param::{Param, Range, Shown};
 use crate::scenario::raw::{self, ChangeEntry, RawEvent, SpannedValue};
 use crate::scenario::{Change, Event, Field, Op, Target};
@@ -480,7 +481,8 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
         return Ok(Field::Brand);
     }
     if let Some(tier) = key.strip_prefix("access.") {
-        return find(tiers, tier, &format!("'{key}'"), &TIER).map(Field::Access);
+        let subject = format!("'{}'", printable_name(key));
+        return find(tiers, tier, &subject, &TIER).map(Field::Access);
     }
     if let Some(attr) = key.strip_prefix("attributes.") {
         if let Some(b) = builtin(attr) {
@@ -495,7 +497,8 @@ fn vendor_field(key: &str, tiers: &[String], attributes: &[String]) -> Result<Fi
                 "'{key}': '{b}' is a built-in weight, not an attribute (in any letter case); {how}"
             ));
         }
-        return find(attributes, attr, &format!("'{key}'"), &ATTRIBUTE).map(Field::Attribute);
+        let subject = format!("'{}'", printable_name(key));
+        return find(attributes, attr, &subject, &ATTRIBUTE).map(Field::Attribute);
     }
     Err(cannot_change(true, key, &vendor_keys(tiers, attributes)))
 }

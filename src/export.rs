@@ -32,6 +32,29 @@ pub fn too_long_for_a_spreadsheet(rows: usize) -> bool {
     rows > SPREADSHEET_ROWS
 }
 
+/// The rows a period gives `shares.csv`, `adoption.csv` and `revenue.csv`
+/// of scenario `s`, each with what makes them up: a share per scope (all
+/// units, each tier, each agency), vendor and metric; two fractions per
+/// scope of all units and each agency; two amounts per vendor. Their
+/// lengths are known before anything is simulated.
+pub fn statistics_rows_per_period(s: &Scenario) -> [(usize, String); 3] {
+    let (tiers, agencies, vendors) = (s.tiers.len(), s.agencies.len(), s.vendors.len());
+    let scopes = 1 + tiers + agencies;
+    [
+        (
+            scopes * vendors * 2,
+            format!(
+                "all units, {tiers} tiers and {agencies} agencies x {vendors} vendors x 2 shares"
+            ),
+        ),
+        (
+            (1 + agencies) * 2,
+            format!("all units and {agencies} agencies x 2 measures"),
+        ),
+        (vendors * 2, format!("{vendors} vendors x 2 measures")),
+    ]
+}
+
 /// Columns that Excel and LibreOffice Calc (from 7.4) open in one sheet.
 pub const SPREADSHEET_COLUMNS: usize = 16_384;
 
@@ -886,6 +909,31 @@ mod tests {
     fn a_spreadsheet_opens_1048576_rows_and_no_more() {
         assert!(!super::too_long_for_a_spreadsheet(1_048_576));
         assert!(super::too_long_for_a_spreadsheet(1_048_577));
+    }
+
+    /// The rows foreseen before simulating are the rows written, for each
+    /// shipped scenario.
+    #[test]
+    fn the_rows_foreseen_are_the_rows_written() {
+        for file in ["gov-ai-2026.toml", "minimal.toml", "bench/large.toml"] {
+            let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+            let s = crate::scenario::load(&path).unwrap();
+            let p = crate::measures::simulate_and_project(
+                &s,
+                1,
+                0..2,
+                crate::engine::EngineKind::Counts,
+            )
+            .unwrap();
+            let periods = s.calendar.periods as usize;
+            let [shares, adoption, revenue] =
+                super::statistics_rows_per_period(&s).map(|(rows, _)| rows * periods);
+            assert_eq!(shares, p.shares.len(), "{file}");
+            assert_eq!(adoption, p.adoption.len(), "{file}");
+            assert_eq!(revenue, p.revenue.len(), "{file}");
+            let lines = |csv: Vec<u8>| csv.iter().filter(|&&b| b == b'\n').count();
+            assert_eq!(lines(super::shares_csv(&s, &p)), shares + 1, "{file}");
+        }
     }
 
     #[test]

@@ -289,7 +289,8 @@ pub fn overview(s: &Scenario) -> String {
         h.extend(s.tiers.iter().cloned());
         h
     }];
-    for v in &s.vendors {
+    let shown_vendors = &s.vendors[..s.vendors.len().min(OVERVIEW_ROWS)];
+    for v in shown_vendors {
         let mut r = vec![v.name.clone(), v.brand.to_string()];
         r.extend(
             v.access
@@ -299,7 +300,8 @@ pub fn overview(s: &Scenario) -> String {
         rows.push(r);
     }
     out.push_str(&table(&rows));
-    for v in &s.vendors {
+    out.push_str(&more_rows(s.vendors.len(), "vendor", "vendors"));
+    for v in shown_vendors {
         let attrs: Vec<String> = v
             .attributes
             .iter()
@@ -318,7 +320,8 @@ pub fn overview(s: &Scenario) -> String {
         h.extend(["caution", "innovation", "imitation", "term", "annual value"].map(String::from));
         h
     }];
-    for a in &s.agencies {
+    let shown_agencies = &s.agencies[..s.agencies.len().min(OVERVIEW_ROWS)];
+    for a in shown_agencies {
         let mut r = vec![a.name.clone(), a.units.to_string()];
         r.extend(a.units_by_tier.iter().map(ToString::to_string));
         r.extend([
@@ -331,6 +334,26 @@ pub fn overview(s: &Scenario) -> String {
         rows.push(r);
     }
     out.push_str(&table(&rows));
+    if let Some(rest) = s
+        .agencies
+        .get(OVERVIEW_ROWS..)
+        .filter(|rest| !rest.is_empty())
+    {
+        let units = rest.iter().map(|a| a.units);
+        let (least, most) = (units.clone().min(), units.max());
+        let noun = if rest.len() == 1 {
+            "agency"
+        } else {
+            "agencies"
+        };
+        let _ = writeln!(
+            out,
+            "  ... and {} more {noun}, {} to {} units each (the file lists them all)",
+            rest.len(),
+            least.unwrap_or(0),
+            most.unwrap_or(0)
+        );
+    }
     // The units the numbers are in: rates and terms count periods, which a
     // change of `step` changes under them.
     let step = s.calendar.step.name();
@@ -340,8 +363,20 @@ pub fn overview(s: &Scenario) -> String {
         crate::text::count(s.total_units(), "unit")
     );
     // A lognormal's parameters are on the log scale, which few read at
-    // a glance: its median and middle 90% in dollars.
+    // a glance: its median and middle 90% in dollars, once for the
+    // agencies that share it.
+    let mut lognormals: Vec<(String, Vec<&str>)> = Vec::new();
     for a in &s.agencies {
+        if let Some(crate::scenario::DistSpec::LogNormal { .. }) = a.annual_value.spec() {
+            let text = a.annual_value.to_string();
+            match lognormals.iter_mut().find(|(t, _)| *t == text) {
+                Some((_, names)) => names.push(&a.name),
+                None => lognormals.push((text, vec![&a.name])),
+            }
+        }
+    }
+    for (_, names) in &lognormals {
+        let a = &s.agencies[s.agency_index(names[0]).expect("named from the agencies")];
         if let Some(crate::scenario::DistSpec::LogNormal { mu, sigma }) = a.annual_value.spec() {
             let at = |z: f64| {
                 // Cents below $100, where whole dollars would round values
@@ -356,7 +391,7 @@ pub fn overview(s: &Scenario) -> String {
             let _ = writeln!(
                 out,
                 "  {} annual value {}: median {}, 90% of runs between {} and {}",
-                a.name,
+                a_few_agencies(names),
                 a.annual_value,
                 at(0.0),
                 at(-1.644_853_626_951_472_2),
@@ -364,7 +399,7 @@ pub fn overview(s: &Scenario) -> String {
             );
         }
     }
-    for a in &s.agencies {
+    for a in shown_agencies {
         let overrides: Vec<String> = a
             .choice
             .iter()
@@ -402,8 +437,14 @@ pub fn overview(s: &Scenario) -> String {
                 .map(String::from)
                 .to_vec(),
         ];
-        rows.extend(initial);
+        let contracts = initial.len();
+        rows.extend(initial.into_iter().take(OVERVIEW_ROWS));
         out.push_str(&table(&rows));
+        out.push_str(&more_rows(
+            contracts,
+            "initial contract",
+            "initial contracts",
+        ));
     }
 
     let timeline = s.timeline();
@@ -441,7 +482,8 @@ pub fn overview(s: &Scenario) -> String {
     } else {
         // Numbered in file order, as `sweep --vary event.N.KEY` names them.
         let _ = writeln!(out, "\nEvents (numbered in file order):");
-        for (index, e) in timeline {
+        let listed = timeline.len();
+        for (index, e) in timeline.into_iter().take(OVERVIEW_ROWS) {
             let position = index + 1;
             // A temporary change says when it is undone, or that it lasts
             // to the end.
@@ -460,6 +502,7 @@ pub fn overview(s: &Scenario) -> String {
                 e.period,
             );
         }
+        out.push_str(&more_rows(listed, "event", "events"));
     }
     // Events dated after the horizon never fire: listed, so that a moved
     // event does not vanish from the report.
@@ -480,6 +523,35 @@ pub fn overview(s: &Scenario) -> String {
         }
     }
     out
+}
+
+/// The most rows each table of [`overview`] shows: a market of thousands
+/// of agencies, contracts or events is summed up after them rather than
+/// listed whole.
+const OVERVIEW_ROWS: usize = 50;
+
+/// "  ... and 12 more vendors (the file lists them all)\n" after a table
+/// that shows the first [`OVERVIEW_ROWS`] of `count` (called `one` or
+/// `many`); empty when it shows them all.
+fn more_rows(count: usize, one: &str, many: &str) -> String {
+    match count.saturating_sub(OVERVIEW_ROWS) {
+        0 => String::new(),
+        1 => format!("  ... and 1 more {one} (the file lists them all)\n"),
+        more => format!("  ... and {more} more {many} (the file lists them all)\n"),
+    }
+}
+
+/// `names` for a line about all of them: up to three, then how many more
+/// (`State 1, State 2, State 3 and 47 more agencies`).
+fn a_few_agencies(names: &[&str]) -> String {
+    match names {
+        [_, _, _, _, ..] => format!(
+            "{} and {} more agencies",
+            names[..3].join(", "),
+            names.len() - 3
+        ),
+        _ => names.join(", "),
+    }
 }
 
 /// `label` for a row or column of all vendors in a table of vendors, told
@@ -1092,6 +1164,63 @@ set = { "access.t2" = 0.5 }
 
     /// The scenario of the table tests: vendors North and South, twelve
     /// months from 2026-01.
+    /// A market of many agencies, contracts and events is summed up after
+    /// the first rows of each table, and agencies that share a lognormal
+    /// value are told its dollars once.
+    #[test]
+    fn the_overview_of_a_large_market_shows_the_first_rows_and_counts_the_rest() {
+        let mut file = String::from(
+            "start = \"2026-01\"\nperiods = 12\n[[vendor]]\nname = \"A\"\nbrand = 0.5\n\
+             access = { unclassified = 1.0 }\n",
+        );
+        for i in 0..60 {
+            let value = if i < 55 {
+                "{ lognormal = [12.0, 0.5] }"
+            } else {
+                "2.0e5"
+            };
+            file.push_str(&format!(
+                "[[agency]]\nname = \"City {i}\"\nunits = {}\ninnovation = 0.1\nimitation = 0.2\n\
+                 term = 6\nannual_value = {value}\n[[agency.initial]]\nvendor = \"A\"\nunits = 1\n",
+                5 + i
+            ));
+        }
+        for i in 0..53 {
+            file.push_str(&format!(
+                "[[event]]\nat = {}\nvendor = \"A\"\nadd = {{ brand = 0.001 }}\n",
+                i % 12
+            ));
+        }
+        let text =
+            overview(&crate::scenario::parse(&file, std::path::Path::new("x.toml")).unwrap());
+        assert!(text.contains("\n  City 49 "), "{text}");
+        assert!(!text.contains("\n  City 50 "), "{text}");
+        assert!(
+            text.contains(
+                "\n  ... and 10 more agencies, 55 to 64 units each (the file lists them all)\n"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            text.matches("annual value lognormal(12, 0.5)").count(),
+            1,
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  City 0, City 1, City 2 and 52 more agencies annual value lognormal(12, 0.5): median $162.8k"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  ... and 10 more initial contracts (the file lists them all)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  ... and 3 more events (the file lists them all)\n"),
+            "{text}"
+        );
+        assert!(text.lines().count() < 200, "{}", text.lines().count());
+    }
+
     const TWO_VENDORS: &str = r#"
 name = "Two"
 start = "2026-01"

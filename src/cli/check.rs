@@ -5,7 +5,7 @@
 use anyhow::Result;
 
 use super::CheckArgs;
-use super::job::{available_threads, print_stdout};
+use super::job::{available_threads, print_stdout, warn_of_long_statistics};
 use super::memory::{self, MemoryAdvice};
 use super::settings::{load_with_sets, with_sets};
 use super::warnings::{Stop, refuse_warnings};
@@ -23,6 +23,8 @@ pub(super) fn check(args: CheckArgs) -> Result<()> {
         no_memory_check,
     } = args;
     let (s, _) = load_with_sets(&scenario, &set, false, !no_memory_check)?;
+    // What `run` would warn of before simulating.
+    warn_of_long_statistics(&s, "", 1);
     refuse_warnings(strict, Stop::Check)?;
     if quiet {
         return Ok(());

@@ -270,6 +270,45 @@ pub(super) fn warn_if_too_wide(s: &Scenario) {
     }
 }
 
+/// Warns, before anything is simulated, of each of `shares.csv`,
+/// `adoption.csv` and `revenue.csv` (named with `prefix`, as `sweep_`
+/// names its stacked files) that would be longer than a spreadsheet opens
+/// for `s` repeated `copies` times (a sweep's values), saying what makes
+/// the rows and what would fit: fewer copies, or fewer periods (a coarser
+/// step covers the horizon in fewer), or else a script.
+pub(super) fn warn_of_long_statistics(s: &Scenario, prefix: &str, copies: usize) {
+    let periods = s.calendar.periods as usize;
+    for (name, (per_period, made_of)) in ["shares.csv", "adoption.csv", "revenue.csv"]
+        .into_iter()
+        .zip(export::statistics_rows_per_period(s))
+    {
+        let per_copy = per_period.saturating_mul(periods);
+        let rows = per_copy.saturating_mul(copies).saturating_add(1);
+        if !export::too_long_for_a_spreadsheet(rows) {
+            continue;
+        }
+        let room = export::SPREADSHEET_ROWS - 1;
+        let fewer_copies = (copies > 1 && per_copy <= room)
+            .then(|| format!("sweep at most {} values, or ", room / per_copy));
+        let fewer_periods = match room / per_period.saturating_mul(copies).max(1) {
+            0 => "; not even one period's rows fit, so filter it with a script".to_string(),
+            most => format!(
+                "; {}filter it with a script, or cover the horizon in at most {most} periods (a quarter or a year a period: step = \"quarter\" or \"year\")",
+                fewer_copies.unwrap_or_default()
+            ),
+        };
+        warning!(
+            "{prefix}{name} will have {rows} rows, more than a spreadsheet opens ({} with the header): {per_period} rows a period ({made_of}) over {periods} periods{}{fewer_periods}",
+            export::SPREADSHEET_ROWS,
+            if copies > 1 {
+                format!(" for each of {copies} values")
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
 /// [`warn_if_too_long`] for each of `files`, counting their lines (names
 /// cannot hold a line break, so each line is a row).
 pub(super) fn warn_of_long_files<'a>(

@@ -10,7 +10,7 @@ use super::folder::{
 use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
 use super::job::{
     CancellableFile, interrupt_flag, print_after_writing, runs_a_spreadsheet_opens, simulate,
-    summarize, warn_if_too_long, warn_if_too_wide, warn_of_long_files,
+    summarize, warn_if_too_long, warn_if_too_wide, warn_of_long_files, warn_of_long_statistics,
 };
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{event_labels, load_with_sets, set_specs, settings_line};
@@ -61,6 +61,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             .saturating_add(1);
         warn_if_too_long(RUNS_FILE, rows, &shorter);
     }
+    warn_of_long_statistics(&s, "", 1);
     warn_if_too_wide(&s);
     super::warnings::refuse_warnings(sim.strict, super::warnings::Stop::BeforeSimulating)?;
     let engine = sim.engine();
@@ -87,10 +88,12 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             bytes: export::runs_csv(&s, &records, 0),
         });
     }
-    // runs.csv was told of before simulating.
-    warn_of_long_files(files.iter().filter(|f| f.name != RUNS_FILE), |_| {
-        "use a coarser step or fewer periods".to_string()
-    });
+    // runs.csv and the statistics files were told of before simulating.
+    let told = [RUNS_FILE, "shares.csv", "adoption.csv", "revenue.csv"];
+    warn_of_long_files(
+        files.iter().filter(|f| !told.contains(&f.name.as_str())),
+        |_| "use a coarser step or fewer periods".to_string(),
+    );
     let manifest = manifest(input, seed, runs, sim, &files);
     // A runs.csv an earlier --per-run run left stays; it belongs to these
     // results when it holds exactly what --per-run would write now.

@@ -11,7 +11,10 @@ use super::folder::{
     check_out_folder, file_names, foresee_folder_warnings, manifest, write_outputs,
 };
 use super::folder_name::{default_out_dir, output_folder, settings_suffix, stem};
-use super::job::{interrupt_flag, print_after_writing, simulate, summarize, warn_if_too_long};
+use super::job::{
+    interrupt_flag, print_after_writing, simulate, summarize, warn_if_too_long,
+    warn_of_long_statistics,
+};
 use super::memory::{MemoryAdvice, check_memory};
 use super::settings::{
     Given, check_paths, event_labels, events_named, given_sets, model_fingerprint,
@@ -214,23 +217,15 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     let cancel = interrupt_flag()?;
     let pool = sim.pool()?;
     // Every value gives each file the same rows (the scenario's shape fixes
-    // them; a projection of no runs has them all, made on the job's own
-    // threads), so a file too long for a spreadsheet is told (and stops
+    // them), so a file too long for a spreadsheet is told (and stops
     // --strict) before anything is simulated.
-    let rows_per_value = pool.install(|| {
-        let p = crate::measures::project(&variants[0], &[]);
-        [
-            p.shares.len(),
-            p.adoption.len(),
-            p.revenue.len(),
-            p.outlook.len(),
-        ]
-    });
-    let stacked_rows =
-        rows_per_value.map(|rows| rows.saturating_mul(variants.len()).saturating_add(1));
-    for (name, &rows) in SWEEP_FILES.iter().zip(&stacked_rows) {
-        warn_if_too_long(name, rows, "sweep fewer values");
-    }
+    warn_of_long_statistics(&variants[0], "sweep_", variants.len());
+    let periods = variants[0].calendar.periods as usize;
+    let [shares, adoption, revenue] =
+        export::statistics_rows_per_period(&variants[0]).map(|(rows, _)| rows * periods);
+    let stacked_rows = [shares, adoption, revenue, variants[0].vendors.len()]
+        .map(|rows| rows.saturating_mul(variants.len()).saturating_add(1));
+    warn_if_too_long(SWEEP_FILES[3], stacked_rows[3], "sweep fewer values");
     super::warnings::refuse_warnings(sim.strict, super::warnings::Stop::BeforeSimulating)?;
 
     let mut stacked = export::SweepFiles::new(&plan.path);

@@ -1503,8 +1503,9 @@ fn strict_creates_no_folder_for_a_refusal_after_simulating() {
         "{stderr}"
     );
     assert!(!dir.join("nested").exists(), "the refusal created folders");
-    // A statistics file is measured once made: 10,000 periods of 108 share
-    // rows (nine scopes, six vendors, two metrics) make shares.csv too long.
+    // A comparison's statistics file is measured once made: 10,000 periods
+    // of 108 share rows (nine scopes, six vendors, two metrics) make
+    // shares_diff.csv too long.
     let text = std::fs::read_to_string(repo_root().join("scenarios/gov-ai-2026.toml")).unwrap();
     let long = text.replacen("periods = ", "periods = 10000 #", 1)
         + "\n[[vendor]]\nname = \"Sixth\"\nbrand = 0.1\naccess = { unclassified = 1.0 }\n";
@@ -1512,8 +1513,10 @@ fn strict_creates_no_folder_for_a_refusal_after_simulating() {
     let o = crate::common::sharecast(
         dir,
         &[
-            "run",
+            "compare",
             "long.toml",
+            "--set",
+            "agency.DoD.term=12",
             "--runs",
             "2",
             "--out",
@@ -1524,7 +1527,7 @@ fn strict_creates_no_folder_for_a_refusal_after_simulating() {
     );
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("shares.csv has "), "{stderr}");
+    assert!(stderr.contains("shares_diff.csv has "), "{stderr}");
     assert!(
         stderr.contains("error: --strict: 1 warning above, so nothing was written"),
         "{stderr}"

@@ -780,7 +780,12 @@ fn warnings_name_the_values_that_cause_them() {
         &["--runs", "2"],
     );
     assert!(
-        stderr.contains("sweep_shares.csv has 1080001 rows, more than a spreadsheet opens"),
+        stderr.contains(
+            "sweep_shares.csv will have 1080001 rows, more than a spreadsheet opens (1048576 with \
+             the header): 90 rows a period (all units, 3 tiers and 5 agencies x 5 vendors x 2 \
+             shares) over 60 periods for each of 200 values; sweep at most 194 values, or filter \
+             it with a script, or cover the horizon in at most 58 periods"
+        ),
         "{stderr}"
     );
     assert!(!stderr.contains("sweep_adoption.csv has"), "{stderr}");

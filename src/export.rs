@@ -206,6 +206,22 @@ pub fn named<const N: usize>(names: [&str; N], contents: [Vec<u8>; N]) -> Vec<Ou
 /// `NaN`).
 pub fn number(x: f64) -> String {
     debug_assert!(x.is_finite(), "only finite numbers reach the CSVs");
+    // Most values lie far from a half in the seventh decimal: then x * 10^6
+    // rounded in binary is on the same side of the half as the exact
+    // product, and rounding it to a whole number of millionths is what
+    // `{x:.6}` writes, without formatting a float (the bound is the one
+    // [`half_in_fifteen_digits`] uses to rule a half out).
+    let millionths = (x * 1e6).abs();
+    if millionths < 1e14 && (millionths.fract() - 0.5).abs() > millionths * 1e-14 + 1e-9 {
+        let whole = millionths.round() as u64;
+        return millionths_text(x < 0.0 && whole > 0, whole);
+    }
+    number_formatted(x)
+}
+
+/// [`number`] for any finite `x`, by formatting it: its halves, and `{x:.6}`
+/// otherwise.
+fn number_formatted(x: f64) -> String {
     let text = match half_in_fifteen_digits(x) {
         Some(text) => text,
         None if is_halfway(x) => away_from_zero(x),
@@ -245,6 +261,32 @@ fn half_in_fifteen_digits(x: f64) -> Option<String> {
         return None;
     }
     Some(in_millionths(x < 0.0, digits / divisor + 1))
+}
+
+/// [`in_millionths`] for the quick path of [`number`], digit by digit
+/// rather than through the formatting machinery (most cells of the CSVs
+/// are written here).
+fn millionths_text(negative: bool, millionths: u64) -> String {
+    // At most 20 digits, the point and the sign.
+    let mut text = [0u8; 22];
+    let mut at = text.len();
+    let mut rest = millionths;
+    let mut digits = 0;
+    while digits < 7 || rest > 0 {
+        if digits == 6 {
+            at -= 1;
+            text[at] = b'.';
+        }
+        at -= 1;
+        text[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        digits += 1;
+    }
+    if negative {
+        at -= 1;
+        text[at] = b'-';
+    }
+    String::from_utf8(text[at..].to_vec()).expect("ASCII digits")
 }
 
 /// `millionths` millionths, negative when `negative`, with 6 decimals.
@@ -309,16 +351,22 @@ where
 }
 
 /// A statistics file: `period,date`, the `labels` columns, then the
-/// `stat_header` columns. Each row comes as its period, its label cells and
-/// its summary, which `stats` turns into cells; the date is formatted once
-/// per period.
-fn statistics_csv<'a, T: 'a, const N: usize>(
+/// `stat_header` columns. Each of `rows` gives (through `row`) its period,
+/// its label cells and its summary, which `stats` turns into cells; the
+/// date is formatted once per period. Formatted in chunks of rows on the
+/// current rayon pool, a batch of chunks at a time, so that a file of
+/// millions of rows takes all the threads and its text is held once (with
+/// one batch beside it), byte for byte what one thread writes.
+fn statistics_csv<'a, R: Sync, T: 'a, const N: usize>(
     s: &Scenario,
     labels: [&str; N],
     stat_header: &[&str],
-    rows: impl Iterator<Item = (usize, [&'a str; N], &'a T)>,
-    stats: impl Fn(&T) -> Vec<String>,
+    rows: &'a [R],
+    row: impl Fn(&'a R) -> (usize, [&'a str; N], &'a T) + Sync,
+    stats: impl Fn(&T) -> Vec<String> + Sync,
 ) -> Vec<u8> {
+    use rayon::prelude::*;
+    const CHUNK_ROWS: usize = 4096;
     let mut w = Writer::from_writer(Vec::new());
     write_row(
         &mut w,
@@ -327,22 +375,35 @@ fn statistics_csv<'a, T: 'a, const N: usize>(
             .chain(labels)
             .chain(stat_header.iter().copied()),
     );
-    let mut dated: Option<(usize, String, String)> = None;
-    for (period, labels, summary) in rows {
-        if dated.as_ref().is_none_or(|(t, ..)| *t != period) {
-            dated = Some((period, period.to_string(), s.calendar.date(period as u32)));
+    let mut out = finish(w);
+    let chunk = |chunk: &'a [R]| {
+        let mut w = Writer::from_writer(Vec::with_capacity(chunk.len() * 96));
+        let mut dated: Option<(usize, String, String)> = None;
+        for r in chunk {
+            let (period, labels, summary) = row(r);
+            if dated.as_ref().is_none_or(|(t, ..)| *t != period) {
+                dated = Some((period, period.to_string(), s.calendar.date(period as u32)));
+            }
+            let (_, period_cell, date) = dated.as_ref().expect("set just above");
+            let stats = stats(summary);
+            write_row(
+                &mut w,
+                [period_cell.as_str(), date.as_str()]
+                    .into_iter()
+                    .chain(labels)
+                    .chain(stats.iter().map(String::as_str)),
+            );
         }
-        let (_, period_cell, date) = dated.as_ref().expect("set just above");
-        let stats = stats(summary);
-        write_row(
-            &mut w,
-            [period_cell.as_str(), date.as_str()]
-                .into_iter()
-                .chain(labels)
-                .chain(stats.iter().map(String::as_str)),
-        );
+        finish(w)
+    };
+    let batch_rows = CHUNK_ROWS * 2 * rayon::current_num_threads().max(1);
+    for batch in rows.chunks(batch_rows) {
+        let parts: Vec<Vec<u8>> = batch.par_chunks(CHUNK_ROWS).map(chunk).collect();
+        for part in parts {
+            out.extend_from_slice(&part);
+        }
     }
-    finish(w)
+    out
 }
 
 const SHARE_LABELS: [&str; 4] = ["agency", "tier", "vendor", "metric"];
@@ -477,11 +538,17 @@ pub(crate) fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
 /// (a projection of a scenario of another shape).
 pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     assert_projection_of(s, p);
-    let rows = p.shares.iter().map(|row| {
-        let vendor = s.vendors[row.vendor].name.as_str();
-        (row.period, share_labels(s, vendor, row), &row.summary)
-    });
-    statistics_csv(s, SHARE_LABELS, &STAT_HEADER, rows, stat_cells)
+    statistics_csv(
+        s,
+        SHARE_LABELS,
+        &STAT_HEADER,
+        &p.shares,
+        |row| {
+            let vendor = s.vendors[row.vendor].name.as_str();
+            (row.period, share_labels(s, vendor, row), &row.summary)
+        },
+        stat_cells,
+    )
 }
 
 /// `adoption.csv` of `sharecast run`.
@@ -491,11 +558,14 @@ pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// (a projection of a scenario of another shape).
 pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     assert_projection_of(s, p);
-    let rows = p
-        .adoption
-        .iter()
-        .map(|row| (row.period, adoption_labels(s, row), &row.summary));
-    statistics_csv(s, ADOPTION_LABELS, &STAT_HEADER, rows, stat_cells)
+    statistics_csv(
+        s,
+        ADOPTION_LABELS,
+        &STAT_HEADER,
+        &p.adoption,
+        |row| (row.period, adoption_labels(s, row), &row.summary),
+        stat_cells,
+    )
 }
 
 /// `revenue.csv` of `sharecast run`.
@@ -505,11 +575,17 @@ pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// (a projection of a scenario of another shape).
 pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
     assert_projection_of(s, p);
-    let rows = p.revenue.iter().map(|row| {
-        let vendor = s.vendors[row.vendor].name.as_str();
-        (row.period, revenue_labels(vendor, row), &row.summary)
-    });
-    statistics_csv(s, REVENUE_LABELS, &STAT_HEADER, rows, stat_cells)
+    statistics_csv(
+        s,
+        REVENUE_LABELS,
+        &STAT_HEADER,
+        &p.revenue,
+        |row| {
+            let vendor = s.vendors[row.vendor].name.as_str();
+            (row.period, revenue_labels(vendor, row), &row.summary)
+        },
+        stat_cells,
+    )
 }
 
 /// The statistics columns of the `compare` files.
@@ -563,15 +639,21 @@ fn paired_cells(p: &Option<Paired>) -> Vec<String> {
 /// If `c`'s rows do not fit `baseline`'s periods, agencies and tiers.
 pub fn shares_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
     assert_comparison_of(baseline, c);
-    let rows = c.shares.iter().map(|row| {
-        let vendor = c.vendors[row.vendor].as_str();
-        (
-            row.period,
-            share_labels(baseline, vendor, row),
-            &row.summary,
-        )
-    });
-    statistics_csv(baseline, SHARE_LABELS, &PAIRED_HEADER, rows, paired_cells)
+    statistics_csv(
+        baseline,
+        SHARE_LABELS,
+        &PAIRED_HEADER,
+        &c.shares,
+        |row| {
+            let vendor = c.vendors[row.vendor].as_str();
+            (
+                row.period,
+                share_labels(baseline, vendor, row),
+                &row.summary,
+            )
+        },
+        paired_cells,
+    )
 }
 
 /// `adoption_diff.csv` of `sharecast compare`.
@@ -580,15 +662,12 @@ pub fn shares_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
 /// If `c`'s rows do not fit `baseline`'s periods, agencies and tiers.
 pub fn adoption_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
     assert_comparison_of(baseline, c);
-    let rows = c
-        .adoption
-        .iter()
-        .map(|row| (row.period, adoption_labels(baseline, row), &row.summary));
     statistics_csv(
         baseline,
         ADOPTION_LABELS,
         &PAIRED_HEADER,
-        rows,
+        &c.adoption,
+        |row| (row.period, adoption_labels(baseline, row), &row.summary),
         paired_cells,
     )
 }
@@ -599,14 +678,20 @@ pub fn adoption_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
 /// If `c`'s rows do not fit `baseline`'s periods, agencies and tiers.
 pub fn revenue_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
     assert_comparison_of(baseline, c);
-    let rows = c.revenue.iter().map(|row| {
-        (
-            row.period,
-            revenue_labels(&c.vendors[row.vendor], row),
-            &row.summary,
-        )
-    });
-    statistics_csv(baseline, REVENUE_LABELS, &PAIRED_HEADER, rows, paired_cells)
+    statistics_csv(
+        baseline,
+        REVENUE_LABELS,
+        &PAIRED_HEADER,
+        &c.revenue,
+        |row| {
+            (
+                row.period,
+                revenue_labels(&c.vendors[row.vendor], row),
+                &row.summary,
+            )
+        },
+        paired_cells,
+    )
 }
 
 /// One column per vendor: the mean count share over all units, ready to
@@ -976,6 +1061,59 @@ mod tests {
         assert_eq!(number(123_456_789.007_812_5), "123456789.007813");
         assert_eq!(number(1_234_567_890.007_812_5), "1234567890.007813");
         assert_eq!(number(-4_600_000_000.007_812_5), "-4600000000.007813");
+    }
+
+    /// The quick path writes what formatting writes: for values of every
+    /// size and sign, whole multiples of a millionth, and values within a
+    /// few units in the last place of a half.
+    #[test]
+    fn the_quick_path_writes_what_formatting_writes() {
+        use super::number_formatted;
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state
+        };
+        for _ in 0..400_000 {
+            let bits = next();
+            let unit = (bits >> 11) as f64 / (1u64 << 53) as f64;
+            let magnitude = 10f64.powi((bits % 19) as i32 - 9);
+            let sign = if bits & 1 == 1 { -1.0 } else { 1.0 };
+            let x = sign * unit * magnitude;
+            let millionths = (next() % 100_000_000_000) as f64;
+            let near_half = f64::from_bits(((millionths + 0.5) / 1e6).to_bits() + (next() % 9) - 4);
+            let whole = millionths / 1e6;
+            for x in [x, near_half, -near_half, whole, -whole, x.trunc()] {
+                assert_eq!(number(x), number_formatted(x), "{x:e}");
+            }
+        }
+    }
+
+    /// The quick path's digits are those of formatting, at every length.
+    #[test]
+    fn millionths_are_written_digit_by_digit_as_formatted() {
+        use super::{in_millionths, millionths_text};
+        for m in [
+            0,
+            1,
+            9,
+            10,
+            999_999,
+            1_000_000,
+            1_000_001,
+            123_456_789,
+            u64::MAX,
+        ] {
+            for negative in [false, true] {
+                assert_eq!(
+                    millionths_text(negative, m),
+                    in_millionths(negative, u128::from(m)),
+                    "{m}"
+                );
+            }
+        }
     }
 
     /// Apart from halves, a number is written as Rust formats it: over

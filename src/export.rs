@@ -141,9 +141,19 @@ impl SweepFiles {
 /// `shares.csv`, `adoption.csv` and `revenue.csv` of projection `p` of `s`,
 /// formatted at the same time on the current rayon pool.
 pub fn long_csvs(s: &Scenario, p: &Projection) -> [Vec<u8>; 3] {
+    long_csvs_watched(s, p, &|_| {})
+}
+
+/// [`long_csvs`], telling `done` the rows of each chunk written.
+fn long_csvs_watched(s: &Scenario, p: &Projection, done: &(dyn Fn(usize) + Sync)) -> [Vec<u8>; 3] {
     let (shares, (adoption, revenue)) = rayon::join(
-        || shares_csv(s, p),
-        || rayon::join(|| adoption_csv(s, p), || revenue_csv(s, p)),
+        || shares_csv_watched(s, p, done),
+        || {
+            rayon::join(
+                || adoption_csv_watched(s, p, done),
+                || revenue_csv_watched(s, p, done),
+            )
+        },
     );
     [shares, adoption, revenue]
 }
@@ -156,7 +166,19 @@ pub fn long_csvs(s: &Scenario, p: &Projection) -> [Vec<u8>; 3] {
 /// # Panics
 /// If `p` is not a projection of a scenario of the shape of `s`.
 pub fn statistics_files(s: &Scenario, p: &Projection) -> Vec<OutputFile> {
-    let [shares, adoption, revenue] = long_csvs(s, p);
+    statistics_files_watched(s, p, &|_| {})
+}
+
+/// [`statistics_files`], telling `done` the rows of `shares.csv`,
+/// `adoption.csv` and `revenue.csv` as they are written (the command
+/// line's progress bar: for a market of thousands of agencies these take
+/// seconds).
+pub(crate) fn statistics_files_watched(
+    s: &Scenario,
+    p: &Projection,
+    done: &(dyn Fn(usize) + Sync),
+) -> Vec<OutputFile> {
+    let [shares, adoption, revenue] = long_csvs_watched(s, p, done);
     let contents = [
         shares,
         adoption,
@@ -356,7 +378,8 @@ where
 /// date is formatted once per period. Formatted in chunks of rows on the
 /// current rayon pool, a batch of chunks at a time, so that a file of
 /// millions of rows takes all the threads and its text is held once (with
-/// one batch beside it), byte for byte what one thread writes.
+/// one batch beside it), byte for byte what one thread writes; `done` is
+/// told the rows of each chunk written.
 fn statistics_csv<'a, R: Sync, T: 'a, const N: usize>(
     s: &Scenario,
     labels: [&str; N],
@@ -364,6 +387,7 @@ fn statistics_csv<'a, R: Sync, T: 'a, const N: usize>(
     rows: &'a [R],
     row: impl Fn(&'a R) -> (usize, [&'a str; N], &'a T) + Sync,
     stats: impl Fn(&T) -> Vec<String> + Sync,
+    done: &(dyn Fn(usize) + Sync),
 ) -> Vec<u8> {
     use rayon::prelude::*;
     const CHUNK_ROWS: usize = 4096;
@@ -394,6 +418,7 @@ fn statistics_csv<'a, R: Sync, T: 'a, const N: usize>(
                     .chain(stats.iter().map(String::as_str)),
             );
         }
+        done(chunk.len());
         finish(w)
     };
     let batch_rows = CHUNK_ROWS * 2 * rayon::current_num_threads().max(1);
@@ -537,6 +562,11 @@ pub(crate) fn assert_comparison_of(baseline: &Scenario, c: &Comparison) {
 /// If `p`'s rows do not fit `s`'s periods, vendors, agencies and tiers
 /// (a projection of a scenario of another shape).
 pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    shares_csv_watched(s, p, &|_| {})
+}
+
+/// [`shares_csv`], telling `done` the rows of each chunk written.
+fn shares_csv_watched(s: &Scenario, p: &Projection, done: &(dyn Fn(usize) + Sync)) -> Vec<u8> {
     assert_projection_of(s, p);
     statistics_csv(
         s,
@@ -548,6 +578,7 @@ pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
             (row.period, share_labels(s, vendor, row), &row.summary)
         },
         stat_cells,
+        done,
     )
 }
 
@@ -557,6 +588,11 @@ pub fn shares_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// If `p`'s rows do not fit `s`'s periods, vendors, agencies and tiers
 /// (a projection of a scenario of another shape).
 pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    adoption_csv_watched(s, p, &|_| {})
+}
+
+/// [`adoption_csv`], telling `done` the rows of each chunk written.
+fn adoption_csv_watched(s: &Scenario, p: &Projection, done: &(dyn Fn(usize) + Sync)) -> Vec<u8> {
     assert_projection_of(s, p);
     statistics_csv(
         s,
@@ -565,6 +601,7 @@ pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
         &p.adoption,
         |row| (row.period, adoption_labels(s, row), &row.summary),
         stat_cells,
+        done,
     )
 }
 
@@ -574,6 +611,11 @@ pub fn adoption_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
 /// If `p`'s rows do not fit `s`'s periods, vendors, agencies and tiers
 /// (a projection of a scenario of another shape).
 pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
+    revenue_csv_watched(s, p, &|_| {})
+}
+
+/// [`revenue_csv`], telling `done` the rows of each chunk written.
+fn revenue_csv_watched(s: &Scenario, p: &Projection, done: &(dyn Fn(usize) + Sync)) -> Vec<u8> {
     assert_projection_of(s, p);
     statistics_csv(
         s,
@@ -585,6 +627,7 @@ pub fn revenue_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
             (row.period, revenue_labels(vendor, row), &row.summary)
         },
         stat_cells,
+        done,
     )
 }
 
@@ -653,6 +696,7 @@ pub fn shares_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
             )
         },
         paired_cells,
+        &|_| {},
     )
 }
 
@@ -669,6 +713,7 @@ pub fn adoption_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
         &c.adoption,
         |row| (row.period, adoption_labels(baseline, row), &row.summary),
         paired_cells,
+        &|_| {},
     )
 }
 
@@ -691,6 +736,7 @@ pub fn revenue_diff_csv(baseline: &Scenario, c: &Comparison) -> Vec<u8> {
             )
         },
         paired_cells,
+        &|_| {},
     )
 }
 

@@ -1,7 +1,8 @@
 //! The progress bars of long jobs: one counting the runs simulated, then one
 //! counting the periods whose statistics are done (with many runs these take
 //! a good part of the job, and a bar that ended at "0s left" would make the
-//! job look hung). On stderr, only after a moment, never with `--quiet`,
+//! job look hung), then, for `run`, one counting the rows of its files
+//! formatted (seconds for a market of thousands of agencies). On stderr, only after a moment, never with `--quiet`,
 //! `NO_PROGRESS` or a stderr that is not a terminal. Kept apart from the
 //! CLI's orchestration because the engine's workers and the statistics'
 //! tasks tick it from many threads.
@@ -94,6 +95,17 @@ impl Progress {
         )
     }
 
+    /// A bar counting the `rows` rows of the statistics files formatted,
+    /// for the phase after the statistics; never shown with `quiet`.
+    pub fn writing(rows: u64, quiet: bool) -> Progress {
+        Progress::counting(
+            rows,
+            "{prefix}{bar:40} files: {pos}/{len} rows",
+            "  {eta} left",
+            quiet,
+        )
+    }
+
     /// Whether bars are drawn: not with `--quiet`, nor with `NO_PROGRESS`
     /// set, nor when stderr is not a terminal. A drawn bar has a thread of
     /// its own (which reserves address space, see the memory check).
@@ -128,12 +140,17 @@ impl Progress {
 
     /// One more run (or period) done.
     pub fn tick(&self) {
+        self.advance(1);
+    }
+
+    /// `steps` more done at once (rows written).
+    pub fn advance(&self, steps: u64) {
         // Read first: the workers tick often, and a write on every tick
         // would bounce the flag between their caches.
         if !self.counted.load(Ordering::Relaxed) && !self.counted.swap(true, Ordering::Relaxed) {
             self.bar.set_style(self.counting.clone());
         }
-        self.bar.inc(1);
+        self.bar.inc(steps);
     }
 
     /// Erases the bar (as dropping it does).

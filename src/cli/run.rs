@@ -81,7 +81,17 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let records = records?;
     let projection = summarize(&pool, &s, &records, None, sim.quiet, &cancel)?;
 
-    let mut files = pool.install(|| export::statistics_files(&s, &projection));
+    let rows: usize = export::statistics_rows_per_period(&s)
+        .iter()
+        .map(|(rows, _)| rows * s.calendar.periods as usize)
+        .sum();
+    let writing = Progress::writing(rows as u64, sim.quiet);
+    let mut files = pool.install(|| {
+        export::statistics_files_watched(&s, &projection, &|rows| {
+            writing.advance(rows as u64);
+        })
+    });
+    writing.finish();
     if args.per_run {
         files.push(OutputFile {
             name: RUNS_FILE.into(),

@@ -33,7 +33,7 @@ pub fn too_long_for_a_spreadsheet(rows: usize) -> bool {
 }
 
 /// The rows a period gives `shares.csv`, `adoption.csv` and `revenue.csv`
-/// of scenario `s`, each with what makes them up: a share per scope (all
+/// of scenario `s` (the first three of [`STATISTICS_FILES`]), each with what makes them up: a share per scope (all
 /// units, each tier, each agency), vendor and metric; two fractions per
 /// scope of all units and each agency; two amounts per vendor. Their
 /// lengths are known before anything is simulated.
@@ -53,6 +53,14 @@ pub fn statistics_rows_per_period(s: &Scenario) -> [(usize, String); 3] {
         ),
         (vendors * 2, format!("{vendors} vendors x 2 measures")),
     ]
+}
+
+/// The rows of `shares.csv`, `adoption.csv` and `revenue.csv` of scenario
+/// `s` (the first three of [`STATISTICS_FILES`]), headers aside: those of
+/// [`statistics_rows_per_period`] over every period.
+pub fn statistics_rows(s: &Scenario) -> [usize; 3] {
+    let periods = s.calendar.periods as usize;
+    statistics_rows_per_period(s).map(|(rows, _)| rows.saturating_mul(periods))
 }
 
 /// Columns that Excel and LibreOffice Calc (from 7.4) open in one sheet.
@@ -231,14 +239,21 @@ pub fn number(x: f64) -> String {
     // Most values lie far from a half in the seventh decimal: then x * 10^6
     // rounded in binary is on the same side of the half as the exact
     // product, and rounding it to a whole number of millionths is what
-    // `{x:.6}` writes, without formatting a float (the bound is the one
-    // [`half_in_fifteen_digits`] uses to rule a half out).
+    // `{x:.6}` writes, without formatting a float.
     let millionths = (x * 1e6).abs();
-    if millionths < 1e14 && (millionths.fract() - 0.5).abs() > millionths * 1e-14 + 1e-9 {
-        let whole = millionths.round() as u64;
-        return millionths_text(x < 0.0 && whole > 0, whole);
+    if far_from_a_half(millionths) {
+        let whole = millionths.round() as u128;
+        return in_millionths(x < 0.0 && whole > 0, whole);
     }
     number_formatted(x)
+}
+
+/// Whether `millionths`, |x| * 10^6 as computed, is below 10^14 (10^8 in
+/// units) and so far from a half that neither the product's rounding nor
+/// rounding x to 15 significant digits (which moves a value by at most
+/// 5e-15 of itself; the second term covers the product) can make it one.
+fn far_from_a_half(millionths: f64) -> bool {
+    millionths < 1e14 && (millionths.fract() - 0.5).abs() > millionths * 1e-14 + 1e-9
 }
 
 /// [`number`] for any finite `x`, by formatting it: its halves, and `{x:.6}`
@@ -261,10 +276,7 @@ fn number_formatted(x: f64) -> String {
 /// it exactly halfway between two multiples of 10^-6; `None` otherwise.
 fn half_in_fifteen_digits(x: f64) -> Option<String> {
     let millionths = (x * 1e6).abs();
-    // Rounding to 15 digits moves a value by at most 5e-15 of itself: a
-    // value farther than that from a half cannot become one (the second
-    // term covers the rounding of the product).
-    if millionths >= 1e14 || (millionths.fract() - 0.5).abs() > millionths * 1e-14 + 1e-9 {
+    if millionths >= 1e14 || far_from_a_half(millionths) {
         return None;
     }
     let scientific = format!("{:.14e}", x.abs());
@@ -285,14 +297,22 @@ fn half_in_fifteen_digits(x: f64) -> Option<String> {
     Some(in_millionths(x < 0.0, digits / divisor + 1))
 }
 
-/// [`in_millionths`] for the quick path of [`number`], digit by digit
-/// rather than through the formatting machinery (most cells of the CSVs
-/// are written here).
-fn millionths_text(negative: bool, millionths: u64) -> String {
+/// `millionths` millionths, negative when `negative`, with 6 decimals:
+/// digit by digit below 2^64, which nearly every value is (most cells of
+/// the CSVs are written here), rather than through the formatting
+/// machinery.
+fn in_millionths(negative: bool, millionths: u128) -> String {
+    let Ok(mut rest) = u64::try_from(millionths) else {
+        let sign = if negative { "-" } else { "" };
+        return format!(
+            "{sign}{}.{:06}",
+            millionths / 1_000_000,
+            millionths % 1_000_000
+        );
+    };
     // At most 20 digits, the point and the sign.
     let mut text = [0u8; 22];
     let mut at = text.len();
-    let mut rest = millionths;
     let mut digits = 0;
     while digits < 7 || rest > 0 {
         if digits == 6 {
@@ -309,16 +329,6 @@ fn millionths_text(negative: bool, millionths: u64) -> String {
         text[at] = b'-';
     }
     String::from_utf8(text[at..].to_vec()).expect("ASCII digits")
-}
-
-/// `millionths` millionths, negative when `negative`, with 6 decimals.
-fn in_millionths(negative: bool, millionths: u128) -> String {
-    let sign = if negative { "-" } else { "" };
-    format!(
-        "{sign}{}.{:06}",
-        millionths / 1_000_000,
-        millionths % 1_000_000
-    )
 }
 
 /// Whether `x` lies exactly halfway between two multiples of 10^-6. A
@@ -1056,9 +1066,7 @@ mod tests {
                 crate::engine::EngineKind::Counts,
             )
             .unwrap();
-            let periods = s.calendar.periods as usize;
-            let [shares, adoption, revenue] =
-                super::statistics_rows_per_period(&s).map(|(rows, _)| rows * periods);
+            let [shares, adoption, revenue] = super::statistics_rows(&s);
             assert_eq!(shares, p.shares.len(), "{file}");
             assert_eq!(adoption, p.adoption.len(), "{file}");
             assert_eq!(revenue, p.revenue.len(), "{file}");
@@ -1137,10 +1145,12 @@ mod tests {
         }
     }
 
-    /// The quick path's digits are those of formatting, at every length.
+    /// Millionths are written digit by digit as formatting writes them, at
+    /// every length, below 2^64 and beyond.
     #[test]
     fn millionths_are_written_digit_by_digit_as_formatted() {
-        use super::{in_millionths, millionths_text};
+        use super::in_millionths;
+        let big = u128::from(u64::MAX);
         for m in [
             0,
             1,
@@ -1150,12 +1160,14 @@ mod tests {
             1_000_000,
             1_000_001,
             123_456_789,
-            u64::MAX,
+            big,
+            big + 1,
         ] {
             for negative in [false, true] {
+                let sign = if negative { "-" } else { "" };
                 assert_eq!(
-                    millionths_text(negative, m),
-                    in_millionths(negative, u128::from(m)),
+                    in_millionths(negative, m),
+                    format!("{sign}{}.{:06}", m / 1_000_000, m % 1_000_000),
                     "{m}"
                 );
             }

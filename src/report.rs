@@ -300,7 +300,7 @@ pub fn overview(s: &Scenario) -> String {
         rows.push(r);
     }
     out.push_str(&table(&rows));
-    out.push_str(&more_rows(s.vendors.len(), "vendor", "vendors"));
+    out.push_str(&more_rows(s.vendors.len(), "vendor", "vendors", ""));
     for v in shown_vendors {
         let attrs: Vec<String> = v
             .attributes
@@ -334,25 +334,14 @@ pub fn overview(s: &Scenario) -> String {
         rows.push(r);
     }
     out.push_str(&table(&rows));
-    if let Some(rest) = s
-        .agencies
-        .get(OVERVIEW_ROWS..)
-        .filter(|rest| !rest.is_empty())
-    {
-        let units = rest.iter().map(|a| a.units);
-        let (least, most) = (units.clone().min(), units.max());
-        let noun = if rest.len() == 1 {
-            "agency"
-        } else {
-            "agencies"
-        };
-        let _ = writeln!(
-            out,
-            "  ... and {} more {noun}, {} to {} units each (the file lists them all)",
-            rest.len(),
-            least.unwrap_or(0),
-            most.unwrap_or(0)
-        );
+    let units = s.agencies.iter().skip(OVERVIEW_ROWS).map(|a| a.units);
+    if let (Some(least), Some(most)) = (units.clone().min(), units.max()) {
+        out.push_str(&more_rows(
+            s.agencies.len(),
+            "agency",
+            "agencies",
+            &format!(", {least} to {most} units each"),
+        ));
     }
     // The units the numbers are in: rates and terms count periods, which a
     // change of `step` changes under them.
@@ -365,18 +354,19 @@ pub fn overview(s: &Scenario) -> String {
     // A lognormal's parameters are on the log scale, which few read at
     // a glance: its median and middle 90% in dollars, once for the
     // agencies that share it.
-    let mut lognormals: Vec<(String, Vec<&str>)> = Vec::new();
+    // Each distinct one, with the first agency that has it and the names
+    // of all that do.
+    let mut lognormals: Vec<(String, &crate::scenario::Agency, Vec<&str>)> = Vec::new();
     for a in &s.agencies {
         if let Some(crate::scenario::DistSpec::LogNormal { .. }) = a.annual_value.spec() {
             let text = a.annual_value.to_string();
-            match lognormals.iter_mut().find(|(t, _)| *t == text) {
-                Some((_, names)) => names.push(&a.name),
-                None => lognormals.push((text, vec![&a.name])),
+            match lognormals.iter_mut().find(|(t, ..)| *t == text) {
+                Some((_, _, names)) => names.push(&a.name),
+                None => lognormals.push((text, a, vec![&a.name])),
             }
         }
     }
-    for (_, names) in &lognormals {
-        let a = &s.agencies[s.agency_index(names[0]).expect("named from the agencies")];
+    for (_, a, names) in &lognormals {
         if let Some(crate::scenario::DistSpec::LogNormal { mu, sigma }) = a.annual_value.spec() {
             let at = |z: f64| {
                 // Cents below $100, where whole dollars would round values
@@ -444,6 +434,7 @@ pub fn overview(s: &Scenario) -> String {
             contracts,
             "initial contract",
             "initial contracts",
+            "",
         ));
     }
 
@@ -502,7 +493,7 @@ pub fn overview(s: &Scenario) -> String {
                 e.period,
             );
         }
-        out.push_str(&more_rows(listed, "event", "events"));
+        out.push_str(&more_rows(listed, "event", "events", ""));
     }
     // Events dated after the horizon never fire: listed, so that a moved
     // event does not vanish from the report.
@@ -532,12 +523,12 @@ const OVERVIEW_ROWS: usize = 50;
 
 /// "  ... and 12 more vendors (the file lists them all)\n" after a table
 /// that shows the first [`OVERVIEW_ROWS`] of `count` (called `one` or
-/// `many`); empty when it shows them all.
-fn more_rows(count: usize, one: &str, many: &str) -> String {
+/// `many`, then `detail` about the rest); empty when it shows them all.
+fn more_rows(count: usize, one: &str, many: &str, detail: &str) -> String {
     match count.saturating_sub(OVERVIEW_ROWS) {
         0 => String::new(),
-        1 => format!("  ... and 1 more {one} (the file lists them all)\n"),
-        more => format!("  ... and {more} more {many} (the file lists them all)\n"),
+        1 => format!("  ... and 1 more {one}{detail} (the file lists them all)\n"),
+        more => format!("  ... and {more} more {many}{detail} (the file lists them all)\n"),
     }
 }
 

@@ -277,12 +277,12 @@ pub(super) fn warn_if_too_wide(s: &Scenario) {
 /// the rows and what would fit: fewer copies, or fewer periods (a coarser
 /// step covers the horizon in fewer), or else a script.
 pub(super) fn warn_of_long_statistics(s: &Scenario, prefix: &str, copies: usize) {
-    let periods = s.calendar.periods as usize;
-    for (name, (per_period, made_of)) in ["shares.csv", "adoption.csv", "revenue.csv"]
+    let periods = s.calendar.periods;
+    for ((name, (per_period, made_of)), per_copy) in export::STATISTICS_FILES
         .into_iter()
         .zip(export::statistics_rows_per_period(s))
+        .zip(export::statistics_rows(s))
     {
-        let per_copy = per_period.saturating_mul(periods);
         let rows = per_copy.saturating_mul(copies).saturating_add(1);
         if !export::too_long_for_a_spreadsheet(rows) {
             continue;

@@ -407,9 +407,8 @@ fn explain_unknown_argument(e: &mut clap::Error) {
     let mut cli = Cli::command();
     // Built, so that each command's usage names the program.
     cli.build();
-    let Some(typed) = std::env::args_os()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
+    let Some(typed) = typed_arguments()
+        .into_iter()
         .find(|a| cli.find_subcommand(a).is_some())
     else {
         return;
@@ -460,6 +459,15 @@ fn explain_unknown_argument(e: &mut clap::Error) {
     *e = told;
 }
 
+/// The arguments after the program's name, as text (a byte that is not
+/// UTF-8 replaced), for messages about them.
+fn typed_arguments() -> Vec<String> {
+    std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
 /// A tip for `unexpected`, an argument clap found no place for, when it is
 /// part of a `--set` or `--vary` setting the shell split at spaces: around
 /// its `=` (`--set agency.DoD.caution = 0.3`: it starts with `=`, or follows
@@ -471,10 +479,7 @@ fn split_setting(unexpected: &str) -> Option<&'static str> {
     if unexpected.starts_with('=') {
         return Some(AROUND_EQUALS);
     }
-    let typed: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let typed = typed_arguments();
     // `--set PATH= VALUE` (clap refuses `--set=PATH= VALUE` for its value
     // first, and that message says the same), `--vary PATH=0.1 0.3`.
     let value = |text: &str| {
@@ -511,10 +516,7 @@ pub fn main() -> ExitCode {
             // formatting character in the command line, plain text (which
             // leaves control characters out; formatting ones are escaped)
             // and the arguments shown escaped, rather than clap's colours.
-            let typed: Vec<String> = std::env::args_os()
-                .skip(1)
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect();
+            let typed = typed_arguments();
             if typed.iter().any(|a| a.chars().any(crate::text::is_hidden)) {
                 print_stderr(&terminal_safe(&e.render().to_string()));
                 let shown: Vec<String> = typed

@@ -81,10 +81,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
     let records = records?;
     let projection = summarize(&pool, &s, &records, None, sim.quiet, &cancel)?;
 
-    let rows: usize = export::statistics_rows_per_period(&s)
-        .iter()
-        .map(|(rows, _)| rows * s.calendar.periods as usize)
-        .sum();
+    let rows: usize = export::statistics_rows(&s).iter().sum();
     let writing = Progress::writing(rows as u64, sim.quiet);
     let mut files = pool.install(|| {
         export::statistics_files_watched(&s, &projection, &|rows| {
@@ -99,11 +96,10 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         });
     }
     // runs.csv and the statistics files were told of before simulating.
-    let told = [RUNS_FILE, "shares.csv", "adoption.csv", "revenue.csv"];
-    warn_of_long_files(
-        files.iter().filter(|f| !told.contains(&f.name.as_str())),
-        |_| "use a coarser step or fewer periods".to_string(),
-    );
+    let told = |name: &str| name == RUNS_FILE || STATISTICS_FILES[..3].contains(&name);
+    warn_of_long_files(files.iter().filter(|f| !told(&f.name)), |_| {
+        "use a coarser step or fewer periods".to_string()
+    });
     let manifest = manifest(input, seed, runs, sim, &files);
     // A runs.csv an earlier --per-run run left stays; it belongs to these
     // results when it holds exactly what --per-run would write now.

@@ -220,9 +220,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     // them), so a file too long for a spreadsheet is told (and stops
     // --strict) before anything is simulated.
     warn_of_long_statistics(&variants[0], "sweep_", variants.len());
-    let periods = variants[0].calendar.periods as usize;
-    let [shares, adoption, revenue] =
-        export::statistics_rows_per_period(&variants[0]).map(|(rows, _)| rows * periods);
+    let [shares, adoption, revenue] = export::statistics_rows(&variants[0]);
     let stacked_rows = [shares, adoption, revenue, variants[0].vendors.len()]
         .map(|rows| rows.saturating_mul(variants.len()).saturating_add(1));
     warn_if_too_long(SWEEP_FILES[3], stacked_rows[3], "sweep fewer values");

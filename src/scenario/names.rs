@@ -48,11 +48,18 @@ fn is_special_space(c: char) -> bool {
 /// and in Unicode's composed form (NFC): how it would be encoded had it
 /// been typed alike.
 fn encoded_alike(text: &str) -> String {
+    composed(&ordinary_spaces(text))
+}
+
+/// `text` with every blank space as an ordinary space.
+fn ordinary_spaces(text: &str) -> String {
+    text.replace(is_special_space, " ")
+}
+
+/// `text` in Unicode's composed form (NFC).
+fn composed(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    text.chars()
-        .map(|c| if is_special_space(c) { ' ' } else { c })
-        .nfc()
-        .collect()
+    text.nfc().collect()
 }
 
 /// Vendor names that head a column of `shares_wide.csv` already or mean
@@ -204,14 +211,18 @@ pub(crate) fn differ_invisibly(a: &str, b: &str) -> bool {
 /// encoding of their letters or spaces.
 pub(crate) fn difference(a: &str, b: &str) -> String {
     use crate::text::without_modifiers;
-    use unicode_normalization::UnicodeNormalization;
-    let key = |text: &str| text.trim().to_lowercase();
-    let modifiers = key(&encoded_alike(a)) != key(&encoded_alike(b));
-    let (bare_a, bare_b) = (without_modifiers(a), without_modifiers(b));
-    let composed = |text: &str| key(&text.nfc().collect::<String>());
-    let spaces_of_a_kind = |text: &str| key(&text.replace(is_special_space, " "));
-    let space_kinds = composed(&bare_a) != composed(&bare_b);
-    let accents = spaces_of_a_kind(&bare_a) != spaces_of_a_kind(&bare_b);
+    // Alike but for one kind of difference when each side is undone of the
+    // others (and of letter case and surrounding spaces).
+    let alike_but = |undo: fn(&str) -> String| {
+        let key = |text: &str| undo(text).trim().to_lowercase();
+        key(&without_modifiers(a)) == key(&without_modifiers(b))
+    };
+    let modifiers = {
+        let key = |text: &str| encoded_alike(text).trim().to_lowercase();
+        key(a) != key(b)
+    };
+    let space_kinds = !alike_but(composed);
+    let accents = !alike_but(ordinary_spaces);
     let (a, b) = (as_seen(a), as_seen(b));
     let case = a.trim() != b.trim();
     let spaces = a.to_lowercase() != b.to_lowercase();

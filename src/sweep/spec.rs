@@ -438,7 +438,7 @@ fn literal(
         };
         return Err(format!(
             "'{text}' is {}{cut}{range}{}",
-            what_a_value_may_be(path),
+            ValueKind::of(path).refusal(),
             spaced_list_hint(text, path, ranges)
         ));
     };
@@ -448,26 +448,57 @@ fn literal(
     })
 }
 
-/// What a value of `path` is not and may be, told when it is none: a whole
-/// number (`units`, `term`), any number, or an event's date, as far as the
-/// path says; everything a value may be where it says nothing (a misspelt
-/// key, which the scenario's own check then names).
-fn what_a_value_may_be(path: &str) -> &'static str {
-    // `event.LABEL.at`, not a key of its `set` or `add` (`event.1.add.at`
-    // names nothing).
-    let date = PathShape::of(path).names_event_date();
-    // A number's key first: a tier named `until` is a number of an event's
-    // `set.access`, not its date.
-    match takes_only_whole_numbers(path) {
-        Some(true) => "not a number: write a whole number such as 12",
-        Some(false) => "not a number: write a plain number such as 0.25 or 2.5e6",
-        None if date => {
-            "not a date: write a month YYYY-MM such as 2027-03, or a period index such as 14"
+/// What values a path takes, as far as the path says: a whole number
+/// (`units`, `term`), any number, an event's date (a month or a period
+/// index), or, where it says nothing (a misspelt key, which the scenario's
+/// own check then names), any of these.
+#[derive(Clone, Copy)]
+enum ValueKind {
+    Whole,
+    Number,
+    Date,
+    Any,
+}
+
+impl ValueKind {
+    fn of(path: &str) -> ValueKind {
+        // `event.LABEL.at`, not a key of its `set` or `add` (`event.1.add.at`
+        // names nothing).
+        let date = PathShape::of(path).names_event_date();
+        // A number's key first: a tier named `until` is a number of an
+        // event's `set.access`, not its date.
+        match takes_only_whole_numbers(path) {
+            Some(true) => ValueKind::Whole,
+            Some(false) => ValueKind::Number,
+            None if date => ValueKind::Date,
+            None => ValueKind::Any,
         }
-        None => {
-            "not a number: write a whole number such as 12 or -3 (units and term take only \
-             these), a decimal number such as 0.25 or 2.5e6, or, for an event's at or until, a \
-             month YYYY-MM"
+    }
+
+    /// What a value is not and may be, told when it is none.
+    fn refusal(self) -> &'static str {
+        match self {
+            ValueKind::Whole => "not a number: write a whole number such as 12",
+            ValueKind::Number => "not a number: write a plain number such as 0.25 or 2.5e6",
+            ValueKind::Date => {
+                "not a date: write a month YYYY-MM such as 2027-03, or a period index such as 14"
+            }
+            ValueKind::Any => {
+                "not a number: write a whole number such as 12 or -3 (units and term take only \
+                 these), a decimal number such as 0.25 or 2.5e6, or, for an event's at or until, \
+                 a month YYYY-MM"
+            }
+        }
+    }
+
+    /// Whether `text` is a value of this kind.
+    fn accepts(self, text: &str) -> bool {
+        let month = || YearMonth::parse(text).is_some();
+        match self {
+            ValueKind::Whole => text.parse::<i64>().is_ok(),
+            ValueKind::Number => text.parse::<f64>().is_ok(),
+            ValueKind::Date => text.parse::<i64>().is_ok() || month(),
+            ValueKind::Any => text.parse::<f64>().is_ok() || month(),
         }
     }
 }
@@ -483,17 +514,11 @@ fn spaced_list_hint(text: &str, path: &str, list: bool) -> String {
     let [_, rest @ ..] = pieces.as_slice() else {
         return String::new();
     };
-    let date = PathShape::of(path).names_event_date();
-    let value = |p: &str| match takes_only_whole_numbers(path) {
-        Some(true) => p.parse::<i64>().is_ok(),
-        Some(false) => p.parse::<f64>().is_ok(),
-        None if date => p.parse::<i64>().is_ok() || YearMonth::parse(p).is_some(),
-        None => p.parse::<f64>().is_ok() || YearMonth::parse(p).is_some(),
-    };
+    let kind = ValueKind::of(path);
     let grouped = rest
         .iter()
         .all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()));
-    if rest.is_empty() || grouped || !pieces.iter().all(|p| value(p)) {
+    if rest.is_empty() || grouped || !pieces.iter().all(|p| kind.accepts(p)) {
         return String::new();
     }
     if list {

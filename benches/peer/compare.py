@@ -404,6 +404,25 @@ def describe_score(z: float, kind: str, key: tuple, v1, v2, runs: int) -> str:
     return f"{z:6.3f}  {describe(key)}, {values}"
 
 
+def sharecast_binary(given: str | None, caller: str) -> Path | None:
+    """The sharecast to run: ``given`` (a path, else a program on PATH), or
+    one built with ``cargo build --release --locked`` when nothing is given.
+    None, with the reason on stderr, if there is none to run."""
+    if given is not None:
+        path = Path(given)
+        found = (str(path) if path.is_file() and os.access(path, os.X_OK)
+                 else shutil.which(given))
+        if found is None:
+            print(f"{caller}: {given} is not a program that can be run", file=sys.stderr)
+            return None
+        return Path(found).resolve()
+    print("building sharecast (cargo build --release --locked) ...", flush=True)
+    if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode != 0:
+        print(f"{caller}: cargo build failed", file=sys.stderr)
+        return None
+    return SHARECAST
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scenario", default="scenarios/bench/large.toml")
@@ -424,21 +443,9 @@ def main() -> int:
         print(f"compare: no scenario file {scenario}", file=sys.stderr)
         return 1
 
-    if args.sharecast is not None:
-        # A path as given (./sharecast), else a program on PATH.
-        given = Path(args.sharecast)
-        found = (str(given) if given.is_file() and os.access(given, os.X_OK)
-                 else shutil.which(args.sharecast))
-        if found is None:
-            print(f"compare: {args.sharecast} is not a program that can be run", file=sys.stderr)
-            return 1
-        sharecast = Path(found).resolve()
-    else:
-        sharecast = SHARECAST
-        print("building sharecast (cargo build --release --locked) ...", flush=True)
-        if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode != 0:
-            print("compare: cargo build failed", file=sys.stderr)
-            return 1
+    sharecast = sharecast_binary(args.sharecast, "compare")
+    if sharecast is None:
+        return 1
 
     spread_tested = args.runs >= SPREAD_MIN_RUNS
     with tempfile.TemporaryDirectory(prefix="sharecast-compare-") as tmp:

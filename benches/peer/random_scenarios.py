@@ -49,12 +49,19 @@ Bonferroni bound over the whole batch, so a batch of any size raises a false
 alarm with probability 0.001). The seeds are fixed, so a batch that agrees
 keeps agreeing until a change moves the random streams.
 
+Scenarios are checked ``--jobs`` at a time (default: one per processor),
+each in a process of its own, and reported in the order of their seeds:
+every score depends on the seed alone, so the report is the same for any
+number of jobs. ``--sharecast BINARY`` runs a binary built already instead
+of building one.
+
 Exit status: 0 on agreement, 1 otherwise (or if a scenario is refused or a
 step fails).
 
 Usage:
     python3 benches/peer/random_scenarios.py [--count 30] [--first 1]
-        [--runs 2000] [--profile mixed] [--peer] [--threads 2] [--keep DIR]
+        [--runs 2000] [--profile mixed] [--peer] [--threads 2] [--jobs N]
+        [--keep DIR] [--sharecast BINARY]
 """
 
 from __future__ import annotations
@@ -62,15 +69,17 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import os
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from statistics import NormalDist
 
-from compare import (ALPHA, PEER, REPO, SHARECAST, SPREAD_MIN_RUNS, Disagreement, describe,
-                     distribution_scores, statistics, structure_differences, verdict,
-                     z_scores)
+from compare import (ALPHA, PEER, REPO, SPREAD_MIN_RUNS, Disagreement, describe,
+                     distribution_scores, sharecast_binary, statistics,
+                     structure_differences, verdict, z_scores)
 
 PROFILES = ("normal", "extreme", "waiting")
 UNIT_ENGINE_SEED = 2 ** 32      # added to a scenario's seed for the unit engine
@@ -393,6 +402,64 @@ def run(cmd: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
 
 
+class Failure(Exception):
+    """A scenario that could not be checked: its line for stderr, and the
+    verdict line for stdout when the failure is a disagreement."""
+
+    def __init__(self, message: str, verdict_line: str | None = None):
+        super().__init__(message)
+        self.verdict_line = verdict_line
+
+
+def check_scenario(seed: int, profile: str, runs: int, threads: int, peer: bool,
+                   work: Path, sharecast: Path) -> tuple[str, list[tuple]]:
+    """Writes scenario ``seed``, simulates it with both engines (and the
+    peer), and returns its line of the report and the scores of its tests,
+    as (|z|, pair, seed, kind, key, first value, second value). Raises
+    Failure if a step fails or the outputs differ in structure. Depends on
+    its arguments alone, so scenarios can be checked in any order."""
+    path = work / f"random-{seed}.toml"
+    path.write_text(Scenario(seed, profile).text(), encoding="utf-8")
+    checked = run([str(sharecast), "check", str(path)])
+    if checked.returncode != 0:
+        raise Failure(f"{path.name}: refused; the generator made an invalid scenario:\n"
+                      f"{checked.stderr}")
+    outputs = {}
+    for engine, engine_seed in (("counts", seed), ("units", seed + UNIT_ENGINE_SEED)):
+        outputs[engine] = work / f"random-{seed}-{engine}"
+        cmd = [str(sharecast), "run", str(path), "--runs", str(runs),
+               "--seed", str(engine_seed), "--engine", engine,
+               "--threads", str(threads), "--per-run", "--quiet",
+               "--out", str(outputs[engine])]
+        if (done := run(cmd)).returncode != 0:
+            raise Failure(f"{path.name}: {' '.join(cmd)} failed:\n{done.stderr}")
+    if peer:
+        outputs["peer"] = work / f"random-{seed}-peer"
+        cmd = [sys.executable, str(PEER), str(path), "--runs", str(runs), "--seed", str(seed),
+               "--per-run", "--out", str(outputs["peer"])]
+        if (done := run(cmd)).returncode != 0:
+            raise Failure(f"{path.name}: the peer failed:\n{done.stderr}")
+    pairs = [("units", "counts")] + ([("peer", "counts")] if peer else [])
+    scores = []
+    line = [f"{path.name} ({profile})"]
+    for first, second in pairs:
+        problems = structure_differences(outputs[first], outputs[second])
+        if problems:
+            raise Failure(f"{path.name}: {first} and {second} write different rows: "
+                          f"{problems[0]}", "DISAGREE: the output files differ in structure")
+        mine, _, _ = z_scores(statistics(outputs[first]), statistics(outputs[second]), runs)
+        try:
+            mine += distribution_scores(outputs[first], outputs[second])
+        except Disagreement as e:
+            raise Failure(f"{path.name}: {e}",
+                          "DISAGREE: the output files differ in structure") from None
+        scores += [(z, f"{first}/{second}", seed, kind, key, v1, v2)
+                   for z, kind, key, v1, v2 in mine]
+        worst = max((z for z, *_ in mine), default=0.0)
+        line.append(f"{first} vs {second}: {len(mine)} tests, max |z| {worst:.3f}")
+    return "  ".join(line), scores
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=30, help="scenarios (default 30)")
@@ -401,73 +468,47 @@ def main() -> int:
     parser.add_argument("--profile", choices=(*PROFILES, "mixed"), default="mixed")
     parser.add_argument("--peer", action="store_true",
                         help="also run the NumPy peer and compare it with the count engine")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads of each sharecast run (default 2)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="scenarios checked at once (default: the processors)")
     parser.add_argument("--keep", type=Path,
                         help="keep the scenarios and outputs here (default: a temporary folder)")
+    parser.add_argument("--sharecast", metavar="BINARY",
+                        help="run this sharecast binary instead of building one")
     args = parser.parse_args()
-    if args.runs < SPREAD_MIN_RUNS or args.count < 1:
+    if args.runs < SPREAD_MIN_RUNS or args.count < 1 or args.jobs < 1:
         parser.error(f"--runs must be at least {SPREAD_MIN_RUNS} (the variance test relies on the "
-                     "normal tail of its score) and --count at least 1")
+                     "normal tail of its score), --count and --jobs at least 1")
 
-    print("building sharecast (cargo build --release --locked) ...", flush=True)
-    if subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO).returncode != 0:
-        print("random_scenarios: cargo build failed", file=sys.stderr)
+    sharecast = sharecast_binary(args.sharecast, "random_scenarios")
+    if sharecast is None:
         return 1
 
-    pairs = [("units", "counts")] + ([("peer", "counts")] if args.peer else [])
     scores = []     # (|z|, pair, seed, kind, key, first value, second value)
-    with tempfile.TemporaryDirectory(prefix="sharecast-random-") as tmp:
+    with (tempfile.TemporaryDirectory(prefix="sharecast-random-") as tmp,
+          ProcessPoolExecutor(max_workers=args.jobs) as pool):
         work = (args.keep or Path(tmp)).resolve()
         work.mkdir(parents=True, exist_ok=True)
-        for seed in range(args.first, args.first + args.count):
-            profile = (PROFILES[(seed - 1) % len(PROFILES)]
-                       if args.profile == "mixed" else args.profile)
-            path = work / f"random-{seed}.toml"
-            path.write_text(Scenario(seed, profile).text(), encoding="utf-8")
-            checked = run([str(SHARECAST), "check", str(path)])
-            if checked.returncode != 0:
-                print(f"{path.name}: refused; the generator made an invalid scenario:\n"
-                      f"{checked.stderr}", file=sys.stderr)
+        seeds = range(args.first, args.first + args.count)
+        profiles = [PROFILES[(seed - 1) % len(PROFILES)] if args.profile == "mixed"
+                    else args.profile for seed in seeds]
+        checks = [pool.submit(check_scenario, seed, profile, args.runs, args.threads,
+                              args.peer, work, sharecast)
+                  for seed, profile in zip(seeds, profiles)]
+        # Reported in the order of the seeds, whichever finishes first.
+        for check in checks:
+            try:
+                line, mine = check.result()
+            except Failure as failure:
+                for other in checks:
+                    other.cancel()
+                print(failure, file=sys.stderr)
+                if failure.verdict_line:
+                    print(failure.verdict_line)
                 return 1
-            common = ["--runs", str(args.runs), "--seed", str(seed)]
-            outputs = {}
-            for engine, engine_seed in (("counts", seed), ("units", seed + UNIT_ENGINE_SEED)):
-                outputs[engine] = work / f"random-{seed}-{engine}"
-                cmd = [str(SHARECAST), "run", str(path), "--runs", str(args.runs),
-                       "--seed", str(engine_seed), "--engine", engine,
-                       "--threads", str(args.threads), "--per-run", "--quiet",
-                       "--out", str(outputs[engine])]
-                if (done := run(cmd)).returncode != 0:
-                    print(f"{path.name}: {' '.join(cmd)} failed:\n{done.stderr}", file=sys.stderr)
-                    return 1
-            if args.peer:
-                outputs["peer"] = work / f"random-{seed}-peer"
-                cmd = [sys.executable, str(PEER), str(path), *common, "--per-run",
-                       "--out", str(outputs["peer"])]
-                if (done := run(cmd)).returncode != 0:
-                    print(f"{path.name}: the peer failed:\n{done.stderr}", file=sys.stderr)
-                    return 1
-            line = [f"{path.name} ({profile})"]
-            for first, second in pairs:
-                problems = structure_differences(outputs[first], outputs[second])
-                if problems:
-                    print(f"{path.name}: {first} and {second} write different rows: "
-                          f"{problems[0]}", file=sys.stderr)
-                    print("DISAGREE: the output files differ in structure")
-                    return 1
-                mine, _, _ = z_scores(statistics(outputs[first]), statistics(outputs[second]),
-                                      args.runs)
-                try:
-                    mine += distribution_scores(outputs[first], outputs[second])
-                except Disagreement as e:
-                    print(f"{path.name}: {e}", file=sys.stderr)
-                    print("DISAGREE: the output files differ in structure")
-                    return 1
-                scores += [(z, f"{first}/{second}", seed, kind, key, v1, v2)
-                           for z, kind, key, v1, v2 in mine]
-                worst = max((z for z, *_ in mine), default=0.0)
-                line.append(f"{first} vs {second}: {len(mine)} tests, max |z| {worst:.3f}")
-            print("  ".join(line), flush=True)
+            scores += mine
+            print(line, flush=True)
 
     tests = len(scores)
     if tests == 0:

@@ -68,8 +68,8 @@ from __future__ import annotations
 
 import argparse
 import math
-import random
 import os
+import random
 import subprocess
 import sys
 import tempfile

@@ -89,15 +89,17 @@ fn with_magnitude(x: f64) -> String {
             text
         };
     }
-    if a >= 1e18 {
+    // Each unit from where the one below would round up to 1000 of itself
+    // ($999.96k is $1.00M, not $1000.0k).
+    if a >= 999_999.995e12 {
         format!("{x:.2e}")
-    } else if a >= 1e12 {
+    } else if a >= 999.995e9 {
         format!("{:.2}tn", x / 1e12)
-    } else if a >= 1e9 {
+    } else if a >= 999.995e6 {
         format!("{:.2}bn", x / 1e9)
-    } else if a >= 1e6 {
+    } else if a >= 999.95e3 {
         format!("{:.2}M", x / 1e6)
-    } else if a >= 1e3 {
+    } else if a >= 999.5 {
         format!("{:.1}k", x / 1e3)
     } else {
         format!("{x:.0}")
@@ -1095,6 +1097,22 @@ set = { "access.t2" = 0.5 }
         assert_eq!(with_magnitude(99.96), "100");
         assert_eq!(with_magnitude(9.996), "10.0");
         assert_eq!(with_magnitude(0.9996), "1.00");
+        // At each bound, where the smaller form would round up to its next
+        // digit: the float nearest the bound, and the one below it.
+        for (bound, at, below) in [
+            (0.9995, "1.00", "0.999"),
+            (9.995, "10.0", "9.99"),
+            (99.95, "100", "99.9"),
+            (999.5, "1.0k", "999"),
+            (999.95e3, "1.00M", "999.9k"),
+            (999.995e6, "1.00bn", "999.99M"),
+            (999.995e9, "1.00tn", "999.99bn"),
+            (999_999.995e12, "1.00e18", "999999.99tn"),
+        ] {
+            assert_eq!(with_magnitude(bound), at, "{bound}");
+            assert_eq!(with_magnitude(-bound), format!("-{at}"), "{bound}");
+            assert_eq!(with_magnitude(bound.next_down()), below, "{bound}");
+        }
         assert_eq!(signed_amount(1234.0, Revenue::ContractYears), "+1.2k");
         assert_eq!(signed_amount(-950.0, Revenue::ContractYears), "-950");
         assert_eq!(dollars(950.0), "$950");

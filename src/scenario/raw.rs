@@ -2001,6 +2001,43 @@ mod tests {
     /// spreads over lines, a `#` inside a string and a plain unclosed string
     /// get no hint.
     #[test]
+    fn control_characters_are_named_for_what_they_are() {
+        for (c, name) in [
+            ('\0', "a NUL character (U+0000)"),
+            ('\u{0B}', "a vertical tab (U+000B)"),
+            ('\u{0C}', "a form feed (U+000C, a page break)"),
+            ('\u{1B}', "an escape character (U+001B)"),
+            ('\u{7F}', "a delete character (U+007F)"),
+            ('\u{85}', "a next-line character (U+0085)"),
+            ('\u{01}', "a control character (U+0001)"),
+            ('\u{9F}', "a control character (U+009F)"),
+        ] {
+            let slip = control_slip(&format!("periods = 12{c}")).unwrap_or_default();
+            assert!(
+                slip.starts_with(&format!("the line has {name}, which shows as nothing")),
+                "{c:?}: {slip}"
+            );
+            let code = u32::from(c);
+            assert!(slip.ends_with(&format!("\\u{code:04X})")), "{c:?}: {slip}");
+        }
+        assert!(
+            control_slip("periods = 12\r")
+                .unwrap_or_default()
+                .starts_with("the line has a carriage return (U+000D) with no line feed after it")
+        );
+        // A tab is blank space to TOML; the separators are told outside
+        // strings and comments only.
+        assert_eq!(control_slip("periods =\t12"), None);
+        assert!(
+            control_slip("periods = 12\u{2029}")
+                .unwrap_or_default()
+                .starts_with("the line has a paragraph separator (U+2029)")
+        );
+        assert_eq!(control_slip("name = \"A\u{2028}B\""), None);
+        assert_eq!(control_slip("periods = 12 # \u{2028}"), None);
+    }
+
+    #[test]
     fn syntax_errors_are_told_the_likely_slip() {
         let hint = |source: &str| {
             let problems = problems(source);

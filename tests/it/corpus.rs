@@ -317,6 +317,16 @@ fn missing_scenario_file_and_bad_arguments_exit_2() {
             && stderr.contains("Usage: sharecast check [OPTIONS] <SCENARIO>"),
         "{stderr}"
     );
+    // An argument after another option's value that ends with `=` is not a
+    // split setting: no tip of --set and --vary.
+    let o = sharecast(tmp.path(), &["run", s, "--out", "results=", "extra"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: unexpected argument 'extra' found")
+            && !stderr.contains("--set and --vary take"),
+        "{stderr}"
+    );
     // --out pointing at a file is a bad argument too, and touches nothing.
     std::fs::write(tmp.path().join("file"), "keep").unwrap();
     let o = sharecast(tmp.path(), &["run", s, "--out", "file"]);

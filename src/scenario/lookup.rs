@@ -36,7 +36,8 @@ pub(crate) fn suggest<'a>(
     // The most similar; of several as similar, the one fewest edits away,
     // then the first given (`Vendor1` among `Vendor00`..`Vendor24` is
     // `Vendor01`, not whichever came last). Candidates that hold every
-    // typed word come before all others.
+    // typed word (a holds_every_word name, or the same words in another order)
+    // come before all others.
     // The edits are counted only between candidates equally similar (a
     // file of many misspelt references to many long names would otherwise
     // spend most of its check counting them), the best's once it meets
@@ -46,16 +47,17 @@ pub(crate) fn suggest<'a>(
         let lower = c.to_lowercase();
         let score = strsim::jaro_winkler(&name, &lower);
         let words = words_of(&lower);
-        let shortened = !typed_words.is_empty()
-            && typed_words.len() < words.len()
+        // Every typed word: a shortened name, or its words in another order.
+        let holds_every_word = !typed_words.is_empty()
+            && typed_words.len() <= words.len()
             && typed_words.iter().all(|w| words.contains(w));
-        if !shortened && score < 0.8 {
+        if !holds_every_word && score < 0.8 {
             continue;
         }
         let better = match &mut best {
             None => true,
-            Some((sh, s, _, _)) if (shortened, score) != (*sh, *s) => {
-                (shortened, score) > (*sh, *s)
+            Some((every, s, _, _)) if (holds_every_word, score) != (*every, *s) => {
+                (holds_every_word, score) > (*every, *s)
             }
             Some((_, _, best_edits, best_name)) => {
                 let best_edits = *best_edits
@@ -64,7 +66,7 @@ pub(crate) fn suggest<'a>(
             }
         };
         if better {
-            best = Some((shortened, score, None, c));
+            best = Some((holds_every_word, score, None, c));
         }
     }
     best.map(|(_, _, _, c)| c)
@@ -335,5 +337,11 @@ mod tests {
         assert_eq!(suggest("Secret", tiers), Some("secret"));
         assert_eq!(suggest("SECRET", tiers), Some("secret"));
         assert_eq!(suggest("top secret", tiers), Some("top_secret"));
+        // The same words in another order hold every typed word too.
+        assert_eq!(suggest("secret top", tiers), Some("top_secret"));
+        assert_eq!(
+            suggest("Security Homeland", ["DoD", "Homeland Security", "HHS"]),
+            Some("Homeland Security")
+        );
     }
 }

@@ -303,6 +303,10 @@ mod tests {
         assert_eq!(suggest("brnd", ["brand", "access"]), Some("brand"));
         assert_eq!(suggest("Acne", ["Acme", "Zeta"]), Some("Acme"));
         assert_eq!(suggest("xyz", ["brand", "access"]), None);
+        // Similar enough from a Jaro-Winkler score of 0.8 on: "ab" against
+        // "abrqwvuz" scores exactly 0.75 + 0.1 * 2 * 0.25.
+        assert_eq!(suggest("ab", ["Abrqwvuz"]), Some("Abrqwvuz"));
+        assert_eq!(suggest("ab", ["Abrqwvuzx"]), None);
         // Of several as similar, the first given.
         let vendors: Vec<String> = (0..25).map(|i| format!("Vendor{i:02}")).collect();
         assert_eq!(

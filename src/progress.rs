@@ -2,8 +2,9 @@
 //! counting the periods whose statistics are done (with many runs these take
 //! a good part of the job, and a bar that ended at "0s left" would make the
 //! job look hung), then, for `run`, one counting the rows of its files
-//! formatted (seconds for a market of thousands of agencies). On stderr, only after a moment, never with `--quiet`,
-//! `NO_PROGRESS` or a stderr that is not a terminal. Kept apart from the
+//! formatted (seconds for a market of thousands of agencies). On stderr,
+//! only after a moment, never with `--quiet`, `NO_PROGRESS` or a stderr
+//! that is not a terminal. Kept apart from the
 //! CLI's orchestration because the engine's workers and the statistics'
 //! tasks tick it from many threads.
 

@@ -1091,6 +1091,26 @@ set = { "access.t2" = 0.5 }
         assert_eq!(signed_amount(-0.4, Revenue::ContractYears), "-0.400");
         assert_eq!(signed_amount(0.0004, Revenue::ContractYears), "0");
         assert_eq!(signed_amount(-0.0004, Revenue::Dollars), "$0");
+        assert_eq!(signed_amount(1234.0, Revenue::ContractYears), "+1.2k");
+        assert_eq!(signed_amount(-950.0, Revenue::ContractYears), "-950");
+        assert_eq!(dollars(950.0), "$950");
+        assert_eq!(dollars(1.234e9), "$1.23bn");
+        assert_eq!(dollars(999.4e9), "$999.40bn");
+        assert_eq!(dollars(3.966749e15), "$3966.75tn");
+        assert_eq!(dollars(3.966749e18), "$3.97e18");
+        assert_eq!(dollars(1e12), "$1.00tn");
+        assert_eq!(dollars(6.4712e12), "$6.47tn");
+        assert_eq!(dollars(1e15), "$1000.00tn");
+        assert_eq!(signed_points(-0.0084, 2), "-0.84");
+        assert_eq!(signed_points(-0.00004, 1), "0.0");
+        assert_eq!(signed_points(0.00004, 2), "0.00");
+        assert_eq!(signed_points(0.027, 1), "+2.7");
+    }
+
+    /// Amounts below 100 keep decimals; each unit starts where rounding in
+    /// the one below would reach its next digit.
+    #[test]
+    fn magnitudes_take_the_unit_their_rounding_reaches() {
         assert_eq!(with_magnitude(0.0679), "0.068");
         assert_eq!(with_magnitude(1.874), "1.87");
         assert_eq!(with_magnitude(45.61), "45.6");
@@ -1113,20 +1133,6 @@ set = { "access.t2" = 0.5 }
             assert_eq!(with_magnitude(-bound), format!("-{at}"), "{bound}");
             assert_eq!(with_magnitude(bound.next_down()), below, "{bound}");
         }
-        assert_eq!(signed_amount(1234.0, Revenue::ContractYears), "+1.2k");
-        assert_eq!(signed_amount(-950.0, Revenue::ContractYears), "-950");
-        assert_eq!(dollars(950.0), "$950");
-        assert_eq!(dollars(1.234e9), "$1.23bn");
-        assert_eq!(dollars(999.4e9), "$999.40bn");
-        assert_eq!(dollars(3.966749e15), "$3966.75tn");
-        assert_eq!(dollars(3.966749e18), "$3.97e18");
-        assert_eq!(dollars(1e12), "$1.00tn");
-        assert_eq!(dollars(6.4712e12), "$6.47tn");
-        assert_eq!(dollars(1e15), "$1000.00tn");
-        assert_eq!(signed_points(-0.0084, 2), "-0.84");
-        assert_eq!(signed_points(-0.00004, 1), "0.0");
-        assert_eq!(signed_points(0.00004, 2), "0.00");
-        assert_eq!(signed_points(0.027, 1), "+2.7");
     }
 
     /// A file without events says so; one whose events all fall after the

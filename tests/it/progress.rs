@@ -211,11 +211,18 @@ fn a_third_bar_counts_the_rows_of_the_files() {
         .status()
         .expect("python3 runs");
     assert!(generated.success());
-    let args: Vec<String> = ["run", "market.toml", "--runs", "2", "--threads", "2"]
-        .into_iter()
-        .chain(["--out", "o"])
-        .map(String::from)
-        .collect();
+    let args: Vec<String> = [
+        "run",
+        "market.toml",
+        "--runs",
+        "2",
+        "--threads",
+        "2",
+        "--out",
+        "o",
+    ]
+    .map(String::from)
+    .to_vec();
     let (output, text) = on_a_terminal(tmp.path(), &args, &[]);
     assert!(output.status.success(), "{text}");
     let first = text

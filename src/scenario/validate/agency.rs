@@ -5,7 +5,7 @@ use toml::Spanned;
 
 use super::choice::weight_index;
 use super::event::change_keys;
-use super::values::{as_percentage, number};
+use super::values::{as_percentage, number, percentages_reading};
 use super::{Checker, MAX_TERM, MAX_TOTAL_UNITS};
 use crate::scenario::lookup::{TIER, VENDOR, find, list};
 use crate::scenario::names::RESERVED_AGENCY_NAMES;
@@ -188,12 +188,7 @@ impl Checker {
                 } else {
                     "nearly every draw"
                 };
-                // Percentages when most draws lie from 2 to 100.
-                let hint = spec
-                    .written_in_hundredths()
-                    .filter(|_| spec.share_above(2.0) >= 0.5 && spec.share_above(100.0) <= 0.001)
-                    .map(|written| format!("; if its numbers are percentages, write {written}"))
-                    .unwrap_or_default();
+                let hint = percentages_reading(spec, false).unwrap_or_default();
                 self.warn(
                     &v.span(),
                     format!(
@@ -266,6 +261,9 @@ impl Checker {
                 .unwrap_or_default();
             let tier = match &c.tier {
                 None if populated.len() == 1 => Some(populated[0]),
+                // No tier with units: no tiers at all (`tiers = []`), or
+                // fractions that do not add up, each already an error.
+                None if populated.is_empty() => None,
                 None => {
                     if fractions.is_some() {
                         let names = list(populated.iter().map(|&k| tiers[k].as_str()));
@@ -798,6 +796,43 @@ mod tests {
         assert_eq!(
             message("{ u = 0.6, s = 0.400000002 }"),
             "agency 'B' tier fractions must sum to 1, but they sum to 1.000000002"
+        );
+    }
+
+    /// Without a tier that holds units, an initial contract without `tier`
+    /// is not also told to name one of "several tiers": the missing tiers
+    /// or fractions are the one error.
+    #[test]
+    fn an_initial_contract_without_tier_adds_no_error_where_no_tier_holds_units() {
+        let messages = |tiers: &str, fractions: &str| -> Vec<String> {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\ntiers = {tiers}\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ u = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\n{fractions}\n\
+                [[agency.initial]]\nvendor = \"A\"\nunits = 2\n"
+            );
+            validate(&source, Path::new("t.toml"), &[])
+                .unwrap_err()
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        let no_tiers = messages("[]", "");
+        assert_eq!(no_tiers[0], "tiers must name at least one tier");
+        assert!(
+            no_tiers.iter().all(|m| !m.contains("needs tier")),
+            "{no_tiers:?}"
+        );
+        assert_eq!(
+            messages("[\"u\", \"s\"]", "tiers = { u = 0.0, s = 0.0 }"),
+            ["agency 'B' tier fractions must sum to 1, but they sum to 0"]
+        );
+        // Two tiers with units: the contract must say which.
+        assert_eq!(
+            messages("[\"u\", \"s\"]", "tiers = { u = 0.5, s = 0.5 }"),
+            [
+                "an initial contract of agency 'B' needs tier: the agency gives a positive fraction to several tiers (u, s)"
+            ]
         );
     }
 }

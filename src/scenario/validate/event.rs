@@ -5,7 +5,7 @@ use toml::{Spanned, Value};
 
 use super::Checker;
 use super::choice::{builtin, weight_index};
-use super::values::{percentage_hint, type_name};
+use super::values::{as_percentage, percentage_hint, percentages_reading, type_name};
 use crate::calendar::{Calendar, YearMonth, month_rule};
 use crate::scenario::lookup::{AGENCY, ATTRIBUTE, TIER, VENDOR, did_you_mean, find, needs_part};
 use crate::scenario::names::printable_name;
@@ -378,31 +378,8 @@ impl Checker {
                     Range::ANY
                 };
                 let param = self.param(&value, &format!("{label} {verb} '{key}'"), range);
-                // An amount as large as the whole range leaves every result
-                // at one bound: most likely a percentage (-5 for -0.05).
-                let bounds = field.range();
-                let width = bounds.high - bounds.low;
-                if op == Op::Add
-                    && let Some(x) = param.as_ref().and_then(Param::fixed_value)
-                    && x.abs() >= width
-                {
-                    let bound = if x > 0.0 { bounds.high } else { bounds.low };
-                    let hint = percentage_hint(x, bounds, true);
-                    let how_much = if x.abs() > width {
-                        "more than"
-                    } else {
-                        "as much as"
-                    };
-                    self.warn(
-                        &kspan,
-                        format!(
-                            "{label} adds {} to '{key}', {how_much} the width of its range [{}, {}], so the result is always {}{hint}",
-                            Shown(x),
-                            Shown(bounds.low),
-                            Shown(bounds.high),
-                            Shown(bound)
-                        ),
-                    );
+                if let Some(param) = &param {
+                    self.warn_of_extreme_change(&label, op, &key, field, param, &kspan);
                 }
                 match param {
                     Some(value) => changes.push(Change {
@@ -473,6 +450,138 @@ impl Checker {
             target: target?,
             changes,
         })
+    }
+
+    /// Warns of a change whose result no run can escape, most often a
+    /// fraction or rate written as a percentage: an amount added that is as
+    /// large as the whole range of a bounded field in every draw (the
+    /// result always at one bound), and an `innovation` or `imitation`
+    /// that a `set` or an `add` takes above 1 a period in every draw, as
+    /// an agency's own rate above 1 is warned of.
+    fn warn_of_extreme_change(
+        &mut self,
+        label: &str,
+        op: Op,
+        key: &str,
+        field: Field,
+        param: &Param,
+        span: &std::ops::Range<usize>,
+    ) {
+        let bounds = field.range();
+        let width = bounds.high - bounds.low;
+        let added = op == Op::Add;
+        // Draws nearly all beyond a bound count as all: a normal has no
+        // bounds, yet one centred at -5 for a fraction is never above -1.
+        const NEARLY_EVERY: f64 = 0.999;
+        if added && width.is_finite() {
+            let (at_bound, how_much, hint, what) = match (param.fixed_value(), param.spec()) {
+                (Some(x), _) if x.abs() >= width => {
+                    let how_much = if x.abs() > width {
+                        "more than"
+                    } else {
+                        "as much as"
+                    };
+                    let bound = if x > 0.0 { bounds.high } else { bounds.low };
+                    (
+                        Some(bound),
+                        how_much,
+                        percentage_hint(x, bounds, true),
+                        Shown(x).to_string(),
+                    )
+                }
+                (_, Some(spec)) => {
+                    let (low, high) = spec.support();
+                    let above = spec.share_above(width);
+                    let below = 1.0 - spec.share_above(-width);
+                    let bound = if above >= NEARLY_EVERY {
+                        Some(bounds.high)
+                    } else if below >= NEARLY_EVERY {
+                        Some(bounds.low)
+                    } else {
+                        None
+                    };
+                    let every = if low >= width || high <= -width {
+                        "every draw"
+                    } else {
+                        "nearly every draw"
+                    };
+                    let hint = if bounds == Range::UNIT {
+                        percentages_reading(spec, true).unwrap_or_default()
+                    } else {
+                        String::new()
+                    };
+                    (bound, every, hint, spec.to_string())
+                }
+                _ => (None, "", String::new(), String::new()),
+            };
+            if let Some(bound) = at_bound {
+                let range = format!("[{}, {}]", Shown(bounds.low), Shown(bounds.high));
+                let message = if param.spec().is_some() {
+                    let verb = if bound == bounds.low {
+                        "takes away"
+                    } else {
+                        "adds"
+                    };
+                    format!(
+                        "{label} adds {what} to '{key}': {how_much} {verb} the whole width of its range {range} or more, so the result is always {}{hint}",
+                        Shown(bound)
+                    )
+                } else {
+                    format!(
+                        "{label} adds {what} to '{key}', {how_much} the width of its range {range}, so the result is always {}{hint}",
+                        Shown(bound)
+                    )
+                };
+                self.warn(span, message);
+            }
+        }
+        // A rate per period above 1: the result of adding one to a rate of
+        // at least 0, or the rate set.
+        if matches!(field, Field::Innovation | Field::Imitation) {
+            let capped = "(the adoption chance is capped at 1)";
+            let message = match (param.fixed_value(), param.spec()) {
+                (Some(x), _) if x > 1.0 => {
+                    let hint = if x <= 100.0 {
+                        as_percentage(x)
+                    } else {
+                        String::new()
+                    };
+                    let result = if added {
+                        format!(
+                            "adds {} to '{key}', so the rate per period is above 1 whatever it was",
+                            Shown(x)
+                        )
+                    } else {
+                        format!("sets '{key}' to {}, a rate per period above 1", Shown(x))
+                    };
+                    Some(format!("{label} {result} {capped}{hint}"))
+                }
+                (_, Some(spec)) if spec.share_above(1.0) >= NEARLY_EVERY => {
+                    let every = if spec.support().0 > 1.0 {
+                        "every draw"
+                    } else {
+                        "nearly every draw"
+                    };
+                    let hint = percentages_reading(spec, false).unwrap_or_default();
+                    let (change, result) = if added {
+                        (
+                            format!("adds {spec} to '{key}'"),
+                            "makes the rate per period above 1 whatever it was",
+                        )
+                    } else {
+                        (
+                            format!("sets '{key}' to {spec}"),
+                            "is a rate per period above 1",
+                        )
+                    };
+                    Some(format!("{label} {change}: {every} {result} {capped}{hint}"))
+                }
+                _ => None,
+            };
+            if let Some(message) = message {
+                self.warn(span, message);
+            }
+        }
     }
 }
 
@@ -766,7 +875,81 @@ mod tests {
             ]
         );
         assert!(warnings("brand = -0.5").is_empty());
-        assert!(warnings("brand = { uniform = [-5, -4] }").is_empty());
+        // Every draw of a distribution, or all but a thousandth.
+        assert_eq!(
+            warnings("brand = { uniform = [-5, -4] }"),
+            [
+                "event 1 adds uniform(-5, -4) to 'brand': every draw takes away the whole width of its range [0, 1] or more, so the result is always 0; if its numbers are percentages, write { uniform = [-0.05, -0.04] }"
+            ]
+        );
+        assert_eq!(
+            warnings("brand = { normal = [30, 5] }"),
+            [
+                "event 1 adds normal(30, 5) to 'brand': nearly every draw adds the whole width of its range [0, 1] or more, so the result is always 1; if its numbers are percentages, write { normal = [0.3, 0.05] }"
+            ]
+        );
+        assert_eq!(
+            warnings("brand = { uniform = [1, 1.5] }"),
+            [
+                "event 1 adds uniform(1, 1.5) to 'brand': every draw adds the whole width of its range [0, 1] or more, so the result is always 1"
+            ]
+        );
+        // A thousandth of the draws or more leave the result inside.
+        assert!(warnings("brand = { uniform = [-5, 0.5] }").is_empty());
+        assert!(warnings("brand = { normal = [-1.5, 0.17] }").is_empty());
+        assert!(warnings("brand = { uniform = [-0.5, 0.5] }").is_empty());
+    }
+
+    /// An event that takes an agency's `innovation` or `imitation` above 1
+    /// a period in every run is warned of as the agency's own rate is.
+    #[test]
+    fn a_rate_an_event_takes_above_one_is_warned_of() {
+        let warnings = |change: &str| -> Vec<String> {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+                [[event]]\nat = 1\nagency = \"B\"\n{change}\n"
+            );
+            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+            s.warnings.into_iter().map(|w| w.message).collect()
+        };
+        assert_eq!(
+            warnings("set = { innovation = 3 }"),
+            [
+                "event 1 sets 'innovation' to 3, a rate per period above 1 (the adoption chance is capped at 1); if 3 is a percentage, write 0.03"
+            ]
+        );
+        assert_eq!(
+            warnings("add = { imitation = 2 }"),
+            [
+                "event 1 adds 2 to 'imitation', so the rate per period is above 1 whatever it was (the adoption chance is capped at 1); if 2 is a percentage, write 0.02"
+            ]
+        );
+        assert_eq!(
+            warnings("set = { imitation = { uniform = [20, 40] } }"),
+            [
+                "event 1 sets 'imitation' to uniform(20, 40): every draw is a rate per period above 1 (the adoption chance is capped at 1); if its numbers are percentages, write { uniform = [0.2, 0.4] }"
+            ]
+        );
+        assert_eq!(
+            warnings("add = { innovation = { normal = [5, 1] } }"),
+            [
+                "event 1 adds normal(5, 1) to 'innovation': nearly every draw makes the rate per period above 1 whatever it was (the adoption chance is capped at 1); if its numbers are percentages, write { normal = [0.05, 0.01] }"
+            ]
+        );
+        // Above 100 it is no percentage; at 1 or below, or in more than a
+        // thousandth of the draws, it is no warning.
+        assert_eq!(
+            warnings("set = { innovation = 150 }"),
+            [
+                "event 1 sets 'innovation' to 150, a rate per period above 1 (the adoption chance is capped at 1)"
+            ]
+        );
+        assert!(warnings("set = { innovation = 1 }").is_empty());
+        assert!(warnings("add = { imitation = 1 }").is_empty());
+        assert!(warnings("set = { imitation = { uniform = [0.5, 3] } }").is_empty());
+        assert!(warnings("add = { innovation = -4 }").is_empty());
     }
 
     #[test]

@@ -13,6 +13,13 @@ use crate::scenario::raw::SpannedValue;
 /// bound is rarely what the author meant.
 const HEAVY_CLAMPING: f64 = 0.05;
 
+/// The share of a distribution without bounds (normal, lognormal) whose
+/// draws fall inside a field's range below which it is refused, as one
+/// whose every draw lies outside is:
+/// fewer than one draw in a million (a normal centred at 30 for a fraction)
+/// leaves every run of any realistic job at one bound.
+const HOPELESS_INSIDE: f64 = 1e-6;
+
 /// A share of draws in whole percent, never rounded to "100%" unless it is
 /// every draw: "more than 99%" rather than a contradiction of the rule that
 /// rejects a distribution whose every draw lies outside its range.
@@ -132,14 +139,43 @@ impl Checker {
                             return None;
                         }
                         let clamped = spec.share_outside(range);
-                        if clamped >= HEAVY_CLAMPING {
-                            let advice = match spec {
+                        // A fraction written as percentages, or a lognormal
+                        // written on the value's own scale, is told how to
+                        // write it; any other distribution the families
+                        // that fit.
+                        let rewritten = (range == Range::UNIT)
+                            .then(|| percentages_reading(spec, false))
+                            .flatten()
+                            .or_else(|| match spec {
                                 DistSpec::LogNormal { mu, sigma } if mu > range.high.ln() => {
                                     lognormal_on_the_log_scale(mu, sigma, range)
                                 }
                                 _ => None,
-                            }
-                            .unwrap_or_else(|| {
+                            });
+                        // A bounded family is held to the rule above (its
+                        // support may end at a bound: every draw of
+                        // uniform(-1, 0) is 0, as meant); one without bounds
+                        // (normal, lognormal) to its share of draws.
+                        let unbounded = low.is_infinite() || high.is_infinite();
+                        if unbounded && 1.0 - clamped < HOPELESS_INSIDE {
+                            let bound = if spec.share_above(range.high) > 0.5 {
+                                range.high
+                            } else {
+                                range.low
+                            };
+                            self.error(
+                                &span,
+                                format!(
+                                    "{what} must be {}, but fewer than one draw in a million of {spec} lies inside that range, so every run would use {}{}",
+                                    range.describe(),
+                                    Shown(bound),
+                                    rewritten.unwrap_or_default()
+                                ),
+                            );
+                            return None;
+                        }
+                        if clamped >= HEAVY_CLAMPING {
+                            let advice = rewritten.unwrap_or_else(|| {
                                 format!(
                                     "; prefer a family whose support fits the range ({})",
                                     fitting_families(range)
@@ -334,6 +370,24 @@ pub(super) fn percentage_hint(x: f64, range: Range, added: bool) -> String {
     }
 }
 
+/// "; if its numbers are percentages, write { normal = [0.3, 0.05] }" for a
+/// distribution of a fraction whose draws read as percentages: most of them
+/// from 2 to 100 and nearly none beyond (for an amount an event adds,
+/// `added`, the same from -2 to -99, or from 2 to 99, as
+/// [`percentage_hint`] reads a fixed amount). `None` otherwise, and for
+/// beta and lognormal, whose numbers do not scale with their draws.
+pub(super) fn percentages_reading(spec: DistSpec, added: bool) -> Option<String> {
+    let most = if added { 99.0 } else { 100.0 };
+    let share_below = |x: f64| 1.0 - spec.share_above(x);
+    let positive = spec.share_above(2.0) >= 0.5 && spec.share_above(most) <= 0.001;
+    let negative = added && share_below(-2.0) >= 0.5 && share_below(-most) <= 0.001;
+    if !(positive || negative) {
+        return None;
+    }
+    spec.written_in_hundredths()
+        .map(|written| format!("; if its numbers are percentages, write {written}"))
+}
+
 /// "; if 45 is a percentage, write 0.45": `x` read as a percentage.
 pub(super) fn as_percentage(x: f64) -> String {
     format!(
@@ -507,6 +561,57 @@ mod tests {
             message("{ pert = [35, 45, 60] }"),
             "agency 'B' caution must be in [0, 1], but every draw of pert(35, 45, 60) lies outside that range; if its numbers are percentages, write { pert = [0.35, 0.45, 0.6] }"
         );
+    }
+
+    /// A normal or lognormal, which has no bounds, is refused when fewer
+    /// than one draw in a million falls inside the range, as a bounded
+    /// family is when every draw lies outside; with more inside, heavy
+    /// clamping is warned of, and percentages are told their fractions.
+    #[test]
+    fn a_distribution_without_bounds_almost_never_inside_is_refused() {
+        let checked = |caution: &str| {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\ncaution = {caution}\n"
+            );
+            validate(&source, Path::new("t.toml"), &[])
+                .map(|s| {
+                    s.warnings
+                        .into_iter()
+                        .map(|w| w.message)
+                        .collect::<Vec<_>>()
+                })
+                .map_err(|e| e[0].message.clone())
+        };
+        assert_eq!(
+            checked("{ normal = [30, 5] }").unwrap_err(),
+            "agency 'B' caution must be in [0, 1], but fewer than one draw in a million of normal(30, 5) lies inside that range, so every run would use 1; if its numbers are percentages, write { normal = [0.3, 0.05] }"
+        );
+        assert_eq!(
+            checked("{ normal = [-1, 0.2] }").unwrap_err(),
+            "agency 'B' caution must be in [0, 1], but fewer than one draw in a million of normal(-1, 0.2) lies inside that range, so every run would use 0"
+        );
+        assert_eq!(
+            checked("{ lognormal = [3, 0.5] }").unwrap_err(),
+            "agency 'B' caution must be in [0, 1], but fewer than one draw in a million of lognormal(3, 0.5) lies inside that range, so every run would use 1"
+        );
+        // P(draw < 1) of normal(5.5, 1) is about 3.4e-6: clamped, not refused.
+        assert_eq!(
+            checked("{ normal = [5.5, 1] }").unwrap(),
+            [
+                "agency 'B' caution must be in [0, 1]: more than 99% of the draws of normal(5.5, 1) lie outside that range and are clamped to its nearest bound, which piles them on that one value; if its numbers are percentages, write { normal = [0.055, 0.01] }"
+            ]
+        );
+        assert_eq!(
+            checked("{ normal = [0.9, 0.2] }").unwrap(),
+            [
+                "agency 'B' caution must be in [0, 1]: 31% of the draws of normal(0.9, 0.2) lie outside that range and are clamped to its nearest bound, which piles them on that one value; prefer a family whose support fits the range (beta, PERT or triangular for values in [0, 1])"
+            ]
+        );
+        // A bounded family whose support ends at a bound is every draw at
+        // that bound, as meant, not refused.
+        assert!(checked("{ uniform = [-1, 0] }").is_ok());
     }
 
     /// A number written in quotes is told to drop them.

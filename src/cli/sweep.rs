@@ -356,19 +356,30 @@ const NOT_DECIMAL: &str = ", not a decimal number";
 /// written as decimals, makes decimals: where a key that takes whole
 /// numbers (or an event's period index) refuses one, the first such message
 /// says why the value is a decimal and which range would give whole
-/// numbers.
+/// numbers. The file's advice for a whole number typed as a decimal
+/// ("write 100 (digits only, ...)") is left out: the range made it.
 fn explain_decimal_range(e: anyhow::Error, plan: &Sweep) -> anyhow::Error {
     let Some(why) = &plan.decimal_range else {
         return e;
     };
     match e.downcast::<scenario::ScenarioError>() {
         Ok(mut refused) => {
-            if let Some(d) = refused
-                .diagnostics
-                .iter_mut()
-                .find(|d| d.message.contains(NOT_DECIMAL))
-            {
-                d.message.push_str(&format!("; {why}"));
+            let mut first = true;
+            for d in &mut refused.diagnostics {
+                let Some(at) = d.message.find(NOT_DECIMAL) else {
+                    continue;
+                };
+                let after = at + NOT_DECIMAL.len();
+                if d.message[after..].starts_with(": write ")
+                    && let Some(end) = d.message[after..].find(scenario::DIGITS_ONLY)
+                {
+                    d.message
+                        .replace_range(after..after + end + scenario::DIGITS_ONLY.len(), "");
+                }
+                if first {
+                    d.message.push_str(&format!("; {why}"));
+                    first = false;
+                }
             }
             refused.into()
         }

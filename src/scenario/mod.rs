@@ -36,6 +36,7 @@ pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 /// A setting's value, as TOML holds it (re-exported so that an embedder
 /// building a [`Setting`] needs no `toml` dependency of its own).
 pub use toml::Value;
+pub(crate) use validate::DIGITS_ONLY;
 pub use validate::MAX_PERIODS;
 #[cfg(feature = "cli")]
 pub(crate) use validate::MAX_RUNS;

@@ -416,14 +416,12 @@ fn paths_and_values_the_scenario_refuses_stop_the_sweep() {
         (
             "agency.*.term=1..1000000:3",
             vec![
-                "gov-ai-2026.toml:68: agency 'DoD' term must be a plain integer, not a decimal number: \
-                 write 1 (digits only, without an exponent or a decimal point) \
+                "gov-ai-2026.toml:68: agency 'DoD' term must be a plain integer, not a decimal number \
                  (with --vary agency.*.term=1.0); 1..1000000:3 steps by 499999.5, so its values are \
                  decimals; whole ends and a COUNT whose steps are whole give whole numbers, as in \
                  1..1000000:4, or list the values\n",
                 "gov-ai-2026.toml:93: agency 'Intelligence community' term must be a plain integer, \
-                 not a decimal number: write 1 (digits only, without an exponent or a decimal point) \
-                 (with --vary agency.*.term=1.0)\n",
+                 not a decimal number (with --vary agency.*.term=1.0)\n",
             ],
         ),
         // The same for an event's period index, and for ends written as

@@ -31,6 +31,10 @@ fn share_of_draws(share: f64) -> String {
     }
 }
 
+/// How a whole number written as a decimal (`1000.0`, `1e3`) is told to be
+/// written: "write 1000" and this.
+pub(crate) const DIGITS_ONLY: &str = " (digits only, without an exponent or a decimal point)";
+
 /// A plain number, integer or not.
 pub(super) fn number(v: &Value) -> Option<f64> {
     match v {
@@ -285,7 +289,7 @@ impl Checker {
                 self.error(
                     &span,
                     format!(
-                        "{what} must be a plain integer, not a decimal number: write {} (digits only, without an exponent or a decimal point)",
+                        "{what} must be a plain integer, not a decimal number: write {}{DIGITS_ONLY}",
                         *x as i64
                     ),
                 );

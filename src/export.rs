@@ -21,6 +21,7 @@ use crate::output::OutputFile;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 use crate::tally::Tally;
+use crate::text::count;
 
 /// Rows, the header included, that Excel and LibreOffice Calc open in one
 /// sheet.
@@ -40,18 +41,21 @@ pub fn too_long_for_a_spreadsheet(rows: usize) -> bool {
 pub fn statistics_rows_per_period(s: &Scenario) -> [(usize, String); 3] {
     let (tiers, agencies, vendors) = (s.tiers.len(), s.agencies.len(), s.vendors.len());
     let scopes = 1 + tiers + agencies;
+    let (tier_count, vendor_count) = (count(tiers as u64, "tier"), count(vendors as u64, "vendor"));
+    let agency_count = match agencies {
+        1 => "1 agency".to_string(),
+        n => format!("{n} agencies"),
+    };
     [
         (
             scopes * vendors * 2,
-            format!(
-                "all units, {tiers} tiers and {agencies} agencies x {vendors} vendors x 2 shares"
-            ),
+            format!("all units, {tier_count} and {agency_count} x {vendor_count} x 2 shares"),
         ),
         (
             (1 + agencies) * 2,
-            format!("all units and {agencies} agencies x 2 measures"),
+            format!("all units and {agency_count} x 2 measures"),
         ),
-        (vendors * 2, format!("{vendors} vendors x 2 measures")),
+        (vendors * 2, format!("{vendor_count} x 2 measures")),
     ]
 }
 

@@ -2113,6 +2113,89 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
     }
 }
 
+/// The periods and sweep values advised for a statistics file too long for
+/// a spreadsheet are the most that fit, also where a period's or a value's
+/// rows divide the 1,048,576 rows a spreadsheet opens (128 and 2,048 here),
+/// and a sweep is not told to sweep fewer values when one value's rows are
+/// already too many.
+#[test]
+fn the_periods_and_values_advised_for_a_long_file_are_the_most_that_fit() {
+    let tmp = tempfile::tempdir().unwrap();
+    // One tier, six agencies, eight vendors: (1 + 1 + 6) scopes x 8 vendors
+    // x 2 shares = 128 share rows a period.
+    let scenario = |periods: u32| {
+        let mut text = format!("start = \"2026-01\"\nperiods = {periods}\n");
+        for v in 0..8 {
+            text += &format!(
+                "[[vendor]]\nname = \"V{v}\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n"
+            );
+        }
+        for a in 0..6 {
+            text += &format!(
+                "[[agency]]\nname = \"A{a}\"\nunits = 10\nterm = 12\ninnovation = 0.02\nimitation = 0.2\n"
+            );
+        }
+        let file = tmp.path().join(format!("p{periods}.toml"));
+        std::fs::write(&file, text).unwrap();
+        file.to_str().unwrap().to_string()
+    };
+    let check = |periods: u32| {
+        let o = sharecast(tmp.path(), &["check", &scenario(periods), "--quiet"]);
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let stderr = check(10_000);
+    assert!(
+        stderr.contains(
+            "shares.csv will have 1280001 rows, more than a spreadsheet opens (1048576 with the \
+             header): 128 rows a period (all units, 1 tier and 6 agencies x 8 vendors x 2 shares) \
+             over 10000 periods; filter it with a script, or cover the horizon in at most 8191 \
+             periods"
+        ),
+        "{stderr}"
+    );
+    // 8,191 periods are 1,048,448 rows and the header; 8,192 one row too many.
+    assert!(!check(8191).contains("more than a spreadsheet opens"));
+    assert!(check(8192).contains("shares.csv will have 1048577 rows"));
+
+    let sweep = |periods: u32, vary: &str| {
+        let o = sharecast(
+            tmp.path(),
+            &[
+                "sweep",
+                &scenario(periods),
+                "--vary",
+                vary,
+                "--strict",
+                "--quiet",
+                "--out",
+                "sweep",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    // 16 periods: 2,048 rows a value; 511 values fit, 512 are one row too many.
+    let stderr = sweep(16, "agency.*.caution=0..0.599:600");
+    assert!(
+        stderr.contains(
+            "over 16 periods for each of 600 values; sweep at most 511 values, or filter it with \
+             a script, or cover the horizon in at most 13 periods"
+        ),
+        "{stderr}"
+    );
+    // One value's rows already too many: fewer values would not help.
+    let stderr = sweep(10_000, "agency.*.caution=0.1,0.2");
+    assert!(
+        stderr.contains(
+            "over 10000 periods for each of 2 values; filter it with a script, or cover the \
+             horizon in at most 4095 periods"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("sweep at most"), "{stderr}");
+}
+
 /// A file longer than a spreadsheet opens (1,048,576 rows) would lose its
 /// end when opened there: `run` and `compare` say so, as `sweep` does, and
 /// not of the files that fit.

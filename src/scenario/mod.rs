@@ -36,13 +36,17 @@ pub use stream_keys::{INITIAL_KEY_BITS, STREAM_KEY_BITS};
 /// A setting's value, as TOML holds it (re-exported so that an embedder
 /// building a [`Setting`] needs no `toml` dependency of its own).
 pub use toml::Value;
-pub(crate) use validate::DIGITS_ONLY;
 pub use validate::MAX_PERIODS;
 #[cfg(feature = "cli")]
 pub(crate) use validate::MAX_RUNS;
 pub(crate) use vary::PathShape;
 pub(crate) use vary::own_weight_line;
 pub use vary::{Named, PATH_HELP, Setting, named_by, unmatched};
+
+/// How a whole number written as a decimal (`1000.0`, `1e3`) is told to be
+/// written: "write 1000" and this (validation); `sweep` leaves it out of a
+/// value its range made a decimal.
+pub(crate) const DIGITS_ONLY: &str = " (digits only, without an exponent or a decimal point)";
 
 use crate::calendar::Calendar;
 

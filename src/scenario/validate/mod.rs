@@ -31,8 +31,6 @@ mod unserved;
 mod values;
 mod vendor;
 
-pub(crate) use values::DIGITS_ONLY;
-
 use std::path::Path;
 
 use super::lines::LineIndex;

@@ -4,6 +4,7 @@
 use toml::Value;
 
 use super::Checker;
+use crate::scenario::DIGITS_ONLY;
 use crate::scenario::lookup::did_you_mean;
 use crate::scenario::param::{self, DistSpec, FAMILIES, Param, Range, Shown, hundredth};
 use crate::scenario::raw::SpannedValue;
@@ -30,10 +31,6 @@ fn share_of_draws(share: f64) -> String {
         format!("{:.0}%", 100.0 * share)
     }
 }
-
-/// How a whole number written as a decimal (`1000.0`, `1e3`) is told to be
-/// written: "write 1000" and this.
-pub(crate) const DIGITS_ONLY: &str = " (digits only, without an exponent or a decimal point)";
 
 /// A plain number, integer or not.
 pub(super) fn number(v: &Value) -> Option<f64> {

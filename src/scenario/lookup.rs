@@ -36,7 +36,7 @@ pub(crate) fn suggest<'a>(
     // The most similar; of several as similar, the one fewest edits away,
     // then the first given (`Vendor1` among `Vendor00`..`Vendor24` is
     // `Vendor01`, not whichever came last). Candidates that hold every
-    // typed word (a holds_every_word name, or the same words in another order)
+    // typed word (a shortened name, or the same words in another order)
     // come before all others.
     // The edits are counted only between candidates equally similar (a
     // file of many misspelt references to many long names would otherwise

@@ -1996,10 +1996,9 @@ mod tests {
         );
     }
 
-    /// Syntax errors the parser words for its grammar get the likelier
-    /// slip, and only where the slip is there: an inline table TOML 1.1
-    /// spreads over lines, a `#` inside a string and a plain unclosed string
-    /// get no hint.
+    /// Each control character a line may hide is named for what it is, with
+    /// its escape; a tab is blank space, and the separators are told only
+    /// outside strings and comments.
     #[test]
     fn control_characters_are_named_for_what_they_are() {
         for (c, name) in [
@@ -2037,6 +2036,10 @@ mod tests {
         assert_eq!(control_slip("periods = 12 # \u{2028}"), None);
     }
 
+    /// Syntax errors the parser words for its grammar get the likelier
+    /// slip, and only where the slip is there: an inline table TOML 1.1
+    /// spreads over lines, a `#` inside a string and a plain unclosed string
+    /// get no hint.
     #[test]
     fn syntax_errors_are_told_the_likely_slip() {
         let hint = |source: &str| {

@@ -5,7 +5,7 @@ use toml::Spanned;
 
 use super::choice::weight_index;
 use super::event::change_keys;
-use super::values::{as_percentage, number, percentages_reading};
+use super::values::{CAPPED, RateAboveOne, as_percentage, number};
 use super::{Checker, MAX_TERM, MAX_TOTAL_UNITS};
 use crate::scenario::lookup::{TIER, VENDOR, find, list};
 use crate::scenario::names::RESERVED_AGENCY_NAMES;
@@ -131,9 +131,7 @@ impl Checker {
             .and_then(|v| self.param(v, &format!("{label} innovation"), Field::Innovation.range()));
         let imitation = imitation_v
             .and_then(|v| self.param(v, &format!("{label} imitation"), Field::Imitation.range()));
-        // A rate above 1 per period is legal (caution scales it down) but
-        // is far more often a percentage written as such; so is a
-        // distribution whose draws (nearly) all lie above 1.
+        // A rate above 1 per period (`RateAboveOne`), and Bass p from 1/2.
         for (key, value, param) in [
             ("innovation", innovation_v, &innovation),
             ("imitation", imitation_v, &imitation),
@@ -141,23 +139,18 @@ impl Checker {
             let (Some(v), Some(param)) = (value, param) else {
                 continue;
             };
-            if let Some(x) = param.fixed_value()
-                && x > 1.0
-            {
-                // A percentage is at most 100: beyond, its hundredth
-                // would be a rate above 1 still.
-                let hint = if x <= 100.0 {
-                    as_percentage(x)
-                } else {
-                    String::new()
-                };
-                self.warn(
-                    &v.span(),
-                    format!(
-                        "{label} {key} = {} is a rate per period above 1 (the adoption chance is capped at 1){hint}",
+            if let Some(rate) = RateAboveOne::of(param) {
+                let hint = rate.hint();
+                let message = match rate {
+                    RateAboveOne::Fixed(x) => format!(
+                        "{label} {key} = {} is a rate per period above 1 {CAPPED}{hint}",
                         Shown(x),
                     ),
-                );
+                    RateAboveOne::Drawn { spec, how_many } => format!(
+                        "{label} {key}: {how_many} of {spec} is a rate per period above 1 {CAPPED}{hint}"
+                    ),
+                };
+                self.warn(&v.span(), message);
             }
             // Bass p from 1/2 to 1: most units adopt at once, on their own
             // (p is rarely above 0.05 a period); 1 is also 1% written as a
@@ -177,22 +170,6 @@ impl Checker {
                         "{label} innovation = {} makes most units adopt at once: in every period, {}% of the units that have not adopted do so on their own (less caution), before any imitation; Bass p is usually below 0.05 a period{hint}",
                         Shown(x),
                         Shown(100.0 * x),
-                    ),
-                );
-            }
-            if let Some(spec) = param.spec()
-                && spec.share_above(1.0) >= 0.999
-            {
-                let how_many = if spec.support().0 > 1.0 {
-                    "every draw"
-                } else {
-                    "nearly every draw"
-                };
-                let hint = percentages_reading(spec, false).unwrap_or_default();
-                self.warn(
-                    &v.span(),
-                    format!(
-                        "{label} {key}: {how_many} of {spec} is a rate per period above 1 (the adoption chance is capped at 1){hint}"
                     ),
                 );
             }

@@ -5,7 +5,9 @@ use toml::{Spanned, Value};
 
 use super::Checker;
 use super::choice::{builtin, weight_index};
-use super::values::{as_percentage, percentage_hint, percentages_reading, type_name};
+use super::values::{
+    CAPPED, NEARLY_EVERY, RateAboveOne, percentage_hint, percentages_reading, type_name,
+};
 use crate::calendar::{Calendar, YearMonth, month_rule};
 use crate::scenario::lookup::{AGENCY, ATTRIBUTE, TIER, VENDOR, did_you_mean, find, needs_part};
 use crate::scenario::names::printable_name;
@@ -470,37 +472,34 @@ impl Checker {
         let bounds = field.range();
         let width = bounds.high - bounds.low;
         let added = op == Op::Add;
-        // Draws nearly all beyond a bound count as all: a normal has no
-        // bounds, yet one centred at -5 for a fraction is never above -1.
-        const NEARLY_EVERY: f64 = 0.999;
-        if added && width.is_finite() {
-            let (at_bound, how_much, hint, what) = match (param.fixed_value(), param.spec()) {
-                (Some(x), _) if x.abs() >= width => {
-                    let how_much = if x.abs() > width {
-                        "more than"
-                    } else {
-                        "as much as"
-                    };
-                    let bound = if x > 0.0 { bounds.high } else { bounds.low };
-                    (
-                        Some(bound),
-                        how_much,
-                        percentage_hint(x, bounds, true),
-                        Shown(x).to_string(),
-                    )
-                }
-                (_, Some(spec)) => {
-                    let (low, high) = spec.support();
-                    let above = spec.share_above(width);
-                    let below = 1.0 - spec.share_above(-width);
-                    let bound = if above >= NEARLY_EVERY {
-                        Some(bounds.high)
-                    } else if below >= NEARLY_EVERY {
-                        Some(bounds.low)
-                    } else {
-                        None
-                    };
-                    let every = if low >= width || high <= -width {
+        let range = format!("[{}, {}]", Shown(bounds.low), Shown(bounds.high));
+        let at_a_bound = match (param.fixed_value(), param.spec()) {
+            _ if !added || !width.is_finite() => None,
+            (Some(x), _) if x.abs() >= width => {
+                let how_much = if x.abs() > width {
+                    "more than"
+                } else {
+                    "as much as"
+                };
+                let bound = if x > 0.0 { bounds.high } else { bounds.low };
+                Some(format!(
+                    "{label} adds {} to '{key}', {how_much} the width of its range {range}, so the result is always {}{}",
+                    Shown(x),
+                    Shown(bound),
+                    percentage_hint(x, bounds, true)
+                ))
+            }
+            (_, Some(spec)) => {
+                let (low, high) = spec.support();
+                let reaches = if spec.share_above(width) >= NEARLY_EVERY {
+                    Some((bounds.high, "adds", low >= width))
+                } else if 1.0 - spec.share_above(-width) >= NEARLY_EVERY {
+                    Some((bounds.low, "takes away", high <= -width))
+                } else {
+                    None
+                };
+                reaches.map(|(bound, verb, every)| {
+                    let how_many = if every {
                         "every draw"
                     } else {
                         "nearly every draw"
@@ -510,77 +509,40 @@ impl Checker {
                     } else {
                         String::new()
                     };
-                    (bound, every, hint, spec.to_string())
-                }
-                _ => (None, "", String::new(), String::new()),
-            };
-            if let Some(bound) = at_bound {
-                let range = format!("[{}, {}]", Shown(bounds.low), Shown(bounds.high));
-                let message = if param.spec().is_some() {
-                    let verb = if bound == bounds.low {
-                        "takes away"
-                    } else {
-                        "adds"
-                    };
                     format!(
-                        "{label} adds {what} to '{key}': {how_much} {verb} the whole width of its range {range} or more, so the result is always {}{hint}",
+                        "{label} adds {spec} to '{key}': {how_many} {verb} the whole width of its range {range} or more, so the result is always {}{hint}",
                         Shown(bound)
                     )
-                } else {
-                    format!(
-                        "{label} adds {what} to '{key}', {how_much} the width of its range {range}, so the result is always {}{hint}",
-                        Shown(bound)
-                    )
-                };
-                self.warn(span, message);
+                })
             }
+            _ => None,
+        };
+        if let Some(message) = at_a_bound {
+            self.warn(span, message);
         }
-        // A rate per period above 1: the result of adding one to a rate of
-        // at least 0, or the rate set.
-        if matches!(field, Field::Innovation | Field::Imitation) {
-            let capped = "(the adoption chance is capped at 1)";
-            let message = match (param.fixed_value(), param.spec()) {
-                (Some(x), _) if x > 1.0 => {
-                    let hint = if x <= 100.0 {
-                        as_percentage(x)
-                    } else {
-                        String::new()
-                    };
-                    let result = if added {
-                        format!(
-                            "adds {} to '{key}', so the rate per period is above 1 whatever it was",
-                            Shown(x)
-                        )
-                    } else {
-                        format!("sets '{key}' to {}, a rate per period above 1", Shown(x))
-                    };
-                    Some(format!("{label} {result} {capped}{hint}"))
-                }
-                (_, Some(spec)) if spec.share_above(1.0) >= NEARLY_EVERY => {
-                    let every = if spec.support().0 > 1.0 {
-                        "every draw"
-                    } else {
-                        "nearly every draw"
-                    };
-                    let hint = percentages_reading(spec, false).unwrap_or_default();
-                    let (change, result) = if added {
-                        (
-                            format!("adds {spec} to '{key}'"),
-                            "makes the rate per period above 1 whatever it was",
-                        )
-                    } else {
-                        (
-                            format!("sets '{key}' to {spec}"),
-                            "is a rate per period above 1",
-                        )
-                    };
-                    Some(format!("{label} {change}: {every} {result} {capped}{hint}"))
-                }
-                _ => None,
+        // A rate per period above 1: the rate set, or the result of adding
+        // more than 1 to a rate of at least 0.
+        if matches!(field, Field::Innovation | Field::Imitation)
+            && let Some(rate) = RateAboveOne::of(param)
+        {
+            let hint = rate.hint();
+            let message = match (rate, added) {
+                (RateAboveOne::Fixed(x), true) => format!(
+                    "{label} adds {} to '{key}', so the rate per period is above 1 whatever it was {CAPPED}{hint}",
+                    Shown(x)
+                ),
+                (RateAboveOne::Fixed(x), false) => format!(
+                    "{label} sets '{key}' to {}, a rate per period above 1 {CAPPED}{hint}",
+                    Shown(x)
+                ),
+                (RateAboveOne::Drawn { spec, how_many }, true) => format!(
+                    "{label} adds {spec} to '{key}': {how_many} makes the rate per period above 1 whatever it was {CAPPED}{hint}"
+                ),
+                (RateAboveOne::Drawn { spec, how_many }, false) => format!(
+                    "{label} sets '{key}' to {spec}: {how_many} is a rate per period above 1 {CAPPED}{hint}"
+                ),
             };
-            if let Some(message) = message {
-                self.warn(span, message);
-            }
+            self.warn(span, message);
         }
     }
 }
@@ -837,18 +799,22 @@ mod tests {
         assert!(message("\"2027-01-01\"").ends_with("; write \"2027-01\""));
     }
 
+    /// The warnings of a one-vendor ('A'), one-agency ('B') scenario with
+    /// one event at period 1 whose target and changes are `event`.
+    fn event_warnings(event: &str) -> Vec<String> {
+        let source = format!(
+            "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+            [[event]]\nat = 1\n{event}\n"
+        );
+        let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+        s.warnings.into_iter().map(|w| w.message).collect()
+    }
+
     #[test]
     fn an_amount_added_beyond_the_width_of_the_range_is_warned_of() {
-        let warnings = |add: &str| -> Vec<String> {
-            let source = format!(
-                "start = \"2026-01\"\nperiods = 12\n\
-                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
-                [[event]]\nat = 1\nvendor = \"A\"\nadd = {{ {add} }}\n"
-            );
-            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
-            s.warnings.into_iter().map(|w| w.message).collect()
-        };
+        let warnings = |add: &str| event_warnings(&format!("vendor = \"A\"\nadd = {{ {add} }}"));
         assert_eq!(
             warnings("brand = -5"),
             [
@@ -904,16 +870,7 @@ mod tests {
     /// a period in every run is warned of as the agency's own rate is.
     #[test]
     fn a_rate_an_event_takes_above_one_is_warned_of() {
-        let warnings = |change: &str| -> Vec<String> {
-            let source = format!(
-                "start = \"2026-01\"\nperiods = 12\n\
-                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
-                [[event]]\nat = 1\nagency = \"B\"\n{change}\n"
-            );
-            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
-            s.warnings.into_iter().map(|w| w.message).collect()
-        };
+        let warnings = |change: &str| event_warnings(&format!("agency = \"B\"\n{change}"));
         assert_eq!(
             warnings("set = { innovation = 3 }"),
             [

@@ -389,6 +389,59 @@ pub(super) fn percentages_reading(spec: DistSpec, added: bool) -> Option<String>
         .map(|written| format!("; if its numbers are percentages, write {written}"))
 }
 
+/// The share of a distribution's draws beyond a line from which its every
+/// run is warned of as beyond it: a normal has no bounds, yet one centred
+/// at 5 for a rate is never below 1.
+pub(super) const NEARLY_EVERY: f64 = 0.999;
+
+/// What a warning of a rate per period above 1 says of it.
+pub(super) const CAPPED: &str = "(the adoption chance is capped at 1)";
+
+/// An `innovation` or `imitation` above 1 a period in every run: legal
+/// (caution scales it down), but far more often a percentage written as
+/// such. The agency's own rate and an event's change are warned of alike.
+pub(super) enum RateAboveOne {
+    /// A fixed rate above 1.
+    Fixed(f64),
+    /// A distribution with [`NEARLY_EVERY`] of its draws above 1;
+    /// `how_many` is "every draw" where its support is, else "nearly
+    /// every draw".
+    Drawn {
+        spec: DistSpec,
+        how_many: &'static str,
+    },
+}
+
+impl RateAboveOne {
+    pub(super) fn of(param: &Param) -> Option<RateAboveOne> {
+        match (param.fixed_value(), param.spec()) {
+            (Some(x), _) if x > 1.0 => Some(RateAboveOne::Fixed(x)),
+            (_, Some(spec)) if spec.share_above(1.0) >= NEARLY_EVERY => {
+                let how_many = if spec.support().0 > 1.0 {
+                    "every draw"
+                } else {
+                    "nearly every draw"
+                };
+                Some(RateAboveOne::Drawn { spec, how_many })
+            }
+            _ => None,
+        }
+    }
+
+    /// The rate read as a percentage: a fixed one up to 100 (beyond, its
+    /// hundredth would be a rate above 1 still), or a distribution's draws
+    /// as [`percentages_reading`] reads them; empty otherwise.
+    pub(super) fn hint(&self) -> String {
+        match *self {
+            RateAboveOne::Fixed(x) if x <= 100.0 => as_percentage(x),
+            RateAboveOne::Fixed(_) => String::new(),
+            RateAboveOne::Drawn { spec, .. } => {
+                percentages_reading(spec, false).unwrap_or_default()
+            }
+        }
+    }
+}
+
 /// "; if 45 is a percentage, write 0.45": `x` read as a percentage.
 pub(super) fn as_percentage(x: f64) -> String {
     format!(
@@ -437,6 +490,7 @@ fn unquoted_number(value: &Value, whole: Option<&str>) -> String {
 mod tests {
     use std::path::Path;
 
+    use crate::scenario::Diagnostic;
     use crate::scenario::validate::validate;
 
     /// docs/scenario-reference.md: `check` and `run` warn when 5% or more
@@ -528,20 +582,22 @@ mod tests {
         );
     }
 
+    /// A one-vendor, one-agency scenario whose agency has this `caution`,
+    /// validated.
+    fn with_caution(caution: &str) -> Result<crate::scenario::Scenario, Vec<Diagnostic>> {
+        let source = format!(
+            "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\ncaution = {caution}\n"
+        );
+        validate(&source, Path::new("t.toml"), &[])
+    }
+
     /// A fraction written as a percentage (from 2 to 100) is told the
     /// fraction; a number just above 1 is more likely a slip.
     #[test]
     fn a_fraction_written_as_a_percentage_is_told_the_fraction() {
-        let message = |caution: &str| {
-            let source = format!(
-                "start = \"2026-01\"\nperiods = 12\n\
-                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\ncaution = {caution}\n"
-            );
-            validate(&source, Path::new("t.toml"), &[]).unwrap_err()[0]
-                .message
-                .clone()
-        };
+        let message = |caution: &str| with_caution(caution).unwrap_err()[0].message.clone();
         assert_eq!(
             message("45"),
             "agency 'B' caution must be in [0, 1], got 45; if 45 is a percentage, write 0.45"
@@ -571,12 +627,7 @@ mod tests {
     #[test]
     fn a_distribution_without_bounds_almost_never_inside_is_refused() {
         let checked = |caution: &str| {
-            let source = format!(
-                "start = \"2026-01\"\nperiods = 12\n\
-                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.1\nimitation = 0.1\ncaution = {caution}\n"
-            );
-            validate(&source, Path::new("t.toml"), &[])
+            with_caution(caution)
                 .map(|s| {
                     s.warnings
                         .into_iter()

@@ -823,8 +823,8 @@ pub fn summary_csv(s: &Scenario, p: &Projection) -> Vec<u8> {
                 optional(share.map(|s| s.p95())),
                 // Of no runs there is no leader and no revenue to average:
                 // empty, as the share cells are.
-                optional((p.runs > 0).then_some(o.prob_leader)),
-                optional((p.runs > 0).then_some(o.mean_cumulative_revenue)),
+                optional(o.prob_leader),
+                optional(o.mean_cumulative_revenue),
             ],
         );
     }

@@ -26,9 +26,11 @@
 //! projection's and the comparison's `share`, `adoption` and `revenue`
 //! methods find a CSV row by its columns.
 //! See ARCHITECTURE.md for the code map and invariants, and MODEL.md-derived
-//! `docs/scenario-reference.md` for the model itself. `docs/library.md` has
-//! a longer example (writing the CSV files, keeping compact tallies for
-//! many runs), which also runs as a test.
+//! `docs/scenario-reference.md` for the model itself. `docs/library.md` (the
+//! [`guide`] page of these docs) has a longer example (writing the CSV
+//! files, keeping compact tallies for many runs), which also runs as a
+//! test, and the rules an embedder relies on: threads, ranges of runs,
+//! memory, panics, benchmarking.
 //!
 //! The `cli` and `progress` modules (the `sharecast` command) need the
 //! default feature `cli`; `default-features = false` leaves them and their
@@ -113,7 +115,8 @@ pub use anyhow;
 /// the [`sampling`] functions take.
 pub use rand;
 
-/// The example of docs/library.md, run as a doc test.
-#[cfg(doctest)]
+/// The guide for embedders, `docs/library.md`, shown in the API docs; its
+/// example runs as a doc test.
+#[cfg(any(doc, doctest))]
 #[doc = include_str!("../docs/library.md")]
-pub struct LibraryGuideExample;
+pub mod guide {}

@@ -130,13 +130,13 @@ pub struct VendorOutlook {
     /// Count share over all units.
     pub share: Option<Summary>,
     /// Fraction of all runs in which the vendor holds the most contracts
-    /// (ties split evenly; a run without contracts has no leader); 0 when
-    /// there are no runs (`summary.csv` leaves the cell empty then).
-    pub prob_leader: f64,
+    /// (ties split evenly; a run without contracts has no leader); `None`
+    /// when there are no runs (an empty cell in `summary.csv`, a dash in the
+    /// closing table).
+    pub prob_leader: Option<f64>,
     /// Mean over the runs of the vendor's cumulative revenue at the last
-    /// period, in dollars (0 when there are no runs, an empty cell in
-    /// `summary.csv`).
-    pub mean_cumulative_revenue: f64,
+    /// period, in dollars; `None` when there are no runs.
+    pub mean_cumulative_revenue: Option<f64>,
 }
 
 /// Everything the CSV outputs report, in output order.
@@ -855,7 +855,7 @@ fn outlook(
             }
         }
     }
-    let n = records.len().max(1) as f64;
+    let n = records.len() as f64;
     (0..d.vendors)
         .map(|v| {
             // Output order: shares `[period][scope][vendor][metric]`;
@@ -873,8 +873,9 @@ fn outlook(
             VendorOutlook {
                 vendor: v,
                 share: share.summary,
-                prob_leader: leads[v] / n,
-                mean_cumulative_revenue: cumulative.summary.map_or(0.0, |s| s.mean),
+                prob_leader: (!records.is_empty()).then(|| leads[v] / n),
+                // Every run has a revenue, so only no runs leave it undefined.
+                mean_cumulative_revenue: cumulative.summary.map(|s| s.mean),
             }
         })
         .collect()

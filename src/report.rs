@@ -11,6 +11,11 @@ use crate::measures::{Projection, RevenueMeasure, Scope, ShareMetric, all_under_
 use crate::scenario::{Op, Scenario, Target};
 use crate::sweep::{Sweep, SweepPoint};
 
+/// What a table shows where there is no number (no run, no contract).
+fn dash() -> String {
+    "-".to_string()
+}
+
 fn percent(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
@@ -235,7 +240,7 @@ fn opening_chances(s: &Scenario) -> String {
                 row.extend(by_tier.iter().map(|tier| {
                     tier.as_ref()
                         .and_then(|by_vendor| by_vendor[v])
-                        .map_or_else(|| "-".to_string(), percent)
+                        .map_or_else(dash, percent)
                 }));
                 rows.push(row);
             }
@@ -626,8 +631,9 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
             mean,
             lo,
             hi,
-            percent(o.prob_leader),
-            revenue.amount(o.mean_cumulative_revenue),
+            o.prob_leader.map_or_else(dash, percent),
+            o.mean_cumulative_revenue
+                .map_or_else(dash, |x| revenue.amount(x)),
         ]);
     }
     let last = cal.periods as usize - 1;
@@ -641,7 +647,11 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
         lo,
         hi,
         String::new(),
-        revenue.amount(p.outlook.iter().map(|o| o.mean_cumulative_revenue).sum()),
+        p.outlook
+            .iter()
+            .map(|o| o.mean_cumulative_revenue)
+            .sum::<Option<f64>>()
+            .map_or_else(dash, |x| revenue.amount(x)),
     ]);
     out.push_str(&table(&rows));
     if revenue == Revenue::ContractYears {
@@ -655,7 +665,6 @@ pub fn final_table(s: &Scenario, p: &Projection, seed: u64) -> String {
 /// paired runs on), the 5-95% band of the change, and the runs higher and
 /// lower; dashes where no run pairs.
 fn paired_cells(paired: Option<&Paired>) -> Vec<String> {
-    let dash = || "-".to_string();
     let Some(p) = paired else {
         return std::iter::repeat_with(dash).take(7).collect();
     };
@@ -780,7 +789,6 @@ pub fn comparison_table(
     let share_rows = c.shares.iter().filter(|r| {
         r.period == last && r.scope == Scope::All && r.metric == ShareMetric::CountShare
     });
-    let dash = || "-".to_string();
     for row in share_rows {
         let revenue_change = c
             .revenue
@@ -904,18 +912,13 @@ pub fn sweep_table(
             point
                 .shares
                 .iter()
-                .map(|share| share.map_or_else(|| "-".to_string(), percent)),
+                .map(|share| share.map_or_else(dash, percent)),
         );
-        row.push(
-            point
-                .under_contract
-                .map_or_else(|| "-".to_string(), percent),
-        );
-        row.push(revenue.amount(point.revenue));
-        row.push(point.leader.map_or_else(
-            || "-".to_string(),
-            |(v, p)| format!("{} {}", s.vendors[v].name, fraction_of_runs(p)),
-        ));
+        row.push(point.under_contract.map_or_else(dash, percent));
+        row.push(point.revenue.map_or_else(dash, |x| revenue.amount(x)));
+        row.push(point.leader.map_or_else(dash, |(v, p)| {
+            format!("{} {}", s.vendors[v].name, fraction_of_runs(p))
+        }));
         rows.push(row);
     }
     out.push_str(&table(&rows));
@@ -1278,8 +1281,8 @@ term = 6
             |vendor, share, prob_leader, mean_cumulative_revenue| crate::measures::VendorOutlook {
                 vendor,
                 share,
-                prob_leader,
-                mean_cumulative_revenue,
+                prob_leader: Some(prob_leader),
+                mean_cumulative_revenue: Some(mean_cumulative_revenue),
             };
         use crate::measures::AdoptionRow;
         // Units under contract at the last period, all agencies (the rows
@@ -1352,6 +1355,41 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
         )
         .unwrap();
         assert_eq!(final_table(&later, &p, 7), table);
+
+        // A projection of no runs (the library allows an empty run range)
+        // has no chance of leading and no revenue to show: dashes, as
+        // `summary.csv` leaves those cells empty, not a 0% chance or $0.
+        let none = Projection {
+            runs: 0,
+            adoption: p
+                .adoption
+                .iter()
+                .map(|row| AdoptionRow {
+                    summary: None,
+                    ..row.clone()
+                })
+                .collect(),
+            outlook: (0..2)
+                .map(|vendor| crate::measures::VendorOutlook {
+                    vendor,
+                    share: None,
+                    prob_leader: None,
+                    mean_cumulative_revenue: None,
+                })
+                .collect(),
+            ..p
+        };
+        assert_eq!(
+            final_table(&priced, &none, 7),
+            "Two: 0 runs, seed 7, 12 month periods from 2026-01 to 2026-12
+
+Share of all contracts in 2026-12 (mean, 5-95% band), chance of leading; then of all units under contract (with all vendors' revenue):
+  vendor          mean  p05  p95  P(lead)  cum. revenue
+  North              -    -    -        -             -
+  South              -    -    -        -             -
+  under contract     -    -    -                      -
+"
+        );
     }
 
     /// With year steps the reports name the horizon by its first and last
@@ -1376,8 +1414,8 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
         let nothing = |vendor| crate::measures::VendorOutlook {
             vendor,
             share: None,
-            prob_leader: 0.0,
-            mean_cumulative_revenue: 0.0,
+            prob_leader: Some(0.0),
+            mean_cumulative_revenue: Some(0.0),
         };
         let p = Projection {
             runs: 10,
@@ -1637,14 +1675,14 @@ Every contract is worth $1 a year (every agency's annual_value is 1, as by defau
                     shares: vec![Some(0.25), Some(0.75)],
                     under_contract: Some(0.5),
                     leader: Some((1, 0.9996)),
-                    revenue: 1.5e6,
+                    revenue: Some(1.5e6),
                     counts_contract_years: counted[0],
                 },
                 SweepPoint {
                     shares: vec![None, None],
                     under_contract: Some(0.0),
                     leader: None,
-                    revenue: 0.0,
+                    revenue: Some(0.0),
                     counts_contract_years: counted[1],
                 },
             ]

@@ -74,7 +74,7 @@ impl Scenario {
             {
                 let names: Vec<&str> = group.iter().map(|(_, what)| what.as_str()).collect();
                 check.fail(format!(
-                    "{} draw from one random stream (key {key}), so they take the same value in every run; a copied uncertain number keeps its stream: give the copy a new Param::drawn",
+                    "{} draw from one random stream (key {key}), so they take the same value in every run; a copied uncertain number keeps its stream: call Scenario::assign_streams after copying (it keys each number by its new name, as a file naming it would), or give the copy a new Param::drawn",
                     names.join(" and ")
                 ));
             }
@@ -727,6 +727,28 @@ mod tests {
             *attribute = Param::fixed(attribute.max_value(), Range::WEIGHT);
         }
         s.vendors.push(copy);
+        assert_eq!(s.verify(), Ok(()));
+    }
+
+    /// The remedy the message gives first works: after `assign_streams` the
+    /// copy draws from streams of its own name.
+    #[test]
+    fn a_copy_passes_once_its_streams_are_assigned() {
+        let mut s = baseline();
+        let drawn = s.vendors.iter().position(|v| v.brand.spec().is_some());
+        let mut copy = s.vendors[drawn.expect("a vendor with a drawn brand")].clone();
+        copy.name = "Copy".to_string();
+        s.vendors.push(copy);
+        let refused = s
+            .verify()
+            .expect_err("the copy shares its original's streams");
+        assert!(
+            refused
+                .to_string()
+                .contains("call Scenario::assign_streams after copying"),
+            "{refused}"
+        );
+        s.assign_streams();
         assert_eq!(s.verify(), Ok(()));
     }
 

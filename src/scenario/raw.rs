@@ -1045,7 +1045,10 @@ pub fn explain_toml_error(message: &str) -> String {
             .collect();
         return unknown_key(field, &allowed);
     }
-    if message == "recursion limit" {
+    // The parser words its depth limit two ways: for dotted keys, and for
+    // arrays and inline tables nested in a value.
+    if message == "recursion limit" || message == "cannot recurse further; max recursion depth met"
+    {
         return "invalid TOML: keys, tables or arrays nested too deeply (the parser's recursion limit)"
             .to_string();
     }

@@ -35,8 +35,9 @@ pub struct SweepPoint {
     /// The vendor most likely to lead and that chance.
     pub leader: Option<(usize, f64)>,
     /// Mean cumulative revenue of all vendors together over the horizon:
-    /// what a swept price or term changes most directly.
-    pub revenue: f64,
+    /// what a swept price or term changes most directly; `None` when there
+    /// are no runs.
+    pub revenue: Option<f64>,
     /// Whether every contract of the value's scenario is worth $1 a year,
     /// so that `revenue` counts contract-years
     /// ([`Scenario::counts_contract_years`]).
@@ -56,13 +57,9 @@ impl SweepPoint {
         let leader = p
             .outlook
             .iter()
-            .filter(|o| o.prob_leader > 0.0)
-            .max_by(|a, b| {
-                a.prob_leader
-                    .total_cmp(&b.prob_leader)
-                    .then(b.vendor.cmp(&a.vendor))
-            })
-            .map(|o| (o.vendor, o.prob_leader));
+            .filter_map(|o| o.prob_leader.map(|chance| (o.vendor, chance)))
+            .filter(|&(_, chance)| chance > 0.0)
+            .max_by(|(a, a_chance), (b, b_chance)| a_chance.total_cmp(b_chance).then(b.cmp(a)));
         SweepPoint {
             shares: p.outlook.iter().map(|o| o.share.map(|s| s.mean)).collect(),
             under_contract,

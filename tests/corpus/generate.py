@@ -240,6 +240,7 @@ cases = [
  ("dist_too_wide", "a uniform, triangular or PERT range is at most 1e150 wide (its draws multiply two widths)", 'brand = 0.4', 'brand = { triangular = [-1e200, 0.5, 1e200] }'),
  ("beta_shape_too_small", "beta shapes are at least 1e-300 (below, a draw overflows even on the log scale and comes out NaN)", 'brand = 0.4', 'brand = { beta = [1e-315, 1e-315] }'),
  ("toml_nested_too_deep", "keys nest at most as deep as the TOML parser allows (a dotted key of 130 parts is too deep)", None, None),
+ ("toml_value_nested_too_deep", "values nest at most as deep as the TOML parser allows (300 arrays, one in another, are too deep)", None, None),
  ("fractions_sum_above_tolerance", "tier fractions sum to 1 within 1e-9 (1 + 1.1e-9 is too far)", 'tiers = { unclassified = 0.6, secret = 0.4 }', 'tiers = { unclassified = 0.6, secret = 0.4000000011 }'),
 ]
 special = {
@@ -267,6 +268,7 @@ special = {
  "initial_before_agency": lambda b: b.replace('[[agency]]\n', '[[agency.initial]]\nvendor = "Zenith"\nunits = 5\n\n[[agency]]\n', 1),
  "key_unknown_several": lambda b: b.replace('brand = 0.4', 'brnd = 0.4').replace('caution = 0.5', 'cautoin = 0.5').replace('vendor = "Acme"\nset', 'vendr = "Acme"\nset'),
  "toml_nested_too_deep": lambda b: b.replace('periods = 12\n', 'periods = 12\n' + '.'.join(['a'] * 130) + ' = 1\n', 1),
+ "toml_value_nested_too_deep": lambda b: b.replace('periods = 12\n', 'periods = 12\nx = ' + '[' * 300 + ']' * 300 + '\n', 1),
  "agency_name_reserved_duplicate": lambda b: b.replace('name = "DoD"', 'name = "all"').replace('[[event]]', '[[agency]]\nname = "ALL"\nunits = 10\ninnovation = 0.02\nimitation = 0.2\nterm = 12\n\n[[event]]'),
  "key_name_below_last_block": lambda b: b.replace('name = "corpus"\n', '', 1) + '\nname = "corpus"\n',
  "key_tiers_in_agency": lambda b: b.replace('tiers = ["unclassified", "secret"]\n', '', 1).replace('tiers = { unclassified = 0.6, secret = 0.4 }\n', 'tiers = ["unclassified", "secret"]\n', 1),

@@ -182,11 +182,15 @@ fn leader_z_scores(a: &Projection, b: &Projection) -> Vec<(String, f64)> {
         .zip(&b.outlook)
         .map(|(x, y)| {
             assert_eq!(x.vendor, y.vendor);
-            let pooled = (x.prob_leader * na + y.prob_leader * nb) / (na + nb);
+            let (x_leads, y_leads) = (
+                x.prob_leader.expect("runs were made"),
+                y.prob_leader.expect("runs were made"),
+            );
+            let pooled = (x_leads * na + y_leads * nb) / (na + nb);
             let se = (pooled * (1.0 - pooled) * (1.0 / na + 1.0 / nb)).sqrt();
             (
                 format!("prob_leader of vendor {}", x.vendor),
-                z_score(x.prob_leader - y.prob_leader, se),
+                z_score(x_leads - y_leads, se),
             )
         })
         .collect()

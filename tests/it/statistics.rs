@@ -252,7 +252,10 @@ term = 10
     };
     let lead = |text: String| -> Vec<f64> {
         let (_, p) = simulate(&scenario(&text), 1, 10, EngineKind::Counts);
-        p.outlook.iter().map(|o| o.prob_leader).collect()
+        p.outlook
+            .iter()
+            .map(|o| o.prob_leader.expect("ten runs"))
+            .collect()
     };
     assert_eq!(
         lead(base(&(contract("A", 6) + &contract("B", 5)))),

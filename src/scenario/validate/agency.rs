@@ -812,4 +812,29 @@ mod tests {
             ]
         );
     }
+
+    /// A rate drawn from a distribution whose support starts at exactly 1
+    /// is above 1 in nearly every draw, not every one (a draw of 1 is not
+    /// above 1); from above 1, in every draw.
+    #[test]
+    fn a_rate_drawn_from_exactly_one_up_is_nearly_every_draw_above_one() {
+        let warning = |imitation: &str| {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = {imitation}\n"
+            );
+            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+            assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+            s.warnings[0].message.clone()
+        };
+        assert_eq!(
+            warning("{ uniform = [1, 3] }"),
+            "agency 'B' imitation: nearly every draw of uniform(1, 3) is a rate per period above 1 (the adoption chance is capped at 1); if its numbers are percentages, write { uniform = [0.01, 0.03] }"
+        );
+        assert!(
+            warning("{ uniform = [1.01, 3] }")
+                .starts_with("agency 'B' imitation: every draw of uniform(1.01, 3)")
+        );
+    }
 }

@@ -499,10 +499,10 @@ impl Checker {
                     None
                 };
                 reaches.map(|(bound, verb, every)| {
-                    let how_many = if every {
-                        "every draw"
+                    let (how_many, always) = if every {
+                        ("every draw", "always")
                     } else {
-                        "nearly every draw"
+                        ("nearly every draw", "almost always")
                     };
                     let hint = if bounds == Range::UNIT {
                         percentages_reading(spec, true).unwrap_or_default()
@@ -510,7 +510,7 @@ impl Checker {
                         String::new()
                     };
                     format!(
-                        "{label} adds {spec} to '{key}': {how_many} {verb} the whole width of its range {range} or more, so the result is always {}{hint}",
+                        "{label} adds {spec} to '{key}': {how_many} {verb} the whole width of its range {range} or more, so the result is {always} {}{hint}",
                         Shown(bound)
                     )
                 })
@@ -851,7 +851,7 @@ mod tests {
         assert_eq!(
             warnings("brand = { normal = [30, 5] }"),
             [
-                "event 1 adds normal(30, 5) to 'brand': nearly every draw adds the whole width of its range [0, 1] or more, so the result is always 1; if its numbers are percentages, write { normal = [0.3, 0.05] }"
+                "event 1 adds normal(30, 5) to 'brand': nearly every draw adds the whole width of its range [0, 1] or more, so the result is almost always 1; if its numbers are percentages, write { normal = [0.3, 0.05] }"
             ]
         );
         assert_eq!(
@@ -1078,5 +1078,67 @@ mod tests {
                 s.warnings
             );
         }
+    }
+
+    /// An amount whose support ends inside the range, past the line of the
+    /// whole width, reaches the bound in nearly every draw, not every one;
+    /// on either side.
+    #[test]
+    fn an_amount_reaching_a_bound_in_all_but_a_few_draws_says_nearly_every_draw() {
+        let warnings = |add: &str| event_warnings(&format!("vendor = \"A\"\nadd = {{ {add} }}"));
+        assert_eq!(
+            warnings("brand = { uniform = [-2000, 0] }"),
+            [
+                "event 1 adds uniform(-2000, 0) to 'brand': nearly every draw takes away the whole width of its range [0, 1] or more, so the result is almost always 0"
+            ]
+        );
+        assert_eq!(
+            warnings("brand = { uniform = [0, 2000] }"),
+            [
+                "event 1 adds uniform(0, 2000) to 'brand': nearly every draw adds the whole width of its range [0, 1] or more, so the result is almost always 1"
+            ]
+        );
+    }
+
+    /// An integer `until` that reads as a year is told so only for an
+    /// event that fires: at the last period, yes; at the period after, the
+    /// event never fires and that is the one warning.
+    #[test]
+    fn an_until_read_as_a_year_is_told_only_for_an_event_that_fires() {
+        let warnings = |at: u32| -> Vec<String> {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 12\n\
+                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+                [[event]]\nat = {at}\nuntil = 2030\nvendor = \"A\"\nadd = {{ brand = 0.1 }}\n"
+            );
+            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+            s.warnings.into_iter().map(|w| w.message).collect()
+        };
+        assert_eq!(
+            warnings(11),
+            [
+                "event 1: until = 2030 is a period index after the last period (11, 2026-12), so its changes last to the end; an integer until is a period index (0 is 2026-01): for a month of 2030 write until = \"2030-01\""
+            ]
+        );
+        assert_eq!(
+            warnings(12),
+            ["event 1 (at period 12) falls after the last period (11, 2026-12) and never fires"]
+        );
+    }
+
+    /// With monthly periods, an `until` in the period of `at` is the same
+    /// month however it is written: refused without a "both fall in period"
+    /// clause, which is for two months of one quarter or year.
+    #[test]
+    fn an_until_in_the_month_of_at_gets_no_shared_period_clause_when_monthly() {
+        let source = "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
+            [[event]]\nat = 3\nuntil = \"2026-04\"\nvendor = \"A\"\nadd = { brand = 0.1 }\n";
+        assert_eq!(
+            validate(source, Path::new("t.toml"), &[]).unwrap_err()[0].message,
+            "event 1: until (2026-04) must come after at (period 3): its additions end from that period on"
+        );
     }
 }

@@ -25,10 +25,11 @@ const HOPELESS_INSIDE: f64 = 1e-6;
 /// every draw: "more than 99%" rather than a contradiction of the rule that
 /// rejects a distribution whose every draw lies outside its range.
 fn share_of_draws(share: f64) -> String {
-    if share < 1.0 && share > 0.995 {
+    let shown = format!("{:.0}%", 100.0 * share);
+    if share < 1.0 && shown == "100%" {
         "more than 99%".to_string()
     } else {
-        format!("{:.0}%", 100.0 * share)
+        shown
     }
 }
 
@@ -159,17 +160,22 @@ impl Checker {
                         // (normal, lognormal) to its share of draws.
                         let unbounded = low.is_infinite() || high.is_infinite();
                         if unbounded && 1.0 - clamped < HOPELESS_INSIDE {
-                            let bound = if spec.share_above(range.high) > 0.5 {
-                                range.high
+                            // One bound when nearly every draw falls on its
+                            // side; both when a wide spread sends draws past
+                            // either.
+                            let above = spec.share_above(range.high);
+                            let bounds = if above >= NEARLY_EVERY {
+                                Shown(range.high).to_string()
+                            } else if above <= 1.0 - NEARLY_EVERY {
+                                Shown(range.low).to_string()
                             } else {
-                                range.low
+                                format!("{} or {}", Shown(range.low), Shown(range.high))
                             };
                             self.error(
                                 &span,
                                 format!(
-                                    "{what} must be {}, but fewer than one draw in a million of {spec} lies inside that range, so every run would use {}{}",
+                                    "{what} must be {}, but fewer than one draw in a million of {spec} lies inside that range, so every run would use {bounds}{}",
                                     range.describe(),
-                                    Shown(bound),
                                     rewritten.unwrap_or_default()
                                 ),
                             );
@@ -816,6 +822,123 @@ mod tests {
             s.warnings[0].message.contains(": 21% of the draws"),
             "{:?}",
             s.warnings
+        );
+    }
+
+    /// A bounded family whose support starts at the upper bound has every
+    /// draw at that bound: warned of as clamped, not refused, as one that
+    /// ends at the lower bound (`uniform(-1, 0)`) is.
+    #[test]
+    fn a_bounded_family_starting_at_the_upper_bound_is_warned_of_not_refused() {
+        let warnings: Vec<String> = with_caution("{ uniform = [1, 2] }")
+            .expect("warned of, not refused")
+            .warnings
+            .into_iter()
+            .map(|w| w.message)
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "agency 'B' caution must be in [0, 1]: 100% of the draws of uniform(1, 2) lie outside that range and are clamped to its nearest bound, which piles them on that one value; prefer a family whose support fits the range (beta, PERT or triangular for values in [0, 1])"
+            ]
+        );
+    }
+
+    /// A normal hopelessly wide and centred on the upper bound has as many
+    /// draws above it as below: the bound named is the lower one (the
+    /// upper only when more than half the draws lie above it).
+    #[test]
+    fn a_hopeless_normal_names_the_bounds_its_draws_fall_on() {
+        let message = |caution: &str| with_caution(caution).unwrap_err()[0].message.clone();
+        let use_of = |caution: &str| {
+            let m = message(caution);
+            m.split_once("so every run would use ")
+                .map(|(_, rest)| rest.to_string())
+                .unwrap_or(m)
+        };
+        assert_eq!(
+            message("{ normal = [1, 1e7] }"),
+            "agency 'B' caution must be in [0, 1], but fewer than one draw in a million of normal(1, 10000000) lies inside that range, so every run would use 0 or 1"
+        );
+        // Half the draws on either side, or nearly all on one.
+        assert_eq!(use_of("{ normal = [0.5, 1e7] }"), "0 or 1");
+        assert_eq!(use_of("{ normal = [-50, 5] }"), "0");
+        assert!(use_of("{ normal = [45, 5] }").starts_with("1; if its numbers are percentages"));
+        // Either side of NEARLY_EVERY (99.9%, 3.09 sd): 99.93% of the draws
+        // above 1 (3.2 sd) name one bound, 99.87% (3 sd) both.
+        assert_eq!(use_of("{ normal = [3.2e7, 1e7] }"), "1");
+        assert_eq!(use_of("{ normal = [-3.2e7, 1e7] }"), "0");
+        assert_eq!(use_of("{ normal = [3e7, 1e7] }"), "0 or 1");
+        assert_eq!(use_of("{ normal = [-3e7, 1e7] }"), "0 or 1");
+    }
+
+    /// A share that would round to 100% while some draws stay inside is
+    /// "more than 99%": uniform(0, 200) has 1 draw in 200 inside [0, 1],
+    /// a share outside of exactly 0.995, which `{:.0}` rounds to 100.
+    #[test]
+    fn a_share_of_draws_is_never_shown_as_100_percent_with_draws_inside() {
+        let warnings: Vec<String> = with_caution("{ uniform = [0, 200] }")
+            .unwrap()
+            .warnings
+            .into_iter()
+            .map(|w| w.message)
+            .collect();
+        assert!(
+            warnings.len() == 1
+                && warnings[0]
+                    .contains(": more than 99% of the draws of uniform(0, 200) lie outside"),
+            "{warnings:?}"
+        );
+    }
+
+    /// Numbers wholly outside [0, 1] that cannot be percentages (above 100,
+    /// or below 0) are refused without the percentage reading.
+    #[test]
+    fn numbers_wholly_outside_that_cannot_be_percentages_get_no_hint() {
+        let message = |caution: &str| with_caution(caution).unwrap_err()[0].message.clone();
+        assert_eq!(
+            message("{ pert = [150, 200, 300] }"),
+            "agency 'B' caution must be in [0, 1], but every draw of pert(150, 200, 300) lies outside that range"
+        );
+        assert_eq!(
+            message("{ uniform = [-45, -5] }"),
+            "agency 'B' caution must be in [0, 1], but every draw of uniform(-45, -5) lies outside that range"
+        );
+    }
+
+    /// A lognormal's first number is read as a median only where its sd is
+    /// at most 2 and below a hundredth of it: lognormal(200, 2) (sd exactly
+    /// a hundredth) and lognormal(120, 3) (sd above 2) are told only the
+    /// mean-and-sd reading. A mu of exactly ln(1e15) is not above the
+    /// range's logarithm and keeps the usual advice.
+    #[test]
+    fn a_lognormal_is_read_as_a_median_only_with_a_small_sd() {
+        let message = |value: &str| {
+            let source = format!(
+                "start = \"2026-01\"\nperiods = 3\n\
+                 [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+                 [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.1\n\
+                 imitation = 0.0\nannual_value = {value}\n"
+            );
+            match validate(&source, Path::new("t.toml"), &[]) {
+                Ok(s) => s.warnings[0].message.clone(),
+                Err(errors) => errors[0].message.clone(),
+            }
+        };
+        assert!(
+            message("{ lognormal = [200, 2] }").ends_with(
+                "lognormal's numbers are the mean and sd of the value's natural logarithm: if 200 and 2 are the value's own mean and sd, write { lognormal = [5.2983, 0.01] }"
+            )
+        );
+        assert!(
+            message("{ lognormal = [120, 3] }").ends_with(
+                "lognormal's numbers are the mean and sd of the value's natural logarithm: if 120 and 3 are the value's own mean and sd, write { lognormal = [4.7872, 0.025] }"
+            )
+        );
+        assert!(
+            message("{ lognormal = [34.538776394910684, 1] }").ends_with(
+                "; prefer a family whose support fits the range (lognormal for rates and amounts above 0, or PERT, triangular or uniform with bounds in [0, 1e15])"
+            )
         );
     }
 }

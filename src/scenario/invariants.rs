@@ -550,6 +550,15 @@ mod tests {
         s.verify().expect_err("the edit breaks a rule").problems
     }
 
+    /// The first vendor with a drawn brand, copied and named "Copy": its
+    /// uncertain numbers keep the original's streams.
+    fn renamed_copy_of_a_drawn_vendor(s: &Scenario) -> crate::scenario::Vendor {
+        let drawn = s.vendors.iter().position(|v| v.brand.spec().is_some());
+        let mut copy = s.vendors[drawn.expect("a vendor with a drawn brand")].clone();
+        copy.name = "Copy".to_string();
+        copy
+    }
+
     fn assert_names(problems: &[String], expected: &str) {
         assert!(
             problems.iter().any(|p| p.contains(expected)),
@@ -695,9 +704,7 @@ mod tests {
     #[test]
     fn a_copied_uncertain_number_is_named_with_its_original() {
         let p = broken_by(|s| {
-            let drawn = s.vendors.iter().position(|v| v.brand.spec().is_some());
-            let mut copy = s.vendors[drawn.expect("a vendor with a drawn brand")].clone();
-            copy.name = "Copy".to_string();
+            let copy = renamed_copy_of_a_drawn_vendor(s);
             s.vendors.push(copy);
         });
         // OpenAI's brand and its drawn attribute.
@@ -712,13 +719,7 @@ mod tests {
         );
         // A new number of the same distribution has no stream and passes.
         let mut s = baseline();
-        let drawn = s
-            .vendors
-            .iter()
-            .position(|v| v.brand.spec().is_some())
-            .unwrap();
-        let mut copy = s.vendors[drawn].clone();
-        copy.name = "Copy".to_string();
+        let mut copy = renamed_copy_of_a_drawn_vendor(&s);
         copy.brand = Param::drawn(copy.brand.spec().unwrap(), Range::UNIT);
         for access in copy.access.iter_mut().flatten() {
             *access = Param::fixed(access.max_value(), Range::UNIT);
@@ -735,9 +736,7 @@ mod tests {
     #[test]
     fn a_copy_passes_once_its_streams_are_assigned() {
         let mut s = baseline();
-        let drawn = s.vendors.iter().position(|v| v.brand.spec().is_some());
-        let mut copy = s.vendors[drawn.expect("a vendor with a drawn brand")].clone();
-        copy.name = "Copy".to_string();
+        let copy = renamed_copy_of_a_drawn_vendor(&s);
         s.vendors.push(copy);
         let refused = s
             .verify()

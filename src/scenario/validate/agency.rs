@@ -561,15 +561,19 @@ mod tests {
         }
     }
 
+    /// A one-vendor ('A'), one-agency ('B') scenario whose agency has these
+    /// rates, `innovation` on line 11.
+    fn with_rates(innovation: &str, imitation: &str) -> String {
+        format!(
+            "start = \"2026-01\"\nperiods = 12\n\
+            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = {innovation}\nimitation = {imitation}\n"
+        )
+    }
+
     #[test]
     fn a_rate_above_one_is_warned_about_as_a_likely_percentage() {
-        let source = |innovation: &str, imitation: &str| {
-            format!(
-                "start = \"2026-01\"\nperiods = 12\n\
-                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = {innovation}\nimitation = {imitation}\n"
-            )
-        };
+        let source = with_rates;
         let s = validate(&source("30", "0.4"), Path::new("t.toml"), &[]).unwrap();
         assert_eq!(s.warnings.len(), 1);
         assert_eq!(s.warnings[0].line, Some(11));
@@ -819,12 +823,7 @@ mod tests {
     #[test]
     fn a_rate_drawn_from_exactly_one_up_is_nearly_every_draw_above_one() {
         let warning = |imitation: &str| {
-            let source = format!(
-                "start = \"2026-01\"\nperiods = 12\n\
-                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = {imitation}\n"
-            );
-            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+            let s = validate(&with_rates("0.01", imitation), Path::new("t.toml"), &[]).unwrap();
             assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
             s.warnings[0].message.clone()
         };

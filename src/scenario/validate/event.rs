@@ -799,16 +799,22 @@ mod tests {
         assert!(message("\"2027-01-01\"").ends_with("; write \"2027-01\""));
     }
 
-    /// The warnings of a one-vendor ('A'), one-agency ('B') scenario with
-    /// one event at period 1 whose target and changes are `event`.
-    fn event_warnings(event: &str) -> Vec<String> {
+    /// A one-vendor ('A'), one-agency ('B') scenario of 12 monthly periods
+    /// from 2026-01 with one event whose keys are `event`, checked.
+    fn with_event(event: &str) -> Result<crate::scenario::Scenario, Vec<Diagnostic>> {
         let source = format!(
             "start = \"2026-01\"\nperiods = 12\n\
             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
             [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
-            [[event]]\nat = 1\n{event}\n"
+            [[event]]\n{event}\n"
         );
-        let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+        validate(&source, Path::new("t.toml"), &[])
+    }
+
+    /// The warnings of [`with_event`] for an event at period 1 whose target
+    /// and changes are `event`.
+    fn event_warnings(event: &str) -> Vec<String> {
+        let s = with_event(&format!("at = 1\n{event}")).unwrap();
         s.warnings.into_iter().map(|w| w.message).collect()
     }
 
@@ -1106,13 +1112,10 @@ mod tests {
     #[test]
     fn an_until_read_as_a_year_is_told_only_for_an_event_that_fires() {
         let warnings = |at: u32| -> Vec<String> {
-            let source = format!(
-                "start = \"2026-01\"\nperiods = 12\n\
-                [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
-                [[event]]\nat = {at}\nuntil = 2030\nvendor = \"A\"\nadd = {{ brand = 0.1 }}\n"
-            );
-            let s = validate(&source, Path::new("t.toml"), &[]).unwrap();
+            let s = with_event(&format!(
+                "at = {at}\nuntil = 2030\nvendor = \"A\"\nadd = {{ brand = 0.1 }}"
+            ))
+            .unwrap();
             s.warnings.into_iter().map(|w| w.message).collect()
         };
         assert_eq!(
@@ -1132,12 +1135,10 @@ mod tests {
     /// clause, which is for two months of one quarter or year.
     #[test]
     fn an_until_in_the_month_of_at_gets_no_shared_period_clause_when_monthly() {
-        let source = "start = \"2026-01\"\nperiods = 12\n\
-            [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = { unclassified = 1.0 }\n\
-            [[agency]]\nname = \"B\"\nunits = 10\nterm = 12\ninnovation = 0.01\nimitation = 0.1\n\
-            [[event]]\nat = 3\nuntil = \"2026-04\"\nvendor = \"A\"\nadd = { brand = 0.1 }\n";
         assert_eq!(
-            validate(source, Path::new("t.toml"), &[]).unwrap_err()[0].message,
+            with_event("at = 3\nuntil = \"2026-04\"\nvendor = \"A\"\nadd = { brand = 0.1 }")
+                .unwrap_err()[0]
+                .message,
             "event 1: until (2026-04) must come after at (period 3): its additions end from that period on"
         );
     }

@@ -536,22 +536,7 @@ mod tests {
     /// A lognormal that is merely wide keeps the usual advice.
     #[test]
     fn a_lognormal_of_the_value_itself_is_told_its_logarithms() {
-        let outcome = |value: &str| {
-            let source = format!(
-                "start = \"2026-01\"\nperiods = 3\n\
-                 [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                 [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.1\n\
-                 imitation = 0.0\nannual_value = {value}\n"
-            );
-            match validate(&source, Path::new("t.toml"), &[]) {
-                Ok(s) => s
-                    .warnings
-                    .into_iter()
-                    .map(|w| w.message)
-                    .collect::<Vec<_>>(),
-                Err(errors) => errors.into_iter().map(|e| e.message).collect(),
-            }
-        };
+        let outcome = annual_value_outcome;
         assert_eq!(
             outcome("{ lognormal = [120, 30] }"),
             [
@@ -599,11 +584,39 @@ mod tests {
         validate(&source, Path::new("t.toml"), &[])
     }
 
+    /// The warnings of a scenario whose one agency ('X') has `annual_value
+    /// = value`, or its errors if it is refused.
+    fn annual_value_outcome(value: &str) -> Vec<String> {
+        let source = format!(
+            "start = \"2026-01\"\nperiods = 3\n\
+             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.1\n\
+             imitation = 0.0\nannual_value = {value}\n"
+        );
+        match validate(&source, Path::new("t.toml"), &[]) {
+            Ok(s) => s.warnings.into_iter().map(|w| w.message).collect(),
+            Err(errors) => errors.into_iter().map(|e| e.message).collect(),
+        }
+    }
+
+    /// The warnings of [`with_caution`], which must accept `caution`.
+    fn caution_warnings(caution: &str) -> Vec<String> {
+        let s = with_caution(caution).expect("accepted, perhaps with warnings");
+        s.warnings.into_iter().map(|w| w.message).collect()
+    }
+
+    /// The first error of [`with_caution`], which must refuse `caution`.
+    fn caution_error(caution: &str) -> String {
+        with_caution(caution).expect_err("refused")[0]
+            .message
+            .clone()
+    }
+
     /// A fraction written as a percentage (from 2 to 100) is told the
     /// fraction; a number just above 1 is more likely a slip.
     #[test]
     fn a_fraction_written_as_a_percentage_is_told_the_fraction() {
-        let message = |caution: &str| with_caution(caution).unwrap_err()[0].message.clone();
+        let message = caution_error;
         assert_eq!(
             message("45"),
             "agency 'B' caution must be in [0, 1], got 45; if 45 is a percentage, write 0.45"
@@ -632,44 +645,34 @@ mod tests {
     /// clamping is warned of, and percentages are told their fractions.
     #[test]
     fn a_distribution_without_bounds_almost_never_inside_is_refused() {
-        let checked = |caution: &str| {
-            with_caution(caution)
-                .map(|s| {
-                    s.warnings
-                        .into_iter()
-                        .map(|w| w.message)
-                        .collect::<Vec<_>>()
-                })
-                .map_err(|e| e[0].message.clone())
-        };
         assert_eq!(
-            checked("{ normal = [30, 5] }").unwrap_err(),
+            caution_error("{ normal = [30, 5] }"),
             "agency 'B' caution must be in [0, 1], but fewer than one draw in a million of normal(30, 5) lies inside that range, so every run would use 1; if its numbers are percentages, write { normal = [0.3, 0.05] }"
         );
         assert_eq!(
-            checked("{ normal = [-1, 0.2] }").unwrap_err(),
+            caution_error("{ normal = [-1, 0.2] }"),
             "agency 'B' caution must be in [0, 1], but fewer than one draw in a million of normal(-1, 0.2) lies inside that range, so every run would use 0"
         );
         assert_eq!(
-            checked("{ lognormal = [3, 0.5] }").unwrap_err(),
+            caution_error("{ lognormal = [3, 0.5] }"),
             "agency 'B' caution must be in [0, 1], but fewer than one draw in a million of lognormal(3, 0.5) lies inside that range, so every run would use 1"
         );
         // P(draw < 1) of normal(5.5, 1) is about 3.4e-6: clamped, not refused.
         assert_eq!(
-            checked("{ normal = [5.5, 1] }").unwrap(),
+            caution_warnings("{ normal = [5.5, 1] }"),
             [
                 "agency 'B' caution must be in [0, 1]: more than 99% of the draws of normal(5.5, 1) lie outside that range and are clamped to its nearest bound, which piles them on that one value; if its numbers are percentages, write { normal = [0.055, 0.01] }"
             ]
         );
         assert_eq!(
-            checked("{ normal = [0.9, 0.2] }").unwrap(),
+            caution_warnings("{ normal = [0.9, 0.2] }"),
             [
                 "agency 'B' caution must be in [0, 1]: 31% of the draws of normal(0.9, 0.2) lie outside that range and are clamped to its nearest bound, which piles them on that one value; prefer a family whose support fits the range (beta, PERT or triangular for values in [0, 1])"
             ]
         );
         // A bounded family whose support ends at a bound is every draw at
         // that bound, as meant, not refused.
-        assert!(checked("{ uniform = [-1, 0] }").is_ok());
+        assert!(with_caution("{ uniform = [-1, 0] }").is_ok());
     }
 
     /// A number written in quotes is told to drop them.
@@ -830,12 +833,7 @@ mod tests {
     /// ends at the lower bound (`uniform(-1, 0)`) is.
     #[test]
     fn a_bounded_family_starting_at_the_upper_bound_is_warned_of_not_refused() {
-        let warnings: Vec<String> = with_caution("{ uniform = [1, 2] }")
-            .expect("warned of, not refused")
-            .warnings
-            .into_iter()
-            .map(|w| w.message)
-            .collect();
+        let warnings = caution_warnings("{ uniform = [1, 2] }");
         assert_eq!(
             warnings,
             [
@@ -844,12 +842,12 @@ mod tests {
         );
     }
 
-    /// A normal hopelessly wide and centred on the upper bound has as many
-    /// draws above it as below: the bound named is the lower one (the
-    /// upper only when more than half the draws lie above it).
+    /// A normal refused as hopeless is told the bound its draws fall on:
+    /// one bound when at least NEARLY_EVERY of them lie on its side, both
+    /// otherwise (centred on a bound, half the draws lie on either side).
     #[test]
     fn a_hopeless_normal_names_the_bounds_its_draws_fall_on() {
-        let message = |caution: &str| with_caution(caution).unwrap_err()[0].message.clone();
+        let message = caution_error;
         let use_of = |caution: &str| {
             let m = message(caution);
             m.split_once("so every run would use ")
@@ -877,12 +875,7 @@ mod tests {
     /// a share outside of exactly 0.995, which `{:.0}` rounds to 100.
     #[test]
     fn a_share_of_draws_is_never_shown_as_100_percent_with_draws_inside() {
-        let warnings: Vec<String> = with_caution("{ uniform = [0, 200] }")
-            .unwrap()
-            .warnings
-            .into_iter()
-            .map(|w| w.message)
-            .collect();
+        let warnings = caution_warnings("{ uniform = [0, 200] }");
         assert!(
             warnings.len() == 1
                 && warnings[0]
@@ -895,7 +888,7 @@ mod tests {
     /// or below 0) are refused without the percentage reading.
     #[test]
     fn numbers_wholly_outside_that_cannot_be_percentages_get_no_hint() {
-        let message = |caution: &str| with_caution(caution).unwrap_err()[0].message.clone();
+        let message = caution_error;
         assert_eq!(
             message("{ pert = [150, 200, 300] }"),
             "agency 'B' caution must be in [0, 1], but every draw of pert(150, 200, 300) lies outside that range"
@@ -913,18 +906,7 @@ mod tests {
     /// range's logarithm and keeps the usual advice.
     #[test]
     fn a_lognormal_is_read_as_a_median_only_with_a_small_sd() {
-        let message = |value: &str| {
-            let source = format!(
-                "start = \"2026-01\"\nperiods = 3\n\
-                 [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-                 [[agency]]\nname = \"X\"\nunits = 10\nterm = 12\ninnovation = 0.1\n\
-                 imitation = 0.0\nannual_value = {value}\n"
-            );
-            match validate(&source, Path::new("t.toml"), &[]) {
-                Ok(s) => s.warnings[0].message.clone(),
-                Err(errors) => errors[0].message.clone(),
-            }
-        };
+        let message = |value: &str| annual_value_outcome(value).swap_remove(0);
         assert!(
             message("{ lognormal = [200, 2] }").ends_with(
                 "lognormal's numbers are the mean and sd of the value's natural logarithm: if 200 and 2 are the value's own mean and sd, write { lognormal = [5.2983, 0.01] }"

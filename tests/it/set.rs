@@ -1208,7 +1208,7 @@ fn check_with_set_shows_the_changed_scenario() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(
-        stdout.contains("  #2  2027-03 period  14  OpenAI: access.secret"),
+        stdout.contains("  #2  2027-03 period  14  OpenAI: access.unclassified = 1, access.secret"),
         "{stdout}"
     );
     assert!(

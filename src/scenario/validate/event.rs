@@ -312,6 +312,9 @@ impl Checker {
             for (k, v) in table {
                 flatten(k.clone(), v, &mut entries);
             }
+            // In the order the file writes them (the table is read sorted
+            // by key), so that messages and the overview follow the file.
+            entries.sort_by_key(|(_, value)| value.span().start);
             for (key, value) in entries {
                 let kspan = value.span();
                 // With both targets or none (already an error), each key
@@ -938,8 +941,9 @@ mod tests {
             vendor[0].starts_with("event 1 names vendor 'a'"),
             "{vendor:?}"
         );
-        assert!(vendor[1].contains("names tier 'secret'"), "{vendor:?}");
-        assert!(vendor[2].contains("cannot change 'brnad'"), "{vendor:?}");
+        // The changes are checked in the order the file writes them.
+        assert!(vendor[1].contains("cannot change 'brnad'"), "{vendor:?}");
+        assert!(vendor[2].contains("names tier 'secret'"), "{vendor:?}");
         let agency = messages("agency = \"b\"", "caution = 4");
         assert_eq!(agency.len(), 2, "{agency:?}");
         assert!(

@@ -381,4 +381,56 @@ mod tests {
             std::path::Path::new("out/scenario")
         );
     }
+
+    /// The 40 characters are a bound that the settings reach exactly: a
+    /// first setting of 40 characters is shown whole, and a second that
+    /// would make 41 with its `_` is counted instead. A single setting
+    /// whose name holds `_` cannot be read as two, and keeps no hash.
+    #[test]
+    fn settings_fill_the_folder_name_up_to_exactly_40_characters() {
+        let suffix = |list: &[&str]| {
+            let specs: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+            settings_suffix("with", &specs, true)
+        };
+        let forty = "vendor.abcdefghijklmnopqrstuvwxy.brand=1";
+        assert_eq!(
+            suffix(&[forty]),
+            "-with-vendor.abcdefghijklmnopqrstuvwxy.brand-1"
+        );
+        assert_eq!(
+            suffix(&["vendor.abcdefghijklmnopqrstuvwx.brand=1"]),
+            "-with-vendor.abcdefghijklmnopqrstuvwx.brand-1"
+        );
+        // 18 + 1 + 22 characters: one too many.
+        let two = suffix(&["agency.dod.term=12", "vendor.abcdefg.brand=1"]);
+        let counted = "-with-agency.dod.term-12_and-1-more-";
+        assert!(
+            two.starts_with(counted) && two.len() == counted.len() + 8,
+            "{two}"
+        );
+        // 18 + 1 + 21: they fit.
+        assert_eq!(
+            suffix(&["agency.dod.term=12", "vendor.abcdef.brand=1"]),
+            "-with-agency.dod.term-12_vendor.abcdef.brand-1"
+        );
+        assert_eq!(
+            suffix(&["vendor.a_b.brand=0.5"]),
+            "-with-vendor.a_b.brand-0.5"
+        );
+    }
+
+    /// A name of exactly 200 bytes is kept whole; one byte more and it is
+    /// cut, with a hash.
+    #[test]
+    fn a_folder_name_of_exactly_200_bytes_is_kept_whole() {
+        let longest = "x".repeat(200);
+        assert_eq!(
+            super::default_out_dir(&longest),
+            std::path::Path::new("out").join(&longest)
+        );
+        let cut = super::default_out_dir(&"x".repeat(201));
+        let name = cut.file_name().unwrap().to_str().unwrap();
+        assert_eq!(name.len(), 200, "{name}");
+        assert!(name.starts_with(&format!("{}-", "x".repeat(191))), "{name}");
+    }
 }

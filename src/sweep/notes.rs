@@ -568,4 +568,201 @@ mod tests {
         );
         assert!(event_notes_of(&two_sets, &["event.*.set.brand=0.7"]).is_empty());
     }
+
+    /// The notes of `overriding_events` for `path` on the file `events`,
+    /// after the market of [`event_notes_of`] but with initial contracts
+    /// at agency X (none at Y).
+    fn overriding_notes_of(events: &str, path: &str) -> Vec<String> {
+        let source = format!(
+            "start = \"2026-01\"\nperiods = 12\n\
+             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
+             [[agency]]\nname = \"X\"\nunits = 50\ninnovation = 0.05\nimitation = 0.2\nterm = 6\n\
+             [[agency.initial]]\nvendor = \"A\"\nunits = 5\n\
+             [[agency]]\nname = \"Y\"\nunits = 50\ninnovation = 0.05\nimitation = 0.2\nterm = 6\n{events}"
+        );
+        let s = crate::scenario::parse(&source, std::path::Path::new("t.toml")).unwrap();
+        overriding_events(&s, path)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    }
+
+    /// A path that names several vendors or agencies says, for each event
+    /// that sets the number, whose it is and whether some others keep the
+    /// value throughout (none does when an event sets it for each); an
+    /// event at the first period on every agency prices the initial
+    /// contracts of an agency that holds some, and changes nothing for one
+    /// that holds none.
+    #[test]
+    fn overriding_notes_say_whose_number_and_whether_others_keep_it() {
+        let event = |at: u32, target: &str, changes: &str| {
+            format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
+        };
+        let one = event(2, "vendor = \"A\"", "set = { brand = 0.9 }");
+        assert_eq!(
+            overriding_notes_of(&one, "vendor.*.brand"),
+            [
+                "event 1 (2026-03) sets brand of vendor 'A', so a value given for vendor.*.brand \
+                 holds only until then for that vendor (some others keep it)"
+            ]
+        );
+        let both = one + &event(4, "vendor = \"B\"", "set = { brand = 0.2 }");
+        assert_eq!(
+            overriding_notes_of(&both, "vendor.*.brand"),
+            [
+                "event 1 (2026-03) sets brand of vendor 'A', so a value given for vendor.*.brand \
+                 holds only until then for that vendor",
+                "event 2 (2026-05) sets brand of vendor 'B', so a value given for vendor.*.brand \
+                 holds only until then for that vendor"
+            ]
+        );
+        let one = event(2, "agency = \"X\"", "set = { caution = 0.9 }");
+        assert_eq!(
+            overriding_notes_of(&one, "agency.*.caution"),
+            [
+                "event 1 (2026-03) sets caution of agency 'X', so a value given for \
+                 agency.*.caution holds only until then for that agency (some others keep it)"
+            ]
+        );
+        let both = one + &event(4, "agency = \"Y\"", "set = { caution = 0.2 }");
+        assert_eq!(
+            overriding_notes_of(&both, "agency.*.caution"),
+            [
+                "event 1 (2026-03) sets caution of agency 'X', so a value given for \
+                 agency.*.caution holds only until then for that agency",
+                "event 2 (2026-05) sets caution of agency 'Y', so a value given for \
+                 agency.*.caution holds only until then for that agency"
+            ]
+        );
+        let first = event(0, "agency = \"*\"", "set = { annual_value = 2e6 }");
+        assert_eq!(
+            overriding_notes_of(&first, "agency.X.annual_value"),
+            [
+                "event 1 (2026-01) sets annual_value, so a value given for agency.X.annual_value \
+                 prices only the initial contracts"
+            ]
+        );
+        assert_eq!(
+            overriding_notes_of(&first, "agency.Y.annual_value"),
+            [
+                "event 1 (2026-01) sets annual_value, so a value given for agency.Y.annual_value \
+                 is replaced before anything happens and changes nothing"
+            ]
+        );
+    }
+
+    /// Which of two events applies last, turned round by settings: with
+    /// one agency before every agency, with both events moved, never for
+    /// an event moved to or past the horizon, and not for a temporary
+    /// addition that has ended by the other's period; a set moved before
+    /// an addition that was not temporary is said to stop replacing it.
+    #[test]
+    fn order_notes_know_every_agency_both_moves_the_horizon_and_additions() {
+        let event = |at: u32, target: &str, changes: &str| {
+            format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
+        };
+        let (a, star, x) = ("vendor = \"A\"", "agency = \"*\"", "agency = \"X\"");
+        // One agency, then every agency: named by the one both change.
+        let agencies =
+            event(2, x, "set = { caution = 0.5 }") + &event(4, star, "set = { caution = 0.2 }");
+        let notes = event_notes_of(&agencies, &["event.1.at=6"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("caution of agency 'X'"), "{notes:?}");
+        // Both events moved, past each other.
+        let two_sets = event(2, a, "set = { brand = 0.9 }") + &event(4, a, "set = { brand = 0.2 }");
+        let notes = event_notes_of(&two_sets, &["event.1.at=6", "event.2.at=5"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("the other way round from the file"),
+            "{notes:?}"
+        );
+        // An event moved to the horizon or past it no longer fires.
+        let late = event(4, a, "set = { brand = 0.9 }") + &event(40, a, "set = { brand = 0.2 }");
+        assert!(event_notes_of(&late, &["event.2.at=12"]).is_empty());
+        let swapped = event(4, a, "set = { brand = 0.9 }") + &event(2, a, "set = { brand = 0.2 }");
+        assert!(event_notes_of(&swapped, &["event.2.at=40"]).is_empty());
+        // A temporary addition still under way when a set moved past it,
+        // and one that has ended by then.
+        let temporary = event(2, a, "set = { brand = 0.9 }")
+            + "[[event]]\nat = 4\nuntil = 8\nvendor = \"A\"\nadd = { brand = 0.1 }\n";
+        let notes = event_notes_of(&temporary, &["event.1.at=6"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].ends_with("from its period on, the later one's value is the one that holds"),
+            "{notes:?}"
+        );
+        assert!(event_notes_of(&temporary, &["event.1.at=9"]).is_empty());
+        // A lasting addition moved past a set is no longer replaced by it.
+        let add_then_set =
+            event(2, a, "add = { brand = 0.1 }") + &event(4, a, "set = { brand = 0.9 }");
+        let notes = event_notes_of(&add_then_set, &["event.1.at=6"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].ends_with(
+                "the later one now adds to the value the other sets, instead of being replaced by it"
+            ),
+            "{notes:?}"
+        );
+    }
+
+    /// A value given for an event's change that a later event sets again
+    /// holds only until then, also when it equals the later event's value
+    /// from the file (that event setting another number too), and when
+    /// the settings give the later event another value of its own.
+    #[test]
+    fn reset_notes_compare_the_later_events_own_value() {
+        let event =
+            |at: u32, changes: &str| format!("[[event]]\nat = {at}\nvendor = \"A\"\n{changes}\n");
+        let later_sets_two = event(2, "set = { brand = 0.9 }")
+            + &event(4, "set = { \"access.unclassified\" = 0.5, brand = 0.2 }");
+        let notes = event_notes_of(&later_sets_two, &["event.1.set.brand=0.2"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("sets brand of vendor 'A' again after event 1"),
+            "{notes:?}"
+        );
+        let two_sets = event(2, "set = { brand = 0.9 }") + &event(4, "set = { brand = 0.2 }");
+        let notes = event_notes_of(
+            &two_sets,
+            &["event.1.set.brand=0.7", "event.2.set.brand=0.5"],
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].contains("so the value given for it holds only until then"),
+            "{notes:?}"
+        );
+    }
+
+    /// Additions that no longer cancel: found by the amount the file gives
+    /// the changed number (not another number the event adds to), only
+    /// against a later addition to that same number, and never for a
+    /// temporary addition, which ends by itself.
+    #[test]
+    fn uncancelled_notes_match_the_same_number() {
+        let event = |at: u32, target: &str, changes: &str| {
+            format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
+        };
+        let (a, x) = ("vendor = \"A\"", "agency = \"X\"");
+        let two_numbers = event(
+            2,
+            a,
+            "add = { \"access.unclassified\" = -0.1, brand = 0.2 }",
+        ) + &event(6, a, "add = { brand = -0.2 }");
+        let notes = event_notes_of(&two_numbers, &["event.1.add.brand=0.1"]);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("event 2 (2026-07) adds -0.2 to brand of vendor 'A'")
+                && notes[0].contains("no longer cancel"),
+            "{notes:?}"
+        );
+        let other_number = event(2, x, "add = { innovation = 0.004 }")
+            + &event(8, x, "add = { imitation = -0.004 }");
+        assert!(event_notes_of(&other_number, &["event.1.add.innovation=0"]).is_empty());
+        let temporary =
+            "[[event]]\nat = 2\nuntil = 6\nagency = \"X\"\nadd = { innovation = 0.004 }\n"
+                .to_string()
+                + &event(8, x, "add = { innovation = -0.004 }");
+        assert!(event_notes_of(&temporary, &["event.1.add.innovation=0"]).is_empty());
+    }
 }

@@ -479,16 +479,30 @@ mod tests {
     use crate::scenario::Setting;
     use crate::sweep::Sweep;
 
-    /// The notes of `event_notes` for the file `events` (after a market of
-    /// vendors A, B and agencies X, Y) with `settings` applied.
-    fn event_notes_of(events: &str, settings: &[&str]) -> Vec<String> {
-        let source = format!(
+    /// A market of vendors A, B and agencies X, Y over 12 months, with
+    /// `initial` (blocks of X's initial contracts) and `events` written
+    /// after the agency they follow.
+    fn market(initial: &str, events: &str) -> String {
+        format!(
             "start = \"2026-01\"\nperiods = 12\n\
              [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
              [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
              [[agency]]\nname = \"X\"\nunits = 50\ninnovation = 0.05\nimitation = 0.2\nterm = 6\n\
+             {initial}\
              [[agency]]\nname = \"Y\"\nunits = 50\ninnovation = 0.05\nimitation = 0.2\nterm = 6\n{events}"
-        );
+        )
+    }
+
+    /// An `[[event]]` at period `at` for `target` (`vendor = "A"`,
+    /// `agency = "*"`, ...) with `changes` (its `set` or `add` line).
+    fn event(at: u32, target: &str, changes: &str) -> String {
+        format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
+    }
+
+    /// The notes of `event_notes` for the file `events` (after the
+    /// [`market`]) with `settings` applied.
+    fn event_notes_of(events: &str, settings: &[&str]) -> Vec<String> {
+        let source = market("", events);
         let path = std::path::Path::new("t.toml");
         let file = crate::scenario::parse(&source, path).unwrap();
         let settings: Vec<Setting> = settings
@@ -504,9 +518,6 @@ mod tests {
 
     #[test]
     fn event_notes_say_when_settings_change_which_event_holds() {
-        let event = |at: u32, target: &str, changes: &str| {
-            format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
-        };
         let (a, star, x) = ("vendor = \"A\"", "agency = \"*\"", "agency = \"X\"");
         // A set moved past another set: once per pair, whichever moved.
         let two_sets = event(2, a, "set = { brand = 0.9 }") + &event(4, a, "set = { brand = 0.2 }");
@@ -570,17 +581,9 @@ mod tests {
     }
 
     /// The notes of `overriding_events` for `path` on the file `events`,
-    /// after the market of [`event_notes_of`] but with initial contracts
-    /// at agency X (none at Y).
+    /// after the [`market`] with initial contracts at agency X (none at Y).
     fn overriding_notes_of(events: &str, path: &str) -> Vec<String> {
-        let source = format!(
-            "start = \"2026-01\"\nperiods = 12\n\
-             [[vendor]]\nname = \"A\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-             [[vendor]]\nname = \"B\"\nbrand = 0.5\naccess = {{ unclassified = 1.0 }}\n\
-             [[agency]]\nname = \"X\"\nunits = 50\ninnovation = 0.05\nimitation = 0.2\nterm = 6\n\
-             [[agency.initial]]\nvendor = \"A\"\nunits = 5\n\
-             [[agency]]\nname = \"Y\"\nunits = 50\ninnovation = 0.05\nimitation = 0.2\nterm = 6\n{events}"
-        );
+        let source = market("[[agency.initial]]\nvendor = \"A\"\nunits = 5\n", events);
         let s = crate::scenario::parse(&source, std::path::Path::new("t.toml")).unwrap();
         overriding_events(&s, path)
             .into_iter()
@@ -596,9 +599,6 @@ mod tests {
     /// that holds none.
     #[test]
     fn overriding_notes_say_whose_number_and_whether_others_keep_it() {
-        let event = |at: u32, target: &str, changes: &str| {
-            format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
-        };
         let one = event(2, "vendor = \"A\"", "set = { brand = 0.9 }");
         assert_eq!(
             overriding_notes_of(&one, "vendor.*.brand"),
@@ -659,9 +659,6 @@ mod tests {
     /// an addition that was not temporary is said to stop replacing it.
     #[test]
     fn order_notes_know_every_agency_both_moves_the_horizon_and_additions() {
-        let event = |at: u32, target: &str, changes: &str| {
-            format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
-        };
         let (a, star, x) = ("vendor = \"A\"", "agency = \"*\"", "agency = \"X\"");
         // One agency, then every agency: named by the one both change.
         let agencies =
@@ -712,8 +709,7 @@ mod tests {
     /// the settings give the later event another value of its own.
     #[test]
     fn reset_notes_compare_the_later_events_own_value() {
-        let event =
-            |at: u32, changes: &str| format!("[[event]]\nat = {at}\nvendor = \"A\"\n{changes}\n");
+        let event = |at: u32, changes: &str| event(at, "vendor = \"A\"", changes);
         let later_sets_two = event(2, "set = { brand = 0.9 }")
             + &event(4, "set = { \"access.unclassified\" = 0.5, brand = 0.2 }");
         let notes = event_notes_of(&later_sets_two, &["event.1.set.brand=0.2"]);
@@ -740,9 +736,6 @@ mod tests {
     /// temporary addition, which ends by itself.
     #[test]
     fn uncancelled_notes_match_the_same_number() {
-        let event = |at: u32, target: &str, changes: &str| {
-            format!("[[event]]\nat = {at}\n{target}\n{changes}\n")
-        };
         let (a, x) = ("vendor = \"A\"", "agency = \"X\"");
         let two_numbers = event(
             2,

@@ -479,9 +479,9 @@ mod tests {
     use crate::scenario::Setting;
     use crate::sweep::Sweep;
 
-    /// A market of vendors A, B and agencies X, Y over 12 months, with
-    /// `initial` (blocks of X's initial contracts) and `events` written
-    /// after the agency they follow.
+    /// A market of vendors A, B and agencies X, Y over 12 months: `initial`
+    /// (X's `[[agency.initial]]` blocks, or nothing) goes after agency X,
+    /// and `events` at the end.
     fn market(initial: &str, events: &str) -> String {
         format!(
             "start = \"2026-01\"\nperiods = 12\n\

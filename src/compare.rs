@@ -15,6 +15,7 @@
 //! period, segments and vendors draw in file order), so [`align`] notes a
 //! changed order.
 
+use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
@@ -78,8 +79,9 @@ pub struct Comparison {
     pub notes: Vec<String>,
 }
 
-/// Why two scenarios cannot be compared.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why two scenarios cannot be compared. Its `Debug` form is its message
+/// (`{:#?}` shows the fields), as for [`CannotCompare`].
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "the scenarios are compared period by period, so they must have the same start, step and \
      periods: the baseline has {baseline}, the counterfactual {counterfactual}"
@@ -93,7 +95,11 @@ pub struct CalendarMismatch {
 }
 
 /// Why [`simulate_and_compare`] cannot compare two scenarios.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Like [`ScenarioError`](crate::scenario::ScenarioError), its `Debug`
+/// form is its message, so that a `main` returning it prints what to
+/// change; `{:#?}` shows the variant and its fields.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CannotCompare {
     /// The two calendars differ.
     #[error(transparent)]
@@ -104,6 +110,32 @@ pub enum CannotCompare {
     /// The counterfactual fails [`Scenario::verify`].
     #[error("counterfactual: {0}")]
     Counterfactual(InvalidScenario),
+}
+
+impl fmt::Debug for CalendarMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            f.debug_struct("CalendarMismatch")
+                .field("baseline", &self.baseline)
+                .field("counterfactual", &self.counterfactual)
+                .finish()
+        } else {
+            fmt::Display::fmt(self, f)
+        }
+    }
+}
+
+impl fmt::Debug for CannotCompare {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
+        match self {
+            CannotCompare::Calendars(e) => f.debug_tuple("Calendars").field(e).finish(),
+            CannotCompare::Baseline(e) => f.debug_tuple("Baseline").field(e).finish(),
+            CannotCompare::Counterfactual(e) => f.debug_tuple("Counterfactual").field(e).finish(),
+        }
+    }
 }
 
 /// A vendor of the comparison: its name and its index in each scenario

@@ -102,6 +102,11 @@ pub mod sweep;
 pub mod tally;
 pub mod text;
 
+/// This crate's version, which `manifest.json` records as
+/// `sharecast_version`; a program that writes a manifest of its own reads
+/// it here (`env!("CARGO_PKG_VERSION")` there would give its own version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// The rayon the simulation and the statistics run on: call them inside a
 /// `rayon::ThreadPoolBuilder` pool's `install` to choose the thread count
 /// (results do not depend on it), with no rayon dependency of your own.

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// `manifest.json`: what produced the files next to it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
-    /// Version of sharecast that wrote the files.
+    /// Version of sharecast that wrote the files ([`crate::VERSION`]).
     pub sharecast_version: String,
     /// The scenario or scenarios the files come from; its fields appear at
     /// the top level of the JSON.
@@ -53,7 +53,7 @@ pub struct Manifest {
 /// The scenario of `sharecast run` or `sweep` (with what was varied), or
 /// the two of `sharecast compare` (written as fields of the manifest
 /// itself).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum ManifestInput {
     /// `sharecast run`: one scenario.
@@ -89,7 +89,7 @@ pub enum ManifestInput {
 /// reads it back, to tell whether it replaces another scenario's results).
 /// Its paths are text that gives back every byte ([`path_text`]): read one
 /// back with [`text_path`], not `Path::new`, before looking the file up.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScenarioRef {
     /// The scenario's `name` (by default the file name without its extension).
     pub name: String,

@@ -485,7 +485,7 @@ pub(super) fn manifest(
     files: &[OutputFile],
 ) -> Manifest {
     Manifest {
-        sharecast_version: env!("CARGO_PKG_VERSION").to_string(),
+        sharecast_version: crate::VERSION.to_string(),
         input,
         seed,
         runs,

@@ -27,7 +27,11 @@ use super::{
 
 /// The rules a scenario built or changed in code breaks, each said in a
 /// sentence that names the part of the scenario (`vendors[1] 'Google'`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Like [`ScenarioError`](super::ScenarioError), its `Debug` form is its
+/// message, so that a `main` returning it prints what to change; `{:#?}`
+/// shows the fields.
+#[derive(Clone, PartialEq, Eq)]
 pub struct InvalidScenario {
     /// At least one, in the order of the scenario's fields.
     pub problems: Vec<String>,
@@ -36,6 +40,18 @@ pub struct InvalidScenario {
 impl fmt::Display for InvalidScenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the scenario cannot run: {}", self.problems.join("; "))
+    }
+}
+
+impl fmt::Debug for InvalidScenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            f.debug_struct("InvalidScenario")
+                .field("problems", &self.problems)
+                .finish()
+        } else {
+            fmt::Display::fmt(self, f)
+        }
     }
 }
 

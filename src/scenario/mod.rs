@@ -323,7 +323,14 @@ impl Scenario {
             W_BRAND => "brand",
             W_ACCESS => "access",
             W_INCUMBENCY => "incumbency",
-            _ => &self.attributes[w - W_FIRST_ATTRIBUTE],
+            _ => {
+                let count = W_FIRST_ATTRIBUTE + self.attributes.len();
+                assert!(
+                    w < count,
+                    "weight {w} is not below {count}, the number of weights"
+                );
+                &self.attributes[w - W_FIRST_ATTRIBUTE]
+            }
         }
     }
 

@@ -610,6 +610,85 @@ fn a_scenario_error_reads_the_same_through_debug() {
     assert!(fields.starts_with("ScenarioError {") && fields.contains("diagnostics"));
 }
 
+/// The errors of scenarios built, edited or compared in code read the same
+/// through `Debug` as through `Display`, as a scenario file's error does,
+/// so that a `main` returning one prints the sentence to act on; `{:#?}`
+/// still shows the fields.
+#[test]
+fn errors_of_scenarios_in_code_read_the_same_through_debug() {
+    let base = shipped("gov-ai-2026.toml");
+    let mut broken = base.clone();
+    broken.agencies[0].units += 100;
+    let invalid = simulate_and_project(&broken, 1, 0..2, EngineKind::Counts).expect_err("invalid");
+    let message = invalid.to_string();
+    assert!(
+        message.starts_with("the scenario cannot run: agencies[0] 'DoD' units_by_tier adds up to"),
+        "{message}"
+    );
+    let boxed: Box<dyn std::error::Error> = Box::new(invalid.clone());
+    assert_eq!(format!("{boxed:?}"), message);
+    let fields = format!("{invalid:#?}");
+    assert!(
+        fields.starts_with("InvalidScenario {") && fields.contains("problems"),
+        "{fields}"
+    );
+
+    let short = gov_ai_of_30_periods();
+    for (cannot, variant) in [
+        (
+            simulate_and_compare(&base, &short, 1, 0..2, EngineKind::Counts),
+            "Calendars(",
+        ),
+        (
+            simulate_and_compare(&broken, &base, 1, 0..2, EngineKind::Counts),
+            "Baseline(",
+        ),
+        (
+            simulate_and_compare(&base, &broken, 1, 0..2, EngineKind::Counts),
+            "Counterfactual(",
+        ),
+    ] {
+        let cannot = cannot.expect_err("cannot compare");
+        let message = cannot.to_string();
+        let boxed: Box<dyn std::error::Error> = Box::new(cannot.clone());
+        assert_eq!(format!("{boxed:?}"), message);
+        let fields = format!("{cannot:#?}");
+        assert!(fields.starts_with(variant), "{fields}");
+        assert!(
+            fields.contains("CalendarMismatch {") || fields.contains("InvalidScenario {"),
+            "{fields}"
+        );
+    }
+    let sharecast::compare::CannotCompare::Calendars(mismatch) =
+        simulate_and_compare(&base, &short, 1, 0..2, EngineKind::Counts).expect_err("calendars")
+    else {
+        panic!("the calendars differ")
+    };
+    assert_eq!(format!("{mismatch:?}"), mismatch.to_string());
+    assert!(
+        mismatch
+            .to_string()
+            .contains("the baseline has 60 month periods"),
+        "{mismatch}"
+    );
+}
+
+/// Asking for the name of a weight the scenario does not have says so in
+/// the scenario's own terms, not as an index into its attributes.
+#[test]
+fn a_weight_beyond_the_scenarios_is_named_in_the_panic() {
+    let s = shipped("gov-ai-2026.toml");
+    let weights = s.weights.len();
+    assert_eq!(s.weight_name(weights - 1), "capability");
+    let message = panic_message(|| {
+        s.weight_name(weights);
+    });
+    assert_eq!(
+        message,
+        format!("weight {weights} is not below {weights}, the number of weights")
+    );
+}
+
 /// `runs.csv` holds the very per-run values that `shares.csv` summarises
 /// for all units: in every period, each vendor's count shares over the runs
 /// give the row's run count, mean and percentiles (to the files' six

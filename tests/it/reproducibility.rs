@@ -355,7 +355,8 @@ fn defaults_and_the_manifest_record_what_produced_the_files() {
         csvs(&tmp.path().join("other"))
     );
     for (manifest, seed, runs) in [(&defaults, 1, 1000), (&explicit, 1, 1000), (&other, 5, 3)] {
-        assert_eq!(manifest["sharecast_version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(manifest["sharecast_version"], sharecast::VERSION);
+        assert_eq!(sharecast::VERSION, env!("CARGO_PKG_VERSION"));
         assert_eq!(manifest["scenario"]["name"], "plain");
         assert_eq!(manifest["scenario"]["sha256"], sha256.as_str());
         assert_eq!(manifest["seed"], seed);

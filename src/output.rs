@@ -863,6 +863,35 @@ mod tests {
         assert_eq!(not_replaceable(dir, names, other), None);
         fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).unwrap();
     }
+
+    #[test]
+    fn another_users_result_is_told_as_theirs_though_a_leftover_of_it_is_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::write(dir.join("summary.csv"), "earlier").unwrap();
+        fs::write(temporary_name(dir, "summary.csv"), "left over").unwrap();
+        let owner = fs::metadata(dir.join("summary.csv")).unwrap().uid();
+        let other = if owner == 4242 { 4343 } else { 4242 };
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o1777)).unwrap();
+        let refused = refuse_others_files(dir, ["summary.csv"], Some(other), "nothing was written")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.starts_with("cannot replace summary.csv in ")
+                && refused.contains(": another user's file is there, and the folder lets only"),
+            "{refused}"
+        );
+        // A leftover alone is named as such.
+        fs::remove_file(dir.join("summary.csv")).unwrap();
+        let refused = refuse_others_files(dir, ["summary.csv"], Some(other), "nothing was written")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains(": another user's leftover .summary.csv.partial is there"),
+            "{refused}"
+        );
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).unwrap();
+    }
 }
 
 #[cfg(test)]

@@ -545,6 +545,35 @@ fn an_output_path_through_a_file_is_refused_before_simulating() {
         assert!(stderr.contains(&expected), "{stderr}");
     }
     std::fs::remove_file(&link).unwrap();
+    // A link to a file is a file, not a link to nothing.
+    std::os::unix::fs::symlink(&file, &link).unwrap();
+    for (out, expected) in [
+        (
+            link.clone(),
+            format!(
+                "the output folder {} is a file, not a folder; choose another --out",
+                link.display()
+            ),
+        ),
+        (
+            link.join("x"),
+            format!(
+                "the output folder {}/x cannot be created: {} is not a folder; choose another --out",
+                link.display(),
+                link.display()
+            ),
+        ),
+    ] {
+        let o = run_shipped(
+            tmp.path(),
+            "scenarios/minimal.toml",
+            &["--runs", "5", "--out", out.to_str().unwrap()],
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
+    std::fs::remove_file(&link).unwrap();
     // Without --out, the default folder is named as such, not as an --out.
     std::fs::create_dir(tmp.path().join("out")).unwrap();
     std::fs::write(tmp.path().join("out/minimal"), "a file").unwrap();
@@ -609,6 +638,66 @@ ls -A '{disk}/out' | grep -c partial || true
         report.trim_end().ends_with("\n0") || report.trim_end() == "0",
         "temporary files left: {report}"
     );
+}
+
+/// A result that cannot be replaced once others are in place (a file
+/// mounted over it, in a private mount namespace made by `unshare`, stands
+/// for one another program holds): the files already moved are put back,
+/// and the folder keeps its earlier results whole.
+#[test]
+fn a_result_that_cannot_be_replaced_half_way_leaves_the_earlier_results_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let scenario = repo_root().join("scenarios/minimal.toml");
+    let o = sharecast(
+        tmp.path(),
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--runs",
+            "5",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let held = tmp.path().join("held.csv");
+    std::fs::copy(out.join("summary.csv"), &held).unwrap();
+    let script = format!(
+        r#"set -e
+mount --bind '{held}' '{out}/summary.csv'
+state() {{ ls -A '{out}'; cat '{out}/'*; }}
+before=$(state)
+set +e
+'{bin}' run '{scenario}' --runs 6 --out '{out}' --quiet 2> '{stderr}'
+echo "exit=$?"
+if [ "$before" = "$(state)" ]; then echo "folder unchanged"; fi
+"#,
+        held = held.display(),
+        out = out.display(),
+        bin = binary(),
+        scenario = scenario.display(),
+        stderr = tmp.path().join("stderr.txt").display(),
+    );
+    let o = Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "could not mount a file with unshare: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stderr = std::fs::read_to_string(tmp.path().join("stderr.txt")).unwrap();
+    assert!(report.contains("exit=1"), "{report}\n{stderr}");
+    assert!(
+        stderr.contains("summary.csv in ")
+            && stderr.contains("(the results there are as they were before this job"),
+        "{stderr}"
+    );
+    assert!(report.contains("folder unchanged"), "{report}\n{stderr}");
 }
 
 /// In a shared folder with the sticky bit (`chmod +t`, as `/tmp`), only a
@@ -1719,6 +1808,27 @@ fn a_leftover_runs_csv_is_pointed_out() {
          the same inputs: it has changed since that run wrote it, or a build of sharecast that \
          gives other numbers wrote it (only --per-run replaces it)",
     );
+    // Listed by a manifest that another version wrote of the same inputs:
+    // that build is named.
+    std::fs::write(dir.join("o/runs.csv"), &written).unwrap();
+    kept_silently(&["--runs", "3"]);
+    let mut other_build = manifest();
+    other_build["sharecast_version"] = "0.0.1".into();
+    std::fs::write(
+        dir.join("o/manifest.json"),
+        serde_json::to_vec_pretty(&other_build).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(dir.join("o/runs.csv"), &changed).unwrap();
+    stale(
+        &["--runs", "3"],
+        &format!(
+            "o/runs.csv is from an earlier run of the same inputs by another build (sharecast \
+             version 0.0.1, now {}) and does not match these results: that build gives other \
+             numbers, or the file has changed since (only --per-run replaces it)",
+            env!("CARGO_PKG_VERSION")
+        ),
+    );
     // Alone, with no manifest at all, it stops the run: nothing says
     // sharecast wrote it.
     for name in [
@@ -1756,7 +1866,8 @@ fn a_leftover_runs_csv_is_pointed_out() {
     assert!(
         stderr.contains(
             "o held runs.csv, which its manifest.json does not list (results of an earlier job \
-             whose manifest another job replaced, or other files), now replaced by this run's files"
+             whose manifest another job replaced, or other files), now replaced by this run's \
+             files; give each job its own --out to keep it"
         ),
         "{stderr}"
     );
@@ -2095,6 +2206,10 @@ fn results_of_another_scenario_replaced_are_pointed_out() {
         (
             "{ \"name\": \"my-extension\" }",
             "it names no sharecast_version",
+        ),
+        (
+            "{ \"sharecast_version\": 1 }",
+            "its sharecast_version is not text",
         ),
     ] {
         std::fs::write(dir.join("out/base/manifest.json"), foreign).unwrap();

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::{assert_no_panic, csvs, out_folder, repo_root, sharecast, snapshot};
+use crate::common::{assert_no_panic, binary, csvs, out_folder, repo_root, sharecast, snapshot};
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let o = sharecast(dir, args);
@@ -1626,7 +1626,9 @@ fn replaced_results_are_told_from_the_manifest_whoever_wrote_it() {
     assert!(
         stderr.contains(
             "held shares.csv, adoption.csv, revenue.csv, shares_wide.csv, summary.csv, which its \
-             manifest.json does not list"
+             manifest.json does not list (results of an earlier job whose manifest another job \
+             replaced, or other files), now replaced by this run's files; give each job its own \
+             --out to keep them"
         ),
         "{stderr}"
     );
@@ -1804,6 +1806,116 @@ fn the_earlier_scenario_is_the_file_itself() {
         std::fs::read_to_string(dir.join("moved/own/runs.csv")).unwrap(),
         "my,notes\n"
     );
+}
+
+/// A scenario moved away from its results, the link it was typed through
+/// pointed at its new place, is still the same scenario: its old place and
+/// its path from the folder now lead to nothing, so the path as typed, from
+/// the folder that job ran in, tells.
+#[test]
+fn a_scenario_moved_away_from_its_results_is_found_through_the_path_typed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::create_dir_all(dir.join("work")).unwrap();
+    std::fs::create_dir_all(dir.join("before")).unwrap();
+    std::fs::write(dir.join("before/s.toml"), &minimal).unwrap();
+    std::os::unix::fs::symlink("../before", dir.join("work/link")).unwrap();
+    let job = || {
+        sharecast(
+            &dir.join("work"),
+            &[
+                "run",
+                "link/s.toml",
+                "--out",
+                "o",
+                "--runs",
+                "5",
+                "--quiet",
+                "--strict",
+            ],
+        )
+    };
+    let o = job();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::rename(dir.join("before"), dir.join("after")).unwrap();
+    std::fs::write(
+        dir.join("after/s.toml"),
+        minimal.replace("seed = 7", "seed = 8"),
+    )
+    .unwrap();
+    std::fs::remove_file(dir.join("work/link")).unwrap();
+    std::os::unix::fs::symlink("../after", dir.join("work/link")).unwrap();
+    let o = job();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+/// An earlier scenario file that is there but cannot be looked at (a
+/// folder its user may not enter) is another file, even where the path
+/// typed now leads to this job's file: its results are pointed out. Run as
+/// user `nobody` through `runuser`, which needs root (as CI has); without
+/// root there is no other user to run as, and the test says so and passes.
+#[test]
+fn an_earlier_scenario_out_of_reach_is_another_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let me = std::fs::metadata(dir).map(|m| std::os::unix::fs::MetadataExt::uid(&m));
+    if me.ok() != Some(0) {
+        eprintln!("not root: no other user to run as; skipped");
+        return;
+    }
+    let minimal = std::fs::read_to_string(repo_root().join("scenarios/minimal.toml")).unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for folder in ["work", "locked", "open"] {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+    }
+    std::fs::write(dir.join("locked/s.toml"), &minimal).unwrap();
+    std::fs::write(
+        dir.join("open/s.toml"),
+        minimal.replace("seed = 7", "seed = 8"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../locked", dir.join("work/link")).unwrap();
+    let o = sharecast(
+        &dir.join("work"),
+        &["run", "link/s.toml", "--out", "o", "--runs", "5", "--quiet"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::set_permissions(dir.join("work/o"), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::set_permissions(dir.join("locked"), std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::remove_file(dir.join("work/link")).unwrap();
+    std::os::unix::fs::symlink("../open", dir.join("work/link")).unwrap();
+    let earlier = dir.join("locked/s.toml").canonicalize().unwrap();
+    let before = snapshot(&dir.join("work/o"));
+    let o = std::process::Command::new("runuser")
+        .args(["-u", "nobody", "--", binary()])
+        .args([
+            "run",
+            "link/s.toml",
+            "--out",
+            "o",
+            "--runs",
+            "5",
+            "--quiet",
+            "--strict",
+        ])
+        .current_dir(dir.join("work"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runuser starts");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "o holds the results of link/s.toml ({}), which this run of link/s.toml would replace",
+            earlier.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&dir.join("work/o")), before);
 }
 
 /// `cp -r from to`.

@@ -676,8 +676,10 @@ fn replaced_warning(
     // copied together), else its real path, else its path as typed from
     // the folder that job ran in, while each still leads somewhere; else
     // the path as typed, from here (a project moved since without its
-    // results). One that exists but cannot be looked at (no permission) is
-    // another file.
+    // results). A path that cannot be followed for any reason but that
+    // nothing is there (no permission, a file where a folder belongs, a
+    // loop of links) leads to another file: its results are pointed out
+    // rather than replaced without a word.
     let same_as_earlier = |was: &ScenarioRef, is: &ScenarioRef| {
         // This job's file, read back from its record ([`text_path`]).
         let now: Option<PathBuf> = is

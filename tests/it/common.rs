@@ -277,6 +277,27 @@ pub fn with_signals<'c>(
     }
 }
 
+/// Whether the tests run as root (`dir`, made by them, is root's), who
+/// alone can run the binary as another user ([`sharecast_as_nobody`]).
+pub fn running_as_root(dir: &Path) -> bool {
+    std::fs::metadata(dir).is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+}
+
+/// Runs the binary with `args` in `dir` as the user `nobody`, through
+/// `runuser` (which needs root), no terminal, no colour.
+pub fn sharecast_as_nobody<S: AsRef<std::ffi::OsStr>>(
+    dir: &Path,
+    args: impl IntoIterator<Item = S>,
+) -> Output {
+    Command::new("runuser")
+        .args(["-u", "nobody", "--", binary()])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runuser starts")
+}
+
 /// Runs the binary with `args` in `dir`, no terminal, no colour.
 pub fn sharecast(dir: &Path, args: &[&str]) -> Output {
     Command::new(binary())

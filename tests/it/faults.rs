@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::common::{
     HeldFolder, assert_no_panic, binary, earlier_results, out_folder, repo_root, run_shipped,
-    run_shipped_ok, sharecast, snapshot, stops_with_130, wait_for_handlers, wait_with_deadline,
-    with_signals,
+    run_shipped_ok, running_as_root, sharecast, sharecast_as_nobody, snapshot, stops_with_130,
+    wait_for_handlers, wait_with_deadline, with_signals,
 };
 
 /// Ctrl-C, and the signals a job runner, `timeout` or a closed terminal
@@ -620,17 +620,7 @@ ls -A '{disk}/out' | grep -c partial || true
         scenario = scenario.display(),
         stderr = tmp.path().join("stderr.txt").display(),
     );
-    let o = Command::new("unshare")
-        .args(["-rm", "sh", "-c", &script])
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "could not set up a small file system with unshare: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let stderr = std::fs::read_to_string(tmp.path().join("stderr.txt")).unwrap();
+    let (report, stderr) = in_private_mounts(tmp.path(), &script, "set up a small file system");
     assert!(report.contains("exit=1"), "{report}\n{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
     assert!(report.contains("folder unchanged"), "{report}");
@@ -638,6 +628,24 @@ ls -A '{disk}/out' | grep -c partial || true
         report.trim_end().ends_with("\n0") || report.trim_end() == "0",
         "temporary files left: {report}"
     );
+}
+
+/// Runs the shell `script` in a mount namespace of its own made by
+/// `unshare` (no privilege needed), whose job writes its standard error to
+/// `tmp/stderr.txt`: what the script printed, and that standard error.
+/// `what` says what the script sets up, should `unshare` fail.
+fn in_private_mounts(tmp: &Path, script: &str, what: &str) -> (String, String) {
+    let o = Command::new("unshare")
+        .args(["-rm", "sh", "-c", script])
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "could not {what} with unshare: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stderr = std::fs::read_to_string(tmp.join("stderr.txt")).unwrap();
+    (String::from_utf8_lossy(&o.stdout).into_owned(), stderr)
 }
 
 /// A result that cannot be replaced once others are in place (a file
@@ -680,17 +688,7 @@ if [ "$before" = "$(state)" ]; then echo "folder unchanged"; fi
         scenario = scenario.display(),
         stderr = tmp.path().join("stderr.txt").display(),
     );
-    let o = Command::new("unshare")
-        .args(["-rm", "sh", "-c", &script])
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "could not mount a file with unshare: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let stderr = std::fs::read_to_string(tmp.path().join("stderr.txt")).unwrap();
+    let (report, stderr) = in_private_mounts(tmp.path(), &script, "mount a file");
     assert!(report.contains("exit=1"), "{report}\n{stderr}");
     assert!(
         stderr.contains("summary.csv in ")
@@ -710,8 +708,7 @@ if [ "$before" = "$(state)" ]; then echo "folder unchanged"; fi
 fn another_users_results_in_a_shared_folder_are_refused_before_simulating() {
     use std::os::unix::fs::{PermissionsExt, chown};
     let tmp = tempfile::tempdir().unwrap();
-    let me = std::fs::metadata(tmp.path()).map(|m| std::os::unix::fs::MetadataExt::uid(&m));
-    if me.ok() != Some(0) {
+    if !running_as_root(tmp.path()) {
         eprintln!("not root: no other user to write as; skipped");
         return;
     }
@@ -721,13 +718,11 @@ fn another_users_results_in_a_shared_folder_are_refused_before_simulating() {
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
     let scenario = repo_root().join("scenarios/minimal.toml");
     let as_nobody = |runs: &str| {
-        Command::new("runuser")
-            .args(["-u", "nobody", "--", binary(), "run"])
-            .arg(&scenario)
-            .args(["--quiet", "--runs", runs, "--out"])
-            .arg(&shared)
-            .output()
-            .expect("runuser starts")
+        let (scenario, shared) = (scenario.to_str().unwrap(), shared.to_str().unwrap());
+        sharecast_as_nobody(
+            tmp.path(),
+            ["run", scenario, "--quiet", "--runs", runs, "--out", shared],
+        )
     };
     let first = as_nobody("2");
     assert!(

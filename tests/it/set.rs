@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-use crate::common::{assert_no_panic, binary, csvs, out_folder, repo_root, sharecast, snapshot};
+use crate::common::{
+    assert_no_panic, csvs, out_folder, repo_root, running_as_root, sharecast, sharecast_as_nobody,
+    snapshot,
+};
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let o = sharecast(dir, args);
@@ -1808,6 +1811,19 @@ fn the_earlier_scenario_is_the_file_itself() {
     );
 }
 
+/// A job of the scenario `s.toml` reached through the link `link`, from the
+/// folder `work`, that writes into `work/o` and fails on any warning.
+const LINKED_JOB: [&str; 8] = [
+    "run",
+    "link/s.toml",
+    "--out",
+    "o",
+    "--runs",
+    "5",
+    "--quiet",
+    "--strict",
+];
+
 /// A scenario moved away from its results, the link it was typed through
 /// pointed at its new place, is still the same scenario: its old place and
 /// its path from the folder now lead to nothing, so the path as typed, from
@@ -1821,21 +1837,7 @@ fn a_scenario_moved_away_from_its_results_is_found_through_the_path_typed() {
     std::fs::create_dir_all(dir.join("before")).unwrap();
     std::fs::write(dir.join("before/s.toml"), &minimal).unwrap();
     std::os::unix::fs::symlink("../before", dir.join("work/link")).unwrap();
-    let job = || {
-        sharecast(
-            &dir.join("work"),
-            &[
-                "run",
-                "link/s.toml",
-                "--out",
-                "o",
-                "--runs",
-                "5",
-                "--quiet",
-                "--strict",
-            ],
-        )
-    };
+    let job = || sharecast(&dir.join("work"), &LINKED_JOB);
     let o = job();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::rename(dir.join("before"), dir.join("after")).unwrap();
@@ -1862,8 +1864,7 @@ fn an_earlier_scenario_out_of_reach_is_another_file() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let me = std::fs::metadata(dir).map(|m| std::os::unix::fs::MetadataExt::uid(&m));
-    if me.ok() != Some(0) {
+    if !running_as_root(dir) {
         eprintln!("not root: no other user to run as; skipped");
         return;
     }
@@ -1890,22 +1891,7 @@ fn an_earlier_scenario_out_of_reach_is_another_file() {
     std::os::unix::fs::symlink("../open", dir.join("work/link")).unwrap();
     let earlier = dir.join("locked/s.toml").canonicalize().unwrap();
     let before = snapshot(&dir.join("work/o"));
-    let o = std::process::Command::new("runuser")
-        .args(["-u", "nobody", "--", binary()])
-        .args([
-            "run",
-            "link/s.toml",
-            "--out",
-            "o",
-            "--runs",
-            "5",
-            "--quiet",
-            "--strict",
-        ])
-        .current_dir(dir.join("work"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runuser starts");
+    let o = sharecast_as_nobody(&dir.join("work"), LINKED_JOB);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
